@@ -1,0 +1,183 @@
+import type { ApprovalStatus, Role } from '@tutorline/contracts';
+import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db';
+import { schema } from '../../platform/db';
+
+const { users, authSessions, tutorProfiles, tutorSubjects, subjects } = schema;
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type TutorProfileRow = typeof tutorProfiles.$inferSelect;
+export interface TutorProfileWithSubjects extends TutorProfileRow {
+  displayName: string;
+  subjects: { subjectId: string; level: string }[];
+}
+
+/** Which unique constraint a PostgreSQL error violated, if any (works for pg and PGlite). */
+export function uniqueViolation(err: unknown): string | null {
+  const e = (err as { cause?: unknown }).cause ?? err;
+  const { code, constraint } = e as { code?: string; constraint?: string };
+  return code === '23505' ? (constraint ?? 'unknown') : null;
+}
+
+export function createIdentityRepo(db: Db) {
+  const sessionByToken = db
+    .select({ session: authSessions, user: users })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(
+      and(
+        eq(authSessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(authSessions.revokedAt),
+        gt(authSessions.expiresAt, sql.placeholder('now')),
+        eq(users.disabled, false),
+      ),
+    )
+    .limit(1)
+    .prepare('identity_session_by_token');
+
+  return {
+    async insertUser(values: NewUser): Promise<UserRow> {
+      const [row] = await db.insert(users).values(values).returning();
+      return row!;
+    },
+
+    async insertTutor(values: NewUser, profile: { timeZone: string }): Promise<UserRow> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(users).values(values).returning();
+        await tx.insert(tutorProfiles).values({ userId: row!.id, timeZone: profile.timeZone });
+        return row!;
+      });
+    },
+
+    async findUserByEmail(email: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+      return row;
+    },
+
+    async findUserById(id: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return row;
+    },
+
+    async countUsers(): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(users);
+      return row?.n ?? 0;
+    },
+
+    async insertSession(values: { tokenHash: string; userId: string; expiresAt: Date; userAgent: string | null }) {
+      const [row] = await db.insert(authSessions).values(values).returning({ id: authSessions.id });
+      return row!;
+    },
+
+    async findSessionByTokenHash(tokenHash: string, now: Date) {
+      const [row] = await sessionByToken.execute({ tokenHash, now: now.toISOString() });
+      return row;
+    },
+
+    async revokeSession(id: string, now: Date): Promise<void> {
+      await db.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.id, id), isNull(authSessions.revokedAt)));
+    },
+
+    /** Revokes a user's live sessions, optionally keeping one; returns the revoked ids. */
+    async revokeUserSessions(userId: string, now: Date, keepId?: string): Promise<string[]> {
+      const rows = await db
+        .update(authSessions)
+        .set({ revokedAt: now })
+        .where(
+          and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt), keepId ? ne(authSessions.id, keepId) : undefined),
+        )
+        .returning({ id: authSessions.id });
+      return rows.map((r) => r.id);
+    },
+
+    async updatePassword(userId: string, passwordHash: string, now: Date): Promise<void> {
+      await db.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, userId));
+    },
+
+    async updateUser(userId: string, patch: Partial<Pick<UserRow, 'displayName' | 'phone' | 'timeZone' | 'guardianConsentAt'>>) {
+      const [row] = await db.update(users).set(patch).where(eq(users.id, userId)).returning();
+      return row;
+    },
+
+    async upsertSubjects(list: { id: string; name: string; levels: string[] }[]): Promise<void> {
+      if (!list.length) return;
+      await db
+        .insert(subjects)
+        .values(list.map((s, i) => ({ ...s, sortOrder: i })))
+        .onConflictDoUpdate({ target: subjects.id, set: { name: sql`excluded.name`, levels: sql`excluded.levels`, sortOrder: sql`excluded.sort_order` } });
+    },
+
+    async listSubjects() {
+      return db.select().from(subjects).orderBy(asc(subjects.sortOrder), asc(subjects.name));
+    },
+
+    async getTutorProfile(userId: string): Promise<TutorProfileWithSubjects | undefined> {
+      const [row] = await db
+        .select({ profile: tutorProfiles, displayName: users.displayName })
+        .from(tutorProfiles)
+        .innerJoin(users, eq(users.id, tutorProfiles.userId))
+        .where(eq(tutorProfiles.userId, userId))
+        .limit(1);
+      if (!row) return undefined;
+      const subs = await db
+        .select({ subjectId: tutorSubjects.subjectId, level: tutorSubjects.level })
+        .from(tutorSubjects)
+        .where(eq(tutorSubjects.tutorId, userId))
+        .orderBy(asc(tutorSubjects.subjectId), asc(tutorSubjects.level));
+      return { ...row.profile, displayName: row.displayName, subjects: subs };
+    },
+
+    async updateTutorProfile(
+      userId: string,
+      patch: Partial<Pick<TutorProfileRow, 'bio' | 'languages' | 'timeZone' | 'hourlyRateMinor' | 'currency'>>,
+      subjectList: { subjectId: string; level: string }[] | undefined,
+    ): Promise<void> {
+      await db.transaction(async (tx) => {
+        if (Object.keys(patch).length) await tx.update(tutorProfiles).set(patch).where(eq(tutorProfiles.userId, userId));
+        if (subjectList) {
+          await tx.delete(tutorSubjects).where(eq(tutorSubjects.tutorId, userId));
+          if (subjectList.length) await tx.insert(tutorSubjects).values(subjectList.map((s) => ({ ...s, tutorId: userId })));
+        }
+      });
+    },
+
+    async setApproval(tutorId: string, status: ApprovalStatus, by: string, now: Date) {
+      const [row] = await db
+        .update(tutorProfiles)
+        .set({ approvalStatus: status, approvalChangedAt: now, approvalChangedBy: by })
+        .where(eq(tutorProfiles.userId, tutorId))
+        .returning();
+      return row;
+    },
+
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; limit: number; offset: number }) {
+      const where = and(
+        filter.role ? eq(users.role, filter.role) : undefined,
+        filter.approvalStatus ? eq(tutorProfiles.approvalStatus, filter.approvalStatus) : undefined,
+      );
+      const rows = await db
+        .select({ user: users, approvalStatus: tutorProfiles.approvalStatus })
+        .from(users)
+        .leftJoin(tutorProfiles, eq(tutorProfiles.userId, users.id))
+        .where(where)
+        .orderBy(asc(users.createdAt), asc(users.id))
+        .limit(filter.limit)
+        .offset(filter.offset);
+      const [total] = await db
+        .select({ n: count() })
+        .from(users)
+        .leftJoin(tutorProfiles, eq(tutorProfiles.userId, users.id))
+        .where(where);
+      return { rows, total: total?.n ?? 0 };
+    },
+
+    async subjectLevelsExist(pairs: { subjectId: string; level: string }[]): Promise<boolean> {
+      if (!pairs.length) return true;
+      const rows = await db.select().from(subjects).where(inArray(subjects.id, [...new Set(pairs.map((p) => p.subjectId))]));
+      const known = new Map(rows.map((r) => [r.id, new Set(r.levels)]));
+      return pairs.every((p) => known.get(p.subjectId)?.has(p.level));
+    },
+  };
+}
+export type IdentityRepo = ReturnType<typeof createIdentityRepo>;

@@ -1,0 +1,151 @@
+import {
+  adminUserListQuerySchema,
+  adminUserSchema,
+  changePasswordBodySchema,
+  errorBodySchema,
+  logInBodySchema,
+  meSchema,
+  setApprovalBodySchema,
+  signUpBodySchema,
+  subjectSchema,
+  tutorProfileSchema,
+  updateMeBodySchema,
+  updateTutorProfileBodySchema,
+} from '@tutorline/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock';
+import { caller, clearSessionCookie, rateLimited, setSessionCookie } from './identity.auth';
+import { type IdentityService, toMe } from './identity.service';
+
+export interface IdentityRouteOptions {
+  identity: IdentityService;
+  clock: Clock;
+  secureCookies: boolean;
+  login: { maxPerIp: number; maxPerAccount: number; windowMs: number };
+}
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
+const idParams = z.strictObject({ id: z.uuid('must be an id') });
+
+export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRouteOptions) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { identity, clock, secureCookies, login } = opts;
+  const limitResponse = (message: string) => () => rateLimited(message);
+  const perIp = app.rateLimit({
+    max: login.maxPerIp,
+    timeWindow: login.windowMs,
+    keyGenerator: (req) => `ip:${req.ip}`,
+    errorResponseBuilder: limitResponse('Too many attempts from this network. Please wait a few minutes and try again.'),
+  });
+  const perAccount = app.rateLimit({
+    max: login.maxPerAccount,
+    timeWindow: login.windowMs,
+    keyGenerator: (req) => `account:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+    errorResponseBuilder: limitResponse('Too many attempts for this account. Please wait a few minutes and try again.'),
+  });
+
+  app.post('/api/auth/signup', {
+    config: { access: 'public' },
+    onRequest: perIp,
+    schema: { tags: ['auth'], summary: 'Create a student or tutor account and log in', body: signUpBodySchema, response: { 201: z.object({ user: meSchema }), ...errors } },
+    handler: async (request, reply) => {
+      const { user, token, expiresAt } = await identity.signUp(request.body, request.headers['user-agent'] ?? null);
+      setSessionCookie(reply, token, expiresAt, secureCookies);
+      return reply.status(201).send({ user: toMe(user, clock.now()) });
+    },
+  });
+
+  app.post('/api/auth/login', {
+    config: { access: 'public' },
+    onRequest: perIp,
+    preHandler: perAccount,
+    schema: { tags: ['auth'], summary: 'Log in with email and password', body: logInBodySchema, response: { 200: z.object({ user: meSchema }), ...errors } },
+    handler: async (request, reply) => {
+      const { user, token, expiresAt } = await identity.logIn(request.body.email, request.body.password, request.headers['user-agent'] ?? null);
+      setSessionCookie(reply, token, expiresAt, secureCookies);
+      return { user: toMe(user, clock.now()) };
+    },
+  });
+
+  app.post('/api/auth/logout', {
+    config: { access: 'user' },
+    schema: { tags: ['auth'], summary: 'Log out: revoke this session and close its sockets', response: { 204: z.null(), ...errors } },
+    handler: async (request, reply) => {
+      await identity.logOut(caller(request).authSessionId);
+      clearSessionCookie(reply, secureCookies);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/me', {
+    config: { access: 'user' },
+    schema: { tags: ['me'], summary: 'The logged-in user', response: { 200: meSchema, ...errors } },
+    handler: async (request) => identity.me(caller(request)),
+  });
+
+  app.patch('/api/me', {
+    config: { access: 'user' },
+    schema: { tags: ['me'], summary: 'Update your own name, phone or time zone', body: updateMeBodySchema, response: { 200: meSchema, ...errors } },
+    handler: async (request) => identity.updateMe(caller(request), request.body),
+  });
+
+  app.post('/api/me/password', {
+    config: { access: 'user' },
+    onRequest: perIp,
+    schema: { tags: ['me'], summary: 'Change password; every session is revoked', body: changePasswordBodySchema, response: { 204: z.null(), ...errors } },
+    handler: async (request, reply) => {
+      await identity.changePassword(caller(request), request.body.currentPassword, request.body.newPassword);
+      clearSessionCookie(reply, secureCookies);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/students/:id', {
+    config: { access: ['student', 'admin'] },
+    schema: { tags: ['me'], summary: "A student's record: the student themself or an admin", params: idParams, response: { 200: meSchema, ...errors } },
+    handler: async (request) => identity.getStudent(caller(request), request.params.id),
+  });
+
+  app.get('/api/subjects', {
+    config: { access: 'public' },
+    schema: { tags: ['catalogue'], summary: 'Subjects and their levels', response: { 200: z.object({ subjects: z.array(subjectSchema) }) } },
+    handler: async () => ({ subjects: await identity.listSubjects() }),
+  });
+
+  app.get('/api/tutors/me/profile', {
+    config: { access: ['tutor'] },
+    schema: { tags: ['tutors'], summary: 'Your tutor profile', response: { 200: tutorProfileSchema, ...errors } },
+    handler: async (request) => identity.getTutorProfile(caller(request).id),
+  });
+
+  app.put('/api/tutors/me/profile', {
+    config: { access: ['tutor'] },
+    schema: { tags: ['tutors'], summary: 'Update your tutor profile', body: updateTutorProfileBodySchema, response: { 200: tutorProfileSchema, ...errors } },
+    handler: async (request) => identity.updateTutorProfile(caller(request), request.body),
+  });
+
+  app.get('/api/admin/users', {
+    config: { access: ['admin'] },
+    schema: {
+      tags: ['admin'],
+      summary: 'List users',
+      querystring: adminUserListQuerySchema,
+      response: { 200: z.object({ users: z.array(adminUserSchema), total: z.number() }), ...errors },
+    },
+    handler: async (request) => identity.listUsers(request.query),
+  });
+
+  app.post('/api/admin/tutors/:id/approval', {
+    config: { access: ['admin'] },
+    schema: { tags: ['admin'], summary: "Approve or suspend a tutor", params: idParams, body: setApprovalBodySchema, response: { 200: tutorProfileSchema, ...errors } },
+    handler: async (request) => identity.setTutorApproval(caller(request), request.params.id, request.body.status),
+  });
+
+  app.post('/api/admin/students/:id/guardian-consent', {
+    config: { access: ['admin'] },
+    schema: { tags: ['admin'], summary: "Record a guardian's consent for a student under 13", params: idParams, response: { 200: meSchema, ...errors } },
+    handler: async (request) => identity.recordGuardianConsent(caller(request), request.params.id),
+  });
+}

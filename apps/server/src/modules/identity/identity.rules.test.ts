@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ageOn, canAskOrBook, checkSignUp, mayAccess, minorStatus } from './identity.rules';
+
+const now = new Date('2026-11-22T10:00:00Z');
+const student = (birthDate: string | null, consent: Date | null = null) => ({
+  role: 'student' as const,
+  birthDate,
+  guardianContact: 'parent@example.com',
+  guardianConsentAt: consent,
+});
+
+describe('ageOn', () => {
+  it('counts whole years and respects the birthday', () => {
+    expect(ageOn('2008-11-22', now)).toBe(18);
+    expect(ageOn('2008-11-23', now)).toBe(17);
+    expect(ageOn('2013-11-21', now)).toBe(13);
+    expect(ageOn('2013-12-01', now)).toBe(12);
+  });
+});
+
+describe('minors', () => {
+  it('adults are not minors and may ask', () => {
+    expect(minorStatus(student('2000-01-01'), now)).toBeNull();
+    expect(canAskOrBook(student('2000-01-01'), now)).toBe(true);
+  });
+  it('a 15-year-old is a minor who may ask without recorded consent', () => {
+    expect(minorStatus(student('2011-05-05'), now)).toMatchObject({ isMinor: true, needsConsent: false });
+    expect(canAskOrBook(student('2011-05-05'), now)).toBe(true);
+  });
+  it('an 11-year-old may not ask until consent is recorded', () => {
+    expect(canAskOrBook(student('2015-05-05'), now)).toBe(false);
+    expect(canAskOrBook(student('2015-05-05', new Date('2026-11-01T00:00:00Z')), now)).toBe(true);
+  });
+  it('tutors and admins never ask', () => {
+    expect(canAskOrBook({ ...student('2000-01-01'), role: 'tutor' }, now)).toBe(false);
+  });
+});
+
+describe('checkSignUp', () => {
+  it('needs a birth date for students, and a guardian under 18', () => {
+    expect(checkSignUp({ role: 'student' }, now)).toMatchObject({ ok: false, field: 'body.birthDate' });
+    expect(checkSignUp({ role: 'student', birthDate: '2012-01-01' }, now)).toMatchObject({ ok: false, field: 'body.guardianContact' });
+    expect(checkSignUp({ role: 'student', birthDate: '2012-01-01', guardianContact: 'mum@example.com' }, now)).toEqual({ ok: true });
+    expect(checkSignUp({ role: 'student', birthDate: '1999-01-01' }, now)).toEqual({ ok: true });
+  });
+  it('refuses implausible dates and birth dates for tutors', () => {
+    expect(checkSignUp({ role: 'student', birthDate: '2030-01-01' }, now)).toMatchObject({ ok: false });
+    expect(checkSignUp({ role: 'tutor', birthDate: '1990-01-01' }, now)).toMatchObject({ ok: false });
+  });
+});
+
+describe('mayAccess', () => {
+  it('walks every access kind against every caller', () => {
+    const table: [Parameters<typeof mayAccess>[0], Parameters<typeof mayAccess>[1], ReturnType<typeof mayAccess>][] = [
+      ['public', null, 'ok'],
+      ['public', 'student', 'ok'],
+      ['user', null, 'unauthenticated'],
+      ['user', 'tutor', 'ok'],
+      [['admin'], null, 'unauthenticated'],
+      [['admin'], 'tutor', 'forbidden'],
+      [['admin'], 'student', 'forbidden'],
+      [['admin'], 'admin', 'ok'],
+      [['tutor', 'admin'], 'tutor', 'ok'],
+    ];
+    for (const [access, role, expected] of table) expect(mayAccess(access, role)).toBe(expected);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Access, Role } from '@tutorline/contracts';
+
+/** Pure identity decisions: no I/O, the time is passed in. */
+
+export const ADULT_AGE = 18;
+export const CONSENT_AGE = 13;
+
+/** Whole years between an ISO birth date (YYYY-MM-DD) and `now`, in UTC. */
+export function ageOn(birthDate: string, now: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = now.getUTCFullYear() - y;
+  const beforeBirthday = now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d);
+  if (beforeBirthday) age -= 1;
+  return age;
+}
+
+export interface MinorFacts {
+  role: Role;
+  birthDate: string | null;
+  guardianContact: string | null;
+  guardianConsentAt: Date | null;
+}
+
+export interface MinorStatus {
+  isMinor: boolean;
+  needsConsent: boolean;
+  guardianContact: string | null;
+  consentAt: string | null;
+}
+
+/** Null for anyone who is not a student under 18. */
+export function minorStatus(user: MinorFacts, now: Date): MinorStatus | null {
+  if (user.role !== 'student' || !user.birthDate) return null;
+  const age = ageOn(user.birthDate, now);
+  if (age >= ADULT_AGE) return null;
+  return {
+    isMinor: true,
+    needsConsent: age < CONSENT_AGE && user.guardianConsentAt === null,
+    guardianContact: user.guardianContact,
+    consentAt: user.guardianConsentAt?.toISOString() ?? null,
+  };
+}
+
+/** A student under 13 cannot ask or book until a guardian's consent is recorded. */
+export function canAskOrBook(user: MinorFacts, now: Date): boolean {
+  if (user.role !== 'student') return false;
+  return !(minorStatus(user, now)?.needsConsent ?? false);
+}
+
+export type SignUpCheck = { ok: true } | { ok: false; field: string; message: string };
+
+/** What a sign-up must carry, by role and age. */
+export function checkSignUp(input: { role: Role; birthDate?: string | undefined; guardianContact?: string | undefined }, now: Date): SignUpCheck {
+  if (input.role !== 'student') {
+    if (input.birthDate || input.guardianContact) return { ok: false, field: 'body.birthDate', message: 'only students give a birth date' };
+    return { ok: true };
+  }
+  if (!input.birthDate) return { ok: false, field: 'body.birthDate', message: 'is required for students' };
+  const age = ageOn(input.birthDate, now);
+  if (Number.isNaN(age) || age < 4 || age > 120) return { ok: false, field: 'body.birthDate', message: 'is not a plausible birth date' };
+  if (age < ADULT_AGE && !input.guardianContact) {
+    return { ok: false, field: 'body.guardianContact', message: 'is required for students under 18 (a guardian email or phone)' };
+  }
+  return { ok: true };
+}
+
+/** Whether a caller with this role (null when logged out) may call a route with this access. */
+export function mayAccess(access: Access, role: Role | null): 'ok' | 'unauthenticated' | 'forbidden' {
+  if (access === 'public') return 'ok';
+  if (role === null) return 'unauthenticated';
+  if (access === 'user') return 'ok';
+  return access.includes(role) ? 'ok' : 'forbidden';
+}

@@ -1,0 +1,232 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { AdminUser, ApprovalStatus, Me, Role, SignUpBody, TutorProfile } from '@tutorline/contracts';
+import type { Clock } from '../../platform/clock';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import { canAskOrBook, checkSignUp, minorStatus } from './identity.rules';
+import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
+
+/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
+// `algorithm: 2` is Algorithm.Argon2id; the const enum cannot be imported under verbatimModuleSyntax.
+const argonOptions = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string) => hash(password, argonOptions);
+
+export interface AuthUser {
+  id: string;
+  role: Role;
+  user: UserRow;
+  authSessionId: string;
+}
+
+export interface IdentityDeps {
+  repo: IdentityRepo;
+  clock: Clock;
+  logger: Logger;
+  sessionTtlMs: number;
+  /** Called after sessions are revoked, to close their live sockets. */
+  onSessionsRevoked(ids: string[], reason: string): void;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export function toMe(user: UserRow, now: Date): Me {
+  return {
+    id: user.id,
+    role: user.role,
+    email: user.email,
+    displayName: user.displayName,
+    phone: user.phone,
+    timeZone: user.timeZone,
+    createdAt: user.createdAt.toISOString(),
+    canAskOrBook: canAskOrBook(user, now),
+    minor: minorStatus(user, now),
+  };
+}
+
+export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
+  return {
+    userId: p.userId,
+    displayName: p.displayName,
+    bio: p.bio,
+    subjects: p.subjects,
+    languages: p.languages,
+    timeZone: p.timeZone,
+    hourlyRateMinor: p.hourlyRateMinor,
+    currency: p.currency,
+    approvalStatus: p.approvalStatus,
+  };
+}
+
+export function createIdentityService(deps: IdentityDeps) {
+  const { repo, clock, logger } = deps;
+  // Verifying against this hash when the email is unknown makes both failures take the same time.
+  const dummyHash = hashPassword(randomBytes(16).toString('hex'));
+
+  async function openSession(user: UserRow, userAgent: string | null) {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
+    const session = await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, expiresAt, userAgent });
+    logger.info({ event: 'session_opened', userId: user.id, authSessionId: session.id }, 'session opened');
+    return { token, expiresAt, authSessionId: session.id };
+  }
+
+  function mapUnique(err: unknown): never {
+    const constraint = uniqueViolation(err);
+    if (constraint === 'users_email_key') throw conflict('An account with this email already exists. Log in instead.', 'email_taken');
+    if (constraint === 'users_phone_key') throw conflict('This phone number is already linked to another account.', 'phone_taken');
+    throw err;
+  }
+
+  return {
+    async signUp(input: SignUpBody, userAgent: string | null) {
+      const now = clock.now();
+      const check = checkSignUp(input, now);
+      if (!check.ok) throw badRequest(`${check.field} ${check.message}`, [{ path: check.field, message: check.message }]);
+      const values = {
+        role: input.role,
+        email: input.email,
+        passwordHash: await hashPassword(input.password),
+        displayName: input.displayName,
+        phone: input.phone ?? null,
+        timeZone: input.timeZone ?? 'UTC',
+        birthDate: input.role === 'student' ? (input.birthDate ?? null) : null,
+        guardianContact: input.role === 'student' ? (input.guardianContact ?? null) : null,
+      };
+      let user: UserRow;
+      try {
+        user = input.role === 'tutor' ? await repo.insertTutor(values, { timeZone: values.timeZone }) : await repo.insertUser(values);
+      } catch (err) {
+        mapUnique(err);
+      }
+      logger.info({ event: 'user_signed_up', userId: user.id, role: user.role }, 'user signed up');
+      return { user, ...(await openSession(user, userAgent)) };
+    },
+
+    /** The same error, after the same work, for an unknown email and a wrong password. */
+    async logIn(email: string, password: string, userAgent: string | null) {
+      const user = await repo.findUserByEmail(email);
+      const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
+      if (!user || !ok || user.disabled) {
+        logger.info({ event: 'login_failed', userId: user?.id }, 'log-in failed');
+        throw new AppError(401, 'invalid_credentials', 'That email and password do not match an account.');
+      }
+      logger.info({ event: 'login_succeeded', userId: user.id }, 'log-in succeeded');
+      return { user, ...(await openSession(user, userAgent)) };
+    },
+
+    async logOut(authSessionId: string) {
+      await repo.revokeSession(authSessionId, clock.now());
+      logger.info({ event: 'session_revoked', authSessionId, reason: 'logout' }, 'session revoked');
+      deps.onSessionsRevoked([authSessionId], 'logout');
+    },
+
+    async resolveSession(token: string | undefined): Promise<AuthUser | null> {
+      if (!token || token.length > 100) return null;
+      const row = await repo.findSessionByTokenHash(hashToken(token), clock.now());
+      if (!row) return null;
+      return { id: row.user.id, role: row.user.role, user: row.user, authSessionId: row.session.id };
+    },
+
+    /** Changes the password and revokes every session of the user, this one included: they log in again. */
+    async changePassword(caller: AuthUser, currentPassword: string, newPassword: string) {
+      const ok = await verify(caller.user.passwordHash, currentPassword).catch(() => false);
+      if (!ok) throw new AppError(401, 'invalid_credentials', 'The current password is not right.');
+      const now = clock.now();
+      await repo.updatePassword(caller.id, await hashPassword(newPassword), now);
+      const revoked = await repo.revokeUserSessions(caller.id, now);
+      logger.info({ event: 'password_changed', userId: caller.id, revokedSessions: revoked.length }, 'password changed');
+      deps.onSessionsRevoked(revoked, 'password_changed');
+    },
+
+    me(caller: AuthUser): Me {
+      return toMe(caller.user, clock.now());
+    },
+
+    async updateMe(caller: AuthUser, patch: { displayName?: string | undefined; phone?: string | null | undefined; timeZone?: string | undefined }) {
+      let row: UserRow | undefined;
+      try {
+        row = await repo.updateUser(caller.id, patch);
+      } catch (err) {
+        mapUnique(err);
+      }
+      logger.info({ event: 'profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'profile updated');
+      return toMe(row!, clock.now());
+    },
+
+    /** A student's own record; admins may read anyone's. */
+    async getStudent(caller: AuthUser, studentId: string): Promise<Me> {
+      if (caller.role !== 'admin' && caller.id !== studentId) throw notFound('That student');
+      const user = await repo.findUserById(studentId);
+      if (!user || user.role !== 'student') throw notFound('That student');
+      return toMe(user, clock.now());
+    },
+
+    async listSubjects() {
+      return (await repo.listSubjects()).map((s) => ({ id: s.id, name: s.name, levels: s.levels }));
+    },
+
+    async getTutorProfile(tutorId: string): Promise<TutorProfile> {
+      const profile = await repo.getTutorProfile(tutorId);
+      if (!profile) throw notFound('That tutor');
+      return toTutorProfile(profile);
+    },
+
+    async updateTutorProfile(
+      caller: AuthUser,
+      patch: {
+        bio?: string | undefined;
+        subjects?: { subjectId: string; level: string }[] | undefined;
+        languages?: string[] | undefined;
+        timeZone?: string | undefined;
+        hourlyRateMinor?: number | undefined;
+        currency?: 'INR' | 'USD' | undefined;
+      },
+    ): Promise<TutorProfile> {
+      if (caller.role !== 'tutor') throw forbidden('Only tutors have a tutor profile.');
+      const { subjects: subjectList, ...rest } = patch;
+      const unique = subjectList && [...new Map(subjectList.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
+      if (unique && !(await repo.subjectLevelsExist(unique))) {
+        throw badRequest('One of the subjects or levels is not in the catalogue.', [{ path: 'body.subjects', message: 'unknown subject or level' }]);
+      }
+      const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      await repo.updateTutorProfile(caller.id, fields, unique);
+      logger.info({ event: 'tutor_profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'tutor profile updated');
+      return this.getTutorProfile(caller.id);
+    },
+
+    async setTutorApproval(admin: AuthUser, tutorId: string, status: ApprovalStatus): Promise<TutorProfile> {
+      const before = await repo.getTutorProfile(tutorId);
+      if (!before) throw notFound('That tutor');
+      await repo.setApproval(tutorId, status, admin.id, clock.now());
+      logger.info(
+        { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: admin.id },
+        'tutor approval changed',
+      );
+      return this.getTutorProfile(tutorId);
+    },
+
+    async recordGuardianConsent(admin: AuthUser, studentId: string): Promise<Me> {
+      const user = await repo.findUserById(studentId);
+      if (!user || user.role !== 'student') throw notFound('That student');
+      const row = await repo.updateUser(studentId, { guardianConsentAt: clock.now() });
+      logger.info({ event: 'guardian_consent_recorded', userId: studentId, by: admin.id }, 'guardian consent recorded');
+      return toMe(row!, clock.now());
+    },
+
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; limit: number; offset: number }) {
+      const { rows, total } = await repo.listUsers(filter);
+      const list: AdminUser[] = rows.map((r) => ({
+        id: r.user.id,
+        role: r.user.role,
+        email: r.user.email,
+        displayName: r.user.displayName,
+        createdAt: r.user.createdAt.toISOString(),
+        approvalStatus: r.approvalStatus,
+      }));
+      return { users: list, total };
+    },
+  };
+}
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+export const roles = ['student', 'tutor', 'admin'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const approvalStatuses = ['pending', 'approved', 'suspended'] as const;
+export const approvalStatusSchema = z.enum(approvalStatuses);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
+
+/** E.164, e.g. +919812345678. */
+export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +919812345678');
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(254));
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(200);
+export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+export const timeZoneSchema = z.string().min(1).max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Kolkata');
+
+export const signUpBodySchema = z.strictObject({
+  role: z.enum(['student', 'tutor']),
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: z.string().trim().min(1).max(80),
+  phone: phoneSchema.optional(),
+  /** Students only: needed to apply the under-18 and under-13 rules. */
+  birthDate: isoDateSchema.optional(),
+  /** Students under 18: a guardian's email or phone. */
+  guardianContact: z.string().trim().min(3).max(254).optional(),
+  timeZone: timeZoneSchema.optional(),
+});
+export type SignUpBody = z.infer<typeof signUpBodySchema>;
+
+export const logInBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(200),
+});
+export type LogInBody = z.infer<typeof logInBodySchema>;
+
+export const changePasswordBodySchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+
+export const minorStatusSchema = z.object({
+  isMinor: z.boolean(),
+  needsConsent: z.boolean(),
+  guardianContact: z.string().nullable(),
+  consentAt: z.string().nullable(),
+});
+
+export const meSchema = z.object({
+  id: z.string(),
+  role: roleSchema,
+  email: z.string(),
+  displayName: z.string(),
+  phone: z.string().nullable(),
+  timeZone: z.string(),
+  createdAt: z.string(),
+  /** False for a student under 13 without guardian consent. */
+  canAskOrBook: z.boolean(),
+  minor: minorStatusSchema.nullable(),
+});
+export type Me = z.infer<typeof meSchema>;
+
+export const updateMeBodySchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(80).optional(),
+  phone: phoneSchema.nullable().optional(),
+  timeZone: timeZoneSchema.optional(),
+});
+
+export const subjectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  levels: z.array(z.string()),
+});
+export type Subject = z.infer<typeof subjectSchema>;
+
+export const tutorSubjectSchema = z.object({ subjectId: z.string(), level: z.string() });
+
+export const tutorProfileSchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  bio: z.string(),
+  subjects: z.array(tutorSubjectSchema),
+  languages: z.array(z.string()),
+  timeZone: z.string(),
+  hourlyRateMinor: z.number().int(),
+  currency: z.string(),
+  approvalStatus: approvalStatusSchema,
+});
+export type TutorProfile = z.infer<typeof tutorProfileSchema>;
+
+export const updateTutorProfileBodySchema = z.strictObject({
+  bio: z.string().trim().max(2000).optional(),
+  subjects: z.array(z.strictObject({ subjectId: z.string().min(1).max(40), level: z.string().min(1).max(40) })).max(40).optional(),
+  languages: z.array(z.string().trim().min(2).max(40)).max(10).optional(),
+  timeZone: timeZoneSchema.optional(),
+  hourlyRateMinor: z.number().int().min(0).max(10_000_000).optional(),
+  currency: z.enum(['INR', 'USD']).optional(),
+});
+
+export const setApprovalBodySchema = z.strictObject({ status: approvalStatusSchema });
+
+export const adminUserSchema = z.object({
+  id: z.string(),
+  role: roleSchema,
+  email: z.string(),
+  displayName: z.string(),
+  createdAt: z.string(),
+  approvalStatus: approvalStatusSchema.nullable(),
+});
+export type AdminUser = z.infer<typeof adminUserSchema>;
+
+export const adminUserListQuerySchema = z.strictObject({
+  role: roleSchema.optional(),
+  approvalStatus: approvalStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** Who may call a route: anyone, any logged-in user, or users with one of these roles. */
+export type Access = 'public' | 'user' | readonly Role[];
