@@ -70,15 +70,14 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   fastify.setSerializerCompiler(serializerCompiler);
 
   const identityRepo = createIdentityRepo(database.db);
-  let realtime: Realtime | undefined;
+  // Socket.IO starts after the routes; until then there are no sockets to close.
+  let closeSessionSockets: (ids: string[], reason: string) => void = () => {};
   const identity = createIdentityService({
     repo: identityRepo,
     clock,
     logger,
     sessionTtlMs: config.sessionTtlMs,
-    onSessionsRevoked: (ids, reason) => {
-      for (const id of ids) realtime?.disconnectSession(id, reason);
-    },
+    onSessionsRevoked: (ids, reason) => closeSessionSockets(ids, reason),
   });
 
   await identityRepo.upsertSubjects(subjectsCatalogue);
@@ -116,16 +115,18 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   }
 
-  realtime = await createRealtime(fastify.server, {
+  const realtime = await createRealtime(fastify.server, {
     allowedOrigins: config.allowedOrigins,
     redisUrl: config.redisUrl,
     logger,
     metrics,
     authenticate: socketAuthenticator(fastify, identity),
   });
-  const rt = realtime;
+  closeSessionSockets = (ids, reason) => {
+    for (const id of ids) realtime.disconnectSession(id, reason);
+  };
   // Sockets first, or the HTTP server would wait for upgraded connections before it can close.
-  fastify.addHook('preClose', async () => rt.close());
+  fastify.addHook('preClose', async () => realtime.close());
   fastify.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();
   });
@@ -134,7 +135,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   return {
     fastify,
-    realtime: rt,
+    realtime,
     database,
     metrics,
     logger,

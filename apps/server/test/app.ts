@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { type App, buildApp } from '../src/app';
 import { type Config, testConfig } from '../src/config';
+import { createIdentityRepo, hashPassword } from '../src/modules/identity';
 import type { Clock } from '../src/platform/clock';
 import type { Database } from '../src/platform/db';
 
@@ -60,6 +61,39 @@ export class Client {
   post = (path: string, body?: unknown, headers?: Record<string, string>) => this.request('POST', path, body, headers);
   put = (path: string, body?: unknown) => this.request('PUT', path, body);
   patch = (path: string, body?: unknown) => this.request('PATCH', path, body);
+
+  async logIn(email: string, password: string) {
+    const res = await this.post('/api/auth/login', { email, password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+    return res;
+  }
+}
+
+/** Log-in limits high enough that a suite's own sign-ups and log-ins never trip them. */
+export const relaxedLogin: Config['login'] = { maxPerIp: 10_000, maxPerAccount: 10_000, windowMs: 60_000 };
+
+export const testPassword = 'correct horse battery';
+
+/** Admins cannot sign up; tests insert one directly, as an operator would. */
+export async function createAdmin(database: Database, password = testPassword) {
+  const email = uniqueEmail('admin');
+  const user = await createIdentityRepo(database.db).insertUser({ role: 'admin', email, passwordHash: await hashPassword(password), displayName: 'A' });
+  return { email, password, user };
+}
+
+/** A logged-in admin client. */
+export async function adminClient(t: TestApp) {
+  const admin = await createAdmin(t.app.database);
+  const client = new Client(t.baseUrl);
+  await client.logIn(admin.email, admin.password);
+  return { client, ...admin };
+}
+
+export const countUsers = (database: Database) => createIdentityRepo(database.db).countUsers();
+
+/** The raw Set-Cookie header that carries the session cookie, if any. */
+export function sessionSetCookie(headers: Headers): string | undefined {
+  return headers.getSetCookie().find((c) => c.startsWith('tl_session='));
 }
 
 let counter = 0;
@@ -70,11 +104,23 @@ export async function signUpStudent(client: Client, extra: Record<string, unknow
   const res = await client.post('/api/auth/signup', {
     role: 'student',
     email,
-    password: 'correct horse battery',
+    password: testPassword,
     displayName: 'Test Student',
     birthDate: '2000-01-01',
     ...extra,
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
   return { email, user: res.json.user as { id: string } };
+}
+
+export async function signUpTutor(client: Client, extra: Record<string, unknown> = {}) {
+  const email = uniqueEmail('tutor');
+  const res = await client.post('/api/auth/signup', { role: 'tutor', email, password: testPassword, displayName: 'Test Tutor', ...extra });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  return { email, user: res.json.user as { id: string } };
+}
+
+/** Whether a response body shows the server's internals: stack frames or source paths. */
+export function leaksInternals(text: string): boolean {
+  return /\n\s+at |\bat \S+ \(\S+:\d+:\d+\)|\/work\/|file:\/\/|node_modules|\.ts:\d+/.test(text);
 }

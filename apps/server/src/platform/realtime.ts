@@ -12,7 +12,7 @@ export interface SocketIdentity {
   role: string;
   authSessionId: string;
 }
-export interface SocketData extends SocketIdentity {}
+export type SocketData = SocketIdentity;
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
