@@ -1,0 +1,30 @@
+import type { Role } from '@tutorline/contracts';
+
+const homes: Record<Role, string> = { student: '/student', tutor: '/tutor', admin: '/admin' };
+const names: Record<Role, { one: string; many: string }> = {
+  student: { one: 'Student', many: 'students' },
+  tutor: { one: 'Tutor', many: 'tutors' },
+  admin: { one: 'Admin', many: 'admins' },
+};
+
+/** Where a user of this role lands after logging in. */
+export function roleHome(role: Role): string {
+  return homes[role];
+}
+
+export function roleName(role: Role): string {
+  return names[role].one;
+}
+
+export function roleNamePlural(role: Role): string {
+  return names[role].many;
+}
+
+/** A path the user asked for before logging in, if it belongs to their own home; otherwise their home. */
+export function landingPathFor(role: Role, requested: unknown): string {
+  const home = homes[role];
+  if (typeof requested === 'string' && (requested === home || requested.startsWith(`${home}/`) || requested.startsWith(`${home}?`))) {
+    return requested;
+  }
+  return home;
+}

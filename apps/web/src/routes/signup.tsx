@@ -1,0 +1,245 @@
+import type { SignUpBody } from '@tutorline/contracts';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { roleHome, useSignUp } from '../features/auth';
+import { formErrorsOf } from '../lib/form-errors';
+import { usePageTitle } from '../lib/page-title';
+import { detectTimeZone, timeZoneGroups, timeZoneLabel } from '../lib/time-zones';
+import { useFocusFirstInvalid } from '../lib/use-focus-first-invalid';
+import { Alert } from '../ui/alert';
+import { Button } from '../ui/button';
+import { SelectField, TextField } from '../ui/field';
+
+type SignUpRole = SignUpBody['role'];
+
+const formFields = ['role', 'displayName', 'email', 'password', 'phone', 'birthDate', 'guardianContact', 'timeZone'];
+// Messages match the server's, so a field reads the same whichever side caught it.
+const messages = {
+  required: 'is required',
+  password: 'must be at least 10 characters',
+  phone: 'must be an E.164 number such as +919812345678',
+  birthDate: 'is required for students',
+  guardianContact: 'is required for students under 18 (a guardian email or phone)',
+};
+
+function localIsoDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** Whole years from a YYYY-MM-DD birth date to `today`; null when the date is incomplete or in the future. */
+function ageOn(birthDate: string, today: Date): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  let age = today.getFullYear() - y;
+  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
+  return age >= 0 ? age : null;
+}
+
+/** People type "+91 98123 45678"; the server wants "+919812345678". */
+function normalisePhone(phone: string): string {
+  return phone.replace(/[\s().-]/g, '');
+}
+
+export function SignUpPage() {
+  usePageTitle('Sign up');
+  const signUp = useSignUp();
+  const navigate = useNavigate();
+  const formRef = useRef<HTMLFormElement>(null);
+  const detectedZone = useMemo(detectTimeZone, []);
+  const zoneGroups = useMemo(() => timeZoneGroups(detectedZone), [detectedZone]);
+  const today = useMemo(() => new Date(), []);
+
+  const [role, setRole] = useState<SignUpRole>('student');
+  const [displayName, setDisplayName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [phone, setPhone] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [guardianContact, setGuardianContact] = useState('');
+  const [timeZone, setTimeZone] = useState(detectedZone);
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [attempt, setAttempt] = useState(0);
+
+  const server = formErrorsOf(signUp.error, formFields, { email_taken: 'email', phone_taken: 'phone' });
+  const errors = { ...server.fields, ...localErrors };
+  useFocusFirstInvalid(formRef, attempt, signUp.error);
+
+  const age = role === 'student' ? ageOn(birthDate, today) : null;
+  const isMinor = age !== null && age < 18;
+  const showGuardian = role === 'student' && (isMinor || Boolean(errors.guardianContact));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const local: Record<string, string> = {};
+    if (!displayName.trim()) local.displayName = messages.required;
+    if (!email.trim()) local.email = messages.required;
+    if (password.length < 10) local.password = messages.password;
+    if (phone.trim() && !/^\+[1-9]\d{6,14}$/.test(normalisePhone(phone))) local.phone = messages.phone;
+    if (role === 'student' && !birthDate) local.birthDate = messages.birthDate;
+    if (showGuardian && isMinor && !guardianContact.trim()) local.guardianContact = messages.guardianContact;
+    setLocalErrors(local);
+    setAttempt((n) => n + 1);
+    if (Object.keys(local).length > 0) return;
+
+    // The server rejects unknown fields, so send only what applies and leave empty optionals out.
+    const body: SignUpBody = { role, displayName: displayName.trim(), email: email.trim(), password };
+    if (phone.trim()) body.phone = normalisePhone(phone);
+    if (role === 'student') {
+      body.birthDate = birthDate;
+      if (showGuardian && guardianContact.trim()) body.guardianContact = guardianContact.trim();
+    }
+    // Students get the browser's zone silently; tutors choose theirs, since their availability is set in it.
+    body.timeZone = role === 'tutor' ? timeZone : detectedZone;
+    signUp.mutate(body, { onSuccess: (user) => void navigate(roleHome(user.role), { replace: true }) });
+  };
+
+  return (
+    <section className="page page-narrow" aria-labelledby="signup-title">
+      <div className="card">
+        <div className="card-intro">
+          <h1 id="signup-title">Create your account</h1>
+          <p className="muted">Free to join. It takes about a minute.</p>
+        </div>
+        <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
+          <fieldset className="fieldset">
+            <legend>I want to join as</legend>
+            <div className="choices">
+              <RoleChoice value="student" current={role} onPick={setRole} label="Student" detail="Get help and book lessons" />
+              <RoleChoice value="tutor" current={role} onPick={setRole} label="Tutor" detail="Answer questions and teach" />
+            </div>
+            {errors.role && <p className="field-error">Role {errors.role}</p>}
+          </fieldset>
+
+          <TextField
+            label="Display name"
+            autoComplete="name"
+            maxLength={80}
+            value={displayName}
+            hint="Shown to your tutors and students."
+            error={errors.displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+          />
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={email}
+            error={errors.email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            hint="At least 10 characters. A short sentence is easy to remember."
+            error={errors.password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <TextField
+            label="Phone"
+            optional
+            type="tel"
+            autoComplete="tel"
+            inputMode="tel"
+            value={phone}
+            hint="With the country code, for example +919812345678. Lets you ask for help on WhatsApp."
+            error={errors.phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
+
+          {role === 'student' && (
+            <TextField
+              label="Birth date"
+              type="date"
+              min="1900-01-01"
+              max={localIsoDate(today)}
+              value={birthDate}
+              hint="Students under 18 need a guardian's contact."
+              error={errors.birthDate}
+              onChange={(e) => setBirthDate(e.target.value)}
+            />
+          )}
+          {showGuardian && (
+            <TextField
+              label="Guardian contact"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={guardianContact}
+              hint={
+                age !== null && age < 13
+                  ? "A parent's or guardian's email or phone. Because you are under 13, they must give consent before you can ask questions or book lessons."
+                  : "A parent's or guardian's email or phone."
+              }
+              error={errors.guardianContact}
+              onChange={(e) => setGuardianContact(e.target.value)}
+            />
+          )}
+          {role === 'tutor' && (
+            <SelectField
+              label="Time zone"
+              value={timeZone}
+              hint="Your weekly availability is set in this zone."
+              error={errors.timeZone}
+              onChange={(e) => setTimeZone(e.target.value)}
+            >
+              {zoneGroups.map(([region, zones]) => (
+                <optgroup label={region} key={region}>
+                  {zones.map((zone) => (
+                    <option value={zone} key={zone}>
+                      {timeZoneLabel(zone)}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </SelectField>
+          )}
+
+          {server.summary && <Alert tone="error">{server.summary}</Alert>}
+          <Button type="submit" block pending={signUp.isPending} pendingLabel="Creating your account…">
+            Sign up
+          </Button>
+        </form>
+        <p className="form-footer">
+          Already have an account? <Link to="/login">Log in</Link>
+        </p>
+      </div>
+    </section>
+  );
+}
+
+interface RoleChoiceProps {
+  value: SignUpRole;
+  current: SignUpRole;
+  onPick(role: SignUpRole): void;
+  label: string;
+  detail: string;
+}
+
+function RoleChoice({ value, current, onPick, label, detail }: RoleChoiceProps) {
+  const id = `role-${value}`;
+  return (
+    <div className={`choice${current === value ? ' choice-selected' : ''}`}>
+      <input
+        type="radio"
+        name="role"
+        id={id}
+        value={value}
+        checked={current === value}
+        onChange={() => onPick(value)}
+        aria-describedby={`${id}-detail`}
+      />
+      {/* The label holds only the role name (so getByLabel('Student') matches it exactly) and stretches over the card. */}
+      <label htmlFor={id}>{label}</label>
+      <span className="choice-detail" id={`${id}-detail`}>
+        {detail}
+      </span>
+    </div>
+  );
+}
