@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -10,7 +12,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
+import type { ServerToClientEvents } from '@tutorline/contracts';
+import { userRoom } from '@tutorline/contracts';
+import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
 import { createIdentityRepo, createIdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
+import { createPhotoService } from './modules/media';
+import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
+import { createRoomsRepo, createRoomsService, roomsRoutes } from './modules/rooms';
+import { createJobRunner, type JobRunner } from './platform/jobs';
+import { createLocalStorage } from './platform/storage';
 import { type Clock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics } from './platform/http';
@@ -25,6 +35,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
+  /** Channels for the notification outbox (tests pass fakes; WhatsApp arrives with #5). */
+  channels?: NotificationChannel[];
+  /** Don't start the job runner (tests that drive jobs themselves). */
+  manualJobs?: boolean;
 }
 
 export interface App {
@@ -34,6 +48,7 @@ export interface App {
   metrics: Metrics;
   logger: Logger;
   config: Config;
+  jobs: JobRunner;
   /** Whether demo data was seeded on this start. */
   seeded: boolean;
   listen(): Promise<string>;
@@ -81,11 +96,31 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   });
 
   await identityRepo.upsertSubjects(subjectsCatalogue);
+  const helpRepo = createHelpRepo(database.db);
+  await helpRepo.upsertRates(defaultHelpRates);
   const seeded = config.seedDemo ? await seedDemoData(identityRepo, clock, logger) : false;
 
   const indexHtml = path.join(config.webDist, 'index.html');
   const hasWeb = fs.existsSync(indexHtml);
   installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined });
+  // Nothing loads from another host: children use this, and a third-party request is data sharing.
+  await fastify.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  });
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
   installAuth(fastify, identity);
@@ -109,7 +144,37 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  await fastify.register(fastifyMultipart);
   await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
+
+  // Realtime starts after the routes; until then nobody is connected to hear anything.
+  let emitTo: (rooms: string[], event: keyof ServerToClientEvents, payload: unknown) => void = () => {};
+  const emit: HelpEmitter = (userIds, event, ...args) => {
+    if (userIds.length) emitTo(userIds.map(userRoom), event, args[0]);
+  };
+  let onlineUserIds: () => Promise<string[]> = async () => [];
+  const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
+  const notifications = createNotifications({ channels: opts.channels ?? [], logger });
+  const dispatchConfig = { ...config.help };
+  let helpRef: { recordSessionEnded(s: { id: string; questionId: string | null; endedAt: Date }): Promise<void> } | undefined;
+  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, hooks: { onSessionEnded: (s) => helpRef?.recordSessionEnded(s) ?? Promise.resolve() } });
+  const help = createHelpService({
+    repo: helpRepo,
+    rooms,
+    photos: createPhotoService(createLocalStorage(path.join(config.dataDir, 'files'))),
+    clock,
+    logger,
+    emit,
+    jobs,
+    config: dispatchConfig,
+  });
+  helpRef = help;
+  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => onlineUserIds() });
+  jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));
+  jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
+  jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
+  await fastify.register(helpRoutes, { help });
+  await fastify.register(roomsRoutes, { rooms });
 
   if (hasWeb) {
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
@@ -122,16 +187,24 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     metrics,
     authenticate: socketAuthenticator(fastify, identity),
   });
+  emitTo = (rooms, event, payload) => {
+    (realtime.io.to(rooms) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+  };
+  onlineUserIds = () => realtime.onlineUserIds();
   closeSessionSockets = (ids, reason) => {
     for (const id of ids) realtime.disconnectSession(id, reason);
   };
-  // Sockets first, or the HTTP server would wait for upgraded connections before it can close.
-  fastify.addHook('preClose', async () => realtime.close());
+  // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
+  fastify.addHook('preClose', async () => {
+    await jobs.stop();
+    await realtime.close();
+  });
   fastify.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();
   });
 
   await fastify.ready();
+  if (!opts.manualJobs) jobs.start();
 
   return {
     fastify,
@@ -141,6 +214,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     logger,
     config,
     seeded,
+    jobs,
     listen: () => fastify.listen({ host: config.host, port: config.port }),
     close: () => fastify.close(),
   };

@@ -31,6 +31,14 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(20),
+  HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(15),
+  HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
+  HELP_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(20),
+  HELP_SCARCE_HOLDBACK_SHARE: z.coerce.number().min(0).max(1).default(0.25),
+  HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(2),
+  HELP_SCARCE_THRESHOLD: z.coerce.number().int().min(0).default(5),
+  JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -53,6 +61,16 @@ export interface Config {
   login: { maxPerIp: number; maxPerAccount: number; windowMs: number };
   webDist: string;
   shutdownGraceMs: number;
+  help: {
+    firstWave: number;
+    waveSeconds: number;
+    expiryMinutes: number;
+    cooldownSeconds: number;
+    scarceHoldBackShare: number;
+    scarceHoldBackWaves: number;
+    scarceThreshold: number;
+  };
+  jobsPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +114,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     login: { maxPerIp: e.LOGIN_MAX_PER_IP, maxPerAccount: e.LOGIN_MAX_PER_ACCOUNT, windowMs: e.LOGIN_WINDOW_SECONDS * 1000 },
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    help: {
+      firstWave: e.HELP_FIRST_WAVE,
+      waveSeconds: e.HELP_WAVE_SECONDS,
+      expiryMinutes: e.HELP_EXPIRY_MINUTES,
+      cooldownSeconds: e.HELP_COOLDOWN_SECONDS,
+      scarceHoldBackShare: e.HELP_SCARCE_HOLDBACK_SHARE,
+      scarceHoldBackWaves: e.HELP_SCARCE_HOLDBACK_WAVES,
+      scarceThreshold: e.HELP_SCARCE_THRESHOLD,
+    },
+    jobsPollMs: e.JOBS_POLL_MS,
   };
 }
 

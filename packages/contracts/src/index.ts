@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './identity';
 export * from './realtime';
+export * from './help';

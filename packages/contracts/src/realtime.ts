@@ -1,3 +1,5 @@
+import type { FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
+
 /** Typed Socket.IO event maps, shared by server and web. */
 export interface PresencePayload {
   userId: string;
@@ -12,6 +14,16 @@ export interface ServerToClientEvents {
   'presence:changed': (payload: PresencePayload) => void;
   /** Diagnostic echo used by tests and the ops dashboard. */
   'system:ping': (payload: { at: string; from: string }) => void;
+  /** To a tutor: a new question in their feed. */
+  'help:question': (payload: FeedItem) => void;
+  /** To notified tutors: the question left the feed (taken, expired or cancelled). */
+  'help:taken': (payload: { questionId: string }) => void;
+  /** To the student: a wave went out. */
+  'help:progress': (payload: HelpProgressPayload) => void;
+  /** To the student and the winning tutor: go to the session. */
+  'help:claimed': (payload: HelpClaimedPayload) => void;
+  /** To the student: nobody accepted in time, or they cancelled. */
+  'help:closed': (payload: HelpClosedPayload) => void;
 }
 
 export interface ClientToServerEvents {

@@ -34,6 +34,8 @@ function fieldIssues(error: { validation: { keyword?: string; instancePath?: str
 /** Request ids, the common error shape, metrics, the Origin check, and the rule that every route declares its access. */
 export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics; allowedOrigins: string[]; spaIndex?: string | undefined }) {
   const { metrics, allowedOrigins, spaIndex } = opts;
+  // The API speaks JSON only; Fastify's built-in text/plain parser would hand handlers a string, answered 400 instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.access && route.url.startsWith('/api/') && !route.url.startsWith('/api/docs')) {

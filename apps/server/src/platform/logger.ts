@@ -25,6 +25,9 @@ export const redactPaths = [
   '*.phone',
   '*.guardianContact',
   '*.cookie',
+  // A database error's detail can quote the row ("Key (phone)=(…)", "Failing row contains (…)").
+  'err.detail',
+  'err.cause.detail',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {
@@ -38,7 +41,7 @@ export function loggerOptions(level: string): LoggerOptions {
     serializers: {
       req: serializeRequest,
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
-      err: pino.stdSerializers.err,
+      err: serializeError,
     },
   };
 }
@@ -51,4 +54,20 @@ export type Logger = ReturnType<typeof createLogger>;
 /** Request serializer: path without the query string (which may hold a token), never headers. */
 export function serializeRequest(req: { id: string; method: string; url: string; ip?: string; routeOptions?: { url?: string } }) {
   return { id: req.id, method: req.method, path: req.url.split('?')[0], route: req.routeOptions?.url };
+}
+
+/**
+ * Errors with pino's usual fields, except that a failed query's parameters (emails, phones, password hashes),
+ * which Drizzle repeats in the message, the stack and `params`, are replaced: the SQL stays, the values go.
+ */
+export function serializeError(err: Error) {
+  const out = pino.stdSerializers.err(err);
+  const params = (err as { params?: unknown }).params;
+  if (Array.isArray(params) && params.length) {
+    const listed = `params: ${String(params)}`;
+    out.message = out.message.replaceAll(listed, 'params: [redacted]');
+    if (out.stack) out.stack = out.stack.replaceAll(listed, 'params: [redacted]');
+    out.params = '[redacted]';
+  }
+  return out;
 }

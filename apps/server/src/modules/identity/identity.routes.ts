@@ -12,7 +12,7 @@ import {
   updateMeBodySchema,
   updateTutorProfileBodySchema,
 } from '@tutorline/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
@@ -39,12 +39,16 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
     keyGenerator: (req) => `ip:${req.ip}`,
     errorResponseBuilder: limitResponse('Too many attempts from this network. Please wait a few minutes and try again.'),
   });
-  const perAccount = app.rateLimit({
+  const accountLimit = app.createRateLimit({
     max: login.maxPerAccount,
     timeWindow: login.windowMs,
     keyGenerator: (req) => `account:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-    errorResponseBuilder: limitResponse('Too many attempts for this account. Please wait a few minutes and try again.'),
   });
+  // Not app.rateLimit(): its hooks share one per-request "already ran" flag, so after perIp this one would never count.
+  const perAccount = async (request: FastifyRequest) => {
+    const verdict = await accountLimit(request);
+    if (!verdict.isAllowed && verdict.isExceeded) throw rateLimited('Too many attempts for this account. Please wait a few minutes and try again.');
+  };
 
   app.post('/api/auth/signup', {
     config: { access: 'public' },

@@ -41,7 +41,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     try {
-      await migratePg(drizzlePg(pool), { migrationsFolder });
+      await migrateExclusively(pool);
     } catch (err) {
       await pool.end();
       throw err;
@@ -83,6 +83,29 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       }
     },
   };
+}
+
+/** Any fixed number; every Tutorline node takes the same advisory lock to migrate. */
+const migrationLockKey = 7_324_915_001;
+
+/** Nodes that start together would otherwise all apply the same migration, and all but one would crash. */
+async function migrateExclusively(pool: pg.Pool) {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    try {
+      await migratePg(drizzlePg(client), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [migrationLockKey]);
+    }
+  } catch (err) {
+    failed = err as Error;
+    throw err;
+  } finally {
+    // A failed client is destroyed, not pooled, so it cannot keep holding the lock.
+    client.release(failed);
+  }
 }
 
 async function pingDb(db: Db): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The one Drizzle schema for every module. Modules own their tables (see the comment on each),
@@ -88,4 +88,202 @@ export const tutorSubjects = pgTable(
     level: text('level').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tutorId, t.subjectId, t.level] }), index('tutor_subjects_subject_idx').on(t.subjectId, t.level)],
+);
+
+// platform: durable jobs. Enqueued in the same transaction as the change that needs them.
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    queue: text('queue').notNull(),
+    payload: jsonb('payload').notNull(),
+    /** Unique when set: a second enqueue with the same key is a no-op, forever (not only while pending). */
+    dedupeKey: text('dedupe_key'),
+    state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(8),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('jobs_dedupe_key').on(t.dedupeKey),
+    index('jobs_due_idx').on(t.runAt).where(sql`state in ('queued', 'running')`),
+  ],
+);
+
+// help: instant questions
+export const questionStatusEnum = pgEnum('question_status', ['open', 'claimed', 'answered', 'expired', 'cancelled']);
+
+export const questions = pgTable(
+  'questions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    requestId: uuid('request_id').notNull(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    level: text('level').notNull(),
+    text: text('text'),
+    status: questionStatusEnum('status').notNull().default('open'),
+    wave: integer('wave').notNull().default(0),
+    notifiedCount: integer('notified_count').notNull().default(0),
+    nextWaveAt: timestamp('next_wave_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    claimedBy: uuid('claimed_by').references(() => users.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    sessionId: uuid('session_id'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('questions_student_request_key').on(t.studentId, t.requestId),
+    index('questions_student_idx').on(t.studentId, t.createdAt),
+    index('questions_open_idx').on(t.status).where(sql`status = 'open'`),
+  ],
+);
+
+/** Uploaded photos; question_id is set when the question is asked. */
+export const questionPhotos = pgTable(
+  'question_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    questionId: uuid('question_id').references(() => questions.id),
+    position: integer('position').notNull().default(0),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('question_photos_question_idx').on(t.questionId)],
+);
+
+/** One row per tutor per question: "not yet notified" and "at most one message" rest on this key. */
+export const questionNotifications = pgTable(
+  'question_notifications',
+  {
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => questions.id),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    wave: integer('wave').notNull(),
+    notifiedAt: timestamp('notified_at', { withTimezone: true }).notNull(),
+    skippedAt: timestamp('skipped_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.tutorId] }), index('question_notifications_tutor_idx').on(t.tutorId, t.notifiedAt)],
+);
+
+export const questionEvents = pgTable(
+  'question_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => questions.id),
+    type: text('type').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    data: jsonb('data'),
+  },
+  (t) => [index('question_events_question_idx').on(t.questionId, t.at)],
+);
+
+/** A tutor's instant-help switch and the running figures that rank them. */
+export const tutorHelpStats = pgTable('tutor_help_stats', {
+  tutorId: uuid('tutor_id')
+    .primaryKey()
+    .references(() => users.id),
+  online: boolean('online').notNull().default(false),
+  notifyWhenOffline: boolean('notify_when_offline').notNull().default(false),
+  lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true }),
+  notifiedCount: integer('notified_count').notNull().default(0),
+  acceptedCount: integer('accepted_count').notNull().default(0),
+  responseSecondsSum: integer('response_seconds_sum').notNull().default(0),
+  ratingSum: integer('rating_sum').notNull().default(0),
+  ratingCount: integer('rating_count').notNull().default(0),
+});
+
+export const studentTutorPrefs = pgTable(
+  'student_tutor_prefs',
+  {
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    favourite: boolean('favourite').notNull().default(false),
+    blocked: boolean('blocked').notNull().default(false),
+    bestRating: integer('best_rating'),
+  },
+  (t) => [primaryKey({ columns: [t.studentId, t.tutorId] })],
+);
+
+/** What a tutor earns per answered question, by subject. */
+export const helpSubjectRates = pgTable(
+  'help_subject_rates',
+  {
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    currency: text('currency').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.currency] })],
+);
+
+/** One earning per answered question; the ledger (billing) takes these over. */
+export const tutorEarnings = pgTable(
+  'tutor_earnings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    questionId: uuid('question_id').references(() => questions.id),
+    kind: text('kind').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tutor_earnings_question_key').on(t.questionId), index('tutor_earnings_tutor_idx').on(t.tutorId, t.createdAt)],
+);
+
+// rooms: tutoring sessions (the live room itself comes with issue #4)
+export const tutoringSessions = pgTable(
+  'tutoring_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['instant', 'booking'] }).notNull(),
+    status: text('status', { enum: ['active', 'ended'] }).notNull().default('active'),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    questionId: uuid('question_id').references(() => questions.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('tutoring_sessions_question_key').on(t.questionId),
+    index('tutoring_sessions_tutor_active_idx').on(t.tutorId).where(sql`status = 'active'`),
+    index('tutoring_sessions_student_idx').on(t.studentId),
+  ],
 );

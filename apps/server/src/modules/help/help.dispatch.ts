@@ -1,0 +1,103 @@
+import type { Clock } from '../../platform/clock';
+import { enqueue, type JobRunner } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import type { Notifications } from '../notifications';
+import type { HelpRepo, QuestionRow } from './help.repo';
+import { type DispatchConfig, nextWave, transition } from './help.rules';
+import { feedItem } from './help.views';
+import type { HelpEmitter } from './help.service';
+
+export const WAVE_QUEUE = 'help.wave';
+export const EXPIRE_QUEUE = 'help.expire';
+
+export interface DispatchDeps {
+  repo: HelpRepo;
+  notifications: Notifications;
+  clock: Clock;
+  logger: Logger;
+  emit: HelpEmitter;
+  jobs: Pick<JobRunner, 'poke'>;
+  config: DispatchConfig;
+  scarceThreshold: number;
+  /** Users with a live socket, on any node. */
+  onlineUserIds(): Promise<string[]>;
+}
+
+/**
+ * Waves and expiry, run from durable jobs. Each wave job carries the time it was scheduled for, and only
+ * the job matching the question's `next_wave_at` may act, so a retried or duplicated job never starts a
+ * second chain of waves; a restart resumes from the jobs table.
+ */
+export function createDispatch(deps: DispatchDeps) {
+  const { repo, clock, logger, emit, config } = deps;
+
+  async function expire(questionId: string) {
+    const now = clock.now();
+    const q = await repo.findQuestion(questionId);
+    if (!q || transition(q.status, 'expire') === null) return;
+    if (q.expiresAt.getTime() > now.getTime()) {
+      // Woken early (a clock skew between nodes): look again at the right time.
+      await enqueue(repo.db, EXPIRE_QUEUE, { questionId }, { runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
+      return;
+    }
+    const moved = await repo.db.transaction(async (tx) => {
+      const row = await repo.move(tx, questionId, 'open', { status: 'expired', closedAt: now, nextWaveAt: null });
+      if (row) await repo.addEvent(tx, questionId, 'expired', now, { notifiedCount: row.notifiedCount });
+      return row;
+    });
+    if (!moved) return;
+    logger.info({ event: 'question_expired', questionId, notifiedCount: moved.notifiedCount }, 'question expired');
+    emit([moved.studentId], 'help:closed', { questionId, status: 'expired' });
+    emit(await repo.notifiedTutorIds(questionId), 'help:taken', { questionId });
+  }
+
+  async function wave(payload: { questionId: string; at: string }) {
+    const now = clock.now();
+    const q = await repo.findQuestion(payload.questionId);
+    if (!q || q.status !== 'open' || q.nextWaveAt?.toISOString() !== payload.at) return;
+    const [scarce, online] = await Promise.all([repo.scarceSubjects(deps.scarceThreshold), deps.onlineUserIds()]);
+    const onlineSet = new Set(online);
+    const candidates = (await repo.candidateTutors(q, scarce)).map(({ statsOnline, ...t }) => ({ ...t, online: statsOnline && onlineSet.has(t.id) }));
+    const decision = nextWave(q, candidates, now, config);
+    if (decision.kind === 'expire') return expire(q.id);
+    if (decision.kind === 'stop') return;
+
+    const result = await repo.db.transaction(async (tx) => {
+      const locked = await repo.lockQuestion(tx, q.id);
+      if (!locked || locked.status !== 'open' || locked.nextWaveAt?.toISOString() !== payload.at) return null;
+      const notified = await repo.recordWave(tx, locked, decision.wave, decision.tutorIds, now, decision.nextWaveAt);
+      if (notified.length) {
+        await repo.addEvent(tx, q.id, 'wave', now, { wave: decision.wave, notified: notified.length, heldBack: decision.heldBack, coolingDown: decision.coolingDown });
+        for (const tutorId of notified) {
+          await deps.notifications.queue(
+            tx,
+            tutorId,
+            { kind: 'help.question', text: `New ${q.subjectId} question (${q.level}) is waiting for a tutor.`, data: { questionId: q.id, subjectId: q.subjectId, level: q.level } },
+            `question:${q.id}:tutor:${tutorId}`,
+          );
+        }
+      }
+      if (decision.nextWaveAt) {
+        const at = decision.nextWaveAt.toISOString();
+        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at }, { runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
+      }
+      return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt } as QuestionRow };
+    });
+    if (!result) return;
+    deps.jobs.poke();
+    if (result.notified.length) {
+      logger.info({ event: 'question_wave', questionId: q.id, wave: decision.wave, notified: result.notified.length, heldBack: decision.heldBack }, 'wave sent');
+      emit(result.notified, 'help:question', feedItem(result.row, await repo.photosOf([q.id])));
+    }
+    emit([q.studentId], 'help:progress', {
+      questionId: q.id,
+      wave: result.row.wave,
+      notifiedCount: result.row.notifiedCount,
+      nextWaveAt: result.row.nextWaveAt?.toISOString() ?? null,
+      expiresAt: q.expiresAt.toISOString(),
+    });
+  }
+
+  return { wave, expire };
+}
+export type Dispatch = ReturnType<typeof createDispatch>;

@@ -1,0 +1,313 @@
+import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+import { schema } from '../../platform/db';
+import type { TutorFacts } from './help.rules';
+
+const { questions, questionPhotos, questionNotifications, questionEvents, tutorHelpStats, studentTutorPrefs, helpSubjectRates, tutorEarnings, tutorProfiles, tutorSubjects, users, subjects, tutoringSessions } = schema;
+
+export type QuestionRow = typeof questions.$inferSelect;
+export type PhotoRow = typeof questionPhotos.$inferSelect;
+
+export function createHelpRepo(db: Db) {
+  return {
+    db,
+
+    async insertPhoto(values: typeof questionPhotos.$inferInsert): Promise<PhotoRow> {
+      const [row] = await db.insert(questionPhotos).values(values).returning();
+      return row!;
+    },
+
+    async findPhoto(id: string): Promise<PhotoRow | undefined> {
+      const [row] = await db.select().from(questionPhotos).where(eq(questionPhotos.id, id)).limit(1);
+      return row;
+    },
+
+    async subjectLevelExists(subjectId: string, level: string): Promise<boolean> {
+      const [row] = await db.select({ levels: subjects.levels }).from(subjects).where(eq(subjects.id, subjectId)).limit(1);
+      return Boolean(row?.levels.includes(level));
+    },
+
+    async findByRequestId(studentId: string, requestId: string): Promise<QuestionRow | undefined> {
+      const [row] = await db.select().from(questions).where(and(eq(questions.studentId, studentId), eq(questions.requestId, requestId))).limit(1);
+      return row;
+    },
+
+    /** Inserts the question unless this request id was seen; returns null for a repeat. */
+    async insertQuestion(tx: Tx, values: typeof questions.$inferInsert): Promise<QuestionRow | null> {
+      const [row] = await tx.insert(questions).values(values).onConflictDoNothing({ target: [questions.studentId, questions.requestId] }).returning();
+      return row ?? null;
+    },
+
+    /** Attaches the student's own unattached photos; returns how many were attached. */
+    async attachPhotos(tx: Tx, questionId: string, ownerId: string, photoIds: string[]): Promise<number> {
+      let attached = 0;
+      for (const [position, id] of photoIds.entries()) {
+        const rows = await tx
+          .update(questionPhotos)
+          .set({ questionId, position })
+          .where(and(eq(questionPhotos.id, id), eq(questionPhotos.ownerId, ownerId), isNull(questionPhotos.questionId)))
+          .returning({ id: questionPhotos.id });
+        attached += rows.length;
+      }
+      return attached;
+    },
+
+    async addEvent(tx: Db | Tx, questionId: string, type: string, at: Date, data: Record<string, unknown> | null = null) {
+      await tx.insert(questionEvents).values({ questionId, type, at, data });
+    },
+
+    async findQuestion(id: string, tx: Db | Tx = db): Promise<QuestionRow | undefined> {
+      const [row] = await tx.select().from(questions).where(eq(questions.id, id)).limit(1);
+      return row;
+    },
+
+    async lockQuestion(tx: Tx, id: string): Promise<QuestionRow | undefined> {
+      const [row] = await tx.select().from(questions).where(eq(questions.id, id)).limit(1).for('update');
+      return row;
+    },
+
+    async photosOf(questionIds: string[]): Promise<PhotoRow[]> {
+      if (!questionIds.length) return [];
+      return db.select().from(questionPhotos).where(inArray(questionPhotos.questionId, questionIds)).orderBy(asc(questionPhotos.position));
+    },
+
+    async timeline(questionId: string) {
+      return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(asc(questionEvents.at), asc(questionEvents.id));
+    },
+
+    /** Every approved tutor who teaches the subject at the level, with the facts the dispatch rules need. */
+    async candidateTutors(q: QuestionRow, scarceSubjects: string[]): Promise<(Omit<TutorFacts, 'online'> & { statsOnline: boolean })[]> {
+      const rows = await db
+        .select({
+          id: tutorProfiles.userId,
+          stats: tutorHelpStats,
+          favourite: studentTutorPrefs.favourite,
+          blocked: studentTutorPrefs.blocked,
+          bestRating: studentTutorPrefs.bestRating,
+          notified: sql<boolean>`exists (select 1 from ${questionNotifications} n where n.question_id = ${q.id} and n.tutor_id = ${tutorProfiles.userId})`,
+          inSession: sql<boolean>`exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorProfiles.userId} and s.status = 'active')`,
+          scarce: scarceSubjects.length
+            ? sql<boolean>`exists (select 1 from ${tutorSubjects} ts2 where ts2.tutor_id = ${tutorProfiles.userId} and ts2.subject_id in ${scarceSubjects})`
+            : sql<boolean>`false`,
+        })
+        .from(tutorSubjects)
+        .innerJoin(tutorProfiles, eq(tutorProfiles.userId, tutorSubjects.tutorId))
+        .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, tutorProfiles.userId))
+        .leftJoin(studentTutorPrefs, and(eq(studentTutorPrefs.tutorId, tutorProfiles.userId), eq(studentTutorPrefs.studentId, q.studentId)))
+        .where(and(eq(tutorSubjects.subjectId, q.subjectId), eq(tutorSubjects.level, q.level), eq(tutorProfiles.approvalStatus, 'approved')));
+      return rows.map((r) => ({
+        id: r.id,
+        approved: true,
+        teaches: [{ subjectId: q.subjectId, level: q.level }],
+        statsOnline: r.stats?.online ?? false,
+        notifyWhenOffline: r.stats?.notifyWhenOffline ?? false,
+        inSession: Boolean(r.inSession),
+        blockedByStudent: r.blocked ?? false,
+        alreadyNotified: Boolean(r.notified),
+        preferredByStudent: Boolean(r.favourite) || (r.bestRating ?? 0) >= 4,
+        ratingSum: r.stats?.ratingSum ?? 0,
+        ratingCount: r.stats?.ratingCount ?? 0,
+        notifiedCount: r.stats?.notifiedCount ?? 0,
+        acceptedCount: r.stats?.acceptedCount ?? 0,
+        meanResponseSeconds: r.stats && r.stats.acceptedCount > 0 ? r.stats.responseSecondsSum / r.stats.acceptedCount : null,
+        lastNotifiedAt: r.stats?.lastNotifiedAt ?? null,
+        teachesScarceSubject: Boolean(r.scarce),
+      }));
+    },
+
+    /** Subjects with fewer than `threshold` approved tutors. */
+    async scarceSubjects(threshold: number): Promise<string[]> {
+      const rows = await db
+        .select({ subjectId: subjects.id, n: sql<number>`count(distinct ${tutorSubjects.tutorId})::int` })
+        .from(subjects)
+        .leftJoin(tutorSubjects, eq(tutorSubjects.subjectId, subjects.id))
+        .leftJoin(tutorProfiles, and(eq(tutorProfiles.userId, tutorSubjects.tutorId), eq(tutorProfiles.approvalStatus, 'approved')))
+        .groupBy(subjects.id);
+      return rows.filter((r) => r.n > 0 && r.n < threshold).map((r) => r.subjectId);
+    },
+
+    /** Records a wave; returns the tutors that were newly notified (a retried wave notifies nobody twice). */
+    async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null): Promise<string[]> {
+      const inserted = tutorIds.length
+        ? await tx
+            .insert(questionNotifications)
+            .values(tutorIds.map((tutorId) => ({ questionId: q.id, tutorId, wave, notifiedAt: now })))
+            .onConflictDoNothing()
+            .returning({ tutorId: questionNotifications.tutorId })
+        : [];
+      const ids = inserted.map((r) => r.tutorId);
+      await tx
+        .update(questions)
+        .set({ wave, notifiedCount: sql`${questions.notifiedCount} + ${ids.length}`, nextWaveAt })
+        .where(eq(questions.id, q.id));
+      if (ids.length) {
+        await tx
+          .insert(tutorHelpStats)
+          .values(ids.map((tutorId) => ({ tutorId, lastNotifiedAt: now, notifiedCount: 1 })))
+          .onConflictDoUpdate({ target: tutorHelpStats.tutorId, set: { lastNotifiedAt: now, notifiedCount: sql`${tutorHelpStats.notifiedCount} + 1` } });
+      }
+      return ids;
+    },
+
+    async wasNotified(questionId: string, tutorId: string): Promise<{ notifiedAt: Date } | undefined> {
+      const [row] = await db
+        .select({ notifiedAt: questionNotifications.notifiedAt })
+        .from(questionNotifications)
+        .where(and(eq(questionNotifications.questionId, questionId), eq(questionNotifications.tutorId, tutorId)))
+        .limit(1);
+      return row;
+    },
+
+    async notifiedTutorIds(questionId: string): Promise<string[]> {
+      const rows = await db.select({ id: questionNotifications.tutorId }).from(questionNotifications).where(eq(questionNotifications.questionId, questionId));
+      return rows.map((r) => r.id);
+    },
+
+    /** The atomic first-accept: only one UPDATE can move an open, unexpired question to claimed. */
+    async claim(tx: Tx, questionId: string, tutorId: string, now: Date): Promise<QuestionRow | undefined> {
+      const [row] = await tx
+        .update(questions)
+        .set({ status: 'claimed', claimedBy: tutorId, claimedAt: now, nextWaveAt: null })
+        .where(and(eq(questions.id, questionId), eq(questions.status, 'open'), sql`${questions.expiresAt} > ${now.toISOString()}`))
+        .returning();
+      return row;
+    },
+
+    async setSession(tx: Tx, questionId: string, sessionId: string) {
+      await tx.update(questions).set({ sessionId }).where(eq(questions.id, questionId));
+    },
+
+    async recordAccept(tx: Tx, tutorId: string, responseSeconds: number) {
+      await tx
+        .insert(tutorHelpStats)
+        .values({ tutorId, acceptedCount: 1, responseSecondsSum: responseSeconds })
+        .onConflictDoUpdate({
+          target: tutorHelpStats.tutorId,
+          set: { acceptedCount: sql`${tutorHelpStats.acceptedCount} + 1`, responseSecondsSum: sql`${tutorHelpStats.responseSecondsSum} + ${responseSeconds}` },
+        });
+    },
+
+    /** Moves a question from `from` to `to` if it is still in `from`; returns the row when it moved. */
+    async move(tx: Db | Tx, questionId: string, from: QuestionRow['status'], patch: Partial<typeof questions.$inferInsert>) {
+      const [row] = await tx.update(questions).set(patch).where(and(eq(questions.id, questionId), eq(questions.status, from))).returning();
+      return row;
+    },
+
+    async skip(questionId: string, tutorId: string, now: Date) {
+      await db
+        .update(questionNotifications)
+        .set({ skippedAt: now })
+        .where(and(eq(questionNotifications.questionId, questionId), eq(questionNotifications.tutorId, tutorId)));
+    },
+
+    async feed(tutorId: string, now: Date) {
+      return db
+        .select({ q: questions })
+        .from(questionNotifications)
+        .innerJoin(questions, eq(questions.id, questionNotifications.questionId))
+        .where(
+          and(
+            eq(questionNotifications.tutorId, tutorId),
+            isNull(questionNotifications.skippedAt),
+            eq(questions.status, 'open'),
+            sql`${questions.expiresAt} > ${now.toISOString()}`,
+          ),
+        )
+        .orderBy(asc(questions.createdAt));
+    },
+
+    async listForStudent(studentId: string, limit: number) {
+      return db.select().from(questions).where(eq(questions.studentId, studentId)).orderBy(desc(questions.createdAt)).limit(limit);
+    },
+
+    async tutorSummaries(ids: string[]) {
+      if (!ids.length) return [];
+      return db
+        .select({ id: users.id, displayName: users.displayName, ratingSum: tutorHelpStats.ratingSum, ratingCount: tutorHelpStats.ratingCount })
+        .from(users)
+        .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, users.id))
+        .where(inArray(users.id, ids));
+    },
+
+    async tutorTeaches(tutorId: string, subjectId: string, level: string) {
+      const [row] = await db
+        .select({ status: tutorProfiles.approvalStatus, teaches: sql<boolean>`exists (select 1 from ${tutorSubjects} ts where ts.tutor_id = ${tutorId} and ts.subject_id = ${subjectId} and ts.level = ${level})` })
+        .from(tutorProfiles)
+        .where(eq(tutorProfiles.userId, tutorId))
+        .limit(1);
+      return row;
+    },
+
+    async prefs(studentId: string, tutorId: string) {
+      const [row] = await db
+        .select()
+        .from(studentTutorPrefs)
+        .where(and(eq(studentTutorPrefs.studentId, studentId), eq(studentTutorPrefs.tutorId, tutorId)))
+        .limit(1);
+      return row;
+    },
+
+    async recordRating(tx: Tx, q: QuestionRow, stars: number, comment: string | null, favourite: boolean | undefined, now: Date) {
+      await tx.update(questions).set({ rating: stars, ratingComment: comment, ratedAt: now }).where(eq(questions.id, q.id));
+      await tx
+        .insert(tutorHelpStats)
+        .values({ tutorId: q.claimedBy!, ratingSum: stars, ratingCount: 1 })
+        .onConflictDoUpdate({
+          target: tutorHelpStats.tutorId,
+          set: { ratingSum: sql`${tutorHelpStats.ratingSum} + ${stars}`, ratingCount: sql`${tutorHelpStats.ratingCount} + 1` },
+        });
+      await tx
+        .insert(studentTutorPrefs)
+        .values({ studentId: q.studentId, tutorId: q.claimedBy!, bestRating: stars, favourite: favourite ?? false })
+        .onConflictDoUpdate({
+          target: [studentTutorPrefs.studentId, studentTutorPrefs.tutorId],
+          set: {
+            bestRating: sql`greatest(coalesce(${studentTutorPrefs.bestRating}, 0), ${stars})`,
+            ...(favourite === undefined ? {} : { favourite }),
+          },
+        });
+    },
+
+    async tutorCurrency(tutorId: string): Promise<string | undefined> {
+      const [row] = await db.select({ currency: tutorProfiles.currency }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).limit(1);
+      return row?.currency;
+    },
+
+    async availability(tutorId: string) {
+      const [row] = await db.select().from(tutorHelpStats).where(eq(tutorHelpStats.tutorId, tutorId)).limit(1);
+      return { online: row?.online ?? false, notifyWhenOffline: row?.notifyWhenOffline ?? false };
+    },
+
+    async setAvailability(tutorId: string, online: boolean, notifyWhenOffline: boolean | undefined) {
+      const patch = { online, ...(notifyWhenOffline === undefined ? {} : { notifyWhenOffline }) };
+      await db.insert(tutorHelpStats).values({ tutorId, ...patch }).onConflictDoUpdate({ target: tutorHelpStats.tutorId, set: patch });
+    },
+
+    async rateFor(subjectId: string, currency: string) {
+      const [row] = await db
+        .select()
+        .from(helpSubjectRates)
+        .where(and(eq(helpSubjectRates.subjectId, subjectId), eq(helpSubjectRates.currency, currency)))
+        .limit(1);
+      return row;
+    },
+
+    async upsertRates(rates: { subjectId: string; currency: string; amountMinor: number }[]) {
+      if (!rates.length) return;
+      await db.insert(helpSubjectRates).values(rates).onConflictDoNothing();
+    },
+
+    async recordEarning(tx: Tx, values: typeof tutorEarnings.$inferInsert) {
+      await tx.insert(tutorEarnings).values(values).onConflictDoNothing({ target: tutorEarnings.questionId });
+    },
+
+    async earningsSince(tutorId: string, since: Date) {
+      return db
+        .select({ currency: tutorEarnings.currency, amountMinor: sql<number>`sum(${tutorEarnings.amountMinor})::int`, n: sql<number>`count(*)::int` })
+        .from(tutorEarnings)
+        .where(and(eq(tutorEarnings.tutorId, tutorId), gte(tutorEarnings.createdAt, since)))
+        .groupBy(tutorEarnings.currency);
+    },
+  };
+}
+export type HelpRepo = ReturnType<typeof createHelpRepo>;

@@ -1,0 +1,254 @@
+import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
+import type { Clock } from '../../platform/clock';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { enqueue, type JobRunner } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import { startOfDayIn } from '../../platform/time';
+import { type AuthUser, canAskOrBook } from '../identity';
+import type { PhotoService } from '../media';
+import type { RoomsService } from '../rooms';
+import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
+import type { HelpRepo, QuestionRow } from './help.repo';
+import { type DispatchConfig, mayClaim, transition } from './help.rules';
+import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
+
+export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
+
+export interface HelpDeps {
+  repo: HelpRepo;
+  rooms: RoomsService;
+  photos: PhotoService;
+  clock: Clock;
+  logger: Logger;
+  emit: HelpEmitter;
+  jobs: Pick<JobRunner, 'poke'>;
+  config: DispatchConfig;
+}
+
+const closedMessage: Record<string, string> = {
+  claimed: 'This question was taken by another tutor.',
+  answered: 'This question was taken by another tutor.',
+  expired: 'This question has expired.',
+  cancelled: 'The student cancelled this question.',
+};
+
+export function createHelpService(deps: HelpDeps) {
+  const { repo, clock, logger, emit } = deps;
+
+  async function view(q: QuestionRow, withTimeline: boolean): Promise<Question> {
+    const [photos, tutors, timeline] = await Promise.all([
+      repo.photosOf([q.id]),
+      q.claimedBy ? repo.tutorSummaries([q.claimedBy]) : Promise.resolve([]),
+      withTimeline ? repo.timeline(q.id) : Promise.resolve(undefined),
+    ]);
+    return questionView(q, photos, tutors[0] ? tutorSummary(tutors[0]) : null, timeline);
+  }
+
+  async function ownQuestion(caller: AuthUser, id: string): Promise<QuestionRow> {
+    const q = await repo.findQuestion(id);
+    if (!q || q.studentId !== caller.id) throw notFound('That question');
+    return q;
+  }
+
+  return {
+    async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
+      const stored = await deps.photos.storePhoto(data, 'photos');
+      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
+      return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
+    },
+
+    /** The student, tutors the question was sent to, and admins may see a photo; others get a 404. */
+    async readPhoto(caller: AuthUser, photoId: string, size: 'full' | 'thumb'): Promise<Buffer> {
+      const photo = await repo.findPhoto(photoId);
+      if (!photo) throw notFound('That photo');
+      let allowed = caller.role === 'admin' || photo.ownerId === caller.id;
+      if (!allowed && photo.questionId && caller.role === 'tutor') allowed = Boolean(await repo.wasNotified(photo.questionId, caller.id));
+      if (!allowed) throw notFound('That photo');
+      const data = await deps.photos.read(size === 'thumb' ? photo.thumbKey : photo.storageKey);
+      if (!data) throw notFound('That photo');
+      return data;
+    },
+
+    /** Asks a question; a retry with the same request id returns the first question instead of a second one. */
+    async askQuestion(caller: AuthUser, body: AskQuestionBody): Promise<{ question: Question; created: boolean }> {
+      const now = clock.now();
+      if (!canAskOrBook(caller.user, now)) {
+        throw new AppError(403, 'consent_required', 'A parent or guardian needs to give consent before you can ask. Ask them to contact us.');
+      }
+      const repeat = await repo.findByRequestId(caller.id, body.requestId);
+      if (repeat) return { question: await view(repeat, true), created: false };
+      if (!(await repo.subjectLevelExists(body.subjectId, body.level))) {
+        throw badRequest('That subject and level are not in the catalogue.', [{ path: 'body.level', message: 'unknown subject or level' }]);
+      }
+      const expiresAt = new Date(now.getTime() + deps.config.expiryMinutes * 60_000);
+      const created = await repo.db.transaction(async (tx) => {
+        const q = await repo.insertQuestion(tx, {
+          studentId: caller.id,
+          requestId: body.requestId,
+          subjectId: body.subjectId,
+          level: body.level,
+          text: body.text || null,
+          createdAt: now,
+          expiresAt,
+          nextWaveAt: now,
+        });
+        if (!q) return null; // a concurrent retry won the insert
+        const attached = await repo.attachPhotos(tx, q.id, caller.id, [...new Set(body.photoIds)]);
+        if (attached !== new Set(body.photoIds).size) {
+          throw badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]);
+        }
+        await repo.addEvent(tx, q.id, 'asked', now, { subjectId: q.subjectId, level: q.level, photos: attached });
+        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
+        await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
+        return q;
+      });
+      if (!created) return { question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false };
+      deps.jobs.poke();
+      logger.info({ event: 'question_asked', questionId: created.id, studentId: caller.id, subjectId: created.subjectId, level: created.level }, 'question asked');
+      return { question: await view(created, true), created: true };
+    },
+
+    /** First accept wins, decided by one conditional UPDATE; every other accept gets a 409. */
+    async claimQuestion(caller: AuthUser, questionId: string): Promise<{ questionId: string; sessionId: string }> {
+      const now = clock.now();
+      const q = await repo.findQuestion(questionId);
+      if (!q) throw notFound('That question');
+      if (q.claimedBy === caller.id && q.sessionId) return { questionId, sessionId: q.sessionId };
+      const [teaching, prefs, notified] = await Promise.all([
+        repo.tutorTeaches(caller.id, q.subjectId, q.level),
+        repo.prefs(q.studentId, caller.id),
+        repo.wasNotified(questionId, caller.id),
+      ]);
+      const eligible = mayClaim(q, {
+        approved: teaching?.status === 'approved',
+        teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
+        blockedByStudent: prefs?.blocked ?? false,
+      });
+      if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
+      if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
+      if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);
+
+      // Inside a transaction every query goes through `tx`: PGlite has one connection, so `db` there would wait forever.
+      const won = await repo.db.transaction(async (tx) => {
+        const row = await repo.claim(tx, questionId, caller.id, now);
+        if (!row) return null;
+        const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
+        await repo.setSession(tx, questionId, session.id);
+        const responseSeconds = Math.round((now.getTime() - (notified?.notifiedAt ?? row.createdAt).getTime()) / 1000);
+        await repo.recordAccept(tx, caller.id, responseSeconds);
+        await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
+        await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
+        return { row, sessionId: session.id };
+      });
+      if (!won) {
+        const after = await repo.findQuestion(questionId);
+        if (after?.claimedBy === caller.id && after.sessionId) return { questionId, sessionId: after.sessionId };
+        throw conflict(closedMessage[after?.status ?? 'claimed'] ?? 'This question is closed.');
+      }
+      logger.info({ event: 'question_claimed', questionId, tutorId: caller.id, sessionId: won.sessionId }, 'question claimed');
+      const [summary] = await repo.tutorSummaries([caller.id]);
+      const payload = { questionId, sessionId: won.sessionId, tutor: tutorSummary(summary!) };
+      emit([won.row.studentId, caller.id], 'help:claimed', payload);
+      emit((await repo.notifiedTutorIds(questionId)).filter((id) => id !== caller.id), 'help:taken', { questionId });
+      return { questionId, sessionId: won.sessionId };
+    },
+
+    async skipQuestion(caller: AuthUser, questionId: string) {
+      await repo.skip(questionId, caller.id, clock.now());
+    },
+
+    async cancelQuestion(caller: AuthUser, questionId: string): Promise<Question> {
+      const q = await ownQuestion(caller, questionId);
+      if (transition(q.status, 'cancel') === null) throw conflict(q.status === 'claimed' ? 'A tutor already took this question; end the session instead.' : 'This question is already closed.');
+      const now = clock.now();
+      const moved = await repo.db.transaction(async (tx) => {
+        const row = await repo.move(tx, questionId, 'open', { status: 'cancelled', closedAt: now, nextWaveAt: null });
+        if (row) await repo.addEvent(tx, questionId, 'cancelled', now);
+        return row;
+      });
+      if (!moved) throw conflict('This question changed just now; please look again.');
+      logger.info({ event: 'question_cancelled', questionId, studentId: caller.id }, 'question cancelled');
+      emit([caller.id], 'help:closed', { questionId, status: 'cancelled' });
+      emit(await repo.notifiedTutorIds(questionId), 'help:taken', { questionId });
+      return view(moved, true);
+    },
+
+    /** The claiming tutor marks the question answered: the session ends and the earning is recorded, once. */
+    async markAnswered(caller: AuthUser, questionId: string): Promise<Question> {
+      const q = await repo.findQuestion(questionId);
+      if (!q || q.claimedBy !== caller.id) throw notFound('That question');
+      if (q.status === 'answered') return view(q, false);
+      if (transition(q.status, 'answer') === null) throw conflict('Only a claimed question can be marked answered.');
+      const now = clock.now();
+      const profileCurrency = (await repo.tutorCurrency(caller.id)) ?? 'INR';
+      const rate = (await repo.rateFor(q.subjectId, profileCurrency)) ?? (await repo.rateFor(q.subjectId, 'INR'));
+      const moved = await repo.db.transaction(async (tx) => {
+        const row = await repo.move(tx, questionId, 'claimed', { status: 'answered', answeredAt: now, closedAt: now });
+        if (!row) return null;
+        if (row.sessionId && (await deps.rooms.endInTx(tx, row.sessionId))) await repo.addEvent(tx, questionId, 'session_ended', now, { sessionId: row.sessionId });
+        await repo.addEvent(tx, questionId, 'answered', now, { tutorId: caller.id });
+        if (rate) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: rate.amountMinor, currency: rate.currency, createdAt: now });
+        return row;
+      });
+      const current = moved ?? (await repo.findQuestion(questionId))!;
+      if (moved) logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
+      return view(current, false);
+    },
+
+    async rateQuestion(caller: AuthUser, questionId: string, body: { stars: number; comment?: string | undefined; favourite?: boolean | undefined }): Promise<Question> {
+      const q = await ownQuestion(caller, questionId);
+      if (q.status !== 'answered') throw conflict('You can rate a question once the tutor has answered it.');
+      if (q.rating !== null) throw conflict('You already rated this question.');
+      const now = clock.now();
+      await repo.db.transaction(async (tx) => {
+        await repo.recordRating(tx, q, body.stars, body.comment || null, body.favourite, now);
+        await repo.addEvent(tx, questionId, 'rated', now, { stars: body.stars });
+      });
+      logger.info({ event: 'question_rated', questionId, tutorId: q.claimedBy, stars: body.stars }, 'question rated');
+      return view((await repo.findQuestion(questionId))!, true);
+    },
+
+    /** The student sees their own questions with the timeline; the claiming or notified tutor and admins see them too. */
+    async getQuestion(caller: AuthUser, questionId: string): Promise<Question> {
+      const q = await repo.findQuestion(questionId);
+      if (!q) throw notFound('That question');
+      if (caller.role === 'admin' || q.studentId === caller.id) return view(q, true);
+      if (caller.role === 'tutor' && (q.claimedBy === caller.id || (await repo.wasNotified(questionId, caller.id)))) return view(q, false);
+      throw notFound('That question');
+    },
+
+    async listMine(caller: AuthUser) {
+      const rows = await repo.listForStudent(caller.id, 50);
+      const photos = await repo.photosOf(rows.map((r) => r.id));
+      const tutors = await repo.tutorSummaries([...new Set(rows.flatMap((r) => (r.claimedBy ? [r.claimedBy] : [])))]);
+      const byTutor = new Map(tutors.map((t) => [t.id, tutorSummary(t)]));
+      return rows.map((q) => questionView(q, photos.filter((p) => p.questionId === q.id), q.claimedBy ? (byTutor.get(q.claimedBy) ?? null) : null));
+    },
+
+    async feed(caller: AuthUser) {
+      const rows = (await repo.feed(caller.id, clock.now())).map((r) => r.q);
+      const photos = await repo.photosOf(rows.map((r) => r.id));
+      return rows.map((q) => feedItem(q, photos.filter((p) => p.questionId === q.id)));
+    },
+
+    getAvailability: (caller: AuthUser) => repo.availability(caller.id),
+    async setAvailability(caller: AuthUser, online: boolean, notifyWhenOffline?: boolean) {
+      await repo.setAvailability(caller.id, online, notifyWhenOffline);
+      logger.info({ event: 'tutor_availability_changed', tutorId: caller.id, online, notifyWhenOffline }, 'tutor availability changed');
+      return repo.availability(caller.id);
+    },
+
+    /** Today's answered questions and earnings, "today" in the tutor's own time zone. */
+    async today(caller: AuthUser) {
+      const since = startOfDayIn(caller.user.timeZone, clock.now());
+      const rows = await repo.earningsSince(caller.id, since);
+      return { answeredToday: rows.reduce((n, r) => n + r.n, 0), earningsToday: rows.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })) };
+    },
+
+    async recordSessionEnded(session: { id: string; questionId: string | null; endedAt: Date }) {
+      if (session.questionId) await repo.addEvent(repo.db, session.questionId, 'session_ended', session.endedAt, { sessionId: session.id });
+    },
+  };
+}
+export type HelpService = ReturnType<typeof createHelpService>;

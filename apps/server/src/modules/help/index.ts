@@ -1,0 +1,6 @@
+export { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
+export { defaultHelpRates } from './help.rates';
+export { createHelpRepo } from './help.repo';
+export { helpRoutes } from './help.routes';
+export { type DispatchConfig, defaultDispatchConfig } from './help.rules';
+export { createHelpService, type HelpEmitter, type HelpService } from './help.service';

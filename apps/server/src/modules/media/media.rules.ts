@@ -1,0 +1,42 @@
+/** Pure checks on what an uploaded photo claims to be. */
+
+export const PHOTO_LIMITS = {
+  maxBytes: 10 * 1024 * 1024,
+  maxPixels: 40_000_000,
+  /** Longest side of the stored photo; phone photos are bigger than any screen needs. */
+  maxSide: 2048,
+  thumbSide: 320,
+} as const;
+
+/** Formats we accept, by decoded content (sharp's format names), never by file name. */
+export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'heif'] as const;
+
+export interface PhotoFacts {
+  bytes: number;
+  format: string | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  /** For HEIF containers: 'av1' (AVIF) or 'hevc' (HEIC). */
+  compression?: string | undefined;
+}
+
+export type PhotoVerdict = { ok: true } | { ok: false; reason: 'too_big' | 'not_an_image' | 'unsupported_format' | 'too_many_pixels'; message: string };
+
+export function checkPhoto(facts: PhotoFacts, limits = PHOTO_LIMITS): PhotoVerdict {
+  if (facts.bytes > limits.maxBytes) {
+    return { ok: false, reason: 'too_big', message: `The photo is larger than ${limits.maxBytes / 1024 / 1024} MB. Please send a smaller one.` };
+  }
+  if (!facts.format || !facts.width || !facts.height) {
+    return { ok: false, reason: 'not_an_image', message: 'This file is not a photo we can read. Please send a JPEG, PNG or WebP image.' };
+  }
+  if (facts.format === 'svg') {
+    return { ok: false, reason: 'unsupported_format', message: 'SVG drawings are not accepted. Please send a photo (JPEG, PNG or WebP).' };
+  }
+  if (!(ACCEPTED_FORMATS as readonly string[]).includes(facts.format)) {
+    return { ok: false, reason: 'unsupported_format', message: `${facts.format.toUpperCase()} files are not accepted. Please send a JPEG, PNG or WebP photo.` };
+  }
+  if (facts.width * facts.height > limits.maxPixels) {
+    return { ok: false, reason: 'too_many_pixels', message: `The photo has more than ${limits.maxPixels / 1_000_000} megapixels. Please send a smaller one.` };
+  }
+  return { ok: true };
+}

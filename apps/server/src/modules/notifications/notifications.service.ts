@@ -1,0 +1,54 @@
+import { type EnqueueOptions, enqueue, PermanentJobError } from '../../platform/jobs';
+import type { Db, Tx } from '../../platform/db';
+import type { Logger } from '../../platform/logger';
+
+/** A message for a user's other channels (WhatsApp later); each channel renders it its own way. */
+export interface OutboundMessage {
+  kind: string;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+/** A way to reach a user outside the open app. `send` throws to retry, or PermanentJobError to give up. */
+export interface NotificationChannel {
+  name: string;
+  reaches(userId: string): Promise<boolean>;
+  send(userId: string, message: OutboundMessage): Promise<void>;
+}
+
+export const NOTIFY_QUEUE = 'notify.deliver';
+
+export interface DeliveryPayload {
+  userId: string;
+  message: OutboundMessage;
+}
+
+/**
+ * The notification outbox: a message is a durable job, written in the same transaction as the change
+ * that caused it, keyed so the same logical message is never sent twice, retried with back-off.
+ */
+export function createNotifications(deps: { channels: NotificationChannel[]; logger: Logger }) {
+  return {
+    /** Queues a message; `dedupeKey` makes it at-most-once per logical message. */
+    async queue(tx: Db | Tx, userId: string, message: OutboundMessage, dedupeKey: string, opts: Omit<EnqueueOptions, 'dedupeKey'> = {}) {
+      await enqueue(tx, NOTIFY_QUEUE, { userId, message } satisfies DeliveryPayload, { ...opts, dedupeKey: `notify:${dedupeKey}` });
+    },
+
+    /** The job handler: every channel that reaches the user gets the message. */
+    async deliver(payload: unknown) {
+      const { userId, message } = payload as DeliveryPayload;
+      const reaching = [];
+      for (const channel of deps.channels) if (await channel.reaches(userId)) reaching.push(channel);
+      if (!reaching.length) {
+        deps.logger.info({ event: 'notification_no_channel', userId, kind: message.kind }, 'no channel reaches this user');
+        return;
+      }
+      for (const channel of reaching) {
+        await channel.send(userId, message);
+        deps.logger.info({ event: 'notification_sent', userId, kind: message.kind, channel: channel.name }, 'notification sent');
+      }
+    },
+  };
+}
+export type Notifications = ReturnType<typeof createNotifications>;
+export { PermanentJobError };

@@ -1,0 +1,3 @@
+export { createRoomsRepo } from './rooms.repo';
+export { roomsRoutes } from './rooms.routes';
+export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';

@@ -1,0 +1,161 @@
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Clock } from './clock';
+import { type Db, schema, type Tx } from './db';
+import type { Logger } from './logger';
+
+const { jobs } = schema;
+
+export interface EnqueueOptions {
+  /** When to run; now by default. */
+  runAt?: Date;
+  /** A second enqueue with the same key does nothing, even after the first has finished. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+export type JobHandler = (payload: unknown, ctx: { attempt: number; jobId: string }) => Promise<void>;
+
+/** Thrown by a handler for a failure that retrying cannot fix (a 4xx from a provider). */
+export class PermanentJobError extends Error {}
+
+export interface JobRunnerOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** How often to look for due jobs when idle. */
+  pollMs?: number;
+  /** How long a running job is leased before another worker may take it over (a crashed process). */
+  leaseMs?: number;
+  /** Back-off before retry n (1-based). */
+  backoffMs?: (attempt: number) => number;
+  concurrency?: number;
+}
+
+export const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** (attempt - 1));
+
+/** Adds a job, inside the caller's transaction when given one, so the job exists if and only if the change does. */
+export async function enqueue(db: Db | Tx, queue: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+  await db
+    .insert(jobs)
+    .values({
+      queue,
+      payload,
+      dedupeKey: opts.dedupeKey ?? null,
+      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+      ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+    })
+    .onConflictDoNothing({ target: jobs.dedupeKey });
+}
+
+/**
+ * Durable jobs in PostgreSQL: claimed by moving `state` to running under a lease, with
+ * `FOR UPDATE SKIP LOCKED` so several processes share the work. A job whose process died
+ * is taken over when its lease runs out, so a restart resumes where it was.
+ */
+export function createJobRunner(opts: JobRunnerOptions) {
+  const { db, clock, logger } = opts;
+  const pollMs = opts.pollMs ?? 250;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const backoff = opts.backoffMs ?? defaultBackoff;
+  const concurrency = opts.concurrency ?? 4;
+  const handlers = new Map<string, JobHandler>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let stopping = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let kick = false;
+
+  async function claim(limit: number) {
+    const now = clock.now();
+    const queues = [...handlers.keys()];
+    if (!queues.length) return [];
+    const due = db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        and(
+          inArray(jobs.queue, queues),
+          lte(jobs.runAt, now),
+          or(eq(jobs.state, 'queued'), and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now))),
+        ),
+      )
+      .orderBy(jobs.runAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return db
+      .update(jobs)
+      .set({ state: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: new Date(now.getTime() + leaseMs) })
+      .where(inArray(jobs.id, due))
+      .returning();
+  }
+
+  async function runOne(job: typeof jobs.$inferSelect) {
+    const handler = handlers.get(job.queue)!;
+    const log = logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempts });
+    try {
+      await handler(job.payload, { attempt: job.attempts, jobId: job.id });
+      await db.update(jobs).set({ state: 'done', finishedAt: clock.now(), lockedUntil: null }).where(eq(jobs.id, job.id));
+    } catch (err) {
+      const permanent = err instanceof PermanentJobError;
+      const exhausted = job.attempts >= job.maxAttempts;
+      const message = err instanceof Error ? err.message : String(err);
+      if (permanent || exhausted) {
+        await db.update(jobs).set({ state: 'failed', lastError: message, finishedAt: clock.now(), lockedUntil: null }).where(eq(jobs.id, job.id));
+        log.error({ event: 'job_failed', err, permanent }, 'job failed for good');
+      } else {
+        const runAt = new Date(clock.now().getTime() + backoff(job.attempts));
+        await db.update(jobs).set({ state: 'queued', lastError: message, runAt, lockedUntil: null }).where(eq(jobs.id, job.id));
+        log.warn({ event: 'job_retry_scheduled', err, runAt }, 'job will be retried');
+      }
+    }
+  }
+
+  async function tick() {
+    if (running || stopping) return;
+    running = true;
+    try {
+      do {
+        kick = false;
+        const batch = await claim(concurrency);
+        if (!batch.length) break;
+        inFlight += batch.length;
+        await Promise.all(batch.map((j) => runOne(j).finally(() => inFlight--)));
+      } while (!stopping);
+    } catch (err) {
+      logger.error({ err, event: 'job_poll_failed' }, 'could not poll jobs');
+    } finally {
+      running = false;
+      if (stopping && inFlight === 0) idle?.();
+      else if (kick && !stopping) setImmediate(() => void tick());
+    }
+  }
+
+  return {
+    register(queue: string, handler: JobHandler) {
+      handlers.set(queue, handler);
+    },
+    start() {
+      stopping = false;
+      timer = setInterval(() => void tick(), pollMs);
+      timer.unref();
+      void tick();
+    },
+    /** Look for due jobs now (after a commit that enqueued one), instead of at the next poll. */
+    poke() {
+      if (running) kick = true;
+      else void tick();
+    },
+    /** Run every due job now and wait for them (tests drive time with this). */
+    async drain() {
+      while (running) await new Promise((r) => setTimeout(r, 5));
+      await tick();
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      if (running) await new Promise<void>((resolve) => (idle = resolve));
+    },
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

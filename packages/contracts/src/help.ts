@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+export const questionStatuses = ['open', 'claimed', 'answered', 'expired', 'cancelled'] as const;
+export const questionStatusSchema = z.enum(questionStatuses);
+export type QuestionStatus = z.infer<typeof questionStatusSchema>;
+
+export const MAX_QUESTION_PHOTOS = 4;
+
+export const uploadedPhotoSchema = z.object({
+  photoId: z.string(),
+  width: z.number(),
+  height: z.number(),
+  /** Authorised URL of the thumbnail. */
+  thumbUrl: z.string(),
+});
+export type UploadedPhoto = z.infer<typeof uploadedPhotoSchema>;
+
+export const askQuestionBodySchema = z.strictObject({
+  /** Client-generated, so a retried submit creates only one question. */
+  requestId: z.uuid('must be a UUID made by the client'),
+  subjectId: z.string().min(1).max(40),
+  level: z.string().min(1).max(40),
+  text: z.string().trim().max(2000).optional(),
+  photoIds: z.array(z.uuid()).min(1, 'add at least one photo').max(MAX_QUESTION_PHOTOS, `at most ${MAX_QUESTION_PHOTOS} photos`),
+});
+export type AskQuestionBody = z.infer<typeof askQuestionBodySchema>;
+
+export const questionPhotoSchema = z.object({ id: z.string(), url: z.string(), thumbUrl: z.string(), width: z.number(), height: z.number() });
+
+export const tutorSummarySchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  /** Average rating out of 5, null before the first rating. */
+  rating: z.number().nullable(),
+  ratingCount: z.number(),
+});
+export type TutorSummary = z.infer<typeof tutorSummarySchema>;
+
+export const questionEventSchema = z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()).nullable() });
+
+export const questionSchema = z.object({
+  id: z.string(),
+  status: questionStatusSchema,
+  subjectId: z.string(),
+  level: z.string(),
+  text: z.string().nullable(),
+  photos: z.array(questionPhotoSchema),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  wave: z.number(),
+  notifiedCount: z.number(),
+  nextWaveAt: z.string().nullable(),
+  claimedAt: z.string().nullable(),
+  tutor: tutorSummarySchema.nullable(),
+  sessionId: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+  rating: z.number().nullable(),
+  /** The student's view includes the timeline. */
+  timeline: z.array(questionEventSchema).optional(),
+});
+export type Question = z.infer<typeof questionSchema>;
+
+/** What a tutor sees in the live feed. */
+export const feedItemSchema = z.object({
+  questionId: z.string(),
+  subjectId: z.string(),
+  level: z.string(),
+  text: z.string().nullable(),
+  photos: z.array(questionPhotoSchema),
+  askedAt: z.string(),
+  expiresAt: z.string(),
+});
+export type FeedItem = z.infer<typeof feedItemSchema>;
+
+export const claimResultSchema = z.object({ questionId: z.string(), sessionId: z.string() });
+export const rateQuestionBodySchema = z.strictObject({
+  stars: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(1000).optional(),
+  favourite: z.boolean().optional(),
+});
+export const availabilityBodySchema = z.strictObject({
+  online: z.boolean(),
+  /** Notify me through my other channels while I'm offline. */
+  notifyWhenOffline: z.boolean().optional(),
+});
+export const availabilitySchema = z.object({ online: z.boolean(), notifyWhenOffline: z.boolean() });
+
+export const tutorTodaySchema = z.object({
+  answeredToday: z.number(),
+  earningsToday: z.array(z.object({ currency: z.string(), amountMinor: z.number() })),
+});
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['instant', 'booking']),
+  status: z.enum(['active', 'ended']),
+  questionId: z.string().nullable(),
+  student: z.object({ id: z.string(), displayName: z.string() }),
+  tutor: tutorSummarySchema,
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type TutoringSession = z.infer<typeof sessionSchema>;
+
+// Socket events for instant help.
+export interface HelpProgressPayload {
+  questionId: string;
+  wave: number;
+  notifiedCount: number;
+  nextWaveAt: string | null;
+  expiresAt: string;
+}
+export interface HelpClaimedPayload {
+  questionId: string;
+  sessionId: string;
+  tutor: TutorSummary;
+}
+export interface HelpClosedPayload {
+  questionId: string;
+  status: 'expired' | 'cancelled';
+}
