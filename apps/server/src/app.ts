@@ -156,8 +156,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
   const notifications = createNotifications({ channels: opts.channels ?? [], logger });
   const dispatchConfig = { ...config.help };
-  let helpRef: { recordSessionEnded(s: { id: string; questionId: string | null; endedAt: Date }): Promise<void> } | undefined;
-  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, hooks: { onSessionEnded: (s) => helpRef?.recordSessionEnded(s) ?? Promise.resolve() } });
+  // The hook runs only after both services exist, so referring to `help` below is safe.
+  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
   const help = createHelpService({
     repo: helpRepo,
     rooms,
@@ -168,7 +168,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     jobs,
     config: dispatchConfig,
   });
-  helpRef = help;
   const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => onlineUserIds() });
   jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));
   jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
