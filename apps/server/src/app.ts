@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -24,7 +23,7 @@ import { createLocalStorage } from './platform/storage';
 import { type Clock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics } from './platform/http';
-import { createLogger, type Logger } from './platform/logger';
+import { createLogger, type Logger, OneLinePerRequest } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createRealtime, type Realtime } from './platform/realtime';
 import { seedDemoData } from './seed/demo';
@@ -71,6 +70,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const fastify: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new OneLinePerRequest(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
@@ -87,12 +87,15 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const identityRepo = createIdentityRepo(database.db);
   // Socket.IO starts after the routes; until then there are no sockets to close.
   let closeSessionSockets: (ids: string[], reason: string) => void = () => {};
+  let broadcastUserChanged: (userId: string) => void = () => {};
   const identity = createIdentityService({
     repo: identityRepo,
     clock,
     logger,
     sessionTtlMs: config.sessionTtlMs,
     onSessionsRevoked: (ids, reason) => closeSessionSockets(ids, reason),
+    sessionCacheTtlMs: config.sessionCacheTtlMs,
+    onUserChanged: (userId) => broadcastUserChanged(userId),
   });
 
   await identityRepo.upsertSubjects(subjectsCatalogue);
@@ -102,25 +105,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const indexHtml = path.join(config.webDist, 'index.html');
   const hasWeb = fs.existsSync(indexHtml);
-  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined });
-  // Nothing loads from another host: children use this, and a third-party request is data sharing.
-  await fastify.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.secureCookies,
-  });
+  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies });
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
   installAuth(fastify, identity);
@@ -185,7 +170,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     logger,
     metrics,
     authenticate: socketAuthenticator(fastify, identity),
+    onUserChanged: (userId) => identity.forgetUser(userId),
   });
+  broadcastUserChanged = (userId) => realtime.broadcastUserChanged(userId);
   emitTo = (rooms, event, payload) => {
     (realtime.io.to(rooms) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
   };

@@ -13,8 +13,12 @@ export interface SocketIdentity {
   authSessionId: string;
 }
 export type SocketData = SocketIdentity;
-export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Events between server nodes (through the adapter). */
+export interface InterServerEvents {
+  'identity:user-changed': (userId: string) => void;
+}
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface RealtimeOptions {
   allowedOrigins: string[];
@@ -23,6 +27,8 @@ export interface RealtimeOptions {
   metrics: Metrics;
   /** Resolves the session cookie of the handshake; null refuses the connection. */
   authenticate(cookieHeader: string | undefined): Promise<SocketIdentity | null>;
+  /** Another node changed a user (log-out, password, profile): drop what this node cached. */
+  onUserChanged?(userId: string): void;
 }
 
 export interface Realtime {
@@ -33,6 +39,8 @@ export interface Realtime {
   onlineUserIds(): Promise<string[]>;
   /** Disconnects every socket of one log-in session, on every node. */
   disconnectSession(authSessionId: string, reason: string): void;
+  /** Tells the other nodes that a user changed. */
+  broadcastUserChanged(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +71,7 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
   });
 
   const localUsers = new Map<string, number>();
+  io.on('identity:user-changed', (userId) => opts.onUserChanged?.(userId));
 
   io.use(async (socket, next) => {
     try {
@@ -107,6 +116,10 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     async onlineUserIds() {
       const sockets = await io.fetchSockets();
       return [...new Set(sockets.map((s) => s.data.userId))];
+    },
+    broadcastUserChanged(userId) {
+      // Only a cluster adapter has other nodes to tell (the in-memory one warns instead).
+      if (adapter) io.serverSideEmit('identity:user-changed', userId);
     },
     disconnectSession(authSessionId, reason) {
       io.to(sessionRoom(authSessionId)).emit('session:revoked', { reason });

@@ -77,7 +77,7 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
     config: { access: 'user' },
     schema: { tags: ['auth'], summary: 'Log out: revoke this session and close its sockets', response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
-      await identity.logOut(caller(request).authSessionId);
+      await identity.logOut(caller(request));
       clearSessionCookie(reply, secureCookies);
       return reply.status(204).send(null);
     },

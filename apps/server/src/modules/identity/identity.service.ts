@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../platf
 import type { Logger } from '../../platform/logger';
 import { canAskOrBook, checkSignUp, minorStatus } from './identity.rules';
 import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
+import { createSessionCache } from './session-cache';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 // `algorithm: 2` is Algorithm.Argon2id; the const enum cannot be imported under verbatimModuleSyntax.
@@ -27,6 +28,10 @@ export interface IdentityDeps {
   sessionTtlMs: number;
   /** Called after sessions are revoked, to close their live sockets. */
   onSessionsRevoked(ids: string[], reason: string): void;
+  /** How long a resolved session may be served from memory; 0 turns the cache off. */
+  sessionCacheTtlMs?: number;
+  /** Called after a user's sessions or record changed, to drop them from other nodes' caches. */
+  onUserChanged?(userId: string): void;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -61,6 +66,12 @@ export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
 
 export function createIdentityService(deps: IdentityDeps) {
   const { repo, clock, logger } = deps;
+  const cache = createSessionCache({ ttlMs: deps.sessionCacheTtlMs ?? 0, maxEntries: 100_000 });
+  /** Forgets a user's cached sessions here and on every other node. */
+  const userChanged = (userId: string) => {
+    cache.invalidateUser(userId);
+    deps.onUserChanged?.(userId);
+  };
   // Verifying against this hash when the email is unknown makes both failures take the same time.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
@@ -116,17 +127,30 @@ export function createIdentityService(deps: IdentityDeps) {
       return { user, ...(await openSession(user, userAgent)) };
     },
 
-    async logOut(authSessionId: string) {
+    async logOut(caller: AuthUser) {
+      const authSessionId = caller.authSessionId;
       await repo.revokeSession(authSessionId, clock.now());
+      userChanged(caller.id);
       logger.info({ event: 'session_revoked', authSessionId, reason: 'logout' }, 'session revoked');
       deps.onSessionsRevoked([authSessionId], 'logout');
     },
 
     async resolveSession(token: string | undefined): Promise<AuthUser | null> {
       if (!token || token.length > 100) return null;
-      const row = await repo.findSessionByTokenHash(hashToken(token), clock.now());
+      const hash = hashToken(token);
+      const now = clock.now();
+      const cached = cache.get(hash, now.getTime());
+      if (cached) return cached;
+      const row = await repo.findSessionByTokenHash(hash, now);
       if (!row) return null;
-      return { id: row.user.id, role: row.user.role, user: row.user, authSessionId: row.session.id };
+      const auth = { id: row.user.id, role: row.user.role, user: row.user, authSessionId: row.session.id };
+      cache.set(hash, auth, row.session.expiresAt.getTime(), now.getTime());
+      return auth;
+    },
+
+    /** Another node changed this user: drop the local copies. */
+    forgetUser(userId: string) {
+      cache.invalidateUser(userId);
     },
 
     /** Changes the password and revokes every session of the user, this one included: they log in again. */
@@ -136,6 +160,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const now = clock.now();
       await repo.updatePassword(caller.id, await hashPassword(newPassword), now);
       const revoked = await repo.revokeUserSessions(caller.id, now);
+      userChanged(caller.id);
       logger.info({ event: 'password_changed', userId: caller.id, revokedSessions: revoked.length }, 'password changed');
       deps.onSessionsRevoked(revoked, 'password_changed');
     },
@@ -151,6 +176,7 @@ export function createIdentityService(deps: IdentityDeps) {
       } catch (err) {
         mapUnique(err);
       }
+      userChanged(caller.id);
       logger.info({ event: 'profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'profile updated');
       return toMe(row!, clock.now());
     },
@@ -211,6 +237,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const user = await repo.findUserById(studentId);
       if (!user || user.role !== 'student') throw notFound('That student');
       const row = await repo.updateUser(studentId, { guardianConsentAt: clock.now() });
+      userChanged(studentId);
       logger.info({ event: 'guardian_consent_recorded', userId: studentId, by: admin.id }, 'guardian consent recorded');
       return toMe(row!, clock.now());
     },
