@@ -65,12 +65,12 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   });
 
   // An HTML document gets the policy that lets it load its own scripts, styles and images; a route that set its own keeps it.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html') && reply.getHeader('content-security-policy') === baseSecurityHeaders['content-security-policy']) {
       reply.header('content-security-policy', documentCsp);
     }
-    return payload;
+    done(null, payload);
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -86,12 +86,15 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     }
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // One histogram child per (method, route, status), looked up by a string key instead of a labels object each time.
+  const durationByLabels = new Map<string, { observe(v: number): void }>();
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = durationByLabels.get(key);
+    if (!child) durationByLabels.set(key, (child = metrics.httpDuration.labels(request.method, route, String(reply.statusCode))));
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.setNotFoundHandler((request, reply) => {
