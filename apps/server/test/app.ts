@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { type App, buildApp } from '../src/app';
+import { type App, type AppOptions, buildApp } from '../src/app';
 import { type Config, testConfig } from '../src/config';
 import { createIdentityRepo, hashPassword } from '../src/modules/identity';
 import type { Clock } from '../src/platform/clock';
@@ -13,8 +13,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What a test may pass to buildApp besides the database, clock and log stream. */
+export type TestAppOptions = Pick<AppOptions, 'channels' | 'manualJobs'>;
+
 /** Builds and starts the app on a free loopback port against an open database, capturing its logs. */
-export async function startTestApp(database: Database, overrides: Partial<Config> = {}, clock?: Clock): Promise<TestApp> {
+export async function startTestApp(database: Database, overrides: Partial<Config> = {}, clock?: Clock, options: TestAppOptions = {}): Promise<TestApp> {
   const chunks: string[] = [];
   const logStream = new Writable({
     write(chunk, _enc, cb) {
@@ -23,7 +26,7 @@ export async function startTestApp(database: Database, overrides: Partial<Config
     },
   });
   const config = testConfig({ host: '127.0.0.1', port: 0, logLevel: 'info', ...overrides });
-  const app = await buildApp(config, { database, logStream, ...(clock ? { clock } : {}) });
+  const app = await buildApp(config, { database, logStream, ...(clock ? { clock } : {}), ...options });
   const address = await app.listen();
   return { app, baseUrl: address, logs: () => chunks.join(''), close: () => app.close() };
 }

@@ -43,14 +43,20 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
+/** close() may then be called twice: by a test that breaks the database on purpose, and by drop(). */
+function closeOnce(database: Database): Database {
+  let closing: Promise<void> | undefined;
+  return { ...database, close: () => (closing ??= database.close()) };
+}
+
 /** A fresh, migrated database on the given backend; drop() closes and deletes it. */
 export async function freshDatabase(backend: Backend): Promise<FreshDatabase> {
   if (backend === 'pglite') {
-    const database = await openDatabase({ kind: 'pglite-memory' });
+    const database = closeOnce(await openDatabase({ kind: 'pglite-memory' }));
     return { database, drop: () => database.close() };
   }
   const pgdb = await createPostgresDatabase();
-  const database = await openDatabase({ kind: 'postgres', url: pgdb.url, poolMax: 20 });
+  const database = closeOnce(await openDatabase({ kind: 'postgres', url: pgdb.url, poolMax: 20 }));
   return {
     database,
     url: pgdb.url,

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, testConfig } from './config';
+
+/** The ConfigError loadConfig throws for this environment. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`no ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('has safe defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      publicUrl: 'http://127.0.0.1:3000',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      logLevel: 'info',
+      seedDemo: true,
+      trustProxy: false,
+      secureCookies: false,
+      sessionTtlMs: 30 * 24 * 3_600_000,
+      login: { maxPerIp: 30, maxPerAccount: 10, windowMs: 900_000 },
+      shutdownGraceMs: 10_000,
+    });
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    // Development also lets the Vite dev server's origin in.
+    expect(config.allowedOrigins).toEqual(['http://127.0.0.1:3000', 'http://127.0.0.1:5173', 'http://localhost:5173']);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', HOST: '' })).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      DATA_DIR: '/var/lib/tutorline',
+      DATABASE_URL: 'postgresql://u:p@db:5432/tl',
+      DB_POOL_MAX: '25',
+      REDIS_URL: 'rediss://cache:6380',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'no',
+      SESSION_TTL_HOURS: '12',
+      TRUST_PROXY: '1',
+      LOGIN_MAX_PER_IP: '7',
+      LOGIN_MAX_PER_ACCOUNT: '3',
+      LOGIN_WINDOW_SECONDS: '60',
+      ALLOWED_ORIGINS: ' https://a.example , https://b.example,,',
+      WEB_DIST: '/srv/web',
+      SHUTDOWN_GRACE_MS: '500',
+    });
+    expect(config).toMatchObject({
+      env: 'production',
+      host: '0.0.0.0',
+      port: 8080,
+      // 0.0.0.0 is where to listen, not where to browse.
+      publicUrl: 'http://127.0.0.1:8080',
+      dataDir: '/var/lib/tutorline',
+      databaseUrl: 'postgresql://u:p@db:5432/tl',
+      dbPoolMax: 25,
+      redisUrl: 'rediss://cache:6380',
+      logLevel: 'warn',
+      seedDemo: false,
+      sessionTtlMs: 12 * 3_600_000,
+      trustProxy: true,
+      login: { maxPerIp: 7, maxPerAccount: 3, windowMs: 60_000 },
+      webDist: '/srv/web',
+      shutdownGraceMs: 500,
+    });
+    // No dev-server origins outside development.
+    expect(config.allowedOrigins).toEqual(['http://127.0.0.1:8080', 'https://a.example', 'https://b.example']);
+  });
+
+  it('turns on Secure cookies for an https PUBLIC_URL and uses its origin', () => {
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://tutorline.example/' });
+    expect(config.secureCookies).toBe(true);
+    expect(config.publicUrl).toBe('https://tutorline.example');
+    expect(config.allowedOrigins).toEqual(['https://tutorline.example']);
+    expect(loadConfig({ PUBLIC_URL: 'http://tutorline.example' }).secureCookies).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['NODE_ENV', 'staging'],
+    ['PUBLIC_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://db/tl'],
+    ['REDIS_URL', 'http://cache'],
+    ['DB_POOL_MAX', '0'],
+    ['LOG_LEVEL', 'loud'],
+    ['SEED_DEMO', 'maybe'],
+    ['TRUST_PROXY', 'TRUE!'],
+    ['SESSION_TTL_HOURS', '0'],
+    ['LOGIN_MAX_PER_IP', '0'],
+    ['LOGIN_WINDOW_SECONDS', 'soon'],
+    ['SHUTDOWN_GRACE_MS', '-5'],
+  ])('throws a ConfigError naming %s for %j', (variable, value) => {
+    const err = configError({ [variable]: value });
+    expect(err.name).toBe('ConfigError');
+    expect(err.issues).toEqual([expect.stringMatching(new RegExp(`^${variable}: `))]);
+    expect(err.message).toContain(variable);
+  });
+
+  it('names every bad variable at once', () => {
+    const err = configError({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(err.issues.map((i) => i.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+    expect(err.message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+});
+
+describe('testConfig', () => {
+  it('listens on a free port, quietly, without demo data, and takes overrides', () => {
+    expect(testConfig()).toMatchObject({ env: 'test', port: 0, logLevel: 'silent', seedDemo: false });
+    expect(testConfig({ secureCookies: true, port: 1234 })).toMatchObject({ secureCookies: true, port: 1234 });
+  });
+});
