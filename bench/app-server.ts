@@ -4,19 +4,34 @@
  *
  *   BENCH_DB=pglite-memory           in-memory PGlite (default)
  *   BENCH_DB=pglite                  PGlite in BENCH_DATA_DIR (the caller creates and removes the folder)
- *   BENCH_DB=postgres                PostgreSQL at BENCH_DATABASE_URL
+ *   BENCH_DB=postgres                PostgreSQL at BENCH_DATABASE_URL (BENCH_DATA_DIR, if set, holds uploaded files;
+ *                                    otherwise the app's default ./data)
  *   BENCH_DB_POOL_MAX=<n>            pg pool size (the app's default otherwise)
  *   PORT=<n>                         default 0 (any free port)
+ *   HELP_* , JOBS_POLL_MS            the app's own variables for instant-help dispatch and the job runner (README.md)
  *   BENCH_APP_LOG_LEVEL=<level>      exploration only: log at this level instead of silent (lines go to stdout)
+ *   BENCH_TRACE=1                    send the parent (IPC) timestamps on the shared monotonic clock (lib.monoMs):
+ *                                    { type: 'trace:wave-commit', questionId, notified, txStartMs, commitMs } when the
+ *                                    transaction of a dispatch wave has committed (its COMMIT has returned), and
+ *                                    { type: 'trace:emit', event, questionId, rooms, startMs, endMs } around each
+ *                                    Socket.IO broadcast of help:question. Wraps the app's objects; no server code changes.
  */
 import { buildApp } from '../apps/server/src/app';
-import { type Config, testConfig } from '../apps/server/src/config';
+import { type Config, loadConfig, testConfig } from '../apps/server/src/config';
 import { type Database, openDatabase } from '../apps/server/src/platform/db';
-import { serveUntilStopped } from './lib';
+import { monoMs, serveUntilStopped } from './lib';
 
 const kind = process.env.BENCH_DB ?? 'pglite-memory';
 const overrides: Partial<Config> = { host: '127.0.0.1', port: Number(process.env.PORT ?? 0), logLevel: (process.env.BENCH_APP_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent', seedDemo: false };
 let ownDatabase: Database | undefined;
+
+// The app's own dispatch and job-runner variables, validated by its config loader (defaults when unset).
+const appEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HELP_') || k === 'JOBS_POLL_MS'));
+if (Object.keys(appEnv).length) {
+  const fromEnv = loadConfig({ NODE_ENV: 'test', ...appEnv });
+  overrides.help = fromEnv.help;
+  overrides.jobsPollMs = fromEnv.jobsPollMs;
+}
 
 switch (kind) {
   case 'pglite-memory':
@@ -33,6 +48,7 @@ switch (kind) {
     const url = process.env.BENCH_DATABASE_URL;
     if (!url) throw new Error('BENCH_DB=postgres needs BENCH_DATABASE_URL');
     overrides.databaseUrl = url;
+    if (process.env.BENCH_DATA_DIR) overrides.dataDir = process.env.BENCH_DATA_DIR;
     if (process.env.BENCH_DB_POOL_MAX) overrides.dbPoolMax = Number(process.env.BENCH_DB_POOL_MAX);
     break;
   }
@@ -41,8 +57,40 @@ switch (kind) {
 }
 
 const app = await buildApp(testConfig(overrides), ownDatabase ? { database: ownDatabase } : {});
+if (process.env.BENCH_TRACE === '1') trace();
 const url = await app.listen();
 serveUntilStopped(url, async () => {
   await app.close();
   await ownDatabase?.close();
 });
+
+/** Timestamps for the parent, by wrapping two methods on the app's own instances (the code paths stay the same). */
+function trace() {
+  const send = (msg: Record<string, unknown>) => process.send?.(msg);
+  // Drizzle's transaction() resolves after its COMMIT statement has returned; the wave's callback returns { notified, row }.
+  const db = app.database.db as unknown as { transaction(fn: unknown, cfg?: unknown): Promise<unknown> };
+  const transaction = db.transaction.bind(db);
+  db.transaction = async (fn: unknown, cfg?: unknown) => {
+    const txStartMs = monoMs();
+    const result = await transaction(fn, cfg);
+    const commitMs = monoMs();
+    const r = result as { notified?: unknown; row?: { id?: string } } | null;
+    if (r && Array.isArray(r.notified) && r.row?.id) send({ type: 'trace:wave-commit', questionId: r.row.id, notified: r.notified.length, txStartMs, commitMs });
+    return result;
+  };
+  const io = app.realtime.io as unknown as { to(rooms: string[]): { emit(event: string, payload: unknown): boolean } };
+  const to = io.to.bind(io);
+  io.to = (rooms: string[]) => {
+    const op = to(rooms);
+    const emit = op.emit.bind(op);
+    op.emit = (event: string, payload: unknown) => {
+      if (event !== 'help:question') return emit(event, payload);
+      const startMs = monoMs();
+      const ok = emit(event, payload);
+      const endMs = monoMs();
+      send({ type: 'trace:emit', event, questionId: (payload as { questionId?: string }).questionId, rooms: Array.isArray(rooms) ? rooms.length : 1, startMs, endMs });
+      return ok;
+    };
+    return op;
+  };
+}

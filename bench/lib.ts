@@ -116,7 +116,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface ChildServer {
+export interface ChildServer extends IpcPeer {
   name: string;
   pid: number;
   url: string;
@@ -124,6 +124,75 @@ export interface ChildServer {
   output: string;
   /** Stops the process by pid: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Messages over a child's IPC channel: requests answered by the child (see answerRequests), and anything it sends unasked. */
+export interface IpcPeer {
+  /** Sends `msg` and resolves with the child's answer; rejects with the child's error or after `timeoutMs`. */
+  request<T = unknown>(msg: Record<string, unknown>, timeoutMs?: number): Promise<T>;
+  /** Calls `fn` with every message the child sends that is not an answer to a request. */
+  onMessage(fn: (msg: any) => void): void;
+}
+
+function ipcPeer(name: string, child: ChildProcess): IpcPeer {
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const listeners: ((msg: any) => void)[] = [];
+  child.on('message', (msg: any) => {
+    const waiter = msg && typeof msg === 'object' && typeof msg.replyTo === 'number' ? pending.get(msg.replyTo) : undefined;
+    if (waiter) {
+      pending.delete(msg.replyTo);
+      if (msg.error) waiter.reject(new Error(`${name}: ${msg.error}`));
+      else waiter.resolve(msg.result);
+      return;
+    }
+    for (const fn of listeners) fn(msg);
+  });
+  child.once('exit', (code, signal) => {
+    for (const w of pending.values()) w.reject(new Error(`${name} exited (code ${code}, signal ${signal}) before answering`));
+    pending.clear();
+  });
+  return {
+    request<T>(msg: Record<string, unknown>, timeoutMs = 60_000) {
+      return new Promise<T>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${name} did not answer ${JSON.stringify(msg).slice(0, 80)} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
+        child.send({ ...msg, requestId: id });
+      });
+    },
+    onMessage(fn) {
+      listeners.push(fn);
+    },
+  };
+}
+
+/**
+ * For child scripts: answers the parent's `request()` messages with `handler`'s result (or its error).
+ * Messages without a requestId are ignored.
+ */
+export function answerRequests(handler: (msg: any) => Promise<unknown> | unknown) {
+  process.on('message', (msg: any) => {
+    if (!msg || typeof msg.requestId !== 'number') return;
+    Promise.resolve()
+      .then(() => handler(msg))
+      .then(
+        (result) => process.send?.({ replyTo: msg.requestId, result }),
+        (err: unknown) => process.send?.({ replyTo: msg.requestId, error: err instanceof Error ? err.message : String(err) }),
+      );
+  });
 }
 
 const LISTENING = /^LISTENING (http:\/\/127\.0\.0\.1:\d+)\s*$/m;
@@ -153,6 +222,7 @@ export async function startChildServer(
   liveChildren.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => liveChildren.delete(child));
+  const peer = ipcPeer(name, child);
 
   let stdout = '';
   let stderr = '';
@@ -195,7 +265,7 @@ export async function startChildServer(
   // Keep draining its output so the child never blocks on a full pipe.
   child.stdout!.removeAllListeners('data');
   child.stdout!.resume();
-  return { name, pid: child.pid!, url, output: stdout, stop };
+  return { name, pid: child.pid!, url, output: stdout, stop, ...peer };
 }
 
 /**
@@ -273,7 +343,7 @@ function machineCpuMs(): { busy: number; total: number } | undefined {
 }
 
 /** Watches the CPU time of groups of processes over an interval. */
-async function cpuWatch(groups: Record<string, () => number[] | Promise<number[]>>) {
+export async function cpuWatch(groups: Record<string, () => number[] | Promise<number[]>>) {
   const sum = (pids: number[]) => pids.reduce((a, pid) => a + (processCpuMs(pid) ?? 0), 0);
   const pidsAtStart: Record<string, number[]> = {};
   for (const [k, f] of Object.entries(groups)) pidsAtStart[k] = await f();
@@ -403,4 +473,134 @@ export function report(r: Report) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${r.bench}.json`), `${JSON.stringify(r, null, 2)}\n`);
   console.log(line);
+}
+
+// ---------------------------------------------------------------- timing across processes, and latency figures
+
+/**
+ * Milliseconds (fractional) on the monotonic clock behind process.hrtime, i.e. CLOCK_MONOTONIC on Linux, which
+ * every process on the machine shares: a time taken in one process can be subtracted from one taken in another
+ * with no skew and sub-microsecond resolution (unlike Date.now(): 1 ms steps; or performance.now(): per process).
+ */
+export const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Nearest-rank percentile of an ascending array (p in 0..100). */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+export interface Latencies {
+  n: number;
+  minMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+/** p50/p90/p99 etc. of a set of durations in ms, rounded to µs. */
+export function latencies(values: number[]): Latencies {
+  const s = [...values].sort((a, b) => a - b);
+  const r = (n: number) => round(n, 3);
+  return {
+    n: s.length,
+    minMs: r(s[0] ?? Number.NaN),
+    p50Ms: r(percentile(s, 50)),
+    p90Ms: r(percentile(s, 90)),
+    p99Ms: r(percentile(s, 99)),
+    maxMs: r(s[s.length - 1] ?? Number.NaN),
+    meanMs: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+  };
+}
+
+// ---------------------------------------------------------------- child workers (load generators, clients)
+
+export interface ChildWorker extends IpcPeer {
+  name: string;
+  pid: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx <script>` with an IPC channel and waits for it to send `{ type: 'ready' }`
+ * (see workerReady). Talk to it with request(); it is stopped by pid at the end of the run.
+ * `shell` runs it through `sh -c '<shell> && exec node …'`, e.g. `ulimit -n 8192`.
+ */
+export async function startChildWorker(
+  name: string,
+  script: string,
+  opts: { env?: Record<string, string | undefined>; startTimeoutMs?: number; shell?: string } = {},
+): Promise<ChildWorker> {
+  const args = ['--import', 'tsx', path.resolve(benchDir, script)];
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const child = opts.shell
+    ? spawn('/bin/sh', ['-c', `${opts.shell} && exec ${[process.execPath, ...args].map(quote).join(' ')}`], {
+        cwd: repoRoot,
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      })
+    : spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  liveChildren.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => liveChildren.delete(child));
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-20_000);
+    process.stderr.write(`[${name}] ${d.toString()}`);
+  });
+  const peer = ipcPeer(name, child);
+  const stop = async (graceMs = 10_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(child.pid!, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  onCleanup(() => stop());
+  await new Promise<void>((resolve, reject) => {
+    const timeoutMs = opts.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`${name} was not ready within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    peer.onMessage((msg) => {
+      if (msg?.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})\n${stderr}`));
+    });
+  });
+  return { name, pid: child.pid!, stop, ...peer };
+}
+
+/**
+ * For worker scripts: answers requests with `handler`, tells the parent it is ready, and exits when the parent
+ * goes away, on SIGTERM/SIGINT (after `close`), or after BENCH_SERVER_MAX_S (default 900 s).
+ */
+export function workerReady(handler: (msg: any) => Promise<unknown> | unknown, close: () => Promise<void> | void = () => {}) {
+  answerRequests(handler);
+  let closing = false;
+  const shutdown = (code: number) => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(code || 1), 10_000).unref();
+    Promise.resolve()
+      .then(close)
+      .catch((err) => console.error('close failed:', err))
+      .finally(() => process.exit(code));
+  };
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('SIGINT', () => shutdown(0));
+  process.on('disconnect', () => shutdown(0));
+  setTimeout(() => shutdown(2), envNumber('BENCH_SERVER_MAX_S', 900) * 1000).unref();
+  process.send?.({ type: 'ready' });
 }

@@ -12,8 +12,8 @@
  *   VARIANT=drizzle-zod      the same + the zod response schema through fastify-type-provider-zod (as the app)
  *   VARIANT=cached           the app's repo behind an in-process cache of sessions (10 s TTL) + toMe + zod
  * No database, the /bare body, plus one piece of the app's per-request stack:
- *   VARIANT=stack-helmet     @fastify/helmet with the app's options
- *   VARIANT=stack-headers    the same eleven headers helmet sends, from a constant object in one onRequest hook
+ *   VARIANT=stack-headers    the eleven headers @fastify/helmet sent, from a constant object in one onRequest hook
+ *                            (helmet itself measured +24 µs a request here and was replaced: docs/decisions/006)
  *   VARIANT=stack-logger     the app's pino logger at level silent as Fastify's loggerInstance (a child logger per request)
  *   VARIANT=stack-metrics    the app's prom-client request-duration histogram, observed onResponse
  *   VARIANT=stack-reqid      genReqId = randomUUID and an x-request-id response header
@@ -22,7 +22,6 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { meSchema } from '@tutorline/contracts';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -49,25 +48,7 @@ if (variant.startsWith('stack-')) {
         ? { logger: false, genReqId: () => randomUUID() }
         : { logger: false },
   );
-  if (variant === 'stack-helmet') {
-    await app.register(fastifyHelmet, {
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          mediaSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      strictTransportSecurity: false,
-    });
-  } else if (variant === 'stack-headers') {
+  if (variant === 'stack-headers') {
     const headers = {
       'content-security-policy':
         "default-src 'self';base-uri 'self';font-src 'self';form-action 'self';frame-ancestors 'none';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';media-src 'self' blob:;connect-src 'self'",

@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import type { ServerToClientEvents } from '@tutorline/contracts';
@@ -26,6 +26,7 @@ import { installHttpBasics } from './platform/http';
 import { createLogger, type Logger, OneLinePerRequest } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createRealtime, type Realtime } from './platform/realtime';
+import { zodToFastJsonSerializer } from './platform/serializer';
 import { seedDemoData } from './seed/demo';
 
 export interface AppOptions {
@@ -82,7 +83,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     routerOptions: { ignoreTrailingSlash: true },
   });
   fastify.setValidatorCompiler(validatorCompiler);
-  fastify.setSerializerCompiler(serializerCompiler);
+  fastify.setSerializerCompiler(zodToFastJsonSerializer);
 
   const identityRepo = createIdentityRepo(database.db);
   // Socket.IO starts after the routes; until then there are no sockets to close.

@@ -47,6 +47,17 @@ export async function enqueue(db: Db | Tx, queue: string, payload: unknown, opts
     .onConflictDoNothing({ target: jobs.dedupeKey });
 }
 
+/** Adds many jobs in one statement per chunk (inside the caller's transaction when given one). */
+export async function enqueueMany(db: Db | Tx, queue: string, items: { payload: unknown; dedupeKey: string; runAt?: Date }[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 2000) {
+    const chunk = items.slice(i, i + 2000);
+    await db
+      .insert(jobs)
+      .values(chunk.map((it) => ({ queue, payload: it.payload, dedupeKey: it.dedupeKey, ...(it.runAt ? { runAt: it.runAt } : {}) })))
+      .onConflictDoNothing({ target: jobs.dedupeKey });
+  }
+}
+
 /**
  * Durable jobs in PostgreSQL: claimed by moving `state` to running under a lease, with
  * `FOR UPDATE SKIP LOCKED` so several processes share the work. A job whose process died

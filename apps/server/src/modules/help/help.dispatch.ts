@@ -68,14 +68,14 @@ export function createDispatch(deps: DispatchDeps) {
       const notified = await repo.recordWave(tx, locked, decision.wave, decision.tutorIds, now, decision.nextWaveAt);
       if (notified.length) {
         await repo.addEvent(tx, q.id, 'wave', now, { wave: decision.wave, notified: notified.length, heldBack: decision.heldBack, coolingDown: decision.coolingDown });
-        for (const tutorId of notified) {
-          await deps.notifications.queue(
-            tx,
-            tutorId,
-            { kind: 'help.question', text: `New ${q.subjectId} question (${q.level}) is waiting for a tutor.`, data: { questionId: q.id, subjectId: q.subjectId, level: q.level } },
-            `question:${q.id}:tutor:${tutorId}`,
-          );
-        }
+        await deps.notifications.queueMany(
+          tx,
+          notified.map((tutorId) => ({
+            userId: tutorId,
+            message: { kind: 'help.question', text: `New ${q.subjectId} question (${q.level}) is waiting for a tutor.`, data: { questionId: q.id, subjectId: q.subjectId, level: q.level } },
+            dedupeKey: `question:${q.id}:tutor:${tutorId}`,
+          })),
+        );
       }
       if (decision.nextWaveAt) {
         const at = decision.nextWaveAt.toISOString();

@@ -128,13 +128,18 @@ export function createHelpRepo(db: Db) {
 
     /** Records a wave; returns the tutors that were newly notified (a retried wave notifies nobody twice). */
     async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null): Promise<string[]> {
-      const inserted = tutorIds.length
-        ? await tx
+      // Chunked: one statement may carry at most 65,535 parameters.
+      const inserted: { tutorId: string }[] = [];
+      for (let i = 0; i < tutorIds.length; i += 5000) {
+        const chunk = tutorIds.slice(i, i + 5000);
+        inserted.push(
+          ...(await tx
             .insert(questionNotifications)
-            .values(tutorIds.map((tutorId) => ({ questionId: q.id, tutorId, wave, notifiedAt: now })))
+            .values(chunk.map((tutorId) => ({ questionId: q.id, tutorId, wave, notifiedAt: now })))
             .onConflictDoNothing()
-            .returning({ tutorId: questionNotifications.tutorId })
-        : [];
+            .returning({ tutorId: questionNotifications.tutorId })),
+        );
+      }
       const ids = inserted.map((r) => r.tutorId);
       await tx
         .update(questions)

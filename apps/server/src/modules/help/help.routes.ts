@@ -34,10 +34,13 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
       if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the photo as multipart/form-data in a field named "file".');
       const file = await request.file({ limits: { fileSize: PHOTO_LIMITS.maxBytes, files: 1, fields: 2 } });
       if (!file || file.fieldname !== 'file') throw new AppError(400, 'validation_failed', 'Add the photo in a field named "file".', { fields: [{ path: 'file', message: 'is required' }] });
+      const tooLarge = () => new AppError(413, 'payload_too_large', 'The photo is larger than 10 MB. Please send a smaller one.');
       const data = await file.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'payload_too_large', 'The photo is larger than 10 MB. Please send a smaller one.');
+        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
         throw err;
       });
+      // toBuffer() misses the limit when it falls exactly on a chunk boundary and returns the cut-off file.
+      if (file.file.truncated) throw tooLarge();
       return reply.status(201).send(await help.uploadPhoto(caller(request), data));
     },
   });

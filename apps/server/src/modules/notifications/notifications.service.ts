@@ -1,4 +1,4 @@
-import { type EnqueueOptions, enqueue, PermanentJobError } from '../../platform/jobs';
+import { type EnqueueOptions, enqueue, enqueueMany, PermanentJobError } from '../../platform/jobs';
 import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 
@@ -32,6 +32,16 @@ export function createNotifications(deps: { channels: NotificationChannel[]; log
     /** Queues a message; `dedupeKey` makes it at-most-once per logical message. */
     async queue(tx: Db | Tx, userId: string, message: OutboundMessage, dedupeKey: string, opts: Omit<EnqueueOptions, 'dedupeKey'> = {}) {
       await enqueue(tx, NOTIFY_QUEUE, { userId, message } satisfies DeliveryPayload, { ...opts, dedupeKey: `notify:${dedupeKey}` });
+    },
+
+    /** Queues one message per user in one statement; nothing is queued when no channel is configured. */
+    async queueMany(tx: Db | Tx, items: { userId: string; message: OutboundMessage; dedupeKey: string }[]) {
+      if (!deps.channels.length || !items.length) return;
+      await enqueueMany(
+        tx,
+        NOTIFY_QUEUE,
+        items.map((it) => ({ payload: { userId: it.userId, message: it.message } satisfies DeliveryPayload, dedupeKey: `notify:${it.dedupeKey}` })),
+      );
     },
 
     /** The job handler: every channel that reaches the user gets the message. */

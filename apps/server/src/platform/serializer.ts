@@ -1,0 +1,14 @@
+import fastJson from 'fast-json-stringify';
+import type { FastifySerializerCompiler } from 'fastify/types/schema';
+import { z } from 'zod';
+
+/**
+ * Response serializer: each route's zod response schema is turned into JSON Schema once, at start-up,
+ * and compiled with fast-json-stringify. Only the fields a schema lists are ever written, so a row with
+ * more columns (a password hash) cannot leak through a response; and no zod parse runs per response.
+ */
+export const zodToFastJsonSerializer: FastifySerializerCompiler<unknown> = ({ schema }) => {
+  if (!(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
+  const jsonSchema = z.toJSONSchema(schema, { target: 'draft-7', io: 'output', unrepresentable: 'any' });
+  return fastJson(jsonSchema as Parameters<typeof fastJson>[0]);
+};
