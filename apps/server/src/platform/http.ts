@@ -73,7 +73,7 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     done(null, payload);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
     if (stateChanging.has(request.method) && !request.routeOptions.config?.allowCrossOrigin) {
@@ -81,9 +81,11 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
       // Browsers always send Origin on cross-site state-changing requests; tools without a browser carry no cookies of ours.
       if (origin !== undefined && !allowedOrigins.includes(origin)) {
         request.log.warn({ origin, event: 'origin_refused' }, 'refused a cross-origin state-changing request');
-        return sendError(reply, 403, 'origin_forbidden', 'Requests from this origin are not allowed.');
+        sendError(reply, 403, 'origin_forbidden', 'Requests from this origin are not allowed.');
+        return;
       }
     }
+    done();
   });
 
   // One histogram child per (method, route, status), looked up by a string key instead of a labels object each time.

@@ -50,7 +50,7 @@ describeEachBackend('help: dispatching a question in waves', ({ db }) => {
     const log = student.events!;
 
     // The student watches the count grow: 2 after the first wave, 5 after the second, then sweeps that find nobody new.
-    await log.until(() => log.progress(q.id).some((p) => p.notifiedCount === 5), 'progress reaching 5 tutors');
+    await log.until(() => log.progress(q.id).some((p) => p.notifiedCount >= 5), 'progress reaching 5 tutors');
     const seenFive = log.progress(q.id).length;
     await log.until(() => log.progress(q.id).length > seenFive, 'a sweep after the last wave');
     const progress = log.progress(q.id);

@@ -1,3 +1,4 @@
+import type { Access } from '@tutorline/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden, unauthenticated } from '../../platform/errors';
 import { mayAccess } from './identity.rules';
@@ -29,13 +30,33 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
 /** Resolves the session cookie and enforces each route's declared access before its body is even parsed. */
 export function installAuth(app: FastifyInstance, identity: IdentityService) {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config?.access;
-    if (!access || access === 'public') return;
-    request.auth = await identity.resolveSession(request.cookies[SESSION_COOKIE]);
+  const decide = (request: FastifyRequest, access: Access) => {
     const verdict = mayAccess(access, request.auth?.role ?? null);
     if (verdict === 'unauthenticated') throw unauthenticated();
     if (verdict === 'forbidden') throw forbidden();
+  };
+  // Callback style: a cache hit decides synchronously, and only a miss waits for the database.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access === 'public') return done();
+    const token = request.cookies[SESSION_COOKIE];
+    const hit = identity.cachedSession(token);
+    if (hit) {
+      request.auth = hit;
+      try {
+        decide(request, access);
+      } catch (err) {
+        return done(err as Error);
+      }
+      return done();
+    }
+    identity.resolveSession(token).then(
+      (auth) => {
+        request.auth = auth;
+        decide(request, access);
+        done();
+      },
+    ).catch((err: Error) => done(err));
   });
 }
 

@@ -135,16 +135,22 @@ export function createIdentityService(deps: IdentityDeps) {
       deps.onSessionsRevoked([authSessionId], 'logout');
     },
 
+    /** The cached caller for a token, without touching the database; undefined on a miss. */
+    cachedSession(token: string | undefined): AuthUser | undefined {
+      if (!token || token.length > 100) return undefined;
+      return cache.get(token, clock.now().getTime());
+    },
+
     async resolveSession(token: string | undefined): Promise<AuthUser | null> {
       if (!token || token.length > 100) return null;
-      const hash = hashToken(token);
       const now = clock.now();
-      const cached = cache.get(hash, now.getTime());
+      // Keyed by the token itself (memory is as trusted as the token); the database only ever sees its hash.
+      const cached = cache.get(token, now.getTime());
       if (cached) return cached;
-      const row = await repo.findSessionByTokenHash(hash, now);
+      const row = await repo.findSessionByTokenHash(hashToken(token), now);
       if (!row) return null;
       const auth = { id: row.user.id, role: row.user.role, user: row.user, authSessionId: row.session.id };
-      cache.set(hash, auth, row.session.expiresAt.getTime(), now.getTime());
+      cache.set(token, auth, row.session.expiresAt.getTime(), now.getTime());
       return auth;
     },
 

@@ -7,7 +7,7 @@ interface Entry {
 }
 
 /**
- * Resolved sessions by token hash, so an authenticated request needs no database round trip.
+ * Resolved sessions by token, so an authenticated request needs no database round trip.
  * Every change to a user or a session invalidates it here and, through `onInvalidate`, on the other nodes;
  * the TTL bounds staleness if such a broadcast is ever lost.
  */
