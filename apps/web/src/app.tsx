@@ -1,13 +1,18 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
-import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
+import { useCallback, useEffect, useState } from 'react';
+import { BrowserRouter, Route, Routes, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { meQueryKey, useMe } from './features/auth';
+import { helpQueryRoot } from './features/instant-help';
+import { sessionsQueryRoot } from './features/sessions';
 import { ApiError } from './lib/api';
 import { useSessionSocket } from './lib/socket';
 import { AdminHomePage } from './routes/admin-home';
+import { AskQuestionPage } from './routes/ask-question';
 import { LandingPage } from './routes/landing';
 import { LoginPage } from './routes/login';
 import { NotFoundPage } from './routes/not-found';
+import { QuestionPage } from './routes/question';
+import { SessionPage } from './routes/session';
 import { SignUpPage } from './routes/signup';
 import { StudentHomePage } from './routes/student-home';
 import { TutorHomePage } from './routes/tutor-home';
@@ -25,6 +30,9 @@ function createQueryClient(): QueryClient {
   });
 }
 
+/** Query roots whose data socket events keep current. */
+const liveQueryRoots = new Set([helpQueryRoot, sessionsQueryRoot]);
+
 /** Holds the realtime connection open while someone is logged in, and reacts when the server ends the session. */
 function SessionSocket() {
   const me = useMe();
@@ -36,7 +44,19 @@ function SessionSocket() {
     void navigate('/login', { replace: true });
   }, [queryClient, navigate]);
   const onUnauthenticated = useCallback(() => void queryClient.invalidateQueries({ queryKey: meQueryKey }), [queryClient]);
-  useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated });
+  // Events sent while the socket was down (or before it first connected) are lost: refetch what they would have changed.
+  const onConnect = useCallback(() => void queryClient.invalidateQueries({ predicate: (q) => liveQueryRoots.has(String(q.queryKey[0])) }), [queryClient]);
+  useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated, onConnect });
+  return null;
+}
+
+/** A new page starts at its top (the ask form is left scrolled to its Send button); Back keeps the browser's own position. */
+function ScrollToTopOnNavigate() {
+  const { pathname } = useLocation();
+  const navigationType = useNavigationType();
+  useEffect(() => {
+    if (navigationType !== 'POP') window.scrollTo(0, 0);
+  }, [pathname, navigationType]);
   return null;
 }
 
@@ -49,6 +69,7 @@ export function App() {
           Skip to content
         </a>
         <SessionSocket />
+        <ScrollToTopOnNavigate />
         <SiteHeader />
         <main id="main" tabIndex={-1}>
           <Routes>
@@ -56,6 +77,9 @@ export function App() {
             <Route path="/signup" element={<SignUpPage />} />
             <Route path="/login" element={<LoginPage />} />
             <Route path="/student" element={<StudentHomePage />} />
+            <Route path="/student/ask" element={<AskQuestionPage />} />
+            <Route path="/student/questions/:id" element={<QuestionPage />} />
+            <Route path="/session/:id" element={<SessionPage />} />
             <Route path="/tutor" element={<TutorHomePage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="*" element={<NotFoundPage />} />

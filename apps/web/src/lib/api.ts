@@ -1,4 +1,5 @@
 import type { FieldIssue } from '@tutorline/contracts';
+import { recordServerDate } from './server-clock';
 
 /** An error response from the API, or a failure to reach it (status 0, code `network_error`). */
 export class ApiError extends Error {
@@ -30,10 +31,23 @@ function readFields(details: unknown): FieldIssue[] {
   );
 }
 
+export function networkError(): ApiError {
+  return new ApiError(0, 'network_error', 'Could not reach Tutorline. Check your connection and try again.');
+}
+
 function fallbackMessage(status: number): string {
   if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
   if (status >= 500) return 'Something went wrong on our side. Please try again.';
   return 'The request could not be completed.';
+}
+
+/** Builds the error for a failed response from its status, parsed body (if any) and x-request-id header. */
+export function apiErrorFrom(status: number, body: unknown, requestIdHeader: string | null): ApiError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error?.message === 'string' && error.message ? error.message : fallbackMessage(status);
+  const requestId = typeof error?.requestId === 'string' ? error.requestId : (requestIdHeader ?? undefined);
+  return new ApiError(status, code, message, readFields(error?.details), requestId);
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -43,11 +57,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
-  const message = typeof error?.message === 'string' && error.message ? error.message : fallbackMessage(response.status);
-  const requestId = typeof error?.requestId === 'string' ? error.requestId : (response.headers.get('x-request-id') ?? undefined);
-  return new ApiError(response.status, code, message, readFields(error?.details), requestId);
+  return apiErrorFrom(response.status, body, response.headers.get('x-request-id'));
 }
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -61,8 +71,9 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, 'network_error', 'Could not reach Tutorline. Check your connection and try again.');
+    throw networkError();
   }
+  recordServerDate(response.headers.get('date'));
   if (!response.ok) throw await toApiError(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();

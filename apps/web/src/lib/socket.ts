@@ -1,10 +1,22 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@tutorline/contracts';
-import { useEffect } from 'react';
+import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ServerEvent = keyof ServerToClientEvents;
 
 let current: AppSocket | null = null;
+const socketListeners = new Set<() => void>();
+
+function setCurrent(socket: AppSocket | null): void {
+  current = socket;
+  for (const listener of socketListeners) listener();
+}
+
+function subscribeSocket(listener: () => void): () => void {
+  socketListeners.add(listener);
+  return () => socketListeners.delete(listener);
+}
 
 /** The live socket of the logged-in user, or null when logged out. Features subscribe to it; they never open their own. */
 export function getSocket(): AppSocket | null {
@@ -12,9 +24,10 @@ export function getSocket(): AppSocket | null {
 }
 
 export function disconnectSocket(): void {
-  current?.removeAllListeners();
-  current?.disconnect();
-  current = null;
+  const socket = current;
+  setCurrent(null);
+  socket?.removeAllListeners();
+  socket?.disconnect();
 }
 
 interface SessionSocketHandlers {
@@ -22,11 +35,14 @@ interface SessionSocketHandlers {
   onRevoked(reason: string): void;
   /** The handshake was refused because the session cookie is no longer valid. */
   onUnauthenticated(): void;
+  /** Connected or reconnected: events sent while we were away may be lost, so refetch what they would have changed. */
+  onConnect?(): void;
 }
 
 /** Keeps one same-origin socket open while `userId` is set, and closes it when it is not. */
 export function useSessionSocket(userId: string | null, handlers: SessionSocketHandlers): void {
-  const { onRevoked, onUnauthenticated } = handlers;
+  const { onRevoked, onUnauthenticated, onConnect } = handlers;
+  const connected = useEffectEvent(() => onConnect?.());
   useEffect(() => {
     if (!userId) {
       disconnectSocket();
@@ -34,7 +50,8 @@ export function useSessionSocket(userId: string | null, handlers: SessionSocketH
     }
     // Same origin: in development Vite proxies /socket.io to the server, in production the server serves the app.
     const socket: AppSocket = io({ path: '/socket.io/', withCredentials: true });
-    current = socket;
+    setCurrent(socket);
+    socket.on('connect', () => connected());
     socket.on('session:revoked', ({ reason }) => {
       disconnectSocket();
       onRevoked(reason);
@@ -48,4 +65,46 @@ export function useSessionSocket(userId: string | null, handlers: SessionSocketH
       else socket.disconnect();
     };
   }, [userId, onRevoked, onUnauthenticated]);
+}
+
+/** The current socket, re-rendering when it is replaced (log-in, log-out). */
+export function useSocket(): AppSocket | null {
+  return useSyncExternalStore(subscribeSocket, getSocket, () => null);
+}
+
+/** Calls `handler` for every `event` from the server while the component is mounted; the latest handler is always used. */
+export function useSocketEvent<E extends ServerEvent>(event: E, handler: ServerToClientEvents[E]): void {
+  const socket = useSocket();
+  const onEvent = useEffectEvent((...args: Parameters<ServerToClientEvents[E]>) => (handler as (...a: typeof args) => void)(...args));
+  useEffect(() => {
+    if (!socket) return;
+    // socket.io's typed `on` cannot follow a generic event name, so go through the untyped emitter.
+    const emitter = socket as unknown as { on(e: string, l: (...a: unknown[]) => void): void; off(e: string, l: (...a: unknown[]) => void): void };
+    const listener = (...args: unknown[]) => onEvent(...(args as Parameters<ServerToClientEvents[E]>));
+    emitter.on(event, listener);
+    return () => emitter.off(event, listener);
+  }, [socket, event]);
+}
+
+/**
+ * Whether the realtime connection is up. `null` while there is no socket at all (logged out).
+ * Used to tell people on bad networks that live updates are paused.
+ */
+export function useSocketConnected(): boolean | null {
+  const socket = useSocket();
+  return useSyncExternalStore(
+    (notify) => {
+      if (!socket) return () => {};
+      socket.on('connect', notify);
+      socket.on('disconnect', notify);
+      socket.io.on('reconnect_attempt', notify);
+      return () => {
+        socket.off('connect', notify);
+        socket.off('disconnect', notify);
+        socket.io.off('reconnect_attempt', notify);
+      };
+    },
+    () => (socket ? socket.connected : null),
+    () => null,
+  );
 }

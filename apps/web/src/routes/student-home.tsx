@@ -1,8 +1,11 @@
 import type { Me } from '@tutorline/contracts';
+import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
+import { QuestionHistory, useLiveQuestions } from '../features/instant-help';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
+import { CameraIcon } from '../ui/icons';
 
 export function StudentHomePage() {
   return <RequireRole role="student">{(me) => <StudentHome me={me} />}</RequireRole>;
@@ -10,6 +13,7 @@ export function StudentHomePage() {
 
 function StudentHome({ me }: { me: Me }) {
   usePageTitle('Home');
+  useLiveQuestions();
   return (
     <section className="page" data-testid="student-home" aria-labelledby="student-home-title">
       <h1 id="student-home-title">Hi, {me.displayName}</h1>
@@ -31,26 +35,29 @@ function StudentHome({ me }: { me: Me }) {
       )}
 
       <div className="card-grid">
-        <article className="card" aria-labelledby="ask-title">
-          <div className="card-head">
-            <h2 id="ask-title">Ask a question</h2>
-            <span className="badge badge-neutral">Coming soon</span>
-          </div>
-          <p>Take a photo of a question and a tutor joins you in a live room, usually within a minute.</p>
-          <Button disabled aria-describedby="ask-soon">
-            Ask a question
-          </Button>
-          <p className="muted" id="ask-soon">
-            Asking from a photo is coming soon.
-          </p>
+        <article className="card ask-card" aria-labelledby="ask-title">
+          <h2 id="ask-title">Stuck on a question?</h2>
+          <p>Take a photo of it and a tutor joins you in a live room, usually within a few minutes.</p>
+          {me.canAskOrBook ? (
+            <Link className="btn btn-primary btn-large btn-block" to="/student/ask" data-testid="ask-button">
+              <CameraIcon />
+              Ask a question
+            </Link>
+          ) : (
+            <>
+              <Button className="btn-large" block disabled aria-describedby="ask-blocked" data-testid="ask-button">
+                Ask a question
+              </Button>
+              <p className="muted" id="ask-blocked">
+                You can ask as soon as your parent or guardian has given consent.
+              </p>
+            </>
+          )}
         </article>
 
         <article className="card" aria-labelledby="history-title">
-          <h2 id="history-title">Your history</h2>
-          <div className="empty">
-            <p className="empty-title">Nothing here yet</p>
-            <p>Your questions and lessons will show up here.</p>
-          </div>
+          <h2 id="history-title">Your questions</h2>
+          <QuestionHistory />
         </article>
       </div>
     </section>

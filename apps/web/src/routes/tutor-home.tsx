@@ -1,5 +1,6 @@
 import type { ApprovalStatus, Me } from '@tutorline/contracts';
 import { RequireRole } from '../features/auth';
+import { AvailabilityCard, LiveFeed, TodayCard, useAvailability } from '../features/instant-help';
 import { ApprovalBadge, ProfileForm, useMyTutorProfile } from '../features/tutor-profile';
 import { errorMessage } from '../lib/api';
 import { usePageTitle } from '../lib/page-title';
@@ -32,7 +33,11 @@ const statusText: Record<ApprovalStatus, { tone: 'warning' | 'success' | 'error'
 function TutorHome({ me }: { me: Me }) {
   usePageTitle('Home');
   const profile = useMyTutorProfile();
+  const availability = useAvailability();
   const status = profile.data ? statusText[profile.data.approvalStatus] : null;
+  const approved = profile.data?.approvalStatus === 'approved';
+  // A tutor who still has to fill in or fix their profile sees it open; an approved one sees their questions first.
+  const profileOpen = !approved || profile.data?.subjects.length === 0;
 
   return (
     <section className="page" data-testid="tutor-home" aria-labelledby="tutor-home-title">
@@ -40,6 +45,18 @@ function TutorHome({ me }: { me: Me }) {
         <h1 id="tutor-home-title">Hi, {me.displayName}</h1>
         {profile.data && <ApprovalBadge status={profile.data.approvalStatus} testId="approval-status" />}
       </div>
+
+      {profile.data && status && !approved && (
+        <Alert tone={status.tone} title={status.title}>
+          <p>{status.body}</p>
+        </Alert>
+      )}
+
+      <div className="tutor-top">
+        <AvailabilityCard approved={approved} />
+        <TodayCard currency={profile.data?.currency ?? 'INR'} />
+      </div>
+      <LiveFeed online={availability.data?.online ?? null} />
 
       {profile.isPending && <PageLoading label="Loading your profile…" />}
       {profile.isError && (
@@ -50,15 +67,14 @@ function TutorHome({ me }: { me: Me }) {
           </Button>
         </Alert>
       )}
-      {profile.data && status && (
-        <>
-          <Alert tone={status.tone} title={status.title}>
-            <p>{status.body}</p>
-          </Alert>
-          <div className="card">
-            <ProfileForm profile={profile.data} />
-          </div>
-        </>
+      {profile.data && (
+        <details className="card profile-details" open={profileOpen} data-testid="profile-details">
+          <summary>
+            <span>Your tutor profile</span>
+            <span className="muted profile-summary-hint">Subjects, rate, time zone</span>
+          </summary>
+          <ProfileForm profile={profile.data} />
+        </details>
       )}
     </section>
   );

@@ -20,11 +20,14 @@ export function roleNamePlural(role: Role): string {
   return names[role].many;
 }
 
-/** A path the user asked for before logging in, if it belongs to their own home; otherwise their home. */
+/** Pages outside a role's home that students and tutors share (a tutoring session). */
+const sharedPrefixes: Partial<Record<Role, string[]>> = { student: ['/session/'], tutor: ['/session/'] };
+
+/** A path the user asked for before logging in, if it belongs to their own home or a shared page; otherwise their home. */
 export function landingPathFor(role: Role, requested: unknown): string {
   const home = homes[role];
-  if (typeof requested === 'string' && (requested === home || requested.startsWith(`${home}/`) || requested.startsWith(`${home}?`))) {
-    return requested;
-  }
+  if (typeof requested !== 'string') return home;
+  if (requested === home || requested.startsWith(`${home}/`) || requested.startsWith(`${home}?`)) return requested;
+  if (sharedPrefixes[role]?.some((prefix) => requested.startsWith(prefix))) return requested;
   return home;
 }

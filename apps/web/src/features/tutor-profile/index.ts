@@ -1,3 +1,3 @@
 export { ApprovalBadge } from './approval-badge';
 export { ProfileForm } from './profile-form';
-export { useMyTutorProfile, useSaveTutorProfile, useSubjects } from './use-tutor-profile';
+export { useMyTutorProfile, useSaveTutorProfile } from './use-tutor-profile';

@@ -7,21 +7,14 @@ import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextAreaField, TextField } from '../../ui/field';
-import { useSaveTutorProfile, useSubjects, type UpdateTutorProfileBody } from './use-tutor-profile';
+import { levelLabel, useSubjects } from '../subjects';
+import { useSaveTutorProfile, type UpdateTutorProfileBody } from './use-tutor-profile';
 
 const currencies = ['INR', 'USD'] as const;
 type Currency = (typeof currencies)[number];
 const formFields = ['bio', 'subjects', 'languages', 'timeZone', 'hourlyRateMinor', 'currency'];
 
 const pickKey = (subjectId: string, level: string) => `${subjectId}\u0000${level}`;
-
-/** Levels are slugs ("grade-11-12", "university"); show them as "Grade 11–12", "University". */
-function levelLabel(level: string): string {
-  const grades = /^grade-(\d+)(?:-(\d+))?$/.exec(level);
-  if (grades) return grades[2] ? `Grade ${grades[1]}–${grades[2]}` : `Grade ${grades[1]}`;
-  const words = level.replaceAll('-', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 function toMajor(minor: number): string {
   if (!minor) return '';

@@ -1,4 +1,4 @@
-import type { Subject, TutorProfile, updateTutorProfileBodySchema } from '@tutorline/contracts';
+import type { TutorProfile, updateTutorProfileBodySchema } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 
@@ -16,13 +16,5 @@ export function useSaveTutorProfile() {
   return useMutation({
     mutationFn: (body: UpdateTutorProfileBody) => api.put<TutorProfile>('/api/tutors/me/profile', body),
     onSuccess: (profile) => queryClient.setQueryData(profileKey, profile),
-  });
-}
-
-export function useSubjects() {
-  return useQuery({
-    queryKey: ['subjects'],
-    queryFn: () => api.get<{ subjects: Subject[] }>('/api/subjects').then((r) => r.subjects),
-    staleTime: 10 * 60_000,
   });
 }

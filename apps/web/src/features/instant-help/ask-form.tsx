@@ -1,0 +1,191 @@
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { ApiError, errorMessage } from '../../lib/api';
+import { formErrorsOf } from '../../lib/form-errors';
+import { newRequestId } from '../../lib/request-id';
+import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { SelectField, TextAreaField } from '../../ui/field';
+import { ProgressBar } from '../../ui/progress-bar';
+import { levelLabel, useSubjects } from '../subjects';
+import { PhotoPicker } from './photo-picker';
+import { useAskQuestion } from './question-queries';
+import { usePhotoUploads } from './use-photo-uploads';
+
+const formFields = ['subjectId', 'level', 'text', 'photoIds'];
+
+interface AskFormProps {
+  initialSubject?: string | null;
+  initialLevel?: string | null;
+}
+
+export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
+  const subjects = useSubjects();
+  const uploads = usePhotoUploads();
+  const ask = useAskQuestion();
+  const navigate = useNavigate();
+  const formRef = useRef<HTMLFormElement>(null);
+  // One id for this question, kept across retries, so a send that reached the server but lost its answer is not asked twice.
+  const [requestId] = useState(newRequestId);
+
+  const [subjectId, setSubjectId] = useState(initialSubject ?? '');
+  const [level, setLevel] = useState(initialLevel ?? '');
+  const [text, setText] = useState('');
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [attempt, setAttempt] = useState(0);
+  /** Send was pressed while photos were still uploading: send as soon as they are done. */
+  const [sendWhenReady, setSendWhenReady] = useState(false);
+
+  const subject = subjects.data?.find((s) => s.id === subjectId) ?? null;
+  const levels = subject?.levels ?? [];
+  const failedPhotosMessage = `${uploads.failedCount === 1 ? 'A photo' : 'Some photos'} could not be sent (marked in red). Remove ${uploads.failedCount === 1 ? 'it' : 'them'}${uploads.items.some((i) => i.status === 'error' && i.retryable) ? ' or try again' : ''}, then press Send.`;
+  // Checked live once Send was pressed, so the message goes away as soon as the photos are fixed.
+  const photosError = !attempt ? undefined : uploads.items.length === 0 ? 'Add a photo of your question.' : uploads.failedCount > 0 ? failedPhotosMessage : undefined;
+  const server = formErrorsOf(ask.error, formFields);
+  const errors: Record<string, string | undefined> = { ...server.fields, ...localErrors, ...(photosError ? { photoIds: photosError } : {}) };
+  useFocusFirstInvalid(formRef, attempt, ask.error);
+
+  // Forget a prefilled subject or level that the catalogue does not have.
+  useEffect(() => {
+    if (!subjects.data) return;
+    if (subjectId && !subject) setSubjectId('');
+    else if (level && subject && !subject.levels.includes(level)) setLevel('');
+  }, [subjects.data, subject, subjectId, level]);
+
+  const clearError = (field: string) => setLocalErrors(({ [field]: _cleared, ...rest }) => rest);
+
+  const send = () => {
+    ask.mutate(
+      { requestId, subjectId, level, photoIds: uploads.photoIds, ...(text.trim() ? { text: text.trim() } : {}) },
+      { onSuccess: (question) => void navigate(`/student/questions/${question.id}`, { replace: true }) },
+    );
+  };
+
+  // `send` reads the latest form; only the upload counts decide when it runs.
+  const sendOnceReady = useEffectEvent(() => {
+    setSendWhenReady(false);
+    if (uploads.failedCount === 0 && uploads.photoIds.length > 0) send();
+    else setAttempt((n) => n + 1);
+  });
+  useEffect(() => {
+    if (sendWhenReady && uploads.pendingCount === 0) sendOnceReady();
+  }, [sendWhenReady, uploads.pendingCount]);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (ask.isPending || sendWhenReady) return;
+    const local: Record<string, string> = {};
+    if (!subjectId) local.subjectId = 'is required';
+    if (!level) local.level = 'is required';
+    setLocalErrors(local);
+    setAttempt((n) => n + 1);
+    if (Object.keys(local).length > 0 || uploads.items.length === 0 || uploads.failedCount > 0) return;
+    if (uploads.pendingCount > 0) setSendWhenReady(true);
+    else send();
+  };
+
+  const waitingForPhotos = sendWhenReady && uploads.pendingCount > 0;
+  const consent = ask.error instanceof ApiError && ask.error.code === 'consent_required' ? ask.error : null;
+
+  return (
+    <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="ask-title">
+      <PhotoPicker uploads={uploads} error={errors.photoIds} />
+
+      {subjects.isError && (
+        <Alert tone="error" title="The subject list could not be loaded">
+          <p>{errorMessage(subjects.error)}</p>
+          <Button variant="secondary" onClick={() => void subjects.refetch()}>
+            Try again
+          </Button>
+        </Alert>
+      )}
+      <SelectField
+        label="Subject"
+        value={subjectId}
+        error={errors.subjectId}
+        disabled={!subjects.data}
+        data-testid="ask-subject"
+        onChange={(e) => {
+          const next = subjects.data?.find((s) => s.id === e.target.value);
+          setSubjectId(e.target.value);
+          clearError('subjectId');
+          clearError('level');
+          // Keep the level if the new subject has it; pick the only one if there is just one.
+          setLevel((current) => (next?.levels.includes(current) ? current : next?.levels.length === 1 ? next.levels[0]! : ''));
+        }}
+      >
+        <option value="">{subjects.isPending ? 'Loading subjects…' : 'Choose a subject'}</option>
+        {subjects.data?.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label="Level"
+        value={level}
+        error={errors.level}
+        disabled={!subject}
+        data-testid="ask-level"
+        onChange={(e) => {
+          setLevel(e.target.value);
+          clearError('level');
+        }}
+      >
+        <option value="">{subject ? 'Choose your level' : 'Choose a subject first'}</option>
+        {levels.map((l) => (
+          <option key={l} value={l}>
+            {levelLabel(l)}
+          </option>
+        ))}
+      </SelectField>
+      <TextAreaField
+        label="Anything to add?"
+        optional
+        value={text}
+        maxLength={2000}
+        rows={3}
+        hint="For example, which part you are stuck on."
+        error={errors.text}
+        data-testid="ask-text"
+        onChange={(e) => setText(e.target.value)}
+      />
+
+      {consent && (
+        <Alert tone="warning" title="A guardian's consent is needed" testId="consent-required">
+          <p>{consent.message}</p>
+        </Alert>
+      )}
+      {!consent && server.summary && (
+        <Alert tone="error" title="Your question was not sent">
+          <p>{server.summary}</p>
+        </Alert>
+      )}
+
+      <div className="send-box">
+        {waitingForPhotos && <ProgressBar value={uploads.overallProgress} label="Uploading photos" testId="ask-progress" />}
+        <Button
+          type="submit"
+          block
+          className="btn-large"
+          pending={waitingForPhotos || ask.isPending}
+          pendingLabel={waitingForPhotos ? `Uploading photos… ${Math.round(uploads.overallProgress * 100)}%` : 'Sending to tutors…'}
+          data-testid="ask-submit"
+        >
+          Send to tutors
+        </Button>
+        {(waitingForPhotos || ask.isPending) && (
+          <p className="muted send-note" role="status">
+            {waitingForPhotos ? 'Your question will be sent as soon as the photos are up.' : 'Finding tutors for your question…'}
+          </p>
+        )}
+        {waitingForPhotos && (
+          <Button variant="ghost" block onClick={() => setSendWhenReady(false)}>
+            Don't send yet
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,14 @@
+export { AskForm } from './ask-form';
+export { AvailabilityCard } from './availability-card';
+export { helpKeys, helpQueryRoot } from './help-keys';
+export { LiveFeed } from './live-feed';
+export { QuestionHistory } from './question-history';
+export { QuestionOutcome } from './question-outcome';
+export { QuestionPhotos } from './question-photos';
+export { useMarkAnswered, useQuestion } from './question-queries';
+export { QuestionStatusBadge } from './question-status-badge';
+export { TodayCard } from './today-card';
+export { TutorCard } from './tutor-card';
+export { useAvailability } from './tutor-queries';
+export { useLiveQuestions } from './use-live-questions';
+export { WaitingPanel } from './waiting-panel';

@@ -1,0 +1,144 @@
+import type { MAX_QUESTION_PHOTOS, UploadedPhoto } from '@tutorline/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, errorMessage } from '../../lib/api';
+import { UploadAborted, uploadFile } from '../../lib/upload';
+
+const MAX_BYTES = 10 * 1024 * 1024;
+/**
+ * A value import from contracts would bundle zod into the app (its schemas are not tree-shaken), so the limit is
+ * repeated here; the type ties it to the contract, so a change there fails the type check here.
+ */
+export const MAX_PHOTOS: typeof MAX_QUESTION_PHOTOS = 4;
+/** On a slow connection two uploads at a time finish the first photo sooner than four sharing the line. */
+const PARALLEL_UPLOADS = 2;
+
+export type PhotoStatus = 'queued' | 'uploading' | 'done' | 'error';
+
+export interface PhotoItem {
+  key: string;
+  file: File;
+  /** Object URL of the local file, for the preview before and during upload. */
+  previewUrl: string;
+  status: PhotoStatus;
+  /** Fraction of bytes sent, 0 to 1. */
+  progress: number;
+  uploaded: UploadedPhoto | null;
+  error: string | null;
+  /** Whether trying again could help (network trouble), as opposed to a file the server will never take. */
+  retryable: boolean;
+}
+
+/** A reason to refuse a file before spending the user's data on it; null when it may be sent. */
+function checkFile(file: File): string | null {
+  if (file.type === 'image/svg+xml') return 'Drawings saved as SVG cannot be sent. Please take a photo instead.';
+  // Some phones give camera files no type at all; let the server decide about those.
+  if (file.type && !file.type.startsWith('image/')) return 'This file is not a photo. Please choose a picture.';
+  if (file.size > MAX_BYTES) return 'This photo is bigger than 10 MB. Please choose a smaller one, or take a new photo.';
+  if (file.size === 0) return 'This file is empty. Please choose another photo.';
+  return null;
+}
+
+let nextKey = 0;
+
+export function usePhotoUploads() {
+  const [items, setItems] = useState<PhotoItem[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const running = useRef(new Map<string, AbortController>());
+
+  const patch = useCallback((key: string, change: Partial<PhotoItem>) => {
+    setItems((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item)));
+  }, []);
+
+  // Start queued uploads while there is room.
+  useEffect(() => {
+    const free = PARALLEL_UPLOADS - running.current.size;
+    const queued = items.filter((item) => item.status === 'queued' && !running.current.has(item.key)).slice(0, Math.max(0, free));
+    for (const item of queued) {
+      const controller = new AbortController();
+      running.current.set(item.key, controller);
+      patch(item.key, { status: 'uploading', progress: 0, error: null });
+      uploadFile<UploadedPhoto>('/api/help/photos', 'file', item.file, {
+        signal: controller.signal,
+        onProgress: (progress) => patch(item.key, { progress }),
+      })
+        .then((uploaded) => patch(item.key, { status: 'done', progress: 1, uploaded }))
+        .catch((error: unknown) => {
+          if (error instanceof UploadAborted) return;
+          const retryable = !(error instanceof ApiError) || error.status === 0 || error.status === 429 || error.status >= 500;
+          patch(item.key, { status: 'error', error: errorMessage(error), retryable });
+        })
+        .finally(() => {
+          running.current.delete(item.key);
+          // Wake the effect so the next queued photo starts.
+          setItems((list) => [...list]);
+        });
+    }
+  }, [items, patch]);
+
+  // Leaving the page stops uploads and frees the previews.
+  useEffect(() => {
+    const uploads = running.current;
+    return () => {
+      for (const controller of uploads.values()) controller.abort();
+      uploads.clear();
+      for (const item of itemsRef.current) URL.revokeObjectURL(item.previewUrl);
+    };
+  }, []);
+
+  const add = useCallback((files: FileList | File[]) => {
+    const room = MAX_PHOTOS - itemsRef.current.length;
+    const picked = [...files];
+    const taken = picked.slice(0, Math.max(0, room));
+    setNotice(
+      picked.length > taken.length
+        ? `You can send up to ${MAX_PHOTOS} photos, so ${room > 0 ? `only the first ${taken.length} ${taken.length === 1 ? 'was' : 'were'} added` : 'no more were added'}.`
+        : null,
+    );
+    const added = taken.map((file): PhotoItem => {
+      const problem = checkFile(file);
+      return {
+        key: `photo-${++nextKey}`,
+        file,
+        previewUrl: URL.createObjectURL(file),
+        status: problem ? 'error' : 'queued',
+        progress: 0,
+        uploaded: null,
+        error: problem,
+        retryable: false,
+      };
+    });
+    setItems((list) => [...list, ...added]);
+  }, []);
+
+  const remove = useCallback((key: string) => {
+    running.current.get(key)?.abort();
+    running.current.delete(key);
+    const item = itemsRef.current.find((i) => i.key === key);
+    if (item) URL.revokeObjectURL(item.previewUrl);
+    setItems((list) => list.filter((i) => i.key !== key));
+    setNotice(null);
+  }, []);
+
+  const retry = useCallback((key: string) => patch(key, { status: 'queued', error: null, progress: 0 }), [patch]);
+
+  const sending = items.filter((i) => i.status === 'queued' || i.status === 'uploading');
+  const totalBytes = items.reduce((sum, i) => sum + (i.status === 'error' ? 0 : i.file.size), 0);
+  const sentBytes = items.reduce((sum, i) => sum + (i.status === 'error' ? 0 : i.file.size * i.progress), 0);
+
+  return {
+    items,
+    notice,
+    add,
+    remove,
+    retry,
+    /** Photos still queued or uploading. */
+    pendingCount: sending.length,
+    failedCount: items.filter((i) => i.status === 'error').length,
+    /** Bytes sent of all photos that are not failed, 0 to 1. */
+    overallProgress: totalBytes ? sentBytes / totalBytes : 0,
+    photoIds: items.flatMap((i) => (i.uploaded ? [i.uploaded.photoId] : [])),
+    canAddMore: items.length < MAX_PHOTOS,
+  };
+}

@@ -1,0 +1,2 @@
+export { SessionPeople } from './session-people';
+export { sessionKey, sessionsQueryRoot, useEndSession, useTutoringSession } from './session-queries';

@@ -1,0 +1,1 @@
+export { levelLabel, useSubjectName, useSubjects } from './use-subjects';

@@ -1,0 +1,5 @@
+/** "4.8 out of 5 (12 ratings)", or a friendly line for a tutor nobody has rated yet. */
+export function ratingText(tutor: { rating: number | null; ratingCount: number }): string {
+  if (tutor.rating === null || tutor.ratingCount === 0) return 'New tutor, no ratings yet';
+  return `${tutor.rating.toFixed(1)} out of 5 (${tutor.ratingCount} ${tutor.ratingCount === 1 ? 'rating' : 'ratings'})`;
+}

@@ -1,0 +1,101 @@
+import type { Question } from '@tutorline/contracts';
+import { useCallback, useEffect, useRef } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { RequireRole } from '../features/auth';
+import { QuestionOutcome, QuestionPhotos, QuestionStatusBadge, useLiveQuestions, useQuestion, WaitingPanel } from '../features/instant-help';
+import { useTutoringSession } from '../features/sessions';
+import { levelLabel, useSubjectName } from '../features/subjects';
+import { ApiError } from '../lib/api';
+import { formatWhen } from '../lib/durations';
+import { usePageTitle } from '../lib/page-title';
+import { useNow } from '../lib/use-now';
+import { LiveStatus } from '../ui/live-status';
+import { PageError, PageLoading } from '../ui/page-states';
+
+export function QuestionPage() {
+  return <RequireRole role="student">{() => <QuestionScreen />}</RequireRole>;
+}
+
+function QuestionScreen() {
+  const { id = '' } = useParams();
+  const question = useQuestion(id);
+  const navigate = useNavigate();
+  useLiveQuestions();
+  usePageTitle(question.data?.status === 'open' ? 'Finding a tutor' : 'Your question');
+
+  // Go straight to the session when a tutor takes the question while we watch (by socket event or by a refetch after a
+  // reconnect). Opening the page of a question that was taken earlier shows the Join button instead.
+  const sawOpen = useRef(false);
+  const status = question.data?.status;
+  const sessionId = question.data?.sessionId;
+  useEffect(() => {
+    if (status === 'open') sawOpen.current = true;
+    else if (status === 'claimed' && sessionId && sawOpen.current) {
+      sawOpen.current = false;
+      void navigate(`/session/${sessionId}`);
+    }
+  }, [status, sessionId, navigate]);
+
+  const refetch = question.refetch;
+  const checkAgain = useCallback(() => void refetch(), [refetch]);
+
+  if (question.isPending) return <PageLoading label="Loading your question…" />;
+  if (question.isError) {
+    if (question.error instanceof ApiError && question.error.status === 404) return <QuestionNotFound />;
+    return <PageError error={question.error} onRetry={checkAgain} />;
+  }
+  return <QuestionDetails question={question.data} onCheckAgain={checkAgain} />;
+}
+
+function QuestionDetails({ question, onCheckAgain }: { question: Question; onCheckAgain(): void }) {
+  const subjectName = useSubjectName();
+  // A claimed question whose session already ended is waiting for the tutor to mark it answered, not for the student to join.
+  const session = useTutoringSession(question.sessionId ?? '', { enabled: question.status === 'claimed' && Boolean(question.sessionId) });
+  const now = useNow(60_000);
+  const subjectText = `${subjectName(question.subjectId)}, ${levelLabel(question.level)}`;
+
+  return (
+    <section className="page page-narrow" data-testid="question-page" data-status={question.status} aria-labelledby="question-title">
+      <div className="page-intro">
+        <Link to="/student" className="back-link">
+          ← Home
+        </Link>
+        <div className="page-head">
+          <h1 id="question-title">{question.status === 'open' ? 'Finding a tutor' : 'Your question'}</h1>
+          {question.status !== 'open' && <QuestionStatusBadge status={question.status} />}
+        </div>
+        <p className="muted">
+          {subjectText} · asked {formatWhen(question.createdAt, now)}
+        </p>
+      </div>
+      {question.status === 'open' && <LiveStatus />}
+
+      {question.status === 'open' ? (
+        <WaitingPanel question={question} subjectText={subjectText} onCheckAgain={onCheckAgain} />
+      ) : (
+        <QuestionOutcome question={question} sessionEnded={session.data?.status === 'ended'} />
+      )}
+
+      <section className="card question-sent" aria-labelledby="sent-title">
+        <h2 id="sent-title">What you sent</h2>
+        <QuestionPhotos photos={question.photos} label="Your photo" />
+        {question.text ? <p className="question-text">{question.text}</p> : <p className="muted">No note added.</p>}
+      </section>
+    </section>
+  );
+}
+
+function QuestionNotFound() {
+  usePageTitle('Question not found');
+  return (
+    <section className="page page-narrow" aria-labelledby="question-missing-title">
+      <div className="card card-center">
+        <h1 id="question-missing-title">We could not find that question</h1>
+        <p>It may belong to another account, or the link may be mistyped.</p>
+        <Link className="btn btn-primary" to="/student">
+          Go to your home
+        </Link>
+      </div>
+    </section>
+  );
+}

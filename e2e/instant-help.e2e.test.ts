@@ -1,0 +1,88 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, phone, type RunningServer, screenshotPath, startServer } from './harness';
+
+const canRun = chromiumAvailable('e2e: instant help journey');
+
+async function logIn(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: phone, baseURL: baseUrl });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('tutorline-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/(student|tutor|admin)$/);
+  return { context, page };
+}
+
+async function goOnline(page: Page) {
+  const toggle = page.getByTestId('availability-toggle');
+  await toggle.waitFor();
+  if (!(await toggle.isChecked())) await toggle.check();
+  await expect.poll(() => toggle.isChecked()).toBe(true);
+  await page.getByTestId('tutor-feed').waitFor();
+}
+
+describe.skipIf(!canRun)('instant help in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a student asks with a photo; two tutors see it live; the first accept wins and both land in the session', async () => {
+    // tutor08 and tutor16 teach maths at grade 9–10 in the demo data.
+    const tutorA = await logIn(browser, server.baseUrl, 'tutor08@tutorline.test');
+    const tutorB = await logIn(browser, server.baseUrl, 'tutor16@tutorline.test');
+    await goOnline(tutorA.page);
+    await goOnline(tutorB.page);
+
+    const student = await logIn(browser, server.baseUrl, 'student05@tutorline.test');
+    await student.page.goto('/student/ask');
+    const photo = await sharp({ create: { width: 900, height: 1200, channels: 3, background: '#f4f1e8' } })
+      .composite([{ input: Buffer.from('<svg width="900" height="1200"><text x="80" y="300" font-size="90">2x + 3 = 11</text></svg>'), top: 0, left: 0 }])
+      .jpeg()
+      .toBuffer();
+    await student.page.getByTestId('photo-input').setInputFiles({ name: 'question.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await student.page.getByTestId('photo-preview').first().waitFor();
+    await student.page.getByTestId('ask-subject').selectOption('maths');
+    await student.page.getByTestId('ask-level').selectOption('grade-9-10');
+    await student.page.getByTestId('ask-text').fill('How do I solve for x?');
+    await student.page.getByTestId('ask-submit').click();
+    await student.page.waitForURL(/\/student\/questions\/[0-9a-f-]+$/);
+    const questionId = student.page.url().split('/').pop()!;
+
+    // Both tutors see it live, without reloading.
+    const itemA = tutorA.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`);
+    const itemB = tutorB.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`);
+    await itemA.waitFor({ timeout: 15_000 });
+    await itemB.waitFor({ timeout: 15_000 });
+    await expect.poll(async () => Number((await student.page.getByTestId('notified-count').textContent())?.match(/\d+/)?.[0] ?? 0)).toBeGreaterThanOrEqual(2);
+    await student.page.screenshot({ path: screenshotPath('student-waiting-390x844') });
+    await tutorA.page.screenshot({ path: screenshotPath('tutor-feed-390x844') });
+
+    await itemA.getByTestId('accept-question').click();
+    await tutorA.page.waitForURL(/\/session\/[0-9a-f-]+$/);
+    const sessionId = tutorA.page.url().split('/').pop()!;
+
+    // The question leaves the other tutor's feed in real time, and the student is taken to the same session.
+    await itemB.waitFor({ state: 'detached', timeout: 10_000 });
+    await student.page.waitForURL(new RegExp(`/session/${sessionId}$`), { timeout: 10_000 });
+    await student.page.getByTestId('session-page').waitFor();
+    await tutorA.page.getByTestId('session-page').waitFor();
+    await student.page.screenshot({ path: screenshotPath('student-session-390x844') });
+
+    // The loser's accept is refused by the server too.
+    const late = await tutorB.page.request.post(`/api/help/questions/${questionId}/accept`, { headers: { origin: server.baseUrl } });
+    expect(late.status()).toBe(409);
+
+    for (const c of [tutorA, tutorB, student]) await c.context.close();
+  });
+});
