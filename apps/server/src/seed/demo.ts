@@ -12,7 +12,9 @@ export const demoLogins = {
 
 const zones = ['Asia/Kolkata', 'Asia/Kolkata', 'Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Singapore', 'Africa/Nairobi'];
 const languageSets = [['English', 'Hindi'], ['English'], ['English', 'Tamil'], ['English', 'Spanish'], ['English', 'Bengali'], ['English', 'Marathi']];
-const firstNames = ['Asha', 'Ravi', 'Meera', 'Karan', 'Priya', 'Arjun', 'Sara', 'Dev', 'Nisha', 'Vikram', 'Emma', 'Liam', 'Olivia', 'Noah', 'Zara'];
+// Tutors and students draw from different first names, so a demo never shows a tutor and a student with one name.
+const tutorFirstNames = ['Asha', 'Ravi', 'Meera', 'Karan', 'Priya', 'Arjun', 'Sara', 'Dev', 'Nisha', 'Vikram', 'Emma', 'Liam'];
+const studentFirstNames = ['Aarav', 'Diya', 'Ishaan', 'Kavya', 'Rohan', 'Ananya', 'Kabir', 'Saanvi', 'Vihaan', 'Myra', 'Olivia', 'Noah', 'Zara'];
 const lastNames = ['Sharma', 'Iyer', 'Khan', 'Patel', 'Reddy', 'Das', 'Singh', 'Brown', 'Lee', 'Okafor'];
 const subjectPlan: [string, string[]][] = [
   ['maths', ['grade-9-10', 'grade-11-12']],
@@ -26,7 +28,8 @@ const subjectPlan: [string, string[]][] = [
 ];
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const name = (i: number) => `${firstNames[i % firstNames.length]} ${lastNames[(i * 7) % lastNames.length]}`;
+const tutorName = (i: number) => `${tutorFirstNames[i % tutorFirstNames.length]} ${lastNames[(i * 7) % lastNames.length]}`;
+const studentName = (i: number) => `${studentFirstNames[i % studentFirstNames.length]} ${lastNames[(i * 3) % lastNames.length]}`;
 
 /** Seeds demo accounts on an empty database only; never touches one that has users. Returns whether it seeded. */
 export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Logger): Promise<boolean> {
@@ -38,7 +41,7 @@ export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Log
   for (let i = 1; i <= 25; i++) {
     const timeZone = zones[i % zones.length]!;
     const tutor = await repo.insertTutor(
-      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: name(i), timeZone, phone: `+9190000000${pad(i)}` },
+      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: tutorName(i), timeZone, phone: `+9190000000${pad(i)}` },
       { timeZone },
     );
     const a = subjectPlan[i % subjectPlan.length]!;
@@ -67,7 +70,7 @@ export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Log
       role: 'student',
       email: `student${pad(i)}@tutorline.test`,
       passwordHash,
-      displayName: name(i + 3),
+      displayName: studentName(i),
       timeZone: zones[(i * 5) % zones.length]!,
       birthDate,
       guardianContact: minor ? `guardian${pad(i)}@tutorline.test` : null,
