@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -132,6 +134,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
 /** Config for tests: an isolated data dir, quiet logs, overrides on top. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  // A data folder of its own (created only if something writes there), never the repository's ./data.
+  const dataDir = path.join(os.tmpdir(), `tutorline-test-${process.pid}-${randomUUID().slice(0, 8)}`);
+  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir });
   return { ...base, ...overrides };
 }

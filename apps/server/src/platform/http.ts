@@ -24,15 +24,21 @@ const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const documentCsp =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; " +
   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/** On every response: never sniffed, never rendered as a page, never read by another site. */
+const apiCsp = "default-src 'none'; frame-ancestors 'none'";
 const baseSecurityHeaders = {
   'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy': apiCsp,
+};
+/** Only documents can be framed, navigate, or leak a referrer, so only HTML carries these. */
+const documentHeaders = {
+  'content-security-policy': documentCsp,
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
   'x-dns-prefetch-control': 'off',
   'x-permitted-cross-domain-policies': 'none',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
 const httpsHeaders = { 'strict-transport-security': 'max-age=15552000; includeSubDomains' };
 
@@ -67,8 +73,8 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   // An HTML document gets the policy that lets it load its own scripts, styles and images; a route that set its own keeps it.
   app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html') && reply.getHeader('content-security-policy') === baseSecurityHeaders['content-security-policy']) {
-      reply.header('content-security-policy', documentCsp);
+    if (typeof type === 'string' && type.startsWith('text/html') && reply.getHeader('content-security-policy') === apiCsp) {
+      reply.headers(documentHeaders);
     }
     done(null, payload);
   });

@@ -10,5 +10,6 @@ import { z } from 'zod';
 export const zodToFastJsonSerializer: FastifySerializerCompiler<unknown> = ({ schema }) => {
   if (!(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
   const jsonSchema = z.toJSONSchema(schema, { target: 'draft-7', io: 'output', unrepresentable: 'any' });
-  return fastJson(jsonSchema as Parameters<typeof fastJson>[0]);
+  // Not strict: zod's JSON Schema for records carries `propertyNames`, which a serializer has no use for.
+  return fastJson(jsonSchema as Parameters<typeof fastJson>[0], { ajv: { strict: false } });
 };

@@ -75,9 +75,9 @@ describeEachBackend('help: a restart in the middle of dispatch', ({ db }) => {
     const studentClientOnB = new Client(b.baseUrl);
     studentClientOnB.cookie = student.client.cookie;
     const view = await studentClientOnB.get(`/api/help/questions/${q.id}`);
-    expect(view.json.timeline.filter((e: { type: string }) => e.type === 'wave').map((e: { data: unknown }) => e.data)).toEqual([
-      expect.objectContaining({ wave: 1, notified: 1 }),
-      expect.objectContaining({ wave: 2, notified: 2 }),
-    ]);
+    // Wave 1 came from app A; app B's waves (one, or two if a socket connected late) told the other two.
+    const waves = view.json.timeline.filter((e: { type: string }) => e.type === 'wave').map((e: { data: { wave: number; notified: number } }) => e.data);
+    expect(waves[0]).toMatchObject({ wave: 1, notified: 1 });
+    expect(waves.slice(1).reduce((n: number, w: { notified: number }) => n + w.notified, 0)).toBe(2);
   });
 });
