@@ -109,10 +109,24 @@ async function main() {
   });
   const pgPid = app.pid;
   const pgName = new URL(pgdb.url).pathname.slice(1);
-  const mePg = await measure('me postgres', `${app.url}/api/me`, settings, {
-    headers: { cookie: await studentCookie(app.url) },
-    cpuOf: { server: () => [pgPid], postgres: () => backendPids(process.env.DATABASE_URL!, pgName) },
-  });
+  const pgCookie = await studentCookie(app.url);
+  const mePgOnce = () =>
+    measure('me postgres', `${app.url}/api/me`, settings, {
+      headers: { cookie: pgCookie },
+      cpuOf: { server: () => [pgPid], postgres: () => backendPids(process.env.DATABASE_URL!, pgName) },
+    });
+  // The headline pairs each PostgreSQL measurement with a bare one taken right before it, three times, and takes
+  // the median of the three ratios: on a shared machine the load changes from one minute to the next.
+  const pairs: { bare: number; ours: number; ratio: number }[] = [];
+  const mePgRuns: LoadFigures[] = [];
+  for (let i = 0; i < 3; i++) {
+    const b = await measure(`bare (pair ${i + 1})`, bareUrl, settings, { cpuOf: bareCpu });
+    const o = await mePgOnce();
+    mePgRuns.push(o);
+    pairs.push({ bare: b.rps, ours: o.rps, ratio: ratio(o.rps, b.rps) });
+    console.log(`pair ${i + 1}: bare ${b.rps} req/s, /api/me on PostgreSQL ${o.rps} req/s, ratio ${ratio(o.rps, b.rps).toFixed(3)}`);
+  }
+  const mePg = mePgRuns[0]!;
   await app.stop();
 
   const bare2 = await measure('bare #2', bareUrl, settings, { cpuOf: bareCpu });
@@ -138,8 +152,8 @@ async function main() {
     [`${prefix}MeanMs`]: f.meanMs,
     ...(f.cpu ? { [`${prefix}CpuUsPerReq`]: f.cpu } : {}),
   });
-  const headline = ratio(mePg.rps, bareRps);
-  console.log(`\nheadline: GET /api/me on PostgreSQL at ${headline.toFixed(3)}× bare Fastify (target ≥ ${TARGET}×)`);
+  const headline = [...pairs.map((p) => p.ratio)].sort((a, b) => a - b)[1]!;
+  console.log(`\nheadline: GET /api/me on PostgreSQL at ${headline.toFixed(3)}× bare Fastify, the median of three adjacent pairs (target ≥ ${TARGET}×)`);
   report({
     bench: NAME,
     ratio: headline,
@@ -153,6 +167,7 @@ async function main() {
     ...figures('healthz', healthz),
     ...figures('mePglite', meLite),
     ...figures('mePostgres', mePg),
+    headlinePairs: pairs,
     pglite: pgliteMode,
     settings,
     machine,

@@ -55,7 +55,8 @@ export function createDispatch(deps: DispatchDeps) {
     const now = clock.now();
     const q = await repo.findQuestion(payload.questionId);
     if (!q || q.status !== 'open' || q.nextWaveAt?.toISOString() !== payload.at) return;
-    const [scarce, online] = await Promise.all([repo.scarceSubjects(deps.scarceThreshold), deps.onlineUserIds()]);
+    // Photos are read before the transaction: a question's photos never change, and the broadcast must follow the commit at once.
+    const [scarce, online, photos] = await Promise.all([repo.scarceSubjects(deps.scarceThreshold), deps.onlineUserIds(), repo.photosOf([q.id])]);
     const onlineSet = new Set(online);
     const candidates = (await repo.candidateTutors(q, scarce)).map(({ statsOnline, ...t }) => ({ ...t, online: statsOnline && onlineSet.has(t.id) }));
     const decision = nextWave(q, candidates, now, config);
@@ -84,10 +85,10 @@ export function createDispatch(deps: DispatchDeps) {
       return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt } as QuestionRow };
     });
     if (!result) return;
+    if (result.notified.length) emit(result.notified, 'help:question', feedItem(result.row, photos));
     deps.jobs.poke();
     if (result.notified.length) {
       logger.info({ event: 'question_wave', questionId: q.id, wave: decision.wave, notified: result.notified.length, heldBack: decision.heldBack }, 'wave sent');
-      emit(result.notified, 'help:question', feedItem(result.row, await repo.photosOf([q.id])));
     }
     emit([q.studentId], 'help:progress', {
       questionId: q.id,
