@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, phone, type RunningServer, screenshotPath, startServer } from './harness';
+import { chromiumAvailable, launchBrowser, logIn, phone, type RunningServer, screenshotPath, startServer } from './harness';
 
 const canRun = chromiumAvailable('e2e: sign-up and access journeys');
 
@@ -48,12 +48,7 @@ describe.skipIf(!canRun)('sign-up, log-in and access in Chromium', () => {
   });
 
   it('a tutor cannot open the admin page, and the admin API refuses them', async () => {
-    const context = await browser.newContext({ viewport: phone, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email').fill('tutor01@tutorline.test');
-    await page.getByLabel('Password').fill('tutorline-demo');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const { context, page } = await logIn(browser, server.baseUrl, 'tutor01@tutorline.test');
     await page.getByTestId('tutor-home').waitFor();
 
     await page.goto('/admin');
@@ -65,12 +60,7 @@ describe.skipIf(!canRun)('sign-up, log-in and access in Chromium', () => {
   });
 
   it('an admin sees the admin home', async () => {
-    const context = await browser.newContext({ viewport: phone, baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email').fill('admin@tutorline.test');
-    await page.getByLabel('Password').fill('tutorline-demo');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    const { context, page } = await logIn(browser, server.baseUrl, 'admin@tutorline.test');
     await page.getByTestId('admin-home').waitFor();
     await context.close();
   });

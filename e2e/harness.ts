@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { skipBecause } from '../scripts/skips';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -116,4 +116,18 @@ export const phone = { width: 390, height: 844 };
 export function screenshotPath(name: string): string {
   fs.mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, `${name}.png`);
+}
+
+export const DEMO_PASSWORD = 'tutorline-demo';
+
+/** A phone-sized context logged in through the real log-in form; resolves once the user's home has loaded. */
+export async function logIn(browser: Browser, baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: phone, baseURL: baseUrl });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/(student|tutor|admin)$/);
+  return { context, page };
 }

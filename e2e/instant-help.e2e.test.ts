@@ -1,20 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, phone, type RunningServer, screenshotPath, startServer } from './harness';
+import { chromiumAvailable, launchBrowser, logIn, type RunningServer, screenshotPath, startServer } from './harness';
 
 const canRun = chromiumAvailable('e2e: instant help journey');
-
-async function logIn(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: phone, baseURL: baseUrl });
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('tutorline-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(/\/(student|tutor|admin)$/);
-  return { context, page };
-}
 
 async function goOnline(page: Page) {
   const toggle = page.getByTestId('availability-toggle');

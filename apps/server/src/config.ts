@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultDispatchConfig as dispatch } from './modules/help';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -34,12 +35,12 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(20),
-  HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(15),
-  HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
-  HELP_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(20),
-  HELP_SCARCE_HOLDBACK_SHARE: z.coerce.number().min(0).max(1).default(0.25),
-  HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(2),
+  HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
+  HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(dispatch.waveSeconds),
+  HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(dispatch.expiryMinutes),
+  HELP_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(dispatch.cooldownSeconds),
+  HELP_SCARCE_HOLDBACK_SHARE: z.coerce.number().min(0).max(1).default(dispatch.scarceHoldBackShare),
+  HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(dispatch.scarceHoldBackWaves),
   HELP_SCARCE_THRESHOLD: z.coerce.number().int().min(0).default(5),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
 });

@@ -4,7 +4,8 @@ import { Link, useNavigate } from 'react-router';
 import { roleHome, useSignUp } from '../features/auth';
 import { formErrorsOf } from '../lib/form-errors';
 import { usePageTitle } from '../lib/page-title';
-import { detectTimeZone, timeZoneGroups, timeZoneLabel } from '../lib/time-zones';
+import { detectTimeZone } from '../lib/time-zones';
+import { TimeZoneOptions } from '../ui/time-zone-options';
 import { useFocusFirstInvalid } from '../lib/use-focus-first-invalid';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -48,7 +49,6 @@ export function SignUpPage() {
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
   const detectedZone = useMemo(detectTimeZone, []);
-  const zoneGroups = useMemo(() => timeZoneGroups(detectedZone), [detectedZone]);
   const today = useMemo(() => new Date(), []);
 
   const [role, setRole] = useState<SignUpRole>('student');
@@ -189,15 +189,7 @@ export function SignUpPage() {
               error={errors.timeZone}
               onChange={(e) => setTimeZone(e.target.value)}
             >
-              {zoneGroups.map(([region, zones]) => (
-                <optgroup label={region} key={region}>
-                  {zones.map((zone) => (
-                    <option value={zone} key={zone}>
-                      {timeZoneLabel(zone)}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
+              <TimeZoneOptions current={detectedZone} />
             </SelectField>
           )}
 

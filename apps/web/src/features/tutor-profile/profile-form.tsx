@@ -1,8 +1,8 @@
 import type { Subject, TutorProfile } from '@tutorline/contracts';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
-import { timeZoneGroups, timeZoneLabel } from '../../lib/time-zones';
+import { TimeZoneOptions } from '../../ui/time-zone-options';
 import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -44,7 +44,6 @@ export function ProfileForm({ profile }: { profile: TutorProfile }) {
   const [attempt, setAttempt] = useState(0);
   const [savedAt, setSavedAt] = useState<number | null>(null);
 
-  const zoneGroups = useMemo(() => timeZoneGroups(profile.timeZone), [profile.timeZone]);
   const server = formErrorsOf(save.error, formFields);
   const errors = { ...server.fields, ...localErrors };
   useFocusFirstInvalid(formRef, attempt, save.error);
@@ -161,15 +160,7 @@ export function ProfileForm({ profile }: { profile: TutorProfile }) {
           setTimeZone(e.target.value);
         }}
       >
-        {zoneGroups.map(([region, zones]) => (
-          <optgroup label={region} key={region}>
-            {zones.map((zone) => (
-              <option value={zone} key={zone}>
-                {timeZoneLabel(zone)}
-              </option>
-            ))}
-          </optgroup>
-        ))}
+        <TimeZoneOptions current={profile.timeZone} />
       </SelectField>
 
       <div className="field-row">
