@@ -143,7 +143,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const notifications = createNotifications({ channels: opts.channels ?? [], logger });
   const dispatchConfig = { ...config.help };
   // The hook runs only after both services exist, so referring to `help` below is safe.
-  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
+  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
   const help = createHelpService({
     repo: helpRepo,
     rooms,

@@ -127,3 +127,23 @@ describe('testConfig', () => {
     expect(testConfig({ secureCookies: true, port: 1234 })).toMatchObject({ secureCookies: true, port: 1234 });
   });
 });
+
+describe('loadConfig: ICE servers', () => {
+  it('splits STUN and TURN URL lists and keeps the TURN secret out of them', () => {
+    const c = loadConfig({ STUN_URLS: 'stun:a:3478, stun:b:3478', TURN_URLS: 'turn:a:3478?transport=udp,turn:a:3478?transport=tcp', TURN_SECRET: 'a-long-enough-shared-secret' });
+    expect(c.ice).toEqual({
+      stunUrls: ['stun:a:3478', 'stun:b:3478'],
+      turnUrls: ['turn:a:3478?transport=udp', 'turn:a:3478?transport=tcp'],
+      turnSecret: 'a-long-enough-shared-secret',
+      turnTtlSeconds: 3600,
+    });
+  });
+  it('refuses TURN URLs without a secret, a secret without URLs, and a short secret, naming the variable', () => {
+    expect(() => loadConfig({ TURN_URLS: 'turn:a:3478' })).toThrow(/TURN_SECRET/);
+    expect(() => loadConfig({ TURN_SECRET: 'a-long-enough-shared-secret' })).toThrow(/TURN_URLS/);
+    expect(() => loadConfig({ TURN_URLS: 'turn:a:3478', TURN_SECRET: 'short' })).toThrow(/TURN_SECRET/);
+  });
+  it('offers no ICE servers by default: no third-party STUN from children’s browsers unless an operator sets one', () => {
+    expect(loadConfig({}).ice).toMatchObject({ stunUrls: [], turnUrls: [], turnSecret: undefined });
+  });
+});

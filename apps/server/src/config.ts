@@ -43,6 +43,10 @@ const envSchema = z.object({
   HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(dispatch.scarceHoldBackWaves),
   HELP_SCARCE_THRESHOLD: z.coerce.number().int().min(0).default(5),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  STUN_URLS: z.string().optional(),
+  TURN_URLS: z.string().optional(),
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -76,6 +80,8 @@ export interface Config {
     scarceThreshold: number;
   };
   jobsPollMs: number;
+  /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
+  ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -84,6 +90,12 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -95,6 +107,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: is required when TURN_URLS is set']);
+  if (e.TURN_SECRET && !e.TURN_URLS) throw new ConfigError(['TURN_URLS: is required when TURN_SECRET is set']);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const extraOrigins = (e.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -130,6 +144,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       scarceThreshold: e.HELP_SCARCE_THRESHOLD,
     },
     jobsPollMs: e.JOBS_POLL_MS,
+    ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
   };
 }
 

@@ -119,3 +119,11 @@ export interface HelpClosedPayload {
   questionId: string;
   status: 'expired' | 'cancelled';
 }
+
+/** What a participant's browser puts in RTCPeerConnection's iceServers; TURN credentials are per user and time-limited. */
+export const iceServersSchema = z.object({
+  iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() })),
+  /** When the TURN credential stops working for new allocations; fetch again before then. */
+  expiresAt: z.string().nullable(),
+});
+export type IceServers = z.infer<typeof iceServersSchema>;

@@ -1,4 +1,5 @@
-import type { TutoringSession } from '@tutorline/contracts';
+import type { IceServers, TutoringSession } from '@tutorline/contracts';
+import { issueTurnCredential } from '../../integrations/turn';
 import type { Clock } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import { notFound } from '../../platform/errors';
@@ -15,7 +16,14 @@ export interface RoomsHooks {
   onSessionEnded?(session: { id: string; questionId: string | null; endedAt: Date }): Promise<void>;
 }
 
-export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks }) {
+export interface IceConfig {
+  stunUrls: string[];
+  turnUrls: string[];
+  turnSecret: string | undefined;
+  turnTtlSeconds: number;
+}
+
+export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks; ice?: IceConfig }) {
   const { repo, clock, logger } = deps;
 
   async function view(id: string): Promise<TutoringSession | null> {
@@ -61,6 +69,21 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         await deps.hooks?.onSessionEnded?.({ id, questionId: ended.questionId, endedAt: ended.endedAt! });
       }
       return getSession(caller, id);
+    },
+
+    /** ICE servers for a participant (or an observing admin): STUN, and TURN with a credential of their own. */
+    async iceServers(caller: SessionCaller, sessionId: string): Promise<IceServers> {
+      await getSession(caller, sessionId);
+      const ice = deps.ice;
+      const servers: IceServers['iceServers'] = [];
+      if (ice?.stunUrls.length) servers.push({ urls: ice.stunUrls });
+      let expiresAt: string | null = null;
+      if (ice?.turnSecret && ice.turnUrls.length) {
+        const c = issueTurnCredential({ secret: ice.turnSecret, userId: caller.id, now: clock.now(), ttlSeconds: ice.turnTtlSeconds });
+        servers.push({ urls: ice.turnUrls, username: c.username, credential: c.credential });
+        expiresAt = c.expiresAt.toISOString();
+      }
+      return { iceServers: servers, expiresAt };
     },
 
     /** Ends a session from inside another module's transaction (the tutor marked the question answered). */

@@ -1,0 +1,1 @@
+export { issueTurnCredential, type TurnCredential, turnPassword } from './turn.credentials';
