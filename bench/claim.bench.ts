@@ -227,6 +227,8 @@ async function main() {
     cpuUsPerAccept?: Record<string, number> | undefined;
   }
   const run = async (label: string, accepts: Accept[], questionIds: string[], expect: 'one-winner' | 'all-win'): Promise<Scenario> => {
+    // Tutors finish their sessions between bursts, as real ones do: a tutor in a live session may not accept another question.
+    await db.update(schema.tutoringSessions).set({ status: 'ended', endedAt: new Date() }).where(eq(schema.tutoringSessions.status, 'active'));
     await openSockets(accepts.length);
     await new Promise((r) => setTimeout(r, 300)); // let the healthz burst settle
     const watch = await cpuWatch({ app: () => [app.pid], postgres: backendPids });

@@ -112,6 +112,23 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
     expect(await db().database.db.select().from(tutoringSessions).where(eq(tutoringSessions.questionId, q.id))).toEqual([]);
   });
 
+  it('refuses a tutor who is still in a live session until that session ends', async () => {
+    const bio = [{ subjectId: 'biology', level: 'grade-11-12' }];
+    const tutor = await makeTutor(t, { subjects: bio, sockets });
+    const first = await askQuestion(t, await makeStudent(t, sockets), 'biology', 'grade-11-12');
+    const second = await askQuestion(t, await makeStudent(t, sockets), 'biology', 'grade-11-12');
+    const won = await tutor.client.post(`/api/help/questions/${first.id}/accept`);
+    expect(won.status).toBe(200);
+
+    const busy = await tutor.client.post(`/api/help/questions/${second.id}/accept`);
+    expect(busy.status).toBe(409);
+    expect(busy.json.error.message).toBe('Finish your current session before taking another question.');
+    expect((await db().database.db.select().from(questions).where(eq(questions.id, second.id)))[0]!.status).toBe('open');
+
+    expect((await tutor.client.post(`/api/sessions/${won.json.sessionId}/end`)).status).toBe(200);
+    expect((await tutor.client.post(`/api/help/questions/${second.id}/accept`)).status).toBe(200);
+  });
+
   // PGlite runs one transaction at a time, so only PostgreSQL can show that the claim holds under real contention;
   // the block exists only in the PostgreSQL pass (not a skip: there is nothing to contend on PGlite).
   if (backend === 'postgres') describe('under contention (PostgreSQL)', () => {

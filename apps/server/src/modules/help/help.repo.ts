@@ -234,9 +234,14 @@ export function createHelpRepo(db: Db) {
         .where(inArray(users.id, ids));
     },
 
+    /** A tutor's approval, whether they teach the subject at the level, and whether they are in a live session: one round trip. */
     async tutorTeaches(tutorId: string, subjectId: string, level: string) {
       const [row] = await db
-        .select({ status: tutorProfiles.approvalStatus, teaches: sql<boolean>`exists (select 1 from ${tutorSubjects} ts where ts.tutor_id = ${tutorId} and ts.subject_id = ${subjectId} and ts.level = ${level})` })
+        .select({
+          status: tutorProfiles.approvalStatus,
+          teaches: sql<boolean>`exists (select 1 from ${tutorSubjects} ts where ts.tutor_id = ${tutorId} and ts.subject_id = ${subjectId} and ts.level = ${level})`,
+          inSession: sql<boolean>`exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorId} and s.status = 'active')`,
+        })
         .from(tutorProfiles)
         .where(eq(tutorProfiles.userId, tutorId))
         .limit(1);

@@ -126,6 +126,7 @@ export function createHelpService(deps: HelpDeps) {
         blockedByStudent: prefs?.blocked ?? false,
       });
       if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
+      if (teaching?.inSession) throw conflict('Finish your current session before taking another question.');
       if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
       if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);
 
