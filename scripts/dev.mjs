@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // `npm run dev`: the API server with --watch, and the Vite dev server with hot reload (proxying /api and /socket.io).
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 
+// The server runs from the repository root, so DATA_DIR=./data means ./data here as with `npm start`.
+const root = path.resolve(import.meta.dirname, '..');
 const children = [
-  spawn('npm', ['run', 'dev', '-w', '@tutorline/server'], { stdio: 'inherit' }),
+  spawn(process.execPath, ['--import', 'tsx', '--watch', 'apps/server/src/main.ts'], { cwd: root, stdio: 'inherit' }),
   spawn('npm', ['run', 'dev', '-w', '@tutorline/web'], { stdio: 'inherit' }),
 ];
 const stop = () => {
