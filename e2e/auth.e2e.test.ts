@@ -1,24 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, logIn, phone, type RunningServer, screenshotPath, startServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, logIn, phone, screenshotPath, useServerAndBrowser } from './harness';
 
 const canRun = chromiumAvailable('e2e: sign-up and access journeys');
 
 describe.skipIf(!canRun)('sign-up, log-in and access in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it('a student signs up, logs out, logs in again and sees the student home', async () => {
-    const context = await browser.newContext({ viewport: phone, baseURL: server.baseUrl });
+    const context = await env.browser().newContext({ viewport: phone, baseURL: env.server().baseUrl });
     const page = await context.newPage();
     const email = `e2e-${Date.now()}@example.test`;
     const password = 'a long enough password';
@@ -48,7 +37,7 @@ describe.skipIf(!canRun)('sign-up, log-in and access in Chromium', () => {
   });
 
   it('a tutor cannot open the admin page, and the admin API refuses them', async () => {
-    const { context, page } = await logIn(browser, server.baseUrl, 'tutor01@tutorline.test');
+    const { context, page } = await logIn(env.browser(), env.server().baseUrl, 'tutor01@tutorline.test');
     await page.getByTestId('tutor-home').waitFor();
 
     await page.goto('/admin');
@@ -60,7 +49,7 @@ describe.skipIf(!canRun)('sign-up, log-in and access in Chromium', () => {
   });
 
   it('an admin sees the admin home', async () => {
-    const { context, page } = await logIn(browser, server.baseUrl, 'admin@tutorline.test');
+    const { context, page } = await logIn(env.browser(), env.server().baseUrl, 'admin@tutorline.test');
     await page.getByTestId('admin-home').waitFor();
     await context.close();
   });

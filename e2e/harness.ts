@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { skipBecause } from '../scripts/skips';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -130,4 +131,26 @@ export async function logIn(browser: Browser, baseUrl: string, email: string, pa
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(/\/(student|tutor|admin)$/);
   return { context, page };
+}
+
+/** Starts the built server and Chromium before the suite and stops both after it; call inside a describe. */
+export function useServerAndBrowser(env: Record<string, string> = {}): { server(): RunningServer; browser(): Browser } {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer(env);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    server: () => server ?? raise('the server did not start'),
+    browser: () => browser ?? raise('Chromium did not start'),
+  };
+}
+
+function raise(message: string): never {
+  throw new Error(message);
 }

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchBrowser, logIn, type RunningServer, screenshotPath, startServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
 
 const canRun = chromiumAvailable('e2e: instant help journey');
 
@@ -14,26 +14,16 @@ async function goOnline(page: Page) {
 }
 
 describe.skipIf(!canRun)('instant help in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it('a student asks with a photo; two tutors see it live; the first accept wins and both land in the session', async () => {
     // tutor08 and tutor16 teach maths at grade 9–10 in the demo data.
-    const tutorA = await logIn(browser, server.baseUrl, 'tutor08@tutorline.test');
-    const tutorB = await logIn(browser, server.baseUrl, 'tutor16@tutorline.test');
+    const tutorA = await logIn(env.browser(), env.server().baseUrl, 'tutor08@tutorline.test');
+    const tutorB = await logIn(env.browser(), env.server().baseUrl, 'tutor16@tutorline.test');
     await goOnline(tutorA.page);
     await goOnline(tutorB.page);
 
-    const student = await logIn(browser, server.baseUrl, 'student05@tutorline.test');
+    const student = await logIn(env.browser(), env.server().baseUrl, 'student05@tutorline.test');
     await student.page.goto('/student/ask');
     const photo = await sharp({ create: { width: 900, height: 1200, channels: 3, background: '#f4f1e8' } })
       .composite([{ input: Buffer.from('<svg width="900" height="1200"><text x="80" y="300" font-size="90">2x + 3 = 11</text></svg>'), top: 0, left: 0 }])
@@ -69,7 +59,7 @@ describe.skipIf(!canRun)('instant help in Chromium', () => {
     await student.page.screenshot({ path: screenshotPath('student-session-390x844') });
 
     // The loser's accept is refused by the server too.
-    const late = await tutorB.page.request.post(`/api/help/questions/${questionId}/accept`, { headers: { origin: server.baseUrl } });
+    const late = await tutorB.page.request.post(`/api/help/questions/${questionId}/accept`, { headers: { origin: env.server().baseUrl } });
     expect(late.status()).toBe(409);
 
     for (const c of [tutorA, tutorB, student]) await c.context.close();
