@@ -24,11 +24,10 @@
 import http from 'node:http';
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { insertOpenQuestions, seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
-import { cpuWatch, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, startChildServer } from './lib';
+import { backendPids, cpuWatch, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, startChildServer } from './lib';
 
 const NAME = 'claim';
 const TARGET = 3;
@@ -154,16 +153,7 @@ async function main() {
     return counts;
   };
 
-  const backendPids = async () => {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    try {
-      const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName]);
-      return rows.map((r) => r.pid);
-    } finally {
-      await c.end();
-    }
-  };
+  const pgBackends = () => backendPids(process.env.DATABASE_URL!, dbName);
 
   /** DB facts per question: sessions, 'claimed' events, and the row's claimed_by/session_id. */
   const dbFacts = async (questionIds: string[]) => {
@@ -231,7 +221,7 @@ async function main() {
     await db.update(schema.tutoringSessions).set({ status: 'ended', endedAt: new Date() }).where(eq(schema.tutoringSessions.status, 'active'));
     await openSockets(accepts.length);
     await new Promise((r) => setTimeout(r, 300)); // let the healthz burst settle
-    const watch = await cpuWatch({ app: () => [app.pid], postgres: backendPids });
+    const watch = await cpuWatch({ app: () => [app.pid], postgres: pgBackends });
     const { outcomes, wallMs } = await burst(accepts);
     const cpu = watch(outcomes.length);
     const counts = statusCounts(outcomes);

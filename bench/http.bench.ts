@@ -16,10 +16,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { Client, signUpStudent } from '../apps/server/test/app';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import {
+  backendPids,
   type ChildServer,
   type LoadFigures,
   loadSettings,
@@ -45,18 +45,6 @@ async function studentCookie(baseUrl: string): Promise<string> {
   const me = await client.get('/api/me');
   if (me.status !== 200 || me.json?.email !== email) throw new Error(`GET /api/me answered ${me.status}: ${me.text}`);
   return client.cookie;
-}
-
-/** The PostgreSQL backend processes serving a database (to count their CPU time). */
-async function backendPids(adminUrl: string, database: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
-    return rows.map((r) => r.pid);
-  } finally {
-    await c.end();
-  }
 }
 
 async function main() {

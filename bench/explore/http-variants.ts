@@ -8,25 +8,13 @@
  *   VARIANTS=select1,drizzle-zod,cached  APP_POOLS=10,4  BENCH_DB=postgres|pglite-memory
  *   PG_SOCKET=/var/run/postgresql   (the servers reach PostgreSQL through its Unix socket instead of TCP)
  */
-import pg from 'pg';
 import { createPostgresDatabase } from '../../apps/server/test/db';
 import { Client, signUpStudent } from '../../apps/server/test/app';
-import { type LoadFigures, loadSettings, machineInfo, measure, onCleanup, printLine, round, runBench, startChildServer } from '../lib';
+import { backendPids, type LoadFigures, loadSettings, machineInfo, measure, onCleanup, printLine, round, runBench, startChildServer } from '../lib';
 
 const variants = (process.env.VARIANTS ?? 'select1,raw-session,raw-session-lean,drizzle,drizzle-zod,cached').split(',').filter(Boolean);
 const appPools = (process.env.APP_POOLS ?? '10').split(',').filter(Boolean);
 const dbKind = process.env.BENCH_DB ?? 'postgres';
-
-async function backendPids(adminUrl: string, database: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
-    return rows.map((r) => r.pid);
-  } finally {
-    await c.end();
-  }
-}
 
 async function main() {
   const settings = loadSettings();

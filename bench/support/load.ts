@@ -1,4 +1,5 @@
 /** Load generation with autocannon, and CPU time per process from /proc. */
+import pg from 'pg';
 import { round } from './report';
 import type { Settings } from './run';
 import fs from 'node:fs';
@@ -128,3 +129,14 @@ export async function measure(
   };
 }
 
+/** The PostgreSQL backend processes serving a database, so their CPU time can be counted. */
+export async function backendPids(adminUrl: string, database: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
+}

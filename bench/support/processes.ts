@@ -135,15 +135,7 @@ export async function startChildServer(
     if (stderr.length > 20_000) stderr = stderr.slice(-20_000);
   });
 
-  const stop = async (graceMs = 10_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
-    }, graceMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (graceMs = 10_000) => stopChild(child, exited, graceMs);
   onCleanup(() => stop());
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -238,15 +230,7 @@ export async function startChildWorker(
     process.stderr.write(`[${name}] ${d.toString()}`);
   });
   const peer = ipcPeer(name, child);
-  const stop = async (graceMs = 10_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(child.pid!, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
-    }, graceMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (graceMs = 10_000) => stopChild(child, exited, graceMs);
   onCleanup(() => stop());
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = opts.startTimeoutMs ?? 60_000;
@@ -288,3 +272,13 @@ export function workerReady(handler: (msg: any) => Promise<unknown> | unknown, c
   process.send?.({ type: 'ready' });
 }
 
+/** SIGTERM by pid, SIGKILL after the grace period, and wait for the exit. */
+async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  process.kill(child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
