@@ -11,7 +11,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
-import type { ServerToClientEvents } from '@tutorline/contracts';
 import { userRoom } from '@tutorline/contracts';
 import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
 import { createIdentityRepo, createIdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
@@ -85,19 +84,30 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(zodToFastJsonSerializer);
 
+  // Socket.IO shares Fastify's HTTP server. Its callbacks run only once sockets connect, after every service
+  // below exists, so they may refer to `identity` before its declaration (as the rooms hook does with `help`).
+  const realtime = await createRealtime(fastify.server, {
+    allowedOrigins: config.allowedOrigins,
+    redisUrl: config.redisUrl,
+    logger,
+    metrics,
+    authenticate: (cookieHeader) => authenticateSocket(cookieHeader),
+    onUserChanged: (userId) => identity.forgetUser(userId),
+  });
+
   const identityRepo = createIdentityRepo(database.db);
-  // Socket.IO starts after the routes; until then there are no sockets to close.
-  let closeSessionSockets: (ids: string[], reason: string) => void = () => {};
-  let broadcastUserChanged: (userId: string) => void = () => {};
   const identity = createIdentityService({
     repo: identityRepo,
     clock,
     logger,
     sessionTtlMs: config.sessionTtlMs,
-    onSessionsRevoked: (ids, reason) => closeSessionSockets(ids, reason),
+    onSessionsRevoked: (ids, reason) => {
+      for (const id of ids) realtime.disconnectSession(id, reason);
+    },
     sessionCacheTtlMs: config.sessionCacheTtlMs,
-    onUserChanged: (userId) => broadcastUserChanged(userId),
+    onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
   });
+  const authenticateSocket = socketAuthenticator(fastify, identity);
 
   await identityRepo.upsertSubjects(subjectsCatalogue);
   const helpRepo = createHelpRepo(database.db);
@@ -133,12 +143,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(fastifyMultipart);
   await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
 
-  // Realtime starts after the routes; until then nobody is connected to hear anything.
-  let emitTo: (rooms: string[], event: keyof ServerToClientEvents, payload: unknown) => void = () => {};
   const emit: HelpEmitter = (userIds, event, ...args) => {
-    if (userIds.length) emitTo(userIds.map(userRoom), event, args[0]);
+    if (userIds.length) realtime.io.to(userIds.map(userRoom)).emit(event, ...args);
   };
-  let onlineUserIds: () => Promise<string[]> = async () => [];
   const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
   const notifications = createNotifications({ channels: opts.channels ?? [], logger });
   const dispatchConfig = { ...config.help };
@@ -154,7 +161,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     jobs,
     config: dispatchConfig,
   });
-  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => onlineUserIds() });
+  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds() });
   jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));
   jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
@@ -165,22 +172,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   }
 
-  const realtime = await createRealtime(fastify.server, {
-    allowedOrigins: config.allowedOrigins,
-    redisUrl: config.redisUrl,
-    logger,
-    metrics,
-    authenticate: socketAuthenticator(fastify, identity),
-    onUserChanged: (userId) => identity.forgetUser(userId),
-  });
-  broadcastUserChanged = (userId) => realtime.broadcastUserChanged(userId);
-  emitTo = (rooms, event, payload) => {
-    (realtime.io.to(rooms) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-  };
-  onlineUserIds = () => realtime.onlineUserIds();
-  closeSessionSockets = (ids, reason) => {
-    for (const id of ids) realtime.disconnectSession(id, reason);
-  };
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
   fastify.addHook('preClose', async () => {
     await jobs.stop();
