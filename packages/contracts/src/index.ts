@@ -2,3 +2,4 @@ export * from './errors';
 export * from './identity';
 export * from './realtime';
 export * from './help';
+export * from './rooms';

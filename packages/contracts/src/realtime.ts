@@ -1,3 +1,4 @@
+import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
 
 /** Typed Socket.IO event maps, shared by server and web. */
@@ -6,7 +7,7 @@ export interface PresencePayload {
   online: boolean;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends RoomServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
@@ -26,7 +27,7 @@ export interface ServerToClientEvents {
   'help:closed': (payload: HelpClosedPayload) => void;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends RoomClientEvents {
   'presence:heartbeat': (ack: (reply: { ok: true; at: string }) => void) => void;
 }
 

@@ -1,0 +1,22 @@
+/** Constants shared by server and web with no runtime dependency (the web imports these without pulling in zod). */
+
+/**
+ * The live tutoring room: schemas for what a browser sends over Socket.IO (the server checks every message against
+ * these), and the types of what the server sends back. One Socket.IO room per tutoring session: roomOf(sessionId).
+ */
+export const roomOf = (sessionId: string): string => `room:${sessionId}`;
+
+/** Limits the server enforces; the web client keeps under them. */
+export const ROOM_LIMITS = {
+  sdpChars: 32_000,
+  candidateChars: 1_000,
+  chatChars: 2_000,
+  /** One Yjs update; a board snapshot sent on join may be larger (it goes server → client). */
+  boardUpdateBytes: 60_000,
+  /** Messages a socket may send into a room per second (token bucket), and the burst it may save up. */
+  messagesPerSecond: 40,
+  burst: 120,
+  /** Chat history sent on join. */
+  historyMessages: 500,
+} as const;
+
