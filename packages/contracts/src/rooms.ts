@@ -141,6 +141,8 @@ export interface RoomJoined {
   messages: ChatMessage[];
   /** A Yjs update with what the client's board lacks. */
   board: Uint8Array;
+  /** The server's board state vector: the client sends back what the server lacks (edits made while offline). */
+  boardStateVector: Uint8Array;
   /** Both participants' time together so far, in seconds. */
   connectedSeconds: number;
 }
