@@ -16,7 +16,7 @@ import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EX
 import { createIdentityRepo, createIdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
 import { createPhotoService } from './modules/media';
 import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
-import { createRoomsRepo, createRoomsService, roomsRoutes } from './modules/rooms';
+import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createLocalStorage } from './platform/storage';
 import { type Clock, systemClock } from './platform/clock';
@@ -150,11 +150,13 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const notifications = createNotifications({ channels: opts.channels ?? [], logger });
   const dispatchConfig = { ...config.help };
   // The hook runs only after both services exist, so referring to `help` below is safe.
-  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
+  const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
+  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, photos, io: realtime.io, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
+  installRoomHandlers({ io: realtime.io, rooms, logger, now: () => performance.now() });
   const help = createHelpService({
     repo: helpRepo,
     rooms,
-    photos: createPhotoService(createLocalStorage(path.join(config.dataDir, 'files'))),
+    photos,
     clock,
     logger,
     emit,

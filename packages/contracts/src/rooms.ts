@@ -224,3 +224,22 @@ export const connectivityReportSchema = connectivityReportBodySchema.extend({
   overall: checkStatus,
 });
 export type ConnectivityReport = z.infer<typeof connectivityReportSchema>;
+
+/** ICE servers for the /check page: an anonymous TURN credential, with the relay URLs split by transport so each is tested alone. */
+export const checkIceServersSchema = z.object({
+  stunUrls: z.array(z.string()),
+  turn: z
+    .object({
+      udpUrls: z.array(z.string()),
+      tcpUrls: z.array(z.string()),
+      username: z.string(),
+      credential: z.string(),
+      expiresAt: z.string(),
+    })
+    .nullable(),
+  /** Why there is no TURN to test (shown as the reason the TURN rows were skipped); null when `turn` is set. */
+  turnUnavailable: z.string().nullable(),
+});
+export type CheckIceServers = z.infer<typeof checkIceServersSchema>;
+export const CHECK_LIMITS = { maxTransferBytes: 2 * 1024 * 1024 } as const;
+export const checkUploadResultSchema = z.object({ bytes: z.number().int() });

@@ -12,7 +12,16 @@ export interface SocketIdentity {
   role: string;
   authSessionId: string;
 }
-export type SocketData = SocketIdentity;
+/**
+ * What the server keeps on a socket. Socket.IO's connection state recovery restores it (and the socket's rooms) after a
+ * short drop, so modules keep per-socket state here rather than in maps keyed by the socket object.
+ */
+export interface SocketData extends SocketIdentity {
+  /** Tutoring rooms this socket joined, with the role it joined as (modules/rooms). */
+  rooms?: Record<string, 'student' | 'tutor' | 'observer'>;
+  /** The call state this socket last published per room (modules/rooms); read by other nodes through fetchSockets. */
+  peerStates?: Record<string, unknown>;
+}
 /** Events between server nodes (through the adapter). */
 export interface InterServerEvents {
   'identity:user-changed': (userId: string) => void;
@@ -77,7 +86,9 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     try {
       const identity = await opts.authenticate(socket.handshake.headers.cookie);
       if (!identity) return next(new Error('unauthenticated'));
-      socket.data = identity;
+      // A recovered socket comes back with its data; keep what modules stored on it unless it is someone else now.
+      const previous = socket.data as Partial<SocketData> | undefined;
+      socket.data = previous?.userId === identity.userId ? { ...previous, ...identity } : identity;
       next();
     } catch (err) {
       logger.error({ err }, 'socket authentication failed');

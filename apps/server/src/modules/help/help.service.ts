@@ -193,7 +193,10 @@ export function createHelpService(deps: HelpDeps) {
         return row;
       });
       const current = moved ?? (await repo.findQuestion(questionId))!;
-      if (moved) logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
+      if (moved) {
+        logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
+        if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
+      }
       return view(current, false);
     },
 

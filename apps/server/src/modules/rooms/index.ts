@@ -1,3 +1,4 @@
 export { createRoomsRepo } from './rooms.repo';
 export { roomsRoutes } from './rooms.routes';
 export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';
+export { installRoomHandlers } from './rooms.realtime';

@@ -1,9 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { tutoringSessions, users, tutorHelpStats } = schema;
+const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether } = schema;
 export type SessionRow = typeof tutoringSessions.$inferSelect;
+export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };
+export type RoomPhotoRow = typeof roomPhotos.$inferSelect;
 
 export function createRoomsRepo(db: Db) {
   return {
@@ -48,6 +50,109 @@ export function createRoomsRepo(db: Db) {
         .returning();
       return row;
     },
+
+    // ---- chat ----
+    async insertPhoto(values: typeof roomPhotos.$inferInsert) {
+      const [row] = await db.insert(roomPhotos).values(values).returning();
+      return row!;
+    },
+    async findPhoto(id: string) {
+      const [row] = await db.select().from(roomPhotos).where(eq(roomPhotos.id, id)).limit(1);
+      return row;
+    },
+    /** Stores a message once per (session, sender, clientId): a resend gets the first one back. */
+    async insertMessage(values: { sessionId: string; senderId: string; clientId: string; body: string | null; photoId: string | null }): Promise<{ row: MessageRow; created: boolean }> {
+      const [inserted] = await db.insert(roomMessages).values(values).onConflictDoNothing({ target: [roomMessages.sessionId, roomMessages.senderId, roomMessages.clientId] }).returning({ id: roomMessages.id });
+      const [row] = await messagesQuery().where(inserted ? eq(roomMessages.id, inserted.id) : and(eq(roomMessages.sessionId, values.sessionId), eq(roomMessages.senderId, values.senderId), eq(roomMessages.clientId, values.clientId)));
+      return { row: row!, created: Boolean(inserted) };
+    },
+    /** Chat after `afterId`, oldest first: the most recent `limit` of them. */
+    async messagesAfter(sessionId: string, afterId: number, limit: number): Promise<MessageRow[]> {
+      const rows = await messagesQuery()
+        .where(and(eq(roomMessages.sessionId, sessionId), gt(roomMessages.id, afterId)))
+        .orderBy(sql`${roomMessages.id} desc`)
+        .limit(limit);
+      return rows.reverse();
+    },
+
+    // ---- board ----
+    /** The compacted state and the updates appended since, in order. */
+    async boardParts(sessionId: string): Promise<{ state: Uint8Array | null; updates: { id: number; update: Uint8Array }[] }> {
+      const [board] = await db.select({ state: roomBoards.state }).from(roomBoards).where(eq(roomBoards.sessionId, sessionId)).limit(1);
+      const updates = await db
+        .select({ id: roomBoardUpdates.id, update: roomBoardUpdates.update })
+        .from(roomBoardUpdates)
+        .where(eq(roomBoardUpdates.sessionId, sessionId))
+        .orderBy(asc(roomBoardUpdates.id));
+      return { state: board?.state ?? null, updates };
+    },
+    async appendBoardUpdate(sessionId: string, update: Uint8Array): Promise<number> {
+      const [row] = await db.insert(roomBoardUpdates).values({ sessionId, update }).returning({ id: roomBoardUpdates.id });
+      return row!.id;
+    },
+    /**
+     * Folds the updates up to `uptoId` into the stored state. The board row is locked first, so two compactions of one
+     * board run one after the other; each re-reads what is there under the lock.
+     */
+    async compactBoard(sessionId: string, merge: (parts: Uint8Array[]) => Uint8Array, empty: Uint8Array) {
+      await db.transaction(async (tx) => {
+        await tx.insert(roomBoards).values({ sessionId, state: empty }).onConflictDoNothing();
+        const [board] = await tx.select({ state: roomBoards.state }).from(roomBoards).where(eq(roomBoards.sessionId, sessionId)).for('update');
+        const updates = await tx.select({ id: roomBoardUpdates.id, update: roomBoardUpdates.update }).from(roomBoardUpdates).where(eq(roomBoardUpdates.sessionId, sessionId)).orderBy(asc(roomBoardUpdates.id));
+        if (!updates.length) return;
+        const last = updates.at(-1)!.id;
+        await tx.update(roomBoards).set({ state: merge([board!.state, ...updates.map((u) => u.update)]), updatedAt: new Date() }).where(eq(roomBoards.sessionId, sessionId));
+        await tx.delete(roomBoardUpdates).where(and(eq(roomBoardUpdates.sessionId, sessionId), lte(roomBoardUpdates.id, last)));
+      });
+    },
+
+    // ---- call events and time together ----
+    async addEvent(values: { sessionId: string; userId: string | null; type: string; at: Date; data?: Record<string, unknown> }) {
+      await db.insert(callEvents).values({ ...values, data: values.data ?? {} });
+    },
+    async events(sessionId: string) {
+      return db.select().from(callEvents).where(eq(callEvents.sessionId, sessionId)).orderBy(asc(callEvents.at), asc(callEvents.id));
+    },
+    /** Opens the session's "both in the room" interval unless one is open (a partial unique index keeps it to one). */
+    async openTogether(sessionId: string, at: Date): Promise<boolean> {
+      const rows = await db.insert(sessionTogether).values({ sessionId, startedAt: at }).onConflictDoNothing().returning({ id: sessionTogether.id });
+      return rows.length > 0;
+    },
+    async closeTogether(sessionId: string, at: Date, tx: Db | Tx = db): Promise<boolean> {
+      const rows = await tx
+        .update(sessionTogether)
+        .set({ endedAt: sql`greatest(${sessionTogether.startedAt}, ${at.toISOString()}::timestamptz)` })
+        .where(and(eq(sessionTogether.sessionId, sessionId), isNull(sessionTogether.endedAt)))
+        .returning({ id: sessionTogether.id });
+      return rows.length > 0;
+    },
+    /** Seconds both participants were in the room; an open interval counts up to `now`. */
+    async togetherSeconds(sessionId: string, now: Date): Promise<number> {
+      const [row] = await db
+        .select({
+          s: sql<number>`coalesce(sum(extract(epoch from (coalesce(${sessionTogether.endedAt}, greatest(${sessionTogether.startedAt}, ${now.toISOString()}::timestamptz)) - ${sessionTogether.startedAt}))), 0)::float8`,
+        })
+        .from(sessionTogether)
+        .where(eq(sessionTogether.sessionId, sessionId));
+      return Math.floor(Number(row?.s ?? 0));
+    },
   };
+
+  function messagesQuery() {
+    return db
+      .select({
+        id: roomMessages.id,
+        sessionId: roomMessages.sessionId,
+        senderId: roomMessages.senderId,
+        clientId: roomMessages.clientId,
+        body: roomMessages.body,
+        photoId: roomMessages.photoId,
+        createdAt: roomMessages.createdAt,
+        photo: roomPhotos,
+      })
+      .from(roomMessages)
+      .leftJoin(roomPhotos, eq(roomPhotos.id, roomMessages.photoId))
+      .$dynamic();
+  }
 }
 export type RoomsRepo = ReturnType<typeof createRoomsRepo>;

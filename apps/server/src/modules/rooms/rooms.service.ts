@@ -1,10 +1,14 @@
-import type { IceServers, TutoringSession } from '@tutorline/contracts';
+import type { ChatMessage, IceServers, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
+import { roomOf } from '@tutorline/contracts';
+import * as Y from 'yjs';
 import { issueTurnCredential } from '../../integrations/turn';
 import type { Clock } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
-import { notFound } from '../../platform/errors';
+import { AppError, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-import type { RoomsRepo } from './rooms.repo';
+import type { Io } from '../../platform/realtime';
+import type { PhotoService } from '../media';
+import type { MessageRow, RoomsRepo } from './rooms.repo';
 
 export interface SessionCaller {
   id: string;
@@ -23,8 +27,43 @@ export interface IceConfig {
   turnTtlSeconds: number;
 }
 
-export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks; ice?: IceConfig }) {
+/** Board updates kept as rows before they are folded into the stored state. */
+const BOARD_COMPACT_EVERY = 200;
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks; ice?: IceConfig; photos?: PhotoService; io?: Io }) {
   const { repo, clock, logger } = deps;
+  /** Who is in a session never changes: cached (bounded) for the per-message checks of the room. */
+  const people = new Map<string, { studentId: string; tutorId: string }>();
+  const peopleOf = async (sessionId: string) => {
+    const hit = people.get(sessionId);
+    if (hit) return hit;
+    const row = await repo.find(sessionId);
+    if (!row) return undefined;
+    if (people.size > 10_000) people.delete(people.keys().next().value!);
+    const value = { studentId: row.studentId, tutorId: row.tutorId };
+    people.set(sessionId, value);
+    return value;
+  };
+  const boardUpdatesSinceCompaction = new Map<string, number>();
+
+  const photoUrl = (sessionId: string, photoId: string, size: 'full' | 'thumb') => `/api/sessions/${sessionId}/photos/${photoId}${size === 'thumb' ? '?size=thumb' : ''}`;
+  const chatView = (m: MessageRow): ChatMessage => ({
+    id: m.id,
+    sessionId: m.sessionId,
+    clientId: m.clientId,
+    senderId: m.senderId,
+    text: m.body,
+    photo: m.photo ? { id: m.photo.id, url: photoUrl(m.sessionId, m.photo.id, 'full'), thumbUrl: photoUrl(m.sessionId, m.photo.id, 'thumb'), width: m.photo.width, height: m.photo.height } : null,
+    sentAt: m.createdAt.toISOString(),
+  });
+  const roomFail = (code: RoomError['code'], message: string) => ({ ok: false as const, error: { code, message } });
+
+  async function recordEvent(sessionId: string, userId: string | null, type: string, data: Record<string, unknown> = {}) {
+    const at = clock.now();
+    await repo.addEvent({ sessionId, userId, type, at, data });
+    logger.info({ event: 'call_event', sessionId, userId, type, ...(type === 'quality' ? {} : { data }) }, `call event ${type}`);
+  }
 
   async function view(id: string): Promise<TutoringSession | null> {
     const row = await repo.findWithPeople(id);
@@ -66,6 +105,9 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       const ended = await repo.end(id, clock.now());
       if (ended) {
         logger.info({ event: 'session_ended', sessionId: id, by: caller.id }, 'session ended');
+        await repo.closeTogether(id, ended.endedAt!);
+        await recordEvent(id, caller.id, 'ended');
+        deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: ended.endedAt!.toISOString(), by: caller.id });
         await deps.hooks?.onSessionEnded?.({ id, questionId: ended.questionId, endedAt: ended.endedAt! });
       }
       return getSession(caller, id);
@@ -87,8 +129,128 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     },
 
     /** Ends a session from inside another module's transaction (the tutor marked the question answered). */
-    endInTx(tx: Tx, id: string) {
-      return repo.end(id, clock.now(), tx);
+    async endInTx(tx: Tx, id: string) {
+      const ended = await repo.end(id, clock.now(), tx);
+      if (ended) await repo.closeTogether(id, ended.endedAt!, tx);
+      return ended;
+    },
+    /** After endInTx committed: tell the room. */
+    announceEnded(id: string, endedAt: Date, by: string) {
+      recordEvent(id, by, 'ended').catch((err: unknown) => logger.error({ err, sessionId: id }, 'call event failed'));
+      deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: endedAt.toISOString(), by });
+    },
+
+    // ---- the live room ----
+    /** A caller's way into a session's room: as its student or tutor, or as an observing admin; undefined otherwise. */
+    async roomAccess(caller: SessionCaller, sessionId: string): Promise<{ session: TutoringSession; role: RoomRole } | undefined> {
+      const session = await view(sessionId);
+      if (!session) return undefined;
+      if (caller.id === session.student.id) return { session, role: 'student' };
+      if (caller.id === session.tutor.id) return { session, role: 'tutor' };
+      if (caller.role === 'admin') return { session, role: 'observer' };
+      return undefined;
+    },
+    /** The session's participants, names (observers included by user id) and status. */
+    async roomSession(sessionId: string) {
+      const row = await repo.findWithPeople(sessionId);
+      if (!row) return undefined;
+      const s = row.session;
+      return { studentId: s.studentId, tutorId: s.tutorId, status: s.status, names: { [s.studentId]: row.studentName, [s.tutorId]: row.tutorName } as Record<string, string> };
+    },
+    async otherParticipantOf(sessionId: string, userId: string): Promise<string | undefined> {
+      const p = await peopleOf(sessionId);
+      if (!p) return undefined;
+      if (p.studentId === userId) return p.tutorId;
+      if (p.tutorId === userId) return p.studentId;
+      return undefined;
+    },
+    recordEvent,
+
+    async chatAfter(sessionId: string, afterId: number): Promise<ChatMessage[]> {
+      return (await repo.messagesAfter(sessionId, afterId, 500)).map(chatView);
+    },
+    /** Stores a chat message once per client id; a photo must be one the sender uploaded to this session. */
+    async postChat(senderId: string, input: RoomChatInput): Promise<{ ok: true; message: ChatMessage; created: boolean } | { ok: false; error: RoomError }> {
+      const session = await repo.find(input.sessionId);
+      if (!session) return roomFail('not_found', 'That session was not found.');
+      if (session.status !== 'active') return roomFail('session_ended', 'This session has ended; the chat is read-only.');
+      if (input.photoId) {
+        const photo = await repo.findPhoto(input.photoId);
+        if (!photo || photo.sessionId !== input.sessionId || photo.ownerId !== senderId) return roomFail('validation_failed', 'photoId: that photo was not uploaded to this session by you');
+      }
+      const { row, created } = await repo.insertMessage({ sessionId: input.sessionId, senderId, clientId: input.clientId, body: input.text || null, photoId: input.photoId ?? null });
+      if (created) logger.info({ event: 'chat_message', sessionId: input.sessionId, senderId, messageId: row.id, photo: Boolean(input.photoId) }, 'chat message');
+      return { ok: true, message: chatView(row), created };
+    },
+
+    /** What a client's board lacks (given its state vector), and the server's state vector. */
+    async boardFor(sessionId: string, clientStateVector?: Uint8Array): Promise<{ diff: Uint8Array; stateVector: Uint8Array }> {
+      const { state, updates } = await repo.boardParts(sessionId);
+      const parts = [state ?? EMPTY_UPDATE, ...updates.map((u) => u.update)];
+      const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+      return { diff: clientStateVector ? Y.diffUpdate(merged, clientStateVector) : merged, stateVector: Y.encodeStateVectorFromUpdate(merged) };
+    },
+    /** Appends a board update after checking it decodes; folds the log into the stored state now and then. */
+    async applyBoardUpdate(sessionId: string, userId: string, update: Uint8Array): Promise<{ ok: true } | { ok: false; error: RoomError }> {
+      const session = await repo.find(sessionId);
+      if (!session) return roomFail('not_found', 'That session was not found.');
+      if (session.status !== 'active') return roomFail('session_ended', 'This session has ended; the board is read-only.');
+      try {
+        // Reject anything that is not a Yjs update before it can break the stored board for everyone.
+        Y.applyUpdate(new Y.Doc(), update);
+      } catch {
+        logger.warn({ event: 'board_update_rejected', sessionId, userId, bytes: update.byteLength }, 'board update did not decode');
+        return roomFail('validation_failed', 'update: not a Yjs update');
+      }
+      await repo.appendBoardUpdate(sessionId, update);
+      const n = (boardUpdatesSinceCompaction.get(sessionId) ?? 0) + 1;
+      boardUpdatesSinceCompaction.set(sessionId, n);
+      if (n >= BOARD_COMPACT_EVERY) {
+        boardUpdatesSinceCompaction.delete(sessionId);
+        await repo.compactBoard(sessionId, (parts) => Y.mergeUpdates(parts), EMPTY_UPDATE);
+        logger.info({ event: 'board_compacted', sessionId }, 'board compacted');
+      }
+      return { ok: true };
+    },
+
+    /** Starts or stops counting time together (both participants in the room). */
+    async trackTogether(sessionId: string, both: boolean) {
+      const now = clock.now();
+      if (both ? await repo.openTogether(sessionId, now) : await repo.closeTogether(sessionId, now)) {
+        logger.info({ event: both ? 'session_together_started' : 'session_together_stopped', sessionId }, both ? 'both participants in the room' : 'a participant left the room');
+      }
+    },
+    togetherSeconds: (sessionId: string) => repo.togetherSeconds(sessionId, clock.now()),
+
+    async uploadChatPhoto(caller: SessionCaller, sessionId: string, data: Buffer): Promise<UploadedChatPhoto> {
+      const session = await getSession(caller, sessionId);
+      if (caller.id !== session.student.id && caller.id !== session.tutor.id) throw notFound('That session');
+      if (session.status !== 'active') throw new AppError(409, 'conflict', 'This session has ended; the chat is read-only.');
+      if (!deps.photos) throw new Error('rooms: photos are not configured');
+      const stored = await deps.photos.storePhoto(data, 'room-photos');
+      const row = await repo.insertPhoto({ sessionId, ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      logger.info({ event: 'chat_photo_uploaded', sessionId, photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'chat photo uploaded');
+      return { photoId: row.id, url: photoUrl(sessionId, row.id, 'full'), thumbUrl: photoUrl(sessionId, row.id, 'thumb'), width: row.width, height: row.height };
+    },
+    /** A chat photo: the session's participants and admins. */
+    async readChatPhoto(caller: SessionCaller, sessionId: string, photoId: string, size: 'full' | 'thumb'): Promise<Buffer> {
+      await getSession(caller, sessionId);
+      const photo = await repo.findPhoto(photoId);
+      if (!photo || photo.sessionId !== sessionId || !deps.photos) throw notFound('That photo');
+      const data = await deps.photos.read(size === 'thumb' ? photo.thumbKey : photo.storageKey);
+      if (!data) throw notFound('That photo');
+      return data;
+    },
+
+    /** The call timeline of a session, for admins. */
+    async timeline(sessionId: string): Promise<SessionTimeline> {
+      if (!(await repo.find(sessionId))) throw notFound('That session');
+      const events = await repo.events(sessionId);
+      return {
+        sessionId,
+        connectedSeconds: await repo.togetherSeconds(sessionId, clock.now()),
+        events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), userId: e.userId, type: e.type, data: e.data })),
+      };
     },
   };
 }

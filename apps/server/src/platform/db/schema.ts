@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
  * The one Drizzle schema for every module. Modules own their tables (see the comment on each),
@@ -287,3 +289,106 @@ export const tutoringSessions = pgTable(
     index('tutoring_sessions_student_idx').on(t.studentId),
   ],
 );
+
+// rooms: the live tutoring room of a session
+
+/** Chat in a session's room. (session, sender, client_id) makes a resend the same message. */
+export const roomMessages = pgTable(
+  'room_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    senderId: uuid('sender_id')
+      .notNull()
+      .references(() => users.id),
+    clientId: uuid('client_id').notNull(),
+    body: text('body'),
+    photoId: uuid('photo_id').references(() => roomPhotos.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('room_messages_client_key').on(t.sessionId, t.senderId, t.clientId), index('room_messages_session_idx').on(t.sessionId, t.id)],
+);
+
+/** Photos sent in a room's chat; the same checks and storage as question photos. */
+export const roomPhotos = pgTable(
+  'room_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('room_photos_session_idx').on(t.sessionId)],
+);
+
+/** The whiteboard: a compacted Yjs state per session, plus the updates since (appended, folded in now and then). */
+export const roomBoards = pgTable('room_boards', {
+  sessionId: uuid('session_id')
+    .primaryKey()
+    .references(() => tutoringSessions.id),
+  state: bytea('state').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export const roomBoardUpdates = pgTable(
+  'room_board_updates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    update: bytea('update').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('room_board_updates_session_idx').on(t.sessionId, t.id)],
+);
+
+/** The session's call timeline: joins, media, reconnects, quality samples, diagnostics, end. */
+export const callEvents = pgTable(
+  'call_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    userId: uuid('user_id').references(() => users.id),
+    type: text('type').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('call_events_session_idx').on(t.sessionId, t.at)],
+);
+
+/** Intervals when both participants were in the room: session time (and later billing) counts only these. */
+export const sessionTogether = pgTable(
+  'session_together',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('session_together_session_idx').on(t.sessionId), uniqueIndex('session_together_open_key').on(t.sessionId).where(sql`ended_at is null`)],
+);
+
+// connectivity: the /check self-test's reports, found by a short id a user gives to support
+export const connectivityReports = pgTable('connectivity_reports', {
+  id: text('id').primaryKey(),
+  userId: uuid('user_id').references(() => users.id),
+  overall: text('overall', { enum: ['pass', 'warn', 'fail', 'skipped'] }).notNull(),
+  results: jsonb('results').$type<Record<string, unknown>>().notNull(),
+  ip: text('ip'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
