@@ -1,5 +1,8 @@
 /** Constants shared by server and web with no runtime dependency (the web imports these without pulling in zod). */
 
+/** The connectivity self-test's upload and download size. */
+export const CHECK_LIMITS = { maxTransferBytes: 2 * 1024 * 1024 } as const;
+
 /**
  * The live tutoring room: schemas for what a browser sends over Socket.IO (the server checks every message against
  * these), and the types of what the server sends back. One Socket.IO room per tutoring session: roomOf(sessionId).

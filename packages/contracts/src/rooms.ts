@@ -3,7 +3,7 @@ import { sessionSchema } from './help';
 
 import { ROOM_LIMITS } from './plain';
 
-export { ROOM_LIMITS, roomOf } from './plain';
+export { CHECK_LIMITS, ROOM_LIMITS, roomOf } from './plain';
 
 const id = z.uuid('must be an id');
 
@@ -241,5 +241,4 @@ export const checkIceServersSchema = z.object({
   turnUnavailable: z.string().nullable(),
 });
 export type CheckIceServers = z.infer<typeof checkIceServersSchema>;
-export const CHECK_LIMITS = { maxTransferBytes: 2 * 1024 * 1024 } as const;
 export const checkUploadResultSchema = z.object({ bytes: z.number().int() });
