@@ -54,8 +54,8 @@ describe.skipIf(!canRun)('instant help in Chromium', () => {
     // The question leaves the other tutor's feed in real time, and the student is taken to the same session.
     await itemB.waitFor({ state: 'detached', timeout: 10_000 });
     await student.page.waitForURL(new RegExp(`/session/${sessionId}$`), { timeout: 10_000 });
-    await student.page.getByTestId('session-page').waitFor();
-    await tutorA.page.getByTestId('session-page').waitFor();
+    await student.page.getByTestId('room').waitFor();
+    await tutorA.page.getByTestId('room').waitFor();
     await student.page.screenshot({ path: screenshotPath('student-session-390x844') });
 
     // The loser's accept is refused by the server too.

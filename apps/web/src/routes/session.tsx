@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
+import { RoomScreen } from '../features/room/room-screen';
 import { SessionPeople, sessionKey, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
 import { formatWhen } from '../lib/durations';
@@ -29,7 +30,12 @@ function SessionScreen({ me }: { me: Me }) {
     if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound me={me} />;
     return <PageError error={session.error} onRetry={() => void session.refetch()} />;
   }
-  return <SessionDetails session={session.data} me={me} />;
+  const s = session.data;
+  if (s.status === 'active') {
+    const isTutor = me.role === 'tutor' && me.id === s.tutor.id;
+    return <RoomScreen session={s} me={me} actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null} />;
+  }
+  return <SessionDetails session={s} me={me} />;
 }
 
 function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
@@ -108,7 +114,7 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
 }
 
 /** The tutor says the student's question is answered: it ends the session and counts towards today's earnings. */
-function MarkAnswered({ questionId, sessionId }: { questionId: string; sessionId: string }) {
+function MarkAnswered({ questionId, sessionId, compact = false }: { questionId: string; sessionId: string; compact?: boolean }) {
   const question = useQuestion(questionId);
   const markAnswered = useMarkAnswered();
   const queryClient = useQueryClient();
@@ -132,8 +138,8 @@ function MarkAnswered({ questionId, sessionId }: { questionId: string; sessionId
         </Alert>
       )}
       <Button
-        block
-        className="btn-large"
+        block={!compact}
+        className={compact ? undefined : 'btn-large'}
         pending={markAnswered.isPending}
         pendingLabel="Saving…"
         data-testid="mark-answered"

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { callState, nextRecoveryStep, RECOVERY, recoveredHow, sdpSessionId } from './recovery';
+
+describe('nextRecoveryStep', () => {
+  it('restarts ICE a few times, then rebuilds the peer connection', () => {
+    expect(nextRecoveryStep({ restarts: 0, recreates: 0 })).toEqual({ action: 'restart-ice', shownAs: 'reconnecting' });
+    expect(nextRecoveryStep({ restarts: RECOVERY.restartsBeforeRecreate - 1, recreates: 0 }).action).toBe('restart-ice');
+    expect(nextRecoveryStep({ restarts: RECOVERY.restartsBeforeRecreate, recreates: 0 })).toEqual({ action: 'recreate', shownAs: 'reconnecting' });
+  });
+  it('shows failed once rebuilding has not helped either (and keeps trying)', () => {
+    expect(nextRecoveryStep({ restarts: RECOVERY.restartsBeforeRecreate, recreates: RECOVERY.recreatesBeforeFailed })).toEqual({ action: 'recreate', shownAs: 'failed' });
+    expect(nextRecoveryStep({ restarts: 0, recreates: RECOVERY.recreatesBeforeFailed + 1 })).toEqual({ action: 'restart-ice', shownAs: 'failed' });
+  });
+});
+
+describe('recoveredHow', () => {
+  it('names the strongest step that was needed', () => {
+    expect(recoveredHow({ restarts: 0, recreates: 0 })).toBe('by-itself');
+    expect(recoveredHow({ restarts: 2, recreates: 0 })).toBe('ice-restart');
+    expect(recoveredHow({ restarts: 1, recreates: 1 })).toBe('renegotiation');
+  });
+});
+
+describe('callState', () => {
+  const base = { otherPresent: true, mediaConnected: false, everConnected: false, failed: false };
+  it('follows presence and media', () => {
+    expect(callState({ ...base, otherPresent: false })).toBe('waiting');
+    expect(callState(base)).toBe('connecting');
+    expect(callState({ ...base, mediaConnected: true, everConnected: true })).toBe('connected');
+    expect(callState({ ...base, everConnected: true })).toBe('reconnecting');
+    expect(callState({ ...base, everConnected: true, failed: true })).toBe('failed');
+  });
+  it('stays connected while media flows even if the other socket dropped', () => {
+    expect(callState({ ...base, otherPresent: false, mediaConnected: true, everConnected: true })).toBe('connected');
+  });
+});
+
+describe('sdpSessionId', () => {
+  it('reads the o= line', () => {
+    expect(sdpSessionId('v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n')).toBe('4611731400430051336');
+    expect(sdpSessionId('v=0\r\ns=-\r\n')).toBeNull();
+    expect(sdpSessionId(undefined)).toBeNull();
+  });
+});

@@ -1,0 +1,219 @@
+import { useEffect, useRef, useState } from 'react';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { ProgressBar } from '../../ui/progress-bar';
+import { MicIcon, VideoIcon } from './call/call-icons';
+import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermissionsGranted, type MediaProblem, openLocalMedia, problemMessage, saveDevicePreference, stopStream } from './call/local-media';
+import type { LocalMediaChoice } from './call/types';
+
+interface PreJoinProps {
+  /** Called once with the media to join with; the stream's tracks then belong to the caller (the call stops them). */
+  onJoin(choice: LocalMediaChoice): void;
+  otherName?: string;
+}
+
+type Phase = 'checking' | 'starting' | 'ready';
+
+/**
+ * Camera and microphone check before joining: preview, level meter, device choice, and plain explanations when a
+ * device is blocked, missing or busy. Skipped (straight into the call) when both were already granted and start fine,
+ * so a reload goes right back in.
+ */
+export function PreJoin({ onJoin, otherName }: PreJoinProps) {
+  const [phase, setPhase] = useState<Phase>('checking');
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [problems, setProblems] = useState<{ audio: MediaProblem | null; video: MediaProblem | null }>({ audio: null, video: null });
+  const [pref, setPref] = useState<DevicePreference>(loadDevicePreference);
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const streamRef = useRef<MediaStream | null>(null);
+  const joined = useRef(false);
+  const mounted = useRef(false);
+
+  const open = async (next: DevicePreference, skipIfFine: boolean) => {
+    setPhase('starting');
+    stopStream(streamRef.current);
+    streamRef.current = null;
+    setStream(null);
+    const opened = await openLocalMedia(next);
+    if (joined.current || !mounted.current) return stopStream(opened.stream);
+    streamRef.current = opened.stream;
+    setStream(opened.stream);
+    setProblems({ audio: opened.audioProblem, video: opened.videoProblem });
+    if (skipIfFine && opened.stream && !opened.audioProblem && !opened.videoProblem) return join(opened.stream, 'all');
+    setPhase('ready');
+    try {
+      setDevices((await navigator.mediaDevices.enumerateDevices()).filter((d) => d.deviceId && (d.kind === 'audioinput' || d.kind === 'videoinput')));
+    } catch {
+      setDevices([]);
+    }
+  };
+
+  const join = (current: MediaStream | null, what: 'all' | 'audio' | 'none') => {
+    if (joined.current) return;
+    joined.current = true;
+    for (const t of current?.getTracks() ?? []) {
+      if (what === 'none' || (what === 'audio' && t.kind === 'video')) {
+        t.stop();
+        current?.removeTrack(t);
+      }
+    }
+    const audioDeviceId = current?.getAudioTracks()[0]?.getSettings().deviceId ?? pref.audioDeviceId;
+    const videoDeviceId = current?.getVideoTracks()[0]?.getSettings().deviceId ?? pref.videoDeviceId;
+    saveDevicePreference({ audioDeviceId, videoDeviceId });
+    onJoin({ stream: current?.getTracks().length ? current : null, audioDeviceId, videoDeviceId });
+  };
+
+  // Once per mount: `open` reads only its arguments and refs.
+  useEffect(() => {
+    mounted.current = true;
+    void mediaPermissionsGranted().then((granted) => {
+      if (mounted.current) void open(loadDevicePreference(), granted);
+    });
+    return () => {
+      mounted.current = false;
+      // Unmounted without joining (or StrictMode's first mount): release the devices.
+      if (!joined.current) stopStream(streamRef.current);
+      streamRef.current = null;
+    };
+  }, []);
+
+  const choose = (kind: 'audio' | 'video', deviceId: string) => {
+    const next = { ...pref, [kind === 'audio' ? 'audioDeviceId' : 'videoDeviceId']: deviceId || null };
+    setPref(next);
+    void open(next, false);
+  };
+
+  if (phase === 'checking') return <section className="prejoin card" data-testid="prejoin" aria-busy="true" />;
+
+  const hasAudio = Boolean(stream?.getAudioTracks().length);
+  const hasVideo = Boolean(stream?.getVideoTracks().length);
+  const starting = phase === 'starting';
+  const problem = problems.audio ?? problems.video;
+  const both = problems.audio && problems.video && problems.audio === problems.video;
+
+  return (
+    <section className="prejoin card" data-testid="prejoin" aria-labelledby="prejoin-title" aria-busy={starting}>
+      <div className="page-intro">
+        <h1 id="prejoin-title">Ready to join?</h1>
+        <p className="muted">{otherName ? `Check that ${otherName} will see and hear you.` : 'Check your camera and microphone.'}</p>
+      </div>
+
+      <div className="prejoin-preview">
+        {hasVideo ? <PreviewVideo stream={stream!} /> : <p className="prejoin-no-camera">{starting ? 'Starting your camera…' : 'Camera off'}</p>}
+        {hasAudio && <LevelMeter stream={stream!} />}
+      </div>
+
+      {starting && (
+        <div className="stack" role="status">
+          <ProgressBar value={null} label="Starting camera and microphone" testId="prejoin-progress" />
+          <p className="muted">Starting your camera and microphone… If your browser asks, tap “Allow”.</p>
+        </div>
+      )}
+
+      {!starting && problem && (
+        <Alert tone="warning" title={problemTitle(problems)} testId="prejoin-problem">
+          {both ? (
+            <p>{problemMessage(problems.audio!, 'camera and microphone')}</p>
+          ) : (
+            <>
+              {problems.video && <p>{problemMessage(problems.video, 'camera')}</p>}
+              {problems.audio && <p>{problemMessage(problems.audio, 'microphone')}</p>}
+            </>
+          )}
+        </Alert>
+      )}
+
+      {!starting && devices.length > 0 && (
+        <div className="prejoin-devices">
+          <DeviceSelect label="Camera" kind="videoinput" devices={devices} value={stream?.getVideoTracks()[0]?.getSettings().deviceId ?? ''} onChange={(id) => choose('video', id)} />
+          <DeviceSelect label="Microphone" kind="audioinput" devices={devices} value={stream?.getAudioTracks()[0]?.getSettings().deviceId ?? ''} onChange={(id) => choose('audio', id)} />
+        </div>
+      )}
+
+      <div className="stack">
+        {(hasAudio || hasVideo) && (
+          <Button block className="btn-large" disabled={starting} data-testid="prejoin-join" onClick={() => join(streamRef.current, 'all')}>
+            {hasVideo && hasAudio ? 'Join now' : hasAudio ? 'Join with microphone' : 'Join with camera'}
+          </Button>
+        )}
+        {hasAudio && hasVideo && (
+          <Button variant="secondary" block disabled={starting} data-testid="prejoin-audio-only" onClick={() => join(streamRef.current, 'audio')}>
+            <MicIcon /> Join with microphone only
+          </Button>
+        )}
+        {!starting && problem && (
+          <Button variant="secondary" block data-testid="prejoin-retry" onClick={() => void open(pref, false)}>
+            Try again
+          </Button>
+        )}
+        <Button variant="ghost" block disabled={starting} data-testid="prejoin-no-media" onClick={() => join(streamRef.current, 'none')}>
+          Join with chat and board only
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+function problemTitle(p: { audio: MediaProblem | null; video: MediaProblem | null }): string {
+  if (p.audio && p.video) return 'Camera and microphone are not available';
+  return p.audio ? 'The microphone is not available' : 'The camera is not available';
+}
+
+function PreviewVideo({ stream }: { stream: MediaStream }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.srcObject = stream;
+  }, [stream]);
+  return <video ref={ref} className="prejoin-video" autoPlay playsInline muted data-testid="prejoin-preview" />;
+}
+
+/** A bar that follows the microphone's loudness; drawn without re-rendering React 60 times a second. */
+function LevelMeter({ stream }: { stream: MediaStream }) {
+  const fill = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 512;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let frame = 0;
+    const draw = () => {
+      analyser.getFloatTimeDomainData(samples);
+      if (fill.current) fill.current.style.transform = `scaleX(${audioLevel(samples)})`;
+      frame = requestAnimationFrame(draw);
+    };
+    draw();
+    return () => {
+      cancelAnimationFrame(frame);
+      void ctx.close();
+    };
+  }, [stream]);
+  return (
+    <div className="prejoin-level" data-testid="prejoin-level">
+      <MicIcon />
+      <span className="prejoin-level-track" role="img" aria-label="Microphone level: speak to see it move">
+        <span className="prejoin-level-fill" ref={fill} />
+      </span>
+    </div>
+  );
+}
+
+function DeviceSelect({ label, kind, devices, value, onChange }: { label: string; kind: MediaDeviceKind; devices: MediaDeviceInfo[]; value: string; onChange(id: string): void }) {
+  const list = devices.filter((d) => d.kind === kind);
+  if (list.length === 0) return null;
+  const id = `prejoin-${kind}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {kind === 'videoinput' ? <VideoIcon /> : <MicIcon />} {label}
+      </label>
+      <select id={id} className="select" value={value} data-testid={id} onChange={(e) => onChange(e.target.value)}>
+        {list.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label || `${label} ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
