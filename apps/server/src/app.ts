@@ -17,6 +17,7 @@ import { createIdentityRepo, createIdentityService, identityRoutes, installAuth,
 import { createPhotoService } from './modules/media';
 import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
+import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createLocalStorage } from './platform/storage';
 import { type Clock, systemClock } from './platform/clock';
@@ -169,6 +170,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
   await fastify.register(helpRoutes, { help });
   await fastify.register(roomsRoutes, { rooms });
+  const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
+  await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
 
   if (hasWeb) {
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });

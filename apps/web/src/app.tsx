@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { meQueryKey, useMe } from './features/auth';
 import { helpQueryRoot } from './features/instant-help';
@@ -12,11 +12,16 @@ import { LandingPage } from './routes/landing';
 import { LoginPage } from './routes/login';
 import { NotFoundPage } from './routes/not-found';
 import { QuestionPage } from './routes/question';
-import { SessionPage } from './routes/session';
 import { SignUpPage } from './routes/signup';
 import { StudentHomePage } from './routes/student-home';
 import { TutorHomePage } from './routes/tutor-home';
 import { SiteHeader } from './shell/site-header';
+import { PageLoading } from './ui/page-states';
+
+// The live room (WebRTC, Yjs, the board) and the self-test load only when opened: most visits never need them.
+const SessionPage = lazy(() => import('./routes/session').then((m) => ({ default: m.SessionPage })));
+const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
+const AdminCheckReportPage = lazy(() => import('./routes/admin-check-report').then((m) => ({ default: m.AdminCheckReportPage })));
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -72,18 +77,22 @@ export function App() {
         <ScrollToTopOnNavigate />
         <SiteHeader />
         <main id="main" tabIndex={-1}>
-          <Routes>
-            <Route path="/" element={<LandingPage />} />
-            <Route path="/signup" element={<SignUpPage />} />
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/student" element={<StudentHomePage />} />
-            <Route path="/student/ask" element={<AskQuestionPage />} />
-            <Route path="/student/questions/:id" element={<QuestionPage />} />
-            <Route path="/session/:id" element={<SessionPage />} />
-            <Route path="/tutor" element={<TutorHomePage />} />
-            <Route path="/admin" element={<AdminHomePage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
+          <Suspense fallback={<PageLoading />}>
+            <Routes>
+              <Route path="/" element={<LandingPage />} />
+              <Route path="/signup" element={<SignUpPage />} />
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/student" element={<StudentHomePage />} />
+              <Route path="/student/ask" element={<AskQuestionPage />} />
+              <Route path="/student/questions/:id" element={<QuestionPage />} />
+              <Route path="/session/:id" element={<SessionPage />} />
+              <Route path="/tutor" element={<TutorHomePage />} />
+              <Route path="/admin" element={<AdminHomePage />} />
+              <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
+              <Route path="/check" element={<CheckPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
         </main>
       </BrowserRouter>
     </QueryClientProvider>

@@ -1,0 +1,3 @@
+export { createConnectivityRepo } from './connectivity.repo';
+export { connectivityRoutes } from './connectivity.routes';
+export { createConnectivityService, type ConnectivityService } from './connectivity.service';
