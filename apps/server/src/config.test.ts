@@ -136,12 +136,18 @@ describe('loadConfig: ICE servers', () => {
       turnUrls: ['turn:a:3478?transport=udp', 'turn:a:3478?transport=tcp'],
       turnSecret: 'a-long-enough-shared-secret',
       turnTtlSeconds: 3600,
+      transportPolicy: 'all',
     });
   });
   it('refuses TURN URLs without a secret, a secret without URLs, and a short secret, naming the variable', () => {
     expect(() => loadConfig({ TURN_URLS: 'turn:a:3478' })).toThrow(/TURN_SECRET/);
     expect(() => loadConfig({ TURN_SECRET: 'a-long-enough-shared-secret' })).toThrow(/TURN_URLS/);
     expect(() => loadConfig({ TURN_URLS: 'turn:a:3478', TURN_SECRET: 'short' })).toThrow(/TURN_SECRET/);
+  });
+  it('sends every call through TURN only when asked, and only when TURN is configured', () => {
+    expect(loadConfig({ ICE_TRANSPORT_POLICY: 'relay', TURN_URLS: 'turn:a:3478', TURN_SECRET: 'a-long-enough-shared-secret' }).ice.transportPolicy).toBe('relay');
+    expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow(/ICE_TRANSPORT_POLICY/);
+    expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'sometimes' })).toThrow(/ICE_TRANSPORT_POLICY/);
   });
   it('offers no ICE servers by default: no third-party STUN from children’s browsers unless an operator sets one', () => {
     expect(loadConfig({}).ice).toMatchObject({ stunUrls: [], turnUrls: [], turnSecret: undefined });

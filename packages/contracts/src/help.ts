@@ -125,5 +125,7 @@ export const iceServersSchema = z.object({
   iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() })),
   /** When the TURN credential stops working for new allocations; fetch again before then. */
   expiresAt: z.string().nullable(),
+  /** 'relay': use only TURN candidates (the deployment hides participants' addresses from each other). */
+  iceTransportPolicy: z.enum(['all', 'relay']),
 });
 export type IceServers = z.infer<typeof iceServersSchema>;

@@ -9,6 +9,7 @@ const ice = {
   turnUrls: ['turn:turn.example.test:3478?transport=udp', 'turn:turn.example.test:3478?transport=tcp'],
   turnSecret: secret,
   turnTtlSeconds: 3600,
+  transportPolicy: 'all' as const,
 };
 const MB = 1024 * 1024;
 const idPattern = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
@@ -220,7 +221,7 @@ describeEachBackend('connectivity self-test', ({ db }) => {
 describeEachBackend('connectivity self-test without TURN', ({ db }) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(db().database, { ice: { stunUrls: ['stun:stun.example.test:3478'], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 } });
+    t = await startTestApp(db().database, { ice: { stunUrls: ['stun:stun.example.test:3478'], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600, transportPolicy: 'all' } });
   });
   afterAll(async () => {
     await t?.close();

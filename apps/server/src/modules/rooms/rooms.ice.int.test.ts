@@ -5,7 +5,7 @@ import { describeEachBackend } from '../../../test/db';
 import { adminClient, Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 
 const secret = 'tutor-turn-shared-secret-TEST-3f8a9c';
-const ice = { stunUrls: ['stun:turn.example.test:3478'], turnUrls: ['turn:turn.example.test:3478?transport=udp', 'turn:turn.example.test:3478?transport=tcp'], turnSecret: secret, turnTtlSeconds: 3600 };
+const ice = { stunUrls: ['stun:turn.example.test:3478'], turnUrls: ['turn:turn.example.test:3478?transport=udp', 'turn:turn.example.test:3478?transport=tcp'], turnSecret: secret, turnTtlSeconds: 3600, transportPolicy: 'all' as const };
 
 describeEachBackend('ICE servers for a session', ({ db }) => {
   let t: TestApp;
@@ -51,6 +51,7 @@ describeEachBackend('ICE servers for a session', ({ db }) => {
       expect(Number(expiry)).toBeLessThanOrEqual(before + 3600 + 5);
       expect(turn.credential).toBe(createHmac('sha1', secret).update(turn.username).digest('base64'));
       expect(new Date(res.json.expiresAt).getTime()).toBe(Number(expiry) * 1000);
+      expect(res.json.iceTransportPolicy).toBe('all');
     }
   });
 

@@ -25,6 +25,7 @@ export interface IceConfig {
   turnUrls: string[];
   turnSecret: string | undefined;
   turnTtlSeconds: number;
+  transportPolicy?: 'all' | 'relay';
 }
 
 /** Board updates kept as rows before they are folded into the stored state. */
@@ -125,7 +126,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         servers.push({ urls: ice.turnUrls, username: c.username, credential: c.credential });
         expiresAt = c.expiresAt.toISOString();
       }
-      return { iceServers: servers, expiresAt };
+      return { iceServers: servers, expiresAt, iceTransportPolicy: ice?.transportPolicy ?? 'all' };
     },
 
     /** Ends a session from inside another module's transaction (the tutor marked the question answered). */

@@ -12,6 +12,8 @@ export interface IceServerGrant {
   iceServers: RTCIceServer[];
   /** When the TURN credential stops working for new allocations; null when it does not expire. */
   expiresAt: string | null;
+  /** 'relay' when the deployment sends every call through TURN. */
+  iceTransportPolicy: RTCIceTransportPolicy;
 }
 
 export interface PeerCallOptions {
@@ -48,6 +50,7 @@ export class PeerCall {
   private readonly local: LocalTracks;
   private readonly loadIceServers: () => Promise<IceServerGrant>;
   private iceServers: RTCIceServer[] | null = null;
+  private iceTransportPolicy: RTCIceTransportPolicy = 'all';
   private closed = false;
   private detach: (() => void)[] = [];
   private timers = new Map<string, number>();
@@ -221,7 +224,8 @@ export class PeerCall {
       try {
         const grant = await this.loadIceServers();
         this.iceServers = grant.iceServers;
-        this.pc?.setConfiguration({ ...this.pc.getConfiguration(), iceServers: grant.iceServers });
+        this.iceTransportPolicy = grant.iceTransportPolicy;
+        this.pc?.setConfiguration({ ...this.pc.getConfiguration(), iceServers: grant.iceServers, iceTransportPolicy: grant.iceTransportPolicy });
         // Fetch a new TURN credential a minute before this one expires, so restarts and rebuilds can still allocate.
         if (grant.expiresAt) this.later('ice-servers', Math.max(30_000, Date.parse(grant.expiresAt) - Date.now() - 60_000), () => void this.fetchIceServers());
         return;
@@ -236,7 +240,7 @@ export class PeerCall {
   // ---- the peer connection ----
   private createPc(): RTCPeerConnection {
     this.pc?.close();
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers ?? [], bundlePolicy: 'max-bundle' });
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers ?? [], iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: 'max-bundle' });
     this.pc = pc;
     this.pcCreatedAt = Date.now();
     this.makingOffer = this.ignoreOffer = this.settingRemoteAnswerPending = false;
