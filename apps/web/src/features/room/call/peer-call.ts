@@ -35,6 +35,14 @@ declare global {
 const STATS_EVERY_MS = 2_000;
 const QUALITY_REPORT_EVERY_MS = 10_000;
 const NETWORK_CHANGE_DEBOUNCE_MS = 1_000;
+/**
+ * When the two meet, both add their tracks at once and both would offer. Chrome can then leave the polite side's
+ * connection without any ICE candidates after the rollback (seen in e2e: its answer carries none and it never gathers),
+ * so the impolite side (the tutor) makes the first offer and the polite side only offers if none came in this time.
+ */
+const POLITE_FIRST_OFFER_WAIT_MS = 2_500;
+/** A connection that has a local description but has not started gathering candidates by then is stuck: rebuild it. */
+const GATHERING_WATCHDOG_MS = 3_000;
 
 /**
  * The call with the other participant, framework-free: one RTCPeerConnection, negotiated with the "perfect
@@ -254,7 +262,16 @@ export class PeerCall {
     const mine = (handler: () => void) => () => {
       if (this.pc === pc) handler();
     };
-    pc.onnegotiationneeded = mine(() => void this.makeOffer(pc));
+    pc.onnegotiationneeded = mine(() => {
+      const firstNegotiation = !pc.remoteDescription && !pc.currentLocalDescription;
+      if (this.polite && firstNegotiation) {
+        this.later('polite-offer', POLITE_FIRST_OFFER_WAIT_MS, () => {
+          if (this.pc === pc && pc.signalingState === 'stable' && !pc.remoteDescription) void this.makeOffer(pc);
+        });
+        return;
+      }
+      void this.makeOffer(pc);
+    });
     pc.onicecandidate = ({ candidate }) => {
       // null = this side gathered every candidate.
       if (this.pc !== pc) return;
@@ -276,6 +293,7 @@ export class PeerCall {
       this.makingOffer = true;
       await pc.setLocalDescription();
       if (this.pc === pc && pc.localDescription) this.connection.sendSignal({ description: pc.localDescription.toJSON() });
+      this.watchGathering(pc);
     } catch (error) {
       console.warn('call: could not make an offer', error);
     } finally {
@@ -323,6 +341,7 @@ export class PeerCall {
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         if (this.pc === pc && pc.localDescription) this.connection.sendSignal({ description: pc.localDescription.toJSON() });
+        this.watchGathering(pc);
       }
       return;
     }
@@ -386,6 +405,16 @@ export class PeerCall {
       this.createPc();
     }
     this.refreshState();
+  }
+
+  /** See GATHERING_WATCHDOG_MS. */
+  private watchGathering(pc: RTCPeerConnection) {
+    this.later('gathering', GATHERING_WATCHDOG_MS, () => {
+      if (this.pc !== pc || this.mediaConnected || pc.iceGatheringState !== 'new' || !pc.localDescription) return;
+      console.warn('call: no ICE candidates were gathered; rebuilding the connection');
+      this.recovery = { restarts: 0, recreates: this.recovery.recreates + 1 };
+      this.createPc();
+    });
   }
 
   private onAttemptTimeout() {

@@ -1,0 +1,132 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { expect } from 'vitest';
+import { logIn } from './harness';
+
+export interface Party {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Turns the tutor's instant-help switch on from their home page (their socket is what makes them online). */
+export async function goOnline(page: Page) {
+  const toggle = page.getByTestId('availability-toggle');
+  await toggle.waitFor();
+  if (!(await toggle.isChecked())) await toggle.check();
+  await expect.poll(() => toggle.isChecked()).toBe(true);
+  await page.getByTestId('tutor-feed').waitFor();
+}
+
+const questionPhoto = () =>
+  sharp({ create: { width: 800, height: 600, channels: 3, background: '#f4f1e8' } })
+    .composite([{ input: Buffer.from('<svg width="800" height="600"><text x="60" y="300" font-size="80">3x − 4 = 11</text></svg>'), top: 0, left: 0 }])
+    .jpeg()
+    .toBuffer();
+
+/**
+ * A claimed question's session, made through the real API: the tutor goes online, the student asks with a photo, the
+ * tutor accepts. Both are logged in (phone-sized contexts). tutor08/tutor16 teach maths grade 9–10 in the demo data;
+ * student01 is under 13 without consent, so use another student.
+ */
+export async function claimedSession(browser: Browser, baseUrl: string, studentEmail: string, tutorEmail: string): Promise<{ sessionId: string; questionId: string; student: Party; tutor: Party }> {
+  const tutor = await logIn(browser, baseUrl, tutorEmail);
+  await goOnline(tutor.page);
+  const student = await logIn(browser, baseUrl, studentEmail);
+  const headers = { origin: baseUrl };
+  const up = await student.page.request.post('/api/help/photos', { headers, multipart: { file: { name: 'question.jpg', mimeType: 'image/jpeg', buffer: await questionPhoto() } } });
+  expect(up.status()).toBe(201);
+  const photoId = ((await up.json()) as { photoId: string }).photoId;
+  const asked = await student.page.request.post('/api/help/questions', {
+    headers,
+    data: { requestId: crypto.randomUUID(), subjectId: 'maths', level: 'grade-9-10', text: 'Solve for x', photoIds: [photoId] },
+  });
+  expect(asked.status()).toBe(201);
+  const questionId = ((await asked.json()) as { id: string }).id;
+  await tutor.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`).waitFor({ timeout: 20_000 });
+  const accepted = await tutor.page.request.post(`/api/help/questions/${questionId}/accept`, { headers });
+  expect(accepted.status()).toBe(200);
+  const sessionId = ((await accepted.json()) as { sessionId: string }).sessionId;
+  return { sessionId, questionId, student, tutor };
+}
+
+/** Opens the session's room and waits for the call view (pre-join is skipped when devices are already granted). */
+export async function openRoom(page: Page, sessionId: string) {
+  await page.goto(`/session/${sessionId}`);
+  await page.getByTestId('call-view').waitFor({ timeout: 30_000 });
+}
+
+export interface MediaStats {
+  state: string;
+  framesDecoded: number;
+  videoBytesReceived: number;
+  audioBytesReceived: number;
+  audioBytesSent: number;
+  videoBytesSent: number;
+  /** The selected candidate pair, when there is one. */
+  pair: { local: string; remote: string; protocol: string } | null;
+  /** Inbound video frame size. */
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** getStats of the page's current peer connection (window.__tutorlineCall), summed by kind. */
+export function mediaStats(page: Page): Promise<MediaStats> {
+  return page.evaluate(async () => {
+    const call = window.__tutorlineCall;
+    const pc = call?.pc();
+    const out = { state: call?.state() ?? 'none', framesDecoded: 0, videoBytesReceived: 0, audioBytesReceived: 0, audioBytesSent: 0, videoBytesSent: 0, pair: null as null | { local: string; remote: string; protocol: string }, frameWidth: 0, frameHeight: 0 };
+    if (!pc) return out;
+    const stats = await pc.getStats();
+    const byId = new Map<string, Record<string, unknown>>();
+    stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+    let selectedPairId: string | undefined;
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) selectedPairId = s.selectedCandidatePairId as string;
+    });
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        out.framesDecoded += Number(s.framesDecoded ?? 0);
+        out.videoBytesReceived += Number(s.bytesReceived ?? 0);
+        out.frameWidth = Math.max(out.frameWidth, Number(s.frameWidth ?? 0));
+        out.frameHeight = Math.max(out.frameHeight, Number(s.frameHeight ?? 0));
+      }
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audioBytesReceived += Number(s.bytesReceived ?? 0);
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') out.audioBytesSent += Number(s.bytesSent ?? 0);
+      if (s.type === 'outbound-rtp' && s.kind === 'video') out.videoBytesSent += Number(s.bytesSent ?? 0);
+    });
+    const pair = selectedPairId ? byId.get(selectedPairId) : undefined;
+    if (pair) {
+      const local = byId.get(pair.localCandidateId as string);
+      const remote = byId.get(pair.remoteCandidateId as string);
+      out.pair = { local: String(local?.candidateType), remote: String(remote?.candidateType), protocol: String(local?.relayProtocol ?? local?.protocol) };
+    }
+    return out;
+  });
+}
+
+/** Waits until frames are decoded and audio bytes grow on this side: media really flows, not just "connected". */
+export async function expectMediaFlowing(page: Page, timeoutMs = 30_000): Promise<MediaStats> {
+  const first = await waitFor(page, (s) => s.framesDecoded > 0 && s.audioBytesReceived > 0, timeoutMs);
+  const later = await waitFor(page, (s) => s.framesDecoded > first.framesDecoded && s.audioBytesReceived > first.audioBytesReceived, timeoutMs);
+  return later;
+}
+
+/** Polls mediaStats until `check` holds. */
+export async function waitFor(page: Page, check: (s: MediaStats) => boolean, timeoutMs = 30_000): Promise<MediaStats> {
+  const deadline = Date.now() + timeoutMs;
+  let last: MediaStats | undefined;
+  while (Date.now() < deadline) {
+    last = await mediaStats(page);
+    if (check(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`media stats never matched: ${JSON.stringify(last)}`);
+}
+
+/** The test hooks the room page puts on window (features/room/call/peer-call.ts and board/board-canvas.tsx). */
+declare global {
+  interface Window {
+    __tutorlineCall?: { pc(): RTCPeerConnection | null; state(): string };
+    __tutorlineBoard?: { elementCount(): number; addRectangle(): void };
+  }
+}
