@@ -13,7 +13,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { userRoom } from '@tutorline/contracts';
 import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
-import { createIdentityRepo, createIdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
+import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
 import { createPhotoService } from './modules/media';
 import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
@@ -49,6 +49,8 @@ export interface App {
   logger: Logger;
   config: Config;
   jobs: JobRunner;
+  /** The identity service (tests and tools make log-in links and accounts through it). */
+  identity: IdentityService;
   /** Whether demo data was seeded on this start. */
   seeded: boolean;
   listen(): Promise<string>;
@@ -198,6 +200,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     config,
     seeded,
     jobs,
+    identity,
     listen: () => fastify.listen({ host: config.host, port: config.port }),
     close: () => fastify.close(),
   };

@@ -1,9 +1,9 @@
 import type { ApprovalStatus, Role } from '@tutorline/contracts';
-import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { users, authSessions, tutorProfiles, tutorSubjects, subjects } = schema;
+const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks } = schema;
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -52,6 +52,24 @@ export function createIdentityRepo(db: Db) {
 
     async findUserByEmail(email: string): Promise<UserRow | undefined> {
       const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+      return row;
+    },
+
+    async findUserByPhone(phone: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.phone, phone)).limit(1);
+      return row;
+    },
+
+    async insertLoginLink(values: typeof loginLinks.$inferInsert) {
+      await db.insert(loginLinks).values(values);
+    },
+    /** Counts one use of a live link and returns it; undefined when unknown, expired or used up. */
+    async useLoginLink(tokenHash: string, now: Date, maxUses: number) {
+      const [row] = await db
+        .update(loginLinks)
+        .set({ uses: sql`${loginLinks.uses} + 1` })
+        .where(and(eq(loginLinks.tokenHash, tokenHash), gt(loginLinks.expiresAt, now), lt(loginLinks.uses, maxUses)))
+        .returning();
       return row;
     },
 

@@ -50,6 +50,22 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
     if (!verdict.isAllowed && verdict.isExceeded) throw rateLimited('Too many attempts for this account. Please wait a few minutes and try again.');
   };
 
+  // A log-in link from a WhatsApp message: opens a web session and goes to the page it was made for.
+  app.get('/l/:token', {
+    config: { access: 'public' },
+    onRequest: perIp,
+    schema: { hide: true, params: z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a link token') }) },
+    handler: async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      const used = await identity.useLoginLink(request.params.token, request.headers['user-agent'] ?? null);
+      if (!used) return reply.redirect('/login?reason=link-expired', 303);
+      setSessionCookie(reply, used.token, used.expiresAt, secureCookies);
+      // Only our own paths: never an open redirect.
+      const target = used.redirectPath.startsWith('/') && !used.redirectPath.startsWith('//') ? used.redirectPath : '/';
+      return reply.redirect(target, 303);
+    },
+  });
+
   app.post('/api/auth/signup', {
     config: { access: 'public' },
     onRequest: perIp,

@@ -36,6 +36,10 @@ export interface IdentityDeps {
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** A join link stays usable for a few hours and a few opens (a second device, a reload), not forever. */
+const LOGIN_LINK_TTL_MS = 6 * 60 * 60 * 1000;
+const LOGIN_LINK_MAX_USES = 5;
+
 export function toMe(user: UserRow, now: Date): Me {
   return {
     id: user.id,
@@ -91,6 +95,51 @@ export function createIdentityService(deps: IdentityDeps) {
   }
 
   return {
+    /**
+     * The student account of a WhatsApp number, made on its first message: no email or password of its own (an
+     * unusable random one), the number as its phone. Age is unknown, as for any adult sign-up without a birth date.
+     */
+    async findOrCreateWhatsAppStudent(waId: string, profileName: string | null): Promise<UserRow> {
+      const phone = `+${waId}`;
+      const existing = await repo.findUserByPhone(phone);
+      if (existing) return existing;
+      try {
+        const user = await repo.insertUser({
+          role: 'student',
+          email: `wa-${waId}@whatsapp.tutorline.invalid`,
+          passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
+          displayName: (profileName?.trim() || `Student ${waId.slice(-4)}`).slice(0, 80),
+          phone,
+        });
+        logger.info({ event: 'user_signed_up', userId: user.id, role: 'student', via: 'whatsapp' }, 'user signed up');
+        return user;
+      } catch (err) {
+        // Two first messages at once: the other one created it.
+        if (uniqueViolation(err)) {
+          const again = await repo.findUserByPhone(phone);
+          if (again) return again;
+        }
+        throw err;
+      }
+    },
+
+    /** A link that logs its holder in as `userId` and opens `redirectPath` (a WhatsApp user joining a session). */
+    async createLoginLink(userId: string, redirectPath: string, ttlMs = LOGIN_LINK_TTL_MS): Promise<string> {
+      const token = randomBytes(24).toString('base64url');
+      await repo.insertLoginLink({ tokenHash: hashToken(token), userId, redirectPath, expiresAt: new Date(clock.now().getTime() + ttlMs) });
+      return token;
+    },
+    /** Opens a web session from a log-in link; null when it is unknown, expired or used up. */
+    async useLoginLink(token: string, userAgent: string | null): Promise<{ token: string; expiresAt: Date; redirectPath: string; userId: string } | null> {
+      const link = await repo.useLoginLink(hashToken(token), clock.now(), LOGIN_LINK_MAX_USES);
+      if (!link) return null;
+      const user = await repo.findUserById(link.userId);
+      if (!user || user.disabled) return null;
+      const session = await openSession(user, userAgent);
+      logger.info({ event: 'login_link_used', userId: user.id, authSessionId: session.authSessionId }, 'logged in with a link');
+      return { token: session.token, expiresAt: session.expiresAt, redirectPath: link.redirectPath, userId: user.id };
+    },
+
     async signUp(input: SignUpBody, userAgent: string | null) {
       const now = clock.now();
       const check = checkSignUp(input, now);
