@@ -19,6 +19,7 @@ import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './m
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
 import { createJobRunner, type JobRunner } from './platform/jobs';
+import { createSigner } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
 import { type Clock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
@@ -165,6 +166,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     emit,
     jobs,
     config: dispatchConfig,
+    sharing: { signer: createSigner(config.signingSecret), publicUrl: config.publicUrl },
   });
   const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds() });
   jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));

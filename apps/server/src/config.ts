@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -48,6 +48,22 @@ const envSchema = z.object({
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+  SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WHATSAPP_PROVIDER: z.enum(['none', 'cloud', 'gupshup', 'simulator']).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be digits').optional(),
+  WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  GUPSHUP_API_URL: z.url().default('https://api.gupshup.io'),
+  GUPSHUP_API_KEY: z.string().min(8).optional(),
+  GUPSHUP_SOURCE: z.string().regex(/^\d+$/, 'must be digits').optional(),
+  GUPSHUP_APP_NAME: z.string().min(1).optional(),
+  GUPSHUP_CALLBACK_TOKEN: z.string().min(16).optional(),
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().min(2).default('en'),
+  WHATSAPP_TEMPLATE_QUESTION_ALERT: z.string().min(1).default('tutor_question_alert'),
+  WHATSAPP_TEMPLATE_UPDATE: z.string().min(1).default('tutorline_update'),
+  WHATSAPP_SENDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -83,7 +99,22 @@ export interface Config {
   jobsPollMs: number;
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number; transportPolicy: 'all' | 'relay' };
+  /** Signs short-lived public URLs (a question photo sent to a tutor on WhatsApp). */
+  signingSecret: string;
+  whatsapp: WhatsAppConfig;
 }
+
+export interface WhatsAppConfig {
+  /** 'simulator': Meta's Cloud API adapter against a fake Graph API inside this server, with /dev/whatsapp (development only). */
+  provider: 'none' | 'cloud' | 'gupshup' | 'simulator';
+  cloud: { appSecret: string; verifyToken: string; accessToken: string; phoneNumberId: string; graphUrl: string } | null;
+  gupshup: { apiUrl: string; apiKey: string; source: string; appName: string; callbackToken: string } | null;
+  templates: { language: string; questionAlert: string; update: string };
+  sendsPerSecond: number;
+}
+
+/** The simulator's own credentials: test values, never used against Meta. */
+export const SIMULATOR_CLOUD = { appSecret: 'simulator-app-secret', verifyToken: 'simulator-verify-token', accessToken: 'simulator-access-token', phoneNumberId: '100000000000001' };
 
 export class ConfigError extends Error {
   constructor(public readonly issues: string[]) {
@@ -111,6 +142,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: is required when TURN_URLS is set']);
   if (e.TURN_SECRET && !e.TURN_URLS) throw new ConfigError(['TURN_URLS: is required when TURN_SECRET is set']);
   if (e.ICE_TRANSPORT_POLICY === 'relay' && !e.TURN_URLS) throw new ConfigError(['ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET']);
+  const whatsapp = whatsAppConfig(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const extraOrigins = (e.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -147,7 +179,46 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobsPollMs: e.JOBS_POLL_MS,
     ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS, transportPolicy: e.ICE_TRANSPORT_POLICY },
+    signingSecret: e.SIGNING_SECRET ?? devSigningSecret(e),
+    whatsapp: {
+      ...whatsapp,
+      // The simulator's fake Graph API lives in this server.
+      cloud: whatsapp.provider === 'simulator' ? { ...SIMULATOR_CLOUD, graphUrl: `${publicUrl}/dev/fake-graph/v21.0` } : whatsapp.cloud,
+    },
   };
+}
+
+function whatsAppConfig(e: Env): WhatsAppConfig {
+  const provider = e.WHATSAPP_PROVIDER ?? (e.NODE_ENV === 'development' ? 'simulator' : 'none');
+  const missing = (names: (keyof Env)[]) => names.filter((n) => !e[n]).map((n) => `${n}: is required when WHATSAPP_PROVIDER is ${provider}`);
+  if (provider === 'simulator' && e.NODE_ENV === 'production') throw new ConfigError(['WHATSAPP_PROVIDER: the simulator is for development only']);
+  if (provider === 'cloud') {
+    const issues = missing(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID']);
+    if (issues.length) throw new ConfigError(issues);
+  }
+  if (provider === 'gupshup') {
+    const issues = missing(['GUPSHUP_API_KEY', 'GUPSHUP_SOURCE', 'GUPSHUP_APP_NAME', 'GUPSHUP_CALLBACK_TOKEN']);
+    if (issues.length) throw new ConfigError(issues);
+  }
+  if (provider !== 'none' && provider !== 'simulator' && !e.SIGNING_SECRET && e.NODE_ENV === 'production') throw new ConfigError(['SIGNING_SECRET: is required when WhatsApp is on']);
+  return {
+    provider,
+    cloud:
+      provider === 'cloud'
+        ? { appSecret: e.WHATSAPP_APP_SECRET!, verifyToken: e.WHATSAPP_VERIFY_TOKEN!, accessToken: e.WHATSAPP_ACCESS_TOKEN!, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID!, graphUrl: e.WHATSAPP_GRAPH_URL.replace(/\/$/, '') }
+        : null,
+    gupshup:
+      provider === 'gupshup'
+        ? { apiUrl: e.GUPSHUP_API_URL.replace(/\/$/, ''), apiKey: e.GUPSHUP_API_KEY!, source: e.GUPSHUP_SOURCE!, appName: e.GUPSHUP_APP_NAME!, callbackToken: e.GUPSHUP_CALLBACK_TOKEN! }
+        : null,
+    templates: { language: e.WHATSAPP_TEMPLATE_LANGUAGE, questionAlert: e.WHATSAPP_TEMPLATE_QUESTION_ALERT, update: e.WHATSAPP_TEMPLATE_UPDATE },
+    sendsPerSecond: e.WHATSAPP_SENDS_PER_SECOND,
+  };
+}
+
+/** Outside production a stable secret per data folder is enough; production must set SIGNING_SECRET when it signs anything public. */
+function devSigningSecret(e: Env): string {
+  return createHash('sha256').update(`tutorline-dev-signing:${path.resolve(e.DATA_DIR)}`).digest('base64url');
 }
 
 /** Config for tests: an isolated data dir, quiet logs, overrides on top. */

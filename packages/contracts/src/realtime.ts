@@ -23,6 +23,8 @@ export interface ServerToClientEvents extends RoomServerEvents {
   'help:progress': (payload: HelpProgressPayload) => void;
   /** To the student and the winning tutor: go to the session. */
   'help:claimed': (payload: HelpClaimedPayload) => void;
+  /** To the student: the tutor marked the question answered (time to rate). */
+  'help:answered': (payload: { questionId: string }) => void;
   /** To the student: nobody accepted in time, or they cancelled. */
   'help:closed': (payload: HelpClosedPayload) => void;
 }

@@ -60,6 +60,26 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
     },
   });
 
+  app.get('/api/help/photos/:id/shared', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['help'],
+      summary: "A question's photo through a signed, expiring URL (sent to a tutor on WhatsApp, fetched by the provider)",
+      params: idParams,
+      querystring: z.strictObject({ exp: z.coerce.number().int(), sig: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) }),
+    },
+    handler: async (request, reply) => {
+      const data = await help.readSharedPhoto(request.params.id, request.query.exp, request.query.sig);
+      return reply
+        .header('content-type', 'image/jpeg')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `inline; filename="photo-${request.params.id}.jpg"`)
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=600')
+        .send(data);
+    },
+  });
+
   app.post('/api/help/questions', {
     config: { access: ['student'] },
     schema: { tags: ['help'], summary: 'Ask a question; a retry with the same requestId returns the same question', body: askQuestionBodySchema, response: { 200: questionSchema, 201: questionSchema, ...errors } },

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
 import { type AuthUser, canAskOrBook } from '../identity';
 import type { PhotoService } from '../media';
@@ -23,7 +24,11 @@ export interface HelpDeps {
   emit: HelpEmitter;
   jobs: Pick<JobRunner, 'poke'>;
   config: DispatchConfig;
+  /** Signs public photo URLs for messages sent outside the app (WhatsApp alerts), with the server's public URL. */
+  sharing?: { signer: Signer; publicUrl: string };
 }
+
+const SHARED_PHOTO_PURPOSE = 'question-photo';
 
 const closedMessage: Record<string, string> = {
   claimed: 'This question was taken by another tutor.',
@@ -56,6 +61,25 @@ export function createHelpService(deps: HelpDeps) {
       const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
       return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
+    },
+
+    /** A public URL of a question's photo that works until `expiresAt`, for a message sent outside the app. */
+    sharedPhotoUrl(photoId: string, expiresAt: Date): string | null {
+      if (!deps.sharing) return null;
+      const { exp, sig } = deps.sharing.signer.sign(SHARED_PHOTO_PURPOSE, photoId, expiresAt);
+      return `${deps.sharing.publicUrl}/api/help/photos/${photoId}/shared?exp=${exp}&sig=${sig}`;
+    },
+    /** The photo behind a shared URL; a bad or expired signature is a 404, like a missing photo. */
+    async readSharedPhoto(photoId: string, exp: number, sig: string): Promise<Buffer> {
+      if (!deps.sharing?.signer.verify(SHARED_PHOTO_PURPOSE, photoId, exp, sig, clock.now())) throw notFound('That photo');
+      const photo = await repo.findPhoto(photoId);
+      const data = photo && (await deps.photos.read(photo.storageKey));
+      if (!data) throw notFound('That photo');
+      return data;
+    },
+    /** The photos of a question, for another module acting for its student (WhatsApp). */
+    async questionPhotoIds(questionId: string): Promise<string[]> {
+      return (await repo.photosOf([questionId])).map((p) => p.id);
     },
 
     /** The student, tutors the question was sent to, and admins may see a photo; others get a 404. */
@@ -196,6 +220,7 @@ export function createHelpService(deps: HelpDeps) {
       if (moved) {
         logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
+        emit([moved.studentId], 'help:answered', { questionId });
       }
       return view(current, false);
     },
