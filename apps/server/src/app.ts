@@ -16,6 +16,8 @@ import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EX
 import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
 import { createPhotoService } from './modules/media';
 import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
+import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modules/whatsapp';
+import type { FakeGraph } from './integrations/whatsapp';
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
 import { createJobRunner, type JobRunner } from './platform/jobs';
@@ -40,6 +42,8 @@ export interface AppOptions {
   channels?: NotificationChannel[];
   /** Don't start the job runner (tests that drive jobs themselves). */
   manualJobs?: boolean;
+  /** WhatsApp conversation timings (tests shorten them). */
+  whatsappFlow?: Partial<WhatsAppFlowConfig>;
 }
 
 export interface App {
@@ -52,6 +56,8 @@ export interface App {
   jobs: JobRunner;
   /** The identity service (tests and tools make log-in links and accounts through it). */
   identity: IdentityService;
+  /** WhatsApp, when a provider is configured; with the simulator, its fake Graph API too. */
+  whatsapp: { whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null;
   /** Whether demo data was seeded on this start. */
   seeded: boolean;
   listen(): Promise<string>;
@@ -147,11 +153,16 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(fastifyMultipart);
   await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
 
+  // Help's events go to the users' open apps, and (once it is set up) to their WhatsApp numbers.
+  let mirrorToWhatsApp: WhatsApp['onHelpEvent'] | null = null;
   const emit: HelpEmitter = (userIds, event, ...args) => {
-    if (userIds.length) realtime.io.to(userIds.map(userRoom)).emit(event, ...args);
+    if (!userIds.length) return;
+    realtime.io.to(userIds.map(userRoom)).emit(event, ...args);
+    mirrorToWhatsApp?.(userIds, event, args[0]).catch((err: unknown) => logger.error({ err, event: 'whatsapp_mirror_failed', helpEvent: event }, 'could not queue a whatsapp update'));
   };
   const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
-  const notifications = createNotifications({ channels: opts.channels ?? [], logger });
+  const channels = [...(opts.channels ?? [])];
+  const notifications = createNotifications({ channels, logger });
   const dispatchConfig = { ...config.help };
   // The hook runs only after both services exist, so referring to `help` below is safe.
   const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
@@ -173,6 +184,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
   await fastify.register(helpRoutes, { help });
+  const wa = await installWhatsApp(fastify, { config: config.whatsapp, publicUrl: config.publicUrl, db: database.db, clock, logger, jobs, identity, help, ...(opts.whatsappFlow ? { flow: opts.whatsappFlow } : {}) });
+  if (wa) {
+    channels.push(wa.whatsapp.channel);
+    mirrorToWhatsApp = wa.whatsapp.onHelpEvent;
+  }
   await fastify.register(roomsRoutes, { rooms });
   const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
   await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
@@ -203,6 +219,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     seeded,
     jobs,
     identity,
+    whatsapp: wa,
     listen: () => fastify.listen({ host: config.host, port: config.port }),
     close: () => fastify.close(),
   };

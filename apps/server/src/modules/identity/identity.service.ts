@@ -123,6 +123,11 @@ export function createIdentityService(deps: IdentityDeps) {
       }
     },
 
+    /** A user by id, for modules acting for someone outside a request (WhatsApp). */
+    userById(id: string): Promise<UserRow | undefined> {
+      return repo.findUserById(id);
+    },
+
     /** A link that logs its holder in as `userId` and opens `redirectPath` (a WhatsApp user joining a session). */
     async createLoginLink(userId: string, redirectPath: string, ttlMs = LOGIN_LINK_TTL_MS): Promise<string> {
       const token = randomBytes(24).toString('base64url');

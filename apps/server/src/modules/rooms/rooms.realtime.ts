@@ -116,9 +116,15 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
   io.on('connection', (socket: AppSocket) => {
     const { userId } = socket.data;
 
-    // A recovered socket is back in its rooms: tell the others it is present again.
+    // A recovered socket is back in its rooms: record that (its disconnect recorded 'left') and tell the others it is
+    // present again.
     if (socket.recovered) {
-      for (const sessionId of Object.keys(socket.data.rooms ?? {})) void presenceChanged(sessionId, userId).catch((err) => logger.error({ err, sessionId }, 'room presence failed'));
+      for (const [sessionId, role] of Object.entries(socket.data.rooms ?? {})) {
+        void (async () => {
+          await rooms.recordEvent(sessionId, userId, role === 'observer' ? 'observer-joined' : 'joined', { role, socketId: socket.id, recovered: true });
+          await presenceChanged(sessionId, userId);
+        })().catch((err) => logger.error({ err, sessionId }, 'room presence failed'));
+      }
     }
 
     socket.on('room:join', async (payload, ack) => {

@@ -392,3 +392,84 @@ export const connectivityReports = pgTable('connectivity_reports', {
   ip: text('ip'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// whatsapp: numbers, their conversations, the durable inbox of provider deliveries and the outbound log
+
+/** One row per WhatsApp number we have heard from (or linked): who it is, its conversation state, its service window. */
+export const waContacts = pgTable('wa_contacts', {
+  waId: text('wa_id').primaryKey(),
+  userId: uuid('user_id').references(() => users.id),
+  profileName: text('profile_name'),
+  /** The conversation machine's state (modules/whatsapp/whatsapp.rules.ts), as stored JSON. */
+  state: jsonb('state').$type<Record<string, unknown>>().notNull().default({ name: 'idle' }),
+  stateUpdatedAt: timestamp('state_updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Bumped on every state change: updates are conditional on it, so two deliveries at once cannot both move the state. */
+  version: integer('version').notNull().default(0),
+  /** The last message from the user: free-form replies are allowed for 24 hours after it. */
+  lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('wa_contacts_user_key').on(t.userId)]);
+
+/** Every provider delivery we accepted, once per provider id (message) or per (id, status): repeats are dropped here. */
+export const waInbox = pgTable(
+  'wa_inbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    provider: text('provider', { enum: ['cloud', 'gupshup'] }).notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('wa_inbox_dedupe_key').on(t.dedupeKey)],
+);
+
+/** Messages we send: one row per logical message (idempotency key), with the provider's delivery status. */
+export const waMessages = pgTable(
+  'wa_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    waId: text('wa_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    kind: text('kind').notNull(),
+    /** What the message is about (a question id for tutor alerts), to find them again ("already taken"). */
+    ref: text('ref'),
+    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['queued', 'accepted', 'sent', 'delivered', 'read', 'failed'] }).notNull().default('queued'),
+    providerMessageId: text('provider_message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    error: jsonb('error').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('wa_messages_idempotency_key').on(t.idempotencyKey),
+    uniqueIndex('wa_messages_provider_id_key').on(t.providerMessageId),
+    index('wa_messages_failed_idx').on(t.status, t.updatedAt),
+    index('wa_messages_ref_idx').on(t.kind, t.ref),
+  ],
+);
+
+/** One-time codes that link a WhatsApp number to a web account (sent on WhatsApp and typed on the web, or the other way). */
+export const waLinkCodes = pgTable('wa_link_codes', {
+  code: text('code').primaryKey(),
+  /** 'web': made for a logged-in user, sent from WhatsApp. 'whatsapp': made for a number, typed on the web. */
+  origin: text('origin', { enum: ['web', 'whatsapp'] }).notNull(),
+  userId: uuid('user_id').references(() => users.id),
+  waId: text('wa_id'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// identity: log-in links for people who have no password (WhatsApp users joining a session on the web)
+export const loginLinks = pgTable('login_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  redirectPath: text('redirect_path').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  uses: integer('uses').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { WhatsAppConfig } from '../../config';
+import { createCloudMediaFetcher, createCloudSender, createGupshupMediaFetcher, createGupshupSender, type FakeGraph, fakeGraphPlugin, type MediaFetcher, type WhatsAppSender } from '../../integrations/whatsapp';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import type { JobRunner } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import type { HelpService } from '../help';
+import type { IdentityService } from '../identity';
+import { createWhatsAppRepo } from './whatsapp.repo';
+import { whatsappRoutes } from './whatsapp.routes';
+import type { WhatsAppFlowConfig } from './whatsapp.rules';
+import { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
+
+export type { WhatsAppFlowConfig } from './whatsapp.rules';
+export { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
+
+/** The simulator's fake Graph API is mounted here (development only). */
+export const FAKE_GRAPH_PREFIX = '/dev/fake-graph';
+
+/**
+ * Wires WhatsApp into the app when a provider is configured: the adapter (Cloud API, Gupshup, or the Cloud API
+ * against the in-process fake Graph for the simulator), the service, its three job queues and its routes.
+ */
+export async function installWhatsApp(
+  fastify: FastifyInstance,
+  deps: { config: WhatsAppConfig; publicUrl: string; db: Db; clock: Clock; logger: Logger; jobs: JobRunner; identity: IdentityService; help: HelpService; flow?: Partial<WhatsAppFlowConfig> },
+): Promise<{ whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null> {
+  const { config } = deps;
+  if (config.provider === 'none') return null;
+  let sender: WhatsAppSender;
+  let media: MediaFetcher;
+  let fakeGraph: FakeGraph | null = null;
+  if (config.gupshup) {
+    sender = createGupshupSender({ baseUrl: config.gupshup.apiUrl, apiKey: config.gupshup.apiKey, source: config.gupshup.source, appName: config.gupshup.appName });
+    media = createGupshupMediaFetcher();
+  } else {
+    const cloud = config.cloud!;
+    sender = createCloudSender({ baseUrl: cloud.graphUrl, phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken });
+    media = createCloudMediaFetcher({ baseUrl: cloud.graphUrl, accessToken: cloud.accessToken, phoneNumberId: cloud.phoneNumberId });
+    if (config.provider === 'simulator') {
+      await fastify.register(
+        async (scope) => {
+          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}` });
+        },
+        { prefix: FAKE_GRAPH_PREFIX },
+      );
+    }
+  }
+  const whatsapp = createWhatsApp({
+    repo: createWhatsAppRepo(deps.db),
+    clock: deps.clock,
+    logger: deps.logger,
+    config,
+    ...(deps.flow ? { flow: deps.flow } : {}),
+    sender,
+    media,
+    identity: deps.identity,
+    help: deps.help,
+    publicUrl: deps.publicUrl,
+    poke: () => deps.jobs.poke(),
+  });
+  deps.jobs.register(WA_INBOUND_QUEUE, (payload) => whatsapp.processInbound(payload as { inboxId: number }));
+  deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload as { messageId: string }));
+  deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload as Parameters<WhatsApp['processSystem']>[0]));
+  await fastify.register(whatsappRoutes, { whatsapp, config });
+  return { whatsapp, fakeGraph };
+}

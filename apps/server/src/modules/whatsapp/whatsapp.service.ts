@@ -1,0 +1,472 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { ServerToClientEvents } from '@tutorline/contracts';
+import type { WhatsAppConfig } from '../../config';
+import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WhatsAppSender } from '../../integrations/whatsapp';
+import type { Clock } from '../../platform/clock';
+import { AppError } from '../../platform/errors';
+import { enqueue, PermanentJobError } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import type { HelpService } from '../help';
+import type { AuthUser, IdentityService } from '../identity';
+import type { NotificationChannel, OutboundMessage as AppMessage } from '../notifications';
+import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
+import {
+  decideStudent,
+  decideTutor,
+  defaultWhatsAppFlowConfig,
+  type OutboundMessageSpec,
+  parseStudentReplyId,
+  parseTutorReplyId,
+  type QuestionFailure,
+  type StudentAction,
+  type StudentEvent,
+  type StudentState,
+  studentStateSchema,
+  type TutorEvent,
+  toMenuSubjects,
+  tutorQuestionAlert,
+  type WhatsAppFlowConfig,
+} from './whatsapp.rules';
+
+export const WA_INBOUND_QUEUE = 'wa.inbound';
+export const WA_SEND_QUEUE = 'wa.send';
+/** Events for one number that do not come from the number: help's progress, claims, closes, and timers. */
+export const WA_SYSTEM_QUEUE = 'wa.system';
+
+/** Free-form messages are allowed this long after the user's last message; after it only templates. */
+const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const LINK_CODE_TTL_MS = 15 * 60 * 1000;
+const SHARED_PHOTO_TTL_MS = 60 * 60 * 1000;
+
+export interface WhatsAppDeps {
+  repo: WhatsAppRepo;
+  clock: Clock;
+  logger: Logger;
+  config: WhatsAppConfig;
+  flow?: Partial<WhatsAppFlowConfig>;
+  sender: WhatsAppSender;
+  media: MediaFetcher;
+  identity: IdentityService;
+  help: HelpService;
+  publicUrl: string;
+  poke(): void;
+}
+
+/** A stable UUID from a string: the same inbound message always asks with the same request id. */
+function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function toOutbound(spec: OutboundMessageSpec): OutboundMessage {
+  switch (spec.kind) {
+    case 'text':
+      return { type: 'text', text: spec.text };
+    case 'buttons':
+      return { type: 'buttons', body: spec.body, buttons: spec.buttons };
+    case 'list':
+      return { type: 'list', body: spec.body, button: spec.button, sections: spec.sections };
+  }
+}
+
+type StoredEvent = Omit<Extract<InboundEvent, { kind: 'message' }>, 'at'> & { at: string };
+
+/**
+ * WhatsApp as another way into instant help: the webhook stores each delivery once and answers at once; jobs then run
+ * each number's conversation (whatsapp.rules.ts) and send replies through a durable outbox, one row per logical
+ * message, retried with back-off on 5xx/timeouts and never on other 4xx.
+ */
+export function createWhatsApp(deps: WhatsAppDeps) {
+  const { repo, clock, logger, config } = deps;
+  const flow: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, ...deps.flow };
+  const asUser = (user: AuthUser['user']): AuthUser => ({ id: user.id, role: user.role, user, authSessionId: 'whatsapp' });
+  let subjectsCache: { at: number; value: ReturnType<typeof toMenuSubjects> } | null = null;
+  const subjects = async () => {
+    if (!subjectsCache || Date.now() - subjectsCache.at > 60_000) subjectsCache = { at: Date.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
+    return subjectsCache.value;
+  };
+  const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
+
+  // ---- outbound: every send goes through here ----
+  /**
+   * Queues one logical message (its key makes a repeat a no-op). Outside the 24-hour window a free-form message is
+   * turned into the configured update template carrying its text.
+   */
+  async function queueMessage(waId: string, message: OutboundMessage, key: string, kind: string, ref: string | null = null) {
+    const contact = await repo.contact(waId);
+    const open = contact?.lastInboundAt && clock.now().getTime() - contact.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+    let body = message;
+    if (!open && message.type !== 'template') {
+      const text = message.type === 'text' ? message.text : message.type === 'image' ? (message.caption ?? '') : message.body;
+      body =
+        kind === 'tutor.alert' && message.type === 'buttons'
+          ? { type: 'template', name: config.templates.questionAlert, language: config.templates.language, bodyParams: [text.slice(0, 900)], quickReplyPayloads: message.buttons.map((b) => b.id) }
+          : { type: 'template', name: config.templates.update, language: config.templates.language, bodyParams: [text.slice(0, 900)] };
+    }
+    await repo.db.transaction(async (tx) => {
+      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> });
+      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { dedupeKey: `wa.send:${row.id}` });
+    });
+    deps.poke();
+  }
+
+  /** Sends within the provider's rate: a token bucket per process. */
+  let tokens = config.sendsPerSecond;
+  let refilledAt = Date.now();
+  async function takeToken() {
+    for (;;) {
+      const now = Date.now();
+      tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
+      refilledAt = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(((1 - tokens) / config.sendsPerSecond) * 1000)));
+    }
+  }
+
+  /** The wa.send job. */
+  async function send(payload: { messageId: string }) {
+    const row = await repo.outbound(payload.messageId);
+    if (!row || row.status !== 'queued') return; // sent already: at most once per logical message
+    await takeToken();
+    try {
+      const { providerMessageId } = await deps.sender.send(row.waId, row.body as unknown as OutboundMessage, row.idempotencyKey);
+      await repo.markAccepted(row.id, providerMessageId, clock.now());
+      logger.info({ event: 'whatsapp_sent', messageId: row.id, kind: row.kind, waId: row.waId, providerMessageId }, 'whatsapp message sent');
+    } catch (err) {
+      const e = err instanceof ProviderError ? err : null;
+      const error = { status: e?.status ?? null, code: e?.code ?? null, message: e?.message ?? String(err) };
+      const retryable = e ? e.retryable : true;
+      await repo.markAttemptFailed(row.id, error, !retryable, clock.now());
+      if (!retryable) {
+        logger.error({ event: 'whatsapp_send_failed', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp message refused by the provider');
+        throw new PermanentJobError(`whatsapp send refused: ${error.message}`);
+      }
+      logger.warn({ event: 'whatsapp_send_retry', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp send failed; will retry');
+      throw err;
+    }
+  }
+
+  // ---- inbound ----
+  /** The webhook: stores each delivery once (a repeat is dropped) and queues it, all in one transaction. */
+  async function receive(events: InboundEvent[]): Promise<{ accepted: number; repeats: number }> {
+    let accepted = 0;
+    let repeats = 0;
+    await repo.db.transaction(async (tx) => {
+      for (const e of events) {
+        const dedupeKey = e.kind === 'message' ? `msg:${e.provider}:${e.id}` : `status:${e.provider}:${e.id}:${e.status}`;
+        const id = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() } });
+        if (id === null) {
+          repeats++;
+          continue;
+        }
+        accepted++;
+        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId: id }, { dedupeKey: `wa.inbound:${id}` });
+      }
+    });
+    if (accepted) deps.poke();
+    logger.info({ event: 'whatsapp_webhook', accepted, repeats }, 'whatsapp webhook stored');
+    return { accepted, repeats };
+  }
+
+  /** The wa.inbound job: one stored delivery. */
+  async function processInbound(payload: { inboxId: number }) {
+    const row = await repo.inboxRow(payload.inboxId);
+    if (!row || row.processedAt) return;
+    const event = row.event as unknown as (StoredEvent & { kind: 'message' }) | { kind: 'status'; id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; error: Record<string, unknown> | null };
+    if (event.kind === 'status') {
+      const outcome = await repo.applyStatus(event.id, event.status, event.error, clock.now());
+      logger.info({ event: 'whatsapp_status', providerMessageId: event.id, status: event.status, outcome }, 'whatsapp delivery status');
+    } else {
+      await handleMessage(event, `inbox:${row.id}`);
+    }
+    await repo.markProcessed(row.id, clock.now());
+  }
+
+  async function handleMessage(e: StoredEvent, key: string) {
+    const contact = await repo.touchContact(e.from, { profileName: e.profileName, inboundAt: new Date(e.at) });
+    const m = e.message;
+    const text = m.type === 'text' ? m.text.trim() : null;
+    logger.info({ event: 'whatsapp_message', waId: e.from, type: m.type, providerMessageId: e.id }, 'whatsapp message received');
+
+    // Linking a number to a web account, in either direction, before anything else.
+    const linkWithCode = text && /^link\s+(\d{6})$/i.exec(text);
+    if (linkWithCode) return linkFromWhatsApp(e.from, linkWithCode[1]!, key);
+    if (text && /^link$/i.test(text)) return offerLinkCode(e.from, key);
+
+    let userId = contact.userId;
+    if (!userId) {
+      const student = await deps.identity.findOrCreateWhatsAppStudent(e.from, e.profileName);
+      await repo.linkUser(e.from, student.id);
+      userId = student.id;
+    }
+    const user = await deps.identity.userById(userId);
+    if (!user || user.disabled) return;
+    if (user.role === 'tutor') return runTutor(e.from, user, tutorEventOf(e), key);
+    if (user.role === 'student') return runStudent(e.from, studentEventOf(e), key);
+    await queueMessage(e.from, { type: 'text', text: 'This number belongs to a staff account. Please use the website.' }, `${key}:staff`, 'reply');
+  }
+
+  function studentEventOf(e: StoredEvent): StudentEvent {
+    const m = e.message;
+    switch (m.type) {
+      case 'text':
+        return { type: 'text', text: m.text };
+      case 'image':
+        return { type: 'photo', media: { ...(m.mediaId ? { mediaId: m.mediaId } : {}), ...(m.mediaUrl ? { mediaUrl: m.mediaUrl } : {}) }, caption: m.caption };
+      case 'button':
+      case 'list':
+        return parseStudentReplyId(m.replyId) ?? { type: 'unsupported' };
+      default:
+        return { type: 'unsupported' };
+    }
+  }
+  function tutorEventOf(e: StoredEvent): TutorEvent {
+    const m = e.message;
+    if (m.type === 'text') return { type: 'text', text: m.text };
+    if (m.type === 'button' || m.type === 'list') return parseTutorReplyId(m.replyId) ?? { type: 'unsupported' };
+    return { type: 'unsupported' };
+  }
+
+  // ---- students ----
+  function readState(contact: ContactRow): StudentState {
+    const parsed = studentStateSchema.safeParse(contact.state);
+    if (parsed.success) return parsed.data;
+    logger.warn({ event: 'whatsapp_state_unreadable', waId: contact.waId }, 'stored conversation state did not parse; starting over');
+    return { name: 'idle' };
+  }
+
+  /** Applies one event to a number's conversation (retrying if another event moved it meanwhile), then its actions. */
+  async function runStudent(waId: string, event: StudentEvent, key: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const contact = await repo.contact(waId);
+      if (!contact?.userId) return;
+      const state = readState(contact);
+      const now = clock.now();
+      const decision = decideStudent(state, event, { now, subjects: await subjects(), newRequestId: uuidFrom(key), config: flow });
+      if (decision.forbidden) {
+        logger.info({ event: 'whatsapp_transition_ignored', waId, state: decision.state, input: decision.event, reason: decision.reason }, 'conversation event does not apply now');
+        return;
+      }
+      if (!(await repo.saveState(waId, contact.version, decision.state as unknown as Record<string, unknown>, now))) continue;
+      if (decision.state.name !== state.name) logger.info({ event: 'whatsapp_transition', waId, from: state.name, to: decision.state.name, input: event.type }, 'conversation moved');
+      for (const [i, action] of decision.actions.entries()) await perform(waId, contact.userId, action, `${key}:${i}`);
+      return;
+    }
+    throw new Error(`conversation of ${waId} kept changing under us`);
+  }
+
+  async function perform(waId: string, userId: string, action: StudentAction, key: string) {
+    switch (action.type) {
+      case 'reply':
+        return queueMessage(waId, toOutbound(action.message), key, 'student.reply');
+      case 'schedule_timeout':
+        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
+        return;
+      case 'ask_question': {
+        const result = await ask(userId, action);
+        return runStudent(waId, result, `${key}:asked`);
+      }
+      case 'cancel_question': {
+        const user = await deps.identity.userById(userId);
+        if (!user) return;
+        await deps.help.cancelQuestion(asUser(user), action.questionId).catch((err: unknown) => {
+          // Already taken or closed: the help events tell the conversation what happened.
+          if (!(err instanceof AppError)) throw err;
+        });
+        return;
+      }
+      case 'record_rating': {
+        const user = await deps.identity.userById(userId);
+        if (!user) return;
+        await deps.help.rateQuestion(asUser(user), action.questionId, { stars: action.stars }).catch((err: unknown) => {
+          if (!(err instanceof AppError)) throw err;
+        });
+        return;
+      }
+    }
+  }
+
+  /** Downloads the photos (Graph media flow), checks and stores them like web uploads, and asks. */
+  async function ask(userId: string, action: Extract<StudentAction, { type: 'ask_question' }>): Promise<StudentEvent> {
+    const user = await deps.identity.userById(userId);
+    if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
+    const caller = asUser(user);
+    const fail = (reason: QuestionFailure, err?: unknown): StudentEvent => {
+      logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
+      return { type: 'question_failed', requestId: action.requestId, reason };
+    };
+    try {
+      const photoIds: string[] = [];
+      for (const ref of action.draft.photoMediaRefs) {
+        const { data } = await deps.media.download(ref);
+        photoIds.push((await deps.help.uploadPhoto(caller, data)).photoId);
+      }
+      const { question } = await deps.help.askQuestion(caller, {
+        requestId: action.requestId,
+        subjectId: action.subjectId,
+        level: action.level,
+        photoIds,
+        ...(action.draft.text ? { text: action.draft.text.slice(0, 2000) } : {}),
+      });
+      return { type: 'question_created', requestId: action.requestId, questionId: question.id };
+    } catch (err) {
+      if (err instanceof ProviderError) return fail('photo_rejected', err);
+      if (err instanceof AppError) {
+        if (err.code === 'consent_required') return fail('consent_required', err);
+        if (err.status === 429) return fail('rate_limited', err);
+        if (err.status === 400 || err.status === 413) return fail(String(err.message).includes('subject') ? 'subject_unavailable' : 'photo_rejected', err);
+      }
+      return fail('error', err);
+    }
+  }
+
+  // ---- tutors ----
+  async function runTutor(waId: string, user: AuthUser['user'], event: TutorEvent, key: string) {
+    const decision = decideTutor({ name: 'ready' }, event);
+    for (const [i, action] of decision.actions.entries()) {
+      if (action.type === 'reply') await queueMessage(waId, toOutbound(action.message), `${key}:${i}`, 'tutor.reply');
+      else if (action.type === 'set_availability') await deps.help.setAvailability(asUser(user), action.online);
+      else if (action.type === 'claim') {
+        let result: TutorEvent;
+        try {
+          const { sessionId } = await deps.help.claimQuestion(asUser(user), action.questionId);
+          result = { type: 'claim_result', questionId: action.questionId, result: 'won', joinUrl: await joinUrl(user.id, sessionId) };
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          const reason = err.status === 403 ? 'not_eligible' : /expired|cancelled/.test(err.message) ? 'expired' : /current session/.test(err.message) ? 'busy' : 'taken';
+          result = { type: 'claim_result', questionId: action.questionId, result: reason };
+        }
+        await runTutor(waId, user, result, `${key}:${i}:claim`);
+      }
+    }
+  }
+
+  // ---- events from instant help (the same ones the web app gets over Socket.IO) ----
+  /** Mirrors help's socket events to the WhatsApp numbers of the users they are for, as durable jobs. */
+  async function onHelpEvent<E extends keyof ServerToClientEvents>(userIds: string[], event: E, payload: Parameters<ServerToClientEvents[E]>[0]) {
+    const contacts = await repo.contactsOfUsers(userIds);
+    if (!contacts.length && event !== 'help:claimed') return;
+    const p = payload as { questionId: string; sessionId?: string; wave?: number; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
+    for (const c of contacts) {
+      const jobKey = `${event}:${p.questionId}:${c.waId}:${p.wave ?? p.status ?? ''}`;
+      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { dedupeKey: `wa.help:${jobKey}` });
+    }
+    if (event === 'help:claimed') {
+      // Tutors alerted on WhatsApp learn it is gone (the winner gets the join link instead).
+      const alerted = await repo.alertedNumbers(p.questionId);
+      const winner = contacts.find((c) => c.userId === p.tutor?.id)?.waId ?? (p.tutor ? (await repo.contactOfUser(p.tutor.id))?.waId : undefined);
+      for (const waId of alerted.filter((w) => w !== winner)) {
+        await queueMessage(waId, { type: 'text', text: 'Another tutor accepted this question first. The next one will come here — keep an eye out!' }, `taken:${p.questionId}:${waId}`, 'tutor.taken', p.questionId);
+      }
+    }
+    deps.poke();
+  }
+
+  /** The wa.system job: a help event or a timer for one number. */
+  async function processSystem(payload: { waId: string; key: string; event?: StudentEvent; help?: { event: string; payload: Record<string, unknown> } }) {
+    const contact = await repo.contact(payload.waId);
+    if (!contact?.userId) return;
+    const user = await deps.identity.userById(contact.userId);
+    if (!user) return;
+    if (payload.event) return runStudent(payload.waId, payload.event, payload.key);
+    const h = payload.help!;
+    const p = h.payload as { questionId: string; sessionId?: string; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
+    if (user.role === 'student') {
+      let event: StudentEvent | null = null;
+      if (h.event === 'help:progress') event = { type: 'wave', questionId: p.questionId, notifiedCount: p.notifiedCount ?? 0 };
+      if (h.event === 'help:claimed' && p.sessionId) event = { type: 'claimed', questionId: p.questionId, sessionId: p.sessionId, tutorName: p.tutor?.displayName ?? 'Your tutor', joinUrl: await joinUrl(user.id, p.sessionId) };
+      if (h.event === 'help:closed') event = p.status === 'cancelled' ? { type: 'cancelled', questionId: p.questionId } : { type: 'expired', questionId: p.questionId };
+      if (h.event === 'help:answered') event = { type: 'session_ended', questionId: p.questionId };
+      if (event) await runStudent(payload.waId, event, payload.key);
+    }
+    // Tutors: a claim they made on the web needs no WhatsApp message; 'help:taken' is sent above for alerted tutors.
+  }
+
+  // ---- tutors' new-question alerts: the notification outbox's WhatsApp channel ----
+  const channel: NotificationChannel = {
+    name: 'whatsapp',
+    async reaches(userId) {
+      return Boolean(await repo.contactOfUser(userId));
+    },
+    async send(userId, message: AppMessage) {
+      const contact = await repo.contactOfUser(userId);
+      if (!contact) return;
+      const data = message.data as { questionId?: string; subjectId?: string; level?: string } | undefined;
+      if (message.kind !== 'help.question' || !data?.questionId) {
+        await queueMessage(contact.waId, { type: 'text', text: message.text }, `notify:${message.kind}:${userId}:${JSON.stringify(data ?? {})}`, 'notify');
+        return;
+      }
+      const questionId = data.questionId;
+      const menu = await subjects();
+      const subject = menu.find((s) => s.id === data.subjectId);
+      const photos = await deps.help.questionPhotoIds(questionId);
+      const expires = new Date(clock.now().getTime() + SHARED_PHOTO_TTL_MS);
+      const link = photos[0] ? deps.help.sharedPhotoUrl(photos[0], expires) : null;
+      if (link) await queueMessage(contact.waId, { type: 'image', link, caption: `${subject?.name ?? data.subjectId} question` }, `alert-photo:${questionId}:${userId}`, 'tutor.alert.photo', questionId);
+      const alert = tutorQuestionAlert({ questionId, subjectName: subject?.name ?? String(data.subjectId), levelName: subject?.levels.find((l) => l.id === data.level)?.name ?? String(data.level), text: null, photoCount: photos.length });
+      await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId);
+    },
+  };
+
+  // ---- linking a number to a web account ----
+  async function newCode(): Promise<string> {
+    return String(randomInt(0, 1_000_000)).padStart(6, '0');
+  }
+  /** From the web: a logged-in user gets a code to send from their WhatsApp ("link 123456"). */
+  async function createWebLinkCode(userId: string): Promise<{ code: string; expiresAt: string }> {
+    const code = await newCode();
+    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS);
+    await repo.addLinkCode({ code: `web:${code}`, origin: 'web', userId, expiresAt });
+    logger.info({ event: 'whatsapp_link_code_created', userId, origin: 'web' }, 'whatsapp link code created');
+    return { code, expiresAt: expiresAt.toISOString() };
+  }
+  async function linkFromWhatsApp(waId: string, code: string, key: string) {
+    const row = await repo.useLinkCode(`web:${code}`, 'web', clock.now());
+    if (!row?.userId) {
+      await queueMessage(waId, { type: 'text', text: 'That code did not work or has expired. Get a new one on the website and send “link” and the code again.' }, `${key}:link`, 'reply');
+      return;
+    }
+    await linkNumber(waId, row.userId);
+    await queueMessage(waId, { type: 'text', text: '✅ This WhatsApp number is now linked to your Tutorline account.' }, `${key}:link`, 'reply');
+  }
+  /** From WhatsApp: "link" gets a code to type on the website. */
+  async function offerLinkCode(waId: string, key: string) {
+    const code = await newCode();
+    await repo.addLinkCode({ code: `wa:${code}`, origin: 'whatsapp', waId, expiresAt: new Date(clock.now().getTime() + LINK_CODE_TTL_MS) });
+    await queueMessage(waId, { type: 'text', text: `Your code is ${code}. Log in on the Tutorline website and enter it under “Link WhatsApp” within 15 minutes.` }, `${key}:code`, 'reply');
+  }
+  /** On the web: a logged-in user types the code their WhatsApp got. */
+  async function linkWithCodeFromWeb(userId: string, code: string): Promise<{ waId: string } | null> {
+    const row = await repo.useLinkCode(`wa:${code}`, 'whatsapp', clock.now());
+    if (!row?.waId) return null;
+    await linkNumber(row.waId, userId);
+    return { waId: row.waId };
+  }
+  async function linkNumber(waId: string, userId: string) {
+    const other = await repo.contactOfUser(userId);
+    if (other && other.waId !== waId) await repo.linkUser(other.waId, null);
+    await repo.linkUser(waId, userId);
+    logger.info({ event: 'whatsapp_linked', waId, userId }, 'whatsapp number linked to an account');
+  }
+
+  return {
+    receive,
+    processInbound,
+    processSystem,
+    send,
+    onHelpEvent,
+    channel,
+    createWebLinkCode,
+    linkWithCodeFromWeb,
+    /** Links a number straight away (demo data, tests). */
+    linkNumber,
+    async linkedNumber(userId: string) {
+      return (await repo.contactOfUser(userId))?.waId ?? null;
+    },
+    failedMessages: (limit = 100) => repo.failedMessages(limit),
+  };
+}
+export type WhatsApp = ReturnType<typeof createWhatsApp>;
