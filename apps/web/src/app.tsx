@@ -21,6 +21,7 @@ import { PageLoading } from './ui/page-states';
 // The live room (WebRTC, Yjs, the board) and the self-test load only when opened: most visits never need them.
 const SessionPage = lazy(() => import('./routes/session').then((m) => ({ default: m.SessionPage })));
 const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
+const DevWhatsAppPage = lazy(() => import('./routes/dev-whatsapp').then((m) => ({ default: m.DevWhatsAppPage })));
 const AdminCheckReportPage = lazy(() => import('./routes/admin-check-report').then((m) => ({ default: m.AdminCheckReportPage })));
 
 function createQueryClient(): QueryClient {
@@ -90,6 +91,7 @@ export function App() {
               <Route path="/admin" element={<AdminHomePage />} />
               <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
               <Route path="/check" element={<CheckPage />} />
+              <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

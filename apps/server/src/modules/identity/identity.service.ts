@@ -123,6 +123,11 @@ export function createIdentityService(deps: IdentityDeps) {
       }
     },
 
+    /** A user by email (demo wiring). */
+    userByEmail(email: string): Promise<UserRow | undefined> {
+      return repo.findUserByEmail(email);
+    },
+
     /** A user by id, for modules acting for someone outside a request (WhatsApp). */
     userById(id: string): Promise<UserRow | undefined> {
       return repo.findUserById(id);

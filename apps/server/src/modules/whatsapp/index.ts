@@ -9,6 +9,7 @@ import type { HelpService } from '../help';
 import type { IdentityService } from '../identity';
 import { createWhatsAppRepo } from './whatsapp.repo';
 import { whatsappRoutes } from './whatsapp.routes';
+import { linkSimulatorTutors, simulatorRoutes } from './whatsapp.simulator';
 import type { WhatsAppFlowConfig } from './whatsapp.rules';
 import { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
 
@@ -64,5 +65,9 @@ export async function installWhatsApp(
   deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload as { messageId: string }));
   deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload as Parameters<WhatsApp['processSystem']>[0]));
   await fastify.register(whatsappRoutes, { whatsapp, config });
+  if (fakeGraph) {
+    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, logger: deps.logger });
+    await linkSimulatorTutors(whatsapp, async (email) => (await deps.identity.userByEmail(email))?.id);
+  }
   return { whatsapp, fakeGraph };
 }

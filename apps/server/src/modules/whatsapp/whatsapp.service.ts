@@ -328,7 +328,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     const decision = decideTutor({ name: 'ready' }, event);
     for (const [i, action] of decision.actions.entries()) {
       if (action.type === 'reply') await queueMessage(waId, toOutbound(action.message), `${key}:${i}`, 'tutor.reply');
-      else if (action.type === 'set_availability') await deps.help.setAvailability(asUser(user), action.online);
+      // "online" on WhatsApp means: send me questions here even when the app is closed.
+      else if (action.type === 'set_availability') await deps.help.setAvailability(asUser(user), action.online, action.online);
       else if (action.type === 'claim') {
         let result: TutorEvent;
         try {
