@@ -79,7 +79,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let out = '';
   child.stdout?.on('data', (d) => (out += String(d)));
   child.stderr?.on('data', (d) => (out += String(d)));
-  const deadline = Date.now() + 60_000;
+  // Generous: a fresh PGlite folder takes seconds to initialise, many more on a loaded 2-core machine.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
     try {

@@ -13,7 +13,10 @@ export async function goOnline(page: Page) {
   const toggle = page.getByTestId('availability-toggle');
   await toggle.waitFor();
   if (!(await toggle.isChecked())) await toggle.check();
-  await expect.poll(() => toggle.isChecked()).toBe(true);
+  // A deadline loop rather than expect.poll, so that this works in a beforeAll too.
+  for (const deadline = Date.now() + 10_000; !(await toggle.isChecked()); await page.waitForTimeout(100)) {
+    if (Date.now() > deadline) throw new Error('the availability switch did not turn on');
+  }
   await page.getByTestId('tutor-feed').waitFor();
 }
 
@@ -26,12 +29,20 @@ const questionPhoto = () =>
 /**
  * A claimed question's session, made through the real API: the tutor goes online, the student asks with a photo, the
  * tutor accepts. Both are logged in (phone-sized contexts). tutor08/tutor16 teach maths grade 9–10 in the demo data;
- * student01 is under 13 without consent, so use another student.
+ * student01 is under 13 without consent, so use another student. `tutorBaseUrl` logs the tutor in through another
+ * address (a proxy in front of the same server); the browsers default to `browser`.
  */
-export async function claimedSession(browser: Browser, baseUrl: string, studentEmail: string, tutorEmail: string): Promise<{ sessionId: string; questionId: string; student: Party; tutor: Party }> {
-  const tutor = await logIn(browser, baseUrl, tutorEmail);
+export async function claimedSession(
+  browser: Browser,
+  baseUrl: string,
+  studentEmail: string,
+  tutorEmail: string,
+  opts: { tutorBaseUrl?: string; studentBrowser?: Browser; tutorBrowser?: Browser } = {},
+): Promise<{ sessionId: string; questionId: string; student: Party; tutor: Party }> {
+  const tutorBase = opts.tutorBaseUrl ?? baseUrl;
+  const tutor = await logIn(opts.tutorBrowser ?? browser, tutorBase, tutorEmail);
   await goOnline(tutor.page);
-  const student = await logIn(browser, baseUrl, studentEmail);
+  const student = await logIn(opts.studentBrowser ?? browser, baseUrl, studentEmail);
   const headers = { origin: baseUrl };
   const up = await student.page.request.post('/api/help/photos', { headers, multipart: { file: { name: 'question.jpg', mimeType: 'image/jpeg', buffer: await questionPhoto() } } });
   expect(up.status()).toBe(201);
@@ -43,7 +54,7 @@ export async function claimedSession(browser: Browser, baseUrl: string, studentE
   expect(asked.status()).toBe(201);
   const questionId = ((await asked.json()) as { id: string }).id;
   await tutor.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`).waitFor({ timeout: 20_000 });
-  const accepted = await tutor.page.request.post(`/api/help/questions/${questionId}/accept`, { headers });
+  const accepted = await tutor.page.request.post(`/api/help/questions/${questionId}/accept`, { headers: { origin: tutorBase } });
   expect(accepted.status()).toBe(200);
   const sessionId = ((await accepted.json()) as { sessionId: string }).sessionId;
   return { sessionId, questionId, student, tutor };
@@ -129,4 +140,49 @@ declare global {
     __tutorlineCall?: { pc(): RTCPeerConnection | null; state(): string };
     __tutorlineBoard?: { elementCount(): number; addRectangle(): void };
   }
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  userId: string | null;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** GET /api/sessions/:id/timeline through a logged-in admin's page (state-changing or not, the API wants an Origin). */
+export async function timeline(admin: Page, sessionId: string): Promise<TimelineEvent[]> {
+  const origin = new URL(admin.url()).origin;
+  const res = await admin.request.get(`/api/sessions/${sessionId}/timeline`, { headers: { origin } });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { events: TimelineEvent[] }).events;
+}
+
+/** Polls the admin timeline until `check` holds; returns the events. */
+export async function waitForTimeline(admin: Page, sessionId: string, check: (events: TimelineEvent[]) => boolean, timeoutMs = 15_000): Promise<TimelineEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  let events: TimelineEvent[] = [];
+  while (Date.now() < deadline) {
+    events = await timeline(admin, sessionId);
+    if (check(events)) return events;
+    await admin.waitForTimeout(250);
+  }
+  throw new Error(`the timeline never matched: ${JSON.stringify(events.map((e) => ({ type: e.type, userId: e.userId, data: e.data })))}`);
+}
+
+/**
+ * Waits until video frames are being decoded right now on this page: two samples `gapMs` apart on the same peer
+ * connection with framesDecoded growing. Resolves with the time at which that was seen.
+ */
+export async function mediaRising(page: Page, timeoutMs = 30_000, gapMs = 200): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let a = await mediaStats(page);
+  let b = a;
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(gapMs);
+    b = await mediaStats(page);
+    if (a.framesDecoded > 0 && b.framesDecoded > a.framesDecoded) return Date.now();
+    a = b;
+  }
+  throw new Error(`video frames never rose: ${JSON.stringify(b)}`);
 }

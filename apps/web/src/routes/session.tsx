@@ -26,7 +26,8 @@ function SessionScreen({ me }: { me: Me }) {
   usePageTitle('Tutoring session');
 
   if (session.isPending) return <PageLoading label="Opening the session…" />;
-  if (session.isError) {
+  // A failed background refetch (the network dropped for a while) keeps the data: the room, and its call, stay up.
+  if (session.isError && session.data === undefined) {
     if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound me={me} />;
     return <PageError error={session.error} onRetry={() => void session.refetch()} />;
   }

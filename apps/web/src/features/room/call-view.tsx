@@ -63,7 +63,7 @@ export function CallView(props: CallViewProps) {
   return (
     <section className="call" data-testid="call-view" data-state={snapshot.connection} data-mode={snapshot.mode} aria-label={`Call with ${props.otherName}`}>
       <div className="call-stage">
-        <RemoteMedia snapshot={snapshot} remote={other?.state ?? null} otherName={props.otherName} otherId={other?.userId} />
+        <RemoteMedia snapshot={snapshot} remote={other?.state ?? null} otherName={props.otherName} otherId={other?.userId} call={call} />
         <div className="call-top">
           <CallTimer startedAt={props.startedAt} />
           <QualityIndicator quality={snapshot.quality} connected={snapshot.connection === 'connected'} />
@@ -81,7 +81,7 @@ export function CallView(props: CallViewProps) {
   );
 }
 
-function RemoteMedia({ snapshot, remote, otherName, otherId }: { snapshot: CallSnapshot; remote: PeerState | null; otherName: string; otherId: string | undefined }) {
+function RemoteMedia({ snapshot, remote, otherName, otherId, call }: { snapshot: CallSnapshot; remote: PeerState | null; otherName: string; otherId: string | undefined; call: PeerCall | null }) {
   const video = useRef<HTMLVideoElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
   const [soundBlocked, setSoundBlocked] = useState(false);
@@ -93,6 +93,23 @@ function RemoteMedia({ snapshot, remote, otherName, otherId }: { snapshot: CallS
     // Browsers refuse sound before a tap on the page (a reload that skipped pre-join): ask for that tap.
     if (snapshot.remoteStream) el.play().then(() => setSoundBlocked(false), () => setSoundBlocked(true));
   }, [snapshot.remoteStream]);
+  // Show the video on its first frame, not at the next stats sample: the element knows first (it fires these even
+  // while hidden; requestVideoFrameCallback is the earliest where it is supported).
+  useEffect(() => {
+    const el = video.current;
+    if (!el || !snapshot.remoteStream || !call) return;
+    const seen = () => {
+      if (el.videoWidth > 0) call.markRemoteFrame();
+    };
+    const events = ['loadeddata', 'resize', 'playing'] as const;
+    for (const e of events) el.addEventListener(e, seen);
+    const frameCallback = typeof el.requestVideoFrameCallback === 'function' ? el.requestVideoFrameCallback(seen) : null;
+    if (el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) seen();
+    return () => {
+      for (const e of events) el.removeEventListener(e, seen);
+      if (frameCallback !== null) el.cancelVideoFrameCallback(frameCallback);
+    };
+  }, [snapshot.remoteStream, call]);
 
   const connected = snapshot.connection === 'connected';
   const screen = Boolean(remote?.screen);

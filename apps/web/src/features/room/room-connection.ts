@@ -60,6 +60,8 @@ type Listener = () => void;
 export const REMOTE_ORIGIN = Symbol('remote');
 
 const ACK_TIMEOUT_MS = 8_000;
+/** Signals kept while nobody listens yet (an offer and its candidates are a few dozen). */
+const MAX_EARLY_SIGNALS = 200;
 
 export class RoomConnection {
   readonly board = new Y.Doc();
@@ -70,6 +72,7 @@ export class RoomConnection {
   private closed = false;
   private detach: (() => void)[] = [];
   private pendingPhotos = new Map<string, string | undefined>();
+  private earlySignals: SignalIn[] = [];
 
   constructor(
     readonly sessionId: string,
@@ -83,7 +86,13 @@ export class RoomConnection {
     };
     on('room:signal', (m) => {
       if (m.sessionId !== sessionId) return;
-      for (const h of this.signalHandlers) h({ from: m.from, ...(m.description ? { description: m.description } : {}), ...(m.candidate !== undefined ? { candidate: m.candidate } : {}) });
+      const signal: SignalIn = { from: m.from, ...(m.description ? { description: m.description } : {}), ...(m.candidate !== undefined ? { candidate: m.candidate } : {}) };
+      // The room is joined before the call starts (devices still opening): keep what arrives until it listens.
+      if (!this.signalHandlers.size) {
+        if (this.earlySignals.length < MAX_EARLY_SIGNALS) this.earlySignals.push(signal);
+        return;
+      }
+      for (const h of this.signalHandlers) h(signal);
     });
     on('room:peer-state', (m) => {
       if (m.sessionId !== sessionId) return;
@@ -193,6 +202,7 @@ export class RoomConnection {
   }
   onSignal(handler: (s: SignalIn) => void): () => void {
     this.signalHandlers.add(handler);
+    for (const s of this.earlySignals.splice(0)) handler(s);
     return () => this.signalHandlers.delete(handler);
   }
   /** Called after every (re)join: recovered=false means the server saw us leave and join again. */

@@ -45,6 +45,25 @@ export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly }: BoardC
   const filesRef = useRef<BoardFiles | null>(null);
   const [busy, setBusy] = useState<'export' | 'photo' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  // Excalidraw measures its container when it mounts and on window resizes only. On a phone the board is a tab: it
+  // may mount hidden (0×0) and is hidden and shown again, and the video above it changes height. Measure again whenever
+  // the container gets a new, visible size.
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!api || !el || typeof ResizeObserver === 'undefined') return;
+    let last = '';
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry!.contentRect;
+      const size = `${Math.round(width)}x${Math.round(height)}`;
+      if (width === 0 || height === 0 || size === last) return;
+      last = size;
+      api.refresh();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [api]);
 
   useEffect(() => {
     if (!api) return;
@@ -108,7 +127,7 @@ export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly }: BoardC
           </span>
         )}
       </div>
-      <div className="board-canvas">
+      <div className="board-canvas" ref={canvasRef} data-testid="board-canvas">
         <Excalidraw excalidrawAPI={setApi} viewModeEnabled={readOnly} isCollaborating UIOptions={uiOptions} name={`board-${sessionId}`}>
           <MainMenu>
             <MainMenu.DefaultItems.ClearCanvas />

@@ -3,7 +3,7 @@ import type { RoomConnection, SignalIn } from '../room-connection';
 import { measuredMode, type NetworkSample } from './bandwidth';
 import { describeDevice, type UserAgentHints } from './diagnostics';
 import { LocalTracks } from './local-tracks';
-import { callState, nextRecoveryStep, RECOVERY, type RecoveryProgress, recoveredHow, sdpSessionId } from './recovery';
+import { callState, nextRecoveryStep, otherRestartedCall, RECOVERY, type RecoveryProgress, recoveredHow, sdpSessionId } from './recovery';
 import { addSenders, type CallSenders, configureSenders } from './senders';
 import { qualityLevel, readStats, type StatsCounters, type StatsEntry } from './stats';
 import type { CallMode, CallSnapshot, LocalMediaChoice } from './types';
@@ -67,6 +67,8 @@ export class PeerCall {
   // The current peer connection and its negotiation flags (MDN's perfect negotiation).
   private pc: RTCPeerConnection | null = null;
   private pcCreatedAt = 0;
+  /** When the current peer connection first connected; null until then. */
+  private pcConnectedAt: number | null = null;
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswerPending = false;
@@ -95,6 +97,8 @@ export class PeerCall {
   private remoteLow = false;
   private remoteMode: CallMode = 'full';
   private publishedState = '';
+  /** When the view last saw a remote video frame (see markRemoteFrame). */
+  private remoteFrameAt = 0;
   private diagnosticsSent = false;
   private mediaChain: Promise<void> = Promise.resolve();
 
@@ -175,6 +179,12 @@ export class PeerCall {
     this.otherPresent = present;
     // The first connection; before the ICE servers arrive, their fetch calls this again.
     if (present && !this.pc && this.iceServers) this.createPc();
+    // They reloaded while our connection still looks fine: start afresh now, not after ICE notices (see recovery.ts).
+    else if (present && this.pc && !this.polite && otherRestartedCall({ theirConnection: other?.state?.connection, pcConnectedAt: this.pcConnectedAt, otherAbsentSince: this.otherAbsentSince })) {
+      this.recovery = { restarts: 0, recreates: this.recovery.recreates + 1 };
+      this.markReconnecting('socket');
+      this.createPc();
+    }
 
     const remoteLow = other?.state?.lowBandwidth ?? false;
     const remoteMode = other?.state?.mode ?? 'full';
@@ -251,6 +261,7 @@ export class PeerCall {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers ?? [], iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: 'max-bundle' });
     this.pc = pc;
     this.pcCreatedAt = Date.now();
+    this.pcConnectedAt = null;
     this.makingOffer = this.ignoreOffer = this.settingRemoteAnswerPending = false;
     this.mediaConnected = false;
     this.counters = null;
@@ -368,6 +379,7 @@ export class PeerCall {
       this.failed = false;
       this.mediaConnected = this.everConnected = true;
       this.connectedAt ??= Date.now();
+      this.pcConnectedAt ??= Date.now();
       this.refreshState();
       if (this.pc) void this.sampleStats(this.pc);
       return;
@@ -430,7 +442,8 @@ export class PeerCall {
       const now = Date.now();
       const reading = readStats(report.values() as IterableIterator<StatsEntry>, now, this.counters);
       // Decoded frames, not track.muted: Chrome can leave a receiving track muted after a rollback.
-      const remoteVideoFlowing = reading.framesDecoded > (this.counters?.framesDecoded ?? 0);
+      // A frame the view reported since the last sample counts too: this reading may predate it.
+      const remoteVideoFlowing = reading.framesDecoded > (this.counters?.framesDecoded ?? 0) || now - this.remoteFrameAt < STATS_EVERY_MS;
       this.counters = reading.counters;
       if (this.pc !== pc) return;
       const level = qualityLevel(reading, this.mediaConnected);
@@ -517,6 +530,14 @@ export class PeerCall {
   chooseMode(mode: CallMode): void {
     this.manualMode = mode;
     this.applyMode(mode, 'manual');
+  }
+  /**
+   * The view's video element showed a remote frame: show the video now rather than at the next stats sample (up to
+   * STATS_EVERY_MS later, with the avatar lingering meanwhile). Stats still hide it again when frames stop.
+   */
+  markRemoteFrame(): void {
+    this.remoteFrameAt = Date.now();
+    if (this.pc && !this.snapshot.remoteVideoFlowing) this.update({ remoteVideoFlowing: true });
   }
   dismissNotice(): void {
     this.update({ notice: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callState, nextRecoveryStep, RECOVERY, recoveredHow, sdpSessionId } from './recovery';
+import { callState, nextRecoveryStep, otherRestartedCall, RECOVERY, recoveredHow, sdpSessionId } from './recovery';
 
 describe('nextRecoveryStep', () => {
   it('restarts ICE a few times, then rebuilds the peer connection', () => {
@@ -40,5 +40,20 @@ describe('sdpSessionId', () => {
     expect(sdpSessionId('v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n')).toBe('4611731400430051336');
     expect(sdpSessionId('v=0\r\ns=-\r\n')).toBeNull();
     expect(sdpSessionId(undefined)).toBeNull();
+  });
+});
+
+describe('otherRestartedCall', () => {
+  it('is true when they left after our connection connected and came back with a call that never connected', () => {
+    expect(otherRestartedCall({ theirConnection: 'connecting', pcConnectedAt: 1_000, otherAbsentSince: 5_000 })).toBe(true);
+    expect(otherRestartedCall({ theirConnection: 'waiting', pcConnectedAt: 1_000, otherAbsentSince: 5_000 })).toBe(true);
+  });
+  it('is false for a socket blip (their call is still connected or repairing itself), before we connected, or for an absence older than our connection', () => {
+    expect(otherRestartedCall({ theirConnection: 'connected', pcConnectedAt: 1_000, otherAbsentSince: 5_000 })).toBe(false);
+    expect(otherRestartedCall({ theirConnection: 'reconnecting', pcConnectedAt: 1_000, otherAbsentSince: 5_000 })).toBe(false);
+    expect(otherRestartedCall({ theirConnection: 'connecting', pcConnectedAt: null, otherAbsentSince: 5_000 })).toBe(false);
+    // The first connection: their state still says 'connecting' for a moment after ours connected.
+    expect(otherRestartedCall({ theirConnection: 'connecting', pcConnectedAt: 5_000, otherAbsentSince: 1_000 })).toBe(false);
+    expect(otherRestartedCall({ theirConnection: undefined, pcConnectedAt: 1_000, otherAbsentSince: 5_000 })).toBe(false);
   });
 });

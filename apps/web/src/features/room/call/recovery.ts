@@ -60,3 +60,14 @@ export function callState(f: CallFacts): 'waiting' | 'connecting' | 'connected' 
   if (f.failed) return 'failed';
   return f.everConnected ? 'reconnecting' : 'connecting';
 }
+
+/**
+ * Whether the other side came back with a brand-new call (a reload, another tab) while our peer connection, which had
+ * connected, still points at their old one: they left after it connected, and now report a call that has never
+ * connected. ICE would take seconds to notice and the polite side waits for an offer first, so the impolite side
+ * builds a new connection and offers at once. A socket blip leaves their call 'connected' (or 'reconnecting').
+ */
+export function otherRestartedCall(f: { theirConnection: string | undefined; pcConnectedAt: number | null; otherAbsentSince: number | null }): boolean {
+  if (f.pcConnectedAt === null || f.otherAbsentSince === null || f.otherAbsentSince <= f.pcConnectedAt) return false;
+  return f.theirConnection === 'waiting' || f.theirConnection === 'connecting';
+}
