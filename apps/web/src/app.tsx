@@ -53,6 +53,13 @@ function SessionSocket() {
   // Events sent while the socket was down (or before it first connected) are lost: refetch what they would have changed.
   const onConnect = useCallback(() => void queryClient.invalidateQueries({ predicate: (q) => liveQueryRoots.has(String(q.queryKey[0])) }), [queryClient]);
   useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated, onConnect });
+  // Students and tutors may be sent into a room at any moment (a question is accepted): have its code ready.
+  const role = me.data?.role;
+  useEffect(() => {
+    if (role !== 'student' && role !== 'tutor') return;
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 1500));
+    idle(() => void import('./routes/session'));
+  }, [role]);
   return null;
 }
 

@@ -24,6 +24,8 @@ export interface CallViewProps {
   onLeave(): void;
   /** Ends the session for both (POST /api/sessions/:id/end); without it there is no End button. */
   onEnd?: () => void;
+  /** Told of each change of the call's state (the page loads the board once the call is up). */
+  onStateChange?: (state: string) => void;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface CallViewProps {
 export function CallView(props: CallViewProps) {
   const { connection, snapshot: room, sessionId, role, media } = props;
   const { call, snapshot } = usePeerCall(role === 'observer' ? null : connection, sessionId, role, media);
+  const { onStateChange } = props;
+  useEffect(() => onStateChange?.(snapshot.connection), [onStateChange, snapshot.connection]);
   const self = room.joined?.self.userId;
   const other = room.participants.find((p) => p.userId !== self && p.role !== 'observer');
   const observers = room.participants.filter((p) => p.role === 'observer' && p.present && p.userId !== self);

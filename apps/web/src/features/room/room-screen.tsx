@@ -1,6 +1,6 @@
 import type { Me, TutoringSession } from '@tutorline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { roleHome } from '../auth';
 import { useQuestion } from '../instant-help';
@@ -12,10 +12,14 @@ import { BoardPanel } from './board/board-panel';
 import { CallView } from './call-view';
 import type { LocalMediaChoice } from './call/types';
 import { ChatPanel } from './chat-panel';
+import { prefetchIceServers } from './call/use-peer-call';
 import { PreJoin } from './prejoin';
 import { useRoomConnection } from './use-room';
 
 type Tab = 'board' | 'chat';
+
+/** When the call does not come up (the other person is not there yet), the board loads after this anyway. */
+const BOARD_LOAD_FALLBACK_MS = 4_000;
 
 /**
  * The live room of an active session: pre-join (skipped when devices were already granted, and for observers), then
@@ -26,6 +30,12 @@ export function RoomScreen({ session, me, actions }: { session: TutoringSession;
   const [media, setMedia] = useState<LocalMediaChoice | null>(role === 'observer' ? { stream: null, audioDeviceId: null, videoDeviceId: null } : null);
   const other = role === 'tutor' ? session.student : session.tutor;
   usePageTitle(role === 'observer' ? 'Observing a session' : `Session with ${other.displayName}`);
+  // While the devices start (or the user picks them), the room is joined and the ICE servers are fetched already:
+  // the call can start the moment the media is there.
+  const room = useRoomConnection(session.id);
+  useEffect(() => {
+    if (role !== 'observer') prefetchIceServers(session.id);
+  }, [role, session.id]);
 
   if (!media) {
     return (
@@ -34,15 +44,40 @@ export function RoomScreen({ session, me, actions }: { session: TutoringSession;
       </section>
     );
   }
-  return <InRoom session={session} me={me} role={role} media={media} actions={actions} />;
+  return <InRoom session={session} me={me} role={role} media={media} actions={actions} room={room} />;
 }
 
-function InRoom({ session, me, role, media, actions }: { session: TutoringSession; me: Me; role: 'student' | 'tutor' | 'observer'; media: LocalMediaChoice; actions: ReactNode }) {
-  const { connection, snapshot } = useRoomConnection(session.id);
+function InRoom({
+  session,
+  me,
+  role,
+  media,
+  actions,
+  room,
+}: {
+  session: TutoringSession;
+  me: Me;
+  role: 'student' | 'tutor' | 'observer';
+  media: LocalMediaChoice;
+  actions: ReactNode;
+  room: ReturnType<typeof useRoomConnection>;
+}) {
+  const { connection, snapshot } = room;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const end = useEndSession();
   const [tab, setTab] = useState<Tab>('board');
+  // Excalidraw is ~1 MB of script: parsing it while the call negotiates delays the first frame by about a second on
+  // a cheap phone. It loads once the call is up, after a few seconds anyway, or at once for observers.
+  const [boardLoaded, setBoardLoaded] = useState(role === 'observer' || media.stream === null);
+  useEffect(() => {
+    if (boardLoaded) return;
+    const timer = window.setTimeout(() => setBoardLoaded(true), BOARD_LOAD_FALLBACK_MS);
+    return () => window.clearTimeout(timer);
+  }, [boardLoaded]);
+  const onCallState = useCallback((state: string) => {
+    if (state === 'connected' || state === 'failed') setBoardLoaded(true);
+  }, []);
   const names = useMemo(() => Object.fromEntries([...snapshot.participants.map((p) => [p.userId, p.displayName]), [session.student.id, session.student.displayName], [session.tutor.id, session.tutor.displayName]]), [snapshot.participants, session]);
   const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) });
   const questionPhotos = useMemo(() => (question.data?.photos ?? []).map((p) => ({ id: p.id, url: p.url, thumbUrl: p.thumbUrl })), [question.data]);
@@ -82,6 +117,7 @@ function InRoom({ session, me, role, media, actions }: { session: TutoringSessio
               media={media}
               onLeave={() => navigate(roleHome(me.role))}
               onEnd={role === 'observer' ? undefined : () => end.mutate(session.id)}
+              onStateChange={onCallState}
             />
           )}
         </div>
@@ -99,7 +135,13 @@ function InRoom({ session, me, role, media, actions }: { session: TutoringSessio
           </button>
         </div>
         <div className="room-panel room-panel-board" id="room-panel-board" role="tabpanel" hidden={tab !== 'board'}>
-          {connection && <BoardPanel connection={connection} questionPhotos={questionPhotos} readOnly={readOnly} />}
+          {connection && boardLoaded ? (
+            <BoardPanel connection={connection} questionPhotos={questionPhotos} readOnly={readOnly} />
+          ) : (
+            <p className="room-board-waiting muted" data-testid="board-waiting">
+              The board opens as soon as the call is connected…
+            </p>
+          )}
         </div>
         <div className="room-panel room-panel-chat" id="room-panel-chat" role="tabpanel" hidden={tab !== 'chat'}>
           <ChatPanel connection={connection} snapshot={snapshot} sessionId={session.id} selfId={me.id} names={names} readOnly={readOnly} />

@@ -23,6 +23,22 @@ const idle: CallSnapshot = {
   notice: null,
 };
 
+const iceUrl = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/ice-servers`;
+/** ICE servers asked for as the room opens, while the devices start: the call takes them instead of asking again. */
+const prefetched = new Map<string, { at: number; grant: Promise<IceServers> }>();
+const PREFETCH_FRESH_MS = 60_000;
+
+export function prefetchIceServers(sessionId: string): void {
+  const grant = api.get<IceServers>(iceUrl(sessionId));
+  grant.catch(() => prefetched.delete(sessionId));
+  prefetched.set(sessionId, { at: Date.now(), grant });
+}
+function loadIceServers(sessionId: string): Promise<IceServers> {
+  const early = prefetched.get(sessionId);
+  prefetched.delete(sessionId);
+  return early && Date.now() - early.at < PREFETCH_FRESH_MS ? early.grant : api.get<IceServers>(iceUrl(sessionId));
+}
+
 /** Runs the call while mounted; it hangs up on unmount. */
 export function usePeerCall(connection: RoomConnection | null, sessionId: string, role: RoomRole, media: LocalMediaChoice): { call: PeerCall | null; snapshot: CallSnapshot } {
   const [call, setCall] = useState<PeerCall | null>(null);
@@ -32,7 +48,7 @@ export function usePeerCall(connection: RoomConnection | null, sessionId: string
       connection,
       role,
       media,
-      loadIceServers: () => api.get<IceServers>(`/api/sessions/${encodeURIComponent(sessionId)}/ice-servers`),
+      loadIceServers: () => loadIceServers(sessionId),
     });
     setCall(c);
     // The call works on clones of the pre-join tracks. Stop the originals once it has them; not in the cleanup, since
