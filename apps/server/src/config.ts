@@ -55,7 +55,7 @@ const envSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: z.string().min(8).optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be digits').optional(),
   WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
-  GUPSHUP_API_URL: z.url().default('https://api.gupshup.io'),
+  GUPSHUP_API_URL: z.url().default('https://api.gupshup.io/wa/api/v1'),
   GUPSHUP_API_KEY: z.string().min(8).optional(),
   GUPSHUP_SOURCE: z.string().regex(/^\d+$/, 'must be digits').optional(),
   GUPSHUP_APP_NAME: z.string().min(1).optional(),

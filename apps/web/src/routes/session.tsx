@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
-import { RoomScreen } from '../features/room/room-screen';
+import { RoomScreen, useRoomHead } from '../features/room/room-screen';
 import { SessionPeople, sessionKey, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
 import { formatWhen } from '../lib/durations';
@@ -24,6 +24,8 @@ function SessionScreen({ me }: { me: Me }) {
   const { id = '' } = useParams();
   const session = useTutoringSession(id);
   usePageTitle('Tutoring session');
+  // The room is joined (and devices started) while the session loads; the server checks who may enter.
+  const room = useRoomHead(id, me.role !== 'admin');
 
   if (session.isPending) return <PageLoading label="Opening the session…" />;
   // A failed background refetch (the network dropped for a while) keeps the data: the room, and its call, stay up.
@@ -34,7 +36,7 @@ function SessionScreen({ me }: { me: Me }) {
   const s = session.data;
   if (s.status === 'active') {
     const isTutor = me.role === 'tutor' && me.id === s.tutor.id;
-    return <RoomScreen session={s} me={me} actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null} />;
+    return <RoomScreen session={s} me={me} room={room} actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null} />;
   }
   return <SessionDetails session={s} me={me} />;
 }

@@ -155,7 +155,8 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           connectedSeconds,
         };
         ack({ ok: true, ...joined });
-        if (first) await rooms.recordEvent(msg.sessionId, userId, role === 'observer' ? 'observer-joined' : 'joined', { role, socketId: socket.id });
+        // An ended session's room is read-only history: opening it is not part of the call's timeline.
+        if (first && session.status === 'active') await rooms.recordEvent(msg.sessionId, userId, role === 'observer' ? 'observer-joined' : 'joined', { role, socketId: socket.id });
         await presenceChanged(msg.sessionId, userId);
       } catch (err) {
         logger.error({ err, sessionId: msg.sessionId, userId }, 'room join failed');
@@ -256,7 +257,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
       // The socket has left its Socket.IO rooms by now (a recovered one is put back in them); presence changes now.
       for (const sessionId of Object.keys(socket.data.rooms ?? {})) {
         void (async () => {
-          await rooms.recordEvent(sessionId, userId, 'left', { reason, socketId: socket.id });
+          if ((await rooms.roomSession(sessionId))?.status === 'active') await rooms.recordEvent(sessionId, userId, 'left', { reason, socketId: socket.id });
           await presenceChanged(sessionId, userId);
         })().catch((err) => logger.error({ err, sessionId }, 'room presence failed'));
       }

@@ -24,7 +24,7 @@ export interface CallViewProps {
   onLeave(): void;
   /** Ends the session for both (POST /api/sessions/:id/end); without it there is no End button. */
   onEnd?: () => void;
-  /** Told of each change of the call's state (the page loads the board once the call is up). */
+  /** Told of each change of the call's state, and 'media' once remote video shows (the page then loads the board). */
   onStateChange?: (state: string) => void;
 }
 
@@ -36,7 +36,9 @@ export function CallView(props: CallViewProps) {
   const { connection, snapshot: room, sessionId, role, media } = props;
   const { call, snapshot } = usePeerCall(role === 'observer' ? null : connection, sessionId, role, media);
   const { onStateChange } = props;
-  useEffect(() => onStateChange?.(snapshot.connection), [onStateChange, snapshot.connection]);
+  // 'media' once the other side's video is on screen: the page waits for it before loading heavy things.
+  const reported = snapshot.remoteVideoFlowing ? 'media' : snapshot.connection;
+  useEffect(() => onStateChange?.(reported), [onStateChange, reported]);
   const self = room.joined?.self.userId;
   const other = room.participants.find((p) => p.userId !== self && p.role !== 'observer');
   const observers = room.participants.filter((p) => p.role === 'observer' && p.present && p.userId !== self);

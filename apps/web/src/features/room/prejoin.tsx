@@ -3,7 +3,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { MicIcon, VideoIcon } from './call/call-icons';
-import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermissionsGranted, type MediaProblem, openLocalMedia, problemMessage, saveDevicePreference, stopStream } from './call/local-media';
+import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermissionsGranted, type MediaProblem, type OpenedMedia, openLocalMedia, problemMessage, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
 import type { LocalMediaChoice } from './call/types';
 
 interface PreJoinProps {
@@ -29,12 +29,12 @@ export function PreJoin({ onJoin, otherName }: PreJoinProps) {
   const joined = useRef(false);
   const mounted = useRef(false);
 
-  const open = async (next: DevicePreference, skipIfFine: boolean) => {
+  const open = async (next: DevicePreference, skipIfFine: boolean, started?: Promise<OpenedMedia | null>) => {
     setPhase('starting');
     stopStream(streamRef.current);
     streamRef.current = null;
     setStream(null);
-    const opened = await openLocalMedia(next);
+    const opened = (started && (await started)) || (await openLocalMedia(next));
     if (joined.current || !mounted.current) return stopStream(opened.stream);
     streamRef.current = opened.stream;
     setStream(opened.stream);
@@ -66,9 +66,13 @@ export function PreJoin({ onJoin, otherName }: PreJoinProps) {
   // Once per mount: `open` reads only its arguments and refs.
   useEffect(() => {
     mounted.current = true;
-    void mediaPermissionsGranted().then((granted) => {
-      if (mounted.current) void open(loadDevicePreference(), granted);
-    });
+    // Started while the page loaded (permission was granted): use those devices.
+    const started = takePrewarmedMedia();
+    if (started) void open(loadDevicePreference(), true, started);
+    else
+      void mediaPermissionsGranted().then((granted) => {
+        if (mounted.current) void open(loadDevicePreference(), granted);
+      });
     return () => {
       mounted.current = false;
       // Unmounted without joining (or StrictMode's first mount): release the devices.

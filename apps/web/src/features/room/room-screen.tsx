@@ -12,6 +12,7 @@ import { BoardPanel } from './board/board-panel';
 import { CallView } from './call-view';
 import type { LocalMediaChoice } from './call/types';
 import { ChatPanel } from './chat-panel';
+import { prewarmLocalMedia } from './call/local-media';
 import { prefetchIceServers } from './call/use-peer-call';
 import { PreJoin } from './prejoin';
 import { useRoomConnection } from './use-room';
@@ -25,17 +26,25 @@ const BOARD_LOAD_FALLBACK_MS = 4_000;
  * The live room of an active session: pre-join (skipped when devices were already granted, and for observers), then
  * the call, the board and the chat. On a phone the board and the chat share the space under the video, as tabs.
  */
-export function RoomScreen({ session, me, actions }: { session: TutoringSession; me: Me; actions?: ReactNode }) {
+/**
+ * Starts what the room needs while its page is still loading the session (see SessionPage): the room join, the ICE
+ * servers and, when permission was granted before, the camera and microphone. Participants only.
+ */
+export function useRoomHead(sessionId: string, participant: boolean): ReturnType<typeof useRoomConnection> {
+  const room = useRoomConnection(sessionId);
+  useEffect(() => {
+    if (!participant) return;
+    prefetchIceServers(sessionId);
+    prewarmLocalMedia();
+  }, [participant, sessionId]);
+  return room;
+}
+
+export function RoomScreen({ session, me, actions, room }: { session: TutoringSession; me: Me; actions?: ReactNode; room: ReturnType<typeof useRoomConnection> }) {
   const role = me.id === session.student.id ? 'student' : me.id === session.tutor.id ? 'tutor' : 'observer';
   const [media, setMedia] = useState<LocalMediaChoice | null>(role === 'observer' ? { stream: null, audioDeviceId: null, videoDeviceId: null } : null);
   const other = role === 'tutor' ? session.student : session.tutor;
   usePageTitle(role === 'observer' ? 'Observing a session' : `Session with ${other.displayName}`);
-  // While the devices start (or the user picks them), the room is joined and the ICE servers are fetched already:
-  // the call can start the moment the media is there.
-  const room = useRoomConnection(session.id);
-  useEffect(() => {
-    if (role !== 'observer') prefetchIceServers(session.id);
-  }, [role, session.id]);
 
   if (!media) {
     return (
@@ -76,7 +85,8 @@ function InRoom({
     return () => window.clearTimeout(timer);
   }, [boardLoaded]);
   const onCallState = useCallback((state: string) => {
-    if (state === 'connected' || state === 'failed') setBoardLoaded(true);
+    // ICE 'connected' comes before the first frame is decoded; parsing the board then would delay that frame.
+    if (state === 'media' || state === 'failed') setBoardLoaded(true);
   }, []);
   const names = useMemo(() => Object.fromEntries([...snapshot.participants.map((p) => [p.userId, p.displayName]), [session.student.id, session.student.displayName], [session.tutor.id, session.tutor.displayName]]), [snapshot.participants, session]);
   const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) });

@@ -129,6 +129,33 @@ export async function openLocalMedia(pref: DevicePreference, want: { audio: bool
   return { stream: tracks.length ? new MediaStream(tracks) : null, audioProblem, videoProblem };
 }
 
+let warm: { media: Promise<OpenedMedia | null> } | null = null;
+/** A started camera nobody took is released after this. */
+const WARM_KEEP_MS = 10_000;
+
+/**
+ * Starts the camera and microphone as a room opens, while its page is still loading, when permission is already
+ * granted (no prompt can appear out of context). Pre-join takes them with takePrewarmedMedia().
+ */
+export function prewarmLocalMedia(): void {
+  if (warm) return;
+  const media = mediaPermissionsGranted().then((granted) => (granted ? openLocalMedia(loadDevicePreference()) : null));
+  const entry = { media };
+  warm = entry;
+  window.setTimeout(() => {
+    if (warm !== entry) return;
+    warm = null;
+    void media.then((m) => stopStream(m?.stream));
+  }, WARM_KEEP_MS);
+}
+
+/** The media started by prewarmLocalMedia(), once; null when none was started (or permission was not granted). */
+export function takePrewarmedMedia(): Promise<OpenedMedia | null> | null {
+  const entry = warm;
+  warm = null;
+  return entry?.media ?? null;
+}
+
 /** Opens one camera track: by device, else by facing mode. */
 export async function openCamera(deviceId: string | null, facingMode?: 'user' | 'environment'): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: videoConstraints(deviceId, facingMode) });
