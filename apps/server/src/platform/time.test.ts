@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { startOfDayIn } from './time';
+import {
+  addDaysLocal,
+  instantToZoned,
+  isValidTimeZone,
+  localDatesBetween,
+  minutesOfDay,
+  offsetMinutesAt,
+  startOfDayIn,
+  wallClockIntervals,
+  weekdayOf,
+  zonedToInstant,
+} from './time';
 
 describe('startOfDayIn', () => {
   it('finds local midnight in zones on both sides of UTC', () => {
@@ -7,5 +18,118 @@ describe('startOfDayIn', () => {
     expect(startOfDayIn('Asia/Kolkata', now).toISOString()).toBe('2026-11-22T18:30:00.000Z'); // already the 23rd there
     expect(startOfDayIn('America/New_York', now).toISOString()).toBe('2026-11-22T05:00:00.000Z');
     expect(startOfDayIn('UTC', now).toISOString()).toBe('2026-11-22T00:00:00.000Z');
+  });
+});
+
+const iso = (d: Date) => d.toISOString();
+const hours = (ivs: { start: Date; end: Date }[]) => ivs.reduce((sum, iv) => sum + (iv.end.getTime() - iv.start.getTime()), 0) / 3_600_000;
+const spans = (ivs: { start: Date; end: Date }[]) => ivs.map((iv) => `${iso(iv.start)}/${iso(iv.end)}`);
+
+describe('zonedToInstant', () => {
+  it('converts ordinary wall-clock times, including the +05:30 half hour and 24:00', () => {
+    expect(iso(zonedToInstant('2026-06-01', '16:00', 'Asia/Kolkata'))).toBe('2026-06-01T10:30:00.000Z');
+    expect(iso(zonedToInstant('2026-01-15', '16:00', 'America/New_York'))).toBe('2026-01-15T21:00:00.000Z');
+    expect(iso(zonedToInstant('2026-07-15', '16:00', 'America/New_York'))).toBe('2026-07-15T20:00:00.000Z');
+    expect(iso(zonedToInstant('2026-07-15', '24:00', 'Europe/London'))).toBe('2026-07-15T23:00:00.000Z');
+  });
+
+  it('resolves a skipped time as told (New York, 2026-03-08 02:00→03:00)', () => {
+    expect(iso(zonedToInstant('2026-03-08', '02:30', 'America/New_York', 'compatible'))).toBe('2026-03-08T07:30:00.000Z'); // 03:30 EDT
+    expect(iso(zonedToInstant('2026-03-08', '02:30', 'America/New_York', 'later'))).toBe('2026-03-08T07:30:00.000Z');
+    expect(iso(zonedToInstant('2026-03-08', '02:30', 'America/New_York', 'earlier'))).toBe('2026-03-08T06:30:00.000Z'); // 01:30 EST
+    expect(() => zonedToInstant('2026-03-08', '02:30', 'America/New_York', 'reject')).toThrow(RangeError);
+  });
+
+  it('resolves a repeated time as told (New York, 2026-11-01 02:00→01:00)', () => {
+    expect(iso(zonedToInstant('2026-11-01', '01:30', 'America/New_York', 'earlier'))).toBe('2026-11-01T05:30:00.000Z'); // EDT
+    expect(iso(zonedToInstant('2026-11-01', '01:30', 'America/New_York', 'compatible'))).toBe('2026-11-01T05:30:00.000Z');
+    expect(iso(zonedToInstant('2026-11-01', '01:30', 'America/New_York', 'later'))).toBe('2026-11-01T06:30:00.000Z'); // EST
+    expect(() => zonedToInstant('2026-11-01', '01:30', 'America/New_York', 'reject')).toThrow(RangeError);
+  });
+
+  it('refuses malformed dates and times', () => {
+    expect(() => zonedToInstant('2026-02-30', '10:00', 'UTC')).toThrow(RangeError);
+    expect(() => zonedToInstant('2026-02-01', '25:00', 'UTC')).toThrow(RangeError);
+    expect(() => zonedToInstant('2026-02-01', '9:00', 'UTC')).toThrow(RangeError);
+    expect(() => minutesOfDay('24:30')).toThrow(RangeError);
+    expect(minutesOfDay('24:00')).toBe(1440);
+  });
+});
+
+describe('instantToZoned', () => {
+  it('reads the clock, weekday and offset, on both sides of the date line', () => {
+    const t = new Date('2026-11-02T21:00:00Z'); // Monday 16:00 in New York
+    expect(instantToZoned(t, 'America/New_York')).toEqual({ date: '2026-11-02', time: '16:00', weekday: 1, offset: '-05:00' });
+    expect(instantToZoned(t, 'Australia/Sydney')).toEqual({ date: '2026-11-03', time: '08:00', weekday: 2, offset: '+11:00' });
+    expect(instantToZoned(t, 'Asia/Kolkata')).toEqual({ date: '2026-11-03', time: '02:30', weekday: 2, offset: '+05:30' });
+  });
+
+  it('tells the two 01:30s of a fall-back night apart by their offset', () => {
+    expect(instantToZoned(new Date('2026-11-01T05:30:00Z'), 'America/New_York')).toMatchObject({ time: '01:30', offset: '-04:00' });
+    expect(instantToZoned(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toMatchObject({ time: '01:30', offset: '-05:00' });
+  });
+});
+
+describe('calendar helpers', () => {
+  it('adds days and names weekdays without any zone', () => {
+    expect(addDaysLocal('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addDaysLocal('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDaysLocal('2026-01-01', -1)).toBe('2025-12-31');
+    expect(weekdayOf('2026-03-09')).toBe(1);
+    expect(weekdayOf('2026-03-08')).toBe(7);
+  });
+
+  it('lists the local dates an interval touches', () => {
+    const from = new Date('2026-11-02T20:00:00Z');
+    const to = new Date('2026-11-03T02:00:00Z');
+    expect(localDatesBetween(from, to, 'America/New_York')).toEqual(['2026-11-02']);
+    expect(localDatesBetween(from, to, 'Europe/London')).toEqual(['2026-11-02', '2026-11-03']);
+    expect(localDatesBetween(to, from, 'UTC')).toEqual([]);
+  });
+
+  it('knows valid zones and offsets', () => {
+    expect(isValidTimeZone('Asia/Kolkata')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(offsetMinutesAt(new Date('2026-01-01T00:00:00Z'), 'Asia/Kolkata')).toBe(330);
+    expect(offsetMinutesAt(new Date('2026-07-01T00:00:00Z'), 'America/New_York')).toBe(-240);
+  });
+});
+
+describe('wallClockIntervals', () => {
+  it('is one interval on an ordinary day, empty for an empty range', () => {
+    expect(spans(wallClockIntervals('2026-06-01', '16:00', '20:00', 'Asia/Kolkata'))).toEqual(['2026-06-01T10:30:00.000Z/2026-06-01T14:30:00.000Z']);
+    expect(wallClockIntervals('2026-06-01', '16:00', '16:00', 'Asia/Kolkata')).toEqual([]);
+    expect(spans(wallClockIntervals('2026-06-01', '22:00', '24:00', 'UTC'))).toEqual(['2026-06-01T22:00:00.000Z/2026-06-02T00:00:00.000Z']);
+  });
+
+  it('leaves out a skipped hour: New York 2026-03-08', () => {
+    expect(hours(wallClockIntervals('2026-03-08', '01:00', '03:00', 'America/New_York'))).toBe(1);
+    // starts in the gap: from the jump, 03:00 EDT
+    expect(spans(wallClockIntervals('2026-03-08', '02:30', '04:00', 'America/New_York'))).toEqual(['2026-03-08T07:00:00.000Z/2026-03-08T08:00:00.000Z']);
+    // ends in the gap: at the jump
+    expect(spans(wallClockIntervals('2026-03-08', '00:00', '02:30', 'America/New_York'))).toEqual(['2026-03-08T05:00:00.000Z/2026-03-08T07:00:00.000Z']);
+    // wholly in the gap: nothing
+    expect(wallClockIntervals('2026-03-08', '02:00', '03:00', 'America/New_York')).toEqual([]);
+  });
+
+  it('counts a repeated hour twice: New York 2026-11-01', () => {
+    expect(spans(wallClockIntervals('2026-11-01', '01:00', '03:00', 'America/New_York'))).toEqual(['2026-11-01T05:00:00.000Z/2026-11-01T08:00:00.000Z']);
+    // ends inside the repeated hour: both times the clock shows 01:00–01:29
+    expect(spans(wallClockIntervals('2026-11-01', '00:00', '01:30', 'America/New_York'))).toEqual([
+      '2026-11-01T04:00:00.000Z/2026-11-01T05:30:00.000Z',
+      '2026-11-01T06:00:00.000Z/2026-11-01T06:30:00.000Z',
+    ]);
+    // starts inside it
+    expect(spans(wallClockIntervals('2026-11-01', '01:30', '02:30', 'America/New_York'))).toEqual([
+      '2026-11-01T05:30:00.000Z/2026-11-01T06:00:00.000Z',
+      '2026-11-01T06:30:00.000Z/2026-11-01T07:30:00.000Z',
+    ]);
+  });
+
+  it('handles southern daylight saving: Sydney 2026-04-05 (back) and 2026-10-04 (forward)', () => {
+    expect(hours(wallClockIntervals('2026-04-05', '02:00', '03:00', 'Australia/Sydney'))).toBe(2);
+    expect(hours(wallClockIntervals('2026-10-04', '01:00', '04:00', 'Australia/Sydney'))).toBe(2);
+    expect(hours(wallClockIntervals('2026-04-05', '00:00', '24:00', 'Australia/Sydney'))).toBe(25);
+    expect(hours(wallClockIntervals('2026-10-04', '00:00', '24:00', 'Australia/Sydney'))).toBe(23);
   });
 });

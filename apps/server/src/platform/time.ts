@@ -7,3 +7,154 @@ export function startOfDayIn(zone: string, now: Date): Date {
   const zoned = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(zone);
   return new Date(zoned.startOfDay().epochMilliseconds);
 }
+
+// ---------- wall-clock ⇄ instant (used by the scheduling rules; they take these functions as an argument) ----------
+
+/** A calendar date, 'YYYY-MM-DD'. */
+export type LocalDate = string;
+/** A wall-clock time, 'HH:MM' (00:00–23:59); where a range ends, '24:00' is the end of the day. */
+export type LocalTime = string;
+/** ISO weekday: Monday = 1 … Sunday = 7. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/**
+ * What to do with a wall-clock time that a zone skips (spring forward) or shows twice (fall back), as in Temporal:
+ * 'earlier' / 'later' pick the first / second of a repeated time; for a skipped time they shift it back / forward
+ * by the length of the gap; 'compatible' is 'later' for a skipped time and 'earlier' for a repeated one (RFC 5545);
+ * 'reject' throws on either.
+ */
+export type Disambiguation = 'earlier' | 'later' | 'compatible' | 'reject';
+
+export interface ZonedParts {
+  date: LocalDate;
+  /** 'HH:MM'; seconds are dropped. */
+  time: LocalTime;
+  weekday: Weekday;
+  /** The zone's UTC offset at that instant, e.g. '+05:30', '-04:00'. */
+  offset: string;
+}
+
+const MINUTE_MS = 60_000;
+
+function parseDate(date: LocalDate): { year: number; month: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new RangeError(`not a date (YYYY-MM-DD): ${date}`);
+  // PlainDate.from checks the day exists (no 2026-02-30).
+  const d = Temporal.PlainDate.from(date, { overflow: 'reject' });
+  return { year: d.year, month: d.month, day: d.day };
+}
+
+/** Minutes since midnight for 'HH:MM' (00:00–23:59, and '24:00' = 1440). */
+export function minutesOfDay(time: LocalTime): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(time);
+  const h = m ? Number(m[1]) : NaN;
+  const min = m ? Number(m[2]) : NaN;
+  if (!m || h > 24 || min > 59 || (h === 24 && min !== 0)) throw new RangeError(`not a time (HH:MM): ${time}`);
+  return h * 60 + min;
+}
+
+/** The wall-clock reading `date time` as if it were UTC, in ms: the zone-free "local epoch". */
+function localEpochMs(date: LocalDate, time: LocalTime): number {
+  const { year, month, day } = parseDate(date);
+  return Date.UTC(year, month - 1, day) + minutesOfDay(time) * MINUTE_MS;
+}
+
+function zoned(instant: Date | number, zone: string): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(typeof instant === 'number' ? instant : instant.getTime()).toZonedDateTimeISO(zone);
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    zoned(0, zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The instant at which a clock in `zone` shows `time` on `date` ('24:00' = the next day's 00:00). */
+export function zonedToInstant(date: LocalDate, time: LocalTime, zone: string, disambiguation: Disambiguation = 'compatible'): Date {
+  const local = new Date(localEpochMs(date, time));
+  const plain = Temporal.PlainDateTime.from({
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  });
+  return new Date(plain.toZonedDateTime(zone, { disambiguation }).epochMilliseconds);
+}
+
+/** What a clock in `zone` shows at `instant`. */
+export function instantToZoned(instant: Date, zone: string): ZonedParts {
+  const z = zoned(instant, zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: z.toPlainDate().toString(),
+    time: `${pad(z.hour)}:${pad(z.minute)}`,
+    weekday: z.dayOfWeek as Weekday,
+    offset: z.offset,
+  };
+}
+
+/** Plain calendar arithmetic: `date` plus `days` (negative to go back). No zone involved. */
+export function addDaysLocal(date: LocalDate, days: number): LocalDate {
+  return Temporal.PlainDate.from(date, { overflow: 'reject' }).add({ days }).toString();
+}
+
+/** The ISO weekday of a calendar date. */
+export function weekdayOf(date: LocalDate): Weekday {
+  return Temporal.PlainDate.from(date, { overflow: 'reject' }).dayOfWeek as Weekday;
+}
+
+/** The calendar dates in `zone` from the one containing `from` to the one containing `to`, both included. */
+export function localDatesBetween(from: Date, to: Date, zone: string): LocalDate[] {
+  if (to.getTime() < from.getTime()) return [];
+  const first = zoned(from, zone).toPlainDate();
+  const last = zoned(to, zone).toPlainDate();
+  const out: LocalDate[] = [];
+  for (let d = first; Temporal.PlainDate.compare(d, last) <= 0; d = d.add({ days: 1 })) out.push(d.toString());
+  return out;
+}
+
+/**
+ * The instants at which a clock in `zone` shows a time in [start, end) on `date`, as sorted, disjoint, half-open
+ * intervals. This is exact across offset changes:
+ * - a skipped hour (spring forward) simply contributes nothing: [01:00, 03:00) on the day New York jumps 02:00→03:00
+ *   is one real hour, and [02:30, 04:00) starts at the jump (03:00 EDT), the first instant the clock reads ≥ 02:30;
+ * - a repeated hour (fall back) counts twice when it lies wholly inside the range: [01:00, 03:00) on the day New York
+ *   goes 02:00→01:00 is three real hours; a range that ends inside the repeated hour, e.g. [00:00, 01:30), is two
+ *   intervals: 00:00–01:30 EDT and 01:00–01:30 EST, both times the clock shows 01:00–01:29.
+ * Usually this is one interval; empty when start ≥ end or the whole range was skipped.
+ */
+export function wallClockIntervals(date: LocalDate, start: LocalTime, end: LocalTime, zone: string): { start: Date; end: Date }[] {
+  const startL = localEpochMs(date, start);
+  const endL = localEpochMs(date, end);
+  if (endL <= startL) return [];
+  // Offsets on Earth lie within ±18 h, so every matching instant lies in [startL − 18 h, endL + 18 h).
+  const windowEnd = endL + 18 * 3_600_000;
+  const out: { start: Date; end: Date }[] = [];
+  let segStart = startL - 18 * 3_600_000;
+  while (segStart < windowEnd) {
+    const here = zoned(segStart, zone);
+    const offsetMs = here.offsetNanoseconds / 1_000_000;
+    const next = here.getTimeZoneTransition('next');
+    const segEnd = next ? Math.min(next.epochMilliseconds, windowEnd) : windowEnd;
+    // Within [segStart, segEnd) the offset is constant, so the clock reads instant + offset.
+    const a = Math.max(segStart, startL - offsetMs);
+    const b = Math.min(segEnd, endL - offsetMs);
+    if (a < b) {
+      const last = out[out.length - 1];
+      if (last && last.end.getTime() === a) last.end = new Date(b);
+      else out.push({ start: new Date(a), end: new Date(b) });
+    }
+    segStart = segEnd;
+  }
+  return out;
+}
+
+/** Minutes east of UTC at `instant` in `zone` (Kolkata: 330, New York in summer: −240). */
+export function offsetMinutesAt(instant: Date, zone: string): number {
+  return zoned(instant, zone).offsetNanoseconds / 60_000_000_000;
+}
