@@ -10,13 +10,11 @@ import {
   tutorTodaySchema,
   uploadedPhotoSchema,
 } from '@tutorline/contracts';
-import type {} from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors';
 import { caller } from '../identity';
-import { PHOTO_LIMITS } from '../media';
+import { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from '../media';
 import type { HelpService } from './help.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema };
@@ -28,19 +26,10 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
 
   app.post('/api/help/photos', {
     config: { access: ['student'] },
-    bodyLimit: PHOTO_LIMITS.maxBytes + 64 * 1024,
+    bodyLimit: PHOTO_UPLOAD_BODY_LIMIT,
     schema: { tags: ['help'], summary: 'Upload one photo of a question (multipart field "file"); checked, re-encoded and stripped of metadata', consumes: ['multipart/form-data'], response: { 201: uploadedPhotoSchema, ...errors } },
     handler: async (request, reply) => {
-      if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the photo as multipart/form-data in a field named "file".');
-      const file = await request.file({ limits: { fileSize: PHOTO_LIMITS.maxBytes, files: 1, fields: 2 } });
-      if (!file || file.fieldname !== 'file') throw new AppError(400, 'validation_failed', 'Add the photo in a field named "file".', { fields: [{ path: 'file', message: 'is required' }] });
-      const tooLarge = () => new AppError(413, 'payload_too_large', 'The photo is larger than 10 MB. Please send a smaller one.');
-      const data = await file.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-        throw err;
-      });
-      // toBuffer() misses the limit when it falls exactly on a chunk boundary and returns the cut-off file.
-      if (file.file.truncated) throw tooLarge();
+      const data = await receivePhotoUpload(request);
       return reply.status(201).send(await help.uploadPhoto(caller(request), data));
     },
   });
@@ -50,13 +39,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
     schema: { tags: ['help'], summary: "A question's photo: its student, the tutors it was sent to, and admins", params: idParams, querystring: z.strictObject({ size: z.enum(['full', 'thumb']).default('full') }) },
     handler: async (request, reply) => {
       const data = await help.readPhoto(caller(request), request.params.id, request.query.size);
-      return reply
-        .header('content-type', 'image/jpeg')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `inline; filename="photo-${request.params.id}.jpg"`)
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=3600')
-        .send(data);
+      return sendPhoto(reply, request.params.id, data);
     },
   });
 
@@ -70,13 +53,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
     },
     handler: async (request, reply) => {
       const data = await help.readSharedPhoto(request.params.id, request.query.exp, request.query.sig);
-      return reply
-        .header('content-type', 'image/jpeg')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `inline; filename="photo-${request.params.id}.jpg"`)
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=600')
-        .send(data);
+      return sendPhoto(reply, request.params.id, data, 600);
     },
   });
 

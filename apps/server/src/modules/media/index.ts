@@ -1,2 +1,3 @@
 export { checkPhoto, PHOTO_LIMITS } from './media.rules';
 export { createPhotoService, type PhotoService, type StoredPhoto } from './media.service';
+export { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from './media.http';

@@ -1,11 +1,9 @@
 import { errorBodySchema, iceServersSchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
-import type {} from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors';
 import { caller } from '../identity';
-import { PHOTO_LIMITS } from '../media';
+import { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from '../media';
 import type { RoomsService } from './rooms.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema };
@@ -28,18 +26,10 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
   });
   app.post('/api/sessions/:id/photos', {
     config: { access: ['student', 'tutor'] },
-    bodyLimit: PHOTO_LIMITS.maxBytes + 64 * 1024,
+    bodyLimit: PHOTO_UPLOAD_BODY_LIMIT,
     schema: { tags: ['sessions'], summary: "Upload a photo for the session's chat (multipart field \"file\"); the same checks as question photos", params, consumes: ['multipart/form-data'], response: { 201: uploadedChatPhotoSchema, ...errors } },
     handler: async (request, reply) => {
-      if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the photo as multipart/form-data in a field named "file".');
-      const file = await request.file({ limits: { fileSize: PHOTO_LIMITS.maxBytes, files: 1, fields: 2 } });
-      if (!file || file.fieldname !== 'file') throw new AppError(400, 'validation_failed', 'Add the photo in a field named "file".', { fields: [{ path: 'file', message: 'is required' }] });
-      const tooLarge = () => new AppError(413, 'payload_too_large', 'The photo is larger than 10 MB. Please send a smaller one.');
-      const data = await file.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-        throw err;
-      });
-      if (file.file.truncated) throw tooLarge();
+      const data = await receivePhotoUpload(request);
       return reply.status(201).send(await opts.rooms.uploadChatPhoto(caller(request), request.params.id, data));
     },
   });
@@ -53,13 +43,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     },
     handler: async (request, reply) => {
       const data = await opts.rooms.readChatPhoto(caller(request), request.params.id, request.params.photoId, request.query.size);
-      return reply
-        .header('content-type', 'image/jpeg')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `inline; filename="photo-${request.params.photoId}.jpg"`)
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=3600')
-        .send(data);
+      return sendPhoto(reply, request.params.photoId, data);
     },
   });
   app.get('/api/sessions/:id/timeline', {

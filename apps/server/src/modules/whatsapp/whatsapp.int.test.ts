@@ -1,4 +1,3 @@
-import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,18 +6,8 @@ import { cloudMessagesPayload, cloudSignature, cloudStatusesPayload, type FakeGr
 import { schema } from '../../platform/db';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
+import { freePort } from '../../../test/net';
 import { helpConfig, jpegBytes, makeDataDir, makeTutor, removeDir, waitUntil } from '../../../test/help';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const APP_SECRET = 'whatsapp_test_app_secret_8f2c1d';
 const PHONE_NUMBER_ID = '109876543210987';
