@@ -25,6 +25,8 @@
  * Knobs: BENCH_ROUNDS (7), BENCH_FRAME_TIMEOUT_S (20), BENCH_CALL_DB=postgres (a fresh database next to DATABASE_URL,
  * default postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards), BENCH_TIMEOUT_S (600).
  * Exploration only (not the benchmark figure; written to bench/results/call-setup-explore.json):
+ * BENCH_PROFILE=1 prints, per in-app round, the top self-time entries of each room page's CPU profile (CDP Profiler)
+ * from opening the room to its first frame.
  * BENCH_CALL_BLOCK=<url patterns, comma-separated, * wildcards> blocks the app's requests that match (CDP
  * Network.setBlockedURLs, the HTTP cache stays on), e.g. '*board-canvas*' to see the room without the board's code.
  */
@@ -433,6 +435,7 @@ async function main() {
     if (block) for (const p of pages) await (await p.context().newCDPSession(p)).send('Network.setBlockedURLs', { urls: block });
     const url = `/session/${sessionId}`;
     if (kind === 'in-app') await Promise.all(pages.map((p, i) => openHome(p, i === 0 ? '/student' : '/tutor')));
+    const profilers = profile && kind === 'in-app' ? await Promise.all(pages.map((p) => startProfiler(p))) : null;
     const r = await openBoth(
       pages,
       kind === 'cold'
@@ -444,6 +447,7 @@ async function main() {
           },
       timeoutMs,
     );
+    if (profilers) for (const [i, stop] of profilers.entries()) printProfile(`${label} ${i === 0 ? 'student' : 'tutor'}`, await stop());
     await Promise.all(pages.map((p) => p.close()));
     await endSession(sessionId);
     printRound(label, r, ['student', 'tutor']);
@@ -528,7 +532,7 @@ async function main() {
 
   const strip = (r: Round) => ({ ms: r.ms, perPageMs: r.perPageMs, shownMs: r.shownMs, oursCores: r.oursCores, otherCores: r.otherCores, ...(r.failed ? { failed: r.failed } : {}) });
   report({
-    bench: block ? `${NAME}-explore` : NAME,
+    bench: block || profile ? `${NAME}-explore` : NAME,
     ratio: headline,
     better: 'lower',
     target: TARGET,
@@ -560,6 +564,35 @@ async function main() {
     firstFrame: 'in-page getStats() every ~10 ms from the remote video track: inbound-rtp video framesDecoded > 0',
     machine,
   });
+}
+
+/** Exploration (BENCH_PROFILE=1): the page's JS CPU profile from opening the room to the first frame. */
+const profile = process.env.BENCH_PROFILE === '1';
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+async function startProfiler(page: Page): Promise<() => Promise<{ nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => (await cdp.send('Profiler.stop')).profile as unknown as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+}
+/** Self time by function (file:line), top 15. */
+function printProfile(label: string, prof: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }) {
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  prof.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    if (!n) return;
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url ? `${new URL(f.url, 'http://x').pathname.split('/').pop()}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log(`  profile ${label}: ${top.map(([k, ms]) => `${Math.round(ms)} ms ${k}`).join(' | ')}`);
 }
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? 'FAIL' : String(Math.round(ms)));
