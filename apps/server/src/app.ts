@@ -20,6 +20,7 @@ import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modul
 import type { FakeGraph } from './integrations/whatsapp';
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
+import { createSchedulingRepo, createSchedulingService, schedulingRoutes } from './modules/scheduling';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createSigner } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
@@ -192,6 +193,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(roomsRoutes, { rooms });
   const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
   await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
+  const scheduling = createSchedulingService({ repo: createSchedulingRepo(database.db), clock, logger });
+  await fastify.register(schedulingRoutes, { scheduling });
 
   if (hasWeb) {
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });

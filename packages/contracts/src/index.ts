@@ -3,3 +3,4 @@ export * from './identity';
 export * from './realtime';
 export * from './help';
 export * from './rooms';
+export * from './scheduling';

@@ -473,3 +473,54 @@ export const loginLinks = pgTable('login_links', {
   uses: integer('uses').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// scheduling: tutors' weekly availability and the bookings made against it (issue #6)
+/** One row per tutor; rules and overrides are wall-clock times in time_zone (see scheduling.rules.ts). */
+export const availabilityPolicies = pgTable('availability_policies', {
+  tutorId: uuid('tutor_id')
+    .primaryKey()
+    .references(() => users.id),
+  timeZone: text('time_zone').notNull(),
+  rules: jsonb('rules').$type<{ weekday: 1 | 2 | 3 | 4 | 5 | 6 | 7; start: string; end: string }[]>().notNull(),
+  overrides: jsonb('overrides').$type<{ date: string; ranges: { start: string; end: string }[] }[]>().notNull(),
+  durations: integer('durations').array().notNull(),
+  bufferMinutes: integer('buffer_minutes').notNull(),
+  minNoticeMinutes: integer('min_notice_minutes').notNull(),
+  maxPerDay: integer('max_per_day'),
+  horizonDays: integer('horizon_days').notNull(),
+  cancelFreeHours: integer('cancel_free_hours').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A booked lesson. No two non-cancelled bookings of one tutor overlap: an exclusion constraint
+ * (bookings_no_overlap, in the custom migration 0005_scheduling_exclusion) guarantees it.
+ * outcome: 'cancelled' (free), 'late_cancellation' (inside cancel_free_hours; billing reads it), 'hold_expired'.
+ */
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: ['held', 'confirmed', 'cancelled'] }).notNull(),
+    heldUntil: timestamp('held_until', { withTimezone: true }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledBy: uuid('cancelled_by').references(() => users.id),
+    outcome: text('outcome', { enum: ['cancelled', 'late_cancellation', 'hold_expired'] }),
+    seriesId: uuid('series_id'),
+  },
+  (t) => [
+    uniqueIndex('bookings_student_idempotency_key').on(t.studentId, t.idempotencyKey),
+    index('bookings_tutor_starts_idx').on(t.tutorId, t.startsAt),
+    index('bookings_student_starts_idx').on(t.studentId, t.startsAt),
+  ],
+);

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Scheduled tutoring (issue #6): a tutor's availability policy, slots in the learner's zone, and bookings. */
+
+const localTime = z.string().regex(/^\d{2}:\d{2}$/, 'must be HH:MM');
+const timeRange = z.strictObject({ start: localTime, end: localTime });
+
+export const availabilityPolicyBodySchema = z.strictObject({
+  /** The tutor's IANA zone; rules and overrides are wall-clock times there. */
+  timeZone: z.string().min(1).max(64),
+  rules: z.array(timeRange.extend({ weekday: z.number().int().min(1).max(7) })).max(100),
+  overrides: z.array(z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), ranges: z.array(timeRange).max(20) })).max(400),
+  durationsMinutes: z.array(z.number().int()).max(3),
+  bufferMinutes: z.number().int().min(0).max(240),
+  minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  maxPerDay: z.number().int().min(1).max(48).nullable(),
+  horizonDays: z.number().int().min(1).max(365),
+  /** Cancelling closer than this to the start is a late cancellation (billing decides what that costs). */
+  cancelFreeHours: z.number().int().min(0).max(24 * 14),
+});
+export type AvailabilityPolicyBody = z.infer<typeof availabilityPolicyBodySchema>;
+
+export const availabilityPolicySchema = availabilityPolicyBodySchema.extend({ updatedAt: z.string().nullable() });
+export type AvailabilityPolicyView = z.infer<typeof availabilityPolicySchema>;
+
+const localReading = z.object({ date: z.string(), weekday: z.number(), start: z.string(), end: z.string(), offset: z.string() });
+
+export const learnerSlotSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  learnerLocal: localReading,
+  tutorLocal: localReading,
+  dayDifference: z.number(),
+});
+export type LearnerSlotView = z.infer<typeof learnerSlotSchema>;
+
+export const slotsQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  duration: z.coerce.number().int(),
+  /** The learner's IANA zone; slots carry their readings there. */
+  zone: z.string().min(1).max(64),
+});
+
+export const slotsSchema = z.object({ tutorId: z.string(), timeZone: z.string(), slots: z.array(learnerSlotSchema) });
+export type SlotsView = z.infer<typeof slotsSchema>;
+
+export const bookBodySchema = z.strictObject({
+  tutorId: z.uuid('must be an id'),
+  start: z.iso.datetime({ offset: true }),
+  durationMinutes: z.number().int(),
+  /** Chosen by the client per booking attempt; a retry with the same key returns the same booking. */
+  idempotencyKey: z.string().min(8).max(100),
+});
+export type BookBody = z.infer<typeof bookBodySchema>;
+
+export const bookingStatuses = ['held', 'confirmed', 'cancelled'] as const;
+export const bookingSchema = z.object({
+  id: z.string(),
+  tutorId: z.string(),
+  studentId: z.string(),
+  start: z.string(),
+  end: z.string(),
+  status: z.enum(bookingStatuses),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+  cancelledBy: z.string().nullable(),
+  /** 'cancelled' (free), 'late_cancellation' (inside the tutor's free-cancellation window), 'hold_expired'; null while active. */
+  outcome: z.enum(['cancelled', 'late_cancellation', 'hold_expired']).nullable(),
+});
+export type BookingView = z.infer<typeof bookingSchema>;
