@@ -133,3 +133,38 @@ describe('wallClockIntervals', () => {
     expect(hours(wallClockIntervals('2026-10-04', '00:00', '24:00', 'Australia/Sydney'))).toBe(23);
   });
 });
+
+describe('instantToZoned: the cached offsets agree with Temporal everywhere', () => {
+  it('for random instants over 2026–2027 in zones with and without DST, half- and quarter-hour offsets', async () => {
+    const { Temporal } = await import('temporal-polyfill');
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'UTC'];
+    const from = Date.parse('2026-01-01T00:00:00Z');
+    const span = Date.parse('2028-01-01T00:00:00Z') - from;
+    let seed = 42;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 4000; i++) {
+      const zone = zones[i % zones.length]!;
+      // Half the samples a minute either side of the zone's transitions, where a cache would go wrong.
+      const ms = Math.floor(from + rand() * span);
+      for (const at of [ms, ms - 60_000, ms + 60_000]) {
+        const z = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(zone);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        expect(instantToZoned(new Date(at), zone)).toEqual({ date: z.toPlainDate().toString(), time: `${pad(z.hour)}:${pad(z.minute)}`, weekday: z.dayOfWeek, offset: z.offset });
+      }
+    }
+    for (const zone of ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Australia/Lord_Howe']) {
+      // Every transition in the two years, and the minutes around it.
+      let t = Temporal.Instant.fromEpochMilliseconds(from).toZonedDateTimeISO(zone);
+      for (;;) {
+        const next = t.getTimeZoneTransition('next');
+        if (!next || next.epochMilliseconds > from + span) break;
+        for (const d of [-60_000, -1, 0, 1, 60_000]) {
+          const at = next.epochMilliseconds + d;
+          const z = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(zone);
+          expect(instantToZoned(new Date(at), zone).offset).toBe(z.offset);
+        }
+        t = next;
+      }
+    }
+  });
+});

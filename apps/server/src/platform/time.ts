@@ -86,15 +86,50 @@ export function zonedToInstant(date: LocalDate, time: LocalTime, zone: string, d
   return new Date(plain.toZonedDateTime(zone, { disambiguation }).epochMilliseconds);
 }
 
+/**
+ * UTC offsets, cached: a zone's offset is the same all day except on its (rare) transition days, so Temporal is asked
+ * twice per zone and UTC day, and per quarter hour only on a day whose offset changes (real transitions fall on
+ * quarter hours in UTC). Slot computation asks for thousands of instants; Temporal's polyfill takes ~70 µs each.
+ */
+const offsetCache = new Map<string, number>();
+const DAY_MS = 86_400_000;
+const QUARTER_MS = 900_000;
+function temporalOffsetMinutes(ms: number, zone: string): number {
+  return zoned(ms, zone).offsetNanoseconds / 60_000_000_000;
+}
+function cachedOffsetMinutes(ms: number, zone: string): number {
+  if (offsetCache.size > 200_000) offsetCache.clear();
+  const day = Math.floor(ms / DAY_MS);
+  const dayKey = `${zone}|d${day}`;
+  let whole = offsetCache.get(dayKey);
+  if (whole === undefined) {
+    const first = temporalOffsetMinutes(day * DAY_MS, zone);
+    whole = first === temporalOffsetMinutes((day + 1) * DAY_MS - 1, zone) ? first : Number.NaN;
+    offsetCache.set(dayKey, whole);
+  }
+  if (!Number.isNaN(whole)) return whole;
+  const quarter = Math.floor(ms / QUARTER_MS);
+  const key = `${zone}|q${quarter}`;
+  let v = offsetCache.get(key);
+  if (v === undefined) {
+    v = temporalOffsetMinutes(quarter * QUARTER_MS, zone);
+    offsetCache.set(key, v);
+  }
+  return v;
+}
+
 /** What a clock in `zone` shows at `instant`. */
 export function instantToZoned(instant: Date, zone: string): ZonedParts {
-  const z = zoned(instant, zone);
+  const ms = instant.getTime();
+  const offset = cachedOffsetMinutes(ms, zone);
+  const local = new Date(ms + offset * 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
+  const abs = Math.abs(offset);
   return {
-    date: z.toPlainDate().toString(),
-    time: `${pad(z.hour)}:${pad(z.minute)}`,
-    weekday: z.dayOfWeek as Weekday,
-    offset: z.offset,
+    date: `${String(local.getUTCFullYear()).padStart(4, '0')}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
+    weekday: (local.getUTCDay() === 0 ? 7 : local.getUTCDay()) as Weekday,
+    offset: `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`,
   };
 }
 
@@ -156,5 +191,5 @@ export function wallClockIntervals(date: LocalDate, start: LocalTime, end: Local
 
 /** Minutes east of UTC at `instant` in `zone` (Kolkata: 330, New York in summer: −240). */
 export function offsetMinutesAt(instant: Date, zone: string): number {
-  return zoned(instant, zone).offsetNanoseconds / 60_000_000_000;
+  return cachedOffsetMinutes(instant.getTime(), zone);
 }
