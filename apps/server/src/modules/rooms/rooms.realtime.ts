@@ -103,9 +103,11 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
   }
 
   /** After someone entered or left: tell the room, and start or stop the time both participants are counted together. */
-  async function presenceChanged(sessionId: string, userId: string) {
+  /** `left`: record a 'left' call event first (an active session only), with the session already read here. */
+  async function presenceChanged(sessionId: string, userId: string, left?: { reason: string; socketId: string }) {
     const session = await rooms.roomSession(sessionId);
     if (!session) return;
+    if (left && session.status === 'active') await rooms.recordEvent(sessionId, userId, 'left', left);
     const list = await participants(sessionId, session);
     const changed = list.find((p) => p.userId === userId) ?? { userId, role: 'observer' as const, displayName: session.names[userId] ?? 'Observer', present: false, state: null };
     io.to(roomOf(sessionId)).emit('room:presence', { sessionId, participant: changed });
@@ -257,8 +259,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
       // The socket has left its Socket.IO rooms by now (a recovered one is put back in them); presence changes now.
       for (const sessionId of Object.keys(socket.data.rooms ?? {})) {
         void (async () => {
-          if ((await rooms.roomSession(sessionId))?.status === 'active') await rooms.recordEvent(sessionId, userId, 'left', { reason, socketId: socket.id });
-          await presenceChanged(sessionId, userId);
+          await presenceChanged(sessionId, userId, { reason, socketId: socket.id });
         })().catch((err) => logger.error({ err, sessionId }, 'room presence failed'));
       }
     });

@@ -33,6 +33,9 @@ export const WA_SEND_QUEUE = 'wa.send';
 /** Events for one number that do not come from the number: help's progress, claims, closes, and timers. */
 export const WA_SYSTEM_QUEUE = 'wa.system';
 
+/** Help's events that change a student's conversation (and, for a claim, tell alerted tutors it is taken). */
+const MIRRORED_HELP_EVENTS = new Set<string>(['help:progress', 'help:claimed', 'help:closed', 'help:answered']);
+
 /** Free-form messages are allowed this long after the user's last message; after it only templates. */
 const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const LINK_CODE_TTL_MS = 15 * 60 * 1000;
@@ -348,6 +351,9 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   // ---- events from instant help (the same ones the web app gets over Socket.IO) ----
   /** Mirrors help's socket events to the WhatsApp numbers of the users they are for, as durable jobs. */
   async function onHelpEvent<E extends keyof ServerToClientEvents>(userIds: string[], event: E, payload: Parameters<ServerToClientEvents[E]>[0]) {
+    // Only what the conversation reacts to: a wave's feed items (to every notified tutor) reach WhatsApp through the
+    // notification outbox instead, so looking up thousands of tutors' numbers here would be work for nothing.
+    if (!MIRRORED_HELP_EVENTS.has(event)) return;
     const contacts = await repo.contactsOfUsers(userIds);
     if (!contacts.length && event !== 'help:claimed') return;
     const p = payload as { questionId: string; sessionId?: string; wave?: number; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
