@@ -54,7 +54,8 @@ export const bookBodySchema = z.strictObject({
 });
 export type BookBody = z.infer<typeof bookBodySchema>;
 
-export const bookingStatuses = ['held', 'confirmed', 'cancelled'] as const;
+export const bookingStatuses = ['held', 'confirmed', 'cancelled', 'completed', 'no_show'] as const;
+export const bookingOutcomes = ['cancelled', 'late_cancellation', 'hold_expired', 'rescheduled', 'completed', 'tutor_no_show', 'student_no_show', 'both_no_show'] as const;
 export const bookingSchema = z.object({
   id: z.string(),
   tutorId: z.string(),
@@ -66,6 +67,6 @@ export const bookingSchema = z.object({
   cancelledAt: z.string().nullable(),
   cancelledBy: z.string().nullable(),
   /** 'cancelled' (free), 'late_cancellation' (inside the tutor's free-cancellation window), 'hold_expired'; null while active. */
-  outcome: z.enum(['cancelled', 'late_cancellation', 'hold_expired']).nullable(),
+  outcome: z.enum(bookingOutcomes).nullable(),
 });
 export type BookingView = z.infer<typeof bookingSchema>;

@@ -74,8 +74,14 @@ export const tutorProfiles = pgTable(
     approvalStatus: approvalStatusEnum('approval_status').notNull().default('pending'),
     approvalChangedAt: timestamp('approval_changed_at', { withTimezone: true }),
     approvalChangedBy: uuid('approval_changed_by').references(() => users.id),
+    /** The profile photo's stored file name (media module), or null. */
+    photoKey: text('photo_key'),
+    /** Running figures for search and the public profile (scheduling keeps them; reviews of booked lessons). */
+    reviewSum: integer('review_sum').notNull().default(0),
+    reviewCount: integer('review_count').notNull().default(0),
+    completedSessions: integer('completed_sessions').notNull().default(0),
   },
-  (t) => [index('tutor_profiles_status_idx').on(t.approvalStatus)],
+  (t) => [index('tutor_profiles_status_idx').on(t.approvalStatus), index('tutor_profiles_rate_idx').on(t.currency, t.hourlyRateMinor)],
 );
 
 export const tutorSubjects = pgTable(
@@ -280,11 +286,14 @@ export const tutoringSessions = pgTable(
       .notNull()
       .references(() => users.id),
     questionId: uuid('question_id').references(() => questions.id),
+    /** For kind 'booking': the booked lesson this room belongs to (one room per booking). */
+    bookingId: uuid('booking_id'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tutoring_sessions_question_key').on(t.questionId),
+    uniqueIndex('tutoring_sessions_booking_key').on(t.bookingId),
     index('tutoring_sessions_tutor_active_idx').on(t.tutorId).where(sql`status = 'active'`),
     index('tutoring_sessions_student_idx').on(t.studentId),
   ],
@@ -495,8 +504,13 @@ export const availabilityPolicies = pgTable('availability_policies', {
 /**
  * A booked lesson. No two non-cancelled bookings of one tutor overlap: an exclusion constraint
  * (bookings_no_overlap, in the custom migration 0005_scheduling_exclusion) guarantees it.
- * outcome: 'cancelled' (free), 'late_cancellation' (inside cancel_free_hours; billing reads it), 'hold_expired'.
+ * status: held (while paying) → confirmed → completed | no_show; or cancelled at any point before the start.
+ * outcome records what billing needs: 'cancelled' (free), 'late_cancellation' (inside cancel_free_hours),
+ * 'hold_expired', 'rescheduled' (moved to the booking whose rescheduled_from is this one), 'completed',
+ * 'tutor_no_show', 'student_no_show', 'both_no_show'.
  */
+export const bookingStatusValues = ['held', 'confirmed', 'cancelled', 'completed', 'no_show'] as const;
+export const bookingOutcomeValues = ['cancelled', 'late_cancellation', 'hold_expired', 'rescheduled', 'completed', 'tutor_no_show', 'student_no_show', 'both_no_show'] as const;
 export const bookings = pgTable(
   'bookings',
   {
@@ -509,18 +523,75 @@ export const bookings = pgTable(
       .references(() => users.id),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
-    status: text('status', { enum: ['held', 'confirmed', 'cancelled'] }).notNull(),
+    status: text('status', { enum: bookingStatusValues }).notNull(),
     heldUntil: timestamp('held_until', { withTimezone: true }),
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelledBy: uuid('cancelled_by').references(() => users.id),
-    outcome: text('outcome', { enum: ['cancelled', 'late_cancellation', 'hold_expired'] }),
+    outcome: text('outcome', { enum: bookingOutcomeValues }),
     seriesId: uuid('series_id'),
+    /** The booking this one replaced by a reschedule. */
+    rescheduledFrom: uuid('rescheduled_from'),
+    /** The price at booking time (the tutor's hourly rate × length), in minor units; billing charges it. */
+    priceMinor: integer('price_minor').notNull().default(0),
+    currency: text('currency').notNull().default('INR'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    /** When completed or marked a no-show (from the room's events). */
+    settledAt: timestamp('settled_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('bookings_student_idempotency_key').on(t.studentId, t.idempotencyKey),
     index('bookings_tutor_starts_idx').on(t.tutorId, t.startsAt),
     index('bookings_student_starts_idx').on(t.studentId, t.startsAt),
+    index('bookings_series_idx').on(t.seriesId),
   ],
+);
+
+/** A learner's review of a completed booked lesson: at most one per booking, written only by its student. */
+export const bookingReviews = pgTable(
+  'booking_reviews',
+  {
+    bookingId: uuid('booking_id')
+      .primaryKey()
+      .references(() => bookings.id),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('booking_reviews_tutor_idx').on(t.tutorId, t.createdAt)],
+);
+
+/** A personal calendar feed (ICS over HTTPS): the URL carries a random token; only its SHA-256 is stored. */
+export const calendarFeeds = pgTable('calendar_feeds', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// notifications: what the app shows a user (booking made, reminders, …); other channels go through the outbox
+export const userNotifications = pgTable(
+  'user_notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').notNull(),
+    text: text('text').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** Unique when set: the same logical notice is shown once (a reminder job retried, say). */
+    dedupeKey: text('dedupe_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('user_notifications_dedupe_key').on(t.dedupeKey), index('user_notifications_user_idx').on(t.userId, t.createdAt)],
 );
