@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
 
+/** Rows of a raw query (the driver-neutral Db type leaves them unknown). */
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
 /** The ledger's rules live in the database (migration 0009), so they hold whatever code writes to it. */
 describeEachBackend('ledger rules in the database', ({ db }) => {
   const run = (q: ReturnType<typeof sql>) => db().database.db.execute(q);
@@ -13,9 +16,9 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
     );
 
   async function setUp() {
-    const [a] = (await run(sql`insert into ledger_accounts (code, kind, currency) values ('platform_revenue', 'revenue', 'INR') returning id`)).rows as { id: string }[];
-    const [b] = (await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'INR') returning id`)).rows as { id: string }[];
-    const [u] = (await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'USD') returning id`)).rows as { id: string }[];
+    const [a] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('platform_revenue', 'revenue', 'INR') returning id`));
+    const [b] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'INR') returning id`));
+    const [u] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'USD') returning id`));
     return { revenue: a!.id, clearing: b!.id, clearingUsd: u!.id };
   }
 
@@ -25,31 +28,31 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
   it('accepts a balanced transaction, its entries inserted one by one', async () => {
     accounts = await setUp();
     await db().database.db.transaction(async (tx) => {
-      const [t] = (await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k1', 'test', now()) returning id`)).rows as { id: string }[];
+      const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k1', 'test', now()) returning id`));
       balancedTx = t!.id;
       await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${balancedTx}, ${accounts.clearing}, 50000, 'INR')`);
       await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${balancedTx}, ${accounts.revenue}, -50000, 'INR')`);
     });
-    const rows = (await run(sql`select sum(amount_minor)::int as total, count(*)::int as n from ledger_entries`)).rows as { total: number; n: number }[];
+    const rows = rowsOf<{ total: number; n: number }>(await run(sql`select sum(amount_minor)::int as total, count(*)::int as n from ledger_entries`));
     expect(rows[0]).toEqual({ total: 0, n: 2 });
   });
 
   it('refuses, at commit, a transaction that does not sum to zero in a currency, and keeps nothing of it', async () => {
     expect(await refusal(
       db().database.db.transaction(async (tx) => {
-        const [t] = (await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k2', 'test', now()) returning id`)).rows as { id: string }[];
+        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k2', 'test', now()) returning id`));
         await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${accounts.clearing}, 100, 'INR')`);
         await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${accounts.revenue}, -99, 'INR')`);
       }),
     )).toMatch(/does not balance/);
-    const rows = (await run(sql`select count(*)::int as n from ledger_transactions where idempotency_key = 'k2'`)).rows as { n: number }[];
+    const rows = rowsOf<{ n: number }>(await run(sql`select count(*)::int as n from ledger_transactions where idempotency_key = 'k2'`));
     expect(rows[0]!.n).toBe(0);
   });
 
   it('refuses an entry whose currency is not its account’s, and zero amounts', async () => {
     const attempt = (amount: number, currency: string, account: string) =>
       db().database.db.transaction(async (tx) => {
-        const [t] = (await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('x', ${'k-' + currency + amount}, 'test', now()) returning id`)).rows as { id: string }[];
+        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('x', ${'k-' + currency + amount}, 'test', now()) returning id`));
         await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${account}, ${amount}, ${currency})`);
         await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${account}, ${-amount}, ${currency})`);
       });
@@ -63,7 +66,7 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
     expect(await refusal(run(sql`update ledger_transactions set description = 'changed'`))).toMatch(/append-only/);
     expect(await refusal(run(sql`delete from ledger_transactions`))).toMatch(/append-only/);
     expect(await refusal(run(sql`truncate ledger_entries cascade`))).toMatch(/append-only/);
-    const rows = (await run(sql`select sum(amount_minor)::int as total, count(*)::int as n from ledger_entries`)).rows as { total: number; n: number }[];
+    const rows = rowsOf<{ total: number; n: number }>(await run(sql`select sum(amount_minor)::int as total, count(*)::int as n from ledger_entries`));
     expect(rows[0]).toEqual({ total: 0, n: 2 });
   });
 });
