@@ -40,6 +40,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '', HOST: '' })).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined });
   });
 
+  it('allows the test clock control outside production only', () => {
+    expect(loadConfig({ CLOCK_CONTROL: 'true', NODE_ENV: 'test' }).clockControl).toBe(true);
+    expect(loadConfig({}).clockControl).toBe(false);
+    expect(configError({ CLOCK_CONTROL: 'true', NODE_ENV: 'production' }).message).toMatch(/CLOCK_CONTROL: is for tests only/);
+  });
+
   it('reads every variable it documents', () => {
     const config = loadConfig({
       NODE_ENV: 'production',

@@ -27,6 +27,8 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.default(true),
+  /** Test only: POST /dev/clock moves the server's clock (end-to-end tests of timed things). Refused in production. */
+  CLOCK_CONTROL: bool.default(false),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   TRUST_PROXY: bool.default(false),
@@ -80,6 +82,8 @@ export interface Config {
   redisUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
+  /** Test only (CLOCK_CONTROL): POST /dev/clock moves the server's clock. */
+  clockControl: boolean;
   sessionTtlMs: number;
   sessionCacheTtlMs: number;
   trustProxy: boolean;
@@ -142,6 +146,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.TURN_URLS && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: is required when TURN_URLS is set']);
   if (e.TURN_SECRET && !e.TURN_URLS) throw new ConfigError(['TURN_URLS: is required when TURN_SECRET is set']);
   if (e.ICE_TRANSPORT_POLICY === 'relay' && !e.TURN_URLS) throw new ConfigError(['ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET']);
+  if (e.CLOCK_CONTROL && e.NODE_ENV === 'production') throw new ConfigError(['CLOCK_CONTROL: is for tests only and cannot be used in production']);
   const whatsapp = whatsAppConfig(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const extraOrigins = (e.ALLOWED_ORIGINS ?? '')
@@ -161,6 +166,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
+    clockControl: e.CLOCK_CONTROL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     sessionCacheTtlMs: e.SESSION_CACHE_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
