@@ -15,16 +15,30 @@ import { userRoom } from '@tutorline/contracts';
 import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
 import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
 import { createPhotoService } from './modules/media';
-import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './modules/notifications';
+import { createInbox, createNotifications, NOTIFY_QUEUE, type NotificationChannel, notificationsRoutes } from './modules/notifications';
 import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modules/whatsapp';
 import type { FakeGraph } from './integrations/whatsapp';
 import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
-import { createSchedulingRepo, createSchedulingService, schedulingRoutes } from './modules/scheduling';
+import {
+  createCalendarService,
+  createLessonsRepo,
+  createLessonsService,
+  createSchedulingRepo,
+  createSchedulingService,
+  createSeriesService,
+  HOLD_SWEEP_QUEUE,
+  lessonsRoutes,
+  REMINDER_QUEUE,
+  type ReminderPayload,
+  scheduleHoldSweep,
+  schedulingRoutes,
+} from './modules/scheduling';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createSigner } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
-import { type Clock, systemClock } from './platform/clock';
+import { devClockRoutes } from './platform/dev-clock';
+import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics } from './platform/http';
 import { createLogger, type Logger, OneLinePerRequest } from './platform/logger';
@@ -70,7 +84,8 @@ const safeRequestId = /^[A-Za-z0-9._-]{8,64}$/;
 /** Builds Fastify and Socket.IO on one HTTP server from a config. Tests call it with port 0. */
 export async function buildApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const logger = createLogger(config.logLevel, opts.logStream);
-  const clock = opts.clock ?? systemClock;
+  const movable = !opts.clock && config.clockControl ? movableClock() : null;
+  const clock = opts.clock ?? movable ?? systemClock;
   const metrics = createMetrics();
   const ownsDatabase = !opts.database;
   const database =
@@ -152,6 +167,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   });
 
   await fastify.register(fastifyMultipart);
+  if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });
   await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
 
   // Help's events go to the users' open apps, and (once it is set up) to their WhatsApp numbers.
@@ -193,8 +209,23 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(roomsRoutes, { rooms });
   const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
   await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
-  const scheduling = createSchedulingService({ repo: createSchedulingRepo(database.db), clock, logger });
-  await fastify.register(schedulingRoutes, { scheduling });
+  // In-app notices: stored with the change, then pushed to the user's open apps.
+  const inbox = createInbox({ db: database.db, logger, push: (userId, notice) => realtime.io.to(userRoom(userId)).emit('notification:new', notice) });
+  await fastify.register(notificationsRoutes, { inbox, clock });
+  const schedulingRepo = createSchedulingRepo(database.db);
+  // No payments dependency yet: bookings are confirmed at once until billing plugs in `payments`.
+  const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications });
+  const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
+  const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
+  jobs.register(REMINDER_QUEUE, (payload) => scheduling.internals.notices.remind(database.db, payload as ReminderPayload, clock.now()));
+  jobs.register(HOLD_SWEEP_QUEUE, async () => void (await scheduling.sweepHolds()));
+  await scheduleHoldSweep(database.db, clock.now());
+  await fastify.register(schedulingRoutes, { scheduling, series, calendar });
+  // Booked lessons in the live room: opening it, and a periodic sweep that settles them (completed or a no-show).
+  const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger });
+  await lessons.installSweep(jobs, database.db);
+  await fastify.register(lessonsRoutes, { lessons });
+
 
   if (hasWeb) {
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });

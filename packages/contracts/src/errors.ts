@@ -16,6 +16,14 @@ export const errorCodes = [
   'invalid_credentials',
   'rate_limited',
   'consent_required',
+  /** A booked lesson's room is not open yet (details.opensAt says when). */
+  'too_early',
+  /** A booked lesson is over (or cancelled): its room cannot be opened. */
+  'lesson_ended',
+  /** A booking's payment hold lapsed before it was confirmed; the slot was released. */
+  'hold_expired',
+  /** Inside the tutor's late window a lesson can only be cancelled (a late cancellation), not moved. */
+  'too_late_to_reschedule',
   'service_unavailable',
   'internal_error',
 ] as const;

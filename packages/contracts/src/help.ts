@@ -99,6 +99,8 @@ export const sessionSchema = z.object({
   tutor: tutorSummarySchema,
   startedAt: z.string(),
   endedAt: z.string().nullable(),
+  /** For kind 'booking': the booked lesson's id and its planned start and end. */
+  booking: z.object({ id: z.string(), start: z.string(), end: z.string() }).nullable().optional(),
 });
 export type TutoringSession = z.infer<typeof sessionSchema>;
 

@@ -4,3 +4,5 @@ export * from './realtime';
 export * from './help';
 export * from './rooms';
 export * from './scheduling';
+export * from './lessons';
+export * from './notifications';

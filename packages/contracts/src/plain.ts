@@ -23,3 +23,9 @@ export const ROOM_LIMITS = {
   historyMessages: 500,
 } as const;
 
+
+/**
+ * Booked lessons in the live room (issue #6): the room opens this long before the start and stays open until the end
+ * plus a grace; a party not in the room by start + noShowAfterMinutes is a no-show.
+ */
+export const LESSON_TIMES = { roomOpensMinutesBefore: 10, roomGraceMinutes: 15, noShowAfterMinutes: 15 } as const;

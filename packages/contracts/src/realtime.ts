@@ -1,5 +1,6 @@
 import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
+import type { NoticeView } from './notifications';
 
 /** Typed Socket.IO event maps, shared by server and web. */
 export interface PresencePayload {
@@ -27,6 +28,8 @@ export interface ServerToClientEvents extends RoomServerEvents {
   'help:answered': (payload: { questionId: string }) => void;
   /** To the student: nobody accepted in time, or they cancelled. */
   'help:closed': (payload: HelpClosedPayload) => void;
+  /** To a user: a new in-app notice (booking confirmed, cancelled, moved, a reminder). */
+  'notification:new': (payload: NoticeView) => void;
 }
 
 export interface ClientToServerEvents extends RoomClientEvents {

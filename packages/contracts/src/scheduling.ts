@@ -66,7 +66,77 @@ export const bookingSchema = z.object({
   createdAt: z.string(),
   cancelledAt: z.string().nullable(),
   cancelledBy: z.string().nullable(),
-  /** 'cancelled' (free), 'late_cancellation' (inside the tutor's free-cancellation window), 'hold_expired'; null while active. */
+  /** 'cancelled' (free), 'late_cancellation' (inside the tutor's free-cancellation window), 'hold_expired', 'rescheduled'; null while active. */
   outcome: z.enum(bookingOutcomes).nullable(),
+  /** While 'held' (waiting for payment): when the hold lapses. */
+  heldUntil: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  /** The price fixed at booking time, in minor units of `currency`. */
+  priceMinor: z.number(),
+  currency: z.string(),
+  seriesId: z.string().nullable(),
+  /** The booking this one replaced by a reschedule. */
+  rescheduledFrom: z.string().nullable(),
 });
 export type BookingView = z.infer<typeof bookingSchema>;
+
+/** Weekly lessons: 2 to 12 occurrences at the tutor's same wall-clock time. */
+export const SERIES_WEEKS = { min: 2, max: 12 } as const;
+
+export const seriesPreviewQuerySchema = z.strictObject({
+  start: z.iso.datetime({ offset: true }),
+  duration: z.coerce.number().int(),
+  weeks: z.coerce.number().int().min(SERIES_WEEKS.min).max(SERIES_WEEKS.max),
+  /** The learner's IANA zone. */
+  zone: z.string().min(1).max(64),
+});
+
+const localClock = z.object({ date: z.string(), weekday: z.number(), time: z.string(), offset: z.string() });
+export const seriesOccurrenceSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  learnerLocal: localClock,
+  tutorLocal: localClock,
+  bookable: z.boolean(),
+  /** Why it cannot be booked (the slot reasons: too_soon, beyond_horizon, outside_availability, duration_not_offered, day_full, conflict); null when bookable. */
+  problem: z.string().nullable(),
+});
+export const seriesPreviewSchema = z.object({
+  tutorId: z.string(),
+  tutorTimeZone: z.string(),
+  learnerTimeZone: z.string(),
+  occurrences: z.array(seriesOccurrenceSchema),
+  /** Weeks whose time on the learner's clock differs from the first week's (a daylight-saving change on one side). */
+  warnings: z.array(z.object({ start: z.string(), shiftMinutes: z.number(), message: z.string() })),
+});
+export type SeriesPreviewView = z.infer<typeof seriesPreviewSchema>;
+
+export const bookSeriesBodySchema = z.strictObject({
+  tutorId: z.uuid('must be an id'),
+  start: z.iso.datetime({ offset: true }),
+  durationMinutes: z.number().int(),
+  weeks: z.number().int().min(SERIES_WEEKS.min).max(SERIES_WEEKS.max),
+  /** Chosen by the client per attempt; each occurrence's key is derived from it, so a retry books nothing twice. */
+  idempotencyKey: z.string().min(8).max(90),
+});
+export type BookSeriesBody = z.infer<typeof bookSeriesBodySchema>;
+
+export const seriesResultSchema = z.object({
+  seriesId: z.string(),
+  booked: z.array(bookingSchema),
+  skipped: z.array(z.object({ start: z.string(), reason: z.string(), message: z.string() })),
+});
+export type SeriesResultView = z.infer<typeof seriesResultSchema>;
+
+export const seriesCancelResultSchema = z.object({ seriesId: z.string(), cancelled: z.array(bookingSchema) });
+
+export const rescheduleBodySchema = z.strictObject({
+  start: z.iso.datetime({ offset: true }),
+  idempotencyKey: z.string().min(8).max(100),
+});
+export type RescheduleBody = z.infer<typeof rescheduleBodySchema>;
+
+export const calendarFeedSchema = z.object({
+  /** The secret feed address; shown once (only a hash of its token is stored). Creating again replaces the old one. */
+  url: z.string(),
+});

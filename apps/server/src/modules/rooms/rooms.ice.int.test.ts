@@ -1,8 +1,13 @@
 import { createHmac } from 'node:crypto';
+import type { RoomAck, RoomJoined } from '@tutorline/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { schema } from '../../platform/db';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
+import { SocketPool, type TestSocket } from '../../../test/sockets';
+
+type AnySocket = { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<RoomAck<RoomJoined>> } };
+const join = (socket: TestSocket, sessionId: string) => (socket as unknown as AnySocket).timeout(5_000).emitWithAck('room:join', { sessionId });
 
 const secret = 'tutor-turn-shared-secret-TEST-3f8a9c';
 const ice = { stunUrls: ['stun:turn.example.test:3478'], turnUrls: ['turn:turn.example.test:3478?transport=udp', 'turn:turn.example.test:3478?transport=tcp'], turnSecret: secret, turnTtlSeconds: 3600, transportPolicy: 'all' as const };
@@ -28,7 +33,9 @@ describeEachBackend('ICE servers for a session', ({ db }) => {
       .returning();
     ids = { student: s.user.id, tutor: tu.user.id, session: row!.id };
   });
+  const sockets = new SocketPool();
   afterAll(async () => {
+    sockets.closeAll();
     await t?.close();
   });
 
@@ -66,5 +73,26 @@ describeEachBackend('ICE servers for a session', ({ db }) => {
     const res = await admin.get(`/api/sessions/${ids.session}/ice-servers`);
     expect(res.status).toBe(200);
     expect(res.json.iceServers).toHaveLength(2);
+  });
+
+  it("hands each participant their own ICE servers with the room's join (the call need not ask), and none to an observer", async () => {
+    for (const [client, userId] of [
+      [student, ids.student],
+      [tutor, ids.tutor],
+    ] as const) {
+      const joined = await join((await sockets.connect(t.baseUrl, client.cookie)).socket, ids.session);
+      expect(joined.ok).toBe(true);
+      if (!joined.ok) return;
+      const [stun, turn] = joined.iceServers!.iceServers;
+      expect(stun).toEqual({ urls: ice.stunUrls });
+      expect(turn!.username!.split(':')[1]).toBe(userId);
+      expect(turn!.credential).toBe(createHmac('sha1', secret).update(turn!.username!).digest('base64'));
+      expect(joined.iceServers!.iceTransportPolicy).toBe('all');
+      expect(JSON.stringify(joined)).not.toContain(secret);
+    }
+    const { client: admin } = await adminClient(t);
+    const observed = await join((await sockets.connect(t.baseUrl, admin.cookie)).socket, ids.session);
+    expect(observed.ok && observed.self.role).toBe('observer');
+    expect(observed.ok && observed.iceServers).toBeUndefined();
   });
 });

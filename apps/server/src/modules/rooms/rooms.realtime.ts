@@ -141,11 +141,14 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
         const first = !socket.data.rooms?.[msg.sessionId];
         socket.data.rooms = { ...socket.data.rooms, [msg.sessionId]: role };
         await socket.join(role === 'observer' ? [roomOf(msg.sessionId)] : [roomOf(msg.sessionId), participantRoom(msg.sessionId, userId)]);
-        const [snapshot, messages, board, connectedSeconds] = await Promise.all([
+        // A participant of an active session gets the call's ICE servers too: the call starts without asking for them.
+        const withIce = role !== 'observer' && session.status === 'active';
+        const [snapshot, messages, board, connectedSeconds, iceServers] = await Promise.all([
           rooms.roomSession(msg.sessionId),
           rooms.chatAfter(msg.sessionId, msg.afterMessageId ?? 0),
           rooms.boardFor(msg.sessionId, msg.boardStateVector),
           rooms.togetherSeconds(msg.sessionId),
+          withIce ? rooms.iceServers({ id: userId, role: socket.data.role }, msg.sessionId) : undefined,
         ]);
         const joined: RoomJoined = {
           session,
@@ -155,6 +158,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           board: board.diff,
           boardStateVector: board.stateVector,
           connectedSeconds,
+          ...(iceServers ? { iceServers } : {}),
         };
         ack({ ok: true, ...joined });
         // An ended session's room is read-only history: opening it is not part of the call's timeline.

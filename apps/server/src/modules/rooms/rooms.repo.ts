@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether } = schema;
+const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether, bookings } = schema;
 export type SessionRow = typeof tutoringSessions.$inferSelect;
 export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };
 export type RoomPhotoRow = typeof roomPhotos.$inferSelect;
@@ -21,6 +21,31 @@ export function createRoomsRepo(db: Db) {
       return existing!;
     },
 
+    /** Creates a booked lesson's session; a repeat (or the other party at the same moment) gets the existing one. */
+    async createForBooking(values: { studentId: string; tutorId: string; bookingId: string; startedAt: Date }): Promise<{ row: SessionRow; created: boolean }> {
+      const [row] = await db
+        .insert(tutoringSessions)
+        .values({ kind: 'booking', ...values })
+        .onConflictDoNothing({ target: tutoringSessions.bookingId })
+        .returning();
+      if (row) return { row, created: true };
+      const [existing] = await db.select().from(tutoringSessions).where(eq(tutoringSessions.bookingId, values.bookingId)).limit(1);
+      return { row: existing!, created: false };
+    },
+    async findByBooking(bookingId: string) {
+      const [row] = await db.select().from(tutoringSessions).where(eq(tutoringSessions.bookingId, bookingId)).limit(1);
+      return row;
+    },
+    /** Each user's first 'joined' call event in the session. */
+    async firstJoins(sessionId: string): Promise<Map<string, Date>> {
+      const rows = await db
+        .select({ userId: callEvents.userId, at: sql<Date>`min(${callEvents.at})`.mapWith(callEvents.at) })
+        .from(callEvents)
+        .where(and(eq(callEvents.sessionId, sessionId), eq(callEvents.type, 'joined')))
+        .groupBy(callEvents.userId);
+      return new Map(rows.filter((r) => r.userId).map((r) => [r.userId!, r.at]));
+    },
+
     async find(id: string) {
       const [row] = await db.select().from(tutoringSessions).where(eq(tutoringSessions.id, id)).limit(1);
       return row;
@@ -32,6 +57,8 @@ export function createRoomsRepo(db: Db) {
           session: tutoringSessions,
           studentName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.studentId})`,
           tutorName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.tutorId})`,
+          bookingStart: sql<Date | null>`(select starts_at from ${bookings} where id = ${tutoringSessions.bookingId})`.mapWith(bookings.startsAt),
+          bookingEnd: sql<Date | null>`(select ends_at from ${bookings} where id = ${tutoringSessions.bookingId})`.mapWith(bookings.endsAt),
           ratingSum: tutorHelpStats.ratingSum,
           ratingCount: tutorHelpStats.ratingCount,
         })

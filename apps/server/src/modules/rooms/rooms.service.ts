@@ -84,6 +84,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       },
       startedAt: s.startedAt.toISOString(),
       endedAt: s.endedAt?.toISOString() ?? null,
+      booking: s.bookingId && row.bookingStart && row.bookingEnd ? { id: s.bookingId, start: row.bookingStart.toISOString(), end: row.bookingEnd.toISOString() } : null,
     };
   }
 
@@ -99,6 +100,15 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     createForQuestion(tx: Tx, values: { studentId: string; tutorId: string; questionId: string; startedAt: Date }) {
       return repo.createForQuestion(tx, values);
     },
+    /** The session of a booked lesson, created by whichever party opens the room first (see scheduling.lessons.ts). */
+    async openForBooking(values: { studentId: string; tutorId: string; bookingId: string }) {
+      const { row, created } = await repo.createForBooking({ ...values, startedAt: clock.now() });
+      if (created) logger.info({ event: 'session_opened', sessionId: row.id, bookingId: values.bookingId, kind: 'booking' }, 'lesson room opened');
+      return row;
+    },
+    findByBooking: (bookingId: string) => repo.findByBooking(bookingId),
+    /** Each user's first join of the session's room (participants only; observers are recorded as 'observer-joined'). */
+    firstJoins: (sessionId: string) => repo.firstJoins(sessionId),
     /** Either participant may end a session; ending twice is harmless. Admins observe, they don't end. */
     async endSession(caller: SessionCaller, id: string): Promise<TutoringSession> {
       const before = await getSession(caller, id);
@@ -139,6 +149,12 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     announceEnded(id: string, endedAt: Date, by: string) {
       recordEvent(id, by, 'ended').catch((err: unknown) => logger.error({ err, sessionId: id }, 'call event failed'));
       deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: endedAt.toISOString(), by });
+    },
+
+    /** After endInTx committed for a reason of the platform's own (a booked lesson settled): tell the room. */
+    announceEndedBySystem(id: string, endedAt: Date, reason: string) {
+      recordEvent(id, null, 'ended', { reason }).catch((err: unknown) => logger.error({ err, sessionId: id }, 'call event failed'));
+      deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: endedAt.toISOString(), by: 'system' });
     },
 
     // ---- the live room ----

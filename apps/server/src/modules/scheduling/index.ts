@@ -1,3 +1,10 @@
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
-export { createSchedulingService, INSTANT_SESSION_BUSY_MINUTES, type SchedulingService, slotTakenMessage } from './scheduling.service';
+export { type BookingPayments, createSchedulingService, HOLD_SWEEP_QUEUE, INSTANT_SESSION_BUSY_MINUTES, scheduleHoldSweep, type SchedulingService, slotTakenMessage } from './scheduling.service';
+export { createLessonsRepo } from './scheduling.lessons.repo';
+export { createLessonsService, LESSON_SWEEP_QUEUE, type LessonsService } from './scheduling.lessons';
+export { lessonsRoutes } from './scheduling.lessons.routes';
+export { HOLD_MINUTES } from './scheduling.lifecycle.rules';
+export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
+export { createSeriesService, type SeriesService } from './scheduling.series';
+export { createCalendarService, type CalendarService } from './scheduling.ics';

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, lt, lte, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { availabilityPolicies, bookings, tutoringSessions, users } = schema;
+const { availabilityPolicies, bookings, calendarFeeds, tutorProfiles, tutoringSessions, users } = schema;
 
 export type PolicyRow = typeof availabilityPolicies.$inferSelect;
 export type BookingRow = typeof bookings.$inferSelect;
@@ -71,8 +71,8 @@ export function createSchedulingRepo(db: Db) {
       return row!;
     },
 
-    async findByIdempotencyKey(studentId: string, key: string): Promise<BookingRow | undefined> {
-      const [row] = await db
+    async findByIdempotencyKey(studentId: string, key: string, tx: Db | Tx = db): Promise<BookingRow | undefined> {
+      const [row] = await tx
         .select()
         .from(bookings)
         .where(and(eq(bookings.studentId, studentId), eq(bookings.idempotencyKey, key)))
@@ -81,8 +81,8 @@ export function createSchedulingRepo(db: Db) {
     },
 
     /** The booking, only when `userId` is its student or tutor. */
-    async findForParty(id: string, userId: string): Promise<BookingRow | undefined> {
-      const [row] = await db
+    async findForParty(id: string, userId: string, tx: Db | Tx = db): Promise<BookingRow | undefined> {
+      const [row] = await tx
         .select()
         .from(bookings)
         .where(and(eq(bookings.id, id), or(eq(bookings.studentId, userId), eq(bookings.tutorId, userId))))
@@ -91,13 +91,93 @@ export function createSchedulingRepo(db: Db) {
     },
 
     /** Cancels an active booking; undefined when it was already cancelled (a concurrent cancel won). */
-    async cancelBooking(id: string, by: string, now: Date, outcome: 'cancelled' | 'late_cancellation'): Promise<BookingRow | undefined> {
-      const [row] = await db
+    async cancelBooking(tx: Db | Tx, id: string, by: string | null, now: Date, outcome: 'cancelled' | 'late_cancellation' | 'rescheduled' | 'hold_expired'): Promise<BookingRow | undefined> {
+      const [row] = await tx
         .update(bookings)
         .set({ status: 'cancelled', cancelledAt: now, cancelledBy: by, outcome })
-        .where(and(eq(bookings.id, id), ne(bookings.status, 'cancelled')))
+        .where(and(eq(bookings.id, id), inArray(bookings.status, ['held', 'confirmed'])))
         .returning();
       return row;
+    },
+
+    async findById(id: string, tx: Db | Tx = db): Promise<BookingRow | undefined> {
+      const [row] = await tx.select().from(bookings).where(eq(bookings.id, id)).limit(1);
+      return row;
+    },
+
+    /** A live hold becomes confirmed; undefined when it was not a live hold at `now`. */
+    async confirmHold(tx: Tx, id: string, now: Date): Promise<BookingRow | undefined> {
+      const [row] = await tx
+        .update(bookings)
+        .set({ status: 'confirmed', confirmedAt: now })
+        .where(and(eq(bookings.id, id), eq(bookings.status, 'held'), gt(bookings.heldUntil, now)))
+        .returning();
+      return row;
+    },
+
+    /** Every hold that has lapsed, of any tutor, cancelled (the periodic sweep). */
+    async cancelAllExpiredHolds(tx: Tx, now: Date): Promise<BookingRow[]> {
+      return tx
+        .update(bookings)
+        .set({ status: 'cancelled', cancelledAt: now, outcome: 'hold_expired' })
+        .where(and(eq(bookings.status, 'held'), lte(bookings.heldUntil, now)))
+        .returning();
+    },
+
+    /** The tutor's rate and currency, for the price fixed at booking time. */
+    async tutorRate(tutorId: string): Promise<{ hourlyRateMinor: number; currency: string } | undefined> {
+      const [row] = await db.select({ hourlyRateMinor: tutorProfiles.hourlyRateMinor, currency: tutorProfiles.currency }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).limit(1);
+      return row;
+    },
+
+    /** Names and zones of a booking's two parties: the student's own zone, the tutor's availability zone (else their own). */
+    async parties(tx: Db | Tx, b: { studentId: string; tutorId: string }) {
+      const rows = await tx.select({ id: users.id, displayName: users.displayName, timeZone: users.timeZone }).from(users).where(inArray(users.id, [b.studentId, b.tutorId]));
+      const [policy] = await tx.select({ timeZone: availabilityPolicies.timeZone }).from(availabilityPolicies).where(eq(availabilityPolicies.tutorId, b.tutorId)).limit(1);
+      const student = rows.find((r) => r.id === b.studentId);
+      const tutor = rows.find((r) => r.id === b.tutorId);
+      return {
+        student: { id: b.studentId, name: student?.displayName ?? 'your student', timeZone: student?.timeZone ?? 'UTC' },
+        tutor: { id: b.tutorId, name: tutor?.displayName ?? 'your tutor', timeZone: policy?.timeZone ?? tutor?.timeZone ?? 'UTC' },
+      };
+    },
+
+    async bySeries(seriesId: string, tx: Db | Tx = db): Promise<BookingRow[]> {
+      return tx.select().from(bookings).where(eq(bookings.seriesId, seriesId)).orderBy(asc(bookings.startsAt));
+    },
+
+    /** The booking's place in its reschedule chain: the first booking's id (the calendar UID) and how many moves led here. */
+    async rescheduleRoot(b: BookingRow): Promise<{ rootId: string; depth: number }> {
+      let cur = b;
+      let depth = 0;
+      // A chain is a handful of moves at most; the cap only guards against a cycle made by hand.
+      while (cur.rescheduledFrom && depth < 100) {
+        const [prev] = await db.select().from(bookings).where(eq(bookings.id, cur.rescheduledFrom)).limit(1);
+        if (!prev) break;
+        cur = prev;
+        depth++;
+      }
+      return { rootId: cur.id, depth };
+    },
+
+    /** Creates or replaces the user's calendar feed token (its hash). */
+    async setFeedToken(userId: string, tokenHash: string, now: Date): Promise<void> {
+      await db.insert(calendarFeeds).values({ userId, tokenHash, createdAt: now }).onConflictDoUpdate({ target: calendarFeeds.userId, set: { tokenHash, createdAt: now } });
+    },
+
+    async feedOwner(tokenHash: string): Promise<string | undefined> {
+      const [row] = await db.select({ userId: calendarFeeds.userId }).from(calendarFeeds).where(eq(calendarFeeds.tokenHash, tokenHash)).limit(1);
+      return row?.userId;
+    },
+
+    /** The user's non-cancelled bookings (either role) starting in [from, to). */
+    async feedBookings(userId: string, from: Date, to: Date): Promise<BookingRow[]> {
+      return db
+        .select()
+        .from(bookings)
+        .where(and(or(eq(bookings.studentId, userId), eq(bookings.tutorId, userId)), ne(bookings.status, 'cancelled'), gte(bookings.startsAt, from), lt(bookings.startsAt, to)))
+        .orderBy(asc(bookings.startsAt))
+        .limit(2000);
     },
 
     async listMine(userId: string): Promise<BookingRow[]> {

@@ -1,16 +1,36 @@
-import { availabilityPolicyBodySchema, availabilityPolicySchema, bookBodySchema, bookingSchema, errorBodySchema, slotsQuerySchema, slotsSchema } from '@tutorline/contracts';
+import {
+  availabilityPolicyBodySchema,
+  availabilityPolicySchema,
+  bookBodySchema,
+  bookingSchema,
+  bookSeriesBodySchema,
+  calendarFeedSchema,
+  errorBodySchema,
+  rescheduleBodySchema,
+  seriesCancelResultSchema,
+  seriesPreviewQuerySchema,
+  seriesPreviewSchema,
+  seriesResultSchema,
+  slotsQuerySchema,
+  slotsSchema,
+} from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caller } from '../identity';
+import type { CalendarService } from './scheduling.ics';
+import type { SeriesService } from './scheduling.series';
 import type { SchedulingService } from './scheduling.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 const idParams = z.strictObject({ id: z.uuid('must be an id') });
 
-export async function schedulingRoutes(fastify: FastifyInstance, opts: { scheduling: SchedulingService }) {
+const seriesParams = z.strictObject({ seriesId: z.uuid('must be an id') });
+const calendarType = 'text/calendar; charset=utf-8';
+
+export async function schedulingRoutes(fastify: FastifyInstance, opts: { scheduling: SchedulingService; series: SeriesService; calendar: CalendarService }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { scheduling } = opts;
+  const { scheduling, series, calendar } = opts;
 
   app.get('/api/tutors/me/availability', {
     config: { access: ['tutor'] },
@@ -58,5 +78,76 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
     config: { access: ['student', 'tutor'] },
     schema: { tags: ['scheduling'], summary: 'Cancel a booking you are part of; close to the start it is a late cancellation', params: idParams, response: { 200: bookingSchema, ...errors } },
     handler: async (request) => scheduling.cancel(caller(request), request.params.id),
+  });
+
+  app.post('/api/bookings/:id/reschedule', {
+    config: { access: ['student', 'tutor'] },
+    schema: {
+      tags: ['scheduling'],
+      summary: "Move a confirmed lesson you are part of to another free slot (same length and price); refused with 409 inside the tutor's late window, where only cancelling is left",
+      params: idParams,
+      body: rescheduleBodySchema,
+      response: { 200: bookingSchema, 201: bookingSchema, ...errors },
+    },
+    handler: async (request, reply) => {
+      const { booking, created } = await scheduling.reschedule(caller(request), request.params.id, request.body);
+      return reply.status(created ? 201 : 200).send(booking);
+    },
+  });
+
+  // Public, like the slots it is made of.
+  app.get('/api/tutors/:id/series-preview', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['scheduling'],
+      summary: "Weekly lessons at the tutor's same local time: each week on both clocks, whether it is bookable, and daylight-saving warnings",
+      params: idParams,
+      querystring: seriesPreviewQuerySchema,
+      response: { 200: seriesPreviewSchema, ...errors },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      return series.preview(request.params.id, { start: new Date(q.start), durationMinutes: q.duration, weeks: q.weeks, learnerZone: q.zone });
+    },
+  });
+
+  app.post('/api/bookings/series', {
+    config: { access: ['student'] },
+    schema: {
+      tags: ['scheduling'],
+      summary: 'Book weekly lessons (2–12 weeks), each week on its own: the booked weeks and the skipped ones with reasons; a retry with the same key books nothing twice',
+      body: bookSeriesBodySchema,
+      response: { 200: seriesResultSchema, ...errors },
+    },
+    handler: async (request) => series.book(caller(request), request.body),
+  });
+
+  app.post('/api/bookings/series/:seriesId/cancel', {
+    config: { access: ['student', 'tutor'] },
+    schema: { tags: ['scheduling'], summary: "Cancel a weekly series' lessons that have not started yet", params: seriesParams, response: { 200: seriesCancelResultSchema, ...errors } },
+    handler: async (request) => series.cancel(caller(request), request.params.seriesId),
+  });
+
+  app.get('/api/bookings/:id/invite.ics', {
+    config: { access: ['student', 'tutor'] },
+    schema: { tags: ['scheduling'], summary: 'The lesson as an iCalendar invitation (its parties only)', params: idParams },
+    handler: async (request, reply) => reply.type(calendarType).header('content-disposition', 'attachment; filename="lesson.ics"').send(await calendar.invite(caller(request), request.params.id)),
+  });
+
+  app.post('/api/me/calendar-feed', {
+    config: { access: ['student', 'tutor'] },
+    schema: { tags: ['scheduling'], summary: 'Create (or replace) your personal calendar feed; its secret address is shown only in this response', response: { 200: calendarFeedSchema, ...errors } },
+    handler: async (request) => calendar.createFeed(caller(request)),
+  });
+
+  // Public: calendar apps fetch it without a session; the unguessable token in the path is the credential.
+  app.get('/cal/:file', {
+    config: { access: 'public' },
+    schema: { tags: ['scheduling'], summary: 'A personal calendar feed: /cal/<token>.ics', params: z.strictObject({ file: z.string().max(100) }) },
+    handler: async (request, reply) => {
+      const file = request.params.file;
+      const token = file.endsWith('.ics') ? file.slice(0, -'.ics'.length) : '';
+      return reply.type(calendarType).header('cache-control', 'private, max-age=300').send(await calendar.feed(token));
+    },
   });
 }

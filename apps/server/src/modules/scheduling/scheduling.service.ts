@@ -1,16 +1,43 @@
-import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, SlotsView } from '@tutorline/contracts';
+import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, RescheduleBody, SlotsView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, notFound } from '../../platform/errors';
+import type { Db, Tx } from '../../platform/db';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { enqueue } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import { type AuthUser, canAskOrBook } from '../identity';
+import type { Inbox, NoticeRow, Notifications } from '../notifications';
+import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
+import { type BookingNotices, createBookingNotices } from './scheduling.notices';
+import { rescheduleBooking } from './scheduling.reschedule';
 import { isExclusionViolation, type BookingRow, type PolicyRow, type SchedulingRepo } from './scheduling.repo';
 import { type AvailabilityPolicy, type Busy, computeSlots, policyProblems, type SessionLength, type SlotProblem, slotProblem, toLearnerView } from './scheduling.rules';
+
+/** Billing plugs in here: whether a new booking must be paid before it is confirmed (held meanwhile). */
+export interface BookingPayments {
+  requiresPayment(booking: { tutorId: string; studentId: string; startsAt: Date; endsAt: Date; priceMinor: number; currency: string }): boolean | Promise<boolean>;
+}
 
 export interface SchedulingDeps {
   repo: SchedulingRepo;
   clock: Clock;
   logger: Logger;
+  /** In-app notices, and the outbox to users' other channels (WhatsApp). */
+  inbox: Inbox;
+  notifications: Notifications;
+  /** Absent until billing exists: every booking is then confirmed at once. */
+  payments?: BookingPayments;
+}
+
+export const HOLD_SWEEP_QUEUE = 'scheduling.hold_sweep';
+/** How often lapsed holds are swept (they stop blocking slots the moment they lapse; the sweep tidies the rows). */
+export const HOLD_SWEEP_MINUTES = 5;
+
+/** Queues the next hold sweep at the next whole HOLD_SWEEP_MINUTES; one job per period however many processes ask. */
+export async function scheduleHoldSweep(db: Db | Tx, now: Date) {
+  const period = HOLD_SWEEP_MINUTES * 60_000;
+  const runAt = new Date((Math.floor(now.getTime() / period) + 1) * period);
+  await enqueue(db, HOLD_SWEEP_QUEUE, {}, { runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
 }
 
 /**
@@ -20,7 +47,6 @@ export interface SchedulingDeps {
  */
 export const INSTANT_SESSION_BUSY_MINUTES = 60;
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** The widest slot search one request may ask for. */
 const MAX_SEARCH_DAYS = 62;
@@ -87,11 +113,34 @@ export function bookingView(b: BookingRow): BookingView {
     cancelledAt: b.cancelledAt?.toISOString() ?? null,
     cancelledBy: b.cancelledBy,
     outcome: b.outcome,
+    heldUntil: b.status === 'held' ? (b.heldUntil?.toISOString() ?? null) : null,
+    confirmedAt: b.confirmedAt?.toISOString() ?? null,
+    priceMinor: b.priceMinor,
+    currency: b.currency,
+    seriesId: b.seriesId,
+    rescheduledFrom: b.rescheduledFrom,
   };
 }
 
+/** A 23505 on the (student, idempotency key) index: a concurrent request with the same key won. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+export interface BookOneInput {
+  tutorId: string;
+  start: Date;
+  durationMinutes: number;
+  idempotencyKey: string;
+  seriesId?: string;
+}
+
 export function createSchedulingService(deps: SchedulingDeps) {
-  const { repo, clock, logger } = deps;
+  const { repo, clock, logger, inbox } = deps;
+  const notices: BookingNotices = createBookingNotices({ repo, inbox, notifications: deps.notifications, logger });
 
   async function requirePolicy(tutorId: string): Promise<PolicyRow> {
     const row = await repo.findPolicy(tutorId);
@@ -100,12 +149,12 @@ export function createSchedulingService(deps: SchedulingDeps) {
   }
 
   /** Active bookings overlapping [from, to), plus instant sessions in progress (busy for an hour from their start). */
-  async function busyBetween(tutorId: string, from: Date, to: Date): Promise<Busy[]> {
+  async function busyBetween(tutorId: string, from: Date, to: Date, ignoreBookingId?: string): Promise<Busy[]> {
     const [booked, instant] = await Promise.all([repo.activeBookings(tutorId, from, to), repo.activeInstantSessions(tutorId)]);
     const now = clock.now();
     return [
       // A hold that has expired no longer blocks (it is cancelled for real by the next booking of this tutor).
-      ...booked.filter((b) => b.status !== 'held' || !b.heldUntil || b.heldUntil > now).map((b): Busy => ({ start: b.startsAt, end: b.endsAt, kind: 'booking' })),
+      ...booked.filter((b) => b.id !== ignoreBookingId && (b.status !== 'held' || !b.heldUntil || b.heldUntil > now)).map((b): Busy => ({ start: b.startsAt, end: b.endsAt, kind: 'booking' })),
       ...instant.map((start): Busy => ({ start, end: new Date(start.getTime() + INSTANT_SESSION_BUSY_MINUTES * MINUTE_MS), kind: 'instant' })),
     ];
   }
@@ -147,6 +196,112 @@ export function createSchedulingService(deps: SchedulingDeps) {
     return (await slots(tutorId, { from, to, durationMinutes, learnerZone })).slots;
   }
 
+  function learnerZoneOf(caller: AuthUser, fallback = 'UTC') {
+    return time.isValidTimeZone(caller.user.timeZone) ? caller.user.timeZone : fallback;
+  }
+
+  function slotTaken(tutorId: string, policy: AvailabilityPolicy, start: Date, durationMinutes: number, learnerZone: string, who: string) {
+    return async (via: 'recheck' | 'constraint') => {
+      logger.info({ event: 'booking_conflict', via, tutorId, studentId: who, start: start.toISOString() }, 'booking lost a race');
+      return new AppError(409, 'conflict', slotTakenMessage, { slots: await slotsOfDay(tutorId, policy, start, durationMinutes, learnerZone) });
+    };
+  }
+
+  /** After a commit: push the new notices to the users' open apps. */
+  function pushed<T>(result: { value: T; notices: NoticeRow[] }): T {
+    inbox.push(result.notices);
+    return result.value;
+  }
+
+  /** Confirms inside `tx`: tells both parties and queues the reminders, all with the change itself. */
+  async function afterConfirmed(tx: Tx, b: BookingRow, now: Date): Promise<NoticeRow[]> {
+    await notices.scheduleReminders(tx, b, now);
+    return notices.tell(tx, b, 'booking_confirmed', `booking-confirmed:${b.id}`, now);
+  }
+
+  /**
+   * Books one slot for the caller (a single booking, or one week of a series). Rules are rechecked against current
+   * facts; the database's exclusion constraint settles races between requests that both passed the recheck. A repeat
+   * with the same idempotency key returns the first booking. `quiet` skips the fresh slots a 409 carries (series).
+   */
+  async function bookOne(caller: AuthUser, input: BookOneInput, opts: { quiet?: boolean } = {}): Promise<{ booking: BookingRow; created: boolean }> {
+    const earlier = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
+    if (earlier) return { booking: earlier, created: false };
+    if ((await repo.userRole(input.tutorId)) !== 'tutor') throw notFound('That tutor');
+    const row = await requirePolicy(input.tutorId);
+    const policy = toRulesPolicy(row);
+    const { start, durationMinutes } = input;
+    const end = new Date(start.getTime() + durationMinutes * MINUTE_MS);
+    const now = clock.now();
+    const w = busyWindow(start, end, durationMinutes, policy.bufferMinutes);
+    const problem = slotProblem(policy, await busyBetween(input.tutorId, w.from, w.to), start, durationMinutes, now, time);
+    // The 409's fresh slots read in the student's own zone.
+    const taken = opts.quiet
+      ? async () => new AppError(409, 'conflict', slotTakenMessage, { reason: 'conflict' })
+      : slotTaken(input.tutorId, policy, start, durationMinutes, learnerZoneOf(caller), caller.id);
+    if (problem === 'conflict') throw await taken('recheck');
+    if (problem) throw new AppError(400, 'validation_failed', problemMessages[problem], { reason: problem });
+
+    const rate = await repo.tutorRate(input.tutorId);
+    const priceMinor = priceFor(rate?.hourlyRateMinor ?? 0, durationMinutes);
+    const currency = rate?.currency ?? 'INR';
+    const held = deps.payments ? await deps.payments.requiresPayment({ tutorId: input.tutorId, studentId: caller.id, startsAt: start, endsAt: end, priceMinor, currency }) : false;
+
+    let result: { value: BookingRow; notices: NoticeRow[] };
+    try {
+      result = await repo.db.transaction(async (tx) => {
+        const expired = await repo.cancelExpiredHolds(tx, input.tutorId, now);
+        for (const h of expired) logger.info({ event: 'booking_hold_expired', bookingId: h.id, tutorId: h.tutorId, studentId: h.studentId }, 'expired hold cancelled');
+        const b = await repo.insertBooking(tx, {
+          tutorId: input.tutorId,
+          studentId: caller.id,
+          startsAt: start,
+          endsAt: end,
+          idempotencyKey: input.idempotencyKey,
+          createdAt: now,
+          priceMinor,
+          currency,
+          seriesId: input.seriesId ?? null,
+          ...(held ? { status: 'held' as const, heldUntil: holdUntil(now) } : { status: 'confirmed' as const, confirmedAt: now }),
+        });
+        return { value: b, notices: held ? [] : await afterConfirmed(tx, b, now) };
+      });
+    } catch (err) {
+      if (isExclusionViolation(err)) throw await taken('constraint');
+      // Two requests with the same key at once: the other one inserted; return its booking.
+      const same = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
+      if (same) return { booking: same, created: false };
+      throw err;
+    }
+    const booking = pushed(result);
+    logger.info(
+      {
+        event: held ? 'booking_held' : 'booking_confirmed',
+        bookingId: booking.id,
+        tutorId: booking.tutorId,
+        studentId: booking.studentId,
+        start: booking.startsAt.toISOString(),
+        end: booking.endsAt.toISOString(),
+        priceMinor,
+        currency,
+        ...(booking.seriesId ? { seriesId: booking.seriesId } : {}),
+      },
+      held ? 'booking held for payment' : 'booking confirmed',
+    );
+    return { booking, created: true };
+  }
+
+  /** Cancels one booking of the caller's inside `tx`, telling both parties when it had been confirmed. */
+  async function cancelIn(tx: Tx, found: BookingRow, by: string, now: Date, freeHours: number, tell: boolean) {
+    const outcome = insideLateWindow(found.startsAt, now, freeHours) ? 'late_cancellation' : 'cancelled';
+    const row = await repo.cancelBooking(tx, found.id, by, now, outcome);
+    if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[] };
+    const told = tell && found.status === 'confirmed' ? await notices.tell(tx, row, 'booking_cancelled', `booking-cancelled:${row.id}`, now, { by, late: outcome === 'late_cancellation' }) : [];
+    return { row, outcome, notices: told };
+  }
+
+  const ctx = { repo, clock, logger, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, problemMessages, slotTaken, learnerZoneOf, pushed };
+
   return {
     async getPolicy(caller: AuthUser): Promise<AvailabilityPolicyView> {
       const row = await repo.findPolicy(caller.id);
@@ -179,52 +334,64 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
     slots,
 
-    /**
-     * Books a slot. Rules are rechecked against current facts; the database's exclusion constraint settles races
-     * between requests that both passed the recheck. A repeat with the same idempotency key returns the first booking.
-     */
+    /** Books a slot (201), or returns the booking of an earlier request with the same key (200). */
     async book(caller: AuthUser, body: BookBody): Promise<{ booking: BookingView; created: boolean }> {
       if (!canAskOrBook(caller.user, clock.now())) throw new AppError(403, 'consent_required', 'A parent or guardian must agree before you can book lessons.');
-      const earlier = await repo.findByIdempotencyKey(caller.id, body.idempotencyKey);
-      if (earlier) return { booking: bookingView(earlier), created: false };
+      const { booking, created } = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey });
+      return { booking: bookingView(booking), created };
+    },
 
-      if ((await repo.userRole(body.tutorId)) !== 'tutor') throw notFound('That tutor');
-      const row = await requirePolicy(body.tutorId);
-      const policy = toRulesPolicy(row);
-      const start = new Date(body.start);
-      // The 409's fresh slots read in the student's own zone.
-      const learnerZone = time.isValidTimeZone(caller.user.timeZone) ? caller.user.timeZone : 'UTC';
-      const end = new Date(start.getTime() + body.durationMinutes * MINUTE_MS);
-      const now = clock.now();
-      const w = busyWindow(start, end, body.durationMinutes, policy.bufferMinutes);
-      const problem = slotProblem(policy, await busyBetween(body.tutorId, w.from, w.to), start, body.durationMinutes, now, time);
-      const taken = async (via: 'recheck' | 'constraint') => {
-        logger.info({ event: 'booking_conflict', via, tutorId: body.tutorId, studentId: caller.id, start: start.toISOString() }, 'booking lost a race');
-        return new AppError(409, 'conflict', slotTakenMessage, { slots: await slotsOfDay(body.tutorId, policy, start, body.durationMinutes, learnerZone) });
-      };
-      if (problem === 'conflict') throw await taken('recheck');
-      if (problem) throw new AppError(400, 'validation_failed', problemMessages[problem], { reason: problem });
-
-      let booking: BookingRow;
-      try {
-        booking = await repo.db.transaction(async (tx) => {
-          const expired = await repo.cancelExpiredHolds(tx, body.tutorId, now);
-          for (const h of expired) logger.info({ event: 'booking_hold_expired', bookingId: h.id, tutorId: h.tutorId, studentId: h.studentId }, 'expired hold cancelled');
-          // Confirmed at once: payment (billing) is not built yet; with it, this becomes a 'held' booking with held_until.
-          return repo.insertBooking(tx, { tutorId: body.tutorId, studentId: caller.id, startsAt: start, endsAt: end, status: 'confirmed', idempotencyKey: body.idempotencyKey, createdAt: now });
-        });
-      } catch (err) {
-        if (isExclusionViolation(err)) throw await taken('constraint');
-        // Two requests with the same key at once: the other one inserted; return its booking.
-        const same = await repo.findByIdempotencyKey(caller.id, body.idempotencyKey);
-        if (same) return { booking: bookingView(same), created: false };
-        throw err;
+    /**
+     * Payment succeeded (billing calls this): a live hold becomes a confirmed booking. Confirming twice is harmless;
+     * a hold that has lapsed is refused (its slot may be someone else's by now) and released.
+     */
+    async confirmHeld(bookingId: string, now: Date = clock.now()): Promise<BookingView> {
+      const found = await repo.findById(bookingId);
+      if (!found) throw notFound('That booking');
+      const decision = confirmDecision(found, now);
+      if (decision === 'already_confirmed') return bookingView(found);
+      if (decision === 'hold_expired') {
+        if (found.status === 'held') await this.releaseHold(bookingId, now);
+        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out, so the slot was released. Please book again.');
       }
-      logger.info(
-        { event: 'booking_confirmed', bookingId: booking.id, tutorId: booking.tutorId, studentId: booking.studentId, start: booking.startsAt.toISOString(), end: booking.endsAt.toISOString() },
-        'booking confirmed',
-      );
-      return { booking: bookingView(booking), created: true };
+      if (decision === 'not_confirmable') throw conflict(`This booking is ${found.status} and cannot be confirmed.`);
+      const result = await repo.db.transaction(async (tx) => {
+        const row = await repo.confirmHold(tx, bookingId, now);
+        if (!row) return null;
+        return { value: row, notices: await afterConfirmed(tx, row, now) };
+      });
+      // Someone else changed it meanwhile (a concurrent confirm, or a release): decide again from what is there now.
+      if (!result) {
+        const again = (await repo.findById(bookingId))!;
+        if (again.status === 'confirmed') return bookingView(again);
+        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out, so the slot was released. Please book again.');
+      }
+      const row = pushed(result);
+      logger.info({ event: 'booking_confirmed', bookingId, tutorId: row.tutorId, studentId: row.studentId, start: row.startsAt.toISOString(), via: 'payment' }, 'held booking confirmed');
+      return bookingView(row);
+    },
+
+    /** Gives up a hold (payment failed or abandoned): cancelled with outcome 'hold_expired'. Other states stay. */
+    async releaseHold(bookingId: string, now: Date = clock.now()): Promise<BookingView> {
+      const found = await repo.findById(bookingId);
+      if (!found) throw notFound('That booking');
+      if (found.status !== 'held') return bookingView(found);
+      const row = await repo.db.transaction(async (tx) => repo.cancelBooking(tx, bookingId, null, now, 'hold_expired'));
+      if (!row) return bookingView((await repo.findById(bookingId))!);
+      logger.info({ event: 'booking_hold_released', bookingId, tutorId: row.tutorId, studentId: row.studentId }, 'booking hold released');
+      return bookingView(row);
+    },
+
+    /** The periodic job: cancels every lapsed hold, then queues the next sweep. */
+    async sweepHolds(): Promise<number> {
+      const now = clock.now();
+      const expired = await repo.db.transaction(async (tx) => {
+        const rows = await repo.cancelAllExpiredHolds(tx, now);
+        await scheduleHoldSweep(tx, now);
+        return rows;
+      });
+      for (const h of expired) logger.info({ event: 'booking_hold_expired', bookingId: h.id, tutorId: h.tutorId, studentId: h.studentId, via: 'sweep' }, 'expired hold cancelled');
+      return expired.length;
     },
 
     async listMine(caller: AuthUser): Promise<BookingView[]> {
@@ -235,17 +402,26 @@ export function createSchedulingService(deps: SchedulingDeps) {
     async cancel(caller: AuthUser, bookingId: string): Promise<BookingView> {
       const found = await repo.findForParty(bookingId, caller.id);
       if (!found) throw notFound('That booking');
-      if (found.status === 'cancelled') return bookingView(found);
+      if (found.status !== 'held' && found.status !== 'confirmed') return bookingView(found);
       const now = clock.now();
       const policy = await repo.findPolicy(found.tutorId);
-      const freeHours = policy?.cancelFreeHours ?? 0;
-      const outcome = found.startsAt.getTime() - now.getTime() < freeHours * HOUR_MS ? 'late_cancellation' : 'cancelled';
-      const row = await repo.cancelBooking(bookingId, caller.id, now, outcome);
-      if (!row) return bookingView((await repo.findForParty(bookingId, caller.id))!);
-      logger.info({ event: 'booking_cancelled', bookingId, tutorId: row.tutorId, studentId: row.studentId, cancelledBy: caller.id, outcome }, 'booking cancelled');
-      return bookingView(row);
+      const done = await repo.db.transaction((tx) => cancelIn(tx, found, caller.id, now, policy?.cancelFreeHours ?? 0, true));
+      if (!done.row) return bookingView((await repo.findForParty(bookingId, caller.id))!);
+      inbox.push(done.notices);
+      logger.info({ event: 'booking_cancelled', bookingId, tutorId: done.row.tutorId, studentId: done.row.studentId, cancelledBy: caller.id, outcome: done.outcome }, 'booking cancelled');
+      return bookingView(done.row);
     },
+
+    /** Either party moves a confirmed lesson (scheduling.reschedule.ts). */
+    reschedule: (caller: AuthUser, bookingId: string, body: RescheduleBody) => rescheduleBooking(ctx, caller, bookingId, body),
+
+    /** After a commit elsewhere in the module: push notices written in it to the users' open apps. */
+    pushNotices: (rows: NoticeRow[]) => inbox.push(rows),
+
+    /** Internals the series and reschedule parts build on. */
+    internals: ctx,
   };
 }
 
 export type SchedulingService = ReturnType<typeof createSchedulingService>;
+export type SchedulingInternals = SchedulingService['internals'];

@@ -1,0 +1,93 @@
+import type { Db, Tx } from '../../platform/db';
+import { enqueue } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import * as time from '../../platform/time';
+import type { Inbox, NoticeRow, Notifications } from '../notifications';
+import { type BookingEvent, formatWhen, noticeText, type ReminderKind, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
+import type { BookingRow, SchedulingRepo } from './scheduling.repo';
+
+export const REMINDER_QUEUE = 'scheduling.reminder';
+
+export interface ReminderPayload {
+  bookingId: string;
+  kind: ReminderKind;
+  /** The start the reminder was planned for; a moved lesson's old reminders then do nothing. */
+  start: string;
+}
+
+export interface TellOptions {
+  /** Who caused it (cancelled or moved it); null for the system. */
+  by?: string | null;
+  late?: boolean;
+  /** For a reschedule: the booking it replaced. */
+  previous?: BookingRow;
+  reminder?: ReminderKind;
+  /** For a series cancellation: how many lessons. */
+  count?: number;
+}
+
+const zoneOrUtc = (zone: string) => (time.isValidTimeZone(zone) ? zone : 'UTC');
+
+/**
+ * Tells both parties of a booking what happened: an in-app notice each (user_notifications) and a message through the
+ * notification outbox (WhatsApp when linked), both written in the caller's transaction and keyed by `eventKey`, so a
+ * repeated request or a retried job tells nobody twice. Each person reads the time on their own clock, zone named.
+ */
+export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox; notifications: Notifications; logger: Logger }) {
+  const { repo, inbox, notifications } = deps;
+
+  async function tell(tx: Db | Tx, b: BookingRow, event: BookingEvent, eventKey: string, now: Date, opts: TellOptions = {}): Promise<NoticeRow[]> {
+    const p = await repo.parties(tx, b);
+    const readers = [
+      { as: 'student' as const, me: p.student, other: p.tutor },
+      { as: 'tutor' as const, me: p.tutor, other: p.student },
+    ];
+    const notices = [];
+    for (const { as, me, other } of readers) {
+      const zone = zoneOrUtc(me.timeZone);
+      const text = noticeText({
+        event,
+        as,
+        otherName: other.name,
+        when: formatWhen(time.instantToZoned(b.startsAt, zone), zone),
+        ...(opts.previous ? { previously: formatWhen(time.instantToZoned(opts.previous.startsAt, zone), zone) } : {}),
+        byReader: opts.by === me.id,
+        late: opts.late ?? false,
+        ...(opts.reminder ? { reminder: opts.reminder } : {}),
+        ...(opts.count !== undefined ? { count: opts.count } : {}),
+      });
+      const data = { bookingId: b.id, start: b.startsAt.toISOString(), end: b.endsAt.toISOString(), timeZone: zone, ...(b.seriesId ? { seriesId: b.seriesId } : {}) };
+      const key = `${eventKey}:${me.id}`;
+      notices.push({ userId: me.id, kind: event, text, data, dedupeKey: key });
+      await notifications.queue(tx, me.id, { kind: event, text, data }, key);
+    }
+    return inbox.add(tx, notices, now);
+  }
+
+  return {
+    tell,
+
+    /** Queues the 24-hour and 15-minute reminders still ahead of `now`, in the caller's transaction. */
+    async scheduleReminders(tx: Db | Tx, b: BookingRow, now: Date) {
+      for (const r of reminderPlan(b.startsAt, now)) {
+        await enqueue(tx, REMINDER_QUEUE, { bookingId: b.id, kind: r.kind, start: b.startsAt.toISOString() } satisfies ReminderPayload, { runAt: r.runAt, dedupeKey: reminderKey(b.id, r.kind, b.startsAt) });
+      }
+    },
+
+    /** The reminder job: tells both parties, unless the lesson was cancelled or moved since. */
+    async remind(db: Db, payload: ReminderPayload, now: Date): Promise<void> {
+      const rows = await db.transaction(async (tx) => {
+        const b = await repo.findById(payload.bookingId, tx);
+        if (!b || b.status !== 'confirmed' || b.startsAt.toISOString() !== payload.start) return null;
+        return tell(tx, b, 'booking_reminder', reminderKey(b.id, payload.kind, b.startsAt), now, { reminder: payload.kind });
+      });
+      if (!rows) {
+        deps.logger.info({ event: 'booking_reminder_skipped', bookingId: payload.bookingId, kind: payload.kind }, 'reminder for a cancelled or moved lesson skipped');
+        return;
+      }
+      inbox.push(rows);
+      deps.logger.info({ event: 'booking_reminder_sent', bookingId: payload.bookingId, kind: payload.kind }, 'lesson reminder sent');
+    },
+  };
+}
+export type BookingNotices = ReturnType<typeof createBookingNotices>;
