@@ -10,6 +10,11 @@ const siblingModuleInternals = {
   regex: '^\\.\\./[^./][^/]*/.+',
   message: 'Modules import each other only through their index.ts (e.g. ../identity).',
 };
+/** A rules file may use another module's pure rules (its index would pull in services and I/O), and nothing else inside it. */
+const siblingModuleInternalsButRules = {
+  regex: '^\\.\\./[^./][^/]*/(?![^/]+\\.rules$).+',
+  message: 'A rules file imports another module only through its index.ts, or that module\'s own *.rules file.',
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
@@ -61,7 +66,7 @@ export default tseslint.config(
             { regex: '^node:', message: 'A rules file does no I/O.' },
             { regex: '^(drizzle-orm|pg|@electric-sql/pglite|redis|socket\\.io|fastify)(/|$)', message: 'A rules file does no I/O.' },
             { regex: '\\.(repo|service|routes)$', message: 'A rules file imports only other pure code.' },
-            siblingModuleInternals,
+            siblingModuleInternalsButRules,
           ],
         },
       ],

@@ -33,6 +33,12 @@ describe('architecture lint rules', () => {
     expect(viaIndex).toEqual([]);
   });
 
+  it('a rules file may use another module\'s pure rules file, and no other internals', async () => {
+    expect(await messages('apps/server/src/modules/tutors/tutors.rules.ts', "import { computeSlots } from '../scheduling/scheduling.rules';\nexport const f = computeSlots;\n")).toEqual([]);
+    const repo = await messages('apps/server/src/modules/tutors/tutors.rules.ts', "import { x } from '../scheduling/scheduling.lessons';\nexport const f = x;\n");
+    expect(repo.join('\n')).toMatch(/own \*\.rules file/);
+  });
+
   it('only config.ts reads process.env', async () => {
     expect((await messages('apps/server/src/platform/thing.ts', 'export const p = process.env.PORT;\n')).join()).toMatch(/Only config\.ts/);
     expect(await messages('apps/server/src/config.ts', 'export const p = process.env.PORT;\n')).toEqual([]);

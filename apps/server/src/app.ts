@@ -34,6 +34,7 @@ import {
   scheduleHoldSweep,
   schedulingRoutes,
 } from './modules/scheduling';
+import { createTutorsRepo, createTutorsService, tutorsRoutes } from './modules/tutors';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createSigner } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
@@ -138,7 +139,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await identityRepo.upsertSubjects(subjectsCatalogue);
   const helpRepo = createHelpRepo(database.db);
   await helpRepo.upsertRates(defaultHelpRates);
-  const seeded = config.seedDemo ? await seedDemoData(identityRepo, clock, logger) : false;
+  const seeded = config.seedDemo ? await seedDemoData(identityRepo, clock, logger, database.db) : false;
 
   const indexHtml = path.join(config.webDist, 'index.html');
   const hasWeb = fs.existsSync(indexHtml);
@@ -221,6 +222,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   jobs.register(HOLD_SWEEP_QUEUE, async () => void (await scheduling.sweepHolds()));
   await scheduleHoldSweep(database.db, clock.now());
   await fastify.register(schedulingRoutes, { scheduling, series, calendar });
+  const tutors = createTutorsService({ repo: createTutorsRepo(database.db), photos, clock, logger });
+  await fastify.register(tutorsRoutes, { tutors, resolveSession: (token) => identity.resolveSession(token) });
   // Booked lessons in the live room: opening it, and a periodic sweep that settles them (completed or a no-show).
   const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger });
   await lessons.installSweep(jobs, database.db);

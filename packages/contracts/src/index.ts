@@ -6,3 +6,4 @@ export * from './rooms';
 export * from './scheduling';
 export * from './lessons';
 export * from './notifications';
+export * from './tutors';

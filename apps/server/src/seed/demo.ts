@@ -1,6 +1,8 @@
 import type { Clock } from '../platform/clock';
+import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { type IdentityRepo, hashPassword } from '../modules/identity';
+import { createSchedulingRepo } from '../modules/scheduling';
 
 export const DEMO_PASSWORD = 'tutorline-demo';
 export const demoLogins = {
@@ -11,7 +13,45 @@ export const demoLogins = {
 };
 
 const zones = ['Asia/Kolkata', 'Asia/Kolkata', 'Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Singapore', 'Africa/Nairobi'];
-const languageSets = [['English', 'Hindi'], ['English'], ['English', 'Tamil'], ['English', 'Spanish'], ['English', 'Bengali'], ['English', 'Marathi']];
+/** Languages by the tutor's zone: English everywhere, plus what is spoken there. */
+const languagesByZone: Record<string, string[][]> = {
+  'Asia/Kolkata': [['English', 'Hindi'], ['English', 'Hindi', 'Marathi'], ['English', 'Tamil'], ['English', 'Bengali', 'Hindi'], ['English', 'Telugu']],
+  'America/New_York': [['English', 'Spanish'], ['English']],
+  'Europe/London': [['English'], ['English', 'French'], ['English', 'Urdu']],
+  'Australia/Sydney': [['English'], ['English', 'Mandarin']],
+  'Asia/Singapore': [['English', 'Mandarin'], ['English', 'Malay']],
+  'Africa/Nairobi': [['English', 'Swahili']],
+};
+const subjectNames: Record<string, string> = {
+  maths: 'mathematics',
+  physics: 'physics',
+  chemistry: 'chemistry',
+  biology: 'biology',
+  english: 'English',
+  'computer-science': 'computer science',
+  accountancy: 'accountancy',
+  economics: 'economics',
+};
+const backgrounds = [
+  (s: string, y: number) => `I have taught ${s} for ${y} years, first in a CBSE school in Pune and now online. I start from what you already know and build up with worked examples until the hard questions feel routine.`,
+  (s: string, y: number) => `Former engineer turned full-time ${s} tutor (${y} years). I help students prepare for board exams and JEE/NEET with short concept reviews, lots of practice and honest feedback on every attempt.`,
+  (s: string, y: number) => `Secondary ${s} teacher with ${y} years in the classroom. Lessons are calm and structured: we fix the gaps first, then work past papers together. Patient with nervous students.`,
+  (s: string, y: number) => `PhD student who loves ${s}. ${y} years of tutoring school and first-year university students; I use diagrams, the whiteboard and plenty of "why does this work?" to make ideas stick.`,
+  (s: string, y: number) => `IB and IGCSE ${s} specialist (${y} years). I plan each lesson around your syllabus and exam dates, share notes after every session and set a little practice between lessons.`,
+  (s: string, y: number) => `I make ${s} practical: real examples, small projects and step-by-step problem solving. ${y} years of tutoring, many of my students went from failing grades to confident A's.`,
+];
+/** Weekly availability patterns, as wall-clock times in the tutor's own zone. */
+const weekdays = [1, 2, 3, 4, 5] as const;
+const availabilityPatterns = [
+  // After school on weekdays, Saturday mornings.
+  { rules: [...weekdays.map((weekday) => ({ weekday, start: '16:00', end: '20:00' })), { weekday: 6 as const, start: '09:00', end: '13:00' }], durations: [30, 60], buffer: 10, maxPerDay: 4 },
+  // Mornings and late evenings, a break in the middle of the day.
+  { rules: weekdays.flatMap((weekday) => [{ weekday, start: '07:00', end: '10:00' }, { weekday, start: '19:00', end: '22:00' }]), durations: [45, 60], buffer: 15, maxPerDay: 5 },
+  // Weekends only, long days.
+  { rules: [{ weekday: 6 as const, start: '10:00', end: '18:00' }, { weekday: 7 as const, start: '10:00', end: '18:00' }], durations: [60], buffer: 0, maxPerDay: 6 },
+  // Full-time tutor: every day but Sunday.
+  { rules: ([1, 2, 3, 4, 5, 6] as const).map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), durations: [30, 45, 60], buffer: 5, maxPerDay: null },
+];
 // Tutors and students draw from different first names, so a demo never shows a tutor and a student with one name.
 const tutorFirstNames = ['Asha', 'Ravi', 'Meera', 'Karan', 'Priya', 'Arjun', 'Sara', 'Dev', 'Nisha', 'Vikram', 'Emma', 'Liam'];
 const studentFirstNames = ['Aarav', 'Diya', 'Ishaan', 'Kavya', 'Rohan', 'Ananya', 'Kabir', 'Saanvi', 'Vihaan', 'Myra', 'Olivia', 'Noah', 'Zara'];
@@ -31,8 +71,45 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const tutorName = (i: number) => `${tutorFirstNames[i % tutorFirstNames.length]} ${lastNames[(i * 7) % lastNames.length]}`;
 const studentName = (i: number) => `${studentFirstNames[i % studentFirstNames.length]} ${lastNames[(i * 3) % lastNames.length]}`;
 
-/** Seeds demo accounts on an empty database only; never touches one that has users. Returns whether it seeded. */
-export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Logger): Promise<boolean> {
+/**
+ * Seeds demo accounts on an empty database only; never touches one that has users. Returns whether it seeded.
+ * With `db`, it then gives every demo tutor without an availability policy a weekly one (on every start, so a data
+ * folder seeded before policies existed gets bookable slots too; a policy a tutor has set is never changed).
+ */
+export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Logger, db?: Db): Promise<boolean> {
+  const seeded = await seedAccounts(repo, clock, logger);
+  if (db) await seedDemoAvailability(repo, db, clock, logger);
+  return seeded;
+}
+
+/** A weekly availability policy for each demo tutor (tutorNN@tutorline.test) that has none yet. */
+export async function seedDemoAvailability(repo: IdentityRepo, db: Db, clock: Clock, logger: Logger): Promise<number> {
+  const scheduling = createSchedulingRepo(db);
+  let added = 0;
+  for (let i = 1; i <= 25; i++) {
+    const user = await repo.findUserByEmail(`tutor${pad(i)}@tutorline.test`);
+    if (!user || user.role !== 'tutor' || (await scheduling.findPolicy(user.id))) continue;
+    const pattern = availabilityPatterns[i % availabilityPatterns.length]!;
+    await scheduling.upsertPolicy({
+      tutorId: user.id,
+      timeZone: zones[i % zones.length]!,
+      rules: pattern.rules,
+      overrides: [],
+      durations: pattern.durations,
+      bufferMinutes: pattern.buffer,
+      minNoticeMinutes: 12 * 60,
+      maxPerDay: pattern.maxPerDay,
+      horizonDays: 60,
+      cancelFreeHours: 24,
+      updatedAt: clock.now(),
+    });
+    added++;
+  }
+  if (added) logger.info({ event: 'demo_availability_seeded', tutors: added }, 'demo availability seeded');
+  return added;
+}
+
+async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): Promise<boolean> {
   if ((await repo.countUsers()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock.now();
@@ -48,10 +125,11 @@ export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Log
     const b = subjectPlan[(i * 3) % subjectPlan.length]!;
     const subjects = [a, b].flatMap(([subjectId, levels]) => levels.map((level) => ({ subjectId, level })));
     const unique = [...new Map(subjects.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
+    const languageSets = languagesByZone[timeZone]!;
     await repo.updateTutorProfile(
       tutor.id,
       {
-        bio: `I have taught ${a[0]} for ${3 + (i % 9)} years and love making hard ideas simple.`,
+        bio: backgrounds[i % backgrounds.length]!(subjectNames[a[0]] ?? a[0], 3 + (i % 9)),
         languages: languageSets[i % languageSets.length]!,
         hourlyRateMinor: timeZone === 'Asia/Kolkata' ? 40_000 + i * 2_500 : 1_500 + i * 100,
         currency: timeZone === 'Asia/Kolkata' ? 'INR' : 'USD',
