@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
   addDaysLocal,
@@ -77,6 +78,14 @@ describe('calendar helpers', () => {
     expect(addDaysLocal('2026-01-01', -1)).toBe('2025-12-31');
     expect(weekdayOf('2026-03-09')).toBe(1);
     expect(weekdayOf('2026-03-08')).toBe(7);
+  });
+
+  it('names the same weekday as Temporal for every date of 1999–2031, and refuses dates that do not exist', () => {
+    for (let d = '1999-01-01'; d < '2032-01-01'; d = addDaysLocal(d, 1)) {
+      expect(weekdayOf(d)).toBe(Temporal.PlainDate.from(d).dayOfWeek);
+    }
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '26-01-01', '2026-1-1', '']) expect(() => weekdayOf(bad)).toThrow(RangeError);
+    expect(weekdayOf('2028-02-29')).toBe(2);
   });
 
   it('lists the local dates an interval touches', () => {
