@@ -23,6 +23,9 @@ describeEachBackend('the test clock (CLOCK_CONTROL)', ({ db }) => {
     expect(new Date(read.now).getTime() - target.getTime()).toBeLessThan(60_000);
     expect(read.offsetMs).toBeGreaterThan(2 * 86_400_000);
     expect(moved.logs()).toContain('"event":"clock_moved"');
+    // The web app reads the server's time from the Date header of any response.
+    const header = new Date((await fetch(`${moved.baseUrl}/api/subjects`)).headers.get('date')!);
+    expect(Math.abs(header.getTime() - target.getTime())).toBeLessThan(60_000);
   });
 
   it('refuses a bad time and is absent without CLOCK_CONTROL', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MovableClock } from './clock';
@@ -6,8 +7,15 @@ import type { Logger } from './logger';
 
 const clockView = (clock: MovableClock) => ({ now: clock.now().toISOString(), offsetMs: clock.offsetMs() });
 
-/** Test only (CLOCK_CONTROL=true, refused in production): read and move the server's clock. */
-export async function devClockRoutes(fastify: FastifyInstance, opts: { clock: MovableClock; logger: Logger }) {
+/**
+ * Test only (CLOCK_CONTROL=true, refused in production): read and move the server's clock. Every response's Date
+ * header then tells the moved time too, since the web app estimates the server's clock from it (countdowns to a
+ * lesson's room); not encapsulated, so the header applies to every route.
+ */
+export const devClockRoutes = fp(async function devClockRoutes(fastify: FastifyInstance, opts: { clock: MovableClock; logger: Logger }) {
+  fastify.addHook('onSend', async (_request, reply) => {
+    reply.header('date', opts.clock.now().toUTCString());
+  });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const view = z.object({ now: z.string(), offsetMs: z.number() });
   app.get('/dev/clock', {
@@ -24,4 +32,4 @@ export async function devClockRoutes(fastify: FastifyInstance, opts: { clock: Mo
       return clockView(opts.clock);
     },
   });
-}
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as time from '../../platform/time';
-import { confirmDecision, formatMoney, formatWhen, HOLD_MINUTES, holdUntil, icsSequence, insideLateWindow, noticeText, priceFor, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
+import { confirmDecision, formatMoney, formatWhen, HOLD_MINUTES, holdUntil, icsSequence, insideLateWindow, noticeText, priceFor, reminderIsStale, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
 
 const at = (iso: string) => new Date(iso);
 
@@ -48,6 +48,15 @@ describe('late window and reminders', () => {
     expect(reminderPlan(start, at('2026-12-02T09:00:00Z'))).toEqual([{ kind: '15m', runAt: at('2026-12-02T11:45:00Z') }]);
     expect(reminderPlan(start, at('2026-12-02T11:50:00Z'))).toEqual([]);
     expect(reminderKey('b1', '24h', start)).toBe('booking-reminder:b1:24h:2026-12-02T12:00:00.000Z');
+  });
+  it('skips a reminder that comes too late (after downtime) instead of sending it late', () => {
+    expect(reminderIsStale('24h', start, at('2026-12-01T12:00:00Z'))).toBe(false);
+    expect(reminderIsStale('24h', start, at('2026-12-01T13:59:00Z'))).toBe(false);
+    expect(reminderIsStale('24h', start, at('2026-12-01T14:01:00Z'))).toBe(true);
+    expect(reminderIsStale('24h', start, at('2026-12-02T11:49:00Z'))).toBe(true);
+    expect(reminderIsStale('15m', start, at('2026-12-02T11:45:00Z'))).toBe(false);
+    expect(reminderIsStale('15m', start, at('2026-12-02T11:59:59Z'))).toBe(false);
+    expect(reminderIsStale('15m', start, at('2026-12-02T12:00:00Z'))).toBe(true);
   });
 });
 

@@ -44,6 +44,16 @@ export function reminderPlan(start: Date, now: Date): { kind: ReminderKind; runA
     .filter((r) => r.runAt.getTime() > now.getTime());
 }
 
+/**
+ * Whether a due reminder is too late to send (the server was down, or its job queue stalled): a "tomorrow" reminder
+ * less than 22 hours before the start would arrive beside the 15-minute one; a 15-minute reminder after the start is
+ * noise. A stale reminder is skipped, not sent late.
+ */
+export function reminderIsStale(kind: ReminderKind, start: Date, now: Date): boolean {
+  const left = start.getTime() - now.getTime();
+  return kind === '24h' ? left < 22 * HOUR_MS : left <= 0;
+}
+
 export const reminderKey = (bookingId: string, kind: ReminderKind, start: Date) => `booking-reminder:${bookingId}:${kind}:${start.toISOString()}`;
 
 /**

@@ -3,7 +3,7 @@ import { enqueue } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
-import { type BookingEvent, formatWhen, noticeText, type ReminderKind, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
+import { type BookingEvent, formatWhen, noticeText, type ReminderKind, reminderIsStale, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
 import type { BookingRow, SchedulingRepo } from './scheduling.repo';
 
 export const REMINDER_QUEUE = 'scheduling.reminder';
@@ -76,13 +76,17 @@ export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox;
 
     /** The reminder job: tells both parties, unless the lesson was cancelled or moved since. */
     async remind(db: Db, payload: ReminderPayload, now: Date): Promise<void> {
+      if (reminderIsStale(payload.kind, new Date(payload.start), now)) {
+        deps.logger.info({ event: 'booking_reminder_skipped', bookingId: payload.bookingId, kind: payload.kind, reason: 'stale' }, 'reminder too late to be useful skipped');
+        return;
+      }
       const rows = await db.transaction(async (tx) => {
         const b = await repo.findById(payload.bookingId, tx);
         if (!b || b.status !== 'confirmed' || b.startsAt.toISOString() !== payload.start) return null;
         return tell(tx, b, 'booking_reminder', reminderKey(b.id, payload.kind, b.startsAt), now, { reminder: payload.kind });
       });
       if (!rows) {
-        deps.logger.info({ event: 'booking_reminder_skipped', bookingId: payload.bookingId, kind: payload.kind }, 'reminder for a cancelled or moved lesson skipped');
+        deps.logger.info({ event: 'booking_reminder_skipped', bookingId: payload.bookingId, kind: payload.kind, reason: 'cancelled_or_moved' }, 'reminder for a cancelled or moved lesson skipped');
         return;
       }
       inbox.push(rows);
