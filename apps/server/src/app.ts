@@ -35,6 +35,9 @@ import {
   schedulingRoutes,
 } from './modules/scheduling';
 import { createTutorsRepo, createTutorsService, tutorsRoutes } from './modules/tutors';
+import { type BillingMoney, billingMoneyRoutes, createBillingMoney } from './modules/billing';
+import { type BillingProviders, installBillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
+import { createFakePayouts, type PayoutAdapter } from './integrations/payouts';
 import { createJobRunner, type JobRunner } from './platform/jobs';
 import { createSigner } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
@@ -60,6 +63,10 @@ export interface AppOptions {
   manualJobs?: boolean;
   /** WhatsApp conversation timings (tests shorten them). */
   whatsappFlow?: Partial<WhatsAppFlowConfig>;
+  /** Where tutor payouts go (billing); an in-memory fake by default. */
+  payoutAdapter?: PayoutAdapter;
+  /** Billing's provider side: a stand-in ledger port and extra or replacement payment adapters (tests). */
+  payments?: { ledger?: LedgerPort; adapters?: Partial<Record<Provider, PaymentProviderAdapter>> };
 }
 
 export interface App {
@@ -76,6 +83,10 @@ export interface App {
   whatsapp: { whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null;
   /** Whether demo data was seeded on this start. */
   seeded: boolean;
+  /** Billing's money side: ledger (and the LedgerPort), entitlements, payouts, reports, plans. */
+  billing: BillingMoney;
+  /** Billing's provider side: checkouts, the webhook inbox, refunds, reconciliation, and the fake provider in development. */
+  payments: BillingProviders;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -186,6 +197,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
   const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, photos, io: realtime.io, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
   installRoomHandlers({ io: realtime.io, rooms, logger, now: () => performance.now() });
+  const billing = createBillingMoney({ db: database.db, clock, logger, config: config.billing, payoutAdapter: opts.payoutAdapter ?? createFakePayouts() });
   const help = createHelpService({
     repo: helpRepo,
     rooms,
@@ -196,12 +208,15 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     jobs,
     config: dispatchConfig,
     sharing: { signer: createSigner(config.signingSecret), publicUrl: config.publicUrl },
+    billing: billing.helpBilling,
   });
-  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds() });
+  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing: billing.helpBilling });
   jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));
   jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
   await fastify.register(helpRoutes, { help });
+  await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
+  await billing.payouts.installSchedule(jobs, database.db);
   const wa = await installWhatsApp(fastify, { config: config.whatsapp, publicUrl: config.publicUrl, db: database.db, clock, logger, jobs, identity, help, ...(opts.whatsappFlow ? { flow: opts.whatsappFlow } : {}) });
   if (wa) {
     channels.push(wa.whatsapp.channel);
@@ -229,6 +244,17 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await lessons.installSweep(jobs, database.db);
   await fastify.register(lessonsRoutes, { lessons });
 
+  const payments = await installBillingProviders(fastify, {
+    config: config.payments,
+    publicUrl: config.publicUrl,
+    db: database.db,
+    clock,
+    logger,
+    jobs,
+    ledger: opts.payments?.ledger ?? billing.ledgerPort,
+    bookings: { confirmHeld: (id, now) => scheduling.confirmHeld(id, now), releaseHold: (id, now) => scheduling.releaseHold(id, now) },
+    adapters: opts.payments?.adapters,
+  });
 
   if (hasWeb) {
     await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
@@ -254,6 +280,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     logger,
     config,
     seeded,
+    billing,
+    payments,
     jobs,
     identity,
     whatsapp: wa,

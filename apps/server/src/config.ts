@@ -66,6 +66,19 @@ const envSchema = z.object({
   WHATSAPP_TEMPLATE_QUESTION_ALERT: z.string().min(1).default('tutor_question_alert'),
   WHATSAPP_TEMPLATE_UPDATE: z.string().min(1).default('tutorline_update'),
   WHATSAPP_SENDS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
+  BILLING_COMMISSION_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  BILLING_PAYOUT_HOLD_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  BILLING_PAYOUT_MIN_MINOR: z
+    .string()
+    .regex(/^[A-Z]{3}:\d+(,\s*[A-Z]{3}:\d+)*$/, 'must look like INR:50000,USD:1000')
+    .default('INR:50000,USD:1000'),
+  BILLING_ENFORCE_ENTITLEMENTS: bool.default(true),
+  BILLING_PROVIDER: z.enum(['fake', 'stripe', 'razorpay']).optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
+  RAZORPAY_KEY_ID: z.string().min(8).optional(),
+  RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
+  RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +119,19 @@ export interface Config {
   /** Signs short-lived public URLs (a question photo sent to a tutor on WhatsApp). */
   signingSecret: string;
   whatsapp: WhatsAppConfig;
+  /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
+  billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean };
+  /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** 'fake': the built-in fake provider and its /dev/fake-pay page (never in production); 'none': payments off. */
+  provider: 'fake' | 'stripe' | 'razorpay' | 'none';
+  /** Stripe's SDK may be pointed at another host (tests use a local fake speaking Stripe's wire format). */
+  stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
+  /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
+  razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
 }
 
 export interface WhatsAppConfig {
@@ -191,6 +217,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       // The simulator's fake Graph API lives in this server.
       cloud: whatsapp.provider === 'simulator' ? { ...SIMULATOR_CLOUD, graphUrl: `${publicUrl}/dev/fake-graph/v21.0` } : whatsapp.cloud,
     },
+    billing: {
+      commissionBps: e.BILLING_COMMISSION_BPS,
+      payoutHoldDays: e.BILLING_PAYOUT_HOLD_DAYS,
+      payoutMinMinor: Object.fromEntries(e.BILLING_PAYOUT_MIN_MINOR.split(',').map((p) => p.trim().split(':')).map(([c, n]) => [c!, Number(n)])),
+      enforceEntitlements: e.BILLING_ENFORCE_ENTITLEMENTS,
+    },
+    payments: paymentsConfig(e),
+  };
+}
+
+function paymentsConfig(e: Env): PaymentsConfig {
+  const provider = e.BILLING_PROVIDER ?? (e.NODE_ENV === 'production' ? (e.STRIPE_SECRET_KEY ? 'stripe' : e.RAZORPAY_KEY_ID ? 'razorpay' : 'none') : 'fake');
+  if (provider === 'fake' && e.NODE_ENV === 'production') throw new ConfigError(['BILLING_PROVIDER: the fake provider is for development only']);
+  const need = (names: (keyof Env)[], why: string) => names.filter((n) => !e[n]).map((n) => `${n}: is required ${why}`);
+  const issues = [
+    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
+    ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
+  ];
+  if (issues.length) throw new ConfigError(issues);
+  return {
+    provider,
+    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
+    razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
   };
 }
 
@@ -231,6 +280,7 @@ function devSigningSecret(e: Env): string {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // A data folder of its own (created only if something writes there), never the repository's ./data.
   const dataDir = path.join(os.tmpdir(), `tutorline-test-${process.pid}-${randomUUID().slice(0, 8)}`);
-  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir });
+  // Entitlements are off unless a test turns them on: suites that are not about billing ask questions freely.
+  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir, BILLING_ENFORCE_ENTITLEMENTS: 'false' });
   return { ...base, ...overrides };
 }

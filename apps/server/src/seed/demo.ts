@@ -3,6 +3,7 @@ import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { type IdentityRepo, hashPassword } from '../modules/identity';
 import { createSchedulingRepo } from '../modules/scheduling';
+import { seedDemoBilling } from '../modules/billing';
 
 export const DEMO_PASSWORD = 'tutorline-demo';
 export const demoLogins = {
@@ -79,6 +80,11 @@ const studentName = (i: number) => `${studentFirstNames[i % studentFirstNames.le
 export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Logger, db?: Db): Promise<boolean> {
   const seeded = await seedAccounts(repo, clock, logger);
   if (db) await seedDemoAvailability(repo, db, clock, logger);
+  // Billing (#7): the demo plans, and question credits for the demo students (npm start needs a plan or credits to ask).
+  if (db) {
+    const students = await Promise.all(Array.from({ length: 50 }, (_, i) => repo.findUserByEmail(`student${pad(i + 1)}@tutorline.test`)));
+    await seedDemoBilling(db, students.flatMap((u) => (u?.role === 'student' ? [u.id] : [])), clock.now(), logger);
+  }
   return seeded;
 }
 

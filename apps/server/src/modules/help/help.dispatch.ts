@@ -5,7 +5,7 @@ import type { Notifications } from '../notifications';
 import type { HelpRepo, QuestionRow } from './help.repo';
 import { type DispatchConfig, nextWave, transition } from './help.rules';
 import { feedItem } from './help.views';
-import type { HelpEmitter } from './help.service';
+import type { HelpBilling, HelpEmitter } from './help.service';
 
 export const WAVE_QUEUE = 'help.wave';
 export const EXPIRE_QUEUE = 'help.expire';
@@ -19,6 +19,8 @@ export interface DispatchDeps {
   jobs: Pick<JobRunner, 'poke'>;
   config: DispatchConfig;
   scarceThreshold: number;
+  /** Gives back what an expired question used (billing, issue #7). */
+  billing?: Pick<HelpBilling, 'returnForQuestion'>;
   /** Users with a live socket, on any node. */
   onlineUserIds(): Promise<string[]>;
 }
@@ -43,6 +45,7 @@ export function createDispatch(deps: DispatchDeps) {
     const moved = await repo.db.transaction(async (tx) => {
       const row = await repo.move(tx, questionId, 'open', { status: 'expired', closedAt: now, nextWaveAt: null });
       if (row) await repo.addEvent(tx, questionId, 'expired', now, { notifiedCount: row.notifiedCount });
+      if (row) await deps.billing?.returnForQuestion(tx, { studentId: row.studentId, questionId, askedAt: row.createdAt, at: now });
       return row;
     });
     if (!moved) return;

@@ -1,3 +1,4 @@
+import type { Tx } from '../../platform/db';
 import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
@@ -15,6 +16,16 @@ import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
 
 export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
+/**
+ * What billing does inside help's transactions (issue #7): asking uses an included question or a credit (or throws
+ * with the next step), a question closed unanswered gives it back, an answer posts the tutor's earning to the ledger.
+ */
+export interface HelpBilling {
+  consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
+  returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<void>;
+  earningForQuestion(tx: Tx, p: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }): Promise<void>;
+}
+
 export interface HelpDeps {
   repo: HelpRepo;
   rooms: RoomsService;
@@ -26,6 +37,7 @@ export interface HelpDeps {
   config: DispatchConfig;
   /** Signs public photo URLs for messages sent outside the app (WhatsApp alerts), with the server's public URL. */
   sharing?: { signer: Signer; publicUrl: string };
+  billing?: HelpBilling;
 }
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
@@ -118,6 +130,7 @@ export function createHelpService(deps: HelpDeps) {
           nextWaveAt: now,
         });
         if (!q) return null; // a concurrent retry won the insert
+        await deps.billing?.consumeForQuestion(tx, { studentId: caller.id, timeZone: caller.user.timeZone, questionId: q.id, at: now });
         const attached = await repo.attachPhotos(tx, q.id, caller.id, [...new Set(body.photoIds)]);
         if (attached !== new Set(body.photoIds).size) {
           throw badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]);
@@ -190,6 +203,7 @@ export function createHelpService(deps: HelpDeps) {
       const moved = await repo.db.transaction(async (tx) => {
         const row = await repo.move(tx, questionId, 'open', { status: 'cancelled', closedAt: now, nextWaveAt: null });
         if (row) await repo.addEvent(tx, questionId, 'cancelled', now);
+        if (row) await deps.billing?.returnForQuestion(tx, { studentId: row.studentId, questionId, askedAt: row.createdAt, at: now });
         return row;
       });
       if (!moved) throw conflict('This question changed just now; please look again.');
@@ -214,6 +228,7 @@ export function createHelpService(deps: HelpDeps) {
         if (row.sessionId && (await deps.rooms.endInTx(tx, row.sessionId))) await repo.addEvent(tx, questionId, 'session_ended', now, { sessionId: row.sessionId });
         await repo.addEvent(tx, questionId, 'answered', now, { tutorId: caller.id });
         if (rate) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: rate.amountMinor, currency: rate.currency, createdAt: now });
+        if (rate) await deps.billing?.earningForQuestion(tx, { tutorId: caller.id, questionId, amountMinor: rate.amountMinor, currency: rate.currency, at: now });
         return row;
       });
       const current = moved ?? (await repo.findQuestion(questionId))!;

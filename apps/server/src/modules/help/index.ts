@@ -3,4 +3,4 @@ export { defaultHelpRates } from './help.rates';
 export { createHelpRepo } from './help.repo';
 export { helpRoutes } from './help.routes';
 export { type DispatchConfig, defaultDispatchConfig } from './help.rules';
-export { createHelpService, type HelpEmitter, type HelpService } from './help.service';
+export { createHelpService, type HelpBilling, type HelpEmitter, type HelpService } from './help.service';

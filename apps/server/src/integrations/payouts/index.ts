@@ -1,0 +1,4 @@
+export { createFakePayouts, type FakePayouts } from './fake';
+export { createRazorpayXAdapter, mapRazorpayXStatus, type RazorpayXConfig } from './razorpayx';
+export { createStripeConnectAdapter, mapStripeTransfer, type StripeConnectConfig } from './stripe-connect';
+export { type AdapterPayoutStatus, type PayoutAdapter, PayoutRejected, type PayoutRequest, type PayoutResult, PayoutUnavailable } from './types';

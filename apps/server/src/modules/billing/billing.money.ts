@@ -1,0 +1,67 @@
+import type { PayoutAdapter } from '../../integrations/payouts';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import type { Logger } from '../../platform/logger';
+import { createPlansRepo, createPlansService, seedPlans } from './billing.plans';
+import { createReports } from './billing.reports';
+import { createHelpBilling } from './earnings';
+import { createEntitlementsRepo, createEntitlementsService } from './entitlements.service';
+import { createLedgerRepo } from './ledger.repo';
+import { createLedgerService } from './ledger.service';
+import { createPayoutsRepo, createPayoutsService } from './payouts.service';
+
+export interface BillingMoneyConfig {
+  commissionBps: number;
+  payoutHoldDays: number;
+  payoutMinMinor: Record<string, number>;
+  enforceEntitlements: boolean;
+}
+
+/** Wires the money side: the ledger (and the LedgerPort the provider side calls), entitlements, payouts, reports, plans. */
+export function createBillingMoney(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  config: BillingMoneyConfig;
+  payoutAdapter: PayoutAdapter;
+  /** Where a tutor's payouts go at the provider; until tutors register one (no column yet), their user id. */
+  destinationOf?: (tutorId: string) => string | Promise<string>;
+}) {
+  const { db, clock, logger, config } = deps;
+  const ledgerRepo = createLedgerRepo(db);
+  const ledger = createLedgerService({ repo: ledgerRepo, logger, commissionBps: config.commissionBps });
+  const entitlements = createEntitlementsService({ repo: createEntitlementsRepo(db), ledger, clock, logger, enforce: config.enforceEntitlements });
+  const payoutsRepo = createPayoutsRepo(db);
+  const payouts = createPayoutsService({
+    repo: payoutsRepo,
+    ledger,
+    adapter: deps.payoutAdapter,
+    clock,
+    logger,
+    holdDays: config.payoutHoldDays,
+    minimums: config.payoutMinMinor,
+    destinationOf: deps.destinationOf ?? ((tutorId) => tutorId),
+  });
+  const reports = createReports({ ledger: ledgerRepo, payouts: payoutsRepo, clock, holdDays: config.payoutHoldDays, minimums: config.payoutMinMinor });
+  const plans = createPlansService({ repo: createPlansRepo(db), clock, logger });
+  return { ledger, ledgerPort: ledger.port, entitlements, payouts, reports, plans, helpBilling: createHelpBilling({ ledger, entitlements }) };
+}
+export type BillingMoney = ReturnType<typeof createBillingMoney>;
+
+/** Demo question credits per demo student (npm start enforces entitlements; the demo students can ask at once). */
+export const DEMO_CREDITS = 50;
+
+/**
+ * Demo billing: the demo plans (once), and DEMO_CREDITS question credits for each given student, granted once per
+ * student (the key 'demo:credits:<id>' makes a restart a no-op).
+ */
+export async function seedDemoBilling(db: Db, studentIds: string[], at: Date, logger: Logger): Promise<void> {
+  await seedPlans(db, at);
+  const ledger = createLedgerService({ repo: createLedgerRepo(db), logger, commissionBps: 0 });
+  let granted = 0;
+  for (const id of studentIds) {
+    const r = await db.transaction((tx) => ledger.grantCredits(tx, id, DEMO_CREDITS, `demo:credits:${id}`, 'Demo question credits', at));
+    if (r.created) granted++;
+  }
+  if (granted) logger.info({ event: 'demo_billing_seeded', students: granted, credits: DEMO_CREDITS }, 'demo plans and credits seeded');
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { PaymentsConfig } from '../../config';
+import { createFakePayProvider, FAKE_PAY_WEBHOOK_SECRET, type FakePayProvider } from '../../integrations/fake-pay-provider';
+import { createRazorpayAdapter, createRazorpayClient, razorpayVerifier } from '../../integrations/razorpay';
+import { createStripeAdapter, createStripeClient, stripeVerifier } from '../../integrations/stripe';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import type { JobRunner } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import { billingCheckoutRoutes } from './billing.checkout.routes';
+import { type CheckoutService, createCheckoutService } from './billing.checkout.service';
+import { fakePayRoutes } from './billing.fake-pay';
+import type { LedgerPort, Provider } from './billing.ports';
+import { createProviderRepo, type ProviderRepo } from './billing.provider.repo';
+import type { PaymentProviderAdapter, WebhookVerifier } from './billing.providers';
+import { createReconciler, type Reconciler } from './billing.reconcile';
+import { createSubscriptionsService } from './billing.subscriptions.service';
+import { billingWebhookRoutes } from './billing.webhooks.routes';
+import { type BookingPayments, createWebhooksService, type WebhooksService } from './billing.webhooks.service';
+
+export interface BillingProviders {
+  repo: ProviderRepo;
+  webhooks: WebhooksService;
+  checkout: CheckoutService;
+  reconciler: Reconciler;
+  /** The fake provider, when BILLING_PROVIDER is fake (development and tests). */
+  fake: FakePayProvider | null;
+  adapters: Partial<Record<Provider, PaymentProviderAdapter>>;
+}
+
+/** Wires billing's provider side: adapters from the config, the webhook inbox and its jobs, checkout, refunds, reconciliation. */
+export async function installBillingProviders(
+  fastify: FastifyInstance,
+  o: {
+    config: PaymentsConfig;
+    publicUrl: string;
+    db: Db;
+    clock: Clock;
+    logger: Logger;
+    jobs: JobRunner;
+    ledger: LedgerPort | null;
+    bookings?: BookingPayments | undefined;
+    /** Tests replace or add adapters (a Stripe SDK pointed at a local fake, say). */
+    adapters?: Partial<Record<Provider, PaymentProviderAdapter>> | undefined;
+  },
+): Promise<BillingProviders> {
+  const { config, clock, logger, jobs } = o;
+  const repo = createProviderRepo(o.db);
+  const adapters: Partial<Record<Provider, PaymentProviderAdapter>> = {};
+  const verifiers: Partial<Record<Provider, WebhookVerifier>> = {};
+  let fake: FakePayProvider | null = null;
+
+  if (config.stripe) {
+    adapters.stripe = createStripeAdapter(createStripeClient(config.stripe));
+    verifiers.stripe = stripeVerifier(config.stripe.webhookSecret, 'stripe');
+  }
+  if (config.razorpay) {
+    adapters.razorpay = createRazorpayAdapter(createRazorpayClient(config.razorpay));
+    verifiers.razorpay = razorpayVerifier(config.razorpay.webhookSecret);
+  }
+  if (config.provider === 'fake') {
+    // The fake signs Stripe-style and posts to our own /webhooks/stripe (through Fastify, without the network).
+    fake = createFakePayProvider({
+      clock,
+      publicUrl: o.publicUrl,
+      secret: FAKE_PAY_WEBHOOK_SECRET,
+      deliver: async (body, headers) => {
+        const res = await fastify.inject({ method: 'POST', url: '/webhooks/stripe', payload: body, headers });
+        return { status: res.statusCode };
+      },
+    });
+    adapters.fake = fake;
+    verifiers.fake = stripeVerifier(FAKE_PAY_WEBHOOK_SECRET, 'fake');
+  }
+  Object.assign(adapters, o.adapters ?? {});
+
+  const subscriptions = createSubscriptionsService({ repo, logger });
+  const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers, bookings: o.bookings });
+  const defaultProvider: Provider = config.provider === 'none' ? 'fake' : config.provider;
+  const checkout = createCheckoutService({ repo, webhooks, clock, logger, adapters, defaultProvider, publicUrl: o.publicUrl });
+  const reconciler = createReconciler({ repo, webhooks, subscriptions, adapters, clock, logger });
+
+  // /webhooks/stripe belongs to the fake when it is on (development), to Stripe otherwise.
+  await fastify.register(billingWebhookRoutes, { webhooks, stripe: verifiers.fake ?? verifiers.stripe ?? null, razorpay: verifiers.razorpay ?? null });
+  await fastify.register(billingCheckoutRoutes, { checkout });
+  if (fake) await fastify.register(fakePayRoutes, { fake, repo });
+  await webhooks.install();
+  await reconciler.install(jobs);
+  return { repo, webhooks, checkout, reconciler, fake, adapters };
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, schema } from '../../platform/db';
+import { createIdentityRepo } from '../identity';
+
+/** Test support for billing suites (not a test file itself). */
+const at = new Date('2026-11-20T10:00:00Z');
+
+export async function makeUsers(database: Database) {
+  const repo = createIdentityRepo(database.db);
+  const n = randomUUID().slice(0, 8);
+  const student = await repo.insertUser({ role: 'student', email: `s${n}@example.test`, passwordHash: 'x', displayName: 'S' });
+  const tutor = await repo.insertTutor({ role: 'tutor', email: `t${n}@example.test`, passwordHash: 'x', displayName: 'T' }, { timeZone: 'Asia/Kolkata' });
+  return { student, tutor };
+}
+
+/** A payment row, as the provider side stores it before calling the port. */
+export async function insertPayment(database: Database, studentId: string, amountMinor: number, currency = 'INR', paidAt = at) {
+  const [row] = await database.db
+    .insert(schema.payments)
+    .values({ provider: 'fake', providerPaymentId: `pay_${randomUUID()}`, studentId, amountMinor, currency, status: 'succeeded', paidAt })
+    .returning();
+  return row!;
+}
+
+export async function insertRefund(database: Database, paymentId: string, amountMinor: number, currency = 'INR') {
+  const [row] = await database.db
+    .insert(schema.refunds)
+    .values({ paymentId, provider: 'fake', amountMinor, currency, status: 'succeeded', idempotencyKey: randomUUID() })
+    .returning();
+  return row!;
+}
+

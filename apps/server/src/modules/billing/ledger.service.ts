@@ -1,0 +1,202 @@
+import type { Db, Tx } from '../../platform/db';
+import { conflict, notFound } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import type { LedgerPort, PaymentReceived, RefundSettled } from './billing.ports';
+import type { LedgerRepo, LedgerTransactionRow } from './ledger.repo';
+import {
+  accounts,
+  checkBalanced,
+  creditsToRemove,
+  creditUseEntries,
+  CREDITS,
+  type EntrySpec,
+  negated,
+  paymentEntries,
+  type PostSpec,
+  questionEarningEntries,
+  refundEntries,
+} from './ledger.rules';
+
+export interface LedgerDeps {
+  repo: LedgerRepo;
+  logger: Logger;
+  /** The platform's commission on booked lessons, in basis points (2000 = 20%). */
+  commissionBps: number;
+}
+
+export interface Posted {
+  transactionId: string;
+  created: boolean;
+}
+
+export function createLedgerService(deps: LedgerDeps) {
+  const { repo, logger } = deps;
+
+  /** Posts a balanced transaction once per idempotency key: a repeat (even a concurrent one) returns the first, created:false. */
+  async function post(tx: Tx, spec: PostSpec): Promise<Posted & { transaction: LedgerTransactionRow }> {
+    checkBalanced(spec.entries);
+    const row = await repo.insertTransaction(tx, {
+      kind: spec.kind,
+      idempotencyKey: spec.idempotencyKey,
+      description: spec.description,
+      occurredAt: spec.occurredAt,
+      reversesId: spec.reversesId ?? null,
+      data: spec.data ?? {},
+    });
+    if (!row) {
+      const first = (await repo.findByKey(tx, spec.idempotencyKey))!;
+      return { transactionId: first.id, created: false, transaction: first };
+    }
+    const ids = new Map<string, string>();
+    for (const e of spec.entries) {
+      const key = `${e.account}|${e.currency}`;
+      if (!ids.has(key)) ids.set(key, await repo.ensureAccount(tx, { code: e.account, kind: e.kind, ownerId: e.ownerId, currency: e.currency }));
+    }
+    await repo.insertEntries(
+      tx,
+      spec.entries.map((e) => ({ transactionId: row.id, accountId: ids.get(`${e.account}|${e.currency}`)!, amountMinor: e.amountMinor, currency: e.currency })),
+    );
+    logger.info({ event: 'ledger_posted', transactionId: row.id, kind: spec.kind, idempotencyKey: spec.idempotencyKey }, 'ledger transaction posted');
+    return { transactionId: row.id, created: true, transaction: row };
+  }
+
+  const asSpecs = (rows: Awaited<ReturnType<LedgerRepo['entriesOf']>>): EntrySpec[] =>
+    rows.map((r) => ({ account: r.account, kind: r.kind as EntrySpec['kind'], ownerId: r.ownerId ?? undefined, amountMinor: r.amountMinor, currency: r.currency }));
+
+  /** Posts the negated entries of a transaction; a transaction is reversed at most once (a repeat returns the reversal). */
+  async function reverse(tx: Tx, transactionId: string, reason: string, occurredAt: Date): Promise<Posted> {
+    const original = await repo.findById(tx, transactionId);
+    if (!original) throw notFound('That ledger transaction');
+    if (original.reversesId) throw conflict('A reversal cannot itself be reversed; post a new transaction instead.');
+    const existing = await repo.findReversalOf(tx, transactionId);
+    if (existing) return { transactionId: existing.id, created: false };
+    const entries = negated(asSpecs(await repo.entriesOf(tx, transactionId)));
+    const posted = await post(tx, {
+      kind: 'reversal',
+      idempotencyKey: `reversal:${transactionId}`,
+      description: `Reversal of "${original.description}": ${reason}`,
+      occurredAt,
+      reversesId: transactionId,
+      entries,
+      data: { ...original.data, reversedKind: original.kind, reason },
+    });
+    return { transactionId: posted.transactionId, created: posted.created };
+  }
+
+  /** The student's question credits (never below zero). */
+  const creditBalance = (tx: Db | Tx, studentId: string) => repo.balance(tx, accounts.studentCredits(studentId).account, CREDITS);
+
+  const port: LedgerPort = {
+    async paymentReceived(tx: Tx, p: PaymentReceived) {
+      const tutorId = p.purpose === 'booking' && p.bookingId ? await repo.bookingTutor(tx, p.bookingId) : undefined;
+      if (p.purpose === 'booking' && !tutorId) throw notFound('The booking this payment is for');
+      const entries = paymentEntries({ ...p, tutorId, commissionBps: deps.commissionBps });
+      const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : 'subscription';
+      const posted = await post(tx, {
+        kind: 'payment',
+        idempotencyKey: `payment:${p.paymentId}`,
+        description: `Payment for a ${what} (${p.provider})`,
+        occurredAt: p.at,
+        entries,
+        data: { paymentId: p.paymentId, studentId: p.studentId, purpose: p.purpose, amountMinor: p.amountMinor, currency: p.currency, credits: p.credits ?? 0, bookingId: p.bookingId, tutorId, planId: p.planId },
+      });
+      return { transactionId: posted.transactionId, created: posted.created };
+    },
+
+    /**
+     * Reverses the refunded share of the payment's money entries (the tutor's earning included). Question credits
+     * granted by a pack are taken back in the same share, but only those the student still holds: credits already
+     * used stay used (the student got the answers) and the shortfall is logged as refund_credits_already_used.
+     */
+    async refundSettled(tx: Tx, r: RefundSettled) {
+      const key = `refund:${r.refundId}`;
+      const repeat = await repo.findByKey(tx, key);
+      if (repeat) return { transactionId: repeat.id, created: false };
+      const payment = await repo.findByKey(tx, `payment:${r.paymentId}`);
+      if (!payment) throw notFound('The ledger transaction of the refunded payment');
+      const data = payment.data as { studentId: string; amountMinor: number; currency: string; credits: number };
+      if (r.currency !== data.currency) throw conflict(`The refund's currency ${r.currency} is not the payment's ${data.currency}.`);
+      const before = (await repo.findByData(tx, 'refund', 'paymentId', r.paymentId)).reduce((s, t) => s + Number((t.data as { amountMinor: number }).amountMinor), 0);
+      const money = refundEntries(asSpecs(await repo.entriesOf(tx, payment.id)), data.amountMinor, before, r.amountMinor);
+      const entries: EntrySpec[] = [...money];
+      let credits = { remove: 0, alreadyUsed: 0 };
+      if (data.credits > 0) {
+        const creditsAccount = await repo.ensureAccount(tx, { code: accounts.studentCredits(data.studentId).account, kind: 'credits', ownerId: data.studentId, currency: CREDITS });
+        await repo.lockAccount(tx, creditsAccount);
+        credits = creditsToRemove(data.credits, data.amountMinor, before, r.amountMinor, await creditBalance(tx, data.studentId));
+        if (credits.remove > 0) {
+          entries.push({ ...accounts.studentCredits(data.studentId), amountMinor: -credits.remove, currency: CREDITS });
+          entries.push({ ...accounts.creditsIssued, amountMinor: credits.remove, currency: CREDITS });
+        }
+        if (credits.alreadyUsed > 0) {
+          logger.warn({ event: 'refund_credits_already_used', refundId: r.refundId, paymentId: r.paymentId, studentId: data.studentId, alreadyUsed: credits.alreadyUsed }, 'refunded credits were already used');
+        }
+      }
+      const full = before === 0 && r.amountMinor === data.amountMinor;
+      const posted = await post(tx, {
+        kind: 'refund',
+        idempotencyKey: key,
+        description: full ? 'Refund of the full payment' : `Partial refund (${r.amountMinor} of ${data.amountMinor} ${r.currency})`,
+        occurredAt: r.at,
+        // A full refund is the payment's reversal (its money entries negated); a payment is reversed at most once.
+        reversesId: full ? payment.id : undefined,
+        entries,
+        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed },
+      });
+      return { transactionId: posted.transactionId, created: posted.created };
+    },
+  };
+
+  return {
+    repo,
+    post,
+    reverse,
+    port,
+    creditBalance,
+
+    /** Uses one question credit for a question, in the caller's transaction; false (nothing posted) when none is left. */
+    async useCredit(tx: Tx, studentId: string, questionId: string, at: Date): Promise<boolean> {
+      const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS });
+      await repo.lockAccount(tx, accountId);
+      if ((await creditBalance(tx, studentId)) < 1) return false;
+      await post(tx, { kind: 'credit_use', idempotencyKey: `credit:question:${questionId}`, description: 'One question credit used', occurredAt: at, entries: creditUseEntries(studentId), data: { studentId, questionId } });
+      return true;
+    },
+
+    /** Gives back the credit a question used (it was cancelled or expired unanswered); false when it used none. */
+    async returnCredit(tx: Tx, questionId: string, at: Date): Promise<boolean> {
+      const used = await repo.findByKey(tx, `credit:question:${questionId}`);
+      if (!used) return false;
+      return (await reverse(tx, used.id, 'the question was not answered', at)).created;
+    },
+
+    /** Grants credits outside a payment (demo seed, support goodwill), once per key. */
+    async grantCredits(tx: Tx, studentId: string, credits: number, key: string, description: string, at: Date) {
+      return post(tx, {
+        kind: 'credit_grant',
+        idempotencyKey: key,
+        description,
+        occurredAt: at,
+        entries: [
+          { ...accounts.studentCredits(studentId), amountMinor: credits, currency: CREDITS },
+          { ...accounts.creditsIssued, amountMinor: -credits, currency: CREDITS },
+        ],
+        data: { studentId, credits },
+      });
+    },
+
+    /** A tutor's earning for an answered question, posted once per question. */
+    async questionEarning(tx: Tx, e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }) {
+      if (e.amountMinor <= 0) return null;
+      return post(tx, {
+        kind: 'earning',
+        idempotencyKey: `earning:question:${e.questionId}`,
+        description: 'Answered question',
+        occurredAt: e.at,
+        entries: questionEarningEntries(e.tutorId, e.amountMinor, e.currency),
+        data: { tutorId: e.tutorId, questionId: e.questionId },
+      });
+    },
+  };
+}
+export type LedgerService = ReturnType<typeof createLedgerService>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Billing, the provider side (issue #7): checkouts and refunds. Amounts are integer minor units. */
+
+export const paymentProviderSchema = z.enum(['stripe', 'razorpay', 'fake']);
+const idempotencyKey = z.string().min(8, 'must be at least 8 characters').max(200);
+
+/** A plan (subscription or credit pack) in a currency, or a held booking's payment. */
+export const checkoutBodySchema = z.union([
+  z.strictObject({
+    planId: z.string().min(1).max(64),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code like INR'),
+    provider: paymentProviderSchema.optional(),
+    idempotencyKey,
+  }),
+  z.strictObject({ bookingId: z.uuid('must be a booking id'), provider: paymentProviderSchema.optional(), idempotencyKey }),
+]);
+export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
+
+export const checkoutSchema = z.object({
+  id: z.string(),
+  purpose: z.enum(['subscription', 'credit_pack', 'booking']),
+  planId: z.string().nullable(),
+  bookingId: z.string().nullable(),
+  provider: paymentProviderSchema,
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  status: z.enum(['open', 'paid', 'failed', 'expired']),
+  /** Where to pay (the provider's page, or the fake provider's page in development). */
+  url: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type CheckoutView = z.infer<typeof checkoutSchema>;
+
+export const refundBodySchema = z.strictObject({
+  /** Omitted: the rest of the payment. */
+  amountMinor: z.number().int().positive('must be more than zero').optional(),
+  reason: z.string().trim().min(3, 'please say why').max(500),
+  idempotencyKey,
+});
+export type RefundBody = z.infer<typeof refundBodySchema>;
+
+export const refundSchema = z.object({
+  id: z.string(),
+  paymentId: z.string(),
+  provider: paymentProviderSchema,
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  status: z.enum(['requested', 'succeeded', 'failed']),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  settledAt: z.string().nullable(),
+});
+export type RefundView = z.infer<typeof refundSchema>;
