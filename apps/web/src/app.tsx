@@ -23,6 +23,11 @@ const SessionPage = lazy(() => import('./routes/session').then((m) => ({ default
 const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
 const DevWhatsAppPage = lazy(() => import('./routes/dev-whatsapp').then((m) => ({ default: m.DevWhatsAppPage })));
 const AdminCheckReportPage = lazy(() => import('./routes/admin-check-report').then((m) => ({ default: m.AdminCheckReportPage })));
+// Scheduled tutoring: separate chunks, so the instant-help pages stay as small as they were.
+const FindTutorsPage = lazy(() => import('./routes/find-tutors').then((m) => ({ default: m.FindTutorsPage })));
+const TutorPublicProfilePage = lazy(() => import('./routes/tutor-public-profile').then((m) => ({ default: m.TutorPublicProfilePage })));
+const TutorAvailabilityPage = lazy(() => import('./routes/tutor-availability').then((m) => ({ default: m.TutorAvailabilityPage })));
+const MyLessonsPage = lazy(() => import('./routes/my-lessons').then((m) => ({ default: m.MyLessonsPage })));
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -95,6 +100,10 @@ export function App() {
               <Route path="/student/questions/:id" element={<QuestionPage />} />
               <Route path="/session/:id" element={<SessionPage />} />
               <Route path="/tutor" element={<TutorHomePage />} />
+              <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
+              <Route path="/tutors" element={<FindTutorsPage />} />
+              <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
+              <Route path="/lessons" element={<MyLessonsPage />} />
               <Route path="/admin" element={<AdminHomePage />} />
               <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
               <Route path="/check" element={<CheckPage />} />

@@ -55,6 +55,19 @@ function StudentHome({ me }: { me: Me }) {
           )}
         </article>
 
+        <article className="card" aria-labelledby="lessons-card-title">
+          <h2 id="lessons-card-title">Book a lesson</h2>
+          <p>Pick a tutor and a time that suits you, in your own time zone.</p>
+          <div className="home-links">
+            <Link className="btn btn-secondary" to="/tutors">
+              Find a tutor
+            </Link>
+            <Link className="btn btn-secondary" to="/lessons">
+              My lessons
+            </Link>
+          </div>
+        </article>
+
         <article className="card" aria-labelledby="history-title">
           <h2 id="history-title">Your questions</h2>
           <QuestionHistory />

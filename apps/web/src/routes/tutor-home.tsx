@@ -1,4 +1,5 @@
 import type { ApprovalStatus, Me } from '@tutorline/contracts';
+import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { AvailabilityCard, LiveFeed, TodayCard, useAvailability } from '../features/instant-help';
 import { ApprovalBadge, ProfileForm, useMyTutorProfile } from '../features/tutor-profile';
@@ -57,6 +58,19 @@ function TutorHome({ me }: { me: Me }) {
         <TodayCard currency={profile.data?.currency ?? 'INR'} />
       </div>
       <LiveFeed online={availability.data?.online ?? null} />
+
+      <article className="card" aria-labelledby="lessons-card-title">
+        <h2 id="lessons-card-title">Booked lessons</h2>
+        <p>Set the hours learners can book, and see your upcoming lessons.</p>
+        <div className="home-links">
+          <Link className="btn btn-secondary" to="/tutor/availability">
+            Set availability
+          </Link>
+          <Link className="btn btn-secondary" to="/lessons">
+            My lessons
+          </Link>
+        </div>
+      </article>
 
       {profile.isPending && <PageLoading label="Loading your profile…" />}
       {profile.isError && (

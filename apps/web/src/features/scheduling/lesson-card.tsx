@@ -1,0 +1,227 @@
+import type { BookingView, LearnerSlotView } from '@tutorline/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { api, ApiError, errorMessage } from '../../lib/api';
+import { formatMinor } from '../../lib/money';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { isLateCancellation, lessonPhase, lessonStatus, roomWindow } from './lesson-times';
+import { lessonPaths, useOpenRoom, useReschedule } from './lesson-queries';
+import { ReviewForm } from './review-form';
+import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
+import { SlotChooser, useSlotRange } from './slot-chooser';
+import { clockInZone, formatInZone, longDateLabel, otherPartyClock, untilLabel } from './slot-format';
+
+const DAY_MS = 86_400_000;
+
+export interface LessonParty {
+  /** "Asha Rao", or a generic word when the name is not known. */
+  name: string;
+  zone: string | null;
+}
+
+interface LessonCardProps {
+  booking: BookingView;
+  viewerRole: 'student' | 'tutor';
+  viewerZone: string;
+  other: LessonParty;
+  /** The tutor's free-cancellation hours, when known. */
+  cancelFreeHours: number | null;
+  now: number;
+  /** Told after a cancellation or a move, for a message that outlives this card's move to the past list. */
+  onChanged?: (message: string) => void;
+}
+
+function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView; zone: string; onDone: () => void; onChanged?: (message: string) => void }) {
+  const range = useSlotRange(zone);
+  const [picked, setPicked] = useState<LearnerSlotView | null>(null);
+  const [key, setKey] = useState(newAttemptKey);
+  const move = useReschedule();
+  const duration = Math.round((Date.parse(booking.end) - Date.parse(booking.start)) / 60_000);
+  return (
+    <div className="lesson-panel stack" data-testid="reschedule-panel">
+      <p className="muted">Pick a new time. Times in your zone ({zone}).</p>
+      <SlotChooser
+        tutorId={booking.tutorId}
+        zone={zone}
+        duration={duration}
+        range={range}
+        picked={picked}
+        exclude={booking.start}
+        onPick={(slot) => {
+          setPicked(slot);
+          setKey(newAttemptKey());
+          move.reset();
+        }}
+      />
+      {move.error && <Alert tone="error">{errorMessage(move.error)}</Alert>}
+      <div className="form-actions">
+        <Button
+          disabled={!picked}
+          pending={move.isPending}
+          pendingLabel="Moving…"
+          onClick={() =>
+            picked &&
+            move.mutate(
+              { bookingId: booking.id, body: { start: picked.start, idempotencyKey: key } },
+              {
+                onSuccess: (moved) => {
+                  onChanged?.(`Lesson moved to ${formatInZone(moved.start, zone)}.`);
+                  onDone();
+                },
+                onError: (error) => {
+                  if (!(error instanceof ApiError && error.status === 0)) setKey(newAttemptKey());
+                },
+              },
+            )
+          }
+        >
+          {picked ? `Move to ${longDateLabel(picked.learnerLocal.date).split(' ').slice(0, 2).join(' ')} ${picked.learnerLocal.start}` : 'Pick a new time'}
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          Keep the current time
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function CancelConfirm({ booking, late, onDone, onChanged }: { booking: BookingView; late: boolean | null; onDone: () => void; onChanged?: (message: string) => void }) {
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
+    void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot, 'slots'] });
+  };
+  // The card moves to "Past and cancelled" once the list refreshes, so the page says what happened.
+  const cancel = useMutation({
+    mutationFn: () => api.post<BookingView>(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`),
+    onSuccess: (b) => {
+      onChanged?.(b.outcome === 'late_cancellation' ? 'Lesson cancelled. This was a late cancellation.' : 'Lesson cancelled.');
+      refresh();
+    },
+  });
+  const cancelSeries = useMutation({
+    mutationFn: (seriesId: string) => api.post<{ seriesId: string; cancelled: BookingView[] }>(lessonPaths.cancelSeries(seriesId)),
+    onSuccess: (r) => {
+      onChanged?.(`${r.cancelled.length} weekly ${r.cancelled.length === 1 ? 'lesson' : 'lessons'} cancelled.`);
+      refresh();
+    },
+  });
+  if (cancelSeries.data) {
+    const n = cancelSeries.data.cancelled.length;
+    return <Alert tone="success" title={`${n} weekly ${n === 1 ? 'lesson' : 'lessons'} cancelled`} />;
+  }
+  if (cancel.data) {
+    return (
+      <Alert tone={cancel.data.outcome === 'late_cancellation' ? 'warning' : 'success'} title="Lesson cancelled">
+        {cancel.data.outcome === 'late_cancellation' && <p>This was a late cancellation.</p>}
+      </Alert>
+    );
+  }
+  return (
+    <div className="lesson-panel stack" data-testid="cancel-panel">
+      {late === true && (
+        <Alert tone="warning" title="This is a late cancellation" testId="late-cancel-warning">
+          <p>The lesson starts within the tutor’s free-cancellation window, so it may still be charged.</p>
+        </Alert>
+      )}
+      {late === null && <p className="muted">Cancelling close to the start may count as a late cancellation under the tutor’s policy.</p>}
+      {late === false && <p className="muted">You can cancel this lesson for free.</p>}
+      {(cancel.error ?? cancelSeries.error) && <Alert tone="error">{errorMessage(cancel.error ?? cancelSeries.error)}</Alert>}
+      <div className="form-actions">
+        <Button variant="danger" pending={cancel.isPending} pendingLabel="Cancelling…" disabled={cancelSeries.isPending} onClick={() => cancel.mutate()}>
+          {late ? 'Cancel anyway' : 'Yes, cancel the lesson'}
+        </Button>
+        {booking.seriesId && (
+          <Button variant="danger" pending={cancelSeries.isPending} pendingLabel="Cancelling weeks…" disabled={cancel.isPending} onClick={() => cancelSeries.mutate(booking.seriesId!)}>
+            Cancel all remaining weeks
+          </Button>
+        )}
+        <Button variant="ghost" onClick={onDone}>
+          Keep it
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function LessonCard({ booking, viewerRole, viewerZone, other, cancelFreeHours, now, onChanged }: LessonCardProps) {
+  const navigate = useNavigate();
+  const openRoom = useOpenRoom();
+  const [panel, setPanel] = useState<'none' | 'cancel' | 'reschedule'>('none');
+  const phase = lessonPhase(booking, now);
+  const status = lessonStatus(booking);
+  const { opensAt } = roomWindow(booking);
+  const theirs = otherPartyClock(booking.start, viewerZone, other.zone);
+  const title = `Lesson with ${other.name}`;
+  const active = phase !== 'past';
+
+  return (
+    <li className={`lesson lesson-${phase}`} data-testid="lesson" aria-label={`${title}, ${formatInZone(booking.start, viewerZone)}`}>
+      <div className="lesson-head">
+        <div className="lesson-when">
+          <p className="lesson-time">
+            {formatInZone(booking.start, viewerZone)}–{clockInZone(booking.end, viewerZone)}
+          </p>
+          <p className="lesson-title">{title}</p>
+          {theirs && (
+            <p className="muted lesson-theirs">
+              {viewerRole === 'student' ? 'Tutor' : 'Student'}: {theirs}
+            </p>
+          )}
+        </div>
+        <span className={`badge lesson-badge lesson-badge-${status.tone}`}>{status.text}</span>
+      </div>
+      {booking.priceMinor > 0 && <p className="muted lesson-price">{formatMinor(booking.priceMinor, booking.currency)}</p>}
+
+      {active && (
+        <div className="lesson-actions">
+          {phase === 'room_open' ? (
+            <Button
+              className="btn-large"
+              block
+              pending={openRoom.isPending}
+              pendingLabel="Opening the room…"
+              onClick={() => openRoom.mutate(booking.id, { onSuccess: (room) => void navigate(`/session/${room.sessionId}`) })}
+            >
+              Join room
+            </Button>
+          ) : opensAt - now <= DAY_MS ? (
+            <div className="room-soon">
+              <Button block disabled aria-describedby={`opens-${booking.id}`}>
+                Join room
+              </Button>
+              <p className="muted" id={`opens-${booking.id}`}>
+                Opens at {clockInZone(new Date(opensAt).toISOString(), viewerZone)} ({untilLabel(opensAt - now)})
+              </p>
+            </div>
+          ) : (
+            // Days ahead, a disabled button would only shout; say when it will be there instead.
+            <p className="muted room-later">
+              The room opens at {clockInZone(new Date(opensAt).toISOString(), viewerZone)} on the day, {untilLabel(opensAt - now)}.
+            </p>
+          )}
+          {openRoom.error && <Alert tone="error">{errorMessage(openRoom.error)}</Alert>}
+          <div className="lesson-links">
+            <a className="btn btn-secondary btn-small" href={lessonPaths.invite(booking.id)} download={`lesson-${booking.start.slice(0, 10)}.ics`}>
+              Add to calendar
+            </a>
+            {phase === 'upcoming' && (
+              <Button variant="secondary" className="btn-small" aria-expanded={panel === 'reschedule'} onClick={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}>
+                Reschedule
+              </Button>
+            )}
+            <Button variant="danger" className="btn-small" aria-expanded={panel === 'cancel'} onClick={() => setPanel(panel === 'cancel' ? 'none' : 'cancel')}>
+              Cancel
+            </Button>
+          </div>
+          {panel === 'cancel' && <CancelConfirm booking={booking} late={isLateCancellation(booking, cancelFreeHours, now)} onDone={() => setPanel('none')} onChanged={onChanged} />}
+          {panel === 'reschedule' && <Reschedule booking={booking} zone={viewerZone} onDone={() => setPanel('none')} onChanged={onChanged} />}
+        </div>
+      )}
+
+      {!active && viewerRole === 'student' && (booking.status === 'completed' || booking.outcome === 'completed') && <ReviewForm bookingId={booking.id} tutorName={other.name} />}
+    </li>
+  );
+}

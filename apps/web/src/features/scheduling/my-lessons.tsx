@@ -1,0 +1,74 @@
+import type { BookingView, Me } from '@tutorline/contracts';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useNow } from '../../lib/use-now';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { PageError, PageLoading } from '../../ui/page-states';
+import { LessonCard, type LessonParty } from './lesson-card';
+import { splitLessons } from './lesson-times';
+import { useMyAvailability, useMyBookings } from './scheduling-queries';
+
+interface MyLessonsProps {
+  me: Me;
+  /** The other party of a booking as far as it is known (name, zone). */
+  partyOf: (booking: BookingView) => LessonParty;
+  /** The tutor's free-cancellation hours when known (a tutor knows their own). */
+  cancelFreeHoursOf?: (booking: BookingView) => number | null;
+}
+
+const PAST_SHOWN = 10;
+
+/** Upcoming lessons (with Join, Reschedule, Cancel, Add to calendar) and past ones (with Review), in the viewer's zone. */
+export function MyLessons({ me, partyOf, cancelFreeHoursOf }: MyLessonsProps) {
+  const bookings = useMyBookings();
+  const isTutor = me.role === 'tutor';
+  const policy = useMyAvailability(isTutor);
+  // Every 15 s is enough for "Join room" to light up within a few seconds of the room opening.
+  const now = useNow(15_000);
+  const [pastShown, setPastShown] = useState(PAST_SHOWN);
+  const [message, setMessage] = useState<string | null>(null);
+  if (bookings.isPending) return <PageLoading label="Loading your lessons…" />;
+  if (bookings.isError) return <PageError error={bookings.error} onRetry={() => void bookings.refetch()} />;
+
+  const { upcoming, past } = splitLessons(bookings.data, now);
+  const role = isTutor ? 'tutor' : 'student';
+  const freeHours = (b: BookingView) => (isTutor ? (policy.data?.cancelFreeHours ?? null) : (cancelFreeHoursOf?.(b) ?? null));
+  const card = (b: BookingView) => <LessonCard key={b.id} booking={b} viewerRole={role} viewerZone={me.timeZone} other={partyOf(b)} cancelFreeHours={freeHours(b)} now={now} onChanged={setMessage} />;
+
+  return (
+    <>
+      {message && <Alert tone="success" testId="lessons-message">{message}</Alert>}
+      <section className="stack" aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">Upcoming</h2>
+        {upcoming.length === 0 ? (
+          <div className="empty">
+            <p className="empty-title">No lessons booked</p>
+            {isTutor ? (
+              <p>
+                Learners book the times you offer. <Link to="/tutor/availability">Set your availability</Link>
+              </p>
+            ) : (
+              <p>
+                <Link to="/tutors">Find a tutor</Link> and book a time that suits you.
+              </p>
+            )}
+          </div>
+        ) : (
+          <ul className="lessons">{upcoming.map(card)}</ul>
+        )}
+      </section>
+      {past.length > 0 && (
+        <section className="stack" aria-labelledby="past-title">
+          <h2 id="past-title">Past and cancelled</h2>
+          <ul className="lessons">{past.slice(0, pastShown).map(card)}</ul>
+          {past.length > pastShown && (
+            <Button variant="secondary" block onClick={() => setPastShown((n) => n + PAST_SHOWN)}>
+              Show more
+            </Button>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

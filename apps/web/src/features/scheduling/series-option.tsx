@@ -1,0 +1,145 @@
+import type { LearnerSlotView, SERIES_WEEKS as ContractSeriesWeeks, SeriesPreviewView, SeriesResultView } from '@tutorline/contracts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, ApiError, errorMessage } from '../../lib/api';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { SelectField } from '../../ui/field';
+import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
+import { dayLabel } from './slot-format';
+
+export const seriesPaths = {
+  preview: (tutorId: string, q: { start: string; duration: number; weeks: number; zone: string }) =>
+    `/api/tutors/${encodeURIComponent(tutorId)}/series-preview?${new URLSearchParams({ start: q.start, duration: String(q.duration), weeks: String(q.weeks), zone: q.zone }).toString()}`,
+  book: '/api/bookings/series',
+};
+
+const problemText: Record<string, string> = {
+  too_soon: 'too soon',
+  beyond_horizon: 'too far ahead',
+  outside_availability: 'tutor not available',
+  duration_not_offered: 'length not offered',
+  day_full: 'tutor fully booked',
+  conflict: 'already taken',
+};
+
+/** The contract's limits; copied because the web imports runtime values only from contracts/plain (no zod in the bundle). */
+const SERIES_WEEKS = { min: 2, max: 12 } as const satisfies typeof ContractSeriesWeeks;
+
+const weekChoices = Array.from({ length: SERIES_WEEKS.max - SERIES_WEEKS.min + 1 }, (_, i) => SERIES_WEEKS.min + i);
+
+/** "Repeat weekly for N weeks": the per-week preview (with daylight-saving warnings first), then one series booking. */
+export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tutorId: string; slot: LearnerSlotView; duration: number; zone: string; onBooked?: () => void }) {
+  const queryClient = useQueryClient();
+  const [weeks, setWeeks] = useState(4);
+  const [attemptKey, setAttemptKey] = useState(() => newAttemptKey());
+  const preview = useQuery({
+    queryKey: [schedulingQueryRoot, 'series-preview', tutorId, slot.start, duration, weeks, zone],
+    queryFn: () => api.get<SeriesPreviewView>(seriesPaths.preview(tutorId, { start: slot.start, duration, weeks, zone })),
+    placeholderData: keepPreviousData,
+  });
+  const book = useMutation({
+    mutationFn: () => api.post<SeriesResultView>(seriesPaths.book, { tutorId, start: slot.start, durationMinutes: duration, weeks, idempotencyKey: attemptKey }),
+    onSuccess: () => {
+      setAttemptKey(newAttemptKey());
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.slotsOf(tutorId) });
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.status === 0)) setAttemptKey(newAttemptKey());
+    },
+  });
+
+  if (book.data) {
+    return (
+      <div className="stack" data-testid="series-booked">
+        <Alert tone="success" title={`${book.data.booked.length} weekly ${book.data.booked.length === 1 ? 'lesson' : 'lessons'} booked`}>
+          {book.data.skipped.length > 0 && (
+            <>
+              <p>These weeks could not be booked:</p>
+              <ul>
+                {book.data.skipped.map((s) => (
+                  <li key={s.start}>{s.message}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Alert>
+        <div className="form-actions">
+          <Link className="btn btn-primary" to="/lessons">
+            See my lessons
+          </Link>
+          <Button variant="secondary" onClick={onBooked}>
+            Done
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  const occurrences = preview.data?.occurrences ?? [];
+  const bookable = occurrences.filter((o) => o.bookable).length;
+  return (
+    <div className="stack series" data-testid="series-option">
+      <SelectField
+        label="Number of weeks"
+        value={weeks}
+        onChange={(e) => {
+          setWeeks(Number(e.target.value));
+          setAttemptKey(newAttemptKey());
+          book.reset();
+        }}
+      >
+        {weekChoices.map((w) => (
+          <option key={w} value={w}>
+            {w} weeks
+          </option>
+        ))}
+      </SelectField>
+      {preview.isPending && (
+        <p className="muted" role="status">
+          <span className="spinner" aria-hidden="true" /> Checking each week…
+        </p>
+      )}
+      {preview.isError && <Alert tone="error">{errorMessage(preview.error)}</Alert>}
+      {preview.data && (
+        <>
+          {preview.data.warnings.length > 0 && (
+            <Alert tone="warning" title="The clocks change during these weeks" testId="dst-warning">
+              <ul>
+                {preview.data.warnings.map((w) => (
+                  <li key={w.start}>{w.message}</li>
+                ))}
+              </ul>
+            </Alert>
+          )}
+          <ul className="occurrences" aria-label="Weeks" aria-busy={preview.isFetching || undefined}>
+            {occurrences.map((o) => {
+              const shifted = preview.data.warnings.some((w) => w.start === o.start);
+              return (
+                <li key={o.start} className={`occurrence${o.bookable ? '' : ' occurrence-off'}${shifted ? ' occurrence-shift' : ''}`}>
+                  <span className="occurrence-mark" aria-hidden="true">
+                    {o.bookable ? '✓' : '✕'}
+                  </span>
+                  <span className="occurrence-when">
+                    {dayLabel(o.learnerLocal.date)}, {o.learnerLocal.time}
+                    <span className="muted occurrence-tutor">
+                      tutor {o.tutorLocal.time}
+                      {o.tutorLocal.date !== o.learnerLocal.date ? ` ${dayLabel(o.tutorLocal.date).split(' ')[0]}` : ''}
+                    </span>
+                  </span>
+                  <span className={o.bookable ? 'occurrence-ok' : 'occurrence-problem'}>{o.bookable ? 'free' : (problemText[o.problem ?? ''] ?? 'unavailable')}</span>
+                </li>
+              );
+            })}
+          </ul>
+          {book.error && <Alert tone="error">{errorMessage(book.error)}</Alert>}
+          <Button className="btn-large" block disabled={bookable === 0} pending={book.isPending} pendingLabel="Booking weeks…" onClick={() => book.mutate()}>
+            {bookable === occurrences.length ? `Book all ${bookable} weeks` : `Book the ${bookable} free ${bookable === 1 ? 'week' : 'weeks'}`}
+          </Button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import type { TutorCard as TutorCardView } from '@tutorline/contracts';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { formatMinor } from '../../lib/money';
+import { Avatar } from '../../ui/avatar';
+import { levelLabel } from '../subjects';
+import { useToggleFavourite } from './tutor-queries';
+
+/** The tutor's photo (served by Tutorline), or their initials when there is none or it fails to load. */
+export function TutorPhoto({ tutor, size = 'medium' }: { tutor: Pick<TutorCardView, 'id' | 'displayName' | 'photoUrl'>; size?: 'medium' | 'large' }) {
+  const [failed, setFailed] = useState(false);
+  if (!tutor.photoUrl || failed) return <Avatar name={tutor.displayName} seed={tutor.id} size={size} />;
+  return <img className={`avatar avatar-${size} avatar-photo`} src={tutor.photoUrl} alt="" loading="lazy" decoding="async" onError={() => setFailed(true)} />;
+}
+
+export function ratingLine(rating: TutorCardView['rating']): string {
+  if (rating.average === null || rating.count === 0) return 'New tutor';
+  return `★ ${rating.average.toFixed(1)} (${rating.count})`;
+}
+
+export function ratingLabel(rating: TutorCardView['rating']): string {
+  if (rating.average === null || rating.count === 0) return 'New tutor, no ratings yet';
+  return `Rated ${rating.average.toFixed(1)} out of 5 from ${rating.count} ${rating.count === 1 ? 'rating' : 'ratings'}`;
+}
+
+/** "Maths (Grade 9–10, Grade 11–12) · Physics (University)". */
+export function subjectsLine(subjects: TutorCardView['subjects']): string {
+  const bySubject = new Map<string, string[]>();
+  for (const s of subjects) bySubject.set(s.subjectName, [...(bySubject.get(s.subjectName) ?? []), levelLabel(s.level)]);
+  return [...bySubject.entries()].map(([name, levels]) => `${name} (${levels.join(', ')})`).join(' · ');
+}
+
+export function FavouriteButton({ tutor, canFavourite }: { tutor: Pick<TutorCardView, 'id' | 'displayName' | 'favourite'>; canFavourite: boolean }) {
+  const toggle = useToggleFavourite();
+  if (!canFavourite) return null;
+  return (
+    <button
+      type="button"
+      className="fav-button"
+      aria-pressed={tutor.favourite}
+      aria-label={`Favourite ${tutor.displayName}`}
+      title={tutor.favourite ? 'Remove from favourites' : 'Add to favourites'}
+      onClick={() => toggle.mutate({ tutorId: tutor.id, favourite: !tutor.favourite })}
+    >
+      <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path
+          d="M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z"
+          fill={tutor.favourite ? 'currentColor' : 'none'}
+          stroke="currentColor"
+          strokeWidth="1.8"
+          strokeLinejoin="round"
+        />
+      </svg>
+    </button>
+  );
+}
+
+export function TutorResultCard({ tutor, canFavourite }: { tutor: TutorCardView; canFavourite: boolean }) {
+  return (
+    <li className="tutor-card" data-testid="tutor-card">
+      <TutorPhoto tutor={tutor} />
+      <div className="tutor-card-body">
+        <h3 className="tutor-card-name">
+          <Link to={`/tutors/${tutor.id}`}>{tutor.displayName}</Link>
+        </h3>
+        <p className="tutor-card-subjects">{subjectsLine(tutor.subjects)}</p>
+        <p className="tutor-card-meta">
+          <strong>{formatMinor(tutor.hourlyRateMinor, tutor.currency)}</strong>/h
+          <span aria-label={ratingLabel(tutor.rating)}> · {ratingLine(tutor.rating)}</span>
+          {tutor.sessions > 0 && <span> · {tutor.sessions} lessons</span>}
+        </p>
+        {tutor.headline && <p className="tutor-card-headline">{tutor.headline}</p>}
+      </div>
+      <FavouriteButton tutor={tutor} canFavourite={canFavourite} />
+    </li>
+  );
+}

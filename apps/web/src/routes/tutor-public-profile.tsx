@@ -1,0 +1,40 @@
+import { Link, useParams } from 'react-router';
+import { useMe } from '../features/auth';
+import { TutorProfileView, useTutorProfile } from '../features/tutors';
+import { ApiError } from '../lib/api';
+import { usePageTitle } from '../lib/page-title';
+import { detectTimeZone } from '../lib/time-zones';
+import { PageError, PageLoading } from '../ui/page-states';
+
+/** Public: a tutor's profile and free times; booking needs a student account. */
+export function TutorPublicProfilePage() {
+  const { id = '' } = useParams();
+  const me = useMe();
+  const tutor = useTutorProfile(id);
+  usePageTitle(tutor.data?.displayName ?? 'Tutor');
+  if (tutor.isPending || me.isPending) return <PageLoading label="Loading the tutor’s profile…" />;
+  if (tutor.isError) {
+    if (tutor.error instanceof ApiError && tutor.error.status === 404) {
+      return (
+        <section className="page page-narrow" data-testid="tutor-not-found">
+          <div className="card card-center">
+            <h1>Tutor not found</h1>
+            <p>This tutor is not taking lessons, or the link is wrong.</p>
+            <Link className="btn btn-primary" to="/tutors">
+              Find a tutor
+            </Link>
+          </div>
+        </section>
+      );
+    }
+    return <PageError error={tutor.error} onRetry={() => void tutor.refetch()} />;
+  }
+  return (
+    <section className="page page-medium" data-testid="tutor-profile">
+      <Link className="back-link" to="/tutors">
+        ← All tutors
+      </Link>
+      <TutorProfileView tutor={tutor.data} me={me.data ?? null} zone={me.data?.timeZone ?? detectTimeZone()} />
+    </section>
+  );
+}
