@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sessionSchema } from './help';
+import { type IceServers, sessionSchema } from './help';
 
 import { ROOM_LIMITS } from './plain';
 
@@ -145,6 +145,11 @@ export interface RoomJoined {
   boardStateVector: Uint8Array;
   /** Both participants' time together so far, in seconds. */
   connectedSeconds: number;
+  /**
+   * The ICE servers for the call, with this participant's own TURN credential (as GET /api/sessions/:id/ice-servers):
+   * the call can start without asking for them. Participants of an active session only.
+   */
+  iceServers?: IceServers;
 }
 
 /** Client → server events of the room. */

@@ -41,8 +41,11 @@ interface SessionSocketHandlers {
 
 /** Keeps one same-origin socket open while `userId` is set, and closes it when it is not. */
 export function useSessionSocket(userId: string | null, handlers: SessionSocketHandlers): void {
-  const { onRevoked, onUnauthenticated, onConnect } = handlers;
-  const connected = useEffectEvent(() => onConnect?.());
+  // Effect events: the handlers change with every render (react-router's navigate changes on every navigation), and
+  // re-running the effect for that would drop the socket and connect afresh on each page change (and leave any room).
+  const connected = useEffectEvent(() => handlers.onConnect?.());
+  const revoked = useEffectEvent((reason: string) => handlers.onRevoked(reason));
+  const unauthenticated = useEffectEvent(() => handlers.onUnauthenticated());
   useEffect(() => {
     if (!userId) {
       disconnectSocket();
@@ -54,17 +57,17 @@ export function useSessionSocket(userId: string | null, handlers: SessionSocketH
     socket.on('connect', () => connected());
     socket.on('session:revoked', ({ reason }) => {
       disconnectSocket();
-      onRevoked(reason);
+      revoked(reason);
     });
     socket.on('connect_error', (err) => {
       // A refusal by the auth middleware does not retry on its own; anything else does.
-      if (err.message === 'unauthenticated') onUnauthenticated();
+      if (err.message === 'unauthenticated') unauthenticated();
     });
     return () => {
       if (current === socket) disconnectSocket();
       else socket.disconnect();
     };
-  }, [userId, onRevoked, onUnauthenticated]);
+  }, [userId]);
 }
 
 /** The current socket, re-rendering when it is replaced (log-in, log-out). */

@@ -25,15 +25,16 @@ function SessionScreen({ me }: { me: Me }) {
   const session = useTutoringSession(id);
   usePageTitle('Tutoring session');
   // The room is joined (and devices started) while the session loads; the server checks who may enter.
-  const room = useRoomHead(id, me.role !== 'admin');
+  const room = useRoomHead(id, me.role !== 'admin', session.data === undefined ? undefined : session.data.status === 'active');
 
-  if (session.isPending) return <PageLoading label="Opening the session…" />;
+  // The room's join answers with the session too, often before GET /api/sessions/:id: whichever comes first opens it.
   // A failed background refetch (the network dropped for a while) keeps the data: the room, and its call, stay up.
-  if (session.isError && session.data === undefined) {
+  const s = session.data ?? room.snapshot.joined?.session;
+  if (s === undefined) {
+    if (session.isPending) return <PageLoading label="Opening the session…" />;
     if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound me={me} />;
     return <PageError error={session.error} onRetry={() => void session.refetch()} />;
   }
-  const s = session.data;
   if (s.status === 'active') {
     const isTutor = me.role === 'tutor' && me.id === s.tutor.id;
     return <RoomScreen session={s} me={me} room={room} actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null} />;

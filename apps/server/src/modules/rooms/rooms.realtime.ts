@@ -102,15 +102,18 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
     return list;
   }
 
-  /** After someone entered or left: tell the room, and start or stop the time both participants are counted together. */
-  /** `left`: record a 'left' call event first (an active session only), with the session already read here. */
-  async function presenceChanged(sessionId: string, userId: string, left?: { reason: string; socketId: string }) {
+  /**
+   * After someone entered or left: tell the room, and start or stop the time both participants are counted together.
+   * `left`: record a 'left' call event first (an active session only), with the session already read here.
+   * `announced`: the room was already told (a join tells it at once); only the time together is updated.
+   */
+  async function presenceChanged(sessionId: string, userId: string, left?: { reason: string; socketId: string }, announced = false) {
     const session = await rooms.roomSession(sessionId);
     if (!session) return;
     if (left && session.status === 'active') await rooms.recordEvent(sessionId, userId, 'left', left);
     const list = await participants(sessionId, session);
     const changed = list.find((p) => p.userId === userId) ?? { userId, role: 'observer' as const, displayName: session.names[userId] ?? 'Observer', present: false, state: null };
-    io.to(roomOf(sessionId)).emit('room:presence', { sessionId, participant: changed });
+    if (!announced) io.to(roomOf(sessionId)).emit('room:presence', { sessionId, participant: changed });
     const both = list.filter((p) => p.role !== 'observer' && p.present).length === 2;
     await rooms.trackTogether(sessionId, both && session.status === 'active');
   }
@@ -161,9 +164,12 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           ...(iceServers ? { iceServers } : {}),
         };
         ack({ ok: true, ...joined });
+        // Tell the room at once, from the list just read: the other participant's call starts on it.
+        const self = joined.participants.find((p) => p.userId === userId);
+        if (self) io.to(roomOf(msg.sessionId)).emit('room:presence', { sessionId: msg.sessionId, participant: self });
         // An ended session's room is read-only history: opening it is not part of the call's timeline.
         if (first && session.status === 'active') await rooms.recordEvent(msg.sessionId, userId, role === 'observer' ? 'observer-joined' : 'joined', { role, socketId: socket.id });
-        await presenceChanged(msg.sessionId, userId);
+        await presenceChanged(msg.sessionId, userId, undefined, self !== undefined);
       } catch (err) {
         logger.error({ err, sessionId: msg.sessionId, userId }, 'room join failed');
         ack(fail('internal_error', 'Could not open the room. Trying again…'));

@@ -4,23 +4,21 @@ import { useNow } from '../../lib/use-now';
 import { Avatar } from '../../ui/avatar';
 import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, EyeIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, SpeakerIcon, VideoIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
-import type { CallQuality, CallSnapshot, LocalMediaChoice } from './call/types';
-import { usePeerCall } from './call/use-peer-call';
-import type { RoomConnection, RoomSnapshot } from './room-connection';
+import type { CallQuality, CallSnapshot } from './call/types';
+import { useCallSnapshot } from './call/use-peer-call';
+import type { RoomSnapshot } from './room-connection';
 
 export interface CallViewProps {
-  connection: RoomConnection;
   /** The room's snapshot (participants and their peer state), as the page already reads it. */
   snapshot: RoomSnapshot;
-  sessionId: string;
   role: RoomRole;
+  /** The call (started by the room page as soon as the room was joined); null for observers. */
+  call: PeerCall | null;
   selfName: string;
   otherName: string;
   /** When the session started (server time, ISO): the call timer counts from it. */
   startedAt: string;
-  /** From pre-join; null stream = chat and board only. */
-  media: LocalMediaChoice;
-  /** The user left; the page navigates away (the call has already hung up by unmounting). */
+  /** The user left; the page navigates away (the call hangs up as the page unmounts). */
   onLeave(): void;
   /** Ends the session for both (POST /api/sessions/:id/end); without it there is no End button. */
   onEnd?: () => void;
@@ -33,8 +31,9 @@ export interface CallViewProps {
  * indicator, a banner for anything unusual, and the controls. Observers see who is there, with no media.
  */
 export function CallView(props: CallViewProps) {
-  const { connection, snapshot: room, sessionId, role, media } = props;
-  const { call, snapshot } = usePeerCall(role === 'observer' ? null : connection, sessionId, role, media);
+  const { snapshot: room, role } = props;
+  const call = role === 'observer' ? null : props.call;
+  const snapshot = useCallSnapshot(call);
   const { onStateChange } = props;
   // 'media' once the other side's video is on screen: the page waits for it before loading heavy things.
   const reported = snapshot.remoteVideoFlowing ? 'media' : snapshot.connection;

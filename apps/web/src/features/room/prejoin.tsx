@@ -66,13 +66,13 @@ export function PreJoin({ onJoin, otherName }: PreJoinProps) {
   // Once per mount: `open` reads only its arguments and refs.
   useEffect(() => {
     mounted.current = true;
-    // Started while the page loaded (permission was granted): use those devices.
+    // Started while the page loaded (permission was granted): use those devices. Otherwise go straight in only when
+    // permission was granted before; a first visit asks, and then waits for the user's Join.
     const started = takePrewarmedMedia();
-    if (started) void open(loadDevicePreference(), true, started);
-    else
-      void mediaPermissionsGranted().then((granted) => {
-        if (mounted.current) void open(loadDevicePreference(), granted);
-      });
+    const granted = started ? started.then((m) => m !== null) : mediaPermissionsGranted();
+    void granted.then((yes) => {
+      if (mounted.current) void open(loadDevicePreference(), yes, started && yes ? started : undefined);
+    });
     return () => {
       mounted.current = false;
       // Unmounted without joining (or StrictMode's first mount): release the devices.

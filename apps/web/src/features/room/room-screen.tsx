@@ -10,46 +10,123 @@ import { usePageTitle } from '../../lib/page-title';
 import { Alert } from '../../ui/alert';
 import { BoardPanel } from './board/board-panel';
 import { CallView } from './call-view';
+import { prewarmLocalMedia, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
+import type { PeerCall } from './call/peer-call';
 import type { LocalMediaChoice } from './call/types';
+import { usePeerCall } from './call/use-peer-call';
 import { ChatPanel } from './chat-panel';
-import { prewarmLocalMedia } from './call/local-media';
-import { prefetchIceServers } from './call/use-peer-call';
 import { PreJoin } from './prejoin';
+import type { RoomConnection, RoomSnapshot } from './room-connection';
 import { useRoomConnection } from './use-room';
 
 type Tab = 'board' | 'chat';
 
 /** When the call does not come up (the other person is not there yet), the board loads after this anyway. */
 const BOARD_LOAD_FALLBACK_MS = 4_000;
+/** The board loads this long after the other side's video first shows. */
+const BOARD_AFTER_FIRST_FRAME_MS = 500;
+
+/** How the page enters the call: deciding, devices starting (permission was granted), or the pre-join screen. */
+type Entry = 'checking' | 'starting' | 'prejoin';
+const NO_MEDIA: LocalMediaChoice = { stream: null, audioDeviceId: null, videoDeviceId: null };
+
+export interface RoomHead {
+  connection: RoomConnection | null;
+  snapshot: RoomSnapshot;
+  /** The call with the other participant; null for observers, before the room is joined, and in pre-join. */
+  call: PeerCall | null;
+  /** The media joined with; null until then (devices starting, or pre-join). */
+  media: LocalMediaChoice | null;
+  /** Show pre-join (permission not granted yet, or a device did not start). */
+  prejoin: boolean;
+  /** Pre-join's Join: go in with this media. */
+  join(choice: LocalMediaChoice): void;
+}
+
+/**
+ * Starts what the room needs while its page is still loading the session (see SessionPage): the room join (its answer
+ * brings the ICE servers) and, when permission was granted before, the camera and microphone. The call itself starts as soon as the
+ * room is joined (its role comes with the join), without waiting for the session's page or for the devices: the
+ * connection is negotiated meanwhile and the tracks go onto it when they are ready. When permission is not granted
+ * yet, nothing starts before the user presses Join in pre-join. Participants only. `sessionActive`: what the page's
+ * own copy of the session (GET /api/sessions/:id) says, undefined while it loads; the join's answer, when there, decides.
+ */
+export function useRoomHead(sessionId: string, participant: boolean, sessionActive: boolean | undefined): RoomHead {
+  const room = useRoomConnection(sessionId);
+  const { connection, snapshot } = room;
+  const [entry, setEntry] = useState<Entry>('checking');
+  const [media, setMedia] = useState<LocalMediaChoice | null>(null);
+
+  // The call starts at once when the user is going in (permission granted, or Join pressed), before the room is even
+  // joined; it stops when the session turns out to have ended (or not to be ours).
+  const role = snapshot.joined?.self.role ?? null;
+  const ended =
+    snapshot.status === 'ended' ||
+    (snapshot.joined ? snapshot.joined.session.status !== 'active' : sessionActive === false) ||
+    (role !== null && role !== 'student' && role !== 'tutor');
+  const { call, attach } = usePeerCall(connection, sessionId, participant && !ended && (media !== null || entry === 'starting'), media);
+
+  useEffect(() => {
+    if (!participant) return;
+    const started = prewarmLocalMedia();
+    let live = true;
+    void started.granted.then((granted) => {
+      if (live) setEntry((e) => (e === 'checking' ? (granted ? 'starting' : 'prejoin') : e));
+    });
+    // Devices started before the page was there: straight into the call when both work (onto the running call at
+    // once, not after React's next render), else pre-join shows what failed (it takes them).
+    void started.media.then((opened) => {
+      if (!live || !opened) return;
+      const taken = opened.stream && !opened.audioProblem && !opened.videoProblem ? takePrewarmedMedia(started) : null;
+      if (!taken || !opened.stream) return setEntry('prejoin');
+      const choice: LocalMediaChoice = {
+        stream: opened.stream,
+        audioDeviceId: opened.stream.getAudioTracks()[0]?.getSettings().deviceId ?? null,
+        videoDeviceId: opened.stream.getVideoTracks()[0]?.getSettings().deviceId ?? null,
+      };
+      saveDevicePreference({ audioDeviceId: choice.audioDeviceId, videoDeviceId: choice.videoDeviceId });
+      attach(choice);
+      setMedia(choice);
+    });
+    return () => {
+      live = false;
+    };
+  }, [participant, sessionId, attach]);
+
+  // Devices the page holds are released when the session ended or the page closes (the call stops its own clones).
+  const mediaRef = useRef(media);
+  mediaRef.current = media;
+  useEffect(() => {
+    if (ended) stopStream(mediaRef.current?.stream);
+  }, [ended, media]);
+  useEffect(() => () => stopStream(mediaRef.current?.stream), []);
+
+  const join = useCallback((choice: LocalMediaChoice) => setMedia(choice), []);
+  return { connection, snapshot, call, media, prejoin: entry === 'prejoin', join };
+}
 
 /**
  * The live room of an active session: pre-join (skipped when devices were already granted, and for observers), then
  * the call, the board and the chat. On a phone the board and the chat share the space under the video, as tabs.
  */
-/**
- * Starts what the room needs while its page is still loading the session (see SessionPage): the room join, the ICE
- * servers and, when permission was granted before, the camera and microphone. Participants only.
- */
-export function useRoomHead(sessionId: string, participant: boolean): ReturnType<typeof useRoomConnection> {
-  const room = useRoomConnection(sessionId);
-  useEffect(() => {
-    if (!participant) return;
-    prefetchIceServers(sessionId);
-    prewarmLocalMedia();
-  }, [participant, sessionId]);
-  return room;
-}
-
-export function RoomScreen({ session, me, actions, room }: { session: TutoringSession; me: Me; actions?: ReactNode; room: ReturnType<typeof useRoomConnection> }) {
+export function RoomScreen({ session, me, actions, room }: { session: TutoringSession; me: Me; actions?: ReactNode; room: RoomHead }) {
   const role = me.id === session.student.id ? 'student' : me.id === session.tutor.id ? 'tutor' : 'observer';
-  const [media, setMedia] = useState<LocalMediaChoice | null>(role === 'observer' ? { stream: null, audioDeviceId: null, videoDeviceId: null } : null);
+  const media = role === 'observer' ? NO_MEDIA : room.media;
   const other = role === 'tutor' ? session.student : session.tutor;
   usePageTitle(role === 'observer' ? 'Observing a session' : `Session with ${other.displayName}`);
 
   if (!media) {
     return (
       <section className="room" data-testid="room" data-stage="prejoin">
-        <PreJoin onJoin={setMedia} otherName={other.displayName} />
+        {room.prejoin ? (
+          <PreJoin onJoin={room.join} otherName={other.displayName} />
+        ) : (
+          <section className="prejoin card" data-testid="prejoin" aria-busy="true">
+            <p className="muted" role="status">
+              Starting your camera and microphone…
+            </p>
+          </section>
+        )}
       </section>
     );
   }
@@ -69,7 +146,7 @@ function InRoom({
   role: 'student' | 'tutor' | 'observer';
   media: LocalMediaChoice;
   actions: ReactNode;
-  room: ReturnType<typeof useRoomConnection>;
+  room: RoomHead;
 }) {
   const { connection, snapshot } = room;
   const navigate = useNavigate();
@@ -84,12 +161,17 @@ function InRoom({
     const timer = window.setTimeout(() => setBoardLoaded(true), BOARD_LOAD_FALLBACK_MS);
     return () => window.clearTimeout(timer);
   }, [boardLoaded]);
+  const boardTimer = useRef<number | null>(null);
+  useEffect(() => () => window.clearTimeout(boardTimer.current ?? undefined), []);
   const onCallState = useCallback((state: string) => {
-    // ICE 'connected' comes before the first frame is decoded; parsing the board then would delay that frame.
-    if (state === 'media' || state === 'failed') setBoardLoaded(true);
+    // ICE 'connected' comes before the first frame is decoded; parsing the board then would delay that frame, and
+    // right on the first frame it would hold up the next ones: it loads a moment later.
+    if (state === 'failed') setBoardLoaded(true);
+    else if (state === 'media' && boardTimer.current === null) boardTimer.current = window.setTimeout(() => setBoardLoaded(true), BOARD_AFTER_FIRST_FRAME_MS);
   }, []);
   const names = useMemo(() => Object.fromEntries([...snapshot.participants.map((p) => [p.userId, p.displayName]), [session.student.id, session.student.displayName], [session.tutor.id, session.tutor.displayName]]), [snapshot.participants, session]);
-  const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) });
+  // Its photos are for the board: asked for with it, not while the call sets up.
+  const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) && boardLoaded });
   const questionPhotos = useMemo(() => (question.data?.photos ?? []).map((p) => ({ id: p.id, url: p.url, thumbUrl: p.thumbUrl })), [question.data]);
   const unread = useUnread(snapshot.messages.length, tab === 'chat');
 
@@ -117,14 +199,12 @@ function InRoom({
         <div className="room-call">
           {connection && (
             <CallView
-              connection={connection}
               snapshot={snapshot}
-              sessionId={session.id}
               role={role}
+              call={room.call}
               selfName={me.displayName}
               otherName={other.displayName}
               startedAt={session.startedAt}
-              media={media}
               onLeave={() => navigate(roleHome(me.role))}
               onEnd={role === 'observer' ? undefined : () => end.mutate(session.id)}
               onStateChange={onCallState}

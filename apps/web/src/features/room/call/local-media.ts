@@ -129,29 +129,43 @@ export async function openLocalMedia(pref: DevicePreference, want: { audio: bool
   return { stream: tracks.length ? new MediaStream(tracks) : null, audioProblem, videoProblem };
 }
 
-let warm: { media: Promise<OpenedMedia | null> } | null = null;
+export interface PrewarmedMedia {
+  /** Whether camera and microphone were already granted (only then are they started). */
+  granted: Promise<boolean>;
+  /** The started media; null when permission was not granted. */
+  media: Promise<OpenedMedia | null>;
+}
+
+let warm: PrewarmedMedia | null = null;
 /** A started camera nobody took is released after this. */
 const WARM_KEEP_MS = 10_000;
 
 /**
  * Starts the camera and microphone as a room opens, while its page is still loading, when permission is already
- * granted (no prompt can appear out of context). Pre-join takes them with takePrewarmedMedia().
+ * granted (no prompt can appear out of context). The room takes them with takePrewarmedMedia(). Returns the one
+ * started (again, when it was not taken yet).
  */
-export function prewarmLocalMedia(): void {
-  if (warm) return;
-  const media = mediaPermissionsGranted().then((granted) => (granted ? openLocalMedia(loadDevicePreference()) : null));
-  const entry = { media };
+export function prewarmLocalMedia(): PrewarmedMedia {
+  if (warm) return warm;
+  const granted = mediaPermissionsGranted();
+  const media = granted.then((yes) => (yes ? openLocalMedia(loadDevicePreference()) : null));
+  const entry = { granted, media };
   warm = entry;
   window.setTimeout(() => {
     if (warm !== entry) return;
     warm = null;
     void media.then((m) => stopStream(m?.stream));
   }, WARM_KEEP_MS);
+  return entry;
 }
 
-/** The media started by prewarmLocalMedia(), once; null when none was started (or permission was not granted). */
-export function takePrewarmedMedia(): Promise<OpenedMedia | null> | null {
+/**
+ * The media started by prewarmLocalMedia(), once; null when none was started (or permission was not granted), or
+ * when `only` is given and was not the one waiting (already taken or released).
+ */
+export function takePrewarmedMedia(only?: PrewarmedMedia): Promise<OpenedMedia | null> | null {
   const entry = warm;
+  if (only && entry !== only) return null;
   warm = null;
   return entry?.media ?? null;
 }

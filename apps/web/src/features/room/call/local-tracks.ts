@@ -13,13 +13,25 @@ export class LocalTracks {
   micOn: boolean;
   cameraOn: boolean;
   facing: 'user' | 'environment' = 'user';
-  private videoDeviceId: string | null;
-  private readonly audioDeviceId: string | null;
+  private videoDeviceId: string | null = null;
+  private audioDeviceId: string | null = null;
   private videoInputs = 0;
 
-  /** Works on clones of the pre-join tracks (same devices, stopped independently); the caller stops the originals. */
-  constructor(choice: LocalMediaChoice) {
+  /** null: no media yet (the call starts before the devices do); adopt() brings it in. */
+  constructor(choice: LocalMediaChoice | null) {
+    this.mic = this.camera = null;
+    this.micOn = this.cameraOn = false;
+    if (choice) this.adopt(choice);
+  }
+
+  /**
+   * Takes the pre-join media. Works on clones of its tracks (same devices, stopped independently); the caller stops
+   * the originals.
+   */
+  adopt(choice: LocalMediaChoice): void {
     const live = (t: MediaStreamTrack | undefined) => (t && t.readyState === 'live' ? t.clone() : null);
+    this.mic?.stop();
+    this.camera?.stop();
     this.mic = live(choice.stream?.getAudioTracks()[0]);
     this.camera = live(choice.stream?.getVideoTracks()[0]);
     this.micOn = this.mic !== null;

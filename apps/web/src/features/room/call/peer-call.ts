@@ -18,10 +18,17 @@ export interface IceServerGrant {
 
 export interface PeerCallOptions {
   connection: RoomConnection;
-  /** Our role: the student is the polite peer, the tutor the impolite one; an observer gets no peer connection. */
-  role: RoomRole;
-  media: LocalMediaChoice;
-  /** GET /api/sessions/:id/ice-servers. */
+  /**
+   * Our role: the student is the polite peer, the tutor the impolite one; an observer gets no peer connection. null:
+   * the one the room's join gives (the call may start before the room is joined).
+   */
+  role: RoomRole | null;
+  /**
+   * The media chosen in pre-join; null when the call starts before the devices are ready (see setMedia): it then
+   * connects at once with empty senders, and the tracks go onto them when they come.
+   */
+  media: LocalMediaChoice | null;
+  /** The ICE servers: first the grant that came with the room's join, later GET /api/sessions/:id/ice-servers. */
   loadIceServers(): Promise<IceServerGrant>;
 }
 
@@ -35,6 +42,8 @@ declare global {
 const STATS_EVERY_MS = 2_000;
 const QUALITY_REPORT_EVERY_MS = 10_000;
 const NETWORK_CHANGE_DEBOUNCE_MS = 1_000;
+/** The device diagnostics are reported this long after joining. */
+const DIAGNOSTICS_AFTER_MS = 3_000;
 /**
  * When the two meet, both add their tracks at once and both would offer. Chrome can then leave the polite side's
  * connection without any ICE candidates after the rollback (seen in e2e: its answer carries none and it never gathers),
@@ -54,7 +63,7 @@ export class PeerCall {
   private snapshot: CallSnapshot;
   private listeners = new Set<() => void>();
   private readonly connection: RoomConnection;
-  private readonly polite: boolean;
+  private readonly role: RoomRole | null;
   private readonly local: LocalTracks;
   private readonly loadIceServers: () => Promise<IceServerGrant>;
   private iceServers: RTCIceServer[] | null = null;
@@ -101,12 +110,15 @@ export class PeerCall {
   private remoteFrameAt = 0;
   private diagnosticsSent = false;
   private mediaChain: Promise<void> = Promise.resolve();
+  private mediaSet: boolean;
+  private iceRequested = false;
 
   constructor(options: PeerCallOptions) {
     this.connection = options.connection;
-    this.polite = options.role === 'student';
+    this.role = options.role;
     this.loadIceServers = options.loadIceServers;
     this.local = new LocalTracks(options.media);
+    this.mediaSet = options.media !== null;
     this.snapshot = {
       connection: 'waiting',
       audio: this.local.micOn,
@@ -139,11 +151,15 @@ export class PeerCall {
     netInfo?.addEventListener('change', onNetworkChange);
     this.detach.push(() => window.removeEventListener('online', onNetworkChange), () => netInfo?.removeEventListener('change', onNetworkChange));
 
-    void this.fetchIceServers().then(() => {
-      this.onRoomChange();
-      for (const s of this.waitingSignals.splice(0)) this.onSignal(s);
-    });
     this.onRoomChange();
+  }
+
+  /** Our role in the room: given, or from the room's join; null before that. */
+  private myRole(): RoomRole | null {
+    return this.role ?? this.connection.getSnapshot().joined?.self.role ?? null;
+  }
+  private get polite(): boolean {
+    return this.myRole() === 'student';
   }
 
   // ---- state for React ----
@@ -166,19 +182,31 @@ export class PeerCall {
   // ---- the room: presence, peer state, rejoin ----
   private onRoomChange() {
     const room = this.connection.getSnapshot();
-    if (!room.joined || this.closed) return;
+    if (!room.joined || this.closed || this.myRole() === 'observer') return;
+    // The ICE servers: asked for once the room is joined (its answer may carry them).
+    if (!this.iceRequested) {
+      this.iceRequested = true;
+      void this.fetchIceServers().then(() => {
+        this.onRoomChange();
+        for (const s of this.waitingSignals.splice(0)) this.onSignal(s);
+      });
+    }
     if (!this.diagnosticsSent) {
+      // After the call's setup: the server records it, and the other side's call goes through the same server.
       this.diagnosticsSent = true;
-      const hints = (navigator as Navigator & { userAgentData?: UserAgentHints }).userAgentData;
-      this.connection.reportEvent({ type: 'diagnostics', diagnostics: describeDevice(navigator.userAgent, hints) });
+      this.later('diagnostics', DIAGNOSTICS_AFTER_MS, () => {
+        const hints = (navigator as Navigator & { userAgentData?: UserAgentHints }).userAgentData;
+        this.connection.reportEvent({ type: 'diagnostics', diagnostics: describeDevice(navigator.userAgent, hints) });
+      });
     }
     const other = this.connection.otherParticipant();
     const present = other?.present ?? false;
     if (present && !this.otherPresent) this.onOtherArrived();
     if (!present && this.otherPresent) this.otherAbsentSince = Date.now();
     this.otherPresent = present;
-    // The first connection; before the ICE servers arrive, their fetch calls this again.
-    if (present && !this.pc && this.iceServers) this.createPc();
+    // The first connection (not for a session that ended); before the ICE servers arrive, their fetch calls this again.
+    const open = room.status !== 'ended' && room.joined.session.status === 'active';
+    if (present && !this.pc && this.iceServers && open) this.createPc();
     // They reloaded while our connection still looks fine: start afresh now, not after ICE notices (see recovery.ts).
     else if (present && this.pc && !this.polite && otherRestartedCall({ theirConnection: other?.state?.connection, pcConnectedAt: this.pcConnectedAt, otherAbsentSince: this.otherAbsentSince })) {
       this.recovery = { restarts: 0, recreates: this.recovery.recreates + 1 };
@@ -227,7 +255,7 @@ export class PeerCall {
   }
 
   private publishPeerState() {
-    if (this.closed || !this.connection.getSnapshot().joined) return;
+    if (this.closed || !this.connection.getSnapshot().joined || this.myRole() === 'observer') return;
     const s = this.snapshot;
     const state: PeerState = { audio: s.audio, video: s.video, screen: s.screen, lowBandwidth: s.mode !== 'full', mode: s.mode, connection: s.connection };
     const json = JSON.stringify(state);
@@ -497,6 +525,18 @@ export class PeerCall {
         });
       })
       .catch((error: unknown) => console.warn('call: could not update the senders', error));
+  }
+
+  /**
+   * The local media, once, for a call started without it: the tracks go onto the existing senders (replaceTrack on
+   * sendrecv transceivers needs no renegotiation), so the connection made meanwhile is kept.
+   */
+  setMedia(choice: LocalMediaChoice): void {
+    if (this.closed || this.mediaSet) return;
+    this.mediaSet = true;
+    this.local.adopt(choice);
+    void this.local.countCameras().then(() => this.update({ canSwitchCamera: this.local.canSwitchCamera }));
+    this.syncSenders();
   }
 
   // ---- controls ----

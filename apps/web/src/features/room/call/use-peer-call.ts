@@ -1,5 +1,5 @@
-import type { IceServers, RoomRole } from '@tutorline/contracts';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { IceServers } from '@tutorline/contracts';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { api } from '../../../lib/api';
 import type { RoomConnection } from '../room-connection';
 import { stopStream } from './local-media';
@@ -24,45 +24,61 @@ const idle: CallSnapshot = {
 };
 
 const iceUrl = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/ice-servers`;
-/** ICE servers asked for as the room opens, while the devices start: the call takes them instead of asking again. */
-const prefetched = new Map<string, { at: number; grant: Promise<IceServers> }>();
-const PREFETCH_FRESH_MS = 60_000;
+/** A grant from the room's join is used while it has at least this long left. */
+const JOIN_GRANT_MIN_LEFT_MS = 60_000;
 
-export function prefetchIceServers(sessionId: string): void {
-  const grant = api.get<IceServers>(iceUrl(sessionId));
-  grant.catch(() => prefetched.delete(sessionId));
-  prefetched.set(sessionId, { at: Date.now(), grant });
-}
-function loadIceServers(sessionId: string): Promise<IceServers> {
-  const early = prefetched.get(sessionId);
-  prefetched.delete(sessionId);
-  return early && Date.now() - early.at < PREFETCH_FRESH_MS ? early.grant : api.get<IceServers>(iceUrl(sessionId));
-}
-
-/** Runs the call while mounted; it hangs up on unmount. */
-export function usePeerCall(connection: RoomConnection | null, sessionId: string, role: RoomRole, media: LocalMediaChoice): { call: PeerCall | null; snapshot: CallSnapshot } {
+/**
+ * Runs the call over `connection` while `enabled`; it hangs up when disabled or unmounted. The room page starts it
+ * before the room is joined: it takes its role (and its ICE servers) from the join's answer, and connects from the
+ * room's own events, without waiting for React or for the devices. `media`, once set, goes onto it
+ * (PeerCall.setMedia); `attach` gives it to the running call at once, before React renders.
+ */
+export function usePeerCall(connection: RoomConnection | null, sessionId: string, enabled: boolean, media: LocalMediaChoice | null): { call: PeerCall | null; attach(choice: LocalMediaChoice): void } {
   const [call, setCall] = useState<PeerCall | null>(null);
+  const running = useRef<PeerCall | null>(null);
+  const latestMedia = useRef(media);
   useEffect(() => {
-    if (!connection) return;
-    const c = new PeerCall({
-      connection,
-      role,
-      media,
-      loadIceServers: () => loadIceServers(sessionId),
-    });
+    if (media) latestMedia.current = media;
+  }, [media]);
+  useEffect(() => {
+    if (!connection || !enabled) return;
+    // The first grant comes with the room's join when the server sent one (and it is fresh); later ones (a TURN
+    // credential about to expire) are asked for.
+    let first = true;
+    const load = () => {
+      const grant = first ? connection.getSnapshot().joined?.iceServers : undefined;
+      first = false;
+      const fresh = grant && (grant.expiresAt === null || Date.parse(grant.expiresAt) - Date.now() > JOIN_GRANT_MIN_LEFT_MS);
+      return fresh ? Promise.resolve(grant) : api.get<IceServers>(iceUrl(sessionId));
+    };
+    const c = new PeerCall({ connection, role: null, media: latestMedia.current, loadIceServers: load });
+    running.current = c;
     setCall(c);
-    // The call works on clones of the pre-join tracks. Stop the originals once it has them; not in the cleanup, since
-    // StrictMode mounts twice and the second call still needs them (the timer runs after both mounts).
-    window.setTimeout(() => stopStream(media.stream), 0);
     return () => {
       c.close();
+      if (running.current === c) running.current = null;
       setCall((cur) => (cur === c ? null : cur));
     };
-  }, [connection, sessionId, role, media]);
-  const snapshot = useSyncExternalStore(
+  }, [connection, sessionId, enabled]);
+  useEffect(() => {
+    if (!call || !media) return;
+    call.setMedia(media);
+    // The call works on clones of the pre-join tracks. Stop the originals once it has them; not in a cleanup, since
+    // StrictMode mounts twice and the second call still needs them (the timer runs after both mounts).
+    window.setTimeout(() => stopStream(media.stream), 0);
+  }, [call, media]);
+  const attach = useCallback((choice: LocalMediaChoice) => {
+    latestMedia.current = choice;
+    running.current?.setMedia(choice);
+  }, []);
+  return { call, attach };
+}
+
+/** The call's state for the view; idle without a call. */
+export function useCallSnapshot(call: PeerCall | null): CallSnapshot {
+  return useSyncExternalStore(
     (notify) => (call ? call.subscribe(notify) : () => {}),
     () => (call ? call.getSnapshot() : idle),
     () => idle,
   );
-  return { call, snapshot };
 }
