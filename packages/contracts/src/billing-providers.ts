@@ -52,3 +52,35 @@ export const refundSchema = z.object({
   settledAt: z.string().nullable(),
 });
 export type RefundView = z.infer<typeof refundSchema>;
+
+/** Admins' list of recent payments (newest first), to refund from. `cursor` is the previous page's nextCursor. */
+export const adminPaymentsQuerySchema = z.strictObject({
+  studentEmail: z.string().trim().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type AdminPaymentsQuery = z.infer<typeof adminPaymentsQuerySchema>;
+
+export const adminPaymentSchema = z.object({
+  id: z.string(),
+  provider: paymentProviderSchema,
+  studentId: z.string(),
+  studentEmail: z.string(),
+  studentName: z.string(),
+  /** What was bought: 'subscription', 'credit_pack' or 'booking' (null when the checkout is unknown). */
+  purpose: z.enum(['subscription', 'credit_pack', 'booking']).nullable(),
+  planId: z.string().nullable(),
+  planName: z.string().nullable(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  refundedMinor: z.number().int(),
+  /** Refunds asked for and not settled yet. */
+  pendingRefundMinor: z.number().int(),
+  /** What can still be refunded (amount less refunded and pending). */
+  refundableMinor: z.number().int(),
+  status: z.enum(['succeeded', 'partially_refunded', 'refunded']),
+  paidAt: z.string(),
+});
+export type AdminPayment = z.infer<typeof adminPaymentSchema>;
+export const adminPaymentsPageSchema = z.object({ payments: z.array(adminPaymentSchema), nextCursor: z.string().nullable() });
+export type AdminPaymentsPage = z.infer<typeof adminPaymentsPageSchema>;

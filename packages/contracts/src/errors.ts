@@ -24,6 +24,8 @@ export const errorCodes = [
   'hold_expired',
   /** Inside the tutor's late window a lesson can only be cancelled (a late cancellation), not moved. */
   'too_late_to_reschedule',
+  /** Asking (or booking) needs a plan with questions left, the grace period, or credits: the message says what to do next. */
+  'payment_required',
   'service_unavailable',
   'internal_error',
 ] as const;

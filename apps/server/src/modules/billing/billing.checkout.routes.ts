@@ -1,4 +1,4 @@
-import { checkoutBodySchema, checkoutSchema, errorBodySchema, refundBodySchema, refundSchema } from '@tutorline/contracts';
+import { adminPaymentsPageSchema, adminPaymentsQuerySchema, checkoutBodySchema, checkoutSchema, errorBodySchema, refundBodySchema, refundSchema } from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -30,6 +30,17 @@ export async function billingCheckoutRoutes(fastify: FastifyInstance, opts: { ch
     config: { access: ['student', 'admin'] },
     schema: { tags: ['billing'], summary: "A checkout's status (after returning from the payment page)", params: idParams, response: { 200: checkoutSchema, ...errors } },
     handler: async (request) => checkout.get(caller(request), request.params.id),
+  });
+
+  app.get('/api/admin/billing/payments', {
+    config: { access: ['admin'] },
+    schema: {
+      tags: ['billing'],
+      summary: 'Recent payments, newest first, with what was refunded and what can still be; ?studentEmail= (part of it), ?cursor= (nextCursor of the previous page)',
+      querystring: adminPaymentsQuerySchema,
+      response: { 200: adminPaymentsPageSchema, ...errors },
+    },
+    handler: async (request) => checkout.payments(request.query),
   });
 
   app.post('/api/admin/payments/:id/refund', {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FakePayProvider } from '../../integrations/fake-pay-provider';
 import type { ProviderRepo } from './billing.provider.repo';
 import { isUuid } from './billing.provider.repo';
+import { returnPath } from './billing.checkout.service';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const money = (minor: number, currency: string) => `${currency} ${(minor / 100).toFixed(2)}`;
@@ -42,14 +43,18 @@ export async function fakePayRoutes(fastify: FastifyInstance, opts: { fake: Fake
       );
     });
 
-    scope.post('/dev/fake-pay/:checkoutId/:outcome', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    // Stands in for the provider's own site, and needs no cookie: a browser posting its form with the page's
+    // no-referrer policy sends `Origin: null`, which the same-origin check would refuse.
+    scope.post('/dev/fake-pay/:checkoutId/:outcome', { config: { access: 'public', allowCrossOrigin: true }, schema: { hide: true } }, async (request, reply) => {
       const { checkoutId, outcome } = request.params as { checkoutId: string; outcome: string };
       if (outcome !== 'succeed' && outcome !== 'fail') return reply.status(404).type('text/html').send(page('Not found', '<h1>Unknown action</h1>'));
       const result = await opts.fake.complete(checkoutId, outcome);
       if (result === 'unknown') return reply.status(404).type('text/html').send(page('Not found', '<h1>No such checkout</h1>'));
       const text = result === 'failed' ? 'The payment failed. Nothing was charged.' : result === 'already_paid' ? 'This was already paid.' : 'Payment successful.';
+      const c = isUuid(checkoutId) ? await opts.repo.findCheckout(opts.repo.db, checkoutId) : null;
+      const back = c ? returnPath(c) : `/billing/return?checkout=${checkoutId}`;
       request.log.info({ event: 'fake_payment_completed', checkoutId, outcome: result }, 'fake provider payment');
-      return reply.type('text/html').send(page('Fake payment', `<h1>${escape(text)}</h1><p><a href="/billing/return?checkout=${escape(checkoutId)}">Back to Tutorline</a></p>`));
+      return reply.type('text/html').send(page('Fake payment', `<h1>${escape(text)}</h1><p><a href="${escape(back)}">Back to Tutorline</a></p>`));
     });
   });
 }

@@ -60,7 +60,7 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     expect(me.json).toMatchObject({ plan: null, status: 'none', canAsk: false, questionsLeft: 0, credits: 0, enforced: true, next: 'You have no plan or question credits. Choose a plan, or buy a pack of 5 questions.' });
     const res = await ask(student);
     expect(res.status).toBe(403);
-    expect(res.json.error).toMatchObject({ code: 'forbidden', message: me.json.next, details: { reason: 'entitlement' } });
+    expect(res.json.error).toMatchObject({ code: 'payment_required', message: me.json.next, details: { reason: 'entitlement' } });
     expect(await t.app.database.db.select().from(schema.questions).where(eq(schema.questions.studentId, student.id))).toHaveLength(0);
   });
 

@@ -32,6 +32,12 @@ export async function billingMoneyRoutes(fastify: FastifyInstance, opts: { entit
     },
   });
 
+  app.get('/api/billing/plans', {
+    config: { access: ['student', 'admin'] },
+    schema: { tags: ['billing'], summary: 'Plans on sale (subscriptions and credit packs) with their active prices', response: { 200: z.array(billingPlanSchema), ...errors } },
+    handler: async () => plans.listActive(),
+  });
+
   app.get('/api/billing/tutor/balance', {
     config: { access: ['tutor'] },
     schema: { tags: ['billing'], summary: 'My balance per currency: owed (and on hold), in transit, paid', response: { 200: tutorBalanceSchema, ...errors } },

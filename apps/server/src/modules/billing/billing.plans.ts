@@ -54,6 +54,13 @@ export function createPlansService(deps: { repo: PlansRepo; clock: Clock; logger
   const one = async (id: string) => (await repo.list()).find((p) => p.id === id)!;
   return {
     list: () => repo.list(),
+    /** What students can buy: active plans with their active prices (a plan with none is left out). */
+    async listActive(): Promise<BillingPlan[]> {
+      return (await repo.list())
+        .filter((p) => p.active)
+        .map((p) => ({ ...p, prices: p.prices.filter((x) => x.active) }))
+        .filter((p) => p.prices.length > 0);
+    },
 
     async create(adminId: string, body: CreatePlanBody): Promise<BillingPlan> {
       const now = deps.clock.now();

@@ -15,13 +15,30 @@ import type { LedgerService } from './ledger.service';
  *   the lesson normally happens; a refund (a cancelled lesson, a tutor no-show) reverses the tutor's share in
  *   proportion (LedgerPort.refundSettled), and a reversal after a payout leaves the payable negative, netted from the
  *   tutor's next earnings.
+ *
+ * Refunds reverse question earnings too ("less reversals when a payment is refunded"). The rule, and why:
+ * - An answered question is linked to the payment that paid for it, in its earning's data (fundedByPaymentId,
+ *   EntitlementsService.fundingOf): an included question of a subscription to the subscription payment of the period
+ *   it was asked in (the newest one made before it was asked); a question paid with a credit to the pack payment the
+ *   credit is attributed to (credits are used oldest source first, creditSourceFor in ledger.rules.ts). A refund of
+ *   that payment (LedgerPort.refundSettled) reverses the SAME SHARE of each such earning, in the refund's own
+ *   transaction: a full refund takes the whole earning back, a partial one its proportion (refundEntries, so a run of
+ *   partial refunds adds up to exactly the full reversal).
+ * - Why proportional, and not only on a full refund: it is the rule a booked lesson's tutor share already follows,
+ *   so every earning has one rule, and no split of a refund into parts (99% then 1%) can keep an earning the whole
+ *   refund would reverse. Why reverse at all: the issue asks for it ("less reversals when a payment is refunded"),
+ *   the platform does not pay tutors out of money it gave back. A payout already made leaves the payable negative,
+ *   netted from the tutor's next earnings.
+ * - Not linked (never reversed by a refund): questions paid by demo or goodwill grants, asked while entitlements are
+ *   not enforced, or answered after their payment was refunded in full (the earning is then the platform's cost).
  */
 export function createHelpBilling(deps: { ledger: LedgerService; entitlements: EntitlementsService }): HelpBilling {
   return {
     consumeForQuestion: (tx, p) => deps.entitlements.consumeForQuestion(tx, p),
     returnForQuestion: (tx, p) => deps.entitlements.returnForQuestion(tx, p),
     async earningForQuestion(tx: Tx, p) {
-      await deps.ledger.questionEarning(tx, p);
+      const funding = await deps.entitlements.fundingOf(tx, p.questionId);
+      await deps.ledger.questionEarning(tx, { ...p, fundedByPaymentId: 'paymentId' in funding ? funding.paymentId : undefined });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, or, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, ne, or, isNull, sql } from 'drizzle-orm';
 import type { BillingMe } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { schema, type Db, type Tx } from '../../platform/db';
@@ -8,7 +8,7 @@ import { instantToZoned } from '../../platform/time';
 import { entitlement, type Entitlement, type EntitlementFacts, type SubscriptionFacts } from './entitlements.rules';
 import type { LedgerService } from './ledger.service';
 
-const { subscriptions, billingPlans } = schema;
+const { subscriptions, billingPlans, payments, questions } = schema;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** '1 Dec': a date as the student's clock shows it. */
@@ -68,6 +68,28 @@ export function createEntitlementsRepo(db: Db) {
         .returning({ id: subscriptions.id });
       return rows[0]?.id ?? null;
     },
+    async lockPayment(tx: Tx, paymentId: string) {
+      const [row] = await tx.select({ id: payments.id, status: payments.status }).from(payments).where(eq(payments.id, paymentId)).for('update');
+      return row;
+    },
+    /** Who asked a question and when (the help module's row, read only). */
+    async questionAsked(tx: Db | Tx, questionId: string) {
+      const [row] = await tx.select({ studentId: questions.studentId, askedAt: questions.createdAt }).from(questions).where(eq(questions.id, questionId));
+      return row;
+    },
+    /** The student's newest subscription payment (not refunded in full) made at or before an instant: the one paying for the period then. */
+    async subscriptionPaymentAt(tx: Db | Tx, studentId: string, at: Date) {
+      const [row] = await tx
+        .select({ id: payments.id })
+        .from(payments)
+        // A payment refunded in full no longer pays for anything (its subscription was moved to refunded).
+        .where(and(eq(payments.studentId, studentId), isNotNull(payments.subscriptionId), lte(payments.paidAt, at), ne(payments.status, 'refunded')))
+        .orderBy(desc(payments.paidAt))
+        .limit(1)
+        // Locked like a refund locks it: a refund settling now either sees this question's earning or comes after it.
+        .for('update');
+      return row;
+    },
   };
 }
 export type EntitlementsRepo = ReturnType<typeof createEntitlementsRepo>;
@@ -102,7 +124,7 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
   }
 
   const denied = (e: Entitlement) =>
-    new AppError(403, 'forbidden', e.next ?? 'You need a plan or question credits to ask.', { reason: 'entitlement', status: e.status, questionsLeft: e.questionsLeft, credits: e.credits });
+    new AppError(403, 'payment_required', e.next ?? 'You need a plan or question credits to ask.', { reason: 'entitlement', status: e.status, questionsLeft: e.questionsLeft, credits: e.credits });
 
   return {
     enforce: deps.enforce,
@@ -157,6 +179,27 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
       }
       const subscriptionId = await repo.returnIncluded(tx, p.studentId, p.askedAt);
       if (subscriptionId) logger.info({ event: 'entitlement_returned', studentId: p.studentId, questionId: p.questionId, source: 'included', subscriptionId }, 'included question given back');
+    },
+
+    /**
+     * Which payment paid for an answered question, for its tutor earning (see earnings.ts): a question that used an
+     * included question of a subscription is funded by the subscription payment of the period it was asked in (the
+     * newest subscription payment made at or before it was asked); one that used a credit by the pack payment its
+     * credit was attributed to (LedgerService.useCredit, oldest source first). None for a demo or goodwill grant, a
+     * payment already refunded in full, or when entitlements are not enforced. The payment row is locked, as a
+     * refund locks it: a refund settling at the same time either sees this earning or comes after it.
+     */
+    async fundingOf(tx: Tx, questionId: string): Promise<{ source: 'included' | 'credit'; paymentId: string } | { source: 'credit' | 'none' }> {
+      if (!deps.enforce) return { source: 'none' };
+      const credit = await ledger.repo.findByKey(tx, `credit:question:${questionId}`);
+      if (credit && !(await ledger.repo.findReversalOf(tx, credit.id))) {
+        const paymentId = (credit.data as { fundedByPaymentId?: string }).fundedByPaymentId;
+        const payment = paymentId ? await repo.lockPayment(tx, paymentId) : undefined;
+        return payment && payment.status !== 'refunded' ? { source: 'credit', paymentId: payment.id } : { source: 'credit' };
+      }
+      const asked = await repo.questionAsked(tx, questionId);
+      const payment = asked ? await repo.subscriptionPaymentAt(tx, asked.studentId, asked.askedAt) : undefined;
+      return payment ? { source: 'included', paymentId: payment.id } : { source: 'none' };
     },
   };
 }

@@ -163,6 +163,25 @@ export function createLedgerRepo(db: Db) {
       return { beforeCutoff: Number(row?.beforeCutoff ?? 0), debitsSince: Number(row?.debitsSince ?? 0) };
     },
 
+    /**
+     * The student's sources of question credits (pack payments and grants), oldest first, each with the credits it
+     * granted, those its refunds took back and those attributed to it by credit uses (data.fundedBy) not given back.
+     */
+    async creditSources(tx: Db | Tx, studentId: string): Promise<{ id: string; paymentId: string | null; granted: number; removed: number; used: number }[]> {
+      const res = await tx.execute(sql`
+        select t.id, t.data->>'paymentId' as payment_id, (t.data->>'credits')::int as granted,
+          coalesce((select sum((r.data->>'creditsRemoved')::int) from ledger_transactions r
+                    where t.kind = 'payment' and r.kind = 'refund' and r.data->>'paymentId' = t.data->>'paymentId'), 0)::int as removed,
+          (select count(*) from ledger_transactions u
+            where u.kind = 'credit_use' and u.data->>'fundedBy' = t.id::text
+              and not exists (select 1 from ledger_transactions x where x.reverses_id = u.id))::int as used
+        from ledger_transactions t
+        where t.kind in ('payment', 'credit_grant') and t.data->>'studentId' = ${studentId} and coalesce((t.data->>'credits')::int, 0) > 0
+        order by t.occurred_at, t.created_at, t.id`);
+      const rows = (res as unknown as { rows: { id: string; payment_id: string | null; granted: number; removed: number; used: number }[] }).rows;
+      return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, granted: Number(r.granted), removed: Number(r.removed), used: Number(r.used) }));
+    },
+
     /** The tutor of a booked lesson (read from scheduling's bookings: a booking payment is owed to its tutor). */
     async bookingTutor(tx: Db | Tx, bookingId: string): Promise<string | undefined> {
       const [row] = await tx.select({ tutorId: schema.bookings.tutorId }).from(schema.bookings).where(eq(schema.bookings.id, bookingId));

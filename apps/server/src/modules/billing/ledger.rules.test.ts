@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkBalanced, commissionOf, creditsToRemove, formatMinor, paymentEntries, refundEntries, shareOf, UnbalancedError } from './ledger.rules';
+import { checkBalanced, commissionOf, creditSourceFor, creditsToRemove, formatMinor, paymentEntries, refundEntries, shareOf, UnbalancedError } from './ledger.rules';
 
 const sumBy = (entries: { amountMinor: number; currency: string }[]) => {
   const m: Record<string, number> = {};
@@ -95,5 +95,15 @@ describe('ledger rules', () => {
     expect(formatMinor(-5, 'USD')).toBe('-0.05');
     expect(formatMinor(0, 'USD')).toBe('0.00');
     expect(formatMinor(7, 'QST')).toBe('7');
+  });
+
+  it('a used credit comes from the oldest source with credits left (FIFO), net of refunds; none when all are spent', () => {
+    const a = { id: 'a', granted: 3, removed: 0, used: 3 };
+    const b = { id: 'b', granted: 10, removed: 4, used: 5 };
+    const c = { id: 'c', granted: 5, removed: 0, used: 0 };
+    expect(creditSourceFor([a, b, c])?.id).toBe('b');
+    expect(creditSourceFor([a, { ...b, used: 6 }, c])?.id).toBe('c');
+    expect(creditSourceFor([a, { ...b, removed: 10, used: 0 }])).toBeNull();
+    expect(creditSourceFor([])).toBeNull();
   });
 });

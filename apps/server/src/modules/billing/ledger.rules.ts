@@ -163,6 +163,16 @@ export function questionEarningEntries(tutorId: string, amountMinor: number, cur
   ];
 }
 
+/**
+ * Which source a used question credit comes from: the oldest pack payment or grant with credits left (granted, less
+ * those its refunds took back, less those already attributed to it). Credits are fungible in the student's account;
+ * this attribution (FIFO) is what ties an answered question to the pack that paid for it, so that refunding the pack
+ * reverses that question's tutor earning (earnings.ts). Null when nothing is left to attribute (older uses).
+ */
+export function creditSourceFor<T extends { granted: number; removed: number; used: number }>(sources: T[]): T | null {
+  return sources.find((s) => s.granted - s.removed - s.used > 0) ?? null;
+}
+
 /** One question credit used: it leaves the student's credits and is redeemed. */
 export function creditUseEntries(studentId: string): EntrySpec[] {
   return [

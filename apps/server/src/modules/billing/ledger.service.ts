@@ -7,6 +7,7 @@ import {
   accounts,
   checkBalanced,
   creditsToRemove,
+  creditSourceFor,
   creditUseEntries,
   CREDITS,
   type EntrySpec,
@@ -104,7 +105,8 @@ export function createLedgerService(deps: LedgerDeps) {
     },
 
     /**
-     * Reverses the refunded share of the payment's money entries (the tutor's earning included). Question credits
+     * Reverses the refunded share of the payment's money entries (a booked lesson's tutor share included) and the same
+     * share of every question earning the payment funded (data.fundedByPaymentId, see earnings.ts). Question credits
      * granted by a pack are taken back in the same share, but only those the student still holds: credits already
      * used stay used (the student got the answers) and the shortfall is logged as refund_credits_already_used.
      */
@@ -132,6 +134,16 @@ export function createLedgerService(deps: LedgerDeps) {
           logger.warn({ event: 'refund_credits_already_used', refundId: r.refundId, paymentId: r.paymentId, studentId: data.studentId, alreadyUsed: credits.alreadyUsed }, 'refunded credits were already used');
         }
       }
+      // Tutor earnings of the questions this payment paid for (earnings.ts): the same share is taken back.
+      const earnings: { transactionId: string; tutorId: string; questionId: string }[] = [];
+      for (const earning of await repo.findByData(tx, 'earning', 'fundedByPaymentId', r.paymentId)) {
+        const back = refundEntries(asSpecs(await repo.entriesOf(tx, earning.id)), data.amountMinor, before, r.amountMinor);
+        if (!back.length) continue;
+        entries.push(...back);
+        const e = earning.data as { tutorId: string; questionId: string };
+        earnings.push({ transactionId: earning.id, tutorId: e.tutorId, questionId: e.questionId });
+        logger.info({ event: 'earning_reversed_by_refund', refundId: r.refundId, paymentId: r.paymentId, tutorId: e.tutorId, questionId: e.questionId, earningTransactionId: earning.id }, 'tutor earning reversed by a refund');
+      }
       const full = before === 0 && r.amountMinor === data.amountMinor;
       const posted = await post(tx, {
         kind: 'refund',
@@ -141,7 +153,7 @@ export function createLedgerService(deps: LedgerDeps) {
         // A full refund is the payment's reversal (its money entries negated); a payment is reversed at most once.
         reversesId: full ? payment.id : undefined,
         entries,
-        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed },
+        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed, earningsReversed: earnings },
       });
       return { transactionId: posted.transactionId, created: posted.created };
     },
@@ -159,7 +171,11 @@ export function createLedgerService(deps: LedgerDeps) {
       const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS });
       await repo.lockAccount(tx, accountId);
       if ((await creditBalance(tx, studentId)) < 1) return false;
-      await post(tx, { kind: 'credit_use', idempotencyKey: `credit:question:${questionId}`, description: 'One question credit used', occurredAt: at, entries: creditUseEntries(studentId), data: { studentId, questionId } });
+      // Credits are used oldest source first (FIFO): the pack payment (or grant) a used credit came from is kept, so a
+      // refund of that pack reverses the earning of the question it paid for (earnings.ts).
+      const source = creditSourceFor(await repo.creditSources(tx, studentId));
+      const funding = source ? { fundedBy: source.id, ...(source.paymentId ? { fundedByPaymentId: source.paymentId } : {}) } : {};
+      await post(tx, { kind: 'credit_use', idempotencyKey: `credit:question:${questionId}`, description: 'One question credit used', occurredAt: at, entries: creditUseEntries(studentId), data: { studentId, questionId, ...funding } });
       return true;
     },
 
@@ -185,8 +201,11 @@ export function createLedgerService(deps: LedgerDeps) {
       });
     },
 
-    /** A tutor's earning for an answered question, posted once per question. */
-    async questionEarning(tx: Tx, e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }) {
+    /**
+     * A tutor's earning for an answered question, posted once per question. fundedByPaymentId (the payment that paid
+     * for the question, see earnings.ts) is kept in the transaction's data: a refund of that payment reverses its share.
+     */
+    async questionEarning(tx: Tx, e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date; fundedByPaymentId?: string | undefined }) {
       if (e.amountMinor <= 0) return null;
       return post(tx, {
         kind: 'earning',
@@ -194,7 +213,7 @@ export function createLedgerService(deps: LedgerDeps) {
         description: 'Answered question',
         occurredAt: e.at,
         entries: questionEarningEntries(e.tutorId, e.amountMinor, e.currency),
-        data: { tutorId: e.tutorId, questionId: e.questionId },
+        data: { tutorId: e.tutorId, questionId: e.questionId, ...(e.fundedByPaymentId ? { fundedByPaymentId: e.fundedByPaymentId } : {}) },
       });
     },
   };

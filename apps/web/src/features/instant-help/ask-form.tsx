@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
 import { newRequestId } from '../../lib/request-id';
@@ -8,6 +8,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextAreaField } from '../../ui/field';
 import { ProgressBar } from '../../ui/progress-bar';
+import { isBillingRefusal } from '../billing/billing-refusal';
 import { levelLabel, useSubjects } from '../subjects';
 import { PhotoPicker } from './photo-picker';
 import { useAskQuestion } from './question-queries';
@@ -87,6 +88,7 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
 
   const waitingForPhotos = sendWhenReady && uploads.pendingCount > 0;
   const consent = ask.error instanceof ApiError && ask.error.code === 'consent_required' ? ask.error : null;
+  const billingRefusal = !consent && isBillingRefusal(ask.error) ? ask.error : null;
 
   return (
     <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="ask-title">
@@ -157,7 +159,13 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
           <p>{consent.message}</p>
         </Alert>
       )}
-      {!consent && server.summary && (
+      {billingRefusal && (
+        <Alert tone="warning" title="You need a plan or question credits" testId="billing-required">
+          <p>{billingRefusal.message}</p>
+          <Link to="/billing">See plans and credits</Link>
+        </Alert>
+      )}
+      {!consent && !billingRefusal && server.summary && (
         <Alert tone="error" title="Your question was not sent">
           <p>{server.summary}</p>
         </Alert>

@@ -1,0 +1,11 @@
+export { isBillingRefusal } from './billing-refusal';
+export { BillingStatus } from './billing-status';
+export { billingKeys, billingQueryRoot, useAdminPlans, useBillingMe, usePlansOnSale, useRevenue, useStatement, useTutorBalance } from './billing-queries';
+export { CheckoutReturn } from './checkout-return';
+export { CsvLink, EarningsStatement, RangeInputs, statementCsvPath } from './earnings-statement';
+export { PaymentsList } from './payments-list';
+export { PlanList } from './plan-list';
+export { PlansEditor } from './plans-editor';
+export { RevenueTable } from './revenue-report';
+export { TutorBalances } from './tutor-balances';
+export { rangeEndingOn, reportPath } from './billing-format';

@@ -1,0 +1,54 @@
+import type { TutorBalance } from '@tutorline/contracts';
+import { formatMinor } from '../../lib/money';
+
+/** A tutor's balance per currency: owed (and what the hold period keeps), in transit, paid. */
+export function TutorBalances({ balance }: { balance: TutorBalance }) {
+  if (balance.balances.length === 0) {
+    return <p className="empty">No earnings yet. Answer questions or teach booked lessons and they show up here.</p>;
+  }
+  return (
+    <div className="balance-list">
+      {balance.balances.map((b) => {
+        const minimum = balance.minimumPayoutMinor[b.currency];
+        return (
+          <article
+            key={b.currency}
+            className="card balance-card"
+            data-testid="tutor-balance"
+            data-currency={b.currency}
+            data-owed-minor={b.payableMinor}
+            aria-labelledby={`balance-${b.currency}`}
+          >
+            <div className="card-head">
+              <h2 id={`balance-${b.currency}`} className="balance-currency">
+                {b.currency}
+              </h2>
+            </div>
+            <p className="balance-owed">
+              <span className="balance-owed-label">Owed to you</span>
+              <span className="balance-owed-value">{formatMinor(b.payableMinor, b.currency)}</span>
+            </p>
+            <dl className="balance-stats">
+              <div>
+                <dt>On hold</dt>
+                <dd>{formatMinor(b.onHoldMinor, b.currency)}</dd>
+              </div>
+              <div>
+                <dt>In transit</dt>
+                <dd>{formatMinor(b.inTransitMinor, b.currency)}</dd>
+              </div>
+              <div>
+                <dt>Paid out</dt>
+                <dd>{formatMinor(b.paidMinor, b.currency)}</dd>
+              </div>
+            </dl>
+            <p className="muted">
+              Earnings are held for {balance.holdDays} {balance.holdDays === 1 ? 'day' : 'days'} before they can be paid out
+              {minimum ? `; payouts start from ${formatMinor(minimum, b.currency)}` : ''}.
+            </p>
+          </article>
+        );
+      })}
+    </div>
+  );
+}
