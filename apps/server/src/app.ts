@@ -35,7 +35,7 @@ import {
   schedulingRoutes,
 } from './modules/scheduling';
 import { createTutorsRepo, createTutorsService, tutorsRoutes } from './modules/tutors';
-import { type BillingMoney, billingMoneyRoutes, createBillingMoney } from './modules/billing';
+import { type BillingMoney, billingMoneyRoutes, bookingOutcomeMoney, bookingPaymentPolicy, createBillingMoney } from './modules/billing';
 import { type BillingProviders, installBillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
 import { createFakePayouts, type PayoutAdapter } from './integrations/payouts';
 import { createJobRunner, type JobRunner } from './platform/jobs';
@@ -229,8 +229,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const inbox = createInbox({ db: database.db, logger, push: (userId, notice) => realtime.io.to(userRoom(userId)).emit('notification:new', notice) });
   await fastify.register(notificationsRoutes, { inbox, clock });
   const schedulingRepo = createSchedulingRepo(database.db);
-  // No payments dependency yet: bookings are confirmed at once until billing plugs in `payments`.
-  const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications });
+  // Booked lessons are paid at booking when a payment provider is on: held, paid through billing's checkout, then
+  // confirmed (billing.bookings.ts); with payments off (or a free lesson) they are confirmed at once.
+  // A paid lesson's outcome (cancelled, late, a no-show) refunds or keeps its money: decided and queued with the outcome.
+  const onOutcome = bookingOutcomeMoney({ db: database.db, logger });
+  const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments: bookingPaymentPolicy(config.payments), onOutcome });
   const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
   const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
   jobs.register(REMINDER_QUEUE, (payload) => scheduling.internals.notices.remind(database.db, payload as ReminderPayload, clock.now()));
@@ -240,7 +243,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const tutors = createTutorsService({ repo: createTutorsRepo(database.db), photos, clock, logger });
   await fastify.register(tutorsRoutes, { tutors, resolveSession: (token) => identity.resolveSession(token) });
   // Booked lessons in the live room: opening it, and a periodic sweep that settles them (completed or a no-show).
-  const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger });
+  const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger, onOutcome });
   await lessons.installSweep(jobs, database.db);
   await fastify.register(lessonsRoutes, { lessons });
 

@@ -282,5 +282,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = path.join(os.tmpdir(), `tutorline-test-${process.pid}-${randomUUID().slice(0, 8)}`);
   // Entitlements are off unless a test turns them on: suites that are not about billing ask questions freely.
   const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir, BILLING_ENFORCE_ENTITLEMENTS: 'false' });
-  return { ...base, ...overrides };
+  // Payments are off unless a test turns them on (payments: { provider: 'fake', … }): bookings are then confirmed at
+  // once, as suites that are not about paying expect (billing.bookings.rules bookingNeedsPayment).
+  return { ...base, payments: { ...base.payments, provider: 'none' }, ...overrides };
 }

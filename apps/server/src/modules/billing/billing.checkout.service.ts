@@ -1,12 +1,13 @@
-import type { CheckoutBody, CheckoutView, RefundBody, RefundView } from '@tutorline/contracts';
+import type { AdminPaymentsPage, AdminPaymentsQuery, CheckoutBody, CheckoutView, RefundBody, RefundView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { AuthUser } from '../identity';
 import type { Provider } from './billing.ports';
 import type { PaymentProviderAdapter } from './billing.providers';
-import type { CheckoutRow, ProviderRepo, RefundRow } from './billing.provider.repo';
+import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './billing.provider.repo';
 import type { WebhooksService } from './billing.webhooks.service';
+import { weeksCovered } from './billing.bookings.rules';
 
 export interface CheckoutDeps {
   repo: ProviderRepo;
@@ -47,6 +48,20 @@ export function refundView(r: RefundRow): RefundView {
   };
 }
 
+/** A keyset cursor over payments (paid_at desc, id desc): opaque to clients. */
+export function encodePaymentsCursor(paidAt: Date, id: string): string {
+  return Buffer.from(`${paidAt.toISOString()}|${id}`).toString('base64url');
+}
+export function decodePaymentsCursor(cursor: string): { paidAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const paidAt = new Date(at ?? '');
+  if (!id || !isUuid(id) || Number.isNaN(paidAt.getTime())) throw badRequest('That page link is not valid; start from the first page.', [{ path: 'cursor', message: 'is not valid' }]);
+  return { paidAt, id };
+}
+
+/** Where the payment page sends the student back: a booked lesson to /lessons/paid (it follows the booking), plans to /billing/return. */
+export const returnPath = (c: { id: string; purpose: string }) => `${c.purpose === 'booking' ? '/lessons/paid' : '/billing/return'}?checkout=${c.id}`;
+
 const providerDown = () => new AppError(503, 'service_unavailable', 'The payment provider is not answering. Please try again in a minute.');
 
 /** Starting a payment (a plan, a credit pack, a held booking) and refunding one; every provider request carries our key. */
@@ -83,9 +98,12 @@ export function createCheckoutService(deps: CheckoutDeps) {
         if (booking.status !== 'held' || !booking.heldUntil || booking.heldUntil <= now) {
           throw new AppError(409, 'hold_expired', booking.status === 'confirmed' ? 'This booking is already paid.' : 'The time to pay for this booking ran out. Please book again.');
         }
-        if (booking.priceMinor <= 0) throw conflict('This booking has no price to pay.');
-        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor: booking.priceMinor, provider, idempotencyKey: body.idempotencyKey };
-        description = 'Booked lesson';
+        // Weekly lessons are paid in one checkout: every week of the series still held for the student (weeksCovered).
+        const weeks = booking.seriesId ? weeksCovered(booking, await repo.seriesBookings(booking.seriesId), caller.id, now) : [booking];
+        const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
+        if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
+        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey };
+        description = weeks.length > 1 ? `${weeks.length} weekly lessons` : 'Booked lesson';
       }
 
       const inserted = await repo.insertCheckout(repo.db, { ...row, createdAt: now });
@@ -110,8 +128,8 @@ export function createCheckoutService(deps: CheckoutDeps) {
           currency: checkout.currency,
           providerPriceId,
           trialDays,
-          successUrl: `${deps.publicUrl}/billing/return?checkout=${checkout.id}`,
-          cancelUrl: `${deps.publicUrl}/billing/return?checkout=${checkout.id}&cancelled=1`,
+          successUrl: `${deps.publicUrl}${returnPath(checkout)}`,
+          cancelUrl: `${deps.publicUrl}${returnPath(checkout)}&cancelled=1`,
         });
       } catch (err) {
         logger.error({ event: 'checkout_provider_failed', checkoutId: checkout.id, provider, err }, 'the provider refused or did not answer a checkout');
@@ -128,49 +146,82 @@ export function createCheckoutService(deps: CheckoutDeps) {
       return checkoutView(c, null);
     },
 
-    /** Admin refund: one refund row per key, the provider asked with our key; settled by its webhook (the fake: now). */
-    async refund(admin: AuthUser, paymentId: string, body: RefundBody): Promise<{ refund: RefundView; created: boolean }> {
-      const now = clock.now();
-      const payment = await repo.findPayment(paymentId);
-      if (!payment) throw notFound('That payment');
-      const existing = await repo.findRefundByKey(repo.db, body.idempotencyKey);
-      if (existing) {
-        if (existing.paymentId !== paymentId) throw conflict('That idempotency key was already used for another refund.');
-        return { refund: refundView(existing), created: false };
-      }
-      const open = (await repo.refundsOf(paymentId)).filter((r) => r.status === 'requested').reduce((s, r) => s + r.amountMinor, 0);
-      const remaining = payment.amountMinor - payment.refundedMinor - open;
-      const amount = body.amountMinor ?? remaining;
-      if (remaining <= 0) throw conflict('This payment has already been refunded in full.');
-      if (amount > remaining) throw badRequest(`At most ${remaining} can still be refunded.`, [{ path: 'amountMinor', message: `must be at most ${remaining}` }]);
-      const adapter = adapterFor(payment.provider);
-      const refund = await repo.insertRefund(repo.db, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: admin.id, idempotencyKey: body.idempotencyKey, createdAt: now });
-      if (!refund) return { refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false };
-      logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId: admin.id }, 'refund requested');
-      let result;
-      try {
-        result = await adapter.refund({ refundId: refund.id, idempotencyKey: refund.idempotencyKey, paymentRef: payment.providerPaymentId, amountMinor: amount, currency: payment.currency, reason: body.reason });
-      } catch (err) {
-        logger.error({ event: 'refund_provider_failed', refundId: refund.id, paymentId, err }, 'the provider refused or did not answer a refund');
-        throw providerDown();
-      }
-      if (result.status === 'failed') {
-        const failed = await repo.updateRefund(repo.db, refund.id, { status: 'failed', providerRefundId: result.ref });
-        logger.warn({ event: 'refund_failed', refundId: refund.id, paymentId }, 'the provider refused the refund');
-        return { refund: refundView(failed), created: true };
-      }
-      if (result.status === 'succeeded') {
-        const settled = await repo.db.transaction(async (tx) => {
-          const r = await repo.lockRefundByKey(tx, refund.idempotencyKey);
-          const p = await repo.lockPayment(tx, paymentId);
-          if (r!.status === 'requested') await deps.webhooks.settleRefund(tx, payment.provider, r!, p!, { at: now, providerRefundId: result.ref, providerEventId: null });
-          return (await repo.findRefundByKey(tx, refund.idempotencyKey))!;
-        });
-        return { refund: refundView(settled), created: true };
-      }
-      const pending = await repo.updateRefund(repo.db, refund.id, { providerRefundId: result.ref });
-      return { refund: refundView(pending), created: true };
+    /** Admins' recent payments, newest first, optionally of students whose email contains `studentEmail`. */
+    async payments(query: AdminPaymentsQuery): Promise<AdminPaymentsPage> {
+      const after = query.cursor ? decodePaymentsCursor(query.cursor) : undefined;
+      const rows = await repo.recentPayments({ emailContains: query.studentEmail || undefined, after, limit: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        payments: page.map((r) => ({
+          id: r.payment.id,
+          provider: r.payment.provider,
+          studentId: r.payment.studentId,
+          studentEmail: r.email,
+          studentName: r.name,
+          purpose: r.purpose ?? null,
+          planId: r.planId ?? null,
+          planName: r.planName ?? null,
+          amountMinor: r.payment.amountMinor,
+          currency: r.payment.currency,
+          refundedMinor: r.payment.refundedMinor,
+          pendingRefundMinor: r.pendingRefundMinor,
+          refundableMinor: Math.max(0, r.payment.amountMinor - r.payment.refundedMinor - r.pendingRefundMinor),
+          status: r.payment.status,
+          paidAt: r.payment.paidAt.toISOString(),
+        })),
+        nextCursor: rows.length > query.limit && last ? encodePaymentsCursor(last.payment.paidAt, last.payment.id) : null,
+      };
     },
+
+    /** Admin refund: one refund row per key, the provider asked with our key; settled by its webhook (the fake: now). */
+    refund: (admin: AuthUser, paymentId: string, body: RefundBody) => refundAs(admin.id, paymentId, body),
+
+    /** A refund nobody asked for by hand (a booking paid but not confirmable): the same path, requested by the system. */
+    refundAutomatically: (paymentId: string, body: RefundBody) => refundAs(null, paymentId, body),
   };
+
+  async function refundAs(adminId: string | null, paymentId: string, body: RefundBody): Promise<{ refund: RefundView; created: boolean }> {
+    const now = clock.now();
+    const payment = await repo.findPayment(paymentId);
+    if (!payment) throw notFound('That payment');
+    const existing = await repo.findRefundByKey(repo.db, body.idempotencyKey);
+    if (existing) {
+      if (existing.paymentId !== paymentId) throw conflict('That idempotency key was already used for another refund.');
+      return { refund: refundView(existing), created: false };
+    }
+    const open = (await repo.refundsOf(paymentId)).filter((r) => r.status === 'requested').reduce((s, r) => s + r.amountMinor, 0);
+    const remaining = payment.amountMinor - payment.refundedMinor - open;
+    const amount = body.amountMinor ?? remaining;
+    if (remaining <= 0) throw conflict('This payment has already been refunded in full.');
+    if (amount > remaining) throw badRequest(`At most ${remaining} can still be refunded.`, [{ path: 'amountMinor', message: `must be at most ${remaining}` }]);
+    const adapter = adapterFor(payment.provider);
+    const refund = await repo.insertRefund(repo.db, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now });
+    if (!refund) return { refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false };
+    logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId }, 'refund requested');
+    let result;
+    try {
+      result = await adapter.refund({ refundId: refund.id, idempotencyKey: refund.idempotencyKey, paymentRef: payment.providerPaymentId, amountMinor: amount, currency: payment.currency, reason: body.reason });
+    } catch (err) {
+      logger.error({ event: 'refund_provider_failed', refundId: refund.id, paymentId, err }, 'the provider refused or did not answer a refund');
+      throw providerDown();
+    }
+    if (result.status === 'failed') {
+      const failed = await repo.updateRefund(repo.db, refund.id, { status: 'failed', providerRefundId: result.ref });
+      logger.warn({ event: 'refund_failed', refundId: refund.id, paymentId }, 'the provider refused the refund');
+      return { refund: refundView(failed), created: true };
+    }
+    if (result.status === 'succeeded') {
+      const settled = await repo.db.transaction(async (tx) => {
+        const r = await repo.lockRefundByKey(tx, refund.idempotencyKey);
+        const p = await repo.lockPayment(tx, paymentId);
+        if (r!.status === 'requested') await deps.webhooks.settleRefund(tx, payment.provider, r!, p!, { at: now, providerRefundId: result.ref, providerEventId: null });
+        return (await repo.findRefundByKey(tx, refund.idempotencyKey))!;
+      });
+      return { refund: refundView(settled), created: true };
+    }
+    const pending = await repo.updateRefund(repo.db, refund.id, { providerRefundId: result.ref });
+    return { refund: refundView(pending), created: true };
+  }
 }
 export type CheckoutService = ReturnType<typeof createCheckoutService>;

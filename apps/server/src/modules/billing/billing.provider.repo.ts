@@ -200,6 +200,32 @@ export function createProviderRepo(db: Db) {
     async refundsOf(paymentId: string) {
       return db.select().from(refunds).where(eq(refunds.paymentId, paymentId));
     },
+    /** Payments newest first (paid_at, then id), after a keyset cursor, with the student, the checkout's plan and refunds not settled yet. */
+    async recentPayments(o: { emailContains?: string | undefined; after?: { paidAt: Date; id: string } | undefined; limit: number }) {
+      const conds = [
+        o.emailContains ? sql`lower(${users.email}) like ${`%${o.emailContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined,
+        o.after ? or(lt(payments.paidAt, o.after.paidAt), and(eq(payments.paidAt, o.after.paidAt), lt(payments.id, o.after.id))) : undefined,
+      ].filter(Boolean);
+      const rows = await db
+        .select({ payment: payments, email: users.email, name: users.displayName, purpose: checkouts.purpose, planId: checkouts.planId, planName: billingPlans.name })
+        .from(payments)
+        .innerJoin(users, eq(users.id, payments.studentId))
+        .leftJoin(checkouts, eq(checkouts.id, payments.checkoutId))
+        .leftJoin(billingPlans, eq(billingPlans.id, checkouts.planId))
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(payments.paidAt), desc(payments.id))
+        .limit(o.limit);
+      const ids = rows.map((r) => r.payment.id);
+      const pending = ids.length
+        ? await db
+            .select({ paymentId: refunds.paymentId, amountMinor: sql<number>`sum(${refunds.amountMinor})`.mapWith(Number) })
+            .from(refunds)
+            .where(and(inArray(refunds.paymentId, ids), eq(refunds.status, 'requested')))
+            .groupBy(refunds.paymentId)
+        : [];
+      const pendingOf = new Map(pending.map((p) => [p.paymentId, p.amountMinor]));
+      return rows.map((r) => ({ ...r, pendingRefundMinor: pendingOf.get(r.payment.id) ?? 0 }));
+    },
 
     // what checkouts price
     async planWithPrice(planId: string, currency: string) {
@@ -223,9 +249,26 @@ export function createProviderRepo(db: Db) {
       const [r] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
       return r?.email ?? undefined;
     },
-    async booking(id: string) {
-      const [r] = await db.select().from(bookings).where(eq(bookings.id, id));
+    async booking(id: string, q: Q = db) {
+      const [r] = await q.select().from(bookings).where(eq(bookings.id, id));
       return r ?? null;
+    },
+    /** Every week of a series (paying for weekly lessons in one checkout: billing.bookings.rules weeksCovered). */
+    async seriesBookings(seriesId: string, q: Q = db) {
+      return q.select().from(bookings).where(eq(bookings.seriesId, seriesId));
+    },
+    /** The successful payments made through one checkout (one, normally). */
+    async paymentsOfCheckout(checkoutId: string, q: Q = db) {
+      return q.select().from(payments).where(and(eq(payments.checkoutId, checkoutId), inArray(payments.status, ['succeeded', 'partially_refunded', 'refunded'])));
+    },
+    /** Paid checkouts for a booking, first paid first (a second one paid for the same hold is refunded). */
+    async paidCheckoutsOfBooking(bookingId: string) {
+      return db.select().from(checkouts).where(and(eq(checkouts.bookingId, bookingId), eq(checkouts.status, 'paid'))).orderBy(checkouts.completedAt, checkouts.createdAt);
+    },
+    /** Paid checkouts anchored on any of these bookings (the weeks of a series), first paid first; in the caller's transaction. */
+    async paidCheckoutsOfBookings(q: Q, bookingIds: string[]) {
+      if (!bookingIds.length) return [];
+      return q.select().from(checkouts).where(and(inArray(checkouts.bookingId, bookingIds), eq(checkouts.status, 'paid'))).orderBy(checkouts.completedAt, checkouts.createdAt);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import { installBookingSettlement } from './billing.bookings';
 import { billingCheckoutRoutes } from './billing.checkout.routes';
 import { type CheckoutService, createCheckoutService } from './billing.checkout.service';
 import { fakePayRoutes } from './billing.fake-pay';
@@ -75,7 +76,7 @@ export async function installBillingProviders(
   Object.assign(adapters, o.adapters ?? {});
 
   const subscriptions = createSubscriptionsService({ repo, logger });
-  const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers, bookings: o.bookings });
+  const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers });
   const defaultProvider: Provider = config.provider === 'none' ? 'fake' : config.provider;
   const checkout = createCheckoutService({ repo, webhooks, clock, logger, adapters, defaultProvider, publicUrl: o.publicUrl });
   const reconciler = createReconciler({ repo, webhooks, subscriptions, adapters, clock, logger });
@@ -85,6 +86,8 @@ export async function installBillingProviders(
   await fastify.register(billingCheckoutRoutes, { checkout });
   if (fake) await fastify.register(fakePayRoutes, { fake, repo });
   await webhooks.install();
+  // A booking's payment settled or failed: confirm (or refund what cannot be confirmed), or release the hold.
+  installBookingSettlement({ repo, checkout, bookings: o.bookings ?? { confirmHeld: async () => undefined, releaseHold: async () => undefined }, jobs, clock, logger });
   await reconciler.install(jobs);
   return { repo, webhooks, checkout, reconciler, fake, adapters };
 }

@@ -4,7 +4,7 @@ import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { LedgerPort, PaymentPurpose, Provider } from './billing.ports';
 import { type NormalizedEvent, type OurRefs, type WebhookVerifier } from './billing.providers';
-import { type CheckoutRow, isUuid, type ProviderRepo, type SubscriptionRow } from './billing.provider.repo';
+import { type CheckoutRow, type ProviderRepo, type SubscriptionRow } from './billing.provider.repo';
 import { snapshotEvent, type SubscriptionEvent, type SubscriptionState } from './billing.subscriptions.rules';
 import type { SubscriptionsService, TransitionContext } from './billing.subscriptions.service';
 
@@ -30,7 +30,6 @@ export interface WebhooksDeps {
   ledger: LedgerPort | null;
   /** How each provider's stored payloads are read (the fake's are Stripe-shaped). */
   verifiers: Partial<Record<Provider, WebhookVerifier>>;
-  bookings?: BookingPayments | undefined;
 }
 
 const LIVE: SubscriptionState[] = ['trialing', 'active', 'past_due'];
@@ -113,7 +112,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           checkout = await repo.updateCheckout(tx, checkout.id, { status: to, completedAt: ev.at, ...(checkout.providerRef ? {} : { providerRef: ev.checkout.ref }) });
           changes.push(`checkout ${checkout.id}: ${to}`);
           logger.info({ event: 'checkout_status_changed', checkoutId: checkout.id, studentId: checkout.studentId, status: to, providerEventId }, 'checkout changed');
-          if (checkout.bookingId && to !== 'paid') await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:failed`, runAt: clock.now() });
+          if (checkout.bookingId && to !== 'paid') await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:failed`, runAt: clock.now() });
         }
       }
     }
@@ -207,7 +206,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         });
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
-      if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, runAt: clock.now() });
+      if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, runAt: clock.now() });
     }
     // The payment moves its subscription forward (unless the same event's snapshot already said where it is).
     if (sub && !handledSub) await move(sub, repointed ? 'reactivated' : 'payment_succeeded', { at: ev.at, provider, providerEventId, data: { payment: p.ref } });
@@ -324,17 +323,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         await scheduleSweep(db, new Date(clock.now().getTime() + WEBHOOK_SWEEP_AFTER_MS));
         await this.sweep();
       });
-      jobs.register(BOOKING_PAYMENT_QUEUE, async (payload) => {
-        const { bookingId, outcome } = payload as { bookingId: string; outcome: 'paid' | 'failed' };
-        if (!deps.bookings || !isUuid(bookingId)) return;
-        try {
-          if (outcome === 'paid') await deps.bookings.confirmHeld(bookingId, clock.now());
-          else await deps.bookings.releaseHold(bookingId, clock.now());
-        } catch (err) {
-          // A payment that arrived after its hold lapsed: the money is recorded; an admin refunds it.
-          logger.error({ event: 'booking_payment_unmatched', bookingId, outcome, err }, 'a paid booking could not be confirmed');
-        }
-      });
+      // BOOKING_PAYMENT_QUEUE (a booking's payment settled or failed) is handled in billing.bookings.ts.
       await scheduleSweep(db, clock.now());
     },
   };

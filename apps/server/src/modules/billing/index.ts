@@ -12,6 +12,7 @@ export { createPayoutsRepo, createPayoutsService, type PayoutsService } from './
 export { createBillingMoney, type BillingMoney, type BillingMoneyConfig, DEMO_CREDITS, seedDemoBilling } from './billing.money';
 // Billing, the provider side (D2): checkouts, payment webhooks, subscriptions, refunds, reconciliation.
 export { type BillingProviders, installBillingProviders } from './billing.providers.install';
+export { bookingOutcomeMoney, bookingPaymentPolicy, LESSON_REFUND_QUEUE } from './billing.bookings';
 export type { NormalizedEvent, PaymentProviderAdapter } from './billing.providers';
 export type { Provider } from './billing.ports';
 export { RECONCILE_QUEUE } from './billing.reconcile';

@@ -1,6 +1,6 @@
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
-export { type BookingPayments, createSchedulingService, HOLD_SWEEP_QUEUE, INSTANT_SESSION_BUSY_MINUTES, scheduleHoldSweep, type SchedulingService, slotTakenMessage } from './scheduling.service';
+export { type BookingOutcome, type BookingPayments, createSchedulingService, type OnBookingOutcome, type OutcomeMoney, HOLD_SWEEP_QUEUE, INSTANT_SESSION_BUSY_MINUTES, scheduleHoldSweep, type SchedulingService, slotTakenMessage, toRulesPolicy } from './scheduling.service';
 export { createLessonsRepo } from './scheduling.lessons.repo';
 export { createLessonsService, LESSON_SWEEP_QUEUE, type LessonsService } from './scheduling.lessons';
 export { lessonsRoutes } from './scheduling.lessons.routes';

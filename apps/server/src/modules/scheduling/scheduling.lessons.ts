@@ -8,6 +8,7 @@ import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
 import type { NewNotice, NoticeRow } from '../notifications';
 import type { RoomsService } from '../rooms';
+import type { OnBookingOutcome } from './scheduling.service';
 import type { LessonBookingRow, LessonsRepo } from './scheduling.lessons.repo';
 import { decideLesson, lessonNotice, NO_SHOW_AFTER_MINUTES, ROOM_OPENS_MINUTES_BEFORE, roomEntry, roomWindow } from './scheduling.lessons.rules';
 
@@ -29,6 +30,8 @@ export interface LessonsDeps {
   inbox: LessonInbox;
   clock: Clock;
   logger: Logger;
+  /** Billing plugs in: a settled paid lesson's refund (a tutor no-show) is queued in the settling transaction. */
+  onOutcome?: OnBookingOutcome;
 }
 
 /** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
@@ -64,6 +67,7 @@ export function createLessonsService(deps: LessonsDeps) {
       const row = await repo.settle(tx, b.id, { status, outcome, settledAt: now });
       if (!row) return undefined;
       if (outcome === 'completed') await repo.countCompletedLesson(tx, b.tutorId);
+      if (deps.onOutcome) await deps.onOutcome(tx, { bookingId: b.id, outcome, by: null, wasConfirmed: true, at: now });
       const ended = session?.status === 'active' ? await rooms.endInTx(tx, session.id) : undefined;
       const notices = await inbox.add(
         tx,

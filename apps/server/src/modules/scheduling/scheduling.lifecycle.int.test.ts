@@ -232,15 +232,28 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     expect((await noticesOf(s.client)).notices.map((n) => n.kind)).toEqual(['booking_confirmed']);
     expect(await jobsLike(`booking-reminder:${booking.id}:%`)).toHaveLength(2);
 
-    // A hold that lapsed is refused, and released.
+    // A hold that lapsed, paid late after someone else took its slot, is refused and released (billing refunds).
     setNow('2026-11-30T01:00:00.000Z');
     const lapsed = (await bookHeld('2026-12-18T12:30:00.000Z', 'hold-0002')).booking;
     setNow('2026-11-30T01:10:00.000Z');
+    expect((await book(await newStudent(), tutor.id, '2026-12-18T12:30:00.000Z')).status).toBe(201);
     const err = await paying.confirmHeld(lapsed.id).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 409, code: 'hold_expired' });
     expect((await repo.findById(lapsed.id))).toMatchObject({ status: 'cancelled', outcome: 'hold_expired' });
     await expect(paying.confirmHeld(lapsed.id)).rejects.toMatchObject({ code: 'hold_expired' });
+
+    // Paid late, but the slot is still free: confirmed after all (held, or already swept as hold_expired), once.
+    setNow('2026-11-30T01:20:00.000Z');
+    const slow = (await bookHeld('2026-12-16T12:30:00.000Z', 'hold-0005')).booking;
+    const swept = (await bookHeld('2026-12-16T13:30:00.000Z', 'hold-0006')).booking;
+    setNow('2026-11-30T01:40:00.000Z');
+    await paying.sweepHolds();
+    expect(await repo.findById(swept.id)).toMatchObject({ status: 'cancelled', outcome: 'hold_expired' });
+    expect(await paying.confirmHeld(slow.id)).toMatchObject({ status: 'confirmed', confirmedAt: '2026-11-30T01:40:00.000Z', heldUntil: null });
+    expect(await paying.confirmHeld(swept.id)).toMatchObject({ status: 'confirmed', outcome: null, cancelledAt: null });
+    expect(await paying.confirmHeld(swept.id)).toMatchObject({ status: 'confirmed' });
+    expect(t.logs()).toContain('"via":"late_payment"');
 
     // releaseHold gives a hold up at once.
     const released = await paying.releaseHold((await bookHeld('2026-12-19T12:30:00.000Z', 'hold-0003')).booking.id);

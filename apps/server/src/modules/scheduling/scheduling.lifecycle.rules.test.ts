@@ -85,6 +85,15 @@ describe('words', () => {
     expect(noticeText({ ...base, event: 'booking_confirmed', as: 'tutor' })).toBe('New booking: Asha booked a lesson on Mon 2 Mar, 16:00 (America/New_York).');
     expect(noticeText({ ...base, event: 'booking_cancelled', as: 'tutor', byReader: false, late: true })).toBe('Asha cancelled the lesson on Mon 2 Mar, 16:00 (America/New_York) (a late cancellation).');
     expect(noticeText({ ...base, event: 'booking_cancelled', as: 'student', byReader: true })).toBe('You cancelled the lesson on Mon 2 Mar, 16:00 (America/New_York).');
+    expect(noticeText({ ...base, event: 'booking_cancelled', as: 'student', byReader: true, money: { refundMinor: 60_000, currency: 'INR' } })).toBe(
+      'You cancelled the lesson on Mon 2 Mar, 16:00 (America/New_York). You will get INR 600.00 back.',
+    );
+    expect(noticeText({ ...base, event: 'booking_cancelled', as: 'tutor', byReader: true, money: { refundMinor: 60_000, currency: 'INR' } })).toBe(
+      'You cancelled the lesson on Mon 2 Mar, 16:00 (America/New_York). Asha gets INR 600.00 back.',
+    );
+    expect(noticeText({ ...base, event: 'booking_cancelled', as: 'tutor', late: true, money: { noRefundHours: 24 } })).toBe(
+      'Asha cancelled the lesson on Mon 2 Mar, 16:00 (America/New_York) (a late cancellation). No refund: cancelled less than 24 h before.',
+    );
     expect(noticeText({ ...base, event: 'booking_rescheduled', as: 'student', previously: 'Sun 1 Mar, 16:00 (America/New_York)' })).toContain('now on Mon 2 Mar, 16:00 (America/New_York) (was Sun 1 Mar');
     expect(noticeText({ ...base, event: 'booking_reminder', as: 'student', reminder: '15m' })).toMatch(/^In 15 minutes: /);
     expect(noticeText({ ...base, event: 'booking_reminder', as: 'tutor', reminder: '24h' })).toMatch(/^Tomorrow: /);

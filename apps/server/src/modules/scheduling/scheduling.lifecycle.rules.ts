@@ -106,6 +106,19 @@ export interface NoticeWords {
   reminder?: ReminderKind;
   /** For a series cancellation: how many lessons. */
   count?: number;
+  /** For a cancelled paid lesson: what happens to the money (billing decides; absent when nothing was paid). */
+  money?: NoticeMoney;
+}
+
+/** A cancelled paid lesson's money: refunded to the student, or kept (a late cancellation by the student). */
+export type NoticeMoney = { refundMinor: number; currency: string } | { noRefundHours: number };
+
+function moneyText(w: NoticeWords, money: NoticeMoney): string {
+  if ('refundMinor' in money) {
+    const amount = formatMoney(money.refundMinor, money.currency);
+    return w.as === 'student' ? `You will get ${amount} back.` : `${w.otherName} gets ${amount} back.`;
+  }
+  return `No refund: cancelled less than ${money.noRefundHours} h before.`;
 }
 
 /** The text of an in-app notice (and of the message to the user's other channels). */
@@ -118,7 +131,8 @@ export function noticeText(w: NoticeWords): string {
       return w.as === 'student' ? `Booked: your lesson ${withWhom} on ${w.when}.` : `New booking: ${w.otherName} booked a lesson on ${w.when}.`;
     case 'booking_cancelled': {
       const who = w.byReader ? 'You cancelled' : `${w.otherName} cancelled`;
-      return `${who} the lesson on ${w.when}${w.late ? ' (a late cancellation)' : ''}.`;
+      const said = `${who} the lesson on ${w.when}${w.late ? ' (a late cancellation)' : ''}.`;
+      return w.money ? `${said} ${moneyText(w, w.money)}` : said;
     }
     case 'booking_rescheduled':
       return `Moved: your lesson ${withWhom} is now on ${w.when} (was ${w.previously ?? 'earlier'}).`;

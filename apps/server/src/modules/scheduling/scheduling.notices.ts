@@ -3,7 +3,7 @@ import { enqueue } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
-import { type BookingEvent, formatWhen, noticeText, type ReminderKind, reminderIsStale, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
+import { type BookingEvent, formatWhen, type NoticeMoney, noticeText, type ReminderKind, reminderIsStale, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
 import type { BookingRow, SchedulingRepo } from './scheduling.repo';
 
 export const REMINDER_QUEUE = 'scheduling.reminder';
@@ -24,6 +24,8 @@ export interface TellOptions {
   reminder?: ReminderKind;
   /** For a series cancellation: how many lessons. */
   count?: number;
+  /** For a cancelled paid lesson: what happens to the money. */
+  money?: NoticeMoney;
 }
 
 const zoneOrUtc = (zone: string) => (time.isValidTimeZone(zone) ? zone : 'UTC');
@@ -55,6 +57,7 @@ export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox;
         late: opts.late ?? false,
         ...(opts.reminder ? { reminder: opts.reminder } : {}),
         ...(opts.count !== undefined ? { count: opts.count } : {}),
+        ...(opts.money ? { money: opts.money } : {}),
       });
       const data = { bookingId: b.id, start: b.startsAt.toISOString(), end: b.endsAt.toISOString(), timeZone: zone, ...(b.seriesId ? { seriesId: b.seriesId } : {}) };
       const key = `${eventKey}:${me.id}`;

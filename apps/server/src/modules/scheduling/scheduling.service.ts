@@ -1,4 +1,4 @@
-import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, RescheduleBody, SlotsView } from '@tutorline/contracts';
+import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, MyBookingView, RescheduleBody, SlotsView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
@@ -18,6 +18,22 @@ export interface BookingPayments {
   requiresPayment(booking: { tutorId: string; studentId: string; startsAt: Date; endsAt: Date; priceMinor: number; currency: string }): boolean | Promise<boolean>;
 }
 
+/** A booking's outcome as billing hears it: who caused it, and whether the booking was confirmed (so paid, when priced). */
+export interface BookingOutcome {
+  bookingId: string;
+  outcome: string;
+  by: 'student' | 'tutor' | null;
+  wasConfirmed: boolean;
+  at: Date;
+}
+/** What the outcome does to the lesson's money: refunded (queued), kept by the tutor, or nothing paid. */
+export type OutcomeMoney = { action: 'refund'; amountMinor: number; currency: string } | { action: 'keep' } | null;
+/**
+ * Billing plugs in here: called inside the transaction that commits a booking's outcome (cancellation, a settled
+ * lesson), so any refund job is queued with the outcome itself (billing.bookings.ts).
+ */
+export type OnBookingOutcome = (tx: Tx, e: BookingOutcome) => Promise<OutcomeMoney>;
+
 export interface SchedulingDeps {
   repo: SchedulingRepo;
   clock: Clock;
@@ -27,6 +43,8 @@ export interface SchedulingDeps {
   notifications: Notifications;
   /** Absent until billing exists: every booking is then confirmed at once. */
   payments?: BookingPayments;
+  /** Absent until billing exists: outcomes move no money. */
+  onOutcome?: OnBookingOutcome;
 }
 
 export const HOLD_SWEEP_QUEUE = 'scheduling.hold_sweep';
@@ -73,7 +91,8 @@ export const defaultPolicy = (timeZone: string): AvailabilityPolicyBody => ({
   cancelFreeHours: 24,
 });
 
-function toRulesPolicy(row: PolicyRow): AvailabilityPolicy {
+/** A stored policy row as the pure rules read it (also used by tutor search). */
+export function toRulesPolicy(row: PolicyRow): AvailabilityPolicy {
   return {
     timeZone: row.timeZone,
     rules: row.rules,
@@ -295,9 +314,41 @@ export function createSchedulingService(deps: SchedulingDeps) {
   async function cancelIn(tx: Tx, found: BookingRow, by: string, now: Date, freeHours: number, tell: boolean) {
     const outcome = insideLateWindow(found.startsAt, now, freeHours) ? 'late_cancellation' : 'cancelled';
     const row = await repo.cancelBooking(tx, found.id, by, now, outcome);
-    if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[] };
-    const told = tell && found.status === 'confirmed' ? await notices.tell(tx, row, 'booking_cancelled', `booking-cancelled:${row.id}`, now, { by, late: outcome === 'late_cancellation' }) : [];
-    return { row, outcome, notices: told };
+    if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[], money: null };
+    const party = by === found.studentId ? 'student' : by === found.tutorId ? 'tutor' : null;
+    const money = deps.onOutcome ? await deps.onOutcome(tx, { bookingId: row.id, outcome, by: party, wasConfirmed: found.status === 'confirmed', at: now }) : null;
+    const said = money?.action === 'refund' ? { money: { refundMinor: money.amountMinor, currency: money.currency } } : money?.action === 'keep' ? { money: { noRefundHours: freeHours } } : {};
+    const told = tell && found.status === 'confirmed' ? await notices.tell(tx, row, 'booking_cancelled', `booking-cancelled:${row.id}`, now, { by, late: outcome === 'late_cancellation', ...said }) : [];
+    return { row, outcome, notices: told, money };
+  }
+
+  /** A lapsed (or swept) hold whose payment came late: confirmed if its slot is still bookable now; undefined if not. */
+  async function confirmLate(found: BookingRow, now: Date): Promise<BookingRow | undefined> {
+    const row = await repo.findPolicy(found.tutorId);
+    if (!row) return undefined;
+    const policy = toRulesPolicy(row);
+    const minutes = Math.round((found.endsAt.getTime() - found.startsAt.getTime()) / MINUTE_MS);
+    const w = busyWindow(found.startsAt, found.endsAt, minutes, policy.bufferMinutes);
+    const problem = slotProblem(policy, await busyBetween(found.tutorId, w.from, w.to, found.id), found.startsAt, minutes, now, time);
+    if (problem) {
+      logger.info({ event: 'booking_late_payment_refused', bookingId: found.id, tutorId: found.tutorId, studentId: found.studentId, problem }, 'paid after the hold lapsed; the slot is no longer bookable');
+      return undefined;
+    }
+    let result: { value: BookingRow; notices: NoticeRow[] } | null;
+    try {
+      result = await repo.db.transaction(async (tx) => {
+        const b = await repo.reinstateLapsedHold(tx, found.id, now);
+        return b ? { value: b, notices: await afterConfirmed(tx, b, now) } : null;
+      });
+    } catch (err) {
+      // Someone booked the slot between the recheck and the update: the database's exclusion constraint says no.
+      if (isExclusionViolation(err)) return undefined;
+      throw err;
+    }
+    if (!result) return undefined;
+    const b = pushed(result);
+    logger.info({ event: 'booking_confirmed', bookingId: b.id, tutorId: b.tutorId, studentId: b.studentId, start: b.startsAt.toISOString(), via: 'late_payment' }, 'paid after the hold lapsed; the slot was still free, so the booking is confirmed');
+    return b;
   }
 
   const ctx = { repo, clock, logger, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, problemMessages, slotTaken, learnerZoneOf, pushed };
@@ -342,8 +393,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
     },
 
     /**
-     * Payment succeeded (billing calls this): a live hold becomes a confirmed booking. Confirming twice is harmless;
-     * a hold that has lapsed is refused (its slot may be someone else's by now) and released.
+     * Payment succeeded (billing calls this): a live hold becomes a confirmed booking. Confirming twice is harmless.
+     * A payment that arrives after the hold lapsed (a slow provider, a late webhook): the booking is confirmed after
+     * all when its slot could still be booked now, by the same rules as a new booking (free, enough notice, inside
+     * the tutor's hours); otherwise it is released and a 409 hold_expired says so (billing then refunds the payment).
      */
     async confirmHeld(bookingId: string, now: Date = clock.now()): Promise<BookingView> {
       const found = await repo.findById(bookingId);
@@ -351,8 +404,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
       const decision = confirmDecision(found, now);
       if (decision === 'already_confirmed') return bookingView(found);
       if (decision === 'hold_expired') {
+        const late = await confirmLate(found, now);
+        if (late) return bookingView(late);
         if (found.status === 'held') await this.releaseHold(bookingId, now);
-        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out, so the slot was released. Please book again.');
+        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out and the slot is no longer free, so the payment is refunded. Please book again.');
       }
       if (decision === 'not_confirmable') throw conflict(`This booking is ${found.status} and cannot be confirmed.`);
       const result = await repo.db.transaction(async (tx) => {
@@ -394,8 +449,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
       return expired.length;
     },
 
-    async listMine(caller: AuthUser): Promise<BookingView[]> {
-      return (await repo.listMine(caller.id)).map(bookingView);
+    /** The caller's bookings, each naming both parties with their zones (one query however many there are). */
+    async listMine(caller: AuthUser): Promise<MyBookingView[]> {
+      return (await repo.listMine(caller.id)).map((b) => ({ ...bookingView(b), tutor: b.tutor, student: b.student }));
     },
 
     /** Either party cancels; inside the tutor's free-cancellation window the outcome is 'late_cancellation'. */

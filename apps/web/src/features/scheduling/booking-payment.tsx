@@ -1,0 +1,248 @@
+import type { BookingView, CheckoutView } from '@tutorline/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, ApiError, errorMessage } from '../../lib/api';
+import { formatMinor } from '../../lib/money';
+import { useNow } from '../../lib/use-now';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { ProgressBar } from '../../ui/progress-bar';
+import { newAttemptKey, postBooking, schedulingKeys, schedulingQueryRoot, useMyBookings } from './scheduling-queries';
+import { clockInZone, formatInZone } from './slot-format';
+
+/**
+ * Paying for a booked lesson (issues #6, #7). A priced booking comes back 'held' for a few minutes; the learner
+ * pays on the provider's page (the fake provider's page in development), comes back to /billing/return, and the
+ * page follows the checkout until the booking is confirmed, or the payment failed (then the slot is released and
+ * the learner may book the same time again at once).
+ */
+
+const checkoutPath = (id: string) => `/api/billing/checkouts/${encodeURIComponent(id)}`;
+const POLL_MS = 1000;
+/** How long to follow a payment before saying it is taking unusually long (it keeps polling after). */
+const SLOW_AFTER_MS = 30_000;
+
+/** Minutes left as "7 min" or "0:42". */
+export function holdLeftLabel(ms: number): string {
+  if (ms <= 0) return '0:00';
+  if (ms >= 60_000) return `${Math.ceil(ms / 60_000)} min`;
+  const s = Math.ceil(ms / 1000);
+  return `0:${String(s).padStart(2, '0')}`;
+}
+
+/** Creates the checkout for a held booking and sends the browser to the page where it is paid. */
+function usePayBooking() {
+  const [key, setKey] = useState(newAttemptKey);
+  return useMutation({
+    mutationFn: (bookingId: string) => api.post<CheckoutView>('/api/billing/checkout', { bookingId, idempotencyKey: key }),
+    onSuccess: (checkout) => {
+      if (checkout.url) window.location.assign(checkout.url);
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.status === 0)) setKey(newAttemptKey());
+    },
+  });
+}
+
+/**
+ * Right after booking: "Held for you until 16:42 — pay ₹800 to confirm", with the time left and the Pay button. For
+ * weekly lessons `weeks` are the held weeks: one checkout pays for all of them (the server sums their prices).
+ */
+export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { booking: BookingView; weeks?: BookingView[]; zone: string; tutorName: string }) {
+  const now = useNow(1000);
+  const pay = usePayBooking();
+  const price = formatMinor((weeks ?? [booking]).reduce((sum, b) => sum + b.priceMinor, 0), booking.currency);
+  const until = booking.heldUntil ? Date.parse(booking.heldUntil) : now;
+  const left = until - now;
+  if (left <= 0 && !pay.isPending) {
+    return (
+      <Alert tone="warning" title="The hold ran out" testId="booking-hold-expired">
+        <p>The time to pay for this lesson ran out, so the slot was released. Pick a time again to book it.</p>
+      </Alert>
+    );
+  }
+  return (
+    <section className="card booking-payment stack" data-testid="booking-held" aria-labelledby="held-title">
+      <Alert tone="info" title={<span id="held-title">Held for you until {booking.heldUntil ? clockInZone(booking.heldUntil, zone) : ''} — pay {price} to confirm</span>}>
+        <p>
+          {weeks && weeks.length > 1 ? `${weeks.length} weekly lessons from ${formatInZone(booking.start, zone)}` : `${formatInZone(booking.start, zone)}–${clockInZone(booking.end, zone)} your time`}, with {tutorName}. Kept for you for{' '}
+          {holdLeftLabel(left)} while you pay.
+        </p>
+      </Alert>
+      {pay.error && <Alert tone="error">{errorMessage(pay.error)}</Alert>}
+      <Button className="btn-large" block pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" onClick={() => pay.mutate(booking.id)}>
+        Pay {price}
+      </Button>
+    </section>
+  );
+}
+
+/** On My lessons: a held lesson says "Pay to confirm" and how long the hold lasts. */
+export function HeldLessonPay({ booking, now }: { booking: BookingView; now: number }) {
+  const pay = usePayBooking();
+  const left = booking.heldUntil ? Date.parse(booking.heldUntil) - now : 0;
+  if (left <= 0) return <p className="muted">The time to pay ran out; this slot is being released.</p>;
+  return (
+    <div className="lesson-pay stack" data-testid="lesson-pay">
+      <Button block pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" onClick={() => pay.mutate(booking.id)}>
+        Pay to confirm ({formatMinor(booking.priceMinor, booking.currency)})
+      </Button>
+      <p className="muted">Held for {holdLeftLabel(left)} more.</p>
+      {pay.error && <Alert tone="error">{errorMessage(pay.error)}</Alert>}
+    </div>
+  );
+}
+
+type ReturnState =
+  | { kind: 'loading' }
+  | { kind: 'waiting_payment' }
+  | { kind: 'not_paid'; checkout: CheckoutView }
+  | { kind: 'waiting_booking'; checkout: CheckoutView }
+  | { kind: 'confirmed'; checkout: CheckoutView; booking: BookingView | null }
+  | { kind: 'refunded'; checkout: CheckoutView; booking: BookingView }
+  | { kind: 'failed'; checkout: CheckoutView; booking: BookingView | null };
+
+/** Where the checkout and its booking stand, from what the server says. */
+export function returnState(checkout: CheckoutView | undefined, booking: BookingView | null | undefined, cameBack: 'cancelled' | 'returned'): ReturnState {
+  if (!checkout) return { kind: 'loading' };
+  if (checkout.status === 'failed' || checkout.status === 'expired') return { kind: 'failed', checkout, booking: booking ?? null };
+  if (checkout.status === 'open') return cameBack === 'cancelled' ? { kind: 'not_paid', checkout } : { kind: 'waiting_payment' };
+  if (checkout.purpose !== 'booking') return { kind: 'confirmed', checkout, booking: null };
+  if (!booking || booking.status === 'held') return { kind: 'waiting_booking', checkout };
+  if (booking.status === 'cancelled') return { kind: 'refunded', checkout, booking };
+  return { kind: 'confirmed', checkout, booking };
+}
+
+/** The page the payment provider sends the learner back to: follows the checkout until the lesson is confirmed. */
+export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: string; cancelled: boolean; zone: string }) {
+  const [startedAt] = useState(() => Date.now());
+  // Poll the checkout while it is open (the provider's webhook has not been processed yet).
+  const checkout = useQuery({
+    queryKey: ['billing', 'checkout', checkoutId],
+    queryFn: () => api.get<CheckoutView>(checkoutPath(checkoutId)),
+    refetchInterval: (q) => (q.state.data && (q.state.data.status !== 'open' || cancelled) ? false : POLL_MS),
+  });
+  const bookingId = checkout.data?.purpose === 'booking' && checkout.data.status !== 'open' ? checkout.data.bookingId : null;
+  // Then the booking, which a job confirms (or releases) just after the payment: poll until it leaves 'held'.
+  const bookings = useQuery({
+    queryKey: schedulingKeys.bookings,
+    queryFn: () => api.get<{ bookings: BookingView[] }>('/api/bookings').then((r) => r.bookings),
+    enabled: !!bookingId,
+    refetchInterval: (q) => (q.state.data?.find((b) => b.id === bookingId)?.status === 'held' || !q.state.data?.some((b) => b.id === bookingId) ? POLL_MS : false),
+  });
+  const booking = bookingId ? bookings.data?.find((b) => b.id === bookingId) : undefined;
+  const state = returnState(checkout.data, booking, cancelled ? 'cancelled' : 'returned');
+  const done = state.kind === 'confirmed' || state.kind === 'refunded' || state.kind === 'failed' || state.kind === 'not_paid';
+  const now = useNow(1000, !done);
+
+  if (checkout.isError) {
+    return (
+      <Alert tone="error" title="We could not find this payment">
+        <p>{errorMessage(checkout.error)}</p>
+        <p>
+          <Link to="/lessons">See my lessons</Link>
+        </p>
+      </Alert>
+    );
+  }
+
+  const slow = now - startedAt > SLOW_AFTER_MS;
+  switch (state.kind) {
+    case 'loading':
+    case 'waiting_payment':
+    case 'waiting_booking': {
+      const step = state.kind === 'waiting_booking' ? 'Payment received. Confirming your lesson…' : 'Checking your payment…';
+      return (
+        <section className="card stack" data-testid="payment-progress" aria-live="polite">
+          <h2>{step}</h2>
+          <ProgressBar value={state.kind === 'waiting_booking' ? 0.75 : state.kind === 'waiting_payment' ? 0.4 : null} label={step} />
+          {slow && <p className="muted">This is taking longer than usual. You can leave this page: your lesson shows on My lessons once the payment is through.</p>}
+        </section>
+      );
+    }
+    case 'confirmed':
+      return (
+        <Alert tone="success" title={state.booking ? 'Paid — your lesson is booked' : 'Payment received'} testId="payment-confirmed">
+          {state.booking && (
+            <p>
+              {formatInZone(state.booking.start, zone)}–{clockInZone(state.booking.end, zone)} your time. {formatMinor(state.checkout.amountMinor, state.checkout.currency)} paid.
+            </p>
+          )}
+          <p>
+            <Link className="btn btn-primary" to="/lessons">
+              See my lessons
+            </Link>
+          </p>
+        </Alert>
+      );
+    case 'refunded':
+      return (
+        <Alert tone="warning" title="The slot was gone, so your payment is refunded" testId="payment-refunded">
+          <p>The time to pay ran out before the payment arrived, and someone else booked that time meanwhile. The full amount goes back to you.</p>
+          <p>
+            <Link to={`/tutors/${state.booking.tutorId}`}>Pick another time</Link>
+          </p>
+        </Alert>
+      );
+    case 'not_paid':
+      return <NotPaid checkout={state.checkout} zone={zone} now={now} />;
+    case 'failed':
+      return <PaymentFailed booking={state.booking} zone={zone} />;
+  }
+}
+
+/** Came back from the payment page without paying: pay now while the hold lasts. */
+function NotPaid({ checkout, zone, now }: { checkout: CheckoutView; zone: string; now: number }) {
+  const bookings = useMyBookings(!!checkout.bookingId);
+  const booking = bookings.data?.find((b) => b.id === checkout.bookingId);
+  const live = booking?.status === 'held' && booking.heldUntil && Date.parse(booking.heldUntil) > now;
+  return (
+    <Alert tone="warning" title="Not paid yet" testId="payment-not-paid">
+      {live && booking ? (
+        <>
+          <p>Your lesson is held until {clockInZone(booking.heldUntil!, zone)}. Pay before then to confirm it.</p>
+          <HeldLessonPay booking={booking} now={now} />
+        </>
+      ) : (
+        <p>
+          The hold has run out. <Link to={booking ? `/tutors/${booking.tutorId}` : '/tutors'}>Pick a time again</Link>.
+        </p>
+      )}
+    </Alert>
+  );
+}
+
+/** The payment failed: nothing was charged and the slot was released; book the same time again (it may still be free). */
+function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: string }) {
+  const queryClient = useQueryClient();
+  const [key] = useState(newAttemptKey);
+  const pay = usePayBooking();
+  const again = useMutation({
+    mutationFn: (b: BookingView) => postBooking({ tutorId: b.tutorId, start: b.start, durationMinutes: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000), idempotencyKey: key }),
+    onSuccess: (b) => {
+      void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot] });
+      if (b.status === 'held') pay.mutate(b.id);
+    },
+  });
+  return (
+    <Alert tone="error" title="The payment failed" testId="payment-failed">
+      <p>Nothing was charged, and the time you picked was released.</p>
+      {/* The hold is released by a job just after the failure: offer the same time again once it is free. */}
+      {booking && booking.status !== 'held' && (
+        <>
+          <p>
+            Try again: {formatInZone(booking.start, zone)} is booked for you again if it is still free.
+          </p>
+          {(again.error ?? pay.error) && <p>{errorMessage(again.error ?? pay.error)}</p>}
+          <Button pending={again.isPending || pay.isPending || pay.isSuccess} pendingLabel="Booking again…" onClick={() => again.mutate(booking)}>
+            Try again
+          </Button>
+        </>
+      )}
+      <p>
+        <Link to={booking ? `/tutors/${booking.tutorId}` : '/tutors'}>Pick another time</Link>
+      </p>
+    </Alert>
+  );
+}
