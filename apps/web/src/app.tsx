@@ -28,6 +28,13 @@ const FindTutorsPage = lazy(() => import('./routes/find-tutors').then((m) => ({ 
 const TutorPublicProfilePage = lazy(() => import('./routes/tutor-public-profile').then((m) => ({ default: m.TutorPublicProfilePage })));
 const TutorAvailabilityPage = lazy(() => import('./routes/tutor-availability').then((m) => ({ default: m.TutorAvailabilityPage })));
 const MyLessonsPage = lazy(() => import('./routes/my-lessons').then((m) => ({ default: m.MyLessonsPage })));
+// Back from paying for a booked lesson: follows the payment until the lesson is confirmed.
+const LessonsPaidPage = lazy(() => import('./routes/lessons-paid').then((m) => ({ default: m.LessonsPaidPage })));
+// Billing (#7): plans and checkout, tutor earnings, admin revenue, plans and refunds.
+const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingPage })));
+const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));
+const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
+const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -104,6 +111,11 @@ export function App() {
               <Route path="/tutors" element={<FindTutorsPage />} />
               <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
               <Route path="/lessons" element={<MyLessonsPage />} />
+              <Route path="/lessons/paid" element={<LessonsPaidPage />} />
+              <Route path="/billing" element={<BillingPage />} />
+              <Route path="/billing/return" element={<BillingReturnPage />} />
+              <Route path="/tutor/earnings" element={<TutorEarningsPage />} />
+              <Route path="/admin/billing" element={<AdminBillingPage />} />
               <Route path="/admin" element={<AdminHomePage />} />
               <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
               <Route path="/check" element={<CheckPage />} />

@@ -29,3 +29,14 @@ export const ROOM_LIMITS = {
  * plus a grace; a party not in the room by start + noShowAfterMinutes is a no-show.
  */
 export const LESSON_TIMES = { roomOpensMinutesBefore: 10, roomGraceMinutes: 15, noShowAfterMinutes: 15 } as const;
+
+/** Weekly lessons: 2 to 12 occurrences at the tutor's same wall-clock time. */
+export const SERIES_WEEKS = { min: 2, max: 12 } as const;
+
+/** Parts of the day, read in the learner's zone: morning 06–12, afternoon 12–17, evening 17–21, night 21–06. */
+export const timesOfDay = ['morning', 'afternoon', 'evening', 'night'] as const;
+
+/** Orders of tutor search results. */
+export const tutorSorts = ['relevance', 'rating', 'price_asc', 'price_desc'] as const;
+
+export const TUTOR_SEARCH_LIMITS = { maxPageSize: 50, defaultPageSize: 20, defaultAvailabilityDays: 14, maxAvailabilityDays: 60, reviewsPageSize: 10 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERIES_WEEKS } from './plain';
 
 /** Scheduled tutoring (issue #6): a tutor's availability policy, slots in the learner's zone, and bookings. */
 
@@ -80,8 +81,15 @@ export const bookingSchema = z.object({
 });
 export type BookingView = z.infer<typeof bookingSchema>;
 
-/** Weekly lessons: 2 to 12 occurrences at the tutor's same wall-clock time. */
-export const SERIES_WEEKS = { min: 2, max: 12 } as const;
+/** One side of a lesson as the other side sees it: the tutor's zone is their availability zone (else their own). */
+export const lessonPartySchema = z.object({ id: z.string(), displayName: z.string(), timeZone: z.string() });
+export type LessonPartyView = z.infer<typeof lessonPartySchema>;
+
+/** GET /api/bookings: each booking with both parties' names and zones, so a lesson card can name the other person. */
+export const myBookingSchema = bookingSchema.extend({ tutor: lessonPartySchema, student: lessonPartySchema });
+export type MyBookingView = z.infer<typeof myBookingSchema>;
+
+export { SERIES_WEEKS };
 
 export const seriesPreviewQuerySchema = z.strictObject({
   start: z.iso.datetime({ offset: true }),

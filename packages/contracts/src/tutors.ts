@@ -1,21 +1,19 @@
 import { z } from 'zod';
 import { timeZoneSchema } from './identity';
+import { TUTOR_SEARCH_LIMITS, timesOfDay, tutorSorts } from './plain';
+
+export { TUTOR_SEARCH_LIMITS, timesOfDay, tutorSorts };
 
 /**
  * Tutor discovery (issue #6): public profiles, search, favourites and reviews of booked lessons.
  * Only approved tutors are public; everything else answers 404.
  */
 
-/** Parts of the day, read in the learner's zone: morning 06–12, afternoon 12–17, evening 17–21, night 21–06. */
-export const timesOfDay = ['morning', 'afternoon', 'evening', 'night'] as const;
 export const timeOfDaySchema = z.enum(timesOfDay);
 export type TimeOfDay = z.infer<typeof timeOfDaySchema>;
 
-export const tutorSorts = ['relevance', 'rating', 'price_asc', 'price_desc'] as const;
 export const tutorSortSchema = z.enum(tutorSorts);
 export type TutorSort = z.infer<typeof tutorSortSchema>;
-
-export const TUTOR_SEARCH_LIMITS = { maxPageSize: 50, defaultPageSize: 20, defaultAvailabilityDays: 14, maxAvailabilityDays: 60, reviewsPageSize: 10 } as const;
 
 export const tutorSubjectLevelSchema = z.object({ subjectId: z.string(), subjectName: z.string(), level: z.string() });
 export type TutorSubjectLevel = z.infer<typeof tutorSubjectLevelSchema>;
@@ -76,6 +74,12 @@ export const publicTutorSchema = tutorCardSchema.extend({
   /** The latest reviews (first page of GET /api/tutors/:id/reviews). */
   latestReviews: z.array(tutorReviewSchema),
   reviewsNextCursor: z.string().nullable(),
+  /** Lesson lengths the tutor offers, shortest first (empty before they publish availability). */
+  durationsMinutes: z.array(z.number().int()),
+  /** Cancelling closer than this to the start is a late cancellation; null before they publish availability. */
+  cancelFreeHours: z.number().int().nullable(),
+  /** The zone their availability is written in (their slots' "tutor time"); null before they publish availability. */
+  availabilityTimeZone: z.string().nullable(),
 });
 export type PublicTutor = z.infer<typeof publicTutorSchema>;
 

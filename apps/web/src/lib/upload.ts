@@ -2,6 +2,8 @@ import { ApiError, apiErrorFrom, networkError } from './api';
 import { recordServerDate } from './server-clock';
 
 interface UploadOptions {
+  /** POST by default; PUT replaces a single resource (a tutor's photo). */
+  method?: 'POST' | 'PUT';
   /** Called with the fraction of bytes sent, 0 to 1. */
   onProgress?(fraction: number): void;
   signal?: AbortSignal;
@@ -16,15 +18,15 @@ export class UploadAborted extends Error {
 }
 
 /**
- * POSTs one file as multipart/form-data. XMLHttpRequest rather than fetch, because only XHR reports upload progress.
+ * Sends one file as multipart/form-data (POST unless `method` says PUT). XMLHttpRequest rather than fetch, because only XHR reports upload progress.
  * Resolves with the parsed JSON body; rejects with ApiError (status 0 for network trouble) or UploadAborted.
  */
 export function uploadFile<T>(path: string, field: string, file: Blob, options: UploadOptions = {}): Promise<T> {
-  const { onProgress, signal } = options;
+  const { onProgress, signal, method = 'POST' } = options;
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) return reject(new UploadAborted());
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', path);
+    xhr.open(method, path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (event) => {

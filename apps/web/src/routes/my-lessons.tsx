@@ -1,9 +1,7 @@
-import type { BookingView, Me } from '@tutorline/contracts';
-import { useMemo } from 'react';
+import type { Me } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
-import { CalendarFeed, MyLessons, NoticesPanel, useMyBookings } from '../features/scheduling';
-import { useTutorProfiles } from '../features/tutors';
+import { CalendarFeed, MyLessons, NoticesPanel } from '../features/scheduling';
 import { usePageTitle } from '../lib/page-title';
 import { timeZoneLabel } from '../lib/time-zones';
 
@@ -13,15 +11,6 @@ export function MyLessonsPage() {
 
 function MyLessonsScreen({ me }: { me: Me }) {
   usePageTitle('My lessons');
-  const bookings = useMyBookings();
-  const tutorIds = useMemo(() => (me.role === 'student' ? [...new Set((bookings.data ?? []).map((b) => b.tutorId))] : []), [bookings.data, me.role]);
-  const tutors = useTutorProfiles(tutorIds);
-  // Bookings do not carry the other party's name or zone; a student's tutors are public, a tutor's students are not.
-  const partyOf = (b: BookingView) => {
-    if (me.role === 'tutor') return { name: 'a student', zone: null };
-    const t = tutors.get(b.tutorId);
-    return { name: t?.displayName ?? 'your tutor', zone: t?.timeZone ?? null };
-  };
   return (
     <section className="page page-medium" data-testid="my-lessons" aria-labelledby="lessons-title">
       <Link className="back-link" to={roleHome(me.role)}>
@@ -31,7 +20,7 @@ function MyLessonsScreen({ me }: { me: Me }) {
         <h1 id="lessons-title">My lessons</h1>
         <p className="lead">Times in your zone: {timeZoneLabel(me.timeZone)}.</p>
       </div>
-      <MyLessons me={me} partyOf={partyOf} />
+      <MyLessons me={me} />
       <NoticesPanel />
       <CalendarFeed />
     </section>

@@ -1,6 +1,7 @@
 import type { Me } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
+import { BillingStatus, useBillingMe } from '../features/billing';
 import { QuestionHistory, useLiveQuestions } from '../features/instant-help';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
@@ -14,6 +15,7 @@ export function StudentHomePage() {
 function StudentHome({ me }: { me: Me }) {
   usePageTitle('Home');
   useLiveQuestions();
+  const billing = useBillingMe();
   return (
     <section className="page" data-testid="student-home" aria-labelledby="student-home-title">
       <h1 id="student-home-title">Hi, {me.displayName}</h1>
@@ -54,6 +56,8 @@ function StudentHome({ me }: { me: Me }) {
             </>
           )}
         </article>
+
+        {billing.data && <BillingStatus me={billing.data} timeZone={me.timeZone} compact />}
 
         <article className="card" aria-labelledby="lessons-card-title">
           <h2 id="lessons-card-title">Book a lesson</h2>

@@ -69,6 +69,9 @@ function TutorHome({ me }: { me: Me }) {
           <Link className="btn btn-secondary" to="/lessons">
             My lessons
           </Link>
+          <Link className="btn btn-secondary" to="/tutor/earnings">
+            Earnings
+          </Link>
         </div>
       </article>
 

@@ -2,6 +2,7 @@ import { Link, useLocation } from 'react-router';
 import { roleHome, roleName, useLogOut, useMe } from '../features/auth';
 import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
+import { NotificationBell } from './notification-bell';
 
 export function SiteHeader() {
   const me = useMe();
@@ -21,6 +22,7 @@ export function SiteHeader() {
         </Link>
         {user ? (
           <div className="account">
+            <NotificationBell lessonsLink={user.role !== 'admin'} />
             <Link to={roleHome(user.role)} className="account-who" title={`${user.displayName} (${roleName(user.role)})`}>
               <span className="account-name" data-testid="header-user">
                 {user.displayName}

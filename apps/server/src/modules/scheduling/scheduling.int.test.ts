@@ -129,6 +129,22 @@ describeEachBackend('scheduling: availability, slots and bookings', ({ db }) => 
     expect(t.logs()).toContain('"event":"booking_confirmed"');
   });
 
+  it("lists each booking with both parties' names and zones (the tutor's availability zone), for student and tutor alike", async () => {
+    const client = new Client(t.baseUrl);
+    const { user } = await signUpTutor(client, { timeZone: 'Europe/London', displayName: 'Meera Iyer' });
+    expect((await client.put('/api/tutors/me/availability', kolkataEvenings)).status).toBe(200);
+    const studentClient = new Client(t.baseUrl);
+    const { user: student } = await signUpStudent(studentClient, { timeZone: 'America/New_York', displayName: 'Ishaan Das' });
+    const made = await book({ client: studentClient }, user.id, '2026-12-08T12:30:00.000Z');
+    expect(made.status, made.text).toBe(201);
+    const parties = { tutor: { id: user.id, displayName: 'Meera Iyer', timeZone: 'Asia/Kolkata' }, student: { id: student.id, displayName: 'Ishaan Das', timeZone: 'America/New_York' } };
+    for (const c of [studentClient, client]) {
+      const mine = await c.get('/api/bookings');
+      expect(mine.status, mine.text).toBe(200);
+      expect(mine.json.bookings).toEqual([{ ...made.json, ...parties }]);
+    }
+  });
+
   it('gives a slot to exactly one of 20 students booking it at once; the others get 409 with fresh slots', async () => {
     const start = '2026-12-08T13:00:00.000Z';
     const results = await Promise.all(students.map((s) => book(s, tutor.id, start)));

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
@@ -6,6 +7,12 @@ const { availabilityPolicies, bookings, calendarFeeds, tutorProfiles, tutoringSe
 
 export type PolicyRow = typeof availabilityPolicies.$inferSelect;
 export type BookingRow = typeof bookings.$inferSelect;
+export interface LessonParty {
+  id: string;
+  displayName: string;
+  timeZone: string;
+}
+export type BookingWithParties = BookingRow & { tutor: LessonParty; student: LessonParty };
 
 /** PostgreSQL's exclusion_violation: an overlapping non-cancelled booking of the same tutor exists. */
 export function isExclusionViolation(err: unknown): boolean {
@@ -115,6 +122,19 @@ export function createSchedulingRepo(db: Db) {
       return row;
     },
 
+    /**
+     * A hold paid after it lapsed becomes confirmed after all (scheduling.service confirmHeld decides when): from
+     * 'held' or from 'cancelled' as 'hold_expired'. The exclusion constraint refuses it if the slot was taken meanwhile.
+     */
+    async reinstateLapsedHold(tx: Tx, id: string, now: Date): Promise<BookingRow | undefined> {
+      const [row] = await tx
+        .update(bookings)
+        .set({ status: 'confirmed', confirmedAt: now, cancelledAt: null, cancelledBy: null, outcome: null })
+        .where(and(eq(bookings.id, id), or(eq(bookings.status, 'held'), and(eq(bookings.status, 'cancelled'), eq(bookings.outcome, 'hold_expired')))))
+        .returning();
+      return row;
+    },
+
     /** Every hold that has lapsed, of any tutor, cancelled (the periodic sweep). */
     async cancelAllExpiredHolds(tx: Tx, now: Date): Promise<BookingRow[]> {
       return tx
@@ -180,13 +200,36 @@ export function createSchedulingRepo(db: Db) {
         .limit(2000);
     },
 
-    async listMine(userId: string): Promise<BookingRow[]> {
-      return db
-        .select()
+    /**
+     * The user's bookings (either role) with both parties' names and zones, in one query: the tutor's zone is their
+     * availability zone, else their profile's; the student's is their own.
+     */
+    async listMine(userId: string): Promise<BookingWithParties[]> {
+      const tutorUser = alias(users, 'tutor_user');
+      const studentUser = alias(users, 'student_user');
+      const rows = await db
+        .select({
+          booking: bookings,
+          tutorName: tutorUser.displayName,
+          tutorPolicyZone: availabilityPolicies.timeZone,
+          tutorProfileZone: tutorProfiles.timeZone,
+          tutorUserZone: tutorUser.timeZone,
+          studentName: studentUser.displayName,
+          studentZone: studentUser.timeZone,
+        })
         .from(bookings)
+        .innerJoin(tutorUser, eq(tutorUser.id, bookings.tutorId))
+        .innerJoin(studentUser, eq(studentUser.id, bookings.studentId))
+        .leftJoin(availabilityPolicies, eq(availabilityPolicies.tutorId, bookings.tutorId))
+        .leftJoin(tutorProfiles, eq(tutorProfiles.userId, bookings.tutorId))
         .where(or(eq(bookings.studentId, userId), eq(bookings.tutorId, userId)))
         .orderBy(asc(bookings.startsAt))
         .limit(500);
+      return rows.map((r) => ({
+        ...r.booking,
+        tutor: { id: r.booking.tutorId, displayName: r.tutorName, timeZone: r.tutorPolicyZone ?? r.tutorProfileZone ?? r.tutorUserZone },
+        student: { id: r.booking.studentId, displayName: r.studentName, timeZone: r.studentZone },
+      }));
     },
   };
 }

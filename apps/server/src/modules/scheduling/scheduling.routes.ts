@@ -4,6 +4,7 @@ import {
   bookBodySchema,
   bookingSchema,
   bookSeriesBodySchema,
+  myBookingSchema,
   calendarFeedSchema,
   errorBodySchema,
   rescheduleBodySchema,
@@ -70,7 +71,7 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
 
   app.get('/api/bookings', {
     config: { access: ['student', 'tutor'] },
-    schema: { tags: ['scheduling'], summary: 'Your bookings, as student or tutor, by start', response: { 200: z.object({ bookings: z.array(bookingSchema) }), ...errors } },
+    schema: { tags: ['scheduling'], summary: "Your bookings, as student or tutor, by start, each with both parties' names and time zones", response: { 200: z.object({ bookings: z.array(myBookingSchema) }), ...errors } },
     handler: async (request) => ({ bookings: await scheduling.listMine(caller(request)) }),
   });
 

@@ -105,6 +105,9 @@ describeEachBackend('tutors: public profile, photo, favourites and reviews', ({ 
       favourite: false,
       latestReviews: [],
       reviewsNextCursor: null,
+      durationsMinutes: [],
+      cancelFreeHours: null,
+      availabilityTimeZone: null,
     });
     const pending = await newTutor({ approved: false });
     expect((await anon.get(`/api/tutors/${pending.id}`)).status).toBe(404);
@@ -115,6 +118,17 @@ describeEachBackend('tutors: public profile, photo, favourites and reviews', ({ 
     const suspended = await newTutor();
     await createIdentityRepo(t.app.database.db).setApproval(suspended.id, 'suspended', suspended.id, NOW);
     expect((await anon.get(`/api/tutors/${suspended.id}`)).status).toBe(404);
+  });
+
+  it('says on the public profile which lesson lengths the tutor offers, the free-cancellation hours and the availability zone', async () => {
+    const offering = await newTutor();
+    const policy = { timeZone: 'Europe/Berlin', rules: [{ weekday: 1, start: '09:00', end: '12:00' }], overrides: [], durationsMinutes: [60, 30], bufferMinutes: 0, minNoticeMinutes: 60, maxPerDay: null, horizonDays: 30, cancelFreeHours: 12 };
+    const put = await offering.client.put('/api/tutors/me/availability', policy);
+    expect(put.status, put.text).toBe(200);
+    const res = await new Client(t.baseUrl).get(`/api/tutors/${offering.id}`);
+    expect(res.status, res.text).toBe(200);
+    // The profile's own zone stays the tutor's home zone; the availability zone is what their slots are written in.
+    expect(res.json).toMatchObject({ timeZone: 'Asia/Kolkata', durationsMinutes: [30, 60], cancelFreeHours: 12, availabilityTimeZone: 'Europe/Berlin' });
   });
 
   it('documents the tutor endpoints in the OpenAPI document', async () => {

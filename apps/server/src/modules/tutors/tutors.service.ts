@@ -14,9 +14,9 @@ import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
 import type { PhotoService } from '../media';
-import { INSTANT_SESSION_BUSY_MINUTES } from '../scheduling';
-import type { CandidateRow, PolicyRow, SqlFilters, TutorsRepo } from './tutors.repo';
-import { type AvailabilityPolicy, type Busy, decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows, type SessionLength } from './tutors.rules';
+import { INSTANT_SESSION_BUSY_MINUTES, toRulesPolicy } from '../scheduling';
+import type { CandidateRow, SqlFilters, TutorsRepo } from './tutors.repo';
+import { type Busy, decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows } from './tutors.rules';
 
 export interface TutorsDeps {
   repo: TutorsRepo;
@@ -32,18 +32,6 @@ const PHOTO_PREFIX = 'tutor-photos';
 export const reviewNotCompletedMessage = 'You can review a lesson only after it has taken place (when it is marked completed).';
 export const alreadyReviewedMessage = 'You have already reviewed this lesson.';
 
-export function toRulesPolicy(row: PolicyRow): AvailabilityPolicy {
-  return {
-    timeZone: row.timeZone,
-    rules: row.rules,
-    overrides: row.overrides,
-    durationsMinutes: row.durations as SessionLength[],
-    bufferMinutes: row.bufferMinutes,
-    minNoticeMinutes: row.minNoticeMinutes,
-    maxPerDay: row.maxPerDay,
-    horizonDays: row.horizonDays,
-  };
-}
 
 /** Busy rows (tutors.repo busyOf) → the rules' Busy, per tutor; expired holds no longer block (as in scheduling). */
 export function busyByTutor(rows: Awaited<ReturnType<TutorsRepo['busyOf']>>, now: Date): Map<string, Busy[]> {
@@ -166,9 +154,17 @@ export function createTutorsService(deps: TutorsDeps) {
     async profile(auth: AuthUser | null, tutorId: string): Promise<PublicTutor> {
       const row = await repo.findPublic(tutorId, viewerOf(auth));
       if (!row) throw notFound('That tutor');
-      const [card] = await cards([row]);
-      const first = await reviewsPage(tutorId, null, TUTOR_SEARCH_LIMITS.reviewsPageSize);
-      return { ...card!, bio: row.bio, latestReviews: first.reviews, reviewsNextCursor: first.nextCursor };
+      const [[card], first, [policy]] = await Promise.all([cards([row]), reviewsPage(tutorId, null, TUTOR_SEARCH_LIMITS.reviewsPageSize), repo.policiesOf([tutorId])]);
+      return {
+        ...card!,
+        bio: row.bio,
+        latestReviews: first.reviews,
+        reviewsNextCursor: first.nextCursor,
+        // What the tutor offers, so the slot picker asks only for these lengths and cancelling can warn exactly.
+        durationsMinutes: policy ? [...policy.durations].sort((a, b) => a - b) : [],
+        cancelFreeHours: policy?.cancelFreeHours ?? null,
+        availabilityTimeZone: policy?.timeZone ?? null,
+      };
     },
 
     async reviews(tutorId: string, cursor: string | undefined, limit: number = TUTOR_SEARCH_LIMITS.reviewsPageSize): Promise<TutorReviewsPage> {

@@ -4,7 +4,7 @@ import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { TextAreaField } from '../../ui/field';
-import { StarIcon } from '../../ui/icons';
+import { StarPicker } from '../../ui/star-picker';
 import { useRateQuestion } from './question-queries';
 
 const starWords = ['', 'Not helpful', 'A little helpful', 'Helpful', 'Very helpful', 'Brilliant!'];
@@ -29,35 +29,16 @@ export function RatingForm({ question }: { question: Question }) {
   return (
     <form className="form rate-form" onSubmit={onSubmit} noValidate data-testid="rate-form" aria-labelledby="rate-title">
       <h2 id="rate-title">How did {tutorName} do?</h2>
-      <fieldset className="fieldset" aria-describedby={missingStars ? 'stars-error' : undefined}>
-        <legend>Your rating</legend>
-        <div className="star-row">
-          {[1, 2, 3, 4, 5].map((n) => (
-            <button
-              key={n}
-              type="button"
-              className={`star${n <= stars ? ' star-on' : ''}`}
-              aria-pressed={n === stars}
-              aria-label={`${n} ${n === 1 ? 'star' : 'stars'}`}
-              data-testid={`rate-star-${n}`}
-              onClick={() => {
-                setStars(n);
-                setMissingStars(false);
-              }}
-            >
-              <StarIcon filled={n <= stars} />
-            </button>
-          ))}
-        </div>
-        <p className="star-words" aria-live="polite">
-          {stars ? starWords[stars] : 'Tap a star'}
-        </p>
-        {missingStars && (
-          <p className="field-error" id="stars-error">
-            Choose from 1 to 5 stars.
-          </p>
-        )}
-      </fieldset>
+      <StarPicker
+        stars={stars}
+        onChange={(n) => {
+          setStars(n);
+          setMissingStars(false);
+        }}
+        words={starWords}
+        missing={missingStars}
+        errorId="stars-error" testIdPrefix="rate-star"
+      />
       <TextAreaField
         label="Comment"
         optional

@@ -1,5 +1,5 @@
 import type { AvailabilityPolicyView } from '@tutorline/contracts';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { type RefObject, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../lib/api';
 import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
@@ -102,6 +102,28 @@ function RangeList({ name, ranges, errors, onChange }: { name: string; ranges: R
   );
 }
 
+/**
+ * The sticky Save bar covers the bottom of the screen: the page scrolls focused fields (and the last ones) clear of it
+ * by its measured height (it grows when an error shows).
+ */
+function useStickyBarRoom(ref: RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const bar = ref.current;
+    if (!bar) return;
+    const root = document.documentElement;
+    const apply = () => root.style.setProperty('--save-bar-height', `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+    apply();
+    const observer = new ResizeObserver(apply);
+    observer.observe(bar);
+    root.classList.add('has-save-bar');
+    return () => {
+      observer.disconnect();
+      root.classList.remove('has-save-bar');
+      root.style.removeProperty('--save-bar-height');
+    };
+  }, [ref]);
+}
+
 export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPolicyView; tutorId: string }) {
   const [draft, setDraft] = useState<AvailabilityDraft>(() => draftFromPolicy(policy));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
@@ -110,6 +132,8 @@ export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPo
   const [sent, setSent] = useState<ReturnType<typeof bodyFromDraft> | null>(null);
   const save = useSaveAvailability(tutorId);
   const formRef = useRef<HTMLFormElement>(null);
+  const saveBarRef = useRef<HTMLDivElement>(null);
+  useStickyBarRoom(saveBarRef);
   useFocusFirstInvalid(formRef, attempt, save.error);
 
   // The server's messages, placed beside the rows they name (using the keys of the body that was sent).
@@ -307,7 +331,7 @@ export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPo
         </div>
       </section>
 
-      <div className="save-bar">
+      <div className="save-bar" ref={saveBarRef}>
         {summary && (
           <Alert tone="error" testId="availability-error">
             <p>{summary}</p>

@@ -1,7 +1,7 @@
 export { AvailabilityEditor } from './availability-editor';
 export { CalendarFeed } from './calendar-feed';
-export type { LessonParty } from './lesson-card';
-export { useNotifications } from './lesson-queries';
+export { NoticeItems } from './notice-items';
+export { notificationsKey, useMarkNoticesRead, useNotifications } from './lesson-queries';
 export { MyLessons } from './my-lessons';
 export { NoticesPanel } from './notices-panel';
 export { schedulingKeys, schedulingQueryRoot, useMyAvailability, useMyBookings } from './scheduling-queries';

@@ -1,4 +1,4 @@
-import type { BookingView, LearnerSlotView } from '@tutorline/contracts';
+import type { BookingView, LearnerSlotView, MyBookingView } from '@tutorline/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -6,8 +6,9 @@ import { api, ApiError, errorMessage } from '../../lib/api';
 import { formatMinor } from '../../lib/money';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
-import { isLateCancellation, lessonPhase, lessonStatus, roomWindow } from './lesson-times';
-import { lessonPaths, useOpenRoom, useReschedule } from './lesson-queries';
+import { isLateCancellation, lessonPhase, lessonStatus, otherParty, roomWindow } from './lesson-times';
+import { lessonPaths, useCancelFreeHours, useOpenRoom, useReschedule } from './lesson-queries';
+import { HeldLessonPay } from './booking-payment';
 import { ReviewForm } from './review-form';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { SlotChooser, useSlotRange } from './slot-chooser';
@@ -15,18 +16,12 @@ import { clockInZone, formatInZone, longDateLabel, otherPartyClock, untilLabel }
 
 const DAY_MS = 86_400_000;
 
-export interface LessonParty {
-  /** "Asha Rao", or a generic word when the name is not known. */
-  name: string;
-  zone: string | null;
-}
-
 interface LessonCardProps {
-  booking: BookingView;
+  /** The booking with both parties' names and zones (GET /api/bookings). */
+  booking: MyBookingView;
   viewerRole: 'student' | 'tutor';
   viewerZone: string;
-  other: LessonParty;
-  /** The tutor's free-cancellation hours, when known. */
+  /** A tutor's own free-cancellation hours (a student's card reads the tutor's when the cancel dialog opens). */
   cancelFreeHours: number | null;
   now: number;
   /** Told after a cancellation or a move, for a message that outlives this card's move to the past list. */
@@ -87,8 +82,19 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
   );
 }
 
-function CancelConfirm({ booking, late, onDone, onChanged }: { booking: BookingView; late: boolean | null; onDone: () => void; onChanged?: (message: string) => void }) {
+interface CancelConfirmProps {
+  booking: BookingView;
+  /** The free-cancellation hours when already known (a tutor's own); otherwise read from the tutor's public profile. */
+  knownFreeHours: number | null;
+  now: number;
+  onDone: () => void;
+  onChanged?: (message: string) => void;
+}
+
+function CancelConfirm({ booking, knownFreeHours, now, onDone, onChanged }: CancelConfirmProps) {
   const queryClient = useQueryClient();
+  const terms = useCancelFreeHours(booking.tutorId, knownFreeHours === null);
+  const late = isLateCancellation(booking, knownFreeHours ?? terms.data ?? null, now);
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
     void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot, 'slots'] });
@@ -146,13 +152,14 @@ function CancelConfirm({ booking, late, onDone, onChanged }: { booking: BookingV
   );
 }
 
-export function LessonCard({ booking, viewerRole, viewerZone, other, cancelFreeHours, now, onChanged }: LessonCardProps) {
+export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, now, onChanged }: LessonCardProps) {
   const navigate = useNavigate();
   const openRoom = useOpenRoom();
   const [panel, setPanel] = useState<'none' | 'cancel' | 'reschedule'>('none');
   const phase = lessonPhase(booking, now);
   const status = lessonStatus(booking);
   const { opensAt } = roomWindow(booking);
+  const other = otherParty(booking, viewerRole);
   const theirs = otherPartyClock(booking.start, viewerZone, other.zone);
   const title = `Lesson with ${other.name}`;
   const active = phase !== 'past';
@@ -174,6 +181,7 @@ export function LessonCard({ booking, viewerRole, viewerZone, other, cancelFreeH
         <span className={`badge lesson-badge lesson-badge-${status.tone}`}>{status.text}</span>
       </div>
       {booking.priceMinor > 0 && <p className="muted lesson-price">{formatMinor(booking.priceMinor, booking.currency)}</p>}
+      {booking.status === 'held' && viewerRole === 'student' && <HeldLessonPay booking={booking} now={now} />}
 
       {active && (
         <div className="lesson-actions">
@@ -216,7 +224,7 @@ export function LessonCard({ booking, viewerRole, viewerZone, other, cancelFreeH
               Cancel
             </Button>
           </div>
-          {panel === 'cancel' && <CancelConfirm booking={booking} late={isLateCancellation(booking, cancelFreeHours, now)} onDone={() => setPanel('none')} onChanged={onChanged} />}
+          {panel === 'cancel' && <CancelConfirm booking={booking} knownFreeHours={cancelFreeHours} now={now} onDone={() => setPanel('none')} onChanged={onChanged} />}
           {panel === 'reschedule' && <Reschedule booking={booking} zone={viewerZone} onDone={() => setPanel('none')} onChanged={onChanged} />}
         </div>
       )}

@@ -1,4 +1,4 @@
-import type { BookingReviewView, BookingView, LessonRoom, NoticesView, RescheduleBody, ReviewBookingBody } from '@tutorline/contracts';
+import type { BookingReviewView, BookingView, LessonRoom, NoticesView, PublicTutor, RescheduleBody, ReviewBookingBody } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
@@ -49,6 +49,18 @@ export function useMarkNoticesRead() {
   return useMutation({
     mutationFn: (upTo: number) => api.post<{ marked: number }>(lessonPaths.notificationsRead, { upTo }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: notificationsKey }),
+  });
+}
+
+/** The tutor's free-cancellation hours from their public profile, read only when a cancel dialog opens (null: unknown). */
+export function useCancelFreeHours(tutorId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [schedulingQueryRoot, 'cancel-terms', tutorId] as const,
+    queryFn: () => api.get<PublicTutor>(`/api/tutors/${encodeURIComponent(tutorId)}`),
+    select: (t) => t.cancelFreeHours,
+    enabled,
+    staleTime: 5 * 60_000,
+    retry: false,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { BookingView } from '@tutorline/contracts';
 import { describe, expect, it } from 'vitest';
-import { isLateCancellation, lessonPhase, lessonStatus, roomWindow, splitLessons } from './lesson-times';
+import { isLateCancellation, lessonPhase, lessonStatus, otherParty, roomWindow, splitLessons } from './lesson-times';
 
 const MIN = 60_000;
 const start = Date.parse('2026-12-01T10:00:00Z');
@@ -58,5 +58,13 @@ describe('lesson times', () => {
     expect(lessonStatus(booking()).text).toBe('Confirmed');
     expect(lessonStatus(booking({ status: 'cancelled', outcome: 'late_cancellation' }))).toEqual({ text: 'Cancelled late', tone: 'warn' });
     expect(lessonStatus(booking({ status: 'completed', outcome: 'completed' })).tone).toBe('done');
+  });
+});
+
+describe('the other person of a lesson', () => {
+  const parties = { tutor: { id: 't', displayName: 'Meera Iyer', timeZone: 'Asia/Kolkata' }, student: { id: 's', displayName: 'Ishaan Das', timeZone: 'America/New_York' } };
+  it('is the student for a tutor and the tutor for a student, each with their own zone', () => {
+    expect(otherParty(parties, 'tutor')).toEqual({ name: 'Ishaan Das', zone: 'America/New_York' });
+    expect(otherParty(parties, 'student')).toEqual({ name: 'Meera Iyer', zone: 'Asia/Kolkata' });
   });
 });

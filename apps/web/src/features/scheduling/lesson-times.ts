@@ -1,4 +1,4 @@
-import type { BookingView } from '@tutorline/contracts';
+import type { BookingView, MyBookingView } from '@tutorline/contracts';
 import { LESSON_TIMES } from '@tutorline/contracts/plain';
 
 const MINUTE_MS = 60_000;
@@ -23,7 +23,7 @@ export function lessonPhase(booking: Pick<BookingView, 'start' | 'end' | 'status
 }
 
 /** Upcoming (and in-progress) lessons soonest first; past ones most recent first. */
-export function splitLessons(bookings: BookingView[], nowMs: number): { upcoming: BookingView[]; past: BookingView[] } {
+export function splitLessons<B extends Pick<BookingView, 'start' | 'end' | 'status'>>(bookings: B[], nowMs: number): { upcoming: B[]; past: B[] } {
   const upcoming = bookings.filter((b) => lessonPhase(b, nowMs) !== 'past').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   const past = bookings.filter((b) => lessonPhase(b, nowMs) === 'past').sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
   return { upcoming, past };
@@ -57,4 +57,10 @@ export function lessonStatus(booking: Pick<BookingView, 'status' | 'outcome'>): 
   if (booking.status === 'cancelled') return { text: 'Cancelled', tone: 'off' };
   if (booking.status === 'no_show') return { text: 'Missed', tone: 'warn' };
   return { text: 'Confirmed', tone: 'ok' };
+}
+
+/** The other person of a lesson as the viewer sees it: the student for a tutor, the tutor for a student. */
+export function otherParty(booking: Pick<MyBookingView, 'tutor' | 'student'>, viewerRole: 'student' | 'tutor'): { name: string; zone: string } {
+  const other = viewerRole === 'tutor' ? booking.student : booking.tutor;
+  return { name: other.displayName, zone: other.timeZone };
 }

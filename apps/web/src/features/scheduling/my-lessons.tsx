@@ -1,26 +1,22 @@
-import type { BookingView, Me } from '@tutorline/contracts';
+import type { Me, MyBookingView } from '@tutorline/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { PageError, PageLoading } from '../../ui/page-states';
-import { LessonCard, type LessonParty } from './lesson-card';
+import { LessonCard } from './lesson-card';
 import { splitLessons } from './lesson-times';
 import { useMyAvailability, useMyBookings } from './scheduling-queries';
 
 interface MyLessonsProps {
   me: Me;
-  /** The other party of a booking as far as it is known (name, zone). */
-  partyOf: (booking: BookingView) => LessonParty;
-  /** The tutor's free-cancellation hours when known (a tutor knows their own). */
-  cancelFreeHoursOf?: (booking: BookingView) => number | null;
 }
 
 const PAST_SHOWN = 10;
 
 /** Upcoming lessons (with Join, Reschedule, Cancel, Add to calendar) and past ones (with Review), in the viewer's zone. */
-export function MyLessons({ me, partyOf, cancelFreeHoursOf }: MyLessonsProps) {
+export function MyLessons({ me }: MyLessonsProps) {
   const bookings = useMyBookings();
   const isTutor = me.role === 'tutor';
   const policy = useMyAvailability(isTutor);
@@ -33,8 +29,9 @@ export function MyLessons({ me, partyOf, cancelFreeHoursOf }: MyLessonsProps) {
 
   const { upcoming, past } = splitLessons(bookings.data, now);
   const role = isTutor ? 'tutor' : 'student';
-  const freeHours = (b: BookingView) => (isTutor ? (policy.data?.cancelFreeHours ?? null) : (cancelFreeHoursOf?.(b) ?? null));
-  const card = (b: BookingView) => <LessonCard key={b.id} booking={b} viewerRole={role} viewerZone={me.timeZone} other={partyOf(b)} cancelFreeHours={freeHours(b)} now={now} onChanged={setMessage} />;
+  // Each booking names the other party; a tutor knows their own cancellation window, a student's card asks when needed.
+  const freeHours = isTutor ? (policy.data?.cancelFreeHours ?? null) : null;
+  const card = (b: MyBookingView) => <LessonCard key={b.id} booking={b} viewerRole={role} viewerZone={me.timeZone} cancelFreeHours={freeHours} now={now} onChanged={setMessage} />;
 
   return (
     <>

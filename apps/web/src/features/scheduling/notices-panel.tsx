@@ -1,9 +1,9 @@
 import { errorMessage } from '../../lib/api';
-import { timeAgo } from '../../lib/durations';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { useMarkNoticesRead, useNotifications } from './lesson-queries';
+import { NoticeItems } from './notice-items';
 
 /** In-app notices (booked, cancelled, moved, reminders), newest first, with "Mark all read". */
 export function NoticesPanel() {
@@ -29,17 +29,7 @@ export function NoticesPanel() {
       {notices.isError && <Alert tone="error">{errorMessage(notices.error)}</Alert>}
       {notices.data && list.length === 0 && <p className="muted">Nothing new.</p>}
       {list.length > 0 && (
-        <ul className="notices">
-          {list.slice(0, 20).map((n) => (
-            <li key={n.id} className={`notice${n.readAt ? '' : ' notice-unread'}`}>
-              <span className="notice-text">
-                {!n.readAt && <span className="visually-hidden">New: </span>}
-                {n.text}
-              </span>
-              <span className="muted notice-time">{timeAgo(n.createdAt, now)}</span>
-            </li>
-          ))}
-        </ul>
+        <NoticeItems notices={list} now={now} max={20} />
       )}
     </section>
   );

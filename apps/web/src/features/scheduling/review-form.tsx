@@ -3,7 +3,7 @@ import { ApiError, errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { TextAreaField } from '../../ui/field';
-import { StarIcon } from '../../ui/icons';
+import { StarPicker } from '../../ui/star-picker';
 import { useReview } from './lesson-queries';
 
 const starWords = ['', 'Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
@@ -39,34 +39,16 @@ export function ReviewForm({ bookingId, tutorName }: { bookingId: string; tutorN
   return (
     <form className="form rate-form lesson-panel" onSubmit={onSubmit} noValidate aria-labelledby={titleId}>
       <h3 id={titleId}>How was your lesson with {tutorName}?</h3>
-      <fieldset className="fieldset" aria-describedby={missingStars ? `${titleId}-stars` : undefined}>
-        <legend>Your rating</legend>
-        <div className="star-row">
-          {[1, 2, 3, 4, 5].map((n) => (
-            <button
-              key={n}
-              type="button"
-              className={`star${n <= stars ? ' star-on' : ''}`}
-              aria-pressed={n === stars}
-              aria-label={`${n} ${n === 1 ? 'star' : 'stars'}`}
-              onClick={() => {
-                setStars(n);
-                setMissingStars(false);
-              }}
-            >
-              <StarIcon filled={n <= stars} />
-            </button>
-          ))}
-        </div>
-        <p className="star-words" aria-live="polite">
-          {stars ? starWords[stars] : 'Tap a star'}
-        </p>
-        {missingStars && (
-          <p className="field-error" id={`${titleId}-stars`}>
-            Choose from 1 to 5 stars.
-          </p>
-        )}
-      </fieldset>
+      <StarPicker
+        stars={stars}
+        onChange={(n) => {
+          setStars(n);
+          setMissingStars(false);
+        }}
+        words={starWords}
+        missing={missingStars}
+        errorId={`${titleId}-stars`}
+      />
       <TextAreaField label="Review" optional rows={3} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
       {review.isError && (
         <Alert tone="error" title="Your review was not saved">

@@ -1,4 +1,4 @@
-import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, LearnerSlotView, SlotsView } from '@tutorline/contracts';
+import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, LearnerSlotView, MyBookingView, SlotsView } from '@tutorline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiErrorFrom, ApiError, networkError } from '../../lib/api';
 import { recordServerDate } from '../../lib/server-clock';
@@ -86,7 +86,7 @@ export async function postBooking(body: BookBody): Promise<BookingView> {
 export function useMyBookings(enabled = true) {
   return useQuery({
     queryKey: schedulingKeys.bookings,
-    queryFn: () => api.get<{ bookings: BookingView[] }>('/api/bookings').then((r) => r.bookings),
+    queryFn: () => api.get<{ bookings: MyBookingView[] }>('/api/bookings').then((r) => r.bookings),
     enabled,
   });
 }

@@ -1,4 +1,5 @@
-import type { LearnerSlotView, SERIES_WEEKS as ContractSeriesWeeks, SeriesPreviewView, SeriesResultView } from '@tutorline/contracts';
+import type { LearnerSlotView, SeriesPreviewView, SeriesResultView } from '@tutorline/contracts';
+import { SERIES_WEEKS } from '@tutorline/contracts/plain';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -6,6 +7,7 @@ import { api, ApiError, errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
+import { HeldBookingPayment } from './booking-payment';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { dayLabel } from './slot-format';
 
@@ -23,9 +25,6 @@ const problemText: Record<string, string> = {
   day_full: 'tutor fully booked',
   conflict: 'already taken',
 };
-
-/** The contract's limits; copied because the web imports runtime values only from contracts/plain (no zod in the bundle). */
-const SERIES_WEEKS = { min: 2, max: 12 } as const satisfies typeof ContractSeriesWeeks;
 
 const weekChoices = Array.from({ length: SERIES_WEEKS.max - SERIES_WEEKS.min + 1 }, (_, i) => SERIES_WEEKS.min + i);
 
@@ -66,6 +65,7 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
             </>
           )}
         </Alert>
+        {book.data.booked.some((b) => b.status === 'held') && <HeldBookingPayment booking={book.data.booked.find((b) => b.status === 'held')!} weeks={book.data.booked.filter((b) => b.status === 'held')} zone={zone} tutorName="the tutor" />}
         <div className="form-actions">
           <Link className="btn btn-primary" to="/lessons">
             See my lessons

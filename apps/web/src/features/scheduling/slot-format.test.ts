@@ -1,6 +1,6 @@
 import type { LearnerSlotView } from '@tutorline/contracts';
 import { describe, expect, it } from 'vitest';
-import { dateInZone, dayLabel, durationLabel, mergeFreshSlots, nextDates, otherPartyClock, slotDescription, slotsByDate, startRuns, tutorClock, untilLabel, zoneCity } from './slot-format';
+import { dateInZone, dayLabel, durationLabel, mergeFreshSlots, nextDates, offeredLengths, otherPartyClock, slotDescription, slotsByDate, startRuns, tutorClock, untilLabel, zoneCity } from './slot-format';
 
 function slot(start: string, learner: [date: string, time: string], tutor: [date: string, weekday: number, time: string], dayDifference = 0): LearnerSlotView {
   return {
@@ -58,5 +58,16 @@ describe('slot formatting', () => {
     expect(untilLabel(12 * 60_000)).toBe('in 12 min');
     expect(untilLabel(0)).toBe('now');
     expect(untilLabel(5 * 86_400_000)).toBe('in 5 days');
+  });
+});
+
+describe('the lesson lengths a learner can choose', () => {
+  it('are only those the tutor offers, an hour first when offered, else the longest', () => {
+    expect(offeredLengths([30, 60], [30, 45, 60])).toEqual({ choices: [30, 60], preferred: 60 });
+    expect(offeredLengths([45, 30], [30, 45, 60])).toEqual({ choices: [30, 45], preferred: 45 });
+    expect(offeredLengths([30], [30, 45, 60])).toEqual({ choices: [30], preferred: 30 });
+  });
+  it('are none before the tutor publishes availability', () => {
+    expect(offeredLengths([], [30, 45, 60]).choices).toEqual([]);
   });
 });

@@ -133,3 +133,12 @@ export function mergeFreshSlots(current: LearnerSlotView[], taken: LearnerSlotVi
   const kept = current.filter((s) => s.start !== taken.start && s.tutorLocal.date !== day && !fresh.some((f) => f.start === s.start));
   return [...kept, ...fresh].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
 }
+
+/**
+ * The lengths a learner may choose, from what the tutor offers (their public profile), shortest first, and the one
+ * chosen at first: an hour when offered, else the longest.
+ */
+export function offeredLengths(durationsMinutes: readonly number[], known: readonly number[]): { choices: number[]; preferred: number } {
+  const choices = known.filter((m) => durationsMinutes.includes(m));
+  return { choices, preferred: choices.includes(60) ? 60 : (choices.at(-1) ?? 60) };
+}

@@ -6,15 +6,18 @@ import { ApiError, errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { sessionLengthChoices } from './availability-draft';
-import { newAttemptKey, postBooking, schedulingKeys, SlotTakenError, useSlots } from './scheduling-queries';
+import { newAttemptKey, postBooking, schedulingKeys, SlotTakenError } from './scheduling-queries';
+import { HeldBookingPayment } from './booking-payment';
 import { SeriesOption } from './series-option';
-import { SlotChooser, useSlotRange, type SlotRange } from './slot-chooser';
-import { longDateLabel, mergeFreshSlots } from './slot-format';
+import { SlotChooser, useSlotRange } from './slot-chooser';
+import { longDateLabel, mergeFreshSlots, offeredLengths } from './slot-format';
 
 interface SlotPickerProps {
   tutorId: string;
   tutorName: string;
   tutorZone: string;
+  /** The lesson lengths the tutor offers (from their public profile); only these are offered and fetched. */
+  durations: readonly number[];
   /** The learner's zone: slots are listed on their clock. */
   zone: string;
   /** Whether the viewer may book (a student with consent); others see the slots only. */
@@ -26,24 +29,13 @@ interface SlotPickerProps {
 /** A network failure may or may not have reached the server; any answer from it ends the attempt. */
 export const isNetworkFailure = (error: unknown) => error instanceof ApiError && error.status === 0;
 
-/** The slots of one lesson length in the picker's window (a named hook, so calling it once per length stays legal). */
-function useSlotsOfLength(tutorId: string, range: SlotRange, minutes: number, zone: string) {
-  return useSlots(tutorId, { from: range.from, to: range.to, duration: minutes, zone });
-}
-
 /** Length, day, time, then one booking (or a weekly series). */
-export function SlotPicker({ tutorId, tutorName, tutorZone, zone, canBook, cannotBookReason }: SlotPickerProps) {
+export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, canBook, cannotBookReason }: SlotPickerProps) {
   const queryClient = useQueryClient();
   const range = useSlotRange(zone);
   const [chosen, setChosen] = useState<number | null>(null);
-  // The public profile does not say which lengths a tutor offers: ask for all three (the chosen one is shared with the list).
-  const counts: Record<number, number | undefined> = {
-    30: useSlotsOfLength(tutorId, range, 30, zone).data?.slots.length,
-    45: useSlotsOfLength(tutorId, range, 45, zone).data?.slots.length,
-    60: useSlotsOfLength(tutorId, range, 60, zone).data?.slots.length,
-  };
-  const countOf = (m: number) => counts[m];
-  const preferred = [60, 45, 30].find((m) => (countOf(m) ?? 0) > 0) ?? 60;
+  // Only the lengths the tutor offers; the slot list asks for the chosen one alone.
+  const { choices, preferred } = offeredLengths(durations, sessionLengthChoices);
   const duration = chosen ?? preferred;
   const setDuration = (m: number) => setChosen(m);
   const [picked, setPicked] = useState<LearnerSlotView | null>(null);
@@ -81,6 +73,8 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, zone, canBook, canno
     setPicked(slot);
   };
 
+  // A priced lesson with payments on comes back held: pay to confirm it (booking-payment.tsx).
+  if (booked?.booking.status === 'held') return <HeldBookingPayment booking={booked.booking} zone={zone} tutorName={tutorName} />;
   if (booked) {
     const s = booked.slot;
     return (
@@ -118,17 +112,14 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, zone, canBook, canno
         </p>
       </div>
 
-      <div className="segmented" role="group" aria-label="Lesson length">
-        {sessionLengthChoices.map((m) => {
-          const count = countOf(m);
-          return (
+      {choices.length > 1 && (
+        <div className="segmented" role="group" aria-label="Lesson length">
+          {choices.map((m) => (
             <button
               key={m}
               type="button"
               className="segment"
               aria-pressed={m === duration}
-              disabled={count === 0}
-              title={count === 0 ? 'No free times for this length' : undefined}
               onClick={() => {
                 setDuration(m);
                 pick(null);
@@ -136,25 +127,32 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, zone, canBook, canno
             >
               {m} min
             </button>
-          );
-        })}
-      </div>
+          ))}
+        </div>
+      )}
 
-      <SlotChooser
-        tutorId={tutorId}
-        zone={zone}
-        duration={duration}
-        range={range}
-        picked={picked}
-        onPick={pick}
-        notice={
-          book.error instanceof SlotTakenError && (
-            <Alert tone="warning" testId="slot-taken">
-              <p>{book.error.message}</p>
-            </Alert>
-          )
-        }
-      />
+      {choices.length === 0 ? (
+        <div className="empty">
+          <p className="empty-title">No lesson times published yet</p>
+          <p>{tutorName} has not set the hours learners can book. Check back later.</p>
+        </div>
+      ) : (
+        <SlotChooser
+          tutorId={tutorId}
+          zone={zone}
+          duration={duration}
+          range={range}
+          picked={picked}
+          onPick={pick}
+          notice={
+            book.error instanceof SlotTakenError && (
+              <Alert tone="warning" testId="slot-taken">
+                <p>{book.error.message}</p>
+              </Alert>
+            )
+          }
+        />
+      )}
 
       {picked && (
         <div className="book-box" data-testid="book-box">

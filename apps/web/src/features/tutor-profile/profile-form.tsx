@@ -8,6 +8,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextAreaField, TextField } from '../../ui/field';
 import { levelLabel, useSubjects } from '../subjects';
+import { PhotoUpload } from './photo-upload';
 import { useSaveTutorProfile, type UpdateTutorProfileBody } from './use-tutor-profile';
 
 const currencies = ['INR', 'USD'] as const;
@@ -92,6 +93,7 @@ export function ProfileForm({ profile }: { profile: TutorProfile }) {
   return (
     <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="profile-form-title">
       <h2 id="profile-form-title">Your tutor profile</h2>
+      <PhotoUpload tutorId={profile.userId} name={profile.displayName} />
       <TextAreaField
         label="Bio"
         value={bio}

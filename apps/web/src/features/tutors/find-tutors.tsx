@@ -1,4 +1,5 @@
 import type { TimeOfDay, TutorSort } from '@tutorline/contracts';
+import { tutorSorts } from '@tutorline/contracts/plain';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
@@ -59,9 +60,9 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
               setApplied((a) => ({ ...a, sort }));
             }}
           >
-            {Object.entries(sortLabels).map(([value, label]) => (
+            {tutorSorts.map((value) => (
               <option key={value} value={value}>
-                {label}
+                {sortLabels[value]}
               </option>
             ))}
           </SelectField>

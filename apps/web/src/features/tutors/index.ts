@@ -1,3 +1,3 @@
 export { FindTutors } from './find-tutors';
 export { TutorProfileView } from './tutor-profile-view';
-export { tutorKeys, tutorsQueryRoot, useTutorProfile, useTutorProfiles } from './tutor-queries';
+export { tutorKeys, tutorsQueryRoot, useTutorProfile } from './tutor-queries';

@@ -1,7 +1,7 @@
-import type { TimeOfDay, timesOfDay as contractTimesOfDay, TutorSort } from '@tutorline/contracts';
+import type { TimeOfDay, TutorSort } from '@tutorline/contracts';
 
-/** The contract's parts of the day, in order (copied: the web takes runtime values only from contracts/plain). */
-export const timesOfDay = ['morning', 'afternoon', 'evening', 'night'] as const satisfies typeof contractTimesOfDay;
+/** The contract's parts of the day, in order. */
+export { timesOfDay } from '@tutorline/contracts/plain';
 
 /** The find-a-tutor filters as the form holds them (strings from inputs), and their query string. */
 export interface SearchFilters {

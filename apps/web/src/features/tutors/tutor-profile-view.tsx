@@ -113,7 +113,7 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
         {tutor.bio && <p className="bio">{tutor.bio}</p>}
       </section>
 
-      <SlotPicker tutorId={tutor.id} tutorName={tutor.displayName} tutorZone={tutor.timeZone} zone={zone} canBook={isStudent && Boolean(me?.canAskOrBook)} cannotBookReason={cannotBook} />
+      <SlotPicker tutorId={tutor.id} tutorName={tutor.displayName} tutorZone={tutor.availabilityTimeZone ?? tutor.timeZone} durations={tutor.durationsMinutes} zone={zone} canBook={isStudent && Boolean(me?.canAskOrBook)} cannotBookReason={cannotBook} />
 
       <Reviews tutor={tutor} />
     </>

@@ -1,5 +1,5 @@
 import type { FavouriteState, PublicTutor, TutorReviewsPage, TutorSearchResult } from '@tutorline/contracts';
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { searchParamsFor, type SearchFilters } from './search-filters';
 
@@ -61,13 +61,5 @@ export function useToggleFavourite() {
       // A "favourites only" search may now list a different set.
       void queryClient.invalidateQueries({ queryKey: [tutorsQueryRoot, 'search'], refetchType: 'none' });
     },
-  });
-}
-
-/** Public profiles of several tutors (names and zones for My lessons); a tutor no longer public simply stays unknown. */
-export function useTutorProfiles(ids: string[]) {
-  return useQueries({
-    queries: ids.map((id) => ({ queryKey: tutorKeys.profile(id), queryFn: () => api.get<PublicTutor>(`/api/tutors/${encodeURIComponent(id)}`), staleTime: 5 * 60_000, retry: false })),
-    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as const] : []))),
   });
 }
