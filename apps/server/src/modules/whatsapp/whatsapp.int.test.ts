@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WhatsAppConfig } from '../../config';
+import { testConfig, type WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, cloudStatusesPayload, type FakeGraph, type FakeGraphSent, fakeGraphPlugin, newWamid, type SimulatedInbound } from '../../integrations/whatsapp';
 import { schema } from '../../platform/db';
 import { describeEachBackend } from '../../../test/db';
@@ -179,6 +179,39 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
   });
 
   describe('delivery statuses and the outbox', () => {
+    it('a student without a plan or credits is told the next step with a log-in link to choose a plan, and no question is made', async () => {
+      // Billing is enforced here (testConfig switches it off): a number new to us has no plan and no credits.
+      const billedPort = await freePort();
+      const base = testConfig();
+      const billed = await startTestApp(
+        db().database,
+        { ...helpConfig(dataDir), port: billedPort, publicUrl: `http://127.0.0.1:${billedPort}`, whatsapp: waConfig(graphUrl), billing: { ...base.billing, enforceEntitlements: true } },
+        undefined,
+        { whatsappFlow: { burstMs: 0, waveUpdateMinIntervalMs: 0 } },
+      );
+      try {
+        const student = newNumber();
+        const mediaId = fake.putMedia(await jpegBytes(400, 300), 'image/jpeg');
+        await send([{ from: student, name: 'Dev', message: { type: 'image', mediaId } }], billed);
+        await nth(student, 1);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }], billed);
+        await nth(student, 2);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }], billed);
+        await nth(student, 3);
+        await send([{ from: student, message: { type: 'button', replyId: 'confirm', title: 'Yes, send it' } }], billed);
+        const refusal = textOf(await nth(student, 4));
+        expect(refusal).toMatch(/no plan or question credits/);
+        const link = /http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9_-]+/.exec(refusal)?.[0];
+        expect(link).toBeTruthy();
+        const opened = await fetch(link!, { redirect: 'manual' });
+        expect(opened.headers.get('location')).toBe('/billing');
+        const [contact] = await db().database.db.select().from(schema.waContacts).where(eq(schema.waContacts.waId, student));
+        expect(await db().database.db.select().from(schema.questions).where(eq(schema.questions.studentId, contact!.userId!))).toHaveLength(0);
+      } finally {
+        await billed.close();
+      }
+    });
+
     it('never moves a message backwards when statuses arrive out of order, and ignores repeats', async () => {
       const who = newNumber();
       await send([{ from: who, message: { type: 'text', text: 'status' } }]);

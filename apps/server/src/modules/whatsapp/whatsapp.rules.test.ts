@@ -526,6 +526,16 @@ describe('a whole question, in time', () => {
     expect(c.log[0]!.said[0]).toMatch(/parent or guardian/);
   });
 
+  it('no plan or credits: the student gets the server\'s next step and a link to choose a plan', () => {
+    const c = conversation(states.submitting);
+    c.send(10, { type: 'question_failed', requestId: 'req-1', reason: 'payment_required', next: 'You have no plan or question credits. Choose a plan, or buy a pack of 5 questions.', link: 'https://t.example/l/abc' });
+    expect(c.state).toEqual({ name: 'idle' });
+    expect(c.log[0]!.said[0]).toMatch(/no plan or question credits.*\n.*https:\/\/t\.example\/l\/abc/s);
+    const bare = conversation(states.submitting);
+    bare.send(10, { type: 'question_failed', requestId: 'req-1', reason: 'payment_required' });
+    expect(bare.log[0]!.said[0]).toBe('You need a plan or question credits to ask.');
+  });
+
   it('the question expires unclaimed, or is cancelled on the website', () => {
     const expired = decideStudent(states.waiting, { type: 'expired', questionId: 'q1' }, ctx(600));
     expect(next(expired)).toEqual({ name: 'idle' });

@@ -235,7 +235,7 @@ export const initialStudentState: StudentState = { name: 'idle' };
 
 // ---------- student events ----------
 
-export type QuestionFailure = 'consent_required' | 'photo_rejected' | 'subject_unavailable' | 'rate_limited' | 'error';
+export type QuestionFailure = 'consent_required' | 'payment_required' | 'photo_rejected' | 'subject_unavailable' | 'rate_limited' | 'error';
 
 export type StudentEvent =
   // from the student
@@ -252,7 +252,8 @@ export type StudentEvent =
   // from the system
   | { type: 'timeout' }
   | { type: 'question_created'; requestId: string; questionId: string }
-  | { type: 'question_failed'; requestId: string; reason: QuestionFailure }
+  /** `next`: the server's own words on what to do (payment_required); `link`: a log-in link to the page that does it. */
+  | { type: 'question_failed'; requestId: string; reason: QuestionFailure; next?: string; link?: string }
   /** `notifiedCount`: tutors notified so far for this question (cumulative). */
   | { type: 'wave'; questionId: string; notifiedCount: number }
   | { type: 'claimed'; questionId: string; sessionId: string; tutorName: string; joinUrl: string }
@@ -545,11 +546,19 @@ const HELP = [
 
 const failureText: Record<QuestionFailure, string> = {
   consent_required: 'A parent or guardian needs to say yes before you can ask. Please ask them to contact us.',
+  payment_required: 'You need a plan or question credits to ask.',
   photo_rejected: "Sorry, I couldn't use that photo. Please take a clear photo of just the question and send it again.",
   subject_unavailable: 'Sorry, that subject is not available right now. Send the photo again and pick another subject.',
   rate_limited: "You've asked a lot of questions just now. Please wait a few minutes, then send the photo again.",
   error: 'Sorry, something went wrong sending your question. Please send the photo again.',
 };
+
+/** Why the ask failed and what to do; a billing refusal gives the server's next step and a link to choose a plan. */
+function failureMessage(event: { reason: QuestionFailure; next?: string; link?: string }): string {
+  if (event.reason !== 'payment_required') return failureText[event.reason];
+  const why = event.next ?? failureText.payment_required;
+  return event.link ? `${why}\nChoose a plan or buy questions here (it logs you in): ${event.link}` : why;
+}
 
 function subjectOf(ctx: StudentContext, subjectId: string, level: string) {
   const s = ctx.subjects.find((x) => x.id === subjectId);
@@ -825,7 +834,7 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
           );
         case 'question_failed':
           if (event.requestId !== state.draft.requestId) return no('other_request');
-          return state.cancelRequested ? toIdle('Cancelled ✅ ') : ok({ name: 'idle' }, reply(text(failureText[event.reason])));
+          return state.cancelRequested ? toIdle('Cancelled ✅ ') : ok({ name: 'idle' }, reply(text(failureMessage(event))));
         default:
           return no();
       }

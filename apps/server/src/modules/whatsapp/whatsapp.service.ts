@@ -297,9 +297,9 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     const user = await deps.identity.userById(userId);
     if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
     const caller = asUser(user);
-    const fail = (reason: QuestionFailure, err?: unknown): StudentEvent => {
+    const fail = (reason: QuestionFailure, err?: unknown, extra: { next?: string; link?: string } = {}): StudentEvent => {
       logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
-      return { type: 'question_failed', requestId: action.requestId, reason };
+      return { type: 'question_failed', requestId: action.requestId, reason, ...extra };
     };
     try {
       const photoIds: string[] = [];
@@ -319,6 +319,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       if (err instanceof ProviderError) return fail('photo_rejected', err);
       if (err instanceof AppError) {
         if (err.code === 'consent_required') return fail('consent_required', err);
+        if (err.code === 'payment_required') {
+          const link = `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, '/billing')}`;
+          return fail('payment_required', err, { next: err.message, link });
+        }
         if (err.status === 429) return fail('rate_limited', err);
         if (err.status === 400 || err.status === 413) return fail(String(err.message).includes('subject') ? 'subject_unavailable' : 'photo_rejected', err);
       }
