@@ -1,10 +1,11 @@
+import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookRejected } from './payments';
-import { createRazorpayAdapter, createRazorpayClient, normalizeRazorpayEvent, razorpayVerifier } from './razorpay';
+import { createRazorpayAdapter, createRazorpayClient, HOSTED_CHECKOUT_CSP, hostedCheckoutPage, normalizeRazorpayEvent, RAZORPAY_HOSTED_CHECKOUT_URL, razorpayVerifier, verifyPaymentSignature } from './razorpay';
 import { createStripeAdapter, createStripeClient, normalizeStripeEvent, signStripePayload, stripeVerifier } from './stripe';
 
 /**
@@ -123,7 +124,13 @@ describe('Stripe adapter: reconciliation reads', () => {
 describe('Razorpay adapter through the official SDK, against a local fake', () => {
   const fake = fakeServer((r) => {
     if (r.method === 'POST' && r.url === '/v1/subscriptions') return { json: { id: 'sub_rzp_1', entity: 'subscription', status: 'created', short_url: 'https://rzp.test/i/sub1' } };
-    if (r.method === 'POST' && r.url === '/v1/payment_links') return { json: { id: 'plink_1', short_url: 'https://rzp.test/i/plink1', status: 'created' } };
+    if (r.method === 'POST' && r.url === '/v1/orders') return { json: { id: 'order_1', entity: 'order', amount: 49900, currency: 'INR', receipt: input.checkoutId, status: 'created', notes: JSON.parse(r.body).notes } };
+    if (r.method === 'GET' && r.url === '/v1/orders/order_1') return { json: { id: 'order_1', entity: 'order', amount: 49900, currency: 'INR', status: 'paid', notes: { checkout_id: input.checkoutId, purpose: 'credit_pack' } } };
+    if (r.method === 'GET' && r.url === '/v1/orders/order_1/payments')
+      return { json: { entity: 'collection', count: 2, items: [
+        { id: 'pay_f', entity: 'payment', amount: 49900, currency: 'INR', status: 'failed', order_id: 'order_1', notes: [], created_at: 1790000000 },
+        { id: 'pay_c', entity: 'payment', amount: 49900, currency: 'INR', status: 'captured', order_id: 'order_1', notes: [], created_at: 1790000060 },
+      ] } };
     if (r.method === 'POST' && r.url === '/v1/payments/pay_1/refund') return { json: { id: 'rfnd_1', entity: 'refund', status: 'processed', amount: 500 } };
     if (r.method === 'GET' && r.url === '/v1/subscriptions/sub_rzp_1') return { json: { id: 'sub_rzp_1', entity: 'subscription', status: 'halted', current_start: 1790793000, current_end: 1793471400, notes: [] } };
     return { status: 404, json: { error: { code: 'BAD_REQUEST_ERROR', description: `no route ${r.method} ${r.url}` } } };
@@ -138,17 +145,39 @@ describe('Razorpay adapter through the official SDK, against a local fake', () =
 
   const auth = `Basic ${Buffer.from('rzp_test_key:rzp_test_secret').toString('base64')}`;
 
-  it('creates a subscription on the synced plan, and a payment link keyed by our checkout id, carrying our key in notes', async () => {
+  it('creates a subscription on the synced plan, and an Order for a one-time payment, paid through our own page', async () => {
     const sub = await adapter.createCheckout({ ...input, providerPriceId: 'plan_rzp_plus' });
     expect(sub).toEqual({ ref: 'sub_rzp_1', url: 'https://rzp.test/i/sub1' });
     const subReq = fake.seen.find((r) => r.url === '/v1/subscriptions')!;
     expect(subReq.headers.authorization).toBe(auth);
     expect(JSON.parse(subReq.body)).toMatchObject({ plan_id: 'plan_rzp_plus', notes: { checkout_id: input.checkoutId, student_id: input.studentId, idempotency_key: input.idempotencyKey } });
 
-    const link = await adapter.createCheckout({ ...input, purpose: 'credit_pack', currency: 'INR', amountMinor: 49900 });
-    expect(link).toEqual({ ref: 'plink_1', url: 'https://rzp.test/i/plink1' });
-    const body = JSON.parse(fake.seen.find((r) => r.url === '/v1/payment_links')!.body);
-    expect(body).toMatchObject({ amount: 49900, currency: 'INR', reference_id: input.checkoutId, notes: { idempotency_key: input.idempotencyKey, purpose: 'credit_pack' } });
+    const pack = { ...input, purpose: 'credit_pack' as const, currency: 'inr', amountMinor: 49900 };
+    const order = await adapter.createCheckout(pack);
+    // No payment link: our page (on the return URL's origin unless payPageUrl says otherwise) posts the order to Razorpay.
+    expect(order).toEqual({ ref: 'order_1', url: `http://127.0.0.1/api/billing/razorpay/${input.checkoutId}` });
+    const req = fake.seen.find((r) => r.method === 'POST' && r.url === '/v1/orders')!;
+    expect(req.headers.authorization).toBe(auth);
+    expect(req.headers['content-type']).toMatch(/application\/json/);
+    const body = JSON.parse(req.body);
+    expect(body).toEqual({ amount: 49900, currency: 'INR', receipt: input.checkoutId, notes: { checkout_id: input.checkoutId, student_id: input.studentId, purpose: 'credit_pack', plan_id: 'plus', idempotency_key: input.idempotencyKey } });
+    expect(body.receipt.length).toBeLessThanOrEqual(40);
+    expect(fake.seen.some((r) => r.url.startsWith('/v1/payment_links'))).toBe(false);
+
+    // A retry of a checkout that has its order reuses it (Razorpay has no idempotency key); subscriptions are asked again.
+    expect(adapter.existingCheckoutUrl!(pack, 'order_1')).toBe(order.url);
+    expect(adapter.existingCheckoutUrl!(input, 'sub_rzp_1')).toBeNull();
+    const custom = createRazorpayAdapter(createRazorpayClient({ keyId: 'k', keySecret: 's' }), { payPageUrl: (id) => `https://t.example/api/billing/razorpay/${id}` });
+    expect(custom.existingCheckoutUrl!(pack, 'order_1')).toBe(`https://t.example/api/billing/razorpay/${input.checkoutId}`);
+  });
+
+  it("reconciles an order from its captured payment (a failed attempt is not money), as payment.captured would", async () => {
+    const now = new Date('2026-11-30T00:00:00Z');
+    const events = await adapter.retrieveCheckout('order_1', now);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'payment.captured', at: new Date(1790000060_000), payment: { ref: 'pay_c', amountMinor: 49900, currency: 'INR', checkoutRef: 'order_1', refs: { checkoutId: input.checkoutId } }, checkout: { ref: 'order_1', status: 'paid' } });
+    expect(fake.seen.some((r) => r.method === 'GET' && r.url === '/v1/orders/order_1')).toBe(true);
+    expect(await adapter.retrieveCheckout('plink_old', now)).toEqual([]);
   });
 
   it('refunds with our key in notes and receipt, and reads a subscription back for reconciliation', async () => {
@@ -156,6 +185,49 @@ describe('Razorpay adapter through the official SDK, against a local fake', () =
     expect(JSON.parse(fake.seen.find((r) => r.url === '/v1/payments/pay_1/refund')!.body)).toMatchObject({ amount: 500, receipt: 'r-2', notes: { idempotency_key: 'refund-key-2' } });
     const now = new Date('2026-11-30T00:00:00Z');
     expect(await adapter.retrieveSubscription('sub_rzp_1', now)).toEqual([expect.objectContaining({ at: now, subscription: expect.objectContaining({ ref: 'sub_rzp_1', status: 'unpaid' }) })]);
+  });
+});
+
+describe("Razorpay hosted checkout: our page and the callback's signature", () => {
+  const fields = {
+    keyId: 'rzp_test_key',
+    orderId: 'order_1',
+    name: 'Tutorline',
+    description: 'Pack "8" <lessons>',
+    prefill: { email: 's@example.test' },
+    callbackUrl: 'https://t.example/api/billing/razorpay/c1/callback',
+    cancelUrl: 'https://t.example/billing/return?checkout=c1&cancelled=1',
+  };
+
+  it("posts exactly Razorpay's documented fields to the hosted checkout, escaped, with a button for no-JS and no third-party script", () => {
+    const html = hostedCheckoutPage(fields);
+    const form = html.match(/<form id="pay" method="post" action="([^"]+)">([\s\S]*?)<\/form>/)!;
+    expect(form[1]).toBe(RAZORPAY_HOSTED_CHECKOUT_URL);
+    expect(RAZORPAY_HOSTED_CHECKOUT_URL).toBe('https://api.razorpay.com/v1/checkout/embedded');
+    const inputs = [...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]);
+    expect(inputs).toEqual([
+      ['key_id', 'rzp_test_key'],
+      ['order_id', 'order_1'],
+      ['name', 'Tutorline'],
+      ['description', 'Pack &quot;8&quot; &lt;lessons&gt;'],
+      ['prefill[email]', 's@example.test'],
+      ['callback_url', fields.callbackUrl],
+      ['cancel_url', 'https://t.example/billing/return?checkout=c1&amp;cancelled=1'],
+    ]);
+    expect(form[2]).toContain('<button type="submit">Continue to Razorpay</button>');
+    expect(html).not.toMatch(/<script[^>]*src=/);
+    // The one inline script is allowed by its hash, and the form may go to Razorpay only.
+    const script = html.match(/<script>([^<]*)<\/script>/)![1]!;
+    expect(HOSTED_CHECKOUT_CSP).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    expect(HOSTED_CHECKOUT_CSP).toContain('form-action https://api.razorpay.com');
+  });
+
+  it('verifies the callback signature (HMAC of order_id|payment_id with the key secret) with the SDK', () => {
+    const signature = createHmac('sha256', 'rzp_test_secret').update('order_1|pay_1').digest('hex');
+    expect(verifyPaymentSignature('rzp_test_secret', { orderId: 'order_1', paymentId: 'pay_1', signature })).toBe(true);
+    expect(verifyPaymentSignature('rzp_test_secret', { orderId: 'order_2', paymentId: 'pay_1', signature })).toBe(false);
+    expect(verifyPaymentSignature('other_secret', { orderId: 'order_1', paymentId: 'pay_1', signature })).toBe(false);
+    expect(verifyPaymentSignature('rzp_test_secret', { orderId: 'order_1', paymentId: 'pay_1', signature: 'abc' })).toBe(false);
   });
 });
 

@@ -109,6 +109,11 @@ export interface RefundResult {
 export interface PaymentProviderAdapter {
   readonly name: Provider;
   createCheckout(input: CreateCheckoutInput): Promise<CreatedCheckout>;
+  /**
+   * A provider without idempotency keys (Razorpay orders): the URL to pay an object already made for this checkout
+   * (its stored ref), so a retry does not make another; null to create as usual.
+   */
+  existingCheckoutUrl?(input: CreateCheckoutInput, ref: string): string | null;
   refund(input: RefundInput): Promise<RefundResult>;
   /** Reconciliation: the provider's current view of a checkout / subscription as events to apply (forward-only). */
   retrieveCheckout(ref: string, now: Date): Promise<NormalizedEvent[]>;

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import Razorpay from 'razorpay';
+import { validatePaymentVerification } from 'razorpay/dist/utils/razorpay-utils';
 import {
   type CreateCheckoutInput,
   type CreatedCheckout,
@@ -173,18 +175,84 @@ export function createRazorpayClient(opts: RazorpayClientOptions): Razorpay {
   return client;
 }
 
+/** Razorpay's script-free hosted checkout: our page POSTs this form to Razorpay, which shows its payment page. */
+export const RAZORPAY_HOSTED_CHECKOUT_URL = 'https://api.razorpay.com/v1/checkout/embedded';
+
+export interface HostedCheckoutFields {
+  keyId: string;
+  orderId: string;
+  /** Shown on Razorpay's page: our name and what is paid for. */
+  name: string;
+  description: string;
+  prefill: { name?: string | undefined; email?: string | undefined };
+  /** Razorpay POSTs razorpay_payment_id, razorpay_order_id, razorpay_signature (or error[...]) here. */
+  callbackUrl: string;
+  cancelUrl: string;
+}
+
+const AUTO_SUBMIT = "document.getElementById('pay').submit();";
 /**
- * Orders (payment links for a hosted page), subscriptions and refunds through the official SDK.
- * The SDK sends no idempotency header (it drops every header but X-Razorpay-Account and Content-Type), so our
- * key travels as `reference_id` / `receipt` and in `notes`, and we dedupe on our side: the checkout or refund row
- * (unique on our key) exists before the request, and a retry reuses its provider object.
+ * The page's own Content-Security-Policy: only its one inline script (by hash), and forms may go to Razorpay only
+ * (the site-wide policy's form-action 'self' would stop the hand-over).
  */
-export function createRazorpayAdapter(rzp: Razorpay, opts: { planIdOf?: (input: CreateCheckoutInput) => string | null | undefined } = {}): PaymentProviderAdapter {
+export const HOSTED_CHECKOUT_CSP =
+  `default-src 'none'; script-src 'sha256-${createHash('sha256').update(AUTO_SUBMIT).digest('base64')}'; style-src 'unsafe-inline'; ` +
+  "form-action https://api.razorpay.com https://*.razorpay.com; base-uri 'none'; frame-ancestors 'none'";
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * Our page that hands the student to Razorpay's hosted checkout: a plain form, submitted by a one-line inline script
+ * (no third-party script), with a visible "Continue to Razorpay" button when scripts are off.
+ */
+export function hostedCheckoutPage(f: HostedCheckoutFields): string {
+  const fields: [string, string | undefined][] = [
+    ['key_id', f.keyId],
+    ['order_id', f.orderId],
+    ['name', f.name],
+    ['description', f.description],
+    ['prefill[name]', f.prefill.name],
+    ['prefill[email]', f.prefill.email],
+    ['callback_url', f.callbackUrl],
+    ['cancel_url', f.cancelUrl],
+  ];
+  const inputs = fields.filter(([, v]) => v).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v!)}">`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Continue to Razorpay</title>
+<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:0 auto;padding:1.5rem;line-height:1.4}button{display:block;width:100%;padding:.9rem;font-size:1rem;border:0;border-radius:.5rem;background:#1d4ed8;color:#fff;cursor:pointer}</style>
+</head><body><h1>${escapeHtml(f.description)}</h1><p>You pay on Razorpay's secure page.</p>
+<form id="pay" method="post" action="${RAZORPAY_HOSTED_CHECKOUT_URL}">
+${inputs}
+<button type="submit">Continue to Razorpay</button>
+</form>
+<script>${AUTO_SUBMIT}</script>
+</body></html>`;
+}
+
+/** The callback's signature: HMAC-SHA256 of `order_id|payment_id` with the key secret, checked by the official SDK. */
+export function verifyPaymentSignature(keySecret: string, p: { orderId: string; paymentId: string; signature: string }): boolean {
+  if (!/^[0-9a-f]{64}$/i.test(p.signature) || !p.orderId || !p.paymentId) return false;
+  return validatePaymentVerification({ order_id: p.orderId, payment_id: p.paymentId }, p.signature.toLowerCase(), keySecret);
+}
+
+/**
+ * One-time payments as Orders (paid on Razorpay's hosted checkout, reached through our own page at `payPageUrl`),
+ * subscriptions and refunds through the official SDK.
+ * The SDK sends no idempotency header (it drops every header but X-Razorpay-Account and Content-Type), and Razorpay
+ * has none for orders: our checkout id travels as the order's `receipt` and in `notes`, and we dedupe on our side: the
+ * checkout row (unique on our key) exists before the request, and a retry reuses the order stored as its providerRef.
+ */
+export function createRazorpayAdapter(
+  rzp: Razorpay,
+  opts: { planIdOf?: (input: CreateCheckoutInput) => string | null | undefined; payPageUrl?: (checkoutId: string) => string } = {},
+): PaymentProviderAdapter {
   const api = rzp as unknown as {
-    paymentLink: { create(p: Obj): Promise<Obj> };
+    orders: { create(p: Obj): Promise<Obj>; fetch(id: string): Promise<Obj>; fetchPayments(id: string): Promise<Obj> };
     subscriptions: { create(p: Obj): Promise<Obj>; fetch(id: string): Promise<Obj> };
     payments: { refund(id: string, p: Obj): Promise<Obj>; fetch(id: string): Promise<Obj> };
   };
+  // Our page for a checkout; by default on the origin of the return URL.
+  const payPage = (input: CreateCheckoutInput) => opts.payPageUrl?.(input.checkoutId) ?? new URL(`/api/billing/razorpay/${input.checkoutId}`, input.successUrl).toString();
   return {
     name: 'razorpay',
     async createCheckout(input: CreateCheckoutInput): Promise<CreatedCheckout> {
@@ -195,17 +263,14 @@ export function createRazorpayAdapter(rzp: Razorpay, opts: { planIdOf?: (input: 
         const sub = await api.subscriptions.create({ plan_id: planId, total_count: 120, quantity: 1, customer_notify: 1, notes });
         return { ref: str(sub.id)!, url: str(sub.short_url)! };
       }
-      // Razorpay refuses a second payment link with the same reference_id: a provider-side guard for our key.
-      const link = await api.paymentLink.create({
-        amount: input.amountMinor,
-        currency: input.currency.toUpperCase(),
-        description: input.description,
-        reference_id: input.checkoutId,
-        notes,
-        callback_url: input.successUrl,
-        callback_method: 'get',
-      });
-      return { ref: str(link.id)!, url: str(link.short_url)! };
+      // receipt: at most 40 characters, so our checkout id (one per idempotency key), not the longer key itself.
+      const order = await api.orders.create({ amount: input.amountMinor, currency: input.currency.toUpperCase(), receipt: input.checkoutId.slice(0, 40), notes });
+      return { ref: str(order.id)!, url: payPage(input) };
+    },
+
+    existingCheckoutUrl(input: CreateCheckoutInput, ref: string): string | null {
+      // An order already made for this checkout is reused: Razorpay would make a second one for the same request.
+      return input.purpose !== 'subscription' && ref.startsWith('order_') ? payPage(input) : null;
     },
 
     async refund(input: RefundInput): Promise<RefundResult> {
@@ -217,9 +282,16 @@ export function createRazorpayAdapter(rzp: Razorpay, opts: { planIdOf?: (input: 
       return { ref: str(refund.id)!, status: refund.status === 'processed' ? 'pending' : refund.status === 'failed' ? 'failed' : 'pending' };
     },
 
-    async retrieveCheckout(): Promise<NormalizedEvent[]> {
-      // Payment links are reconciled through their payments' webhooks; nothing to ask here yet.
-      return [];
+    async retrieveCheckout(ref: string): Promise<NormalizedEvent[]> {
+      // Orders: the order and its payments; a captured one is read as its payment.captured event would be.
+      // (Payment links made before orders are reconciled through their payments' webhooks only.)
+      if (!ref.startsWith('order_')) return [];
+      const order = await api.orders.fetch(ref);
+      const payments = obj(await api.orders.fetchPayments(ref)).items;
+      return (Array.isArray(payments) ? payments : [])
+        .map(obj)
+        .filter((p) => p.status === 'captured')
+        .map((p) => normalizeRazorpayEvent({ entity: 'event', event: 'payment.captured', created_at: p.created_at, payload: { payment: { entity: p }, order: { entity: order } } }));
     },
 
     async retrieveSubscription(ref: string, now: Date): Promise<NormalizedEvent[]> {

@@ -115,7 +115,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
       // A retry reaches the provider again with the same key: Stripe and the fake answer with the same object.
       let made;
       try {
-        made = await adapter.createCheckout({
+        const request = {
           checkoutId: checkout.id,
           idempotencyKey: `checkout:${checkout.id}`,
           purpose: checkout.purpose,
@@ -130,7 +130,9 @@ export function createCheckoutService(deps: CheckoutDeps) {
           trialDays,
           successUrl: `${deps.publicUrl}${returnPath(checkout)}`,
           cancelUrl: `${deps.publicUrl}${returnPath(checkout)}&cancelled=1`,
-        });
+        };
+        const existing = checkout.providerRef ? adapter.existingCheckoutUrl?.(request, checkout.providerRef) : null;
+        made = existing ? { ref: checkout.providerRef!, url: existing } : await adapter.createCheckout(request);
       } catch (err) {
         logger.error({ event: 'checkout_provider_failed', checkoutId: checkout.id, provider, err }, 'the provider refused or did not answer a checkout');
         throw providerDown();

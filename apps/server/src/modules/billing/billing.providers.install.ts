@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db';
 import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { installBookingSettlement } from './billing.bookings';
+import { razorpayCheckoutRoutes } from './billing.checkout.razorpay';
 import { billingCheckoutRoutes } from './billing.checkout.routes';
 import { type CheckoutService, createCheckoutService } from './billing.checkout.service';
 import { fakePayRoutes } from './billing.fake-pay';
@@ -56,7 +57,7 @@ export async function installBillingProviders(
     verifiers.stripe = stripeVerifier(config.stripe.webhookSecret, 'stripe');
   }
   if (config.razorpay) {
-    adapters.razorpay = createRazorpayAdapter(createRazorpayClient(config.razorpay));
+    adapters.razorpay = createRazorpayAdapter(createRazorpayClient(config.razorpay), { payPageUrl: (id) => `${o.publicUrl}/api/billing/razorpay/${id}` });
     verifiers.razorpay = razorpayVerifier(config.razorpay.webhookSecret);
   }
   if (config.provider === 'fake') {
@@ -85,6 +86,7 @@ export async function installBillingProviders(
   await fastify.register(billingWebhookRoutes, { webhooks, stripe: verifiers.fake ?? verifiers.stripe ?? null, razorpay: verifiers.razorpay ?? null });
   await fastify.register(billingCheckoutRoutes, { checkout });
   if (fake) await fastify.register(fakePayRoutes, { fake, repo });
+  if (config.razorpay) await fastify.register(razorpayCheckoutRoutes, { repo, keyId: config.razorpay.keyId, keySecret: config.razorpay.keySecret, publicUrl: o.publicUrl, logger });
   await webhooks.install();
   // A booking's payment settled or failed: confirm (or refund what cannot be confirmed), or release the hold.
   installBookingSettlement({ repo, checkout, bookings: o.bookings ?? { confirmHeld: async () => undefined, releaseHold: async () => undefined }, jobs, clock, logger });
