@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookingNeedsPayment, lessonOutcomeMoney, type OutcomeParty, type PayableBooking, refundDue, weeksCovered } from './billing.bookings.rules';
+import { bookingNeedsPayment, lessonEarned, lessonOutcomeMoney, type OutcomeParty, type PayableBooking, refundDue, weeksCovered } from './billing.bookings.rules';
 
 const T = (m: number) => new Date(Date.UTC(2026, 11, 1, 10, m));
 const week = (id: string, o: Partial<PayableBooking> = {}): PayableBooking => ({
@@ -72,5 +72,17 @@ describe('paying for booked lessons', () => {
   it('refunds only the booking’s own price (a week of a series), and nothing for a free lesson', () => {
     expect(lessonOutcomeMoney({ outcome: 'cancelled', by: 'tutor', paid: true, priceMinor: 80_000 })).toMatchObject({ action: 'refund', amountMinor: 80_000 });
     expect(lessonOutcomeMoney({ outcome: 'cancelled', by: 'tutor', paid: true, priceMinor: 0 })).toEqual({ action: 'none' });
+  });
+
+  it('a paid lesson is earned when completed or kept by the tutor (student no-show, late cancellation by the student), never when refunded', () => {
+    const earned = (outcome: string, by: OutcomeParty) => lessonEarned(outcome, lessonOutcomeMoney({ outcome, by, paid: true, priceMinor: 80_000 }));
+    expect(earned('completed', null)).toBe(true);
+    expect(earned('student_no_show', null)).toBe(true);
+    expect(earned('late_cancellation', 'student')).toBe(true);
+    expect(earned('late_cancellation', 'tutor')).toBe(false);
+    expect(earned('cancelled', 'student')).toBe(false);
+    expect(earned('tutor_no_show', null)).toBe(false);
+    expect(earned('both_no_show', null)).toBe(false);
+    expect(earned('rescheduled', 'student')).toBe(false);
   });
 });

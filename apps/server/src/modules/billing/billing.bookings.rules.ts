@@ -87,3 +87,12 @@ export function lessonOutcomeMoney(o: { outcome: string; by: OutcomeParty; paid:
       return { action: 'none' };
   }
 }
+
+/**
+ * Whether a paid lesson's outcome earns it (issue #7: earnings are "per completed booked session"): it was completed,
+ * or its money is kept by the tutor (a student no-show, a student's late cancellation). The earning then moves the
+ * lesson's price from the prepayments to the tutor (LedgerService.lessonEarning).
+ */
+export function lessonEarned(outcome: string, money: LessonMoney): boolean {
+  return outcome === 'completed' || money.action === 'keep';
+}

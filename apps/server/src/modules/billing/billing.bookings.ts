@@ -5,10 +5,12 @@ import { AppError } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { OnBookingOutcome, BookingPayments as SchedulingBookingPayments } from '../scheduling';
-import { bookingNeedsPayment, lessonOutcomeMoney, refundDue, weeksCovered } from './billing.bookings.rules';
+import { bookingNeedsPayment, lessonEarned, lessonOutcomeMoney, refundDue, weeksCovered } from './billing.bookings.rules';
 import type { CheckoutService } from './billing.checkout.service';
 import { createProviderRepo, isUuid, type ProviderRepo } from './billing.provider.repo';
 import { BOOKING_PAYMENT_QUEUE, type BookingPayments } from './billing.webhooks.service';
+import { createLedgerRepo } from './ledger.repo';
+import { createLedgerService } from './ledger.service';
 
 /**
  * Scheduling's question "must this new booking be paid before it is confirmed?", answered from the payments config
@@ -60,14 +62,21 @@ async function paymentOfBooking(repo: ProviderRepo, tx: Tx, bookingId: string) {
  * booking and outcome), and the job refunds through the same path as every automatic refund (registered by
  * installBookingSettlement). Only a confirmed booking counts as paid here: a held one whose payment lands later is
  * refunded by the payment's own settlement job (it can no longer be confirmed).
+ * An earned lesson (billing.bookings.rules lessonEarned: completed, kept by the tutor) posts its earning in the same
+ * transaction (LedgerService.lessonEarning): the price moves from lesson prepayments to the tutor, less commission.
  */
 export function bookingOutcomeMoney(o: { db: Db; logger: Logger }): OnBookingOutcome {
   const repo = createProviderRepo(o.db);
+  // The commission is the one recorded with the payment (LedgerPort.paymentReceived), so none is configured here.
+  const ledger = createLedgerService({ repo: createLedgerRepo(o.db), logger: o.logger, commissionBps: 0 });
   return async (tx, e) => {
     const booking = await repo.booking(e.bookingId, tx);
     if (!booking) return null;
     const found = e.wasConfirmed && booking.priceMinor > 0 ? await paymentOfBooking(repo, tx, booking.id) : null;
     const money = lessonOutcomeMoney({ outcome: e.outcome, by: e.by, paid: !!found, priceMinor: booking.priceMinor });
+    if (found && lessonEarned(e.outcome, money)) {
+      await ledger.lessonEarning(tx, { bookingId: booking.id, paidBookingId: found.paidBookingId, paymentId: found.payment.id, priceMinor: booking.priceMinor, at: e.at });
+    }
     if (money.action === 'none' || !found) return null;
     if (money.action === 'keep') {
       o.logger.info({ event: 'lesson_payment_kept', bookingId: booking.id, paymentId: found.payment.id, outcome: e.outcome, by: e.by, reason: money.reason }, 'paid lesson: no refund, the tutor keeps the earning');

@@ -34,7 +34,7 @@ export interface RefundSettled {
 }
 
 export interface LedgerPort {
-  /** Money in: provider clearing ← student; revenue (or the booking's tutor payable less commission); credits granted. */
+  /** Money in: provider clearing ← student; revenue (a booking: lesson prepayments, earned when the lesson is); credits granted. */
   paymentReceived(tx: Tx, p: PaymentReceived): Promise<{ transactionId: string; created: boolean }>;
   /** Money back: reverses revenue and any tutor earning the payment funded, in proportion to the amount refunded. */
   refundSettled(tx: Tx, r: RefundSettled): Promise<{ transactionId: string; created: boolean }>;

@@ -9,12 +9,12 @@ import type { LedgerService } from './ledger.service';
  * - An answered question: the subject's rate (help_subject_rates, in the tutor's currency) is posted in the answer's
  *   own transaction as 'earning:question:<id>': debit platform_expense:tutor_earnings, credit tutor_payable:<tutor>.
  *   The student's included question or credit was revenue when it was paid for; the earning is the platform's cost.
- * - A booked lesson: decided at PAYMENT time. The booking's payment credits tutor_payable:<tutor> with the price less
- *   the commission (BILLING_COMMISSION_BPS) and platform_revenue with the commission (LedgerPort.paymentReceived).
- *   The payout hold period (BILLING_PAYOUT_HOLD_DAYS, counted from the payment) keeps it from being paid out before
- *   the lesson normally happens; a refund (a cancelled lesson, a tutor no-show) reverses the tutor's share in
- *   proportion (LedgerPort.refundSettled), and a reversal after a payout leaves the payable negative, netted from the
- *   tutor's next earnings.
+ * - A booked lesson (issue #7: "per completed booked session"): its payment is a prepayment (lesson_prepayments, a
+ *   liability). When the lesson is earned (completed, a student no-show, a student's late cancellation; scheduling's
+ *   outcome hook, billing.bookings.ts) 'earning:lesson:<bookingId>' moves its price to tutor_payable:<tutor> less the
+ *   commission (BILLING_COMMISSION_BPS, recorded with the payment), which becomes platform_revenue. So the payout hold
+ *   counts from the lesson, not the payment. A refund returns the unearned prepayment first; beyond it (an admin refund
+ *   after the lesson) it reverses the earning in proportion (LedgerPort.refundSettled).
  *
  * Refunds reverse question earnings too ("less reversals when a payment is refunded"). The rule, and why:
  * - An answered question is linked to the payment that paid for it, in its earning's data (fundedByPaymentId,

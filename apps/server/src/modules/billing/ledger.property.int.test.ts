@@ -8,7 +8,7 @@ import { schema, type Tx } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
 import { makeUsers } from './billing.test-support';
 import { createLedgerRepo } from './ledger.repo';
-import { creditsToRemove, paymentEntries, refundEntries } from './ledger.rules';
+import { commissionOf, creditsToRemove, lessonEarningEntries, refundEntries } from './ledger.rules';
 import { createLedgerService, type LedgerService } from './ledger.service';
 import { createPayoutsRepo, createPayoutsService } from './payouts.service';
 
@@ -16,7 +16,9 @@ import { createPayoutsRepo, createPayoutsService } from './payouts.service';
  * Random purchases, consumptions, refunds (full and partial), earnings, payouts (sent, rejected) and crashes (an error
  * thrown inside the operation's transaction, or from the payout adapter mid-run) keep, after every step:
  * every transaction balanced and each currency summing to zero; no negative credit balance (and credits as modelled);
- * each tutor's payable = earnings − refund reversals − payouts not failed (payouts read from the payouts table).
+ * each tutor's payable = earnings − refund reversals − payouts not failed (payouts read from the payouts table);
+ * a booked lesson is owed to its tutor only once it is earned ('lesson'), and lesson_prepayments is never below zero
+ * (it is, per payment, the price less refunds less earnings plus the earnings refunds took back).
  * That the database refuses UPDATE/DELETE of entries is proven in ledger.rules-db.int.test.ts.
  */
 type Op =
@@ -25,6 +27,7 @@ type Op =
   | { t: 'consume'; s: number; crash: boolean }
   | { t: 'refund'; pick: number; share: number; full: boolean; crash: boolean }
   | { t: 'earn'; tutor: number; amount: number; crash: boolean }
+  | { t: 'lesson'; pick: number; crash: boolean }
   | { t: 'payout'; reject: boolean; crash: boolean };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -34,6 +37,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('refund' as const), pick: fc.nat(20), share: fc.integer({ min: 1, max: 100 }), full: fc.boolean(), crash: fc.boolean() }),
   fc.record({ t: fc.constant('earn' as const), tutor: fc.nat(1), amount: fc.integer({ min: 1, max: 60_000 }), crash: fc.boolean() }),
   fc.record({ t: fc.constant('payout' as const), reject: fc.boolean(), crash: fc.boolean() }),
+  fc.record({ t: fc.constant('lesson' as const), pick: fc.nat(20), crash: fc.boolean() }),
 );
 
 class Crash extends Error {}
@@ -62,7 +66,21 @@ describeEachBackend('ledger property: random money movements and crashes keep th
         const credits = [0, 0];
         const earned = [0, 0];
         const reversed = [0, 0];
-        const paid: { id: string; studentIdx: number; amount: number; credits: number; tutor?: number; refunded: number; purpose: 'credit_pack' | 'booking' }[] = [];
+        const paid: {
+          id: string;
+          studentIdx: number;
+          amount: number;
+          credits: number;
+          tutor?: number;
+          bookingId?: string;
+          refunded: number;
+          purpose: 'credit_pack' | 'booking';
+          /** A booked lesson: whether its earning was tried, what it earned, and what refunds took back of it. */
+          lessonDone?: boolean;
+          lessonEarned?: number;
+          lessonReversed?: number;
+        }[] = [];
+        const prepaidBefore = 0 - (await ledger.repo.balance(db().database.db, 'lesson_prepayments', 'INR')) || 0;
 
         for (const o of ops) {
           now = new Date(now.getTime() + 60_000);
@@ -90,10 +108,22 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               .returning();
             const id = randomUUID();
             const r = await crashing((t) => ledger.port.paymentReceived(t, { paymentId: id, studentId: students[o.s]!, provider: 'fake', amountMinor: o.amount, currency: 'INR', purpose: 'booking', bookingId: booking!.id, at: now }));
-            if (r) {
-              const share = paymentEntries({ paymentId: id, studentId: '', provider: 'fake', amountMinor: o.amount, currency: 'INR', purpose: 'booking', tutorId: 't', commissionBps: 2000 }).find((e) => e.account === 'tutor_payable:t');
-              earned[o.tutor]! += -(share?.amountMinor ?? 0);
-              paid.push({ id, studentIdx: o.s, amount: o.amount, credits: 0, tutor: o.tutor, refunded: 0, purpose: 'booking' });
+            // Paid, not earned: nothing is owed to the tutor yet.
+            if (r) paid.push({ id, studentIdx: o.s, amount: o.amount, credits: 0, tutor: o.tutor, bookingId: booking!.id, refunded: 0, purpose: 'booking', lessonEarned: 0, lessonReversed: 0 });
+          } else if (o.t === 'lesson') {
+            const lessons = paid.filter((x) => x.purpose === 'booking');
+            const p = lessons.length ? lessons[o.pick % lessons.length]! : undefined;
+            if (p) {
+              const r = await crashing(async (t) => ({ v: await ledger.lessonEarning(t, { bookingId: p.bookingId!, paidBookingId: p.bookingId!, paymentId: p.id, priceMinor: p.amount, at: now }) }));
+              if (r && !p.lessonDone) {
+                const amount = Math.min(p.amount, p.amount - p.refunded);
+                expect(r.v === null).toBe(amount <= 0);
+                if (amount > 0) {
+                  earned[p.tutor!]! += amount - commissionOf(amount, 2000);
+                  p.lessonEarned = amount;
+                }
+                p.lessonDone = true;
+              } else if (r) expect(r.v === null || r.v.created === false).toBe(true);
             }
           } else if (o.t === 'consume') {
             const r = await crashing((t) => ledger.useCredit(t, students[o.s]!, randomUUID(), now));
@@ -111,8 +141,14 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               if (r) {
                 if (p.purpose === 'credit_pack') credits[p.studentIdx]! -= expectedCredits.remove;
                 if (p.tutor !== undefined) {
-                  const entries = paymentEntries({ paymentId: p.id, studentId: '', provider: 'fake', amountMinor: p.amount, currency: 'INR', purpose: 'booking', tutorId: 't', commissionBps: 2000 }).filter((e) => e.amountMinor !== 0);
-                  reversed[p.tutor]! += refundEntries(entries, p.amount, p.refunded, amount).find((e) => e.account === 'tutor_payable:t')?.amountMinor ?? 0;
+                  // Only what exceeds the unearned prepayment reverses the lesson's earning, in its proportion.
+                  const unearnedAfter = p.amount - (p.refunded + amount) - p.lessonEarned! + p.lessonReversed!;
+                  const take = Math.min(Math.max(0, -unearnedAfter), p.lessonEarned! - p.lessonReversed!);
+                  if (take > 0) {
+                    const entries = lessonEarningEntries('t', p.lessonEarned!, 'INR', 2000);
+                    reversed[p.tutor]! += refundEntries(entries, p.lessonEarned!, p.lessonReversed!, take).find((e) => e.account === 'tutor_payable:t')?.amountMinor ?? 0;
+                    p.lessonReversed! += take;
+                  }
                 }
                 p.refunded += amount;
               }
@@ -139,6 +175,10 @@ describeEachBackend('ledger property: random money movements and crashes keep th
             expect(held).toBeGreaterThanOrEqual(0);
             expect(held).toBe(credits[i]);
           }
+          const prepaid = 0 - (await ledger.repo.balance(db().database.db, 'lesson_prepayments', 'INR')) || 0;
+          expect(prepaid).toBeGreaterThanOrEqual(0);
+          const unearned = paid.filter((x) => x.purpose === 'booking').reduce((n, x) => n + x.amount - x.refunded - x.lessonEarned! + x.lessonReversed!, 0);
+          expect(prepaid - prepaidBefore).toBe(unearned);
           for (const [i, tutorId] of tutors.entries()) {
             const rows = await db().database.db.select().from(schema.payouts).where(eq(schema.payouts.tutorId, tutorId));
             const out = rows.filter((r) => r.status !== 'failed').reduce((n, r) => n + r.amountMinor, 0);

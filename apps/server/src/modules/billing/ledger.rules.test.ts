@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkBalanced, commissionOf, creditSourceFor, creditsToRemove, formatMinor, paymentEntries, refundEntries, shareOf, UnbalancedError } from './ledger.rules';
+import { checkBalanced, commissionOf, creditSourceFor, creditsToRemove, formatMinor, lessonEarningEntries, lessonEarningsToReverse, paymentEntries, refundEntries, shareOf, UnbalancedError } from './ledger.rules';
 
 const sumBy = (entries: { amountMinor: number; currency: string }[]) => {
   const m: Record<string, number> = {};
@@ -26,14 +26,34 @@ describe('ledger rules', () => {
     ]);
   });
 
-  it('a booking payment credits the tutor the price less 20% commission, and the platform the commission', () => {
+  it('a booking payment is a prepayment: nothing to the tutor or revenue until the lesson is earned', () => {
     const e = paymentEntries({ paymentId: 'p', studentId: 's', provider: 'razorpay', amountMinor: 100001, currency: 'INR', purpose: 'booking', tutorId: 't', commissionBps: 2000 });
     expect(e.map((x) => [x.account, x.amountMinor])).toEqual([
       ['provider_clearing:razorpay', 100001],
+      ['lesson_prepayments', -100001],
+    ]);
+  });
+
+  it('an earned lesson moves its price from the prepayments to the tutor less 20% commission, and the commission to revenue', () => {
+    expect(lessonEarningEntries('t', 100001, 'INR', 2000).map((x) => [x.account, x.amountMinor])).toEqual([
+      ['lesson_prepayments', 100001],
       ['tutor_payable:t', -80001],
       ['platform_revenue', -20000],
     ]);
+    expect(lessonEarningEntries('t', 500, 'INR', 0).map((x) => x.account)).toEqual(['lesson_prepayments', 'tutor_payable:t']);
     expect(commissionOf(12345, 2000)).toBe(2469);
+  });
+
+  it('a refund reverses lesson earnings only beyond the unearned prepayment, oldest first, never more than is left', () => {
+    const earnings = [
+      { id: 'a', amountMinor: 1000, reversedMinor: 400 },
+      { id: 'b', amountMinor: 1000, reversedMinor: 0 },
+    ];
+    expect(lessonEarningsToReverse(earnings, 0)).toEqual([]);
+    expect(lessonEarningsToReverse(earnings, 250)).toEqual([]);
+    expect(lessonEarningsToReverse(earnings, -500).map((x) => [x.earning.id, x.amountMinor])).toEqual([['a', 500]]);
+    expect(lessonEarningsToReverse(earnings, -900).map((x) => [x.earning.id, x.amountMinor])).toEqual([['a', 600], ['b', 300]]);
+    expect(lessonEarningsToReverse(earnings, -5000).map((x) => [x.earning.id, x.amountMinor])).toEqual([['a', 600], ['b', 1000]]);
   });
 
   it('a credit pack grants credits in QST, balanced on its own', () => {
@@ -45,7 +65,7 @@ describe('ledger rules', () => {
   it('shares stay balanced and the full share is the original', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, bps, share) => {
-        const entries = paymentEntries({ paymentId: 'p', studentId: 's', provider: 'fake', amountMinor: amount, currency: 'USD', purpose: 'booking', tutorId: 't', commissionBps: bps }).filter((x) => x.amountMinor !== 0);
+        const entries = lessonEarningEntries('t', amount, 'USD', bps);
         const num = Math.min(share, amount);
         const part = shareOf(entries, num, amount);
         expect(sumBy(part).USD).toBe(0);

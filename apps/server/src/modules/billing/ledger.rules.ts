@@ -4,7 +4,12 @@
  * credits negative. Question credits are their own currency, 'QST' (one unit = one question).
  *
  * Account balances (sum of entries): provider clearing and student credits are positive (assets, credits held);
- * revenue, tutor payables and credits issued are negative (credit balances). A tutor is owed −balance.
+ * revenue, tutor payables, lesson prepayments and credits issued are negative (credit balances). A tutor is owed −balance.
+ *
+ * Accounts: provider_clearing:<provider> (money held at the provider), platform_revenue, platform_expense:tutor_earnings,
+ * tutor_payable:<tutor>, payouts_in_transit, student_credits:<student>, credits_issued, credits_redeemed, and
+ * lesson_prepayments (a liability: booked lessons paid for but not yet held; issue #7 — a lesson's price moves from
+ * here to the tutor's payable and the commission to revenue when the lesson is earned, lessonEarningEntries).
  */
 export const CREDITS = 'QST';
 
@@ -38,6 +43,8 @@ export const accounts = {
   studentCredits: (studentId: string): Pick<EntrySpec, 'account' | 'kind' | 'ownerId'> => ({ account: `student_credits:${studentId}`, kind: 'credits', ownerId: studentId }),
   creditsIssued: { account: 'credits_issued', kind: 'credits' } as Pick<EntrySpec, 'account' | 'kind'>,
   creditsRedeemed: { account: 'credits_redeemed', kind: 'credits' } as Pick<EntrySpec, 'account' | 'kind'>,
+  /** Booked lessons paid for and not yet earned (deferred revenue): credited at payment, debited when the lesson is earned or refunded. */
+  lessonPrepayments: { account: 'lesson_prepayments', kind: 'payable' } as Pick<EntrySpec, 'account' | 'kind'>,
 };
 
 export class UnbalancedError extends Error {
@@ -77,15 +84,14 @@ export interface PaymentFacts {
   credits?: number | undefined;
 }
 
-/** Money in: debit the provider's clearing account; credit revenue, or the tutor (less commission) for a booking; grant pack credits. */
+/**
+ * Money in: debit the provider's clearing account; credit revenue, or for a booking the lesson prepayments (the whole
+ * price: nothing is owed to the tutor until the lesson is earned, lessonEarningEntries); grant pack credits.
+ */
 export function paymentEntries(p: PaymentFacts): EntrySpec[] {
   const money: EntrySpec[] = [{ ...accounts.clearing(p.provider), amountMinor: p.amountMinor, currency: p.currency }];
   if (p.purpose === 'booking') {
-    if (!p.tutorId) throw new Error('a booking payment needs its tutor');
-    const commission = commissionOf(p.amountMinor, p.commissionBps ?? 0);
-    const tutorShare = p.amountMinor - commission;
-    if (tutorShare) money.push({ ...accounts.tutorPayable(p.tutorId), amountMinor: -tutorShare, currency: p.currency });
-    if (commission) money.push({ ...accounts.revenue, amountMinor: -commission, currency: p.currency });
+    money.push({ ...accounts.lessonPrepayments, amountMinor: -p.amountMinor, currency: p.currency });
   } else {
     money.push({ ...accounts.revenue, amountMinor: -p.amountMinor, currency: p.currency });
   }
@@ -153,6 +159,37 @@ export function creditsToRemove(granted: number, paymentMinor: number, refundedB
   const due = share(refundedBeforeMinor + refundMinor) - share(refundedBeforeMinor);
   const remove = Math.max(0, Math.min(due, held));
   return { remove, alreadyUsed: due - remove };
+}
+
+/**
+ * A booked lesson earned (completed, a student no-show, a student's late cancellation): `amountMinor` of the lesson
+ * prepayments goes to the tutor's payable, less the platform's commission (basis points), which is revenue.
+ */
+export function lessonEarningEntries(tutorId: string, amountMinor: number, currency: string, commissionBps: number): EntrySpec[] {
+  const commission = commissionOf(amountMinor, commissionBps);
+  const entries: EntrySpec[] = [{ ...accounts.lessonPrepayments, amountMinor, currency }];
+  if (amountMinor - commission) entries.push({ ...accounts.tutorPayable(tutorId), amountMinor: -(amountMinor - commission), currency });
+  if (commission) entries.push({ ...accounts.revenue, amountMinor: -commission, currency });
+  return entries;
+}
+
+/**
+ * What a refund of a booking payment takes back from the lesson earnings it funded, oldest first: the refund first
+ * returns the unearned prepayment; only what exceeds it (a refund after the lesson was earned) reverses earnings, so
+ * lesson_prepayments never goes below zero. `unearnedAfterMinor` is the payment less refunds (this one included), less
+ * earnings, plus earnings already reversed. Each item: how much of that earning this refund reverses.
+ */
+export function lessonEarningsToReverse<T extends { amountMinor: number; reversedMinor: number }>(earnings: T[], unearnedAfterMinor: number): { earning: T; amountMinor: number }[] {
+  let need = Math.max(0, -unearnedAfterMinor);
+  const out: { earning: T; amountMinor: number }[] = [];
+  for (const earning of earnings) {
+    if (need <= 0) break;
+    const take = Math.min(need, earning.amountMinor - earning.reversedMinor);
+    if (take <= 0) continue;
+    out.push({ earning, amountMinor: take });
+    need -= take;
+  }
+  return out;
 }
 
 /** A tutor's earning for an answered question: the platform's expense, owed to the tutor. */

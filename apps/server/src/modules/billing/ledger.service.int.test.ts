@@ -76,7 +76,7 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
     expect(await balance('platform_revenue', 'INR')).toBe(revenue - 49900);
   });
 
-  it('a booking payment: the tutor is credited the price less 20%, the platform the commission; a full refund reverses it', async () => {
+  it('a booking payment is a prepayment; the lesson earned credits the tutor the price less 20%, the platform the commission; a full refund reverses both', async () => {
     const [booking] = await db()
       .database.db.insert(schema.bookings)
       .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-01T10:00:00Z'), endsAt: new Date('2026-12-01T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 100000 })
@@ -84,16 +84,47 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
     const code = `tutor_payable:${users.tutor.id}`;
     const tutorBefore = await balance(code, 'INR');
     const revenueBefore = await balance('platform_revenue', 'INR');
+    const prepaidBefore = await balance('lesson_prepayments', 'INR');
     const p = await insertPayment(db().database, users.student.id, 100000);
     const paid = await tx((t) => ledger.port.paymentReceived(t, { paymentId: p.id, studentId: users.student.id, provider: 'fake', amountMinor: 100000, currency: 'INR', purpose: 'booking', bookingId: booking!.id, at }));
+    expect(await balance(code, 'INR')).toBe(tutorBefore);
+    expect(await balance('platform_revenue', 'INR')).toBe(revenueBefore);
+    expect(await balance('lesson_prepayments', 'INR')).toBe(prepaidBefore - 100000);
+
+    const lesson = { bookingId: booking!.id, paidBookingId: booking!.id, paymentId: p.id, priceMinor: 100000, at: new Date('2026-12-01T11:00:00Z') };
+    const earned = await tx((t) => ledger.lessonEarning(t, lesson));
+    expect(earned).toMatchObject({ created: true });
+    expect((await ledger.repo.findById(db().database.db, earned!.transactionId))!.idempotencyKey).toBe(`earning:lesson:${booking!.id}`);
+    expect(await tx((t) => ledger.lessonEarning(t, lesson))).toEqual({ transactionId: earned!.transactionId, created: false });
     expect(await balance(code, 'INR')).toBe(tutorBefore - 80000);
     expect(await balance('platform_revenue', 'INR')).toBe(revenueBefore - 20000);
+    expect(await balance('lesson_prepayments', 'INR')).toBe(prepaidBefore);
+
     const r = await insertRefund(db().database, p.id, 100000);
     const refunded = await tx((t) => ledger.port.refundSettled(t, { refundId: r.id, paymentId: p.id, amountMinor: 100000, currency: 'INR', at }));
     expect((await ledger.repo.findById(db().database.db, refunded.transactionId))!.reversesId).toBe(paid.transactionId);
     expect(await balance(code, 'INR')).toBe(tutorBefore);
     expect(await balance('platform_revenue', 'INR')).toBe(revenueBefore);
+    expect(await balance('lesson_prepayments', 'INR')).toBe(prepaidBefore);
     expect((await tx((t) => ledger.port.refundSettled(t, { refundId: r.id, paymentId: p.id, amountMinor: 100000, currency: 'INR', at }))).created).toBe(false);
+    expect((await ledger.repo.audit(db().database.db)).unbalanced).toBe(0);
+  });
+
+  it('a booked lesson refunded before it is held earns only what is left of its payment', async () => {
+    const [booking] = await db()
+      .database.db.insert(schema.bookings)
+      .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-02T10:00:00Z'), endsAt: new Date('2026-12-02T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 10000 })
+      .returning();
+    const code = `tutor_payable:${users.tutor.id}`;
+    const tutorBefore = await balance(code, 'INR');
+    const prepaidBefore = await balance('lesson_prepayments', 'INR');
+    const p = await insertPayment(db().database, users.student.id, 10000);
+    await tx((t) => ledger.port.paymentReceived(t, { paymentId: p.id, studentId: users.student.id, provider: 'fake', amountMinor: 10000, currency: 'INR', purpose: 'booking', bookingId: booking!.id, at }));
+    const r = await insertRefund(db().database, p.id, 2500);
+    await tx((t) => ledger.port.refundSettled(t, { refundId: r.id, paymentId: p.id, amountMinor: 2500, currency: 'INR', at }));
+    await tx((t) => ledger.lessonEarning(t, { bookingId: booking!.id, paidBookingId: booking!.id, paymentId: p.id, priceMinor: 10000, at }));
+    expect(await balance(code, 'INR')).toBe(tutorBefore - 6000);
+    expect(await balance('lesson_prepayments', 'INR')).toBe(prepaidBefore);
   });
 
   it('partial refunds of a pack reverse money in proportion and take back only credits still held', async () => {

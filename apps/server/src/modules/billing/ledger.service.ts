@@ -11,6 +11,8 @@ import {
   creditUseEntries,
   CREDITS,
   type EntrySpec,
+  lessonEarningEntries,
+  lessonEarningsToReverse,
   negated,
   paymentEntries,
   type PostSpec,
@@ -87,6 +89,32 @@ export function createLedgerService(deps: LedgerDeps) {
   /** The student's question credits (never below zero). */
   const creditBalance = (tx: Db | Tx, studentId: string) => repo.balance(tx, accounts.studentCredits(studentId).account, CREDITS);
 
+  /** Serialises a booking payment's earnings and refunds (the unearned prepayment is read, then posted against). */
+  async function lockPrepayments(tx: Tx, currency: string) {
+    await repo.lockAccount(tx, await repo.ensureAccount(tx, { code: accounts.lessonPrepayments.account, kind: accounts.lessonPrepayments.kind, currency }));
+  }
+
+  /**
+   * A booking payment's lesson earnings (oldest first, each with what refunds already reversed of it) and what is left
+   * unearned: the payment, less its refunds, less its earnings, plus the earnings refunds reversed.
+   */
+  async function lessonPaymentState(tx: Tx, paymentId: string, paymentMinor: number) {
+    const refunds = await repo.findByData(tx, 'refund', 'paymentId', paymentId);
+    const refunded = refunds.reduce((s, t) => s + Number((t.data as { amountMinor: number }).amountMinor), 0);
+    const reversedOf = new Map<string, number>();
+    for (const t of refunds) {
+      for (const x of (t.data as { lessonEarningsReversed?: { transactionId: string; amountMinor: number }[] }).lessonEarningsReversed ?? []) {
+        reversedOf.set(x.transactionId, (reversedOf.get(x.transactionId) ?? 0) + x.amountMinor);
+      }
+    }
+    const earnings = (await repo.findByData(tx, 'earning', 'lessonPaymentId', paymentId)).map((t) => {
+      const d = t.data as { bookingId: string; tutorId: string; amountMinor: number };
+      return { id: t.id, bookingId: d.bookingId, tutorId: d.tutorId, amountMinor: Number(d.amountMinor), reversedMinor: reversedOf.get(t.id) ?? 0 };
+    });
+    const net = earnings.reduce((s, e) => s + e.amountMinor - e.reversedMinor, 0);
+    return { earnings, unearnedMinor: paymentMinor - refunded - net };
+  }
+
   const port: LedgerPort = {
     async paymentReceived(tx: Tx, p: PaymentReceived) {
       const tutorId = p.purpose === 'booking' && p.bookingId ? await repo.bookingTutor(tx, p.bookingId) : undefined;
@@ -99,16 +127,31 @@ export function createLedgerService(deps: LedgerDeps) {
         description: `Payment for a ${what} (${p.provider})`,
         occurredAt: p.at,
         entries,
-        data: { paymentId: p.paymentId, studentId: p.studentId, purpose: p.purpose, amountMinor: p.amountMinor, currency: p.currency, credits: p.credits ?? 0, bookingId: p.bookingId, tutorId, planId: p.planId },
+        // A booking payment is a prepayment (lesson_prepayments); `deferred` and the commission in force are kept for
+        // the lesson's earning (lessonEarning). Booking payments posted before deferral credited the tutor at once.
+        data: {
+          paymentId: p.paymentId,
+          studentId: p.studentId,
+          purpose: p.purpose,
+          amountMinor: p.amountMinor,
+          currency: p.currency,
+          credits: p.credits ?? 0,
+          bookingId: p.bookingId,
+          tutorId,
+          planId: p.planId,
+          ...(p.purpose === 'booking' ? { deferred: true, commissionBps: deps.commissionBps } : {}),
+        },
       });
       return { transactionId: posted.transactionId, created: posted.created };
     },
 
     /**
-     * Reverses the refunded share of the payment's money entries (a booked lesson's tutor share included) and the same
+     * Reverses the refunded share of the payment's money entries (a booked lesson's: its prepayment) and the same
      * share of every question earning the payment funded (data.fundedByPaymentId, see earnings.ts). Question credits
      * granted by a pack are taken back in the same share, but only those the student still holds: credits already
      * used stay used (the student got the answers) and the shortfall is logged as refund_credits_already_used.
+     * A booking payment's refund beyond what is still unearned (an admin refund after the lesson) also reverses that much
+     * of its lesson earnings (tutor payable and commission back), so lesson_prepayments never goes below zero.
      */
     async refundSettled(tx: Tx, r: RefundSettled) {
       const key = `refund:${r.refundId}`;
@@ -144,6 +187,20 @@ export function createLedgerService(deps: LedgerDeps) {
         earnings.push({ transactionId: earning.id, tutorId: e.tutorId, questionId: e.questionId });
         logger.info({ event: 'earning_reversed_by_refund', refundId: r.refundId, paymentId: r.paymentId, tutorId: e.tutorId, questionId: e.questionId, earningTransactionId: earning.id }, 'tutor earning reversed by a refund');
       }
+      // A booked lesson's earnings (lessonEarning): only what the refund takes beyond the unearned prepayment reverses them.
+      const lessonEarnings: { transactionId: string; bookingId: string; tutorId: string; amountMinor: number }[] = [];
+      if ((payment.data as { deferred?: boolean }).deferred) {
+        await lockPrepayments(tx, data.currency);
+        const state = await lessonPaymentState(tx, r.paymentId, data.amountMinor);
+        for (const { earning, amountMinor } of lessonEarningsToReverse(state.earnings, state.unearnedMinor - r.amountMinor)) {
+          entries.push(...refundEntries(asSpecs(await repo.entriesOf(tx, earning.id)), earning.amountMinor, earning.reversedMinor, amountMinor));
+          lessonEarnings.push({ transactionId: earning.id, bookingId: earning.bookingId, tutorId: earning.tutorId, amountMinor });
+          logger.info(
+            { event: 'lesson_earning_reversed_by_refund', refundId: r.refundId, paymentId: r.paymentId, bookingId: earning.bookingId, tutorId: earning.tutorId, earningTransactionId: earning.id, amountMinor },
+            'booked lesson earning reversed by a refund',
+          );
+        }
+      }
       const full = before === 0 && r.amountMinor === data.amountMinor;
       const posted = await post(tx, {
         kind: 'refund',
@@ -153,7 +210,7 @@ export function createLedgerService(deps: LedgerDeps) {
         // A full refund is the payment's reversal (its money entries negated); a payment is reversed at most once.
         reversesId: full ? payment.id : undefined,
         entries,
-        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed, earningsReversed: earnings },
+        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed, earningsReversed: earnings, lessonEarningsReversed: lessonEarnings },
       });
       return { transactionId: posted.transactionId, created: posted.created };
     },
@@ -199,6 +256,40 @@ export function createLedgerService(deps: LedgerDeps) {
         ],
         data: { studentId, credits },
       });
+    },
+
+    /**
+     * A booked lesson earned (issue #7: completed, a student no-show, a student's late cancellation), posted once per
+     * booking as 'earning:lesson:<bookingId>' in the outcome's transaction: the lesson's price (a series' week: its own
+     * price) moves from lesson_prepayments to the tutor's payable, less the commission recorded with the payment, which
+     * becomes revenue. Never more than the payment has left unearned (a refund before the lesson leaves less, or none).
+     * Null when nothing is posted: a payment from before deferral (it credited the tutor at once) or nothing left.
+     */
+    async lessonEarning(tx: Tx, e: { bookingId: string; paidBookingId: string; paymentId: string; priceMinor: number; at: Date }): Promise<Posted | null> {
+      const key = `earning:lesson:${e.bookingId}`;
+      const payment = await repo.findByKey(tx, `payment:${e.paymentId}`);
+      const data = payment?.data as { deferred?: boolean; commissionBps?: number; tutorId?: string; amountMinor: number; currency: string } | undefined;
+      if (!payment || !data?.deferred || !data.tutorId) return null;
+      await lockPrepayments(tx, data.currency);
+      // After the lock: a concurrent first earning of this booking has committed by now, and is returned as the repeat.
+      const repeat = await repo.findByKey(tx, key);
+      if (repeat) return { transactionId: repeat.id, created: false };
+      const state = await lessonPaymentState(tx, e.paymentId, Number(data.amountMinor));
+      const amountMinor = Math.min(e.priceMinor, state.unearnedMinor);
+      if (amountMinor <= 0) {
+        logger.warn({ event: 'lesson_earning_skipped', bookingId: e.bookingId, paymentId: e.paymentId, reason: 'nothing_unearned' }, 'nothing of the lesson payment is left to earn');
+        return null;
+      }
+      const posted = await post(tx, {
+        kind: 'earning',
+        idempotencyKey: key,
+        description: 'Booked lesson',
+        occurredAt: e.at,
+        entries: lessonEarningEntries(data.tutorId, amountMinor, data.currency, Number(data.commissionBps ?? 0)),
+        data: { purpose: 'booking', bookingId: e.bookingId, paidBookingId: e.paidBookingId, lessonPaymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency },
+      });
+      logger.info({ event: 'lesson_earning_recognised', bookingId: e.bookingId, paymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency, transactionId: posted.transactionId }, 'booked lesson earned');
+      return { transactionId: posted.transactionId, created: posted.created };
     },
 
     /**
