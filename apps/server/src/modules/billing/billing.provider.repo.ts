@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Db, schema, type Tx } from '../../platform/db';
 import type { Provider } from './billing.ports';
 import type { SubscriptionState } from './billing.subscriptions.rules';
@@ -29,6 +29,26 @@ export function createProviderRepo(db: Db) {
     async lockEvent(tx: Tx, provider: Provider, eventId: string) {
       const [r] = await tx.select().from(providerEvents).where(and(eq(providerEvents.provider, provider), eq(providerEvents.eventId, eventId))).for('update');
       return r ?? null;
+    },
+    /**
+     * Processed events of this provider created after `after` whose payload names `ref` (a subscription id): the
+     * newer snapshots to apply again once an older event has moved that subscription. Oldest first, locked.
+     */
+    async laterEventsNaming(tx: Tx, provider: Provider, ref: string, after: Date, exceptEventId: string) {
+      return tx
+        .select()
+        .from(providerEvents)
+        .where(
+          and(
+            eq(providerEvents.provider, provider),
+            gt(providerEvents.createdAt, after),
+            sql`${providerEvents.processedAt} is not null`,
+            sql`${providerEvents.eventId} <> ${exceptEventId}`,
+            sql`strpos(${providerEvents.payload}::text, ${JSON.stringify(ref)}) > 0`,
+          ),
+        )
+        .orderBy(providerEvents.createdAt, providerEvents.eventId)
+        .for('update');
     },
     async markEvent(tx: Tx, provider: Provider, eventId: string, outcome: string, at: Date) {
       await tx

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
+import { razorpayVerifier } from '../../integrations/razorpay';
 import { signStripePayload, stripeVerifier } from '../../integrations/stripe';
 import { schema } from '../../platform/db';
 import type { PaymentsConfig } from '../../config';
@@ -326,6 +327,33 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     }
     expect(k).toBe(120);
     expect([...finals.entries()]).toEqual([[`active|${new Date((T0 + 5005) * 1000).toISOString()}|null|payments=2`, 120]]);
+  });
+
+  it('a Razorpay subscription halted before the charge that activated it is delivered ends past_due either way', async () => {
+    const database = db().database;
+    const student = await insertStudent(database);
+    const verifier = t.app.payments.webhooks;
+    const finals: string[] = [];
+    for (const [k, order] of [['charged-first', ['charged', 'halted']], ['halted-first', ['halted', 'charged']]] as const) {
+      const ref = `sub_order_${k.replace('-', '_')}_${backend}`;
+      await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'razorpay', providerSubscriptionId: ref });
+      const fixtures = Object.fromEntries(razorpaySignatures().files.map((r) => [r.file, r]));
+      const bodies = {
+        charged: razorpayBody(fixtures['events/subscription.charged.json']!).toString('utf8'),
+        halted: razorpayBody(fixtures['events/subscription.halted.json']!).toString('utf8'),
+      };
+      for (const which of order) {
+        // The fixture, for another subscription and with its own payment id: signed as Razorpay signs.
+        const body = bodies[which].replaceAll('sub_Qh7TutPlusM001', ref).replaceAll('pay_Qh7TutSubC0002', `pay_${ref}`);
+        const eventId = `evt_${which}_${ref}`;
+        const signature = createHmac('sha256', RAZORPAY_SECRET).update(body).digest('hex');
+        await verifier.receive(razorpayVerifier(RAZORPAY_SECRET), Buffer.from(body), { 'x-razorpay-signature': signature, 'x-razorpay-event-id': eventId });
+        await verifier.processEvent('razorpay', eventId);
+      }
+      finals.push(`${k}: ${(await subscriptionByRef(database, ref))!.status}`);
+    }
+    expect(finals).toEqual(['charged-first: past_due', 'halted-first: past_due']);
+    expect(t.logs()).toContain('"event":"provider_event_replayed"');
   });
 
   /** created(trialing) → invoice.paid → updated(active) → invoice.payment_failed → the same invoice paid on retry. */

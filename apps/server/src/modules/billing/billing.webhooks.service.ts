@@ -258,6 +258,24 @@ export function createWebhooksService(deps: WebhooksDeps) {
     return [];
   }
 
+  /**
+   * Out-of-order delivery: a newer snapshot processed before an older event may have found the subscription too far
+   * behind to act on (a Razorpay 'halted' before the 'charged' that activated it). Once the older event has moved the
+   * subscription, the newer events naming it are applied again, oldest first, in the same transaction; payments,
+   * refunds and checkouts are idempotent and the ordering rule keeps the newest state, so any order ends the same.
+   */
+  async function replayNewer(tx: Tx, provider: Provider, ev: NormalizedEvent, eventId: string) {
+    const refs = new Set([ev.subscription?.ref, ev.payment?.subscriptionRef, ev.paymentFailed?.subscriptionRef, ev.checkout?.subscriptionRef].filter((r): r is string => !!r));
+    const verifier = deps.verifiers[provider]!;
+    for (const ref of refs) {
+      for (const later of await repo.laterEventsNaming(tx, provider, ref, ev.at, eventId)) {
+        const outcome = await applyNormalized(tx, provider, verifier.normalize(later.payload), later.eventId);
+        await repo.markEvent(tx, provider, later.eventId, outcome, clock.now());
+        logger.info({ event: 'provider_event_replayed', provider, providerEventId: later.eventId, after: eventId, subscriptionRef: ref, outcome }, 'newer webhook event applied again after an older one');
+      }
+    }
+  }
+
   async function processEvent(provider: Provider, eventId: string): Promise<string | null> {
     const verifier = deps.verifiers[provider];
     if (!verifier) throw new Error(`No webhook reader for ${provider}`);
@@ -265,7 +283,10 @@ export function createWebhooksService(deps: WebhooksDeps) {
       return await db.transaction(async (tx) => {
         const row = await repo.lockEvent(tx, provider, eventId);
         if (!row || row.processedAt) return null;
-        const outcome = await applyNormalized(tx, provider, verifier.normalize(row.payload), eventId);
+        const ev = verifier.normalize(row.payload);
+        const changes: string[] = [];
+        const outcome = await applyNormalized(tx, provider, ev, eventId, changes);
+        if (changes.some((c) => c.startsWith('subscription '))) await replayNewer(tx, provider, ev, eventId);
         // Something we could not tie to our records (reconciliation, or an admin, looks at these).
         if (outcome.includes('unknown_')) logger.warn({ event: 'provider_event_unmatched', provider, providerEventId: eventId, type: row.type, outcome }, 'webhook event names objects we do not know');
         await repo.markEvent(tx, provider, eventId, outcome, clock.now());
