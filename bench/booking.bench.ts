@@ -27,26 +27,12 @@ import { type Database, openDatabase, schema } from '../apps/server/src/platform
 import * as time from '../apps/server/src/platform/time';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
-import { latencies, machineInfo, onCleanup, ratio, report, runBench, startChildServer } from './lib';
+import { envInt, latencies, machineInfo, onCleanup, ratio, report, runBench, seededRandom, startChildServer } from './lib';
 
 const NAME = 'booking';
 const TARGET = 1;
 
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name] ?? '');
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
-
-/** A seeded generator (mulberry32), so runs are comparable. */
-function random(seed = 42) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = (seed = 42) => seededRandom(seed);
 
 interface Request {
   index: number;

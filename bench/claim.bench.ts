@@ -27,15 +27,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { insertOpenQuestions, seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
-import { backendPids, cpuWatch, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, startChildServer } from './lib';
+import { backendPids, cpuWatch, envInt, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, seededRandom, startChildServer } from './lib';
 
 const NAME = 'claim';
 const TARGET = 3;
-
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name] ?? '');
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 interface Accept {
   questionId: string;
@@ -50,13 +45,7 @@ interface Outcome extends Accept {
 
 /** A seeded shuffle (mulberry32), so runs are comparable. */
 function shuffle<T>(items: T[], seed = 42): T[] {
-  let a = seed;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));

@@ -35,15 +35,10 @@ import sharp from 'sharp';
 import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { LEVEL, seedCatalogue, seedStudents, seedTutors, SUBJECT } from './help-fixtures';
-import { type ChildWorker, type Latencies, latencies, machineInfo, median, monoMs, onCleanup, ratio, report, round, runBench, startChildServer, startChildWorker } from './lib';
+import { type ChildWorker, envInt, type Latencies, latencies, machineInfo, median, monoMs, onCleanup, ratio, report, round, runBench, startChildServer, startChildWorker } from './lib';
 
 const NAME = 'fanout';
 const TARGET = 2;
-
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name] ?? '');
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
 
 interface Collected {
   times: (number | null)[];

@@ -28,28 +28,14 @@ import { createSchedulingRepo, INSTANT_SESSION_BUSY_MINUTES } from '../apps/serv
 import { type AvailabilityPolicy, type Busy, computeSlots, type SessionLength, slotIsBookable, type ZoneOps } from '../apps/server/src/modules/scheduling/scheduling.rules';
 import { memoZoneOps } from '../apps/server/src/modules/tutors/tutors.rules';
 import { createPostgresDatabase } from '../apps/server/test/db';
-import { latencies, machineInfo, onCleanup, percentile, ratio, report, round, runBench } from './lib';
+import { envInt, latencies, machineInfo, onCleanup, percentile, ratio, report, round, runBench, seededRandom } from './lib';
 
 const NAME = 'slots';
 const TARGET = 2;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-function envInt(name: string, fallback: number) {
-  const v = Number(process.env[name] ?? '');
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-}
-
-/** A seeded generator (mulberry32), so runs are comparable. */
-function random(seed = 11) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = (seed = 11) => seededRandom(seed);
 
 const zones = ['Asia/Kolkata', 'Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Singapore', 'Africa/Nairobi', 'America/Sao_Paulo', 'America/Los_Angeles'];
 type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;

@@ -16,6 +16,23 @@ export function envNumber(name: string, fallback: number): number {
   return n;
 }
 
+/** A positive whole number from the environment, else the fallback (BENCH_ROUNDS and the like). */
+export function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name] ?? '');
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+/** A seeded generator (mulberry32) of numbers in [0, 1), so runs are comparable. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Load settings, overridable through the environment (BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_PIPELINING). */
 export function loadSettings() {
   return {
