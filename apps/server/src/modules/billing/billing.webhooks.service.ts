@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
-import { enqueue, type JobRunner } from '../../platform/jobs';
+import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { LedgerPort, PaymentPurpose, Provider } from './billing.ports';
 import { type NormalizedEvent, type OurRefs, type WebhookVerifier } from './billing.providers';
@@ -342,6 +342,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       });
       jobs.register(WEBHOOK_SWEEP_QUEUE, async () => {
         await scheduleSweep(db, new Date(clock.now().getTime() + WEBHOOK_SWEEP_AFTER_MS));
+        await pruneFinishedRuns(db, WEBHOOK_SWEEP_QUEUE, new Date(clock.now().getTime() - PERIODIC_JOBS_KEPT_MS));
         await this.sweep();
       });
       // BOOKING_PAYMENT_QUEUE (a booking's payment settled or failed) is handled in billing.bookings.ts.

@@ -2,7 +2,7 @@ import type { LessonRoom, LessonRoomView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
-import { enqueue, type JobRunner } from '../../platform/jobs';
+import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
@@ -168,6 +168,7 @@ async function sweep(): Promise<{ settled: number }> {
     async installSweep(jobs: JobRunner, db: Db) {
       jobs.register(LESSON_SWEEP_QUEUE, async () => {
         await scheduleLessonSweep(db, new Date(clock.now().getTime() + LESSON_SWEEP_EVERY_MS));
+        await pruneFinishedRuns(db, LESSON_SWEEP_QUEUE, new Date(clock.now().getTime() - PERIODIC_JOBS_KEPT_MS));
         await sweep();
       });
       await scheduleLessonSweep(db, clock.now());

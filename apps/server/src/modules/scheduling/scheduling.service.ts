@@ -2,7 +2,7 @@ import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingV
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
-import { enqueue } from '../../platform/jobs';
+import { enqueue, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import { type AuthUser, canAskOrBook } from '../identity';
@@ -443,6 +443,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
       const expired = await repo.db.transaction(async (tx) => {
         const rows = await repo.cancelAllExpiredHolds(tx, now);
         await scheduleHoldSweep(tx, now);
+        await pruneFinishedRuns(tx, HOLD_SWEEP_QUEUE, new Date(now.getTime() - PERIODIC_JOBS_KEPT_MS));
         return rows;
       });
       for (const h of expired) logger.info({ event: 'booking_hold_expired', bookingId: h.id, tutorId: h.tutorId, studentId: h.studentId, via: 'sweep' }, 'expired hold cancelled');
