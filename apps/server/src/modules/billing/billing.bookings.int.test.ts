@@ -3,20 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent, signUpTutor } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { schema } from '../../platform/db';
-import { type BillingTestApp, settableClock, startBillingApp } from './billing.providers.testkit';
-
-/** Kolkata evenings every day, 18:00–21:00 (12:30–15:30 UTC); ₹800 an hour. */
-const kolkataEvenings = {
-  timeZone: 'Asia/Kolkata',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
-  overrides: [],
-  durationsMinutes: [60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 60,
-  cancelFreeHours: 24,
-};
+import { type BillingTestApp, kolkataEvenings, settableClock, startBillingApp } from './billing.providers.testkit';
 
 /** Booked lessons paid at booking (issues #6, #7): held → checkout with the fake provider → confirmed, released or refunded. */
 describeEachBackend('billing: paying for booked lessons', ({ db }) => {

@@ -9,20 +9,8 @@ import { enqueue } from '../../platform/jobs';
 import { NO_SHOW_AFTER_MINUTES } from '../scheduling/scheduling.lessons.rules';
 import { LESSON_REFUND_QUEUE, lessonRefundKey } from './billing.bookings';
 import { createLedgerRepo } from './ledger.repo';
-import { type BillingTestApp, settableClock, startBillingApp } from './billing.providers.testkit';
+import { type BillingTestApp, kolkataEvenings, settableClock, startBillingApp } from './billing.providers.testkit';
 
-/** Kolkata evenings every day, 18:00–21:00 (12:30–15:30 UTC); free cancellation up to 24 h before. */
-const kolkataEvenings = {
-  timeZone: 'Asia/Kolkata',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
-  overrides: [],
-  durationsMinutes: [60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 60,
-  cancelFreeHours: 24,
-};
 const PRICE = 80_000;
 /** 20% commission: the tutor is owed 80% of a lesson's price once the lesson is earned (issue #7), not when it is paid. */
 const TUTOR_SHARE = 64_000;

@@ -126,3 +126,16 @@ export async function subscriptionByRef(database: Database, ref: string) {
   const [r] = await database.db.select().from(schema.subscriptions).where(eq(schema.subscriptions.providerSubscriptionId, ref));
   return r ?? null;
 }
+
+/** A tutor's availability for paid-lesson tests: every day 18:00–21:00 in Kolkata (12:30–15:30 UTC), hour lessons, free cancellation up to 24 h before. */
+export const kolkataEvenings = {
+  timeZone: 'Asia/Kolkata',
+  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
+  overrides: [],
+  durationsMinutes: [60],
+  bufferMinutes: 0,
+  minNoticeMinutes: 60,
+  maxPerDay: null,
+  horizonDays: 60,
+  cancelFreeHours: 24,
+};
