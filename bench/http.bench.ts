@@ -125,7 +125,8 @@ async function main() {
   printLine(`app GET /api/me (PGlite, ${pgliteMode})`, meLite, bareRps);
   printLine('app GET /api/me (PostgreSQL)', mePg, bareRps);
   printLine('bare GET /bare (#2)', bare2);
-  const drift = ratio(Math.abs(bare1.rps - bare2.rps), bareRps);
+  // A share, not a headline ratio: two identical baselines (0) are fine here.
+  const drift = bareRps > 0 ? round(Math.abs(bare1.rps - bare2.rps) / bareRps, 3) : Number.NaN;
   console.log(`bare average ${bareRps} req/s (the two baseline runs differ by ${(drift * 100).toFixed(1)}%${drift > 0.15 ? ': a noisy machine' : ''})`);
   if (cpuProfDir) console.log(`CPU profiles of the app processes in ${cpuProfDir}`);
 

@@ -12,7 +12,13 @@ export const round = (n: number, digits = 3) => {
   return Math.round(n * f) / f;
 };
 
-export const ratio = (ours: number, baseline: number) => (baseline > 0 ? round(ours / baseline, 3) : 0);
+const usable = (n: number) => Number.isFinite(n) && n > 0;
+
+/**
+ * ours / baseline, rounded. Fails closed: NaN when either side is missing, zero, negative or not finite, so a broken
+ * measurement can never look like a good "lower is better" ratio (0 used to pass `ratio <= target`).
+ */
+export const ratio = (ours: number, baseline: number) => (usable(ours) && usable(baseline) ? round(ours / baseline, 3) : Number.NaN);
 
 /** One aligned line: label, rps, latency, and the ratio to the baseline. */
 export function printLine(label: string, f: LoadFigures, baselineRps?: number) {
@@ -50,8 +56,20 @@ export interface Report {
   [figure: string]: unknown;
 }
 
+/**
+ * The verdict a report may carry: the bench's own `ok` AND a finite, positive headline ratio on the right side of
+ * the target. Applied to every report, so no bench can pass on a broken baseline.
+ */
+export function verdict(r: Pick<Report, 'ratio' | 'better' | 'target' | 'ok'>): boolean {
+  if (!usable(r.ratio) || !Number.isFinite(r.target)) return false;
+  const withinTarget = r.better === 'lower' ? r.ratio <= r.target : r.ratio >= r.target;
+  return r.ok && withinTarget;
+}
+
 /** Prints the report as the last line of output (one JSON object) and writes it to bench/results/<name>.json. */
-export function report(r: Report) {
+export function report(input: Report) {
+  // A NaN ratio is printed as null (JSON has no NaN), next to ok: false.
+  const r: Report = { ...input, ok: verdict(input) };
   const line = JSON.stringify(r);
   const dir = path.join(benchDir, 'results');
   fs.mkdirSync(dir, { recursive: true });
