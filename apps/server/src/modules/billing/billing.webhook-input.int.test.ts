@@ -97,6 +97,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     expect(raw).toContain('\\u0000');
     expect(raw).toContain('\\ud800');
     clock.set(new Date((T0 + 2) * 1000));
+    const before = await counts(database);
 
     const res = await post('/webhooks/stripe', raw, { 'stripe-signature': signStripePayload(raw, STRIPE_SECRET, T0) });
     expect(res).toEqual({ status: 200, json: { received: true, duplicate: false } });
@@ -114,6 +115,8 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     const paid = await database.db.select().from(schema.payments).where(eq(schema.payments.providerPaymentId, `in_hostile_${backend}`));
     expect(paid).toHaveLength(1);
     expect(ledger.calls.filter((c) => c.id === paid[0]!.id)).toHaveLength(1);
+    const after = await counts(database);
+    expect({ ...after, jobs: 0 }).toEqual({ ...before, events: before.events + 1, payments: before.payments + 1, transitions: before.transitions + 1, jobs: 0 });
   });
 
   it('Razorpay: a payment with NUL and a lone surrogate is stored byte for byte, its payload cleaned, and pays its order', async () => {
@@ -123,6 +126,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: order, idempotencyKey: `hostile-${backend}` });
     const raw = razorpayCaptured(order, `pay_hostile_${backend}`);
     const eventId = `EvtHostile${backend}`;
+    const before = await counts(database);
 
     const res = await post('/webhooks/razorpay', raw, razorpayHeaders(raw, eventId));
     expect(res).toEqual({ status: 200, json: { received: true, duplicate: false } });
@@ -137,6 +141,8 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     const [checkout] = await database.db.select().from(schema.checkouts).where(eq(schema.checkouts.providerRef, order));
     expect(checkout!.status).toBe('paid');
     expect(await database.db.select().from(schema.payments).where(eq(schema.payments.providerPaymentId, `pay_hostile_${backend}`))).toHaveLength(1);
+    const after = await counts(database);
+    expect({ ...after, jobs: 0 }).toEqual({ ...before, events: before.events + 1, payments: before.payments + 1, jobs: 0 });
   });
 
   it('refuses a signed body nested 300,000 levels deep with a 400 before parsing, on both routes, changing nothing', async () => {

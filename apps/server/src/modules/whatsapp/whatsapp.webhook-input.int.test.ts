@@ -80,6 +80,7 @@ describeEachBackend('WhatsApp Cloud webhooks: hostile input', ({ db }) => {
     const wamid = newWamid();
     const body = cloudMessagesPayload(PHONE_NUMBER_ID, [{ from: who, id: wamid, name: `Asha${LONE_LOW}${NUL}`, message: { type: 'text', text: `he${NUL}lp${LONE_HIGH}` } }]);
     expect(body).toContain('\\u0000');
+    const before = await stored(db);
 
     const res = await post(body);
     expect(res).toEqual({ status: 200, json: { received: 1, repeats: 0, skipped: 0 } });
@@ -91,6 +92,8 @@ describeEachBackend('WhatsApp Cloud webhooks: hostile input', ({ db }) => {
     await waitUntil(async () => (await inboxRow(db, `msg:cloud:${wamid}`))?.processedAt, 'the message processed');
     const [contact] = await db().database.db.select().from(schema.waContacts).where(eq(schema.waContacts.waId, who));
     expect(contact!.profileName).toBe('Asha\ufffd');
+    // One event, one kept delivery, one new contact: nothing else.
+    expect(await stored(db)).toEqual({ inbox: before.inbox + 1, deliveries: before.deliveries + 1, contacts: before.contacts + 1 });
   });
 
   it('refuses a signed body nested 300,000 levels deep with a 400 before parsing, storing nothing', async () => {
@@ -193,11 +196,14 @@ describeEachBackend('WhatsApp through Gupshup: hostile input and v3 callbacks', 
     const who = newNumber();
     const id = `ABEG${crypto.randomUUID()}`;
     const body = JSON.stringify({ app: 'TutorBotApp', timestamp: Date.now(), version: 2, type: 'message', payload: { id, source: who, type: 'text', payload: { text: `${NUL}help${LONE_LOW}` }, sender: { phone: who, name: `Aarav${LONE_HIGH}` } } });
+    const before = await stored(db);
     expect(await post(body)).toEqual({ status: 200, json: { received: 1, repeats: 0, skipped: 0 } });
     const row = (await inboxRow(db, `msg:gupshup:${id}`))!;
     expect(row.event).toMatchObject({ profileName: 'Aarav\ufffd', message: { type: 'text', text: 'help\ufffd' } });
     expect(Buffer.from((await deliveryOf(db, row.deliveryId)).rawBody).equals(Buffer.from(body))).toBe(true);
     await repliedTo(who);
+    await waitUntil(async () => (await inboxRow(db, `msg:gupshup:${id}`))?.processedAt, 'the message processed');
+    expect(await stored(db)).toEqual({ inbox: before.inbox + 1, deliveries: before.deliveries + 1, contacts: before.contacts + 1 });
   });
 
   it('refuses a body nested 300,000 levels deep with a 400 before parsing, storing nothing', async () => {
