@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const errorCodes = [
   'validation_failed',
   'invalid_json',
+  /** The JSON body nests arrays/objects deeper than the server reads (checked before parsing). */
+  'json_too_deep',
   'unsupported_media_type',
   'payload_too_large',
   'unauthenticated',

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookRejected } from './payments';
-import { createRazorpayAdapter, createRazorpayClient, HOSTED_CHECKOUT_CSP, hostedCheckoutPage, normalizeRazorpayEvent, RAZORPAY_HOSTED_CHECKOUT_URL, razorpayVerifier, verifyPaymentSignature } from './razorpay';
+import { createRazorpayAdapter, createRazorpayClient, HOSTED_CHECKOUT_CSP, hostedCheckoutPage, normalizeRazorpayEvent, RAZORPAY_HOSTED_CHECKOUT_URL, razorpayBodyKey, razorpayVerifier, verifyPaymentSignature } from './razorpay';
 import { createStripeAdapter, createStripeClient, normalizeStripeEvent, signStripePayload, stripeVerifier } from './stripe';
 
 /**
@@ -261,6 +261,27 @@ describe('webhook verifiers on the signed fixtures', () => {
     const doc = rsigs.documented_worked_vector;
     expect(() => razorpayVerifier(doc.secret).verify(Buffer.from(doc.body), { 'x-razorpay-signature': doc.signature, 'x-razorpay-event-id': 'e1' }, new Date())).toThrow(/not a Razorpay event/);
     expect(() => razorpayVerifier(doc.secret).verify(Buffer.from(doc.body), { 'x-razorpay-signature': doc.wrong_signature_example, 'x-razorpay-event-id': 'e1' }, new Date())).toThrow(WebhookRejected);
+  });
+
+  it('keys each delivery on its signed body too: Stripe by its event id, Razorpay by type, entity ids and created_at', () => {
+    const v = razorpayVerifier(rsigs.webhook_secret);
+    const keys = (rsigs.files as { file: string; headers: Record<string, string> }[]).map((f) => v.verify(read(`razorpay/${f.file}`), { 'x-razorpay-signature': f.headers['X-Razorpay-Signature'], 'x-razorpay-event-id': 'any-header-id' }, new Date()).bodyKey);
+    // The same strings migration 0010 computes in SQL for rows stored before.
+    expect(keys).toContain('payment.captured:pay_Qh7TutUpiA0001:1785936827');
+    expect(keys).toContain('subscription.charged:sub_Qh7TutPlusM001,pay_Qh7TutSubC0002:1788202260');
+    expect(razorpayBodyKey({ event: 'refund.processed', payload: { refund: { entity: { id: 'rfnd_1' } }, payment: { entity: { id: 'pay_1' } } }, created_at: 5 })).toBe('refund.processed:pay_1,rfnd_1:5');
+    const f = sigs.files[0]!;
+    expect(stripeVerifier(sigs.endpoint_secret).verify(read(`stripe/${f.file}`), { 'stripe-signature': f.headers['Stripe-Signature'] }, new Date(f.verify_at_unix * 1000)).bodyKey).toBe(f.event_id);
+  });
+
+  it('refuses a signed body nested too deep before the SDKs parse it, and a Stripe event id that is not an id', () => {
+    const deep = `{"entity":"event","event":"x","created_at":1,"payload":${'['.repeat(100)}${']'.repeat(100)}}`;
+    expect(() => razorpayVerifier('s').verify(Buffer.from(deep), { 'x-razorpay-signature': createHmac('sha256', 's').update(deep).digest('hex'), 'x-razorpay-event-id': 'e' }, new Date())).toThrow(/64 levels/);
+    const stripeDeep = `{"id":"evt_1","object":"event","created":1800000000,"type":"x","data":${'['.repeat(100)}${']'.repeat(100)}}`;
+    const now = new Date(1_800_000_000_000);
+    expect(() => stripeVerifier('whsec_x').verify(Buffer.from(stripeDeep), { 'stripe-signature': signStripePayload(stripeDeep, 'whsec_x', 1_800_000_000) }, now)).toThrow(/64 levels/);
+    const badId = JSON.stringify({ id: 'evt_\u0000', object: 'event', created: 1_800_000_000, type: 'x', data: { object: {} } });
+    expect(() => stripeVerifier('whsec_x').verify(Buffer.from(badId), { 'stripe-signature': signStripePayload(badId, 'whsec_x', 1_800_000_000) }, now)).toThrow(/not an event id/);
   });
 });
 

@@ -129,8 +129,11 @@ export interface WebhookVerifier {
 
 export interface VerifiedDelivery {
   eventId: string;
+  /** The event's identity read from the signed body (unique per provider in the inbox): a replay under another id is caught. */
+  bodyKey: string;
   type: string;
   createdAt: Date;
+  /** The parsed body with its text cleaned (platform/clean-text.ts), ready for jsonb. */
   payload: Record<string, unknown>;
 }
 

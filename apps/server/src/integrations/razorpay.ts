@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import Razorpay from 'razorpay';
 import { validatePaymentVerification } from 'razorpay/dist/utils/razorpay-utils';
+import { cleanJson, cleanText } from '../platform/clean-text';
+import { jsonNestingExceeds, MAX_JSON_DEPTH, parseJsonBytes } from '../platform/json';
 import {
   type CreateCheckoutInput,
   type CreatedCheckout,
@@ -28,7 +30,8 @@ const entity = (payload: Obj, name: string): Obj | undefined => {
 
 /**
  * X-Razorpay-Signature (hex HMAC-SHA256 of the raw body) checked with the official SDK's validateWebhookSignature.
- * Razorpay signs no timestamp, so replays are stopped by the inbox's key: the x-razorpay-event-id header.
+ * Razorpay signs no timestamp and not the x-razorpay-event-id header, so a captured body can be re-posted under a
+ * fresh id: the inbox also keys each event on the signed body's own identity (razorpayBodyKey).
  * (The SDK compares with ===, not in constant time; we check the header's shape first so only a 64-hex value reaches it.)
  */
 export function razorpayVerifier(secret: string): WebhookVerifier {
@@ -42,19 +45,32 @@ export function razorpayVerifier(secret: string): WebhookVerifier {
       if (!/^[0-9a-f]{64}$/i.test(signature) || !Razorpay.validateWebhookSignature(raw.toString('utf8'), signature.toLowerCase(), secret)) {
         throw new WebhookRejected('The X-Razorpay-Signature does not match the body (a wrong secret, or the body was changed or re-serialised).');
       }
+      if (jsonNestingExceeds(raw)) throw new WebhookRejected(`The body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`);
       let payload: Obj;
       try {
-        payload = obj(JSON.parse(raw.toString('utf8')));
+        payload = obj(parseJsonBytes(raw));
       } catch {
         throw new WebhookRejected('The body is not valid JSON.');
       }
       const type = str(payload.event);
       const created = unix(payload.created_at);
       if (payload.entity !== 'event' || !type || !created) throw new WebhookRejected('The body is not a Razorpay event (entity, event and created_at are required).');
-      return { eventId, type, createdAt: created, payload };
+      return { eventId, bodyKey: razorpayBodyKey(payload), type: cleanText(type), createdAt: created, payload: cleanJson(payload) };
     },
     normalize: normalizeRazorpayEvent,
   };
+}
+
+/**
+ * A Razorpay event's identity in its signed body: its type, the ids of the entities it carries (in `contains` order)
+ * and its created_at, e.g. `payment.captured:pay_Qh7TutUpiA0001:1785936827`. (The migration that added body keys
+ * computes the same string in SQL for older rows.)
+ */
+export function razorpayBodyKey(body: Obj): string {
+  const payload = obj(body.payload);
+  const contains = Array.isArray(body.contains) ? body.contains.filter((c): c is string => typeof c === 'string') : Object.keys(payload).sort();
+  const ids = contains.map((name) => str(obj(obj(payload[name]).entity).id) ?? '');
+  return cleanText(`${str(body.event) ?? ''}:${ids.join(',')}:${String(body.created_at)}`);
 }
 
 const subscriptionStatus: Record<string, SnapshotStatus> = {

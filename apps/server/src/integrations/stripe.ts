@@ -1,4 +1,6 @@
 import Stripe from 'stripe';
+import { cleanJson, cleanText } from '../platform/clean-text';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../platform/json';
 import {
   type CreateCheckoutInput,
   type CreatedCheckout,
@@ -13,6 +15,9 @@ import {
   type WebhookVerifier,
   WebhookRejected,
 } from './payments';
+
+/** What an event id may look like: printable ASCII (Stripe's are `evt_` and letters and digits). */
+const EVENT_ID = /^[\x21-\x7e]{1,255}$/;
 
 /** Stripe's default and documented tolerance for the signed timestamp. */
 export const STRIPE_TOLERANCE_SECONDS = 300;
@@ -36,6 +41,8 @@ export function stripeVerifier(secret: string, provider: 'stripe' | 'fake' = 'st
     verify(raw, headers, now): VerifiedDelivery {
       const header = headers['stripe-signature'];
       if (typeof header !== 'string' || !header) throw new WebhookRejected('The Stripe-Signature header is missing.');
+      // The route refuses this before parsing too; the SDK's JSON.parse must never see it whoever calls.
+      if (jsonNestingExceeds(raw)) throw new WebhookRejected(`The body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`);
       let event: Stripe.Event;
       try {
         event = Stripe.webhooks.constructEvent(raw, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime());
@@ -48,9 +55,11 @@ export function stripeVerifier(secret: string, provider: 'stripe' | 'fake' = 'st
       }
       const t = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
       if (t * 1000 - now.getTime() > STRIPE_TOLERANCE_SECONDS * 1000) throw new WebhookRejected('The Stripe-Signature timestamp is in the future.');
-      const payload = event as unknown as Obj;
-      if (!str(payload.id) || !str(payload.type) || num(payload.created) === undefined) throw new WebhookRejected('The body is not a Stripe event (id, type and created are required).');
-      return { eventId: event.id, type: event.type, createdAt: new Date(event.created * 1000), payload };
+      const parsed = event as unknown as Obj;
+      if (!str(parsed.id) || !str(parsed.type) || num(parsed.created) === undefined) throw new WebhookRejected('The body is not a Stripe event (id, type and created are required).');
+      if (!EVENT_ID.test(event.id)) throw new WebhookRejected('The body is not a Stripe event (its id is not an event id).');
+      // Stripe's event id is part of the signed body: it is the body's identity too.
+      return { eventId: event.id, bodyKey: event.id, type: cleanText(event.type), createdAt: new Date(event.created * 1000), payload: cleanJson(parsed) };
     },
     normalize: normalizeStripeEvent,
   };

@@ -2,6 +2,7 @@ import type { Access, FieldIssue } from '@tutorline/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from './errors';
+import { guardJsonDepth } from './json';
 import type { Metrics } from './metrics';
 
 
@@ -63,6 +64,8 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   const securityHeaders = opts.https ? { ...baseSecurityHeaders, ...httpsHeaders } : baseSecurityHeaders;
   // The API speaks JSON only; Fastify's built-in text/plain parser would hand handlers a string, answered 400 instead of 415.
   app.removeContentTypeParser('text/plain');
+  // Absurdly nested JSON is a 400 before anything parses it (a recursive walk of 300,000 levels overflows the stack).
+  guardJsonDepth(app);
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.access && route.url.startsWith('/api/') && !route.url.startsWith('/api/docs')) {

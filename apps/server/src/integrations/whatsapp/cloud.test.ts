@@ -86,7 +86,7 @@ describe('parseWebhook (Cloud)', () => {
   const at = (s: number) => new Date(s * 1000);
 
   it('parses text.json', () => {
-    expect(parseWebhook(json('inbound/text.json'))).toEqual([
+    expect(parseWebhook(json('inbound/text.json')).events).toEqual([
       {
         kind: 'message',
         provider: 'cloud',
@@ -100,7 +100,7 @@ describe('parseWebhook (Cloud)', () => {
   });
 
   it('parses image-with-caption.json with both the media id and the url', () => {
-    const [e] = parseWebhook(json('inbound/image-with-caption.json'));
+    const [e] = parseWebhook(json('inbound/image-with-caption.json')).events;
     expect(e).toMatchObject({ kind: 'message', id: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0FCMTIzNDU2Nzg5MEFCQ0RFRjEA', at: at(1718600042) });
     expect(e?.kind === 'message' && e.message).toEqual({
       type: 'image',
@@ -112,7 +112,7 @@ describe('parseWebhook (Cloud)', () => {
   });
 
   it('parses a button reply with the tapped message as context', () => {
-    const [e] = parseWebhook(json('inbound/interactive-button-reply.json'));
+    const [e] = parseWebhook(json('inbound/interactive-button-reply.json')).events;
     expect(e?.kind === 'message' && e.message).toEqual({
       type: 'button',
       replyId: 'session-confirm',
@@ -122,7 +122,7 @@ describe('parseWebhook (Cloud)', () => {
   });
 
   it('parses a list reply', () => {
-    const [e] = parseWebhook(json('inbound/interactive-list-reply.json'));
+    const [e] = parseWebhook(json('inbound/interactive-list-reply.json')).events;
     expect(e).toMatchObject({ kind: 'message', at: at(1718600160), from: '919876543210' });
     expect(e?.kind === 'message' && e.message).toEqual({
       type: 'list',
@@ -137,7 +137,7 @@ describe('parseWebhook (Cloud)', () => {
     ['status-delivered.json', 'delivered', 1718600203],
     ['status-read.json', 'read', 1718600290],
   ] as const)('parses %s', (file, status, ts) => {
-    expect(parseWebhook(json(`inbound/${file}`))).toEqual([
+    expect(parseWebhook(json(`inbound/${file}`)).events).toEqual([
       {
         kind: 'status',
         provider: 'cloud',
@@ -158,15 +158,15 @@ describe('parseWebhook (Cloud)', () => {
       recipient_id: '919876543210',
       errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.', message: 'x', error_data: { details: 'y' }, href: 'https://example' }],
     });
-    expect(parseWebhook(body)).toEqual([
+    expect(parseWebhook(body).events).toEqual([
       { kind: 'status', provider: 'cloud', id: 'wamid.FAILED', status: 'failed', at: at(1718600300), recipient: '919876543210', error: { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' } },
     ]);
   });
 
   it('gives a failed status without errors a placeholder error, and drops statuses outside our model', () => {
-    const failed = parseWebhook(withStatus({ id: 'w1', status: 'failed', timestamp: '1', recipient_id: '1' }));
+    const failed = parseWebhook(withStatus({ id: 'w1', status: 'failed', timestamp: '1', recipient_id: '1' })).events;
     expect(failed[0]).toMatchObject({ status: 'failed', error: { code: null, title: 'Unknown error' } });
-    expect(parseWebhook(withStatus({ id: 'w2', status: 'played', timestamp: '1', recipient_id: '1' }))).toEqual([]);
+    expect(parseWebhook(withStatus({ id: 'w2', status: 'played', timestamp: '1', recipient_id: '1' })).events).toEqual([]);
   });
 
   it('turns an unknown type (sticker) into unsupported, and an unknown interactive reply too', () => {
@@ -175,17 +175,17 @@ describe('parseWebhook (Cloud)', () => {
     delete m.text;
     m.type = 'sticker';
     m.sticker = { mime_type: 'image/webp', sha256: 'x', id: '555', animated: false };
-    expect(parseWebhook(sticker)[0]).toMatchObject({ kind: 'message', message: { type: 'unsupported', originalType: 'sticker' } });
+    expect(parseWebhook(sticker).events[0]).toMatchObject({ kind: 'message', message: { type: 'unsupported', originalType: 'sticker' } });
 
     const flow = clone(json('inbound/interactive-button-reply.json'));
     flow.entry[0].changes[0].value.messages[0].interactive = { type: 'nfm_reply', nfm_reply: { response_json: '{}' } };
-    expect(parseWebhook(flow)[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'interactive:nfm_reply' } });
+    expect(parseWebhook(flow).events[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'interactive:nfm_reply' } });
   });
 
   it('treats a known type with malformed content as unsupported rather than failing the batch', () => {
     const body = clone(json('inbound/text.json'));
     body.entry[0].changes[0].value.messages[0].text = { nobody: true };
-    expect(parseWebhook(body)[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'text' } });
+    expect(parseWebhook(body).events[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'text' } });
   });
 
   it('iterates every entry × change × message/status of a batch, in order, skipping other fields', () => {
@@ -208,7 +208,7 @@ describe('parseWebhook (Cloud)', () => {
         },
       ],
     };
-    const events = parseWebhook(batch);
+    const events = parseWebhook(batch).events;
     expect(events.map((e) => [e.kind, e.id])).toEqual([
       ['message', 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0FCMTIzNDU2Nzg5MEFCQ0RFRjAA'],
       ['message', 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0FCMTIzNDU2Nzg5MEFCQ0RFRjEA'],
@@ -217,16 +217,16 @@ describe('parseWebhook (Cloud)', () => {
   });
 
   it('accepts an empty entry list and numeric timestamps', () => {
-    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual([]);
+    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] }).events).toEqual([]);
     const body = clone(json('inbound/text.json'));
     body.entry[0].changes[0].value.messages[0].timestamp = 1718600000;
-    expect(parseWebhook(body)[0]?.at).toEqual(at(1718600000));
+    expect(parseWebhook(body).events[0]?.at).toEqual(at(1718600000));
   });
 
   it('falls back to a null profile name when the contact is absent', () => {
     const body = clone(json('inbound/text.json'));
     delete body.entry[0].changes[0].value.contacts;
-    expect(parseWebhook(body)[0]).toMatchObject({ profileName: null });
+    expect(parseWebhook(body).events[0]).toMatchObject({ profileName: null });
   });
 
   it.each([
@@ -235,10 +235,59 @@ describe('parseWebhook (Cloud)', () => {
     ['another object type', { object: 'page', entry: [] }],
     ['entry missing', { object: 'whatsapp_business_account' }],
     ['changes not an array', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: {} }] }],
-    ['message without id', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '1', timestamp: '1', type: 'text', text: { body: 'x' } }] } }] }] }],
-    ['timestamp not a number', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { statuses: [{ id: 'w', status: 'read', timestamp: 'yesterday', recipient_id: '1' }] } }] }] }],
   ])('throws WebhookPayloadError for a malformed envelope: %s', (_case, body) => {
     expect(() => parseWebhook(body)).toThrow(WebhookPayloadError);
+  });
+
+  // Issue #12: these two threw for the whole envelope before; a bad item now never refuses the rest of its batch.
+  it.each([
+    ['message without id', { messages: [{ from: '1', timestamp: '1', type: 'text', text: { body: 'x' } }] }, 'entry[0].changes[0].value.messages[0]', /id/],
+    ['timestamp not a number', { statuses: [{ id: 'w', status: 'read', timestamp: 'yesterday', recipient_id: '1' }] }, 'entry[0].changes[0].value.statuses[0]', /timestamp/],
+    ['a NUL in the message id', { messages: [{ from: '1', id: 'wamid.\u0000', timestamp: '1', type: 'text', text: { body: 'x' } }] }, 'entry[0].changes[0].value.messages[0]', /id: must be/],
+    ['value not an object', 'nope', 'entry[0].changes[0].value', /root/],
+  ])('skips a malformed item and says where and why: %s', (_case, value, where, reason) => {
+    const body = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value }] }] };
+    const batch = parseWebhook(body);
+    expect(batch.events).toEqual([]);
+    expect(batch.skipped).toEqual([{ where, reason: expect.stringMatching(reason) }]);
+  });
+
+  it('keeps the good messages and statuses of a batch around a malformed one', () => {
+    const good = json('inbound/text.json').entry[0].changes[0].value;
+    const read = json('inbound/status-read.json').entry[0].changes[0].value;
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        { id: '1', changes: [{ field: 'messages', value: { ...good, messages: [{ from: '1', type: 'text' }, ...good.messages] } }] },
+        { id: '2', changes: [{ field: 'messages', value: { ...read, statuses: [...read.statuses, { id: 'w', status: 'read' }] } }] },
+      ],
+    };
+    const batch = parseWebhook(body);
+    expect(batch.events.map((e) => [e.kind, e.id])).toEqual([
+      ['message', good.messages[0].id],
+      ['status', read.statuses[0].id],
+    ]);
+    expect(batch.skipped.map((s) => s.where)).toEqual(['entry[0].changes[0].value.messages[0]', 'entry[1].changes[0].value.statuses[1]']);
+  });
+
+  it('cleans text jsonb cannot hold: NUL stripped, lone surrogates replaced, in text, captions, titles and names', () => {
+    const body = clone(json('inbound/text.json'));
+    body.entry[0].changes[0].value.messages[0].text.body = 'Q4\u0000 please \ud800';
+    body.entry[0].changes[0].value.contacts[0].profile.name = 'Me\udc00era\u0000';
+    const [e] = parseWebhook(body).events;
+    expect(e).toMatchObject({ profileName: 'Me\ufffdera', message: { type: 'text', text: 'Q4 please \ufffd' } });
+    const image = clone(json('inbound/image-with-caption.json'));
+    image.entry[0].changes[0].value.messages[0].image.caption = 'cap\u0000tion\ud83d';
+    expect(parseWebhook(image).events[0]).toMatchObject({ message: { type: 'image', caption: 'caption\ufffd' } });
+    const button = clone(json('inbound/interactive-button-reply.json'));
+    button.entry[0].changes[0].value.messages[0].interactive.button_reply.title = 'Y\u0000es';
+    expect(parseWebhook(button).events[0]).toMatchObject({ message: { type: 'button', title: 'Yes' } });
+  });
+
+  it('reads a timestamp in milliseconds as well as seconds', () => {
+    const body = clone(json('inbound/text.json'));
+    body.entry[0].changes[0].value.messages[0].timestamp = '1718600000123';
+    expect(parseWebhook(body).events[0]?.at).toEqual(new Date(1718600000123));
   });
 });
 

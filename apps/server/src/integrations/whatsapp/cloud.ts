@@ -9,17 +9,8 @@ import {
   parseJson,
   readText,
 } from './http';
-import {
-  type DeliveryStatus,
-  type InboundEvent,
-  type InboundMessage,
-  type OutboundMessage,
-  OutboundMessageError,
-  SendError,
-  validateOutboundMessage,
-  WebhookPayloadError,
-  type WhatsAppSender,
-} from './types';
+import { readMetaFormat } from './meta-format';
+import { type OutboundMessage, OutboundMessageError, SendError, validateOutboundMessage, type WebhookBatch, type WhatsAppSender } from './types';
 
 /**
  * Meta WhatsApp Cloud API adapter: webhook verification and parsing, and the send API.
@@ -57,129 +48,12 @@ export function verifyChallenge(query: Record<string, unknown>, verifyToken: str
 
 // ---------------------------------------------------------------- webhook parsing
 
-const unixSeconds = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((s) => new Date(Number(s) * 1000));
-
-const messageBase = z.object({
-  from: z.string().min(1),
-  id: z.string().min(1),
-  timestamp: unixSeconds,
-  type: z.string().min(1),
-  context: z.object({ id: z.string().optional() }).loose().optional(),
-});
-
-const textContent = z.object({ text: z.object({ body: z.string() }) });
-const imageContent = z.object({
-  image: z.object({ id: z.string().optional(), url: z.string().optional(), mime_type: z.string().optional(), caption: z.string().optional() }),
-});
-const reply = z.object({ id: z.string(), title: z.string() });
-const interactiveContent = z.object({
-  interactive: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('button_reply'), button_reply: reply }),
-    z.object({ type: z.literal('list_reply'), list_reply: reply }),
-  ]),
-});
-
-const statusSchema = z.object({
-  id: z.string().min(1),
-  status: z.string(),
-  timestamp: unixSeconds,
-  recipient_id: z.string(),
-  errors: z.array(z.object({ code: z.number().nullish(), title: z.string().nullish(), message: z.string().nullish() })).optional(),
-});
-
-const messagesValue = z.object({
-  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
-  messages: z.array(z.unknown()).optional(),
-  statuses: z.array(statusSchema).optional(),
-});
-
-const envelope = z.object({
-  object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({ id: z.string().optional(), changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })),
-});
-
-const KNOWN_STATUSES: readonly string[] = ['sent', 'delivered', 'read', 'failed'] satisfies DeliveryStatus[];
-
 /**
- * Turns one webhook POST body into events, in payload order. Batched bodies are handled whole
- * (entry[] × changes[] × messages[]/statuses[]); changes for other fields are skipped.
- * A message of a type we do not handle (or whose content is malformed) becomes 'unsupported' rather
- * than failing the batch; a malformed envelope throws WebhookPayloadError (answer 400).
- * Statuses other than sent/delivered/read/failed (e.g. 'played' for voice) are dropped.
+ * Turns one webhook POST body into events and the items it could not read (meta-format.ts): one malformed message
+ * in a batch never refuses the rest; a body that is not a Cloud API envelope throws WebhookPayloadError (answer 400).
  */
-export function parseWebhook(body: unknown): InboundEvent[] {
-  const env = parseOrThrow(envelope, body, 'Not a WhatsApp Cloud webhook envelope');
-  const events: InboundEvent[] = [];
-  for (const entry of env.entry) {
-    for (const change of entry.changes) {
-      if (change.field !== 'messages') continue;
-      const value = parseOrThrow(messagesValue, change.value, 'Malformed "messages" change');
-      for (const raw of value.messages ?? []) {
-        const m = parseOrThrow(messageBase, raw, 'Malformed message');
-        const contact = value.contacts?.find((c) => c.wa_id === m.from) ?? value.contacts?.[0];
-        events.push({
-          kind: 'message',
-          provider: 'cloud',
-          id: m.id,
-          from: m.from,
-          profileName: contact?.profile?.name ?? null,
-          at: m.timestamp,
-          message: toInboundMessage(m.type, raw, m.context?.id ?? null),
-        });
-      }
-      for (const s of value.statuses ?? []) {
-        if (!KNOWN_STATUSES.includes(s.status)) continue;
-        const first = s.errors?.[0];
-        events.push({
-          kind: 'status',
-          provider: 'cloud',
-          id: s.id,
-          status: s.status as DeliveryStatus,
-          at: s.timestamp,
-          recipient: s.recipient_id,
-          error: first ? { code: first.code ?? null, title: first.title ?? first.message ?? 'Unknown error' } : s.status === 'failed' ? { code: null, title: 'Unknown error' } : null,
-        });
-      }
-    }
-  }
-  return events;
-}
-
-function toInboundMessage(type: string, raw: unknown, contextId: string | null): InboundMessage {
-  const unsupported = { type: 'unsupported', originalType: type } as const;
-  if (type === 'text') {
-    const p = textContent.safeParse(raw);
-    return p.success ? { type: 'text', text: p.data.text.body } : unsupported;
-  }
-  if (type === 'image') {
-    const p = imageContent.safeParse(raw);
-    if (!p.success || (!p.data.image.id && !p.data.image.url)) return unsupported;
-    const { id, url, mime_type, caption } = p.data.image;
-    return { type: 'image', ...(id ? { mediaId: id } : {}), ...(url ? { mediaUrl: url } : {}), mimeType: mime_type ?? null, caption: caption ?? null };
-  }
-  if (type === 'interactive') {
-    const p = interactiveContent.safeParse(raw);
-    if (!p.success) return { type: 'unsupported', originalType: interactiveType(raw) };
-    const i = p.data.interactive;
-    const r = i.type === 'button_reply' ? i.button_reply : i.list_reply;
-    return { type: i.type === 'button_reply' ? 'button' : 'list', replyId: r.id, title: r.title, contextId };
-  }
-  return unsupported;
-}
-
-// e.g. 'interactive:nfm_reply' (a Flow response), so the log says which kind we ignored.
-function interactiveType(raw: unknown): string {
-  const t = (raw as { interactive?: { type?: unknown } }).interactive?.type;
-  return typeof t === 'string' ? `interactive:${t}` : 'interactive';
-}
-
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new WebhookPayloadError(`${what}: ${issues.join('; ')}`, issues);
-  }
-  return parsed.data;
+export function parseWebhook(body: unknown): WebhookBatch {
+  return readMetaFormat(body, 'cloud');
 }
 
 // ---------------------------------------------------------------- sending

@@ -30,7 +30,7 @@ describe('verifyCaller (Gupshup signs nothing: a secret token in the callback UR
 
 describe('parseWebhook (Gupshup)', () => {
   it('parses message-text.json', () => {
-    expect(parseWebhook(json('inbound/message-text.json'))).toEqual([
+    expect(parseWebhook(json('inbound/message-text.json')).events).toEqual([
       {
         kind: 'message',
         provider: 'gupshup',
@@ -44,7 +44,7 @@ describe('parseWebhook (Gupshup)', () => {
   });
 
   it('parses message-image.json (a url, no media id)', () => {
-    const [e] = parseWebhook(json('inbound/message-image.json'));
+    const [e] = parseWebhook(json('inbound/message-image.json')).events;
     expect(e).toMatchObject({ kind: 'message', id: 'ABEGkZh2VDQRAgo6TutorTest0003', at: new Date(1718600120789) });
     expect(e?.kind === 'message' && e.message).toEqual({
       type: 'image',
@@ -59,13 +59,13 @@ describe('parseWebhook (Gupshup)', () => {
     ['message-event-delivered.json', 'delivered', 1718600203],
     ['message-event-read.json', 'read', 1718600290],
   ] as const)('parses %s keyed by gsId (the id send() returned), timed by WhatsApp', (file, status, ts) => {
-    expect(parseWebhook(json(`inbound/${file}`))).toEqual([
+    expect(parseWebhook(json(`inbound/${file}`)).events).toEqual([
       { kind: 'status', provider: 'gupshup', id: GS_ID, status, at: new Date(ts * 1000), recipient: '919876543210', error: null },
     ]);
   });
 
   it('parses a synchronous failure keyed by its id, with code and reason', () => {
-    expect(parseWebhook(json('inbound/message-event-failed-sync.json'))).toEqual([
+    expect(parseWebhook(json('inbound/message-event-failed-sync.json')).events).toEqual([
       {
         kind: 'status',
         provider: 'gupshup',
@@ -82,40 +82,117 @@ describe('parseWebhook (Gupshup)', () => {
     const body = json('inbound/message-event-delivered.json');
     body.payload.type = 'failed';
     body.payload.payload = { code: 470, reason: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number' };
-    expect(parseWebhook(body)[0]).toMatchObject({ id: GS_ID, status: 'failed', error: { code: 470 } });
+    expect(parseWebhook(body).events[0]).toMatchObject({ id: GS_ID, status: 'failed', error: { code: 470 } });
   });
 
   it('yields nothing for enqueued, deleted, unknown events and non-message callbacks', () => {
-    expect(parseWebhook(json('inbound/message-event-enqueued.json'))).toEqual([]);
+    expect(parseWebhook(json('inbound/message-event-enqueued.json')).events).toEqual([]);
     const deleted = json('inbound/message-event-read.json');
     deleted.payload.type = 'deleted';
-    expect(parseWebhook(deleted)).toEqual([]);
-    expect(parseWebhook({ app: 'TutorBotApp', timestamp: 1718600000000, version: 2, type: 'user-event', payload: { phone: '919876543210', type: 'sandbox-start' } })).toEqual([]);
-    expect(parseWebhook({ app: 'TutorBotApp', timestamp: 1718600000000, type: 'billing-event', payload: { deductions: {} } })).toEqual([]);
+    expect(parseWebhook(deleted).events).toEqual([]);
+    expect(parseWebhook({ app: 'TutorBotApp', timestamp: 1718600000000, version: 2, type: 'user-event', payload: { phone: '919876543210', type: 'sandbox-start' } }).events).toEqual([]);
+    expect(parseWebhook({ app: 'TutorBotApp', timestamp: 1718600000000, type: 'billing-event', payload: { deductions: {} } }).events).toEqual([]);
   });
 
   it('maps quick-reply and list replies using postbackText as the reply id and the replied-to gsId as context', () => {
     const base = json('inbound/message-text.json');
     const button = { ...base, payload: { ...base.payload, type: 'button_reply', payload: { title: 'Confirm', id: 'gs-option-1', reply: 'Confirm 1', postbackText: 'session-confirm' }, context: { id: 'gBEG...', gsId: GS_ID } } };
-    expect(parseWebhook(button)[0]).toMatchObject({ message: { type: 'button', replyId: 'session-confirm', title: 'Confirm', contextId: GS_ID } });
+    expect(parseWebhook(button).events[0]).toMatchObject({ message: { type: 'button', replyId: 'session-confirm', title: 'Confirm', contextId: GS_ID } });
     const list = { ...base, payload: { ...base.payload, type: 'list_reply', payload: { title: 'Tue 4:00 PM', id: 'row-1', reply: 'Tue 4:00 PM 1' } } };
-    expect(parseWebhook(list)[0]).toMatchObject({ message: { type: 'list', replyId: 'row-1', title: 'Tue 4:00 PM', contextId: null } });
+    expect(parseWebhook(list).events[0]).toMatchObject({ message: { type: 'list', replyId: 'row-1', title: 'Tue 4:00 PM', contextId: null } });
   });
 
   it('turns other message types into unsupported', () => {
     const body = json('inbound/message-text.json');
     body.payload.type = 'location';
     body.payload.payload = { longitude: '72.8', latitude: '19.0' };
-    expect(parseWebhook(body)[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'location' } });
+    expect(parseWebhook(body).events[0]).toMatchObject({ message: { type: 'unsupported', originalType: 'location' } });
   });
 
   it.each([
     ['not an object', 'x'],
     ['no type', { timestamp: 1, payload: {} }],
-    ['message without source', { type: 'message', timestamp: 1, payload: { id: 'a', type: 'text', payload: { text: 'x' } } }],
-    ['event without destination', { type: 'message-event', timestamp: 1, payload: { id: 'a', type: 'read' } }],
   ])('throws WebhookPayloadError: %s', (_case, body) => {
     expect(() => parseWebhook(body)).toThrow(WebhookPayloadError);
+  });
+
+  // Issue #12: these two threw before; a refused callback is redelivered by Gupshup for ever, so they are reported instead.
+  it.each([
+    ['message without source', { type: 'message', timestamp: 1, payload: { id: 'a', type: 'text', payload: { text: 'x' } } }, /source/],
+    ['event without destination', { type: 'message-event', timestamp: 1, payload: { id: 'a', type: 'read' } }, /destination/],
+    ['a NUL in the message id', { type: 'message', timestamp: 1, payload: { id: 'a\u0000', source: '919876543210', type: 'text', payload: { text: 'x' } } }, /id: must be/],
+  ])('skips a malformed message or event and says why: %s', (_case, body, reason) => {
+    expect(parseWebhook(body)).toEqual({ events: [], skipped: [{ where: 'payload', reason: expect.stringMatching(reason) }] });
+  });
+
+  it('cleans text jsonb cannot hold: NUL stripped, lone surrogates replaced, in text, captions and names', () => {
+    const body = json('inbound/message-text.json');
+    body.payload.payload.text = 'when\u0000 is \ud800class';
+    body.payload.sender.name = 'Aarav\udc00';
+    expect(parseWebhook(body).events[0]).toMatchObject({ profileName: 'Aarav\ufffd', message: { type: 'text', text: 'when is \ufffdclass' } });
+    const image = json('inbound/message-image.json');
+    image.payload.payload.caption = 'Q\u00004';
+    expect(parseWebhook(image).events[0]).toMatchObject({ message: { type: 'image', caption: 'Q4' } });
+  });
+});
+
+describe('parseWebhook (Gupshup v3, Meta format)', () => {
+  it('parses an inbound text message like the Cloud API, as a Gupshup event', () => {
+    expect(parseWebhook(json('inbound/v3-message-text.json'))).toEqual({
+      events: [
+        {
+          kind: 'message',
+          provider: 'gupshup',
+          id: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUVHV0b3JWM1Rlc3QwMDAxAA==',
+          from: '919876543210',
+          profileName: 'Aarav Sharma',
+          at: new Date(1718600000 * 1000),
+          message: { type: 'text', text: 'Hi, when is my next physics class?' },
+        },
+      ],
+      skipped: [],
+    });
+  });
+
+  it('keys a status by gs_id (the id send() returned), falling back to the wamid, and reads ms timestamps', () => {
+    expect(parseWebhook(json('inbound/v3-event-sent.json')).events).toEqual([
+      { kind: 'status', provider: 'gupshup', id: GS_ID, status: 'sent', at: new Date(1718600201 * 1000), recipient: '919876543210', error: null },
+    ]);
+    const late = json('inbound/v3-event-sent.json');
+    const status = late.entry[0].changes[0].value.statuses[0];
+    delete status.gs_id;
+    Object.assign(status, { status: 'read', timestamp: 1718600290123 });
+    expect(parseWebhook(late).events).toEqual([
+      { kind: 'status', provider: 'gupshup', id: status.id, status: 'read', at: new Date(1718600290123), recipient: '919876543210', error: null },
+    ]);
+  });
+
+  it('maps a failed status with its Meta error', () => {
+    const body = json('inbound/v3-event-sent.json');
+    Object.assign(body.entry[0].changes[0].value.statuses[0], { status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message' }] });
+    expect(parseWebhook(body).events[0]).toMatchObject({ id: GS_ID, status: 'failed', error: { code: 131047, title: 'Re-engagement message' } });
+  });
+
+  it('yields nothing for enqueued and for platform events (a connectivity check must still get a 2xx)', () => {
+    expect(parseWebhook(json('inbound/v3-event-enqueued.json'))).toEqual({ events: [], skipped: [] });
+    expect(parseWebhook(json('inbound/v3-platform-event.json'))).toEqual({ events: [], skipped: [] });
+  });
+
+  it('maps button replies, with the replied-to message named by its Gupshup id', () => {
+    const body = json('inbound/v3-message-text.json');
+    const m = body.entry[0].changes[0].value.messages[0];
+    delete m.text;
+    Object.assign(m, { type: 'interactive', context: { from: '918000012345', id: 'wamid.out', gs_id: GS_ID }, interactive: { type: 'button_reply', button_reply: { id: 'session-confirm', title: 'Confirm' } } });
+    expect(parseWebhook(body).events[0]).toMatchObject({ provider: 'gupshup', message: { type: 'button', replyId: 'session-confirm', title: 'Confirm', contextId: GS_ID } });
+  });
+
+  it('keeps the good message of a batch and skips the malformed one', () => {
+    const body = json('inbound/v3-message-text.json');
+    const value = body.entry[0].changes[0].value;
+    value.messages.unshift({ from: '919876543210', type: 'text', text: { body: 'no id' } });
+    const batch = parseWebhook(body);
+    expect(batch.events.map((e) => e.id)).toEqual(['wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUVHV0b3JWM1Rlc3QwMDAxAA==']);
+    expect(batch.skipped).toEqual([{ where: 'entry[0].changes[0].value.messages[0]', reason: expect.stringMatching(/^id: /) }]);
   });
 });
 

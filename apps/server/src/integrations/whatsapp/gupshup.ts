@@ -11,6 +11,8 @@ import {
   readCapped,
   readText,
 } from './http';
+import { cleanJson } from '../../platform/clean-text';
+import { isMetaFormat, issuesOf, readMetaFormat } from './meta-format';
 import {
   type DeliveryStatus,
   type InboundEvent,
@@ -21,13 +23,14 @@ import {
   OutboundMessageError,
   SendError,
   validateOutboundMessage,
+  type WebhookBatch,
   WebhookPayloadError,
   type WhatsAppSender,
 } from './types';
 
 /**
- * Gupshup (self-serve "v2" callback format) adapter. Wire formats follow
- * shared/fixtures/gupshup/SPEC-gupshup.md (copied to ./fixtures).
+ * Gupshup adapter: callbacks in the self-serve "v2" format and the v3 ("Meta format") one, and the v2 send API.
+ * Wire formats follow shared/fixtures/gupshup/SPEC-gupshup.md (copied to ./fixtures).
  */
 
 // ---------------------------------------------------------------- caller check
@@ -63,9 +66,12 @@ const epochMs = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)
 
 const envelope = z.object({ type: z.string(), timestamp: epochMs, payload: z.unknown() });
 
+/** A provider's message id or a sender: printable ASCII, so it can key the inbox (text) whatever arrived. */
+const providerId = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters');
+
 const messagePayload = z.object({
-  id: z.string().min(1),
-  source: z.string().min(1),
+  id: providerId,
+  source: z.string().regex(/^\+?[\x21-\x7e]{1,64}$/, 'must be a phone number or user id'),
   type: z.string().min(1),
   payload: z.unknown(),
   sender: z.object({ phone: z.string().optional(), name: z.string().optional() }).optional(),
@@ -73,8 +79,8 @@ const messagePayload = z.object({
 });
 
 const eventPayload = z.object({
-  id: z.string().min(1),
-  gsId: z.string().optional(),
+  id: providerId,
+  gsId: providerId.optional(),
   type: z.string(),
   destination: z.string(),
   payload: z
@@ -89,51 +95,62 @@ const replyContent = z.object({ title: z.string(), id: z.string().optional(), po
 const STATUS_OF: Record<string, DeliveryStatus> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
 
 /**
- * One callback body → events. Gupshup sends one event per callback.
+ * One callback body → events, and what could not be read. Apps on Gupshup's v3 ("Meta format") callbacks get Meta's
+ * Cloud API shape plus `gs_app_id` (SPEC §3): read by meta-format.ts, statuses keyed by `gs_id`. Otherwise the v2
+ * format, one event per callback:
  * - 'message' → a message event; types we do not handle become 'unsupported'.
  * - 'message-event' → a status keyed by the Gupshup message id (send()'s providerMessageId): for
  *   sent/delivered/read/async-failed that is `gsId` (their `id` is the WhatsApp id), for sync-failed it is `id`.
  *   'enqueued' yields nothing: it only repeats that Gupshup accepted the request (which send() already
  *   knew from its 2xx); WhatsApp's own 'sent' follows. 'deleted', 'mismatch' and other ad-hoc events are ignored.
- * - user-event, billing-event, system-event and other types yield nothing.
- * A body that is not Gupshup's envelope throws WebhookPayloadError.
+ * - user-event, billing-event, system-event, platform-event and other types yield nothing.
+ * A malformed message or message-event is reported in `skipped` (Gupshup would redeliver a refused one for ever); only
+ * a body that is neither format throws WebhookPayloadError. Every string in the events is cleaned for storage.
  */
-export function parseWebhook(body: unknown): InboundEvent[] {
-  const env = parseOrThrow(envelope, body, 'Not a Gupshup callback');
+export function parseWebhook(body: unknown): WebhookBatch {
+  if (isMetaFormat(body)) return readMetaFormat(body, 'gupshup');
+  const parsed = envelope.safeParse(body);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    throw new WebhookPayloadError(`Not a Gupshup callback: ${issues.join('; ')}`, issues);
+  }
+  const env = parsed.data;
   const receivedAt = new Date(env.timestamp);
+  const batch = (event: InboundEvent | null): WebhookBatch => ({ events: event ? [cleanJson(event)] : [], skipped: [] });
+  const skip = (error: z.ZodError): WebhookBatch => ({ events: [], skipped: [{ where: 'payload', reason: issuesOf(error).join('; ') }] });
   if (env.type === 'message') {
-    const p = parseOrThrow(messagePayload, env.payload, 'Malformed Gupshup message');
-    return [
-      {
-        kind: 'message',
-        provider: 'gupshup',
-        id: p.id,
-        from: p.source.replace(/^\+/, ''),
-        profileName: p.sender?.name ?? null,
-        at: receivedAt,
-        message: toInboundMessage(p.type, p.payload, p.context?.gsId ?? p.context?.id ?? null),
-      },
-    ];
+    const m = messagePayload.safeParse(env.payload);
+    if (!m.success) return skip(m.error);
+    const p = m.data;
+    return batch({
+      kind: 'message',
+      provider: 'gupshup',
+      id: p.id,
+      from: p.source.replace(/^\+/, ''),
+      profileName: p.sender?.name ?? null,
+      at: receivedAt,
+      message: toInboundMessage(p.type, p.payload, p.context?.gsId ?? p.context?.id ?? null),
+    });
   }
   if (env.type === 'message-event') {
-    const p = parseOrThrow(eventPayload, env.payload, 'Malformed Gupshup message-event');
+    const e = eventPayload.safeParse(env.payload);
+    if (!e.success) return skip(e.error);
+    const p = e.data;
     const status = STATUS_OF[p.type];
-    if (!status) return [];
+    if (!status) return batch(null);
     const ts = p.payload?.ts;
-    return [
-      {
-        kind: 'status',
-        provider: 'gupshup',
-        id: p.gsId ?? p.id,
-        status,
-        // payload.ts is WhatsApp's time in seconds; the envelope's is when Gupshup relayed it (ms).
-        at: ts !== undefined ? new Date(ts * 1000) : receivedAt,
-        recipient: p.destination,
-        error: status === 'failed' ? { code: toCode(p.payload?.code), title: p.payload?.reason ?? 'Unknown error' } : null,
-      },
-    ];
+    return batch({
+      kind: 'status',
+      provider: 'gupshup',
+      id: p.gsId ?? p.id,
+      status,
+      // payload.ts is WhatsApp's time in seconds; the envelope's is when Gupshup relayed it (ms).
+      at: ts !== undefined ? new Date(ts * 1000) : receivedAt,
+      recipient: p.destination,
+      error: status === 'failed' ? { code: toCode(p.payload?.code), title: p.payload?.reason ?? 'Unknown error' } : null,
+    });
   }
-  return [];
+  return batch(null);
 }
 
 function toInboundMessage(type: string, content: unknown, contextId: string | null): InboundMessage {
@@ -159,15 +176,6 @@ function toInboundMessage(type: string, content: unknown, contextId: string | nu
 function toCode(code: number | string | undefined): number | null {
   const n = Number(code);
   return code !== undefined && Number.isInteger(n) ? n : null;
-}
-
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new WebhookPayloadError(`${what}: ${issues.join('; ')}`, issues);
-  }
-  return parsed.data;
 }
 
 // ---------------------------------------------------------------- sending

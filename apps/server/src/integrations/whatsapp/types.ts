@@ -38,6 +38,19 @@ export type InboundEvent =
       error: { code: number | null; title: string } | null;
     };
 
+/** A message or status in a webhook body that could not be read: reported (never its values) and left out. */
+export interface SkippedItem {
+  /** Where in the body, e.g. `entry[0].changes[1].value.messages[0]`. */
+  where: string;
+  reason: string;
+}
+
+/** What one webhook body holds: the events we can act on, and the items we could not read (the rest still counts). */
+export interface WebhookBatch {
+  events: InboundEvent[];
+  skipped: SkippedItem[];
+}
+
 export type OutboundMessage =
   | { type: 'text'; text: string; previewUrl?: boolean }
   | { type: 'image'; link: string; caption?: string }

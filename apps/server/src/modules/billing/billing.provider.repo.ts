@@ -17,14 +17,27 @@ export function createProviderRepo(db: Db) {
   return {
     db,
 
-    /** Stores a delivery once by (provider, event id); a repeat only counts. `inserted` is true for the first. */
-    async storeEvent(tx: Q, row: { provider: Provider; eventId: string; type: string; createdAt: Date; payload: Record<string, unknown>; rawBody: string; receivedAt: Date }) {
-      const [r] = await tx
-        .insert(providerEvents)
-        .values(row)
-        .onConflictDoUpdate({ target: [providerEvents.provider, providerEvents.eventId], set: { deliveries: sql`${providerEvents.deliveries} + 1` } })
-        .returning({ deliveries: providerEvents.deliveries, processedAt: providerEvents.processedAt });
-      return { inserted: r!.deliveries === 1, deliveries: r!.deliveries, processed: !!r!.processedAt };
+    /**
+     * Stores a delivery once by (provider, event id) and by (provider, body key); a repeat of either only counts on the
+     * stored row. `inserted` is true for the first; `eventId` is the stored row's (a replay's header id may differ).
+     */
+    async storeEvent(tx: Q, row: { provider: Provider; eventId: string; bodyKey: string; type: string; createdAt: Date; payload: Record<string, unknown>; rawBody: Uint8Array; receivedAt: Date }) {
+      // No conflict target: a clash on either unique key is a repeat.
+      const [r] = await tx.insert(providerEvents).values(row).onConflictDoNothing().returning({ eventId: providerEvents.eventId });
+      if (r) return { inserted: true, deliveries: 1, processed: false, eventId: r.eventId };
+      // The row by the header's id if there is one, else the one with the same body.
+      const stored = tx
+        .select({ eventId: providerEvents.eventId })
+        .from(providerEvents)
+        .where(and(eq(providerEvents.provider, row.provider), or(eq(providerEvents.eventId, row.eventId), eq(providerEvents.bodyKey, row.bodyKey))))
+        .orderBy(sql`${providerEvents.eventId} = ${row.eventId} desc`)
+        .limit(1);
+      const [u] = await tx
+        .update(providerEvents)
+        .set({ deliveries: sql`${providerEvents.deliveries} + 1` })
+        .where(and(eq(providerEvents.provider, row.provider), inArray(providerEvents.eventId, stored)))
+        .returning({ deliveries: providerEvents.deliveries, processedAt: providerEvents.processedAt, eventId: providerEvents.eventId });
+      return { inserted: false, deliveries: u!.deliveries, processed: !!u!.processedAt, eventId: u!.eventId };
     },
     async lockEvent(tx: Tx, provider: Provider, eventId: string) {
       const [r] = await tx.select().from(providerEvents).where(and(eq(providerEvents.provider, provider), eq(providerEvents.eventId, eventId))).for('update');

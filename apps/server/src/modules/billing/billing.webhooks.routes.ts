@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors';
+import { acceptRawJson } from '../../platform/json';
 import { type WebhookVerifier, WebhookRejected } from './billing.providers';
 import type { WebhooksService } from './billing.webhooks.service';
 
@@ -7,14 +8,13 @@ import type { WebhooksService } from './billing.webhooks.service';
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /**
- * POST /webhooks/stripe and /webhooks/razorpay. JSON arrives as bytes in this scope: the signature is checked on the
- * exact body before anything is parsed. A refused delivery is a 400 and stores nothing; a valid one is stored once
+ * POST /webhooks/stripe and /webhooks/razorpay. JSON arrives as bytes in this scope (nested at most 64 deep, else 400):
+ * the signature is checked on the exact body before anything is parsed. A refused delivery is a 400 and stores nothing; a valid one is stored once
  * (a repeat only counts its delivery) and answered 200 at once; a job processes it.
  */
 export async function billingWebhookRoutes(fastify: FastifyInstance, opts: { webhooks: WebhooksService; stripe: WebhookVerifier | null; razorpay: WebhookVerifier | null }) {
   await fastify.register(async (hooks) => {
-    hooks.removeContentTypeParser('application/json');
-    hooks.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    acceptRawJson(hooks, WEBHOOK_BODY_LIMIT);
 
     const route = (path: string, verifier: WebhookVerifier) =>
       hooks.post(path, {

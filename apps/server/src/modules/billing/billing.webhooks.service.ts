@@ -310,15 +310,20 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const d = verifier.verify(raw, headers, now);
       const provider = verifier.provider;
       const stored = await db.transaction(async (tx) => {
-        const s = await repo.storeEvent(tx, { provider, eventId: d.eventId, type: d.type, createdAt: d.createdAt, payload: d.payload, rawBody: raw.toString('utf8'), receivedAt: now });
+        // The bytes exactly as received (what the signature covers); the payload was cleaned by the verifier for jsonb.
+        const s = await repo.storeEvent(tx, { provider, eventId: d.eventId, bodyKey: d.bodyKey, type: d.type, createdAt: d.createdAt, payload: d.payload, rawBody: raw, receivedAt: now });
         if (s.inserted) await enqueue(tx, WEBHOOK_QUEUE, { provider, eventId: d.eventId }, { dedupeKey: `${WEBHOOK_QUEUE}:${provider}:${d.eventId}`, runAt: now });
         return s;
       });
       if (stored.inserted) {
         logger.info({ event: 'provider_event_received', provider, providerEventId: d.eventId, type: d.type }, 'webhook event stored');
         jobs.poke();
-      } else logger.info({ event: 'provider_event_repeat', provider, providerEventId: d.eventId, deliveries: stored.deliveries }, 'webhook event delivered again');
-      return { eventId: d.eventId, duplicate: !stored.inserted };
+      } else {
+        // Under another event id: the same signed body re-posted (Razorpay's header id is not signed).
+        const sameBody = stored.eventId !== d.eventId ? { storedAs: stored.eventId } : {};
+        logger.info({ event: 'provider_event_repeat', provider, providerEventId: d.eventId, ...sameBody, deliveries: stored.deliveries }, 'webhook event delivered again');
+      }
+      return { eventId: stored.eventId, duplicate: !stored.inserted };
     },
 
     /** Unprocessed inbox rows older than a minute (their job was lost with a crash): processed now. */

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { waContacts, waInbox, waMessages, waLinkCodes } = schema;
+const { waContacts, waDeliveries, waInbox, waMessages, waLinkCodes } = schema;
 export type ContactRow = typeof waContacts.$inferSelect;
 export type InboxRow = typeof waInbox.$inferSelect;
 export type WaMessageRow = typeof waMessages.$inferSelect;
@@ -14,8 +14,16 @@ export function createWhatsAppRepo(db: Db) {
   return {
     db,
     // ---- inbox ----
-    /** Stores each delivery once; returns the new row's id, or null for a repeat. */
-    async addToInbox(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; dedupeKey: string; event: Record<string, unknown> }): Promise<number | null> {
+    /** A webhook POST's exact bytes; its events point at it. */
+    async addDelivery(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; rawBody: Uint8Array; skipped: number }): Promise<number> {
+      const [row] = await tx.insert(waDeliveries).values(values).returning({ id: waDeliveries.id });
+      return row!.id;
+    },
+    async dropDelivery(tx: Db | Tx, id: number) {
+      await tx.delete(waDeliveries).where(eq(waDeliveries.id, id));
+    },
+    /** Stores each event once; returns the new row's id, or null for a repeat. */
+    async addToInbox(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; dedupeKey: string; event: Record<string, unknown>; deliveryId: number | null }): Promise<number | null> {
       const [row] = await tx.insert(waInbox).values(values).onConflictDoNothing({ target: waInbox.dedupeKey }).returning({ id: waInbox.id });
       return row?.id ?? null;
     },

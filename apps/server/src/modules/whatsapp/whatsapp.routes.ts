@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WhatsAppConfig } from '../../config';
-import { parseCloudWebhook, parseGupshupWebhook, verifyCloudChallenge, verifyCloudSignature, verifyGupshupCaller, WebhookPayloadError } from '../../integrations/whatsapp';
+import { parseCloudWebhook, parseGupshupWebhook, verifyCloudChallenge, verifyCloudSignature, verifyGupshupCaller, type WebhookBatch, WebhookPayloadError } from '../../integrations/whatsapp';
 import { AppError, badRequest } from '../../platform/errors';
+import { acceptRawJson, parseJsonBytes } from '../../platform/json';
 import { caller } from '../identity';
 import type { WhatsApp } from './whatsapp.service';
 
@@ -17,19 +18,13 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
   const { whatsapp, config } = opts;
 
   await fastify.register(async (hooks) => {
-    // In this scope JSON arrives as bytes: the signature is checked on them before anything is parsed.
-    hooks.removeContentTypeParser('application/json');
-    hooks.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
-    const parseJson = (raw: Buffer): unknown => {
+    // In this scope JSON arrives as bytes (nested at most 64 deep, else 400): the signature is checked on them before
+    // anything is parsed, and they are stored as they came.
+    acceptRawJson(hooks, WEBHOOK_BODY_LIMIT);
+    const batchOf = (raw: Buffer, parse: (body: unknown) => WebhookBatch): WebhookBatch => {
+      const body = parseJsonBytes(raw);
       try {
-        return JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-      }
-    };
-    const events = <T>(parse: () => T): T => {
-      try {
-        return parse();
+        return parse(body);
       } catch (err) {
         if (err instanceof WebhookPayloadError) throw badRequest(`Not a webhook payload this endpoint understands: ${err.message}`);
         throw err;
@@ -60,8 +55,8 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
             request.log.warn({ event: 'whatsapp_signature_refused', bytes: raw.length }, 'webhook signature missing or wrong');
             throw new AppError(401, 'unauthenticated', 'The X-Hub-Signature-256 signature is missing or does not match the body.');
           }
-          const result = await whatsapp.receive(events(() => parseCloudWebhook(parseJson(raw))));
-          return reply.send({ received: result.accepted, repeats: result.repeats });
+          const result = await whatsapp.receive({ provider: 'cloud', raw, batch: batchOf(raw, parseCloudWebhook) });
+          return reply.send({ received: result.accepted, repeats: result.repeats, skipped: result.skipped });
         },
       });
     }
@@ -79,8 +74,8 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
             throw new AppError(401, 'unauthenticated', 'Unknown callback.');
           }
           const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-          const result = await whatsapp.receive(events(() => parseGupshupWebhook(parseJson(raw))));
-          return reply.send({ received: result.accepted, repeats: result.repeats });
+          const result = await whatsapp.receive({ provider: 'gupshup', raw, batch: batchOf(raw, parseGupshupWebhook) });
+          return reply.send({ received: result.accepted, repeats: result.repeats, skipped: result.skipped });
         },
       });
     }

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { ServerToClientEvents } from '@tutorline/contracts';
 import type { WhatsAppConfig } from '../../config';
-import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WhatsAppSender } from '../../integrations/whatsapp';
+import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import { enqueue, PermanentJobError } from '../../platform/jobs';
@@ -153,25 +153,37 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
 
   // ---- inbound ----
-  /** The webhook: stores each delivery once (a repeat is dropped) and queues it, all in one transaction. */
-  async function receive(events: InboundEvent[]): Promise<{ accepted: number; repeats: number }> {
+  /**
+   * The webhook: stores each event once (a repeat is dropped) and queues it, all in one transaction, with the POST's
+   * raw bytes when it brought something new or something unreadable. Unreadable items are logged, never refused.
+   */
+  async function receive(delivery: { provider: WhatsAppProvider; raw: Uint8Array; batch: WebhookBatch }): Promise<{ accepted: number; repeats: number; skipped: number }> {
+    const { provider, batch } = delivery;
     let accepted = 0;
     let repeats = 0;
+    let deliveryId: number | null = null;
     await repo.db.transaction(async (tx) => {
-      for (const e of events) {
+      const id = await repo.addDelivery(tx, { provider, rawBody: delivery.raw, skipped: batch.skipped.length });
+      for (const e of batch.events) {
         const dedupeKey = e.kind === 'message' ? `msg:${e.provider}:${e.id}` : `status:${e.provider}:${e.id}:${e.status}`;
-        const id = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() } });
-        if (id === null) {
+        const inboxId = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() }, deliveryId: id });
+        if (inboxId === null) {
           repeats++;
           continue;
         }
         accepted++;
-        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId: id }, { dedupeKey: `wa.inbound:${id}` });
+        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId }, { dedupeKey: `wa.inbound:${inboxId}` });
       }
+      // A pure repeat (or only events we ignore) keeps no copy.
+      if (accepted || batch.skipped.length) deliveryId = id;
+      else await repo.dropDelivery(tx, id);
     });
     if (accepted) deps.poke();
-    logger.info({ event: 'whatsapp_webhook', accepted, repeats }, 'whatsapp webhook stored');
-    return { accepted, repeats };
+    for (const s of batch.skipped) {
+      logger.warn({ event: 'webhook_message_unsupported', provider, deliveryId, where: s.where, reason: s.reason }, 'a message or status in a webhook could not be read; the rest was stored');
+    }
+    logger.info({ event: 'whatsapp_webhook', accepted, repeats, skipped: batch.skipped.length, deliveryId }, 'whatsapp webhook stored');
+    return { accepted, repeats, skipped: batch.skipped.length };
   }
 
   /** The wa.inbound job: one stored delivery. */

@@ -419,6 +419,19 @@ export const waContacts = pgTable('wa_contacts', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('wa_contacts_user_key').on(t.userId)]);
 
+/**
+ * A webhook POST's body exactly as received (the bytes its signature covers), kept when it brought something new or
+ * something we could not read; its events are wa_inbox rows pointing here.
+ */
+export const waDeliveries = pgTable('wa_deliveries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  provider: text('provider', { enum: ['cloud', 'gupshup'] }).notNull(),
+  rawBody: bytea('raw_body').notNull(),
+  /** Messages or statuses in it that were malformed and skipped (the rest were stored). */
+  skipped: integer('skipped').notNull().default(0),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Every provider delivery we accepted, once per provider id (message) or per (id, status): repeats are dropped here. */
 export const waInbox = pgTable(
   'wa_inbox',
@@ -426,7 +439,10 @@ export const waInbox = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     provider: text('provider', { enum: ['cloud', 'gupshup'] }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
+    /** The parsed event, its text cleaned (platform/clean-text.ts) so jsonb can hold it. */
     event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    /** The POST it came in (null for rows stored before deliveries were kept). */
+    deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => waDeliveries.id),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
@@ -694,8 +710,15 @@ export const providerEvents = pgTable(
     type: text('type').notNull(),
     /** The provider's own creation time of the event (orders snapshots). */
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** The parsed event, every string cleaned (platform/clean-text.ts) so jsonb can hold it. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-    rawBody: text('raw_body').notNull(),
+    /** The body's bytes exactly as received: what the signature covers. */
+    rawBody: bytea('raw_body').notNull(),
+    /**
+     * The event's identity read from the signed body (Stripe: its id; Razorpay: type, entity ids, created_at), unique
+     * per provider: a body re-posted under another unsigned event-id header is the same event.
+     */
+    bodyKey: text('body_key'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     deliveries: integer('deliveries').notNull().default(1),
     processedAt: timestamp('processed_at', { withTimezone: true }),
@@ -704,7 +727,11 @@ export const providerEvents = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
   },
-  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index('provider_events_pending_idx').on(t.receivedAt).where(sql`processed_at is null`)],
+  (t) => [
+    primaryKey({ columns: [t.provider, t.eventId] }),
+    uniqueIndex('provider_events_body_key').on(t.provider, t.bodyKey),
+    index('provider_events_pending_idx').on(t.receivedAt).where(sql`processed_at is null`),
+  ],
 );
 
 /** A checkout we started with a provider: a subscription, a credit pack, or a booked lesson's payment. */
