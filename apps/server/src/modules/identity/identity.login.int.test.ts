@@ -82,6 +82,18 @@ describeEachBackend('identity: log-in protection', ({ db }) => {
     expect(sixth.json.error.message).toMatch(/network/);
   });
 
+  // Decision 020: sign-up answers 409 email_taken for a registered email, which is acceptable only because this limit
+  // stops anyone from testing a list of emails with it.
+  it('limits sign-ups per IP as well, so email_taken cannot be used to test a list of emails', async () => {
+    t = await start(strict);
+    const email = await existingUser();
+    const probe = () => new Client(t!.baseUrl).post('/api/auth/signup', { role: 'student', email, password: testPassword, displayName: 'P', birthDate: '2000-01-01' });
+    for (let i = 0; i < 5; i++) expect((await probe()).json.error.code).toBe('email_taken');
+    const sixth = await probe();
+    expect(sixth.status).toBe(429);
+    expect(sixth.json.error.code).toBe('rate_limited');
+  });
+
   it('does not lock the owner (an admin) out after ten failures from ten IPs: the account is only slowed, by a bounded delay', async () => {
     const delays: { ms: number; email: string }[] = [];
     let current = '';
