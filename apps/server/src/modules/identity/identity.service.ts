@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { createLoginGuard, type LoginDelay } from './identity.login';
+import { requireStrongPassword } from './identity.passwords';
 import { canAskOrBook, checkSignUp, type LoginLimits, minorStatus } from './identity.rules';
 import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
 import { createSessionCache } from './session-cache';
@@ -160,6 +161,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const now = clock.now();
       const check = checkSignUp(input, now);
       if (!check.ok) throw badRequest(`${check.field} ${check.message}`, [{ path: check.field, message: check.message }]);
+      requireStrongPassword(input.password, { email: input.email, displayName: input.displayName }, 'body.password');
       const values = {
         role: input.role,
         email: input.email,
@@ -234,6 +236,7 @@ export function createIdentityService(deps: IdentityDeps) {
     async changePassword(caller: AuthUser, currentPassword: string, newPassword: string) {
       const ok = await verify(caller.user.passwordHash, currentPassword).catch(() => false);
       if (!ok) throw new AppError(401, 'invalid_credentials', 'The current password is not right.');
+      requireStrongPassword(newPassword, { email: caller.user.email, displayName: caller.user.displayName }, 'body.newPassword');
       const now = clock.now();
       await repo.updatePassword(caller.id, await hashPassword(newPassword), now);
       const revoked = await repo.revokeUserSessions(caller.id, now);
