@@ -65,6 +65,8 @@ export interface AppOptions {
   whatsappFlow?: Partial<WhatsAppFlowConfig>;
   /** Where tutor payouts go (billing); an in-memory fake by default. */
   payoutAdapter?: PayoutAdapter;
+  /** How the account-wide log-in slow-down waits (tests observe it instead of waiting); a timer by default. */
+  loginDelay?: (ms: number) => Promise<void>;
   /** Billing's provider side: a stand-in ledger port and extra or replacement payment adapters (tests). */
   payments?: { ledger?: LedgerPort; adapters?: Partial<Record<Provider, PaymentProviderAdapter>> };
 }
@@ -144,6 +146,14 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     },
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
+    loginLimits: {
+      maxFailuresPerAccountIp: config.login.maxPerAccount,
+      windowMs: config.login.windowMs,
+      throttleAfter: config.login.throttleAfter,
+      throttleDelayMs: config.login.throttleDelayMs,
+      throttleMaxDelayMs: config.login.throttleMaxDelayMs,
+    },
+    ...(opts.loginDelay ? { loginDelay: opts.loginDelay } : {}),
   });
   const authenticateSocket = socketAuthenticator(fastify, identity);
 

@@ -35,6 +35,9 @@ const envSchema = z.object({
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_THROTTLE_AFTER: z.coerce.number().int().min(1).default(5),
+  LOGIN_THROTTLE_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  LOGIN_THROTTLE_MAX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
@@ -101,7 +104,11 @@ export interface Config {
   sessionCacheTtlMs: number;
   trustProxy: boolean;
   secureCookies: boolean;
-  login: { maxPerIp: number; maxPerAccount: number; windowMs: number };
+  /**
+   * maxPerIp: attempts per IP (any account); maxPerAccount: failed attempts on one account from one IP; from
+   * throttleAfter failures on an account (all IPs) each attempt waits throttleDelayMs, doubling up to throttleMaxDelayMs.
+   */
+  login: { maxPerIp: number; maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number };
   webDist: string;
   shutdownGraceMs: number;
   help: {
@@ -197,7 +204,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionCacheTtlMs: e.SESSION_CACHE_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
     secureCookies: publicUrl.startsWith('https://'),
-    login: { maxPerIp: e.LOGIN_MAX_PER_IP, maxPerAccount: e.LOGIN_MAX_PER_ACCOUNT, windowMs: e.LOGIN_WINDOW_SECONDS * 1000 },
+    login: {
+      maxPerIp: e.LOGIN_MAX_PER_IP,
+      maxPerAccount: e.LOGIN_MAX_PER_ACCOUNT,
+      windowMs: e.LOGIN_WINDOW_SECONDS * 1000,
+      throttleAfter: e.LOGIN_THROTTLE_AFTER,
+      throttleDelayMs: e.LOGIN_THROTTLE_DELAY_MS,
+      throttleMaxDelayMs: e.LOGIN_THROTTLE_MAX_DELAY_MS,
+    },
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     help: {

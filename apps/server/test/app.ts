@@ -14,7 +14,7 @@ export interface TestApp {
 }
 
 /** What a test may pass to buildApp besides the database, clock and log stream. */
-export type TestAppOptions = Pick<AppOptions, 'channels' | 'manualJobs' | 'whatsappFlow'>;
+export type TestAppOptions = Pick<AppOptions, 'channels' | 'manualJobs' | 'whatsappFlow' | 'loginDelay'>;
 
 /** Builds and starts the app on a free loopback port against an open database, capturing its logs. */
 export async function startTestApp(database: Database, overrides: Partial<Config> = {}, clock?: Clock, options: TestAppOptions = {}): Promise<TestApp> {
@@ -73,7 +73,7 @@ export class Client {
 }
 
 /** Log-in limits high enough that a suite's own sign-ups and log-ins never trip them. */
-export const relaxedLogin: Config['login'] = { maxPerIp: 10_000, maxPerAccount: 10_000, windowMs: 60_000 };
+export const relaxedLogin: Config['login'] = { maxPerIp: 10_000, maxPerAccount: 10_000, windowMs: 60_000, throttleAfter: 10_000, throttleDelayMs: 0, throttleMaxDelayMs: 0 };
 
 export const testPassword = 'correct horse battery';
 

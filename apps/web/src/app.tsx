@@ -9,16 +9,17 @@ import { useSessionSocket } from './lib/socket';
 import { AdminHomePage } from './routes/admin-home';
 import { AskQuestionPage } from './routes/ask-question';
 import { LandingPage } from './routes/landing';
-import { LoginPage } from './routes/login';
 import { NotFoundPage } from './routes/not-found';
 import { QuestionPage } from './routes/question';
-import { SignUpPage } from './routes/signup';
 import { StudentHomePage } from './routes/student-home';
 import { TutorHomePage } from './routes/tutor-home';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
 // The live room (WebRTC, Yjs, the board) and the self-test load only when opened: most visits never need them.
+// Log-in and sign-up check their forms with the server's zod schemas: zod loads with them, not with every page.
+const LoginPage = lazy(() => import('./routes/login').then((m) => ({ default: m.LoginPage })));
+const SignUpPage = lazy(() => import('./routes/signup').then((m) => ({ default: m.SignUpPage })));
 const SessionPage = lazy(() => import('./routes/session').then((m) => ({ default: m.SessionPage })));
 const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
 const DevWhatsAppPage = lazy(() => import('./routes/dev-whatsapp').then((m) => ({ default: m.DevWhatsAppPage })));

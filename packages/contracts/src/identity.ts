@@ -10,8 +10,9 @@ export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 
 /** E.164, e.g. +919812345678. */
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +919812345678');
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(254));
-export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(200);
+export const emailSchema = z.string().trim().toLowerCase().min(1, 'is required').pipe(z.email('must be an email address')).pipe(z.string().max(254, 'must be at most 254 characters'));
+/** Length only: the strength rule (checkPasswordStrength, decision 021) runs after the schema, on the server and in the forms. */
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters. A few unrelated words make a long password that is easy to remember.').max(200, 'must be at most 200 characters');
 export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 export const timeZoneSchema = z.string().min(1).max(64).refine((tz) => {
   try {
@@ -26,19 +27,19 @@ export const signUpBodySchema = z.strictObject({
   role: z.enum(['student', 'tutor']),
   email: emailSchema,
   password: passwordSchema,
-  displayName: z.string().trim().min(1).max(80),
+  displayName: z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
   phone: phoneSchema.optional(),
   /** Students only: needed to apply the under-18 and under-13 rules. */
   birthDate: isoDateSchema.optional(),
   /** Students under 18: a guardian's email or phone. */
-  guardianContact: z.string().trim().min(3).max(254).optional(),
+  guardianContact: z.string().trim().min(3, 'must be a guardian email or phone').max(254).optional(),
   timeZone: timeZoneSchema.optional(),
 });
 export type SignUpBody = z.infer<typeof signUpBodySchema>;
 
 export const logInBodySchema = z.strictObject({
   email: emailSchema,
-  password: z.string().min(1).max(200),
+  password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters'),
 });
 export type LogInBody = z.infer<typeof logInBodySchema>;
 

@@ -9,3 +9,4 @@ export * from './lessons';
 export * from './notifications';
 export * from './billing';
 export * from './billing-providers';
+export * from './password';

@@ -1,3 +1,4 @@
+import { logInBodySchema } from '@tutorline/contracts';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { landingPathFor, roleHome, useLogIn, useLogOut, useMe } from '../features/auth';
@@ -10,6 +11,17 @@ import { TextField } from '../ui/field';
 
 const formFields = ['email', 'password'];
 
+/** The form checked with the server's own schema, so a mistyped email shows before a submit, in the server's words. */
+function logInFieldErrors(email: string, password: string): Record<string, string> {
+  const parsed = logInBodySchema.safeParse({ email, password });
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error?.issues ?? []) {
+    const field = String(issue.path[0] ?? '');
+    if (field && !errors[field]) errors[field] = issue.message;
+  }
+  return errors;
+}
+
 export function LoginPage() {
   usePageTitle('Log in');
   const me = useMe();
@@ -20,19 +32,20 @@ export function LoginPage() {
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
   const [attempt, setAttempt] = useState(0);
 
+  const local = logInFieldErrors(email, password);
+  const shown = Object.fromEntries(Object.entries(local).filter(([field]) => submitted || touched.has(field)));
   const server = formErrorsOf(logIn.error, formFields);
-  const errors = { ...server.fields, ...localErrors };
+  const errors: Record<string, string | undefined> = { ...server.fields, ...shown };
   useFocusFirstInvalid(formRef, attempt, logIn.error);
+  const leave = (field: string) => () => setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const local: Record<string, string> = {};
-    if (!email.trim()) local.email = 'is required';
-    if (!password) local.password = 'is required';
-    setLocalErrors(local);
+    setSubmitted(true);
     setAttempt((n) => n + 1);
     if (Object.keys(local).length > 0) return;
     const from: unknown = (location.state as { from?: unknown } | null)?.from;
@@ -71,6 +84,7 @@ export function LoginPage() {
             spellCheck={false}
             value={email}
             error={errors.email}
+            onBlur={leave('email')}
             onChange={(e) => setEmail(e.target.value)}
           />
           <TextField
@@ -79,6 +93,7 @@ export function LoginPage() {
             autoComplete="current-password"
             value={password}
             error={errors.password}
+            onBlur={leave('password')}
             onChange={(e) => setPassword(e.target.value)}
           />
           {server.summary && <Alert tone="error">{server.summary}</Alert>}

@@ -2,6 +2,7 @@ import type { SignUpBody } from '@tutorline/contracts';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { roleHome, useSignUp } from '../features/auth';
+import { loadPasswordChecker, type PasswordChecker, type SignUpForm, signUpBody, signUpFieldErrors } from '../features/auth/sign-up-validation';
 import { formErrorsOf } from '../lib/form-errors';
 import { usePageTitle } from '../lib/page-title';
 import { detectTimeZone } from '../lib/time-zones';
@@ -14,14 +15,6 @@ import { SelectField, TextField } from '../ui/field';
 type SignUpRole = SignUpBody['role'];
 
 const formFields = ['role', 'displayName', 'email', 'password', 'phone', 'birthDate', 'guardianContact', 'timeZone'];
-// Messages match the server's, so a field reads the same whichever side caught it.
-const messages = {
-  required: 'is required',
-  password: 'must be at least 10 characters',
-  phone: 'must be an E.164 number such as +919812345678',
-  birthDate: 'is required for students',
-  guardianContact: 'is required for students under 18 (a guardian email or phone)',
-};
 
 function localIsoDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -36,11 +29,6 @@ function ageOn(birthDate: string, today: Date): number | null {
   let age = today.getFullYear() - y;
   if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
   return age >= 0 ? age : null;
-}
-
-/** People type "+91 98123 45678"; the server wants "+919812345678". */
-function normalisePhone(phone: string): string {
-  return phone.replace(/[\s().-]/g, '');
 }
 
 export function SignUpPage() {
@@ -59,39 +47,51 @@ export function SignUpPage() {
   const [birthDate, setBirthDate] = useState('');
   const [guardianContact, setGuardianContact] = useState('');
   const [timeZone, setTimeZone] = useState(detectedZone);
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  // Fields the user has left (or every field, after a submit): their mistakes show inline from then on, checked with
+  // the server's own schema and password rule (features/auth/sign-up-validation.ts), before anything is sent.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [checkPassword, setCheckPassword] = useState<PasswordChecker | null>(null);
   const [attempt, setAttempt] = useState(0);
-
-  const server = formErrorsOf(signUp.error, formFields, { email_taken: 'email', phone_taken: 'phone' });
-  const errors = { ...server.fields, ...localErrors };
-  useFocusFirstInvalid(formRef, attempt, signUp.error);
 
   const age = role === 'student' ? ageOn(birthDate, today) : null;
   const isMinor = age !== null && age < 18;
+  const form: SignUpForm = {
+    role,
+    displayName,
+    email,
+    password,
+    phone,
+    birthDate,
+    guardianContact,
+    // Students get the browser's zone silently; tutors choose theirs, since their availability is set in it.
+    timeZone: role === 'tutor' ? timeZone : detectedZone,
+    needsGuardian: role === 'student' && isMinor,
+  };
+  // Recomputed only when something it reads changes: the password check costs a few milliseconds.
+  const clientErrors = useMemo(() => signUpFieldErrors(form, checkPassword ?? undefined), [role, displayName, email, password, phone, birthDate, guardianContact, timeZone, isMinor, checkPassword]);
+  const shown = Object.fromEntries(Object.entries(clientErrors).filter(([field]) => submitted || touched.has(field)));
+
+  const server = formErrorsOf(signUp.error, formFields, { email_taken: 'email', phone_taken: 'phone' });
+  const errors: Record<string, string | undefined> = { ...server.fields, ...shown };
+  useFocusFirstInvalid(formRef, attempt, signUp.error);
+
   const showGuardian = role === 'student' && (isMinor || Boolean(errors.guardianContact));
+  const leave = (field: string) => () => setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+  // The estimator (zxcvbn and its dictionaries) is loaded only when a password is being chosen.
+  const loadChecker = () =>
+    loadPasswordChecker().then(
+      (check) => setCheckPassword(() => check),
+      () => undefined,
+    );
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const local: Record<string, string> = {};
-    if (!displayName.trim()) local.displayName = messages.required;
-    if (!email.trim()) local.email = messages.required;
-    if (password.length < 10) local.password = messages.password;
-    if (phone.trim() && !/^\+[1-9]\d{6,14}$/.test(normalisePhone(phone))) local.phone = messages.phone;
-    if (role === 'student' && !birthDate) local.birthDate = messages.birthDate;
-    if (showGuardian && isMinor && !guardianContact.trim()) local.guardianContact = messages.guardianContact;
-    setLocalErrors(local);
+    setSubmitted(true);
     setAttempt((n) => n + 1);
-    if (Object.keys(local).length > 0) return;
-
-    // The server rejects unknown fields, so send only what applies and leave empty optionals out.
-    const body: SignUpBody = { role, displayName: displayName.trim(), email: email.trim(), password };
-    if (phone.trim()) body.phone = normalisePhone(phone);
-    if (role === 'student') {
-      body.birthDate = birthDate;
-      if (showGuardian && guardianContact.trim()) body.guardianContact = guardianContact.trim();
-    }
-    // Students get the browser's zone silently; tutors choose theirs, since their availability is set in it.
-    body.timeZone = role === 'tutor' ? timeZone : detectedZone;
+    // Not waiting for the estimator if it is still loading (a slow network): the server applies the same rule.
+    if (Object.keys(clientErrors).length > 0) return;
+    const body: SignUpBody = signUpBody(form);
     signUp.mutate(body, { onSuccess: (user) => void navigate(roleHome(user.role), { replace: true }) });
   };
 
@@ -119,6 +119,7 @@ export function SignUpPage() {
             value={displayName}
             hint="Shown to your tutors and students."
             error={errors.displayName}
+            onBlur={leave('displayName')}
             onChange={(e) => setDisplayName(e.target.value)}
           />
           <TextField
@@ -130,6 +131,7 @@ export function SignUpPage() {
             spellCheck={false}
             value={email}
             error={errors.email}
+            onBlur={leave('email')}
             onChange={(e) => setEmail(e.target.value)}
           />
           <TextField
@@ -137,8 +139,10 @@ export function SignUpPage() {
             type="password"
             autoComplete="new-password"
             value={password}
-            hint="At least 10 characters. A short sentence is easy to remember."
+            hint="At least 10 characters, not your name or a common password. A short sentence of unrelated words is easy to remember."
             error={errors.password}
+            onFocus={() => void loadChecker()}
+            onBlur={leave('password')}
             onChange={(e) => setPassword(e.target.value)}
           />
           <TextField
@@ -150,6 +154,7 @@ export function SignUpPage() {
             value={phone}
             hint="With the country code, for example +919812345678. Lets you ask for help on WhatsApp."
             error={errors.phone}
+            onBlur={leave('phone')}
             onChange={(e) => setPhone(e.target.value)}
           />
 
@@ -162,6 +167,7 @@ export function SignUpPage() {
               value={birthDate}
               hint="Students under 18 need a guardian's contact."
               error={errors.birthDate}
+              onBlur={leave('birthDate')}
               onChange={(e) => setBirthDate(e.target.value)}
             />
           )}
@@ -178,6 +184,7 @@ export function SignUpPage() {
                   : "A parent's or guardian's email or phone."
               }
               error={errors.guardianContact}
+              onBlur={leave('guardianContact')}
               onChange={(e) => setGuardianContact(e.target.value)}
             />
           )}

@@ -202,8 +202,9 @@ describeEachBackend('billing: checkout, the fake provider, refunds and reconcili
     const [payment] = await paymentsOf(s.id);
     expect(payment).toMatchObject({ amountMinor: 80000, checkoutId: res.json.id });
     expect(await ledgerFor('payment', payment!.id)).toBe(1);
-    // Someone else's booking, or one already paid, cannot be checked out.
-    expect((await (await newStudent()).client.post('/api/billing/checkout', { bookingId: booking.id, idempotencyKey: key() })).status).toBe(403);
+    // Someone else's booking, or one already paid, cannot be checked out. Someone else's reads like a missing one
+    // (issue #12.13, decision 020: this was a 403 "That booking is not yours", which told a stranger the id was real).
+    expect((await (await newStudent()).client.post('/api/billing/checkout', { bookingId: booking.id, idempotencyKey: key() })).status).toBe(404);
     expect((await s.client.post('/api/billing/checkout', { bookingId: booking.id, idempotencyKey: key() })).status).toBe(409);
 
     const other = await hold(72);

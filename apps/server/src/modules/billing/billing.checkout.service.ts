@@ -1,6 +1,6 @@
 import type { AdminPaymentsPage, AdminPaymentsQuery, CheckoutBody, CheckoutView, RefundBody, RefundView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { AuthUser } from '../identity';
 import type { Provider } from './billing.ports';
@@ -93,8 +93,8 @@ export function createCheckoutService(deps: CheckoutDeps) {
         trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
       } else {
         const booking = await repo.booking(body.bookingId);
-        if (!booking) throw notFound('That booking');
-        if (booking.studentId !== caller.id) throw forbidden('That booking is not yours.');
+        // Someone else's booking reads exactly like a missing one (decision 020).
+        if (!booking || booking.studentId !== caller.id) throw notFound('That booking');
         if (booking.status !== 'held' || !booking.heldUntil || booking.heldUntil <= now) {
           throw new AppError(409, 'hold_expired', booking.status === 'confirmed' ? 'This booking is already paid.' : 'The time to pay for this booking ran out. Please book again.');
         }

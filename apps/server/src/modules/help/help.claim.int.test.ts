@@ -6,6 +6,7 @@ import { backends, describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
 import { schema } from '../../platform/db';
+import { createIdentityRepo } from '../identity';
 
 const { questions, tutoringSessions } = schema;
 const takenMessage = 'This question was taken by another tutor.';
@@ -76,20 +77,30 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
     expect(await db().database.db.select().from(tutoringSessions).where(eq(tutoringSessions.questionId, q.id))).toHaveLength(1);
   });
 
-  it('refuses a tutor who is not approved, or does not teach the subject and level (403)', async () => {
+  // Issue #12.13 / decision 020: these tutors were never offered the question, so they are answered exactly as for a
+  // question that does not exist (this was a 403 naming their subjects, which told them the id was real). A tutor who
+  // was offered it and can no longer take it (suspended since) still hears why, with the 403.
+  it('refuses a tutor who is not approved, or does not teach the subject and level: 404 when never offered it, 403 when offered it', async () => {
     const econ = [{ subjectId: 'economics', level: 'university' }];
     const student = await makeStudent(t);
+    const offered = await makeTutor(t, { subjects: econ, sockets });
     const q = await askQuestion(t, student, 'economics', 'university');
     const refused = {
       notApproved: await makeTutor(t, { subjects: econ, approved: false }),
       wrongLevel: await makeTutor(t, { subjects: [{ subjectId: 'economics', level: 'grade-11-12' }] }),
       wrongSubject: await makeTutor(t, { subjects: [{ subjectId: 'accountancy', level: 'university' }] }),
     };
+    const missing = await refused.wrongSubject.client.post(`/api/help/questions/${crypto.randomUUID()}/accept`);
     for (const [why, tutor] of Object.entries(refused)) {
       const res = await tutor.client.post(`/api/help/questions/${q.id}/accept`);
-      expect(res.status, why).toBe(403);
-      expect(res.json.error.message).toMatch(/outside your approved subjects/);
+      expect(res.status, why).toBe(404);
+      expect(res.json.error).toEqual({ ...missing.json.error, requestId: expect.any(String) });
     }
+    await offered.events!.first('help:question', q.id);
+    await createIdentityRepo(t.app.database.db).setApproval(offered.id, 'suspended', offered.id, new Date());
+    const suspended = await offered.client.post(`/api/help/questions/${q.id}/accept`);
+    expect(suspended.status).toBe(403);
+    expect(suspended.json.error.message).toMatch(/outside your approved subjects/);
     const [row] = await db().database.db.select().from(questions).where(eq(questions.id, q.id));
     expect(row).toMatchObject({ status: 'open', claimedBy: null });
   });

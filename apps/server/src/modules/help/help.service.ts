@@ -162,7 +162,8 @@ export function createHelpService(deps: HelpDeps) {
         teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
         blockedByStudent: prefs?.blocked ?? false,
       });
-      if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
+      // A tutor it was offered to may hear why not; to anyone else it reads like a missing question (decision 020).
+      if (!eligible) throw notified ? forbidden('You cannot take this question: it is outside your approved subjects.') : notFound('That question');
       if (teaching?.inSession) throw conflict('Finish your current session before taking another question.');
       if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
       if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);

@@ -3,7 +3,7 @@ import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-o
 import type { Db } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks } = schema;
+const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks, failedLogins } = schema;
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -71,6 +71,32 @@ export function createIdentityRepo(db: Db) {
         .where(and(eq(loginLinks.tokenHash, tokenHash), gt(loginLinks.expiresAt, now), lt(loginLinks.uses, maxUses)))
         .returning();
       return row;
+    },
+
+    /** The account's uncleared failed log-ins since `since`: from this IP, from every IP, and the IP's oldest. */
+    async loginFailures(account: string, ip: string, since: Date) {
+      const fromThisIp = sql`${failedLogins.ip} = ${ip}`;
+      const [row] = await db
+        .select({
+          fromIp: sql<number>`count(*) filter (where ${fromThisIp})`.mapWith(Number),
+          total: sql<number>`count(*)`.mapWith(Number),
+          oldestFromIp: sql<Date | null>`min(${failedLogins.at}) filter (where ${fromThisIp})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))),
+        })
+        .from(failedLogins)
+        .where(and(eq(failedLogins.account, account), gt(failedLogins.at, since), isNull(failedLogins.clearedAt)));
+      return { fromIp: row?.fromIp ?? 0, total: row?.total ?? 0, oldestFromIp: row?.oldestFromIp ?? null };
+    },
+    async recordLoginFailure(account: string, ip: string, at: Date): Promise<void> {
+      await db.insert(failedLogins).values({ account, ip, at });
+    },
+    /** A success from `ip`: its failures on the account stop counting (kept, marked cleared). */
+    async clearLoginFailures(account: string, ip: string, at: Date): Promise<number> {
+      const rows = await db
+        .update(failedLogins)
+        .set({ clearedAt: at })
+        .where(and(eq(failedLogins.account, account), eq(failedLogins.ip, ip), isNull(failedLogins.clearedAt)))
+        .returning({ id: failedLogins.id });
+      return rows.length;
     },
 
     async findUserById(id: string): Promise<UserRow | undefined> {

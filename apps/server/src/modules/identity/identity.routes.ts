@@ -12,7 +12,7 @@ import {
   updateMeBodySchema,
   updateTutorProfileBodySchema,
 } from '@tutorline/contracts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
@@ -23,7 +23,8 @@ export interface IdentityRouteOptions {
   identity: IdentityService;
   clock: Clock;
   secureCookies: boolean;
-  login: { maxPerIp: number; maxPerAccount: number; windowMs: number };
+  /** The per-IP limit on log-in, sign-up, log-in links and password changes (in memory, per node). */
+  login: { maxPerIp: number; windowMs: number };
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -39,16 +40,6 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
     keyGenerator: (req) => `ip:${req.ip}`,
     errorResponseBuilder: limitResponse('Too many attempts from this network. Please wait a few minutes and try again.'),
   });
-  const accountLimit = app.createRateLimit({
-    max: login.maxPerAccount,
-    timeWindow: login.windowMs,
-    keyGenerator: (req) => `account:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-  });
-  // Not app.rateLimit(): its hooks share one per-request "already ran" flag, so after perIp this one would never count.
-  const perAccount = async (request: FastifyRequest) => {
-    const verdict = await accountLimit(request);
-    if (!verdict.isAllowed && verdict.isExceeded) throw rateLimited('Too many attempts for this account. Please wait a few minutes and try again.');
-  };
 
   // A log-in link from a WhatsApp message: opens a web session and goes to the page it was made for.
   app.get('/l/:token', {
@@ -79,11 +70,11 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
 
   app.post('/api/auth/login', {
     config: { access: 'public' },
+    // The per-account limits count failures in the database, inside logIn (decision 020).
     onRequest: perIp,
-    preHandler: perAccount,
     schema: { tags: ['auth'], summary: 'Log in with email and password', body: logInBodySchema, response: { 200: z.object({ user: meSchema }), ...errors } },
     handler: async (request, reply) => {
-      const { user, token, expiresAt } = await identity.logIn(request.body.email, request.body.password, request.headers['user-agent'] ?? null);
+      const { user, token, expiresAt } = await identity.logIn(request.body.email, request.body.password, request.headers['user-agent'] ?? null, request.ip);
       setSessionCookie(reply, token, expiresAt, secureCookies);
       return { user: toMe(user, clock.now()) };
     },

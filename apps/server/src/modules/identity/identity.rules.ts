@@ -71,3 +71,42 @@ export function mayAccess(access: Access, role: Role | null): 'ok' | 'unauthenti
   if (access === 'user') return 'ok';
   return access.includes(role) ? 'ok' : 'forbidden';
 }
+
+/**
+ * The log-in limits (decision 020). Only failures count. One account from one IP gets `maxFailuresPerAccountIp`
+ * failures per window, then that IP is refused for that account until the oldest failure leaves the window; the
+ * owner, from another IP, is not. Across all IPs the account is only slowed: from `throttleAfter` failures in the
+ * window every attempt waits `throttleDelayMs`, doubling with each further failure up to `throttleMaxDelayMs`.
+ */
+export interface LoginLimits {
+  maxFailuresPerAccountIp: number;
+  windowMs: number;
+  throttleAfter: number;
+  throttleDelayMs: number;
+  throttleMaxDelayMs: number;
+}
+
+/** Uncleared failures inside the window: from this IP on this account, and on this account from every IP. */
+export interface LoginFailures {
+  fromIp: number;
+  total: number;
+  /** The oldest of the IP's failures in the window (when it leaves the window, the IP may try again). */
+  oldestFromIp: Date | null;
+}
+
+export type LoginGate = { allow: true; delayMs: number } | { allow: false; retryAfterSeconds: number };
+
+export function loginGate(failures: LoginFailures, limits: LoginLimits, now: Date): LoginGate {
+  if (failures.fromIp >= limits.maxFailuresPerAccountIp) {
+    const freeAt = (failures.oldestFromIp?.getTime() ?? now.getTime()) + limits.windowMs;
+    return { allow: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
+  }
+  return { allow: true, delayMs: throttleDelay(failures.total, limits) };
+}
+
+/** The account-wide slow-down for `total` failures in the window: 0 below the threshold, then doubling, capped. */
+export function throttleDelay(total: number, limits: Pick<LoginLimits, 'throttleAfter' | 'throttleDelayMs' | 'throttleMaxDelayMs'>): number {
+  if (total < limits.throttleAfter) return 0;
+  const steps = Math.min(total - limits.throttleAfter, 30);
+  return Math.min(limits.throttleMaxDelayMs, limits.throttleDelayMs * 2 ** steps);
+}

@@ -4,7 +4,9 @@ import type { AdminUser, ApprovalStatus, Me, Role, SignUpBody, TutorProfile } fr
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-import { canAskOrBook, checkSignUp, minorStatus } from './identity.rules';
+import { createLoginGuard, type LoginDelay } from './identity.login';
+import { requireStrongPassword } from './identity.passwords';
+import { canAskOrBook, checkSignUp, type LoginLimits, minorStatus } from './identity.rules';
 import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
 import { createSessionCache } from './session-cache';
 
@@ -32,6 +34,10 @@ export interface IdentityDeps {
   sessionCacheTtlMs?: number;
   /** Called after a user's sessions or record changed, to drop them from other nodes' caches. */
   onUserChanged?(userId: string): void;
+  /** The per-account log-in limits (failures per account and IP, the account-wide slow-down). */
+  loginLimits: LoginLimits;
+  /** How the account-wide slow-down waits (tests observe it); a timer by default. */
+  loginDelay?: LoginDelay;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -78,6 +84,7 @@ export function createIdentityService(deps: IdentityDeps) {
   };
   // Verifying against this hash when the email is unknown makes both failures take the same time.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'));
+  const guard = createLoginGuard({ repo, clock, logger, limits: deps.loginLimits, ...(deps.loginDelay ? { delay: deps.loginDelay } : {}) });
 
   async function openSession(user: UserRow, userAgent: string | null) {
     const token = randomBytes(32).toString('base64url');
@@ -154,6 +161,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const now = clock.now();
       const check = checkSignUp(input, now);
       if (!check.ok) throw badRequest(`${check.field} ${check.message}`, [{ path: check.field, message: check.message }]);
+      requireStrongPassword(input.password, { email: input.email, displayName: input.displayName }, 'body.password');
       const values = {
         role: input.role,
         email: input.email,
@@ -174,14 +182,20 @@ export function createIdentityService(deps: IdentityDeps) {
       return { user, ...(await openSession(user, userAgent)) };
     },
 
-    /** The same error, after the same work, for an unknown email and a wrong password. */
-    async logIn(email: string, password: string, userAgent: string | null) {
+    /**
+     * The same error, after the same work, for an unknown email and a wrong password. Only failures count towards
+     * the limits, per account and IP; a success clears its IP's count (decision 020).
+     */
+    async logIn(email: string, password: string, userAgent: string | null, ip: string) {
+      await guard.before(email, ip);
       const user = await repo.findUserByEmail(email);
       const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
       if (!user || !ok || user.disabled) {
+        await guard.failed(email, ip);
         logger.info({ event: 'login_failed', userId: user?.id }, 'log-in failed');
         throw new AppError(401, 'invalid_credentials', 'That email and password do not match an account.');
       }
+      await guard.succeeded(email, ip);
       logger.info({ event: 'login_succeeded', userId: user.id }, 'log-in succeeded');
       return { user, ...(await openSession(user, userAgent)) };
     },
@@ -222,6 +236,7 @@ export function createIdentityService(deps: IdentityDeps) {
     async changePassword(caller: AuthUser, currentPassword: string, newPassword: string) {
       const ok = await verify(caller.user.passwordHash, currentPassword).catch(() => false);
       if (!ok) throw new AppError(401, 'invalid_credentials', 'The current password is not right.');
+      requireStrongPassword(newPassword, { email: caller.user.email, displayName: caller.user.displayName }, 'body.newPassword');
       const now = clock.now();
       await repo.updatePassword(caller.id, await hashPassword(newPassword), now);
       const revoked = await repo.revokeUserSessions(caller.id, now);

@@ -4,3 +4,4 @@ export { identityRoutes } from './identity.routes';
 export { type AuthUser, createIdentityService, hashPassword, type IdentityService } from './identity.service';
 export { canAskOrBook } from './identity.rules';
 export { subjectsCatalogue } from './subjects.catalogue';
+export { checkPasswordStrength } from './identity.passwords';

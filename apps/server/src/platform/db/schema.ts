@@ -499,6 +499,24 @@ export const loginLinks = pgTable('login_links', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+// identity: failed log-ins, the counters of the log-in limits (shared by every node) and their record
+/**
+ * One row per failed log-in: the account as typed (lower-cased email, known or not) and the caller's IP, at the time
+ * the clock gave. A success from an IP clears that IP's rows for the account (cleared_at) rather than deleting them,
+ * so the record stays for its retention period (30 days).
+ */
+export const failedLogins = pgTable(
+  'failed_logins',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    account: text('account').notNull(),
+    ip: text('ip').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    clearedAt: timestamp('cleared_at', { withTimezone: true }),
+  },
+  (t) => [index('failed_logins_account_at_idx').on(t.account, t.at), index('failed_logins_at_idx').on(t.at)],
+);
+
 // scheduling: tutors' weekly availability and the bookings made against it (issue #6)
 /** One row per tutor; rules and overrides are wall-clock times in time_zone (see scheduling.rules.ts). */
 export const availabilityPolicies = pgTable('availability_policies', {
