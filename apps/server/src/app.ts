@@ -45,7 +45,7 @@ import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics } from './platform/http';
-import { createLogger, type Logger, OneLinePerRequest } from './platform/logger';
+import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createRealtime, type Realtime } from './platform/realtime';
 import { zodToFastJsonSerializer } from './platform/serializer';
@@ -95,7 +95,9 @@ const safeRequestId = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds Fastify and Socket.IO on one HTTP server from a config. Tests call it with port 0. */
 export async function buildApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const logger = createLogger(config.logLevel, opts.logStream);
+  // Filled from the routes' secretParams declarations as they register (installHttpBasics), read by the request log.
+  const secretPaths = new SecretPaths();
+  const logger = createLogger(config.logLevel, opts.logStream, secretPaths);
   const movable = !opts.clock && config.clockControl ? movableClock() : null;
   const clock = opts.clock ?? movable ?? systemClock;
   const metrics = createMetrics();
@@ -154,7 +156,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const indexHtml = path.join(config.webDist, 'index.html');
   const hasWeb = fs.existsSync(indexHtml);
-  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies });
+  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
   installAuth(fastify, identity);
