@@ -39,7 +39,7 @@ import { type BillingMoney, billingMoneyRoutes, bookingOutcomeMoney, bookingPaym
 import { type BillingProviders, installBillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
 import { createFakePayouts, type PayoutAdapter } from './integrations/payouts';
 import { createJobRunner, type JobRunner } from './platform/jobs';
-import { createSigner } from './platform/signing';
+import { createSigner, loadOrCreateSigningSecret } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
 import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
@@ -195,6 +195,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const channels = [...(opts.channels ?? [])];
   const notifications = createNotifications({ channels, logger });
   const dispatchConfig = { ...config.help };
+  // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
+  const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
   // The hook runs only after both services exist, so referring to `help` below is safe.
   const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
   const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, photos, io: realtime.io, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
@@ -209,7 +211,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     emit,
     jobs,
     config: dispatchConfig,
-    sharing: { signer: createSigner(config.signingSecret), publicUrl: config.publicUrl },
+    ...(signingSecret ? { sharing: { signer: createSigner(signingSecret, { maxTtlSeconds: config.signedLinkMaxSeconds }), publicUrl: config.publicUrl } } : {}),
     billing: billing.helpBilling,
   });
   const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing: billing.helpBilling });
