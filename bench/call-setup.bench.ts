@@ -2,7 +2,7 @@
  * Call setup (issue #4): from both participants opening the room to the first decoded remote video frame, as a ratio
  * to a bare two-peer call over a raw `ws` relay in the same browser and the same run. Lower is better; target ≤ 1.5.
  *
- * Ours: the real server (apps/server/src/main.ts, NODE_ENV=production, demo data, PGlite in a temp DATA_DIR, or
+ * Ours: the real server (apps/server/src/main.ts, NODE_ENV=test with demo data and payments off, PGlite in a temp DATA_DIR, or
  * PostgreSQL with BENCH_CALL_DB=postgres) serving a snapshot of apps/web/dist (built first when missing). Each round
  * the demo student asks a maths question with a photo and the demo tutor accepts it, through the real API; the round
  * ends the session afterwards (POST /api/sessions/:id/end) so the tutor is free for the next one.
@@ -81,7 +81,10 @@ async function startApp(webDist: string, databaseUrl: string | undefined): Promi
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
+      // Demo accounts are refused in production: 'test' with them asked for, and payments off as in production.
+      NODE_ENV: 'test',
+      SEED_DEMO: 'true',
+      BILLING_PROVIDER: 'none',
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: url,

@@ -57,7 +57,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
+      // Production refuses demo accounts (SEED_DEMO), which every journey logs in with: 'test' behaves as production
+      // does without payment keys (payments off, no simulator, no dev origins), with the demo data asked for.
+      ...(env.NODE_ENV ? {} : { NODE_ENV: 'test', SEED_DEMO: 'true', BILLING_PROVIDER: 'none' }),
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: baseUrl,

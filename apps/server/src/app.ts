@@ -13,7 +13,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { userRoom } from '@tutorline/contracts';
 import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
-import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, socketAuthenticator, subjectsCatalogue } from './modules/identity';
+import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, loginLimitsOf, socketAuthenticator, subjectsCatalogue } from './modules/identity';
 import { createPhotoService } from './modules/media';
 import { createInbox, createNotifications, NOTIFY_QUEUE, type NotificationChannel, notificationsRoutes } from './modules/notifications';
 import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modules/whatsapp';
@@ -39,13 +39,13 @@ import { type BillingMoney, billingMoneyRoutes, bookingOutcomeMoney, bookingPaym
 import { type BillingProviders, installBillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
 import { createFakePayouts, type PayoutAdapter } from './integrations/payouts';
 import { createJobRunner, type JobRunner } from './platform/jobs';
-import { createSigner } from './platform/signing';
+import { createSigner, loadOrCreateSigningSecret } from './platform/signing';
 import { createLocalStorage } from './platform/storage';
 import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics } from './platform/http';
-import { createLogger, type Logger, OneLinePerRequest } from './platform/logger';
+import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createRealtime, type Realtime } from './platform/realtime';
 import { zodToFastJsonSerializer } from './platform/serializer';
@@ -97,7 +97,9 @@ const safeRequestId = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds Fastify and Socket.IO on one HTTP server from a config. Tests call it with port 0. */
 export async function buildApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const logger = createLogger(config.logLevel, opts.logStream);
+  // Filled from the routes' secretParams declarations as they register (installHttpBasics), read by the request log.
+  const secretPaths = new SecretPaths();
+  const logger = createLogger(config.logLevel, opts.logStream, secretPaths);
   const movable = !opts.clock && config.clockControl ? movableClock() : null;
   const clock = opts.clock ?? movable ?? systemClock;
   const metrics = createMetrics();
@@ -146,13 +148,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     },
     sessionCacheTtlMs: config.sessionCacheTtlMs,
     onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
-    loginLimits: {
-      maxFailuresPerAccountIp: config.login.maxPerAccount,
-      windowMs: config.login.windowMs,
-      throttleAfter: config.login.throttleAfter,
-      throttleDelayMs: config.login.throttleDelayMs,
-      throttleMaxDelayMs: config.login.throttleMaxDelayMs,
-    },
+    loginLimits: loginLimitsOf(config.login),
     ...(opts.loginDelay ? { loginDelay: opts.loginDelay } : {}),
   });
   const authenticateSocket = socketAuthenticator(fastify, identity);
@@ -164,7 +160,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const indexHtml = path.join(config.webDist, 'index.html');
   const hasWeb = fs.existsSync(indexHtml);
-  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies });
+  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
   installAuth(fastify, identity);
@@ -203,6 +199,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const channels = [...(opts.channels ?? [])];
   const notifications = createNotifications({ channels, logger });
   const dispatchConfig = { ...config.help };
+  // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
+  const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
   // The hook runs only after both services exist, so referring to `help` below is safe.
   const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
   const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, photos, io: realtime.io, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
@@ -217,7 +215,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     emit,
     jobs,
     config: dispatchConfig,
-    sharing: { signer: createSigner(config.signingSecret), publicUrl: config.publicUrl },
+    ...(signingSecret ? { sharing: { signer: createSigner(signingSecret, { maxTtlSeconds: config.signedLinkMaxSeconds }), publicUrl: config.publicUrl } } : {}),
     billing: billing.helpBilling,
   });
   const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing: billing.helpBilling });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, testConfig } from './config';
+import { ConfigError, loadConfig, startupWarnings, testConfig } from './config';
 
 /** The ConfigError loadConfig throws for this environment. */
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -157,5 +157,69 @@ describe('loadConfig: ICE servers', () => {
   });
   it('offers no ICE servers by default: no third-party STUN from children’s browsers unless an operator sets one', () => {
     expect(loadConfig({}).ice).toMatchObject({ stunUrls: [], turnUrls: [], turnSecret: undefined });
+  });
+});
+
+describe('loadConfig: demo data', () => {
+  it('seeds demo accounts by default in development only; tests and production must ask (and production cannot)', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).seedDemo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+  it('refuses SEED_DEMO=true in production, saying how to make the first admin instead', () => {
+    const err = configError({ NODE_ENV: 'production', SEED_DEMO: 'true' });
+    expect(err.issues).toEqual([expect.stringMatching(/^SEED_DEMO: demo accounts .* cannot be created in production/)]);
+    expect(err.message).toContain('npm run admin:create -- <email>');
+  });
+});
+
+describe('loadConfig: signed links', () => {
+  const whatsappCloud = { WHATSAPP_PROVIDER: 'cloud', WHATSAPP_APP_SECRET: 'app-secret-123', WHATSAPP_VERIFY_TOKEN: 'verify-123', WHATSAPP_ACCESS_TOKEN: 'access-123', WHATSAPP_PHONE_NUMBER_ID: '1234567' };
+  const gupshup = { WHATSAPP_PROVIDER: 'gupshup', GUPSHUP_API_KEY: 'gupshup-key-1', GUPSHUP_SOURCE: '917834811114', GUPSHUP_APP_NAME: 'App', GUPSHUP_CALLBACK_TOKEN: 'a-callback-token-0123' };
+  const secret = 'x'.repeat(40);
+
+  it('never derives a secret from the configuration: unset stays unset (production then signs nothing)', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).signingSecret).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: '/srv/tl' }).signingSecret).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', SIGNING_SECRET: secret }).signingSecret).toBe(secret);
+  });
+  it('refuses a production start without SIGNING_SECRET while any feature signs links, naming the feature', () => {
+    for (const env of [whatsappCloud, gupshup]) {
+      const err = configError({ NODE_ENV: 'production', ...env });
+      expect(err.issues).toEqual([expect.stringMatching(/^SIGNING_SECRET: is required in production because the question photos sent to tutors on WhatsApp are signed/)]);
+    }
+    expect(loadConfig({ NODE_ENV: 'production', ...whatsappCloud, SIGNING_SECRET: secret }).whatsapp.provider).toBe('cloud');
+  });
+  it('bounds how far ahead a signed link may expire: 24 hours unless configured', () => {
+    expect(loadConfig({}).signedLinkMaxSeconds).toBe(86_400);
+    expect(loadConfig({ SIGNED_LINK_MAX_SECONDS: '3600' }).signedLinkMaxSeconds).toBe(3600);
+    expect(configError({ SIGNED_LINK_MAX_SECONDS: '10' }).issues).toEqual([expect.stringMatching(/^SIGNED_LINK_MAX_SECONDS: /)]);
+    expect(configError({ SIGNED_LINK_MAX_SECONDS: String(365 * 86_400) }).issues).toEqual([expect.stringMatching(/^SIGNED_LINK_MAX_SECONDS: /)]);
+  });
+  it('gives each test app a random secret of its own, so none writes one into a data folder', () => {
+    expect(testConfig().signingSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(testConfig().signingSecret).not.toBe(testConfig().signingSecret);
+  });
+});
+
+describe('startupWarnings', () => {
+  const turn = { TURN_URLS: 'turn:a:3478', TURN_SECRET: 'a-long-enough-shared-secret' };
+  it('warns loudly when production has no TURN relay (with or without STUN), pointing at the coturn recipe', () => {
+    const [none] = startupWarnings(loadConfig({ NODE_ENV: 'production' }));
+    expect(none).toEqual({ event: 'ice_relay_missing', message: expect.stringMatching(/^WARNING: Neither STUN nor TURN is configured .*Running in production/) });
+    const [stunOnly] = startupWarnings(loadConfig({ NODE_ENV: 'production', STUN_URLS: 'stun:a:3478' }));
+    expect(stunOnly!.message).toMatch(/^WARNING: STUN is set but TURN is not configured/);
+  });
+  it('stays quiet with TURN, and outside production', () => {
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'production', ...turn }))).toEqual([]);
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([]);
+  });
+});
+
+describe('loadConfig: payments off', () => {
+  it('accepts BILLING_PROVIDER=none outside production (tests and demos without a checkout)', () => {
+    expect(loadConfig({ NODE_ENV: 'test', BILLING_PROVIDER: 'none' }).payments.provider).toBe('none');
   });
 });

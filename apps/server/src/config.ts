@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -26,7 +26,8 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SEED_DEMO: bool.default(true),
+  /** Demo accounts with a published password: on by default in development only, refused in production. */
+  SEED_DEMO: bool.optional(),
   /** Test only: POST /dev/clock moves the server's clock (end-to-end tests of timed things). Refused in production. */
   CLOCK_CONTROL: bool.default(false),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
@@ -54,6 +55,7 @@ const envSchema = z.object({
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SIGNED_LINK_MAX_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   WHATSAPP_PROVIDER: z.enum(['none', 'cloud', 'gupshup', 'simulator']).optional(),
   WHATSAPP_APP_SECRET: z.string().min(8).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
@@ -76,7 +78,7 @@ const envSchema = z.object({
     .regex(/^[A-Z]{3}:\d+(,\s*[A-Z]{3}:\d+)*$/, 'must look like INR:50000,USD:1000')
     .default('INR:50000,USD:1000'),
   BILLING_ENFORCE_ENTITLEMENTS: bool.default(true),
-  BILLING_PROVIDER: z.enum(['fake', 'stripe', 'razorpay']).optional(),
+  BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
   RAZORPAY_KEY_ID: z.string().min(8).optional(),
@@ -123,8 +125,14 @@ export interface Config {
   jobsPollMs: number;
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number; transportPolicy: 'all' | 'relay' };
-  /** Signs short-lived public URLs (a question photo sent to a tutor on WhatsApp). */
-  signingSecret: string;
+  /**
+   * Signs short-lived public URLs (a question photo sent to a tutor on WhatsApp). From SIGNING_SECRET; when unset,
+   * development and tests use a random secret kept in DATA_DIR (platform/signing.ts), and production signs nothing
+   * (it refuses to start when a feature that signs links is on).
+   */
+  signingSecret: string | undefined;
+  /** No signed link is accepted with an expiry further than this from now, however it was signed. */
+  signedLinkMaxSeconds: number;
   whatsapp: WhatsAppConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
   billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean };
@@ -180,7 +188,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.TURN_SECRET && !e.TURN_URLS) throw new ConfigError(['TURN_URLS: is required when TURN_SECRET is set']);
   if (e.ICE_TRANSPORT_POLICY === 'relay' && !e.TURN_URLS) throw new ConfigError(['ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET']);
   if (e.CLOCK_CONTROL && e.NODE_ENV === 'production') throw new ConfigError(['CLOCK_CONTROL: is for tests only and cannot be used in production']);
+  if (e.SEED_DEMO && e.NODE_ENV === 'production') {
+    throw new ConfigError([
+      'SEED_DEMO: demo accounts (with the password printed in the README) cannot be created in production. Unset SEED_DEMO, and create the first admin with `npm run admin:create -- <email>`',
+    ]);
+  }
   const whatsapp = whatsAppConfig(e);
+  const signers = linkSigningFeatures(whatsapp);
+  if (signers.length && !e.SIGNING_SECRET && e.NODE_ENV === 'production') {
+    throw new ConfigError([`SIGNING_SECRET: is required in production because ${signers.join(' and ')} are signed (at least 32 random characters, e.g. \`openssl rand -base64 48\`)`]);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const extraOrigins = (e.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -198,7 +215,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    seedDemo: e.SEED_DEMO,
+    seedDemo: e.SEED_DEMO ?? e.NODE_ENV === 'development',
     clockControl: e.CLOCK_CONTROL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     sessionCacheTtlMs: e.SESSION_CACHE_SECONDS * 1000,
@@ -225,7 +242,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobsPollMs: e.JOBS_POLL_MS,
     ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS, transportPolicy: e.ICE_TRANSPORT_POLICY },
-    signingSecret: e.SIGNING_SECRET ?? devSigningSecret(e),
+    signingSecret: e.SIGNING_SECRET,
+    signedLinkMaxSeconds: e.SIGNED_LINK_MAX_SECONDS,
     whatsapp: {
       ...whatsapp,
       // The simulator's fake Graph API lives in this server.
@@ -242,7 +260,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 }
 
 function paymentsConfig(e: Env): PaymentsConfig {
-  const provider = e.BILLING_PROVIDER ?? (e.NODE_ENV === 'production' ? (e.STRIPE_SECRET_KEY ? 'stripe' : e.RAZORPAY_KEY_ID ? 'razorpay' : 'none') : 'fake');
+  const provider: PaymentsConfig['provider'] = e.BILLING_PROVIDER ?? (e.NODE_ENV === 'production' ? (e.STRIPE_SECRET_KEY ? 'stripe' : e.RAZORPAY_KEY_ID ? 'razorpay' : 'none') : 'fake');
   if (provider === 'fake' && e.NODE_ENV === 'production') throw new ConfigError(['BILLING_PROVIDER: the fake provider is for development only']);
   const need = (names: (keyof Env)[], why: string) => names.filter((n) => !e[n]).map((n) => `${n}: is required ${why}`);
   const issues = [
@@ -269,7 +287,6 @@ function whatsAppConfig(e: Env): WhatsAppConfig {
     const issues = missing(['GUPSHUP_API_KEY', 'GUPSHUP_SOURCE', 'GUPSHUP_APP_NAME', 'GUPSHUP_CALLBACK_TOKEN']);
     if (issues.length) throw new ConfigError(issues);
   }
-  if (provider !== 'none' && provider !== 'simulator' && !e.SIGNING_SECRET && e.NODE_ENV === 'production') throw new ConfigError(['SIGNING_SECRET: is required when WhatsApp is on']);
   return {
     provider,
     cloud:
@@ -285,9 +302,24 @@ function whatsAppConfig(e: Env): WhatsAppConfig {
   };
 }
 
-/** Outside production a stable secret per data folder is enough; production must set SIGNING_SECRET when it signs anything public. */
-function devSigningSecret(e: Env): string {
-  return createHash('sha256').update(`tutorline-dev-signing:${path.resolve(e.DATA_DIR)}`).digest('base64url');
+/**
+ * The features that put signed links in messages, by name. Production refuses to start without SIGNING_SECRET while
+ * any of them is on: add a feature here when it starts signing links (platform/signing.ts).
+ */
+export function linkSigningFeatures(whatsapp: Pick<WhatsAppConfig, 'provider'>): string[] {
+  return whatsapp.provider !== 'none' ? ['the question photos sent to tutors on WhatsApp'] : [];
+}
+
+/** What a production start should shout about: settings that are valid but leave users worse off. */
+export function startupWarnings(config: Pick<Config, 'env' | 'ice'>): { event: string; message: string }[] {
+  if (config.env !== 'production' || config.ice.turnUrls.length) return [];
+  const what = config.ice.stunUrls.length ? 'STUN is set but TURN is not configured (TURN_URLS, TURN_SECRET)' : 'Neither STUN nor TURN is configured (STUN_URLS, TURN_URLS, TURN_SECRET)';
+  return [
+    {
+      event: 'ice_relay_missing',
+      message: `WARNING: ${what}. Calls between networks behind strict NATs or firewalls (about 1 in 5) will not connect. Run coturn beside the app: see "Running in production" in README.md.`,
+    },
+  ];
 }
 
 /** Config for tests: an isolated data dir, quiet logs, overrides on top. */
@@ -295,7 +327,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // A data folder of its own (created only if something writes there), never the repository's ./data.
   const dataDir = path.join(os.tmpdir(), `tutorline-test-${process.pid}-${randomUUID().slice(0, 8)}`);
   // Entitlements are off unless a test turns them on: suites that are not about billing ask questions freely.
-  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir, BILLING_ENFORCE_ENTITLEMENTS: 'false' });
+  // A signing secret of its own, so a test app never writes one into its data folder.
+  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir, BILLING_ENFORCE_ENTITLEMENTS: 'false', SIGNING_SECRET: randomBytes(32).toString('base64url') });
   // Payments are off unless a test turns them on (payments: { provider: 'fake', … }): bookings are then confirmed at
   // once, as suites that are not about paying expect (billing.bookings.rules bookingNeedsPayment).
   return { ...base, payments: { ...base.payments, provider: 'none' }, ...overrides };

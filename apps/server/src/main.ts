@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, startupWarnings } from './config';
 import { DataDirLockedError } from './platform/db/lock';
 import { demoLogins } from './seed/demo';
 
@@ -14,7 +14,9 @@ async function main() {
     await app.close();
   });
   const address = await app.listen();
-  if (app.seeded || config.seedDemo) {
+  for (const w of startupWarnings(config)) app.logger.warn({ event: w.event }, w.message);
+  // The demo password is public (README): printed only where demo data may exist at all.
+  if (config.env === 'development' && config.seedDemo) {
     app.logger.info({ event: 'demo_logins', ...demoLogins }, `Demo logins (password "${demoLogins.password}"): ${demoLogins.admin}, ${demoLogins.tutors}, ${demoLogins.students}`);
   }
   app.logger.info({ event: 'listening', address, database: app.database.kind, redis: Boolean(config.redisUrl) }, `Tutorline is running at ${config.publicUrl}`);

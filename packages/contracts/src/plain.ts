@@ -40,3 +40,45 @@ export const timesOfDay = ['morning', 'afternoon', 'evening', 'night'] as const;
 export const tutorSorts = ['relevance', 'rating', 'price_asc', 'price_desc'] as const;
 
 export const TUTOR_SEARCH_LIMITS = { maxPageSize: 50, defaultPageSize: 20, defaultAvailabilityDays: 14, maxAvailabilityDays: 60, reviewsPageSize: 10 } as const;
+
+/** About the bitrate of 180p video: below it calls fall back to audio (the /check speed rows warn). */
+export const LOW_BANDWIDTH_KBPS = 150;
+
+export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skipped';
+
+/** What this site offers calls, learnt from GET /api/check/ice-servers: a STUN server, a TURN relay per transport. */
+export interface CheckSetup {
+  stun: boolean;
+  turnUdp: boolean;
+  turnTcp: boolean;
+}
+/** A site that offers every way a call can travel. */
+export const FULL_CHECK_SETUP: CheckSetup = { stun: true, turnUdp: true, turnTcp: true };
+
+export interface CheckStatuses {
+  camera: CheckVerdict;
+  microphone: CheckVerdict;
+  speaker: CheckVerdict;
+  stun: CheckVerdict;
+  turnUdp: CheckVerdict;
+  turnTcp: CheckVerdict;
+  uploadKbps: number | null;
+  downloadKbps: number | null;
+}
+
+/**
+ * The /check verdict on the user's own device and network (the server stores it; the page shows it):
+ * fail when neither camera nor microphone works, or when no way the site offers can carry media; warn when anything
+ * else failed or looked weak; pass otherwise. A way the site does not offer (no STUN, no relay) is left out: that is
+ * the site's setup, shown apart as a note about the site, never counted against the user's network.
+ */
+export function connectivityVerdict(r: CheckStatuses, setup: CheckSetup = FULL_CHECK_SETUP): Exclude<CheckVerdict, 'skipped'> {
+  if (r.camera === 'fail' && r.microphone === 'fail') return 'fail';
+  const paths = (['stun', 'turnUdp', 'turnTcp'] as const).filter((way) => setup[way]).map((way) => r[way]);
+  if (!paths.includes('pass') && paths.includes('fail')) return 'fail';
+  if ([r.camera, r.microphone, r.speaker, ...paths].some((s) => s === 'fail' || s === 'warn')) return 'warn';
+  // The site offers a way, and none of them was shown to work.
+  if (paths.length && !paths.includes('pass')) return 'warn';
+  const slow = [r.uploadKbps, r.downloadKbps].some((k) => k !== null && k < LOW_BANDWIDTH_KBPS);
+  return slow ? 'warn' : 'pass';
+}

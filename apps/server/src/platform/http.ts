@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from './errors';
 import { guardJsonDepth } from './json';
+import type { SecretPaths } from './logger';
 import type { Metrics } from './metrics';
 
 
@@ -12,6 +13,27 @@ declare module 'fastify' {
     access?: Access;
     /** Skip the Origin check, for server-to-server callers such as payment webhooks. */
     allowCrossOrigin?: boolean;
+    /**
+     * Path params that are credentials (a log-in link's token, a feed secret): the request log shows `[redacted]` in
+     * their place. A param whose name looks secret must be declared here or marked `[]` (checked at registration).
+     */
+    secretParams?: readonly string[];
+  }
+}
+
+/** Param names that usually hold a credential; a route with one must say whether it is secret. */
+const secretLookingParam = /token|secret|code|sig|key|password|hash/i;
+
+/** Throws at start-up when a route's path params and its `secretParams` declaration disagree. */
+export function checkSecretParams(method: string | string[], url: string, secretParams: readonly string[] | undefined): void {
+  const params = [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  const where = `Route ${String(method)} ${url}`;
+  for (const name of secretParams ?? []) {
+    if (!params.includes(name)) throw new Error(`${where} declares secretParams "${name}", which is not one of its path params`);
+  }
+  const undeclared = params.filter((p) => secretLookingParam.test(p));
+  if (undeclared.length && secretParams === undefined) {
+    throw new Error(`${where} has a path param that looks like a credential (${undeclared.join(', ')}): declare config.secretParams (e.g. ['${undeclared[0]}'], or [] if it is not secret) so the request log can redact it`);
   }
 }
 
@@ -59,7 +81,7 @@ function fieldIssues(error: { validation: { keyword?: string; instancePath?: str
 }
 
 /** Request ids, the common error shape, metrics, the Origin check, and the rule that every route declares its access. */
-export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics; allowedOrigins: string[]; spaIndex?: string | undefined; https?: boolean }) {
+export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics; allowedOrigins: string[]; spaIndex?: string | undefined; https?: boolean; secretPaths: SecretPaths }) {
   const { metrics, allowedOrigins, spaIndex } = opts;
   const securityHeaders = opts.https ? { ...baseSecurityHeaders, ...httpsHeaders } : baseSecurityHeaders;
   // The API speaks JSON only; Fastify's built-in text/plain parser would hand handlers a string, answered 400 instead of 415.
@@ -71,6 +93,9 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     if (!route.config?.access && route.url.startsWith('/api/') && !route.url.startsWith('/api/docs')) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
     }
+    const secretParams = route.config?.secretParams;
+    checkSecretParams(route.method, route.url, secretParams);
+    if (secretParams?.length) opts.secretPaths.register(route.url);
   });
 
   // An HTML document gets the policy that lets it load its own scripts, styles and images; a route that set its own keeps it.

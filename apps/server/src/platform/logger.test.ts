@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, serializeRequest } from './logger';
+import { checkSecretParams } from './http';
+import { createLogger, maskPhone, SecretPaths, serializeRequest } from './logger';
 
-function capture() {
+function capture(secretPaths?: SecretPaths) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -10,7 +11,7 @@ function capture() {
       cb();
     },
   });
-  return { logger: createLogger('info', stream), text: () => lines.join('') };
+  return { logger: createLogger('info', stream, secretPaths), text: () => lines.join('') };
 }
 
 /** Shaped like Drizzle's DrizzleQueryError: the parameters appear in the message and in `params`. */
@@ -50,5 +51,68 @@ describe('logger', () => {
     const line = JSON.parse(text()) as { err: { message: string; stack: string; type: string } };
     expect(line.err).toMatchObject({ type: 'Error', message: 'boom' });
     expect(line.err.stack).toContain('boom');
+  });
+});
+
+describe('secret path segments', () => {
+  const paths = new SecretPaths();
+  paths.register('/l/:token');
+  paths.register('/cal/:file');
+  paths.register('/webhooks/gupshup/:token');
+  const token = 'Zq3xY9vB2nM5kL8pR1tW4sD7';
+  const route = (url: string, secretParams?: string[]) => ({ url, config: secretParams ? { secretParams } : {} });
+
+  it("replaces a matched route's declared params with [redacted], and keeps the rest of the path", () => {
+    expect(paths.redact(`/l/${token}`, route('/l/:token', ['token']))).toBe('/l/[redacted]');
+    expect(paths.redact(`/l/${token}/`, route('/l/:token', ['token']))).toBe('/l/[redacted]/');
+    expect(paths.redact(`/cal/${token}.ics`, route('/cal/:file', ['file']))).toBe('/cal/[redacted]');
+    expect(paths.redact('/api/things/42/secret/abc', route('/api/things/:id/secret/:secret', ['secret']))).toBe('/api/things/42/secret/[redacted]');
+  });
+  it('redacts everything after a secret route\'s static part when no route matched (404s, other methods, odd spellings)', () => {
+    expect(paths.redact(`/l/${token}/extra`)).toBe('/l/[redacted]');
+    expect(paths.redact(`//l/${token}`)).toBe('/l/[redacted]');
+    expect(paths.redact(`/L/${token}`)).toBe('/l/[redacted]');
+    expect(paths.redact(`/%6C/${token}`)).toBe('/l/[redacted]');
+    expect(paths.redact(`/webhooks/gupshup/${token}/x`, route('/api/other'))).toBe('/webhooks/gupshup/[redacted]');
+    expect(paths.redact('/l')).toBe('/l');
+    expect(paths.redact('/login')).toBe('/login');
+    expect(paths.redact('/api/me', route('/api/me'))).toBe('/api/me');
+  });
+  it('applies in the request serializer and in every line the logger writes', () => {
+    const req = { id: 'r1', method: 'GET', url: `/l/${token}?x=1`, routeOptions: route('/l/:token', ['token']) };
+    expect(serializeRequest(req, paths)).toEqual({ id: 'r1', method: 'GET', path: '/l/[redacted]', route: '/l/:token' });
+    const { logger, text } = capture(paths);
+    logger.info({ req: { id: 'r2', method: 'POST', url: `/l/${token}` } }, 'route not found');
+    expect(text()).not.toContain(token);
+    expect(text()).toContain('/l/[redacted]');
+  });
+});
+
+describe('the secretParams declaration, checked when a route registers', () => {
+  it('requires a declaration for a param that looks like a credential', () => {
+    expect(() => checkSecretParams('GET', '/x/:token', undefined)).toThrow(/GET \/x\/:token has a path param that looks like a credential \(token\): declare config.secretParams/);
+    expect(() => checkSecretParams('GET', '/x/:resetCode', undefined)).toThrow(/resetCode/);
+    expect(() => checkSecretParams('GET', '/x/:token', ['token'])).not.toThrow();
+    // Declared not secret on purpose.
+    expect(() => checkSecretParams('GET', '/x/:apiKeyId', [])).not.toThrow();
+    expect(() => checkSecretParams('GET', '/api/sessions/:id', undefined)).not.toThrow();
+  });
+  it('refuses a declaration naming a param the path does not have (a typo would leave the secret in the log)', () => {
+    expect(() => checkSecretParams('GET', '/cal/:file', ['token'])).toThrow(/declares secretParams "token", which is not one of its path params/);
+  });
+});
+
+describe('WhatsApp numbers in logs', () => {
+  it('are masked to the country code and last four digits wherever a waId appears', () => {
+    expect(maskPhone('919812343210')).toBe('+91******3210');
+    expect(maskPhone('+919812343210')).toBe('+91******3210');
+    expect(maskPhone('123')).toBe('[redacted]');
+    const { logger, text } = capture();
+    logger.info({ event: 'whatsapp_sent', waId: '919812343210' }, 'x');
+    logger.info({ event: 'job', payload: { waId: '919812343210' } }, 'y');
+    logger.child({ jobId: 1 }).warn({ event: 'whatsapp_transition', waId: '447700900123' }, 'z');
+    expect(text()).not.toMatch(/9812343210|7700900123/);
+    const lines = text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines.map((l) => l.waId ?? l.payload?.waId)).toEqual(['+91******3210', '+91******3210', '+44******0123']);
   });
 });

@@ -31,30 +31,106 @@ export const redactPaths = [
   'err.cause.detail',
 ];
 
-export function loggerOptions(level: string): LoggerOptions {
+/**
+ * WhatsApp ids are phone numbers. They are logged masked wherever they appear under this name (support can still tell
+ * two conversations apart), so a new log call cannot leak one: `+919812343210` → `+91******3210`.
+ */
+export const maskedPaths = ['waId', '*.waId', '*.*.waId'];
+
+export function maskPhone(value: unknown): string {
+  const digits = String(value ?? '').replace(/\D/g, '');
+  if (digits.length < 8) return '[redacted]';
+  return `+${digits.slice(0, 2)}******${digits.slice(-4)}`;
+}
+
+const REDACTED = '[redacted]';
+const censor = (value: unknown, path: string[]) => (path[path.length - 1] === 'waId' ? maskPhone(value) : REDACTED);
+
+export function loggerOptions(level: string, secretPaths?: SecretPaths): LoggerOptions {
   return {
     level,
     base: { service: 'tutorline' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: redactPaths, censor: '[redacted]' },
+    redact: { paths: [...redactPaths, ...maskedPaths], censor },
     formatters: { level: (label) => ({ level: label }) },
     // Fastify's usual serializers would log headers; these log the path without its query string, never headers.
     serializers: {
-      req: serializeRequest,
+      req: (req: LoggedRequest) => serializeRequest(req, secretPaths),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
       err: serializeError,
     },
   };
 }
 
-export function createLogger(level: string, stream?: DestinationStream) {
-  return stream ? pino(loggerOptions(level), stream) : pino(loggerOptions(level));
+export function createLogger(level: string, stream?: DestinationStream, secretPaths?: SecretPaths) {
+  return stream ? pino(loggerOptions(level, secretPaths), stream) : pino(loggerOptions(level, secretPaths));
 }
 export type Logger = ReturnType<typeof createLogger>;
 
-/** Request serializer: path without the query string (which may hold a token), never headers. */
-export function serializeRequest(req: { id: string; method: string; url: string; ip?: string; routeOptions?: { url?: string } }) {
-  return { id: req.id, method: req.method, path: req.url.split('?')[0], route: req.routeOptions?.url };
+interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  ip?: string;
+  routeOptions?: { url?: string | undefined; config?: { secretParams?: readonly string[] | undefined } | undefined };
+}
+
+/**
+ * Request serializer: the path without the query string (which may hold a token), never headers; path segments that a
+ * route declared secret (`config.secretParams`, platform/http.ts) are replaced by `[redacted]`.
+ */
+export function serializeRequest(req: LoggedRequest, secretPaths?: SecretPaths) {
+  const path = req.url.split('?')[0] ?? '/';
+  return { id: req.id, method: req.method, path: secretPaths ? secretPaths.redact(path, req.routeOptions) : path, route: req.routeOptions?.url };
+}
+
+const segmentsOf = (path: string) =>
+  path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s).toLowerCase();
+      } catch {
+        return s.toLowerCase();
+      }
+    });
+
+/**
+ * Where secrets sit in request paths (a log-in link's token, a calendar feed's secret, a webhook's credential), learnt
+ * from the routes' declarations as they are registered. A request that matched such a route loses exactly the declared
+ * segments; one that matched no route (a 404, a wrong method) but starts like a secret route loses everything after
+ * the static part, so `/l/<token>/x` is not logged either.
+ */
+export class SecretPaths {
+  private readonly prefixes: string[][] = [];
+
+  /** Called for every route that declares secret params (platform/http.ts). */
+  register(url: string): void {
+    const prefix: string[] = [];
+    for (const segment of url.split('/').filter(Boolean)) {
+      if (segment.includes(':') || segment.includes('*')) break;
+      prefix.push(segment.toLowerCase());
+    }
+    if (!this.prefixes.some((p) => p.join('/') === prefix.join('/'))) this.prefixes.push(prefix);
+  }
+
+  redact(path: string, route?: LoggedRequest['routeOptions']): string {
+    const declared = route?.url ? route.config?.secretParams : undefined;
+    if (route?.url && declared?.length) {
+      const pattern = route.url.split('/');
+      const parts = path.split('/');
+      pattern.forEach((segment, i) => {
+        if (i < parts.length && declared.some((name) => new RegExp(`:${name}(?![A-Za-z0-9_])`).test(segment))) parts[i] = REDACTED;
+      });
+      return parts.join('/');
+    }
+    const segments = segmentsOf(path);
+    for (const prefix of this.prefixes) {
+      if (segments.length > prefix.length && prefix.every((p, i) => segments[i] === p)) return `/${[...prefix, REDACTED].join('/')}`;
+    }
+    return path;
+  }
 }
 
 /**
@@ -76,6 +152,11 @@ export function serializeError(err: Error) {
 /** One log line per request, written when it completes (Fastify's default writes two). */
 export class OneLinePerRequest extends LogController {
   override incomingRequest() {}
+  /** Fastify's default would log the raw URL; this goes through the request serializer, which redacts secrets. */
+  override routeNotFound(request: FastifyRequest) {
+    if (this.isLogDisabled(request)) return;
+    request.log.info({ req: request }, 'route not found');
+  }
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
     if (this.isLogDisabled(request)) return;
     if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');

@@ -32,7 +32,7 @@ export function CheckPage() {
       )}
 
       {(phase === 'saving' || phase === 'done') && (
-        <CheckSummary rows={rows} report={check.report} saving={phase === 'saving'} saveError={check.saveError} onRetrySave={check.retrySave} onRestart={check.start} />
+        <CheckSummary rows={rows} setup={check.setup} report={check.report} saving={phase === 'saving'} saveError={check.saveError} onRetrySave={check.retrySave} onRestart={check.start} />
       )}
 
       {phase !== 'idle' && (
@@ -44,7 +44,7 @@ export function CheckPage() {
 
       <ol className="check-rows" aria-label="Tests">
         {stepIds.map((id, i) => (
-          <CheckRow key={id} id={id} index={i + 1} current={current === id} {...rows[id]}>
+          <CheckRow key={id} id={id} index={i + 1} current={current === id} row={rows[id]}>
             {id === 'camera' && check.preview && <CameraPreview stream={check.preview} />}
             {id === 'microphone' && rows.microphone.status === 'running' && <LevelMeter level={check.micLevel} />}
             {id === 'speaker' && check.speakerAsked && <SpeakerQuestion onAnswer={check.answerSpeaker} onReplay={check.replayTone} />}

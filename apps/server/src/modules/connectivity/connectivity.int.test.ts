@@ -244,3 +244,23 @@ describeEachBackend('connectivity self-test without TURN', ({ db }) => {
     expect(limited.json.error.code).toBe('rate_limited');
   });
 });
+
+describeEachBackend('connectivity self-test on a site with no STUN or TURN', ({ db }) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(db().database, { ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600, transportPolicy: 'all' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("does not count the site's missing STUN and relay against the user: a report with nothing else wrong passes", async () => {
+    const skipped = { status: 'skipped', detail: 'Not set up on this site.' };
+    const body = { ...report, stun: { ...skipped, publicAddressSeen: false, ms: null }, turnUdp: { ...skipped, ms: null }, turnTcp: { ...skipped, ms: null } };
+    const res = await new Client(t.baseUrl).post('/api/check/reports', body);
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.overall).toBe('pass');
+    const withProblem = await new Client(t.baseUrl).post('/api/check/reports', { ...body, speaker: { status: 'fail', detail: 'You did not hear the test sound.' } });
+    expect(withProblem.json.overall).toBe('warn');
+  });
+});

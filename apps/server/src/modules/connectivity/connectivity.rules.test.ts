@@ -1,6 +1,6 @@
 import type { ConnectivityReportBody } from '@tutorline/contracts';
 import { describe, expect, it } from 'vitest';
-import { formatReportId, normaliseReportId, overallStatus, REPORT_ID_ALPHABET, splitTurnUrls } from './connectivity.rules';
+import { checkSetupOf, formatReportId, normaliseReportId, overallStatus, REPORT_ID_ALPHABET, splitTurnUrls } from './connectivity.rules';
 
 const ok = { status: 'pass', detail: '' } as const;
 const good: ConnectivityReportBody = {
@@ -43,6 +43,30 @@ describe('overall status of a self-test', () => {
   it('warns on a connection too slow for video', () => {
     expect(overallStatus(with_({}, { uploadKbps: 90 }))).toBe('warn');
     expect(overallStatus(with_({}, { uploadKbps: null, downloadKbps: null }))).toBe('pass');
+  });
+});
+
+describe("overall status on a site that does not offer every way (the site's setup is not the user's network)", () => {
+  const none = { stun: false, turnUdp: false, turnTcp: false };
+  const noTurn = { stun: true, turnUdp: false, turnTcp: false };
+  it('passes when everything the site offers worked, though it offers no STUN or TURN at all', () => {
+    expect(overallStatus(with_({ stun: 'skipped', turnUdp: 'skipped', turnTcp: 'skipped' }), none)).toBe('pass');
+    expect(overallStatus(with_({ turnUdp: 'skipped', turnTcp: 'skipped' }), noTurn)).toBe('pass');
+    expect(overallStatus(with_({ stun: 'skipped' }), { stun: false, turnUdp: true, turnTcp: true })).toBe('pass');
+  });
+  it("still counts the user's own problems, and what the site offers that did not work", () => {
+    expect(overallStatus(with_({ stun: 'skipped', turnUdp: 'skipped', turnTcp: 'skipped', speaker: 'fail' }), none)).toBe('warn');
+    expect(overallStatus(with_({ stun: 'skipped', turnUdp: 'skipped', turnTcp: 'skipped' }, { uploadKbps: 90 }), none)).toBe('warn');
+    expect(overallStatus(with_({ camera: 'fail', microphone: 'fail', stun: 'skipped', turnUdp: 'skipped', turnTcp: 'skipped' }), none)).toBe('fail');
+    expect(overallStatus(with_({ stun: 'warn', turnUdp: 'skipped', turnTcp: 'skipped' }), noTurn)).toBe('warn');
+    expect(overallStatus(with_({ stun: 'fail', turnUdp: 'skipped', turnTcp: 'skipped' }), noTurn)).toBe('fail');
+    // Offered but reported skipped (the page could not reach us): not shown to work, so not a pass.
+    expect(overallStatus(with_({ stun: 'skipped', turnUdp: 'skipped', turnTcp: 'skipped' }), noTurn)).toBe('warn');
+  });
+  it("reads the site's setup from its ICE settings; TURN counts only with its secret", () => {
+    expect(checkSetupOf({ stunUrls: [], turnUrls: [], turnSecret: undefined })).toEqual(none);
+    expect(checkSetupOf({ stunUrls: ['stun:a'], turnUrls: ['turn:a?transport=udp'], turnSecret: undefined })).toEqual(noTurn);
+    expect(checkSetupOf({ stunUrls: [], turnUrls: ['turn:a?transport=tcp'], turnSecret: 's' })).toEqual({ stun: false, turnUdp: false, turnTcp: true });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ConnectivityReportBody } from '@tutorline/contracts';
+import { type CheckSetup, type CheckVerdict, connectivityVerdict, FULL_CHECK_SETUP } from '@tutorline/contracts/plain';
 
 /** Pure decisions of the /check self-test: no I/O; randomness is passed in. */
 
@@ -20,24 +21,19 @@ export function normaliseReportId(input: string): string | null {
   return `${chars.slice(0, 4)}-${chars.slice(4)}`;
 }
 
-/** About the bitrate of 180p video: below it calls fall back to audio. */
-export const LOW_BANDWIDTH_KBPS = 150;
-
-type Status = ConnectivityReportBody['camera']['status'];
-
 /**
- * fail: neither camera nor microphone works, or no way for media to travel (no public address and no relay);
- * warn: anything else failed or looked weak; pass: everything that was tested worked.
+ * The stored verdict of a self-test (connectivityVerdict, shared with the page): what the site does not offer (`setup`,
+ * from its own configuration) is never counted against the user's network.
  */
-export function overallStatus(r: ConnectivityReportBody): Status {
-  if (r.camera.status === 'fail' && r.microphone.status === 'fail') return 'fail';
-  const paths = [r.stun.status, r.turnUdp.status, r.turnTcp.status];
-  if (!paths.includes('pass') && paths.includes('fail')) return 'fail';
-  const statuses: Status[] = [r.camera.status, r.microphone.status, r.speaker.status, ...paths];
-  if (statuses.some((s) => s === 'fail' || s === 'warn')) return 'warn';
-  if (!paths.includes('pass')) return 'warn';
-  const slow = [r.uploadKbps, r.downloadKbps].some((k) => k !== null && k < LOW_BANDWIDTH_KBPS);
-  return slow ? 'warn' : 'pass';
+export function overallStatus(r: ConnectivityReportBody, setup: CheckSetup = FULL_CHECK_SETUP): CheckVerdict {
+  const statuses = { camera: r.camera.status, microphone: r.microphone.status, speaker: r.speaker.status, stun: r.stun.status, turnUdp: r.turnUdp.status, turnTcp: r.turnTcp.status };
+  return connectivityVerdict({ ...statuses, uploadKbps: r.uploadKbps, downloadKbps: r.downloadKbps }, setup);
+}
+
+/** What a site with these ICE settings offers calls; TURN needs its secret as well as URLs. */
+export function checkSetupOf(ice: { stunUrls: readonly string[]; turnUrls: readonly string[]; turnSecret: string | undefined }): CheckSetup {
+  const turn = ice.turnSecret ? splitTurnUrls(ice.turnUrls) : { udpUrls: [], tcpUrls: [] };
+  return { stun: ice.stunUrls.length > 0, turnUdp: turn.udpUrls.length > 0, turnTcp: turn.tcpUrls.length > 0 };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { ConnectivityRepo, ConnectivityReportRow } from './connectivity.repo';
-import { formatReportId, normaliseReportId, overallStatus, REPORT_ID_ALPHABET, REPORT_ID_LENGTH, splitTurnUrls } from './connectivity.rules';
+import { checkSetupOf, formatReportId, normaliseReportId, overallStatus, REPORT_ID_ALPHABET, REPORT_ID_LENGTH, splitTurnUrls } from './connectivity.rules';
 
 export interface CheckIceConfig {
   stunUrls: string[];
@@ -19,6 +19,8 @@ const ID_ATTEMPTS = 5;
 
 export function createConnectivityService(deps: { repo: ConnectivityRepo; clock: Clock; logger: Logger; ice: CheckIceConfig }) {
   const { repo, clock, logger, ice } = deps;
+  // What this site offers calls: a way it does not offer is never held against the user's network.
+  const setup = checkSetupOf(ice);
 
   function toReport(row: ConnectivityReportRow): ConnectivityReport {
     return { ...(row.results as ConnectivityReportBody), id: row.id, createdAt: row.createdAt.toISOString(), userId: row.userId, overall: row.overall };
@@ -38,7 +40,7 @@ export function createConnectivityService(deps: { repo: ConnectivityRepo; clock:
 
     /** Stores a finished self-test under a fresh short id, with its overall verdict. */
     async saveReport(body: ConnectivityReportBody, who: { userId: string | null; ip: string | null }): Promise<ConnectivityReport> {
-      const overall = overallStatus(body);
+      const overall = overallStatus(body, setup);
       for (let attempt = 1; attempt <= ID_ATTEMPTS; attempt++) {
         const id = formatReportId(Array.from({ length: REPORT_ID_LENGTH }, () => randomInt(REPORT_ID_ALPHABET.length)));
         const row = await repo.insert({ id, userId: who.userId, overall, results: body, ip: who.ip, createdAt: clock.now() });

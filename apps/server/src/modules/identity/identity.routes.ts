@@ -43,7 +43,8 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
 
   // A log-in link from a WhatsApp message: opens a web session and goes to the page it was made for.
   app.get('/l/:token', {
-    config: { access: 'public' },
+    // The token logs its holder in: never in the request log.
+    config: { access: 'public', secretParams: ['token'] },
     onRequest: perIp,
     schema: { hide: true, params: z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a link token') }) },
     handler: async (request, reply) => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { AdminUser, ApprovalStatus, Me, Role, SignUpBody, TutorProfile } from '@tutorline/contracts';
+import { type AdminUser, type ApprovalStatus, emailSchema, type Me, passwordSchema, type Role, type SignUpBody, type TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -71,6 +71,17 @@ export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
     hourlyRateMinor: p.hourlyRateMinor,
     currency: p.currency,
     approvalStatus: p.approvalStatus,
+  };
+}
+
+/** The log-in limits from the app's `login` settings (decision 020). */
+export function loginLimitsOf(login: { maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number }): LoginLimits {
+  return {
+    maxFailuresPerAccountIp: login.maxPerAccount,
+    windowMs: login.windowMs,
+    throttleAfter: login.throttleAfter,
+    throttleDelayMs: login.throttleDelayMs,
+    throttleMaxDelayMs: login.throttleMaxDelayMs,
   };
 }
 
@@ -180,6 +191,27 @@ export function createIdentityService(deps: IdentityDeps) {
       }
       logger.info({ event: 'user_signed_up', userId: user.id, role: user.role }, 'user signed up');
       return { user, ...(await openSession(user, userAgent)) };
+    },
+
+    /**
+     * An admin account, made by an operator (`npm run admin:create`): admins cannot sign up, and production has no demo
+     * admin. The password follows sign-up's rules; an email that already has an account is refused, never changed.
+     */
+    async createAdmin(input: { email: string; password: string; displayName?: string; timeZone?: string }): Promise<UserRow> {
+      const email = emailSchema.safeParse(input.email);
+      if (!email.success) throw badRequest(`email ${email.error.issues[0]?.message ?? 'is invalid'}`, [{ path: 'email', message: email.error.issues[0]?.message ?? 'is invalid' }]);
+      const password = passwordSchema.safeParse(input.password);
+      if (!password.success) throw badRequest(`password ${password.error.issues[0]?.message ?? 'is invalid'}`, [{ path: 'password', message: password.error.issues[0]?.message ?? 'is invalid' }]);
+      requireStrongPassword(password.data, { email: email.data, displayName: input.displayName ?? 'Admin' }, 'password');
+      if (await repo.findUserByEmail(email.data)) throw conflict('An account with this email already exists; nothing was changed.', 'email_taken');
+      let user: UserRow;
+      try {
+        user = await repo.insertUser({ role: 'admin', email: email.data, passwordHash: await hashPassword(password.data), displayName: input.displayName ?? 'Admin', timeZone: input.timeZone ?? 'UTC' });
+      } catch (err) {
+        mapUnique(err);
+      }
+      logger.info({ event: 'admin_created', userId: user.id, via: 'cli' }, 'admin account created');
+      return user;
     },
 
     /**

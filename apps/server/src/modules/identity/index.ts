@@ -1,7 +1,7 @@
 export { caller, installAuth, SESSION_COOKIE, socketAuthenticator } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
-export { type AuthUser, createIdentityService, hashPassword, type IdentityService } from './identity.service';
+export { type AuthUser, createIdentityService, hashPassword, type IdentityService, loginLimitsOf } from './identity.service';
 export { canAskOrBook } from './identity.rules';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';

@@ -143,7 +143,7 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
 
   // Public: calendar apps fetch it without a session; the unguessable token in the path is the credential.
   app.get('/cal/:file', {
-    config: { access: 'public' },
+    config: { access: 'public', secretParams: ['file'] },
     schema: { tags: ['scheduling'], summary: 'A personal calendar feed: /cal/<token>.ics', params: z.strictObject({ file: z.string().max(100) }) },
     handler: async (request, reply) => {
       const file = request.params.file;

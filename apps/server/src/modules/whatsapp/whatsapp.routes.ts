@@ -64,7 +64,8 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
     const gupshup = config.gupshup;
     if (gupshup) {
       hooks.post('/webhooks/gupshup/:token', {
-        config: { access: 'public', allowCrossOrigin: true },
+        // The token is Gupshup's only credential: never in the request log.
+        config: { access: 'public', allowCrossOrigin: true, secretParams: ['token'] },
         bodyLimit: WEBHOOK_BODY_LIMIT,
         schema: { hide: true },
         handler: async (request, reply) => {

@@ -80,7 +80,7 @@ export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGrap
     const list = inbound.get(number) ?? [];
     list.push({ direction: 'in', at: at.toISOString(), id, body: shown });
     inbound.set(number, list.slice(-200));
-    opts.logger.info({ event: 'whatsapp_simulator_sent', number, type: message.type, webhookStatus: res.status }, 'simulator message sent to the webhook');
+    opts.logger.info({ event: 'whatsapp_simulator_sent', waId: number, type: message.type, webhookStatus: res.status }, 'simulator message sent to the webhook');
     return reply.status(res.ok ? 200 : 502).send({ webhookStatus: res.status, id });
   });
 

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
-import { type RowStatus, statusLabels, type StepId, stepTitles } from './check-steps';
+import { type RowState, type RowStatus, statusLabels, type StepId, stepTitles } from './check-steps';
 
 const marks: Record<RowStatus, string> = { waiting: '', running: '', pass: '✓', warn: '!', fail: '✕', skipped: '–' };
 
@@ -20,15 +20,13 @@ export function StatusText({ status }: { status: RowStatus }) {
 interface CheckRowProps {
   id: StepId;
   index: number;
-  status: RowStatus;
-  detail: string;
-  advice: string | null;
-  progress: number | null;
+  row: RowState;
   current: boolean;
   children?: ReactNode;
 }
 
-export function CheckRow({ id, index, status, detail, advice, progress, current, children }: CheckRowProps) {
+export function CheckRow({ id, index, row, current, children }: CheckRowProps) {
+  const { status, detail, progress } = row;
   const ref = useRef<HTMLLIElement>(null);
   // On a phone most rows are below the fold: keep the one being tested in view.
   useEffect(() => {
@@ -45,7 +43,8 @@ export function CheckRow({ id, index, status, detail, advice, progress, current,
         <p className="check-row-detail">{detail}</p>
         {progress !== null && status === 'running' && <ProgressBar value={progress} label={`${stepTitles[id]} progress`} />}
         {children}
-        {advice && status !== 'pass' && <p className="check-row-advice">{advice}</p>}
+        {(row.status === 'warn' || row.status === 'fail') && <p className="check-row-advice">{row.tip}</p>}
+        {row.status === 'skipped' && row.bySite && <p className="check-row-site">That is this site's setup, not a problem with your network.</p>}
       </div>
     </li>
   );

@@ -1,19 +1,20 @@
 import type { ConnectivityReport } from '@tutorline/contracts';
+import { LOW_BANDWIDTH_KBPS } from '@tutorline/contracts/plain';
+import type { CheckOutcome } from './check-problems';
 
 export const stepIds = ['camera', 'microphone', 'speaker', 'stun', 'turnUdp', 'turnTcp', 'upload', 'download'] as const;
 export type StepId = (typeof stepIds)[number];
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped';
 export type RowStatus = 'waiting' | 'running' | Verdict;
 
-export interface RowState {
-  status: RowStatus;
-  /** What we saw, in plain words (goes into the report). */
-  detail: string;
-  /** What to do about it, shown when the row did not pass. */
-  advice: string | null;
+/**
+ * A row of the page: waiting, running, or what the step found. `detail` is what we saw, in plain words (it goes into the
+ * report); a warn or fail is a Problem and so always carries its tip (check-problems.ts).
+ */
+export type RowState = ({ status: 'waiting' | 'running'; detail: string } | CheckOutcome) & {
   /** 0..1 while an upload or download runs. */
   progress: number | null;
-}
+};
 
 export const stepTitles: Record<StepId, string> = {
   camera: 'Camera',
@@ -70,7 +71,7 @@ export function reportRows(r: ConnectivityReport): { id: StepId; status: Verdict
 
 /** 180p video needs about 150 kbit/s and voice about 32 (see DESIGN.md). */
 export function speedVerdict(kbps: number): Verdict {
-  if (kbps >= 150) return 'pass';
+  if (kbps >= LOW_BANDWIDTH_KBPS) return 'pass';
   if (kbps >= 32) return 'warn';
   return 'fail';
 }

@@ -1,12 +1,16 @@
 import type { ConnectivityReport } from '@tutorline/contracts';
+import type { CheckSetup } from '@tutorline/contracts/plain';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
-import { type RowState, type StepId, stepIds, stepTitles, overallText, type Verdict } from './check-steps';
+import { summariseCheck } from './check-findings';
+import { overallText, type RowState, type StepId, stepTitles } from './check-steps';
 
 interface CheckSummaryProps {
   rows: Record<StepId, RowState>;
+  /** What the site offers calls (null when the page could not ask). */
+  setup: CheckSetup | null;
   report: ConnectivityReport | null;
   saving: boolean;
   saveError: unknown;
@@ -14,26 +18,15 @@ interface CheckSummaryProps {
   onRestart(): void;
 }
 
-/** Shown until (or unless) the server's verdict arrives; only the server decides 'fail'. */
-function localVerdict(rows: Record<StepId, RowState>): Verdict {
-  return stepIds.some((id) => rows[id].status === 'fail' || rows[id].status === 'warn') ? 'warn' : 'pass';
-}
-
-export function CheckSummary({ rows, report, saving, saveError, onRetrySave, onRestart }: CheckSummaryProps) {
+export function CheckSummary({ rows, setup, report, saving, saveError, onRetrySave, onRestart }: CheckSummaryProps) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     ref.current?.focus();
     ref.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   }, []);
-  const overall = report?.overall ?? localVerdict(rows);
+  // The user's verdict and a tip per problem; the site's own setup is kept apart and never counted against them.
+  const { verdict: overall, tips, siteNotes, notTested } = summariseCheck(rows, setup, report?.overall ?? null);
   const text = overallText[overall];
-  // Rows that share one piece of advice (both relay transports blocked) get one tip.
-  const tips = new Map<string, StepId[]>();
-  for (const id of stepIds) {
-    const { advice, status } = rows[id];
-    if (advice && status !== 'pass' && status !== 'skipped') tips.set(advice, [...(tips.get(advice) ?? []), id]);
-  }
-  const skipped = stepIds.filter((id) => rows[id].status === 'skipped');
 
   return (
     <section ref={ref} tabIndex={-1} className={`card check-summary check-summary-${overall}`} data-testid="check-summary" data-overall={overall} aria-labelledby="check-summary-title">
@@ -62,22 +55,31 @@ export function CheckSummary({ rows, report, saving, saveError, onRetrySave, onR
         </Alert>
       ) : null}
 
-      {tips.size > 0 && (
-        <div className="check-tips">
-          <h3>Tips</h3>
+      {tips.length > 0 && (
+        <div className="check-tips" data-testid="check-tips">
+          <h3>Tips for your device and network</h3>
           <ul>
-            {[...tips].map(([advice, ids]) => (
-              <li key={advice}>
-                <strong>{ids.map((id) => stepTitles[id]).join(' and ')}:</strong> {advice}
+            {tips.map((t) => (
+              <li key={t.tip} data-problem={t.kind}>
+                <strong>{t.steps.map((id) => stepTitles[id]).join(' and ')}:</strong> {t.tip}
               </li>
             ))}
           </ul>
         </div>
       )}
-      {skipped.length > 0 && (
+      {notTested.length > 0 && (
         <p className="muted check-skipped-note">
-          Not tested: {skipped.map((id) => `${stepTitles[id].toLowerCase()} (${rows[id].detail.replace(/\.$/, '')})`).join('; ')}.
+          Not tested: {notTested.map((n) => `${stepTitles[n.step].toLowerCase()} (${n.detail.replace(/\.$/, '')})`).join('; ')}.
         </p>
+      )}
+      {siteNotes.length > 0 && (
+        <div className="check-site" data-testid="check-site-notes">
+          <h3>About this site</h3>
+          {siteNotes.map((note) => (
+            <p key={note}>{note}</p>
+          ))}
+          <p className="muted">This is a setting for the people who run this site, not a problem with your device or network, and it does not change your result above.</p>
+        </div>
       )}
       <Button variant="secondary" onClick={onRestart} data-testid="check-restart">
         Run the check again

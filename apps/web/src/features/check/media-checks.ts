@@ -1,37 +1,31 @@
-/** Camera, microphone and speaker checks. Each returns a verdict and plain words; none throws. */
+import { type CheckOutcome, type Problem, passed, problem } from './check-problems';
 
-export interface CheckOutcome {
-  status: 'pass' | 'warn' | 'fail' | 'skipped';
-  detail: string;
-  advice: string | null;
-}
+/** Camera, microphone and speaker checks. Each returns what it found, in plain words; none throws. */
 
-function mediaError(error: unknown, device: 'camera' | 'microphone'): CheckOutcome {
+function mediaError(error: unknown, device: 'camera' | 'microphone'): Problem {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  const kind = (what: 'Denied' | 'Missing' | 'Busy' | 'Failed') => (device === 'camera' ? (`camera${what}` as const) : (`microphone${what}` as const));
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return { status: 'fail', detail: `Permission to use the ${device} was refused.`, advice: `Tap the lock or camera icon next to the web address, allow the ${device}, then run the test again.` };
+      return problem(kind('Denied'));
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return { status: 'fail', detail: `No ${device} was found.`, advice: `Check that this device has a ${device}, or plug one in.` };
+      return problem(kind('Missing'));
     case 'NotReadableError':
     case 'AbortError':
-      return { status: 'fail', detail: `The ${device} is busy or not working.`, advice: `Close other apps that may be using the ${device} (video calls, camera app), then try again.` };
+      return problem(kind('Busy'));
     default:
-      return { status: 'fail', detail: `The ${device} could not start${name ? ` (${name})` : ''}.`, advice: 'Restart your browser and try again. If it still fails, try another browser such as Chrome.' };
+      return problem(kind('Failed'), `The ${device} could not start${name ? ` (${name})` : ''}.`);
   }
 }
 
-function noMediaDevices(device: 'camera' | 'microphone'): CheckOutcome | null {
+function noMediaDevices(device: 'camera' | 'microphone'): Problem | null {
   // Undefined outside a secure context (plain http), though the DOM types say otherwise.
   const devices = navigator.mediaDevices as MediaDevices | undefined;
   if (typeof devices?.getUserMedia === 'function') return null;
-  return {
-    status: 'fail',
-    detail: `This browser cannot use the ${device} here.`,
-    advice: window.isSecureContext ? 'Update your browser, or try Chrome.' : 'Open Tutorline with its https:// address to use the camera and microphone.',
-  };
+  const insecure = !window.isSecureContext;
+  return problem(device === 'camera' ? (insecure ? 'cameraInsecure' : 'cameraUnsupported') : insecure ? 'microphoneInsecure' : 'microphoneUnsupported');
 }
 
 /** Opens the camera and waits for a real frame. The stream is handed back so the page can show a preview. */
@@ -45,10 +39,8 @@ export async function checkCamera(): Promise<CheckOutcome & { stream: MediaStrea
     return { ...mediaError(error, 'camera'), stream: null };
   }
   const size = await firstFrameSize(stream, 5000);
-  if (!size) {
-    return { status: 'warn', detail: 'The camera opened but sent no picture.', advice: 'Check nothing covers the camera, or close other apps using it.', stream };
-  }
-  return { status: 'pass', detail: `Camera works (${size.width}×${size.height}).`, advice: null, stream };
+  if (!size) return { ...problem('cameraNoPicture'), stream };
+  return { ...passed(`Camera works (${size.width}×${size.height}).`), stream };
 }
 
 function firstFrameSize(stream: MediaStream, timeoutMs: number): Promise<{ width: number; height: number } | null> {
@@ -113,13 +105,8 @@ export async function checkMicrophone(audio: AudioContext, onLevel: (level: numb
     source.disconnect();
     onLevel(0);
     const peakLevel = Math.round(peak * 1000) / 1000;
-    if (peak > HEARD_LEVEL) return { status: 'pass', detail: 'We heard you.', advice: null, peakLevel };
-    return {
-      status: 'warn',
-      detail: "We couldn't hear you.",
-      advice: 'Check the microphone is not muted or covered, then speak up. With headphones, check their microphone is plugged in.',
-      peakLevel,
-    };
+    if (peak > HEARD_LEVEL) return { ...passed('We heard you.'), peakLevel };
+    return { ...problem('microphoneSilent'), peakLevel };
   } finally {
     for (const track of stream.getTracks()) track.stop();
   }

@@ -1,5 +1,5 @@
 import { CHECK_LIMITS } from '@tutorline/contracts/plain';
-import type { CheckOutcome } from './media-checks';
+import { type CheckOutcome, passed, problem, skipped } from './check-problems';
 import { formatKbps, speedVerdict } from './check-steps';
 
 const clampMs = (ms: number) => Math.min(120_000, Math.max(0, Math.round(ms)));
@@ -10,7 +10,7 @@ const candidateType = (c: RTCIceCandidate) => c.type ?? / typ (\w+)/.exec(c.cand
  * address, so a direct call may work. Only host candidates is a warning (e.g. a loopback-only test machine), not a crash.
  */
 export async function checkStun(stunUrls: string[], timeoutMs = 8000): Promise<CheckOutcome & { publicAddressSeen: boolean; ms: number | null }> {
-  if (!stunUrls.length) return { status: 'skipped', detail: 'No STUN server is set up on this Tutorline server.', advice: null, publicAddressSeen: false, ms: null };
+  if (!stunUrls.length) return { ...skipped('This site has no STUN server set up.', true), publicAddressSeen: false, ms: null };
   if (typeof RTCPeerConnection === 'undefined') return noWebRtc();
   const started = performance.now();
   const pc = new RTCPeerConnection({ iceServers: [{ urls: stunUrls }] });
@@ -38,24 +38,17 @@ export async function checkStun(stunUrls: string[], timeoutMs = 8000): Promise<C
           resolve(null);
         });
     });
-    if (srflxMs !== null) return { status: 'pass', detail: 'Your public address was found, so calls can connect directly.', advice: null, publicAddressSeen: true, ms: clampMs(srflxMs) };
-    if (types.size) {
-      return {
-        status: 'warn',
-        detail: "We could only see your device's own address, not your public one.",
-        advice: 'Calls may not connect directly on this network, so they will go through our relay instead.',
-        publicAddressSeen: false,
-        ms: null,
-      };
-    }
-    return { status: 'fail', detail: 'Your browser found no network address for calls.', advice: 'Check that you are online, and that no VPN or firewall app blocks calls.', publicAddressSeen: false, ms: null };
+    if (srflxMs !== null) return { ...passed('Your public address was found, so calls can connect directly.'), publicAddressSeen: true, ms: clampMs(srflxMs) };
+    // Its tip depends on whether our relay gets through: settled after the relay rows (directOutcome).
+    if (types.size) return { ...problem('directBlocked'), publicAddressSeen: false, ms: null };
+    return { ...problem('noAddress'), publicAddressSeen: false, ms: null };
   } finally {
     pc.close();
   }
 }
 
 function noWebRtc() {
-  return { status: 'fail' as const, detail: 'This browser cannot make video calls (no WebRTC).', advice: 'Update your browser, or use Chrome.', publicAddressSeen: false, ms: null };
+  return { ...problem('noWebRtc'), publicAddressSeen: false, ms: null };
 }
 
 export interface RelayResult {
@@ -147,24 +140,19 @@ async function selectedPair(pc: RTCPeerConnection): Promise<{ localType?: string
 const TRANSFER_BYTES = Math.min(1024 * 1024, CHECK_LIMITS.maxTransferBytes);
 const TRANSFER_TIMEOUT_MS = 20_000;
 
-export interface SpeedOutcome extends CheckOutcome {
-  kbps: number | null;
-}
+export type SpeedOutcome = CheckOutcome & { kbps: number | null };
 
 function speedOutcome(direction: 'upload' | 'download', bytes: number, ms: number): SpeedOutcome {
   const kbps = Math.round((bytes * 8) / Math.max(ms, 1));
-  const status = speedVerdict(kbps);
-  const advice =
-    status === 'pass'
-      ? null
-      : status === 'warn'
-        ? `Your ${direction} is slow: voice calls will work, but video will be small or turned off.`
-        : `Your ${direction} is too slow for calls. Move closer to the Wi-Fi router, or try mobile data.`;
-  return { status, detail: `About ${formatKbps(kbps)}.`, advice, kbps };
+  const detail = `About ${formatKbps(kbps)}.`;
+  const verdict = speedVerdict(kbps);
+  if (verdict === 'pass') return { ...passed(detail), kbps };
+  const kind = direction === 'upload' ? (verdict === 'warn' ? 'uploadSlow' : 'uploadTooSlow') : verdict === 'warn' ? 'downloadSlow' : 'downloadTooSlow';
+  return { ...problem(kind, detail), kbps };
 }
 
 function speedFailure(direction: 'upload' | 'download'): SpeedOutcome {
-  return { status: 'fail', detail: `The ${direction} test could not reach Tutorline.`, advice: 'Check that you are online, then run the test again.', kbps: null };
+  return { ...problem(direction === 'upload' ? 'uploadFailed' : 'downloadFailed'), kbps: null };
 }
 
 function noise(bytes: number): Uint8Array<ArrayBuffer> {

@@ -1,16 +1,28 @@
 import type { CheckIceServers, ConnectivityReport, ConnectivityReportBody } from '@tutorline/contracts';
+import type { CheckSetup } from '@tutorline/contracts/plain';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
-import { type RowState, type StepId, stepIds, stepWaitingText, type Verdict } from './check-steps';
-import { checkCamera, checkMicrophone, type CheckOutcome, playTestTone } from './media-checks';
+import { type CheckOutcome, directOutcome, passed, problem, type RelayTry, relayOutcomes, skipped } from './check-problems';
+import { type RowState, type StepId, stepIds, stepWaitingText } from './check-steps';
+import { checkCamera, checkMicrophone, playTestTone } from './media-checks';
 import { checkRelay, checkStun, describeDevice, measureDownload, measureUpload } from './network-checks';
 
 export type CheckPhase = 'idle' | 'running' | 'saving' | 'done';
 
 type Rows = Record<StepId, RowState>;
-const freshRows = (): Rows => Object.fromEntries(stepIds.map((id) => [id, { status: 'waiting', detail: stepWaitingText[id], advice: null, progress: null }])) as Rows;
+const freshRows = (): Rows => Object.fromEntries(stepIds.map((id) => [id, { status: 'waiting', detail: stepWaitingText[id], progress: null }])) as Rows;
 
 const short = (s: string) => s.slice(0, 300);
+
+/** A row from what a step found: only the outcome's own fields, the detail cut to what a report keeps. */
+function toRow(o: CheckOutcome): RowState {
+  if (o.status === 'pass') return { status: 'pass', detail: short(o.detail), progress: null };
+  if (o.status === 'skipped') return { status: 'skipped', detail: short(o.detail), bySite: o.bySite, progress: null };
+  return { status: o.status, kind: o.kind, detail: short(o.detail), tip: o.tip, progress: null };
+}
+
+/** What this site offers calls, from its answer to GET /api/check/ice-servers. */
+export const setupOf = (ice: CheckIceServers): CheckSetup => ({ stun: ice.stunUrls.length > 0, turnUdp: Boolean(ice.turn?.udpUrls.length), turnTcp: Boolean(ice.turn?.tcpUrls.length) });
 
 /** Runs the self-test one step at a time, then saves the report. Everything stops if the page goes away. */
 export function useConnectivityCheck() {
@@ -22,6 +34,8 @@ export function useConnectivityCheck() {
   const [speakerAsked, setSpeakerAsked] = useState(false);
   const [report, setReport] = useState<ConnectivityReport | null>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
+  /** What the site offers calls; null until (or when) the page could not ask. */
+  const [setup, setSetup] = useState<CheckSetup | null>(null);
 
   const audioRef = useRef<AudioContext | null>(null);
   const speakerAnswer = useRef<((heard: boolean | null) => void) | null>(null);
@@ -69,19 +83,21 @@ export function useConnectivityCheck() {
     void audioRef.current?.resume().catch(() => undefined);
     stopPreview();
     setRows(freshRows());
+    setSetup(null);
     setReport(null);
     setSaveError(null);
     setPhase('running');
 
-    const update = (id: StepId, patch: Partial<RowState>) => {
-      if (alive()) setRows((r) => ({ ...r, [id]: { ...r[id], ...patch } }));
+    const set = (id: StepId, row: (old: RowState) => RowState) => {
+      if (alive()) setRows((r) => ({ ...r, [id]: row(r[id]) }));
     };
     const begin = (id: StepId, detail: string) => {
       if (!alive()) return;
       setCurrent(id);
-      update(id, { status: 'running', detail, advice: null, progress: null });
+      set(id, () => ({ status: 'running', detail, progress: null }));
     };
-    const finish = (id: StepId, o: CheckOutcome) => update(id, { status: o.status, detail: short(o.detail), advice: o.advice, progress: null });
+    const progress = (id: StepId, value: number) => set(id, (old) => ({ ...old, progress: value }));
+    const finish = (id: StepId, o: CheckOutcome) => set(id, () => toRow(o));
 
     void (async () => {
       begin('camera', 'Opening your camera… If asked, tap Allow.');
@@ -92,29 +108,25 @@ export function useConnectivityCheck() {
 
       begin('microphone', 'Say "hello"! We are listening… If asked, tap Allow.');
       const audio = audioRef.current;
-      const mic = audio
-        ? await checkMicrophone(audio, (level) => alive() && setMicLevel(level))
-        : { status: 'fail' as const, detail: 'This browser cannot process sound.', advice: 'Update your browser, or use Chrome.', peakLevel: null };
+      const mic = audio ? await checkMicrophone(audio, (level) => alive() && setMicLevel(level)) : { ...problem('soundUnsupported'), peakLevel: null };
       if (!alive()) return;
       finish('microphone', mic);
 
       begin('speaker', 'Playing a sound… Turn your volume up.');
       let speaker: CheckOutcome;
       if (!audio) {
-        speaker = { status: 'skipped', detail: 'This browser cannot play the test sound.', advice: null };
+        speaker = skipped('This browser cannot play the test sound.');
       } else {
         const answer = new Promise<boolean | null>((resolve) => (speakerAnswer.current = resolve));
         await playTestTone(audio);
         if (!alive()) return;
         setSpeakerAsked(true);
-        update('speaker', { detail: 'We played a short tune.' });
+        set('speaker', (old) => ({ status: 'running', detail: 'We played a short tune.', progress: old.progress }));
         const heard = await answer;
         speakerAnswer.current = null;
         setSpeakerAsked(false);
         if (!alive()) return;
-        speaker = heard
-          ? { status: 'pass', detail: 'You heard the test sound.', advice: null }
-          : { status: 'fail', detail: 'You did not hear the test sound.', advice: 'Turn the volume up, switch off silent mode, or check your headphones are plugged in.' };
+        speaker = heard ? passed('You heard the test sound.') : problem('speakerNotHeard');
       }
       finish('speaker', speaker);
 
@@ -126,70 +138,54 @@ export function useConnectivityCheck() {
         ice = null;
       }
       if (!alive()) return;
-      const stun = ice
-        ? await checkStun(ice.stunUrls)
-        : { status: 'fail' as const, detail: 'Could not reach Tutorline to start the network tests.', advice: 'Check that you are online, then run the test again.', publicAddressSeen: false, ms: null };
+      if (ice) setSetup(setupOf(ice));
+      const stun = ice ? await checkStun(ice.stunUrls) : { ...problem('siteUnreachable'), publicAddressSeen: false, ms: null };
       if (!alive()) return;
       finish('stun', stun);
 
-      const relay = async (id: 'turnUdp' | 'turnTcp', transport: 'udp' | 'tcp') => {
+      /** A relay try over one transport; null when the site offers none over it. */
+      const relay = async (id: 'turnUdp' | 'turnTcp', transport: 'udp' | 'tcp'): Promise<RelayTry | null> => {
         begin(id, `Connecting through our relay over ${transport.toUpperCase()}…`);
         const turn = ice?.turn;
         const urls = transport === 'udp' ? turn?.udpUrls : turn?.tcpUrls;
-        if (!turn || !urls?.length) {
-          const detail = ice?.turnUnavailable ?? (ice ? `No ${transport.toUpperCase()} relay is set up on this server.` : 'Could not get the relay details from Tutorline.');
-          const o = { status: 'skipped' as const, detail, advice: null, ms: null };
-          finish(id, o);
-          return o;
-        }
-        const r = await checkRelay(urls, turn.username, turn.credential, transport);
-        const o = r.ok
-          ? { status: 'pass' as const, detail: `Works: connected in ${r.ms} ms.`, advice: null, ms: r.ms }
-          : { status: 'fail' as const, detail: short(`Did not connect over ${transport.toUpperCase()}: ${r.reason}.`), advice: null, ms: null };
-        finish(id, o);
-        return o;
+        if (!turn || !urls?.length) return null;
+        return checkRelay(urls, turn.username, turn.credential, transport);
       };
+      // Without the site's answer nothing about the relay is known: not tested, and not the site's fault.
+      const relayRows = (udp: RelayTry | null, tcp: RelayTry | null) =>
+        ice ? relayOutcomes(udp, tcp) : { turnUdp: skipped('Could not get the relay details from Tutorline.'), turnTcp: skipped('Could not get the relay details from Tutorline.') };
       const udp = await relay('turnUdp', 'udp');
       if (!alive()) return;
+      // For now as if UDP were the only way; settled once TCP has been tried too.
+      finish('turnUdp', relayRows(udp, null).turnUdp);
       const tcp = await relay('turnTcp', 'tcp');
       if (!alive()) return;
-      // Advice depends on both transports together.
-      const relayAdvice =
-        udp.status === 'fail' && tcp.status === 'pass'
-          ? "Your network blocks video calls over UDP; we'll use TCP, calls may lag."
-          : udp.status === 'pass' && tcp.status === 'fail'
-            ? 'The backup way is blocked, but the fast way works, so calls should be fine.'
-            : udp.status === 'fail' && tcp.status === 'fail'
-              ? 'Your network blocks our video relay. Try another Wi-Fi, or mobile data. At school, ask the IT team to allow Tutorline.'
-              : null;
-      if (stun.status === 'warn' && (udp.status === 'pass' || tcp.status === 'pass')) {
-        update('stun', { advice: 'Calls may not connect directly on this network, but our relay works, so calls will go through it.' });
-      }
-      if (relayAdvice) {
-        if (udp.status === 'fail') update('turnUdp', { advice: relayAdvice });
-        if (tcp.status === 'fail') update('turnTcp', { advice: relayAdvice });
-      }
+      const relays = relayRows(udp, tcp);
+      finish('turnUdp', relays.turnUdp);
+      finish('turnTcp', relays.turnTcp);
+      const stunFinal = directOutcome(stun, Boolean(udp?.ok || tcp?.ok));
+      finish('stun', stunFinal);
 
       begin('upload', 'Sending a little test data…');
-      const up = await measureUpload((p) => update('upload', { progress: p }));
+      const up = await measureUpload((p) => progress('upload', p));
       if (!alive()) return;
       finish('upload', up);
 
       begin('download', 'Receiving a little test data…');
-      const down = await measureDownload((p) => update('download', { progress: p }));
+      const down = await measureDownload((p) => progress('download', p));
       if (!alive()) return;
       finish('download', down);
       setCurrent(null);
       stopPreview();
 
-      const item = (o: { status: Verdict; detail: string }) => ({ status: o.status, detail: short(o.detail) });
+      const item = (o: CheckOutcome) => ({ status: o.status, detail: short(o.detail) });
       const body: ConnectivityReportBody = {
         camera: item(camera),
         microphone: { ...item(mic), peakLevel: mic.peakLevel },
         speaker: item(speaker),
-        stun: { ...item(stun), publicAddressSeen: stun.publicAddressSeen, ms: stun.ms },
-        turnUdp: { ...item(udp), ms: udp.ms },
-        turnTcp: { ...item(tcp), ms: tcp.ms },
+        stun: { ...item(stunFinal), publicAddressSeen: stun.publicAddressSeen, ms: stun.ms },
+        turnUdp: { ...item(relays.turnUdp), ms: udp?.ok ? udp.ms : null },
+        turnTcp: { ...item(relays.turnTcp), ms: tcp?.ok ? tcp.ms : null },
         uploadKbps: up.kbps,
         downloadKbps: down.kbps,
         diagnostics: describeDevice(),
@@ -208,6 +204,6 @@ export function useConnectivityCheck() {
   }, [save]);
 
   const finished = stepIds.filter((id) => !['waiting', 'running'].includes(rows[id].status)).length;
-  return { phase, rows, current, preview, micLevel, speakerAsked, report, saveError, progress: finished / stepIds.length, start, answerSpeaker, replayTone, retrySave };
+  return { phase, rows, setup, current, preview, micLevel, speakerAsked, report, saveError, progress: finished / stepIds.length, start, answerSpeaker, replayTone, retrySave };
 }
 export type ConnectivityCheck = ReturnType<typeof useConnectivityCheck>;
