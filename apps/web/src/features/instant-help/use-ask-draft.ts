@@ -1,0 +1,66 @@
+import { useEffect, useRef, useState } from 'react';
+import { type AskDraft, draftStore } from './ask-draft-store';
+import type { PhotoItem } from './use-photo-uploads';
+
+/** How long typing pauses before the draft is written. */
+const SAVE_AFTER_MS = 400;
+
+export interface DraftFields {
+  requestId: string;
+  subjectId: string;
+  level: string;
+  text: string;
+  photos: PhotoItem[];
+}
+
+/**
+ * Keeps the ask form's draft in IndexedDB while the student writes it, and brings it back when they return (after
+ * paying, a reload, another visit). `onRestore` gets the kept draft once; saving starts after that, so an empty
+ * form that is still loading never overwrites it.
+ */
+export function useAskDraft(userId: string, fields: DraftFields, onRestore: (draft: AskDraft) => void) {
+  const [ready, setReady] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const restoreRef = useRef(onRestore);
+  restoreRef.current = onRestore;
+
+  useEffect(() => {
+    let live = true;
+    void draftStore()
+      .load(userId, Date.now())
+      .then((draft) => {
+        if (!live) return;
+        if (draft) {
+          restoreRef.current(draft);
+          setRestored(true);
+        }
+        setReady(true);
+      });
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+
+  const { requestId, subjectId, level, text, photos } = fields;
+  useEffect(() => {
+    if (!ready) return;
+    const timer = window.setTimeout(() => {
+      // Photos still being shrunk are kept as picked; failed ones are not kept.
+      const kept = photos.filter((p) => p.status !== 'error').map((p) => ({ blob: p.file, name: p.file.name, uploaded: p.uploaded }));
+      void draftStore().save(userId, { requestId, subjectId, level, text, photos: kept, savedAt: Date.now() });
+    }, SAVE_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [ready, userId, requestId, subjectId, level, text, photos]);
+
+  return {
+    /** The kept draft has been looked for (and applied when there was one). */
+    ready,
+    /** A kept draft was brought back. */
+    restored,
+    /** The question was sent (or the student starts again): forget it. */
+    clear: () => {
+      setRestored(false);
+      return draftStore().clear(userId);
+    },
+  };
+}
