@@ -48,6 +48,8 @@ export interface RoomSnapshot {
   endedBy: string | null;
   /** The newest chat message this user has read here, on any device (kept by the server); null before the first. */
   lastReadMessageId: number | null;
+  /** The read mark the server confirmed it stored. */
+  savedReadMessageId: number | null;
 }
 
 export interface SignalIn {
@@ -67,7 +69,7 @@ const MAX_EARLY_SIGNALS = 200;
 
 export class RoomConnection {
   readonly board = new Y.Doc();
-  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null };
+  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null };
   private listeners = new Set<Listener>();
   private signalHandlers = new Set<(s: SignalIn) => void>();
   private rejoinHandlers = new Set<(info: { recovered: boolean; joinCount: number }) => void>();
@@ -187,6 +189,7 @@ export class RoomConnection {
       participants: [...participants].sort(byRole),
       joinCount: this.snapshot.joinCount + 1,
       lastReadMessageId: Math.max(this.snapshot.lastReadMessageId ?? 0, lastReadMessageId ?? 0) || null,
+      savedReadMessageId: Math.max(this.snapshot.savedReadMessageId ?? 0, lastReadMessageId ?? 0) || null,
     });
     this.addMessages(messages);
     if (missing.byteLength > 2) this.sendBoard(missing);
@@ -234,7 +237,9 @@ export class RoomConnection {
   /** The chat was seen up to `messageId`: kept here at once, and on the server for reloads and other devices. */
   markRead(messageId: number): void {
     if (!this.moveReadMark(messageId) || !this.snapshot.joined) return;
-    (this.socket as unknown as { emit(e: string, p: unknown): void }).emit('room:read', { sessionId: this.sessionId, messageId });
+    void this.request<{ lastReadMessageId: number }>('room:read', { sessionId: this.sessionId, messageId }).then((reply) => {
+      if (reply.ok && reply.lastReadMessageId > (this.snapshot.savedReadMessageId ?? 0)) this.update({ savedReadMessageId: reply.lastReadMessageId });
+    });
   }
   private moveReadMark(messageId: number): boolean {
     if (messageId <= (this.snapshot.lastReadMessageId ?? 0)) return false;
