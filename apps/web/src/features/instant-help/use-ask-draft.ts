@@ -42,15 +42,30 @@ export function useAskDraft(userId: string, fields: DraftFields, onRestore: (dra
   }, [userId]);
 
   const { requestId, subjectId, level, text, photos } = fields;
+  // The latest draft not yet written; written after a pause in typing, and at once when the page goes away (a link
+  // to the plans page is often pressed within the pause).
+  const pending = useRef<{ userId: string; draft: AskDraft } | null>(null);
+  const flush = useRef(() => {
+    const next = pending.current;
+    pending.current = null;
+    if (next) void draftStore().save(next.userId, next.draft);
+  });
   useEffect(() => {
     if (!ready) return;
-    const timer = window.setTimeout(() => {
-      // Photos still being shrunk are kept as picked; failed ones are not kept.
-      const kept = photos.filter((p) => p.status !== 'error').map((p) => ({ blob: p.file, name: p.file.name, uploaded: p.uploaded }));
-      void draftStore().save(userId, { requestId, subjectId, level, text, photos: kept, savedAt: Date.now() });
-    }, SAVE_AFTER_MS);
+    // Photos still being shrunk are kept as picked; failed ones are not kept.
+    const kept = photos.filter((p) => p.status !== 'error').map((p) => ({ blob: p.file, name: p.file.name, uploaded: p.uploaded }));
+    pending.current = { userId, draft: { requestId, subjectId, level, text, photos: kept, savedAt: Date.now() } };
+    const timer = window.setTimeout(flush.current, SAVE_AFTER_MS);
     return () => window.clearTimeout(timer);
   }, [ready, userId, requestId, subjectId, level, text, photos]);
+  useEffect(() => {
+    const write = flush.current;
+    window.addEventListener('pagehide', write);
+    return () => {
+      window.removeEventListener('pagehide', write);
+      write();
+    };
+  }, []);
 
   return {
     /** The kept draft has been looked for (and applied when there was one). */
@@ -59,6 +74,7 @@ export function useAskDraft(userId: string, fields: DraftFields, onRestore: (dra
     restored,
     /** The question was sent (or the student starts again): forget it. */
     clear: () => {
+      pending.current = null;
       setRestored(false);
       return draftStore().clear(userId);
     },
