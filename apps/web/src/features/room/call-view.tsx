@@ -1,5 +1,5 @@
 import type { PeerState, RoomRole } from '@tutorline/contracts';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNow } from '../../lib/use-now';
 import { Avatar } from '../../ui/avatar';
 import { Controls, ControlButton } from './call-controls';
