@@ -31,8 +31,10 @@ describe.skipIf(!canRun)('the live room on a phone: first frame, the board tab, 
     await checkBoardVisible(tutor.page);
     await tutor.page.getByTestId('tab-chat').click();
     await student.page.waitForFunction(() => Boolean(window.__tutorlineBoard), undefined, { timeout: 30_000 });
+    // The board starts with the question's photo, put there by the tutor's side; then the student draws.
+    await student.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 1, undefined, { timeout: 15_000 });
     await student.page.evaluate(() => window.__tutorlineBoard!.addRectangle());
-    await tutor.page.waitForFunction(() => window.__tutorlineBoard?.elementCount() === 1, undefined, { timeout: 10_000 });
+    await tutor.page.waitForFunction(() => window.__tutorlineBoard?.elementCount() === 2, undefined, { timeout: 10_000 });
     await tutor.page.getByTestId('tab-board').click();
     await checkBoardVisible(tutor.page);
     await tutor.page.screenshot({ path: screenshotPath('room-board-after-tab-switch-390x844'), fullPage: true });

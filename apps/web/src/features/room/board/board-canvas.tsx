@@ -240,9 +240,10 @@ const PHOTO_BOX = { width: 640, height: 480, gap: 24 };
 /** Places the question's photos beneath the drawing, to be annotated. */
 async function addQuestionPhotos(api: ExcalidrawImperativeAPI, files: BoardFiles, photos: QuestionPhoto[]) {
   const { width: viewWidth, height: viewHeight, zoom } = api.getAppState();
+  // A board placed while its tab is hidden has no size yet: use the full box then.
   const box = {
-    width: Math.min(PHOTO_BOX.width, (0.9 * viewWidth) / zoom.value / photos.length),
-    height: Math.min(PHOTO_BOX.height, (0.8 * viewHeight) / zoom.value),
+    width: viewWidth > 0 ? Math.min(PHOTO_BOX.width, (0.9 * viewWidth) / zoom.value / photos.length) : PHOTO_BOX.width,
+    height: viewHeight > 0 ? Math.min(PHOTO_BOX.height, (0.8 * viewHeight) / zoom.value) : PHOTO_BOX.height,
   };
   const loaded = await Promise.all(
     photos.map(async (photo) => {
