@@ -147,7 +147,19 @@ describe.skipIf(!canRun)('a new student asks, pays on the way, comes back to the
     await tutor.getByTestId('btn-more').click();
     await tutor.getByTestId('call-menu').waitFor();
     await tutor.screenshot({ path: screenshotPath('room-tutor-more-menu-390x844') });
+    // The menu works from the keyboard: Escape closes it back onto "More", arrows open and move, End goes last.
+    const focused = () => tutor.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    await expect.poll(focused).not.toBe('btn-more');
     await tutor.keyboard.press('Escape');
+    await tutor.getByTestId('call-menu').waitFor({ state: 'detached' });
+    expect(await focused()).toBe('btn-more');
+    await tutor.keyboard.press('ArrowDown');
+    await tutor.getByTestId('call-menu').waitFor();
+    await expect.poll(focused).toBe('btn-screen');
+    await tutor.keyboard.press('End');
+    await expect.poll(focused).toBe('btn-end');
+    await tutor.keyboard.press('Escape');
+    await tutor.getByTestId('call-menu').waitFor({ state: 'detached' });
 
     // Back during the call asks first; staying keeps the call.
     await student.goBack();
@@ -184,5 +196,32 @@ describe.skipIf(!canRun)('a new student asks, pays on the way, comes back to the
     await tutor.getByTestId('session-star-4').click();
     await tutor.getByTestId('session-rate-submit').click();
     await tutor.getByTestId('session-rated').waitFor();
+  });
+
+  it('cancels a waiting question only after a second, explicit step', async () => {
+    const headers = origin(student);
+    const up = await student.request.post('/api/help/photos', { headers, multipart: { file: { name: 'q.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 600, height: 400, channels: 3, background: '#fff' } }).jpeg().toBuffer() } } });
+    expect(up.status()).toBe(201);
+    const asked = await student.request.post('/api/help/questions', {
+      headers,
+      data: { requestId: crypto.randomUUID(), subjectId: 'maths', level: 'grade-9-10', photoIds: [((await up.json()) as { photoId: string }).photoId] },
+    });
+    expect(asked.status()).toBe(201);
+    const id = ((await asked.json()) as { id: string }).id;
+    const status = async () => ((await (await student.request.get(`/api/help/questions/${id}`, { headers })).json()) as { status: string }).status;
+    await student.goto(`/student/questions/${id}`);
+
+    // One tap only asks; "Keep waiting" keeps it.
+    await student.getByTestId('cancel-question').click();
+    await student.getByTestId('cancel-confirm').waitFor();
+    expect(await status()).toBe('open');
+    await student.screenshot({ path: screenshotPath('question-cancel-confirm-390x844'), fullPage: true });
+    await student.getByTestId('cancel-question-keep').click();
+    await student.getByTestId('cancel-question').waitFor();
+    expect(await status()).toBe('open');
+
+    await student.getByTestId('cancel-question').click();
+    await student.getByTestId('cancel-question-confirm').click();
+    await expect.poll(status).toBe('cancelled');
   });
 });
