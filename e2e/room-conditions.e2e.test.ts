@@ -1,7 +1,7 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumAvailable, chromiumPath, logIn, screenshotPath, useServerAndBrowser } from './harness';
-import { claimedSession, expectMediaFlowing, mediaStats, openRoom, waitFor } from './room-helpers';
+import { callControlOn, claimedSession, expectMediaFlowing, mediaStats, openRoom, pressCallControl, waitFor } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: room conditions');
 
@@ -31,8 +31,10 @@ describe.skipIf(!canRun)('the live room on a phone: first frame, the board tab, 
     await checkBoardVisible(tutor.page);
     await tutor.page.getByTestId('tab-chat').click();
     await student.page.waitForFunction(() => Boolean(window.__tutorlineBoard), undefined, { timeout: 30_000 });
+    // The board starts with the question's photo, put there by the tutor's side; then the student draws.
+    await student.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 1, undefined, { timeout: 15_000 });
     await student.page.evaluate(() => window.__tutorlineBoard!.addRectangle());
-    await tutor.page.waitForFunction(() => window.__tutorlineBoard?.elementCount() === 1, undefined, { timeout: 10_000 });
+    await tutor.page.waitForFunction(() => window.__tutorlineBoard?.elementCount() === 2, undefined, { timeout: 10_000 });
     await tutor.page.getByTestId('tab-board').click();
     await checkBoardVisible(tutor.page);
     await tutor.page.screenshot({ path: screenshotPath('room-board-after-tab-switch-390x844'), fullPage: true });
@@ -46,8 +48,8 @@ describe.skipIf(!canRun)('the live room on a phone: first frame, the board tab, 
     // Data saver on the student's side.
     const full = await mediaStats(tutor.page);
     expect(full.frameWidth).toBeGreaterThan(320);
-    await student.page.getByTestId('btn-low-bandwidth').click();
-    await expect.poll(() => student.page.getByTestId('btn-low-bandwidth').getAttribute('aria-pressed')).toBe('true');
+    await pressCallControl(student.page, 'btn-low-bandwidth');
+    await expect.poll(() => callControlOn(student.page, 'btn-low-bandwidth')).toBe(true);
     const small = await waitFor(tutor.page, (s) => s.frameWidth > 0 && s.frameWidth <= 320 && s.frameHeight <= 180, 20_000);
     console.log(`[conditions] data saver: the tutor receives ${small.frameWidth}×${small.frameHeight} (was ${full.frameWidth}×${full.frameHeight})`);
     const kbps = await settledSendKbps(student.page, 200, 25_000);

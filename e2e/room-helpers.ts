@@ -186,3 +186,23 @@ export async function mediaRising(page: Page, timeoutMs = 30_000, gapMs = 200): 
   }
   throw new Error(`video frames never rose: ${JSON.stringify(b)}`);
 }
+
+/**
+ * Presses a call control: mute, camera and leave are on the bar; the others are in the "More" menu, opened first
+ * when the control is not on screen.
+ */
+export async function pressCallControl(page: Page, testId: string) {
+  const control = page.getByTestId(testId);
+  if (!(await control.isVisible())) await page.getByTestId('btn-more').click();
+  await control.click();
+}
+
+/** Whether a call control is on: aria-pressed on the bar, aria-checked in the More menu (opened to read it, then closed). */
+export async function callControlOn(page: Page, testId: string): Promise<boolean> {
+  const control = page.getByTestId(testId);
+  const opened = !(await control.isVisible());
+  if (opened) await page.getByTestId('btn-more').click();
+  const on = ((await control.getAttribute('aria-pressed')) ?? (await control.getAttribute('aria-checked'))) === 'true';
+  if (opened) await page.keyboard.press('Escape');
+  return on;
+}

@@ -43,8 +43,11 @@ describe.skipIf(!canRun)('the live room survives a dropped connection and a relo
     await chatMessage(tutor.page, 'Before the trouble').waitFor({ timeout: 10_000 });
     await tutor.page.waitForFunction(() => Boolean(window.__tutorlineBoard), undefined, { timeout: 30_000 });
     await student.page.waitForFunction(() => Boolean(window.__tutorlineBoard), undefined, { timeout: 30_000 });
+    // The board starts with the question's photo (the tutor's side puts it there by itself); then a rectangle.
+    await student.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 1, undefined, { timeout: 15_000 });
     await tutor.page.evaluate(() => window.__tutorlineBoard!.addRectangle());
-    await student.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 1, undefined, { timeout: 10_000 });
+    await student.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 2, undefined, { timeout: 10_000 });
+    await tutor.page.waitForFunction(() => window.__tutorlineBoard!.elementCount() === 2, undefined, { timeout: 10_000 });
   });
   afterAll(async () => {
     await browser?.close();

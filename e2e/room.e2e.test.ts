@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, screenshotPath, useServerAndBrowser } from './harness';
-import { claimedSession, expectMediaFlowing, mediaStats, openRoom, waitFor } from './room-helpers';
+import { claimedSession, expectMediaFlowing, mediaStats, openRoom, pressCallControl, waitFor } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: live room');
 
@@ -30,11 +30,11 @@ describe.skipIf(!canRun)('the live room in Chromium: a real call between two bro
 
     // Screen share switches the track: the tutor sees a 1280×720 "screen" instead of the 640×480 camera, shown large.
     const cameraSize = await mediaStats(tutor.page);
-    await student.page.getByTestId('btn-screen').click();
+    await pressCallControl(student.page, 'btn-screen');
     await waitFor(tutor.page, (s) => s.frameWidth !== cameraSize.frameWidth || s.frameHeight !== cameraSize.frameHeight, 20_000);
     await tutor.page.locator('[data-testid="remote-video"][data-screen="true"]').waitFor({ state: 'attached', timeout: 10_000 });
     await tutor.page.screenshot({ path: screenshotPath('room-tutor-sees-screen-390x844') });
-    await student.page.getByTestId('btn-screen').click();
+    await pressCallControl(student.page, 'btn-screen');
 
     // Chat: a message from each side appears on the other, in order.
     await student.page.getByTestId('tab-chat').click();

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { BrowserRouter, Route, Routes, useLocation, useNavigate, useNavigationType } from 'react-router';
+import { createBrowserRouter, Route, RouterProvider, Routes, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { meQueryKey, useMe } from './features/auth';
 import { helpQueryRoot } from './features/instant-help';
 import { sessionsQueryRoot } from './features/sessions';
@@ -86,46 +86,58 @@ function ScrollToTopOnNavigate() {
   return null;
 }
 
+/**
+ * A data router around the app's own <Routes>: the same pages, plus what only a data router offers (useBlocker, so
+ * the live room can ask before Back leaves a call).
+ */
+const router = createBrowserRouter([{ path: '*', element: <Shell /> }]);
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <SessionSocket />
-        <ScrollToTopOnNavigate />
-        <SiteHeader />
-        <main id="main" tabIndex={-1}>
-          <Suspense fallback={<PageLoading />}>
-            <Routes>
-              <Route path="/" element={<LandingPage />} />
-              <Route path="/signup" element={<SignUpPage />} />
-              <Route path="/login" element={<LoginPage />} />
-              <Route path="/student" element={<StudentHomePage />} />
-              <Route path="/student/ask" element={<AskQuestionPage />} />
-              <Route path="/student/questions/:id" element={<QuestionPage />} />
-              <Route path="/session/:id" element={<SessionPage />} />
-              <Route path="/tutor" element={<TutorHomePage />} />
-              <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
-              <Route path="/tutors" element={<FindTutorsPage />} />
-              <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
-              <Route path="/lessons" element={<MyLessonsPage />} />
-              <Route path="/lessons/paid" element={<LessonsPaidPage />} />
-              <Route path="/billing" element={<BillingPage />} />
-              <Route path="/billing/return" element={<BillingReturnPage />} />
-              <Route path="/tutor/earnings" element={<TutorEarningsPage />} />
-              <Route path="/admin/billing" element={<AdminBillingPage />} />
-              <Route path="/admin" element={<AdminHomePage />} />
-              <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
-              <Route path="/check" element={<CheckPage />} />
-              <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Routes>
-          </Suspense>
-        </main>
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>
+  );
+}
+
+function Shell() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SessionSocket />
+      <ScrollToTopOnNavigate />
+      <SiteHeader />
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<PageLoading />}>
+          <Routes>
+            <Route path="/" element={<LandingPage />} />
+            <Route path="/signup" element={<SignUpPage />} />
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/student" element={<StudentHomePage />} />
+            <Route path="/student/ask" element={<AskQuestionPage />} />
+            <Route path="/student/questions/:id" element={<QuestionPage />} />
+            <Route path="/session/:id" element={<SessionPage />} />
+            <Route path="/tutor" element={<TutorHomePage />} />
+            <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
+            <Route path="/tutors" element={<FindTutorsPage />} />
+            <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
+            <Route path="/lessons" element={<MyLessonsPage />} />
+            <Route path="/lessons/paid" element={<LessonsPaidPage />} />
+            <Route path="/billing" element={<BillingPage />} />
+            <Route path="/billing/return" element={<BillingReturnPage />} />
+            <Route path="/tutor/earnings" element={<TutorEarningsPage />} />
+            <Route path="/admin/billing" element={<AdminBillingPage />} />
+            <Route path="/admin" element={<AdminHomePage />} />
+            <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
+            <Route path="/check" element={<CheckPage />} />
+            <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </main>
+    </>
   );
 }

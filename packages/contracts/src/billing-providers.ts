@@ -4,6 +4,15 @@ import { z } from 'zod';
 
 export const paymentProviderSchema = z.enum(['stripe', 'razorpay', 'fake']);
 const idempotencyKey = z.string().min(8, 'must be at least 8 characters').max(200);
+/**
+ * Where the payment page sends the student back (Stripe Checkout's success_url / cancel_url): a page of this site,
+ * as a path ("/student/ask?draft=1") or a full URL on our own origin; anything else is refused (no open redirect).
+ * The server adds `checkout=<id>` (and `cancelled=1` to the cancel URL). Omitted: the billing or lesson return page.
+ */
+const returnUrls = {
+  successUrl: z.string().min(1).max(1000).optional(),
+  cancelUrl: z.string().min(1).max(1000).optional(),
+};
 
 /** A plan (subscription or credit pack) in a currency, or a held booking's payment. */
 export const checkoutBodySchema = z.union([
@@ -12,8 +21,9 @@ export const checkoutBodySchema = z.union([
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code like INR'),
     provider: paymentProviderSchema.optional(),
     idempotencyKey,
+    ...returnUrls,
   }),
-  z.strictObject({ bookingId: z.uuid('must be a booking id'), provider: paymentProviderSchema.optional(), idempotencyKey }),
+  z.strictObject({ bookingId: z.uuid('must be a booking id'), provider: paymentProviderSchema.optional(), idempotencyKey, ...returnUrls }),
 ]);
 export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 

@@ -101,6 +101,8 @@ export const sessionSchema = z.object({
   endedAt: z.string().nullable(),
   /** For kind 'booking': the booked lesson's id and its planned start and end. */
   booking: z.object({ id: z.string(), start: z.string(), end: z.string() }).nullable().optional(),
+  /** A participant asking: the stars they gave the other person after the session (POST /api/sessions/:id/rating), null before. */
+  yourRating: z.number().int().nullable().optional(),
 });
 export type TutoringSession = z.infer<typeof sessionSchema>;
 

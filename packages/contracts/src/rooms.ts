@@ -103,6 +103,17 @@ export type RoomEventInput = z.infer<typeof roomEventSchema>;
 
 export const roomLeaveSchema = z.strictObject({ sessionId: id });
 
+/** The newest chat message this user has seen in the room (the Chat tab was open): kept per user, across reloads and devices. */
+export const roomReadSchema = z.strictObject({ sessionId: id, messageId: z.number().int().positive() });
+export type RoomRead = z.infer<typeof roomReadSchema>;
+
+/** After a session: each participant rates the other (the student their tutor, the tutor their student). */
+export const rateSessionBodySchema = z.strictObject({
+  stars: z.number().int().min(1, 'choose 1 to 5 stars').max(5, 'choose 1 to 5 stars'),
+  comment: z.string().trim().max(1000, 'at most 1000 characters').optional(),
+});
+export type RateSessionBody = z.infer<typeof rateSessionBodySchema>;
+
 export type RoomRole = 'student' | 'tutor' | 'observer';
 
 export interface RoomParticipant {
@@ -145,6 +156,8 @@ export interface RoomJoined {
   boardStateVector: Uint8Array;
   /** Both participants' time together so far, in seconds. */
   connectedSeconds: number;
+  /** The newest chat message id this user has read here (on any device), null before the first: unread counts start from it. */
+  lastReadMessageId: number | null;
   /**
    * The ICE servers for the call, with this participant's own TURN credential (as GET /api/sessions/:id/ice-servers):
    * the call can start without asking for them. Participants of an active session only.
@@ -161,6 +174,7 @@ export interface RoomClientEvents {
   'room:chat': (payload: RoomChatInput, ack: (reply: RoomAck<{ message: ChatMessage }>) => void) => void;
   'room:board': (payload: { sessionId: string; update: Uint8Array }, ack?: (reply: RoomAck<object>) => void) => void;
   'room:event': (payload: RoomEventInput, ack?: (reply: RoomAck<object>) => void) => void;
+  'room:read': (payload: RoomRead, ack?: (reply: RoomAck<{ lastReadMessageId: number }>) => void) => void;
 }
 
 /** Server → client events of the room. */
@@ -175,6 +189,8 @@ export interface RoomServerEvents {
   /** A board update from someone else. */
   'room:board': (payload: { sessionId: string; update: Uint8Array }) => void;
   'room:ended': (payload: { sessionId: string; endedAt: string; by: string }) => void;
+  /** To the reader's own sockets (other tabs and devices): their read mark moved. */
+  'room:read': (payload: { sessionId: string; lastReadMessageId: number }) => void;
 }
 
 export interface RTCSessionDescriptionLike {

@@ -24,7 +24,13 @@ function AskQuestion({ me }: { me: Me }) {
       </div>
       {me.canAskOrBook ? (
         <div className="card">
-          <AskForm initialSubject={params.get('subject')} initialLevel={params.get('level')} />
+          <AskForm
+            userId={me.id}
+            initialSubject={params.get('subject')}
+            initialLevel={params.get('level')}
+            checkoutId={params.get('checkout')}
+            cancelled={params.get('cancelled') === '1'}
+          />
         </div>
       ) : (
         <Alert tone="warning" title="A guardian's consent is needed" testId="consent-banner">

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
-import { SessionPeople, sessionKey, useEndSession, useTutoringSession } from '../features/sessions';
+import { ratingPrompt, SessionPeople, sessionKey, SessionRatingForm, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
 import { formatWhen } from '../lib/durations';
 import { usePageTitle } from '../lib/page-title';
@@ -49,9 +49,10 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
   const isTutor = me.role === 'tutor' && me.id === session.tutor.id;
   const isStudent = me.role === 'student' && me.id === session.student.id;
   const other = isTutor ? session.student.displayName : session.tutor.displayName;
-  // The student rates on the question page once the tutor marked it answered; say so when that is the next step.
+  // Each side rates the other, never themselves: the student of a question on its page, everyone else here.
   const question = useQuestion(session.questionId ?? '', { enabled: isStudent && Boolean(session.questionId) });
-  const canRate = question.data?.status === 'answered' && question.data.rating === null;
+  const prompt = ratingPrompt(session, me.id, question.data);
+  const canRate = prompt.kind === 'question';
 
   return (
     <section className="page page-narrow" data-testid="session-page" data-status={session.status} aria-labelledby="session-title">
@@ -85,9 +86,15 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
         </div>
       ) : (
         <Alert tone="info" title="This session has ended" testId="session-ended">
-          {canRate && <p>Tell us how {session.tutor.displayName} did: it helps other students choose.</p>}
+          {prompt.kind === 'question' && <p>Tell us how {prompt.name} did: it helps other students choose.</p>}
+          {prompt.kind === 'rated' && (
+            <p data-testid="session-rated">
+              You gave {prompt.name} {prompt.stars} {prompt.stars === 1 ? 'star' : 'stars'}. Thank you!
+            </p>
+          )}
         </Alert>
       )}
+      {prompt.kind === 'session' && <SessionRatingForm session={session} name={prompt.name} role={prompt.role} />}
 
       {isTutor && session.questionId && <MarkAnswered questionId={session.questionId} sessionId={session.id} />}
 

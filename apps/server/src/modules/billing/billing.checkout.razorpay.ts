@@ -5,7 +5,7 @@ import { HOSTED_CHECKOUT_CSP, hostedCheckoutPage, verifyPaymentSignature } from 
 import { notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { caller } from '../identity';
-import { returnPath } from './billing.checkout.service';
+import { returnUrls } from './billing.checkout.service';
 import type { ProviderRepo } from './billing.provider.repo';
 
 const idParams = z.strictObject({ checkoutId: z.uuid('must be an id') });
@@ -36,7 +36,7 @@ export async function razorpayCheckoutRoutes(fastify: FastifyInstance, opts: { r
         const user = caller(request);
         const c = await repo.findCheckout(repo.db, checkoutId);
         if (!c || c.studentId !== user.id || c.provider !== 'razorpay' || !c.providerRef?.startsWith('order_')) throw notFound('That checkout');
-        if (c.status !== 'open') return reply.redirect(`${publicUrl}${returnPath(c)}`, 303);
+        if (c.status !== 'open') return reply.redirect(returnUrls(c, publicUrl).successUrl, 303);
         const plan = c.planId ? await repo.planWithPrice(c.planId, c.currency) : null;
         const description = c.purpose === 'booking' ? 'Booked lesson' : (plan?.plan.name ?? 'Credit pack');
         const html = hostedCheckoutPage({
@@ -46,7 +46,7 @@ export async function razorpayCheckoutRoutes(fastify: FastifyInstance, opts: { r
           description,
           prefill: { email: await repo.userEmail(c.studentId) },
           callbackUrl: `${publicUrl}/api/billing/razorpay/${c.id}/callback`,
-          cancelUrl: `${publicUrl}${returnPath(c)}&cancelled=1`,
+          cancelUrl: returnUrls(c, publicUrl).cancelUrl,
         });
         return reply.headers({ 'content-security-policy': HOSTED_CHECKOUT_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'strict-origin' }).header('cache-control', 'no-store').type('text/html').send(html);
       },
@@ -61,7 +61,7 @@ export async function razorpayCheckoutRoutes(fastify: FastifyInstance, opts: { r
         const form = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string | undefined>;
         const c = await repo.findCheckout(repo.db, checkoutId);
         if (!c || c.provider !== 'razorpay' || !c.providerRef) return message(reply, 404, 'No such checkout', `${publicUrl}/billing/return?checkout=${checkoutId}`);
-        const back = `${publicUrl}${returnPath(c)}`;
+        const back = returnUrls(c, publicUrl).successUrl;
         if (!form.razorpay_signature) {
           // A failed attempt: error[code], error[description]; the order stays open for another try.
           logger.info({ event: 'razorpay_callback_failed', checkoutId: c.id, code: form['error[code]'], reason: form['error[reason]'] }, 'Razorpay returned a failed payment attempt');

@@ -8,6 +8,7 @@ import type { PaymentProviderAdapter } from './billing.providers';
 import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './billing.provider.repo';
 import type { WebhooksService } from './billing.webhooks.service';
 import { weeksCovered } from './billing.bookings.rules';
+import { checkoutReturnUrls } from './billing.checkout.rules';
 
 export interface CheckoutDeps {
   repo: ProviderRepo;
@@ -59,8 +60,15 @@ export function decodePaymentsCursor(cursor: string): { paidAt: Date; id: string
   return { paidAt, id };
 }
 
-/** Where the payment page sends the student back: a booked lesson to /lessons/paid (it follows the booking), plans to /billing/return. */
-export const returnPath = (c: { id: string; purpose: string }) => `${c.purpose === 'booking' ? '/lessons/paid' : '/billing/return'}?checkout=${c.id}`;
+/**
+ * Where the payment page sends the student back: the own-site pages the checkout was made with (checked then), else
+ * a booked lesson to /lessons/paid (it follows the booking) and plans to /billing/return; each names the checkout.
+ */
+export function returnUrls(c: Pick<CheckoutRow, 'id' | 'purpose' | 'successUrl' | 'cancelUrl'>, publicUrl: string): { successUrl: string; cancelUrl: string } {
+  const urls = checkoutReturnUrls({ checkoutId: c.id, purpose: c.purpose, successUrl: c.successUrl ?? undefined, cancelUrl: c.cancelUrl ?? undefined }, publicUrl);
+  // Stored URLs were checked when the checkout was made; should one no longer pass (the site moved), use the defaults.
+  return urls.ok ? urls : (checkoutReturnUrls({ checkoutId: c.id, purpose: c.purpose }, publicUrl) as { successUrl: string; cancelUrl: string });
+}
 
 const providerDown = () => new AppError(503, 'service_unavailable', 'The payment provider is not answering. Please try again in a minute.');
 
@@ -79,6 +87,10 @@ export function createCheckoutService(deps: CheckoutDeps) {
       const now = clock.now();
       const provider = body.provider ?? deps.defaultProvider;
       const adapter = adapterFor(provider);
+      // Return pages are checked before anything is stored: only pages of this site (no open redirect).
+      const asked = checkoutReturnUrls({ checkoutId: 'new', purpose: 'planId' in body ? 'plan' : 'booking', successUrl: body.successUrl, cancelUrl: body.cancelUrl }, deps.publicUrl);
+      if (!asked.ok) throw badRequest('The return page must be a page of this site.', [{ path: asked.field, message: 'must be a page of this site' }]);
+      const returnTo = { successUrl: body.successUrl ?? null, cancelUrl: body.cancelUrl ?? null };
       let row: Omit<CheckoutRow, 'id' | 'createdAt' | 'completedAt' | 'status' | 'providerRef'>;
       let description: string;
       let providerPriceId: string | null = null;
@@ -87,7 +99,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const found = await repo.planWithPrice(body.planId, body.currency);
         if (!found) throw notFound(`A ${body.currency} price for that plan`);
         if (found.plan.kind === 'subscription' && (await repo.liveSubscriptionOf(caller.id, found.plan.id))) throw conflict('You already have this plan.');
-        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey };
+        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = found.plan.name;
         providerPriceId = provider === 'stripe' ? found.price.stripePriceId : provider === 'razorpay' ? found.price.razorpayPlanId : null;
         trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
@@ -102,7 +114,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const weeks = booking.seriesId ? weeksCovered(booking, await repo.seriesBookings(booking.seriesId), caller.id, now) : [booking];
         const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
         if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
-        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey };
+        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = weeks.length > 1 ? `${weeks.length} weekly lessons` : 'Booked lesson';
       }
 
@@ -128,8 +140,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
           currency: checkout.currency,
           providerPriceId,
           trialDays,
-          successUrl: `${deps.publicUrl}${returnPath(checkout)}`,
-          cancelUrl: `${deps.publicUrl}${returnPath(checkout)}&cancelled=1`,
+          ...returnUrls(checkout, deps.publicUrl),
         };
         const existing = checkout.providerRef ? adapter.existingCheckoutUrl?.(request, checkout.providerRef) : null;
         made = existing ? { ref: checkout.providerRef!, url: existing } : await adapter.createCheckout(request);

@@ -2,13 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { FakePayProvider } from '../../integrations/fake-pay-provider';
 import type { ProviderRepo } from './billing.provider.repo';
 import { isUuid } from './billing.provider.repo';
-import { returnPath } from './billing.checkout.service';
+import { returnUrls } from './billing.checkout.service';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const money = (minor: number, currency: string) => `${currency} ${(minor / 100).toFixed(2)}`;
 
-function page(title: string, body: string) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+/** How long the result shows before the page returns to the app by itself (Stripe Checkout shows its tick about as long). */
+export const FAKE_PAY_RETURN_SECONDS = 2;
+
+function page(title: string, body: string, returnTo?: string) {
+  // A meta refresh, not a script: the page's CSP allows no inline script, and it works with scripts off.
+  const refresh = returnTo ? `<meta http-equiv="refresh" content="${FAKE_PAY_RETURN_SECONDS};url=${escape(returnTo)}">` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}
 <title>${escape(title)}</title><style>
 body{font-family:system-ui,sans-serif;margin:0;padding:1.5rem;max-width:28rem;margin-inline:auto;line-height:1.4}
 .note{background:#fff4d6;padding:.6rem .8rem;border-radius:.4rem;font-size:.9rem}
@@ -19,9 +24,11 @@ button{display:block;width:100%;padding:.9rem;margin:.6rem 0;font-size:1rem;bord
 
 /**
  * The fake provider's checkout page (development and tests only; never mounted in production): "Pay successfully"
- * or "Make the payment fail" make the fake emit signed Stripe-shaped events to our own /webhooks/stripe.
+ * or "Make the payment fail" make the fake emit signed Stripe-shaped events to our own /webhooks/stripe. Like
+ * Stripe Checkout, it then returns to the app by itself, to the checkout's success URL (its return page follows the
+ * checkout, so it says whether the payment went through); "Cancel" goes to the cancel URL with nothing paid.
  */
-export async function fakePayRoutes(fastify: FastifyInstance, opts: { fake: FakePayProvider; repo: ProviderRepo }) {
+export async function fakePayRoutes(fastify: FastifyInstance, opts: { fake: FakePayProvider; repo: ProviderRepo; publicUrl: string }) {
   await fastify.register(async (scope) => {
     // The buttons are plain HTML forms; their (empty) bodies are not needed.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, _body, done) => done(null, {}));
@@ -32,13 +39,15 @@ export async function fakePayRoutes(fastify: FastifyInstance, opts: { fake: Fake
       if (!c || c.provider !== 'fake') return reply.status(404).type('text/html').send(page('Not found', '<h1>No such checkout</h1>'));
       const what = c.purpose === 'booking' ? 'Booked lesson' : c.purpose === 'subscription' ? `Subscription: ${c.planId}` : `Credit pack: ${c.planId}`;
       const done = c.status !== 'open' ? `<p><strong>This checkout is ${c.status}.</strong></p>` : '';
+      const { cancelUrl } = returnUrls(c, opts.publicUrl);
       return reply.type('text/html').send(
         page(
           'Fake payment',
           `<h1>Pay ${escape(money(c.amountMinor, c.currency))}</h1><p>${escape(what)}</p>
 <p class="note">Test payment page of the fake provider. No money moves.</p>${done}
 <form method="post" action="/dev/fake-pay/${c.id}/succeed"><button class="ok" type="submit">Pay successfully</button></form>
-<form method="post" action="/dev/fake-pay/${c.id}/fail"><button class="fail" type="submit">Make the payment fail</button></form>`,
+<form method="post" action="/dev/fake-pay/${c.id}/fail"><button class="fail" type="submit">Make the payment fail</button></form>
+<p><a href="${escape(cancelUrl)}" data-testid="fake-pay-cancel">Cancel and go back to Tutorline</a></p>`,
         ),
       );
     });
@@ -52,9 +61,13 @@ export async function fakePayRoutes(fastify: FastifyInstance, opts: { fake: Fake
       if (result === 'unknown') return reply.status(404).type('text/html').send(page('Not found', '<h1>No such checkout</h1>'));
       const text = result === 'failed' ? 'The payment failed. Nothing was charged.' : result === 'already_paid' ? 'This was already paid.' : 'Payment successful.';
       const c = isUuid(checkoutId) ? await opts.repo.findCheckout(opts.repo.db, checkoutId) : null;
-      const back = c ? returnPath(c) : `/billing/return?checkout=${checkoutId}`;
+      const urls = c ? returnUrls(c, opts.publicUrl) : null;
+      // Paid or failed, back to the return page, which follows the checkout and says which; the cancel URL is for leaving unpaid.
+      const back = urls ? urls.successUrl : `/billing/return?checkout=${checkoutId}`;
       request.log.info({ event: 'fake_payment_completed', checkoutId, outcome: result }, 'fake provider payment');
-      return reply.type('text/html').send(page('Fake payment', `<h1>${escape(text)}</h1><p><a href="${escape(back)}">Back to Tutorline</a></p>`));
+      return reply
+        .type('text/html')
+        .send(page('Fake payment', `<h1>${escape(text)}</h1><p class="note">Taking you back to Tutorline…</p><p><a href="${escape(back)}" data-testid="fake-pay-back">Back to Tutorline</a></p>`, back));
     });
   });
 }

@@ -85,7 +85,7 @@ export async function installBillingProviders(
   // /webhooks/stripe belongs to the fake when it is on (development), to Stripe otherwise.
   await fastify.register(billingWebhookRoutes, { webhooks, stripe: verifiers.fake ?? verifiers.stripe ?? null, razorpay: verifiers.razorpay ?? null });
   await fastify.register(billingCheckoutRoutes, { checkout });
-  if (fake) await fastify.register(fakePayRoutes, { fake, repo });
+  if (fake) await fastify.register(fakePayRoutes, { fake, repo, publicUrl: o.publicUrl });
   if (config.razorpay) await fastify.register(razorpayCheckoutRoutes, { repo, keyId: config.razorpay.keyId, keySecret: config.razorpay.keySecret, publicUrl: o.publicUrl, logger });
   await webhooks.install();
   // A booking's payment settled or failed: confirm (or refund what cannot be confirmed), or release the hold.

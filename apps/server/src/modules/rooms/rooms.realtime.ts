@@ -13,6 +13,8 @@ import {
   roomJoinSchema,
   roomLeaveSchema,
   roomOf,
+  roomReadSchema,
+  userRoom,
   peerStateSchema,
   roomSignalSchema,
 } from '@tutorline/contracts';
@@ -146,12 +148,13 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
         await socket.join(role === 'observer' ? [roomOf(msg.sessionId)] : [roomOf(msg.sessionId), participantRoom(msg.sessionId, userId)]);
         // A participant of an active session gets the call's ICE servers too: the call starts without asking for them.
         const withIce = role !== 'observer' && session.status === 'active';
-        const [snapshot, messages, board, connectedSeconds, iceServers] = await Promise.all([
+        const [snapshot, messages, board, connectedSeconds, iceServers, lastReadMessageId] = await Promise.all([
           rooms.roomSession(msg.sessionId),
           rooms.chatAfter(msg.sessionId, msg.afterMessageId ?? 0),
           rooms.boardFor(msg.sessionId, msg.boardStateVector),
           rooms.togetherSeconds(msg.sessionId),
           withIce ? rooms.iceServers({ id: userId, role: socket.data.role }, msg.sessionId) : undefined,
+          rooms.chatReadMark(msg.sessionId, userId),
         ]);
         const joined: RoomJoined = {
           session,
@@ -161,6 +164,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           board: board.diff,
           boardStateVector: board.stateVector,
           connectedSeconds,
+          lastReadMessageId,
           ...(iceServers ? { iceServers } : {}),
         };
         ack({ ok: true, ...joined });
@@ -173,6 +177,22 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
       } catch (err) {
         logger.error({ err, sessionId: msg.sessionId, userId }, 'room join failed');
         ack(fail('internal_error', 'Could not open the room. Trying again…'));
+      }
+    });
+
+    // The Chat tab showed messages up to messageId: remember it for this user, and tell their other tabs and devices.
+    socket.on('room:read', async (payload, ack) => {
+      if (!allow(socket)) return reply(ack, fail('rate_limited', 'Too many messages; slow down.'));
+      const msg = parse(roomReadSchema, payload, ack);
+      if (!msg) return;
+      if (!joinedRole(socket, msg.sessionId)) return reply(ack, fail('not_joined', 'Join the room first.'));
+      try {
+        const lastReadMessageId = await rooms.markChatRead(userId, msg.sessionId, msg.messageId);
+        socket.to(userRoom(userId)).emit('room:read', { sessionId: msg.sessionId, lastReadMessageId });
+        if (typeof ack === 'function') (ack as Ack<{ lastReadMessageId: number }>)({ ok: true, lastReadMessageId });
+      } catch (err) {
+        logger.error({ err, sessionId: msg.sessionId, userId }, 'chat read mark failed');
+        reply(ack, fail('internal_error', 'Could not save that.'));
       }
     });
 

@@ -2,7 +2,8 @@ import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether, bookings } = schema;
+const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether, bookings, sessionRatings, sessionChatReads } = schema;
+export type SessionRatingRow = typeof sessionRatings.$inferSelect;
 export type SessionRow = typeof tutoringSessions.$inferSelect;
 export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };
 export type RoomPhotoRow = typeof roomPhotos.$inferSelect;
@@ -44,6 +45,37 @@ export function createRoomsRepo(db: Db) {
         .where(and(eq(callEvents.sessionId, sessionId), eq(callEvents.type, 'joined')))
         .groupBy(callEvents.userId);
       return new Map(rows.filter((r) => r.userId).map((r) => [r.userId!, r.at]));
+    },
+
+    /** Stores a participant's rating of the other; a second rating by the same side returns null (the first stands). */
+    async insertRating(values: typeof sessionRatings.$inferInsert): Promise<SessionRatingRow | null> {
+      const [row] = await db.insert(sessionRatings).values(values).onConflictDoNothing().returning();
+      return row ?? null;
+    },
+    async ratingBy(sessionId: string, raterId: string): Promise<SessionRatingRow | undefined> {
+      const [row] = await db.select().from(sessionRatings).where(and(eq(sessionRatings.sessionId, sessionId), eq(sessionRatings.raterId, raterId))).limit(1);
+      return row;
+    },
+
+    /** Moves a user's read mark in a session's chat forward (never back); returns the mark now stored. */
+    async markChatRead(sessionId: string, userId: string, messageId: number, at: Date): Promise<number> {
+      const [row] = await db
+        .insert(sessionChatReads)
+        .values({ sessionId, userId, lastReadMessageId: messageId, updatedAt: at })
+        .onConflictDoUpdate({
+          target: [sessionChatReads.sessionId, sessionChatReads.userId],
+          set: { lastReadMessageId: sql`greatest(${sessionChatReads.lastReadMessageId}, excluded.last_read_message_id)`, updatedAt: at },
+        })
+        .returning({ lastReadMessageId: sessionChatReads.lastReadMessageId });
+      return row!.lastReadMessageId;
+    },
+    async chatReadMark(sessionId: string, userId: string): Promise<number | null> {
+      const [row] = await db
+        .select({ id: sessionChatReads.lastReadMessageId })
+        .from(sessionChatReads)
+        .where(and(eq(sessionChatReads.sessionId, sessionId), eq(sessionChatReads.userId, userId)))
+        .limit(1);
+      return row?.id ?? null;
     },
 
     async find(id: string) {

@@ -1,4 +1,4 @@
-import { errorBodySchema, iceServersSchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
+import { errorBodySchema, iceServersSchema, rateSessionBodySchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -50,6 +50,11 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     config: { access: ['admin'] },
     schema: { tags: ['sessions'], summary: "A session's call timeline (joins, media, reconnects, quality samples, diagnostics) and time both were connected", params, response: { 200: sessionTimelineSchema, ...errors } },
     handler: async (request) => opts.rooms.timeline(request.params.id),
+  });
+  app.post('/api/sessions/:id/rating', {
+    config: { access: ['student', 'tutor'] },
+    schema: { tags: ['sessions'], summary: 'Rate the other participant of an ended session (the student rates the tutor, the tutor the student); once per side', params, body: rateSessionBodySchema, response: { 200: sessionSchema, ...errors } },
+    handler: async (request) => opts.rooms.rateSession(caller(request), request.params.id, request.body),
   });
   app.post('/api/sessions/:id/end', {
     config: { access: ['student', 'tutor'] },

@@ -1,10 +1,10 @@
-import type { ChatMessage, IceServers, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
+import type { ChatMessage, IceServers, RateSessionBody, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
 import { roomOf } from '@tutorline/contracts';
 import * as Y from 'yjs';
 import { issueTurnCredential } from '../../integrations/turn';
 import type { Clock } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { PhotoService } from '../media';
@@ -88,11 +88,12 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     };
   }
 
-  /** Only its two participants and admins may see a session; others get the same 404 as a missing one. */
+  /** Only its two participants and admins may see a session; others get the same 404 as a missing one. A participant also sees the stars they gave. */
   async function getSession(caller: SessionCaller, id: string): Promise<TutoringSession> {
     const session = await view(id);
     if (!session || (caller.role !== 'admin' && caller.id !== session.student.id && caller.id !== session.tutor.id)) throw notFound('That session');
-    return session;
+    if (caller.id !== session.student.id && caller.id !== session.tutor.id) return session;
+    return { ...session, yourRating: (await repo.ratingBy(id, caller.id))?.stars ?? null };
   }
 
   return {
@@ -123,6 +124,30 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       }
       return getSession(caller, id);
     },
+
+    /**
+     * After an ended session each participant rates the other: the student their tutor, the tutor their student. Stored
+     * per side (one row per rater); a second rating by the same side is refused. Observers do not rate.
+     */
+    async rateSession(caller: SessionCaller, id: string, body: RateSessionBody): Promise<TutoringSession> {
+      const session = await getSession(caller, id);
+      const side = caller.id === session.student.id ? 'student' : caller.id === session.tutor.id ? 'tutor' : null;
+      if (!side) throw forbidden('Only the student and the tutor of a session rate it.');
+      if (session.status !== 'ended') throw conflict('You can rate the session once it has ended.');
+      const rateeId = side === 'student' ? session.tutor.id : session.student.id;
+      const row = await repo.insertRating({ sessionId: id, raterId: caller.id, rateeId, raterRole: side, stars: body.stars, comment: body.comment || null, createdAt: clock.now() });
+      if (!row) throw conflict('You already rated this session.');
+      logger.info({ event: 'session_rated', sessionId: id, raterId: caller.id, rateeId, raterRole: side, stars: body.stars }, 'session rated');
+      return getSession(caller, id);
+    },
+
+    /** Moves the reader's chat read mark forward (a participant or observer in the room); the stored mark comes back. */
+    async markChatRead(userId: string, sessionId: string, messageId: number): Promise<number> {
+      const stored = await repo.markChatRead(sessionId, userId, messageId, clock.now());
+      logger.debug({ event: 'chat_read', sessionId, userId, lastReadMessageId: stored }, 'chat read mark moved');
+      return stored;
+    },
+    chatReadMark: (sessionId: string, userId: string) => repo.chatReadMark(sessionId, userId),
 
     /** ICE servers for a participant (or an observing admin): STUN, and TURN with a credential of their own. */
     async iceServers(caller: SessionCaller, sessionId: string): Promise<IceServers> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
@@ -392,6 +392,43 @@ export const sessionTogether = pgTable(
   (t) => [index('session_together_session_idx').on(t.sessionId), uniqueIndex('session_together_open_key').on(t.sessionId).where(sql`ended_at is null`)],
 );
 
+/** Each participant's rating of the other after a session: one row per rater, so the two sides are stored apart. */
+export const sessionRatings = pgTable(
+  'session_ratings',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    raterId: uuid('rater_id')
+      .notNull()
+      .references(() => users.id),
+    rateeId: uuid('ratee_id')
+      .notNull()
+      .references(() => users.id),
+    raterRole: text('rater_role', { enum: ['student', 'tutor'] }).notNull(),
+    stars: integer('stars').notNull(),
+    comment: text('comment'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.raterId] }), index('session_ratings_ratee_idx').on(t.rateeId, t.createdAt), check('session_ratings_stars', sql`${t.stars} between 1 and 5`)],
+);
+
+/** How far each participant has read a session's chat (the newest message id seen), kept across reloads and devices. */
+export const sessionChatReads = pgTable(
+  'session_chat_reads',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => tutoringSessions.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
+);
+
 // connectivity: the /check self-test's reports, found by a short id a user gives to support
 export const connectivityReports = pgTable('connectivity_reports', {
   id: text('id').primaryKey(),
@@ -770,6 +807,9 @@ export const checkouts = pgTable(
     providerRef: text('provider_ref'),
     status: text('status', { enum: ['open', 'paid', 'failed', 'expired'] }).notNull().default('open'),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** Where the payment page sends the student back (own-site URLs, checked when the checkout is made); null: the defaults. */
+    successUrl: text('success_url'),
+    cancelUrl: text('cancel_url'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },

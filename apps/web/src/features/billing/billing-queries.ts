@@ -27,7 +27,7 @@ export function usePlansOnSale() {
 
 export function useStartCheckout() {
   return useMutation({
-    mutationFn: (body: { planId: string; currency: string; idempotencyKey: string }) => api.post<CheckoutView>('/api/billing/checkout', body),
+    mutationFn: (body: { planId: string; currency: string; idempotencyKey: string; successUrl?: string; cancelUrl?: string }) => api.post<CheckoutView>('/api/billing/checkout', body),
   });
 }
 

@@ -1,6 +1,6 @@
 export { isBillingRefusal } from './billing-refusal';
 export { BillingStatus } from './billing-status';
-export { billingKeys, billingQueryRoot, useAdminPlans, useBillingMe, usePlansOnSale, useRevenue, useStatement, useTutorBalance } from './billing-queries';
+export { billingKeys, billingQueryRoot, useAdminPlans, useBillingMe, useCheckout, usePlansOnSale, useRevenue, useStatement, useTutorBalance } from './billing-queries';
 export { CheckoutReturn } from './checkout-return';
 export { CsvLink, EarningsStatement, RangeInputs, statementCsvPath } from './earnings-statement';
 export { PaymentsList } from './payments-list';

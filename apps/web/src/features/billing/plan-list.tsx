@@ -8,8 +8,12 @@ import { Button } from '../../ui/button';
 import { preferredCurrency } from './billing-format';
 import { useStartCheckout } from './billing-queries';
 
-/** Plans on sale with prices in one currency (INR or USD, switchable); Buy starts a checkout and goes to the provider's page. */
-export function PlanList({ plans, timeZone, ownedPlanId }: { plans: BillingPlan[]; timeZone: string; ownedPlanId: string | null }) {
+/**
+ * Plans on sale with prices in one currency (INR or USD, switchable); Buy starts a checkout and goes to the provider's
+ * page. `returnTo`: a page of this app the payment page returns to (the ask form with its kept question), instead of
+ * the billing return page.
+ */
+export function PlanList({ plans, timeZone, ownedPlanId, returnTo }: { plans: BillingPlan[]; timeZone: string; ownedPlanId: string | null; returnTo?: string | null }) {
   const currencies = [...new Set(plans.flatMap((p) => p.prices.map((x) => x.currency)))].sort();
   const [currency, setCurrency] = useState(() => preferredCurrency(timeZone, currencies));
   const checkout = useStartCheckout();
@@ -20,7 +24,7 @@ export function PlanList({ plans, timeZone, ownedPlanId }: { plans: BillingPlan[
     setBuying(plan.id);
     // One key per attempt: a double click or a retry of this attempt is the same checkout on the server.
     checkout.mutate(
-      { planId: plan.id, currency, idempotencyKey: `web-${newRequestId()}` },
+      { planId: plan.id, currency, idempotencyKey: `web-${newRequestId()}`, ...(returnTo ? { successUrl: returnTo, cancelUrl: returnTo } : {}) },
       {
         onSuccess: (c) => {
           if (c.url) {

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
@@ -8,31 +9,51 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextAreaField } from '../../ui/field';
 import { ProgressBar } from '../../ui/progress-bar';
-import { isBillingRefusal } from '../billing/billing-refusal';
+import { billingKeys, isBillingRefusal } from '../billing';
 import { levelLabel, useSubjects } from '../subjects';
+import { AskCheckoutNotice } from './ask-checkout-notice';
+import { AskCredits, plansLink } from './ask-credits';
 import { PhotoPicker } from './photo-picker';
 import { useAskQuestion } from './question-queries';
+import { useAskDraft } from './use-ask-draft';
 import { usePhotoUploads } from './use-photo-uploads';
 
 const formFields = ['subjectId', 'level', 'text', 'photoIds'];
 
 interface AskFormProps {
+  /** The draft is kept per user. */
+  userId: string;
   initialSubject?: string | null;
   initialLevel?: string | null;
+  /** Back from the payment page: the checkout to follow (and whether the student cancelled it there). */
+  checkoutId?: string | null;
+  cancelled?: boolean;
 }
 
-export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
+export function AskForm({ userId, initialSubject, initialLevel, checkoutId, cancelled = false }: AskFormProps) {
   const subjects = useSubjects();
   const uploads = usePhotoUploads();
   const ask = useAskQuestion();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
-  // One id for this question, kept across retries, so a send that reached the server but lost its answer is not asked twice.
-  const [requestId] = useState(newRequestId);
+  // One id for this question, kept across retries (and in the draft across paying), so a send that reached the
+  // server but lost its answer is not asked twice.
+  const [requestId, setRequestId] = useState(newRequestId);
 
   const [subjectId, setSubjectId] = useState(initialSubject ?? '');
   const [level, setLevel] = useState(initialLevel ?? '');
   const [text, setText] = useState('');
+  // The question is kept on the device while it is written: paying for a plan (another site), a reload, or a later visit brings it back.
+  const draft = useAskDraft(userId, { requestId, subjectId, level, text, photos: uploads.items }, (kept) => {
+    setRequestId(kept.requestId);
+    if (kept.subjectId) setSubjectId(kept.subjectId);
+    if (kept.level) setLevel(kept.level);
+    setText(kept.text);
+    uploads.restore(kept.photos);
+  });
+  /** Photos the server no longer knew were sent again once already. */
+  const uploadedAgain = useRef(false);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [attempt, setAttempt] = useState(0);
   /** Send was pressed while photos were still uploading: send as soon as they are done. */
@@ -59,7 +80,21 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
   const send = () => {
     ask.mutate(
       { requestId, subjectId, level, photoIds: uploads.photoIds, ...(text.trim() ? { text: text.trim() } : {}) },
-      { onSuccess: (question) => void navigate(`/student/questions/${question.id}`, { replace: true }) },
+      {
+        onSuccess: async (question) => {
+          await draft.clear();
+          void queryClient.invalidateQueries({ queryKey: billingKeys.me });
+          void navigate(`/student/questions/${question.id}`, { replace: true });
+        },
+        onError: (error) => {
+          // A kept photo's upload the server no longer takes: send the kept images again, then the question, once.
+          if (!uploadedAgain.current && error instanceof ApiError && error.fields.some((f) => f.path.endsWith('photoIds'))) {
+            uploadedAgain.current = true;
+            uploads.uploadAgain();
+            setSendWhenReady(true);
+          }
+        },
+      },
     );
   };
 
@@ -90,8 +125,28 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
   const consent = ask.error instanceof ApiError && ask.error.code === 'consent_required' ? ask.error : null;
   const billingRefusal = !consent && isBillingRefusal(ask.error) ? ask.error : null;
 
+  const startAgain = () => {
+    void draft.clear();
+    uploads.clearAll();
+    setSubjectId('');
+    setLevel('');
+    setText('');
+    setRequestId(newRequestId());
+    setAttempt(0);
+    ask.reset();
+  };
+
   return (
-    <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="ask-title">
+    <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="ask-title" data-testid="ask-form" data-draft={draft.ready ? (draft.restored ? 'restored' : 'new') : 'loading'}>
+      {checkoutId ? <AskCheckoutNotice checkoutId={checkoutId} cancelled={cancelled} /> : <AskCredits />}
+      {draft.restored && !checkoutId && (
+        <p className="ask-draft-note" data-testid="ask-draft-restored">
+          We kept the question you started.{' '}
+          <button type="button" className="link-button" onClick={startAgain}>
+            Start a new one
+          </button>
+        </p>
+      )}
       <PhotoPicker uploads={uploads} error={errors.photoIds} />
 
       {subjects.isError && (
@@ -162,7 +217,10 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
       {billingRefusal && (
         <Alert tone="warning" title="You need a plan or question credits" testId="billing-required">
           <p>{billingRefusal.message}</p>
-          <Link to="/billing">See plans and credits</Link>
+          <p>Your question is kept: after paying you come straight back here to send it.</p>
+          <Link to={plansLink} data-testid="billing-required-link">
+            See plans and credits
+          </Link>
         </Alert>
       )}
       {!consent && !billingRefusal && server.summary && (

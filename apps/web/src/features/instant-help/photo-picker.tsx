@@ -24,7 +24,7 @@ export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
     <fieldset className={`fieldset photo-picker${error ? ' field-invalid' : ''}`} aria-describedby={error ? 'photos-error' : 'photos-hint'}>
       <legend>Photo of your question</legend>
       <p className="field-hint" id="photos-hint">
-        Make sure the whole question is in the picture and easy to read. Up to {MAX_PHOTOS} photos.
+        Make sure the whole question is in the picture and easy to read. Up to {MAX_PHOTOS} photos; big ones are made smaller on your phone before they are sent.
       </p>
 
       {canAddMore && (
@@ -115,10 +115,11 @@ function PhotoStatusLine({ item, name, onRetry }: { item: PhotoItem; name: strin
     );
   }
   const checking = item.status === 'uploading' && item.progress >= 1;
-  const label = item.status === 'queued' ? 'Waiting…' : checking ? 'Checking…' : `Uploading ${Math.round(item.progress * 100)}%`;
+  const preparing = item.status === 'preparing';
+  const label = preparing ? 'Making it smaller…' : item.status === 'queued' ? 'Waiting…' : checking ? 'Checking…' : `Uploading ${Math.round(item.progress * 100)}%`;
   return (
-    <div className="photo-status">
-      <ProgressBar value={item.status === 'queued' || checking ? null : item.progress} label={`${name} upload`} testId="photo-progress" />
+    <div className="photo-status" data-testid={preparing ? 'photo-preparing' : undefined}>
+      <ProgressBar value={preparing || item.status === 'queued' || checking ? null : item.progress} label={preparing ? `${name}: making it smaller to send` : `${name} upload`} testId="photo-progress" />
       <p className="photo-status-text">{label}</p>
     </div>
   );

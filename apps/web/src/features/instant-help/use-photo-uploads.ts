@@ -2,8 +2,11 @@ import type { MAX_QUESTION_PHOTOS, UploadedPhoto } from '@tutorline/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../lib/api';
 import { UploadAborted, uploadFile } from '../../lib/upload';
+import type { DraftPhoto } from './ask-draft-store';
+import { PhotoTooBig, shrinkPhoto } from './shrink-photo';
 
-const MAX_BYTES = 10 * 1024 * 1024;
+/** Past this, a file is not decoded on the device at all (a cheap phone could run out of memory); no camera makes one. */
+const MAX_PICK_BYTES = 50 * 1024 * 1024;
 /**
  * A value import from contracts would bundle zod into the app (its schemas are not tree-shaken), so the limit is
  * repeated here; the type ties it to the contract, so a change there fails the type check here.
@@ -12,10 +15,12 @@ export const MAX_PHOTOS: typeof MAX_QUESTION_PHOTOS = 4;
 /** On a slow connection two uploads at a time finish the first photo sooner than four sharing the line. */
 const PARALLEL_UPLOADS = 2;
 
-export type PhotoStatus = 'queued' | 'uploading' | 'done' | 'error';
+/** 'preparing': being made smaller on the device before it goes up. */
+export type PhotoStatus = 'preparing' | 'queued' | 'uploading' | 'done' | 'error';
 
 export interface PhotoItem {
   key: string;
+  /** What is (or was) uploaded: the photo as picked, or its shrunk copy once prepared. */
   file: File;
   /** Object URL of the local file, for the preview before and during upload. */
   previewUrl: string;
@@ -33,7 +38,7 @@ function checkFile(file: File): string | null {
   if (file.type === 'image/svg+xml') return 'Drawings saved as SVG cannot be sent. Please take a photo instead.';
   // Some phones give camera files no type at all; let the server decide about those.
   if (file.type && !file.type.startsWith('image/')) return 'This file is not a photo. Please choose a picture.';
-  if (file.size > MAX_BYTES) return 'This photo is bigger than 10 MB. Please choose a smaller one, or take a new photo.';
+  if (file.size > MAX_PICK_BYTES) return 'This file is too big to be a photo. Please choose a photo, or take a new one.';
   if (file.size === 0) return 'This file is empty. Please choose another photo.';
   return null;
 }
@@ -102,7 +107,7 @@ export function usePhotoUploads() {
         key: `photo-${++nextKey}`,
         file,
         previewUrl: URL.createObjectURL(file),
-        status: problem ? 'error' : 'queued',
+        status: problem ? 'error' : 'preparing',
         progress: 0,
         uploaded: null,
         error: problem,
@@ -110,6 +115,45 @@ export function usePhotoUploads() {
       };
     });
     setItems((list) => [...list, ...added]);
+    prepare(added);
+  }, [patch]);
+
+  /** A big camera photo is made smaller here first (a few hundred ms), then queued for upload. */
+  const prepare = (list: PhotoItem[]) => {
+    for (const item of list) {
+      if (item.status !== 'preparing') continue;
+      shrinkPhoto(item.file).then(
+        (file) => patch(item.key, { file, status: 'queued' }),
+        (error: unknown) => patch(item.key, { status: 'error', error: error instanceof PhotoTooBig ? error.message : 'This photo could not be read. Please choose another one.', retryable: false }),
+      );
+    }
+  };
+
+  /** Brings back a kept draft's photos: uploaded ones as done, the others prepared and queued to go up again. */
+  const restore = useCallback(
+    (photos: DraftPhoto[]) => {
+      const restored = photos.slice(0, MAX_PHOTOS).map((p): PhotoItem => {
+        const file = new File([p.blob], p.name, { type: p.blob.type });
+        return { key: `photo-${++nextKey}`, file, previewUrl: URL.createObjectURL(file), status: p.uploaded ? 'done' : 'preparing', progress: p.uploaded ? 1 : 0, uploaded: p.uploaded, error: null, retryable: false };
+      });
+      setItems(restored);
+      prepare(restored);
+    },
+    [patch],
+  );
+
+  /** Removes every photo (the student starts the question again). */
+  const clearAll = useCallback(() => {
+    for (const controller of running.current.values()) controller.abort();
+    running.current.clear();
+    for (const item of itemsRef.current) URL.revokeObjectURL(item.previewUrl);
+    setItems([]);
+    setNotice(null);
+  }, []);
+
+  /** Uploads every photo again from the image kept on the device (the server no longer knew an earlier upload). */
+  const uploadAgain = useCallback(() => {
+    setItems((list) => list.map((i) => (i.status === 'done' ? { ...i, status: 'queued', uploaded: null, progress: 0 } : i)));
   }, []);
 
   const remove = useCallback((key: string) => {
@@ -123,7 +167,7 @@ export function usePhotoUploads() {
 
   const retry = useCallback((key: string) => patch(key, { status: 'queued', error: null, progress: 0 }), [patch]);
 
-  const sending = items.filter((i) => i.status === 'queued' || i.status === 'uploading');
+  const sending = items.filter((i) => i.status === 'preparing' || i.status === 'queued' || i.status === 'uploading');
   const totalBytes = items.reduce((sum, i) => sum + (i.status === 'error' ? 0 : i.file.size), 0);
   const sentBytes = items.reduce((sum, i) => sum + (i.status === 'error' ? 0 : i.file.size * i.progress), 0);
 
@@ -133,6 +177,10 @@ export function usePhotoUploads() {
     add,
     remove,
     retry,
+    restore,
+    uploadAgain,
+    clearAll,
+    preparingCount: items.filter((i) => i.status === 'preparing').length,
     /** Photos still queued or uploading. */
     pendingCount: sending.length,
     failedCount: items.filter((i) => i.status === 'error').length,

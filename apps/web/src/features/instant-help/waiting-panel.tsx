@@ -1,12 +1,9 @@
 import type { Question } from '@tutorline/contracts';
 import { useEffect } from 'react';
-import { errorMessage } from '../../lib/api';
 import { formatClock, secondsSince, secondsUntil } from '../../lib/durations';
 import { useNow } from '../../lib/use-now';
-import { Alert } from '../../ui/alert';
-import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
-import { useCancelQuestion } from './question-queries';
+import { CancelQuestionButton } from './cancel-question';
 
 interface WaitingPanelProps {
   question: Question;
@@ -18,7 +15,6 @@ interface WaitingPanelProps {
 /** While the question goes out to tutors: how many were asked, how long it has been, how long is left. */
 export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPanelProps) {
   const now = useNow(1000);
-  const cancel = useCancelQuestion();
   const elapsed = secondsSince(question.createdAt, now);
   const left = secondsUntil(question.expiresAt, now);
   const windowSeconds = Math.max(1, (Date.parse(question.expiresAt) - Date.parse(question.createdAt)) / 1000);
@@ -73,21 +69,7 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
             : '\u00a0'}
       </p>
 
-      {cancel.isError && (
-        <Alert tone="error" title="The question was not cancelled">
-          <p>{errorMessage(cancel.error)}</p>
-        </Alert>
-      )}
-      <Button
-        variant="danger"
-        block
-        pending={cancel.isPending}
-        pendingLabel="Cancelling…"
-        data-testid="cancel-question"
-        onClick={() => cancel.mutate({ id: question.id }, { onError: onCheckAgain })}
-      >
-        Cancel question
-      </Button>
+      <CancelQuestionButton questionId={question.id} onCheckAgain={onCheckAgain} />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import type { PeerState, RoomRole } from '@tutorline/contracts';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNow } from '../../lib/use-now';
 import { Avatar } from '../../ui/avatar';
-import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, EyeIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, SpeakerIcon, VideoIcon } from './call/call-icons';
+import { Controls, ControlButton } from './call-controls';
+import { EyeIcon, LeaveIcon, MicIcon, SpeakerIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
 import type { CallQuality, CallSnapshot } from './call/types';
 import { useCallSnapshot } from './call/use-peer-call';
@@ -24,6 +25,8 @@ export interface CallViewProps {
   onEnd?: () => void;
   /** Told of each change of the call's state, and 'media' once remote video shows (the page then loads the board). */
   onStateChange?: (state: string) => void;
+  /** Shows the question's photo (the room's Question pane): an item in the controls' More menu. */
+  onShowQuestion?: (() => void) | undefined;
 }
 
 /**
@@ -41,6 +44,7 @@ export function CallView(props: CallViewProps) {
   const self = room.joined?.self.userId;
   const other = room.participants.find((p) => p.userId !== self && p.role !== 'observer');
   const observers = room.participants.filter((p) => p.role === 'observer' && p.present && p.userId !== self);
+  const [detailsOpen, setDetailsOpen] = useState(false);
 
   if (role === 'observer') {
     return (
@@ -71,7 +75,7 @@ export function CallView(props: CallViewProps) {
         <RemoteMedia snapshot={snapshot} remote={other?.state ?? null} otherName={props.otherName} otherId={other?.userId} call={call} />
         <div className="call-top">
           <CallTimer startedAt={props.startedAt} />
-          <QualityIndicator quality={snapshot.quality} connected={snapshot.connection === 'connected'} />
+          <QualityIndicator quality={snapshot.quality} connected={snapshot.connection === 'connected'} open={detailsOpen} onToggle={() => setDetailsOpen((o) => !o)} />
           {observers.length > 0 && (
             <span className="call-chip" data-testid="observer-indicator" title="Tutorline staff can join sessions to keep them safe.">
               <EyeIcon /> {observers.length === 1 ? `${observers[0]!.displayName} (admin) is watching` : `${observers.length} admins are watching`}
@@ -81,7 +85,17 @@ export function CallView(props: CallViewProps) {
         <LocalPreview snapshot={snapshot} selfName={props.selfName} />
       </div>
       <CallBanner snapshot={snapshot} remote={other?.state ?? null} otherName={props.otherName} call={call} />
-      {call && <Controls call={call} snapshot={snapshot} onLeave={props.onLeave} onEnd={props.onEnd} />}
+      {call && (
+        <Controls
+          call={call}
+          snapshot={snapshot}
+          onLeave={props.onLeave}
+          onEnd={props.onEnd}
+          onShowQuestion={props.onShowQuestion}
+          detailsOpen={detailsOpen}
+          onToggleDetails={() => setDetailsOpen((o) => !o)}
+        />
+      )}
     </section>
   );
 }
@@ -188,8 +202,7 @@ function CallTimer({ startedAt }: { startedAt: string }) {
 
 const levelWords = { good: 'Good connection', fair: 'Fair connection', poor: 'Weak connection', none: 'Not connected' } as const;
 
-function QualityIndicator({ quality, connected }: { quality: CallQuality | null; connected: boolean }) {
-  const [open, setOpen] = useState(false);
+function QualityIndicator({ quality, connected, open, onToggle }: { quality: CallQuality | null; connected: boolean; open: boolean; onToggle(): void }) {
   const level = connected ? (quality?.level ?? 'none') : 'none';
   const bars = { good: 4, fair: 3, poor: 1, none: 0 }[level];
   const details = quality
@@ -210,7 +223,7 @@ function QualityIndicator({ quality, connected }: { quality: CallQuality | null;
         data-level={level}
         aria-expanded={open}
         title={[levelWords[level], ...details].join('\n')}
-        onClick={() => setOpen((o) => !o)}
+        onClick={onToggle}
       >
         <span className="call-bars" aria-hidden="true">
           {[1, 2, 3, 4].map((i) => (
@@ -275,69 +288,4 @@ function bannerFor(s: CallSnapshot, remote: PeerState | null, otherName: string)
   if (s.mode === 'low' && s.modeReason === 'measured') return { kind: 'self-low', text: 'Your connection is weak: video quality was lowered to keep the sound clear.', tone: 'info' };
   if (s.screen) return { kind: 'sharing', text: 'You are sharing your screen.', tone: 'info' };
   return null;
-}
-
-function Controls({ call, snapshot, onLeave, onEnd }: { call: PeerCall; snapshot: CallSnapshot; onLeave(): void; onEnd?: () => void }) {
-  const [confirmEnd, setConfirmEnd] = useState(false);
-  useEffect(() => {
-    if (!confirmEnd) return;
-    const timer = window.setTimeout(() => setConfirmEnd(false), 5000);
-    return () => window.clearTimeout(timer);
-  }, [confirmEnd]);
-  const audioBoard = snapshot.mode === 'audio-board';
-  return (
-    <div className="call-controls" role="toolbar" aria-label="Call controls">
-      <ControlButton testId="btn-mute" label="Mute" icon={<MicIcon off={!snapshot.audio} />} pressed={!snapshot.audio} onClick={() => void call.setMicrophone(!snapshot.audio)} />
-      <ControlButton
-        testId="btn-camera"
-        label="Stop video"
-        icon={<VideoIcon off={!snapshot.video} />}
-        pressed={!snapshot.video}
-        disabled={snapshot.screen}
-        onClick={() => void call.setCamera(!snapshot.video)}
-      />
-      {snapshot.canSwitchCamera && snapshot.video && <ControlButton testId="btn-switch-camera" label="Flip camera" icon={<FlipCameraIcon />} onClick={() => void call.switchCamera()} />}
-      {snapshot.canShareScreen && (
-        <ControlButton
-          testId="btn-screen"
-          label="Share screen"
-          icon={<ScreenIcon />}
-          pressed={snapshot.screen}
-          onClick={() => (snapshot.screen ? call.stopScreenShare() : void call.startScreenShare())}
-        />
-      )}
-      <ControlButton testId="btn-low-bandwidth" label="Data saver" icon={<DataSaverIcon />} pressed={snapshot.mode !== 'full'} onClick={() => call.chooseMode(snapshot.mode === 'full' ? 'low' : 'full')} />
-      <ControlButton testId="btn-audio-board" label="Audio only" icon={<AudioOnlyIcon />} pressed={audioBoard} onClick={() => call.chooseMode(audioBoard ? 'low' : 'audio-board')} />
-      <ControlButton testId="btn-leave" label="Leave" icon={<LeaveIcon />} onClick={onLeave} />
-      {onEnd && (
-        <ControlButton
-          testId="btn-end"
-          label={confirmEnd ? 'Tap again to end' : 'End session'}
-          icon={<EndCallIcon />}
-          danger
-          onClick={() => {
-            if (!confirmEnd) return setConfirmEnd(true);
-            setConfirmEnd(false);
-            onEnd();
-          }}
-        />
-      )}
-    </div>
-  );
-}
-
-function ControlButton(p: { testId: string; label: string; icon: ReactNode; pressed?: boolean; disabled?: boolean; danger?: boolean; onClick(): void }) {
-  return (
-    <button
-      type="button"
-      className={`call-btn${p.danger ? ' call-btn-danger' : ''}`}
-      data-testid={p.testId}
-      aria-pressed={p.pressed}
-      disabled={p.disabled}
-      onClick={p.onClick}
-    >
-      {p.icon}
-      <span>{p.label}</span>
-    </button>
-  );
 }

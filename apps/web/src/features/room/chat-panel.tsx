@@ -55,7 +55,7 @@ export function ChatPanel({ connection, snapshot, sessionId, selfId, names, read
   };
 
   return (
-    <section className="chat-panel" data-testid="chat-panel" aria-label="Chat">
+    <section className="chat-panel" data-testid="chat-panel" aria-label="Chat" data-read-saved={snapshot.savedReadMessageId ?? ''}>
       <ol className="chat-list" ref={listRef} aria-live="polite">
         {count === 0 && <li className="chat-empty muted">No messages yet. Say hello, or send a photo of your working.</li>}
         {snapshot.messages.map((m) => (

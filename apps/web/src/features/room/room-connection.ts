@@ -37,7 +37,7 @@ export interface PendingChat {
 export interface RoomSnapshot {
   status: RoomStatus;
   error: RoomError | null;
-  joined: Omit<RoomJoined, 'messages' | 'board' | 'boardStateVector' | 'participants'> | null;
+  joined: Omit<RoomJoined, 'messages' | 'board' | 'boardStateVector' | 'participants' | 'lastReadMessageId'> | null;
   participants: RoomParticipant[];
   /** Acknowledged messages, ordered by id. */
   messages: ChatMessage[];
@@ -46,6 +46,10 @@ export interface RoomSnapshot {
   /** How many times the room has been (re)joined; the call engine renegotiates when this changes without recovery. */
   joinCount: number;
   endedBy: string | null;
+  /** The newest chat message this user has read here, on any device (kept by the server); null before the first. */
+  lastReadMessageId: number | null;
+  /** The read mark the server confirmed it stored. */
+  savedReadMessageId: number | null;
 }
 
 export interface SignalIn {
@@ -65,7 +69,7 @@ const MAX_EARLY_SIGNALS = 200;
 
 export class RoomConnection {
   readonly board = new Y.Doc();
-  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null };
+  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null };
   private listeners = new Set<Listener>();
   private signalHandlers = new Set<(s: SignalIn) => void>();
   private rejoinHandlers = new Set<(info: { recovered: boolean; joinCount: number }) => void>();
@@ -113,6 +117,10 @@ export class RoomConnection {
     });
     on('room:ended', (m) => {
       if (m.sessionId === sessionId) this.update({ status: 'ended', endedBy: m.by });
+    });
+    // Read on another tab or device.
+    on('room:read', (m) => {
+      if (m.sessionId === sessionId) this.moveReadMark(m.lastReadMessageId);
     });
 
     const onConnect = () => {
@@ -173,13 +181,15 @@ export class RoomConnection {
     Y.applyUpdate(this.board, toBytes(reply.board), REMOTE_ORIGIN);
     // Edits made here while we were away: send what the server lacks.
     const missing = Y.encodeStateAsUpdate(this.board, toBytes(reply.boardStateVector));
-    const { messages, board: _b, boardStateVector: _v, participants, ...joined } = reply;
+    const { messages, board: _b, boardStateVector: _v, participants, lastReadMessageId, ...joined } = reply;
     this.update({
       status: reply.session.status === 'ended' ? 'ended' : 'joined',
       error: null,
       joined,
       participants: [...participants].sort(byRole),
       joinCount: this.snapshot.joinCount + 1,
+      lastReadMessageId: Math.max(this.snapshot.lastReadMessageId ?? 0, lastReadMessageId ?? 0) || null,
+      savedReadMessageId: Math.max(this.snapshot.savedReadMessageId ?? 0, lastReadMessageId ?? 0) || null,
     });
     this.addMessages(messages);
     if (missing.byteLength > 2) this.sendBoard(missing);
@@ -224,6 +234,18 @@ export class RoomConnection {
   }
 
   // ---- chat ----
+  /** The chat was seen up to `messageId`: kept here at once, and on the server for reloads and other devices. */
+  markRead(messageId: number): void {
+    if (!this.moveReadMark(messageId) || !this.snapshot.joined) return;
+    void this.request<{ lastReadMessageId: number }>('room:read', { sessionId: this.sessionId, messageId }).then((reply) => {
+      if (reply.ok && reply.lastReadMessageId > (this.snapshot.savedReadMessageId ?? 0)) this.update({ savedReadMessageId: reply.lastReadMessageId });
+    });
+  }
+  private moveReadMark(messageId: number): boolean {
+    if (messageId <= (this.snapshot.lastReadMessageId ?? 0)) return false;
+    this.update({ lastReadMessageId: messageId });
+    return true;
+  }
   /** Queues a message; it is sent now and again after every reconnect until the server acknowledges it. */
   sendChat(input: { text?: string; photo?: ChatMessage['photo'] }): string {
     const clientId = crypto.randomUUID();

@@ -1,11 +1,12 @@
 import type { Me, TutoringSession } from '@tutorline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useBlocker, useNavigate } from 'react-router';
 import { roleHome } from '../auth';
 import { useQuestion } from '../instant-help';
 import { sessionKey, useEndSession } from '../sessions';
 import { errorMessage } from '../../lib/api';
+import { useMediaQuery } from '../../lib/use-media-query';
 import { usePageTitle } from '../../lib/page-title';
 import { Alert } from '../../ui/alert';
 import { BoardPanel } from './board/board-panel';
@@ -15,11 +16,14 @@ import type { PeerCall } from './call/peer-call';
 import type { LocalMediaChoice } from './call/types';
 import { usePeerCall } from './call/use-peer-call';
 import { ChatPanel } from './chat-panel';
+import { readMarkToSend, unreadCount } from './chat-unread';
+import { LeaveCallDialog } from './leave-call-dialog';
+import { QuestionPane } from './question-pane';
 import { PreJoin } from './prejoin';
 import type { RoomConnection, RoomSnapshot } from './room-connection';
 import { useRoomConnection } from './use-room';
 
-type Tab = 'board' | 'chat';
+type Tab = 'board' | 'question' | 'chat';
 
 /** When the call does not come up (the other person is not there yet), the board loads after this anyway. */
 const BOARD_LOAD_FALLBACK_MS = 4_000;
@@ -153,6 +157,8 @@ function InRoom({
   const queryClient = useQueryClient();
   const end = useEndSession();
   const [tab, setTab] = useState<Tab>('board');
+  // From 960 px the board, the question and the chat are all on screen; below, they are tabs.
+  const wide = useMediaQuery('(min-width: 960px)');
   // Excalidraw is ~1 MB of script: parsing it while the call negotiates delays the first frame by about a second on
   // a cheap phone. It loads once the call is up, after a few seconds anyway, or at once for observers.
   const [boardLoaded, setBoardLoaded] = useState(role === 'observer' || media.stream === null);
@@ -170,10 +176,17 @@ function InRoom({
     else if (state === 'media' && boardTimer.current === null) boardTimer.current = window.setTimeout(() => setBoardLoaded(true), BOARD_AFTER_FIRST_FRAME_MS);
   }, []);
   const names = useMemo(() => Object.fromEntries([...snapshot.participants.map((p) => [p.userId, p.displayName]), [session.student.id, session.student.displayName], [session.tutor.id, session.tutor.displayName]]), [snapshot.participants, session]);
-  // Its photos are for the board: asked for with it, not while the call sets up.
-  const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) && boardLoaded });
+  // The question (its photos are on the board and in the Question pane): asked for with the board, or when its pane opens, not while the call sets up.
+  const question = useQuestion(session.questionId ?? '', { enabled: Boolean(session.questionId) && (boardLoaded || tab === 'question') });
   const questionPhotos = useMemo(() => (question.data?.photos ?? []).map((p) => ({ id: p.id, url: p.url, thumbUrl: p.thumbUrl })), [question.data]);
-  const unread = useUnread(snapshot.messages.length, tab === 'chat');
+
+  // Unread chat counts from the read mark the server keeps, so a reload (or another device) agrees on what was read.
+  const chatOnScreen = wide || tab === 'chat';
+  const unread = unreadCount(snapshot.messages, me.id, snapshot.lastReadMessageId);
+  const toMark = chatOnScreen ? readMarkToSend(snapshot.messages, snapshot.lastReadMessageId) : null;
+  useEffect(() => {
+    if (toMark !== null && document.visibilityState === 'visible') connection?.markRead(toMark);
+  }, [toMark, connection]);
 
   // The other side (or the tutor marking the question answered) ended it: show the ended page.
   useEffect(() => {
@@ -182,6 +195,14 @@ function InRoom({
 
   const other = role === 'tutor' ? session.student : session.tutor;
   const readOnly = role === 'observer' || snapshot.status === 'ended';
+  const inCall = role !== 'observer' && snapshot.status !== 'ended';
+  const leave = useLeaveGuard(inCall);
+  const showQuestion = session.questionId
+    ? () => {
+        setTab('question');
+        document.getElementById('room-panel-question')?.scrollIntoView({ block: 'nearest' });
+      }
+    : undefined;
 
   return (
     <section className="room" data-testid="room" data-stage="in-room" data-room-status={snapshot.status} aria-labelledby="room-title">
@@ -195,7 +216,7 @@ function InRoom({
           <p>{errorMessage(end.error)}</p>
         </Alert>
       )}
-      <div className="room-body">
+      <div className={`room-body${session.questionId ? ' room-body-question' : ''}`}>
         <div className="room-call">
           {connection && (
             <CallView
@@ -205,20 +226,26 @@ function InRoom({
               selfName={me.displayName}
               otherName={other.displayName}
               startedAt={session.startedAt}
-              onLeave={() => navigate(roleHome(me.role))}
+              onLeave={() => leave.go(() => navigate(roleHome(me.role)))}
               onEnd={role === 'observer' ? undefined : () => end.mutate(session.id)}
               onStateChange={onCallState}
+              onShowQuestion={showQuestion}
             />
           )}
         </div>
-        <div className="room-tabs" role="tablist" aria-label="Board and chat">
+        <div className="room-tabs" role="tablist" aria-label="Board, question and chat">
           <button type="button" role="tab" aria-selected={tab === 'board'} aria-controls="room-panel-board" data-testid="tab-board" onClick={() => setTab('board')}>
             Board
           </button>
+          {session.questionId && (
+            <button type="button" role="tab" aria-selected={tab === 'question'} aria-controls="room-panel-question" data-testid="tab-question" onClick={() => setTab('question')}>
+              Question
+            </button>
+          )}
           <button type="button" role="tab" aria-selected={tab === 'chat'} aria-controls="room-panel-chat" data-testid="tab-chat" onClick={() => setTab('chat')}>
             Chat
             {unread > 0 && (
-              <span className="room-badge" aria-label={`${unread} unread`}>
+              <span className="room-badge" aria-label={`${unread} unread`} data-testid="chat-unread">
                 {unread}
               </span>
             )}
@@ -226,26 +253,57 @@ function InRoom({
         </div>
         <div className="room-panel room-panel-board" id="room-panel-board" role="tabpanel" hidden={tab !== 'board'}>
           {connection && boardLoaded ? (
-            <BoardPanel connection={connection} questionPhotos={questionPhotos} readOnly={readOnly} />
+            <BoardPanel connection={connection} questionPhotos={questionPhotos} readOnly={readOnly} placeQuestionPhotos={role === 'tutor'} />
           ) : (
             <p className="room-board-waiting muted" data-testid="board-waiting">
               The board opens as soon as the call is connected…
             </p>
           )}
         </div>
+        {session.questionId && (
+          <div className="room-panel room-panel-question" id="room-panel-question" role="tabpanel" hidden={tab !== 'question'}>
+            <QuestionPane question={question.data} loading={question.isPending} error={question.isError ? question.error : null} />
+          </div>
+        )}
         <div className="room-panel room-panel-chat" id="room-panel-chat" role="tabpanel" hidden={tab !== 'chat'}>
           <ChatPanel connection={connection} snapshot={snapshot} sessionId={session.id} selfId={me.id} names={names} readOnly={readOnly} />
         </div>
       </div>
+      {leave.asking && <LeaveCallDialog otherName={other.displayName} onStay={leave.stay} onLeave={leave.confirm} />}
     </section>
   );
 }
 
-/** Messages that arrived while the chat tab was hidden. */
-function useUnread(count: number, visible: boolean): number {
-  const seen = useRef(count);
-  if (visible) seen.current = count;
-  return Math.max(0, count - seen.current);
+/**
+ * Leaving a live call asks first: Back (or any link) through the router's blocker, closing or reloading the tab
+ * through the browser's own beforeunload prompt. The Leave button has already said what it does: it goes at once.
+ */
+function useLeaveGuard(inCall: boolean) {
+  const going = useRef(false);
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => inCall && !going.current && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (!inCall) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      // Older browsers show the prompt only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [inCall]);
+  // The call ended while the question was open: nothing left to protect.
+  useEffect(() => {
+    if (!inCall && blocker.state === 'blocked') blocker.proceed();
+  }, [inCall, blocker]);
+  return {
+    asking: blocker.state === 'blocked',
+    stay: () => blocker.reset?.(),
+    confirm: () => blocker.proceed?.(),
+    go: (navigateAway: () => void) => {
+      going.current = true;
+      navigateAway();
+    },
+  };
 }
 
 function RoomStatus({ status, error }: { status: string; error: string | null }) {

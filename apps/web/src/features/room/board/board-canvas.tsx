@@ -24,6 +24,7 @@ interface BoardCanvasProps {
   sessionId: string;
   questionPhotos: QuestionPhoto[];
   readOnly: boolean;
+  placeQuestionPhotos: boolean;
 }
 
 declare global {
@@ -33,6 +34,10 @@ declare global {
   }
 }
 
+/** The board's own settings in the shared document, beside its elements and files. */
+const BOARD_META = 'room';
+const QUESTION_PLACED = 'questionPhotoPlaced';
+
 const uiOptions: Partial<UIOptions> = {
   // Images come only through the room's photos: a pasted image would be a dataURL the other side never receives.
   tools: { image: false },
@@ -40,7 +45,7 @@ const uiOptions: Partial<UIOptions> = {
   canvasActions: { loadScene: false, saveToActiveFile: false, export: false, saveAsImage: false },
 };
 
-export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly }: BoardCanvasProps) {
+export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly, placeQuestionPhotos }: BoardCanvasProps) {
   const [api, setApi] = useInitialisedApi();
   const filesRef = useRef<BoardFiles | null>(null);
   const [busy, setBusy] = useState<'export' | 'photo' | null>(null);
@@ -83,6 +88,24 @@ export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly }: BoardC
       if (window.__tutorlineBoard === hooks) delete window.__tutorlineBoard;
     };
   }, [api, doc, readOnly]);
+
+  // The question's photo is on the board from the start (both see it; neither has to press "Add question photo").
+  // A flag in the shared document says it was placed, so it is placed once per session, whoever reloads.
+  useEffect(() => {
+    const files = filesRef.current;
+    if (!api || !files || readOnly || !placeQuestionPhotos || questionPhotos.length === 0) return;
+    const room = doc.getMap<boolean>(BOARD_META);
+    if (room.get(QUESTION_PLACED)) return;
+    room.set(QUESTION_PLACED, true);
+    addQuestionPhotos(api, files, questionPhotos).then(
+      () => api.scrollToContent(undefined, { fitToViewport: true, viewportZoomFactor: 0.9 }),
+      (error: unknown) => {
+        // Let the next load try again; "Add question photo" is there meanwhile.
+        console.warn('the question photo could not be put on the board', error);
+        room.delete(QUESTION_PLACED);
+      },
+    );
+  }, [api, doc, readOnly, placeQuestionPhotos, questionPhotos]);
 
   /** Runs a toolbar action; it may answer with a problem to show, and a failure shows `failure`. */
   const run = async (what: 'export' | 'photo', task: () => Promise<string | void>, failure: string) => {
@@ -217,9 +240,10 @@ const PHOTO_BOX = { width: 640, height: 480, gap: 24 };
 /** Places the question's photos beneath the drawing, to be annotated. */
 async function addQuestionPhotos(api: ExcalidrawImperativeAPI, files: BoardFiles, photos: QuestionPhoto[]) {
   const { width: viewWidth, height: viewHeight, zoom } = api.getAppState();
+  // A board placed while its tab is hidden has no size yet: use the full box then.
   const box = {
-    width: Math.min(PHOTO_BOX.width, (0.9 * viewWidth) / zoom.value / photos.length),
-    height: Math.min(PHOTO_BOX.height, (0.8 * viewHeight) / zoom.value),
+    width: viewWidth > 0 ? Math.min(PHOTO_BOX.width, (0.9 * viewWidth) / zoom.value / photos.length) : PHOTO_BOX.width,
+    height: viewHeight > 0 ? Math.min(PHOTO_BOX.height, (0.8 * viewHeight) / zoom.value) : PHOTO_BOX.height,
   };
   const loaded = await Promise.all(
     photos.map(async (photo) => {

@@ -15,6 +15,8 @@ interface BoardPanelProps {
   questionPhotos: QuestionPhoto[];
   /** Observers watch; only the tutor and the student draw. */
   readOnly: boolean;
+  /** Put the question's photo on the board by itself, once per session (one side does it, so it is not there twice). */
+  placeQuestionPhotos?: boolean;
 }
 
 declare global {
@@ -36,14 +38,14 @@ function loadBoardCanvas() {
 }
 
 /** The room's shared whiteboard; it fills its container, which decides the size (and, on phones, when it shows). */
-export function BoardPanel({ connection, questionPhotos, readOnly }: BoardPanelProps) {
+export function BoardPanel({ connection, questionPhotos, readOnly, placeQuestionPhotos = false }: BoardPanelProps) {
   // A new lazy component per attempt: React keeps a failed import's error forever.
   const [BoardCanvas, setBoardCanvas] = useState(loadBoardCanvas);
   return (
     <section className="board-panel" data-testid="board-panel" aria-label="Whiteboard">
       <LoadFailure onRetry={() => setBoardCanvas(loadBoardCanvas)}>
         <Suspense fallback={<BoardLoading />}>
-          <BoardCanvas doc={connection.board} sessionId={connection.sessionId} questionPhotos={questionPhotos} readOnly={readOnly} />
+          <BoardCanvas doc={connection.board} sessionId={connection.sessionId} questionPhotos={questionPhotos} readOnly={readOnly} placeQuestionPhotos={placeQuestionPhotos} />
         </Suspense>
       </LoadFailure>
     </section>
