@@ -3,4 +3,5 @@ export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
 export { type AuthUser, createIdentityService, hashPassword, type IdentityService } from './identity.service';
 export { canAskOrBook } from './identity.rules';
+export { type ConsentGatedAction, requireGuardianConsent } from './identity.consent';
 export { subjectsCatalogue } from './subjects.catalogue';
