@@ -124,13 +124,16 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
       const student = newNumber();
       const mediaId = fake.putMedia(await jpegBytes(400, 300), 'image/jpeg');
       await send([{ from: student, name: 'Meera', message: { type: 'image', mediaId, caption: 'Q4 please' } }]);
-      const subjects = await nth(student, 1);
+      // A new number: the age first (the photo waits in the draft).
+      expect(textOf(await nth(student, 1))).toContain('How old are you?');
+      await send([{ from: student, message: { type: 'text', text: '15' } }]);
+      const subjects = await nth(student, 2);
       expect(subjects.body).toMatchObject({ type: 'interactive', interactive: { type: 'list' } });
       await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }]);
-      const levels = await nth(student, 2);
+      const levels = await nth(student, 3);
       expect(textOf(levels)).toContain('subject:maths:grade-9-10');
       await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }]);
-      const confirm = await nth(student, 3);
+      const confirm = await nth(student, 4);
       expect(confirm.body).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
 
       // The confirm tap, delivered 50 times (Meta retries), 25 of them at once.
@@ -194,12 +197,14 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
         const mediaId = fake.putMedia(await jpegBytes(400, 300), 'image/jpeg');
         await send([{ from: student, name: 'Dev', message: { type: 'image', mediaId } }], billed);
         await nth(student, 1);
-        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }], billed);
+        await send([{ from: student, message: { type: 'text', text: '16' } }], billed);
         await nth(student, 2);
-        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }], billed);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }], billed);
         await nth(student, 3);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }], billed);
+        await nth(student, 4);
         await send([{ from: student, message: { type: 'button', replyId: 'confirm', title: 'Yes, send it' } }], billed);
-        const refusal = textOf(await nth(student, 4));
+        const refusal = textOf(await nth(student, 5));
         expect(refusal).toMatch(/no plan or question credits/);
         const link = /http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9_-]+/.exec(refusal)?.[0];
         expect(link).toBeTruthy();
@@ -300,7 +305,7 @@ describeEachBackend('WhatsApp through Gupshup, the 24-hour window, and linking f
       whatsapp: {
         provider: 'gupshup',
         cloud: null,
-        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: token },
+        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: token, templateIds: {} },
         templates: { language: 'en', questionAlert: 'tutor_question_alert', update: 'tutorline_update' },
         sendsPerSecond: 200,
       },
