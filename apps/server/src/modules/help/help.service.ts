@@ -1,7 +1,7 @@
 import type { Tx } from '../../platform/db';
 import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { Signer } from '../../platform/signing';

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin } from '../../integrations/whatsapp';
 import { movableClock } from '../../platform/clock';
