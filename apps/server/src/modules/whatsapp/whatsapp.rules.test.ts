@@ -786,12 +786,15 @@ describe('a question held for payment', () => {
     const c = conversation(states.submitting);
     c.send(10, failed);
     expect(c.state.name).toBe('awaiting_payment');
-    const d = c.send(300, { type: 'paid' });
-    expect(c.state).toMatchObject({ name: 'submitting', draft, subjectId: 'maths', level: 'grade-9-10', cancelRequested: false });
-    expect(allText(d)).toBe("Payment received ✅ I'm sending your question to tutors now…");
+    let d = c.send(300, { type: 'paid' });
+    expect(c.state).toMatchObject({ name: 'submitting', draft, subjectId: 'maths', level: 'grade-9-10', cancelRequested: false, afterPayment: true });
     expect(ofType(d, 'ask_question')).toEqual([{ type: 'ask_question', requestId: 'req-1', draft, subjectId: 'maths', level: 'grade-9-10' }]);
-    c.send(301, { type: 'question_created', requestId: 'req-1', questionId: 'q-9' });
+    expect(allText(decideStudent(c.state, { type: 'text', text: 'status' }, ctx(300)))).toMatch(/^Payment received ✅ I'm sending your question to tutors/);
+    // The payment is acknowledged with the question id, in one message (two back to back may arrive in either order).
+    d = c.send(301, { type: 'question_created', requestId: 'req-1', questionId: 'q-9' });
     expect(c.state).toMatchObject({ name: 'waiting', questionId: 'q-9' });
+    expect(replies(d)).toHaveLength(1);
+    expect(allText(d)).toMatch(/^Payment received ✅ Finding a tutor for you… 🔎/);
     // A second word from billing (a renewal, say) no longer applies.
     expect(c.send(302, { type: 'paid' })).toMatchObject({ forbidden: true, state: 'waiting', event: 'paid' });
   });

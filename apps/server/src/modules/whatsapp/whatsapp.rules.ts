@@ -222,8 +222,11 @@ export const studentStateSchema = z.discriminatedUnion('name', [
   /** `promptedAt`: when the subject menu was last sent (photos of an album arriving right after it get no reply of their own). */
   z.object({ name: z.literal('choosing_subject'), draft: draftSchema, expiresAt: iso, promptedAt: iso }),
   z.object({ name: z.literal('confirming'), draft: draftSchema, subjectId: z.string(), level: z.string(), expiresAt: iso, promptedAt: iso }),
-  /** Confirmed; the ask is in flight. `cancelRequested`: the student sent cancel before the question id was known. */
-  z.object({ name: z.literal('submitting'), draft: draftSchema, subjectId: z.string(), level: z.string(), cancelRequested: z.boolean(), expiresAt: iso }),
+  /**
+   * Confirmed; the ask is in flight. `cancelRequested`: the student sent cancel before the question id was known.
+   * `afterPayment`: asked again because billing said it is paid (the answer says so, in the same message).
+   */
+  z.object({ name: z.literal('submitting'), draft: draftSchema, subjectId: z.string(), level: z.string(), cancelRequested: z.boolean(), afterPayment: z.boolean().optional(), expiresAt: iso }),
   /** `notified`: tutors notified so far (latest wave); `notifiedSent`/`lastUpdateAt`: the count and time of the last message to the student. */
   z.object({ name: z.literal('waiting'), questionId: z.string(), notified: z.number(), notifiedSent: z.number(), lastUpdateAt: iso }),
   z.object({ name: z.literal('in_session'), questionId: z.string(), sessionId: z.string(), tutorName: z.string(), joinUrl: z.string() }),
@@ -710,7 +713,8 @@ export function studentPrompt(state: StudentState, ctx: StudentContext, lead = '
       };
     }
     case 'submitting':
-      return text(state.cancelRequested ? `${lead}I'm cancelling your question — one moment…` : `${lead}I'm sending your question to tutors — one moment… (Send cancel to stop.)`);
+      if (state.cancelRequested) return text(`${lead}I'm cancelling your question — one moment…`);
+      return text(`${lead}${state.afterPayment ? 'Payment received ✅ ' : ''}I'm sending your question to tutors — one moment… (Send cancel to stop.)`);
     case 'waiting':
       return text(
         `${lead}Still looking for a tutor 🔎${state.notified ? ` ${plural(state.notified, 'tutor has', 'tutors have')} seen your question.` : ''} ` +
@@ -820,11 +824,10 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
   };
 
   /** Asks; a question held for payment asks again with the same request id (so it is still one question). */
-  const submit = (s: Extract<StudentState, { name: 'confirming' | 'awaiting_payment' }>, ...say: StudentAction[]): StudentDecision => {
+  const submit = (s: Extract<StudentState, { name: 'confirming' | 'awaiting_payment' }>, afterPayment = false): StudentDecision => {
     const expiresAt = after(cfg.submitTimeoutMs);
     return ok(
-      { name: 'submitting', draft: s.draft, subjectId: s.subjectId, level: s.level, cancelRequested: false, expiresAt },
-      ...say,
+      { name: 'submitting', draft: s.draft, subjectId: s.subjectId, level: s.level, cancelRequested: false, ...(afterPayment ? { afterPayment } : {}), expiresAt },
       { type: 'ask_question', requestId: s.draft.requestId, draft: s.draft, subjectId: s.subjectId, level: s.level },
       { type: 'schedule_timeout', at: expiresAt },
     );
@@ -963,7 +966,8 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
           if (state.cancelRequested) return toIdle('Cancelled ✅ ', { type: 'cancel_question', questionId: event.questionId });
           return ok(
             { name: 'waiting', questionId: event.questionId, notified: 0, notifiedSent: 0, lastUpdateAt: nowIso },
-            reply(text("Finding a tutor for you… 🔎 I'll message you here as soon as one accepts. Send cancel to stop.")),
+            // One message after a payment too: two sent back to back may arrive in either order.
+            reply(text(`${state.afterPayment ? 'Payment received ✅ ' : ''}Finding a tutor for you… 🔎 I'll message you here as soon as one accepts. Send cancel to stop.`)),
           );
         case 'question_failed': {
           if (event.requestId !== state.draft.requestId) return no('other_request');
@@ -1128,7 +1132,7 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
         case 'confirm':
           return submit(state);
         case 'paid':
-          return submit(state, reply(text("Payment received ✅ I'm sending your question to tutors now…")));
+          return submit(state, true); // "Payment received" comes with the question id, in one message
         case 'rating':
           return same('Thanks! That rating button has expired. ');
         case 'subject_page':

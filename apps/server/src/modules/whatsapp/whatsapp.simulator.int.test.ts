@@ -126,8 +126,7 @@ describeEachBackend('WhatsApp simulator: the README walkthrough', ({ db }) => {
     expect(paid.status).toBe(200);
 
     // Billing's entitlement event reaches the conversation: the held question goes out, and the student is told.
-    await reply(STUDENT, /Payment received ✅ I'm sending your question to tutors now…/, seen);
-    await reply(STUDENT, /Finding a tutor/, seen);
+    await reply(STUDENT, /Payment received ✅ Finding a tutor for you…/, seen);
     const [contact] = await db().database.db.select().from(schema.waContacts).where(eq(schema.waContacts.waId, STUDENT));
     const asked = await db().database.db.select().from(schema.questions).where(eq(schema.questions.studentId, contact!.userId!));
     expect(asked).toHaveLength(1);
