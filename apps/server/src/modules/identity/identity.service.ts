@@ -97,7 +97,8 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     /**
      * The student account of a WhatsApp number, made on its first message: no email or password of its own (an
-     * unusable random one), the number as its phone. Age is unknown, as for any adult sign-up without a birth date.
+     * unusable random one), the number as its phone. No birth date yet: the conversation asks for the age before the
+     * first question (recordBirthDate).
      */
     async findOrCreateWhatsAppStudent(waId: string, profileName: string | null): Promise<UserRow> {
       const phone = `+${waId}`;
