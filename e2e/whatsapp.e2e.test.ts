@@ -47,6 +47,9 @@ describe.skipIf(!canRun)('WhatsApp through the development simulator', () => {
       .jpeg()
       .toBuffer();
     await page.getByTestId('sim-photo').setInputFiles({ name: 'q.jpg', mimeType: 'image/jpeg', buffer: photo });
+    // A number new to Tutorline gives its age before its first question.
+    await outbound(page, /How old are you\?/).waitFor({ timeout: 15_000 });
+    await say(page, '15');
     await outbound(page, /Which subject/).waitFor({ timeout: 15_000 });
     await outbound(page, /Which subject/).getByTestId('sim-list-open').click();
     await page.locator('[data-testid="sim-list-row"][data-reply-id="subject:maths"]').click();

@@ -63,6 +63,8 @@ export interface AppOptions {
   manualJobs?: boolean;
   /** WhatsApp conversation timings (tests shorten them). */
   whatsappFlow?: Partial<WhatsAppFlowConfig>;
+  /** Draws WhatsApp link codes (tests force a collision); random by default. */
+  whatsappLinkCodes?: () => string;
   /** Where tutor payouts go (billing); an in-memory fake by default. */
   payoutAdapter?: PayoutAdapter;
   /** How the account-wide log-in slow-down waits (tests observe it instead of waiting); a timer by default. */
@@ -225,7 +227,19 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(helpRoutes, { help });
   await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
   await billing.payouts.installSchedule(jobs, database.db);
-  const wa = await installWhatsApp(fastify, { config: config.whatsapp, publicUrl: config.publicUrl, db: database.db, clock, logger, jobs, identity, help, ...(opts.whatsappFlow ? { flow: opts.whatsappFlow } : {}) });
+  const wa = await installWhatsApp(fastify, {
+    config: config.whatsapp,
+    publicUrl: config.publicUrl,
+    signingSecret,
+    db: database.db,
+    clock,
+    logger,
+    jobs,
+    identity,
+    help,
+    ...(opts.whatsappFlow ? { flow: opts.whatsappFlow } : {}),
+    ...(opts.whatsappLinkCodes ? { drawLinkCode: opts.whatsappLinkCodes } : {}),
+  });
   if (wa) {
     channels.push(wa.whatsapp.channel);
     mirrorToWhatsApp = wa.whatsapp.onHelpEvent;
@@ -265,6 +279,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     ledger: opts.payments?.ledger ?? billing.ledgerPort,
     bookings: { confirmHeld: (id, now) => scheduling.confirmHeld(id, now), releaseHold: (id, now) => scheduling.releaseHold(id, now) },
     adapters: opts.payments?.adapters,
+    // A payment or plan that lets a student ask: WhatsApp sends the question it held for payment.
+    entitlementListeners: wa ? [wa.whatsapp.onEntitlementGranted] : [],
   });
 
   if (hasWeb) {

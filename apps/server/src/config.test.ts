@@ -88,6 +88,19 @@ describe('loadConfig', () => {
     expect(config.allowedOrigins).toEqual(['http://127.0.0.1:8080', 'https://a.example', 'https://b.example']);
   });
 
+  it("maps Gupshup's template ids to the configured template names (Gupshup sends templates by id)", () => {
+    const gupshup = {
+      WHATSAPP_PROVIDER: 'gupshup',
+      GUPSHUP_API_KEY: 'gupshup-key-0001',
+      GUPSHUP_SOURCE: '917834811114',
+      GUPSHUP_APP_NAME: 'TutorBotApp',
+      GUPSHUP_CALLBACK_TOKEN: 'callback-token-0123456789',
+    };
+    const c = loadConfig({ ...gupshup, WHATSAPP_TEMPLATE_QUESTION_ALERT: 'tl_alert', GUPSHUP_TEMPLATE_QUESTION_ALERT_ID: 'a1b2-alert', GUPSHUP_TEMPLATE_UPDATE_ID: 'c3d4-update' });
+    expect(c.whatsapp.gupshup?.templateIds).toEqual({ tl_alert: 'a1b2-alert', tutorline_update: 'c3d4-update' });
+    expect(loadConfig(gupshup).whatsapp.gupshup?.templateIds).toEqual({});
+  });
+
   it('turns on Secure cookies for an https PUBLIC_URL and uses its origin', () => {
     const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://tutorline.example/' });
     expect(config.secureCookies).toBe(true);

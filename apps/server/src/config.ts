@@ -67,6 +67,8 @@ const envSchema = z.object({
   GUPSHUP_SOURCE: z.string().regex(/^\d+$/, 'must be digits').optional(),
   GUPSHUP_APP_NAME: z.string().min(1).optional(),
   GUPSHUP_CALLBACK_TOKEN: z.string().min(16).optional(),
+  GUPSHUP_TEMPLATE_QUESTION_ALERT_ID: z.string().min(1).optional(),
+  GUPSHUP_TEMPLATE_UPDATE_ID: z.string().min(1).optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().min(2).default('en'),
   WHATSAPP_TEMPLATE_QUESTION_ALERT: z.string().min(1).default('tutor_question_alert'),
   WHATSAPP_TEMPLATE_UPDATE: z.string().min(1).default('tutorline_update'),
@@ -153,7 +155,8 @@ export interface WhatsAppConfig {
   /** 'simulator': Meta's Cloud API adapter against a fake Graph API inside this server, with /dev/whatsapp (development only). */
   provider: 'none' | 'cloud' | 'gupshup' | 'simulator';
   cloud: { appSecret: string; verifyToken: string; accessToken: string; phoneNumberId: string; graphUrl: string } | null;
-  gupshup: { apiUrl: string; apiKey: string; source: string; appName: string; callbackToken: string } | null;
+  /** `templateIds`: Gupshup's id of each approved template, by our template name (Gupshup sends templates by id). */
+  gupshup: { apiUrl: string; apiKey: string; source: string; appName: string; callbackToken: string; templateIds: Record<string, string> } | null;
   templates: { language: string; questionAlert: string; update: string };
   sendsPerSecond: number;
 }
@@ -295,7 +298,17 @@ function whatsAppConfig(e: Env): WhatsAppConfig {
         : null,
     gupshup:
       provider === 'gupshup'
-        ? { apiUrl: e.GUPSHUP_API_URL.replace(/\/$/, ''), apiKey: e.GUPSHUP_API_KEY!, source: e.GUPSHUP_SOURCE!, appName: e.GUPSHUP_APP_NAME!, callbackToken: e.GUPSHUP_CALLBACK_TOKEN! }
+        ? {
+            apiUrl: e.GUPSHUP_API_URL.replace(/\/$/, ''),
+            apiKey: e.GUPSHUP_API_KEY!,
+            source: e.GUPSHUP_SOURCE!,
+            appName: e.GUPSHUP_APP_NAME!,
+            callbackToken: e.GUPSHUP_CALLBACK_TOKEN!,
+            templateIds: {
+              ...(e.GUPSHUP_TEMPLATE_QUESTION_ALERT_ID ? { [e.WHATSAPP_TEMPLATE_QUESTION_ALERT]: e.GUPSHUP_TEMPLATE_QUESTION_ALERT_ID } : {}),
+              ...(e.GUPSHUP_TEMPLATE_UPDATE_ID ? { [e.WHATSAPP_TEMPLATE_UPDATE]: e.GUPSHUP_TEMPLATE_UPDATE_ID } : {}),
+            },
+          }
         : null,
     templates: { language: e.WHATSAPP_TEMPLATE_LANGUAGE, questionAlert: e.WHATSAPP_TEMPLATE_QUESTION_ALERT, update: e.WHATSAPP_TEMPLATE_UPDATE },
     sendsPerSecond: e.WHATSAPP_SENDS_PER_SECOND,
@@ -307,6 +320,7 @@ function whatsAppConfig(e: Env): WhatsAppConfig {
  * any of them is on: add a feature here when it starts signing links (platform/signing.ts).
  */
 export function linkSigningFeatures(whatsapp: Pick<WhatsAppConfig, 'provider'>): string[] {
+  // WhatsApp's link codes are HMACs under the same secret, so the same condition covers them.
   return whatsapp.provider !== 'none' ? ['the question photos sent to tutors on WhatsApp'] : [];
 }
 

@@ -45,7 +45,7 @@ describeEachBackend('logs: no secret from a URL path, no full WhatsApp number', 
       whatsapp: {
         provider: 'gupshup',
         cloud: null,
-        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: CALLBACK_TOKEN },
+        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: CALLBACK_TOKEN, templateIds: {} },
         templates: { language: 'en', questionAlert: 'tutor_question_alert', update: 'tutorline_update' },
         sendsPerSecond: 200,
       },

@@ -15,6 +15,8 @@ interface GraphBody {
   text?: { body: string };
   image?: { link: string; caption?: string };
   template?: { name: string; components?: { parameters?: { text?: string }[] }[] };
+  /** A template as a phone shows it (the approved text filled in, the header picture, the quick-reply buttons). */
+  rendered?: { name: string; headerImage: string | null; body: string; buttons: { text: string; payload: string }[] };
   interactive?: {
     type: 'button' | 'list';
     body: { text: string };
@@ -64,6 +66,11 @@ export function DevWhatsAppPage() {
     <section className="page sim" data-testid="sim-page" aria-labelledby="sim-title">
       <h1 id="sim-title">WhatsApp simulator</h1>
       <p className="muted">Act as a WhatsApp number. What you send reaches the real webhook, signed like Meta signs it.</p>
+      <p className="muted" data-testid="sim-commands">
+        Students: send a photo of a question (the first time, you are asked your age). Tutors: send <kbd>online</kbd> to get new questions on
+        the number, <kbd>offline</kbd> to pause them (the demo tutors start online). A number that has not written in 24 hours gets templates, as
+        on a real phone.
+      </p>
       {numbers && (
         <div className="sim-numbers" role="tablist" aria-label="Numbers">
           {[...numbers.students, ...numbers.tutors].map((n) => (
@@ -205,6 +212,31 @@ function Outbound({ entry, onReply, disabled }: { entry: Extract<Entry, { direct
         {b.image.caption && <p>{b.image.caption}</p>}
       </>
     );
+  if (b.rendered) {
+    const t = b.rendered;
+    return (
+      <div className="sim-template" data-testid="sim-template" data-template={t.name}>
+        {t.headerImage && <img src={t.headerImage} alt="From Tutorline" className="sim-img" />}
+        <p className="sim-text">{linkify(t.body)}</p>
+        {t.buttons.length > 0 && (
+          <div className="sim-buttons">
+            {t.buttons.map((btn) => (
+              <button
+                key={btn.payload}
+                type="button"
+                disabled={disabled}
+                data-testid="sim-button"
+                data-reply-id={btn.payload}
+                onClick={() => onReply({ type: 'template_button', payload: btn.payload, text: btn.text, contextId: entry.id })}
+              >
+                {btn.text}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+    );
+  }
   if (b.template) {
     const params = (b.template.components ?? []).flatMap((c) => (c.parameters ?? []).map((p) => p.text)).filter(Boolean);
     return (

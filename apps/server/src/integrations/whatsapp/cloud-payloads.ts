@@ -9,6 +9,8 @@ export type SimulatedMessage =
   | { type: 'image'; mediaId: string; mimeType?: string; caption?: string }
   | { type: 'button'; replyId: string; title: string; contextId?: string }
   | { type: 'list'; replyId: string; title: string; contextId?: string }
+  /** A tap on a template's quick-reply button. */
+  | { type: 'template_button'; payload: string; text: string; contextId?: string }
   | { type: 'sticker' };
 
 export interface SimulatedInbound {
@@ -34,6 +36,8 @@ function messageObject(m: SimulatedInbound): Record<string, unknown> {
       return { ...base, type: 'interactive', ...(msg.contextId ? { context: { from: '15550101234', id: msg.contextId } } : {}), interactive: { type: 'button_reply', button_reply: { id: msg.replyId, title: msg.title } } };
     case 'list':
       return { ...base, type: 'interactive', ...(msg.contextId ? { context: { from: '15550101234', id: msg.contextId } } : {}), interactive: { type: 'list_reply', list_reply: { id: msg.replyId, title: msg.title } } };
+    case 'template_button':
+      return { ...base, type: 'button', ...(msg.contextId ? { context: { from: '15550101234', id: msg.contextId } } : {}), button: { payload: msg.payload, text: msg.text } };
     case 'sticker':
       return { ...base, type: 'sticker', sticker: { id: '1', mime_type: 'image/webp', sha256: '', animated: false } };
   }

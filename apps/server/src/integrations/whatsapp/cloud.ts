@@ -105,6 +105,9 @@ export function toCloudRequestBody(to: string, message: OutboundMessage, idempot
       };
     case 'template': {
       const components: Record<string, unknown>[] = [];
+      if (message.headerImageLink !== undefined) {
+        components.push({ type: 'header', parameters: [{ type: 'image', image: { link: message.headerImageLink } }] });
+      }
       if (message.bodyParams.length > 0) {
         components.push({ type: 'body', parameters: message.bodyParams.map((text) => ({ type: 'text', text })) });
       }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type TemplateDefinition, templateFromCloud, templateProblems } from './templates';
 
 /**
  * A fake of the slice of Meta's Graph API we use, speaking its wire format, for tests and the dev
@@ -17,6 +18,8 @@ export interface FakeGraphOptions {
   /** Origin (plus any prefix) the media urls point at; defaults to the request's own origin and the scope's prefix. */
   publicBaseUrl?: string;
   now?: () => Date;
+  /** The templates approved in this fake WhatsApp Business Account: a template send must fit one (Meta's #1320xx errors). */
+  templates?: readonly TemplateDefinition[];
 }
 
 export interface FakeGraphSent {
@@ -110,6 +113,11 @@ export function fakeGraphPlugin(fastify: FastifyInstance, opts: FakeGraphOptions
     if (!env.success || !msg.success) {
       const issues = [...(env.error?.issues ?? []), ...(msg.error?.issues ?? [])].map((i) => `${i.path.join('.')}: ${i.message}`);
       return graphError(reply, 400, 100, `(#100) Invalid parameter: ${issues.join('; ')}`);
+    }
+    if (msg.data.type === 'template' && opts.templates) {
+      const sent = templateFromCloud(msg.data.template);
+      const problem = sent ? templateProblems(opts.templates, sent)[0] : { code: 100, message: '(#100) Invalid parameter: template' };
+      if (problem) return graphError(reply, 400, problem.code, problem.message);
     }
     const to = env.data.to.replace(/^\+/, '');
     const record: FakeGraphSent = {

@@ -283,7 +283,30 @@ describe('createGupshupSender', () => {
     const form = Object.fromEntries(new URLSearchParams(f.calls[0]!.body));
     expect(form).toMatchObject({ channel: 'whatsapp', source: '918000012345', destination: '919876543210', 'src.name': 'TutorBotApp' });
     expect(JSON.parse(form.template!)).toEqual({ id: 'tpl-uuid-1', params: ['Aarav', 'Physics'] });
-    await expect(sender.send('919876543210', { ...tpl, quickReplyPayloads: ['x'] }, 'k')).rejects.toMatchObject({ code: 'template_payloads_unsupported' });
+  });
+
+  it('sends a template with an image header and quick-reply payloads as documented (send-template.json), and reads the tap back', async () => {
+    const fixture = json('outbound/send-template.json');
+    const f = scriptedFetch(jsonResponse(202, fixture.response.body));
+    const sender = createGupshupSender({ ...opts, source: fixture.request.form.source, appName: fixture.request.form['src.name'], templateIds: { tutor_question_alert: '5f2449fd-e4d6-4d02-9647-e46a1b4635a4' }, fetch: f.fetch });
+    const alert: OutboundMessage = {
+      type: 'template',
+      name: 'tutor_question_alert',
+      language: 'en',
+      bodyParams: ['Mathematics · Grade 9–10'],
+      headerImageLink: 'https://tutorline.example/api/help/photos/p1/shared?exp=1&sig=s',
+      quickReplyPayloads: ['accept:q1', 'tutor:offline'],
+    };
+    await expect(sender.send('919876543210', alert, 'k')).resolves.toEqual({ providerMessageId: fixture.response.body.messageId });
+    expect(f.calls[0]?.url).toBe(fixture.request.url);
+    const form = Object.fromEntries(new URLSearchParams(f.calls[0]!.body));
+    expect(Object.keys(form).sort()).toEqual(Object.keys(fixture.request.form).sort());
+    for (const [k, v] of Object.entries(fixture.request.form as Record<string, string>)) {
+      expect(k === 'channel' || k === 'source' || k === 'destination' || k === 'src.name' ? form[k] : JSON.parse(form[k]!), k).toEqual(k === 'channel' || k === 'source' || k === 'destination' || k === 'src.name' ? v : JSON.parse(v));
+    }
+    expect(parseWebhook(fixture.callbackOnTap).events).toEqual([
+      expect.objectContaining({ kind: 'message', from: '919876543210', message: { type: 'button', replyId: 'accept:q1', title: 'Accept', contextId: 'gBEGkZh2VDQRAgkJ8oNz0Tutor' } }),
+    ]);
   });
 });
 

@@ -91,6 +91,8 @@ const eventPayload = z.object({
 const textContent = z.object({ text: z.string() });
 const imageContent = z.object({ url: z.string().min(1), contentType: z.string().optional(), caption: z.string().optional() });
 const replyContent = z.object({ title: z.string(), id: z.string().optional(), postbackText: z.string().optional() });
+// A tap on a template's quick-reply button: its text, and the postbackText the send gave it.
+const quickReplyContent = z.object({ text: z.string(), postbackText: z.string().optional() });
 
 const STATUS_OF: Record<string, DeliveryStatus> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
 
@@ -163,6 +165,11 @@ function toInboundMessage(type: string, content: unknown, contextId: string | nu
     const p = imageContent.safeParse(content);
     return p.success ? { type: 'image', mediaUrl: p.data.url, mimeType: p.data.contentType ?? null, caption: p.data.caption ?? null } : unsupported;
   }
+  if (type === 'quick_reply') {
+    const p = quickReplyContent.safeParse(content);
+    if (!p.success) return unsupported;
+    return { type: 'button', replyId: p.data.postbackText ?? p.data.text, title: p.data.text, contextId };
+  }
   if (type === 'button_reply' || type === 'list_reply') {
     const p = replyContent.safeParse(content);
     // Gupshup echoes the option's postbackText (where we put our id) rather than an option id.
@@ -230,9 +237,8 @@ export interface GupshupSenderOptions {
   source: string;
   appName: string;
   /**
-   * Gupshup sends templates by its own template UUID, not by name. Map `name:language` (or just `name`)
-   * to that UUID to enable templates; they then go to `${baseUrl}/template/msg` — a path our SPEC marks
-   * as a gap (taken from glific's integration), so check it against the account before relying on it.
+   * Gupshup sends templates by its own template id, not by name. Map `name:language` (or just `name`) to that id
+   * (GUPSHUP_TEMPLATE_*_ID); they then go to `${baseUrl}/template/msg` (fixtures/gupshup/outbound/send-template.json).
    */
   templateIds?: Readonly<Record<string, string>>;
   timeoutMs?: number;
@@ -293,11 +299,12 @@ export function createGupshupSender(opts: GupshupSenderOptions): WhatsAppSender 
         if (!templateId) {
           throw new SendError({ status: null, retryable: false, code: 'template_not_configured', message: `No Gupshup template id configured for ${message.name} (${message.language})` });
         }
-        if (message.quickReplyPayloads?.length) {
-          throw new SendError({ status: null, retryable: false, code: 'template_payloads_unsupported', message: 'Gupshup template sends cannot carry quick-reply payloads' });
-        }
         const form = new URLSearchParams({ channel: 'whatsapp', source, destination, 'src.name': opts.appName });
         form.set('template', JSON.stringify({ id: templateId, params: message.bodyParams }));
+        // An IMAGE header's picture goes in `message`; quick-reply payloads in `postbackTexts`, by button index (from 0),
+        // and come back as a `quick_reply` message whose postbackText is the payload.
+        if (message.headerImageLink) form.set('message', JSON.stringify({ type: 'image', image: { link: message.headerImageLink } }));
+        if (message.quickReplyPayloads?.length) form.set('postbackTexts', JSON.stringify(message.quickReplyPayloads.map((text, index) => ({ index, text }))));
         return post('/template/msg', form);
       }
       const form = new URLSearchParams({ channel: 'whatsapp', source, destination, 'src.name': opts.appName });

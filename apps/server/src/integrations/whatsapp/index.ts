@@ -34,4 +34,5 @@ export {
   verifyCaller as verifyGupshupCaller,
 } from './gupshup';
 export { type FakeGraph, type FakeGraphFailure, type FakeGraphOptions, fakeGraphPlugin, type FakeGraphSent } from './fake-graph';
+export { bodyParamCount, type RenderedTemplate, renderTemplate, type TemplateDefinition, templateFromCloud, type TemplateMessage, templateParam, templateProblems } from './templates';
 export { cloudMessagesPayload, cloudSignature, cloudStatusesPayload, newWamid, type SimulatedInbound, type SimulatedMessage } from './cloud-payloads';

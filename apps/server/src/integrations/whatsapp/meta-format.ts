@@ -31,6 +31,8 @@ const imageContent = z.object({
   image: z.object({ id: z.string().optional(), url: z.string().optional(), mime_type: z.string().optional(), caption: z.string().optional() }),
 });
 const reply = z.object({ id: z.string(), title: z.string() });
+// A quick-reply button of a template: Cloud sends its payload back as a message of type "button".
+const templateButtonContent = z.object({ button: z.object({ payload: z.string().optional(), text: z.string() }) });
 const interactiveContent = z.object({
   interactive: z.discriminatedUnion('type', [
     z.object({ type: z.literal('button_reply'), button_reply: reply }),
@@ -141,6 +143,11 @@ function toInboundMessage(type: string, raw: unknown, contextId: string | null):
     if (!p.success || (!p.data.image.id && !p.data.image.url)) return unsupported;
     const { id, url, mime_type, caption } = p.data.image;
     return { type: 'image', ...(id ? { mediaId: id } : {}), ...(url ? { mediaUrl: url } : {}), mimeType: mime_type ?? null, caption: caption ?? null };
+  }
+  if (type === 'button') {
+    const p = templateButtonContent.safeParse(raw);
+    if (!p.success) return unsupported;
+    return { type: 'button', replyId: p.data.button.payload ?? p.data.button.text, title: p.data.button.text, contextId };
   }
   if (type === 'interactive') {
     const p = interactiveContent.safeParse(raw);

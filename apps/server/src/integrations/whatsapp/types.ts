@@ -68,6 +68,8 @@ export type OutboundMessage =
       name: string;
       language: string;
       bodyParams: string[];
+      /** The picture of a template with an IMAGE header (a public https URL the provider fetches). */
+      headerImageLink?: string;
       /** Payloads for the template's quick-reply buttons, by button index (they come back as button replies). */
       quickReplyPayloads?: string[];
     };
@@ -198,7 +200,9 @@ const outboundSchema = z.discriminatedUnion('type', [
     type: z.literal('template'),
     name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase letters, digits, underscores)'),
     language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'must be a language code such as en or en_US'),
-    bodyParams: z.array(z.string().min(1, 'must not be empty')),
+    // Meta refuses new lines, tabs and more than four spaces in a row in a parameter (#132018).
+    bodyParams: z.array(z.string().min(1, 'must not be empty').refine((p) => !/[\n\t]| {5,}/.test(p), 'must not hold new lines, tabs or 5 spaces in a row')),
+    headerImageLink: z.url({ protocol: /^https?$/ }).optional(),
     quickReplyPayloads: z.array(chars(256)).max(10).optional(),
   }),
 ]);

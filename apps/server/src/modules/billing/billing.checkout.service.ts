@@ -2,7 +2,7 @@ import type { AdminPaymentsPage, AdminPaymentsQuery, CheckoutBody, CheckoutView,
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-import type { AuthUser } from '../identity';
+import { type AuthUser, requireGuardianConsent } from '../identity';
 import type { Provider } from './billing.ports';
 import type { PaymentProviderAdapter } from './billing.providers';
 import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './billing.provider.repo';
@@ -85,6 +85,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
   return {
     async create(caller: AuthUser, body: CheckoutBody): Promise<{ checkout: CheckoutView; created: boolean }> {
       const now = clock.now();
+      requireGuardianConsent(caller, now, 'buy');
       const provider = body.provider ?? deps.defaultProvider;
       const adapter = adapterFor(provider);
       // Return pages are checked before anything is stored: only pages of this site (no open redirect).

@@ -18,6 +18,7 @@ import type { PaymentProviderAdapter, WebhookVerifier } from './billing.provider
 import { createReconciler, type Reconciler } from './billing.reconcile';
 import { createSubscriptionsService } from './billing.subscriptions.service';
 import { billingWebhookRoutes } from './billing.webhooks.routes';
+import { type EntitlementListener, installEntitlementEvents } from './billing.entitlement-events';
 import { type BookingPayments, createWebhooksService, type WebhooksService } from './billing.webhooks.service';
 
 export interface BillingProviders {
@@ -44,6 +45,8 @@ export async function installBillingProviders(
     bookings?: BookingPayments | undefined;
     /** Tests replace or add adapters (a Stripe SDK pointed at a local fake, say). */
     adapters?: Partial<Record<Provider, PaymentProviderAdapter>> | undefined;
+    /** Told (after the commit) when a payment or plan lets a student ask: WhatsApp sends a question held for payment. */
+    entitlementListeners?: readonly EntitlementListener[] | undefined;
   },
 ): Promise<BillingProviders> {
   const { config, clock, logger, jobs } = o;
@@ -88,6 +91,7 @@ export async function installBillingProviders(
   if (fake) await fastify.register(fakePayRoutes, { fake, repo, publicUrl: o.publicUrl });
   if (config.razorpay) await fastify.register(razorpayCheckoutRoutes, { repo, keyId: config.razorpay.keyId, keySecret: config.razorpay.keySecret, publicUrl: o.publicUrl, logger });
   await webhooks.install();
+  installEntitlementEvents(jobs, o.entitlementListeners ?? [], logger);
   // A booking's payment settled or failed: confirm (or refund what cannot be confirmed), or release the hold.
   installBookingSettlement({ repo, checkout, bookings: o.bookings ?? { confirmHeld: async () => undefined, releaseHold: async () => undefined }, jobs, clock, logger });
   await reconciler.install(jobs);

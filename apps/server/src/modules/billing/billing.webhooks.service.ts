@@ -7,6 +7,7 @@ import { type NormalizedEvent, type OurRefs, type WebhookVerifier } from './bill
 import { type CheckoutRow, type ProviderRepo, type SubscriptionRow } from './billing.provider.repo';
 import { snapshotEvent, type SubscriptionEvent, type SubscriptionState } from './billing.subscriptions.rules';
 import type { SubscriptionsService, TransitionContext } from './billing.subscriptions.service';
+import { grantsEntitlement, queueEntitlementGranted } from './billing.entitlement-events';
 
 export const WEBHOOK_QUEUE = 'billing.webhook';
 export const WEBHOOK_SWEEP_QUEUE = 'billing.webhook_sweep';
@@ -93,7 +94,12 @@ export function createWebhooksService(deps: WebhooksDeps) {
   async function applyNormalized(tx: Tx, provider: Provider, ev: NormalizedEvent, providerEventId: string | null, changes: string[] = []): Promise<string> {
     const move = async (sub: SubscriptionRow, on: SubscriptionEvent, c: TransitionContext) => {
       const r = await subscriptions.apply(tx, sub, on, c);
-      if (r.result === 'applied') changes.push(`subscription ${sub.id}: ${sub.status} → ${r.row.status} (${on})`);
+      if (r.result === 'applied') {
+        changes.push(`subscription ${sub.id}: ${sub.status} → ${r.row.status} (${on})`);
+        if (grantsEntitlement(sub.status as SubscriptionState, r.row.status as SubscriptionState)) {
+          await queueEntitlementGranted(tx, { studentId: sub.studentId, source: 'subscription', ref: `subscription:${sub.id}:${r.row.status}:${c.at.toISOString()}`, at: c.at.toISOString() }, clock.now());
+        }
+      }
       return r;
     };
     if (ev.ignored) return `ignored:${ev.ignored}`;
@@ -206,6 +212,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         });
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
+      if (purpose !== 'booking') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
       if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, runAt: clock.now() });
     }
     // The payment moves its subscription forward (unless the same event's snapshot already said where it is).

@@ -15,5 +15,6 @@ export { type BillingProviders, installBillingProviders } from './billing.provid
 export { bookingOutcomeMoney, bookingPaymentPolicy, LESSON_REFUND_QUEUE } from './billing.bookings';
 export type { NormalizedEvent, PaymentProviderAdapter } from './billing.providers';
 export type { Provider } from './billing.ports';
+export { ENTITLEMENT_GRANTED_QUEUE, type EntitlementGranted, type EntitlementListener } from './billing.entitlement-events';
 export { RECONCILE_QUEUE } from './billing.reconcile';
 export { WEBHOOK_QUEUE, WEBHOOK_SWEEP_QUEUE } from './billing.webhooks.service';

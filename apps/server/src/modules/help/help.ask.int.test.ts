@@ -177,7 +177,11 @@ describeEachBackend('help: asking a question', ({ db }) => {
     it('refuses a student under 13 without guardian consent (403 consent_required)', async () => {
       const tenYearsAgo = new Date().getUTCFullYear() - 10;
       const kid = await makeStudent(t, undefined, { birthDate: `${tenYearsAgo}-01-01`, guardianContact: 'parent@example.test' });
-      const photoId = await uploadPhoto(t, kid.client);
+      // Uploading is gated like asking (whatsapp.gate.int.test.ts): the kid has no photo of their own to ask with.
+      const upload = await postPhoto(t.baseUrl, kid.client.cookie, await jpegBytes());
+      expect(upload.status).toBe(403);
+      expect(upload.json.error.code).toBe('consent_required');
+      const photoId = crypto.randomUUID();
       const res = await kid.client.post('/api/help/questions', body(photoId));
       expect(res.status).toBe(403);
       expect(res.json.error.code).toBe('consent_required');

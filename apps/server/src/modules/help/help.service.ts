@@ -1,12 +1,12 @@
 import type { Tx } from '../../platform/db';
 import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
-import { type AuthUser, canAskOrBook } from '../identity';
+import { type AuthUser, requireGuardianConsent } from '../identity';
 import type { PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
@@ -69,6 +69,7 @@ export function createHelpService(deps: HelpDeps) {
 
   return {
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
+      requireGuardianConsent(caller, clock.now(), 'upload');
       const stored = await deps.photos.storePhoto(data, 'photos');
       const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
@@ -109,9 +110,7 @@ export function createHelpService(deps: HelpDeps) {
     /** Asks a question; a retry with the same request id returns the first question instead of a second one. */
     async askQuestion(caller: AuthUser, body: AskQuestionBody): Promise<{ question: Question; created: boolean }> {
       const now = clock.now();
-      if (!canAskOrBook(caller.user, now)) {
-        throw new AppError(403, 'consent_required', 'A parent or guardian needs to give consent before you can ask. Ask them to contact us.');
-      }
+      requireGuardianConsent(caller, now, 'ask');
       const repeat = await repo.findByRequestId(caller.id, body.requestId);
       if (repeat) return { question: await view(repeat, true), created: false };
       if (!(await repo.subjectLevelExists(body.subjectId, body.level))) {

@@ -139,9 +139,19 @@ export function createIdentityRepo(db: Db) {
       await db.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, userId));
     },
 
-    async updateUser(userId: string, patch: Partial<Pick<UserRow, 'displayName' | 'phone' | 'timeZone' | 'guardianConsentAt'>>) {
+    async updateUser(userId: string, patch: Partial<Pick<UserRow, 'displayName' | 'phone' | 'timeZone' | 'guardianConsentAt' | 'guardianContact'>>) {
       const [row] = await db.update(users).set(patch).where(eq(users.id, userId)).returning();
       return row;
+    },
+
+    /** Sets a student's birth date only if none is on record (the first answer stands); the row either way. */
+    async setBirthDateOnce(userId: string, birthDate: string): Promise<UserRow | undefined> {
+      const [row] = await db
+        .update(users)
+        .set({ birthDate })
+        .where(and(eq(users.id, userId), eq(users.role, 'student'), isNull(users.birthDate)))
+        .returning();
+      return row ?? (await db.select().from(users).where(eq(users.id, userId)).limit(1))[0];
     },
 
     async upsertSubjects(list: { id: string; name: string; levels: string[] }[]): Promise<void> {

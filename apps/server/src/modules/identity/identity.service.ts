@@ -115,7 +115,8 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     /**
      * The student account of a WhatsApp number, made on its first message: no email or password of its own (an
-     * unusable random one), the number as its phone. Age is unknown, as for any adult sign-up without a birth date.
+     * unusable random one), the number as its phone. No birth date yet: the conversation asks for the age before the
+     * first question (recordBirthDate).
      */
     async findOrCreateWhatsAppStudent(waId: string, profileName: string | null): Promise<UserRow> {
       const phone = `+${waId}`;
@@ -139,6 +140,29 @@ export function createIdentityService(deps: IdentityDeps) {
         }
         throw err;
       }
+    },
+
+    /**
+     * A WhatsApp student's answer to "how old are you?", as a birth date (web sign-up asks for one). Recorded once:
+     * a later answer never changes it. Returns whether the student may ask now (under 13: not before consent).
+     */
+    async recordBirthDate(userId: string, birthDate: string): Promise<{ mayAsk: boolean; needsConsent: boolean }> {
+      const now = clock.now();
+      const user = await repo.setBirthDateOnce(userId, birthDate);
+      if (!user) throw notFound('That student');
+      userChanged(userId);
+      const minor = minorStatus(user, now);
+      logger.info({ event: 'student_age_recorded', userId, via: 'whatsapp', minor: Boolean(minor), needsConsent: minor?.needsConsent ?? false }, 'student age recorded');
+      return { mayAsk: canAskOrBook(user, now), needsConsent: minor?.needsConsent ?? false };
+    },
+
+    /** A parent's or guardian's email or phone, given by a student who needs their consent (the team contacts them). */
+    async recordGuardianContact(userId: string, contact: string): Promise<void> {
+      const user = await repo.findUserById(userId);
+      if (!user || user.role !== 'student') throw notFound('That student');
+      await repo.updateUser(userId, { guardianContact: contact.slice(0, 254) });
+      userChanged(userId);
+      logger.info({ event: 'guardian_contact_recorded', userId, via: 'whatsapp' }, 'guardian contact recorded');
     },
 
     /** A user by email (demo wiring). */

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
-import { type AuthUser, canAskOrBook } from '../identity';
+import { type AuthUser, requireGuardianConsent } from '../identity';
 import type { NoticeRow } from '../notifications';
 import { formatWhen } from './scheduling.lifecycle.rules';
 import type { SchedulingRepo } from './scheduling.repo';
@@ -69,7 +69,7 @@ export function createSeriesService(deps: { repo: SchedulingRepo; clock: Clock; 
      * and tries again only the weeks that have none, so a retry after a crash finishes the job and books nothing twice.
      */
     async book(caller: AuthUser, body: BookSeriesBody): Promise<SeriesResultView> {
-      if (!canAskOrBook(caller.user, clock.now())) throw new AppError(403, 'consent_required', 'A parent or guardian must agree before you can book lessons.');
+      requireGuardianConsent(caller, clock.now(), 'book');
       if ((await repo.userRole(body.tutorId)) !== 'tutor') throw notFound('That tutor');
       const row = await core.requirePolicy(body.tutorId);
       const start = new Date(body.start);

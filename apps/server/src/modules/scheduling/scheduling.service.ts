@@ -5,7 +5,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { enqueue, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
-import { type AuthUser, canAskOrBook } from '../identity';
+import { type AuthUser, requireGuardianConsent } from '../identity';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
 import { type BookingNotices, createBookingNotices } from './scheduling.notices';
@@ -387,7 +387,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
     /** Books a slot (201), or returns the booking of an earlier request with the same key (200). */
     async book(caller: AuthUser, body: BookBody): Promise<{ booking: BookingView; created: boolean }> {
-      if (!canAskOrBook(caller.user, clock.now())) throw new AppError(403, 'consent_required', 'A parent or guardian must agree before you can book lessons.');
+      requireGuardianConsent(caller, clock.now(), 'book');
       const { booking, created } = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey });
       return { booking: bookingView(booking), created };
     },

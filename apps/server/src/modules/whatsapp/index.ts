@@ -10,11 +10,15 @@ import type { IdentityService } from '../identity';
 import { createWhatsAppRepo } from './whatsapp.repo';
 import { whatsappRoutes } from './whatsapp.routes';
 import { linkSimulatorTutors, simulatorRoutes } from './whatsapp.simulator';
+import { tutorlineTemplates } from './whatsapp.templates';
 import type { WhatsAppFlowConfig } from './whatsapp.rules';
 import { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
 
 export type { WhatsAppFlowConfig } from './whatsapp.rules';
 export { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
+export { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS, LINK_CODE_TTL_MS, sameCodeHash } from './whatsapp.linking';
+export { SIMULATOR_NUMBERS } from './whatsapp.simulator';
+export { tutorlineTemplates } from './whatsapp.templates';
 
 /** The simulator's fake Graph API is mounted here (development only). */
 export const FAKE_GRAPH_PREFIX = '/dev/fake-graph';
@@ -25,15 +29,37 @@ export const FAKE_GRAPH_PREFIX = '/dev/fake-graph';
  */
 export async function installWhatsApp(
   fastify: FastifyInstance,
-  deps: { config: WhatsAppConfig; publicUrl: string; db: Db; clock: Clock; logger: Logger; jobs: JobRunner; identity: IdentityService; help: HelpService; flow?: Partial<WhatsAppFlowConfig> },
+  deps: {
+    config: WhatsAppConfig;
+    publicUrl: string;
+    /** The server's signing secret (link codes are stored as HMACs under it); config requires it whenever WhatsApp is on. */
+    signingSecret: string | undefined;
+    db: Db;
+    clock: Clock;
+    logger: Logger;
+    jobs: JobRunner;
+    identity: IdentityService;
+    help: HelpService;
+    flow?: Partial<WhatsAppFlowConfig>;
+    /** Draws link codes (tests force a collision); random by default. */
+    drawLinkCode?: () => string;
+  },
 ): Promise<{ whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null> {
   const { config } = deps;
   if (config.provider === 'none') return null;
+  if (!deps.signingSecret) throw new Error('WhatsApp needs a signing secret (SIGNING_SECRET) for its link codes and photo links');
+  const signingSecret = deps.signingSecret;
   let sender: WhatsAppSender;
   let media: MediaFetcher;
   let fakeGraph: FakeGraph | null = null;
+  const templates = tutorlineTemplates(config.templates);
   if (config.gupshup) {
-    sender = createGupshupSender({ baseUrl: config.gupshup.apiUrl, apiKey: config.gupshup.apiKey, source: config.gupshup.source, appName: config.gupshup.appName });
+    const { templateIds } = config.gupshup;
+    sender = createGupshupSender({ baseUrl: config.gupshup.apiUrl, apiKey: config.gupshup.apiKey, source: config.gupshup.source, appName: config.gupshup.appName, templateIds });
+    const missing = templates.filter((t) => !templateIds[t.name]).map((t) => t.name);
+    if (missing.length) {
+      deps.logger.warn({ event: 'gupshup_templates_missing', templates: missing }, 'no Gupshup template id for these templates (GUPSHUP_TEMPLATE_*_ID): messages outside the 24-hour window will fail');
+    }
     media = createGupshupMediaFetcher();
   } else {
     const cloud = config.cloud!;
@@ -42,7 +68,8 @@ export async function installWhatsApp(
     if (config.provider === 'simulator') {
       await fastify.register(
         async (scope) => {
-          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}` });
+          // The fake WhatsApp Business Account holds exactly Tutorline's templates: a send that does not fit fails as at Meta.
+          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}`, templates });
         },
         { prefix: FAKE_GRAPH_PREFIX },
       );
@@ -59,14 +86,17 @@ export async function installWhatsApp(
     identity: deps.identity,
     help: deps.help,
     publicUrl: deps.publicUrl,
+    secret: signingSecret,
+    ...(deps.drawLinkCode ? { drawLinkCode: deps.drawLinkCode } : {}),
     poke: () => deps.jobs.poke(),
   });
   deps.jobs.register(WA_INBOUND_QUEUE, (payload) => whatsapp.processInbound(payload as { inboxId: number }));
   deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload as { messageId: string }));
   deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload as Parameters<WhatsApp['processSystem']>[0]));
+  await whatsapp.installLinkSweep(deps.jobs);
   await fastify.register(whatsappRoutes, { whatsapp, config });
   if (fakeGraph) {
-    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, logger: deps.logger });
+    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, logger: deps.logger, templates });
     await linkSimulatorTutors(whatsapp, async (email) => (await deps.identity.userByEmail(email))?.id);
   }
   return { whatsapp, fakeGraph };

@@ -7,7 +7,7 @@ import { schema } from '../../platform/db';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
 import { freePort } from '../../../test/net';
-import { helpConfig, jpegBytes, makeDataDir, makeTutor, removeDir, waitUntil } from '../../../test/help';
+import { askQuestion, helpConfig, jpegBytes, makeDataDir, makeStudent, makeTutor, removeDir, waitUntil } from '../../../test/help';
 
 const APP_SECRET = 'whatsapp_test_app_secret_8f2c1d';
 const PHONE_NUMBER_ID = '109876543210987';
@@ -124,13 +124,16 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
       const student = newNumber();
       const mediaId = fake.putMedia(await jpegBytes(400, 300), 'image/jpeg');
       await send([{ from: student, name: 'Meera', message: { type: 'image', mediaId, caption: 'Q4 please' } }]);
-      const subjects = await nth(student, 1);
+      // A new number: the age first (the photo waits in the draft).
+      expect(textOf(await nth(student, 1))).toContain('How old are you?');
+      await send([{ from: student, message: { type: 'text', text: '15' } }]);
+      const subjects = await nth(student, 2);
       expect(subjects.body).toMatchObject({ type: 'interactive', interactive: { type: 'list' } });
       await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }]);
-      const levels = await nth(student, 2);
+      const levels = await nth(student, 3);
       expect(textOf(levels)).toContain('subject:maths:grade-9-10');
       await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }]);
-      const confirm = await nth(student, 3);
+      const confirm = await nth(student, 4);
       expect(confirm.body).toMatchObject({ type: 'interactive', interactive: { type: 'button' } });
 
       // The confirm tap, delivered 50 times (Meta retries), 25 of them at once.
@@ -194,12 +197,14 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
         const mediaId = fake.putMedia(await jpegBytes(400, 300), 'image/jpeg');
         await send([{ from: student, name: 'Dev', message: { type: 'image', mediaId } }], billed);
         await nth(student, 1);
-        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }], billed);
+        await send([{ from: student, message: { type: 'text', text: '16' } }], billed);
         await nth(student, 2);
-        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }], billed);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }], billed);
         await nth(student, 3);
+        await send([{ from: student, message: { type: 'list', replyId: 'subject:maths:grade-9-10', title: 'Grade 9–10' } }], billed);
+        await nth(student, 4);
         await send([{ from: student, message: { type: 'button', replyId: 'confirm', title: 'Yes, send it' } }], billed);
-        const refusal = textOf(await nth(student, 4));
+        const refusal = textOf(await nth(student, 5));
         expect(refusal).toMatch(/no plan or question credits/);
         const link = /http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9_-]+/.exec(refusal)?.[0];
         expect(link).toBeTruthy();
@@ -281,6 +286,8 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
 describeEachBackend('WhatsApp through Gupshup, the 24-hour window, and linking from WhatsApp', ({ db }) => {
   let gupshup: FastifyInstance;
   const received: Record<string, string>[] = [];
+  /** Template sends (POST /wa/api/v1/template/msg), form fields as sent. */
+  const templated: Record<string, string>[] = [];
   let t: TestApp;
   let dataDir: string;
   const token = 'gupshup-callback-token-0123456789';
@@ -294,13 +301,25 @@ describeEachBackend('WhatsApp through Gupshup, the 24-hour window, and linking f
       received.push(req.body as Record<string, string>);
       return reply.status(202).type('text/html').send(JSON.stringify({ status: 'submitted', messageId: crypto.randomUUID() }));
     });
+    gupshup.post('/wa/api/v1/template/msg', async (req, reply) => {
+      templated.push(req.body as Record<string, string>);
+      return reply.status(202).type('text/html').send(JSON.stringify({ status: 'submitted', messageId: crypto.randomUUID() }));
+    });
     const url = await gupshup.listen({ host: '127.0.0.1', port: 0 });
     t = await startTestApp(db().database, {
       ...helpConfig(dataDir),
       whatsapp: {
         provider: 'gupshup',
         cloud: null,
-        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: token },
+        // GUPSHUP_TEMPLATE_QUESTION_ALERT_ID and GUPSHUP_TEMPLATE_UPDATE_ID, by template name.
+        gupshup: {
+          apiUrl: `${url}/wa/api/v1`,
+          apiKey: 'gupshup-test-key',
+          source: '917834811114',
+          appName: 'TutorBotApp',
+          callbackToken: token,
+          templateIds: { tutor_question_alert: 'gs-tpl-alert-0001', tutorline_update: 'gs-tpl-update-0001' },
+        },
         templates: { language: 'en', questionAlert: 'tutor_question_alert', update: 'tutorline_update' },
         sendsPerSecond: 200,
       },
@@ -344,6 +363,37 @@ describeEachBackend('WhatsApp through Gupshup, the 24-hour window, and linking f
     await channel.send(contact!.userId!, { kind: 'test.notice', text: 'Your lesson starts in 24 hours.', data: { n: 2 } });
     const late = (await rowsOf()).filter((r) => r.kind === 'notify').find((r) => JSON.stringify(r.body).includes('24 hours'));
     expect(late!.body).toMatchObject({ type: 'template', name: 'tutorline_update', language: 'en', bodyParams: ['Your lesson starts in 24 hours.'] });
+  });
+
+  it('sends a tutor alert outside the 24-hour window as the Gupshup template by id (photo header, Accept as a postback); the tap claims', async () => {
+    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], online: true, notifyWhenOffline: true });
+    const number = newNumber();
+    await t.app.whatsapp!.whatsapp.linkNumber(number, tutor.id); // linked, but never wrote: no open window
+    const student = await makeStudent(t);
+    const question = await askQuestion(t, student, 'maths', 'grade-9-10');
+    const alert = await waitUntil(async () => templated.find((r) => r.destination === number), 'the alert template', 20_000);
+    expect(alert).toMatchObject({ channel: 'whatsapp', source: '917834811114', 'src.name': 'TutorBotApp' });
+    expect(JSON.parse(alert.template!)).toEqual({ id: 'gs-tpl-alert-0001', params: ['Mathematics · Grade 9–10'] });
+    expect(JSON.parse(alert.message!)).toMatchObject({ type: 'image', image: { link: expect.stringMatching(/\/api\/help\/photos\/[0-9a-f-]+\/shared\?exp=\d+&sig=/) } });
+    expect(JSON.parse(alert.postbackTexts!)).toEqual([
+      { index: 0, text: `accept:${question.id}` },
+      { index: 1, text: 'tutor:offline' },
+    ]);
+    expect(received.filter((r) => r.destination === number)).toEqual([]); // no separate photo, no free-form alert
+
+    // The tap comes back as Gupshup's quick_reply with our postback text: the same atomic claim as the web.
+    const tap = JSON.stringify({
+      app: 'TutorBotApp',
+      timestamp: Date.now(),
+      version: 2,
+      type: 'message',
+      payload: { id: `gs-${crypto.randomUUID()}`, source: number, type: 'quick_reply', payload: { text: 'Accept', type: 'button', postbackText: `accept:${question.id}` }, sender: { phone: number, name: 'Tutor' } },
+    });
+    expect((await postGupshup(tap)).status).toBe(200);
+    const won = await waitUntil(async () => received.find((r) => r.destination === number && r.message?.includes("It's yours")), 'the join link');
+    expect(JSON.parse(won.message!).text).toMatch(/\/l\/[A-Za-z0-9_-]+/);
+    const [q] = await db().database.db.select().from(schema.questions).where(eq(schema.questions.id, question.id));
+    expect(q!.claimedBy).toBe(tutor.id);
   });
 
   it('links a number to a web account with a code sent on WhatsApp and typed on the web', async () => {

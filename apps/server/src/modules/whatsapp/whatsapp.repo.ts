@@ -1,8 +1,8 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { waContacts, waDeliveries, waInbox, waMessages, waLinkCodes } = schema;
+const { waContacts, waDeliveries, waInbox, waMessages, waLinkCodes, waLinkAttempts } = schema;
 export type ContactRow = typeof waContacts.$inferSelect;
 export type InboxRow = typeof waInbox.$inferSelect;
 export type WaMessageRow = typeof waMessages.$inferSelect;
@@ -125,18 +125,61 @@ export function createWhatsAppRepo(db: Db) {
       return db.select().from(waMessages).where(eq(waMessages.waId, waId)).orderBy(sql`${waMessages.createdAt} desc`).limit(limit);
     },
 
-    // ---- link codes ----
-    async addLinkCode(values: typeof waLinkCodes.$inferInsert) {
-      await db.insert(waLinkCodes).values(values);
+    // ---- link codes (stored only as keyed hashes) and the tries at them ----
+    /**
+     * Adds a code unless a live one has the same hash: an expired row there is replaced. False means a live code
+     * collided, so the caller draws another.
+     */
+    async addLinkCode(values: { codeHash: string; origin: 'web' | 'whatsapp'; userId?: string; waId?: string; expiresAt: Date; createdAt: Date }): Promise<boolean> {
+      const rows = await db
+        .insert(waLinkCodes)
+        .values({ userId: null, waId: null, ...values })
+        .onConflictDoUpdate({
+          target: waLinkCodes.codeHash,
+          set: { origin: values.origin, userId: values.userId ?? null, waId: values.waId ?? null, expiresAt: values.expiresAt, createdAt: values.createdAt },
+          setWhere: lte(waLinkCodes.expiresAt, values.createdAt),
+        })
+        .returning({ codeHash: waLinkCodes.codeHash });
+      return rows.length > 0;
     },
-    /** Uses a live code once; undefined when unknown, expired, used, or of the other origin. */
-    async useLinkCode(code: string, origin: 'web' | 'whatsapp', now: Date) {
-      const [row] = await db
-        .update(waLinkCodes)
-        .set({ usedAt: now })
-        .where(and(eq(waLinkCodes.code, code), eq(waLinkCodes.origin, origin), isNull(waLinkCodes.usedAt), gt(waLinkCodes.expiresAt, now)))
-        .returning();
+    /** The codes a user (web) or a number (WhatsApp) was given before: one live code each, so a new one replaces them. */
+    async dropLinkCodesOf(owner: { userId: string } | { waId: string }, origin: 'web' | 'whatsapp') {
+      const who = 'userId' in owner ? eq(waLinkCodes.userId, owner.userId) : eq(waLinkCodes.waId, owner.waId);
+      await db.delete(waLinkCodes).where(and(who, eq(waLinkCodes.origin, origin)));
+    },
+    /** Takes the code with this hash out of the table (used once, or expired: gone either way). */
+    async takeLinkCode(codeHash: string): Promise<typeof waLinkCodes.$inferSelect | undefined> {
+      const [row] = await db.delete(waLinkCodes).where(eq(waLinkCodes.codeHash, codeHash)).returning();
       return row;
+    },
+    /**
+     * Counts one try under `key` in a fixed window: a window that ended starts again at `now`. Returns the tries in
+     * the current window (this one included) and when it ends. One statement, so concurrent tries all count.
+     */
+    async countLinkAttempt(key: string, now: Date, windowMs: number): Promise<{ attempts: number; windowEndsAt: Date }> {
+      const cutoff = new Date(now.getTime() - windowMs).toISOString();
+      const over = sql`${waLinkAttempts.windowStartedAt} <= ${cutoff}::timestamptz`;
+      const [row] = await db
+        .insert(waLinkAttempts)
+        .values({ key, windowStartedAt: now, attempts: 1 })
+        .onConflictDoUpdate({
+          target: waLinkAttempts.key,
+          set: {
+            attempts: sql`case when ${over} then 1 else ${waLinkAttempts.attempts} + 1 end`,
+            windowStartedAt: sql`case when ${over} then ${now.toISOString()}::timestamptz else ${waLinkAttempts.windowStartedAt} end`,
+          },
+        })
+        .returning();
+      return { attempts: row!.attempts, windowEndsAt: new Date(row!.windowStartedAt.getTime() + windowMs) };
+    },
+    /** The sweep: expired codes, and windows that ended. */
+    async sweepLinkCodes(now: Date, windowMs: number): Promise<{ codes: number; attempts: number }> {
+      const codes = await db.delete(waLinkCodes).where(lte(waLinkCodes.expiresAt, now)).returning({ h: waLinkCodes.codeHash });
+      const attempts = await db
+        .delete(waLinkAttempts)
+        .where(lte(waLinkAttempts.windowStartedAt, new Date(now.getTime() - windowMs)))
+        .returning({ k: waLinkAttempts.key });
+      return { codes: codes.length, attempts: attempts.length };
     },
   };
 }

@@ -6,12 +6,13 @@ import type { WhatsAppConfig } from '../../config';
 import { parseCloudWebhook, parseGupshupWebhook, verifyCloudChallenge, verifyCloudSignature, verifyGupshupCaller, type WebhookBatch, WebhookPayloadError } from '../../integrations/whatsapp';
 import { AppError, badRequest } from '../../platform/errors';
 import { acceptRawJson, parseJsonBytes } from '../../platform/json';
+import { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS } from './whatsapp.linking';
 import { caller } from '../identity';
 import type { WhatsApp } from './whatsapp.service';
 
 /** Meta: "Webhook payloads can be up to 3 MB." */
 const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
-const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
 
 /** The providers' webhooks (raw bodies: signatures are over the exact bytes) and the account-linking API. */
 export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp: WhatsApp; config: WhatsAppConfig }) {
@@ -98,7 +99,7 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
     config: { access: ['student', 'tutor'] },
     schema: {
       tags: ['whatsapp'],
-      summary: 'A one-time code to send from your WhatsApp as "link <code>" (15 minutes)',
+      summary: 'A one-time code to send from your WhatsApp as "link <code>" (10 minutes; replaces any earlier one)',
       response: { 201: z.object({ code: z.string(), expiresAt: z.string() }), ...errors },
     },
     handler: async (request, reply) => reply.status(201).send(await whatsapp.createWebLinkCode(caller(request).id)),
@@ -107,14 +108,18 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
     config: { access: ['student', 'tutor'] },
     schema: {
       tags: ['whatsapp'],
-      summary: 'Link the WhatsApp number that sent "link" and got this code',
+      summary: `Link the WhatsApp number that sent "link" and got this code (at most ${LINK_ATTEMPT_LIMITS.user} tries per account and ${LINK_ATTEMPT_LIMITS.ip} per IP every ${LINK_ATTEMPT_WINDOW_MS / 60_000} minutes; then 429)`,
       body: z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code') }),
       response: { 200: linkState, ...errors },
     },
-    handler: async (request) => {
-      const linked = await whatsapp.linkWithCodeFromWeb(caller(request).id, request.body.code);
-      if (!linked) throw badRequest('That code did not work or has expired. Send “link” on WhatsApp to get a new one.', [{ path: 'body.code', message: 'unknown or expired code' }]);
-      return { linked: true, number: masked(linked.waId) };
+    handler: async (request, reply) => {
+      const r = await whatsapp.linkWithCodeFromWeb(caller(request).id, request.body.code, request.ip);
+      if (r.ok) return { linked: true, number: masked(r.value.waId) };
+      if (r.reason === 'rate_limited') {
+        reply.header('retry-after', String(r.retryAfterSeconds));
+        throw new AppError(429, 'rate_limited', `Too many tries with link codes. Please wait ${Math.ceil(r.retryAfterSeconds / 60)} minutes, then send “link” on WhatsApp to get a new code.`, { retryAfterSeconds: r.retryAfterSeconds });
+      }
+      throw badRequest('That code did not work or has expired. Send “link” on WhatsApp to get a new one.', [{ path: 'body.code', message: 'unknown or expired code' }]);
     },
   });
   app.get('/api/admin/whatsapp/failed', {

@@ -45,15 +45,20 @@ const iso = (seconds: number) => at(seconds).toISOString();
 // The real catalogue (12 subjects, so the menu paginates) plus one subject with a single level.
 const subjects = toMenuSubjects([...subjectsCatalogue, { id: 'olympiad', name: 'Olympiad maths', levels: ['grade-9-10'] }]);
 const config: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, waveUpdateMinIntervalMs: 60_000, draftTimeoutMs: 15 * 60_000, burstMs: 15_000 };
-const ctx = (seconds: number, over: Partial<WhatsAppFlowConfig> = {}): StudentContext => ({
+type StudentFacts = StudentContext['student'];
+/** A student whose age is on record and who may ask (the usual case); rows and states override it. */
+const adult: StudentFacts = { ageKnown: true, mayAsk: true, guardianContact: null };
+const ctx = (seconds: number, over: Partial<WhatsAppFlowConfig> = {}, student: Partial<StudentFacts> = {}): StudentContext => ({
   now: at(seconds),
   subjects,
   newRequestId: 'req-new',
   config: { ...config, ...over },
+  student: { ...adult, ...student },
 });
 
 const draft: Draft = { requestId: 'req-1', photoMediaRefs: [{ mediaId: 'm1' }], text: null, startedAt: iso(0), droppedPhotos: 0 };
 const joinUrl = 'https://tutorline.test/s/sess-1';
+const aPhoto = (id: string): StudentEvent => ({ type: 'photo', media: { mediaId: id }, caption: null });
 
 /** Sample states; "(timer not due)" ones have an `expiresAt` after the walk's clock (second 100). */
 const states = {
@@ -69,8 +74,23 @@ const states = {
   in_session: { name: 'in_session', questionId: 'q1', sessionId: 'sess-1', tutorName: 'Priya', joinUrl },
   rating: { name: 'rating', questionId: 'q1', tutorName: 'Priya', expiresAt: iso(50) },
   'rating (timer not due)': { name: 'rating', questionId: 'q1', tutorName: 'Priya', expiresAt: iso(500) },
+  asking_age: { name: 'asking_age', draft, expiresAt: iso(50), promptedAt: iso(0) },
+  'asking_age (timer not due)': { name: 'asking_age', draft, expiresAt: iso(500), promptedAt: iso(0) },
+  'asking_age (no draft)': { name: 'asking_age', draft: null, expiresAt: iso(50), promptedAt: iso(0) },
+  awaiting_consent: { name: 'awaiting_consent' },
+  'awaiting_consent (consent since recorded)': { name: 'awaiting_consent' },
+  awaiting_payment: { name: 'awaiting_payment', draft, subjectId: 'maths', level: 'grade-9-10', link: 'https://tutorline.test/l/pay', expiresAt: iso(50) },
+  'awaiting_payment (timer not due)': { name: 'awaiting_payment', draft, subjectId: 'maths', level: 'grade-9-10', link: 'https://tutorline.test/l/pay', expiresAt: iso(500) },
 } satisfies Record<string, StudentState>;
 type StateLabel = keyof typeof states;
+/** What identity says of the student in a sample state (the rest: `adult`). */
+const stateFacts: Partial<Record<StateLabel, Partial<StudentFacts>>> = {
+  asking_age: { ageKnown: false },
+  'asking_age (timer not due)': { ageKnown: false },
+  'asking_age (no draft)': { ageKnown: false },
+  awaiting_consent: { mayAsk: false },
+};
+const ctxIn = (s: StateLabel, seconds: number, over: Partial<WhatsAppFlowConfig> = {}, student: Partial<StudentFacts> = {}) => ctx(seconds, over, { ...stateFacts[s], ...student });
 
 /** Sample events; `config` switches an option for that row. */
 const events = {
@@ -109,13 +129,24 @@ const events = {
   'cancelled (other question)': { e: { type: 'cancelled', questionId: 'q0' } },
   session_ended: { e: { type: 'session_ended', questionId: 'q1' } },
   'session_ended (other question)': { e: { type: 'session_ended', questionId: 'q0' } },
-} satisfies Record<string, { e: StudentEvent; config?: Partial<WhatsAppFlowConfig> }>;
+  // The age gate and payment: what identity and billing say.
+  'photo (no age on record)': { e: { type: 'photo', media: { mediaId: 'm2' }, caption: null }, student: { ageKnown: false } },
+  'photo (under 13, no consent)': { e: { type: 'photo', media: { mediaId: 'm2' }, caption: null }, student: { mayAsk: false } },
+  'text question (text-only on, no age on record)': { e: { type: 'text', text: 'What is the derivative of x squared?' }, config: { textOnlyQuestions: true }, student: { ageKnown: false } },
+  'text question (text-only on, under 13, no consent)': { e: { type: 'text', text: 'What is the derivative of x squared?' }, config: { textOnlyQuestions: true }, student: { mayAsk: false } },
+  'age "14"': { e: { type: 'text', text: '14' } },
+  'guardian email': { e: { type: 'text', text: 'Mum@Example.com' } },
+  age_recorded: { e: { type: 'age_recorded', mayAsk: true } },
+  'age_recorded (under 13)': { e: { type: 'age_recorded', mayAsk: false } },
+  'question_failed (no plan or credits)': { e: { type: 'question_failed', requestId: 'req-1', reason: 'payment_required', next: 'You have no plan or question credits.', link: 'https://tutorline.test/l/pay' } },
+  paid: { e: { type: 'paid' } },
+} satisfies Record<string, { e: StudentEvent; config?: Partial<WhatsAppFlowConfig>; student?: Partial<StudentFacts> }>;
 type EventLabel = keyof typeof events;
 
 const WALK_AT = 100;
 const walk = (s: StateLabel, e: EventLabel): StudentDecision => {
-  const sample: { e: StudentEvent; config?: Partial<WhatsAppFlowConfig> } = events[e];
-  return decideStudent(states[s], sample.e, ctx(WALK_AT, sample.config));
+  const sample: { e: StudentEvent; config?: Partial<WhatsAppFlowConfig>; student?: Partial<StudentFacts> } = events[e];
+  return decideStudent(states[s], sample.e, ctxIn(s, WALK_AT, sample.config, sample.student));
 };
 
 const replies = (d: StudentDecision): OutboundMessageSpec[] =>
@@ -140,6 +171,8 @@ const replyIds = (m: OutboundMessageSpec): string[] =>
 const table: [StateLabel, EventLabel, Outcome][] = [
   // idle
   ['idle', 'photo', 'choosing_subject'],
+  ['idle', 'photo (no age on record)', 'asking_age'],
+  ['idle', 'photo (under 13, no consent)', 'awaiting_consent'],
   ['idle', 'cancel', 'idle'],
   ['idle', 'help', 'idle'],
   ['idle', 'status', 'idle'],
@@ -147,6 +180,8 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['idle', '4', 'idle'],
   ['idle', 'free text', 'idle'],
   ['idle', 'text question (text-only on)', 'choosing_subject'],
+  ['idle', 'text question (text-only on, no age on record)', 'asking_age'],
+  ['idle', 'text question (text-only on, under 13, no consent)', 'awaiting_consent'],
   ['idle', 'subject_page', 'idle'],
   ['idle', 'subject_picked', 'idle'],
   ['idle', 'subject_chosen', 'idle'],
@@ -161,6 +196,8 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['idle', 'claimed', 'forbidden'],
   ['idle', 'expired', 'forbidden'],
   ['idle', 'cancelled', 'forbidden'],
+  ['idle', 'age_recorded', 'forbidden'],
+  ['idle', 'paid', 'forbidden'],
   ['idle', 'session_ended', 'forbidden'],
   // choosing_subject
   ['choosing_subject', 'photo', 'choosing_subject'],
@@ -190,6 +227,8 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['choosing_subject', 'claimed', 'forbidden'],
   ['choosing_subject', 'expired', 'forbidden'],
   ['choosing_subject', 'cancelled', 'forbidden'],
+  ['choosing_subject', 'age_recorded', 'forbidden'],
+  ['choosing_subject', 'paid', 'forbidden'],
   ['choosing_subject', 'session_ended', 'forbidden'],
   // confirming
   ['confirming', 'photo', 'confirming'],
@@ -216,6 +255,8 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['confirming', 'claimed', 'forbidden'],
   ['confirming', 'expired', 'forbidden'],
   ['confirming', 'cancelled', 'forbidden'],
+  ['confirming', 'age_recorded', 'forbidden'],
+  ['confirming', 'paid', 'forbidden'],
   ['confirming', 'session_ended', 'forbidden'],
   // submitting
   ['submitting', 'photo', 'submitting'],
@@ -238,11 +279,14 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['submitting (cancel requested)', 'question_created', 'idle'],
   ['submitting', 'question_created (other request)', 'forbidden'],
   ['submitting', 'question_failed', 'idle'],
+  ['submitting', 'question_failed (no plan or credits)', 'awaiting_payment'],
   ['submitting', 'question_failed (other request)', 'forbidden'],
   ['submitting', 'wave', 'forbidden'],
   ['submitting', 'claimed', 'forbidden'],
   ['submitting', 'expired', 'forbidden'],
   ['submitting', 'cancelled', 'forbidden'],
+  ['submitting', 'age_recorded', 'forbidden'],
+  ['submitting', 'paid', 'forbidden'],
   ['submitting', 'session_ended', 'forbidden'],
   // waiting
   ['waiting', 'photo', 'waiting'],
@@ -270,6 +314,8 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['waiting', 'expired (other question)', 'forbidden'],
   ['waiting', 'cancelled', 'idle'],
   ['waiting', 'cancelled (other question)', 'forbidden'],
+  ['waiting', 'age_recorded', 'forbidden'],
+  ['waiting', 'paid', 'forbidden'],
   ['waiting', 'session_ended', 'forbidden'],
   // in_session
   ['in_session', 'photo', 'in_session'],
@@ -293,10 +339,14 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['in_session', 'claimed', 'forbidden'],
   ['in_session', 'expired', 'forbidden'],
   ['in_session', 'cancelled', 'forbidden'],
+  ['in_session', 'age_recorded', 'forbidden'],
+  ['in_session', 'paid', 'forbidden'],
   ['in_session', 'session_ended', 'rating'],
   ['in_session', 'session_ended (other question)', 'forbidden'],
   // rating
   ['rating', 'photo', 'choosing_subject'],
+  ['rating', 'photo (no age on record)', 'asking_age'],
+  ['rating', 'photo (under 13, no consent)', 'awaiting_consent'],
   ['rating', 'cancel', 'idle'],
   ['rating', 'help', 'rating'],
   ['rating', 'status', 'rating'],
@@ -318,7 +368,106 @@ const table: [StateLabel, EventLabel, Outcome][] = [
   ['rating', 'claimed', 'forbidden'],
   ['rating', 'expired', 'forbidden'],
   ['rating', 'cancelled', 'forbidden'],
+  ['rating', 'age_recorded', 'forbidden'],
+  ['rating', 'paid', 'forbidden'],
   ['rating', 'session_ended', 'forbidden'],
+  // asking_age: a new student's age, before the first question
+  ['asking_age', 'photo', 'asking_age'],
+  ['asking_age', 'cancel', 'idle'],
+  ['asking_age', 'help', 'asking_age'],
+  ['asking_age', 'status', 'asking_age'],
+  ['asking_age', 'yes', 'asking_age'],
+  ['asking_age', '4', 'asking_age'],
+  ['asking_age', 'age "14"', 'asking_age'],
+  ['asking_age', 'free text', 'asking_age'],
+  ['asking_age', 'subject_page', 'asking_age'],
+  ['asking_age', 'subject_picked', 'asking_age'],
+  ['asking_age', 'subject_chosen', 'asking_age'],
+  ['asking_age', 'confirm', 'asking_age'],
+  ['asking_age', 'change_subject', 'asking_age'],
+  ['asking_age', 'rating', 'asking_age'],
+  ['asking_age', 'unsupported', 'asking_age'],
+  ['asking_age', 'timeout', 'idle'],
+  ['asking_age (no draft)', 'timeout', 'idle'],
+  ['asking_age (timer not due)', 'timeout', 'forbidden'],
+  ['asking_age', 'question_created', 'forbidden'],
+  ['asking_age', 'question_failed', 'forbidden'],
+  ['asking_age', 'wave', 'forbidden'],
+  ['asking_age', 'claimed', 'forbidden'],
+  ['asking_age', 'expired', 'forbidden'],
+  ['asking_age', 'cancelled', 'forbidden'],
+  ['asking_age', 'session_ended', 'forbidden'],
+  ['asking_age', 'age_recorded', 'choosing_subject'],
+  ['asking_age (no draft)', 'age_recorded', 'idle'],
+  ['asking_age', 'age_recorded (under 13)', 'awaiting_consent'],
+  ['asking_age', 'paid', 'forbidden'],
+  // awaiting_consent: under 13, no guardian's consent on record (or recorded since: then as idle)
+  ['awaiting_consent', 'photo', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'photo', 'choosing_subject'],
+  ['awaiting_consent', 'cancel', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'cancel', 'idle'],
+  ['awaiting_consent', 'help', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'help', 'idle'],
+  ['awaiting_consent', 'status', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'status', 'idle'],
+  ['awaiting_consent', 'yes', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'yes', 'idle'],
+  ['awaiting_consent', '4', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', '4', 'idle'],
+  ['awaiting_consent', 'free text', 'awaiting_consent'],
+  ['awaiting_consent', 'guardian email', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'free text', 'idle'],
+  ['awaiting_consent (consent since recorded)', 'text question (text-only on)', 'choosing_subject'],
+  ['awaiting_consent', 'subject_page', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'subject_page', 'idle'],
+  ['awaiting_consent', 'subject_picked', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'subject_picked', 'idle'],
+  ['awaiting_consent', 'subject_chosen', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'subject_chosen', 'idle'],
+  ['awaiting_consent', 'confirm', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'confirm', 'idle'],
+  ['awaiting_consent', 'change_subject', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'change_subject', 'idle'],
+  ['awaiting_consent', 'rating', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'rating', 'idle'],
+  ['awaiting_consent', 'unsupported', 'awaiting_consent'],
+  ['awaiting_consent (consent since recorded)', 'unsupported', 'idle'],
+  ['awaiting_consent', 'timeout', 'forbidden'],
+  ['awaiting_consent', 'question_created', 'forbidden'],
+  ['awaiting_consent', 'question_failed', 'forbidden'],
+  ['awaiting_consent', 'wave', 'forbidden'],
+  ['awaiting_consent', 'claimed', 'forbidden'],
+  ['awaiting_consent', 'expired', 'forbidden'],
+  ['awaiting_consent', 'cancelled', 'forbidden'],
+  ['awaiting_consent', 'session_ended', 'forbidden'],
+  ['awaiting_consent', 'age_recorded', 'forbidden'],
+  ['awaiting_consent', 'paid', 'forbidden'],
+  // awaiting_payment: the question is kept until billing says it is paid
+  ['awaiting_payment', 'photo', 'awaiting_payment'],
+  ['awaiting_payment', 'cancel', 'idle'],
+  ['awaiting_payment', 'help', 'awaiting_payment'],
+  ['awaiting_payment', 'status', 'awaiting_payment'],
+  ['awaiting_payment', 'yes', 'submitting'],
+  ['awaiting_payment', '4', 'awaiting_payment'],
+  ['awaiting_payment', 'free text', 'awaiting_payment'],
+  ['awaiting_payment', 'subject_page', 'awaiting_payment'],
+  ['awaiting_payment', 'subject_picked', 'awaiting_payment'],
+  ['awaiting_payment', 'subject_chosen', 'awaiting_payment'],
+  ['awaiting_payment', 'confirm', 'submitting'],
+  ['awaiting_payment', 'change_subject', 'awaiting_payment'],
+  ['awaiting_payment', 'rating', 'awaiting_payment'],
+  ['awaiting_payment', 'unsupported', 'awaiting_payment'],
+  ['awaiting_payment', 'timeout', 'idle'],
+  ['awaiting_payment (timer not due)', 'timeout', 'forbidden'],
+  ['awaiting_payment', 'question_created', 'forbidden'],
+  ['awaiting_payment', 'question_failed', 'forbidden'],
+  ['awaiting_payment', 'wave', 'forbidden'],
+  ['awaiting_payment', 'claimed', 'forbidden'],
+  ['awaiting_payment', 'expired', 'forbidden'],
+  ['awaiting_payment', 'cancelled', 'forbidden'],
+  ['awaiting_payment', 'session_ended', 'forbidden'],
+  ['awaiting_payment', 'age_recorded', 'forbidden'],
+  ['awaiting_payment', 'paid', 'submitting'],
 ];
 
 describe('student state machine: every state × event', () => {
@@ -343,7 +492,9 @@ describe('student state machine: every state × event', () => {
     // A student who writes or taps always gets an answer (except the photos of an album, see below, and
     // "Yes, send it", which the next message answers: "Finding a tutor…" or why the ask was refused).
     const fromStudent = ['photo', 'text', 'subject_page', 'subject_picked', 'subject_chosen', 'confirm', 'change_subject', 'rating', 'unsupported'];
-    const answeredLater = d.state.name === 'submitting' && states[from].name === 'confirming';
+    // Likewise an age, answered once identity has it on record (age_recorded), and a retried ask from a held question.
+    const answeredLater =
+      (d.state.name === 'submitting' && ['confirming', 'awaiting_payment'].includes(states[from].name)) || d.actions.some((a) => a.type === 'record_age');
     if (fromStudent.includes(events[ev].e.type)) {
       if (answeredLater) expect(replies(d)).toEqual([]);
       else expect(replies(d).length, 'a reply').toBeGreaterThan(0);
@@ -365,7 +516,7 @@ describe('student state machine: every state × event', () => {
       }
     }
     expect(missing).toEqual([]);
-    expect(seen.size).toBe(studentStateNames.length * studentEventKinds.length); // 7 × 21
+    expect(seen.size).toBe(studentStateNames.length * studentEventKinds.length); // 10 × 24
   });
 
   it('lists every state, event type and kind exactly once', () => {
@@ -529,8 +680,10 @@ describe('a whole question, in time', () => {
   it('no plan or credits: the student gets the server\'s next step and a link to choose a plan', () => {
     const c = conversation(states.submitting);
     c.send(10, { type: 'question_failed', requestId: 'req-1', reason: 'payment_required', next: 'You have no plan or question credits. Choose a plan, or buy a pack of 5 questions.', link: 'https://t.example/l/abc' });
-    expect(c.state).toEqual({ name: 'idle' });
+    // The question is kept (see "a question held for payment" below), and the student is told so.
+    expect(c.state).toMatchObject({ name: 'awaiting_payment', draft, subjectId: 'maths', level: 'grade-9-10', link: 'https://t.example/l/abc' });
     expect(c.log[0]!.said[0]).toMatch(/no plan or question credits.*\n.*https:\/\/t\.example\/l\/abc/s);
+    expect(c.log[0]!.said[1]).toMatch(/kept your question.*as soon as you've paid/);
     const bare = conversation(states.submitting);
     bare.send(10, { type: 'question_failed', requestId: 'req-1', reason: 'payment_required' });
     expect(bare.log[0]!.said[0]).toBe('You need a plan or question credits to ask.');
@@ -543,6 +696,128 @@ describe('a whole question, in time', () => {
     const cancelled = decideStudent(states.waiting, { type: 'cancelled', questionId: 'q1' }, ctx(60));
     expect(allText(cancelled)).toMatch(/was cancelled.*Send me a photo/s);
     expect(ofType(cancelled, 'cancel_question')).toEqual([]); // already cancelled
+  });
+});
+
+describe('the age gate (a new WhatsApp student)', () => {
+  /** A conversation whose student facts change as identity records them. */
+  function withFacts(start: StudentState, facts: Partial<StudentFacts>) {
+    let state = start;
+    const f: StudentFacts = { ...adult, ...facts };
+    return {
+      facts: f,
+      get state() {
+        return state;
+      },
+      send(second: number, event: StudentEvent): StudentDecision {
+        const d = decideStudent(state, event, ctx(second, {}, f));
+        if (!d.forbidden) state = d.state;
+        return d;
+      },
+    };
+  }
+
+  it('is asked their age before the first question; the photo waits in the draft and goes on once the age is on record', () => {
+    const c = withFacts({ name: 'idle' }, { ageKnown: false });
+    let d = c.send(0, aPhoto('p1'));
+    expect(c.state).toMatchObject({ name: 'asking_age', draft: { requestId: 'req-new', photoMediaRefs: [{ mediaId: 'p1' }] } });
+    expect(allText(d)).toBe('Got your photo 📸 How old are you? 🎂 Please type your age in years (for example 15).');
+    expect(ofType(d, 'schedule_timeout')).toEqual([{ type: 'schedule_timeout', at: iso(15 * 60) }]);
+    // Something that is not an age is asked again; another photo joins the draft.
+    d = c.send(20, { type: 'text', text: 'maths please' });
+    expect(allText(d)).toMatch(/^Sorry, I didn't get that\. How old are you\?/);
+    c.send(40, aPhoto('p2'));
+    expect(c.state).toMatchObject({ name: 'asking_age', draft: { photoMediaRefs: [{ mediaId: 'p1' }, { mediaId: 'p2' }] } });
+    // "15": the youngest birth date it allows is recorded; the answer comes with identity's verdict.
+    d = c.send(60, { type: 'text', text: 'I am 15' });
+    expect(d).toEqual({ forbidden: false, state: c.state, actions: [{ type: 'record_age', birthDate: '2011-11-22' }] });
+    c.facts.ageKnown = true;
+    d = c.send(61, { type: 'age_recorded', mayAsk: true });
+    expect(c.state).toMatchObject({ name: 'choosing_subject', draft: { photoMediaRefs: [{ mediaId: 'p1' }, { mediaId: 'p2' }] } });
+    expect(allText(d)).toMatch(/^Thank you! Which subject is your question\?/);
+    // Later questions are not asked it again.
+    expect(next(decideStudent({ name: 'idle' }, aPhoto('p3'), ctx(0, {}, c.facts))).name).toBe('choosing_subject');
+  });
+
+  it('a year of birth counts too, and "hi" on its own does not start anything', () => {
+    expect(ofType(decideStudent(states['asking_age (no draft)'], { type: 'text', text: '2012' }, ctxIn('asking_age (no draft)', 0)), 'record_age')).toEqual([{ type: 'record_age', birthDate: '2012-12-31' }]);
+    const hi = decideStudent({ name: 'idle' }, { type: 'text', text: 'hi' }, ctx(0, {}, { ageKnown: false }));
+    expect(next(hi)).toEqual({ name: 'idle' });
+    const ageOnly = decideStudent(states['asking_age (no draft)'], { type: 'age_recorded', mayAsk: true }, ctxIn('asking_age (no draft)', 0));
+    expect(next(ageOnly)).toEqual({ name: 'idle' });
+    expect(allText(ageOnly)).toMatch(/Thank you! Send me a photo/);
+  });
+
+  it('under 13: nothing is taken; the student is told what happens next and gives a guardian\'s contact; after consent a photo asks', () => {
+    const c = withFacts({ name: 'idle' }, { ageKnown: false });
+    c.send(0, aPhoto('p1'));
+    expect(ofType(c.send(10, { type: 'text', text: '11' }), 'record_age')).toEqual([{ type: 'record_age', birthDate: '2015-11-22' }]);
+    Object.assign(c.facts, { ageKnown: true, mayAsk: false });
+    let d = c.send(11, { type: 'age_recorded', mayAsk: false });
+    expect(c.state).toEqual({ name: 'awaiting_consent' }); // the photo is dropped, never downloaded
+    expect(allText(d)).toMatch(/^Thank you\. Because you're under 13, a parent or guardian must agree.*send their phone number or email address.*our team will contact them.*send your question here again/s);
+    // A photo is not taken; the guardian's phone number is recorded.
+    d = c.send(20, aPhoto('p2'));
+    expect(c.state).toEqual({ name: 'awaiting_consent' });
+    expect(ofType(d, 'ask_question')).toEqual([]);
+    expect(allText(d)).toMatch(/under 13/);
+    d = c.send(30, { type: 'text', text: '+91 98765-43210' });
+    expect(ofType(d, 'record_guardian')).toEqual([{ type: 'record_guardian', contact: '+919876543210' }]);
+    expect(allText(d)).toMatch(/contact your parent or guardian at \+919876543210/);
+    c.facts.guardianContact = '+919876543210';
+    expect(allText(c.send(40, { type: 'text', text: 'status' }))).toMatch(/Our team will contact them at \+919876543210/);
+    // Consent recorded by the team: the next photo starts a question.
+    c.facts.mayAsk = true;
+    c.send(50, aPhoto('p3'));
+    expect(c.state).toMatchObject({ name: 'choosing_subject', draft: { photoMediaRefs: [{ mediaId: 'p3' }] } });
+  });
+
+  it('a web student under 13 who linked WhatsApp is told the same at their first photo', () => {
+    const d = decideStudent({ name: 'idle' }, aPhoto('p1'), ctx(0, {}, { mayAsk: false, guardianContact: 'mum@example.com' }));
+    expect(next(d)).toEqual({ name: 'awaiting_consent' });
+    expect(allText(d)).toMatch(/Our team will contact them at mum@example\.com/);
+  });
+});
+
+describe('a question held for payment', () => {
+  const failed: StudentEvent = { type: 'question_failed', requestId: 'req-1', reason: 'payment_required', next: 'You have no plan or question credits.', link: 'https://t.example/l/pay' };
+
+  it('goes out by itself once billing says it is paid, with a message, as the same question (same request id)', () => {
+    const c = conversation(states.submitting);
+    c.send(10, failed);
+    expect(c.state.name).toBe('awaiting_payment');
+    let d = c.send(300, { type: 'paid' });
+    expect(c.state).toMatchObject({ name: 'submitting', draft, subjectId: 'maths', level: 'grade-9-10', cancelRequested: false, afterPayment: true });
+    expect(ofType(d, 'ask_question')).toEqual([{ type: 'ask_question', requestId: 'req-1', draft, subjectId: 'maths', level: 'grade-9-10' }]);
+    expect(allText(decideStudent(c.state, { type: 'text', text: 'status' }, ctx(300)))).toMatch(/^Payment received ✅ I'm sending your question to tutors/);
+    // The payment is acknowledged with the question id, in one message (two back to back may arrive in either order).
+    d = c.send(301, { type: 'question_created', requestId: 'req-1', questionId: 'q-9' });
+    expect(c.state).toMatchObject({ name: 'waiting', questionId: 'q-9' });
+    expect(replies(d)).toHaveLength(1);
+    expect(allText(d)).toMatch(/^Payment received ✅ Finding a tutor for you… 🔎/);
+    // A second word from billing (a renewal, say) no longer applies.
+    expect(c.send(302, { type: 'paid' })).toMatchObject({ forbidden: true, state: 'waiting', event: 'paid' });
+  });
+
+  it('the earlier "Yes, send it" asks again instead of "That button is from an earlier message"', () => {
+    const c = conversation(states.submitting);
+    c.send(10, failed);
+    const d = c.send(20, parseStudentReplyId('confirm')!);
+    expect(c.state.name).toBe('submitting');
+    expect(ofType(d, 'ask_question')).toHaveLength(1);
+    expect(allText(d)).not.toMatch(/earlier message/);
+  });
+
+  it('is dropped, and the student told, when no payment comes in time; cancel drops it at once', () => {
+    const c = conversation(states.submitting);
+    const d = c.send(10, failed);
+    const due = ofType(d, 'schedule_timeout')[0]!.at;
+    expect(due).toBe(new Date(at(10).getTime() + config.paymentWaitMs).toISOString());
+    c.send((Date.parse(due) - t0.getTime()) / 1000, { type: 'timeout' });
+    expect(c.state).toEqual({ name: 'idle' });
+    expect(c.log.at(-1)!.said[0]).toMatch(/waited a long time for a payment.*Send me a photo/s);
+    const cancelled = decideStudent(states.awaiting_payment, { type: 'text', text: 'cancel' }, ctx(10));
+    expect(next(cancelled)).toEqual({ name: 'idle' });
   });
 });
 
@@ -581,16 +856,19 @@ describe('cancel, from each state', () => {
     ['waiting', 'idle', ['cancel_question', 'reply']],
     ['in_session', 'idle', ['reply']],
     ['rating', 'idle', ['reply']],
+    ['asking_age', 'idle', ['reply']],
+    ['awaiting_consent', 'awaiting_consent', ['reply']], // nothing to cancel: what happens next is said again
+    ['awaiting_payment', 'idle', ['reply']],
   ];
   it.each(cases)('%s → %s, doing %j', (from, to, actions) => {
     for (const word of ['cancel', 'STOP', ' Cancel. ', 'band karo']) {
-      const d = decideStudent(states[from], { type: 'text', text: word }, ctx(10));
+      const d = decideStudent(states[from], { type: 'text', text: word }, ctxIn(from, 10));
       expect(next(d).name).toBe(to);
       expect(ofType(d, 'reply').length).toBe(1);
       expect(d.forbidden ? [] : d.actions.map((a) => a.type)).toEqual(actions);
     }
     // The Cancel button on the confirm message is the same as the word.
-    expect(decideStudent(states[from], parseStudentReplyId('cancel')!, ctx(10))).toEqual(decideStudent(states[from], { type: 'text', text: 'cancel' }, ctx(10)));
+    expect(decideStudent(states[from], parseStudentReplyId('cancel')!, ctxIn(from, 10))).toEqual(decideStudent(states[from], { type: 'text', text: 'cancel' }, ctxIn(from, 10)));
   });
 
   it('while the ask is in flight, cancel waits for the question id, then cancels it', () => {
@@ -714,25 +992,31 @@ describe('status, help and unsupported messages, from every state', () => {
     ['waiting', /Still looking.*5 tutors have seen.*Send cancel to stop/s],
     ['in_session', /Priya is your tutor\. Join here: https:\/\/tutorline\.test\/s\/sess-1/],
     ['rating', /session has ended.*How was your session with Priya/s],
+    ['asking_age', /1 photo so far.*How old are you\?/s],
+    ['asking_age (no draft)', /^How old are you\?/],
+    ['awaiting_consent', /under 13, a parent or guardian must agree.*send their phone number or email/s],
+    ['awaiting_payment', /question is saved.*as soon as you've paid.*https:\/\/tutorline\.test\/l\/pay.*send cancel/is],
   ];
   it.each(expectations)('status in %s', (from, said) => {
     for (const word of ['status', 'STATUS ', 'kya hua']) {
-      const d = decideStudent(states[from], { type: 'text', text: word }, ctx(10));
+      const d = decideStudent(states[from], { type: 'text', text: word }, ctxIn(from, 10));
       expect(next(d)).toBe(states[from]); // unchanged, not even the timers
       expect(replies(d)).toHaveLength(1);
       expect(allText(d)).toMatch(said);
     }
   });
 
-  it.each(Object.keys(states) as StateLabel[])('help in %s: how it works, then where you are', (from) => {
-    const d = decideStudent(states[from], { type: 'text', text: 'madad' }, ctx(10));
+  // (Once consent is on record, awaiting_consent answers as idle: that row is in the table above.)
+  const asStored = (Object.keys(states) as StateLabel[]).filter((l) => l !== 'awaiting_consent (consent since recorded)');
+  it.each(asStored)('help in %s: how it works, then where you are', (from) => {
+    const d = decideStudent(states[from], { type: 'text', text: 'madad' }, ctxIn(from, 10));
     expect(next(d)).toBe(states[from]);
     expect(textOf(replies(d)[0]!)).toMatch(/Send a photo of your question/);
     expect(replies(d)).toHaveLength(states[from].name === 'idle' ? 1 : 2);
   });
 
-  it.each(Object.keys(states) as StateLabel[])('a voice note or sticker in %s: only text and photos, nothing changes', (from) => {
-    const d = decideStudent(states[from], { type: 'unsupported' }, ctx(10));
+  it.each(asStored)('a voice note or sticker in %s: only text and photos, nothing changes', (from) => {
+    const d = decideStudent(states[from], { type: 'unsupported' }, ctxIn(from, 10));
     expect(next(d)).toBe(states[from]);
     expect(allText(d)).toMatch(/only read text and photos/);
   });

@@ -1,5 +1,6 @@
 import { MAX_QUESTION_PHOTOS } from '@tutorline/contracts';
 import { z } from 'zod';
+import { birthDateFromAnswer, parseGuardianContact } from './whatsapp.age.rules';
 
 /**
  * Pure decisions for the WhatsApp conversation: one state machine per student number (stored as JSON),
@@ -221,16 +222,36 @@ export const studentStateSchema = z.discriminatedUnion('name', [
   /** `promptedAt`: when the subject menu was last sent (photos of an album arriving right after it get no reply of their own). */
   z.object({ name: z.literal('choosing_subject'), draft: draftSchema, expiresAt: iso, promptedAt: iso }),
   z.object({ name: z.literal('confirming'), draft: draftSchema, subjectId: z.string(), level: z.string(), expiresAt: iso, promptedAt: iso }),
-  /** Confirmed; the ask is in flight. `cancelRequested`: the student sent cancel before the question id was known. */
-  z.object({ name: z.literal('submitting'), draft: draftSchema, subjectId: z.string(), level: z.string(), cancelRequested: z.boolean(), expiresAt: iso }),
+  /**
+   * Confirmed; the ask is in flight. `cancelRequested`: the student sent cancel before the question id was known.
+   * `afterPayment`: asked again because billing said it is paid (the answer says so, in the same message).
+   */
+  z.object({ name: z.literal('submitting'), draft: draftSchema, subjectId: z.string(), level: z.string(), cancelRequested: z.boolean(), afterPayment: z.boolean().optional(), expiresAt: iso }),
   /** `notified`: tutors notified so far (latest wave); `notifiedSent`/`lastUpdateAt`: the count and time of the last message to the student. */
   z.object({ name: z.literal('waiting'), questionId: z.string(), notified: z.number(), notifiedSent: z.number(), lastUpdateAt: iso }),
   z.object({ name: z.literal('in_session'), questionId: z.string(), sessionId: z.string(), tutorName: z.string(), joinUrl: z.string() }),
   z.object({ name: z.literal('rating'), questionId: z.string(), tutorName: z.string(), expiresAt: iso }),
+  /** A student with no age on record started a question: asked their age first; `draft` keeps what they sent meanwhile. */
+  z.object({ name: z.literal('asking_age'), draft: draftSchema.nullable(), expiresAt: iso, promptedAt: iso }),
+  /** Under 13 and no guardian's consent on record: nothing is asked or uploaded until it is (identity decides). */
+  z.object({ name: z.literal('awaiting_consent') }),
+  /** The ask was refused for want of a plan or credits: the question is kept and sent by itself once billing says it is paid. */
+  z.object({ name: z.literal('awaiting_payment'), draft: draftSchema, subjectId: z.string(), level: z.string(), link: z.string().nullable(), expiresAt: iso }),
 ]);
 export type StudentState = z.infer<typeof studentStateSchema>;
 export type StudentStateName = StudentState['name'];
-export const studentStateNames = ['idle', 'choosing_subject', 'confirming', 'submitting', 'waiting', 'in_session', 'rating'] as const satisfies readonly StudentStateName[];
+export const studentStateNames = [
+  'idle',
+  'asking_age',
+  'awaiting_consent',
+  'choosing_subject',
+  'confirming',
+  'submitting',
+  'awaiting_payment',
+  'waiting',
+  'in_session',
+  'rating',
+] as const satisfies readonly StudentStateName[];
 export const initialStudentState: StudentState = { name: 'idle' };
 
 // ---------- student events ----------
@@ -259,7 +280,11 @@ export type StudentEvent =
   | { type: 'claimed'; questionId: string; sessionId: string; tutorName: string; joinUrl: string }
   | { type: 'expired'; questionId: string }
   | { type: 'cancelled'; questionId: string }
-  | { type: 'session_ended'; questionId: string };
+  | { type: 'session_ended'; questionId: string }
+  /** The age the student gave is on record; `mayAsk`: identity's verdict (false: under 13 without a guardian's consent). */
+  | { type: 'age_recorded'; mayAsk: boolean }
+  /** Billing: a payment or plan now lets this student ask (a question held for payment goes out). */
+  | { type: 'paid' };
 
 export const studentEventTypes = [
   'photo',
@@ -279,6 +304,8 @@ export const studentEventTypes = [
   'expired',
   'cancelled',
   'session_ended',
+  'age_recorded',
+  'paid',
 ] as const satisfies readonly StudentEvent['type'][];
 
 // ---------- free text ----------
@@ -342,17 +369,20 @@ const systemForbidden = {
   expired: ['forbidden'],
   cancelled: ['forbidden'],
   session_ended: ['forbidden'],
+  age_recorded: ['forbidden'],
+  paid: ['forbidden'],
 } as const satisfies Partial<Record<StudentEventKind, readonly Outcome[]>>;
 
 export const studentTransitions: Record<StudentStateName, Record<StudentEventKind, readonly Outcome[]>> = {
   idle: {
-    photo: ['choosing_subject'],
+    // A first question: the age is asked first when none is on record; under 13 without consent, nothing is taken.
+    photo: ['choosing_subject', 'asking_age', 'awaiting_consent'],
     'text:cancel': ['idle'],
     'text:help': ['idle'],
     'text:status': ['idle'],
     'text:yes': ['idle'],
     'text:stars': ['idle'],
-    'text:other': ['idle', 'choosing_subject'], // a text question when textOnlyQuestions is on
+    'text:other': ['idle', 'choosing_subject', 'asking_age', 'awaiting_consent'], // a text question when textOnlyQuestions is on
     subject_page: ['idle'], // a button from an earlier message: explained, nothing changes
     subject_picked: ['idle'],
     subject_chosen: ['idle'],
@@ -416,7 +446,7 @@ export const studentTransitions: Record<StudentStateName, Record<StudentEventKin
     ...systemForbidden,
     timeout: ['idle', 'forbidden'],
     question_created: ['waiting', 'idle', 'forbidden'], // idle when cancel was requested; forbidden for another request
-    question_failed: ['idle', 'forbidden'],
+    question_failed: ['idle', 'awaiting_payment', 'forbidden'], // awaiting_payment: no plan or credits, the question is kept
   },
   waiting: {
     photo: ['waiting'],
@@ -458,7 +488,7 @@ export const studentTransitions: Record<StudentStateName, Record<StudentEventKin
     session_ended: ['rating', 'forbidden'],
   },
   rating: {
-    photo: ['choosing_subject'], // a new question; the rating is skipped
+    photo: ['choosing_subject', 'asking_age', 'awaiting_consent'], // a new question; the rating is skipped
     'text:cancel': ['idle'],
     'text:help': ['rating'],
     'text:status': ['rating'],
@@ -474,6 +504,62 @@ export const studentTransitions: Record<StudentStateName, Record<StudentEventKin
     unsupported: ['rating'],
     ...systemForbidden,
     timeout: ['idle', 'forbidden'],
+  },
+  asking_age: {
+    photo: ['asking_age'], // kept in the draft
+    'text:cancel': ['idle'],
+    'text:help': ['asking_age'],
+    'text:status': ['asking_age'],
+    'text:yes': ['asking_age'],
+    'text:stars': ['asking_age'], // "5": read as an age (recorded, answered by age_recorded)
+    'text:other': ['asking_age'], // an age or a year of birth (recorded), or asked again
+    subject_page: ['asking_age'],
+    subject_picked: ['asking_age'],
+    subject_chosen: ['asking_age'],
+    confirm: ['asking_age'],
+    change_subject: ['asking_age'],
+    rating: ['asking_age'],
+    unsupported: ['asking_age'],
+    ...systemForbidden,
+    timeout: ['idle', 'forbidden'],
+    age_recorded: ['choosing_subject', 'idle', 'awaiting_consent'], // the draft goes on; no draft yet; under 13 without consent
+  },
+  awaiting_consent: {
+    // Each event is answered as in idle once identity has the consent on record (`ctx.student.mayAsk`).
+    photo: ['awaiting_consent', 'choosing_subject'], // not kept (nor downloaded) before consent
+    'text:cancel': ['awaiting_consent', 'idle'],
+    'text:help': ['awaiting_consent', 'idle'],
+    'text:status': ['awaiting_consent', 'idle'],
+    'text:yes': ['awaiting_consent', 'idle'],
+    'text:stars': ['awaiting_consent', 'idle'],
+    'text:other': ['awaiting_consent', 'idle', 'choosing_subject'], // a guardian's phone or email is recorded
+    subject_page: ['awaiting_consent', 'idle'],
+    subject_picked: ['awaiting_consent', 'idle'],
+    subject_chosen: ['awaiting_consent', 'idle'],
+    confirm: ['awaiting_consent', 'idle'],
+    change_subject: ['awaiting_consent', 'idle'],
+    rating: ['awaiting_consent', 'idle'],
+    unsupported: ['awaiting_consent', 'idle'],
+    ...systemForbidden,
+  },
+  awaiting_payment: {
+    photo: ['awaiting_payment'],
+    'text:cancel': ['idle'],
+    'text:help': ['awaiting_payment'],
+    'text:status': ['awaiting_payment'],
+    'text:yes': ['submitting'], // asks again (paid meanwhile, or told again what to do)
+    'text:stars': ['awaiting_payment'],
+    'text:other': ['awaiting_payment'],
+    subject_page: ['awaiting_payment'],
+    subject_picked: ['awaiting_payment'],
+    subject_chosen: ['awaiting_payment'],
+    change_subject: ['awaiting_payment'],
+    confirm: ['submitting'], // the earlier "Yes, send it" still works
+    rating: ['awaiting_payment'],
+    unsupported: ['awaiting_payment'],
+    ...systemForbidden,
+    timeout: ['idle', 'forbidden'],
+    paid: ['submitting'],
   },
 };
 
@@ -494,6 +580,8 @@ export interface WhatsAppFlowConfig {
   textOnlyQuestions: boolean;
   /** Shortest text that starts a text-only question. */
   minQuestionTextChars: number;
+  /** A question held for payment is dropped (and the student told) after this long without a payment. */
+  paymentWaitMs: number;
 }
 
 export const defaultWhatsAppFlowConfig: WhatsAppFlowConfig = {
@@ -504,6 +592,7 @@ export const defaultWhatsAppFlowConfig: WhatsAppFlowConfig = {
   burstMs: 15_000,
   textOnlyQuestions: false,
   minQuestionTextChars: 10,
+  paymentWaitMs: 2 * 3600_000,
 };
 
 /** Longest question text kept (the ask API's limit). */
@@ -515,6 +604,11 @@ export interface StudentContext {
   /** A fresh UUID, used only when a new draft starts (it becomes the ask's requestId). */
   newRequestId: string;
   config: WhatsAppFlowConfig;
+  /**
+   * What identity knows of the student now: whether an age is on record, whether they may ask (identity's
+   * `canAskOrBook`: false for under-13s without a guardian's consent) and the guardian's contact, if any.
+   */
+  student: { ageKnown: boolean; mayAsk: boolean; guardianContact: string | null };
 }
 
 export type StudentAction =
@@ -522,6 +616,10 @@ export type StudentAction =
   | { type: 'ask_question'; requestId: string; draft: Draft; subjectId: string; level: string }
   | { type: 'cancel_question'; questionId: string }
   | { type: 'record_rating'; questionId: string; stars: number }
+  /** Record the student's birth date (derived from the age they gave); feed identity's verdict back as `age_recorded`. */
+  | { type: 'record_age'; birthDate: string }
+  /** Record a parent's or guardian's contact, for the team that asks them for consent. */
+  | { type: 'record_guardian'; contact: string }
   /** Deliver `{ type: 'timeout' }` at `at` (ISO). An earlier timer for the same number may be replaced. */
   | { type: 'schedule_timeout'; at: string };
 
@@ -558,6 +656,17 @@ function failureMessage(event: { reason: QuestionFailure; next?: string; link?: 
   if (event.reason !== 'payment_required') return failureText[event.reason];
   const why = event.next ?? failureText.payment_required;
   return event.link ? `${why}\nChoose a plan or buy questions here (it logs you in): ${event.link}` : why;
+}
+
+const ASK_AGE = 'How old are you? 🎂 Please type your age in years (for example 15).';
+const HELD_FOR_PAYMENT = "I've kept your question 📌 It goes to tutors by itself as soon as you've paid. Send cancel to drop it.";
+
+/** Under 13 with no consent on record: what happens next, and the guardian's contact we have (or a request for one). */
+function consentText(guardianContact: string | null): string {
+  const why = "Because you're under 13, a parent or guardian must agree before you can ask questions here.";
+  return guardianContact
+    ? `${why} Our team will contact them at ${guardianContact} to ask. Once they have agreed, send your question here again. (To give another phone number or email, just send it.)`
+    : `${why} Please send their phone number or email address, and our team will contact them. Once they have agreed, send your question here again.`;
 }
 
 function subjectOf(ctx: StudentContext, subjectId: string, level: string) {
@@ -604,7 +713,8 @@ export function studentPrompt(state: StudentState, ctx: StudentContext, lead = '
       };
     }
     case 'submitting':
-      return text(state.cancelRequested ? `${lead}I'm cancelling your question — one moment…` : `${lead}I'm sending your question to tutors — one moment… (Send cancel to stop.)`);
+      if (state.cancelRequested) return text(`${lead}I'm cancelling your question — one moment…`);
+      return text(`${lead}${state.afterPayment ? 'Payment received ✅ ' : ''}I'm sending your question to tutors — one moment… (Send cancel to stop.)`);
     case 'waiting':
       return text(
         `${lead}Still looking for a tutor 🔎${state.notified ? ` ${plural(state.notified, 'tutor has', 'tutors have')} seen your question.` : ''} ` +
@@ -614,6 +724,14 @@ export function studentPrompt(state: StudentState, ctx: StudentContext, lead = '
       return text(`${lead}${state.tutorName} is your tutor. Join here: ${state.joinUrl}\nSend cancel if you don't need help any more.`);
     case 'rating':
       return ratingList(state.tutorName, lead);
+    case 'asking_age':
+      return text(`${lead}${ASK_AGE}`);
+    case 'awaiting_consent':
+      return text(`${lead}${consentText(ctx.student.guardianContact)}`);
+    case 'awaiting_payment':
+      return text(
+        `${lead}Your question is saved 📌 It goes to tutors by itself as soon as you've paid${state.link ? ` (choose a plan or buy questions here: ${state.link})` : ''}. Send cancel to drop it.`,
+      );
   }
 }
 
@@ -627,6 +745,8 @@ const statusLead = (s: StudentState): string => {
       return 'Your question is ready to send.\n';
     case 'rating':
       return 'Your session has ended. ';
+    case 'asking_age':
+      return s.draft ? `Your question has ${plural(s.draft.photoMediaRefs.length, 'photo')} so far. ` : '';
     default:
       return '';
   }
@@ -683,7 +803,7 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
     subjectOf(ctx, subjectId, level) ? confirming(draft, subjectId, level) : choosing(draft, "Sorry, that subject isn't available. ");
 
   /** More photos or words while the draft is open: added, and answered unless it is part of a burst. */
-  const addToDraft = (s: Extract<StudentState, { name: 'choosing_subject' | 'confirming' }>, photo: MediaRef | null, words: string | null): StudentDecision => {
+  const addToDraft = (s: Extract<StudentState, { name: 'choosing_subject' | 'confirming' | 'asking_age' }> & { draft: Draft }, photo: MediaRef | null, words: string | null): StudentDecision => {
     let draft = withText(s.draft, words);
     let lead = photo ? `Got it — ${plural(draft.photoMediaRefs.length + 1, 'photo')}. ` : 'Got it, I added that to your question. ';
     let mustTell = false;
@@ -703,13 +823,26 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
     return ok(next, prompt(next, lead), timer);
   };
 
-  const submit = (s: Extract<StudentState, { name: 'confirming' }>): StudentDecision => {
+  /** Asks; a question held for payment asks again with the same request id (so it is still one question). */
+  const submit = (s: Extract<StudentState, { name: 'confirming' | 'awaiting_payment' }>, afterPayment = false): StudentDecision => {
     const expiresAt = after(cfg.submitTimeoutMs);
     return ok(
-      { name: 'submitting', draft: s.draft, subjectId: s.subjectId, level: s.level, cancelRequested: false, expiresAt },
+      { name: 'submitting', draft: s.draft, subjectId: s.subjectId, level: s.level, cancelRequested: false, ...(afterPayment ? { afterPayment } : {}), expiresAt },
       { type: 'ask_question', requestId: s.draft.requestId, draft: s.draft, subjectId: s.subjectId, level: s.level },
       { type: 'schedule_timeout', at: expiresAt },
     );
+  };
+
+  /** A first question asks the age when none is on record; under 13 without a guardian's consent, nothing is taken. */
+  const askAge = (draft: Draft | null, lead: string): StudentDecision => {
+    const next: StudentState = { name: 'asking_age', draft, expiresAt: after(cfg.draftTimeoutMs), promptedAt: nowIso };
+    return ok(next, prompt(next, lead), { type: 'schedule_timeout', at: next.expiresAt });
+  };
+  const needConsent = (lead = ''): StudentDecision => ok({ name: 'awaiting_consent' }, reply(text(`${lead}${consentText(ctx.student.guardianContact)}`)));
+  const startDraft = (draft: Draft, lead: string): StudentDecision => {
+    if (!ctx.student.ageKnown) return askAge(draft, lead);
+    if (!ctx.student.mayAsk) return needConsent();
+    return choosing(draft, lead);
   };
 
   const rated = (questionId: string, stars: number): StudentDecision => {
@@ -721,6 +854,9 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
     );
   };
 
+  // Consent recorded since the student was told to wait for it: the conversation is simply idle again.
+  if (state.name === 'awaiting_consent' && ctx.student.mayAsk) return decideStudent({ name: 'idle' }, event, ctx);
+
   // Answered the same way in every state, and never change it.
   if (kind === 'unsupported') return same('Sorry, I can only read text and photos 🙂\n');
   if (kind === 'text:status') return same(statusLead(state));
@@ -730,11 +866,11 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
     case 'idle':
       switch (event.type) {
         case 'photo':
-          return choosing(withText({ ...newDraft(), photoMediaRefs: [event.media] }, event.caption), 'Got your photo 📸 ');
+          return startDraft(withText({ ...newDraft(), photoMediaRefs: [event.media] }, event.caption), 'Got your photo 📸 ');
         case 'text':
           if (kind === 'text:cancel') return same('Nothing to cancel right now. ');
           if (kind === 'text:other' && cfg.textOnlyQuestions && event.text.trim().length >= cfg.minQuestionTextChars)
-            return choosing(withText(newDraft(), event.text), 'Got your question ✍️ ');
+            return startDraft(withText(newDraft(), event.text), 'Got your question ✍️ ');
           return same('Hi! 👋 ');
         case 'rating':
           return same('Thanks! That rating button has expired. ');
@@ -830,11 +966,17 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
           if (state.cancelRequested) return toIdle('Cancelled ✅ ', { type: 'cancel_question', questionId: event.questionId });
           return ok(
             { name: 'waiting', questionId: event.questionId, notified: 0, notifiedSent: 0, lastUpdateAt: nowIso },
-            reply(text("Finding a tutor for you… 🔎 I'll message you here as soon as one accepts. Send cancel to stop.")),
+            // One message after a payment too: two sent back to back may arrive in either order.
+            reply(text(`${state.afterPayment ? 'Payment received ✅ ' : ''}Finding a tutor for you… 🔎 I'll message you here as soon as one accepts. Send cancel to stop.`)),
           );
-        case 'question_failed':
+        case 'question_failed': {
           if (event.requestId !== state.draft.requestId) return no('other_request');
-          return state.cancelRequested ? toIdle('Cancelled ✅ ') : ok({ name: 'idle' }, reply(text(failureMessage(event))));
+          if (state.cancelRequested) return toIdle('Cancelled ✅ ');
+          if (event.reason !== 'payment_required') return ok({ name: 'idle' }, reply(text(failureMessage(event))));
+          // No plan or credits: the question waits for billing's word that it is paid (or for the student to give up).
+          const held: StudentState = { name: 'awaiting_payment', draft: state.draft, subjectId: state.subjectId, level: state.level, link: event.link ?? null, expiresAt: after(cfg.paymentWaitMs) };
+          return ok(held, reply(text(failureMessage(event))), reply(text(HELD_FOR_PAYMENT)), { type: 'schedule_timeout', at: held.expiresAt });
+        }
         default:
           return no();
       }
@@ -905,7 +1047,7 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
     case 'rating':
       switch (event.type) {
         case 'photo':
-          return choosing(withText({ ...newDraft(), photoMediaRefs: [event.media] }, event.caption), 'Got your photo 📸 ');
+          return startDraft(withText({ ...newDraft(), photoMediaRefs: [event.media] }, event.caption), 'Got your photo 📸 ');
         case 'text': {
           if (kind === 'text:cancel') return toIdle('No problem. ');
           const c = classifyText(event.text);
@@ -922,6 +1064,84 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
           return same(STALE);
         case 'timeout':
           return due(state) ? ok({ name: 'idle' }) : no('timer_superseded'); // no reply: the prompt just lapses
+        default:
+          return no();
+      }
+
+    case 'asking_age':
+      switch (event.type) {
+        case 'photo':
+          return addToDraft({ ...state, draft: state.draft ?? newDraft() }, event.media, event.caption);
+        case 'text': {
+          if (kind === 'text:cancel') return toIdle('Okay, cancelled 👍 ');
+          const birthDate = birthDateFromAnswer(event.text, ctx.now);
+          // Answered once identity has it on record (age_recorded), with the next step.
+          if (birthDate) return ok(state, { type: 'record_age', birthDate });
+          return same("Sorry, I didn't get that. ");
+        }
+        case 'rating':
+          return same('Thanks! That rating button has expired. ');
+        case 'subject_page':
+        case 'subject_picked':
+        case 'subject_chosen':
+        case 'confirm':
+        case 'change_subject':
+          return same(STALE);
+        case 'timeout':
+          if (!due(state)) return no('timer_superseded');
+          return state.draft ? toIdle("I didn't hear back, so I put your question aside. ") : ok({ name: 'idle' });
+        case 'age_recorded':
+          if (!event.mayAsk) return needConsent('Thank you. ');
+          return state.draft ? choosing(state.draft, 'Thank you! ') : ok({ name: 'idle' }, prompt({ name: 'idle' }, 'Thank you! '));
+        default:
+          return no();
+      }
+
+    case 'awaiting_consent':
+      // Identity has no consent on record (with it, the event went to idle above): nothing is taken or asked.
+      switch (event.type) {
+        case 'text': {
+          const contact = kind === 'text:other' ? parseGuardianContact(event.text) : null;
+          if (!contact) return same();
+          return ok(
+            state,
+            { type: 'record_guardian', contact },
+            reply(text(`Thank you. Our team will contact your parent or guardian at ${contact} to ask for their consent. Once they have agreed, send your question here again.`)),
+          );
+        }
+        case 'photo':
+        case 'rating':
+        case 'subject_page':
+        case 'subject_picked':
+        case 'subject_chosen':
+        case 'confirm':
+        case 'change_subject':
+          return same();
+        default:
+          return no();
+      }
+
+    case 'awaiting_payment':
+      switch (event.type) {
+        case 'photo':
+          return same('You already have a question waiting. ');
+        case 'text':
+          if (kind === 'text:cancel') return toIdle('Okay, cancelled 👍 ');
+          if (kind === 'text:yes') return submit(state);
+          return same();
+        case 'confirm':
+          return submit(state);
+        case 'paid':
+          return submit(state, true); // "Payment received" comes with the question id, in one message
+        case 'rating':
+          return same('Thanks! That rating button has expired. ');
+        case 'subject_page':
+        case 'subject_picked':
+        case 'subject_chosen':
+        case 'change_subject':
+          return same(STALE);
+        case 'timeout':
+          return due(state) ? toIdle('Your question waited a long time for a payment, so I put it aside. ') : no('timer_superseded');
         default:
           return no();
       }

@@ -1,19 +1,24 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ServerToClientEvents } from '@tutorline/contracts';
 import type { WhatsAppConfig } from '../../config';
 import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
-import { enqueue, PermanentJobError } from '../../platform/jobs';
+import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { EntitlementGranted } from '../billing';
 import type { HelpService } from '../help';
-import type { AuthUser, IdentityService } from '../identity';
+import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
 import type { NotificationChannel, OutboundMessage as AppMessage } from '../notifications';
+import { createLinking, type LinkAttempt } from './whatsapp.linking';
+import { createOutbox } from './whatsapp.outbox';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
+import { questionAlertTemplate } from './whatsapp.templates';
 import {
   decideStudent,
   decideTutor,
   defaultWhatsAppFlowConfig,
+  messageLimits,
   type OutboundMessageSpec,
   parseStudentReplyId,
   parseTutorReplyId,
@@ -29,16 +34,13 @@ import {
 } from './whatsapp.rules';
 
 export const WA_INBOUND_QUEUE = 'wa.inbound';
-export const WA_SEND_QUEUE = 'wa.send';
+export { WA_SEND_QUEUE } from './whatsapp.outbox';
 /** Events for one number that do not come from the number: help's progress, claims, closes, and timers. */
 export const WA_SYSTEM_QUEUE = 'wa.system';
 
 /** Help's events that change a student's conversation (and, for a claim, tell alerted tutors it is taken). */
 const MIRRORED_HELP_EVENTS = new Set<string>(['help:progress', 'help:claimed', 'help:closed', 'help:answered']);
 
-/** Free-form messages are allowed this long after the user's last message; after it only templates. */
-const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
-const LINK_CODE_TTL_MS = 15 * 60 * 1000;
 const SHARED_PHOTO_TTL_MS = 60 * 60 * 1000;
 
 export interface WhatsAppDeps {
@@ -52,7 +54,26 @@ export interface WhatsAppDeps {
   identity: IdentityService;
   help: HelpService;
   publicUrl: string;
+  /** The server's signing secret: link codes are stored as HMACs under it. */
+  secret: string;
+  /** Draws a link code (tests force collisions); six random digits by default. */
+  drawLinkCode?: () => string;
   poke(): void;
+}
+
+/**
+ * Consecutive text replies of one decision go as one message: separate sends are separate jobs, and WhatsApp shows
+ * them in the order they arrive, which need not be the order they were queued.
+ */
+function joinTexts(actions: StudentAction[]): StudentAction[] {
+  const out: StudentAction[] = [];
+  for (const a of actions) {
+    const prev = out.at(-1);
+    if (a.type === 'reply' && a.message.kind === 'text' && prev?.type === 'reply' && prev.message.kind === 'text' && prev.message.text.length + a.message.text.length + 2 <= messageLimits.textChars) {
+      out[out.length - 1] = { type: 'reply', message: { kind: 'text', text: `${prev.message.text}\n\n${a.message.text}` } };
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** A stable UUID from a string: the same inbound message always asks with the same request id. */
@@ -90,67 +111,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   };
   const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
 
-  // ---- outbound: every send goes through here ----
-  /**
-   * Queues one logical message (its key makes a repeat a no-op). Outside the 24-hour window a free-form message is
-   * turned into the configured update template carrying its text.
-   */
-  async function queueMessage(waId: string, message: OutboundMessage, key: string, kind: string, ref: string | null = null) {
-    const contact = await repo.contact(waId);
-    const open = contact?.lastInboundAt && clock.now().getTime() - contact.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
-    let body = message;
-    if (!open && message.type !== 'template') {
-      const text = message.type === 'text' ? message.text : message.type === 'image' ? (message.caption ?? '') : message.body;
-      body =
-        kind === 'tutor.alert' && message.type === 'buttons'
-          ? { type: 'template', name: config.templates.questionAlert, language: config.templates.language, bodyParams: [text.slice(0, 900)], quickReplyPayloads: message.buttons.map((b) => b.id) }
-          : { type: 'template', name: config.templates.update, language: config.templates.language, bodyParams: [text.slice(0, 900)] };
-    }
-    await repo.db.transaction(async (tx) => {
-      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> });
-      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { dedupeKey: `wa.send:${row.id}` });
-    });
-    deps.poke();
-  }
-
-  /** Sends within the provider's rate: a token bucket per process. */
-  let tokens = config.sendsPerSecond;
-  let refilledAt = Date.now();
-  async function takeToken() {
-    for (;;) {
-      const now = Date.now();
-      tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
-      refilledAt = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - tokens) / config.sendsPerSecond) * 1000)));
-    }
-  }
-
-  /** The wa.send job. */
-  async function send(payload: { messageId: string }) {
-    const row = await repo.outbound(payload.messageId);
-    if (!row || row.status !== 'queued') return; // sent already: at most once per logical message
-    await takeToken();
-    try {
-      const { providerMessageId } = await deps.sender.send(row.waId, row.body as unknown as OutboundMessage, row.idempotencyKey);
-      await repo.markAccepted(row.id, providerMessageId, clock.now());
-      logger.info({ event: 'whatsapp_sent', messageId: row.id, kind: row.kind, waId: row.waId, providerMessageId }, 'whatsapp message sent');
-    } catch (err) {
-      const e = err instanceof ProviderError ? err : null;
-      const error = { status: e?.status ?? null, code: e?.code ?? null, message: e?.message ?? String(err) };
-      const retryable = e ? e.retryable : true;
-      await repo.markAttemptFailed(row.id, error, !retryable, clock.now());
-      if (!retryable) {
-        logger.error({ event: 'whatsapp_send_failed', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp message refused by the provider');
-        throw new PermanentJobError(`whatsapp send refused: ${error.message}`);
-      }
-      logger.warn({ event: 'whatsapp_send_retry', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp send failed; will retry');
-      throw err;
-    }
-  }
+  // ---- outbound: every send goes through the outbox ----
+  const outbox = createOutbox({ repo, clock, logger, config, sender: deps.sender, poke: deps.poke });
+  const queueMessage = outbox.queue;
+  const linking = createLinking({ repo, clock, logger, secret: deps.secret, ...(deps.drawLinkCode ? { drawCode: deps.drawLinkCode } : {}) });
 
   // ---- inbound ----
   /**
@@ -258,16 +222,20 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const contact = await repo.contact(waId);
       if (!contact?.userId) return;
+      const user = await deps.identity.userById(contact.userId);
+      if (!user) return;
       const state = readState(contact);
       const now = clock.now();
-      const decision = decideStudent(state, event, { now, subjects: await subjects(), newRequestId: uuidFrom(key), config: flow });
+      // What identity knows now: an age on record, and whether the student may ask (a guardian's consent under 13).
+      const student = { ageKnown: user.birthDate !== null, mayAsk: canAskOrBook(user, now), guardianContact: user.guardianContact };
+      const decision = decideStudent(state, event, { now, subjects: await subjects(), newRequestId: uuidFrom(key), config: flow, student });
       if (decision.forbidden) {
         logger.info({ event: 'whatsapp_transition_ignored', waId, state: decision.state, input: decision.event, reason: decision.reason }, 'conversation event does not apply now');
         return;
       }
       if (!(await repo.saveState(waId, contact.version, decision.state as unknown as Record<string, unknown>, now))) continue;
       if (decision.state.name !== state.name) logger.info({ event: 'whatsapp_transition', waId, from: state.name, to: decision.state.name, input: event.type }, 'conversation moved');
-      for (const [i, action] of decision.actions.entries()) await perform(waId, contact.userId, action, `${key}:${i}`);
+      for (const [i, action] of joinTexts(decision.actions).entries()) await perform(waId, contact.userId, action, `${key}:${i}`);
       return;
     }
     throw new Error(`conversation of ${waId} kept changing under us`);
@@ -301,7 +269,20 @@ export function createWhatsApp(deps: WhatsAppDeps) {
         });
         return;
       }
+      case 'record_age': {
+        const { mayAsk } = await deps.identity.recordBirthDate(userId, action.birthDate);
+        return runStudent(waId, { type: 'age_recorded', mayAsk }, `${key}:age`);
+      }
+      case 'record_guardian':
+        await deps.identity.recordGuardianContact(userId, action.contact);
+        return;
     }
+  }
+
+  /** Billing: a payment or plan now lets this student ask; a question held for payment goes out (the machine decides). */
+  async function onEntitlementGranted(e: EntitlementGranted) {
+    const contact = await repo.contactOfUser(e.studentId);
+    if (contact) await runStudent(contact.waId, { type: 'paid' }, `paid:${e.ref}`);
   }
 
   /** Downloads the photos (Graph media flow), checks and stores them like web uploads, and asks. */
@@ -428,45 +409,50 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       const photos = await deps.help.questionPhotoIds(questionId);
       const expires = new Date(clock.now().getTime() + SHARED_PHOTO_TTL_MS);
       const link = photos[0] ? deps.help.sharedPhotoUrl(photos[0], expires) : null;
-      if (link) await queueMessage(contact.waId, { type: 'image', link, caption: `${subject?.name ?? data.subjectId} question` }, `alert-photo:${questionId}:${userId}`, 'tutor.alert.photo', questionId);
-      const alert = tutorQuestionAlert({ questionId, subjectName: subject?.name ?? String(data.subjectId), levelName: subject?.levels.find((l) => l.id === data.level)?.name ?? String(data.level), text: null, photoCount: photos.length });
-      await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId);
+      const names = { subjectName: subject?.name ?? String(data.subjectId), levelName: subject?.levels.find((l) => l.id === data.level)?.name ?? String(data.level) };
+      const alert = tutorQuestionAlert({ questionId, ...names, text: null, photoCount: photos.length });
+      const payloads = alert.kind === 'buttons' ? alert.buttons.map((b) => b.id) : [];
+      if (outbox.windowOpen(contact)) {
+        if (link) await queueMessage(contact.waId, { type: 'image', link, caption: `${names.subjectName} question` }, `alert-photo:${questionId}:${userId}`, 'tutor.alert.photo', questionId);
+        await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId);
+        return;
+      }
+      // Outside the 24-hour window: one approved template with the photo as its header and the same Accept button.
+      const template = link ? questionAlertTemplate(config.templates, { ...names, photoCount: photos.length, photoLink: link }, payloads) : undefined;
+      if (!template) logger.warn({ event: 'whatsapp_alert_without_photo', questionId, userId }, 'no shareable photo: the alert goes as the update template, without Accept');
+      await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId, template);
     },
   };
 
-  // ---- linking a number to a web account ----
-  async function newCode(): Promise<string> {
-    return String(randomInt(0, 1_000_000)).padStart(6, '0');
-  }
+  // ---- linking a number to a web account (whatsapp.linking.ts: codes, limits, the sweep) ----
   /** From the web: a logged-in user gets a code to send from their WhatsApp ("link 123456"). */
   async function createWebLinkCode(userId: string): Promise<{ code: string; expiresAt: string }> {
-    const code = await newCode();
-    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS);
-    await repo.addLinkCode({ code: `web:${code}`, origin: 'web', userId, expiresAt });
-    logger.info({ event: 'whatsapp_link_code_created', userId, origin: 'web' }, 'whatsapp link code created');
+    const { code, expiresAt } = await linking.issueForUser(userId);
     return { code, expiresAt: expiresAt.toISOString() };
   }
   async function linkFromWhatsApp(waId: string, code: string, key: string) {
-    const row = await repo.useLinkCode(`web:${code}`, 'web', clock.now());
-    if (!row?.userId) {
-      await queueMessage(waId, { type: 'text', text: 'That code did not work or has expired. Get a new one on the website and send “link” and the code again.' }, `${key}:link`, 'reply');
+    const r = await linking.tryFromWhatsApp(waId, code);
+    if (!r.ok) {
+      const text =
+        r.reason === 'rate_limited'
+          ? `Too many tries with link codes. Please wait ${Math.ceil(r.retryAfterSeconds / 60)} minutes, then get a new code on the website and send “link” and the code again.`
+          : 'That code did not work or has expired. Get a new one on the website and send “link” and the code again.';
+      await queueMessage(waId, { type: 'text', text }, `${key}:link`, 'reply');
       return;
     }
-    await linkNumber(waId, row.userId);
+    await linkNumber(waId, r.value.userId);
     await queueMessage(waId, { type: 'text', text: '✅ This WhatsApp number is now linked to your Tutorline account.' }, `${key}:link`, 'reply');
   }
   /** From WhatsApp: "link" gets a code to type on the website. */
   async function offerLinkCode(waId: string, key: string) {
-    const code = await newCode();
-    await repo.addLinkCode({ code: `wa:${code}`, origin: 'whatsapp', waId, expiresAt: new Date(clock.now().getTime() + LINK_CODE_TTL_MS) });
-    await queueMessage(waId, { type: 'text', text: `Your code is ${code}. Log in on the Tutorline website and enter it under “Link WhatsApp” within 15 minutes.` }, `${key}:code`, 'reply');
+    const { code } = await linking.issueForNumber(waId);
+    await queueMessage(waId, { type: 'text', text: `Your code is ${code}. Log in on the Tutorline website and enter it under “Link WhatsApp” within 10 minutes.` }, `${key}:code`, 'reply');
   }
-  /** On the web: a logged-in user types the code their WhatsApp got. */
-  async function linkWithCodeFromWeb(userId: string, code: string): Promise<{ waId: string } | null> {
-    const row = await repo.useLinkCode(`wa:${code}`, 'whatsapp', clock.now());
-    if (!row?.waId) return null;
-    await linkNumber(row.waId, userId);
-    return { waId: row.waId };
+  /** On the web: a logged-in user types the code their WhatsApp got (limited per account and per client IP). */
+  async function linkWithCodeFromWeb(userId: string, code: string, ip: string): Promise<LinkAttempt<{ waId: string }>> {
+    const r = await linking.tryFromWeb(userId, ip, code);
+    if (r.ok) await linkNumber(r.value.waId, userId);
+    return r;
   }
   async function linkNumber(waId: string, userId: string) {
     const other = await repo.contactOfUser(userId);
@@ -479,13 +465,22 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     receive,
     processInbound,
     processSystem,
-    send,
+    send: outbox.send,
     onHelpEvent,
+    onEntitlementGranted,
     channel,
     createWebLinkCode,
     linkWithCodeFromWeb,
+    /** Registers the sweep of expired link codes and tries (every 10 minutes). */
+    installLinkSweep: (jobs: JobRunner) => linking.installSweep(jobs),
+    sweepLinkCodes: () => linking.sweep(),
     /** Links a number straight away (demo data, tests). */
     linkNumber,
+    /** What "online" on WhatsApp does: new questions come to this tutor's number even with the app closed (demo tutors). */
+    async alertsOn(userId: string) {
+      const user = await deps.identity.userById(userId);
+      if (user?.role === 'tutor') await deps.help.setAvailability(asUser(user), true, true);
+    },
     async linkedNumber(userId: string) {
       return (await repo.contactOfUser(userId))?.waId ?? null;
     },

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SIMULATOR_CLOUD } from '../../config';
-import { cloudMessagesPayload, cloudSignature, type FakeGraph, type SimulatedMessage } from '../../integrations/whatsapp';
+import { cloudMessagesPayload, cloudSignature, type FakeGraph, renderTemplate, type SimulatedMessage, type TemplateDefinition, templateFromCloud } from '../../integrations/whatsapp';
 import type { Logger } from '../../platform/logger';
 import type { WhatsApp } from './whatsapp.service';
 
-/** Numbers the simulator offers: students who message us first, and demo tutors linked on start. */
+/** Numbers the simulator offers: students who message us first, and demo tutors linked on start (with alerts on). */
 export const SIMULATOR_NUMBERS = {
   students: [
     { waId: '919900000001', name: 'Riya (student)' },
@@ -32,6 +32,8 @@ const sendSchema = z.strictObject({
     z.strictObject({ type: z.literal('image'), dataBase64: z.string().min(1).max(14_000_000), mimeType: z.string().max(100), caption: z.string().max(1024).optional() }),
     z.strictObject({ type: z.literal('button'), replyId: z.string().max(256), title: z.string().max(40), contextId: z.string().max(200).optional() }),
     z.strictObject({ type: z.literal('list'), replyId: z.string().max(200), title: z.string().max(40), contextId: z.string().max(200).optional() }),
+    // A tap on a template's quick-reply button: Cloud sends it back as type "button" with its payload.
+    z.strictObject({ type: z.literal('template_button'), payload: z.string().max(256), text: z.string().max(40), contextId: z.string().max(200).optional() }),
     z.strictObject({ type: z.literal('sticker') }),
   ]),
 });
@@ -41,8 +43,14 @@ const sendSchema = z.strictObject({
  * What it "sends" becomes a Cloud API webhook, signed with the simulator's app secret and POSTed to our real webhook
  * over HTTP; what we send arrives through the in-process fake Graph API, which also serves the photos.
  */
-export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGraph: FakeGraph; publicUrl: string; logger: Logger }) {
+export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGraph: FakeGraph; publicUrl: string; logger: Logger; templates: readonly TemplateDefinition[] }) {
   const { fakeGraph } = opts;
+  /** A template as the phone shows it (the approved text, the header picture, the quick-reply buttons with their payloads). */
+  const rendered = (body: Record<string, unknown>) => {
+    const sent = body.type === 'template' ? templateFromCloud(body.template) : null;
+    const def = sent && opts.templates.find((t) => t.name === sent.name && t.language === sent.language);
+    return sent && def ? { rendered: renderTemplate(def, sent) } : {};
+  };
   const inbound = new Map<string, ThreadEntry[]>();
 
   fastify.get('/dev/whatsapp/api/numbers', { config: { access: 'public' }, schema: { hide: true } }, async () => SIMULATOR_NUMBERS);
@@ -52,7 +60,7 @@ export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGrap
     const out: ThreadEntry[] = fakeGraph
       .sent()
       .filter((m) => m.to === number)
-      .map((m) => ({ direction: 'out', at: m.at.toISOString(), id: m.id, body: m.body }));
+      .map((m) => ({ direction: 'out', at: m.at.toISOString(), id: m.id, body: { ...m.body, ...rendered(m.body) } }));
     const all = [...(inbound.get(number) ?? []), ...out].sort((a, b) => a.at.localeCompare(b.at));
     return { number, messages: all };
   });
@@ -65,6 +73,9 @@ export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGrap
       const mediaId = fakeGraph.putMedia(Buffer.from(message.dataBase64, 'base64'), message.mimeType);
       simulated = { type: 'image', mediaId, mimeType: message.mimeType, ...(message.caption ? { caption: message.caption } : {}) };
       shown = { type: 'image', mediaId, caption: message.caption ?? null };
+    } else if (message.type === 'template_button') {
+      simulated = message;
+      shown = { type: 'button', title: message.text, replyId: message.payload };
     } else {
       simulated = message;
       shown = message;
@@ -95,10 +106,16 @@ export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGrap
   });
 }
 
-/** Links the demo tutors to the simulator's tutor numbers (demo data only). */
+/**
+ * Links the demo tutors to the simulator's tutor numbers (demo data only), with WhatsApp alerts on, as if each had
+ * sent "online": so the README's walkthrough reaches them at once. Done when a tutor is first linked; after that
+ * "offline" and "online" from the number are the tutor's own choice.
+ */
 export async function linkSimulatorTutors(whatsapp: WhatsApp, findUserIdByEmail: (email: string) => Promise<string | undefined>) {
   for (const t of SIMULATOR_NUMBERS.tutors) {
     const id = await findUserIdByEmail(t.email);
-    if (id && !(await whatsapp.linkedNumber(id))) await whatsapp.linkNumber(t.waId, id);
+    if (!id || (await whatsapp.linkedNumber(id))) continue;
+    await whatsapp.linkNumber(t.waId, id);
+    await whatsapp.alertsOn(id);
   }
 }

@@ -166,7 +166,7 @@ describeEachBackend('WhatsApp through Gupshup: hostile input and v3 callbacks', 
       whatsapp: {
         provider: 'gupshup',
         cloud: null,
-        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: GUPSHUP_TOKEN },
+        gupshup: { apiUrl: `${url}/wa/api/v1`, apiKey: 'gupshup-test-key', source: '917834811114', appName: 'TutorBotApp', callbackToken: GUPSHUP_TOKEN, templateIds: {} },
         templates: { language: 'en', questionAlert: 'tutor_question_alert', update: 'tutorline_update' },
         sendsPerSecond: 200,
       },

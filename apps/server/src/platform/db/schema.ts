@@ -513,15 +513,30 @@ export const waMessages = pgTable(
 );
 
 /** One-time codes that link a WhatsApp number to a web account (sent on WhatsApp and typed on the web, or the other way). */
-export const waLinkCodes = pgTable('wa_link_codes', {
-  code: text('code').primaryKey(),
-  /** 'web': made for a logged-in user, sent from WhatsApp. 'whatsapp': made for a number, typed on the web. */
-  origin: text('origin', { enum: ['web', 'whatsapp'] }).notNull(),
-  userId: uuid('user_id').references(() => users.id),
-  waId: text('wa_id'),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+export const waLinkCodes = pgTable(
+  'wa_link_codes',
+  {
+    /**
+     * HMAC-SHA256 (under the server's signing secret) of "<origin>:<code>": codes are stored and looked up only as
+     * this, so neither the table nor the index's timing says anything about a code. Deleted on use and by a sweep.
+     */
+    codeHash: text('code_hash').primaryKey(),
+    /** 'web': made for a logged-in user, sent from WhatsApp. 'whatsapp': made for a number, typed on the web. */
+    origin: text('origin', { enum: ['web', 'whatsapp'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    waId: text('wa_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('wa_link_codes_user_idx').on(t.userId), index('wa_link_codes_wa_idx').on(t.waId), index('wa_link_codes_expires_idx').on(t.expiresAt)],
+);
+
+/** Tries at a link code, counted per account, per client IP and per WhatsApp number in fixed windows (shared by every node). */
+export const waLinkAttempts = pgTable('wa_link_attempts', {
+  /** 'user:<id>', 'ip:<address>' or 'wa:<number>'. */
+  key: text('key').primaryKey(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  attempts: integer('attempts').notNull(),
 });
 
 // identity: log-in links for people who have no password (WhatsApp users joining a session on the web)

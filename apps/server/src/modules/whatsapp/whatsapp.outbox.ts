@@ -1,0 +1,90 @@
+import type { WhatsAppConfig } from '../../config';
+import { type OutboundMessage, ProviderError, type TemplateMessage, type WhatsAppSender } from '../../integrations/whatsapp';
+import type { Clock } from '../../platform/clock';
+import { enqueue, PermanentJobError } from '../../platform/jobs';
+import type { Logger } from '../../platform/logger';
+import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
+import { updateTemplate } from './whatsapp.templates';
+
+export const WA_SEND_QUEUE = 'wa.send';
+
+/** Free-form messages are allowed this long after the user's last message; after it only templates. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface OutboxDeps {
+  repo: WhatsAppRepo;
+  clock: Clock;
+  logger: Logger;
+  config: WhatsAppConfig;
+  sender: WhatsAppSender;
+  poke(): void;
+}
+
+/**
+ * The outbox: every send is a `wa_messages` row with an idempotency key (one per logical message) and a job, retried
+ * with back-off on 5xx/timeouts and never on other 4xx. Outside the 24-hour window a free-form message goes as a
+ * template: the one the caller gives, or the generic update template carrying its text.
+ */
+export function createOutbox(deps: OutboxDeps) {
+  const { repo, clock, logger, config } = deps;
+
+  /** Whether free-form messages may go to this contact now (they wrote within 24 hours). */
+  const windowOpen = (contact: ContactRow | undefined): boolean =>
+    Boolean(contact?.lastInboundAt && clock.now().getTime() - contact.lastInboundAt.getTime() < SERVICE_WINDOW_MS);
+
+  /** Queues one logical message (its key makes a repeat a no-op). */
+  async function queue(waId: string, message: OutboundMessage, key: string, kind: string, ref: string | null = null, template?: TemplateMessage) {
+    let body = message;
+    if (message.type !== 'template' && !windowOpen(await repo.contact(waId))) {
+      const text = message.type === 'text' ? message.text : message.type === 'image' ? (message.caption ?? '') : message.body;
+      body = template ?? updateTemplate(config.templates, text);
+    }
+    await repo.db.transaction(async (tx) => {
+      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> });
+      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { dedupeKey: `wa.send:${row.id}`, runAt: clock.now() });
+    });
+    deps.poke();
+  }
+
+  /** Sends within the provider's rate: a token bucket per process. */
+  let tokens = config.sendsPerSecond;
+  let refilledAt = Date.now();
+  async function takeToken() {
+    for (;;) {
+      const now = Date.now();
+      tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
+      refilledAt = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(((1 - tokens) / config.sendsPerSecond) * 1000)));
+    }
+  }
+
+  /** The wa.send job. */
+  async function send(payload: { messageId: string }) {
+    const row = await repo.outbound(payload.messageId);
+    if (!row || row.status !== 'queued') return; // sent already: at most once per logical message
+    await takeToken();
+    try {
+      const { providerMessageId } = await deps.sender.send(row.waId, row.body as unknown as OutboundMessage, row.idempotencyKey);
+      await repo.markAccepted(row.id, providerMessageId, clock.now());
+      logger.info({ event: 'whatsapp_sent', messageId: row.id, kind: row.kind, waId: row.waId, providerMessageId }, 'whatsapp message sent');
+    } catch (err) {
+      const e = err instanceof ProviderError ? err : null;
+      const error = { status: e?.status ?? null, code: e?.code ?? null, message: e?.message ?? String(err) };
+      const retryable = e ? e.retryable : true;
+      await repo.markAttemptFailed(row.id, error, !retryable, clock.now());
+      if (!retryable) {
+        logger.error({ event: 'whatsapp_send_failed', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp message refused by the provider');
+        throw new PermanentJobError(`whatsapp send refused: ${error.message}`);
+      }
+      logger.warn({ event: 'whatsapp_send_retry', messageId: row.id, kind: row.kind, waId: row.waId, ...error }, 'whatsapp send failed; will retry');
+      throw err;
+    }
+  }
+
+  return { queue, send, windowOpen };
+}
+export type Outbox = ReturnType<typeof createOutbox>;
