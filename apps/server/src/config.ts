@@ -37,6 +37,7 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
   HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(dispatch.waveSeconds),
   HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(dispatch.expiryMinutes),
@@ -104,6 +105,8 @@ export interface Config {
   login: { maxPerIp: number; maxPerAccount: number; windowMs: number };
   webDist: string;
   shutdownGraceMs: number;
+  /** /metrics: a bearer token when set; without one, served only outside production. */
+  metrics: { token: string | undefined; open: boolean };
   help: {
     firstWave: number;
     waveSeconds: number;
@@ -200,6 +203,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     login: { maxPerIp: e.LOGIN_MAX_PER_IP, maxPerAccount: e.LOGIN_MAX_PER_ACCOUNT, windowMs: e.LOGIN_WINDOW_SECONDS * 1000 },
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metrics: { token: e.METRICS_TOKEN, open: e.NODE_ENV !== 'production' },
     help: {
       firstWave: e.HELP_FIRST_WAVE,
       waveSeconds: e.HELP_WAVE_SECONDS,
