@@ -44,7 +44,7 @@ import { createLocalStorage } from './platform/storage';
 import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
-import { installHttpBasics } from './platform/http';
+import { installHttpBasics, installMetricsRoute, isLoopbackHost } from './platform/http';
 import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createRealtime, type Realtime } from './platform/realtime';
@@ -110,7 +110,15 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     opts.database ??
     (await openDatabase(
       config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax } : { kind: 'pglite', dataDir: config.dataDir },
+      { logger },
     ));
+  if (config.env === 'development' && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { event: 'development_mode_exposed', host: config.host },
+      `DEVELOPMENT MODE ON A NON-LOOPBACK INTERFACE (HOST=${config.host}): other machines can reach this server with development settings. ` +
+        'Development tools under /dev/ answer only to this machine; set NODE_ENV=production to deploy.',
+    );
+  }
 
   const fastify: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -137,6 +145,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     metrics,
     authenticate: (cookieHeader) => authenticateSocket(cookieHeader),
     onUserChanged: (userId) => identity.forgetUser(userId),
+    peers: database.peers,
+    onPeersGap: () => identity.forgetAllUsers(),
   });
 
   const identityRepo = createIdentityRepo(database.db);
@@ -182,9 +192,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     const ok = await database.ping();
     return reply.status(ok ? 200 : 503).send(ok ? { status: 'ready', database: database.kind } : { error: { code: 'service_unavailable', message: 'The database is not reachable.' } });
   });
-  fastify.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  installMetricsRoute(fastify, { metrics, ...config.metrics });
 
   await fastify.register(fastifyMultipart);
   if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });

@@ -41,6 +41,7 @@ const envSchema = z.object({
   LOGIN_THROTTLE_MAX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
   HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(dispatch.waveSeconds),
   HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(dispatch.expiryMinutes),
@@ -115,6 +116,8 @@ export interface Config {
   login: { maxPerIp: number; maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number };
   webDist: string;
   shutdownGraceMs: number;
+  /** /metrics: a bearer token when set; without one, served only outside production. */
+  metrics: { token: string | undefined; open: boolean };
   help: {
     firstWave: number;
     waveSeconds: number;
@@ -234,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metrics: { token: e.METRICS_TOKEN, open: e.NODE_ENV !== 'production' },
     help: {
       firstWave: e.HELP_FIRST_WAVE,
       waveSeconds: e.HELP_WAVE_SECONDS,

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, startupWarnings } from './config';
+import { isDatabaseUnavailable } from './platform/db';
 import { DataDirLockedError } from './platform/db/lock';
 import { demoLogins } from './seed/demo';
 
@@ -8,11 +9,32 @@ import { demoLogins } from './seed/demo';
 async function main() {
   const config = loadConfig();
   const app = await buildApp(config);
-  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
-    if (err) app.logger.error({ err }, 'shutting down after an error');
+  let fatal: unknown;
+  let closing = false;
+  const closer = closeWithGrace({ delay: config.shutdownGraceMs, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal }) => {
+    closing = true;
+    if (fatal) app.logger.error({ err: fatal }, 'shutting down after an error');
     else app.logger.info({ event: 'shutdown', signal }, 'shutting down');
     await app.close();
+    if (fatal) process.exit(1);
   });
+  // A stray failure because the database went away (a failover, a killed connection) fails what it was part of, not
+  // the process: every other request and every other node's work goes on. Anything else is a bug: shut down.
+  const onFatal = (err: unknown) => {
+    if (isDatabaseUnavailable(err)) {
+      app.logger.error({ err, event: 'database_unavailable', unhandled: true }, 'an unhandled database failure; the server keeps running');
+      return;
+    }
+    // A second error, or one while already shutting down: no more grace.
+    if (closing || fatal) {
+      app.logger.error({ err }, 'another error while shutting down');
+      process.exit(1);
+    }
+    fatal = err;
+    void closer.close();
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
   const address = await app.listen();
   for (const w of startupWarnings(config)) app.logger.warn({ event: w.event }, w.message);
   // The demo password is public (README): printed only where demo data may exist at all.

@@ -1,11 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Access, FieldIssue } from '@tutorline/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from './db/errors';
 import { AppError } from './errors';
 import { guardJsonDepth } from './json';
 import type { SecretPaths } from './logger';
 import type { Metrics } from './metrics';
-
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,6 +19,11 @@ declare module 'fastify' {
      * their place. A param whose name looks secret must be declared here or marked `[]` (checked at registration).
      */
     secretParams?: readonly string[];
+    /**
+     * Development tools (simulators, fake providers, the test clock): answered only to callers on this machine,
+     * whatever HOST is. Every route under /dev/ is dev-only whether it says so or not.
+     */
+    devOnly?: boolean;
   }
 }
 
@@ -35,6 +41,43 @@ export function checkSecretParams(method: string | string[], url: string, secret
   if (undeclared.length && secretParams === undefined) {
     throw new Error(`${where} has a path param that looks like a credential (${undeclared.join(', ')}): declare config.secretParams (e.g. ['${undeclared[0]}'], or [] if it is not secret) so the request log can redact it`);
   }
+}
+
+/** Development-only routes live here; each one is marked devOnly as it is registered. */
+export const DEV_PREFIX = '/dev/';
+const isDevPath = (url: string) => url === '/dev' || url.startsWith(DEV_PREFIX);
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6. */
+export function isLoopbackAddress(ip: string | undefined): boolean {
+  if (!ip) return false;
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)) return true;
+  return ip === '::1' || ip === '0:0:0:0:0:0:0:1';
+}
+
+/** Whether binding HOST exposes the server only to this machine (a loopback address or `localhost`). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''));
+}
+
+/** Every client address a request names in proxy headers (X-Forwarded-For, X-Real-IP, Forwarded `for=`). */
+function forwardedAddresses(request: FastifyRequest): string[] {
+  const h = request.headers;
+  const values = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const out: string[] = [];
+  for (const v of values(h['x-forwarded-for'])) out.push(...v.split(','));
+  out.push(...values(h['x-real-ip']));
+  for (const v of values(h.forwarded)) for (const m of v.matchAll(/for=("?)\[?([^\]";,]*)\]?(?::\d+)?\1/gi)) out.push(m[2]!);
+  return out.map((a) => a.trim());
+}
+
+/**
+ * Whether the caller is on this machine: the connection comes from a loopback address and so does every client address
+ * a proxy put in front of it. A proxy on loopback (trusted or not, TRUST_PROXY or not) therefore cannot pass a remote
+ * caller off as local; and since every hop must be loopback, a spoofed leading `X-Forwarded-For: 127.0.0.1` does not help.
+ */
+export function isLocalCaller(request: FastifyRequest): boolean {
+  return isLoopbackAddress(request.socket.remoteAddress) && forwardedAddresses(request).every(isLoopbackAddress);
 }
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -96,6 +139,8 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     const secretParams = route.config?.secretParams;
     checkSecretParams(route.method, route.url, secretParams);
     if (secretParams?.length) opts.secretPaths.register(route.url);
+    // By prefix, so a new development tool cannot forget to be local-only.
+    if (isDevPath(route.url)) route.config = { ...route.config, devOnly: true };
   });
 
   // An HTML document gets the policy that lets it load its own scripts, styles and images; a route that set its own keeps it.
@@ -110,6 +155,12 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
+    // Another machine is told nothing exists here (a 404 like any unknown path), before any other hook runs.
+    if (request.routeOptions.config?.devOnly && !isLocalCaller(request)) {
+      request.log.warn({ event: 'dev_route_refused', ip: request.socket.remoteAddress }, 'refused a development route to a non-local caller');
+      sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0] ?? '/'}.`);
+      return;
+    }
     if (stateChanging.has(request.method) && !request.routeOptions.config?.allowCrossOrigin) {
       const origin = request.headers.origin;
       // Browsers always send Origin on cross-site state-changing requests; tools without a browser carry no cookies of ours.
@@ -136,7 +187,8 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     // Client-side routes of the web app get its index page; the API keeps JSON 404s.
-    if (spaIndex && (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|socket\.io)(\/|$)/.test(pathname) && request.headers.accept?.includes('text/html')) {
+    const devPageRefused = isDevPath(pathname) && !isLocalCaller(request);
+    if (spaIndex && !devPageRefused && (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|socket\.io)(\/|$)/.test(pathname) && request.headers.accept?.includes('text/html')) {
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile(spaIndex);
     }
     return sendError(reply, 404, 'not_found', `No route for ${request.method} ${pathname}.`);
@@ -146,6 +198,12 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
       return sendError(reply, error.status, error.code, error.message, error.details);
+    }
+    // A lost or refused database connection fails this request only: the pool replaces the connection.
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error, event: 'database_unavailable' }, 'the database is unavailable');
+      reply.header('retry-after', '2');
+      return sendError(reply, 503, 'service_unavailable', 'The service is briefly unavailable. Please try again in a moment.');
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = fieldIssues(error);
@@ -174,5 +232,29 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side. Please try again.');
+  });
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Prometheus metrics at /metrics. With a token, only `Authorization: Bearer <token>` gets them (401 otherwise). Without
+ * one they are served in development and tests only: production answers 404 rather than publish its internals.
+ */
+export function installMetricsRoute(app: FastifyInstance, opts: { metrics: Metrics; token: string | undefined; open: boolean }) {
+  const { metrics, token } = opts;
+  if (!token && !opts.open) return;
+  const expected = token ? digest(token) : null;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (expected) {
+      const header = request.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+      // Compared as fixed-length digests, in constant time.
+      if (!timingSafeEqual(digest(given), expected)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        return sendError(reply, 401, 'unauthenticated', 'Metrics need the bearer token.');
+      }
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Clock } from './clock';
-import { type Db, schema, type Tx } from './db';
+import { type Db, isDatabaseUnavailable, schema, type Tx } from './db';
 import type { Logger } from './logger';
 
 const { jobs } = schema;
@@ -29,6 +29,13 @@ export interface JobRunnerOptions {
   /** Back-off before retry n (1-based). */
   backoffMs?: (attempt: number) => number;
   concurrency?: number;
+}
+
+/** The error's message, and its cause's (Drizzle's "Failed query: …" hides the driver's reason there). */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause ? `${err.message}: ${cause}` : err.message;
 }
 
 export const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** (attempt - 1));
@@ -92,6 +99,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let kick = false;
+  let databaseDown = false;
 
   async function claim(limit: number) {
     const now = clock.now();
@@ -117,25 +125,54 @@ export function createJobRunner(opts: JobRunnerOptions) {
       .returning();
   }
 
+  /**
+   * Writes a job's outcome. A connection lost at that moment is retried a few times; should the database stay away,
+   * the job stays `running` and its lease running out hands it to a worker again.
+   */
+  async function record(jobId: string, values: Partial<typeof jobs.$inferInsert>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db.update(jobs).set(values).where(eq(jobs.id, jobId));
+        return;
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || attempt >= 4 || stopping) throw err;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Never rejects: an outcome that could not be written is logged, and the lease brings the job back. */
   async function runOne(job: typeof jobs.$inferSelect) {
-    const handler = handlers.get(job.queue)!;
     const log = logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempts });
     try {
+      await runAndRecord(job, log);
+    } catch (err) {
+      log.error({ err, event: 'job_record_failed', retryAfterLease: job.lockedUntil }, 'could not record the outcome of a job; it runs again after its lease');
+    }
+  }
+
+  async function runAndRecord(job: typeof jobs.$inferSelect, log: Logger) {
+    const handler = handlers.get(job.queue)!;
+    try {
       await handler(job.payload, { attempt: job.attempts, jobId: job.id });
-      await db.update(jobs).set({ state: 'done', finishedAt: clock.now(), lockedUntil: null }).where(eq(jobs.id, job.id));
     } catch (err) {
       const permanent = err instanceof PermanentJobError;
-      const exhausted = job.attempts >= job.maxAttempts;
-      const message = err instanceof Error ? err.message : String(err);
+      // The database going away (a failover, a killed connection) says nothing about the job: it is retried without
+      // using up one of its attempts.
+      const databaseLost = !permanent && isDatabaseUnavailable(err);
+      const exhausted = !databaseLost && job.attempts >= job.maxAttempts;
+      const message = describeError(err);
       if (permanent || exhausted) {
-        await db.update(jobs).set({ state: 'failed', lastError: message, finishedAt: clock.now(), lockedUntil: null }).where(eq(jobs.id, job.id));
+        await record(job.id, { state: 'failed', lastError: message, finishedAt: clock.now(), lockedUntil: null });
         log.error({ event: 'job_failed', err, permanent }, 'job failed for good');
       } else {
         const runAt = new Date(clock.now().getTime() + backoff(job.attempts));
-        await db.update(jobs).set({ state: 'queued', lastError: message, runAt, lockedUntil: null }).where(eq(jobs.id, job.id));
-        log.warn({ event: 'job_retry_scheduled', err, runAt }, 'job will be retried');
+        await record(job.id, { state: 'queued', lastError: message, runAt, lockedUntil: null, ...(databaseLost ? { attempts: job.attempts - 1 } : {}) });
+        log.warn({ event: 'job_retry_scheduled', err, runAt, ...(databaseLost ? { reason: 'database_unavailable' } : {}) }, 'job will be retried');
       }
+      return;
     }
+    await record(job.id, { state: 'done', finishedAt: clock.now(), lockedUntil: null });
   }
 
   async function tick() {
@@ -149,8 +186,17 @@ export function createJobRunner(opts: JobRunnerOptions) {
         inFlight += batch.length;
         await Promise.all(batch.map((j) => runOne(j).finally(() => inFlight--)));
       } while (!stopping);
+      if (databaseDown) {
+        databaseDown = false;
+        logger.info({ event: 'jobs_database_restored' }, 'jobs: the database answers again');
+      }
     } catch (err) {
-      logger.error({ err, event: 'job_poll_failed' }, 'could not poll jobs');
+      // A database outage is reported once, not at every poll; the runner keeps polling until it is back.
+      if (!isDatabaseUnavailable(err)) logger.error({ err, event: 'job_poll_failed' }, 'could not poll jobs');
+      else if (!databaseDown) {
+        databaseDown = true;
+        logger.warn({ err, event: 'jobs_database_unavailable' }, 'jobs: the database is unavailable; retrying');
+      }
     } finally {
       running = false;
       if (stopping && inFlight === 0) idle?.();

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@tutorline/cont
 import { sessionRoom, userRoom } from '@tutorline/contracts';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
+import type { Peers } from './db';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -38,6 +39,13 @@ export interface RealtimeOptions {
   authenticate(cookieHeader: string | undefined): Promise<SocketIdentity | null>;
   /** Another node changed a user (log-out, password, profile): drop what this node cached. */
   onUserChanged?(userId: string): void;
+  /**
+   * Without Redis, how nodes sharing a PostgreSQL database tell each other about changed users and revoked sessions
+   * (LISTEN/NOTIFY); null on PGlite, which has a single process. With Redis the adapter carries them instead.
+   */
+  peers?: Peers | null;
+  /** The peers' channel dropped and came back: changes announced meanwhile were missed, so forget every cached user. */
+  onPeersGap?(): void;
 }
 
 export interface Realtime {
@@ -53,17 +61,49 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+type RedisClient = ReturnType<typeof createClient>;
+
+/** LISTEN/NOTIFY channels between nodes without Redis. */
+const USER_CHANGED_CHANNEL = 'tl_user_changed';
+const SESSION_REVOKED_CHANNEL = 'tl_session_revoked';
+
+/**
+ * Closes a Redis client without waiting on a Redis that is down: quit() queues behind the reconnection and would hold
+ * the shutdown for the whole grace period. A ready client gets a short polite quit; then it is destroyed regardless.
+ */
+async function closeRedis(client: RedisClient) {
+  if (client.isReady) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([client.close().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
+  }
+  if (client.isOpen) client.destroy();
+}
+
 export async function createRealtime(server: http.Server, opts: RealtimeOptions): Promise<Realtime> {
   const { logger, metrics } = opts;
-  const redisClients: { quit(): Promise<unknown> }[] = [];
+  const redisClients: RedisClient[] = [];
   let adapter: ReturnType<typeof createAdapter> | undefined;
   if (opts.redisUrl) {
     const client = createClient({ url: opts.redisUrl });
     client.on('error', (err) => logger.error({ err, event: 'redis_error' }, 'redis connection error'));
+    // The adapter opens more connections of its own (a subscriber, a stream reader) by duplicating this client; keep
+    // them, so shutdown can close them too instead of leaving them reconnecting to a Redis that is down.
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = ((...args: Parameters<RedisClient['duplicate']>) => {
+      const copy = duplicate(...args) as RedisClient;
+      // The adapter disconnects its copies on close without handling the error, thrown once we destroyed them.
+      copy.disconnect = async () => {
+        if (copy.isOpen) copy.destroy();
+      };
+      redisClients.push(copy);
+      return copy;
+    }) as RedisClient['duplicate'];
     await client.connect();
     redisClients.push(client);
     adapter = createAdapter(client);
   }
+  const peers = adapter ? null : (opts.peers ?? null);
 
   const io: Io = new Server(server, {
     path: '/socket.io/',
@@ -81,6 +121,19 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
 
   const localUsers = new Map<string, number>();
   io.on('identity:user-changed', (userId) => opts.onUserChanged?.(userId));
+  const disconnectLocal = (authSessionId: string, reason: string) => {
+    io.to(sessionRoom(authSessionId)).emit('session:revoked', { reason });
+    io.in(sessionRoom(authSessionId)).disconnectSockets(true);
+  };
+  if (peers) {
+    peers.subscribe(USER_CHANGED_CHANNEL, (userId) => opts.onUserChanged?.(userId), () => opts.onPeersGap?.());
+    peers.subscribe(SESSION_REVOKED_CHANNEL, (payload) => {
+      const { authSessionId, reason } = JSON.parse(payload) as { authSessionId: string; reason: string };
+      disconnectLocal(authSessionId, reason);
+    });
+  }
+  const publish = (channel: string, payload: string) =>
+    peers?.publish(channel, payload).catch((err: unknown) => logger.error({ err, event: 'peer_publish_failed', channel }, 'could not tell the other nodes'));
 
   io.use(async (socket, next) => {
     try {
@@ -129,12 +182,13 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
       return [...new Set(sockets.map((s) => s.data.userId))];
     },
     broadcastUserChanged(userId) {
-      // Only a cluster adapter has other nodes to tell (the in-memory one warns instead).
+      // Redis's adapter reaches the other nodes; without it, PostgreSQL's NOTIFY does (the in-memory adapter has none).
       if (adapter) io.serverSideEmit('identity:user-changed', userId);
+      else void publish(USER_CHANGED_CHANNEL, userId);
     },
     disconnectSession(authSessionId, reason) {
-      io.to(sessionRoom(authSessionId)).emit('session:revoked', { reason });
-      io.in(sessionRoom(authSessionId)).disconnectSockets(true);
+      disconnectLocal(authSessionId, reason);
+      if (!adapter) void publish(SESSION_REVOKED_CHANNEL, JSON.stringify({ authSessionId, reason }));
     },
     async close() {
       // Like io.close(), but leaves the HTTP server to Fastify, which is closing it.
@@ -143,7 +197,7 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
         await nsp.adapter.close();
       }
       io.engine.close();
-      await Promise.all(redisClients.map((c) => c.quit().catch(() => {})));
+      await Promise.all(redisClients.map(closeRedis));
     },
   };
 }

@@ -276,16 +276,22 @@ export function createIdentityService(deps: IdentityDeps) {
       // Keyed by the token itself (memory is as trusted as the token); the database only ever sees its hash.
       const cached = cache.get(token, now.getTime());
       if (cached) return cached;
+      const generation = cache.generation;
       const row = await repo.findSessionByTokenHash(hashToken(token), now);
       if (!row) return null;
       const auth = { id: row.user.id, role: row.user.role, user: row.user, authSessionId: row.session.id };
-      cache.set(token, auth, row.session.expiresAt.getTime(), now.getTime());
+      cache.set(token, auth, row.session.expiresAt.getTime(), now.getTime(), generation);
       return auth;
     },
 
     /** Another node changed this user: drop the local copies. */
     forgetUser(userId: string) {
       cache.invalidateUser(userId);
+    },
+
+    /** Other nodes' changes may have been missed (their channel dropped): drop every cached session. */
+    forgetAllUsers() {
+      cache.clear();
     },
 
     /** Changes the password and revokes every session of the user, this one included: they log in again. */

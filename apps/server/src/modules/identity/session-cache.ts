@@ -14,6 +14,8 @@ interface Entry {
 export function createSessionCache(opts: { ttlMs: number; maxEntries: number }) {
   const entries = new Map<string, Entry>();
   const byUser = new Map<string, Set<string>>();
+  /** Bumped by every invalidation; a lookup that started before one must not cache what it read. */
+  let generation = 0;
 
   function drop(hash: string) {
     const e = entries.get(hash);
@@ -34,8 +36,12 @@ export function createSessionCache(opts: { ttlMs: number; maxEntries: number }) 
       }
       return e.auth;
     },
-    set(hash: string, auth: AuthUser, sessionExpiresAtMs: number, nowMs: number) {
-      if (opts.ttlMs <= 0) return;
+    /** Taken before a database lookup and given back to set(), so a revocation that lands meanwhile wins. */
+    get generation() {
+      return generation;
+    },
+    set(hash: string, auth: AuthUser, sessionExpiresAtMs: number, nowMs: number, readAtGeneration = generation) {
+      if (opts.ttlMs <= 0 || readAtGeneration !== generation) return;
       if (entries.size >= opts.maxEntries) {
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) drop(oldest);
@@ -46,7 +52,14 @@ export function createSessionCache(opts: { ttlMs: number; maxEntries: number }) 
       set.add(hash);
     },
     invalidateUser(userId: string) {
+      generation++;
       for (const hash of [...(byUser.get(userId) ?? [])]) drop(hash);
+    },
+    /** Forgets everything (invalidations from other nodes may have been missed). */
+    clear() {
+      generation++;
+      entries.clear();
+      byUser.clear();
     },
     get size() {
       return entries.size;

@@ -199,8 +199,14 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
     socket.on('room:leave', async (payload, ack) => {
       const msg = parse(roomLeaveSchema, payload, ack);
       if (!msg || !joinedRole(socket, msg.sessionId)) return reply(ack, fail('not_joined', 'You are not in that room.'));
-      await leave(socket, msg.sessionId, 'left');
-      reply(ack, { ok: true });
+      try {
+        await leave(socket, msg.sessionId, 'left');
+        reply(ack, { ok: true });
+      } catch (err) {
+        // Left the Socket.IO rooms; only recording it failed (the database is away): not a reason to crash the process.
+        logger.error({ err, sessionId: msg.sessionId, userId }, 'room leave failed');
+        reply(ack, fail('internal_error', 'Could not record leaving the room.'));
+      }
     });
 
     socket.on('room:signal', (payload, ack) => {
@@ -219,6 +225,9 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           ...(msg.candidate !== undefined ? { candidate: msg.candidate } : {}),
         });
         reply(ack, { ok: true });
+      }, (err: unknown) => {
+        logger.error({ err, sessionId: msg.sessionId, userId }, 'signal relay failed');
+        reply(ack, fail('internal_error', 'The signal was not relayed.'));
       });
     });
 

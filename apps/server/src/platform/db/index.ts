@@ -8,10 +8,14 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import type { Logger } from '../logger';
 import * as schema from './schema';
 import { lockDataDir } from './lock';
+import { createPgPeers, type Peers } from './peers';
 
 export { schema };
+export { isDatabaseUnavailable } from './errors';
+export type { Peers } from './peers';
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -19,9 +23,16 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
-  /** True when the database answers a trivial query. */
-  ping(): Promise<boolean>;
+  /** True when the database answers a trivial query within `timeoutMs` (2 s by default). */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** PostgreSQL: LISTEN/NOTIFY between the nodes sharing the database. PGlite has one process, so null. */
+  peers: Peers | null;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Where dropped connections are reported (they are replaced, and the requests using them answer 503). */
+  logger?: Logger;
 }
 
 export const migrationsFolder = path.resolve(import.meta.dirname, '../../../drizzle');
@@ -33,11 +44,17 @@ export type DatabaseTarget =
   | { kind: 'pglite-memory' };
 
 /** Opens the database, takes the data-folder lock for PGlite, and applies pending migrations (forward-only). */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax });
-    pool.on('error', () => {
-      // an idle client died (server restart); the pool replaces it, and /readyz reports the outage
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const { logger } = opts;
+    // An idle client died (a restart, pg_terminate_backend): the pool drops it and opens a new one when needed.
+    pool.on('error', (err) => logger?.warn({ err, event: 'db_connection_lost', idle: true }, 'an idle database connection was lost'));
+    // A checked-out client (a transaction, pool.connect()) has no listener of the pool's: without this one its
+    // 'error' would be an uncaught exception that takes the process down. The statement in flight fails on its own
+    // (the request answers 503), and the pool discards the broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => logger?.warn({ err, event: 'db_connection_lost', idle: false }, 'a database connection in use was lost'));
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     try {
@@ -46,11 +63,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await pool.end();
       throw err;
     }
+    const peers = createPgPeers({ url: target.url, logger, publish: (channel, payload) => pool.query('select pg_notify($1, $2)', [channel, payload]) });
     return {
       kind: 'postgres',
       db,
-      ping: () => pingDb(db),
-      close: () => pool.end(),
+      ping: (timeoutMs) => pingDb(db, timeoutMs),
+      peers,
+      close: async () => {
+        await peers.close();
+        await pool.end();
+      },
     };
   }
 
@@ -74,7 +96,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     kind: 'pglite',
     db,
-    ping: () => pingDb(db),
+    ping: (timeoutMs) => pingDb(db, timeoutMs),
+    peers: null,
     close: async () => {
       try {
         await client.close();
@@ -108,11 +131,15 @@ async function migrateExclusively(pool: pg.Pool) {
   }
 }
 
-async function pingDb(db: Db): Promise<boolean> {
+async function pingDb(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  // A server that stopped answering (or a pool with every connection stuck) is not ready either.
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
   try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([db.execute(sql`select 1`).then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
