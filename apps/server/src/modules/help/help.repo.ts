@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 import type { TutorFacts } from './help.rules';
@@ -15,6 +15,22 @@ export function createHelpRepo(db: Db) {
     async insertPhoto(values: typeof questionPhotos.$inferInsert): Promise<PhotoRow> {
       const [row] = await db.insert(questionPhotos).values(values).returning();
       return row!;
+    },
+
+    /** Photos never attached to a question, uploaded before `before`, oldest first. */
+    async unattachedPhotosBefore(before: Date, limit: number): Promise<PhotoRow[]> {
+      return db
+        .select()
+        .from(questionPhotos)
+        .where(and(isNull(questionPhotos.questionId), lt(questionPhotos.createdAt, before)))
+        .orderBy(asc(questionPhotos.createdAt))
+        .limit(limit);
+    },
+
+    /** Deletes a photo's row if it is still unattached (an ask attaching it at the same moment wins); returns it when deleted. */
+    async deleteUnattachedPhoto(id: string): Promise<PhotoRow | undefined> {
+      const [row] = await db.delete(questionPhotos).where(and(eq(questionPhotos.id, id), isNull(questionPhotos.questionId))).returning();
+      return row;
     },
 
     async findPhoto(id: string): Promise<PhotoRow | undefined> {
@@ -154,9 +170,10 @@ export function createHelpRepo(db: Db) {
       return ids;
     },
 
-    async wasNotified(questionId: string, tutorId: string): Promise<{ notifiedAt: Date } | undefined> {
+    /** The tutor's notification of this question (by any channel: one row per tutor per question), with its skip. */
+    async wasNotified(questionId: string, tutorId: string): Promise<{ notifiedAt: Date; skippedAt: Date | null } | undefined> {
       const [row] = await db
-        .select({ notifiedAt: questionNotifications.notifiedAt })
+        .select({ notifiedAt: questionNotifications.notifiedAt, skippedAt: questionNotifications.skippedAt })
         .from(questionNotifications)
         .where(and(eq(questionNotifications.questionId, questionId), eq(questionNotifications.tutorId, tutorId)))
         .limit(1);
@@ -168,12 +185,24 @@ export function createHelpRepo(db: Db) {
       return rows.map((r) => r.id);
     },
 
-    /** The atomic first-accept: only one UPDATE can move an open, unexpired question to claimed. */
+    /**
+     * The atomic first-accept: only one UPDATE can move an open, unexpired question to claimed, and only for a tutor
+     * who was offered it (notified by any channel, not skipped) and has no open session. The open-session check is
+     * also held by the partial unique index on open instant sessions per tutor (the session insert that follows).
+     */
     async claim(tx: Tx, questionId: string, tutorId: string, now: Date): Promise<QuestionRow | undefined> {
       const [row] = await tx
         .update(questions)
         .set({ status: 'claimed', claimedBy: tutorId, claimedAt: now, nextWaveAt: null })
-        .where(and(eq(questions.id, questionId), eq(questions.status, 'open'), sql`${questions.expiresAt} > ${now.toISOString()}`))
+        .where(
+          and(
+            eq(questions.id, questionId),
+            eq(questions.status, 'open'),
+            sql`${questions.expiresAt} > ${now.toISOString()}`,
+            sql`exists (select 1 from ${questionNotifications} n where n.question_id = ${questionId} and n.tutor_id = ${tutorId} and n.skipped_at is null)`,
+            sql`not exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorId} and s.status = 'active')`,
+          ),
+        )
         .returning();
       return row;
     },

@@ -42,6 +42,13 @@ export interface HelpDeps {
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
 
+const busyMessage = 'Finish your current session before taking another question.';
+
+/** A tutor sees (and may claim) a question they were offered and did not skip, and one they claimed. */
+function offered(q: QuestionRow, tutorId: string, notification: { skippedAt: Date | null } | undefined): boolean {
+  return q.claimedBy === tutorId || (notification !== undefined && notification.skippedAt === null);
+}
+
 const closedMessage: Record<string, string> = {
   claimed: 'This question was taken by another tutor.',
   answered: 'This question was taken by another tutor.',
@@ -69,7 +76,7 @@ export function createHelpService(deps: HelpDeps) {
 
   return {
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
-      const stored = await deps.photos.storePhoto(data, 'photos');
+      const stored = await deps.photos.storePhoto(data, 'photos', caller.id);
       const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
       return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
@@ -99,7 +106,10 @@ export function createHelpService(deps: HelpDeps) {
       const photo = await repo.findPhoto(photoId);
       if (!photo) throw notFound('That photo');
       let allowed = caller.role === 'admin' || photo.ownerId === caller.id;
-      if (!allowed && photo.questionId && caller.role === 'tutor') allowed = Boolean(await repo.wasNotified(photo.questionId, caller.id));
+      if (!allowed && photo.questionId && caller.role === 'tutor') {
+        const q = await repo.findQuestion(photo.questionId);
+        allowed = Boolean(q && offered(q, caller.id, await repo.wasNotified(photo.questionId, caller.id)));
+      }
       if (!allowed) throw notFound('That photo');
       const data = await deps.photos.read(size === 'thumb' ? photo.thumbKey : photo.storageKey);
       if (!data) throw notFound('That photo');
@@ -146,7 +156,12 @@ export function createHelpService(deps: HelpDeps) {
       return { question: await view(created, true), created: true };
     },
 
-    /** First accept wins, decided by one conditional UPDATE; every other accept gets a 409. */
+    /**
+     * First accept wins, decided by one conditional UPDATE; every other accept gets a 409. Only a tutor who was offered
+     * the question (notified by any channel, and did not skip it) may claim it: anyone else gets the same 404 as
+     * reading it. The checks before the UPDATE only choose the words; the UPDATE (and the one-open-session index)
+     * decides.
+     */
     async claimQuestion(caller: AuthUser, questionId: string): Promise<{ questionId: string; sessionId: string }> {
       const now = clock.now();
       const q = await repo.findQuestion(questionId);
@@ -157,32 +172,44 @@ export function createHelpService(deps: HelpDeps) {
         repo.prefs(q.studentId, caller.id),
         repo.wasNotified(questionId, caller.id),
       ]);
+      if (!offered(q, caller.id, notified)) throw notFound('That question');
       const eligible = mayClaim(q, {
         approved: teaching?.status === 'approved',
         teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
         blockedByStudent: prefs?.blocked ?? false,
       });
       if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
-      if (teaching?.inSession) throw conflict('Finish your current session before taking another question.');
+      if (teaching?.inSession) throw conflict(busyMessage);
       if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
       if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);
 
       // Inside a transaction every query goes through `tx`: PGlite has one connection, so `db` there would wait forever.
-      const won = await repo.db.transaction(async (tx) => {
-        const row = await repo.claim(tx, questionId, caller.id, now);
-        if (!row) return null;
-        const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
-        await repo.setSession(tx, questionId, session.id);
-        const responseSeconds = Math.round((now.getTime() - (notified?.notifiedAt ?? row.createdAt).getTime()) / 1000);
-        await repo.recordAccept(tx, caller.id, responseSeconds);
-        await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
-        await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
-        return { row, sessionId: session.id };
-      });
+      const won = await repo.db
+        .transaction(async (tx) => {
+          const row = await repo.claim(tx, questionId, caller.id, now);
+          if (!row) return null;
+          const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
+          await repo.setSession(tx, questionId, session.id);
+          const responseSeconds = Math.round((now.getTime() - (notified?.notifiedAt ?? row.createdAt).getTime()) / 1000);
+          await repo.recordAccept(tx, caller.id, responseSeconds);
+          await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
+          await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
+          return { row, sessionId: session.id };
+        })
+        .catch((err: unknown) => {
+          // The same tutor won another question at the same instant: the one-open-session index refused this one.
+          if (deps.rooms.isOpenSessionConflict(err)) return null;
+          throw err;
+        });
       if (!won) {
         const after = await repo.findQuestion(questionId);
         if (after?.claimedBy === caller.id && after.sessionId) return { questionId, sessionId: after.sessionId };
-        throw conflict(closedMessage[after?.status ?? 'claimed'] ?? 'This question is closed.');
+        if (after?.status === 'open' && after.expiresAt.getTime() > now.getTime()) {
+          // Still open: this tutor became busy, or skipped it, meanwhile.
+          if ((await repo.tutorTeaches(caller.id, q.subjectId, q.level))?.inSession) throw conflict(busyMessage);
+          throw notFound('That question');
+        }
+        throw conflict(closedMessage[after?.status === 'open' ? 'expired' : (after?.status ?? 'claimed')] ?? 'This question is closed.');
       }
       logger.info({ event: 'question_claimed', questionId, tutorId: caller.id, sessionId: won.sessionId }, 'question claimed');
       const [summary] = await repo.tutorSummaries([caller.id]);
@@ -258,7 +285,7 @@ export function createHelpService(deps: HelpDeps) {
       const q = await repo.findQuestion(questionId);
       if (!q) throw notFound('That question');
       if (caller.role === 'admin' || q.studentId === caller.id) return view(q, true);
-      if (caller.role === 'tutor' && (q.claimedBy === caller.id || (await repo.wasNotified(questionId, caller.id)))) return view(q, false);
+      if (caller.role === 'tutor' && offered(q, caller.id, q.claimedBy === caller.id ? undefined : await repo.wasNotified(questionId, caller.id))) return view(q, false);
       throw notFound('That question');
     },
 

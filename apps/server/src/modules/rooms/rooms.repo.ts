@@ -7,6 +7,18 @@ export type SessionRow = typeof tutoringSessions.$inferSelect;
 export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };
 export type RoomPhotoRow = typeof roomPhotos.$inferSelect;
 
+/** The partial unique index that keeps a tutor to one open instant-help session. */
+const OPEN_INSTANT_SESSION_KEY = 'tutoring_sessions_tutor_open_instant_key';
+
+/** Whether an error is the database refusing a second open instant session for the same tutor (pg and PGlite). */
+export function isOpenSessionConflict(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint } = e as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === OPEN_INSTANT_SESSION_KEY) return true;
+  }
+  return false;
+}
+
 export function createRoomsRepo(db: Db) {
   return {
     /** Creates the session for a claim; a repeat for the same question returns the existing one. */

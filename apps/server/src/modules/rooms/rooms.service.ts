@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { PhotoService } from '../media';
-import type { MessageRow, RoomsRepo } from './rooms.repo';
+import { isOpenSessionConflict, type MessageRow, type RoomsRepo } from './rooms.repo';
 
 export interface SessionCaller {
   id: string;
@@ -100,6 +100,8 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     createForQuestion(tx: Tx, values: { studentId: string; tutorId: string; questionId: string; startedAt: Date }) {
       return repo.createForQuestion(tx, values);
     },
+    /** createForQuestion failed because the tutor already has an open instant session (a concurrent claim won). */
+    isOpenSessionConflict,
     /** The session of a booked lesson, created by whichever party opens the room first (see scheduling.lessons.ts). */
     async openForBooking(values: { studentId: string; tutorId: string; bookingId: string }) {
       const { row, created } = await repo.createForBooking({ ...values, startedAt: clock.now() });
@@ -244,7 +246,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       if (caller.id !== session.student.id && caller.id !== session.tutor.id) throw notFound('That session');
       if (session.status !== 'active') throw new AppError(409, 'conflict', 'This session has ended; the chat is read-only.');
       if (!deps.photos) throw new Error('rooms: photos are not configured');
-      const stored = await deps.photos.storePhoto(data, 'room-photos');
+      const stored = await deps.photos.storePhoto(data, 'room-photos', caller.id);
       const row = await repo.insertPhoto({ sessionId, ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
       logger.info({ event: 'chat_photo_uploaded', sessionId, photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'chat photo uploaded');
       return { photoId: row.id, url: photoUrl(sessionId, row.id, 'full'), thumbUrl: photoUrl(sessionId, row.id, 'thumb'), width: row.width, height: row.height };
