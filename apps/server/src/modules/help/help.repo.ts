@@ -131,6 +131,18 @@ export function createHelpRepo(db: Db) {
       }));
     },
 
+    /** The catalogue in its order, and which (subject, level) pairs at least one approved tutor teaches. */
+    async catalogueWithTutors() {
+      const [catalogue, taught] = await Promise.all([
+        db.select({ id: subjects.id, name: subjects.name, levels: subjects.levels }).from(subjects).orderBy(asc(subjects.sortOrder), asc(subjects.name)),
+        db
+          .selectDistinct({ subjectId: tutorSubjects.subjectId, level: tutorSubjects.level })
+          .from(tutorSubjects)
+          .innerJoin(tutorProfiles, and(eq(tutorProfiles.userId, tutorSubjects.tutorId), eq(tutorProfiles.approvalStatus, 'approved'))),
+      ]);
+      return { catalogue, taught };
+    },
+
     /** Subjects with fewer than `threshold` approved tutors. */
     async scarceSubjects(threshold: number): Promise<string[]> {
       const rows = await db
@@ -143,7 +155,7 @@ export function createHelpRepo(db: Db) {
     },
 
     /** Records a wave; returns the tutors that were newly notified (a retried wave notifies nobody twice). */
-    async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null): Promise<string[]> {
+    async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null, waitingTutors: number): Promise<string[]> {
       // Chunked: one statement may carry at most 65,535 parameters.
       const inserted: { tutorId: string }[] = [];
       for (let i = 0; i < tutorIds.length; i += 5000) {
@@ -159,7 +171,7 @@ export function createHelpRepo(db: Db) {
       const ids = inserted.map((r) => r.tutorId);
       await tx
         .update(questions)
-        .set({ wave, notifiedCount: sql`${questions.notifiedCount} + ${ids.length}`, nextWaveAt })
+        .set({ wave, notifiedCount: sql`${questions.notifiedCount} + ${ids.length}`, nextWaveAt, waitingTutors })
         .where(eq(questions.id, q.id));
       if (ids.length) {
         await tx

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db';
-import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
+import type { AnswerableSubjects, AskQuestionBody, Availability, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
@@ -11,7 +11,7 @@ import type { PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import type { HelpRepo, QuestionRow } from './help.repo';
-import { type DispatchConfig, mayClaim, transition } from './help.rules';
+import { type DispatchConfig, mayClaim, splitAnswerable, transition } from './help.rules';
 import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
 
 export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
@@ -22,7 +22,8 @@ export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string
  */
 export interface HelpBilling {
   consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
-  returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<void>;
+  /** Whether something was given back (nothing when entitlements are off, or it was already given back). */
+  returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean>;
   earningForQuestion(tx: Tx, p: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }): Promise<void>;
 }
 
@@ -68,6 +69,19 @@ export function createHelpService(deps: HelpDeps) {
     return questionView(q, photos, tutors[0] ? tutorSummary(tutors[0]) : null, timeline);
   }
 
+  async function availabilityOf(tutorId: string): Promise<Availability> {
+    const [switches, open] = await Promise.all([repo.availability(tutorId), deps.rooms.openSessionOfTutor(tutorId)]);
+    return { ...switches, activeSession: open ? { id: open.id, kind: open.kind, startedAt: open.startedAt.toISOString() } : null };
+  }
+  /** Tells the tutor's open apps their status now (a session opened or ended); never fails the change that caused it. */
+  async function announceAvailability(tutorId: string): Promise<void> {
+    try {
+      emit([tutorId], 'help:availability', await availabilityOf(tutorId));
+    } catch (err) {
+      logger.error({ err, event: 'availability_announce_failed', tutorId }, 'could not announce a tutor status');
+    }
+  }
+
   async function ownQuestion(caller: AuthUser, id: string): Promise<QuestionRow> {
     const q = await repo.findQuestion(id);
     if (!q || q.studentId !== caller.id) throw notFound('That question');
@@ -77,7 +91,7 @@ export function createHelpService(deps: HelpDeps) {
   return {
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
       const stored = await deps.photos.storePhoto(data, 'photos', caller.id);
-      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes, createdAt: clock.now() });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
       return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
     },
@@ -114,6 +128,13 @@ export function createHelpService(deps: HelpDeps) {
       const data = await deps.photos.read(size === 'thumb' ? photo.thumbKey : photo.storageKey);
       if (!data) throw notFound('That photo');
       return data;
+    },
+
+    /** What can be asked now: the subjects and levels at least one approved tutor teaches, and the rest of the catalogue. */
+    async answerableSubjects(): Promise<AnswerableSubjects> {
+      const { catalogue, taught } = await repo.catalogueWithTutors();
+      const { answerable, notYet } = splitAnswerable(catalogue, taught);
+      return { subjects: answerable, notYetTaught: notYet };
     },
 
     /** Asks a question; a retry with the same request id returns the first question instead of a second one. */
@@ -216,6 +237,7 @@ export function createHelpService(deps: HelpDeps) {
       const payload = { questionId, sessionId: won.sessionId, tutor: tutorSummary(summary!) };
       emit([won.row.studentId, caller.id], 'help:claimed', payload);
       emit((await repo.notifiedTutorIds(questionId)).filter((id) => id !== caller.id), 'help:taken', { questionId });
+      await announceAvailability(caller.id);
       return { questionId, sessionId: won.sessionId };
     },
 
@@ -263,6 +285,7 @@ export function createHelpService(deps: HelpDeps) {
         logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
         emit([moved.studentId], 'help:answered', { questionId });
+        await announceAvailability(caller.id);
       }
       return view(current, false);
     },
@@ -303,11 +326,14 @@ export function createHelpService(deps: HelpDeps) {
       return rows.map((q) => feedItem(q, photos.filter((p) => p.questionId === q.id)));
     },
 
-    getAvailability: (caller: AuthUser) => repo.availability(caller.id),
+    /** The tutor's switch, and their open session if any (questions are paused while it is open). */
+    getAvailability: (caller: AuthUser) => availabilityOf(caller.id),
     async setAvailability(caller: AuthUser, online: boolean, notifyWhenOffline?: boolean) {
       await repo.setAvailability(caller.id, online, notifyWhenOffline);
       logger.info({ event: 'tutor_availability_changed', tutorId: caller.id, online, notifyWhenOffline }, 'tutor availability changed');
-      return repo.availability(caller.id);
+      const now = await availabilityOf(caller.id);
+      emit([caller.id], 'help:availability', now);
+      return now;
     },
 
     /** Today's answered questions and earnings, "today" in the tutor's own time zone. */
@@ -317,9 +343,12 @@ export function createHelpService(deps: HelpDeps) {
       return { answeredToday: rows.reduce((n, r) => n + r.n, 0), earningsToday: rows.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })) };
     },
 
-    async recordSessionEnded(session: { id: string; questionId: string | null; endedAt: Date }) {
+    async recordSessionEnded(session: { id: string; questionId: string | null; tutorId: string; endedAt: Date }) {
       if (session.questionId) await repo.addEvent(repo.db, session.questionId, 'session_ended', session.endedAt, { sessionId: session.id });
+      await announceAvailability(session.tutorId);
     },
+    /** A session of the tutor's opened or ended elsewhere (a booked lesson's room): their status follows, live. */
+    announceAvailability,
   };
 }
 export type HelpService = ReturnType<typeof createHelpService>;

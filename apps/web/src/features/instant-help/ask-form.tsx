@@ -9,7 +9,8 @@ import { Button } from '../../ui/button';
 import { SelectField, TextAreaField } from '../../ui/field';
 import { ProgressBar } from '../../ui/progress-bar';
 import { isBillingRefusal } from '../billing/billing-refusal';
-import { levelLabel, useSubjects } from '../subjects';
+import { levelLabel } from '../subjects';
+import { NotYetTaught, useAnswerableSubjects } from './answerable-subjects';
 import { PhotoPicker } from './photo-picker';
 import { useAskQuestion } from './question-queries';
 import { usePhotoUploads } from './use-photo-uploads';
@@ -22,7 +23,8 @@ interface AskFormProps {
 }
 
 export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
-  const subjects = useSubjects();
+  // Only what can be answered now: subjects and levels at least one approved tutor teaches.
+  const subjects = useAnswerableSubjects();
   const uploads = usePhotoUploads();
   const ask = useAskQuestion();
   const navigate = useNavigate();
@@ -142,6 +144,7 @@ export function AskForm({ initialSubject, initialLevel }: AskFormProps) {
           </option>
         ))}
       </SelectField>
+      <NotYetTaught wanted={initialSubject && initialLevel ? { subjectId: initialSubject, level: initialLevel } : null} />
       <TextAreaField
         label="Anything to add?"
         optional

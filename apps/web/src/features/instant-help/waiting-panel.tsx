@@ -25,6 +25,10 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
   const nextWaveIn = question.nextWaveAt ? secondsUntil(question.nextWaveAt, now) : null;
   const n = question.notifiedCount;
   const timeUp = left === 0;
+  // The first wave has looked once the next look is later than the ask (or there is none).
+  const looked = Date.parse(question.nextWaveAt ?? question.expiresAt) > Date.parse(question.createdAt);
+  // Nobody told and nobody a later wave could tell: say so, instead of counting down to a wave that asks no one.
+  const nobodyReachable = looked && n === 0 && question.waitingTutors === 0;
 
   // The server closes the question at expiry and tells us; if that message is lost, look for ourselves.
   useEffect(() => {
@@ -41,14 +45,23 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         <span className="pulse-core">{n}</span>
       </div>
       <h2 id="waiting-title" className="waiting-title">
-        {timeUp ? 'Time is up, checking…' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…'}
+        {timeUp ? 'Time is up, checking…' : nobodyReachable ? 'No tutor is online for this right now' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…'}
       </h2>
-      <p className="waiting-count" data-testid="notified-count" aria-live="polite">
-        <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
-      </p>
-      <p className="muted waiting-lead">
-        We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
-      </p>
+      {nobodyReachable ? (
+        <p className="waiting-count" data-testid="nobody-reachable" aria-live="polite">
+          No tutor who teaches {subjectText} is online right now. We will ask them as soon as one comes online, until the time runs out. If
+          nobody can be asked, your question credit is given back.
+        </p>
+      ) : (
+        <p className="waiting-count" data-testid="notified-count" aria-live="polite">
+          <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
+        </p>
+      )}
+      {!nobodyReachable && (
+        <p className="muted waiting-lead">
+          We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
+        </p>
+      )}
 
       <dl className="stats">
         <div className="stat">
@@ -66,10 +79,10 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
       </dl>
       <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label="Time used of the time to find a tutor" tone={left < 60 ? 'warning' : 'primary'} />
       <p className="muted waiting-next">
-        {nextWaveIn !== null && nextWaveIn > 0 && !timeUp
+        {nextWaveIn !== null && nextWaveIn > 0 && !timeUp && question.waitingTutors > 0
           ? `More tutors will be asked in ${formatClock(nextWaveIn)}.`
-          : !timeUp && question.wave > 0
-            ? 'Every matching tutor has been asked.'
+          : !timeUp && n > 0
+            ? 'Every matching tutor who is online has been asked.'
             : '\u00a0'}
       </p>
 
