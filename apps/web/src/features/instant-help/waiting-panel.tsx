@@ -7,6 +7,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { useCancelQuestion } from './question-queries';
+import { waitingStatus } from './waiting-status';
 
 interface WaitingPanelProps {
   question: Question;
@@ -22,13 +23,10 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
   const elapsed = secondsSince(question.createdAt, now);
   const left = secondsUntil(question.expiresAt, now);
   const windowSeconds = Math.max(1, (Date.parse(question.expiresAt) - Date.parse(question.createdAt)) / 1000);
-  const nextWaveIn = question.nextWaveAt ? secondsUntil(question.nextWaveAt, now) : null;
   const n = question.notifiedCount;
   const timeUp = left === 0;
-  // The first wave has looked once the next look is later than the ask (or there is none).
-  const looked = Date.parse(question.nextWaveAt ?? question.expiresAt) > Date.parse(question.createdAt);
-  // Nobody told and nobody a later wave could tell: say so, instead of counting down to a wave that asks no one.
-  const nobodyReachable = looked && n === 0 && question.waitingTutors === 0;
+  const status = waitingStatus(question, now);
+  const { nobodyReachable } = status;
 
   // The server closes the question at expiry and tells us; if that message is lost, look for ourselves.
   useEffect(() => {
@@ -45,7 +43,7 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         <span className="pulse-core">{n}</span>
       </div>
       <h2 id="waiting-title" className="waiting-title">
-        {timeUp ? 'Time is up, checking…' : nobodyReachable ? 'No tutor is online for this right now' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…'}
+        {status.title}
       </h2>
       {nobodyReachable ? (
         <p className="waiting-count" data-testid="nobody-reachable" aria-live="polite">
@@ -78,12 +76,8 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         </div>
       </dl>
       <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label="Time used of the time to find a tutor" tone={left < 60 ? 'warning' : 'primary'} />
-      <p className="muted waiting-next">
-        {nextWaveIn !== null && nextWaveIn > 0 && !timeUp && question.waitingTutors > 0
-          ? `More tutors will be asked in ${formatClock(nextWaveIn)}.`
-          : !timeUp && n > 0
-            ? 'Every matching tutor who is online has been asked.'
-            : '\u00a0'}
+      <p className="muted waiting-next" data-testid="waiting-next">
+        {status.next ?? '\u00a0'}
       </p>
 
       {cancel.isError && (
