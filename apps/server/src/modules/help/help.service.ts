@@ -237,7 +237,7 @@ export function createHelpService(deps: HelpDeps) {
       const payload = { questionId, sessionId: won.sessionId, tutor: tutorSummary(summary!) };
       emit([won.row.studentId, caller.id], 'help:claimed', payload);
       emit((await repo.notifiedTutorIds(questionId)).filter((id) => id !== caller.id), 'help:taken', { questionId });
-      await announceAvailability(caller.id);
+      void announceAvailability(caller.id);
       return { questionId, sessionId: won.sessionId };
     },
 
@@ -285,7 +285,7 @@ export function createHelpService(deps: HelpDeps) {
         logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
         emit([moved.studentId], 'help:answered', { questionId });
-        await announceAvailability(caller.id);
+        void announceAvailability(caller.id);
       }
       return view(current, false);
     },
