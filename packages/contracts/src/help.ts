@@ -158,7 +158,7 @@ export const adminSessionSchema = z.object({
   lastActivityAt: z.string().nullable(),
 });
 export type AdminSession = z.infer<typeof adminSessionSchema>;
-export const endSessionBodySchema = z.strictObject({ reason: z.string().trim().min(3, 'say why, in a few words').max(500) });
+export const endSessionBodySchema = z.strictObject({ reason: z.string().trim().min(3, 'needs a few words saying why').max(500) });
 
 /** What a participant's browser puts in RTCPeerConnection's iceServers; TURN credentials are per user and time-limited. */
 export const iceServersSchema = z.object({

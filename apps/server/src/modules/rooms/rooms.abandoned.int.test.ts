@@ -160,7 +160,7 @@ describeEachBackend('rooms: abandoned instant-help sessions, and ending one by h
     }
     const noReason = await admin.post(`/api/admin/sessions/${sessionId}/end`, { reason: ' ' });
     expect(noReason.status).toBe(400);
-    expect(noReason.json.error.details.fields).toEqual([{ path: 'body.reason', message: 'say why, in a few words' }]);
+    expect(noReason.json.error.details.fields).toEqual([{ path: 'body.reason', message: 'needs a few words saying why' }]);
     expect((await admin.post(`/api/admin/sessions/${crypto.randomUUID()}/end`, { reason: 'stuck since Monday' })).status).toBe(404);
     expect((await sessionRow(sessionId)).status).toBe('active');
 

@@ -66,36 +66,39 @@ function SessionRow({ session }: { session: AdminSession }) {
         <p className="tutor-row-meta">{session.lastActivityAt ? `Last activity ${timeFormat.format(new Date(session.lastActivityAt))}` : 'Nobody has joined the room'}</p>
         <Link to={`/session/${session.id}`}>Observe</Link>
       </div>
-      <div className="tutor-row-actions">
-        {!open ? (
+      {!open && (
+        <div className="tutor-row-actions">
           <Button variant="danger" className="btn-small" aria-describedby={nameId} onClick={() => setOpen(true)} data-testid="end-session">
             End…
           </Button>
-        ) : (
-          <form className="form" onSubmit={submit} noValidate>
-            <TextField
-              label="Why end it?"
-              value={reason}
-              maxLength={500}
-              error={errors.fields.reason}
-              hint="Kept on the session's timeline."
-              data-testid="end-session-reason"
-              onChange={(e) => setReason(e.target.value)}
-            />
-            {end.isError && !errors.fields.reason && (
-              <Alert tone="error" title="The session was not ended">
-                <p>{errorMessage(end.error)}</p>
-              </Alert>
-            )}
+        </div>
+      )}
+      {open && (
+        <form className="form" onSubmit={submit} noValidate aria-describedby={nameId}>
+          <TextField
+            label="Reason"
+            value={reason}
+            maxLength={500}
+            error={errors.fields.reason}
+            hint="Why end it? Kept on the session's timeline."
+            data-testid="end-session-reason"
+            onChange={(e) => setReason(e.target.value)}
+          />
+          {end.isError && !errors.fields.reason && (
+            <Alert tone="error" title="The session was not ended">
+              <p>{errorMessage(end.error)}</p>
+            </Alert>
+          )}
+          <div className="tutor-row-actions">
             <Button type="submit" variant="danger" className="btn-small" pending={end.isPending} pendingLabel="Ending…" data-testid="end-session-confirm">
               End session
             </Button>
             <Button variant="ghost" className="btn-small" onClick={() => setOpen(false)}>
               Cancel
             </Button>
-          </form>
-        )}
-      </div>
+          </div>
+        </form>
+      )}
     </li>
   );
 }
