@@ -378,6 +378,9 @@ async function main() {
   };
   const studentCookie = await logIn(STUDENT);
   const tutorCookie = await logIn(TUTOR);
+  // The tutor has no socket here: reachable for questions only when notified while offline.
+  const available = await api('PUT', '/api/help/availability', { cookie: tutorCookie, json: { online: true, notifyWhenOffline: true } });
+  if (available.status !== 200) throw new Error(`availability answered ${available.status}: ${available.text}`);
   const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f4f1e8' } })
     .composite([{ input: Buffer.from('<svg width="800" height="600"><text x="60" y="300" font-size="80">3x − 4 = 11</text></svg>'), top: 0, left: 0 }])
     .jpeg()
@@ -392,6 +395,11 @@ async function main() {
       json: { requestId: randomUUID(), subjectId: 'maths', level: 'grade-9-10', text: 'Solve for x', photoIds: [up.json.photoId] },
     });
     if (asked.status !== 201) throw new Error(`ask answered ${asked.status}: ${asked.text}`);
+    // A tutor may claim only a question they were offered: wait for the wave (their read of it stops being a 404).
+    for (let tries = 0; (await api('GET', `/api/help/questions/${asked.json.id}`, { cookie: tutorCookie })).status !== 200; tries++) {
+      if (tries > 200) throw new Error('the question was never offered to the tutor');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const accepted = await api('POST', `/api/help/questions/${asked.json.id}/accept`, { cookie: tutorCookie });
     if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}: ${accepted.text}`);
     return accepted.json.sessionId as string;

@@ -4,7 +4,8 @@
  * postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards).
  *
  * Fixtures go straight into the database (bench/help-fixtures.ts): 1,000 approved maths/grade-9-10 tutors with
- * log-in sessions (cookie tl_session=<token>), 100 students, and open questions (no dispatch jobs).
+ * log-in sessions (cookie tl_session=<token>), 100 students, and open questions (no dispatch jobs), each offered to
+ * the tutors who will accept it (a notification row per pair, as a wave writes: only an offered tutor may claim).
  * Requests come from this process over a keep-alive agent whose sockets are opened beforehand, one per request
  * in flight, so every burst is truly concurrent.
  *
@@ -26,7 +27,7 @@ import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
 import { createPostgresDatabase } from '../apps/server/test/db';
-import { insertOpenQuestions, seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
+import { insertOpenQuestions, offerQuestions, seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
 import { backendPids, cpuWatch, envInt, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, seededRandom, startChildServer } from './lib';
 
 const NAME = 'claim';
@@ -82,6 +83,18 @@ async function main() {
   const qA = await insertOpenQuestions(db, students, rounds);
   const qB = await insertOpenQuestions(db, students, bQuestions);
   console.log(`seeded ${nTutors} tutors, ${students.length} students, ${warm + 1 + rounds * (nTutors + 1) + bQuestions} open questions in ${Math.round(performance.now() - t0)} ms`);
+
+  const uncontended = (qs: string[], n = nTutors): Accept[] => qs.slice(0, n).map((questionId, tutor) => ({ questionId, tutor }));
+  const contended = (questionId: string, from = 0, n = nTutors): Accept[] => Array.from({ length: n }, (_, i) => ({ questionId, tutor: from + i }));
+  // Scenario B: question j gets tutors (j*bTutors + k) mod nTutors, so each tutor accepts several questions; shuffled.
+  const bAccepts = shuffle(qB.flatMap((questionId, j) => Array.from({ length: bTutors }, (_, k) => ({ questionId, tutor: (j * bTutors + k) % nTutors }))));
+  const warmUAccepts = uncontended(qWarmU, warm);
+  const warmAAccepts = contended(qWarmA!, nTutors - warm, warm);
+  const roundAccepts = Array.from({ length: rounds }, (_, r) => ({ u: uncontended(qU[r]!), a: contended(qA[r]!) }));
+  t0 = performance.now();
+  const everyAccept = [...warmUAccepts, ...warmAAccepts, ...roundAccepts.flatMap((r) => [...r.u, ...r.a]), ...bAccepts];
+  await offerQuestions(db, everyAccept.map((a) => ({ questionId: a.questionId, tutorId: tutors[a.tutor]!.id })));
+  console.log(`offered them to the tutors who will accept (${everyAccept.length} notifications) in ${Math.round(performance.now() - t0)} ms`);
 
   const app = await startChildServer('app-postgres', 'app-server.ts', {
     env: { BENCH_DB: 'postgres', BENCH_DATABASE_URL: pgdb.url },
@@ -234,19 +247,16 @@ async function main() {
     return s;
   };
 
-  const uncontended = (qs: string[], n = nTutors): Accept[] => qs.slice(0, n).map((questionId, tutor) => ({ questionId, tutor }));
-  const contended = (questionId: string, from = 0, n = nTutors): Accept[] => Array.from({ length: n }, (_, i) => ({ questionId, tutor: from + i }));
-
   console.log(`\napp pool ${poolMax}; every burst below is fired at once over pre-opened keep-alive sockets\n`);
   t0 = performance.now();
-  const warmU = await run('warm-up uncontended', uncontended(qWarmU, warm), qWarmU, 'all-win');
-  const warmA = await run('warm-up contended', contended(qWarmA!, nTutors - warm, warm), [qWarmA!], 'one-winner');
+  const warmU = await run('warm-up uncontended', warmUAccepts, qWarmU, 'all-win');
+  const warmA = await run('warm-up contended', warmAAccepts, [qWarmA!], 'one-winner');
 
   const U: Scenario[] = [];
   const A: Scenario[] = [];
   for (let r = 0; r < rounds; r++) {
-    const doU = async () => U.push(await run(`uncontended #${r + 1}`, uncontended(qU[r]!), qU[r]!, 'all-win'));
-    const doA = async () => A.push(await run(`contended (A) #${r + 1}`, contended(qA[r]!), [qA[r]!], 'one-winner'));
+    const doU = async () => U.push(await run(`uncontended #${r + 1}`, roundAccepts[r]!.u, qU[r]!, 'all-win'));
+    const doA = async () => A.push(await run(`contended (A) #${r + 1}`, roundAccepts[r]!.a, [qA[r]!], 'one-winner'));
     if (r % 2 === 0) {
       await doU();
       await doA();
@@ -256,8 +266,6 @@ async function main() {
     }
   }
 
-  // Scenario B: question j gets tutors (j*bTutors + k) mod nTutors, so each tutor accepts several questions; shuffled.
-  const bAccepts = shuffle(qB.flatMap((questionId, j) => Array.from({ length: bTutors }, (_, k) => ({ questionId, tutor: (j * bTutors + k) % nTutors }))));
   const B = await run(`B: ${bQuestions} q × ${bTutors} tutors`, bAccepts, qB, 'one-winner');
   console.log(`(bursts took ${Math.round((performance.now() - t0) / 1000)} s in all)`);
   await app.stop();

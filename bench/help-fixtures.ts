@@ -9,7 +9,7 @@ import { createIdentityRepo, hashPassword, subjectsCatalogue } from '../apps/ser
 import { hashToken } from '../apps/server/src/modules/identity/identity.service';
 import { type Db, schema } from '../apps/server/src/platform/db';
 
-const { users, tutorProfiles, tutorSubjects, tutorHelpStats, questions } = schema;
+const { users, tutorProfiles, tutorSubjects, tutorHelpStats, questions, questionNotifications } = schema;
 
 export const SUBJECT = 'maths';
 export const LEVEL = 'grade-9-10';
@@ -95,7 +95,8 @@ export async function seedStudents(db: Db, n: number): Promise<Person[]> {
 
 /**
  * `n` open SUBJECT/LEVEL questions, asked round-robin by `students`, expiring in an hour, with no dispatch
- * scheduled (no wave jobs: the accept path does not need a notification, and no background waves run).
+ * scheduled (no wave jobs: no background waves run). A tutor may claim only a question they were offered: see
+ * offerQuestions.
  */
 export async function insertOpenQuestions(db: Db, students: Person[], n: number): Promise<string[]> {
   const now = new Date();
@@ -119,4 +120,20 @@ export async function insertOpenQuestions(db: Db, students: Person[], n: number)
         .returning({ id: questions.id }),
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Records that each tutor was offered (notified of) each question, as a wave would: one question_notifications row
+ * per pair. A tutor may claim only a question they were offered.
+ */
+export async function offerQuestions(db: Db, offers: { questionId: string; tutorId: string }[]): Promise<void> {
+  const now = new Date();
+  const unique = [...new Map(offers.map((o) => [`${o.questionId}:${o.tutorId}`, o])).values()];
+  await inChunks(unique, (chunk) =>
+    db
+      .insert(questionNotifications)
+      .values(chunk.map((o) => ({ questionId: o.questionId, tutorId: o.tutorId, wave: 1, notifiedAt: now })))
+      .onConflictDoNothing()
+      .returning({ id: questionNotifications.questionId }),
+  );
 }

@@ -12,13 +12,13 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { userRoom } from '@tutorline/contracts';
-import { createDispatch, createHelpRepo, createHelpService, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
+import { createDispatch, createHelpRepo, createHelpService, createPhotoCleanup, type PhotoCleanup, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
 import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, loginLimitsOf, socketAuthenticator, subjectsCatalogue } from './modules/identity';
-import { createPhotoService } from './modules/media';
+import { createMediaRepo, createPhotoService, createUploadQuota } from './modules/media';
 import { createInbox, createNotifications, NOTIFY_QUEUE, type NotificationChannel, notificationsRoutes } from './modules/notifications';
 import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modules/whatsapp';
 import type { FakeGraph } from './integrations/whatsapp';
-import { createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
+import { type AbandonedSweep, createAbandonedSweep, createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
 import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
 import {
   createCalendarService,
@@ -91,6 +91,10 @@ export interface App {
   billing: BillingMoney;
   /** Billing's provider side: checkouts, the webhook inbox, refunds, reconciliation, and the fake provider in development. */
   payments: BillingProviders;
+  /** The periodic cleanup of photos never attached to a question (tests run it directly). */
+  photoCleanup: PhotoCleanup;
+  /** The periodic sweep that ends instant-help sessions both people left (tests run it directly). */
+  abandonedSweep: AbandonedSweep;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -212,8 +216,18 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
   const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
   // The hook runs only after both services exist, so referring to `help` below is safe.
-  const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')));
-  const rooms = createRoomsService({ repo: createRoomsRepo(database.db), clock, logger, ice: config.ice, photos, io: realtime.io, hooks: { onSessionEnded: (s) => help.recordSessionEnded(s) } });
+  // Every upload route stores through this service, so each counts against the uploader's rate and daily quota.
+  const uploadQuota = createUploadQuota({ repo: createMediaRepo(database.db), clock, logger, limits: config.uploads });
+  const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')), { quota: uploadQuota });
+  const rooms = createRoomsService({
+    repo: createRoomsRepo(database.db),
+    clock,
+    logger,
+    ice: config.ice,
+    photos,
+    io: realtime.io,
+    hooks: { onSessionEnded: (s) => help.recordSessionEnded(s), onSessionOpened: (s) => help.announceAvailability(s.tutorId) },
+  });
   installRoomHandlers({ io: realtime.io, rooms, logger, now: () => performance.now() });
   const billing = createBillingMoney({ db: database.db, clock, logger, config: config.billing, payoutAdapter: opts.payoutAdapter ?? createFakePayouts() });
   const help = createHelpService({
@@ -233,6 +247,16 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
   await fastify.register(helpRoutes, { help });
+  // Photos uploaded but never attached to a question are deleted after a while; the quota's old counters go too.
+  const photoCleanup = createPhotoCleanup({
+    repo: helpRepo,
+    photos,
+    clock,
+    logger,
+    keptMs: config.uploads.unattachedKeptMs,
+    alsoPrune: (now) => uploadQuota.pruneBefore(new Date(now.getTime() - 2 * 86_400_000)),
+  });
+  await photoCleanup.install(jobs, database.db);
   await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
   await billing.payouts.installSchedule(jobs, database.db);
   const wa = await installWhatsApp(fastify, {
@@ -253,6 +277,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     mirrorToWhatsApp = wa.whatsapp.onHelpEvent;
   }
   await fastify.register(roomsRoutes, { rooms });
+  // Instant-help rooms both people left without pressing End are ended after a grace period (their tutor is busy while open).
+  const abandonedSweep = createAbandonedSweep({ rooms, clock, logger, graceMs: config.rooms.abandonedAfterMs });
+  await abandonedSweep.install(jobs, database.db);
   const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
   await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
   // In-app notices: stored with the change, then pushed to the user's open apps.
@@ -317,6 +344,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     seeded,
     billing,
     payments,
+    photoCleanup,
+    abandonedSweep,
     jobs,
     identity,
     whatsapp: wa,

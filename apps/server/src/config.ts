@@ -50,6 +50,10 @@ const envSchema = z.object({
   HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(dispatch.scarceHoldBackWaves),
   HELP_SCARCE_THRESHOLD: z.coerce.number().int().min(0).default(5),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  UPLOADS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  UNATTACHED_PHOTOS_KEPT_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
+  ROOM_ABANDONED_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(5),
   STUN_URLS: z.string().optional(),
   TURN_URLS: z.string().optional(),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -128,6 +132,10 @@ export interface Config {
     scarceThreshold: number;
   };
   jobsPollMs: number;
+  /** Every upload route: a per-user rate and daily quota (counted in the database), and how long a photo never attached to a question is kept. */
+  uploads: { perMinute: number; perDay: number; unattachedKeptMs: number };
+  /** An instant-help session whose participants have all been gone this long is ended by a sweep (longer than a reconnect). */
+  rooms: { abandonedAfterMs: number };
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number; transportPolicy: 'all' | 'relay' };
   /**
@@ -248,6 +256,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       scarceThreshold: e.HELP_SCARCE_THRESHOLD,
     },
     jobsPollMs: e.JOBS_POLL_MS,
+    uploads: { perMinute: e.UPLOADS_PER_MINUTE, perDay: e.UPLOADS_PER_DAY, unattachedKeptMs: Math.round(e.UNATTACHED_PHOTOS_KEPT_HOURS * 3_600_000) },
+    rooms: { abandonedAfterMs: Math.round(e.ROOM_ABANDONED_AFTER_MINUTES * 60_000) },
     ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS, transportPolicy: e.ICE_TRANSPORT_POLICY },
     signingSecret: e.SIGNING_SECRET,
     signedLinkMaxSeconds: e.SIGNED_LINK_MAX_SECONDS,

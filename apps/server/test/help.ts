@@ -185,6 +185,15 @@ export async function askQuestion(t: TestApp, student: HelpUser, subjectId: stri
   return res.json;
 }
 
+/**
+ * Waits until the tutor was offered the question (notified by a wave: their read of it stops being a 404). A tutor
+ * may claim only what they were offered, so a test accepts after this. The tutor must be reachable: online with a
+ * socket, or `notifyWhenOffline`.
+ */
+export async function whenOffered(tutor: HelpUser, questionId: string, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(async () => (await tutor.client.get(`/api/help/questions/${questionId}`)).status === 200, `question ${questionId} offered to tutor ${tutor.id}`, timeoutMs);
+}
+
 /** The question_notifications rows of one question. */
 export function notificationRows(database: Database, questionId: string) {
   const n = schema.questionNotifications;

@@ -55,6 +55,13 @@ export const questionSchema = z.object({
   sessionId: z.string().nullable(),
   answeredAt: z.string().nullable(),
   rating: z.number().nullable(),
+  /**
+   * Eligible tutors a later wave may still ask (held back, cooling down, or beyond this wave's size). 0 with nobody
+   * notified: no tutor who teaches it is reachable right now.
+   */
+  waitingTutors: z.number(),
+  /** Why it closed without reaching anyone: nobody teaches it ('no_tutors'), or it expired with 0 notified ('nobody_reached'). */
+  closeReason: z.enum(['no_tutors', 'nobody_reached']).nullable(),
   /** The student's view includes the timeline. */
   timeline: z.array(questionEventSchema).optional(),
 });
@@ -83,7 +90,10 @@ export const availabilityBodySchema = z.strictObject({
   /** Notify me through my other channels while I'm offline. */
   notifyWhenOffline: z.boolean().optional(),
 });
-export const availabilitySchema = z.object({ online: z.boolean(), notifyWhenOffline: z.boolean() });
+/** The tutor's open session, if any: questions are paused while it is open, whatever the switch says. */
+export const activeSessionSchema = z.object({ id: z.string(), kind: z.enum(['instant', 'booking']), startedAt: z.string() });
+export const availabilitySchema = z.object({ online: z.boolean(), notifyWhenOffline: z.boolean(), activeSession: activeSessionSchema.nullable() });
+export type Availability = z.infer<typeof availabilitySchema>;
 
 export const tutorTodaySchema = z.object({
   answeredToday: z.number(),
@@ -113,16 +123,44 @@ export interface HelpProgressPayload {
   notifiedCount: number;
   nextWaveAt: string | null;
   expiresAt: string;
+  /** See Question.waitingTutors. */
+  waitingTutors: number;
 }
 export interface HelpClaimedPayload {
   questionId: string;
   sessionId: string;
   tutor: TutorSummary;
 }
+export type QuestionCloseReason = 'no_tutors' | 'nobody_reached';
 export interface HelpClosedPayload {
   questionId: string;
   status: 'expired' | 'cancelled';
+  /** Only when it reached nobody: why, and whether the credit (or included question) it used was given back. */
+  reason?: QuestionCloseReason;
+  refunded?: boolean;
 }
+
+/** What can be asked now: subjects and levels that at least one approved tutor teaches (GET /api/help/subjects). */
+export const answerableSubjectsSchema = z.object({
+  subjects: z.array(z.object({ id: z.string(), name: z.string(), levels: z.array(z.string()) })),
+  /** Subjects and levels in the catalogue that no approved tutor teaches yet. */
+  notYetTaught: z.array(z.object({ id: z.string(), name: z.string(), levels: z.array(z.string()) })),
+});
+export type AnswerableSubjects = z.infer<typeof answerableSubjectsSchema>;
+
+/** An open session as the admins' list shows it, with how long since anyone was in the room. */
+export const adminSessionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['instant', 'booking']),
+  questionId: z.string().nullable(),
+  student: z.object({ id: z.string(), displayName: z.string() }),
+  tutor: z.object({ id: z.string(), displayName: z.string() }),
+  startedAt: z.string(),
+  /** The last call event (a join, a leave, a quality sample), or null when nobody ever joined. */
+  lastActivityAt: z.string().nullable(),
+});
+export type AdminSession = z.infer<typeof adminSessionSchema>;
+export const endSessionBodySchema = z.strictObject({ reason: z.string().trim().min(3, 'needs a few words saying why').max(500) });
 
 /** What a participant's browser puts in RTCPeerConnection's iceServers; TURN credentials are per user and time-limited. */
 export const iceServersSchema = z.object({

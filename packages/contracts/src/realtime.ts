@@ -1,5 +1,5 @@
 import type { RoomClientEvents, RoomServerEvents } from './rooms';
-import type { FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
+import type { Availability, FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
 import type { NoticeView } from './notifications';
 
 /** Typed Socket.IO event maps, shared by server and web. */
@@ -28,6 +28,8 @@ export interface ServerToClientEvents extends RoomServerEvents {
   'help:answered': (payload: { questionId: string }) => void;
   /** To the student: nobody accepted in time, or they cancelled. */
   'help:closed': (payload: HelpClosedPayload) => void;
+  /** To a tutor: their instant-help status changed (a session of theirs opened or ended, or the switch moved). */
+  'help:availability': (payload: Availability) => void;
   /** To a user: a new in-app notice (booking confirmed, cancelled, moved, a reminder). */
   'notification:new': (payload: NoticeView) => void;
 }

@@ -197,6 +197,8 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (error.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return sendError(reply, error.status, error.code, error.message, error.details);
     }
     // A lost or refused database connection fails this request only: the pool replaces the connection.

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, uploadPhoto, waitUntil } from '../../../test/help';
+import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, uploadPhoto, waitUntil, whenOffered } from '../../../test/help';
 import { schema } from '../../platform/db';
 import { insertPayment, insertRefund } from './billing.test-support';
 
@@ -27,6 +27,8 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     dataDir = makeDataDir();
     t = await startTestApp(db().database, { ...helpConfig(dataDir, { expiryMinutes: 0.05 }), billing: billingOn });
     admin = (await adminClient(t)).client;
+    // Someone teaches maths (offline, so never notified): a question nobody teaches would close at once, giving its credit back.
+    await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], online: false });
   });
   afterAll(async () => {
     await t?.close();
@@ -89,8 +91,9 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
   it('an answered question posts the tutor earning; balance, statement (JSON and CSV) show it; a refund shows in revenue', async () => {
     const student = await makeStudent(t);
     await subscribe(student.id);
-    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }] });
+    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], notifyWhenOffline: true });
     const q = await askQuestion(t, student, 'maths', 'grade-9-10');
+    await whenOffered(tutor, q.id);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/accept`)).status).toBe(200);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/answered`)).status).toBe(200);
     const balance = await tutor.client.get('/api/billing/tutor/balance');

@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
+import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../test/help';
 import { schema } from '../../platform/db';
 
 const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000, USD: 1000 }, enforceEntitlements: true };
@@ -59,6 +59,7 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
   };
   const answerOne = async (student: HelpUser, tutor: HelpUser) => {
     const q = await askQuestion(t, student, 'maths', 'grade-9-10');
+    await whenOffered(tutor, q.id);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/accept`)).status).toBe(200);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/answered`)).status).toBe(200);
     return q.id as string;
@@ -67,7 +68,7 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
     const student = await makeStudent(t);
     const payment = await buy(student, plan.id);
     expect((await student.client.get('/api/billing/me')).json).toMatchObject({ status: 'active', canAsk: true });
-    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }] });
+    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], notifyWhenOffline: true });
     const questionId = await answerOne(student, tutor);
     return { student, tutor, payment, questionId };
   };
@@ -125,7 +126,7 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
 
   it('a pack refund reverses the earnings of the questions its credits paid for (oldest credits first), not those a grant paid for', async () => {
     const student = await makeStudent(t);
-    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }] });
+    const tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], notifyWhenOffline: true });
     await t.app.database.db.transaction((tx) => t.app.billing.ledger.grantCredits(tx, student.id, 1, `goodwill:${student.id}`, 'Goodwill credit', new Date(Date.now() - 60_000)));
     const payment = await buy(student, pack.id);
     expect((await student.client.get('/api/billing/me')).json).toMatchObject({ credits: 4 });

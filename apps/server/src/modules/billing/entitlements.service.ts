@@ -170,15 +170,19 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
       throw denied(result.allowed ? { ...result, next: 'Your last question or credit was used just now. Choose a plan or buy a question pack.' } : result);
     },
 
-    /** A question closed unanswered (cancelled or expired): its credit, or its included question of this period, comes back. */
-    async returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<void> {
-      if (!deps.enforce) return;
+    /**
+     * A question closed unanswered (cancelled, expired, or reaching no tutor): its credit, or its included question of
+     * this period, comes back, in the transaction that closes it. Returns whether something came back.
+     */
+    async returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean> {
+      if (!deps.enforce) return false;
       if (await ledger.returnCredit(tx, p.questionId, p.at)) {
         logger.info({ event: 'entitlement_returned', studentId: p.studentId, questionId: p.questionId, source: 'credit' }, 'question credit given back');
-        return;
+        return true;
       }
       const subscriptionId = await repo.returnIncluded(tx, p.studentId, p.askedAt);
       if (subscriptionId) logger.info({ event: 'entitlement_returned', studentId: p.studentId, questionId: p.questionId, source: 'included', subscriptionId }, 'included question given back');
+      return subscriptionId !== null;
     },
 
     /**

@@ -1,12 +1,12 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipBecause } from '../../../../../scripts/skips';
 import { type TestApp, startTestApp } from '../../../test/app';
 import { backends, describeEachBackend } from '../../../test/db';
-import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
+import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, waitUntil } from '../../../test/help';
+import { createIdentityRepo } from '../identity';
 import { SocketPool } from '../../../test/sockets';
 import { schema } from '../../platform/db';
-import { createIdentityRepo } from '../identity';
 
 const { questions, tutoringSessions } = schema;
 const takenMessage = 'This question was taken by another tutor.';
@@ -77,30 +77,38 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
     expect(await db().database.db.select().from(tutoringSessions).where(eq(tutoringSessions.questionId, q.id))).toHaveLength(1);
   });
 
-  // Issue #12.13 / decision 020: these tutors were never offered the question, so they are answered exactly as for a
-  // question that does not exist (this was a 403 naming their subjects, which told them the id was real). A tutor who
-  // was offered it and can no longer take it (suspended since) still hears why, with the 403.
+  // Issue #12.13 / decision 020 and #12.8: a tutor never offered the question is answered exactly as for a question
+  // that does not exist (this was a 403 naming their subjects, which told them the id was real). A tutor who was
+  // offered it and can no longer take it (suspended since, or no longer teaching it) still hears why, with the 403.
   it('refuses a tutor who is not approved, or does not teach the subject and level: 404 when never offered it, 403 when offered it', async () => {
     const econ = [{ subjectId: 'economics', level: 'university' }];
+    const offeredThenRefused = {
+      notApproved: await makeTutor(t, { subjects: econ, sockets }),
+      wrongLevel: await makeTutor(t, { subjects: econ, sockets }),
+      wrongSubject: await makeTutor(t, { subjects: econ, sockets }),
+    };
     const student = await makeStudent(t);
-    const offered = await makeTutor(t, { subjects: econ, sockets });
     const q = await askQuestion(t, student, 'economics', 'university');
-    const refused = {
+    const neverOffered = {
       notApproved: await makeTutor(t, { subjects: econ, approved: false }),
       wrongLevel: await makeTutor(t, { subjects: [{ subjectId: 'economics', level: 'grade-11-12' }] }),
       wrongSubject: await makeTutor(t, { subjects: [{ subjectId: 'accountancy', level: 'university' }] }),
     };
-    const missing = await refused.wrongSubject.client.post(`/api/help/questions/${crypto.randomUUID()}/accept`);
-    for (const [why, tutor] of Object.entries(refused)) {
+    const missing = await neverOffered.wrongSubject.client.post(`/api/help/questions/${crypto.randomUUID()}/accept`);
+    for (const [why, tutor] of Object.entries(neverOffered)) {
       const res = await tutor.client.post(`/api/help/questions/${q.id}/accept`);
       expect(res.status, why).toBe(404);
       expect(res.json.error).toEqual({ ...missing.json.error, requestId: expect.any(String) });
     }
-    await offered.events!.first('help:question', q.id);
-    await createIdentityRepo(t.app.database.db).setApproval(offered.id, 'suspended', offered.id, new Date());
-    const suspended = await offered.client.post(`/api/help/questions/${q.id}/accept`);
-    expect(suspended.status).toBe(403);
-    expect(suspended.json.error.message).toMatch(/outside your approved subjects/);
+    for (const tutor of Object.values(offeredThenRefused)) await tutor.events!.first('help:question', q.id);
+    await createIdentityRepo(db().database.db).setApproval(offeredThenRefused.notApproved.id, 'suspended', offeredThenRefused.notApproved.id, new Date());
+    expect((await offeredThenRefused.wrongLevel.client.put('/api/tutors/me/profile', { subjects: [{ subjectId: 'economics', level: 'grade-11-12' }] })).status).toBe(200);
+    expect((await offeredThenRefused.wrongSubject.client.put('/api/tutors/me/profile', { subjects: [{ subjectId: 'accountancy', level: 'university' }] })).status).toBe(200);
+    for (const [why, tutor] of Object.entries(offeredThenRefused)) {
+      const res = await tutor.client.post(`/api/help/questions/${q.id}/accept`);
+      expect(res.status, why).toBe(403);
+      expect(res.json.error.message).toMatch(/outside your approved subjects/);
+    }
     const [row] = await db().database.db.select().from(questions).where(eq(questions.id, q.id));
     expect(row).toMatchObject({ status: 'open', claimedBy: null });
   });
@@ -128,6 +136,7 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
     const tutor = await makeTutor(t, { subjects: bio, sockets });
     const first = await askQuestion(t, await makeStudent(t, sockets), 'biology', 'grade-11-12');
     const second = await askQuestion(t, await makeStudent(t, sockets), 'biology', 'grade-11-12');
+    for (const q of [first, second]) await tutor.events!.first('help:question', q.id);
     const won = await tutor.client.post(`/api/help/questions/${first.id}/accept`);
     expect(won.status).toBe(200);
 
@@ -146,15 +155,26 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
     const level = { subjectId: 'accountancy', level: 'grade-11-12' };
     let crowd: HelpUser[] = [];
 
+    /** Waits until every crowd tutor was offered the question (offline tutors who asked to be notified anyway: waves of 20, then 40). */
+    const offeredToCrowd = (questionId: string) =>
+      waitUntil(async () => (await db().database.db.select().from(questions).where(eq(questions.id, questionId)))[0]!.notifiedCount === crowd.length, `question ${questionId} offered to all ${crowd.length} tutors`);
+
+    /** Earlier winners finish their sessions: a tutor in a live session is offered nothing new. */
+    const finishOpenSessions = async () => {
+      const open = await db().database.db.select().from(tutoringSessions).where(and(inArray(tutoringSessions.tutorId, crowd.map((c) => c.id)), eq(tutoringSessions.status, 'active')));
+      for (const s of open) expect((await crowd.find((c) => c.id === s.tutorId)!.client.post(`/api/sessions/${s.id}/end`)).status).toBe(200);
+    };
+
     beforeAll(async () => {
       crowd = [];
       // Ten at a time: sign-up hashes a password, and the box running the tests may be small.
-      for (let i = 0; i < 50; i += 10) crowd.push(...(await Promise.all(Array.from({ length: 10 }, () => makeTutor(t, { subjects: [level], online: false })))));
+      for (let i = 0; i < 50; i += 10) crowd.push(...(await Promise.all(Array.from({ length: 10 }, () => makeTutor(t, { subjects: [level], online: false, notifyWhenOffline: true })))));
     });
 
     it('lets exactly 1 of 50 tutors accepting at once win; the other 49 get 409', async () => {
       const student = await makeStudent(t);
       const q = await askQuestion(t, student, level.subjectId, level.level);
+      await offeredToCrowd(q.id);
       const results = await Promise.all(crowd.map((tutor) => tutor.client.post(`/api/help/questions/${q.id}/accept`)));
       const statuses = results.map((r) => r.status);
       expect(results.filter((r) => r.status !== 200 && r.status !== 409).map((r) => `${r.status} ${r.text}`)).toEqual([]);
@@ -169,9 +189,32 @@ describeEachBackend('help: claiming a question', ({ backend, db }) => {
       expect(sessions).toEqual([expect.objectContaining({ id: row!.sessionId, tutorId: crowd[winnerIndex]!.id })]);
     });
 
-    it('gives each of 10 questions to exactly one of 10 tutors when all 100 accepts arrive at once', async () => {
+    it('lets a tutor who accepts 10 offered questions at the same instant win exactly one; the other 9 get 409 (busy)', async () => {
+      const tutor = crowd[crowd.length - 1]!;
+      await finishOpenSessions();
       const students = await Promise.all(Array.from({ length: 10 }, () => makeStudent(t)));
       const asked = await Promise.all(students.map((s) => askQuestion(t, s, level.subjectId, level.level)));
+      for (const q of asked) await offeredToCrowd(q.id);
+      const results = await Promise.all(asked.map((q) => tutor.client.post(`/api/help/questions/${q.id}/accept`)));
+      expect(results.filter((r) => r.status !== 200 && r.status !== 409).map((r) => `${r.status} ${r.text}`)).toEqual([]);
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      for (const r of results.filter((r) => r.status === 409)) expect(r.json.error.message).toBe('Finish your current session before taking another question.');
+      const open = await db().database.db.select().from(tutoringSessions).where(and(eq(tutoringSessions.tutorId, tutor.id), eq(tutoringSessions.status, 'active')));
+      expect(open).toHaveLength(1);
+      const rows = await db().database.db.select().from(questions).where(inArray(questions.id, asked.map((q) => q.id)));
+      expect(rows.filter((r) => r.status === 'claimed').map((r) => r.claimedBy)).toEqual([tutor.id]);
+      expect(rows.filter((r) => r.status === 'open')).toHaveLength(9);
+      // Finished, the tutor may take another of them.
+      expect((await tutor.client.post(`/api/sessions/${open[0]!.id}/end`)).status).toBe(200);
+      const next = rows.find((r) => r.status === 'open')!;
+      expect((await tutor.client.post(`/api/help/questions/${next.id}/accept`)).status).toBe(200);
+    });
+
+    it('gives each of 10 questions to exactly one of 10 tutors when all 100 accepts arrive at once', async () => {
+      await finishOpenSessions();
+      const students = await Promise.all(Array.from({ length: 10 }, () => makeStudent(t)));
+      const asked = await Promise.all(students.map((s) => askQuestion(t, s, level.subjectId, level.level)));
+      for (const q of asked) await offeredToCrowd(q.id);
       const tutors = crowd.slice(0, 10);
       const attempts = asked.flatMap((q) => tutors.map((tutor) => ({ q, tutor })));
       const results = await Promise.all(attempts.map(async ({ q, tutor }) => ({ q, tutor, res: await tutor.client.post(`/api/help/questions/${q.id}/accept`) })));

@@ -43,6 +43,7 @@ describeEachBackend('help: dispatching a question in waves', ({ db }) => {
     // The busy tutor takes another student's history question and stays in that session.
     const other = await makeStudent(t);
     const history = await askQuestion(t, other, 'history', 'grade-6-8');
+    await ineligible.inSession!.events!.first('help:question', history.id);
     const busy = await ineligible.inSession!.client.post(`/api/help/questions/${history.id}/accept`);
     expect(busy.status, busy.text).toBe(200);
 

@@ -3,6 +3,7 @@ import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { Notifications } from '../notifications';
 import type { HelpRepo, QuestionRow } from './help.repo';
+import type { QuestionCloseReason } from '@tutorline/contracts';
 import { type DispatchConfig, nextWave, transition } from './help.rules';
 import { feedItem } from './help.views';
 import type { HelpBilling, HelpEmitter } from './help.service';
@@ -42,16 +43,26 @@ export function createDispatch(deps: DispatchDeps) {
       await enqueue(repo.db, EXPIRE_QUEUE, { questionId }, { runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
       return;
     }
-    const moved = await repo.db.transaction(async (tx) => {
-      const row = await repo.move(tx, questionId, 'open', { status: 'expired', closedAt: now, nextWaveAt: null });
-      if (row) await repo.addEvent(tx, questionId, 'expired', now, { notifiedCount: row.notifiedCount });
-      if (row) await deps.billing?.returnForQuestion(tx, { studentId: row.studentId, questionId, askedAt: row.createdAt, at: now });
-      return row;
+    await close(q, q.notifiedCount === 0 ? 'nobody_reached' : null, now);
+  }
+
+  /**
+   * Closes an open question unanswered: at expiry, or at once when nobody teaches it ('no_tutors'). What it used
+   * (a credit, an included question) is given back in the same transaction. A question that reached nobody says why.
+   */
+  async function close(q: QuestionRow, reason: QuestionCloseReason | null, now: Date) {
+    const closed = await repo.db.transaction(async (tx) => {
+      const row = await repo.move(tx, q.id, 'open', { status: 'expired', closedAt: now, nextWaveAt: null, closeReason: reason, waitingTutors: 0 });
+      if (!row) return null;
+      await repo.addEvent(tx, q.id, 'expired', now, { notifiedCount: row.notifiedCount, ...(reason ? { reason } : {}) });
+      const refunded = (await deps.billing?.returnForQuestion(tx, { studentId: row.studentId, questionId: q.id, askedAt: row.createdAt, at: now })) ?? false;
+      return { row, refunded };
     });
-    if (!moved) return;
-    logger.info({ event: 'question_expired', questionId, notifiedCount: moved.notifiedCount }, 'question expired');
-    emit([moved.studentId], 'help:closed', { questionId, status: 'expired' });
-    emit(await repo.notifiedTutorIds(questionId), 'help:taken', { questionId });
+    if (!closed) return;
+    const { row: moved, refunded } = closed;
+    logger.info({ event: 'question_expired', questionId: q.id, notifiedCount: moved.notifiedCount, ...(reason ? { reason, refunded } : {}) }, reason === 'no_tutors' ? 'question closed: no tutor teaches it' : 'question expired');
+    emit([moved.studentId], 'help:closed', { questionId: q.id, status: 'expired', ...(reason ? { reason, refunded } : {}) });
+    emit(await repo.notifiedTutorIds(q.id), 'help:taken', { questionId: q.id });
   }
 
   async function wave(payload: { questionId: string; at: string }) {
@@ -64,12 +75,13 @@ export function createDispatch(deps: DispatchDeps) {
     const candidates = (await repo.candidateTutors(q, scarce)).map(({ statsOnline, ...t }) => ({ ...t, online: statsOnline && onlineSet.has(t.id) }));
     const decision = nextWave(q, candidates, now, config);
     if (decision.kind === 'expire') return expire(q.id);
+    if (decision.kind === 'unanswerable') return close(q, 'no_tutors', now);
     if (decision.kind === 'stop') return;
 
     const result = await repo.db.transaction(async (tx) => {
       const locked = await repo.lockQuestion(tx, q.id);
       if (!locked || locked.status !== 'open' || locked.nextWaveAt?.toISOString() !== payload.at) return null;
-      const notified = await repo.recordWave(tx, locked, decision.wave, decision.tutorIds, now, decision.nextWaveAt);
+      const notified = await repo.recordWave(tx, locked, decision.wave, decision.tutorIds, now, decision.nextWaveAt, decision.waiting);
       if (notified.length) {
         await repo.addEvent(tx, q.id, 'wave', now, { wave: decision.wave, notified: notified.length, heldBack: decision.heldBack, coolingDown: decision.coolingDown });
         await deps.notifications.queueMany(
@@ -85,7 +97,7 @@ export function createDispatch(deps: DispatchDeps) {
         const at = decision.nextWaveAt.toISOString();
         await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at }, { runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
       }
-      return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt } as QuestionRow };
+      return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt, waitingTutors: decision.waiting } as QuestionRow };
     });
     if (!result) return;
     if (result.notified.length) emit(result.notified, 'help:question', feedItem(result.row, photos));
@@ -99,6 +111,7 @@ export function createDispatch(deps: DispatchDeps) {
       notifiedCount: result.row.notifiedCount,
       nextWaveAt: result.row.nextWaveAt?.toISOString() ?? null,
       expiresAt: q.expiresAt.toISOString(),
+      waitingTutors: result.row.waitingTutors,
     });
   }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { schema } from '../../platform/db';
 import type { TutorFacts } from './help.rules';
@@ -15,6 +15,22 @@ export function createHelpRepo(db: Db) {
     async insertPhoto(values: typeof questionPhotos.$inferInsert): Promise<PhotoRow> {
       const [row] = await db.insert(questionPhotos).values(values).returning();
       return row!;
+    },
+
+    /** Photos never attached to a question, uploaded before `before`, oldest first. */
+    async unattachedPhotosBefore(before: Date, limit: number): Promise<PhotoRow[]> {
+      return db
+        .select()
+        .from(questionPhotos)
+        .where(and(isNull(questionPhotos.questionId), lt(questionPhotos.createdAt, before)))
+        .orderBy(asc(questionPhotos.createdAt))
+        .limit(limit);
+    },
+
+    /** Deletes a photo's row if it is still unattached (an ask attaching it at the same moment wins); returns it when deleted. */
+    async deleteUnattachedPhoto(id: string): Promise<PhotoRow | undefined> {
+      const [row] = await db.delete(questionPhotos).where(and(eq(questionPhotos.id, id), isNull(questionPhotos.questionId))).returning();
+      return row;
     },
 
     async findPhoto(id: string): Promise<PhotoRow | undefined> {
@@ -115,6 +131,18 @@ export function createHelpRepo(db: Db) {
       }));
     },
 
+    /** The catalogue in its order, and which (subject, level) pairs at least one approved tutor teaches. */
+    async catalogueWithTutors() {
+      const [catalogue, taught] = await Promise.all([
+        db.select({ id: subjects.id, name: subjects.name, levels: subjects.levels }).from(subjects).orderBy(asc(subjects.sortOrder), asc(subjects.name)),
+        db
+          .selectDistinct({ subjectId: tutorSubjects.subjectId, level: tutorSubjects.level })
+          .from(tutorSubjects)
+          .innerJoin(tutorProfiles, and(eq(tutorProfiles.userId, tutorSubjects.tutorId), eq(tutorProfiles.approvalStatus, 'approved'))),
+      ]);
+      return { catalogue, taught };
+    },
+
     /** Subjects with fewer than `threshold` approved tutors. */
     async scarceSubjects(threshold: number): Promise<string[]> {
       const rows = await db
@@ -127,7 +155,7 @@ export function createHelpRepo(db: Db) {
     },
 
     /** Records a wave; returns the tutors that were newly notified (a retried wave notifies nobody twice). */
-    async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null): Promise<string[]> {
+    async recordWave(tx: Tx, q: QuestionRow, wave: number, tutorIds: string[], now: Date, nextWaveAt: Date | null, waitingTutors: number): Promise<string[]> {
       // Chunked: one statement may carry at most 65,535 parameters.
       const inserted: { tutorId: string }[] = [];
       for (let i = 0; i < tutorIds.length; i += 5000) {
@@ -143,7 +171,7 @@ export function createHelpRepo(db: Db) {
       const ids = inserted.map((r) => r.tutorId);
       await tx
         .update(questions)
-        .set({ wave, notifiedCount: sql`${questions.notifiedCount} + ${ids.length}`, nextWaveAt })
+        .set({ wave, notifiedCount: sql`${questions.notifiedCount} + ${ids.length}`, nextWaveAt, waitingTutors })
         .where(eq(questions.id, q.id));
       if (ids.length) {
         await tx
@@ -154,9 +182,10 @@ export function createHelpRepo(db: Db) {
       return ids;
     },
 
-    async wasNotified(questionId: string, tutorId: string): Promise<{ notifiedAt: Date } | undefined> {
+    /** The tutor's notification of this question (by any channel: one row per tutor per question), with its skip. */
+    async wasNotified(questionId: string, tutorId: string): Promise<{ notifiedAt: Date; skippedAt: Date | null } | undefined> {
       const [row] = await db
-        .select({ notifiedAt: questionNotifications.notifiedAt })
+        .select({ notifiedAt: questionNotifications.notifiedAt, skippedAt: questionNotifications.skippedAt })
         .from(questionNotifications)
         .where(and(eq(questionNotifications.questionId, questionId), eq(questionNotifications.tutorId, tutorId)))
         .limit(1);
@@ -168,12 +197,24 @@ export function createHelpRepo(db: Db) {
       return rows.map((r) => r.id);
     },
 
-    /** The atomic first-accept: only one UPDATE can move an open, unexpired question to claimed. */
+    /**
+     * The atomic first-accept: only one UPDATE can move an open, unexpired question to claimed, and only for a tutor
+     * who was offered it (notified by any channel, not skipped) and has no open session. The open-session check is
+     * also held by the partial unique index on open instant sessions per tutor (the session insert that follows).
+     */
     async claim(tx: Tx, questionId: string, tutorId: string, now: Date): Promise<QuestionRow | undefined> {
       const [row] = await tx
         .update(questions)
         .set({ status: 'claimed', claimedBy: tutorId, claimedAt: now, nextWaveAt: null })
-        .where(and(eq(questions.id, questionId), eq(questions.status, 'open'), sql`${questions.expiresAt} > ${now.toISOString()}`))
+        .where(
+          and(
+            eq(questions.id, questionId),
+            eq(questions.status, 'open'),
+            sql`${questions.expiresAt} > ${now.toISOString()}`,
+            sql`exists (select 1 from ${questionNotifications} n where n.question_id = ${questionId} and n.tutor_id = ${tutorId} and n.skipped_at is null)`,
+            sql`not exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorId} and s.status = 'active')`,
+          ),
+        )
         .returning();
       return row;
     },

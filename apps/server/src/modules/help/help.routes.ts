@@ -1,4 +1,5 @@
 import {
+  answerableSubjectsSchema,
   askQuestionBodySchema,
   availabilityBodySchema,
   availabilitySchema,
@@ -27,7 +28,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
   app.post('/api/help/photos', {
     config: { access: ['student'] },
     bodyLimit: PHOTO_UPLOAD_BODY_LIMIT,
-    schema: { tags: ['help'], summary: 'Upload one photo of a question (multipart field "file"); checked, re-encoded and stripped of metadata', consumes: ['multipart/form-data'], response: { 201: uploadedPhotoSchema, ...errors } },
+    schema: { tags: ['help'], summary: 'Upload one photo of a question (multipart field "file"); checked, re-encoded and stripped of metadata. Counts against your upload rate and daily quota (429 with Retry-After)', consumes: ['multipart/form-data'], response: { 201: uploadedPhotoSchema, ...errors, 429: errorBodySchema } },
     handler: async (request, reply) => {
       const data = await receivePhotoUpload(request);
       return reply.status(201).send(await help.uploadPhoto(caller(request), data));
@@ -55,6 +56,12 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
       const data = await help.readSharedPhoto(request.params.id, request.query.exp, request.query.sig);
       return sendPhoto(reply, request.params.id, data, 600);
     },
+  });
+
+  app.get('/api/help/subjects', {
+    config: { access: 'user' },
+    schema: { tags: ['help'], summary: 'What can be asked now: subjects and levels at least one approved tutor teaches, and those nobody teaches yet', response: { 200: answerableSubjectsSchema, ...errors } },
+    handler: async () => help.answerableSubjects(),
   });
 
   app.post('/api/help/questions', {

@@ -12,6 +12,7 @@ import {
   rankTutors,
   type TutorFacts,
   transition,
+  splitAnswerable,
 } from './help.rules';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
@@ -26,6 +27,7 @@ const question = (over: Partial<QuestionFacts> = {}): QuestionFacts => ({
   createdAt: t0,
   expiresAt: at(600),
   wave: 0,
+  notifiedCount: 0,
   ...over,
 });
 
@@ -166,5 +168,51 @@ describe('waves through time', () => {
     expect(later).toMatchObject({ heldBack: 0 });
     // A question in the scarce subject itself holds nobody back.
     expect(nextWave(question(), scarce, t0, c)).toMatchObject({ heldBack: 0 });
+  });
+});
+
+describe('a question nobody can answer', () => {
+  const cfg: DispatchConfig = { ...defaultDispatchConfig, firstWave: 2, cooldownSeconds: 0, scarceHoldBackShare: 0 };
+
+  it('is closed at once when no approved tutor (not blocked by the student) teaches it', () => {
+    expect(nextWave(question(), [], t0, cfg)).toEqual({ kind: 'unanswerable' });
+    const nobody = [tutor('blocked', { blockedByStudent: true }), tutor('pending', { approved: false }), tutor('other', { teaches: [{ subjectId: 'maths', level: 'university' }] })];
+    expect(nextWave(question(), nobody, t0, cfg)).toEqual({ kind: 'unanswerable' });
+  });
+
+  it('waits while a tutor who teaches it is offline or busy: they may come back before it expires', () => {
+    expect(nextWave(question(), [tutor('off', { online: false })], t0, cfg)).toMatchObject({ kind: 'notify', tutorIds: [], waiting: 0 });
+    expect(nextWave(question(), [tutor('busy', { inSession: true })], t0, cfg)).toMatchObject({ kind: 'notify', tutorIds: [], waiting: 0 });
+  });
+
+  it('is not closed early once someone was notified; expiry decides', () => {
+    expect(nextWave(question({ notifiedCount: 1, wave: 1 }), [], t0, cfg)).toMatchObject({ kind: 'notify', tutorIds: [] });
+  });
+
+  it('counts the eligible tutors a later wave may still ask', () => {
+    const pool = Array.from({ length: 5 }, (_, i) => tutor(`t${i}`));
+    const cooling = tutor('cool', { lastNotifiedAt: at(-5) });
+    expect(nextWave(question(), [...pool, cooling], t0, { ...cfg, cooldownSeconds: 30 })).toMatchObject({ tutorIds: ['t0', 't1'], coolingDown: 1, waiting: 4 });
+  });
+});
+
+describe('what can be asked', () => {
+  it('offers only the levels some approved tutor teaches, in catalogue order, and lists the rest as not yet taught', () => {
+    const catalogue = [
+      { id: 'maths', name: 'Mathematics', levels: ['grade-6-8', 'grade-9-10', 'university'] },
+      { id: 'hindi', name: 'Hindi', levels: ['grade-6-8'] },
+    ];
+    const taught = [
+      { subjectId: 'maths', level: 'university' },
+      { subjectId: 'maths', level: 'grade-6-8' },
+      { subjectId: 'physics', level: 'grade-6-8' },
+    ];
+    expect(splitAnswerable(catalogue, taught)).toEqual({
+      answerable: [{ id: 'maths', name: 'Mathematics', levels: ['grade-6-8', 'university'] }],
+      notYet: [
+        { id: 'maths', name: 'Mathematics', levels: ['grade-9-10'] },
+        { id: 'hindi', name: 'Hindi', levels: ['grade-6-8'] },
+      ],
+    });
   });
 });

@@ -55,6 +55,8 @@ export interface QuestionFacts {
   expiresAt: Date;
   /** Waves already sent. */
   wave: number;
+  /** Tutors notified so far. */
+  notifiedCount: number;
 }
 
 export interface TutorFacts {
@@ -139,7 +141,10 @@ export function waveSize(n: number, cfg: DispatchConfig): number {
 export type WaveDecision =
   | { kind: 'expire' }
   | { kind: 'stop' }
-  | { kind: 'notify'; wave: number; tutorIds: string[]; nextWaveAt: Date | null; heldBack: number; coolingDown: number };
+  /** No approved tutor (whom this student has not blocked) teaches it, and nobody was notified: close it now. */
+  | { kind: 'unanswerable' }
+  /** `waiting`: eligible tutors a later wave may still ask (held back, cooling down, beyond this wave's size). */
+  | { kind: 'notify'; wave: number; tutorIds: string[]; nextWaveAt: Date | null; heldBack: number; coolingDown: number; waiting: number };
 
 /**
  * The next wave for a question at `now`: expire it when its time is up, stop when it is no longer open,
@@ -148,6 +153,9 @@ export type WaveDecision =
 export function nextWave(q: QuestionFacts, tutors: TutorFacts[], now: Date, cfg: DispatchConfig = defaultDispatchConfig): WaveDecision {
   if (q.status !== 'open') return { kind: 'stop' };
   if (now.getTime() >= q.expiresAt.getTime()) return { kind: 'expire' };
+  // Offline tutors count: they may come online before the question expires. Only nobody at all closes it early.
+  const anyone = tutors.some((t) => mayClaim(q, t));
+  if (!anyone && q.notifiedCount === 0) return { kind: 'unanswerable' };
 
   const eligible = tutors.filter((t) => ineligibility(q, t) === null);
   const questionIsScarce = eligible.length > 0 && eligible.every((t) => t.teachesScarceSubject);
@@ -174,5 +182,31 @@ export function nextWave(q: QuestionFacts, tutors: TutorFacts[], now: Date, cfg:
     nextWaveAt: next < q.expiresAt ? next : null,
     heldBack,
     coolingDown,
+    waiting: ready.length - picked.length + waiting.length,
   };
+}
+
+// ---------- what can be asked ----------
+
+export interface CatalogueSubject {
+  id: string;
+  name: string;
+  levels: string[];
+}
+
+/**
+ * Splits the catalogue into what at least one approved tutor teaches (`taught` pairs) and what nobody teaches yet,
+ * keeping the catalogue's order of subjects and levels; a subject appears in both when only some levels are taught.
+ */
+export function splitAnswerable(catalogue: CatalogueSubject[], taught: { subjectId: string; level: string }[]): { answerable: CatalogueSubject[]; notYet: CatalogueSubject[] } {
+  const pairs = new Set(taught.map((p) => `${p.subjectId}|${p.level}`));
+  const answerable: CatalogueSubject[] = [];
+  const notYet: CatalogueSubject[] = [];
+  for (const s of catalogue) {
+    const yes = s.levels.filter((l) => pairs.has(`${s.id}|${l}`));
+    const no = s.levels.filter((l) => !pairs.has(`${s.id}|${l}`));
+    if (yes.length) answerable.push({ ...s, levels: yes });
+    if (no.length) notYet.push({ ...s, levels: no });
+  }
+  return { answerable, notYet };
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db';
-import type { AskQuestionBody, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
+import type { AnswerableSubjects, AskQuestionBody, Availability, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
@@ -11,7 +11,7 @@ import type { PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import type { HelpRepo, QuestionRow } from './help.repo';
-import { type DispatchConfig, mayClaim, transition } from './help.rules';
+import { type DispatchConfig, mayClaim, splitAnswerable, transition } from './help.rules';
 import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
 
 export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
@@ -22,7 +22,8 @@ export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string
  */
 export interface HelpBilling {
   consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
-  returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<void>;
+  /** Whether something was given back (nothing when entitlements are off, or it was already given back). */
+  returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean>;
   earningForQuestion(tx: Tx, p: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }): Promise<void>;
 }
 
@@ -41,6 +42,13 @@ export interface HelpDeps {
 }
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
+
+const busyMessage = 'Finish your current session before taking another question.';
+
+/** A tutor sees (and may claim) a question they were offered and did not skip, and one they claimed. */
+function offered(q: QuestionRow, tutorId: string, notification: { skippedAt: Date | null } | undefined): boolean {
+  return q.claimedBy === tutorId || (notification !== undefined && notification.skippedAt === null);
+}
 
 const closedMessage: Record<string, string> = {
   claimed: 'This question was taken by another tutor.',
@@ -61,6 +69,19 @@ export function createHelpService(deps: HelpDeps) {
     return questionView(q, photos, tutors[0] ? tutorSummary(tutors[0]) : null, timeline);
   }
 
+  async function availabilityOf(tutorId: string): Promise<Availability> {
+    const [switches, open] = await Promise.all([repo.availability(tutorId), deps.rooms.openSessionOfTutor(tutorId)]);
+    return { ...switches, activeSession: open ? { id: open.id, kind: open.kind, startedAt: open.startedAt.toISOString() } : null };
+  }
+  /** Tells the tutor's open apps their status now (a session opened or ended); never fails the change that caused it. */
+  async function announceAvailability(tutorId: string): Promise<void> {
+    try {
+      emit([tutorId], 'help:availability', await availabilityOf(tutorId));
+    } catch (err) {
+      logger.error({ err, event: 'availability_announce_failed', tutorId }, 'could not announce a tutor status');
+    }
+  }
+
   async function ownQuestion(caller: AuthUser, id: string): Promise<QuestionRow> {
     const q = await repo.findQuestion(id);
     if (!q || q.studentId !== caller.id) throw notFound('That question');
@@ -70,8 +91,8 @@ export function createHelpService(deps: HelpDeps) {
   return {
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
       requireGuardianConsent(caller, clock.now(), 'upload');
-      const stored = await deps.photos.storePhoto(data, 'photos');
-      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      const stored = await deps.photos.storePhoto(data, 'photos', caller.id);
+      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes, createdAt: clock.now() });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
       return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
     },
@@ -100,11 +121,21 @@ export function createHelpService(deps: HelpDeps) {
       const photo = await repo.findPhoto(photoId);
       if (!photo) throw notFound('That photo');
       let allowed = caller.role === 'admin' || photo.ownerId === caller.id;
-      if (!allowed && photo.questionId && caller.role === 'tutor') allowed = Boolean(await repo.wasNotified(photo.questionId, caller.id));
+      if (!allowed && photo.questionId && caller.role === 'tutor') {
+        const q = await repo.findQuestion(photo.questionId);
+        allowed = Boolean(q && offered(q, caller.id, await repo.wasNotified(photo.questionId, caller.id)));
+      }
       if (!allowed) throw notFound('That photo');
       const data = await deps.photos.read(size === 'thumb' ? photo.thumbKey : photo.storageKey);
       if (!data) throw notFound('That photo');
       return data;
+    },
+
+    /** What can be asked now: the subjects and levels at least one approved tutor teaches, and the rest of the catalogue. */
+    async answerableSubjects(): Promise<AnswerableSubjects> {
+      const { catalogue, taught } = await repo.catalogueWithTutors();
+      const { answerable, notYet } = splitAnswerable(catalogue, taught);
+      return { subjects: answerable, notYetTaught: notYet };
     },
 
     /** Asks a question; a retry with the same request id returns the first question instead of a second one. */
@@ -145,7 +176,12 @@ export function createHelpService(deps: HelpDeps) {
       return { question: await view(created, true), created: true };
     },
 
-    /** First accept wins, decided by one conditional UPDATE; every other accept gets a 409. */
+    /**
+     * First accept wins, decided by one conditional UPDATE; every other accept gets a 409. Only a tutor who was offered
+     * the question (notified by any channel, and did not skip it) may claim it: anyone else gets the same 404 as
+     * reading it. The checks before the UPDATE only choose the words; the UPDATE (and the one-open-session index)
+     * decides.
+     */
     async claimQuestion(caller: AuthUser, questionId: string): Promise<{ questionId: string; sessionId: string }> {
       const now = clock.now();
       const q = await repo.findQuestion(questionId);
@@ -156,39 +192,51 @@ export function createHelpService(deps: HelpDeps) {
         repo.prefs(q.studentId, caller.id),
         repo.wasNotified(questionId, caller.id),
       ]);
+      if (!offered(q, caller.id, notified)) throw notFound('That question');
       const eligible = mayClaim(q, {
         approved: teaching?.status === 'approved',
         teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
         blockedByStudent: prefs?.blocked ?? false,
       });
-      // A tutor it was offered to may hear why not; to anyone else it reads like a missing question (decision 020).
-      if (!eligible) throw notified ? forbidden('You cannot take this question: it is outside your approved subjects.') : notFound('That question');
-      if (teaching?.inSession) throw conflict('Finish your current session before taking another question.');
+      if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
+      if (teaching?.inSession) throw conflict(busyMessage);
       if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
       if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);
 
       // Inside a transaction every query goes through `tx`: PGlite has one connection, so `db` there would wait forever.
-      const won = await repo.db.transaction(async (tx) => {
-        const row = await repo.claim(tx, questionId, caller.id, now);
-        if (!row) return null;
-        const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
-        await repo.setSession(tx, questionId, session.id);
-        const responseSeconds = Math.round((now.getTime() - (notified?.notifiedAt ?? row.createdAt).getTime()) / 1000);
-        await repo.recordAccept(tx, caller.id, responseSeconds);
-        await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
-        await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
-        return { row, sessionId: session.id };
-      });
+      const won = await repo.db
+        .transaction(async (tx) => {
+          const row = await repo.claim(tx, questionId, caller.id, now);
+          if (!row) return null;
+          const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
+          await repo.setSession(tx, questionId, session.id);
+          const responseSeconds = Math.round((now.getTime() - (notified?.notifiedAt ?? row.createdAt).getTime()) / 1000);
+          await repo.recordAccept(tx, caller.id, responseSeconds);
+          await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
+          await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
+          return { row, sessionId: session.id };
+        })
+        .catch((err: unknown) => {
+          // The same tutor won another question at the same instant: the one-open-session index refused this one.
+          if (deps.rooms.isOpenSessionConflict(err)) return null;
+          throw err;
+        });
       if (!won) {
         const after = await repo.findQuestion(questionId);
         if (after?.claimedBy === caller.id && after.sessionId) return { questionId, sessionId: after.sessionId };
-        throw conflict(closedMessage[after?.status ?? 'claimed'] ?? 'This question is closed.');
+        if (after?.status === 'open' && after.expiresAt.getTime() > now.getTime()) {
+          // Still open: this tutor became busy, or skipped it, meanwhile.
+          if ((await repo.tutorTeaches(caller.id, q.subjectId, q.level))?.inSession) throw conflict(busyMessage);
+          throw notFound('That question');
+        }
+        throw conflict(closedMessage[after?.status === 'open' ? 'expired' : (after?.status ?? 'claimed')] ?? 'This question is closed.');
       }
       logger.info({ event: 'question_claimed', questionId, tutorId: caller.id, sessionId: won.sessionId }, 'question claimed');
       const [summary] = await repo.tutorSummaries([caller.id]);
       const payload = { questionId, sessionId: won.sessionId, tutor: tutorSummary(summary!) };
       emit([won.row.studentId, caller.id], 'help:claimed', payload);
       emit((await repo.notifiedTutorIds(questionId)).filter((id) => id !== caller.id), 'help:taken', { questionId });
+      void announceAvailability(caller.id);
       return { questionId, sessionId: won.sessionId };
     },
 
@@ -236,6 +284,7 @@ export function createHelpService(deps: HelpDeps) {
         logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
         emit([moved.studentId], 'help:answered', { questionId });
+        void announceAvailability(caller.id);
       }
       return view(current, false);
     },
@@ -258,7 +307,7 @@ export function createHelpService(deps: HelpDeps) {
       const q = await repo.findQuestion(questionId);
       if (!q) throw notFound('That question');
       if (caller.role === 'admin' || q.studentId === caller.id) return view(q, true);
-      if (caller.role === 'tutor' && (q.claimedBy === caller.id || (await repo.wasNotified(questionId, caller.id)))) return view(q, false);
+      if (caller.role === 'tutor' && offered(q, caller.id, q.claimedBy === caller.id ? undefined : await repo.wasNotified(questionId, caller.id))) return view(q, false);
       throw notFound('That question');
     },
 
@@ -276,11 +325,14 @@ export function createHelpService(deps: HelpDeps) {
       return rows.map((q) => feedItem(q, photos.filter((p) => p.questionId === q.id)));
     },
 
-    getAvailability: (caller: AuthUser) => repo.availability(caller.id),
+    /** The tutor's switch, and their open session if any (questions are paused while it is open). */
+    getAvailability: (caller: AuthUser) => availabilityOf(caller.id),
     async setAvailability(caller: AuthUser, online: boolean, notifyWhenOffline?: boolean) {
       await repo.setAvailability(caller.id, online, notifyWhenOffline);
       logger.info({ event: 'tutor_availability_changed', tutorId: caller.id, online, notifyWhenOffline }, 'tutor availability changed');
-      return repo.availability(caller.id);
+      const now = await availabilityOf(caller.id);
+      emit([caller.id], 'help:availability', now);
+      return now;
     },
 
     /** Today's answered questions and earnings, "today" in the tutor's own time zone. */
@@ -290,9 +342,12 @@ export function createHelpService(deps: HelpDeps) {
       return { answeredToday: rows.reduce((n, r) => n + r.n, 0), earningsToday: rows.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })) };
     },
 
-    async recordSessionEnded(session: { id: string; questionId: string | null; endedAt: Date }) {
+    async recordSessionEnded(session: { id: string; questionId: string | null; tutorId: string; endedAt: Date }) {
       if (session.questionId) await repo.addEvent(repo.db, session.questionId, 'session_ended', session.endedAt, { sessionId: session.id });
+      await announceAvailability(session.tutorId);
     },
+    /** A session of the tutor's opened or ended elsewhere (a booked lesson's room): their status follows, live. */
+    announceAvailability,
   };
 }
 export type HelpService = ReturnType<typeof createHelpService>;

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
+import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../test/help';
 import { schema } from '../../platform/db';
 import { defaultHelpRates } from './help.rates';
 
@@ -27,10 +27,11 @@ describeEachBackend('help: answering and rating', ({ db }) => {
 
   /** A student's question on `subjectId`, claimed by a fresh tutor; returns both and the session id. */
   async function claimed(subjectId: string, level: string, tutorExtra: { currency?: 'USD' | 'INR' } = {}) {
-    const tutor = await makeTutor(t, { subjects: [{ subjectId, level }], online: false });
+    const tutor = await makeTutor(t, { subjects: [{ subjectId, level }], online: false, notifyWhenOffline: true });
     if (tutorExtra.currency) expect((await tutor.client.put('/api/tutors/me/profile', { currency: tutorExtra.currency })).status).toBe(200);
     const student = await makeStudent(t);
     const q = await askQuestion(t, student, subjectId, level);
+    await whenOffered(tutor, q.id);
     const accept = await tutor.client.post(`/api/help/questions/${q.id}/accept`);
     expect(accept.status, accept.text).toBe(200);
     return { tutor, student, q, sessionId: accept.json.sessionId as string };

@@ -32,6 +32,8 @@ export function questionView(q: QuestionRow, photos: PhotoRow[], tutor: TutorSum
     sessionId: q.sessionId,
     answeredAt: q.answeredAt?.toISOString() ?? null,
     rating: q.rating,
+    waitingTutors: q.status === 'open' ? q.waitingTutors : 0,
+    closeReason: q.closeReason,
     ...(timeline
       ? { timeline: timeline.map((e) => ({ type: e.type, at: e.at.toISOString(), data: (e.data as Record<string, unknown> | null) ?? null })) }
       : {}),

@@ -40,3 +40,37 @@ export function checkPhoto(facts: PhotoFacts, limits = PHOTO_LIMITS): PhotoVerdi
   }
   return { ok: true };
 }
+
+// ---------- upload quota ----------
+
+export interface UploadLimits {
+  /** Uploads per user per clock minute. */
+  perMinute: number;
+  /** Uploads per user per UTC day. */
+  perDay: number;
+}
+
+export type UploadWindow = 'minute' | 'day';
+
+/** The fixed windows an upload at `now` counts in: its UTC minute and its UTC day. */
+export function uploadWindows(now: Date): { window: UploadWindow; startsAt: Date; endsAt: Date }[] {
+  const minute = Math.floor(now.getTime() / 60_000) * 60_000;
+  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return [
+    { window: 'minute', startsAt: new Date(minute), endsAt: new Date(minute + 60_000) },
+    { window: 'day', startsAt: new Date(day), endsAt: new Date(day + 86_400_000) },
+  ];
+}
+
+/** The words and the wait for an upload refused because `window` is full. */
+export function uploadRefusal(window: UploadWindow, limits: UploadLimits, endsAt: Date, now: Date): { message: string; retryAfterSeconds: number } {
+  const retryAfterSeconds = Math.max(1, Math.ceil((endsAt.getTime() - now.getTime()) / 1000));
+  if (window === 'minute') {
+    return { message: `You are sending photos too fast: at most ${limits.perMinute} a minute. Please wait ${retryAfterSeconds} seconds and try again.`, retryAfterSeconds };
+  }
+  const hours = Math.ceil(retryAfterSeconds / 3600);
+  return {
+    message: `You have sent ${limits.perDay} photos today, the most allowed in a day. You can send more in ${hours === 1 ? 'about an hour' : `about ${hours} hours`} (at midnight UTC).`,
+    retryAfterSeconds,
+  };
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { AppError } from '../../platform/errors';
 import type { Storage } from '../../platform/storage';
+import type { UploadQuota } from './media.quota';
 import { checkPhoto, PHOTO_LIMITS } from './media.rules';
 
 export interface StoredPhoto {
@@ -20,7 +21,7 @@ const photoError = (message: string) => new AppError(400, 'validation_failed', m
  * other metadata block, applies the orientation, and turns whatever came in into a plain JPEG.
  * Nothing is stored unless every check passes.
  */
-export function createPhotoService(storage: Storage) {
+export function createPhotoService(storage: Storage, opts: { quota?: UploadQuota } = {}) {
   async function decodeFacts(input: Buffer) {
     try {
       const meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -31,7 +32,15 @@ export function createPhotoService(storage: Storage) {
   }
 
   return {
-    async storePhoto(input: Buffer, prefix = 'photos'): Promise<StoredPhoto> {
+    /**
+     * With an upload quota (the app always has one), `ownerId` names the uploader whose rate and daily quota it
+     * counts against, before any decoding; a caller that forgets it fails loudly.
+     */
+    async storePhoto(input: Buffer, prefix = 'photos', ownerId?: string): Promise<StoredPhoto> {
+      if (opts.quota) {
+        if (!ownerId) throw new Error('storePhoto: an upload needs its owner, for the upload quota');
+        await opts.quota.take(ownerId, prefix);
+      }
       const facts = { bytes: input.length, ...(await decodeFacts(input)) };
       const verdict = checkPhoto(facts);
       if (!verdict.ok) throw photoError(verdict.message);

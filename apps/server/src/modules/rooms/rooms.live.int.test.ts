@@ -80,7 +80,9 @@ describeEachBackend('the live room over Socket.IO', ({ db }) => {
     ({ client: admin } = await adminClient(t));
     const sessions = schema.tutoringSessions;
     const [row] = await db().database.db.insert(sessions).values({ kind: 'instant', studentId: st.user.id, tutorId: tt.user.id, startedAt: clock.now() }).returning();
-    const [otherRow] = await db().database.db.insert(sessions).values({ kind: 'instant', studentId: other.user.id, tutorId: tt.user.id, startedAt: clock.now() }).returning();
+    // Another student's session (with another tutor: a tutor has at most one open instant session).
+    const otherTutor = await signUpTutor(new Client(t.baseUrl));
+    const [otherRow] = await db().database.db.insert(sessions).values({ kind: 'instant', studentId: other.user.id, tutorId: otherTutor.user.id, startedAt: clock.now() }).returning();
     ids = { student: st.user.id, tutor: tt.user.id, session: row!.id, otherSession: otherRow!.id };
     s = (await sockets.connect(t.baseUrl, student.cookie)).socket;
     tu = (await sockets.connect(t.baseUrl, tutor.cookie)).socket;

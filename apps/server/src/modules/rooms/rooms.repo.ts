@@ -8,6 +8,21 @@ export type SessionRow = typeof tutoringSessions.$inferSelect;
 export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };
 export type RoomPhotoRow = typeof roomPhotos.$inferSelect;
 
+/** The partial unique index that keeps a tutor to one open instant-help session. */
+const OPEN_INSTANT_SESSION_KEY = 'tutoring_sessions_tutor_open_instant_key';
+
+/** Whether an error is the database refusing a second open instant session for the same tutor (pg and PGlite). */
+export function isOpenSessionConflict(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint } = e as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === OPEN_INSTANT_SESSION_KEY) return true;
+  }
+  return false;
+}
+
+/** A session's last call event, as a column of a select from tutoring_sessions (qualified: a bare "id" would be the event's). */
+const lastActivityOf = () => sql<Date | null>`(select max(e.at) from ${callEvents} e where e.session_id = "tutoring_sessions"."id")`.mapWith(callEvents.at);
+
 export function createRoomsRepo(db: Db) {
   return {
     /** Creates the session for a claim; a repeat for the same question returns the existing one. */
@@ -97,6 +112,51 @@ export function createRoomsRepo(db: Db) {
         .from(tutoringSessions)
         .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, tutoringSessions.tutorId))
         .where(eq(tutoringSessions.id, id))
+        .limit(1);
+      return row;
+    },
+
+    /** Open instant sessions with no call event (and no start) since `before`, in (start, id) order after `after`: the abandoned sweep's candidates. */
+    async quietInstantSessions(before: Date, limit: number, after?: { startedAt: Date; id: string }) {
+      const lastActivity = lastActivityOf();
+      return db
+        .select({ session: tutoringSessions, lastActivityAt: lastActivity })
+        .from(tutoringSessions)
+        .where(
+          and(
+            eq(tutoringSessions.status, 'active'),
+            eq(tutoringSessions.kind, 'instant'),
+            lte(tutoringSessions.startedAt, before),
+            sql`not exists (select 1 from ${callEvents} e where e.session_id = ${tutoringSessions.id} and e.at > ${before.toISOString()}::timestamptz)`,
+            after ? sql`(${tutoringSessions.startedAt}, ${tutoringSessions.id}) > (${after.startedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(asc(tutoringSessions.startedAt), asc(tutoringSessions.id))
+        .limit(limit);
+    },
+
+    /** Every open session with its people and last call event, oldest first (the admins' list). */
+    async openSessions(limit: number) {
+      return db
+        .select({
+          session: tutoringSessions,
+          studentName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.studentId})`,
+          tutorName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.tutorId})`,
+          lastActivityAt: lastActivityOf(),
+        })
+        .from(tutoringSessions)
+        .where(eq(tutoringSessions.status, 'active'))
+        .orderBy(asc(tutoringSessions.startedAt))
+        .limit(limit);
+    },
+
+    /** The tutor's open session, if any (a tutor in one is offered no questions). */
+    async openSessionOfTutor(tutorId: string) {
+      const [row] = await db
+        .select({ id: tutoringSessions.id, kind: tutoringSessions.kind, startedAt: tutoringSessions.startedAt })
+        .from(tutoringSessions)
+        .where(and(eq(tutoringSessions.tutorId, tutorId), eq(tutoringSessions.status, 'active')))
+        .orderBy(asc(tutoringSessions.startedAt))
         .limit(1);
       return row;
     },

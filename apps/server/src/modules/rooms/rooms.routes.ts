@@ -1,4 +1,4 @@
-import { errorBodySchema, iceServersSchema, rateSessionBodySchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
+import { adminSessionSchema, endSessionBodySchema, errorBodySchema, iceServersSchema, rateSessionBodySchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
   app.post('/api/sessions/:id/photos', {
     config: { access: ['student', 'tutor'] },
     bodyLimit: PHOTO_UPLOAD_BODY_LIMIT,
-    schema: { tags: ['sessions'], summary: "Upload a photo for the session's chat (multipart field \"file\"); the same checks as question photos", params, consumes: ['multipart/form-data'], response: { 201: uploadedChatPhotoSchema, ...errors } },
+    schema: { tags: ['sessions'], summary: "Upload a photo for the session's chat (multipart field \"file\"); the same checks as question photos", params, consumes: ['multipart/form-data'], response: { 201: uploadedChatPhotoSchema, ...errors, 429: errorBodySchema } },
     handler: async (request, reply) => {
       const data = await receivePhotoUpload(request);
       return reply.status(201).send(await opts.rooms.uploadChatPhoto(caller(request), request.params.id, data));
@@ -55,6 +55,16 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     config: { access: ['student', 'tutor'] },
     schema: { tags: ['sessions'], summary: 'Rate the other participant of an ended session (the student rates the tutor, the tutor the student); once per side', params, body: rateSessionBodySchema, response: { 200: sessionSchema, ...errors } },
     handler: async (request) => opts.rooms.rateSession(caller(request), request.params.id, request.body),
+  });
+  app.get('/api/admin/sessions', {
+    config: { access: ['admin'] },
+    schema: { tags: ['sessions'], summary: 'Open sessions, oldest first, with the time of their last call event', response: { 200: z.object({ sessions: z.array(adminSessionSchema) }), ...errors } },
+    handler: async () => ({ sessions: await opts.rooms.openSessions() }),
+  });
+  app.post('/api/admin/sessions/:id/end', {
+    config: { access: ['admin'] },
+    schema: { tags: ['sessions'], summary: 'End a stuck session, saying why (kept on its timeline and logged); 409 when it is not open', params, body: endSessionBodySchema, response: { 200: sessionSchema, ...errors } },
+    handler: async (request) => opts.rooms.endByAdmin(caller(request), request.params.id, request.body.reason),
   });
   app.post('/api/sessions/:id/end', {
     config: { access: ['student', 'tutor'] },

@@ -1,4 +1,4 @@
-import type { ChatMessage, IceServers, RateSessionBody, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
+import type { AdminSession, ChatMessage, IceServers, RateSessionBody, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
 import { roomOf } from '@tutorline/contracts';
 import * as Y from 'yjs';
 import { issueTurnCredential } from '../../integrations/turn';
@@ -8,7 +8,7 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { PhotoService } from '../media';
-import type { MessageRow, RoomsRepo } from './rooms.repo';
+import { isOpenSessionConflict, type MessageRow, type RoomsRepo, type SessionRow } from './rooms.repo';
 
 export interface SessionCaller {
   id: string;
@@ -16,8 +16,10 @@ export interface SessionCaller {
 }
 
 export interface RoomsHooks {
-  /** Called after a session ended, so the question can record it. */
-  onSessionEnded?(session: { id: string; questionId: string | null; endedAt: Date }): Promise<void>;
+  /** Called after a session ended (any way but the tutor marking its question answered), so the question can record it and the tutor's status follow. */
+  onSessionEnded?(session: { id: string; questionId: string | null; tutorId: string; endedAt: Date }): Promise<void>;
+  /** Called after a booked lesson's session opened: its tutor is now busy. */
+  onSessionOpened?(session: { id: string; tutorId: string }): Promise<void>;
 }
 
 export interface IceConfig {
@@ -96,15 +98,44 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     return { ...session, yourRating: (await repo.ratingBy(id, caller.id))?.stars ?? null };
   }
 
+  /** After a session ended (committed): time together stops, the timeline records it, the room is told, the question and the tutor follow. */
+  async function afterEnded(ended: SessionRow, who: { userId: string | null; by: string; data?: Record<string, unknown> }) {
+    const endedAt = ended.endedAt!;
+    await repo.closeTogether(ended.id, endedAt);
+    await recordEvent(ended.id, who.userId, 'ended', who.data ?? {});
+    deps.io?.to(roomOf(ended.id)).emit('room:ended', { sessionId: ended.id, endedAt: endedAt.toISOString(), by: who.by });
+    await deps.hooks?.onSessionEnded?.({ id: ended.id, questionId: ended.questionId, tutorId: ended.tutorId, endedAt });
+  }
+
+  /**
+   * Ends an open session for the platform: the abandoned sweep, or an admin with a reason (POST
+   * /api/admin/sessions/:id/end). Returns null when it was not open (already ended, by anyone).
+   */
+  async function endForPlatform(id: string, end: { reason: string; adminId?: string }): Promise<SessionRow | null> {
+    const ended = await repo.end(id, clock.now());
+    if (!ended) return null;
+    logger.info(
+      { event: end.adminId ? 'session_ended_by_admin' : 'session_ended_by_system', sessionId: id, kind: ended.kind, reason: end.reason, ...(end.adminId ? { adminId: end.adminId } : {}) },
+      end.adminId ? 'session ended by an admin' : 'session ended by the platform',
+    );
+    await afterEnded(ended, { userId: end.adminId ?? null, by: end.adminId ? 'admin' : 'system', data: { reason: end.reason } });
+    return ended;
+  }
+
   return {
     getSession,
     createForQuestion(tx: Tx, values: { studentId: string; tutorId: string; questionId: string; startedAt: Date }) {
       return repo.createForQuestion(tx, values);
     },
+    /** createForQuestion failed because the tutor already has an open instant session (a concurrent claim won). */
+    isOpenSessionConflict,
     /** The session of a booked lesson, created by whichever party opens the room first (see scheduling.lessons.ts). */
     async openForBooking(values: { studentId: string; tutorId: string; bookingId: string }) {
       const { row, created } = await repo.createForBooking({ ...values, startedAt: clock.now() });
-      if (created) logger.info({ event: 'session_opened', sessionId: row.id, bookingId: values.bookingId, kind: 'booking' }, 'lesson room opened');
+      if (created) {
+        logger.info({ event: 'session_opened', sessionId: row.id, bookingId: values.bookingId, kind: 'booking' }, 'lesson room opened');
+        await deps.hooks?.onSessionOpened?.({ id: row.id, tutorId: row.tutorId }).catch((err: unknown) => logger.error({ err, sessionId: row.id }, 'session opened hook failed'));
+      }
       return row;
     },
     findByBooking: (bookingId: string) => repo.findByBooking(bookingId),
@@ -117,10 +148,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       const ended = await repo.end(id, clock.now());
       if (ended) {
         logger.info({ event: 'session_ended', sessionId: id, by: caller.id }, 'session ended');
-        await repo.closeTogether(id, ended.endedAt!);
-        await recordEvent(id, caller.id, 'ended');
-        deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: ended.endedAt!.toISOString(), by: caller.id });
-        await deps.hooks?.onSessionEnded?.({ id, questionId: ended.questionId, endedAt: ended.endedAt! });
+        await afterEnded(ended, { userId: caller.id, by: caller.id });
       }
       return getSession(caller, id);
     },
@@ -148,6 +176,39 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       return stored;
     },
     chatReadMark: (sessionId: string, userId: string) => repo.chatReadMark(sessionId, userId),
+    endForPlatform,
+    /** An admin ends a stuck session, saying why (kept on its timeline and in the log); 409 when it is not open. */
+    async endByAdmin(admin: SessionCaller, id: string, reason: string): Promise<TutoringSession> {
+      if (!(await repo.find(id))) throw notFound('That session');
+      const ended = await endForPlatform(id, { reason, adminId: admin.id });
+      if (!ended) throw new AppError(409, 'conflict', 'This session has already ended.');
+      return (await view(id))!;
+    },
+    /** Open sessions for the admins, oldest first, with the time of their last call event. */
+    async openSessions(): Promise<AdminSession[]> {
+      return (await repo.openSessions(500)).map((r) => ({
+        id: r.session.id,
+        kind: r.session.kind,
+        questionId: r.session.questionId,
+        student: { id: r.session.studentId, displayName: r.studentName },
+        tutor: { id: r.session.tutorId, displayName: r.tutorName },
+        startedAt: r.session.startedAt.toISOString(),
+        lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+      }));
+    },
+    /** Open instant sessions with nothing in them since `before` (the sweep's candidates). */
+    quietInstantSessions: (before: Date, limit: number, after?: { startedAt: Date; id: string }) => repo.quietInstantSessions(before, limit, after),
+    /** Whether a participant (not an observing admin) has a socket in the session's room now, on any node. */
+    async participantInRoom(sessionId: string): Promise<boolean> {
+      if (!deps.io) return false;
+      const sockets = await deps.io.in(roomOf(sessionId)).fetchSockets();
+      return sockets.some((s) => {
+        const role = (s.data as { rooms?: Record<string, string> }).rooms?.[sessionId];
+        return role === 'student' || role === 'tutor';
+      });
+    },
+    /** The tutor's open session, if any. */
+    openSessionOfTutor: (tutorId: string) => repo.openSessionOfTutor(tutorId),
 
     /** ICE servers for a participant (or an observing admin): STUN, and TURN with a credential of their own. */
     async iceServers(caller: SessionCaller, sessionId: string): Promise<IceServers> {
@@ -176,10 +237,14 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: endedAt.toISOString(), by });
     },
 
-    /** After endInTx committed for a reason of the platform's own (a booked lesson settled): tell the room. */
+    /** After endInTx committed for a reason of the platform's own (a booked lesson settled): tell the room, and the tutor's status follows. */
     announceEndedBySystem(id: string, endedAt: Date, reason: string) {
       recordEvent(id, null, 'ended', { reason }).catch((err: unknown) => logger.error({ err, sessionId: id }, 'call event failed'));
       deps.io?.to(roomOf(id)).emit('room:ended', { sessionId: id, endedAt: endedAt.toISOString(), by: 'system' });
+      void (async () => {
+        const p = await peopleOf(id);
+        if (p) await deps.hooks?.onSessionEnded?.({ id, questionId: null, tutorId: p.tutorId, endedAt });
+      })().catch((err: unknown) => logger.error({ err, sessionId: id }, 'session ended hook failed'));
     },
 
     // ---- the live room ----
@@ -269,7 +334,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       if (caller.id !== session.student.id && caller.id !== session.tutor.id) throw notFound('That session');
       if (session.status !== 'active') throw new AppError(409, 'conflict', 'This session has ended; the chat is read-only.');
       if (!deps.photos) throw new Error('rooms: photos are not configured');
-      const stored = await deps.photos.storePhoto(data, 'room-photos');
+      const stored = await deps.photos.storePhoto(data, 'room-photos', caller.id);
       const row = await repo.insertPhoto({ sessionId, ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
       logger.info({ event: 'chat_photo_uploaded', sessionId, photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'chat photo uploaded');
       return { photoId: row.id, url: photoUrl(sessionId, row.id, 'full'), thumbUrl: photoUrl(sessionId, row.id, 'thumb'), width: row.width, height: row.height };

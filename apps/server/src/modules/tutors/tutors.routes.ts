@@ -59,7 +59,7 @@ export async function tutorsRoutes(fastify: FastifyInstance, opts: TutorsRoutesO
   app.put('/api/tutors/me/photo', {
     config: { access: ['tutor'] },
     bodyLimit: PHOTO_UPLOAD_BODY_LIMIT,
-    schema: { tags: ['tutors'], summary: 'Upload your profile photo (multipart field "file"); checked, re-encoded and stripped of metadata', consumes: ['multipart/form-data'], response: { 200: tutorPhotoSchema, ...errors } },
+    schema: { tags: ['tutors'], summary: 'Upload your profile photo (multipart field "file"); checked, re-encoded and stripped of metadata', consumes: ['multipart/form-data'], response: { 200: tutorPhotoSchema, ...errors, 429: errorBodySchema } },
     handler: async (request) => tutors.uploadPhoto(caller(request), await receivePhotoUpload(request)),
   });
 

@@ -187,7 +187,7 @@ export function createTutorsService(deps: TutorsDeps) {
     },
 
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<TutorPhoto> {
-      const stored = await photos.storePhoto(data, PHOTO_PREFIX);
+      const stored = await photos.storePhoto(data, PHOTO_PREFIX, caller.id);
       const set = await repo.setPhotoKey(caller.id, stored.key);
       if (!set) {
         await photos.remove(stored);

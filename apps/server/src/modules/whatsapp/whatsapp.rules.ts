@@ -1,4 +1,4 @@
-import { MAX_QUESTION_PHOTOS } from '@tutorline/contracts';
+import { MAX_QUESTION_PHOTOS, type QuestionCloseReason } from '@tutorline/contracts';
 import { z } from 'zod';
 import { birthDateFromAnswer, parseGuardianContact } from './whatsapp.age.rules';
 
@@ -278,7 +278,8 @@ export type StudentEvent =
   /** `notifiedCount`: tutors notified so far for this question (cumulative). */
   | { type: 'wave'; questionId: string; notifiedCount: number }
   | { type: 'claimed'; questionId: string; sessionId: string; tutorName: string; joinUrl: string }
-  | { type: 'expired'; questionId: string }
+  /** `reason`: it reached nobody (no tutor teaches it, or none was reachable in time); `refunded`: what it used came back. */
+  | { type: 'expired'; questionId: string; reason?: QuestionCloseReason; refunded?: boolean }
   | { type: 'cancelled'; questionId: string }
   | { type: 'session_ended'; questionId: string }
   /** The age the student gave is on record; `mayAsk`: identity's verdict (false: under 13 without a guardian's consent). */
@@ -307,6 +308,14 @@ export const studentEventTypes = [
   'age_recorded',
   'paid',
 ] as const satisfies readonly StudentEvent['type'][];
+
+/** Why a question closed unanswered, for the student; the credit line only when something was given back. */
+export function expiredWords(event: { reason?: QuestionCloseReason; refunded?: boolean }): string {
+  const back = event.refunded ? ' Your question credit was given back.' : '';
+  if (event.reason === 'no_tutors') return `Sorry 😔 no tutor teaches that subject at that level yet, so your question was not sent to anyone.${back} To try another: `;
+  if (event.reason === 'nobody_reached') return `Sorry 😔 no tutor who teaches it was online, so nobody saw your question.${back} To try again: `;
+  return 'Sorry 😔 no tutor was free in time. To try again: ';
+}
 
 // ---------- free text ----------
 
@@ -1012,7 +1021,7 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
           );
         case 'expired':
           if (event.questionId !== state.questionId) return no('other_question');
-          return toIdle('Sorry 😔 no tutor was free in time. To try again: ');
+          return toIdle(expiredWords(event));
         case 'cancelled':
           if (event.questionId !== state.questionId) return no('other_question');
           return toIdle('Your question was cancelled. ');

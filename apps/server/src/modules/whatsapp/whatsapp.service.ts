@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServerToClientEvents } from '@tutorline/contracts';
+import type { QuestionCloseReason, ServerToClientEvents } from '@tutorline/contracts';
 import type { WhatsAppConfig } from '../../config';
 import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
@@ -377,12 +377,14 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     if (!user) return;
     if (payload.event) return runStudent(payload.waId, payload.event, payload.key);
     const h = payload.help!;
-    const p = h.payload as { questionId: string; sessionId?: string; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
+    const p = h.payload as { questionId: string; sessionId?: string; notifiedCount?: number; status?: string; reason?: QuestionCloseReason; refunded?: boolean; tutor?: { id: string; displayName: string } };
     if (user.role === 'student') {
       let event: StudentEvent | null = null;
       if (h.event === 'help:progress') event = { type: 'wave', questionId: p.questionId, notifiedCount: p.notifiedCount ?? 0 };
       if (h.event === 'help:claimed' && p.sessionId) event = { type: 'claimed', questionId: p.questionId, sessionId: p.sessionId, tutorName: p.tutor?.displayName ?? 'Your tutor', joinUrl: await joinUrl(user.id, p.sessionId) };
-      if (h.event === 'help:closed') event = p.status === 'cancelled' ? { type: 'cancelled', questionId: p.questionId } : { type: 'expired', questionId: p.questionId };
+      if (h.event === 'help:closed') {
+        event = p.status === 'cancelled' ? { type: 'cancelled', questionId: p.questionId } : { type: 'expired', questionId: p.questionId, ...(p.reason ? { reason: p.reason, refunded: p.refunded ?? false } : {}) };
+      }
       if (h.event === 'help:answered') event = { type: 'session_ended', questionId: p.questionId };
       if (event) await runStudent(payload.waId, event, payload.key);
     }

@@ -152,6 +152,10 @@ export const questions = pgTable(
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
     ratedAt: timestamp('rated_at', { withTimezone: true }),
+    /** Tutors who may still be asked by a later wave (held back, cooling down, beyond this wave's size): set by each wave. */
+    waitingTutors: integer('waiting_tutors').notNull().default(0),
+    /** Why a question closed without reaching anyone: 'no_tutors' (nobody teaches it) or 'nobody_reached' (expired, 0 notified). */
+    closeReason: text('close_reason', { enum: ['no_tutors', 'nobody_reached'] }),
   },
   (t) => [
     uniqueIndex('questions_student_request_key').on(t.studentId, t.requestId),
@@ -177,7 +181,11 @@ export const questionPhotos = pgTable(
     bytes: integer('bytes').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('question_photos_question_idx').on(t.questionId)],
+  (t) => [
+    index('question_photos_question_idx').on(t.questionId),
+    // The cleanup of photos never attached to a question finds them by age.
+    index('question_photos_unattached_idx').on(t.createdAt).where(sql`question_id is null`),
+  ],
 );
 
 /** One row per tutor per question: "not yet notified" and "at most one message" rest on this key. */
@@ -295,6 +303,8 @@ export const tutoringSessions = pgTable(
     uniqueIndex('tutoring_sessions_question_key').on(t.questionId),
     uniqueIndex('tutoring_sessions_booking_key').on(t.bookingId),
     index('tutoring_sessions_tutor_active_idx').on(t.tutorId).where(sql`status = 'active'`),
+    // A tutor is in at most one open instant-help session: two claims at once by the same tutor cannot both win.
+    uniqueIndex('tutoring_sessions_tutor_open_instant_key').on(t.tutorId).where(sql`status = 'active' and kind = 'instant'`),
     index('tutoring_sessions_student_idx').on(t.studentId),
   ],
 );
@@ -427,6 +437,22 @@ export const sessionChatReads = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
+);
+
+// media: how many files each user uploaded per time window (a rate and a daily quota, shared by every node)
+export const uploadCounters = pgTable(
+  'upload_counters',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** 'minute' or 'day' */
+    window: text('window', { enum: ['minute', 'day'] }).notNull(),
+    /** The window's start (UTC). */
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.window, t.startsAt] }), index('upload_counters_starts_idx').on(t.startsAt)],
 );
 
 // connectivity: the /check self-test's reports, found by a short id a user gives to support

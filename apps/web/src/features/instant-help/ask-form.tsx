@@ -10,7 +10,8 @@ import { Button } from '../../ui/button';
 import { SelectField, TextAreaField } from '../../ui/field';
 import { ProgressBar } from '../../ui/progress-bar';
 import { billingKeys, isBillingRefusal } from '../billing';
-import { levelLabel, useSubjects } from '../subjects';
+import { levelLabel } from '../subjects';
+import { NotYetTaught, useAnswerableSubjects } from './answerable-subjects';
 import { AskCheckoutNotice } from './ask-checkout-notice';
 import { AskCredits, plansLink } from './ask-credits';
 import { PhotoPicker } from './photo-picker';
@@ -31,7 +32,8 @@ interface AskFormProps {
 }
 
 export function AskForm({ userId, initialSubject, initialLevel, checkoutId, cancelled = false }: AskFormProps) {
-  const subjects = useSubjects();
+  // Only what can be answered now: subjects and levels at least one approved tutor teaches.
+  const subjects = useAnswerableSubjects();
   const uploads = usePhotoUploads();
   const ask = useAskQuestion();
   const navigate = useNavigate();
@@ -197,6 +199,7 @@ export function AskForm({ userId, initialSubject, initialLevel, checkoutId, canc
           </option>
         ))}
       </SelectField>
+      <NotYetTaught wanted={initialSubject && initialLevel ? { subjectId: initialSubject, level: initialLevel } : null} />
       <TextAreaField
         label="Anything to add?"
         optional

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
-import { useAvailability, useSetAvailability, type Availability } from './tutor-queries';
+import { type AvailabilitySwitches, useAvailability, useLiveAvailability, useSetAvailability } from './tutor-queries';
 
-const same = (a: Availability, b: Availability) => a.online === b.online && a.notifyWhenOffline === b.notifyWhenOffline;
+const same = (a: AvailabilitySwitches, b: AvailabilitySwitches) => a.online === b.online && a.notifyWhenOffline === b.notifyWhenOffline;
 
 /** The instant-help switch: online tutors get questions in their live feed. */
 export function AvailabilityCard({ approved }: { approved: boolean }) {
@@ -14,16 +15,19 @@ export function AvailabilityCard({ approved }: { approved: boolean }) {
    * What the switches show while a change is saved. Set in the click handler itself, so a controlled checkbox
    * flips at once instead of snapping back until the server answers; dropped when the cache agrees or on error.
    */
-  const [shown, setShown] = useState<Availability | null>(null);
+  const [shown, setShown] = useState<AvailabilitySwitches | null>(null);
   const saved = availability.data;
   const current = shown ?? saved;
   const online = current?.online ?? false;
+  // The server's truth: while a session of theirs is open, the tutor is offered no questions whatever the switch says.
+  const inSession = saved?.activeSession ?? null;
+  useLiveAvailability();
 
   useEffect(() => {
     if (shown && saved && same(shown, saved) && !setAvailability.isPending) setShown(null);
   }, [shown, saved, setAvailability.isPending]);
 
-  const change = (next: Availability) => {
+  const change = (next: AvailabilitySwitches) => {
     setShown(next);
     setAvailability.mutate(next, {
       // The server's answer is the truth (it may refuse part of a change).
@@ -50,7 +54,7 @@ export function AvailabilityCard({ approved }: { approved: boolean }) {
             <span className="switch-text">
               <span className="switch-label">Available for instant help</span>
               <span className="switch-state" aria-hidden="true">
-                {!current ? 'Loading…' : online ? 'Online: questions come to you' : 'Offline: you get no questions'}
+                {!current ? 'Loading…' : inSession ? 'In a session: questions paused' : online ? 'Online: questions come to you' : 'Offline: you get no questions'}
               </span>
             </span>
             <input
@@ -74,6 +78,12 @@ export function AvailabilityCard({ approved }: { approved: boolean }) {
             />
             <span>Also notify me when I'm offline</span>
           </label>
+          {inSession && (
+            <p className="field-hint" data-testid="in-session">
+              {inSession.kind === 'booking' ? 'Your booked lesson is open.' : 'You are in a session with a student.'} New questions wait until it ends.{' '}
+              <Link to={`/session/${inSession.id}`}>Back to the session</Link>
+            </p>
+          )}
           {!approved && online && <p className="field-hint">Questions start coming once an admin approves your profile.</p>}
           {setAvailability.isError && (
             <Alert tone="error" title="That change was not saved">

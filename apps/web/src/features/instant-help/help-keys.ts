@@ -7,4 +7,5 @@ export const helpKeys = {
   feed: [helpQueryRoot, 'feed'] as const,
   availability: [helpQueryRoot, 'availability'] as const,
   today: [helpQueryRoot, 'today'] as const,
+  answerable: [helpQueryRoot, 'answerable-subjects'] as const,
 };

@@ -51,8 +51,15 @@ export function QuestionOutcome({ question, sessionEnded = false }: { question: 
     case 'expired':
       return (
         <section className="card outcome" aria-labelledby="outcome-title" data-testid="outcome">
-          <h2 id="outcome-title">No tutor was free this time</h2>
-          <p>Sorry! All the tutors for this subject were busy. You can try again now, or book a lesson for later.</p>
+          <h2 id="outcome-title">{question.closeReason === 'no_tutors' ? 'No tutor teaches this yet' : 'No tutor was free this time'}</h2>
+          <p data-testid="outcome-reason">
+            {question.closeReason === 'no_tutors'
+              ? 'Sorry! No tutor on Tutorline teaches this subject at this level yet, so your question was not sent to anyone.'
+              : question.closeReason === 'nobody_reached'
+                ? 'Sorry! No tutor who teaches this was online, so nobody saw your question.'
+                : 'Sorry! All the tutors for this subject were busy. You can try again now, or book a lesson for later.'}
+            {question.closeReason && ' If it used a question credit or one of your plan’s questions, that was given back.'}
+          </p>
           <Link className="btn btn-primary btn-large btn-block" to={retryLink} data-testid="try-again">
             Try again
           </Link>

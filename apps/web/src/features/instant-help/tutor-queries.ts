@@ -1,9 +1,12 @@
 import type { FeedItem, availabilitySchema, tutorTodaySchema } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
+import { useSocketEvent } from '../../lib/socket';
 import { helpKeys } from './help-keys';
 
 export type Availability = (typeof availabilitySchema)['_output'];
+/** The two switches a tutor sets (the open session is the server's to say). */
+export type AvailabilitySwitches = Pick<Availability, 'online' | 'notifyWhenOffline'>;
 export type TutorToday = (typeof tutorTodaySchema)['_output'];
 
 const path = (id: string) => `/api/help/questions/${encodeURIComponent(id)}`;
@@ -22,12 +25,22 @@ export function useAvailability() {
 export function useSetAvailability() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Availability) => api.put<Availability>('/api/help/availability', body),
+    mutationFn: (body: AvailabilitySwitches) => api.put<Availability>('/api/help/availability', body),
     onSuccess: (availability) => {
       queryClient.setQueryData(helpKeys.availability, availability);
       // Going online may bring questions that are already waiting.
       void queryClient.invalidateQueries({ queryKey: helpKeys.feed });
     },
+  });
+}
+
+/** Keeps the tutor's status current: a session of theirs opened or ended (claimed, ended, swept), or another tab moved the switch. */
+export function useLiveAvailability(): void {
+  const queryClient = useQueryClient();
+  useSocketEvent('help:availability', (availability) => {
+    queryClient.setQueryData(helpKeys.availability, availability);
+    // Free again: questions that are already waiting may be offered now.
+    if (!availability.activeSession) void queryClient.invalidateQueries({ queryKey: helpKeys.feed });
   });
 }
 

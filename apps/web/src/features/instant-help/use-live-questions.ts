@@ -19,7 +19,7 @@ export function useLiveQuestions(): void {
     update(p.questionId, (q) =>
       // Waves only go up; an older event arriving late must not undo a newer one.
       q.status === 'open' && p.wave >= q.wave
-        ? { ...q, wave: p.wave, notifiedCount: p.notifiedCount, nextWaveAt: p.nextWaveAt, expiresAt: p.expiresAt }
+        ? { ...q, wave: p.wave, notifiedCount: p.notifiedCount, nextWaveAt: p.nextWaveAt, expiresAt: p.expiresAt, waitingTutors: p.waitingTutors }
         : q,
     );
   });
@@ -33,7 +33,7 @@ export function useLiveQuestions(): void {
   });
 
   useSocketEvent('help:closed', (p) => {
-    update(p.questionId, (q) => (q.status === 'open' ? { ...q, status: p.status, nextWaveAt: null } : q));
+    update(p.questionId, (q) => (q.status === 'open' ? { ...q, status: p.status, nextWaveAt: null, closeReason: p.reason ?? null } : q));
     void queryClient.invalidateQueries({ queryKey: helpKeys.question(p.questionId) });
   });
 }

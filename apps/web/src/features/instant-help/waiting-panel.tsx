@@ -4,6 +4,7 @@ import { formatClock, secondsSince, secondsUntil } from '../../lib/durations';
 import { useNow } from '../../lib/use-now';
 import { ProgressBar } from '../../ui/progress-bar';
 import { CancelQuestionButton } from './cancel-question';
+import { waitingStatus } from './waiting-status';
 
 interface WaitingPanelProps {
   question: Question;
@@ -18,9 +19,10 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
   const elapsed = secondsSince(question.createdAt, now);
   const left = secondsUntil(question.expiresAt, now);
   const windowSeconds = Math.max(1, (Date.parse(question.expiresAt) - Date.parse(question.createdAt)) / 1000);
-  const nextWaveIn = question.nextWaveAt ? secondsUntil(question.nextWaveAt, now) : null;
   const n = question.notifiedCount;
   const timeUp = left === 0;
+  const status = waitingStatus(question, now);
+  const { nobodyReachable } = status;
 
   // The server closes the question at expiry and tells us; if that message is lost, look for ourselves.
   useEffect(() => {
@@ -37,14 +39,23 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         <span className="pulse-core">{n}</span>
       </div>
       <h2 id="waiting-title" className="waiting-title">
-        {timeUp ? 'Time is up, checking…' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…'}
+        {status.title}
       </h2>
-      <p className="waiting-count" data-testid="notified-count" aria-live="polite">
-        <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
-      </p>
-      <p className="muted waiting-lead">
-        We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
-      </p>
+      {nobodyReachable ? (
+        <p className="waiting-count" data-testid="nobody-reachable" aria-live="polite">
+          No tutor who teaches {subjectText} is online right now. We will ask them as soon as one comes online, until the time runs out. If
+          nobody can be asked, your question credit is given back.
+        </p>
+      ) : (
+        <p className="waiting-count" data-testid="notified-count" aria-live="polite">
+          <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
+        </p>
+      )}
+      {!nobodyReachable && (
+        <p className="muted waiting-lead">
+          We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
+        </p>
+      )}
 
       <dl className="stats">
         <div className="stat">
@@ -61,12 +72,8 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         </div>
       </dl>
       <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label="Time used of the time to find a tutor" tone={left < 60 ? 'warning' : 'primary'} />
-      <p className="muted waiting-next">
-        {nextWaveIn !== null && nextWaveIn > 0 && !timeUp
-          ? `More tutors will be asked in ${formatClock(nextWaveIn)}.`
-          : !timeUp && question.wave > 0
-            ? 'Every matching tutor has been asked.'
-            : '\u00a0'}
+      <p className="muted waiting-next" data-testid="waiting-next">
+        {status.next ?? '\u00a0'}
       </p>
 
       <CancelQuestionButton questionId={question.id} onCheckAgain={onCheckAgain} />

@@ -1,0 +1,28 @@
+import type { Question } from '@tutorline/contracts';
+import { formatClock, secondsUntil } from '../../lib/durations';
+
+export interface WaitingStatus {
+  title: string;
+  /** No tutor was told and no later wave could tell one: the panel says so instead of counting tutors. */
+  nobodyReachable: boolean;
+  /** The line under the progress bar: when more tutors will be asked, that all were, or nothing (null). */
+  next: string | null;
+}
+
+type WaitingFacts = Pick<Question, 'createdAt' | 'expiresAt' | 'nextWaveAt' | 'notifiedCount' | 'waitingTutors'>;
+
+/**
+ * What the waiting panel says about an open question at `nowMs`. It never counts down to a wave that would ask
+ * nobody: "More tutors will be asked" only while some eligible tutor is still waiting for a later wave.
+ */
+export function waitingStatus(q: WaitingFacts, nowMs: number): WaitingStatus {
+  const timeUp = secondsUntil(q.expiresAt, nowMs) === 0;
+  // The first wave has looked once the next look is later than the ask (or there is none).
+  const looked = Date.parse(q.nextWaveAt ?? q.expiresAt) > Date.parse(q.createdAt);
+  const n = q.notifiedCount;
+  const nobodyReachable = looked && n === 0 && q.waitingTutors === 0;
+  const title = timeUp ? 'Time is up, checking…' : nobodyReachable ? 'No tutor is online for this right now' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…';
+  const nextIn = q.nextWaveAt ? secondsUntil(q.nextWaveAt, nowMs) : 0;
+  const next = timeUp ? null : nextIn > 0 && q.waitingTutors > 0 ? `More tutors will be asked in ${formatClock(nextIn)}.` : n > 0 ? 'Every matching tutor who is online has been asked.' : null;
+  return { title, nobodyReachable, next };
+}
