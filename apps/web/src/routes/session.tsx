@@ -6,7 +6,7 @@ import { useMarkAnswered, useQuestion } from '../features/instant-help';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
 import { SessionPeople, sessionKey, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
-import { formatWhen } from '../lib/durations';
+import { formatDateTime } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { useNow } from '../lib/use-now';
 import { Alert } from '../ui/alert';
@@ -63,11 +63,11 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
           </span>
         </div>
         <p className="muted">
-          Started <time dateTime={session.startedAt}>{formatWhen(session.startedAt, now)}</time>
+          Started <time dateTime={session.startedAt}>{formatDateTime(session.startedAt, { now })}</time>
           {session.endedAt && (
             <>
               {' '}
-              · ended <time dateTime={session.endedAt}>{formatWhen(session.endedAt, now)}</time>
+              · ended <time dateTime={session.endedAt}>{formatDateTime(session.endedAt, { now })}</time>
             </>
           )}
         </p>

@@ -1,7 +1,8 @@
 import type { Question } from '@tutorline/contracts';
 import { useEffect } from 'react';
 import { errorMessage } from '../../lib/api';
-import { formatClock, secondsSince, secondsUntil } from '../../lib/durations';
+import { secondsSince, secondsUntil } from '../../lib/durations';
+import { formatCountdown, formatNumber, plural } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -44,7 +45,7 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         {timeUp ? 'Time is up, checking…' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…'}
       </h2>
       <p className="waiting-count" data-testid="notified-count" aria-live="polite">
-        <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
+        <strong>{formatNumber(n)}</strong> {plural(n, { one: 'tutor', other: 'tutors' })} notified
       </p>
       <p className="muted waiting-lead">
         We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
@@ -53,11 +54,11 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
       <dl className="stats">
         <div className="stat">
           <dt>Waiting</dt>
-          <dd data-testid="elapsed">{formatClock(elapsed)}</dd>
+          <dd data-testid="elapsed">{formatCountdown(elapsed)}</dd>
         </div>
         <div className="stat">
           <dt>Time left</dt>
-          <dd data-testid="time-left">{formatClock(left)}</dd>
+          <dd data-testid="time-left">{formatCountdown(left)}</dd>
         </div>
         <div className="stat">
           <dt>Wave</dt>
@@ -67,7 +68,7 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
       <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label="Time used of the time to find a tutor" tone={left < 60 ? 'warning' : 'primary'} />
       <p className="muted waiting-next">
         {nextWaveIn !== null && nextWaveIn > 0 && !timeUp
-          ? `More tutors will be asked in ${formatClock(nextWaveIn)}.`
+          ? `More tutors will be asked in ${formatCountdown(nextWaveIn)}.`
           : !timeUp && question.wave > 0
             ? 'Every matching tutor has been asked.'
             : '\u00a0'}

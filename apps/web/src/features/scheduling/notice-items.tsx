@@ -1,5 +1,5 @@
 import type { NoticeView } from '@tutorline/contracts';
-import { timeAgo } from '../../lib/durations';
+import { formatRelative } from '../../lib/format';
 
 /** In-app notices, newest first, the unread ones marked (for screen readers too): the bell's panel and My lessons. */
 export function NoticeItems({ notices, now, max }: { notices: NoticeView[]; now: number; max: number }) {
@@ -11,7 +11,7 @@ export function NoticeItems({ notices, now, max }: { notices: NoticeView[]; now:
             {!n.readAt && <span className="visually-hidden">New: </span>}
             {n.text}
           </span>
-          <span className="muted notice-time">{timeAgo(n.createdAt, now)}</span>
+          <span className="muted notice-time">{formatRelative(n.createdAt, now)}</span>
         </li>
       ))}
     </ul>
