@@ -102,6 +102,12 @@ describeEachBackend('scheduling: a learner’s active holds with a tutor, and pr
     expect(payRes.status).toBe(200);
     await t.app.jobs.drain();
     expect((await holds(s, tutor.id)).map((h) => h.id)).toEqual([released.json.id]);
+    // The confirmation notice says which part of its text is the lesson's time, so the app can write it on the
+    // reader's own clock (12- or 24-hour).
+    const notices = (await s.client.get('/api/notifications')).json.notices as { kind: string; text: string; data: Record<string, string> }[];
+    const confirmed = notices.find((n) => n.kind === 'booking_confirmed' && n.data.bookingId === paid.json.id)!;
+    expect(confirmed.data).toMatchObject({ start: '2026-12-05T12:30:00.000Z', timeZone: 'America/New_York', whenText: 'Sat 5 Dec, 07:30 (America/New_York)' });
+    expect(confirmed.text).toContain(confirmed.data.whenText);
 
     // Release: the learner cancels the hold. Nothing was paid or agreed, so it is never a late cancellation.
     const cancel = await s.client.post(`/api/bookings/${released.json.id}/cancel`);

@@ -7,6 +7,7 @@ import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
 import { PageLoading } from '../../ui/page-states';
 import { ApprovalBadge } from '../tutor-profile';
+import { approvalActions } from './approval-actions';
 import { ADMIN_PAGE_SIZE, useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
 
 
@@ -109,27 +110,20 @@ function TutorRow({ user, pendingStatus, busy, onSet }: TutorRowProps) {
         <p className="tutor-row-meta">Joined {formatDate(user.createdAt)}</p>
       </div>
       <div className="tutor-row-actions">
-        <Button
-          className="btn-small"
-          disabled={busy || user.approvalStatus === 'approved'}
-          pending={pendingStatus === 'approved'}
-          pendingLabel="Approving…"
-          aria-describedby={nameId}
-          onClick={() => onSet('approved')}
-        >
-          Approve
-        </Button>
-        <Button
-          variant="danger"
-          className="btn-small"
-          disabled={busy || user.approvalStatus === 'suspended'}
-          pending={pendingStatus === 'suspended'}
-          pendingLabel="Suspending…"
-          aria-describedby={nameId}
-          onClick={() => onSet('suspended')}
-        >
-          Suspend
-        </Button>
+        {approvalActions(user.approvalStatus).map((action) => (
+          <Button
+            key={action.label}
+            variant={action.variant}
+            className="btn-small"
+            disabled={busy}
+            pending={pendingStatus === action.to}
+            pendingLabel={action.pendingLabel}
+            aria-describedby={nameId}
+            onClick={() => onSet(action.to)}
+          >
+            {action.label}
+          </Button>
+        ))}
       </div>
     </li>
   );

@@ -21,7 +21,7 @@ export function groupHolds(holds: readonly BookingView[]): BookingView[][] {
 
 /**
  * A learner's bookings with this tutor held for payment, as the server has them: coming back to the profile (Back,
- * a reload, another device) shows "You are holding Tue 16:00 until 16:12" with Pay now and Release. `hide` leaves
+ * a reload, another device) shows "You are holding Tue 16:00 — held for you until 16:12", with Pay now and Release. `hide` leaves
  * out holds the page is already showing (just booked).
  */
 export function ActiveHolds({ tutorId, zone, hide }: { tutorId: string; zone: string; hide: readonly string[] }) {
@@ -61,10 +61,10 @@ function HoldNotice({ weeks, zone, now, tutorId }: { weeks: BookingView[]; zone:
   return (
     <section className="card hold-notice" data-testid="active-hold" aria-labelledby={titleId}>
       <p className="hold-notice-title" id={titleId}>
-        You are holding {what} until {formatTime(until, { zone })}
+        You are holding {what}
       </p>
-      <p className="muted">
-        Pay {price} to confirm {weeks.length > 1 ? 'them' : 'it'} · {holdLeftLabel(Date.parse(until) - now)} left
+      <p>
+        Held for you until <strong>{formatTime(until, { zone })}</strong> ({holdLeftLabel(Date.parse(until) - now)} left). Pay {price} to confirm {weeks.length > 1 ? 'them' : 'it'}.
       </p>
       {(pay.error ?? release.error) && <Alert tone="error">{errorMessage(pay.error ?? release.error)}</Alert>}
       <div className="form-actions">
