@@ -16,6 +16,41 @@ const siblingModuleInternalsButRules = {
   message: 'A rules file imports another module only through its index.ts, or that module\'s own *.rules file.',
 };
 
+const formatModule = 'apps/web/src/lib/format.ts (formatTime, formatDate, formatDateTime, formatMoney, formatDuration, formatRelative, plural, zoneName…)';
+/** What only apps/web/src/lib/format.ts may do: format by hand or through Intl and toLocale*String. */
+const adHocFormatting = {
+  properties: [
+    ...['toLocaleTimeString', 'toLocaleDateString', 'toLocaleString', 'toTimeString', 'toDateString', 'getHours', 'getMinutes', 'getUTCHours', 'getUTCMinutes'].map((property) => ({
+      property,
+      message: `Dates, times and numbers are written in one place, ${formatModule}.`,
+    })),
+    ...['DateTimeFormat', 'RelativeTimeFormat', 'NumberFormat', 'PluralRules', 'ListFormat', 'DisplayNames', 'DurationFormat'].map((property) => ({
+      object: 'Intl',
+      property,
+      message: `Intl is used in one place only, ${formatModule}.`,
+    })),
+  ],
+  syntax: [
+    {
+      selector: "Property[key.name=/^(hour12|hourCycle|timeStyle|dateStyle)$/]",
+      message: `Clock and date styles are chosen in one place, ${formatModule}.`,
+    },
+    {
+      // n === 1 ? 'lesson' : 'lessons' — plural rules differ by language.
+      selector: 'ConditionalExpression[test.type="BinaryExpression"][test.operator=/^[!=]==?$/][test.right.value=1]:matches([consequent.type="Literal"], [consequent.type="TemplateLiteral"])',
+      message: `Counted words go through plural(n, { one, other }) in ${formatModule}.`,
+    },
+    {
+      // `${n} lessons` and {n} lessons: a count glued to a plural noun says "1 lessons".
+      selector: [
+        'TemplateLiteral > TemplateElement[value.raw=/^ (lessons|questions|credits|tutors|minutes|reviews|sessions|photos|messages|ratings|weeks|days|starts|students|admins)\\b/]',
+        'JSXExpressionContainer + JSXText[value=/^ (lessons|questions|credits|tutors|minutes|reviews|sessions|photos|messages|ratings|weeks|days|starts|students|admins)\\b/]',
+      ].join(', '),
+      message: `Counted words go through plural(n, { one, other }) in ${formatModule}.`,
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
   js.configs.recommended,
@@ -31,6 +66,16 @@ export default tseslint.config(
   {
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Issue #13: dates, times, money, durations and counts are written by apps/web/src/lib/format.ts alone, from the
+    // user's locale, so no page mixes "4:50 AM" with "05:30" or says "1 lessons".
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ignores: ['apps/web/src/lib/format.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...adHocFormatting.properties],
+      'no-restricted-syntax': ['error', ...adHocFormatting.syntax],
+    },
   },
   {
     // Config files whose tools require a default export.

@@ -116,8 +116,11 @@ describe.skipIf(!canRun)('a learner in America/New_York books and pays for a tut
     await learner.page.waitForURL(new RegExp(`/tutors/${tutorMe.id}$`));
     const picker = learner.page.getByTestId('slot-picker');
     await picker.waitFor();
-    await expect.poll(() => picker.textContent()).toContain(`your time (${LEARNER_ZONE})`);
-    await expect.poll(() => picker.textContent()).toContain(`(${TUTOR_ZONE})`);
+    // Zones by name, the IANA name on hover (issue #13).
+    await expect.poll(() => picker.textContent()).toContain('Big: New York time (yours)');
+    await expect.poll(() => picker.textContent()).toContain(`Small: Kolkata time (${tutorMe.displayName}’s)`);
+    expect(await picker.locator(`.zone-name[data-zone="${LEARNER_ZONE}"]`).first().getAttribute('title')).toContain(LEARNER_ZONE);
+    expect(await picker.locator(`.zone-name[data-zone="${TUTOR_ZONE}"]`).first().getAttribute('title')).toContain(TUTOR_ZONE);
 
     // The first day that has the tutor's 16:00 (the first slot of a Kolkata day), in the learner's day strip.
     const chips = picker.locator('.day-chip:not([disabled])');
@@ -195,7 +198,7 @@ describe.skipIf(!canRun)('a learner in America/New_York books and pays for a tut
     expect(shownNy).toBe(nyStart);
     // Before booking: the learner's New York time big, the tutor's Kolkata time beside it.
     expect(summary).toContain(`${nyStart}–${nyEnd} your time`);
-    expect(summary).toContain(`${tutorMe.displayName}: 16:00–17:00 (${TUTOR_ZONE})`);
+    expect(summary).toContain(`${tutorMe.displayName}: 16:00–17:00 (Kolkata time)`);
     const paidText = (await paid.textContent()) ?? '';
     expect(paidText).toContain(`${nyStart}–${nyEnd} your time`);
     await learner.page.screenshot({ path: screenshotPath('booking-learner-paid-390x844'), fullPage: true });
@@ -240,7 +243,7 @@ describe.skipIf(!canRun)('a learner in America/New_York books and pays for a tut
     ] as const) {
       const lesson = lessonOf(party.page, zone);
       await lesson.waitFor();
-      await expect.poll(() => lesson.locator(`#opens-${booking.id}`).textContent()).toMatch(new RegExp(`^Opens at ${clockIn(opensAt, zone)} \\(in [12] min\\)$`));
+      await expect.poll(() => lesson.locator(`#opens-${booking.id}`).textContent()).toMatch(new RegExp(`^Opens at ${clockIn(opensAt, zone)} \\(in [12] minutes?\\)$`));
       expect(await lesson.getByRole('button', { name: 'Join room' }).isDisabled()).toBe(true);
       const early = await party.page.request.post(`/api/bookings/${booking.id}/room`, { headers: origin(party.page) });
       expect(early.status()).toBe(409);

@@ -81,6 +81,11 @@ export const bookingSchema = z.object({
 });
 export type BookingView = z.infer<typeof bookingSchema>;
 
+/** GET /api/bookings/holds?tutorId=: the caller's bookings with that tutor held for payment and not yet lapsed. */
+export const activeHoldsQuerySchema = z.strictObject({ tutorId: z.uuid('must be an id') });
+export const activeHoldsSchema = z.object({ holds: z.array(bookingSchema) });
+export type ActiveHoldsView = z.infer<typeof activeHoldsSchema>;
+
 /** One side of a lesson as the other side sees it: the tutor's zone is their availability zone (else their own). */
 export const lessonPartySchema = z.object({ id: z.string(), displayName: z.string(), timeZone: z.string() });
 export type LessonPartyView = z.infer<typeof lessonPartySchema>;

@@ -80,6 +80,8 @@ export const publicTutorSchema = tutorCardSchema.extend({
   cancelFreeHours: z.number().int().nullable(),
   /** The zone their availability is written in (their slots' "tutor time"); null before they publish availability. */
   availabilityTimeZone: z.string().nullable(),
+  /** The price of one lesson of each length offered, in minor units of `currency`: what booking it will cost. */
+  lessonPrices: z.array(z.object({ durationMinutes: z.number().int(), priceMinor: z.number().int() })),
 });
 export type PublicTutor = z.infer<typeof publicTutorSchema>;
 

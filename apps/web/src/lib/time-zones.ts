@@ -1,3 +1,5 @@
+import { browserTimeZone, isKnownTimeZone } from './format';
+
 /**
  * Browsers list zones by their CLDR names, some of which are IANA's old ones (Chromium says "Asia/Calcutta").
  * We show and send the current IANA names, which every runtime also accepts.
@@ -26,22 +28,13 @@ const currentNames: Record<string, string> = {
 
 function currentName(zone: string): string {
   const name = currentNames[zone];
-  return name && isValidTimeZone(name) ? name : zone;
-}
-
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return name && isKnownTimeZone(name) ? name : zone;
 }
 
 /** The browser's IANA zone, or UTC when the browser reports none or an unusable one. */
 export function detectTimeZone(): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && isValidTimeZone(zone) ? currentName(zone) : 'UTC';
+  const zone = browserTimeZone();
+  return zone && isKnownTimeZone(zone) ? currentName(zone) : 'UTC';
 }
 
 /** IANA zones grouped by region ("Asia", "Europe", ...), always including `extra` (e.g. a saved or detected zone). */
@@ -58,12 +51,4 @@ export function timeZoneGroups(...extra: string[]): [region: string, zones: stri
     groups.set(region, list);
   }
   return [...groups.entries()];
-}
-
-/** "Asia/Kolkata" → "Kolkata (Asia)"; underscores read as spaces. */
-export function timeZoneLabel(zone: string): string {
-  const parts = zone.split('/');
-  if (parts.length < 2) return zone;
-  const city = parts.slice(1).join(' / ').replaceAll('_', ' ');
-  return `${city} (${parts[0]})`;
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { CsvLink, PaymentsList, PlansEditor, RangeInputs, rangeEndingOn, reportPath, RevenueTable, useAdminPlans, useRevenue } from '../features/billing';
+import { calendarDate } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { serverNow } from '../lib/server-clock';
 import { PageError, PageLoading } from '../ui/page-states';
@@ -12,7 +13,7 @@ export function AdminBillingPage() {
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
-const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(serverNow());
+const todayIn = (timeZone: string) => calendarDate(serverNow(), timeZone);
 
 function AdminBilling({ me }: { me: Me }) {
   usePageTitle('Billing');

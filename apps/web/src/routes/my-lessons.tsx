@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { CalendarFeed, MyLessons, NoticesPanel } from '../features/scheduling';
 import { usePageTitle } from '../lib/page-title';
-import { timeZoneLabel } from '../lib/time-zones';
+import { ZoneName } from '../ui/zone-name';
 
 export function MyLessonsPage() {
   return <RequireRole role={['student', 'tutor']}>{(me) => <MyLessonsScreen me={me} />}</RequireRole>;
@@ -18,7 +18,9 @@ function MyLessonsScreen({ me }: { me: Me }) {
       </Link>
       <div className="page-intro">
         <h1 id="lessons-title">My lessons</h1>
-        <p className="lead">Times in your zone: {timeZoneLabel(me.timeZone)}.</p>
+        <p className="lead">
+          Times are in your zone, <ZoneName zone={me.timeZone} />.
+        </p>
       </div>
       <MyLessons me={me} />
       <NoticesPanel />

@@ -6,7 +6,7 @@ import { QuestionOutcome, QuestionPhotos, QuestionStatusBadge, useLiveQuestions,
 import { useTutoringSession } from '../features/sessions';
 import { levelLabel, useSubjectName } from '../features/subjects';
 import { ApiError } from '../lib/api';
-import { formatWhen } from '../lib/durations';
+import { formatDateTime } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { useNow } from '../lib/use-now';
 import { LiveStatus } from '../ui/live-status';
@@ -65,7 +65,7 @@ function QuestionDetails({ question, onCheckAgain }: { question: Question; onChe
           {question.status !== 'open' && <QuestionStatusBadge status={question.status} />}
         </div>
         <p className="muted">
-          {subjectText} · asked {formatWhen(question.createdAt, now)}
+          {subjectText} · asked {formatDateTime(question.createdAt, { now })}
         </p>
       </div>
       {question.status === 'open' && <LiveStatus />}

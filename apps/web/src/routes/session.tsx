@@ -6,7 +6,7 @@ import { useMarkAnswered, useQuestion } from '../features/instant-help';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
 import { ratingPrompt, SessionPeople, sessionKey, SessionRatingForm, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
-import { formatWhen } from '../lib/durations';
+import { formatDateTime, plural } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { useNow } from '../lib/use-now';
 import { Alert } from '../ui/alert';
@@ -64,11 +64,11 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
           </span>
         </div>
         <p className="muted">
-          Started <time dateTime={session.startedAt}>{formatWhen(session.startedAt, now)}</time>
+          Started <time dateTime={session.startedAt}>{formatDateTime(session.startedAt, { now })}</time>
           {session.endedAt && (
             <>
               {' '}
-              · ended <time dateTime={session.endedAt}>{formatWhen(session.endedAt, now)}</time>
+              · ended <time dateTime={session.endedAt}>{formatDateTime(session.endedAt, { now })}</time>
             </>
           )}
         </p>
@@ -89,7 +89,7 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
           {prompt.kind === 'question' && <p>Tell us how {prompt.name} did: it helps other students choose.</p>}
           {prompt.kind === 'rated' && (
             <p data-testid="session-rated">
-              You gave {prompt.name} {prompt.stars} {prompt.stars === 1 ? 'star' : 'stars'}. Thank you!
+              You gave {prompt.name} {plural(prompt.stars, { one: '# star', other: '# stars' })}. Thank you!
             </p>
           )}
         </Alert>

@@ -2,6 +2,7 @@ import { Link, useLocation } from 'react-router';
 import { roleHome, roleName, useLogOut, useMe } from '../features/auth';
 import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
+import { AppNav } from './app-nav';
 import { NotificationBell } from './notification-bell';
 
 export function SiteHeader() {
@@ -51,6 +52,7 @@ export function SiteHeader() {
           )
         )}
       </div>
+      {user && <AppNav role={user.role} />}
       {logOut.isError && (
         <p className="site-header-error" role="alert">
           Could not log out: {errorMessage(logOut.error)}

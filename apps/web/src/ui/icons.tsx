@@ -110,3 +110,98 @@ export function MoreIcon() {
     </Icon>
   );
 }
+
+// Navigation (shell/app-nav.tsx)
+
+export function HomeIcon() {
+  return (
+    <Icon>
+      <path d="M4 11 12 4l8 7" />
+      <path d="M6 10v10h12V10" />
+      <path d="M10 20v-5h4v5" />
+    </Icon>
+  );
+}
+
+export function AskIcon() {
+  return (
+    <Icon>
+      <path d="M4 5h16v11H9l-5 4z" />
+      <path d="M10 9a2 2 0 1 1 2.8 1.8c-.5.3-.8.7-.8 1.2" />
+      <path d="M12 14.2v.1" />
+    </Icon>
+  );
+}
+
+export function SearchIcon() {
+  return (
+    <Icon>
+      <circle cx="11" cy="11" r="6" />
+      <path d="m20 20-4.5-4.5" />
+    </Icon>
+  );
+}
+
+export function CalendarIcon() {
+  return (
+    <Icon>
+      <rect x="4" y="5" width="16" height="15" rx="2" />
+      <path d="M4 10h16M9 3v4M15 3v4" />
+    </Icon>
+  );
+}
+
+export function PlansIcon() {
+  return (
+    <Icon>
+      <rect x="3" y="6" width="18" height="13" rx="2" />
+      <path d="M3 10h18M7 15h4" />
+    </Icon>
+  );
+}
+
+export function ClockIcon() {
+  return (
+    <Icon>
+      <circle cx="12" cy="12" r="8" />
+      <path d="M12 8v4l3 2" />
+    </Icon>
+  );
+}
+
+export function WalletIcon() {
+  return (
+    <Icon>
+      <path d="M4 7h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2z" />
+      <path d="M4 7V6a2 2 0 0 1 2-2h10v3" />
+      <path d="M16 13.5h.1" />
+    </Icon>
+  );
+}
+
+export function UsersIcon() {
+  return (
+    <Icon>
+      <circle cx="9" cy="8" r="3" />
+      <path d="M3.5 19a5.5 5.5 0 0 1 11 0" />
+      <path d="M15.5 5.2a3 3 0 0 1 0 5.6M17.5 19a5.5 5.5 0 0 0-2.5-4.6" />
+    </Icon>
+  );
+}
+
+export function ReceiptIcon() {
+  return (
+    <Icon>
+      <path d="M6 3h12v18l-3-2-3 2-3-2-3 2z" />
+      <path d="M9 8h6M9 12h6M9 16h3" />
+    </Icon>
+  );
+}
+
+export function SignalIcon() {
+  return (
+    <Icon>
+      <path d="M5 19v-3M10 19v-7M15 19V8M20 19V4" />
+    </Icon>
+  );
+}

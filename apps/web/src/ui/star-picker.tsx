@@ -1,3 +1,4 @@
+import { plural } from '../lib/format';
 import { StarIcon } from './icons';
 
 /**
@@ -29,7 +30,7 @@ export function StarPicker({
             type="button"
             className={`star${n <= stars ? ' star-on' : ''}`}
             aria-pressed={n === stars}
-            aria-label={`${n} ${n === 1 ? 'star' : 'stars'}`}
+            aria-label={plural(n, { one: '# star', other: '# stars' })}
             {...(testIdPrefix ? { 'data-testid': `${testIdPrefix}-${n}` } : {})}
             onClick={() => onChange(n)}
           >

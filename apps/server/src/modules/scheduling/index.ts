@@ -4,7 +4,7 @@ export { type BookingOutcome, type BookingPayments, createSchedulingService, typ
 export { createLessonsRepo } from './scheduling.lessons.repo';
 export { createLessonsService, LESSON_SWEEP_QUEUE, type LessonsService } from './scheduling.lessons';
 export { lessonsRoutes } from './scheduling.lessons.routes';
-export { HOLD_MINUTES } from './scheduling.lifecycle.rules';
+export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
 export { createSeriesService, type SeriesService } from './scheduling.series';
 export { createCalendarService, type CalendarService } from './scheduling.ics';

@@ -47,19 +47,31 @@ export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox;
     const notices = [];
     for (const { as, me, other } of readers) {
       const zone = zoneOrUtc(me.timeZone);
+      const when = formatWhen(time.instantToZoned(b.startsAt, zone), zone);
+      const previously = opts.previous ? formatWhen(time.instantToZoned(opts.previous.startsAt, zone), zone) : undefined;
       const text = noticeText({
         event,
         as,
         otherName: other.name,
-        when: formatWhen(time.instantToZoned(b.startsAt, zone), zone),
-        ...(opts.previous ? { previously: formatWhen(time.instantToZoned(opts.previous.startsAt, zone), zone) } : {}),
+        when,
+        ...(previously ? { previously } : {}),
         byReader: opts.by === me.id,
         late: opts.late ?? false,
         ...(opts.reminder ? { reminder: opts.reminder } : {}),
         ...(opts.count !== undefined ? { count: opts.count } : {}),
         ...(opts.money ? { money: opts.money } : {}),
       });
-      const data = { bookingId: b.id, start: b.startsAt.toISOString(), end: b.endsAt.toISOString(), timeZone: zone, ...(b.seriesId ? { seriesId: b.seriesId } : {}) };
+      // The times as written in `text` (whenText, previousText), so the app can show them on the reader's own
+      // locale's clock (12- or 24-hour) in place of the server's wording.
+      const data = {
+        bookingId: b.id,
+        start: b.startsAt.toISOString(),
+        end: b.endsAt.toISOString(),
+        timeZone: zone,
+        whenText: when,
+        ...(opts.previous && previously ? { previousStart: opts.previous.startsAt.toISOString(), previousText: previously } : {}),
+        ...(b.seriesId ? { seriesId: b.seriesId } : {}),
+      };
       const key = `${eventKey}:${me.id}`;
       notices.push({ userId: me.id, kind: event, text, data, dedupeKey: key });
       await notifications.queue(tx, me.id, { kind: event, text, data }, key);

@@ -73,6 +73,16 @@ export function createSchedulingRepo(db: Db) {
         .returning();
     },
 
+    /** The student's holds with a tutor still live at `now` (not yet paid, not yet lapsed), soonest first. */
+    async liveHolds(studentId: string, tutorId: string, now: Date): Promise<BookingRow[]> {
+      return db
+        .select()
+        .from(bookings)
+        .where(and(eq(bookings.studentId, studentId), eq(bookings.tutorId, tutorId), eq(bookings.status, 'held'), gt(bookings.heldUntil, now)))
+        .orderBy(asc(bookings.startsAt))
+        .limit(100);
+    },
+
     async insertBooking(tx: Tx, values: typeof bookings.$inferInsert): Promise<BookingRow> {
       const [row] = await tx.insert(bookings).values(values).returning();
       return row!;

@@ -1,4 +1,6 @@
 import {
+  activeHoldsQuerySchema,
+  activeHoldsSchema,
   availabilityPolicyBodySchema,
   availabilityPolicySchema,
   bookBodySchema,
@@ -73,6 +75,17 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
     config: { access: ['student', 'tutor'] },
     schema: { tags: ['scheduling'], summary: "Your bookings, as student or tutor, by start, each with both parties' names and time zones", response: { 200: z.object({ bookings: z.array(myBookingSchema) }), ...errors } },
     handler: async (request) => ({ bookings: await scheduling.listMine(caller(request)) }),
+  });
+
+  app.get('/api/bookings/holds', {
+    config: { access: ['student'] },
+    schema: {
+      tags: ['scheduling'],
+      summary: 'Your bookings with one tutor that are held for payment and not yet lapsed (to pay or release them after leaving the page)',
+      querystring: activeHoldsQuerySchema,
+      response: { 200: activeHoldsSchema, ...errors },
+    },
+    handler: async (request) => ({ holds: await scheduling.activeHolds(caller(request), request.query.tutorId) }),
   });
 
   app.post('/api/bookings/:id/cancel', {

@@ -312,7 +312,8 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
   /** Cancels one booking of the caller's inside `tx`, telling both parties when it had been confirmed. */
   async function cancelIn(tx: Tx, found: BookingRow, by: string, now: Date, freeHours: number, tell: boolean) {
-    const outcome = insideLateWindow(found.startsAt, now, freeHours) ? 'late_cancellation' : 'cancelled';
+    // Only a confirmed lesson can be cancelled late: a hold (releasing it before paying) was never agreed to.
+    const outcome = found.status === 'confirmed' && insideLateWindow(found.startsAt, now, freeHours) ? 'late_cancellation' : 'cancelled';
     const row = await repo.cancelBooking(tx, found.id, by, now, outcome);
     if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[], money: null };
     const party = by === found.studentId ? 'student' : by === found.tutorId ? 'tutor' : null;
@@ -448,6 +449,14 @@ export function createSchedulingService(deps: SchedulingDeps) {
       });
       for (const h of expired) logger.info({ event: 'booking_hold_expired', bookingId: h.id, tutorId: h.tutorId, studentId: h.studentId, via: 'sweep' }, 'expired hold cancelled');
       return expired.length;
+    },
+
+    /**
+     * The caller's holds with one tutor that still await payment, from the server's clock: a learner who left the
+     * profile (Back, a reload, another device) finds them there again, to pay or release.
+     */
+    async activeHolds(caller: AuthUser, tutorId: string): Promise<BookingView[]> {
+      return (await repo.liveHolds(caller.id, tutorId, clock.now())).map(bookingView);
     },
 
     /** The caller's bookings, each naming both parties with their zones (one query however many there are). */

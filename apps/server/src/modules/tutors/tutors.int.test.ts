@@ -108,6 +108,7 @@ describeEachBackend('tutors: public profile, photo, favourites and reviews', ({ 
       durationsMinutes: [],
       cancelFreeHours: null,
       availabilityTimeZone: null,
+      lessonPrices: [],
     });
     const pending = await newTutor({ approved: false });
     expect((await anon.get(`/api/tutors/${pending.id}`)).status).toBe(404);

@@ -14,7 +14,7 @@ import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
 import type { PhotoService } from '../media';
-import { INSTANT_SESSION_BUSY_MINUTES, toRulesPolicy } from '../scheduling';
+import { INSTANT_SESSION_BUSY_MINUTES, priceFor, toRulesPolicy } from '../scheduling';
 import type { CandidateRow, SqlFilters, TutorsRepo } from './tutors.repo';
 import { type Busy, decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows } from './tutors.rules';
 
@@ -155,15 +155,18 @@ export function createTutorsService(deps: TutorsDeps) {
       const row = await repo.findPublic(tutorId, viewerOf(auth));
       if (!row) throw notFound('That tutor');
       const [[card], first, [policy]] = await Promise.all([cards([row]), reviewsPage(tutorId, null, TUTOR_SEARCH_LIMITS.reviewsPageSize), repo.policiesOf([tutorId])]);
+      const durations = policy ? [...policy.durations].sort((a, b) => a - b) : [];
       return {
         ...card!,
         bio: row.bio,
         latestReviews: first.reviews,
         reviewsNextCursor: first.nextCursor,
         // What the tutor offers, so the slot picker asks only for these lengths and cancelling can warn exactly.
-        durationsMinutes: policy ? [...policy.durations].sort((a, b) => a - b) : [],
+        durationsMinutes: durations,
         cancelFreeHours: policy?.cancelFreeHours ?? null,
         availabilityTimeZone: policy?.timeZone ?? null,
+        // Priced by the same rule as a booking, so the price shown before Book is the price charged.
+        lessonPrices: durations.map((durationMinutes) => ({ durationMinutes, priceMinor: priceFor(card!.hourlyRateMinor, durationMinutes) })),
       };
     },
 

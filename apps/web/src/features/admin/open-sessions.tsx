@@ -3,13 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
+import { formatDateTime, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { PageLoading } from '../../ui/page-states';
 import { useEndSession, useOpenSessions } from './use-admin-sessions';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Open sessions for Ops: who, since when, last activity, and ending a stuck one with a reason (kept on its timeline). */
 export function OpenSessions() {
@@ -18,7 +17,7 @@ export function OpenSessions() {
     <section className="card" aria-labelledby="sessions-title" data-testid="admin-open-sessions">
       <div className="card-head">
         <h2 id="sessions-title">Open sessions</h2>
-        {sessions.data && <span className="muted">{sessions.data.length === 1 ? '1 open' : `${sessions.data.length} open`}</span>}
+        {sessions.data && <span className="muted">{plural(sessions.data.length, { other: '# open' })}</span>}
       </div>
       <p className="muted">Instant-help rooms that both people left end by themselves after a few minutes. End one here only if it is stuck.</p>
       {sessions.isPending && <PageLoading label="Loading sessions…" />}
@@ -61,9 +60,9 @@ function SessionRow({ session }: { session: AdminSession }) {
           {session.tutor.displayName} with {session.student.displayName}
         </p>
         <p className="tutor-row-meta">
-          {session.kind === 'instant' ? 'Instant help' : 'Booked lesson'} · started {timeFormat.format(new Date(session.startedAt))}
+          {session.kind === 'instant' ? 'Instant help' : 'Booked lesson'} · started {formatDateTime(session.startedAt, { year: true })}
         </p>
-        <p className="tutor-row-meta">{session.lastActivityAt ? `Last activity ${timeFormat.format(new Date(session.lastActivityAt))}` : 'Nobody has joined the room'}</p>
+        <p className="tutor-row-meta">{session.lastActivityAt ? `Last activity ${formatDateTime(session.lastActivityAt, { year: true })}` : 'Nobody has joined the room'}</p>
         <Link to={`/session/${session.id}`}>Observe</Link>
       </div>
       {!open && (

@@ -1,14 +1,15 @@
 import type { AdminUser, ApprovalStatus } from '@tutorline/contracts';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api';
+import { formatDate, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
 import { PageLoading } from '../../ui/page-states';
 import { ApprovalBadge } from '../tutor-profile';
+import { approvalActions } from './approval-actions';
 import { ADMIN_PAGE_SIZE, useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export function TutorApprovalList() {
   const [approvalStatus, setApprovalStatus] = useState<ApprovalStatus | null>(null);
@@ -23,7 +24,7 @@ export function TutorApprovalList() {
     <section className="card" aria-labelledby="tutors-title">
       <div className="card-head">
         <h2 id="tutors-title">Tutors</h2>
-        {tutors.data && <span className="muted">{total === 1 ? '1 tutor' : `${total} tutors`}</span>}
+        {tutors.data && <span className="muted">{plural(total, { one: '# tutor', other: '# tutors' })}</span>}
       </div>
       <div className="filter">
         <SelectField
@@ -106,30 +107,23 @@ function TutorRow({ user, pendingStatus, busy, onSet }: TutorRowProps) {
           <ApprovalBadge status={user.approvalStatus} testId="approval-status" />
         </div>
         <p className="tutor-row-meta truncate">{user.email}</p>
-        <p className="tutor-row-meta">Joined {dateFormat.format(new Date(user.createdAt))}</p>
+        <p className="tutor-row-meta">Joined {formatDate(user.createdAt)}</p>
       </div>
       <div className="tutor-row-actions">
-        <Button
-          className="btn-small"
-          disabled={busy || user.approvalStatus === 'approved'}
-          pending={pendingStatus === 'approved'}
-          pendingLabel="Approving…"
-          aria-describedby={nameId}
-          onClick={() => onSet('approved')}
-        >
-          Approve
-        </Button>
-        <Button
-          variant="danger"
-          className="btn-small"
-          disabled={busy || user.approvalStatus === 'suspended'}
-          pending={pendingStatus === 'suspended'}
-          pendingLabel="Suspending…"
-          aria-describedby={nameId}
-          onClick={() => onSet('suspended')}
-        >
-          Suspend
-        </Button>
+        {approvalActions(user.approvalStatus).map((action) => (
+          <Button
+            key={action.label}
+            variant={action.variant}
+            className="btn-small"
+            disabled={busy}
+            pending={pendingStatus === action.to}
+            pendingLabel={action.pendingLabel}
+            aria-describedby={nameId}
+            onClick={() => onSet(action.to)}
+          >
+            {action.label}
+          </Button>
+        ))}
       </div>
     </li>
   );

@@ -1,12 +1,9 @@
 import type { BillingMe, RevenueReport } from '@tutorline/contracts';
+import { currencyDigits, formatDate, formatDateTime, formatMonth } from '../../lib/format';
 
 /** Minor digits of a currency (INR, USD: 2; JPY: 0), from Intl; 2 for an unknown code. */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
+  return currencyDigits(currency);
 }
 
 /**
@@ -64,9 +61,7 @@ export function preferredCurrency(timeZone: string | undefined, available: reado
 
 /** A "YYYY-MM" month as words: "November 2026". */
 export function monthLabel(month: string, locale?: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m) return month;
-  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
+  return formatMonth(month, { locale });
 }
 
 type RevenueRow = RevenueReport['rows'][number];
@@ -107,12 +102,7 @@ export function lineKindLabel(kind: string): string {
 
 /** An instant as a date (and time when asked) in the viewer's time zone. */
 export function formatWhen(iso: string, timeZone: string, withTime = false): string {
-  const options: Intl.DateTimeFormatOptions = withTime ? { dateStyle: 'medium', timeStyle: 'short', timeZone } : { dateStyle: 'medium', timeZone };
-  try {
-    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
-  } catch {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' }).format(new Date(iso));
-  }
+  return withTime ? formatDateTime(iso, { zone: timeZone, year: true }) : formatDate(iso, { zone: timeZone });
 }
 
 export const badgeClass = { good: 'badge-approved', warn: 'badge-pending', off: 'badge-neutral' } as const;

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
@@ -39,7 +39,7 @@ export function CheckoutReturn({ checkoutId, cancelled, me }: { checkoutId: stri
     );
   }
 
-  const amount = checkout.data ? formatMinor(checkout.data.amountMinor, checkout.data.currency) : null;
+  const amount = checkout.data ? formatMoney(checkout.data.amountMinor, checkout.data.currency) : null;
   const waiting = !done && !cancelled;
   return (
     <div className="stack" data-testid="checkout-return" data-checkout-status={status ?? 'loading'}>

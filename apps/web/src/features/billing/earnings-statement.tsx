@@ -1,5 +1,5 @@
 import type { Statement } from '@tutorline/contracts';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { formatWhen, lineKindLabel, reportPath } from './billing-format';
 
 /** Date range inputs shared by the statement and the revenue report. */
@@ -37,7 +37,7 @@ export function EarningsStatement({ statement, timeZone }: { statement: Statemen
           <ol className="ledger-lines">
             <li className="ledger-line ledger-line-edge">
               <span>Opening balance</span>
-              <strong>{formatMinor(c.openingMinor, c.currency)}</strong>
+              <strong>{formatMoney(c.openingMinor, c.currency)}</strong>
             </li>
             {c.lines.map((l, i) => (
               <li key={`${l.at}-${i}`} className="ledger-line">
@@ -50,18 +50,18 @@ export function EarningsStatement({ statement, timeZone }: { statement: Statemen
                 <div className="ledger-line-amounts">
                   <span className={l.amountMinor < 0 ? 'amount-negative' : 'amount-positive'}>
                     {l.amountMinor > 0 ? '+' : ''}
-                    {formatMinor(l.amountMinor, c.currency)}
+                    {formatMoney(l.amountMinor, c.currency)}
                   </span>
                   <span className="muted">
                     <span className="visually-hidden">Balance after: </span>
-                    {formatMinor(l.balanceMinor, c.currency)}
+                    {formatMoney(l.balanceMinor, c.currency)}
                   </span>
                 </div>
               </li>
             ))}
             <li className="ledger-line ledger-line-edge">
               <span>Closing balance</span>
-              <strong>{formatMinor(c.closingMinor, c.currency)}</strong>
+              <strong>{formatMoney(c.closingMinor, c.currency)}</strong>
             </li>
           </ol>
         </section>

@@ -2,7 +2,7 @@ import type { AdminPayment, RefundView } from '@tutorline/contracts';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { newRequestId } from '../../lib/request-id';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -28,7 +28,7 @@ function RefundForm({ payment, onClose }: { payment: AdminPayment; onClose: () =
     e.preventDefault();
     const errors: Record<string, string> = {};
     if (amountMinor === null || amountMinor <= 0) errors.amountMinor = 'must be an amount more than zero';
-    else if (amountMinor > payment.refundableMinor) errors.amountMinor = `must be at most ${formatMinor(payment.refundableMinor, payment.currency)}`;
+    else if (amountMinor > payment.refundableMinor) errors.amountMinor = `must be at most ${formatMoney(payment.refundableMinor, payment.currency)}`;
     if (reason.trim().length < 3) errors.reason = 'please say why (at least 3 characters)';
     setLocal(errors);
     if (Object.keys(errors).length === 0) setConfirming(true);
@@ -47,7 +47,7 @@ function RefundForm({ payment, onClose }: { payment: AdminPayment; onClose: () =
       <div className="stack" data-testid="refund-result" data-refund-status={result.status}>
         <Alert tone={tone} title={title}>
           <p>
-            {formatMinor(result.amountMinor, result.currency)} to {payment.studentEmail}.
+            {formatMoney(result.amountMinor, result.currency)} to {payment.studentEmail}.
             {result.status === 'requested' ? ' The provider confirms it shortly; balances are corrected then.' : ''}
             {result.status === 'succeeded' ? ' The balances are corrected by reversal.' : ''}
           </p>
@@ -66,7 +66,7 @@ function RefundForm({ payment, onClose }: { payment: AdminPayment; onClose: () =
         inputMode="decimal"
         value={amount}
         disabled={confirming}
-        hint={`Up to ${formatMinor(payment.refundableMinor, payment.currency)}`}
+        hint={`Up to ${formatMoney(payment.refundableMinor, payment.currency)}`}
         error={local.amountMinor ?? server.fields.amountMinor}
         onChange={(e) => {
           setAmount(e.target.value);
@@ -92,7 +92,7 @@ function RefundForm({ payment, onClose }: { payment: AdminPayment; onClose: () =
       {confirming ? (
         <div className="stack refund-confirm" role="group" aria-label="Confirm the refund">
           <p>
-            Refund <strong>{amountMinor !== null ? formatMinor(amountMinor, payment.currency) : ''}</strong> to {payment.studentEmail}? This cannot be undone.
+            Refund <strong>{amountMinor !== null ? formatMoney(amountMinor, payment.currency) : ''}</strong> to {payment.studentEmail}? This cannot be undone.
           </p>
           <div className="form-actions">
             <Button variant="danger" pending={refund.isPending} pendingLabel="Refunding…" onClick={send}>
@@ -155,7 +155,7 @@ export function PaymentsList({ timeZone }: { timeZone: string }) {
           <li key={p.id} className="payment-row" data-testid="payment-row" data-payment-id={p.id} data-student-email={p.studentEmail}>
             <div className="payment-main">
               <div className="payment-top">
-                <strong>{formatMinor(p.amountMinor, p.currency)}</strong>
+                <strong>{formatMoney(p.amountMinor, p.currency)}</strong>
                 <span className={`badge ${p.status === 'succeeded' ? 'badge-approved' : p.status === 'refunded' ? 'badge-neutral' : 'badge-pending'}`}>
                   {p.status === 'succeeded' ? 'Paid' : p.status === 'refunded' ? 'Refunded' : 'Partly refunded'}
                 </span>
@@ -166,8 +166,8 @@ export function PaymentsList({ timeZone }: { timeZone: string }) {
               </span>
               {(p.refundedMinor > 0 || p.pendingRefundMinor > 0) && (
                 <span className="muted">
-                  Refunded {formatMinor(p.refundedMinor, p.currency)}
-                  {p.pendingRefundMinor > 0 ? `, ${formatMinor(p.pendingRefundMinor, p.currency)} pending` : ''}
+                  Refunded {formatMoney(p.refundedMinor, p.currency)}
+                  {p.pendingRefundMinor > 0 ? `, ${formatMoney(p.pendingRefundMinor, p.currency)} pending` : ''}
                 </span>
               )}
             </div>
@@ -175,7 +175,7 @@ export function PaymentsList({ timeZone }: { timeZone: string }) {
               <RefundForm payment={p} onClose={() => setOpen(null)} />
             ) : (
               p.refundableMinor > 0 && (
-                <Button variant="secondary" className="btn-small payment-refund" onClick={() => setOpen(p.id)} aria-label={`Refund ${formatMinor(p.amountMinor, p.currency)} payment by ${p.studentEmail}`}>
+                <Button variant="secondary" className="btn-small payment-refund" onClick={() => setOpen(p.id)} aria-label={`Refund ${formatMoney(p.amountMinor, p.currency)} payment by ${p.studentEmail}`}>
                   Refund
                 </Button>
               )

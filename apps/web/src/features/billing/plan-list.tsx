@@ -1,7 +1,7 @@
 import type { BillingPlan } from '@tutorline/contracts';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api';
-import { formatMinor } from '../../lib/money';
+import { formatMoney, plural } from '../../lib/format';
 import { newRequestId } from '../../lib/request-id';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -85,13 +85,13 @@ export function PlanList({ plans, timeZone, ownedPlanId, returnTo }: { plans: Bi
                     <div className="plan-card-head">
                       <h4 className="plan-name">{plan.name}</h4>
                       <p className="plan-price">
-                        {price ? formatMinor(price.amountMinor, currency) : `Not sold in ${currency}`}
+                        {price ? formatMoney(price.amountMinor, currency) : `Not sold in ${currency}`}
                         {price && plan.kind === 'subscription' && <span className="muted"> / month</span>}
                       </p>
                     </div>
                     <p className="muted">
-                      {plan.kind === 'subscription' ? `${plan.questions} questions a month` : `${plan.questions} question credits`}
-                      {plan.kind === 'subscription' && plan.trialDays > 0 ? `, first ${plan.trialDays} days free` : ''}
+                      {plan.kind === 'subscription' ? plural(plan.questions, { one: '# question a month', other: '# questions a month' }) : plural(plan.questions, { one: '# question credit', other: '# question credits' })}
+                      {plan.kind === 'subscription' && plan.trialDays > 0 ? `, ${plural(plan.trialDays, { one: 'first day free', other: 'first # days free' })}` : ''}
                     </p>
                     <Button
                       block

@@ -1,7 +1,7 @@
 import type { BillingPlan, UpdatePlanBody } from '@tutorline/contracts';
 import { useState, type FormEvent } from 'react';
 import { formErrorsOf } from '../../lib/form-errors';
-import { formatMinor } from '../../lib/money';
+import { formatMoney, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
@@ -94,7 +94,7 @@ function PlanForm({ plan, onDone }: { plan: BillingPlan | null; onDone: () => vo
             label={`Price in ${currency}`}
             inputMode="decimal"
             value={draft.prices[currency] ?? ''}
-            hint={majorToMinor(draft.prices[currency] ?? '', currency) ? formatMinor(majorToMinor(draft.prices[currency] ?? '', currency)!, currency) : currency === 'INR' ? 'e.g. 499' : 'e.g. 9.99'}
+            hint={majorToMinor(draft.prices[currency] ?? '', currency) ? formatMoney(majorToMinor(draft.prices[currency] ?? '', currency)!, currency) : currency === 'INR' ? 'e.g. 499' : 'e.g. 9.99'}
             error={priceError(currency)}
             onChange={(e) => {
               set({ prices: { ...draft.prices, [currency]: e.target.value } });
@@ -158,12 +158,12 @@ export function PlansEditor({ plans }: { plans: BillingPlan[] }) {
               <div className="plan-admin-main">
                 <strong>{p.name}</strong>
                 <span className="muted">
-                  {p.kind === 'subscription' ? `${p.questions} questions a month` : `${p.questions} credits`} · {p.id}
+                  {p.kind === 'subscription' ? plural(p.questions, { one: '# question a month', other: '# questions a month' }) : plural(p.questions, { one: '# credit', other: '# credits' })} · {p.id}
                 </span>
                 <span>
                   {p.prices
                     .filter((x) => x.active)
-                    .map((x) => formatMinor(x.amountMinor, x.currency))
+                    .map((x) => formatMoney(x.amountMinor, x.currency))
                     .join(' · ') || 'No prices'}
                 </span>
               </div>

@@ -1,5 +1,5 @@
 import type { RevenueReport } from '@tutorline/contracts';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { monthLabel, revenueTotals } from './billing-format';
 
 const columns = [
@@ -25,7 +25,7 @@ export function RevenueTable({ report }: { report: RevenueReport }) {
               {columns.map(([key, label]) => (
                 <div key={key}>
                   <dt>{label}</dt>
-                  <dd>{formatMinor(t[key], t.currency)}</dd>
+                  <dd>{formatMoney(t[key], t.currency)}</dd>
                 </div>
               ))}
             </dl>
@@ -40,7 +40,7 @@ export function RevenueTable({ report }: { report: RevenueReport }) {
               {columns.map(([key, label]) => (
                 <div key={key}>
                   <dt>{label}</dt>
-                  <dd>{formatMinor(r[key], r.currency)}</dd>
+                  <dd>{formatMoney(r[key], r.currency)}</dd>
                 </div>
               ))}
             </dl>

@@ -1,5 +1,5 @@
 import type { TutorBalance } from '@tutorline/contracts';
-import { formatMinor } from '../../lib/money';
+import { formatMoney, plural } from '../../lib/format';
 
 /** A tutor's balance per currency: owed (and what the hold period keeps), in transit, paid. */
 export function TutorBalances({ balance }: { balance: TutorBalance }) {
@@ -26,25 +26,25 @@ export function TutorBalances({ balance }: { balance: TutorBalance }) {
             </div>
             <p className="balance-owed">
               <span className="balance-owed-label">Owed to you</span>
-              <span className="balance-owed-value">{formatMinor(b.payableMinor, b.currency)}</span>
+              <span className="balance-owed-value">{formatMoney(b.payableMinor, b.currency)}</span>
             </p>
             <dl className="balance-stats">
               <div>
                 <dt>On hold</dt>
-                <dd>{formatMinor(b.onHoldMinor, b.currency)}</dd>
+                <dd>{formatMoney(b.onHoldMinor, b.currency)}</dd>
               </div>
               <div>
                 <dt>In transit</dt>
-                <dd>{formatMinor(b.inTransitMinor, b.currency)}</dd>
+                <dd>{formatMoney(b.inTransitMinor, b.currency)}</dd>
               </div>
               <div>
                 <dt>Paid out</dt>
-                <dd>{formatMinor(b.paidMinor, b.currency)}</dd>
+                <dd>{formatMoney(b.paidMinor, b.currency)}</dd>
               </div>
             </dl>
             <p className="muted">
-              Earnings are held for {balance.holdDays} {balance.holdDays === 1 ? 'day' : 'days'} before they can be paid out
-              {minimum ? `; payouts start from ${formatMinor(minimum, b.currency)}` : ''}.
+              Earnings are held for {plural(balance.holdDays, { one: '# day', other: '# days' })} before they can be paid out
+              {minimum ? `; payouts start from ${formatMoney(minimum, b.currency)}` : ''}.
             </p>
           </article>
         );

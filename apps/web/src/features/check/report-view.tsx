@@ -1,4 +1,5 @@
 import type { ConnectivityReport } from '@tutorline/contracts';
+import { formatDateTime } from '../../lib/format';
 import { StatusMark, StatusText } from './check-row';
 import { formatKbps, overallText, reportRows, stepTitles } from './check-steps';
 
@@ -23,7 +24,7 @@ export function ReportView({ report }: { report: ConnectivityReport }) {
       </div>
       <dl className="check-facts">
         <dt>When</dt>
-        <dd>{new Date(report.createdAt).toLocaleString()}</dd>
+        <dd>{formatDateTime(report.createdAt, { year: true })}</dd>
         <dt>User</dt>
         <dd>{report.userId ?? 'Not logged in'}</dd>
         <dt>Device</dt>

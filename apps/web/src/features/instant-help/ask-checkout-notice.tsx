@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { ProgressBar } from '../../ui/progress-bar';
 import { billingKeys, useCheckout } from '../billing';
@@ -17,7 +17,7 @@ export function AskCheckoutNotice({ checkoutId, cancelled }: { checkoutId: strin
     if (status === 'paid') void queryClient.invalidateQueries({ queryKey: billingKeys.me });
   }, [status, queryClient]);
 
-  const amount = checkout.data ? formatMinor(checkout.data.amountMinor, checkout.data.currency) : null;
+  const amount = checkout.data ? formatMoney(checkout.data.amountMinor, checkout.data.currency) : null;
   if (status === 'paid') {
     return (
       <Alert tone="success" title="Your question is ready to send" testId="ask-ready">

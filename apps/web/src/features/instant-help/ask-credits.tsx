@@ -1,5 +1,6 @@
 import type { BillingMe } from '@tutorline/contracts';
 import { Link } from 'react-router';
+import { formatNumber, plural } from '../../lib/format';
 import { useBillingMe } from '../billing';
 
 /** Where the plans page sends the student back to after paying: this form, with its kept draft. */
@@ -9,8 +10,8 @@ export const plansLink = `/billing?returnTo=${encodeURIComponent(ASK_RETURN_PATH
 /** "3 questions left on Plus · 2 credits", in words, from the billing entitlement. */
 export function allowanceText(me: BillingMe): string {
   const parts: string[] = [];
-  if (me.plan && ['trialing', 'active', 'past_due', 'canceled'].includes(me.status)) parts.push(`${me.questionsLeft} of ${me.plan.questions} questions left on ${me.plan.name}`);
-  if (me.credits > 0) parts.push(`${me.credits} question ${me.credits === 1 ? 'credit' : 'credits'}`);
+  if (me.plan && ['trialing', 'active', 'past_due', 'canceled'].includes(me.status)) parts.push(`${formatNumber(me.questionsLeft)} of ${plural(me.plan.questions, { one: '# question', other: '# questions' })} left on ${me.plan.name}`);
+  if (me.credits > 0) parts.push(plural(me.credits, { one: '# question credit', other: '# question credits' }));
   return parts.join(' · ');
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'rea
 import { Link, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
+import { plural } from '../../lib/format';
 import { newRequestId } from '../../lib/request-id';
 import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
@@ -63,7 +64,7 @@ export function AskForm({ userId, initialSubject, initialLevel, checkoutId, canc
 
   const subject = subjects.data?.find((s) => s.id === subjectId) ?? null;
   const levels = subject?.levels ?? [];
-  const failedPhotosMessage = `${uploads.failedCount === 1 ? 'A photo' : 'Some photos'} could not be sent (marked in red). Remove ${uploads.failedCount === 1 ? 'it' : 'them'}${uploads.items.some((i) => i.status === 'error' && i.retryable) ? ' or try again' : ''}, then press Send.`;
+  const failedPhotosMessage = `${plural(uploads.failedCount, { one: 'A photo', other: 'Some photos' })} could not be sent (marked in red). Remove ${plural(uploads.failedCount, { one: 'it', other: 'them' })}${uploads.items.some((i) => i.status === 'error' && i.retryable) ? ' or try again' : ''}, then press Send.`;
   // Checked live once Send was pressed, so the message goes away as soon as the photos are fixed.
   const photosError = !attempt ? undefined : uploads.items.length === 0 ? 'Add a photo of your question.' : uploads.failedCount > 0 ? failedPhotosMessage : undefined;
   const server = formErrorsOf(ask.error, formFields);

@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
-import { formatClock, secondsSince } from '../../lib/durations';
+import { secondsSince } from '../../lib/durations';
+import { formatCountdown } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -143,7 +144,7 @@ function FeedRow({ item, subject, now, accepting, busy, onAccept, onSkip }: Feed
           {subject} · {levelLabel(item.level)}
         </p>
         <p className="feed-meta">
-          Waiting <span data-testid="feed-waiting">{formatClock(secondsSince(item.askedAt, now))}</span>
+          Waiting <span data-testid="feed-waiting">{formatCountdown(secondsSince(item.askedAt, now))}</span>
         </p>
         {item.text && <p className="feed-text">{item.text}</p>}
       </div>

@@ -1,4 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
+import { plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { CameraIcon, CheckIcon, CloseIcon, GalleryIcon } from '../../ui/icons';
@@ -24,7 +25,7 @@ export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
     <fieldset className={`fieldset photo-picker${error ? ' field-invalid' : ''}`} aria-describedby={error ? 'photos-error' : 'photos-hint'}>
       <legend>Photo of your question</legend>
       <p className="field-hint" id="photos-hint">
-        Make sure the whole question is in the picture and easy to read. Up to {MAX_PHOTOS} photos; big ones are made smaller on your phone before they are sent.
+        Make sure the whole question is in the picture and easy to read. Up to {plural(MAX_PHOTOS, { one: '# photo', other: '# photos' })}; big ones are made smaller on your phone before they are sent.
       </p>
 
       {canAddMore && (

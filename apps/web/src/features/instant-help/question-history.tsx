@@ -1,7 +1,7 @@
 import type { Question } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
-import { timeAgo } from '../../lib/durations';
+import { formatRelative } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -53,7 +53,7 @@ function HistoryRow({ question: q, subject, now }: { question: Question; subject
           {subject} · {levelLabel(q.level)}
         </Link>
         <p className="history-meta">
-          <time dateTime={q.createdAt}>Asked {timeAgo(q.createdAt, now)}</time>
+          <time dateTime={q.createdAt}>Asked {formatRelative(q.createdAt, now)}</time>
           {q.tutor && <> · with {q.tutor.displayName}</>}
         </p>
         {q.text && <p className="history-text truncate">{q.text}</p>}

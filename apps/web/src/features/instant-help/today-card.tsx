@@ -1,4 +1,4 @@
-import { formatMinor } from '../../lib/money';
+import { formatMoney } from '../../lib/format';
 import { useTutorToday } from './tutor-queries';
 
 /** Today's answered questions and earnings, "today" in the tutor's time zone (the server decides). */
@@ -21,7 +21,7 @@ export function TodayCard({ currency }: { currency: string }) {
           <div className="stat">
             <dt>Earned</dt>
             <dd data-testid="earnings-today">
-              {!data ? '–' : earnings.length === 0 ? formatMinor(0, data.earningsToday[0]?.currency ?? currency) : earnings.map((e) => formatMinor(e.amountMinor, e.currency)).join(' + ')}
+              {!data ? '–' : earnings.length === 0 ? formatMoney(0, data.earningsToday[0]?.currency ?? currency) : earnings.map((e) => formatMoney(e.amountMinor, e.currency)).join(' + ')}
             </dd>
           </div>
         </dl>

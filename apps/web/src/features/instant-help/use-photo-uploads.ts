@@ -1,6 +1,7 @@
 import type { MAX_QUESTION_PHOTOS, UploadedPhoto } from '@tutorline/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../lib/api';
+import { plural } from '../../lib/format';
 import { UploadAborted, uploadFile } from '../../lib/upload';
 import type { DraftPhoto } from './ask-draft-store';
 import { PhotoTooBig, shrinkPhoto } from './shrink-photo';
@@ -98,7 +99,7 @@ export function usePhotoUploads() {
     const taken = picked.slice(0, Math.max(0, room));
     setNotice(
       picked.length > taken.length
-        ? `You can send up to ${MAX_PHOTOS} photos, so ${room > 0 ? `only the first ${taken.length} ${taken.length === 1 ? 'was' : 'were'} added` : 'no more were added'}.`
+        ? `You can send up to ${plural(MAX_PHOTOS, { one: '# photo', other: '# photos' })}, so ${room > 0 ? plural(taken.length, { one: 'only the first was added', other: 'only the first # were added' }) : 'no more were added'}.`
         : null,
     );
     const added = taken.map((file): PhotoItem => {

@@ -1,6 +1,7 @@
 import type { Question } from '@tutorline/contracts';
 import { useEffect } from 'react';
-import { formatClock, secondsSince, secondsUntil } from '../../lib/durations';
+import { secondsSince, secondsUntil } from '../../lib/durations';
+import { formatCountdown, formatNumber, plural } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { ProgressBar } from '../../ui/progress-bar';
 import { CancelQuestionButton } from './cancel-question';
@@ -48,7 +49,7 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
         </p>
       ) : (
         <p className="waiting-count" data-testid="notified-count" aria-live="polite">
-          <strong>{n}</strong> {n === 1 ? 'tutor' : 'tutors'} notified
+          <strong>{formatNumber(n)}</strong> {plural(n, { one: 'tutor', other: 'tutors' })} notified
         </p>
       )}
       {!nobodyReachable && (
@@ -60,11 +61,11 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
       <dl className="stats">
         <div className="stat">
           <dt>Waiting</dt>
-          <dd data-testid="elapsed">{formatClock(elapsed)}</dd>
+          <dd data-testid="elapsed">{formatCountdown(elapsed)}</dd>
         </div>
         <div className="stat">
           <dt>Time left</dt>
-          <dd data-testid="time-left">{formatClock(left)}</dd>
+          <dd data-testid="time-left">{formatCountdown(left)}</dd>
         </div>
         <div className="stat">
           <dt>Wave</dt>

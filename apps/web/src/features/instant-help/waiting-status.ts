@@ -1,5 +1,6 @@
 import type { Question } from '@tutorline/contracts';
-import { formatClock, secondsUntil } from '../../lib/durations';
+import { secondsUntil } from '../../lib/durations';
+import { formatCountdown } from '../../lib/format';
 
 export interface WaitingStatus {
   title: string;
@@ -23,6 +24,6 @@ export function waitingStatus(q: WaitingFacts, nowMs: number): WaitingStatus {
   const nobodyReachable = looked && n === 0 && q.waitingTutors === 0;
   const title = timeUp ? 'Time is up, checking…' : nobodyReachable ? 'No tutor is online for this right now' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…';
   const nextIn = q.nextWaveAt ? secondsUntil(q.nextWaveAt, nowMs) : 0;
-  const next = timeUp ? null : nextIn > 0 && q.waitingTutors > 0 ? `More tutors will be asked in ${formatClock(nextIn)}.` : n > 0 ? 'Every matching tutor who is online has been asked.' : null;
+  const next = timeUp ? null : nextIn > 0 && q.waitingTutors > 0 ? `More tutors will be asked in ${formatCountdown(nextIn)}.` : n > 0 ? 'Every matching tutor who is online has been asked.' : null;
   return { title, nobodyReachable, next };
 }

@@ -1,5 +1,7 @@
 import type { PeerState, RoomRole } from '@tutorline/contracts';
 import { useEffect, useRef, useState } from 'react';
+import { secondsSince } from '../../lib/durations';
+import { formatCountdown, plural } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Avatar } from '../../ui/avatar';
 import { Controls, ControlButton } from './call-controls';
@@ -78,7 +80,7 @@ export function CallView(props: CallViewProps) {
           <QualityIndicator quality={snapshot.quality} connected={snapshot.connection === 'connected'} open={detailsOpen} onToggle={() => setDetailsOpen((o) => !o)} />
           {observers.length > 0 && (
             <span className="call-chip" data-testid="observer-indicator" title="Tutorline staff can join sessions to keep them safe.">
-              <EyeIcon /> {observers.length === 1 ? `${observers[0]!.displayName} (admin) is watching` : `${observers.length} admins are watching`}
+              <EyeIcon /> {plural(observers.length, { one: `${observers[0]!.displayName} (admin) is watching`, other: '# admins are watching' })}
             </span>
           )}
         </div>
@@ -188,11 +190,7 @@ function LocalPreview({ snapshot, selfName }: { snapshot: CallSnapshot; selfName
 
 function CallTimer({ startedAt }: { startedAt: string }) {
   const now = useNow(1000);
-  const seconds = Math.max(0, Math.floor((now - Date.parse(startedAt)) / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const text = `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(s).padStart(2, '0')}`;
+  const text = formatCountdown(secondsSince(startedAt, now));
   return (
     <span className="call-chip call-timer" data-testid="call-timer" role="timer" aria-label={`Session time ${text}`}>
       {text}

@@ -2,6 +2,7 @@ import type { ChatMessage, UploadedChatPhoto } from '@tutorline/contracts';
 import { ROOM_LIMITS } from '@tutorline/contracts/plain';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api';
+import { formatTime } from '../../lib/format';
 import { uploadFile } from '../../lib/upload';
 import { Button } from '../../ui/button';
 import { GalleryIcon } from '../../ui/icons';
@@ -19,7 +20,6 @@ interface ChatPanelProps {
   readOnly: boolean;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
 /** The room's chat: history on every (re)join, our unsent messages kept and resent until the server has them. */
 export function ChatPanel({ connection, snapshot, sessionId, selfId, names, readOnly }: ChatPanelProps) {
@@ -132,7 +132,7 @@ function ChatBubble({ message, mine, name }: { message: ChatMessage; mine: boole
       )}
       {message.text && <p className="chat-text">{message.text}</p>}
       <time className="chat-time" dateTime={message.sentAt}>
-        {timeFormat.format(new Date(message.sentAt))}
+        {formatTime(message.sentAt)}
       </time>
     </li>
   );

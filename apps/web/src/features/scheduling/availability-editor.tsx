@@ -1,6 +1,7 @@
 import type { AvailabilityPolicyView } from '@tutorline/contracts';
 import { type RefObject, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../lib/api';
+import { formatDuration, formatMinutes } from '../../lib/format';
 import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -23,7 +24,6 @@ import {
   type RangeDraft,
 } from './availability-draft';
 import { useSaveAvailability } from './scheduling-queries';
-import { durationLabel } from './slot-format';
 
 const bufferChoices = [0, 5, 10, 15, 30, 45, 60];
 const noticeChoices = [0, 60, 120, 240, 720, 1440, 2880, 4320, 10080];
@@ -34,8 +34,8 @@ const cancelChoices = [0, 2, 4, 6, 12, 24, 48, 72];
 const labelledFields = new Set(['timeZone', 'bufferMinutes', 'minNoticeMinutes', 'maxPerDay', 'horizonDays', 'cancelFreeHours']);
 
 const withCurrent = (choices: number[], current: number) => (choices.includes(current) ? choices : [...choices, current].sort((a, b) => a - b));
-const noticeLabel = (m: number) => (m === 0 ? 'No notice needed' : m % 1440 === 0 ? `${m / 1440} ${m === 1440 ? 'day' : 'days'}` : durationLabel(m));
-const hoursLabel = (h: number) => (h === 0 ? 'Any time before the start' : h % 24 === 0 && h >= 48 ? `${h / 24} days before` : `${h} h before`);
+const noticeLabel = (m: number) => (m === 0 ? 'No notice needed' : formatDuration(m));
+const hoursLabel = (h: number) => (h === 0 ? 'Any time before the start' : `${formatDuration(h * 60)} before`);
 
 interface RangeRowProps {
   label: string;
@@ -274,7 +274,7 @@ export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPo
                   checked={draft.durationsMinutes.includes(m)}
                   onChange={(e) => update({ durationsMinutes: e.target.checked ? [...draft.durationsMinutes, m] : draft.durationsMinutes.filter((x) => x !== m) })}
                 />
-                <span>{m} min</span>
+                <span>{formatMinutes(m)}</span>
               </label>
             ))}
           </div>
@@ -288,7 +288,7 @@ export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPo
           <SelectField label="Break between lessons" value={draft.bufferMinutes} error={errors.bufferMinutes} onChange={(e) => update({ bufferMinutes: Number(e.target.value) })}>
             {withCurrent(bufferChoices, draft.bufferMinutes).map((m) => (
               <option key={m} value={m}>
-                {m === 0 ? 'None' : `${m} min`}
+                {m === 0 ? 'None' : formatMinutes(m)}
               </option>
             ))}
           </SelectField>
@@ -311,7 +311,7 @@ export function AvailabilityEditor({ policy, tutorId }: { policy: AvailabilityPo
           <SelectField label="Book how far ahead" value={draft.horizonDays} error={errors.horizonDays} onChange={(e) => update({ horizonDays: Number(e.target.value) })}>
             {withCurrent(horizonChoices, draft.horizonDays).map((d) => (
               <option key={d} value={d}>
-                {d} days
+                {formatDuration(d * 1440)}
               </option>
             ))}
           </SelectField>

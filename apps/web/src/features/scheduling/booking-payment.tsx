@@ -3,13 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, errorMessage } from '../../lib/api';
-import { formatMinor } from '../../lib/money';
+import { formatCountdown, formatDateTime, formatDuration, formatDateTimeRange, formatMoney, formatTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { newAttemptKey, postBooking, schedulingKeys, schedulingQueryRoot, useMyBookings } from './scheduling-queries';
-import { clockInZone, formatInZone } from './slot-format';
 
 /**
  * Paying for a booked lesson (issues #6, #7). A priced booking comes back 'held' for a few minutes; the learner
@@ -23,16 +22,15 @@ const POLL_MS = 1000;
 /** How long to follow a payment before saying it is taking unusually long (it keeps polling after). */
 const SLOW_AFTER_MS = 30_000;
 
-/** Minutes left as "7 min" or "0:42". */
+/** Time left on a hold: "7 min", then a running "0:42" in the last minute. */
 export function holdLeftLabel(ms: number): string {
-  if (ms <= 0) return '0:00';
-  if (ms >= 60_000) return `${Math.ceil(ms / 60_000)} min`;
-  const s = Math.ceil(ms / 1000);
-  return `0:${String(s).padStart(2, '0')}`;
+  if (ms <= 0) return formatCountdown(0);
+  if (ms >= 60_000) return formatDuration(Math.ceil(ms / 60_000));
+  return formatCountdown(Math.ceil(ms / 1000));
 }
 
 /** Creates the checkout for a held booking and sends the browser to the page where it is paid. */
-function usePayBooking() {
+export function usePayBooking() {
   const [key, setKey] = useState(newAttemptKey);
   return useMutation({
     mutationFn: (bookingId: string) => api.post<CheckoutView>('/api/billing/checkout', { bookingId, idempotencyKey: key }),
@@ -52,7 +50,7 @@ function usePayBooking() {
 export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { booking: BookingView; weeks?: BookingView[]; zone: string; tutorName: string }) {
   const now = useNow(1000);
   const pay = usePayBooking();
-  const price = formatMinor((weeks ?? [booking]).reduce((sum, b) => sum + b.priceMinor, 0), booking.currency);
+  const price = formatMoney((weeks ?? [booking]).reduce((sum, b) => sum + b.priceMinor, 0), booking.currency);
   const until = booking.heldUntil ? Date.parse(booking.heldUntil) : now;
   const left = until - now;
   if (left <= 0 && !pay.isPending) {
@@ -64,9 +62,9 @@ export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { bookin
   }
   return (
     <section className="card booking-payment stack" data-testid="booking-held" aria-labelledby="held-title">
-      <Alert tone="info" title={<span id="held-title">Held for you until {booking.heldUntil ? clockInZone(booking.heldUntil, zone) : ''} — pay {price} to confirm</span>}>
+      <Alert tone="info" title={<span id="held-title">Held for you until {booking.heldUntil ? formatTime(booking.heldUntil, { zone }) : ''} — pay {price} to confirm</span>}>
         <p>
-          {weeks && weeks.length > 1 ? `${weeks.length} weekly lessons from ${formatInZone(booking.start, zone)}` : `${formatInZone(booking.start, zone)}–${clockInZone(booking.end, zone)} your time`}, with {tutorName}. Kept for you for{' '}
+          {weeks && weeks.length > 1 ? `${plural(weeks.length, { one: '# weekly lesson', other: '# weekly lessons' })} from ${formatDateTime(booking.start, { zone })}` : `${formatDateTimeRange(booking.start, booking.end, { zone })} your time`}, with {tutorName}. Kept for you for{' '}
           {holdLeftLabel(left)} while you pay.
         </p>
       </Alert>
@@ -86,7 +84,7 @@ export function HeldLessonPay({ booking, now }: { booking: BookingView; now: num
   return (
     <div className="lesson-pay stack" data-testid="lesson-pay">
       <Button block pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" onClick={() => pay.mutate(booking.id)}>
-        Pay to confirm ({formatMinor(booking.priceMinor, booking.currency)})
+        Pay to confirm ({formatMoney(booking.priceMinor, booking.currency)})
       </Button>
       <p className="muted">Held for {holdLeftLabel(left)} more.</p>
       {pay.error && <Alert tone="error">{errorMessage(pay.error)}</Alert>}
@@ -166,7 +164,7 @@ export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: str
         <Alert tone="success" title={state.booking ? 'Paid — your lesson is booked' : 'Payment received'} testId="payment-confirmed">
           {state.booking && (
             <p>
-              {formatInZone(state.booking.start, zone)}–{clockInZone(state.booking.end, zone)} your time. {formatMinor(state.checkout.amountMinor, state.checkout.currency)} paid.
+              {formatDateTimeRange(state.booking.start, state.booking.end, { zone })} your time. {formatMoney(state.checkout.amountMinor, state.checkout.currency)} paid.
             </p>
           )}
           <p>
@@ -201,7 +199,7 @@ function NotPaid({ checkout, zone, now }: { checkout: CheckoutView; zone: string
     <Alert tone="warning" title="Not paid yet" testId="payment-not-paid">
       {live && booking ? (
         <>
-          <p>Your lesson is held until {clockInZone(booking.heldUntil!, zone)}. Pay before then to confirm it.</p>
+          <p>Your lesson is held until {formatTime(booking.heldUntil!, { zone })}. Pay before then to confirm it.</p>
           <HeldLessonPay booking={booking} now={now} />
         </>
       ) : (
@@ -232,7 +230,7 @@ function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: s
       {booking && booking.status !== 'held' && (
         <>
           <p>
-            Try again: {formatInZone(booking.start, zone)} is booked for you again if it is still free.
+            Try again: {formatDateTime(booking.start, { zone })} is booked for you again if it is still free.
           </p>
           {(again.error ?? pay.error) && <p>{errorMessage(again.error ?? pay.error)}</p>}
           <Button pending={again.isPending || pay.isPending || pay.isSuccess} pendingLabel="Booking again…" onClick={() => again.mutate(booking)}>

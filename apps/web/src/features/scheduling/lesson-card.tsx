@@ -3,16 +3,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, errorMessage } from '../../lib/api';
-import { formatMinor } from '../../lib/money';
+import { formatDateTime, formatDateTimeRange, formatMoney, formatTime, formatUntil, plural, zoneName } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { ZoneName } from '../../ui/zone-name';
 import { isLateCancellation, lessonPhase, lessonStatus, otherParty, roomWindow } from './lesson-times';
 import { lessonPaths, useCancelFreeHours, useOpenRoom, useReschedule } from './lesson-queries';
 import { HeldLessonPay } from './booking-payment';
 import { ReviewForm } from './review-form';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { SlotChooser, useSlotRange } from './slot-chooser';
-import { clockInZone, formatInZone, longDateLabel, otherPartyClock, untilLabel } from './slot-format';
+import { otherPartyClock } from './slot-format';
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +37,9 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
   const duration = Math.round((Date.parse(booking.end) - Date.parse(booking.start)) / 60_000);
   return (
     <div className="lesson-panel stack" data-testid="reschedule-panel">
-      <p className="muted">Pick a new time. Times in your zone ({zone}).</p>
+      <p className="muted">
+        Pick a new time. Times are in your zone, <ZoneName zone={zone} />.
+      </p>
       <SlotChooser
         tutorId={booking.tutorId}
         zone={zone}
@@ -62,7 +65,7 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
               { bookingId: booking.id, body: { start: picked.start, idempotencyKey: key } },
               {
                 onSuccess: (moved) => {
-                  onChanged?.(`Lesson moved to ${formatInZone(moved.start, zone)}.`);
+                  onChanged?.(`Lesson moved to ${formatDateTime(moved.start, { zone })}.`);
                   onDone();
                 },
                 onError: (error) => {
@@ -72,7 +75,7 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
             )
           }
         >
-          {picked ? `Move to ${longDateLabel(picked.learnerLocal.date).split(' ').slice(0, 2).join(' ')} ${picked.learnerLocal.start}` : 'Pick a new time'}
+          {picked ? `Move to ${formatDateTime(picked.start, { zone })}` : 'Pick a new time'}
         </Button>
         <Button variant="ghost" onClick={onDone}>
           Keep the current time
@@ -110,13 +113,13 @@ function CancelConfirm({ booking, knownFreeHours, now, onDone, onChanged }: Canc
   const cancelSeries = useMutation({
     mutationFn: (seriesId: string) => api.post<{ seriesId: string; cancelled: BookingView[] }>(lessonPaths.cancelSeries(seriesId)),
     onSuccess: (r) => {
-      onChanged?.(`${r.cancelled.length} weekly ${r.cancelled.length === 1 ? 'lesson' : 'lessons'} cancelled.`);
+      onChanged?.(`${plural(r.cancelled.length, { one: '# weekly lesson', other: '# weekly lessons' })} cancelled.`);
       refresh();
     },
   });
   if (cancelSeries.data) {
     const n = cancelSeries.data.cancelled.length;
-    return <Alert tone="success" title={`${n} weekly ${n === 1 ? 'lesson' : 'lessons'} cancelled`} />;
+    return <Alert tone="success" title={`${plural(n, { one: '# weekly lesson', other: '# weekly lessons' })} cancelled`} />;
   }
   if (cancel.data) {
     return (
@@ -165,22 +168,20 @@ export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, n
   const active = phase !== 'past';
 
   return (
-    <li className={`lesson lesson-${phase}`} data-testid="lesson" aria-label={`${title}, ${formatInZone(booking.start, viewerZone)}`}>
+    <li className={`lesson lesson-${phase}`} data-testid="lesson" aria-label={`${title}, ${formatDateTime(booking.start, { zone: viewerZone })}`}>
       <div className="lesson-head">
         <div className="lesson-when">
-          <p className="lesson-time">
-            {formatInZone(booking.start, viewerZone)}–{clockInZone(booking.end, viewerZone)}
-          </p>
+          <p className="lesson-time">{formatDateTimeRange(booking.start, booking.end, { zone: viewerZone })}</p>
           <p className="lesson-title">{title}</p>
           {theirs && (
-            <p className="muted lesson-theirs">
+            <p className="muted lesson-theirs" title={zoneName(other.zone).title}>
               {viewerRole === 'student' ? 'Tutor' : 'Student'}: {theirs}
             </p>
           )}
         </div>
         <span className={`badge lesson-badge lesson-badge-${status.tone}`}>{status.text}</span>
       </div>
-      {booking.priceMinor > 0 && <p className="muted lesson-price">{formatMinor(booking.priceMinor, booking.currency)}</p>}
+      {booking.priceMinor > 0 && <p className="muted lesson-price">{formatMoney(booking.priceMinor, booking.currency)}</p>}
       {booking.status === 'held' && viewerRole === 'student' && <HeldLessonPay booking={booking} now={now} />}
 
       {active && (
@@ -201,13 +202,13 @@ export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, n
                 Join room
               </Button>
               <p className="muted" id={`opens-${booking.id}`}>
-                Opens at {clockInZone(new Date(opensAt).toISOString(), viewerZone)} ({untilLabel(opensAt - now)})
+                Opens at {formatTime(opensAt, { zone: viewerZone })} ({formatUntil(opensAt - now)})
               </p>
             </div>
           ) : (
             // Days ahead, a disabled button would only shout; say when it will be there instead.
             <p className="muted room-later">
-              The room opens at {clockInZone(new Date(opensAt).toISOString(), viewerZone)} on the day, {untilLabel(opensAt - now)}.
+              The room opens at {formatTime(opensAt, { zone: viewerZone })} on the day, {formatUntil(opensAt - now)}.
             </p>
           )}
           {openRoom.error && <Alert tone="error">{errorMessage(openRoom.error)}</Alert>}

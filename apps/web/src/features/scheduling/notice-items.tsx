@@ -1,5 +1,6 @@
 import type { NoticeView } from '@tutorline/contracts';
-import { timeAgo } from '../../lib/durations';
+import { formatRelative } from '../../lib/format';
+import { localNoticeText } from './notice-text';
 
 /** In-app notices, newest first, the unread ones marked (for screen readers too): the bell's panel and My lessons. */
 export function NoticeItems({ notices, now, max }: { notices: NoticeView[]; now: number; max: number }) {
@@ -9,9 +10,9 @@ export function NoticeItems({ notices, now, max }: { notices: NoticeView[]; now:
         <li key={n.id} className={`notice${n.readAt ? '' : ' notice-unread'}`}>
           <span className="notice-text">
             {!n.readAt && <span className="visually-hidden">New: </span>}
-            {n.text}
+            {localNoticeText(n)}
           </span>
-          <span className="muted notice-time">{timeAgo(n.createdAt, now)}</span>
+          <span className="muted notice-time">{formatRelative(n.createdAt, now)}</span>
         </li>
       ))}
     </ul>

@@ -1,4 +1,4 @@
-import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, LearnerSlotView, MyBookingView, SlotsView } from '@tutorline/contracts';
+import type { ActiveHoldsView, AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, LearnerSlotView, MyBookingView, SlotsView } from '@tutorline/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiErrorFrom, ApiError, networkError } from '../../lib/api';
 import { recordServerDate } from '../../lib/server-clock';
@@ -10,7 +10,17 @@ export const schedulingKeys = {
   slotsOf: (tutorId: string) => [schedulingQueryRoot, 'slots', tutorId] as const,
   slots: (tutorId: string, from: string, to: string, duration: number, zone: string) => [schedulingQueryRoot, 'slots', tutorId, from, to, duration, zone] as const,
   bookings: [schedulingQueryRoot, 'bookings'] as const,
+  holds: (tutorId: string) => [schedulingQueryRoot, 'holds', tutorId] as const,
 };
+
+/** The learner's holds with a tutor still awaiting payment, as the server has them (they outlive the page). */
+export function useActiveHolds(tutorId: string, enabled = true) {
+  return useQuery({
+    queryKey: schedulingKeys.holds(tutorId),
+    queryFn: () => api.get<ActiveHoldsView>(`/api/bookings/holds?${new URLSearchParams({ tutorId }).toString()}`).then((r) => r.holds),
+    enabled,
+  });
+}
 
 export function useMyAvailability(enabled = true) {
   return useQuery({ queryKey: schedulingKeys.availability, queryFn: () => api.get<AvailabilityPolicyView>('/api/tutors/me/availability'), enabled });
@@ -98,6 +108,7 @@ export function useCancelBooking() {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
       void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot, 'slots'] });
+      void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot, 'holds'] });
     },
   });
 }

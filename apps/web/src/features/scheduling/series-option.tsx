@@ -4,12 +4,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, errorMessage } from '../../lib/api';
+import { formatTime, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
 import { HeldBookingPayment } from './booking-payment';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
-import { dayLabel } from './slot-format';
+import { dayLabel, weekdayLabel } from './slot-format';
 
 export const seriesPaths = {
   preview: (tutorId: string, q: { start: string; duration: number; weeks: number; zone: string }) =>
@@ -29,7 +30,7 @@ const problemText: Record<string, string> = {
 const weekChoices = Array.from({ length: SERIES_WEEKS.max - SERIES_WEEKS.min + 1 }, (_, i) => SERIES_WEEKS.min + i);
 
 /** "Repeat weekly for N weeks": the per-week preview (with daylight-saving warnings first), then one series booking. */
-export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tutorId: string; slot: LearnerSlotView; duration: number; zone: string; onBooked?: () => void }) {
+export function SeriesOption({ tutorId, slot, duration, zone, onHeld, onBooked }: { tutorId: string; slot: LearnerSlotView; duration: number; zone: string; onHeld?: (ids: string[]) => void; onBooked?: () => void }) {
   const queryClient = useQueryClient();
   const [weeks, setWeeks] = useState(4);
   const [attemptKey, setAttemptKey] = useState(() => newAttemptKey());
@@ -40,9 +41,11 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
   });
   const book = useMutation({
     mutationFn: () => api.post<SeriesResultView>(seriesPaths.book, { tutorId, start: slot.start, durationMinutes: duration, weeks, idempotencyKey: attemptKey }),
-    onSuccess: () => {
+    onSuccess: (result) => {
       setAttemptKey(newAttemptKey());
+      onHeld?.(result.booked.filter((b) => b.status === 'held').map((b) => b.id));
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.holds(tutorId) });
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.slotsOf(tutorId) });
     },
     onError: (error) => {
@@ -53,7 +56,7 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
   if (book.data) {
     return (
       <div className="stack" data-testid="series-booked">
-        <Alert tone="success" title={`${book.data.booked.length} weekly ${book.data.booked.length === 1 ? 'lesson' : 'lessons'} booked`}>
+        <Alert tone="success" title={plural(book.data.booked.length, { one: '# weekly lesson booked', other: '# weekly lessons booked' })}>
           {book.data.skipped.length > 0 && (
             <>
               <p>These weeks could not be booked:</p>
@@ -93,7 +96,7 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
       >
         {weekChoices.map((w) => (
           <option key={w} value={w}>
-            {w} weeks
+            {plural(w, { one: '# week', other: '# weeks' })}
           </option>
         ))}
       </SelectField>
@@ -123,10 +126,10 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
                     {o.bookable ? '✓' : '✕'}
                   </span>
                   <span className="occurrence-when">
-                    {dayLabel(o.learnerLocal.date)}, {o.learnerLocal.time}
+                    {dayLabel(o.learnerLocal.date)}, {formatTime(o.start, { zone: preview.data.learnerTimeZone })}
                     <span className="muted occurrence-tutor">
-                      tutor {o.tutorLocal.time}
-                      {o.tutorLocal.date !== o.learnerLocal.date ? ` ${dayLabel(o.tutorLocal.date).split(' ')[0]}` : ''}
+                      tutor {formatTime(o.start, { zone: preview.data.tutorTimeZone })}
+                      {o.tutorLocal.date !== o.learnerLocal.date ? ` ${weekdayLabel(o.tutorLocal.date)}` : ''}
                     </span>
                   </span>
                   <span className={o.bookable ? 'occurrence-ok' : 'occurrence-problem'}>{o.bookable ? 'free' : (problemText[o.problem ?? ''] ?? 'unavailable')}</span>
@@ -136,7 +139,7 @@ export function SeriesOption({ tutorId, slot, duration, zone, onBooked }: { tuto
           </ul>
           {book.error && <Alert tone="error">{errorMessage(book.error)}</Alert>}
           <Button className="btn-large" block disabled={bookable === 0} pending={book.isPending} pendingLabel="Booking weeks…" onClick={() => book.mutate()}>
-            {bookable === occurrences.length ? `Book all ${bookable} weeks` : `Book the ${bookable} free ${bookable === 1 ? 'week' : 'weeks'}`}
+            {bookable === occurrences.length ? plural(bookable, { one: 'Book # week', other: 'Book all # weeks' }) : plural(bookable, { one: 'Book the # free week', other: 'Book the # free weeks' })}
           </Button>
         </>
       )}

@@ -1,6 +1,7 @@
 import type { LearnerSlotView } from '@tutorline/contracts';
 import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../../lib/api';
+import { formatTime, plural } from '../../lib/format';
 import { serverNow } from '../../lib/server-clock';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -46,7 +47,7 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
   const firstWithSlots = dates.find((d) => (byDate.get(d)?.length ?? 0) > 0) ?? null;
   const date = pickedDate && dates.includes(pickedDate) ? pickedDate : firstWithSlots;
   const daySlots = date ? (byDate.get(date) ?? []) : [];
-  const tutorZone = slots.data?.timeZone ?? '';
+  const tutorZone = slots.data?.timeZone ?? zone;
 
   if (slots.isPending) {
     return (
@@ -77,7 +78,7 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
               className="day-chip"
               aria-pressed={d === date}
               disabled={count === 0}
-              aria-label={`${longDateLabel(d)}, ${count === 0 ? 'no free times' : `${count} free ${count === 1 ? 'time' : 'times'}`}`}
+              aria-label={`${longDateLabel(d)}, ${plural(count, { zero: 'no free times', one: '# free time', other: '# free times' })}`}
               onClick={() => {
                 setPickedDate(d);
                 onPick(null);
@@ -104,12 +105,12 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
               return (
                 <li key={slot.start}>
                   <label className={`slot${selected ? ' slot-selected' : ''}`}>
-                    <input className="slot-radio" type="radio" name={`slot-${tutorId}`} checked={selected} onChange={() => onPick(slot)} aria-label={slotDescription(slot, tutorZone)} />
+                    <input className="slot-radio" type="radio" name={`slot-${tutorId}`} checked={selected} onChange={() => onPick(slot)} aria-label={slotDescription(slot, zone, tutorZone)} />
                     <span className="slot-yours" aria-hidden="true">
-                      {slot.learnerLocal.start}
+                      {formatTime(slot.start, { zone })}
                     </span>
                     <span className="slot-theirs" aria-hidden="true">
-                      tutor {tutorClock(slot)}
+                      tutor {tutorClock(slot, tutorZone)}
                     </span>
                   </label>
                 </li>

@@ -1,13 +1,14 @@
 import type { LearnerSlotView } from '@tutorline/contracts';
-import { weekdayShort, type Weekday } from './availability-draft';
+import { calendarDate, formatCalendarDate, formatTime, zoneCity, zoneName } from '../../lib/format';
 
-/** Display helpers for slots and lessons. The server does the zone arithmetic; these only format its readings. */
+/**
+ * Display helpers for slots and lessons. The server does the zone arithmetic; words come from lib/format.ts, so
+ * every time here follows the viewer's locale (12- or 24-hour).
+ */
 
 /** The calendar date ("YYYY-MM-DD") of an instant in a zone. */
 export function dateInZone(ms: number, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return calendarDate(ms, zone);
 }
 
 /** `count` consecutive calendar dates from `first` ("YYYY-MM-DD"), calendar arithmetic only. */
@@ -16,17 +17,19 @@ export function nextDates(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(base + i * 86_400_000).toISOString().slice(0, 10));
 }
 
-const dayLabelFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric' });
-const longDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
-
-/** "2026-11-27" → "Fri 27" (a calendar date, so read in UTC: no zone shifts it). */
+/** "2026-11-27" → "Fri 27" (a calendar date, so no zone shifts it). */
 export function dayLabel(date: string): string {
-  return dayLabelFormat.format(new Date(`${date}T00:00:00Z`));
+  return formatCalendarDate(date, { style: 'day' });
 }
 
-/** "2026-11-27" → "Friday 27 November". */
+/** "2026-11-27" → "Friday 27 November" (en-GB), "Friday, November 27" (en-US). */
 export function longDateLabel(date: string): string {
-  return longDateFormat.format(new Date(`${date}T00:00:00Z`));
+  return formatCalendarDate(date, { style: 'long' });
+}
+
+/** "2026-11-27" → "Fri". */
+export function weekdayLabel(date: string): string {
+  return formatCalendarDate(date, { style: 'weekdayOnly' });
 }
 
 /** Slots grouped by the learner's date, in order. */
@@ -41,42 +44,17 @@ export function slotsByDate(slots: LearnerSlotView[]): Map<string, LearnerSlotVi
 }
 
 /** The tutor's clock for a slot: "02:30", with the weekday when their date differs from the learner's ("02:30 Fri"). */
-export function tutorClock(slot: LearnerSlotView): string {
-  if (slot.dayDifference === 0) return slot.tutorLocal.start;
-  return `${slot.tutorLocal.start} ${weekdayShort[slot.tutorLocal.weekday as Weekday] ?? ''}`.trim();
+export function tutorClock(slot: LearnerSlotView, tutorZone: string): string {
+  const time = formatTime(slot.start, { zone: tutorZone });
+  return slot.dayDifference === 0 ? time : `${time} ${weekdayLabel(slot.tutorLocal.date)}`;
 }
 
-/** "16:00 your time · 02:30 Fri for tutor (Kolkata (Asia))". The tutor part is left out when both clocks agree. */
-export function slotDescription(slot: LearnerSlotView, tutorZone: string): string {
-  const yours = `${slot.learnerLocal.start} your time`;
-  if (slot.tutorLocal.start === slot.learnerLocal.start && slot.dayDifference === 0) return `${yours} (same for tutor)`;
-  return `${yours} · ${tutorClock(slot)} for tutor (${tutorZone})`;
-}
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-function clockFormat(zone: string, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${zone}|${withDate}`;
-  let format = clockFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', withDate ? { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    clockFormats.set(key, format);
-  }
-  return format;
-}
-
-/** An instant in a zone: "Fri 27 Nov, 16:00". */
-export function formatInZone(iso: string, zone: string): string {
-  return clockFormat(zone, true).format(new Date(iso));
-}
-
-/** An instant's wall clock in a zone: "16:00". */
-export function clockInZone(iso: string, zone: string): string {
-  return clockFormat(zone, false).format(new Date(iso));
-}
-
-/** "Asia/Kolkata" → "Kolkata", "America/Argentina/Buenos_Aires" → "Buenos Aires". */
-export function zoneCity(zone: string): string {
-  return (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
+/** "16:00 your time · 02:30 Fri for tutor (Kolkata time)". The tutor part is left out when both clocks agree. */
+export function slotDescription(slot: LearnerSlotView, learnerZone: string, tutorZone: string): string {
+  const yours = `${formatTime(slot.start, { zone: learnerZone })} your time`;
+  const theirs = tutorClock(slot, tutorZone);
+  if (slot.dayDifference === 0 && theirs === formatTime(slot.start, { zone: learnerZone })) return `${yours} (same for tutor)`;
+  return `${yours} · ${theirs} for tutor (${zoneName(tutorZone).label})`;
 }
 
 /**
@@ -86,42 +64,24 @@ export function zoneCity(zone: string): string {
 export function otherPartyClock(iso: string, viewerZone: string, otherZone: string | null | undefined): string | null {
   if (!otherZone || otherZone === viewerZone) return null;
   const ms = Date.parse(iso);
-  const time = clockInZone(iso, otherZone);
+  const time = formatTime(iso, { zone: otherZone });
   const theirDate = dateInZone(ms, otherZone);
-  const day = theirDate === dateInZone(ms, viewerZone) ? '' : ` ${dayLabel(theirDate).split(' ')[0]}`;
+  const day = theirDate === dateInZone(ms, viewerZone) ? '' : ` ${weekdayLabel(theirDate)}`;
   return `${time}${day} in ${zoneCity(otherZone)}`;
 }
 
 /**
- * Slot starts as runs: ["07:00","07:15","07:30","19:00"] → ["07:00–07:30", "19:00"], for a one-line day summary.
- * A run continues while starts are `stepMinutes` apart.
+ * Slot starts as runs, for a one-line day summary: starts 07:00, 07:15, 07:30 and 19:00 → [[07:00, 07:30], [19:00,
+ * 19:00]] (instants). A run continues while starts are `stepMinutes` apart.
  */
-export function startRuns(starts: string[], stepMinutes = 15): string[] {
-  const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+export function startRuns(starts: string[], stepMinutes = 15): [first: string, last: string][] {
   const runs: [string, string][] = [];
   for (const t of starts) {
     const last = runs[runs.length - 1];
-    if (last && minutes(t) - minutes(last[1]) === stepMinutes) last[1] = t;
+    if (last && Date.parse(t) - Date.parse(last[1]) === stepMinutes * 60_000) last[1] = t;
     else runs.push([t, t]);
   }
-  return runs.map(([a, b]) => (a === b ? a : `${a}–${b}`));
-}
-
-/** "2 h", "45 min", "1 h 30 min". */
-export function durationLabel(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (h && m) return `${h} h ${m} min`;
-  return h ? `${h} h` : `${m} min`;
-}
-
-/** "in 3 days", "in 5 h 20 min", "in 12 min", "0:42": how long until an instant, for countdowns. */
-export function untilLabel(ms: number): string {
-  if (ms <= 0) return 'now';
-  const minutes = Math.ceil(ms / 60_000);
-  if (minutes < 60) return `in ${minutes} min`;
-  if (minutes < 48 * 60) return `in ${durationLabel(minutes - (minutes % 5))}`;
-  return `in ${Math.round(minutes / 1440)} days`;
+  return runs;
 }
 
 /**

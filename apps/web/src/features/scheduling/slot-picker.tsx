@@ -3,8 +3,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
+import { formatMinutes, formatMoney, formatTimeRange } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { ZoneName } from '../../ui/zone-name';
+import { ActiveHolds } from './active-holds';
 import { sessionLengthChoices } from './availability-draft';
 import { newAttemptKey, postBooking, schedulingKeys, SlotTakenError } from './scheduling-queries';
 import { HeldBookingPayment } from './booking-payment';
@@ -18,6 +21,9 @@ interface SlotPickerProps {
   tutorZone: string;
   /** The lesson lengths the tutor offers (from their public profile); only these are offered and fetched. */
   durations: readonly number[];
+  /** What a lesson of each length costs, in `currency` (from the public profile), shown before booking. */
+  prices: readonly { durationMinutes: number; priceMinor: number }[];
+  currency: string;
   /** The learner's zone: slots are listed on their clock. */
   zone: string;
   /** Whether the viewer may book (a student with consent); others see the slots only. */
@@ -30,7 +36,7 @@ interface SlotPickerProps {
 export const isNetworkFailure = (error: unknown) => error instanceof ApiError && error.status === 0;
 
 /** Length, day, time, then one booking (or a weekly series). */
-export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, canBook, cannotBookReason }: SlotPickerProps) {
+export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason }: SlotPickerProps) {
   const queryClient = useQueryClient();
   const range = useSlotRange(zone);
   const [chosen, setChosen] = useState<number | null>(null);
@@ -41,6 +47,12 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
   const [picked, setPicked] = useState<LearnerSlotView | null>(null);
   const [weekly, setWeekly] = useState(false);
   const [booked, setBooked] = useState<{ booking: BookingView; slot: LearnerSlotView } | null>(null);
+  // Holds this page booked and already shows with their Pay button; the server's list shows the others.
+  const [shownHolds, setShownHolds] = useState<string[]>([]);
+  const priceOf = (minutes: number) => {
+    const price = prices.find((p) => p.durationMinutes === minutes);
+    return price && price.priceMinor > 0 ? formatMoney(price.priceMinor, currency) : null;
+  };
   // One key per booking attempt (this slot, this length): resending after a dropped connection books at most once.
   const [attemptKey, setAttemptKey] = useState<string>(() => newAttemptKey());
   const newAttempt = () => setAttemptKey(newAttemptKey());
@@ -50,7 +62,9 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
     onSuccess: (booking, slot) => {
       newAttempt();
       setBooked({ booking, slot });
+      if (booking.status === 'held') setShownHolds((ids) => [...ids, booking.id]);
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.holds(tutorId) });
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.slotsOf(tutorId) });
     },
     onError: (error, slot) => {
@@ -81,7 +95,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
       <section className="card booked" data-testid="booking-confirmed" aria-labelledby="booked-title">
         <Alert tone="success" title={<span id="booked-title">Lesson booked</span>}>
           <p>
-            {longDateLabel(s.learnerLocal.date)}, {s.learnerLocal.start}–{s.learnerLocal.end} your time, with {tutorName}.
+            {longDateLabel(s.learnerLocal.date)}, {formatTimeRange(s.start, s.end, { zone })} your time, with {tutorName}.
           </p>
         </Alert>
         <div className="form-actions">
@@ -108,9 +122,15 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
       <div className="card-intro">
         <h2 id="slots-title">Book a lesson</h2>
         <p className="muted">
-          Big: your time ({zone}). Small: {tutorName}’s time ({tutorZone}).
+          Big: <ZoneName zone={zone} /> (yours). Small: <ZoneName zone={tutorZone} /> ({tutorName}’s).
         </p>
+        {choices.length === 1 && priceOf(choices[0]!) && (
+          <p className="slot-price" data-testid="lesson-price">
+            {formatMinutes(choices[0]!)} lesson: <strong>{priceOf(choices[0]!)}</strong>
+          </p>
+        )}
       </div>
+      {canBook && <ActiveHolds tutorId={tutorId} zone={zone} hide={shownHolds} />}
 
       {choices.length > 1 && (
         <div className="segmented" role="group" aria-label="Lesson length">
@@ -125,7 +145,12 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
                 pick(null);
               }}
             >
-              {m} min
+              <span className="segment-label">{formatMinutes(m)}</span>
+              {priceOf(m) && (
+                <span className="segment-price" data-testid="lesson-price">
+                  {priceOf(m)}
+                </span>
+              )}
             </button>
           ))}
         </div>
@@ -158,14 +183,20 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
         <div className="book-box" data-testid="book-box">
           <p className="book-summary">
             <strong>
-              {longDateLabel(picked.learnerLocal.date)}, {picked.learnerLocal.start}–{picked.learnerLocal.end}
+              {longDateLabel(picked.learnerLocal.date)}, {formatTimeRange(picked.start, picked.end, { zone })}
             </strong>{' '}
             your time
             <br />
             <span className="muted">
-              {tutorName}: {picked.tutorLocal.start}–{picked.tutorLocal.end}
-              {picked.dayDifference !== 0 ? `, ${longDateLabel(picked.tutorLocal.date)}` : ''} ({tutorZone})
+              {tutorName}: {formatTimeRange(picked.start, picked.end, { zone: tutorZone })}
+              {picked.dayDifference !== 0 ? `, ${longDateLabel(picked.tutorLocal.date)}` : ''} (<ZoneName zone={tutorZone} />)
             </span>
+            {priceOf(duration) && (
+              <>
+                <br />
+                Price: <strong data-testid="book-price">{priceOf(duration)}</strong>
+              </>
+            )}
           </p>
           {canBook && (
             <label className="check">
@@ -174,7 +205,15 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, zone, can
             </label>
           )}
           {weekly && canBook ? (
-            <SeriesOption key={`${picked.start}-${duration}`} tutorId={tutorId} slot={picked} duration={duration} zone={zone} onBooked={() => setPicked(null)} />
+            <SeriesOption
+              key={`${picked.start}-${duration}`}
+              tutorId={tutorId}
+              slot={picked}
+              duration={duration}
+              zone={zone}
+              onHeld={(ids) => setShownHolds((shown) => [...shown, ...ids])}
+              onBooked={() => setPicked(null)}
+            />
           ) : canBook ? (
             <>
               {book.error && !(book.error instanceof SlotTakenError) && (

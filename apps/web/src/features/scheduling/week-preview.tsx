@@ -1,9 +1,11 @@
 import type { AvailabilityPolicyView } from '@tutorline/contracts';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api';
+import { formatMinutes, formatTime, formatTimeRange, plural } from '../../lib/format';
 import { serverNow } from '../../lib/server-clock';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { ZoneName } from '../../ui/zone-name';
 import { useSlots } from './scheduling-queries';
 import { dateInZone, dayLabel, nextDates, slotsByDate, startRuns } from './slot-format';
 
@@ -23,13 +25,13 @@ export function WeekPreview({ tutorId, policy }: { tutorId: string; policy: Avai
     <section className="card" aria-labelledby="preview-title" data-testid="week-preview">
       <div className="card-intro">
         <h2 id="preview-title">Next 7 days, as learners can book</h2>
-        <p className="muted">Lesson start times from your saved availability, after notice, breaks and bookings, every 15 minutes. Times in your zone.</p>
+        <p className="muted">Lesson start times from your saved availability, after notice, breaks and bookings, every 15 minutes. Times in your zone, <ZoneName zone={policy.timeZone} />.</p>
       </div>
       {policy.durationsMinutes.length > 1 && (
         <div className="segmented" role="group" aria-label="Preview lesson length">
           {policy.durationsMinutes.map((m) => (
             <button key={m} type="button" className="segment" aria-pressed={m === offered} onClick={() => setDuration(m)}>
-              {m} min
+              {formatMinutes(m)}
             </button>
           ))}
         </div>
@@ -60,7 +62,10 @@ export function WeekPreview({ tutorId, policy }: { tutorId: string; policy: Avai
                   <span className="muted">No slots</span>
                 ) : (
                   <span className="preview-times">
-                    {list.length} {list.length === 1 ? 'start' : 'starts'}: {startRuns(list.map((s) => s.learnerLocal.start)).join(', ')}
+                    {plural(list.length, { one: '# start', other: '# starts' })}:{' '}
+                    {startRuns(list.map((s) => s.start))
+                      .map(([first, last]) => (first === last ? formatTime(first, { zone: policy.timeZone }) : formatTimeRange(first, last, { zone: policy.timeZone })))
+                      .join(', ')}
                   </span>
                 )}
               </li>

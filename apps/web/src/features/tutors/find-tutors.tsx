@@ -2,6 +2,7 @@ import type { TimeOfDay, TutorSort } from '@tutorline/contracts';
 import { tutorSorts } from '@tutorline/contracts/plain';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
+import { plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
@@ -165,7 +166,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
       {search.data && (
         <section aria-labelledby="results-title" aria-busy={search.isFetching || undefined} className="stack">
           <h2 id="results-title" className="results-title" aria-live="polite">
-            {total === 0 ? 'No tutors match' : `${total} ${total === 1 ? 'tutor' : 'tutors'}`}
+            {plural(total, { zero: 'No tutors match', one: '# tutor', other: '# tutors' })}
           </h2>
           {total === 0 && (
             <div className="empty">

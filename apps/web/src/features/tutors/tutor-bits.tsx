@@ -1,7 +1,7 @@
 import type { TutorCard as TutorCardView } from '@tutorline/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { formatMinor } from '../../lib/money';
+import { formatMoney, formatNumber, plural } from '../../lib/format';
 import { Avatar } from '../../ui/avatar';
 import { levelLabel } from '../subjects';
 import { useToggleFavourite } from './tutor-queries';
@@ -13,14 +13,21 @@ export function TutorPhoto({ tutor, size = 'medium' }: { tutor: Pick<TutorCardVi
   return <img className={`avatar avatar-${size} avatar-photo`} src={tutor.photoUrl} alt="" loading="lazy" decoding="async" onError={() => setFailed(true)} />;
 }
 
+const oneDecimal = (n: number) => formatNumber(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** "12 lessons" (completed lessons and answered questions), or null before the first. */
+export function sessionsLine(sessions: number): string | null {
+  return sessions > 0 ? plural(sessions, { one: '# lesson', other: '# lessons' }) : null;
+}
+
 export function ratingLine(rating: TutorCardView['rating']): string {
   if (rating.average === null || rating.count === 0) return 'New tutor';
-  return `★ ${rating.average.toFixed(1)} (${rating.count})`;
+  return `★ ${oneDecimal(rating.average)} (${formatNumber(rating.count)})`;
 }
 
 export function ratingLabel(rating: TutorCardView['rating']): string {
   if (rating.average === null || rating.count === 0) return 'New tutor, no ratings yet';
-  return `Rated ${rating.average.toFixed(1)} out of 5 from ${rating.count} ${rating.count === 1 ? 'rating' : 'ratings'}`;
+  return `Rated ${oneDecimal(rating.average)} out of 5 from ${plural(rating.count, { one: '# rating', other: '# ratings' })}`;
 }
 
 /** "Maths (Grade 9–10, Grade 11–12) · Physics (University)". */
@@ -65,9 +72,9 @@ export function TutorResultCard({ tutor, canFavourite }: { tutor: TutorCardView;
         </h3>
         <p className="tutor-card-subjects">{subjectsLine(tutor.subjects)}</p>
         <p className="tutor-card-meta">
-          <strong>{formatMinor(tutor.hourlyRateMinor, tutor.currency)}</strong>/h
+          <strong>{formatMoney(tutor.hourlyRateMinor, tutor.currency)}</strong>/h
           <span aria-label={ratingLabel(tutor.rating)}> · {ratingLine(tutor.rating)}</span>
-          {tutor.sessions > 0 && <span> · {tutor.sessions} lessons</span>}
+          {tutor.sessions > 0 && <span> · {sessionsLine(tutor.sessions)}</span>}
         </p>
         {tutor.headline && <p className="tutor-card-headline">{tutor.headline}</p>}
       </div>

@@ -1,16 +1,14 @@
 import type { Me, PublicTutor, TutorReview } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
-import { formatMinor } from '../../lib/money';
-import { timeZoneLabel } from '../../lib/time-zones';
+import { formatDate, formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { ZoneName } from '../../ui/zone-name';
 import { SlotPicker } from '../scheduling';
 import { levelLabel } from '../subjects';
-import { FavouriteButton, ratingLabel, ratingLine, TutorPhoto } from './tutor-bits';
+import { FavouriteButton, ratingLabel, ratingLine, sessionsLine, TutorPhoto } from './tutor-bits';
 import { useMoreReviews } from './tutor-queries';
-
-const reviewDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 function Review({ review }: { review: TutorReview }) {
   return (
@@ -18,7 +16,7 @@ function Review({ review }: { review: TutorReview }) {
       <p className="review-head">
         <span aria-label={`${review.rating} out of 5`}>{'★'.repeat(review.rating)}{'☆'.repeat(5 - review.rating)}</span>
         <span className="muted">
-          {review.studentName} · {reviewDate.format(new Date(review.createdAt))}
+          {review.studentName} · {formatDate(review.createdAt)}
         </span>
       </p>
       {review.comment && <p>{review.comment}</p>}
@@ -79,11 +77,11 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
           <div className="tutor-hero-who">
             <h1 id="tutor-name">{tutor.displayName}</h1>
             <p className="tutor-card-meta">
-              <strong>{formatMinor(tutor.hourlyRateMinor, tutor.currency)}</strong> per hour
+              <strong>{formatMoney(tutor.hourlyRateMinor, tutor.currency)}</strong> per hour
             </p>
             <p className="tutor-card-meta" aria-label={ratingLabel(tutor.rating)}>
               {ratingLine(tutor.rating)}
-              {tutor.sessions > 0 ? ` · ${tutor.sessions} lessons` : ''}
+              {tutor.sessions > 0 ? ` · ${sessionsLine(tutor.sessions)}` : ''}
             </p>
           </div>
           <FavouriteButton tutor={tutor} canFavourite={isStudent} />
@@ -106,14 +104,26 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
             </div>
           )}
           <div>
-            <dt>Lives in</dt>
-            <dd>{timeZoneLabel(tutor.timeZone)} time zone</dd>
+            <dt>Time zone</dt>
+            <dd>
+              <ZoneName zone={tutor.timeZone} />
+            </dd>
           </div>
         </dl>
         {tutor.bio && <p className="bio">{tutor.bio}</p>}
       </section>
 
-      <SlotPicker tutorId={tutor.id} tutorName={tutor.displayName} tutorZone={tutor.availabilityTimeZone ?? tutor.timeZone} durations={tutor.durationsMinutes} zone={zone} canBook={isStudent && Boolean(me?.canAskOrBook)} cannotBookReason={cannotBook} />
+      <SlotPicker
+        tutorId={tutor.id}
+        tutorName={tutor.displayName}
+        tutorZone={tutor.availabilityTimeZone ?? tutor.timeZone}
+        durations={tutor.durationsMinutes}
+        prices={tutor.lessonPrices}
+        currency={tutor.currency}
+        zone={zone}
+        canBook={isStudent && Boolean(me?.canAskOrBook)}
+        cannotBookReason={cannotBook}
+      />
 
       <Reviews tutor={tutor} />
     </>

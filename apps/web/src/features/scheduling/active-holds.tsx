@@ -1,0 +1,80 @@
+import type { BookingView } from '@tutorline/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, errorMessage } from '../../lib/api';
+import { formatDateTime, formatMoney, formatTime, plural } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
+import { Alert } from '../../ui/alert';
+import { Button } from '../../ui/button';
+import { holdLeftLabel, usePayBooking } from './booking-payment';
+import { lessonPaths } from './lesson-queries';
+import { schedulingKeys, schedulingQueryRoot, useActiveHolds } from './scheduling-queries';
+
+/** Holds of one weekly series go together (one checkout pays for all its held weeks); single bookings alone. */
+export function groupHolds(holds: readonly BookingView[]): BookingView[][] {
+  const groups = new Map<string, BookingView[]>();
+  for (const h of holds) {
+    const key = h.seriesId ?? h.id;
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A learner's bookings with this tutor held for payment, as the server has them: coming back to the profile (Back,
+ * a reload, another device) shows "You are holding Tue 16:00 — held for you until 16:12", with Pay now and Release. `hide` leaves
+ * out holds the page is already showing (just booked).
+ */
+export function ActiveHolds({ tutorId, zone, hide }: { tutorId: string; zone: string; hide: readonly string[] }) {
+  const holds = useActiveHolds(tutorId);
+  const now = useNow(1000, (holds.data?.length ?? 0) > 0);
+  const live = (holds.data ?? []).filter((h) => !hide.includes(h.id) && h.heldUntil && Date.parse(h.heldUntil) > now);
+  if (live.length === 0) return null;
+  return (
+    <section className="active-holds stack" data-testid="active-holds" aria-label="Lessons waiting for payment">
+      {groupHolds(live).map((weeks) => (
+        <HoldNotice key={weeks[0]!.id} weeks={weeks} zone={zone} now={now} tutorId={tutorId} />
+      ))}
+    </section>
+  );
+}
+
+function HoldNotice({ weeks, zone, now, tutorId }: { weeks: BookingView[]; zone: string; now: number; tutorId: string }) {
+  const queryClient = useQueryClient();
+  const first = weeks[0]!;
+  const pay = usePayBooking();
+  const release = useMutation({
+    mutationFn: () => (first.seriesId && weeks.length > 1 ? api.post(lessonPaths.cancelSeries(first.seriesId)) : api.post<BookingView>(`/api/bookings/${encodeURIComponent(first.id)}/cancel`)),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.holds(tutorId) });
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
+      void queryClient.invalidateQueries({ queryKey: schedulingKeys.slotsOf(tutorId) });
+      void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot, 'series-preview'] });
+    },
+  });
+  const until = first.heldUntil!;
+  const price = formatMoney(
+    weeks.reduce((sum, b) => sum + b.priceMinor, 0),
+    first.currency,
+  );
+  const what = weeks.length > 1 ? `${plural(weeks.length, { one: '# weekly lesson', other: '# weekly lessons' })} from ${formatDateTime(first.start, { zone })}` : formatDateTime(first.start, { zone });
+  const titleId = `hold-${first.id}`;
+  return (
+    <section className="card hold-notice" data-testid="active-hold" aria-labelledby={titleId}>
+      <p className="hold-notice-title" id={titleId}>
+        You are holding {what}
+      </p>
+      <p>
+        Held for you until <strong>{formatTime(until, { zone })}</strong> ({holdLeftLabel(Date.parse(until) - now)} left). Pay {price} to confirm {weeks.length > 1 ? 'them' : 'it'}.
+      </p>
+      {(pay.error ?? release.error) && <Alert tone="error">{errorMessage(pay.error ?? release.error)}</Alert>}
+      <div className="form-actions">
+        <Button pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" disabled={release.isPending} onClick={() => pay.mutate(first.id)}>
+          Pay now
+        </Button>
+        <Button variant="secondary" pending={release.isPending} pendingLabel="Releasing…" disabled={pay.isPending || pay.isSuccess} onClick={() => release.mutate()}>
+          Release
+        </Button>
+      </div>
+    </section>
+  );
+}

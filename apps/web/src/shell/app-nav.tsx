@@ -1,0 +1,46 @@
+import type { Role } from '@tutorline/contracts';
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router';
+import { AskIcon, CalendarIcon, ClockIcon, HomeIcon, PlansIcon, ReceiptIcon, SearchIcon, SignalIcon, UsersIcon, WalletIcon } from '../ui/icons';
+import { activeNavItem, type NavIcon, navItems, showsNav } from './nav-items';
+
+const icons: Record<NavIcon, () => ReactNode> = {
+  home: HomeIcon,
+  ask: AskIcon,
+  search: SearchIcon,
+  lessons: CalendarIcon,
+  plans: PlansIcon,
+  availability: ClockIcon,
+  earnings: WalletIcon,
+  tutors: UsersIcon,
+  billing: ReceiptIcon,
+  check: SignalIcon,
+};
+
+/**
+ * The role's main places, always in reach: a bar fixed to the bottom of a phone's screen (thumb reach, above the
+ * home indicator), a row under the header on wider screens (styles.css, "App navigation").
+ */
+export function AppNav({ role }: { role: Role }) {
+  const { pathname } = useLocation();
+  if (!showsNav(pathname)) return null;
+  const items = navItems[role];
+  const active = activeNavItem(items, pathname);
+  return (
+    <nav className="app-nav" aria-label="Main" data-testid="app-nav">
+      <ul className="app-nav-list">
+        {items.map((item) => {
+          const Icon = icons[item.icon];
+          return (
+            <li key={item.to}>
+              <Link className="app-nav-link" to={item.to} aria-current={item === active ? 'page' : undefined}>
+                <Icon />
+                <span className="app-nav-label">{item.label}</span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { activeNavItem, navItems, showsNav } from './nav-items';
+
+describe('the app navigation', () => {
+  it('gives each role its main places', () => {
+    expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Plans']);
+    expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Earnings']);
+    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Billing', 'Self-test']);
+  });
+
+  it('marks the item a page belongs to, by the longest matching path', () => {
+    const active = (role: keyof typeof navItems, path: string) => activeNavItem(navItems[role], path)?.label ?? null;
+    expect(active('student', '/student')).toBe('Home');
+    expect(active('student', '/student/ask')).toBe('Ask');
+    expect(active('student', '/student/questions/abc')).toBe('Home');
+    expect(active('student', '/tutors/0b6c')).toBe('Find a tutor');
+    expect(active('student', '/lessons/paid')).toBe('My lessons');
+    expect(active('student', '/billing/return')).toBe('Plans');
+    expect(active('student', '/studentx')).toBeNull();
+    expect(active('tutor', '/tutor')).toBe('Home');
+    expect(active('tutor', '/tutor/availability')).toBe('Availability');
+    expect(active('tutor', '/tutor/earnings')).toBe('Earnings');
+    expect(active('admin', '/admin/billing')).toBe('Billing');
+    expect(active('admin', '/admin/check/r1')).toBe('Tutors');
+    expect(active('admin', '/check')).toBe('Self-test');
+  });
+
+  it('leaves the live room its whole screen', () => {
+    expect(showsNav('/session/abc')).toBe(false);
+    expect(showsNav('/lessons')).toBe(true);
+  });
+});
