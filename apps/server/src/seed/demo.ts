@@ -119,12 +119,12 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
   if ((await repo.countUsers()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock.now();
-  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', timeZone: 'Asia/Kolkata' });
+  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
 
   for (let i = 1; i <= 25; i++) {
     const timeZone = zones[i % zones.length]!;
     const tutor = await repo.insertTutor(
-      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: tutorName(i), timeZone, phone: `+9190000000${pad(i)}` },
+      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: tutorName(i), timeZone, phone: `+9190000000${pad(i)}`, createdAt: now, passwordChangedAt: now },
       { timeZone },
     );
     const a = subjectPlan[i % subjectPlan.length]!;
@@ -159,6 +159,8 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
       birthDate,
       guardianContact: minor ? `guardian${pad(i)}@tutorline.test` : null,
       guardianConsentAt: minor && i !== 1 ? now : null,
+      createdAt: now,
+      passwordChangedAt: now,
     });
   }
   logger.info({ event: 'demo_seeded', admins: 1, tutors: 25, students: 50 }, 'demo data seeded');

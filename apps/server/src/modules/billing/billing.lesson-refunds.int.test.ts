@@ -135,7 +135,7 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
     expect(await cancel(student, bookingId)).toMatchObject({ status: 'cancelled' });
     const [job] = (await refundJobs()).filter((p) => p.bookingId === bookingId);
     expect(job).toBeDefined();
-    await enqueue(db().database.db, LESSON_REFUND_QUEUE, job, { dedupeKey: `retry-${bookingId}`, runAt: clock.now() });
+    await enqueue(db().database.db, LESSON_REFUND_QUEUE, job, { dedupeKey: `retry-${bookingId}`, now: clock.now() });
     await t.app.jobs.drain();
     expect(await refundsOf(payment.id)).toHaveLength(1);
     expect(await paymentRow(payment.id)).toMatchObject({ refundedMinor: PRICE });

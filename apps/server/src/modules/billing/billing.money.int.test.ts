@@ -21,7 +21,7 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     return student.client.post('/api/help/questions', { requestId: randomUUID(), subjectId: 'maths', level: 'grade-9-10', text: 'x?', photoIds: [photoId] });
   };
   const subscribe = async (studentId: string, questions = monthly.id) =>
-    t.app.database.db.insert(schema.subscriptions).values({ studentId, planId: questions, currency: 'INR', status: 'active', provider: 'fake', currentPeriodStart: new Date(Date.now() - 86_400_000), currentPeriodEnd: new Date('2030-01-15T12:00:00Z') });
+    t.app.database.db.insert(schema.subscriptions).values({ studentId, planId: questions, currency: 'INR', status: 'active', provider: 'fake', currentPeriodStart: new Date(Date.now() - 86_400_000), currentPeriodEnd: new Date('2030-01-15T12:00:00Z'), createdAt: new Date(), updatedAt: new Date() });
 
   beforeAll(async () => {
     dataDir = makeDataDir();

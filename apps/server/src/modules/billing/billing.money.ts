@@ -29,7 +29,7 @@ export function createBillingMoney(deps: {
 }) {
   const { db, clock, logger, config } = deps;
   const ledgerRepo = createLedgerRepo(db);
-  const ledger = createLedgerService({ repo: ledgerRepo, logger, commissionBps: config.commissionBps });
+  const ledger = createLedgerService({ repo: ledgerRepo, clock, logger, commissionBps: config.commissionBps });
   const entitlements = createEntitlementsService({ repo: createEntitlementsRepo(db), ledger, clock, logger, enforce: config.enforceEntitlements });
   const payoutsRepo = createPayoutsRepo(db);
   const payouts = createPayoutsService({
@@ -57,7 +57,7 @@ export const DEMO_CREDITS = 50;
  */
 export async function seedDemoBilling(db: Db, studentIds: string[], at: Date, logger: Logger): Promise<void> {
   await seedPlans(db, at);
-  const ledger = createLedgerService({ repo: createLedgerRepo(db), logger, commissionBps: 0 });
+  const ledger = createLedgerService({ repo: createLedgerRepo(db), clock: { now: () => at }, logger, commissionBps: 0 });
   let granted = 0;
   for (const id of studentIds) {
     const r = await db.transaction((tx) => ledger.grantCredits(tx, id, DEMO_CREDITS, `demo:credits:${id}`, 'Demo question credits', at));

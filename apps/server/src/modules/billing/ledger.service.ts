@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -22,6 +23,8 @@ import {
 
 export interface LedgerDeps {
   repo: LedgerRepo;
+  /** When a row is recorded (created_at); when the money moved is each posting's own occurredAt. */
+  clock: Clock;
   logger: Logger;
   /** The platform's commission on booked lessons, in basis points (2000 = 20%). */
   commissionBps: number;
@@ -38,7 +41,9 @@ export function createLedgerService(deps: LedgerDeps) {
   /** Posts a balanced transaction once per idempotency key: a repeat (even a concurrent one) returns the first, created:false. */
   async function post(tx: Tx, spec: PostSpec): Promise<Posted & { transaction: LedgerTransactionRow }> {
     checkBalanced(spec.entries);
+    const createdAt = deps.clock.now();
     const row = await repo.insertTransaction(tx, {
+      createdAt,
       kind: spec.kind,
       idempotencyKey: spec.idempotencyKey,
       description: spec.description,
@@ -53,11 +58,11 @@ export function createLedgerService(deps: LedgerDeps) {
     const ids = new Map<string, string>();
     for (const e of spec.entries) {
       const key = `${e.account}|${e.currency}`;
-      if (!ids.has(key)) ids.set(key, await repo.ensureAccount(tx, { code: e.account, kind: e.kind, ownerId: e.ownerId, currency: e.currency }));
+      if (!ids.has(key)) ids.set(key, await repo.ensureAccount(tx, { code: e.account, kind: e.kind, ownerId: e.ownerId, currency: e.currency, createdAt }));
     }
     await repo.insertEntries(
       tx,
-      spec.entries.map((e) => ({ transactionId: row.id, accountId: ids.get(`${e.account}|${e.currency}`)!, amountMinor: e.amountMinor, currency: e.currency })),
+      spec.entries.map((e) => ({ transactionId: row.id, accountId: ids.get(`${e.account}|${e.currency}`)!, amountMinor: e.amountMinor, currency: e.currency, createdAt })),
     );
     logger.info({ event: 'ledger_posted', transactionId: row.id, kind: spec.kind, idempotencyKey: spec.idempotencyKey }, 'ledger transaction posted');
     return { transactionId: row.id, created: true, transaction: row };
@@ -91,7 +96,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
   /** Serialises a booking payment's earnings and refunds (the unearned prepayment is read, then posted against). */
   async function lockPrepayments(tx: Tx, currency: string) {
-    await repo.lockAccount(tx, await repo.ensureAccount(tx, { code: accounts.lessonPrepayments.account, kind: accounts.lessonPrepayments.kind, currency }));
+    await repo.lockAccount(tx, await repo.ensureAccount(tx, { code: accounts.lessonPrepayments.account, kind: accounts.lessonPrepayments.kind, currency, createdAt: deps.clock.now() }));
   }
 
   /**
@@ -166,7 +171,7 @@ export function createLedgerService(deps: LedgerDeps) {
       const entries: EntrySpec[] = [...money];
       let credits = { remove: 0, alreadyUsed: 0 };
       if (data.credits > 0) {
-        const creditsAccount = await repo.ensureAccount(tx, { code: accounts.studentCredits(data.studentId).account, kind: 'credits', ownerId: data.studentId, currency: CREDITS });
+        const creditsAccount = await repo.ensureAccount(tx, { code: accounts.studentCredits(data.studentId).account, kind: 'credits', ownerId: data.studentId, currency: CREDITS, createdAt: deps.clock.now() });
         await repo.lockAccount(tx, creditsAccount);
         credits = creditsToRemove(data.credits, data.amountMinor, before, r.amountMinor, await creditBalance(tx, data.studentId));
         if (credits.remove > 0) {
@@ -225,7 +230,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
     /** Uses one question credit for a question, in the caller's transaction; false (nothing posted) when none is left. */
     async useCredit(tx: Tx, studentId: string, questionId: string, at: Date): Promise<boolean> {
-      const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS });
+      const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS, createdAt: deps.clock.now() });
       await repo.lockAccount(tx, accountId);
       if ((await creditBalance(tx, studentId)) < 1) return false;
       // Credits are used oldest source first (FIFO): the pack payment (or grant) a used credit came from is kept, so a

@@ -70,7 +70,7 @@ export function createHelpService(deps: HelpDeps) {
   return {
     async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
       const stored = await deps.photos.storePhoto(data, 'photos');
-      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes, createdAt: clock.now() });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
       return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
     },
@@ -136,8 +136,8 @@ export function createHelpService(deps: HelpDeps) {
           throw badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]);
         }
         await repo.addEvent(tx, q.id, 'asked', now, { subjectId: q.subjectId, level: q.level, photos: attached });
-        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
-        await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
+        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { now, dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
+        await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { now, runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
         return q;
       });
       if (!created) return { question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false };

@@ -16,7 +16,7 @@ describeEachBackend('identity: log-in protection', ({ db }) => {
   /** A user inserted directly, so no sign-up request spends the limits under test. */
   async function existingUser() {
     const email = uniqueEmail('limited');
-    await createIdentityRepo(db().database.db).insertUser({ role: 'student', email, passwordHash: await hashPassword(testPassword), displayName: 'L', birthDate: '2000-01-01' });
+    await createIdentityRepo(db().database.db).insertUser({ role: 'student', email, passwordHash: await hashPassword(testPassword), displayName: 'L', birthDate: '2000-01-01', createdAt: new Date(), passwordChangedAt: new Date() });
     return email;
   }
 

@@ -83,7 +83,7 @@ export function createIdentityRepo(db: Db) {
       return row?.n ?? 0;
     },
 
-    async insertSession(values: { tokenHash: string; userId: string; expiresAt: Date; userAgent: string | null }) {
+    async insertSession(values: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date; userAgent: string | null }) {
       const [row] = await db.insert(authSessions).values(values).returning({ id: authSessions.id });
       return row!;
     },

@@ -81,8 +81,9 @@ export function createIdentityService(deps: IdentityDeps) {
 
   async function openSession(user: UserRow, userAgent: string | null) {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
-    const session = await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, expiresAt, userAgent });
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + deps.sessionTtlMs);
+    const session = await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt, userAgent });
     logger.info({ event: 'session_opened', userId: user.id, authSessionId: session.id }, 'session opened');
     return { token, expiresAt, authSessionId: session.id };
   }
@@ -103,8 +104,11 @@ export function createIdentityService(deps: IdentityDeps) {
       const phone = `+${waId}`;
       const existing = await repo.findUserByPhone(phone);
       if (existing) return existing;
+      const now = clock.now();
       try {
         const user = await repo.insertUser({
+          createdAt: now,
+          passwordChangedAt: now,
           role: 'student',
           email: `wa-${waId}@whatsapp.tutorline.invalid`,
           passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
@@ -136,7 +140,8 @@ export function createIdentityService(deps: IdentityDeps) {
     /** A link that logs its holder in as `userId` and opens `redirectPath` (a WhatsApp user joining a session). */
     async createLoginLink(userId: string, redirectPath: string, ttlMs = LOGIN_LINK_TTL_MS): Promise<string> {
       const token = randomBytes(24).toString('base64url');
-      await repo.insertLoginLink({ tokenHash: hashToken(token), userId, redirectPath, expiresAt: new Date(clock.now().getTime() + ttlMs) });
+      const now = clock.now();
+      await repo.insertLoginLink({ tokenHash: hashToken(token), userId, redirectPath, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) });
       return token;
     },
     /** Opens a web session from a log-in link; null when it is unknown, expired or used up. */
@@ -163,6 +168,8 @@ export function createIdentityService(deps: IdentityDeps) {
         timeZone: input.timeZone ?? 'UTC',
         birthDate: input.role === 'student' ? (input.birthDate ?? null) : null,
         guardianContact: input.role === 'student' ? (input.guardianContact ?? null) : null,
+        createdAt: now,
+        passwordChangedAt: now,
       };
       let user: UserRow;
       try {

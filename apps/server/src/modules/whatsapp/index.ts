@@ -42,7 +42,7 @@ export async function installWhatsApp(
     if (config.provider === 'simulator') {
       await fastify.register(
         async (scope) => {
-          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}` });
+          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}`, now: () => deps.clock.now() });
         },
         { prefix: FAKE_GRAPH_PREFIX },
       );
@@ -66,7 +66,7 @@ export async function installWhatsApp(
   deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload as Parameters<WhatsApp['processSystem']>[0]));
   await fastify.register(whatsappRoutes, { whatsapp, config });
   if (fakeGraph) {
-    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, logger: deps.logger });
+    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, clock: deps.clock, logger: deps.logger });
     await linkSimulatorTutors(whatsapp, async (email) => (await deps.identity.userByEmail(email))?.id);
   }
   return { whatsapp, fakeGraph };

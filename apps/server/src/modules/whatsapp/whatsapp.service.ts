@@ -83,9 +83,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   const { repo, clock, logger, config } = deps;
   const flow: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, ...deps.flow };
   const asUser = (user: AuthUser['user']): AuthUser => ({ id: user.id, role: user.role, user, authSessionId: 'whatsapp' });
+  // Elapsed real time, not an application timestamp: a monotonic clock, unaffected by the injected one.
   let subjectsCache: { at: number; value: ReturnType<typeof toMenuSubjects> } | null = null;
   const subjects = async () => {
-    if (!subjectsCache || Date.now() - subjectsCache.at > 60_000) subjectsCache = { at: Date.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
+    if (!subjectsCache || performance.now() - subjectsCache.at > 60_000) subjectsCache = { at: performance.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
     return subjectsCache.value;
   };
   const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
@@ -106,19 +107,20 @@ export function createWhatsApp(deps: WhatsAppDeps) {
           ? { type: 'template', name: config.templates.questionAlert, language: config.templates.language, bodyParams: [text.slice(0, 900)], quickReplyPayloads: message.buttons.map((b) => b.id) }
           : { type: 'template', name: config.templates.update, language: config.templates.language, bodyParams: [text.slice(0, 900)] };
     }
+    const now = clock.now();
     await repo.db.transaction(async (tx) => {
-      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> });
-      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { dedupeKey: `wa.send:${row.id}` });
+      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> }, now);
+      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { now, dedupeKey: `wa.send:${row.id}` });
     });
     deps.poke();
   }
 
-  /** Sends within the provider's rate: a token bucket per process. */
+  /** Sends within the provider's rate: a token bucket per process, refilled by real elapsed time (a monotonic clock). */
   let tokens = config.sendsPerSecond;
-  let refilledAt = Date.now();
+  let refilledAt = performance.now();
   async function takeToken() {
     for (;;) {
-      const now = Date.now();
+      const now = performance.now();
       tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
       refilledAt = now;
       if (tokens >= 1) {
@@ -157,16 +159,17 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   async function receive(events: InboundEvent[]): Promise<{ accepted: number; repeats: number }> {
     let accepted = 0;
     let repeats = 0;
+    const now = clock.now();
     await repo.db.transaction(async (tx) => {
       for (const e of events) {
         const dedupeKey = e.kind === 'message' ? `msg:${e.provider}:${e.id}` : `status:${e.provider}:${e.id}:${e.status}`;
-        const id = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() } });
+        const id = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() }, receivedAt: now });
         if (id === null) {
           repeats++;
           continue;
         }
         accepted++;
-        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId: id }, { dedupeKey: `wa.inbound:${id}` });
+        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId: id }, { now, dedupeKey: `wa.inbound:${id}` });
       }
     });
     if (accepted) deps.poke();
@@ -189,7 +192,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
 
   async function handleMessage(e: StoredEvent, key: string) {
-    const contact = await repo.touchContact(e.from, { profileName: e.profileName, inboundAt: new Date(e.at) });
+    const contact = await repo.touchContact(e.from, { profileName: e.profileName, inboundAt: new Date(e.at), now: clock.now() });
     const m = e.message;
     const text = m.type === 'text' ? m.text.trim() : null;
     logger.info({ event: 'whatsapp_message', waId: e.from, type: m.type, providerMessageId: e.id }, 'whatsapp message received');
@@ -202,7 +205,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     let userId = contact.userId;
     if (!userId) {
       const student = await deps.identity.findOrCreateWhatsAppStudent(e.from, e.profileName);
-      await repo.linkUser(e.from, student.id);
+      await repo.linkUser(e.from, student.id, clock.now());
       userId = student.id;
     }
     const user = await deps.identity.userById(userId);
@@ -266,7 +269,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       case 'reply':
         return queueMessage(waId, toOutbound(action.message), key, 'student.reply');
       case 'schedule_timeout':
-        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
+        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { now: clock.now(), runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
         return;
       case 'ask_question': {
         const result = await ask(userId, action);
@@ -363,7 +366,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     const p = payload as { questionId: string; sessionId?: string; wave?: number; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
     for (const c of contacts) {
       const jobKey = `${event}:${p.questionId}:${c.waId}:${p.wave ?? p.status ?? ''}`;
-      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { dedupeKey: `wa.help:${jobKey}` });
+      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { now: clock.now(), dedupeKey: `wa.help:${jobKey}` });
     }
     if (event === 'help:claimed') {
       // Tutors alerted on WhatsApp learn it is gone (the winner gets the join link instead).
@@ -429,8 +432,9 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   /** From the web: a logged-in user gets a code to send from their WhatsApp ("link 123456"). */
   async function createWebLinkCode(userId: string): Promise<{ code: string; expiresAt: string }> {
     const code = await newCode();
-    const expiresAt = new Date(clock.now().getTime() + LINK_CODE_TTL_MS);
-    await repo.addLinkCode({ code: `web:${code}`, origin: 'web', userId, expiresAt });
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
+    await repo.addLinkCode({ code: `web:${code}`, origin: 'web', userId, createdAt: now, expiresAt });
     logger.info({ event: 'whatsapp_link_code_created', userId, origin: 'web' }, 'whatsapp link code created');
     return { code, expiresAt: expiresAt.toISOString() };
   }
@@ -446,7 +450,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   /** From WhatsApp: "link" gets a code to type on the website. */
   async function offerLinkCode(waId: string, key: string) {
     const code = await newCode();
-    await repo.addLinkCode({ code: `wa:${code}`, origin: 'whatsapp', waId, expiresAt: new Date(clock.now().getTime() + LINK_CODE_TTL_MS) });
+    const now = clock.now();
+    await repo.addLinkCode({ code: `wa:${code}`, origin: 'whatsapp', waId, createdAt: now, expiresAt: new Date(now.getTime() + LINK_CODE_TTL_MS) });
     await queueMessage(waId, { type: 'text', text: `Your code is ${code}. Log in on the Tutorline website and enter it under “Link WhatsApp” within 15 minutes.` }, `${key}:code`, 'reply');
   }
   /** On the web: a logged-in user types the code their WhatsApp got. */
@@ -458,8 +463,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
   async function linkNumber(waId: string, userId: string) {
     const other = await repo.contactOfUser(userId);
-    if (other && other.waId !== waId) await repo.linkUser(other.waId, null);
-    await repo.linkUser(waId, userId);
+    if (other && other.waId !== waId) await repo.linkUser(other.waId, null, clock.now());
+    await repo.linkUser(waId, userId, clock.now());
     logger.info({ event: 'whatsapp_linked', waId, userId }, 'whatsapp number linked to an account');
   }
 
