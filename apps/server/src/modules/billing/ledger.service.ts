@@ -50,6 +50,9 @@ export function createLedgerService(deps: LedgerDeps) {
       occurredAt: spec.occurredAt,
       reversesId: spec.reversesId ?? null,
       data: spec.data ?? {},
+      ...(spec.conversion
+        ? { fxFromCurrency: spec.conversion.fromCurrency, fxFromAmountMinor: spec.conversion.fromAmountMinor, fxRate: spec.conversion.rate, fxSource: spec.conversion.source }
+        : {}),
     });
     if (!row) {
       const first = (await repo.findByKey(tx, spec.idempotencyKey))!;
@@ -298,10 +301,14 @@ export function createLedgerService(deps: LedgerDeps) {
     },
 
     /**
-     * A tutor's earning for an answered question, posted once per question. fundedByPaymentId (the payment that paid
-     * for the question, see earnings.ts) is kept in the transaction's data: a refund of that payment reverses its share.
+     * A tutor's earning for an answered question, posted once per question, in the currency of the payment that paid
+     * for it (earnings.rules.ts). fundedByPaymentId (see earnings.ts) is kept in the transaction's data: a refund of
+     * that payment reverses its share. A converted amount keeps its conversion in the transaction's fx_* columns.
      */
-    async questionEarning(tx: Tx, e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date; fundedByPaymentId?: string | undefined }) {
+    async questionEarning(
+      tx: Tx,
+      e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date; fundedByPaymentId?: string | undefined; conversion?: PostSpec['conversion'] },
+    ) {
       if (e.amountMinor <= 0) return null;
       return post(tx, {
         kind: 'earning',
@@ -310,6 +317,7 @@ export function createLedgerService(deps: LedgerDeps) {
         occurredAt: e.at,
         entries: questionEarningEntries(e.tutorId, e.amountMinor, e.currency),
         data: { tutorId: e.tutorId, questionId: e.questionId, ...(e.fundedByPaymentId ? { fundedByPaymentId: e.fundedByPaymentId } : {}) },
+        conversion: e.conversion,
       });
     },
   };

@@ -23,7 +23,11 @@ export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string
 export interface HelpBilling {
   consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
   returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<void>;
-  earningForQuestion(tx: Tx, p: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }): Promise<void>;
+  /** Posts the tutor's earning, in the currency of the money that paid for the question; null when nothing is earned. */
+  earningForQuestion(
+    tx: Tx,
+    p: { tutorId: string; questionId: string; tutorCurrency: string; rates: { currency: string; amountMinor: number }[]; at: Date },
+  ): Promise<{ amountMinor: number; currency: string } | null>;
 }
 
 export interface HelpDeps {
@@ -220,20 +224,25 @@ export function createHelpService(deps: HelpDeps) {
       if (q.status === 'answered') return view(q, false);
       if (transition(q.status, 'answer') === null) throw conflict('Only a claimed question can be marked answered.');
       const now = clock.now();
-      const profileCurrency = (await repo.tutorCurrency(caller.id)) ?? 'INR';
-      const rate = (await repo.rateFor(q.subjectId, profileCurrency)) ?? (await repo.rateFor(q.subjectId, 'INR'));
+      const tutorCurrency = (await repo.tutorCurrency(caller.id)) ?? 'INR';
+      const rates = await repo.ratesFor(q.subjectId);
+      let earning: { amountMinor: number; currency: string } | null = null;
       const moved = await repo.db.transaction(async (tx) => {
         const row = await repo.move(tx, questionId, 'claimed', { status: 'answered', answeredAt: now, closedAt: now });
         if (!row) return null;
         if (row.sessionId && (await deps.rooms.endInTx(tx, row.sessionId))) await repo.addEvent(tx, questionId, 'session_ended', now, { sessionId: row.sessionId });
         await repo.addEvent(tx, questionId, 'answered', now, { tutorId: caller.id });
-        if (rate) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: rate.amountMinor, currency: rate.currency, createdAt: now });
-        if (rate) await deps.billing?.earningForQuestion(tx, { tutorId: caller.id, questionId, amountMinor: rate.amountMinor, currency: rate.currency, at: now });
+        // Billing decides the earning's currency (the money that paid for the question) and posts it to the ledger.
+        earning = deps.billing
+          ? await deps.billing.earningForQuestion(tx, { tutorId: caller.id, questionId, tutorCurrency, rates, at: now })
+          : (rates.find((r) => r.currency === tutorCurrency) ?? rates.find((r) => r.currency === 'INR') ?? null);
+        if (earning) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: earning.amountMinor, currency: earning.currency, createdAt: now });
         return row;
       });
       const current = moved ?? (await repo.findQuestion(questionId))!;
       if (moved) {
-        logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
+        const e = earning as { amountMinor: number; currency: string } | null;
+        logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: e?.amountMinor ?? 0, currency: e?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
         emit([moved.studentId], 'help:answered', { questionId });
       }

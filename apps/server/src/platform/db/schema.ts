@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
@@ -811,8 +811,23 @@ export const ledgerTransactions = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Set when the platform converted an amount to post this transaction (decision 029): the amount in the currency
+     * it was set in, the rate applied (entries = fx_from_amount_minor × fx_rate, rounded half up) and where the rate
+     * came from. All four or none.
+     */
+    fxFromCurrency: text('fx_from_currency'),
+    fxFromAmountMinor: bigint('fx_from_amount_minor', { mode: 'number' }),
+    fxRate: numeric('fx_rate', { precision: 24, scale: 12 }),
+    fxSource: text('fx_source'),
   },
-  (t) => [index('ledger_transactions_occurred_idx').on(t.occurredAt)],
+  (t) => [
+    index('ledger_transactions_occurred_idx').on(t.occurredAt),
+    check(
+      'ledger_transactions_fx_all_or_none',
+      sql`(${t.fxFromCurrency} is null and ${t.fxFromAmountMinor} is null and ${t.fxRate} is null and ${t.fxSource} is null) or (${t.fxFromCurrency} is not null and ${t.fxFromAmountMinor} is not null and ${t.fxRate} > 0 and ${t.fxSource} is not null)`,
+    ),
+  ],
 );
 
 /** Signed amounts: debits positive, credits negative; each transaction's entries sum to zero per currency (0009). */

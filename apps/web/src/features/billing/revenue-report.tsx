@@ -8,15 +8,23 @@ const columns = [
   ['revenueMinor', 'Revenue'],
   ['commissionMinor', 'Commission'],
   ['tutorEarningsMinor', 'Tutor earnings'],
+  ['deferredMinor', 'Deferred'],
 ] as const;
 
-/** Revenue by month and currency, as cards (a phone has no room for a six-column table), with totals per currency. */
+/**
+ * Revenue by month and currency, as cards (a phone has no room for a seven-column table), with totals per currency.
+ * Each card reconciles: received − refunded = revenue + commission + tutor earnings + deferred.
+ */
 export function RevenueTable({ report }: { report: RevenueReport }) {
   if (report.rows.length === 0) return <p className="empty">No money moved in these dates.</p>;
   // Totals only add something when a currency has more than one month.
   const totals = revenueTotals(report.rows).filter((t) => report.rows.filter((r) => r.currency === t.currency).length > 1);
   return (
     <div className="stack" data-testid="revenue-report">
+      <p className="muted">
+        In each currency, received − refunded = revenue + commission + tutor earnings + deferred. Revenue is what plans and packs leave after tutors are paid for
+        questions; deferred is booked lessons paid for and not yet taught.
+      </p>
       <ul className="revenue-list">
         {totals.map((t) => (
           <li key={`total-${t.currency}`} className="revenue-row revenue-total" data-testid="revenue-total" data-currency={t.currency} data-revenue-minor={t.revenueMinor}>

@@ -1,0 +1,5 @@
+ALTER TABLE "ledger_transactions" ADD COLUMN "fx_from_currency" text;--> statement-breakpoint
+ALTER TABLE "ledger_transactions" ADD COLUMN "fx_from_amount_minor" bigint;--> statement-breakpoint
+ALTER TABLE "ledger_transactions" ADD COLUMN "fx_rate" numeric(24, 12);--> statement-breakpoint
+ALTER TABLE "ledger_transactions" ADD COLUMN "fx_source" text;--> statement-breakpoint
+ALTER TABLE "ledger_transactions" ADD CONSTRAINT "ledger_transactions_fx_all_or_none" CHECK (("ledger_transactions"."fx_from_currency" is null and "ledger_transactions"."fx_from_amount_minor" is null and "ledger_transactions"."fx_rate" is null and "ledger_transactions"."fx_source" is null) or ("ledger_transactions"."fx_from_currency" is not null and "ledger_transactions"."fx_from_amount_minor" is not null and "ledger_transactions"."fx_rate" > 0 and "ledger_transactions"."fx_source" is not null));
