@@ -42,9 +42,19 @@ describe('questionEarningTerms: the earning is in the currency of the money that
 describe('exchange rates', () => {
   it('parse, format, invert and convert with half-up rounding in exact arithmetic', () => {
     expect(formatRate(parseRate('83.25'))).toBe('83.250000000000');
-    expect(rateBetween(fx, 'USD', 'INR')).toBe(parseRate('83.25'));
-    expect(formatRate(rateBetween(fx, 'INR', 'USD')!)).toBe('0.012012012012');
+    expect(rateBetween(fx, 'USD', 'INR')).toEqual({ rate: parseRate('83.25'), via: null });
+    expect(formatRate(rateBetween(fx, 'INR', 'USD')!.rate)).toBe('0.012012012012');
     expect(rateBetween(fx, 'EUR', 'INR')).toBeNull();
+    // Quoted against one currency, the others cross through it: 1 USD = 83.25 INR = 83.25 / 90.50 EUR.
+    const both = { rates: [...fx.rates, { from: 'EUR', to: 'INR', rate: '90.50' }], source: 's' };
+    const cross = rateBetween(both, 'USD', 'EUR')!;
+    expect(cross.via).toBe('INR');
+    expect(Number(formatRate(cross.rate))).toBeCloseTo(83.25 / 90.5, 10);
+    expect(questionEarningTerms({ paidIn: 'EUR', tutorCurrency: 'USD', rates: [{ currency: 'USD', amountMinor: 150 }], fx: both })).toMatchObject({
+      amountMinor: 138,
+      currency: 'EUR',
+      conversion: { fromCurrency: 'USD', fromAmountMinor: 150, source: 's (cross rate via INR)' },
+    });
     expect(convertMinor(150, parseRate('83.25'))).toBe(12488); // 12487.5 → 12488
     expect(convertMinor(1, parseRate('0.5'))).toBe(1);
     expect(convertMinor(1, parseRate('0.49'))).toBe(0);

@@ -57,14 +57,29 @@ export function formatRate(scaled: bigint): string {
   return `${scaled / ONE}.${String(scaled % ONE).padStart(FX_SCALE, '0')}`;
 }
 
-/** 1 `from` in `to`, scaled by 10^FX_SCALE: the configured pair, or the inverse of the opposite pair (rounded half up). */
-export function rateBetween(fx: FxTable, from: string, to: string): bigint | null {
+function directRate(fx: FxTable, from: string, to: string): bigint | null {
   const direct = fx.rates.find((r) => r.from === from && r.to === to);
   if (direct) return parseRate(direct.rate);
   const opposite = fx.rates.find((r) => r.from === to && r.to === from);
   if (!opposite) return null;
   const r = parseRate(opposite.rate);
   return (ONE * ONE * 2n + r) / (2n * r);
+}
+
+/**
+ * 1 `from` in `to`, scaled by 10^FX_SCALE: the configured pair, the inverse of the opposite pair (rounded half up), or
+ * a cross rate through a currency both are quoted against (rates are usually all quoted against one currency, INR).
+ */
+export function rateBetween(fx: FxTable, from: string, to: string): { rate: bigint; via: string | null } | null {
+  const direct = directRate(fx, from, to);
+  if (direct !== null) return { rate: direct, via: null };
+  const pivots = [...new Set(fx.rates.flatMap((r) => [r.from, r.to]))].filter((c) => c !== from && c !== to).sort();
+  for (const via of pivots) {
+    const a = directRate(fx, from, via);
+    const b = a === null ? null : directRate(fx, via, to);
+    if (a !== null && b !== null) return { rate: (a * b * 2n + ONE) / (2n * ONE), via };
+  }
+  return null;
 }
 
 /** minor × rate, rounded half up to a whole minor unit (every money currency here has two decimals). */
@@ -97,13 +112,13 @@ export function questionEarningTerms(p: {
   const direct = p.rates.find((r) => r.currency === target);
   if (direct) return { amountMinor: direct.amountMinor, currency: target, funded: p.paidIn !== null, conversion: null, unconverted: null };
   const base = p.rates.find((r) => r.currency === p.tutorCurrency) ?? p.rates.find((r) => r.currency === 'INR') ?? p.rates[0]!;
-  const rate = rateBetween(p.fx, base.currency, target);
-  if (rate === null) return { amountMinor: base.amountMinor, currency: base.currency, funded: false, conversion: null, unconverted: { wanted: target } };
+  const found = rateBetween(p.fx, base.currency, target);
+  if (found === null) return { amountMinor: base.amountMinor, currency: base.currency, funded: false, conversion: null, unconverted: { wanted: target } };
   return {
-    amountMinor: convertMinor(base.amountMinor, rate),
+    amountMinor: convertMinor(base.amountMinor, found.rate),
     currency: target,
     funded: p.paidIn !== null,
-    conversion: { fromCurrency: base.currency, fromAmountMinor: base.amountMinor, rate: formatRate(rate), source: p.fx.source },
+    conversion: { fromCurrency: base.currency, fromAmountMinor: base.amountMinor, rate: formatRate(found.rate), source: found.via ? `${p.fx.source} (cross rate via ${found.via})` : p.fx.source },
     unconverted: null,
   };
 }
