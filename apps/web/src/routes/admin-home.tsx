@@ -1,6 +1,6 @@
 import type { Me } from '@tutorline/contracts';
 import { Link } from 'react-router';
-import { TutorApprovalList } from '../features/admin';
+import { GuardianConsentPanel, TutorApprovalList } from '../features/admin';
 import { RequireRole } from '../features/auth';
 import { usePageTitle } from '../lib/page-title';
 
@@ -20,6 +20,7 @@ function AdminHome({ me }: { me: Me }) {
         </Link>
       </div>
       <TutorApprovalList />
+      <GuardianConsentPanel />
     </section>
   );
 }

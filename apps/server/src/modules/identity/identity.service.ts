@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { AdminUser, ApprovalStatus, Me, Role, SignUpBody, TutorProfile } from '@tutorline/contracts';
+import type { AdminUser, ApprovalStatus, GuardianConsentBody, Me, Role, SignUpBody, TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-import { canAskOrBook, checkSignUp, minorStatus } from './identity.rules';
+import { canAskOrBook, checkSignUp, consentAgeCutoff, minorStatus } from './identity.rules';
 import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
 import { createSessionCache } from './session-cache';
 
@@ -305,25 +305,63 @@ export function createIdentityService(deps: IdentityDeps) {
       return this.getTutorProfile(tutorId);
     },
 
-    async recordGuardianConsent(admin: AuthUser, studentId: string): Promise<Me> {
+    /**
+     * An admin records a guardian's consent (issue #13.9): who gave it, how, the evidence kept, by whom and when (the
+     * injected clock). The body is checked by guardianConsentBodySchema before this runs. Logged as an audit event,
+     * without the guardian's contact (personal data stays in the table).
+     */
+    async recordGuardianConsent(admin: AuthUser, studentId: string, body: GuardianConsentBody): Promise<Me> {
       const user = await repo.findUserById(studentId);
       if (!user || user.role !== 'student') throw notFound('That student');
-      const row = await repo.updateUser(studentId, { guardianConsentAt: clock.now() });
+      const now = clock.now();
+      const { consent, user: row } = await repo.recordGuardianConsent({
+        studentId,
+        guardianName: body.guardianName,
+        relationship: body.relationship,
+        contact: body.contact,
+        method: body.method,
+        methodOther: body.method === 'other' ? (body.methodOther ?? null) : null,
+        evidence: body.evidence,
+        recordedBy: admin.id,
+        recordedAt: now,
+      });
       userChanged(studentId);
-      logger.info({ event: 'guardian_consent_recorded', userId: studentId, by: admin.id }, 'guardian consent recorded');
-      return toMe(row!, clock.now());
+      logger.info(
+        { event: 'guardian_consent_recorded', audit: true, userId: studentId, consentId: consent.id, by: admin.id, method: consent.method, relationship: consent.relationship, at: now.toISOString() },
+        'guardian consent recorded',
+      );
+      return toMe(row, now);
     },
 
-    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; limit: number; offset: number }) {
-      const { rows, total } = await repo.listUsers(filter);
-      const list: AdminUser[] = rows.map((r) => ({
-        id: r.user.id,
-        role: r.user.role,
-        email: r.user.email,
-        displayName: r.user.displayName,
-        createdAt: r.user.createdAt.toISOString(),
-        approvalStatus: r.approvalStatus,
-      }));
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; limit: number; offset: number }) {
+      const now = clock.now();
+      const { rows, total } = await repo.listUsers({ ...filter, consentCutoff: consentAgeCutoff(now) });
+      const consents = await repo.latestGuardianConsents(rows.filter((r) => r.user.role === 'student').map((r) => r.user.id));
+      const list: AdminUser[] = rows.map((r) => {
+        const c = consents.get(r.user.id);
+        return {
+          id: r.user.id,
+          role: r.user.role,
+          email: r.user.email,
+          displayName: r.user.displayName,
+          createdAt: r.user.createdAt.toISOString(),
+          approvalStatus: r.approvalStatus,
+          minor: minorStatus(r.user, now),
+          guardianConsent: c
+            ? {
+                id: c.id,
+                guardianName: c.guardianName,
+                relationship: c.relationship,
+                contact: c.contact,
+                method: c.method,
+                methodOther: c.methodOther,
+                evidence: c.evidence,
+                recordedBy: { id: c.recordedBy, displayName: c.recordedByName },
+                recordedAt: c.recordedAt.toISOString(),
+              }
+            : null,
+        };
+      });
       return { users: list, total };
     },
   };

@@ -36,6 +36,34 @@ export const users = pgTable(
   ],
 );
 
+/**
+ * Guardian consents for students under 13, recorded by an admin (issue #13.9): who gave it, how, the evidence kept,
+ * who recorded it and when. Kept forever; users.guardian_consent_at is the latest one's time.
+ */
+export const guardianConsents = pgTable(
+  'guardian_consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    guardianName: text('guardian_name').notNull(),
+    relationship: text('relationship').notNull(),
+    contact: text('contact').notNull(),
+    method: text('method', { enum: ['paper_form', 'video_call', 'email_reply', 'in_person', 'other'] }).notNull(),
+    methodOther: text('method_other'),
+    evidence: text('evidence').notNull(),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => users.id),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('guardian_consents_student_idx').on(t.studentId, t.recordedAt),
+    check('guardian_consents_method_other', sql`(${t.method} = 'other') = (${t.methodOther} is not null)`),
+  ],
+);
+
 /** Server-side sessions. The cookie carries a random token; only its SHA-256 is stored. */
 export const authSessions = pgTable(
   'auth_sessions',

@@ -1,2 +1,3 @@
 export { TutorApprovalList } from './tutor-approval-list';
 export { useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
+export { GuardianConsentPanel } from './guardian-consent-panel';
