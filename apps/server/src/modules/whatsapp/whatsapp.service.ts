@@ -301,7 +301,9 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
     const caller = asUser(user);
     const fail = (reason: QuestionFailure, err?: unknown, extra: { next?: string; link?: string } = {}): StudentEvent => {
-      logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
+      // A refusal (no plan, no consent, a bad photo, too fast) is an expected outcome: an info event, no stack trace.
+      if (err instanceof AppError && err.status < 500) logger.info({ event: 'whatsapp_ask_refused', userId, reason, code: err.code, message: err.message }, 'question from whatsapp refused');
+      else logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
       return { type: 'question_failed', requestId: action.requestId, reason, ...extra };
     };
     try {
