@@ -1,3 +1,2 @@
 export { TutorApprovalList } from './tutor-approval-list';
 export { useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
-export { GuardianConsentPanel } from './guardian-consent-panel';
