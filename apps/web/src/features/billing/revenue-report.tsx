@@ -21,10 +21,6 @@ export function RevenueTable({ report }: { report: RevenueReport }) {
   const totals = revenueTotals(report.rows).filter((t) => report.rows.filter((r) => r.currency === t.currency).length > 1);
   return (
     <div className="stack" data-testid="revenue-report">
-      <p className="muted">
-        In each currency, received − refunded = revenue + commission + tutor earnings + deferred. Revenue is what plans and packs leave after tutors are paid for
-        questions; deferred is booked lessons paid for and not yet taught.
-      </p>
       <ul className="revenue-list">
         {totals.map((t) => (
           <li key={`total-${t.currency}`} className="revenue-row revenue-total" data-testid="revenue-total" data-currency={t.currency} data-revenue-minor={t.revenueMinor}>
