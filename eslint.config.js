@@ -50,6 +50,24 @@ const adHocFormatting = {
     },
   ],
 };
+/**
+ * Every timestamp the application decides comes from the injected clock (platform/clock.ts), never from the machine's
+ * or the database's: a job stamped by another clock than the runner's may never come due (decision 028). Measuring real
+ * elapsed time (a cache's age, a rate limit) uses the monotonic performance.now(), which these rules allow.
+ */
+const clockOwner = 'apps/server/src/platform/clock.ts';
+const serverTestCode = ['apps/server/src/**/*.test.ts', 'apps/server/src/**/*.testkit.ts', 'apps/server/src/**/*.test-support.ts'];
+const envRule = { object: 'process', property: 'env', message: 'Only config.ts reads process.env; take values from Config.' };
+const clockProperties = [{ object: 'Date', property: 'now', message: 'Date.now() reads the machine clock: take the time from the injected clock (or performance.now() for elapsed time).' }];
+const clockSyntax = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the machine clock: take the time from the injected clock.' },
+  { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the machine clock: take the time from the injected clock.' },
+  { selector: "CallExpression[callee.property.name='defaultNow']", message: "defaultNow() stamps rows with the database's clock: pass the injected clock's time on insert." },
+  {
+    selector: "TaggedTemplateExpression[tag.name='sql'] TemplateElement[value.raw=/\\b(now\\(\\)|current_timestamp|current_date|localtimestamp|statement_timestamp|clock_timestamp|transaction_timestamp)/i]",
+    message: "SQL's now() is the database's clock: pass the injected clock's time as a parameter.",
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
@@ -84,10 +102,20 @@ export default tseslint.config(
   },
   {
     files: ['apps/server/src/**/*.ts'],
-    ignores: ['apps/server/src/config.ts'],
+    ignores: ['apps/server/src/config.ts', clockOwner, ...serverTestCode],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only config.ts reads process.env; take values from Config.' }],
+      'no-restricted-properties': ['error', envRule, ...clockProperties],
+      'no-restricted-syntax': ['error', ...clockSyntax],
     },
+  },
+  {
+    files: ['apps/server/src/config.ts'],
+    rules: { 'no-restricted-properties': ['error', ...clockProperties], 'no-restricted-syntax': ['error', ...clockSyntax] },
+  },
+  {
+    // The clock itself, and test code (which sets the clocks up), may read the real one.
+    files: [clockOwner, ...serverTestCode],
+    rules: { 'no-restricted-properties': ['error', envRule] },
   },
   {
     files: ['apps/server/src/**/*.ts'],
@@ -116,7 +144,7 @@ export default tseslint.config(
         },
       ],
       'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
     },
   },
   {

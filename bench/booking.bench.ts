@@ -71,6 +71,7 @@ async function main() {
       maxPerDay: null,
       horizonDays: 30,
       cancelFreeHours: 24,
+      updatedAt: new Date(),
     })),
   );
   const day = time.addDaysLocal(time.instantToZoned(new Date(), zone).date, 3);

@@ -43,7 +43,7 @@ async function sessionsFor(db: Db, ids: string[]): Promise<Person[]> {
       ...(await Promise.all(
         batch.map(async (id) => {
           const token = randomBytes(32).toString('base64url');
-          await repo.insertSession({ tokenHash: hashToken(token), userId: id, expiresAt, userAgent: 'tutorline-bench' });
+          await repo.insertSession({ tokenHash: hashToken(token), userId: id, createdAt: new Date(), expiresAt, userAgent: 'tutorline-bench' });
           return { id, cookie: `tl_session=${token}` };
         }),
       )),
@@ -65,7 +65,7 @@ export async function seedTutors(db: Db, n: number, opts: { online?: boolean } =
     (chunk) =>
       db
         .insert(users)
-        .values(chunk.map((i) => ({ role: 'tutor' as const, email: `bench-tutor-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Tutor ${i}` })))
+        .values(chunk.map((i) => ({ role: 'tutor' as const, email: `bench-tutor-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Tutor ${i}`, createdAt: new Date(), passwordChangedAt: new Date() })))
         .returning({ id: users.id }),
   );
   const ids = rows.map((r) => r.id);
@@ -85,7 +85,7 @@ export async function seedStudents(db: Db, n: number): Promise<Person[]> {
   const t = tag();
   const rows = await db
     .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ role: 'student' as const, email: `bench-student-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Student ${i}`, birthDate: '2000-01-01' })))
+    .values(Array.from({ length: n }, (_, i) => ({ role: 'student' as const, email: `bench-student-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Student ${i}`, birthDate: '2000-01-01', createdAt: new Date(), passwordChangedAt: new Date() })))
     .returning({ id: users.id });
   return sessionsFor(
     db,

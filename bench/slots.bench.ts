@@ -121,14 +121,14 @@ async function main() {
   const rnd = random();
   const now = new Date();
   const student = randomUUID();
-  await db.insert(schema.users).values({ id: student, role: 'student', email: `slots-student-${student}@example.test`, passwordHash: 'x', displayName: 'Bench Student' });
+  await db.insert(schema.users).values({ id: student, role: 'student', email: `slots-student-${student}@example.test`, passwordHash: 'x', displayName: 'Bench Student', createdAt: now, passwordChangedAt: now });
   const tutors: { id: string; policy: AvailabilityPolicy }[] = [];
   let bookingsInserted = 0;
   for (let i = 0; i < nTutors; i++) {
     const id = randomUUID();
     const today = time.instantToZoned(now, zones[i % zones.length]!).date;
     const p = policyFor(i, rnd, today);
-    await db.insert(schema.users).values({ id, role: 'tutor', email: `slots-tutor-${id}@example.test`, passwordHash: 'x', displayName: `Bench Tutor ${i}`, timeZone: p.timeZone });
+    await db.insert(schema.users).values({ id, role: 'tutor', email: `slots-tutor-${id}@example.test`, passwordHash: 'x', displayName: `Bench Tutor ${i}`, timeZone: p.timeZone, createdAt: now, passwordChangedAt: now });
     await db.insert(schema.tutorProfiles).values({ userId: id, timeZone: p.timeZone, approvalStatus: 'approved' });
     await db.insert(schema.availabilityPolicies).values({
       tutorId: id,
@@ -141,6 +141,7 @@ async function main() {
       maxPerDay: p.maxPerDay,
       horizonDays: p.horizonDays,
       cancelFreeHours: p.cancelFreeHours,
+      updatedAt: now,
     });
     // Book about a third of the free hours, on real slots, each rechecked against the bookings before it.
     const busy: Busy[] = [];
@@ -153,10 +154,10 @@ async function main() {
       if (!slotIsBookable(p, busy, s.start, len, now, time)) continue;
       const end = new Date(s.start.getTime() + len * MINUTE_MS);
       busy.push({ start: s.start, end, kind: 'booking' });
-      rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: end, status: 'confirmed', idempotencyKey: randomUUID() });
+      rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: end, status: 'confirmed', idempotencyKey: randomUUID(), createdAt: now });
     }
     // A few cancelled ones on top (the read filters them out, as the service does).
-    for (const s of candidates.filter((_, k) => k % 37 === 5)) rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: new Date(s.start.getTime() + 30 * MINUTE_MS), status: 'cancelled', idempotencyKey: randomUUID() });
+    for (const s of candidates.filter((_, k) => k % 37 === 5)) rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: new Date(s.start.getTime() + 30 * MINUTE_MS), status: 'cancelled', idempotencyKey: randomUUID(), createdAt: now });
     if (rows.length) await db.insert(schema.bookings).values(rows);
     bookingsInserted += rows.length;
     tutors.push({ id, policy: p });

@@ -23,8 +23,13 @@ async function getJson<T>(page: Page, url: string): Promise<T> {
 interface Balance {
   currency: string;
   payableMinor: number;
+  onHoldMinor: number;
 }
-const payableInr = async (page: Page) => (await getJson<{ balances: Balance[] }>(page, '/api/billing/tutor/balance')).balances.find((b) => b.currency === 'INR')?.payableMinor ?? 0;
+/** What the API says the tutor is owed in INR: payable now plus on hold (each amount is in exactly one of them). */
+const payableInr = async (page: Page) => {
+  const b = (await getJson<{ balances: Balance[] }>(page, '/api/billing/tutor/balance')).balances.find((x) => x.currency === 'INR');
+  return b ? b.payableMinor + b.onHoldMinor : 0;
+};
 const revenueInr = async (page: Page) => {
   const rows = (await getJson<{ rows: { currency: string; receivedMinor: number; refundedMinor: number; revenueMinor: number; tutorEarningsMinor: number }[] }>(page, '/api/admin/billing/revenue?from=2000-01-01&to=2100-01-01')).rows.filter((r) => r.currency === 'INR');
   const sum = (k: 'receivedMinor' | 'refundedMinor' | 'revenueMinor' | 'tutorEarningsMinor') => rows.reduce((n, r) => n + r[k], 0);

@@ -39,6 +39,33 @@ describe('architecture lint rules', () => {
     expect(repo.join('\n')).toMatch(/own \*\.rules file/);
   });
 
+  it('the server reads time only from the injected clock: no Date.now(), new Date(), Date(), defaultNow() or SQL now()', async () => {
+    const code = [
+      "import { sql } from 'drizzle-orm';",
+      "import { timestamp } from 'drizzle-orm/pg-core';",
+      'export const a = Date.now();',
+      'export const b = new Date();',
+      'export const c = Date();',
+      "export const d = timestamp('created_at').notNull().defaultNow();",
+      'export const e = sql`update jobs set run_at = now()`;',
+      'export const f = sql`select current_timestamp`;',
+      '',
+    ].join('\n');
+    for (const file of ['apps/server/src/modules/help/help.service.ts', 'apps/server/src/platform/jobs.ts', 'apps/server/src/platform/db/schema.ts', 'apps/server/src/config.ts']) {
+      const found = (await messages(file, code)).join('\n');
+      expect(found, file).toMatch(/'Date\.now' is restricted/);
+      expect(found, file).toMatch(/new Date\(\) reads the machine clock/);
+      expect(found, file).toMatch(/Date\(\) reads the machine clock/);
+      expect(found, file).toMatch(/defaultNow\(\) stamps rows/);
+      expect(found.match(/SQL's now\(\)/g), file).toHaveLength(2);
+    }
+    // Allowed: a given instant, the injected clock, elapsed real time, the clock itself, and tests setting clocks up.
+    const fine = 'export const f = (clock: { now(): Date }) => [new Date(0), new Date(clock.now().getTime() + 1), performance.now()];\n';
+    expect(await messages('apps/server/src/modules/help/help.service.ts', fine)).toEqual([]);
+    expect(await messages('apps/server/src/platform/clock.ts', 'export const now = () => new Date(Date.now());\n')).toEqual([]);
+    expect(await messages('apps/server/src/modules/help/help.claim.int.test.ts', 'export const now = () => new Date(Date.now());\n')).toEqual([]);
+  });
+
   it('only config.ts reads process.env', async () => {
     expect((await messages('apps/server/src/platform/thing.ts', 'export const p = process.env.PORT;\n')).join()).toMatch(/Only config\.ts/);
     expect(await messages('apps/server/src/config.ts', 'export const p = process.env.PORT;\n')).toEqual([]);

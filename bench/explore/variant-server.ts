@@ -107,8 +107,10 @@ const user = await repo.insertUser({
   displayName: 'Bench Student',
   timeZone: 'UTC',
   birthDate: '2000-01-01',
+  createdAt: new Date(),
+  passwordChangedAt: new Date(),
 });
-await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, expiresAt: new Date(Date.now() + 86_400_000), userAgent: 'bench' });
+await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, createdAt: new Date(), expiresAt: new Date(Date.now() + 86_400_000), userAgent: 'bench' });
 
 const cookieToken = (header: string | undefined) => {
   const m = /(?:^|;\s*)tl_session=([^;]+)/.exec(header ?? '');

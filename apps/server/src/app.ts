@@ -80,6 +80,8 @@ export interface App {
   metrics: Metrics;
   logger: Logger;
   config: Config;
+  /** The clock every timestamp the application decides comes from (tests stamp their own rows with it). */
+  clock: Clock;
   jobs: JobRunner;
   /** The identity service (tests and tools make log-in links and accounts through it). */
   identity: IdentityService;
@@ -145,6 +147,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const realtime = await createRealtime(fastify.server, {
     allowedOrigins: config.allowedOrigins,
     redisUrl: config.redisUrl,
+    clock,
     logger,
     metrics,
     authenticate: (cookieHeader) => authenticateSocket(cookieHeader),
@@ -211,7 +214,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   };
   const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
   const channels = [...(opts.channels ?? [])];
-  const notifications = createNotifications({ channels, logger });
+  const notifications = createNotifications({ channels, clock, logger });
   const dispatchConfig = { ...config.help };
   // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
   const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
@@ -289,7 +292,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Booked lessons are paid at booking when a payment provider is on: held, paid through billing's checkout, then
   // confirmed (billing.bookings.ts); with payments off (or a free lesson) they are confirmed at once.
   // A paid lesson's outcome (cancelled, late, a no-show) refunds or keeps its money: decided and queued with the outcome.
-  const onOutcome = bookingOutcomeMoney({ db: database.db, logger });
+  const onOutcome = bookingOutcomeMoney({ db: database.db, clock, logger });
   const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments: bookingPaymentPolicy(config.payments), onOutcome });
   const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
   const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
@@ -341,6 +344,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     metrics,
     logger,
     config,
+    clock,
     seeded,
     billing,
     payments,

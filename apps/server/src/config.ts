@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { type FxTable, parseFxRates } from './modules/billing';
 import { defaultDispatchConfig as dispatch } from './modules/help';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
@@ -85,6 +86,11 @@ const envSchema = z.object({
     .regex(/^[A-Z]{3}:\d+(,\s*[A-Z]{3}:\d+)*$/, 'must look like INR:50000,USD:1000')
     .default('INR:50000,USD:1000'),
   BILLING_ENFORCE_ENTITLEMENTS: bool.default(true),
+  BILLING_FX_RATES: z
+    .string()
+    .regex(/^([A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?(,\s*[A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?)*)?$/, 'must look like USD:INR=83.25,EUR:INR=90.10')
+    .default(''),
+  BILLING_FX_SOURCE: z.string().min(1).max(200).default('BILLING_FX_RATES (configured)'),
   BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
@@ -148,7 +154,8 @@ export interface Config {
   signedLinkMaxSeconds: number;
   whatsapp: WhatsAppConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
-  billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean };
+  /** fx: exchange rates for question earnings in a currency the subject has no rate in (decision 029); none when absent. */
+  billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean; fx?: FxTable };
   /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
   payments: PaymentsConfig;
 }
@@ -271,6 +278,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       payoutHoldDays: e.BILLING_PAYOUT_HOLD_DAYS,
       payoutMinMinor: Object.fromEntries(e.BILLING_PAYOUT_MIN_MINOR.split(',').map((p) => p.trim().split(':')).map(([c, n]) => [c!, Number(n)])),
       enforceEntitlements: e.BILLING_ENFORCE_ENTITLEMENTS,
+      fx: { rates: parseFxRates(e.BILLING_FX_RATES), source: e.BILLING_FX_SOURCE },
     },
     payments: paymentsConfig(e),
   };

@@ -77,16 +77,16 @@ export const relaxedLogin: Config['login'] = { maxPerIp: 10_000, maxPerAccount: 
 
 export const testPassword = 'correct horse battery';
 
-/** Admins cannot sign up; tests insert one directly, as an operator would. */
-export async function createAdmin(database: Database, password = testPassword) {
+/** Admins cannot sign up; tests insert one directly, as an operator would (stamped `now`: the app's clock when there is one). */
+export async function createAdmin(database: Database, password = testPassword, now = new Date()) {
   const email = uniqueEmail('admin');
-  const user = await createIdentityRepo(database.db).insertUser({ role: 'admin', email, passwordHash: await hashPassword(password), displayName: 'A' });
+  const user = await createIdentityRepo(database.db).insertUser({ role: 'admin', email, passwordHash: await hashPassword(password), displayName: 'A', createdAt: now, passwordChangedAt: now });
   return { email, password, user };
 }
 
 /** A logged-in admin client. */
 export async function adminClient(t: TestApp) {
-  const admin = await createAdmin(t.app.database);
+  const admin = await createAdmin(t.app.database, testPassword, t.app.clock.now());
   const client = new Client(t.baseUrl);
   await client.logIn(admin.email, admin.password);
   return { client, ...admin };

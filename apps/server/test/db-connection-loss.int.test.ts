@@ -133,7 +133,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
     try {
       const key = `conn-loss-${crypto.randomUUID()}`;
       // One attempt only: before the fix, the lost connection used it up and the job failed for good.
-      await enqueue(database.db, queue, { slow: true }, { dedupeKey: key, maxAttempts: 1 });
+      await enqueue(database.db, queue, { slow: true }, { now: new Date(), dedupeKey: key, maxAttempts: 1 });
       runner.start();
       await vi.waitFor(
         async () => {
@@ -152,7 +152,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
       // Every connection of the runner's pool killed while idle: it still finds and runs the next job.
       await cluster.terminateAll();
       const next = `conn-loss-${crypto.randomUUID()}`;
-      await vi.waitFor(() => enqueue(database.db, queue, { slow: false }, { dedupeKey: next }), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(() => enqueue(database.db, queue, { slow: false }, { now: new Date(), dedupeKey: next }), { timeout: 10_000, interval: 100 });
       runner.poke();
       await vi.waitFor(async () => expect((await jobRow(next)).state).toBe('done'), { timeout: 20_000, interval: 100 });
     } finally {

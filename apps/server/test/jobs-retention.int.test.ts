@@ -14,6 +14,8 @@ describeEachBackend('finished runs of periodic sweeps are pruned', ({ db }) => {
       payload: {},
       state,
       dedupeKey: key,
+      runAt: now,
+      createdAt: now,
       finishedAt: finishedAgoMs === null ? null : new Date(now.getTime() - finishedAgoMs),
     });
     await d.insert(schema.jobs).values([

@@ -54,6 +54,7 @@ describeEachBackend('refusals do not reveal that an object exists', ({ db }) => 
       idempotencyKey: randomUUID(),
       priceMinor: 80000,
       currency: 'INR',
+      createdAt: new Date(now),
       ...over,
     });
     const rows = await db()

@@ -28,9 +28,10 @@ export const tutorBalanceSchema = z.object({
   balances: z.array(
     z.object({
       currency: z.string(),
-      /** Owed to the tutor now (earnings less payouts and reversals). */
+      /** Each amount once: payable + on hold is what the tutor is owed (earnings less payouts and reversals). */
+      /** Payable now: what the next payout run may send (past the hold period). */
       payableMinor: minorSchema,
-      /** Of it, what the hold period still keeps from the next payout. */
+      /** Earned within the hold period: payable once it has passed. Not part of payableMinor. */
       onHoldMinor: minorSchema,
       inTransitMinor: minorSchema,
       paidMinor: minorSchema,
@@ -68,13 +69,18 @@ export const revenueReportSchema = z.object({
     z.object({
       month: z.string(),
       currency: z.string(),
+      /** Each row reconciles: received − refunded = revenue + commission + tutor earnings + deferred. */
       /** Gross money received (payments). */
       receivedMinor: minorSchema,
       refundedMinor: minorSchema,
-      /** Platform revenue net of refunds: subscriptions and packs, plus commission on lessons. */
+      /** What the platform keeps of subscriptions and packs, less refunds and the tutors' question earnings. */
       revenueMinor: minorSchema,
+      /** The platform's share of booked lessons earned (less reversals). */
       commissionMinor: minorSchema,
+      /** Earned by tutors, in this currency: questions and lessons, less reversals. */
       tutorEarningsMinor: minorSchema,
+      /** Booked lessons paid for and not yet earned (or refunded): the change in lesson prepayments. */
+      deferredMinor: minorSchema,
     }),
   ),
 });

@@ -108,6 +108,45 @@ export const updateTutorProfileBodySchema = z.strictObject({
 
 export const setApprovalBodySchema = z.strictObject({ status: approvalStatusSchema });
 
+/** How a guardian gave consent for a student under 13. */
+export const consentMethods = ['paper_form', 'video_call', 'email_reply', 'in_person', 'other'] as const;
+export const consentMethodSchema = z.enum(consentMethods);
+export type ConsentMethod = z.infer<typeof consentMethodSchema>;
+
+/** An admin records a guardian's consent: who gave it, how, and the evidence kept (all required). */
+export const guardianConsentBodySchema = z
+  .strictObject({
+    guardianName: z.string().trim().min(2, 'must name the guardian').max(120),
+    /** The guardian's relationship to the student: mother, father, legal guardian, … */
+    relationship: z.string().trim().min(2, 'must say how the guardian is related to the student').max(60),
+    /** How to reach the guardian again: an email or a phone number. */
+    contact: z.string().trim().min(3, 'must be an email or a phone number').max(254),
+    method: consentMethodSchema,
+    /** Required when the method is 'other': how consent was given. */
+    methodOther: z.string().trim().min(2).max(200).optional(),
+    /** The evidence kept: a form's reference, a message id, a note of the call. */
+    evidence: z.string().trim().min(3, 'must say what evidence of consent is kept').max(2000),
+  })
+  .superRefine((b, ctx) => {
+    if (b.method === 'other' && !b.methodOther) ctx.addIssue({ code: 'custom', path: ['methodOther'], message: 'must say how consent was given' });
+    if (b.method !== 'other' && b.methodOther !== undefined) ctx.addIssue({ code: 'custom', path: ['methodOther'], message: "is only for the method 'other'" });
+  });
+export type GuardianConsentBody = z.infer<typeof guardianConsentBodySchema>;
+
+/** A recorded consent, as the admin sees it. */
+export const guardianConsentSchema = z.object({
+  id: z.string(),
+  guardianName: z.string(),
+  relationship: z.string(),
+  contact: z.string(),
+  method: consentMethodSchema,
+  methodOther: z.string().nullable(),
+  evidence: z.string(),
+  recordedBy: z.object({ id: z.string(), displayName: z.string() }),
+  recordedAt: z.string(),
+});
+export type GuardianConsent = z.infer<typeof guardianConsentSchema>;
+
 export const adminUserSchema = z.object({
   id: z.string(),
   role: roleSchema,
@@ -115,12 +154,18 @@ export const adminUserSchema = z.object({
   displayName: z.string(),
   createdAt: z.string(),
   approvalStatus: approvalStatusSchema.nullable(),
+  /** Students under 18: their age rules; null otherwise. */
+  minor: minorStatusSchema.nullable(),
+  /** The latest guardian consent recorded for the student, with its evidence; null when none. */
+  guardianConsent: guardianConsentSchema.nullable(),
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
 export const adminUserListQuerySchema = z.strictObject({
   role: roleSchema.optional(),
   approvalStatus: approvalStatusSchema.optional(),
+  /** Students under 13 still waiting for consent ('needed'), or those with a consent recorded ('recorded'). */
+  consent: z.enum(['needed', 'recorded']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -6,7 +6,13 @@ import type { Logger } from './logger';
 const { jobs } = schema;
 
 export interface EnqueueOptions {
-  /** When to run; now by default. */
+  /**
+   * The enqueuing time, from the caller's injected clock (never the database's now(): the runner picks due jobs by
+   * the injected clock, so a job stamped by another clock may never come due). Stored as created_at, and as run_at
+   * unless runAt is given.
+   */
+  now: Date;
+  /** When to run; `now` by default. */
   runAt?: Date;
   /** A second enqueue with the same key does nothing, even after the first has finished. */
   dedupeKey?: string;
@@ -41,14 +47,15 @@ function describeError(err: unknown): string {
 export const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** (attempt - 1));
 
 /** Adds a job, inside the caller's transaction when given one, so the job exists if and only if the change does. */
-export async function enqueue(db: Db | Tx, queue: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
+export async function enqueue(db: Db | Tx, queue: string, payload: unknown, opts: EnqueueOptions): Promise<void> {
   await db
     .insert(jobs)
     .values({
       queue,
       payload,
       dedupeKey: opts.dedupeKey ?? null,
-      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+      runAt: opts.runAt ?? opts.now,
+      createdAt: opts.now,
       ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     })
     .onConflictDoNothing({ target: jobs.dedupeKey });
@@ -70,13 +77,13 @@ export async function pruneFinishedRuns(db: Db | Tx, queue: string, before: Date
   return gone.length;
 }
 
-/** Adds many jobs in one statement per chunk (inside the caller's transaction when given one). */
-export async function enqueueMany(db: Db | Tx, queue: string, items: { payload: unknown; dedupeKey: string; runAt?: Date }[]): Promise<void> {
+/** Adds many jobs in one statement per chunk (inside the caller's transaction when given one); `now` as in enqueue. */
+export async function enqueueMany(db: Db | Tx, queue: string, items: { payload: unknown; dedupeKey: string; runAt?: Date }[], opts: { now: Date }): Promise<void> {
   for (let i = 0; i < items.length; i += 2000) {
     const chunk = items.slice(i, i + 2000);
     await db
       .insert(jobs)
-      .values(chunk.map((it) => ({ queue, payload: it.payload, dedupeKey: it.dedupeKey, ...(it.runAt ? { runAt: it.runAt } : {}) })))
+      .values(chunk.map((it) => ({ queue, payload: it.payload, dedupeKey: it.dedupeKey, runAt: it.runAt ?? opts.now, createdAt: opts.now })))
       .onConflictDoNothing({ target: jobs.dedupeKey });
   }
 }

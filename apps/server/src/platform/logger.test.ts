@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { AppError } from './errors';
 import { checkSecretParams } from './http';
 import { createLogger, maskPhone, SecretPaths, serializeRequest } from './logger';
 
@@ -43,6 +44,17 @@ describe('logger', () => {
   it('logs a request by its path, without the query string or any header', () => {
     const req = { id: 'r1', method: 'GET', url: '/api/me?token=abc', headers: { cookie: 'tl_session=abc' }, routeOptions: { url: '/api/me' } };
     expect(serializeRequest(req)).toEqual({ id: 'r1', method: 'GET', path: '/api/me', route: '/api/me' });
+  });
+
+  it('logs an expected business refusal (an AppError below 500) with its code and message, without a stack', () => {
+    const { logger, text } = capture();
+    logger.info({ err: new AppError(403, 'payment_required', 'You have no plan or question credits.') }, 'refused');
+    const line = JSON.parse(text()) as { err: Record<string, unknown> };
+    expect(line.err).toEqual({ type: 'AppError', code: 'payment_required', status: 403, message: 'You have no plan or question credits.' });
+    expect(text()).not.toMatch(/stack|\n\s+at /);
+    const { logger: l2, text: t2 } = capture();
+    l2.error({ err: new AppError(503, 'service_unavailable', 'The payment provider did not answer.') }, 'failed');
+    expect((JSON.parse(t2()) as { err: { stack: string } }).err.stack).toContain('provider');
   });
 
   it('logs ordinary errors with their message and stack', () => {

@@ -1,6 +1,7 @@
 import type { DestinationStream, LoggerOptions } from 'pino';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
+import { AppError } from './errors';
 
 /**
  * Paths pino removes from every line. Secrets and personal data never reach the logs:
@@ -136,8 +137,11 @@ export class SecretPaths {
 /**
  * Errors with pino's usual fields, except that a failed query's parameters (emails, phones, password hashes),
  * which Drizzle repeats in the message, the stack and `params`, are replaced: the SQL stays, the values go.
+ * An AppError below 500 is an expected business outcome (a payment refused, consent missing), not a fault: its code
+ * and message are logged without a stack trace. Stacks are kept for real errors.
  */
 export function serializeError(err: Error) {
+  if (err instanceof AppError && err.status < 500) return { type: err.name, code: err.code, status: err.status, message: err.message };
   const out = pino.stdSerializers.err(err);
   const params = (err as { params?: unknown }).params;
   if (Array.isArray(params) && params.length) {

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@tutorline/cont
 import { sessionRoom, userRoom } from '@tutorline/contracts';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
+import type { Clock } from './clock';
 import type { Peers } from './db';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -33,6 +34,8 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export interface RealtimeOptions {
   allowedOrigins: string[];
   redisUrl: string | undefined;
+  /** The heartbeat's ack tells the server's time (the injected clock). */
+  clock: Clock;
   logger: Logger;
   metrics: Metrics;
   /** Resolves the session cookie of the handshake; null refuses the connection. */
@@ -160,7 +163,7 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     socket.emit('session:ready', { userId, role, recovered: socket.recovered });
 
     socket.on('presence:heartbeat', (ack) => {
-      if (typeof ack === 'function') ack({ ok: true, at: new Date().toISOString() });
+      if (typeof ack === 'function') ack({ ok: true, at: opts.clock.now().toISOString() });
     });
 
     socket.on('disconnect', (reason) => {

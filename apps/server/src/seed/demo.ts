@@ -119,12 +119,12 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
   if ((await repo.countUsers()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock.now();
-  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', timeZone: 'Asia/Kolkata' });
+  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
 
   for (let i = 1; i <= 25; i++) {
     const timeZone = zones[i % zones.length]!;
     const tutor = await repo.insertTutor(
-      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: tutorName(i), timeZone, phone: `+9190000000${pad(i)}` },
+      { role: 'tutor', email: `tutor${pad(i)}@tutorline.test`, passwordHash, displayName: tutorName(i), timeZone, phone: `+9190000000${pad(i)}`, createdAt: now, passwordChangedAt: now },
       { timeZone },
     );
     const a = subjectPlan[i % subjectPlan.length]!;
@@ -150,7 +150,7 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
     const age = i === 1 ? 11 : i === 2 ? 12 : i % 5 === 0 ? 19 : 13 + (i % 5);
     const birthDate = new Date(now.getTime() - (age * 365.25 + 100) * 86_400_000).toISOString().slice(0, 10);
     const minor = age < 18;
-    await repo.insertUser({
+    const student = await repo.insertUser({
       role: 'student',
       email: `student${pad(i)}@tutorline.test`,
       passwordHash,
@@ -158,8 +158,24 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
       timeZone: zones[(i * 5) % zones.length]!,
       birthDate,
       guardianContact: minor ? `guardian${pad(i)}@tutorline.test` : null,
-      guardianConsentAt: minor && i !== 1 ? now : null,
+      guardianConsentAt: null,
+      createdAt: now,
+      passwordChangedAt: now,
     });
+    // A consent is always recorded with its evidence (issue #13.9), the demo's too.
+    if (minor && i !== 1) {
+      await repo.recordGuardianConsent({
+        studentId: student.id,
+        guardianName: `Guardian of ${studentName(i)}`,
+        relationship: 'parent',
+        contact: `guardian${pad(i)}@tutorline.test`,
+        method: 'email_reply',
+        methodOther: null,
+        evidence: 'Demo data: consent assumed when the demo was seeded',
+        recordedBy: admin.id,
+        recordedAt: now,
+      });
+    }
   }
   logger.info({ event: 'demo_seeded', admins: 1, tutors: 25, students: 50 }, 'demo data seeded');
   return true;

@@ -34,7 +34,10 @@ function AdminBilling({ me }: { me: Me }) {
         <div className="card-head">
           <h2 id="revenue-title">Revenue</h2>
         </div>
-        <p className="muted">By month (UTC) and currency. Revenue is net of refunds and tutor earnings.</p>
+        <p className="muted">
+          By month (UTC) and currency. In each, received − refunded = revenue + commission + tutor earnings + deferred: revenue is what plans and packs leave after
+          tutors are paid for questions, deferred is booked lessons paid for and not yet taught.
+        </p>
         <RangeInputs range={range} onChange={setRange} idPrefix="revenue" />
         <CsvLink href={reportPath('/api/admin/billing/revenue', range, true)} />
         {revenue.isPending && <PageLoading label="Loading revenue…" />}

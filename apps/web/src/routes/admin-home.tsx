@@ -1,8 +1,12 @@
 import type { Me } from '@tutorline/contracts';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { OpenSessions, TutorApprovalList } from '../features/admin';
 import { RequireRole } from '../features/auth';
 import { usePageTitle } from '../lib/page-title';
+
+// Loaded on its own: its form checks input with the contracts' zod schema, which other pages do not need.
+const GuardianConsentPanel = lazy(() => import('../features/admin/guardian-consent-panel').then((m) => ({ default: m.GuardianConsentPanel })));
 
 export function AdminHomePage() {
   return <RequireRole role="admin">{(me) => <AdminHome me={me} />}</RequireRole>;
@@ -21,6 +25,9 @@ function AdminHome({ me }: { me: Me }) {
       </div>
       <TutorApprovalList />
       <OpenSessions />
+      <Suspense fallback={null}>
+        <GuardianConsentPanel />
+      </Suspense>
     </section>
   );
 }

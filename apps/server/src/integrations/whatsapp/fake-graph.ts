@@ -83,6 +83,8 @@ interface StoredMedia {
 }
 
 export function fakeGraphPlugin(fastify: FastifyInstance, opts: FakeGraphOptions): FakeGraph {
+  // The app passes its clock (the simulator); a test that gives none gets Meta's own, the real one.
+  // eslint-disable-next-line no-restricted-syntax
   const now = opts.now ?? (() => new Date());
   const media = new Map<string, StoredMedia>();
   const liveUrlTokens = new Map<string, string>(); // url token → media id

@@ -49,6 +49,8 @@ export function httpError<E extends ProviderError>(ErrorType: ErrorClass<E>, res
     retryable: isRetryableStatus(res.status),
     code,
     message,
+    // An HTTP-date Retry-After is on the provider's (real) clock, so it is compared with the real one: a wait, not a timestamp.
+    // eslint-disable-next-line no-restricted-properties
     retryAfterMs: res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), Date.now()) : null,
   });
 }

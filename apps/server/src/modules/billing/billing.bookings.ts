@@ -65,10 +65,10 @@ async function paymentOfBooking(repo: ProviderRepo, tx: Tx, bookingId: string) {
  * An earned lesson (billing.bookings.rules lessonEarned: completed, kept by the tutor) posts its earning in the same
  * transaction (LedgerService.lessonEarning): the price moves from lesson prepayments to the tutor, less commission.
  */
-export function bookingOutcomeMoney(o: { db: Db; logger: Logger }): OnBookingOutcome {
+export function bookingOutcomeMoney(o: { db: Db; clock: Clock; logger: Logger }): OnBookingOutcome {
   const repo = createProviderRepo(o.db);
   // The commission is the one recorded with the payment (LedgerPort.paymentReceived), so none is configured here.
-  const ledger = createLedgerService({ repo: createLedgerRepo(o.db), logger: o.logger, commissionBps: 0 });
+  const ledger = createLedgerService({ repo: createLedgerRepo(o.db), clock: o.clock, logger: o.logger, commissionBps: 0 });
   return async (tx, e) => {
     const booking = await repo.booking(e.bookingId, tx);
     if (!booking) return null;
@@ -83,7 +83,7 @@ export function bookingOutcomeMoney(o: { db: Db; logger: Logger }): OnBookingOut
       return { action: 'keep' };
     }
     const payload: LessonRefundPayload = { bookingId: booking.id, paidBookingId: found.paidBookingId, paymentId: found.payment.id, amountMinor: money.amountMinor, outcome: e.outcome, reason: money.reason };
-    await enqueue(tx, LESSON_REFUND_QUEUE, payload, { dedupeKey: `${LESSON_REFUND_QUEUE}:${booking.id}:${e.outcome}`, runAt: e.at });
+    await enqueue(tx, LESSON_REFUND_QUEUE, payload, { dedupeKey: `${LESSON_REFUND_QUEUE}:${booking.id}:${e.outcome}`, now: o.clock.now(), runAt: e.at });
     o.logger.info({ event: 'lesson_refund_queued', bookingId: booking.id, paymentId: found.payment.id, outcome: e.outcome, by: e.by, amountMinor: money.amountMinor, currency: booking.currency }, 'paid lesson: refund queued');
     return { action: 'refund', amountMinor: money.amountMinor, currency: booking.currency };
   };

@@ -187,7 +187,7 @@ describeEachBackend('billing: checkout, the fake provider, refunds and reconcili
       const startsAt = new Date(clock.now().getTime() + startHours * 3_600_000);
       const [b] = await database.db
         .insert(schema.bookings)
-        .values({ tutorId: user.id, studentId: s.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'held', heldUntil: new Date(clock.now().getTime() + 15 * 60_000), idempotencyKey: key(), priceMinor: 80000, currency: 'INR' })
+        .values({ tutorId: user.id, studentId: s.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'held', heldUntil: new Date(clock.now().getTime() + 15 * 60_000), idempotencyKey: key(), priceMinor: 80000, currency: 'INR', createdAt: clock.now() })
         .returning();
       return b!;
     };

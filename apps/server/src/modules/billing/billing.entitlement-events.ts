@@ -27,7 +27,7 @@ const GRANTING: readonly SubscriptionState[] = ['trialing', 'active'];
 export const grantsEntitlement = (from: SubscriptionState, to: SubscriptionState) => GRANTING.includes(to) && !GRANTING.includes(from);
 
 export async function queueEntitlementGranted(tx: Tx, event: EntitlementGranted, now: Date): Promise<void> {
-  await enqueue(tx, ENTITLEMENT_GRANTED_QUEUE, event, { dedupeKey: `${ENTITLEMENT_GRANTED_QUEUE}:${event.ref}`, runAt: now });
+  await enqueue(tx, ENTITLEMENT_GRANTED_QUEUE, event, { dedupeKey: `${ENTITLEMENT_GRANTED_QUEUE}:${event.ref}`, now });
 }
 
 /** Delivers each queued event to every listener; a listener that throws makes the job retry (listeners are idempotent). */

@@ -108,7 +108,9 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
   const payable = async (tutor: { client: Client }) => {
     const res = await tutor.client.get('/api/billing/tutor/balance');
     expect(res.status).toBe(200);
-    return (res.json.balances as { currency: string; payableMinor: number }[]).find((b) => b.currency === 'INR')?.payableMinor ?? 0;
+    // Owed: payable now plus on hold (each amount is in exactly one of them).
+    const b = (res.json.balances as { currency: string; payableMinor: number; onHoldMinor: number }[]).find((x) => x.currency === 'INR');
+    return b ? b.payableMinor + b.onHoldMinor : 0;
   };
   const cancelNotice = async (who: { client: Client }) => {
     const notices = (await who.client.get('/api/notifications')).json.notices as { kind: string; text: string }[];
@@ -135,7 +137,7 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
     expect(await cancel(student, bookingId)).toMatchObject({ status: 'cancelled' });
     const [job] = (await refundJobs()).filter((p) => p.bookingId === bookingId);
     expect(job).toBeDefined();
-    await enqueue(db().database.db, LESSON_REFUND_QUEUE, job, { dedupeKey: `retry-${bookingId}`, runAt: clock.now() });
+    await enqueue(db().database.db, LESSON_REFUND_QUEUE, job, { dedupeKey: `retry-${bookingId}`, now: clock.now() });
     await t.app.jobs.drain();
     expect(await refundsOf(payment.id)).toHaveLength(1);
     expect(await paymentRow(payment.id)).toMatchObject({ refundedMinor: PRICE });
@@ -254,7 +256,8 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
     const statement = await tutor.client.get('/api/billing/tutor/statement?from=2026-12-01&to=2026-12-31');
     expect(statement.status, statement.text).toBe(200);
     expect(statement.json.currencies[0].lines).toEqual([expect.objectContaining({ kind: 'earning', description: 'Booked lesson', amountMinor: TUTOR_SHARE, balanceMinor: TUTOR_SHARE })]);
-    expect(await report()).toMatchObject({ revenueMinor: reportBefore.revenueMinor + COMMISSION, commissionMinor: reportBefore.commissionMinor + COMMISSION, tutorEarningsMinor: reportBefore.tutorEarningsMinor + TUTOR_SHARE });
+    // The commission is its own column (revenue is plans and packs: decision 029), so each row reconciles.
+    expect(await report()).toMatchObject({ revenueMinor: reportBefore.revenueMinor, commissionMinor: reportBefore.commissionMinor + COMMISSION, tutorEarningsMinor: reportBefore.tutorEarningsMinor + TUTOR_SHARE });
     // Another sweep earns nothing twice.
     clock.set(new Date(start.getTime() + 70 * MINUTE));
     await t.app.jobs.drain();

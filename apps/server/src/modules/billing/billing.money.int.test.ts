@@ -21,7 +21,7 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     return student.client.post('/api/help/questions', { requestId: randomUUID(), subjectId: 'maths', level: 'grade-9-10', text: 'x?', photoIds: [photoId] });
   };
   const subscribe = async (studentId: string, questions = monthly.id) =>
-    t.app.database.db.insert(schema.subscriptions).values({ studentId, planId: questions, currency: 'INR', status: 'active', provider: 'fake', currentPeriodStart: new Date(Date.now() - 86_400_000), currentPeriodEnd: new Date('2030-01-15T12:00:00Z') });
+    t.app.database.db.insert(schema.subscriptions).values({ studentId, planId: questions, currency: 'INR', status: 'active', provider: 'fake', currentPeriodStart: new Date(Date.now() - 86_400_000), currentPeriodEnd: new Date('2030-01-15T12:00:00Z'), createdAt: new Date(), updatedAt: new Date() });
 
   beforeAll(async () => {
     dataDir = makeDataDir();
@@ -98,7 +98,8 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     expect((await tutor.client.post(`/api/help/questions/${q.id}/answered`)).status).toBe(200);
     const balance = await tutor.client.get('/api/billing/tutor/balance');
     expect(balance.status).toBe(200);
-    expect(balance.json).toMatchObject({ balances: [{ currency: 'INR', payableMinor: 4000, onHoldMinor: 4000, inTransitMinor: 0, paidMinor: 0 }], holdDays: 7 });
+    // Each amount once (issue #13): earned today, so all of it is on hold and none of it payable yet.
+    expect(balance.json).toMatchObject({ balances: [{ currency: 'INR', payableMinor: 0, onHoldMinor: 4000, inTransitMinor: 0, paidMinor: 0 }], holdDays: 7 });
     const statement = await tutor.client.get('/api/billing/tutor/statement');
     expect(statement.json.currencies).toEqual([{ currency: 'INR', openingMinor: 0, closingMinor: 4000, lines: [expect.objectContaining({ kind: 'earning', description: 'Answered question', amountMinor: 4000, balanceMinor: 4000 })] }]);
     const csv = await tutor.client.get('/api/billing/tutor/statement?format=csv');
@@ -113,9 +114,10 @@ describeEachBackend('billing, the money side over HTTP: entitlements, earnings, 
     await t.app.database.db.transaction((tx) => t.app.billing.ledgerPort.refundSettled(tx, { refundId: r.id, paymentId: p.id, amountMinor: 9950, currency: 'INR', at: new Date() }));
     const month = new Date().toISOString().slice(0, 7);
     const revenue = await admin.get('/api/admin/billing/revenue');
-    expect(revenue.json.rows).toEqual([{ month, currency: 'INR', receivedMinor: 19900, refundedMinor: 9950, revenueMinor: 9950, commissionMinor: 0, tutorEarningsMinor: 4000 }]);
+    // Reconciles (decision 029): 19900 − 9950 = 5950 revenue (the half kept, less the 4000 question earning) + 4000.
+    expect(revenue.json.rows).toEqual([{ month, currency: 'INR', receivedMinor: 19900, refundedMinor: 9950, revenueMinor: 5950, commissionMinor: 0, tutorEarningsMinor: 4000, deferredMinor: 0 }]);
     const revenueCsv = await admin.get('/api/admin/billing/revenue?format=csv');
-    expect(revenueCsv.text).toBe(`month,currency,received,refunded,revenue,commission,tutor_earnings\r\n${month},INR,199.00,99.50,99.50,0.00,40.00\r\n`);
+    expect(revenueCsv.text).toBe(`month,currency,received,refunded,revenue,commission,tutor_earnings,deferred\r\n${month},INR,199.00,99.50,59.50,0.00,40.00,0.00\r\n`);
     expect((await tutor.client.get('/api/admin/billing/revenue')).status).toBe(403);
     expect((await student.client.get('/api/billing/tutor/balance')).status).toBe(403);
   });

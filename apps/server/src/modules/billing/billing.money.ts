@@ -6,6 +6,7 @@ import { createPlansRepo, createPlansService, seedPlans } from './billing.plans'
 import { createReports } from './billing.reports';
 import { createHelpBilling } from './earnings';
 import { createEntitlementsRepo, createEntitlementsService } from './entitlements.service';
+import type { FxTable } from './earnings.rules';
 import { createLedgerRepo } from './ledger.repo';
 import { createLedgerService } from './ledger.service';
 import { createPayoutsRepo, createPayoutsService } from './payouts.service';
@@ -14,6 +15,8 @@ export interface BillingMoneyConfig {
   commissionBps: number;
   payoutHoldDays: number;
   payoutMinMinor: Record<string, number>;
+  /** Exchange rates for question earnings in a currency the subject has no rate in (decision 029). */
+  fx?: FxTable | undefined;
   enforceEntitlements: boolean;
 }
 
@@ -29,7 +32,7 @@ export function createBillingMoney(deps: {
 }) {
   const { db, clock, logger, config } = deps;
   const ledgerRepo = createLedgerRepo(db);
-  const ledger = createLedgerService({ repo: ledgerRepo, logger, commissionBps: config.commissionBps });
+  const ledger = createLedgerService({ repo: ledgerRepo, clock, logger, commissionBps: config.commissionBps });
   const entitlements = createEntitlementsService({ repo: createEntitlementsRepo(db), ledger, clock, logger, enforce: config.enforceEntitlements });
   const payoutsRepo = createPayoutsRepo(db);
   const payouts = createPayoutsService({
@@ -44,7 +47,7 @@ export function createBillingMoney(deps: {
   });
   const reports = createReports({ ledger: ledgerRepo, payouts: payoutsRepo, clock, holdDays: config.payoutHoldDays, minimums: config.payoutMinMinor });
   const plans = createPlansService({ repo: createPlansRepo(db), clock, logger });
-  return { ledger, ledgerPort: ledger.port, entitlements, payouts, reports, plans, helpBilling: createHelpBilling({ ledger, entitlements }) };
+  return { ledger, ledgerPort: ledger.port, entitlements, payouts, reports, plans, helpBilling: createHelpBilling({ ledger, entitlements, fx: config.fx ?? { rates: [], source: 'none' }, logger }) };
 }
 export type BillingMoney = ReturnType<typeof createBillingMoney>;
 
@@ -57,7 +60,7 @@ export const DEMO_CREDITS = 50;
  */
 export async function seedDemoBilling(db: Db, studentIds: string[], at: Date, logger: Logger): Promise<void> {
   await seedPlans(db, at);
-  const ledger = createLedgerService({ repo: createLedgerRepo(db), logger, commissionBps: 0 });
+  const ledger = createLedgerService({ repo: createLedgerRepo(db), clock: { now: () => at }, logger, commissionBps: 0 });
   let granted = 0;
   for (const id of studentIds) {
     const r = await db.transaction((tx) => ledger.grantCredits(tx, id, DEMO_CREDITS, `demo:credits:${id}`, 'Demo question credits', at));

@@ -107,13 +107,13 @@ export async function startBillingApp(
   return { app, baseUrl, logs: () => chunks.join(''), close: () => app.close() };
 }
 
-export async function insertStudent(database: Database) {
-  const u = await createIdentityRepo(database.db).insertUser({ role: 'student', email: `s${randomUUID().slice(0, 8)}@example.test`, passwordHash: await hashPassword('correct horse battery'), displayName: 'S' });
+export async function insertStudent(database: Database, now = new Date()) {
+  const u = await createIdentityRepo(database.db).insertUser({ role: 'student', email: `s${randomUUID().slice(0, 8)}@example.test`, passwordHash: await hashPassword('correct horse battery'), displayName: 'S', createdAt: now, passwordChangedAt: now });
   return u.id;
 }
 
-export async function ensurePlan(database: Database, id: string, kind: 'subscription' | 'credit_pack' = 'subscription', prices: Record<string, number> = { USD: 2900, INR: 149900 }) {
-  await database.db.insert(schema.billingPlans).values({ id, name: `Plan ${id}`, kind, questions: 10, graceDays: 3 }).onConflictDoNothing();
+export async function ensurePlan(database: Database, id: string, kind: 'subscription' | 'credit_pack' = 'subscription', prices: Record<string, number> = { USD: 2900, INR: 149900 }, now = new Date()) {
+  await database.db.insert(schema.billingPlans).values({ id, name: `Plan ${id}`, kind, questions: 10, graceDays: 3, createdAt: now, updatedAt: now }).onConflictDoNothing();
   for (const [currency, amountMinor] of Object.entries(prices)) await database.db.insert(schema.billingPrices).values({ planId: id, currency, amountMinor }).onConflictDoNothing();
 }
 

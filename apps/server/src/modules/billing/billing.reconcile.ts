@@ -69,7 +69,7 @@ export function createReconciler(deps: { repo: ProviderRepo; webhooks: WebhooksS
     async install(jobs: JobRunner) {
       const schedule = async (at: Date) => {
         const slot = new Date(Math.ceil(at.getTime() / RECONCILE_EVERY_MS) * RECONCILE_EVERY_MS);
-        await enqueue(repo.db, RECONCILE_QUEUE, {}, { runAt: slot, dedupeKey: `${RECONCILE_QUEUE}:${slot.toISOString()}` });
+        await enqueue(repo.db, RECONCILE_QUEUE, {}, { now: clock.now(), runAt: slot, dedupeKey: `${RECONCILE_QUEUE}:${slot.toISOString()}` });
       };
       jobs.register(RECONCILE_QUEUE, async () => {
         await schedule(new Date(clock.now().getTime() + 1000));

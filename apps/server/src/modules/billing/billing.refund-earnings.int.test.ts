@@ -40,7 +40,9 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
   const payable = async (tutor: { client: Client }) => {
     const res = await tutor.client.get('/api/billing/tutor/balance');
     expect(res.status).toBe(200);
-    return (res.json.balances as { currency: string; payableMinor: number }[]).find((b) => b.currency === 'INR')?.payableMinor ?? 0;
+    // Owed: payable now plus on hold (each amount is in exactly one of them).
+    const b = (res.json.balances as { currency: string; payableMinor: number; onHoldMinor: number }[]).find((x) => x.currency === 'INR');
+    return b ? b.payableMinor + b.onHoldMinor : 0;
   };
   /** The admin's revenue report, INR, summed over all months (the fake provider stamps payments with the wall clock). */
   const revenueRow = async () => {

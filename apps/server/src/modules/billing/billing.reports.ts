@@ -4,7 +4,7 @@ import { badRequest } from '../../platform/errors';
 import { addDaysLocal, instantToZoned, zonedToInstant } from '../../platform/time';
 import { accounts, CREDITS, formatMinor } from './ledger.rules';
 import type { LedgerRepo } from './ledger.repo';
-import { cutoffFor, payableAmount } from './payouts.rules';
+import { balanceParts, cutoffFor, payableAmount } from './payouts.rules';
 import type { PayoutsRepo } from './payouts.service';
 
 export interface ReportsDeps {
@@ -36,7 +36,10 @@ export function createReports(deps: ReportsDeps) {
   const { ledger } = deps;
 
   return {
-    /** What the tutor is owed (and how much of it the hold period keeps), in transit and paid, per currency. */
+    /**
+     * Per currency, each amount once (payouts.rules.balanceParts): payable now, still on hold (earned within the hold
+     * period), in transit, paid out.
+     */
     async tutorBalance(tutorId: string): Promise<TutorBalance> {
       const code = accounts.tutorPayable(tutorId).account;
       const cutoff = cutoffFor(deps.clock.now(), deps.holdDays);
@@ -45,10 +48,10 @@ export function createReports(deps: ReportsDeps) {
       const currencies = [...new Set([...payables.map((p) => p.currency), ...totals.map((t) => t.currency)])].sort();
       const balances = [];
       for (const currency of currencies) {
-        const payable = 0 - (payables.find((p) => p.currency === currency)?.total ?? 0) || 0;
+        const owed = 0 - (payables.find((p) => p.currency === currency)?.total ?? 0) || 0;
         const available = payableAmount(await ledger.payoutSums(ledger.db, code, currency, cutoff));
         const sum = (statuses: string[]) => totals.filter((t) => t.currency === currency && statuses.includes(t.status)).reduce((s, t) => s + t.total, 0);
-        balances.push({ currency, payableMinor: payable, onHoldMinor: Math.max(0, payable - available), inTransitMinor: sum(['pending', 'in_transit']), paidMinor: sum(['paid']) });
+        balances.push({ currency, ...balanceParts(owed, available), inTransitMinor: sum(['pending', 'in_transit']), paidMinor: sum(['paid']) });
       }
       return { balances, minimumPayoutMinor: deps.minimums, holdDays: deps.holdDays };
     },
@@ -80,24 +83,34 @@ export function createReports(deps: ReportsDeps) {
       return toCsv(['date', 'currency', 'kind', 'description', 'amount', 'balance'], rows);
     },
 
-    /** Revenue by UTC month and currency: money received and refunded, net platform revenue, commission, tutor earnings. */
+    /**
+     * Revenue by UTC month and currency, from the money transactions (payments, refunds, earnings and their reversals;
+     * payouts only move what tutors are owed). Each row reconciles, as every transaction balances in its currency:
+     * received − refunded = revenue + commission + tutor earnings + deferred, where revenue is what the platform keeps
+     * of plans and packs after the tutors' question earnings, commission its share of booked lessons, tutor earnings
+     * what tutors earned (questions and lessons, less reversals), and deferred the change in lesson prepayments not yet
+     * earned (decision 029).
+     */
     async revenue(q: { from?: string | undefined; to?: string | undefined }): Promise<RevenueReport> {
       const r = dateRange(q, 'UTC', deps.clock.now());
-      const sums = (await ledger.monthlySums(ledger.db, r.from, r.to)).filter((s) => s.currency !== CREDITS);
+      const moneyKinds = new Set(['payment', 'refund', 'earning']);
+      const kindOf = (s: { kind: string; reversedKind: string }) => (s.kind === 'reversal' ? s.reversedKind : s.kind);
+      const sums = (await ledger.monthlySums(ledger.db, r.from, r.to)).filter((s) => s.currency !== CREDITS && moneyKinds.has(kindOf(s)));
       const keys = [...new Set(sums.map((s) => `${s.month}|${s.currency}`))].sort();
-      const earningKinds = new Set(['payment', 'refund', 'earning']);
       const rows = keys.map((key) => {
         const [month, currency] = key.split('|') as [string, string];
         const mine = sums.filter((s) => s.month === month && s.currency === currency);
-        const total = (pick: (s: (typeof mine)[number]) => boolean) => mine.filter(pick).reduce((n, s) => n + s.total, 0);
+        const total = (pick: (s: (typeof mine)[number]) => boolean) => mine.filter(pick).reduce((n, s) => n + s.total, 0) || 0;
+        const lesson = (s: (typeof mine)[number]) => s.purpose === 'booking';
         return {
           month,
           currency,
-          receivedMinor: total((s) => s.accountClass === 'provider_clearing' && s.kind === 'payment'),
-          refundedMinor: -total((s) => s.accountClass === 'provider_clearing' && s.kind === 'refund'),
-          revenueMinor: -total((s) => s.accountClass === 'platform_revenue'),
-          commissionMinor: -total((s) => s.accountClass === 'platform_revenue' && s.purpose === 'booking'),
-          tutorEarningsMinor: -total((s) => s.accountClass === 'tutor_payable' && (earningKinds.has(s.kind) || (s.kind === 'reversal' && earningKinds.has(s.reversedKind)))),
+          receivedMinor: total((s) => s.accountClass === 'provider_clearing' && kindOf(s) === 'payment'),
+          refundedMinor: -total((s) => s.accountClass === 'provider_clearing' && kindOf(s) === 'refund') || 0,
+          revenueMinor: -total((s) => (s.accountClass === 'platform_revenue' && !lesson(s)) || s.accountClass === 'platform_expense') || 0,
+          commissionMinor: -total((s) => s.accountClass === 'platform_revenue' && lesson(s)) || 0,
+          tutorEarningsMinor: -total((s) => s.accountClass === 'tutor_payable') || 0,
+          deferredMinor: -total((s) => s.accountClass === 'lesson_prepayments') || 0,
         };
       });
       return { from: r.fromDate, to: r.toDate, rows };
@@ -105,8 +118,12 @@ export function createReports(deps: ReportsDeps) {
 
     revenueCsv(report: RevenueReport): string {
       return toCsv(
-        ['month', 'currency', 'received', 'refunded', 'revenue', 'commission', 'tutor_earnings'],
-        report.rows.map((x) => [x.month, x.currency, formatMinor(x.receivedMinor, x.currency), formatMinor(x.refundedMinor, x.currency), formatMinor(x.revenueMinor, x.currency), formatMinor(x.commissionMinor, x.currency), formatMinor(x.tutorEarningsMinor, x.currency)]),
+        ['month', 'currency', 'received', 'refunded', 'revenue', 'commission', 'tutor_earnings', 'deferred'],
+        report.rows.map((x) => [
+          x.month,
+          x.currency,
+          ...[x.receivedMinor, x.refundedMinor, x.revenueMinor, x.commissionMinor, x.tutorEarningsMinor, x.deferredMinor].map((n) => formatMinor(n, x.currency)),
+        ]),
       );
     },
   };

@@ -8,8 +8,8 @@ const at = new Date('2026-11-20T10:00:00Z');
 export async function makeUsers(database: Database) {
   const repo = createIdentityRepo(database.db);
   const n = randomUUID().slice(0, 8);
-  const student = await repo.insertUser({ role: 'student', email: `s${n}@example.test`, passwordHash: 'x', displayName: 'S' });
-  const tutor = await repo.insertTutor({ role: 'tutor', email: `t${n}@example.test`, passwordHash: 'x', displayName: 'T' }, { timeZone: 'Asia/Kolkata' });
+  const student = await repo.insertUser({ role: 'student', email: `s${n}@example.test`, passwordHash: 'x', displayName: 'S', createdAt: at, passwordChangedAt: at });
+  const tutor = await repo.insertTutor({ role: 'tutor', email: `t${n}@example.test`, passwordHash: 'x', displayName: 'T', createdAt: at, passwordChangedAt: at }, { timeZone: 'Asia/Kolkata' });
   return { student, tutor };
 }
 
@@ -22,10 +22,10 @@ export async function insertPayment(database: Database, studentId: string, amoun
   return row!;
 }
 
-export async function insertRefund(database: Database, paymentId: string, amountMinor: number, currency = 'INR') {
+export async function insertRefund(database: Database, paymentId: string, amountMinor: number, currency = 'INR', createdAt = at) {
   const [row] = await database.db
     .insert(schema.refunds)
-    .values({ paymentId, provider: 'fake', amountMinor, currency, status: 'succeeded', idempotencyKey: randomUUID() })
+    .values({ paymentId, provider: 'fake', amountMinor, currency, status: 'succeeded', idempotencyKey: randomUUID(), createdAt })
     .returning();
   return row!;
 }

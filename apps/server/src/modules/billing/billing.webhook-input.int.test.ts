@@ -91,7 +91,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     const database = db().database;
     const student = await insertStudent(database);
     const ref = `sub_hostile_${backend}`;
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref, createdAt: new Date(), updatedAt: new Date() });
     const eventId = `evt_hostile_${backend}`;
     const raw = stripeInvoicePaid(eventId, T0, { sub: ref, student, invoice: `in_hostile_${backend}` });
     expect(raw).toContain('\\u0000');
@@ -123,7 +123,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     const database = db().database;
     const student = await insertStudent(database);
     const order = `order_hostile_${backend}`;
-    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: order, idempotencyKey: `hostile-${backend}` });
+    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: order, idempotencyKey: `hostile-${backend}`, createdAt: new Date() });
     const raw = razorpayCaptured(order, `pay_hostile_${backend}`);
     const eventId = `EvtHostile${backend}`;
     const before = await counts(database);
@@ -173,7 +173,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     const database = db().database;
     const student = await insertStudent(database);
     const order = `order_replay_${backend}`;
-    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: order, idempotencyKey: `replay-${backend}` });
+    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: order, idempotencyKey: `replay-${backend}`, createdAt: new Date() });
     const raw = razorpayCaptured(order, `pay_replay_${backend}`, false);
 
     const first = await post('/webhooks/razorpay', raw, razorpayHeaders(raw, `EvtReplayA${backend}`));

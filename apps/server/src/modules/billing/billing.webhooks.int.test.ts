@@ -113,10 +113,10 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     const database = db().database;
     // What we knew before the events: the student's Stripe subscription, the refund we asked for, a Razorpay order and subscription.
     const student = await insertStudent(database);
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'TUTOR_PLUS_M', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: 'sub_1QT7uTrPlAtFSb9pLusM0n' });
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'razorpay', providerSubscriptionId: 'sub_Qh7TutPlusM001' });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'TUTOR_PLUS_M', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: 'sub_1QT7uTrPlAtFSb9pLusM0n', createdAt: clock.now(), updatedAt: clock.now() });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'razorpay', providerSubscriptionId: 'sub_Qh7TutPlusM001', createdAt: clock.now(), updatedAt: clock.now() });
     await ensurePlan(database, 'pack8', 'credit_pack', { INR: 299900 });
-    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: 'order_Qh7TutPackA001', idempotencyKey: 'fixture-pack' });
+    await database.db.insert(schema.checkouts).values({ studentId: student, purpose: 'credit_pack', planId: 'pack8', currency: 'INR', amountMinor: 299900, provider: 'razorpay', providerRef: 'order_Qh7TutPackA001', idempotencyKey: 'fixture-pack', createdAt: clock.now() });
 
     for (const f of stripeSignatures().files) {
       clock.set(new Date(f.verify_at_unix * 1000));
@@ -182,7 +182,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
       .insert(schema.payments)
       .values({ provider: 'stripe', providerPaymentId: 'in_refund_case', studentId: student, amountMinor: 2900, currency: 'USD', status: 'succeeded', paidAt: new Date() })
       .returning();
-    await database.db.insert(schema.refunds).values({ paymentId: payment!.id, provider: 'stripe', amountMinor: 1450, currency: 'USD', status: 'requested', reason: 'tutor cancelled', idempotencyKey: 'refund-stu_01J8ZK4Q2M-2026-08-10' });
+    await database.db.insert(schema.refunds).values({ paymentId: payment!.id, provider: 'stripe', amountMinor: 1450, currency: 'USD', status: 'requested', reason: 'tutor cancelled', idempotencyKey: 'refund-stu_01J8ZK4Q2M-2026-08-10', createdAt: clock.now() });
     // The fixture was already stored (and found no payment): a redelivery is a duplicate; process it again by hand.
     const f = stripeSignatures().files.find((x) => x.type === 'charge.refunded')!;
     await database.db.update(schema.providerEvents).set({ processedAt: null, outcome: null }).where(and(eq(schema.providerEvents.provider, 'stripe'), eq(schema.providerEvents.eventId, f.event_id)));
@@ -205,7 +205,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
       const database = db().database;
       const student = await insertStudent(database);
       const ref = `sub_proof_${mode}_${backend}`;
-      await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref });
+      await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref, createdAt: clock.now(), updatedAt: clock.now() });
       const sub = (await subscriptionByRef(database, ref))!;
       const at = T0 + 100;
       clock.set(new Date((at + 2) * 1000));
@@ -236,7 +236,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     const database = db().database;
     const student = await insertStudent(database);
     const ref = `sub_crash_${backend}`;
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref, createdAt: clock.now(), updatedAt: clock.now() });
     const at = T0 + 300;
     clock.set(new Date((at + 1) * 1000));
     // Processing fails inside its transaction (the ledger is down): nothing of it stays, the job is retried.
@@ -254,7 +254,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
 
     // A stored row whose job is gone (say, failed for good): the sweep processes it once it is a minute old.
     const ref2 = `sub_lost_${backend}`;
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref2 });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'stripe', providerSubscriptionId: ref2, createdAt: clock.now(), updatedAt: clock.now() });
     const body2 = lifecycleEvent(`evt_lost_${backend}`, at, 'invoice.paid', { sub: ref2, student, plan: 'plus', invoice: `in_lost_${backend}` });
     await database.db.insert(schema.providerEvents).values({ provider: 'stripe', eventId: `evt_lost_${backend}`, type: 'invoice.paid', createdAt: new Date(at * 1000), payload: JSON.parse(body2), rawBody: Buffer.from(body2), receivedAt: clock.now() });
     expect(await t.app.payments.webhooks.sweep()).toBe(0);
@@ -267,7 +267,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     const database = db().database;
     const student = await insertStudent(database);
     const ref = `sub_refused_${backend}`;
-    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'canceled', provider: 'stripe', providerSubscriptionId: ref, lastEventAt: new Date((T0 + 400) * 1000) });
+    await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'USD', status: 'canceled', provider: 'stripe', providerSubscriptionId: ref, lastEventAt: new Date((T0 + 400) * 1000), createdAt: clock.now(), updatedAt: clock.now() });
     const before = (await subscriptionByRef(database, ref))!;
     const at = T0 + 500;
     clock.set(new Date((at + 1) * 1000));
@@ -338,7 +338,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     const finals: string[] = [];
     for (const [k, order] of [['charged-first', ['charged', 'halted']], ['halted-first', ['halted', 'charged']]] as const) {
       const ref = `sub_order_${k.replace('-', '_')}_${backend}`;
-      await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'razorpay', providerSubscriptionId: ref });
+      await database.db.insert(schema.subscriptions).values({ studentId: student, planId: 'plus', currency: 'INR', status: 'incomplete', provider: 'razorpay', providerSubscriptionId: ref, createdAt: clock.now(), updatedAt: clock.now() });
       const fixtures = Object.fromEntries(razorpaySignatures().files.map((r) => [r.file, r]));
       const bodies = {
         charged: razorpayBody(fixtures['events/subscription.charged.json']!).toString('utf8'),

@@ -118,7 +118,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           checkout = await repo.updateCheckout(tx, checkout.id, { status: to, completedAt: ev.at, ...(checkout.providerRef ? {} : { providerRef: ev.checkout.ref }) });
           changes.push(`checkout ${checkout.id}: ${to}`);
           logger.info({ event: 'checkout_status_changed', checkoutId: checkout.id, studentId: checkout.studentId, status: to, providerEventId }, 'checkout changed');
-          if (checkout.bookingId && to !== 'paid') await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:failed`, runAt: clock.now() });
+          if (checkout.bookingId && to !== 'paid') await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:failed`, now: clock.now() });
         }
       }
     }
@@ -213,7 +213,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
       if (purpose !== 'booking') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
-      if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, runAt: clock.now() });
+      if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, now: clock.now() });
     }
     // The payment moves its subscription forward (unless the same event's snapshot already said where it is).
     if (sub && !handledSub) await move(sub, repointed ? 'reactivated' : 'payment_succeeded', { at: ev.at, provider, providerEventId, data: { payment: p.ref } });
@@ -235,7 +235,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       if (amount <= 0) return ['refund_already_settled'];
       // A refund made at the provider (dashboard): keyed by its id, or by the payment's refunded total.
       const key = `${provider}:refund:${r.ref ?? `${payment.providerPaymentId}:${r.totalRefundedMinor}`}`;
-      refund = await repo.insertRefund(tx, { paymentId: payment.id, provider, providerRefundId: r.ref ?? null, amountMinor: Math.min(amount, payment.amountMinor - payment.refundedMinor), currency: payment.currency, status: 'requested', reason: 'refunded at the provider', idempotencyKey: key });
+      refund = await repo.insertRefund(tx, { paymentId: payment.id, provider, providerRefundId: r.ref ?? null, amountMinor: Math.min(amount, payment.amountMinor - payment.refundedMinor), currency: payment.currency, status: 'requested', reason: 'refunded at the provider', idempotencyKey: key, createdAt: clock.now() });
       if (!refund) return ['refund_already_settled'];
     }
     changes.push(`refund ${refund.id} settled`);
@@ -319,7 +319,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const stored = await db.transaction(async (tx) => {
         // The bytes exactly as received (what the signature covers); the payload was cleaned by the verifier for jsonb.
         const s = await repo.storeEvent(tx, { provider, eventId: d.eventId, bodyKey: d.bodyKey, type: d.type, createdAt: d.createdAt, payload: d.payload, rawBody: raw, receivedAt: now });
-        if (s.inserted) await enqueue(tx, WEBHOOK_QUEUE, { provider, eventId: d.eventId }, { dedupeKey: `${WEBHOOK_QUEUE}:${provider}:${d.eventId}`, runAt: now });
+        if (s.inserted) await enqueue(tx, WEBHOOK_QUEUE, { provider, eventId: d.eventId }, { dedupeKey: `${WEBHOOK_QUEUE}:${provider}:${d.eventId}`, now });
         return s;
       });
       if (stored.inserted) {
@@ -353,18 +353,18 @@ export function createWebhooksService(deps: WebhooksDeps) {
         await processEvent(provider, eventId);
       });
       jobs.register(WEBHOOK_SWEEP_QUEUE, async () => {
-        await scheduleSweep(db, new Date(clock.now().getTime() + WEBHOOK_SWEEP_AFTER_MS));
+        await scheduleSweep(db, new Date(clock.now().getTime() + WEBHOOK_SWEEP_AFTER_MS), clock.now());
         await pruneFinishedRuns(db, WEBHOOK_SWEEP_QUEUE, new Date(clock.now().getTime() - PERIODIC_JOBS_KEPT_MS));
         await this.sweep();
       });
       // BOOKING_PAYMENT_QUEUE (a booking's payment settled or failed) is handled in billing.bookings.ts.
-      await scheduleSweep(db, clock.now());
+      await scheduleSweep(db, clock.now(), clock.now());
     },
   };
 }
 export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
-export async function scheduleSweep(db: Db | Tx, at: Date) {
+export async function scheduleSweep(db: Db | Tx, at: Date, now: Date) {
   const slot = new Date(Math.ceil(at.getTime() / WEBHOOK_SWEEP_AFTER_MS) * WEBHOOK_SWEEP_AFTER_MS);
-  await enqueue(db, WEBHOOK_SWEEP_QUEUE, {}, { runAt: slot, dedupeKey: `${WEBHOOK_SWEEP_QUEUE}:${slot.toISOString()}` });
+  await enqueue(db, WEBHOOK_SWEEP_QUEUE, {}, { now, runAt: slot, dedupeKey: `${WEBHOOK_SWEEP_QUEUE}:${slot.toISOString()}` });
 }

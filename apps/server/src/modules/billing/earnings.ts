@@ -1,14 +1,19 @@
 import type { Tx } from '../../platform/db';
+import type { Logger } from '../../platform/logger';
 import type { HelpBilling } from '../help';
+import { type FxTable, questionEarningTerms } from './earnings.rules';
 import type { EntitlementsService } from './entitlements.service';
 import type { LedgerService } from './ledger.service';
 
 /**
  * Tutor earnings in the ledger.
  *
- * - An answered question: the subject's rate (help_subject_rates, in the tutor's currency) is posted in the answer's
- *   own transaction as 'earning:question:<id>': debit platform_expense:tutor_earnings, credit tutor_payable:<tutor>.
- *   The student's included question or credit was revenue when it was paid for; the earning is the platform's cost.
+ * - An answered question: the subject's rate in the currency of the payment that paid for the question (help passes
+ *   the subject's rates; earnings.rules.ts picks the currency, converting at a configured rate when the subject has no
+ *   rate in it, decision 029) is posted in the answer's own transaction as 'earning:question:<id>': debit
+ *   platform_expense:tutor_earnings, credit tutor_payable:<tutor>. The student's included question or credit was
+ *   revenue when it was paid for; the earning is the platform's cost, in the same currency, so each currency's
+ *   revenue report reconciles.
  * - A booked lesson (issue #7: "per completed booked session"): its payment is a prepayment (lesson_prepayments, a
  *   liability). When the lesson is earned (completed, a student no-show, a student's late cancellation; scheduling's
  *   outcome hook, billing.bookings.ts) 'earning:lesson:<bookingId>' moves its price to tutor_payable:<tutor> less the
@@ -32,13 +37,31 @@ import type { LedgerService } from './ledger.service';
  * - Not linked (never reversed by a refund): questions paid by demo or goodwill grants, asked while entitlements are
  *   not enforced, or answered after their payment was refunded in full (the earning is then the platform's cost).
  */
-export function createHelpBilling(deps: { ledger: LedgerService; entitlements: EntitlementsService }): HelpBilling {
+export function createHelpBilling(deps: { ledger: LedgerService; entitlements: EntitlementsService; fx: FxTable; logger: Logger }): HelpBilling {
   return {
     consumeForQuestion: (tx, p) => deps.entitlements.consumeForQuestion(tx, p),
     returnForQuestion: (tx, p) => deps.entitlements.returnForQuestion(tx, p),
     async earningForQuestion(tx: Tx, p) {
       const funding = await deps.entitlements.fundingOf(tx, p.questionId);
-      await deps.ledger.questionEarning(tx, { ...p, fundedByPaymentId: 'paymentId' in funding ? funding.paymentId : undefined });
+      const paid = 'paymentId' in funding ? funding : null;
+      const terms = questionEarningTerms({ paidIn: paid?.currency ?? null, tutorCurrency: p.tutorCurrency, rates: p.rates, fx: deps.fx });
+      if (!terms) return null;
+      if (terms.unconverted) {
+        deps.logger.warn(
+          { event: 'earning_not_converted', questionId: p.questionId, tutorId: p.tutorId, paymentId: paid?.paymentId, wanted: terms.unconverted.wanted, postedIn: terms.currency },
+          'no rate or exchange rate for the payment currency: the earning is the platform cost in the rate currency',
+        );
+      }
+      const posted = await deps.ledger.questionEarning(tx, {
+        tutorId: p.tutorId,
+        questionId: p.questionId,
+        amountMinor: terms.amountMinor,
+        currency: terms.currency,
+        at: p.at,
+        fundedByPaymentId: terms.funded ? paid?.paymentId : undefined,
+        conversion: terms.conversion,
+      });
+      return posted ? { amountMinor: terms.amountMinor, currency: terms.currency } : null;
     },
   };
 }

@@ -69,7 +69,7 @@ export function createEntitlementsRepo(db: Db) {
       return rows[0]?.id ?? null;
     },
     async lockPayment(tx: Tx, paymentId: string) {
-      const [row] = await tx.select({ id: payments.id, status: payments.status }).from(payments).where(eq(payments.id, paymentId)).for('update');
+      const [row] = await tx.select({ id: payments.id, status: payments.status, currency: payments.currency }).from(payments).where(eq(payments.id, paymentId)).for('update');
       return row;
     },
     /** Who asked a question and when (the help module's row, read only). */
@@ -80,7 +80,7 @@ export function createEntitlementsRepo(db: Db) {
     /** The student's newest subscription payment (not refunded in full) made at or before an instant: the one paying for the period then. */
     async subscriptionPaymentAt(tx: Db | Tx, studentId: string, at: Date) {
       const [row] = await tx
-        .select({ id: payments.id })
+        .select({ id: payments.id, currency: payments.currency })
         .from(payments)
         // A payment refunded in full no longer pays for anything (its subscription was moved to refunded).
         .where(and(eq(payments.studentId, studentId), isNotNull(payments.subscriptionId), lte(payments.paidAt, at), ne(payments.status, 'refunded')))
@@ -193,17 +193,17 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
      * payment already refunded in full, or when entitlements are not enforced. The payment row is locked, as a
      * refund locks it: a refund settling at the same time either sees this earning or comes after it.
      */
-    async fundingOf(tx: Tx, questionId: string): Promise<{ source: 'included' | 'credit'; paymentId: string } | { source: 'credit' | 'none' }> {
+    async fundingOf(tx: Tx, questionId: string): Promise<{ source: 'included' | 'credit'; paymentId: string; currency: string } | { source: 'credit' | 'none' }> {
       if (!deps.enforce) return { source: 'none' };
       const credit = await ledger.repo.findByKey(tx, `credit:question:${questionId}`);
       if (credit && !(await ledger.repo.findReversalOf(tx, credit.id))) {
         const paymentId = (credit.data as { fundedByPaymentId?: string }).fundedByPaymentId;
         const payment = paymentId ? await repo.lockPayment(tx, paymentId) : undefined;
-        return payment && payment.status !== 'refunded' ? { source: 'credit', paymentId: payment.id } : { source: 'credit' };
+        return payment && payment.status !== 'refunded' ? { source: 'credit', paymentId: payment.id, currency: payment.currency } : { source: 'credit' };
       }
       const asked = await repo.questionAsked(tx, questionId);
       const payment = asked ? await repo.subscriptionPaymentAt(tx, asked.studentId, asked.askedAt) : undefined;
-      return payment ? { source: 'included', paymentId: payment.id } : { source: 'none' };
+      return payment ? { source: 'included', paymentId: payment.id, currency: payment.currency } : { source: 'none' };
     },
   };
 }

@@ -4,6 +4,7 @@ export { billingMoneyRoutes } from './billing.money.routes';
 export { createPlansRepo, createPlansService, demoPlans, type PlansService, seedPlans } from './billing.plans';
 export { createReports, type Reports } from './billing.reports';
 export { createHelpBilling } from './earnings';
+export { type FxTable, parseFxRates } from './earnings.rules';
 export { createEntitlementsRepo, createEntitlementsService, type EntitlementsService } from './entitlements.service';
 export { createLedgerRepo, type LedgerRepo } from './ledger.repo';
 export { accounts, CREDITS } from './ledger.rules';

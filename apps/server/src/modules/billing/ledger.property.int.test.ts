@@ -5,6 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
 import { createFakePayouts } from '../../integrations/payouts';
 import { schema, type Tx } from '../../platform/db';
+import { systemClock } from '../../platform/clock';
 import { createLogger } from '../../platform/logger';
 import { makeUsers } from './billing.test-support';
 import { createLedgerRepo } from './ledger.repo';
@@ -49,7 +50,7 @@ describeEachBackend('ledger property: random money movements and crashes keep th
   let bookingHour = 0;
 
   beforeAll(() => {
-    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), logger, commissionBps: 2000 });
+    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), clock: systemClock, logger, commissionBps: 2000 });
   });
 
   it('after every step: balanced, zero-sum per currency, credits never negative, payables as modelled', async () => {
@@ -104,7 +105,7 @@ describeEachBackend('ledger property: random money movements and crashes keep th
             const start = new Date(Date.UTC(2027, 0, 1) + bookingHour++ * 3_600_000);
             const [booking] = await db()
               .database.db.insert(schema.bookings)
-              .values({ tutorId: tutors[o.tutor]!, studentId: students[o.s]!, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status: 'held', idempotencyKey: randomUUID(), priceMinor: o.amount })
+              .values({ tutorId: tutors[o.tutor]!, studentId: students[o.s]!, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status: 'held', idempotencyKey: randomUUID(), priceMinor: o.amount, createdAt: start })
               .returning();
             const id = randomUUID();
             const r = await crashing((t) => ledger.port.paymentReceived(t, { paymentId: id, studentId: students[o.s]!, provider: 'fake', amountMinor: o.amount, currency: 'INR', purpose: 'booking', bookingId: booking!.id, at: now }));

@@ -19,10 +19,10 @@ export function createLedgerRepo(db: Db) {
   return {
     db,
     /** The account's id, creating it on first use; concurrent first uses create one row. */
-    async ensureAccount(tx: Db | Tx, a: { code: string; kind: AccountKind; ownerId?: string | undefined; currency: string }): Promise<string> {
+    async ensureAccount(tx: Db | Tx, a: { code: string; kind: AccountKind; ownerId?: string | undefined; currency: string; createdAt: Date }): Promise<string> {
       const [inserted] = await tx
         .insert(ledgerAccounts)
-        .values({ code: a.code, kind: a.kind, ownerId: a.ownerId ?? null, currency: a.currency })
+        .values({ code: a.code, kind: a.kind, ownerId: a.ownerId ?? null, currency: a.currency, createdAt: a.createdAt })
         .onConflictDoNothing({ target: [ledgerAccounts.code, ledgerAccounts.currency] })
         .returning({ id: ledgerAccounts.id });
       if (inserted) return inserted.id;

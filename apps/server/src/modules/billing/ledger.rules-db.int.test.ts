@@ -16,9 +16,9 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
     );
 
   async function setUp() {
-    const [a] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('platform_revenue', 'revenue', 'INR') returning id`));
-    const [b] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'INR') returning id`));
-    const [u] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency) values ('provider_clearing:fake', 'clearing', 'USD') returning id`));
+    const [a] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency, created_at) values ('platform_revenue', 'revenue', 'INR', now()) returning id`));
+    const [b] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency, created_at) values ('provider_clearing:fake', 'clearing', 'INR', now()) returning id`));
+    const [u] = rowsOf<{ id: string }>(await run(sql`insert into ledger_accounts (code, kind, currency, created_at) values ('provider_clearing:fake', 'clearing', 'USD', now()) returning id`));
     return { revenue: a!.id, clearing: b!.id, clearingUsd: u!.id };
   }
 
@@ -28,10 +28,10 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
   it('accepts a balanced transaction, its entries inserted one by one', async () => {
     accounts = await setUp();
     await db().database.db.transaction(async (tx) => {
-      const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k1', 'test', now()) returning id`));
+      const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at, created_at) values ('payment', 'k1', 'test', now(), now()) returning id`));
       balancedTx = t!.id;
-      await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${balancedTx}, ${accounts.clearing}, 50000, 'INR')`);
-      await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${balancedTx}, ${accounts.revenue}, -50000, 'INR')`);
+      await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${balancedTx}, ${accounts.clearing}, 50000, 'INR', now())`);
+      await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${balancedTx}, ${accounts.revenue}, -50000, 'INR', now())`);
     });
     const rows = rowsOf<{ total: number; n: number }>(await run(sql`select sum(amount_minor)::int as total, count(*)::int as n from ledger_entries`));
     expect(rows[0]).toEqual({ total: 0, n: 2 });
@@ -40,9 +40,9 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
   it('refuses, at commit, a transaction that does not sum to zero in a currency, and keeps nothing of it', async () => {
     expect(await refusal(
       db().database.db.transaction(async (tx) => {
-        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('payment', 'k2', 'test', now()) returning id`));
-        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${accounts.clearing}, 100, 'INR')`);
-        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${accounts.revenue}, -99, 'INR')`);
+        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at, created_at) values ('payment', 'k2', 'test', now(), now()) returning id`));
+        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${t!.id}, ${accounts.clearing}, 100, 'INR', now())`);
+        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${t!.id}, ${accounts.revenue}, -99, 'INR', now())`);
       }),
     )).toMatch(/does not balance/);
     const rows = rowsOf<{ n: number }>(await run(sql`select count(*)::int as n from ledger_transactions where idempotency_key = 'k2'`));
@@ -52,9 +52,9 @@ describeEachBackend('ledger rules in the database', ({ db }) => {
   it('refuses an entry whose currency is not its account’s, and zero amounts', async () => {
     const attempt = (amount: number, currency: string, account: string) =>
       db().database.db.transaction(async (tx) => {
-        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at) values ('x', ${'k-' + currency + amount}, 'test', now()) returning id`));
-        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${account}, ${amount}, ${currency})`);
-        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency) values (${t!.id}, ${account}, ${-amount}, ${currency})`);
+        const [t] = rowsOf<{ id: string }>(await tx.execute(sql`insert into ledger_transactions (kind, idempotency_key, description, occurred_at, created_at) values ('x', ${'k-' + currency + amount}, 'test', now(), now()) returning id`));
+        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${t!.id}, ${account}, ${amount}, ${currency}, now())`);
+        await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, amount_minor, currency, created_at) values (${t!.id}, ${account}, ${-amount}, ${currency}, now())`);
       });
     expect(await refusal(attempt(100, 'USD', accounts.clearing))).toMatch(/does not match/);
     expect(await refusal(attempt(0, 'INR', accounts.clearing))).toMatch(/ledger_entries_nonzero/);

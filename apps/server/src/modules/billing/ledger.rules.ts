@@ -32,6 +32,8 @@ export interface PostSpec {
   entries: EntrySpec[];
   reversesId?: string | undefined;
   data?: Record<string, unknown> | undefined;
+  /** When an amount was converted to post this (earnings.rules.ts): kept in the transaction's fx_* columns. */
+  conversion?: { fromCurrency: string; fromAmountMinor: number; rate: string; source: string } | null | undefined;
 }
 
 export const accounts = {

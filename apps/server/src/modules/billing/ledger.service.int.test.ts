@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
+import { systemClock } from '../../platform/clock';
 import { createLogger } from '../../platform/logger';
 import { schema, type Tx } from '../../platform/db';
 import { DEMO_CREDITS, seedDemoBilling } from './billing.money';
@@ -20,7 +21,7 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
   const balance = (code: string, currency: string) => ledger.repo.balance(db().database.db, code, currency);
 
   beforeAll(async () => {
-    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), logger, commissionBps: 2000 });
+    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), clock: systemClock, logger, commissionBps: 2000 });
     users = await makeUsers(db().database);
   });
 
@@ -79,7 +80,7 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
   it('a booking payment is a prepayment; the lesson earned credits the tutor the price less 20%, the platform the commission; a full refund reverses both', async () => {
     const [booking] = await db()
       .database.db.insert(schema.bookings)
-      .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-01T10:00:00Z'), endsAt: new Date('2026-12-01T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 100000 })
+      .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-01T10:00:00Z'), endsAt: new Date('2026-12-01T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 100000, createdAt: new Date() })
       .returning();
     const code = `tutor_payable:${users.tutor.id}`;
     const tutorBefore = await balance(code, 'INR');
@@ -113,7 +114,7 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
   it('a booked lesson refunded before it is held earns only what is left of its payment', async () => {
     const [booking] = await db()
       .database.db.insert(schema.bookings)
-      .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-02T10:00:00Z'), endsAt: new Date('2026-12-02T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 10000 })
+      .values({ tutorId: users.tutor.id, studentId: users.student.id, startsAt: new Date('2026-12-02T10:00:00Z'), endsAt: new Date('2026-12-02T11:00:00Z'), status: 'held', idempotencyKey: randomUUID(), priceMinor: 10000, createdAt: new Date() })
       .returning();
     const code = `tutor_payable:${users.tutor.id}`;
     const tutorBefore = await balance(code, 'INR');

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -22,6 +23,8 @@ import {
 
 export interface LedgerDeps {
   repo: LedgerRepo;
+  /** When a row is recorded (created_at); when the money moved is each posting's own occurredAt. */
+  clock: Clock;
   logger: Logger;
   /** The platform's commission on booked lessons, in basis points (2000 = 20%). */
   commissionBps: number;
@@ -38,13 +41,18 @@ export function createLedgerService(deps: LedgerDeps) {
   /** Posts a balanced transaction once per idempotency key: a repeat (even a concurrent one) returns the first, created:false. */
   async function post(tx: Tx, spec: PostSpec): Promise<Posted & { transaction: LedgerTransactionRow }> {
     checkBalanced(spec.entries);
+    const createdAt = deps.clock.now();
     const row = await repo.insertTransaction(tx, {
+      createdAt,
       kind: spec.kind,
       idempotencyKey: spec.idempotencyKey,
       description: spec.description,
       occurredAt: spec.occurredAt,
       reversesId: spec.reversesId ?? null,
       data: spec.data ?? {},
+      ...(spec.conversion
+        ? { fxFromCurrency: spec.conversion.fromCurrency, fxFromAmountMinor: spec.conversion.fromAmountMinor, fxRate: spec.conversion.rate, fxSource: spec.conversion.source }
+        : {}),
     });
     if (!row) {
       const first = (await repo.findByKey(tx, spec.idempotencyKey))!;
@@ -53,11 +61,11 @@ export function createLedgerService(deps: LedgerDeps) {
     const ids = new Map<string, string>();
     for (const e of spec.entries) {
       const key = `${e.account}|${e.currency}`;
-      if (!ids.has(key)) ids.set(key, await repo.ensureAccount(tx, { code: e.account, kind: e.kind, ownerId: e.ownerId, currency: e.currency }));
+      if (!ids.has(key)) ids.set(key, await repo.ensureAccount(tx, { code: e.account, kind: e.kind, ownerId: e.ownerId, currency: e.currency, createdAt }));
     }
     await repo.insertEntries(
       tx,
-      spec.entries.map((e) => ({ transactionId: row.id, accountId: ids.get(`${e.account}|${e.currency}`)!, amountMinor: e.amountMinor, currency: e.currency })),
+      spec.entries.map((e) => ({ transactionId: row.id, accountId: ids.get(`${e.account}|${e.currency}`)!, amountMinor: e.amountMinor, currency: e.currency, createdAt })),
     );
     logger.info({ event: 'ledger_posted', transactionId: row.id, kind: spec.kind, idempotencyKey: spec.idempotencyKey }, 'ledger transaction posted');
     return { transactionId: row.id, created: true, transaction: row };
@@ -91,7 +99,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
   /** Serialises a booking payment's earnings and refunds (the unearned prepayment is read, then posted against). */
   async function lockPrepayments(tx: Tx, currency: string) {
-    await repo.lockAccount(tx, await repo.ensureAccount(tx, { code: accounts.lessonPrepayments.account, kind: accounts.lessonPrepayments.kind, currency }));
+    await repo.lockAccount(tx, await repo.ensureAccount(tx, { code: accounts.lessonPrepayments.account, kind: accounts.lessonPrepayments.kind, currency, createdAt: deps.clock.now() }));
   }
 
   /**
@@ -166,7 +174,7 @@ export function createLedgerService(deps: LedgerDeps) {
       const entries: EntrySpec[] = [...money];
       let credits = { remove: 0, alreadyUsed: 0 };
       if (data.credits > 0) {
-        const creditsAccount = await repo.ensureAccount(tx, { code: accounts.studentCredits(data.studentId).account, kind: 'credits', ownerId: data.studentId, currency: CREDITS });
+        const creditsAccount = await repo.ensureAccount(tx, { code: accounts.studentCredits(data.studentId).account, kind: 'credits', ownerId: data.studentId, currency: CREDITS, createdAt: deps.clock.now() });
         await repo.lockAccount(tx, creditsAccount);
         credits = creditsToRemove(data.credits, data.amountMinor, before, r.amountMinor, await creditBalance(tx, data.studentId));
         if (credits.remove > 0) {
@@ -225,7 +233,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
     /** Uses one question credit for a question, in the caller's transaction; false (nothing posted) when none is left. */
     async useCredit(tx: Tx, studentId: string, questionId: string, at: Date): Promise<boolean> {
-      const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS });
+      const accountId = await repo.ensureAccount(tx, { code: accounts.studentCredits(studentId).account, kind: 'credits', ownerId: studentId, currency: CREDITS, createdAt: deps.clock.now() });
       await repo.lockAccount(tx, accountId);
       if ((await creditBalance(tx, studentId)) < 1) return false;
       // Credits are used oldest source first (FIFO): the pack payment (or grant) a used credit came from is kept, so a
@@ -293,10 +301,14 @@ export function createLedgerService(deps: LedgerDeps) {
     },
 
     /**
-     * A tutor's earning for an answered question, posted once per question. fundedByPaymentId (the payment that paid
-     * for the question, see earnings.ts) is kept in the transaction's data: a refund of that payment reverses its share.
+     * A tutor's earning for an answered question, posted once per question, in the currency of the payment that paid
+     * for it (earnings.rules.ts). fundedByPaymentId (see earnings.ts) is kept in the transaction's data: a refund of
+     * that payment reverses its share. A converted amount keeps its conversion in the transaction's fx_* columns.
      */
-    async questionEarning(tx: Tx, e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date; fundedByPaymentId?: string | undefined }) {
+    async questionEarning(
+      tx: Tx,
+      e: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date; fundedByPaymentId?: string | undefined; conversion?: PostSpec['conversion'] },
+    ) {
       if (e.amountMinor <= 0) return null;
       return post(tx, {
         kind: 'earning',
@@ -305,6 +317,7 @@ export function createLedgerService(deps: LedgerDeps) {
         occurredAt: e.at,
         entries: questionEarningEntries(e.tutorId, e.amountMinor, e.currency),
         data: { tutorId: e.tutorId, questionId: e.questionId, ...(e.fundedByPaymentId ? { fundedByPaymentId: e.fundedByPaymentId } : {}) },
+        conversion: e.conversion,
       });
     },
   };

@@ -28,7 +28,7 @@ describeEachBackend('payouts: runs, hold period, minimums, statuses and crash sa
   const runs = () => db().database.db.select().from(schema.payoutRuns);
 
   beforeAll(() => {
-    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), logger, commissionBps: 2000 });
+    ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), clock, logger, commissionBps: 2000 });
   });
 
   it('pays payables at or above the minimum, counting only earnings older than the hold period', async () => {

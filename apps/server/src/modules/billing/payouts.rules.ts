@@ -16,6 +16,16 @@ export function payableAmount(sums: { beforeCutoff: number; debitsSince: number 
   return Math.max(0, -(sums.beforeCutoff + sums.debitsSince));
 }
 
+/**
+ * A tutor's balance in one currency as parts that never overlap (issue #13: an amount showed both as payable and on
+ * hold): what the next payout may take (`payable`) and what the hold period still keeps (`onHold`); they add up to
+ * what the tutor is owed. Owed less than nothing (a refund after a payout) is all payable, negative, nothing on hold.
+ */
+export function balanceParts(owedMinor: number, availableMinor: number): { payableMinor: number; onHoldMinor: number } {
+  const onHoldMinor = Math.max(0, owedMinor - Math.max(0, availableMinor));
+  return { payableMinor: owedMinor - onHoldMinor, onHoldMinor };
+}
+
 /** Whether an amount is worth a payout: at least the currency's minimum (a currency without one is never paid out). */
 export function meetsMinimum(amountMinor: number, currency: string, minimums: Record<string, number>): boolean {
   const min = minimums[currency];

@@ -17,9 +17,9 @@ export const PAYOUT_QUEUE = 'billing.payouts';
 const DAY_MS = 86_400_000;
 
 /** The daily payout run, at 00:00 UTC of the day containing `at` (one job per day by its dedupe key). */
-export async function schedulePayoutRun(db: Db | Tx, at: Date): Promise<void> {
+export async function schedulePayoutRun(db: Db | Tx, at: Date, now: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-  await enqueue(db, PAYOUT_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PAYOUT_QUEUE}:${slot.toISOString()}`, runAt: slot });
+  await enqueue(db, PAYOUT_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PAYOUT_QUEUE}:${slot.toISOString()}`, now, runAt: slot });
 }
 
 /** Serialises payout runs (one at a time across nodes): a transaction-scoped advisory lock. */
@@ -215,11 +215,11 @@ export function createPayoutsService(deps: PayoutsDeps) {
     async installSchedule(jobs: Pick<JobRunner, 'register'>, db: Db) {
       jobs.register(PAYOUT_QUEUE, async () => {
         const now = deps.clock.now();
-        await schedulePayoutRun(db, new Date(now.getTime() + DAY_MS));
+        await schedulePayoutRun(db, new Date(now.getTime() + DAY_MS), now);
         await service.runPayouts(now);
         await service.refreshStatuses(new Date(now.getTime() - 30 * DAY_MS));
       });
-      await schedulePayoutRun(db, new Date(deps.clock.now().getTime() + DAY_MS));
+      await schedulePayoutRun(db, new Date(deps.clock.now().getTime() + DAY_MS), deps.clock.now());
     },
 
     /** Asks the provider about payouts still in transit and applies what it says (a periodic job). */

@@ -40,7 +40,7 @@ export function createDispatch(deps: DispatchDeps) {
     if (!q || transition(q.status, 'expire') === null) return;
     if (q.expiresAt.getTime() > now.getTime()) {
       // Woken early (a clock skew between nodes): look again at the right time.
-      await enqueue(repo.db, EXPIRE_QUEUE, { questionId }, { runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
+      await enqueue(repo.db, EXPIRE_QUEUE, { questionId }, { now, runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
       return;
     }
     await close(q, q.notifiedCount === 0 ? 'nobody_reached' : null, now);
@@ -95,7 +95,7 @@ export function createDispatch(deps: DispatchDeps) {
       }
       if (decision.nextWaveAt) {
         const at = decision.nextWaveAt.toISOString();
-        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at }, { runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
+        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at }, { now, runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
       }
       return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt, waitingTutors: decision.waiting } as QuestionRow };
     });

@@ -25,7 +25,7 @@ export interface PhotoCleanupDeps {
 /** The cleanup job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
 export async function schedulePhotoCleanup(db: Db | Tx, at: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / PHOTO_CLEANUP_EVERY_MS) * PHOTO_CLEANUP_EVERY_MS);
-  await enqueue(db, PHOTO_CLEANUP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PHOTO_CLEANUP_QUEUE}:${slot.toISOString()}`, runAt: slot });
+  await enqueue(db, PHOTO_CLEANUP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PHOTO_CLEANUP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
 }
 
 /**

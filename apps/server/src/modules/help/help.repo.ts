@@ -334,13 +334,9 @@ export function createHelpRepo(db: Db) {
       await db.insert(tutorHelpStats).values({ tutorId, ...patch }).onConflictDoUpdate({ target: tutorHelpStats.tutorId, set: patch });
     },
 
-    async rateFor(subjectId: string, currency: string) {
-      const [row] = await db
-        .select()
-        .from(helpSubjectRates)
-        .where(and(eq(helpSubjectRates.subjectId, subjectId), eq(helpSubjectRates.currency, currency)))
-        .limit(1);
-      return row;
+    /** The subject's per-question rates, one per currency. */
+    async ratesFor(subjectId: string): Promise<{ currency: string; amountMinor: number }[]> {
+      return db.select({ currency: helpSubjectRates.currency, amountMinor: helpSubjectRates.amountMinor }).from(helpSubjectRates).where(eq(helpSubjectRates.subjectId, subjectId));
     },
 
     async upsertRates(rates: { subjectId: string; currency: string; amountMinor: number }[]) {

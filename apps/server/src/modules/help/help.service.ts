@@ -24,7 +24,11 @@ export interface HelpBilling {
   consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
   /** Whether something was given back (nothing when entitlements are off, or it was already given back). */
   returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean>;
-  earningForQuestion(tx: Tx, p: { tutorId: string; questionId: string; amountMinor: number; currency: string; at: Date }): Promise<void>;
+  /** Posts the tutor's earning, in the currency of the money that paid for the question; null when nothing is earned. */
+  earningForQuestion(
+    tx: Tx,
+    p: { tutorId: string; questionId: string; tutorCurrency: string; rates: { currency: string; amountMinor: number }[]; at: Date },
+  ): Promise<{ amountMinor: number; currency: string } | null>;
 }
 
 export interface HelpDeps {
@@ -166,8 +170,8 @@ export function createHelpService(deps: HelpDeps) {
           throw badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]);
         }
         await repo.addEvent(tx, q.id, 'asked', now, { subjectId: q.subjectId, level: q.level, photos: attached });
-        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
-        await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
+        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { now, dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
+        await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { now, runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
         return q;
       });
       if (!created) return { question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false };
@@ -268,20 +272,25 @@ export function createHelpService(deps: HelpDeps) {
       if (q.status === 'answered') return view(q, false);
       if (transition(q.status, 'answer') === null) throw conflict('Only a claimed question can be marked answered.');
       const now = clock.now();
-      const profileCurrency = (await repo.tutorCurrency(caller.id)) ?? 'INR';
-      const rate = (await repo.rateFor(q.subjectId, profileCurrency)) ?? (await repo.rateFor(q.subjectId, 'INR'));
+      const tutorCurrency = (await repo.tutorCurrency(caller.id)) ?? 'INR';
+      const rates = await repo.ratesFor(q.subjectId);
+      let earning: { amountMinor: number; currency: string } | null = null;
       const moved = await repo.db.transaction(async (tx) => {
         const row = await repo.move(tx, questionId, 'claimed', { status: 'answered', answeredAt: now, closedAt: now });
         if (!row) return null;
         if (row.sessionId && (await deps.rooms.endInTx(tx, row.sessionId))) await repo.addEvent(tx, questionId, 'session_ended', now, { sessionId: row.sessionId });
         await repo.addEvent(tx, questionId, 'answered', now, { tutorId: caller.id });
-        if (rate) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: rate.amountMinor, currency: rate.currency, createdAt: now });
-        if (rate) await deps.billing?.earningForQuestion(tx, { tutorId: caller.id, questionId, amountMinor: rate.amountMinor, currency: rate.currency, at: now });
+        // Billing decides the earning's currency (the money that paid for the question) and posts it to the ledger.
+        earning = deps.billing
+          ? await deps.billing.earningForQuestion(tx, { tutorId: caller.id, questionId, tutorCurrency, rates, at: now })
+          : (rates.find((r) => r.currency === tutorCurrency) ?? rates.find((r) => r.currency === 'INR') ?? null);
+        if (earning) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: earning.amountMinor, currency: earning.currency, createdAt: now });
         return row;
       });
       const current = moved ?? (await repo.findQuestion(questionId))!;
       if (moved) {
-        logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: rate?.amountMinor ?? 0, currency: rate?.currency }, 'question answered');
+        const e = earning as { amountMinor: number; currency: string } | null;
+        logger.info({ event: 'question_answered', questionId, tutorId: caller.id, earningMinor: e?.amountMinor ?? 0, currency: e?.currency }, 'question answered');
         if (moved.sessionId) deps.rooms.announceEnded(moved.sessionId, now, caller.id);
         emit([moved.studentId], 'help:answered', { questionId });
         void announceAvailability(caller.id);

@@ -4,6 +4,8 @@ import { describeEachBackend } from '../../../test/db';
 
 // Ages below are computed on this date, so the suite means the same thing in any year.
 const clock = { now: () => new Date('2026-06-01T12:00:00Z') };
+/** Who gave consent, how, and the evidence: the guardian-consent call needs all of it (identity.consent.int.test.ts). */
+const consentBody = { guardianName: 'Meera Iyer', relationship: 'mother', contact: 'parent@example.test', method: 'paper_form', evidence: 'Signed form #2026-0042, scanned' };
 
 describeEachBackend('identity: sign-up, log-in, sessions and minors', ({ db }) => {
   let t: TestApp;
@@ -164,7 +166,7 @@ describeEachBackend('identity: sign-up, log-in, sessions and minors', ({ db }) =
       expect((await kid.post(`/api/admin/students/${user.id}/guardian-consent`)).status).toBe(403);
 
       const { client: admin } = await adminClient(t);
-      const consent = await admin.post(`/api/admin/students/${user.id}/guardian-consent`);
+      const consent = await admin.post(`/api/admin/students/${user.id}/guardian-consent`, consentBody);
       expect(consent.status).toBe(200);
       expect(consent.json).toMatchObject({ id: user.id, canAskOrBook: true, minor: { isMinor: true, needsConsent: false, consentAt: clock.now().toISOString() } });
 
@@ -181,7 +183,7 @@ describeEachBackend('identity: sign-up, log-in, sessions and minors', ({ db }) =
 
     it('answers 404 when consent is recorded for someone who is not a student', async () => {
       const { client: admin, user } = await adminClient(t);
-      const res = await admin.post(`/api/admin/students/${user.id}/guardian-consent`);
+      const res = await admin.post(`/api/admin/students/${user.id}/guardian-consent`, consentBody);
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe('not_found');
     });

@@ -36,7 +36,7 @@ describeEachBackend('identity: log-in protection', ({ db }) => {
   /** A user inserted directly, so no sign-up request spends the limits under test. */
   async function existingUser(role: 'student' | 'admin' = 'student') {
     const email = uniqueEmail('limited');
-    await createIdentityRepo(db().database.db).insertUser({ role, email, passwordHash: await hashPassword(testPassword), displayName: 'L', ...(role === 'student' ? { birthDate: '2000-01-01' } : {}) });
+    await createIdentityRepo(db().database.db).insertUser({ role, email, passwordHash: await hashPassword(testPassword), displayName: 'L', ...(role === 'student' ? { birthDate: '2000-01-01' } : {}), createdAt: new Date(), passwordChangedAt: new Date() });
     return email;
   }
 

@@ -3,11 +3,12 @@ import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-o
 import type { Db } from '../../platform/db';
 import { schema } from '../../platform/db';
 
-const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks, failedLogins } = schema;
+const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks, failedLogins, guardianConsents } = schema;
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type TutorProfileRow = typeof tutorProfiles.$inferSelect;
+export type GuardianConsentRow = typeof guardianConsents.$inferSelect & { recordedByName: string };
 export interface TutorProfileWithSubjects extends TutorProfileRow {
   displayName: string;
   subjects: { subjectId: string; level: string }[];
@@ -109,7 +110,7 @@ export function createIdentityRepo(db: Db) {
       return row?.n ?? 0;
     },
 
-    async insertSession(values: { tokenHash: string; userId: string; expiresAt: Date; userAgent: string | null }) {
+    async insertSession(values: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date; userAgent: string | null }) {
       const [row] = await db.insert(authSessions).values(values).returning({ id: authSessions.id });
       return row!;
     },
@@ -205,10 +206,36 @@ export function createIdentityRepo(db: Db) {
       return row;
     },
 
-    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; limit: number; offset: number }) {
+    /** Records a guardian's consent and marks the student as consented at its time, in one transaction. */
+    async recordGuardianConsent(values: Omit<typeof guardianConsents.$inferInsert, 'id'>) {
+      return db.transaction(async (tx) => {
+        const [consent] = await tx.insert(guardianConsents).values(values).returning();
+        const [user] = await tx.update(users).set({ guardianConsentAt: values.recordedAt }).where(eq(users.id, values.studentId)).returning();
+        return { consent: consent!, user: user! };
+      });
+    },
+
+    /** The latest consent of each of these students, with the name of the admin who recorded it. */
+    async latestGuardianConsents(studentIds: string[]): Promise<Map<string, GuardianConsentRow>> {
+      if (!studentIds.length) return new Map();
+      const rows = await db
+        .select({ consent: guardianConsents, recordedByName: users.displayName })
+        .from(guardianConsents)
+        .innerJoin(users, eq(users.id, guardianConsents.recordedBy))
+        .where(inArray(guardianConsents.studentId, studentIds))
+        .orderBy(asc(guardianConsents.recordedAt), asc(guardianConsents.id));
+      return new Map(rows.map((r) => [r.consent.studentId, { ...r.consent, recordedByName: r.recordedByName }]));
+    },
+
+    /**
+     * consent 'needed': students born after `consentCutoff` (under 13) with no consent; 'recorded': students with one.
+     */
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; consentCutoff: string; limit: number; offset: number }) {
       const where = and(
         filter.role ? eq(users.role, filter.role) : undefined,
         filter.approvalStatus ? eq(tutorProfiles.approvalStatus, filter.approvalStatus) : undefined,
+        filter.consent === 'needed' ? and(eq(users.role, 'student'), isNull(users.guardianConsentAt), gt(users.birthDate, filter.consentCutoff)) : undefined,
+        filter.consent === 'recorded' ? sql`exists (select 1 from ${guardianConsents} where ${guardianConsents.studentId} = ${users.id})` : undefined,
       );
       const rows = await db
         .select({ user: users, approvalStatus: tutorProfiles.approvalStatus })

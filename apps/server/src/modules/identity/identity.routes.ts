@@ -3,6 +3,7 @@ import {
   adminUserSchema,
   changePasswordBodySchema,
   errorBodySchema,
+  guardianConsentBodySchema,
   logInBodySchema,
   meSchema,
   setApprovalBodySchema,
@@ -157,7 +158,13 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
 
   app.post('/api/admin/students/:id/guardian-consent', {
     config: { access: ['admin'] },
-    schema: { tags: ['admin'], summary: "Record a guardian's consent for a student under 13", params: idParams, response: { 200: meSchema, ...errors } },
-    handler: async (request) => identity.recordGuardianConsent(caller(request), request.params.id),
+    schema: {
+      tags: ['admin'],
+      summary: "Record a guardian's consent for a student under 13: who gave it, how, and the evidence kept",
+      params: idParams,
+      body: guardianConsentBodySchema,
+      response: { 200: meSchema, ...errors },
+    },
+    handler: async (request) => identity.recordGuardianConsent(caller(request), request.params.id, request.body),
   });
 }

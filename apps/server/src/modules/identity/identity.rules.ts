@@ -41,6 +41,12 @@ export function minorStatus(user: MinorFacts, now: Date): MinorStatus | null {
   };
 }
 
+/** Students born after this date (YYYY-MM-DD, UTC) are under CONSENT_AGE on `now`: ageOn(b, now) < 13 ⇔ b > cutoff. */
+export function consentAgeCutoff(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${String(now.getUTCFullYear() - CONSENT_AGE).padStart(4, '0')}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+}
+
 /** A student under 13 cannot ask or book until a guardian's consent is recorded. */
 export function canAskOrBook(user: MinorFacts, now: Date): boolean {
   if (user.role !== 'student') return false;

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { type AdminUser, type ApprovalStatus, emailSchema, type Me, passwordSchema, type Role, type SignUpBody, type TutorProfile } from '@tutorline/contracts';
+import { type AdminUser, type ApprovalStatus, emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { createLoginGuard, type LoginDelay } from './identity.login';
 import { requireStrongPassword } from './identity.passwords';
-import { canAskOrBook, checkSignUp, type LoginLimits, minorStatus } from './identity.rules';
+import { canAskOrBook, checkSignUp, consentAgeCutoff, type LoginLimits, minorStatus } from './identity.rules';
 import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
 import { createSessionCache } from './session-cache';
 
@@ -99,8 +99,9 @@ export function createIdentityService(deps: IdentityDeps) {
 
   async function openSession(user: UserRow, userAgent: string | null) {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(clock.now().getTime() + deps.sessionTtlMs);
-    const session = await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, expiresAt, userAgent });
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + deps.sessionTtlMs);
+    const session = await repo.insertSession({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt, userAgent });
     logger.info({ event: 'session_opened', userId: user.id, authSessionId: session.id }, 'session opened');
     return { token, expiresAt, authSessionId: session.id };
   }
@@ -122,8 +123,11 @@ export function createIdentityService(deps: IdentityDeps) {
       const phone = `+${waId}`;
       const existing = await repo.findUserByPhone(phone);
       if (existing) return existing;
+      const now = clock.now();
       try {
         const user = await repo.insertUser({
+          createdAt: now,
+          passwordChangedAt: now,
           role: 'student',
           email: `wa-${waId}@whatsapp.tutorline.invalid`,
           passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
@@ -178,7 +182,8 @@ export function createIdentityService(deps: IdentityDeps) {
     /** A link that logs its holder in as `userId` and opens `redirectPath` (a WhatsApp user joining a session). */
     async createLoginLink(userId: string, redirectPath: string, ttlMs = LOGIN_LINK_TTL_MS): Promise<string> {
       const token = randomBytes(24).toString('base64url');
-      await repo.insertLoginLink({ tokenHash: hashToken(token), userId, redirectPath, expiresAt: new Date(clock.now().getTime() + ttlMs) });
+      const now = clock.now();
+      await repo.insertLoginLink({ tokenHash: hashToken(token), userId, redirectPath, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) });
       return token;
     },
     /** Opens a web session from a log-in link; null when it is unknown, expired or used up. */
@@ -206,6 +211,8 @@ export function createIdentityService(deps: IdentityDeps) {
         timeZone: input.timeZone ?? 'UTC',
         birthDate: input.role === 'student' ? (input.birthDate ?? null) : null,
         guardianContact: input.role === 'student' ? (input.guardianContact ?? null) : null,
+        createdAt: now,
+        passwordChangedAt: now,
       };
       let user: UserRow;
       try {
@@ -230,7 +237,8 @@ export function createIdentityService(deps: IdentityDeps) {
       if (await repo.findUserByEmail(email.data)) throw conflict('An account with this email already exists; nothing was changed.', 'email_taken');
       let user: UserRow;
       try {
-        user = await repo.insertUser({ role: 'admin', email: email.data, passwordHash: await hashPassword(password.data), displayName: input.displayName ?? 'Admin', timeZone: input.timeZone ?? 'UTC' });
+        const now = clock.now();
+        user = await repo.insertUser({ role: 'admin', email: email.data, passwordHash: await hashPassword(password.data), displayName: input.displayName ?? 'Admin', timeZone: input.timeZone ?? 'UTC', createdAt: now, passwordChangedAt: now });
       } catch (err) {
         mapUnique(err);
       }
@@ -375,25 +383,63 @@ export function createIdentityService(deps: IdentityDeps) {
       return this.getTutorProfile(tutorId);
     },
 
-    async recordGuardianConsent(admin: AuthUser, studentId: string): Promise<Me> {
+    /**
+     * An admin records a guardian's consent (issue #13.9): who gave it, how, the evidence kept, by whom and when (the
+     * injected clock). The body is checked by guardianConsentBodySchema before this runs. Logged as an audit event,
+     * without the guardian's contact (personal data stays in the table).
+     */
+    async recordGuardianConsent(admin: AuthUser, studentId: string, body: GuardianConsentBody): Promise<Me> {
       const user = await repo.findUserById(studentId);
       if (!user || user.role !== 'student') throw notFound('That student');
-      const row = await repo.updateUser(studentId, { guardianConsentAt: clock.now() });
+      const now = clock.now();
+      const { consent, user: row } = await repo.recordGuardianConsent({
+        studentId,
+        guardianName: body.guardianName,
+        relationship: body.relationship,
+        contact: body.contact,
+        method: body.method,
+        methodOther: body.method === 'other' ? (body.methodOther ?? null) : null,
+        evidence: body.evidence,
+        recordedBy: admin.id,
+        recordedAt: now,
+      });
       userChanged(studentId);
-      logger.info({ event: 'guardian_consent_recorded', userId: studentId, by: admin.id }, 'guardian consent recorded');
-      return toMe(row!, clock.now());
+      logger.info(
+        { event: 'guardian_consent_recorded', audit: true, userId: studentId, consentId: consent.id, by: admin.id, method: consent.method, relationship: consent.relationship, at: now.toISOString() },
+        'guardian consent recorded',
+      );
+      return toMe(row, now);
     },
 
-    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; limit: number; offset: number }) {
-      const { rows, total } = await repo.listUsers(filter);
-      const list: AdminUser[] = rows.map((r) => ({
-        id: r.user.id,
-        role: r.user.role,
-        email: r.user.email,
-        displayName: r.user.displayName,
-        createdAt: r.user.createdAt.toISOString(),
-        approvalStatus: r.approvalStatus,
-      }));
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; limit: number; offset: number }) {
+      const now = clock.now();
+      const { rows, total } = await repo.listUsers({ ...filter, consentCutoff: consentAgeCutoff(now) });
+      const consents = await repo.latestGuardianConsents(rows.filter((r) => r.user.role === 'student').map((r) => r.user.id));
+      const list: AdminUser[] = rows.map((r) => {
+        const c = consents.get(r.user.id);
+        return {
+          id: r.user.id,
+          role: r.user.role,
+          email: r.user.email,
+          displayName: r.user.displayName,
+          createdAt: r.user.createdAt.toISOString(),
+          approvalStatus: r.approvalStatus,
+          minor: minorStatus(r.user, now),
+          guardianConsent: c
+            ? {
+                id: c.id,
+                guardianName: c.guardianName,
+                relationship: c.relationship,
+                contact: c.contact,
+                method: c.method,
+                methodOther: c.methodOther,
+                evidence: c.evidence,
+                recordedBy: { id: c.recordedBy, displayName: c.recordedByName },
+                recordedAt: c.recordedAt.toISOString(),
+              }
+            : null,
+        };
+      });
       return { users: list, total };
     },
   };

@@ -1,4 +1,5 @@
 import { type EnqueueOptions, enqueue, enqueueMany, PermanentJobError } from '../../platform/jobs';
+import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 
@@ -27,11 +28,11 @@ export interface DeliveryPayload {
  * The notification outbox: a message is a durable job, written in the same transaction as the change
  * that caused it, keyed so the same logical message is never sent twice, retried with back-off.
  */
-export function createNotifications(deps: { channels: NotificationChannel[]; logger: Logger }) {
+export function createNotifications(deps: { channels: NotificationChannel[]; clock: Clock; logger: Logger }) {
   return {
     /** Queues a message; `dedupeKey` makes it at-most-once per logical message. */
-    async queue(tx: Db | Tx, userId: string, message: OutboundMessage, dedupeKey: string, opts: Omit<EnqueueOptions, 'dedupeKey'> = {}) {
-      await enqueue(tx, NOTIFY_QUEUE, { userId, message } satisfies DeliveryPayload, { ...opts, dedupeKey: `notify:${dedupeKey}` });
+    async queue(tx: Db | Tx, userId: string, message: OutboundMessage, dedupeKey: string, opts: Omit<EnqueueOptions, 'dedupeKey' | 'now'> = {}) {
+      await enqueue(tx, NOTIFY_QUEUE, { userId, message } satisfies DeliveryPayload, { ...opts, now: deps.clock.now(), dedupeKey: `notify:${dedupeKey}` });
     },
 
     /** Queues one message per user in one statement; nothing is queued when no channel is configured. */
@@ -41,6 +42,7 @@ export function createNotifications(deps: { channels: NotificationChannel[]; log
         tx,
         NOTIFY_QUEUE,
         items.map((it) => ({ payload: { userId: it.userId, message: it.message } satisfies DeliveryPayload, dedupeKey: `notify:${it.dedupeKey}` })),
+        { now: deps.clock.now() },
       );
     },
 

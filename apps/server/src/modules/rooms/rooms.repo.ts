@@ -180,7 +180,7 @@ export function createRoomsRepo(db: Db) {
       return row;
     },
     /** Stores a message once per (session, sender, clientId): a resend gets the first one back. */
-    async insertMessage(values: { sessionId: string; senderId: string; clientId: string; body: string | null; photoId: string | null }): Promise<{ row: MessageRow; created: boolean }> {
+    async insertMessage(values: { sessionId: string; senderId: string; clientId: string; body: string | null; photoId: string | null; createdAt: Date }): Promise<{ row: MessageRow; created: boolean }> {
       const [inserted] = await db.insert(roomMessages).values(values).onConflictDoNothing({ target: [roomMessages.sessionId, roomMessages.senderId, roomMessages.clientId] }).returning({ id: roomMessages.id });
       const [row] = await messagesQuery().where(inserted ? eq(roomMessages.id, inserted.id) : and(eq(roomMessages.sessionId, values.sessionId), eq(roomMessages.senderId, values.senderId), eq(roomMessages.clientId, values.clientId)));
       return { row: row!, created: Boolean(inserted) };
@@ -205,22 +205,22 @@ export function createRoomsRepo(db: Db) {
         .orderBy(asc(roomBoardUpdates.id));
       return { state: board?.state ?? null, updates };
     },
-    async appendBoardUpdate(sessionId: string, update: Uint8Array): Promise<number> {
-      const [row] = await db.insert(roomBoardUpdates).values({ sessionId, update }).returning({ id: roomBoardUpdates.id });
+    async appendBoardUpdate(sessionId: string, update: Uint8Array, at: Date): Promise<number> {
+      const [row] = await db.insert(roomBoardUpdates).values({ sessionId, update, createdAt: at }).returning({ id: roomBoardUpdates.id });
       return row!.id;
     },
     /**
      * Folds the updates up to `uptoId` into the stored state. The board row is locked first, so two compactions of one
      * board run one after the other; each re-reads what is there under the lock.
      */
-    async compactBoard(sessionId: string, merge: (parts: Uint8Array[]) => Uint8Array, empty: Uint8Array) {
+    async compactBoard(sessionId: string, merge: (parts: Uint8Array[]) => Uint8Array, empty: Uint8Array, at: Date) {
       await db.transaction(async (tx) => {
-        await tx.insert(roomBoards).values({ sessionId, state: empty }).onConflictDoNothing();
+        await tx.insert(roomBoards).values({ sessionId, state: empty, updatedAt: at }).onConflictDoNothing();
         const [board] = await tx.select({ state: roomBoards.state }).from(roomBoards).where(eq(roomBoards.sessionId, sessionId)).for('update');
         const updates = await tx.select({ id: roomBoardUpdates.id, update: roomBoardUpdates.update }).from(roomBoardUpdates).where(eq(roomBoardUpdates.sessionId, sessionId)).orderBy(asc(roomBoardUpdates.id));
         if (!updates.length) return;
         const last = updates.at(-1)!.id;
-        await tx.update(roomBoards).set({ state: merge([board!.state, ...updates.map((u) => u.update)]), updatedAt: new Date() }).where(eq(roomBoards.sessionId, sessionId));
+        await tx.update(roomBoards).set({ state: merge([board!.state, ...updates.map((u) => u.update)]), updatedAt: at }).where(eq(roomBoards.sessionId, sessionId));
         await tx.delete(roomBoardUpdates).where(and(eq(roomBoardUpdates.sessionId, sessionId), lte(roomBoardUpdates.id, last)));
       });
     },

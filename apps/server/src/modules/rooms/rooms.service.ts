@@ -285,7 +285,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         const photo = await repo.findPhoto(input.photoId);
         if (!photo || photo.sessionId !== input.sessionId || photo.ownerId !== senderId) return roomFail('validation_failed', 'photoId: that photo was not uploaded to this session by you');
       }
-      const { row, created } = await repo.insertMessage({ sessionId: input.sessionId, senderId, clientId: input.clientId, body: input.text || null, photoId: input.photoId ?? null });
+      const { row, created } = await repo.insertMessage({ sessionId: input.sessionId, senderId, clientId: input.clientId, body: input.text || null, photoId: input.photoId ?? null, createdAt: clock.now() });
       if (created) logger.info({ event: 'chat_message', sessionId: input.sessionId, senderId, messageId: row.id, photo: Boolean(input.photoId) }, 'chat message');
       return { ok: true, message: chatView(row), created };
     },
@@ -309,12 +309,12 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         logger.warn({ event: 'board_update_rejected', sessionId, userId, bytes: update.byteLength }, 'board update did not decode');
         return roomFail('validation_failed', 'update: not a Yjs update');
       }
-      await repo.appendBoardUpdate(sessionId, update);
+      await repo.appendBoardUpdate(sessionId, update, clock.now());
       const n = (boardUpdatesSinceCompaction.get(sessionId) ?? 0) + 1;
       boardUpdatesSinceCompaction.set(sessionId, n);
       if (n >= BOARD_COMPACT_EVERY) {
         boardUpdatesSinceCompaction.delete(sessionId);
-        await repo.compactBoard(sessionId, (parts) => Y.mergeUpdates(parts), EMPTY_UPDATE);
+        await repo.compactBoard(sessionId, (parts) => Y.mergeUpdates(parts), EMPTY_UPDATE, clock.now());
         logger.info({ event: 'board_compacted', sessionId }, 'board compacted');
       }
       return { ok: true };
@@ -335,7 +335,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       if (session.status !== 'active') throw new AppError(409, 'conflict', 'This session has ended; the chat is read-only.');
       if (!deps.photos) throw new Error('rooms: photos are not configured');
       const stored = await deps.photos.storePhoto(data, 'room-photos', caller.id);
-      const row = await repo.insertPhoto({ sessionId, ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes });
+      const row = await repo.insertPhoto({ sessionId, ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes, createdAt: clock.now() });
       logger.info({ event: 'chat_photo_uploaded', sessionId, photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'chat photo uploaded');
       return { photoId: row.id, url: photoUrl(sessionId, row.id, 'full'), thumbUrl: photoUrl(sessionId, row.id, 'thumb'), width: row.width, height: row.height };
     },

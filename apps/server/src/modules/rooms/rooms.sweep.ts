@@ -14,7 +14,7 @@ const PAGE = 200;
 /** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
 export async function scheduleAbandonedSweep(db: Db | Tx, at: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / ABANDONED_SWEEP_EVERY_MS) * ABANDONED_SWEEP_EVERY_MS);
-  await enqueue(db, ABANDONED_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${ABANDONED_SWEEP_QUEUE}:${slot.toISOString()}`, runAt: slot });
+  await enqueue(db, ABANDONED_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${ABANDONED_SWEEP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
 }
 
 /**

@@ -177,7 +177,7 @@ describeEachBackend('scheduling: availability, slots and bookings', ({ db }) => 
 
     // The exclusion constraint, without the service's check in front of it.
     const repo = createSchedulingRepo(db().database.db);
-    const values = { tutorId: tutor.id, studentId: students[2]!.id, startsAt: new Date('2026-12-09T12:45:00Z'), endsAt: new Date('2026-12-09T13:15:00Z'), status: 'confirmed' as const, idempotencyKey: 'raw-insert-1' };
+    const values = { tutorId: tutor.id, studentId: students[2]!.id, startsAt: new Date('2026-12-09T12:45:00Z'), endsAt: new Date('2026-12-09T13:15:00Z'), status: 'confirmed' as const, idempotencyKey: 'raw-insert-1', createdAt: new Date() };
     const err = await db()
       .database.db.transaction((tx) => repo.insertBooking(tx, values))
       .then(() => null, (e: unknown) => e);

@@ -34,10 +34,10 @@ export interface LessonsDeps {
   onOutcome?: OnBookingOutcome;
 }
 
-/** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
-export async function scheduleLessonSweep(db: Db | Tx, at: Date): Promise<void> {
+/** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key); `now` from the clock. */
+export async function scheduleLessonSweep(db: Db | Tx, at: Date, now: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / LESSON_SWEEP_EVERY_MS) * LESSON_SWEEP_EVERY_MS);
-  await enqueue(db, LESSON_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LESSON_SWEEP_QUEUE}:${slot.toISOString()}`, runAt: slot });
+  await enqueue(db, LESSON_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LESSON_SWEEP_QUEUE}:${slot.toISOString()}`, now, runAt: slot });
 }
 
 const readable = (at: Date, zone: string) => {
@@ -167,11 +167,11 @@ async function sweep(): Promise<{ settled: number }> {
     /** Registers the sweep's queue and makes sure one is queued; each run queues the next. */
     async installSweep(jobs: JobRunner, db: Db) {
       jobs.register(LESSON_SWEEP_QUEUE, async () => {
-        await scheduleLessonSweep(db, new Date(clock.now().getTime() + LESSON_SWEEP_EVERY_MS));
+        await scheduleLessonSweep(db, new Date(clock.now().getTime() + LESSON_SWEEP_EVERY_MS), clock.now());
         await pruneFinishedRuns(db, LESSON_SWEEP_QUEUE, new Date(clock.now().getTime() - PERIODIC_JOBS_KEPT_MS));
         await sweep();
       });
-      await scheduleLessonSweep(db, clock.now());
+      await scheduleLessonSweep(db, clock.now(), clock.now());
     },
   };
 }

@@ -212,7 +212,7 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     setNow('2026-11-30T00:00:00.000Z');
     const repo = createSchedulingRepo(db().database.db);
     const inbox = createInbox({ db: db().database.db, logger: t.app.logger });
-    const paying = createSchedulingService({ repo, clock, logger: t.app.logger, inbox, notifications: createNotifications({ channels: [], logger: t.app.logger }), payments: { requiresPayment: async (b) => b.priceMinor > 0 } });
+    const paying = createSchedulingService({ repo, clock, logger: t.app.logger, inbox, notifications: createNotifications({ channels: [], clock, logger: t.app.logger }), payments: { requiresPayment: async (b) => b.priceMinor > 0 } });
     const s = await newStudent();
     const [row] = await db().database.db.select().from(schema.users).where(eq(schema.users.id, s.id));
     const caller: AuthUser = { id: s.id, role: 'student', user: row!, authSessionId: 'test' };

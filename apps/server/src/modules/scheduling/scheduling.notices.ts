@@ -85,7 +85,7 @@ export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox;
     /** Queues the 24-hour and 15-minute reminders still ahead of `now`, in the caller's transaction. */
     async scheduleReminders(tx: Db | Tx, b: BookingRow, now: Date) {
       for (const r of reminderPlan(b.startsAt, now)) {
-        await enqueue(tx, REMINDER_QUEUE, { bookingId: b.id, kind: r.kind, start: b.startsAt.toISOString() } satisfies ReminderPayload, { runAt: r.runAt, dedupeKey: reminderKey(b.id, r.kind, b.startsAt) });
+        await enqueue(tx, REMINDER_QUEUE, { bookingId: b.id, kind: r.kind, start: b.startsAt.toISOString() } satisfies ReminderPayload, { now, runAt: r.runAt, dedupeKey: reminderKey(b.id, r.kind, b.startsAt) });
       }
     },
 

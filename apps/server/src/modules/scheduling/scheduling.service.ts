@@ -55,7 +55,7 @@ export const HOLD_SWEEP_MINUTES = 5;
 export async function scheduleHoldSweep(db: Db | Tx, now: Date) {
   const period = HOLD_SWEEP_MINUTES * 60_000;
   const runAt = new Date((Math.floor(now.getTime() / period) + 1) * period);
-  await enqueue(db, HOLD_SWEEP_QUEUE, {}, { runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
+  await enqueue(db, HOLD_SWEEP_QUEUE, {}, { now, runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
 }
 
 /**

@@ -62,7 +62,7 @@ describeEachBackend('tutors: public profile, photo, favourites and reviews', ({ 
     const start = new Date(NOW.getTime() - (++n + 1) * 3_600_000 * 2);
     const [row] = await db()
       .database.db.insert(bookings)
-      .values({ tutorId, studentId, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status, idempotencyKey: `k-${randomUUID()}` })
+      .values({ tutorId, studentId, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status, idempotencyKey: `k-${randomUUID()}`, createdAt: NOW })
       .returning();
     return row!.id;
   };

@@ -138,8 +138,8 @@ describeEachBackend('tutors: search over 1,000 tutors', ({ db, backend }) => {
     ];
     const chunk = <T>(xs: T[], size = 250) => Array.from({ length: Math.ceil(xs.length / size) }, (_, k) => xs.slice(k * size, (k + 1) * size));
     const allUsers = [
-      ...tutors.map((x, i) => ({ id: x.id, role: 'tutor' as const, email: `search-tutor-${i}-${x.id}@example.test`, passwordHash: 'x', displayName: x.displayName, disabled: false })),
-      ...hidden.map((h) => ({ id: h.id, role: 'tutor' as const, email: `hidden-${h.id}@example.test`, passwordHash: 'x', displayName: 'Hidden Olympiad Tutor', disabled: h.disabled })),
+      ...tutors.map((x, i) => ({ id: x.id, role: 'tutor' as const, email: `search-tutor-${i}-${x.id}@example.test`, passwordHash: 'x', displayName: x.displayName, disabled: false, createdAt: NOW, passwordChangedAt: NOW })),
+      ...hidden.map((h) => ({ id: h.id, role: 'tutor' as const, email: `hidden-${h.id}@example.test`, passwordHash: 'x', displayName: 'Hidden Olympiad Tutor', disabled: h.disabled, createdAt: NOW, passwordChangedAt: NOW })),
     ];
     for (const c of chunk(allUsers)) await d.insert(schema.users).values(c);
     for (const c of chunk(tutors))
@@ -156,17 +156,17 @@ describeEachBackend('tutors: search over 1,000 tutors', ({ db, backend }) => {
       await d.insert(schema.availabilityPolicies).values(
         c.map((x) => {
           const p = x.policy!;
-          return { tutorId: x.id, timeZone: p.timeZone, rules: p.rules, overrides: p.overrides, durations: p.durationsMinutes, bufferMinutes: p.bufferMinutes, minNoticeMinutes: p.minNoticeMinutes, maxPerDay: p.maxPerDay, horizonDays: p.horizonDays, cancelFreeHours: 24 };
+          return { tutorId: x.id, timeZone: p.timeZone, rules: p.rules, overrides: p.overrides, durations: p.durationsMinutes, bufferMinutes: p.bufferMinutes, minNoticeMinutes: p.minNoticeMinutes, maxPerDay: p.maxPerDay, horizonDays: p.horizonDays, cancelFreeHours: 24, updatedAt: NOW };
         }),
       );
-    await d.insert(schema.availabilityPolicies).values(hidden.map((h) => ({ tutorId: h.id, timeZone: 'UTC', rules: every.map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), overrides: [], durations: [30], bufferMinutes: 0, minNoticeMinutes: 0, maxPerDay: null, horizonDays: 60, cancelFreeHours: 24 })));
-    const bookingRows = tutors.flatMap((x) => x.busy.map((b) => ({ tutorId: x.id, studentId: favStudent.id, startsAt: b.start, endsAt: b.end, status: 'confirmed' as const, idempotencyKey: randomUUID() })));
+    await d.insert(schema.availabilityPolicies).values(hidden.map((h) => ({ tutorId: h.id, timeZone: 'UTC', rules: every.map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), overrides: [], durations: [30], bufferMinutes: 0, minNoticeMinutes: 0, maxPerDay: null, horizonDays: 60, cancelFreeHours: 24, updatedAt: NOW })));
+    const bookingRows = tutors.flatMap((x) => x.busy.map((b) => ({ tutorId: x.id, studentId: favStudent.id, startsAt: b.start, endsAt: b.end, status: 'confirmed' as const, idempotencyKey: randomUUID(), createdAt: NOW })));
     // A cancelled booking never blocks: one on every case-0 tutor's first morning.
     const cancelled = tutors
       .filter((_, i) => i % 7 === 0)
       .map((x) => {
         const start = time.zonedToInstant(time.instantToZoned(NOW, x.policy!.timeZone).date, '09:00', x.policy!.timeZone, 'compatible');
-        return { tutorId: x.id, studentId: favStudent.id, startsAt: start, endsAt: new Date(start.getTime() + 3 * 3_600_000), status: 'cancelled' as const, idempotencyKey: randomUUID() };
+        return { tutorId: x.id, studentId: favStudent.id, startsAt: start, endsAt: new Date(start.getTime() + 3 * 3_600_000), status: 'cancelled' as const, idempotencyKey: randomUUID(), createdAt: NOW };
       });
     for (const c of chunk([...bookingRows, ...cancelled])) await d.insert(schema.bookings).values(c);
     for (const c of chunk([...favourites])) await d.insert(schema.studentTutorPrefs).values(c.map((tutorId) => ({ studentId: favStudent.id, tutorId, favourite: true })));

@@ -69,7 +69,7 @@ export async function installWhatsApp(
       await fastify.register(
         async (scope) => {
           // The fake WhatsApp Business Account holds exactly Tutorline's templates: a send that does not fit fails as at Meta.
-          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}`, templates });
+          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}`, templates, now: () => deps.clock.now() });
         },
         { prefix: FAKE_GRAPH_PREFIX },
       );
@@ -96,7 +96,7 @@ export async function installWhatsApp(
   await whatsapp.installLinkSweep(deps.jobs);
   await fastify.register(whatsappRoutes, { whatsapp, config });
   if (fakeGraph) {
-    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, logger: deps.logger, templates });
+    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, clock: deps.clock, logger: deps.logger, templates });
     await linkSimulatorTutors(whatsapp, async (email) => (await deps.identity.userByEmail(email))?.id);
   }
   return { whatsapp, fakeGraph };

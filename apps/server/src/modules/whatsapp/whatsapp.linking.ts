@@ -120,7 +120,7 @@ export function createLinking(deps: LinkingDeps) {
     async installSweep(jobs: JobRunner) {
       const schedule = async (at: Date) => {
         const slot = new Date(Math.floor(at.getTime() / LINK_SWEEP_EVERY_MS) * LINK_SWEEP_EVERY_MS);
-        await enqueue(repo.db, LINK_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LINK_SWEEP_QUEUE}:${slot.toISOString()}`, runAt: slot });
+        await enqueue(repo.db, LINK_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LINK_SWEEP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
       };
       jobs.register(LINK_SWEEP_QUEUE, async () => {
         await schedule(new Date(clock.now().getTime() + LINK_SWEEP_EVERY_MS));

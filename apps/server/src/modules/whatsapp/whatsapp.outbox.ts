@@ -39,19 +39,20 @@ export function createOutbox(deps: OutboxDeps) {
       const text = message.type === 'text' ? message.text : message.type === 'image' ? (message.caption ?? '') : message.body;
       body = template ?? updateTemplate(config.templates, text);
     }
+    const now = clock.now();
     await repo.db.transaction(async (tx) => {
-      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> });
-      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { dedupeKey: `wa.send:${row.id}`, runAt: clock.now() });
+      const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> }, now);
+      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { now, dedupeKey: `wa.send:${row.id}` });
     });
     deps.poke();
   }
 
-  /** Sends within the provider's rate: a token bucket per process. */
+  /** Sends within the provider's rate: a token bucket per process, refilled by real elapsed time (a monotonic clock). */
   let tokens = config.sendsPerSecond;
-  let refilledAt = Date.now();
+  let refilledAt = performance.now();
   async function takeToken() {
     for (;;) {
-      const now = Date.now();
+      const now = performance.now();
       tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
       refilledAt = now;
       if (tokens >= 1) {

@@ -15,7 +15,7 @@ export function createWhatsAppRepo(db: Db) {
     db,
     // ---- inbox ----
     /** A webhook POST's exact bytes; its events point at it. */
-    async addDelivery(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; rawBody: Uint8Array; skipped: number }): Promise<number> {
+    async addDelivery(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; rawBody: Uint8Array; skipped: number; receivedAt: Date }): Promise<number> {
       const [row] = await tx.insert(waDeliveries).values(values).returning({ id: waDeliveries.id });
       return row!.id;
     },
@@ -23,7 +23,7 @@ export function createWhatsAppRepo(db: Db) {
       await tx.delete(waDeliveries).where(eq(waDeliveries.id, id));
     },
     /** Stores each event once; returns the new row's id, or null for a repeat. */
-    async addToInbox(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; dedupeKey: string; event: Record<string, unknown>; deliveryId: number | null }): Promise<number | null> {
+    async addToInbox(tx: Db | Tx, values: { provider: 'cloud' | 'gupshup'; dedupeKey: string; event: Record<string, unknown>; deliveryId: number | null; receivedAt: Date }): Promise<number | null> {
       const [row] = await tx.insert(waInbox).values(values).onConflictDoNothing({ target: waInbox.dedupeKey }).returning({ id: waInbox.id });
       return row?.id ?? null;
     },
@@ -49,10 +49,10 @@ export function createWhatsAppRepo(db: Db) {
       return db.select().from(waContacts).where(inArray(waContacts.userId, userIds));
     },
     /** Creates the contact on its first message; records the service window and the profile name either way. */
-    async touchContact(waId: string, values: { profileName: string | null; inboundAt: Date }): Promise<ContactRow> {
+    async touchContact(waId: string, values: { profileName: string | null; inboundAt: Date; now: Date }): Promise<ContactRow> {
       const [row] = await db
         .insert(waContacts)
-        .values({ waId, profileName: values.profileName, lastInboundAt: values.inboundAt })
+        .values({ waId, profileName: values.profileName, lastInboundAt: values.inboundAt, createdAt: values.now, stateUpdatedAt: values.now })
         .onConflictDoUpdate({
           target: waContacts.waId,
           set: {
@@ -63,8 +63,8 @@ export function createWhatsAppRepo(db: Db) {
         .returning();
       return row!;
     },
-    async linkUser(waId: string, userId: string | null) {
-      await db.insert(waContacts).values({ waId, userId }).onConflictDoUpdate({ target: waContacts.waId, set: { userId } });
+    async linkUser(waId: string, userId: string | null, now: Date) {
+      await db.insert(waContacts).values({ waId, userId, createdAt: now, stateUpdatedAt: now }).onConflictDoUpdate({ target: waContacts.waId, set: { userId } });
     },
     /** Saves a new conversation state if nobody changed it since `version`; false means reload and decide again. */
     async saveState(waId: string, version: number, state: Record<string, unknown>, at: Date): Promise<boolean> {
@@ -78,8 +78,8 @@ export function createWhatsAppRepo(db: Db) {
 
     // ---- outbound ----
     /** One row per logical message; a repeat of the key returns the existing row and created=false. */
-    async addOutbound(tx: Db | Tx, values: { waId: string; idempotencyKey: string; kind: string; ref: string | null; body: Record<string, unknown> }): Promise<{ row: WaMessageRow; created: boolean }> {
-      const [row] = await tx.insert(waMessages).values(values).onConflictDoNothing({ target: waMessages.idempotencyKey }).returning();
+    async addOutbound(tx: Db | Tx, values: { waId: string; idempotencyKey: string; kind: string; ref: string | null; body: Record<string, unknown> }, now: Date): Promise<{ row: WaMessageRow; created: boolean }> {
+      const [row] = await tx.insert(waMessages).values({ ...values, createdAt: now, updatedAt: now }).onConflictDoNothing({ target: waMessages.idempotencyKey }).returning();
       if (row) return { row, created: true };
       const [existing] = await tx.select().from(waMessages).where(eq(waMessages.idempotencyKey, values.idempotencyKey)).limit(1);
       return { row: existing!, created: false };

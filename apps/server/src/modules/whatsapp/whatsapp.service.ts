@@ -104,9 +104,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   const { repo, clock, logger, config } = deps;
   const flow: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, ...deps.flow };
   const asUser = (user: AuthUser['user']): AuthUser => ({ id: user.id, role: user.role, user, authSessionId: 'whatsapp' });
+  // Elapsed real time, not an application timestamp: a monotonic clock, unaffected by the injected one.
   let subjectsCache: { at: number; value: ReturnType<typeof toMenuSubjects> } | null = null;
   const subjects = async () => {
-    if (!subjectsCache || Date.now() - subjectsCache.at > 60_000) subjectsCache = { at: Date.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
+    if (!subjectsCache || performance.now() - subjectsCache.at > 60_000) subjectsCache = { at: performance.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
     return subjectsCache.value;
   };
   const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
@@ -126,17 +127,18 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     let accepted = 0;
     let repeats = 0;
     let deliveryId: number | null = null;
+    const now = clock.now();
     await repo.db.transaction(async (tx) => {
-      const id = await repo.addDelivery(tx, { provider, rawBody: delivery.raw, skipped: batch.skipped.length });
+      const id = await repo.addDelivery(tx, { provider, rawBody: delivery.raw, skipped: batch.skipped.length, receivedAt: now });
       for (const e of batch.events) {
         const dedupeKey = e.kind === 'message' ? `msg:${e.provider}:${e.id}` : `status:${e.provider}:${e.id}:${e.status}`;
-        const inboxId = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() }, deliveryId: id });
+        const inboxId = await repo.addToInbox(tx, { provider: e.provider, dedupeKey, event: { ...e, at: e.at.toISOString() }, deliveryId: id, receivedAt: now });
         if (inboxId === null) {
           repeats++;
           continue;
         }
         accepted++;
-        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId }, { dedupeKey: `wa.inbound:${inboxId}` });
+        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId }, { now, dedupeKey: `wa.inbound:${inboxId}` });
       }
       // A pure repeat (or only events we ignore) keeps no copy.
       if (accepted || batch.skipped.length) deliveryId = id;
@@ -165,7 +167,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
 
   async function handleMessage(e: StoredEvent, key: string) {
-    const contact = await repo.touchContact(e.from, { profileName: e.profileName, inboundAt: new Date(e.at) });
+    const contact = await repo.touchContact(e.from, { profileName: e.profileName, inboundAt: new Date(e.at), now: clock.now() });
     const m = e.message;
     const text = m.type === 'text' ? m.text.trim() : null;
     logger.info({ event: 'whatsapp_message', waId: e.from, type: m.type, providerMessageId: e.id }, 'whatsapp message received');
@@ -178,7 +180,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     let userId = contact.userId;
     if (!userId) {
       const student = await deps.identity.findOrCreateWhatsAppStudent(e.from, e.profileName);
-      await repo.linkUser(e.from, student.id);
+      await repo.linkUser(e.from, student.id, clock.now());
       userId = student.id;
     }
     const user = await deps.identity.userById(userId);
@@ -246,7 +248,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       case 'reply':
         return queueMessage(waId, toOutbound(action.message), key, 'student.reply');
       case 'schedule_timeout':
-        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
+        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { now: clock.now(), runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
         return;
       case 'ask_question': {
         const result = await ask(userId, action);
@@ -291,7 +293,9 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
     const caller = asUser(user);
     const fail = (reason: QuestionFailure, err?: unknown, extra: { next?: string; link?: string } = {}): StudentEvent => {
-      logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
+      // A refusal (no plan, no consent, a bad photo, too fast) is an expected outcome: an info event, no stack trace.
+      if (err instanceof AppError && err.status < 500) logger.info({ event: 'whatsapp_ask_refused', userId, reason, code: err.code, message: err.message }, 'question from whatsapp refused');
+      else logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
       return { type: 'question_failed', requestId: action.requestId, reason, ...extra };
     };
     try {
@@ -356,7 +360,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     const p = payload as { questionId: string; sessionId?: string; wave?: number; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
     for (const c of contacts) {
       const jobKey = `${event}:${p.questionId}:${c.waId}:${p.wave ?? p.status ?? ''}`;
-      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { dedupeKey: `wa.help:${jobKey}` });
+      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { now: clock.now(), dedupeKey: `wa.help:${jobKey}` });
     }
     if (event === 'help:claimed') {
       // Tutors alerted on WhatsApp learn it is gone (the winner gets the join link instead).
@@ -458,8 +462,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
   async function linkNumber(waId: string, userId: string) {
     const other = await repo.contactOfUser(userId);
-    if (other && other.waId !== waId) await repo.linkUser(other.waId, null);
-    await repo.linkUser(waId, userId);
+    if (other && other.waId !== waId) await repo.linkUser(other.waId, null, clock.now());
+    await repo.linkUser(waId, userId, clock.now());
     logger.info({ event: 'whatsapp_linked', waId, userId }, 'whatsapp number linked to an account');
   }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { SIMULATOR_CLOUD } from '../../config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, renderTemplate, type SimulatedMessage, type TemplateDefinition, templateFromCloud } from '../../integrations/whatsapp';
+import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { WhatsApp } from './whatsapp.service';
 
@@ -43,7 +44,7 @@ const sendSchema = z.strictObject({
  * What it "sends" becomes a Cloud API webhook, signed with the simulator's app secret and POSTed to our real webhook
  * over HTTP; what we send arrives through the in-process fake Graph API, which also serves the photos.
  */
-export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGraph: FakeGraph; publicUrl: string; logger: Logger; templates: readonly TemplateDefinition[] }) {
+export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGraph: FakeGraph; publicUrl: string; clock: Clock; logger: Logger; templates: readonly TemplateDefinition[] }) {
   const { fakeGraph } = opts;
   /** A template as the phone shows it (the approved text, the header picture, the quick-reply buttons with their payloads). */
   const rendered = (body: Record<string, unknown>) => {
@@ -80,7 +81,7 @@ export async function simulatorRoutes(fastify: FastifyInstance, opts: { fakeGrap
       simulated = message;
       shown = message;
     }
-    const at = new Date();
+    const at = opts.clock.now();
     const id = `wamid.sim.${at.getTime()}.${Math.random().toString(36).slice(2, 10)}`;
     const body = cloudMessagesPayload(SIMULATOR_CLOUD.phoneNumberId, [{ from: number, name: name ?? 'Simulator', id, at, message: simulated }]);
     const res = await fetch(`${opts.publicUrl}/webhooks/whatsapp`, {

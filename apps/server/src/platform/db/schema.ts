@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
@@ -26,13 +26,41 @@ export const users = pgTable(
     guardianContact: text('guardian_contact'),
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
     disabled: boolean('disabled').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
     uniqueIndex('users_phone_key').on(t.phone),
     index('users_role_idx').on(t.role),
+  ],
+);
+
+/**
+ * Guardian consents for students under 13, recorded by an admin (issue #13.9): who gave it, how, the evidence kept,
+ * who recorded it and when. Kept forever; users.guardian_consent_at is the latest one's time.
+ */
+export const guardianConsents = pgTable(
+  'guardian_consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    guardianName: text('guardian_name').notNull(),
+    relationship: text('relationship').notNull(),
+    contact: text('contact').notNull(),
+    method: text('method', { enum: ['paper_form', 'video_call', 'email_reply', 'in_person', 'other'] }).notNull(),
+    methodOther: text('method_other'),
+    evidence: text('evidence').notNull(),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => users.id),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('guardian_consents_student_idx').on(t.studentId, t.recordedAt),
+    check('guardian_consents_method_other', sql`(${t.method} = 'other') = (${t.methodOther} is not null)`),
   ],
 );
 
@@ -45,7 +73,7 @@ export const authSessions = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     userAgent: text('user_agent'),
@@ -108,12 +136,12 @@ export const jobs = pgTable(
     /** Unique when set: a second enqueue with the same key is a no-op, forever (not only while pending). */
     dedupeKey: text('dedupe_key'),
     state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
-    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(8),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     lastError: text('last_error'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
@@ -142,7 +170,7 @@ export const questions = pgTable(
     wave: integer('wave').notNull().default(0),
     notifiedCount: integer('notified_count').notNull().default(0),
     nextWaveAt: timestamp('next_wave_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     claimedBy: uuid('claimed_by').references(() => users.id),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
@@ -179,7 +207,7 @@ export const questionPhotos = pgTable(
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     bytes: integer('bytes').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('question_photos_question_idx').on(t.questionId),
@@ -275,7 +303,7 @@ export const tutorEarnings = pgTable(
     kind: text('kind').notNull(),
     amountMinor: integer('amount_minor').notNull(),
     currency: text('currency').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('tutor_earnings_question_key').on(t.questionId), index('tutor_earnings_tutor_idx').on(t.tutorId, t.createdAt)],
 );
@@ -325,7 +353,7 @@ export const roomMessages = pgTable(
     clientId: uuid('client_id').notNull(),
     body: text('body'),
     photoId: uuid('photo_id').references(() => roomPhotos.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('room_messages_client_key').on(t.sessionId, t.senderId, t.clientId), index('room_messages_session_idx').on(t.sessionId, t.id)],
 );
@@ -346,7 +374,7 @@ export const roomPhotos = pgTable(
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     bytes: integer('bytes').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('room_photos_session_idx').on(t.sessionId)],
 );
@@ -357,7 +385,7 @@ export const roomBoards = pgTable('room_boards', {
     .primaryKey()
     .references(() => tutoringSessions.id),
   state: bytea('state').notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 export const roomBoardUpdates = pgTable(
   'room_board_updates',
@@ -367,7 +395,7 @@ export const roomBoardUpdates = pgTable(
       .notNull()
       .references(() => tutoringSessions.id),
     update: bytea('update').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('room_board_updates_session_idx').on(t.sessionId, t.id)],
 );
@@ -462,7 +490,7 @@ export const connectivityReports = pgTable('connectivity_reports', {
   overall: text('overall', { enum: ['pass', 'warn', 'fail', 'skipped'] }).notNull(),
   results: jsonb('results').$type<Record<string, unknown>>().notNull(),
   ip: text('ip'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
 // whatsapp: numbers, their conversations, the durable inbox of provider deliveries and the outbound log
@@ -474,12 +502,12 @@ export const waContacts = pgTable('wa_contacts', {
   profileName: text('profile_name'),
   /** The conversation machine's state (modules/whatsapp/whatsapp.rules.ts), as stored JSON. */
   state: jsonb('state').$type<Record<string, unknown>>().notNull().default({ name: 'idle' }),
-  stateUpdatedAt: timestamp('state_updated_at', { withTimezone: true }).notNull().defaultNow(),
+  stateUpdatedAt: timestamp('state_updated_at', { withTimezone: true }).notNull(),
   /** Bumped on every state change: updates are conditional on it, so two deliveries at once cannot both move the state. */
   version: integer('version').notNull().default(0),
   /** The last message from the user: free-form replies are allowed for 24 hours after it. */
   lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [uniqueIndex('wa_contacts_user_key').on(t.userId)]);
 
 /**
@@ -492,7 +520,7 @@ export const waDeliveries = pgTable('wa_deliveries', {
   rawBody: bytea('raw_body').notNull(),
   /** Messages or statuses in it that were malformed and skipped (the rest were stored). */
   skipped: integer('skipped').notNull().default(0),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
 });
 
 /** Every provider delivery we accepted, once per provider id (message) or per (id, status): repeats are dropped here. */
@@ -506,7 +534,7 @@ export const waInbox = pgTable(
     event: jsonb('event').$type<Record<string, unknown>>().notNull(),
     /** The POST it came in (null for rows stored before deliveries were kept). */
     deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => waDeliveries.id),
-    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('wa_inbox_dedupe_key').on(t.dedupeKey)],
@@ -527,8 +555,8 @@ export const waMessages = pgTable(
     providerMessageId: text('provider_message_id'),
     attempts: integer('attempts').notNull().default(0),
     error: jsonb('error').$type<Record<string, unknown>>(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     uniqueIndex('wa_messages_idempotency_key').on(t.idempotencyKey),
@@ -574,7 +602,7 @@ export const loginLinks = pgTable('login_links', {
   redirectPath: text('redirect_path').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   uses: integer('uses').notNull().default(0),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
 // identity: failed log-ins, the counters of the log-in limits (shared by every node) and their record
@@ -610,7 +638,7 @@ export const availabilityPolicies = pgTable('availability_policies', {
   maxPerDay: integer('max_per_day'),
   horizonDays: integer('horizon_days').notNull(),
   cancelFreeHours: integer('cancel_free_hours').notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
 /**
@@ -638,7 +666,7 @@ export const bookings = pgTable(
     status: text('status', { enum: bookingStatusValues }).notNull(),
     heldUntil: timestamp('held_until', { withTimezone: true }),
     idempotencyKey: text('idempotency_key').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelledBy: uuid('cancelled_by').references(() => users.id),
     outcome: text('outcome', { enum: bookingOutcomeValues }),
@@ -675,7 +703,7 @@ export const bookingReviews = pgTable(
       .references(() => users.id),
     rating: integer('rating').notNull(),
     comment: text('comment'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('booking_reviews_tutor_idx').on(t.tutorId, t.createdAt)],
 );
@@ -686,7 +714,7 @@ export const calendarFeeds = pgTable('calendar_feeds', {
     .primaryKey()
     .references(() => users.id),
   tokenHash: text('token_hash').notNull().unique(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
 // notifications: what the app shows a user (booking made, reminders, …); other channels go through the outbox
@@ -702,7 +730,7 @@ export const userNotifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     /** Unique when set: the same logical notice is shown once (a reminder job retried, say). */
     dedupeKey: text('dedupe_key'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('user_notifications_dedupe_key').on(t.dedupeKey), index('user_notifications_user_idx').on(t.userId, t.createdAt)],
@@ -722,8 +750,8 @@ export const billingPlans = pgTable('billing_plans', {
   trialDays: integer('trial_days').notNull().default(0),
   graceDays: integer('grace_days').notNull().default(3),
   active: boolean('active').notNull().default(true),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
 export const billingPrices = pgTable(
@@ -769,8 +797,8 @@ export const subscriptions = pgTable(
     providerCustomerId: text('provider_customer_id'),
     /** The provider's creation time of the newest event applied: older snapshots never move the state back. */
     lastEventAt: timestamp('last_event_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('subscriptions_provider_ref').on(t.provider, t.providerSubscriptionId), index('subscriptions_student_idx').on(t.studentId)],
 );
@@ -815,7 +843,7 @@ export const providerEvents = pgTable(
      * per provider: a body re-posted under another unsigned event-id header is the same event.
      */
     bodyKey: text('body_key'),
-    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     deliveries: integer('deliveries').notNull().default(1),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     /** 'applied', 'ignored:<why>', 'rejected:<why>' once processed. */
@@ -851,7 +879,7 @@ export const checkouts = pgTable(
     /** Where the payment page sends the student back (own-site URLs, checked when the checkout is made); null: the defaults. */
     successUrl: text('success_url'),
     cancelUrl: text('cancel_url'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (t) => [
@@ -899,7 +927,7 @@ export const refunds = pgTable(
     requestedBy: uuid('requested_by').references(() => users.id),
     /** Sent with the provider request, so a retried refund is one refund. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
     ledgerTransactionId: uuid('ledger_transaction_id'),
   },
@@ -919,7 +947,7 @@ export const ledgerAccounts = pgTable(
     kind: text('kind').notNull(),
     ownerId: uuid('owner_id').references(() => users.id),
     currency: text('currency').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('ledger_accounts_code_currency').on(t.code, t.currency), index('ledger_accounts_owner_idx').on(t.ownerId)],
 );
@@ -935,10 +963,25 @@ export const ledgerTransactions = pgTable(
     description: text('description').notNull(),
     reversesId: uuid('reverses_id').unique(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Set when the platform converted an amount to post this transaction (decision 029): the amount in the currency
+     * it was set in, the rate applied (entries = fx_from_amount_minor × fx_rate, rounded half up) and where the rate
+     * came from. All four or none.
+     */
+    fxFromCurrency: text('fx_from_currency'),
+    fxFromAmountMinor: bigint('fx_from_amount_minor', { mode: 'number' }),
+    fxRate: numeric('fx_rate', { precision: 24, scale: 12 }),
+    fxSource: text('fx_source'),
   },
-  (t) => [index('ledger_transactions_occurred_idx').on(t.occurredAt)],
+  (t) => [
+    index('ledger_transactions_occurred_idx').on(t.occurredAt),
+    check(
+      'ledger_transactions_fx_all_or_none',
+      sql`(${t.fxFromCurrency} is null and ${t.fxFromAmountMinor} is null and ${t.fxRate} is null and ${t.fxSource} is null) or (${t.fxFromCurrency} is not null and ${t.fxFromAmountMinor} is not null and ${t.fxRate} > 0 and ${t.fxSource} is not null)`,
+    ),
+  ],
 );
 
 /** Signed amounts: debits positive, credits negative; each transaction's entries sum to zero per currency (0009). */
@@ -954,7 +997,7 @@ export const ledgerEntries = pgTable(
       .references(() => ledgerAccounts.id),
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('ledger_entries_account_idx').on(t.accountId, t.id), index('ledger_entries_transaction_idx').on(t.transactionId)],
 );
@@ -987,8 +1030,8 @@ export const payouts = pgTable(
     providerPayoutId: text('provider_payout_id'),
     idempotencyKey: text('idempotency_key').notNull().unique(),
     failureReason: text('failure_reason'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('payouts_run_tutor_currency').on(t.runId, t.tutorId, t.currency), index('payouts_tutor_idx').on(t.tutorId, t.createdAt)],
 );

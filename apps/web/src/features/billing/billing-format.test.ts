@@ -51,10 +51,10 @@ describe('words and choices', () => {
 
 describe('revenueTotals', () => {
   it('adds months up per currency', () => {
-    const row = (month: string, currency: string, n: number) => ({ month, currency, receivedMinor: n, refundedMinor: 1, revenueMinor: n - 1, commissionMinor: 2, tutorEarningsMinor: 3 });
+    const row = (month: string, currency: string, n: number) => ({ month, currency, receivedMinor: n, refundedMinor: 1, revenueMinor: n - 1, commissionMinor: 2, tutorEarningsMinor: 3, deferredMinor: 4 });
     expect(revenueTotals([row('2026-10', 'INR', 100), row('2026-10', 'USD', 10), row('2026-11', 'INR', 50)])).toEqual([
-      { currency: 'INR', receivedMinor: 150, refundedMinor: 2, revenueMinor: 148, commissionMinor: 4, tutorEarningsMinor: 6 },
-      { currency: 'USD', receivedMinor: 10, refundedMinor: 1, revenueMinor: 9, commissionMinor: 2, tutorEarningsMinor: 3 },
+      { currency: 'INR', receivedMinor: 150, refundedMinor: 2, revenueMinor: 148, commissionMinor: 4, tutorEarningsMinor: 6, deferredMinor: 8 },
+      { currency: 'USD', receivedMinor: 10, refundedMinor: 1, revenueMinor: 9, commissionMinor: 2, tutorEarningsMinor: 3, deferredMinor: 4 },
     ]);
     expect(revenueTotals([])).toEqual([]);
   });

@@ -69,12 +69,13 @@ type RevenueRow = RevenueReport['rows'][number];
 export function revenueTotals(rows: readonly RevenueRow[]): Omit<RevenueRow, 'month'>[] {
   const byCurrency = new Map<string, Omit<RevenueRow, 'month'>>();
   for (const r of rows) {
-    const t = byCurrency.get(r.currency) ?? { currency: r.currency, receivedMinor: 0, refundedMinor: 0, revenueMinor: 0, commissionMinor: 0, tutorEarningsMinor: 0 };
+    const t = byCurrency.get(r.currency) ?? { currency: r.currency, receivedMinor: 0, refundedMinor: 0, revenueMinor: 0, commissionMinor: 0, tutorEarningsMinor: 0, deferredMinor: 0 };
     t.receivedMinor += r.receivedMinor;
     t.refundedMinor += r.refundedMinor;
     t.revenueMinor += r.revenueMinor;
     t.commissionMinor += r.commissionMinor;
     t.tutorEarningsMinor += r.tutorEarningsMinor;
+    t.deferredMinor += r.deferredMinor;
     byCurrency.set(r.currency, t);
   }
   return [...byCurrency.values()];

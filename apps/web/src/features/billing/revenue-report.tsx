@@ -8,9 +8,13 @@ const columns = [
   ['revenueMinor', 'Revenue'],
   ['commissionMinor', 'Commission'],
   ['tutorEarningsMinor', 'Tutor earnings'],
+  ['deferredMinor', 'Deferred'],
 ] as const;
 
-/** Revenue by month and currency, as cards (a phone has no room for a six-column table), with totals per currency. */
+/**
+ * Revenue by month and currency, as cards (a phone has no room for a seven-column table), with totals per currency.
+ * Each card reconciles: received − refunded = revenue + commission + tutor earnings + deferred.
+ */
 export function RevenueTable({ report }: { report: RevenueReport }) {
   if (report.rows.length === 0) return <p className="empty">No money moved in these dates.</p>;
   // Totals only add something when a currency has more than one month.

@@ -1,7 +1,7 @@
 import type { TutorBalance } from '@tutorline/contracts';
 import { formatMoney, plural } from '../../lib/format';
 
-/** A tutor's balance per currency: owed (and what the hold period keeps), in transit, paid. */
+/** A tutor's balance per currency, each amount once: payable now, on hold, in transit, paid out. */
 export function TutorBalances({ balance }: { balance: TutorBalance }) {
   if (balance.balances.length === 0) {
     return <p className="empty">No earnings yet. Answer questions or teach booked lessons and they show up here.</p>;
@@ -16,7 +16,7 @@ export function TutorBalances({ balance }: { balance: TutorBalance }) {
             className="card balance-card"
             data-testid="tutor-balance"
             data-currency={b.currency}
-            data-owed-minor={b.payableMinor}
+            data-owed-minor={b.payableMinor + b.onHoldMinor}
             aria-labelledby={`balance-${b.currency}`}
           >
             <div className="card-head">
@@ -25,7 +25,7 @@ export function TutorBalances({ balance }: { balance: TutorBalance }) {
               </h2>
             </div>
             <p className="balance-owed">
-              <span className="balance-owed-label">Owed to you</span>
+              <span className="balance-owed-label">Payable now</span>
               <span className="balance-owed-value">{formatMoney(b.payableMinor, b.currency)}</span>
             </p>
             <dl className="balance-stats">
