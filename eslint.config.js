@@ -7,8 +7,21 @@ const moduleInternals = {
   message: 'Import another module only through its index.ts (e.g. ./modules/identity).',
 };
 const siblingModuleInternals = {
-  regex: '^\\.\\./[^./][^/]*/.+',
+  regex: '^\\.\\./[^./][^/]*/(?![^/]+\\.schema$).+',
   message: 'Modules import each other only through their index.ts (e.g. ../identity).',
+};
+/** Tables are owned (#14): a module's tables are in its <module>.schema.ts, and only that module's repos query them. */
+const otherModulesTables = {
+  regex: '^\\.\\./[^./][^/]*/[^/]+\\.schema$',
+  message: "Another module's tables are its own: ask that module through its index.ts (only a *.schema.ts may name them, for a foreign key).",
+};
+const ownTablesOutsideRepo = {
+  regex: '^\\./[^/]+\\.schema$',
+  message: "Only this module's *.repo.ts files query its tables: put the query in a repo and call it.",
+};
+const ormOutsideRepo = {
+  regex: '^drizzle-orm(/|$)',
+  message: "Only a *.repo.ts (or *.schema.ts) uses the ORM: put the query in this module's repo.",
 };
 /** A rules file may use another module's pure rules (its index would pull in services and I/O), and nothing else inside it. */
 const siblingModuleInternalsButRules = {
@@ -124,7 +137,22 @@ export default tseslint.config(
   },
   {
     files: ['apps/server/src/modules/**/*.ts'],
-    ignores: ['**/*.rules.ts', '**/*.test.ts'],
+    ignores: ['**/*.rules.ts', '**/*.test.ts', '**/*.schema.ts', '**/*.repo.ts', '**/*.testkit.ts', '**/*.test-support.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals, otherModulesTables, ownTablesOutsideRepo, ormOutsideRepo] }] },
+  },
+  {
+    // A repo queries its own module's tables only (#14).
+    files: ['apps/server/src/modules/**/*.repo.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals, otherModulesTables] }] },
+  },
+  {
+    // A schema file may name another module's table for a foreign key, and nothing else of that module.
+    files: ['apps/server/src/modules/**/*.schema.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals] }] },
+  },
+  {
+    // Test kits set up rows directly; they may read any module's tables but still not its internals.
+    files: ['apps/server/src/modules/**/*.testkit.ts', 'apps/server/src/modules/**/*.test-support.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals] }] },
   },
   {

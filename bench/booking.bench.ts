@@ -23,7 +23,8 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
+import { type Database, openDatabase } from '../apps/server/src/platform/db';
+import { schema } from '../apps/server/test/schema';
 import * as time from '../apps/server/src/platform/time';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { seedCatalogue, seedStudents, seedTutors } from './help-fixtures';

@@ -25,7 +25,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
+import { type Database, openDatabase } from '../apps/server/src/platform/db';
+import { schema } from '../apps/server/test/schema';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { insertOpenQuestions, offerQuestions, seedCatalogue, seedStudents, seedTutors } from './help-fixtures';
 import { backendPids, cpuWatch, envInt, type Latencies, latencies, machineInfo, median, onCleanup, ratio, report, round, runBench, seededRandom, startChildServer } from './lib';

@@ -7,7 +7,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createIdentityRepo, hashPassword, subjectsCatalogue } from '../apps/server/src/modules/identity';
 import { hashToken } from '../apps/server/src/modules/identity/identity.service';
-import { type Db, schema } from '../apps/server/src/platform/db';
+import { type Db } from '../apps/server/src/platform/db';
+import { schema } from '../apps/server/test/schema';
 
 const { users, tutorProfiles, tutorSubjects, tutorHelpStats, questions, questionNotifications } = schema;
 

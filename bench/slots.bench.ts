@@ -22,7 +22,8 @@
  * Knobs: BENCH_TUTORS (50), BENCH_ROUNDS (20), BENCH_DAYS (30), BENCH_TIMEOUT_S (600).
  */
 import { randomUUID } from 'node:crypto';
-import { type Database, openDatabase, schema } from '../apps/server/src/platform/db';
+import { type Database, openDatabase } from '../apps/server/src/platform/db';
+import { schema } from '../apps/server/test/schema';
 import * as time from '../apps/server/src/platform/time';
 import { createSchedulingRepo, INSTANT_SESSION_BUSY_MINUTES } from '../apps/server/src/modules/scheduling';
 import { type AvailabilityPolicy, type Busy, computeSlots, type SessionLength, slotIsBookable, type ZoneOps } from '../apps/server/src/modules/scheduling/scheduling.rules';

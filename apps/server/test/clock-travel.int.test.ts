@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testConfig, type WhatsAppConfig } from '../src/config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin } from '../src/integrations/whatsapp';
 import { ensurePlan, settableClock } from '../src/modules/billing/billing.providers.testkit';
-import { schema } from '../src/platform/db';
+import { schema } from './schema';
 import { Client, signUpStudent, signUpTutor, startTestApp, type TestApp } from './app';
 import { describeEachBackend } from './db';
 import { askQuestion, FakeChannel, helpConfig, makeDataDir, makeStudent, makeTutor, removeDir } from './help';

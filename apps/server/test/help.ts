@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import type { Config } from '../src/config';
 import { createIdentityRepo } from '../src/modules/identity';
 import { type NotificationChannel, type OutboundMessage, PermanentJobError } from '../src/modules/notifications';
-import { type Database, schema } from '../src/platform/db';
+import { type Database } from '../src/platform/db';
+import { schema } from './schema';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp } from './app';
 import type { SocketPool, TestSocket } from './sockets';
 

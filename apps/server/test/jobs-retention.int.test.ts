@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { schema } from '../src/platform/db';
+import { schema } from './schema';
 import { pruneFinishedRuns } from '../src/platform/jobs';
 import { describeEachBackend } from './db';
 

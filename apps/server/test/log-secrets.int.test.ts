@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent, startTestApp, type TestApp } from './app';
 import { describeEachBackend } from './db';
+import { schema } from './schema';
 import { helpConfig, makeDataDir, makeTutor, removeDir, waitUntil } from './help';
 
 // Secrets in URL paths (#12.3): a log-in link's token, a calendar feed's secret and Gupshup's callback token are
@@ -117,7 +118,7 @@ describeEachBackend('logs: no secret from a URL path, no full WhatsApp number', 
     const logged = (event: string, waId: string) => events().some((l) => l.event === event && l.waId === `+${waId.slice(0, 2)}******${waId.slice(-4)}`);
     await waitUntil(async () => logged('whatsapp_sent', student) && logged('whatsapp_send_retry', retried) && logged('whatsapp_send_failed', refused), 'the sends, a retry and a refusal', 20_000);
     const code = await waitUntil(async () => {
-      const rows = await t.app.database.db.query.waMessages.findMany();
+      const rows = await t.app.database.db.select().from(schema.waMessages);
       const body = rows.map((r) => JSON.stringify(r.body)).find((b) => b.includes('Your code is') && rows.find((r) => JSON.stringify(r.body) === b)?.waId === linker);
       return body && /Your code is (\d{6})/.exec(body)?.[1];
     }, 'the link code');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { schema } from '../src/platform/db';
+import { schema } from './schema';
 import { adminClient, Client, type TestApp, startTestApp } from './app';
 import { describeEachBackend } from './db';
 import { askQuestion, helpConfig, type HelpUser, jpegBytes, makeDataDir, makeStudent, makeTutor, removeDir } from './help';

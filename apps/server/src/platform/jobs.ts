@@ -1,9 +1,8 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Clock } from './clock';
-import { type Db, isDatabaseUnavailable, schema, type Tx } from './db';
+import { type Db, isDatabaseUnavailable, type Tx } from './db';
+import { jobs } from './jobs.schema';
 import type { Logger } from './logger';
-
-const { jobs } = schema;
 
 export interface EnqueueOptions {
   /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, type TestApp, startTestApp } from '../../test/app';
 import { describeEachBackend } from '../../test/db';
 import { createIdentityRepo } from '../modules/identity';
-import { schema } from '../platform/db';
+import { schema } from '../../test/schema';
 import { DEMO_PASSWORD, seedDemoData } from './demo';
 
 const NOW = new Date('2026-11-30T00:00:00.000Z');

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent, signUpTutor } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { type BillingTestApp, kolkataEvenings, settableClock, startBillingApp } from './billing.providers.testkit';
 
 /** Booked lessons paid at booking (issues #6, #7): held → checkout with the fake provider → confirmed, released or refunded. */

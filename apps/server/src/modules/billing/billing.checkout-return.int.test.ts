@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { FAKE_PAY_RETURN_SECONDS } from './billing.fake-pay';
 import { type BillingTestApp, ensurePlan, settableClock, startBillingApp } from './billing.providers.testkit';
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, signUpStudent, signUpTutor } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { type BillingTestApp, ensurePlan, settableClock, startBillingApp } from './billing.providers.testkit';
 
 /** Checkout with the fake provider (its page, its signed Stripe-shaped webhooks), refunds and reconciliation, on D1's real ledger. */

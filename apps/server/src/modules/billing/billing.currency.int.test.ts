@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { settableClock } from './billing.providers.testkit';
 
 const DAY = 86_400_000;

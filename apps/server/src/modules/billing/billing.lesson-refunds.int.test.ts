@@ -4,7 +4,7 @@ import { adminClient, Client, signUpStudent, signUpTutor } from '../../../test/a
 import { describeEachBackend } from '../../../test/db';
 import { waitUntil } from '../../../test/help';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { enqueue } from '../../platform/jobs';
 import { NO_SHOW_AFTER_MINUTES } from '../scheduling/scheduling.lessons.rules';
 import { LESSON_REFUND_QUEUE, lessonRefundKey } from './billing.bookings';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, signUpStudent } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { type BillingTestApp, ensurePlan, settableClock, startBillingApp } from './billing.providers.testkit';
 
 /** What the web pages list: plans on sale for students, recent payments for admins (to refund from). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, uploadPhoto, waitUntil, whenOffered } from '../../../test/help';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { insertPayment, insertRefund } from './billing.test-support';
 
 const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000, USD: 1000 }, enforceEntitlements: true };

@@ -1,11 +1,12 @@
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { BillingPlan, CreatePlanBody, UpdatePlanBody } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { schema, type Db, type Tx } from '../../platform/db';
+import { type Db, type Tx } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { billingPlans, billingPrices } from './billing.schema';
 import { conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
-
-const { billingPlans, billingPrices } = schema;
 
 /** Admins' plans and prices (minor units, one price per currency; INR and USD both required by the contract). */
 export function createPlansRepo(db: Db) {

@@ -1,9 +1,12 @@
 import { and, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { type Db, schema, type Tx } from '../../platform/db';
+import { type Db, type Tx } from '../../platform/db';
+import { billingPlans, billingPrices, checkouts, payments, providerEvents, refunds, subscriptionTransitions, subscriptions } from './billing.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { users } from '../identity/identity.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { bookings } from '../scheduling/scheduling.schema';
 import type { Provider } from './billing.ports';
 import type { SubscriptionState } from './billing.subscriptions.rules';
-
-const { providerEvents, subscriptions, subscriptionTransitions, checkouts, payments, refunds, billingPlans, billingPrices, users, bookings } = schema;
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type CheckoutRow = typeof checkouts.$inferSelect;

@@ -8,7 +8,8 @@ import { type App, buildApp } from '../../app';
 import { type Config, type PaymentsConfig, testConfig } from '../../config';
 import { hashPassword, createIdentityRepo } from '../identity';
 import type { Clock } from '../../platform/clock';
-import { type Database, schema } from '../../platform/db';
+import { type Database } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import type { LedgerPort, PaymentReceived, Provider, RefundSettled } from './billing.ports';
 import type { PaymentProviderAdapter } from './billing.providers';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import type { PaymentsConfig } from '../../config';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { type BillingTestApp, ensurePlan, RAZORPAY_SECRET, razorpayBody, recordingLedger, settableClock, startBillingApp } from './billing.providers.testkit';
 
 const KEY_ID = 'rzp_test_key_local';

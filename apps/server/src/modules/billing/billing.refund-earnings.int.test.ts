@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../test/help';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000, USD: 1000 }, enforceEntitlements: true };
 const pack = { id: 'refund-pack-3', name: 'Refund pack 3', kind: 'credit_pack', questions: 3, trialDays: 0, graceDays: 0, prices: [{ currency: 'INR', amountMinor: 9000 }, { currency: 'USD', amountMinor: 299 }] };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, schema } from '../../platform/db';
+import { type Database } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
 
 /** Test support for billing suites (not a test file itself). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
 import type { PaymentsConfig } from '../../config';
 import { signStripePayload } from '../../integrations/stripe';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import {
   type BillingTestApp,
   counts,

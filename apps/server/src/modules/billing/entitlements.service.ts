@@ -1,14 +1,18 @@
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { and, asc, desc, eq, gt, inArray, isNotNull, lte, ne, or, isNull, sql } from 'drizzle-orm';
 import type { BillingMe } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { schema, type Db, type Tx } from '../../platform/db';
+import { type Db, type Tx } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { billingPlans, payments, subscriptions } from './billing.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { questions } from '../help/help.schema';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { instantToZoned } from '../../platform/time';
 import { entitlement, type Entitlement, type EntitlementFacts, type SubscriptionFacts } from './entitlements.rules';
 import type { LedgerService } from './ledger.service';
 
-const { subscriptions, billingPlans, payments, questions } = schema;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** '1 Dec': a date as the student's clock shows it. */

@@ -1,9 +1,9 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+import { ledgerAccounts, ledgerEntries, ledgerTransactions } from './billing.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { bookings } from '../scheduling/scheduling.schema';
 import type { AccountKind } from './ledger.rules';
-
-const { ledgerAccounts, ledgerTransactions, ledgerEntries } = schema;
 
 export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
 export interface EntryRow {
@@ -184,7 +184,7 @@ export function createLedgerRepo(db: Db) {
 
     /** The tutor of a booked lesson (read from scheduling's bookings: a booking payment is owed to its tutor). */
     async bookingTutor(tx: Db | Tx, bookingId: string): Promise<string | undefined> {
-      const [row] = await tx.select({ tutorId: schema.bookings.tutorId }).from(schema.bookings).where(eq(schema.bookings.id, bookingId));
+      const [row] = await tx.select({ tutorId: bookings.tutorId }).from(bookings).where(eq(bookings.id, bookingId));
       return row?.tutorId;
     },
 

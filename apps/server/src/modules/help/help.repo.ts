@@ -1,9 +1,13 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+import { helpSubjectRates, questionEvents, questionNotifications, questionPhotos, questions, tutorEarnings, tutorHelpStats } from './help.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { subjects, tutorProfiles, tutorSubjects, users } from '../identity/identity.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutoringSessions } from '../rooms/rooms.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { studentTutorPrefs } from '../tutors/tutors.schema';
 import type { TutorFacts } from './help.rules';
-
-const { questions, questionPhotos, questionNotifications, questionEvents, tutorHelpStats, studentTutorPrefs, helpSubjectRates, tutorEarnings, tutorProfiles, tutorSubjects, users, subjects, tutoringSessions } = schema;
 
 export type QuestionRow = typeof questions.$inferSelect;
 export type PhotoRow = typeof questionPhotos.$inferSelect;

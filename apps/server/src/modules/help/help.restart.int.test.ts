@@ -4,7 +4,7 @@ import { Client, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, connect, EventLog, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, notificationRows, removeDir } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 /**
  * The server restarts between two waves. Waves and expiry live in the jobs table, so the new process

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../test/help';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { defaultHelpRates } from './help.rates';
 
 const { tutorEarnings, studentTutorPrefs, tutorHelpStats, questions } = schema;

@@ -4,7 +4,7 @@ import { Client, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../test/help';
 import { SocketPool } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000, USD: 1000 }, enforceEntitlements: true };
 

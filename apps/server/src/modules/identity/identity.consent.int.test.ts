@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, relaxedLogin, signUpStudent, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 
 const clock = { now: () => new Date('2026-06-01T12:00:00Z') };
 const valid = { guardianName: 'Meera Iyer', relationship: 'mother', contact: 'meera.iyer@example.test', method: 'paper_form', evidence: 'Signed form #2026-0042, scanned to the case file' };

@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { Client, relaxedLogin, startTestApp, type TestApp, testPassword, uniqueEmail } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import type { Config } from '../../config';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { createIdentityRepo, hashPassword } from './index';
 
 const limits = (over: Partial<Config['login']> = {}): Config['login'] => ({

@@ -1,9 +1,7 @@
 import type { ApprovalStatus, Role } from '@tutorline/contracts';
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
-import { schema } from '../../platform/db';
-
-const { users, authSessions, tutorProfiles, tutorSubjects, subjects, loginLinks, failedLogins, guardianConsents } = schema;
+import { authSessions, failedLogins, guardianConsents, loginLinks, subjects, tutorProfiles, tutorSubjects, users } from './identity.schema';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

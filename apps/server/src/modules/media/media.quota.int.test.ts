@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { helpConfig, jpegBytes, listFiles, makeDataDir, makeStudent, removeDir, uploadPhoto } from '../../../test/help';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { PHOTO_CLEANUP_QUEUE } from '../help';
 
 const { questionPhotos, uploadCounters, tutoringSessions, jobs } = schema;

@@ -1,8 +1,7 @@
 import { and, lt, sql } from 'drizzle-orm';
-import { type Db, schema } from '../../platform/db';
+import { type Db } from '../../platform/db';
+import { uploadCounters } from './media.schema';
 import type { UploadWindow } from './media.rules';
-
-const { uploadCounters } = schema;
 
 class WindowFull extends Error {
   constructor(readonly index: number) {

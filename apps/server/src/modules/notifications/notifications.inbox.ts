@@ -1,10 +1,10 @@
 import type { NoticeView, NoticesView } from '@tutorline/contracts';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { and, desc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { userNotifications } from './notifications.schema';
 import type { Logger } from '../../platform/logger';
-
-const { userNotifications } = schema;
 
 export interface NewNotice {
   userId: string;

@@ -4,7 +4,7 @@ import { adminClient, Client, signUpStudent, signUpTutor, startTestApp, type Tes
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, waitUntil } from '../../../test/help';
 import { nextEvent, SocketPool, type TestSocket } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { ABANDONED_SWEEP_QUEUE } from './rooms.sweep';
 
 /** A clock the test sets by hand: sessions start, call events and the sweep all read it. */

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RoomAck, RoomJoined } from '@tutorline/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { SocketPool, type TestSocket } from '../../../test/sockets';

@@ -1,7 +1,7 @@
 import { ROOM_LIMITS, type ChatMessage, type RoomAck, type RoomJoined } from '@tutorline/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, Client, leaksInternals, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { jpegBytes } from '../../../test/help';

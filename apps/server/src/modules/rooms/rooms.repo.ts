@@ -1,8 +1,13 @@
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutorHelpStats } from '../help/help.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { users } from '../identity/identity.schema';
+import { callEvents, roomBoardUpdates, roomBoards, roomMessages, roomPhotos, sessionChatReads, sessionRatings, sessionTogether, tutoringSessions } from './rooms.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { bookings } from '../scheduling/scheduling.schema';
 
-const { tutoringSessions, users, tutorHelpStats, roomMessages, roomPhotos, roomBoards, roomBoardUpdates, callEvents, sessionTogether, bookings, sessionRatings, sessionChatReads } = schema;
 export type SessionRatingRow = typeof sessionRatings.$inferSelect;
 export type SessionRow = typeof tutoringSessions.$inferSelect;
 export type MessageRow = typeof roomMessages.$inferSelect & { photo: typeof roomPhotos.$inferSelect | null };

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
 
 /** Kolkata evenings, 18:00–21:00 every day (12:30–15:30 UTC); 30- and 60-minute lessons; free cancellation up to 24 h. */

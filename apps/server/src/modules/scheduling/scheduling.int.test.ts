@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { createSchedulingRepo } from './scheduling.repo';
 
 const takenMessage = 'That slot was just taken. Please choose another time.';

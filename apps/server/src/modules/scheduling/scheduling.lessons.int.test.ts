@@ -4,7 +4,7 @@ import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type Te
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, makeDataDir, makeStudent, makeTutor, notificationRows, removeDir, waitUntil } from '../../../test/help';
 import { nextEvent, SocketPool, type TestSocket } from '../../../test/sockets';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { LESSON_SWEEP_QUEUE } from './scheduling.lessons';
 
 const MINUTE = 60_000;

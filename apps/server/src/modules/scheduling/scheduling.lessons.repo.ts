@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutorProfiles } from '../identity/identity.schema';
+import { bookings } from './scheduling.schema';
 
-const { bookings, tutorProfiles } = schema;
 export type LessonBookingRow = typeof bookings.$inferSelect;
 
 /** The bookings side of booked lessons in the room: reading a party's booking, finding lessons to settle, settling. */

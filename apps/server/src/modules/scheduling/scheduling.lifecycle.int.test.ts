@@ -4,7 +4,7 @@ import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTe
 import { describeEachBackend } from '../../../test/db';
 import { nextEvent, SocketPool } from '../../../test/sockets';
 import { AppError } from '../../platform/errors';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import type { AuthUser } from '../identity';
 import { createInbox, createNotifications, type NotificationChannel, type OutboundMessage } from '../notifications';
 import { createSchedulingRepo } from './scheduling.repo';

@@ -1,9 +1,11 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
-
-const { availabilityPolicies, bookings, calendarFeeds, tutorProfiles, tutoringSessions, users } = schema;
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutorProfiles, users } from '../identity/identity.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutoringSessions } from '../rooms/rooms.schema';
+import { availabilityPolicies, bookings, calendarFeeds } from './scheduling.schema';
 
 export type PolicyRow = typeof availabilityPolicies.$inferSelect;
 export type BookingRow = typeof bookings.$inferSelect;

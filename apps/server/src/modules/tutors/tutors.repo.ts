@@ -1,7 +1,15 @@
 import { and, type AnyColumn, asc, desc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { TutorSort } from '@tutorline/contracts';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutorHelpStats } from '../help/help.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { subjects, tutorProfiles, tutorSubjects, users } from '../identity/identity.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { tutoringSessions } from '../rooms/rooms.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { availabilityPolicies, bookings } from '../scheduling/scheduling.schema';
+import { bookingReviews, studentTutorPrefs } from './tutors.schema';
 import { RELEVANCE } from './tutors.rules';
 
 /**
@@ -10,8 +18,6 @@ import { RELEVANCE } from './tutors.rules';
  * availability filters), and writes booking_reviews, tutor_profiles' review figures and photo_key, and
  * student_tutor_prefs.favourite.
  */
-const { users, tutorProfiles, tutorSubjects, subjects, tutorHelpStats, studentTutorPrefs, availabilityPolicies, bookings, bookingReviews, tutoringSessions } = schema;
-
 export type PolicyRow = typeof availabilityPolicies.$inferSelect;
 export type BookingRow = typeof bookings.$inferSelect;
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import * as time from '../../platform/time';
 import { type AvailabilityPolicy, type Busy, computeSlots, type SessionLength } from '../scheduling/scheduling.rules';
 import { memoZoneOps, partOfDay, publicRating, relevanceScore } from './tutors.rules';

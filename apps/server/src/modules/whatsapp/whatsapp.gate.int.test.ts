@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin, type SimulatedMessage } from '../../integrations/whatsapp';
 import { movableClock } from '../../platform/clock';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { Client, type TestApp, startTestApp } from '../../../test/app';
 import { helpConfig, jpegBytes, makeDataDir, makeStudent, postPhoto, removeDir, waitUntil } from '../../../test/help';

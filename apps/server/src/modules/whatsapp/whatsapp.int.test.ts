@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, type WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, cloudStatusesPayload, type FakeGraph, type FakeGraphSent, fakeGraphPlugin, newWamid, type SimulatedInbound } from '../../integrations/whatsapp';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../test/app';
 import { freePort } from '../../../test/net';

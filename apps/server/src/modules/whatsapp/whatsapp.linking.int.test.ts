@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin } from '../../integrations/whatsapp';
 import { movableClock } from '../../platform/clock';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import type { TestApp } from '../../../test/app';
 import { startTestApp } from '../../../test/app';

@@ -1,8 +1,7 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { schema } from '../../platform/db';
+import { waContacts, waDeliveries, waInbox, waLinkAttempts, waLinkCodes, waMessages } from './whatsapp.schema';
 
-const { waContacts, waDeliveries, waInbox, waMessages, waLinkCodes, waLinkAttempts } = schema;
 export type ContactRow = typeof waContacts.$inferSelect;
 export type InboxRow = typeof waInbox.$inferSelect;
 export type WaMessageRow = typeof waMessages.$inferSelect;

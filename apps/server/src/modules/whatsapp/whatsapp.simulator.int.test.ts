@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SIMULATOR_CLOUD, testConfig } from '../../config';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { Client, type TestApp, startTestApp } from '../../../test/app';
 import { freePort } from '../../../test/net';

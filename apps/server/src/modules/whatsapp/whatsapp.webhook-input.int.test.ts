@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhatsAppConfig } from '../../config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin, newWamid } from '../../integrations/whatsapp';
-import { schema } from '../../platform/db';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { startTestApp, type TestApp } from '../../../test/app';
 import { helpConfig, makeDataDir, removeDir, waitUntil } from '../../../test/help';

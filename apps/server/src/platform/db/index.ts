@@ -9,15 +9,13 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from '../logger';
-import * as schema from './schema';
 import { lockDataDir } from './lock';
 import { createPgPeers, type Peers } from './peers';
 
-export { schema };
 export { isDatabaseUnavailable } from './errors';
 export type { Peers } from './peers';
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** No relational-query schema: each module's repo imports its own tables from its `<module>.schema.ts`. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
@@ -56,7 +54,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     pool.on('connect', (client) => {
       client.on('error', (err) => logger?.warn({ err, event: 'db_connection_lost', idle: false }, 'a database connection in use was lost'));
     });
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const db = drizzlePg(pool) as unknown as Db;
     try {
       await migrateExclusively(pool);
     } catch (err) {
@@ -92,7 +90,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     release();
     throw err;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     kind: 'pglite',
     db,
