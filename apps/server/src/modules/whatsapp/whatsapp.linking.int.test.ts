@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,9 +42,11 @@ describeEachBackend('WhatsApp link codes: limits, expiry, collisions', ({ db }) 
   let drawn = 0;
   const draw = () => scripted.shift() ?? String(100_000 + (++drawn % 900_000)).padStart(6, '0');
 
-  // Two app instances on one database stand for two nodes behind a load balancer.
+  // Two app instances on one database stand for two nodes behind a load balancer, sharing SIGNING_SECRET as real
+  // nodes do (codes are HMACs under it: a code issued by one node is checked by the other).
+  const signingSecret = randomBytes(32).toString('base64url');
   const start = () =>
-    startTestApp(db().database, { ...helpConfig(dataDir), trustProxy: true, whatsapp: waConfig(graphUrl) }, clock, { whatsappLinkCodes: draw });
+    startTestApp(db().database, { ...helpConfig(dataDir), signingSecret, trustProxy: true, whatsapp: waConfig(graphUrl) }, clock, { whatsappLinkCodes: draw });
 
   beforeAll(async () => {
     dataDir = makeDataDir();
@@ -137,15 +140,23 @@ describeEachBackend('WhatsApp link codes: limits, expiry, collisions', ({ db }) 
     expect(untried.status).toBe(201);
     expect(Date.parse(untried.json.expiresAt) - clock.now().getTime()).toBeLessThanOrEqual(LINK_CODE_TTL_MS);
     expect(await codeRows()).toBeGreaterThanOrEqual(2);
-    clock.moveTo(new Date(clock.now().getTime() + LINK_CODE_TTL_MS + 1000));
-    const res = await student.client.post('/api/whatsapp/link', { code: expired }, ip(60));
-    expect(res.status).toBe(400);
-    // The row was found expired and taken out by the refusal itself (not left for the sweep).
-    expect(t.logs()).toMatch(/"event":"whatsapp_link_code_refused"[^\n]*"expired":true/);
-    expect((await student.client.get('/api/whatsapp/me')).json).toMatchObject({ linked: false });
-    // The sweep (a job every 10 minutes; run here at once) deletes the rest: every code is older than 10 minutes now.
-    await t.app.whatsapp!.whatsapp.sweepLinkCodes();
-    expect(await codeRows()).toBe(0);
+    // Moving the clock 10 minutes makes the periodic sweep due on both nodes: hold their job runners, so the refusal
+    // below meets the expired row rather than racing the sweep for it.
+    await Promise.all([t.app.jobs.stop(), other.app.jobs.stop()]);
+    try {
+      clock.moveTo(new Date(clock.now().getTime() + LINK_CODE_TTL_MS + 1000));
+      const res = await student.client.post('/api/whatsapp/link', { code: expired }, ip(60));
+      expect(res.status).toBe(400);
+      // The row was found expired and taken out by the refusal itself (not left for the sweep).
+      expect(t.logs()).toMatch(/"event":"whatsapp_link_code_refused"[^\n]*"expired":true/);
+      expect((await student.client.get('/api/whatsapp/me')).json).toMatchObject({ linked: false });
+      // The sweep (a job every 10 minutes; run here at once) deletes the rest: every code is older than 10 minutes now.
+      await t.app.whatsapp!.whatsapp.sweepLinkCodes();
+      expect(await codeRows()).toBe(0);
+    } finally {
+      t.app.jobs.start();
+      other.app.jobs.start();
+    }
   });
 
   it('3,000 codes in a row never fail: a draw that collides with a live code is drawn again; a used code is deleted', async () => {
