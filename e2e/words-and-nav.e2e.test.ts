@@ -148,7 +148,8 @@ describe.skipIf(!canRun)('times, words and navigation on a 360×800 phone', () =
     await first.getByRole('button', { name: 'Suspend' }).click();
     const suspended = rows.filter({ hasText: name });
     await expect.poll(() => suspended.getByRole('button').allTextContents()).toEqual(['Reinstate']);
-    expect(await rows.locator('button[disabled]').count()).toBe(0);
+    // Every row's buttons wait while a change is saved (and the lists it touches refetch): once it settles, none is greyed.
+    await expect.poll(() => rows.locator('button[disabled]').count()).toBe(0);
     await pending.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await admin.page.screenshot({ path: screenshotPath('words-admin-tutors-360x800') });
     await admin.context.close();
