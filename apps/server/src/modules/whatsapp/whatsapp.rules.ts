@@ -1,5 +1,6 @@
 import { MAX_QUESTION_PHOTOS, type QuestionCloseReason } from '@tutorline/contracts';
 import { z } from 'zod';
+import type { AskRefusal, ClaimRefusal, UploadRefusal } from '../help';
 import { birthDateFromAnswer, parseGuardianContact } from './whatsapp.age.rules';
 
 /**
@@ -257,6 +258,23 @@ export const initialStudentState: StudentState = { name: 'idle' };
 // ---------- student events ----------
 
 export type QuestionFailure = 'consent_required' | 'payment_required' | 'photo_rejected' | 'subject_unavailable' | 'rate_limited' | 'error';
+
+/** What the student is told for each of help's refusals of an upload or an ask: by the reason alone, never its words. */
+export function questionFailureOf(reason: UploadRefusal | AskRefusal): Exclude<QuestionFailure, 'error'> {
+  switch (reason) {
+    case 'consent_required':
+      return 'consent_required';
+    case 'payment_required':
+      return 'payment_required';
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'photo_rejected':
+    case 'unknown_photo':
+      return 'photo_rejected';
+    case 'unknown_subject':
+      return 'subject_unavailable';
+  }
+}
 
 export type StudentEvent =
   // from the student
@@ -1166,13 +1184,13 @@ export function decideStudent(state: StudentState, event: StudentEvent, ctx: Stu
 export type TutorState = { name: 'ready' };
 export const tutorStateNames = ['ready'] as const satisfies readonly TutorState['name'][];
 
-export type ClaimFailure = 'taken' | 'expired' | 'not_eligible' | 'busy';
 export type TutorEvent =
   | { type: 'text'; text: string }
   | { type: 'accept'; questionId: string }
   | { type: 'unsupported' }
   | { type: 'claim_result'; questionId: string; result: 'won'; joinUrl: string }
-  | { type: 'claim_result'; questionId: string; result: ClaimFailure };
+  /** `result`: help's refusal reason (decision 039), worded here. */
+  | { type: 'claim_result'; questionId: string; result: ClaimRefusal };
 export const tutorEventTypes = ['text', 'accept', 'unsupported', 'claim_result'] as const satisfies readonly TutorEvent['type'][];
 
 export type TutorTextIntent = 'online' | 'offline' | 'help' | 'other';
@@ -1240,9 +1258,12 @@ export function decideTutor(state: TutorState, event: TutorEvent): TutorDecision
       switch (event.result) {
         case 'won':
           return ok(say(`✅ It's yours! Join the student here: ${event.joinUrl}`));
+        // Never offered to them (or skipped, or no such question): told as taken, the same as it has always been.
+        case 'not_found':
         case 'taken':
           return ok(say('Another tutor accepted this one first. The next question will come here — keep an eye out!'));
         case 'expired':
+        case 'cancelled':
           return ok(say('This question has closed, so it can no longer be accepted.'));
         case 'not_eligible':
           return ok(say("This question isn't one you can take (it's outside your approved subjects)."));

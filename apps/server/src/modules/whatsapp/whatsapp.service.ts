@@ -3,11 +3,10 @@ import type { QuestionCloseReason, ServerToClientEvents } from '@tutorline/contr
 import type { WhatsAppConfig } from '../../config';
 import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
-import { AppError } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { EntitlementGranted } from '../billing';
-import type { HelpService } from '../help';
+import type { AskFailure, HelpService, UploadFailure } from '../help';
 import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
 import type { NotificationChannel, OutboundMessage as AppMessage } from '../notifications';
 import { createLinking, type LinkAttempt } from './whatsapp.linking';
@@ -22,7 +21,7 @@ import {
   type OutboundMessageSpec,
   parseStudentReplyId,
   parseTutorReplyId,
-  type QuestionFailure,
+  questionFailureOf,
   type StudentAction,
   type StudentEvent,
   type StudentState,
@@ -257,18 +256,16 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       case 'cancel_question': {
         const user = await deps.identity.userById(userId);
         if (!user) return;
-        await deps.help.cancelQuestion(asUser(user), action.questionId).catch((err: unknown) => {
-          // Already taken or closed: the help events tell the conversation what happened.
-          if (!(err instanceof AppError)) throw err;
-        });
+        const r = await deps.help.cancelQuestion(asUser(user), action.questionId);
+        // Already taken or closed (any reason): the help events tell the conversation what happened.
+        if (!r.ok) logger.info({ event: 'whatsapp_cancel_refused', waId, questionId: action.questionId, reason: r.reason }, 'cancel from whatsapp did not apply');
         return;
       }
       case 'record_rating': {
         const user = await deps.identity.userById(userId);
         if (!user) return;
-        await deps.help.rateQuestion(asUser(user), action.questionId, { stars: action.stars }).catch((err: unknown) => {
-          if (!(err instanceof AppError)) throw err;
-        });
+        const r = await deps.help.rateQuestion(asUser(user), action.questionId, { stars: action.stars });
+        if (!r.ok) logger.info({ event: 'whatsapp_rating_refused', waId, questionId: action.questionId, reason: r.reason }, 'rating from whatsapp not recorded');
         return;
       }
       case 'record_age': {
@@ -289,41 +286,47 @@ export function createWhatsApp(deps: WhatsAppDeps) {
 
   /** Downloads the photos (Graph media flow), checks and stores them like web uploads, and asks. */
   async function ask(userId: string, action: Extract<StudentAction, { type: 'ask_question' }>): Promise<StudentEvent> {
+    const failed = (reason: 'photo_rejected' | 'error', err?: unknown): StudentEvent => {
+      logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
+      return { type: 'question_failed', requestId: action.requestId, reason };
+    };
+    /** Help refused (no plan, no consent, a bad photo, too fast): an expected outcome, an info event, no stack trace. */
+    const refused = async (r: UploadFailure | AskFailure): Promise<StudentEvent> => {
+      const reason = questionFailureOf(r.reason);
+      const message = 'detail' in r ? r.detail.message : undefined;
+      logger.info({ event: 'whatsapp_ask_refused', userId, reason, code: r.reason, ...(message ? { message } : {}) }, 'question from whatsapp refused');
+      if (r.reason !== 'payment_required') return { type: 'question_failed', requestId: action.requestId, reason };
+      const link = `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, '/billing')}`;
+      return { type: 'question_failed', requestId: action.requestId, reason, next: r.detail.message, link };
+    };
     const user = await deps.identity.userById(userId);
     if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
     const caller = asUser(user);
-    const fail = (reason: QuestionFailure, err?: unknown, extra: { next?: string; link?: string } = {}): StudentEvent => {
-      // A refusal (no plan, no consent, a bad photo, too fast) is an expected outcome: an info event, no stack trace.
-      if (err instanceof AppError && err.status < 500) logger.info({ event: 'whatsapp_ask_refused', userId, reason, code: err.code, message: err.message }, 'question from whatsapp refused');
-      else logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
-      return { type: 'question_failed', requestId: action.requestId, reason, ...extra };
-    };
     try {
       const photoIds: string[] = [];
       for (const ref of action.draft.photoMediaRefs) {
-        const { data } = await deps.media.download(ref);
-        photoIds.push((await deps.help.uploadPhoto(caller, data)).photoId);
+        let data: Buffer;
+        try {
+          ({ data } = await deps.media.download(ref));
+        } catch (err) {
+          if (err instanceof ProviderError) return failed('photo_rejected', err);
+          throw err;
+        }
+        const uploaded = await deps.help.uploadPhoto(caller, data);
+        if (!uploaded.ok) return refused(uploaded);
+        photoIds.push(uploaded.value.photoId);
       }
-      const { question } = await deps.help.askQuestion(caller, {
+      const asked = await deps.help.askQuestion(caller, {
         requestId: action.requestId,
         subjectId: action.subjectId,
         level: action.level,
         photoIds,
         ...(action.draft.text ? { text: action.draft.text.slice(0, 2000) } : {}),
       });
-      return { type: 'question_created', requestId: action.requestId, questionId: question.id };
+      if (!asked.ok) return refused(asked);
+      return { type: 'question_created', requestId: action.requestId, questionId: asked.value.question.id };
     } catch (err) {
-      if (err instanceof ProviderError) return fail('photo_rejected', err);
-      if (err instanceof AppError) {
-        if (err.code === 'consent_required') return fail('consent_required', err);
-        if (err.code === 'payment_required') {
-          const link = `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, '/billing')}`;
-          return fail('payment_required', err, { next: err.message, link });
-        }
-        if (err.status === 429) return fail('rate_limited', err);
-        if (err.status === 400 || err.status === 413) return fail(String(err.message).includes('subject') ? 'subject_unavailable' : 'photo_rejected', err);
-      }
-      return fail('error', err);
+      return failed('error', err);
     }
   }
 
@@ -335,15 +338,11 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       // "online" on WhatsApp means: send me questions here even when the app is closed.
       else if (action.type === 'set_availability') await deps.help.setAvailability(asUser(user), action.online, action.online);
       else if (action.type === 'claim') {
-        let result: TutorEvent;
-        try {
-          const { sessionId } = await deps.help.claimQuestion(asUser(user), action.questionId);
-          result = { type: 'claim_result', questionId: action.questionId, result: 'won', joinUrl: await joinUrl(user.id, sessionId) };
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          const reason = err.status === 403 ? 'not_eligible' : /expired|cancelled/.test(err.message) ? 'expired' : /current session/.test(err.message) ? 'busy' : 'taken';
-          result = { type: 'claim_result', questionId: action.questionId, result: reason };
-        }
+        // Help's reason goes to the tutor machine as it is: the machine words each reason (decision 039).
+        const claimed = await deps.help.claimQuestion(asUser(user), action.questionId);
+        const result: TutorEvent = claimed.ok
+          ? { type: 'claim_result', questionId: action.questionId, result: 'won', joinUrl: await joinUrl(user.id, claimed.value.sessionId) }
+          : { type: 'claim_result', questionId: action.questionId, result: claimed.reason };
         await runTutor(waId, user, result, `${key}:${i}:claim`);
       }
     }
