@@ -82,6 +82,31 @@ const clockSyntax = [
   },
 ];
 
+/** The same, one folder deeper (a pure folder inside a module): another module's index or its *.rules file only. */
+const nestedModuleInternalsButRules = {
+  regex: '^\\.\\./\\.\\./[^./][^/]*/(?![^/]+\\.rules$).+',
+  message: "A pure file imports another module only through its index.ts, or that module's own *.rules file.",
+};
+/** Folders whose every file is pure, like a *.rules.ts file: the WhatsApp conversation machines. */
+const pureFolders = ['apps/server/src/modules/whatsapp/conversation/**/*.ts'];
+/** What a pure file may not do: platform code, I/O, services, the clock or the environment. */
+const pureRules = (moduleImports) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { regex: '(^|/)platform(/|$)', message: 'A rules file imports no platform code: take data and time as arguments.' },
+        { regex: '^node:', message: 'A rules file does no I/O.' },
+        { regex: '^(drizzle-orm|pg|@electric-sql/pglite|redis|socket\\.io|fastify)(/|$)', message: 'A rules file does no I/O.' },
+        { regex: '\\.(repo|service|routes)$', message: 'A rules file imports only other pure code.' },
+        ...moduleImports,
+      ],
+    },
+  ],
+  'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
+  'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
+});
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
   js.configs.recommended,
@@ -158,22 +183,13 @@ export default tseslint.config(
   {
     // Rules files are pure decisions: no platform code, no I/O, no clock, no environment.
     files: ['apps/server/src/**/*.rules.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '(^|/)platform(/|$)', message: 'A rules file imports no platform code: take data and time as arguments.' },
-            { regex: '^node:', message: 'A rules file does no I/O.' },
-            { regex: '^(drizzle-orm|pg|@electric-sql/pglite|redis|socket\\.io|fastify)(/|$)', message: 'A rules file does no I/O.' },
-            { regex: '\\.(repo|service|routes)$', message: 'A rules file imports only other pure code.' },
-            siblingModuleInternalsButRules,
-          ],
-        },
-      ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
-    },
+    rules: pureRules([siblingModuleInternalsButRules]),
+  },
+  {
+    // Folders of pure decisions (a machine split by verb, #14) are held to the same rules, file by file.
+    files: pureFolders,
+    ignores: ['**/*.test.ts', '**/*.test-support.ts'],
+    rules: pureRules([nestedModuleInternalsButRules]),
   },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*'],

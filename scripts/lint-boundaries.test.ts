@@ -39,6 +39,21 @@ describe('architecture lint rules', () => {
     expect(repo.join('\n')).toMatch(/own \*\.rules file/);
   });
 
+  it('every file of a pure folder (the WhatsApp conversation machines) is held to the rules-file rules', async () => {
+    const file = 'apps/server/src/modules/whatsapp/conversation/student.machine.ts';
+    const found = (
+      await messages(file, "import { enqueue } from '../../../platform/jobs';\nimport { x } from '../whatsapp.service';\nimport { y } from '../../help/help.service';\nexport const f = () => [enqueue, x, y, new Date(), Date.now()];\n")
+    ).join('\n');
+    expect(found).toMatch(/platform code/);
+    expect(found).toMatch(/only other pure code/);
+    expect(found).toMatch(/only through its index\.ts, or that module's own \*\.rules file/);
+    expect(found).toMatch(/no new Date\(\)/);
+    expect(found).toMatch(/Date\.now/);
+    // Allowed: its own module's pure files, another module's index (for its types) or rules, and its tests' fixtures.
+    expect(await messages(file, "import { x } from '../whatsapp.age.rules';\nimport type { ClaimRefusal } from '../../help';\nimport { y } from '../../help/help.rules';\nexport const f = (r: ClaimRefusal) => [x, y, r];\n")).toEqual([]);
+    expect(await messages('apps/server/src/modules/whatsapp/conversation/fixtures.test-support.ts', "import { subjectsCatalogue } from '../../identity/subjects.catalogue';\nexport const s = [subjectsCatalogue, new Date()];\n")).toEqual([]);
+  });
+
   it('the server reads time only from the injected clock: no Date.now(), new Date(), Date(), defaultNow() or SQL now()', async () => {
     const code = [
       "import { sql } from 'drizzle-orm';",

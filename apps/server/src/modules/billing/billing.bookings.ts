@@ -1,12 +1,12 @@
 import type { PaymentsConfig } from '../../config';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
-import { AppError } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import { unreachable } from '../../platform/result';
 import type { OnBookingOutcome, BookingPayments as SchedulingBookingPayments } from '../scheduling';
 import { bookingNeedsPayment, lessonEarned, lessonOutcomeMoney, refundDue, weeksCovered } from './billing.bookings.rules';
-import type { CheckoutService } from './billing.checkout.service';
+import type { CheckoutService, RefundFailure } from './billing.checkout.service';
 import { createProviderRepo, isUuid, type ProviderRepo } from './billing.provider.repo';
 import { BOOKING_PAYMENT_QUEUE, type BookingPayments } from './billing.webhooks.service';
 import { createLedgerRepo } from './ledger.repo';
@@ -117,24 +117,53 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
     const confirmed: { priceMinor: number }[] = [];
     const refused: string[] = [];
     for (const week of weeks) {
-      try {
-        await bookings.confirmHeld(week.id, clock.now());
+      const r = await bookings.confirmHeld(week.id, clock.now());
+      if (r.ok) {
         confirmed.push(week);
-      } catch (err) {
-        // Only a definite "no" (the hold ran out and the slot is gone, the booking was cancelled) is refunded; any
-        // other failure throws, and the job runs again.
-        if (!(err instanceof AppError) || err.status >= 500) throw err;
-        refused.push(week.id);
+        continue;
+      }
+      // Scheduling's definite "no" (the hold ran out and the slot is gone, the booking was cancelled or is gone) is
+      // refunded; a fault throws out of confirmHeld, and the job runs again.
+      switch (r.reason) {
+        case 'hold_expired':
+        case 'not_confirmable':
+        case 'not_found':
+          refused.push(week.id);
+          break;
+        default:
+          unreachable(r);
       }
     }
     const amountMinor = Math.min(refundDue(c.amountMinor, confirmed), payment.amountMinor - payment.refundedMinor);
     if (amountMinor <= 0) return;
     const reason = duplicate ? 'This lesson was already paid for; the second payment is returned.' : 'The booking could not be confirmed (the time to pay ran out and the slot was taken, or it was cancelled).';
-    const { refund } = await checkout.refundAutomatically(payment.id, { amountMinor, reason, idempotencyKey: `booking-unconfirmed:${c.id}` });
+    const refunded = await checkout.refundAutomatically(payment.id, { amountMinor, reason, idempotencyKey: `booking-unconfirmed:${c.id}` });
+    if (!refunded.ok) return refundRefused(refunded, { bookingId, paymentId: payment.id, checkoutId: c.id });
+    const { refund } = refunded.value;
     logger.warn(
       { event: 'booking_payment_refunded', checkoutId: c.id, paymentId: payment.id, bookingId, refused, duplicate: !!duplicate, amountMinor, currency: payment.currency, refundId: refund.id, refundStatus: refund.status },
       'a booking payment could not (all) be used, so it is refunded',
     );
+  }
+
+  /**
+   * An automatic refund the checkout service refused: nothing left to refund ends it; anything that may pass later
+   * (the provider down, an admin refund still pending, a provider not set up yet) throws, so the job runs again.
+   */
+  function refundRefused(r: RefundFailure, about: { bookingId: string; paymentId: string; checkoutId?: string }): void {
+    switch (r.reason) {
+      case 'fully_refunded':
+        logger.info({ event: 'automatic_refund_not_needed', ...about, reason: r.reason }, 'the payment was already refunded in full');
+        return;
+      case 'provider_unavailable':
+      case 'too_much':
+      case 'provider_not_configured':
+      case 'not_found':
+      case 'key_reused':
+        throw new Error(`automatic refund of payment ${about.paymentId} refused (${r.reason}); the job will try again`);
+      default:
+        unreachable(r);
+    }
   }
 
   async function failed(bookingId: string, checkoutId: string | undefined) {
@@ -142,6 +171,7 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
     if (!anchor) return;
     const c = checkoutId ? await repo.findCheckout(repo.db, checkoutId) : null;
     const weeks = c && anchor.seriesId ? weeksCovered(anchor, await repo.seriesBookings(anchor.seriesId), c.studentId, c.createdAt) : [anchor];
+    // A week that no longer exists (not_found) has nothing to release.
     for (const week of weeks) await bookings.releaseHold(week.id, clock.now());
     logger.info({ event: 'booking_payment_failed', bookingId, checkoutId, released: weeks.map((w) => w.id) }, 'payment failed: the held lessons are released');
   }
@@ -162,7 +192,9 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
       logger.warn({ event: 'lesson_refund_skipped', bookingId: p.bookingId, paymentId: payment.id, outcome: p.outcome, reason: 'nothing_left' }, 'nothing left of the payment to refund for this lesson');
       return;
     }
-    const { refund, created } = await checkout.refundAutomatically(payment.id, { amountMinor, reason: p.reason, idempotencyKey });
+    const refunded = await checkout.refundAutomatically(payment.id, { amountMinor, reason: p.reason, idempotencyKey });
+    if (!refunded.ok) return refundRefused(refunded, { bookingId: p.bookingId, paymentId: payment.id });
+    const { refund, created } = refunded.value;
     logger.info(
       { event: 'lesson_refunded', bookingId: p.bookingId, paidBookingId: p.paidBookingId, paymentId: payment.id, outcome: p.outcome, amountMinor, currency: payment.currency, refundId: refund.id, refundStatus: refund.status, created },
       'paid lesson refunded after its outcome',
@@ -179,8 +211,10 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
     const { bookingId, checkoutId, outcome } = payload as { bookingId: string; checkoutId?: string; outcome: 'paid' | 'failed' };
     if (!isUuid(bookingId) || (checkoutId !== undefined && !isUuid(checkoutId))) return;
     if (outcome === 'paid') {
-      if (checkoutId) await paid(bookingId, checkoutId);
-      else await bookings.confirmHeld(bookingId, clock.now());
+      if (checkoutId) return paid(bookingId, checkoutId);
+      // A payment without a checkout to refund from: a definite "no" is logged (trying again would not change it).
+      const r = await bookings.confirmHeld(bookingId, clock.now());
+      if (!r.ok) logger.warn({ event: 'booking_payment_unconfirmed', bookingId, reason: r.reason }, 'a paid booking could not be confirmed');
     } else await failed(bookingId, checkoutId);
   });
   return { paid, failed, refundLesson };

@@ -2,7 +2,9 @@ import { adminPaymentsPageSchema, adminPaymentsQuerySchema, checkoutBodySchema, 
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { valueOr } from '../../platform/errors';
 import { caller } from '../identity';
+import { refundErrors } from './billing.http';
 import type { CheckoutService } from './billing.checkout.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 503: errorBodySchema };
@@ -53,7 +55,7 @@ export async function billingCheckoutRoutes(fastify: FastifyInstance, opts: { ch
       response: { 200: refundSchema, 201: refundSchema, ...errors },
     },
     handler: async (request, reply) => {
-      const { refund, created } = await checkout.refund(caller(request), request.params.id, request.body);
+      const { refund, created } = valueOr(await checkout.refund(caller(request), request.params.id, request.body), refundErrors);
       return reply.status(created ? 201 : 200).send(refund);
     },
   });

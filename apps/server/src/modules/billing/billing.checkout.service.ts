@@ -1,7 +1,9 @@
 import type { AdminPaymentsPage, AdminPaymentsQuery, CheckoutBody, CheckoutView, RefundBody, RefundView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { providerDown, providerNotSetUp } from './billing.http';
 import type { Logger } from '../../platform/logger';
+import { type Fail, fail, ok, type Result } from '../../platform/result';
 import { type AuthUser, requireGuardianConsent } from '../identity';
 import type { Provider } from './billing.ports';
 import type { PaymentProviderAdapter } from './billing.providers';
@@ -70,7 +72,14 @@ export function returnUrls(c: Pick<CheckoutRow, 'id' | 'purpose' | 'successUrl' 
   return urls.ok ? urls : (checkoutReturnUrls({ checkoutId: c.id, purpose: c.purpose }, publicUrl) as { successUrl: string; cancelUrl: string });
 }
 
-const providerDown = () => new AppError(503, 'service_unavailable', 'The payment provider is not answering. Please try again in a minute.');
+/**
+ * Why a refund was not requested (decision 039; billing.http.ts words each reason): no such payment, the key names
+ * another payment's refund, nothing or less than asked is left, the provider is not set up here or is not answering.
+ */
+export type RefundFailure =
+  | Fail<'not_found' | 'key_reused' | 'fully_refunded' | 'provider_unavailable'>
+  | Fail<'too_much', { remaining: number }>
+  | Fail<'provider_not_configured', { provider: Provider }>;
 
 /** Starting a payment (a plan, a credit pack, a held booking) and refunding one; every provider request carries our key. */
 export function createCheckoutService(deps: CheckoutDeps) {
@@ -78,7 +87,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
 
   function adapterFor(provider: Provider): PaymentProviderAdapter {
     const a = deps.adapters[provider];
-    if (!a) throw badRequest(`Payments through ${provider} are not set up on this server.`, [{ path: 'provider', message: 'not available' }]);
+    if (!a) throw providerNotSetUp(provider);
     return a;
   }
 
@@ -195,35 +204,36 @@ export function createCheckoutService(deps: CheckoutDeps) {
     refundAutomatically: (paymentId: string, body: RefundBody) => refundAs(null, paymentId, body),
   };
 
-  async function refundAs(adminId: string | null, paymentId: string, body: RefundBody): Promise<{ refund: RefundView; created: boolean }> {
+  async function refundAs(adminId: string | null, paymentId: string, body: RefundBody): Promise<Result<{ refund: RefundView; created: boolean }, RefundFailure>> {
     const now = clock.now();
     const payment = await repo.findPayment(paymentId);
-    if (!payment) throw notFound('That payment');
+    if (!payment) return fail('not_found');
     const existing = await repo.findRefundByKey(repo.db, body.idempotencyKey);
     if (existing) {
-      if (existing.paymentId !== paymentId) throw conflict('That idempotency key was already used for another refund.');
-      return { refund: refundView(existing), created: false };
+      if (existing.paymentId !== paymentId) return fail('key_reused');
+      return ok({ refund: refundView(existing), created: false });
     }
     const open = (await repo.refundsOf(paymentId)).filter((r) => r.status === 'requested').reduce((s, r) => s + r.amountMinor, 0);
     const remaining = payment.amountMinor - payment.refundedMinor - open;
     const amount = body.amountMinor ?? remaining;
-    if (remaining <= 0) throw conflict('This payment has already been refunded in full.');
-    if (amount > remaining) throw badRequest(`At most ${remaining} can still be refunded.`, [{ path: 'amountMinor', message: `must be at most ${remaining}` }]);
-    const adapter = adapterFor(payment.provider);
+    if (remaining <= 0) return fail('fully_refunded');
+    if (amount > remaining) return fail('too_much', { remaining });
+    const adapter = deps.adapters[payment.provider];
+    if (!adapter) return fail('provider_not_configured', { provider: payment.provider });
     const refund = await repo.insertRefund(repo.db, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now });
-    if (!refund) return { refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false };
+    if (!refund) return ok({ refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false });
     logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId }, 'refund requested');
     let result;
     try {
       result = await adapter.refund({ refundId: refund.id, idempotencyKey: refund.idempotencyKey, paymentRef: payment.providerPaymentId, amountMinor: amount, currency: payment.currency, reason: body.reason });
     } catch (err) {
       logger.error({ event: 'refund_provider_failed', refundId: refund.id, paymentId, err }, 'the provider refused or did not answer a refund');
-      throw providerDown();
+      return fail('provider_unavailable');
     }
     if (result.status === 'failed') {
       const failed = await repo.updateRefund(repo.db, refund.id, { status: 'failed', providerRefundId: result.ref });
       logger.warn({ event: 'refund_failed', refundId: refund.id, paymentId }, 'the provider refused the refund');
-      return { refund: refundView(failed), created: true };
+      return ok({ refund: refundView(failed), created: true });
     }
     if (result.status === 'succeeded') {
       const settled = await repo.db.transaction(async (tx) => {
@@ -232,10 +242,10 @@ export function createCheckoutService(deps: CheckoutDeps) {
         if (r!.status === 'requested') await deps.webhooks.settleRefund(tx, payment.provider, r!, p!, { at: now, providerRefundId: result.ref, providerEventId: null });
         return (await repo.findRefundByKey(tx, refund.idempotencyKey))!;
       });
-      return { refund: refundView(settled), created: true };
+      return ok({ refund: refundView(settled), created: true });
     }
     const pending = await repo.updateRefund(repo.db, refund.id, { providerRefundId: result.ref });
-    return { refund: refundView(pending), created: true };
+    return ok({ refund: refundView(pending), created: true });
   }
 }
 export type CheckoutService = ReturnType<typeof createCheckoutService>;

@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import { ok } from '../../platform/result';
 import { installBookingSettlement } from './billing.bookings';
 import { razorpayCheckoutRoutes } from './billing.checkout.razorpay';
 import { billingCheckoutRoutes } from './billing.checkout.routes';
@@ -93,7 +94,7 @@ export async function installBillingProviders(
   await webhooks.install();
   installEntitlementEvents(jobs, o.entitlementListeners ?? [], logger);
   // A booking's payment settled or failed: confirm (or refund what cannot be confirmed), or release the hold.
-  installBookingSettlement({ repo, checkout, bookings: o.bookings ?? { confirmHeld: async () => undefined, releaseHold: async () => undefined }, jobs, clock, logger });
+  installBookingSettlement({ repo, checkout, bookings: o.bookings ?? { confirmHeld: async () => ok(undefined), releaseHold: async () => ok(undefined) }, jobs, clock, logger });
   await reconciler.install(jobs);
   return { repo, webhooks, checkout, reconciler, fake, adapters };
 }

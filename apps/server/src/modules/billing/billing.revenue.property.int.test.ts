@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/db';
-import { AppError } from '../../platform/errors';
 import { type Tx } from '../../platform/db';
 import { schema } from '../../../test/schema';
 import { createLogger } from '../../platform/logger';
@@ -119,11 +118,9 @@ describeEachBackend('billing property: the revenue report reconciles per currenc
             const questionId = randomUUID();
             const rates = o.usdRate ? [{ currency: 'INR', amountMinor: 4000 }, { currency: 'USD', amountMinor: 150 }] : [{ currency: 'INR', amountMinor: 4000 }];
             const used = await tx(async (t) => {
-              await entitlements.consumeForQuestion(t, { studentId: students[o.s]!, timeZone: 'UTC', questionId, at: now });
+              // A refusal is a typed result now (decision 039), not a thrown payment_required.
+              if (!(await entitlements.consumeForQuestion(t, { studentId: students[o.s]!, timeZone: 'UTC', questionId, at: now })).ok) return 'no credit' as const;
               return help.earningForQuestion(t, { tutorId: tutors[o.tutor]!, questionId, tutorCurrency: tutorCurrency[o.tutor]!, rates, at: now });
-            }).catch((e: unknown) => {
-              if (e instanceof AppError && e.code === 'payment_required') return 'no credit' as const;
-              throw e;
             });
             if (used === 'no credit') {
               expect(held(o.s)).toBeLessThan(1);

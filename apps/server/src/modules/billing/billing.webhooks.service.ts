@@ -2,6 +2,8 @@ import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { Result } from '../../platform/result';
+import type { ConfirmHoldFailure, ReleaseHoldFailure } from '../scheduling';
 import type { LedgerPort, PaymentPurpose, Provider } from './billing.ports';
 import { type NormalizedEvent, type OurRefs, type WebhookVerifier } from './billing.providers';
 import { type CheckoutRow, type ProviderRepo, type SubscriptionRow } from './billing.provider.repo';
@@ -15,10 +17,10 @@ export const BOOKING_PAYMENT_QUEUE = 'billing.booking_payment';
 /** An inbox row still unprocessed this long after it arrived is picked up by the sweep (its job was lost). */
 export const WEBHOOK_SWEEP_AFTER_MS = 60_000;
 
-/** What billing asks scheduling once a booking's payment settles or fails (after the payment's commit). */
+/** What billing asks scheduling once a booking's payment settles or fails (after the payment's commit): typed refusals, decision 039. */
 export interface BookingPayments {
-  confirmHeld(bookingId: string, now: Date): Promise<unknown>;
-  releaseHold(bookingId: string, now: Date): Promise<unknown>;
+  confirmHeld(bookingId: string, now: Date): Promise<Result<unknown, ConfirmHoldFailure>>;
+  releaseHold(bookingId: string, now: Date): Promise<Result<unknown, ReleaseHoldFailure>>;
 }
 
 export interface WebhooksDeps {

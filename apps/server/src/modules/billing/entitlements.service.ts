@@ -7,7 +7,7 @@ import { type Db, type Tx } from '../../platform/db';
 import { billingPlans, payments, subscriptions } from './billing.schema';
 // eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { questions } from '../help/help.schema';
-import { AppError } from '../../platform/errors';
+import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Logger } from '../../platform/logger';
 import { instantToZoned } from '../../platform/time';
 import { entitlement, type Entitlement, type EntitlementFacts, type SubscriptionFacts } from './entitlements.rules';
@@ -107,6 +107,9 @@ export interface EntitlementsDeps {
   enforce: boolean;
 }
 
+/** A question paid for (an included question or a credit used), or refused with the next step in the student's words. */
+export type QuestionPaid = Result<void, Fail<'payment_required', { message: string; details: Record<string, unknown> }>>;
+
 export function createEntitlementsService(deps: EntitlementsDeps) {
   const { repo, ledger, logger } = deps;
 
@@ -128,7 +131,7 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
   }
 
   const denied = (e: Entitlement) =>
-    new AppError(403, 'payment_required', e.next ?? 'You need a plan or question credits to ask.', { reason: 'entitlement', status: e.status, questionsLeft: e.questionsLeft, credits: e.credits });
+    fail('payment_required', { message: e.next ?? 'You need a plan or question credits to ask.', details: { reason: 'entitlement', status: e.status, questionsLeft: e.questionsLeft, credits: e.credits } });
 
   return {
     enforce: deps.enforce,
@@ -156,22 +159,23 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
     },
 
     /**
-     * Uses one included question or one credit for a question, inside the question's own transaction; throws a 403
-     * with the next step when there is none. A no-op when entitlements are not enforced.
+     * Uses one included question or one credit for a question, inside the question's own transaction; refuses with
+     * `payment_required` and the next step when there is none (help words it as a 403). Nothing to use when
+     * entitlements are not enforced.
      */
-    async consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void> {
-      if (!deps.enforce) return;
+    async consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<QuestionPaid> {
+      if (!deps.enforce) return ok(undefined);
       const { current, result } = await facts(tx, p.studentId, p.timeZone, p.at, true);
       if (result.source === 'included' && current && (await repo.useIncluded(tx, current.sub.id, current.plan.questions))) {
         logger.info({ event: 'entitlement_used', studentId: p.studentId, questionId: p.questionId, source: 'included', subscriptionId: current.sub.id }, 'included question used');
-        return;
+        return ok(undefined);
       }
       if (await ledger.useCredit(tx, p.studentId, p.questionId, p.at)) {
         logger.info({ event: 'entitlement_used', studentId: p.studentId, questionId: p.questionId, source: 'credit' }, 'question credit used');
-        return;
+        return ok(undefined);
       }
       logger.info({ event: 'entitlement_denied', studentId: p.studentId, status: result.status }, 'question refused: no plan or credits');
-      throw denied(result.allowed ? { ...result, next: 'Your last question or credit was used just now. Choose a plan or buy a question pack.' } : result);
+      return denied(result.allowed ? { ...result, next: 'Your last question or credit was used just now. Choose a plan or buy a question pack.' } : result);
     },
 
     /**

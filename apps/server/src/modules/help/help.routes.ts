@@ -14,8 +14,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { valueOr } from '../../platform/errors';
 import { caller } from '../identity';
 import { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from '../media';
+import { askErrors, cancelErrors, claimErrors, rateErrors, uploadErrors } from './help.http';
 import type { HelpService } from './help.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema };
@@ -31,7 +33,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
     schema: { tags: ['help'], summary: 'Upload one photo of a question (multipart field "file"); checked, re-encoded and stripped of metadata. Counts against your upload rate and daily quota (429 with Retry-After)', consumes: ['multipart/form-data'], response: { 201: uploadedPhotoSchema, ...errors, 429: errorBodySchema } },
     handler: async (request, reply) => {
       const data = await receivePhotoUpload(request);
-      return reply.status(201).send(await help.uploadPhoto(caller(request), data));
+      return reply.status(201).send(valueOr(await help.uploadPhoto(caller(request), data), uploadErrors));
     },
   });
 
@@ -68,7 +70,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
     config: { access: ['student'] },
     schema: { tags: ['help'], summary: 'Ask a question; a retry with the same requestId returns the same question', body: askQuestionBodySchema, response: { 200: questionSchema, 201: questionSchema, ...errors } },
     handler: async (request, reply) => {
-      const { question, created } = await help.askQuestion(caller(request), request.body);
+      const { question, created } = valueOr(await help.askQuestion(caller(request), request.body), askErrors);
       return reply.status(created ? 201 : 200).send(question);
     },
   });
@@ -88,13 +90,13 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
   app.post('/api/help/questions/:id/cancel', {
     config: { access: ['student'] },
     schema: { tags: ['help'], summary: 'Cancel your open question', params: idParams, response: { 200: questionSchema, ...errors } },
-    handler: async (request) => help.cancelQuestion(caller(request), request.params.id),
+    handler: async (request) => valueOr(await help.cancelQuestion(caller(request), request.params.id), cancelErrors),
   });
 
   app.post('/api/help/questions/:id/accept', {
     config: { access: ['tutor'] },
     schema: { tags: ['help'], summary: 'Accept a question: the first accept wins, every other gets 409', params: idParams, response: { 200: claimResultSchema, ...errors } },
-    handler: async (request) => help.claimQuestion(caller(request), request.params.id),
+    handler: async (request) => valueOr(await help.claimQuestion(caller(request), request.params.id), claimErrors),
   });
 
   app.post('/api/help/questions/:id/skip', {
@@ -115,7 +117,7 @@ export async function helpRoutes(fastify: FastifyInstance, opts: { help: HelpSer
   app.post('/api/help/questions/:id/rating', {
     config: { access: ['student'] },
     schema: { tags: ['help'], summary: 'Rate an answered question, optionally marking the tutor favourite', params: idParams, body: rateQuestionBodySchema, response: { 200: questionSchema, ...errors } },
-    handler: async (request) => help.rateQuestion(caller(request), request.params.id, request.body),
+    handler: async (request) => valueOr(await help.rateQuestion(caller(request), request.params.id, request.body), rateErrors),
   });
 
   app.get('/api/help/feed', {

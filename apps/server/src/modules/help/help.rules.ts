@@ -19,6 +19,51 @@ export function transition(from: QuestionStatus, event: QuestionEvent): Question
   return questionTransitions[from][event] ?? null;
 }
 
+// ---------- refusals (decision 039: other modules switch on these; help.http.ts words them) ----------
+
+/** Whether an id from outside (a WhatsApp button's payload) can name a row at all: a UUID's shape, any version. */
+export const looksLikeId = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/**
+ * Why a tutor's Accept did not win the question. `not_found`: missing, or never offered to this tutor (or skipped):
+ * the same as reading it. `not_eligible`: offered, but outside their approved subjects now (or blocked).
+ * `busy`: they have an open instant session. `taken`, `expired`, `cancelled`: the question is no longer open.
+ */
+export const claimRefusals = ['not_found', 'not_eligible', 'busy', 'taken', 'expired', 'cancelled'] as const;
+export type ClaimRefusal = (typeof claimRefusals)[number];
+
+/**
+ * The refusal for a claim on a question that is closed, from its status: `open` here means past its expiry (the
+ * expiry job has not closed it yet), and a question that cannot be read back counts as taken.
+ */
+export function closedRefusal(status: QuestionStatus | undefined): Extract<ClaimRefusal, 'taken' | 'expired' | 'cancelled'> {
+  switch (status) {
+    case 'cancelled':
+      return 'cancelled';
+    case 'expired':
+    case 'open':
+      return 'expired';
+    default:
+      return 'taken';
+  }
+}
+
+/** Why a question was not asked: the student's consent or plan, or an input that names nothing we have. */
+export const askRefusals = ['consent_required', 'payment_required', 'unknown_subject', 'unknown_photo'] as const;
+export type AskRefusal = (typeof askRefusals)[number];
+
+/** Why a photo was not taken: consent, the upload rate or quota, or the photo itself (media's check). */
+export const uploadRefusals = ['consent_required', 'rate_limited', 'photo_rejected'] as const;
+export type UploadRefusal = (typeof uploadRefusals)[number];
+
+/** Why a student's cancel did nothing: not theirs, a tutor has it, it is closed, or it changed meanwhile. */
+export const cancelRefusals = ['not_found', 'already_claimed', 'closed', 'changed'] as const;
+export type CancelRefusal = (typeof cancelRefusals)[number];
+
+/** Why a rating was not recorded. */
+export const rateRefusals = ['not_found', 'not_answered', 'already_rated'] as const;
+export type RateRefusal = (typeof rateRefusals)[number];
+
 // ---------- dispatch ----------
 
 export interface DispatchConfig {

@@ -1,27 +1,31 @@
 import type { Tx } from '../../platform/db';
 import type { AnswerableSubjects, AskQuestionBody, Availability, Question, ServerToClientEvents, UploadedPhoto } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { conflict, notFound } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
-import { type AuthUser, requireGuardianConsent } from '../identity';
-import type { PhotoService } from '../media';
+import { type AuthUser, lacksGuardianConsent } from '../identity';
+import type { PhotoRefusal, PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import type { HelpRepo, QuestionRow } from './help.repo';
-import { type DispatchConfig, mayClaim, splitAnswerable, transition } from './help.rules';
+import { type CancelRefusal, type ClaimRefusal, closedRefusal, type DispatchConfig, looksLikeId, mayClaim, type RateRefusal, splitAnswerable, transition } from './help.rules';
 import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
 
 export type HelpEmitter = <E extends keyof ServerToClientEvents>(userIds: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
 
+/** No plan or credits: billing's next step for the student (`message`), and its facts for the 403's details. */
+export type PaymentNeeded = Fail<'payment_required', { message: string; details: unknown }>;
+
 /**
- * What billing does inside help's transactions (issue #7): asking uses an included question or a credit (or throws
+ * What billing does inside help's transactions (issue #7): asking uses an included question or a credit (or refuses
  * with the next step), a question closed unanswered gives it back, an answer posts the tutor's earning to the ledger.
  */
 export interface HelpBilling {
-  consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void>;
+  consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<Result<void, PaymentNeeded>>;
   /** Whether something was given back (nothing when entitlements are off, or it was already given back). */
   returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean>;
   /** Posts the tutor's earning, in the currency of the money that paid for the question; null when nothing is earned. */
@@ -47,19 +51,25 @@ export interface HelpDeps {
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
 
-const busyMessage = 'Finish your current session before taking another question.';
+// Typed results (decision 039): help.http.ts words each reason for HTTP; WhatsApp switches on it.
+export type UploadFailure = Fail<'consent_required'> | PhotoRefusal;
+export type AskFailure = Fail<'consent_required'> | Fail<'unknown_subject'> | Fail<'unknown_photo'> | PaymentNeeded;
+export type ClaimFailure = Fail<ClaimRefusal>;
+export type CancelFailure = Fail<CancelRefusal>;
+export type RateFailure = Fail<RateRefusal>;
+export type Claimed = { questionId: string; sessionId: string };
+
+/** Rolls the ask's transaction back with a refusal (the question row, the credit and the photos stay as they were). */
+class AskRefused extends Error {
+  constructor(readonly failure: AskFailure) {
+    super(`ask refused: ${failure.reason}`);
+  }
+}
 
 /** A tutor sees (and may claim) a question they were offered and did not skip, and one they claimed. */
 function offered(q: QuestionRow, tutorId: string, notification: { skippedAt: Date | null } | undefined): boolean {
   return q.claimedBy === tutorId || (notification !== undefined && notification.skippedAt === null);
 }
-
-const closedMessage: Record<string, string> = {
-  claimed: 'This question was taken by another tutor.',
-  answered: 'This question was taken by another tutor.',
-  expired: 'This question has expired.',
-  cancelled: 'The student cancelled this question.',
-};
 
 export function createHelpService(deps: HelpDeps) {
   const { repo, clock, logger, emit } = deps;
@@ -86,19 +96,20 @@ export function createHelpService(deps: HelpDeps) {
     }
   }
 
-  async function ownQuestion(caller: AuthUser, id: string): Promise<QuestionRow> {
-    const q = await repo.findQuestion(id);
-    if (!q || q.studentId !== caller.id) throw notFound('That question');
-    return q;
+  async function ownQuestion(caller: AuthUser, id: string): Promise<QuestionRow | null> {
+    const q = looksLikeId(id) ? await repo.findQuestion(id) : undefined;
+    return q && q.studentId === caller.id ? q : null;
   }
 
   return {
-    async uploadPhoto(caller: AuthUser, data: Buffer): Promise<UploadedPhoto> {
-      requireGuardianConsent(caller, clock.now(), 'upload');
-      const stored = await deps.photos.storePhoto(data, 'photos', caller.id);
+    async uploadPhoto(caller: AuthUser, data: Buffer): Promise<Result<UploadedPhoto, UploadFailure>> {
+      if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
+      const checked = await deps.photos.tryStorePhoto(data, 'photos', caller.id);
+      if (!checked.ok) return checked;
+      const stored = checked.value;
       const row = await repo.insertPhoto({ ownerId: caller.id, storageKey: stored.key, thumbKey: stored.thumbKey, width: stored.width, height: stored.height, bytes: stored.bytes, createdAt: clock.now() });
       logger.info({ event: 'photo_uploaded', photoId: row.id, userId: caller.id, bytes: stored.bytes }, 'photo uploaded');
-      return { photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') };
+      return ok({ photoId: row.id, width: row.width, height: row.height, thumbUrl: photoUrl(row.id, 'thumb') });
     },
 
     /** A public URL of a question's photo that works until `expiresAt`, for a message sent outside the app. */
@@ -143,16 +154,14 @@ export function createHelpService(deps: HelpDeps) {
     },
 
     /** Asks a question; a retry with the same request id returns the first question instead of a second one. */
-    async askQuestion(caller: AuthUser, body: AskQuestionBody): Promise<{ question: Question; created: boolean }> {
+    async askQuestion(caller: AuthUser, body: AskQuestionBody): Promise<Result<{ question: Question; created: boolean }, AskFailure>> {
       const now = clock.now();
-      requireGuardianConsent(caller, now, 'ask');
+      if (lacksGuardianConsent(caller, now)) return fail('consent_required');
       const repeat = await repo.findByRequestId(caller.id, body.requestId);
-      if (repeat) return { question: await view(repeat, true), created: false };
-      if (!(await repo.subjectLevelExists(body.subjectId, body.level))) {
-        throw badRequest('That subject and level are not in the catalogue.', [{ path: 'body.level', message: 'unknown subject or level' }]);
-      }
+      if (repeat) return ok({ question: await view(repeat, true), created: false });
+      if (!(await repo.subjectLevelExists(body.subjectId, body.level))) return fail('unknown_subject');
       const expiresAt = new Date(now.getTime() + deps.config.expiryMinutes * 60_000);
-      const created = await repo.db.transaction(async (tx) => {
+      const asked = repo.db.transaction(async (tx) => {
         const q = await repo.insertQuestion(tx, {
           studentId: caller.id,
           requestId: body.requestId,
@@ -164,48 +173,54 @@ export function createHelpService(deps: HelpDeps) {
           nextWaveAt: now,
         });
         if (!q) return null; // a concurrent retry won the insert
-        await deps.billing?.consumeForQuestion(tx, { studentId: caller.id, timeZone: caller.user.timeZone, questionId: q.id, at: now });
+        const paid = await deps.billing?.consumeForQuestion(tx, { studentId: caller.id, timeZone: caller.user.timeZone, questionId: q.id, at: now });
+        if (paid && !paid.ok) throw new AskRefused(paid);
         const attached = await repo.attachPhotos(tx, q.id, caller.id, [...new Set(body.photoIds)]);
-        if (attached !== new Set(body.photoIds).size) {
-          throw badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]);
-        }
+        if (attached !== new Set(body.photoIds).size) throw new AskRefused(fail('unknown_photo'));
         await repo.addEvent(tx, q.id, 'asked', now, { subjectId: q.subjectId, level: q.level, photos: attached });
         await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at: now.toISOString() }, { now, dedupeKey: `help.wave:${q.id}:${now.toISOString()}` });
         await enqueue(tx, EXPIRE_QUEUE, { questionId: q.id }, { now, runAt: expiresAt, dedupeKey: `help.expire:${q.id}` });
         return q;
       });
-      if (!created) return { question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false };
+      let created: QuestionRow | null;
+      try {
+        created = await asked;
+      } catch (err) {
+        if (err instanceof AskRefused) return err.failure;
+        throw err;
+      }
+      if (!created) return ok({ question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false });
       deps.jobs.poke();
       logger.info({ event: 'question_asked', questionId: created.id, studentId: caller.id, subjectId: created.subjectId, level: created.level }, 'question asked');
-      return { question: await view(created, true), created: true };
+      return ok({ question: await view(created, true), created: true });
     },
 
     /**
-     * First accept wins, decided by one conditional UPDATE; every other accept gets a 409. Only a tutor who was offered
-     * the question (notified by any channel, and did not skip it) may claim it: anyone else gets the same 404 as
-     * reading it. The checks before the UPDATE only choose the words; the UPDATE (and the one-open-session index)
-     * decides.
+     * First accept wins, decided by one conditional UPDATE; every other accept is refused with why (taken, expired,
+     * cancelled, busy). Only a tutor who was offered the question (notified by any channel, and did not skip it) may
+     * claim it: anyone else gets `not_found`, the same as reading it (so does an id that names no question, such as a
+     * garbled WhatsApp button). The checks before the UPDATE only choose the reason; the UPDATE (and the one-open-session
+     * index) decides.
      */
-    async claimQuestion(caller: AuthUser, questionId: string): Promise<{ questionId: string; sessionId: string }> {
+    async claimQuestion(caller: AuthUser, questionId: string): Promise<Result<Claimed, ClaimFailure>> {
       const now = clock.now();
-      const q = await repo.findQuestion(questionId);
-      if (!q) throw notFound('That question');
-      if (q.claimedBy === caller.id && q.sessionId) return { questionId, sessionId: q.sessionId };
+      const q = looksLikeId(questionId) ? await repo.findQuestion(questionId) : undefined;
+      if (!q) return fail('not_found');
+      if (q.claimedBy === caller.id && q.sessionId) return ok({ questionId, sessionId: q.sessionId });
       const [teaching, prefs, notified] = await Promise.all([
         repo.tutorTeaches(caller.id, q.subjectId, q.level),
         repo.prefs(q.studentId, caller.id),
         repo.wasNotified(questionId, caller.id),
       ]);
-      if (!offered(q, caller.id, notified)) throw notFound('That question');
+      if (!offered(q, caller.id, notified)) return fail('not_found');
       const eligible = mayClaim(q, {
         approved: teaching?.status === 'approved',
         teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
         blockedByStudent: prefs?.blocked ?? false,
       });
-      if (!eligible) throw forbidden('You cannot take this question: it is outside your approved subjects.');
-      if (teaching?.inSession) throw conflict(busyMessage);
-      if (transition(q.status, 'claim') === null) throw conflict(closedMessage[q.status] ?? 'This question is closed.');
-      if (q.expiresAt.getTime() <= now.getTime()) throw conflict(closedMessage.expired!);
+      if (!eligible) return fail('not_eligible');
+      if (teaching?.inSession) return fail('busy');
+      if (transition(q.status, 'claim') === null || q.expiresAt.getTime() <= now.getTime()) return fail(closedRefusal(q.status));
 
       // Inside a transaction every query goes through `tx`: PGlite has one connection, so `db` there would wait forever.
       const won = await repo.db
@@ -227,13 +242,12 @@ export function createHelpService(deps: HelpDeps) {
         });
       if (!won) {
         const after = await repo.findQuestion(questionId);
-        if (after?.claimedBy === caller.id && after.sessionId) return { questionId, sessionId: after.sessionId };
+        if (after?.claimedBy === caller.id && after.sessionId) return ok({ questionId, sessionId: after.sessionId });
         if (after?.status === 'open' && after.expiresAt.getTime() > now.getTime()) {
           // Still open: this tutor became busy, or skipped it, meanwhile.
-          if ((await repo.tutorTeaches(caller.id, q.subjectId, q.level))?.inSession) throw conflict(busyMessage);
-          throw notFound('That question');
+          return fail((await repo.tutorTeaches(caller.id, q.subjectId, q.level))?.inSession ? 'busy' : 'not_found');
         }
-        throw conflict(closedMessage[after?.status === 'open' ? 'expired' : (after?.status ?? 'claimed')] ?? 'This question is closed.');
+        return fail(closedRefusal(after?.status));
       }
       logger.info({ event: 'question_claimed', questionId, tutorId: caller.id, sessionId: won.sessionId }, 'question claimed');
       const [summary] = await repo.tutorSummaries([caller.id]);
@@ -241,16 +255,17 @@ export function createHelpService(deps: HelpDeps) {
       emit([won.row.studentId, caller.id], 'help:claimed', payload);
       emit((await repo.notifiedTutorIds(questionId)).filter((id) => id !== caller.id), 'help:taken', { questionId });
       void announceAvailability(caller.id);
-      return { questionId, sessionId: won.sessionId };
+      return ok({ questionId, sessionId: won.sessionId });
     },
 
     async skipQuestion(caller: AuthUser, questionId: string) {
       await repo.skip(questionId, caller.id, clock.now());
     },
 
-    async cancelQuestion(caller: AuthUser, questionId: string): Promise<Question> {
+    async cancelQuestion(caller: AuthUser, questionId: string): Promise<Result<Question, CancelFailure>> {
       const q = await ownQuestion(caller, questionId);
-      if (transition(q.status, 'cancel') === null) throw conflict(q.status === 'claimed' ? 'A tutor already took this question; end the session instead.' : 'This question is already closed.');
+      if (!q) return fail('not_found');
+      if (transition(q.status, 'cancel') === null) return fail(q.status === 'claimed' ? 'already_claimed' : 'closed');
       const now = clock.now();
       const moved = await repo.db.transaction(async (tx) => {
         const row = await repo.move(tx, questionId, 'open', { status: 'cancelled', closedAt: now, nextWaveAt: null });
@@ -258,11 +273,11 @@ export function createHelpService(deps: HelpDeps) {
         if (row) await deps.billing?.returnForQuestion(tx, { studentId: row.studentId, questionId, askedAt: row.createdAt, at: now });
         return row;
       });
-      if (!moved) throw conflict('This question changed just now; please look again.');
+      if (!moved) return fail('changed');
       logger.info({ event: 'question_cancelled', questionId, studentId: caller.id }, 'question cancelled');
       emit([caller.id], 'help:closed', { questionId, status: 'cancelled' });
       emit(await repo.notifiedTutorIds(questionId), 'help:taken', { questionId });
-      return view(moved, true);
+      return ok(await view(moved, true));
     },
 
     /** The claiming tutor marks the question answered: the session ends and the earning is recorded, once. */
@@ -298,17 +313,18 @@ export function createHelpService(deps: HelpDeps) {
       return view(current, false);
     },
 
-    async rateQuestion(caller: AuthUser, questionId: string, body: { stars: number; comment?: string | undefined; favourite?: boolean | undefined }): Promise<Question> {
+    async rateQuestion(caller: AuthUser, questionId: string, body: { stars: number; comment?: string | undefined; favourite?: boolean | undefined }): Promise<Result<Question, RateFailure>> {
       const q = await ownQuestion(caller, questionId);
-      if (q.status !== 'answered') throw conflict('You can rate a question once the tutor has answered it.');
-      if (q.rating !== null) throw conflict('You already rated this question.');
+      if (!q) return fail('not_found');
+      if (q.status !== 'answered') return fail('not_answered');
+      if (q.rating !== null) return fail('already_rated');
       const now = clock.now();
       await repo.db.transaction(async (tx) => {
         await repo.recordRating(tx, q, body.stars, body.comment || null, body.favourite, now);
         await repo.addEvent(tx, questionId, 'rated', now, { stars: body.stars });
       });
       logger.info({ event: 'question_rated', questionId, tutorId: q.claimedBy, stars: body.stars }, 'question rated');
-      return view((await repo.findQuestion(questionId))!, true);
+      return ok(await view((await repo.findQuestion(questionId))!, true));
     },
 
     /** The student sees their own questions with the timeline; the claiming or notified tutor and admins see them too. */

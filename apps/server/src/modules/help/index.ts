@@ -2,6 +2,6 @@ export { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 export { defaultHelpRates } from './help.rates';
 export { createHelpRepo } from './help.repo';
 export { helpRoutes } from './help.routes';
-export { type DispatchConfig, defaultDispatchConfig } from './help.rules';
-export { createHelpService, type HelpBilling, type HelpEmitter, type HelpService } from './help.service';
+export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, claimRefusals, type DispatchConfig, defaultDispatchConfig, type RateRefusal, type UploadRefusal, uploadRefusals } from './help.rules';
+export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';

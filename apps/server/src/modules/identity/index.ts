@@ -3,6 +3,6 @@ export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
 export { type AuthUser, createIdentityService, hashPassword, type IdentityService, loginLimitsOf } from './identity.service';
 export { canAskOrBook } from './identity.rules';
-export { type ConsentGatedAction, requireGuardianConsent } from './identity.consent';
+export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, requireGuardianConsent } from './identity.consent';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';

@@ -1,6 +1,6 @@
 export { checkPhoto, PHOTO_LIMITS } from './media.rules';
-export { createPhotoService, type PhotoService, type StoredPhoto } from './media.service';
-export { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from './media.http';
+export { createPhotoService, type PhotoRefusal, type PhotoService, type StoredPhoto } from './media.service';
+export { PHOTO_UPLOAD_BODY_LIMIT, photoErrors, receivePhotoUpload, sendPhoto } from './media.http';
 export { createMediaRepo, type MediaRepo } from './media.repo';
 export { createUploadQuota, type UploadQuota } from './media.quota';
 export type { UploadLimits } from './media.rules';

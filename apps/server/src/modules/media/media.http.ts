@@ -1,7 +1,14 @@
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors';
+import { AppError, type RefusalTable } from '../../platform/errors';
+import type { PhotoRefusal } from './media.service';
 import { PHOTO_LIMITS } from './media.rules';
+
+/** Media's refusals as HTTP errors, in one place: the upload limits are a 429 with Retry-After, a bad photo a 400 on `file`. */
+export const photoErrors = {
+  rate_limited: ({ detail }) => new AppError(429, 'rate_limited', detail.message, { reason: detail.reason, retryAfterSeconds: detail.retryAfterSeconds }),
+  photo_rejected: ({ detail }) => new AppError(400, 'validation_failed', detail.message, { fields: [{ path: 'file', message: detail.message }] }),
+} satisfies RefusalTable<PhotoRefusal>;
 
 /** The body limit of a photo upload route: the photo plus the multipart envelope. */
 export const PHOTO_UPLOAD_BODY_LIMIT = PHOTO_LIMITS.maxBytes + 64 * 1024;

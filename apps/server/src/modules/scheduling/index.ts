@@ -1,10 +1,25 @@
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
-export { type BookingOutcome, type BookingPayments, createSchedulingService, type OnBookingOutcome, type OutcomeMoney, HOLD_SWEEP_QUEUE, INSTANT_SESSION_BUSY_MINUTES, scheduleHoldSweep, type SchedulingService, slotTakenMessage, toRulesPolicy } from './scheduling.service';
+export {
+  type BookFailure,
+  type BookingOutcome,
+  type BookingPayments,
+  type ConfirmHoldFailure,
+  createSchedulingService,
+  type OnBookingOutcome,
+  type OutcomeMoney,
+  HOLD_SWEEP_QUEUE,
+  INSTANT_SESSION_BUSY_MINUTES,
+  type ReleaseHoldFailure,
+  scheduleHoldSweep,
+  type SchedulingService,
+  toRulesPolicy,
+} from './scheduling.service';
+export { bookErrors, confirmHoldErrors, releaseHoldErrors, slotTakenMessage } from './scheduling.http';
 export { createLessonsRepo } from './scheduling.lessons.repo';
 export { createLessonsService, LESSON_SWEEP_QUEUE, type LessonsService } from './scheduling.lessons';
 export { lessonsRoutes } from './scheduling.lessons.routes';
 export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
-export { createSeriesService, type SeriesService } from './scheduling.series';
+export { createSeriesService, type SeriesFailure, type SeriesService } from './scheduling.series';
 export { createCalendarService, type CalendarService } from './scheduling.ics';

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { nextEvent, SocketPool } from '../../../test/sockets';
-import { AppError } from '../../platform/errors';
+import { AppError, valueOr } from '../../platform/errors';
 import { schema } from '../../../test/schema';
 import type { AuthUser } from '../identity';
 import { createInbox, createNotifications, type NotificationChannel, type OutboundMessage } from '../notifications';
+import { bookErrors, confirmHoldErrors, releaseHoldErrors } from './scheduling.http';
 import { createSchedulingRepo } from './scheduling.repo';
 import { createSchedulingService, scheduleHoldSweep } from './scheduling.service';
 
@@ -216,7 +217,10 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     const s = await newStudent();
     const [row] = await db().database.db.select().from(schema.users).where(eq(schema.users.id, s.id));
     const caller: AuthUser = { id: s.id, role: 'student', user: row!, authSessionId: 'test' };
-    const bookHeld = (start: string, key: string) => paying.book(caller, { tutorId: tutor.id, start, durationMinutes: 60, idempotencyKey: key });
+    const bookHeld = async (start: string, key: string) => valueOr(await paying.book(caller, { tutorId: tutor.id, start, durationMinutes: 60, idempotencyKey: key }), bookErrors);
+    // confirmHeld and releaseHold answer with typed results (decision 039); these read them as the HTTP errors they map to.
+    const confirmHeld = async (id: string) => valueOr(await paying.confirmHeld(id), confirmHoldErrors);
+    const releaseHold = async (id: string) => valueOr(await paying.releaseHold(id), releaseHoldErrors);
 
     const { booking } = await bookHeld('2026-12-17T12:30:00.000Z', 'hold-0001');
     expect(booking).toMatchObject({ status: 'held', heldUntil: '2026-11-30T00:10:00.000Z', confirmedAt: null, priceMinor: 90_000 });
@@ -226,9 +230,9 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     expect((await noticesOf(s.client)).notices).toEqual([]);
 
     setNow('2026-11-30T00:09:00.000Z');
-    const confirmed = await paying.confirmHeld(booking.id);
+    const confirmed = await confirmHeld(booking.id);
     expect(confirmed).toMatchObject({ status: 'confirmed', confirmedAt: '2026-11-30T00:09:00.000Z' });
-    expect(await paying.confirmHeld(booking.id)).toEqual(confirmed);
+    expect(await confirmHeld(booking.id)).toEqual(confirmed);
     expect((await noticesOf(s.client)).notices.map((n) => n.kind)).toEqual(['booking_confirmed']);
     expect(await jobsLike(`booking-reminder:${booking.id}:%`)).toHaveLength(2);
 
@@ -237,11 +241,13 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     const lapsed = (await bookHeld('2026-12-18T12:30:00.000Z', 'hold-0002')).booking;
     setNow('2026-11-30T01:10:00.000Z');
     expect((await book(await newStudent(), tutor.id, '2026-12-18T12:30:00.000Z')).status).toBe(201);
-    const err = await paying.confirmHeld(lapsed.id).then(() => null, (e: unknown) => e);
+    const err = await confirmHeld(lapsed.id).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 409, code: 'hold_expired' });
     expect((await repo.findById(lapsed.id))).toMatchObject({ status: 'cancelled', outcome: 'hold_expired' });
-    await expect(paying.confirmHeld(lapsed.id)).rejects.toMatchObject({ code: 'hold_expired' });
+    await expect(confirmHeld(lapsed.id)).rejects.toMatchObject({ code: 'hold_expired' });
+    // The reason billing switches on, with no words to parse.
+    expect(await paying.confirmHeld(lapsed.id)).toEqual({ ok: false, reason: 'hold_expired', detail: { slotGone: true } });
 
     // Paid late, but the slot is still free: confirmed after all (held, or already swept as hold_expired), once.
     setNow('2026-11-30T01:20:00.000Z');
@@ -250,13 +256,13 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     setNow('2026-11-30T01:40:00.000Z');
     await paying.sweepHolds();
     expect(await repo.findById(swept.id)).toMatchObject({ status: 'cancelled', outcome: 'hold_expired' });
-    expect(await paying.confirmHeld(slow.id)).toMatchObject({ status: 'confirmed', confirmedAt: '2026-11-30T01:40:00.000Z', heldUntil: null });
-    expect(await paying.confirmHeld(swept.id)).toMatchObject({ status: 'confirmed', outcome: null, cancelledAt: null });
-    expect(await paying.confirmHeld(swept.id)).toMatchObject({ status: 'confirmed' });
+    expect(await confirmHeld(slow.id)).toMatchObject({ status: 'confirmed', confirmedAt: '2026-11-30T01:40:00.000Z', heldUntil: null });
+    expect(await confirmHeld(swept.id)).toMatchObject({ status: 'confirmed', outcome: null, cancelledAt: null });
+    expect(await confirmHeld(swept.id)).toMatchObject({ status: 'confirmed' });
     expect(t.logs()).toContain('"via":"late_payment"');
 
     // releaseHold gives a hold up at once.
-    const released = await paying.releaseHold((await bookHeld('2026-12-19T12:30:00.000Z', 'hold-0003')).booking.id);
+    const released = await releaseHold((await bookHeld('2026-12-19T12:30:00.000Z', 'hold-0003')).booking.id);
     expect(released).toMatchObject({ status: 'cancelled', outcome: 'hold_expired' });
 
     // The periodic sweep (a job) cancels holds nobody came back for.

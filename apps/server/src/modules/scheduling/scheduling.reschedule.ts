@@ -5,6 +5,7 @@ import type { AuthUser } from '../identity';
 import type { NoticeRow } from '../notifications';
 import { formatMoney, insideLateWindow } from './scheduling.lifecycle.rules';
 import { type BookingRow, isExclusionViolation } from './scheduling.repo';
+import { problemMessages, slotTakenError } from './scheduling.http';
 import { slotProblem } from './scheduling.rules';
 import { bookingView, isUniqueViolation, type SchedulingInternals } from './scheduling.service';
 
@@ -16,7 +17,7 @@ const MINUTE_MS = 60_000;
  * back with rescheduledFrom) is inserted; the old booking's own interval does not count against the new time.
  */
 export async function rescheduleBooking(ctx: SchedulingInternals, caller: AuthUser, bookingId: string, body: RescheduleBody): Promise<{ booking: BookingView; created: boolean }> {
-  const { repo, clock, logger, notices, requirePolicy, toRulesPolicy, busyBetween, busyWindow, learnerZoneOf, slotTaken, pushed, problemMessages } = ctx;
+  const { repo, clock, logger, notices, requirePolicy, toRulesPolicy, busyBetween, busyWindow, learnerZoneOf, slotTaken, pushed } = ctx;
   const old = await repo.findForParty(bookingId, caller.id);
   if (!old) throw notFound('That booking');
   const key = `reschedule:${old.id}:${body.idempotencyKey}`;
@@ -43,7 +44,8 @@ export async function rescheduleBooking(ctx: SchedulingInternals, caller: AuthUs
   const w = busyWindow(start, end, durationMinutes, policy.bufferMinutes);
   const problem = slotProblem(policy, await busyBetween(old.tutorId, w.from, w.to, old.id), start, durationMinutes, now, time);
   const zone = caller.id === old.tutorId ? row.timeZone : learnerZoneOf(caller);
-  const taken = slotTaken(old.tutorId, policy, start, durationMinutes, zone, old.studentId);
+  const freshSlots = slotTaken(old.tutorId, policy, start, durationMinutes, zone, old.studentId);
+  const taken = async (via: 'recheck' | 'constraint') => slotTakenError(await freshSlots(via));
   if (problem === 'conflict') throw await taken('recheck');
   if (problem) throw new AppError(400, 'validation_failed', problemMessages[problem], { reason: problem });
 

@@ -20,7 +20,9 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { valueOr } from '../../platform/errors';
 import { caller } from '../identity';
+import { bookErrors, seriesErrors } from './scheduling.http';
 import type { CalendarService } from './scheduling.ics';
 import type { SeriesService } from './scheduling.series';
 import type { SchedulingService } from './scheduling.service';
@@ -66,7 +68,7 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
       response: { 200: bookingSchema, 201: bookingSchema, ...errors },
     },
     handler: async (request, reply) => {
-      const { booking, created } = await scheduling.book(caller(request), request.body);
+      const { booking, created } = valueOr(await scheduling.book(caller(request), request.body), bookErrors);
       return reply.status(created ? 201 : 200).send(booking);
     },
   });
@@ -133,7 +135,7 @@ export async function schedulingRoutes(fastify: FastifyInstance, opts: { schedul
       body: bookSeriesBodySchema,
       response: { 200: seriesResultSchema, ...errors },
     },
-    handler: async (request) => series.book(caller(request), request.body),
+    handler: async (request) => valueOr(await series.book(caller(request), request.body), seriesErrors),
   });
 
   app.post('/api/bookings/series/:seriesId/cancel', {

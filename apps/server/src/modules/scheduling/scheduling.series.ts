@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { BookingView, BookSeriesBody, SeriesPreviewView, SeriesResultView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, notFound } from '../../platform/errors';
+import { badRequest, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
+import { type Fail, fail, ok, type Result, unreachable } from '../../platform/result';
 import * as time from '../../platform/time';
-import { type AuthUser, requireGuardianConsent } from '../identity';
+import { type AuthUser, lacksGuardianConsent } from '../identity';
 import type { NoticeRow } from '../notifications';
 import { formatWhen } from './scheduling.lifecycle.rules';
 import type { SchedulingRepo } from './scheduling.repo';
-import { localTimeShifts, recurringOccurrences, type SlotProblem, slotProblem } from './scheduling.rules';
+import { problemMessages, slotTakenMessage } from './scheduling.http';
+import { localTimeShifts, recurringOccurrences, slotProblem } from './scheduling.rules';
 import { bookingView, type SchedulingService } from './scheduling.service';
 
 const MINUTE_MS = 60_000;
 
 /** Each week's idempotency key, derived from the series key, so a retry books no week twice. */
 const occurrenceKey = (seriesKey: string, week: number) => `${seriesKey}#${week}`;
+
+/** Why no week of a series was tried: consent, no such tutor, or one with no availability (a slot's refusal only skips its week). */
+export type SeriesFailure = Fail<'consent_required' | 'tutor_not_found' | 'no_availability'>;
 
 const zoneProblem = () => badRequest('zone must be an IANA time zone, like America/New_York.', [{ path: 'zone', message: 'is not a known time zone' }]);
 
@@ -68,10 +73,11 @@ export function createSeriesService(deps: { repo: SchedulingRepo; clock: Clock; 
      * Books every week it can. A retry with the same key finds the weeks already booked (same bookings, same seriesId)
      * and tries again only the weeks that have none, so a retry after a crash finishes the job and books nothing twice.
      */
-    async book(caller: AuthUser, body: BookSeriesBody): Promise<SeriesResultView> {
-      requireGuardianConsent(caller, clock.now(), 'book');
-      if ((await repo.userRole(body.tutorId)) !== 'tutor') throw notFound('That tutor');
-      const row = await core.requirePolicy(body.tutorId);
+    async book(caller: AuthUser, body: BookSeriesBody): Promise<Result<SeriesResultView, SeriesFailure>> {
+      if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
+      if ((await repo.userRole(body.tutorId)) !== 'tutor') return fail('tutor_not_found');
+      const row = await repo.findPolicy(body.tutorId);
+      if (!row) return fail('no_availability');
       const start = new Date(body.start);
       const starts = recurringOccurrences(start, body.weeks, row.timeZone, time);
       const existing = await Promise.all(starts.map((_, k) => repo.findByIdempotencyKey(caller.id, occurrenceKey(body.idempotencyKey, k + 1))));
@@ -79,17 +85,33 @@ export function createSeriesService(deps: { repo: SchedulingRepo; clock: Clock; 
       const booked: BookingView[] = [];
       const skipped: SeriesResultView['skipped'] = [];
       for (const [k, at] of starts.entries()) {
-        try {
-          const { booking } = await core.bookOne(caller, { tutorId: body.tutorId, start: at, durationMinutes: body.durationMinutes, idempotencyKey: occurrenceKey(body.idempotencyKey, k + 1), seriesId }, { quiet: true });
-          booked.push(bookingView(booking));
-        } catch (err) {
-          if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 400)) throw err;
-          const reason = ((err.details as { reason?: SlotProblem } | undefined)?.reason ?? 'conflict') as string;
-          skipped.push({ start: at.toISOString(), reason, message: err.message });
+        const r = await core.bookOne(caller, { tutorId: body.tutorId, start: at, durationMinutes: body.durationMinutes, idempotencyKey: occurrenceKey(body.idempotencyKey, k + 1), seriesId }, { quiet: true });
+        if (r.ok) {
+          booked.push(bookingView(r.value.booking));
+          continue;
+        }
+        // A week the slot rules refuse, or that someone else has, is skipped with its reason; the tutor or their
+        // availability vanishing meanwhile ends the series there (the weeks booked so far stay booked).
+        switch (r.reason) {
+          case 'slot_taken':
+            skipped.push({ start: at.toISOString(), reason: 'conflict', message: slotTakenMessage });
+            break;
+          case 'too_soon':
+          case 'beyond_horizon':
+          case 'outside_availability':
+          case 'duration_not_offered':
+          case 'day_full':
+            skipped.push({ start: at.toISOString(), reason: r.reason, message: problemMessages[r.reason] });
+            break;
+          case 'tutor_not_found':
+          case 'no_availability':
+            return fail(r.reason);
+          default:
+            return unreachable(r);
         }
       }
       logger.info({ event: 'booking_series_booked', seriesId, tutorId: body.tutorId, studentId: caller.id, booked: booked.length, skipped: skipped.length }, 'weekly lessons booked');
-      return { seriesId, booked, skipped };
+      return ok({ seriesId, booked, skipped });
     },
 
     /** Cancels the series' lessons that have not started yet (either party); each one late or not by its own start. */

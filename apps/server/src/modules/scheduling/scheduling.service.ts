@@ -1,11 +1,12 @@
 import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, MyBookingView, RescheduleBody, SlotsView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { badRequest, notFound } from '../../platform/errors';
 import { enqueue, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import { type Fail, fail, ok, type Result } from '../../platform/result';
 import * as time from '../../platform/time';
-import { type AuthUser, requireGuardianConsent } from '../identity';
+import { type AuthUser, lacksGuardianConsent } from '../identity';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
 import { type BookingNotices, createBookingNotices } from './scheduling.notices';
@@ -69,15 +70,19 @@ const DAY_MS = 86_400_000;
 /** The widest slot search one request may ask for. */
 const MAX_SEARCH_DAYS = 62;
 
-export const slotTakenMessage = 'That slot was just taken. Please choose another time.';
-
-const problemMessages: Record<Exclude<SlotProblem, 'conflict'>, string> = {
-  too_soon: 'That slot starts too soon: the tutor needs more notice.',
-  beyond_horizon: 'That slot is too far ahead: the tutor does not take bookings that far out.',
-  outside_availability: 'The tutor is not available at that time.',
-  duration_not_offered: 'The tutor does not offer lessons of that length.',
-  day_full: 'The tutor is fully booked that day.',
-};
+// Typed results (decision 039): scheduling.http.ts words each reason for HTTP; billing and the series switch on it.
+/** A slot the rules refuse (why, from scheduling.rules slotProblem), other than one taken meanwhile. */
+export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
+/**
+ * Why one slot was not booked. `slot_taken`: another booking has it (`slots`: the fresh slots of that day, in the
+ * learner's zone; null when the caller asked for none, as the series does). `tutor_not_found`, `no_availability`:
+ * no such tutor, or one who never published availability.
+ */
+export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
+export type BookFailure = Fail<'consent_required'> | BookOneFailure;
+/** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
+export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
+export type ReleaseHoldFailure = Fail<'not_found'>;
 
 export const defaultPolicy = (timeZone: string): AvailabilityPolicyBody => ({
   timeZone,
@@ -219,10 +224,11 @@ export function createSchedulingService(deps: SchedulingDeps) {
     return time.isValidTimeZone(caller.user.timeZone) ? caller.user.timeZone : fallback;
   }
 
+  /** A booking lost its slot: logged, and the fresh slots of that day (sent with the refusal so the learner can pick again). */
   function slotTaken(tutorId: string, policy: AvailabilityPolicy, start: Date, durationMinutes: number, learnerZone: string, who: string) {
     return async (via: 'recheck' | 'constraint') => {
       logger.info({ event: 'booking_conflict', via, tutorId, studentId: who, start: start.toISOString() }, 'booking lost a race');
-      return new AppError(409, 'conflict', slotTakenMessage, { slots: await slotsOfDay(tutorId, policy, start, durationMinutes, learnerZone) });
+      return slotsOfDay(tutorId, policy, start, durationMinutes, learnerZone);
     };
   }
 
@@ -241,25 +247,25 @@ export function createSchedulingService(deps: SchedulingDeps) {
   /**
    * Books one slot for the caller (a single booking, or one week of a series). Rules are rechecked against current
    * facts; the database's exclusion constraint settles races between requests that both passed the recheck. A repeat
-   * with the same idempotency key returns the first booking. `quiet` skips the fresh slots a 409 carries (series).
+   * with the same idempotency key returns the first booking. `quiet` skips the fresh slots a lost slot carries (series).
    */
-  async function bookOne(caller: AuthUser, input: BookOneInput, opts: { quiet?: boolean } = {}): Promise<{ booking: BookingRow; created: boolean }> {
+  async function bookOne(caller: AuthUser, input: BookOneInput, opts: { quiet?: boolean } = {}): Promise<Result<{ booking: BookingRow; created: boolean }, BookOneFailure>> {
     const earlier = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
-    if (earlier) return { booking: earlier, created: false };
-    if ((await repo.userRole(input.tutorId)) !== 'tutor') throw notFound('That tutor');
-    const row = await requirePolicy(input.tutorId);
+    if (earlier) return ok({ booking: earlier, created: false });
+    if ((await repo.userRole(input.tutorId)) !== 'tutor') return fail('tutor_not_found');
+    const row = await repo.findPolicy(input.tutorId);
+    if (!row) return fail('no_availability');
     const policy = toRulesPolicy(row);
     const { start, durationMinutes } = input;
     const end = new Date(start.getTime() + durationMinutes * MINUTE_MS);
     const now = clock.now();
     const w = busyWindow(start, end, durationMinutes, policy.bufferMinutes);
     const problem = slotProblem(policy, await busyBetween(input.tutorId, w.from, w.to), start, durationMinutes, now, time);
-    // The 409's fresh slots read in the student's own zone.
-    const taken = opts.quiet
-      ? async () => new AppError(409, 'conflict', slotTakenMessage, { reason: 'conflict' })
-      : slotTaken(input.tutorId, policy, start, durationMinutes, learnerZoneOf(caller), caller.id);
-    if (problem === 'conflict') throw await taken('recheck');
-    if (problem) throw new AppError(400, 'validation_failed', problemMessages[problem], { reason: problem });
+    // The fresh slots read in the student's own zone.
+    const freshSlots = slotTaken(input.tutorId, policy, start, durationMinutes, learnerZoneOf(caller), caller.id);
+    const taken = async (via: 'recheck' | 'constraint') => fail('slot_taken', { slots: opts.quiet ? null : await freshSlots(via) });
+    if (problem === 'conflict') return taken('recheck');
+    if (problem) return fail(problem);
 
     const rate = await repo.tutorRate(input.tutorId);
     const priceMinor = priceFor(rate?.hourlyRateMinor ?? 0, durationMinutes);
@@ -286,10 +292,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
         return { value: b, notices: held ? [] : await afterConfirmed(tx, b, now) };
       });
     } catch (err) {
-      if (isExclusionViolation(err)) throw await taken('constraint');
+      if (isExclusionViolation(err)) return taken('constraint');
       // Two requests with the same key at once: the other one inserted; return its booking.
       const same = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
-      if (same) return { booking: same, created: false };
+      if (same) return ok({ booking: same, created: false });
       throw err;
     }
     const booking = pushed(result);
@@ -307,7 +313,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
       },
       held ? 'booking held for payment' : 'booking confirmed',
     );
-    return { booking, created: true };
+    return ok({ booking, created: true });
   }
 
   /** Cancels one booking of the caller's inside `tx`, telling both parties when it had been confirmed. */
@@ -352,7 +358,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     return b;
   }
 
-  const ctx = { repo, clock, logger, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, problemMessages, slotTaken, learnerZoneOf, pushed };
+  const ctx = { repo, clock, logger, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, slotTaken, learnerZoneOf, pushed };
 
   return {
     async getPolicy(caller: AuthUser): Promise<AvailabilityPolicyView> {
@@ -387,30 +393,30 @@ export function createSchedulingService(deps: SchedulingDeps) {
     slots,
 
     /** Books a slot (201), or returns the booking of an earlier request with the same key (200). */
-    async book(caller: AuthUser, body: BookBody): Promise<{ booking: BookingView; created: boolean }> {
-      requireGuardianConsent(caller, clock.now(), 'book');
-      const { booking, created } = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey });
-      return { booking: bookingView(booking), created };
+    async book(caller: AuthUser, body: BookBody): Promise<Result<{ booking: BookingView; created: boolean }, BookFailure>> {
+      if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
+      const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey });
+      return r.ok ? ok({ booking: bookingView(r.value.booking), created: r.value.created }) : r;
     },
 
     /**
      * Payment succeeded (billing calls this): a live hold becomes a confirmed booking. Confirming twice is harmless.
      * A payment that arrives after the hold lapsed (a slow provider, a late webhook): the booking is confirmed after
      * all when its slot could still be booked now, by the same rules as a new booking (free, enough notice, inside
-     * the tutor's hours); otherwise it is released and a 409 hold_expired says so (billing then refunds the payment).
+     * the tutor's hours); otherwise it is released and refused as `hold_expired` (billing then refunds the payment).
      */
-    async confirmHeld(bookingId: string, now: Date = clock.now()): Promise<BookingView> {
+    async confirmHeld(bookingId: string, now: Date = clock.now()): Promise<Result<BookingView, ConfirmHoldFailure>> {
       const found = await repo.findById(bookingId);
-      if (!found) throw notFound('That booking');
+      if (!found) return fail('not_found');
       const decision = confirmDecision(found, now);
-      if (decision === 'already_confirmed') return bookingView(found);
+      if (decision === 'already_confirmed') return ok(bookingView(found));
       if (decision === 'hold_expired') {
         const late = await confirmLate(found, now);
-        if (late) return bookingView(late);
+        if (late) return ok(bookingView(late));
         if (found.status === 'held') await this.releaseHold(bookingId, now);
-        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out and the slot is no longer free, so the payment is refunded. Please book again.');
+        return fail('hold_expired', { slotGone: true });
       }
-      if (decision === 'not_confirmable') throw conflict(`This booking is ${found.status} and cannot be confirmed.`);
+      if (decision === 'not_confirmable') return fail('not_confirmable', { status: found.status });
       const result = await repo.db.transaction(async (tx) => {
         const row = await repo.confirmHold(tx, bookingId, now);
         if (!row) return null;
@@ -419,23 +425,23 @@ export function createSchedulingService(deps: SchedulingDeps) {
       // Someone else changed it meanwhile (a concurrent confirm, or a release): decide again from what is there now.
       if (!result) {
         const again = (await repo.findById(bookingId))!;
-        if (again.status === 'confirmed') return bookingView(again);
-        throw new AppError(409, 'hold_expired', 'The time to pay for this booking ran out, so the slot was released. Please book again.');
+        if (again.status === 'confirmed') return ok(bookingView(again));
+        return fail('hold_expired', { slotGone: false });
       }
       const row = pushed(result);
       logger.info({ event: 'booking_confirmed', bookingId, tutorId: row.tutorId, studentId: row.studentId, start: row.startsAt.toISOString(), via: 'payment' }, 'held booking confirmed');
-      return bookingView(row);
+      return ok(bookingView(row));
     },
 
     /** Gives up a hold (payment failed or abandoned): cancelled with outcome 'hold_expired'. Other states stay. */
-    async releaseHold(bookingId: string, now: Date = clock.now()): Promise<BookingView> {
+    async releaseHold(bookingId: string, now: Date = clock.now()): Promise<Result<BookingView, ReleaseHoldFailure>> {
       const found = await repo.findById(bookingId);
-      if (!found) throw notFound('That booking');
-      if (found.status !== 'held') return bookingView(found);
+      if (!found) return fail('not_found');
+      if (found.status !== 'held') return ok(bookingView(found));
       const row = await repo.db.transaction(async (tx) => repo.cancelBooking(tx, bookingId, null, now, 'hold_expired'));
-      if (!row) return bookingView((await repo.findById(bookingId))!);
+      if (!row) return ok(bookingView((await repo.findById(bookingId))!));
       logger.info({ event: 'booking_hold_released', bookingId, tutorId: row.tutorId, studentId: row.studentId }, 'booking hold released');
-      return bookingView(row);
+      return ok(bookingView(row));
     },
 
     /** The periodic job: cancels every lapsed hold, then queues the next sweep. */

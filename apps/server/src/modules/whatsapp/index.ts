@@ -11,10 +11,10 @@ import { createWhatsAppRepo } from './whatsapp.repo';
 import { whatsappRoutes } from './whatsapp.routes';
 import { linkSimulatorTutors, simulatorRoutes } from './whatsapp.simulator';
 import { tutorlineTemplates } from './whatsapp.templates';
-import type { WhatsAppFlowConfig } from './whatsapp.rules';
+import type { WhatsAppFlowConfig } from './conversation';
 import { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
 
-export type { WhatsAppFlowConfig } from './whatsapp.rules';
+export type { WhatsAppFlowConfig } from './conversation';
 export { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
 export { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS, LINK_CODE_TTL_MS, sameCodeHash } from './whatsapp.linking';
 export { SIMULATOR_NUMBERS } from './whatsapp.simulator';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { subjectsCatalogue } from '../identity/subjects.catalogue';
-import { decideStudent, defaultWhatsAppFlowConfig, type StudentState, toMenuSubjects } from './whatsapp.rules';
+import { decideStudent, defaultWhatsAppFlowConfig, type StudentState, toMenuSubjects } from './conversation';
 
 /** A question that reached nobody tells the WhatsApp student why, and that their credit came back (issue #13, item 4). */
 describe('a waiting WhatsApp student whose question closed unanswered', () => {

@@ -3,10 +3,24 @@ import { type OutboundMessage, ProviderError, type TemplateMessage, type WhatsAp
 import type { Clock } from '../../platform/clock';
 import { enqueue, PermanentJobError } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { OutboundMessageSpec } from './conversation';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
 import { updateTemplate } from './whatsapp.templates';
 
 export const WA_SEND_QUEUE = 'wa.send';
+
+/** The conversation's message as the provider-neutral message the adapters send. */
+export function toOutbound(spec: OutboundMessageSpec): OutboundMessage {
+  switch (spec.kind) {
+    case 'text':
+      return { type: 'text', text: spec.text };
+    case 'buttons':
+      return { type: 'buttons', body: spec.body, buttons: spec.buttons };
+    case 'list':
+      return { type: 'list', body: spec.body, button: spec.button, sections: spec.sections };
+  }
+}
+
 
 /** Free-form messages are allowed this long after the user's last message; after it only templates. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;

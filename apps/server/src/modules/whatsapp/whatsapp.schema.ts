@@ -11,7 +11,7 @@ export const waContacts = pgTable('wa_contacts', {
   waId: text('wa_id').primaryKey(),
   userId: uuid('user_id').references(() => users.id),
   profileName: text('profile_name'),
-  /** The conversation machine's state (modules/whatsapp/whatsapp.rules.ts), as stored JSON. */
+  /** The conversation machine's state (modules/whatsapp/conversation/student.state.ts), as stored JSON. */
   state: jsonb('state').$type<Record<string, unknown>>().notNull().default({ name: 'idle' }),
   stateUpdatedAt: timestamp('state_updated_at', { withTimezone: true }).notNull(),
   /** Bumped on every state change: updates are conditional on it, so two deliveries at once cannot both move the state. */

@@ -1,37 +1,33 @@
 import { createHash } from 'node:crypto';
 import type { QuestionCloseReason, ServerToClientEvents } from '@tutorline/contracts';
 import type { WhatsAppConfig } from '../../config';
-import { type InboundEvent, type MediaFetcher, type OutboundMessage, ProviderError, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
+import { type InboundEvent, type MediaFetcher, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
-import { AppError } from '../../platform/errors';
 import { enqueue, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { EntitlementGranted } from '../billing';
 import type { HelpService } from '../help';
 import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
-import type { NotificationChannel, OutboundMessage as AppMessage } from '../notifications';
 import { createLinking, type LinkAttempt } from './whatsapp.linking';
-import { createOutbox } from './whatsapp.outbox';
+import { createAlertChannel } from './whatsapp.alerts';
+import { asWhatsAppUser, createAsking } from './whatsapp.ask';
+import { createOutbox, toOutbound } from './whatsapp.outbox';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
-import { questionAlertTemplate } from './whatsapp.templates';
 import {
   decideStudent,
   decideTutor,
   defaultWhatsAppFlowConfig,
   messageLimits,
-  type OutboundMessageSpec,
   parseStudentReplyId,
   parseTutorReplyId,
-  type QuestionFailure,
   type StudentAction,
   type StudentEvent,
   type StudentState,
   studentStateSchema,
   type TutorEvent,
   toMenuSubjects,
-  tutorQuestionAlert,
   type WhatsAppFlowConfig,
-} from './whatsapp.rules';
+} from './conversation';
 
 export const WA_INBOUND_QUEUE = 'wa.inbound';
 export { WA_SEND_QUEUE } from './whatsapp.outbox';
@@ -40,8 +36,6 @@ export const WA_SYSTEM_QUEUE = 'wa.system';
 
 /** Help's events that change a student's conversation (and, for a claim, tell alerted tutors it is taken). */
 const MIRRORED_HELP_EVENTS = new Set<string>(['help:progress', 'help:claimed', 'help:closed', 'help:answered']);
-
-const SHARED_PHOTO_TTL_MS = 60 * 60 * 1000;
 
 export interface WhatsAppDeps {
   repo: WhatsAppRepo;
@@ -82,28 +76,18 @@ function uuidFrom(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function toOutbound(spec: OutboundMessageSpec): OutboundMessage {
-  switch (spec.kind) {
-    case 'text':
-      return { type: 'text', text: spec.text };
-    case 'buttons':
-      return { type: 'buttons', body: spec.body, buttons: spec.buttons };
-    case 'list':
-      return { type: 'list', body: spec.body, button: spec.button, sections: spec.sections };
-  }
-}
 
 type StoredEvent = Omit<Extract<InboundEvent, { kind: 'message' }>, 'at'> & { at: string };
 
 /**
  * WhatsApp as another way into instant help: the webhook stores each delivery once and answers at once; jobs then run
- * each number's conversation (whatsapp.rules.ts) and send replies through a durable outbox, one row per logical
+ * each number's conversation (conversation/: the pure machines) and send replies through a durable outbox, one row per logical
  * message, retried with back-off on 5xx/timeouts and never on other 4xx.
  */
 export function createWhatsApp(deps: WhatsAppDeps) {
   const { repo, clock, logger, config } = deps;
   const flow: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, ...deps.flow };
-  const asUser = (user: AuthUser['user']): AuthUser => ({ id: user.id, role: user.role, user, authSessionId: 'whatsapp' });
+  const asUser = asWhatsAppUser;
   // Elapsed real time, not an application timestamp: a monotonic clock, unaffected by the injected one.
   let subjectsCache: { at: number; value: ReturnType<typeof toMenuSubjects> } | null = null;
   const subjects = async () => {
@@ -115,6 +99,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   // ---- outbound: every send goes through the outbox ----
   const outbox = createOutbox({ repo, clock, logger, config, sender: deps.sender, poke: deps.poke });
   const queueMessage = outbox.queue;
+  const { ask } = createAsking({ identity: deps.identity, help: deps.help, media: deps.media, logger, publicUrl: deps.publicUrl });
   const linking = createLinking({ repo, clock, logger, secret: deps.secret, ...(deps.drawLinkCode ? { drawCode: deps.drawLinkCode } : {}) });
 
   // ---- inbound ----
@@ -257,18 +242,16 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       case 'cancel_question': {
         const user = await deps.identity.userById(userId);
         if (!user) return;
-        await deps.help.cancelQuestion(asUser(user), action.questionId).catch((err: unknown) => {
-          // Already taken or closed: the help events tell the conversation what happened.
-          if (!(err instanceof AppError)) throw err;
-        });
+        const r = await deps.help.cancelQuestion(asUser(user), action.questionId);
+        // Already taken or closed (any reason): the help events tell the conversation what happened.
+        if (!r.ok) logger.info({ event: 'whatsapp_cancel_refused', waId, questionId: action.questionId, reason: r.reason }, 'cancel from whatsapp did not apply');
         return;
       }
       case 'record_rating': {
         const user = await deps.identity.userById(userId);
         if (!user) return;
-        await deps.help.rateQuestion(asUser(user), action.questionId, { stars: action.stars }).catch((err: unknown) => {
-          if (!(err instanceof AppError)) throw err;
-        });
+        const r = await deps.help.rateQuestion(asUser(user), action.questionId, { stars: action.stars });
+        if (!r.ok) logger.info({ event: 'whatsapp_rating_refused', waId, questionId: action.questionId, reason: r.reason }, 'rating from whatsapp not recorded');
         return;
       }
       case 'record_age': {
@@ -287,46 +270,6 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     if (contact) await runStudent(contact.waId, { type: 'paid' }, `paid:${e.ref}`);
   }
 
-  /** Downloads the photos (Graph media flow), checks and stores them like web uploads, and asks. */
-  async function ask(userId: string, action: Extract<StudentAction, { type: 'ask_question' }>): Promise<StudentEvent> {
-    const user = await deps.identity.userById(userId);
-    if (!user) return { type: 'question_failed', requestId: action.requestId, reason: 'error' };
-    const caller = asUser(user);
-    const fail = (reason: QuestionFailure, err?: unknown, extra: { next?: string; link?: string } = {}): StudentEvent => {
-      // A refusal (no plan, no consent, a bad photo, too fast) is an expected outcome: an info event, no stack trace.
-      if (err instanceof AppError && err.status < 500) logger.info({ event: 'whatsapp_ask_refused', userId, reason, code: err.code, message: err.message }, 'question from whatsapp refused');
-      else logger.warn({ event: 'whatsapp_ask_failed', userId, reason, err }, 'question from whatsapp not asked');
-      return { type: 'question_failed', requestId: action.requestId, reason, ...extra };
-    };
-    try {
-      const photoIds: string[] = [];
-      for (const ref of action.draft.photoMediaRefs) {
-        const { data } = await deps.media.download(ref);
-        photoIds.push((await deps.help.uploadPhoto(caller, data)).photoId);
-      }
-      const { question } = await deps.help.askQuestion(caller, {
-        requestId: action.requestId,
-        subjectId: action.subjectId,
-        level: action.level,
-        photoIds,
-        ...(action.draft.text ? { text: action.draft.text.slice(0, 2000) } : {}),
-      });
-      return { type: 'question_created', requestId: action.requestId, questionId: question.id };
-    } catch (err) {
-      if (err instanceof ProviderError) return fail('photo_rejected', err);
-      if (err instanceof AppError) {
-        if (err.code === 'consent_required') return fail('consent_required', err);
-        if (err.code === 'payment_required') {
-          const link = `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, '/billing')}`;
-          return fail('payment_required', err, { next: err.message, link });
-        }
-        if (err.status === 429) return fail('rate_limited', err);
-        if (err.status === 400 || err.status === 413) return fail(String(err.message).includes('subject') ? 'subject_unavailable' : 'photo_rejected', err);
-      }
-      return fail('error', err);
-    }
-  }
-
   // ---- tutors ----
   async function runTutor(waId: string, user: AuthUser['user'], event: TutorEvent, key: string) {
     const decision = decideTutor({ name: 'ready' }, event);
@@ -335,15 +278,11 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       // "online" on WhatsApp means: send me questions here even when the app is closed.
       else if (action.type === 'set_availability') await deps.help.setAvailability(asUser(user), action.online, action.online);
       else if (action.type === 'claim') {
-        let result: TutorEvent;
-        try {
-          const { sessionId } = await deps.help.claimQuestion(asUser(user), action.questionId);
-          result = { type: 'claim_result', questionId: action.questionId, result: 'won', joinUrl: await joinUrl(user.id, sessionId) };
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          const reason = err.status === 403 ? 'not_eligible' : /expired|cancelled/.test(err.message) ? 'expired' : /current session/.test(err.message) ? 'busy' : 'taken';
-          result = { type: 'claim_result', questionId: action.questionId, result: reason };
-        }
+        // Help's reason goes to the tutor machine as it is: the machine words each reason (decision 039).
+        const claimed = await deps.help.claimQuestion(asUser(user), action.questionId);
+        const result: TutorEvent = claimed.ok
+          ? { type: 'claim_result', questionId: action.questionId, result: 'won', joinUrl: await joinUrl(user.id, claimed.value.sessionId) }
+          : { type: 'claim_result', questionId: action.questionId, result: claimed.reason };
         await runTutor(waId, user, result, `${key}:${i}:claim`);
       }
     }
@@ -395,40 +334,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     // Tutors: a claim they made on the web needs no WhatsApp message; 'help:taken' is sent above for alerted tutors.
   }
 
-  // ---- tutors' new-question alerts: the notification outbox's WhatsApp channel ----
-  const channel: NotificationChannel = {
-    name: 'whatsapp',
-    async reaches(userId) {
-      return Boolean(await repo.contactOfUser(userId));
-    },
-    async send(userId, message: AppMessage) {
-      const contact = await repo.contactOfUser(userId);
-      if (!contact) return;
-      const data = message.data as { questionId?: string; subjectId?: string; level?: string } | undefined;
-      if (message.kind !== 'help.question' || !data?.questionId) {
-        await queueMessage(contact.waId, { type: 'text', text: message.text }, `notify:${message.kind}:${userId}:${JSON.stringify(data ?? {})}`, 'notify');
-        return;
-      }
-      const questionId = data.questionId;
-      const menu = await subjects();
-      const subject = menu.find((s) => s.id === data.subjectId);
-      const photos = await deps.help.questionPhotoIds(questionId);
-      const expires = new Date(clock.now().getTime() + SHARED_PHOTO_TTL_MS);
-      const link = photos[0] ? deps.help.sharedPhotoUrl(photos[0], expires) : null;
-      const names = { subjectName: subject?.name ?? String(data.subjectId), levelName: subject?.levels.find((l) => l.id === data.level)?.name ?? String(data.level) };
-      const alert = tutorQuestionAlert({ questionId, ...names, text: null, photoCount: photos.length });
-      const payloads = alert.kind === 'buttons' ? alert.buttons.map((b) => b.id) : [];
-      if (outbox.windowOpen(contact)) {
-        if (link) await queueMessage(contact.waId, { type: 'image', link, caption: `${names.subjectName} question` }, `alert-photo:${questionId}:${userId}`, 'tutor.alert.photo', questionId);
-        await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId);
-        return;
-      }
-      // Outside the 24-hour window: one approved template with the photo as its header and the same Accept button.
-      const template = link ? questionAlertTemplate(config.templates, { ...names, photoCount: photos.length, photoLink: link }, payloads) : undefined;
-      if (!template) logger.warn({ event: 'whatsapp_alert_without_photo', questionId, userId }, 'no shareable photo: the alert goes as the update template, without Accept');
-      await queueMessage(contact.waId, toOutbound(alert), `alert:${questionId}:${userId}`, 'tutor.alert', questionId, template);
-    },
-  };
+  // ---- tutors' new-question alerts: the notification outbox's WhatsApp channel (whatsapp.alerts.ts) ----
+  const channel = createAlertChannel({ repo, clock, logger, config, help: deps.help, outbox, subjects });
 
   // ---- linking a number to a web account (whatsapp.linking.ts: codes, limits, the sweep) ----
   /** From the web: a logged-in user gets a code to send from their WhatsApp ("link 123456"). */
