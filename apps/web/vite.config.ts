@@ -65,5 +65,20 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
   preview: { host: '127.0.0.1', port: 4173, proxy },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Every sheet the first page needs goes into ONE stylesheet, in import order: main.tsx's global sheets (tokens,
+          // base, ui/) first, then the features' (decision 041). Left alone, a sheet imported by a component shared with a
+          // lazy route lands in a shared chunk, whose <link> Vite puts BEFORE the entry's own, under the global sheets
+          // it refines. Lazy routes' sheets (the room, the check, tutors…) still load with their chunks.
+          groups: [{ name: 'styles', test: /\.css$/, tags: ['$initial'] }],
+        },
+      },
+    },
+  },
 });

@@ -1,7 +1,22 @@
+// The global sheets first, in cascade order: the design tokens, the reset and page layout, then the shared components
+// (ui/) that every feature's sheet builds on. A feature's own sheet is imported by its components and loads with them.
+import './styles/tokens.css';
+import './styles/base.css';
+import './ui/card.css';
+import './ui/button.css';
+import './ui/form.css';
+import './ui/alert.css';
+import './styles/layout.css';
+import './ui/progress-bar.css';
+import './ui/stats.css';
+import './ui/avatar.css';
+import './ui/star-picker.css';
+import './ui/segmented.css';
+import './ui/zone-name.css';
+import './ui/photo-viewer.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

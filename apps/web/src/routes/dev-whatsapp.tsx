@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { usePageTitle } from '../lib/page-title';
+import './dev-whatsapp.css';
 
 /**
  * The WhatsApp simulator (development only): act as a student's or a tutor's WhatsApp number. Messages go to the

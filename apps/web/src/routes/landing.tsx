@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { roleHome, useMe } from '../features/auth';
 import { usePageTitle } from '../lib/page-title';
+import './landing.css';
 
 export function LandingPage() {
   usePageTitle('');

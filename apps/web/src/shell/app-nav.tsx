@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { AskIcon, CalendarIcon, ClockIcon, HomeIcon, PlansIcon, ReceiptIcon, SearchIcon, SignalIcon, UsersIcon, WalletIcon } from '../ui/icons';
 import { activeNavItem, type NavIcon, navItems, showsNav } from './nav-items';
+import './nav.css';
 
 const icons: Record<NavIcon, () => ReactNode> = {
   home: HomeIcon,
@@ -19,7 +20,7 @@ const icons: Record<NavIcon, () => ReactNode> = {
 
 /**
  * The role's main places, always in reach: a bar fixed to the bottom of a phone's screen (thumb reach, above the
- * home indicator), a row under the header on wider screens (styles.css, "App navigation").
+ * home indicator), a row under the header on wider screens (shell/nav.css).
  */
 export function AppNav({ role }: { role: Role }) {
   const { pathname } = useLocation();

@@ -9,6 +9,7 @@ import { useNow } from '../lib/use-now';
 import { Button } from '../ui/button';
 import { BellIcon } from '../ui/icons';
 import { badgeText, withPushedNotice } from './notice-list';
+import './header.css';
 
 const SHOWN = 8;
 

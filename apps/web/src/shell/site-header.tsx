@@ -4,6 +4,7 @@ import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
 import { AppNav } from './app-nav';
 import { NotificationBell } from './notification-bell';
+import './header.css';
 
 export function SiteHeader() {
   const me = useMe();

@@ -8,6 +8,7 @@ import { Button } from '../../ui/button';
 import { SelectField, TextAreaField, TextField } from '../../ui/field';
 import { PageLoading } from '../../ui/page-states';
 import { useConsentStudents, useRecordGuardianConsent } from './use-guardian-consents';
+import './admin.css';
 
 const methodLabels: Record<ConsentMethod, string> = {
   paper_form: 'Signed paper form',

@@ -9,6 +9,7 @@ import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { PageLoading } from '../../ui/page-states';
 import { useEndSession, useOpenSessions } from './use-admin-sessions';
+import './admin.css';
 
 /** Open sessions for Ops: who, since when, last activity, and ending a stuck one with a reason (kept on its timeline). */
 export function OpenSessions() {

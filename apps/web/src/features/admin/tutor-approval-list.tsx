@@ -9,6 +9,7 @@ import { PageLoading } from '../../ui/page-states';
 import { ApprovalBadge } from '../tutor-profile';
 import { approvalActions } from './approval-actions';
 import { ADMIN_PAGE_SIZE, useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
+import './admin.css';
 
 
 export function TutorApprovalList() {

@@ -1,6 +1,7 @@
 import type { BillingMe } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { badgeClass, formatWhen, statusLabel, statusTone } from './billing-format';
+import './billing.css';
 
 /** Where a student stands: plan, status, questions left, credits, grace end, and the next step in words. */
 export function BillingStatus({ me, timeZone, compact = false }: { me: BillingMe; timeZone: string; compact?: boolean }) {

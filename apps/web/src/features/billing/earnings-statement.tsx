@@ -1,6 +1,7 @@
 import type { Statement } from '@tutorline/contracts';
 import { formatMoney } from '../../lib/format';
 import { formatWhen, lineKindLabel, reportPath } from './billing-format';
+import './billing.css';
 
 /** Date range inputs shared by the statement and the revenue report. */
 export function RangeInputs({ range, onChange, idPrefix }: { range: { from: string; to: string }; onChange: (r: { from: string; to: string }) => void; idPrefix: string }) {

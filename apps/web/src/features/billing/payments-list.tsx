@@ -9,6 +9,7 @@ import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { formatWhen, majorToMinor, minorToMajorInput } from './billing-format';
 import { useAdminPayments, useRefund } from './billing-queries';
+import './billing.css';
 
 const what = (p: AdminPayment) => p.planName ?? (p.purpose === 'booking' ? 'Booked lesson' : (p.purpose ?? 'Payment'));
 

@@ -7,6 +7,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { preferredCurrency } from './billing-format';
 import { useStartCheckout } from './billing-queries';
+import './billing.css';
 
 /**
  * Plans on sale with prices in one currency (INR or USD, switchable); Buy starts a checkout and goes to the provider's

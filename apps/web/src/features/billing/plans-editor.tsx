@@ -7,6 +7,7 @@ import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
 import { majorToMinor, minorToMajorInput } from './billing-format';
 import { useSavePlan } from './billing-queries';
+import './billing.css';
 
 const CURRENCIES = ['INR', 'USD'] as const;
 const fields = ['id', 'name', 'kind', 'questions', 'trialDays', 'graceDays', 'prices', 'INR', 'USD'];

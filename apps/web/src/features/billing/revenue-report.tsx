@@ -1,6 +1,7 @@
 import type { RevenueReport } from '@tutorline/contracts';
 import { formatMoney } from '../../lib/format';
 import { monthLabel, revenueTotals } from './billing-format';
+import './billing.css';
 
 const columns = [
   ['receivedMinor', 'Received'],

@@ -1,5 +1,6 @@
 import type { TutorBalance } from '@tutorline/contracts';
 import { formatMoney, plural } from '../../lib/format';
+import './billing.css';
 
 /** A tutor's balance per currency, each amount once: payable now, on hold, in transit, paid out. */
 export function TutorBalances({ balance }: { balance: TutorBalance }) {

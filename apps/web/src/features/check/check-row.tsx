@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { type RowState, type RowStatus, statusLabels, type StepId, stepTitles } from './check-steps';
+import './check.css';
 
 const marks: Record<RowStatus, string> = { waiting: '', running: '', pass: '✓', warn: '!', fail: '✕', skipped: '–' };
 

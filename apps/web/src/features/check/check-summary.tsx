@@ -6,6 +6,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { summariseCheck } from './check-findings';
 import { overallText, type RowState, type StepId, stepTitles } from './check-steps';
+import './check.css';
 
 interface CheckSummaryProps {
   rows: Record<StepId, RowState>;

@@ -2,6 +2,7 @@ import type { ConnectivityReport } from '@tutorline/contracts';
 import { formatDateTime } from '../../lib/format';
 import { StatusMark, StatusText } from './check-row';
 import { formatKbps, overallText, reportRows, stepTitles } from './check-steps';
+import './check.css';
 
 /** A saved report as support sees it. */
 export function ReportView({ report }: { report: ConnectivityReport }) {

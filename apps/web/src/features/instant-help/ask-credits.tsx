@@ -2,6 +2,7 @@ import type { BillingMe } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { formatNumber, plural } from '../../lib/format';
 import { useBillingMe } from '../billing';
+import './ask.css';
 
 /** Where the plans page sends the student back to after paying: this form, with its kept draft. */
 export const ASK_RETURN_PATH = '/student/ask';

@@ -19,6 +19,7 @@ import { PhotoPicker } from './photo-picker';
 import { useAskQuestion } from './question-queries';
 import { useAskDraft } from './use-ask-draft';
 import { usePhotoUploads } from './use-photo-uploads';
+import './ask.css';
 
 const formFields = ['subjectId', 'level', 'text', 'photoIds'];
 

@@ -4,6 +4,7 @@ import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { type AvailabilitySwitches, useAvailability, useLiveAvailability, useSetAvailability } from './tutor-queries';
+import './tutor-home.css';
 
 const same = (a: AvailabilitySwitches, b: AvailabilitySwitches) => a.online === b.online && a.notifyWhenOffline === b.notifyWhenOffline;
 

@@ -3,6 +3,7 @@ import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { useCancelQuestion } from './question-queries';
+import './question.css';
 
 /** Cancel, with a second step: one stray tap on a phone must not throw away a question tutors are being asked about. */
 export function CancelQuestionButton({ questionId, onCheckAgain }: { questionId: string; onCheckAgain(): void }) {

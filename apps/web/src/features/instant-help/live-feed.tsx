@@ -15,6 +15,7 @@ import { QuestionPhotos } from './question-photos';
 import { helpKeys } from './help-keys';
 import { removeFromFeed, useAcceptQuestion, useFeed, useSkipQuestion } from './tutor-queries';
 import { useLiveFeed } from './use-live-feed';
+import './tutor-home.css';
 
 interface Notice {
   tone: 'warning' | 'error';

@@ -5,6 +5,7 @@ import { Button } from '../../ui/button';
 import { CameraIcon, CheckIcon, CloseIcon, GalleryIcon } from '../../ui/icons';
 import { ProgressBar } from '../../ui/progress-bar';
 import { MAX_PHOTOS, type PhotoItem, type usePhotoUploads } from './use-photo-uploads';
+import './ask.css';
 
 interface PhotoPickerProps {
   uploads: ReturnType<typeof usePhotoUploads>;

@@ -9,6 +9,7 @@ import { PageLoading } from '../../ui/page-states';
 import { levelLabel, useSubjectName } from '../subjects';
 import { QuestionStatusBadge } from './question-status-badge';
 import { useMyQuestions } from './question-queries';
+import './question.css';
 
 /** The student's questions, newest first, each with the next useful step. */
 export function QuestionHistory() {

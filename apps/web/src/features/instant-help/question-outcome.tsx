@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { StarIcon } from '../../ui/icons';
 import { RatingForm } from './rating-form';
 import { TutorCard } from './tutor-card';
+import './question.css';
 
 /** Where the question ended up once it stopped waiting: with a tutor, answered, expired or cancelled. */
 export function QuestionOutcome({ question, sessionEnded = false }: { question: Question; sessionEnded?: boolean }) {

@@ -1,6 +1,7 @@
 import type { Question } from '@tutorline/contracts';
 import { useState } from 'react';
 import { PhotoViewer } from '../../ui/photo-viewer';
+import './question.css';
 
 /**
  * Thumbnails that open the photo full size, zoomable, in a full-screen viewer (a tutor reads the question before

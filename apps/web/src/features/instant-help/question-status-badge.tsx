@@ -1,4 +1,5 @@
 import type { QuestionStatus } from '@tutorline/contracts';
+import './question.css';
 
 const labels: Record<QuestionStatus, string> = {
   open: 'Finding a tutor',

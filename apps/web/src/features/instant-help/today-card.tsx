@@ -1,5 +1,6 @@
 import { formatMoney } from '../../lib/format';
 import { useTutorToday } from './tutor-queries';
+import './tutor-home.css';
 
 /** Today's answered questions and earnings, "today" in the tutor's time zone (the server decides). */
 export function TodayCard({ currency }: { currency: string }) {

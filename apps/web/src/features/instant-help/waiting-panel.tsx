@@ -6,6 +6,7 @@ import { useNow } from '../../lib/use-now';
 import { ProgressBar } from '../../ui/progress-bar';
 import { CancelQuestionButton } from './cancel-question';
 import { waitingStatus } from './waiting-status';
+import './question.css';
 
 interface WaitingPanelProps {
   question: Question;

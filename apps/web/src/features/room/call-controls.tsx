@@ -3,6 +3,7 @@ import { GalleryIcon, MoreIcon } from '../../ui/icons';
 import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, VideoIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
 import type { CallSnapshot } from './call/types';
+import './call-controls.css';
 
 export interface ControlsProps {
   call: PeerCall;

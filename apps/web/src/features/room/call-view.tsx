@@ -10,6 +10,8 @@ import type { PeerCall } from './call/peer-call';
 import type { CallQuality, CallSnapshot } from './call/types';
 import { useCallSnapshot } from './call/use-peer-call';
 import type { RoomSnapshot } from './room-connection';
+import './call.css';
+import './call-controls.css';
 
 export interface CallViewProps {
   /** The room's snapshot (participants and their peer state), as the page already reads it. */

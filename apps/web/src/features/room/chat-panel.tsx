@@ -8,6 +8,7 @@ import { Button } from '../../ui/button';
 import { GalleryIcon } from '../../ui/icons';
 import { ProgressBar } from '../../ui/progress-bar';
 import type { PendingChat, RoomConnection, RoomSnapshot } from './room-connection';
+import './room.css';
 
 interface ChatPanelProps {
   connection: RoomConnection | null;

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef } from 'react';
 import { Button } from '../../ui/button';
+import './room.css';
 
 /** "Leave the call?" before Back (or a link) takes the user out of a live call. A modal dialog: Escape means stay. */
 export function LeaveCallDialog({ otherName, onStay, onLeave }: { otherName: string; onStay(): void; onLeave(): void }) {

@@ -5,6 +5,7 @@ import { ProgressBar } from '../../ui/progress-bar';
 import { MicIcon, VideoIcon } from './call/call-icons';
 import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermissionsGranted, type MediaProblem, type OpenedMedia, openLocalMedia, problemMessage, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
 import type { LocalMediaChoice } from './call/types';
+import './prejoin.css';
 
 interface PreJoinProps {
   /** Called once with the media to join with; the stream's tracks then belong to the caller (the call stops them). */

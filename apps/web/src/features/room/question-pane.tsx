@@ -2,6 +2,7 @@ import type { Question } from '@tutorline/contracts';
 import { errorMessage } from '../../lib/api';
 import { QuestionPhotos } from '../instant-help';
 import { levelLabel, useSubjectName } from '../subjects';
+import './room.css';
 
 /** The student's question in the room, for both sides: its photos (tap for full size, zoomable), subject and note. */
 export function QuestionPane({ question, loading, error }: { question: Question | undefined; loading: boolean; error: unknown }) {

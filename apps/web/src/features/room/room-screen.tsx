@@ -22,6 +22,7 @@ import { QuestionPane } from './question-pane';
 import { PreJoin } from './prejoin';
 import type { RoomConnection, RoomSnapshot } from './room-connection';
 import { useRoomConnection } from './use-room';
+import './room.css';
 
 type Tab = 'board' | 'question' | 'chat';
 

@@ -8,6 +8,7 @@ import { Button } from '../../ui/button';
 import { holdLeftLabel, usePayBooking } from './booking-payment';
 import { lessonPaths } from './lesson-queries';
 import { schedulingKeys, schedulingQueryRoot, useActiveHolds } from './scheduling-queries';
+import './booking.css';
 
 /** Holds of one weekly series go together (one checkout pays for all its held weeks); single bookings alone. */
 export function groupHolds(holds: readonly BookingView[]): BookingView[][] {

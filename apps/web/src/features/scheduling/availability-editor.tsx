@@ -24,6 +24,7 @@ import {
   type RangeDraft,
 } from './availability-draft';
 import { useSaveAvailability } from './scheduling-queries';
+import './availability.css';
 
 const bufferChoices = [0, 5, 10, 15, 30, 45, 60];
 const noticeChoices = [0, 60, 120, 240, 720, 1440, 2880, 4320, 10080];

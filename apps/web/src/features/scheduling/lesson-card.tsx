@@ -14,6 +14,7 @@ import { ReviewForm } from './review-form';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { SlotChooser, useSlotRange } from './slot-chooser';
 import { otherPartyClock } from './slot-format';
+import './lessons.css';
 
 const DAY_MS = 86_400_000;
 

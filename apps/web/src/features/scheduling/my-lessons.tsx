@@ -8,6 +8,7 @@ import { PageError, PageLoading } from '../../ui/page-states';
 import { LessonCard } from './lesson-card';
 import { splitLessons } from './lesson-times';
 import { useMyAvailability, useMyBookings } from './scheduling-queries';
+import './lessons.css';
 
 interface MyLessonsProps {
   me: Me;

@@ -1,6 +1,7 @@
 import type { NoticeView } from '@tutorline/contracts';
 import { formatRelative } from '../../lib/format';
 import { localNoticeText } from './notice-text';
+import './lessons.css';
 
 /** In-app notices, newest first, the unread ones marked (for screen readers too): the bell's panel and My lessons. */
 export function NoticeItems({ notices, now, max }: { notices: NoticeView[]; now: number; max: number }) {

@@ -4,6 +4,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { useMarkNoticesRead, useNotifications } from './lesson-queries';
 import { NoticeItems } from './notice-items';
+import './lessons.css';
 
 /** In-app notices (booked, cancelled, moved, reminders), newest first, with "Mark all read". */
 export function NoticesPanel() {

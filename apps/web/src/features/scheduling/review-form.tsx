@@ -5,6 +5,7 @@ import { Button } from '../../ui/button';
 import { TextAreaField } from '../../ui/field';
 import { StarPicker } from '../../ui/star-picker';
 import { useReview } from './lesson-queries';
+import './lessons.css';
 
 const starWords = ['', 'Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
 

@@ -11,6 +11,7 @@ import { SelectField } from '../../ui/field';
 import { HeldBookingPayment } from './booking-payment';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { dayLabel, weekdayLabel } from './slot-format';
+import './booking.css';
 
 export const seriesPaths = {
   preview: (tutorId: string, q: { start: string; duration: number; weeks: number; zone: string }) =>

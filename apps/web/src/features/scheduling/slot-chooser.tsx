@@ -7,6 +7,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { useSlots } from './scheduling-queries';
 import { dateInZone, dayLabel, longDateLabel, nextDates, slotDescription, slotsByDate, tutorClock } from './slot-format';
+import './booking.css';
 
 export const DAYS_SHOWN = 14;
 

@@ -14,6 +14,7 @@ import { HeldBookingPayment } from './booking-payment';
 import { SeriesOption } from './series-option';
 import { SlotChooser, useSlotRange } from './slot-chooser';
 import { longDateLabel, mergeFreshSlots, offeredLengths } from './slot-format';
+import './booking.css';
 
 interface SlotPickerProps {
   tutorId: string;

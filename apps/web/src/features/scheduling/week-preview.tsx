@@ -8,6 +8,7 @@ import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { useSlots } from './scheduling-queries';
 import { dateInZone, dayLabel, nextDates, slotsByDate, startRuns } from './slot-format';
+import './availability.css';
 
 /** What learners can book in the next 7 days under the saved policy, read in the tutor's own zone. */
 export function WeekPreview({ tutorId, policy }: { tutorId: string; policy: AvailabilityPolicyView }) {

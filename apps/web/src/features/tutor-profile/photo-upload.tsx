@@ -5,6 +5,7 @@ import { errorMessage } from '../../lib/api';
 import { uploadFile, UploadAborted } from '../../lib/upload';
 import { Avatar } from '../../ui/avatar';
 import { ProgressBar } from '../../ui/progress-bar';
+import './tutor-profile.css';
 
 /** Where the tutor's current photo is served (their own, even before approval); 404 when they have none. */
 export const ownPhotoPath = (tutorId: string) => `/api/tutors/${encodeURIComponent(tutorId)}/photo?size=thumb`;

@@ -10,6 +10,7 @@ import { levelLabel, useSubjects } from '../subjects';
 import { activeFilterCount, emptyFilters, timesOfDay, toMinorUnits, type SearchFilters } from './search-filters';
 import { TutorResultCard } from './tutor-bits';
 import { useTutorSearch } from './tutor-queries';
+import './tutors.css';
 
 const sortLabels: Record<TutorSort, string> = { relevance: 'Best match', rating: 'Highest rated', price_asc: 'Price: low to high', price_desc: 'Price: high to low' };
 const timeLabels: Record<TimeOfDay, string> = { morning: 'Morning (6–12)', afternoon: 'Afternoon (12–17)', evening: 'Evening (17–21)', night: 'Night (21–6)' };

@@ -5,6 +5,7 @@ import { formatMoney, formatNumber, plural } from '../../lib/format';
 import { Avatar } from '../../ui/avatar';
 import { levelLabel } from '../subjects';
 import { useToggleFavourite } from './tutor-queries';
+import './tutors.css';
 
 /** The tutor's photo (served by Tutorline), or their initials when there is none or it fails to load. */
 export function TutorPhoto({ tutor, size = 'medium' }: { tutor: Pick<TutorCardView, 'id' | 'displayName' | 'photoUrl'>; size?: 'medium' | 'large' }) {

@@ -9,6 +9,7 @@ import { SlotPicker } from '../scheduling';
 import { levelLabel } from '../subjects';
 import { FavouriteButton, ratingLabel, ratingLine, sessionsLine, TutorPhoto } from './tutor-bits';
 import { useMoreReviews } from './tutor-queries';
+import './tutors.css';
 
 function Review({ review }: { review: TutorReview }) {
   return (

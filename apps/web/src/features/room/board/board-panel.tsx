@@ -2,6 +2,7 @@ import { Component, lazy, type ReactNode, Suspense, useState } from 'react';
 import { Button } from '../../../ui/button';
 import { ProgressBar } from '../../../ui/progress-bar';
 import type { RoomConnection } from '../room-connection';
+import './board.css';
 
 export interface QuestionPhoto {
   id: string;
