@@ -2,14 +2,14 @@ import type { PayoutAdapter } from '../../integrations/payouts';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
-import { createPlansRepo, createPlansService, seedPlans } from './billing.plans';
-import { createReports } from './billing.reports';
-import { createHelpBilling } from './earnings';
-import { createEntitlementsRepo, createEntitlementsService } from './entitlements.service';
-import type { FxTable } from './earnings.rules';
-import { createLedgerRepo } from './ledger.repo';
-import { createLedgerService } from './ledger.service';
-import { createPayoutsRepo, createPayoutsService } from './payouts.service';
+import { createPlansRepo, createPlansService, seedPlans } from './subscriptions/plans.service';
+import { createReports } from './ledger/reports.service';
+import { createHelpBilling } from './earnings/earnings.service';
+import { createEntitlementsRepo, createEntitlementsService } from './entitlements/entitlements.service';
+import type { FxTable } from './earnings/earnings.rules';
+import { createLedgerRepo } from './ledger/ledger.repo';
+import { createLedgerService } from './ledger/ledger.service';
+import { createPayoutsRepo, createPayoutsService } from './payouts/payouts.service';
 
 export interface BillingMoneyConfig {
   commissionBps: number;

@@ -1,0 +1,214 @@
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, ne, or, isNull, sql } from 'drizzle-orm';
+import type { BillingMe } from '@tutorline/contracts';
+import type { Clock } from '../../../platform/clock';
+import { type Db, type Tx } from '../../../platform/db';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { billingPlans, payments, subscriptions } from '../billing.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { questions } from '../../help/help.schema';
+import { AppError } from '../../../platform/errors';
+import type { Logger } from '../../../platform/logger';
+import { instantToZoned } from '../../../platform/time';
+import { entitlement, type Entitlement, type EntitlementFacts, type SubscriptionFacts } from './entitlements.rules';
+import type { LedgerService } from '../ledger/ledger.service';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** '1 Dec': a date as the student's clock shows it. */
+export function shortDate(instant: Date, zone: string): string {
+  const [, m, d] = instantToZoned(instant, zone).date.split('-').map(Number);
+  return `${d} ${MONTHS[m! - 1]}`;
+}
+
+const statusOrder: Record<string, number> = { active: 0, trialing: 0, past_due: 1, lapsed: 2, incomplete: 3, canceled: 4, refunded: 5 };
+
+/** Reads (and, for included questions, counts) subscriptions; plans and subscriptions are written by the provider side. */
+export function createEntitlementsRepo(db: Db) {
+  return {
+    db,
+    /** The student's most relevant subscription with its plan (active before past due before lapsed …), locked when in a transaction. */
+    async currentSubscription(tx: Db | Tx, studentId: string, lock = false) {
+      const q = tx
+        .select({ sub: subscriptions, plan: billingPlans })
+        .from(subscriptions)
+        .innerJoin(billingPlans, eq(billingPlans.id, subscriptions.planId))
+        .where(eq(subscriptions.studentId, studentId))
+        .orderBy(desc(subscriptions.updatedAt));
+      const rows = lock ? await q.for('update', { of: subscriptions }) : await q;
+      return rows.sort((a, b) => (statusOrder[a.sub.status] ?? 9) - (statusOrder[b.sub.status] ?? 9))[0];
+    },
+    async smallestPack(tx: Db | Tx) {
+      const [row] = await tx
+        .select({ questions: billingPlans.questions })
+        .from(billingPlans)
+        .where(and(eq(billingPlans.kind, 'credit_pack'), eq(billingPlans.active, true)))
+        .orderBy(asc(billingPlans.questions))
+        .limit(1);
+      return row ?? null;
+    },
+    /** One more included question used, unless the plan's count is reached (a conditional update: no overuse under concurrency). */
+    async useIncluded(tx: Tx, subscriptionId: string, limit: number): Promise<boolean> {
+      const rows = await tx
+        .update(subscriptions)
+        .set({ questionsUsed: sql`${subscriptions.questionsUsed} + 1` })
+        .where(and(eq(subscriptions.id, subscriptionId), sql`${subscriptions.questionsUsed} < ${limit}`))
+        .returning({ id: subscriptions.id });
+      return rows.length === 1;
+    },
+    /** Gives an included question back if it was counted in the subscription's current period. */
+    async returnIncluded(tx: Tx, studentId: string, askedAt: Date): Promise<string | null> {
+      const rows = await tx
+        .update(subscriptions)
+        .set({ questionsUsed: sql`${subscriptions.questionsUsed} - 1` })
+        .where(
+          and(
+            eq(subscriptions.studentId, studentId),
+            inArray(subscriptions.status, ['trialing', 'active', 'past_due']),
+            gt(subscriptions.questionsUsed, 0),
+            or(isNull(subscriptions.currentPeriodStart), lte(subscriptions.currentPeriodStart, askedAt)),
+          ),
+        )
+        .returning({ id: subscriptions.id });
+      return rows[0]?.id ?? null;
+    },
+    async lockPayment(tx: Tx, paymentId: string) {
+      const [row] = await tx.select({ id: payments.id, status: payments.status, currency: payments.currency }).from(payments).where(eq(payments.id, paymentId)).for('update');
+      return row;
+    },
+    /** Who asked a question and when (the help module's row, read only). */
+    async questionAsked(tx: Db | Tx, questionId: string) {
+      const [row] = await tx.select({ studentId: questions.studentId, askedAt: questions.createdAt }).from(questions).where(eq(questions.id, questionId));
+      return row;
+    },
+    /** The student's newest subscription payment (not refunded in full) made at or before an instant: the one paying for the period then. */
+    async subscriptionPaymentAt(tx: Db | Tx, studentId: string, at: Date) {
+      const [row] = await tx
+        .select({ id: payments.id, currency: payments.currency })
+        .from(payments)
+        // A payment refunded in full no longer pays for anything (its subscription was moved to refunded).
+        .where(and(eq(payments.studentId, studentId), isNotNull(payments.subscriptionId), lte(payments.paidAt, at), ne(payments.status, 'refunded')))
+        .orderBy(desc(payments.paidAt))
+        .limit(1)
+        // Locked like a refund locks it: a refund settling now either sees this question's earning or comes after it.
+        .for('update');
+      return row;
+    },
+  };
+}
+export type EntitlementsRepo = ReturnType<typeof createEntitlementsRepo>;
+
+export interface EntitlementsDeps {
+  repo: EntitlementsRepo;
+  ledger: LedgerService;
+  clock: Clock;
+  logger: Logger;
+  /** Off in tests that don't exercise billing (testConfig), on for npm start: see config.billing.enforceEntitlements. */
+  enforce: boolean;
+}
+
+export function createEntitlementsService(deps: EntitlementsDeps) {
+  const { repo, ledger, logger } = deps;
+
+  async function facts(tx: Db | Tx, studentId: string, timeZone: string, now: Date, lock: boolean) {
+    const current = await repo.currentSubscription(tx, studentId, lock);
+    const subscription: SubscriptionFacts | null = current
+      ? {
+          status: current.sub.status,
+          planName: current.plan.name,
+          questions: current.plan.questions,
+          graceDays: current.plan.graceDays,
+          questionsUsed: current.sub.questionsUsed,
+          currentPeriodEnd: current.sub.currentPeriodEnd,
+          pastDueSince: current.sub.pastDueSince,
+        }
+      : null;
+    const f: EntitlementFacts = { now, formatDate: (d) => shortDate(d, timeZone), subscription, credits: await ledger.creditBalance(tx, studentId), pack: await repo.smallestPack(tx) };
+    return { current, facts: f, result: entitlement(f) };
+  }
+
+  const denied = (e: Entitlement) =>
+    new AppError(403, 'payment_required', e.next ?? 'You need a plan or question credits to ask.', { reason: 'entitlement', status: e.status, questionsLeft: e.questionsLeft, credits: e.credits });
+
+  return {
+    enforce: deps.enforce,
+
+    /** GET /api/billing/me: the plan, its state, what is left and what to do next. */
+    async me(studentId: string, timeZone: string): Promise<BillingMe> {
+      const now = deps.clock.now();
+      const { current, result } = await facts(repo.db, studentId, timeZone, now, false);
+      return {
+        plan: current ? { id: current.plan.id, name: current.plan.name, questions: current.plan.questions } : null,
+        status: result.status,
+        periodEndsAt: current?.sub.currentPeriodEnd?.toISOString() ?? null,
+        graceEndsAt: result.graceEndsAt?.toISOString() ?? null,
+        questionsLeft: result.questionsLeft,
+        credits: result.credits,
+        canAsk: result.allowed,
+        next: result.next,
+        enforced: deps.enforce,
+      };
+    },
+
+    /** Whether the student may ask now (without using anything). */
+    async check(studentId: string, timeZone: string): Promise<Entitlement> {
+      return (await facts(repo.db, studentId, timeZone, deps.clock.now(), false)).result;
+    },
+
+    /**
+     * Uses one included question or one credit for a question, inside the question's own transaction; throws a 403
+     * with the next step when there is none. A no-op when entitlements are not enforced.
+     */
+    async consumeForQuestion(tx: Tx, p: { studentId: string; timeZone: string; questionId: string; at: Date }): Promise<void> {
+      if (!deps.enforce) return;
+      const { current, result } = await facts(tx, p.studentId, p.timeZone, p.at, true);
+      if (result.source === 'included' && current && (await repo.useIncluded(tx, current.sub.id, current.plan.questions))) {
+        logger.info({ event: 'entitlement_used', studentId: p.studentId, questionId: p.questionId, source: 'included', subscriptionId: current.sub.id }, 'included question used');
+        return;
+      }
+      if (await ledger.useCredit(tx, p.studentId, p.questionId, p.at)) {
+        logger.info({ event: 'entitlement_used', studentId: p.studentId, questionId: p.questionId, source: 'credit' }, 'question credit used');
+        return;
+      }
+      logger.info({ event: 'entitlement_denied', studentId: p.studentId, status: result.status }, 'question refused: no plan or credits');
+      throw denied(result.allowed ? { ...result, next: 'Your last question or credit was used just now. Choose a plan or buy a question pack.' } : result);
+    },
+
+    /**
+     * A question closed unanswered (cancelled, expired, or reaching no tutor): its credit, or its included question of
+     * this period, comes back, in the transaction that closes it. Returns whether something came back.
+     */
+    async returnForQuestion(tx: Tx, p: { studentId: string; questionId: string; askedAt: Date; at: Date }): Promise<boolean> {
+      if (!deps.enforce) return false;
+      if (await ledger.returnCredit(tx, p.questionId, p.at)) {
+        logger.info({ event: 'entitlement_returned', studentId: p.studentId, questionId: p.questionId, source: 'credit' }, 'question credit given back');
+        return true;
+      }
+      const subscriptionId = await repo.returnIncluded(tx, p.studentId, p.askedAt);
+      if (subscriptionId) logger.info({ event: 'entitlement_returned', studentId: p.studentId, questionId: p.questionId, source: 'included', subscriptionId }, 'included question given back');
+      return subscriptionId !== null;
+    },
+
+    /**
+     * Which payment paid for an answered question, for its tutor earning (see earnings.ts): a question that used an
+     * included question of a subscription is funded by the subscription payment of the period it was asked in (the
+     * newest subscription payment made at or before it was asked); one that used a credit by the pack payment its
+     * credit was attributed to (LedgerService.useCredit, oldest source first). None for a demo or goodwill grant, a
+     * payment already refunded in full, or when entitlements are not enforced. The payment row is locked, as a
+     * refund locks it: a refund settling at the same time either sees this earning or comes after it.
+     */
+    async fundingOf(tx: Tx, questionId: string): Promise<{ source: 'included' | 'credit'; paymentId: string; currency: string } | { source: 'credit' | 'none' }> {
+      if (!deps.enforce) return { source: 'none' };
+      const credit = await ledger.repo.findByKey(tx, `credit:question:${questionId}`);
+      if (credit && !(await ledger.repo.findReversalOf(tx, credit.id))) {
+        const paymentId = (credit.data as { fundedByPaymentId?: string }).fundedByPaymentId;
+        const payment = paymentId ? await repo.lockPayment(tx, paymentId) : undefined;
+        return payment && payment.status !== 'refunded' ? { source: 'credit', paymentId: payment.id, currency: payment.currency } : { source: 'credit' };
+      }
+      const asked = await repo.questionAsked(tx, questionId);
+      const payment = asked ? await repo.subscriptionPaymentAt(tx, asked.studentId, asked.askedAt) : undefined;
+      return payment ? { source: 'included', paymentId: payment.id, currency: payment.currency } : { source: 'none' };
+    },
+  };
+}
+export type EntitlementsService = ReturnType<typeof createEntitlementsService>;

@@ -1,0 +1,199 @@
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../platform/db';
+import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../billing.schema';
+// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
+import { bookings } from '../../scheduling/scheduling.schema';
+import type { AccountKind } from './ledger.rules';
+
+export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
+export interface EntryRow {
+  account: string;
+  kind: string;
+  ownerId: string | null;
+  amountMinor: number;
+  currency: string;
+}
+
+/** The only code that touches ledger_accounts, ledger_transactions and ledger_entries (all append-only). */
+export function createLedgerRepo(db: Db) {
+  return {
+    db,
+    /** The account's id, creating it on first use; concurrent first uses create one row. */
+    async ensureAccount(tx: Db | Tx, a: { code: string; kind: AccountKind; ownerId?: string | undefined; currency: string; createdAt: Date }): Promise<string> {
+      const [inserted] = await tx
+        .insert(ledgerAccounts)
+        .values({ code: a.code, kind: a.kind, ownerId: a.ownerId ?? null, currency: a.currency, createdAt: a.createdAt })
+        .onConflictDoNothing({ target: [ledgerAccounts.code, ledgerAccounts.currency] })
+        .returning({ id: ledgerAccounts.id });
+      if (inserted) return inserted.id;
+      const [row] = await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(and(eq(ledgerAccounts.code, a.code), eq(ledgerAccounts.currency, a.currency)));
+      return row!.id;
+    },
+
+    /** Locks an account row (serialises balance checks such as "credits never below zero"). */
+    async lockAccount(tx: Tx, accountId: string) {
+      await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(eq(ledgerAccounts.id, accountId)).for('update');
+    },
+
+    /** Inserts the transaction unless its idempotency key exists (then null): a repeat, even concurrent, is one row. */
+    async insertTransaction(tx: Tx, values: typeof ledgerTransactions.$inferInsert): Promise<LedgerTransactionRow | null> {
+      const [row] = await tx.insert(ledgerTransactions).values(values).onConflictDoNothing({ target: ledgerTransactions.idempotencyKey }).returning();
+      return row ?? null;
+    },
+
+    async insertEntries(tx: Tx, rows: (typeof ledgerEntries.$inferInsert)[]) {
+      if (rows.length) await tx.insert(ledgerEntries).values(rows);
+    },
+
+    async findByKey(tx: Db | Tx, idempotencyKey: string): Promise<LedgerTransactionRow | undefined> {
+      const [row] = await tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, idempotencyKey));
+      return row;
+    },
+    async findById(tx: Db | Tx, id: string): Promise<LedgerTransactionRow | undefined> {
+      const [row] = await tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.id, id));
+      return row;
+    },
+    async findReversalOf(tx: Db | Tx, id: string): Promise<LedgerTransactionRow | undefined> {
+      const [row] = await tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.reversesId, id));
+      return row;
+    },
+    /** Transactions whose key starts with a prefix ('refund:…' of one payment are found through data). */
+    async findByData(tx: Db | Tx, kind: string, key: string, value: string): Promise<LedgerTransactionRow[]> {
+      return tx
+        .select()
+        .from(ledgerTransactions)
+        .where(and(eq(ledgerTransactions.kind, kind), sql`${ledgerTransactions.data} ->> ${key} = ${value}`))
+        .orderBy(asc(ledgerTransactions.createdAt));
+    },
+
+    async entriesOf(tx: Db | Tx, transactionId: string): Promise<EntryRow[]> {
+      return tx
+        .select({ account: ledgerAccounts.code, kind: ledgerAccounts.kind, ownerId: ledgerAccounts.ownerId, amountMinor: ledgerEntries.amountMinor, currency: ledgerEntries.currency })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .where(eq(ledgerEntries.transactionId, transactionId))
+        .orderBy(asc(ledgerEntries.id));
+    },
+
+    /** An account's balance, optionally counting only entries of transactions that occurred before `before`. */
+    async balance(tx: Db | Tx, code: string, currency: string, before?: Date): Promise<number> {
+      const [row] = await tx
+        .select({ total: sql<string | null>`sum(${ledgerEntries.amountMinor})` })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(eq(ledgerAccounts.code, code), eq(ledgerAccounts.currency, currency), before ? lt(ledgerTransactions.occurredAt, before) : undefined));
+      return Number(row?.total ?? 0);
+    },
+
+    /** Balances of every account matching a code prefix, per account and currency. */
+    async balancesByPrefix(tx: Db | Tx, prefix: string, before?: Date): Promise<{ account: string; ownerId: string | null; currency: string; total: number }[]> {
+      const rows = await tx
+        .select({ account: ledgerAccounts.code, ownerId: ledgerAccounts.ownerId, currency: ledgerAccounts.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(sql`${ledgerAccounts.code} like ${prefix + '%'}`, before ? lt(ledgerTransactions.occurredAt, before) : undefined))
+        .groupBy(ledgerAccounts.code, ledgerAccounts.ownerId, ledgerAccounts.currency)
+        .orderBy(asc(ledgerAccounts.code), asc(ledgerAccounts.currency));
+      return rows.map((r) => ({ ...r, total: Number(r.total) }));
+    },
+
+    /** Balances of every account a user owns (credits, payable), per account and currency. */
+    async balancesByOwner(tx: Db | Tx, ownerId: string): Promise<{ account: string; currency: string; total: number }[]> {
+      const rows = await tx
+        .select({ account: ledgerAccounts.code, currency: ledgerAccounts.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .where(eq(ledgerAccounts.ownerId, ownerId))
+        .groupBy(ledgerAccounts.code, ledgerAccounts.currency)
+        .orderBy(asc(ledgerAccounts.code), asc(ledgerAccounts.currency));
+      return rows.map((r) => ({ ...r, total: Number(r.total) }));
+    },
+
+    /** An account's entries in [from, to), oldest first, with their transaction's description. */
+    async statement(tx: Db | Tx, code: string, from: Date, to: Date) {
+      const rows = await tx
+        .select({
+          transactionId: ledgerTransactions.id,
+          kind: ledgerTransactions.kind,
+          description: ledgerTransactions.description,
+          occurredAt: ledgerTransactions.occurredAt,
+          amountMinor: ledgerEntries.amountMinor,
+          currency: ledgerEntries.currency,
+        })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(eq(ledgerAccounts.code, code), gte(ledgerTransactions.occurredAt, from), lt(ledgerTransactions.occurredAt, to)))
+        .orderBy(asc(ledgerTransactions.occurredAt), asc(ledgerEntries.id));
+      return rows.map((r) => ({ ...r, amountMinor: Number(r.amountMinor) }));
+    },
+
+    /**
+     * Sums in [from, to) by UTC month, transaction kind (and the reversed kind of a reversal), the payment's purpose,
+     * account class (the code before ':') and currency: the revenue report's raw material.
+     */
+    async monthlySums(tx: Db | Tx, from: Date, to: Date) {
+      const month = sql<string>`to_char(${ledgerTransactions.occurredAt} at time zone 'UTC', 'YYYY-MM')`;
+      const accountClass = sql<string>`split_part(${ledgerAccounts.code}, ':', 1)`;
+      const purpose = sql<string>`coalesce(${ledgerTransactions.data} ->> 'purpose', '')`;
+      const reversedKind = sql<string>`coalesce(${ledgerTransactions.data} ->> 'reversedKind', '')`;
+      const rows = await tx
+        .select({ month, kind: ledgerTransactions.kind, reversedKind, purpose, accountClass, currency: ledgerEntries.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(gte(ledgerTransactions.occurredAt, from), lt(ledgerTransactions.occurredAt, to)))
+        .groupBy(month, ledgerTransactions.kind, reversedKind, purpose, accountClass, ledgerEntries.currency);
+      return rows.map((r) => ({ ...r, total: Number(r.total) }));
+    },
+
+    /** For a payout: an account's entries before the cutoff, and its debits since (see payouts.rules.payableAmount). */
+    async payoutSums(tx: Db | Tx, code: string, currency: string, cutoff: Date) {
+      const [row] = await tx
+        .select({
+          beforeCutoff: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} < ${cutoff}), 0)`,
+          debitsSince: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} >= ${cutoff} and ${ledgerEntries.amountMinor} > 0), 0)`,
+        })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(eq(ledgerAccounts.code, code), eq(ledgerAccounts.currency, currency)));
+      return { beforeCutoff: Number(row?.beforeCutoff ?? 0), debitsSince: Number(row?.debitsSince ?? 0) };
+    },
+
+    /**
+     * The student's sources of question credits (pack payments and grants), oldest first, each with the credits it
+     * granted, those its refunds took back and those attributed to it by credit uses (data.fundedBy) not given back.
+     */
+    async creditSources(tx: Db | Tx, studentId: string): Promise<{ id: string; paymentId: string | null; granted: number; removed: number; used: number }[]> {
+      const res = await tx.execute(sql`
+        select t.id, t.data->>'paymentId' as payment_id, (t.data->>'credits')::int as granted,
+          coalesce((select sum((r.data->>'creditsRemoved')::int) from ledger_transactions r
+                    where t.kind = 'payment' and r.kind = 'refund' and r.data->>'paymentId' = t.data->>'paymentId'), 0)::int as removed,
+          (select count(*) from ledger_transactions u
+            where u.kind = 'credit_use' and u.data->>'fundedBy' = t.id::text
+              and not exists (select 1 from ledger_transactions x where x.reverses_id = u.id))::int as used
+        from ledger_transactions t
+        where t.kind in ('payment', 'credit_grant') and t.data->>'studentId' = ${studentId} and coalesce((t.data->>'credits')::int, 0) > 0
+        order by t.occurred_at, t.created_at, t.id`);
+      const rows = (res as unknown as { rows: { id: string; payment_id: string | null; granted: number; removed: number; used: number }[] }).rows;
+      return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, granted: Number(r.granted), removed: Number(r.removed), used: Number(r.used) }));
+    },
+
+    /** The tutor of a booked lesson (read from scheduling's bookings: a booking payment is owed to its tutor). */
+    async bookingTutor(tx: Db | Tx, bookingId: string): Promise<string | undefined> {
+      const [row] = await tx.select({ tutorId: bookings.tutorId }).from(bookings).where(eq(bookings.id, bookingId));
+      return row?.tutorId;
+    },
+
+    /** Per currency, the sum of every entry (zero when the books balance) and the count of unbalanced transactions. */
+    async audit(tx: Db | Tx) {
+      const totals = await tx.select({ currency: ledgerEntries.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` }).from(ledgerEntries).groupBy(ledgerEntries.currency);
+      const unbalanced = await tx.execute(sql`select count(*)::int as n from (select transaction_id from ledger_entries group by transaction_id, currency having sum(amount_minor) <> 0) u`);
+      return { totals: totals.map((t) => ({ currency: t.currency, total: Number(t.total) })), unbalanced: Number((unbalanced as unknown as { rows: { n: number }[] }).rows[0]!.n) };
+    },
+  };
+}
+export type LedgerRepo = ReturnType<typeof createLedgerRepo>;
