@@ -1,15 +1,7 @@
 // Billing, the money side (D1): ledger, entitlements, tutor earnings, payouts, reports, plans.
 export type { BookingPaymentPort, LedgerPort, PaymentReceived, RefundSettled } from './billing.ports';
 export { billingMoneyRoutes } from './billing.routes';
-export { createPlansRepo, createPlansService, demoPlans, type PlansService, seedPlans } from './subscriptions/plans.service';
-export { createReports, type Reports } from './ledger/reports.service';
-export { createHelpBilling } from './earnings/earnings.service';
 export { type FxTable, parseFxRates } from './earnings/earnings.rules';
-export { createEntitlementsRepo, createEntitlementsService, type EntitlementsService } from './entitlements/entitlements.service';
-export { createLedgerRepo, type LedgerRepo } from './ledger/ledger.repo';
-export { accounts, CREDITS } from './ledger/ledger.rules';
-export { createLedgerService, type LedgerService } from './ledger/ledger.service';
-export { createPayoutsRepo, createPayoutsService, type PayoutsService } from './payouts/payouts.service';
 export { createBillingMoney, type BillingMoney, type BillingMoneyConfig, DEMO_CREDITS, seedDemoBilling } from './billing.money';
 // Billing, the provider side (D2): checkouts, payment webhooks, subscriptions, refunds, reconciliation.
 export { type BillingProviders, installBillingProviders } from './billing.providers.install';

@@ -5,3 +5,4 @@ export { helpRoutes } from './help.routes';
 export { type DispatchConfig, defaultDispatchConfig } from './help.rules';
 export { createHelpService, type HelpBilling, type HelpEmitter, type HelpService } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';
+export { questionsAsked } from './help.lookups.repo';

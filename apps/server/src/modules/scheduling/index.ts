@@ -8,3 +8,4 @@ export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
 export { createSeriesService, type SeriesService } from './scheduling.series';
 export { createCalendarService, type CalendarService } from './scheduling.ics';
+export { bookingsByIds, bookingsOfSeries } from './scheduling.lookups.repo';

@@ -5,6 +5,7 @@ import { AppError } from '../../../platform/errors';
 import { enqueue, type JobRunner } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import type { OnBookingOutcome, BookingPayments as SchedulingBookingPayments } from '../../scheduling';
+import { bookingById, seriesBookings } from '../billing.reads';
 import { bookingNeedsPayment, lessonEarned, lessonOutcomeMoney, refundDue, weeksCovered } from './bookings.rules';
 import type { CheckoutService } from '../payments/checkout.service';
 import { createProviderRepo, isUuid, type ProviderRepo } from '../payments/payments.repo';
@@ -38,11 +39,11 @@ export const lessonRefundKey = (paidBookingId: string) => `lesson-refund:${paidB
  * checkout of the series that covered it (billing.bookings.rules weeksCovered).
  */
 async function paymentOfBooking(repo: ProviderRepo, tx: Tx, bookingId: string) {
-  let paid = await repo.booking(bookingId, tx);
-  for (let hops = 0; paid?.rescheduledFrom && hops < 100; hops++) paid = (await repo.booking(paid.rescheduledFrom, tx)) ?? paid;
+  let paid = await bookingById(tx, bookingId);
+  for (let hops = 0; paid?.rescheduledFrom && hops < 100; hops++) paid = (await bookingById(tx, paid.rescheduledFrom)) ?? paid;
   const root = paid;
   if (!root) return null;
-  const series = root.seriesId ? await repo.seriesBookings(root.seriesId, tx) : [root];
+  const series = root.seriesId ? await seriesBookings(tx, root.seriesId) : [root];
   for (const c of await repo.paidCheckoutsOfBookings(tx, series.map((b) => b.id))) {
     const anchor = series.find((b) => b.id === c.bookingId);
     // The weeks as they stood when the checkout was made: a confirmation or cancellation stamped with that same instant
@@ -70,7 +71,7 @@ export function bookingOutcomeMoney(o: { db: Db; clock: Clock; logger: Logger })
   // The commission is the one recorded with the payment (LedgerPort.paymentReceived), so none is configured here.
   const ledger = createLedgerService({ repo: createLedgerRepo(o.db), clock: o.clock, logger: o.logger, commissionBps: 0 });
   return async (tx, e) => {
-    const booking = await repo.booking(e.bookingId, tx);
+    const booking = await bookingById(tx, e.bookingId);
     if (!booking) return null;
     const found = e.wasConfirmed && booking.priceMinor > 0 ? await paymentOfBooking(repo, tx, booking.id) : null;
     const money = lessonOutcomeMoney({ outcome: e.outcome, by: e.by, paid: !!found, priceMinor: booking.priceMinor });
@@ -106,14 +107,14 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
 
   async function paid(bookingId: string, checkoutId: string) {
     const c = await repo.findCheckout(repo.db, checkoutId);
-    const anchor = await repo.booking(bookingId);
+    const anchor = await bookingById(repo.db, bookingId);
     if (!c || !anchor) return;
     const [payment] = await repo.paymentsOfCheckout(c.id);
     if (!payment) return;
     // A second checkout paid for the same hold (two tabs): the first paid one owns the booking, this one is refunded.
     const owner = (await repo.paidCheckoutsOfBooking(bookingId))[0];
     const duplicate = owner && owner.id !== c.id;
-    const weeks = duplicate ? [] : weeksCovered(anchor, anchor.seriesId ? await repo.seriesBookings(anchor.seriesId) : [anchor], c.studentId, c.createdAt);
+    const weeks = duplicate ? [] : weeksCovered(anchor, anchor.seriesId ? await seriesBookings(repo.db, anchor.seriesId) : [anchor], c.studentId, c.createdAt);
     const confirmed: { priceMinor: number }[] = [];
     const refused: string[] = [];
     for (const week of weeks) {
@@ -138,10 +139,10 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
   }
 
   async function failed(bookingId: string, checkoutId: string | undefined) {
-    const anchor = await repo.booking(bookingId);
+    const anchor = await bookingById(repo.db, bookingId);
     if (!anchor) return;
     const c = checkoutId ? await repo.findCheckout(repo.db, checkoutId) : null;
-    const weeks = c && anchor.seriesId ? weeksCovered(anchor, await repo.seriesBookings(anchor.seriesId), c.studentId, c.createdAt) : [anchor];
+    const weeks = c && anchor.seriesId ? weeksCovered(anchor, await seriesBookings(repo.db, anchor.seriesId), c.studentId, c.createdAt) : [anchor];
     for (const week of weeks) await bookings.releaseHold(week.id, clock.now());
     logger.info({ event: 'booking_payment_failed', bookingId, checkoutId, released: weeks.map((w) => w.id) }, 'payment failed: the held lessons are released');
   }

@@ -12,7 +12,8 @@ import { makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from './ledger.repo';
 import { commissionOf, creditsToRemove, lessonEarningEntries, refundEntries } from './ledger.rules';
 import { createLedgerService, type LedgerService } from './ledger.service';
-import { createPayoutsRepo, createPayoutsService } from '../payouts/payouts.service';
+import { createPayoutsRepo } from '../payouts/payouts.repo';
+import { createPayoutsService } from '../payouts/payouts.service';
 
 /**
  * Random purchases, consumptions, refunds (full and partial), earnings, payouts (sent, rejected) and crashes (an error

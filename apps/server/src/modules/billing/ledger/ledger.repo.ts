@@ -1,8 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../billing.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { bookings } from '../../scheduling/scheduling.schema';
 import type { AccountKind } from './ledger.rules';
 
 export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
@@ -149,18 +147,32 @@ export function createLedgerRepo(db: Db) {
       return rows.map((r) => ({ ...r, total: Number(r.total) }));
     },
 
-    /** For a payout: an account's entries before the cutoff, and its debits since (see payouts.rules.payableAmount). */
-    async payoutSums(tx: Db | Tx, code: string, currency: string, cutoff: Date) {
-      const [row] = await tx
+    /**
+     * Tutor payables (all, one account, or one tutor's in one currency) with the sums the payout hold needs: every entry
+     * of a transaction that occurred before the cutoff, and the debits since (payouts.rules.payableAmount).
+     */
+    async payableSums(tx: Db | Tx, cutoff: Date, only?: { accountId: string } | { code: string; currency: string }) {
+      const rows = await tx
         .select({
+          tutorId: ledgerAccounts.ownerId,
+          accountId: ledgerAccounts.id,
+          currency: ledgerAccounts.currency,
           beforeCutoff: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} < ${cutoff}), 0)`,
           debitsSince: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} >= ${cutoff} and ${ledgerEntries.amountMinor} > 0), 0)`,
         })
         .from(ledgerEntries)
         .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
         .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
-        .where(and(eq(ledgerAccounts.code, code), eq(ledgerAccounts.currency, currency)));
-      return { beforeCutoff: Number(row?.beforeCutoff ?? 0), debitsSince: Number(row?.debitsSince ?? 0) };
+        .where(
+          and(
+            eq(ledgerAccounts.kind, 'payable'),
+            sql`${ledgerAccounts.code} like 'tutor_payable:%'`,
+            only && 'accountId' in only ? eq(ledgerAccounts.id, only.accountId) : undefined,
+            only && 'code' in only ? and(eq(ledgerAccounts.code, only.code), eq(ledgerAccounts.currency, only.currency)) : undefined,
+          ),
+        )
+        .groupBy(ledgerAccounts.ownerId, ledgerAccounts.id, ledgerAccounts.currency);
+      return rows.map((r) => ({ tutorId: r.tutorId!, accountId: r.accountId, currency: r.currency, beforeCutoff: Number(r.beforeCutoff), debitsSince: Number(r.debitsSince) }));
     },
 
     /**
@@ -180,12 +192,6 @@ export function createLedgerRepo(db: Db) {
         order by t.occurred_at, t.created_at, t.id`);
       const rows = (res as unknown as { rows: { id: string; payment_id: string | null; granted: number; removed: number; used: number }[] }).rows;
       return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, granted: Number(r.granted), removed: Number(r.removed), used: Number(r.used) }));
-    },
-
-    /** The tutor of a booked lesson (read from scheduling's bookings: a booking payment is owed to its tutor). */
-    async bookingTutor(tx: Db | Tx, bookingId: string): Promise<string | undefined> {
-      const [row] = await tx.select({ tutorId: bookings.tutorId }).from(bookings).where(eq(bookings.id, bookingId));
-      return row?.tutorId;
     },
 
     /** Per currency, the sum of every entry (zero when the books balance) and the count of unbalanced transactions. */

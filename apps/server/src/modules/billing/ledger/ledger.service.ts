@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../../platform/db';
 import { conflict, notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import type { LedgerPort, PaymentReceived, RefundSettled } from '../billing.ports';
+import { bookingById } from '../billing.reads';
 import type { LedgerRepo, LedgerTransactionRow } from './ledger.repo';
 import {
   accounts,
@@ -125,7 +126,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
   const port: LedgerPort = {
     async paymentReceived(tx: Tx, p: PaymentReceived) {
-      const tutorId = p.purpose === 'booking' && p.bookingId ? await repo.bookingTutor(tx, p.bookingId) : undefined;
+      const tutorId = p.purpose === 'booking' && p.bookingId ? (await bookingById(tx, p.bookingId))?.tutorId : undefined;
       if (p.purpose === 'booking' && !tutorId) throw notFound('The booking this payment is for');
       const entries = paymentEntries({ ...p, tutorId, commissionBps: deps.commissionBps });
       const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : 'subscription';

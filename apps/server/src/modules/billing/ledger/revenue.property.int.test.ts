@@ -8,14 +8,14 @@ import { type Tx } from '../../../platform/db';
 import { schema } from '../../../../test/schema';
 import { createLogger } from '../../../platform/logger';
 import type { HelpBilling } from '../../help';
-import { createReports, type Reports } from './reports.service';
+import { createRevenueReport, type RevenueReportService } from './revenue.service';
 import { insertPayment, makeUsers } from '../billing.test-support';
 import { createHelpBilling } from '../earnings/earnings.service';
-import { createEntitlementsRepo, createEntitlementsService, type EntitlementsService } from '../entitlements/entitlements.service';
+import { createEntitlementsRepo } from '../entitlements/entitlements.repo';
+import { createEntitlementsService, type EntitlementsService } from '../entitlements/entitlements.service';
 import { createLedgerRepo } from './ledger.repo';
 import { commissionOf, creditsToRemove, lessonEarningEntries, refundEntries } from './ledger.rules';
 import { createLedgerService, type LedgerService } from './ledger.service';
-import { createPayoutsRepo } from '../payouts/payouts.service';
 
 /**
  * Issue #13.3: over random sequences of payments (packs and booked lessons, in INR, USD and EUR), answered questions,
@@ -51,7 +51,7 @@ describeEachBackend('billing property: the revenue report reconciles per currenc
   let ledger: LedgerService;
   let entitlements: EntitlementsService;
   let help: HelpBilling;
-  let reports: Reports;
+  let reports: RevenueReportService;
   let month = 0;
   const tx = <T>(fn: (t: Tx) => Promise<T>) => db().database.db.transaction(fn);
 
@@ -60,7 +60,7 @@ describeEachBackend('billing property: the revenue report reconciles per currenc
     ledger = createLedgerService({ repo: createLedgerRepo(d), clock, logger, commissionBps: 2000 });
     entitlements = createEntitlementsService({ repo: createEntitlementsRepo(d), ledger, clock, logger, enforce: true });
     help = createHelpBilling({ ledger, entitlements, fx, logger });
-    reports = createReports({ ledger: createLedgerRepo(d), payouts: createPayoutsRepo(d), clock, holdDays: 7, minimums: {} });
+    reports = createRevenueReport({ ledger: createLedgerRepo(d), clock });
   });
 
   it('received − refunded = revenue + commission + tutor earnings + deferred, in every row, as modelled', async () => {

@@ -4,6 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../../../platform/erro
 import type { Logger } from '../../../platform/logger';
 import { type AuthUser, requireGuardianConsent } from '../../identity';
 import type { Provider } from '../billing.ports';
+import { bookingById, seriesBookings, userContacts, userEmail, userIdsWithEmailContaining } from '../billing.reads';
 import type { PaymentProviderAdapter } from './providers';
 import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './payments.repo';
 import type { WebhooksService } from './webhooks.service';
@@ -105,14 +106,14 @@ export function createCheckoutService(deps: CheckoutDeps) {
         providerPriceId = provider === 'stripe' ? found.price.stripePriceId : provider === 'razorpay' ? found.price.razorpayPlanId : null;
         trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
       } else {
-        const booking = await repo.booking(body.bookingId);
+        const booking = await bookingById(repo.db, body.bookingId);
         // Someone else's booking reads exactly like a missing one (decision 020).
         if (!booking || booking.studentId !== caller.id) throw notFound('That booking');
         if (booking.status !== 'held' || !booking.heldUntil || booking.heldUntil <= now) {
           throw new AppError(409, 'hold_expired', booking.status === 'confirmed' ? 'This booking is already paid.' : 'The time to pay for this booking ran out. Please book again.');
         }
         // Weekly lessons are paid in one checkout: every week of the series still held for the student (weeksCovered).
-        const weeks = booking.seriesId ? weeksCovered(booking, await repo.seriesBookings(booking.seriesId), caller.id, now) : [booking];
+        const weeks = booking.seriesId ? weeksCovered(booking, await seriesBookings(repo.db, booking.seriesId), caller.id, now) : [booking];
         const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
         if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
         row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
@@ -133,7 +134,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
           idempotencyKey: `checkout:${checkout.id}`,
           purpose: checkout.purpose,
           studentId: caller.id,
-          email: (await repo.userEmail(caller.id)) ?? undefined,
+          email: await userEmail(repo.db, caller.id),
           planId: checkout.planId ?? undefined,
           bookingId: checkout.bookingId ?? undefined,
           description,
@@ -163,7 +164,10 @@ export function createCheckoutService(deps: CheckoutDeps) {
     /** Admins' recent payments, newest first, optionally of students whose email contains `studentEmail`. */
     async payments(query: AdminPaymentsQuery): Promise<AdminPaymentsPage> {
       const after = query.cursor ? decodePaymentsCursor(query.cursor) : undefined;
-      const rows = await repo.recentPayments({ emailContains: query.studentEmail || undefined, after, limit: query.limit + 1 });
+      // The students whose email matches are identity's to find; their payments are ours.
+      const studentIds = query.studentEmail ? await userIdsWithEmailContaining(repo.db, query.studentEmail) : undefined;
+      const rows = studentIds?.length === 0 ? [] : await repo.recentPayments({ studentIds, after, limit: query.limit + 1 });
+      const contacts = new Map((await userContacts(repo.db, rows.map((r) => r.payment.studentId))).map((c) => [c.id, c]));
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
@@ -171,8 +175,8 @@ export function createCheckoutService(deps: CheckoutDeps) {
           id: r.payment.id,
           provider: r.payment.provider,
           studentId: r.payment.studentId,
-          studentEmail: r.email,
-          studentName: r.name,
+          studentEmail: contacts.get(r.payment.studentId)?.email ?? '',
+          studentName: contacts.get(r.payment.studentId)?.displayName ?? '',
           purpose: r.purpose ?? null,
           planId: r.planId ?? null,
           planName: r.planName ?? null,

@@ -1,23 +1,21 @@
 import { and, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { type Db, type Tx } from '../../../platform/db';
-import { billingPlans, billingPrices, checkouts, payments, providerEvents, refunds, subscriptionTransitions, subscriptions } from '../billing.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { users } from '../../identity/identity.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { bookings } from '../../scheduling/scheduling.schema';
 import type { Provider } from '../billing.ports';
-import type { SubscriptionState } from '../subscriptions/subscriptions.rules';
+import { billingPlans, checkouts, payments, providerEvents, refunds } from '../billing.schema';
+import { createSubscriptionsRepo } from '../subscriptions/subscriptions.repo';
 
-export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type { SubscriptionRow } from '../subscriptions/subscriptions.repo';
 export type CheckoutRow = typeof checkouts.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof refunds.$inferSelect;
 export type ProviderEventRow = typeof providerEvents.$inferSelect;
 type Q = Db | Tx;
 
-/** The provider side's tables: the webhook inbox, checkouts, subscriptions and their history, payments, refunds. */
+/** The provider side's tables: the webhook inbox, checkouts, payments and refunds (and, through it, subscriptions). */
 export function createProviderRepo(db: Db) {
   return {
+    // Subscriptions, their history, plans and prices (subscriptions/subscriptions.repo.ts): the provider side writes them.
+    ...createSubscriptionsRepo(db),
     db,
 
     /**
@@ -123,69 +121,6 @@ export function createProviderRepo(db: Db) {
         .limit(limit);
     },
 
-    // subscriptions
-    async lockSubscriptionByRef(tx: Tx, provider: Provider, ref: string) {
-      const [r] = await tx.select().from(subscriptions).where(and(eq(subscriptions.provider, provider), eq(subscriptions.providerSubscriptionId, ref))).for('update');
-      return r ?? null;
-    },
-    async lockSubscription(tx: Tx, id: string) {
-      const [r] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update');
-      return r ?? null;
-    },
-    /** The student's latest subscription to a plan: a returning student's comes back. */
-    async lockLatestSubscriptionOf(tx: Tx, studentId: string, planId: string) {
-      const [r] = await tx
-        .select()
-        .from(subscriptions)
-        .where(and(eq(subscriptions.studentId, studentId), eq(subscriptions.planId, planId)))
-        .orderBy(desc(subscriptions.createdAt))
-        .limit(1)
-        .for('update');
-      return r ?? null;
-    },
-    async insertSubscription(tx: Tx, row: typeof subscriptions.$inferInsert) {
-      const r = await tx.insert(subscriptions).values(row).onConflictDoNothing({ target: [subscriptions.provider, subscriptions.providerSubscriptionId] }).returning({ id: subscriptions.id });
-      return r.length > 0;
-    },
-    async updateSubscription(tx: Tx, id: string, set: Partial<typeof subscriptions.$inferInsert>) {
-      const [r] = await tx.update(subscriptions).set(set).where(eq(subscriptions.id, id)).returning();
-      return r!;
-    },
-    async insertTransition(tx: Tx, row: typeof subscriptionTransitions.$inferInsert) {
-      await tx.insert(subscriptionTransitions).values(row);
-    },
-    async transitionsOf(subscriptionId: string) {
-      return db.select().from(subscriptionTransitions).where(eq(subscriptionTransitions.subscriptionId, subscriptionId)).orderBy(subscriptionTransitions.id);
-    },
-    async findSubscription(id: string) {
-      const [r] = await db.select().from(subscriptions).where(eq(subscriptions.id, id));
-      return r ?? null;
-    },
-    async recentSubscriptions(provider: Provider, since: Date, limit = 500) {
-      return db
-        .select()
-        .from(subscriptions)
-        .where(and(eq(subscriptions.provider, provider), gte(subscriptions.updatedAt, since), sql`${subscriptions.providerSubscriptionId} is not null`))
-        .limit(limit);
-    },
-    /** past_due subscriptions whose grace period (the plan's grace days from past_due_since) is over. */
-    async graceExpired(now: Date, limit = 500) {
-      return db
-        .select({ id: subscriptions.id })
-        .from(subscriptions)
-        .innerJoin(billingPlans, eq(billingPlans.id, subscriptions.planId))
-        .where(and(eq(subscriptions.status, 'past_due'), sql`${subscriptions.pastDueSince} + make_interval(days => ${billingPlans.graceDays}) <= ${now}`))
-        .limit(limit);
-    },
-    async liveSubscriptionOf(studentId: string, planId: string) {
-      const [r] = await db
-        .select()
-        .from(subscriptions)
-        .where(and(eq(subscriptions.studentId, studentId), eq(subscriptions.planId, planId), inArray(subscriptions.status, ['trialing', 'active', 'past_due'] as SubscriptionState[])))
-        .limit(1);
-      return r ?? null;
-    },
-
     // payments and refunds
     /** Inserts the payment once per provider id; `created` is true only for the insert that made it. */
     async insertPayment(tx: Tx, row: typeof payments.$inferInsert) {
@@ -236,16 +171,18 @@ export function createProviderRepo(db: Db) {
     async refundsOf(paymentId: string) {
       return db.select().from(refunds).where(eq(refunds.paymentId, paymentId));
     },
-    /** Payments newest first (paid_at, then id), after a keyset cursor, with the student, the checkout's plan and refunds not settled yet. */
-    async recentPayments(o: { emailContains?: string | undefined; after?: { paidAt: Date; id: string } | undefined; limit: number }) {
+    /**
+     * Payments newest first (paid_at, then id), after a keyset cursor, optionally only those of some students, with
+     * the checkout's plan and refunds not settled yet.
+     */
+    async recentPayments(o: { studentIds?: readonly string[] | undefined; after?: { paidAt: Date; id: string } | undefined; limit: number }) {
       const conds = [
-        o.emailContains ? sql`lower(${users.email}) like ${`%${o.emailContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined,
+        o.studentIds ? sql`${payments.studentId} = any(${sql.param([...o.studentIds])}::uuid[])` : undefined,
         o.after ? or(lt(payments.paidAt, o.after.paidAt), and(eq(payments.paidAt, o.after.paidAt), lt(payments.id, o.after.id))) : undefined,
       ].filter(Boolean);
       const rows = await db
-        .select({ payment: payments, email: users.email, name: users.displayName, purpose: checkouts.purpose, planId: checkouts.planId, planName: billingPlans.name })
+        .select({ payment: payments, purpose: checkouts.purpose, planId: checkouts.planId, planName: billingPlans.name })
         .from(payments)
-        .innerJoin(users, eq(users.id, payments.studentId))
         .leftJoin(checkouts, eq(checkouts.id, payments.checkoutId))
         .leftJoin(billingPlans, eq(billingPlans.id, checkouts.planId))
         .where(conds.length ? and(...conds) : undefined)
@@ -263,36 +200,6 @@ export function createProviderRepo(db: Db) {
       return rows.map((r) => ({ ...r, pendingRefundMinor: pendingOf.get(r.payment.id) ?? 0 }));
     },
 
-    // what checkouts price
-    async planWithPrice(planId: string, currency: string) {
-      const [r] = await db
-        .select({ plan: billingPlans, price: billingPrices })
-        .from(billingPlans)
-        .innerJoin(billingPrices, and(eq(billingPrices.planId, billingPlans.id), eq(billingPrices.currency, currency), eq(billingPrices.active, true)))
-        .where(and(eq(billingPlans.id, planId), eq(billingPlans.active, true)));
-      return r ?? null;
-    },
-    async plan(q: Q, planId: string) {
-      const [r] = await q.select().from(billingPlans).where(eq(billingPlans.id, planId));
-      return r ?? null;
-    },
-    async userExists(q: Q, id: string) {
-      if (!isUuid(id)) return false;
-      const [r] = await q.select({ id: users.id }).from(users).where(eq(users.id, id));
-      return !!r;
-    },
-    async userEmail(id: string) {
-      const [r] = await db.select({ email: users.email }).from(users).where(eq(users.id, id));
-      return r?.email ?? undefined;
-    },
-    async booking(id: string, q: Q = db) {
-      const [r] = await q.select().from(bookings).where(eq(bookings.id, id));
-      return r ?? null;
-    },
-    /** Every week of a series (paying for weekly lessons in one checkout: billing.bookings.rules weeksCovered). */
-    async seriesBookings(seriesId: string, q: Q = db) {
-      return q.select().from(bookings).where(eq(bookings.seriesId, seriesId));
-    },
     /** The successful payments made through one checkout (one, normally). */
     async paymentsOfCheckout(checkoutId: string, q: Q = db) {
       return q.select().from(payments).where(and(eq(payments.checkoutId, checkoutId), inArray(payments.status, ['succeeded', 'partially_refunded', 'refunded'])));

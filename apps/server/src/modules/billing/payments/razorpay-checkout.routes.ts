@@ -5,6 +5,7 @@ import { HOSTED_CHECKOUT_CSP, hostedCheckoutPage, verifyPaymentSignature } from 
 import { notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import { caller } from '../../identity';
+import { userEmail } from '../billing.reads';
 import { returnUrls } from './checkout.service';
 import type { ProviderRepo } from './payments.repo';
 
@@ -44,7 +45,7 @@ export async function razorpayCheckoutRoutes(fastify: FastifyInstance, opts: { r
           orderId: c.providerRef,
           name: 'Tutorline',
           description,
-          prefill: { email: await repo.userEmail(c.studentId) },
+          prefill: { email: await userEmail(repo.db, c.studentId) },
           callbackUrl: `${publicUrl}/api/billing/razorpay/${c.id}/callback`,
           cancelUrl: returnUrls(c, publicUrl).cancelUrl,
         });

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../../platform/db';
 import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import type { LedgerPort, PaymentPurpose, Provider } from '../billing.ports';
+import { userExists } from '../billing.reads';
 import { type NormalizedEvent, type OurRefs, type WebhookVerifier } from './providers';
 import { type CheckoutRow, type ProviderRepo, type SubscriptionRow } from './payments.repo';
 import { snapshotEvent, type SubscriptionEvent, type SubscriptionState } from '../subscriptions/subscriptions.rules';
@@ -46,7 +47,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
   async function studentOf(tx: Tx, refs: OurRefs, checkout: CheckoutRow | null, sub: SubscriptionRow | null): Promise<string | null> {
     if (sub) return sub.studentId;
     if (checkout) return checkout.studentId;
-    if (refs.studentId && (await repo.userExists(tx, refs.studentId))) return refs.studentId;
+    if (refs.studentId && (await userExists(tx, refs.studentId))) return refs.studentId;
     return null;
   }
 

@@ -9,7 +9,8 @@ import { createLogger } from '../../../platform/logger';
 import { makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from '../ledger/ledger.repo';
 import { createLedgerService, type LedgerService } from '../ledger/ledger.service';
-import { createPayoutsRepo, createPayoutsService } from './payouts.service';
+import { createPayoutsRepo } from './payouts.repo';
+import { createPayoutsService } from './payouts.service';
 
 const logger = createLogger('silent');
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv } from '../ledger/reports.service';
+import { csvField, toCsv } from '../ledger/reports';
 import { cutoffFor, mayMove, meetsMinimum, parseMinimums, payableAmount } from './payouts.rules';
 
 describe('payout rules', () => {

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import { type PayoutAdapter, PayoutRejected } from '../../../integrations/payouts';
 import type { Clock } from '../../../platform/clock';
 import { enqueue, type JobRunner } from '../../../platform/jobs';
 import { type Db, type Tx } from '../../../platform/db';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { ledgerAccounts, ledgerEntries, ledgerTransactions, payoutRuns, payouts } from '../billing.schema';
 import { notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import { accounts, payoutEntries } from '../ledger/ledger.rules';
 import type { LedgerService } from '../ledger/ledger.service';
+import type { PayoutRow, PayoutsRepo } from './payouts.repo';
 import { cutoffFor, mayMove, meetsMinimum, payableAmount, type PayoutStatus } from './payouts.rules';
-
-export type PayoutRow = typeof payouts.$inferSelect;
 
 export const PAYOUT_QUEUE = 'billing.payouts';
 const DAY_MS = 86_400_000;
@@ -24,79 +19,6 @@ export async function schedulePayoutRun(db: Db | Tx, at: Date, now: Date): Promi
   await enqueue(db, PAYOUT_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PAYOUT_QUEUE}:${slot.toISOString()}`, now, runAt: slot });
 }
 
-/** Serialises payout runs (one at a time across nodes): a transaction-scoped advisory lock. */
-const RUN_LOCK = 727_007;
-
-export function createPayoutsRepo(db: Db) {
-  return {
-    db,
-    async lockRuns(tx: Tx) {
-      await tx.execute(sql`select pg_advisory_xact_lock(${RUN_LOCK})`);
-    },
-    async unfinishedRun(tx: Db | Tx) {
-      const [row] = await tx.select().from(payoutRuns).where(eq(payoutRuns.status, 'running')).orderBy(asc(payoutRuns.startedAt)).limit(1);
-      return row;
-    },
-    async insertRun(tx: Tx, cutoffAt: Date, startedAt: Date) {
-      const [row] = await tx.insert(payoutRuns).values({ cutoffAt, startedAt, status: 'running' }).returning();
-      return row!;
-    },
-    async finishRun(tx: Db | Tx, runId: string, at: Date) {
-      await tx.update(payoutRuns).set({ status: 'finished', finishedAt: at }).where(eq(payoutRuns.id, runId));
-    },
-    /** Tutor payables with any entry, with the sums the hold period needs: all entries before the cutoff, debits since. */
-    async payableSums(tx: Db | Tx, cutoff: Date) {
-      const rows = await tx
-        .select({
-          tutorId: ledgerAccounts.ownerId,
-          accountId: ledgerAccounts.id,
-          currency: ledgerAccounts.currency,
-          beforeCutoff: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} < ${cutoff}), 0)`,
-          debitsSince: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}) filter (where ${ledgerTransactions.occurredAt} >= ${cutoff} and ${ledgerEntries.amountMinor} > 0), 0)`,
-        })
-        .from(ledgerEntries)
-        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
-        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
-        .where(and(eq(ledgerAccounts.kind, 'payable'), sql`${ledgerAccounts.code} like 'tutor_payable:%'`))
-        .groupBy(ledgerAccounts.ownerId, ledgerAccounts.id, ledgerAccounts.currency);
-      return rows.map((r) => ({ tutorId: r.tutorId!, accountId: r.accountId, currency: r.currency, beforeCutoff: Number(r.beforeCutoff), debitsSince: Number(r.debitsSince) }));
-    },
-    async insertPayout(tx: Tx, values: typeof payouts.$inferInsert): Promise<PayoutRow | null> {
-      const [row] = await tx.insert(payouts).values(values).onConflictDoNothing({ target: [payouts.runId, payouts.tutorId, payouts.currency] }).returning();
-      return row ?? null;
-    },
-    async payoutsOfRun(tx: Db | Tx, runId: string) {
-      return tx.select().from(payouts).where(eq(payouts.runId, runId)).orderBy(asc(payouts.createdAt), asc(payouts.id));
-    },
-    async find(tx: Db | Tx, id: string, lock = false) {
-      const q = tx.select().from(payouts).where(eq(payouts.id, id));
-      const [row] = lock ? await q.for('update') : await q;
-      return row;
-    },
-    async move(tx: Db | Tx, id: string, from: PayoutStatus, patch: Partial<typeof payouts.$inferInsert>) {
-      const [row] = await tx.update(payouts).set(patch).where(and(eq(payouts.id, id), eq(payouts.status, from))).returning();
-      return row;
-    },
-    async forTutor(tx: Db | Tx, tutorId: string) {
-      return tx.select().from(payouts).where(eq(payouts.tutorId, tutorId)).orderBy(asc(payouts.createdAt));
-    },
-    async inTransit(tx: Db | Tx, since: Date) {
-      return tx.select().from(payouts).where(and(eq(payouts.status, 'in_transit'), gte(payouts.createdAt, since)));
-    },
-    async lockAccount(tx: Tx, accountId: string) {
-      await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(eq(ledgerAccounts.id, accountId)).for('update');
-    },
-    async paidTotals(tx: Db | Tx, tutorId: string) {
-      const rows = await tx
-        .select({ currency: payouts.currency, status: payouts.status, total: sql<string>`sum(${payouts.amountMinor})` })
-        .from(payouts)
-        .where(eq(payouts.tutorId, tutorId))
-        .groupBy(payouts.currency, payouts.status);
-      return rows.map((r) => ({ ...r, total: Number(r.total) }));
-    },
-  };
-}
-export type PayoutsRepo = ReturnType<typeof createPayoutsRepo>;
 
 export interface PayoutsDeps {
   repo: PayoutsRepo;
@@ -188,11 +110,11 @@ export function createPayoutsService(deps: PayoutsDeps) {
 
       // 1. One payout row (and its ledger posting) per payable worth paying; a resumed run skips those it already has.
       const have = new Set((await repo.payoutsOfRun(repo.db, runId)).map((p) => `${p.tutorId}|${p.currency}`));
-      for (const s of await repo.payableSums(repo.db, cutoffAt)) {
+      for (const s of await ledger.repo.payableSums(repo.db, cutoffAt)) {
         if (have.has(`${s.tutorId}|${s.currency}`)) continue;
         await repo.db.transaction(async (tx) => {
-          await repo.lockAccount(tx, s.accountId);
-          const [fresh] = (await repo.payableSums(tx, cutoffAt)).filter((x) => x.accountId === s.accountId);
+          await ledger.repo.lockAccount(tx, s.accountId);
+          const [fresh] = await ledger.repo.payableSums(tx, cutoffAt, { accountId: s.accountId });
           const amount = fresh ? payableAmount(fresh) : 0;
           if (!meetsMinimum(amount, s.currency, deps.minimums)) return;
           const id = randomUUID();

@@ -1,7 +1,7 @@
 import type { Tx } from '../../../platform/db';
 import type { Logger } from '../../../platform/logger';
 import type { Provider } from '../billing.ports';
-import type { ProviderRepo, SubscriptionRow } from '../payments/payments.repo';
+import type { SubscriptionRow, SubscriptionsRepo } from './subscriptions.repo';
 import { applyDecision, type SubscriptionEvent, type SubscriptionState } from './subscriptions.rules';
 
 export interface TransitionContext {
@@ -14,7 +14,7 @@ export interface TransitionContext {
 export type TransitionResult = { result: 'applied'; row: SubscriptionRow } | { result: 'stale' | 'refused'; row: SubscriptionRow };
 
 /** Applies state-machine events to subscription rows the caller has locked (inside its transaction). */
-export function createSubscriptionsService(deps: { repo: ProviderRepo; logger: Logger }) {
+export function createSubscriptionsService(deps: { repo: SubscriptionsRepo; logger: Logger }) {
   const { repo, logger } = deps;
 
   return {
