@@ -79,7 +79,7 @@ describeEachBackend('billing: earnings in the currency that paid, reconciled rev
     const payment = await buyPack(student, 'USD');
     const q = await answer(student, 'maths', 'grade-9-10');
     expect(q.currencies).toEqual(['USD']);
-    expect(q.earning).toMatchObject({ fxFromCurrency: null, fxRate: null, fxSource: null, data: { fundedByPaymentId: payment.id } });
+    expect(q.earning).toMatchObject({ fxFromCurrency: null, fxRate: null, fxSource: null, paymentId: payment.id });
     // The tutor's "today" is in the same currency as the ledger.
     expect((await tutor.client.get('/api/help/tutor/today')).json).toMatchObject({ earningsToday: [{ currency: 'USD', amountMinor: 150 }] });
     const rows = await revenue();

@@ -22,7 +22,7 @@ import type { LedgerService } from '../ledger/ledger.service';
  *   after the lesson) it reverses the earning in proportion (LedgerPort.refundSettled).
  *
  * Refunds reverse question earnings too ("less reversals when a payment is refunded"). The rule, and why:
- * - An answered question is linked to the payment that paid for it, in its earning's data (fundedByPaymentId,
+ * - An answered question is linked to the payment that paid for it, by its earning's payment link (payment_id,
  *   EntitlementsService.fundingOf): an included question of a subscription to the subscription payment of the period
  *   it was asked in (the newest one made before it was asked); a question paid with a credit to the pack payment the
  *   credit is attributed to (credits are used oldest source first, creditSourceFor in ledger.rules.ts). A refund of

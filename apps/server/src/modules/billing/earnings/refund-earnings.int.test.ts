@@ -80,7 +80,8 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
     const { student, tutor, payment, questionId } = await buyAnswerOne();
     expect(await payable(tutor)).toBe(4000);
     const [earning] = await t.app.database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:question:${questionId}`));
-    expect(earning!.data).toMatchObject({ tutorId: tutor.id, questionId, fundedByPaymentId: payment.id });
+    // Linked to its question and to the payment that paid for it (typed links, #14), paid to its tutor.
+    expect(earning!).toMatchObject({ questionId, paymentId: payment.id, data: { tutorId: tutor.id } });
     const snapshot = await t.app.database.db.select().from(schema.ledgerEntries);
     const mid = await revenueRow();
     expect(mid.receivedMinor - before.receivedMinor).toBe(19900);
@@ -135,7 +136,7 @@ describeEachBackend('billing: refunds reverse the tutor earnings of the question
     const fromGrant = await answerOne(student, tutor);
     const fromPack = await answerOne(student, tutor);
     const funded = async (questionId: string) =>
-      ((await t.app.database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:question:${questionId}`)))[0]!.data as { fundedByPaymentId?: string }).fundedByPaymentId;
+      (await t.app.database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:question:${questionId}`)))[0]!.paymentId ?? undefined;
     expect(await funded(fromGrant)).toBeUndefined();
     expect(await funded(fromPack)).toBe(payment.id);
     expect(await payable(tutor)).toBe(8000);

@@ -121,7 +121,7 @@ export function createEntitlementsService(deps: EntitlementsDeps) {
       if (!deps.enforce) return { source: 'none' };
       const credit = await ledger.repo.findByKey(tx, `credit:question:${questionId}`);
       if (credit && !(await ledger.repo.findReversalOf(tx, credit.id))) {
-        const paymentId = (credit.data as { fundedByPaymentId?: string }).fundedByPaymentId;
+        const paymentId = credit.paymentId;
         const payment = paymentId ? await repo.lockPayment(tx, paymentId) : undefined;
         return payment && payment.status !== 'refunded' ? { source: 'credit', paymentId: payment.id, currency: payment.currency } : { source: 'credit' };
       }

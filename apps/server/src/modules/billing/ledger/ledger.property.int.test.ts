@@ -8,7 +8,7 @@ import { type Tx } from '../../../platform/db';
 import { schema } from '../../../../test/schema';
 import { systemClock } from '../../../platform/clock';
 import { createLogger } from '../../../platform/logger';
-import { makeUsers } from '../billing.test-support';
+import { insertPayment, insertQuestion, insertRefund, makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from './ledger.repo';
 import { commissionOf, creditsToRemove, lessonEarningEntries, refundEntries } from './ledger.rules';
 import { createLedgerService, type LedgerService } from './ledger.service';
@@ -97,7 +97,7 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               throw e;
             });
           if (o.t === 'pack') {
-            const id = randomUUID();
+            const id = (await insertPayment(db().database, students[o.s]!, o.amount, 'INR', now)).id;
             const r = await crashing((t) => ledger.port.paymentReceived(t, { paymentId: id, studentId: students[o.s]!, provider: 'fake', amountMinor: o.amount, currency: 'INR', purpose: 'credit_pack', credits: o.credits, at: now }));
             if (r) {
               credits[o.s]! += o.credits;
@@ -109,7 +109,7 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               .database.db.insert(schema.bookings)
               .values({ tutorId: tutors[o.tutor]!, studentId: students[o.s]!, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status: 'held', idempotencyKey: randomUUID(), priceMinor: o.amount, createdAt: start })
               .returning();
-            const id = randomUUID();
+            const id = (await insertPayment(db().database, students[o.s]!, o.amount, 'INR', now)).id;
             const r = await crashing((t) => ledger.port.paymentReceived(t, { paymentId: id, studentId: students[o.s]!, provider: 'fake', amountMinor: o.amount, currency: 'INR', purpose: 'booking', bookingId: booking!.id, at: now }));
             // Paid, not earned: nothing is owed to the tutor yet.
             if (r) paid.push({ id, studentIdx: o.s, amount: o.amount, credits: 0, tutor: o.tutor, bookingId: booking!.id, refunded: 0, purpose: 'booking', lessonEarned: 0, lessonReversed: 0 });
@@ -129,7 +129,8 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               } else if (r) expect(r.v === null || r.v.created === false).toBe(true);
             }
           } else if (o.t === 'consume') {
-            const r = await crashing((t) => ledger.useCredit(t, students[o.s]!, randomUUID(), now));
+            const questionId = (await insertQuestion(db().database, students[o.s]!, now)).id;
+            const r = await crashing((t) => ledger.useCredit(t, students[o.s]!, questionId, now));
             if (r !== null) {
               expect(r).toBe(credits[o.s]! > 0);
               if (r) credits[o.s]! -= 1;
@@ -140,7 +141,8 @@ describeEachBackend('ledger property: random money movements and crashes keep th
             if (p && remaining > 0) {
               const amount = o.full ? remaining : Math.max(1, Math.floor((remaining * o.share) / 100));
               const expectedCredits = creditsToRemove(p.credits, p.amount, p.refunded, amount, credits[p.studentIdx]!);
-              const r = await crashing((t) => ledger.port.refundSettled(t, { refundId: randomUUID(), paymentId: p.id, amountMinor: amount, currency: 'INR', at: now }));
+              const refundId = (await insertRefund(db().database, p.id, amount, 'INR', now)).id;
+              const r = await crashing((t) => ledger.port.refundSettled(t, { refundId, paymentId: p.id, amountMinor: amount, currency: 'INR', at: now }));
               if (r) {
                 if (p.purpose === 'credit_pack') credits[p.studentIdx]! -= expectedCredits.remove;
                 if (p.tutor !== undefined) {
@@ -157,7 +159,8 @@ describeEachBackend('ledger property: random money movements and crashes keep th
               }
             }
           } else if (o.t === 'earn') {
-            const r = await crashing((t) => ledger.questionEarning(t, { tutorId: tutors[o.tutor]!, questionId: randomUUID(), amountMinor: o.amount, currency: 'INR', at: now }));
+            const questionId = (await insertQuestion(db().database, students[0]!, now)).id;
+            const r = await crashing((t) => ledger.questionEarning(t, { tutorId: tutors[o.tutor]!, questionId, amountMinor: o.amount, currency: 'INR', at: now }));
             if (r) earned[o.tutor]! += o.amount;
           } else {
             if (o.reject) fake.rejectNext = 'rejected by the bank';

@@ -1,7 +1,8 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../../platform/db';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../billing.schema';
-import type { AccountKind } from './ledger.rules';
+import { type AccountKind, accounts, CREDITS } from './ledger.rules';
 
 export type LedgerTransactionRow = typeof ledgerTransactions.$inferSelect;
 export interface EntryRow {
@@ -55,12 +56,26 @@ export function createLedgerRepo(db: Db) {
       const [row] = await tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.reversesId, id));
       return row;
     },
-    /** Transactions whose key starts with a prefix ('refund:…' of one payment are found through data). */
-    async findByData(tx: Db | Tx, kind: string, key: string, value: string): Promise<LedgerTransactionRow[]> {
+    /** A payment's refunds (their transactions), oldest first. */
+    async refundsOfPayment(tx: Db | Tx, paymentId: string): Promise<LedgerTransactionRow[]> {
       return tx
         .select()
         .from(ledgerTransactions)
-        .where(and(eq(ledgerTransactions.kind, kind), sql`${ledgerTransactions.data} ->> ${key} = ${value}`))
+        .where(and(eq(ledgerTransactions.paymentId, paymentId), eq(ledgerTransactions.kind, 'refund')))
+        .orderBy(asc(ledgerTransactions.createdAt));
+    },
+    /** The earnings a payment paid for, oldest first: answered questions' (a pack or plan payment) or booked lessons' (a booking payment). */
+    async earningsPaidBy(tx: Db | Tx, paymentId: string, of: 'question' | 'lesson'): Promise<LedgerTransactionRow[]> {
+      return tx
+        .select()
+        .from(ledgerTransactions)
+        .where(
+          and(
+            eq(ledgerTransactions.paymentId, paymentId),
+            eq(ledgerTransactions.kind, 'earning'),
+            of === 'question' ? isNotNull(ledgerTransactions.questionId) : isNotNull(ledgerTransactions.bookingId),
+          ),
+        )
         .orderBy(asc(ledgerTransactions.createdAt));
     },
 
@@ -129,21 +144,24 @@ export function createLedgerRepo(db: Db) {
     },
 
     /**
-     * Sums in [from, to) by UTC month, transaction kind (and the reversed kind of a reversal), the payment's purpose,
-     * account class (the code before ':') and currency: the revenue report's raw material.
+     * Sums in [from, to) by UTC month, transaction kind (and the reversed kind of a reversal), whether it is a booked
+     * lesson's money (it links a booking), account class (the code before ':') and currency: the revenue report's raw
+     * material.
      */
     async monthlySums(tx: Db | Tx, from: Date, to: Date) {
+      const original = alias(ledgerTransactions, 'original');
       const month = sql<string>`to_char(${ledgerTransactions.occurredAt} at time zone 'UTC', 'YYYY-MM')`;
       const accountClass = sql<string>`split_part(${ledgerAccounts.code}, ':', 1)`;
-      const purpose = sql<string>`coalesce(${ledgerTransactions.data} ->> 'purpose', '')`;
-      const reversedKind = sql<string>`coalesce(${ledgerTransactions.data} ->> 'reversedKind', '')`;
+      const lesson = sql<boolean>`${ledgerTransactions.bookingId} is not null`;
+      const reversedKind = sql<string>`coalesce(${original.kind}, '')`;
       const rows = await tx
-        .select({ month, kind: ledgerTransactions.kind, reversedKind, purpose, accountClass, currency: ledgerEntries.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
+        .select({ month, kind: ledgerTransactions.kind, reversedKind, lesson, accountClass, currency: ledgerEntries.currency, total: sql<string>`sum(${ledgerEntries.amountMinor})` })
         .from(ledgerEntries)
         .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
         .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .leftJoin(original, eq(original.id, ledgerTransactions.reversesId))
         .where(and(gte(ledgerTransactions.occurredAt, from), lt(ledgerTransactions.occurredAt, to)))
-        .groupBy(month, ledgerTransactions.kind, reversedKind, purpose, accountClass, ledgerEntries.currency);
+        .groupBy(month, ledgerTransactions.kind, reversedKind, lesson, accountClass, ledgerEntries.currency);
       return rows.map((r) => ({ ...r, total: Number(r.total) }));
     },
 
@@ -176,21 +194,24 @@ export function createLedgerRepo(db: Db) {
     },
 
     /**
-     * The student's sources of question credits (pack payments and grants), oldest first, each with the credits it
-     * granted, those its refunds took back and those attributed to it by credit uses (data.fundedBy) not given back.
+     * The student's sources of question credits (pack payments and grants: transactions crediting their credits
+     * account), oldest first, each with the credits it granted, those its refunds took back (the refunds' debits of the
+     * same account) and those attributed to it by credit uses (funded_by_id) not given back.
      */
     async creditSources(tx: Db | Tx, studentId: string): Promise<{ id: string; paymentId: string | null; granted: number; removed: number; used: number }[]> {
       const res = await tx.execute(sql`
-        select t.id, t.data->>'paymentId' as payment_id, (t.data->>'credits')::int as granted,
-          coalesce((select sum((r.data->>'creditsRemoved')::int) from ledger_transactions r
-                    where t.kind = 'payment' and r.kind = 'refund' and r.data->>'paymentId' = t.data->>'paymentId'), 0)::int as removed,
+        select t.id, t.payment_id, e.amount_minor as granted,
+          coalesce((select -sum(re.amount_minor) from ledger_transactions r join ledger_entries re on re.transaction_id = r.id
+                    where t.kind = 'payment' and r.kind = 'refund' and r.payment_id = t.payment_id and re.account_id = a.id), 0)::int as removed,
           (select count(*) from ledger_transactions u
-            where u.kind = 'credit_use' and u.data->>'fundedBy' = t.id::text
+            where u.kind = 'credit_use' and u.funded_by_id = t.id
               and not exists (select 1 from ledger_transactions x where x.reverses_id = u.id))::int as used
-        from ledger_transactions t
-        where t.kind in ('payment', 'credit_grant') and t.data->>'studentId' = ${studentId} and coalesce((t.data->>'credits')::int, 0) > 0
+        from ledger_accounts a
+        join ledger_entries e on e.account_id = a.id and e.amount_minor > 0
+        join ledger_transactions t on t.id = e.transaction_id and t.kind in ('payment', 'credit_grant')
+        where a.code = ${accounts.studentCredits(studentId).account} and a.currency = ${CREDITS}
         order by t.occurred_at, t.created_at, t.id`);
-      const rows = (res as unknown as { rows: { id: string; payment_id: string | null; granted: number; removed: number; used: number }[] }).rows;
+      const rows = (res as unknown as { rows: { id: string; payment_id: string | null; granted: number | string; removed: number; used: number }[] }).rows;
       return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, granted: Number(r.granted), removed: Number(r.removed), used: Number(r.used) }));
     },
 

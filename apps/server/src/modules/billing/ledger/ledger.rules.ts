@@ -24,6 +24,15 @@ export interface EntrySpec {
   currency: string;
 }
 
+/** A ledger transaction's typed links (#14), each a foreign key; see billing.schema.ts ledgerTransactions. */
+export interface LedgerLinks {
+  paymentId?: string | null | undefined;
+  bookingId?: string | null | undefined;
+  questionId?: string | null | undefined;
+  refundId?: string | null | undefined;
+  fundedById?: string | null | undefined;
+}
+
 export interface PostSpec {
   kind: string;
   idempotencyKey: string;
@@ -31,6 +40,9 @@ export interface PostSpec {
   occurredAt: Date;
   entries: EntrySpec[];
   reversesId?: string | undefined;
+  /** What the transaction belongs to (ledger_transactions' link columns); a reversal carries its original's. */
+  links?: LedgerLinks | undefined;
+  /** Free-form facts (amounts, purpose, who it was for); links go in `links`. */
   data?: Record<string, unknown> | undefined;
   /** When an amount was converted to post this (earnings.rules.ts): kept in the transaction's fx_* columns. */
   conversion?: { fromCurrency: string; fromAmountMinor: number; rate: string; source: string } | null | undefined;

@@ -7,7 +7,7 @@ import { createLogger } from '../../../platform/logger';
 import { type Tx } from '../../../platform/db';
 import { schema } from '../../../../test/schema';
 import { DEMO_CREDITS, seedDemoBilling } from '../billing.money';
-import { insertPayment, insertRefund, makeUsers } from '../billing.test-support';
+import { insertPayment, insertQuestion, insertRefund, makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from './ledger.repo';
 import { createLedgerService, type LedgerService } from './ledger.service';
 import { CREDITS } from './ledger.rules';
@@ -20,6 +20,8 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
   let users: Awaited<ReturnType<typeof makeUsers>>;
   const tx = <T>(fn: (t: Tx) => Promise<T>) => db().database.db.transaction(fn);
   const balance = (code: string, currency: string) => ledger.repo.balance(db().database.db, code, currency);
+  /** A fresh question of the student's: an earning or a used credit links it. */
+  const questionOf = async (studentId: string) => (await insertQuestion(db().database, studentId)).id;
 
   beforeAll(async () => {
     ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), clock: systemClock, logger, commissionBps: 2000 });
@@ -56,7 +58,8 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
   });
 
   it('reverses a transaction once, with the negated entries; a reversal is not reversible', async () => {
-    const posted = await tx((t) => ledger.questionEarning(t, { tutorId: users.tutor.id, questionId: randomUUID(), amountMinor: 4000, currency: 'INR', at }));
+    const q = await questionOf(users.student.id);
+    const posted = await tx((t) => ledger.questionEarning(t, { tutorId: users.tutor.id, questionId: q, amountMinor: 4000, currency: 'INR', at }));
     const code = `tutor_payable:${users.tutor.id}`;
     const before = await balance(code, 'INR');
     const r1 = await tx((t) => ledger.reverse(t, posted!.transactionId, 'test', at));
@@ -135,7 +138,10 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
     await tx((t) => ledger.port.paymentReceived(t, { paymentId: p.id, studentId: student.id, provider: 'fake', amountMinor: 999, currency: 'USD', purpose: 'credit_pack', credits: 10, at }));
     expect(await ledger.creditBalance(db().database.db, student.id)).toBe(10);
     // 7 credits used
-    for (let i = 0; i < 7; i++) expect(await tx((t) => ledger.useCredit(t, student.id, randomUUID(), at))).toBe(true);
+    for (let i = 0; i < 7; i++) {
+      const q = await questionOf(student.id);
+      expect(await tx((t) => ledger.useCredit(t, student.id, q, at))).toBe(true);
+    }
     const clearing = await balance('provider_clearing:fake', 'USD');
     const r1 = await insertRefund(db().database, p.id, 333, 'USD');
     await tx((t) => ledger.port.refundSettled(t, { refundId: r1.id, paymentId: p.id, amountMinor: 333, currency: 'USD', at }));
@@ -148,13 +154,15 @@ describeEachBackend('ledger service and LedgerPort', ({ db }) => {
     expect(await balance('provider_clearing:fake', 'USD')).toBe(clearing - 999);
     expect(await ledger.creditBalance(db().database.db, student.id)).toBe(0);
     // no credit below zero: using one now is refused
-    expect(await tx((t) => ledger.useCredit(t, student.id, randomUUID(), at))).toBe(false);
+    const late = await questionOf(student.id);
+    expect(await tx((t) => ledger.useCredit(t, student.id, late, at))).toBe(false);
   });
 
   it('credits never go below zero under concurrent use', async () => {
     const { student } = await makeUsers(db().database);
     await tx((t) => ledger.grantCredits(t, student.id, 3, `grant:${student.id}`, 'test', at));
-    const used = await Promise.all(Array.from({ length: 8 }, () => tx((t) => ledger.useCredit(t, student.id, randomUUID(), at))));
+    const asked = await Promise.all(Array.from({ length: 8 }, () => questionOf(student.id)));
+    const used = await Promise.all(asked.map((q) => tx((t) => ledger.useCredit(t, student.id, q, at))));
     expect(used.filter(Boolean)).toHaveLength(3);
     expect(await ledger.creditBalance(db().database.db, student.id)).toBe(0);
     const owned = await ledger.repo.balancesByOwner(db().database.db, student.id);

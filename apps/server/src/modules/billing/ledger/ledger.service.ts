@@ -50,6 +50,11 @@ export function createLedgerService(deps: LedgerDeps) {
       description: spec.description,
       occurredAt: spec.occurredAt,
       reversesId: spec.reversesId ?? null,
+      paymentId: spec.links?.paymentId ?? null,
+      bookingId: spec.links?.bookingId ?? null,
+      questionId: spec.links?.questionId ?? null,
+      refundId: spec.links?.refundId ?? null,
+      fundedById: spec.links?.fundedById ?? null,
       data: spec.data ?? {},
       ...(spec.conversion
         ? { fxFromCurrency: spec.conversion.fromCurrency, fxFromAmountMinor: spec.conversion.fromAmountMinor, fxRate: spec.conversion.rate, fxSource: spec.conversion.source }
@@ -90,6 +95,7 @@ export function createLedgerService(deps: LedgerDeps) {
       occurredAt,
       reversesId: transactionId,
       entries,
+      links: { paymentId: original.paymentId, bookingId: original.bookingId, questionId: original.questionId, refundId: original.refundId, fundedById: original.fundedById },
       data: { ...original.data, reversedKind: original.kind, reason },
     });
     return { transactionId: posted.transactionId, created: posted.created };
@@ -108,7 +114,7 @@ export function createLedgerService(deps: LedgerDeps) {
    * unearned: the payment, less its refunds, less its earnings, plus the earnings refunds reversed.
    */
   async function lessonPaymentState(tx: Tx, paymentId: string, paymentMinor: number) {
-    const refunds = await repo.findByData(tx, 'refund', 'paymentId', paymentId);
+    const refunds = await repo.refundsOfPayment(tx, paymentId);
     const refunded = refunds.reduce((s, t) => s + Number((t.data as { amountMinor: number }).amountMinor), 0);
     const reversedOf = new Map<string, number>();
     for (const t of refunds) {
@@ -116,9 +122,9 @@ export function createLedgerService(deps: LedgerDeps) {
         reversedOf.set(x.transactionId, (reversedOf.get(x.transactionId) ?? 0) + x.amountMinor);
       }
     }
-    const earnings = (await repo.findByData(tx, 'earning', 'lessonPaymentId', paymentId)).map((t) => {
-      const d = t.data as { bookingId: string; tutorId: string; amountMinor: number };
-      return { id: t.id, bookingId: d.bookingId, tutorId: d.tutorId, amountMinor: Number(d.amountMinor), reversedMinor: reversedOf.get(t.id) ?? 0 };
+    const earnings = (await repo.earningsPaidBy(tx, paymentId, 'lesson')).map((t) => {
+      const d = t.data as { tutorId: string; amountMinor: number };
+      return { id: t.id, bookingId: t.bookingId!, tutorId: d.tutorId, amountMinor: Number(d.amountMinor), reversedMinor: reversedOf.get(t.id) ?? 0 };
     });
     const net = earnings.reduce((s, e) => s + e.amountMinor - e.reversedMinor, 0);
     return { earnings, unearnedMinor: paymentMinor - refunded - net };
@@ -136,16 +142,15 @@ export function createLedgerService(deps: LedgerDeps) {
         description: `Payment for a ${what} (${p.provider})`,
         occurredAt: p.at,
         entries,
+        links: { paymentId: p.paymentId, bookingId: p.purpose === 'booking' ? p.bookingId : null },
         // A booking payment is a prepayment (lesson_prepayments); `deferred` and the commission in force are kept for
         // the lesson's earning (lessonEarning). Booking payments posted before deferral credited the tutor at once.
         data: {
-          paymentId: p.paymentId,
           studentId: p.studentId,
           purpose: p.purpose,
           amountMinor: p.amountMinor,
           currency: p.currency,
           credits: p.credits ?? 0,
-          bookingId: p.bookingId,
           tutorId,
           planId: p.planId,
           ...(p.purpose === 'booking' ? { deferred: true, commissionBps: deps.commissionBps } : {}),
@@ -156,7 +161,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
     /**
      * Reverses the refunded share of the payment's money entries (a booked lesson's: its prepayment) and the same
-     * share of every question earning the payment funded (data.fundedByPaymentId, see earnings.ts). Question credits
+     * share of every question earning the payment funded (the earnings linked to it: payment_id, see earnings.service.ts). Question credits
      * granted by a pack are taken back in the same share, but only those the student still holds: credits already
      * used stay used (the student got the answers) and the shortfall is logged as refund_credits_already_used.
      * A booking payment's refund beyond what is still unearned (an admin refund after the lesson) also reverses that much
@@ -170,7 +175,7 @@ export function createLedgerService(deps: LedgerDeps) {
       if (!payment) throw notFound('The ledger transaction of the refunded payment');
       const data = payment.data as { studentId: string; amountMinor: number; currency: string; credits: number };
       if (r.currency !== data.currency) throw conflict(`The refund's currency ${r.currency} is not the payment's ${data.currency}.`);
-      const before = (await repo.findByData(tx, 'refund', 'paymentId', r.paymentId)).reduce((s, t) => s + Number((t.data as { amountMinor: number }).amountMinor), 0);
+      const before = (await repo.refundsOfPayment(tx, r.paymentId)).reduce((s, t) => s + Number((t.data as { amountMinor: number }).amountMinor), 0);
       const money = refundEntries(asSpecs(await repo.entriesOf(tx, payment.id)), data.amountMinor, before, r.amountMinor);
       const entries: EntrySpec[] = [...money];
       let credits = { remove: 0, alreadyUsed: 0 };
@@ -188,11 +193,11 @@ export function createLedgerService(deps: LedgerDeps) {
       }
       // Tutor earnings of the questions this payment paid for (earnings.ts): the same share is taken back.
       const earnings: { transactionId: string; tutorId: string; questionId: string }[] = [];
-      for (const earning of await repo.findByData(tx, 'earning', 'fundedByPaymentId', r.paymentId)) {
+      for (const earning of await repo.earningsPaidBy(tx, r.paymentId, 'question')) {
         const back = refundEntries(asSpecs(await repo.entriesOf(tx, earning.id)), data.amountMinor, before, r.amountMinor);
         if (!back.length) continue;
         entries.push(...back);
-        const e = earning.data as { tutorId: string; questionId: string };
+        const e = { tutorId: (earning.data as { tutorId: string }).tutorId, questionId: earning.questionId! };
         earnings.push({ transactionId: earning.id, tutorId: e.tutorId, questionId: e.questionId });
         logger.info({ event: 'earning_reversed_by_refund', refundId: r.refundId, paymentId: r.paymentId, tutorId: e.tutorId, questionId: e.questionId, earningTransactionId: earning.id }, 'tutor earning reversed by a refund');
       }
@@ -219,7 +224,9 @@ export function createLedgerService(deps: LedgerDeps) {
         // A full refund is the payment's reversal (its money entries negated); a payment is reversed at most once.
         reversesId: full ? payment.id : undefined,
         entries,
-        data: { paymentId: r.paymentId, refundId: r.refundId, purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed, earningsReversed: earnings, lessonEarningsReversed: lessonEarnings },
+        // The refund of a booked lesson's payment is that lesson's money too (the revenue report tells lessons by it).
+        links: { paymentId: r.paymentId, refundId: r.refundId, bookingId: payment.bookingId },
+        data: { purpose: (payment.data as { purpose?: string }).purpose, amountMinor: r.amountMinor, currency: r.currency, creditsRemoved: credits.remove, creditsAlreadyUsed: credits.alreadyUsed, earningsReversed: earnings, lessonEarningsReversed: lessonEarnings },
       });
       return { transactionId: posted.transactionId, created: posted.created };
     },
@@ -240,8 +247,15 @@ export function createLedgerService(deps: LedgerDeps) {
       // Credits are used oldest source first (FIFO): the pack payment (or grant) a used credit came from is kept, so a
       // refund of that pack reverses the earning of the question it paid for (earnings.ts).
       const source = creditSourceFor(await repo.creditSources(tx, studentId));
-      const funding = source ? { fundedBy: source.id, ...(source.paymentId ? { fundedByPaymentId: source.paymentId } : {}) } : {};
-      await post(tx, { kind: 'credit_use', idempotencyKey: `credit:question:${questionId}`, description: 'One question credit used', occurredAt: at, entries: creditUseEntries(studentId), data: { studentId, questionId, ...funding } });
+      await post(tx, {
+        kind: 'credit_use',
+        idempotencyKey: `credit:question:${questionId}`,
+        description: 'One question credit used',
+        occurredAt: at,
+        entries: creditUseEntries(studentId),
+        links: { questionId, fundedById: source?.id, paymentId: source?.paymentId },
+        data: { studentId },
+      });
       return true;
     },
 
@@ -295,7 +309,8 @@ export function createLedgerService(deps: LedgerDeps) {
         description: 'Booked lesson',
         occurredAt: e.at,
         entries: lessonEarningEntries(data.tutorId, amountMinor, data.currency, Number(data.commissionBps ?? 0)),
-        data: { purpose: 'booking', bookingId: e.bookingId, paidBookingId: e.paidBookingId, lessonPaymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency },
+        links: { bookingId: e.bookingId, paymentId: e.paymentId },
+        data: { purpose: 'booking', paidBookingId: e.paidBookingId, tutorId: data.tutorId, amountMinor, currency: data.currency },
       });
       logger.info({ event: 'lesson_earning_recognised', bookingId: e.bookingId, paymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency, transactionId: posted.transactionId }, 'booked lesson earned');
       return { transactionId: posted.transactionId, created: posted.created };
@@ -303,7 +318,7 @@ export function createLedgerService(deps: LedgerDeps) {
 
     /**
      * A tutor's earning for an answered question, posted once per question, in the currency of the payment that paid
-     * for it (earnings.rules.ts). fundedByPaymentId (see earnings.ts) is kept in the transaction's data: a refund of
+     * for it (earnings.rules.ts). fundedByPaymentId (see earnings.service.ts) is the transaction's payment link: a refund of
      * that payment reverses its share. A converted amount keeps its conversion in the transaction's fx_* columns.
      */
     async questionEarning(
@@ -317,7 +332,8 @@ export function createLedgerService(deps: LedgerDeps) {
         description: 'Answered question',
         occurredAt: e.at,
         entries: questionEarningEntries(e.tutorId, e.amountMinor, e.currency),
-        data: { tutorId: e.tutorId, questionId: e.questionId, ...(e.fundedByPaymentId ? { fundedByPaymentId: e.fundedByPaymentId } : {}) },
+        links: { questionId: e.questionId, paymentId: e.fundedByPaymentId },
+        data: { tutorId: e.tutorId },
         conversion: e.conversion,
       });
     },

@@ -9,7 +9,7 @@ import { schema } from '../../../../test/schema';
 import { createLogger } from '../../../platform/logger';
 import type { HelpBilling } from '../../help';
 import { createRevenueReport, type RevenueReportService } from './revenue.service';
-import { insertPayment, makeUsers } from '../billing.test-support';
+import { insertPayment, insertQuestion, insertRefund, makeUsers } from '../billing.test-support';
 import { createHelpBilling } from '../earnings/earnings.service';
 import { createEntitlementsRepo } from '../entitlements/entitlements.repo';
 import { createEntitlementsService, type EntitlementsService } from '../entitlements/entitlements.service';
@@ -116,7 +116,7 @@ describeEachBackend('billing property: the revenue report reconciles per currenc
             received[o.currency] += o.amount;
             paid.push({ id: p.id, s: o.s, currency: o.currency, amount: o.amount, credits: 0, refunded: 0, purpose: 'booking', bookingId: booking!.id, lessonEarned: 0, lessonReversed: 0 });
           } else if (o.t === 'question') {
-            const questionId = randomUUID();
+            const questionId = (await insertQuestion(db().database, students[o.s]!, now)).id;
             const rates = o.usdRate ? [{ currency: 'INR', amountMinor: 4000 }, { currency: 'USD', amountMinor: 150 }] : [{ currency: 'INR', amountMinor: 4000 }];
             const used = await tx(async (t) => {
               await entitlements.consumeForQuestion(t, { studentId: students[o.s]!, timeZone: 'UTC', questionId, at: now });
@@ -150,7 +150,8 @@ describeEachBackend('billing property: the revenue report reconciles per currenc
             if (p && remaining > 0) {
               const amount = o.full ? remaining : Math.max(1, Math.floor((remaining * o.share) / 100));
               const removed = p.purpose === 'credit_pack' ? creditsToRemove(p.credits, p.amount, p.refunded, amount, held(p.s)).remove : 0;
-              await tx((t) => ledger.port.refundSettled(t, { refundId: randomUUID(), paymentId: p.id, amountMinor: amount, currency: p.currency, at: now }));
+              const refundId = (await insertRefund(db().database, p.id, amount, p.currency, now)).id;
+              await tx((t) => ledger.port.refundSettled(t, { refundId, paymentId: p.id, amountMinor: amount, currency: p.currency, at: now }));
               if (p.purpose === 'booking' && p.lessonEarned > 0) {
                 const unearnedAfter = p.amount - (p.refunded + amount) - p.lessonEarned + p.lessonReversed;
                 p.lessonReversed += Math.min(Math.max(0, -unearnedAfter), p.lessonEarned - p.lessonReversed);

@@ -26,7 +26,7 @@ export function createRevenueReport(deps: { ledger: LedgerRepo; clock: Clock }) 
         const [month, currency] = key.split('|') as [string, string];
         const mine = sums.filter((s) => s.month === month && s.currency === currency);
         const total = (pick: (s: (typeof mine)[number]) => boolean) => mine.filter(pick).reduce((n, s) => n + s.total, 0) || 0;
-        const lesson = (s: (typeof mine)[number]) => s.purpose === 'booking';
+        const lesson = (s: (typeof mine)[number]) => s.lesson;
         return {
           month,
           currency,

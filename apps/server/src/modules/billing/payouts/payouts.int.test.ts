@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../../test/db';
@@ -6,7 +5,7 @@ import { createFakePayouts, type FakePayouts } from '../../../integrations/payou
 import { type Tx } from '../../../platform/db';
 import { schema } from '../../../../test/schema';
 import { createLogger } from '../../../platform/logger';
-import { makeUsers } from '../billing.test-support';
+import { insertQuestion, makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from '../ledger/ledger.repo';
 import { createLedgerService, type LedgerService } from '../ledger/ledger.service';
 import { createPayoutsRepo } from './payouts.repo';
@@ -23,14 +22,20 @@ describeEachBackend('payouts: runs, hold period, minimums, statuses and crash sa
   const clock = { now: () => now };
   const tx = <T>(fn: (t: Tx) => Promise<T>) => db().database.db.transaction(fn);
   const payable = async (tutorId: string, currency = 'INR') => 0 - (await ledger.repo.balance(db().database.db, `tutor_payable:${tutorId}`, currency)) || 0;
-  const earn = (tutorId: string, amountMinor: number, at: Date, currency = 'INR') => tx((t) => ledger.questionEarning(t, { tutorId, questionId: randomUUID(), amountMinor, currency, at }));
+  let student: string;
+  /** An answered question's earning (the ledger links it to a question, here one of a test student's). */
+  const earn = async (tutorId: string, amountMinor: number, at: Date, currency = 'INR') => {
+    const questionId = (await insertQuestion(db().database, student)).id;
+    return tx((t) => ledger.questionEarning(t, { tutorId, questionId, amountMinor, currency, at }));
+  };
   const service = (adapter: FakePayouts, minimums: Record<string, number> = { INR: 50000, USD: 1000 }) =>
     createPayoutsService({ repo: createPayoutsRepo(db().database.db), ledger, adapter, clock, logger, holdDays: 7, minimums, destinationOf: (id) => `fa_${id}` });
   const payoutsOf = (tutorId: string) => db().database.db.select().from(schema.payouts).where(eq(schema.payouts.tutorId, tutorId));
   const runs = () => db().database.db.select().from(schema.payoutRuns);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ledger = createLedgerService({ repo: createLedgerRepo(db().database.db), clock, logger, commissionBps: 2000 });
+    student = (await makeUsers(db().database)).student.id;
   });
 
   it('pays payables at or above the minimum, counting only earnings older than the hold period', async () => {
