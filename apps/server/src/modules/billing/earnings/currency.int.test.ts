@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, type Client, startTestApp, type TestApp } from '../../../../test/app';
 import { describeEachBackend } from '../../../../test/db';
-import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir } from '../../../../test/help';
+import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../../test/help';
 import { schema } from '../../../../test/schema';
 import { settableClock } from '../payments/providers.testkit';
 
@@ -48,7 +48,7 @@ describeEachBackend('billing: earnings in the currency that paid, reconciled rev
     admin = (await adminClient(t)).client;
     expect((await admin.post('/api/admin/billing/plans', pack)).status).toBeLessThan(300);
     // An Indian tutor: their profile currency is INR, and the rate table has INR and USD rates for every subject.
-    tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }, { subjectId: 'physics', level: 'grade-11-12' }] });
+    tutor = await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }, { subjectId: 'physics', level: 'grade-11-12' }], notifyWhenOffline: true });
   });
   afterAll(async () => {
     await t?.close();
@@ -65,6 +65,9 @@ describeEachBackend('billing: earnings in the currency that paid, reconciled rev
   };
   const answer = async (student: HelpUser, subjectId: string, level: string) => {
     const q = await askQuestion(t, student, subjectId, level);
+    // Jobs run by hand here: the first wave offers the question to the tutor, who may claim only what was offered (decision 024).
+    await t.app.jobs.drain();
+    await whenOffered(tutor, q.id);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/accept`)).status).toBe(200);
     expect((await tutor.client.post(`/api/help/questions/${q.id}/answered`)).status).toBe(200);
     const [earning] = await t.app.database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:question:${q.id}`));

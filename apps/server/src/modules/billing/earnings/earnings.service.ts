@@ -63,5 +63,7 @@ export function createHelpBilling(deps: { ledger: LedgerService; entitlements: E
       });
       return posted ? { amountMinor: terms.amountMinor, currency: terms.currency } : null;
     },
+    /** What the tutor's "today" shows: the ledger's question earnings since then, net of what refunds took back. */
+    earningsSince: (tutorId, since) => deps.ledger.repo.questionEarningsSince(deps.ledger.repo.db, tutorId, since),
   };
 }

@@ -49,7 +49,7 @@ export function createTutorStatements(deps: StatementsDeps) {
       const currencies = [...new Set([...known, ...rows.map((x) => x.currency)])].sort();
       const out: Statement['currencies'] = [];
       for (const currency of currencies) {
-        const opening = -(await ledger.balance(ledger.db, code, currency, r.from));
+        const opening = 0 - (await ledger.balance(ledger.db, code, currency, r.from)) || 0;
         let running = opening;
         const lines = rows
           .filter((x) => x.currency === currency)

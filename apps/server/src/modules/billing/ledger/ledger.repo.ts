@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../../platform/db';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../billing.schema';
@@ -141,6 +141,35 @@ export function createLedgerRepo(db: Db) {
         .where(and(eq(ledgerAccounts.code, code), gte(ledgerTransactions.occurredAt, from), lt(ledgerTransactions.occurredAt, to)))
         .orderBy(asc(ledgerTransactions.occurredAt), asc(ledgerEntries.id));
       return rows.map((r) => ({ ...r, amountMinor: Number(r.amountMinor) }));
+    },
+
+    /**
+     * A tutor's question money since an instant, per currency, from their payable account: answered questions'
+     * earnings, and what reversed them (a refund of a plan or pack payment, the only refunds that take back question
+     * earnings; a reversal of an earning), by when each was posted; and how many questions earned. What the tutor's
+     * "today" shows, so it moves with their balance and statement (#14).
+     */
+    async questionEarningsSince(tx: Db | Tx, tutorId: string, since: Date): Promise<{ answered: number; earnings: { currency: string; amountMinor: number }[] }> {
+      const questionMoney = or(
+        and(isNotNull(ledgerTransactions.questionId), inArray(ledgerTransactions.kind, ['earning', 'reversal'])),
+        and(eq(ledgerTransactions.kind, 'refund'), isNull(ledgerTransactions.bookingId)),
+      );
+      const rows = await tx
+        .select({
+          currency: ledgerEntries.currency,
+          total: sql<string>`sum(${ledgerEntries.amountMinor})`,
+          answered: sql<string>`count(distinct ${ledgerTransactions.id}) filter (where ${ledgerTransactions.kind} = 'earning')`,
+        })
+        .from(ledgerEntries)
+        .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+        .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+        .where(and(eq(ledgerAccounts.code, accounts.tutorPayable(tutorId).account), gte(ledgerTransactions.occurredAt, since), questionMoney))
+        .groupBy(ledgerEntries.currency)
+        .orderBy(asc(ledgerEntries.currency));
+      return {
+        answered: rows.reduce((n, r) => n + Number(r.answered), 0),
+        earnings: rows.map((r) => ({ currency: r.currency, amountMinor: 0 - Number(r.total) || 0 })),
+      };
     },
 
     /**
