@@ -6,28 +6,52 @@ const moduleInternals = {
   regex: '^(\\./|(\\.\\./)+)modules/[^/]+/.+',
   message: 'Import another module only through its index.ts (e.g. ./modules/identity).',
 };
-const siblingModuleInternals = {
-  regex: '^\\.\\./[^./][^/]*/(?![^/]+\\.schema$).+',
+
+/**
+ * Module boundaries (#14). A module is a folder modules/<m>/; a large one has sub-folders by capability
+ * (modules/billing/ledger/, …), which are still that one module: they may import each other's files and their module's
+ * tables (through its repos), and other modules see only <m>/index.ts. no-restricted-imports sees the import's text, not
+ * the file it names, so each pattern is written for the depth of the importing file below modules/ (1: <m>/x.ts,
+ * 2: <m>/<sub>/x.ts): '../' × depth leaves the module.
+ */
+const up = (depth) => '(\\.\\./)'.repeat(depth);
+/** Another module's internals (its index is '<up>m', with no further path); its *.schema is left to otherModulesTables. */
+const siblingModuleInternals = (depth) => ({
+  regex: `^${up(depth)}[^./][^/]*/(?!([^/]+/)*[^/]+\\.schema$).+`,
   message: 'Modules import each other only through their index.ts (e.g. ../identity).',
-};
+});
 /** Tables are owned (#14): a module's tables are in its <module>.schema.ts, and only that module's repos query them. */
-const otherModulesTables = {
-  regex: '^\\.\\./[^./][^/]*/[^/]+\\.schema$',
+const otherModulesTables = (depth) => ({
+  regex: `^${up(depth)}[^./][^/]*/([^/]+/)*[^/]+\\.schema$`,
   message: "Another module's tables are its own: ask that module through its index.ts (only a *.schema.ts may name them, for a foreign key).",
-};
-const ownTablesOutsideRepo = {
-  regex: '^\\./[^/]+\\.schema$',
+});
+/** This module's own tables (any *.schema import that does not leave the module). */
+const ownTablesOutsideRepo = (depth) => ({
+  regex: `^(?!${up(depth)})\\.{1,2}/([^/]+/)*[^/]+\\.schema$`,
   message: "Only this module's *.repo.ts files query its tables: put the query in a repo and call it.",
-};
+});
 const ormOutsideRepo = {
   regex: '^drizzle-orm(/|$)',
   message: "Only a *.repo.ts (or *.schema.ts) uses the ORM: put the query in this module's repo.",
 };
 /** A rules file may use another module's pure rules (its index would pull in services and I/O), and nothing else inside it. */
-const siblingModuleInternalsButRules = {
-  regex: '^\\.\\./[^./][^/]*/(?![^/]+\\.rules$).+',
+const siblingModuleInternalsButRules = (depth) => ({
+  regex: `^${up(depth)}[^./][^/]*/(?!([^/]+/)*[^/]+\\.rules$).+`,
   message: 'A rules file imports another module only through its index.ts, or that module\'s own *.rules file.',
-};
+});
+/** What a rules file may not import, at a depth below modules/. */
+const rulesFilePatterns = (depth) => [
+  { regex: '(^|/)platform(/|$)', message: 'A rules file imports no platform code: take data and time as arguments.' },
+  { regex: '^node:', message: 'A rules file does no I/O.' },
+  { regex: '^(drizzle-orm|pg|@electric-sql/pglite|redis|socket\\.io|fastify)(/|$)', message: 'A rules file does no I/O.' },
+  { regex: '\\.(repo|service|routes)$', message: 'A rules file imports only other pure code.' },
+  siblingModuleInternalsButRules(depth),
+];
+/** The module files at a depth below modules/ (1: modules/<m>/*, 2: modules/<m>/<sub>/*) matching a file pattern. */
+const atDepth = (depth, file) => `apps/server/src/modules/${'*/'.repeat(depth)}${file}`;
+const moduleDepths = [1, 2];
+/** Folders whose every file is pure, like a *.rules.ts file: the WhatsApp conversation machines (#14). */
+const pureFolders = ['apps/server/src/modules/whatsapp/conversation/**/*.ts'];
 
 const formatModule = 'apps/web/src/lib/format.ts (formatTime, formatDate, formatDateTime, formatMoney, formatDuration, formatRelative, plural, zoneName…)';
 /** What only apps/web/src/lib/format.ts may do: format by hand or through Intl and toLocale*String. */
@@ -82,31 +106,6 @@ const clockSyntax = [
   },
 ];
 
-/** The same, one folder deeper (a pure folder inside a module): another module's index or its *.rules file only. */
-const nestedModuleInternalsButRules = {
-  regex: '^\\.\\./\\.\\./[^./][^/]*/(?![^/]+\\.rules$).+',
-  message: "A pure file imports another module only through its index.ts, or that module's own *.rules file.",
-};
-/** Folders whose every file is pure, like a *.rules.ts file: the WhatsApp conversation machines. */
-const pureFolders = ['apps/server/src/modules/whatsapp/conversation/**/*.ts'];
-/** What a pure file may not do: platform code, I/O, services, the clock or the environment. */
-const pureRules = (moduleImports) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: [
-        { regex: '(^|/)platform(/|$)', message: 'A rules file imports no platform code: take data and time as arguments.' },
-        { regex: '^node:', message: 'A rules file does no I/O.' },
-        { regex: '^(drizzle-orm|pg|@electric-sql/pglite|redis|socket\\.io|fastify)(/|$)', message: 'A rules file does no I/O.' },
-        { regex: '\\.(repo|service|routes)$', message: 'A rules file imports only other pure code.' },
-        ...moduleImports,
-      ],
-    },
-  ],
-  'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
-  'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
-});
-
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
   js.configs.recommended,
@@ -160,36 +159,51 @@ export default tseslint.config(
     ignores: ['apps/server/src/modules/**', '**/*.rules.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals] }] },
   },
-  {
-    files: ['apps/server/src/modules/**/*.ts'],
-    ignores: ['**/*.rules.ts', '**/*.test.ts', '**/*.schema.ts', '**/*.repo.ts', '**/*.testkit.ts', '**/*.test-support.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals, otherModulesTables, ownTablesOutsideRepo, ormOutsideRepo] }] },
-  },
-  {
-    // A repo queries its own module's tables only (#14).
-    files: ['apps/server/src/modules/**/*.repo.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals, otherModulesTables] }] },
-  },
-  {
-    // A schema file may name another module's table for a foreign key, and nothing else of that module.
-    files: ['apps/server/src/modules/**/*.schema.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals] }] },
-  },
-  {
-    // Test kits set up rows directly; they may read any module's tables but still not its internals.
-    files: ['apps/server/src/modules/**/*.testkit.ts', 'apps/server/src/modules/**/*.test-support.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals] }] },
-  },
+  ...moduleDepths.flatMap((depth) => [
+    {
+      files: [atDepth(depth, '*.ts')],
+      ignores: ['**/*.rules.ts', '**/*.test.ts', '**/*.schema.ts', '**/*.repo.ts', '**/*.testkit.ts', '**/*.test-support.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals(depth), otherModulesTables(depth), ownTablesOutsideRepo(depth), ormOutsideRepo] }] },
+    },
+    {
+      // A repo queries its own module's tables only (#14).
+      files: [atDepth(depth, '*.repo.ts')],
+      rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals(depth), otherModulesTables(depth)] }] },
+    },
+    {
+      // A schema file may name another module's table for a foreign key, and nothing else of that module.
+      files: [atDepth(depth, '*.schema.ts')],
+      rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals(depth)] }] },
+    },
+    {
+      // Test kits set up rows directly; they may read any module's tables but still not its internals.
+      files: [atDepth(depth, '*.testkit.ts'), atDepth(depth, '*.test-support.ts')],
+      rules: { 'no-restricted-imports': ['error', { patterns: [siblingModuleInternals(depth)] }] },
+    },
+  ]),
   {
     // Rules files are pure decisions: no platform code, no I/O, no clock, no environment.
     files: ['apps/server/src/**/*.rules.ts'],
-    rules: pureRules([siblingModuleInternalsButRules]),
+    rules: {
+      'no-restricted-imports': ['error', { patterns: rulesFilePatterns(1) }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
+    },
   },
   {
-    // Folders of pure decisions (a machine split by verb, #14) are held to the same rules, file by file.
+    // The same, for a rules file in a module's sub-folder (modules/<m>/<sub>/x.rules.ts).
+    files: [atDepth(2, '*.rules.ts')],
+    rules: { 'no-restricted-imports': ['error', { patterns: rulesFilePatterns(2) }] },
+  },
+  {
+    // Folders of pure decisions (a machine split by verb, #14) are held to the rules-file rules, file by file.
     files: pureFolders,
     ignores: ['**/*.test.ts', '**/*.test-support.ts'],
-    rules: pureRules([nestedModuleInternalsButRules]),
+    rules: {
+      'no-restricted-imports': ['error', { patterns: rulesFilePatterns(2) }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
+    },
   },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*'],

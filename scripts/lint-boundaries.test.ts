@@ -51,7 +51,32 @@ describe('architecture lint rules', () => {
     expect(found).toMatch(/Date\.now/);
     // Allowed: its own module's pure files, another module's index (for its types) or rules, and its tests' fixtures.
     expect(await messages(file, "import { x } from '../whatsapp.age.rules';\nimport type { ClaimRefusal } from '../../help';\nimport { y } from '../../help/help.rules';\nexport const f = (r: ClaimRefusal) => [x, y, r];\n")).toEqual([]);
-    expect(await messages('apps/server/src/modules/whatsapp/conversation/fixtures.test-support.ts', "import { subjectsCatalogue } from '../../identity/subjects.catalogue';\nexport const s = [subjectsCatalogue, new Date()];\n")).toEqual([]);
+    expect(await messages('apps/server/src/modules/whatsapp/conversation/fixtures.test-support.ts', "import { subjectsCatalogue } from '../../identity';\nexport const s = [subjectsCatalogue, new Date()];\n")).toEqual([]);
+  });
+
+  it("a module's sub-folders (billing/ledger/, …) import each other, while other modules and tables stay out of reach", async () => {
+    const nested = 'apps/server/src/modules/billing/payouts/payouts.service.ts';
+    const lint = async (file: string, spec: string) => (await messages(file, `import { x } from '${spec}';\nexport const y = x;\n`)).join('\n');
+    // Inside the module: sibling sub-folders' files, another module's index, the platform.
+    for (const spec of ['../ledger/ledger.service', '../ledger/ledger.repo', '../billing.ports', '../../identity', '../../../platform/db', './payouts.rules']) {
+      expect(await lint(nested, spec), spec).toBe('');
+    }
+    // Another module's internals and tables, from a sub-folder.
+    expect(await lint(nested, '../../identity/identity.repo')).toMatch(/only through their index\.ts/);
+    expect(await lint(nested, '../../help/help.schema')).toMatch(/Another module's tables/);
+    // The module's own tables and the ORM, outside a repo.
+    expect(await lint(nested, '../billing.schema')).toMatch(/Only this module's \*\.repo\.ts/);
+    expect(await lint(nested, 'drizzle-orm')).toMatch(/Only a \*\.repo\.ts/);
+    // A repo in a sub-folder queries its module's tables, not another module's.
+    expect(await lint('apps/server/src/modules/billing/payouts/payouts.repo.ts', '../billing.schema')).toBe('');
+    expect(await lint('apps/server/src/modules/billing/payouts/payouts.repo.ts', '../../scheduling/scheduling.schema')).toMatch(/Another module's tables/);
+    // A rules file in a sub-folder: pure code only.
+    expect(await lint('apps/server/src/modules/billing/payouts/payouts.rules.ts', '../ledger/ledger.service')).toMatch(/only other pure code/);
+    expect(await lint('apps/server/src/modules/billing/payouts/payouts.rules.ts', '../../scheduling/scheduling.lessons')).toMatch(/own \*\.rules file/);
+    expect(await lint('apps/server/src/modules/billing/payouts/payouts.rules.ts', '../ledger/ledger.rules')).toBe('');
+    // Nobody outside the module reaches into its sub-folders.
+    expect(await lint('apps/server/src/modules/help/help.service.ts', '../billing/ledger/ledger.repo')).toMatch(/only through their index\.ts/);
+    expect(await lint('apps/server/src/app2.ts', './modules/billing/ledger/ledger.repo')).toMatch(/only through its index\.ts/);
   });
 
   it('the server reads time only from the injected clock: no Date.now(), new Date(), Date(), defaultNow() or SQL now()', async () => {

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testConfig, type WhatsAppConfig } from '../src/config';
 import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin } from '../src/integrations/whatsapp';
-import { ensurePlan, settableClock } from '../src/modules/billing/billing.providers.testkit';
+import { ensurePlan, settableClock } from '../src/modules/billing/payments/providers.testkit';
 import { schema } from './schema';
 import { Client, signUpStudent, signUpTutor, startTestApp, type TestApp } from './app';
 import { describeEachBackend } from './db';

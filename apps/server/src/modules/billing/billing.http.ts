@@ -1,6 +1,6 @@
 import { AppError, badRequest, conflict, notFound, type RefusalTable } from '../../platform/errors';
 import type { Provider } from './billing.ports';
-import type { RefundFailure } from './billing.checkout.service';
+import type { RefundFailure } from './payments/checkout.service';
 
 /** Billing's refusals as HTTP errors and words, in one place (decision 039): the service answers with reasons. */
 

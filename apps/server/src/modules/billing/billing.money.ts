@@ -2,14 +2,18 @@ import type { PayoutAdapter } from '../../integrations/payouts';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
-import { createPlansRepo, createPlansService, seedPlans } from './billing.plans';
-import { createReports } from './billing.reports';
-import { createHelpBilling } from './earnings';
-import { createEntitlementsRepo, createEntitlementsService } from './entitlements.service';
-import type { FxTable } from './earnings.rules';
-import { createLedgerRepo } from './ledger.repo';
-import { createLedgerService } from './ledger.service';
-import { createPayoutsRepo, createPayoutsService } from './payouts.service';
+import type { FxTable } from './earnings/earnings.rules';
+import { createHelpBilling } from './earnings/earnings.service';
+import { createTutorStatements } from './earnings/statement.service';
+import { createEntitlementsRepo } from './entitlements/entitlements.repo';
+import { createEntitlementsService } from './entitlements/entitlements.service';
+import { createLedgerRepo } from './ledger/ledger.repo';
+import { createLedgerService } from './ledger/ledger.service';
+import { createRevenueReport } from './ledger/revenue.service';
+import { createPayoutsRepo } from './payouts/payouts.repo';
+import { createPayoutsService } from './payouts/payouts.service';
+import { createPlansRepo } from './subscriptions/plans.repo';
+import { createPlansService, seedPlans } from './subscriptions/plans.service';
 
 export interface BillingMoneyConfig {
   commissionBps: number;
@@ -20,7 +24,7 @@ export interface BillingMoneyConfig {
   enforceEntitlements: boolean;
 }
 
-/** Wires the money side: the ledger (and the LedgerPort the provider side calls), entitlements, payouts, reports, plans. */
+/** Wires the money side: the ledger (and the LedgerPort the provider side calls), entitlements, earnings, payouts, reports, plans. */
 export function createBillingMoney(deps: {
   db: Db;
   clock: Clock;
@@ -45,7 +49,9 @@ export function createBillingMoney(deps: {
     minimums: config.payoutMinMinor,
     destinationOf: deps.destinationOf ?? ((tutorId) => tutorId),
   });
-  const reports = createReports({ ledger: ledgerRepo, payouts: payoutsRepo, clock, holdDays: config.payoutHoldDays, minimums: config.payoutMinMinor });
+  const statements = createTutorStatements({ ledger: ledgerRepo, payouts: payoutsRepo, clock, holdDays: config.payoutHoldDays, minimums: config.payoutMinMinor });
+  // What the routes serve of the ledger: tutors' balances and statements, admins' revenue.
+  const reports = { ...statements, ...createRevenueReport({ ledger: ledgerRepo, clock }) };
   const plans = createPlansService({ repo: createPlansRepo(db), clock, logger });
   return { ledger, ledgerPort: ledger.port, entitlements, payouts, reports, plans, helpBilling: createHelpBilling({ ledger, entitlements, fx: config.fx ?? { rates: [], source: 'none' }, logger }) };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, bigserial, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/columns';
+import { questions } from '../help/help.schema';
 import { users } from '../identity/identity.schema';
 import { bookings } from '../scheduling/scheduling.schema';
 
@@ -234,6 +235,21 @@ export const ledgerTransactions = pgTable(
     reversesId: uuid('reverses_id').unique(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /**
+     * What the transaction belongs to (#14: typed links, not keys in `data`). A reversal carries its original's links.
+     * - payment: the payment itself, a refund of it, or an earning or used credit it paid for (a refund of the payment
+     *   reverses those in proportion);
+     * - booking: a booked lesson's payment, the refund of that payment, the lesson's earning;
+     * - question: an answered question's earning, the credit a question used;
+     * - refund: the refund's own transaction;
+     * - fundedBy: for a used credit, the pack payment or credit grant (a ledger transaction) it is counted against.
+     */
+    paymentId: uuid('payment_id').references(() => payments.id),
+    bookingId: uuid('booking_id').references(() => bookings.id),
+    questionId: uuid('question_id').references(() => questions.id),
+    refundId: uuid('refund_id').references(() => refunds.id),
+    fundedById: uuid('funded_by_id').references((): AnyPgColumn => ledgerTransactions.id),
+    /** Free-form facts kept with the posting (amounts, the purpose, who it was for); never a link (those are the columns above). */
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     /**
      * Set when the platform converted an amount to post this transaction (decision 029): the amount in the currency
@@ -247,6 +263,11 @@ export const ledgerTransactions = pgTable(
   },
   (t) => [
     index('ledger_transactions_occurred_idx').on(t.occurredAt),
+    index('ledger_transactions_payment_idx').on(t.paymentId, t.kind),
+    index('ledger_transactions_booking_idx').on(t.bookingId),
+    index('ledger_transactions_question_idx').on(t.questionId),
+    index('ledger_transactions_refund_idx').on(t.refundId),
+    index('ledger_transactions_funded_by_idx').on(t.fundedById),
     check(
       'ledger_transactions_fx_all_or_none',
       sql`(${t.fxFromCurrency} is null and ${t.fxFromAmountMinor} is null and ${t.fxRate} is null and ${t.fxSource} is null) or (${t.fxFromCurrency} is not null and ${t.fxFromAmountMinor} is not null and ${t.fxRate} > 0 and ${t.fxSource} is not null)`,

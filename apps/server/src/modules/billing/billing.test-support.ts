@@ -31,3 +31,13 @@ export async function insertRefund(database: Database, paymentId: string, amount
   return row!;
 }
 
+
+/** A question row of `studentId` (the ledger links an earning or a used credit to its question). */
+export async function insertQuestion(database: Database, studentId: string, createdAt = at) {
+  await database.db.insert(schema.subjects).values({ id: 'billing-test', name: 'Billing test', levels: ['any'] }).onConflictDoNothing();
+  const [row] = await database.db
+    .insert(schema.questions)
+    .values({ studentId, requestId: randomUUID(), subjectId: 'billing-test', level: 'any', createdAt, expiresAt: new Date(createdAt.getTime() + 3_600_000) })
+    .returning();
+  return row!;
+}

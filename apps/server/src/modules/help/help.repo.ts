@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { helpSubjectRates, questionEvents, questionNotifications, questionPhotos, questions, tutorEarnings, tutorHelpStats } from './help.schema';
+import { helpSubjectRates, questionEvents, questionNotifications, questionPhotos, questions, tutorHelpStats } from './help.schema';
 // eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
 import { subjects, tutorProfiles, tutorSubjects, users } from '../identity/identity.schema';
 // eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
@@ -346,18 +346,6 @@ export function createHelpRepo(db: Db) {
     async upsertRates(rates: { subjectId: string; currency: string; amountMinor: number }[]) {
       if (!rates.length) return;
       await db.insert(helpSubjectRates).values(rates).onConflictDoNothing();
-    },
-
-    async recordEarning(tx: Tx, values: typeof tutorEarnings.$inferInsert) {
-      await tx.insert(tutorEarnings).values(values).onConflictDoNothing({ target: tutorEarnings.questionId });
-    },
-
-    async earningsSince(tutorId: string, since: Date) {
-      return db
-        .select({ currency: tutorEarnings.currency, amountMinor: sql<number>`sum(${tutorEarnings.amountMinor})::int`, n: sql<number>`count(*)::int` })
-        .from(tutorEarnings)
-        .where(and(eq(tutorEarnings.tutorId, tutorId), gte(tutorEarnings.createdAt, since)))
-        .groupBy(tutorEarnings.currency);
     },
   };
 }

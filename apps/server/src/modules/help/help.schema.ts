@@ -128,20 +128,3 @@ export const helpSubjectRates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.subjectId, t.currency] })],
 );
-
-/** One earning per answered question; the ledger (billing) takes these over. */
-export const tutorEarnings = pgTable(
-  'tutor_earnings',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tutorId: uuid('tutor_id')
-      .notNull()
-      .references(() => users.id),
-    questionId: uuid('question_id').references(() => questions.id),
-    kind: text('kind').notNull(),
-    amountMinor: integer('amount_minor').notNull(),
-    currency: text('currency').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [uniqueIndex('tutor_earnings_question_key').on(t.questionId), index('tutor_earnings_tutor_idx').on(t.tutorId, t.createdAt)],
-);

@@ -33,6 +33,8 @@ export interface HelpBilling {
     tx: Tx,
     p: { tutorId: string; questionId: string; tutorCurrency: string; rates: { currency: string; amountMinor: number }[]; at: Date },
   ): Promise<{ amountMinor: number; currency: string } | null>;
+  /** The tutor's question earnings since an instant, from the ledger (net of refunds' reversals), and how many questions earned. */
+  earningsSince(tutorId: string, since: Date): Promise<{ answered: number; earnings: { currency: string; amountMinor: number }[] }>;
 }
 
 export interface HelpDeps {
@@ -295,11 +297,9 @@ export function createHelpService(deps: HelpDeps) {
         if (!row) return null;
         if (row.sessionId && (await deps.rooms.endInTx(tx, row.sessionId))) await repo.addEvent(tx, questionId, 'session_ended', now, { sessionId: row.sessionId });
         await repo.addEvent(tx, questionId, 'answered', now, { tutorId: caller.id });
-        // Billing decides the earning's currency (the money that paid for the question) and posts it to the ledger.
-        earning = deps.billing
-          ? await deps.billing.earningForQuestion(tx, { tutorId: caller.id, questionId, tutorCurrency, rates, at: now })
-          : (rates.find((r) => r.currency === tutorCurrency) ?? rates.find((r) => r.currency === 'INR') ?? null);
-        if (earning) await repo.recordEarning(tx, { tutorId: caller.id, questionId, kind: 'instant_question', amountMinor: earning.amountMinor, currency: earning.currency, createdAt: now });
+        // Billing decides the earning's currency (the money that paid for the question) and posts it to the ledger,
+        // the one record of earnings (#14).
+        earning = deps.billing ? await deps.billing.earningForQuestion(tx, { tutorId: caller.id, questionId, tutorCurrency, rates, at: now }) : null;
         return row;
       });
       const current = moved ?? (await repo.findQuestion(questionId))!;
@@ -360,11 +360,11 @@ export function createHelpService(deps: HelpDeps) {
       return now;
     },
 
-    /** Today's answered questions and earnings, "today" in the tutor's own time zone. */
+    /** Today's answered questions and earnings, "today" in the tutor's own time zone, from billing's ledger. */
     async today(caller: AuthUser) {
       const since = startOfDayIn(caller.user.timeZone, clock.now());
-      const rows = await repo.earningsSince(caller.id, since);
-      return { answeredToday: rows.reduce((n, r) => n + r.n, 0), earningsToday: rows.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })) };
+      const day = deps.billing ? await deps.billing.earningsSince(caller.id, since) : { answered: 0, earnings: [] };
+      return { answeredToday: day.answered, earningsToday: day.earnings };
     },
 
     async recordSessionEnded(session: { id: string; questionId: string | null; tutorId: string; endedAt: Date }) {

@@ -6,7 +6,7 @@ import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeT
 import { schema } from '../../../test/schema';
 import { defaultHelpRates } from './help.rates';
 
-const { tutorEarnings, studentTutorPrefs, tutorHelpStats, questions } = schema;
+const { ledgerAccounts, ledgerEntries, ledgerTransactions, studentTutorPrefs, tutorHelpStats, questions } = schema;
 const rate = (subjectId: string, currency: string) => defaultHelpRates.find((r) => r.subjectId === subjectId && r.currency === currency)!.amountMinor;
 
 /** After the claim: the tutor marks the question answered (and earns, once), the student rates it, and it shows in history. */
@@ -23,7 +23,17 @@ describeEachBackend('help: answering and rating', ({ db }) => {
     removeDir(dataDir);
   });
 
-  const earningsOf = (questionId: string) => db().database.db.select().from(tutorEarnings).where(eq(tutorEarnings.questionId, questionId));
+  /** The question's earnings as the ledger holds them (their one record, #14): who is owed, in which currency, how much. */
+  const earningsOf = async (questionId: string) => {
+    const rows = await db()
+      .database.db.select({ tutorId: ledgerAccounts.ownerId, currency: ledgerEntries.currency, amountMinor: ledgerEntries.amountMinor })
+      .from(ledgerTransactions)
+      .innerJoin(ledgerEntries, eq(ledgerEntries.transactionId, ledgerTransactions.id))
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+      .where(and(eq(ledgerTransactions.questionId, questionId), eq(ledgerTransactions.kind, 'earning'), eq(ledgerAccounts.kind, 'payable')));
+    // An answered question's earning (an instant question's, in tutor_earnings' words before #14).
+    return rows.map((r) => ({ tutorId: r.tutorId, kind: 'instant_question', currency: r.currency, amountMinor: -r.amountMinor }));
+  };
 
   /** A student's question on `subjectId`, claimed by a fresh tutor; returns both and the session id. */
   async function claimed(subjectId: string, level: string, tutorExtra: { currency?: 'USD' | 'INR' } = {}) {

@@ -6,3 +6,4 @@ export { canAskOrBook } from './identity.rules';
 export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, requireGuardianConsent } from './identity.consent';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
+export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';

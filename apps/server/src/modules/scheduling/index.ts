@@ -23,3 +23,4 @@ export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
 export { createSeriesService, type SeriesFailure, type SeriesService } from './scheduling.series';
 export { createCalendarService, type CalendarService } from './scheduling.ics';
+export { bookingsByIds, bookingsOfSeries } from './scheduling.lookups.repo';

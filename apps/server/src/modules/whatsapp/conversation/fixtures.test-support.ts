@@ -1,4 +1,4 @@
-import { subjectsCatalogue } from '../../identity/subjects.catalogue';
+import { subjectsCatalogue } from '../../identity';
 import {
   decideStudent,
   defaultWhatsAppFlowConfig,

@@ -1,0 +1,255 @@
+import type { AdminPaymentsPage, AdminPaymentsQuery, CheckoutBody, CheckoutView, RefundBody, RefundView } from '@tutorline/contracts';
+import type { Clock } from '../../../platform/clock';
+import { AppError, badRequest, conflict, notFound } from '../../../platform/errors';
+import { providerDown, providerNotSetUp } from '../billing.http';
+import type { Logger } from '../../../platform/logger';
+import { type Fail, fail, ok, type Result } from '../../../platform/result';
+import { type AuthUser, requireGuardianConsent } from '../../identity';
+import type { Provider } from '../billing.ports';
+import { bookingById, seriesBookings, userContacts, userEmail, userIdsWithEmailContaining } from '../billing.reads';
+import type { PaymentProviderAdapter } from './providers';
+import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './payments.repo';
+import type { WebhooksService } from './webhooks.service';
+import { weeksCovered } from '../bookings/bookings.rules';
+import { checkoutReturnUrls } from './checkout.rules';
+
+export interface CheckoutDeps {
+  repo: ProviderRepo;
+  webhooks: WebhooksService;
+  clock: Clock;
+  logger: Logger;
+  adapters: Partial<Record<Provider, PaymentProviderAdapter>>;
+  defaultProvider: Provider;
+  publicUrl: string;
+}
+
+export function checkoutView(c: CheckoutRow, url: string | null): CheckoutView {
+  return {
+    id: c.id,
+    purpose: c.purpose,
+    planId: c.planId,
+    bookingId: c.bookingId,
+    provider: c.provider,
+    amountMinor: c.amountMinor,
+    currency: c.currency,
+    status: c.status,
+    url,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function refundView(r: RefundRow): RefundView {
+  return {
+    id: r.id,
+    paymentId: r.paymentId,
+    provider: r.provider,
+    amountMinor: r.amountMinor,
+    currency: r.currency,
+    status: r.status,
+    reason: r.reason,
+    createdAt: r.createdAt.toISOString(),
+    settledAt: r.settledAt?.toISOString() ?? null,
+  };
+}
+
+/** A keyset cursor over payments (paid_at desc, id desc): opaque to clients. */
+export function encodePaymentsCursor(paidAt: Date, id: string): string {
+  return Buffer.from(`${paidAt.toISOString()}|${id}`).toString('base64url');
+}
+export function decodePaymentsCursor(cursor: string): { paidAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const paidAt = new Date(at ?? '');
+  if (!id || !isUuid(id) || Number.isNaN(paidAt.getTime())) throw badRequest('That page link is not valid; start from the first page.', [{ path: 'cursor', message: 'is not valid' }]);
+  return { paidAt, id };
+}
+
+/**
+ * Where the payment page sends the student back: the own-site pages the checkout was made with (checked then), else
+ * a booked lesson to /lessons/paid (it follows the booking) and plans to /billing/return; each names the checkout.
+ */
+export function returnUrls(c: Pick<CheckoutRow, 'id' | 'purpose' | 'successUrl' | 'cancelUrl'>, publicUrl: string): { successUrl: string; cancelUrl: string } {
+  const urls = checkoutReturnUrls({ checkoutId: c.id, purpose: c.purpose, successUrl: c.successUrl ?? undefined, cancelUrl: c.cancelUrl ?? undefined }, publicUrl);
+  // Stored URLs were checked when the checkout was made; should one no longer pass (the site moved), use the defaults.
+  return urls.ok ? urls : (checkoutReturnUrls({ checkoutId: c.id, purpose: c.purpose }, publicUrl) as { successUrl: string; cancelUrl: string });
+}
+
+/**
+ * Why a refund was not requested (decision 039; billing.http.ts words each reason): no such payment, the key names
+ * another payment's refund, nothing or less than asked is left, the provider is not set up here or is not answering.
+ */
+export type RefundFailure =
+  | Fail<'not_found' | 'key_reused' | 'fully_refunded' | 'provider_unavailable'>
+  | Fail<'too_much', { remaining: number }>
+  | Fail<'provider_not_configured', { provider: Provider }>;
+
+/** Starting a payment (a plan, a credit pack, a held booking) and refunding one; every provider request carries our key. */
+export function createCheckoutService(deps: CheckoutDeps) {
+  const { repo, clock, logger } = deps;
+
+  function adapterFor(provider: Provider): PaymentProviderAdapter {
+    const a = deps.adapters[provider];
+    if (!a) throw providerNotSetUp(provider);
+    return a;
+  }
+
+  return {
+    async create(caller: AuthUser, body: CheckoutBody): Promise<{ checkout: CheckoutView; created: boolean }> {
+      const now = clock.now();
+      requireGuardianConsent(caller, now, 'buy');
+      const provider = body.provider ?? deps.defaultProvider;
+      const adapter = adapterFor(provider);
+      // Return pages are checked before anything is stored: only pages of this site (no open redirect).
+      const asked = checkoutReturnUrls({ checkoutId: 'new', purpose: 'planId' in body ? 'plan' : 'booking', successUrl: body.successUrl, cancelUrl: body.cancelUrl }, deps.publicUrl);
+      if (!asked.ok) throw badRequest('The return page must be a page of this site.', [{ path: asked.field, message: 'must be a page of this site' }]);
+      const returnTo = { successUrl: body.successUrl ?? null, cancelUrl: body.cancelUrl ?? null };
+      let row: Omit<CheckoutRow, 'id' | 'createdAt' | 'completedAt' | 'status' | 'providerRef'>;
+      let description: string;
+      let providerPriceId: string | null = null;
+      let trialDays = 0;
+      if ('planId' in body) {
+        const found = await repo.planWithPrice(body.planId, body.currency);
+        if (!found) throw notFound(`A ${body.currency} price for that plan`);
+        if (found.plan.kind === 'subscription' && (await repo.liveSubscriptionOf(caller.id, found.plan.id))) throw conflict('You already have this plan.');
+        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        description = found.plan.name;
+        providerPriceId = provider === 'stripe' ? found.price.stripePriceId : provider === 'razorpay' ? found.price.razorpayPlanId : null;
+        trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
+      } else {
+        const booking = await bookingById(repo.db, body.bookingId);
+        // Someone else's booking reads exactly like a missing one (decision 020).
+        if (!booking || booking.studentId !== caller.id) throw notFound('That booking');
+        if (booking.status !== 'held' || !booking.heldUntil || booking.heldUntil <= now) {
+          throw new AppError(409, 'hold_expired', booking.status === 'confirmed' ? 'This booking is already paid.' : 'The time to pay for this booking ran out. Please book again.');
+        }
+        // Weekly lessons are paid in one checkout: every week of the series still held for the student (weeksCovered).
+        const weeks = booking.seriesId ? weeksCovered(booking, await seriesBookings(repo.db, booking.seriesId), caller.id, now) : [booking];
+        const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
+        if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
+        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        description = weeks.length > 1 ? `${weeks.length} weekly lessons` : 'Booked lesson';
+      }
+
+      const inserted = await repo.insertCheckout(repo.db, { ...row, createdAt: now });
+      const checkout = inserted ?? (await repo.findCheckoutByKey(caller.id, body.idempotencyKey))!;
+      if (!inserted && (checkout.planId !== row.planId || checkout.bookingId !== row.bookingId || checkout.provider !== row.provider || checkout.currency !== row.currency)) {
+        throw conflict('That idempotency key was already used for a different checkout.');
+      }
+      if (checkout.status !== 'open') return { checkout: checkoutView(checkout, null), created: false };
+      // A retry reaches the provider again with the same key: Stripe and the fake answer with the same object.
+      let made;
+      try {
+        const request = {
+          checkoutId: checkout.id,
+          idempotencyKey: `checkout:${checkout.id}`,
+          purpose: checkout.purpose,
+          studentId: caller.id,
+          email: await userEmail(repo.db, caller.id),
+          planId: checkout.planId ?? undefined,
+          bookingId: checkout.bookingId ?? undefined,
+          description,
+          amountMinor: checkout.amountMinor,
+          currency: checkout.currency,
+          providerPriceId,
+          trialDays,
+          ...returnUrls(checkout, deps.publicUrl),
+        };
+        const existing = checkout.providerRef ? adapter.existingCheckoutUrl?.(request, checkout.providerRef) : null;
+        made = existing ? { ref: checkout.providerRef!, url: existing } : await adapter.createCheckout(request);
+      } catch (err) {
+        logger.error({ event: 'checkout_provider_failed', checkoutId: checkout.id, provider, err }, 'the provider refused or did not answer a checkout');
+        throw providerDown();
+      }
+      if (!checkout.providerRef) await repo.setCheckoutRef(checkout.id, made.ref);
+      if (inserted) logger.info({ event: 'checkout_created', checkoutId: checkout.id, studentId: caller.id, provider, purpose: checkout.purpose, planId: checkout.planId, bookingId: checkout.bookingId, amountMinor: checkout.amountMinor, currency: checkout.currency }, 'checkout started');
+      return { checkout: checkoutView({ ...checkout, providerRef: checkout.providerRef ?? made.ref }, made.url), created: !!inserted };
+    },
+
+    async get(caller: AuthUser, id: string): Promise<CheckoutView> {
+      const c = await repo.findCheckout(repo.db, id);
+      if (!c || (c.studentId !== caller.id && caller.role !== 'admin')) throw notFound('That checkout');
+      return checkoutView(c, null);
+    },
+
+    /** Admins' recent payments, newest first, optionally of students whose email contains `studentEmail`. */
+    async payments(query: AdminPaymentsQuery): Promise<AdminPaymentsPage> {
+      const after = query.cursor ? decodePaymentsCursor(query.cursor) : undefined;
+      // The students whose email matches are identity's to find; their payments are ours.
+      const studentIds = query.studentEmail ? await userIdsWithEmailContaining(repo.db, query.studentEmail) : undefined;
+      const rows = studentIds?.length === 0 ? [] : await repo.recentPayments({ studentIds, after, limit: query.limit + 1 });
+      const contacts = new Map((await userContacts(repo.db, rows.map((r) => r.payment.studentId))).map((c) => [c.id, c]));
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        payments: page.map((r) => ({
+          id: r.payment.id,
+          provider: r.payment.provider,
+          studentId: r.payment.studentId,
+          studentEmail: contacts.get(r.payment.studentId)?.email ?? '',
+          studentName: contacts.get(r.payment.studentId)?.displayName ?? '',
+          purpose: r.purpose ?? null,
+          planId: r.planId ?? null,
+          planName: r.planName ?? null,
+          amountMinor: r.payment.amountMinor,
+          currency: r.payment.currency,
+          refundedMinor: r.payment.refundedMinor,
+          pendingRefundMinor: r.pendingRefundMinor,
+          refundableMinor: Math.max(0, r.payment.amountMinor - r.payment.refundedMinor - r.pendingRefundMinor),
+          status: r.payment.status,
+          paidAt: r.payment.paidAt.toISOString(),
+        })),
+        nextCursor: rows.length > query.limit && last ? encodePaymentsCursor(last.payment.paidAt, last.payment.id) : null,
+      };
+    },
+
+    /** Admin refund: one refund row per key, the provider asked with our key; settled by its webhook (the fake: now). */
+    refund: (admin: AuthUser, paymentId: string, body: RefundBody) => refundAs(admin.id, paymentId, body),
+
+    /** A refund nobody asked for by hand (a booking paid but not confirmable): the same path, requested by the system. */
+    refundAutomatically: (paymentId: string, body: RefundBody) => refundAs(null, paymentId, body),
+  };
+
+  async function refundAs(adminId: string | null, paymentId: string, body: RefundBody): Promise<Result<{ refund: RefundView; created: boolean }, RefundFailure>> {
+    const now = clock.now();
+    const payment = await repo.findPayment(paymentId);
+    if (!payment) return fail('not_found');
+    const existing = await repo.findRefundByKey(repo.db, body.idempotencyKey);
+    if (existing) {
+      if (existing.paymentId !== paymentId) return fail('key_reused');
+      return ok({ refund: refundView(existing), created: false });
+    }
+    const open = (await repo.refundsOf(paymentId)).filter((r) => r.status === 'requested').reduce((s, r) => s + r.amountMinor, 0);
+    const remaining = payment.amountMinor - payment.refundedMinor - open;
+    const amount = body.amountMinor ?? remaining;
+    if (remaining <= 0) return fail('fully_refunded');
+    if (amount > remaining) return fail('too_much', { remaining });
+    const adapter = deps.adapters[payment.provider];
+    if (!adapter) return fail('provider_not_configured', { provider: payment.provider });
+    const refund = await repo.insertRefund(repo.db, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now });
+    if (!refund) return ok({ refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false });
+    logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId }, 'refund requested');
+    let result;
+    try {
+      result = await adapter.refund({ refundId: refund.id, idempotencyKey: refund.idempotencyKey, paymentRef: payment.providerPaymentId, amountMinor: amount, currency: payment.currency, reason: body.reason });
+    } catch (err) {
+      logger.error({ event: 'refund_provider_failed', refundId: refund.id, paymentId, err }, 'the provider refused or did not answer a refund');
+      return fail('provider_unavailable');
+    }
+    if (result.status === 'failed') {
+      const failed = await repo.updateRefund(repo.db, refund.id, { status: 'failed', providerRefundId: result.ref });
+      logger.warn({ event: 'refund_failed', refundId: refund.id, paymentId }, 'the provider refused the refund');
+      return ok({ refund: refundView(failed), created: true });
+    }
+    if (result.status === 'succeeded') {
+      const settled = await repo.db.transaction(async (tx) => {
+        const r = await repo.lockRefundByKey(tx, refund.idempotencyKey);
+        const p = await repo.lockPayment(tx, paymentId);
+        if (r!.status === 'requested') await deps.webhooks.settleRefund(tx, payment.provider, r!, p!, { at: now, providerRefundId: result.ref, providerEventId: null });
+        return (await repo.findRefundByKey(tx, refund.idempotencyKey))!;
+      });
+      return ok({ refund: refundView(settled), created: true });
+    }
+    const pending = await repo.updateRefund(repo.db, refund.id, { providerRefundId: result.ref });
+    return ok({ refund: refundView(pending), created: true });
+  }
+}
+export type CheckoutService = ReturnType<typeof createCheckoutService>;

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+import { users } from './identity.schema';
+
+/**
+ * What other modules may read of accounts, through index.ts (#14): batch reads by id, in the caller's transaction when
+ * it passes one. Ids that name no account are left out.
+ */
+export interface UserContact {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+const anyId = (ids: readonly string[]) => sql`${users.id} = any(${sql.param(ids)}::uuid[])`;
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** Each existing account's email and display name. */
+export async function userContacts(q: Db | Tx, ids: readonly string[]): Promise<UserContact[]> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return [];
+  return q.select({ id: users.id, email: users.email, displayName: users.displayName }).from(users).where(anyId(wanted));
+}
+
+/** The accounts whose email contains `text` (case-insensitive, taken literally: % and _ match themselves). */
+export async function userIdsWithEmailContaining(q: Db | Tx, text: string): Promise<string[]> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await q.select({ id: users.id }).from(users).where(sql`lower(${users.email}) like ${pattern}`);
+  return rows.map((r) => r.id);
+}
