@@ -2,32 +2,36 @@
  * Slot computation against reading the same rows: "Tutorline's slot search should stay within a small multiple of
  * reading the same rows" (DESIGN.md; Cal.com users report 10–47 s for a month of team availability).
  *
- * Database: a fresh PostgreSQL database next to DATABASE_URL when it is set (dropped afterwards), else an in-memory
- * PGlite. Fixtures go straight into it: 50 tutors in eight zones (Kolkata, London, New York, Sydney, Singapore,
- * Nairobi, São Paulo, Los Angeles) with realistic policies: weekday and weekend rules (some split around lunch),
- * date overrides (a day off, a day of extra hours), buffers of 0–15 minutes, daily caps, 30/45/60-minute lengths,
- * notice of 1–12 hours; and over the next 30 days, bookings placed on real slots (about a third of the free hours),
- * each checked bookable against the ones before it (so the exclusion constraint never fires), plus a few cancelled.
+ * The code timed is the scheduling service's own (#14): `createSchedulingService(...).slots` is what
+ * GET /api/tutors/:id/slots runs, and it is read-then-compute, `slotSearch.readSlotRows` (the tutor's policy and
+ * scheduling.busyIntervals: non-cancelled bookings, live holds, instant sessions through rooms' index) then
+ * `slotSearch.computeSlotsView` (computeSlots and the learner's view). Each round times the two steps of the same call
+ * and checks that their result equals `slots()`'s.
  *
- * For each tutor, every round:
- *   (a) read: the rows the scheduling service reads for slots(): its policy (findPolicy), its non-cancelled bookings
- *       in the window widened by a day each side (activeBookings) and its instant sessions in progress
- *       (activeInstantSessions), through the scheduling repo itself;
- *   (b) compute: from those rows in memory, the policy and busy intervals as the service builds them, then
- *       computeSlots over the 30 days for the tutor's shortest length, with the platform time module.
+ * Database: the headline is PostgreSQL (a fresh database next to DATABASE_URL, dropped afterwards) when DATABASE_URL is
+ * set, as in CI; the same run on an in-memory PGlite is reported beside it as pglite* fields. Without DATABASE_URL,
+ * PGlite is the headline. Fixtures go straight into the database: 50 tutors in eight zones (Kolkata, London, New York,
+ * Sydney, Singapore, Nairobi, São Paulo, Los Angeles) with realistic policies: weekday and weekend rules (some split
+ * around lunch), date overrides (a day off, a day of extra hours), buffers of 0–15 minutes, daily caps, 30/45/60-minute
+ * lengths, notice of 1–12 hours; and over the next 30 days, bookings placed on real slots (about a third of the free
+ * hours), each checked bookable against the ones before it (so the exclusion constraint never fires), plus a few
+ * cancelled.
+ *
  * Rounds: one warm-up (not counted), then BENCH_ROUNDS (20). Headline ratio = p95(compute) / p95(read), better
- * 'lower', target 2. Also reported: the same computation with memoZoneOps (tutors.rules.ts: memoised calendar and
- * wall-clock answers, as search uses them) and where computeSlots spends its time (a timing ZoneOps wrapper).
+ * 'lower', target 2.
  *
  * Knobs: BENCH_TUTORS (50), BENCH_ROUNDS (20), BENCH_DAYS (30), BENCH_TIMEOUT_S (600).
  */
 import { randomUUID } from 'node:crypto';
-import { type Database, openDatabase } from '../apps/server/src/platform/db';
+import { isDeepStrictEqual } from 'node:util';
+import { type Db, openDatabase } from '../apps/server/src/platform/db';
+import { systemClock } from '../apps/server/src/platform/clock';
+import { createLogger } from '../apps/server/src/platform/logger';
 import { schema } from '../apps/server/test/schema';
 import * as time from '../apps/server/src/platform/time';
-import { createSchedulingRepo, INSTANT_SESSION_BUSY_MINUTES } from '../apps/server/src/modules/scheduling';
-import { type AvailabilityPolicy, type Busy, computeSlots, type SessionLength, slotIsBookable, type ZoneOps } from '../apps/server/src/modules/scheduling/scheduling.rules';
-import { memoZoneOps } from '../apps/server/src/modules/tutors/tutors.rules';
+import { createInbox, createNotifications } from '../apps/server/src/modules/notifications';
+import { createSchedulingRepo, createSchedulingService } from '../apps/server/src/modules/scheduling';
+import { type AvailabilityPolicy, type Busy, computeSlots, type SessionLength, slotIsBookable } from '../apps/server/src/modules/scheduling/scheduling.rules';
 import { createPostgresDatabase } from '../apps/server/test/db';
 import { envInt, latencies, machineInfo, onCleanup, percentile, ratio, report, round, runBench, seededRandom } from './lib';
 
@@ -72,52 +76,11 @@ function policyFor(i: number, rnd: () => number, today: string): AvailabilityPol
   };
 }
 
-/** Timing wrapper: where computeSlots' time goes, by zone function (the rest is its own arithmetic). */
-function timingZones(base: ZoneOps) {
-  const spent: Record<string, { calls: number; ms: number }> = {};
-  const wrap =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
-    (...args: A): R => {
-      const s = performance.now();
-      try {
-        return fn(...args);
-      } finally {
-        const e = (spent[name] ??= { calls: 0, ms: 0 });
-        e.calls++;
-        e.ms += performance.now() - s;
-      }
-    };
-  const zonesOut: ZoneOps = {
-    instantToZoned: wrap('instantToZoned', base.instantToZoned),
-    zonedToInstant: wrap('zonedToInstant', base.zonedToInstant),
-    wallClockIntervals: wrap('wallClockIntervals', base.wallClockIntervals),
-    addDaysLocal: wrap('addDaysLocal', base.addDaysLocal),
-    weekdayOf: wrap('weekdayOf', base.weekdayOf),
-    localDatesBetween: wrap('localDatesBetween', base.localDatesBetween),
-  };
-  return { zones: zonesOut, spent };
-}
+const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
+const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
-async function main() {
-  const machine = machineInfo();
-  const nTutors = envInt('BENCH_TUTORS', 50);
-  const rounds = envInt('BENCH_ROUNDS', 20);
-  const days = envInt('BENCH_DAYS', 30);
-  let database: Database;
-  let backend: 'postgres' | 'pglite';
-  if (process.env.DATABASE_URL) {
-    const pgdb = await createPostgresDatabase();
-    onCleanup(() => pgdb.drop());
-    database = await openDatabase({ kind: 'postgres', url: pgdb.url, poolMax: 4 });
-    backend = 'postgres';
-  } else {
-    database = await openDatabase({ kind: 'pglite-memory' });
-    backend = 'pglite';
-  }
-  onCleanup(() => database.close());
-  const db = database.db;
-  console.log(`slots: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}; ${backend}, ${nTutors} tutors, ${days} days, ${rounds} rounds`);
-
+/** Seeds the fixtures into `db`, then times the service's slots() in its two steps; returns the figures. */
+async function measure(db: Db, nTutors: number, rounds: number, days: number) {
   // ---------- fixtures ----------
   const rnd = random();
   const now = new Date();
@@ -157,102 +120,111 @@ async function main() {
       busy.push({ start: s.start, end, kind: 'booking' });
       rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: end, status: 'confirmed', idempotencyKey: randomUUID(), createdAt: now });
     }
-    // A few cancelled ones on top (the read filters them out, as the service does).
+    // A few cancelled ones on top (the read filters them out).
     for (const s of candidates.filter((_, k) => k % 37 === 5)) rows.push({ tutorId: id, studentId: student, startsAt: s.start, endsAt: new Date(s.start.getTime() + 30 * MINUTE_MS), status: 'cancelled', idempotencyKey: randomUUID(), createdAt: now });
     if (rows.length) await db.insert(schema.bookings).values(rows);
     bookingsInserted += rows.length;
     tutors.push({ id, policy: p });
   }
-  console.log(`seeded ${nTutors} tutors with policies and ${bookingsInserted} bookings over ${days} days`);
+
+  // ---------- the service, as the app builds it (no channels: slots send nothing) ----------
+  const logger = createLogger('silent');
+  const service = createSchedulingService({
+    repo: createSchedulingRepo(db),
+    clock: systemClock,
+    logger,
+    inbox: createInbox({ db, logger }),
+    notifications: createNotifications({ channels: [], clock: systemClock, logger }),
+  });
+  const { readSlotRows, computeSlotsView } = service.slotSearch;
 
   // ---------- measurement ----------
-  const repo = createSchedulingRepo(db);
   const from = now;
   const to = new Date(now.getTime() + days * DAY_MS);
-  const pad = DAY_MS + (60 + 15) * MINUTE_MS;
   const read: number[] = [];
   const compute: number[] = [];
-  const computeMemo: number[] = [];
   let slotsFound = 0;
-  const profile = timingZones(time);
+  let mismatches = 0;
   for (let round = 0; round <= rounds; round++) {
     const counted = round > 0;
     for (const t of tutors) {
-      // (a) read the rows, as scheduling.service slots() does.
+      const q = { from, to, durationMinutes: Math.min(...t.policy.durationsMinutes), learnerZone: 'Europe/London' };
+      // (a) read: step 1 of the service's slots().
       const r0 = performance.now();
-      const row = await repo.findPolicy(t.id);
-      const [booked, instant] = [await repo.activeBookings(t.id, new Date(from.getTime() - pad), new Date(to.getTime() + pad)), await repo.activeInstantSessions(t.id)];
+      const rows = await readSlotRows(t.id, q);
       const r1 = performance.now();
-      // (b) from those rows in memory: policy and busy intervals, then the slots.
-      const c0 = performance.now();
-      const policy: AvailabilityPolicy = {
-        timeZone: row!.timeZone,
-        rules: row!.rules,
-        overrides: row!.overrides,
-        durationsMinutes: row!.durations as SessionLength[],
-        bufferMinutes: row!.bufferMinutes,
-        minNoticeMinutes: row!.minNoticeMinutes,
-        maxPerDay: row!.maxPerDay,
-        horizonDays: row!.horizonDays,
-      };
-      const busy: Busy[] = [
-        ...booked.filter((b) => b.status !== 'held' || !b.heldUntil || b.heldUntil > now).map((b): Busy => ({ start: b.startsAt, end: b.endsAt, kind: 'booking' })),
-        ...instant.map((start): Busy => ({ start, end: new Date(start.getTime() + INSTANT_SESSION_BUSY_MINUTES * MINUTE_MS), kind: 'instant' })),
-      ];
-      const q = { from, to, now, durationMinutes: Math.min(...policy.durationsMinutes) };
-      const found = computeSlots(policy, busy, q, time);
+      // (b) compute: step 2, from those rows in memory.
+      const view = computeSlotsView(t.id, rows, q);
       const c1 = performance.now();
-      // The same with memoised zone answers (a fresh memo per tutor: no sharing across tutors here).
-      const m0 = performance.now();
-      computeSlots(policy, busy, q, memoZoneOps(time));
-      const m1 = performance.now();
       if (counted) {
         read.push(r1 - r0);
-        compute.push(c1 - c0);
-        computeMemo.push(m1 - m0);
-        slotsFound += found.length;
-      } else {
-        // The profile: one pass, outside the timed work.
-        computeSlots(policy, busy, q, profile.zones);
+        compute.push(c1 - r1);
+        slotsFound += view.slots.length;
+      } else if (!isDeepStrictEqual(view, await service.slots(t.id, q))) {
+        // The two steps must be the route's call exactly (warm-up only: the clock moves between calls).
+        mismatches++;
       }
     }
   }
+  return { read, compute, slotsFound, mismatches, bookingsInserted };
+}
 
-  const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
-  const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-  const readL = latencies(read);
-  const computeL = latencies(compute);
-  const memoL = latencies(computeMemo);
-  const headline = ratio(p95(compute), p95(read));
-  const profileMs = Object.fromEntries(Object.entries(profile.spent).map(([k, v]) => [k, { calls: v.calls, ms: round(v.ms, 2), usPerCall: round((v.ms / v.calls) * 1000, 1) }]));
-  const totalProfiled = Object.values(profile.spent).reduce((a, v) => a + v.ms, 0);
-  console.log(`read    p50 ${readL.p50Ms} ms  p95 ${round(p95(read))} ms  (${read.length} samples)`);
-  console.log(`compute p50 ${computeL.p50Ms} ms  p95 ${round(p95(compute))} ms  (${round(slotsFound / read.length, 1)} slots per tutor on average)`);
-  console.log(`compute with memoZoneOps p50 ${memoL.p50Ms} ms  p95 ${round(p95(computeMemo))} ms  → ratio ${ratio(p95(computeMemo), p95(read))}`);
-  console.log(`where computeSlots spends its time (one pass over ${nTutors} tutors, zone functions ${round(totalProfiled, 1)} ms in all):`);
-  for (const [k, v] of Object.entries(profileMs).sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${k.padEnd(20)} ${String(v.calls).padStart(7)} calls  ${String(v.ms).padStart(8)} ms  ${v.usPerCall} µs/call`);
-  console.log(`ratio p95(compute)/p95(read) = ${headline} (target ${TARGET}, lower is better)`);
+async function main() {
+  const machine = machineInfo();
+  const nTutors = envInt('BENCH_TUTORS', 50);
+  const rounds = envInt('BENCH_ROUNDS', 20);
+  const days = envInt('BENCH_DAYS', 30);
+  const backend: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+  console.log(`slots: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}; headline ${backend}, ${nTutors} tutors, ${days} days, ${rounds} rounds`);
+
+  const pglite = await openDatabase({ kind: 'pglite-memory' });
+  onCleanup(() => pglite.close());
+  let head: Awaited<ReturnType<typeof measure>>;
+  let extra: Awaited<ReturnType<typeof measure>> | null = null;
+  if (backend === 'postgres') {
+    const pgdb = await createPostgresDatabase();
+    onCleanup(() => pgdb.drop());
+    const database = await openDatabase({ kind: 'postgres', url: pgdb.url, poolMax: 4 });
+    onCleanup(() => database.close());
+    head = await measure(database.db, nTutors, rounds, days);
+    extra = await measure(pglite.db, nTutors, rounds, days);
+  } else {
+    head = await measure(pglite.db, nTutors, rounds, days);
+  }
+
+  const headline = ratio(p95(head.compute), p95(head.read));
+  const readL = latencies(head.read);
+  const computeL = latencies(head.compute);
+  console.log(`[${backend}] seeded ${nTutors} tutors and ${head.bookingsInserted} bookings; read p50 ${readL.p50Ms} ms p95 ${round(p95(head.read))} ms; compute p50 ${computeL.p50Ms} ms p95 ${round(p95(head.compute))} ms (${round(head.slotsFound / (head.read.length || 1), 1)} slots per tutor)`);
+  if (extra) console.log(`[pglite] read p95 ${round(p95(extra.read))} ms; compute p95 ${round(p95(extra.compute))} ms → ratio ${ratio(p95(extra.compute), p95(extra.read))}`);
+  console.log(`ratio p95(compute)/p95(read) = ${headline} (target ${TARGET}, lower is better); steps ≠ slots(): ${head.mismatches + (extra?.mismatches ?? 0)}`);
 
   report({
     bench: NAME,
     ratio: headline,
     better: 'lower',
     target: TARGET,
-    ok: headline <= TARGET,
+    // Fails closed: the two timed steps must be exactly what the route's slots() returns.
+    ok: headline <= TARGET && head.mismatches === 0 && (extra?.mismatches ?? 0) === 0 && head.read.length > 0,
     backend,
     tutors: nTutors,
     days,
     rounds,
-    bookings: bookingsInserted,
-    slotsPerTutor: round(slotsFound / (read.length || 1), 1),
-    readP50Ms: round(p50(read)),
-    readP95Ms: round(p95(read)),
-    computeP50Ms: round(p50(compute)),
-    computeP95Ms: round(p95(compute)),
-    memoComputeP50Ms: round(p50(computeMemo)),
-    memoComputeP95Ms: round(p95(computeMemo)),
-    memoRatio: ratio(p95(computeMemo), p95(read)),
-    profile: profileMs,
+    bookings: head.bookingsInserted,
+    slotsPerTutor: round(head.slotsFound / (head.read.length || 1), 1),
+    readP50Ms: round(p50(head.read)),
+    readP95Ms: round(p95(head.read)),
+    computeP50Ms: round(p50(head.compute)),
+    computeP95Ms: round(p95(head.compute)),
+    ...(extra
+      ? {
+          pgliteReadP50Ms: round(p50(extra.read)),
+          pgliteReadP95Ms: round(p95(extra.read)),
+          pgliteComputeP50Ms: round(p50(extra.compute)),
+          pgliteComputeP95Ms: round(p95(extra.compute)),
+          pgliteRatio: ratio(p95(extra.compute), p95(extra.read)),
+        }
+      : {}),
     machine,
   });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +105,45 @@ describe('architecture lint rules', () => {
     expect(await messages('apps/server/src/modules/help/help.service.ts', fine)).toEqual([]);
     expect(await messages('apps/server/src/platform/clock.ts', 'export const now = () => new Date(Date.now());\n')).toEqual([]);
     expect(await messages('apps/server/src/modules/help/help.claim.int.test.ts', 'export const now = () => new Date(Date.now());\n')).toEqual([]);
+  });
+
+  it("a module's repo queries its own tables only, in every module: another module's tables are read through its index.ts (#14)", async () => {
+    const modulesDir = path.join(root, 'apps/server/src/modules');
+    const modules = fs.readdirSync(modulesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const owners = modules.filter((m) => fs.existsSync(path.join(modulesDir, m, `${m}.schema.ts`)));
+    expect(owners).toEqual(expect.arrayContaining(['billing', 'help', 'identity', 'notifications', 'rooms', 'scheduling', 'tutors']));
+    for (const m of modules) {
+      const other = owners.find((o) => o !== m)!;
+      const lint = async (file: string, spec: string) => (await messages(`apps/server/src/modules/${m}/${file}`, `import { x } from '${spec}';\nexport const y = x;\n`)).join('\n');
+      // A repo (and any other file) importing another module's tables fails; its own tables and the owner's index do not.
+      expect(await lint(`${m}.repo.ts`, `../${other}/${other}.schema`), `${m} → ${other}`).toMatch(/Another module's tables/);
+      expect(await lint(`${m}.lookups.repo.ts`, `../${other}/${other}.schema`), `${m} → ${other}`).toMatch(/Another module's tables/);
+      expect(await lint(`${m}.service.ts`, `../${other}/${other}.schema`), `${m} → ${other}`).toMatch(/Another module's tables/);
+      expect(await lint(`${m}.repo.ts`, `../${other}`), `${m} → ${other}'s index`).toBe('');
+      if (owners.includes(m)) expect(await lint(`${m}.repo.ts`, `./${m}.schema`)).toBe('');
+    }
+  });
+
+  it('no server file switches the module-boundary rule off: no eslint-disable of no-restricted-imports anywhere under apps/server/src', () => {
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (/\.(ts|tsx|js|mjs)$/.test(e.name)) {
+          fs.readFileSync(full, 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              // eslint-disable, -line, -next-line, or a block comment naming the rule (or disabling every rule).
+              if (/eslint-disable(-next-line|-line)?(?![\w-])/.test(line) && (/no-restricted-imports/.test(line) || !/eslint-disable(-next-line|-line)?\s+[\w@]/.test(line))) {
+                found.push(`${path.relative(root, full)}:${i + 1}: ${line.trim()}`);
+              }
+            });
+        }
+      }
+    };
+    walk(path.join(root, 'apps/server/src'));
+    expect(found).toEqual([]);
   });
 
   it('only config.ts reads process.env', async () => {

@@ -1,12 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { helpSubjectRates, questionEvents, questionNotifications, questionPhotos, questions, tutorHelpStats } from './help.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { subjects, tutorProfiles, tutorSubjects, users } from '../identity/identity.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { tutoringSessions } from '../rooms/rooms.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { studentTutorPrefs } from '../tutors/tutors.schema';
+import { accountsByIds, approvedTutorsPerSubject, approvedTutorsTeaching, catalogueWithTutors, subjectLevelExists, tutorProfilesOf, tutorTeaching } from '../identity';
+import { tutorsInSession } from '../rooms';
+import { recordStudentRating, studentPrefsFor } from '../tutors';
 import type { TutorFacts } from './help.rules';
 
 export type QuestionRow = typeof questions.$inferSelect;
@@ -42,10 +39,8 @@ export function createHelpRepo(db: Db) {
       return row;
     },
 
-    async subjectLevelExists(subjectId: string, level: string): Promise<boolean> {
-      const [row] = await db.select({ levels: subjects.levels }).from(subjects).where(eq(subjects.id, subjectId)).limit(1);
-      return Boolean(row?.levels.includes(level));
-    },
+    /** Whether the catalogue offers the subject at the level (identity's index). */
+    subjectLevelExists: (subjectId: string, level: string) => subjectLevelExists(db, subjectId, level),
 
     async findByRequestId(studentId: string, requestId: string): Promise<QuestionRow | undefined> {
       const [row] = await db.select().from(questions).where(and(eq(questions.studentId, studentId), eq(questions.requestId, requestId))).limit(1);
@@ -95,66 +90,54 @@ export function createHelpRepo(db: Db) {
       return db.select().from(questionEvents).where(eq(questionEvents.questionId, questionId)).orderBy(asc(questionEvents.at), asc(questionEvents.id));
     },
 
-    /** Every approved tutor who teaches the subject at the level, with the facts the dispatch rules need. */
+    /**
+     * Every approved tutor who teaches the subject at the level, with the facts the dispatch rules need: who teaches
+     * (identity), who is in a session (rooms), the student's preferences (tutors), through their index.ts (#14), and
+     * this module's figures and notifications; five batch reads, joined here by tutor id.
+     */
     async candidateTutors(q: QuestionRow, scarceSubjects: string[]): Promise<(Omit<TutorFacts, 'online'> & { statsOnline: boolean })[]> {
-      const rows = await db
-        .select({
-          id: tutorProfiles.userId,
-          stats: tutorHelpStats,
-          favourite: studentTutorPrefs.favourite,
-          blocked: studentTutorPrefs.blocked,
-          bestRating: studentTutorPrefs.bestRating,
-          notified: sql<boolean>`exists (select 1 from ${questionNotifications} n where n.question_id = ${q.id} and n.tutor_id = ${tutorProfiles.userId})`,
-          inSession: sql<boolean>`exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorProfiles.userId} and s.status = 'active')`,
-          scarce: scarceSubjects.length
-            ? sql<boolean>`exists (select 1 from ${tutorSubjects} ts2 where ts2.tutor_id = ${tutorProfiles.userId} and ts2.subject_id in ${scarceSubjects})`
-            : sql<boolean>`false`,
-        })
-        .from(tutorSubjects)
-        .innerJoin(tutorProfiles, eq(tutorProfiles.userId, tutorSubjects.tutorId))
-        .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, tutorProfiles.userId))
-        .leftJoin(studentTutorPrefs, and(eq(studentTutorPrefs.tutorId, tutorProfiles.userId), eq(studentTutorPrefs.studentId, q.studentId)))
-        .where(and(eq(tutorSubjects.subjectId, q.subjectId), eq(tutorSubjects.level, q.level), eq(tutorProfiles.approvalStatus, 'approved')));
-      return rows.map((r) => ({
-        id: r.id,
-        approved: true,
-        teaches: [{ subjectId: q.subjectId, level: q.level }],
-        statsOnline: r.stats?.online ?? false,
-        notifyWhenOffline: r.stats?.notifyWhenOffline ?? false,
-        inSession: Boolean(r.inSession),
-        blockedByStudent: r.blocked ?? false,
-        alreadyNotified: Boolean(r.notified),
-        preferredByStudent: Boolean(r.favourite) || (r.bestRating ?? 0) >= 4,
-        ratingSum: r.stats?.ratingSum ?? 0,
-        ratingCount: r.stats?.ratingCount ?? 0,
-        notifiedCount: r.stats?.notifiedCount ?? 0,
-        acceptedCount: r.stats?.acceptedCount ?? 0,
-        meanResponseSeconds: r.stats && r.stats.acceptedCount > 0 ? r.stats.responseSecondsSum / r.stats.acceptedCount : null,
-        lastNotifiedAt: r.stats?.lastNotifiedAt ?? null,
-        teachesScarceSubject: Boolean(r.scarce),
-      }));
+      const teaching = await approvedTutorsTeaching(db, q.subjectId, q.level, scarceSubjects);
+      const ids = teaching.map((t) => t.tutorId);
+      if (!ids.length) return [];
+      const [statsRows, inSession, prefsRows, notifiedRows] = await Promise.all([
+        db.select().from(tutorHelpStats).where(sql`${tutorHelpStats.tutorId} = any(${sql.param(ids)}::uuid[])`),
+        tutorsInSession(db, ids),
+        studentPrefsFor(db, q.studentId, ids),
+        db.select({ tutorId: questionNotifications.tutorId }).from(questionNotifications).where(eq(questionNotifications.questionId, q.id)),
+      ]);
+      const stats = new Map(statsRows.map((r) => [r.tutorId, r]));
+      const prefs = new Map(prefsRows.map((r) => [r.tutorId, r]));
+      const notified = new Set(notifiedRows.map((r) => r.tutorId));
+      return teaching.map((t) => {
+        const st = stats.get(t.tutorId);
+        const p = prefs.get(t.tutorId);
+        return {
+          id: t.tutorId,
+          approved: true,
+          teaches: [{ subjectId: q.subjectId, level: q.level }],
+          statsOnline: st?.online ?? false,
+          notifyWhenOffline: st?.notifyWhenOffline ?? false,
+          inSession: inSession.has(t.tutorId),
+          blockedByStudent: p?.blocked ?? false,
+          alreadyNotified: notified.has(t.tutorId),
+          preferredByStudent: Boolean(p?.favourite) || (p?.bestRating ?? 0) >= 4,
+          ratingSum: st?.ratingSum ?? 0,
+          ratingCount: st?.ratingCount ?? 0,
+          notifiedCount: st?.notifiedCount ?? 0,
+          acceptedCount: st?.acceptedCount ?? 0,
+          meanResponseSeconds: st && st.acceptedCount > 0 ? st.responseSecondsSum / st.acceptedCount : null,
+          lastNotifiedAt: st?.lastNotifiedAt ?? null,
+          teachesScarceSubject: t.alsoTeaches,
+        };
+      });
     },
 
-    /** The catalogue in its order, and which (subject, level) pairs at least one approved tutor teaches. */
-    async catalogueWithTutors() {
-      const [catalogue, taught] = await Promise.all([
-        db.select({ id: subjects.id, name: subjects.name, levels: subjects.levels }).from(subjects).orderBy(asc(subjects.sortOrder), asc(subjects.name)),
-        db
-          .selectDistinct({ subjectId: tutorSubjects.subjectId, level: tutorSubjects.level })
-          .from(tutorSubjects)
-          .innerJoin(tutorProfiles, and(eq(tutorProfiles.userId, tutorSubjects.tutorId), eq(tutorProfiles.approvalStatus, 'approved'))),
-      ]);
-      return { catalogue, taught };
-    },
+    /** The catalogue in its order, and which (subject, level) pairs at least one approved tutor teaches (identity's index). */
+    catalogueWithTutors: () => catalogueWithTutors(db),
 
     /** Subjects with fewer than `threshold` approved tutors. */
     async scarceSubjects(threshold: number): Promise<string[]> {
-      const rows = await db
-        .select({ subjectId: subjects.id, n: sql<number>`count(distinct ${tutorSubjects.tutorId})::int` })
-        .from(subjects)
-        .leftJoin(tutorSubjects, eq(tutorSubjects.subjectId, subjects.id))
-        .leftJoin(tutorProfiles, and(eq(tutorProfiles.userId, tutorSubjects.tutorId), eq(tutorProfiles.approvalStatus, 'approved')))
-        .groupBy(subjects.id);
+      const rows = await approvedTutorsPerSubject(db);
       return rows.filter((r) => r.n > 0 && r.n < threshold).map((r) => r.subjectId);
     },
 
@@ -207,6 +190,8 @@ export function createHelpRepo(db: Db) {
      * also held by the partial unique index on open instant sessions per tutor (the session insert that follows).
      */
     async claim(tx: Tx, questionId: string, tutorId: string, now: Date): Promise<QuestionRow | undefined> {
+      // Sessions are rooms' (its index, in this transaction); the one-open-instant-session index settles a race after it.
+      if ((await tutorsInSession(tx, [tutorId])).size) return undefined;
       const [row] = await tx
         .update(questions)
         .set({ status: 'claimed', claimedBy: tutorId, claimedAt: now, nextWaveAt: null })
@@ -216,7 +201,6 @@ export function createHelpRepo(db: Db) {
             eq(questions.status, 'open'),
             sql`${questions.expiresAt} > ${now.toISOString()}`,
             sql`exists (select 1 from ${questionNotifications} n where n.question_id = ${questionId} and n.tutor_id = ${tutorId} and n.skipped_at is null)`,
-            sql`not exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorId} and s.status = 'active')`,
           ),
         )
         .returning();
@@ -270,36 +254,26 @@ export function createHelpRepo(db: Db) {
       return db.select().from(questions).where(eq(questions.studentId, studentId)).orderBy(desc(questions.createdAt)).limit(limit);
     },
 
-    async tutorSummaries(ids: string[]) {
+    /** Each tutor's name (identity's index) with this module's rating figures (null when they have none yet). */
+    async tutorSummaries(ids: string[]): Promise<{ id: string; displayName: string; ratingSum: number | null; ratingCount: number | null }[]> {
       if (!ids.length) return [];
-      return db
-        .select({ id: users.id, displayName: users.displayName, ratingSum: tutorHelpStats.ratingSum, ratingCount: tutorHelpStats.ratingCount })
-        .from(users)
-        .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, users.id))
-        .where(inArray(users.id, ids));
+      const [accounts, stats] = await Promise.all([
+        accountsByIds(db, ids),
+        db.select({ tutorId: tutorHelpStats.tutorId, ratingSum: tutorHelpStats.ratingSum, ratingCount: tutorHelpStats.ratingCount }).from(tutorHelpStats).where(inArray(tutorHelpStats.tutorId, ids)),
+      ]);
+      const byTutor = new Map(stats.map((r) => [r.tutorId, r]));
+      return accounts.map((a) => ({ id: a.id, displayName: a.displayName, ratingSum: byTutor.get(a.id)?.ratingSum ?? null, ratingCount: byTutor.get(a.id)?.ratingCount ?? null }));
     },
 
-    /** A tutor's approval, whether they teach the subject at the level, and whether they are in a live session: one round trip. */
+    /** A tutor's approval and whether they teach the subject at the level (identity), and whether they are in a live session (rooms). */
     async tutorTeaches(tutorId: string, subjectId: string, level: string) {
-      const [row] = await db
-        .select({
-          status: tutorProfiles.approvalStatus,
-          teaches: sql<boolean>`exists (select 1 from ${tutorSubjects} ts where ts.tutor_id = ${tutorId} and ts.subject_id = ${subjectId} and ts.level = ${level})`,
-          inSession: sql<boolean>`exists (select 1 from ${tutoringSessions} s where s.tutor_id = ${tutorId} and s.status = 'active')`,
-        })
-        .from(tutorProfiles)
-        .where(eq(tutorProfiles.userId, tutorId))
-        .limit(1);
-      return row;
+      const [teaching, inSession] = await Promise.all([tutorTeaching(db, tutorId, subjectId, level), tutorsInSession(db, [tutorId])]);
+      return teaching && { ...teaching, inSession: inSession.has(tutorId) };
     },
 
+    /** The student's preferences about the tutor (tutors' index). */
     async prefs(studentId: string, tutorId: string) {
-      const [row] = await db
-        .select()
-        .from(studentTutorPrefs)
-        .where(and(eq(studentTutorPrefs.studentId, studentId), eq(studentTutorPrefs.tutorId, tutorId)))
-        .limit(1);
-      return row;
+      return (await studentPrefsFor(db, studentId, [tutorId]))[0];
     },
 
     async recordRating(tx: Tx, q: QuestionRow, stars: number, comment: string | null, favourite: boolean | undefined, now: Date) {
@@ -311,21 +285,11 @@ export function createHelpRepo(db: Db) {
           target: tutorHelpStats.tutorId,
           set: { ratingSum: sql`${tutorHelpStats.ratingSum} + ${stars}`, ratingCount: sql`${tutorHelpStats.ratingCount} + 1` },
         });
-      await tx
-        .insert(studentTutorPrefs)
-        .values({ studentId: q.studentId, tutorId: q.claimedBy!, bestRating: stars, favourite: favourite ?? false })
-        .onConflictDoUpdate({
-          target: [studentTutorPrefs.studentId, studentTutorPrefs.tutorId],
-          set: {
-            bestRating: sql`greatest(coalesce(${studentTutorPrefs.bestRating}, 0), ${stars})`,
-            ...(favourite === undefined ? {} : { favourite }),
-          },
-        });
+      await recordStudentRating(tx, q.studentId, q.claimedBy!, stars, favourite);
     },
 
     async tutorCurrency(tutorId: string): Promise<string | undefined> {
-      const [row] = await db.select({ currency: tutorProfiles.currency }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).limit(1);
-      return row?.currency;
+      return (await tutorProfilesOf(db, [tutorId]))[0]?.currency;
     },
 
     async availability(tutorId: string) {

@@ -28,3 +28,19 @@ export async function userIdsWithEmailContaining(q: Db | Tx, text: string): Prom
   const rows = await q.select({ id: users.id }).from(users).where(sql`lower(${users.email}) like ${pattern}`);
   return rows.map((r) => r.id);
 }
+
+/** An account as other modules may see it: name, role, zone and whether it is disabled. */
+export interface AccountSummary {
+  id: string;
+  role: 'student' | 'tutor' | 'admin';
+  displayName: string;
+  timeZone: string;
+  disabled: boolean;
+}
+
+/** Each existing account's name, role and zone (join in memory by id). */
+export async function accountsByIds(q: Db | Tx, ids: readonly string[]): Promise<AccountSummary[]> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return [];
+  return q.select({ id: users.id, role: users.role, displayName: users.displayName, timeZone: users.timeZone, disabled: users.disabled }).from(users).where(anyId(wanted));
+}

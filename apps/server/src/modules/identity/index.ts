@@ -7,3 +7,23 @@ export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, require
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
+export { type AccountSummary, accountsByIds } from './identity.lookups.repo';
+export {
+  addCompletedSession,
+  addToReviewFigures,
+  approvedTutorsPerSubject,
+  approvedTutorsTeaching,
+  catalogueWithTutors,
+  type DirectoryFilter,
+  type DirectoryKeys,
+  type DirectoryListing,
+  publicTutorKeys,
+  publicTutorListings,
+  setTutorPhotoKey,
+  subjectLevelExists,
+  type TutorProfileRow,
+  tutorPhotoKey,
+  tutorProfilesOf,
+  tutorSubjectsOf,
+  tutorTeaching,
+} from './identity.tutors.repo';

@@ -1,9 +1,6 @@
 import type { NoticeView, NoticesView } from '@tutorline/contracts';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { and, desc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { userNotifications } from './notifications.schema';
+import { insertNotices, latestNotices, markNoticesRead, type NoticeRow } from './notifications.inbox.repo';
 import type { Logger } from '../../platform/logger';
 
 export interface NewNotice {
@@ -15,7 +12,7 @@ export interface NewNotice {
   dedupeKey: string;
 }
 
-export type NoticeRow = typeof userNotifications.$inferSelect;
+export type { NoticeRow };
 
 export function noticeView(r: NoticeRow): NoticeView {
   return { id: r.id, kind: r.kind, text: r.text, data: r.data, createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null };
@@ -33,12 +30,7 @@ export function createInbox(deps: { db: Db; logger: Logger; push?: (userId: stri
   return {
     /** Stores notices (skipping ones already stored under the same key); returns the new rows, to push after commit. */
     async add(tx: Db | Tx, notices: NewNotice[], now: Date): Promise<NoticeRow[]> {
-      if (!notices.length) return [];
-      return tx
-        .insert(userNotifications)
-        .values(notices.map((n) => ({ userId: n.userId, kind: n.kind, text: n.text, data: n.data ?? {}, dedupeKey: n.dedupeKey, createdAt: now })))
-        .onConflictDoNothing({ target: userNotifications.dedupeKey })
-        .returning();
+      return insertNotices(tx, notices.map((n) => ({ userId: n.userId, kind: n.kind, text: n.text, data: n.data ?? {}, dedupeKey: n.dedupeKey, createdAt: now })));
     },
 
     /** After the commit: tell the users' open apps. */
@@ -48,23 +40,15 @@ export function createInbox(deps: { db: Db; logger: Logger; push?: (userId: stri
     },
 
     async list(userId: string): Promise<NoticesView> {
-      const rows = await db.select().from(userNotifications).where(eq(userNotifications.userId, userId)).orderBy(desc(userNotifications.id)).limit(LIST_LIMIT);
-      const [count] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(userNotifications)
-        .where(and(eq(userNotifications.userId, userId), isNull(userNotifications.readAt)));
-      return { notices: rows.map(noticeView), unread: count?.n ?? 0 };
+      const { rows, unread } = await latestNotices(db, userId, LIST_LIMIT);
+      return { notices: rows.map(noticeView), unread };
     },
 
     /** Marks the user's notices with id ≤ upTo as read; returns how many changed. */
     async markRead(userId: string, upTo: number, now: Date): Promise<number> {
-      const rows = await db
-        .update(userNotifications)
-        .set({ readAt: now })
-        .where(and(eq(userNotifications.userId, userId), lte(userNotifications.id, upTo), isNull(userNotifications.readAt)))
-        .returning({ id: userNotifications.id });
-      if (rows.length) deps.logger.info({ event: 'notices_read', userId, upTo, count: rows.length }, 'notices marked read');
-      return rows.length;
+      const count = await markNoticesRead(db, userId, upTo, now);
+      if (count) deps.logger.info({ event: 'notices_read', userId, upTo, count }, 'notices marked read');
+      return count;
     },
   };
 }

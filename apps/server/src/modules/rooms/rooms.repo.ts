@@ -1,12 +1,9 @@
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { tutorHelpStats } from '../help/help.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { users } from '../identity/identity.schema';
+import { helpRatingsOf } from '../help';
+import { accountsByIds } from '../identity';
 import { callEvents, roomBoardUpdates, roomBoards, roomMessages, roomPhotos, sessionChatReads, sessionRatings, sessionTogether, tutoringSessions } from './rooms.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { bookings } from '../scheduling/scheduling.schema';
+import { bookingsByIds } from '../scheduling';
 
 export type SessionRatingRow = typeof sessionRatings.$inferSelect;
 export type SessionRow = typeof tutoringSessions.$inferSelect;
@@ -29,6 +26,12 @@ export function isOpenSessionConflict(err: unknown): boolean {
 const lastActivityOf = () => sql<Date | null>`(select max(e.at) from ${callEvents} e where e.session_id = "tutoring_sessions"."id")`.mapWith(callEvents.at);
 
 export function createRoomsRepo(db: Db) {
+  /** Both parties' display names, read in one batch through identity's index. */
+  async function namesOf(sessions: { studentId: string; tutorId: string }[]) {
+    const names = new Map((await accountsByIds(db, sessions.flatMap((s) => [s.studentId, s.tutorId]))).map((a) => [a.id, a.displayName]));
+    return (s: { studentId: string; tutorId: string }) => ({ studentName: names.get(s.studentId)!, tutorName: names.get(s.tutorId)! });
+  }
+
   return {
     /** Creates the session for a claim; a repeat for the same question returns the existing one. */
     async createForQuestion(tx: Tx, values: { studentId: string; tutorId: string; questionId: string; startedAt: Date }): Promise<SessionRow> {
@@ -103,22 +106,23 @@ export function createRoomsRepo(db: Db) {
       return row;
     },
 
+    /** The session with its people's names (identity), its lesson's times (scheduling) and the tutor's help ratings (help), through their index.ts. */
     async findWithPeople(id: string) {
-      const [row] = await db
-        .select({
-          session: tutoringSessions,
-          studentName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.studentId})`,
-          tutorName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.tutorId})`,
-          bookingStart: sql<Date | null>`(select starts_at from ${bookings} where id = ${tutoringSessions.bookingId})`.mapWith(bookings.startsAt),
-          bookingEnd: sql<Date | null>`(select ends_at from ${bookings} where id = ${tutoringSessions.bookingId})`.mapWith(bookings.endsAt),
-          ratingSum: tutorHelpStats.ratingSum,
-          ratingCount: tutorHelpStats.ratingCount,
-        })
-        .from(tutoringSessions)
-        .leftJoin(tutorHelpStats, eq(tutorHelpStats.tutorId, tutoringSessions.tutorId))
-        .where(eq(tutoringSessions.id, id))
-        .limit(1);
-      return row;
+      const [session] = await db.select().from(tutoringSessions).where(eq(tutoringSessions.id, id)).limit(1);
+      if (!session) return undefined;
+      const [people, [booking], [rating]] = await Promise.all([
+        namesOf([session]),
+        session.bookingId ? bookingsByIds(db, [session.bookingId]) : Promise.resolve([]),
+        helpRatingsOf(db, [session.tutorId]),
+      ]);
+      return {
+        session,
+        ...people(session),
+        bookingStart: booking?.startsAt ?? null,
+        bookingEnd: booking?.endsAt ?? null,
+        ratingSum: rating?.ratingSum ?? null,
+        ratingCount: rating?.ratingCount ?? null,
+      };
     },
 
     /** Open instant sessions with no call event (and no start) since `before`, in (start, id) order after `after`: the abandoned sweep's candidates. */
@@ -142,17 +146,14 @@ export function createRoomsRepo(db: Db) {
 
     /** Every open session with its people and last call event, oldest first (the admins' list). */
     async openSessions(limit: number) {
-      return db
-        .select({
-          session: tutoringSessions,
-          studentName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.studentId})`,
-          tutorName: sql<string>`(select display_name from ${users} where id = ${tutoringSessions.tutorId})`,
-          lastActivityAt: lastActivityOf(),
-        })
+      const rows = await db
+        .select({ session: tutoringSessions, lastActivityAt: lastActivityOf() })
         .from(tutoringSessions)
         .where(eq(tutoringSessions.status, 'active'))
         .orderBy(asc(tutoringSessions.startedAt))
         .limit(limit);
+      const people = await namesOf(rows.map((r) => r.session));
+      return rows.map((r) => ({ session: r.session, ...people(r.session), lastActivityAt: r.lastActivityAt }));
     },
 
     /** The tutor's open session, if any (a tutor in one is offered no questions). */

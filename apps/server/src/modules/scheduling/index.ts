@@ -9,11 +9,9 @@ export {
   type OnBookingOutcome,
   type OutcomeMoney,
   HOLD_SWEEP_QUEUE,
-  INSTANT_SESSION_BUSY_MINUTES,
   type ReleaseHoldFailure,
   scheduleHoldSweep,
   type SchedulingService,
-  toRulesPolicy,
 } from './scheduling.service';
 export { bookErrors, confirmHoldErrors, releaseHoldErrors, slotTakenMessage } from './scheduling.http';
 export { createLessonsRepo } from './scheduling.lessons.repo';
@@ -23,4 +21,6 @@ export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
 export { createSeriesService, type SeriesFailure, type SeriesService } from './scheduling.series';
 export { createCalendarService, type CalendarService } from './scheduling.ics';
-export { bookingsByIds, bookingsOfSeries } from './scheduling.lookups.repo';
+export { availabilityPoliciesOf, bookingsByIds, bookingsOfSeries, lockBooking } from './scheduling.lookups.repo';
+export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
+export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';

@@ -1,7 +1,6 @@
-import { and, asc, eq, gt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { tutorProfiles } from '../identity/identity.schema';
+import { addCompletedSession } from '../identity';
 import { bookings } from './scheduling.schema';
 
 export type LessonBookingRow = typeof bookings.$inferSelect;
@@ -50,11 +49,9 @@ export function createLessonsRepo(db: Db) {
       return row;
     },
 
+    /** The tutor's completed-sessions figure is identity's: bumped through its index, in this transaction. */
     async countCompletedLesson(tx: Tx, tutorId: string) {
-      await tx
-        .update(tutorProfiles)
-        .set({ completedSessions: sql`${tutorProfiles.completedSessions} + 1` })
-        .where(eq(tutorProfiles.userId, tutorId));
+      await addCompletedSession(tx, tutorId);
     },
   };
 }

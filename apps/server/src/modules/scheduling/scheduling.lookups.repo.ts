@@ -1,7 +1,7 @@
-import { asc, sql } from 'drizzle-orm';
+import { and, asc, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import type { BookingRow } from './scheduling.repo';
-import { bookings } from './scheduling.schema';
+import type { BookingRow, PolicyRow } from './scheduling.repo';
+import { availabilityPolicies, bookings } from './scheduling.schema';
 
 /**
  * What other modules may read of bookings, through index.ts (#14): batch reads, in the caller's transaction when it
@@ -20,4 +20,30 @@ export async function bookingsByIds(q: Db | Tx, ids: readonly string[]): Promise
 export async function bookingsOfSeries(q: Db | Tx, seriesIds: readonly string[]): Promise<BookingRow[]> {
   if (!seriesIds.length) return [];
   return q.select().from(bookings).where(sql`${bookings.seriesId} = any(${uuids(seriesIds)}::uuid[])`).orderBy(asc(bookings.startsAt));
+}
+
+/** These tutors' availability policies (tutors who never published one are left out): one query for all of them. */
+export async function availabilityPoliciesOf(q: Db | Tx, tutorIds: readonly string[]): Promise<PolicyRow[]> {
+  if (!tutorIds.some(isUuid)) return [];
+  return q.select().from(availabilityPolicies).where(sql`${availabilityPolicies.tutorId} = any(${uuids(tutorIds)}::uuid[])`);
+}
+
+/**
+ * These tutors' non-cancelled bookings overlapping [from, to), by tutor and start (expired holds included: busyIntervals
+ * drops them). Read by scheduling.busy.ts, the one definition of what keeps a tutor busy.
+ */
+export async function activeBookingsOf(q: Db | Tx, tutorIds: readonly string[], from: Date, to: Date): Promise<BookingRow[]> {
+  if (!tutorIds.some(isUuid)) return [];
+  return q
+    .select()
+    .from(bookings)
+    .where(and(sql`${bookings.tutorId} = any(${uuids(tutorIds)}::uuid[])`, ne(bookings.status, 'cancelled'), lt(bookings.startsAt, to), gt(bookings.endsAt, from)))
+    .orderBy(asc(bookings.tutorId), asc(bookings.startsAt));
+}
+
+/** The booking, locked for the caller's transaction (tutors writes a review and its figures under the lock). */
+export async function lockBooking(tx: Tx, id: string): Promise<BookingRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await tx.select().from(bookings).where(sql`${bookings.id} = ${id}`).limit(1).for('update');
+  return row;
 }

@@ -1,10 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../platform/db';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { tutorProfiles, users } from '../identity/identity.schema';
-// eslint-disable-next-line no-restricted-imports -- TODO(#14): table ownership; being moved behind the owner's index.ts
-import { tutoringSessions } from '../rooms/rooms.schema';
+import { accountsByIds, tutorProfilesOf } from '../identity';
 import { availabilityPolicies, bookings, calendarFeeds } from './scheduling.schema';
 
 export type PolicyRow = typeof availabilityPolicies.$inferSelect;
@@ -28,9 +24,9 @@ export function createSchedulingRepo(db: Db) {
   return {
     db,
 
+    /** The account's role (identity's index), or undefined when there is no such account. */
     async userRole(id: string): Promise<string | undefined> {
-      const [row] = await db.select({ role: users.role }).from(users).where(eq(users.id, id)).limit(1);
-      return row?.role;
+      return (await accountsByIds(db, [id]))[0]?.role;
     },
 
     async findPolicy(tutorId: string): Promise<PolicyRow | undefined> {
@@ -46,24 +42,6 @@ export function createSchedulingRepo(db: Db) {
         .onConflictDoUpdate({ target: availabilityPolicies.tutorId, set: rest })
         .returning();
       return row!;
-    },
-
-    /** The tutor's non-cancelled bookings overlapping [from, to). */
-    async activeBookings(tutorId: string, from: Date, to: Date, tx: Db | Tx = db): Promise<BookingRow[]> {
-      return tx
-        .select()
-        .from(bookings)
-        .where(and(eq(bookings.tutorId, tutorId), ne(bookings.status, 'cancelled'), lt(bookings.startsAt, to), gt(bookings.endsAt, from)))
-        .orderBy(asc(bookings.startsAt));
-    },
-
-    /** Start times of the tutor's instant-help sessions in progress. */
-    async activeInstantSessions(tutorId: string, tx: Db | Tx = db): Promise<Date[]> {
-      const rows = await tx
-        .select({ startedAt: tutoringSessions.startedAt })
-        .from(tutoringSessions)
-        .where(and(eq(tutoringSessions.tutorId, tutorId), eq(tutoringSessions.status, 'active'), eq(tutoringSessions.kind, 'instant')));
-      return rows.map((r) => r.startedAt);
     },
 
     /** Expired holds stop blocking: cancelled in the booking's own transaction, before its insert. */
@@ -158,13 +136,13 @@ export function createSchedulingRepo(db: Db) {
 
     /** The tutor's rate and currency, for the price fixed at booking time. */
     async tutorRate(tutorId: string): Promise<{ hourlyRateMinor: number; currency: string } | undefined> {
-      const [row] = await db.select({ hourlyRateMinor: tutorProfiles.hourlyRateMinor, currency: tutorProfiles.currency }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).limit(1);
-      return row;
+      const [row] = await tutorProfilesOf(db, [tutorId]);
+      return row && { hourlyRateMinor: row.hourlyRateMinor, currency: row.currency };
     },
 
     /** Names and zones of a booking's two parties: the student's own zone, the tutor's availability zone (else their own). */
     async parties(tx: Db | Tx, b: { studentId: string; tutorId: string }) {
-      const rows = await tx.select({ id: users.id, displayName: users.displayName, timeZone: users.timeZone }).from(users).where(inArray(users.id, [b.studentId, b.tutorId]));
+      const rows = await accountsByIds(tx, [b.studentId, b.tutorId]);
       const [policy] = await tx.select({ timeZone: availabilityPolicies.timeZone }).from(availabilityPolicies).where(eq(availabilityPolicies.tutorId, b.tutorId)).limit(1);
       const student = rows.find((r) => r.id === b.studentId);
       const tutor = rows.find((r) => r.id === b.tutorId);
@@ -213,35 +191,40 @@ export function createSchedulingRepo(db: Db) {
     },
 
     /**
-     * The user's bookings (either role) with both parties' names and zones, in one query: the tutor's zone is their
-     * availability zone, else their profile's; the student's is their own.
+     * The user's bookings (either role) with both parties' names and zones, in four queries however many there are: the
+     * tutor's zone is their availability zone, else their profile's; the student's is their own.
      */
     async listMine(userId: string): Promise<BookingWithParties[]> {
-      const tutorUser = alias(users, 'tutor_user');
-      const studentUser = alias(users, 'student_user');
       const rows = await db
-        .select({
-          booking: bookings,
-          tutorName: tutorUser.displayName,
-          tutorPolicyZone: availabilityPolicies.timeZone,
-          tutorProfileZone: tutorProfiles.timeZone,
-          tutorUserZone: tutorUser.timeZone,
-          studentName: studentUser.displayName,
-          studentZone: studentUser.timeZone,
-        })
+        .select()
         .from(bookings)
-        .innerJoin(tutorUser, eq(tutorUser.id, bookings.tutorId))
-        .innerJoin(studentUser, eq(studentUser.id, bookings.studentId))
-        .leftJoin(availabilityPolicies, eq(availabilityPolicies.tutorId, bookings.tutorId))
-        .leftJoin(tutorProfiles, eq(tutorProfiles.userId, bookings.tutorId))
         .where(or(eq(bookings.studentId, userId), eq(bookings.tutorId, userId)))
         .orderBy(asc(bookings.startsAt))
         .limit(500);
-      return rows.map((r) => ({
-        ...r.booking,
-        tutor: { id: r.booking.tutorId, displayName: r.tutorName, timeZone: r.tutorPolicyZone ?? r.tutorProfileZone ?? r.tutorUserZone },
-        student: { id: r.booking.studentId, displayName: r.studentName, timeZone: r.studentZone },
-      }));
+      if (!rows.length) return [];
+      const tutorIds = [...new Set(rows.map((b) => b.tutorId))];
+      // Three batch reads, joined here: accounts and tutor profiles through identity's index, this module's policies.
+      const [accounts, profiles, policies] = await Promise.all([
+        accountsByIds(db, [...new Set([...tutorIds, ...rows.map((b) => b.studentId)])]),
+        tutorProfilesOf(db, tutorIds),
+        db.select({ tutorId: availabilityPolicies.tutorId, timeZone: availabilityPolicies.timeZone }).from(availabilityPolicies).where(inArray(availabilityPolicies.tutorId, tutorIds)),
+      ]);
+      const account = new Map(accounts.map((a) => [a.id, a]));
+      const profileZone = new Map(profiles.map((p) => [p.userId, p.timeZone]));
+      const policyZone = new Map(policies.map((p) => [p.tutorId, p.timeZone]));
+      return rows.flatMap((b) => {
+        const tutor = account.get(b.tutorId);
+        const student = account.get(b.studentId);
+        // As the inner joins on accounts did: a booking always has both (foreign keys).
+        if (!tutor || !student) return [];
+        return [
+          {
+            ...b,
+            tutor: { id: b.tutorId, displayName: tutor.displayName, timeZone: policyZone.get(b.tutorId) ?? profileZone.get(b.tutorId) ?? tutor.timeZone },
+            student: { id: b.studentId, displayName: student.displayName, timeZone: student.timeZone },
+          },
+        ];
+      });
     },
   };
 }

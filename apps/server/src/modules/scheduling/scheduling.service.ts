@@ -11,8 +11,14 @@ import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
 import { type BookingNotices, createBookingNotices } from './scheduling.notices';
 import { rescheduleBooking } from './scheduling.reschedule';
-import { isExclusionViolation, type BookingRow, type PolicyRow, type SchedulingRepo } from './scheduling.repo';
-import { type AvailabilityPolicy, type Busy, computeSlots, policyProblems, type SessionLength, type SlotProblem, slotProblem, toLearnerView } from './scheduling.rules';
+import { isExclusionViolation, type BookingRow, type SchedulingRepo } from './scheduling.repo';
+import { type AvailabilityPolicy, policyProblems, type SessionLength, type SlotProblem, slotProblem } from './scheduling.rules';
+import { createSlotSearch, toRulesPolicy } from './scheduling.slots';
+
+export { INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
+export { toRulesPolicy } from './scheduling.slots';
+export { bookingView, defaultPolicy, isUniqueViolation } from './scheduling.views';
+import { bookingView, defaultPolicy, policyView } from './scheduling.views';
 
 /** Billing plugs in here: whether a new booking must be paid before it is confirmed (held meanwhile). */
 export interface BookingPayments {
@@ -59,16 +65,7 @@ export async function scheduleHoldSweep(db: Db | Tx, now: Date) {
   await enqueue(db, HOLD_SWEEP_QUEUE, {}, { now, runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
 }
 
-/**
- * An instant-help session in progress has no planned end; it counts as busy from its start for this long.
- * Instant sessions are short (one question), so an hour covers nearly all of them; when one runs longer, the
- * tutor's next booked lesson still stands (bookings win), and slots reopen once the session ends.
- */
-export const INSTANT_SESSION_BUSY_MINUTES = 60;
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-/** The widest slot search one request may ask for. */
-const MAX_SEARCH_DAYS = 62;
 
 // Typed results (decision 039): scheduling.http.ts words each reason for HTTP; billing and the series switch on it.
 /** A slot the rules refuse (why, from scheduling.rules slotProblem), other than one taken meanwhile. */
@@ -84,76 +81,6 @@ export type BookFailure = Fail<'consent_required'> | BookOneFailure;
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
 export type ReleaseHoldFailure = Fail<'not_found'>;
 
-export const defaultPolicy = (timeZone: string): AvailabilityPolicyBody => ({
-  timeZone,
-  rules: [],
-  overrides: [],
-  durationsMinutes: [60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 12 * 60,
-  maxPerDay: null,
-  horizonDays: 60,
-  cancelFreeHours: 24,
-});
-
-/** A stored policy row as the pure rules read it (also used by tutor search). */
-export function toRulesPolicy(row: PolicyRow): AvailabilityPolicy {
-  return {
-    timeZone: row.timeZone,
-    rules: row.rules,
-    overrides: row.overrides,
-    durationsMinutes: row.durations as SessionLength[],
-    bufferMinutes: row.bufferMinutes,
-    minNoticeMinutes: row.minNoticeMinutes,
-    maxPerDay: row.maxPerDay,
-    horizonDays: row.horizonDays,
-  };
-}
-
-function policyView(row: PolicyRow): AvailabilityPolicyView {
-  return {
-    timeZone: row.timeZone,
-    rules: row.rules,
-    overrides: row.overrides,
-    durationsMinutes: row.durations,
-    bufferMinutes: row.bufferMinutes,
-    minNoticeMinutes: row.minNoticeMinutes,
-    maxPerDay: row.maxPerDay,
-    horizonDays: row.horizonDays,
-    cancelFreeHours: row.cancelFreeHours,
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-export function bookingView(b: BookingRow): BookingView {
-  return {
-    id: b.id,
-    tutorId: b.tutorId,
-    studentId: b.studentId,
-    start: b.startsAt.toISOString(),
-    end: b.endsAt.toISOString(),
-    status: b.status,
-    createdAt: b.createdAt.toISOString(),
-    cancelledAt: b.cancelledAt?.toISOString() ?? null,
-    cancelledBy: b.cancelledBy,
-    outcome: b.outcome,
-    heldUntil: b.status === 'held' ? (b.heldUntil?.toISOString() ?? null) : null,
-    confirmedAt: b.confirmedAt?.toISOString() ?? null,
-    priceMinor: b.priceMinor,
-    currency: b.currency,
-    seriesId: b.seriesId,
-    rescheduledFrom: b.rescheduledFrom,
-  };
-}
-
-/** A 23505 on the (student, idempotency key) index: a concurrent request with the same key won. */
-export function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
-
 export interface BookOneInput {
   tutorId: string;
   start: Date;
@@ -165,72 +92,8 @@ export interface BookOneInput {
 export function createSchedulingService(deps: SchedulingDeps) {
   const { repo, clock, logger, inbox } = deps;
   const notices: BookingNotices = createBookingNotices({ repo, inbox, notifications: deps.notifications, logger });
-
-  async function requirePolicy(tutorId: string): Promise<PolicyRow> {
-    const row = await repo.findPolicy(tutorId);
-    if (!row) throw notFound('That tutor’s availability');
-    return row;
-  }
-
-  /** Active bookings overlapping [from, to), plus instant sessions in progress (busy for an hour from their start). */
-  async function busyBetween(tutorId: string, from: Date, to: Date, ignoreBookingId?: string): Promise<Busy[]> {
-    const [booked, instant] = await Promise.all([repo.activeBookings(tutorId, from, to), repo.activeInstantSessions(tutorId)]);
-    const now = clock.now();
-    return [
-      // A hold that has expired no longer blocks (it is cancelled for real by the next booking of this tutor).
-      ...booked.filter((b) => b.id !== ignoreBookingId && (b.status !== 'held' || !b.heldUntil || b.heldUntil > now)).map((b): Busy => ({ start: b.startsAt, end: b.endsAt, kind: 'booking' })),
-      ...instant.map((start): Busy => ({ start, end: new Date(start.getTime() + INSTANT_SESSION_BUSY_MINUTES * MINUTE_MS), kind: 'instant' })),
-    ];
-  }
-
-  /**
-   * Busy intervals that matter for slots starting in [from, to): the window widened by a day on each side, so the
-   * daily cap counts every booking of a tutor-local date (no zone is more than 14 h from UTC), and buffers see
-   * bookings just outside the window.
-   */
-  function busyWindow(from: Date, to: Date, durationMinutes: number, bufferMinutes: number) {
-    const pad = DAY_MS + (durationMinutes + bufferMinutes) * MINUTE_MS;
-    return { from: new Date(from.getTime() - pad), to: new Date(to.getTime() + pad) };
-  }
-
-  async function slots(tutorId: string, q: { from: Date; to: Date; durationMinutes: number; learnerZone: string }): Promise<SlotsView> {
-    if (!time.isValidTimeZone(q.learnerZone)) throw badRequest('zone must be an IANA time zone, like America/New_York.', [{ path: 'zone', message: 'is not a known time zone' }]);
-    if (q.to.getTime() <= q.from.getTime()) throw badRequest('to must be after from.', [{ path: 'to', message: 'must be after from' }]);
-    if (q.to.getTime() - q.from.getTime() > MAX_SEARCH_DAYS * DAY_MS) throw badRequest(`Search at most ${MAX_SEARCH_DAYS} days at a time.`, [{ path: 'to', message: `at most ${MAX_SEARCH_DAYS} days after from` }]);
-    const row = await requirePolicy(tutorId);
-    const policy = toRulesPolicy(row);
-    const w = busyWindow(q.from, q.to, q.durationMinutes, policy.bufferMinutes);
-    const busy = await busyBetween(tutorId, w.from, w.to);
-    const found = computeSlots(policy, busy, { from: q.from, to: q.to, now: clock.now(), durationMinutes: q.durationMinutes }, time);
-    return {
-      tutorId,
-      timeZone: policy.timeZone,
-      slots: found.map((s) => {
-        const v = toLearnerView(s, q.learnerZone, time);
-        return { ...v, start: v.start.toISOString(), end: v.end.toISOString() };
-      }),
-    };
-  }
-
-  /** The slots of the tutor-local day of `start`, in the learner's zone (sent with a 409 so the learner can pick again). */
-  async function slotsOfDay(tutorId: string, policy: AvailabilityPolicy, start: Date, durationMinutes: number, learnerZone: string) {
-    const date = time.instantToZoned(start, policy.timeZone).date;
-    const from = time.zonedToInstant(date, '00:00', policy.timeZone, 'compatible');
-    const to = time.zonedToInstant(time.addDaysLocal(date, 1), '00:00', policy.timeZone, 'compatible');
-    return (await slots(tutorId, { from, to, durationMinutes, learnerZone })).slots;
-  }
-
-  function learnerZoneOf(caller: AuthUser, fallback = 'UTC') {
-    return time.isValidTimeZone(caller.user.timeZone) ? caller.user.timeZone : fallback;
-  }
-
-  /** A booking lost its slot: logged, and the fresh slots of that day (sent with the refusal so the learner can pick again). */
-  function slotTaken(tutorId: string, policy: AvailabilityPolicy, start: Date, durationMinutes: number, learnerZone: string, who: string) {
-    return async (via: 'recheck' | 'constraint') => {
-      logger.info({ event: 'booking_conflict', via, tutorId, studentId: who, start: start.toISOString() }, 'booking lost a race');
-      return slotsOfDay(tutorId, policy, start, durationMinutes, learnerZone);
-    };
-  }
+  const search = createSlotSearch({ repo, clock, logger });
+  const { requirePolicy, busyBetween, busyWindow, slots, learnerZoneOf, slotTaken } = search;
 
   /** After a commit: push the new notices to the users' open apps. */
   function pushed<T>(result: { value: T; notices: NoticeRow[] }): T {
@@ -391,6 +254,8 @@ export function createSchedulingService(deps: SchedulingDeps) {
     },
 
     slots,
+    /** slots() in its two steps, reading and computing (bench/slots.bench.ts times each). */
+    slotSearch: search,
 
     /** Books a slot (201), or returns the booking of an earlier request with the same key (200). */
     async book(caller: AuthUser, body: BookBody): Promise<Result<{ booking: BookingView; created: boolean }, BookFailure>> {
@@ -465,7 +330,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
       return (await repo.liveHolds(caller.id, tutorId, clock.now())).map(bookingView);
     },
 
-    /** The caller's bookings, each naming both parties with their zones (one query however many there are). */
+    /** The caller's bookings, each naming both parties with their zones (four queries however many there are). */
     async listMine(caller: AuthUser): Promise<MyBookingView[]> {
       return (await repo.listMine(caller.id)).map((b) => ({ ...bookingView(b), tutor: b.tutor, student: b.student }));
     },

@@ -14,9 +14,9 @@ import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
 import type { PhotoService } from '../media';
-import { INSTANT_SESSION_BUSY_MINUTES, priceFor, toRulesPolicy } from '../scheduling';
+import { busyIntervals, priceFor, toRulesPolicy } from '../scheduling';
 import type { CandidateRow, SqlFilters, TutorsRepo } from './tutors.repo';
-import { type Busy, decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows } from './tutors.rules';
+import { decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows } from './tutors.rules';
 
 export interface TutorsDeps {
   repo: TutorsRepo;
@@ -25,29 +25,12 @@ export interface TutorsDeps {
   logger: Logger;
 }
 
-const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const PHOTO_PREFIX = 'tutor-photos';
 
 export const reviewNotCompletedMessage = 'You can review a lesson only after it has taken place (when it is marked completed).';
 export const alreadyReviewedMessage = 'You have already reviewed this lesson.';
 
-
-/** Busy rows (tutors.repo busyOf) → the rules' Busy, per tutor; expired holds no longer block (as in scheduling). */
-export function busyByTutor(rows: Awaited<ReturnType<TutorsRepo['busyOf']>>, now: Date): Map<string, Busy[]> {
-  const out = new Map<string, Busy[]>();
-  for (const r of rows) {
-    if (r.kind === 'booking' && r.status === 'held' && r.heldUntil && r.heldUntil <= now) continue;
-    const b: Busy =
-      r.kind === 'booking'
-        ? { start: r.startsAt, end: r.endsAt!, kind: 'booking' }
-        : { start: r.startsAt, end: new Date(r.startsAt.getTime() + INSTANT_SESSION_BUSY_MINUTES * MINUTE_MS), kind: 'instant' };
-    const list = out.get(r.tutorId);
-    if (list) list.push(b);
-    else out.set(r.tutorId, [b]);
-  }
-  return out;
-}
 
 const photoUrl = (r: { id: string; photoKey: string | null }) => (r.photoKey ? `/api/tutors/${r.id}/photo?v=${encodeURIComponent(r.photoKey.slice(-12, -4))}` : null);
 
@@ -92,10 +75,10 @@ export function createTutorsService(deps: TutorsDeps) {
     // The window widened by a day each side: daily caps count a whole tutor-local date, buffers see neighbours.
     const from = new Date(now.getTime() - DAY_MS);
     const to = new Date(now.getTime() + (days + 1) * DAY_MS);
-    const [policyRows, busyRows] = [await repo.policiesOf(ids), await repo.busyOf(ids, from, to)];
+    // Busy intervals as scheduling defines them (its index): bookings, live holds and instant sessions, in one batch.
+    const [policyRows, busy] = [await repo.policiesOf(ids), await busyIntervals(repo.db, ids, { from, to, now })];
     const t1 = performance.now();
     const policies = new Map(policyRows.map((p) => [p.tutorId, toRulesPolicy(p)]));
-    const busy = busyByTutor(busyRows, now);
     const zones = memoZoneOps(time);
     const windows = searchWindows({ now, days, timesOfDay: q.timesOfDay, zone: q.zone }, zones);
     const kept = ids.filter((id) => {

@@ -1,0 +1,27 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+import { tutoringSessions } from './rooms.schema';
+
+/**
+ * What other modules may read of tutoring sessions, through index.ts (#14): batch reads by tutor, in the caller's
+ * transaction when it passes one. Scheduling counts instant sessions in progress as busy; help offers nothing to a
+ * tutor in a session.
+ */
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+const byTutor = (ids: readonly string[]) => sql`${tutoringSessions.tutorId} = any(${sql.param([...new Set(ids)].filter(isUuid))}::uuid[])`;
+
+/** These tutors' instant-help sessions in progress (kind 'instant', still active), with their start. */
+export async function instantSessionsInProgress(q: Db | Tx, tutorIds: readonly string[]): Promise<{ tutorId: string; startedAt: Date }[]> {
+  if (!tutorIds.some(isUuid)) return [];
+  return q
+    .select({ tutorId: tutoringSessions.tutorId, startedAt: tutoringSessions.startedAt })
+    .from(tutoringSessions)
+    .where(and(byTutor(tutorIds), eq(tutoringSessions.status, 'active'), eq(tutoringSessions.kind, 'instant')));
+}
+
+/** Which of these tutors are in an open session of any kind (instant or a booked lesson). */
+export async function tutorsInSession(q: Db | Tx, tutorIds: readonly string[]): Promise<Set<string>> {
+  if (!tutorIds.some(isUuid)) return new Set();
+  const rows = await q.selectDistinct({ tutorId: tutoringSessions.tutorId }).from(tutoringSessions).where(and(byTutor(tutorIds), eq(tutoringSessions.status, 'active')));
+  return new Set(rows.map((r) => r.tutorId));
+}
