@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { type AdminUser, type ApprovalStatus, emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type TutorProfile } from '@tutorline/contracts';
+import { type AdminUser, type ApprovalStatus, emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { createLoginGuard, type LoginDelay } from './identity.login';
 import { requireStrongPassword } from './identity.passwords';
 import { canAskOrBook, checkSignUp, consentAgeCutoff, type LoginLimits, minorStatus } from './identity.rules';
-import { type IdentityRepo, type TutorProfileWithSubjects, type UserRow, uniqueViolation } from './identity.repo';
+import { type IdentityRepo, type UserRow, uniqueViolation } from './identity.repo';
+import { createTutorProfiles } from './identity.tutor-profiles';
 import { createSessionCache } from './session-cache';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
@@ -60,20 +61,6 @@ export function toMe(user: UserRow, now: Date): Me {
   };
 }
 
-export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
-  return {
-    userId: p.userId,
-    displayName: p.displayName,
-    bio: p.bio,
-    subjects: p.subjects,
-    languages: p.languages,
-    timeZone: p.timeZone,
-    hourlyRateMinor: p.hourlyRateMinor,
-    currency: p.currency,
-    approvalStatus: p.approvalStatus,
-  };
-}
-
 /** The log-in limits from the app's `login` settings (decision 020). */
 export function loginLimitsOf(login: { maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number }): LoginLimits {
   return {
@@ -114,6 +101,8 @@ export function createIdentityService(deps: IdentityDeps) {
   }
 
   return {
+    ...createTutorProfiles({ repo, clock, logger }),
+
     /**
      * The student account of a WhatsApp number, made on its first message: no email or password of its own (an
      * unusable random one), the number as its phone. No birth date yet: the conversation asks for the age before the
@@ -341,46 +330,6 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async listSubjects() {
       return (await repo.listSubjects()).map((s) => ({ id: s.id, name: s.name, levels: s.levels }));
-    },
-
-    async getTutorProfile(tutorId: string): Promise<TutorProfile> {
-      const profile = await repo.getTutorProfile(tutorId);
-      if (!profile) throw notFound('That tutor');
-      return toTutorProfile(profile);
-    },
-
-    async updateTutorProfile(
-      caller: AuthUser,
-      patch: {
-        bio?: string | undefined;
-        subjects?: { subjectId: string; level: string }[] | undefined;
-        languages?: string[] | undefined;
-        timeZone?: string | undefined;
-        hourlyRateMinor?: number | undefined;
-        currency?: 'INR' | 'USD' | undefined;
-      },
-    ): Promise<TutorProfile> {
-      if (caller.role !== 'tutor') throw forbidden('Only tutors have a tutor profile.');
-      const { subjects: subjectList, ...rest } = patch;
-      const unique = subjectList && [...new Map(subjectList.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
-      if (unique && !(await repo.subjectLevelsExist(unique))) {
-        throw badRequest('One of the subjects or levels is not in the catalogue.', [{ path: 'body.subjects', message: 'unknown subject or level' }]);
-      }
-      const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-      await repo.updateTutorProfile(caller.id, fields, unique);
-      logger.info({ event: 'tutor_profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'tutor profile updated');
-      return this.getTutorProfile(caller.id);
-    },
-
-    async setTutorApproval(admin: AuthUser, tutorId: string, status: ApprovalStatus): Promise<TutorProfile> {
-      const before = await repo.getTutorProfile(tutorId);
-      if (!before) throw notFound('That tutor');
-      await repo.setApproval(tutorId, status, admin.id, clock.now());
-      logger.info(
-        { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: admin.id },
-        'tutor approval changed',
-      );
-      return this.getTutorProfile(tutorId);
     },
 
     /**

@@ -1,0 +1,67 @@
+import type { ApprovalStatus, TutorProfile } from '@tutorline/contracts';
+import type { Clock } from '../../platform/clock';
+import { badRequest, forbidden, notFound } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import type { IdentityRepo, TutorProfileWithSubjects } from './identity.repo';
+import type { AuthUser } from './identity.service';
+
+export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
+  return {
+    userId: p.userId,
+    displayName: p.displayName,
+    bio: p.bio,
+    subjects: p.subjects,
+    languages: p.languages,
+    timeZone: p.timeZone,
+    hourlyRateMinor: p.hourlyRateMinor,
+    currency: p.currency,
+    approvalStatus: p.approvalStatus,
+  };
+}
+
+/** Tutor profiles: a tutor's own edits (subjects checked against the catalogue) and an admin's approval. */
+export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; logger: Logger }) {
+  const { repo, clock, logger } = deps;
+
+  return {
+    async getTutorProfile(tutorId: string): Promise<TutorProfile> {
+      const profile = await repo.getTutorProfile(tutorId);
+      if (!profile) throw notFound('That tutor');
+      return toTutorProfile(profile);
+    },
+
+    async updateTutorProfile(
+      caller: AuthUser,
+      patch: {
+        bio?: string | undefined;
+        subjects?: { subjectId: string; level: string }[] | undefined;
+        languages?: string[] | undefined;
+        timeZone?: string | undefined;
+        hourlyRateMinor?: number | undefined;
+        currency?: 'INR' | 'USD' | undefined;
+      },
+    ): Promise<TutorProfile> {
+      if (caller.role !== 'tutor') throw forbidden('Only tutors have a tutor profile.');
+      const { subjects: subjectList, ...rest } = patch;
+      const unique = subjectList && [...new Map(subjectList.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
+      if (unique && !(await repo.subjectLevelsExist(unique))) {
+        throw badRequest('One of the subjects or levels is not in the catalogue.', [{ path: 'body.subjects', message: 'unknown subject or level' }]);
+      }
+      const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      await repo.updateTutorProfile(caller.id, fields, unique);
+      logger.info({ event: 'tutor_profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'tutor profile updated');
+      return this.getTutorProfile(caller.id);
+    },
+
+    async setTutorApproval(admin: AuthUser, tutorId: string, status: ApprovalStatus): Promise<TutorProfile> {
+      const before = await repo.getTutorProfile(tutorId);
+      if (!before) throw notFound('That tutor');
+      await repo.setApproval(tutorId, status, admin.id, clock.now());
+      logger.info(
+        { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: admin.id },
+        'tutor approval changed',
+      );
+      return this.getTutorProfile(tutorId);
+    },
+  };
+}
