@@ -105,6 +105,17 @@ const clockSyntax = [
     message: "SQL's now() is the database's clock: pass the injected clock's time as a parameter.",
   },
 ];
+/**
+ * Job payloads are typed by their queue (decision 036): a queue is declared once with defineJob(queue, zodSchema), the
+ * runner parses each stored payload with it, and platform/jobs.ts enqueues only through such a def. A cast of a value
+ * named `payload` is how untyped payloads crept back in, so it is refused in server code.
+ */
+const jobPayloadSyntax = [
+  {
+    selector: "TSAsExpression[expression.type='Identifier'][expression.name='payload'], TSTypeAssertion[expression.type='Identifier'][expression.name='payload']",
+    message: "Don't cast a payload: declare its shape once with defineJob(queue, schema) (platform/jobs.ts), or parse it with a zod schema.",
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'apps/server/drizzle/**'] },
@@ -142,7 +153,7 @@ export default tseslint.config(
     ignores: ['apps/server/src/config.ts', clockOwner, ...serverTestCode],
     rules: {
       'no-restricted-properties': ['error', envRule, ...clockProperties],
-      'no-restricted-syntax': ['error', ...clockSyntax],
+      'no-restricted-syntax': ['error', ...clockSyntax, ...jobPayloadSyntax],
     },
   },
   {
@@ -152,7 +163,7 @@ export default tseslint.config(
   {
     // The clock itself, and test code (which sets the clocks up), may read the real one.
     files: [clockOwner, ...serverTestCode],
-    rules: { 'no-restricted-properties': ['error', envRule] },
+    rules: { 'no-restricted-properties': ['error', envRule], 'no-restricted-syntax': ['error', ...jobPayloadSyntax] },
   },
   {
     files: ['apps/server/src/**/*.ts'],
@@ -187,7 +198,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: rulesFilePatterns(1) }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1), ...jobPayloadSyntax],
     },
   },
   {
@@ -202,7 +213,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: rulesFilePatterns(2) }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env' }, { object: 'Date', property: 'now', message: 'Pass the time in.' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1)],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in; no new Date() in rules.' }, ...clockSyntax.slice(1), ...jobPayloadSyntax],
     },
   },
   {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BEING_SPLIT, lineCount, MAX_LINES, saysWhyLong, type SourceFile, sourceFiles, staleAllowances, tooLong } from './file-size';
+import { lineCount, MAX_LINES, saysWhyLong, type SourceFile, sourceFiles, tooLong } from './file-size';
 
 // #14: no source file over about 400 lines unless a note at its top says why (`// long file: <why>` in its first 5 lines).
 const root = path.resolve(import.meta.dirname, '..');
@@ -16,10 +16,6 @@ describe(`source files stay within ${MAX_LINES} lines`, () => {
   it(`have at most ${MAX_LINES} lines, or say why in their first 5 lines`, () => {
     expect(tooLong(files)).toEqual([]);
   });
-
-  it('allow-list only files that are still long (being split by #14 T/J)', () => {
-    expect(staleAllowances(files)).toEqual([]);
-  });
 });
 
 describe('the check', () => {
@@ -34,7 +30,7 @@ describe('the check', () => {
   });
 
   it(`fails a file of ${MAX_LINES + 1} lines, not one of ${MAX_LINES}`, () => {
-    expect(tooLong([file('apps/a.ts', MAX_LINES + 1), file('apps/b.ts', MAX_LINES)], [])).toEqual([`apps/a.ts (${MAX_LINES + 1} lines)`]);
+    expect(tooLong([file('apps/a.ts', MAX_LINES + 1), file('apps/b.ts', MAX_LINES)])).toEqual([`apps/a.ts (${MAX_LINES + 1} lines)`]);
   });
 
   it('passes a long file whose note is in its first 5 lines, not on line 6 or in another form', () => {
@@ -43,16 +39,6 @@ describe('the check', () => {
     expect(saysWhyLong(noted(5))).toBe(true);
     expect(saysWhyLong(noted(6))).toBe(false);
     expect(saysWhyLong('/* long file: a block comment */\n')).toBe(false);
-    expect(tooLong([file('apps/a.ts', 500, noted(5)), file('apps/b.ts', 500, noted(6))], [])).toEqual(['apps/b.ts (500 lines)']);
-  });
-
-  it('passes an allow-listed file, and names an allow-list entry that is no longer long or gone', () => {
-    const long = file('apps/long.ts', 450);
-    expect(tooLong([long], ['apps/long.ts'])).toEqual([]);
-    expect(staleAllowances([long, file('apps/short.ts', 120)], ['apps/long.ts', 'apps/short.ts', 'apps/gone.ts'])).toEqual(['apps/short.ts', 'apps/gone.ts']);
-  });
-
-  it('allow-lists only the service file still being split by #14 J', () => {
-    expect([...BEING_SPLIT].sort()).toEqual(['apps/server/src/modules/whatsapp/whatsapp.service.ts']);
+    expect(tooLong([file('apps/a.ts', 500, noted(5)), file('apps/b.ts', 500, noted(6))])).toEqual(['apps/b.ts (500 lines)']);
   });
 });

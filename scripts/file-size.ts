@@ -13,12 +13,6 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'results', 'test-results',
 const NOTE_WITHIN_LINES = 5;
 const NOTE = '// long file:';
 
-/**
- * being split by #14 T/J: long today, split on those helpers' branches; the coordinator removes them from this list
- * when those branches merge (the check below fails on an entry that is no longer long).
- */
-export const BEING_SPLIT: readonly string[] = ['apps/server/src/modules/whatsapp/whatsapp.service.ts'];
-
 /** Lines as `wc -l` counts them (a final newline does not start another line). */
 export function lineCount(text: string): number {
   if (text === '') return 0;
@@ -38,17 +32,9 @@ export interface SourceFile {
   text: string;
 }
 
-/** Files over MAX_LINES without a note, as "path (n lines)"; allow-listed files pass. */
-export function tooLong(files: SourceFile[], allowed: readonly string[] = BEING_SPLIT): string[] {
-  return files.filter((f) => lineCount(f.text) > MAX_LINES && !saysWhyLong(f.text) && !allowed.includes(f.file)).map((f) => `${f.file} (${lineCount(f.text)} lines)`);
-}
-
-/** Allow-list entries that are gone or no longer long: they should leave the list. */
-export function staleAllowances(files: SourceFile[], allowed: readonly string[] = BEING_SPLIT): string[] {
-  return allowed.filter((a) => {
-    const f = files.find((x) => x.file === a);
-    return !f || lineCount(f.text) <= MAX_LINES;
-  });
+/** Files over MAX_LINES without a note, as "path (n lines)". */
+export function tooLong(files: SourceFile[]): string[] {
+  return files.filter((f) => lineCount(f.text) > MAX_LINES && !saysWhyLong(f.text)).map((f) => `${f.file} (${lineCount(f.text)} lines)`);
 }
 
 /** Every .ts, .tsx and .mjs file under the checked folders of `root`. */

@@ -146,6 +146,29 @@ describe('architecture lint rules', () => {
     expect(found).toEqual([]);
   });
 
+  it('a job payload is typed by its queue: only a def enqueues, and a payload is never cast (decision 036)', async () => {
+    const cast = "export const f = (payload: unknown) => [(payload as { questionId: string }).questionId, <{ a: 1 }>payload];\n";
+    for (const file of [
+      'apps/server/src/modules/help/help.dispatch.ts',
+      'apps/server/src/app.ts',
+      'apps/server/src/modules/billing/bookings/bookings.service.ts',
+      'apps/server/src/modules/help/help.rules.ts',
+      'apps/server/src/modules/whatsapp/conversation/student.machine.ts',
+      'apps/server/src/modules/help/help.claim.int.test.ts',
+    ]) {
+      const found = await messages(file, cast);
+      expect(found.filter((m) => /Don't cast a payload: declare its shape once with defineJob/.test(m)), file).toHaveLength(2);
+    }
+    // Allowed: parsing a payload, and a cast of something else (a row's payload column read in a test).
+    const fine = "import { z } from 'zod';\nexport const f = (payload: unknown, row: { payload: unknown }) => [z.object({ a: z.string() }).parse(payload), row.payload as string];\n";
+    expect(await messages('apps/server/src/modules/help/help.dispatch.ts', fine)).toEqual([]);
+    // platform/jobs.ts enqueues only through a queue's def: there is no untyped enqueue to call.
+    const jobs = await import('../apps/server/src/platform/jobs');
+    expect(Object.keys(jobs)).toContain('defineJob');
+    expect(Object.keys(jobs)).not.toContain('enqueue');
+    expect(Object.keys(jobs)).not.toContain('enqueueMany');
+  });
+
   it('only config.ts reads process.env', async () => {
     expect((await messages('apps/server/src/platform/thing.ts', 'export const p = process.env.PORT;\n')).join()).toMatch(/Only config\.ts/);
     expect(await messages('apps/server/src/config.ts', 'export const p = process.env.PORT;\n')).toEqual([]);

@@ -246,8 +246,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     billing: billing.helpBilling,
   });
   const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing: billing.helpBilling });
-  jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload as { questionId: string; at: string }));
-  jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire((payload as { questionId: string }).questionId));
+  jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));
+  jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire(payload.questionId));
   jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
   await fastify.register(helpRoutes, { help });
   // Photos uploaded but never attached to a question are deleted after a while; the quota's old counters go too.
@@ -296,7 +296,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments: bookingPaymentPolicy(config.payments), onOutcome });
   const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
   const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
-  jobs.register(REMINDER_QUEUE, (payload) => scheduling.internals.notices.remind(database.db, payload as ReminderPayload, clock.now()));
+  jobs.register(REMINDER_QUEUE, (payload: ReminderPayload) => scheduling.internals.notices.remind(database.db, payload, clock.now()));
   jobs.register(HOLD_SWEEP_QUEUE, async () => void (await scheduling.sweepHolds()));
   await scheduleHoldSweep(database.db, clock.now());
   await fastify.register(schedulingRoutes, { scheduling, series, calendar });

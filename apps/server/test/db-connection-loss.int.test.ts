@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { skipBecause } from '../../../scripts/skips';
 import { systemClock } from '../src/platform/clock';
 import { type Database, openDatabase } from '../src/platform/db';
 import { schema } from './schema';
-import { createJobRunner, enqueue } from '../src/platform/jobs';
+import { createJobRunner, defineJob } from '../src/platform/jobs';
 import { createLogger } from '../src/platform/logger';
 import { Client, leaksInternals, signUpStudent } from './app';
 import { jpegBytes } from './help';
@@ -123,18 +124,18 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
   it('retries a job whose handler lost its connection, without using up an attempt, and the runner keeps polling', async () => {
     const database: Database = await openDatabase({ kind: 'postgres', url: cluster.url, poolMax: 3 });
     const runner = createJobRunner({ db: database.db, clock: systemClock, logger: createLogger('silent'), pollMs: 50, backoffMs: () => 100 });
-    const queue = 'test-connection-loss';
+    const queue = defineJob('test-connection-loss', z.object({ slow: z.boolean() }));
     let calls = 0;
-    runner.register(queue, async (payload) => {
+    runner.register(queue, async ({ slow }) => {
       calls++;
       // The first run is caught mid-statement by pg_terminate_backend.
-      if ((payload as { slow: boolean }).slow && calls === 1) await database.db.execute(sql`select pg_sleep(60)`);
+      if (slow && calls === 1) await database.db.execute(sql`select pg_sleep(60)`);
     });
     const jobRow = async (key: string) => (await database.db.select().from(schema.jobs).where(eq(schema.jobs.dedupeKey, key)))[0]!;
     try {
       const key = `conn-loss-${crypto.randomUUID()}`;
       // One attempt only: before the fix, the lost connection used it up and the job failed for good.
-      await enqueue(database.db, queue, { slow: true }, { now: new Date(), dedupeKey: key, maxAttempts: 1 });
+      await queue.enqueue(database.db, { slow: true }, { now: new Date(), dedupeKey: key, maxAttempts: 1 });
       runner.start();
       await vi.waitFor(
         async () => {
@@ -153,7 +154,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
       // Every connection of the runner's pool killed while idle: it still finds and runs the next job.
       await cluster.terminateAll();
       const next = `conn-loss-${crypto.randomUUID()}`;
-      await vi.waitFor(() => enqueue(database.db, queue, { slow: false }, { now: new Date(), dedupeKey: next }), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(() => queue.enqueue(database.db, { slow: false }, { now: new Date(), dedupeKey: next }), { timeout: 10_000, interval: 100 });
       runner.poke();
       await vi.waitFor(async () => expect((await jobRow(next)).state).toBe('done'), { timeout: 20_000, interval: 100 });
     } finally {

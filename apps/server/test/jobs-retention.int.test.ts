@@ -25,11 +25,11 @@ describeEachBackend('finished runs of periodic sweeps are pruned', ({ db }) => {
       row('lessons.sweep', 'queued', null, 'next'),
       row('notify.deliver', 'done', 2 * day, 'other-queue'),
     ]);
-    expect(await pruneFinishedRuns(d, 'lessons.sweep', new Date(now.getTime() - day))).toBe(1);
+    expect(await pruneFinishedRuns(d, { queue: 'lessons.sweep' }, new Date(now.getTime() - day))).toBe(1);
     const left = await d.select({ key: schema.jobs.dedupeKey }).from(schema.jobs);
     expect(left.map((r) => r.key).sort()).toEqual(['next', 'old-failed', 'other-queue', 'recent-done']);
     // Running it again changes nothing.
-    expect(await pruneFinishedRuns(d, 'lessons.sweep', new Date(now.getTime() - day))).toBe(0);
+    expect(await pruneFinishedRuns(d, { queue: 'lessons.sweep' }, new Date(now.getTime() - day))).toBe(0);
     await d.delete(schema.jobs).where(eq(schema.jobs.queue, 'lessons.sweep'));
   });
 });

@@ -12,7 +12,8 @@ export const jobs = pgTable(
     payload: jsonb('payload').notNull(),
     /** Unique when set: a second enqueue with the same key is a no-op, forever (not only while pending). */
     dedupeKey: text('dedupe_key'),
-    state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+    /** parked: its payload no longer matches its queue's schema; never run or retried (decision 036). No CHECK in SQL. */
+    state: text('state', { enum: ['queued', 'running', 'done', 'failed', 'parked'] }).notNull().default('queued'),
     runAt: timestamp('run_at', { withTimezone: true }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull().default(8),

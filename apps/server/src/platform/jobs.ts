@@ -1,4 +1,5 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Clock } from './clock';
 import { type Db, isDatabaseUnavailable, type Tx } from './db';
 import { jobs } from './jobs.schema';
@@ -18,7 +19,34 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-export type JobHandler = (payload: unknown, ctx: { attempt: number; jobId: string }) => Promise<void>;
+/** A handler gets its queue's payload already parsed by the queue's schema. */
+export type JobHandler<T> = (payload: T, ctx: { attempt: number; jobId: string }) => Promise<unknown>;
+
+/**
+ * A queue, declared once with the schema of its payload (decision 036). Only a def enqueues, so a wrong payload does
+ * not compile; the runner parses each stored payload with the same schema before the handler sees it.
+ */
+export interface JobDef<T> {
+  readonly queue: string;
+  readonly schema: z.ZodType<T>;
+  /** Adds a job, inside the caller's transaction when given one, so the job exists if and only if the change does. */
+  enqueue(db: Db | Tx, payload: T, opts: EnqueueOptions): Promise<void>;
+  /** Adds many jobs in one statement per chunk (inside the caller's transaction when given one); `now` as in enqueue. */
+  enqueueMany(db: Db | Tx, items: { payload: T; dedupeKey: string; runAt?: Date }[], opts: { now: Date }): Promise<void>;
+}
+
+/**
+ * Declares a queue. The payload is stored as JSON, so the schema must read back what JSON makes of it (a Date is
+ * stored as its ISO string: `z.coerce.date()` turns it into a Date again).
+ */
+export function defineJob<S extends z.ZodType>(queue: string, schema: S): JobDef<z.infer<S>> {
+  return {
+    queue,
+    schema: schema as z.ZodType<z.infer<S>>,
+    enqueue: (db, payload, opts) => insertJob(db, queue, payload, opts),
+    enqueueMany: (db, items, opts) => insertJobs(db, queue, items, opts),
+  };
+}
 
 /** Thrown by a handler for a failure that retrying cannot fix (a 4xx from a provider). */
 export class PermanentJobError extends Error {}
@@ -43,10 +71,17 @@ function describeError(err: unknown): string {
   return cause ? `${err.message}: ${cause}` : err.message;
 }
 
+/**
+ * What a parked job's row and log say about its payload: field paths and what was expected, never the values (a
+ * payload may hold personal data, and zod's messages can quote what they received).
+ */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; code: string; expected?: string }[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.') || '(payload)', code: i.code, ...(i.code === 'invalid_type' ? { expected: i.expected } : {}) }));
+}
+
 export const defaultBackoff = (attempt: number) => Math.min(60_000 * 30, 1000 * 2 ** (attempt - 1));
 
-/** Adds a job, inside the caller's transaction when given one, so the job exists if and only if the change does. */
-export async function enqueue(db: Db | Tx, queue: string, payload: unknown, opts: EnqueueOptions): Promise<void> {
+async function insertJob(db: Db | Tx, queue: string, payload: unknown, opts: EnqueueOptions): Promise<void> {
   await db
     .insert(jobs)
     .values({
@@ -68,7 +103,7 @@ export const PERIODIC_JOBS_KEPT_MS = 24 * 3_600_000;
  * time slot that never comes again, so forgetting a finished one cannot let the same job run twice (unlike, say, a
  * notification's key). A sweep every minute otherwise leaves 1,440 rows a day behind it.
  */
-export async function pruneFinishedRuns(db: Db | Tx, queue: string, before: Date): Promise<number> {
+export async function pruneFinishedRuns(db: Db | Tx, { queue }: Pick<JobDef<unknown>, 'queue'>, before: Date): Promise<number> {
   const gone = await db
     .delete(jobs)
     .where(and(eq(jobs.queue, queue), eq(jobs.state, 'done'), lte(jobs.finishedAt, before)))
@@ -76,8 +111,7 @@ export async function pruneFinishedRuns(db: Db | Tx, queue: string, before: Date
   return gone.length;
 }
 
-/** Adds many jobs in one statement per chunk (inside the caller's transaction when given one); `now` as in enqueue. */
-export async function enqueueMany(db: Db | Tx, queue: string, items: { payload: unknown; dedupeKey: string; runAt?: Date }[], opts: { now: Date }): Promise<void> {
+async function insertJobs(db: Db | Tx, queue: string, items: { payload: unknown; dedupeKey: string; runAt?: Date }[], opts: { now: Date }): Promise<void> {
   for (let i = 0; i < items.length; i += 2000) {
     const chunk = items.slice(i, i + 2000);
     await db
@@ -98,7 +132,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const leaseMs = opts.leaseMs ?? 60_000;
   const backoff = opts.backoffMs ?? defaultBackoff;
   const concurrency = opts.concurrency ?? 4;
-  const handlers = new Map<string, JobHandler>();
+  const handlers = new Map<string, { schema: z.ZodType; handler: JobHandler<unknown> }>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopping = false;
@@ -158,9 +192,18 @@ export function createJobRunner(opts: JobRunnerOptions) {
   }
 
   async function runAndRecord(job: typeof jobs.$inferSelect, log: Logger) {
-    const handler = handlers.get(job.queue)!;
+    const { schema, handler } = handlers.get(job.queue)!;
+    const parsed = schema.safeParse(job.payload);
+    if (!parsed.success) {
+      // A payload its queue's schema no longer reads (an old shape, a hand-edited row) would fail the same way on every
+      // try: it is parked for a person to look at, never run and never retried.
+      const issues = describeIssues(parsed.error.issues);
+      await record(job.id, { state: 'parked', lastError: `payload does not match the queue's schema: ${issues.map((i) => `${i.path}: ${i.code}${i.expected ? ` (expected ${i.expected})` : ''}`).join('; ')}`, finishedAt: clock.now(), lockedUntil: null });
+      log.error({ event: 'job_parked', queue: job.queue, jobId: job.id, issues }, 'job parked: its payload does not match its queue');
+      return;
+    }
     try {
-      await handler(job.payload, { attempt: job.attempts, jobId: job.id });
+      await handler(parsed.data, { attempt: job.attempts, jobId: job.id });
     } catch (err) {
       const permanent = err instanceof PermanentJobError;
       // The database going away (a failover, a killed connection) says nothing about the job: it is retried without
@@ -211,8 +254,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
   }
 
   return {
-    register(queue: string, handler: JobHandler) {
-      handlers.set(queue, handler);
+    register<T>(def: JobDef<T>, handler: JobHandler<T>) {
+      handlers.set(def.queue, { schema: def.schema, handler: handler as JobHandler<unknown> });
     },
     start() {
       stopping = false;

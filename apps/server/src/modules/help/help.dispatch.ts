@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock';
-import { enqueue, type JobRunner } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { Notifications } from '../notifications';
 import type { HelpRepo, QuestionRow } from './help.repo';
@@ -8,8 +9,10 @@ import { type DispatchConfig, nextWave, transition } from './help.rules';
 import { feedItem } from './help.views';
 import type { HelpBilling, HelpEmitter } from './help.service';
 
-export const WAVE_QUEUE = 'help.wave';
-export const EXPIRE_QUEUE = 'help.expire';
+/** A question's next wave; `at` is the time it was scheduled for (only the job matching `next_wave_at` acts). */
+export const WAVE_QUEUE = defineJob('help.wave', z.object({ questionId: z.string(), at: z.string() }));
+/** A question's expiry. */
+export const EXPIRE_QUEUE = defineJob('help.expire', z.object({ questionId: z.string() }));
 
 export interface DispatchDeps {
   repo: HelpRepo;
@@ -40,7 +43,7 @@ export function createDispatch(deps: DispatchDeps) {
     if (!q || transition(q.status, 'expire') === null) return;
     if (q.expiresAt.getTime() > now.getTime()) {
       // Woken early (a clock skew between nodes): look again at the right time.
-      await enqueue(repo.db, EXPIRE_QUEUE, { questionId }, { now, runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
+      await EXPIRE_QUEUE.enqueue(repo.db, { questionId }, { now, runAt: q.expiresAt, dedupeKey: `help.expire:${questionId}:${q.expiresAt.toISOString()}` });
       return;
     }
     await close(q, q.notifiedCount === 0 ? 'nobody_reached' : null, now);
@@ -95,7 +98,7 @@ export function createDispatch(deps: DispatchDeps) {
       }
       if (decision.nextWaveAt) {
         const at = decision.nextWaveAt.toISOString();
-        await enqueue(tx, WAVE_QUEUE, { questionId: q.id, at }, { now, runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
+        await WAVE_QUEUE.enqueue(tx, { questionId: q.id, at }, { now, runAt: decision.nextWaveAt, dedupeKey: `help.wave:${q.id}:${at}` });
       }
       return { notified, row: { ...locked, wave: decision.wave, notifiedCount: locked.notifiedCount + notified.length, nextWaveAt: decision.nextWaveAt, waitingTutors: decision.waiting } as QuestionRow };
     });

@@ -1,12 +1,13 @@
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
-import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { PhotoService } from '../media';
 import type { HelpRepo } from './help.repo';
 
 /** The queue of the periodic cleanup of photos that were uploaded but never attached to a question. */
-export const PHOTO_CLEANUP_QUEUE = 'help.photo_cleanup';
+export const PHOTO_CLEANUP_QUEUE = defineJob('help.photo_cleanup', z.object({ slot: z.iso.datetime() }));
 /** How often the cleanup runs: a photo is deleted at most this long after it became due. */
 export const PHOTO_CLEANUP_EVERY_MS = 15 * 60_000;
 const PAGE = 200;
@@ -25,7 +26,7 @@ export interface PhotoCleanupDeps {
 /** The cleanup job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
 export async function schedulePhotoCleanup(db: Db | Tx, at: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / PHOTO_CLEANUP_EVERY_MS) * PHOTO_CLEANUP_EVERY_MS);
-  await enqueue(db, PHOTO_CLEANUP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PHOTO_CLEANUP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
+  await PHOTO_CLEANUP_QUEUE.enqueue(db, { slot: slot.toISOString() }, { dedupeKey: `${PHOTO_CLEANUP_QUEUE.queue}:${slot.toISOString()}`, now: at, runAt: slot });
 }
 
 /**

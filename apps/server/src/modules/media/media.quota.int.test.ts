@@ -145,7 +145,7 @@ describeEachBackend('media: upload rate, daily quota and the cleanup of unattach
     const keptFiles = [...(await filesOf(attached)), ...(await filesOf(recent))];
     expect([...staleFiles, ...keptFiles].every((f) => fs.existsSync(f))).toBe(true);
     // The cleanup is a periodic durable job.
-    expect(await db().database.db.select().from(jobs).where(eq(jobs.queue, PHOTO_CLEANUP_QUEUE))).not.toEqual([]);
+    expect(await db().database.db.select().from(jobs).where(eq(jobs.queue, PHOTO_CLEANUP_QUEUE.queue))).not.toEqual([]);
 
     // 23 h 59 min after the stale upload: not yet.
     clock.set(new Date('2026-12-10T07:59:00.000Z'));

@@ -1,14 +1,12 @@
-import { type EnqueueOptions, enqueue, enqueueMany, PermanentJobError } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type EnqueueOptions, PermanentJobError } from '../../platform/jobs';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 
+const outboundMessage = z.object({ kind: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() });
 /** A message for a user's other channels (WhatsApp later); each channel renders it its own way. */
-export interface OutboundMessage {
-  kind: string;
-  text: string;
-  data?: Record<string, unknown>;
-}
+export type OutboundMessage = z.infer<typeof outboundMessage>;
 
 /** A way to reach a user outside the open app. `send` throws to retry, or PermanentJobError to give up. */
 export interface NotificationChannel {
@@ -17,12 +15,8 @@ export interface NotificationChannel {
   send(userId: string, message: OutboundMessage): Promise<void>;
 }
 
-export const NOTIFY_QUEUE = 'notify.deliver';
-
-export interface DeliveryPayload {
-  userId: string;
-  message: OutboundMessage;
-}
+export const NOTIFY_QUEUE = defineJob('notify.deliver', z.object({ userId: z.string(), message: outboundMessage }));
+export type DeliveryPayload = z.infer<typeof NOTIFY_QUEUE.schema>;
 
 /**
  * The notification outbox: a message is a durable job, written in the same transaction as the change
@@ -32,23 +26,21 @@ export function createNotifications(deps: { channels: NotificationChannel[]; clo
   return {
     /** Queues a message; `dedupeKey` makes it at-most-once per logical message. */
     async queue(tx: Db | Tx, userId: string, message: OutboundMessage, dedupeKey: string, opts: Omit<EnqueueOptions, 'dedupeKey' | 'now'> = {}) {
-      await enqueue(tx, NOTIFY_QUEUE, { userId, message } satisfies DeliveryPayload, { ...opts, now: deps.clock.now(), dedupeKey: `notify:${dedupeKey}` });
+      await NOTIFY_QUEUE.enqueue(tx, { userId, message }, { ...opts, now: deps.clock.now(), dedupeKey: `notify:${dedupeKey}` });
     },
 
     /** Queues one message per user in one statement; nothing is queued when no channel is configured. */
     async queueMany(tx: Db | Tx, items: { userId: string; message: OutboundMessage; dedupeKey: string }[]) {
       if (!deps.channels.length || !items.length) return;
-      await enqueueMany(
+      await NOTIFY_QUEUE.enqueueMany(
         tx,
-        NOTIFY_QUEUE,
-        items.map((it) => ({ payload: { userId: it.userId, message: it.message } satisfies DeliveryPayload, dedupeKey: `notify:${it.dedupeKey}` })),
+        items.map((it) => ({ payload: { userId: it.userId, message: it.message }, dedupeKey: `notify:${it.dedupeKey}` })),
         { now: deps.clock.now() },
       );
     },
 
     /** The job handler: every channel that reaches the user gets the message. */
-    async deliver(payload: unknown) {
-      const { userId, message } = payload as DeliveryPayload;
+    async deliver({ userId, message }: DeliveryPayload) {
       const reaching = [];
       for (const channel of deps.channels) if (await channel.reaches(userId)) reaching.push(channel);
       if (!reaching.length) {

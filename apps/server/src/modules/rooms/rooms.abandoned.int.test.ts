@@ -135,7 +135,7 @@ describeEachBackend('rooms: abandoned instant-help sessions, and ending one by h
     expect((await sessionRow(row!.id)).status).toBe('active');
     await db().database.db.update(schema.tutoringSessions).set({ status: 'ended', endedAt: clock.now() }).where(eq(schema.tutoringSessions.id, row!.id));
     // The sweep is a periodic durable job.
-    expect(await db().database.db.select().from(schema.jobs).where(eq(schema.jobs.queue, ABANDONED_SWEEP_QUEUE))).not.toEqual([]);
+    expect(await db().database.db.select().from(schema.jobs).where(eq(schema.jobs.queue, ABANDONED_SWEEP_QUEUE.queue))).not.toEqual([]);
   });
 
   it('lets an admin list open sessions and end a stuck one with a reason, recorded on its timeline and in the log', async () => {

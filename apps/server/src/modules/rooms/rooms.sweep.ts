@@ -1,12 +1,13 @@
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
-import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { isAbandoned } from './rooms.rules';
 import type { RoomsService } from './rooms.service';
 
 /** The queue of the periodic sweep that ends instant-help sessions both people left without pressing End. */
-export const ABANDONED_SWEEP_QUEUE = 'rooms.abandoned_sweep';
+export const ABANDONED_SWEEP_QUEUE = defineJob('rooms.abandoned_sweep', z.object({ slot: z.iso.datetime() }));
 /** How often the sweep runs: an abandoned session ends at most this long after its grace period. */
 export const ABANDONED_SWEEP_EVERY_MS = 60_000;
 const PAGE = 200;
@@ -14,7 +15,7 @@ const PAGE = 200;
 /** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key). */
 export async function scheduleAbandonedSweep(db: Db | Tx, at: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / ABANDONED_SWEEP_EVERY_MS) * ABANDONED_SWEEP_EVERY_MS);
-  await enqueue(db, ABANDONED_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${ABANDONED_SWEEP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
+  await ABANDONED_SWEEP_QUEUE.enqueue(db, { slot: slot.toISOString() }, { dedupeKey: `${ABANDONED_SWEEP_QUEUE.queue}:${slot.toISOString()}`, now: at, runAt: slot });
 }
 
 /**

@@ -73,7 +73,7 @@ describeEachBackend('booked lessons in the live room', ({ db, backend }) => {
       .filter((l) => l.includes('"lesson_settled"'))
       .map((l) => JSON.parse(l) as { bookingId: string; outcome: string; status: string });
   const sweepsDone = async () =>
-    (await db().database.db.select({ n: sql<number>`count(*)::int` }).from(schema.jobs).where(and(eq(schema.jobs.queue, LESSON_SWEEP_QUEUE), eq(schema.jobs.state, 'done'))))[0]!.n;
+    (await db().database.db.select({ n: sql<number>`count(*)::int` }).from(schema.jobs).where(and(eq(schema.jobs.queue, LESSON_SWEEP_QUEUE.queue), eq(schema.jobs.state, 'done'))))[0]!.n;
 
   beforeAll(async () => {
     dataDir = makeDataDir();

@@ -2,7 +2,8 @@ import type { LessonRoom, LessonRoomView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
-import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
@@ -13,7 +14,7 @@ import type { LessonBookingRow, LessonsRepo } from './scheduling.lessons.repo';
 import { decideLesson, lessonNotice, NO_SHOW_AFTER_MINUTES, ROOM_OPENS_MINUTES_BEFORE, roomEntry, roomWindow } from './scheduling.lessons.rules';
 
 /** The queue of the periodic sweep that settles booked lessons (completed or a no-show). */
-export const LESSON_SWEEP_QUEUE = 'lessons.sweep';
+export const LESSON_SWEEP_QUEUE = defineJob('lessons.sweep', z.object({ slot: z.iso.datetime() }));
 /** How often the sweep runs: a no-show is settled at most this long after its deadline. */
 export const LESSON_SWEEP_EVERY_MS = 60_000;
 const SWEEP_PAGE = 200;
@@ -37,7 +38,7 @@ export interface LessonsDeps {
 /** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key); `now` from the clock. */
 export async function scheduleLessonSweep(db: Db | Tx, at: Date, now: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / LESSON_SWEEP_EVERY_MS) * LESSON_SWEEP_EVERY_MS);
-  await enqueue(db, LESSON_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LESSON_SWEEP_QUEUE}:${slot.toISOString()}`, now, runAt: slot });
+  await LESSON_SWEEP_QUEUE.enqueue(db, { slot: slot.toISOString() }, { dedupeKey: `${LESSON_SWEEP_QUEUE.queue}:${slot.toISOString()}`, now, runAt: slot });
 }
 
 const readable = (at: Date, zone: string) => {

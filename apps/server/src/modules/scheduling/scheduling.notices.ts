@@ -1,19 +1,22 @@
 import type { Db, Tx } from '../../platform/db';
-import { enqueue } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { type BookingEvent, formatWhen, type NoticeMoney, noticeText, type ReminderKind, reminderIsStale, reminderKey, reminderPlan } from './scheduling.lifecycle.rules';
 import type { BookingRow, SchedulingRepo } from './scheduling.repo';
 
-export const REMINDER_QUEUE = 'scheduling.reminder';
-
-export interface ReminderPayload {
-  bookingId: string;
-  kind: ReminderKind;
-  /** The start the reminder was planned for; a moved lesson's old reminders then do nothing. */
-  start: string;
-}
+export const REMINDER_QUEUE = defineJob(
+  'scheduling.reminder',
+  z.object({
+    bookingId: z.string(),
+    kind: z.enum(['24h', '15m'] satisfies ReminderKind[]),
+    /** The start the reminder was planned for; a moved lesson's old reminders then do nothing. */
+    start: z.string(),
+  }),
+);
+export type ReminderPayload = z.infer<typeof REMINDER_QUEUE.schema>;
 
 export interface TellOptions {
   /** Who caused it (cancelled or moved it); null for the system. */
@@ -85,7 +88,7 @@ export function createBookingNotices(deps: { repo: SchedulingRepo; inbox: Inbox;
     /** Queues the 24-hour and 15-minute reminders still ahead of `now`, in the caller's transaction. */
     async scheduleReminders(tx: Db | Tx, b: BookingRow, now: Date) {
       for (const r of reminderPlan(b.startsAt, now)) {
-        await enqueue(tx, REMINDER_QUEUE, { bookingId: b.id, kind: r.kind, start: b.startsAt.toISOString() } satisfies ReminderPayload, { now, runAt: r.runAt, dedupeKey: reminderKey(b.id, r.kind, b.startsAt) });
+        await REMINDER_QUEUE.enqueue(tx, { bookingId: b.id, kind: r.kind, start: b.startsAt.toISOString() }, { now, runAt: r.runAt, dedupeKey: reminderKey(b.id, r.kind, b.startsAt) });
       }
     },
 

@@ -2,7 +2,8 @@ import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingV
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import { badRequest, notFound } from '../../platform/errors';
-import { enqueue, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import * as time from '../../platform/time';
@@ -54,7 +55,7 @@ export interface SchedulingDeps {
   onOutcome?: OnBookingOutcome;
 }
 
-export const HOLD_SWEEP_QUEUE = 'scheduling.hold_sweep';
+export const HOLD_SWEEP_QUEUE = defineJob('scheduling.hold_sweep', z.object({}));
 /** How often lapsed holds are swept (they stop blocking slots the moment they lapse; the sweep tidies the rows). */
 export const HOLD_SWEEP_MINUTES = 5;
 
@@ -62,7 +63,7 @@ export const HOLD_SWEEP_MINUTES = 5;
 export async function scheduleHoldSweep(db: Db | Tx, now: Date) {
   const period = HOLD_SWEEP_MINUTES * 60_000;
   const runAt = new Date((Math.floor(now.getTime() / period) + 1) * period);
-  await enqueue(db, HOLD_SWEEP_QUEUE, {}, { now, runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
+  await HOLD_SWEEP_QUEUE.enqueue(db, {}, { now, runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
 }
 
 const MINUTE_MS = 60_000;

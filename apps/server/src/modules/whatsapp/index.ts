@@ -12,10 +12,14 @@ import { whatsappRoutes } from './whatsapp.routes';
 import { linkSimulatorTutors, simulatorRoutes } from './whatsapp.simulator';
 import { tutorlineTemplates } from './whatsapp.templates';
 import type { WhatsAppFlowConfig } from './conversation';
-import { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
+import { WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
+import { WA_SEND_QUEUE } from './whatsapp.outbox';
+import { createWhatsApp, type WhatsApp } from './whatsapp.service';
 
 export type { WhatsAppFlowConfig } from './conversation';
-export { createWhatsApp, WA_INBOUND_QUEUE, WA_SEND_QUEUE, WA_SYSTEM_QUEUE, type WhatsApp } from './whatsapp.service';
+export { WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
+export { WA_SEND_QUEUE } from './whatsapp.outbox';
+export { createWhatsApp, type WhatsApp } from './whatsapp.service';
 export { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS, LINK_CODE_TTL_MS, sameCodeHash } from './whatsapp.linking';
 export { SIMULATOR_NUMBERS } from './whatsapp.simulator';
 export { tutorlineTemplates } from './whatsapp.templates';
@@ -90,9 +94,9 @@ export async function installWhatsApp(
     ...(deps.drawLinkCode ? { drawLinkCode: deps.drawLinkCode } : {}),
     poke: () => deps.jobs.poke(),
   });
-  deps.jobs.register(WA_INBOUND_QUEUE, (payload) => whatsapp.processInbound(payload as { inboxId: number }));
-  deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload as { messageId: string }));
-  deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload as Parameters<WhatsApp['processSystem']>[0]));
+  deps.jobs.register(WA_INBOUND_QUEUE, (payload) => whatsapp.processInbound(payload));
+  deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload));
+  deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload));
   await whatsapp.installLinkSweep(deps.jobs);
   await fastify.register(whatsappRoutes, { whatsapp, config });
   if (fakeGraph) {

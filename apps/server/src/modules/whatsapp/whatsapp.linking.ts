@@ -1,7 +1,8 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
-import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { WhatsAppRepo } from './whatsapp.repo';
 
@@ -16,7 +17,7 @@ export const LINK_CODE_TTL_MS = 10 * 60_000;
 export const LINK_ATTEMPT_WINDOW_MS = 15 * 60_000;
 /** Tries per window: an account and a WhatsApp number get a few typos; an IP (a school's NAT) a few more. */
 export const LINK_ATTEMPT_LIMITS = { user: 5, ip: 20, wa: 5 } as const;
-const LINK_SWEEP_QUEUE = 'wa.link_sweep';
+const LINK_SWEEP_QUEUE = defineJob('wa.link_sweep', z.object({ slot: z.iso.datetime() }));
 const LINK_SWEEP_EVERY_MS = 10 * 60_000;
 /** Draws before giving up on a free code (a live collision is about 1 in 10^6 per live code). */
 const MAX_DRAWS = 20;
@@ -120,7 +121,7 @@ export function createLinking(deps: LinkingDeps) {
     async installSweep(jobs: JobRunner) {
       const schedule = async (at: Date) => {
         const slot = new Date(Math.floor(at.getTime() / LINK_SWEEP_EVERY_MS) * LINK_SWEEP_EVERY_MS);
-        await enqueue(repo.db, LINK_SWEEP_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${LINK_SWEEP_QUEUE}:${slot.toISOString()}`, now: at, runAt: slot });
+        await LINK_SWEEP_QUEUE.enqueue(repo.db, { slot: slot.toISOString() }, { dedupeKey: `${LINK_SWEEP_QUEUE.queue}:${slot.toISOString()}`, now: at, runAt: slot });
       };
       jobs.register(LINK_SWEEP_QUEUE, async () => {
         await schedule(new Date(clock.now().getTime() + LINK_SWEEP_EVERY_MS));

@@ -1,13 +1,15 @@
 import type { WhatsAppConfig } from '../../config';
 import { type OutboundMessage, ProviderError, type TemplateMessage, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
-import { enqueue, PermanentJobError } from '../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, PermanentJobError } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { OutboundMessageSpec } from './conversation';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
 import { updateTemplate } from './whatsapp.templates';
 
-export const WA_SEND_QUEUE = 'wa.send';
+/** One wa_messages row to send. */
+export const WA_SEND_QUEUE = defineJob('wa.send', z.object({ messageId: z.string() }));
 
 /** The conversation's message as the provider-neutral message the adapters send. */
 export function toOutbound(spec: OutboundMessageSpec): OutboundMessage {
@@ -56,7 +58,7 @@ export function createOutbox(deps: OutboxDeps) {
     const now = clock.now();
     await repo.db.transaction(async (tx) => {
       const { row, created } = await repo.addOutbound(tx, { waId, idempotencyKey: key, kind, ref, body: body as unknown as Record<string, unknown> }, now);
-      if (created) await enqueue(tx, WA_SEND_QUEUE, { messageId: row.id }, { now, dedupeKey: `wa.send:${row.id}` });
+      if (created) await WA_SEND_QUEUE.enqueue(tx, { messageId: row.id }, { now, dedupeKey: `wa.send:${row.id}` });
     });
     deps.poke();
   }

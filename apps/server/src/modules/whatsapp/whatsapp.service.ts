@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { QuestionCloseReason, ServerToClientEvents } from '@tutorline/contracts';
+import type { ServerToClientEvents } from '@tutorline/contracts';
 import type { WhatsAppConfig } from '../../config';
 import { type InboundEvent, type MediaFetcher, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
-import { enqueue, type JobRunner } from '../../platform/jobs';
+import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { EntitlementGranted } from '../billing';
 import type { HelpService } from '../help';
@@ -11,6 +11,7 @@ import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
 import { createLinking, type LinkAttempt } from './whatsapp.linking';
 import { createAlertChannel } from './whatsapp.alerts';
 import { asWhatsAppUser, createAsking } from './whatsapp.ask';
+import { mirroredHelpEvent, type SystemJob, WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
 import { createOutbox, toOutbound } from './whatsapp.outbox';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
 import {
@@ -28,11 +29,6 @@ import {
   toMenuSubjects,
   type WhatsAppFlowConfig,
 } from './conversation';
-
-export const WA_INBOUND_QUEUE = 'wa.inbound';
-export { WA_SEND_QUEUE } from './whatsapp.outbox';
-/** Events for one number that do not come from the number: help's progress, claims, closes, and timers. */
-export const WA_SYSTEM_QUEUE = 'wa.system';
 
 /** Help's events that change a student's conversation (and, for a claim, tell alerted tutors it is taken). */
 const MIRRORED_HELP_EVENTS = new Set<string>(['help:progress', 'help:claimed', 'help:closed', 'help:answered']);
@@ -123,7 +119,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
           continue;
         }
         accepted++;
-        await enqueue(tx, WA_INBOUND_QUEUE, { inboxId }, { now, dedupeKey: `wa.inbound:${inboxId}` });
+        await WA_INBOUND_QUEUE.enqueue(tx, { inboxId }, { now, dedupeKey: `wa.inbound:${inboxId}` });
       }
       // A pure repeat (or only events we ignore) keeps no copy.
       if (accepted || batch.skipped.length) deliveryId = id;
@@ -233,7 +229,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       case 'reply':
         return queueMessage(waId, toOutbound(action.message), key, 'student.reply');
       case 'schedule_timeout':
-        await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId, event: { type: 'timeout' }, key }, { now: clock.now(), runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
+        await WA_SYSTEM_QUEUE.enqueue(repo.db, { waId, event: { type: 'timeout' }, key }, { now: clock.now(), runAt: new Date(action.at), dedupeKey: `wa.timeout:${waId}:${action.at}` });
         return;
       case 'ask_question': {
         const result = await ask(userId, action);
@@ -296,10 +292,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     if (!MIRRORED_HELP_EVENTS.has(event)) return;
     const contacts = await repo.contactsOfUsers(userIds);
     if (!contacts.length && event !== 'help:claimed') return;
-    const p = payload as { questionId: string; sessionId?: string; wave?: number; notifiedCount?: number; status?: string; tutor?: { id: string; displayName: string } };
+    const p = mirroredHelpEvent.parse(payload);
     for (const c of contacts) {
       const jobKey = `${event}:${p.questionId}:${c.waId}:${p.wave ?? p.status ?? ''}`;
-      await enqueue(repo.db, WA_SYSTEM_QUEUE, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { now: clock.now(), dedupeKey: `wa.help:${jobKey}` });
+      await WA_SYSTEM_QUEUE.enqueue(repo.db, { waId: c.waId, help: { event, payload: p }, key: `help:${jobKey}` }, { now: clock.now(), dedupeKey: `wa.help:${jobKey}` });
     }
     if (event === 'help:claimed') {
       // Tutors alerted on WhatsApp learn it is gone (the winner gets the join link instead).
@@ -313,14 +309,14 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   }
 
   /** The wa.system job: a help event or a timer for one number. */
-  async function processSystem(payload: { waId: string; key: string; event?: StudentEvent; help?: { event: string; payload: Record<string, unknown> } }) {
+  async function processSystem(payload: SystemJob) {
     const contact = await repo.contact(payload.waId);
     if (!contact?.userId) return;
     const user = await deps.identity.userById(contact.userId);
     if (!user) return;
     if (payload.event) return runStudent(payload.waId, payload.event, payload.key);
     const h = payload.help!;
-    const p = h.payload as { questionId: string; sessionId?: string; notifiedCount?: number; status?: string; reason?: QuestionCloseReason; refunded?: boolean; tutor?: { id: string; displayName: string } };
+    const p = h.payload;
     if (user.role === 'student') {
       let event: StudentEvent | null = null;
       if (h.event === 'help:progress') event = { type: 'wave', questionId: p.questionId, notifiedCount: p.notifiedCount ?? 0 };

@@ -1,7 +1,8 @@
 import type { PaymentsConfig } from '../../../config';
 import type { Clock } from '../../../platform/clock';
 import type { Db, Tx } from '../../../platform/db';
-import { enqueue, type JobRunner } from '../../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import { unreachable } from '../../../platform/result';
 import type { OnBookingOutcome, BookingPayments as SchedulingBookingPayments } from '../../scheduling';
@@ -17,18 +18,21 @@ import { createLedgerService } from '../ledger/ledger.service';
  * Scheduling's question "must this new booking be paid before it is confirmed?", answered from the payments config
  * (billing.bookings.rules bookingNeedsPayment: a provider is on and the lesson has a price). app.ts plugs it in.
  */
-export const LESSON_REFUND_QUEUE = 'billing.lesson_refund';
-
-interface LessonRefundPayload {
-  /** The booking whose outcome this is. */
-  bookingId: string;
-  /** The booking the payment paid for (the first of a reschedule chain): one refund per paid lesson, keyed by it. */
-  paidBookingId: string;
-  paymentId: string;
-  amountMinor: number;
-  outcome: string;
-  reason: string;
-}
+/** A paid lesson's refund, queued with its outcome. The ids are checked in the handler (a job that names no row does nothing). */
+export const LESSON_REFUND_QUEUE = defineJob(
+  'billing.lesson_refund',
+  z.object({
+    /** The booking whose outcome this is. */
+    bookingId: z.string(),
+    /** The booking the payment paid for (the first of a reschedule chain): one refund per paid lesson, keyed by it. */
+    paidBookingId: z.string(),
+    paymentId: z.string(),
+    amountMinor: z.number(),
+    outcome: z.string(),
+    reason: z.string(),
+  }),
+);
+type LessonRefundPayload = z.infer<typeof LESSON_REFUND_QUEUE.schema>;
 
 /** One refund per paid lesson, whatever retries or repeated outcomes happen (refunds.idempotency_key). */
 export const lessonRefundKey = (paidBookingId: string) => `lesson-refund:${paidBookingId}`;
@@ -84,7 +88,7 @@ export function bookingOutcomeMoney(o: { db: Db; clock: Clock; logger: Logger })
       return { action: 'keep' };
     }
     const payload: LessonRefundPayload = { bookingId: booking.id, paidBookingId: found.paidBookingId, paymentId: found.payment.id, amountMinor: money.amountMinor, outcome: e.outcome, reason: money.reason };
-    await enqueue(tx, LESSON_REFUND_QUEUE, payload, { dedupeKey: `${LESSON_REFUND_QUEUE}:${booking.id}:${e.outcome}`, now: o.clock.now(), runAt: e.at });
+    await LESSON_REFUND_QUEUE.enqueue(tx, payload, { dedupeKey: `${LESSON_REFUND_QUEUE.queue}:${booking.id}:${e.outcome}`, now: o.clock.now(), runAt: e.at });
     o.logger.info({ event: 'lesson_refund_queued', bookingId: booking.id, paymentId: found.payment.id, outcome: e.outcome, by: e.by, amountMinor: money.amountMinor, currency: booking.currency }, 'paid lesson: refund queued');
     return { action: 'refund', amountMinor: money.amountMinor, currency: booking.currency };
   };
@@ -202,14 +206,12 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
     );
   }
 
-  o.jobs.register(LESSON_REFUND_QUEUE, async (payload) => {
-    const p = payload as LessonRefundPayload;
+  o.jobs.register(LESSON_REFUND_QUEUE, async (p) => {
     if (!isUuid(p.bookingId) || !isUuid(p.paidBookingId) || !isUuid(p.paymentId) || !(p.amountMinor > 0)) return;
     await refundLesson(p);
   });
 
-  o.jobs.register(BOOKING_PAYMENT_QUEUE, async (payload) => {
-    const { bookingId, checkoutId, outcome } = payload as { bookingId: string; checkoutId?: string; outcome: 'paid' | 'failed' };
+  o.jobs.register(BOOKING_PAYMENT_QUEUE, async ({ bookingId, checkoutId, outcome }) => {
     if (!isUuid(bookingId) || (checkoutId !== undefined && !isUuid(checkoutId))) return;
     if (outcome === 'paid') {
       if (checkoutId) return paid(bookingId, checkoutId);

@@ -5,7 +5,6 @@ import { describeEachBackend } from '../../../../test/db';
 import { waitUntil } from '../../../../test/help';
 import { SocketPool, type TestSocket } from '../../../../test/sockets';
 import { schema } from '../../../../test/schema';
-import { enqueue } from '../../../platform/jobs';
 import { NO_SHOW_AFTER_MINUTES } from '../../scheduling/scheduling.lessons.rules';
 import { LESSON_REFUND_QUEUE, lessonRefundKey } from './bookings.service';
 import { createLedgerRepo } from '../ledger/ledger.repo';
@@ -116,7 +115,7 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
     const notices = (await who.client.get('/api/notifications')).json.notices as { kind: string; text: string }[];
     return notices.find((n) => n.kind === 'booking_cancelled')?.text;
   };
-  const refundJobs = async () => (await db().database.db.select().from(schema.jobs).where(eq(schema.jobs.queue, LESSON_REFUND_QUEUE))).map((j) => j.payload as { bookingId: string });
+  const refundJobs = async () => (await db().database.db.select().from(schema.jobs).where(eq(schema.jobs.queue, LESSON_REFUND_QUEUE.queue))).map((j) => LESSON_REFUND_QUEUE.schema.parse(j.payload));
 
   it('a free cancellation refunds the lesson in full, once: the tutor’s payable goes back to zero and both are told', async () => {
     clock.set(new Date('2026-11-30T00:00:00.000Z'));
@@ -137,7 +136,7 @@ describeEachBackend('billing: a paid lesson’s money follows its outcome', ({ d
     expect(await cancel(student, bookingId)).toMatchObject({ status: 'cancelled' });
     const [job] = (await refundJobs()).filter((p) => p.bookingId === bookingId);
     expect(job).toBeDefined();
-    await enqueue(db().database.db, LESSON_REFUND_QUEUE, job, { dedupeKey: `retry-${bookingId}`, now: clock.now() });
+    await LESSON_REFUND_QUEUE.enqueue(db().database.db, job!, { dedupeKey: `retry-${bookingId}`, now: clock.now() });
     await t.app.jobs.drain();
     expect(await refundsOf(payment.id)).toHaveLength(1);
     expect(await paymentRow(payment.id)).toMatchObject({ refundedMinor: PRICE });

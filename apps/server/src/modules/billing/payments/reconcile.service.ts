@@ -1,5 +1,6 @@
 import type { Clock } from '../../../platform/clock';
-import { enqueue, type JobRunner } from '../../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import type { Provider } from '../billing.ports';
 import type { NormalizedEvent, PaymentProviderAdapter } from './providers';
@@ -7,7 +8,7 @@ import type { ProviderRepo } from './payments.repo';
 import type { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import type { WebhooksService } from './webhooks.service';
 
-export const RECONCILE_QUEUE = 'billing.reconcile';
+export const RECONCILE_QUEUE = defineJob('billing.reconcile', z.object({}));
 export const RECONCILE_EVERY_MS = 60 * 60_000;
 
 /**
@@ -69,7 +70,7 @@ export function createReconciler(deps: { repo: ProviderRepo; webhooks: WebhooksS
     async install(jobs: JobRunner) {
       const schedule = async (at: Date) => {
         const slot = new Date(Math.ceil(at.getTime() / RECONCILE_EVERY_MS) * RECONCILE_EVERY_MS);
-        await enqueue(repo.db, RECONCILE_QUEUE, {}, { now: clock.now(), runAt: slot, dedupeKey: `${RECONCILE_QUEUE}:${slot.toISOString()}` });
+        await RECONCILE_QUEUE.enqueue(repo.db, {}, { now: clock.now(), runAt: slot, dedupeKey: `${RECONCILE_QUEUE.queue}:${slot.toISOString()}` });
       };
       jobs.register(RECONCILE_QUEUE, async () => {
         await schedule(new Date(clock.now().getTime() + 1000));

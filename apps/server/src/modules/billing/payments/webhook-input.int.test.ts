@@ -81,7 +81,7 @@ describeEachBackend('billing: hostile but validly signed payment webhooks', ({ b
     t = await startBillingApp(db().database, { clock, payments, ledger: ledger.port });
     await ensurePlan(db().database, 'plus');
     await ensurePlan(db().database, 'pack8', 'credit_pack', { INR: 299900 });
-    await db().database.db.delete(schema.jobs).where(inArray(schema.jobs.queue, [RECONCILE_QUEUE, WEBHOOK_SWEEP_QUEUE]));
+    await db().database.db.delete(schema.jobs).where(inArray(schema.jobs.queue, [RECONCILE_QUEUE.queue, WEBHOOK_SWEEP_QUEUE.queue]));
   });
   afterAll(async () => {
     await t?.close();

@@ -56,7 +56,7 @@ describeEachBackend('billing: payment webhooks', ({ backend, db }) => {
     await ensurePlan(db().database, 'TUTOR_PLUS_M');
     await ensurePlan(db().database, 'plus');
     // This suite moves its clock across months: keep the periodic reconcile (it would call Stripe) and sweep out of it.
-    await db().database.db.delete(schema.jobs).where(inArray(schema.jobs.queue, [RECONCILE_QUEUE, WEBHOOK_SWEEP_QUEUE]));
+    await db().database.db.delete(schema.jobs).where(inArray(schema.jobs.queue, [RECONCILE_QUEUE.queue, WEBHOOK_SWEEP_QUEUE.queue]));
   });
   afterAll(async () => {
     await t?.close();

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../platform/clock';
 import type { Db, Tx } from '../../../platform/db';
-import { enqueue, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import type { Result } from '../../../platform/result';
 import type { ConfirmHoldFailure, ReleaseHoldFailure } from '../../scheduling';
@@ -12,9 +13,11 @@ import { snapshotEvent, type SubscriptionEvent, type SubscriptionState } from '.
 import type { SubscriptionsService, TransitionContext } from '../subscriptions/subscriptions.service';
 import { grantsEntitlement, queueEntitlementGranted } from '../entitlements/entitlements.events';
 
-export const WEBHOOK_QUEUE = 'billing.webhook';
-export const WEBHOOK_SWEEP_QUEUE = 'billing.webhook_sweep';
-export const BOOKING_PAYMENT_QUEUE = 'billing.booking_payment';
+/** One stored provider event to process. */
+export const WEBHOOK_QUEUE = defineJob('billing.webhook', z.object({ provider: z.enum(['stripe', 'razorpay', 'fake'] satisfies Provider[]), eventId: z.string() }));
+export const WEBHOOK_SWEEP_QUEUE = defineJob('billing.webhook_sweep', z.object({}));
+/** A booking's payment settled or failed (handled in bookings/bookings.service.ts). */
+export const BOOKING_PAYMENT_QUEUE = defineJob('billing.booking_payment', z.object({ bookingId: z.string(), checkoutId: z.string().optional(), outcome: z.enum(['paid', 'failed']) }));
 /** An inbox row still unprocessed this long after it arrived is picked up by the sweep (its job was lost). */
 export const WEBHOOK_SWEEP_AFTER_MS = 60_000;
 
@@ -121,7 +124,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           checkout = await repo.updateCheckout(tx, checkout.id, { status: to, completedAt: ev.at, ...(checkout.providerRef ? {} : { providerRef: ev.checkout.ref }) });
           changes.push(`checkout ${checkout.id}: ${to}`);
           logger.info({ event: 'checkout_status_changed', checkoutId: checkout.id, studentId: checkout.studentId, status: to, providerEventId }, 'checkout changed');
-          if (checkout.bookingId && to !== 'paid') await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:failed`, now: clock.now() });
+          if (checkout.bookingId && to !== 'paid') await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:failed`, now: clock.now() });
         }
       }
     }
@@ -216,7 +219,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
       if (purpose !== 'booking') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
-      if (checkout?.bookingId) await enqueue(tx, BOOKING_PAYMENT_QUEUE, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE}:${checkout.id}:paid`, now: clock.now() });
+      if (checkout?.bookingId) await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:paid`, now: clock.now() });
     }
     // The payment moves its subscription forward (unless the same event's snapshot already said where it is).
     if (sub && !handledSub) await move(sub, repointed ? 'reactivated' : 'payment_succeeded', { at: ev.at, provider, providerEventId, data: { payment: p.ref } });
@@ -322,7 +325,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
       const stored = await db.transaction(async (tx) => {
         // The bytes exactly as received (what the signature covers); the payload was cleaned by the verifier for jsonb.
         const s = await repo.storeEvent(tx, { provider, eventId: d.eventId, bodyKey: d.bodyKey, type: d.type, createdAt: d.createdAt, payload: d.payload, rawBody: raw, receivedAt: now });
-        if (s.inserted) await enqueue(tx, WEBHOOK_QUEUE, { provider, eventId: d.eventId }, { dedupeKey: `${WEBHOOK_QUEUE}:${provider}:${d.eventId}`, now });
+        if (s.inserted) await WEBHOOK_QUEUE.enqueue(tx, { provider, eventId: d.eventId }, { dedupeKey: `${WEBHOOK_QUEUE.queue}:${provider}:${d.eventId}`, now });
         return s;
       });
       if (stored.inserted) {
@@ -351,8 +354,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
     },
 
     async install() {
-      jobs.register(WEBHOOK_QUEUE, async (payload) => {
-        const { provider, eventId } = payload as { provider: Provider; eventId: string };
+      jobs.register(WEBHOOK_QUEUE, async ({ provider, eventId }) => {
         await processEvent(provider, eventId);
       });
       jobs.register(WEBHOOK_SWEEP_QUEUE, async () => {
@@ -369,5 +371,5 @@ export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
 export async function scheduleSweep(db: Db | Tx, at: Date, now: Date) {
   const slot = new Date(Math.ceil(at.getTime() / WEBHOOK_SWEEP_AFTER_MS) * WEBHOOK_SWEEP_AFTER_MS);
-  await enqueue(db, WEBHOOK_SWEEP_QUEUE, {}, { now, runAt: slot, dedupeKey: `${WEBHOOK_SWEEP_QUEUE}:${slot.toISOString()}` });
+  await WEBHOOK_SWEEP_QUEUE.enqueue(db, {}, { now, runAt: slot, dedupeKey: `${WEBHOOK_SWEEP_QUEUE.queue}:${slot.toISOString()}` });
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type PayoutAdapter, PayoutRejected } from '../../../integrations/payouts';
 import type { Clock } from '../../../platform/clock';
-import { enqueue, type JobRunner } from '../../../platform/jobs';
+import { z } from 'zod';
+import { defineJob, type JobRunner } from '../../../platform/jobs';
 import { type Db, type Tx } from '../../../platform/db';
 import { notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
@@ -10,13 +11,13 @@ import type { LedgerService } from '../ledger/ledger.service';
 import type { PayoutRow, PayoutsRepo } from './payouts.repo';
 import { cutoffFor, mayMove, meetsMinimum, payableAmount, type PayoutStatus } from './payouts.rules';
 
-export const PAYOUT_QUEUE = 'billing.payouts';
+export const PAYOUT_QUEUE = defineJob('billing.payouts', z.object({ slot: z.iso.datetime() }));
 const DAY_MS = 86_400_000;
 
 /** The daily payout run, at 00:00 UTC of the day containing `at` (one job per day by its dedupe key). */
 export async function schedulePayoutRun(db: Db | Tx, at: Date, now: Date): Promise<void> {
   const slot = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-  await enqueue(db, PAYOUT_QUEUE, { slot: slot.toISOString() }, { dedupeKey: `${PAYOUT_QUEUE}:${slot.toISOString()}`, now, runAt: slot });
+  await PAYOUT_QUEUE.enqueue(db, { slot: slot.toISOString() }, { dedupeKey: `${PAYOUT_QUEUE.queue}:${slot.toISOString()}`, now, runAt: slot });
 }
 
 
