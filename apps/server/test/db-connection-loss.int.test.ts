@@ -68,6 +68,10 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
       BILLING_ENFORCE_ENTITLEMENTS: 'false',
       LOGIN_MAX_PER_IP: '10000',
       LOGIN_MAX_PER_ACCOUNT: '10000',
+      // Up to 200 sequential asks, each with an upload: on a slow machine the killer may take more than the default
+      // 20 uploads a minute to hit one, and the upload quota's 429 is not what this test is about.
+      UPLOADS_PER_MINUTE: '10000',
+      UPLOADS_PER_DAY: '1000000',
     });
     await waitForReady(proc, 90_000);
     student = new Client(proc.baseUrl);
