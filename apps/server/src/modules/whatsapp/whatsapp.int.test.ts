@@ -112,7 +112,8 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
   describe('a question from WhatsApp to a tutor on WhatsApp', () => {
     it('asks with a photo, alerts two tutors, the first Accept wins: both get links, the other tutor hears it was taken; 50 repeats make one question', async () => {
       const [tutorA, tutorB] = await Promise.all([
-        makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], online: true, notifyWhenOffline: true }),
+        // Two levels of maths are taught, so the student picks one (a subject taught at one level skips that step).
+        makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }, { subjectId: 'maths', level: 'grade-11-12' }], online: true, notifyWhenOffline: true }),
         makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }], online: true, notifyWhenOffline: true }),
       ]);
       const [waA, waB] = [newNumber(), newNumber()];
@@ -132,6 +133,9 @@ describeEachBackend('WhatsApp: webhooks, conversation, outbox', ({ db }) => {
       await send([{ from: student, message: { type: 'text', text: '15' } }]);
       const subjects = await nth(student, 2);
       expect(subjects.body).toMatchObject({ type: 'interactive', interactive: { type: 'list' } });
+      // Only what an approved tutor teaches is offered, as on the web's ask form: no tutor teaches history here.
+      expect(textOf(subjects)).toContain('subject:maths');
+      expect(textOf(subjects)).not.toContain('subject:history');
       await send([{ from: student, message: { type: 'list', replyId: 'subject:maths', title: 'Maths' } }]);
       const levels = await nth(student, 3);
       expect(textOf(levels)).toContain('subject:maths:grade-9-10');

@@ -157,6 +157,11 @@ describeEachBackend('WhatsApp: every reason help gives is answered by its reason
   });
 
   describe('a student asks on WhatsApp and help refuses an upload', () => {
+    // WhatsApp offers only subjects an approved tutor teaches: maths, at two levels, so the level is picked from a list.
+    beforeAll(async () => {
+      await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }, { subjectId: 'maths', level: 'grade-11-12' }] });
+    });
+
     /** A new number sends photos, gives an age, picks Mathematics · Grade 9–10 and confirms: the answer to the confirm. */
     const askWith = async (photos: Buffer[]): Promise<string> => {
       const student = newNumber();

@@ -5,7 +5,7 @@ import { cloudMessagesPayload, cloudSignature, type FakeGraph, fakeGraphPlugin, 
 import { startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { freePort } from '../../../test/net';
-import { helpConfig, jpegBytes, makeDataDir, removeDir, waitUntil } from '../../../test/help';
+import { helpConfig, jpegBytes, makeDataDir, makeTutor, removeDir, waitUntil } from '../../../test/help';
 
 const APP_SECRET = 'whatsapp_refusal_log_secret_3c9a';
 const PHONE_NUMBER_ID = '109876543210777';
@@ -43,6 +43,8 @@ describeEachBackend('WhatsApp: a payment refusal is logged as an info event, wit
       undefined,
       { whatsappFlow: { burstMs: 0, waveUpdateMinIntervalMs: 0 } },
     );
+    // WhatsApp offers only subjects an approved tutor teaches: maths, at two levels, so the level is picked from a list.
+    await makeTutor(t, { subjects: [{ subjectId: 'maths', level: 'grade-9-10' }, { subjectId: 'maths', level: 'grade-11-12' }] });
   });
   afterAll(async () => {
     await t?.close();

@@ -10,6 +10,7 @@ import type { HelpService } from '../help';
 import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
 import { createLinking, type LinkAttempt } from './whatsapp.linking';
 import { createAlertChannel } from './whatsapp.alerts';
+import { subjectMenus } from './whatsapp.subjects';
 import { asWhatsAppUser, createAsking } from './whatsapp.ask';
 import { mirroredHelpEvent, type SystemJob, WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
 import { createOutbox, toOutbound } from './whatsapp.outbox';
@@ -26,7 +27,6 @@ import {
   type StudentState,
   studentStateSchema,
   type TutorEvent,
-  toMenuSubjects,
   type WhatsAppFlowConfig,
 } from './conversation';
 
@@ -84,12 +84,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   const { repo, clock, logger, config } = deps;
   const flow: WhatsAppFlowConfig = { ...defaultWhatsAppFlowConfig, ...deps.flow };
   const asUser = asWhatsAppUser;
-  // Elapsed real time, not an application timestamp: a monotonic clock, unaffected by the injected one.
-  let subjectsCache: { at: number; value: ReturnType<typeof toMenuSubjects> } | null = null;
-  const subjects = async () => {
-    if (!subjectsCache || performance.now() - subjectsCache.at > 60_000) subjectsCache = { at: performance.now(), value: toMenuSubjects(await deps.identity.listSubjects()) };
-    return subjectsCache.value;
-  };
+  const { subjects, askable } = subjectMenus(deps);
   const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
 
   // ---- outbound: every send goes through the outbox ----
@@ -211,7 +206,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       const now = clock.now();
       // What identity knows now: an age on record, and whether the student may ask (a guardian's consent under 13).
       const student = { ageKnown: user.birthDate !== null, mayAsk: canAskOrBook(user, now), guardianContact: user.guardianContact };
-      const decision = decideStudent(state, event, { now, subjects: await subjects(), newRequestId: uuidFrom(key), config: flow, student });
+      const decision = decideStudent(state, event, { now, subjects: await askable(), newRequestId: uuidFrom(key), config: flow, student });
       if (decision.forbidden) {
         logger.info({ event: 'whatsapp_transition_ignored', waId, state: decision.state, input: decision.event, reason: decision.reason }, 'conversation event does not apply now');
         return;
@@ -397,3 +392,4 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   };
 }
 export type WhatsApp = ReturnType<typeof createWhatsApp>;
+
