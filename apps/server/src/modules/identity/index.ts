@@ -1,3 +1,5 @@
+import type { IdentityService } from './identity.service';
+
 export { caller, installAuth, SESSION_COOKIE, socketAuthenticator } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
@@ -7,3 +9,11 @@ export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, require
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
+export { identityModule, type IdentityModuleOptions } from './identity.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The identity service (tutorline-identity). */
+    identity: IdentityService;
+  }
+}

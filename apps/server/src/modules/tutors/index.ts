@@ -2,3 +2,4 @@ export { createTutorsRepo, type TutorsRepo } from './tutors.repo';
 export { tutorsRoutes } from './tutors.routes';
 export { createTutorsService, type TutorsService } from './tutors.service';
 export { partOfDay, publicRating, relevanceScore, RELEVANCE } from './tutors.rules';
+export { tutorsModule } from './tutors.install';
