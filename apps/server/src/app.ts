@@ -23,19 +23,15 @@ import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
-import { createEventBus } from './platform/events';
-import { createPorts } from './platform/ports';
-import { type Platform, SOCKET_IDENTITY } from './platform/platform';
-import { createJobRunner, type JobRunner } from './platform/jobs';
-import { createSigner, loadOrCreateSigningSecret } from './platform/signing';
-import { createLocalStorage } from './platform/storage';
+import { createPlatform } from './platform/platform';
+import type { JobRunner } from './platform/jobs';
+import type { Realtime } from './platform/realtime';
 import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics, installMetricsRoute, isLoopbackHost } from './platform/http';
 import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
-import { createRealtime, type Realtime } from './platform/realtime';
 import { zodToFastJsonSerializer } from './platform/serializer';
 import { seedDemoData } from './seed/demo';
 
@@ -108,27 +104,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   warnIfDevelopmentExposed(config, logger);
   const fastify = createFastify(config, logger);
 
-  // Socket.IO shares Fastify's HTTP server. Who is behind a socket is a port the identity module fills as it registers.
-  const ports = createPorts();
-  const sockets = ports.late(SOCKET_IDENTITY, 'platform/realtime');
-  const realtime = await createRealtime(fastify.server, {
-    allowedOrigins: config.allowedOrigins,
-    redisUrl: config.redisUrl,
-    clock,
-    logger,
-    metrics,
-    authenticate: (cookieHeader) => sockets.authenticate(cookieHeader),
-    onUserChanged: (userId) => sockets.forgetUser(userId),
-    peers: database.peers,
-    onPeersGap: () => sockets.forgetAllUsers(),
-  });
-  const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
-  // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
-  const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
-  const signer = signingSecret ? createSigner(signingSecret, { maxTtlSeconds: config.signedLinkMaxSeconds }) : null;
-  const storage = createLocalStorage(path.join(config.dataDir, 'files'));
-  const platform: Platform = { config, database, db: database.db, clock, logger, metrics, jobs, realtime, events: createEventBus(), ports, signingSecret, signer, storage };
-  fastify.decorate('platform', platform);
+  // Socket.IO, jobs, the signer, storage, events and ports: one typed context every module reaches as fastify.platform.
+  const { realtime, jobs } = await createPlatform(fastify, { config, database, clock, logger, metrics });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));
   installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
@@ -150,8 +127,6 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(schedulingModule);
   await fastify.register(tutorsModule);
   await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
-  // A port still without an implementation stops the start here, never a request later.
-  fastify.addHook('onReady', async () => ports.assertProvided());
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
@@ -166,23 +141,22 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   if (!opts.manualJobs) jobs.start();
 
   return {
-    fastify,
-    realtime,
-    database,
-    metrics,
-    logger,
-    config,
-    clock,
-    seeded,
+    fastify, realtime, database, metrics, logger, config, clock, seeded, jobs,
+    ...registeredModules(fastify),
+    listen: () => fastify.listen({ host: config.host, port: config.port }),
+    close: () => fastify.close(),
+  };
+}
+
+/** What App hands out of the registered modules (read back from their decorations). */
+function registeredModules(fastify: FastifyInstance): Pick<App, 'identity' | 'whatsapp' | 'billing' | 'payments' | 'photoCleanup' | 'abandonedSweep'> {
+  return {
+    identity: fastify.identity,
+    whatsapp: fastify.whatsapp,
     billing: fastify.billing.money,
     payments: fastify.billing.payments,
     photoCleanup: fastify.help.photoCleanup,
     abandonedSweep: fastify.rooms.abandonedSweep,
-    jobs,
-    identity: fastify.identity,
-    whatsapp: fastify.whatsapp,
-    listen: () => fastify.listen({ host: config.host, port: config.port }),
-    close: () => fastify.close(),
   };
 }
 

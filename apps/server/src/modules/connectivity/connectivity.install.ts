@@ -11,5 +11,5 @@ export const connectivityModule = fp(
     const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
     await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
   },
-  { name: 'tutorline-connectivity', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity'] },
+  { name: 'tutorline-connectivity', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
 );

@@ -62,5 +62,5 @@ export const helpModule = fp(
     events.on(SESSION_OPENED, (s) => help.announceAvailability(s.tutorId));
     fastify.decorate('help', { help, photoCleanup });
   },
-  { name: 'tutorline-help', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-media', 'tutorline-notifications', 'tutorline-rooms'] },
+  { name: 'tutorline-help', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-media', 'tutorline-notifications', 'tutorline-rooms'] },
 );

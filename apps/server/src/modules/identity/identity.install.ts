@@ -39,5 +39,5 @@ export const identityModule = fp<IdentityModuleOptions>(
     await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
     fastify.decorate('identity', identity);
   },
-  { name: 'tutorline-identity', fastify: '5.x', decorators: { fastify: ['platform'] } },
+  { name: 'tutorline-identity', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit'] },
 );

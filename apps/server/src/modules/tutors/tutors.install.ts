@@ -11,5 +11,5 @@ export const tutorsModule = fp(
     const tutors = createTutorsService({ repo: createTutorsRepo(database.db), photos: fastify.media.photos, clock, logger });
     await fastify.register(tutorsRoutes, { tutors, resolveSession: (token) => identity.resolveSession(token) });
   },
-  { name: 'tutorline-tutors', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity', 'tutorline-media'] },
+  { name: 'tutorline-tutors', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/cookie', '@fastify/multipart', 'tutorline-identity', 'tutorline-media'] },
 );
