@@ -11,43 +11,27 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
-import { userRoom } from '@tutorline/contracts';
-import { createDispatch, createHelpRepo, createHelpService, createPhotoCleanup, type PhotoCleanup, defaultHelpRates, EXPIRE_QUEUE, type HelpEmitter, helpRoutes, WAVE_QUEUE } from './modules/help';
-import { createIdentityRepo, createIdentityService, type IdentityService, identityRoutes, installAuth, loginLimitsOf, socketAuthenticator, subjectsCatalogue } from './modules/identity';
-import { createMediaRepo, createPhotoService, createUploadQuota } from './modules/media';
-import { createInbox, createNotifications, NOTIFY_QUEUE, type NotificationChannel, notificationsRoutes } from './modules/notifications';
-import { installWhatsApp, type WhatsApp, type WhatsAppFlowConfig } from './modules/whatsapp';
+import { billingModule, type BillingMoney, type BillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
+import { connectivityModule } from './modules/connectivity';
+import { helpModule, type PhotoCleanup } from './modules/help';
+import { createIdentityRepo, identityModule, type IdentityService } from './modules/identity';
+import { mediaModule } from './modules/media';
+import { type NotificationChannel, notificationsModule } from './modules/notifications';
+import { type AbandonedSweep, roomsModule } from './modules/rooms';
+import { schedulingModule } from './modules/scheduling';
+import { tutorsModule } from './modules/tutors';
+import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import type { FakeGraph } from './integrations/whatsapp';
-import { type AbandonedSweep, createAbandonedSweep, createRoomsRepo, createRoomsService, installRoomHandlers, roomsRoutes } from './modules/rooms';
-import { connectivityRoutes, createConnectivityRepo, createConnectivityService } from './modules/connectivity';
-import {
-  createCalendarService,
-  createLessonsRepo,
-  createLessonsService,
-  createSchedulingRepo,
-  createSchedulingService,
-  createSeriesService,
-  HOLD_SWEEP_QUEUE,
-  lessonsRoutes,
-  REMINDER_QUEUE,
-  type ReminderPayload,
-  scheduleHoldSweep,
-  schedulingRoutes,
-} from './modules/scheduling';
-import { createTutorsRepo, createTutorsService, tutorsRoutes } from './modules/tutors';
-import { type BillingMoney, billingMoneyRoutes, bookingOutcomeMoney, bookingPaymentPolicy, createBillingMoney } from './modules/billing';
-import { type BillingProviders, installBillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
-import { createFakePayouts, type PayoutAdapter } from './integrations/payouts';
-import { createJobRunner, type JobRunner } from './platform/jobs';
-import { createSigner, loadOrCreateSigningSecret } from './platform/signing';
-import { createLocalStorage } from './platform/storage';
+import type { PayoutAdapter } from './integrations/payouts';
+import { createPlatform } from './platform/platform';
+import type { JobRunner } from './platform/jobs';
+import type { Realtime } from './platform/realtime';
 import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics, installMetricsRoute, isLoopbackHost } from './platform/http';
 import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
-import { createRealtime, type Realtime } from './platform/realtime';
 import { zodToFastJsonSerializer } from './platform/serializer';
 import { seedDemoData } from './seed/demo';
 
@@ -103,7 +87,11 @@ export interface App {
 
 const safeRequestId = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Builds Fastify and Socket.IO on one HTTP server from a config. Tests call it with port 0. */
+/**
+ * Builds Fastify and Socket.IO on one HTTP server from a config. Tests call it with port 0.
+ * The platform first (one typed context every module reaches as `fastify.platform`), then the modules, each a
+ * plugin that registers its routes, jobs, sweeps and socket handlers and declares the modules it needs (decision 042).
+ */
 export async function buildApp(config: Config, opts: AppOptions = {}): Promise<App> {
   // Filled from the routes' secretParams declarations as they register (installHttpBasics), read by the request log.
   const secretPaths = new SecretPaths();
@@ -112,20 +100,76 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const clock = opts.clock ?? movable ?? systemClock;
   const metrics = createMetrics();
   const ownsDatabase = !opts.database;
-  const database =
-    opts.database ??
-    (await openDatabase(
-      config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax } : { kind: 'pglite', dataDir: config.dataDir },
-      { logger },
-    ));
-  if (config.env === 'development' && !isLoopbackHost(config.host)) {
-    logger.warn(
-      { event: 'development_mode_exposed', host: config.host },
-      `DEVELOPMENT MODE ON A NON-LOOPBACK INTERFACE (HOST=${config.host}): other machines can reach this server with development settings. ` +
-        'Development tools under /dev/ answer only to this machine; set NODE_ENV=production to deploy.',
-    );
-  }
+  const database = opts.database ?? (await openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolMax: config.dbPoolMax } : { kind: 'pglite', dataDir: config.dataDir }, { logger }));
+  warnIfDevelopmentExposed(config, logger);
+  const fastify = createFastify(config, logger);
 
+  // Socket.IO, jobs, the signer, storage, events and ports: one typed context every module reaches as fastify.platform.
+  const { realtime, jobs } = await createPlatform(fastify, { config, database, clock, logger, metrics });
+
+  const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));
+  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
+  await fastify.register(fastifyCookie);
+  await fastify.register(fastifyRateLimit, { global: false });
+  await installDocsAndProbes(fastify, database, config, metrics);
+  await fastify.register(fastifyMultipart);
+  if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });
+
+  // The modules; each declares what it needs, and fastify-plugin refuses one registered before its dependencies.
+  await fastify.register(identityModule, { loginDelay: opts.loginDelay });
+  await fastify.register(mediaModule);
+  await fastify.register(notificationsModule, { channels: opts.channels });
+  await fastify.register(roomsModule);
+  await fastify.register(helpModule);
+  const seeded = config.seedDemo ? await seedDemoData(createIdentityRepo(database.db), clock, logger, database.db) : false;
+  await fastify.register(whatsappModule, { flow: opts.whatsappFlow, drawLinkCode: opts.whatsappLinkCodes });
+  await fastify.register(connectivityModule);
+  await fastify.register(schedulingModule);
+  await fastify.register(tutorsModule);
+  await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
+
+  if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
+  // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
+  fastify.addHook('preClose', async () => {
+    await jobs.stop();
+    await realtime.close();
+  });
+  fastify.addHook('onClose', async () => {
+    if (ownsDatabase) await database.close();
+  });
+  await fastify.ready();
+  if (!opts.manualJobs) jobs.start();
+
+  return {
+    fastify, realtime, database, metrics, logger, config, clock, seeded, jobs,
+    ...registeredModules(fastify),
+    listen: () => fastify.listen({ host: config.host, port: config.port }),
+    close: () => fastify.close(),
+  };
+}
+
+/** What App hands out of the registered modules (read back from their decorations). */
+function registeredModules(fastify: FastifyInstance): Pick<App, 'identity' | 'whatsapp' | 'billing' | 'payments' | 'photoCleanup' | 'abandonedSweep'> {
+  return {
+    identity: fastify.identity,
+    whatsapp: fastify.whatsapp,
+    billing: fastify.billing.money,
+    payments: fastify.billing.payments,
+    photoCleanup: fastify.help.photoCleanup,
+    abandonedSweep: fastify.rooms.abandonedSweep,
+  };
+}
+
+function warnIfDevelopmentExposed(config: Config, logger: Logger): void {
+  if (config.env !== 'development' || isLoopbackHost(config.host)) return;
+  logger.warn(
+    { event: 'development_mode_exposed', host: config.host },
+    `DEVELOPMENT MODE ON A NON-LOOPBACK INTERFACE (HOST=${config.host}): other machines can reach this server with development settings. ` +
+      'Development tools under /dev/ answer only to this machine; set NODE_ENV=production to deploy.',
+  );
+}
+
+function createFastify(config: Config, logger: Logger): FastifyInstance {
   const fastify: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new OneLinePerRequest(),
@@ -141,49 +185,11 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(zodToFastJsonSerializer);
+  return fastify;
+}
 
-  // Socket.IO shares Fastify's HTTP server. Its callbacks run only once sockets connect, after every service
-  // below exists, so they may refer to `identity` before its declaration (as the rooms hook does with `help`).
-  const realtime = await createRealtime(fastify.server, {
-    allowedOrigins: config.allowedOrigins,
-    redisUrl: config.redisUrl,
-    clock,
-    logger,
-    metrics,
-    authenticate: (cookieHeader) => authenticateSocket(cookieHeader),
-    onUserChanged: (userId) => identity.forgetUser(userId),
-    peers: database.peers,
-    onPeersGap: () => identity.forgetAllUsers(),
-  });
-
-  const identityRepo = createIdentityRepo(database.db);
-  const identity = createIdentityService({
-    repo: identityRepo,
-    clock,
-    logger,
-    sessionTtlMs: config.sessionTtlMs,
-    onSessionsRevoked: (ids, reason) => {
-      for (const id of ids) realtime.disconnectSession(id, reason);
-    },
-    sessionCacheTtlMs: config.sessionCacheTtlMs,
-    onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
-    loginLimits: loginLimitsOf(config.login),
-    ...(opts.loginDelay ? { loginDelay: opts.loginDelay } : {}),
-  });
-  const authenticateSocket = socketAuthenticator(fastify, identity);
-
-  await identityRepo.upsertSubjects(subjectsCatalogue);
-  const helpRepo = createHelpRepo(database.db);
-  await helpRepo.upsertRates(defaultHelpRates);
-  const seeded = config.seedDemo ? await seedDemoData(identityRepo, clock, logger, database.db) : false;
-
-  const indexHtml = path.join(config.webDist, 'index.html');
-  const hasWeb = fs.existsSync(indexHtml);
-  installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
-  await fastify.register(fastifyCookie);
-  await fastify.register(fastifyRateLimit, { global: false });
-  installAuth(fastify, identity);
-
+/** The OpenAPI document and its UI, liveness and readiness probes, and /metrics. */
+async function installDocsAndProbes(fastify: FastifyInstance, database: Database, config: Config, metrics: Metrics): Promise<void> {
   await fastify.register(fastifySwagger, {
     openapi: {
       info: { title: 'Tutorline API', version: '0.1.0', description: 'Instant help, scheduled tutoring and a live classroom.' },
@@ -200,160 +206,4 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     return reply.status(ok ? 200 : 503).send(ok ? { status: 'ready', database: database.kind } : { error: { code: 'service_unavailable', message: 'The database is not reachable.' } });
   });
   installMetricsRoute(fastify, { metrics, ...config.metrics });
-
-  await fastify.register(fastifyMultipart);
-  if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });
-  await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
-
-  // Help's events go to the users' open apps, and (once it is set up) to their WhatsApp numbers.
-  let mirrorToWhatsApp: WhatsApp['onHelpEvent'] | null = null;
-  const emit: HelpEmitter = (userIds, event, ...args) => {
-    if (!userIds.length) return;
-    realtime.io.to(userIds.map(userRoom)).emit(event, ...args);
-    mirrorToWhatsApp?.(userIds, event, args[0]).catch((err: unknown) => logger.error({ err, event: 'whatsapp_mirror_failed', helpEvent: event }, 'could not queue a whatsapp update'));
-  };
-  const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
-  const channels = [...(opts.channels ?? [])];
-  const notifications = createNotifications({ channels, clock, logger });
-  const dispatchConfig = { ...config.help };
-  // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
-  const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
-  // The hook runs only after both services exist, so referring to `help` below is safe.
-  // Every upload route stores through this service, so each counts against the uploader's rate and daily quota.
-  const uploadQuota = createUploadQuota({ repo: createMediaRepo(database.db), clock, logger, limits: config.uploads });
-  const photos = createPhotoService(createLocalStorage(path.join(config.dataDir, 'files')), { quota: uploadQuota });
-  const rooms = createRoomsService({
-    repo: createRoomsRepo(database.db),
-    clock,
-    logger,
-    ice: config.ice,
-    photos,
-    io: realtime.io,
-    hooks: { onSessionEnded: (s) => help.recordSessionEnded(s), onSessionOpened: (s) => help.announceAvailability(s.tutorId) },
-  });
-  installRoomHandlers({ io: realtime.io, rooms, logger, now: () => performance.now() });
-  const billing = createBillingMoney({ db: database.db, clock, logger, config: config.billing, payoutAdapter: opts.payoutAdapter ?? createFakePayouts() });
-  const help = createHelpService({
-    repo: helpRepo,
-    rooms,
-    photos,
-    clock,
-    logger,
-    emit,
-    jobs,
-    config: dispatchConfig,
-    ...(signingSecret ? { sharing: { signer: createSigner(signingSecret, { maxTtlSeconds: config.signedLinkMaxSeconds }), publicUrl: config.publicUrl } } : {}),
-    billing: billing.helpBilling,
-  });
-  const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing: billing.helpBilling });
-  jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));
-  jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire(payload.questionId));
-  jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
-  await fastify.register(helpRoutes, { help });
-  // Photos uploaded but never attached to a question are deleted after a while; the quota's old counters go too.
-  const photoCleanup = createPhotoCleanup({
-    repo: helpRepo,
-    photos,
-    clock,
-    logger,
-    keptMs: config.uploads.unattachedKeptMs,
-    alsoPrune: (now) => uploadQuota.pruneBefore(new Date(now.getTime() - 2 * 86_400_000)),
-  });
-  await photoCleanup.install(jobs, database.db);
-  await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
-  await billing.payouts.installSchedule(jobs, database.db);
-  const wa = await installWhatsApp(fastify, {
-    config: config.whatsapp,
-    publicUrl: config.publicUrl,
-    signingSecret,
-    db: database.db,
-    clock,
-    logger,
-    jobs,
-    identity,
-    help,
-    ...(opts.whatsappFlow ? { flow: opts.whatsappFlow } : {}),
-    ...(opts.whatsappLinkCodes ? { drawLinkCode: opts.whatsappLinkCodes } : {}),
-  });
-  if (wa) {
-    channels.push(wa.whatsapp.channel);
-    mirrorToWhatsApp = wa.whatsapp.onHelpEvent;
-  }
-  await fastify.register(roomsRoutes, { rooms });
-  // Instant-help rooms both people left without pressing End are ended after a grace period (their tutor is busy while open).
-  const abandonedSweep = createAbandonedSweep({ rooms, clock, logger, graceMs: config.rooms.abandonedAfterMs });
-  await abandonedSweep.install(jobs, database.db);
-  const connectivity = createConnectivityService({ repo: createConnectivityRepo(database.db), clock, logger, ice: config.ice });
-  await fastify.register(connectivityRoutes, { connectivity, resolveSession: (token) => identity.resolveSession(token) });
-  // In-app notices: stored with the change, then pushed to the user's open apps.
-  const inbox = createInbox({ db: database.db, logger, push: (userId, notice) => realtime.io.to(userRoom(userId)).emit('notification:new', notice) });
-  await fastify.register(notificationsRoutes, { inbox, clock });
-  const schedulingRepo = createSchedulingRepo(database.db);
-  // Booked lessons are paid at booking when a payment provider is on: held, paid through billing's checkout, then
-  // confirmed (billing.bookings.ts); with payments off (or a free lesson) they are confirmed at once.
-  // A paid lesson's outcome (cancelled, late, a no-show) refunds or keeps its money: decided and queued with the outcome.
-  const onOutcome = bookingOutcomeMoney({ db: database.db, clock, logger });
-  const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments: bookingPaymentPolicy(config.payments), onOutcome });
-  const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
-  const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
-  jobs.register(REMINDER_QUEUE, (payload: ReminderPayload) => scheduling.internals.notices.remind(database.db, payload, clock.now()));
-  jobs.register(HOLD_SWEEP_QUEUE, async () => void (await scheduling.sweepHolds()));
-  await scheduleHoldSweep(database.db, clock.now());
-  await fastify.register(schedulingRoutes, { scheduling, series, calendar });
-  const tutors = createTutorsService({ repo: createTutorsRepo(database.db), photos, clock, logger });
-  await fastify.register(tutorsRoutes, { tutors, resolveSession: (token) => identity.resolveSession(token) });
-  // Booked lessons in the live room: opening it, and a periodic sweep that settles them (completed or a no-show).
-  const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger, onOutcome });
-  await lessons.installSweep(jobs, database.db);
-  await fastify.register(lessonsRoutes, { lessons });
-
-  const payments = await installBillingProviders(fastify, {
-    config: config.payments,
-    publicUrl: config.publicUrl,
-    db: database.db,
-    clock,
-    logger,
-    jobs,
-    ledger: opts.payments?.ledger ?? billing.ledgerPort,
-    bookings: { confirmHeld: (id, now) => scheduling.confirmHeld(id, now), releaseHold: (id, now) => scheduling.releaseHold(id, now) },
-    adapters: opts.payments?.adapters,
-    // A payment or plan that lets a student ask: WhatsApp sends the question it held for payment.
-    entitlementListeners: wa ? [wa.whatsapp.onEntitlementGranted] : [],
-  });
-
-  if (hasWeb) {
-    await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
-  }
-
-  // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
-  fastify.addHook('preClose', async () => {
-    await jobs.stop();
-    await realtime.close();
-  });
-  fastify.addHook('onClose', async () => {
-    if (ownsDatabase) await database.close();
-  });
-
-  await fastify.ready();
-  if (!opts.manualJobs) jobs.start();
-
-  return {
-    fastify,
-    realtime,
-    database,
-    metrics,
-    logger,
-    config,
-    clock,
-    seeded,
-    billing,
-    payments,
-    photoCleanup,
-    abandonedSweep,
-    jobs,
-    identity,
-    whatsapp: wa,
-    listen: () => fastify.listen({ host: config.host, port: config.port }),
-    close: () => fastify.close(),
-  };
 }

@@ -1,3 +1,4 @@
 export { createConnectivityRepo } from './connectivity.repo';
 export { connectivityRoutes } from './connectivity.routes';
 export { createConnectivityService, type ConnectivityService } from './connectivity.service';
+export { connectivityModule } from './connectivity.install';

@@ -1,3 +1,6 @@
+import type { PhotoCleanup } from './help.photos';
+import type { HelpService } from './help.service';
+
 export { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 export { defaultHelpRates } from './help.rates';
 export { createHelpRepo } from './help.repo';
@@ -6,3 +9,12 @@ export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, cl
 export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';
 export { helpRatingsOf, questionsAsked } from './help.lookups.repo';
+export { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent } from './help.events';
+export { helpModule } from './help.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Instant help, and the cleanup of unattached photos (tutorline-help). */
+    help: { help: HelpService; photoCleanup: PhotoCleanup };
+  }
+}

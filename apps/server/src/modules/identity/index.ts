@@ -1,3 +1,5 @@
+import type { IdentityService } from './identity.service';
+
 export { caller, installAuth, SESSION_COOKIE, socketAuthenticator } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
@@ -27,3 +29,11 @@ export {
   tutorSubjectsOf,
   tutorTeaching,
 } from './identity.tutors.repo';
+export { identityModule, type IdentityModuleOptions } from './identity.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The identity service (tutorline-identity). */
+    identity: IdentityService;
+  }
+}

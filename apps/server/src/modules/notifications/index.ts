@@ -1,3 +1,14 @@
+import type { Inbox } from './notifications.inbox';
+import type { NotificationChannel, Notifications } from './notifications.service';
+
 export { createNotifications, NOTIFY_QUEUE, type NotificationChannel, type Notifications, type OutboundMessage, PermanentJobError } from './notifications.service';
 export { createInbox, type Inbox, type NewNotice, type NoticeRow, noticeView } from './notifications.inbox';
 export { notificationsRoutes } from './notifications.routes';
+export { notificationsModule, type NotificationsModuleOptions } from './notifications.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The outbox, in-app notices, and where modules add their channels while registering (tutorline-notifications). */
+    notifications: { notifications: Notifications; inbox: Inbox; addChannel(channel: NotificationChannel): void };
+  }
+}

@@ -1,6 +1,18 @@
+import type { RoomsService } from './rooms.service';
+import type { AbandonedSweep } from './rooms.sweep';
+
 export { createRoomsRepo } from './rooms.repo';
 export { roomsRoutes } from './rooms.routes';
 export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';
 export { installRoomHandlers } from './rooms.realtime';
 export { ABANDONED_SWEEP_QUEUE, type AbandonedSweep, createAbandonedSweep } from './rooms.sweep';
 export { instantSessionsInProgress, tutorsInSession } from './rooms.lookups.repo';
+export { SESSION_ENDED, SESSION_OPENED } from './rooms.events';
+export { roomsModule } from './rooms.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sessions, and the sweep that ends abandoned instant-help rooms (tutorline-rooms). */
+    rooms: { rooms: RoomsService; abandonedSweep: AbandonedSweep };
+  }
+}

@@ -1,3 +1,5 @@
+import type { SchedulingService } from './scheduling.service';
+
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
 export {
@@ -24,3 +26,12 @@ export { createCalendarService, type CalendarService } from './scheduling.ics';
 export { availabilityPoliciesOf, bookingsByIds, bookingsOfSeries, lockBooking } from './scheduling.lookups.repo';
 export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
 export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';
+export { BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from './scheduling.ports';
+export { schedulingModule } from './scheduling.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Bookings (billing confirms and releases held ones through it) (tutorline-scheduling). */
+    scheduling: SchedulingService;
+  }
+}

@@ -3,3 +3,4 @@ export { tutorsRoutes } from './tutors.routes';
 export { createTutorsService, type TutorsService } from './tutors.service';
 export { partOfDay, publicRating, relevanceScore, RELEVANCE } from './tutors.rules';
 export { recordStudentRating, studentPrefsFor, type StudentTutorPrefs } from './tutors.lookups.repo';
+export { tutorsModule } from './tutors.install';

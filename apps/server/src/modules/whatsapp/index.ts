@@ -1,20 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { WhatsAppConfig } from '../../config';
-import { createCloudMediaFetcher, createCloudSender, createGupshupMediaFetcher, createGupshupSender, type FakeGraph, fakeGraphPlugin, type MediaFetcher, type WhatsAppSender } from '../../integrations/whatsapp';
-import type { Clock } from '../../platform/clock';
-import type { Db } from '../../platform/db';
-import type { JobRunner } from '../../platform/jobs';
-import type { Logger } from '../../platform/logger';
-import type { HelpService } from '../help';
-import type { IdentityService } from '../identity';
-import { createWhatsAppRepo } from './whatsapp.repo';
-import { whatsappRoutes } from './whatsapp.routes';
-import { linkSimulatorTutors, simulatorRoutes } from './whatsapp.simulator';
-import { tutorlineTemplates } from './whatsapp.templates';
-import type { WhatsAppFlowConfig } from './conversation';
-import { WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
-import { WA_SEND_QUEUE } from './whatsapp.outbox';
-import { createWhatsApp, type WhatsApp } from './whatsapp.service';
+import type { FakeGraph } from '../../integrations/whatsapp';
+import type { WhatsApp } from './whatsapp.service';
 
 export type { WhatsAppFlowConfig } from './conversation';
 export { WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
@@ -23,85 +8,12 @@ export { createWhatsApp, type WhatsApp } from './whatsapp.service';
 export { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS, LINK_CODE_TTL_MS, sameCodeHash } from './whatsapp.linking';
 export { SIMULATOR_NUMBERS } from './whatsapp.simulator';
 export { tutorlineTemplates } from './whatsapp.templates';
+export { FAKE_GRAPH_PREFIX } from './whatsapp.install';
+export { whatsappModule, type WhatsAppModuleOptions } from './whatsapp.install';
 
-/** The simulator's fake Graph API is mounted here (development only). */
-export const FAKE_GRAPH_PREFIX = '/dev/fake-graph';
-
-/**
- * Wires WhatsApp into the app when a provider is configured: the adapter (Cloud API, Gupshup, or the Cloud API
- * against the in-process fake Graph for the simulator), the service, its three job queues and its routes.
- */
-export async function installWhatsApp(
-  fastify: FastifyInstance,
-  deps: {
-    config: WhatsAppConfig;
-    publicUrl: string;
-    /** The server's signing secret (link codes are stored as HMACs under it); config requires it whenever WhatsApp is on. */
-    signingSecret: string | undefined;
-    db: Db;
-    clock: Clock;
-    logger: Logger;
-    jobs: JobRunner;
-    identity: IdentityService;
-    help: HelpService;
-    flow?: Partial<WhatsAppFlowConfig>;
-    /** Draws link codes (tests force a collision); random by default. */
-    drawLinkCode?: () => string;
-  },
-): Promise<{ whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null> {
-  const { config } = deps;
-  if (config.provider === 'none') return null;
-  if (!deps.signingSecret) throw new Error('WhatsApp needs a signing secret (SIGNING_SECRET) for its link codes and photo links');
-  const signingSecret = deps.signingSecret;
-  let sender: WhatsAppSender;
-  let media: MediaFetcher;
-  let fakeGraph: FakeGraph | null = null;
-  const templates = tutorlineTemplates(config.templates);
-  if (config.gupshup) {
-    const { templateIds } = config.gupshup;
-    sender = createGupshupSender({ baseUrl: config.gupshup.apiUrl, apiKey: config.gupshup.apiKey, source: config.gupshup.source, appName: config.gupshup.appName, templateIds });
-    const missing = templates.filter((t) => !templateIds[t.name]).map((t) => t.name);
-    if (missing.length) {
-      deps.logger.warn({ event: 'gupshup_templates_missing', templates: missing }, 'no Gupshup template id for these templates (GUPSHUP_TEMPLATE_*_ID): messages outside the 24-hour window will fail');
-    }
-    media = createGupshupMediaFetcher();
-  } else {
-    const cloud = config.cloud!;
-    sender = createCloudSender({ baseUrl: cloud.graphUrl, phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken });
-    media = createCloudMediaFetcher({ baseUrl: cloud.graphUrl, accessToken: cloud.accessToken, phoneNumberId: cloud.phoneNumberId });
-    if (config.provider === 'simulator') {
-      await fastify.register(
-        async (scope) => {
-          // The fake WhatsApp Business Account holds exactly Tutorline's templates: a send that does not fit fails as at Meta.
-          fakeGraph = fakeGraphPlugin(scope, { phoneNumberId: cloud.phoneNumberId, accessToken: cloud.accessToken, publicBaseUrl: `${deps.publicUrl}${FAKE_GRAPH_PREFIX}`, templates, now: () => deps.clock.now() });
-        },
-        { prefix: FAKE_GRAPH_PREFIX },
-      );
-    }
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** WhatsApp, when a provider is configured; with the simulator, its fake Graph API too. */
+    whatsapp: { whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null;
   }
-  const whatsapp = createWhatsApp({
-    repo: createWhatsAppRepo(deps.db),
-    clock: deps.clock,
-    logger: deps.logger,
-    config,
-    ...(deps.flow ? { flow: deps.flow } : {}),
-    sender,
-    media,
-    identity: deps.identity,
-    help: deps.help,
-    publicUrl: deps.publicUrl,
-    secret: signingSecret,
-    ...(deps.drawLinkCode ? { drawLinkCode: deps.drawLinkCode } : {}),
-    poke: () => deps.jobs.poke(),
-  });
-  deps.jobs.register(WA_INBOUND_QUEUE, (payload) => whatsapp.processInbound(payload));
-  deps.jobs.register(WA_SEND_QUEUE, (payload) => whatsapp.send(payload));
-  deps.jobs.register(WA_SYSTEM_QUEUE, (payload) => whatsapp.processSystem(payload));
-  await whatsapp.installLinkSweep(deps.jobs);
-  await fastify.register(whatsappRoutes, { whatsapp, config });
-  if (fakeGraph) {
-    await fastify.register(simulatorRoutes, { fakeGraph, publicUrl: deps.publicUrl, clock: deps.clock, logger: deps.logger, templates });
-    await linkSimulatorTutors(whatsapp, async (email) => (await deps.identity.userByEmail(email))?.id);
-  }
-  return { whatsapp, fakeGraph };
 }

@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin';
+import { createFakePayouts, type PayoutAdapter } from '../../integrations/payouts';
+import { HELP_BILLING } from '../help';
+import { BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from '../scheduling';
+import { ENTITLEMENT_GRANTED } from './billing.events';
+import { createBillingMoney } from './billing.money';
+import type { LedgerPort, Provider } from './billing.ports';
+import { installBillingProviders } from './billing.providers.install';
+import { billingMoneyRoutes } from './billing.routes';
+import { bookingOutcomeMoney, bookingPaymentPolicy } from './bookings/bookings.service';
+import type { PaymentProviderAdapter } from './payments/providers';
+
+export interface BillingModuleOptions {
+  /** Where tutor payouts go; an in-memory fake by default. */
+  payoutAdapter?: PayoutAdapter | undefined;
+  /** A stand-in ledger port and extra or replacement payment adapters (tests). */
+  payments?: { ledger?: LedgerPort | undefined; adapters?: Partial<Record<Provider, PaymentProviderAdapter>> | undefined } | undefined;
+}
+
+/**
+ * Billing, both sides: the money side (ledger, entitlements, earnings, payouts, reports, plans) and the provider side
+ * (checkouts, webhooks, subscriptions, refunds, reconciliation). It fills the ports help and scheduling declare, and
+ * confirms or releases held bookings through scheduling's public API (so it registers after scheduling).
+ */
+export const billingModule = fp<BillingModuleOptions>(
+  async (fastify, opts) => {
+    const { database, clock, logger, config, jobs, events, ports } = fastify.platform;
+    const { scheduling } = fastify;
+    const billing = createBillingMoney({ db: database.db, clock, logger, config: config.billing, payoutAdapter: opts.payoutAdapter ?? createFakePayouts() });
+    ports.provide(HELP_BILLING, billing.helpBilling);
+    ports.provide(BOOKING_PAYMENT_POLICY, bookingPaymentPolicy(config.payments));
+    ports.provide(BOOKING_OUTCOME_MONEY, bookingOutcomeMoney({ db: database.db, clock, logger }));
+    await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
+    await billing.payouts.installSchedule(jobs, database.db);
+    const payments = await installBillingProviders(fastify, {
+      config: config.payments,
+      publicUrl: config.publicUrl,
+      db: database.db,
+      clock,
+      logger,
+      jobs,
+      ledger: opts.payments?.ledger ?? billing.ledgerPort,
+      bookings: { confirmHeld: (id, now) => scheduling.confirmHeld(id, now), releaseHold: (id, now) => scheduling.releaseHold(id, now) },
+      adapters: opts.payments?.adapters,
+      // The entitlement event's subscribers, live: whoever subscribes while modules register is told (WhatsApp).
+      entitlementListeners: events.listeners(ENTITLEMENT_GRANTED),
+    });
+    fastify.decorate('billing', { money: billing, payments });
+  },
+  { name: 'tutorline-billing', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-scheduling'] },
+);

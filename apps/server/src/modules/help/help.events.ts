@@ -1,0 +1,15 @@
+import type { ServerToClientEvents } from '@tutorline/contracts';
+import { defineEvent } from '../../platform/events';
+import { definePort } from '../../platform/ports';
+import type { HelpBilling } from './help.service';
+
+/** One of help's realtime events, as sent to these users' open apps (WhatsApp mirrors them to the users' numbers). */
+export type HelpUserEvent = {
+  [E in keyof ServerToClientEvents]: { userIds: string[]; event: E; payload: Parameters<ServerToClientEvents[E]>[0] };
+}[keyof ServerToClientEvents];
+
+/** Emitted after help sent an event to users' apps; a failing listener is logged, never the sender's problem. */
+export const HELP_USER_EVENT = defineEvent<HelpUserEvent>('help.user_event');
+
+/** What billing does inside help's transactions (credits, question earnings): help calls it, billing provides it. */
+export const HELP_BILLING = definePort<HelpBilling>('help.billing', 'the billing module (tutorline-billing)');

@@ -1,0 +1,43 @@
+import fp from 'fastify-plugin';
+import { SOCKET_IDENTITY } from '../../platform/platform';
+import { installAuth, socketAuthenticator } from './identity.auth';
+import { createIdentityRepo } from './identity.repo';
+import { identityRoutes } from './identity.routes';
+import { createIdentityService, loginLimitsOf } from './identity.service';
+import { subjectsCatalogue } from './subjects.catalogue';
+
+export interface IdentityModuleOptions {
+  /** How the account-wide log-in slow-down waits (tests observe it instead of waiting); a timer by default. */
+  loginDelay?: ((ms: number) => Promise<void>) | undefined;
+}
+
+/** Accounts, sessions and the auth hook; answers Socket.IO's questions about who is behind a socket. */
+export const identityModule = fp<IdentityModuleOptions>(
+  async (fastify, opts) => {
+    const { database, clock, logger, config, realtime, ports } = fastify.platform;
+    const identityRepo = createIdentityRepo(database.db);
+    const identity = createIdentityService({
+      repo: identityRepo,
+      clock,
+      logger,
+      sessionTtlMs: config.sessionTtlMs,
+      onSessionsRevoked: (ids, reason) => {
+        for (const id of ids) realtime.disconnectSession(id, reason);
+      },
+      sessionCacheTtlMs: config.sessionCacheTtlMs,
+      onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
+      loginLimits: loginLimitsOf(config.login),
+      ...(opts.loginDelay ? { loginDelay: opts.loginDelay } : {}),
+    });
+    ports.provide(SOCKET_IDENTITY, {
+      authenticate: socketAuthenticator(fastify, identity),
+      forgetUser: (userId) => identity.forgetUser(userId),
+      forgetAllUsers: () => identity.forgetAllUsers(),
+    });
+    await identityRepo.upsertSubjects(subjectsCatalogue);
+    installAuth(fastify, identity);
+    await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
+    fastify.decorate('identity', identity);
+  },
+  { name: 'tutorline-identity', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit'] },
+);

@@ -1,0 +1,123 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { testConfig } from '../src/config';
+import { billingModule } from '../src/modules/billing';
+import { connectivityModule } from '../src/modules/connectivity';
+import { helpModule } from '../src/modules/help';
+import { identityModule } from '../src/modules/identity';
+import { mediaModule } from '../src/modules/media';
+import { notificationsModule } from '../src/modules/notifications';
+import { roomsModule } from '../src/modules/rooms';
+import { schedulingModule } from '../src/modules/scheduling';
+import { tutorsModule } from '../src/modules/tutors';
+import { whatsappModule } from '../src/modules/whatsapp';
+import { systemClock } from '../src/platform/clock';
+import { createLogger } from '../src/platform/logger';
+import { createMetrics } from '../src/platform/metrics';
+import { createPlatform, type Platform } from '../src/platform/platform';
+import { zodToFastJsonSerializer } from '../src/platform/serializer';
+import { describeEachBackend } from './db';
+
+const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
+
+/** In app.ts's order. */
+const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, billingModule];
+
+describe('module installers declare their names and dependencies', () => {
+  it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
+    const declared = Object.fromEntries(modules.map((m) => [meta(m).name, (meta(m).dependencies ?? []).filter((d) => d.startsWith('tutorline-'))]));
+    expect(declared).toEqual({
+      'tutorline-identity': [],
+      'tutorline-media': [],
+      'tutorline-notifications': [],
+      'tutorline-rooms': ['tutorline-media'],
+      'tutorline-help': ['tutorline-media', 'tutorline-notifications', 'tutorline-rooms'],
+      'tutorline-whatsapp': ['tutorline-identity', 'tutorline-notifications', 'tutorline-help'],
+      'tutorline-connectivity': ['tutorline-identity'],
+      'tutorline-scheduling': ['tutorline-notifications', 'tutorline-rooms'],
+      'tutorline-tutors': ['tutorline-identity', 'tutorline-media'],
+      'tutorline-billing': ['tutorline-scheduling'],
+    });
+  });
+
+  it('modules whose routes use cookies, rate limits or uploads declare those plugins too', () => {
+    const http = Object.fromEntries(modules.map((m) => [meta(m).name, (meta(m).dependencies ?? []).filter((d) => d.startsWith('@fastify/'))]));
+    expect(http).toMatchObject({
+      'tutorline-identity': ['@fastify/cookie', '@fastify/rate-limit'],
+      'tutorline-connectivity': ['@fastify/cookie', '@fastify/rate-limit'],
+      'tutorline-tutors': ['@fastify/cookie', '@fastify/multipart'],
+      'tutorline-rooms': ['@fastify/multipart'],
+      'tutorline-help': ['@fastify/multipart'],
+    });
+  });
+
+  it("app.ts's order registers every module after the modules it depends on (so the graph has no cycle)", () => {
+    const seen = new Set<string>();
+    for (const m of modules) {
+      for (const dep of (meta(m).dependencies ?? []).filter((d) => d.startsWith('tutorline-'))) expect(seen, `${meta(m).name} needs ${dep} first`).toContain(dep);
+      seen.add(meta(m).name);
+    }
+  });
+});
+
+describeEachBackend('registering modules on the platform', ({ db }) => {
+  let fastify: FastifyInstance | undefined;
+  let platform: Platform | undefined;
+  afterEach(async () => {
+    await platform?.jobs.stop();
+    await platform?.realtime.close();
+    await fastify?.close().catch(() => undefined);
+    fastify = platform = undefined;
+  });
+
+  /** The platform and the HTTP plugins app.ts registers before the modules. */
+  async function bare() {
+    fastify = Fastify();
+    fastify.setValidatorCompiler(validatorCompiler);
+    fastify.setSerializerCompiler(zodToFastJsonSerializer);
+    platform = await createPlatform(fastify, { config: testConfig(), database: db().database, clock: systemClock, logger: createLogger('silent'), metrics: createMetrics() });
+    await fastify.register(fastifyCookie);
+    await fastify.register(fastifyRateLimit, { global: false });
+    await fastify.register(fastifyMultipart);
+    return fastify;
+  }
+
+  it('a module registered without a module it depends on fails at start, naming both', async () => {
+    const app = await bare();
+    await app.register(mediaModule);
+    await app.register(notificationsModule);
+    await expect(app.register(helpModule)).rejects.toThrow("The dependency 'tutorline-rooms' of plugin 'tutorline-help' is not registered");
+  });
+
+  it('a module registered without an HTTP plugin its routes use fails at start, naming it', async () => {
+    fastify = Fastify();
+    platform = await createPlatform(fastify, { config: testConfig(), database: db().database, clock: systemClock, logger: createLogger('silent'), metrics: createMetrics() });
+    await expect(fastify.register(identityModule)).rejects.toThrow("The dependency '@fastify/cookie' of plugin 'tutorline-identity' is not registered");
+  });
+
+  it('a module missing the platform fails at start, naming the decorator', async () => {
+    fastify = Fastify();
+    await expect(fastify.register(mediaModule)).rejects.toThrow(/platform/);
+  });
+
+  it('a port nobody provides stops the start (not a request later): without billing, help and scheduling cannot be ready', async () => {
+    const app = await bare();
+    for (const m of [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, schedulingModule]) await app.register(m);
+    await expect(app.ready()).rejects.toThrow("port 'help.billing' (needed by tutorline-help) has no implementation: register the billing module (tutorline-billing), which provides it");
+  });
+
+  it('with every module registered in order the ports are filled and each module exposes its API', async () => {
+    const app = await bare();
+    for (const m of modules) await app.register(m);
+    await app.ready();
+    expect(typeof app.identity.resolveSession).toBe('function');
+    expect(typeof app.help.help.announceAvailability).toBe('function');
+    expect(typeof app.scheduling.confirmHeld).toBe('function');
+    expect(app.billing.payments.webhooks).toBeDefined();
+    expect(app.whatsapp).toBeNull();
+  });
+});
