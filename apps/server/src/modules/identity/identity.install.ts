@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { SOCKET_IDENTITY } from '../../platform/platform';
 import { installAuth, socketAuthenticator } from './identity.auth';
 import { createIdentityRepo } from './identity.repo';
+import { createLoginRetention } from './identity.retention';
 import { identityRoutes } from './identity.routes';
 import { createIdentityService, loginLimitsOf } from './identity.service';
 import { subjectsCatalogue } from './subjects.catalogue';
@@ -14,7 +15,7 @@ export interface IdentityModuleOptions {
 /** Accounts, sessions and the auth hook; answers Socket.IO's questions about who is behind a socket. */
 export const identityModule = fp<IdentityModuleOptions>(
   async (fastify, opts) => {
-    const { database, clock, logger, config, realtime, ports } = fastify.platform;
+    const { database, clock, logger, config, realtime, ports, jobs } = fastify.platform;
     const identityRepo = createIdentityRepo(database.db);
     const identity = createIdentityService({
       repo: identityRepo,
@@ -35,6 +36,8 @@ export const identityModule = fp<IdentityModuleOptions>(
       forgetAllUsers: () => identity.forgetAllUsers(),
     });
     await identityRepo.upsertSubjects(subjectsCatalogue);
+    // Failed log-ins older than 30 days and long-expired log-in links are deleted every hour (decision 020).
+    await createLoginRetention({ repo: identityRepo, db: database.db, clock, logger }).install(jobs);
     installAuth(fastify, identity);
     await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
     fastify.decorate('identity', identity);
