@@ -88,6 +88,17 @@ describe('calendar helpers', () => {
     expect(weekdayOf('2028-02-29')).toBe(2);
   });
 
+  it('adds days as Temporal does, for every date of 1999–2031 and steps of up to ±800 days, and refuses dates that do not exist', () => {
+    let n = 0;
+    for (let d = '1999-01-01'; d < '2032-01-01'; d = addDaysLocal(d, 1), n++) {
+      for (const days of [-800, -366, -31, -2, -1, 0, 1, 2, 29, 365, 800]) expect(addDaysLocal(d, days)).toBe(Temporal.PlainDate.from(d).add({ days }).toString());
+    }
+    expect(n).toBe(12_053);
+    expect(addDaysLocal('0999-12-31', 1)).toBe('1000-01-01');
+    expect(addDaysLocal('9999-12-31', 1)).toBe('+010000-01-01');
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-04-31', '26-01-01', '']) expect(() => addDaysLocal(bad, 1)).toThrow(RangeError);
+  });
+
   it('lists the local dates an interval touches', () => {
     const from = new Date('2026-11-02T20:00:00Z');
     const to = new Date('2026-11-03T02:00:00Z');

@@ -133,21 +133,37 @@ export function instantToZoned(instant: Date, zone: string): ZonedParts {
   };
 }
 
-/** Plain calendar arithmetic: `date` plus `days` (negative to go back). No zone involved. */
-export function addDaysLocal(date: LocalDate, days: number): LocalDate {
-  return Temporal.PlainDate.from(date, { overflow: 'reject' }).add({ days }).toString();
-}
-
-/** The ISO weekday of a calendar date. */
-export function weekdayOf(date: LocalDate): Weekday {
-  // Calendar arithmetic only (no zone is involved): a proleptic Gregorian date's weekday from Date.UTC, about 50×
-  // cheaper than Temporal.PlainDate, and slot computation asks once per slot.
+/**
+ * A calendar date as the UTC midnight of the same proleptic Gregorian date: calendar arithmetic only (no zone is
+ * involved), about 50× cheaper than Temporal.PlainDate, which matters because slot computation asks for weekdays and
+ * neighbouring dates once per slot. Years 1000–9999 (Date.UTC reads years below 100 as 19xx); a date that does not
+ * exist is refused.
+ */
+function utcMidnightOf(date: LocalDate): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const utc = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  const utc = m && Number(m[1]) >= 1000 ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !utc || utc.getUTCFullYear() !== Number(m[1]) || utc.getUTCMonth() !== Number(m[2]) - 1 || utc.getUTCDate() !== Number(m[3])) {
     throw new RangeError(`${date} is not a calendar date (YYYY-MM-DD)`);
   }
-  const day = utc.getUTCDay();
+  return utc;
+}
+
+/** Plain calendar arithmetic: `date` plus `days` (negative to go back). No zone involved. */
+export function addDaysLocal(date: LocalDate, days: number): LocalDate {
+  const temporal = () => Temporal.PlainDate.from(date, { overflow: 'reject' }).add({ days }).toString();
+  // Years before 1000 (and results outside four-digit years, written with an expanded year): Temporal, as ever.
+  if (date < '1000') return temporal();
+  const out = new Date(utcMidnightOf(date).getTime() + days * 86_400_000);
+  const year = out.getUTCFullYear();
+  if (year < 1000 || year > 9999) return temporal();
+  return `${year}-${twoDigits(out.getUTCMonth() + 1)}-${twoDigits(out.getUTCDate())}`;
+}
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
+/** The ISO weekday of a calendar date. */
+export function weekdayOf(date: LocalDate): Weekday {
+  const day = utcMidnightOf(date).getUTCDay();
   return (day === 0 ? 7 : day) as Weekday;
 }
 
