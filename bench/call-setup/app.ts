@@ -49,6 +49,10 @@ export async function startApp(webDist: string, databaseUrl: string | undefined)
       DATA_DIR: dataDir,
       WEB_DIST: webDist,
       LOG_LEVEL: 'warn',
+      // The bench times the room, not dispatch: every eligible tutor is offered each question in its first wave and
+      // none cools down, so the bench's tutor (who may claim only what it was offered) gets every round's question.
+      HELP_FIRST_WAVE: '1000',
+      HELP_COOLDOWN_SECONDS: '0',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
