@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { skipBecause } from '../../../scripts/skips';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp, testPassword } from './app';
@@ -77,6 +80,8 @@ describe.skipIf(!crossNode)('realtime across two server processes (PostgreSQL + 
   const nodes: ServerProcess[] = [];
   const sockets = new SocketPool();
   let dropDatabase: (() => Promise<void>) | undefined;
+  // One data folder for both nodes, as nodes sharing file storage have (not the repository's ./data).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-two-nodes-'));
   let a: ServerProcess;
   let b: ServerProcess;
 
@@ -94,6 +99,7 @@ describe.skipIf(!crossNode)('realtime across two server processes (PostgreSQL + 
           PUBLIC_URL: `http://127.0.0.1:${port}`,
           DATABASE_URL: pgdb.url,
           REDIS_URL: process.env.REDIS_URL!,
+          DATA_DIR: dataDir,
           LOG_LEVEL: 'warn',
         }),
       );
@@ -106,6 +112,7 @@ describe.skipIf(!crossNode)('realtime across two server processes (PostgreSQL + 
     sockets.closeAll();
     await Promise.all(nodes.map((n) => n.kill()));
     await dropDatabase?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('delivers a log-out on node A to the socket connected to node B', async () => {

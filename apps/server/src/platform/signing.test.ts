@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,40 @@ describe('the development signing secret', () => {
     // Another data folder gets another secret: nothing about it is derived from the configuration.
     expect(loadOrCreateSigningSecret(tempDir())).not.toBe(first);
   });
+
+  it('gives processes starting at once on one folder the same secret, and none a half-written one', async () => {
+    // Two nodes sharing DATA_DIR once failed to start: one read the file the other had created but not yet written.
+    const base = tempDir();
+    fs.mkdirSync(base, { recursive: true });
+    const go = path.join(base, 'go');
+    const folders = 150;
+    const script = `
+      const fs = require('node:fs');
+      const { loadOrCreateSigningSecret } = require(${JSON.stringify(path.join(import.meta.dirname, 'signing.ts'))});
+      console.log('ready');
+      while (!fs.existsSync(${JSON.stringify(go)})) {}
+      const out = [];
+      for (let i = 0; i < ${folders}; i++) {
+        try { out.push(loadOrCreateSigningSecret(${JSON.stringify(base)} + '/f' + i)); } catch (err) { out.push('error: ' + err.message); }
+      }
+      console.log(JSON.stringify(out));`;
+    const runs = Array.from({ length: 4 }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += String(d)), out.startsWith('ready') && resolve())));
+      const done = new Promise<string[]>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice(out.indexOf('\n') + 1)) as string[]) : reject(new Error(`exit ${code}`)))));
+      return { ready, done };
+    });
+    await Promise.all(runs.map((r) => r.ready));
+    fs.writeFileSync(go, '');
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (let i = 0; i < folders; i++) {
+      const seen = new Set(results.map((r) => r[i]));
+      expect([...seen], `folder ${i}`).toHaveLength(1);
+      expect([...seen][0]!.length, `folder ${i}: ${[...seen][0]}`).toBeGreaterThanOrEqual(32);
+      expect(fs.readdirSync(path.join(base, `f${i}`)), 'no draft left behind').toEqual([SIGNING_SECRET_FILE]);
+    }
+  }, 60_000);
 
   it('tightens the permissions of a secret file others could read, and refuses one too short to be a secret', () => {
     const dataDir = tempDir();

@@ -43,11 +43,19 @@ const MIN_SECRET_CHARS = 32;
 export function loadOrCreateSigningSecret(dataDir: string): string {
   const file = path.join(dataDir, SIGNING_SECRET_FILE);
   fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    // 'wx': two processes starting at once cannot both write; the loser reads the winner's.
-    fs.writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  if (!fs.existsSync(file)) {
+    // Written whole to a file of its own, then linked into place: a link fails if the name exists, so of two processes
+    // starting at once on one folder exactly one secret wins, and nobody can read a file that is created but not yet
+    // written (as with a plain exclusive create, which the other process could read empty).
+    const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    fs.writeFileSync(draft, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    try {
+      fs.linkSync(draft, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
   }
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   const secret = fs.readFileSync(file, 'utf8').trim();
