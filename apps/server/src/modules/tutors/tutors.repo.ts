@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { TutorSort } from '@tutorline/contracts';
 import type { Db, Tx } from '../../platform/db';
 import { helpRatingsOf } from '../help';
-import { accountsByIds, addToReviewFigures, type DirectoryKeys, publicTutorKeys, publicTutorListings, setTutorPhotoKey, tutorPhotoKey, tutorSubjectsOf } from '../identity';
+import { accountsByIds, addToReviewFigures, type DirectoryFilter, type DirectoryKeys, publicTutorKeys, publicTutorListings, setTutorPhotoKey, tutorPhotoKey, tutorSubjectsOf } from '../identity';
 import { availabilityPoliciesOf, lockBooking } from '../scheduling';
 import { bookingReviews, studentTutorPrefs } from './tutors.schema';
 import { relevanceScore } from './tutors.rules';
@@ -18,14 +18,9 @@ import { relevanceScore } from './tutors.rules';
 export type PolicyRow = Awaited<ReturnType<typeof availabilityPoliciesOf>>[number];
 
 /** The database filters of a search (availability filters are applied afterwards, in the service). */
-export interface SqlFilters {
+export interface SqlFilters extends Omit<DirectoryFilter, 'words' | 'ids'> {
+  /** Free text; identity matches each of its words against the name and the bio. */
   q?: string | undefined;
-  subject?: string | undefined;
-  level?: string | undefined;
-  language?: string | undefined;
-  minPrice?: number | undefined;
-  maxPrice?: number | undefined;
-  currency?: string | undefined;
   minRating?: number | undefined;
   /** Only this student's favourites. */
   favouritesOf?: string | undefined;
