@@ -38,8 +38,8 @@ export const migrationsFolder = path.resolve(import.meta.dirname, '../../../driz
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolMax: number }
   | { kind: 'pglite'; dataDir: string }
-  /** An in-memory PGlite, for tests. */
-  | { kind: 'pglite-memory' };
+  /** An in-memory PGlite, for tests; `loadDataDir` starts it from a dump (`dumpDataDir`) instead of an empty cluster. */
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 /** Opens the database, takes the data-folder lock for PGlite, and applies pending migrations (forward-only). */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
@@ -80,7 +80,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     release = lockDataDir(target.dataDir);
     client = new PGlite(path.join(target.dataDir, 'pgdata'), { extensions: { btree_gist } });
   } else {
-    client = new PGlite({ extensions: { btree_gist } });
+    client = new PGlite({ extensions: { btree_gist }, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
   }
   try {
     await client.waitReady;
