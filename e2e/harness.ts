@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../apps/server/test/net';
+import { migratedPgliteFolder } from '../apps/server/test/pglite-folder';
 import { skipBecause } from '../scripts/skips';
 
 export const root = path.resolve(import.meta.dirname, '..');
@@ -52,6 +53,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-e2e-'));
+  if (!env.DATABASE_URL) await migratedPgliteFolder(dataDir);
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: root,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type Database, migrationsFolder, openDatabase } from '../src/platform/db';
+import { migrationsHash } from './pglite-folder';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -20,23 +21,6 @@ export interface FreshDatabase {
   /** The URL of the fresh PostgreSQL database, for tests that start server processes. */
   url?: string;
   drop(): Promise<void>;
-}
-
-/**
- * A short hash of every migration file: the migrated templates below are named after it, so a new or changed migration
- * makes a new template and an old one is never used.
- */
-function migrationsHash(): string {
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else h.update(entry.name).update(fs.readFileSync(p));
-    }
-  };
-  walk(migrationsFolder);
-  return h.digest('hex').slice(0, 12);
 }
 
 let hash: string | undefined;
