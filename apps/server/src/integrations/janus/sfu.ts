@@ -10,6 +10,7 @@
  *   others subscribe to) and `privateId` (their subscriptions need it). Client offer → `publish(peer, { offer,
  *   bitrateBps })` → send `answer` back; the same call takes a later offer (renegotiation, ICE restart).
  *   Client candidates → `trickle(peer, candidate)`; Janus's candidates arrive as `ice_candidate` events for `peer`.
+ * - A feed can be received once the `publisher_joined` event has announced it (before that: `no_such_feed`).
  * - A participant receives: `subscribe({ room, pin, privateId, feeds })` → Janus's `offer` to the client → the client's
  *   answer → `start(peer, answer)`. Paging thumbnails: `update(peer, { subscribe, unsubscribe })`, whose offer (if any)
  *   goes through the same answer → `start` path. Layers: `configureSubscriber(peer, { mid, substream, temporal })`,
