@@ -56,7 +56,8 @@ describe.runIf(runs)('a 30-person class through Janus', () => {
     await waitFor('the down event', () => events.some((e) => e.type === 'down'));
     const down = j.janus.status();
     if (!down.up) expect(down.reason).toMatch(/media server \(janus\)/);
-    expect(await j.janus.api.kick(room, secret, teacher!.feed)).toEqual({ ok: false, reason: 'sfu_down' });
+    // Down until the restart (100 ms later); on a loaded machine the new Janus may already answer, without the room.
+    expect(await j.janus.api.kick(room, secret, teacher!.feed)).toEqual({ ok: false, reason: j.janus.status().up ? 'no_such_room' : 'sfu_down' });
     await waitFor('the restarted event', () => events.some((e) => e.type === 'restarted'), 20_000);
     expect(j.janus.status()).toMatchObject({ up: true });
     expect(j.janus.pid()).not.toBe(pid);
