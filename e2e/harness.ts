@@ -62,6 +62,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       // Production refuses demo accounts (SEED_DEMO), which every journey logs in with: 'test' behaves as production
       // does without payment keys (payments off, no simulator, no dev origins), with the demo data asked for.
       ...(env.NODE_ENV ? {} : { NODE_ENV: 'test', SEED_DEMO: 'true', BILLING_PROVIDER: 'none' }),
+      // Development and production start Janus themselves; journeys that need it start their own (one per run).
+      SFU: 'off',
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: baseUrl,

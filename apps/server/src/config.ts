@@ -55,6 +55,14 @@ const envSchema = z.object({
   UPLOADS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   UNATTACHED_PHOTOS_KEPT_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
   ROOM_ABANDONED_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(5),
+  /** Group classes' media server: started by the app when 'janus' (the default outside tests) and the binary is found. */
+  SFU: z.enum(['janus', 'off']).optional(),
+  JANUS_BIN: z.string().min(1).default('janus'),
+  JANUS_API_IP: z.ipv4().default('127.0.0.1'),
+  JANUS_WS_PORT: z.coerce.number().int().min(1).max(65535).default(8188),
+  JANUS_RTP_PORTS: z.string().regex(/^\d{1,5}-\d{1,5}$/, 'must look like 20000-20200').default('20000-20200'),
+  JANUS_ICE_ENFORCE: z.string().regex(/^[\w.:,-]+$/, 'must be interfaces or address prefixes, comma-separated').optional(),
+  PATH: z.string().default('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'),
   STUN_URLS: z.string().optional(),
   TURN_URLS: z.string().optional(),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -142,6 +150,8 @@ export interface Config {
   uploads: { perMinute: number; perDay: number; unattachedKeptMs: number };
   /** An instant-help session whose participants have all been gone this long is ended by a sweep (longer than a reconnect). */
   rooms: { abandonedAfterMs: number };
+  /** Janus for group classes (integrations/janus): its configuration is generated into dir at each start. */
+  sfu: { mode: 'janus' | 'off'; bin: string; searchPath: string; apiIp: string; wsPort: number; rtpPortRange: string; iceEnforceList: string | undefined; dir: string };
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret: string | undefined; turnTtlSeconds: number; transportPolicy: 'all' | 'relay' };
   /**
@@ -265,6 +275,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsPollMs: e.JOBS_POLL_MS,
     uploads: { perMinute: e.UPLOADS_PER_MINUTE, perDay: e.UPLOADS_PER_DAY, unattachedKeptMs: Math.round(e.UNATTACHED_PHOTOS_KEPT_HOURS * 3_600_000) },
     rooms: { abandonedAfterMs: Math.round(e.ROOM_ABANDONED_AFTER_MINUTES * 60_000) },
+    sfu: {
+      mode: e.SFU ?? (e.NODE_ENV === 'test' ? 'off' : 'janus'),
+      bin: e.JANUS_BIN,
+      searchPath: e.PATH,
+      apiIp: e.JANUS_API_IP,
+      wsPort: e.JANUS_WS_PORT,
+      rtpPortRange: e.JANUS_RTP_PORTS,
+      iceEnforceList: e.JANUS_ICE_ENFORCE,
+      dir: path.resolve(e.DATA_DIR, 'janus'),
+    },
     ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS, transportPolicy: e.ICE_TRANSPORT_POLICY },
     signingSecret: e.SIGNING_SECRET,
     signedLinkMaxSeconds: e.SIGNED_LINK_MAX_SECONDS,

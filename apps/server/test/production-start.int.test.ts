@@ -24,7 +24,7 @@ interface Run {
 function adminCreate(env: Record<string, string>, args: string[], stdin: string): Promise<Run> {
   const child = spawn('npm', ['run', '--silent', 'admin:create', '--', ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', NODE_ENV: 'production', LOG_LEVEL: 'info', SFU: 'off', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,0 +1,349 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
+import JanodeHandle, { type JanusMessage } from 'janode/handle';
+import type { Logger } from '../../platform/logger';
+import { fail, ok } from '../../platform/result';
+import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail, SfuResult, SfuStatus } from './sfu';
+import { roomEvents } from './janus.events';
+
+Janode.Logger.setLevel('none');
+
+type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** A videoroom handle: answers close their request; everything else is an event for the adapter. */
+class VideoRoomHandle extends JanodeHandle {
+  override handleMessage(message: JanusMessage): unknown {
+    const data = message.plugindata?.data;
+    if (!data || !('videoroom' in data)) return null;
+    if (message.transaction && this.ownsTransaction(message.transaction)) {
+      this.closeTransactionWithSuccess(message.transaction, message);
+      return message;
+    }
+    this.emit('videoroom', message);
+    return message;
+  }
+}
+
+interface Peer {
+  handle: VideoRoomHandle;
+  room: number;
+  role: 'publisher' | 'subscriber' | 'monitor';
+  feed: number | null;
+}
+
+const requestTimeoutMs = 10_000;
+const monitorDisplay = 'tutorline-monitor';
+
+/** Janus's videoroom error codes, grouped into the reasons callers act on. */
+function failFor(code: number, message: string): SfuFail {
+  switch (code) {
+    case 426:
+      return fail('no_such_room');
+    case 427:
+      return fail('room_exists');
+    case 428:
+      return fail('no_such_feed');
+    case 433:
+      return fail('unauthorized');
+    case 432:
+      return fail('room_full');
+    default:
+      return fail('refused', { code, message });
+  }
+}
+
+/**
+ * The Sfu on Janus's videoroom through janode. Connected by the supervisor (janus.process.ts) whenever Janus is up;
+ * while it is not, every call answers `sfu_down`.
+ */
+export class JanusSfu implements Sfu {
+  private connection: JanodeConnection | null = null;
+  private session: JanodeSession | null = null;
+  private control: VideoRoomHandle | null = null;
+  private current: SfuStatus = { up: false, reason: 'live classes need the media server (janus), which has not started yet' };
+  private readonly peers = new Map<PeerId, Peer>();
+  private readonly monitors = new Map<number, VideoRoomHandle>();
+  private readonly listeners = new Set<(e: SfuEvent) => void>();
+
+  private adminKey = '';
+
+  constructor(private readonly opts: { logger: Log }) {}
+
+  status(): SfuStatus {
+    return this.current;
+  }
+
+  onEvent(listener: (e: SfuEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Opens the API connection and a session; `restarted` tells listeners that rooms from before are gone. */
+  async connect(target: { apiUrl: string; apiSecret: string; adminKey: string; pid: number | null; restarted: boolean }): Promise<void> {
+    const connection = await Janode.connect({ address: { url: target.apiUrl, apisecret: target.apiSecret }, retry_time_secs: 1, max_retries: 0 });
+    const session = await connection.create(20);
+    const control = await session.attach({ id: 'janus.plugin.videoroom', Handle: VideoRoomHandle });
+    this.adminKey = target.adminKey;
+    this.connection = connection;
+    this.session = session;
+    this.control = control;
+    connection.once(Janode.EVENT.CONNECTION_CLOSED, () => this.lost(connection, 'the media server (janus) closed its connection'));
+    connection.once(Janode.EVENT.CONNECTION_ERROR, (err: Error) => this.lost(connection, `the media server (janus) connection failed: ${err.message}`));
+    this.current = { up: true, apiUrl: target.apiUrl, pid: target.pid };
+    this.opts.logger.info({ event: 'sfu_connected', apiUrl: target.apiUrl, janusPid: target.pid, restarted: target.restarted }, 'connected to the media server (janus)');
+    if (target.restarted) this.emit({ type: 'restarted' });
+  }
+
+  /** Janus went away (process exit, closed connection): forget every handle and say so once. */
+  markDown(reason: string): void {
+    if (!this.current.up && this.connection === null) {
+      this.current = { up: false, reason };
+      return;
+    }
+    const connection = this.connection;
+    this.connection = null;
+    this.session = null;
+    this.control = null;
+    this.peers.clear();
+    this.monitors.clear();
+    this.current = { up: false, reason };
+    this.opts.logger.warn({ event: 'sfu_down', reason }, 'the media server (janus) is down');
+    this.emit({ type: 'down', reason });
+    void connection?.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.current = { up: false, reason: 'the media server (janus) was stopped' };
+    await this.session?.destroy().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+  }
+
+  private lost(connection: JanodeConnection, reason: string): void {
+    if (this.connection === connection) this.markDown(reason);
+  }
+
+  private emit(event: SfuEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.opts.logger.error({ err, event: 'sfu_listener_failed', sfuEvent: event.type }, 'an SFU event listener failed');
+      }
+    }
+  }
+
+  /** One videoroom request; Janus's refusals become results, a lost Janus `sfu_down`. */
+  private async request(handle: VideoRoomHandle | null, body: Record<string, unknown>, jsep?: Jsep): Promise<SfuResult<{ data: Record<string, unknown>; jsep: Jsep | null }>> {
+    if (!handle || !this.current.up) return fail('sfu_down');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('0 no answer from janus')), requestTimeoutMs);
+      });
+      const msg = await Promise.race([handle.message(body, jsep), timeout]);
+      const data = msg.plugindata?.data ?? {};
+      if (typeof data.error_code === 'number') return failFor(data.error_code, String(data.error ?? ''));
+      return ok({ data, jsep: msg.jsep ?? null });
+    } catch (err) {
+      if (!this.current.up) return fail('sfu_down');
+      const m = /^(\d+) (.*)$/.exec((err as Error).message);
+      if (m?.[1] === '0') return fail('sfu_down');
+      return fail('refused', { code: Number(m?.[1] ?? 0), message: m?.[2] ?? (err as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attach(room: number, role: Peer['role']): Promise<SfuResult<{ peer: PeerId; handle: VideoRoomHandle }>> {
+    if (!this.session || !this.current.up) return fail('sfu_down');
+    let handle: VideoRoomHandle;
+    try {
+      handle = await this.session.attach({ id: 'janus.plugin.videoroom', Handle: VideoRoomHandle });
+    } catch (err) {
+      return this.current.up ? fail('refused', { code: 0, message: (err as Error).message }) : fail('sfu_down');
+    }
+    const peer = String(handle.id);
+    this.peers.set(peer, { handle, room, role, feed: null });
+    const E = Janode.EVENT;
+    handle.on(E.HANDLE_WEBRTCUP, () => this.emit({ type: 'webrtcup', peer }));
+    handle.on(E.HANDLE_HANGUP, (d: { reason?: string }) => this.emit({ type: 'hangup', peer, reason: d.reason ?? null }));
+    handle.on(E.HANDLE_MEDIA, (d: { type?: string; mid?: string; receiving?: boolean }) => this.emit({ type: 'media', peer, kind: d.type ?? 'unknown', mid: d.mid ?? null, receiving: Boolean(d.receiving) }));
+    handle.on(E.HANDLE_SLOWLINK, (d: { uplink?: boolean; media?: string; mid?: string; lost?: number }) =>
+      this.emit({ type: 'slow_link', peer, uplink: Boolean(d.uplink), media: d.media ?? null, mid: d.mid ?? null, lost: d.lost ?? 0 }),
+    );
+    handle.on(E.HANDLE_TRICKLE, (d: { completed?: boolean; candidate?: string; sdpMid?: string; sdpMLineIndex?: number }) =>
+      this.emit({ type: 'ice_candidate', peer, candidate: d.completed ? null : { candidate: d.candidate ?? '', sdpMid: d.sdpMid ?? null, sdpMLineIndex: d.sdpMLineIndex ?? null } }),
+    );
+    return ok({ peer, handle });
+  }
+
+  async createRoom(spec: Parameters<Sfu['createRoom']>[0]): Promise<SfuResult<{ room: number }>> {
+    const room = spec.room ?? randomInt(1, 2 ** 47);
+    // The monitor is the server's own participant: it never publishes, and hears who joins, leaves and talks.
+    const monitorToken = randomBytes(18).toString('base64url');
+    const created = await this.request(this.control, {
+      request: 'create',
+      admin_key: this.adminKey,
+      room,
+      permanent: false,
+      is_private: true,
+      description: spec.description ?? `room ${room}`,
+      secret: spec.secret,
+      pin: spec.pin,
+      allowed: [...spec.tokens, monitorToken],
+      require_pvtid: true,
+      publishers: Math.min(spec.publishers ?? 31, 31),
+      bitrate: spec.bitrateBps ?? 200_000,
+      fir_freq: 10,
+      audiocodec: 'opus',
+      videocodec: 'vp8',
+      audiolevel_event: true,
+      ...(spec.talkingLevel === undefined ? {} : { audio_level_average: spec.talkingLevel }),
+      notify_joining: false,
+    });
+    if (!created.ok) return created;
+    const monitor = await this.attach(room, 'monitor');
+    if (!monitor.ok) return monitor;
+    const { handle } = monitor.value;
+    const published = new Set<number>();
+    handle.on('videoroom', (msg: JanusMessage) => {
+      for (const e of roomEvents(room, msg.plugindata?.data ?? {}, monitorDisplay, published)) this.emit(e);
+    });
+    const joined = await this.request(handle, { request: 'join', ptype: 'publisher', room, pin: spec.pin, token: monitorToken, display: monitorDisplay });
+    if (!joined.ok) return joined;
+    for (const e of roomEvents(room, joined.value.data, monitorDisplay, published)) this.emit(e);
+    this.monitors.set(room, handle);
+    this.opts.logger.info({ event: 'sfu_room_created', room, tokens: spec.tokens.length }, 'SFU room created');
+    return ok({ room });
+  }
+
+  async destroyRoom(room: number, secret: string): Promise<SfuResult<void>> {
+    const r = await this.request(this.control, { request: 'destroy', room, secret });
+    if (!r.ok) return r;
+    this.monitors.delete(room);
+    for (const [id, p] of this.peers) if (p.room === room) this.peers.delete(id);
+    this.opts.logger.info({ event: 'sfu_room_destroyed', room }, 'SFU room destroyed');
+    return ok(undefined);
+  }
+
+  private async allowed(room: number, secret: string, action: 'add' | 'remove', tokens: string[]): Promise<SfuResult<void>> {
+    const r = await this.request(this.control, { request: 'allowed', room, secret, action, allowed: tokens });
+    if (!r.ok) return r;
+    this.opts.logger.info({ event: 'sfu_tokens_changed', room, action, count: tokens.length }, 'SFU room tokens changed');
+    return ok(undefined);
+  }
+
+  allowTokens(room: number, secret: string, tokens: string[]): Promise<SfuResult<void>> {
+    return this.allowed(room, secret, 'add', tokens);
+  }
+
+  disallowTokens(room: number, secret: string, tokens: string[]): Promise<SfuResult<void>> {
+    return this.allowed(room, secret, 'remove', tokens);
+  }
+
+  async moderate(room: number, secret: string, feed: number, mid: string, muted: boolean): Promise<SfuResult<void>> {
+    const r = await this.request(this.control, { request: 'moderate', room, secret, id: feed, mid, mute: muted });
+    if (!r.ok) return r;
+    this.opts.logger.info({ event: 'sfu_moderated', room, feed, mid, muted }, 'SFU stream moderated');
+    return ok(undefined);
+  }
+
+  async kick(room: number, secret: string, feed: number): Promise<SfuResult<void>> {
+    const r = await this.request(this.control, { request: 'kick', room, secret, id: feed });
+    if (!r.ok) return r;
+    this.opts.logger.info({ event: 'sfu_kicked', room, feed }, 'SFU participant kicked');
+    return ok(undefined);
+  }
+
+  async join(req: Parameters<Sfu['join']>[0]): Promise<SfuResult<Participant>> {
+    const attached = await this.attach(req.room, 'publisher');
+    if (!attached.ok) return attached;
+    const { peer, handle } = attached.value;
+    const r = await this.request(handle, { request: 'join', ptype: 'publisher', room: req.room, pin: req.pin, token: req.token, display: req.display });
+    if (!r.ok) {
+      await this.leave(peer);
+      return r;
+    }
+    const feed = Number(r.value.data.id);
+    const privateId = Number(r.value.data.private_id);
+    this.peers.set(peer, { handle, room: req.room, role: 'publisher', feed });
+    this.opts.logger.info({ event: 'sfu_joined', room: req.room, feed, peer }, 'SFU participant joined');
+    return ok({ peer, feed, privateId });
+  }
+
+  async publish(peer: PeerId, req: { offer: Jsep; bitrateBps?: number }): Promise<SfuResult<{ answer: Jsep }>> {
+    const p = this.peers.get(peer);
+    if (!p || p.role !== 'publisher') return fail('no_such_peer');
+    const r = await this.request(p.handle, { request: 'configure', audio: true, video: true, ...(req.bitrateBps ? { bitrate: req.bitrateBps } : {}) }, req.offer);
+    if (!r.ok) return r;
+    return r.value.jsep ? ok({ answer: r.value.jsep }) : fail('refused', { code: 0, message: 'janus sent no answer' });
+  }
+
+  async subscribe(req: { room: number; pin: string; privateId: number; feeds: FeedRef[] }): Promise<SfuResult<{ peer: PeerId; offer: Jsep }>> {
+    const attached = await this.attach(req.room, 'subscriber');
+    if (!attached.ok) return attached;
+    const { peer, handle } = attached.value;
+    const r = await this.request(handle, { request: 'join', ptype: 'subscriber', room: req.room, pin: req.pin, private_id: req.privateId, streams: req.feeds.map(streamRef) });
+    if (!r.ok || !r.value.jsep) {
+      await this.leave(peer);
+      return r.ok ? fail('refused', { code: 0, message: 'janus sent no offer' }) : r;
+    }
+    return ok({ peer, offer: r.value.jsep });
+  }
+
+  async start(peer: PeerId, answer: Jsep): Promise<SfuResult<void>> {
+    const p = this.peers.get(peer);
+    if (!p || p.role !== 'subscriber') return fail('no_such_peer');
+    const r = await this.request(p.handle, { request: 'start' }, answer);
+    return r.ok ? ok(undefined) : r;
+  }
+
+  async update(peer: PeerId, change: { subscribe?: FeedRef[]; unsubscribe?: FeedRef[] }): Promise<SfuResult<{ offer: Jsep | null }>> {
+    const p = this.peers.get(peer);
+    if (!p || p.role !== 'subscriber') return fail('no_such_peer');
+    const body: Record<string, unknown> = { request: 'update' };
+    if (change.subscribe?.length) body.subscribe = change.subscribe.map(streamRef);
+    if (change.unsubscribe?.length) body.unsubscribe = change.unsubscribe.map(streamRef);
+    const r = await this.request(p.handle, body);
+    return r.ok ? ok({ offer: r.value.jsep }) : r;
+  }
+
+  async configureSubscriber(peer: PeerId, change: { mid?: string; substream?: number; temporal?: number; restart?: boolean }): Promise<SfuResult<{ offer: Jsep | null }>> {
+    const p = this.peers.get(peer);
+    if (!p || p.role !== 'subscriber') return fail('no_such_peer');
+    const body: Record<string, unknown> = { request: 'configure' };
+    if (change.mid !== undefined) body.mid = change.mid;
+    if (change.substream !== undefined) body.substream = change.substream;
+    if (change.temporal !== undefined) body.temporal = change.temporal;
+    if (change.restart) body.restart = true;
+    const r = await this.request(p.handle, body);
+    return r.ok ? ok({ offer: r.value.jsep }) : r;
+  }
+
+  async trickle(peer: PeerId, candidate: IceCandidate | null): Promise<SfuResult<void>> {
+    const p = this.peers.get(peer);
+    if (!p) return fail('no_such_peer');
+    if (!this.current.up) return fail('sfu_down');
+    try {
+      if (candidate) await p.handle.trickle(candidate);
+      else await p.handle.trickleComplete();
+      return ok(undefined);
+    } catch (err) {
+      return this.current.up ? fail('refused', { code: 0, message: (err as Error).message }) : fail('sfu_down');
+    }
+  }
+
+  async leave(peer: PeerId): Promise<void> {
+    const p = this.peers.get(peer);
+    if (!p) return;
+    this.peers.delete(peer);
+    if (!this.current.up) return;
+    await p.handle.detach().catch(() => undefined);
+  }
+}
+
+function streamRef(f: FeedRef): Record<string, unknown> {
+  return f.mid === undefined ? { feed: f.feed } : { feed: f.feed, mid: f.mid };
+}
