@@ -3,6 +3,7 @@
  * each module's repo imports only its own `<module>.schema.ts` (npm run lint enforces it).
  */
 import * as billing from '../src/modules/billing/billing.schema';
+import * as classroom from '../src/modules/classroom/classroom.schema';
 import * as connectivity from '../src/modules/connectivity/connectivity.schema';
 import * as help from '../src/modules/help/help.schema';
 import * as identity from '../src/modules/identity/identity.schema';
@@ -14,4 +15,4 @@ import * as tutors from '../src/modules/tutors/tutors.schema';
 import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
 import * as jobs from '../src/platform/jobs.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classroom };

@@ -21,6 +21,7 @@ import { PageLoading } from './ui/page-states';
 const LoginPage = lazy(() => import('./routes/login').then((m) => ({ default: m.LoginPage })));
 const SignUpPage = lazy(() => import('./routes/signup').then((m) => ({ default: m.SignUpPage })));
 const SessionPage = lazy(() => import('./routes/session').then((m) => ({ default: m.SessionPage })));
+const ClassroomPage = lazy(() => import('./routes/classroom').then((m) => ({ default: m.ClassroomPage })));
 const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
 const DevWhatsAppPage = lazy(() => import('./routes/dev-whatsapp').then((m) => ({ default: m.DevWhatsAppPage })));
 const AdminCheckReportPage = lazy(() => import('./routes/admin-check-report').then((m) => ({ default: m.AdminCheckReportPage })));
@@ -120,6 +121,7 @@ function Shell() {
             <Route path="/student/ask" element={<AskQuestionPage />} />
             <Route path="/student/questions/:id" element={<QuestionPage />} />
             <Route path="/session/:id" element={<SessionPage />} />
+            <Route path="/classes/:id/room" element={<ClassroomPage />} />
             <Route path="/tutor" element={<TutorHomePage />} />
             <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
             <Route path="/tutors" element={<FindTutorsPage />} />

@@ -3,6 +3,7 @@ export * from './identity';
 export * from './realtime';
 export * from './help';
 export * from './rooms';
+export * from './classroom';
 export * from './scheduling';
 export * from './tutors';
 export * from './lessons';

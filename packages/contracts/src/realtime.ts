@@ -1,3 +1,4 @@
+import type { ClassroomClientEvents, ClassroomServerEvents } from './classroom';
 import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { Availability, FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
 import type { NoticeView } from './notifications';
@@ -8,7 +9,7 @@ export interface PresencePayload {
   online: boolean;
 }
 
-export interface ServerToClientEvents extends RoomServerEvents {
+export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
@@ -34,7 +35,7 @@ export interface ServerToClientEvents extends RoomServerEvents {
   'notification:new': (payload: NoticeView) => void;
 }
 
-export interface ClientToServerEvents extends RoomClientEvents {
+export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents {
   'presence:heartbeat': (ack: (reply: { ok: true; at: string }) => void) => void;
 }
 

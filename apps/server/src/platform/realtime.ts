@@ -23,6 +23,8 @@ export interface SocketData extends SocketIdentity {
   rooms?: Record<string, 'student' | 'tutor' | 'observer'>;
   /** The call state this socket last published per room (modules/rooms); read by other nodes through fetchSockets. */
   peerStates?: Record<string, unknown>;
+  /** Classrooms this socket entered, with its role there (modules/classroom). */
+  classrooms?: Record<string, 'teacher' | 'learner' | 'observer'>;
 }
 /** Events between server nodes (through the adapter). */
 export interface InterServerEvents {

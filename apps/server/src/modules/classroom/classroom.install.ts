@@ -1,0 +1,72 @@
+import { classRoomOf } from '@tutorline/contracts';
+import fp from 'fastify-plugin';
+import { MissingPortError } from '../../platform/ports';
+import { accountsByIds } from '../identity';
+import { createClassroomContentRepo } from './classroom.content.repo';
+import { createClassroomContext } from './classroom.context';
+import { createClassroomControls } from './classroom.controls';
+import { createPollsService } from './classroom.polls';
+import { CLASS_ACCESS, type ClassAccessPort, CLASSROOM_MEDIA, type ClassroomMediaPort } from './classroom.ports';
+import { installClassroomHandlers } from './classroom.realtime';
+import { createClassroomRepo } from './classroom.repo';
+import { classroomRoutes } from './classroom.routes';
+import { createClassroomService } from './classroom.service';
+
+/**
+ * The live classroom's control plane. Its two ports are read when called, so the app starts before the classes and
+ * media modules are wired: without CLASS_ACCESS every join is refused as class_not_found; without CLASSROOM_MEDIA the
+ * state is still stored and enforced here, and each call the media server would have had is logged (decision 047).
+ */
+export const classroomModule = fp(
+  async (fastify) => {
+    const { database, clock, logger, realtime, ports } = fastify.platform;
+    const provided = <T>(get: () => T): T | null => {
+      try {
+        return get();
+      } catch (err) {
+        if (err instanceof MissingPortError) return null;
+        throw err;
+      }
+    };
+    const access: ClassAccessPort = {
+      async access(classId, userId, at) {
+        const impl = provided(() => ports.get(CLASS_ACCESS));
+        if (impl) return impl.access(classId, userId, at);
+        logger.warn({ event: 'classroom_classes_not_wired', classId, userId }, 'classes module not wired: join refused');
+        return { ok: false, reason: 'class_not_found' };
+      },
+      async recordAttendance(a) {
+        const impl = provided(() => ports.get(CLASS_ACCESS));
+        if (impl) await impl.recordAttendance(a);
+      },
+    };
+    const mediaCall = (what: keyof ClassroomMediaPort) => async (...args: unknown[]) => {
+      const impl = provided(() => ports.get(CLASSROOM_MEDIA));
+      if (!impl) return logger.info({ event: 'classroom_media_not_wired', call: what, classId: args[0], userId: typeof args[1] === 'string' ? args[1] : undefined }, 'media server not wired');
+      await (impl[what] as (...a: unknown[]) => Promise<void>)(...args);
+    };
+    const media: ClassroomMediaPort = { apply: mediaCall('apply'), remove: mediaCall('remove'), end: mediaCall('end') };
+    const ctx = createClassroomContext({
+      repo: createClassroomRepo(database.db),
+      content: createClassroomContentRepo(database.db),
+      clock,
+      logger,
+      io: realtime.io,
+      access,
+      media,
+      names: async (ids) => new Map((await accountsByIds(database.db, ids)).map((a) => [a.id, a.displayName])),
+    });
+    const polls = createPollsService(ctx);
+    const service = createClassroomService(ctx, polls);
+    const controls = createClassroomControls(ctx, service, polls);
+    installClassroomHandlers({ ctx, service, controls, polls, now: () => performance.now() });
+    await fastify.register(classroomRoutes, { ctx, polls });
+    fastify.decorate('classroom', {
+      /** From the media side: who the SFU hears now (Janus talking events). Live only, told to the class. */
+      setSpeaking(classId: string, userId: string, speaking: boolean) {
+        if (ctx.setSpeaking(classId, userId, speaking)) realtime.io.to(classRoomOf(classId)).emit('class:speaking', { classId, userId, speaking });
+      },
+    });
+  },
+  { name: 'tutorline-classroom', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity'] },
+);

@@ -1,0 +1,134 @@
+import type { ClassAck, ClassChatMessage, ClassCommand, ClassError, ClassInfo, ClassJoined, ClassParticipant, ClassReaction, ClassRole, ClassState, HandEntry, LobbyEntry, PollView } from '@tutorline/contracts';
+import * as Y from 'yjs';
+import type { AppSocket } from '../../lib/socket';
+
+export type ClassroomStatus = 'joining' | 'waiting' | 'joined' | 'refused' | 'removed' | 'ended' | 'lobby-refused';
+
+export interface ClassroomSnapshot {
+  status: ClassroomStatus;
+  error: ClassError | null;
+  info: ClassInfo | null;
+  self: { userId: string; role: ClassRole } | null;
+  state: ClassState | null;
+  participants: ClassParticipant[];
+  hands: HandEntry[];
+  lobby: LobbyEntry[];
+  messages: ClassChatMessage[];
+  polls: PollView[];
+  reactions: { userId: string; reaction: ClassReaction; at: number }[];
+  /** The last refusal of something this user did (shown next to the control). */
+  notice: ClassError | null;
+}
+
+const empty: ClassroomSnapshot = { status: 'joining', error: null, info: null, self: null, state: null, participants: [], hands: [], lobby: [], messages: [], polls: [], reactions: [], notice: null };
+
+/**
+ * One class's room over the app's socket, framework-free (read with useSyncExternalStore, like PeerCall): joins on every
+ * (re)connect with the last chat id and the board's state vector, and merges the server's events into one snapshot.
+ */
+export class ClassroomConnection {
+  readonly board = new Y.Doc();
+  private snap: ClassroomSnapshot = empty;
+  private readonly listeners = new Set<() => void>();
+  private readonly off: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: AppSocket,
+    readonly classId: string,
+  ) {
+    const on = <T>(event: string, fn: (p: T & { classId?: string }) => void) => {
+      type L = (p: T & { classId?: string }) => void;
+      const s = socket as unknown as { on(e: string, l: L): void; off(e: string, l: L): void };
+      const l = (p: T & { classId?: string }) => {
+        // connect carries no payload; class events name their class.
+        const named = (p as { classId?: string } | undefined)?.classId;
+        if (named === undefined || named === classId) fn(p);
+      };
+      s.on(event, l);
+      this.off.push(() => s.off(event, l));
+    };
+    on('connect', () => void this.join());
+    on<{ state: ClassState }>('class:state', ({ state }) => this.set({ state }));
+    on<{ participant: ClassParticipant }>('class:participant', ({ participant }) => {
+      const rest = this.snap.participants.filter((p) => p.userId !== participant.userId);
+      this.set({ participants: participant.removed ? rest : [...rest, participant].sort(byRole) });
+    });
+    on<{ hands: HandEntry[] }>('class:hands', ({ hands }) => this.set({ hands }));
+    on<{ waiting: LobbyEntry[] }>('class:lobby', ({ waiting }) => this.set({ lobby: waiting }));
+    on('class:admitted', () => void this.join());
+    on('class:refused', () => this.set({ status: 'lobby-refused' }));
+    on('class:removed', () => this.set({ status: 'removed' }));
+    on('class:ended', () => this.set({ status: 'ended' }));
+    on<ClassChatMessage>('class:chat', (m) => this.set({ messages: mergeById(this.snap.messages, [m]) }));
+    on<{ update: Uint8Array }>('class:board', ({ update }) => Y.applyUpdate(this.board, new Uint8Array(update), 'remote'));
+    on<{ userId: string; reaction: ClassReaction }>('class:reaction', (r) => this.set({ reactions: [...this.snap.reactions.slice(-9), { ...r, at: performance.now() }] }));
+    on<{ userId: string; speaking: boolean }>('class:speaking', ({ userId, speaking }) => this.set({ participants: this.snap.participants.map((p) => (p.userId === userId ? { ...p, speaking } : p)) }));
+    on<{ poll: PollView }>('class:poll', ({ poll }) => {
+      const old = this.snap.polls.find((p) => p.id === poll.id);
+      const merged = { ...poll, voted: poll.voted || (old?.voted ?? false) };
+      this.set({ polls: old ? this.snap.polls.map((p) => (p.id === poll.id ? merged : p)) : [...this.snap.polls, merged] });
+    });
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') void this.ask('class:board', { classId, update });
+    };
+    this.board.on('update', onUpdate);
+    this.off.push(() => this.board.off('update', onUpdate));
+    if (socket.connected) void this.join();
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getSnapshot = () => this.snap;
+
+  private set(patch: Partial<ClassroomSnapshot>) {
+    this.snap = { ...this.snap, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private async ask<T = object>(event: string, payload: unknown): Promise<ClassAck<T>> {
+    try {
+      const reply = (await (this.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<ClassAck<T>> } }).timeout(10_000).emitWithAck(event, payload)) as ClassAck<T>;
+      if (!reply.ok) this.set({ notice: reply.error });
+      return reply;
+    } catch {
+      const error: ClassError = { code: 'internal_error', message: 'No answer from the server. Check your connection.' };
+      this.set({ notice: error });
+      return { ok: false, error };
+    }
+  }
+
+  async join() {
+    const last = this.snap.messages.at(-1)?.id ?? null;
+    const reply = await this.ask<ClassJoined>('class:join', { classId: this.classId, afterMessageId: last, boardStateVector: Y.encodeStateVector(this.board) });
+    if (!reply.ok) {
+      const status = reply.error.code === 'removed' ? 'removed' : reply.error.code === 'class_ended' ? 'ended' : reply.error.code === 'lobby_refused' ? 'lobby-refused' : 'refused';
+      return this.set({ status, error: reply.error, notice: null });
+    }
+    if (reply.status === 'waiting') return this.set({ status: 'waiting', info: reply.class, self: reply.self, error: null });
+    Y.applyUpdate(this.board, new Uint8Array(reply.board), 'remote');
+    this.set({ status: 'joined', error: null, info: reply.class, self: reply.self, state: reply.state, participants: reply.participants, hands: reply.hands, lobby: reply.lobby, messages: mergeById(this.snap.messages, reply.messages), polls: reply.polls });
+  }
+
+  command = (command: ClassCommand) => this.ask('class:control', { classId: this.classId, command });
+  setMedia = (audioMuted: boolean, videoStopped: boolean) => this.ask('class:media', { classId: this.classId, audioMuted, videoStopped });
+  setHand = (raised: boolean) => this.ask('class:hand', { classId: this.classId, raised });
+  react = (reaction: ClassReaction) => this.ask('class:react', { classId: this.classId, reaction });
+  chat = (text: string, toTeacher: boolean) => this.ask('class:chat', { classId: this.classId, clientId: crypto.randomUUID(), text, toTeacher });
+  async vote(pollId: string, choices: number[]) {
+    const r = await this.ask('class:vote', { classId: this.classId, pollId, choices });
+    if (r.ok || (!r.ok && r.error.code === 'already_voted')) this.set({ polls: this.snap.polls.map((p) => (p.id === pollId ? { ...p, voted: true } : p)) });
+    return r;
+  }
+  dismissNotice = () => this.set({ notice: null });
+
+  close() {
+    for (const f of this.off.splice(0)) f();
+    if (this.snap.status === 'joined') this.socket.emit('class:leave', { classId: this.classId });
+  }
+}
+
+const order: Record<ClassRole, number> = { teacher: 0, learner: 1, observer: 2 };
+const byRole = (a: ClassParticipant, b: ClassParticipant) => order[a.role] - order[b.role] || a.displayName.localeCompare(b.displayName);
+const mergeById = (a: ClassChatMessage[], b: ClassChatMessage[]) => [...new Map([...a, ...b].map((m) => [m.id, m])).values()].sort((x, y) => x.id - y.id);

@@ -1,0 +1,2 @@
+export { ClassroomScreen } from './classroom-screen';
+export { ClassroomConnection, type ClassroomSnapshot } from './classroom-connection';
