@@ -12,6 +12,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { billingModule, type BillingMoney, type BillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
+import { classMediaModule } from './modules/classmedia';
 import { classroomModule } from './modules/classroom';
 import { connectivityModule } from './modules/connectivity';
 import { helpModule, type PhotoCleanup } from './modules/help';
@@ -22,7 +23,7 @@ import { type AbandonedSweep, roomsModule } from './modules/rooms';
 import { schedulingModule } from './modules/scheduling';
 import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
-import { sfuModule } from './integrations/janus';
+import { type Sfu, sfuModule } from './integrations/janus';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -57,6 +58,8 @@ export interface AppOptions {
   loginDelay?: (ms: number) => Promise<void>;
   /** Billing's provider side: a stand-in ledger port and extra or replacement payment adapters (tests). */
   payments?: { ledger?: LedgerPort; adapters?: Partial<Record<Provider, PaymentProviderAdapter>> };
+  /** A media server the caller runs (tests: Janus in a network namespace) instead of the one the config starts. */
+  sfu?: Sfu;
 }
 
 export interface App {
@@ -130,8 +133,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(tutorsModule);
   await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
   // Janus for group classes (#15): started here when SFU=janus and the binary is on the PATH; status says why not.
-  await fastify.register(sfuModule);
+  await fastify.register(sfuModule, { api: opts.sfu });
   await fastify.register(classroomModule);
+  await fastify.register(classMediaModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -1,3 +1,4 @@
+import type { ClassMediaClientEvents, ClassMediaServerEvents } from './classmedia';
 import type { ClassroomClientEvents, ClassroomServerEvents } from './classroom';
 import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { Availability, FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
@@ -9,7 +10,7 @@ export interface PresencePayload {
   online: boolean;
 }
 
-export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents {
+export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
@@ -35,7 +36,7 @@ export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerE
   'notification:new': (payload: NoticeView) => void;
 }
 
-export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents {
+export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents, ClassMediaClientEvents {
   'presence:heartbeat': (ack: (reply: { ok: true; at: string }) => void) => void;
 }
 

@@ -16,7 +16,13 @@ export const sfuOffReason = 'live classes need the media server (janus), which i
  * or a Janus that will not start leaves the app running with `status()` saying why; a Janus that dies is restarted.
  */
 export const sfuModule = fp(
-  async (fastify: FastifyInstance) => {
+  async (fastify: FastifyInstance, opts: { api?: Sfu }) => {
+    if (opts.api) {
+      // A Janus the caller runs (the tests' network namespace): used as is, neither started nor stopped here.
+      const api = opts.api;
+      fastify.decorate('sfu', { api, status: () => api.status() } satisfies SfuService);
+      return;
+    }
     const { config, logger } = fastify.platform;
     const s = config.sfu;
     const janus = new JanusSupervisor({

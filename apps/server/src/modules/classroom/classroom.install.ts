@@ -66,6 +66,13 @@ export const classroomModule = fp(
       setSpeaking(classId: string, userId: string, speaking: boolean) {
         if (ctx.setSpeaking(classId, userId, speaking)) realtime.io.to(classRoomOf(classId)).emit('class:speaking', { classId, userId, speaking });
       },
+      async mediaStanding(classId: string, userId: string) {
+        const [row, state] = await Promise.all([ctx.deps.repo.participant(classId, userId), ctx.deps.repo.state(classId)]);
+        if (!row || !state || row.admission !== 'admitted') return { ok: false, reason: 'not_joined' } as const;
+        if (row.removedAt) return { ok: false, reason: 'removed' } as const;
+        if (state.endedAt) return { ok: false, reason: 'class_ended' } as const;
+        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId } } as const;
+      },
     });
   },
   { name: 'tutorline-classroom', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity'] },

@@ -20,7 +20,7 @@ export interface FakeClass {
 
 /**
  * Our own seam for the tests: a table of classes behind CLASS_ACCESS (with the attendance it was told), and a recorder
- * of the calls CLASSROOM_MEDIA would have made at the SFU.
+ * of the calls made to CLASSROOM_MEDIA (passed on to the app's real media port when it has one).
  */
 export function provideFakePorts(ports: Ports) {
   const classes = new Map<string, FakeClass>();
@@ -54,7 +54,24 @@ export function provideFakePorts(ports: Ports) {
     },
   };
   ports.provide(CLASS_ACCESS, access);
-  ports.provide(CLASSROOM_MEDIA, media);
+  // The app provides the real media port (tutorline-classroom-media): record each call on its way through to it.
+  const real = (() => {
+    try {
+      return ports.get(CLASSROOM_MEDIA);
+    } catch {
+      return null;
+    }
+  })();
+  if (real) {
+    for (const name of ['apply', 'remove', 'end'] as const) {
+      const recorder = media[name] as (...a: unknown[]) => Promise<void>;
+      const through = (real[name] as (...a: unknown[]) => Promise<void>).bind(real);
+      (real as unknown as Record<string, unknown>)[name] = async (...a: unknown[]) => {
+        await recorder(...a);
+        await through(...a);
+      };
+    }
+  } else ports.provide(CLASSROOM_MEDIA, media);
   return {
     classes,
     attendance,

@@ -1,3 +1,5 @@
+import type { ClassRole } from './classroom.ports';
+
 export { classroomModule } from './classroom.install';
 export {
   CLASS_ACCESS,
@@ -14,7 +16,16 @@ export {
 export interface ClassroomApi {
   /** The media module reports who is speaking (Janus talking events); the class's participants list shows it. */
   setSpeaking(classId: string, userId: string, speaking: boolean): void;
+  /**
+   * Whether this user may send and receive media in this class now, from the stored state (reread on every call):
+   * admitted and not removed, the class not ended. With their role, stored microphone/camera state and the spotlight.
+   */
+  mediaStanding(classId: string, userId: string): Promise<MediaStanding>;
 }
+
+export type MediaStanding =
+  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null } }
+  | { ok: false; reason: 'not_joined' | 'removed' | 'class_ended' };
 
 declare module 'fastify' {
   interface FastifyInstance {

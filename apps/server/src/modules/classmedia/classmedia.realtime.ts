@@ -1,0 +1,55 @@
+import {
+  classMediaPageSchema,
+  classMediaPublishSchema,
+  classMediaRestartSchema,
+  classMediaStartSchema,
+  classMediaStatsSchema,
+  classMediaSubscribeSchema,
+  classMediaTrickleSchema,
+} from '@tutorline/contracts';
+import type { z } from 'zod';
+import type { Logger } from '../../platform/logger';
+import type { AppSocket, Io } from '../../platform/realtime';
+import type { ClassMediaService, MediaResult } from './classmedia.service';
+import { mediaError } from './classmedia.words';
+
+type Reply = (r: object) => void;
+
+/**
+ * The `class:media:` events: schema-checked, accepted only for a class this socket joined through the classroom, and
+ * then checked against the stored standing (removed, lobby, ended) by the service before anything reaches Janus.
+ */
+export function installClassMediaHandlers(deps: { io: Io; logger: Logger; media: ClassMediaService }) {
+  const { io, logger, media } = deps;
+  io.on('connection', (socket: AppSocket) => {
+    const { userId } = socket.data;
+    function on<S extends z.ZodType<{ classId: string }>>(event: string, schema: S, handler: (msg: z.infer<S>) => Promise<MediaResult<object | void>>) {
+      (socket as unknown as { on(e: string, l: (p: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
+        const reply: Reply = typeof ack === 'function' ? (ack as Reply) : () => undefined;
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return reply({ ok: false, error: { code: 'validation_failed', message: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message' } });
+        }
+        const msg = parsed.data;
+        if (!socket.data.classrooms?.[msg.classId]) return reply(mediaError('not_joined'));
+        handler(msg)
+          .then((r) => {
+            if (!r.ok) logger.info({ event: 'classmedia_refused', on: event, classId: msg.classId, userId, reason: r.reason }, 'class media request refused');
+            reply(r.ok ? { ok: true, ...(r.value ?? {}) } : mediaError(r.reason));
+          })
+          .catch((err: unknown) => {
+            logger.error({ err, event: 'classmedia_handler_failed', on: event, classId: msg.classId, userId }, 'class media handler failed');
+            reply({ ok: false, error: { code: 'internal_error', message: 'Something went wrong. Trying again…' } });
+          });
+      });
+    }
+    on('class:media:publish', classMediaPublishSchema, (m) => media.publish(m.classId, userId, socket.id, m.offer));
+    on('class:media:subscribe', classMediaSubscribeSchema, (m) => media.subscribe(m.classId, userId, socket.id));
+    on('class:media:start', classMediaStartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.start(cm, x, m.answer)));
+    on('class:media:trickle', classMediaTrickleSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.trickle(cm, x, m.target, m.candidate ?? null)));
+    on('class:media:restart', classMediaRestartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.restart(cm, x, m.target, m.offer)));
+    on('class:media:page', classMediaPageSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.page(cm, x, m.page)));
+    on('class:media:stats', classMediaStatsSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.stats(cm, x, m.lossPct)));
+  });
+}

@@ -1,0 +1,17 @@
+import type { ClassError } from '@tutorline/contracts';
+import type { MediaRefusal } from './classmedia.service';
+
+/** The words for every media refusal (decision 039's one table per module). */
+export const classMediaWords = {
+  media_unavailable: 'Live classes need the media server, which is not running right now.',
+  no_media_yet: 'Nobody is sending video or sound yet.',
+  not_publishing: 'Start your camera or microphone first.',
+  not_receiving: 'Start receiving the class first.',
+  media_refused: 'The media server refused that; trying again may help.',
+  not_joined: 'Join the class first.',
+  removed: 'You were removed from this class.',
+  class_ended: 'This class has ended.',
+  teacher_only: 'Only the teacher can do that.',
+} satisfies Record<MediaRefusal, string>;
+
+export const mediaError = (code: MediaRefusal): { ok: false; error: ClassError } => ({ ok: false, error: { code: code as ClassError['code'], message: classMediaWords[code] } });

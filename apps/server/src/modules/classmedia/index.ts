@@ -1,0 +1,1 @@
+export { classMediaModule } from './classmedia.install';

@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { ask } from '../src/modules/classroom/classroom.testkit';
+import type { TestSocket } from './sockets';
+
+/**
+ * Headless WebRTC clients that signal only through our Socket.IO classroom (`class:media:*`), as browsers do: a wrtc
+ * publisher with a real VP8/Opus encoder and a werift receiver counting RTP by kind.
+ */
+const require = createRequire(import.meta.url);
+// wrtc is CommonJS with no types: the few calls used here, typed by hand.
+const wrtc = require('@roamhq/wrtc') as any;
+
+type Candidate = { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null;
+type On = { on(e: string, l: (p: any) => void): void; off(e: string, l: (p: any) => void): void };
+
+function must<T extends object>(r: { ok: boolean; error?: { code: string } }, what: string): T {
+  if (!r.ok) throw new Error(`${what}: ${r.error?.code}`);
+  return r as unknown as T;
+}
+
+/** Janus's candidates for one of this socket's connections. */
+function onCandidates(socket: TestSocket, classId: string, target: 'publisher' | 'subscriber', add: (c: NonNullable<Candidate>) => Promise<void>): () => void {
+  const l = (p: { classId: string; target: string; candidate: Candidate }) => {
+    if (p.classId === classId && p.target === target && p.candidate) void add(p.candidate).catch(() => undefined);
+  };
+  (socket as unknown as On).on('class:media:candidate', l);
+  return () => (socket as unknown as On).off('class:media:candidate', l);
+}
+
+export interface SocketPublisher {
+  stop(): void;
+}
+
+/** Publishes VP8 (three simulcast layers for the teacher, one small stream otherwise) and an Opus tone. */
+export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean }): Promise<SocketPublisher> {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const video = new wrtc.nonstandard.RTCVideoSource();
+  const audio = new wrtc.nonstandard.RTCAudioSource();
+  const [width, height] = opts.simulcast ? [640, 360] : [320, 180];
+  const frame = new Uint8ClampedArray(width * height * 1.5);
+  let tick = 0;
+  const videoTimer = setInterval(() => {
+    tick++;
+    frame.fill(16 + ((tick * 7) % 200), 0, width * height);
+    video.onFrame({ width, height, data: frame });
+  }, 1000 / 15);
+  const samples = new Int16Array(480);
+  let phase = 0;
+  const audioTimer = setInterval(() => {
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * phase++) / 48_000));
+    audio.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+  }, 10);
+  pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
+  pc.addTransceiver(video.createTrack(), {
+    direction: 'sendonly',
+    ...(opts.simulcast
+      ? { sendEncodings: [{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 }, { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }, { rid: 'f', maxBitrate: 1_500_000 }] }
+      : { sendEncodings: [{ maxBitrate: 200_000, maxFramerate: 15 }] }),
+  });
+  const stopRelay = onCandidates(socket, classId, 'publisher', (c) => pc.addIceCandidate(c));
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+  });
+  const r = must<{ answer: { type: 'answer'; sdp: string } }>(await ask(socket, 'class:media:publish', { classId, offer: { type: 'offer', sdp: pc.localDescription.sdp } }), 'publish');
+  await pc.setRemoteDescription(r.answer);
+  return {
+    stop() {
+      clearInterval(videoTimer);
+      clearInterval(audioTimer);
+      stopRelay();
+      pc.close();
+    },
+  };
+}
+
+export interface SocketReceiver {
+  packets: { audio: number; video: number };
+  /** Packets by the SSRC they came on, per kind (to tell one publisher's audio from another's). */
+  audioBySsrc: Map<number, number>;
+  stop(): Promise<void>;
+}
+
+/** Receives what the server picked for this participant; later offers (`class:media:offer`) are answered the same way. */
+export async function receiveOverSocket(socket: TestSocket, classId: string, hostAddress: string): Promise<SocketReceiver> {
+  const r = must<{ offer: { type: 'offer'; sdp: string } }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
+  const pc = new WeriftPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceLite: true, iceInterfaceAddresses: { udp4: hostAddress }, iceUseIpv6: false });
+  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), stop: async () => undefined };
+  pc.onTrack.subscribe((track) => {
+    track.onReceiveRtp.subscribe((rtp) => {
+      if (track.kind === 'video') result.packets.video++;
+      else {
+        result.packets.audio++;
+        result.audioBySsrc.set(rtp.header.ssrc, (result.audioBySsrc.get(rtp.header.ssrc) ?? 0) + 1);
+      }
+    });
+  });
+  const stopRelay = onCandidates(socket, classId, 'subscriber', (c) => pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined }));
+  pc.onIceCandidate.subscribe((c) => {
+    void ask(socket, 'class:media:trickle', { classId, target: 'subscriber', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null });
+  });
+  const answer = async (offer: { type: 'offer'; sdp: string }) => {
+    await pc.setRemoteDescription(offer);
+    await pc.setLocalDescription(await pc.createAnswer());
+    must(await ask(socket, 'class:media:start', { classId, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }), 'start');
+  };
+  const renegotiate = (p: { classId: string; offer: { type: 'offer'; sdp: string } }) => {
+    if (p.classId === classId) void answer(p.offer).catch(() => undefined);
+  };
+  (socket as unknown as On).on('class:media:offer', renegotiate);
+  await answer(r.offer);
+  result.stop = async () => {
+    stopRelay();
+    (socket as unknown as On).off('class:media:offer', renegotiate);
+    await pc.close();
+  };
+  return result;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ClassAck } from './classroom';
+
+/**
+ * Media signaling for a class (issue #15, decision 048): browsers never talk to Janus. Each participant has at most one
+ * publishing connection (its camera and microphone) and one receiving connection (what the server picked for it);
+ * every SDP and ICE candidate goes through these events, and the server relays them to Janus's videoroom.
+ */
+export const CLASS_MEDIA_LIMITS = {
+  sdpChars: 64 * 1024,
+  candidateChars: 1024,
+  /** Thumbnails per page of the teacher's grid. */
+  pageSize: 12,
+  /** The teacher's simulcast layers (bits per second), high to low, and a learner's one stream. */
+  teacherLayersBps: [1_500_000, 500_000, 150_000],
+  learnerVideoBps: 200_000,
+} as const;
+
+const id = z.uuid('must be an id');
+const sdp = z.string().min(1).max(CLASS_MEDIA_LIMITS.sdpChars);
+const candidate = z
+  .strictObject({ candidate: z.string().max(CLASS_MEDIA_LIMITS.candidateChars), sdpMid: z.string().max(32).nullable().optional(), sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional() })
+  .nullable();
+/** Which of the participant's two connections a message is about. */
+const target = z.enum(['publisher', 'subscriber']);
+
+export const classMediaPublishSchema = z.strictObject({ classId: id, offer: z.strictObject({ type: z.literal('offer'), sdp }) });
+export const classMediaSubscribeSchema = z.strictObject({ classId: id });
+export const classMediaStartSchema = z.strictObject({ classId: id, answer: z.strictObject({ type: z.literal('answer'), sdp }) });
+export const classMediaTrickleSchema = z.strictObject({ classId: id, target, candidate });
+export const classMediaRestartSchema = z.strictObject({ classId: id, target, offer: z.strictObject({ type: z.literal('offer'), sdp }).optional() });
+export const classMediaPageSchema = z.strictObject({ classId: id, page: z.number().int().min(0).max(10) });
+/** What the receiving side measured over its last few seconds: packet loss in percent (0–100). */
+export const classMediaStatsSchema = z.strictObject({ classId: id, lossPct: z.number().min(0).max(100) });
+
+export const classMediaRefusalCodes = ['media_unavailable', 'no_media_yet', 'not_publishing', 'not_receiving', 'media_refused'] as const;
+export type ClassMediaRefusalCode = (typeof classMediaRefusalCodes)[number];
+
+/** A publishing participant as everyone in the class sees it. */
+export interface ClassPublisher {
+  userId: string;
+  role: 'teacher' | 'learner' | 'observer';
+  feed: number;
+}
+
+export interface ClassMediaClientEvents {
+  'class:media:publish': (payload: z.infer<typeof classMediaPublishSchema>, ack: (r: ClassAck<{ answer: { type: 'answer'; sdp: string } }>) => void) => void;
+  'class:media:subscribe': (payload: z.infer<typeof classMediaSubscribeSchema>, ack: (r: ClassAck<{ offer: { type: 'offer'; sdp: string } }>) => void) => void;
+  'class:media:start': (payload: z.infer<typeof classMediaStartSchema>, ack?: (r: ClassAck<object>) => void) => void;
+  'class:media:trickle': (payload: z.infer<typeof classMediaTrickleSchema>, ack?: (r: ClassAck<object>) => void) => void;
+  'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string } }>) => void) => void;
+  'class:media:page': (payload: z.infer<typeof classMediaPageSchema>, ack?: (r: ClassAck<object>) => void) => void;
+  'class:media:stats': (payload: z.infer<typeof classMediaStatsSchema>, ack?: (r: ClassAck<object>) => void) => void;
+}
+
+export interface ClassMediaServerEvents {
+  /** Janus's ICE candidate for one of this participant's connections (null: it has gathered all). */
+  'class:media:candidate': (payload: { classId: string; target: 'publisher' | 'subscriber'; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null }) => void;
+  /** A new offer for the receiving connection (someone started or stopped publishing, a page changed): answer with class:media:start. */
+  'class:media:offer': (payload: { classId: string; offer: { type: 'offer'; sdp: string } }) => void;
+  /** Who publishes now, to the whole class. */
+  'class:media:publishers': (payload: { classId: string; publishers: ClassPublisher[] }) => void;
+  /** The media server came back empty: show "reconnecting", then publish and subscribe again. */
+  'class:media:reconnecting': (payload: { classId: string }) => void;
+  /** The server kicked this participant's media (removed, or the class ended). */
+  'class:media:closed': (payload: { classId: string; reason: 'removed' | 'ended' }) => void;
+}
