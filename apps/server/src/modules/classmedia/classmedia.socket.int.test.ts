@@ -112,4 +112,24 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
     mark = received[2]!.packets.video;
     await waitFor('the third student to keep receiving', () => received[2]!.packets.video > mark + 20);
   }, 30_000);
+
+  it('after a Janus crash the class is told to reconnect; a republish makes a new room, and a teacher mute still holds at Janus', async () => {
+    const told = [teacher, students[0]!, students[2]!].map((p) => record<{ classId: string }>(p.socket, 'class:media:reconnecting'));
+    process.kill(j!.janus.pid()!, 'SIGKILL');
+    await waitFor('everyone to be told to reconnect', () => told.every((x) => x.length > 0), 20_000);
+    await waitFor('Janus to be back', () => j!.janus.status().up, 20_000);
+    for (const s of stops.splice(0).reverse()) await s();
+    teacherPub = await publishOverSocket(teacher.socket, classId, { simulcast: true });
+    stops.push(() => teacherPub.stop());
+    const announced = record<{ publishers: { userId: string }[] }>(teacher.socket, 'class:media:publishers');
+    const pub = await publishOverSocket(students[0]!.socket, classId, { simulcast: false });
+    stops.push(() => pub.stop());
+    await waitFor('both to be announced', () => announced.some((a) => a.publishers.length === 2));
+    const student = await receiveOverSocket(students[2]!.socket, classId, j!.hostAddress);
+    const view = await receiveOverSocket(teacher.socket, classId, j!.hostAddress);
+    stops.push(() => student.stop(), () => view.stop());
+    await waitFor('the teacher’s video at the student again', () => student.packets.video > 30, 20_000);
+    await waitFor('the muted student’s video at the teacher', () => view.packets.video > 60, 20_000);
+    expect(view.packets.audio).toBe(0);
+  }, 60_000);
 });
