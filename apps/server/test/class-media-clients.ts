@@ -80,14 +80,16 @@ export interface SocketReceiver {
   packets: { audio: number; video: number };
   /** Packets by the SSRC they came on, per kind (to tell one publisher's audio from another's). */
   audioBySsrc: Map<number, number>;
+  /** Whose media each m-line carries, as the server said with the first offer. */
+  streams: { mid: string; userId: string; kind: string }[];
   stop(): Promise<void>;
 }
 
 /** Receives what the server picked for this participant; later offers (`class:media:offer`) are answered the same way. */
 export async function receiveOverSocket(socket: TestSocket, classId: string, hostAddress: string): Promise<SocketReceiver> {
-  const r = must<{ offer: { type: 'offer'; sdp: string } }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
+  const r = must<{ offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
   const pc = new WeriftPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceLite: true, iceInterfaceAddresses: { udp4: hostAddress }, iceUseIpv6: false });
-  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), stop: async () => undefined };
+  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), streams: r.streams, stop: async () => undefined };
   pc.onTrack.subscribe((track) => {
     track.onReceiveRtp.subscribe((rtp) => {
       if (track.kind === 'video') result.packets.video++;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClassAck } from './classroom';
+import type { ClassRefusalCode } from './classroom';
 
 /**
  * Media signaling for a class (issue #15, decision 048): browsers never talk to Janus. Each participant has at most one
@@ -35,6 +35,19 @@ export const classMediaStatsSchema = z.strictObject({ classId: id, lossPct: z.nu
 
 export const classMediaRefusalCodes = ['media_unavailable', 'no_media_yet', 'not_publishing', 'not_receiving', 'media_refused'] as const;
 export type ClassMediaRefusalCode = (typeof classMediaRefusalCodes)[number];
+/** A media refusal: the classroom's codes (not_joined, removed, class_ended, teacher_only, …) and the media server's. */
+export interface ClassMediaError {
+  code: ClassMediaRefusalCode | ClassRefusalCode;
+  message: string;
+}
+export type ClassMediaAck<T> = ({ ok: true } & T) | { ok: false; error: ClassMediaError };
+
+/** One m-line of a receiving connection and whose media it carries (the page labels its tiles with it). */
+export interface ClassMediaStream {
+  mid: string;
+  userId: string;
+  kind: string;
+}
 
 /** A publishing participant as everyone in the class sees it. */
 export interface ClassPublisher {
@@ -44,20 +57,20 @@ export interface ClassPublisher {
 }
 
 export interface ClassMediaClientEvents {
-  'class:media:publish': (payload: z.infer<typeof classMediaPublishSchema>, ack: (r: ClassAck<{ answer: { type: 'answer'; sdp: string } }>) => void) => void;
-  'class:media:subscribe': (payload: z.infer<typeof classMediaSubscribeSchema>, ack: (r: ClassAck<{ offer: { type: 'offer'; sdp: string } }>) => void) => void;
-  'class:media:start': (payload: z.infer<typeof classMediaStartSchema>, ack?: (r: ClassAck<object>) => void) => void;
-  'class:media:trickle': (payload: z.infer<typeof classMediaTrickleSchema>, ack?: (r: ClassAck<object>) => void) => void;
-  'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string } }>) => void) => void;
-  'class:media:page': (payload: z.infer<typeof classMediaPageSchema>, ack?: (r: ClassAck<object>) => void) => void;
-  'class:media:stats': (payload: z.infer<typeof classMediaStatsSchema>, ack?: (r: ClassAck<object>) => void) => void;
+  'class:media:publish': (payload: z.infer<typeof classMediaPublishSchema>, ack: (r: ClassMediaAck<{ answer: { type: 'answer'; sdp: string } }>) => void) => void;
+  'class:media:subscribe': (payload: z.infer<typeof classMediaSubscribeSchema>, ack: (r: ClassMediaAck<{ offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[] }>) => void) => void;
+  'class:media:start': (payload: z.infer<typeof classMediaStartSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:trickle': (payload: z.infer<typeof classMediaTrickleSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassMediaAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string } }>) => void) => void;
+  'class:media:page': (payload: z.infer<typeof classMediaPageSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:stats': (payload: z.infer<typeof classMediaStatsSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
 }
 
 export interface ClassMediaServerEvents {
   /** Janus's ICE candidate for one of this participant's connections (null: it has gathered all). */
   'class:media:candidate': (payload: { classId: string; target: 'publisher' | 'subscriber'; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null }) => void;
   /** A new offer for the receiving connection (someone started or stopped publishing, a page changed): answer with class:media:start. */
-  'class:media:offer': (payload: { classId: string; offer: { type: 'offer'; sdp: string } }) => void;
+  'class:media:offer': (payload: { classId: string; offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[] }) => void;
   /** Who publishes now, to the whole class. */
   'class:media:publishers': (payload: { classId: string; publishers: ClassPublisher[] }) => void;
   /** The media server came back empty: show "reconnecting", then publish and subscribe again. */

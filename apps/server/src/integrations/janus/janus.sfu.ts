@@ -3,7 +3,7 @@ import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import JanodeHandle, { type JanusMessage } from 'janode/handle';
 import type { Logger } from '../../platform/logger';
 import { fail, ok } from '../../platform/result';
-import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail, SfuResult, SfuStatus } from './sfu';
+import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail, SfuResult, SfuStatus, SubscribedStream, Subscriber } from './sfu';
 import { roomEvents } from './janus.events';
 
 Janode.Logger.setLevel('none');
@@ -281,7 +281,7 @@ export class JanusSfu implements Sfu {
     return r.value.jsep ? ok({ answer: r.value.jsep }) : fail('refused', { code: 0, message: 'janus sent no answer' });
   }
 
-  async subscribe(req: { room: number; pin: string; privateId: number; feeds: FeedRef[] }): Promise<SfuResult<{ peer: PeerId; offer: Jsep }>> {
+  async subscribe(req: { room: number; pin: string; privateId: number; feeds: FeedRef[] }): Promise<SfuResult<Subscriber>> {
     const attached = await this.attach(req.room, 'subscriber');
     if (!attached.ok) return attached;
     const { peer, handle } = attached.value;
@@ -290,7 +290,7 @@ export class JanusSfu implements Sfu {
       await this.leave(peer);
       return r.ok ? fail('refused', { code: 0, message: 'janus sent no offer' }) : r;
     }
-    return ok({ peer, offer: r.value.jsep });
+    return ok({ peer, offer: r.value.jsep, streams: subscribedStreams(r.value.data) });
   }
 
   async start(peer: PeerId, answer: Jsep): Promise<SfuResult<void>> {
@@ -300,14 +300,14 @@ export class JanusSfu implements Sfu {
     return r.ok ? ok(undefined) : r;
   }
 
-  async update(peer: PeerId, change: { subscribe?: FeedRef[]; unsubscribe?: FeedRef[] }): Promise<SfuResult<{ offer: Jsep | null }>> {
+  async update(peer: PeerId, change: { subscribe?: FeedRef[]; unsubscribe?: FeedRef[] }): Promise<SfuResult<{ offer: Jsep | null; streams: SubscribedStream[] }>> {
     const p = this.peers.get(peer);
     if (!p || p.role !== 'subscriber') return fail('no_such_peer');
     const body: Record<string, unknown> = { request: 'update' };
     if (change.subscribe?.length) body.subscribe = change.subscribe.map(streamRef);
     if (change.unsubscribe?.length) body.unsubscribe = change.unsubscribe.map(streamRef);
     const r = await this.request(p.handle, body);
-    return r.ok ? ok({ offer: r.value.jsep }) : r;
+    return r.ok ? ok({ offer: r.value.jsep, streams: subscribedStreams(r.value.data) }) : r;
   }
 
   async configureSubscriber(peer: PeerId, change: { mid?: string; substream?: number; temporal?: number; restart?: boolean }): Promise<SfuResult<{ offer: Jsep | null }>> {
@@ -319,7 +319,7 @@ export class JanusSfu implements Sfu {
     if (change.temporal !== undefined) body.temporal = change.temporal;
     if (change.restart) body.restart = true;
     const r = await this.request(p.handle, body);
-    return r.ok ? ok({ offer: r.value.jsep }) : r;
+    return r.ok ? ok({ offer: r.value.jsep, streams: subscribedStreams(r.value.data) }) : r;
   }
 
   async trickle(peer: PeerId, candidate: IceCandidate | null): Promise<SfuResult<void>> {
@@ -346,4 +346,10 @@ export class JanusSfu implements Sfu {
 
 function streamRef(f: FeedRef): Record<string, unknown> {
   return f.mid === undefined ? { feed: f.feed } : { feed: f.feed, mid: f.mid };
+}
+
+/** Which feed each m-line of a subscription carries (Janus's `streams` in `attached` and `updated`); inactive ones left out. */
+function subscribedStreams(data: Record<string, unknown> | undefined): SubscribedStream[] {
+  const streams = Array.isArray(data?.streams) ? (data.streams as Record<string, unknown>[]) : [];
+  return streams.filter((s) => s.active !== false && typeof s.feed_id === 'number').map((s) => ({ mid: String(s.mid), feed: Number(s.feed_id), kind: String(s.type) }));
 }

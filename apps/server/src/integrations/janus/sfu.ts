@@ -69,9 +69,17 @@ export interface Participant {
   privateId: number;
 }
 
+/** One m-line of a subscription and the feed it carries. */
+export interface SubscribedStream {
+  mid: string;
+  feed: number;
+  kind: string;
+}
+
 export interface Subscriber {
   peer: PeerId;
   offer: Jsep;
+  streams: SubscribedStream[];
 }
 
 export type SfuEvent =
@@ -118,7 +126,7 @@ export interface Sfu {
   subscribe(req: { room: number; pin: string; privateId: number; feeds: FeedRef[] }): Promise<SfuResult<Subscriber>>;
   start(peer: PeerId, answer: Jsep): Promise<SfuResult<void>>;
   /** Changes what a subscriber receives; Janus's new offer when the streams changed. */
-  update(peer: PeerId, change: { subscribe?: FeedRef[]; unsubscribe?: FeedRef[] }): Promise<SfuResult<{ offer: Jsep | null }>>;
+  update(peer: PeerId, change: { subscribe?: FeedRef[]; unsubscribe?: FeedRef[] }): Promise<SfuResult<{ offer: Jsep | null; streams: SubscribedStream[] }>>;
   /** A simulcast layer for one stream, and/or an ICE restart (which returns Janus's new offer). */
   configureSubscriber(peer: PeerId, change: { mid?: string; substream?: number; temporal?: number; restart?: boolean }): Promise<SfuResult<{ offer: Jsep | null }>>;
   /** A client's candidate; null when it has gathered all. */

@@ -1,7 +1,7 @@
 // long file: one class's media state and every transition on it (join, publish, subscribe, pages, layers, moderation, Janus restarts) share the per-class lock and maps
 import { randomBytes } from 'node:crypto';
-import { CLASS_MEDIA_LIMITS, type ClassMediaRefusalCode, type ClassPublisher, classRoomOf } from '@tutorline/contracts';
-import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail } from '../../integrations/janus';
+import { CLASS_MEDIA_LIMITS, type ClassMediaRefusalCode, type ClassMediaStream, type ClassPublisher, classRoomOf } from '@tutorline/contracts';
+import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail, SubscribedStream } from '../../integrations/janus';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { ClassroomApi, ClassroomMediaPort, ClassroomMediaState, ClassRole, MediaStanding } from '../classroom';
@@ -40,11 +40,6 @@ interface ClassMedia {
 
 const random = (n: number) => randomBytes(n).toString('base64url');
 const key = (f: FeedRef) => `${f.feed}:${f.mid ?? ''}`;
-/** The mid of the first video m-line of an SDP. */
-function firstVideoMid(sdp: string): string | null {
-  const section = sdp.split(/\r?\nm=/).find((s) => s.startsWith('video'));
-  return section?.match(/a=mid:(\S+)/)?.[1] ?? null;
-}
 
 export interface ClassMediaDeps {
   sfu: Sfu;
@@ -133,6 +128,16 @@ export function createClassMedia(deps: ClassMediaDeps) {
     Object.assign(m, { joined: null, mids: null, sub: null, subFeeds: [], teacherMid: null });
   }
 
+  /** A subscription's m-lines as users; the teacher's video m-line is where layers are chosen. */
+  function label(cm: ClassMedia, m: Member, streams: SubscribedStream[]): ClassMediaStream[] {
+    const out = streams.flatMap((st) => {
+      const userId = cm.feeds.get(st.feed);
+      return userId ? [{ mid: st.mid, userId, kind: st.kind }] : [];
+    });
+    m.teacherMid = out.find((st) => st.kind === 'video' && cm.members.get(st.userId)?.role === 'teacher')?.mid ?? null;
+    return out;
+  }
+
   const publishing = (cm: ClassMedia) =>
     [...cm.feeds.entries()].flatMap(([feed, userId]) => {
       const p = cm.members.get(userId);
@@ -167,10 +172,8 @@ export function createClassMedia(deps: ClassMediaDeps) {
     const r = await sfu.update(m.sub, { subscribe, unsubscribe });
     if (!r.ok) return void sfuRefusal(r, 'update', cm.classId);
     m.subFeeds = want;
-    if (r.value.offer) {
-      m.teacherMid = firstVideoMid(r.value.offer.sdp);
-      io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string } });
-    }
+    const streams = label(cm, m, r.value.streams);
+    if (r.value.offer) io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string }, streams });
   }
 
   function announce(cm: ClassMedia) {
@@ -323,7 +326,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return r.ok ? r : sfuRefusal(r, 'publish', cm.classId);
       }),
     subscribe: (classId: string, userId: string, socketId: string) =>
-      serial(classId, async (): Promise<MediaResult<{ offer: Jsep }>> => {
+      serial(classId, async (): Promise<MediaResult<{ offer: Jsep; streams: ClassMediaStream[] }>> => {
         const got = await member(classId, userId, socketId);
         if (!got.ok) return got;
         const { cm, m } = got.value;
@@ -333,8 +336,8 @@ export function createClassMedia(deps: ClassMediaDeps) {
         m.sub = null;
         const r = await sfu.subscribe({ room: cm.room, pin: cm.pin, privateId: m.joined!.privateId, feeds });
         if (!r.ok) return sfuRefusal(r, 'subscribe', classId);
-        Object.assign(m, { sub: r.value.peer, subFeeds: feeds, teacherMid: firstVideoMid(r.value.offer.sdp), layer: 2, layerAt: deps.now() });
-        return { ok: true, value: { offer: r.value.offer } };
+        Object.assign(m, { sub: r.value.peer, subFeeds: feeds, layer: 2, layerAt: deps.now() });
+        return { ok: true, value: { offer: r.value.offer, streams: label(cm, m, r.value.streams) } };
       }),
     /** The rest act on a member this socket already made. */
     async withMember<T>(classId: string, userId: string, socketId: string, fn: (cm: ClassMedia, m: Member) => Promise<MediaResult<T>>): Promise<MediaResult<T>> {

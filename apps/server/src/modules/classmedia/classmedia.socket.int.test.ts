@@ -66,6 +66,7 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
     await waitFor('the teacher to be announced to the class', () => announced.some((a) => a.publishers.some((p) => p.userId === teacher.id)));
     received = await Promise.all(students.map((s) => receiveOverSocket(s.socket, classId, j!.hostAddress)));
     for (const r of received) stops.push(() => r.stop());
+    for (const r of received) expect(r.streams).toContainEqual(expect.objectContaining({ userId: teacher.id, kind: 'video' }));
     await waitFor('every student to receive the teacher’s video', () => received.every((r) => r.packets.video > 30), 20_000);
   }, 40_000);
 

@@ -1,4 +1,4 @@
-import type { ClassError } from '@tutorline/contracts';
+import type { ClassMediaError } from '@tutorline/contracts';
 import type { MediaRefusal } from './classmedia.service';
 
 /** The words for every media refusal (decision 039's one table per module). */
@@ -14,4 +14,4 @@ export const classMediaWords = {
   teacher_only: 'Only the teacher can do that.',
 } satisfies Record<MediaRefusal, string>;
 
-export const mediaError = (code: MediaRefusal): { ok: false; error: ClassError } => ({ ok: false, error: { code: code as ClassError['code'], message: classMediaWords[code] } });
+export const mediaError = (code: MediaRefusal): { ok: false; error: ClassMediaError } => ({ ok: false, error: { code, message: classMediaWords[code] } });
