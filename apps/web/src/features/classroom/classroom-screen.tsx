@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { plural } from '../../lib/format';
-import { useSocket } from '../../lib/socket';
+import { type AppSocket, useSocket } from '../../lib/socket';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { PageLoading } from '../../ui/page-states';
+import { ClassVideoGrid } from './class-video-grid';
 import { ClassroomConnection } from './classroom-connection';
 import { ChatPanel, LearnerBar, PeoplePanel, PollsPanel, TeacherControls } from './classroom-panels';
 // The 1:1 room's board layout (its canvas is reused below); to move with the board into a shared component.
@@ -36,10 +37,10 @@ export function ClassroomScreen({ classId }: { classId: string }) {
     return () => c.close();
   }, [socket, classId]);
   if (!connection) return <PageLoading label="Opening the classroom…" />;
-  return <Classroom c={connection} />;
+  return <Classroom c={connection} socket={socket!} />;
 }
 
-function Classroom({ c }: { c: ClassroomConnection }) {
+function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket }) {
   const s = useSyncExternalStore(c.subscribe, c.getSnapshot);
   const [tab, setTab] = useState<Tab>('people');
   if (s.status === 'joining') return <PageLoading label="Joining the class…" />;
@@ -67,8 +68,7 @@ function Classroom({ c }: { c: ClassroomConnection }) {
         {s.state?.chatLocked && <span className="class-badge">chat locked</span>}
       </header>
       <section className="class-video-slot" aria-label="Video" data-testid="class-video-slot">
-        {/* The integrator mounts the SFU video grid here (teacher, screen share, pages of thumbnails). */}
-        <p>Video grid goes here (media server)</p>
+        {s.self && <ClassVideoGrid socket={socket} classId={c.classId} role={s.self.role} selfId={s.self.userId} participants={s.participants} spotlightUserId={s.state?.spotlightUserId ?? null} />}
         {spotlight && <p className="class-badge">Spotlight: {spotlight.displayName}</p>}
       </section>
       {s.notice && (
