@@ -55,7 +55,7 @@ export async function publishOverSocket(socket: TestSocket, classId: string, opt
   pc.addTransceiver(video.createTrack(), {
     direction: 'sendonly',
     ...(opts.simulcast
-      ? { sendEncodings: [{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 }, { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }, { rid: 'f', maxBitrate: 1_500_000 }] }
+      ? { sendEncodings: [{ rid: 'f', maxBitrate: 1_500_000 }, { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }, { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 }] }
       : { sendEncodings: [{ maxBitrate: 200_000, maxFramerate: 15 }] }),
   });
   const stopRelay = onCandidates(socket, classId, 'publisher', (c) => pc.addIceCandidate(c));

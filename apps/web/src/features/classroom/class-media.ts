@@ -100,10 +100,11 @@ export class ClassMedia {
       else if (this.role === 'teacher')
         pc.addTransceiver(track, {
           direction: 'sendonly',
+          // Highest first (as janus.js): Janus's substream 2 is then the 1.5 Mbit/s layer, which the server's layer choice assumes.
           sendEncodings: [
-            { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: layers[2] },
-            { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: layers[1] },
             { rid: 'f', maxBitrate: layers[0] },
+            { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: layers[1] },
+            { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: layers[2] },
           ],
         });
       else pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ maxBitrate: CLASS_MEDIA_LIMITS.learnerVideoBps, maxFramerate: 15 }] });
