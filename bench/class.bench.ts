@@ -19,7 +19,7 @@
  *    teacher, RTP bytes at werift): target ≤ 1/20.
  *
  * This process runs the teacher's encoder and all werift students; Janus runs in its own process. Knobs:
- * BENCH_ROUNDS (5), BENCH_WINDOW_S (5), BENCH_SETTLE_S (2), BENCH_WARMUP_S (6: the teacher's encoder ramps up before
+ * BENCH_ROUNDS (5), BENCH_WINDOW_S (5), BENCH_SETTLE_S (2), BENCH_WARMUP_S (15: the teacher's encoder ramps up to its caps before
  * any student joins), BENCH_FRAME_TIMEOUT_S (20), BENCH_SUBSTREAM (2: the layer the server picks for each student; none: Janus's default),
  * BENCH_TIMEOUT_S (600).
  */
@@ -62,7 +62,7 @@ async function main() {
   const rounds = envInt('BENCH_ROUNDS', 5);
   const windowS = envNumber('BENCH_WINDOW_S', 5);
   const settleMs = envNumber('BENCH_SETTLE_S', 2) * 1000;
-  const warmupMs = envNumber('BENCH_WARMUP_S', 6) * 1000;
+  const warmupMs = envNumber('BENCH_WARMUP_S', 15) * 1000;
   const frameMs = envNumber('BENCH_FRAME_TIMEOUT_S', 20) * 1000;
   // The layer the server picks for every student (a good link: the top one, 2); BENCH_SUBSTREAM=none leaves Janus's default.
   const substreamRaw = process.env.BENCH_SUBSTREAM ?? '2';

@@ -157,10 +157,12 @@ export async function publishTeacher(sfu: Sfu, media: MediaSource, req: { room: 
   pc.addTransceiver(tracks[0], { direction: 'sendonly' });
   pc.addTransceiver(tracks[1], {
     direction: 'sendonly',
+    // Highest first, as janus.js sends them: Janus numbers the rids so that the first listed is substream 2 (the top).
+    // Listed lowest first (as apps/server/test/webrtc-clients.ts does), substream 2 is the 150 kbit/s layer.
     sendEncodings: [
-      { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-      { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
       { rid: 'f', maxBitrate: 1_500_000 },
+      { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+      { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
     ],
   });
   let live = true;
