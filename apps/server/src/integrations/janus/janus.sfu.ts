@@ -370,6 +370,7 @@ export class JanusSfu implements Sfu {
   async startRecording(room: number, secret: string, name: string): Promise<SfuResult<void>> {
     if (!this.current.up) return fail('sfu_down');
     if (!this.recordable.has(room)) return fail('not_recordable');
+    if (this.recording.has(room)) return fail('refused', { code: 0, message: 'this room is already being recorded' });
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) return fail('refused', { code: 0, message: 'a recording name is letters, digits, _ and - only' });
     // The room secret proves the caller may change recording (lock_record): a wrong one changes nothing.
     const checked = await this.request(this.control, { request: 'edit', room, secret });
