@@ -13,7 +13,7 @@ import { ok } from '../../platform/result';
 import { convertRecording } from './recordings.convert';
 import { createRecordingsRepo } from './recordings.repo';
 import { parseRange, recordingsRoutes } from './recordings.routes';
-import { createRecordingsService } from './recordings.service';
+import { CONVERT_QUEUE, createRecordingsService } from './recordings.service';
 
 /** Recordings without Janus: a missing tool fails the job with its reason; retention and delete remove files; ranges. */
 describeEachBackend('recordings', ({ db }) => {
@@ -50,7 +50,7 @@ describeEachBackend('recordings', ({ db }) => {
     expect(await s.stop(id, 's')).toEqual({ ok: true, value: undefined });
     expect(await s.stop(id, 's')).toEqual({ ok: false, reason: 'not_recording' });
     const runner = createJobRunner({ db: db().database.db, clock, logger, pollMs: 60_000 });
-    runner.register((await import('./recordings.service')).CONVERT_QUEUE, async ({ recordingId }) => void (await s.convert(recordingId)));
+    runner.register(CONVERT_QUEUE, async ({ recordingId }) => void (await s.convert(recordingId)));
     await runner.drain();
     const row = await s.get(id);
     expect(row).toMatchObject({ status: 'failed', files: [] });
