@@ -23,6 +23,7 @@ import { schedulingModule } from './modules/scheduling';
 import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import { sfuModule } from './integrations/janus';
+import { recordingsModule } from './modules/recordings';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -132,6 +133,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Janus for group classes (#15): started here when SFU=janus and the binary is on the PATH; status says why not.
   await fastify.register(sfuModule);
   await fastify.register(classroomModule);
+  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
+  await fastify.register(recordingsModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
