@@ -11,6 +11,9 @@ export default defineConfig({
           include: ['apps/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/support/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // Unit tests wait on nothing, so a timeout only catches a hang; 5 s (the default) failed CPU-heavy ones on a
+          // loaded 2-core CI machine (stop 23).
+          testTimeout: 20_000,
         },
       },
       {

@@ -24,6 +24,7 @@ import { schedulingModule } from './modules/scheduling';
 import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import { type Sfu, sfuModule } from './integrations/janus';
+import { recordingsModule } from './modules/recordings';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -136,6 +137,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(sfuModule, { api: opts.sfu });
   await fastify.register(classroomModule);
   await fastify.register(classMediaModule);
+  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
+  await fastify.register(recordingsModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -55,6 +55,13 @@ const envSchema = z.object({
   UPLOADS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   UNATTACHED_PHOTOS_KEPT_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
   ROOM_ABANDONED_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(5),
+  /** Class recordings are deleted (rows and files) this long after they were made. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(90),
+  /** The conversion's programs (run by path, no shell) and how long one step may run before it is stopped. */
+  JANUS_PP_REC_BIN: z.string().min(1).default('/usr/bin/janus-pp-rec'),
+  FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
+  FFPROBE_BIN: z.string().min(1).default('/usr/bin/ffprobe'),
+  RECORDING_TOOL_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(6 * 3600).default(600),
   /** Group classes' media server: started by the app when 'janus' (the default outside tests) and the binary is found. */
   SFU: z.enum(['janus', 'off']).optional(),
   JANUS_BIN: z.string().min(1).default('janus'),
@@ -150,6 +157,7 @@ export interface Config {
   uploads: { perMinute: number; perDay: number; unattachedKeptMs: number };
   /** An instant-help session whose participants have all been gone this long is ended by a sweep (longer than a reconnect). */
   rooms: { abandonedAfterMs: number };
+  recordings: { dir: string; retentionMs: number; tools: { ppRec: string; ffmpeg: string; ffprobe: string; timeoutMs: number } };
   /** Janus for group classes (integrations/janus): its configuration is generated into dir at each start. */
   sfu: { mode: 'janus' | 'off'; bin: string; searchPath: string; apiIp: string; wsPort: number; rtpPortRange: string; iceEnforceList: string | undefined; dir: string };
   /** ICE servers for calls: STUN URLs, and TURN URLs with the shared secret for time-limited credentials. */
@@ -275,6 +283,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsPollMs: e.JOBS_POLL_MS,
     uploads: { perMinute: e.UPLOADS_PER_MINUTE, perDay: e.UPLOADS_PER_DAY, unattachedKeptMs: Math.round(e.UNATTACHED_PHOTOS_KEPT_HOURS * 3_600_000) },
     rooms: { abandonedAfterMs: Math.round(e.ROOM_ABANDONED_AFTER_MINUTES * 60_000) },
+    recordings: { dir: path.resolve(e.DATA_DIR, 'recordings'), retentionMs: Math.round(e.RECORDING_RETENTION_DAYS * 86_400_000), tools: { ppRec: e.JANUS_PP_REC_BIN, ffmpeg: e.FFMPEG_BIN, ffprobe: e.FFPROBE_BIN, timeoutMs: e.RECORDING_TOOL_TIMEOUT_SECONDS * 1000 } },
     sfu: {
       mode: e.SFU ?? (e.NODE_ENV === 'test' ? 'off' : 'janus'),
       bin: e.JANUS_BIN,

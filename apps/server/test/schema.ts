@@ -9,10 +9,11 @@ import * as help from '../src/modules/help/help.schema';
 import * as identity from '../src/modules/identity/identity.schema';
 import * as media from '../src/modules/media/media.schema';
 import * as notifications from '../src/modules/notifications/notifications.schema';
+import * as recordings from '../src/modules/recordings/recordings.schema';
 import * as rooms from '../src/modules/rooms/rooms.schema';
 import * as scheduling from '../src/modules/scheduling/scheduling.schema';
 import * as tutors from '../src/modules/tutors/tutors.schema';
 import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
 import * as jobs from '../src/platform/jobs.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classroom };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classroom, ...recordings };

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config';
 import { WebhookRejected } from './payments';
 import { createRazorpayAdapter, createRazorpayClient, HOSTED_CHECKOUT_CSP, hostedCheckoutPage, normalizeRazorpayEvent, RAZORPAY_HOSTED_CHECKOUT_URL, razorpayBodyKey, razorpayVerifier, verifyPaymentSignature } from './razorpay';
 import { createStripeAdapter, createStripeClient, normalizeStripeEvent, signStripePayload, stripeVerifier } from './stripe';
@@ -310,7 +311,6 @@ describe('normalizers on the fixtures', () => {
 
 describe('payments configuration', () => {
   it('defaults to the fake outside production, never allows it in production, and needs both keys of a provider', async () => {
-    const { loadConfig } = await import('../config');
     expect(loadConfig({ NODE_ENV: 'development' }).payments).toEqual({ provider: 'fake', stripe: null, razorpay: null });
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://t.example' }).payments.provider).toBe('none');
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://t.example', BILLING_PROVIDER: 'fake' })).toThrow(/BILLING_PROVIDER: the fake provider is for development only/);

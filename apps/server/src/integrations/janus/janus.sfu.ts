@@ -1,3 +1,4 @@
+// long file: the one adapter over Janus's videoroom API (rooms, publishing, subscribing, moderation, recording).
 import { randomBytes, randomInt } from 'node:crypto';
 import Janode, { type JanodeConnection, type JanodeSession } from 'janode';
 import JanodeHandle, { type JanusMessage } from 'janode/handle';
@@ -29,6 +30,9 @@ interface Peer {
   room: number;
   role: 'publisher' | 'subscriber' | 'monitor';
   feed: number | null;
+  /** Publishing (a configure with an offer succeeded), and kept out of recordings. */
+  published?: boolean;
+  excluded?: boolean;
 }
 
 const requestTimeoutMs = 10_000;
@@ -64,6 +68,9 @@ export class JanusSfu implements Sfu {
   private readonly peers = new Map<PeerId, Peer>();
   private readonly monitors = new Map<number, VideoRoomHandle>();
   private readonly listeners = new Set<(e: SfuEvent) => void>();
+  /** Rooms created with a recording folder, and the name of the recording running in each. */
+  private readonly recordable = new Set<number>();
+  private readonly recording = new Map<number, { name: string; secret: string }>();
 
   private adminKey = '';
 
@@ -106,6 +113,8 @@ export class JanusSfu implements Sfu {
     this.control = null;
     this.peers.clear();
     this.monitors.clear();
+    this.recordable.clear();
+    this.recording.clear();
     this.current = { up: false, reason };
     this.opts.logger.warn({ event: 'sfu_down', reason }, 'the media server (janus) is down');
     this.emit({ type: 'down', reason });
@@ -202,6 +211,8 @@ export class JanusSfu implements Sfu {
       audiolevel_event: true,
       ...(spec.talkingLevel === undefined ? {} : { audio_level_average: spec.talkingLevel }),
       notify_joining: false,
+      // Recording is started per publisher by the server (startRecording), never by a participant.
+      ...(spec.recordDir ? { record: false, rec_dir: spec.recordDir, lock_record: true } : {}),
     });
     if (!created.ok) return created;
     const monitor = await this.attach(room, 'monitor');
@@ -215,6 +226,7 @@ export class JanusSfu implements Sfu {
     if (!joined.ok) return joined;
     for (const e of roomEvents(room, joined.value.data, monitorDisplay, published)) this.emit(e);
     this.monitors.set(room, handle);
+    if (spec.recordDir) this.recordable.add(room);
     this.opts.logger.info({ event: 'sfu_room_created', room, tokens: spec.tokens.length }, 'SFU room created');
     return ok({ room });
   }
@@ -223,6 +235,8 @@ export class JanusSfu implements Sfu {
     const r = await this.request(this.control, { request: 'destroy', room, secret });
     if (!r.ok) return r;
     this.monitors.delete(room);
+    this.recordable.delete(room);
+    this.recording.delete(room);
     for (const [id, p] of this.peers) if (p.room === room) this.peers.delete(id);
     this.opts.logger.info({ event: 'sfu_room_destroyed', room }, 'SFU room destroyed');
     return ok(undefined);
@@ -276,8 +290,9 @@ export class JanusSfu implements Sfu {
   async publish(peer: PeerId, req: { offer: Jsep; bitrateBps?: number }): Promise<SfuResult<{ answer: Jsep }>> {
     const p = this.peers.get(peer);
     if (!p || p.role !== 'publisher') return fail('no_such_peer');
-    const r = await this.request(p.handle, { request: 'configure', audio: true, video: true, ...(req.bitrateBps ? { bitrate: req.bitrateBps } : {}) }, req.offer);
+    const r = await this.request(p.handle, { request: 'configure', audio: true, video: true, ...(req.bitrateBps ? { bitrate: req.bitrateBps } : {}), ...this.recordFields(p) }, req.offer);
     if (!r.ok) return r;
+    p.published = true;
     return r.value.jsep ? ok({ answer: r.value.jsep }) : fail('refused', { code: 0, message: 'janus sent no answer' });
   }
 
@@ -333,6 +348,57 @@ export class JanusSfu implements Sfu {
     } catch (err) {
       return this.current.up ? fail('refused', { code: 0, message: (err as Error).message }) : fail('sfu_down');
     }
+  }
+
+  /** What a publisher's configure says about recording while its room records: on with our file name, or off. */
+  private recordFields(p: Peer): Record<string, unknown> {
+    const rec = this.recording.get(p.room);
+    if (!rec || p.feed === null) return {};
+    return p.excluded ? { record: false, secret: rec.secret } : { record: true, filename: `${rec.name}-feed-${p.feed}`, secret: rec.secret };
+  }
+
+  private async reconfigureRecording(room: number): Promise<SfuResult<void>> {
+    for (const p of this.peers.values()) {
+      if (p.room !== room || p.role !== 'publisher' || !p.published) continue;
+      const fields = this.recordFields(p);
+      const r = await this.request(p.handle, { request: 'configure', ...(Object.keys(fields).length ? fields : { record: false }) });
+      if (!r.ok) return r;
+    }
+    return ok(undefined);
+  }
+
+  async startRecording(room: number, secret: string, name: string): Promise<SfuResult<void>> {
+    if (!this.current.up) return fail('sfu_down');
+    if (!this.recordable.has(room)) return fail('not_recordable');
+    if (this.recording.has(room)) return fail('refused', { code: 0, message: 'this room is already being recorded' });
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) return fail('refused', { code: 0, message: 'a recording name is letters, digits, _ and - only' });
+    // The room secret proves the caller may change recording (lock_record): a wrong one changes nothing.
+    const checked = await this.request(this.control, { request: 'edit', room, secret });
+    if (!checked.ok) return checked;
+    this.recording.set(room, { name, secret });
+    const r = await this.reconfigureRecording(room);
+    this.opts.logger.info({ event: 'sfu_recording_started', room, name, ok: r.ok }, 'SFU room recording started');
+    return r;
+  }
+
+  async stopRecording(room: number, secret: string): Promise<SfuResult<void>> {
+    const rec = this.recording.get(room);
+    if (!rec) return this.recordable.has(room) ? ok(undefined) : fail('not_recordable');
+    if (rec.secret !== secret) return fail('unauthorized');
+    this.recording.delete(room);
+    const r = await this.reconfigureRecording(room);
+    this.opts.logger.info({ event: 'sfu_recording_stopped', room, name: rec.name, ok: r.ok }, 'SFU room recording stopped');
+    return r;
+  }
+
+  async excludeFromRecording(peer: PeerId, excluded: boolean): Promise<SfuResult<void>> {
+    const p = this.peers.get(peer);
+    if (!p || p.role !== 'publisher') return fail('no_such_peer');
+    p.excluded = excluded;
+    this.opts.logger.info({ event: 'sfu_recording_exclusion', room: p.room, feed: p.feed, excluded }, 'SFU publisher recording exclusion changed');
+    if (!this.recording.has(p.room) || !p.published) return ok(undefined);
+    const r = await this.request(p.handle, { request: 'configure', ...this.recordFields(p) });
+    return r.ok ? ok(undefined) : r;
   }
 
   async leave(peer: PeerId): Promise<void> {

@@ -21,6 +21,10 @@
  *   (the student's media is dropped even if their page unmutes); `kick`.
  * - `restarted` means Janus came back empty: re-create the rooms (same tokens) and ask every client to republish and
  *   resubscribe. `down` means it is gone for now.
+ * - Recording (decision 049): a room created with `recordDir` is recorded between `startRecording(room, secret, name)` and
+ *   `stopRecording`; each recorded publisher's streams land in `<recordDir>/<name>-feed-<feed>-{audio,video}-<n>.mjr`.
+ *   `excludeFromRecording(peer, true)` (a learner without guardian consent) keeps that publisher out, before or during
+ *   a recording. Only the server changes recording (`lock_record`, the room secret).
  * Business outcomes come back as results (`SfuResult`), never throws; a fault in our own code still throws.
  */
 import type { Fail, Result } from '../../platform/result';
@@ -55,6 +59,8 @@ export interface RoomSpec {
   bitrateBps?: number;
   /** Talking events at this level (0 loudest … 127 silence); 55 by default. */
   talkingLevel?: number;
+  /** Where Janus writes this room's recordings (`.mjr`); a room without one cannot be recorded. */
+  recordDir?: string;
 }
 
 export interface FeedRef {
@@ -104,6 +110,7 @@ export type SfuFail =
   | Fail<'no_such_peer'>
   | Fail<'unauthorized'>
   | Fail<'room_full'>
+  | Fail<'not_recordable'>
   | Fail<'refused', { code: number; message: string }>;
 
 export type SfuResult<T> = Result<T, SfuFail>;
@@ -131,6 +138,11 @@ export interface Sfu {
   configureSubscriber(peer: PeerId, change: { mid?: string; substream?: number; temporal?: number; restart?: boolean }): Promise<SfuResult<{ offer: Jsep | null }>>;
   /** A client's candidate; null when it has gathered all. */
   trickle(peer: PeerId, candidate: IceCandidate | null): Promise<SfuResult<void>>;
+  /** Records every publisher not excluded, now and as they publish, until `stopRecording`. */
+  startRecording(room: number, secret: string, name: string): Promise<SfuResult<void>>;
+  stopRecording(room: number, secret: string): Promise<SfuResult<void>>;
+  /** Keeps a publisher out of the room's recordings (or lets it back in). */
+  excludeFromRecording(peer: PeerId, excluded: boolean): Promise<SfuResult<void>>;
   /** Hangs up and forgets a peer (a publisher's feed leaves the room). */
   leave(peer: PeerId): Promise<void>;
 }

@@ -1,0 +1,39 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+import { type RecordingFile, recordings } from './recordings.schema';
+
+export type RecordingRow = typeof recordings.$inferSelect;
+
+export function createRecordingsRepo(db: Db) {
+  return {
+    async insert(values: typeof recordings.$inferInsert): Promise<RecordingRow> {
+      const [row] = await db.insert(recordings).values(values).returning();
+      return row!;
+    },
+    async byId(id: string): Promise<RecordingRow | null> {
+      const [row] = await db.select().from(recordings).where(eq(recordings.id, id));
+      return row ?? null;
+    },
+    /** Moves a running recording to converting; false when it was not running (a second stop). */
+    async markStopped(tx: Tx, id: string, stoppedAt: Date): Promise<boolean> {
+      const rows = await tx.update(recordings).set({ status: 'converting', stoppedAt }).where(and(eq(recordings.id, id), eq(recordings.status, 'recording'))).returning({ status: recordings.status });
+      return rows.length > 0;
+    },
+    async markReady(id: string, files: RecordingFile[], durationMs: number): Promise<void> {
+      await db.update(recordings).set({ status: 'ready', files, durationMs, error: null }).where(eq(recordings.id, id));
+    },
+    async markFailed(id: string, error: string): Promise<void> {
+      await db.update(recordings).set({ status: 'failed', error }).where(eq(recordings.id, id));
+    },
+    async remove(id: string): Promise<boolean> {
+      return (await db.delete(recordings).where(eq(recordings.id, id)).returning({ id: recordings.id })).length > 0;
+    },
+    async expired(now: Date, limit: number): Promise<RecordingRow[]> {
+      return db.select().from(recordings).where(lte(recordings.deleteAfter, now)).orderBy(asc(recordings.deleteAfter)).limit(limit);
+    },
+    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return db.transaction(fn);
+    },
+  };
+}
+export type RecordingsRepo = ReturnType<typeof createRecordingsRepo>;

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, forbidden, notFound, type RefusalTable, valueOr } from '../../platform/errors';
+import { caller } from '../identity';
+import type { OpenFail, RecordingsService } from './recordings.service';
+
+const openErrors = {
+  not_found: () => notFound('That recording'),
+  forbidden: () => forbidden('You may not watch this recording.'),
+  not_ready: () => new AppError(409, 'conflict', 'That recording is still being prepared.'),
+} satisfies RefusalTable<OpenFail>;
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n` within a file of `size` bytes; null when it cannot be served (416). */
+export function parseRange(header: string, size: number): { start: number; end: number } | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '') || size === 0) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    return n > 0 ? { start: Math.max(0, size - n), end: size - 1 } : null;
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start <= end && start < size ? { start, end } : null;
+}
+
+export async function recordingsRoutes(fastify: FastifyInstance, opts: { recordings: RecordingsService }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/recordings/:id/feeds/:feed', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['recordings'],
+      summary: "One participant's part of a class recording (WebM), with HTTP ranges; its owner, admins, and whom the classroom allows",
+      params: z.strictObject({ id: z.uuid('must be an id'), feed: z.coerce.number().int('must be a feed number').positive('must be a feed number') }),
+    },
+    handler: async (request, reply) => {
+      const user = caller(request);
+      const file = valueOr(await opts.recordings.open({ id: user.id, role: user.role }, request.params.id, request.params.feed), openErrors);
+      reply.header('accept-ranges', 'bytes').header('content-type', 'video/webm').header('cache-control', 'private, no-store');
+      const header = request.headers.range;
+      if (!header) return reply.header('content-length', file.bytes).send(fs.createReadStream(file.path));
+      const range = parseRange(header, file.bytes);
+      if (!range) return reply.status(416).header('content-range', `bytes */${file.bytes}`).send();
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${file.bytes}`)
+        .header('content-length', range.end - range.start + 1)
+        .send(fs.createReadStream(file.path, range));
+    },
+  });
+}
