@@ -12,6 +12,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { billingModule, type BillingMoney, type BillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
+import { classesModule } from './modules/classes';
 import { connectivityModule } from './modules/connectivity';
 import { helpModule, type PhotoCleanup } from './modules/help';
 import { createIdentityRepo, identityModule, type IdentityService } from './modules/identity';
@@ -127,6 +128,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(schedulingModule);
   await fastify.register(tutorsModule);
   await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
+  await fastify.register(classesModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { createFakePayouts, type PayoutAdapter } from '../../integrations/payouts';
+import { CLASS_MONEY } from '../classes';
 import { HELP_BILLING } from '../help';
 import { BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from '../scheduling';
 import { ENTITLEMENT_GRANTED } from './billing.events';
@@ -8,6 +9,7 @@ import type { LedgerPort, Provider } from './billing.ports';
 import { installBillingProviders } from './billing.providers.install';
 import { billingMoneyRoutes } from './billing.routes';
 import { bookingOutcomeMoney, bookingPaymentPolicy } from './bookings/bookings.service';
+import { classMoney } from './classes/class-money';
 import type { PaymentProviderAdapter } from './payments/providers';
 
 export interface BillingModuleOptions {
@@ -30,6 +32,7 @@ export const billingModule = fp<BillingModuleOptions>(
     ports.provide(HELP_BILLING, billing.helpBilling);
     ports.provide(BOOKING_PAYMENT_POLICY, bookingPaymentPolicy(config.payments));
     ports.provide(BOOKING_OUTCOME_MONEY, bookingOutcomeMoney({ db: database.db, clock, logger }));
+    ports.provide(CLASS_MONEY, classMoney({ config: config.payments, logger }));
     await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
     await billing.payouts.installSchedule(jobs, database.db);
     const payments = await installBillingProviders(fastify, {

@@ -1,0 +1,40 @@
+import fp from 'fastify-plugin';
+import { createClassCalendar } from './classes.ics';
+import { createClassNotices } from './classes.notices';
+import { CLASS_MONEY } from './classes.ports';
+import { createClassesRepo } from './classes.repo';
+import { classesRoutes } from './classes.routes';
+import { createClassesService } from './classes.service';
+import { createClassLifecycle } from './classes.settle';
+
+/**
+ * Group classes as a product (issue #15): creating, finding, enrolling (the seat count decided by the database),
+ * leaving, cancelling; reminders, .ics and the calendar feed; the room's access rule and attendance; a periodic sweep
+ * that settles ended classes. The live classroom is not here: it asks `fastify.classes.access` through its own port.
+ */
+export const classesModule = fp(
+  async (fastify) => {
+    const { database, clock, logger, config, jobs, ports } = fastify.platform;
+    const { inbox, notifications } = fastify.notifications;
+    const repo = createClassesRepo(database.db);
+    const money = ports.get(CLASS_MONEY);
+    const notices = createClassNotices({ inbox, notifications });
+    const classes = createClassesService({ repo, clock, logger, notices, money });
+    const lifecycle = createClassLifecycle({ repo, clock, logger, notices, inbox, money });
+    const calendar = createClassCalendar({ repo, publicUrl: config.publicUrl });
+    await lifecycle.install(jobs, database.db);
+    fastify.calendarFeed.addSource((userId, from, to) => calendar.feedEntries(userId, from, to));
+    await fastify.register(classesRoutes, { classes, lifecycle, calendar, resolveSession: (token) => fastify.identity.resolveSession(token) });
+    fastify.decorate('classes', {
+      access: classes.access,
+      recordAttendance: classes.recordAttendance,
+      sweep: lifecycle.sweep,
+    });
+  },
+  {
+    name: 'tutorline-classes',
+    fastify: '5.x',
+    decorators: { fastify: ['platform'] },
+    dependencies: ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling', 'tutorline-billing', '@fastify/cookie'],
+  },
+);

@@ -1,0 +1,26 @@
+import type { Fail, Result } from '../../platform/result';
+import type { ClassAccess, RecordAttendanceFailure } from './classes.service';
+import type { ClassAccessRefusal } from './classes.rules';
+
+export type { ClassAccessRefusal, ClassRole } from './classes.rules';
+export type { ClassAccess, RecordAttendanceFailure } from './classes.service';
+export { CLASS_MONEY, type ClassMoney } from './classes.ports';
+export { CLASS_REMINDER_QUEUE, CLASS_SWEEP_QUEUE } from './classes.settle';
+export { classesModule } from './classes.install';
+
+/** What other modules (the live classroom) may ask of classes. */
+export interface ClassesApi {
+  /** Who may be in a class's room at `at`, and as what: the tutor teaches, enrolled learners learn, admins observe. */
+  access(classId: string, userId: string, at: Date): Promise<Result<ClassAccess, Fail<ClassAccessRefusal>>>;
+  /** A join or leave of the room (many per class and person). */
+  recordAttendance(a: { classId: string; userId: string; kind: 'join' | 'leave'; at: Date }): Promise<Result<void, RecordAttendanceFailure>>;
+  /** Settles every ended class now (the periodic job runs it every minute). */
+  sweep(): Promise<{ settled: number }>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Group classes (tutorline-classes). */
+    classes: ClassesApi;
+  }
+}
