@@ -39,7 +39,7 @@ export async function learners(t: TestApp, n: number, zone = 'America/New_York')
     const email = uniqueEmail('learner');
     const user = await repo.insertUser({ role: 'student', email, passwordHash: 'no-password-log-in', displayName: `Learner ${i + 1}`, birthDate: '2000-01-01', timeZone: zone, createdAt: now, passwordChangedAt: now });
     const token = randomBytes(32).toString('base64url');
-    await repo.insertSession({ tokenHash: createHash('sha256').update(token).digest('base64url'), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + 86_400_000), userAgent: null });
+    await repo.insertSession({ tokenHash: createHash('sha256').update(token).digest('base64url'), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000), userAgent: null });
     const client = new Client(t.baseUrl);
     client.cookie = `tl_session=${token}`;
     out.push({ client, id: user.id });
