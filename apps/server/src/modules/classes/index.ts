@@ -7,6 +7,7 @@ export type { ClassAccess, RecordAttendanceFailure } from './classes.service';
 export { CLASS_MONEY, type ClassMoney } from './classes.ports';
 export { CLASS_REMINDER_QUEUE, CLASS_SWEEP_QUEUE } from './classes.settle';
 export { classesModule } from './classes.install';
+export { seedDemoClasses } from './classes.seed';
 
 /** What other modules (the live classroom) may ask of classes. */
 export interface ClassesApi {
