@@ -105,7 +105,7 @@ export function ClassCreateForm({ zone, onCreated }: { zone: string; onCreated: 
         </SelectField>
         <TextField label={`Seats (1–${CLASS_MAX_CAPACITY})`} type="number" min={1} max={CLASS_MAX_CAPACITY} inputMode="numeric" value={d.capacity} onChange={(e) => set({ capacity: e.target.value })} error={errors.fields.capacity} />
         <TextField label="Language" value={d.language} onChange={(e) => set({ language: e.target.value })} error={errors.fields.language} />
-        <TextField label="Price per learner" optional inputMode="decimal" placeholder="Free" value={d.price} onChange={(e) => set({ price: e.target.value })} error={priceError ?? errors.fields.priceMinor} />
+        <TextField label="Price each" inputMode="decimal" placeholder="Free" value={d.price} onChange={(e) => set({ price: e.target.value })} error={priceError ?? errors.fields.priceMinor} />
         <SelectField label="Currency" value={d.currency} onChange={(e) => set({ currency: e.target.value })}>
           <option value="INR">INR</option>
           <option value="USD">USD</option>

@@ -64,8 +64,10 @@ export function ClassList({ zone }: { zone: string }) {
               <option value="free">Free only</option>
               <option value="paid">Paid only</option>
             </SelectField>
-            <TextField label="From" type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
-            <TextField label="To" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+            <div className="class-filter-dates">
+              <TextField label="From" type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+              <TextField label="To" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+            </div>
           </div>
           <div className="form-actions">
             <Button type="submit">Show classes</Button>
