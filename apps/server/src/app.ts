@@ -127,8 +127,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(connectivityModule);
   await fastify.register(schedulingModule);
   await fastify.register(tutorsModule);
-  await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
   await fastify.register(classesModule);
+  await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

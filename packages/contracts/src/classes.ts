@@ -5,7 +5,7 @@ export const CLASS_MAX_CAPACITY = 30;
 export const CLASS_MAX_WEEKS = 12;
 export const classStatuses = ['scheduled', 'cancelled', 'completed', 'tutor_no_show'] as const;
 export type ClassStatus = (typeof classStatuses)[number];
-export const enrolmentStatuses = ['enrolled', 'left', 'refunded'] as const;
+export const enrolmentStatuses = ['held', 'enrolled', 'left', 'refunded', 'expired'] as const;
 
 /** POST /api/classes: the start is a wall-clock date and time in the tutor's own zone; `weeks` > 1 makes a weekly series. */
 export const classCreateSchema = z.strictObject({
@@ -64,15 +64,16 @@ export const classViewSchema = z.object({
   status: z.enum(classStatuses),
   seriesId: z.string().nullable(),
   roomOpensAt: z.string(),
-  /** The caller's own enrolment, if any ('enrolled' while they hold a seat). */
-  mine: z.enum(['enrolled', 'teaching']).nullable(),
+  /** The caller's own seat, if any ('held' while it waits for its payment), or 'teaching' for the tutor. */
+  mine: z.enum(['held', 'enrolled', 'teaching']).nullable(),
 });
 export type ClassView = z.infer<typeof classViewSchema>;
 export const classListSchema = z.object({ classes: z.array(classViewSchema) });
 export type ClassList = z.infer<typeof classListSchema>;
 export const classCreatedSchema = z.object({ classes: z.array(classViewSchema) });
 
-export const enrolmentViewSchema = z.object({ classId: z.string(), status: z.enum(enrolmentStatuses), enrolledAt: z.string(), leftAt: z.string().nullable() });
+/** A seat: held (pay through POST /api/billing/checkout with classEnrolmentId before heldUntil) or enrolled. */
+export const enrolmentViewSchema = z.object({ id: z.string(), classId: z.string(), status: z.enum(enrolmentStatuses), enrolledAt: z.string(), heldUntil: z.string().nullable(), leftAt: z.string().nullable() });
 export type EnrolmentView = z.infer<typeof enrolmentViewSchema>;
 export const classRosterSchema = z.object({ learners: z.array(z.object({ userId: z.string(), name: z.string(), status: z.enum(enrolmentStatuses), enrolledAt: z.string() })) });
 export type ClassRoster = z.infer<typeof classRosterSchema>;

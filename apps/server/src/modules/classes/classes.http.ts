@@ -16,7 +16,6 @@ export const enrolErrors = {
   own_class: () => new AppError(409, 'conflict', 'You teach this class.'),
   class_full: () => new AppError(409, 'class_full', 'This class is full.'),
   consent_required: () => new AppError(403, 'consent_required', 'A guardian needs to consent before you can join classes.'),
-  payment_unavailable: () => new AppError(409, 'payment_required', 'Paid classes cannot be paid for online yet; please choose a free class.'),
   not_a_learner: () => forbidden('Only learners enrol in classes.'),
 } satisfies RefusalTable<EnrolFailure>;
 

@@ -10,14 +10,16 @@ import { createClassLifecycle } from './classes.settle';
 /**
  * Group classes as a product (issue #15): creating, finding, enrolling (the seat count decided by the database),
  * leaving, cancelling; reminders, .ics and the calendar feed; the room's access rule and attendance; a periodic sweep
- * that settles ended classes. The live classroom is not here: it asks `fastify.classes.access` through its own port.
+ * that settles ended classes. A class's money is billing's (the CLASS_MONEY port; billing confirms paid seats through
+ * `fastify.classes`, so it registers after this module). The live classroom is not here: it asks `fastify.classes.access` through its own port.
  */
 export const classesModule = fp(
   async (fastify) => {
     const { database, clock, logger, config, jobs, ports } = fastify.platform;
     const { inbox, notifications } = fastify.notifications;
     const repo = createClassesRepo(database.db);
-    const money = ports.get(CLASS_MONEY);
+    // Billing provides it when it registers (after this module): checked when the app starts.
+    const money = ports.late(CLASS_MONEY, 'tutorline-classes');
     const notices = createClassNotices({ inbox, notifications });
     const classes = createClassesService({ repo, clock, logger, notices, money });
     const lifecycle = createClassLifecycle({ repo, clock, logger, notices, inbox, money });
@@ -28,6 +30,8 @@ export const classesModule = fp(
     fastify.decorate('classes', {
       access: classes.access,
       recordAttendance: classes.recordAttendance,
+      confirmHeldSeat: classes.confirmHeldSeat,
+      releaseHeldSeat: classes.releaseHeldSeat,
       sweep: lifecycle.sweep,
     });
   },
@@ -35,6 +39,6 @@ export const classesModule = fp(
     name: 'tutorline-classes',
     fastify: '5.x',
     decorators: { fastify: ['platform'] },
-    dependencies: ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling', 'tutorline-billing', '@fastify/cookie'],
+    dependencies: ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling', '@fastify/cookie'],
   },
 );

@@ -9,7 +9,7 @@ import { definePort } from '../../platform/ports';
 export interface ClassMoney {
   requiresPayment(c: { priceMinor: number; currency: string }): boolean;
   refundSeat(tx: Tx, e: { enrolmentId: string; classId: string; studentId: string; amountMinor: number; currency: string; reason: string; at: Date }): Promise<void>;
-  classEarned(tx: Tx, c: { classId: string; tutorId: string; seats: number; priceMinor: number; currency: string; at: Date }): Promise<void>;
+  classEarned(tx: Tx, c: { classId: string; tutorId: string; enrolmentIds: string[]; priceMinor: number; currency: string; at: Date }): Promise<void>;
 }
 
 export const CLASS_MONEY = definePort<ClassMoney>('classes.money', 'the billing module (tutorline-billing)');

@@ -20,6 +20,11 @@ export interface ClassFilter {
 /** Thrown inside an enrolment's transaction to undo the seat it inserted: the class had no seat left. */
 class NoSeat extends Error {}
 
+const isUniqueViolation = (err: unknown) => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+};
+
 /** The only code that touches the classes module's tables. */
 export function createClassesRepo(db: Db) {
   const findById = async (id: string, q: Db | Tx = db): Promise<ClassRow | undefined> => (await q.select().from(classes).where(eq(classes.id, id)))[0];
@@ -60,17 +65,23 @@ export function createClassesRepo(db: Db) {
       return db.select().from(classes).where(and(eq(classes.tutorId, tutorId), gt(classes.endsAt, from))).orderBy(asc(classes.startsAt)).limit(200);
     },
 
+    /** The learner's live seat in the class: held (being paid for) or enrolled. */
     async liveEnrolment(q: Db | Tx, classId: string, studentId: string): Promise<EnrolmentRow | undefined> {
-      return (await q.select().from(classEnrolments).where(and(eq(classEnrolments.classId, classId), eq(classEnrolments.studentId, studentId), eq(classEnrolments.status, 'enrolled'))))[0];
+      return (await q.select().from(classEnrolments).where(and(eq(classEnrolments.classId, classId), eq(classEnrolments.studentId, studentId), inArray(classEnrolments.status, ['held', 'enrolled']))))[0];
     },
 
-    async enrolledIn(classIds: readonly string[], studentId: string): Promise<Set<string>> {
-      if (classIds.length === 0) return new Set();
+    async enrolmentById(q: Db | Tx, id: string): Promise<EnrolmentRow | undefined> {
+      return (await q.select().from(classEnrolments).where(eq(classEnrolments.id, id)))[0];
+    },
+
+    /** The learner's live seats among these classes: class id → held or enrolled. */
+    async enrolledIn(classIds: readonly string[], studentId: string): Promise<Map<string, 'held' | 'enrolled'>> {
+      if (classIds.length === 0) return new Map();
       const rows = await db
-        .select({ id: classEnrolments.classId })
+        .select({ id: classEnrolments.classId, status: classEnrolments.status })
         .from(classEnrolments)
-        .where(and(inArray(classEnrolments.classId, [...classIds]), eq(classEnrolments.studentId, studentId), eq(classEnrolments.status, 'enrolled')));
-      return new Set(rows.map((r) => r.id));
+        .where(and(inArray(classEnrolments.classId, [...classIds]), eq(classEnrolments.studentId, studentId), inArray(classEnrolments.status, ['held', 'enrolled'])));
+      return new Map(rows.map((r) => [r.id, r.status as 'held' | 'enrolled']));
     },
 
     async enrolmentsOf(q: Db | Tx, classId: string, status?: EnrolmentRow['status']): Promise<EnrolmentRow[]> {
@@ -88,10 +99,11 @@ export function createClassesRepo(db: Db) {
      * the CHECK on enrolled_count would refuse an overflow even if the condition were wrong.
      * Returns the new row, 'already' (the learner holds a seat) or 'full' / 'closed'.
      */
-    async takeSeat(classId: string, studentId: string, at: Date, inTx?: (tx: Tx, e: EnrolmentRow) => Promise<void>): Promise<EnrolmentRow | 'already' | 'full' | 'closed'> {
+    async takeSeat(classId: string, studentId: string, at: Date, heldUntil: Date | null, inTx?: (tx: Tx, e: EnrolmentRow) => Promise<void>): Promise<EnrolmentRow | 'already' | 'full' | 'closed'> {
       try {
         return await db.transaction(async (tx) => {
-          const [row] = await tx.insert(classEnrolments).values({ classId, studentId, status: 'enrolled', enrolledAt: at }).onConflictDoNothing().returning();
+          const status = heldUntil ? ('held' as const) : ('enrolled' as const);
+          const [row] = await tx.insert(classEnrolments).values({ classId, studentId, status, enrolledAt: at, heldUntil, confirmedAt: heldUntil ? null : at }).onConflictDoNothing().returning();
           if (!row) return 'already' as const;
           const [seat] = await tx
             .update(classes)
@@ -109,12 +121,12 @@ export function createClassesRepo(db: Db) {
       }
     },
 
-    /** Gives a seat back (the learner left, or was refunded): only a live enrolment, once. */
-    async releaseSeat(tx: Tx, enrolmentId: string, status: 'left' | 'refunded', at: Date): Promise<EnrolmentRow | undefined> {
+    /** Gives a seat back (the learner left, was refunded, or its hold lapsed): only a live seat, once. */
+    async releaseSeat(tx: Tx, enrolmentId: string, status: 'left' | 'refunded' | 'expired', at: Date): Promise<EnrolmentRow | undefined> {
       const [row] = await tx
         .update(classEnrolments)
         .set({ status, leftAt: at })
-        .where(and(eq(classEnrolments.id, enrolmentId), eq(classEnrolments.status, 'enrolled')))
+        .where(and(eq(classEnrolments.id, enrolmentId), inArray(classEnrolments.status, status === 'expired' ? ['held'] : ['held', 'enrolled'])))
         .returning();
       if (!row) return undefined;
       await tx
@@ -122,6 +134,40 @@ export function createClassesRepo(db: Db) {
         .set({ enrolledCount: sql`${classes.enrolledCount} - 1` })
         .where(eq(classes.id, row.classId));
       return row;
+    },
+
+    /** A held seat paid for: enrolled (the seat was kept all along). Undefined when it was not held. */
+    async confirmHeld(tx: Tx, enrolmentId: string, at: Date): Promise<EnrolmentRow | undefined> {
+      return (await tx.update(classEnrolments).set({ status: 'enrolled', confirmedAt: at, heldUntil: null }).where(and(eq(classEnrolments.id, enrolmentId), eq(classEnrolments.status, 'held'))).returning())[0];
+    },
+
+    /**
+     * A seat whose hold lapsed, paid for late: it is taken again if the class still has one (the same conditional UPDATE
+     * as an enrolment). Undefined when the class is full, over or cancelled, or the learner holds another seat in it.
+     */
+    async retakeExpired(enrolmentId: string, at: Date): Promise<EnrolmentRow | undefined> {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx.update(classEnrolments).set({ status: 'enrolled', confirmedAt: at, heldUntil: null, leftAt: null }).where(and(eq(classEnrolments.id, enrolmentId), eq(classEnrolments.status, 'expired'))).returning();
+          if (!row) return undefined;
+          const [seat] = await tx
+            .update(classes)
+            .set({ enrolledCount: sql`${classes.enrolledCount} + 1` })
+            .where(and(eq(classes.id, row.classId), eq(classes.status, 'scheduled'), gt(classes.startsAt, at), lt(classes.enrolledCount, classes.capacity)))
+            .returning({ id: classes.id });
+          if (!seat) throw new NoSeat();
+          return row;
+        });
+      } catch (err) {
+        // No seat, or the learner's other live seat in this class (the partial unique index): nothing changed.
+        if (err instanceof NoSeat || isUniqueViolation(err)) return undefined;
+        throw err;
+      }
+    },
+
+    /** Held seats whose time to pay has passed. */
+    async lapsedHolds(now: Date, limit: number): Promise<EnrolmentRow[]> {
+      return db.select().from(classEnrolments).where(and(eq(classEnrolments.status, 'held'), lte(classEnrolments.heldUntil, now))).orderBy(asc(classEnrolments.heldUntil)).limit(limit);
     },
 
     /** Moves a scheduled class to its final state; undefined when it was no longer scheduled (settled or cancelled meanwhile). */

@@ -5,7 +5,8 @@ import { users } from '../identity/identity.schema';
 /** classes: the tables this module owns (issue #15). Only this module's *.repo.ts queries them. */
 
 export const classStatusValues = ['scheduled', 'cancelled', 'completed', 'tutor_no_show'] as const;
-export const enrolmentStatusValues = ['enrolled', 'left', 'refunded'] as const;
+/** held: a seat kept while its payment is made (counts against capacity until it lapses: expired). */
+export const enrolmentStatusValues = ['held', 'enrolled', 'left', 'refunded', 'expired'] as const;
 
 /**
  * A group class. `enrolled_count` is the seat counter every enrolment moves with one conditional UPDATE; the CHECK
@@ -51,7 +52,7 @@ export const classes = pgTable(
   ],
 );
 
-/** A learner's seat in a class. At most one live ('enrolled') row per learner and class: a partial unique index. */
+/** A learner's seat in a class. At most one live ('held' or 'enrolled') row per learner and class: a partial unique index. */
 export const classEnrolments = pgTable(
   'class_enrolments',
   {
@@ -64,10 +65,15 @@ export const classEnrolments = pgTable(
       .references(() => users.id),
     status: text('status', { enum: enrolmentStatusValues }).notNull(),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull(),
+    /** Until when a held seat waits for its payment. */
+    heldUntil: timestamp('held_until', { withTimezone: true }),
+    /** When a held seat's payment confirmed it. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     leftAt: timestamp('left_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('class_enrolments_one_live').on(t.classId, t.studentId).where(sql`${t.status} = 'enrolled'`),
+    uniqueIndex('class_enrolments_one_live').on(t.classId, t.studentId).where(sql`${t.status} in ('held', 'enrolled')`),
+    index('class_enrolments_held_idx').on(t.heldUntil).where(sql`${t.status} = 'held'`),
     index('class_enrolments_student_idx').on(t.studentId),
   ],
 );

@@ -5,9 +5,11 @@ import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import { accountsByIds, type AuthUser, lacksGuardianConsent, tutorTeaching } from '../identity';
+// A seat waits for its payment as long as a booked lesson's hold does.
+import { HOLD_MINUTES } from '../scheduling';
 import type { ClassNotices } from './classes.notices';
 import type { ClassMoney } from './classes.ports';
-import type { ClassRow, ClassesRepo, NewClassRow } from './classes.repo';
+import type { ClassRow, ClassesRepo, EnrolmentRow, NewClassRow } from './classes.repo';
 import { canEnrol, type ClassAccessRefusal, type ClassRole, decideAccess, leaveRefund, reminderPlan, roomWindow } from './classes.rules';
 import { CLASS_REMINDER_QUEUE } from './classes.settle';
 
@@ -25,7 +27,9 @@ export interface ClassAccess {
 }
 
 export type CreateClassFailure = Fail<'not_approved' | 'not_teaching' | 'in_the_past' | 'bad_zone'>;
-export type EnrolFailure = Fail<'class_not_found' | 'class_not_open' | 'own_class' | 'class_full' | 'consent_required' | 'payment_unavailable' | 'not_a_learner'>;
+export type EnrolFailure = Fail<'class_not_found' | 'class_not_open' | 'own_class' | 'class_full' | 'consent_required' | 'not_a_learner'>;
+/** Why a paid seat could not be confirmed (billing then refunds the payment). */
+export type ConfirmSeatFailure = Fail<'not_found' | 'hold_expired' | 'not_confirmable'>;
 export type LeaveFailure = Fail<'class_not_found' | 'not_enrolled' | 'class_started'>;
 export type CancelFailure = Fail<'class_not_found' | 'not_yours' | 'class_not_open'>;
 export type AttendanceFailure = Fail<'class_not_found' | 'not_yours' | 'not_started'>;
@@ -41,7 +45,7 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
   async function views(rows: ClassRow[], viewer: { id: string; timeZone: string } | null, zone?: string): Promise<ClassView[]> {
     const tz = zoneOrUtc(zone ?? viewer?.timeZone);
     const names = new Map((await accountsByIds(repo.db, rows.map((r) => r.tutorId))).map((a) => [a.id, a.displayName]));
-    const mine = viewer ? await repo.enrolledIn(rows.map((r) => r.id), viewer.id) : new Set<string>();
+    const mine = viewer ? await repo.enrolledIn(rows.map((r) => r.id), viewer.id) : new Map<string, 'held' | 'enrolled'>();
     return rows.map((c) => {
       const start = time.instantToZoned(c.startsAt, tz);
       return {
@@ -67,7 +71,7 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
         status: c.status,
         seriesId: c.seriesId,
         roomOpensAt: roomWindow(c).opensAt.toISOString(),
-        mine: viewer?.id === c.tutorId ? 'teaching' : mine.has(c.id) ? 'enrolled' : null,
+        mine: viewer?.id === c.tutorId ? 'teaching' : (mine.get(c.id) ?? null),
       };
     });
   }
@@ -144,7 +148,8 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
 
     /**
      * Takes a seat. The seat count is decided by the database (repo.takeSeat); enrolling again, or twice at once, gives
-     * the one enrolment. A paid class needs a payment first when a provider is on: not taken for classes yet.
+     * the one enrolment. A seat that must be paid for first (a price, and a payment provider on) is held for
+     * HOLD_MINUTES while the learner pays through billing's checkout; the payment confirms it (confirmHeldSeat).
      */
     async enrol(caller: AuthUser, id: string): Promise<Result<EnrolmentView, EnrolFailure>> {
       const now = clock.now();
@@ -156,9 +161,9 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       if (existing) return ok(enrolmentView(existing));
       const open = canEnrol(c, caller.id, now);
       if (!open.ok) return fail(open.reason);
-      if (money.requiresPayment(c)) return fail('payment_unavailable');
-      const taken = await repo.takeSeat(id, caller.id, now, async (tx) => {
-        await notices.tell(tx, c, [caller.id], 'class_enrolled', `class-enrolled:${c.id}:${now.getTime()}`, now);
+      const heldUntil = money.requiresPayment(c) ? new Date(now.getTime() + HOLD_MINUTES * MIN) : null;
+      const taken = await repo.takeSeat(id, caller.id, now, heldUntil, async (tx, e) => {
+        if (!heldUntil) await notices.tell(tx, c, [caller.id], 'class_enrolled', `class-enrolled:${e.id}`, now);
       });
       if (taken === 'full') {
         logger.info({ event: 'class_enrol_refused', classId: id, studentId: caller.id, reason: 'class_full' }, 'class full');
@@ -167,7 +172,10 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       if (taken === 'closed') return fail('class_not_open');
       const row = taken === 'already' ? await repo.liveEnrolment(repo.db, id, caller.id) : taken;
       if (!row) return fail('class_full');
-      if (taken !== 'already') logger.info({ event: 'class_enrolled', classId: id, studentId: caller.id, enrolmentId: row.id }, 'learner enrolled in a class');
+      if (taken !== 'already') {
+        const event = row.status === 'held' ? 'class_seat_held' : 'class_enrolled';
+        logger.info({ event, classId: id, studentId: caller.id, enrolmentId: row.id, heldUntil: row.heldUntil?.toISOString() ?? null }, row.status === 'held' ? 'class seat held for payment' : 'learner enrolled in a class');
+      }
       return ok(enrolmentView(row));
     },
 
@@ -179,12 +187,13 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       const e = await repo.liveEnrolment(repo.db, id, caller.id);
       if (!e) return fail('not_enrolled');
       if (now.getTime() >= c.startsAt.getTime() || c.status !== 'scheduled') return fail('class_started');
-      const refund = leaveRefund(c, now);
+      // A held seat was never paid for: giving it back costs nothing and returns nothing.
+      const refund = e.status === 'held' ? { amountMinor: 0, late: false } : leaveRefund(c, now);
       const left = await repo.db.transaction(async (tx) => {
         const row = await repo.releaseSeat(tx, e.id, 'left', now);
         if (!row) return undefined;
         if (refund.amountMinor > 0) await money.refundSeat(tx, { enrolmentId: e.id, classId: c.id, studentId: caller.id, amountMinor: refund.amountMinor, currency: c.currency, reason: 'The learner left the class in time for a refund.', at: now });
-        await notices.tell(tx, c, [caller.id], 'class_left', `class-left:${e.id}`, now, () => (c.priceMinor > 0 ? (refund.late ? ' It was less than 24 hours before the start, so there is no refund.' : ' Your payment is refunded.') : ''));
+        await notices.tell(tx, c, [caller.id], 'class_left', `class-left:${e.id}`, now, () => (c.priceMinor > 0 && e.status === 'enrolled' ? (refund.late ? ' It was less than 24 hours before the start, so there is no refund.' : ' Your payment is refunded.') : ''));
         return row;
       });
       if (!left) return fail('not_enrolled');
@@ -201,6 +210,8 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       const done = await repo.db.transaction(async (tx) => {
         const row = await repo.finish(tx, id, 'cancelled', now);
         if (!row) return undefined;
+        // Seats still being paid for are let go; a payment that lands later finds the class cancelled and is refunded.
+        for (const held of await repo.enrolmentsOf(tx, id, 'held')) await repo.releaseSeat(tx, held.id, 'expired', now);
         const seats = await repo.enrolmentsOf(tx, id, 'enrolled');
         for (const e of seats) {
           if (c.priceMinor > 0) {
@@ -226,13 +237,50 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       return ok(rows.map((r) => ({ userId: r.studentId, name: names.get(r.studentId) ?? '', status: r.status, enrolledAt: r.enrolledAt.toISOString() })));
     },
 
+    /**
+     * A held seat's payment settled (billing calls this from its payment job): the seat is enrolled, and the learner
+     * told. A seat whose hold lapsed is taken again if the class still has room; otherwise, or for a class cancelled or
+     * started meanwhile, a definite refusal, and billing refunds. Idempotent: an enrolled seat is simply ok.
+     */
+    async confirmHeldSeat(enrolmentId: string, now: Date): Promise<Result<EnrolmentView, ConfirmSeatFailure>> {
+      if (!isUuid(enrolmentId)) return fail('not_found');
+      const e = await repo.enrolmentById(repo.db, enrolmentId);
+      if (!e) return fail('not_found');
+      if (e.status === 'enrolled') return ok(enrolmentView(e));
+      const c = (await repo.findById(e.classId))!;
+      if (c.status !== 'scheduled' || now.getTime() >= c.startsAt.getTime()) return fail('not_confirmable');
+      let row: EnrolmentRow | undefined;
+      if (e.status === 'held') {
+        row = await repo.db.transaction(async (tx) => {
+          const r = await repo.confirmHeld(tx, e.id, now);
+          if (r) await notices.tell(tx, c, [e.studentId], 'class_enrolled', `class-enrolled:${e.id}`, now);
+          return r;
+        });
+      } else if (e.status === 'expired') {
+        row = await repo.retakeExpired(e.id, now);
+        if (!row) return fail('hold_expired');
+        await repo.db.transaction((tx) => notices.tell(tx, c, [e.studentId], 'class_enrolled', `class-enrolled:${e.id}`, now));
+      } else return fail('not_confirmable');
+      if (!row) return fail('not_confirmable');
+      logger.info({ event: 'class_seat_paid', classId: c.id, studentId: e.studentId, enrolmentId: e.id, late: e.status === 'expired' }, 'class seat paid and confirmed');
+      return ok(enrolmentView(row));
+    },
+
+    /** A held seat's payment failed: the seat is free again (the learner may enrol again). */
+    async releaseHeldSeat(enrolmentId: string, now: Date): Promise<Result<void, Fail<'not_found'>>> {
+      if (!isUuid(enrolmentId)) return fail('not_found');
+      const released = await repo.db.transaction((tx) => repo.releaseSeat(tx, enrolmentId, 'expired', now));
+      if (released) logger.info({ event: 'class_seat_released', classId: released.classId, studentId: released.studentId, enrolmentId, reason: 'payment_failed' }, 'held class seat released');
+      return released || (await repo.enrolmentById(repo.db, enrolmentId)) ? ok(undefined) : fail('not_found');
+    },
+
     /** Who may be in the class's room at `at`, and as what (the live classroom calls this through its port). */
     async access(classId: string, userId: string, at: Date): Promise<Result<ClassAccess, Fail<ClassAccessRefusal>>> {
       if (!isUuid(classId) || !isUuid(userId)) return fail('class_not_found');
       const c = await repo.findById(classId);
       if (!c) return fail('class_not_found');
       const [account] = await accountsByIds(repo.db, [userId]);
-      const enrolled = !!(await repo.liveEnrolment(repo.db, classId, userId));
+      const enrolled = (await repo.liveEnrolment(repo.db, classId, userId))?.status === 'enrolled';
       const d = decideAccess(c, { userId, isAdmin: account?.role === 'admin' && !account.disabled, enrolled }, at);
       if (!d.ok) return fail(d.reason);
       const { opensAt } = roomWindow(c);
@@ -245,7 +293,7 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       const c = await repo.findById(a.classId);
       if (!c) return fail('class_not_found');
       const isTutor = c.tutorId === a.userId;
-      if (!isTutor && !(await repo.liveEnrolment(repo.db, a.classId, a.userId))) return fail('not_a_participant');
+      if (!isTutor && (await repo.liveEnrolment(repo.db, a.classId, a.userId))?.status !== 'enrolled') return fail('not_a_participant');
       await repo.recordAttendance(a.classId, a.userId, a.kind, a.at, isTutor && a.kind === 'join');
       logger.info({ event: 'class_attendance', classId: a.classId, userId: a.userId, kind: a.kind, at: a.at.toISOString(), role: isTutor ? 'teacher' : 'learner' }, `class ${a.kind}`);
       return ok(undefined);
@@ -256,6 +304,6 @@ export type ClassesService = ReturnType<typeof createClassesService>;
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-function enrolmentView(e: { classId: string; status: EnrolmentView['status']; enrolledAt: Date; leftAt: Date | null }): EnrolmentView {
-  return { classId: e.classId, status: e.status, enrolledAt: e.enrolledAt.toISOString(), leftAt: e.leftAt?.toISOString() ?? null };
+function enrolmentView(e: EnrolmentRow): EnrolmentView {
+  return { id: e.id, classId: e.classId, status: e.status, enrolledAt: e.enrolledAt.toISOString(), heldUntil: e.heldUntil?.toISOString() ?? null, leftAt: e.leftAt?.toISOString() ?? null };
 }

@@ -37,7 +37,7 @@ export function createClassLifecycle(deps: { repo: ClassesRepo; clock: Clock; lo
       if (!row) return undefined;
       const seats = await repo.enrolmentsOf(tx, c.id, 'enrolled');
       if (d.outcome === 'completed') {
-        if (c.priceMinor > 0 && seats.length > 0) await money.classEarned(tx, { classId: c.id, tutorId: c.tutorId, seats: seats.length, priceMinor: c.priceMinor, currency: c.currency, at: now });
+        if (c.priceMinor > 0 && seats.length > 0) await money.classEarned(tx, { classId: c.id, tutorId: c.tutorId, enrolmentIds: seats.map((e) => e.id), priceMinor: c.priceMinor, currency: c.currency, at: now });
       } else if (c.priceMinor > 0) {
         for (const e of seats) await money.refundSeat(tx, { enrolmentId: e.id, classId: c.id, studentId: e.studentId, amountMinor: c.priceMinor, currency: c.currency, reason: 'The tutor did not come to the class.', at: now });
       }
@@ -52,8 +52,21 @@ export function createClassLifecycle(deps: { repo: ClassesRepo; clock: Clock; lo
     return d.outcome;
   }
 
+  /** Held seats whose time to pay ran out go back to the class (a payment landing later retakes one if it can). */
+  async function expireHolds(now: Date): Promise<number> {
+    let expired = 0;
+    for (const e of await repo.lapsedHolds(now, 500)) {
+      const released = await repo.db.transaction((tx) => repo.releaseSeat(tx, e.id, 'expired', now));
+      if (!released) continue;
+      expired++;
+      logger.info({ event: 'class_seat_released', classId: e.classId, studentId: e.studentId, enrolmentId: e.id, reason: 'hold_expired' }, 'unpaid class seat released');
+    }
+    return expired;
+  }
+
   async function sweep(): Promise<{ settled: number }> {
     const now = clock.now();
+    await expireHolds(now);
     let settled = 0;
     for (;;) {
       const page = await repo.endedScheduled(now, PAGE);
