@@ -66,6 +66,8 @@ export const classViewSchema = z.object({
   roomOpensAt: z.string(),
   /** The caller's own seat, if any ('held' while it waits for its payment), or 'teaching' for the tutor. */
   mine: z.enum(['held', 'enrolled', 'teaching']).nullable(),
+  /** The caller's seat: its id (to pay for a held one: POST /api/billing/checkout with classEnrolmentId) and until when it is held. */
+  seat: z.object({ id: z.string(), heldUntil: z.string().nullable() }).nullable(),
 });
 export type ClassView = z.infer<typeof classViewSchema>;
 export const classListSchema = z.object({ classes: z.array(classViewSchema) });

@@ -1,4 +1,4 @@
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useMe } from '../features/auth';
 import { ClassDetail, useClass } from '../features/classes';
 import { ApiError } from '../lib/api';
@@ -12,7 +12,10 @@ export function ClassDetailPage() {
   const { id = '' } = useParams();
   const me = useMe();
   const zone = me.data?.timeZone ?? detectTimeZone();
-  const c = useClass(id, zone);
+  // Back from the payment page (?checkout=…): the seat is confirmed by the payment's job, so read it again until it is.
+  const [params] = useSearchParams();
+  const returning = params.has('checkout') && !params.has('cancelled');
+  const c = useClass(id, zone, returning);
   const now = useNow(30_000);
   usePageTitle(c.data?.title ?? 'Class');
   if (c.isPending || me.isPending) return <PageLoading label="Loading the class…" />;
@@ -37,7 +40,7 @@ export function ClassDetailPage() {
       <Link className="back-link" to={c.data.mine === 'teaching' ? '/tutor/classes' : '/classes'}>
         ← {c.data.mine === 'teaching' ? 'My classes' : 'All classes'}
       </Link>
-      <ClassDetail c={c.data} me={me.data ?? null} zone={zone} now={now} />
+      <ClassDetail c={c.data} me={me.data ?? null} zone={zone} now={now} returning={returning} />
     </section>
   );
 }

@@ -74,14 +74,14 @@ export function createClassesRepo(db: Db) {
       return (await q.select().from(classEnrolments).where(eq(classEnrolments.id, id)))[0];
     },
 
-    /** The learner's live seats among these classes: class id → held or enrolled. */
-    async enrolledIn(classIds: readonly string[], studentId: string): Promise<Map<string, 'held' | 'enrolled'>> {
+    /** The learner's live seats among these classes, by class id. */
+    async enrolledIn(classIds: readonly string[], studentId: string): Promise<Map<string, { id: string; status: 'held' | 'enrolled'; heldUntil: Date | null }>> {
       if (classIds.length === 0) return new Map();
       const rows = await db
-        .select({ id: classEnrolments.classId, status: classEnrolments.status })
+        .select({ classId: classEnrolments.classId, id: classEnrolments.id, status: classEnrolments.status, heldUntil: classEnrolments.heldUntil })
         .from(classEnrolments)
         .where(and(inArray(classEnrolments.classId, [...classIds]), eq(classEnrolments.studentId, studentId), inArray(classEnrolments.status, ['held', 'enrolled'])));
-      return new Map(rows.map((r) => [r.id, r.status as 'held' | 'enrolled']));
+      return new Map(rows.map((r) => [r.classId, { id: r.id, status: r.status as 'held' | 'enrolled', heldUntil: r.heldUntil }]));
     },
 
     async enrolmentsOf(q: Db | Tx, classId: string, status?: EnrolmentRow['status']): Promise<EnrolmentRow[]> {

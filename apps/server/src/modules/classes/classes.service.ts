@@ -45,7 +45,7 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
   async function views(rows: ClassRow[], viewer: { id: string; timeZone: string } | null, zone?: string): Promise<ClassView[]> {
     const tz = zoneOrUtc(zone ?? viewer?.timeZone);
     const names = new Map((await accountsByIds(repo.db, rows.map((r) => r.tutorId))).map((a) => [a.id, a.displayName]));
-    const mine = viewer ? await repo.enrolledIn(rows.map((r) => r.id), viewer.id) : new Map<string, 'held' | 'enrolled'>();
+    const mine = viewer ? await repo.enrolledIn(rows.map((r) => r.id), viewer.id) : new Map<string, { id: string; status: 'held' | 'enrolled'; heldUntil: Date | null }>();
     return rows.map((c) => {
       const start = time.instantToZoned(c.startsAt, tz);
       return {
@@ -71,7 +71,8 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
         status: c.status,
         seriesId: c.seriesId,
         roomOpensAt: roomWindow(c).opensAt.toISOString(),
-        mine: viewer?.id === c.tutorId ? 'teaching' : (mine.get(c.id) ?? null),
+        mine: viewer?.id === c.tutorId ? 'teaching' : (mine.get(c.id)?.status ?? null),
+        seat: mine.get(c.id) ? { id: mine.get(c.id)!.id, heldUntil: mine.get(c.id)!.heldUntil?.toISOString() ?? null } : null,
       };
     });
   }

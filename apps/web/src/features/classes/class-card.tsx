@@ -30,6 +30,7 @@ export function ClassCard({ c, zone, to }: { c: ClassView; zone: string; to?: st
         <span className={c.free ? 'class-tag class-tag-free' : 'class-tag'}>{priceLabel(c)}</span>
         <span className={c.seatsLeft === 0 ? 'class-tag class-tag-full' : 'class-tag'}>{seatsLabel(c)}</span>
         {c.mine === 'enrolled' && <span className="class-tag class-tag-mine">Enrolled</span>}
+        {c.mine === 'held' && <span className="class-tag class-tag-mine">Seat held: pay to keep it</span>}
         {c.mine === 'teaching' && <span className="class-tag class-tag-mine">You teach</span>}
       </p>
     </li>

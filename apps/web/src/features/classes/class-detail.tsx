@@ -9,12 +9,13 @@ import { levelLabel, useSubjectName } from '../subjects';
 import { priceLabel, seatsLabel } from './class-card';
 import { useCancelClass, useEnrol, useLeave } from './classes-queries';
 import { ClassRosterPanel } from './class-roster';
+import { HeldSeatPayment } from './seat-payment';
 import './classes.css';
 
 const HOUR = 3_600_000;
 
 /** What the learner can do: enrol (or log in first), leave before the start, and what leaving costs. */
-function LearnerActions({ c, me, now }: { c: ClassView; me: Me | null; now: number }) {
+function LearnerActions({ c, me, now, returning }: { c: ClassView; me: Me | null; now: number; returning: boolean }) {
   const enrol = useEnrol();
   const leave = useLeave();
   const started = Date.parse(c.start) <= now;
@@ -32,7 +33,14 @@ function LearnerActions({ c, me, now }: { c: ClassView; me: Me | null; now: numb
     <div className="stack class-actions">
       {enrol.error && <Alert tone="error">{errorMessage(enrol.error)}</Alert>}
       {leave.error && <Alert tone="error">{errorMessage(leave.error)}</Alert>}
-      {c.mine === 'enrolled' ? (
+      {c.mine === 'held' ? (
+        <>
+          <HeldSeatPayment c={c} zone={me.timeZone} returning={returning} />
+          <Button variant="ghost" block pending={leave.isPending} pendingLabel="Letting it go…" onClick={() => leave.mutate(c.id)}>
+            Let the seat go
+          </Button>
+        </>
+      ) : c.mine === 'enrolled' ? (
         <>
           <Alert tone="success" title="You are enrolled">
             The room opens at {formatDateTime(c.roomOpensAt, { zone: me.timeZone })}, 10 minutes before the start.
@@ -82,7 +90,7 @@ function TutorActions({ c }: { c: ClassView }) {
 }
 
 /** One class: when (on the viewer's clock), what, who, seats, price, and what the viewer can do. */
-export function ClassDetail({ c, me, zone, now }: { c: ClassView; me: Me | null; zone: string; now: number }) {
+export function ClassDetail({ c, me, zone, now, returning = false }: { c: ClassView; me: Me | null; zone: string; now: number; returning?: boolean }) {
   const subjectName = useSubjectName();
   return (
     <article className="stack" data-testid="class-detail">
@@ -125,7 +133,7 @@ export function ClassDetail({ c, me, zone, now }: { c: ClassView; me: Me | null;
           Times are in your zone, <ZoneName zone={zone} />.
         </p>
         {c.status === 'cancelled' && <Alert tone="error">The tutor cancelled this class.</Alert>}
-        {c.mine === 'teaching' ? <TutorActions c={c} /> : <LearnerActions c={c} me={me} now={now} />}
+        {c.mine === 'teaching' ? <TutorActions c={c} /> : <LearnerActions c={c} me={me} now={now} returning={returning} />}
       </div>
       {c.description && (
         <section className="card" aria-labelledby="about-class">

@@ -53,8 +53,13 @@ export function useClassSearch(params: URLSearchParams) {
   return useQuery({ queryKey: classKeys.list(params.toString()), queryFn: () => api.get<ClassList>(`/api/classes?${params.toString()}`).then((r) => r.classes), placeholderData: keepPreviousData });
 }
 
-export function useClass(id: string, zone: string) {
-  return useQuery({ queryKey: classKeys.one(id), queryFn: () => api.get<ClassView>(`/api/classes/${encodeURIComponent(id)}?timeZone=${encodeURIComponent(zone)}`) });
+/** One class; `following` a payment, read again every second while the seat is still held. */
+export function useClass(id: string, zone: string, following = false) {
+  return useQuery({
+    queryKey: classKeys.one(id),
+    queryFn: () => api.get<ClassView>(`/api/classes/${encodeURIComponent(id)}?timeZone=${encodeURIComponent(zone)}`),
+    refetchInterval: (q) => (following && q.state.data?.mine === 'held' ? 1000 : false),
+  });
 }
 
 export function useMyClasses(enabled = true) {
