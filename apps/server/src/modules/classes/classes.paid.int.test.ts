@@ -11,14 +11,13 @@ describeEachBackend('classes: paying for a seat', ({ db }) => {
   let t: BillingTestApp;
   const clock = settableClock(new Date('2026-12-07T09:00:00.000Z'));
   let tutor: Awaited<ReturnType<typeof classTutor>>;
-  let people: Awaited<ReturnType<typeof learners>>;
   let keys = 0;
+  /** Fresh learners for each test, so "their payment" is the one this test made. */
+  const fresh = (n: number) => learners(t as unknown as Parameters<typeof learners>[0], n);
 
   beforeAll(async () => {
     t = await startBillingApp(db().database, { clock, payments: { provider: 'fake', stripe: null, razorpay: null } });
-    const asTest = { ...t, app: t.app } as unknown as Parameters<typeof classTutor>[0];
-    tutor = await classTutor(asTest);
-    people = await learners(asTest, 4);
+    tutor = await classTutor(t as unknown as Parameters<typeof classTutor>[0]);
   });
   afterAll(async () => {
     await t?.close();
@@ -44,7 +43,7 @@ describeEachBackend('classes: paying for a seat', ({ db }) => {
 
   it('a paid seat is held while paying (it counts against capacity), confirmed by the payment, and earned by the tutor less commission when taught', async () => {
     const c = await newClass({ capacity: 2, date: '2026-12-10' });
-    const [a, b, cc] = people;
+    const [a, b, cc] = await fresh(3);
     const held = await a!.client.post(`/api/classes/${c.id}/enrol`);
     expect(held.json).toMatchObject({ status: 'held', heldUntil: plus(clock.now(), 10).toISOString() });
     expect((await b!.client.post(`/api/classes/${c.id}/enrol`)).json.status).toBe('held');
@@ -81,7 +80,7 @@ describeEachBackend('classes: paying for a seat', ({ db }) => {
   it('a payment that lands after its hold lapsed and the class filled is refunded in full', async () => {
     clock.set(new Date('2026-12-07T09:00:00.000Z'));
     const c = await newClass({ capacity: 1, date: '2026-12-11' });
-    const [a, b] = people;
+    const [a, b] = await fresh(2);
     const held = await a!.client.post(`/api/classes/${c.id}/enrol`);
     const made = await checkout(a!.client, held.json.id);
     clock.advance(11 * 60_000);
@@ -97,7 +96,7 @@ describeEachBackend('classes: paying for a seat', ({ db }) => {
 
   it("the tutor's cancellation refunds every paid learner; leaving in time refunds, leaving late does not", async () => {
     clock.set(new Date('2026-12-07T09:00:00.000Z'));
-    const [a, b, c3, d] = people;
+    const [a, b, c3, d] = await fresh(4);
     const enrolAndPay = async (p: { client: Client }, classId: string) => {
       const held = await p.client.post(`/api/classes/${classId}/enrol`);
       await pay((await checkout(p.client, held.json.id)).json.id);
@@ -121,5 +120,18 @@ describeEachBackend('classes: paying for a seat', ({ db }) => {
     expect((await d!.client.post(`/api/classes/${later.id}/leave`)).json.status).toBe('left');
     await t.app.jobs.drain();
     expect(await paymentOf(d!.id)).toMatchObject({ refundedMinor: 0 });
+  });
+
+  it('a tutor who never comes: the sweep refunds every paid seat in full', async () => {
+    clock.set(new Date('2026-12-07T09:00:00.000Z'));
+    const c = await newClass({ date: '2026-12-13' });
+    const [a] = await fresh(1);
+    const held = await a!.client.post(`/api/classes/${c.id}/enrol`);
+    await pay((await checkout(a!.client, held.json.id)).json.id);
+    clock.set(plus(new Date(c.end), 1));
+    await t.app.fastify.classes.sweep();
+    await t.app.jobs.drain();
+    expect((await db().database.db.select().from(schema.classes).where(eq(schema.classes.id, c.id)))[0]!.status).toBe('tutor_no_show');
+    expect(await paymentOf(a!.id)).toMatchObject({ amountMinor: 50_000, refundedMinor: 50_000 });
   });
 });
