@@ -53,8 +53,10 @@ export function provideFakePorts(ports: Ports) {
       mediaCalls.push({ call: 'end', classId });
     },
   };
-  ports.provide(CLASS_ACCESS, access);
-  ports.provide(CLASSROOM_MEDIA, media);
+  // The classes module provides the real CLASS_ACCESS; these tests drive the room from their own table of classes
+  // (classroom.classes.int.test.ts runs the real one).
+  ports.replaceForTest(CLASS_ACCESS, access);
+  ports.replaceForTest(CLASSROOM_MEDIA, media);
   return {
     classes,
     attendance,
