@@ -110,6 +110,7 @@ const clockSyntax = [
  * runner parses each stored payload with it, and platform/jobs.ts enqueues only through such a def. A cast of a value
  * named `payload` is how untyped payloads crept back in, so it is refused in server code.
  */
+const standInSyntax = [{ selector: "CallExpression[callee.property.name='replaceForTest']", message: 'replaceForTest is for tests: a module provides its ports with ports.provide.' }];
 const jobPayloadSyntax = [
   {
     selector: "TSAsExpression[expression.type='Identifier'][expression.name='payload'], TSTypeAssertion[expression.type='Identifier'][expression.name='payload']",
@@ -153,7 +154,7 @@ export default tseslint.config(
     ignores: ['apps/server/src/config.ts', clockOwner, ...serverTestCode],
     rules: {
       'no-restricted-properties': ['error', envRule, ...clockProperties],
-      'no-restricted-syntax': ['error', ...clockSyntax, ...jobPayloadSyntax],
+      'no-restricted-syntax': ['error', ...clockSyntax, ...jobPayloadSyntax, ...standInSyntax],
     },
   },
   {

@@ -12,6 +12,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { billingModule, type BillingMoney, type BillingProviders, type LedgerPort, type PaymentProviderAdapter, type Provider } from './modules/billing';
+import { classesModule } from './modules/classes';
 import { classMediaModule } from './modules/classmedia';
 import { classroomModule } from './modules/classroom';
 import { connectivityModule } from './modules/connectivity';
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(connectivityModule);
   await fastify.register(schedulingModule);
   await fastify.register(tutorsModule);
+  await fastify.register(classesModule);
   await fastify.register(billingModule, { payoutAdapter: opts.payoutAdapter, payments: opts.payments });
   // Janus for group classes (#15): started here when SFU=janus and the binary is on the PATH; status says why not.
   await fastify.register(sfuModule, { api: opts.sfu });

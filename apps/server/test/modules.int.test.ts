@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { testConfig } from '../src/config';
 import { billingModule } from '../src/modules/billing';
+import { classesModule } from '../src/modules/classes';
 import { connectivityModule } from '../src/modules/connectivity';
 import { helpModule } from '../src/modules/help';
 import { identityModule } from '../src/modules/identity';
@@ -25,7 +26,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, billingModule];
+const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -40,7 +41,8 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-connectivity': ['tutorline-identity'],
       'tutorline-scheduling': ['tutorline-notifications', 'tutorline-rooms'],
       'tutorline-tutors': ['tutorline-identity', 'tutorline-media'],
-      'tutorline-billing': ['tutorline-scheduling'],
+      'tutorline-classes': ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling'],
+      'tutorline-billing': ['tutorline-scheduling', 'tutorline-classes'],
     });
   });
 
@@ -52,6 +54,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-tutors': ['@fastify/cookie', '@fastify/multipart'],
       'tutorline-rooms': ['@fastify/multipart'],
       'tutorline-help': ['@fastify/multipart'],
+      'tutorline-classes': ['@fastify/cookie'],
     });
   });
 
@@ -118,6 +121,7 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(typeof app.help.help.announceAvailability).toBe('function');
     expect(typeof app.scheduling.confirmHeld).toBe('function');
     expect(app.billing.payments.webhooks).toBeDefined();
+    expect(typeof app.classes.access).toBe('function');
     expect(app.whatsapp).toBeNull();
   });
 });

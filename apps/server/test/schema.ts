@@ -14,6 +14,7 @@ import * as rooms from '../src/modules/rooms/rooms.schema';
 import * as scheduling from '../src/modules/scheduling/scheduling.schema';
 import * as tutors from '../src/modules/tutors/tutors.schema';
 import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
+import * as classes from '../src/modules/classes/classes.schema';
 import * as jobs from '../src/platform/jobs.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classroom, ...recordings };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings };

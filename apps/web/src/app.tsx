@@ -37,6 +37,10 @@ const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default
 const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));
 const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
+// Group classes (#15): the list, one class, and a tutor's own.
+const ClassesPage = lazy(() => import('./routes/classes').then((m) => ({ default: m.ClassesPage })));
+const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => ({ default: m.ClassDetailPage })));
+const TutorClassesPage = lazy(() => import('./routes/tutor-classes').then((m) => ({ default: m.TutorClassesPage })));
 
 function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -127,6 +131,9 @@ function Shell() {
             <Route path="/tutors" element={<FindTutorsPage />} />
             <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
             <Route path="/lessons" element={<MyLessonsPage />} />
+            <Route path="/classes" element={<ClassesPage />} />
+            <Route path="/classes/:id" element={<ClassDetailPage />} />
+            <Route path="/tutor/classes" element={<TutorClassesPage />} />
             <Route path="/lessons/paid" element={<LessonsPaidPage />} />
             <Route path="/billing" element={<BillingPage />} />
             <Route path="/billing/return" element={<BillingReturnPage />} />

@@ -24,14 +24,17 @@ export const checkoutBodySchema = z.union([
     ...returnUrls,
   }),
   z.strictObject({ bookingId: z.uuid('must be a booking id'), provider: paymentProviderSchema.optional(), idempotencyKey, ...returnUrls }),
+  /** A group class's held seat (issue #15). */
+  z.strictObject({ classEnrolmentId: z.uuid('must be a class enrolment id'), provider: paymentProviderSchema.optional(), idempotencyKey, ...returnUrls }),
 ]);
 export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 
 export const checkoutSchema = z.object({
   id: z.string(),
-  purpose: z.enum(['subscription', 'credit_pack', 'booking']),
+  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class']),
   planId: z.string().nullable(),
   bookingId: z.string().nullable(),
+  classEnrolmentId: z.string().nullable(),
   provider: paymentProviderSchema,
   amountMinor: z.number().int(),
   currency: z.string(),
@@ -78,7 +81,7 @@ export const adminPaymentSchema = z.object({
   studentEmail: z.string(),
   studentName: z.string(),
   /** What was bought: 'subscription', 'credit_pack' or 'booking' (null when the checkout is unknown). */
-  purpose: z.enum(['subscription', 'credit_pack', 'booking']).nullable(),
+  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class']).nullable(),
   planId: z.string().nullable(),
   planName: z.string().nullable(),
   amountMinor: z.number().int(),

@@ -22,6 +22,8 @@ export const errorCodes = [
   'too_early',
   /** A booked lesson is over (or cancelled): its room cannot be opened. */
   'lesson_ended',
+  /** A class is full (every seat taken). */
+  'class_full',
   /** A booking's payment hold lapsed before it was confirmed; the slot was released. */
   'hold_expired',
   /** Inside the tutor's late window a lesson can only be cancelled (a late cancellation), not moved. */

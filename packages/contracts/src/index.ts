@@ -12,3 +12,4 @@ export * from './notifications';
 export * from './billing';
 export * from './billing-providers';
 export * from './password';
+export * from './classes';

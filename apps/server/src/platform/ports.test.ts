@@ -29,6 +29,18 @@ describe('ports', () => {
     expect(() => ports.get(PRICING)).toThrow("port 'test.pricing' has no implementation");
   });
 
+  it('a test can put a stand-in in place of a module\'s implementation, before or after the module provides it', async () => {
+    const ports = createPorts();
+    ports.provide(ON_DONE, async (id) => `real ${id}`);
+    const real = ports.replaceForTest(ON_DONE, async (id) => `stand-in ${id}`);
+    expect(await real!('a')).toBe('real a');
+    expect(await ports.get(ON_DONE)('a')).toBe('stand-in a');
+    const early = createPorts();
+    early.replaceForTest(ON_DONE, async (id) => `stand-in ${id}`);
+    early.provide(ON_DONE, async (id) => `real ${id}`);
+    expect(await early.get(ON_DONE)('b')).toBe('stand-in b');
+  });
+
   it('a port is provided once', () => {
     const ports = createPorts();
     ports.provide(ON_DONE, async (id) => id);

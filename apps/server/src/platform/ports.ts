@@ -25,6 +25,11 @@ export class MissingPortError extends Error {
 
 export interface Ports {
   provide<T>(def: PortDef<T>, impl: T): void;
+  /**
+   * Tests only: puts a stand-in where a module's implementation is (or will be), returning the one it replaced.
+   * A module's own `provide` after a replacement keeps the stand-in. Production code never calls it (lint).
+   */
+  replaceForTest<T>(def: PortDef<T>, impl: T): T | undefined;
   /** The implementation now; throws MissingPortError when none was provided yet. */
   get<T>(def: PortDef<T>): T;
   /** An object whose methods call the implementation provided by the time they are called; recorded for `assertProvided`. */
@@ -37,6 +42,7 @@ export interface Ports {
 
 export function createPorts(): Ports {
   const impls = new Map<object, unknown>();
+  const standIns = new Set<object>();
   const needed: { def: PortDef<unknown>; by: string }[] = [];
   const get = <T>(def: PortDef<T>, neededBy?: string): T => {
     if (!impls.has(def)) throw new MissingPortError(def as PortDef<unknown>, neededBy);
@@ -44,8 +50,15 @@ export function createPorts(): Ports {
   };
   return {
     provide(def, impl) {
+      if (standIns.has(def)) return;
       if (impls.has(def)) throw new Error(`port '${def.name}' was provided twice`);
       impls.set(def, impl);
+    },
+    replaceForTest(def, impl) {
+      const before = impls.get(def) as typeof impl | undefined;
+      standIns.add(def);
+      impls.set(def, impl);
+      return before;
     },
     get: (def) => get(def),
     late(def, neededBy) {

@@ -36,6 +36,17 @@ describeEachBackend('demo data: tutors people can find and book', ({ db }) => {
     expect(slots.json.slots.length).toBeGreaterThan(0);
   });
 
+  it('seeds three upcoming group classes (free and paid) to enrol in, and seeding again adds none', async () => {
+    const anon = new Client(t.baseUrl);
+    const classes = (await anon.get('/api/classes')).json.classes as { title: string; free: boolean; start: string; seatsLeft: number }[];
+    expect(classes).toHaveLength(3);
+    expect(classes.every((c) => Date.parse(c.start) > NOW.getTime() && c.seatsLeft > 0)).toBe(true);
+    expect(classes.filter((c) => c.free)).toHaveLength(2);
+    const d = db().database.db;
+    await seedDemoData(createIdentityRepo(d), { now: () => NOW }, t.app.logger, d);
+    expect((await d.select({ n: count() }).from(schema.classes))[0]!.n).toBe(3);
+  });
+
   it('keeps the demo logins working, and seeding again changes nothing', async () => {
     for (const email of ['admin@tutorline.test', 'tutor01@tutorline.test', 'tutor25@tutorline.test', 'student01@tutorline.test']) await new Client(t.baseUrl).logIn(email, DEMO_PASSWORD);
     const d = db().database.db;

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import { type IdentityRepo, hashPassword } from '../modules/identity';
 import { createSchedulingRepo } from '../modules/scheduling';
 import { seedDemoBilling } from '../modules/billing';
+import { seedDemoClasses } from '../modules/classes';
 
 export const DEMO_PASSWORD = 'tutorline-demo';
 export const demoLogins = {
@@ -84,6 +85,9 @@ export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Log
   if (db) {
     const students = await Promise.all(Array.from({ length: 50 }, (_, i) => repo.findUserByEmail(`student${pad(i + 1)}@tutorline.test`)));
     await seedDemoBilling(db, students.flatMap((u) => (u?.role === 'student' ? [u.id] : [])), clock.now(), logger);
+    // Group classes (#15): a few upcoming ones from the first demo tutors.
+    const tutors = await Promise.all([1, 2, 3].map((i) => repo.findUserByEmail(`tutor${pad(i)}@tutorline.test`)));
+    await seedDemoClasses(db, tutors.flatMap((u) => (u?.role === 'tutor' ? [{ id: u.id, timeZone: u.timeZone }] : [])), clock.now(), logger);
   }
   return seeded;
 }

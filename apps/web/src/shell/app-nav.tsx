@@ -10,6 +10,7 @@ const icons: Record<NavIcon, () => ReactNode> = {
   ask: AskIcon,
   search: SearchIcon,
   lessons: CalendarIcon,
+  classes: UsersIcon,
   plans: PlansIcon,
   availability: ClockIcon,
   earnings: WalletIcon,

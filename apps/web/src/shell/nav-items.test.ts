@@ -3,8 +3,8 @@ import { activeNavItem, navItems, showsNav } from './nav-items';
 
 describe('the app navigation', () => {
   it('gives each role its main places', () => {
-    expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Plans']);
-    expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Earnings']);
+    expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
+    expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
     expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Billing', 'Self-test']);
   });
 
@@ -20,6 +20,9 @@ describe('the app navigation', () => {
     expect(active('tutor', '/tutor')).toBe('Home');
     expect(active('tutor', '/tutor/availability')).toBe('Availability');
     expect(active('tutor', '/tutor/earnings')).toBe('Earnings');
+    expect(active('student', '/classes/c1')).toBe('Classes');
+    expect(active('tutor', '/tutor/classes')).toBe('Classes');
+    expect(active('tutor', '/classes/c1')).toBe('Classes');
     expect(active('admin', '/admin/billing')).toBe('Billing');
     expect(active('admin', '/admin/check/r1')).toBe('Tutors');
     expect(active('admin', '/check')).toBe('Self-test');

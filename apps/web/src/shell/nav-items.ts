@@ -1,6 +1,6 @@
 import type { Role } from '@tutorline/contracts';
 
-export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check';
+export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'classes' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check';
 
 export interface NavItem {
   to: string;
@@ -17,12 +17,14 @@ export const navItems: Record<Role, readonly NavItem[]> = {
     { to: '/student/ask', label: 'Ask', icon: 'ask' },
     { to: '/tutors', label: 'Find a tutor', icon: 'search' },
     { to: '/lessons', label: 'My lessons', icon: 'lessons' },
+    { to: '/classes', label: 'Classes', icon: 'classes' },
     { to: '/billing', label: 'Plans', icon: 'plans' },
   ],
   tutor: [
     { to: '/tutor', label: 'Home', icon: 'home' },
     { to: '/tutor/availability', label: 'Availability', icon: 'availability' },
     { to: '/lessons', label: 'My lessons', icon: 'lessons' },
+    { to: '/tutor/classes', label: 'Classes', icon: 'classes', also: ['/classes'] },
     { to: '/tutor/earnings', label: 'Earnings', icon: 'earnings' },
   ],
   admin: [

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { createFakePayouts, type PayoutAdapter } from '../../integrations/payouts';
+import { CLASS_MONEY } from '../classes';
 import { HELP_BILLING } from '../help';
 import { BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from '../scheduling';
 import { ENTITLEMENT_GRANTED } from './billing.events';
@@ -8,6 +9,7 @@ import type { LedgerPort, Provider } from './billing.ports';
 import { installBillingProviders } from './billing.providers.install';
 import { billingMoneyRoutes } from './billing.routes';
 import { bookingOutcomeMoney, bookingPaymentPolicy } from './bookings/bookings.service';
+import { classMoney, installClassPayments } from './classes/class-money';
 import type { PaymentProviderAdapter } from './payments/providers';
 
 export interface BillingModuleOptions {
@@ -20,7 +22,8 @@ export interface BillingModuleOptions {
 /**
  * Billing, both sides: the money side (ledger, entitlements, earnings, payouts, reports, plans) and the provider side
  * (checkouts, webhooks, subscriptions, refunds, reconciliation). It fills the ports help and scheduling declare, and
- * confirms or releases held bookings through scheduling's public API (so it registers after scheduling).
+ * confirms or releases held bookings and class seats through scheduling's and classes' public APIs (so it registers
+ * after both).
  */
 export const billingModule = fp<BillingModuleOptions>(
   async (fastify, opts) => {
@@ -30,6 +33,7 @@ export const billingModule = fp<BillingModuleOptions>(
     ports.provide(HELP_BILLING, billing.helpBilling);
     ports.provide(BOOKING_PAYMENT_POLICY, bookingPaymentPolicy(config.payments));
     ports.provide(BOOKING_OUTCOME_MONEY, bookingOutcomeMoney({ db: database.db, clock, logger }));
+    ports.provide(CLASS_MONEY, classMoney({ config: config.payments, db: database.db, clock, logger }));
     await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
     await billing.payouts.installSchedule(jobs, database.db);
     const payments = await installBillingProviders(fastify, {
@@ -45,7 +49,9 @@ export const billingModule = fp<BillingModuleOptions>(
       // The entitlement event's subscribers, live: whoever subscribes while modules register is told (WhatsApp).
       entitlementListeners: events.listeners(ENTITLEMENT_GRANTED),
     });
+    // Group class seats (issue #15): a paid seat is confirmed (or refunded) through classes' public API.
+    installClassPayments({ checkout: payments.checkout, classes: fastify.classes, jobs, clock, logger, db: database.db });
     fastify.decorate('billing', { money: billing, payments });
   },
-  { name: 'tutorline-billing', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-scheduling'] },
+  { name: 'tutorline-billing', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-scheduling', 'tutorline-classes'] },
 );

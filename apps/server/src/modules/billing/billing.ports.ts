@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db';
  * Every call is idempotent on its natural key, so a webhook processed twice posts once.
  */
 export type Provider = 'stripe' | 'razorpay' | 'fake';
-export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking';
+export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking' | 'class';
 
 export interface PaymentReceived {
   /** payments.id: the ledger transaction's key is `payment:<paymentId>`. */
@@ -18,6 +18,8 @@ export interface PaymentReceived {
   purpose: PaymentPurpose;
   planId?: string | undefined;
   bookingId?: string | undefined;
+  /** A group class's seat (purpose 'class'). */
+  classEnrolmentId?: string | undefined;
   subscriptionId?: string | undefined;
   /** Question credits this payment grants (a credit pack), if any. */
   credits?: number | undefined;

@@ -1,11 +1,12 @@
 import type { Db, Tx } from '../../platform/db';
+import { classSeatById } from '../classes';
 import { questionsAsked } from '../help';
 import { userContacts, userIdsWithEmailContaining } from '../identity';
 import { bookingsByIds, bookingsOfSeries } from '../scheduling';
 
 /**
  * Everything billing reads of other modules' data, in one place and only through their index.ts (#14): accounts
- * (identity), booked lessons (scheduling) and questions (help). Each takes the caller's transaction when it has one.
+ * (identity), booked lessons (scheduling), class seats (classes) and questions (help). Each takes the caller's transaction when it has one.
  */
 
 /** A booked lesson (its price, tutor, student, series and reschedule chain), or null. */
@@ -25,6 +26,9 @@ export async function userExists(q: Db | Tx, id: string): Promise<boolean> {
 export async function userEmail(q: Db | Tx, id: string): Promise<string | undefined> {
   return (await userContacts(q, [id]))[0]?.email;
 }
+
+/** A group class's seat (its class, tutor, price and hold), or null (issue #15). */
+export const classSeat = async (q: Db | Tx, enrolmentId: string) => (await classSeatById(q, enrolmentId)) ?? null;
 
 export { userContacts, userIdsWithEmailContaining };
 

@@ -3,6 +3,7 @@ import { type AnyPgColumn, bigint, bigserial, boolean, check, index, integer, js
 import { bytea } from '../../platform/db/columns';
 import { questions } from '../help/help.schema';
 import { users } from '../identity/identity.schema';
+import { classEnrolments } from '../classes/classes.schema';
 import { bookings } from '../scheduling/scheduling.schema';
 
 /** billing: the tables this module owns. Only this module's *.repo.ts queries them; another module's schema may reference them for a foreign key. */
@@ -137,9 +138,11 @@ export const checkouts = pgTable(
     studentId: uuid('student_id')
       .notNull()
       .references(() => users.id),
-    purpose: text('purpose', { enum: ['subscription', 'credit_pack', 'booking'] }).notNull(),
+    purpose: text('purpose', { enum: ['subscription', 'credit_pack', 'booking', 'class'] }).notNull(),
     planId: text('plan_id').references(() => billingPlans.id),
     bookingId: uuid('booking_id').references(() => bookings.id),
+    /** A group class's held seat this checkout pays for (issue #15). */
+    classEnrolmentId: uuid('class_enrolment_id').references(() => classEnrolments.id),
     currency: text('currency').notNull(),
     amountMinor: integer('amount_minor').notNull(),
     provider: text('provider', { enum: ['stripe', 'razorpay', 'fake'] }).notNull(),
@@ -157,6 +160,7 @@ export const checkouts = pgTable(
     uniqueIndex('checkouts_student_idempotency_key').on(t.studentId, t.idempotencyKey),
     uniqueIndex('checkouts_provider_ref').on(t.provider, t.providerRef),
     index('checkouts_booking_idx').on(t.bookingId),
+    index('checkouts_class_enrolment_idx').on(t.classEnrolmentId),
   ],
 );
 

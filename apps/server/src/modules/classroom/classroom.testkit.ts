@@ -53,7 +53,9 @@ export function provideFakePorts(ports: Ports) {
       mediaCalls.push({ call: 'end', classId });
     },
   };
-  ports.provide(CLASS_ACCESS, access);
+  // The classes module provides the real CLASS_ACCESS; these tests drive the room from their own table of classes
+  // (classroom.classes.int.test.ts runs the real one).
+  ports.replaceForTest(CLASS_ACCESS, access);
   // The app provides the real media port (tutorline-classroom-media): record each call on its way through to it.
   const real = (() => {
     try {
@@ -71,7 +73,7 @@ export function provideFakePorts(ports: Ports) {
         await through(...a);
       };
     }
-  } else ports.provide(CLASSROOM_MEDIA, media);
+  } else ports.replaceForTest(CLASSROOM_MEDIA, media);
   return {
     classes,
     attendance,

@@ -1,3 +1,4 @@
+import type { CalendarSource } from './scheduling.ics';
 import type { SchedulingService } from './scheduling.service';
 
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
@@ -22,7 +23,7 @@ export { lessonsRoutes } from './scheduling.lessons.routes';
 export { HOLD_MINUTES, priceFor } from './scheduling.lifecycle.rules';
 export { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
 export { createSeriesService, type SeriesFailure, type SeriesService } from './scheduling.series';
-export { createCalendarService, type CalendarService } from './scheduling.ics';
+export { type CalendarEntry, type CalendarSource, createCalendarService, type CalendarService, renderCalendar } from './scheduling.ics';
 export { availabilityPoliciesOf, bookingsByIds, bookingsOfSeries, lockBooking } from './scheduling.lookups.repo';
 export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
 export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';
@@ -33,5 +34,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Bookings (billing confirms and releases held ones through it) (tutorline-scheduling). */
     scheduling: SchedulingService;
+    /** Where other modules add their events to users' calendar feeds while registering (tutorline-scheduling). */
+    calendarFeed: { addSource(source: CalendarSource): void };
   }
 }

@@ -53,9 +53,13 @@ export const hashFeedToken = (token: string) => createHash('sha256').update(toke
 /** A feed token is 32 random bytes, base64url: unguessable, and safe in a path. */
 const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 
+/** Another module's events for a user's feed (group classes), read for the feed's window. */
+export type CalendarSource = (userId: string, from: Date, to: Date) => Promise<CalendarEntry[]>;
+
 /** Lesson invitations (.ics) and each user's personal calendar feed (a secret URL; only its hash is stored). */
 export function createCalendarService(deps: { repo: SchedulingRepo; clock: Clock; logger: Logger; publicUrl: string }) {
   const { repo, clock, logger, publicUrl } = deps;
+  const sources: CalendarSource[] = [];
 
   async function entryFor(b: BookingRow, viewerId: string): Promise<CalendarEntry> {
     const [{ rootId, depth }, p] = await Promise.all([repo.rescheduleRoot(b), repo.parties(repo.db, b)]);
@@ -75,6 +79,11 @@ export function createCalendarService(deps: { repo: SchedulingRepo; clock: Clock
   }
 
   return {
+    /** Adds another module's events to every feed (modules add theirs while registering). */
+    addSource(source: CalendarSource) {
+      sources.push(source);
+    },
+
     /** One lesson's invitation, for its two parties only. */
     async invite(caller: AuthUser, bookingId: string): Promise<string> {
       const b = await repo.findForParty(bookingId, caller.id);
@@ -90,15 +99,18 @@ export function createCalendarService(deps: { repo: SchedulingRepo; clock: Clock
       return { url: `${publicUrl}/cal/${token}.ics` };
     },
 
-    /** The feed's lessons: not cancelled, from 30 days back to 180 days ahead. Unknown tokens are 404. */
+    /** The feed's lessons (and other modules' events, such as classes): not cancelled, from 30 days back to 180 days ahead. Unknown tokens are 404. */
     async feed(token: string): Promise<string> {
       if (!tokenShape.test(token)) throw notFound('That calendar');
       const userId = await repo.feedOwner(hashFeedToken(token));
       if (!userId) throw notFound('That calendar');
       const now = clock.now().getTime();
-      const rows = await repo.feedBookings(userId, new Date(now - FEED_PAST_DAYS * DAY_MS), new Date(now + FEED_FUTURE_DAYS * DAY_MS));
+      const from = new Date(now - FEED_PAST_DAYS * DAY_MS);
+      const to = new Date(now + FEED_FUTURE_DAYS * DAY_MS);
+      const rows = await repo.feedBookings(userId, from, to);
       const entries: CalendarEntry[] = [];
       for (const b of rows) entries.push(await entryFor(b, userId));
+      for (const source of sources) entries.push(...(await source(userId, from, to)));
       return renderCalendar('Tutorline lessons', entries);
     },
   };

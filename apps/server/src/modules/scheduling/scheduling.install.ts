@@ -36,6 +36,7 @@ export const schedulingModule = fp(
     await lessons.installSweep(jobs, database.db);
     await fastify.register(lessonsRoutes, { lessons });
     fastify.decorate('scheduling', scheduling);
+    fastify.decorate('calendarFeed', { addSource: calendar.addSource });
   },
   { name: 'tutorline-scheduling', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-notifications', 'tutorline-rooms'] },
 );

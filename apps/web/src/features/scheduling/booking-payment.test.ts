@@ -7,6 +7,7 @@ const checkout = (o: Partial<CheckoutView> = {}): CheckoutView => ({
   purpose: 'booking',
   planId: null,
   bookingId: 'b',
+  classEnrolmentId: null,
   provider: 'fake',
   amountMinor: 80_000,
   currency: 'INR',

@@ -4,6 +4,7 @@ export { NoticeItems } from './notice-items';
 export { notificationsKey, useMarkNoticesRead, useNotifications } from './lesson-queries';
 export { MyLessons } from './my-lessons';
 export { NoticesPanel } from './notices-panel';
-export { schedulingKeys, schedulingQueryRoot, useMyAvailability, useMyBookings } from './scheduling-queries';
+export { newAttemptKey, schedulingKeys, schedulingQueryRoot, useMyAvailability, useMyBookings } from './scheduling-queries';
+export { holdLeftLabel } from './booking-payment';
 export { SlotPicker } from './slot-picker';
 export { WeekPreview } from './week-preview';

@@ -5,6 +5,7 @@ import { formatDate, formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
+import { TutorClassesSection } from '../classes';
 import { SlotPicker } from '../scheduling';
 import { levelLabel } from '../subjects';
 import { FavouriteButton, ratingLabel, ratingLine, sessionsLine, TutorPhoto } from './tutor-bits';
@@ -125,6 +126,8 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
         canBook={isStudent && Boolean(me?.canAskOrBook)}
         cannotBookReason={cannotBook}
       />
+
+      <TutorClassesSection tutorId={tutor.id} zone={zone} />
 
       <Reviews tutor={tutor} />
     </>

@@ -64,7 +64,10 @@ export function createLedgerRepo(db: Db) {
         .where(and(eq(ledgerTransactions.paymentId, paymentId), eq(ledgerTransactions.kind, 'refund')))
         .orderBy(asc(ledgerTransactions.createdAt));
     },
-    /** The earnings a payment paid for, oldest first: answered questions' (a pack or plan payment) or booked lessons' (a booking payment). */
+    /**
+     * The earnings a payment paid for, oldest first: answered questions' (a pack or plan payment) or booked lessons'
+     * (a booking payment; a class seat's earning, which links no booking, counts as a lesson's: issue #15).
+     */
     async earningsPaidBy(tx: Db | Tx, paymentId: string, of: 'question' | 'lesson'): Promise<LedgerTransactionRow[]> {
       return tx
         .select()
@@ -73,7 +76,7 @@ export function createLedgerRepo(db: Db) {
           and(
             eq(ledgerTransactions.paymentId, paymentId),
             eq(ledgerTransactions.kind, 'earning'),
-            of === 'question' ? isNotNull(ledgerTransactions.questionId) : isNotNull(ledgerTransactions.bookingId),
+            of === 'question' ? isNotNull(ledgerTransactions.questionId) : isNull(ledgerTransactions.questionId),
           ),
         )
         .orderBy(asc(ledgerTransactions.createdAt));

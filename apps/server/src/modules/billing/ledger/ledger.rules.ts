@@ -91,8 +91,8 @@ export interface PaymentFacts {
   provider: string;
   amountMinor: number;
   currency: string;
-  purpose: 'subscription' | 'credit_pack' | 'booking';
-  /** For a booking: who is paid, and the commission in basis points. */
+  purpose: 'subscription' | 'credit_pack' | 'booking' | 'class';
+  /** For a booking or a class seat: who is paid, and the commission in basis points. */
   tutorId?: string | undefined;
   commissionBps?: number | undefined;
   credits?: number | undefined;
@@ -104,7 +104,8 @@ export interface PaymentFacts {
  */
 export function paymentEntries(p: PaymentFacts): EntrySpec[] {
   const money: EntrySpec[] = [{ ...accounts.clearing(p.provider), amountMinor: p.amountMinor, currency: p.currency }];
-  if (p.purpose === 'booking') {
+  // A class seat is prepaid like a booked lesson: earned when the class is taught (issue #15).
+  if (p.purpose === 'booking' || p.purpose === 'class') {
     money.push({ ...accounts.lessonPrepayments, amountMinor: -p.amountMinor, currency: p.currency });
   } else {
     money.push({ ...accounts.revenue, amountMinor: -p.amountMinor, currency: p.currency });

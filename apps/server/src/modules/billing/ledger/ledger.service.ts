@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../../platform/db';
 import { conflict, notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import type { LedgerPort, PaymentReceived, RefundSettled } from '../billing.ports';
-import { bookingById } from '../billing.reads';
+import { bookingById, classSeat } from '../billing.reads';
 import type { LedgerRepo, LedgerTransactionRow } from './ledger.repo';
 import {
   accounts,
@@ -130,12 +130,46 @@ export function createLedgerService(deps: LedgerDeps) {
     return { earnings, unearnedMinor: paymentMinor - refunded - net };
   }
 
+  /** A prepaid lesson or class seat earned: its price moves from lesson prepayments to the tutor, less the commission kept with the payment. */
+  async function prepaidEarning(
+    tx: Tx,
+    e: { key: string; paymentId: string; priceMinor: number; at: Date; about: Record<string, string>; description: string; links: { bookingId?: string }; data: Record<string, unknown> },
+  ): Promise<Posted | null> {
+    const key = e.key;
+    const payment = await repo.findByKey(tx, `payment:${e.paymentId}`);
+    const data = payment?.data as { deferred?: boolean; commissionBps?: number; tutorId?: string; amountMinor: number; currency: string } | undefined;
+    if (!payment || !data?.deferred || !data.tutorId) return null;
+    await lockPrepayments(tx, data.currency);
+    // After the lock: a concurrent first earning of this booking has committed by now, and is returned as the repeat.
+    const repeat = await repo.findByKey(tx, key);
+    if (repeat) return { transactionId: repeat.id, created: false };
+    const state = await lessonPaymentState(tx, e.paymentId, Number(data.amountMinor));
+    const amountMinor = Math.min(e.priceMinor, state.unearnedMinor);
+    if (amountMinor <= 0) {
+      logger.warn({ event: 'lesson_earning_skipped', ...e.about, paymentId: e.paymentId, reason: 'nothing_unearned' }, 'nothing of the lesson payment is left to earn');
+      return null;
+    }
+    const posted = await post(tx, {
+      kind: 'earning',
+      idempotencyKey: key,
+      description: e.description,
+      occurredAt: e.at,
+      entries: lessonEarningEntries(data.tutorId, amountMinor, data.currency, Number(data.commissionBps ?? 0)),
+      links: { ...e.links, paymentId: e.paymentId },
+      data: { ...e.data, tutorId: data.tutorId, amountMinor, currency: data.currency },
+    });
+    logger.info({ event: 'lesson_earning_recognised', ...e.about, paymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency, transactionId: posted.transactionId }, 'booked lesson earned');
+    return { transactionId: posted.transactionId, created: posted.created };
+  }
+
   const port: LedgerPort = {
     async paymentReceived(tx: Tx, p: PaymentReceived) {
-      const tutorId = p.purpose === 'booking' && p.bookingId ? (await bookingById(tx, p.bookingId))?.tutorId : undefined;
-      if (p.purpose === 'booking' && !tutorId) throw notFound('The booking this payment is for');
+      const deferred = p.purpose === 'booking' || p.purpose === 'class';
+      const tutorId =
+        p.purpose === 'booking' && p.bookingId ? (await bookingById(tx, p.bookingId))?.tutorId : p.purpose === 'class' && p.classEnrolmentId ? (await classSeat(tx, p.classEnrolmentId))?.tutorId : undefined;
+      if (deferred && !tutorId) throw notFound(p.purpose === 'booking' ? 'The booking this payment is for' : 'The class seat this payment is for');
       const entries = paymentEntries({ ...p, tutorId, commissionBps: deps.commissionBps });
-      const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : 'subscription';
+      const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'class' ? 'class seat' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : 'subscription';
       const posted = await post(tx, {
         kind: 'payment',
         idempotencyKey: `payment:${p.paymentId}`,
@@ -153,7 +187,8 @@ export function createLedgerService(deps: LedgerDeps) {
           credits: p.credits ?? 0,
           tutorId,
           planId: p.planId,
-          ...(p.purpose === 'booking' ? { deferred: true, commissionBps: deps.commissionBps } : {}),
+          ...(p.purpose === 'class' ? { classEnrolmentId: p.classEnrolmentId } : {}),
+          ...(deferred ? { deferred: true, commissionBps: deps.commissionBps } : {}),
         },
       });
       return { transactionId: posted.transactionId, created: posted.created };
@@ -288,33 +323,13 @@ export function createLedgerService(deps: LedgerDeps) {
      * becomes revenue. Never more than the payment has left unearned (a refund before the lesson leaves less, or none).
      * Null when nothing is posted: a payment from before deferral (it credited the tutor at once) or nothing left.
      */
-    async lessonEarning(tx: Tx, e: { bookingId: string; paidBookingId: string; paymentId: string; priceMinor: number; at: Date }): Promise<Posted | null> {
-      const key = `earning:lesson:${e.bookingId}`;
-      const payment = await repo.findByKey(tx, `payment:${e.paymentId}`);
-      const data = payment?.data as { deferred?: boolean; commissionBps?: number; tutorId?: string; amountMinor: number; currency: string } | undefined;
-      if (!payment || !data?.deferred || !data.tutorId) return null;
-      await lockPrepayments(tx, data.currency);
-      // After the lock: a concurrent first earning of this booking has committed by now, and is returned as the repeat.
-      const repeat = await repo.findByKey(tx, key);
-      if (repeat) return { transactionId: repeat.id, created: false };
-      const state = await lessonPaymentState(tx, e.paymentId, Number(data.amountMinor));
-      const amountMinor = Math.min(e.priceMinor, state.unearnedMinor);
-      if (amountMinor <= 0) {
-        logger.warn({ event: 'lesson_earning_skipped', bookingId: e.bookingId, paymentId: e.paymentId, reason: 'nothing_unearned' }, 'nothing of the lesson payment is left to earn');
-        return null;
-      }
-      const posted = await post(tx, {
-        kind: 'earning',
-        idempotencyKey: key,
-        description: 'Booked lesson',
-        occurredAt: e.at,
-        entries: lessonEarningEntries(data.tutorId, amountMinor, data.currency, Number(data.commissionBps ?? 0)),
-        links: { bookingId: e.bookingId, paymentId: e.paymentId },
-        data: { purpose: 'booking', paidBookingId: e.paidBookingId, tutorId: data.tutorId, amountMinor, currency: data.currency },
-      });
-      logger.info({ event: 'lesson_earning_recognised', bookingId: e.bookingId, paymentId: e.paymentId, tutorId: data.tutorId, amountMinor, currency: data.currency, transactionId: posted.transactionId }, 'booked lesson earned');
-      return { transactionId: posted.transactionId, created: posted.created };
-    },
+    lessonEarning: (tx: Tx, e: { bookingId: string; paidBookingId: string; paymentId: string; priceMinor: number; at: Date }) =>
+      prepaidEarning(tx, { key: `earning:lesson:${e.bookingId}`, paymentId: e.paymentId, priceMinor: e.priceMinor, at: e.at, about: { bookingId: e.bookingId }, description: 'Booked lesson', links: { bookingId: e.bookingId }, data: { purpose: 'booking', paidBookingId: e.paidBookingId } }),
+
+    /** A group class's paid seat earned (the class was taught): as a lesson's, once per seat, 'earning:class:<enrolmentId>'. */
+    classSeatEarning: (tx: Tx, e: { enrolmentId: string; classId: string; paymentId: string; priceMinor: number; at: Date }) =>
+      prepaidEarning(tx, { key: `earning:class:${e.enrolmentId}`, paymentId: e.paymentId, priceMinor: e.priceMinor, at: e.at, about: { classId: e.classId, enrolmentId: e.enrolmentId }, description: 'Group class seat', links: {}, data: { purpose: 'class', classId: e.classId, classEnrolmentId: e.enrolmentId } }),
+
 
     /**
      * A tutor's earning for an answered question, posted once per question, in the currency of the payment that paid

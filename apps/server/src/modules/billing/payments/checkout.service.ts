@@ -6,7 +6,7 @@ import type { Logger } from '../../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../../platform/result';
 import { type AuthUser, requireGuardianConsent } from '../../identity';
 import type { Provider } from '../billing.ports';
-import { bookingById, seriesBookings, userContacts, userEmail, userIdsWithEmailContaining } from '../billing.reads';
+import { bookingById, classSeat, seriesBookings, userContacts, userEmail, userIdsWithEmailContaining } from '../billing.reads';
 import type { PaymentProviderAdapter } from './providers';
 import { type CheckoutRow, isUuid, type ProviderRepo, type RefundRow } from './payments.repo';
 import type { WebhooksService } from './webhooks.service';
@@ -29,6 +29,7 @@ export function checkoutView(c: CheckoutRow, url: string | null): CheckoutView {
     purpose: c.purpose,
     planId: c.planId,
     bookingId: c.bookingId,
+    classEnrolmentId: c.classEnrolmentId,
     provider: c.provider,
     amountMinor: c.amountMinor,
     currency: c.currency,
@@ -99,7 +100,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
       const provider = body.provider ?? deps.defaultProvider;
       const adapter = adapterFor(provider);
       // Return pages are checked before anything is stored: only pages of this site (no open redirect).
-      const asked = checkoutReturnUrls({ checkoutId: 'new', purpose: 'planId' in body ? 'plan' : 'booking', successUrl: body.successUrl, cancelUrl: body.cancelUrl }, deps.publicUrl);
+      const asked = checkoutReturnUrls({ checkoutId: 'new', purpose: 'planId' in body ? 'plan' : 'bookingId' in body ? 'booking' : 'class', successUrl: body.successUrl, cancelUrl: body.cancelUrl }, deps.publicUrl);
       if (!asked.ok) throw badRequest('The return page must be a page of this site.', [{ path: asked.field, message: 'must be a page of this site' }]);
       const returnTo = { successUrl: body.successUrl ?? null, cancelUrl: body.cancelUrl ?? null };
       let row: Omit<CheckoutRow, 'id' | 'createdAt' | 'completedAt' | 'status' | 'providerRef'>;
@@ -110,10 +111,20 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const found = await repo.planWithPrice(body.planId, body.currency);
         if (!found) throw notFound(`A ${body.currency} price for that plan`);
         if (found.plan.kind === 'subscription' && (await repo.liveSubscriptionOf(caller.id, found.plan.id))) throw conflict('You already have this plan.');
-        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, classEnrolmentId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = found.plan.name;
         providerPriceId = provider === 'stripe' ? found.price.stripePriceId : provider === 'razorpay' ? found.price.razorpayPlanId : null;
         trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
+      } else if ('classEnrolmentId' in body) {
+        // A group class's seat, held for the learner while they pay (issue #15); someone else's reads as missing.
+        const seat = await classSeat(repo.db, body.classEnrolmentId);
+        if (!seat || seat.studentId !== caller.id) throw notFound('That class seat');
+        if (seat.status !== 'held' || !seat.heldUntil || seat.heldUntil <= now) {
+          throw new AppError(409, 'hold_expired', seat.status === 'enrolled' ? 'This seat is already paid.' : 'The time to pay for this seat ran out. Please enrol again.');
+        }
+        if (seat.priceMinor <= 0) throw conflict('This class is free.');
+        row = { studentId: caller.id, purpose: 'class', planId: null, bookingId: null, classEnrolmentId: seat.enrolmentId, currency: seat.currency, amountMinor: seat.priceMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        description = `Class: ${seat.title}`;
       } else {
         const booking = await bookingById(repo.db, body.bookingId);
         // Someone else's booking reads exactly like a missing one (decision 020).
@@ -125,13 +136,13 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const weeks = booking.seriesId ? weeksCovered(booking, await seriesBookings(repo.db, booking.seriesId), caller.id, now) : [booking];
         const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
         if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
-        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, classEnrolmentId: null, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = weeks.length > 1 ? `${weeks.length} weekly lessons` : 'Booked lesson';
       }
 
       const inserted = await repo.insertCheckout(repo.db, { ...row, createdAt: now });
       const checkout = inserted ?? (await repo.findCheckoutByKey(caller.id, body.idempotencyKey))!;
-      if (!inserted && (checkout.planId !== row.planId || checkout.bookingId !== row.bookingId || checkout.provider !== row.provider || checkout.currency !== row.currency)) {
+      if (!inserted && (checkout.planId !== row.planId || checkout.bookingId !== row.bookingId || checkout.classEnrolmentId !== row.classEnrolmentId || checkout.provider !== row.provider || checkout.currency !== row.currency)) {
         throw conflict('That idempotency key was already used for a different checkout.');
       }
       if (checkout.status !== 'open') return { checkout: checkoutView(checkout, null), created: false };
@@ -160,7 +171,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
         throw providerDown();
       }
       if (!checkout.providerRef) await repo.setCheckoutRef(checkout.id, made.ref);
-      if (inserted) logger.info({ event: 'checkout_created', checkoutId: checkout.id, studentId: caller.id, provider, purpose: checkout.purpose, planId: checkout.planId, bookingId: checkout.bookingId, amountMinor: checkout.amountMinor, currency: checkout.currency }, 'checkout started');
+      if (inserted) logger.info({ event: 'checkout_created', checkoutId: checkout.id, studentId: caller.id, provider, purpose: checkout.purpose, planId: checkout.planId, bookingId: checkout.bookingId, classEnrolmentId: checkout.classEnrolmentId, amountMinor: checkout.amountMinor, currency: checkout.currency }, 'checkout started');
       return { checkout: checkoutView({ ...checkout, providerRef: checkout.providerRef ?? made.ref }, made.url), created: !!inserted };
     },
 

@@ -208,6 +208,10 @@ export function createProviderRepo(db: Db) {
     async paidCheckoutsOfBooking(bookingId: string) {
       return db.select().from(checkouts).where(and(eq(checkouts.bookingId, bookingId), eq(checkouts.status, 'paid'))).orderBy(checkouts.completedAt, checkouts.createdAt);
     },
+    /** Paid checkouts for a class seat, first paid first (a second one paid for the same seat is refunded); in the caller's transaction. */
+    async paidCheckoutsOfClassSeat(q: Q, enrolmentId: string) {
+      return q.select().from(checkouts).where(and(eq(checkouts.classEnrolmentId, enrolmentId), eq(checkouts.status, 'paid'))).orderBy(checkouts.completedAt, checkouts.createdAt);
+    },
     /** Paid checkouts anchored on any of these bookings (the weeks of a series), first paid first; in the caller's transaction. */
     async paidCheckoutsOfBookings(q: Q, bookingIds: string[]) {
       if (!bookingIds.length) return [];

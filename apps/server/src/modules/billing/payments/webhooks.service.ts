@@ -21,6 +21,9 @@ export const BOOKING_PAYMENT_QUEUE = defineJob('billing.booking_payment', z.obje
 /** An inbox row still unprocessed this long after it arrived is picked up by the sweep (its job was lost). */
 export const WEBHOOK_SWEEP_AFTER_MS = 60_000;
 
+/** A group class seat's payment settled or failed (handled in classes/class-money.ts, issue #15). */
+export const CLASS_SEAT_PAYMENT_QUEUE = defineJob('billing.class_seat_payment', z.object({ enrolmentId: z.string(), checkoutId: z.string(), outcome: z.enum(['paid', 'failed']) }));
+
 /** What billing asks scheduling once a booking's payment settles or fails (after the payment's commit): typed refusals, decision 039. */
 export interface BookingPayments {
   confirmHeld(bookingId: string, now: Date): Promise<Result<unknown, ConfirmHoldFailure>>;
@@ -96,6 +99,9 @@ export function createWebhooksService(deps: WebhooksDeps) {
     return { sub: sub!, repointed: false };
   }
 
+  const queueClassSeat = (tx: Tx, enrolmentId: string, checkoutId: string, outcome: 'paid' | 'failed') =>
+    CLASS_SEAT_PAYMENT_QUEUE.enqueue(tx, { enrolmentId, checkoutId, outcome }, { dedupeKey: `${CLASS_SEAT_PAYMENT_QUEUE.queue}:${checkoutId}:${outcome}`, now: clock.now() });
+
   /** Everything one normalized event means, inside the caller's transaction. Returns the outcome to store. */
   async function applyNormalized(tx: Tx, provider: Provider, ev: NormalizedEvent, providerEventId: string | null, changes: string[] = []): Promise<string> {
     const move = async (sub: SubscriptionRow, on: SubscriptionEvent, c: TransitionContext) => {
@@ -125,6 +131,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           changes.push(`checkout ${checkout.id}: ${to}`);
           logger.info({ event: 'checkout_status_changed', checkoutId: checkout.id, studentId: checkout.studentId, status: to, providerEventId }, 'checkout changed');
           if (checkout.bookingId && to !== 'paid') await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:failed`, now: clock.now() });
+          if (checkout.classEnrolmentId && to !== 'paid') await queueClassSeat(tx, checkout.classEnrolmentId, checkout.id, 'failed');
         }
       }
     }
@@ -212,14 +219,16 @@ export function createWebhooksService(deps: WebhooksDeps) {
           purpose,
           planId: plan?.id,
           bookingId: checkout?.bookingId ?? undefined,
+          classEnrolmentId: checkout?.classEnrolmentId ?? undefined,
           subscriptionId: sub?.id,
           credits: purpose === 'credit_pack' && plan?.kind === 'credit_pack' ? plan.questions : undefined,
           at: ev.at,
         });
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
-      if (purpose !== 'booking') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
+      if (purpose !== 'booking' && purpose !== 'class') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
       if (checkout?.bookingId) await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:paid`, now: clock.now() });
+      if (checkout?.classEnrolmentId) await queueClassSeat(tx, checkout.classEnrolmentId, checkout.id, 'paid');
     }
     // The payment moves its subscription forward (unless the same event's snapshot already said where it is).
     if (sub && !handledSub) await move(sub, repointed ? 'reactivated' : 'payment_succeeded', { at: ev.at, provider, providerEventId, data: { payment: p.ref } });
