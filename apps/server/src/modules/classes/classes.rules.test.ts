@@ -64,7 +64,10 @@ describe('attendance', () => {
       { joinedAt: at(0), leftAt: at(10) },
       { joinedAt: at(30), leftAt: null },
     ]);
-    expect(minutesPresent(got, at(60))).toBe(40);
+    expect(minutesPresent(got, at(0), at(60))).toBe(40);
+    // Only the class's time counts: joining 5 minutes early, or staying past `until`, adds nothing.
+    expect(minutesPresent([{ joinedAt: at(-5), leftAt: at(20) }], at(0), at(60))).toBe(20);
+    expect(minutesPresent([{ joinedAt: at(50), leftAt: at(75) }, { joinedAt: at(-30), leftAt: at(-10) }], at(0), at(60))).toBe(10);
   });
   it('writes CSV cells safely', () => {
     expect(csvCell('Ana')).toBe('Ana');

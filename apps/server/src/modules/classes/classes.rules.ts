@@ -95,10 +95,14 @@ export function attendanceIntervals(rows: { userId: string; kind: 'join' | 'leav
   return out;
 }
 
-/** Minutes present, counting an open interval until `until`, and only inside [start, until]. */
-export function minutesPresent(intervals: { joinedAt: Date; leftAt: Date | null }[], until: Date): number {
+/** Minutes present inside [start, until] (the class's time so far), counting an open interval until `until`. */
+export function minutesPresent(intervals: { joinedAt: Date; leftAt: Date | null }[], start: Date, until: Date): number {
   let ms = 0;
-  for (const i of intervals) ms += Math.max(0, (i.leftAt ?? until).getTime() - i.joinedAt.getTime());
+  for (const i of intervals) {
+    const from = Math.max(i.joinedAt.getTime(), start.getTime());
+    const to = Math.min((i.leftAt ?? until).getTime(), until.getTime());
+    ms += Math.max(0, to - from);
+  }
   return Math.round(ms / MIN);
 }
 

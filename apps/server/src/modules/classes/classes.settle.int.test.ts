@@ -82,7 +82,8 @@ describeEachBackend('classes: reminders, attendance and settlement', ({ db }) =>
         { joinedAt: plus(s, -2).toISOString(), leftAt: plus(s, 20).toISOString() },
         { joinedAt: plus(s, 30).toISOString(), leftAt: plus(s, 50).toISOString() },
       ],
-      minutesPresent: 42,
+      // 20 + 20: the two minutes before the start are not class time.
+      minutesPresent: 40,
     });
     expect(list.json.learners.find((l: { userId: string }) => l.userId === b!.id)).toMatchObject({ intervals: [], minutesPresent: 0 });
     expect(list.json.learners.some((l: { userId: string }) => l.userId === tutor.id)).toBe(false);
@@ -90,7 +91,7 @@ describeEachBackend('classes: reminders, attendance and settlement', ({ db }) =>
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe('learner,user_id,joined_at,left_at,minutes_present_total');
-    expect(lines).toContain(`Learner 1,${a!.id},${plus(s, 30).toISOString()},${plus(s, 50).toISOString()},42`);
+    expect(lines).toContain(`Learner 1,${a!.id},${plus(s, 30).toISOString()},${plus(s, 50).toISOString()},40`);
     expect(lines).toContain(`Learner 2,${b!.id},,,0`);
     expect((await a!.client.get(`/api/classes/${id}/attendance`)).status).toBe(403);
     expect((await (await classTutor(t)).client.get(`/api/classes/${id}/attendance`)).status).toBe(404);

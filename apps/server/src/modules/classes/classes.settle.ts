@@ -124,7 +124,7 @@ export function createClassLifecycle(deps: { repo: ClassesRepo; clock: Clock; lo
           userId: id,
           name: names.get(id) ?? '',
           intervals: intervals.map((i) => ({ joinedAt: i.joinedAt.toISOString(), leftAt: i.leftAt?.toISOString() ?? null })),
-          minutesPresent: minutesPresent(intervals, until),
+          minutesPresent: minutesPresent(intervals, c.startsAt, until),
         };
       }),
     });

@@ -94,11 +94,11 @@ describeEachBackend('the classroom with the real classes module', ({ db }) => {
     clock.set(plus(start, 40));
     const att = await tutor.client.get(`/api/classes/${c.id}/attendance`);
     expect(att.status, att.text).toBe(200);
-    // minutesPresent is left out: its comment says it counts only from the start, its code counts from the join (reported).
     const byId = new Map((att.json.learners as { userId: string; intervals: unknown[] }[]).map((l) => [l.userId, l]));
     expect([...byId.keys()].sort()).toEqual([enrolledA.id, enrolledB.id].sort());
-    expect(byId.get(enrolledA.id)).toMatchObject({ intervals: [{ joinedAt: plus(start, -5).toISOString(), leftAt: plus(start, 20).toISOString() }] });
-    expect(byId.get(enrolledB.id)).toMatchObject({ intervals: [{ joinedAt: plus(start, -5).toISOString(), leftAt: plus(start, 30).toISOString() }] });
+    // Minutes present count the class's time only: the five minutes in the room before the start do not.
+    expect(byId.get(enrolledA.id)).toMatchObject({ intervals: [{ joinedAt: plus(start, -5).toISOString(), leftAt: plus(start, 20).toISOString() }], minutesPresent: 20 });
+    expect(byId.get(enrolledB.id)).toMatchObject({ intervals: [{ joinedAt: plus(start, -5).toISOString(), leftAt: plus(start, 30).toISOString() }], minutesPresent: 30 });
     // Not the tutor's list to anyone else, and the admin's visit was no learner's attendance.
     expect((await enrolledA.client.get(`/api/classes/${c.id}/attendance`)).status).toBe(403);
     expect(t.logs()).toContain('"event":"class_attendance_refused"');
