@@ -43,7 +43,7 @@ describe.skipIf(!canRun)('times, words and navigation on a 360×800 phone', () =
     const tutor = await logInAs(env.browser(), baseUrl, 'tutor08@tutorline.test', { locale: 'en-GB', timezoneId: 'Asia/Kolkata' });
     const tutorMe = (await (await tutor.page.request.get('/api/me', { headers: origin(tutor.page) })).json()) as Me;
     await expectBottomNav(tutor.page, 'Home');
-    expect(await tutor.page.getByTestId('app-nav').getByRole('link').allTextContents()).toEqual(['Home', 'Availability', 'My lessons', 'Earnings']);
+    expect(await tutor.page.getByTestId('app-nav').getByRole('link').allTextContents()).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
     await tutor.context.close();
 
     // ---- Student, in a US-English browser in New York: 12-hour times everywhere.
@@ -52,7 +52,7 @@ describe.skipIf(!canRun)('times, words and navigation on a 360×800 phone', () =
     expect((await page.request.patch('/api/me', { headers: origin(page), data: { timeZone: 'America/New_York' } })).status()).toBe(200);
     await page.reload();
     await expectBottomNav(page, 'Home');
-    expect(await page.getByTestId('app-nav').getByRole('link').allTextContents()).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Plans']);
+    expect(await page.getByTestId('app-nav').getByRole('link').allTextContents()).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
     await page.screenshot({ path: screenshotPath('words-student-home-360x800') });
 
     // ---- The tutor's profile: each length's price before Book.
