@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { ask } from '../src/modules/classroom/classroom.testkit';
 import type { TestSocket } from './sockets';
+import { fakeCameraAndMicrophone } from './webrtc-clients';
 
 /**
  * Headless WebRTC clients that signal only through our Socket.IO classroom (`class:media:*`), as browsers do: a wrtc
@@ -35,22 +36,7 @@ export interface SocketPublisher {
 /** Publishes VP8 (three simulcast layers for the teacher, one small stream otherwise) and an Opus tone. */
 export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean }): Promise<SocketPublisher> {
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const video = new wrtc.nonstandard.RTCVideoSource();
-  const audio = new wrtc.nonstandard.RTCAudioSource();
-  const [width, height] = opts.simulcast ? [640, 360] : [320, 180];
-  const frame = new Uint8ClampedArray(width * height * 1.5);
-  let tick = 0;
-  const videoTimer = setInterval(() => {
-    tick++;
-    frame.fill(16 + ((tick * 7) % 200), 0, width * height);
-    video.onFrame({ width, height, data: frame });
-  }, 1000 / 15);
-  const samples = new Int16Array(480);
-  let phase = 0;
-  const audioTimer = setInterval(() => {
-    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * phase++) / 48_000));
-    audio.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
-  }, 10);
+  const { video, audio, stop: stopSource } = opts.simulcast ? fakeCameraAndMicrophone(640, 360) : fakeCameraAndMicrophone(320, 180);
   pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
   pc.addTransceiver(video.createTrack(), {
     direction: 'sendonly',
@@ -68,8 +54,7 @@ export async function publishOverSocket(socket: TestSocket, classId: string, opt
   await pc.setRemoteDescription(r.answer);
   return {
     stop() {
-      clearInterval(videoTimer);
-      clearInterval(audioTimer);
+      stopSource();
       stopRelay();
       pc.close();
     },

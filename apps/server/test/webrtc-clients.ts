@@ -40,23 +40,7 @@ export interface WrtcPublisher {
 export async function publishWithWrtc(sfu: Sfu, req: { room: number; pin: string; token: string; display: string; simulcast: boolean; hostAddress: string }): Promise<WrtcPublisher> {
   const joined = unwrap(await sfu.join(req), 'join');
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const video = new wrtc.nonstandard.RTCVideoSource();
-  const audio = new wrtc.nonstandard.RTCAudioSource();
-  const [width, height] = req.simulcast ? [960, 540] : [320, 180];
-  const frame = new Uint8ClampedArray(width * height * 1.5);
-  let tick = 0;
-  const videoTimer = setInterval(() => {
-    tick++;
-    frame.fill(16 + ((tick * 7) % 200), 0, width * height);
-    for (let y = 0; y < height; y++) frame.fill(235, y * width + ((tick * 8) % (width - 40)), y * width + ((tick * 8) % (width - 40)) + 40);
-    video.onFrame({ width, height, data: frame });
-  }, 1000 / 15);
-  const samples = new Int16Array(480);
-  let phase = 0;
-  const audioTimer = setInterval(() => {
-    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * phase++) / 48_000));
-    audio.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
-  }, 10);
+  const { video, audio, stop: stopSource } = req.simulcast ? fakeCameraAndMicrophone(960, 540) : fakeCameraAndMicrophone(320, 180);
   pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
   pc.addTransceiver(video.createTrack(), {
     direction: 'sendonly',
@@ -83,8 +67,7 @@ export async function publishWithWrtc(sfu: Sfu, req: { room: number; pin: string
     mids,
     simulcast: req.simulcast && /a=simulcast/.test(offer.sdp),
     stop: async () => {
-      clearInterval(videoTimer);
-      clearInterval(audioTimer);
+      stopSource();
       stopRelay();
       const p = peer;
       peer = null;
@@ -160,4 +143,35 @@ export async function waitFor(what: string, cond: () => boolean, ms = 10_000): P
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A wrtc camera and microphone for test publishers: VP8 frames at 15 fps that change every tick (a moving bar, so the
+ * encoder keeps sending) and a 440 Hz Opus tone.
+ */
+export function fakeCameraAndMicrophone(width: number, height: number) {
+  const video = new wrtc.nonstandard.RTCVideoSource();
+  const audio = new wrtc.nonstandard.RTCAudioSource();
+  const frame = new Uint8ClampedArray(width * height * 1.5);
+  let tick = 0;
+  const videoTimer = setInterval(() => {
+    tick++;
+    frame.fill(16 + ((tick * 7) % 200), 0, width * height);
+    for (let y = 0; y < height; y++) frame.fill(235, y * width + ((tick * 8) % (width - 40)), y * width + ((tick * 8) % (width - 40)) + 40);
+    video.onFrame({ width, height, data: frame });
+  }, 1000 / 15);
+  const samples = new Int16Array(480);
+  let phase = 0;
+  const audioTimer = setInterval(() => {
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * phase++) / 48_000));
+    audio.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+  }, 10);
+  return {
+    video,
+    audio,
+    stop() {
+      clearInterval(videoTimer);
+      clearInterval(audioTimer);
+    },
+  };
 }
