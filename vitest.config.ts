@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Unit files that replace a module with `vi.mock`: the mock must not leak into files that share their module graph. */
@@ -6,6 +7,10 @@ const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.tes
 // Three projects: unit (nothing running), int (PGlite, and PostgreSQL when DATABASE_URL is set), e2e (built server + Chromium).
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core CI machine, which ran unit and
+    // int files one at a time while each mostly waited on PostgreSQL, PGlite or a child process. e2e files still run
+    // one at a time after the others (fileParallelism: false).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     globalSetup: ['./scripts/vitest-global-setup.ts'],
     projects: [
       {
