@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BreakoutView, ClassChatMessage, ClassJoined } from '@tutorline/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { describeEachBackend } from '../../../test/db';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
