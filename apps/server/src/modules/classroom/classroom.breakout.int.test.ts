@@ -135,10 +135,18 @@ describeEachBackend('breakout rooms over Socket.IO', ({ db }) => {
     const j2 = joined(await joinClass(g2.socket, classId));
     expect(j2.messages.map((m) => m.text)).toEqual(['group two here']);
     expect(boardKeys(j2.board)).toEqual(['two']);
-    // The teacher in the main room sees neither group's.
+    // The teacher in the main room sees neither group's, and the main room's chat and board stay out of the groups.
     const tj = joined(await joinClass(teacher.socket, classId));
     expect(tj.messages).toEqual([]);
     expect(boardKeys(tj.board)).toEqual([]);
+    expect(codeOf(await ask(teacher.socket, 'class:chat', { classId, clientId: randomUUID(), text: 'main room only' }))).toBe('ok');
+    expect(await ask(teacher.socket, 'class:board', { classId, update: boardUpdate('main') })).toEqual({ ok: true });
+    // A group message sent after them arrives; had the main room's reached the group, it would have come first.
+    expect(codeOf(await ask(g1a!.socket, 'class:chat', { classId, clientId: randomUUID(), text: 'group one again' }))).toBe('ok');
+    await until(() => chat1.length === 2, 'the later group message');
+    expect(chat1.map((m) => m.text)).toEqual(['group one here', 'group one again']);
+    expect(chat2.map((m) => m.text)).toEqual(['group two here']);
+    expect(board1).toHaveLength(1);
   });
 
   it("lets the teacher visit a group: they then share that group's chat and board, and only that group hears them", async () => {
@@ -180,7 +188,9 @@ describeEachBackend('breakout rooms over Socket.IO', ({ db }) => {
     await until(() => heard.every((h) => h.some((e) => e.breakout === null && e.closedBy === 'timer')), 'every learner to be brought back');
     const back = joined(await joinClass(learners[0]!.socket, classId));
     expect(back.breakout).toBeNull();
-    expect(back.messages.map((m) => m.text)).toEqual([]);
+    // Back in the main room: its chat and board, not the group's.
+    expect(back.messages.map((m) => m.text)).toEqual(['main room only']);
+    expect(boardKeys(back.board)).toEqual(['main']);
     // Main-room chat reaches learners of both former groups again.
     const chat = learners.map((l) => record<ClassChatMessage>(l.socket, 'class:chat'));
     expect(codeOf(await ask(teacher.socket, 'class:chat', { classId, clientId: randomUUID(), text: 'Welcome back' }))).toBe('ok');

@@ -12,6 +12,8 @@ export const BREAKOUT_CLOSE_QUEUE = defineJob('classroom.breakout_close', z.obje
 
 /** The socket room of one group: its members' sockets, and the teacher's while visiting. */
 export const groupRoomOf = (classId: string, groupId: string) => `${classRoomOf(classId)}:group:${groupId}`;
+/** Every group's socket room of an open split (none when there is none). */
+export const groupRoomsOf = (classId: string, open: OpenBreakoutRows | null): string[] => open?.groups.map((g) => groupRoomOf(classId, g.id)) ?? [];
 const personalRoomOf = (classId: string, userId: string) => `${classRoomOf(classId)}:user:${userId}`;
 
 export const breakoutView = (b: OpenBreakoutRows): BreakoutView => ({

@@ -149,7 +149,7 @@ export function installClassroomHandlers(deps: { ctx: ClassroomContext; service:
     });
     on(socket, 'class:board', classBoardSchema, { joined: true }, async (msg, ack) => {
       const r = await service.boardUpdate(msg.classId, userId, msg.update);
-      if (r.ok) socket.to(r.value.room).emit('class:board', { classId: msg.classId, update: msg.update });
+      if (r.ok) socket.to(r.value.room).except(r.value.except).emit('class:board', { classId: msg.classId, update: msg.update });
       answer(ack, r.ok ? { ok: true, value: null } : r);
     });
     on(socket, 'class:vote', classVoteSchema, { joined: true }, async (msg, ack) => {

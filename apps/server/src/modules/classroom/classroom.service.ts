@@ -7,7 +7,7 @@ import type { ClassAccess } from './classroom.ports';
 import type { ParticipantRow, StateRow } from './classroom.repo';
 import { type Action, decide, mediaOnEntry } from './classroom.rules';
 import type { PollsService } from './classroom.polls';
-import { type BreakoutService, breakoutView, groupRoomOf } from './classroom.breakout';
+import { type BreakoutService, breakoutView, groupRoomOf, groupRoomsOf } from './classroom.breakout';
 
 /** Board updates kept as rows before they are folded into the stored state. */
 const BOARD_COMPACT_EVERY = 200;
@@ -165,12 +165,15 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
       if (!check.ok) return check;
       const asks = toTeacher && check.value.row.role !== 'teacher';
       // A group's chat is stored under the group's id and reaches the group's room only; a private question stays the class's.
-      const groupId = asks ? null : (await breakouts.scope(classId, userId, check.value.row.role)).groupId;
+      const where = asks ? null : await breakouts.scope(classId, userId, check.value.row.role);
+      const groupId = where?.groupId ?? null;
       const row = await content.insertMessage({ classId: groupId ?? classId, senderId: userId, clientId: msg.clientId, body: msg.text, toTeacher: asks, createdAt: clock.now() });
       const message = messageView({ ...row, classId }, await ctx.deps.names([userId]));
       // A private question reaches the teachers and the asker's own sockets only.
       if (message.toTeacher) io.to([teachersRoomOf(classId), `${classRoomOf(classId)}:user:${userId}`]).emit('class:chat', message);
-      else io.to(groupId ? groupRoomOf(classId, groupId) : classRoomOf(classId)).emit('class:chat', message);
+      else if (groupId) io.to(groupRoomOf(classId, groupId)).emit('class:chat', message);
+      // The main room's chat while groups run: not into the groups.
+      else io.to(classRoomOf(classId)).except(groupRoomsOf(classId, where?.open ?? null)).emit('class:chat', message);
       logger.info({ event: 'classroom_chat', classId, userId, messageId: row.id, toTeacher: message.toTeacher, groupId }, 'classroom: chat message');
       return { ok: true, value: message };
     },
@@ -182,10 +185,10 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
       return { diff: clientStateVector ? Y.diffUpdate(merged, clientStateVector) : merged, stateVector: Y.encodeStateVectorFromUpdate(merged) };
     },
     /** Stores a board change in the sender's scope (the class's board, or their group's); answers the socket room to relay it to. */
-    async boardUpdate(classId: string, userId: string, update: Uint8Array): Promise<Ok<{ room: string }> | Refused> {
+    async boardUpdate(classId: string, userId: string, update: Uint8Array): Promise<Ok<{ room: string; except: string[] }> | Refused> {
       const check = await allowed(classId, userId, { kind: 'board' });
       if (!check.ok) return check;
-      const { groupId } = await breakouts.scope(classId, userId, check.value.row.role);
+      const { groupId, open } = await breakouts.scope(classId, userId, check.value.row.role);
       const scope = groupId ?? classId;
       try {
         Y.applyUpdate(new Y.Doc(), update);
@@ -200,7 +203,8 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
         boardWrites.delete(scope);
         await content.compactBoard(scope, (parts) => Y.mergeUpdates(parts), EMPTY_BOARD, clock.now());
       }
-      return { ok: true, value: { room: groupId ? groupRoomOf(classId, groupId) : classRoomOf(classId) } };
+      // The main room's board while groups run: not into the groups' boards.
+      return { ok: true, value: groupId ? { room: groupRoomOf(classId, groupId), except: [] } : { room: classRoomOf(classId), except: groupRoomsOf(classId, open) } };
     },
   };
 }
