@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { breakoutCommandSchemas, type BreakoutServerEvents, type BreakoutView } from './breakout';
 import { type CallEvent, callEventSchema } from './rooms';
 
 /**
@@ -87,6 +88,7 @@ export const classCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('poll-close'), pollId: id }),
   z.strictObject({ type: z.literal('poll-share'), pollId: id }),
   z.strictObject({ type: z.literal('end') }),
+  ...breakoutCommandSchemas,
 ]);
 export type ClassCommand = z.infer<typeof classCommandSchema>;
 export const classControlSchema = z.strictObject({ classId: id, command: classCommandSchema });
@@ -125,6 +127,13 @@ export const classRefusalCodes = [
   'already_voted',
   'invalid_choice',
   'board_update_invalid',
+  // breakout rooms
+  'breakout_running',
+  'no_breakout',
+  'breakout_too_few_learners',
+  'breakout_learner_twice',
+  'breakout_not_a_learner',
+  'no_such_group',
 ] as const;
 export type ClassRefusalCode = (typeof classRefusalCodes)[number];
 export interface ClassError {
@@ -232,6 +241,8 @@ export type ClassJoined =
       board: Uint8Array;
       boardStateVector: Uint8Array;
       polls: PollView[];
+      /** Breakout rooms now (null: none); `board` and `messages` above are this user's group's when they are in one. */
+      breakout: BreakoutView | null;
     };
 
 type Ack<T = object> = (reply: ClassAck<T>) => void;
@@ -248,7 +259,7 @@ export interface ClassroomClientEvents {
   'class:control': (payload: ClassControl, ack?: Ack<{ pollId?: string }>) => void;
 }
 
-export interface ClassroomServerEvents {
+export interface ClassroomServerEvents extends BreakoutServerEvents {
   'class:state': (payload: { classId: string; state: ClassState }) => void;
   /** Someone's presence, hand, microphone or camera changed. */
   'class:participant': (payload: { classId: string; participant: ClassParticipant }) => void;

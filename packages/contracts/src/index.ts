@@ -4,6 +4,7 @@ export * from './realtime';
 export * from './help';
 export * from './rooms';
 export * from './classroom';
+export * from './breakout';
 export * from './classmedia';
 export * from './scheduling';
 export * from './tutors';

@@ -30,6 +30,8 @@ interface Member {
 }
 interface ClassMedia {
   classId: string;
+  /** A breakout group's own room (decision 050); null for the class's main room. */
+  groupId: string | null;
   room: number;
   secret: string;
   pin: string;
@@ -39,6 +41,8 @@ interface ClassMedia {
 }
 
 const random = (n: number) => randomBytes(n).toString('base64url');
+/** The key of a Janus room in this process: the class's main room, or one breakout group's. */
+const roomKey = (classId: string, groupId: string | null) => (groupId ? `${classId}/${groupId}` : classId);
 const key = (f: FeedRef) => `${f.feed}:${f.mid ?? ''}`;
 
 export interface ClassMediaDeps {
@@ -79,26 +83,50 @@ export function createClassMedia(deps: ClassMediaDeps) {
     return { ok: false, reason: f.reason === 'sfu_down' ? 'media_unavailable' : f.reason === 'no_such_feed' ? 'no_media_yet' : 'media_refused' };
   };
 
-  async function openRoom(classId: string): Promise<MediaResult<ClassMedia>> {
-    const existing = classes.get(classId);
+  /** Every room of one class: its main room and its breakout groups' rooms. */
+  const roomsOf = (classId: string) => [...classes.values()].filter((cm) => cm.classId === classId);
+  /** The member of this user in whichever of the class's rooms they are. */
+  const findMember = (classId: string, userId: string) => {
+    for (const cm of roomsOf(classId)) {
+      const m = cm.members.get(userId);
+      if (m) return { cm, m };
+    }
+    return null;
+  };
+
+  async function openRoom(classId: string, groupId: string | null): Promise<MediaResult<ClassMedia>> {
+    const existing = classes.get(roomKey(classId, groupId));
     if (existing) return { ok: true, value: existing };
     if (!sfu.status().up) return { ok: false, reason: 'media_unavailable' };
-    const cm: ClassMedia = { classId, room: 0, secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
-    const made = await sfu.createRoom({ secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description: `class ${classId}` });
+    const cm: ClassMedia = { classId, groupId, room: 0, secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
+    const made = await sfu.createRoom({ secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description: groupId ? `class ${classId} group ${groupId}` : `class ${classId}` });
     if (!made.ok) return sfuRefusal(made, 'createRoom', classId);
     cm.room = made.value.room;
-    classes.set(classId, cm);
-    logger.info({ event: 'classmedia_room_created', classId, room: cm.room }, 'class media room created');
+    classes.set(roomKey(classId, groupId), cm);
+    logger.info({ event: 'classmedia_room_created', classId, groupId, room: cm.room }, 'class media room created');
     return { ok: true, value: cm };
+  }
+
+  /** Takes a member out of a room they no longer belong in (moved to or from a breakout group): handles, token, feed. */
+  async function leaveRoom(cm: ClassMedia, m: Member) {
+    await dropHandles(cm, m);
+    await sfu.disallowTokens(cm.room, cm.secret, [m.token]);
+    cm.members.delete(m.userId);
+    logger.info({ event: 'classmedia_moved', classId: cm.classId, userId: m.userId, fromGroupId: cm.groupId }, 'a participant left a media room for another');
+    announce(cm);
+    for (const other of cm.members.values()) await resync(cm, other);
   }
 
   /** The member for this socket, joined at Janus; a new socket (a reload) gets fresh handles. */
   async function member(classId: string, userId: string, socketId: string): Promise<MediaResult<{ cm: ClassMedia; m: Member }>> {
     const standing = await deps.classroom().mediaStanding(classId, userId);
     if (!standing.ok) return standing;
-    const room = await openRoom(classId);
+    const room = await openRoom(classId, standing.value.groupId);
     if (!room.ok) return room;
     const cm = room.value;
+    // A learner sent to a breakout group (or brought back), or the teacher visiting one: out of the old room first.
+    const before = findMember(classId, userId);
+    if (before && before.cm !== cm) await leaveRoom(before.cm, before.m);
     let m = cm.members.get(userId);
     if (m && m.socketId !== socketId) {
       await dropHandles(cm, m);
@@ -154,6 +182,8 @@ export function createClassMedia(deps: ClassMediaDeps) {
       return [...audio, ...videos.slice(m.page * size, (m.page + 1) * size)];
     }
     const teacher = others.filter(({ p }) => p.role === 'teacher').map(({ feed }) => ({ feed }));
+    // A breakout group is small: its learners see each other as well as hear each other.
+    if (cm.groupId) return [...teacher, ...others.filter(({ p }) => p.role !== 'teacher').flatMap(({ feed, p }) => [p.mids!.audio, p.mids!.video].filter((mid): mid is string => !!mid).map((mid) => ({ feed, mid })))];
     const standing = await deps.classroom().mediaStanding(cm.classId, m.userId);
     const spot = standing.ok ? standing.value.spotlightUserId : null;
     const spotlight = others.filter(({ p }) => p.userId === spot && p.mids!.video).map(({ feed, p }) => ({ feed, mid: p.mids!.video! }));
@@ -176,9 +206,16 @@ export function createClassMedia(deps: ClassMediaDeps) {
     if (r.value.offer) io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string }, streams });
   }
 
+  /** Who publishes in this room, told to the room's members (a breakout group hears only of its own). */
   function announce(cm: ClassMedia) {
     const publishers: ClassPublisher[] = publishing(cm).map(({ feed, p }) => ({ feed, userId: p.userId, role: p.role }));
-    io.to(classRoomOf(cm.classId)).emit('class:media:publishers', { classId: cm.classId, publishers });
+    const inOtherRooms = new Set(roomsOf(cm.classId).filter((x) => x !== cm).flatMap((x) => [...x.members.values()].map((m) => m.socketId)));
+    // The main room also tells the class's sockets that have no media yet; a group tells only its members.
+    const to = cm.groupId ? [...cm.members.values()].map((m) => m.socketId) : null;
+    if (to) {
+      if (to.length) io.to(to).emit('class:media:publishers', { classId: cm.classId, publishers });
+    } else if (inOtherRooms.size) io.to(classRoomOf(cm.classId)).except([...inOtherRooms]).emit('class:media:publishers', { classId: cm.classId, publishers });
+    else io.to(classRoomOf(cm.classId)).emit('class:media:publishers', { classId: cm.classId, publishers });
   }
 
   /** The stored microphone and camera state, enforced at Janus for a publishing member. */
@@ -257,11 +294,11 @@ export function createClassMedia(deps: ClassMediaDeps) {
       }
       case 'restarted': {
         // Janus came back empty: the same classes get new rooms, and every client publishes and subscribes again.
-        const old = [...classes.values()];
+        const old = new Set([...classes.values()].map((cm) => cm.classId));
         classes.clear();
-        for (const cm of old) {
-          logger.warn({ event: 'classmedia_reconnecting', classId: cm.classId }, 'media server restarted: the class reconnects');
-          io.to(classRoomOf(cm.classId)).emit('class:media:reconnecting', { classId: cm.classId });
+        for (const classId of old) {
+          logger.warn({ event: 'classmedia_reconnecting', classId }, 'media server restarted: the class reconnects');
+          io.to(classRoomOf(classId)).emit('class:media:reconnecting', { classId });
         }
         return;
       }
@@ -276,18 +313,17 @@ export function createClassMedia(deps: ClassMediaDeps) {
   const port: ClassroomMediaPort = {
     async apply(classId, userId, state) {
       await serial(classId, async () => {
-        const cm = classes.get(classId);
-        const m = cm?.members.get(userId);
-        if (!cm || !m) return;
-        m.media = { ...state };
-        await moderate(cm, m);
+        const found = findMember(classId, userId);
+        if (!found) return;
+        found.m.media = { ...state };
+        await moderate(found.cm, found.m);
       });
     },
     async remove(classId, userId) {
       await serial(classId, async () => {
-        const cm = classes.get(classId);
-        const m = cm?.members.get(userId);
-        if (!cm || !m) return;
+        const found = findMember(classId, userId);
+        if (!found) return;
+        const { cm, m } = found;
         if (m.joined && m.mids) {
           const k = await sfu.kick(cm.room, cm.secret, m.joined.feed);
           if (!k.ok && k.reason !== 'no_such_feed') sfuRefusal(k, 'kick', classId);
@@ -302,14 +338,16 @@ export function createClassMedia(deps: ClassMediaDeps) {
     },
     async end(classId) {
       await serial(classId, async () => {
-        const cm = classes.get(classId);
-        if (!cm) return;
-        classes.delete(classId);
-        for (const m of cm.members.values()) await dropHandles(cm, m);
-        const r = await sfu.destroyRoom(cm.room, cm.secret);
-        if (!r.ok && r.reason !== 'no_such_room') sfuRefusal(r, 'destroyRoom', classId);
+        const rooms = roomsOf(classId);
+        if (!rooms.length) return;
+        for (const cm of rooms) {
+          classes.delete(roomKey(classId, cm.groupId));
+          for (const m of cm.members.values()) await dropHandles(cm, m);
+          const r = await sfu.destroyRoom(cm.room, cm.secret);
+          if (!r.ok && r.reason !== 'no_such_room') sfuRefusal(r, 'destroyRoom', classId);
+          logger.info({ event: 'classmedia_room_destroyed', classId, groupId: cm.groupId, room: cm.room }, 'class media room destroyed');
+        }
         io.to(classRoomOf(classId)).emit('class:media:closed', { classId, reason: 'ended' });
-        logger.info({ event: 'classmedia_room_destroyed', classId, room: cm.room }, 'class media room destroyed');
       });
     },
   };
@@ -336,6 +374,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         m.sub = null;
         const r = await sfu.subscribe({ room: cm.room, pin: cm.pin, privateId: m.joined!.privateId, feeds });
         if (!r.ok) return sfuRefusal(r, 'subscribe', classId);
+        logger.info({ event: 'classmedia_subscribed', classId, groupId: cm.groupId, userId, feeds: feeds.length }, 'a participant receives');
         Object.assign(m, { sub: r.value.peer, subFeeds: feeds, layer: 2, layerAt: deps.now() });
         return { ok: true, value: { offer: r.value.offer, streams: label(cm, m, r.value.streams) } };
       }),
@@ -344,10 +383,9 @@ export function createClassMedia(deps: ClassMediaDeps) {
       return serial(classId, async () => {
         const standing = await deps.classroom().mediaStanding(classId, userId);
         if (!standing.ok) return standing;
-        const cm = classes.get(classId);
-        const m = cm?.members.get(userId);
-        if (!cm || !m || m.socketId !== socketId) return { ok: false, reason: 'not_publishing' };
-        return fn(cm, m);
+        const found = findMember(classId, userId);
+        if (!found || found.m.socketId !== socketId || found.cm.groupId !== standing.value.groupId) return { ok: false, reason: 'not_publishing' };
+        return fn(found.cm, found.m);
       });
     },
     start: (cm: ClassMedia, m: Member, answer: Jsep) => (m.sub ? sfu.start(m.sub, answer).then((r) => (r.ok ? r : sfuRefusal(r, 'start', cm.classId))) : Promise.resolve({ ok: false as const, reason: 'not_receiving' as const })),

@@ -4,6 +4,7 @@ import { unreachable } from '../../platform/result';
 import { type ClassroomContext, lobbyRoomOf, type Refused, refused } from './classroom.context';
 import type { ParticipantRow } from './classroom.repo';
 import { lockColumn } from './classroom.rules';
+import type { BreakoutService } from './classroom.breakout';
 import type { PollsService } from './classroom.polls';
 import type { ClassroomService } from './classroom.service';
 
@@ -11,7 +12,7 @@ type Done = Ok<{ pollId?: string }> | Refused;
 const done: Done = { ok: true, value: {} };
 
 /** The teacher's commands. Each is checked by `decide` (teachers only, class not ended) before anything changes. */
-export function createClassroomControls(ctx: ClassroomContext, service: ClassroomService, polls: PollsService) {
+export function createClassroomControls(ctx: ClassroomContext, service: ClassroomService, polls: PollsService, breakouts: BreakoutService) {
   const { repo, io, clock } = ctx.deps;
 
   /** A learner of this class still in it (not removed): the target of mute, camera, pen, hand and remove. */
@@ -123,9 +124,18 @@ export function createClassroomControls(ctx: ClassroomContext, service: Classroo
         return polls.close(classId, teacherId, c.pollId);
       case 'poll-share':
         return polls.share(classId, teacherId, c.pollId);
+      case 'breakout-start':
+        return breakouts.start(classId, teacherId, c.split, c.minutes);
+      case 'breakout-visit':
+        return breakouts.visit(classId, teacherId, c.groupId);
+      case 'breakout-broadcast':
+        return breakouts.broadcast(classId, teacherId, c.text);
+      case 'breakout-close':
+        return breakouts.closeNow(classId, teacherId);
       case 'end': {
         const ended = await repo.endOnce(classId, clock.now());
         if (!ended) return done;
+        await breakouts.closeForEnd(classId, teacherId);
         await ctx.event(classId, teacherId, 'ended');
         const present = await ctx.presentUsers(classId);
         for (const userId of present) await ctx.deps.access.recordAttendance({ classId, userId, kind: 'leave', at: ended.endedAt! });

@@ -2,6 +2,9 @@ import { classRoomOf } from '@tutorline/contracts';
 import fp from 'fastify-plugin';
 import { MissingPortError } from '../../platform/ports';
 import { accountsByIds } from '../identity';
+import { BREAKOUT_CLOSE_QUEUE, createBreakoutService } from './classroom.breakout';
+import { createBreakoutRepo } from './classroom.breakout.repo';
+import { scopeOf } from './classroom.breakout.rules';
 import { createClassroomContentRepo } from './classroom.content.repo';
 import { createClassroomContext } from './classroom.context';
 import { createClassroomControls } from './classroom.controls';
@@ -19,7 +22,7 @@ import { createClassroomService } from './classroom.service';
  */
 export const classroomModule = fp(
   async (fastify) => {
-    const { database, clock, logger, realtime, ports } = fastify.platform;
+    const { database, clock, logger, realtime, ports, jobs } = fastify.platform;
     const provided = <T>(get: () => T): T | null => {
       try {
         return get();
@@ -57,9 +60,12 @@ export const classroomModule = fp(
       names: async (ids) => new Map((await accountsByIds(database.db, ids)).map((a) => [a.id, a.displayName])),
     });
     const polls = createPollsService(ctx);
-    const service = createClassroomService(ctx, polls);
-    const controls = createClassroomControls(ctx, service, polls);
-    installClassroomHandlers({ ctx, service, controls, polls, now: () => performance.now() });
+    const breakoutRepo = createBreakoutRepo(database.db, BREAKOUT_CLOSE_QUEUE);
+    const breakouts = createBreakoutService(ctx, breakoutRepo, Math.random);
+    jobs.register(BREAKOUT_CLOSE_QUEUE, ({ classId, breakoutId }) => breakouts.closeByTimer(classId, breakoutId));
+    const service = createClassroomService(ctx, polls, breakouts);
+    const controls = createClassroomControls(ctx, service, polls, breakouts);
+    installClassroomHandlers({ ctx, service, controls, polls, breakouts, now: () => performance.now() });
     await fastify.register(classroomRoutes, { ctx, polls });
     fastify.decorate('classroom', {
       /** From the media side: who the SFU hears now (Janus talking events). Live only, told to the class. */
@@ -67,11 +73,12 @@ export const classroomModule = fp(
         if (ctx.setSpeaking(classId, userId, speaking)) realtime.io.to(classRoomOf(classId)).emit('class:speaking', { classId, userId, speaking });
       },
       async mediaStanding(classId: string, userId: string) {
-        const [row, state] = await Promise.all([ctx.deps.repo.participant(classId, userId), ctx.deps.repo.state(classId)]);
+        const [row, state, open] = await Promise.all([ctx.deps.repo.participant(classId, userId), ctx.deps.repo.state(classId), breakoutRepo.open(classId)]);
         if (!row || !state || row.admission !== 'admitted') return { ok: false, reason: 'not_joined' } as const;
         if (row.removedAt) return { ok: false, reason: 'removed' } as const;
         if (state.endedAt) return { ok: false, reason: 'class_ended' } as const;
-        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId } } as const;
+        const groupId = open ? scopeOf(open.members, open.row.visitingGroupId, userId, row.role) : null;
+        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId, groupId } } as const;
       },
     });
   },

@@ -16,6 +16,7 @@ import {
 import type { z } from 'zod';
 import type { AppSocket } from '../../platform/realtime';
 import { type ClassroomContext, lobbyRoomOf, type Refused, teachersRoomOf } from './classroom.context';
+import { type BreakoutService, groupRoomOf } from './classroom.breakout';
 import type { ClassroomControls } from './classroom.controls';
 import type { PollsService } from './classroom.polls';
 import { takeToken } from './classroom.rules';
@@ -33,8 +34,8 @@ interface Buckets {
  * The classroom's Socket.IO side: every `class:` event is schema-checked, rate limited per socket, accepted only for a
  * class this socket joined, and then authorized by the service from the stored state (role, locks, removal, end).
  */
-export function installClassroomHandlers(deps: { ctx: ClassroomContext; service: ClassroomService; controls: ClassroomControls; polls: PollsService; now: () => number }) {
-  const { ctx, service, controls, polls } = deps;
+export function installClassroomHandlers(deps: { ctx: ClassroomContext; service: ClassroomService; controls: ClassroomControls; polls: PollsService; breakouts: BreakoutService; now: () => number }) {
+  const { ctx, service, controls, polls, breakouts } = deps;
   const { io, logger } = ctx.deps;
   const buckets = new WeakMap<AppSocket, Buckets>();
 
@@ -117,7 +118,14 @@ export function installClassroomHandlers(deps: { ctx: ClassroomContext; service:
       }
       socket.data.classrooms = { ...socket.data.classrooms, [msg.classId]: e.row.role };
       await socket.leave(lobbyRoomOf(msg.classId));
-      await socket.join([classRoomOf(msg.classId), `${classRoomOf(msg.classId)}:user:${userId}`, ...(e.row.role === 'teacher' ? [teachersRoomOf(msg.classId)] : [])]);
+      // A learner in a breakout group (or a teacher visiting one) is back in that group's room: a reload lands there.
+      const { groupId } = await breakouts.scope(msg.classId, userId, e.row.role);
+      await socket.join([
+        classRoomOf(msg.classId),
+        `${classRoomOf(msg.classId)}:user:${userId}`,
+        ...(e.row.role === 'teacher' ? [teachersRoomOf(msg.classId)] : []),
+        ...(groupId ? [groupRoomOf(msg.classId, groupId)] : []),
+      ]);
       await service.entered(msg.classId, e, socket.id);
       const joined = await service.snapshot(msg.classId, userId, e.row.role, e.access, e.state, msg);
       reply(ack, { ok: true, ...joined });
@@ -128,6 +136,7 @@ export function installClassroomHandlers(deps: { ctx: ClassroomContext; service:
       await socket.leave(classRoomOf(msg.classId));
       await socket.leave(teachersRoomOf(msg.classId));
       await socket.leave(`${classRoomOf(msg.classId)}:user:${userId}`);
+      for (const room of socket.rooms) if (room.startsWith(`${classRoomOf(msg.classId)}:group:`)) await socket.leave(room);
       await service.left(msg.classId, userId, 'left');
       reply(ack, { ok: true });
     });
@@ -140,8 +149,8 @@ export function installClassroomHandlers(deps: { ctx: ClassroomContext; service:
     });
     on(socket, 'class:board', classBoardSchema, { joined: true }, async (msg, ack) => {
       const r = await service.boardUpdate(msg.classId, userId, msg.update);
-      if (r.ok) socket.to(classRoomOf(msg.classId)).emit('class:board', { classId: msg.classId, update: msg.update });
-      answer(ack, r);
+      if (r.ok) socket.to(r.value.room).except(r.value.except).emit('class:board', { classId: msg.classId, update: msg.update });
+      answer(ack, r.ok ? { ok: true, value: null } : r);
     });
     on(socket, 'class:vote', classVoteSchema, { joined: true }, async (msg, ack) => {
       const check = await service.allowed(msg.classId, userId, { kind: 'vote' });

@@ -1,4 +1,5 @@
-import { bigint, bigserial, boolean, index, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/columns';
 import { users } from '../identity/identity.schema';
 
@@ -143,4 +144,55 @@ export const classroomEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [index('classroom_events_class_idx').on(t.classId, t.at)],
+);
+
+/**
+ * Breakout rooms (decision 050): one row per split. At most one open (closed_at null) per class, held by the database.
+ * A group's id is also its chat and board scope: its messages and board rows carry the group's id as class_id.
+ */
+export const classroomBreakouts = pgTable(
+  'classroom_breakouts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    classId: uuid('class_id').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** The group the teacher is in now; null is the main room. */
+    visitingGroupId: uuid('visiting_group_id'),
+    broadcast: text('broadcast'),
+    broadcastAt: timestamp('broadcast_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedBy: text('closed_by', { enum: ['teacher', 'timer', 'ended'] }),
+  },
+  (t) => [uniqueIndex('classroom_breakouts_one_open').on(t.classId).where(sql`closed_at is null`), index('classroom_breakouts_class_idx').on(t.classId, t.startedAt)],
+);
+export const classroomBreakoutGroups = pgTable(
+  'classroom_breakout_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    breakoutId: uuid('breakout_id')
+      .notNull()
+      .references(() => classroomBreakouts.id),
+    number: integer('number').notNull(),
+  },
+  (t) => [uniqueIndex('classroom_breakout_groups_number_key').on(t.breakoutId, t.number)],
+);
+/** Who is in which group: a learner is in one group of a split at most (the key). */
+export const classroomBreakoutMembers = pgTable(
+  'classroom_breakout_members',
+  {
+    breakoutId: uuid('breakout_id')
+      .notNull()
+      .references(() => classroomBreakouts.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => classroomBreakoutGroups.id),
+  },
+  (t) => [primaryKey({ columns: [t.breakoutId, t.userId] })],
 );

@@ -7,6 +7,7 @@ import type { ClassAccess } from './classroom.ports';
 import type { ParticipantRow, StateRow } from './classroom.repo';
 import { type Action, decide, mediaOnEntry } from './classroom.rules';
 import type { PollsService } from './classroom.polls';
+import { type BreakoutService, breakoutView, groupRoomOf, groupRoomsOf } from './classroom.breakout';
 
 /** Board updates kept as rows before they are folded into the stored state. */
 const BOARD_COMPACT_EVERY = 200;
@@ -19,7 +20,7 @@ export type Entry =
   | { status: 'admitted'; access: ClassAccess; row: ParticipantRow; state: StateRow; firstSocket: boolean };
 
 /** Joining, leaving, and what participants do for themselves: microphone and camera, hands, reactions, chat, board. */
-export function createClassroomService(ctx: ClassroomContext, polls: PollsService) {
+export function createClassroomService(ctx: ClassroomContext, polls: PollsService, breakouts: BreakoutService) {
   const { repo, content, clock, io, logger } = ctx.deps;
   const boardWrites = new Map<string, number>();
 
@@ -94,12 +95,15 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
     /** What a joining socket gets: state, people, hands, lobby (teacher), chat, board and polls. */
     async snapshot(classId: string, userId: string, role: ClassRole, a: ClassAccess, state: StateRow, opts: { afterMessageId?: number | null; boardStateVector?: Uint8Array }): Promise<ClassJoined> {
       const teacher = role === 'teacher';
+      // In a breakout group, the chat and the board are the group's (its id is their scope).
+      const where = await breakouts.scope(classId, userId, role);
+      const scope = where.groupId ?? classId;
       const [participants, hands, lobby, messages, board, pollViews] = await Promise.all([
         ctx.participantList(classId),
         repo.hands(classId),
         teacher ? ctx.lobbyList(classId) : [],
-        content.messagesAfter(classId, opts.afterMessageId ?? 0, { userId, everything: teacher }, CLASSROOM_LIMITS.historyMessages),
-        this.boardFor(classId, opts.boardStateVector),
+        content.messagesAfter(scope, opts.afterMessageId ?? 0, { userId, everything: teacher }, CLASSROOM_LIMITS.historyMessages),
+        this.boardFor(scope, opts.boardStateVector),
         polls.views(classId, userId, teacher),
       ]);
       const names = await ctx.deps.names(messages.map((m) => m.senderId));
@@ -111,10 +115,11 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
         participants,
         hands: hands.map((h) => ({ userId: h.userId, raisedAt: h.raisedAt.toISOString() })),
         lobby,
-        messages: messages.map((m) => messageView(m, names)),
+        messages: messages.map((m) => messageView({ ...m, classId }, names)),
         board: board.diff,
         boardStateVector: board.stateVector,
         polls: pollViews,
+        breakout: where.open ? breakoutView(where.open) : null,
       };
     },
 
@@ -158,12 +163,18 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
       const toTeacher = msg.toTeacher ?? false;
       const check = await allowed(classId, userId, { kind: 'chat', toTeacher });
       if (!check.ok) return check;
-      const row = await content.insertMessage({ classId, senderId: userId, clientId: msg.clientId, body: msg.text, toTeacher: toTeacher && check.value.row.role !== 'teacher', createdAt: clock.now() });
-      const message = messageView(row, await ctx.deps.names([userId]));
+      const asks = toTeacher && check.value.row.role !== 'teacher';
+      // A group's chat is stored under the group's id and reaches the group's room only; a private question stays the class's.
+      const where = asks ? null : await breakouts.scope(classId, userId, check.value.row.role);
+      const groupId = where?.groupId ?? null;
+      const row = await content.insertMessage({ classId: groupId ?? classId, senderId: userId, clientId: msg.clientId, body: msg.text, toTeacher: asks, createdAt: clock.now() });
+      const message = messageView({ ...row, classId }, await ctx.deps.names([userId]));
       // A private question reaches the teachers and the asker's own sockets only.
       if (message.toTeacher) io.to([teachersRoomOf(classId), `${classRoomOf(classId)}:user:${userId}`]).emit('class:chat', message);
-      else io.to(classRoomOf(classId)).emit('class:chat', message);
-      logger.info({ event: 'classroom_chat', classId, userId, messageId: row.id, toTeacher: message.toTeacher }, 'classroom: chat message');
+      else if (groupId) io.to(groupRoomOf(classId, groupId)).emit('class:chat', message);
+      // The main room's chat while groups run: not into the groups.
+      else io.to(classRoomOf(classId)).except(groupRoomsOf(classId, where?.open ?? null)).emit('class:chat', message);
+      logger.info({ event: 'classroom_chat', classId, userId, messageId: row.id, toTeacher: message.toTeacher, groupId }, 'classroom: chat message');
       return { ok: true, value: message };
     },
 
@@ -173,23 +184,27 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
       const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
       return { diff: clientStateVector ? Y.diffUpdate(merged, clientStateVector) : merged, stateVector: Y.encodeStateVectorFromUpdate(merged) };
     },
-    async boardUpdate(classId: string, userId: string, update: Uint8Array): Promise<Ok<null> | Refused> {
+    /** Stores a board change in the sender's scope (the class's board, or their group's); answers the socket room to relay it to. */
+    async boardUpdate(classId: string, userId: string, update: Uint8Array): Promise<Ok<{ room: string; except: string[] }> | Refused> {
       const check = await allowed(classId, userId, { kind: 'board' });
       if (!check.ok) return check;
+      const { groupId, open } = await breakouts.scope(classId, userId, check.value.row.role);
+      const scope = groupId ?? classId;
       try {
         Y.applyUpdate(new Y.Doc(), update);
       } catch {
         logger.warn({ event: 'classroom_board_update_rejected', classId, userId, bytes: update.byteLength }, 'board update did not decode');
         return refused('board_update_invalid');
       }
-      await content.appendBoardUpdate(classId, update, clock.now());
-      const n = (boardWrites.get(classId) ?? 0) + 1;
-      boardWrites.set(classId, n);
+      await content.appendBoardUpdate(scope, update, clock.now());
+      const n = (boardWrites.get(scope) ?? 0) + 1;
+      boardWrites.set(scope, n);
       if (n >= BOARD_COMPACT_EVERY) {
-        boardWrites.delete(classId);
-        await content.compactBoard(classId, (parts) => Y.mergeUpdates(parts), EMPTY_BOARD, clock.now());
+        boardWrites.delete(scope);
+        await content.compactBoard(scope, (parts) => Y.mergeUpdates(parts), EMPTY_BOARD, clock.now());
       }
-      return { ok: true, value: null };
+      // The main room's board while groups run: not into the groups' boards.
+      return { ok: true, value: groupId ? { room: groupRoomOf(classId, groupId), except: [] } : { room: classRoomOf(classId), except: groupRoomsOf(classId, open) } };
     },
   };
 }

@@ -31,6 +31,12 @@ export const classRefusalWords = {
   already_voted: 'You have already voted in this poll.',
   invalid_choice: 'Choose among the options (one, unless the poll allows several).',
   board_update_invalid: 'That board change could not be read.',
+  breakout_running: 'Breakout rooms are already open. Bring everyone back first.',
+  no_breakout: 'There are no breakout rooms open.',
+  breakout_too_few_learners: 'There are not enough learners for that many groups (at least one each, and at least 2 groups).',
+  breakout_learner_twice: 'A learner can be in only one group.',
+  breakout_not_a_learner: 'Only learners in this class can be put in a group.',
+  no_such_group: 'That group is not open.',
 } satisfies Record<ClassRefusalCode, string>;
 
 export const classError = (code: ClassRefusalCode): { ok: false; error: ClassError } => ({ ok: false, error: { code, message: classRefusalWords[code] } });

@@ -24,7 +24,7 @@ export interface ClassroomApi {
 }
 
 export type MediaStanding =
-  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null } }
+  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null; /** The breakout group whose media room they are in (null: the class's main room). */ groupId: string | null } }
   | { ok: false; reason: 'not_joined' | 'removed' | 'class_ended' };
 
 declare module 'fastify' {

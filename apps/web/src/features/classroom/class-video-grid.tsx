@@ -22,14 +22,21 @@ function Tile({ stream, label, self, large }: { stream: MediaStream; label: stri
  * The class's video in the page's slot: a learner sees the teacher large (the spotlighted learner instead when there is
  * one) and hears everyone; the teacher sees pages of learners' thumbnails. "Reconnecting" shows while media comes back.
  */
-export function ClassVideoGrid(props: { socket: AppSocket; classId: string; role: ClassRole; selfId: string; participants: ClassParticipant[]; spotlightUserId: string | null }) {
-  const { socket, classId, role, selfId } = props;
+export function ClassVideoGrid(props: { socket: AppSocket; classId: string; role: ClassRole; selfId: string; participants: ClassParticipant[]; spotlightUserId: string | null; groupId: string | null }) {
+  const { socket, classId, role, selfId, groupId } = props;
   const [media, setMedia] = useState<ClassMedia | null>(null);
   useEffect(() => {
     const m = new ClassMedia(socket, classId, role, selfId);
     setMedia(m);
     return () => m.close();
   }, [socket, classId, role, selfId]);
+  // Into or out of a breakout group: the server moves this participant to that group's media room when it publishes again.
+  const lastGroup = useRef(groupId);
+  useEffect(() => {
+    if (!media || lastGroup.current === groupId) return;
+    lastGroup.current = groupId;
+    void media.restart();
+  }, [media, groupId]);
   if (!media) return null;
   return <Grid media={media} {...props} />;
 }

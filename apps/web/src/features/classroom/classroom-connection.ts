@@ -1,3 +1,4 @@
+import { breakoutGroupOf, type BreakoutView } from '@tutorline/contracts';
 import type { ClassAck, ClassChatMessage, ClassCommand, ClassError, ClassInfo, ClassJoined, ClassParticipant, ClassReaction, ClassRole, ClassState, HandEntry, LobbyEntry, PollView } from '@tutorline/contracts';
 import * as Y from 'yjs';
 import type { AppSocket } from '../../lib/socket';
@@ -18,16 +19,22 @@ export interface ClassroomSnapshot {
   reactions: { userId: string; reaction: ClassReaction; at: number }[];
   /** The last refusal of something this user did (shown next to the control). */
   notice: ClassError | null;
+  /** Breakout rooms now (null: none), and the group whose board and chat this user shares (null: the main room). */
+  breakout: BreakoutView | null;
+  groupId: string | null;
+  /** Bumped when the board is swapped for another group's: the canvas remounts on it. */
+  boardGeneration: number;
 }
 
-const empty: ClassroomSnapshot = { status: 'joining', error: null, info: null, self: null, state: null, participants: [], hands: [], lobby: [], messages: [], polls: [], reactions: [], notice: null };
+const empty: ClassroomSnapshot = { status: 'joining', error: null, info: null, self: null, state: null, participants: [], hands: [], lobby: [], messages: [], polls: [], reactions: [], notice: null, breakout: null, groupId: null, boardGeneration: 0 };
 
 /**
  * One class's room over the app's socket, framework-free (read with useSyncExternalStore, like PeerCall): joins on every
  * (re)connect with the last chat id and the board's state vector, and merges the server's events into one snapshot.
  */
 export class ClassroomConnection {
-  readonly board = new Y.Doc();
+  /** The board of the scope this user is in: the class's, or their breakout group's (a new doc when that changes). */
+  board = new Y.Doc();
   private snap: ClassroomSnapshot = empty;
   private readonly listeners = new Set<() => void>();
   private readonly off: (() => void)[] = [];
@@ -68,12 +75,34 @@ export class ClassroomConnection {
       const merged = { ...poll, voted: poll.voted || (old?.voted ?? false) };
       this.set({ polls: old ? this.snap.polls.map((p) => (p.id === poll.id ? merged : p)) : [...this.snap.polls, merged] });
     });
-    const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote') void this.ask('class:board', { classId, update });
-    };
-    this.board.on('update', onUpdate);
-    this.off.push(() => this.board.off('update', onUpdate));
+    on<{ breakout: BreakoutView | null }>('class:breakout', ({ breakout }) => this.breakoutChanged(breakout));
+    on<{ text: string; sentAt: string }>('class:breakout:broadcast', ({ text, sentAt }) => {
+      const b = this.snap.breakout;
+      if (b) this.set({ breakout: { ...b, broadcast: { text, sentAt } } });
+    });
+    this.board.on('update', this.onBoardUpdate);
+    this.off.push(() => this.board.off('update', this.onBoardUpdate));
     if (socket.connected) void this.join();
+  }
+
+  private readonly onBoardUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'remote') void this.ask('class:board', { classId: this.classId, update });
+  };
+
+  /** Which group this user is in under `b`. */
+  private groupIn(b: BreakoutView | null): string | null {
+    return this.snap.self ? (breakoutGroupOf(b, this.snap.self.userId, this.snap.self.role)?.id ?? null) : null;
+  }
+
+  /** Breakout rooms started, changed or closed: when this user's group changed, load that group's board and chat. */
+  private breakoutChanged(breakout: BreakoutView | null) {
+    const groupId = this.groupIn(breakout);
+    if (groupId === this.snap.groupId) return this.set({ breakout });
+    this.board.off('update', this.onBoardUpdate);
+    this.board = new Y.Doc();
+    this.board.on('update', this.onBoardUpdate);
+    this.set({ breakout, groupId, messages: [], boardGeneration: this.snap.boardGeneration + 1 });
+    void this.join();
   }
 
   subscribe = (listener: () => void) => {
@@ -107,8 +136,16 @@ export class ClassroomConnection {
       return this.set({ status, error: reply.error, notice: null });
     }
     if (reply.status === 'waiting') return this.set({ status: 'waiting', info: reply.class, self: reply.self, error: null });
+    // Joined into another scope than the board we hold (a reload during breakout, the split changed meanwhile): start afresh.
+    const groupId = breakoutGroupOf(reply.breakout, reply.self.userId, reply.self.role)?.id ?? null;
+    if (groupId !== this.snap.groupId) {
+      this.board.off('update', this.onBoardUpdate);
+      this.board = new Y.Doc();
+      this.board.on('update', this.onBoardUpdate);
+      this.set({ groupId, messages: [], boardGeneration: this.snap.boardGeneration + 1 });
+    }
     Y.applyUpdate(this.board, new Uint8Array(reply.board), 'remote');
-    this.set({ status: 'joined', error: null, info: reply.class, self: reply.self, state: reply.state, participants: reply.participants, hands: reply.hands, lobby: reply.lobby, messages: mergeById(this.snap.messages, reply.messages), polls: reply.polls });
+    this.set({ status: 'joined', error: null, info: reply.class, self: reply.self, state: reply.state, participants: reply.participants, hands: reply.hands, lobby: reply.lobby, messages: mergeById(this.snap.messages, reply.messages), polls: reply.polls, breakout: reply.breakout });
   }
 
   command = (command: ClassCommand) => this.ask('class:control', { classId: this.classId, command });

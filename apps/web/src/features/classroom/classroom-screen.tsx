@@ -5,6 +5,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { PageLoading } from '../../ui/page-states';
 import { ClassVideoGrid } from './class-video-grid';
+import { BreakoutBanner, BreakoutPanel } from './classroom-breakout';
 import { ClassroomConnection } from './classroom-connection';
 import { ChatPanel, LearnerBar, PeoplePanel, PollsPanel, TeacherControls } from './classroom-panels';
 // The 1:1 room's board layout (its canvas is reused below); to move with the board into a shared component.
@@ -68,7 +69,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
         {s.state?.chatLocked && <span className="class-badge">chat locked</span>}
       </header>
       <section className="class-video-slot" aria-label="Video" data-testid="class-video-slot">
-        {s.self && <ClassVideoGrid socket={socket} classId={c.classId} role={s.self.role} selfId={s.self.userId} participants={s.participants} spotlightUserId={s.state?.spotlightUserId ?? null} />}
+        {s.self && <ClassVideoGrid socket={socket} classId={c.classId} role={s.self.role} selfId={s.self.userId} participants={s.participants} spotlightUserId={s.state?.spotlightUserId ?? null} groupId={s.groupId} />}
         {spotlight && <p className="class-badge">Spotlight: {spotlight.displayName}</p>}
       </section>
       {s.notice && (
@@ -79,6 +80,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
           </Button>
         </Alert>
       )}
+      {!teacher && <BreakoutBanner s={s} />}
       {!teacher && <LearnerBar c={c} s={s} />}
       <nav className="class-tabs" aria-label="Classroom panels">
         {tabs.map((t) => (
@@ -92,6 +94,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
         {teacher && (
           <div className="class-pane class-pane-controls">
             <TeacherControls c={c} s={s} />
+            <BreakoutPanel c={c} s={s} />
           </div>
         )}
         <div className="class-pane class-pane-people">
@@ -107,7 +110,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
           {tab === 'board' || teacher ? (
             <section className="board-panel" aria-label="Whiteboard">
               <Suspense fallback={<p className="muted">Loading the whiteboard…</p>}>
-                <BoardCanvas doc={c.board} sessionId={c.classId} questionPhotos={[]} readOnly={!canDraw} placeQuestionPhotos={false} />
+                <BoardCanvas key={s.boardGeneration} doc={c.board} sessionId={c.classId} questionPhotos={[]} readOnly={!canDraw} placeQuestionPhotos={false} />
               </Suspense>
             </section>
           ) : null}
