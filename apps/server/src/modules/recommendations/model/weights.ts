@@ -71,10 +71,12 @@ const clip = (x: number) => Math.min(cellRange.max, Math.max(cellRange.min, x));
  * the repeat index does not depend on the input's order.
  */
 export function buildMatrix(rows: Interaction[]): { studentIds: string[]; tutorIds: string[]; X: SparseRows } {
-  const ordered = rows.map((r, k) => ({ r, k })).sort((a, b) => a.r.ts.getTime() - b.r.ts.getTime() || a.k - b.k);
+  const inOrder = rows.every((r, k) => k === 0 || rows[k - 1]!.ts.getTime() <= r.ts.getTime());
+  // A stable sort by time (most callers already pass rows in time order, which skips it).
+  const ordered = inOrder ? rows : rows.map((r, k) => ({ r, k, t: r.ts.getTime() })).sort((a, b) => a.t - b.t || a.k - b.k).map((x) => x.r);
   const seen = new Map<string, number>();
   const sums = new Map<string, Map<string, number>>();
-  for (const { r } of ordered) {
+  for (const r of ordered) {
     const key = `${r.studentId}\u0000${r.tutorId}`;
     const repeatIndex = seen.get(key) ?? 0;
     const w = interactionWeight(r, { repeatIndex });
