@@ -71,36 +71,51 @@ const clip = (x: number) => Math.min(cellRange.max, Math.max(cellRange.min, x));
  * the repeat index does not depend on the input's order.
  */
 export function buildMatrix(rows: Interaction[]): { studentIds: string[]; tutorIds: string[]; X: SparseRows } {
-  const ordered = rows.map((r, k) => ({ r, k })).sort((a, b) => a.r.ts.getTime() - b.r.ts.getTime() || a.k - b.k);
-  const seen = new Map<string, number>();
-  const sums = new Map<string, Map<string, number>>();
-  for (const { r } of ordered) {
-    const key = `${r.studentId}\u0000${r.tutorId}`;
-    const repeatIndex = seen.get(key) ?? 0;
-    const w = interactionWeight(r, { repeatIndex });
-    if (engagements.has(r.kind)) seen.set(key, repeatIndex + 1);
-    let row = sums.get(r.studentId);
-    if (!row) sums.set(r.studentId, (row = new Map()));
-    row.set(r.tutorId, (row.get(r.tutorId) ?? 0) + w);
-  }
-  const studentIds = [...sums.keys()].sort();
-  const tutorIds = [...new Set(rows.map((r) => r.tutorId))].sort();
-  const col = new Map(tutorIds.map((id, j) => [id, j]));
-  const rowPtr = new Int32Array(studentIds.length + 1);
-  const cols: number[] = [];
-  const vals: number[] = [];
-  studentIds.forEach((s, r) => {
-    const entries = [...sums.get(s)!].map(([t, w]) => [col.get(t)!, clip(w)] as const).filter(([, w]) => w !== 0);
-    entries.sort((a, b) => a[0] - b[0]);
-    for (const [j, w] of entries) {
-      cols.push(j);
-      vals.push(w);
+  const inOrder = rows.every((r, k) => k === 0 || rows[k - 1]!.ts.getTime() <= r.ts.getTime());
+  // A stable sort by time (most callers already pass rows in time order, which skips it).
+  const ordered = inOrder ? rows : rows.map((r, k) => ({ r, k, t: r.ts.getTime() })).sort((a, b) => a.t - b.t || a.k - b.k).map((x) => x.r);
+  // Ids become numbers first: a Map keyed by a number is much cheaper than one keyed by a joined string.
+  const students = new Map<string, number>();
+  const tutors = new Map<string, number>();
+  const pairOf = new Map<number, number>();
+  const pairStudent: number[] = [];
+  const pairTutor: number[] = [];
+  const pairWeight: number[] = [];
+  const pairSeen: number[] = [];
+  for (const r of ordered) {
+    let s = students.get(r.studentId);
+    if (s === undefined) students.set(r.studentId, (s = students.size));
+    let t = tutors.get(r.tutorId);
+    if (t === undefined) tutors.set(r.tutorId, (t = tutors.size));
+    const key = s * 2 ** 24 + t;
+    let p = pairOf.get(key);
+    if (p === undefined) {
+      pairOf.set(key, (p = pairStudent.length));
+      pairStudent.push(s);
+      pairTutor.push(t);
+      pairWeight.push(0);
+      pairSeen.push(0);
     }
-    rowPtr[r + 1] = cols.length;
+    pairWeight[p] = pairWeight[p]! + interactionWeight(r, { repeatIndex: pairSeen[p]! });
+    if (engagements.has(r.kind)) pairSeen[p] = pairSeen[p]! + 1;
+  }
+  const studentIds = [...students.keys()].sort();
+  const tutorIds = [...tutors.keys()].sort();
+  const studentRank = new Int32Array(students.size);
+  studentIds.forEach((id, k) => (studentRank[students.get(id)!] = k));
+  const tutorRank = new Int32Array(tutors.size);
+  tutorIds.forEach((id, k) => (tutorRank[tutors.get(id)!] = k));
+  const kept = pairStudent.map((_, p) => p).filter((p) => clip(pairWeight[p]!) !== 0);
+  kept.sort((a, b) => studentRank[pairStudent[a]!]! - studentRank[pairStudent[b]!]! || tutorRank[pairTutor[a]!]! - tutorRank[pairTutor[b]!]!);
+  const rowPtr = new Int32Array(studentIds.length + 1);
+  const colIdx = new Int32Array(kept.length);
+  const values = new Float64Array(kept.length);
+  kept.forEach((p, k) => {
+    const row = studentRank[pairStudent[p]!]! + 1;
+    rowPtr[row] = rowPtr[row]! + 1;
+    colIdx[k] = tutorRank[pairTutor[p]!]!;
+    values[k] = clip(pairWeight[p]!);
   });
-  return {
-    studentIds,
-    tutorIds,
-    X: { nRows: studentIds.length, nCols: tutorIds.length, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(vals) },
-  };
+  for (let r = 0; r < studentIds.length; r++) rowPtr[r + 1] = rowPtr[r + 1]! + rowPtr[r]!;
+  return { studentIds, tutorIds, X: { nRows: studentIds.length, nCols: tutorIds.length, rowPtr, colIdx, values } };
 }
