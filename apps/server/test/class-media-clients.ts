@@ -37,10 +37,12 @@ export interface SocketPublisher {
  * Publishes VP8 (three simulcast layers for the teacher, one small stream otherwise) and an Opus tone; as a screen
  * share (`source: 'screen'`), one VP8 stream and no audio on a second feed.
  */
-export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean; source?: 'camera' | 'screen' }): Promise<SocketPublisher> {
+export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean; source?: 'camera' | 'screen'; size?: [number, number] }): Promise<SocketPublisher> {
   const source = opts.source ?? 'camera';
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const { video, audio, stop: stopSource } = opts.simulcast ? fakeCameraAndMicrophone(640, 360) : fakeCameraAndMicrophone(320, 180);
+  // libwebrtc sends only two of the three layers below 960×540: pass that size where the smallest layer matters.
+  const [width, height] = opts.size ?? (opts.simulcast ? [640, 360] : [320, 180]);
+  const { video, audio, stop: stopSource } = fakeCameraAndMicrophone(width, height);
   if (source === 'camera') pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
   pc.addTransceiver(video.createTrack(), {
     direction: 'sendonly',

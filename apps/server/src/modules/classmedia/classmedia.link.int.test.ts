@@ -60,7 +60,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
     students = await Promise.all([person('student'), person('student')]);
     classId = fake.addClass({ tutorId: teacher.id, learners: students.map((s) => s.id), roomOpensAt: new Date(T0 - 60_000), endsAt: new Date(T0 + 3_600_000) }).id;
     for (const p of [teacher, ...students]) expect(code(await joinClass(p.socket, classId))).toBe('ok');
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     for (const s of stops.reverse()) await s();
     sockets.closeAll();
@@ -69,7 +69,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
 
   it('the teacher’s screen is a second feed every student receives beside the camera; stopping the share unpublishes it', async () => {
     const announced = record<{ publishers: { userId: string; source: string }[] }>(students[0]!.socket, 'class:media:publishers');
-    const cam: SocketPublisher = await publishOverSocket(teacher.socket, classId, { simulcast: true });
+    const cam: SocketPublisher = await publishOverSocket(teacher.socket, classId, { simulcast: true, size: [960, 540] });
     stops.push(() => cam.stop());
     const screen = await publishOverSocket(teacher.socket, classId, { simulcast: false, source: 'screen' });
     stops.push(() => screen.stop());
@@ -87,6 +87,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
     expect(code(await ask(students[1]!.socket, 'class:media:screen-permission', { classId, userId: students[0]!.id, allowed: true }))).toBe('teacher_only');
     const told = record<{ allowed: boolean }>(students[1]!.socket, 'class:media:screen-permission');
     expect(code(await ask(teacher.socket, 'class:media:screen-permission', { classId, userId: students[1]!.id, allowed: true }))).toBe('ok');
+    await waitFor('the learner to be told', () => told.length === 1);
     expect(told).toEqual([{ classId, allowed: true }]);
     expect(code(await ask(students[1]!.socket, 'class:media:publish', { classId, offer, source: 'screen' }))).toBe('screen_taken');
 
@@ -117,17 +118,20 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
     await waitFor('video to come back', () => modes.length === 2);
     expect(modes[1]).toEqual({ classId, audioOnly: false, reason: 'measured' });
     await waitFor('the teacher’s video again', () => seen.streams.some((x) => x.kind === 'video'));
-    expect(await growing(seen, 'video after recovery')).toBe(1);
+    // The bottom level is the smallest layer at its lowest frame rate: a few packets a second.
+    expect(await growing(seen, 'video after recovery', 5)).toBe(1);
   }, 60_000);
 
   it('a learner’s own choice of sound and board only holds through clean stats, until they leave it', async () => {
     const s0 = students[0]!.socket;
     const modes = record<{ audioOnly: boolean; reason: string }>(s0, 'class:media:mode');
     expect(code(await ask(s0, 'class:media:mode', { classId, audioOnly: true }))).toBe('ok');
+    await waitFor('the student to be told', () => modes.length === 1);
     expect(modes).toEqual([{ classId, audioOnly: true, reason: 'manual' }]);
     for (let i = 0; i < 12; i++) await stats(s0, 0);
     expect(modes).toHaveLength(1);
     expect(code(await ask(s0, 'class:media:mode', { classId, audioOnly: false }))).toBe('ok');
+    await waitFor('the student to be told', () => modes.length === 2);
     expect(modes.at(-1)).toEqual({ classId, audioOnly: false, reason: 'manual' });
     await waitFor('the teacher’s video again', () => seen.streams.some((x) => x.kind === 'video'));
   }, 30_000);
@@ -143,7 +147,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
     expect(code(await control(teacher.socket, classId, { type: 'remove', userId: s1.id }))).toBe('ok');
     const res = await admin.get(`/api/classes/${classId}/room/timeline`);
     expect(res.status).toBe(200);
-    const events = ((await res.json()) as { events: { type: string; userId: string | null; data: Record<string, unknown> }[] }).events;
+    const events = (res.json as { events: { type: string; userId: string | null; data: Record<string, unknown> }[] }).events;
     const of = (type: string) => events.filter((e) => e.type === type);
     expect(of('media-join').map((e) => e.userId)).toEqual(expect.arrayContaining([teacher.id, students[0]!.id, s1.id]));
     expect(of('media-connected')[0]).toMatchObject({ userId: students[0]!.id, data: { candidateType: 'host', rttMs: 12 } });

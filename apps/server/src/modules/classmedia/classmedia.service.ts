@@ -65,6 +65,16 @@ export function createClassMedia(deps: ClassMediaDeps) {
         if (found) io.to(found.m.socketId).emit('class:media:candidate', { classId: found.cm.classId, target: found.target, candidate: e.candidate, ...(found.source === 'screen' ? { source: 'screen' as const } : {}) });
         return;
       }
+      case 'subscriber_offer': {
+        const found = core.byPeer(e.peer);
+        if (found?.target !== 'subscriber') return;
+        const { cm, m } = found;
+        return serial(cm.classId, async () => {
+          if (m.sub !== e.peer) return;
+          const streams = core.label(cm, m, e.streams);
+          io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: e.offer as { type: 'offer'; sdp: string }, streams });
+        });
+      }
       case 'webrtcup':
       case 'hangup': {
         const found = core.byPeer(e.peer);
