@@ -21,9 +21,9 @@ function must<T extends object>(r: { ok: boolean; error?: { code: string } }, wh
 }
 
 /** Janus's candidates for one of this socket's connections. */
-function onCandidates(socket: TestSocket, classId: string, target: 'publisher' | 'subscriber', add: (c: NonNullable<Candidate>) => Promise<void>): () => void {
-  const l = (p: { classId: string; target: string; candidate: Candidate }) => {
-    if (p.classId === classId && p.target === target && p.candidate) void add(p.candidate).catch(() => undefined);
+function onCandidates(socket: TestSocket, classId: string, target: 'publisher' | 'subscriber', add: (c: NonNullable<Candidate>) => Promise<void>, source: 'camera' | 'screen' = 'camera'): () => void {
+  const l = (p: { classId: string; target: string; candidate: Candidate; source?: string }) => {
+    if (p.classId === classId && p.target === target && (p.source ?? 'camera') === source && p.candidate) void add(p.candidate).catch(() => undefined);
   };
   (socket as unknown as On).on('class:media:candidate', l);
   return () => (socket as unknown as On).off('class:media:candidate', l);
@@ -33,24 +33,30 @@ export interface SocketPublisher {
   stop(): void;
 }
 
-/** Publishes VP8 (three simulcast layers for the teacher, one small stream otherwise) and an Opus tone. */
-export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean }): Promise<SocketPublisher> {
+/**
+ * Publishes VP8 (three simulcast layers for the teacher, one small stream otherwise) and an Opus tone; as a screen
+ * share (`source: 'screen'`), one VP8 stream and no audio on a second feed.
+ */
+export async function publishOverSocket(socket: TestSocket, classId: string, opts: { simulcast: boolean; source?: 'camera' | 'screen'; size?: [number, number] }): Promise<SocketPublisher> {
+  const source = opts.source ?? 'camera';
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const { video, audio, stop: stopSource } = opts.simulcast ? fakeCameraAndMicrophone(640, 360) : fakeCameraAndMicrophone(320, 180);
-  pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
+  // libwebrtc sends only two of the three layers below 960×540: pass that size where the smallest layer matters.
+  const [width, height] = opts.size ?? (opts.simulcast ? [640, 360] : [320, 180]);
+  const { video, audio, stop: stopSource } = fakeCameraAndMicrophone(width, height);
+  if (source === 'camera') pc.addTransceiver(audio.createTrack(), { direction: 'sendonly' });
   pc.addTransceiver(video.createTrack(), {
     direction: 'sendonly',
     ...(opts.simulcast
       ? { sendEncodings: [{ rid: 'f', maxBitrate: 1_500_000 }, { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }, { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 }] }
       : { sendEncodings: [{ maxBitrate: 200_000, maxFramerate: 15 }] }),
   });
-  const stopRelay = onCandidates(socket, classId, 'publisher', (c) => pc.addIceCandidate(c));
+  const stopRelay = onCandidates(socket, classId, 'publisher', (c) => pc.addIceCandidate(c), source);
   await pc.setLocalDescription(await pc.createOffer());
   await new Promise<void>((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
     pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
   });
-  const r = must<{ answer: { type: 'answer'; sdp: string } }>(await ask(socket, 'class:media:publish', { classId, offer: { type: 'offer', sdp: pc.localDescription.sdp } }), 'publish');
+  const r = must<{ answer: { type: 'answer'; sdp: string } }>(await ask(socket, 'class:media:publish', { classId, offer: { type: 'offer', sdp: pc.localDescription.sdp }, ...(source === 'screen' ? { source } : {}) }), 'publish');
   await pc.setRemoteDescription(r.answer);
   return {
     stop() {
@@ -65,8 +71,9 @@ export interface SocketReceiver {
   packets: { audio: number; video: number };
   /** Packets by the SSRC they came on, per kind (to tell one publisher's audio from another's). */
   audioBySsrc: Map<number, number>;
-  /** Whose media each m-line carries, as the server said with the first offer. */
-  streams: { mid: string; userId: string; kind: string }[];
+  videoBySsrc: Map<number, number>;
+  /** Whose media each m-line carries, as the server said with the first offer, then with each new offer. */
+  streams: { mid: string; userId: string; kind: string; source: string }[];
   stop(): Promise<void>;
 }
 
@@ -74,11 +81,13 @@ export interface SocketReceiver {
 export async function receiveOverSocket(socket: TestSocket, classId: string, hostAddress: string): Promise<SocketReceiver> {
   const r = must<{ offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
   const pc = new WeriftPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceLite: true, iceInterfaceAddresses: { udp4: hostAddress }, iceUseIpv6: false });
-  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), streams: r.streams, stop: async () => undefined };
+  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), videoBySsrc: new Map(), streams: r.streams, stop: async () => undefined };
   pc.onTrack.subscribe((track) => {
     track.onReceiveRtp.subscribe((rtp) => {
-      if (track.kind === 'video') result.packets.video++;
-      else {
+      if (track.kind === 'video') {
+        result.packets.video++;
+        result.videoBySsrc.set(rtp.header.ssrc, (result.videoBySsrc.get(rtp.header.ssrc) ?? 0) + 1);
+      } else {
         result.packets.audio++;
         result.audioBySsrc.set(rtp.header.ssrc, (result.audioBySsrc.get(rtp.header.ssrc) ?? 0) + 1);
       }
@@ -93,8 +102,10 @@ export async function receiveOverSocket(socket: TestSocket, classId: string, hos
     await pc.setLocalDescription(await pc.createAnswer());
     must(await ask(socket, 'class:media:start', { classId, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }), 'start');
   };
-  const renegotiate = (p: { classId: string; offer: { type: 'offer'; sdp: string } }) => {
-    if (p.classId === classId) void answer(p.offer).catch(() => undefined);
+  const renegotiate = (p: { classId: string; offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }) => {
+    if (p.classId !== classId) return;
+    result.streams = p.streams;
+    void answer(p.offer).catch(() => undefined);
   };
   (socket as unknown as On).on('class:media:offer', renegotiate);
   await answer(r.offer);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClassRefusalCode } from './classroom';
+import { candidateTypes } from './rooms';
 
 /**
  * Media signaling for a class (issue #15, decision 048): browsers never talk to Janus. Each participant has at most one
@@ -24,16 +25,44 @@ const candidate = z
 /** Which of the participant's two connections a message is about. */
 const target = z.enum(['publisher', 'subscriber']);
 
-export const classMediaPublishSchema = z.strictObject({ classId: id, offer: z.strictObject({ type: z.literal('offer'), sdp }) });
+/** What a publishing connection carries: the camera and microphone, or a screen (a second feed at Janus). */
+export const classMediaSources = ['camera', 'screen'] as const;
+export type ClassMediaSource = (typeof classMediaSources)[number];
+const source = z.enum(classMediaSources);
+
+export const classMediaPublishSchema = z.strictObject({ classId: id, offer: z.strictObject({ type: z.literal('offer'), sdp }), source: source.optional() });
+/** Stops a publishing connection (a screen share ends: its feed leaves Janus). */
+export const classMediaUnpublishSchema = z.strictObject({ classId: id, source });
+/** The teacher lets a learner share their screen (or takes it back; a running share then stops). */
+export const classMediaScreenPermissionSchema = z.strictObject({ classId: id, userId: id, allowed: z.boolean() });
+/** The learner's own low-bandwidth choice: audio and board only (video paused), or video again. */
+export const classMediaModeSchema = z.strictObject({ classId: id, audioOnly: z.boolean() });
 export const classMediaSubscribeSchema = z.strictObject({ classId: id });
 export const classMediaStartSchema = z.strictObject({ classId: id, answer: z.strictObject({ type: z.literal('answer'), sdp }) });
-export const classMediaTrickleSchema = z.strictObject({ classId: id, target, candidate });
-export const classMediaRestartSchema = z.strictObject({ classId: id, target, offer: z.strictObject({ type: z.literal('offer'), sdp }).optional() });
+export const classMediaTrickleSchema = z.strictObject({ classId: id, target, candidate, source: source.optional() });
+export const classMediaRestartSchema = z.strictObject({ classId: id, target, offer: z.strictObject({ type: z.literal('offer'), sdp }).optional(), source: source.optional() });
 export const classMediaPageSchema = z.strictObject({ classId: id, page: z.number().int().min(0).max(10) });
-/** What the receiving side measured over its last few seconds: packet loss in percent (0–100). */
-export const classMediaStatsSchema = z.strictObject({ classId: id, lossPct: z.number().min(0).max(100) });
+/** One m-line of the receiving connection over the last interval (getStats inbound-rtp, differenced by the client). */
+export const classMediaStreamStatsSchema = z.strictObject({
+  mid: z.string().min(1).max(32),
+  kind: z.enum(['audio', 'video']),
+  bitrateBps: z.number().min(0).max(50_000_000),
+  lossPct: z.number().min(0).max(100),
+  framesDecoded: z.number().int().min(0).max(1e9).nullable(),
+});
+/**
+ * What the receiving connection measured over its last few seconds, sent every few seconds (at most one per 2 s is
+ * taken): per stream, and the selected candidate pair's local type and round trip.
+ */
+export const classMediaStatsSchema = z.strictObject({
+  classId: id,
+  streams: z.array(classMediaStreamStatsSchema).max(80),
+  candidateType: z.enum(candidateTypes).nullable(),
+  rttMs: z.number().min(0).max(60_000).nullable(),
+});
+export type ClassMediaStats = z.infer<typeof classMediaStatsSchema>;
 
-export const classMediaRefusalCodes = ['media_unavailable', 'no_media_yet', 'not_publishing', 'not_receiving', 'media_refused'] as const;
+export const classMediaRefusalCodes = ['media_unavailable', 'no_media_yet', 'not_publishing', 'not_receiving', 'media_refused', 'too_often', 'screen_not_allowed', 'screen_taken'] as const;
 export type ClassMediaRefusalCode = (typeof classMediaRefusalCodes)[number];
 /** A media refusal: the classroom's codes (not_joined, removed, class_ended, teacher_only, …) and the media server's. */
 export interface ClassMediaError {
@@ -47,6 +76,7 @@ export interface ClassMediaStream {
   mid: string;
   userId: string;
   kind: string;
+  source: ClassMediaSource;
 }
 
 /** A publishing participant as everyone in the class sees it. */
@@ -54,6 +84,14 @@ export interface ClassPublisher {
   userId: string;
   role: 'teacher' | 'learner' | 'observer';
   feed: number;
+  source: ClassMediaSource;
+}
+
+/** What this learner receives: everything, or audio and board only (measured on the worst links, or their choice). */
+export interface ClassMediaMode {
+  classId: string;
+  audioOnly: boolean;
+  reason: 'measured' | 'manual';
 }
 
 export interface ClassMediaClientEvents {
@@ -64,6 +102,9 @@ export interface ClassMediaClientEvents {
   'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassMediaAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string } }>) => void) => void;
   'class:media:page': (payload: z.infer<typeof classMediaPageSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
   'class:media:stats': (payload: z.infer<typeof classMediaStatsSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:unpublish': (payload: z.infer<typeof classMediaUnpublishSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:screen-permission': (payload: z.infer<typeof classMediaScreenPermissionSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
+  'class:media:mode': (payload: z.infer<typeof classMediaModeSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
 }
 
 export interface ClassMediaServerEvents {
@@ -77,4 +118,8 @@ export interface ClassMediaServerEvents {
   'class:media:reconnecting': (payload: { classId: string }) => void;
   /** The server kicked this participant's media (removed, or the class ended). */
   'class:media:closed': (payload: { classId: string; reason: 'removed' | 'ended' }) => void;
+  /** This learner's receiving mode changed (video paused on a bad link, or resumed). */
+  'class:media:mode': (payload: ClassMediaMode) => void;
+  /** Whether this participant may share their screen now (the teacher allowed it or took it back). */
+  'class:media:screen-permission': (payload: { classId: string; allowed: boolean }) => void;
 }

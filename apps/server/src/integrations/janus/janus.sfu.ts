@@ -33,6 +33,8 @@ interface Peer {
   /** Publishing (a configure with an offer succeeded), and kept out of recordings. */
   published?: boolean;
   excluded?: boolean;
+  /** An `update` of ours is waiting for Janus's result: its offer is that call's answer, not an event. */
+  updating?: boolean;
 }
 
 const requestTimeoutMs = 10_000;
@@ -176,6 +178,13 @@ export class JanusSfu implements Sfu {
     const peer = String(handle.id);
     this.peers.set(peer, { handle, room, role, feed: null });
     const E = Janode.EVENT;
+    if (role === 'subscriber')
+      // Janus renegotiates by itself when a received feed leaves ("updated" with an offer): the client must answer it,
+      // or Janus holds every later update until it does.
+      handle.on('videoroom', (msg: JanusMessage) => {
+        const data = msg.plugindata?.data ?? {};
+        if (data.videoroom === 'updated' && msg.jsep && !this.peers.get(peer)?.updating) this.emit({ type: 'subscriber_offer', peer, offer: msg.jsep, streams: subscribedStreams(data) });
+      });
     handle.on(E.HANDLE_WEBRTCUP, () => this.emit({ type: 'webrtcup', peer }));
     handle.on(E.HANDLE_HANGUP, (d: { reason?: string }) => this.emit({ type: 'hangup', peer, reason: d.reason ?? null }));
     handle.on(E.HANDLE_MEDIA, (d: { type?: string; mid?: string; receiving?: boolean }) => this.emit({ type: 'media', peer, kind: d.type ?? 'unknown', mid: d.mid ?? null, receiving: Boolean(d.receiving) }));
@@ -321,8 +330,19 @@ export class JanusSfu implements Sfu {
     const body: Record<string, unknown> = { request: 'update' };
     if (change.subscribe?.length) body.subscribe = change.subscribe.map(streamRef);
     if (change.unsubscribe?.length) body.unsubscribe = change.unsubscribe.map(streamRef);
+    // Janus 1.1 answers "updating" and sends the result (streams and, when they changed, its offer) as a later event.
+    const updated = nextVideoroomEvent(p.handle, (d) => d.videoroom === 'updated', requestTimeoutMs);
+    p.updating = true;
     const r = await this.request(p.handle, body);
-    return r.ok ? ok({ offer: r.value.jsep, streams: subscribedStreams(r.value.data) }) : r;
+    if (!r.ok || r.value.data.videoroom !== 'updating') {
+      p.updating = false;
+      updated.cancel();
+      return r.ok ? ok({ offer: r.value.jsep, streams: subscribedStreams(r.value.data) }) : r;
+    }
+    const msg = await updated.message;
+    p.updating = false;
+    if (!msg) return fail('refused', { code: 0, message: 'janus did not finish the update' });
+    return ok({ offer: msg.jsep ?? null, streams: subscribedStreams(msg.plugindata?.data) });
   }
 
   async configureSubscriber(peer: PeerId, change: { mid?: string; substream?: number; temporal?: number; restart?: boolean }): Promise<SfuResult<{ offer: Jsep | null }>> {
@@ -408,6 +428,25 @@ export class JanusSfu implements Sfu {
     if (!this.current.up) return;
     await p.handle.detach().catch(() => undefined);
   }
+}
+
+/** The next event on a handle that matches, or null after `ms`; listening starts at once (before the request is sent). */
+function nextVideoroomEvent(handle: VideoRoomHandle, match: (data: Record<string, unknown>) => boolean, ms: number) {
+  let cancel = () => undefined as void;
+  const message = new Promise<JanusMessage | null>((resolve) => {
+    const timer = setTimeout(() => done(null), ms);
+    const listener = (msg: JanusMessage) => {
+      if (match(msg.plugindata?.data ?? {})) done(msg);
+    };
+    function done(msg: JanusMessage | null) {
+      clearTimeout(timer);
+      handle.off('videoroom', listener);
+      resolve(msg);
+    }
+    cancel = () => done(null);
+    handle.on('videoroom', listener);
+  });
+  return { message, cancel };
 }
 
 function streamRef(f: FeedRef): Record<string, unknown> {

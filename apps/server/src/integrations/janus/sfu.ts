@@ -97,6 +97,8 @@ export type SfuEvent =
   | { type: 'slow_link'; peer: PeerId; uplink: boolean; media: string | null; mid: string | null; lost: number }
   | { type: 'hangup'; peer: PeerId; reason: string | null }
   | { type: 'ice_candidate'; peer: PeerId; candidate: IceCandidate | null }
+  /** Janus renegotiated a subscription by itself (a feed it carried left): send the offer to the client, answer with `start`. */
+  | { type: 'subscriber_offer'; peer: PeerId; offer: Jsep; streams: SubscribedStream[] }
   | { type: 'kicked'; room: number; feed: number }
   | { type: 'down'; reason: string }
   | { type: 'restarted' };

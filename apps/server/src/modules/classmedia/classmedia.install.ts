@@ -11,7 +11,7 @@ import { createClassMedia } from './classmedia.service';
 export const classMediaModule = fp(
   async (fastify) => {
     const { logger, realtime, ports } = fastify.platform;
-    const media = createClassMedia({ sfu: fastify.sfu.api, io: realtime.io, logger, classroom: () => fastify.classroom, now: () => performance.now() });
+    const media = createClassMedia({ sfu: fastify.sfu.api, io: realtime.io, logger, classroom: () => fastify.classroom, now: () => fastify.platform.clock.now().getTime() });
     ports.provide(CLASSROOM_MEDIA, media.port);
     installClassMediaHandlers({ io: realtime.io, logger, media });
     fastify.addHook('onClose', async () => media.close());

@@ -1,11 +1,14 @@
 import {
+  classMediaModeSchema,
   classMediaPageSchema,
   classMediaPublishSchema,
   classMediaRestartSchema,
+  classMediaScreenPermissionSchema,
   classMediaStartSchema,
   classMediaStatsSchema,
   classMediaSubscribeSchema,
   classMediaTrickleSchema,
+  classMediaUnpublishSchema,
 } from '@tutorline/contracts';
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger';
@@ -44,12 +47,17 @@ export function installClassMediaHandlers(deps: { io: Io; logger: Logger; media:
           });
       });
     }
-    on('class:media:publish', classMediaPublishSchema, (m) => media.publish(m.classId, userId, socket.id, m.offer));
+    on('class:media:publish', classMediaPublishSchema, (m) => media.publish(m.classId, userId, socket.id, m.offer, m.source));
     on('class:media:subscribe', classMediaSubscribeSchema, (m) => media.subscribe(m.classId, userId, socket.id));
     on('class:media:start', classMediaStartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.start(cm, x, m.answer)));
-    on('class:media:trickle', classMediaTrickleSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.trickle(cm, x, m.target, m.candidate ?? null)));
-    on('class:media:restart', classMediaRestartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.restart(cm, x, m.target, m.offer)));
+    on('class:media:trickle', classMediaTrickleSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.trickle(cm, x, m.target, m.candidate ?? null, m.source)));
+    on('class:media:restart', classMediaRestartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.restart(cm, x, m.target, m.offer, m.source)));
     on('class:media:page', classMediaPageSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.page(cm, x, m.page)));
-    on('class:media:stats', classMediaStatsSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.stats(cm, x, m.lossPct)));
+    on('class:media:stats', classMediaStatsSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.stats(cm, x, m)));
+    on('class:media:mode', classMediaModeSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.mode(cm, x, m.audioOnly)));
+    on('class:media:unpublish', classMediaUnpublishSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.unpublish(cm, x, m.source)));
+    on('class:media:screen-permission', classMediaScreenPermissionSchema, (m) =>
+      media.withMember(m.classId, userId, socket.id, (cm, x) => media.screenPermission(cm, x, m.userId, m.allowed)),
+    );
   });
 }

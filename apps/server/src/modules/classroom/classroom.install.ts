@@ -80,6 +80,14 @@ export const classroomModule = fp(
         const groupId = open ? scopeOf(open.members, open.row.visitingGroupId, userId, row.role) : null;
         return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId, groupId } } as const;
       },
+      /** The media side's events on the class's timeline (joins at the SFU, layers, reconnects, quality): never the caller's failure. */
+      async recordMediaEvent(classId: string, userId: string | null, type: `media-${string}`, data: Record<string, unknown> = {}) {
+        try {
+          await ctx.event(classId, userId, type, data);
+        } catch (err) {
+          logger.error({ err, event: 'classroom_media_event_failed', classId, type }, 'a media event could not be recorded');
+        }
+      },
     });
   },
   { name: 'tutorline-classroom', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity'] },

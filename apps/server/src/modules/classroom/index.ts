@@ -21,6 +21,8 @@ export interface ClassroomApi {
    * admitted and not removed, the class not ended. With their role, stored microphone/camera state and the spotlight.
    */
   mediaStanding(classId: string, userId: string): Promise<MediaStanding>;
+  /** One media event on the class's admin timeline (type `media-…`: join, leave, connected, layer, reconnect, quality, …). */
+  recordMediaEvent(classId: string, userId: string | null, type: `media-${string}`, data?: Record<string, unknown>): Promise<void>;
 }
 
 export type MediaStanding =

@@ -1,16 +1,26 @@
-import { CLASS_MEDIA_LIMITS, type ClassMediaAck, type ClassMediaError, type ClassMediaStream, type ClassPublisher, type ClassRole } from '@tutorline/contracts';
+import { CLASS_MEDIA_LIMITS, type ClassMediaAck, type ClassMediaError, type ClassMediaMode, type ClassMediaSource, type ClassMediaStream, type ClassPublisher, type ClassRole } from '@tutorline/contracts';
 import type { AppSocket } from '../../lib/socket';
+import { readClassStats, type StatsEntry, type StreamCounters } from './class-stats';
+
+/** How often the receiving connection's stats go to the server (it takes at most one per 2 s). */
+const STATS_EVERY_MS = 3_000;
 
 export type ClassMediaStatus = 'off' | 'connecting' | 'live' | 'reconnecting' | 'unavailable' | 'closed';
 
 export interface ClassMediaSnapshot {
   status: ClassMediaStatus;
   error: ClassMediaError | null;
-  /** Remote video by user (the teacher large for learners; pages of thumbnails for the teacher). */
-  videos: { userId: string; stream: MediaStream }[];
+  /** Remote media by user and source (the teacher large for learners, a screen larger still; pages of thumbnails for the teacher). */
+  videos: { userId: string; source: ClassMediaSource; stream: MediaStream }[];
   local: MediaStream | null;
   publishers: ClassPublisher[];
   page: number;
+  /** Our own screen while we share it. */
+  screen: MediaStream | null;
+  /** The teacher always; a learner once the teacher allowed it. */
+  canShare: boolean;
+  /** Audio and board only (video paused): measured on a bad link, or our own choice. */
+  audioOnly: { on: boolean; reason: ClassMediaMode['reason'] } | null;
 }
 
 type Offer = { type: 'offer'; sdp: string };
@@ -22,12 +32,15 @@ type Candidate = { candidate: string; sdpMid?: string | null; sdpMLineIndex?: nu
  * what the server picked. `reconnecting` from the server (Janus restarted) or a socket reconnect publishes and receives again.
  */
 export class ClassMedia {
-  private snap: ClassMediaSnapshot = { status: 'off', error: null, videos: [], local: null, publishers: [], page: 0 };
+  private snap: ClassMediaSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly off: (() => void)[] = [];
   private pub: RTCPeerConnection | null = null;
   private sub: RTCPeerConnection | null = null;
+  private screenPc: RTCPeerConnection | null = null;
   private streams: ClassMediaStream[] = [];
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private counters: StreamCounters = new Map();
 
   constructor(
     private readonly socket: AppSocket,
@@ -35,6 +48,7 @@ export class ClassMedia {
     private readonly role: ClassRole,
     private readonly selfId: string,
   ) {
+    this.snap = { status: 'off', error: null, videos: [], local: null, publishers: [], page: 0, screen: null, canShare: role === 'teacher', audioOnly: null };
     const on = <T>(event: string, fn: (p: T) => void) => {
       type L = (p: T & { classId?: string }) => void;
       const s = socket as unknown as { on(e: string, l: L): void; off(e: string, l: L): void };
@@ -44,8 +58,8 @@ export class ClassMedia {
       s.on(event, l);
       this.off.push(() => s.off(event, l));
     };
-    on<{ target: 'publisher' | 'subscriber'; candidate: Candidate }>('class:media:candidate', ({ target, candidate }) => {
-      const pc = target === 'publisher' ? this.pub : this.sub;
+    on<{ target: 'publisher' | 'subscriber'; candidate: Candidate; source?: ClassMediaSource }>('class:media:candidate', ({ target, candidate, source }) => {
+      const pc = target === 'subscriber' ? this.sub : source === 'screen' ? this.screenPc : this.pub;
       if (pc && candidate) void pc.addIceCandidate(candidate).catch(() => undefined);
     });
     on<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:offer', ({ offer, streams }) => void this.answer(offer, streams));
@@ -54,6 +68,11 @@ export class ClassMedia {
       if (!this.sub && this.snap.status !== 'off' && publishers.some((p) => p.userId !== this.selfId)) void this.receive();
     });
     on('class:media:reconnecting', () => void this.restart());
+    on<ClassMediaMode>('class:media:mode', ({ audioOnly, reason }) => this.set({ audioOnly: audioOnly ? { on: true, reason } : null }));
+    on<{ allowed: boolean }>('class:media:screen-permission', ({ allowed }) => {
+      this.set({ canShare: role === 'teacher' || allowed });
+      if (!allowed && role !== 'teacher') this.endScreen();
+    });
     on<{ reason: string }>('class:media:closed', () => {
       this.teardown();
       this.set({ status: 'closed', videos: [] });
@@ -129,6 +148,73 @@ export class ClassMedia {
     };
     await this.answer(r.offer, r.streams);
     this.set({ status: 'live' });
+    this.reportStats();
+  }
+
+  /** Every few seconds, what the receiving connection measured goes to the server, which picks layers and the mode from it. */
+  private reportStats() {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.counters = new Map();
+    this.statsTimer = setInterval(() => {
+      const pc = this.sub;
+      if (!pc) return;
+      void pc
+        .getStats()
+        .then((report) => {
+          const entries: StatsEntry[] = [];
+          report.forEach((e: StatsEntry) => entries.push(e));
+          const read = readClassStats(entries, this.counters);
+          this.counters = read.counters;
+          if (read.report.streams.length) void this.ask('class:media:stats', read.report);
+        })
+        .catch(() => undefined);
+    }, STATS_EVERY_MS);
+  }
+
+  /** Audio and board only by our own choice, or video again. */
+  async setAudioOnly(on: boolean) {
+    const r = await this.ask('class:media:mode', { audioOnly: on });
+    if (r.ok) this.set({ audioOnly: on ? { on: true, reason: 'manual' } : null });
+  }
+
+  /** Shares a screen as a second feed: everyone in the class receives it beside the teacher's camera. */
+  async shareScreen() {
+    if (this.screenPc || !this.snap.canShare) return;
+    const screen = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false }).catch(() => null);
+    const track = screen?.getVideoTracks()[0];
+    if (!screen || !track) return;
+    const pc = new RTCPeerConnection();
+    this.screenPc = pc;
+    track.onended = () => void this.stopScreen();
+    pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ maxBitrate: 1_200_000, maxFramerate: 15 }] });
+    pc.onicecandidate = (e) => void this.ask('class:media:trickle', { target: 'publisher', source: 'screen', candidate: e.candidate ? e.candidate.toJSON() : null });
+    await pc.setLocalDescription(await pc.createOffer());
+    const r = await this.ask<{ answer: RTCSessionDescriptionInit }>('class:media:publish', { source: 'screen', offer: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    if (!r.ok) {
+      this.endScreen(screen);
+      return this.set({ error: r.error });
+    }
+    await pc.setRemoteDescription(r.answer);
+    this.set({ screen });
+  }
+
+  /** Stops sharing: the screen's feed leaves the media server. */
+  async stopScreen() {
+    if (!this.screenPc) return;
+    this.endScreen();
+    await this.ask('class:media:unpublish', { source: 'screen' });
+  }
+
+  private endScreen(screen = this.snap.screen) {
+    this.screenPc?.close();
+    this.screenPc = null;
+    for (const t of screen?.getTracks() ?? []) t.stop();
+    if (this.snap.screen) this.set({ screen: null });
+  }
+
+  /** The teacher lets a learner share their screen, or takes it back. */
+  async allowScreen(userId: string, allowed: boolean) {
+    return this.ask('class:media:screen-permission', { userId, allowed });
   }
 
   private async answer(offer: Offer, streams: ClassMediaStream[]) {
@@ -143,15 +229,16 @@ export class ClassMedia {
 
   /** One MediaStream per user from the receiving transceivers, labelled by the server's streams list. */
   private collect() {
-    const byUser = new Map<string, MediaStream>();
+    const byUser = new Map<string, { userId: string; source: ClassMediaSource; stream: MediaStream }>();
     for (const t of this.sub?.getTransceivers() ?? []) {
       const who = this.streams.find((s) => s.mid === t.mid);
-      if (!who || !t.receiver.track) continue;
-      const stream = byUser.get(who.userId) ?? new MediaStream();
-      stream.addTrack(t.receiver.track);
-      byUser.set(who.userId, stream);
+      if (!who || !t.receiver.track || t.currentDirection === 'inactive') continue;
+      const k = `${who.userId}:${who.source}`;
+      const entry = byUser.get(k) ?? { userId: who.userId, source: who.source, stream: new MediaStream() };
+      entry.stream.addTrack(t.receiver.track);
+      byUser.set(k, entry);
     }
-    this.set({ videos: [...byUser].map(([userId, stream]) => ({ userId, stream })) });
+    this.set({ videos: [...byUser.values()] });
   }
 
   private async iceRestart() {
@@ -178,6 +265,9 @@ export class ClassMedia {
   }
 
   private teardown() {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = null;
+    this.endScreen();
     this.pub?.close();
     this.sub?.close();
     this.pub = null;
