@@ -1,7 +1,7 @@
 import type { RecommendationModelStatus } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../lib/api';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, plural } from '../../lib/format';
 import { Button } from '../../ui/button';
 
 const key = ['admin', 'recommendations'] as const;
@@ -23,7 +23,7 @@ export function RecommendationModel() {
         <p>
           {loaded ? (
             <>
-              Model <strong>{loaded.version}</strong>, trained {formatDateTime(loaded.trainedAt)} on {loaded.tutors} tutors.
+              Model <strong>{loaded.version}</strong>, trained {formatDateTime(loaded.trainedAt)} on {plural(loaded.tutors, { one: '# tutor', other: '# tutors' })}.
             </>
           ) : (
             <>Suggestions use popularity only: {status.data.coldStartReason}.</>
