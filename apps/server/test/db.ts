@@ -71,12 +71,28 @@ async function postgresTemplate(base: string): Promise<string> {
 export async function createPostgresDatabase(opts: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set');
-  const template = opts.migrated ? await postgresTemplate(base) : undefined;
+  const migrated = Boolean(opts.migrated);
   const name = `tl_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   try {
-    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+    if (!migrated) await admin.query(`CREATE DATABASE ${name}`);
+    // Cloning holds the template's lock shared: a run on other migrations (another branch on this machine) builds its
+    // own template and drops older ones under the exclusive lock, so never in the middle of this copy; and if it
+    // dropped ours before we took the lock, ours is built again.
+    for (let copied = false; migrated && !copied; ) {
+      const template = await postgresTemplate(base);
+      await admin.query('select pg_advisory_lock_shared(7324915002)');
+      try {
+        const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [template]);
+        if (rowCount) {
+          await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+          copied = true;
+        }
+      } finally {
+        await admin.query('select pg_advisory_unlock_shared(7324915002)');
+      }
+    }
   } finally {
     await admin.end();
   }
