@@ -1,13 +1,25 @@
 import type { RecommendationModelStatus } from '@tutorline/contracts';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, logIn, type RunningServer, screenshotPath, startServer } from './harness';
 
 const canRun = chromiumAvailable('e2e: tutors for you');
 const origin = (page: Page) => ({ origin: new URL(page.url()).origin });
 
 describe.skipIf(!canRun)('a student with lesson history sees "Tutors for you" with reasons, on a phone', () => {
-  const env = useServerAndBrowser({ NODE_ENV: 'test', SEED_DEMO: 'true' });
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  // As useServerAndBrowser, with room for the demo seed's lesson history on a busy machine.
+  beforeAll(async () => {
+    server = await startServer({ NODE_ENV: 'test', SEED_DEMO: 'true' });
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const env = { server: () => server!, browser: () => browser! };
 
   it('the demo trains its first model; the student’s home lists tutors with readable reasons naming only their own tutors, and turning personalisation off gives popular tutors', async () => {
     const baseUrl = env.server().baseUrl;
