@@ -27,7 +27,7 @@ await db.execute(sql`insert into availability_policies (tutor_id, time_zone, rul
   select user_id, 'UTC', ${rules}::jsonb, '[]'::jsonb, array[60]::integer[], 0, 60, null, 30, 24, ${now} from tutor_profiles`);
 await db.execute(sql`insert into users (id, role, email, password_hash, display_name, time_zone, created_at, password_changed_at)
   select gen_random_uuid(), 'student', 'bs' || g || '@example.test', 'x', 'Bench Student', 'UTC', ${now}, ${now} from generate_series(1, ${students}) g`);
-// Five lessons per student among 20 tutors of their cluster; each lesson at its own hour, so no tutor's lessons overlap.
+// Five lessons per student among 20 tutors of their cluster; each lesson at its own hour (48 h ago and earlier), so none overlap.
 await db.execute(sql`with t as (select user_id as id, row_number() over (order by user_id) - 1 as i from tutor_profiles),
   s as (select id, row_number() over (order by id) - 1 as i from users where role = 'student' and email like 'bs%'),
   pick as (select s.id as student_id, t.id as tutor_id, row_number() over () as n from s cross join generate_series(0, 4) k
@@ -43,8 +43,8 @@ process.on('message', (m: { type: string; studentId?: string }) => {
   void (async () => {
     if (m.type === 'prepare' && m.studentId) {
       await db.execute(sql`insert into bookings (id, tutor_id, student_id, starts_at, ends_at, status, idempotency_key, created_at, price_minor, currency, outcome, settled_at)
-        select gen_random_uuid(), user_id, ${m.studentId}, ${now}::timestamptz - make_interval(days => 400) + make_interval(hours => g), ${now}::timestamptz - make_interval(days => 400) + make_interval(hours => g) + interval '1 hour', 'completed', gen_random_uuid()::text, ${now}, 0, 'INR', 'completed', ${now}
-        from (select user_id, row_number() over (order by user_id) as g from tutor_subjects where subject_id = 'maths' limit 3) x`);
+        select gen_random_uuid(), tutor_id, ${m.studentId}, ${now}::timestamptz - make_interval(hours => g::int + 2), ${now}::timestamptz - make_interval(hours => g::int + 1), 'completed', gen_random_uuid()::text, ${now}, 0, 'INR', 'completed', ${now}
+        from (select tutor_id, row_number() over (order by tutor_id) as g from tutor_subjects where subject_id = 'maths' limit 3) x`);
       await trainer.train('admin');
       process.send?.({ type: 'ready' });
     } else if (m.type === 'train-loop') {

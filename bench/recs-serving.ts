@@ -30,7 +30,7 @@ export async function measureServingUnderTraining(): Promise<{ measured: false; 
   try {
     const signup = await fetch(`${url}/api/auth/signup`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ role: 'student', email: 'bench-student@example.test', password: 'correct horse battery', displayName: 'Bench Learner', birthDate: '2000-01-01' }),
     });
     if (signup.status !== 201) return { measured: false, reason: `signup failed: ${signup.status}` };
