@@ -21,6 +21,13 @@ export function useSaveRecommendationSettings() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (s: RecommendationSettings) => api.put<RecommendationSettings>('/api/recommendations/settings', s),
+    // The switch moves at once; it goes back if the server says no.
+    onMutate: (s) => {
+      const before = queryClient.getQueryData<RecommendationSettings>(recommendationKeys.settings);
+      queryClient.setQueryData(recommendationKeys.settings, s);
+      return { before };
+    },
+    onError: (_error, _s, context) => queryClient.setQueryData(recommendationKeys.settings, context?.before),
     onSuccess: (s) => {
       queryClient.setQueryData(recommendationKeys.settings, s);
       void queryClient.invalidateQueries({ queryKey: recommendationKeys.home });

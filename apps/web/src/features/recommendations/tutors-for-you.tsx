@@ -37,7 +37,7 @@ export function PersonalisationToggle() {
   return (
     <div className="rec-setting">
       <label className="check">
-        <input type="checkbox" checked={on} disabled={save.isPending} onChange={(e) => save.mutate({ ...settings.data!, personalised: e.target.checked })} data-testid="rec-personalise" />
+        <input type="checkbox" checked={on} onChange={(e) => save.mutate({ ...settings.data!, personalised: e.target.checked })} data-testid="rec-personalise" />
         <span>Suggest tutors from my sessions and lessons</span>
       </label>
       <p className="muted rec-setting-note">
