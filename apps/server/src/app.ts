@@ -26,6 +26,7 @@ import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import { type Sfu, sfuModule } from './integrations/janus';
 import { recordingsModule } from './modules/recordings';
+import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -62,6 +63,8 @@ export interface AppOptions {
   payments?: { ledger?: LedgerPort; adapters?: Partial<Record<Provider, PaymentProviderAdapter>> };
   /** A media server the caller runs (tests: Janus in a network namespace) instead of the one the config starts. */
   sfu?: Sfu;
+  /** Recommendations' serving and training settings (tests: exploration share, a worker that crashes). */
+  recommendations?: RecommendationsModuleOptions;
 }
 
 export interface App {
@@ -141,6 +144,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(classMediaModule);
   // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
   await fastify.register(recordingsModule);
+  // Tutor recommendations (#17): EASE trained in a worker thread by a durable job; every node serves the latest model.
+  await fastify.register(recommendationsModule, opts.recommendations ?? {});
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { type IdentityRepo, hashPassword } from '../modules/identity';
-import { createSchedulingRepo } from '../modules/scheduling';
+import { createSchedulingRepo, seedDemoLessonHistory } from '../modules/scheduling';
 import { seedDemoBilling } from '../modules/billing';
 import { seedDemoClasses } from '../modules/classes';
 
@@ -88,8 +88,40 @@ export async function seedDemoData(repo: IdentityRepo, clock: Clock, logger: Log
     // Group classes (#15): a few upcoming ones from the first demo tutors.
     const tutors = await Promise.all([1, 2, 3].map((i) => repo.findUserByEmail(`tutor${pad(i)}@tutorline.test`)));
     await seedDemoClasses(db, tutors.flatMap((u) => (u?.role === 'tutor' ? [{ id: u.id, timeZone: u.timeZone }] : [])), clock.now(), logger);
+    // Recommendations (#17): past lessons with the structure of real tutoring, on a freshly seeded database only.
+    if (seeded) await seedDemoHistory(repo, db, clock, logger);
   }
   return seeded;
+}
+
+/**
+ * Each demo student studies one subject and has one of two tastes among the tutors who teach it: a favourite tutor
+ * (three lessons: repeat loyalty) and a second one (one lesson); every fourth student has only the favourite, so the
+ * demo shows the blend for students with little history too. Lessons are 10–69 days ago, each at its own hour.
+ */
+export async function seedDemoHistory(repo: IdentityRepo, db: Db, clock: Clock, logger: Logger): Promise<number> {
+  const now = clock.now();
+  const tutorIds = await Promise.all(Array.from({ length: 25 }, (_, i) => repo.findUserByEmail(`tutor${pad(i + 1)}@tutorline.test`).then((u) => u?.id)));
+  const teaches = (j: number, subject: string) => subjectPlan[j % subjectPlan.length]![0] === subject || subjectPlan[(j * 3) % subjectPlan.length]![0] === subject;
+  const lessons: { tutorId: string; studentId: string; startsAt: Date; minutes: number }[] = [];
+  let k = 0;
+  const at = () => {
+    const n = k++;
+    const day = new Date(now.getTime() - (10 + (n % 60)) * 86_400_000);
+    return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), Math.floor(n / 60) % 24));
+  };
+  for (let i = 1; i <= 50; i++) {
+    const student = await repo.findUserByEmail(`student${pad(i)}@tutorline.test`);
+    if (!student) continue;
+    const subject = subjectPlan[i % subjectPlan.length]![0];
+    const teachers = tutorIds.flatMap((id, j) => (id && teaches(j + 1, subject) ? [id] : []));
+    const taste = teachers.filter((_, p) => p % 2 === Math.floor(i / 8) % 2);
+    const [first, second] = taste.length ? [taste[i % taste.length]!, taste[(i + 1) % taste.length]!] : [teachers[0], teachers[1]];
+    if (!first) continue;
+    for (let n = 0; n < 3; n++) lessons.push({ tutorId: first, studentId: student.id, startsAt: at(), minutes: 60 });
+    if (second && second !== first && i % 4 !== 0) lessons.push({ tutorId: second, studentId: student.id, startsAt: at(), minutes: 60 });
+  }
+  return seedDemoLessonHistory(db, lessons, logger);
 }
 
 /** A weekly availability policy for each demo tutor (tutorNN@tutorline.test) that has none yet. */

@@ -1,7 +1,7 @@
 import type { Me } from '@tutorline/contracts';
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
-import { OpenSessions, TutorApprovalList } from '../features/admin';
+import { OpenSessions, RecommendationModel, TutorApprovalList } from '../features/admin';
 import { RequireRole } from '../features/auth';
 import { usePageTitle } from '../lib/page-title';
 
@@ -25,6 +25,7 @@ function AdminHome({ me }: { me: Me }) {
       </div>
       <TutorApprovalList />
       <OpenSessions />
+      <RecommendationModel />
       <Suspense fallback={null}>
         <GuardianConsentPanel />
       </Suspense>

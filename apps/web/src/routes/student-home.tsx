@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { BillingStatus, useBillingMe } from '../features/billing';
 import { QuestionHistory, useLiveQuestions } from '../features/instant-help';
+import { TutorsForYou } from '../features/recommendations';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -58,6 +59,8 @@ function StudentHome({ me }: { me: Me }) {
         </article>
 
         {billing.data && <BillingStatus me={billing.data} timeZone={me.timeZone} compact />}
+
+        <TutorsForYou />
 
         <article className="card" aria-labelledby="lessons-card-title">
           <h2 id="lessons-card-title">Book a lesson</h2>

@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMe } from '../features/auth';
+import { AlsoBooked, recordProfileView } from '../features/recommendations';
 import { TutorProfileView, useTutorProfile } from '../features/tutors';
 import { ApiError } from '../lib/api';
 import { usePageTitle } from '../lib/page-title';
@@ -12,6 +14,12 @@ export function TutorPublicProfilePage() {
   const me = useMe();
   const tutor = useTutorProfile(id);
   usePageTitle(tutor.data?.displayName ?? 'Tutor');
+  const viewerIsStudent = me.data?.role === 'student';
+  const found = tutor.data?.id;
+  // A student's view, if a booking follows, teaches the recommendations (#17).
+  useEffect(() => {
+    if (viewerIsStudent && found) recordProfileView(found);
+  }, [viewerIsStudent, found]);
   if (tutor.isPending || me.isPending) return <PageLoading label="Loading the tutor’s profile…" />;
   if (tutor.isError) {
     if (tutor.error instanceof ApiError && tutor.error.status === 404) {
@@ -35,6 +43,7 @@ export function TutorPublicProfilePage() {
         ← All tutors
       </Link>
       <TutorProfileView tutor={tutor.data} me={me.data ?? null} zone={me.data?.timeZone ?? detectTimeZone()} />
+      <AlsoBooked tutorId={tutor.data.id} />
     </section>
   );
 }

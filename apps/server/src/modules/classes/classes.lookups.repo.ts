@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gte, lt, ne } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { classEnrolments, classes } from './classes.schema';
+import { classAttendance, classEnrolments, classes } from './classes.schema';
 
 /** A class seat as billing may read it (through index.ts): who holds it, in which class, at what price. */
 export interface ClassSeat {
@@ -36,4 +36,22 @@ export async function classSeatById(q: Db | Tx, enrolmentId: string): Promise<Cl
     .innerJoin(classes, eq(classes.id, classEnrolments.classId))
     .where(eq(classEnrolments.id, enrolmentId));
   return row;
+}
+
+/** A learner who came to a class (#17, recommendations): one row per learner and class, at its start. */
+export interface ClassAttended {
+  studentId: string;
+  tutorId: string;
+  subjectId: string;
+  level: string;
+  startsAt: Date;
+}
+
+/** Learners (one, when given; never the class's tutor) who joined the room of a class that started in [since, until). */
+export async function classesAttendedBetween(q: Db | Tx, range: { since: Date; until: Date; studentId?: string | undefined }): Promise<ClassAttended[]> {
+  return q
+    .selectDistinct({ studentId: classAttendance.userId, tutorId: classes.tutorId, subjectId: classes.subjectId, level: classes.level, startsAt: classes.startsAt })
+    .from(classAttendance)
+    .innerJoin(classes, eq(classes.id, classAttendance.classId))
+    .where(and(eq(classAttendance.kind, 'join'), ne(classAttendance.userId, classes.tutorId), gte(classes.startsAt, range.since), lt(classes.startsAt, range.until), range.studentId ? eq(classAttendance.userId, range.studentId) : undefined));
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { questions, tutorHelpStats } from './help.schema';
 
@@ -22,4 +22,24 @@ export async function helpRatingsOf(q: Db | Tx, tutorIds: readonly string[]): Pr
     .select({ tutorId: tutorHelpStats.tutorId, ratingSum: tutorHelpStats.ratingSum, ratingCount: tutorHelpStats.ratingCount, acceptedCount: tutorHelpStats.acceptedCount })
     .from(tutorHelpStats)
     .where(sql`${tutorHelpStats.tutorId} = any(${sql.param(wanted)}::uuid[])`);
+}
+
+/** An answered question as recommendations learn from it (#17): who helped whom, in what subject, and the stars given. */
+export interface AnsweredQuestion {
+  studentId: string;
+  tutorId: string;
+  subjectId: string;
+  level: string;
+  sessionId: string | null;
+  rating: number | null;
+  answeredAt: Date;
+}
+
+/** Questions (of one student, when given) claimed by a tutor and answered in [since, until). */
+export async function answeredQuestionsBetween(q: Db | Tx, range: { since: Date; until: Date; studentId?: string | undefined }): Promise<AnsweredQuestion[]> {
+  const rows = await q
+    .select({ studentId: questions.studentId, tutorId: questions.claimedBy, subjectId: questions.subjectId, level: questions.level, sessionId: questions.sessionId, rating: questions.rating, answeredAt: questions.answeredAt })
+    .from(questions)
+    .where(and(isNotNull(questions.claimedBy), isNotNull(questions.answeredAt), gte(questions.answeredAt, range.since), lt(questions.answeredAt, range.until), range.studentId ? eq(questions.studentId, range.studentId) : undefined));
+  return rows.flatMap((r) => (r.tutorId && r.answeredAt ? [{ ...r, tutorId: r.tutorId, answeredAt: r.answeredAt }] : []));
 }

@@ -8,7 +8,7 @@ export { helpRoutes } from './help.routes';
 export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, claimRefusals, type DispatchConfig, defaultDispatchConfig, type RateRefusal, type UploadRefusal, uploadRefusals } from './help.rules';
 export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';
-export { helpRatingsOf, questionsAsked } from './help.lookups.repo';
+export { type AnsweredQuestion, answeredQuestionsBetween, helpRatingsOf, questionsAsked } from './help.lookups.repo';
 export { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent } from './help.events';
 export { helpModule } from './help.install';
 

@@ -6,7 +6,7 @@ export { roomsRoutes } from './rooms.routes';
 export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';
 export { installRoomHandlers } from './rooms.realtime';
 export { ABANDONED_SWEEP_QUEUE, type AbandonedSweep, createAbandonedSweep } from './rooms.sweep';
-export { instantSessionsInProgress, tutorsInSession } from './rooms.lookups.repo';
+export { instantSessionsInProgress, sessionSpansOf, tutorsInSession } from './rooms.lookups.repo';
 export { SESSION_ENDED, SESSION_OPENED } from './rooms.events';
 export { roomsModule } from './rooms.install';
 

@@ -25,3 +25,13 @@ export async function tutorsInSession(q: Db | Tx, tutorIds: readonly string[]): 
   const rows = await q.selectDistinct({ tutorId: tutoringSessions.tutorId }).from(tutoringSessions).where(and(byTutor(tutorIds), eq(tutoringSessions.status, 'active')));
   return new Set(rows.map((r) => r.tutorId));
 }
+
+/** When each of these sessions started and ended (open ones: no end), for the length of a help session (#17). */
+export async function sessionSpansOf(q: Db | Tx, sessionIds: readonly string[]): Promise<{ id: string; startedAt: Date; endedAt: Date | null }[]> {
+  const wanted = [...new Set(sessionIds)].filter(isUuid);
+  if (!wanted.length) return [];
+  return q
+    .select({ id: tutoringSessions.id, startedAt: tutoringSessions.startedAt, endedAt: tutoringSessions.endedAt })
+    .from(tutoringSessions)
+    .where(sql`${tutoringSessions.id} = any(${sql.param(wanted)}::uuid[])`);
+}

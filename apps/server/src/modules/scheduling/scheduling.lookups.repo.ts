@@ -1,4 +1,4 @@
-import { and, asc, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import type { BookingRow, PolicyRow } from './scheduling.repo';
 import { availabilityPolicies, bookings } from './scheduling.schema';
@@ -46,4 +46,24 @@ export async function lockBooking(tx: Tx, id: string): Promise<BookingRow | unde
   if (!isUuid(id)) return undefined;
   const [row] = await tx.select().from(bookings).where(sql`${bookings.id} = ${id}`).limit(1).for('update');
   return row;
+}
+
+/** What recommendations learn from a booking (#17): who, when, and how it ended (completed, no-show, cancelled by whom). */
+export interface BookingHistoryRow {
+  id: string;
+  studentId: string;
+  tutorId: string;
+  startsAt: Date;
+  status: BookingRow['status'];
+  outcome: BookingRow['outcome'];
+  cancelledBy: string | null;
+}
+
+/** Bookings (of one student, when given) that started in [since, until) and were settled or cancelled: the lessons recommendations train on. */
+export async function bookingHistoryBetween(q: Db | Tx, range: { since: Date; until: Date; studentId?: string | undefined }): Promise<BookingHistoryRow[]> {
+  return q
+    .select({ id: bookings.id, studentId: bookings.studentId, tutorId: bookings.tutorId, startsAt: bookings.startsAt, status: bookings.status, outcome: bookings.outcome, cancelledBy: bookings.cancelledBy })
+    .from(bookings)
+    .where(and(sql`${bookings.status} in ('completed', 'no_show', 'cancelled', 'confirmed')`, gte(bookings.startsAt, range.since), lt(bookings.startsAt, range.until), range.studentId ? eq(bookings.studentId, range.studentId) : undefined))
+    .orderBy(asc(bookings.startsAt));
 }

@@ -2,5 +2,5 @@ export { createTutorsRepo, type TutorsRepo } from './tutors.repo';
 export { tutorsRoutes } from './tutors.routes';
 export { createTutorsService, type TutorsService } from './tutors.service';
 export { partOfDay, publicRating, relevanceScore, RELEVANCE } from './tutors.rules';
-export { recordStudentRating, studentPrefsFor, type StudentTutorPrefs } from './tutors.lookups.repo';
+export { allFavourites, lessonReviewsBetween, recordStudentRating, studentPrefsFor, type StudentTutorPrefs } from './tutors.lookups.repo';
 export { tutorsModule } from './tutors.install';

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { studentTutorPrefs } from './tutors.schema';
+import { bookingReviews, studentTutorPrefs } from './tutors.schema';
 
 /**
  * What other modules may read and record of a student's preferences about tutors, through index.ts (#14). Help
@@ -31,4 +31,17 @@ export async function recordStudentRating(tx: Tx, studentId: string, tutorId: st
         ...(favourite === undefined ? {} : { favourite }),
       },
     });
+}
+
+/** Every student's (or one student's) favourite tutors (#17: recommendations count a favourite as liking the tutor). */
+export async function allFavourites(q: Db | Tx, studentId?: string): Promise<{ studentId: string; tutorId: string }[]> {
+  return q.select({ studentId: studentTutorPrefs.studentId, tutorId: studentTutorPrefs.tutorId }).from(studentTutorPrefs).where(and(eq(studentTutorPrefs.favourite, true), studentId ? eq(studentTutorPrefs.studentId, studentId) : undefined));
+}
+
+/** Reviews of booked lessons written in [since, until): the stars a student gave a tutor (#17). */
+export async function lessonReviewsBetween(q: Db | Tx, range: { since: Date; until: Date; studentId?: string | undefined }): Promise<{ studentId: string; tutorId: string; rating: number; createdAt: Date }[]> {
+  return q
+    .select({ studentId: bookingReviews.studentId, tutorId: bookingReviews.tutorId, rating: bookingReviews.rating, createdAt: bookingReviews.createdAt })
+    .from(bookingReviews)
+    .where(and(gte(bookingReviews.createdAt, range.since), lt(bookingReviews.createdAt, range.until), range.studentId ? eq(bookingReviews.studentId, range.studentId) : undefined));
 }

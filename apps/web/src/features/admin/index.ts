@@ -1,3 +1,4 @@
 export { TutorApprovalList } from './tutor-approval-list';
 export { useAdminTutors, useSetTutorApproval } from './use-admin-tutors';
 export { OpenSessions } from './open-sessions';
+export { RecommendationModel } from './recommendation-model';

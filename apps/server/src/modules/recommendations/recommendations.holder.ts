@@ -1,0 +1,81 @@
+import type { Logger } from '../../platform/logger';
+import { deserializeModel, type EaseModel } from './model/ease';
+import type { RecommendationsRepo } from './recommendations.repo';
+
+/** A model in memory, with its tutor index and what the diversity re-rank needs. */
+export interface LoadedModel {
+  model: EaseModel;
+  indexOf: Map<string, number>;
+  /** The largest |B| off the diagonal, so a similarity can be read in [0, 1]. */
+  maxAbs: number;
+  /** Positive interactions per tutor in the training window. */
+  popularity: ReadonlyMap<string, number>;
+}
+
+export function loadedFrom(model: EaseModel, popularity: Record<string, number> = {}): LoadedModel {
+  let maxAbs = 0;
+  for (const v of model.B) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  return { model, indexOf: new Map(model.tutorIds.map((id, i) => [id, i])), maxAbs, popularity: new Map(Object.entries(popularity)) };
+}
+
+/**
+ * The latest trained model, in memory on every node (#17). `refresh` reads the newest model's version (a small query)
+ * and loads its bytes only when it changed; nodes poll it (the way session invalidation falls back when there is no
+ * Redis, decision 016), and the node that trained refreshes at once. A model that cannot be read (missing bytes, a bad
+ * checksum) is logged with why, and serving stays on what it had: the previous model, or cold start.
+ */
+export function createModelHolder(deps: { repo: RecommendationsRepo; logger: Logger }) {
+  const { repo, logger } = deps;
+  let current: LoadedModel | null = null;
+  let coldStartReason: string | null = 'no model has been trained yet';
+  let triedVersion: string | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let refreshing: Promise<void> | null = null;
+
+  async function load(): Promise<void> {
+    const head = await repo.latestModelHead();
+    if (!head) {
+      if (!current) coldStartReason = 'no model has been trained yet';
+      return;
+    }
+    if (head.version === triedVersion) return;
+    triedVersion = head.version;
+    const stored = await repo.modelBytes(head.version);
+    try {
+      if (!stored) throw new Error('the model row is gone');
+      const model = deserializeModel(Buffer.from(stored.bytes));
+      current = loadedFrom(model, stored.popularity);
+      coldStartReason = null;
+      logger.info({ event: 'recommendation_model_loaded', version: model.version, tutors: model.tutorIds.length, trainedAt: model.trainedAt }, 'recommendation model loaded');
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (!current) coldStartReason = `the latest model (${head.version}) could not be read: ${why}`;
+      logger.error({ event: 'recommendation_model_unusable', version: head.version, reason: why, fallback: current ? `previous model ${current.model.version}` : 'cold start' }, 'recommendation model could not be loaded');
+    }
+  }
+
+  return {
+    current: () => current,
+    coldStartReason: () => coldStartReason,
+    /** Loads the newest model if it is not the one in memory (concurrent calls share one load). */
+    refresh(): Promise<void> {
+      refreshing ??= load().finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    },
+    /** Polls for a newer model every `ms` (the timer does not keep the process alive). */
+    start(ms: number) {
+      if (timer) return;
+      timer = setInterval(() => {
+        this.refresh().catch((err: unknown) => logger.warn({ event: 'recommendation_model_poll_failed', err }, 'could not check for a newer recommendation model'));
+      }, ms);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+export type ModelHolder = ReturnType<typeof createModelHolder>;

@@ -1,0 +1,58 @@
+/**
+ * Serving stays fast while training (#17): the p99 of GET /api/recommendations through the real server route under
+ * load while models train back to back (in the worker thread, as in production), over the p99 with no training.
+ * Target ≤ 1.5, lower is better. The app runs in its own process (recs-serving-app.ts); autocannon runs here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { measure } from './support/load';
+import { ratio } from './support/report';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function startApp(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/recs-serving-app.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`the bench app exited (${code}) before listening`)));
+  });
+}
+
+const next = (child: ChildProcess, type: string) => new Promise<{ type: string; runs?: number }>((resolve) => child.on('message', (m: { type: string }) => m.type === type && resolve(m)));
+
+export async function measureServingUnderTraining(): Promise<{ measured: false; reason: string } | { measured: true; p99RatioTrainingOverIdle: number; idleP99Ms: number; trainingP99Ms: number; trainingRuns: number }> {
+  const { child, url } = await startApp();
+  try {
+    const signup = await fetch(`${url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'student', email: 'bench-student@example.test', password: 'correct horse battery', displayName: 'Bench Learner', birthDate: '2000-01-01' }),
+    });
+    if (signup.status !== 201) return { measured: false, reason: `signup failed: ${signup.status}` };
+    const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const { user } = (await signup.json()) as { user: { id: string } };
+    const ready = next(child, 'ready');
+    child.send({ type: 'prepare', studentId: user.id });
+    await ready;
+    const target = `${url}/api/recommendations?subject=maths&level=grade-11-12`;
+    const settings = { connections: 4, pipelining: 1, durationS: Number(process.env.RECS_SERVING_SECONDS ?? 10), warmupS: 2 };
+    const idle = await measure('recommendations idle', target, settings, { headers: { cookie } });
+    child.send({ type: 'train-loop' });
+    const busy = await measure('recommendations while training', target, settings, { headers: { cookie } });
+    const stopped = next(child, 'stopped');
+    child.send({ type: 'stop' });
+    const { runs = 0 } = await stopped;
+    if (runs === 0) return { measured: false, reason: 'no training run finished during the measurement' };
+    return { measured: true, p99RatioTrainingOverIdle: ratio(busy.p99Ms, idle.p99Ms), idleP99Ms: idle.p99Ms, trainingP99Ms: busy.p99Ms, trainingRuns: runs };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+}
+
+// Run alone: `node --import tsx bench/recs-serving.ts`.
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await measureServingUnderTraining()));
