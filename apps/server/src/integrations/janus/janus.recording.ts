@@ -60,11 +60,12 @@ export class JanusRecordings {
     return p.excluded ? { record: false, secret: rec.secret } : { record: true, filename: `${rec.name}-feed-${p.feed}`, secret: rec.secret };
   }
 
-  private async reconfigure(room: number): Promise<SfuResult<void>> {
+  /** Every publisher of the room to what `fields` says; off needs the secret too, or lock_record ignores it silently. */
+  private async reconfigure(room: number, secret: string): Promise<SfuResult<void>> {
     for (const p of this.deps.peers()) {
       if (p.room !== room || p.role !== 'publisher' || !p.published) continue;
       const fields = this.fields(p);
-      const r = await this.deps.configure(p, { request: 'configure', ...(Object.keys(fields).length ? fields : { record: false }) });
+      const r = await this.deps.configure(p, { request: 'configure', ...(Object.keys(fields).length ? fields : { record: false, secret }) });
       if (!r.ok) return r;
     }
     return ok(undefined);
@@ -79,7 +80,7 @@ export class JanusRecordings {
     const checked = await this.deps.control({ request: 'edit', room, secret });
     if (!checked.ok) return checked;
     this.recording.set(room, { name, secret });
-    const r = await this.reconfigure(room);
+    const r = await this.reconfigure(room, secret);
     this.deps.logger.info({ event: 'sfu_recording_started', room, name, ok: r.ok }, 'SFU room recording started');
     return r;
   }
@@ -89,7 +90,7 @@ export class JanusRecordings {
     if (!rec) return this.recordable.has(room) ? ok(undefined) : fail('not_recordable');
     if (rec.secret !== secret) return fail('unauthorized');
     this.recording.delete(room);
-    const r = await this.reconfigure(room);
+    const r = await this.reconfigure(room, secret);
     this.deps.logger.info({ event: 'sfu_recording_stopped', room, name: rec.name, ok: r.ok }, 'SFU room recording stopped');
     return r;
   }
