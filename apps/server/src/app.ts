@@ -138,9 +138,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Janus for group classes (#15): started here when SFU=janus and the binary is on the PATH; status says why not.
   await fastify.register(sfuModule, { api: opts.sfu });
   await fastify.register(classroomModule);
+  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049); watched by the
+  // class's teacher, its enrolled learners and admins (the classroom asks the classes module).
+  await fastify.register(recordingsModule, { authorize: (viewer, rec) => fastify.classroom.mayWatchRecordings(rec.roomRef, viewer) });
   await fastify.register(classMediaModule);
-  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
-  await fastify.register(recordingsModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -87,6 +87,8 @@ export const classCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('poll-close'), pollId: id }),
   z.strictObject({ type: z.literal('poll-share'), pollId: id }),
   z.strictObject({ type: z.literal('end') }),
+  /** Starts or stops recording the class (learners without guardian consent are left out of it). */
+  z.strictObject({ type: z.literal('record'), on: z.boolean() }),
 ]);
 export type ClassCommand = z.infer<typeof classCommandSchema>;
 export const classControlSchema = z.strictObject({ classId: id, command: classCommandSchema });
@@ -125,6 +127,7 @@ export const classRefusalCodes = [
   'already_voted',
   'invalid_choice',
   'board_update_invalid',
+  'recording_unavailable',
 ] as const;
 export type ClassRefusalCode = (typeof classRefusalCodes)[number];
 export interface ClassError {
@@ -141,6 +144,8 @@ export interface ClassState {
   spotlightUserId: string | null;
   penUserId: string | null;
   endedAt: string | null;
+  /** When the running recording started; null while the class is not recorded. */
+  recordingSince: string | null;
 }
 
 export interface ClassParticipant {
@@ -160,6 +165,8 @@ export interface ClassParticipant {
   handRaisedAt: string | null;
   /** The media server hears them now. */
   speaking: boolean;
+  /** A learner under 18 without a guardian's consent on file: their camera and microphone are never recorded. */
+  leftOutOfRecording: boolean;
 }
 
 export interface HandEntry {

@@ -5,6 +5,7 @@ export * from './help';
 export * from './rooms';
 export * from './classroom';
 export * from './classmedia';
+export * from './recordings';
 export * from './scheduling';
 export * from './tutors';
 export * from './lessons';

@@ -1,9 +1,10 @@
-// long file: one class's media state and every transition on it (join, publish, subscribe, pages, layers, moderation, Janus restarts) share the per-class lock and maps
-import { randomBytes } from 'node:crypto';
+// long file: one class's media state and every transition on it (join, publish, subscribe, pages, layers, moderation, recording, Janus restarts) share the per-class lock and maps
+import { randomBytes, randomInt } from 'node:crypto';
 import { CLASS_MEDIA_LIMITS, type ClassMediaRefusalCode, type ClassMediaStream, type ClassPublisher, classRoomOf } from '@tutorline/contracts';
 import type { FeedRef, IceCandidate, Jsep, Participant, PeerId, Sfu, SfuEvent, SfuFail, SubscribedStream } from '../../integrations/janus';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
+import { type ClassRecorder, createClassRecording } from './classmedia.recording';
 import type { ClassroomApi, ClassroomMediaPort, ClassroomMediaState, ClassRole, MediaStanding } from '../classroom';
 
 export type MediaRefusal = ClassMediaRefusalCode | Extract<MediaStanding, { ok: false }>['reason'] | 'teacher_only';
@@ -43,6 +44,7 @@ const key = (f: FeedRef) => `${f.feed}:${f.mid ?? ''}`;
 
 export interface ClassMediaDeps {
   sfu: Sfu;
+  recorder: ClassRecorder;
   io: Io;
   logger: Logger;
   classroom: () => ClassroomApi;
@@ -83,8 +85,9 @@ export function createClassMedia(deps: ClassMediaDeps) {
     const existing = classes.get(classId);
     if (existing) return { ok: true, value: existing };
     if (!sfu.status().up) return { ok: false, reason: 'media_unavailable' };
-    const cm: ClassMedia = { classId, room: 0, secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
-    const made = await sfu.createRoom({ secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description: `class ${classId}` });
+    const cm: ClassMedia = { classId, room: randomInt(1, 2 ** 47), secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
+    // Every class room can be recorded: Janus writes nothing until the teacher starts a recording (per publisher).
+    const made = await sfu.createRoom({ room: cm.room, secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description: `class ${classId}`, recordDir: deps.recorder.recordDirFor(cm.room) });
     if (!made.ok) return sfuRefusal(made, 'createRoom', classId);
     cm.room = made.value.room;
     classes.set(classId, cm);
@@ -115,6 +118,12 @@ export function createClassMedia(deps: ClassMediaDeps) {
       const joined = await sfu.join({ room: cm.room, pin: cm.pin, token: m.token, display: userId });
       if (!joined.ok) return sfuRefusal(joined, 'join', classId);
       m.joined = joined.value;
+      // Before the first publish: a learner without guardian consent is never written to a recording.
+      if (!standing.value.recorded) {
+        const ex = await sfu.excludeFromRecording(joined.value.peer, true);
+        if (!ex.ok) return sfuRefusal(ex, 'excludeFromRecording', classId);
+        logger.info({ event: 'classmedia_left_out_of_recording', classId, userId }, 'a learner without guardian consent is left out of recordings');
+      }
     }
     return { ok: true, value: { cm, m } };
   }
@@ -269,6 +278,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return;
     }
   }
+  const recording = createClassRecording({ recorder: deps.recorder, logger, openRoom, room: (classId) => classes.get(classId) ?? null });
   const stopEvents = sfu.onEvent((e) => {
     onSfuEvent(e).catch((err: unknown) => logger.error({ err, event: 'classmedia_event_failed', type: e.type }, 'class media event failed'));
   });
@@ -300,6 +310,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         announce(cm);
       });
     },
+    record: (classId, req) => serial(classId, () => recording.record(classId, req)),
     async end(classId) {
       await serial(classId, async () => {
         const cm = classes.get(classId);

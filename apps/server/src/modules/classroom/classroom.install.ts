@@ -1,7 +1,7 @@
 import { classRoomOf } from '@tutorline/contracts';
 import fp from 'fastify-plugin';
 import { MissingPortError } from '../../platform/ports';
-import { accountsByIds } from '../identity';
+import { accountsByIds, usersLeftOutOfRecordings } from '../identity';
 import { createClassroomContentRepo } from './classroom.content.repo';
 import { createClassroomContext } from './classroom.context';
 import { createClassroomControls } from './classroom.controls';
@@ -39,13 +39,26 @@ export const classroomModule = fp(
         const impl = provided(() => ports.get(CLASS_ACCESS));
         if (impl) await impl.recordAttendance(a);
       },
+      async mayWatchRecordings(classId, userId) {
+        return (await provided(() => ports.get(CLASS_ACCESS))?.mayWatchRecordings(classId, userId)) ?? false;
+      },
     };
     const mediaCall = (what: keyof ClassroomMediaPort) => async (...args: unknown[]) => {
       const impl = provided(() => ports.get(CLASSROOM_MEDIA));
       if (!impl) return logger.info({ event: 'classroom_media_not_wired', call: what, classId: args[0], userId: typeof args[1] === 'string' ? args[1] : undefined }, 'media server not wired');
       await (impl[what] as (...a: unknown[]) => Promise<void>)(...args);
     };
-    const media: ClassroomMediaPort = { apply: mediaCall('apply'), remove: mediaCall('remove'), end: mediaCall('end') };
+    const media: ClassroomMediaPort = {
+      apply: mediaCall('apply'),
+      remove: mediaCall('remove'),
+      end: mediaCall('end'),
+      async record(classId, req) {
+        const impl = provided(() => ports.get(CLASSROOM_MEDIA));
+        if (impl) return impl.record(classId, req);
+        logger.info({ event: 'classroom_media_not_wired', call: 'record', classId }, 'media server not wired: nothing to record');
+        return { ok: false, reason: 'recording_unavailable' };
+      },
+    };
     const ctx = createClassroomContext({
       repo: createClassroomRepo(database.db),
       content: createClassroomContentRepo(database.db),
@@ -55,6 +68,7 @@ export const classroomModule = fp(
       access,
       media,
       names: async (ids) => new Map((await accountsByIds(database.db, ids)).map((a) => [a.id, a.displayName])),
+      mayBeRecorded: async (userId) => !(await usersLeftOutOfRecordings(database.db, [userId], clock.now())).has(userId),
     });
     const polls = createPollsService(ctx);
     const service = createClassroomService(ctx, polls);
@@ -71,7 +85,11 @@ export const classroomModule = fp(
         if (!row || !state || row.admission !== 'admitted') return { ok: false, reason: 'not_joined' } as const;
         if (row.removedAt) return { ok: false, reason: 'removed' } as const;
         if (state.endedAt) return { ok: false, reason: 'class_ended' } as const;
-        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId } } as const;
+        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId, recorded: !row.leftOutOfRecording } } as const;
+      },
+      /** Who may watch a class's recordings: its tutor and enrolled learners (the classes module says), and admins. */
+      async mayWatchRecordings(classId: string, viewer: { id: string; role: string }) {
+        return viewer.role === 'admin' || access.mayWatchRecordings(classId, viewer.id);
       },
     });
   },

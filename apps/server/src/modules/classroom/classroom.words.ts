@@ -31,6 +31,7 @@ export const classRefusalWords = {
   already_voted: 'You have already voted in this poll.',
   invalid_choice: 'Choose among the options (one, unless the poll allows several).',
   board_update_invalid: 'That board change could not be read.',
+  recording_unavailable: 'The class cannot be recorded right now: recording needs the media server. Try again in a moment.',
 } satisfies Record<ClassRefusalCode, string>;
 
 export const classError = (code: ClassRefusalCode): { ok: false; error: ClassError } => ({ ok: false, error: { code, message: classRefusalWords[code] } });

@@ -21,10 +21,12 @@ export interface ClassroomApi {
    * admitted and not removed, the class not ended. With their role, stored microphone/camera state and the spotlight.
    */
   mediaStanding(classId: string, userId: string): Promise<MediaStanding>;
+  /** Whether this viewer may watch the class's recordings: admins, its tutor and its enrolled learners. */
+  mayWatchRecordings(classId: string, viewer: { id: string; role: string }): Promise<boolean>;
 }
 
 export type MediaStanding =
-  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null } }
+  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null; recorded: boolean } }
   | { ok: false; reason: 'not_joined' | 'removed' | 'class_ended' };
 
 declare module 'fastify' {
