@@ -141,9 +141,10 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Janus for group classes (#15): started here when SFU=janus and the binary is on the PATH; status says why not.
   await fastify.register(sfuModule, { api: opts.sfu });
   await fastify.register(classroomModule);
+  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049); watched by the
+  // class's teacher, its enrolled learners and admins (the classroom asks the classes module).
+  await fastify.register(recordingsModule, { authorize: (viewer, rec) => fastify.classroom.mayWatchRecordings(rec.roomRef, viewer) });
   await fastify.register(classMediaModule);
-  // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
-  await fastify.register(recordingsModule);
   // Tutor recommendations (#17): EASE trained in a worker thread by a durable job; every node serves the latest model.
   await fastify.register(recommendationsModule, opts.recommendations ?? {});
 

@@ -40,6 +40,7 @@ const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) =>
 // Group classes (#15): the list, one class, and a tutor's own.
 const ClassesPage = lazy(() => import('./routes/classes').then((m) => ({ default: m.ClassesPage })));
 const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => ({ default: m.ClassDetailPage })));
+const RecordingPage = lazy(() => import('./routes/recording').then((m) => ({ default: m.RecordingPage })));
 const TutorClassesPage = lazy(() => import('./routes/tutor-classes').then((m) => ({ default: m.TutorClassesPage })));
 
 function createQueryClient(): QueryClient {
@@ -133,6 +134,7 @@ function Shell() {
             <Route path="/lessons" element={<MyLessonsPage />} />
             <Route path="/classes" element={<ClassesPage />} />
             <Route path="/classes/:id" element={<ClassDetailPage />} />
+            <Route path="/recordings/:id" element={<RecordingPage />} />
             <Route path="/tutor/classes" element={<TutorClassesPage />} />
             <Route path="/lessons/paid" element={<LessonsPaidPage />} />
             <Route path="/billing" element={<BillingPage />} />

@@ -89,6 +89,8 @@ export const classCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('poll-share'), pollId: id }),
   z.strictObject({ type: z.literal('end') }),
   ...breakoutCommandSchemas,
+  /** Starts or stops recording the class (learners without guardian consent are left out of it). */
+  z.strictObject({ type: z.literal('record'), on: z.boolean() }),
 ]);
 export type ClassCommand = z.infer<typeof classCommandSchema>;
 export const classControlSchema = z.strictObject({ classId: id, command: classCommandSchema });
@@ -134,6 +136,7 @@ export const classRefusalCodes = [
   'breakout_learner_twice',
   'breakout_not_a_learner',
   'no_such_group',
+  'recording_unavailable',
 ] as const;
 export type ClassRefusalCode = (typeof classRefusalCodes)[number];
 export interface ClassError {
@@ -150,6 +153,8 @@ export interface ClassState {
   spotlightUserId: string | null;
   penUserId: string | null;
   endedAt: string | null;
+  /** When the running recording started; null while the class is not recorded. */
+  recordingSince: string | null;
 }
 
 export interface ClassParticipant {
@@ -169,6 +174,8 @@ export interface ClassParticipant {
   handRaisedAt: string | null;
   /** The media server hears them now. */
   speaking: boolean;
+  /** A learner under 18 without a guardian's consent on file: their camera and microphone are never recorded. */
+  leftOutOfRecording: boolean;
 }
 
 export interface HandEntry {

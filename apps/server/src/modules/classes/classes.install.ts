@@ -31,6 +31,7 @@ export const classesModule = fp(
     // The live classroom asks who may enter and reports joins and leaves through its port (decision 047).
     ports.provide(CLASS_ACCESS, {
       access: classes.access,
+      mayWatchRecordings: classes.mayWatchRecordings,
       async recordAttendance(a) {
         const recorded = await classes.recordAttendance(a);
         if (!recorded.ok) logger.warn({ event: 'class_attendance_refused', classId: a.classId, userId: a.userId, kind: a.kind, reason: recorded.reason }, 'attendance not recorded');

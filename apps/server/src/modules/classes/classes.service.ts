@@ -288,6 +288,14 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       return ok({ classId: c.id, role: d.role, tutorId: c.tutorId, title: c.title, startsAt: c.startsAt, endsAt: c.endsAt, capacity: c.capacity, lobby: c.lobby, roomOpensAt: opensAt });
     },
 
+    /** Whether this user may watch the class's recordings: its tutor, or a learner enrolled in it (not one who left or was refunded). */
+    async mayWatchRecordings(classId: string, userId: string): Promise<boolean> {
+      if (!isUuid(classId) || !isUuid(userId)) return false;
+      const c = await repo.findById(classId);
+      if (!c) return false;
+      return c.tutorId === userId || (await repo.liveEnrolment(repo.db, classId, userId))?.status === 'enrolled';
+    },
+
     /** A join or a leave of the class's room by its tutor or an enrolled learner (the classroom reports them). */
     async recordAttendance(a: { classId: string; userId: string; kind: 'join' | 'leave'; at: Date }): Promise<Result<void, RecordAttendanceFailure>> {
       if (!isUuid(a.classId) || !isUuid(a.userId)) return fail('class_not_found');

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { CLASS_MEDIA_LIMITS, type ClassMediaRefusalCode, type ClassMediaSource, type ClassMediaStream, type ClassPublisher, classRoomOf } from '@tutorline/contracts';
 import type { FeedRef, Participant, PeerId, Sfu, SfuFail, SubscribedStream } from '../../integrations/janus';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { ClassroomApi, ClassroomMediaState, ClassRole, MediaStanding } from '../classroom';
+import type { ClassRecorder } from './classmedia.recording';
 import { initialLink, type LinkState } from './classmedia.rules';
 import { pickFeeds, type PublishedFeed } from './classmedia.picks';
 
@@ -24,6 +25,8 @@ export interface Member {
   /** The teacher let this learner share a screen (in memory, like the rest of the media state). */
   screenAllowed: boolean;
   media: ClassroomMediaState;
+  /** False for a learner without guardian consent on file: none of their feeds is written to a recording. */
+  recorded: boolean;
   sub: PeerId | null;
   subFeeds: FeedRef[];
   /** The receiving connection's m-line for the teacher's camera video (where layers are chosen). */
@@ -51,6 +54,7 @@ export interface ClassMedia {
 
 export interface ClassMediaDeps {
   sfu: Sfu;
+  recorder: ClassRecorder;
   io: Io;
   logger: Logger;
   classroom: () => ClassroomApi;
@@ -106,9 +110,10 @@ export function createMediaCore(deps: ClassMediaDeps) {
       const existing = classes.get(roomKey(classId, groupId));
       if (existing) return { ok: true, value: existing };
       if (!sfu.status().up) return { ok: false, reason: 'media_unavailable' };
-      const cm: ClassMedia = { classId, groupId, room: 0, secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
+      const cm: ClassMedia = { classId, groupId, room: randomInt(1, 2 ** 47), secret: random(18), pin: random(12), members: new Map(), feeds: new Map() };
       const description = groupId ? `class ${classId} group ${groupId}` : `class ${classId}`;
-      const made = await sfu.createRoom({ secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description });
+      // Every class room can be recorded: Janus writes nothing until the teacher starts a recording (per publisher).
+      const made = await sfu.createRoom({ room: cm.room, secret: cm.secret, pin: cm.pin, tokens: [], publishers: 31, bitrateBps: CLASS_MEDIA_LIMITS.learnerVideoBps, description, recordDir: deps.recorder.recordDirFor(cm.room) });
       if (!made.ok) return core.sfuRefusal(made, 'createRoom', classId);
       cm.room = made.value.room;
       classes.set(roomKey(classId, groupId), cm);
@@ -144,16 +149,23 @@ export function createMediaCore(deps: ClassMediaDeps) {
       }
       if (!m) {
         const media = { audioMuted: standing.value.audioMuted, videoStopped: standing.value.videoStopped };
-        m = { userId, role: standing.value.role, token: random(18), socketId, joined: null, mids: null, screen: null, screenAllowed: false, media, sub: null, subFeeds: [], teacherMid: null, page: 0, link: initialLink(deps.now()), statsAt: null, sampleAt: null, connectedVia: null };
+        m = { userId, role: standing.value.role, token: random(18), socketId, joined: null, mids: null, screen: null, screenAllowed: false, media, recorded: standing.value.recorded, sub: null, subFeeds: [], teacherMid: null, page: 0, link: initialLink(deps.now()), statsAt: null, sampleAt: null, connectedVia: null };
         const allowed = await sfu.allowTokens(cm.room, cm.secret, [m.token]);
         if (!allowed.ok) return core.sfuRefusal(allowed, 'allowTokens', classId);
         cm.members.set(userId, m);
       }
       m.media = { audioMuted: standing.value.audioMuted, videoStopped: standing.value.videoStopped };
+      m.recorded = standing.value.recorded;
       if (!m.joined) {
         const joined = await sfu.join({ room: cm.room, pin: cm.pin, token: m.token, display: userId });
         if (!joined.ok) return core.sfuRefusal(joined, 'join', classId);
         m.joined = joined.value;
+        // Before the first publish: a learner without guardian consent is never written to a recording.
+        if (!standing.value.recorded) {
+          const ex = await sfu.excludeFromRecording(joined.value.peer, true);
+          if (!ex.ok) return core.sfuRefusal(ex, 'excludeFromRecording', classId);
+          logger.info({ event: 'classmedia_left_out_of_recording', classId, userId }, 'a learner without guardian consent is left out of recordings');
+        }
         await core.timeline(classId, userId, 'media-join', { role: m.role });
       }
       return { ok: true, value: { cm, m } };

@@ -11,10 +11,10 @@ import { createClassMedia } from './classmedia.service';
 export const classMediaModule = fp(
   async (fastify) => {
     const { logger, realtime, ports } = fastify.platform;
-    const media = createClassMedia({ sfu: fastify.sfu.api, io: realtime.io, logger, classroom: () => fastify.classroom, now: () => fastify.platform.clock.now().getTime() });
+    const media = createClassMedia({ sfu: fastify.sfu.api, recorder: fastify.recordings, io: realtime.io, logger, classroom: () => fastify.classroom, now: () => fastify.platform.clock.now().getTime() });
     ports.provide(CLASSROOM_MEDIA, media.port);
     installClassMediaHandlers({ io: realtime.io, logger, media });
     fastify.addHook('onClose', async () => media.close());
   },
-  { name: 'tutorline-classroom-media', fastify: '5.x', decorators: { fastify: ['platform', 'sfu', 'classroom'] }, dependencies: ['tutorline-sfu', 'tutorline-classroom'] },
+  { name: 'tutorline-classroom-media', fastify: '5.x', decorators: { fastify: ['platform', 'sfu', 'classroom', 'recordings'] }, dependencies: ['tutorline-sfu', 'tutorline-classroom', 'tutorline-recordings'] },
 );

@@ -33,6 +33,14 @@ export function createScreenShare(deps: { core: MediaCore; sfu: Sfu; io: Io; log
       if (!m.screen) {
         const joined = await sfu.join({ room: cm.room, pin: cm.pin, token: m.token, display: `${m.userId}:screen` });
         if (!joined.ok) return core.sfuRefusal(joined, 'join', cm.classId);
+        // A learner left out of recordings is left out with their screen too.
+        if (!m.recorded) {
+          const ex = await sfu.excludeFromRecording(joined.value.peer, true);
+          if (!ex.ok) {
+            await sfu.leave(joined.value.peer);
+            return core.sfuRefusal(ex, 'excludeFromRecording', cm.classId);
+          }
+        }
         m.screen = { joined: joined.value, mid: null };
         await core.timeline(cm.classId, m.userId, 'media-screen', { on: true });
       }

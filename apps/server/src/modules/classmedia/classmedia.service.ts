@@ -3,6 +3,7 @@ import type { IceCandidate, Jsep, SfuEvent } from '../../integrations/janus';
 import type { ClassroomMediaPort } from '../classroom';
 import { type ClassMedia, type ClassMediaDeps, createMediaCore, type MediaResult, type Member } from './classmedia.core';
 import { createLinkControl } from './classmedia.link';
+import { createClassRecording } from './classmedia.recording';
 import { TOP_LEVEL } from './classmedia.rules';
 import { createScreenShare } from './classmedia.screen';
 
@@ -102,6 +103,8 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return;
     }
   }
+  // The class's main room is what is recorded (breakout groups are not).
+  const recording = createClassRecording({ recorder: deps.recorder, logger, openRoom: (classId) => core.openRoom(classId, null), room: (classId) => classes.get(core.roomKey(classId, null)) ?? null });
   const stopEvents = sfu.onEvent((e) => {
     onSfuEvent(e).catch((err: unknown) => logger.error({ err, event: 'classmedia_event_failed', type: e.type }, 'class media event failed'));
   });
@@ -136,6 +139,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         core.announce(cm);
       });
     },
+    record: (classId, req) => serial(classId, () => recording.record(classId, req)),
     async end(classId) {
       await serial(classId, async () => {
         const rooms = core.roomsOf(classId);

@@ -48,6 +48,7 @@ describeEachBackend('the classroom with the real classes module', ({ db }) => {
       apply: async (classId, userId) => void mediaCalls.push({ call: 'apply', classId, userId }),
       remove: async (classId, userId) => void mediaCalls.push({ call: 'remove', classId, userId }),
       end: async (classId) => void mediaCalls.push({ call: 'end', classId }),
+      record: async () => ({ ok: false, reason: 'recording_unavailable' }),
     };
     t.app.fastify.platform.ports.replaceForTest(CLASSROOM_MEDIA, media);
     tutor = await classTutor(t, 'Asia/Kolkata');

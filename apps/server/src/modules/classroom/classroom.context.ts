@@ -20,6 +20,8 @@ export interface ClassroomDeps {
   media: ClassroomMediaPort;
   /** Display names by user id (identity's batch read). */
   names(ids: string[]): Promise<Map<string, string>>;
+  /** Whether identity lets this user's camera and microphone be recorded now (guardian consent for minors). */
+  mayBeRecorded(userId: string): Promise<boolean>;
 }
 
 export type Refused = { ok: false; reason: ClassRefusalCode };
@@ -33,6 +35,7 @@ export const stateView = (s: StateRow): ClassState => ({
   spotlightUserId: s.spotlightUserId,
   penUserId: s.penUserId,
   endedAt: s.endedAt?.toISOString() ?? null,
+  recordingSince: s.recordingSince?.toISOString() ?? null,
 });
 export const locksOf = (s: StateRow): RoomLocks => ({ ...s, ended: s.endedAt !== null });
 
@@ -60,6 +63,7 @@ export function createClassroomContext(deps: ClassroomDeps) {
       videoHeld: row.videoHeld,
       handRaisedAt: row.handRaisedAt?.toISOString() ?? null,
       speaking: speaking.get(row.classId)?.has(row.userId) ?? false,
+      leftOutOfRecording: row.leftOutOfRecording,
     };
   }
   /** The participants list: everyone admitted and not removed (observers only while present). */

@@ -29,6 +29,22 @@ export function createClassroomControls(ctx: ClassroomContext, service: Classroo
     for (const r of rows) await ctx.broadcastParticipant(classId, r);
   }
 
+  /** Starts or stops the class's recording at the media server; the stored state drives everyone's indicator. */
+  async function record(classId: string, teacherId: string, on: boolean): Promise<Done> {
+    const state = (await repo.state(classId))!;
+    if (on === (state.recordingId !== null)) return done;
+    const r = await ctx.deps.media.record(classId, state.recordingId ? { on: false, recordingId: state.recordingId } : { on: true, teacherId });
+    if (!r.ok) {
+      ctx.deps.logger.warn({ event: 'classroom_recording_refused', classId, on, reason: r.reason }, 'classroom: recording refused by the media server');
+      return refused(r.reason);
+    }
+    const now = clock.now();
+    const next = await repo.updateState(classId, on ? { recordingId: r.value.recordingId, recordingSince: now } : { recordingId: null, recordingSince: null }, now);
+    await ctx.event(classId, teacherId, on ? 'recording-started' : 'recording-stopped', { recordingId: r.value.recordingId });
+    ctx.broadcastState(next);
+    return done;
+  }
+
   async function run(classId: string, teacherId: string, c: ClassCommand): Promise<Done> {
     switch (c.type) {
       case 'mute':
@@ -132,7 +148,11 @@ export function createClassroomControls(ctx: ClassroomContext, service: Classroo
         return breakouts.broadcast(classId, teacherId, c.text);
       case 'breakout-close':
         return breakouts.closeNow(classId, teacherId);
+      case 'record':
+        return record(classId, teacherId, c.on);
       case 'end': {
+        const running = (await repo.state(classId))?.recordingId;
+        if (running) await record(classId, teacherId, false);
         const ended = await repo.endOnce(classId, clock.now());
         if (!ended) return done;
         await breakouts.closeForEnd(classId, teacherId);

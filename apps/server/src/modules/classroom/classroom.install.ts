@@ -1,7 +1,7 @@
 import { classRoomOf } from '@tutorline/contracts';
 import fp from 'fastify-plugin';
 import { MissingPortError } from '../../platform/ports';
-import { accountsByIds } from '../identity';
+import { accountsByIds, usersLeftOutOfRecordings } from '../identity';
 import { BREAKOUT_CLOSE_QUEUE, createBreakoutService } from './classroom.breakout';
 import { createBreakoutRepo } from './classroom.breakout.repo';
 import { scopeOf } from './classroom.breakout.rules';
@@ -42,13 +42,26 @@ export const classroomModule = fp(
         const impl = provided(() => ports.get(CLASS_ACCESS));
         if (impl) await impl.recordAttendance(a);
       },
+      async mayWatchRecordings(classId, userId) {
+        return (await provided(() => ports.get(CLASS_ACCESS))?.mayWatchRecordings(classId, userId)) ?? false;
+      },
     };
     const mediaCall = (what: keyof ClassroomMediaPort) => async (...args: unknown[]) => {
       const impl = provided(() => ports.get(CLASSROOM_MEDIA));
       if (!impl) return logger.info({ event: 'classroom_media_not_wired', call: what, classId: args[0], userId: typeof args[1] === 'string' ? args[1] : undefined }, 'media server not wired');
       await (impl[what] as (...a: unknown[]) => Promise<void>)(...args);
     };
-    const media: ClassroomMediaPort = { apply: mediaCall('apply'), remove: mediaCall('remove'), end: mediaCall('end') };
+    const media: ClassroomMediaPort = {
+      apply: mediaCall('apply'),
+      remove: mediaCall('remove'),
+      end: mediaCall('end'),
+      async record(classId, req) {
+        const impl = provided(() => ports.get(CLASSROOM_MEDIA));
+        if (impl) return impl.record(classId, req);
+        logger.info({ event: 'classroom_media_not_wired', call: 'record', classId }, 'media server not wired: nothing to record');
+        return { ok: false, reason: 'recording_unavailable' };
+      },
+    };
     const ctx = createClassroomContext({
       repo: createClassroomRepo(database.db),
       content: createClassroomContentRepo(database.db),
@@ -58,6 +71,7 @@ export const classroomModule = fp(
       access,
       media,
       names: async (ids) => new Map((await accountsByIds(database.db, ids)).map((a) => [a.id, a.displayName])),
+      mayBeRecorded: async (userId) => !(await usersLeftOutOfRecordings(database.db, [userId], clock.now())).has(userId),
     });
     const polls = createPollsService(ctx);
     const breakoutRepo = createBreakoutRepo(database.db, BREAKOUT_CLOSE_QUEUE);
@@ -78,7 +92,7 @@ export const classroomModule = fp(
         if (row.removedAt) return { ok: false, reason: 'removed' } as const;
         if (state.endedAt) return { ok: false, reason: 'class_ended' } as const;
         const groupId = open ? scopeOf(open.members, open.row.visitingGroupId, userId, row.role) : null;
-        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId, groupId } } as const;
+        return { ok: true, value: { role: row.role, audioMuted: row.audioMuted, videoStopped: row.videoStopped, spotlightUserId: state.spotlightUserId, groupId, recorded: !row.leftOutOfRecording } } as const;
       },
       /** The media side's events on the class's timeline (joins at the SFU, layers, reconnects, quality): never the caller's failure. */
       async recordMediaEvent(classId: string, userId: string | null, type: `media-${string}`, data: Record<string, unknown> = {}) {
@@ -87,6 +101,10 @@ export const classroomModule = fp(
         } catch (err) {
           logger.error({ err, event: 'classroom_media_event_failed', classId, type }, 'a media event could not be recorded');
         }
+      },
+      /** Who may watch a class's recordings: its tutor and enrolled learners (the classes module says), and admins. */
+      async mayWatchRecordings(classId: string, viewer: { id: string; role: string }) {
+        return viewer.role === 'admin' || access.mayWatchRecordings(classId, viewer.id);
       },
     });
   },

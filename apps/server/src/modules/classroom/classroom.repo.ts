@@ -4,7 +4,7 @@ import { classroomEvents, classroomHandSeq, classroomParticipants, classroomStat
 
 export type StateRow = typeof classroomStates.$inferSelect;
 export type ParticipantRow = typeof classroomParticipants.$inferSelect;
-export type StatePatch = Partial<Pick<StateRow, 'micsLocked' | 'camerasLocked' | 'chatLocked' | 'boardLocked' | 'spotlightUserId' | 'penUserId' | 'endedAt'>>;
+export type StatePatch = Partial<Pick<StateRow, 'micsLocked' | 'camerasLocked' | 'chatLocked' | 'boardLocked' | 'spotlightUserId' | 'penUserId' | 'endedAt' | 'recordingId' | 'recordingSince'>>;
 export type ParticipantPatch = Partial<Pick<ParticipantRow, 'role' | 'admission' | 'audioMuted' | 'videoStopped' | 'audioHeld' | 'videoHeld' | 'removedAt' | 'waitingSince'>>;
 
 const one = (classId: string, userId: string) => and(eq(classroomParticipants.classId, classId), eq(classroomParticipants.userId, userId));
@@ -44,12 +44,12 @@ export function createClassroomRepo(db: Db) {
       const [row] = await db.select().from(classroomParticipants).where(one(classId, userId)).limit(1);
       return row;
     },
-    /** First arrival inserts the row; later ones keep what is stored (admission, mutes, hand) and refresh the role. */
+    /** First arrival inserts the row; later ones keep what is stored (admission, mutes, hand) and refresh the role and recording consent. */
     async arrive(values: typeof classroomParticipants.$inferInsert): Promise<ParticipantRow> {
       const [row] = await db
         .insert(classroomParticipants)
         .values(values)
-        .onConflictDoUpdate({ target: [classroomParticipants.classId, classroomParticipants.userId], set: { role: values.role } })
+        .onConflictDoUpdate({ target: [classroomParticipants.classId, classroomParticipants.userId], set: { role: values.role, leftOutOfRecording: values.leftOutOfRecording ?? false } })
         .returning();
       return row!;
     },

@@ -18,6 +18,9 @@ export const classroomStates = pgTable('classroom_states', {
   spotlightUserId: uuid('spotlight_user_id').references(() => users.id),
   penUserId: uuid('pen_user_id').references(() => users.id),
   endedAt: timestamp('ended_at', { withTimezone: true }),
+  /** The recording running now (the recordings module's id) and since when; both null while not recorded. */
+  recordingId: uuid('recording_id'),
+  recordingSince: timestamp('recording_since', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
@@ -44,6 +47,8 @@ export const classroomParticipants = pgTable(
     removedAt: timestamp('removed_at', { withTimezone: true }),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    /** A minor without guardian consent on file when they last joined: never in the class's recordings. */
+    leftOutOfRecording: boolean('left_out_of_recording').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.classId, t.userId] })],
 );

@@ -63,7 +63,9 @@ export function createClassroomService(ctx: ClassroomContext, polls: PollsServic
       if (stored?.removedAt) return refused('removed');
       const media = mediaOnEntry(a.role, stored ?? null, state);
       const waits = a.lobby && a.role === 'learner';
-      const row = await repo.arrive({ classId, userId, role: a.role, admission: waits ? 'waiting' : 'admitted', ...media, firstSeenAt: now, waitingSince: waits ? now : null });
+      // Reread on every arrival: a guardian's consent recorded since counts from the next join.
+      const leftOutOfRecording = a.role === 'learner' && !(await ctx.deps.mayBeRecorded(userId));
+      const row = await repo.arrive({ classId, userId, role: a.role, admission: waits ? 'waiting' : 'admitted', ...media, firstSeenAt: now, waitingSince: waits ? now : null, leftOutOfRecording });
       if (row.admission === 'refused') return refused('lobby_refused');
       if (row.admission === 'waiting') {
         if (!row.waitingSince) await repo.updateParticipant(classId, userId, { waitingSince: now });

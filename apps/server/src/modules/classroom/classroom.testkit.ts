@@ -25,7 +25,7 @@ export interface FakeClass {
 export function provideFakePorts(ports: Ports) {
   const classes = new Map<string, FakeClass>();
   const attendance: { classId: string; userId: string; kind: 'join' | 'leave' }[] = [];
-  const mediaCalls: { call: 'apply' | 'remove' | 'end'; classId: string; userId?: string; state?: { audioMuted: boolean; videoStopped: boolean } }[] = [];
+  const mediaCalls: { call: 'apply' | 'remove' | 'end' | 'record'; classId: string; userId?: string; state?: { audioMuted: boolean; videoStopped: boolean } }[] = [];
   const access: ClassAccessPort = {
     async access(classId, userId, at) {
       const c = classes.get(classId);
@@ -41,6 +41,10 @@ export function provideFakePorts(ports: Ports) {
     async recordAttendance(a) {
       attendance.push({ classId: a.classId, userId: a.userId, kind: a.kind });
     },
+    async mayWatchRecordings(classId, userId) {
+      const c = classes.get(classId);
+      return Boolean(c && (c.tutorId === userId || c.learners.has(userId)));
+    },
   };
   const media: ClassroomMediaPort = {
     async apply(classId, userId, state) {
@@ -51,6 +55,10 @@ export function provideFakePorts(ports: Ports) {
     },
     async end(classId) {
       mediaCalls.push({ call: 'end', classId });
+    },
+    async record(classId) {
+      mediaCalls.push({ call: 'record', classId });
+      return { ok: false, reason: 'recording_unavailable' };
     },
   };
   // The classes module provides the real CLASS_ACCESS; these tests drive the room from their own table of classes

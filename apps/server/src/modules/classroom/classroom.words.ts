@@ -37,6 +37,7 @@ export const classRefusalWords = {
   breakout_learner_twice: 'A learner can be in only one group.',
   breakout_not_a_learner: 'Only learners in this class can be put in a group.',
   no_such_group: 'That group is not open.',
+  recording_unavailable: 'The class cannot be recorded right now: recording needs the media server. Try again in a moment.',
 } satisfies Record<ClassRefusalCode, string>;
 
 export const classError = (code: ClassRefusalCode): { ok: false; error: ClassError } => ({ ok: false, error: { code, message: classRefusalWords[code] } });

@@ -23,10 +23,24 @@ export interface ClassroomApi {
   mediaStanding(classId: string, userId: string): Promise<MediaStanding>;
   /** One media event on the class's admin timeline (type `media-…`: join, leave, connected, layer, reconnect, quality, …). */
   recordMediaEvent(classId: string, userId: string | null, type: `media-${string}`, data?: Record<string, unknown>): Promise<void>;
+  /** Whether this viewer may watch the class's recordings: admins, its tutor and its enrolled learners. */
+  mayWatchRecordings(classId: string, viewer: { id: string; role: string }): Promise<boolean>;
 }
 
 export type MediaStanding =
-  | { ok: true; value: { role: ClassRole; audioMuted: boolean; videoStopped: boolean; spotlightUserId: string | null; /** The breakout group whose media room they are in (null: the class's main room). */ groupId: string | null } }
+  | {
+      ok: true;
+      value: {
+        role: ClassRole;
+        audioMuted: boolean;
+        videoStopped: boolean;
+        spotlightUserId: string | null;
+        /** The breakout group whose media room they are in (null: the class's main room). */
+        groupId: string | null;
+        /** False for a learner left out of recordings (under 18 without guardian consent on file). */
+        recorded: boolean;
+      };
+    }
   | { ok: false; reason: 'not_joined' | 'removed' | 'class_ended' };
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { mayBeRecorded } from './identity.rules';
 import { users } from './identity.schema';
 
 /**
@@ -43,4 +44,12 @@ export async function accountsByIds(q: Db | Tx, ids: readonly string[]): Promise
   const wanted = [...new Set(ids)].filter(isUuid);
   if (!wanted.length) return [];
   return q.select({ id: users.id, role: users.role, displayName: users.displayName, timeZone: users.timeZone, disabled: users.disabled }).from(users).where(anyId(wanted));
+}
+
+/** Of these accounts, those whose camera and microphone must not be recorded on `now`: minors without guardian consent. */
+export async function usersLeftOutOfRecordings(q: Db | Tx, ids: readonly string[], now: Date): Promise<Set<string>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return new Set();
+  const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, guardianContact: users.guardianContact, guardianConsentAt: users.guardianConsentAt }).from(users).where(anyId(wanted));
+  return new Set(rows.filter((r) => !mayBeRecorded(r, now)).map((r) => r.id));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, minorStatus, throttleDelay } from './identity.rules';
+import { ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, mayBeRecorded, minorStatus, throttleDelay } from './identity.rules';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const student = (birthDate: string | null, consent: Date | null = null) => ({
@@ -33,6 +33,17 @@ describe('minors', () => {
   });
   it('tutors and admins never ask', () => {
     expect(canAskOrBook({ ...student('2000-01-01'), role: 'tutor' }, now)).toBe(false);
+  });
+});
+
+describe('mayBeRecorded (class recordings, #15)', () => {
+  it('leaves out every student under 18 without guardian consent, 13 to 17 included; adults, tutors and consented minors are recorded', () => {
+    expect(mayBeRecorded(student('2008-11-22'), now)).toBe(true);
+    expect(mayBeRecorded(student('2008-11-23'), now)).toBe(false);
+    expect(mayBeRecorded(student('2011-05-05'), now)).toBe(false);
+    expect(mayBeRecorded(student('2011-05-05', new Date('2026-11-01T00:00:00Z')), now)).toBe(true);
+    expect(mayBeRecorded(student(null), now)).toBe(false);
+    expect(mayBeRecorded({ ...student(null), role: 'tutor' }, now)).toBe(true);
   });
 });
 

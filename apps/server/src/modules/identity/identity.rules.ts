@@ -47,6 +47,16 @@ export function consentAgeCutoff(now: Date): string {
   return `${String(now.getUTCFullYear() - CONSENT_AGE).padStart(4, '0')}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
 }
 
+/**
+ * Whether a user's camera and microphone may be recorded in a class (issue #15): everyone but a student under 18
+ * without a guardian's consent on file. A student whose age is unknown is treated as a minor.
+ */
+export function mayBeRecorded(user: MinorFacts, now: Date): boolean {
+  if (user.role !== 'student') return true;
+  if (!user.birthDate) return user.guardianConsentAt !== null;
+  return ageOn(user.birthDate, now) >= ADULT_AGE || user.guardianConsentAt !== null;
+}
+
 /** A student under 13 cannot ask or book until a guardian's consent is recorded. */
 export function canAskOrBook(user: MinorFacts, now: Date): boolean {
   if (user.role !== 'student') return false;

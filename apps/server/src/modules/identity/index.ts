@@ -9,7 +9,7 @@ export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, require
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountsByIds } from './identity.lookups.repo';
+export { type AccountSummary, accountsByIds, usersLeftOutOfRecordings } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RecordingFile, recordings } from './recordings.schema';
 
@@ -13,6 +13,9 @@ export function createRecordingsRepo(db: Db) {
     async byId(id: string): Promise<RecordingRow | null> {
       const [row] = await db.select().from(recordings).where(eq(recordings.id, id));
       return row ?? null;
+    },
+    async byRoomRef(roomRef: string): Promise<RecordingRow[]> {
+      return db.select().from(recordings).where(eq(recordings.roomRef, roomRef)).orderBy(desc(recordings.createdAt)).limit(100);
     },
     /** Moves a running recording to converting; false when it was not running (a second stop). */
     async markStopped(tx: Tx, id: string, stoppedAt: Date): Promise<boolean> {

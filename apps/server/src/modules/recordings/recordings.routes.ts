@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, forbidden, notFound, type RefusalTable, valueOr } from '../../platform/errors';
+import type { RecordingView } from '@tutorline/contracts';
+import { AppError, notFound, type RefusalTable, valueOr } from '../../platform/errors';
 import { caller } from '../identity';
+import type { RecordingRow } from './recordings.repo';
 import type { OpenFail, RecordingsService } from './recordings.service';
 
 const openErrors = {
   not_found: () => notFound('That recording'),
-  forbidden: () => forbidden('You may not watch this recording.'),
   not_ready: () => new AppError(409, 'conflict', 'That recording is still being prepared.'),
 } satisfies RefusalTable<OpenFail>;
 
@@ -25,8 +26,38 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return start <= end && start < size ? { start, end } : null;
 }
 
+const recordingView = (r: RecordingRow): RecordingView => ({
+  id: r.id,
+  classId: r.roomRef,
+  status: r.status,
+  createdAt: r.createdAt.toISOString(),
+  stoppedAt: r.stoppedAt?.toISOString() ?? null,
+  durationMs: r.durationMs,
+  files: r.files.map((f) => ({ feed: f.feed, durationMs: f.durationMs, bytes: f.bytes, url: `/api/recordings/${r.id}/feeds/${f.feed}` })),
+});
+
 export async function recordingsRoutes(fastify: FastifyInstance, opts: { recordings: RecordingsService }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/classes/:id/recordings', {
+    config: { access: 'user' },
+    schema: { tags: ['recordings'], summary: "A class's recordings, newest first: its teacher, enrolled learners and admins (404 for others)", params: z.strictObject({ id: z.uuid('must be an id') }) },
+    handler: async (request) => {
+      const user = caller(request);
+      const rows = await opts.recordings.listFor({ id: user.id, role: user.role }, request.params.id);
+      if (!rows) throw notFound('That class');
+      return { recordings: rows.map(recordingView) };
+    },
+  });
+  app.get('/api/recordings/:id', {
+    config: { access: 'user' },
+    schema: { tags: ['recordings'], summary: 'One recording with its parts (one WebM per recorded participant)', params: z.strictObject({ id: z.uuid('must be an id') }) },
+    handler: async (request) => {
+      const user = caller(request);
+      const row = await opts.recordings.view({ id: user.id, role: user.role }, request.params.id);
+      if (!row) throw notFound('That recording');
+      return { recording: recordingView(row) };
+    },
+  });
   app.get('/api/recordings/:id/feeds/:feed', {
     config: { access: 'user' },
     schema: {

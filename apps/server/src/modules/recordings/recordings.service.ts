@@ -18,7 +18,8 @@ export interface Viewer {
   id: string;
   role: string;
 }
-export type Authorize = (viewer: Viewer, recording: Pick<RecordingRow, 'id' | 'roomRef' | 'ownerId'>) => Promise<boolean>;
+/** Whether a viewer may watch a recording of `roomRef` (ownerId: the recording's owner; null when listing a room's). */
+export type Authorize = (viewer: Viewer, recording: { roomRef: string; ownerId: string | null }) => Promise<boolean>;
 const ownerOrAdmin: Authorize = async (viewer, rec) => viewer.role === 'admin' || viewer.id === rec.ownerId;
 
 export interface RecordingsDeps {
@@ -35,7 +36,8 @@ export interface RecordingsDeps {
 
 export type StartFail = SfuFail;
 export type StopFail = Fail<'not_found'> | Fail<'not_recording'> | SfuFail;
-export type OpenFail = Fail<'not_found'> | Fail<'forbidden'> | Fail<'not_ready'>;
+/** A viewer who may not watch gets `not_found`: whether a recording exists is not theirs to know. */
+export type OpenFail = Fail<'not_found'> | Fail<'not_ready'>;
 
 const mjrOf = (id: string) => (f: string) => f.startsWith(`${id}-feed-`) && f.endsWith('.mjr');
 
@@ -79,8 +81,8 @@ export function createRecordingsService(deps: RecordingsDeps) {
       if (!rec) return fail('not_found');
       if (rec.status !== 'recording') return fail('not_recording');
       const stopped = await sfu.stopRecording(Number(rec.sfuRoom), secret);
-      // A Janus that went down has closed its files already: convert what it wrote.
-      if (!stopped.ok && stopped.reason !== 'sfu_down') return stopped;
+      // A Janus that went down (or restarted and forgot the room) has closed its files already: convert what it wrote.
+      if (!stopped.ok && stopped.reason !== 'sfu_down' && stopped.reason !== 'not_recordable') return stopped;
       const now = clock.now();
       const changed = await repo.transaction(async (tx) => {
         if (!(await repo.markStopped(tx, id, now))) return false;
@@ -136,12 +138,22 @@ export function createRecordingsService(deps: RecordingsDeps) {
     get(id: string): Promise<RecordingRow | null> {
       return repo.byId(id);
     },
+    /** One recording for a viewer who may watch it; null otherwise (not found, or not theirs). */
+    async view(viewer: Viewer, id: string): Promise<RecordingRow | null> {
+      const rec = await repo.byId(id);
+      return rec && (await authorize(viewer, rec)) ? rec : null;
+    },
+    /** A room's recordings, newest first, for a viewer who may watch them; null when they may not. */
+    async listFor(viewer: Viewer, roomRef: string): Promise<RecordingRow[] | null> {
+      if (!(await authorize(viewer, { roomRef, ownerId: null }))) return null;
+      return repo.byRoomRef(roomRef);
+    },
 
     /** A participant's converted file, for a viewer the classroom (or the owner/admin default) allows. */
     async open(viewer: Viewer, id: string, feed: number): Promise<Result<{ path: string; bytes: number }, OpenFail>> {
       const rec = await repo.byId(id);
       if (!rec) return fail('not_found');
-      if (!(await authorize(viewer, rec))) return fail('forbidden');
+      if (!(await authorize(viewer, rec))) return fail('not_found');
       if (rec.status !== 'ready') return fail('not_ready');
       const f = rec.files.find((x) => x.feed === feed);
       if (!f) return fail('not_found');

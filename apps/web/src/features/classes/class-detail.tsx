@@ -11,6 +11,7 @@ import { useCancelClass, useEnrol, useLeave } from './classes-queries';
 import { ClassRosterPanel } from './class-roster';
 import { HeldSeatPayment } from './seat-payment';
 import './classes.css';
+import { ClassRecordings } from '../recordings';
 
 const HOUR = 3_600_000;
 
@@ -142,6 +143,7 @@ export function ClassDetail({ c, me, zone, now, returning = false }: { c: ClassV
         </section>
       )}
       {c.mine === 'teaching' && <ClassRosterPanel c={c} now={now} />}
+      {(c.mine === 'teaching' || c.mine === 'enrolled') && <ClassRecordings classId={c.id} zone={zone} />}
     </article>
   );
 }

@@ -2,6 +2,7 @@ import { type ClassLock, classLocks, type ClassParticipant, type ClassReaction, 
 import { type FormEvent, useState } from 'react';
 import { plural } from '../../lib/format';
 import { Button } from '../../ui/button';
+import { RecordingButton } from './class-recording';
 import type { ClassroomConnection, ClassroomSnapshot } from './classroom-connection';
 
 const reactionLabel: Record<ClassReaction, string> = { 'thumbs-up': '👍', clap: '👏', heart: '❤️', laugh: '😄', surprised: '😮', question: '❓' };
@@ -94,6 +95,7 @@ export function TeacherControls({ c, s }: Omit<PanelProps, 'teacher'>) {
         <Button variant="secondary" onClick={() => void c.command({ type: 'mute-all' })}>
           Mute all
         </Button>
+        <RecordingButton c={c} state={s.state} />
         <Button variant="danger" onClick={() => void c.command({ type: 'end' })}>
           End class
         </Button>

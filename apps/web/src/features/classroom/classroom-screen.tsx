@@ -4,6 +4,7 @@ import { type AppSocket, useSocket } from '../../lib/socket';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { PageLoading } from '../../ui/page-states';
+import { RecordingIndicator, RecordingNote } from './class-recording';
 import { ClassVideoGrid } from './class-video-grid';
 import { BreakoutBanner, BreakoutPanel } from './classroom-breakout';
 import { ClassroomConnection } from './classroom-connection';
@@ -65,6 +66,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
     <div className={`classroom ${teacher ? 'classroom-teacher' : 'classroom-learner'}`} data-testid="classroom">
       <header className="class-header">
         <h1 className="class-title">{s.info?.title}</h1>
+        <RecordingIndicator state={s.state} />
         {s.state?.micsLocked && <span className="class-badge">mics locked</span>}
         {s.state?.chatLocked && <span className="class-badge">chat locked</span>}
       </header>
@@ -72,6 +74,7 @@ function Classroom({ c, socket }: { c: ClassroomConnection; socket: AppSocket })
         {s.self && <ClassVideoGrid socket={socket} classId={c.classId} role={s.self.role} selfId={s.self.userId} participants={s.participants} spotlightUserId={s.state?.spotlightUserId ?? null} groupId={s.groupId} />}
         {spotlight && <p className="class-badge">Spotlight: {spotlight.displayName}</p>}
       </section>
+      <RecordingNote selfId={s.self?.userId ?? null} teacher={teacher} participants={s.participants} />
       {s.notice && (
         <Alert tone="warning">
           {s.notice.message}{' '}

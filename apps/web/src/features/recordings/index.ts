@@ -1,0 +1,3 @@
+export { ClassRecordings } from './class-recordings';
+export { RecordingPlayer } from './recording-player';
+export { useRecording } from './recordings-queries';
