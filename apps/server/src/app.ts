@@ -26,6 +26,7 @@ import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import { type Sfu, sfuModule } from './integrations/janus';
 import { recordingsModule } from './modules/recordings';
+import { ltiModule } from './modules/lti';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -141,6 +142,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(classMediaModule);
   // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049).
   await fastify.register(recordingsModule);
+  // LTI 1.3: registrations, tool keys, OIDC launch, dynamic registration, the /dev/lms simulator (#16).
+  await fastify.register(ltiModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -13,3 +13,4 @@ export * from './billing';
 export * from './billing-providers';
 export * from './password';
 export * from './classes';
+export * from './lti';

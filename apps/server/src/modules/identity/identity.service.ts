@@ -186,6 +186,18 @@ export function createIdentityService(deps: IdentityDeps) {
       return { token: session.token, expiresAt: session.expiresAt, redirectPath: link.redirectPath, userId: user.id };
     },
 
+    /**
+     * A session for an account another module vouched for (an LTI launch whose id_token was checked in full); refused
+     * (null) for an unknown or disabled account.
+     */
+    async openSessionFor(userId: string, userAgent: string | null, via: string): Promise<{ token: string; expiresAt: Date; authSessionId: string } | null> {
+      const user = await repo.findUserById(userId);
+      if (!user || user.disabled) return null;
+      const session = await openSession(user, userAgent);
+      logger.info({ event: 'login_succeeded', userId: user.id, via }, 'log-in succeeded');
+      return session;
+    },
+
     async signUp(input: SignUpBody, userAgent: string | null) {
       const now = clock.now();
       const check = checkSignUp(input, now);
@@ -374,6 +386,7 @@ export function createIdentityService(deps: IdentityDeps) {
           createdAt: r.user.createdAt.toISOString(),
           approvalStatus: r.approvalStatus,
           minor: minorStatus(r.user, now),
+          consentBasis: r.user.consentBasis,
           guardianConsent: c
             ? {
                 id: c.id,

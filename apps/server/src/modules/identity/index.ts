@@ -1,6 +1,6 @@
 import type { IdentityService } from './identity.service';
 
-export { caller, installAuth, SESSION_COOKIE, socketAuthenticator } from './identity.auth';
+export { caller, installAuth, SESSION_COOKIE, setSessionCookie, socketAuthenticator } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
 export { type AuthUser, createIdentityService, hashPassword, type IdentityService, loginLimitsOf } from './identity.service';
@@ -9,7 +9,7 @@ export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, require
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountsByIds } from './identity.lookups.repo';
+export { type AccountSummary, accountIdByEmail, accountsByIds, insertSchoolAccount } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,
