@@ -99,7 +99,8 @@ export function decodeHint(s: string | undefined): MessageHint | null {
 export class PlatformSim {
   readonly issuer: string;
   readonly clientId: string;
-  readonly deploymentId: string;
+  /** Mutable: Blackboard-style tests launch one platform under several deployments (tenants). */
+  deploymentId: string;
   readonly course: { id: string; title: string; label: string };
   readonly people: SimPerson[] = defaultPeople.map((p) => ({ ...p }));
   /** Published keys, newest last; the last one signs. */
