@@ -1,3 +1,4 @@
+// long file: the one reader of process.env (decision 018's rule); each variable's schema, check and value sit together here
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +32,7 @@ const envSchema = z.object({
   SEED_DEMO: bool.optional(),
   /** Test only: POST /dev/clock moves the server's clock (end-to-end tests of timed things). Refused in production. */
   CLOCK_CONTROL: bool.default(false),
-  /** LTI 1.3 (#16): the LMS simulator at /dev/lms, on by default in development; refused in production. */
-  LTI_SIMULATOR: bool.optional(),
+  LTI_SIMULATOR: bool.optional(), // LTI 1.3 (#16): the LMS simulator at /dev/lms; on by default in development, refused in production
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   TRUST_PROXY: bool.default(false),
@@ -178,8 +178,7 @@ export interface Config {
   billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean; fx?: FxTable };
   /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
   payments: PaymentsConfig;
-  /** LTI 1.3 (issue #16): whether the LMS simulator (/dev/lms, loopback only) is mounted and registered as a platform. */
-  lti: { simulator: boolean };
+  lti: { simulator: boolean }; // LTI 1.3 (#16): whether the LMS simulator (/dev/lms, loopback only) is mounted
 }
 
 export interface PaymentsConfig {

@@ -61,17 +61,6 @@ export function toMe(user: UserRow, now: Date): Me {
   };
 }
 
-/** The log-in limits from the app's `login` settings (decision 020). */
-export function loginLimitsOf(login: { maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number }): LoginLimits {
-  return {
-    maxFailuresPerAccountIp: login.maxPerAccount,
-    windowMs: login.windowMs,
-    throttleAfter: login.throttleAfter,
-    throttleDelayMs: login.throttleDelayMs,
-    throttleMaxDelayMs: login.throttleMaxDelayMs,
-  };
-}
-
 export function createIdentityService(deps: IdentityDeps) {
   const { repo, clock, logger } = deps;
   const cache = createSessionCache({ ttlMs: deps.sessionCacheTtlMs ?? 0, maxEntries: 100_000 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, Client, signUpStudent, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
@@ -14,11 +14,6 @@ describeEachBackend('LTI 1.3 platforms', ({ db }) => {
   let admin: Client;
   const clock = offsetClock();
   const courseIdOf = (location: string | null) => location!.split('/').pop()!;
-  const meOf = async (cookie: string) => {
-    const c = new Client(t.baseUrl);
-    c.cookie = cookie;
-    return c;
-  };
 
   beforeAll(async () => {
     t = await startLtiApp(db().database, clock);
@@ -184,8 +179,9 @@ describeEachBackend('LTI 1.3 platforms', ({ db }) => {
       const p = await simulatorOf(t).add({ slug: 'rot2', dialect: 'generic' });
       expect((await admin.post('/api/admin/lti/registrations', p.registrationBody())).status).toBe(201);
       const keys = t.app.fastify.lti!.keys;
-      const cachedByPlatform = createLocalJWKSet(await (await fetch(`${t.baseUrl}/lti/jwks`)).json());
-      const before = (await (await fetch(`${t.baseUrl}/lti/jwks`)).json()).keys as { kid: string }[];
+      const jwks = async () => (await (await fetch(`${t.baseUrl}/lti/jwks`)).json()) as JSONWebKeySet;
+      const cachedByPlatform = createLocalJWKSet(await jwks());
+      const before = (await jwks()).keys as { kid: string }[];
       expect(before).toHaveLength(2);
       const signedBefore = await keys.sign({ purpose: 'test' }, { audience: p.clientId, issuer: t.baseUrl, expiresInSeconds: 300 });
 
