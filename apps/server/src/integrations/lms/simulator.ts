@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
@@ -69,10 +70,11 @@ interface Key {
   publicJwk: JWK;
   pem: string;
 }
-type CryptoKeyLike = ReturnType<typeof generateKeyPairSync>['privateKey'];
+type CryptoKeyLike = import('node:crypto').KeyObject;
+const generateRsa = promisify(generateKeyPair);
 
 async function makeKey(): Promise<Key> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
   const kid = `sim-${randomUUID()}`;
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }

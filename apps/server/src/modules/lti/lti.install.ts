@@ -28,7 +28,6 @@ export const ltiModule = fp(
     const toolOrigin = new URL(config.publicUrl).origin;
     const repo = createLtiRepo(database.db);
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
-    await keys.ensureKeys();
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
     const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });

@@ -1,8 +1,11 @@
-import { createCipheriv, createDecipheriv, generateKeyPairSync, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, generateKeyPair, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { exportJWK, importJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { LtiRepo } from './lti.repo';
+
+const generateRsa = promisify(generateKeyPair);
 
 /** How long a retired key stays in /lti/jwks: longer than anything we sign lives (a deep-link response, an AGS assertion). */
 export const RETIRED_KEY_PUBLISHED_MS = 24 * 60 * 60 * 1000;
@@ -39,23 +42,34 @@ export function createToolKeys(deps: { repo: LtiRepo; box: KeyBox; clock: Clock;
   const { repo, box, clock, logger } = deps;
 
   async function newKeyRow(status: 'next' | 'current', now: Date) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Off the event loop (libuv's pool): an RSA key takes a noticeable fraction of a second on a busy machine.
+    const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256' };
     return { kid, status, publicJwk, privateKeyEnc: box.seal(JSON.stringify(privateJwk)), createdAt: now, activatedAt: status === 'current' ? now : null };
   }
 
-  return {
-    /** Makes the current and next keys if they are missing (first start). */
-    async ensureKeys(): Promise<void> {
+  /** Makes the current and next keys if they are missing: on first use, not at start, so an app that never speaks LTI pays nothing. */
+  let ready: Promise<void> | null = null;
+  function ensureKeys(): Promise<void> {
+    ready ??= (async () => {
       const now = clock.now();
       const made = await repo.ensureToolKeys(async (missing) => Promise.all(missing.map((s) => newKeyRow(s, now))), now);
       if (made.length) logger.info({ event: 'lti_tool_keys_created', kids: made }, 'LTI tool keys created');
-    },
+    })().catch((err: unknown) => {
+      ready = null;
+      throw err;
+    });
+    return ready;
+  }
+
+  return {
+    ensureKeys,
 
     /** next becomes current, current is retired (still published for a day), and a fresh next is made. */
     async rotate(): Promise<{ current: string; next: string; retired: string | null }> {
+      await ensureKeys();
       const now = clock.now();
       const result = await repo.rotateToolKeys(await newKeyRow('next', now), now, new Date(now.getTime() + RETIRED_KEY_PUBLISHED_MS));
       logger.info({ event: 'lti_tool_keys_rotated', ...result }, 'LTI tool keys rotated');
@@ -64,12 +78,14 @@ export function createToolKeys(deps: { repo: LtiRepo; box: KeyBox; clock: Clock;
 
     /** The public keys platforms may verify with: next, current, and retired ones still inside their grace. */
     async jwks(): Promise<{ keys: JWK[] }> {
+      await ensureKeys();
       const rows = await repo.publishedToolKeys(clock.now());
       return { keys: rows.map((r) => r.publicJwk as JWK) };
     },
 
     /** Signs a JWT with the current key (deep-link responses and AGS client assertions use this). */
     async sign(payload: Record<string, unknown>, opts: { audience: string | string[]; issuer: string; expiresInSeconds: number }): Promise<string> {
+      await ensureKeys();
       const row = await repo.currentToolKey();
       if (!row) throw new Error('no current LTI tool key');
       const key = await importJWK(JSON.parse(box.open(row.privateKeyEnc)) as JWK, 'RS256');
