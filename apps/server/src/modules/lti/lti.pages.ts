@@ -58,11 +58,12 @@ export function refusalPage(reason: LaunchRefusal, requestId: string): string {
 }
 
 export function confirmLinkPage(linkToken: string): string {
-  const next = `/lti/link?token=${encodeURIComponent(linkToken)}`;
+  // The web page that posts this code to POST /api/lti/links after a log-in is later work (#16); the code is shown so
+  // support can finish the link meanwhile.
   return page(
     'Link your Tutorline account',
-    `<h1>You already have a Tutorline account</h1><p>Your school sent an email that belongs to an existing Tutorline account. Log in to confirm it is yours, and your course will open in it.</p>
-<p><a href="/login?next=${encodeURIComponent(next)}" data-testid="lti-link-login">Log in to link your account</a></p>`,
+    `<h1>You already have a Tutorline account</h1><p>Your school sent an email that belongs to an existing Tutorline account, so nothing new was made. To use that account from your course, log in to Tutorline and confirm with this code within 15 minutes:</p>
+<p><code data-testid="lti-link-code">${escape(linkToken)}</code></p><p><a href="/login">Log in to Tutorline</a></p>`,
   );
 }
 
