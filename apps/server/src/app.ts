@@ -27,6 +27,7 @@ import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './module
 import { type Sfu, sfuModule } from './integrations/janus';
 import { recordingsModule } from './modules/recordings';
 import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
+import { ltiModule } from './modules/lti';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -147,6 +148,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(classMediaModule);
   // Tutor recommendations (#17): EASE trained in a worker thread by a durable job; every node serves the latest model.
   await fastify.register(recommendationsModule, opts.recommendations ?? {});
+  // LTI 1.3: registrations, tool keys, OIDC launch, dynamic registration, the /dev/lms simulator (#16).
+  await fastify.register(ltiModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

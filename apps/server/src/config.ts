@@ -1,3 +1,4 @@
+// long file: the one reader of process.env (decision 018's rule); each variable's schema, check and value sit together here
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,7 @@ const envSchema = z.object({
   SEED_DEMO: bool.optional(),
   /** Test only: POST /dev/clock moves the server's clock (end-to-end tests of timed things). Refused in production. */
   CLOCK_CONTROL: bool.default(false),
+  LTI_SIMULATOR: bool.optional(), // LTI 1.3 (#16): the LMS simulator at /dev/lms; on by default in development, refused in production
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   TRUST_PROXY: bool.default(false),
@@ -176,6 +178,7 @@ export interface Config {
   billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean; fx?: FxTable };
   /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
   payments: PaymentsConfig;
+  lti: { simulator: boolean }; // LTI 1.3 (#16): whether the LMS simulator (/dev/lms, loopback only) is mounted
 }
 
 export interface PaymentsConfig {
@@ -227,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.TURN_SECRET && !e.TURN_URLS) throw new ConfigError(['TURN_URLS: is required when TURN_SECRET is set']);
   if (e.ICE_TRANSPORT_POLICY === 'relay' && !e.TURN_URLS) throw new ConfigError(['ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET']);
   if (e.CLOCK_CONTROL && e.NODE_ENV === 'production') throw new ConfigError(['CLOCK_CONTROL: is for tests only and cannot be used in production']);
+  if (e.LTI_SIMULATOR && e.NODE_ENV === 'production') throw new ConfigError(['LTI_SIMULATOR: the LMS simulator is for development only']);
   if (e.SEED_DEMO && e.NODE_ENV === 'production') {
     throw new ConfigError([
       'SEED_DEMO: demo accounts (with the password printed in the README) cannot be created in production. Unset SEED_DEMO, and create the first admin with `npm run admin:create -- <email>`',
@@ -310,6 +314,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       fx: { rates: parseFxRates(e.BILLING_FX_RATES), source: e.BILLING_FX_SOURCE },
     },
     payments: paymentsConfig(e),
+    lti: { simulator: e.LTI_SIMULATOR ?? e.NODE_ENV === 'development' },
   };
 }
 

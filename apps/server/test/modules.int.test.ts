@@ -10,6 +10,7 @@ import { classesModule } from '../src/modules/classes';
 import { connectivityModule } from '../src/modules/connectivity';
 import { helpModule } from '../src/modules/help';
 import { identityModule } from '../src/modules/identity';
+import { ltiModule } from '../src/modules/lti';
 import { mediaModule } from '../src/modules/media';
 import { notificationsModule } from '../src/modules/notifications';
 import { roomsModule } from '../src/modules/rooms';
@@ -26,7 +27,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule];
+const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -43,6 +44,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-tutors': ['tutorline-identity', 'tutorline-media'],
       'tutorline-classes': ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling'],
       'tutorline-billing': ['tutorline-scheduling', 'tutorline-classes'],
+      'tutorline-lti': ['tutorline-identity'],
     });
   });
 
@@ -55,6 +57,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-rooms': ['@fastify/multipart'],
       'tutorline-help': ['@fastify/multipart'],
       'tutorline-classes': ['@fastify/cookie'],
+      'tutorline-lti': ['@fastify/cookie', '@fastify/rate-limit'],
     });
   });
 

@@ -37,6 +37,9 @@ const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default
 const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));
 const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
+const AdminLtiPage = lazy(() => import('./routes/admin-lti').then((m) => ({ default: m.AdminLtiPage })));
+const CoursesPage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursesPage })));
+const CoursePage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursePage })));
 // Group classes (#15): the list, one class, and a tutor's own.
 const ClassesPage = lazy(() => import('./routes/classes').then((m) => ({ default: m.ClassesPage })));
 const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => ({ default: m.ClassDetailPage })));
@@ -141,6 +144,9 @@ function Shell() {
             <Route path="/billing/return" element={<BillingReturnPage />} />
             <Route path="/tutor/earnings" element={<TutorEarningsPage />} />
             <Route path="/admin/billing" element={<AdminBillingPage />} />
+            <Route path="/admin/lti" element={<AdminLtiPage />} />
+            <Route path="/courses" element={<CoursesPage />} />
+            <Route path="/courses/:id" element={<CoursePage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
             <Route path="/check" element={<CheckPage />} />

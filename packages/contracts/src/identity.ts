@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const roles = ['student', 'tutor', 'admin'] as const;
+/** course_staff: an LMS course's instructor or teaching assistant (LTI, issue #16); sees their course, is not a tutor. */
+export const roles = ['student', 'tutor', 'admin', 'course_staff'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -158,6 +159,8 @@ export const adminUserSchema = z.object({
   minor: minorStatusSchema.nullable(),
   /** The latest guardian consent recorded for the student, with its evidence; null when none. */
   guardianConsent: guardianConsentSchema.nullable(),
+  /** 'school': the account was made by a school's LMS launch (LTI), and the school is the consent basis for a minor. */
+  consentBasis: z.enum(['school']).nullable(),
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 

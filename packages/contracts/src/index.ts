@@ -16,3 +16,4 @@ export * from './billing-providers';
 export * from './password';
 export * from './classes';
 export * from './recommendations';
+export * from './lti';

@@ -31,7 +31,9 @@ export const navItems: Record<Role, readonly NavItem[]> = {
     { to: '/admin', label: 'Tutors', icon: 'tutors', also: ['/admin/check'] },
     { to: '/admin/billing', label: 'Billing', icon: 'billing' },
     { to: '/check', label: 'Self-test', icon: 'check' },
+    { to: '/admin/lti', label: 'LMS', icon: 'classes' },
   ],
+  course_staff: [{ to: '/courses', label: 'My courses', icon: 'classes' }],
 };
 
 const under = (pathname: string, base: string) => pathname === base || pathname.startsWith(`${base}/`);

@@ -4,7 +4,8 @@ import { installAuth, socketAuthenticator } from './identity.auth';
 import { createIdentityRepo } from './identity.repo';
 import { createLoginRetention } from './identity.retention';
 import { identityRoutes } from './identity.routes';
-import { createIdentityService, loginLimitsOf } from './identity.service';
+import { loginLimitsOf } from './identity.login';
+import { createIdentityService } from './identity.service';
 import { subjectsCatalogue } from './subjects.catalogue';
 
 export interface IdentityModuleOptions {

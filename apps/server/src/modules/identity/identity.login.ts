@@ -48,3 +48,14 @@ export function createLoginGuard(deps: { repo: IdentityRepo; clock: Clock; logge
   };
 }
 export type LoginGuard = ReturnType<typeof createLoginGuard>;
+
+/** The log-in limits from the app's `login` settings (decision 020). */
+export function loginLimitsOf(login: { maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number }): LoginLimits {
+  return {
+    maxFailuresPerAccountIp: login.maxPerAccount,
+    windowMs: login.windowMs,
+    throttleAfter: login.throttleAfter,
+    throttleDelayMs: login.throttleDelayMs,
+    throttleMaxDelayMs: login.throttleMaxDelayMs,
+  };
+}

@@ -33,7 +33,7 @@ export async function userIdsWithEmailContaining(q: Db | Tx, text: string): Prom
 /** An account as other modules may see it: name, role, zone and whether it is disabled. */
 export interface AccountSummary {
   id: string;
-  role: 'student' | 'tutor' | 'admin';
+  role: 'student' | 'tutor' | 'admin' | 'course_staff';
   displayName: string;
   timeZone: string;
   disabled: boolean;
@@ -52,4 +52,35 @@ export async function usersLeftOutOfRecordings(q: Db | Tx, ids: readonly string[
   if (!wanted.length) return new Set();
   const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, guardianContact: users.guardianContact, guardianConsentAt: users.guardianConsentAt }).from(users).where(anyId(wanted));
   return new Set(rows.filter((r) => !mayBeRecorded(r, now)).map((r) => r.id));
+}
+
+/**
+ * An account made by a school's LMS launch (LTI, issue #16): a student or course staff, with no password of its own
+ * (a marker no password verifies against) and only the claims the school sent. In the caller's transaction, so the
+ * LTI link row and the account commit together.
+ */
+export async function insertSchoolAccount(
+  q: Db | Tx,
+  values: { role: 'student' | 'course_staff'; email: string; displayName: string; now: Date },
+): Promise<{ id: string; role: string }> {
+  const [row] = await q
+    .insert(users)
+    .values({
+      role: values.role,
+      email: values.email,
+      passwordHash: '!lti-no-password',
+      displayName: values.displayName,
+      // The school launched it, so the school is the consent basis for a minor.
+      consentBasis: 'school',
+      createdAt: values.now,
+      passwordChangedAt: values.now,
+    })
+    .returning({ id: users.id, role: users.role });
+  return row!;
+}
+
+/** The account with this email (any case), if there is one. */
+export async function accountIdByEmail(q: Db | Tx, email: string): Promise<string | null> {
+  const [row] = await q.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  return row?.id ?? null;
 }

@@ -3,7 +3,7 @@ import { bigserial, boolean, check, date, index, integer, pgEnum, pgTable, prima
 
 /** identity: the tables this module owns. Only this module's *.repo.ts queries them; another module's schema may reference them for a foreign key. */
 
-export const roleEnum = pgEnum('role', ['student', 'tutor', 'admin']);
+export const roleEnum = pgEnum('role', ['student', 'tutor', 'admin', 'course_staff']);
 
 export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'suspended']);
 
@@ -20,6 +20,8 @@ export const users = pgTable(
     birthDate: date('birth_date', { mode: 'string' }),
     guardianContact: text('guardian_contact'),
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
+    /** Who consents for a minor: a school that launched the account from its LMS ('school', issue #16), or null. */
+    consentBasis: text('consent_basis', { enum: ['school'] }),
     disabled: boolean('disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull(),

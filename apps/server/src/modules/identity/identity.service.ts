@@ -61,17 +61,6 @@ export function toMe(user: UserRow, now: Date): Me {
   };
 }
 
-/** The log-in limits from the app's `login` settings (decision 020). */
-export function loginLimitsOf(login: { maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number }): LoginLimits {
-  return {
-    maxFailuresPerAccountIp: login.maxPerAccount,
-    windowMs: login.windowMs,
-    throttleAfter: login.throttleAfter,
-    throttleDelayMs: login.throttleDelayMs,
-    throttleMaxDelayMs: login.throttleMaxDelayMs,
-  };
-}
-
 export function createIdentityService(deps: IdentityDeps) {
   const { repo, clock, logger } = deps;
   const cache = createSessionCache({ ttlMs: deps.sessionCacheTtlMs ?? 0, maxEntries: 100_000 });
@@ -184,6 +173,18 @@ export function createIdentityService(deps: IdentityDeps) {
       const session = await openSession(user, userAgent);
       logger.info({ event: 'login_link_used', userId: user.id, authSessionId: session.authSessionId }, 'logged in with a link');
       return { token: session.token, expiresAt: session.expiresAt, redirectPath: link.redirectPath, userId: user.id };
+    },
+
+    /**
+     * A session for an account another module vouched for (an LTI launch whose id_token was checked in full); refused
+     * (null) for an unknown or disabled account.
+     */
+    async openSessionFor(userId: string, userAgent: string | null, via: string): Promise<{ token: string; expiresAt: Date; authSessionId: string } | null> {
+      const user = await repo.findUserById(userId);
+      if (!user || user.disabled) return null;
+      const session = await openSession(user, userAgent);
+      logger.info({ event: 'login_succeeded', userId: user.id, via }, 'log-in succeeded');
+      return session;
     },
 
     async signUp(input: SignUpBody, userAgent: string | null) {
@@ -374,6 +375,7 @@ export function createIdentityService(deps: IdentityDeps) {
           createdAt: r.user.createdAt.toISOString(),
           approvalStatus: r.approvalStatus,
           minor: minorStatus(r.user, now),
+          consentBasis: r.user.consentBasis,
           guardianConsent: c
             ? {
                 id: c.id,

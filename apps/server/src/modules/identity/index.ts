@@ -1,15 +1,16 @@
 import type { IdentityService } from './identity.service';
 
-export { caller, installAuth, SESSION_COOKIE, socketAuthenticator } from './identity.auth';
+export { caller, installAuth, SESSION_COOKIE, setSessionCookie, socketAuthenticator } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
-export { type AuthUser, createIdentityService, hashPassword, type IdentityService, loginLimitsOf } from './identity.service';
+export { type AuthUser, createIdentityService, hashPassword, type IdentityService } from './identity.service';
+export { loginLimitsOf } from './identity.login';
 export { canAskOrBook } from './identity.rules';
 export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, requireGuardianConsent } from './identity.consent';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountsByIds, usersLeftOutOfRecordings } from './identity.lookups.repo';
+export { type AccountSummary, accountIdByEmail, accountsByIds, insertSchoolAccount, usersLeftOutOfRecordings } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,

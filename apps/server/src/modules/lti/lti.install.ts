@@ -1,0 +1,56 @@
+import fp from 'fastify-plugin';
+import { createLmsSimulator, lmsSimulatorRoutes, type LmsSimulator } from '../../integrations/lms/simulator';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import { createDynamicRegistration } from './lti.dynamic';
+import { createKeyBox, createToolKeys } from './lti.keys';
+import { createPlatformKeys } from './lti.platform-keys';
+import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
+import { createLtiRepo } from './lti.repo';
+import { ltiRoutes } from './lti.routes';
+import { installLoginSweep } from './lti.sweep';
+import { createLtiLaunches } from './lti.service';
+
+/**
+ * LTI 1.3 (issue #16, first half): registrations, the tool's keys, OIDC login and launch, dynamic registration, and in
+ * development the LMS simulator at /dev/lms, registered as a platform so one click launches.
+ */
+export const ltiModule = fp(
+  async (fastify) => {
+    const { database, clock, logger, config, signingSecret, jobs } = fastify.platform;
+    const production = config.env === 'production';
+    if (!signingSecret) {
+      // The private keys are sealed under the signing secret; production without one has no LTI.
+      logger.warn({ event: 'lti_disabled', reason: 'no SIGNING_SECRET' }, 'LTI is off: set SIGNING_SECRET to seal the tool keys');
+      fastify.decorate('lti', null);
+      return;
+    }
+    const toolOrigin = new URL(config.publicUrl).origin;
+    const repo = createLtiRepo(database.db);
+    const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
+    const registrations = createLtiRegistrations({ repo, clock, logger, production });
+    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin });
+    const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
+    await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies });
+
+    await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
+
+    let simulator: LmsSimulator | null = null;
+    if (config.lti.simulator && !production) {
+      simulator = createLmsSimulator(config.publicUrl, clock);
+      await fastify.register(lmsSimulatorRoutes, { base: config.publicUrl, toolOrigin, clock, logger, simulator });
+      if (config.env === 'development') await registerDevPlatform(simulator, registrations, clock, logger);
+    }
+    fastify.decorate('lti', { keys, registrations, simulator, repo });
+  },
+  { name: 'tutorline-lti', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
+);
+
+/** Development: one simulated Canvas course, registered (once) so /dev/lms launches work on a fresh database. */
+async function registerDevPlatform(simulator: LmsSimulator, registrations: LtiRegistrations, clock: Clock, logger: Logger) {
+  const p = await simulator.add({ slug: 'canvas', dialect: 'canvas', clientId: 'tutorline-dev', deploymentId: 'dev-deployment-1' });
+  const existing = (await registrations.list()).find((r) => r.issuer === p.issuer && r.clientId === p.clientId);
+  if (existing) return;
+  await registrations.create(p.registrationBody('LMS simulator (Canvas dialect)'), 'active', null, { dialect: 'canvas', simulator: true });
+  logger.info({ event: 'lti_dev_platform_registered', at: clock.now().toISOString() }, 'LMS simulator registered as a platform');
+}

@@ -1,0 +1,93 @@
+import type { Clock } from '../../platform/clock';
+import type { PlatformSim, Tamper } from '../../integrations/lms/simulator';
+import { countUsers, relaxedLogin, startTestApp, type TestApp } from '../../../test/app';
+import { freePort } from '../../../test/net';
+import type { Database } from '../../platform/db';
+
+/** A clock the test moves forward (the app and the simulator share it). */
+export function offsetClock() {
+  let offset = 0;
+  const clock: Clock & { advance(ms: number): void; reset(): void } = {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+    reset: () => {
+      offset = 0;
+    },
+  };
+  return clock;
+}
+
+/** The app on a port known before it starts, so its public URL (our origin, for target_link_uri) is right. */
+export async function startLtiApp(database: Database, clock: Clock): Promise<TestApp> {
+  const port = await freePort();
+  return startTestApp(database, { port, publicUrl: `http://127.0.0.1:${port}`, allowedOrigins: [`http://127.0.0.1:${port}`], login: relaxedLogin, lti: { simulator: true } }, clock);
+}
+
+export const simulatorOf = (t: TestApp) => {
+  const sim = t.app.fastify.lti?.simulator;
+  if (!sim) throw new Error('the LMS simulator is not mounted');
+  return sim;
+};
+
+const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+const formAction = (html: string) => /<form method="post" action="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+
+export interface LaunchOptions {
+  tamper?: Tamper;
+  /** Runs after the platform signed the token and before it is posted (move the clock, change the form). */
+  beforePost?: (form: Record<string, string>) => void | Promise<void>;
+  /** Send no state cookie, or another browser's. */
+  cookie?: 'none' | 'other';
+  targetLinkUri?: string;
+  /** Login as GET (query) instead of the form post Canvas uses. */
+  loginMethod?: 'GET' | 'POST';
+  loginParams?: (p: Record<string, string>) => Record<string, string>;
+}
+
+export interface LaunchOutcome {
+  status: number;
+  location: string | null;
+  body: string;
+  sessionCookie: string | null;
+  form: Record<string, string>;
+  stateCookie: string;
+}
+
+/**
+ * Runs one real OIDC launch through HTTP: the platform's login initiation to /lti/login, our redirect to the
+ * simulator's authorization endpoint, and its form_post of the id_token back to /lti/launch.
+ */
+export async function runLaunch(t: TestApp, platform: PlatformSim, person: string, o: LaunchOptions = {}): Promise<LaunchOutcome> {
+  const origin = new URL(t.baseUrl).origin;
+  let params = platform.loginParams(origin, person, { ...(o.tamper ? { tamper: o.tamper } : {}), ...(o.targetLinkUri ? { targetLinkUri: o.targetLinkUri } : {}) });
+  if (o.loginParams) params = o.loginParams(params);
+  const login =
+    o.loginMethod === 'GET'
+      ? await fetch(`${t.baseUrl}/lti/login?${new URLSearchParams(params).toString()}`, { redirect: 'manual' })
+      : await fetch(`${t.baseUrl}/lti/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  if (login.status !== 302) return { status: login.status, location: null, body: await login.text(), sessionCookie: null, form: {}, stateCookie: '' };
+  const stateCookie = login.headers.getSetCookie().find((c) => c.startsWith('tl_lti_'))!.split(';')[0]!;
+  const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+  const html = await auth.text();
+  if (auth.status !== 200) throw new Error(`simulator refused the authorization request: ${auth.status} ${html}`);
+  const form: Record<string, string> = { id_token: field(html, 'id_token') ?? '', state: field(html, 'state') ?? '' };
+  await o.beforePost?.(form);
+  const cookie = o.cookie === 'none' ? '' : o.cookie === 'other' ? `${stateCookie.split('=')[0]}=someone-elses-state` : stateCookie;
+  const launch = await fetch(formAction(html)!, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null', ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(Object.entries(form).filter(([, v]) => v !== undefined)).toString(),
+  });
+  const session = launch.headers.getSetCookie().find((c) => c.startsWith('tl_session='));
+  return { status: launch.status, location: launch.headers.get('location'), body: await launch.text(), sessionCookie: session ? session.split(';')[0]! : null, form, stateCookie };
+}
+
+/** Rows that a refused launch must not create. */
+export async function ltiCounts(t: TestApp) {
+  const repo = t.app.fastify.lti!.repo;
+  const rows = await repo.countRows();
+  return { ...rows, accounts: await countUsers(t.app.database) };
+}

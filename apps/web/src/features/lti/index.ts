@@ -1,0 +1,3 @@
+export { RegistrationForm } from './registration-form';
+export { RegistrationList } from './registration-list';
+export { useLtiCourse, useLtiCourses, useLtiRegistrations } from './lti-queries';

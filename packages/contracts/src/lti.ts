@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** LTI 1.3 (issue #16): a platform registration as an admin types it (the names LMS admin screens and 1EdTech use). */
+const url = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
+const deploymentId = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+
+export const ltiRegistrationBodySchema = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
+  issuer: url,
+  clientId: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
+  deploymentIds: z.array(deploymentId).min(1, 'needs at least one deployment id').max(100, 'must list at most 100 deployment ids'),
+  authLoginUrl: url,
+  accessTokenUrl: url,
+  keysetUrl: url,
+  /** Whether the school allows Tutorline to keep the email its LMS sends (off by default: no email is kept). */
+  shareEmail: z.boolean().optional(),
+});
+export type LtiRegistrationBody = z.infer<typeof ltiRegistrationBodySchema>;
+
+export const ltiRegistrationPatchSchema = ltiRegistrationBodySchema.partial().extend({ status: z.enum(['active', 'disabled']).optional() }).strict();
+export type LtiRegistrationPatch = z.infer<typeof ltiRegistrationPatchSchema>;
+
+export const ltiRegistrationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  issuer: z.string(),
+  clientId: z.string(),
+  deploymentIds: z.array(z.string()),
+  authLoginUrl: z.string(),
+  accessTokenUrl: z.string(),
+  keysetUrl: z.string(),
+  status: z.enum(['pending', 'active', 'disabled']),
+  shareEmail: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type LtiRegistration = z.infer<typeof ltiRegistrationSchema>;
+
+/** The URLs an LMS admin types into their platform, from this server's public URL. */
+export const ltiToolUrlsSchema = z.object({ loginUrl: z.string(), launchUrl: z.string(), jwksUrl: z.string(), registerUrl: z.string() });
+
+export const ltiCourseSchema = z.object({ id: z.string(), title: z.string(), label: z.string().nullable(), courseRole: z.enum(['learner', 'staff']) });
+export type LtiCourse = z.infer<typeof ltiCourseSchema>;
