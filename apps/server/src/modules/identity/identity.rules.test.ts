@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, minorStatus, throttleDelay } from './identity.rules';
+import type { StaffRole } from '@tutorline/contracts';
+import { actingRole, ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, minorStatus, staffRolesOf, throttleDelay } from './identity.rules';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const student = (birthDate: string | null, consent: Date | null = null) => ({
@@ -50,37 +51,40 @@ describe('checkSignUp', () => {
 });
 
 describe('mayAccess', () => {
-  it('walks every access kind against every caller', () => {
+  const student = { role: 'student', staffRoles: [] } as const;
+  const tutor = { role: 'tutor', staffRoles: [] } as const;
+  const staff = (...staffRoles: StaffRole[]) => ({ role: 'admin' as const, staffRoles });
+  it('walks every access kind against every caller, staff roles included', () => {
     const table: [Parameters<typeof mayAccess>[0], Parameters<typeof mayAccess>[1], ReturnType<typeof mayAccess>][] = [
       ['public', null, 'ok'],
-      ['public', 'student', 'ok'],
+      ['public', student, 'ok'],
       ['user', null, 'unauthenticated'],
-      ['user', 'tutor', 'ok'],
+      ['user', tutor, 'ok'],
       [['admin'], null, 'unauthenticated'],
-      [['admin'], 'tutor', 'forbidden'],
-      [['admin'], 'student', 'forbidden'],
-      [['admin'], 'admin', 'ok'],
-      [['tutor', 'admin'], 'tutor', 'ok'],
+      [['admin'], tutor, 'forbidden'],
+      [['admin'], student, 'forbidden'],
+      [['admin'], staff('admin'), 'ok'],
+      [['admin'], staff('ops', 'support', 'finance'), 'forbidden'],
+      [['tutor', 'admin'], tutor, 'ok'],
+      [['ops'], staff('ops'), 'ok'],
+      [['ops'], staff('admin'), 'ok'],
+      [['finance'], staff('support'), 'forbidden'],
+      [['support', 'finance'], staff('support'), 'ok'],
+      [['student', 'finance'], student, 'ok'],
+      [['student', 'finance'], staff('ops'), 'forbidden'],
+      // A staff account with no staff role left (all revoked) is refused everywhere staff may go.
+      [['ops'], staff(), 'forbidden'],
+      // A staff account is not a student or tutor, whatever the list names.
+      [['student'], staff('admin'), 'forbidden'],
     ];
-    for (const [access, role, expected] of table) expect(mayAccess(access, role)).toBe(expected);
-  });
-});
-
-describe('loginGate', () => {
-  const limits = { maxFailuresPerAccountIp: 3, windowMs: 15 * 60_000, throttleAfter: 4, throttleDelayMs: 250, throttleMaxDelayMs: 2000 };
-
-  it('lets an IP try until it has failed the limit on the account, then refuses it until its oldest failure leaves the window', () => {
-    expect(loginGate({ fromIp: 2, total: 2, oldestFromIp: now }, limits, now)).toEqual({ allow: true, delayMs: 0 });
-    const oldest = new Date(now.getTime() - 10 * 60_000);
-    expect(loginGate({ fromIp: 3, total: 3, oldestFromIp: oldest }, limits, now)).toEqual({ allow: false, retryAfterSeconds: 300 });
+    for (const [access, caller, expected] of table) expect(mayAccess(access, caller)).toBe(expected);
   });
 
-  it('only slows the account down when the failures come from many IPs: never a refusal', () => {
-    expect(loginGate({ fromIp: 0, total: 100, oldestFromIp: null }, limits, now)).toEqual({ allow: true, delayMs: 2000 });
-    expect(loginGate({ fromIp: 2, total: 5, oldestFromIp: now }, limits, now)).toEqual({ allow: true, delayMs: 500 });
-  });
-
-  it('doubles the delay with each failure past the threshold, up to the cap', () => {
-    expect([3, 4, 5, 6, 7, 8, 1000].map((n) => throttleDelay(n, limits))).toEqual([0, 250, 500, 1000, 2000, 2000, 2000]);
+  it('names the staff role a caller acts under', () => {
+    expect(actingRole(['ops', 'admin'], ['support', 'ops'])).toBe('ops');
+    expect(actingRole(['finance'], ['admin'])).toBe('admin');
+    expect(actingRole(['finance'], ['support'])).toBeNull();
+    expect(staffRolesOf(['student', 'finance'])).toEqual(['finance']);
+    expect(staffRolesOf('user')).toEqual([]);
   });
 });
