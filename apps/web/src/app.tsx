@@ -36,6 +36,7 @@ const LessonsPaidPage = lazy(() => import('./routes/lessons-paid').then((m) => (
 const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingPage })));
 const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));
 const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
+const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ default: m.AdminStaffPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
 // Group classes (#15): the list, one class, and a tutor's own.
 const ClassesPage = lazy(() => import('./routes/classes').then((m) => ({ default: m.ClassesPage })));
@@ -139,6 +140,7 @@ function Shell() {
             <Route path="/billing/return" element={<BillingReturnPage />} />
             <Route path="/tutor/earnings" element={<TutorEarningsPage />} />
             <Route path="/admin/billing" element={<AdminBillingPage />} />
+            <Route path="/admin/staff" element={<AdminStaffPage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
             <Route path="/check" element={<CheckPage />} />
