@@ -88,3 +88,22 @@ describe('mayAccess', () => {
     expect(staffRolesOf('user')).toEqual([]);
   });
 });
+
+describe('loginGate', () => {
+  const limits = { maxFailuresPerAccountIp: 3, windowMs: 15 * 60_000, throttleAfter: 4, throttleDelayMs: 250, throttleMaxDelayMs: 2000 };
+
+  it('lets an IP try until it has failed the limit on the account, then refuses it until its oldest failure leaves the window', () => {
+    expect(loginGate({ fromIp: 2, total: 2, oldestFromIp: now }, limits, now)).toEqual({ allow: true, delayMs: 0 });
+    const oldest = new Date(now.getTime() - 10 * 60_000);
+    expect(loginGate({ fromIp: 3, total: 3, oldestFromIp: oldest }, limits, now)).toEqual({ allow: false, retryAfterSeconds: 300 });
+  });
+
+  it('only slows the account down when the failures come from many IPs: never a refusal', () => {
+    expect(loginGate({ fromIp: 0, total: 100, oldestFromIp: null }, limits, now)).toEqual({ allow: true, delayMs: 2000 });
+    expect(loginGate({ fromIp: 2, total: 5, oldestFromIp: now }, limits, now)).toEqual({ allow: true, delayMs: 500 });
+  });
+
+  it('doubles the delay with each failure past the threshold, up to the cap', () => {
+    expect([3, 4, 5, 6, 7, 8, 1000].map((n) => throttleDelay(n, limits))).toEqual([0, 250, 500, 1000, 2000, 2000, 2000]);
+  });
+});
