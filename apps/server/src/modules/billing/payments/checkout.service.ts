@@ -237,21 +237,25 @@ export function createCheckoutService(deps: CheckoutDeps) {
     const adapter = deps.adapters[payment.provider];
     if (!adapter) return fail('provider_not_configured', { provider: payment.provider });
     const adminId = actor?.id ?? null;
-    // A staff refund and its audit row commit together; a refund the system asks for is not a staff action.
-    const refund = await repo.db.transaction(async (tx) => {
-      const row = await repo.insertRefund(tx, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now });
-      if (row && actor) {
-        await recordAudit(tx, now, {
-          actor,
-          action: 'payment.refund',
-          object: { type: 'payment', id: paymentId },
-          reason: body.reason,
-          before: { refundedMinor: payment.refundedMinor, pendingRefundMinor: open },
-          after: { refundId: row.id, amountMinor: amount, currency: payment.currency, status: row.status },
+    const values = { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested' as const, reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now };
+    // A staff refund and its audit row commit together; a refund the system asks for is not a staff action and keeps
+    // its single insert (it may run while its caller's own transaction is open).
+    const refund = !actor
+      ? await repo.insertRefund(repo.db, values)
+      : await repo.db.transaction(async (tx) => {
+          const row = await repo.insertRefund(tx, values);
+          if (row) {
+            await recordAudit(tx, now, {
+              actor,
+              action: 'payment.refund',
+              object: { type: 'payment', id: paymentId },
+              reason: body.reason,
+              before: { refundedMinor: payment.refundedMinor, pendingRefundMinor: open },
+              after: { refundId: row.id, amountMinor: amount, currency: payment.currency, status: row.status },
+            });
+          }
+          return row;
         });
-      }
-      return row;
-    });
     if (!refund) return ok({ refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false });
     logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId }, 'refund requested');
     let result;
