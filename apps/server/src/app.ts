@@ -17,6 +17,7 @@ import { classMediaModule } from './modules/classmedia';
 import { classroomModule } from './modules/classroom';
 import { connectivityModule } from './modules/connectivity';
 import { helpModule, type PhotoCleanup } from './modules/help';
+import { auditModule } from './modules/audit';
 import { createIdentityRepo, identityModule, type IdentityService } from './modules/identity';
 import { mediaModule } from './modules/media';
 import { type NotificationChannel, notificationsModule } from './modules/notifications';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
 
   // The modules; each declares what it needs, and fastify-plugin refuses one registered before its dependencies.
   await fastify.register(identityModule, { loginDelay: opts.loginDelay });
+  await fastify.register(auditModule);
   await fastify.register(mediaModule);
   await fastify.register(notificationsModule, { channels: opts.channels });
   await fastify.register(roomsModule);

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { StaffRole } from '@tutorline/contracts';
 import { type App, type AppOptions, buildApp } from '../src/app';
 import { type Config, testConfig } from '../src/config';
 import { createIdentityRepo, hashPassword } from '../src/modules/identity';
@@ -78,9 +79,9 @@ export const relaxedLogin: Config['login'] = { maxPerIp: 10_000, maxPerAccount: 
 export const testPassword = 'correct horse battery';
 
 /** Admins cannot sign up; tests insert one directly, as an operator would (stamped `now`: the app's clock when there is one). */
-export async function createAdmin(database: Database, password = testPassword, now = new Date()) {
+export async function createAdmin(database: Database, password = testPassword, now = new Date(), staffRoles: StaffRole[] = ['admin']) {
   const email = uniqueEmail('admin');
-  const user = await createIdentityRepo(database.db).insertUser({ role: 'admin', email, passwordHash: await hashPassword(password), displayName: 'A', createdAt: now, passwordChangedAt: now });
+  const user = await createIdentityRepo(database.db).insertUser({ role: 'admin', email, passwordHash: await hashPassword(password), displayName: 'A', staffRoles, createdAt: now, passwordChangedAt: now });
   return { email, password, user };
 }
 
@@ -126,4 +127,12 @@ export async function signUpTutor(client: Client, extra: Record<string, unknown>
 /** Whether a response body shows the server's internals: stack frames or source paths. */
 export function leaksInternals(text: string): boolean {
   return /\n\s+at |\bat \S+ \(\S+:\d+:\d+\)|\/work\/|file:\/\/|node_modules|\.ts:\d+/.test(text);
+}
+
+/** A logged-in staff client holding exactly these staff roles (the role matrix uses one per role). */
+export async function staffClient(t: TestApp, staffRoles: StaffRole[]) {
+  const staff = await createAdmin(t.app.database, testPassword, t.app.clock.now(), staffRoles);
+  const client = new Client(t.baseUrl);
+  await client.logIn(staff.email, staff.password);
+  return { client, ...staff };
 }

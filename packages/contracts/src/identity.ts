@@ -5,6 +5,14 @@ export const roles = ['student', 'tutor', 'admin', 'course_staff'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * Staff roles (issue #18), separate from the account's role: a staff account holds one or more. `admin` may do
+ * everything, including granting these roles.
+ */
+export const staffRoles = ['ops', 'support', 'finance', 'admin'] as const;
+export const staffRoleSchema = z.enum(staffRoles);
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+
 export const approvalStatuses = ['pending', 'approved', 'suspended'] as const;
 export const approvalStatusSchema = z.enum(approvalStatuses);
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
@@ -67,6 +75,8 @@ export const meSchema = z.object({
   /** False for a student under 13 without guardian consent. */
   canAskOrBook: z.boolean(),
   minor: minorStatusSchema.nullable(),
+  /** The staff roles this account holds (staff accounts only; empty for students and tutors). */
+  staffRoles: z.array(staffRoleSchema),
 });
 export type Me = z.infer<typeof meSchema>;
 
@@ -107,7 +117,7 @@ export const updateTutorProfileBodySchema = z.strictObject({
   currency: z.enum(['INR', 'USD']).optional(),
 });
 
-export const setApprovalBodySchema = z.strictObject({ status: approvalStatusSchema });
+export const setApprovalBodySchema = z.strictObject({ status: approvalStatusSchema, reason: z.string().trim().max(500).optional() });
 
 /** How a guardian gave consent for a student under 13. */
 export const consentMethods = ['paper_form', 'video_call', 'email_reply', 'in_person', 'other'] as const;
@@ -173,5 +183,49 @@ export const adminUserListQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-/** Who may call a route: anyone, any logged-in user, or users with one of these roles. */
-export type Access = 'public' | 'user' | readonly Role[];
+
+/**
+ * Who may call a route: anyone, any logged-in user, or callers with one of these account roles or staff roles.
+ * A list naming a staff role makes the route a staff route; a list naming none declares that it is not one.
+ */
+export type Access = 'public' | 'user' | readonly (Exclude<Role, 'admin'> | StaffRole)[];
+
+export const staffGrantBodySchema = z.strictObject({
+  role: staffRoleSchema,
+  reason: z.string().trim().min(3).max(500),
+});
+export type StaffGrantBody = z.infer<typeof staffGrantBodySchema>;
+
+export const staffMemberSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  staffRoles: z.array(staffRoleSchema),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorRole: z.string(),
+  action: z.string(),
+  objectType: z.string(),
+  objectId: z.string(),
+  reason: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditQuerySchema = z.strictObject({
+  actorId: z.uuid().optional(),
+  objectType: z.string().max(50).optional(),
+  objectId: z.string().max(100).optional(),
+  action: z.string().max(80).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;

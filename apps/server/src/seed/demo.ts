@@ -155,7 +155,7 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
   if ((await repo.countUsers()) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock.now();
-  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
+  const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', staffRoles: ['admin'], timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
 
   for (let i = 1; i <= 25; i++) {
     const timeZone = zones[i % zones.length]!;

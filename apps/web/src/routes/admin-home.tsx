@@ -22,6 +22,11 @@ function AdminHome({ me }: { me: Me }) {
         <Link className="btn btn-secondary" to="/admin/billing">
           Billing: revenue, plans, refunds
         </Link>
+        {me.staffRoles.includes('admin') && (
+          <Link className="btn btn-secondary" to="/admin/staff">
+            Staff roles and audit log
+          </Link>
+        )}
       </div>
       <TutorApprovalList />
       <OpenSessions />

@@ -82,19 +82,19 @@ export async function classesRoutes(fastify: FastifyInstance, opts: ClassesRoute
   });
 
   app.post('/api/classes/:id/cancel', {
-    config: { access: ['tutor', 'admin'] },
+    config: { access: ['tutor', 'ops'] },
     schema: { tags: ['classes'], summary: 'Cancel your class: every learner is told and refunded what they paid', params: idParams, response: { 200: classViewSchema, ...errors } },
     handler: async (request) => valueOr(await classes.cancel(caller(request), request.params.id), cancelErrors),
   });
 
   app.get('/api/classes/:id/enrolments', {
-    config: { access: ['tutor', 'admin'] },
+    config: { access: ['tutor', 'ops'] },
     schema: { tags: ['classes'], summary: "Your class's learners", params: idParams, response: { 200: classRosterSchema, ...errors } },
     handler: async (request) => ({ learners: valueOr(await classes.roster(caller(request), request.params.id), tutorOnlyErrors) }),
   });
 
   app.get('/api/classes/:id/attendance', {
-    config: { access: ['tutor', 'admin'] },
+    config: { access: ['tutor', 'ops'] },
     schema: {
       tags: ['classes'],
       summary: 'Join and leave times per learner, once the class has started; ?format=csv for a spreadsheet',

@@ -18,7 +18,7 @@ export async function classroomRoutes(fastify: FastifyInstance, opts: { ctx: Cla
   const { repo } = opts.ctx.deps;
 
   app.get('/api/classes/:id/room/polls', {
-    config: { access: ['tutor', 'admin'] },
+    config: { access: ['tutor', 'ops'] },
     schema: { tags: ['classroom'], summary: "A class's polls with their results (named polls with who chose what): its teacher and admins; ?format=csv", params, querystring: pollExportQuerySchema },
     handler: async (request, reply) => {
       const me = caller(request);
@@ -33,7 +33,7 @@ export async function classroomRoutes(fastify: FastifyInstance, opts: { ctx: Cla
   });
 
   app.get('/api/classes/:id/room/timeline', {
-    config: { access: ['admin'] },
+    config: { access: ['ops', 'support'] },
     schema: { tags: ['classroom'], summary: "A class's room timeline: joins, leaves, lobby, moderation, hands, polls, end", params, response: { 200: classTimelineSchema, ...errors } },
     handler: async (request) => {
       const rows = await repo.timeline(request.params.id);

@@ -80,7 +80,7 @@ export async function connectivityRoutes(fastify: FastifyInstance, opts: Connect
   });
 
   app.get('/api/check/reports/:id', {
-    config: { access: ['admin'] },
+    config: { access: ['support'] },
     schema: {
       tags: ['check', 'admin'],
       summary: 'A self-test report by its id (any case, dash optional)',

@@ -1,7 +1,7 @@
-import type { Access } from '@tutorline/contracts';
+import type { Access, StaffRole } from '@tutorline/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden, unauthenticated } from '../../platform/errors';
-import { mayAccess } from './identity.rules';
+import { actingRole, mayAccess, staffRolesOf } from './identity.rules';
 import type { AuthUser, IdentityService } from './identity.service';
 
 export const SESSION_COOKIE = 'tl_session';
@@ -10,7 +10,38 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The logged-in caller, set for every route whose access is not 'public'. */
     auth: AuthUser | null;
+    /** On a staff route, the staff role the caller acts under (written to the audit log); null elsewhere. */
+    staffRole: StaffRole | null;
   }
+  interface FastifyInstance {
+    /** Every staff route (one whose access names a staff role), as registered: the role matrix walks these. */
+    staffRoutes: StaffRoute[];
+  }
+}
+
+export interface StaffRoute {
+  method: string;
+  url: string;
+  staff: StaffRole[];
+}
+
+/** Paths that are staff routes whatever their handler: each must declare which staff roles it allows. */
+const staffPrefix = '/api/admin';
+
+/** Throws at start-up when a route under /api/admin does not name the staff roles it allows. */
+export function checkStaffDeclaration(method: string | string[], url: string, access: Access | undefined): StaffRole[] {
+  const staff = staffRolesOf(access);
+  if ((url === staffPrefix || url.startsWith(`${staffPrefix}/`)) && !staff.length) {
+    throw new Error(`Route ${String(method)} ${url} is a staff route but its config.access names no staff role (ops, support, finance or admin)`);
+  }
+  return staff;
+}
+
+/** The staff actor of a request on a staff route, for the audit log. */
+export function staffActor(request: FastifyRequest): { id: string; role: StaffRole } {
+  const auth = caller(request);
+  if (!request.staffRole) throw new AppError(403, 'forbidden', 'This needs a staff role.');
+  return { id: auth.id, role: request.staffRole };
 }
 
 /** The caller of a route that declared a non-public access; never null there. */
@@ -30,10 +61,26 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean) {
 /** Resolves the session cookie and enforces each route's declared access before its body is even parsed. */
 export function installAuth(app: FastifyInstance, identity: IdentityService) {
   app.decorateRequest('auth', null);
+  app.decorateRequest('staffRole', null);
+  const staffRoutes: StaffRoute[] = [];
+  app.decorate('staffRoutes', staffRoutes);
+  // Every route declares its access (installHttpBasics); a staff route must also name its staff roles, or boot fails.
+  app.addHook('onRoute', (route) => {
+    const staff = checkStaffDeclaration(route.method, route.url, route.config?.access);
+    if (!staff.length || route.method === 'HEAD') return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') staffRoutes.push({ method, url: route.url, staff });
+  });
   const decide = (request: FastifyRequest, access: Access) => {
-    const verdict = mayAccess(access, request.auth?.role ?? null);
+    const auth = request.auth;
+    const verdict = mayAccess(access, auth ? { role: auth.role, staffRoles: auth.user.staffRoles } : null);
     if (verdict === 'unauthenticated') throw unauthenticated();
-    if (verdict === 'forbidden') throw forbidden();
+    if (verdict === 'forbidden') {
+      const staff = staffRolesOf(access);
+      // Staff are told which role would do, so a refusal is clear; others get the plain answer.
+      if (auth?.role === 'admin' && staff.length) throw forbidden(`This needs one of the staff roles: ${staff.join(', ')}.`);
+      throw forbidden();
+    }
+    if (auth) request.staffRole = actingRole(access, auth.user.staffRoles);
   };
   // Callback style: a cache hit decides synchronously, and only a miss waits for the database.
   app.addHook('onRequest', (request, _reply, done) => {

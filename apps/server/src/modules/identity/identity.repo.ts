@@ -1,6 +1,7 @@
-import type { ApprovalStatus, Role } from '@tutorline/contracts';
+import type { ApprovalStatus, Role, StaffRole } from '@tutorline/contracts';
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
+import { recordAudit } from '../audit';
 import { authSessions, failedLogins, guardianConsents, loginLinks, subjects, tutorProfiles, tutorSubjects, users } from './identity.schema';
 
 export type UserRow = typeof users.$inferSelect;
@@ -18,6 +19,8 @@ export function uniqueViolation(err: unknown): string | null {
   const { code, constraint } = e as { code?: string; constraint?: string };
   return code === '23505' ? (constraint ?? 'unknown') : null;
 }
+
+export type StaffRoleChange = { ok: true; staffRoles: StaffRole[] } | { ok: false; reason: 'not_found' | 'not_staff' | 'already_held' | 'not_held' };
 
 export function createIdentityRepo(db: Db) {
   const sessionByToken = db
@@ -201,13 +204,58 @@ export function createIdentityRepo(db: Db) {
       });
     },
 
-    async setApproval(tutorId: string, status: ApprovalStatus, by: string, now: Date) {
-      const [row] = await db
-        .update(tutorProfiles)
-        .set({ approvalStatus: status, approvalChangedAt: now, approvalChangedBy: by })
-        .where(eq(tutorProfiles.userId, tutorId))
-        .returning();
-      return row;
+    /** Sets a tutor's approval and writes its audit row in the same transaction; undefined when there is no such tutor. */
+    async setApproval(tutorId: string, status: ApprovalStatus, by: string | { id: string; role: string }, now: Date, reason: string | null = null) {
+      // Seeds and tests pass a bare user id: recorded as the system acting for that user.
+      const actor = typeof by === 'string' ? { id: by, role: 'system' } : by;
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select({ status: tutorProfiles.approvalStatus }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).for('update');
+        if (!before) return undefined;
+        const [row] = await tx
+          .update(tutorProfiles)
+          .set({ approvalStatus: status, approvalChangedAt: now, approvalChangedBy: actor.id })
+          .where(eq(tutorProfiles.userId, tutorId))
+          .returning();
+        const action = status === 'approved' ? 'tutor.approve' : status === 'suspended' ? 'tutor.suspend' : 'tutor.set_pending';
+        await recordAudit(tx, now, { actor, action, object: { type: 'tutor', id: tutorId }, reason, before: { approvalStatus: before.status }, after: { approvalStatus: status } });
+        return row;
+      });
+    },
+
+    /**
+     * Grants or revokes one staff role, with its audit row, in one transaction. Only staff accounts hold staff roles;
+     * granting a role already held, or revoking one not held, changes nothing and says so.
+     */
+    async changeStaffRole(change: { userId: string; role: StaffRole; grant: boolean; actor: { id: string; role: string }; reason: string; now: Date }): Promise<StaffRoleChange> {
+      return db.transaction(async (tx) => {
+        const [user] = await tx.select({ role: users.role, staffRoles: users.staffRoles }).from(users).where(eq(users.id, change.userId)).for('update');
+        if (!user) return { ok: false, reason: 'not_found' };
+        if (user.role !== 'admin') return { ok: false, reason: 'not_staff' };
+        const held = user.staffRoles.includes(change.role);
+        if (change.grant && held) return { ok: false, reason: 'already_held' };
+        if (!change.grant && !held) return { ok: false, reason: 'not_held' };
+        const after = change.grant ? [...user.staffRoles, change.role] : user.staffRoles.filter((r) => r !== change.role);
+        await tx.update(users).set({ staffRoles: after }).where(eq(users.id, change.userId));
+        await recordAudit(tx, change.now, {
+          actor: change.actor,
+          action: change.grant ? 'staff_role.grant' : 'staff_role.revoke',
+          object: { type: 'user', id: change.userId },
+          reason: change.reason,
+          before: { staffRoles: user.staffRoles },
+          after: { staffRoles: after },
+        });
+        return { ok: true, staffRoles: after };
+      });
+    },
+
+    /** Staff accounts and the roles they hold, by name. */
+    async listStaff() {
+      return db.select({ id: users.id, email: users.email, displayName: users.displayName, staffRoles: users.staffRoles }).from(users).where(eq(users.role, 'admin')).orderBy(asc(users.displayName), asc(users.id));
+    },
+
+    /** Sets a new staff account's roles (the operator's CLI, seeds and tests: nobody to audit as). */
+    async setStaffRoles(userId: string, roles: StaffRole[]) {
+      await db.update(users).set({ staffRoles: roles }).where(and(eq(users.id, userId), eq(users.role, 'admin')));
     },
 
     /** Records a guardian's consent and marks the student as consented at its time, in one transaction. */

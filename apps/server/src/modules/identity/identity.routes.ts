@@ -8,6 +8,8 @@ import {
   meSchema,
   setApprovalBodySchema,
   signUpBodySchema,
+  staffGrantBodySchema,
+  staffMemberSchema,
   subjectSchema,
   tutorProfileSchema,
   updateMeBodySchema,
@@ -17,7 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
-import { caller, clearSessionCookie, rateLimited, setSessionCookie } from './identity.auth';
+import { caller, clearSessionCookie, rateLimited, setSessionCookie, staffActor } from './identity.auth';
 import { type IdentityService, toMe } from './identity.service';
 
 export interface IdentityRouteOptions {
@@ -116,7 +118,7 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
   });
 
   app.get('/api/students/:id', {
-    config: { access: ['student', 'admin'] },
+    config: { access: ['student', 'support'] },
     schema: { tags: ['me'], summary: "A student's record: the student themself or an admin", params: idParams, response: { 200: meSchema, ...errors } },
     handler: async (request) => identity.getStudent(caller(request), request.params.id),
   });
@@ -140,7 +142,7 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
   });
 
   app.get('/api/admin/users', {
-    config: { access: ['admin'] },
+    config: { access: ['support'] },
     schema: {
       tags: ['admin'],
       summary: 'List users',
@@ -151,13 +153,31 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
   });
 
   app.post('/api/admin/tutors/:id/approval', {
-    config: { access: ['admin'] },
+    config: { access: ['ops'] },
     schema: { tags: ['admin'], summary: "Approve or suspend a tutor", params: idParams, body: setApprovalBodySchema, response: { 200: tutorProfileSchema, ...errors } },
-    handler: async (request) => identity.setTutorApproval(caller(request), request.params.id, request.body.status),
+    handler: async (request) => identity.setTutorApproval(staffActor(request), request.params.id, request.body.status, request.body.reason ?? null),
+  });
+
+  app.get('/api/admin/staff', {
+    config: { access: ['admin'] },
+    schema: { tags: ['admin'], summary: 'Staff accounts and the staff roles each holds', response: { 200: z.object({ staff: z.array(staffMemberSchema) }), ...errors } },
+    handler: async () => ({ staff: await identity.listStaff() }),
+  });
+
+  app.post('/api/admin/staff/:id/roles', {
+    config: { access: ['admin'] },
+    schema: { tags: ['admin'], summary: 'Grant a staff role (ops, support, finance, admin) with a reason; audited', params: idParams, body: staffGrantBodySchema, response: { 200: staffMemberSchema, ...errors } },
+    handler: async (request) => identity.changeStaffRole(staffActor(request), request.params.id, request.body.role, true, request.body.reason),
+  });
+
+  app.post('/api/admin/staff/:id/roles/revoke', {
+    config: { access: ['admin'] },
+    schema: { tags: ['admin'], summary: 'Revoke a staff role with a reason; audited', params: idParams, body: staffGrantBodySchema, response: { 200: staffMemberSchema, ...errors } },
+    handler: async (request) => identity.changeStaffRole(staffActor(request), request.params.id, request.body.role, false, request.body.reason),
   });
 
   app.post('/api/admin/students/:id/guardian-consent', {
-    config: { access: ['admin'] },
+    config: { access: ['support'] },
     schema: {
       tags: ['admin'],
       summary: "Record a guardian's consent for a student under 13: who gave it, how, and the evidence kept",

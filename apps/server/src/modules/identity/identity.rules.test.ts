@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, mayBeRecorded, minorStatus, throttleDelay } from './identity.rules';
+import type { StaffRole } from '@tutorline/contracts';
+import { actingRole, ageOn, canAskOrBook, checkSignUp, loginGate, mayAccess, mayBeRecorded, minorStatus, staffRolesOf, throttleDelay } from './identity.rules';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const student = (birthDate: string | null, consent: Date | null = null) => ({
@@ -61,19 +62,41 @@ describe('checkSignUp', () => {
 });
 
 describe('mayAccess', () => {
-  it('walks every access kind against every caller', () => {
+  const student = { role: 'student', staffRoles: [] } as const;
+  const tutor = { role: 'tutor', staffRoles: [] } as const;
+  const staff = (...staffRoles: StaffRole[]) => ({ role: 'admin' as const, staffRoles });
+  it('walks every access kind against every caller, staff roles included', () => {
     const table: [Parameters<typeof mayAccess>[0], Parameters<typeof mayAccess>[1], ReturnType<typeof mayAccess>][] = [
       ['public', null, 'ok'],
-      ['public', 'student', 'ok'],
+      ['public', student, 'ok'],
       ['user', null, 'unauthenticated'],
-      ['user', 'tutor', 'ok'],
+      ['user', tutor, 'ok'],
       [['admin'], null, 'unauthenticated'],
-      [['admin'], 'tutor', 'forbidden'],
-      [['admin'], 'student', 'forbidden'],
-      [['admin'], 'admin', 'ok'],
-      [['tutor', 'admin'], 'tutor', 'ok'],
+      [['admin'], tutor, 'forbidden'],
+      [['admin'], student, 'forbidden'],
+      [['admin'], staff('admin'), 'ok'],
+      [['admin'], staff('ops', 'support', 'finance'), 'forbidden'],
+      [['tutor', 'admin'], tutor, 'ok'],
+      [['ops'], staff('ops'), 'ok'],
+      [['ops'], staff('admin'), 'ok'],
+      [['finance'], staff('support'), 'forbidden'],
+      [['support', 'finance'], staff('support'), 'ok'],
+      [['student', 'finance'], student, 'ok'],
+      [['student', 'finance'], staff('ops'), 'forbidden'],
+      // A staff account with no staff role left (all revoked) is refused everywhere staff may go.
+      [['ops'], staff(), 'forbidden'],
+      // A staff account is not a student or tutor, whatever the list names.
+      [['student'], staff('admin'), 'forbidden'],
     ];
-    for (const [access, role, expected] of table) expect(mayAccess(access, role)).toBe(expected);
+    for (const [access, caller, expected] of table) expect(mayAccess(access, caller)).toBe(expected);
+  });
+
+  it('names the staff role a caller acts under', () => {
+    expect(actingRole(['ops', 'admin'], ['support', 'ops'])).toBe('ops');
+    expect(actingRole(['finance'], ['admin'])).toBe('admin');
+    expect(actingRole(['finance'], ['support'])).toBeNull();
+    expect(staffRolesOf(['student', 'finance'])).toEqual(['finance']);
+    expect(staffRolesOf('user')).toEqual([]);
   });
 });
 

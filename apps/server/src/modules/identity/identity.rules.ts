@@ -1,4 +1,4 @@
-import type { Access, Role } from '@tutorline/contracts';
+import { type Access, type Role, type StaffRole, staffRoles } from '@tutorline/contracts';
 
 /** Pure identity decisions: no I/O, the time is passed in. */
 
@@ -80,12 +80,31 @@ export function checkSignUp(input: { role: Role; birthDate?: string | undefined;
   return { ok: true };
 }
 
-/** Whether a caller with this role (null when logged out) may call a route with this access. */
-export function mayAccess(access: Access, role: Role | null): 'ok' | 'unauthenticated' | 'forbidden' {
+/** Whether an access declaration names any staff role, which makes its route a staff route. */
+export function staffRolesOf(access: Access | undefined): StaffRole[] {
+  if (!access || typeof access === 'string') return [];
+  return access.filter((r): r is StaffRole => (staffRoles as readonly string[]).includes(r));
+}
+
+/**
+ * Whether a caller (null when logged out) may call a route with this access. Account roles ('student', 'tutor') match
+ * the account; staff roles match the staff roles the account holds, and a staff `admin` may call every staff route.
+ */
+export function mayAccess(access: Access, caller: { role: Role; staffRoles: readonly StaffRole[] } | null): 'ok' | 'unauthenticated' | 'forbidden' {
   if (access === 'public') return 'ok';
-  if (role === null) return 'unauthenticated';
+  if (caller === null) return 'unauthenticated';
   if (access === 'user') return 'ok';
-  return access.includes(role) ? 'ok' : 'forbidden';
+  if (caller.role !== 'admin' && access.includes(caller.role)) return 'ok';
+  const staff = staffRolesOf(access);
+  if (!staff.length || !caller.staffRoles.length) return 'forbidden';
+  if (caller.staffRoles.includes('admin')) return 'ok';
+  return caller.staffRoles.some((r) => staff.includes(r)) ? 'ok' : 'forbidden';
+}
+
+/** The staff role a caller acts under on a route: the first declared one they hold (admin when only that fits). */
+export function actingRole(access: Access | undefined, held: readonly StaffRole[]): StaffRole | null {
+  const match = staffRolesOf(access).find((r) => held.includes(r));
+  return match ?? (held.includes('admin') ? 'admin' : null);
 }
 
 /**

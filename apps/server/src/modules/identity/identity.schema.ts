@@ -5,6 +5,9 @@ import { bigserial, boolean, check, date, index, integer, pgEnum, pgTable, prima
 
 export const roleEnum = pgEnum('role', ['student', 'tutor', 'admin', 'course_staff']);
 
+/** Staff roles (issue #18); only a staff account (role 'admin') holds any, enforced by a check constraint. */
+export const staffRoleEnum = pgEnum('staff_role', ['ops', 'support', 'finance', 'admin']);
+
 export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'suspended']);
 
 export const users = pgTable(
@@ -23,6 +26,7 @@ export const users = pgTable(
     /** Who consents for a minor: a school that launched the account from its LMS ('school', issue #16), or null. */
     consentBasis: text('consent_basis', { enum: ['school'] }),
     disabled: boolean('disabled').notNull().default(false),
+    staffRoles: staffRoleEnum('staff_roles').array().notNull().default(sql`'{}'::staff_role[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull(),
   },
@@ -30,6 +34,7 @@ export const users = pgTable(
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
     uniqueIndex('users_phone_key').on(t.phone),
     index('users_role_idx').on(t.role),
+    check('users_staff_roles_only_staff', sql`${t.role} = 'admin' or cardinality(${t.staffRoles}) = 0`),
   ],
 );
 

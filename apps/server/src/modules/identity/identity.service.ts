@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { type AdminUser, type ApprovalStatus, emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody } from '@tutorline/contracts';
+import { type AdminUser, type ApprovalStatus, emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type StaffMember, type StaffRole } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -58,6 +58,7 @@ export function toMe(user: UserRow, now: Date): Me {
     createdAt: user.createdAt.toISOString(),
     canAskOrBook: canAskOrBook(user, now),
     minor: minorStatus(user, now),
+    staffRoles: user.staffRoles,
   };
 }
 
@@ -218,7 +219,7 @@ export function createIdentityService(deps: IdentityDeps) {
      * An admin account, made by an operator (`npm run admin:create`): admins cannot sign up, and production has no demo
      * admin. The password follows sign-up's rules; an email that already has an account is refused, never changed.
      */
-    async createAdmin(input: { email: string; password: string; displayName?: string; timeZone?: string }): Promise<UserRow> {
+    async createAdmin(input: { email: string; password: string; displayName?: string; timeZone?: string; staffRoles?: StaffRole[] }): Promise<UserRow> {
       const email = emailSchema.safeParse(input.email);
       if (!email.success) throw badRequest(`email ${email.error.issues[0]?.message ?? 'is invalid'}`, [{ path: 'email', message: email.error.issues[0]?.message ?? 'is invalid' }]);
       const password = passwordSchema.safeParse(input.password);
@@ -228,11 +229,11 @@ export function createIdentityService(deps: IdentityDeps) {
       let user: UserRow;
       try {
         const now = clock.now();
-        user = await repo.insertUser({ role: 'admin', email: email.data, passwordHash: await hashPassword(password.data), displayName: input.displayName ?? 'Admin', timeZone: input.timeZone ?? 'UTC', createdAt: now, passwordChangedAt: now });
+        user = await repo.insertUser({ role: 'admin', email: email.data, passwordHash: await hashPassword(password.data), displayName: input.displayName ?? 'Admin', timeZone: input.timeZone ?? 'UTC', staffRoles: input.staffRoles ?? ['admin'], createdAt: now, passwordChangedAt: now });
       } catch (err) {
         mapUnique(err);
       }
-      logger.info({ event: 'admin_created', userId: user.id, via: 'cli' }, 'admin account created');
+      logger.info({ event: 'admin_created', userId: user.id, staffRoles: user.staffRoles, via: 'cli' }, 'staff account created');
       return user;
     },
 
@@ -359,6 +360,36 @@ export function createIdentityService(deps: IdentityDeps) {
         'guardian consent recorded',
       );
       return toMe(row, now);
+    },
+
+    /** Staff accounts and their staff roles (admins grant and revoke from this list). */
+    async listStaff(): Promise<StaffMember[]> {
+      return repo.listStaff();
+    },
+
+    /**
+     * Grants or revokes a staff role (admins only, by the route's declaration), with a reason, audited in the same
+     * transaction. An admin cannot drop their own admin role, so the last admin cannot lock everyone out by mistake.
+     */
+    async changeStaffRole(actor: { id: string; role: StaffRole }, userId: string, role: StaffRole, grant: boolean, reason: string): Promise<StaffMember> {
+      if (!grant && role === 'admin' && userId === actor.id) throw conflict('You cannot remove your own admin role; ask another admin. Nothing was changed.', 'conflict');
+      const result = await repo.changeStaffRole({ userId, role, grant, actor, reason, now: clock.now() });
+      if (!result.ok) {
+        switch (result.reason) {
+          case 'not_found':
+            throw notFound('That user');
+          case 'not_staff':
+            throw conflict('Staff roles go to staff accounts only, not to students or tutors. Nothing was changed.', 'conflict');
+          case 'already_held':
+            throw conflict(`This account already has the ${role} role. Nothing was changed.`, 'conflict');
+          case 'not_held':
+            throw conflict(`This account does not have the ${role} role. Nothing was changed.`, 'conflict');
+        }
+      }
+      userChanged(userId);
+      logger.info({ event: grant ? 'staff_role_granted' : 'staff_role_revoked', audit: true, userId, role, by: actor.id, staffRoles: result.staffRoles }, grant ? 'staff role granted' : 'staff role revoked');
+      const member = (await repo.listStaff()).find((m) => m.id === userId);
+      return member!;
     },
 
     async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; limit: number; offset: number }) {

@@ -1,4 +1,4 @@
-import type { ApprovalStatus, TutorProfile } from '@tutorline/contracts';
+import type { ApprovalStatus, StaffRole, TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { badRequest, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -53,12 +53,12 @@ export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; lo
       return this.getTutorProfile(caller.id);
     },
 
-    async setTutorApproval(admin: AuthUser, tutorId: string, status: ApprovalStatus): Promise<TutorProfile> {
+    async setTutorApproval(actor: { id: string; role: StaffRole }, tutorId: string, status: ApprovalStatus, reason: string | null = null): Promise<TutorProfile> {
       const before = await repo.getTutorProfile(tutorId);
       if (!before) throw notFound('That tutor');
-      await repo.setApproval(tutorId, status, admin.id, clock.now());
+      if (!(await repo.setApproval(tutorId, status, actor, clock.now(), reason))) throw notFound('That tutor');
       logger.info(
-        { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: admin.id },
+        { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: actor.id, staffRole: actor.role },
         'tutor approval changed',
       );
       return this.getTutorProfile(tutorId);

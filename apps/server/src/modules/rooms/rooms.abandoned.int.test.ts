@@ -174,5 +174,10 @@ describeEachBackend('rooms: abandoned instant-help sessions, and ending one by h
     expect(again.status).toBe(409);
     expect(again.json.error.message).toBe('This session has already ended.');
     expect((await admin.get('/api/admin/sessions')).json.sessions.map((s: { id: string }) => s.id)).not.toContain(sessionId);
+    // One audit row, written with the end (the refused attempts wrote none).
+    const audit = await admin.get(`/api/admin/audit?objectType=session&objectId=${sessionId}`);
+    expect(audit.json.entries).toEqual([
+      expect.objectContaining({ action: 'session.end', actorId: adminUser.id, actorRole: 'admin', reason: 'Both left; the tutor asked us to close it', before: { status: 'active' }, after: { status: 'ended', endedAt: clock.now().toISOString() } }),
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { recordAudit } from '../audit';
 import { helpRatingsOf } from '../help';
 import { accountsByIds } from '../identity';
 import { callEvents, roomBoardUpdates, roomBoards, roomMessages, roomPhotos, sessionChatReads, sessionRatings, sessionTogether, tutoringSessions } from './rooms.schema';
@@ -174,6 +175,20 @@ export function createRoomsRepo(db: Db) {
         .where(and(eq(tutoringSessions.id, id), eq(tutoringSessions.status, 'active')))
         .returning();
       return row;
+    },
+
+    /** Ends an open session for a staff member, with its audit row in the same transaction; undefined when not open. */
+    async endByStaff(id: string, now: Date, actor: { id: string; role: string }, reason: string) {
+      return db.transaction(async (tx) => {
+        const [ended] = await tx
+          .update(tutoringSessions)
+          .set({ status: 'ended', endedAt: now })
+          .where(and(eq(tutoringSessions.id, id), eq(tutoringSessions.status, 'active')))
+          .returning();
+        if (!ended) return undefined;
+        await recordAudit(tx, now, { actor, action: 'session.end', object: { type: 'session', id }, reason, before: { status: 'active' }, after: { status: ended.status, endedAt: now.toISOString() } });
+        return ended;
+      });
     },
 
     // ---- chat ----

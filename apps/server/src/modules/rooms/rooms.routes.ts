@@ -2,7 +2,7 @@ import { adminSessionSchema, endSessionBodySchema, errorBodySchema, iceServersSc
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { caller } from '../identity';
+import { caller, staffActor } from '../identity';
 import { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from '../media';
 import type { RoomsService } from './rooms.service';
 
@@ -47,7 +47,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     },
   });
   app.get('/api/sessions/:id/timeline', {
-    config: { access: ['admin'] },
+    config: { access: ['support', 'ops'] },
     schema: { tags: ['sessions'], summary: "A session's call timeline (joins, media, reconnects, quality samples, diagnostics) and time both were connected", params, response: { 200: sessionTimelineSchema, ...errors } },
     handler: async (request) => opts.rooms.timeline(request.params.id),
   });
@@ -57,14 +57,14 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     handler: async (request) => opts.rooms.rateSession(caller(request), request.params.id, request.body),
   });
   app.get('/api/admin/sessions', {
-    config: { access: ['admin'] },
+    config: { access: ['ops', 'support'] },
     schema: { tags: ['sessions'], summary: 'Open sessions, oldest first, with the time of their last call event', response: { 200: z.object({ sessions: z.array(adminSessionSchema) }), ...errors } },
     handler: async () => ({ sessions: await opts.rooms.openSessions() }),
   });
   app.post('/api/admin/sessions/:id/end', {
-    config: { access: ['admin'] },
+    config: { access: ['ops'] },
     schema: { tags: ['sessions'], summary: 'End a stuck session, saying why (kept on its timeline and logged); 409 when it is not open', params, body: endSessionBodySchema, response: { 200: sessionSchema, ...errors } },
-    handler: async (request) => opts.rooms.endByAdmin(caller(request), request.params.id, request.body.reason),
+    handler: async (request) => opts.rooms.endByAdmin(staffActor(request), request.params.id, request.body.reason),
   });
   app.post('/api/sessions/:id/end', {
     config: { access: ['student', 'tutor'] },

@@ -111,8 +111,9 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
    * Ends an open session for the platform: the abandoned sweep, or an admin with a reason (POST
    * /api/admin/sessions/:id/end). Returns null when it was not open (already ended, by anyone).
    */
-  async function endForPlatform(id: string, end: { reason: string; adminId?: string }): Promise<SessionRow | null> {
-    const ended = await repo.end(id, clock.now());
+  async function endForPlatform(id: string, end: { reason: string; adminId?: string; staffRole?: string }): Promise<SessionRow | null> {
+    const now = clock.now();
+    const ended = end.adminId ? await repo.endByStaff(id, now, { id: end.adminId, role: end.staffRole ?? 'admin' }, end.reason) : await repo.end(id, now);
     if (!ended) return null;
     logger.info(
       { event: end.adminId ? 'session_ended_by_admin' : 'session_ended_by_system', sessionId: id, kind: ended.kind, reason: end.reason, ...(end.adminId ? { adminId: end.adminId } : {}) },
@@ -178,9 +179,9 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
     chatReadMark: (sessionId: string, userId: string) => repo.chatReadMark(sessionId, userId),
     endForPlatform,
     /** An admin ends a stuck session, saying why (kept on its timeline and in the log); 409 when it is not open. */
-    async endByAdmin(admin: SessionCaller, id: string, reason: string): Promise<TutoringSession> {
+    async endByAdmin(actor: { id: string; role: string }, id: string, reason: string): Promise<TutoringSession> {
       if (!(await repo.find(id))) throw notFound('That session');
-      const ended = await endForPlatform(id, { reason, adminId: admin.id });
+      const ended = await endForPlatform(id, { reason, adminId: actor.id, staffRole: actor.role });
       if (!ended) throw new AppError(409, 'conflict', 'This session has already ended.');
       return (await view(id))!;
     },

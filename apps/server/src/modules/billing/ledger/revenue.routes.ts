@@ -9,7 +9,7 @@ const csvType = 'text/csv; charset=utf-8';
 export async function revenueRoutes(fastify: FastifyInstance, opts: { revenue: RevenueReportService }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/api/admin/billing/revenue', {
-    config: { access: ['admin'] },
+    config: { access: ['finance'] },
     schema: { tags: ['billing'], summary: 'Revenue by month (UTC) and currency: received, refunded, revenue, commission, tutor earnings; ?format=csv', querystring: dateRangeQuerySchema },
     handler: async (request, reply) => {
       const report = await opts.revenue.revenue(request.query);

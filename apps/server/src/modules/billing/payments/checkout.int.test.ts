@@ -112,6 +112,11 @@ describeEachBackend('billing: checkout, the fake provider, refunds and reconcili
     expect(repeat.status).toBe(200);
     expect(repeat.json.id).toBe(partial.json.id);
     expect(await ledgerFor('refund', partial.json.id)).toBe(1);
+    // The staff refund is audited once, with the request (the idempotent repeat adds nothing).
+    const audit = await admin.get(`/api/admin/audit?action=payment.refund&objectId=${payment!.id}`);
+    expect(audit.json.entries).toEqual([
+      expect.objectContaining({ objectType: 'payment', actorRole: 'admin', reason: 'two questions unanswered', before: { refundedMinor: 0, pendingRefundMinor: 0 }, after: expect.objectContaining({ refundId: partial.json.id, amountMinor: 10000, status: 'requested' }) }),
+    ]);
     const tooMuch = await admin.post(`/api/admin/payments/${payment!.id}/refund`, { amountMinor: 40000, reason: 'too much', idempotencyKey: key() });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.json.error.message).toMatch(/At most 39900/);

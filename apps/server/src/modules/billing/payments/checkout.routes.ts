@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { valueOr } from '../../../platform/errors';
-import { caller } from '../../identity';
+import { caller, staffActor } from '../../identity';
 import { refundErrors } from '../billing.http';
 import type { CheckoutService } from './checkout.service';
 
@@ -29,13 +29,13 @@ export async function billingCheckoutRoutes(fastify: FastifyInstance, opts: { ch
   });
 
   app.get('/api/billing/checkouts/:id', {
-    config: { access: ['student', 'admin'] },
+    config: { access: ['student', 'finance'] },
     schema: { tags: ['billing'], summary: "A checkout's status (after returning from the payment page)", params: idParams, response: { 200: checkoutSchema, ...errors } },
     handler: async (request) => checkout.get(caller(request), request.params.id),
   });
 
   app.get('/api/admin/billing/payments', {
-    config: { access: ['admin'] },
+    config: { access: ['finance'] },
     schema: {
       tags: ['billing'],
       summary: 'Recent payments, newest first, with what was refunded and what can still be; ?studentEmail= (part of it), ?cursor= (nextCursor of the previous page)',
@@ -46,7 +46,7 @@ export async function billingCheckoutRoutes(fastify: FastifyInstance, opts: { ch
   });
 
   app.post('/api/admin/payments/:id/refund', {
-    config: { access: ['admin'] },
+    config: { access: ['finance'] },
     schema: {
       tags: ['billing'],
       summary: 'Refund a payment (all of what is left, or amountMinor); the provider is asked with our idempotency key; settled by its webhook',
@@ -55,7 +55,7 @@ export async function billingCheckoutRoutes(fastify: FastifyInstance, opts: { ch
       response: { 200: refundSchema, 201: refundSchema, ...errors },
     },
     handler: async (request, reply) => {
-      const { refund, created } = valueOr(await checkout.refund(caller(request), request.params.id, request.body), refundErrors);
+      const { refund, created } = valueOr(await checkout.refund(staffActor(request), request.params.id, request.body), refundErrors);
       return reply.status(created ? 201 : 200).send(refund);
     },
   });

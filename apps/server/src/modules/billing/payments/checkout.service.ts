@@ -5,6 +5,7 @@ import { providerDown, providerNotSetUp } from '../billing.http';
 import type { Logger } from '../../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../../platform/result';
 import { type AuthUser, requireGuardianConsent } from '../../identity';
+import { recordAudit } from '../../audit';
 import type { Provider } from '../billing.ports';
 import { bookingById, classSeat, seriesBookings, userContacts, userEmail, userIdsWithEmailContaining } from '../billing.reads';
 import type { PaymentProviderAdapter } from './providers';
@@ -213,13 +214,13 @@ export function createCheckoutService(deps: CheckoutDeps) {
     },
 
     /** Admin refund: one refund row per key, the provider asked with our key; settled by its webhook (the fake: now). */
-    refund: (admin: AuthUser, paymentId: string, body: RefundBody) => refundAs(admin.id, paymentId, body),
+    refund: (actor: { id: string; role: string }, paymentId: string, body: RefundBody) => refundAs(actor, paymentId, body),
 
     /** A refund nobody asked for by hand (a booking paid but not confirmable): the same path, requested by the system. */
     refundAutomatically: (paymentId: string, body: RefundBody) => refundAs(null, paymentId, body),
   };
 
-  async function refundAs(adminId: string | null, paymentId: string, body: RefundBody): Promise<Result<{ refund: RefundView; created: boolean }, RefundFailure>> {
+  async function refundAs(actor: { id: string; role: string } | null, paymentId: string, body: RefundBody): Promise<Result<{ refund: RefundView; created: boolean }, RefundFailure>> {
     const now = clock.now();
     const payment = await repo.findPayment(paymentId);
     if (!payment) return fail('not_found');
@@ -235,7 +236,26 @@ export function createCheckoutService(deps: CheckoutDeps) {
     if (amount > remaining) return fail('too_much', { remaining });
     const adapter = deps.adapters[payment.provider];
     if (!adapter) return fail('provider_not_configured', { provider: payment.provider });
-    const refund = await repo.insertRefund(repo.db, { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested', reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now });
+    const adminId = actor?.id ?? null;
+    const values = { paymentId, provider: payment.provider, amountMinor: amount, currency: payment.currency, status: 'requested' as const, reason: body.reason, requestedBy: adminId, idempotencyKey: body.idempotencyKey, createdAt: now };
+    // A staff refund and its audit row commit together; a refund the system asks for is not a staff action and keeps
+    // its single insert (it may run while its caller's own transaction is open).
+    const refund = !actor
+      ? await repo.insertRefund(repo.db, values)
+      : await repo.db.transaction(async (tx) => {
+          const row = await repo.insertRefund(tx, values);
+          if (row) {
+            await recordAudit(tx, now, {
+              actor,
+              action: 'payment.refund',
+              object: { type: 'payment', id: paymentId },
+              reason: body.reason,
+              before: { refundedMinor: payment.refundedMinor, pendingRefundMinor: open },
+              after: { refundId: row.id, amountMinor: amount, currency: payment.currency, status: row.status },
+            });
+          }
+          return row;
+        });
     if (!refund) return ok({ refund: refundView((await repo.findRefundByKey(repo.db, body.idempotencyKey))!), created: false });
     logger.info({ event: 'refund_requested', refundId: refund.id, paymentId, amountMinor: amount, currency: payment.currency, adminId }, 'refund requested');
     let result;

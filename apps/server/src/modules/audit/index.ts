@@ -1,0 +1,2 @@
+export { auditModule } from './audit.install';
+export { type AuditInput, type AuditRow, createAuditRepo, recordAudit } from './audit.repo';
