@@ -24,6 +24,13 @@ export interface ClassMediaSnapshot {
 }
 
 type Offer = { type: 'offer'; sdp: string };
+
+declare global {
+  interface Window {
+    /** For end-to-end tests: the class's current sending and receiving connections, and which user each received mid carries. */
+    __tutorlineClassMedia?: { publisher(): RTCPeerConnection | null; subscriber(): RTCPeerConnection | null; streams(): ClassMediaStream[] };
+  }
+}
 type Candidate = { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null;
 
 /**
@@ -41,6 +48,14 @@ export class ClassMedia {
   private streams: ClassMediaStream[] = [];
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private counters: StreamCounters = new Map();
+  /** One subscribe at a time: publishers announced while one is in flight are picked up when it ends. */
+  private receiving: Promise<void> | null = null;
+  private publishersChanged = false;
+  /** The receiving connection's offers are answered one after another (a new offer can come while one is applied). */
+  private negotiation: Promise<void> = Promise.resolve();
+  /** What this participant's stored state lets leave the device (learners enter muted). */
+  private sending = { audio: false, video: true };
+  private readonly testHook = { publisher: () => this.pub, subscriber: () => this.sub, streams: () => this.streams };
 
   constructor(
     private readonly socket: AppSocket,
@@ -62,9 +77,10 @@ export class ClassMedia {
       const pc = target === 'subscriber' ? this.sub : source === 'screen' ? this.screenPc : this.pub;
       if (pc && candidate) void pc.addIceCandidate(candidate).catch(() => undefined);
     });
-    on<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:offer', ({ offer, streams }) => void this.answer(offer, streams));
+    on<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:offer', ({ offer, streams }) => void this.answer(offer, streams).catch(() => undefined));
     on<{ publishers: ClassPublisher[] }>('class:media:publishers', ({ publishers }) => {
       this.set({ publishers });
+      this.publishersChanged = true;
       if (!this.sub && this.snap.status !== 'off' && publishers.some((p) => p.userId !== this.selfId)) void this.receive();
     });
     on('class:media:reconnecting', () => void this.restart());
@@ -73,6 +89,7 @@ export class ClassMedia {
       this.set({ canShare: role === 'teacher' || allowed });
       if (!allowed && role !== 'teacher') this.endScreen();
     });
+    window.__tutorlineClassMedia = this.testHook;
     on<{ reason: string }>('class:media:closed', () => {
       this.teardown();
       this.set({ status: 'closed', videos: [] });
@@ -128,6 +145,7 @@ export class ClassMedia {
         });
       else pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [{ maxBitrate: CLASS_MEDIA_LIMITS.learnerVideoBps, maxFramerate: 15 }] });
     }
+    await this.applySending();
     pc.onicecandidate = (e) => void this.ask('class:media:trickle', { target: 'publisher', candidate: e.candidate ? e.candidate.toJSON() : null });
     await pc.setLocalDescription(await pc.createOffer());
     const r = await this.ask<{ answer: RTCSessionDescriptionInit }>('class:media:publish', { offer: { type: 'offer', sdp: pc.localDescription!.sdp } });
@@ -135,7 +153,18 @@ export class ClassMedia {
     await pc.setRemoteDescription(r.answer);
   }
 
-  private async receive() {
+  private receive(): Promise<void> {
+    if (this.receiving) return this.receiving;
+    this.publishersChanged = false;
+    this.receiving = this.subscribeOnce().finally(() => {
+      this.receiving = null;
+      // Someone began publishing while the server answered "nothing to receive yet": ask again.
+      if (!this.sub && this.publishersChanged && this.snap.status !== 'off' && this.snap.publishers.some((p) => p.userId !== this.selfId)) void this.receive();
+    });
+    return this.receiving;
+  }
+
+  private async subscribeOnce() {
     const r = await this.ask<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:subscribe', {});
     if (!r.ok) return r.error.code === 'no_media_yet' ? this.set({ status: 'live' }) : this.refused(r.error);
     this.sub?.close();
@@ -217,7 +246,13 @@ export class ClassMedia {
     return this.ask('class:media:screen-permission', { userId, allowed });
   }
 
-  private async answer(offer: Offer, streams: ClassMediaStream[]) {
+  private answer(offer: Offer, streams: ClassMediaStream[]): Promise<void> {
+    const run = this.negotiation.then(() => this.answerNow(offer, streams));
+    this.negotiation = run.catch(() => undefined);
+    return run;
+  }
+
+  private async answerNow(offer: Offer, streams: ClassMediaStream[]) {
     const pc = this.sub;
     if (!pc) return;
     this.streams = streams;
@@ -244,6 +279,28 @@ export class ClassMedia {
   private async iceRestart() {
     const r = await this.ask<{ offer?: Offer }>('class:media:restart', { target: 'subscriber' });
     if (r.ok && r.offer) await this.answer(r.offer, this.streams);
+  }
+
+  /**
+   * Follows the participant's stored microphone and camera state: a muted microphone or stopped camera sends nothing
+   * from this device (its sender has no track), rather than sending media that Janus then drops.
+   */
+  setSending(audio: boolean, video: boolean) {
+    if (audio === this.sending.audio && video === this.sending.video) return;
+    this.sending = { audio, video };
+    void this.applySending();
+  }
+
+  private async applySending() {
+    const pc = this.pub;
+    const local = this.snap.local;
+    if (!pc || !local) return;
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind;
+      const track = (kind === 'audio' ? local.getAudioTracks() : local.getVideoTracks())[0] ?? null;
+      const want = (kind === 'audio' ? this.sending.audio : this.sending.video) ? track : null;
+      if (t.sender.track !== want) await t.sender.replaceTrack(want).catch(() => undefined);
+    }
   }
 
   /** The teacher's grid: page n of learners' thumbnails. */
@@ -275,6 +332,7 @@ export class ClassMedia {
   }
 
   close() {
+    if (window.__tutorlineClassMedia === this.testHook) delete window.__tutorlineClassMedia;
     for (const o of this.off) o();
     this.teardown();
     for (const t of this.snap.local?.getTracks() ?? []) t.stop();

@@ -41,7 +41,7 @@ export function ClassVideoGrid(props: { socket: AppSocket; classId: string; role
   return <Grid media={media} {...props} />;
 }
 
-function Grid({ media, role, participants, spotlightUserId }: { media: ClassMedia; role: ClassRole; participants: ClassParticipant[]; spotlightUserId: string | null }) {
+function Grid({ media, role, selfId, participants, spotlightUserId }: { media: ClassMedia; role: ClassRole; selfId: string; participants: ClassParticipant[]; spotlightUserId: string | null }) {
   const s = useSyncExternalStore(media.subscribe, media.getSnapshot);
   const [allowed, setAllowed] = useState<ReadonlySet<string>>(new Set());
   const toggleShare = async (userId: string) => {
@@ -49,6 +49,10 @@ function Grid({ media, role, participants, spotlightUserId }: { media: ClassMedi
     const r = await media.allowScreen(userId, on);
     if (r.ok) setAllowed((a) => (on ? new Set([...a, userId]) : new Set([...a].filter((x) => x !== userId))));
   };
+  const me = participants.find((p) => p.userId === selfId);
+  const audioOn = me ? !me.audioMuted : role !== 'learner';
+  const videoOn = me ? !me.videoStopped : true;
+  useEffect(() => media.setSending(audioOn, videoOn), [media, audioOn, videoOn]);
   const name = (userId: string) => participants.find((p) => p.userId === userId)?.displayName ?? 'Participant';
   const teacherId = participants.find((p) => p.role === 'teacher')?.userId;
   if (s.status === 'off')
