@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { skipBecause } from '../../../scripts/skips';
-import { findExecutable, JanusSupervisor } from '../src/integrations/janus';
+import { JanusSupervisor } from '../src/integrations/janus';
+import { makeNetns, netnsAvailable } from './netns';
 
 /**
  * Janus in a network namespace of its own (Janus never gathers ICE candidates on loopback, shared/MACHINE.md): a fresh
@@ -25,65 +23,17 @@ const searchPath = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Whether this machine can run Janus in a namespace; outside CI a missing piece skips (recorded), in CI it fails. */
 export function janusNetnsAvailable(suite: string): boolean {
-  const missing =
-    process.getuid?.() !== 0
-      ? 'network namespaces need root'
-      : !findExecutable('ip', searchPath)
-        ? 'the ip command is missing (apt-get install iproute2)'
-        : !findExecutable('janus', searchPath)
-          ? 'janus is missing (apt-get install janus)'
-          : null;
-  if (!missing) return true;
-  skipBecause(suite, missing);
-  return false;
-}
-
-function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A /30 inside 10.77.0.0/16 that no interface on the host uses yet (parallel runs pick different ones). */
-function freeSubnet(): { host: string; ns: string } {
-  const used = ip('-o', '-4', 'addr');
-  for (let i = 0; i < 50; i++) {
-    const block = randomInt(1, 16_383) * 4;
-    const base = `10.77.${block >> 8}.`;
-    const host = `${base}${(block & 255) + 1}`;
-    if (!used.includes(` ${host}/`)) return { host, ns: `${base}${(block & 255) + 2}` };
-  }
-  throw new Error('no free /30 in 10.77.0.0/16');
+  return netnsAvailable(suite, ['janus']);
 }
 
 export async function startJanusInNetns(opts: { restartDelayMs?: number | null; logLevel?: pino.Level | 'silent' } = {}): Promise<JanusInNetns> {
-  const id = randomBytes(3).toString('hex');
-  const name = `tl-sfu-${process.pid}-${id}`;
-  const hostIf = `tlh${id}`;
-  const nsIf = `tls${id}`;
-  const { host, ns } = freeSubnet();
+  const netns = makeNetns();
+  const { name, nsIf, nsAddress: ns, hostAddress: host } = netns;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-janus-'));
   const cleanup = () => {
-    for (const args of [['link', 'del', hostIf], ['netns', 'del', name]]) {
-      try {
-        ip(...args);
-      } catch {
-        // already gone
-      }
-    }
+    netns.remove();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    ip('netns', 'add', name);
-    ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
-    ip('link', 'set', nsIf, 'netns', name);
-    ip('addr', 'add', `${host}/30`, 'dev', hostIf);
-    ip('link', 'set', hostIf, 'up');
-    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${ns}/30`, 'dev', nsIf);
-    ip('netns', 'exec', name, 'ip', 'link', 'set', nsIf, 'up');
-    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
-  } catch (err) {
-    cleanup();
-    throw err;
-  }
   const logger = pino({ level: opts.logLevel ?? 'silent' });
   const janus = new JanusSupervisor({
     prefix: ['ip', 'netns', 'exec', name],
