@@ -37,6 +37,9 @@ export class ClassroomConnection {
   board = new Y.Doc();
   private snap: ClassroomSnapshot = empty;
   private readonly listeners = new Set<() => void>();
+  private closed = false;
+  private joinTries = 0;
+  private joinRetry: ReturnType<typeof setTimeout> | undefined;
   private readonly off: (() => void)[] = [];
 
   constructor(
@@ -131,6 +134,14 @@ export class ClassroomConnection {
   async join() {
     const last = this.snap.messages.at(-1)?.id ?? null;
     const reply = await this.ask<ClassJoined>('class:join', { classId: this.classId, afterMessageId: last, boardStateVector: Y.encodeStateVector(this.board) });
+    if (!reply.ok && reply.error.code === 'internal_error' && !this.closed && this.joinTries < JOIN_RETRIES) {
+      // No answer (a busy server or a dropped packet): joining is idempotent, so ask again rather than show a dead end.
+      this.joinTries += 1;
+      this.set({ notice: null });
+      this.joinRetry = setTimeout(() => void this.join(), Math.min(1_000 * 2 ** this.joinTries, 10_000));
+      return;
+    }
+    this.joinTries = 0;
     if (!reply.ok) {
       const status = reply.error.code === 'removed' ? 'removed' : reply.error.code === 'class_ended' ? 'ended' : reply.error.code === 'lobby_refused' ? 'lobby-refused' : 'refused';
       return this.set({ status, error: reply.error, notice: null });
@@ -161,10 +172,15 @@ export class ClassroomConnection {
   dismissNotice = () => this.set({ notice: null });
 
   close() {
+    this.closed = true;
+    clearTimeout(this.joinRetry);
     for (const f of this.off.splice(0)) f();
     if (this.snap.status === 'joined') this.socket.emit('class:leave', { classId: this.classId });
   }
 }
+
+/** How many times an unanswered join is asked again (waits 2, 4, 8, 10, 10 … seconds) before the page says so. */
+const JOIN_RETRIES = 6;
 
 const order: Record<ClassRole, number> = { teacher: 0, learner: 1, observer: 2 };
 const byRole = (a: ClassParticipant, b: ClassParticipant) => order[a.role] - order[b.role] || a.displayName.localeCompare(b.displayName);
