@@ -38,6 +38,10 @@ export interface Member {
   sampleAt: number | null;
   /** The candidate type last put on the timeline for the current receiving connection. */
   connectedVia: string | null;
+  /** An offer went to the client and its answer (start) has not come back: an update now would cross it at Janus. */
+  awaitingAnswer?: boolean;
+  /** Feeds changed while an answer was awaited: brought up to date once it comes. */
+  resyncAfterAnswer?: boolean;
 }
 
 export interface ClassMedia {
@@ -224,6 +228,10 @@ export function createMediaCore(deps: ClassMediaDeps) {
     /** Brings a member's receiving connection to what it should get; a changed offer goes to its socket. */
     async resync(cm: ClassMedia, m: Member) {
       if (!m.sub) return;
+      if (m.awaitingAnswer) {
+        m.resyncAfterAnswer = true;
+        return;
+      }
       const want = await core.wanted(cm, m);
       const have = new Set(m.subFeeds.map(key));
       const wantKeys = new Set(want.map(key));
@@ -234,6 +242,7 @@ export function createMediaCore(deps: ClassMediaDeps) {
       if (!r.ok) return void core.sfuRefusal(r, 'update', cm.classId);
       m.subFeeds = want;
       const streams = core.label(cm, m, r.value.streams);
+      if (r.value.offer) m.awaitingAnswer = true;
       if (r.value.offer) io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string }, streams });
     },
 

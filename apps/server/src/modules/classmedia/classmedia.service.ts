@@ -73,6 +73,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return serial(cm.classId, async () => {
           if (m.sub !== e.peer) return;
           const streams = core.label(cm, m, e.streams);
+          m.awaitingAnswer = true;
           io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: e.offer as { type: 'offer'; sdp: string }, streams });
         });
       }
@@ -185,7 +186,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         if (!r.ok) return core.sfuRefusal(r, 'subscribe', classId);
         logger.info({ event: 'classmedia_subscribed', classId, groupId: cm.groupId, userId, feeds: feeds.length }, 'a participant receives');
         // A new connection starts on Janus's best layer; the mode (audio-only or not) carries over.
-        Object.assign(m, { sub: r.value.peer, subFeeds: feeds, connectedVia: null, link: { ...m.link, level: TOP_LEVEL, cleanSince: deps.now(), badRun: 0 } });
+        Object.assign(m, { sub: r.value.peer, subFeeds: feeds, connectedVia: null, link: { ...m.link, level: TOP_LEVEL, cleanSince: deps.now(), badRun: 0 }, awaitingAnswer: true, resyncAfterAnswer: false });
         return { ok: true, value: { offer: r.value.offer, streams: core.label(cm, m, r.value.streams) } };
       }),
     /** The rest act on a member this socket already made. */
@@ -198,7 +199,18 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return fn(found.cm, found.m);
       });
     },
-    start: (cm: ClassMedia, m: Member, answer: Jsep) => (m.sub ? sfu.start(m.sub, answer).then((r) => (r.ok ? r : core.sfuRefusal(r, 'start', cm.classId))) : Promise.resolve({ ok: false as const, reason: 'not_receiving' as const })),
+    start: async (cm: ClassMedia, m: Member, answer: Jsep): Promise<MediaResult<void>> => {
+      if (!m.sub) return { ok: false, reason: 'not_receiving' };
+      const r = await sfu.start(m.sub, answer);
+      if (!r.ok) return core.sfuRefusal(r, 'start', cm.classId);
+      m.awaitingAnswer = false;
+      // Publishers that came or went while this answer was on its way: one update now, with its own offer.
+      if (m.resyncAfterAnswer) {
+        m.resyncAfterAnswer = false;
+        await core.resync(cm, m);
+      }
+      return r;
+    },
     trickle: async (cm: ClassMedia, m: Member, target: 'publisher' | 'subscriber', c: IceCandidate | null, source?: ClassMediaSource): Promise<MediaResult<void>> => {
       const peer = target === 'publisher' ? publisherPeer(m, source) : m.sub;
       if (!peer) return { ok: false, reason: target === 'publisher' ? 'not_publishing' : 'not_receiving' };
