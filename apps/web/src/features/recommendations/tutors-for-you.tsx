@@ -1,4 +1,5 @@
 import type { RecommendedTutor } from '@tutorline/contracts';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { formatMoney } from '../../lib/format';
@@ -32,12 +33,19 @@ function SuggestedTutor({ tutor }: { tutor: RecommendedTutor }) {
 export function PersonalisationToggle() {
   const settings = useRecommendationSettings();
   const save = useSaveRecommendationSettings();
+  // The box follows the click at once (a controlled checkbox would otherwise snap back until the query cache updates,
+  // a tick later), and the saved settings once the server answers, or the old value again if it refused.
+  const [clicked, setClicked] = useState<boolean | null>(null);
   if (!settings.data) return null;
-  const on = settings.data.personalised;
+  const on = clicked ?? settings.data.personalised;
   return (
     <div className="rec-setting">
       <label className="check">
-        <input type="checkbox" checked={on} onChange={(e) => save.mutate({ ...settings.data!, personalised: e.target.checked })} data-testid="rec-personalise" />
+        <input type="checkbox" checked={on} onChange={(e) => {
+            const personalised = e.target.checked;
+            setClicked(personalised);
+            save.mutate({ ...settings.data!, personalised }, { onSettled: () => setClicked(null) });
+          }} data-testid="rec-personalise" />
         <span>Suggest tutors from my sessions and lessons</span>
       </label>
       <p className="muted rec-setting-note">
