@@ -37,7 +37,7 @@ export const SERIES_WEEKS = { min: 2, max: 12 } as const;
 export const timesOfDay = ['morning', 'afternoon', 'evening', 'night'] as const;
 
 /** Orders of tutor search results. */
-export const tutorSorts = ['relevance', 'rating', 'price_asc', 'price_desc'] as const;
+export const tutorSorts = ['relevance', 'rating', 'price_asc', 'price_desc', 'recommended'] as const;
 
 export const TUTOR_SEARCH_LIMITS = { maxPageSize: 50, defaultPageSize: 20, defaultAvailabilityDays: 14, maxAvailabilityDays: 60, reviewsPageSize: 10 } as const;
 

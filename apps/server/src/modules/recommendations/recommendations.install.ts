@@ -3,6 +3,7 @@ import type { ServingConfig } from './recommendations.rules';
 import { createModelHolder } from './recommendations.holder';
 import { createRecommendationsRepo } from './recommendations.repo';
 import { recommendationsRoutes } from './recommendations.routes';
+import { TUTOR_RANKING } from '../tutors';
 import { createRecommendationsService } from './recommendations.service';
 import { createTrainer, defaultTrainerConfig, type TrainerConfig, type TrainInput, type TrainOutput } from './recommendations.train';
 
@@ -21,11 +22,12 @@ export interface RecommendationsModuleOptions {
  */
 export const recommendationsModule = fp<RecommendationsModuleOptions>(
   async (fastify, opts) => {
-    const { database, clock, logger, jobs, config } = fastify.platform;
+    const { database, clock, logger, jobs, config, ports } = fastify.platform;
     const repo = createRecommendationsRepo(database.db);
     const holder = createModelHolder({ repo, logger });
     const trainer = createTrainer({ db: database.db, repo, holder, clock, logger, config: { ...defaultTrainerConfig, ...opts.training }, runWorker: opts.runWorker });
     const recommendations = createRecommendationsService({ db: database.db, repo, holder, trainer, clock, logger, config: opts.serving });
+    ports.provide(TUTOR_RANKING, { scores: (studentId, tutorIds) => recommendations.rankingScores(studentId, tutorIds) });
     await trainer.install(jobs);
     await holder.refresh();
     // A demo (or a fresh site seeded with history) gets its first model now rather than at the first night.

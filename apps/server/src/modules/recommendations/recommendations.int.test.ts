@@ -122,6 +122,21 @@ describeEachBackend('recommendations', ({ db }) => {
     expect(names).not.toContain('Dev');
   });
 
+  it("sorts tutor search by the student's own recommendations with sort=recommended; anyone else gets relevance", async () => {
+    const names = (r: { json: { tutors: { displayName: string }[] } }) => r.json.tutors.map((x) => x.displayName);
+    const mine = await student.get(`/api/tutors?subject=${SUBJECT}&level=${LEVEL}&sort=recommended&pageSize=50`);
+    expect(mine.status, mine.text).toBe(200);
+    // Asha's and Ravi's students went on to book Meera; Dev is the other group's.
+    expect(names(mine).indexOf('Meera')).toBeGreaterThanOrEqual(0);
+    expect(names(mine).indexOf('Meera')).toBeLessThan(names(mine).indexOf('Dev'));
+    const visitor = new Client(t.baseUrl);
+    const asVisitor = await visitor.get(`/api/tutors?subject=${SUBJECT}&level=${LEVEL}&sort=recommended&pageSize=50`);
+    const byRelevance = await visitor.get(`/api/tutors?subject=${SUBJECT}&level=${LEVEL}&sort=relevance&pageSize=50`);
+    expect(asVisitor.status, asVisitor.text).toBe(200);
+    expect(names(asVisitor)).toEqual(names(byRelevance));
+    expect((await student.get(`/api/tutors?sort=best`)).status).toBe(400);
+  });
+
   it('keeps the previous model when training dies mid-way, and when the newest stored model is corrupt', async () => {
     const before = (await admin.get('/api/admin/recommendations')).json.loaded.version;
     const holder = t.app.fastify.recommendations.holder;

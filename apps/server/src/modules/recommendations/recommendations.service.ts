@@ -95,6 +95,30 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
   };
 
   return {
+    /**
+     * Tutor search's "Recommended" sort (the tutors module's TUTOR_RANKING port): each tutor's score for this student,
+     * the model's (scaled to the largest among these tutors) blended with the model's popularity by how much history
+     * the student has, as `recommend` does; popularity alone when personalisation is off. No model: no scores, and the
+     * search falls back to relevance.
+     */
+    async rankingScores(studentId: string, tutorIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+      const latest = holder.current();
+      if (!latest || !tutorIds.length) return new Map();
+      const now = clock.now();
+      const personalised = ((await repo.settingsOf(studentId)) ?? { personalised: true }).personalised;
+      const history = personalised ? historyOf(await readInteractions(db, repo, { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId })) : null;
+      const weight = modelWeight(history?.positives ?? 0, true, cfg);
+      const model = weight > 0 && history ? scoreStudent(latest.model, new Map([...history.weights].filter(([id]) => latest.indexOf.has(id)))) : null;
+      const modelOf = (id: string) => {
+        const i = latest.indexOf.get(id);
+        return model && i !== undefined ? model[i]! : 0;
+      };
+      const maxModel = Math.max(1e-12, ...tutorIds.map((id) => Math.abs(modelOf(id))));
+      const maxPop = Math.max(1, ...tutorIds.map((id) => latest.popularity.get(id) ?? 0));
+      const pop = (id: string) => Math.log1p(latest.popularity.get(id) ?? 0) / Math.log1p(maxPop);
+      return new Map(tutorIds.map((id) => [id, weight * (modelOf(id) / maxModel) + (1 - weight) * pop(id)]));
+    },
+
     async settings(student: AuthUser): Promise<RecommendationSettings> {
       return (await repo.settingsOf(student.id)) ?? { personalised: true, language: null };
     },

@@ -4,3 +4,4 @@ export { createTutorsService, type TutorsService } from './tutors.service';
 export { partOfDay, publicRating, relevanceScore, RELEVANCE } from './tutors.rules';
 export { allFavourites, lessonReviewsBetween, recordStudentRating, studentPrefsFor, type StudentTutorPrefs } from './tutors.lookups.repo';
 export { tutorsModule } from './tutors.install';
+export { TUTOR_RANKING, type TutorRanking } from './tutors.ports';

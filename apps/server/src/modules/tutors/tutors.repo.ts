@@ -52,8 +52,12 @@ const ratingCount = (r: Ranked) => r.reviewCount + r.helpRatingCount;
 /** The average over lesson reviews and instant-help ratings, or null without any (sorted last, as SQL's nulls last). */
 const average = (r: Ranked) => (ratingCount(r) === 0 ? null : ratingSum(r) / ratingCount(r));
 
-/** The sort's order, ties broken by id: relevance is tutors.rules relevanceScore (the viewer's favourite adds its bonus). */
-function comparator(sort: TutorSort): (a: Ranked, b: Ranked) => number {
+/**
+ * The sort's order, ties broken by id: relevance is tutors.rules relevanceScore (the viewer's favourite adds its bonus);
+ * recommended is the recommendations module's score for the viewer (tutors without one after), then relevance.
+ */
+function comparator(sort: TutorSort, recommended?: ReadonlyMap<string, number>): (a: Ranked, b: Ranked) => number {
+  const score = (r: Ranked) => relevanceScore({ ratingSum: ratingSum(r), ratingCount: ratingCount(r), sessions: r.completedSessions + r.helpAccepted, favourite: r.favourite });
   switch (sort) {
     case 'rating':
       return (a, b) => {
@@ -66,12 +70,17 @@ function comparator(sort: TutorSort): (a: Ranked, b: Ranked) => number {
       return (a, b) => a.hourlyRateMinor - b.hourlyRateMinor || byId(a, b);
     case 'price_desc':
       return (a, b) => b.hourlyRateMinor - a.hourlyRateMinor || byId(a, b);
-    default: {
-      const score = (r: Ranked) => relevanceScore({ ratingSum: ratingSum(r), ratingCount: ratingCount(r), sessions: r.completedSessions + r.helpAccepted, favourite: r.favourite });
-      return (a, b) => score(b) - score(a) || byId(a, b);
+    case 'recommended': {
+      const rec = (r: Ranked) => recommended?.get(r.id) ?? Number.NEGATIVE_INFINITY;
+      return (a, b) => (rec(a) === rec(b) ? 0 : rec(b) > rec(a) ? 1 : -1) || score(b) - score(a) || byId(a, b);
     }
+    default:
+      return (a, b) => score(b) - score(a) || byId(a, b);
   }
 }
+
+/** The recommendations module's score of each of these tutors for the viewer (the TUTOR_RANKING port). */
+type RecommendedScores = (tutorIds: string[]) => Promise<ReadonlyMap<string, number>>;
 
 export function createTutorsRepo(db: Db) {
   /** Which of these tutors the student marked as favourite. */
@@ -91,7 +100,7 @@ export function createTutorsRepo(db: Db) {
   }
 
   /** Every public tutor matching the filters, in the sort's order: identity filters in SQL, the rest joins here. */
-  async function ranked(f: SqlFilters, sort: TutorSort, viewerId: string | null): Promise<Ranked[]> {
+  async function ranked(f: SqlFilters, sort: TutorSort, viewerId: string | null, recommended?: RecommendedScores): Promise<Ranked[]> {
     const words = (f.q ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
     let keys = await publicTutorKeys(db, { subject: f.subject, level: f.level, language: f.language, minPrice: f.minPrice, maxPrice: f.maxPrice, currency: f.currency, words });
     if (f.favouritesOf) {
@@ -104,7 +113,8 @@ export function createTutorsRepo(db: Db) {
       return { ...k, helpRatingSum: h?.ratingSum ?? 0, helpRatingCount: h?.ratingCount ?? 0, helpAccepted: h?.acceptedCount ?? 0, favourite: favs.has(k.id) };
     });
     if (f.minRating !== undefined && f.minRating > 0) rows = rows.filter((r) => { const a = average(r); return a !== null && a >= f.minRating!; });
-    return rows.sort(comparator(sort));
+    const scores = sort === 'recommended' && recommended ? await recommended(rows.map((r) => r.id)) : undefined;
+    return rows.sort(comparator(sort, scores));
   }
 
   /** These public tutors, in the order of `ids`. */
@@ -124,14 +134,14 @@ export function createTutorsRepo(db: Db) {
     db,
 
     /** One page of approved tutors matching the filters, in the sort's order, and the total over all pages. */
-    async searchPage(f: SqlFilters, sort: TutorSort, viewerId: string | null, limit: number, offset: number): Promise<{ rows: CandidateRow[]; total: number }> {
-      const all = await ranked(f, sort, viewerId);
+    async searchPage(f: SqlFilters, sort: TutorSort, viewerId: string | null, limit: number, offset: number, recommended?: RecommendedScores): Promise<{ rows: CandidateRow[]; total: number }> {
+      const all = await ranked(f, sort, viewerId, recommended);
       return { rows: await findPublicMany(all.slice(offset, offset + limit).map((r) => r.id), viewerId), total: all.length };
     },
 
     /** The ids of every approved tutor matching the filters, in the sort's order: the availability filters' candidates. */
-    async searchAllIds(f: SqlFilters, sort: TutorSort, viewerId: string | null): Promise<string[]> {
-      return (await ranked(f, sort, viewerId)).map((r) => r.id);
+    async searchAllIds(f: SqlFilters, sort: TutorSort, viewerId: string | null, recommended?: RecommendedScores): Promise<string[]> {
+      return (await ranked(f, sort, viewerId, recommended)).map((r) => r.id);
     },
 
     /** Every approved tutor matching the filters, in the sort's order. */

@@ -15,6 +15,7 @@ import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
 import type { PhotoService } from '../media';
 import { busyIntervals, priceFor, toRulesPolicy } from '../scheduling';
+import type { TutorRanking } from './tutors.ports';
 import type { CandidateRow, SqlFilters, TutorsRepo } from './tutors.repo';
 import { decodeReviewCursor, encodeReviewCursor, hasQualifyingSlot, headlineOf, memoZoneOps, publicRating, reviewerName, searchWindows } from './tutors.rules';
 
@@ -23,6 +24,8 @@ export interface TutorsDeps {
   photos: PhotoService;
   clock: Clock;
   logger: Logger;
+  /** The "Recommended" sort's scores (the recommendations module). */
+  ranking: TutorRanking;
 }
 
 const DAY_MS = 86_400_000;
@@ -118,14 +121,17 @@ export function createTutorsService(deps: TutorsDeps) {
         favouritesOf: q.favouritesOnly ? viewerId ?? undefined : undefined,
       };
       const offset = (q.page - 1) * q.pageSize;
+      // Recommended is a student's own ranking; anyone else gets relevance.
+      const sort = q.sort === 'recommended' && auth?.role !== 'student' ? 'relevance' : q.sort;
+      const recommended = sort === 'recommended' && auth ? (ids: string[]) => deps.ranking.scores(auth.id, ids) : undefined;
       const needsSlots = q.availableWithinDays !== undefined || (q.timesOfDay?.length ?? 0) > 0;
       let rows: CandidateRow[];
       let total: number;
       if (!needsSlots) {
-        ({ rows, total } = await repo.searchPage(filters, q.sort, viewerId, q.pageSize, offset));
+        ({ rows, total } = await repo.searchPage(filters, sort, viewerId, q.pageSize, offset, recommended));
       } else {
         const started = performance.now();
-        const candidates = await repo.searchAllIds(filters, q.sort, viewerId);
+        const candidates = await repo.searchAllIds(filters, sort, viewerId, recommended);
         const { kept, readMs, computeMs } = await withAvailability(candidates, q);
         total = kept.length;
         rows = await repo.findPublicMany(kept.slice(offset, offset + q.pageSize), viewerId);

@@ -12,7 +12,7 @@ import { TutorResultCard } from './tutor-bits';
 import { useTutorSearch } from './tutor-queries';
 import './tutors.css';
 
-const sortLabels: Record<TutorSort, string> = { relevance: 'Best match', rating: 'Highest rated', price_asc: 'Price: low to high', price_desc: 'Price: high to low' };
+const sortLabels: Record<TutorSort, string> = { relevance: 'Best match', rating: 'Highest rated', price_asc: 'Price: low to high', price_desc: 'Price: high to low', recommended: 'Recommended for you' };
 const timeLabels: Record<TimeOfDay, string> = { morning: 'Morning (6–12)', afternoon: 'Afternoon (12–17)', evening: 'Evening (17–21)', night: 'Night (21–6)' };
 
 export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boolean }) {
@@ -62,7 +62,8 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
               setApplied((a) => ({ ...a, sort }));
             }}
           >
-            {tutorSorts.map((value) => (
+            {/* Recommended is a student's own ranking (the server gives anyone else relevance). */}
+            {tutorSorts.filter((value) => isStudent || value !== 'recommended').map((value) => (
               <option key={value} value={value}>
                 {sortLabels[value]}
               </option>
