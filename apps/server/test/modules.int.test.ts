@@ -11,6 +11,7 @@ import { connectivityModule } from '../src/modules/connectivity';
 import { helpModule } from '../src/modules/help';
 import { identityModule } from '../src/modules/identity';
 import { ltiModule } from '../src/modules/lti';
+import { recommendationsModule } from '../src/modules/recommendations';
 import { mediaModule } from '../src/modules/media';
 import { notificationsModule } from '../src/modules/notifications';
 import { roomsModule } from '../src/modules/rooms';
@@ -27,7 +28,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule];
+const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -45,6 +46,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-classes': ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling'],
       'tutorline-billing': ['tutorline-scheduling', 'tutorline-classes'],
       'tutorline-lti': ['tutorline-identity'],
+      'tutorline-recommendations': ['tutorline-identity', 'tutorline-scheduling', 'tutorline-tutors', 'tutorline-classes', 'tutorline-help', 'tutorline-rooms'],
     });
   });
 
@@ -126,5 +128,7 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(app.billing.payments.webhooks).toBeDefined();
     expect(typeof app.classes.access).toBe('function');
     expect(app.whatsapp).toBeNull();
+    // Tutor search's "Recommended" sort reaches the recommendations module through the TUTOR_RANKING port.
+    expect(typeof app.recommendations.recommendations.rankingScores).toBe('function');
   });
 });
