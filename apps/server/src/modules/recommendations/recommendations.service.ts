@@ -85,6 +85,11 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
     return new Map(profiles.map((p) => [p.userId, { tutorId: p.userId, displayName: name.get(p.userId) ?? '', photoUrl: photoUrl(p), languages: p.languages, hourlyRateMinor: p.hourlyRateMinor, currency: p.currency }]));
   }
 
+  /** The student's own history over the last year: the same read for recommending and for search's Recommended sort. */
+  const historyFor = async (studentId: string, now: Date) => historyOf(await readInteractions(db, repo, { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId }));
+  /** The model's score of every tutor it knows, from the history's tutors it knows (model.tutorIds order). */
+  const modelScoresOf = (m: LoadedModel, weights: ReadonlyMap<string, number>) => scoreStudent(m.model, new Map([...weights].filter(([id]) => m.indexOf.has(id))));
+
   const similarityIn = (m: LoadedModel | null) => (a: string, b: string) => {
     if (!m || m.maxAbs === 0) return 0;
     const i = m.indexOf.get(a);
@@ -106,9 +111,9 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
       if (!latest || !tutorIds.length) return new Map();
       const now = clock.now();
       const personalised = ((await repo.settingsOf(studentId)) ?? { personalised: true }).personalised;
-      const history = personalised ? historyOf(await readInteractions(db, repo, { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId })) : null;
+      const history = personalised ? await historyFor(studentId, now) : null;
       const weight = modelWeight(history?.positives ?? 0, true, cfg);
-      const model = weight > 0 && history ? scoreStudent(latest.model, new Map([...history.weights].filter(([id]) => latest.indexOf.has(id)))) : null;
+      const model = weight > 0 && history ? modelScoresOf(latest, history.weights) : null;
       const modelOf = (id: string) => {
         const i = latest.indexOf.get(id);
         return model && i !== undefined ? model[i]! : 0;
@@ -154,13 +159,13 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
       const latest = holder.current();
       const eligible = filterEligible(await candidatesFor(q.subject, q.level, now, latest?.popularity), { language });
       const loaded = settings.personalised ? latest : null;
-      const history = settings.personalised ? historyOf(await readInteractions(db, repo, { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId: student.id })) : null;
+      const history = settings.personalised ? await historyFor(student.id, now) : null;
       const positives = new Map([...(history?.weights ?? [])].filter(([, w]) => w > 0));
       const weight = modelWeight(history?.positives ?? 0, loaded !== null, cfg);
 
       const modelScores = new Map<string, number>();
       if (loaded && weight > 0) {
-        const scores = scoreStudent(loaded.model, new Map([...(history?.weights ?? [])].filter(([id]) => loaded.indexOf.has(id))));
+        const scores = modelScoresOf(loaded, history?.weights ?? new Map());
         for (const c of eligible) {
           const i = loaded.indexOf.get(c.tutorId);
           if (i !== undefined) modelScores.set(c.tutorId, scores[i]!);
