@@ -29,6 +29,16 @@ if (fs.existsSync(report)) {
   passed = r.numPassedTests;
   failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
   skipped = r.numPendingTests + r.numTodoTests;
+  // The slowest files, so that the suite's time (kept well under 30 minutes on the 2-core CI machine) is tuned from
+  // figures in the CI log rather than guessed.
+  const files = (r.testResults ?? [])
+    .map((f) => ({ file: path.relative(root, f.name), s: ((f.endTime ?? 0) - (f.startTime ?? 0)) / 1000 }))
+    .filter((f) => Number.isFinite(f.s) && f.s > 0)
+    .sort((a, b) => b.s - a.s);
+  if (files.length) {
+    console.log('\nslowest test files (wall time of each file, s):');
+    for (const f of files.slice(0, 20)) console.log(`${f.s.toFixed(1).padStart(8)}  ${f.file}`);
+  }
 } else if (status !== 0) failed = 1;
 
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
