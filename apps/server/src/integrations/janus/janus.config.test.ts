@@ -31,6 +31,8 @@ describe('Janus configuration', () => {
     expect(main).toContain(`api_secret = "${c.apiSecret}"`);
     expect(main).toContain('rtp_port_range = "20000-20200"');
     expect(main).not.toMatch(/^\s*admin_secret/m);
+    // Handles share media loops, one per core (at most 8): a thread per handle costs about 3x the CPU (decision 055).
+    expect(main).toMatch(new RegExp(`^\\s*event_loops = ${Math.min(os.availableParallelism(), 8)}$`, 'm'));
     const ws = fs.readFileSync(path.join(dir, 'janus.transport.websockets.jcfg'), 'utf8');
     expect(ws).toContain('ws_ip = "10.77.0.2"');
     expect(ws).toMatch(/admin_ws = false/);
@@ -43,5 +45,13 @@ describe('Janus configuration', () => {
     expect(() => writeJanusConfig({ ...base, rtpPortRange: '20200-20000' })).toThrow(/rtp port range/);
     expect(() => writeJanusConfig({ ...base, rtpPortRange: '20000-20200', apiSecret: 'a"b' })).toThrow(/quotes/);
     expect(() => renderTemplate('x = {{missing}}', {})).toThrow(/missing/);
+    expect(() => writeJanusConfig({ ...base, rtpPortRange: '20000-20200', eventLoops: 0 })).toThrow(/event loops/);
+  });
+
+  it('sets the media loops it is given', () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'janus-cfg-')), 'out');
+    dirs.push(path.dirname(dir));
+    const c = writeJanusConfig({ dir, apiIp: '127.0.0.1', wsPort: 8188, rtpPortRange: '20000-20200', libDir: fakeLibDir(), eventLoops: 3 });
+    expect(fs.readFileSync(c.mainFile, 'utf8')).toMatch(/^\s*event_loops = 3$/m);
   });
 });
