@@ -13,6 +13,8 @@
  * 2. Janus CPU (utime + stime of its process from /proc/<pid>/stat) over a steady window of BENCH_WINDOW_S with 30
  *    students, per forwarded stream: ms of CPU per second / 30 (one forwarded stream = the teacher's video and audio
  *    to one student; per m-line it is half that). Target ≤ 2.5. Also the publisher-only CPU and the marginal cost.
+ *    Janus runs with the product's generated configuration, handles sharing one media loop per core (`event_loops`,
+ *    decision 055: a thread per handle cost about 3× the CPU per forwarded packet).
  * 3. Egress: bytes/s leaving the namespace (the host end of the veth pair, rx_bytes) at N = 5, 10, …, 30 students,
  *    each after BENCH_SETTLE_S; R² of a straight line through them, target ≥ 0.98. A student's downlink (egress at 30
  *    / 30, on the wire) against a mesh of the same 31 people (30 incoming streams at the rate one student receives the
@@ -123,15 +125,22 @@ async function main() {
   });
   const join = async (token: string, display: string) => {
     const s = await joinStudent(j.janus.api, { room, pin, token, display, feed: teacher.feed, hostAddress: j.hostAddress, substream });
-    await waitFor(`${display} to receive a whole keyframe`, () => s.keyframeAt !== null, frameMs);
+    // A student whose werift (starved on a loaded machine) never assembles a whole keyframe is a recorded failure, not a
+    // crash: it keeps receiving, so figures (2) and (3) are still measured; its join time is left out of (1).
+    await waitFor(`${display} to receive a whole keyframe`, () => s.keyframeAt !== null, frameMs).catch(() => {
+      failures.push(`${display}: no whole keyframe within ${frameMs / 1000} s`);
+      console.log(`${display}: NO whole keyframe within ${frameMs / 1000} s (first video packet ${s.firstVideoAt === null ? 'none' : `at ${Math.round(s.firstVideoAt - s.startedAt)} ms`})`);
+    });
     return s;
   };
+  const joinTime = (s: Receiver) => (s.keyframeAt === null ? Number.NaN : s.keyframeAt - s.startedAt);
+  const timed = (xs: number[]) => xs.filter(Number.isFinite);
   const joinMs: number[] = [];
   const steps: (Window & { n: number })[] = [];
   for (let i = 1; i <= STUDENTS; i++) {
     const s = await join(tokens[i]!, `student ${i}`);
     students.push(s);
-    joinMs.push(s.keyframeAt! - s.startedAt);
+    joinMs.push(joinTime(s));
     if (!STEPS.includes(i)) continue;
     await sleep(settleMs);
     const w = await measureWindow({ seconds: windowS, ifName, janusPid, receivers: students });
@@ -143,7 +152,7 @@ async function main() {
   console.log(`join to first whole keyframe, students 1…30 in order (ms): ${joinMs.map((x) => Math.round(x)).join(' ')}`);
 
   // The 30th student again: leaves and joins with a fresh token while 29 keep receiving.
-  const firstPacket = (s: Receiver) => s.firstVideoAt! - s.startedAt;
+  const firstPacket = (s: Receiver) => (s.firstVideoAt === null ? Number.NaN : s.firstVideoAt - s.startedAt);
   const thirtieth = [joinMs[STUDENTS - 1]!];
   const thirtiethFirstPacket = [firstPacket(students[STUDENTS - 1]!)];
   for (let k = 1; k < rounds; k++) {
@@ -151,17 +160,17 @@ async function main() {
     await sleep(500);
     const s = await join(tokens[STUDENTS + k]!, `student 30 (again, #${k + 1})`);
     students.push(s);
-    thirtieth.push(s.keyframeAt! - s.startedAt);
+    thirtieth.push(joinTime(s));
     thirtiethFirstPacket.push(firstPacket(s));
   }
   console.log(`30th student, ${rounds} joins (ms): ${thirtieth.map((x) => Math.round(x)).join(' ')}`);
 
   // ---- figures
   const directP50 = round(median(direct), 1);
-  const classP50 = round(median(thirtieth), 1);
+  const classP50 = round(median(timed(thirtieth)), 1);
   const headline = ratio(classP50, directP50);
   // Secondary: to the first video packet, which leaves out how long the keyframe takes to arrive whole.
-  const firstPacketRatio = ratio(median(thirtiethFirstPacket), median(directFirstPacket));
+  const firstPacketRatio = ratio(median(timed(thirtiethFirstPacket)), median(directFirstPacket));
   const at30 = steps.find((w) => w.n === STUDENTS);
   const cpuPerStream = at30 ? round(at30.janusCpuMsPerS / STUDENTS, 3) : Number.NaN;
   const cpuMarginal = at30 ? round((at30.janusCpuMsPerS - idle.janusCpuMsPerS) / STUDENTS, 3) : Number.NaN;
@@ -177,9 +186,9 @@ async function main() {
   const meshOk = finite(meshRatio) && meshRatio <= MESH_TARGET;
   if (direct.length !== rounds) failures.push(`${rounds - direct.length} direct call(s) failed`);
 
-  console.log(`\n(1) join to first whole keyframe (werift cannot decode): 30th student p50 ${classP50} ms over ${thirtieth.length}; direct call p50 ${directP50} ms over ${direct.length}`);
-  console.log(`    headline ratio ${headline} (target ≤ ${TARGET}); all 30 students' p50 ${round(median(joinMs), 1)} ms`);
-  console.log(`    to the first video packet instead: 30th student p50 ${round(median(thirtiethFirstPacket), 1)} ms, direct ${round(median(directFirstPacket), 1)} ms, ratio ${firstPacketRatio} (not the headline)`);
+  console.log(`\n(1) join to first whole keyframe (werift cannot decode): 30th student p50 ${classP50} ms over ${timed(thirtieth).length}; direct call p50 ${directP50} ms over ${direct.length}`);
+  console.log(`    headline ratio ${headline} (target ≤ ${TARGET}); all 30 students' p50 ${round(median(timed(joinMs)), 1)} ms`);
+  console.log(`    to the first video packet instead: 30th student p50 ${round(median(timed(thirtiethFirstPacket)), 1)} ms, direct ${round(median(directFirstPacket), 1)} ms, ratio ${firstPacketRatio} (not the headline)`);
   console.log(`(2) Janus CPU at 30 students ${at30 ? round(at30.janusCpuMsPerS, 2) : 'n/a'} ms/s → ${cpuPerStream} ms/s per forwarded stream (video+audio to one student; target ≤ ${CPU_TARGET}); per m-line ${round(cpuPerStream / 2, 3)}; marginal over the teacher-only ${round(idle.janusCpuMsPerS, 2)} ms/s: ${cpuMarginal}`);
   console.log(`(3) egress fit: ${kbps(fit.slope)} kbit/s per student + ${kbps(fit.intercept)} kbit/s, R² ${round(fit.r2, 4)} (target ≥ ${R2_TARGET}); students' RTP R² ${round(fitRtp.r2, 4)}`);
   console.log(`    a student's downlink ${kbps(perStudentWire)} kbit/s on the wire vs a 31-person mesh ${kbps(meshNeed)} kbit/s (30 × ${kbps(streamRate)}): ${meshRatio} (target ≤ ${round(MESH_TARGET, 3)})`);
