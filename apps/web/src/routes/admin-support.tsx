@@ -82,6 +82,7 @@ function StaffTicketView({ meId }: { meId: string }) {
   if (ticket.isPending) return <PageLoading label="Loading the ticket…" />;
   if (ticket.isError) return <PageError error={ticket.error} onRetry={() => void ticket.refetch()} />;
   const t = ticket.data;
+  const busy = (kind: 'note' | 'assign' | 'status') => act.isPending && act.variables?.kind === kind;
   const note = (reply: boolean) => (event?: FormEvent) => {
     event?.preventDefault();
     if (body.trim()) act.mutate({ kind: 'note', body: body.trim(), reply }, { onSuccess: () => setBody('') });
@@ -140,16 +141,16 @@ function StaffTicketView({ meId }: { meId: string }) {
       </dl>
       <div className="ticket-actions">
         {t.assignee?.id !== meId && (
-          <Button variant="secondary" onClick={() => act.mutate({ kind: 'assign', assigneeId: meId })} pending={act.isPending} data-testid="ticket-take">
+          <Button variant="secondary" onClick={() => act.mutate({ kind: 'assign', assigneeId: meId })} pending={busy('assign')} disabled={act.isPending} data-testid="ticket-take">
             Take it
           </Button>
         )}
         {t.status !== 'solved' ? (
-          <Button variant="secondary" onClick={() => act.mutate({ kind: 'status', status: 'solved' })} pending={act.isPending} data-testid="ticket-solve">
+          <Button variant="secondary" onClick={() => act.mutate({ kind: 'status', status: 'solved' })} pending={busy('status')} disabled={act.isPending} data-testid="ticket-solve">
             Mark solved
           </Button>
         ) : (
-          <Button variant="secondary" onClick={() => act.mutate({ kind: 'status', status: 'open' })} pending={act.isPending}>
+          <Button variant="secondary" onClick={() => act.mutate({ kind: 'status', status: 'open' })} pending={busy('status')} disabled={act.isPending}>
             Reopen
           </Button>
         )}
@@ -163,7 +164,7 @@ function StaffTicketView({ meId }: { meId: string }) {
           </Alert>
         )}
         <div className="ticket-actions">
-          <Button type="submit" pending={act.isPending} pendingLabel="Sending…" disabled={!body.trim()} data-testid="ticket-reply">
+          <Button type="submit" pending={busy('note')} pendingLabel="Sending…" disabled={!body.trim() || act.isPending} data-testid="ticket-reply">
             Send reply
           </Button>
           <Button variant="secondary" onClick={() => note(false)()} disabled={!body.trim() || act.isPending} data-testid="ticket-note">
