@@ -18,6 +18,7 @@ import { classroomModule } from './modules/classroom';
 import { connectivityModule } from './modules/connectivity';
 import { helpModule, type PhotoCleanup } from './modules/help';
 import { auditModule } from './modules/audit';
+import { supportModule } from './modules/support';
 import { createIdentityRepo, identityModule, type IdentityService } from './modules/identity';
 import { mediaModule } from './modules/media';
 import { type NotificationChannel, notificationsModule } from './modules/notifications';
@@ -152,6 +153,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(recommendationsModule, opts.recommendations ?? {});
   // LTI 1.3: registrations, tool keys, OIDC launch, dynamic registration, the /dev/lms simulator (#16).
   await fastify.register(ltiModule);
+  // Support (#18): "Report a problem" tickets and their queue.
+  await fastify.register(supportModule);
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

@@ -12,6 +12,8 @@ import { helpModule } from '../src/modules/help';
 import { identityModule } from '../src/modules/identity';
 import { ltiModule } from '../src/modules/lti';
 import { recommendationsModule } from '../src/modules/recommendations';
+import { auditModule } from '../src/modules/audit';
+import { supportModule } from '../src/modules/support';
 import { mediaModule } from '../src/modules/media';
 import { notificationsModule } from '../src/modules/notifications';
 import { roomsModule } from '../src/modules/rooms';
@@ -28,13 +30,14 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule];
+const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
     const declared = Object.fromEntries(modules.map((m) => [meta(m).name, (meta(m).dependencies ?? []).filter((d) => d.startsWith('tutorline-'))]));
     expect(declared).toEqual({
       'tutorline-identity': [],
+      'tutorline-audit': ['tutorline-identity'],
       'tutorline-media': [],
       'tutorline-notifications': [],
       'tutorline-rooms': ['tutorline-media'],
@@ -47,6 +50,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-billing': ['tutorline-scheduling', 'tutorline-classes'],
       'tutorline-lti': ['tutorline-identity'],
       'tutorline-recommendations': ['tutorline-identity', 'tutorline-scheduling', 'tutorline-tutors', 'tutorline-classes', 'tutorline-help', 'tutorline-rooms'],
+      'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
     });
   });
 
@@ -60,6 +64,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-help': ['@fastify/multipart'],
       'tutorline-classes': ['@fastify/cookie'],
       'tutorline-lti': ['@fastify/cookie', '@fastify/rate-limit'],
+      'tutorline-support': ['@fastify/rate-limit'],
     });
   });
 
@@ -130,5 +135,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(app.whatsapp).toBeNull();
     // Tutor search's "Recommended" sort reaches the recommendations module through the TUTOR_RANKING port.
     expect(typeof app.recommendations.recommendations.rankingScores).toBe('function');
+    expect(typeof app.support.support.report).toBe('function');
   });
 });

@@ -38,6 +38,10 @@ const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ d
 const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
 const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ default: m.AdminStaffPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
+const AdminSupportPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportPage })));
+const AdminSupportTicketPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportTicketPage })));
+const SupportPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportPage })));
+const SupportTicketPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportTicketPage })));
 const AdminLtiPage = lazy(() => import('./routes/admin-lti').then((m) => ({ default: m.AdminLtiPage })));
 const CoursesPage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursesPage })));
 const CoursePage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursePage })));
@@ -151,6 +155,10 @@ function Shell() {
             <Route path="/admin/staff" element={<AdminStaffPage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
+            <Route path="/admin/support" element={<AdminSupportPage />} />
+            <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />
+            <Route path="/support" element={<SupportPage />} />
+            <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />
             <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
             <Route path="*" element={<NotFoundPage />} />

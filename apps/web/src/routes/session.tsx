@@ -3,7 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
+import { thisDevice } from '../features/room/call/diagnostics';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
+import { ReportProblemButton } from '../features/support';
 import { ratingPrompt, SessionPeople, sessionKey, SessionRatingForm, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
 import { formatDateTime, plural } from '../lib/format';
@@ -37,7 +39,14 @@ function SessionScreen({ me }: { me: Me }) {
   }
   if (s.status === 'active') {
     const isTutor = me.role === 'tutor' && me.id === s.tutor.id;
-    return <RoomScreen session={s} me={me} room={room} actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null} />;
+    const participant = me.id === s.tutor.id || me.id === s.student.id;
+    const actions = (
+      <div className="room-head-actions">
+        {isTutor && s.questionId && <MarkAnswered questionId={s.questionId} sessionId={s.id} compact />}
+        {participant && <ReportProblemButton sessionId={s.id} diagnostics={thisDevice()} className="btn-small" />}
+      </div>
+    );
+    return <RoomScreen session={s} me={me} room={room} actions={actions} />;
   }
   return <SessionDetails session={s} me={me} />;
 }
@@ -114,6 +123,7 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
             End session
           </Button>
         )}
+        {(isTutor || isStudent) && !active && <ReportProblemButton sessionId={session.id} diagnostics={thisDevice()} className="btn-block" />}
         {isTutor && (
           <Link className="btn btn-ghost btn-block" to="/tutor">
             Back to your questions

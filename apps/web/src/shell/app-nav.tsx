@@ -1,7 +1,7 @@
 import type { Role } from '@tutorline/contracts';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
-import { AskIcon, CalendarIcon, ClockIcon, HomeIcon, PlansIcon, ReceiptIcon, SearchIcon, SignalIcon, UsersIcon, WalletIcon } from '../ui/icons';
+import { AskIcon, CalendarIcon, ClockIcon, HelpIcon, HomeIcon, PlansIcon, ReceiptIcon, SearchIcon, SignalIcon, UsersIcon, WalletIcon } from '../ui/icons';
 import { activeNavItem, type NavIcon, navItems, showsNav } from './nav-items';
 import './nav.css';
 
@@ -17,6 +17,7 @@ const icons: Record<NavIcon, () => ReactNode> = {
   tutors: UsersIcon,
   billing: ReceiptIcon,
   check: SignalIcon,
+  support: HelpIcon,
 };
 
 /**

@@ -5,7 +5,7 @@ describe('the app navigation', () => {
   it('gives each role its main places', () => {
     expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
     expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
-    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Billing', 'Self-test', 'LMS']);
+    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Support', 'Billing', 'Self-test', 'LMS']);
     expect(navItems.course_staff.map((i) => i.label)).toEqual(['My courses']);
   });
 
@@ -27,6 +27,7 @@ describe('the app navigation', () => {
     expect(active('admin', '/admin/billing')).toBe('Billing');
     expect(active('admin', '/admin/check/r1')).toBe('Tutors');
     expect(active('admin', '/check')).toBe('Self-test');
+    expect(active('admin', '/admin/support/t1')).toBe('Support');
   });
 
   it('leaves the live room its whole screen', () => {

@@ -1,6 +1,6 @@
 import type { Role } from '@tutorline/contracts';
 
-export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'classes' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check';
+export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'classes' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check' | 'support';
 
 export interface NavItem {
   to: string;
@@ -29,6 +29,7 @@ export const navItems: Record<Role, readonly NavItem[]> = {
   ],
   admin: [
     { to: '/admin', label: 'Tutors', icon: 'tutors', also: ['/admin/check'] },
+    { to: '/admin/support', label: 'Support', icon: 'support' },
     { to: '/admin/billing', label: 'Billing', icon: 'billing' },
     { to: '/check', label: 'Self-test', icon: 'check' },
     { to: '/admin/lti', label: 'LMS', icon: 'classes' },

@@ -1,3 +1,4 @@
+export { checkReportCode } from './connectivity.lookups.repo';
 export { createConnectivityRepo } from './connectivity.repo';
 export { connectivityRoutes } from './connectivity.routes';
 export { createConnectivityService, type ConnectivityService } from './connectivity.service';

@@ -4,3 +4,4 @@ export { PreJoin } from './prejoin';
 export { RoomConnection, type RoomSnapshot, type RoomStatus } from './room-connection';
 export { useRoomConnection } from './use-room';
 export { RoomScreen } from './room-screen';
+export { thisDevice } from './call/diagnostics';

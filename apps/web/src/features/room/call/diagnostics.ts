@@ -47,3 +47,8 @@ function deviceOf(ua: string, hints?: UserAgentHints): Diagnostics['device'] {
   if (/Windows|Mac OS X|CrOS|Linux|X11/.test(ua)) return 'desktop';
   return 'unknown';
 }
+
+/** This browser's own diagnostics (for a support report), read where it runs. */
+export function thisDevice(): Diagnostics {
+  return describeDevice(navigator.userAgent, (navigator as Navigator & { userAgentData?: UserAgentHints }).userAgentData);
+}

@@ -1,0 +1,11 @@
+import type { SupportService } from './support.service';
+
+export { createSupportService, type SupportService } from './support.service';
+export { supportModule } from './support.install';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Support tickets (tutorline-support). */
+    support: { support: SupportService };
+  }
+}

@@ -1,0 +1,80 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+
+const canRun = chromiumAvailable('e2e: report a problem after a call, and support answers');
+
+describe.skipIf(!canRun)('support: a student reports a problem after a call; support finds it with the call’s details and answers', () => {
+  const env = useServerAndBrowser();
+
+  it('asks the canned questions at phone size, opens a ticket, shows it in the queue with the call summary, and the reply reaches the student', async () => {
+    const baseUrl = env.server().baseUrl;
+    const headers = { origin: baseUrl };
+    const student = await logIn(env.browser(), baseUrl, 'student07@tutorline.test');
+    const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
+
+    // A short instant-help session between them, ended by the tutor.
+    const toggle = tutor.page.getByTestId('availability-toggle');
+    await toggle.waitFor();
+    if (!(await toggle.isChecked())) await toggle.check();
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f1e8' } }).jpeg().toBuffer();
+    const up = await student.page.request.post('/api/help/photos', { headers, multipart: { file: { name: 'q.jpg', mimeType: 'image/jpeg', buffer: photo } } });
+    expect(up.status()).toBe(201);
+    const asked = await student.page.request.post('/api/help/questions', {
+      headers,
+      data: { requestId: crypto.randomUUID(), subjectId: 'maths', level: 'grade-9-10', photoIds: [((await up.json()) as { photoId: string }).photoId] },
+    });
+    expect(asked.status()).toBe(201);
+    const questionId = ((await asked.json()) as { id: string }).id;
+    await tutor.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`).waitFor({ timeout: 20_000 });
+    const accepted = await tutor.page.request.post(`/api/help/questions/${questionId}/accept`, { headers });
+    expect(accepted.status()).toBe(200);
+    const sessionId = ((await accepted.json()) as { sessionId: string }).sessionId;
+    expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
+
+    // After the call: Report a problem, with every question answered by tapping.
+    await student.page.goto(`/session/${sessionId}`);
+    await student.page.getByTestId('session-ended').waitFor();
+    await student.page.getByTestId('report-problem').click();
+    const dialog = student.page.getByTestId('report-problem-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('report-submit').click();
+    await expect.poll(() => dialog.getByTestId('report-missing').textContent()).toContain('what did not work');
+    await dialog.getByLabel('Video (I could not see, or it froze)').check();
+    await dialog.getByLabel('Mobile data (3G/4G/5G)').check();
+    await dialog.getByLabel('Yes, it worked before').check();
+    await dialog.getByLabel('What happened?').fill('The video froze after a minute; I could still hear the tutor.');
+    // The device was read from the browser (a phone-sized page of a desktop Chromium says computer); keep what it chose.
+    expect(await dialog.locator('input[name="device"]:checked').count()).toBe(1);
+    await student.page.screenshot({ path: screenshotPath('report-problem-390x844'), fullPage: false });
+    await dialog.getByTestId('report-submit').click();
+    const ref = (await dialog.getByTestId('report-ref').textContent())!;
+    expect(ref).toMatch(/^T-[0-9A-Z]{6}$/);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Support (the demo admin holds every staff role) finds it in the queue and opens it: the call is summarised.
+    const admin = await logIn(env.browser(), baseUrl, 'admin@tutorline.test');
+    await admin.page.setViewportSize({ width: 1280, height: 800 });
+    await admin.page.goto('/admin/support');
+    const row = admin.page.getByTestId('ticket-row').filter({ hasText: ref });
+    await row.waitFor();
+    await row.getByRole('link').click();
+    await admin.page.getByTestId('admin-ticket').waitFor();
+    await expect.poll(() => admin.page.getByTestId('ticket-call').textContent()).toContain('reconnects');
+    expect(await admin.page.getByTestId('ticket-browser').textContent()).toContain('Chrome');
+    await admin.page.getByLabel('Reply or note').fill('Sorry about that. Please run the connection check from the Help page and send us the code.');
+    await admin.page.getByTestId('ticket-reply').click();
+    await expect.poll(() => admin.page.getByTestId('admin-ticket-status').textContent(), { timeout: 20_000 }).toBe('Waiting on user');
+    await admin.page.screenshot({ path: screenshotPath('admin-ticket-1280x800'), fullPage: true });
+
+    // The student reads the answer on their report.
+    await student.page.getByTestId('header-help').click();
+    await student.page.getByTestId('my-report').filter({ hasText: ref }).getByRole('link').click();
+    await expect.poll(() => student.page.getByTestId('ticket-message').first().textContent()).toContain('run the connection check');
+    expect(await student.page.getByTestId('my-report-status').textContent()).toBe('Support replied');
+    await student.page.screenshot({ path: screenshotPath('my-report-390x844'), fullPage: true });
+
+    for (const c of [student, tutor, admin]) await c.context.close();
+  });
+});
