@@ -44,7 +44,7 @@ export function installSessionRecHandlers(deps: { io: Io; rec: SessionRec; media
         const msg = parsed.data;
         if (!isParticipant(msg.sessionId)) return reply(refuse('not_joined'));
         run(msg).then(
-          (r) => reply(r.ok === false ? refuse(r.reason as SessionRecRefusalCode) : ({ ok: true, ...r } as { ok: true })),
+          (r) => reply(r.ok === false ? refuse(r.reason as SessionRecRefusalCode) : ({ ...r, ok: true } as { ok: true })),
           (err: unknown) => {
             logger.error({ err, event: 'sessionrec_request_failed', what: event, sessionId: msg.sessionId, userId }, 'a recording request failed');
             reply(refuse('internal_error'));
