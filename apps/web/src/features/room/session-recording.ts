@@ -8,7 +8,7 @@ export interface RecordingSnapshot {
   pending: boolean;
 }
 
-type Loose = { on(e: string, l: (p: any) => void): void; off(e: string, l: (p: any) => void): void; timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<any> } };
+type Loose = { on(e: string, l: (p: never) => void): void; off(e: string, l: (p: never) => void): void; timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
 
 /**
  * A 1:1 session's recording (decision 056) as the page sees it: the state from the server (`room:rec`, and asked for

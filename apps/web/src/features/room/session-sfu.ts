@@ -1,7 +1,7 @@
 import type { SessionRecAck } from '@tutorline/contracts';
 import type { AppSocket } from '../../lib/socket';
 
-type Loose = { on(e: string, l: (p: any) => void): void; off(e: string, l: (p: any) => void): void; timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<any> } };
+type Loose = { on(e: string, l: (p: never) => void): void; off(e: string, l: (p: never) => void): void; timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
 type Candidate = { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null;
 
 /**
@@ -33,7 +33,7 @@ export class SessionSfu {
   getSnapshot = () => this.remote;
 
   private ask<T>(event: string, payload: object): Promise<SessionRecAck<T>> {
-    return (this.socket as unknown as Loose).timeout(10_000).emitWithAck(event, { sessionId: this.sessionId, ...payload });
+    return (this.socket as unknown as Loose).timeout(10_000).emitWithAck(event, { sessionId: this.sessionId, ...payload }) as Promise<SessionRecAck<T>>;
   }
   private on<T>(event: string, fn: (p: T & { sessionId: string }) => void) {
     const s = this.socket as unknown as Loose;

@@ -41,9 +41,8 @@ export function useSessionRecording(sessionId: string, selfId: string, enabled: 
       s.close();
       setSfu((cur) => (cur === s ? null : cur));
     };
-    // The devices are read once when the call moves.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [socket, onSfu, sessionId, selfId]);
+    // The devices are read once, when the call moves (a later device change goes through the call's own switches).
+  }, [socket, onSfu, sessionId, selfId, media?.audioDeviceId, media?.videoDeviceId]);
   const remote = useSyncExternalStore(
     (notify) => (sfu ? sfu.subscribe(notify) : () => {}),
     () => (sfu ? sfu.getSnapshot() : null),
