@@ -36,7 +36,7 @@ describe.runIf(runs)('a 1:1 session recorded when both agree, in the browser', (
   beforeAll(async () => {
     [j, fresh, browser] = await Promise.all([startJanusInNetns(), freshDatabase('pglite'), launchBrowser()]);
     t = await startTestApp(fresh.database, { login: relaxedLogin }, undefined, { sfu: j.janus.api, manualJobs: true });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();
@@ -53,15 +53,15 @@ describe.runIf(runs)('a 1:1 session recorded when both agree, in the browser', (
     const [row] = await fresh.database.db.insert(schema.tutoringSessions).values({ kind: 'instant', studentId: student.id, tutorId: tutor.id, startedAt: new Date() }).returning();
     const sessionId = row!.id;
     const [sp, tp] = await Promise.all([pageOf(sc), pageOf(tc)]);
-    await Promise.all([sp.goto(`/session/${sessionId}`), tp.goto(`/session/${sessionId}`)]);
-    await Promise.all([sp.getByTestId('call-view').waitFor({ timeout: 30_000 }), tp.getByTestId('call-view').waitFor({ timeout: 30_000 })]);
+    await Promise.all([sp.goto(`/session/${sessionId}`, { waitUntil: 'domcontentloaded', timeout: 90_000 }), tp.goto(`/session/${sessionId}`, { waitUntil: 'domcontentloaded', timeout: 90_000 })]);
+    await Promise.all([sp.getByTestId('call-view').waitFor({ timeout: 90_000 }), tp.getByTestId('call-view').waitFor({ timeout: 90_000 })]);
 
-    await sp.getByTestId('rec-ask').click();
-    await tp.getByTestId('rec-prompt').waitFor();
-    await sp.locator('[data-testid="rec-bar"][data-rec-status="asked"]').waitFor();
+    await sp.getByTestId('rec-ask').click({ timeout: 90_000, noWaitAfter: true });
+    await tp.getByTestId('rec-prompt').waitFor({ timeout: 60_000 });
+    await sp.locator('[data-testid="rec-bar"][data-rec-status="asked"]').waitFor({ timeout: 60_000 });
     await tp.screenshot({ path: screenshotPath('session-recording-prompt-360') });
-    await tp.getByTestId('rec-agree').click();
-    await Promise.all([sp.getByTestId('rec-indicator').waitFor(), tp.getByTestId('rec-indicator').waitFor()]);
+    await tp.getByTestId('rec-agree').click({ timeout: 90_000, noWaitAfter: true });
+    await Promise.all([sp.getByTestId('rec-indicator').waitFor({ timeout: 60_000 }), tp.getByTestId('rec-indicator').waitFor({ timeout: 60_000 })]);
 
     // Both pages publish through our socket: Janus writes audio and video for two feeds.
     const list = (await sc.get(`/api/sessions/${sessionId}/recordings`)).json as { recordings: { id: string }[] };
@@ -73,8 +73,8 @@ describe.runIf(runs)('a 1:1 session recorded when both agree, in the browser', (
     await sp.screenshot({ path: screenshotPath('session-recording-indicator-360') });
     await waitFor('about 3 s of recorded media', () => performance.now() - t0 >= 3000, 10_000);
 
-    await sp.getByTestId('rec-stop').click();
-    await Promise.all([sp.locator('[data-testid="rec-bar"][data-rec-status="off"]').waitFor(), tp.locator('[data-testid="rec-bar"][data-rec-status="off"]').waitFor()]);
+    await sp.getByTestId('rec-stop').click({ timeout: 90_000, noWaitAfter: true });
+    await Promise.all([sp.locator('[data-testid="rec-bar"][data-rec-status="off"]').waitFor({ timeout: 60_000 }), tp.locator('[data-testid="rec-bar"][data-rec-status="off"]').waitFor({ timeout: 60_000 })]);
     await t.app.jobs.drain();
     const rec = await t.app.fastify.recordings.get(id);
     expect(rec).toMatchObject({ status: 'ready' });
@@ -85,5 +85,5 @@ describe.runIf(runs)('a 1:1 session recorded when both agree, in the browser', (
       console.log(`browser part ${f.feed}: ${info.value.durationMs} ms, video ${info.value.video}, audio ${info.value.audio}`);
       expect(info.value).toMatchObject({ video: true, audio: true });
     }
-  }, 120_000);
+  }, 300_000);
 });
