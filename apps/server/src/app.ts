@@ -28,6 +28,7 @@ import { tutorsModule } from './modules/tutors';
 import { type WhatsApp, type WhatsAppFlowConfig, whatsappModule } from './modules/whatsapp';
 import { type Sfu, sfuModule } from './integrations/janus';
 import { recordingsModule } from './modules/recordings';
+import { sessionRecModule } from './modules/sessionrec';
 import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
 import { ltiModule } from './modules/lti';
 import type { FakeGraph } from './integrations/whatsapp';
@@ -147,8 +148,13 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(classroomModule);
   // Class recordings through the SFU: conversion job, retention sweep, streaming (#15, decision 049); watched by the
   // class's teacher, its enrolled learners and admins (the classroom asks the classes module).
-  await fastify.register(recordingsModule, { authorize: (viewer, rec) => fastify.classroom.mayWatchRecordings(rec.roomRef, viewer) });
+  // A 1:1 session's recording (room_ref `session:<id>`, decision 056) is watched by its two participants and staff.
+  await fastify.register(recordingsModule, {
+    authorize: (viewer, rec) => (rec.roomRef.startsWith('session:') ? fastify.sessionRec.mayWatch(rec.roomRef, viewer) : fastify.classroom.mayWatchRecordings(rec.roomRef, viewer)),
+  });
   await fastify.register(classMediaModule);
+  // 1:1 sessions recorded when both agree: the call moves to the SFU and Janus records both (#15, decision 056).
+  await fastify.register(sessionRecModule);
   // Tutor recommendations (#17): EASE trained in a worker thread by a durable job; every node serves the latest model.
   await fastify.register(recommendationsModule, opts.recommendations ?? {});
   // LTI 1.3: registrations, tool keys, OIDC launch, dynamic registration, the /dev/lms simulator (#16).

@@ -11,10 +11,11 @@ import * as media from '../src/modules/media/media.schema';
 import * as notifications from '../src/modules/notifications/notifications.schema';
 import * as recordings from '../src/modules/recordings/recordings.schema';
 import * as rooms from '../src/modules/rooms/rooms.schema';
+import * as sessionrec from '../src/modules/sessionrec/sessionrec.schema';
 import * as scheduling from '../src/modules/scheduling/scheduling.schema';
 import * as tutors from '../src/modules/tutors/tutors.schema';
 import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
 import * as classes from '../src/modules/classes/classes.schema';
 import * as jobs from '../src/platform/jobs.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec };

@@ -6,6 +6,7 @@ export * from './rooms';
 export * from './classroom';
 export * from './breakout';
 export * from './classmedia';
+export * from './sessionrec';
 export * from './recordings';
 export * from './scheduling';
 export * from './tutors';

@@ -31,6 +31,8 @@ export interface CallViewProps {
   onStateChange?: (state: string) => void;
   /** Shows the question's photo (the room's Question pane): an item in the controls' More menu. */
   onShowQuestion?: (() => void) | undefined;
+  /** The other's media through the media server once the call moved there to be recorded (decision 056); null: peer-to-peer. */
+  sfuRemote?: MediaStream | null;
 }
 
 /**
@@ -40,7 +42,8 @@ export interface CallViewProps {
 export function CallView(props: CallViewProps) {
   const { snapshot: room, role } = props;
   const call = role === 'observer' ? null : props.call;
-  const snapshot = useCallSnapshot(call);
+  const p2p = useCallSnapshot(call);
+  const snapshot = props.sfuRemote ? { ...p2p, remoteStream: props.sfuRemote, connection: 'connected' as const } : p2p;
   const { onStateChange } = props;
   // 'media' once the other side's video is on screen: the page waits for it before loading heavy things.
   const reported = snapshot.remoteVideoFlowing ? 'media' : snapshot.connection;

@@ -11,6 +11,8 @@ import { usePageTitle } from '../../lib/page-title';
 import { Alert } from '../../ui/alert';
 import { BoardPanel } from './board/board-panel';
 import { CallView } from './call-view';
+import { RecordingBar } from './recording-bar';
+import { useSessionRecording } from './use-session-recording';
 import { prewarmLocalMedia, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
 import type { PeerCall } from './call/peer-call';
 import type { LocalMediaChoice } from './call/types';
@@ -198,6 +200,7 @@ function InRoom({
   const readOnly = role === 'observer' || snapshot.status === 'ended';
   const inCall = role !== 'observer' && snapshot.status !== 'ended';
   const leave = useLeaveGuard(inCall);
+  const recording = useSessionRecording(session.id, me.id, inCall, room.call, media);
   const showQuestion = session.questionId
     ? () => {
         setTab('question');
@@ -231,8 +234,10 @@ function InRoom({
               onEnd={role === 'observer' ? undefined : () => end.mutate(session.id)}
               onStateChange={onCallState}
               onShowQuestion={showQuestion}
+              sfuRemote={recording.remote}
             />
           )}
+          {recording.rec && <RecordingBar rec={recording.rec} snapshot={recording.snapshot} selfId={me.id} otherName={other.displayName} sfuError={recording.sfuError} />}
         </div>
         <div className="room-tabs" role="tablist" aria-label="Board, question and chat">
           <button type="button" role="tab" aria-selected={tab === 'board'} aria-controls="room-panel-board" data-testid="tab-board" onClick={() => setTab('board')}>
