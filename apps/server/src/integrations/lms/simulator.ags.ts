@@ -274,24 +274,18 @@ export async function agsSimulatorRoutes(
     const ags = agsSimOf(p);
     const items = [...ags.lineItems.values()];
     const learners = p.people.filter((person) => person.roles.some((r) => r.endsWith('#Learner')));
+    // One card per learner (a phone-width page has no room for a wide table): each grade column as a line.
     const cell = (item: SimLineItem, sub: string) => {
       const s = ags.scores.get(item.id)?.get(sub);
-      return s
-        ? `<td data-score="${escape(`${s.scoreGiven ?? ''}`)}" title="${escape(s.comment ?? '')}">${escape(s.scoreGiven === undefined ? s.activityProgress : `${s.scoreGiven} / ${s.scoreMaximum}`)}</td>`
-        : '<td class="role">–</td>';
+      const value = s ? (s.scoreGiven === undefined ? s.activityProgress : `${s.scoreGiven} / ${s.scoreMaximum}`) : '–';
+      return `<div class="grade" data-line-item="${escape(item.tag ?? item.id)}"${s ? ` data-score="${escape(`${s.scoreGiven ?? ''}`)}"` : ''}><span>${escape(item.label)}</span><strong>${escape(value)}</strong></div>${s?.comment ? `<p class="role">${escape(s.comment)}</p>` : ''}`;
     };
-    const rows = learners
-      .map((l) => {
-        const sub = `${p.opts.slug}-${l.id}`;
-        return `<tr data-learner="${escape(l.id)}"><th scope="row">${escape(l.name)}</th>${items.map((i) => cell(i, sub)).join('')}</tr>`;
-      })
+    const cards = learners
+      .map((l) => `<section class="card" data-learner="${escape(l.id)}"><h2 style="font-size:1rem;margin:.2rem 0 .5rem">${escape(l.name)}</h2>${items.map((i) => cell(i, `${p.opts.slug}-${l.id}`)).join('')}</section>`)
       .join('');
-    const head = items.map((i) => `<th scope="col" data-line-item="${escape(i.tag ?? i.id)}">${escape(i.label)}</th>`).join('');
-    const table = items.length
-      ? `<div style="overflow-x:auto"><table class="gradebook" style="border-collapse:collapse;width:100%"><thead><tr><th>Learner</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`
-      : '<p>No grade columns yet: Tutorline adds one when a learner first completes something.</p>';
+    const table = items.length ? `<style>.grade{display:flex;justify-content:space-between;gap:1rem;padding:.35rem 0;border-top:1px solid #e3e6ea}.grade strong{white-space:nowrap}.grade+p.role{margin:0 0 .3rem}</style>${cards}` : '<section class="card"><p>No grade columns yet: Tutorline adds one when a learner first completes something.</p></section>';
     return reply
       .type('text/html')
-      .send(opts.page(`Gradebook · ${p.course.title}`, `<header><h1>Gradebook · ${escape(p.course.title)}</h1></header><section class="card">${table}</section><p><a href="/dev/lms">Back to the course</a></p>`));
+      .send(opts.page(`Gradebook · ${p.course.title}`, `<header><h1>Gradebook · ${escape(p.course.title)}</h1></header>${table}<p><a href="/dev/lms">Back to the course</a></p>`));
   });
 }

@@ -92,7 +92,8 @@ describeEachBackend('LTI AGS: scores to the LMS gradebook', ({ db }) => {
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toContain('Tutorline: Tutoring lessons completed');
-    expect(html).toMatch(/<tr data-learner="student-1"><th scope="row">Asha Learner<\/th><td data-score="1"[^>]*>1 \/ 10<\/td>/);
+    expect(html).toMatch(/data-learner="student-1"><h2[^>]*>Asha Learner<\/h2><div class="grade" data-line-item="tutorline-lesson" data-score="1"><span>Tutorline: Tutoring lessons completed<\/span><strong>1 \/ 10<\/strong>/);
+    expect(html).toContain('1 lesson completed on Tutorline');
     // The tutor came through no LMS: nothing was queued for them, and one job for the learner.
     expect((await jobsOfQueue()).map((j) => j.state)).toEqual(['done']);
 
