@@ -55,6 +55,8 @@ export class AgsSim {
   readonly assertions: Record<string, unknown>[] = [];
   readonly assertionHeaders: Record<string, unknown>[] = [];
   readonly requests: { target: AgsTarget; status: number }[] = [];
+  /** Answer the container unfiltered (some platforms ignore tag/resource_id): the tool must page through it. */
+  ignoreFilters = false;
   private readonly faults: Record<AgsTarget, AgsFault[]> = { token: [], lineitems: [], scores: [] };
   private nextId = 1;
 
@@ -192,7 +194,7 @@ export async function agsSimulatorRoutes(
     if (!found || !authorize(found.ags, request, reply, 'lineitems', [AGS_SCOPE.lineitem, AGS_SCOPE.lineitemReadonly])) return reply;
     const q = request.query as Record<string, string | undefined>;
     const all = [...found.ags.lineItems.values()].filter(
-      (li) => (!q.tag || li.tag === q.tag) && (!q.resource_id || li.resourceId === q.resource_id) && (!q.resource_link_id || li.resourceLinkId === q.resource_link_id),
+      (li) => found.ags.ignoreFilters || ((!q.tag || li.tag === q.tag) && (!q.resource_id || li.resourceId === q.resource_id) && (!q.resource_link_id || li.resourceLinkId === q.resource_link_id)),
     );
     const limit = Math.min(Number(q.limit) || PAGE_SIZE, PAGE_SIZE);
     const page = Math.max(Number(q.page) || 1, 1);
