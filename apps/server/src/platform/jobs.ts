@@ -51,6 +51,16 @@ export function defineJob<S extends z.ZodType>(queue: string, schema: S): JobDef
 /** Thrown by a handler for a failure that retrying cannot fix (a 4xx from a provider). */
 export class PermanentJobError extends Error {}
 
+/** Thrown by a handler whose provider said when to come back (HTTP Retry-After): the retry waits at least that long. */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface JobRunnerOptions {
   db: Db;
   clock: Clock;
@@ -215,7 +225,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
         await record(job.id, { state: 'failed', lastError: message, finishedAt: clock.now(), lockedUntil: null });
         log.error({ event: 'job_failed', err, permanent }, 'job failed for good');
       } else {
-        const runAt = new Date(clock.now().getTime() + backoff(job.attempts));
+        const wait = Math.max(backoff(job.attempts), err instanceof RetryLaterError ? err.retryAfterMs : 0);
+        const runAt = new Date(clock.now().getTime() + wait);
         await record(job.id, { state: 'queued', lastError: message, runAt, lockedUntil: null, ...(databaseLost ? { attempts: job.attempts - 1 } : {}) });
         log.warn({ event: 'job_retry_scheduled', err, runAt, ...(databaseLost ? { reason: 'database_unavailable' } : {}) }, 'job will be retried');
       }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { exportJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
+import { AGS_SCOPE, agsSimulatorRoutes } from './simulator.ags';
 
 /**
  * An LTI 1.3 platform inside the server, for development and tests (issue #16): its own RS256 keys, an OIDC
@@ -197,6 +198,7 @@ export class PlatformSim {
       'https://purl.imsglobal.org/spec/lti/claim/context': { id: this.course.id, title: this.course.title, label: this.course.label, type: ['http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'] },
       'https://purl.imsglobal.org/spec/lti/claim/tool_platform': { guid: `${this.opts.slug}-guid`, name: `Simulated ${this.opts.dialect}`, product_family_code: this.opts.dialect },
       ...(tamper === 'no_resource_link' ? {} : { 'https://purl.imsglobal.org/spec/lti/claim/resource_link': { id: auth.resourceLinkId ?? `${this.opts.slug}-link-1`, title: 'Tutorline' } }),
+      'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': { scope: Object.values(AGS_SCOPE), lineitems: `${this.url}/lineitems` },
       ...(this.opts.dialect === 'canvas'
         ? { 'https://purl.imsglobal.org/spec/lti/claim/custom': { canvas_course_id: '101' }, 'https://canvas.instructure.com/lti/user_id': person.id }
         : {}),
@@ -297,7 +299,7 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
               (person) =>
                 `<li><form method="post" action="/dev/lms/${escape(p.opts.slug)}/launch"><input type="hidden" name="person" value="${escape(person.id)}"><button type="submit" data-testid="lms-launch-${escape(p.opts.slug)}-${escape(person.id)}">Open Tutorline as ${escape(person.name)}</button></form><span class="role">${escape(person.roles.map((r) => r.split('#')[1]).join(', '))}</span></li>`,
             )
-            .join('')}</ul></section>`,
+            .join('')}</ul><a href="/dev/lms/${escape(p.opts.slug)}/gradebook" data-testid="lms-gradebook-${escape(p.opts.slug)}">Gradebook</a></section>`,
         )
         .join('');
       return reply.type('text/html').send(page('LMS simulator', `<header><h1>LMS simulator</h1></header><p>A pretend Canvas, Moodle or Blackboard course. Each button runs a real LTI 1.3 launch into Tutorline.</p>${cards}`));
@@ -355,8 +357,8 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
       return reply.send({ ...body, client_id: p.clientId, 'https://purl.imsglobal.org/spec/lti-tool-configuration': { ...(body['https://purl.imsglobal.org/spec/lti-tool-configuration'] as object), deployment_id: p.deploymentId } });
     });
 
-    // Token endpoint (AGS/NRPS client credentials): later work, issue #16's second half.
-    scope.post('/dev/lms/:slug/token', cfg, async (_request, reply) => reply.status(501).send({ error: 'unsupported_grant_type', error_description: 'The simulator issues service tokens in the second half of #16.' }));
+    // The token endpoint (client credentials, private_key_jwt), AGS line items, scores and results, and the gradebook.
+    await scope.register(agsSimulatorRoutes, { toolOrigin, clock: opts.clock, logger: opts.logger, platformOf: sim, page });
   });
 }
 

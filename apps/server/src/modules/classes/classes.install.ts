@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { CLASS_ACCESS } from '../classroom';
+import { CLASS_SETTLED } from './classes.events';
 import { createClassCalendar } from './classes.ics';
 import { createClassNotices } from './classes.notices';
 import { CLASS_MONEY } from './classes.ports';
@@ -16,14 +17,14 @@ import { createClassLifecycle } from './classes.settle';
  */
 export const classesModule = fp(
   async (fastify) => {
-    const { database, clock, logger, config, jobs, ports } = fastify.platform;
+    const { database, clock, logger, config, jobs, ports, events } = fastify.platform;
     const { inbox, notifications } = fastify.notifications;
     const repo = createClassesRepo(database.db);
     // Billing provides it when it registers (after this module): checked when the app starts.
     const money = ports.late(CLASS_MONEY, 'tutorline-classes');
     const notices = createClassNotices({ inbox, notifications });
     const classes = createClassesService({ repo, clock, logger, notices, money });
-    const lifecycle = createClassLifecycle({ repo, clock, logger, notices, inbox, money });
+    const lifecycle = createClassLifecycle({ repo, clock, logger, notices, inbox, money, onSettled: (tx, e) => events.emit(CLASS_SETTLED, { tx, ...e }) });
     const calendar = createClassCalendar({ repo, publicUrl: config.publicUrl });
     await lifecycle.install(jobs, database.db);
     fastify.calendarFeed.addSource((userId, from, to) => calendar.feedEntries(userId, from, to));

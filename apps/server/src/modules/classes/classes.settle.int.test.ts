@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { schema } from '../../../test/schema';
+import { CLASS_SETTLED } from './classes.events';
 import { classBody, classTutor, learners, plus, SetClock, startClassesApp } from './classes.test-support';
 
 describeEachBackend('classes: reminders, attendance and settlement', ({ db }) => {
@@ -11,9 +12,11 @@ describeEachBackend('classes: reminders, attendance and settlement', ({ db }) =>
   let tutor: Awaited<ReturnType<typeof classTutor>>;
   let people: Awaited<ReturnType<typeof learners>>;
   const made: Record<string, { id: string; start: string; end: string }> = {};
+  const settledEvents: { classId: string; outcome: string; attendedBy: string[] }[] = [];
 
   beforeAll(async () => {
     t = await startClassesApp(db().database, clock);
+    t.app.fastify.platform.events.on(CLASS_SETTLED, async (e) => void settledEvents.push({ classId: e.classId, outcome: e.outcome, attendedBy: e.attendedBy }));
     tutor = await classTutor(t, 'Asia/Kolkata');
     people = await learners(t, 3);
     // Three classes on one afternoon (13:00Z to 14:00Z): taught, not taught (paid), cancelled.
@@ -111,6 +114,11 @@ describeEachBackend('classes: reminders, attendance and settlement', ({ db }) =>
     expect(logs.filter((l) => l.includes('"event":"class_settled"')).map((l) => JSON.parse(l).outcome).sort()).toEqual(['completed', 'tutor_no_show']);
     // Payments are off in this suite, so no seat was paid for and nothing is refunded (classes.paid.int.test.ts pays).
     expect(logs.filter((l) => l.includes('"event":"class_refund_queued"'))).toHaveLength(0);
+    // CLASS_SETTLED says who of the enrolled learners came (LTI grades it): only the first learner joined the taught class.
+    expect(settledEvents.sort((x, y) => x.outcome.localeCompare(y.outcome))).toEqual([
+      { classId: made.taught!.id, outcome: 'completed', attendedBy: [people[0]!.id] },
+      { classId: made.absent!.id, outcome: 'tutor_no_show', attendedBy: [] },
+    ]);
     // Once settled, a class stays settled: a later sweep changes nothing, and its room is closed.
     expect(await t.app.fastify.classes.sweep()).toEqual({ settled: 0 });
     expect(await t.app.fastify.classes.access(made.taught!.id, people[0]!.id, clock.now())).toEqual({ ok: false, reason: 'class_over' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Attendance } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import type { Db } from '../../platform/db';
+import type { Db, Tx } from '../../platform/db';
 import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
@@ -25,13 +25,23 @@ export async function scheduleClassSweep(db: Db, at: Date, now: Date): Promise<v
 }
 
 /** Settling ended classes, reminding people of coming ones, and the attendance list. */
-export function createClassLifecycle(deps: { repo: ClassesRepo; clock: Clock; logger: Logger; notices: ClassNotices; inbox: Inbox; money: ClassMoney }) {
+export function createClassLifecycle(deps: {
+  repo: ClassesRepo;
+  clock: Clock;
+  logger: Logger;
+  notices: ClassNotices;
+  inbox: Inbox;
+  money: ClassMoney;
+  /** Listeners of CLASS_SETTLED (LTI grades), run inside the settling transaction. */
+  onSettled?: (tx: Tx, e: { classId: string; tutorId: string; outcome: 'completed' | 'tutor_no_show'; attendedBy: string[]; at: Date }) => Promise<void>;
+}) {
   const { repo, clock, logger, notices, inbox, money } = deps;
 
   /** One ended class: completed (the tutor credited) or a tutor no-show (every paid learner refunded), once. */
   async function settle(c: ClassRow, now: Date) {
     const d = decideSettlement(c, now);
     if (!d.settle) return null;
+    const joined = deps.onSettled ? new Set((await repo.attendanceOf(c.id)).filter((a) => a.kind === 'join').map((a) => a.userId)) : new Set<string>();
     const done = await repo.db.transaction(async (tx) => {
       const row = await repo.finish(tx, c.id, d.outcome, now);
       if (!row) return undefined;
@@ -44,6 +54,7 @@ export function createClassLifecycle(deps: { repo: ClassesRepo; clock: Clock; lo
       const kind = d.outcome === 'completed' ? 'class_completed' : 'class_tutor_no_show';
       const extra = () => (d.outcome === 'tutor_no_show' && c.priceMinor > 0 ? ' Your payment is refunded in full.' : '');
       const rows = await notices.tell(tx, row, [c.tutorId, ...seats.map((s) => s.studentId)], kind, `class-settled:${c.id}`, now, extra);
+      await deps.onSettled?.(tx, { classId: c.id, tutorId: c.tutorId, outcome: d.outcome, attendedBy: seats.map((s) => s.studentId).filter((id) => joined.has(id)), at: now });
       return { rows, seats: seats.length };
     });
     if (!done) return null;

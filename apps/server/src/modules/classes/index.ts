@@ -9,6 +9,7 @@ export { type ClassAttended, classesAttendedBetween, type ClassSeat, classSeatBy
 export { CLASS_MONEY, type ClassMoney } from './classes.ports';
 export { CLASS_REMINDER_QUEUE, CLASS_SWEEP_QUEUE } from './classes.settle';
 export { classesModule } from './classes.install';
+export { CLASS_SETTLED } from './classes.events';
 export { seedDemoClasses } from './classes.seed';
 
 /** What other modules (the live classroom) may ask of classes. */

@@ -1,4 +1,5 @@
 import type { ServerToClientEvents } from '@tutorline/contracts';
+import type { Tx } from '../../platform/db';
 import { defineEvent } from '../../platform/events';
 import { definePort } from '../../platform/ports';
 import type { HelpBilling } from './help.service';
@@ -10,6 +11,9 @@ export type HelpUserEvent = {
 
 /** Emitted after help sent an event to users' apps; a failing listener is logged, never the sender's problem. */
 export const HELP_USER_EVENT = defineEvent<HelpUserEvent>('help.user_event');
+
+/** A student rated the answer to their question; emitted inside the rating's transaction (LTI grades listen). */
+export const QUESTION_RATED = defineEvent<{ tx: Tx; questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }>('help.question_rated');
 
 /** What billing does inside help's transactions (credits, question earnings): help calls it, billing provides it. */
 export const HELP_BILLING = definePort<HelpBilling>('help.billing', 'the billing module (tutorline-billing)');

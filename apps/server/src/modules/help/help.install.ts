@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { userRoom } from '@tutorline/contracts';
 import { SESSION_ENDED, SESSION_OPENED } from '../rooms';
 import { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
-import { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent } from './help.events';
+import { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
 import { createPhotoCleanup } from './help.photos';
 import { defaultHelpRates } from './help.rates';
 import { createHelpRepo } from './help.repo';
@@ -43,6 +43,7 @@ export const helpModule = fp(
       config: dispatchConfig,
       ...(signer ? { sharing: { signer, publicUrl: config.publicUrl } } : {}),
       billing,
+      onRated: (tx, e) => events.emit(QUESTION_RATED, { tx, ...e }),
     });
     const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing });
     jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));

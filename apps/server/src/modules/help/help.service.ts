@@ -49,6 +49,8 @@ export interface HelpDeps {
   /** Signs public photo URLs for messages sent outside the app (WhatsApp alerts), with the server's public URL. */
   sharing?: { signer: Signer; publicUrl: string };
   billing?: HelpBilling;
+  /** Listeners of QUESTION_RATED (LTI grades), run inside the rating's transaction. */
+  onRated?: (tx: Tx, e: { questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }) => Promise<void>;
 }
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
@@ -322,6 +324,7 @@ export function createHelpService(deps: HelpDeps) {
       await repo.db.transaction(async (tx) => {
         await repo.recordRating(tx, q, body.stars, body.comment || null, body.favourite, now);
         await repo.addEvent(tx, questionId, 'rated', now, { stars: body.stars });
+        await deps.onRated?.(tx, { questionId, studentId: q.studentId, tutorId: q.claimedBy, stars: body.stars, at: now });
       });
       logger.info({ event: 'question_rated', questionId, tutorId: q.claimedBy, stars: body.stars }, 'question rated');
       return ok(await view((await repo.findQuestion(questionId))!, true));

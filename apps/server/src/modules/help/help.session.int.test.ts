@@ -4,6 +4,7 @@ import { type TestApp, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, whenOffered } from '../../../test/help';
 import { schema } from '../../../test/schema';
+import { QUESTION_RATED } from './help.events';
 import { defaultHelpRates } from './help.rates';
 
 const { ledgerAccounts, ledgerEntries, ledgerTransactions, studentTutorPrefs, tutorHelpStats, questions } = schema;
@@ -13,10 +14,12 @@ const rate = (subjectId: string, currency: string) => defaultHelpRates.find((r) 
 describeEachBackend('help: answering and rating', ({ db }) => {
   let t: TestApp;
   let dataDir: string;
+  const ratedEvents: { questionId: string; studentId: string; tutorId: string | null; stars: number }[] = [];
 
   beforeAll(async () => {
     dataDir = makeDataDir();
     t = await startTestApp(db().database, helpConfig(dataDir));
+    t.app.fastify.platform.events.on(QUESTION_RATED, async (e) => void ratedEvents.push({ questionId: e.questionId, studentId: e.studentId, tutorId: e.tutorId, stars: e.stars }));
   });
   afterAll(async () => {
     await t?.close();
@@ -106,9 +109,12 @@ describeEachBackend('help: answering and rating', ({ db }) => {
     const rated = await student.client.post(`/api/help/questions/${q.id}/rating`, { stars: 5, comment: 'Clear and quick', favourite: true });
     expect(rated.status, rated.text).toBe(200);
     expect(rated.json).toMatchObject({ id: q.id, rating: 5, tutor: { id: tutor.id, rating: 5, ratingCount: 1 } });
+    // One QUESTION_RATED event, for the first rating only (LTI grades the answered and rated question).
+    expect(ratedEvents.filter((e) => e.questionId === q.id)).toEqual([{ questionId: q.id, studentId: student.id, tutorId: tutor.id, stars: 5 }]);
     const twice = await student.client.post(`/api/help/questions/${q.id}/rating`, { stars: 4 });
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toMatch(/already rated/);
+    expect(ratedEvents.filter((e) => e.questionId === q.id)).toHaveLength(1);
 
     const [row] = await db().database.db.select().from(questions).where(eq(questions.id, q.id));
     expect(row).toMatchObject({ rating: 5, ratingComment: 'Clear and quick', ratedAt: expect.any(Date) });

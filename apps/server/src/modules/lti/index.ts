@@ -2,6 +2,7 @@ import type { LmsSimulator } from '../../integrations/lms/simulator';
 import type { ToolKeys } from './lti.keys';
 import type { LtiRegistrations } from './lti.registrations';
 import type { LtiRepo } from './lti.repo';
+import type { AgsService } from './lti.ags.service';
 
 export { ltiModule } from './lti.install';
 export { courseRoleOf, launchRefusals, type LaunchRefusal } from './lti.rules';
@@ -9,6 +10,6 @@ export { courseRoleOf, launchRefusals, type LaunchRefusal } from './lti.rules';
 declare module 'fastify' {
   interface FastifyInstance {
     /** LTI 1.3 (tutorline-lti); null when production has no SIGNING_SECRET to seal the tool keys. */
-    lti: { keys: ToolKeys; registrations: LtiRegistrations; simulator: LmsSimulator | null; repo: LtiRepo } | null;
+    lti: { keys: ToolKeys; registrations: LtiRegistrations; simulator: LmsSimulator | null; repo: LtiRepo; ags: AgsService } | null;
   }
 }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { createLmsSimulator, lmsSimulatorRoutes, type LmsSimulator } from '../../integrations/lms/simulator';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
+import { installAgs } from './lti.ags.install';
 import { createDynamicRegistration } from './lti.dynamic';
 import { createKeyBox, createToolKeys } from './lti.keys';
 import { createPlatformKeys } from './lti.platform-keys';
@@ -29,7 +30,8 @@ export const ltiModule = fp(
     const repo = createLtiRepo(database.db);
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
-    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin });
+    const { ags } = installAgs(fastify.platform, keys);
+    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
     await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies });
 
@@ -41,7 +43,7 @@ export const ltiModule = fp(
       await fastify.register(lmsSimulatorRoutes, { base: config.publicUrl, toolOrigin, clock, logger, simulator });
       if (config.env === 'development') await registerDevPlatform(simulator, registrations, clock, logger);
     }
-    fastify.decorate('lti', { keys, registrations, simulator, repo });
+    fastify.decorate('lti', { keys, registrations, simulator, repo, ags });
   },
   { name: 'tutorline-lti', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
 );

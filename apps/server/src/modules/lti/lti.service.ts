@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { Clock } from '../../platform/clock';
-import type { Db } from '../../platform/db';
+import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 import { accountIdByEmail, insertSchoolAccount } from '../identity';
 import { accountRoleOf, checkLaunchClaims, courseRoleOf, type LaunchRefusal, localPath, LOGIN_TTL_SECONDS, onOrigin } from './lti.rules';
@@ -46,7 +46,17 @@ class RollBack extends Error {
   }
 }
 
-export function createLtiLaunches(deps: { repo: LtiRepo; db: Db; clock: Clock; logger: Logger; platformKeys: PlatformKeys; sessions: LaunchSessions; toolOrigin: string }) {
+export function createLtiLaunches(deps: {
+  repo: LtiRepo;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  platformKeys: PlatformKeys;
+  sessions: LaunchSessions;
+  toolOrigin: string;
+  /** Keeps what a course's launch offers (AGS endpoint), inside the launch's transaction. */
+  onCourseLaunch?: (tx: Tx, a: { courseId: string; payload: Record<string, unknown>; now: Date }) => Promise<void>;
+}) {
   const { repo, db, clock, logger, platformKeys, toolOrigin } = deps;
   const refuse = (reason: LaunchRefusal, context: Record<string, unknown>): Refused => {
     logger.warn({ event: 'lti_launch_refused', reason, ...context }, 'LTI launch refused');
@@ -161,6 +171,7 @@ export function createLtiLaunches(deps: { repo: LtiRepo; db: Db; clock: Clock; l
           const courseId = claims.context
             ? await repo.upsertCourse(tx, { registrationId: target.id, contextId: claims.context.id, title: claims.context.title ?? claims.context.label ?? 'Course', label: claims.context.label, now })
             : null;
+          if (courseId) await deps.onCourseLaunch?.(tx, { courseId, payload, now });
           let userId = await repo.linkedUser(tx, login.issuer, claims.sub);
           let created = false;
           if (userId) {

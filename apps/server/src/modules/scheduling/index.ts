@@ -31,6 +31,7 @@ export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './s
 export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';
 export { BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from './scheduling.ports';
 export { schedulingModule } from './scheduling.install';
+export { LESSON_SETTLED } from './scheduling.events';
 
 declare module 'fastify' {
   interface FastifyInstance {

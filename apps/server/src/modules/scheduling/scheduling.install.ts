@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { LESSON_SETTLED } from './scheduling.events';
 import { createCalendarService } from './scheduling.ics';
 import { createLessonsService } from './scheduling.lessons';
 import { createLessonsRepo } from './scheduling.lessons.repo';
@@ -18,7 +19,7 @@ import { createSeriesService } from './scheduling.series';
  */
 export const schedulingModule = fp(
   async (fastify) => {
-    const { database, clock, logger, config, jobs, ports } = fastify.platform;
+    const { database, clock, logger, config, jobs, ports, events } = fastify.platform;
     const { inbox, notifications } = fastify.notifications;
     const { rooms } = fastify.rooms;
     const schedulingRepo = createSchedulingRepo(database.db);
@@ -32,7 +33,7 @@ export const schedulingModule = fp(
     await scheduleHoldSweep(database.db, clock.now());
     await fastify.register(schedulingRoutes, { scheduling, series, calendar });
     // Booked lessons in the live room: opening it, and a periodic sweep that settles them (completed or a no-show).
-    const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger, onOutcome });
+    const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger, onOutcome, onSettled: (tx, e) => events.emit(LESSON_SETTLED, { tx, ...e }) });
     await lessons.installSweep(jobs, database.db);
     await fastify.register(lessonsRoutes, { lessons });
     fastify.decorate('scheduling', scheduling);

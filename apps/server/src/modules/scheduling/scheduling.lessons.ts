@@ -11,7 +11,7 @@ import type { NewNotice, NoticeRow } from '../notifications';
 import type { RoomsService } from '../rooms';
 import type { OnBookingOutcome } from './scheduling.service';
 import type { LessonBookingRow, LessonsRepo } from './scheduling.lessons.repo';
-import { decideLesson, lessonNotice, NO_SHOW_AFTER_MINUTES, ROOM_OPENS_MINUTES_BEFORE, roomEntry, roomWindow } from './scheduling.lessons.rules';
+import { decideLesson, type LessonOutcome, lessonNotice, NO_SHOW_AFTER_MINUTES, ROOM_OPENS_MINUTES_BEFORE, roomEntry, roomWindow } from './scheduling.lessons.rules';
 
 /** The queue of the periodic sweep that settles booked lessons (completed or a no-show). */
 export const LESSON_SWEEP_QUEUE = defineJob('lessons.sweep', z.object({ slot: z.iso.datetime() }));
@@ -33,6 +33,8 @@ export interface LessonsDeps {
   logger: Logger;
   /** Billing plugs in: a settled paid lesson's refund (a tutor no-show) is queued in the settling transaction. */
   onOutcome?: OnBookingOutcome;
+  /** Listeners of LESSON_SETTLED (LTI grades), run inside the settling transaction. */
+  onSettled?: (tx: Tx, e: { bookingId: string; studentId: string; tutorId: string; outcome: LessonOutcome; at: Date }) => Promise<void>;
 }
 
 /** The sweep job for the time slot `at` falls in: one per slot however many processes enqueue it (dedupe key); `now` from the clock. */
@@ -69,6 +71,7 @@ export function createLessonsService(deps: LessonsDeps) {
       if (!row) return undefined;
       if (outcome === 'completed') await repo.countCompletedLesson(tx, b.tutorId);
       if (deps.onOutcome) await deps.onOutcome(tx, { bookingId: b.id, outcome, by: null, wasConfirmed: true, at: now });
+      await deps.onSettled?.(tx, { bookingId: b.id, studentId: b.studentId, tutorId: b.tutorId, outcome, at: now });
       const ended = session?.status === 'active' ? await rooms.endInTx(tx, session.id) : undefined;
       const notices = await inbox.add(
         tx,
