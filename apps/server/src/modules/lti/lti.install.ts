@@ -2,6 +2,11 @@ import fp from 'fastify-plugin';
 import { createLmsSimulator, lmsSimulatorRoutes, type LmsSimulator } from '../../integrations/lms/simulator';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
+import type { FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../identity';
+import { createDeepLinkRepo } from './lti.deeplink.repo';
+import { deepLinkRoutes } from './lti.deeplink.routes';
+import { createDeepLinks } from './lti.deeplink.service';
 import { createDynamicRegistration } from './lti.dynamic';
 import { createKeyBox, createToolKeys } from './lti.keys';
 import { createPlatformKeys } from './lti.platform-keys';
@@ -29,9 +34,15 @@ export const ltiModule = fp(
     const repo = createLtiRepo(database.db);
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
-    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin });
+    const deepLinks = createDeepLinks({ repo, links: createDeepLinkRepo(database.db), db: database.db, clock, logger, keys, toolOrigin });
+    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, deepLinks });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
-    await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies });
+    await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies, deepLinks });
+    const whoIs = async (request: FastifyRequest) => {
+      const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
+      return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
+    };
+    await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
 
