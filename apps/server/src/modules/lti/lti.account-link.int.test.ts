@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformSim } from '../../integrations/lms/simulator';
-import { adminClient, Client, signUpStudent, type TestApp } from '../../../test/app';
+import { adminClient, Client, signUpStudent, signUpTutor, type TestApp } from '../../../test/app';
+import { schema } from '../../../test/schema';
 import { describeEachBackend } from '../../../test/db';
 import { ltiCounts, offsetClock, runLaunch, simulatorOf, startLtiApp } from './lti.testkit';
 
@@ -100,5 +101,44 @@ describeEachBackend('LTI account linking', ({ db }) => {
     expect(res.launchHeaders?.get('x-frame-options')).toBeNull();
     const stale = await fetch(`${t.baseUrl}/lti/link/new`, formPost({ token: 'nope' }));
     expect(stale.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('the pages a launch lands on may be framed by that platform, for that browser only', async () => {
+    const res = await runLaunch(t, canvas, 'student-1');
+    expect(res.status, res.body).toBe(302);
+    expect(res.frameCookie).toMatch(/^tl_lti_frame=/);
+    const framed = await fetch(`${t.baseUrl}/lti/link?token=x`, { headers: { cookie: `${res.sessionCookie}; ${res.frameCookie}` } });
+    expect(framed.headers.get('content-security-policy')).toContain(`frame-ancestors ${new URL(canvas.url).origin} https://canvas.instructure.com`);
+    expect(framed.headers.get('x-frame-options')).toBeNull();
+    const forged = await fetch(`${t.baseUrl}/lti/link?token=x`, { headers: { cookie: `${res.frameCookie!.split('.')[0]}.forged` } });
+    expect(forged.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(forged.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('a booking made from a course item is tagged with that course, only by its own learner', async () => {
+    const res = await runLaunch(t, canvas, 'student-3');
+    expect(res.status, res.body).toBe(302);
+    const courseId = res.location!.split('/').pop()!;
+    const me = new Client(t.baseUrl);
+    me.cookie = res.sessionCookie!;
+    const studentId = (await me.get('/api/me')).json.id as string;
+    const tutor = await signUpTutor(new Client(t.baseUrl));
+    const other = await signUpStudent(new Client(t.baseUrl));
+    const insert = async (student: string, key: string) => {
+      const startsAt = new Date(Date.now() + 86_400_000);
+      const [row] = await db()
+        .database.db.insert(schema.bookings)
+        .values({ tutorId: tutor.user.id, studentId: student, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: key, createdAt: new Date() })
+        .returning();
+      return row!.id;
+    };
+    const mine = await insert(studentId, 'lti-tag-1');
+    const theirs = await insert(other.user.id, 'lti-tag-2');
+    const tag = (course: string, bookingId: string) => me.post(`/api/lti/courses/${course}/bookings`, { bookingId }, { origin: t.baseUrl });
+    expect((await tag(courseId, mine)).json).toEqual({ tagged: true });
+    expect((await tag(courseId, mine)).json).toEqual({ tagged: false });
+    expect((await tag(courseId, theirs)).status).toBe(404);
+    expect((await tag('00000000-0000-4000-8000-000000000000', mine)).status).toBe(404);
+    expect(await t.app.fastify.lti!.courseBookings.bookingsOfCourse(courseId)).toEqual([mine]);
   });
 });

@@ -4,6 +4,7 @@ import { setSessionCookie } from '../identity';
 import { chooseAccountPage, confirmExistingPage, deepLinkReturnPage, framedPage, pickerPage } from './lti.deeplink.pages';
 import { frameOriginsOf } from './lti.deeplink.rules';
 import type { DeepLinks } from './lti.deeplink.service';
+import type { LtiFraming } from './lti.framing';
 import { page, refusalPage } from './lti.pages';
 import type { LtiRepo } from './lti.repo';
 import type { LtiLaunches } from './lti.service';
@@ -13,6 +14,7 @@ export interface DeepLinkRouteOptions {
   deepLinks: DeepLinks;
   repo: LtiRepo;
   secureCookies: boolean;
+  framing: LtiFraming;
   /** Who is logged in on this request (identity's session cookie), for the existing-account link. */
   whoIs: (request: FastifyRequest) => Promise<{ id: string; displayName: string } | null>;
 }
@@ -70,6 +72,7 @@ export async function deepLinkRoutes(fastify: FastifyInstance, opts: DeepLinkRou
         return framedPage(reply.status(400), []).send(page('Could not open Tutorline', `<h1>Could not open Tutorline from your course</h1><p data-reason="${result.reason}">${words}</p>`));
       }
       setLtiSessionCookie(reply, result.session, opts.secureCookies);
+      opts.framing.mark(reply, result.registrationId, result.session.expiresAt);
       return reply.redirect(result.redirectPath, 302);
     });
 

@@ -9,6 +9,7 @@ import { dynamicRefusalWords } from './lti.dynamic';
 import type { ToolKeys } from './lti.keys';
 import { chooseAccountPage, frameOriginsFor, framedPage, pickerPage, setLtiSessionCookie } from './lti.deeplink.routes';
 import type { DeepLinks } from './lti.deeplink.service';
+import type { LtiFraming } from './lti.framing';
 import { escape, page, refusalPage } from './lti.pages';
 import type { LtiRegistrations } from './lti.registrations';
 import type { LtiRepo } from './lti.repo';
@@ -24,6 +25,7 @@ export interface LtiRouteOptions {
   toolOrigin: string;
   secureCookies: boolean;
   deepLinks: DeepLinks;
+  framing: LtiFraming;
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -83,6 +85,7 @@ export async function ltiRoutes(fastify: FastifyInstance, opts: LtiRouteOptions)
         return framedPage(reply, frameOrigins).send(pickerPage(result.token, picker.ok ? picker.courseTitle : null, null));
       }
       setLtiSessionCookie(reply, result.session, opts.secureCookies);
+      opts.framing.mark(reply, result.registrationId, result.session.expiresAt);
       return reply.redirect(result.redirectPath, 302);
     });
 

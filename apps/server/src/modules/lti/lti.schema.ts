@@ -203,3 +203,19 @@ export const ltiPlacedItems = pgTable(
   },
   (t) => [index('lti_placed_items_course_idx').on(t.courseId)],
 );
+
+/** A booking made from a placed "Book tutoring" item, tagged with the course it was made in (lti.course-bookings.ts). */
+export const ltiCourseBookings = pgTable(
+  'lti_course_bookings',
+  {
+    bookingId: uuid('booking_id').primaryKey(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => ltiCourses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    taggedAt: timestamp('tagged_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('lti_course_bookings_course_idx').on(t.courseId)],
+);

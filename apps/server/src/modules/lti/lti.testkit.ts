@@ -59,6 +59,8 @@ export interface LaunchOutcome {
   /** The first-launch choice page, when there was one, and its link token. */
   choicePage?: string;
   linkToken?: string;
+  /** The cookie that lets the landing pages be framed by the platform (lti.framing.ts), when a session was opened. */
+  frameCookie?: string;
   /** The headers of /lti/launch's own answer (framing policy). */
   launchHeaders?: Headers;
 }
@@ -96,9 +98,14 @@ export async function runLaunch(t: TestApp, platform: PlatformSim, person: strin
     // A first launch asks "new or existing account?": the default is a new one, as a person pressing Continue.
     const made = await fetch(`${t.baseUrl}/lti/link/new`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' }, body: new URLSearchParams({ token: linkToken }).toString() });
     const madeSession = made.headers.getSetCookie().find((c) => c.startsWith('tl_session='));
-    return { status: made.status, location: made.headers.get('location'), body: await made.text(), sessionCookie: madeSession ? madeSession.split(';')[0]! : null, form, stateCookie, choicePage: body, linkToken, launchHeaders: launch.headers };
+    return { status: made.status, location: made.headers.get('location'), body: await made.text(), sessionCookie: madeSession ? madeSession.split(';')[0]! : null, form, stateCookie, choicePage: body, linkToken, launchHeaders: launch.headers, ...frameCookieOf(made.headers) };
   }
-  return { status: launch.status, location: launch.headers.get('location'), body, sessionCookie: session ? session.split(';')[0]! : null, form, stateCookie, launchHeaders: launch.headers, ...(linkToken ? { choicePage: body, linkToken } : {}) };
+  return { status: launch.status, location: launch.headers.get('location'), body, sessionCookie: session ? session.split(';')[0]! : null, form, stateCookie, launchHeaders: launch.headers, ...frameCookieOf(launch.headers), ...(linkToken ? { choicePage: body, linkToken } : {}) };
+}
+
+function frameCookieOf(headers: Headers): { frameCookie?: string } {
+  const c = headers.getSetCookie().find((x) => x.startsWith('tl_lti_frame='));
+  return c ? { frameCookie: c.split(';')[0]! } : {};
 }
 
 /** Rows that a refused launch must not create. */
