@@ -57,6 +57,9 @@ export function deepLinkReturnPage(returnUrl: string, jwt: string, title: string
   );
 }
 
+const choiceStyle = `<style>.choice{display:block;box-sizing:border-box;width:100%;padding:.75rem;font-size:1rem;border-radius:.45rem;text-align:center;border:0;background:#1d4ed8;color:#fff;text-decoration:none;margin:.6rem 0}
+.choice.secondary{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}</style>`;
+
 /**
  * A first launch: nothing is made until the person chooses. "I already have an account" opens in its own window
  * (first-party, so the log-in's cookie works even where the LMS frames us), then links; "Continue" makes a new one.
@@ -65,9 +68,9 @@ export function chooseAccountPage(linkToken: string, emailTaken: boolean): strin
   const linkUrl = `/lti/link?token=${encodeURIComponent(linkToken)}`;
   return page(
     'Welcome to Tutorline',
-    `<h1>Welcome to Tutorline</h1>${emailTaken ? '<p data-testid="lti-email-taken">Your school sent an email that already belongs to a Tutorline account. Log in to use that account from your course.</p>' : '<p>Do you already use Tutorline? Link your account to this course, or start fresh.</p>'}
-<p><a href="${escape(linkUrl)}" target="_blank" rel="opener" data-testid="lti-link-existing">I already have an account</a></p>
-<form method="post" action="/lti/link/new"><input type="hidden" name="token" value="${escape(linkToken)}"><button type="submit" data-testid="lti-continue-new">Continue as a new user</button></form>
+    `${choiceStyle}<h1>Welcome to Tutorline</h1>${emailTaken ? '<p data-testid="lti-email-taken">Your school sent an email that already belongs to a Tutorline account. Log in to use that account from your course.</p>' : '<p>Do you already use Tutorline? Link your account to this course, or start fresh.</p>'}
+<p><a class="choice secondary" href="${escape(linkUrl)}" target="_blank" rel="opener" data-testid="lti-link-existing">I already have an account</a></p>
+<form method="post" action="/lti/link/new"><input type="hidden" name="token" value="${escape(linkToken)}"><button class="choice" type="submit" data-testid="lti-continue-new">Continue as a new user</button></form>
 <p class="code">Link code (valid 15 minutes): <code data-testid="lti-link-code">${escape(linkToken)}</code></p>`,
   );
 }
