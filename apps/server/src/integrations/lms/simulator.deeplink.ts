@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Logger } from '../../platform/logger';
-import type { LmsSimulator, PlacedSimItem, PlatformSim } from './simulator';
+import { randomBytes } from 'node:crypto';
+import type { LmsSimulator, PlatformSim, Tamper } from './simulator';
 
 /**
  * The simulator's side of Deep Linking 2.0 (issue #16): the teacher's "Add Tutorline content" runs a real
@@ -13,6 +14,33 @@ import type { LmsSimulator, PlacedSimItem, PlatformSim } from './simulator';
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
+
+export interface PlacedSimItem {
+  title: string;
+  url: string;
+  custom: Record<string, string>;
+  lineItem: Record<string, unknown> | null;
+  resourceLinkId: string;
+}
+
+/** A deep-linking request's own claims (Deep Linking 2.0 §4.4): no resource link, settings with a fresh `data`. */
+export function deepLinkClaims(p: PlatformSim, toolOrigin: string, tamper?: Tamper): Record<string, unknown> {
+  const data = randomBytes(12).toString('base64url');
+  p.deepLinkData.add(data);
+  return {
+    [`${LTI}message_type`]: tamper === 'wrong_message_type' ? 'LtiSomethingElseRequest' : 'LtiDeepLinkingRequest',
+    [`${LTI}resource_link`]: undefined,
+    [`${LTI}target_link_uri`]: `${toolOrigin}/lti/launch`,
+    [`${DL}deep_linking_settings`]: {
+      deep_link_return_url: `${p.url}/deeplink/return`,
+      accept_types: ['ltiResourceLink'],
+      accept_presentation_document_targets: ['iframe', 'window'],
+      accept_multiple: true,
+      auto_create: true,
+      data,
+    },
+  };
+}
 
 /** The audience a platform of this dialect accepts on a deep-link response. */
 export const expectedDeepLinkAudience = (p: PlatformSim) => (p.opts.dialect === 'blackboard' ? 'https://blackboard.com' : p.issuer);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { exportJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
-import { deepLinkSection, simulatorDeepLinkRoutes } from './simulator.deeplink';
+import { deepLinkClaims, deepLinkSection, type PlacedSimItem, simulatorDeepLinkRoutes } from './simulator.deeplink';
 
 /**
  * An LTI 1.3 platform inside the server, for development and tests (issue #16): its own RS256 keys, an OIDC
@@ -210,7 +210,7 @@ export class PlatformSim {
         : {}),
     };
     if (auth.custom) claims['https://purl.imsglobal.org/spec/lti/claim/custom'] = { ...(claims['https://purl.imsglobal.org/spec/lti/claim/custom'] as object | undefined), ...auth.custom };
-    if (auth.deepLink) Object.assign(claims, this.deepLinkClaims(toolOrigin, tamper));
+    if (auth.deepLink) Object.assign(claims, deepLinkClaims(this, toolOrigin, tamper));
     return this.sign(claims, tamper);
   }
 
@@ -228,25 +228,6 @@ export class PlatformSim {
     }
     const alg = tamper === 'rs512' ? 'RS512' : 'RS256';
     return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
-  }
-
-  /** A deep-linking request's own claims (Deep Linking 2.0 §4.4): no resource link, settings with a fresh `data`. */
-  deepLinkClaims(toolOrigin: string, tamper?: Tamper): Record<string, unknown> {
-    const data = randomBytes(12).toString('base64url');
-    this.deepLinkData.add(data);
-    return {
-      'https://purl.imsglobal.org/spec/lti/claim/message_type': tamper === 'wrong_message_type' ? 'LtiSomethingElseRequest' : 'LtiDeepLinkingRequest',
-      'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined,
-      'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': `${toolOrigin}/lti/launch`,
-      'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
-        deep_link_return_url: `${this.url}/deeplink/return`,
-        accept_types: ['ltiResourceLink'],
-        accept_presentation_document_targets: ['iframe', 'window'],
-        accept_multiple: true,
-        auto_create: true,
-        data,
-      },
-    };
   }
 
   openidConfiguration() {
@@ -291,14 +272,6 @@ function autoPost(action: string, fields: Record<string, string>, label: string)
     .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
     .join('');
   return page(label, `<form method="post" action="${escape(action)}" data-autosubmit>${inputs}<button type="submit">${escape(label)}</button></form><script src="/dev/lms/autosubmit.js"></script>`);
-}
-
-export interface PlacedSimItem {
-  title: string;
-  url: string;
-  custom: Record<string, string>;
-  lineItem: Record<string, unknown> | null;
-  resourceLinkId: string;
 }
 
 export interface LmsSimulator {

@@ -124,16 +124,16 @@ describeEachBackend('LTI account linking', ({ db }) => {
     const studentId = (await me.get('/api/me')).json.id as string;
     const tutor = await signUpTutor(new Client(t.baseUrl));
     const other = await signUpStudent(new Client(t.baseUrl));
-    const insert = async (student: string, key: string) => {
-      const startsAt = new Date(Date.now() + 86_400_000);
+    const insert = async (student: string, key: string, day: number) => {
+      const startsAt = new Date(Date.UTC(2027, 0, day, 9));
       const [row] = await db()
         .database.db.insert(schema.bookings)
         .values({ tutorId: tutor.user.id, studentId: student, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: key, createdAt: new Date() })
         .returning();
       return row!.id;
     };
-    const mine = await insert(studentId, 'lti-tag-1');
-    const theirs = await insert(other.user.id, 'lti-tag-2');
+    const mine = await insert(studentId, 'lti-tag-1', 4);
+    const theirs = await insert(other.user.id, 'lti-tag-2', 5);
     const tag = (course: string, bookingId: string) => me.post(`/api/lti/courses/${course}/bookings`, { bookingId }, { origin: t.baseUrl });
     expect((await tag(courseId, mine)).json).toEqual({ tagged: true });
     expect((await tag(courseId, mine)).json).toEqual({ tagged: false });

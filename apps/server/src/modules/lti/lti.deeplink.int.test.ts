@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformSim } from '../../integrations/lms/simulator';
+import { decodeHint, type PlatformSim } from '../../integrations/lms/simulator';
 import { adminClient, Client, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import type { LaunchRefusal } from './lti.rules';
@@ -94,6 +94,12 @@ describeEachBackend('LTI deep linking', ({ db }) => {
     expect(canvas.placedItems.at(-1)).toMatchObject({ title: 'Book a 45-minute maths lesson', lineItem: { scoreMaximum: 10 } });
     const course = await (await fetch(`${t.baseUrl}/dev/lms`)).text();
     expect(course).toContain('Book a 45-minute maths lesson');
+    // The course page's teacher button starts the same flow: a login initiation whose hint asks for a deep link.
+    expect(course).toContain('data-testid="lms-deeplink-dc-teacher-1"');
+    const button = await fetch(`${t.baseUrl}/dev/lms/dc/deeplink`, form({ person: 'teacher-1' }));
+    const loginForm = await button.text();
+    expect(formAction(loginForm)).toBe(`${t.baseUrl}/lti/login`);
+    expect(decodeHint(field(loginForm, 'lti_message_hint'))).toMatchObject({ person: 'teacher-1', deepLink: true });
   });
 
   it('a student opening the placed item lands on the slot picker for the pool and length, in the course', async () => {

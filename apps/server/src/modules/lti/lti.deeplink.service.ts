@@ -90,7 +90,8 @@ export function createDeepLinks(deps: { repo: LtiRepo; links: DeepLinkRepo; db: 
     /** Where a launch of a placed item lands, or null when this registration placed no such item. */
     async landingFor(itemId: string, registrationId: string): Promise<((courseId: string | null) => string) | null> {
       const item = await links.placedItem(itemId, registrationId);
-      return item ? (courseId) => landingPath(item.spec as unknown as ItemSpec, item.courseId ?? courseId) : null;
+      // The launch's own course wins: an LMS copying a course carries its items into the new one.
+      return item ? (courseId) => landingPath(item.spec as unknown as ItemSpec, courseId ?? item.courseId) : null;
     },
   };
 }
