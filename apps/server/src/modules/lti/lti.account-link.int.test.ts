@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PlatformSim } from '../../integrations/lms/simulator';
 import { adminClient, Client, signUpStudent, signUpTutor, type TestApp } from '../../../test/app';
 import { schema } from '../../../test/schema';

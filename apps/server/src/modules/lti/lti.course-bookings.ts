@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import type { Logger } from '../../platform/logger';
 import { caller } from '../identity';
 import { bookingsByIds } from '../scheduling';
 import type { LtiRepo } from './lti.repo';
-import { ltiCourseBookings } from './lti.schema';
+import type { DeepLinkRepo } from './lti.deeplink.repo';
 
 export type TagFailure = 'not_in_course' | 'booking_unknown';
 
@@ -19,23 +18,20 @@ export type TagFailure = 'not_in_course' | 'booking_unknown';
  * with ?course=…, names the booking it just made; the course must be theirs and the booking theirs (read through
  * scheduling's index). Tagging twice is a no-op.
  */
-export function createCourseBookings(deps: { repo: LtiRepo; db: Db; clock: Clock; logger: Logger }) {
-  const { repo, db, clock, logger } = deps;
+export function createCourseBookings(deps: { repo: LtiRepo; links: DeepLinkRepo; db: Db; clock: Clock; logger: Logger }) {
+  const { repo, links, db, clock, logger } = deps;
   return {
     async tag(courseId: string, bookingId: string, userId: string): Promise<{ ok: true; tagged: boolean } | { ok: false; reason: TagFailure }> {
       const course = await repo.courseOf(courseId, userId);
       if (!course) return { ok: false, reason: 'not_in_course' };
       const [booking] = await bookingsByIds(db, [bookingId]);
       if (!booking || booking.studentId !== userId) return { ok: false, reason: 'booking_unknown' };
-      const rows = await db.insert(ltiCourseBookings).values({ bookingId, courseId, userId, taggedAt: clock.now() }).onConflictDoNothing().returning({ b: ltiCourseBookings.bookingId });
-      if (rows.length) logger.info({ event: 'lti_booking_tagged', bookingId, courseId, userId }, 'booking tagged with its LMS course');
-      return { ok: true, tagged: rows.length === 1 };
+      const tagged = await links.tagBooking({ bookingId, courseId, userId, taggedAt: clock.now() });
+      if (tagged) logger.info({ event: 'lti_booking_tagged', bookingId, courseId, userId }, 'booking tagged with its LMS course');
+      return { ok: true, tagged };
     },
 
-    async bookingsOfCourse(courseId: string): Promise<string[]> {
-      const rows = await db.select({ b: ltiCourseBookings.bookingId }).from(ltiCourseBookings).where(eq(ltiCourseBookings.courseId, courseId));
-      return rows.map((r) => r.b);
-    },
+    bookingsOfCourse: (courseId: string) => links.bookingsOfCourse(courseId),
   };
 }
 export type CourseBookings = ReturnType<typeof createCourseBookings>;

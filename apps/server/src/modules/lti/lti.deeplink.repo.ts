@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { ltiDeepLinks, ltiPlacedItems } from './lti.schema';
+import { ltiCourseBookings, ltiDeepLinks, ltiPlacedItems } from './lti.schema';
 
 export type DeepLinkRow = typeof ltiDeepLinks.$inferSelect;
 export type PlacedItemRow = typeof ltiPlacedItems.$inferSelect;
@@ -41,6 +41,17 @@ export function createDeepLinkRepo(db: Db) {
         .where(and(eq(ltiPlacedItems.id, id), eq(ltiPlacedItems.registrationId, registrationId)))
         .limit(1);
       return row;
+    },
+
+    /** Tags a booking with its course; false when it already was. */
+    async tagBooking(values: typeof ltiCourseBookings.$inferInsert): Promise<boolean> {
+      const rows = await db.insert(ltiCourseBookings).values(values).onConflictDoNothing().returning({ b: ltiCourseBookings.bookingId });
+      return rows.length === 1;
+    },
+
+    async bookingsOfCourse(courseId: string): Promise<string[]> {
+      const rows = await db.select({ b: ltiCourseBookings.bookingId }).from(ltiCourseBookings).where(eq(ltiCourseBookings.courseId, courseId));
+      return rows.map((r) => r.b);
     },
 
     async countDeepLinkRows() {

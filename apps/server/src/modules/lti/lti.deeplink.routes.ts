@@ -41,7 +41,7 @@ const formOf = (request: FastifyRequest): Record<string, string | undefined> => 
 
 /** /lti/deeplink/respond (the pick), /lti/autosubmit.js, and the first-launch account choice under /lti/link. */
 export async function deepLinkRoutes(fastify: FastifyInstance, opts: DeepLinkRouteOptions) {
-  const { deepLinks, launches, repo } = opts;
+  const { deepLinks, launches } = opts;
   await fastify.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
     const perIp = (name: string, max: number) =>

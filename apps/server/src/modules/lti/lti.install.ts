@@ -36,7 +36,8 @@ export const ltiModule = fp(
     const repo = createLtiRepo(database.db);
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
-    const deepLinks = createDeepLinks({ repo, links: createDeepLinkRepo(database.db), db: database.db, clock, logger, keys, toolOrigin });
+    const links = createDeepLinkRepo(database.db);
+    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin });
     const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, deepLinks });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
     const framing = createLtiFraming({ repo, signingSecret, secureCookies: config.secureCookies, now: () => clock.now().getTime() });
@@ -46,7 +47,7 @@ export const ltiModule = fp(
       const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
       return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
     };
-    const courseBookings = createCourseBookings({ repo, db: database.db, clock, logger });
+    const courseBookings = createCourseBookings({ repo, links, db: database.db, clock, logger });
     await fastify.register(courseBookingRoutes, { courseBookings });
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
