@@ -49,9 +49,12 @@ export function LoginPage() {
     setAttempt((n) => n + 1);
     if (Object.keys(local).length > 0) return;
     const from: unknown = (location.state as { from?: unknown } | null)?.from;
+    // An LTI account link (#16) sends people here with ?next=/lti/link?token=…: a server page, so a full navigation.
+    const next = new URLSearchParams(location.search).get('next');
+    const toLtiLink = next !== null && next.startsWith('/lti/link?') ? next : null;
     logIn.mutate(
       { email: email.trim(), password },
-      { onSuccess: (user) => void navigate(landingPathFor(user.role, from), { replace: true }) },
+      { onSuccess: (user) => (toLtiLink ? window.location.assign(toLtiLink) : void navigate(landingPathFor(user.role, from), { replace: true })) },
     );
   };
 

@@ -5,6 +5,7 @@ import { exportJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { AGS_SCOPE, agsSimulatorRoutes } from './simulator.ags';
+import { deepLinkClaims, deepLinkSection, type PlacedSimItem, simulatorDeepLinkRoutes } from './simulator.deeplink';
 
 /**
  * An LTI 1.3 platform inside the server, for development and tests (issue #16): its own RS256 keys, an OIDC
@@ -87,6 +88,10 @@ export interface MessageHint {
   person: string;
   tamper?: Tamper | undefined;
   resourceLinkId?: string | undefined;
+  /** A deep-linking request (LtiDeepLinkingRequest) instead of a resource link launch. */
+  deepLink?: boolean | undefined;
+  /** The custom claim of a placed item's launch. */
+  custom?: Record<string, string> | undefined;
 }
 export const encodeHint = (h: MessageHint) => b64(h);
 export function decodeHint(s: string | undefined): MessageHint | null {
@@ -112,6 +117,9 @@ export class PlatformSim {
   /** Registration tokens this platform handed out (Dynamic Registration), and what the tool registered with them. */
   readonly registrationTokens = new Set<string>();
   readonly toolRegistrations: Record<string, unknown>[] = [];
+  /** Items the tool placed in the course by deep linking (simulator.deeplink.ts), and the `data` values we sent. */
+  readonly placedItems: PlacedSimItem[] = [];
+  readonly deepLinkData = new Set<string>();
 
   constructor(
     readonly base: string,
@@ -161,12 +169,12 @@ export class PlatformSim {
   }
 
   /** The login initiation request the platform sends the tool (LTI Core §4.1), in this LMS's dialect. */
-  loginParams(toolOrigin: string, person: string, extra: { tamper?: Tamper; targetLinkUri?: string } = {}): Record<string, string> {
+  loginParams(toolOrigin: string, person: string, extra: { tamper?: Tamper; targetLinkUri?: string; deepLink?: boolean; custom?: Record<string, string>; resourceLinkId?: string } = {}): Record<string, string> {
     const params: Record<string, string> = {
       iss: this.issuer,
       login_hint: person,
       target_link_uri: extra.targetLinkUri ?? `${toolOrigin}/lti/launch`,
-      lti_message_hint: encodeHint({ person, tamper: extra.tamper }),
+      lti_message_hint: encodeHint({ person, tamper: extra.tamper, deepLink: extra.deepLink, custom: extra.custom, resourceLinkId: extra.resourceLinkId }),
       client_id: this.clientId,
     };
     // Canvas names the deployment in the login; Blackboard and Moodle leave it to the id_token.
@@ -175,7 +183,7 @@ export class PlatformSim {
   }
 
   /** The id_token for an authorization request, spoiled as `tamper` says. */
-  async idToken(auth: { nonce: string | undefined; redirectUri: string; person: string; tamper?: Tamper | undefined; resourceLinkId?: string | undefined }): Promise<string> {
+  async idToken(auth: { nonce: string | undefined; redirectUri: string; person: string; tamper?: Tamper | undefined; resourceLinkId?: string | undefined; deepLink?: boolean | undefined; custom?: Record<string, string> | undefined }): Promise<string> {
     const person = this.people.find((p) => p.id === auth.person) ?? this.people[0]!;
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const tamper = auth.tamper;
@@ -203,6 +211,8 @@ export class PlatformSim {
         ? { 'https://purl.imsglobal.org/spec/lti/claim/custom': { canvas_course_id: '101' }, 'https://canvas.instructure.com/lti/user_id': person.id }
         : {}),
     };
+    if (auth.custom) claims['https://purl.imsglobal.org/spec/lti/claim/custom'] = { ...(claims['https://purl.imsglobal.org/spec/lti/claim/custom'] as object | undefined), ...auth.custom };
+    if (auth.deepLink) Object.assign(claims, deepLinkClaims(this, toolOrigin, tamper));
     return this.sign(claims, tamper);
   }
 
@@ -294,7 +304,7 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
       const cards = [...simulator.platforms.values()]
         .map(
           (p) => `<section class="card" data-platform="${escape(p.opts.slug)}"><h2>${escape(p.course.title)} <span class="role">(${escape(p.opts.dialect)} · ${escape(p.opts.slug)})</span></h2>
-<p class="role">Issuer ${escape(p.issuer)} · client ${escape(p.clientId)} · deployment ${escape(p.deploymentId)}</p><ul>${p.people
+<p class="role">Issuer ${escape(p.issuer)} · client ${escape(p.clientId)} · deployment ${escape(p.deploymentId)}</p>${deepLinkSection(p)}<ul>${p.people
             .map(
               (person) =>
                 `<li><form method="post" action="/dev/lms/${escape(p.opts.slug)}/launch"><input type="hidden" name="person" value="${escape(person.id)}"><button type="submit" data-testid="lms-launch-${escape(p.opts.slug)}-${escape(person.id)}">Open Tutorline as ${escape(person.name)}</button></form><span class="role">${escape(person.roles.map((r) => r.split('#')[1]).join(', '))}</span></li>`,
@@ -331,7 +341,7 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
       ].filter(Boolean);
       if (problems.length) return reply.status(400).type('text/html').send(page('Bad authorization request', `<h1>Bad authorization request</h1><p data-problems="${escape(problems.join(','))}">${escape(problems.join(', '))}</p>`));
       const hint = decodeHint(q.lti_message_hint) ?? { person: q.login_hint ?? 'student-1' };
-      const idToken = await p.idToken({ nonce: q.nonce, redirectUri: q.redirect_uri!, person: hint.person, tamper: hint.tamper, resourceLinkId: hint.resourceLinkId });
+      const idToken = await p.idToken({ nonce: q.nonce, redirectUri: q.redirect_uri!, person: hint.person, tamper: hint.tamper, resourceLinkId: hint.resourceLinkId, deepLink: hint.deepLink, custom: hint.custom });
       return reply.type('text/html').send(autoPost(q.redirect_uri!, { id_token: idToken, state: q.state! }, 'Continue'));
     });
 
@@ -359,6 +369,7 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
 
     // The token endpoint (client credentials, private_key_jwt), AGS line items, scores and results, and the gradebook.
     await scope.register(agsSimulatorRoutes, { toolOrigin, clock: opts.clock, logger: opts.logger, platformOf: sim, page });
+    await simulatorDeepLinkRoutes(scope, { toolOrigin, logger: opts.logger, simulator, page, autoPost });
   });
 }
 

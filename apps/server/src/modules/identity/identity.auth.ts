@@ -50,8 +50,10 @@ export function caller(request: FastifyRequest): AuthUser {
   return request.auth;
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean) {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt });
+/** `crossSite` (LTI launches over https, inside an LMS iframe): SameSite=None; Secure; Partitioned (decision 057). */
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean, crossSite = false) {
+  const site = crossSite && secure ? ({ sameSite: 'none', partitioned: true } as const) : ({ sameSite: 'lax' } as const);
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, ...site, secure, expires: expiresAt });
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean) {

@@ -1,4 +1,5 @@
 import type { LmsSimulator } from '../../integrations/lms/simulator';
+import type { CourseBookings } from './lti.course-bookings';
 import type { ToolKeys } from './lti.keys';
 import type { LtiRegistrations } from './lti.registrations';
 import type { LtiRepo } from './lti.repo';
@@ -10,6 +11,6 @@ export { courseRoleOf, launchRefusals, type LaunchRefusal } from './lti.rules';
 declare module 'fastify' {
   interface FastifyInstance {
     /** LTI 1.3 (tutorline-lti); null when production has no SIGNING_SECRET to seal the tool keys. */
-    lti: { keys: ToolKeys; registrations: LtiRegistrations; simulator: LmsSimulator | null; repo: LtiRepo; ags: AgsService } | null;
+    lti: { keys: ToolKeys; registrations: LtiRegistrations; simulator: LmsSimulator | null; repo: LtiRepo; ags: AgsService; courseBookings: CourseBookings } | null;
   }
 }

@@ -3,7 +3,14 @@ import { createLmsSimulator, lmsSimulatorRoutes, type LmsSimulator } from '../..
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { installAgs } from './lti.ags.install';
+import type { FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../identity';
+import { courseBookingRoutes, createCourseBookings } from './lti.course-bookings';
+import { createDeepLinkRepo } from './lti.deeplink.repo';
+import { deepLinkRoutes } from './lti.deeplink.routes';
+import { createDeepLinks } from './lti.deeplink.service';
 import { createDynamicRegistration } from './lti.dynamic';
+import { createLtiFraming } from './lti.framing';
 import { createKeyBox, createToolKeys } from './lti.keys';
 import { createPlatformKeys } from './lti.platform-keys';
 import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
@@ -31,9 +38,20 @@ export const ltiModule = fp(
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
     const { ags } = installAgs(fastify.platform, keys);
-    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch });
+    const links = createDeepLinkRepo(database.db);
+    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin });
+    const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch, deepLinks });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
-    await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies });
+    const framing = createLtiFraming({ repo, signingSecret, secureCookies: config.secureCookies, now: () => clock.now().getTime() });
+    framing.install(fastify);
+    await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies, deepLinks, framing });
+    const whoIs = async (request: FastifyRequest) => {
+      const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
+      return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
+    };
+    const courseBookings = createCourseBookings({ repo, links, db: database.db, clock, logger });
+    await fastify.register(courseBookingRoutes, { courseBookings });
+    await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
 
@@ -43,7 +61,7 @@ export const ltiModule = fp(
       await fastify.register(lmsSimulatorRoutes, { base: config.publicUrl, toolOrigin, clock, logger, simulator });
       if (config.env === 'development') await registerDevPlatform(simulator, registrations, clock, logger);
     }
-    fastify.decorate('lti', { keys, registrations, simulator, repo, ags });
+    fastify.decorate('lti', { keys, registrations, simulator, repo, ags, courseBookings });
   },
   { name: 'tutorline-lti', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
 );

@@ -36,6 +36,11 @@ export const refusalWords: Record<LaunchRefusal, string> = {
   target_link_uri_off_origin: 'The launch points somewhere outside Tutorline, so it was refused.',
   no_supported_role: 'Your role in this course is neither learner nor instructor, so Tutorline cannot open it for you.',
   account_disabled: 'Your Tutorline account is disabled. Contact your school.',
+  deep_linking_settings_missing: 'The course system asked to add content but did not say where to send it back (deep_link_return_url).',
+  deep_link_not_staff: 'Only instructors and teaching assistants can add Tutorline content to a course.',
+  deep_link_replayed: 'This content choice was already sent to your course. Start adding content again from your course.',
+  deep_link_bad_choice: 'That choice could not be added to the course.',
+  item_unknown: 'This Tutorline link is not one your course placed (it may have been removed). Ask your teacher to add it again.',
 };
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -54,16 +59,6 @@ export function refusalPage(reason: LaunchRefusal, requestId: string): string {
     'Could not open Tutorline',
     `<h1>Could not open Tutorline from your course</h1><p data-reason="${reason}">${escape(refusalWords[reason])}</p>
 <p class="code">Reason: ${reason} · Request ${escape(requestId)}</p>`,
-  );
-}
-
-export function confirmLinkPage(linkToken: string): string {
-  // The web page that posts this code to POST /api/lti/links after a log-in is later work (#16); the code is shown so
-  // support can finish the link meanwhile.
-  return page(
-    'Link your Tutorline account',
-    `<h1>You already have a Tutorline account</h1><p>Your school sent an email that belongs to an existing Tutorline account, so nothing new was made. To use that account from your course, log in to Tutorline and confirm with this code within 15 minutes:</p>
-<p><code data-testid="lti-link-code">${escape(linkToken)}</code></p><p><a href="/login">Log in to Tutorline</a></p>`,
   );
 }
 

@@ -3,11 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors';
-import { caller, setSessionCookie } from '../identity';
+import { caller } from '../identity';
 import type { DynamicRegistration } from './lti.dynamic';
 import { dynamicRefusalWords } from './lti.dynamic';
 import type { ToolKeys } from './lti.keys';
-import { confirmLinkPage, escape, page, refusalPage } from './lti.pages';
+import { chooseAccountPage, frameOriginsFor, framedPage, pickerPage, setLtiSessionCookie } from './lti.deeplink.routes';
+import type { DeepLinks } from './lti.deeplink.service';
+import type { LtiFraming } from './lti.framing';
+import { escape, page, refusalPage } from './lti.pages';
 import type { LtiRegistrations } from './lti.registrations';
 import type { LtiRepo } from './lti.repo';
 import { LOGIN_TTL_SECONDS } from './lti.rules';
@@ -21,6 +24,8 @@ export interface LtiRouteOptions {
   repo: LtiRepo;
   toolOrigin: string;
   secureCookies: boolean;
+  deepLinks: DeepLinks;
+  framing: LtiFraming;
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -71,9 +76,16 @@ export async function ltiRoutes(fastify: FastifyInstance, opts: LtiRouteOptions)
         userAgent: request.headers['user-agent']?.slice(0, 400) ?? null,
       });
       if (state) reply.clearCookie(stateCookieName(state), { path: '/lti/', httpOnly: true, ...stateCookie });
-      if (!result.ok) return reply.status(400).type('text/html').send(refusalPage(result.reason, request.id));
-      if (result.kind === 'confirm_link') return reply.type('text/html').send(confirmLinkPage(result.linkToken));
-      setSessionCookie(reply, result.session.token, result.session.expiresAt, opts.secureCookies);
+      // Launch pages show inside the LMS: framed by the registration's platform origins only (lti.deeplink.routes.ts).
+      const frameOrigins = await frameOriginsFor(opts.repo, result.registrationId);
+      if (!result.ok) return framedPage(reply.status(400), frameOrigins).send(refusalPage(result.reason, request.id));
+      if (result.kind === 'confirm_link') return framedPage(reply, frameOrigins).send(chooseAccountPage(result.linkToken, result.emailTaken));
+      if (result.kind === 'deep_link') {
+        const picker = await opts.deepLinks.picker(result.token);
+        return framedPage(reply, frameOrigins).send(pickerPage(result.token, picker.ok ? picker.courseTitle : null, null));
+      }
+      setLtiSessionCookie(reply, result.session, opts.secureCookies);
+      opts.framing.mark(reply, result.registrationId, result.session.expiresAt);
       return reply.redirect(result.redirectPath, 302);
     });
 

@@ -4,6 +4,8 @@
  * References: 1EdTech LTI Core 1.3 §5.1.2-5.4 and Security Framework 1.0 §5.1.3 (id_token validation).
  */
 
+import { customOf, type DeepLinkSettings, deepLinkSettingsOf } from './lti.deeplink.rules';
+
 export const LTI_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 export const claim = (name: string) => `${LTI_CLAIM}${name}`;
 
@@ -50,10 +52,16 @@ export const launchRefusals = [
   'target_link_uri_off_origin',
   'no_supported_role',
   'account_disabled',
+  // Deep Linking 2.0 and placed items (lti.deeplink.*.ts)
+  'deep_linking_settings_missing',
+  'deep_link_not_staff',
+  'deep_link_replayed',
+  'deep_link_bad_choice',
+  'item_unknown',
 ] as const;
 export type LaunchRefusal = (typeof launchRefusals)[number];
 
-export const supportedMessageTypes = ['LtiResourceLinkRequest'] as const;
+export const supportedMessageTypes = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
 
 export interface ValidatedLaunch {
   sub: string;
@@ -65,6 +73,10 @@ export interface ValidatedLaunch {
   name: string | null;
   email: string | null;
   context: { id: string; title: string | null; label: string | null } | null;
+  /** LtiDeepLinkingRequest only: where and how to answer (LTI Deep Linking 2.0 §4.4.1). */
+  deepLinking: DeepLinkSettings | null;
+  /** The custom claim's string values (a placed item names itself in `tutorline_item`). */
+  custom: Record<string, string>;
 }
 
 export type ClaimCheck = { ok: true; value: ValidatedLaunch } | { ok: false; reason: LaunchRefusal };
@@ -105,8 +117,11 @@ export function checkLaunchClaims(
   if (payload[claim('version')] !== '1.3.0') return refuse('wrong_version');
   const messageType = payload[claim('message_type')];
   if (!supportedMessageTypes.includes(messageType as never)) return refuse('unsupported_message_type');
-  const resourceLinkId = str(obj(payload[claim('resource_link')])?.id);
-  if (!resourceLinkId) return refuse('resource_link_missing');
+  // A deep-linking request has no resource link yet (it is what makes one); it carries its settings instead.
+  const deepLinking = messageType === 'LtiDeepLinkingRequest' ? deepLinkSettingsOf(payload) : null;
+  if (messageType === 'LtiDeepLinkingRequest' && !deepLinking) return refuse('deep_linking_settings_missing');
+  const resourceLinkId = str(obj(payload[claim('resource_link')])?.id) ?? (deepLinking ? '' : null);
+  if (resourceLinkId === null) return refuse('resource_link_missing');
   const targetLinkUri = str(payload[claim('target_link_uri')]);
   if (!targetLinkUri || !onOrigin(targetLinkUri, expect.toolOrigin)) return refuse('target_link_uri_off_origin');
   const rolesClaim = payload[claim('roles')];
@@ -125,6 +140,8 @@ export function checkLaunchClaims(
       name: str(payload.name) ?? ([str(payload.given_name), str(payload.family_name)].filter(Boolean).join(' ') || null),
       email: str(payload.email),
       context: contextId ? { id: contextId, title: str(ctx?.title), label: str(ctx?.label) } : null,
+      deepLinking,
+      custom: customOf(payload[claim('custom')]),
     },
   };
 }

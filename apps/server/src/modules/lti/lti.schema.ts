@@ -156,4 +156,66 @@ export const ltiPendingLinks = pgTable('lti_pending_links', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+  /** What a new account made from this launch ("continue as new") is called, and its email if the school shares it. */
+  displayName: text('display_name'),
+  email: text('email'),
+  /** Where the launch lands once the person has chosen (a placed item's page or the course). */
+  landingPath: text('landing_path'),
 });
+
+/**
+ * A deep-linking request from course staff, waiting for them to pick (lti.deeplink.*.ts): used once, by one
+ * conditional UPDATE, so a replayed picker submission answers nothing twice.
+ */
+export const ltiDeepLinks = pgTable('lti_deep_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  registrationId: uuid('registration_id')
+    .notNull()
+    .references(() => ltiRegistrations.id, { onDelete: 'cascade' }),
+  deploymentId: text('deployment_id').notNull(),
+  courseId: uuid('course_id').references(() => ltiCourses.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  returnUrl: text('return_url').notNull(),
+  data: text('data'),
+  acceptMultiple: boolean('accept_multiple').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/** An item course staff placed in a course by deep linking; its launches name it in the custom claim. */
+export const ltiPlacedItems = pgTable(
+  'lti_placed_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    registrationId: uuid('registration_id')
+      .notNull()
+      .references(() => ltiRegistrations.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').references(() => ltiCourses.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['instant', 'book_tutor', 'book_pool', 'class', 'series'] }).notNull(),
+    spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+    title: text('title').notNull(),
+    lineItem: jsonb('line_item').$type<{ scoreMaximum: number; label: string } | null>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('lti_placed_items_course_idx').on(t.courseId)],
+);
+
+/** A booking made from a placed "Book tutoring" item, tagged with the course it was made in (lti.course-bookings.ts). */
+export const ltiCourseBookings = pgTable(
+  'lti_course_bookings',
+  {
+    bookingId: uuid('booking_id').primaryKey(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => ltiCourses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    taggedAt: timestamp('tagged_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('lti_course_bookings_course_idx').on(t.courseId)],
+);

@@ -7,17 +7,21 @@ import { accountIdByEmail, insertSchoolAccount } from '../identity';
 import { accountRoleOf, checkLaunchClaims, courseRoleOf, type LaunchRefusal, localPath, LOGIN_TTL_SECONDS, onOrigin } from './lti.rules';
 import type { LtiRepo, RegistrationRow } from './lti.repo';
 import type { PlatformKeys } from './lti.platform-keys';
+import { ITEM_PARAM } from './lti.deeplink.rules';
+import type { DeepLinks } from './lti.deeplink.service';
 
 /** What a launch needs from identity: a session for an account it vouched for. */
 export interface LaunchSessions {
   openSessionFor(userId: string, userAgent: string | null, via: string): Promise<{ token: string; expiresAt: Date; authSessionId: string } | null>;
 }
 
-export type Refused = { ok: false; reason: LaunchRefusal };
+/** A refusal, with the registration when it is known (its platform may frame the refusal page). */
+export type Refused = { ok: false; reason: LaunchRefusal; registrationId?: string | undefined };
 export type LoginStarted = { ok: true; redirectUrl: string; state: string };
 export type Launched =
-  | { ok: true; kind: 'session'; session: { token: string; expiresAt: Date }; redirectPath: string; userId: string; courseId: string | null; created: boolean }
-  | { ok: true; kind: 'confirm_link'; linkToken: string };
+  | { ok: true; kind: 'session'; session: { token: string; expiresAt: Date }; redirectPath: string; userId: string; courseId: string | null; created: boolean; registrationId: string }
+  | { ok: true; kind: 'confirm_link'; linkToken: string; emailTaken: boolean; registrationId: string }
+  | { ok: true; kind: 'deep_link'; token: string; registrationId: string };
 
 /** The login parameters a platform sends (LTI Core 1.3 §4.1: third-party initiated login), GET query or POST form. */
 export interface LoginParams {
@@ -54,13 +58,14 @@ export function createLtiLaunches(deps: {
   platformKeys: PlatformKeys;
   sessions: LaunchSessions;
   toolOrigin: string;
+  deepLinks: DeepLinks;
   /** Keeps what a course's launch offers (AGS endpoint), inside the launch's transaction. */
   onCourseLaunch?: (tx: Tx, a: { courseId: string; payload: Record<string, unknown>; now: Date }) => Promise<void>;
 }) {
-  const { repo, db, clock, logger, platformKeys, toolOrigin } = deps;
+  const { repo, db, clock, logger, platformKeys, toolOrigin, deepLinks } = deps;
   const refuse = (reason: LaunchRefusal, context: Record<string, unknown>): Refused => {
     logger.warn({ event: 'lti_launch_refused', reason, ...context }, 'LTI launch refused');
-    return { ok: false, reason };
+    return { ok: false, reason, registrationId: typeof context.registrationId === 'string' ? context.registrationId : undefined };
   };
 
   /** The registration whose endpoints a login uses, from the issuer, client id and deployment hints. */
@@ -79,6 +84,19 @@ export function createLtiLaunches(deps: {
     const [first] = active;
     if (active.some((r) => r.clientId !== first!.clientId || r.authLoginUrl !== first!.authLoginUrl || r.keysetUrl !== first!.keysetUrl)) return 'ambiguous_platform';
     return first!;
+  }
+
+  /** A school account for an LTI identity (email only if the school shares it and nobody has it), linked to it. */
+  async function createSchoolUser(tx: Tx, p: { issuer: string; sub: string; registrationId: string; courseRole: 'staff' | 'learner'; displayName: string; email: string | null; now: Date }) {
+    const account = await insertSchoolAccount(tx, {
+      role: accountRoleOf(p.courseRole),
+      email: p.email ?? `lti-${sha256(`${p.issuer}\n${p.sub}`).slice(0, 24).toLowerCase()}@lti.tutorline.invalid`,
+      displayName: p.displayName,
+      now: p.now,
+    });
+    // Another launch of the same identity won the race: the caller rolls this account back.
+    if (!(await repo.insertLtiUser(tx, { issuer: p.issuer, sub: p.sub, userId: account.id, registrationId: p.registrationId, createdAt: p.now, lastLaunchAt: p.now }))) return null;
+    return { userId: account.id };
   }
 
   return {
@@ -162,7 +180,16 @@ export function createLtiLaunches(deps: {
       if (!courseRole) return refuse('no_supported_role', { ...ctx, roles: claims.roles });
 
       const email = target.shareEmail ? claims.email : null;
-      type Outcome = { kind: 'user'; userId: string; created: boolean; courseId: string | null } | { kind: 'confirm_link'; linkToken: string; courseId: string | null };
+      const deepLinking = claims.messageType === 'LtiDeepLinkingRequest' ? claims.deepLinking : null;
+      if (deepLinking && courseRole !== 'staff') return refuse('deep_link_not_staff', { ...ctx, roles: claims.roles });
+      // A placed item names itself; one this registration never placed is refused before anything is made.
+      const itemId = claims.custom[ITEM_PARAM];
+      const landing = itemId !== undefined ? await deepLinks.landingFor(itemId, target.id) : null;
+      if (itemId !== undefined && !landing) return refuse('item_unknown', { ...ctx, itemId: itemId.slice(0, 64) });
+      type Outcome =
+        | { kind: 'user'; userId: string; created: boolean; courseId: string | null }
+        | { kind: 'confirm_link'; linkToken: string; courseId: string | null; emailTaken: boolean }
+        | { kind: 'deep_link'; token: string; userId: string; courseId: string | null };
       let outcome: Outcome;
       try {
         outcome = await db.transaction(async (tx): Promise<Outcome> => {
@@ -174,28 +201,37 @@ export function createLtiLaunches(deps: {
           if (courseId) await deps.onCourseLaunch?.(tx, { courseId, payload, now });
           let userId = await repo.linkedUser(tx, login.issuer, claims.sub);
           let created = false;
+          const displayName = (claims.name ?? (courseRole === 'staff' ? 'Course staff' : 'Student')).slice(0, 80);
           if (userId) {
             await repo.touchLtiUser(tx, login.issuer, claims.sub, now);
-          } else {
-            if (email && (await accountIdByEmail(tx, email))) {
-              // An account with this email exists: it is linked only after its owner logs in and confirms.
-              const linkToken = randomBytes(32).toString('base64url');
-              await repo.insertPendingLink(tx, { tokenHash: sha256(linkToken), issuer: login.issuer, sub: claims.sub, registrationId: target.id, courseId, courseRole, createdAt: now, expiresAt: new Date(now.getTime() + PENDING_LINK_TTL_MS) });
-              return { kind: 'confirm_link', linkToken, courseId };
-            }
-            const account = await insertSchoolAccount(tx, {
-              role: accountRoleOf(courseRole),
-              email: email ?? `lti-${sha256(`${login.issuer}\n${claims.sub}`).slice(0, 24).toLowerCase()}@lti.tutorline.invalid`,
-              displayName: (claims.name ?? (courseRole === 'staff' ? 'Course staff' : 'Student')).slice(0, 80),
-              now,
+          } else if (!deepLinking) {
+            // A first launch makes nothing yet: the person chooses "I already have an account" (log in, link) or a new one.
+            const emailTaken = email !== null && (await accountIdByEmail(tx, email)) !== null;
+            const linkToken = randomBytes(32).toString('base64url');
+            await repo.insertPendingLink(tx, {
+              tokenHash: sha256(linkToken),
+              issuer: login.issuer,
+              sub: claims.sub,
+              registrationId: target.id,
+              courseId,
+              courseRole,
+              createdAt: now,
+              expiresAt: new Date(now.getTime() + PENDING_LINK_TTL_MS),
+              displayName,
+              email: emailTaken ? null : email,
+              landingPath: landing ? landing(courseId) : courseId ? `/courses/${courseId}` : localPath(claims.targetLinkUri),
             });
-            if (!(await repo.insertLtiUser(tx, { issuer: login.issuer, sub: claims.sub, userId: account.id, registrationId: target.id, createdAt: now, lastLaunchAt: now }))) {
-              throw new RollBack('nonce_replayed');
-            }
-            userId = account.id;
+            return { kind: 'confirm_link', linkToken, courseId, emailTaken };
+          } else {
+            // Course staff placing content in the middle of their LMS's flow: their account is made at once.
+            const taken = email !== null && (await accountIdByEmail(tx, email)) !== null;
+            const made = await createSchoolUser(tx, { issuer: login.issuer, sub: claims.sub, registrationId: target.id, courseRole, displayName, email: taken ? null : email, now });
+            if (!made) throw new RollBack('nonce_replayed');
+            userId = made.userId;
             created = true;
           }
           if (courseId) await repo.upsertMember(tx, { courseId, userId, courseRole, now });
+          if (deepLinking) return { kind: 'deep_link', token: await deepLinks.start(tx, { registrationId: target.id, deploymentId: claims.deploymentId, courseId, userId, settings: deepLinking, now }), userId, courseId };
           return { kind: 'user', userId, created, courseId };
         });
       } catch (err) {
@@ -203,13 +239,17 @@ export function createLtiLaunches(deps: {
         throw err;
       }
       if (outcome.kind === 'confirm_link') {
-        logger.info({ event: 'lti_link_pending', registrationId: target.id, courseId: outcome.courseId }, 'LTI identity waits for its account owner to confirm');
-        return { ok: true, kind: 'confirm_link', linkToken: outcome.linkToken };
+        logger.info({ event: 'lti_link_pending', registrationId: target.id, courseId: outcome.courseId, emailTaken: outcome.emailTaken }, 'LTI first launch: the person chooses a new or an existing account');
+        return { ok: true, kind: 'confirm_link', linkToken: outcome.linkToken, emailTaken: outcome.emailTaken, registrationId: target.id };
+      }
+      if (outcome.kind === 'deep_link') {
+        logger.info({ event: 'lti_deep_link_started', userId: outcome.userId, registrationId: target.id, courseId: outcome.courseId, deploymentId: claims.deploymentId }, 'LTI deep-linking request');
+        return { ok: true, kind: 'deep_link', token: outcome.token, registrationId: target.id };
       }
       if (outcome.created) logger.info({ event: 'user_signed_up', userId: outcome.userId, role: accountRoleOf(courseRole), via: 'lti', registrationId: target.id }, 'user signed up');
       const session = await deps.sessions.openSessionFor(outcome.userId, input.userAgent, 'lti');
       if (!session) return refuse('account_disabled', { ...ctx, userId: outcome.userId });
-      logger.info({ event: 'lti_launched', userId: outcome.userId, registrationId: target.id, courseId: outcome.courseId, courseRole, deploymentId: claims.deploymentId }, 'LTI launch');
+      logger.info({ event: 'lti_launched', userId: outcome.userId, registrationId: target.id, courseId: outcome.courseId, courseRole, deploymentId: claims.deploymentId, itemId: itemId ?? null }, 'LTI launch');
       return {
         ok: true,
         kind: 'session',
@@ -217,8 +257,36 @@ export function createLtiLaunches(deps: {
         userId: outcome.userId,
         courseId: outcome.courseId,
         created: outcome.created,
-        redirectPath: outcome.courseId ? `/courses/${outcome.courseId}` : localPath(claims.targetLinkUri),
+        registrationId: target.id,
+        redirectPath: landing ? landing(outcome.courseId) : outcome.courseId ? `/courses/${outcome.courseId}` : localPath(claims.targetLinkUri),
       };
+    },
+
+    /** "Continue as new" on the first-launch page: the pending identity becomes a new school account, with a session. */
+    async continueAsNew(linkToken: string | undefined, userAgent: string | null): Promise<{ ok: true; session: { token: string; expiresAt: Date }; redirectPath: string; userId: string; registrationId: string } | { ok: false; reason: 'link_unknown' | 'already_linked' | 'account_disabled' }> {
+      const now = clock.now();
+      let made: { userId: string; registrationId: string; landingPath: string; courseRole: 'staff' | 'learner' };
+      try {
+        made = await db.transaction(async (tx) => {
+          const pending = linkToken ? await repo.usePendingLink(tx, sha256(linkToken), now) : undefined;
+          if (!pending) throw new LinkFail('link_unknown');
+          const made = await createSchoolUser(tx, { issuer: pending.issuer, sub: pending.sub, registrationId: pending.registrationId, courseRole: pending.courseRole, displayName: pending.displayName ?? 'Student', email: pending.email, now });
+          if (!made) throw new LinkFail('already_linked');
+          const { userId } = made;
+          if (pending.courseId) await repo.upsertMember(tx, { courseId: pending.courseId, userId, courseRole: pending.courseRole, now });
+          return { userId, registrationId: pending.registrationId, landingPath: pending.landingPath ?? (pending.courseId ? `/courses/${pending.courseId}` : '/'), courseRole: pending.courseRole };
+        });
+      } catch (err) {
+        if (err instanceof LinkFail) {
+          logger.warn({ event: 'lti_link_refused', reason: err.reason, choice: 'new' }, 'LTI new account refused');
+          return { ok: false, reason: err.reason };
+        }
+        throw err;
+      }
+      logger.info({ event: 'user_signed_up', userId: made.userId, role: accountRoleOf(made.courseRole), via: 'lti', registrationId: made.registrationId }, 'user signed up');
+      const session = await deps.sessions.openSessionFor(made.userId, userAgent, 'lti');
+      if (!session) return { ok: false, reason: 'account_disabled' };
+      return { ok: true, session, redirectPath: made.landingPath, userId: made.userId, registrationId: made.registrationId };
     },
 
     /** A logged-in user confirms that a pending LTI identity is theirs. */

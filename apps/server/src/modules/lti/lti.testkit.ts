@@ -3,6 +3,7 @@ import type { PlatformSim, Tamper } from '../../integrations/lms/simulator';
 import { countUsers, relaxedLogin, startTestApp, type TestApp } from '../../../test/app';
 import { freePort } from '../../../test/net';
 import type { Database } from '../../platform/db';
+import { createDeepLinkRepo } from './lti.deeplink.repo';
 
 /** A clock the test moves forward (the app and the simulator share it). */
 export function offsetClock() {
@@ -44,6 +45,8 @@ export interface LaunchOptions {
   /** Login as GET (query) instead of the form post Canvas uses. */
   loginMethod?: 'GET' | 'POST';
   loginParams?: (p: Record<string, string>) => Record<string, string>;
+  /** On a first launch's choice page: 'new' (default) presses "Continue as a new user"; 'stay' returns the page. */
+  account?: 'new' | 'stay';
 }
 
 export interface LaunchOutcome {
@@ -53,6 +56,13 @@ export interface LaunchOutcome {
   sessionCookie: string | null;
   form: Record<string, string>;
   stateCookie: string;
+  /** The first-launch choice page, when there was one, and its link token. */
+  choicePage?: string;
+  linkToken?: string;
+  /** The cookie that lets the landing pages be framed by the platform (lti.framing.ts), when a session was opened. */
+  frameCookie?: string;
+  /** The headers of /lti/launch's own answer (framing policy). */
+  launchHeaders?: Headers;
 }
 
 /**
@@ -82,12 +92,26 @@ export async function runLaunch(t: TestApp, platform: PlatformSim, person: strin
     body: new URLSearchParams(Object.entries(form).filter(([, v]) => v !== undefined)).toString(),
   });
   const session = launch.headers.getSetCookie().find((c) => c.startsWith('tl_session='));
-  return { status: launch.status, location: launch.headers.get('location'), body: await launch.text(), sessionCookie: session ? session.split(';')[0]! : null, form, stateCookie };
+  const body = await launch.text();
+  const linkToken = launch.status === 200 && body.includes('action="/lti/link/new"') ? field(body, 'token') : undefined;
+  if (linkToken && o.account !== 'stay') {
+    // A first launch asks "new or existing account?": the default is a new one, as a person pressing Continue.
+    const made = await fetch(`${t.baseUrl}/lti/link/new`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' }, body: new URLSearchParams({ token: linkToken }).toString() });
+    const madeSession = made.headers.getSetCookie().find((c) => c.startsWith('tl_session='));
+    return { status: made.status, location: made.headers.get('location'), body: await made.text(), sessionCookie: madeSession ? madeSession.split(';')[0]! : null, form, stateCookie, choicePage: body, linkToken, launchHeaders: launch.headers, ...frameCookieOf(made.headers) };
+  }
+  return { status: launch.status, location: launch.headers.get('location'), body, sessionCookie: session ? session.split(';')[0]! : null, form, stateCookie, launchHeaders: launch.headers, ...frameCookieOf(launch.headers), ...(linkToken ? { choicePage: body, linkToken } : {}) };
+}
+
+function frameCookieOf(headers: Headers): { frameCookie?: string } {
+  const c = headers.getSetCookie().find((x) => x.startsWith('tl_lti_frame='));
+  return c ? { frameCookie: c.split(';')[0]! } : {};
 }
 
 /** Rows that a refused launch must not create. */
 export async function ltiCounts(t: TestApp) {
   const repo = t.app.fastify.lti!.repo;
   const rows = await repo.countRows();
-  return { ...rows, accounts: await countUsers(t.app.database) };
+  const placed = await createDeepLinkRepo(t.app.database.db).countDeepLinkRows();
+  return { ...rows, ...placed, accounts: await countUsers(t.app.database) };
 }
