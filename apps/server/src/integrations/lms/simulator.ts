@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { exportJWK, type JWK, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
+import { issueServiceToken, nrpsClaim, nrpsSimulatorRoutes } from './simulator.nrps';
 
 /**
  * An LTI 1.3 platform inside the server, for development and tests (issue #16): its own RS256 keys, an OIDC
@@ -197,6 +198,7 @@ export class PlatformSim {
       'https://purl.imsglobal.org/spec/lti/claim/context': { id: this.course.id, title: this.course.title, label: this.course.label, type: ['http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'] },
       'https://purl.imsglobal.org/spec/lti/claim/tool_platform': { guid: `${this.opts.slug}-guid`, name: `Simulated ${this.opts.dialect}`, product_family_code: this.opts.dialect },
       ...(tamper === 'no_resource_link' ? {} : { 'https://purl.imsglobal.org/spec/lti/claim/resource_link': { id: auth.resourceLinkId ?? `${this.opts.slug}-link-1`, title: 'Tutorline' } }),
+      ...nrpsClaim(this),
       ...(this.opts.dialect === 'canvas'
         ? { 'https://purl.imsglobal.org/spec/lti/claim/custom': { canvas_course_id: '101' }, 'https://canvas.instructure.com/lti/user_id': person.id }
         : {}),
@@ -355,8 +357,14 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
       return reply.send({ ...body, client_id: p.clientId, 'https://purl.imsglobal.org/spec/lti-tool-configuration': { ...(body['https://purl.imsglobal.org/spec/lti-tool-configuration'] as object), deployment_id: p.deploymentId } });
     });
 
-    // Token endpoint (AGS/NRPS client credentials): later work, issue #16's second half.
-    scope.post('/dev/lms/:slug/token', cfg, async (_request, reply) => reply.status(501).send({ error: 'unsupported_grant_type', error_description: 'The simulator issues service tokens in the second half of #16.' }));
+    // Token endpoint (AGS/NRPS client credentials with a private_key_jwt assertion; simulator.nrps.ts).
+    scope.post('/dev/lms/:slug/token', cfg, async (request, reply) => {
+      const p = sim((request.params as { slug: string }).slug);
+      if (!p) return notFound(reply);
+      const answer = await issueServiceToken(p, (request.body ?? {}) as Record<string, string>, toolOrigin, opts.clock);
+      return reply.status(answer.status).header('cache-control', 'no-store').send(answer.body);
+    });
+    await nrpsSimulatorRoutes(scope, opts);
   });
 }
 

@@ -6,6 +6,7 @@ import { createDynamicRegistration } from './lti.dynamic';
 import { createKeyBox, createToolKeys } from './lti.keys';
 import { createPlatformKeys } from './lti.platform-keys';
 import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
+import { installRostersAndUsage } from './lti.nrps.install';
 import { createLtiRepo } from './lti.repo';
 import { ltiRoutes } from './lti.routes';
 import { installLoginSweep } from './lti.sweep';
@@ -34,6 +35,7 @@ export const ltiModule = fp(
     await fastify.register(ltiRoutes, { launches, registrations, dynamic, keys, repo, toolOrigin, secureCookies: config.secureCookies });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, keys, toolOrigin });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {
@@ -41,7 +43,7 @@ export const ltiModule = fp(
       await fastify.register(lmsSimulatorRoutes, { base: config.publicUrl, toolOrigin, clock, logger, simulator });
       if (config.env === 'development') await registerDevPlatform(simulator, registrations, clock, logger);
     }
-    fastify.decorate('lti', { keys, registrations, simulator, repo });
+    fastify.decorate('lti', { keys, registrations, simulator, repo, nrps });
   },
   { name: 'tutorline-lti', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
 );
