@@ -52,7 +52,7 @@ async function main() {
   const email = 'bench.student@example.test';
   const password = 'correct horse battery staple bench';
   const app = await startChildServer('lti-app', 'lti-app.ts', {
-    startTimeoutMs: 300_000,
+    startTimeoutMs: 600_000,
     env: {
       PORT: String(port),
       BENCH_LTI_PLATFORM: JSON.stringify({ name: 'Bench LMS', issuer, clientId, deploymentIds: [deploymentId], authLoginUrl: `${issuer}/auth`, accessTokenUrl: `${issuer}/token`, keysetUrl: `${issuer}/jwks` }),
