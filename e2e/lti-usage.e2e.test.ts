@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, screenshotPath, useServerAndBrowser } from './harness';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, type RunningServer, screenshotPath, startServer } from './harness';
 
 const canRun = chromiumAvailable('e2e: LTI usage report');
 
@@ -8,7 +9,18 @@ const canRun = chromiumAvailable('e2e: LTI usage report');
  * course view fetches the roster through NRPS and shows the learners' usage, at phone width (360 px).
  */
 describe.skipIf(!canRun)('the course usage report in Chromium', () => {
-  const env = useServerAndBrowser({ NODE_ENV: 'development', SEED_DEMO: 'false', LTI_SIMULATOR: 'true', BILLING_PROVIDER: 'none' });
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  // A development server (the simulator registers itself as a platform) takes longer to start on a loaded machine.
+  beforeAll(async () => {
+    server = await startServer({ NODE_ENV: 'development', SEED_DEMO: 'false', LTI_SIMULATOR: 'true', BILLING_PROVIDER: 'none' });
+    browser = await launchBrowser();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const env = { browser: () => browser!, server: () => server! };
 
   it('the teacher sees every learner on the roster, the one who launched marked as such', async () => {
     const narrow = { width: 360, height: 780 };
