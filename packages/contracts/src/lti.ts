@@ -41,3 +41,21 @@ export const ltiToolUrlsSchema = z.object({ loginUrl: z.string(), launchUrl: z.s
 
 export const ltiCourseSchema = z.object({ id: z.string(), title: z.string(), label: z.string().nullable(), courseRole: z.enum(['learner', 'staff']) });
 export type LtiCourse = z.infer<typeof ltiCourseSchema>;
+
+/** The course usage report (course staff and admins): per learner on the course's roster. */
+export const ltiUsageRowSchema = z.object({
+  name: z.string(),
+  ltiUserId: z.string().nullable(),
+  launched: z.boolean(),
+  sessions: z.number().int(),
+  lessons: z.number().int(),
+  classes: z.number().int(),
+  minutes: z.number().int(),
+  lastActivityAt: z.iso.datetime().nullable(),
+});
+export const ltiUsageReportSchema = z.object({
+  course: z.object({ id: z.string(), title: z.string() }),
+  roster: z.object({ syncedAt: z.iso.datetime().nullable(), problem: z.string().nullable() }),
+  learners: z.array(ltiUsageRowSchema),
+});
+export type LtiUsageReport = z.infer<typeof ltiUsageReportSchema>;

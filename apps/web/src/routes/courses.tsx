@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { RequireRole } from '../features/auth';
-import { useLtiCourse, useLtiCourses } from '../features/lti';
+import { UsageReport, useLtiCourse, useLtiCourses } from '../features/lti';
 import { usePageTitle } from '../lib/page-title';
 import { PageError, PageLoading } from '../ui/page-states';
 import '../features/lti/lti.css';
@@ -56,7 +56,7 @@ function Course() {
       </div>
       <div className="card lti-course-actions">
         {c.courseRole === 'staff' ? (
-          <p>Your learners' usage report and the tutoring you place in the course come here next.</p>
+          <UsageReport courseId={c.id} />
         ) : (
           <>
             <Link className="btn btn-primary" to="/student/ask">

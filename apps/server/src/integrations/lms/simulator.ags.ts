@@ -17,7 +17,8 @@ export const AGS_SCOPE = {
   score: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
   resultReadonly: 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
 } as const;
-const SUPPORTED_SCOPES: string[] = Object.values(AGS_SCOPE);
+/** AGS scopes and the roster's (NRPS): one token endpoint serves every LTI Advantage service. */
+const SUPPORTED_SCOPES: string[] = [...Object.values(AGS_SCOPE), 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly'];
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const PAGE_SIZE = 10;
 

@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { AGS_SCOPE, agsSimulatorRoutes } from './simulator.ags';
 import { deepLinkClaims, deepLinkSection, type PlacedSimItem, simulatorDeepLinkRoutes } from './simulator.deeplink';
+import { nrpsClaim, nrpsSimulatorRoutes } from './simulator.nrps';
 
 /**
  * An LTI 1.3 platform inside the server, for development and tests (issue #16): its own RS256 keys, an OIDC
@@ -207,6 +208,7 @@ export class PlatformSim {
       'https://purl.imsglobal.org/spec/lti/claim/tool_platform': { guid: `${this.opts.slug}-guid`, name: `Simulated ${this.opts.dialect}`, product_family_code: this.opts.dialect },
       ...(tamper === 'no_resource_link' ? {} : { 'https://purl.imsglobal.org/spec/lti/claim/resource_link': { id: auth.resourceLinkId ?? `${this.opts.slug}-link-1`, title: 'Tutorline' } }),
       'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': { scope: Object.values(AGS_SCOPE), lineitems: `${this.url}/lineitems` },
+      ...nrpsClaim(this),
       ...(this.opts.dialect === 'canvas'
         ? { 'https://purl.imsglobal.org/spec/lti/claim/custom': { canvas_course_id: '101' }, 'https://canvas.instructure.com/lti/user_id': person.id }
         : {}),
@@ -370,6 +372,8 @@ export async function lmsSimulatorRoutes(fastify: FastifyInstance, opts: { base:
     // The token endpoint (client credentials, private_key_jwt), AGS line items, scores and results, and the gradebook.
     await scope.register(agsSimulatorRoutes, { toolOrigin, clock: opts.clock, logger: opts.logger, platformOf: sim, page });
     await simulatorDeepLinkRoutes(scope, { toolOrigin, logger: opts.logger, simulator, page, autoPost });
+    // Rosters (NRPS 2.0), read with a token from the same endpoint.
+    await nrpsSimulatorRoutes(scope, opts);
   });
 }
 

@@ -14,6 +14,7 @@ import { createLtiFraming } from './lti.framing';
 import { createKeyBox, createToolKeys } from './lti.keys';
 import { createPlatformKeys } from './lti.platform-keys';
 import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
+import { installRostersAndUsage } from './lti.nrps.install';
 import { createLtiRepo } from './lti.repo';
 import { ltiRoutes } from './lti.routes';
 import { installLoginSweep } from './lti.sweep';
@@ -37,7 +38,7 @@ export const ltiModule = fp(
     const repo = createLtiRepo(database.db);
     const keys = createToolKeys({ repo, box: createKeyBox(signingSecret), clock, logger });
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
-    const { ags } = installAgs(fastify.platform, keys);
+    const { ags, tokens } = installAgs(fastify.platform, keys);
     const links = createDeepLinkRepo(database.db);
     const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin });
     const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch, deepLinks });
@@ -54,6 +55,7 @@ export const ltiModule = fp(
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {
@@ -61,7 +63,7 @@ export const ltiModule = fp(
       await fastify.register(lmsSimulatorRoutes, { base: config.publicUrl, toolOrigin, clock, logger, simulator });
       if (config.env === 'development') await registerDevPlatform(simulator, registrations, clock, logger);
     }
-    fastify.decorate('lti', { keys, registrations, simulator, repo, ags, courseBookings });
+    fastify.decorate('lti', { keys, registrations, simulator, repo, ags, courseBookings, nrps });
   },
   { name: 'tutorline-lti', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit', 'tutorline-identity'] },
 );

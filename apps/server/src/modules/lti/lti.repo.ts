@@ -134,11 +134,12 @@ export function createLtiRepo(db: Db) {
     },
 
     /** The course of (registration, context id), made or retitled; returns its id. */
-    async upsertCourse(q: Db | Tx, values: { registrationId: string; contextId: string; title: string; label: string | null; now: Date }): Promise<string> {
+    async upsertCourse(q: Db | Tx, values: { registrationId: string; contextId: string; title: string; label: string | null; membershipsUrl?: string | null; now: Date }): Promise<string> {
+      const roster = values.membershipsUrl ? { membershipsUrl: values.membershipsUrl } : {};
       const [row] = await q
         .insert(ltiCourses)
-        .values({ registrationId: values.registrationId, contextId: values.contextId, title: values.title, label: values.label, createdAt: values.now, updatedAt: values.now })
-        .onConflictDoUpdate({ target: [ltiCourses.registrationId, ltiCourses.contextId], set: { title: values.title, label: values.label, updatedAt: values.now } })
+        .values({ registrationId: values.registrationId, contextId: values.contextId, title: values.title, label: values.label, ...roster, createdAt: values.now, updatedAt: values.now })
+        .onConflictDoUpdate({ target: [ltiCourses.registrationId, ltiCourses.contextId], set: { title: values.title, label: values.label, ...roster, updatedAt: values.now } })
         .returning({ id: ltiCourses.id });
       return row!.id;
     },
@@ -147,14 +148,14 @@ export function createLtiRepo(db: Db) {
       await q
         .insert(ltiCourseMembers)
         .values({ courseId: values.courseId, userId: values.userId, courseRole: values.courseRole, lastLaunchAt: values.now })
-        .onConflictDoUpdate({ target: [ltiCourseMembers.courseId, ltiCourseMembers.userId], set: { courseRole: values.courseRole, lastLaunchAt: values.now } });
+        .onConflictDoUpdate({ target: [ltiCourseMembers.courseId, ltiCourseMembers.userId], set: { courseRole: values.courseRole, lastLaunchAt: values.now, leftAt: null } });
     },
 
     async courseOf(courseId: string, userId: string) {
       const [row] = await db
         .select({ id: ltiCourses.id, title: ltiCourses.title, label: ltiCourses.label, contextId: ltiCourses.contextId, registrationId: ltiCourses.registrationId, courseRole: ltiCourseMembers.courseRole })
         .from(ltiCourses)
-        .innerJoin(ltiCourseMembers, and(eq(ltiCourseMembers.courseId, ltiCourses.id), eq(ltiCourseMembers.userId, userId)))
+        .innerJoin(ltiCourseMembers, and(eq(ltiCourseMembers.courseId, ltiCourses.id), eq(ltiCourseMembers.userId, userId), isNull(ltiCourseMembers.leftAt)))
         .where(eq(ltiCourses.id, courseId))
         .limit(1);
       return row;
@@ -165,7 +166,7 @@ export function createLtiRepo(db: Db) {
         .select({ id: ltiCourses.id, title: ltiCourses.title, label: ltiCourses.label, courseRole: ltiCourseMembers.courseRole })
         .from(ltiCourseMembers)
         .innerJoin(ltiCourses, eq(ltiCourses.id, ltiCourseMembers.courseId))
-        .where(eq(ltiCourseMembers.userId, userId))
+        .where(and(eq(ltiCourseMembers.userId, userId), isNull(ltiCourseMembers.leftAt)))
         .orderBy(asc(ltiCourses.title));
     },
 

@@ -118,6 +118,10 @@ export const ltiCourses = pgTable(
     contextId: text('context_id').notNull(),
     title: text('title').notNull(),
     label: text('label'),
+    /** NRPS: the context memberships URL the platform sent in its last launch (null: it offers no roster). */
+    membershipsUrl: text('memberships_url'),
+    /** When the roster was last fetched in full (NRPS), so opening the course view does not refetch it every time. */
+    rosterSyncedAt: timestamp('roster_synced_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -136,6 +140,8 @@ export const ltiCourseMembers = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     courseRole: text('course_role', { enum: ['learner', 'staff'] }).notNull(),
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }).notNull(),
+    /** Set when the roster (NRPS) no longer lists them, or lists them Inactive: they lose the course and what it gives. */
+    leftAt: timestamp('left_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index('lti_course_members_user_idx').on(t.userId)],
 );
@@ -218,4 +224,50 @@ export const ltiCourseBookings = pgTable(
     taggedAt: timestamp('tagged_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('lti_course_bookings_course_idx').on(t.courseId)],
+);
+
+/**
+ * The course roster as the platform's NRPS last listed it: everyone, launched or not (usage is read through lti_users
+ * for those who have an account). A member missing from a full fetch is marked inactive, never deleted.
+ */
+export const ltiRosterEntries = pgTable(
+  'lti_roster_entries',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => ltiCourses.id, { onDelete: 'cascade' }),
+    sub: text('sub').notNull(),
+    name: text('name'),
+    courseRole: text('course_role', { enum: ['learner', 'staff'] }).notNull(),
+    status: text('status', { enum: ['active', 'inactive'] }).notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.sub] })],
+);
+
+/**
+ * xAPI statements made for a course's learners (one per session, lesson or class attended), kept as sent to the
+ * registration's Learning Record Store. The unique key makes each activity one statement however often the export runs;
+ * a send job (the durable outbox) posts it and stamps sent_at.
+ */
+export const ltiXapiStatements = pgTable(
+  'lti_xapi_statements',
+  {
+    id: uuid('id').primaryKey(),
+    registrationId: uuid('registration_id')
+      .notNull()
+      .references(() => ltiRegistrations.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => ltiCourses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    activityKind: text('activity_kind', { enum: ['session', 'lesson', 'class'] }).notNull(),
+    activityId: text('activity_id').notNull(),
+    statement: jsonb('statement').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('lti_xapi_statements_activity_key').on(t.courseId, t.userId, t.activityKind, t.activityId)],
 );

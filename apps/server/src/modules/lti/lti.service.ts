@@ -5,6 +5,7 @@ import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 import { accountIdByEmail, insertSchoolAccount } from '../identity';
 import { accountRoleOf, checkLaunchClaims, courseRoleOf, type LaunchRefusal, localPath, LOGIN_TTL_SECONDS, onOrigin } from './lti.rules';
+import { membershipsUrlOf } from './lti.nrps.rules';
 import type { LtiRepo, RegistrationRow } from './lti.repo';
 import type { PlatformKeys } from './lti.platform-keys';
 import { ITEM_PARAM } from './lti.deeplink.rules';
@@ -196,7 +197,7 @@ export function createLtiLaunches(deps: {
           // The nonce is spent first, in the same transaction as everything the launch creates: a replay creates nothing.
           if (!(await repo.consumeLogin(tx, login.state, login.nonce, now))) throw new RollBack('nonce_replayed');
           const courseId = claims.context
-            ? await repo.upsertCourse(tx, { registrationId: target.id, contextId: claims.context.id, title: claims.context.title ?? claims.context.label ?? 'Course', label: claims.context.label, now })
+            ? await repo.upsertCourse(tx, { registrationId: target.id, contextId: claims.context.id, title: claims.context.title ?? claims.context.label ?? 'Course', label: claims.context.label, membershipsUrl: membershipsUrlOf(payload), now })
             : null;
           if (courseId) await deps.onCourseLaunch?.(tx, { courseId, payload, now });
           let userId = await repo.linkedUser(tx, login.issuer, claims.sub);

@@ -1,3 +1,4 @@
 export { RegistrationForm } from './registration-form';
 export { RegistrationList } from './registration-list';
-export { useLtiCourse, useLtiCourses, useLtiRegistrations } from './lti-queries';
+export { useLtiCourse, useLtiCourses, useLtiRegistrations, useLtiUsage } from './lti-queries';
+export { UsageReport } from './usage-report';

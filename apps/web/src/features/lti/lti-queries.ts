@@ -1,4 +1,4 @@
-import type { LtiCourse, LtiRegistration, LtiRegistrationBody, LtiRegistrationPatch } from '@tutorline/contracts';
+import type { LtiCourse, LtiRegistration, LtiRegistrationBody, LtiRegistrationPatch, LtiUsageReport } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 
@@ -37,4 +37,9 @@ export function useLtiCourses() {
 
 export function useLtiCourse(id: string) {
   return useQuery({ queryKey: ['lti-courses', id], queryFn: () => api.get<LtiCourse>(`/api/lti/courses/${encodeURIComponent(id)}`), enabled: id.length > 0 });
+}
+
+/** The course's usage report (course staff); the server refreshes a stale roster before answering. */
+export function useLtiUsage(courseId: string, enabled: boolean) {
+  return useQuery({ queryKey: ['lti-usage', courseId], queryFn: () => api.get<LtiUsageReport>(`/api/lti/courses/${encodeURIComponent(courseId)}/usage`), enabled: enabled && courseId.length > 0 });
 }
