@@ -48,6 +48,8 @@ export async function measureServingUnderTraining(): Promise<{ measured: false; 
     child.send({ type: 'stop' });
     const { runs = 0 } = await stopped;
     if (runs === 0) return { measured: false, reason: 'no training run finished during the measurement' };
+    // No answer within the run (a very slow or starved server) gives autocannon's p99 of 0: that is no measurement.
+    if (!idle.requests || !busy.requests) return { measured: false, reason: `no request answered (idle ${idle.requests}, while training ${busy.requests})` };
     return { measured: true, p99RatioTrainingOverIdle: ratio(busy.p99Ms, idle.p99Ms), idleP99Ms: idle.p99Ms, trainingP99Ms: busy.p99Ms, trainingRuns: runs };
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
