@@ -89,6 +89,22 @@ describeEachBackend('recommendations', ({ db }) => {
     expect(((await student.get(`${path}&language=Tamil`)).json.tutors as Listed[]).map((x) => x.displayName)).toEqual(['Tara']);
   });
 
+  it('leaves out a tutor the student already has an upcoming lesson with, who still ranks in search', async () => {
+    const listed = async () => ((await student.get(path)).json.tutors as Listed[]).map((x) => x.displayName);
+    expect(await listed()).toContain('Meera');
+    const start = new Date(NOW.getTime() + 2 * 24 * 3_600_000);
+    await t.app.database.db.execute(sql`insert into bookings (id, tutor_id, student_id, starts_at, ends_at, status, idempotency_key, created_at, price_minor, currency, confirmed_at)
+      values (gen_random_uuid(), ${ids.meera}, ${studentId}, ${start}, ${new Date(start.getTime() + 3_600_000)}, 'confirmed', 'upcoming-meera', ${NOW}, 50000, 'INR', ${NOW})`);
+    try {
+      expect(await listed()).not.toContain('Meera');
+      const search = await student.get(`/api/tutors?subject=${SUBJECT}&level=${LEVEL}&sort=recommended&pageSize=50`);
+      expect(search.json.tutors.map((x: { displayName: string }) => x.displayName)).toContain('Meera');
+    } finally {
+      await t.app.database.db.execute(sql`delete from bookings where idempotency_key = 'upcoming-meera'`);
+    }
+    expect(await listed()).toContain('Meera');
+  });
+
   it('leaves out a tutor suspended after training', async () => {
     await createIdentityRepo(t.app.database.db).setApproval(ids.meera!, 'suspended', ids.meera!, NOW);
     try {

@@ -90,6 +90,10 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
   /** The model's score of every tutor it knows, from the history's tutors it knows (model.tutorIds order). */
   const modelScoresOf = (m: LoadedModel, weights: ReadonlyMap<string, number>) => scoreStudent(m.model, new Map([...weights].filter(([id]) => m.indexOf.has(id))));
 
+  /** The tutors the student has a confirmed lesson with that has not ended (started at most a day ago, or later). */
+  const upcomingTutorsOf = async (studentId: string, now: Date) =>
+    new Set((await bookingHistoryBetween(db, { since: new Date(now.getTime() - DAY_MS), until: new Date(now.getTime() + HISTORY_DAYS * DAY_MS), studentId })).filter((b) => b.status === 'confirmed').map((b) => b.tutorId));
+
   const similarityIn = (m: LoadedModel | null) => (a: string, b: string) => {
     if (!m || m.maxAbs === 0) return 0;
     const i = m.indexOf.get(a);
@@ -171,6 +175,7 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
           if (i !== undefined) modelScores.set(c.tutorId, scores[i]!);
         }
       }
+      const alreadyBooked = await upcomingTutorsOf(student.id, now);
       const placed = rankForStudent({
         candidates: eligible,
         want: { language },
@@ -178,6 +183,7 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
         weight,
         studentOffsetMinutes: time.offsetMinutesAt(now, student.user.timeZone),
         historyWeights: history?.weights ?? new Map(),
+        alreadyBooked,
         cfg,
         size,
         seed: seedOf(`${student.id}:${now.toISOString().slice(0, 10)}`),
