@@ -210,10 +210,15 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
       const now = clock.now();
       const range = { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId: student.id };
       const [answered, classes, lessons] = await Promise.all([answeredQuestionsBetween(db, range), classesAttendedBetween(db, range), bookingHistoryBetween(db, range)]);
-      const recent = [...answered.map((a) => ({ subjectId: a.subjectId, level: a.level, at: a.answeredAt })), ...classes.map((c) => ({ subjectId: c.subjectId, level: c.level, at: c.startsAt }))].sort((a, b) => b.at.getTime() - a.at.getTime());
-      // A lesson has no subject: the subjects and levels its tutors teach, the ones most of them share first.
+      const completed = lessons.filter((b) => b.status === 'completed');
+      const recent = [
+        ...answered.map((a) => ({ subjectId: a.subjectId, level: a.level, at: a.answeredAt })),
+        ...classes.map((c) => ({ subjectId: c.subjectId, level: c.level, at: c.startsAt })),
+        ...completed.flatMap((b) => (b.subjectId && b.level ? [{ subjectId: b.subjectId, level: b.level, at: b.startsAt }] : [])),
+      ].sort((a, b) => b.at.getTime() - a.at.getTime());
+      // A lesson booked without a subject: the subjects and levels its tutors teach, the ones most of them share first.
       const taught = new Map<string, { subjectId: string; level: string; n: number }>();
-      for (const s of await tutorSubjectsOf(db, [...new Set(lessons.filter((b) => b.status === 'completed').map((b) => b.tutorId))])) {
+      for (const s of await tutorSubjectsOf(db, [...new Set(completed.filter((b) => !b.subjectId).map((b) => b.tutorId))])) {
         const k = `${s.subjectId}/${s.level}`;
         taught.set(k, { subjectId: s.subjectId, level: s.level, n: (taught.get(k)?.n ?? 0) + 1 });
       }
