@@ -47,6 +47,7 @@ describeEachBackend('recommendations', ({ db }) => {
   it('serves cold start before any model exists, and says why', async () => {
     const status = await admin.get('/api/admin/recommendations');
     expect(status.json).toMatchObject({ loaded: null, coldStartReason: 'no model has been trained yet' });
+    expect(t.logs().match(/"event":"recommendation_model_missing"/g)).toHaveLength(1);
     const res = await student.get(path);
     expect(res.status, res.text).toBe(200);
     expect(res.json.personalised).toBe(false);
