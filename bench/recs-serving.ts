@@ -41,13 +41,20 @@ export async function measureServingUnderTraining(): Promise<{ measured: false; 
     await ready;
     const target = `${url}/api/recommendations?subject=maths&level=grade-11-12`;
     const settings = { connections: 4, pipelining: 1, durationS: Number(process.env.RECS_SERVING_SECONDS ?? 10), warmupS: 2 };
-    const idle = await measure('recommendations idle', target, settings, { headers: { cookie } });
+    // A measurement with failed or timed-out requests (a starved machine) is reported as not measured, not a crash.
+    const tryMeasure = (label: string) => measure(label, target, settings, { headers: { cookie } }).then((r) => ({ r }), (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+    const idleRun = await tryMeasure('recommendations idle');
     child.send({ type: 'train-loop' });
-    const busy = await measure('recommendations while training', target, settings, { headers: { cookie } });
+    const busyRun = 'r' in idleRun ? await tryMeasure('recommendations while training') : idleRun;
     const stopped = next(child, 'stopped');
     child.send({ type: 'stop' });
     const { runs = 0 } = await stopped;
+    if (!('r' in idleRun)) return { measured: false, reason: idleRun.error };
+    if (!('r' in busyRun)) return { measured: false, reason: busyRun.error };
+    const [idle, busy] = [idleRun.r, busyRun.r];
     if (runs === 0) return { measured: false, reason: 'no training run finished during the measurement' };
+    // No answer within the run (a very slow or starved server) gives autocannon's p99 of 0: that is no measurement.
+    if (!idle.requests || !busy.requests) return { measured: false, reason: `no request answered (idle ${idle.requests}, while training ${busy.requests})` };
     return { measured: true, p99RatioTrainingOverIdle: ratio(busy.p99Ms, idle.p99Ms), idleP99Ms: idle.p99Ms, trainingP99Ms: busy.p99Ms, trainingRuns: runs };
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');

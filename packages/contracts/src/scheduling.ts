@@ -52,6 +52,8 @@ export const bookBodySchema = z.strictObject({
   durationMinutes: z.number().int(),
   /** Chosen by the client per booking attempt; a retry with the same key returns the same booking. */
   idempotencyKey: z.string().min(8).max(100),
+  /** What the lesson is in: a subject and level the tutor teaches (optional; the search the learner came from). */
+  subject: z.strictObject({ id: z.string().min(1).max(60), level: z.string().min(1).max(60) }).optional(),
 });
 export type BookBody = z.infer<typeof bookBodySchema>;
 

@@ -199,3 +199,30 @@ describe('instantToZoned: the cached offsets agree with Temporal everywhere', ()
     }
   });
 });
+
+describe('memoised zone arithmetic (#17: slot searches over many tutors ask the same again and again)', () => {
+  it('answers a repeated question the same, with fresh Dates a caller may change without harming the next answer', () => {
+    const first = wallClockIntervals('2026-11-01', '00:00', '03:00', 'America/New_York');
+    first[0]!.start.setTime(0);
+    first.push({ start: new Date(1), end: new Date(2) });
+    expect(spans(wallClockIntervals('2026-11-01', '00:00', '03:00', 'America/New_York'))).toEqual(['2026-11-01T04:00:00.000Z/2026-11-01T08:00:00.000Z']);
+    const at = zonedToInstant('2026-03-08', '02:30', 'America/New_York');
+    at.setTime(0);
+    expect(iso(zonedToInstant('2026-03-08', '02:30', 'America/New_York'))).toBe('2026-03-08T07:30:00.000Z');
+    expect(() => zonedToInstant('2026-03-08', '02:30', 'America/New_York', 'reject')).toThrow();
+  });
+
+  it('gives the same local dates as Temporal, across a year of zones with and without daylight saving', () => {
+    for (const zone of ['America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC']) {
+      for (let d = 0; d < 365; d += 7) {
+        const from = new Date(Date.UTC(2026, 0, 1) + d * 86_400_000 + d * 3_600_000);
+        const to = new Date(from.getTime() + 3 * 86_400_000 + 7 * 3_600_000);
+        const first = Temporal.Instant.fromEpochMilliseconds(from.getTime()).toZonedDateTimeISO(zone).toPlainDate();
+        const last = Temporal.Instant.fromEpochMilliseconds(to.getTime()).toZonedDateTimeISO(zone).toPlainDate();
+        const want: string[] = [];
+        for (let x = first; Temporal.PlainDate.compare(x, last) <= 0; x = x.add({ days: 1 })) want.push(x.toString());
+        expect(localDatesBetween(from, to, zone)).toEqual(want);
+      }
+    }
+  });
+});

@@ -75,6 +75,29 @@ export function isValidTimeZone(zone: string): boolean {
 
 /** The instant at which a clock in `zone` shows `time` on `date` ('24:00' = the next day's 00:00). */
 export function zonedToInstant(date: LocalDate, time: LocalTime, zone: string, disambiguation: Disambiguation = 'compatible'): Date {
+  const key = `${zone}|${date}|${time}|${disambiguation}`;
+  let ms = instantCache.get(key);
+  if (ms === undefined) {
+    ms = temporalZonedToInstant(date, time, zone, disambiguation);
+    remember(instantCache, key, ms);
+  }
+  return new Date(ms);
+}
+
+/**
+ * Pure zone arithmetic, memoised (zone rules do not change while the process runs): slot searches over many tutors
+ * (recommendations' free-slot filter, #17) ask for the same wall-clock times in the same zones again and again, and
+ * the Temporal polyfill takes tens of µs per call. Bounded: a map is emptied when it passes MEMO_LIMIT entries.
+ */
+const MEMO_LIMIT = 100_000;
+const instantCache = new Map<string, number>();
+const intervalCache = new Map<string, readonly (readonly [number, number])[]>();
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, value);
+}
+
+function temporalZonedToInstant(date: LocalDate, time: LocalTime, zone: string, disambiguation: Disambiguation): number {
   const local = new Date(localEpochMs(date, time));
   const plain = Temporal.PlainDateTime.from({
     year: local.getUTCFullYear(),
@@ -83,7 +106,7 @@ export function zonedToInstant(date: LocalDate, time: LocalTime, zone: string, d
     hour: local.getUTCHours(),
     minute: local.getUTCMinutes(),
   });
-  return new Date(plain.toZonedDateTime(zone, { disambiguation }).epochMilliseconds);
+  return plain.toZonedDateTime(zone, { disambiguation }).epochMilliseconds;
 }
 
 /**
@@ -170,6 +193,14 @@ export function weekdayOf(date: LocalDate): Weekday {
 /** The calendar dates in `zone` from the one containing `from` to the one containing `to`, both included. */
 export function localDatesBetween(from: Date, to: Date, zone: string): LocalDate[] {
   if (to.getTime() < from.getTime()) return [];
+  // The cached offsets and plain date arithmetic; Temporal itself only outside four-digit years.
+  const firstDate = instantToZoned(from, zone).date;
+  const lastDate = instantToZoned(to, zone).date;
+  if (firstDate >= '1000' && lastDate <= '9999' && firstDate.length === 10 && lastDate.length === 10) {
+    const dates: LocalDate[] = [];
+    for (let d = firstDate; d <= lastDate; d = addDaysLocal(d, 1)) dates.push(d);
+    return dates;
+  }
   const first = zoned(from, zone).toPlainDate();
   const last = zoned(to, zone).toPlainDate();
   const out: LocalDate[] = [];
@@ -188,6 +219,16 @@ export function localDatesBetween(from: Date, to: Date, zone: string): LocalDate
  * Usually this is one interval; empty when start ≥ end or the whole range was skipped.
  */
 export function wallClockIntervals(date: LocalDate, start: LocalTime, end: LocalTime, zone: string): { start: Date; end: Date }[] {
+  const key = `${zone}|${date}|${start}|${end}`;
+  let spans = intervalCache.get(key);
+  if (spans === undefined) {
+    spans = temporalWallClockIntervals(date, start, end, zone).map((i) => [i.start.getTime(), i.end.getTime()] as const);
+    remember(intervalCache, key, spans);
+  }
+  return spans.map(([a, b]) => ({ start: new Date(a), end: new Date(b) }));
+}
+
+function temporalWallClockIntervals(date: LocalDate, start: LocalTime, end: LocalTime, zone: string): { start: Date; end: Date }[] {
   const startL = localEpochMs(date, start);
   const endL = localEpochMs(date, end);
   if (endL <= startL) return [];

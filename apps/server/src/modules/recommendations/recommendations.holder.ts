@@ -29,12 +29,16 @@ export function createModelHolder(deps: { repo: RecommendationsRepo; logger: Log
   let current: LoadedModel | null = null;
   let coldStartReason: string | null = 'no model has been trained yet';
   let triedVersion: string | null = null;
+  let missingLogged = false;
   let timer: NodeJS.Timeout | undefined;
   let refreshing: Promise<void> | null = null;
 
   async function load(): Promise<void> {
     const head = await repo.latestModelHead();
     if (!head) {
+      // Said once, not at every poll: serving is on cold start until a model is trained.
+      if (!current && !missingLogged) logger.warn({ event: 'recommendation_model_missing', fallback: 'cold start' }, 'no recommendation model has been trained yet: serving cold start');
+      missingLogged = true;
       if (!current) coldStartReason = 'no model has been trained yet';
       return;
     }

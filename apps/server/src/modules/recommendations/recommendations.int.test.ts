@@ -47,6 +47,7 @@ describeEachBackend('recommendations', ({ db }) => {
   it('serves cold start before any model exists, and says why', async () => {
     const status = await admin.get('/api/admin/recommendations');
     expect(status.json).toMatchObject({ loaded: null, coldStartReason: 'no model has been trained yet' });
+    expect(t.logs().match(/"event":"recommendation_model_missing"/g)).toHaveLength(1);
     const res = await student.get(path);
     expect(res.status, res.text).toBe(200);
     expect(res.json.personalised).toBe(false);
@@ -87,6 +88,22 @@ describeEachBackend('recommendations', ({ db }) => {
     await student.put('/api/recommendations/settings', { personalised: true, language: 'Hindi' });
     expect(((await student.get(path)).json.tutors as Listed[]).map((x) => x.displayName)).not.toContain('Tara');
     expect(((await student.get(`${path}&language=Tamil`)).json.tutors as Listed[]).map((x) => x.displayName)).toEqual(['Tara']);
+  });
+
+  it('leaves out a tutor the student already has an upcoming lesson with, who still ranks in search', async () => {
+    const listed = async () => ((await student.get(path)).json.tutors as Listed[]).map((x) => x.displayName);
+    expect(await listed()).toContain('Meera');
+    const start = new Date(NOW.getTime() + 2 * 24 * 3_600_000);
+    await t.app.database.db.execute(sql`insert into bookings (id, tutor_id, student_id, starts_at, ends_at, status, idempotency_key, created_at, price_minor, currency, confirmed_at)
+      values (gen_random_uuid(), ${ids.meera}, ${studentId}, ${start}, ${new Date(start.getTime() + 3_600_000)}, 'confirmed', 'upcoming-meera', ${NOW}, 50000, 'INR', ${NOW})`);
+    try {
+      expect(await listed()).not.toContain('Meera');
+      const search = await student.get(`/api/tutors?subject=${SUBJECT}&level=${LEVEL}&sort=recommended&pageSize=50`);
+      expect(search.json.tutors.map((x: { displayName: string }) => x.displayName)).toContain('Meera');
+    } finally {
+      await t.app.database.db.execute(sql`delete from bookings where idempotency_key = 'upcoming-meera'`);
+    }
+    expect(await listed()).toContain('Meera');
   });
 
   it('leaves out a tutor suspended after training', async () => {

@@ -36,7 +36,8 @@ export async function readInteractions(db: Db, repo: RecommendationsRepo, range:
     repo.viewsBetween({ ...range, since: new Date(range.since.getTime() - VIEW_TO_BOOKING_MS) }),
   ]);
   const spans = new Map((await sessionSpansOf(db, answered.flatMap((a) => (a.sessionId ? [a.sessionId] : [])))).map((s) => [s.id, s]));
-  // A lesson has no subject of its own: the tutor's first subject stands for it (the model does not use it; baselines do).
+  // A lesson's subject is the one it was booked in; a booking made without one (older rows, the weekly series) and a
+  // favourite, review or view: the tutor's first subject stands for it (the model does not use it; baselines do).
   const tutorIds = [...new Set([...bookings.map((b) => b.tutorId), ...favourites.map((f) => f.tutorId), ...reviews.map((r) => r.tutorId), ...views.map((v) => v.tutorId)])];
   const subjectOf = new Map<string, string>();
   for (const s of await tutorSubjectsOf(db, tutorIds)) if (!subjectOf.has(s.tutorId)) subjectOf.set(s.tutorId, s.subjectId);
@@ -53,7 +54,7 @@ export async function readInteractions(db: Db, repo: RecommendationsRepo, range:
   for (const b of bookings) {
     const key = `${b.studentId}:${b.tutorId}`;
     bookedAt.set(key, [...(bookedAt.get(key) ?? []), b.startsAt]);
-    const base = { studentId: b.studentId, tutorId: b.tutorId, subject: subject(b.tutorId), ts: b.startsAt, value: 1 };
+    const base = { studentId: b.studentId, tutorId: b.tutorId, subject: b.subjectId ?? subject(b.tutorId), ts: b.startsAt, value: 1 };
     if (b.status === 'completed') rows.push({ ...base, kind: 'lesson' });
     else if (b.outcome === 'student_no_show') rows.push({ ...base, kind: 'no_show' });
     else if (b.outcome === 'tutor_no_show' || (b.status === 'cancelled' && b.cancelledBy === b.tutorId)) rows.push({ ...base, kind: 'tutor_cancelled' });

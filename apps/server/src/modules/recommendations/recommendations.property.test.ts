@@ -24,11 +24,12 @@ const input = fc.integer({ min: 0, max: 25 }).chain((n) =>
     diversity: fc.double({ min: 0, max: 1, noNaN: true }),
     size: fc.integer({ min: 1, max: 20 }),
     seed: fc.nat(),
+    booked: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
   }),
 );
 
 describe('recommendations property', () => {
-  it('never recommends a suspended, unapproved or disabled tutor, one who does not teach it, speak the language or have a free slot; never twice; never more than asked', () => {
+  it('never recommends a suspended, unapproved or disabled tutor, one who does not teach it, speak the language or have a free slot, nor one already booked; never twice; never more than asked', () => {
     fc.assert(
       fc.property(input, (x) => {
         const placed = rankForStudent({
@@ -39,15 +40,17 @@ describe('recommendations property', () => {
           weight: x.weight,
           studentOffsetMinutes: 330,
           historyWeights: new Map(x.candidates.map((c, i) => [c.tutorId, x.history[i]!])),
+          alreadyBooked: new Set(x.candidates.filter((_, i) => x.booked[i]).map((c) => c.tutorId)),
           cfg: { ...defaultServingConfig, explorationShare: x.explorationShare, diversity: x.diversity },
           size: x.size,
           seed: x.seed,
           similarity: (a, b) => (a.length === b.length ? 0.5 : 0),
         });
-        const byId = new Map(x.candidates.map((c, i) => [c.tutorId, { c, history: x.history[i]! }]));
+        const byId = new Map(x.candidates.map((c, i) => [c.tutorId, { c, history: x.history[i]!, booked: x.booked[i]! }]));
         // The checker reads the candidate's own fields, not the code's filter.
         for (const p of placed) {
-          const { c, history } = byId.get(p.tutorId)!;
+          const { c, history, booked } = byId.get(p.tutorId)!;
+          expect(booked).toBe(false);
           expect(c.approved && !c.disabled && c.teaches && c.hasFreeSlot).toBe(true);
           if (x.language) expect(c.languages).toContain(x.language);
           expect(history).toBeGreaterThanOrEqual(0);

@@ -8,6 +8,7 @@ import {
   filterEligible,
   modelWeight,
   popularityScore,
+  rankForStudent,
   reasonFor,
   reasonText,
   withExploration,
@@ -131,6 +132,16 @@ describe('exploration', () => {
     const out = withExploration(ranked.slice(0, 1), newOnes, { size: 10, explorationShare: 0.2 }, 0, isNew);
     expect(out.map((p) => p.tutorId).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'old00']);
     expect(out[0]!.tutorId).toBe('old00');
+  });
+});
+
+describe('tutors the student already has a lesson booked with', () => {
+  const base = { want: { language: null }, modelScores: new Map<string, number>(), weight: 0, studentOffsetMinutes: 330, historyWeights: new Map<string, number>(), cfg: defaultServingConfig, size: 10, seed: 0, similarity: () => 0 };
+  const candidates = [cand({ tutorId: 'booked', interactions: 40 }), cand({ tutorId: 'other', interactions: 5 }), cand({ tutorId: 'fresh', interactions: 0 })];
+
+  it('takes no place in the list, established or new, while the others keep theirs', () => {
+    expect(rankForStudent({ ...base, candidates }).map((p) => p.tutorId).sort()).toEqual(['booked', 'fresh', 'other']);
+    expect(rankForStudent({ ...base, candidates, alreadyBooked: new Set(['booked', 'fresh']) }).map((p) => p.tutorId)).toEqual(['other']);
   });
 });
 

@@ -226,6 +226,11 @@ export interface RankInput {
   studentOffsetMinutes: number;
   /** The student's summed interaction weight per tutor: a tutor below zero (no-shows, low ratings) is not suggested. */
   historyWeights: ReadonlyMap<string, number>;
+  /**
+   * Tutors the student already has an upcoming lesson with: "Tutors for you" is for finding someone new, so they take
+   * no place there (the student reaches them from their lessons, and search's Recommended sort still ranks them).
+   */
+  alreadyBooked?: ReadonlySet<string>;
   cfg: ServingConfig;
   size: number;
   seed: number;
@@ -233,11 +238,12 @@ export interface RankInput {
 }
 
 /**
- * The whole serving decision for one list: filter, score (model blended with popularity), drop tutors the student's
- * own history weighs against, diversify, then give new tutors their exploration places.
+ * The whole serving decision for one list: filter (and leave out tutors the student already has a lesson booked with),
+ * score (model blended with popularity), drop tutors the student's own history weighs against, diversify, then give
+ * new tutors their exploration places.
  */
 export function rankForStudent(r: RankInput): Placed[] {
-  const eligible = filterEligible(r.candidates, r.want);
+  const eligible = filterEligible(r.candidates, r.want).filter((c) => !r.alreadyBooked?.has(c.tutorId));
   const established = eligible.filter((c) => !isNewTutor(c, r.cfg));
   const popular = new Map(established.map((c) => [c.tutorId, popularityScore(c, r.studentOffsetMinutes)]));
   const model = new Map(established.flatMap((c) => (r.modelScores.has(c.tutorId) ? [[c.tutorId, r.modelScores.get(c.tutorId)!] as const] : [])));

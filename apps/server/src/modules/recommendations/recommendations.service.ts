@@ -90,6 +90,10 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
   /** The model's score of every tutor it knows, from the history's tutors it knows (model.tutorIds order). */
   const modelScoresOf = (m: LoadedModel, weights: ReadonlyMap<string, number>) => scoreStudent(m.model, new Map([...weights].filter(([id]) => m.indexOf.has(id))));
 
+  /** The tutors the student has a confirmed lesson with that has not ended (started at most a day ago, or later). */
+  const upcomingTutorsOf = async (studentId: string, now: Date) =>
+    new Set((await bookingHistoryBetween(db, { since: new Date(now.getTime() - DAY_MS), until: new Date(now.getTime() + HISTORY_DAYS * DAY_MS), studentId })).filter((b) => b.status === 'confirmed').map((b) => b.tutorId));
+
   const similarityIn = (m: LoadedModel | null) => (a: string, b: string) => {
     if (!m || m.maxAbs === 0) return 0;
     const i = m.indexOf.get(a);
@@ -171,6 +175,7 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
           if (i !== undefined) modelScores.set(c.tutorId, scores[i]!);
         }
       }
+      const alreadyBooked = await upcomingTutorsOf(student.id, now);
       const placed = rankForStudent({
         candidates: eligible,
         want: { language },
@@ -178,6 +183,7 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
         weight,
         studentOffsetMinutes: time.offsetMinutesAt(now, student.user.timeZone),
         historyWeights: history?.weights ?? new Map(),
+        alreadyBooked,
         cfg,
         size,
         seed: seedOf(`${student.id}:${now.toISOString().slice(0, 10)}`),
@@ -204,10 +210,15 @@ export function createRecommendationsService(deps: RecommendationsDeps) {
       const now = clock.now();
       const range = { since: new Date(now.getTime() - HISTORY_DAYS * DAY_MS), until: now, studentId: student.id };
       const [answered, classes, lessons] = await Promise.all([answeredQuestionsBetween(db, range), classesAttendedBetween(db, range), bookingHistoryBetween(db, range)]);
-      const recent = [...answered.map((a) => ({ subjectId: a.subjectId, level: a.level, at: a.answeredAt })), ...classes.map((c) => ({ subjectId: c.subjectId, level: c.level, at: c.startsAt }))].sort((a, b) => b.at.getTime() - a.at.getTime());
-      // A lesson has no subject: the subjects and levels its tutors teach, the ones most of them share first.
+      const completed = lessons.filter((b) => b.status === 'completed');
+      const recent = [
+        ...answered.map((a) => ({ subjectId: a.subjectId, level: a.level, at: a.answeredAt })),
+        ...classes.map((c) => ({ subjectId: c.subjectId, level: c.level, at: c.startsAt })),
+        ...completed.flatMap((b) => (b.subjectId && b.level ? [{ subjectId: b.subjectId, level: b.level, at: b.startsAt }] : [])),
+      ].sort((a, b) => b.at.getTime() - a.at.getTime());
+      // A lesson booked without a subject: the subjects and levels its tutors teach, the ones most of them share first.
       const taught = new Map<string, { subjectId: string; level: string; n: number }>();
-      for (const s of await tutorSubjectsOf(db, [...new Set(lessons.filter((b) => b.status === 'completed').map((b) => b.tutorId))])) {
+      for (const s of await tutorSubjectsOf(db, [...new Set(completed.filter((b) => !b.subjectId).map((b) => b.tutorId))])) {
         const k = `${s.subjectId}/${s.level}`;
         taught.set(k, { subjectId: s.subjectId, level: s.level, n: (taught.get(k)?.n ?? 0) + 1 });
       }

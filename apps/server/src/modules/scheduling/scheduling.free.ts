@@ -28,7 +28,7 @@ export async function tutorsWithFreeSlots(q: Db | Tx, tutorIds: readonly string[
     for (let d = 0; d < days; d++) {
       const from = new Date(now.getTime() + d * DAY_MS);
       const until = new Date(Math.min(to.getTime(), from.getTime() + DAY_MS));
-      if (computeSlots(p, busy.get(row.tutorId) ?? [], { from, to: until, now, durationMinutes }, time).length) {
+      if (computeSlots(p, busy.get(row.tutorId) ?? [], { from, to: until, now, durationMinutes, limit: 1 }, time).length) {
         free.add(row.tutorId);
         break;
       }

@@ -1,4 +1,4 @@
-import { AppError, conflict, notFound, type RefusalTable } from '../../platform/errors';
+import { AppError, badRequest, conflict, notFound, type RefusalTable } from '../../platform/errors';
 import { consentRequired } from '../identity';
 import type { SeriesFailure } from './scheduling.series';
 import type { BookFailure, ConfirmHoldFailure, ReleaseHoldFailure, SlotRefusal } from './scheduling.service';
@@ -25,6 +25,7 @@ export const slotTakenError = (slots: unknown[] | null) => new AppError(409, 'co
 
 export const bookErrors = {
   consent_required: () => consentRequired('book'),
+  subject_not_taught: () => badRequest('The tutor does not teach that subject and level.', [{ path: 'subject', message: 'is not a subject and level this tutor teaches' }]),
   tutor_not_found: () => notFound('That tutor'),
   no_availability: () => notFound('That tutor’s availability'),
   slot_taken: ({ detail }) => slotTakenError(detail.slots),

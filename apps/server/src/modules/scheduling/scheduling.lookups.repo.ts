@@ -57,12 +57,15 @@ export interface BookingHistoryRow {
   status: BookingRow['status'];
   outcome: BookingRow['outcome'];
   cancelledBy: string | null;
+  /** The subject and level it was booked in; null for a booking made without one. */
+  subjectId: string | null;
+  level: string | null;
 }
 
 /** Bookings (of one student, when given) that started in [since, until) and were settled or cancelled: the lessons recommendations train on. */
 export async function bookingHistoryBetween(q: Db | Tx, range: { since: Date; until: Date; studentId?: string | undefined }): Promise<BookingHistoryRow[]> {
   return q
-    .select({ id: bookings.id, studentId: bookings.studentId, tutorId: bookings.tutorId, startsAt: bookings.startsAt, status: bookings.status, outcome: bookings.outcome, cancelledBy: bookings.cancelledBy })
+    .select({ id: bookings.id, studentId: bookings.studentId, tutorId: bookings.tutorId, startsAt: bookings.startsAt, status: bookings.status, outcome: bookings.outcome, cancelledBy: bookings.cancelledBy, subjectId: bookings.subjectId, level: bookings.level })
     .from(bookings)
     .where(and(sql`${bookings.status} in ('completed', 'no_show', 'cancelled', 'confirmed')`, gte(bookings.startsAt, range.since), lt(bookings.startsAt, range.until), range.studentId ? eq(bookings.studentId, range.studentId) : undefined))
     .orderBy(asc(bookings.startsAt));

@@ -66,6 +66,8 @@ export async function rescheduleBooking(ctx: SchedulingInternals, caller: AuthUs
         priceMinor: old.priceMinor,
         currency: old.currency,
         seriesId: old.seriesId,
+        subjectId: old.subjectId,
+        level: old.level,
         rescheduledFrom: old.id,
       });
       await notices.scheduleReminders(tx, b, now);

@@ -32,6 +32,15 @@ describe('weekly rules, in the tutor zone', () => {
     }
   });
 
+  it('stops at `limit` slots, the first of the full list (an "any free slot?" check needs one)', () => {
+    const q = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-04T00:00:00Z'), now: longAgo, durationMinutes: 60 };
+    const all = computeSlots(kolkata, [booking(at('2026-06-01', '16:00', 'Asia/Kolkata'), 60)], q, time);
+    const one = computeSlots(kolkata, [booking(at('2026-06-01', '16:00', 'Asia/Kolkata'), 60)], { ...q, limit: 1 }, time);
+    expect(all.length).toBeGreaterThan(30);
+    expect(one).toEqual([all[0]]);
+    expect(computeSlots(kolkata, [], { ...q, limit: 3 }, time)).toHaveLength(3);
+  });
+
   it('gives nothing for a length the tutor does not offer', () => {
     expect(slotsOn(policy({ timeZone: 'Asia/Kolkata', rules: weekdays('16:00', '20:00'), durationsMinutes: [30] }), '2026-06-01')).toEqual([]);
   });

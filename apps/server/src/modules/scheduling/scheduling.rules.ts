@@ -114,6 +114,8 @@ export interface SlotQuery {
    * neighbours on the next computation. Pass the duration itself for back-to-back, non-overlapping slots.
    */
   stepMinutes?: number;
+  /** Stop after this many slots (the first found, tutor-local day by day): "is there any?" needs one (recommendations, #17). */
+  limit?: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -270,6 +272,7 @@ export function computeSlots(p: AvailabilityPolicy, busy: Busy[], q: SlotQuery, 
       if (s < firstStart) s = pieceStart + Math.ceil((firstStart - pieceStart) / stepMs) * stepMs;
       for (; s + durMs <= piece.end.getTime() && s <= lastStart; s += stepMs) {
         if (!conflicts(s, s + durMs, bufferMs, live)) slots.push(makeSlot(p, date, s, s + durMs, zones));
+        if (q.limit !== undefined && slots.length >= q.limit) return slots.sort((a, b) => a.start.getTime() - b.start.getTime());
       }
     }
   }

@@ -53,6 +53,9 @@ export const bookings = pgTable(
     cancelledBy: uuid('cancelled_by').references(() => users.id),
     outcome: text('outcome', { enum: bookingOutcomeValues }),
     seriesId: uuid('series_id'),
+    /** What the lesson is in, when the learner booked it for a subject and level the tutor teaches (recommendations learn from it, #17). */
+    subjectId: text('subject_id'),
+    level: text('level'),
     /** The booking this one replaced by a reschedule. */
     rescheduledFrom: uuid('rescheduled_from'),
     /** The price at booking time (the tutor's hourly rate × length), in minor units; billing charges it. */

@@ -7,7 +7,7 @@ import { defineJob, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platf
 import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import * as time from '../../platform/time';
-import { type AuthUser, lacksGuardianConsent } from '../identity';
+import { type AuthUser, lacksGuardianConsent, tutorSubjectsOf } from '../identity';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
 import { type BookingNotices, createBookingNotices } from './scheduling.notices';
@@ -77,7 +77,7 @@ export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
  * no such tutor, or one who never published availability.
  */
 export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
-export type BookFailure = Fail<'consent_required'> | BookOneFailure;
+export type BookFailure = Fail<'consent_required'> | Fail<'subject_not_taught'> | BookOneFailure;
 /** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
 export type ReleaseHoldFailure = Fail<'not_found'>;
@@ -88,6 +88,8 @@ export interface BookOneInput {
   durationMinutes: number;
   idempotencyKey: string;
   seriesId?: string;
+  /** The lesson's subject and level, already checked against what the tutor teaches. */
+  subject?: { id: string; level: string } | undefined;
 }
 
 export function createSchedulingService(deps: SchedulingDeps) {
@@ -151,6 +153,8 @@ export function createSchedulingService(deps: SchedulingDeps) {
           priceMinor,
           currency,
           seriesId: input.seriesId ?? null,
+          subjectId: input.subject?.id ?? null,
+          level: input.subject?.level ?? null,
           ...(held ? { status: 'held' as const, heldUntil: holdUntil(now) } : { status: 'confirmed' as const, confirmedAt: now }),
         });
         return { value: b, notices: held ? [] : await afterConfirmed(tx, b, now) };
@@ -261,7 +265,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
     /** Books a slot (201), or returns the booking of an earlier request with the same key (200). */
     async book(caller: AuthUser, body: BookBody): Promise<Result<{ booking: BookingView; created: boolean }, BookFailure>> {
       if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
-      const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey });
+      const { subject } = body;
+      if (subject && !(await tutorSubjectsOf(repo.db, [body.tutorId])).some((s) => s.subjectId === subject.id && s.level === subject.level)) return fail('subject_not_taught');
+      const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey, subject });
       return r.ok ? ok({ booking: bookingView(r.value.booking), created: r.value.created }) : r;
     },
 

@@ -9,13 +9,13 @@ import { reasonWords } from './reason-words';
 import { useRecommendationHome, useRecommendationSettings, useSaveRecommendationSettings } from './recommendation-queries';
 import './recommendations.css';
 
-function SuggestedTutor({ tutor }: { tutor: RecommendedTutor }) {
+function SuggestedTutor({ tutor, subjectId, level }: { tutor: RecommendedTutor; subjectId: string; level: string }) {
   return (
     <li className="rec-tutor" data-testid="rec-tutor">
       <TutorPhoto tutor={{ id: tutor.tutorId, displayName: tutor.displayName, photoUrl: tutor.photoUrl }} />
       <div className="rec-tutor-body">
         <p className="rec-tutor-name">
-          <Link to={`/tutors/${tutor.tutorId}`}>{tutor.displayName}</Link>
+          <Link to={`/tutors/${tutor.tutorId}?${new URLSearchParams({ subject: subjectId, level }).toString()}`}>{tutor.displayName}</Link>
           {tutor.isNew && <span className="rec-new">New</span>}
         </p>
         <p className="rec-reason" data-testid="rec-reason">
@@ -80,7 +80,7 @@ export function TutorsForYou() {
           ) : (
             <ul className="rec-list">
               {s.list.tutors.map((t) => (
-                <SuggestedTutor key={t.tutorId} tutor={t} />
+                <SuggestedTutor key={t.tutorId} tutor={t} subjectId={s.subjectId} level={s.level} />
               ))}
             </ul>
           )}

@@ -31,13 +31,15 @@ interface SlotPickerProps {
   canBook: boolean;
   /** Why not, shown in place of the Book button. */
   cannotBookReason?: ReactNode;
+  /** What the lesson is in, sent with the booking (recommendations learn a lesson's subject from it, #17). */
+  subject?: { id: string; level: string } | undefined;
 }
 
 /** A network failure may or may not have reached the server; any answer from it ends the attempt. */
 export const isNetworkFailure = (error: unknown) => error instanceof ApiError && error.status === 0;
 
 /** Length, day, time, then one booking (or a weekly series). */
-export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason }: SlotPickerProps) {
+export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason, subject }: SlotPickerProps) {
   const queryClient = useQueryClient();
   const range = useSlotRange(zone);
   const [chosen, setChosen] = useState<number | null>(null);
@@ -59,7 +61,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
   const newAttempt = () => setAttemptKey(newAttemptKey());
 
   const book = useMutation({
-    mutationFn: (slot: LearnerSlotView) => postBooking({ tutorId, start: slot.start, durationMinutes: duration, idempotencyKey: attemptKey }),
+    mutationFn: (slot: LearnerSlotView) => postBooking({ tutorId, start: slot.start, durationMinutes: duration, idempotencyKey: attemptKey, ...(subject ? { subject } : {}) }),
     onSuccess: (booking, slot) => {
       newAttempt();
       setBooked({ booking, slot });

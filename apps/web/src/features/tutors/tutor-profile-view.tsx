@@ -1,5 +1,5 @@
 import type { Me, PublicTutor, TutorReview } from '@tutorline/contracts';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { formatDate, formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
@@ -7,6 +7,7 @@ import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { TutorClassesSection } from '../classes';
 import { SlotPicker } from '../scheduling';
+import { lessonSubjectOf } from './lesson-subject';
 import { levelLabel } from '../subjects';
 import { FavouriteButton, ratingLabel, ratingLine, sessionsLine, TutorPhoto } from './tutor-bits';
 import { useMoreReviews } from './tutor-queries';
@@ -54,6 +55,7 @@ function Reviews({ tutor }: { tutor: PublicTutor }) {
 
 export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: Me | null; zone: string }) {
   const isStudent = me?.role === 'student';
+  const [params] = useSearchParams();
   const subjects = new Map<string, string[]>();
   for (const s of tutor.subjects) subjects.set(s.subjectName, [...(subjects.get(s.subjectName) ?? []), levelLabel(s.level)]);
 
@@ -125,6 +127,7 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
         zone={zone}
         canBook={isStudent && Boolean(me?.canAskOrBook)}
         cannotBookReason={cannotBook}
+        subject={lessonSubjectOf(tutor, params)}
       />
 
       <TutorClassesSection tutorId={tutor.id} zone={zone} />
