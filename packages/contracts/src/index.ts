@@ -17,3 +17,4 @@ export * from './password';
 export * from './classes';
 export * from './recommendations';
 export * from './lti';
+export * from './ops';

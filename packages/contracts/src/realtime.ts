@@ -3,6 +3,7 @@ import type { ClassroomClientEvents, ClassroomServerEvents } from './classroom';
 import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { Availability, FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
 import type { NoticeView } from './notifications';
+import type { OpsClientEvents, OpsServerEvents } from './ops';
 
 /** Typed Socket.IO event maps, shared by server and web. */
 export interface PresencePayload {
@@ -10,7 +11,7 @@ export interface PresencePayload {
   online: boolean;
 }
 
-export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents {
+export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents, OpsServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
@@ -36,7 +37,7 @@ export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerE
   'notification:new': (payload: NoticeView) => void;
 }
 
-export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents, ClassMediaClientEvents {
+export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents, ClassMediaClientEvents, OpsClientEvents {
   'presence:heartbeat': (ack: (reply: { ok: true; at: string }) => void) => void;
 }
 
