@@ -10,7 +10,7 @@ export interface RollupFact {
 }
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
-const likeAny = (column: unknown, prefixes: readonly string[]) => sql.join(prefixes.map((p) => sql`${column} like ${`${p}%`}`), sql` or `);
+const likeAny = (column: unknown, prefixes: readonly string[]) => sql`(${sql.join(prefixes.map((p) => sql`${column} like ${`${p}%`}`), sql` or `)})`;
 // One rollup writer at a time across nodes: two runs interleaving delete and insert would double a minute.
 const ROLLUP_LOCK = 7_060_001;
 const CHUNK = 1_000;
