@@ -62,7 +62,7 @@ async function main() {
   await seedCatalogue(database.db).catch(() => undefined);
   const students: string[] = [];
   // In chunks: one insert of 30,000 rows overflows drizzle's statement builder.
-  for (let i = 0; i < 30_000; i += 2_000) students.push(...(await seedStudents(database.db, 2_000)).map((p) => p.id));
+  for (let i = 0; i < 30_000; i += 500) students.push(...(await seedStudents(database.db, 500)).map((p) => p.id));
   const tutors = (await seedTutors(database.db, 1_000)).map((p) => p.id);
   const now = t.app.clock.now();
   const today = new Date(Math.floor(now.getTime() / DAY) * DAY);
