@@ -1,6 +1,6 @@
 /**
  * A seeded generator of instant-help and lesson history for the dashboard bench (#18): per day, `sessionsPerDay`
- * sessions (two thirds instant help with their claimed question, one third booked lessons), a quarter as many
+ * sessions (two thirds with their claimed question, one third without; booked lessons need scheduling's rows, not made here), a quarter as many
  * questions that expired or were cancelled, the first together-interval, a student rating for half, and a
  * diagnostics event plus a reconnect for one session in ten. Written by PostgreSQL itself (generate_series,
  * setseed), so 300,000 sessions take a minute or two rather than an hour of round trips.
@@ -40,11 +40,11 @@ export async function generateHistory(db: Db, opts: { studentIds: string[]; tuto
         select sid, 'instant', 'ended', student, tutor, qid, asked + wait * interval '1 second', asked + (wait + 900) * interval '1 second' from g returning 1
       )
       select (select count(*) from q), (select count(*) from s)`);
-    // Booked lessons' sessions.
+    // Sessions without a question (a booking session needs a real booking row, which scheduling owns): the rest.
     await tx.execute(sql`
-      insert into tutoring_sessions (kind, status, student_id, tutor_id, booking_id, started_at, ended_at)
-      select 'booking', 'ended', (${students}::uuid[])[1 + floor(random() * ${studentIds.length})::int], (${tutors}::uuid[])[1 + floor(random() * ${tutorIds.length})::int],
-        gen_random_uuid(), t, t + interval '50 minutes'
+      insert into tutoring_sessions (kind, status, student_id, tutor_id, started_at, ended_at)
+      select 'instant', 'ended', (${students}::uuid[])[1 + floor(random() * ${studentIds.length})::int], (${tutors}::uuid[])[1 + floor(random() * ${tutorIds.length})::int],
+        t, t + interval '50 minutes'
       from (select ${t0}::timestamptz + (random() * (${span} - 3600)) * interval '1 second' as t from generate_series(1, ${n - instant})) x`);
     // Questions nobody claimed: expired or cancelled.
     await tx.execute(sql`
