@@ -30,6 +30,7 @@ import { type Sfu, sfuModule } from './integrations/janus';
 import { recordingsModule } from './modules/recordings';
 import { sessionRecModule } from './modules/sessionrec';
 import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
+import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
@@ -69,6 +70,8 @@ export interface AppOptions {
   sfu?: Sfu;
   /** Recommendations' serving and training settings (tests: exploration share, a worker that crashes). */
   recommendations?: RecommendationsModuleOptions;
+  /** The ops dashboard's throttle and rollup windows (tests shorten them). */
+  ops?: OpsModuleOptions;
 }
 
 export interface App {
@@ -161,6 +164,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(ltiModule);
   // Support (#18): "Report a problem" tickets and their queue.
   await fastify.register(supportModule);
+  // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
+  await fastify.register(opsModule, opts.ops ?? {});
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.

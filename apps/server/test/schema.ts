@@ -17,5 +17,6 @@ import * as tutors from '../src/modules/tutors/tutors.schema';
 import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
 import * as classes from '../src/modules/classes/classes.schema';
 import * as jobs from '../src/platform/jobs.schema';
+import * as ops from '../src/modules/ops/ops.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops };

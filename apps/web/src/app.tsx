@@ -36,6 +36,7 @@ const LessonsPaidPage = lazy(() => import('./routes/lessons-paid').then((m) => (
 const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingPage })));
 const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));
 const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) => ({ default: m.TutorEarningsPage })));
+const OpsPage = lazy(() => import('./routes/ops').then((m) => ({ default: m.OpsPage })));
 const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ default: m.AdminStaffPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
 const AdminSupportPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportPage })));
@@ -153,6 +154,7 @@ function Shell() {
             <Route path="/courses" element={<CoursesPage />} />
             <Route path="/courses/:id" element={<CoursePage />} />
             <Route path="/admin/staff" element={<AdminStaffPage />} />
+            <Route path="/ops" element={<OpsPage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
             <Route path="/admin/support" element={<AdminSupportPage />} />

@@ -30,6 +30,8 @@ export const errorCodes = [
   'too_late_to_reschedule',
   /** Asking (or booking) needs a plan with questions left, the grace period, or credits: the message says what to do next. */
   'payment_required',
+  /** A staff retry of a job that already succeeded (it could do its work twice). */
+  'already_succeeded',
   'service_unavailable',
   'internal_error',
 ] as const;

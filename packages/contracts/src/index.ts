@@ -19,3 +19,4 @@ export * from './classes';
 export * from './recommendations';
 export * from './lti';
 export * from './support';
+export * from './ops';

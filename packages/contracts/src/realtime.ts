@@ -4,6 +4,7 @@ import type { RoomClientEvents, RoomServerEvents } from './rooms';
 import type { SessionRecClientEvents, SessionRecServerEvents } from './sessionrec';
 import type { Availability, FeedItem, HelpClaimedPayload, HelpClosedPayload, HelpProgressPayload } from './help';
 import type { NoticeView } from './notifications';
+import type { OpsClientEvents, OpsServerEvents } from './ops';
 
 /** Typed Socket.IO event maps, shared by server and web. */
 export interface PresencePayload {
@@ -11,7 +12,7 @@ export interface PresencePayload {
   online: boolean;
 }
 
-export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents, SessionRecServerEvents {
+export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents, SessionRecServerEvents, OpsServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
@@ -37,7 +38,7 @@ export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerE
   'notification:new': (payload: NoticeView) => void;
 }
 
-export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents, ClassMediaClientEvents, SessionRecClientEvents {
+export interface ClientToServerEvents extends RoomClientEvents, ClassroomClientEvents, ClassMediaClientEvents, SessionRecClientEvents, OpsClientEvents {
   'presence:heartbeat': (ack: (reply: { ok: true; at: string }) => void) => void;
 }
 

@@ -25,5 +25,7 @@ export const jobs = pgTable(
   (t) => [
     uniqueIndex('jobs_dedupe_key').on(t.dedupeKey),
     index('jobs_due_idx').on(t.runAt).where(sql`state in ('queued', 'running')`),
+    // The ops dashboard counts and lists failed jobs (platform/jobs.admin.ts) without reading finished ones.
+    index('jobs_failed_idx').on(t.finishedAt).where(sql`state = 'failed'`),
   ],
 );

@@ -5,7 +5,7 @@ describe('the app navigation', () => {
   it('gives each role its main places', () => {
     expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
     expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
-    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Support', 'Billing', 'Self-test', 'LMS']);
+    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Ops', 'Support', 'Billing', 'Self-test', 'LMS']);
     expect(navItems.course_staff.map((i) => i.label)).toEqual(['My courses']);
   });
 

@@ -127,6 +127,8 @@ export const providerEvents = pgTable(
     primaryKey({ columns: [t.provider, t.eventId] }),
     uniqueIndex('provider_events_body_key').on(t.provider, t.bodyKey),
     index('provider_events_pending_idx').on(t.receivedAt).where(sql`processed_at is null`),
+    // The ops rollups count rejected webhooks by the minute they were processed (decision 060).
+    index('provider_events_processed_idx').on(t.processedAt).where(sql`processed_at is not null`),
   ],
 );
 
@@ -183,7 +185,7 @@ export const payments = pgTable(
     paidAt: timestamp('paid_at', { withTimezone: true }).notNull(),
     ledgerTransactionId: uuid('ledger_transaction_id'),
   },
-  (t) => [uniqueIndex('payments_provider_ref').on(t.provider, t.providerPaymentId), index('payments_student_idx').on(t.studentId)],
+  (t) => [uniqueIndex('payments_provider_ref').on(t.provider, t.providerPaymentId), index('payments_student_idx').on(t.studentId), index('payments_paid_idx').on(t.paidAt)],
 );
 
 export const refunds = pgTable(
@@ -206,7 +208,7 @@ export const refunds = pgTable(
     settledAt: timestamp('settled_at', { withTimezone: true }),
     ledgerTransactionId: uuid('ledger_transaction_id'),
   },
-  (t) => [uniqueIndex('refunds_provider_ref').on(t.provider, t.providerRefundId), index('refunds_payment_idx').on(t.paymentId)],
+  (t) => [uniqueIndex('refunds_provider_ref').on(t.provider, t.providerRefundId), index('refunds_payment_idx').on(t.paymentId), index('refunds_settled_idx').on(t.settledAt).where(sql`settled_at is not null`)],
 );
 
 /**

@@ -23,3 +23,4 @@ declare module 'fastify' {
     billing: { money: BillingMoney; payments: BillingProviders };
   }
 }
+export { billingRollupFacts } from './billing.rollups.repo';

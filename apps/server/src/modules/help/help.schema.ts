@@ -43,6 +43,12 @@ export const questions = pgTable(
     uniqueIndex('questions_student_request_key').on(t.studentId, t.requestId),
     index('questions_student_idx').on(t.studentId, t.createdAt),
     index('questions_open_idx').on(t.status).where(sql`status = 'open'`),
+    // The ops rollups read the questions of a few recent minutes by each moment (decision 060).
+    index('questions_created_idx').on(t.createdAt),
+    index('questions_claimed_idx').on(t.claimedAt).where(sql`claimed_at is not null`),
+    index('questions_closed_idx').on(t.closedAt).where(sql`closed_at is not null`),
+    index('questions_answered_idx').on(t.answeredAt).where(sql`answered_at is not null`),
+    index('questions_rated_idx').on(t.ratedAt).where(sql`rated_at is not null`),
   ],
 );
 

@@ -18,3 +18,4 @@ declare module 'fastify' {
     help: { help: HelpService; photoCleanup: PhotoCleanup };
   }
 }
+export { CLAIM_SECONDS_BOUNDS, type HelpRollupFact, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from './help.rollups.repo';

@@ -84,3 +84,10 @@ export async function accountIdByEmail(q: Db | Tx, email: string): Promise<strin
   const [row] = await q.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
   return row?.id ?? null;
 }
+
+/** One account's staff roles (none for a missing or non-staff account): the ops dashboard's socket room checks them. */
+export async function staffRolesOfUser(q: Db | Tx, userId: string): Promise<string[]> {
+  if (!isUuid(userId)) return [];
+  const [row] = await q.select({ role: users.role, staffRoles: users.staffRoles }).from(users).where(sql`${users.id} = ${userId}`);
+  return row && row.role === 'admin' ? [...row.staffRoles] : [];
+}

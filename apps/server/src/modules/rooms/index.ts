@@ -17,3 +17,4 @@ declare module 'fastify' {
     rooms: { rooms: RoomsService; abandonedSweep: AbandonedSweep };
   }
 }
+export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow } from './rooms.rollups.repo';

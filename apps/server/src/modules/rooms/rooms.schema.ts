@@ -32,6 +32,9 @@ export const tutoringSessions = pgTable(
     // A tutor is in at most one open instant-help session: two claims at once by the same tutor cannot both win.
     uniqueIndex('tutoring_sessions_tutor_open_instant_key').on(t.tutorId).where(sql`status = 'active' and kind = 'instant'`),
     index('tutoring_sessions_student_idx').on(t.studentId),
+    // The ops rollups read the sessions of a few recent minutes (decision 060).
+    index('tutoring_sessions_started_idx').on(t.startedAt),
+    index('tutoring_sessions_ended_idx').on(t.endedAt).where(sql`ended_at is not null`),
   ],
 );
 
@@ -112,7 +115,7 @@ export const callEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('call_events_session_idx').on(t.sessionId, t.at)],
+  (t) => [index('call_events_session_idx').on(t.sessionId, t.at), index('call_events_trouble_idx').on(t.at).where(sql`type in ('reconnecting', 'media-failed')`)],
 );
 
 /** Intervals when both participants were in the room: session time (and later billing) counts only these. */
@@ -126,7 +129,7 @@ export const sessionTogether = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
-  (t) => [index('session_together_session_idx').on(t.sessionId), uniqueIndex('session_together_open_key').on(t.sessionId).where(sql`ended_at is null`)],
+  (t) => [index('session_together_session_idx').on(t.sessionId), index('session_together_started_idx').on(t.startedAt), uniqueIndex('session_together_open_key').on(t.sessionId).where(sql`ended_at is null`)],
 );
 
 /** Each participant's rating of the other after a session: one row per rater, so the two sides are stored apart. */
@@ -147,7 +150,7 @@ export const sessionRatings = pgTable(
     comment: text('comment'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.raterId] }), index('session_ratings_ratee_idx').on(t.rateeId, t.createdAt), check('session_ratings_stars', sql`${t.stars} between 1 and 5`)],
+  (t) => [primaryKey({ columns: [t.sessionId, t.raterId] }), index('session_ratings_ratee_idx').on(t.rateeId, t.createdAt), index('session_ratings_created_idx').on(t.createdAt), check('session_ratings_stars', sql`${t.stars} between 1 and 5`)],
 );
 
 /** How far each participant has read a session's chat (the newest message id seen), kept across reloads and devices. */

@@ -17,3 +17,4 @@ declare module 'fastify' {
     whatsapp: { whatsapp: WhatsApp; fakeGraph: FakeGraph | null } | null;
   }
 }
+export { whatsappRollupFacts } from './whatsapp.rollups.repo';

@@ -74,6 +74,7 @@ export const waMessages = pgTable(
     uniqueIndex('wa_messages_provider_id_key').on(t.providerMessageId),
     index('wa_messages_failed_idx').on(t.status, t.updatedAt),
     index('wa_messages_ref_idx').on(t.kind, t.ref),
+    index('wa_messages_created_idx').on(t.createdAt),
   ],
 );
 

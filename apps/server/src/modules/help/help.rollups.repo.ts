@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+
+/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
+export interface HelpRollupFact {
+  bucket: Date;
+  metric: string;
+  dim: string;
+  value: number;
+}
+
+/** Upper bounds (seconds) of the time-to-claim histogram the rollups keep: percentiles over any range add these up. */
+export const CLAIM_SECONDS_BOUNDS = [5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
+
+const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
+
+/**
+ * Instant help's figures for the minutes in [since, until), by subject: asked, claimed (with the claim-time histogram),
+ * expired, cancelled, answered and rated, each counted at the minute it happened. Reads only rows in the range (indexes).
+ */
+export async function helpRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<HelpRollupFact[]> {
+  const since = range.since.toISOString();
+  const until = range.until.toISOString();
+  const bounds = sql.raw(`array[${CLAIM_SECONDS_BOUNDS.join(',')}]`);
+  const res = await q.execute(sql`
+    select bucket, metric, dim, count(*)::int as value from (
+      select date_trunc('minute', created_at) as bucket, 'help.asked' as metric, subject_id as dim from questions
+        where created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', claimed_at), 'help.claimed', subject_id from questions
+        where claimed_at >= ${since}::timestamptz and claimed_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', claimed_at), 'help.claim_seconds',
+          coalesce((select 'le:' || b from unnest(${bounds}) b where extract(epoch from claimed_at - created_at) <= b order by b limit 1), 'le:inf')
+        from questions where claimed_at >= ${since}::timestamptz and claimed_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', closed_at), 'help.' || status::text, subject_id from questions
+        where status in ('expired', 'cancelled') and closed_at >= ${since}::timestamptz and closed_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', answered_at), 'help.answered', subject_id from questions
+        where answered_at >= ${since}::timestamptz and answered_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', rated_at), 'help.rated', subject_id from questions
+        where rated_at >= ${since}::timestamptz and rated_at < ${until}::timestamptz
+    ) f group by bucket, metric, dim`);
+  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+}
+
+/** The open questions now (small: the partial index on open), each with its subject, when it was asked and its wave. */
+export async function openQuestionsNow(q: Db | Tx, limit = 200): Promise<{ id: string; subjectId: string; askedAt: Date; wave: number }[]> {
+  const res = await q.execute(sql`select id, subject_id, created_at, wave from questions where status = 'open' order by created_at limit ${limit}`);
+  return rowsOf<{ id: string; subject_id: string; created_at: Date | string; wave: number }>(res).map((r) => ({ id: r.id, subjectId: r.subject_id, askedAt: new Date(r.created_at), wave: Number(r.wave) }));
+}
+
+/** How many tutors have instant help switched on now. */
+export async function tutorsOnlineNow(q: Db | Tx): Promise<number> {
+  const res = await q.execute(sql`select count(*)::int as n from tutor_help_stats where online`);
+  return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
+}

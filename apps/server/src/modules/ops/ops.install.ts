@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import fp from 'fastify-plugin';
+import { jobCounts } from '../../platform/jobs.admin';
+import { billingRollupFacts } from '../billing';
+import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from '../help';
+import { staffRolesOfUser } from '../identity';
+import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow } from '../rooms';
+import { whatsappRollupFacts } from '../whatsapp';
+import { installRollupJob } from './ops.jobs';
+import { createJobsAdmin } from './ops.jobs-admin';
+import { createOpsLive, startNodeReport } from './ops.live';
+import { createOpsRepo } from './ops.repo';
+import { opsRoutes } from './ops.routes';
+import { createRollups, type RollupOptions, type RollupSource } from './ops.service';
+import { createSummary } from './ops.summary';
+
+export interface OpsModuleOptions {
+  /** At most one live refresh and push per this many ms (default 1000). */
+  liveEveryMs?: number;
+  /** How often this node writes its figures (default 10 s). */
+  nodeReportMs?: number;
+  rollups?: Partial<RollupOptions>;
+}
+
+/** Each module's figures, read through its index.ts (decision 060). */
+export const rollupSources: readonly RollupSource[] = [
+  { name: 'help', prefixes: ['help.'], facts: helpRollupFacts },
+  { name: 'rooms', prefixes: ['sessions.', 'calls.'], facts: roomsRollupFacts },
+  { name: 'whatsapp', prefixes: ['channels.'], facts: whatsappRollupFacts },
+  { name: 'billing', prefixes: ['money.'], facts: billingRollupFacts },
+];
+
+/** The live operations dashboard (/ops, #18): rollups kept by a job and after events, the summary, pushes to staff. */
+export const opsModule = fp(
+  async (fastify, opts: OpsModuleOptions) => {
+    const { database, clock, logger, realtime, jobs, events } = fastify.platform;
+    const db = database.db;
+    const repo = createOpsRepo(db);
+    const rollups = createRollups({ repo, sources: rollupSources, clock, logger, options: opts.rollups });
+    await installRollupJob({ jobs, db, clock, rollups });
+    const live = createOpsLive({ io: realtime.io, rollups, clock, logger, staffRolesOf: (id) => staffRolesOfUser(db, id), everyMs: opts.liveEveryMs ?? 1_000 });
+    const changed = async () => live.changed();
+    events.on(HELP_USER_EVENT, changed);
+    events.on(SESSION_ENDED, changed);
+    events.on(SESSION_OPENED, changed);
+    const summary = createSummary({
+      repo,
+      clock,
+      live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db) },
+    });
+    const nodeReport = startNodeReport({ repo, io: realtime.io, clock, logger, nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`, everyMs: opts.nodeReportMs ?? 10_000 });
+    await fastify.register(opsRoutes, { summary, jobs: createJobsAdmin({ db, clock, logger }) });
+    fastify.addHook('onClose', async () => {
+      live.close();
+      nodeReport.stop();
+    });
+    fastify.decorate('ops', { rollups, live, summary, nodeReport });
+  },
+  { name: 'tutorline-ops', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity', 'tutorline-audit', 'tutorline-help', 'tutorline-rooms'] },
+);

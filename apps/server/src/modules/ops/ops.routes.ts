@@ -1,0 +1,41 @@
+import { opsJobSchema, opsSummarySchema } from '@tutorline/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { conflict, notFound, type RefusalTable, valueOr } from '../../platform/errors';
+import type { JobRow } from '../../platform/jobs.admin';
+import { caller, staffActor } from '../identity';
+import type { JobsAdmin, RetryFailure } from './ops.jobs-admin';
+import type { Summary } from './ops.summary';
+
+const retryErrors = {
+  not_found: () => notFound('That job'),
+  already_succeeded: () => conflict('That job already succeeded; running it again could do its work twice.', 'already_succeeded'),
+  not_failed: () => conflict('That job has not failed: it is still queued or running.'),
+  parked: () => conflict('That job was parked because its payload no longer matches its queue; retrying cannot help.'),
+} satisfies RefusalTable<RetryFailure>;
+
+const toJob = (j: JobRow) => ({ id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastError: j.lastError, runAt: j.runAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null });
+
+/** The ops dashboard's HTTP side: ops and admins see everything but money; finance and admins see money. */
+export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summary; jobs: JobsAdmin }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/ops/summary', {
+    config: { access: ['ops', 'finance', 'admin'] },
+    schema: { tags: ['ops'], summary: 'The live dashboard’s figures, from the rollups and live state (money for finance and admin only)', response: { 200: opsSummarySchema } },
+    handler: async (request) => {
+      const held = caller(request).user.staffRoles;
+      return opts.summary({ money: held.includes('finance') || held.includes('admin') });
+    },
+  });
+  app.get('/api/ops/jobs', {
+    config: { access: ['ops', 'admin'] },
+    schema: { tags: ['ops'], summary: 'Failed jobs, newest first (the platform tile’s list)', response: { 200: z.object({ jobs: z.array(opsJobSchema) }) } },
+    handler: async () => ({ jobs: (await opts.jobs.failed()).map(toJob) }),
+  });
+  app.post('/api/ops/jobs/:id/retry', {
+    config: { access: ['admin'] },
+    schema: { tags: ['ops'], summary: 'Queue a failed job once more (admins; refused for a job that succeeded); audited', params: z.object({ id: z.string().max(64) }), body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional(), response: { 200: z.object({ job: opsJobSchema }) } },
+    handler: async (request) => ({ job: toJob(valueOr(await opts.jobs.retry(staffActor(request), request.params.id, request.body?.reason ?? null), retryErrors)) }),
+  });
+}

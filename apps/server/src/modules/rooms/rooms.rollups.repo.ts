@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db';
+
+/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
+export interface RoomsRollupFact {
+  bucket: Date;
+  metric: string;
+  dim: string;
+  value: number;
+}
+
+const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
+
+/**
+ * Sessions' and calls' figures for the minutes in [since, until): sessions started, both connected (the first time
+ * both were in), ended and rated by the student, by kind; call failures and reconnects split four ways (browser, OS,
+ * device class from the caller's latest diagnostics, candidate type from their latest media-connected).
+ */
+export async function roomsRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RoomsRollupFact[]> {
+  const since = range.since.toISOString();
+  const until = range.until.toISOString();
+  const res = await q.execute(sql`
+    with trouble as (
+      select e.at, case when e.type = 'media-failed' then 'calls.failed' else 'calls.reconnect' end as metric,
+        d.data->'diagnostics' as diag, m.data->>'localCandidateType' as cand
+      from call_events e
+      left join lateral (select data from call_events x where x.session_id = e.session_id and x.user_id is not distinct from e.user_id and x.type = 'diagnostics' and x.at <= e.at order by x.at desc limit 1) d on true
+      left join lateral (select data from call_events x where x.session_id = e.session_id and x.user_id is not distinct from e.user_id and x.type = 'media-connected' and x.at <= e.at order by x.at desc limit 1) m on true
+      where e.type in ('reconnecting', 'media-failed') and e.at >= ${since}::timestamptz and e.at < ${until}::timestamptz
+    )
+    select bucket, metric, dim, count(*)::int as value from (
+      select date_trunc('minute', started_at) as bucket, 'sessions.started' as metric, kind as dim from tutoring_sessions
+        where started_at >= ${since}::timestamptz and started_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', t.started_at), 'sessions.connected', s.kind from session_together t join tutoring_sessions s on s.id = t.session_id
+        where t.started_at >= ${since}::timestamptz and t.started_at < ${until}::timestamptz
+          and not exists (select 1 from session_together p where p.session_id = t.session_id and (p.started_at, p.id) < (t.started_at, t.id))
+      union all
+      select date_trunc('minute', ended_at), 'sessions.ended', kind from tutoring_sessions
+        where ended_at >= ${since}::timestamptz and ended_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', r.created_at), 'sessions.rated', s.kind from session_ratings r join tutoring_sessions s on s.id = r.session_id
+        where r.rater_role = 'student' and r.created_at >= ${since}::timestamptz and r.created_at < ${until}::timestamptz
+      union all
+      select date_trunc('minute', at), metric, '' from trouble
+      union all
+      select date_trunc('minute', at), metric, 'browser:' || coalesce(diag->>'browser', 'unknown') from trouble
+      union all
+      select date_trunc('minute', at), metric, 'os:' || coalesce(diag->>'os', 'unknown') from trouble
+      union all
+      select date_trunc('minute', at), metric, 'device:' || coalesce(diag->>'device', 'unknown') from trouble
+      union all
+      select date_trunc('minute', at), metric, 'candidate:' || coalesce(cand, 'unknown') from trouble
+    ) f group by bucket, metric, dim`);
+  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+}
+
+/** Sessions in progress now (small: the partial index on active sessions), by kind. */
+export async function sessionsInProgressNow(q: Db | Tx): Promise<{ kind: string; count: number }[]> {
+  const res = await q.execute(sql`select kind, count(*)::int as n from tutoring_sessions where status = 'active' group by kind`);
+  return rowsOf<{ kind: string; n: number }>(res).map((r) => ({ kind: r.kind, count: Number(r.n) }));
+}

@@ -1,0 +1,1 @@
+export { OpsDashboard } from './ops-dashboard';

@@ -1,0 +1,168 @@
+import type { OpsSummary } from '@tutorline/contracts';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { formatCountdown, formatMoney, formatNumber, formatTime, plural } from '../../lib/format';
+import { BarChart } from './bar-chart';
+import { ChartFrame } from './chart-frame';
+import { TimeSeries } from './time-series';
+
+const secs = (n: number | null) => (n === null ? '–' : formatCountdown(n));
+
+/** One tile: a title that links to the list behind it, and its figures. */
+export function Tile({ id, title, to, children }: { id: string; title: string; to: string; children: ReactNode }) {
+  return (
+    <section className="card ops-tile" aria-labelledby={`${id}-title`} data-testid={`tile-${id}`}>
+      <div className="card-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <Link className="ops-tile-link" to={to}>
+          See all
+        </Link>
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function Figure({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+  return (
+    <div className="ops-figure" data-testid={testId}>
+      <span className="ops-figure-value">{value}</span>
+      <span className="ops-figure-label">{label}</span>
+    </div>
+  );
+}
+
+export function HelpTile({ s }: { s: OpsSummary }) {
+  const h = s.help;
+  const minutes = s.series.minutes.map((m) => Date.parse(m) / 1000);
+  const share = (n: number) => (h.today.asked ? `${formatNumber((n / h.today.asked) * 100, { maximumFractionDigits: 0 })} %` : '–');
+  return (
+    <Tile id="help" title="Instant help now" to="/admin">
+      <div className="ops-figures">
+        <Figure label="open questions" value={formatNumber(h.open.length)} testId="ops-open" />
+        <Figure label="tutors online" value={formatNumber(h.tutorsOnline)} />
+        <Figure label="claim p50 (hour)" value={secs(h.claimSeconds.hour.p50)} testId="ops-claim-p50" />
+        <Figure label="expired today" value={share(h.today.expired)} />
+        <Figure label="cancelled today" value={share(h.today.cancelled)} />
+      </div>
+      <table className="ops-table ops-claims">
+        <caption className="muted">Time to claim (upper bound of the bucket)</caption>
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">p50</th>
+            <th scope="col">p90</th>
+            <th scope="col">p99</th>
+            <th scope="col">claims</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(['hour', 'day', 'week'] as const).map((k) => (
+            <tr key={k}>
+              <th scope="row">{k === 'hour' ? 'Last hour' : k === 'day' ? 'Today' : 'Last 7 days'}</th>
+              <td>{secs(h.claimSeconds[k].p50)}</td>
+              <td>{secs(h.claimSeconds[k].p90)}</td>
+              <td>{secs(h.claimSeconds[k].p99)}</td>
+              <td>{formatNumber(h.claimSeconds[k].count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ChartFrame title="Open now by subject (asked in the last hour)" name="open-by-subject" table={{ columns: ['subject', 'open', 'oldest wait (s)', 'asked last hour'], rows: h.openBySubject.map((o) => [o.subjectId, o.open, o.oldestWaitingSeconds, o.askedLastHour]) }}>
+        <BarChart label="Open questions by subject" bars={h.openBySubject.map((o) => ({ name: o.subjectId, value: o.open, note: `· oldest ${secs(o.oldestWaitingSeconds)} · ${plural(o.askedLastHour, { one: '# asked', other: '# asked' })}` }))} />
+      </ChartFrame>
+      <ChartFrame title="Asked and claimed per minute" name="help-per-minute" table={{ columns: ['minute', 'asked', 'claimed'], rows: s.series.minutes.map((m, i) => [m, s.series.asked[i]!, s.series.claimed[i]!]) }}>
+        <TimeSeries
+          label="Questions asked and claimed per minute over the last hour"
+          times={minutes}
+          series={[
+            { label: 'asked', values: s.series.asked, stroke: '#4338ca' },
+            { label: 'claimed', values: s.series.claimed, stroke: '#079455' },
+          ]}
+        />
+      </ChartFrame>
+    </Tile>
+  );
+}
+
+export function FunnelTile({ s }: { s: OpsSummary }) {
+  const steps = ['asked', 'claimed', 'connected', 'completed', 'rated'] as const;
+  const week = Object.fromEntries(steps.map((k) => [k, s.funnel.reduce((n, d) => n + d[k], 0)])) as Record<(typeof steps)[number], number>;
+  return (
+    <Tile id="funnel" title="The funnel (7 days)" to="/admin">
+      <ChartFrame title="Asked → claimed → both connected → completed → rated" name="funnel" table={{ columns: ['day', ...steps], rows: s.funnel.map((d) => [d.day, ...steps.map((k) => d[k])]) }}>
+        <BarChart label="The week's funnel" bars={steps.map((k, i) => ({ name: k, value: week[k], note: i && week[steps[i - 1]!] ? `(${formatNumber((week[k] / week[steps[i - 1]!]) * 100, { maximumFractionDigits: 0 })} %)` : '' }))} />
+      </ChartFrame>
+    </Tile>
+  );
+}
+
+export function CallsTile({ s }: { s: OpsSummary }) {
+  return (
+    <Tile id="calls" title="Calls" to="/admin">
+      <div className="ops-figures">
+        <Figure label="instant sessions live" value={formatNumber(s.calls.inProgress.instant)} testId="ops-live-instant" />
+        <Figure label="lessons live" value={formatNumber(s.calls.inProgress.booking)} />
+      </div>
+      <ChartFrame title="Failures and reconnects today" name="call-trouble" table={{ columns: ['split', 'failed', 'reconnects'], rows: s.calls.trouble.map((t) => [t.dim, t.failed, t.reconnects]) }}>
+        <BarChart label="Call failures and reconnects by browser, OS, device and candidate type" bars={s.calls.trouble.slice(0, 12).map((t) => ({ name: t.dim, value: t.failed + t.reconnects, note: `(${formatNumber(t.failed)} failed)` }))} />
+      </ChartFrame>
+    </Tile>
+  );
+}
+
+export function ChannelsTile({ s }: { s: OpsSummary }) {
+  return (
+    <Tile id="channels" title="Channels" to="/dev/whatsapp">
+      <div className="ops-figures">
+        <Figure label="WhatsApp failed today" value={formatNumber(s.channels.waFailedToday)} />
+        <Figure label="template fallbacks today" value={formatNumber(s.channels.waTemplatesToday)} />
+      </div>
+    </Tile>
+  );
+}
+
+export function MoneyTile({ money }: { money: NonNullable<OpsSummary['money']> }) {
+  const rows = (list: typeof money.today) => (list.length ? list.map((m) => `${formatMoney(m.revenue, m.currency)} in, ${formatMoney(m.refunds, m.currency)} refunded`).join(' · ') : '–');
+  return (
+    <Tile id="money" title="Money" to="/admin/billing">
+      <div className="ops-figures">
+        <Figure label="today" value={rows(money.today)} />
+        <Figure label="this month" value={rows(money.month)} />
+        <Figure label="webhooks rejected today" value={formatNumber(money.webhooksRejectedToday)} />
+      </div>
+    </Tile>
+  );
+}
+
+export function NodesTable({ s }: { s: OpsSummary }) {
+  return (
+    <div className="ops-table-wrap">
+      <table className="ops-table">
+        <caption className="muted">Server nodes (seen in the last minute)</caption>
+        <thead>
+          <tr>
+            <th scope="col">node</th>
+            <th scope="col">sockets</th>
+            <th scope="col">lag p99</th>
+            <th scope="col">memory</th>
+            <th scope="col">version</th>
+            <th scope="col">seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.platform.nodes.map((n) => (
+            <tr key={n.id}>
+              <td className="ops-wrap">{n.id}</td>
+              <td>{formatNumber(n.sockets)}</td>
+              <td>{formatNumber(n.lagMs)} ms</td>
+              <td>{formatNumber(n.rssMiB)} MiB</td>
+              <td className="ops-wrap">{n.version}</td>
+              <td>{formatTime(n.seenAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

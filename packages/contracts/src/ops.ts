@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** The ops dashboard (/ops, #18): one summary read from rollups and small live state (decision 060). */
+
+const count = z.number().int().min(0);
+const percentiles = z.object({ count, p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() });
+
+export const opsSummarySchema = z.object({
+  at: z.string(),
+  help: z.object({
+    open: z.array(z.object({ id: z.string(), subjectId: z.string(), waitingSeconds: z.number(), wave: count })),
+    openBySubject: z.array(z.object({ subjectId: z.string(), open: count, oldestWaitingSeconds: z.number(), askedLastHour: count })),
+    tutorsOnline: count,
+    /** Seconds from asking to a claim: upper bounds of the rollups' histogram buckets (null when nothing was claimed). */
+    claimSeconds: z.object({ hour: percentiles, day: percentiles, week: percentiles }),
+    today: z.object({ asked: count, claimed: count, expired: count, cancelled: count }),
+  }),
+  /** Per UTC day, oldest first, the last 7 days. */
+  funnel: z.array(z.object({ day: z.string(), asked: count, claimed: count, connected: count, completed: count, rated: count })),
+  /** Per minute, the last 60 minutes, oldest first. */
+  series: z.object({ minutes: z.array(z.string()), asked: z.array(count), claimed: z.array(count) }),
+  calls: z.object({
+    inProgress: z.object({ instant: count, booking: count }),
+    /** Today: failures and reconnects split by 'browser:…', 'os:…', 'device:…', 'candidate:…'. */
+    trouble: z.array(z.object({ dim: z.string(), failed: count, reconnects: count })),
+  }),
+  channels: z.object({ waFailedToday: count, waTemplatesToday: count }),
+  platform: z.object({
+    jobs: z.object({ backlog: count, failed: count }),
+    nodes: z.array(z.object({ id: z.string(), sockets: count, lagMs: z.number(), rssMiB: z.number(), version: z.string(), seenAt: z.string() })),
+  }),
+  /** Finance and admins only; null for ops. Minor units per currency. */
+  money: z
+    .object({
+      today: z.array(z.object({ currency: z.string(), revenue: z.number(), refunds: z.number() })),
+      month: z.array(z.object({ currency: z.string(), revenue: z.number(), refunds: z.number() })),
+      webhooksRejectedToday: count,
+    })
+    .nullable(),
+});
+export type OpsSummary = z.infer<typeof opsSummarySchema>;
+
+export const opsJobSchema = z.object({ id: z.string(), queue: z.string(), state: z.string(), attempts: count, lastError: z.string().nullable(), runAt: z.string(), finishedAt: z.string().nullable() });
+export type OpsJob = z.infer<typeof opsJobSchema>;
+
+/** The staff room the dashboard's sockets join (ops:watch); 'ops:changed' goes to it, throttled. */
+export const OPS_ROOM = 'staff:ops';
+export interface OpsServerEvents {
+  /** Figures changed: refetch the summary (the HTTP route checks who may see money). */
+  'ops:changed': (payload: { at: string }) => void;
+}
+export interface OpsClientEvents {
+  /** Join the dashboard's room; refused for anyone without ops, finance or admin. */
+  'ops:watch': (ack: (reply: { ok: true } | { ok: false; reason: 'forbidden' }) => void) => void;
+}
