@@ -29,7 +29,6 @@ export function TimeSeries({ times, series, label }: { times: number[]; series: 
       plot.current = null;
     };
     // The series' names and colours are fixed per chart; the data changes in place below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   useEffect(() => {
     plot.current?.setData(data);
