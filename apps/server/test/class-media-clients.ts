@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { RTCPeerConnection as WeriftPeerConnection } from 'werift';
+import { type MediaStreamTrack, RTCPeerConnection as WeriftPeerConnection } from 'werift';
 import { ask } from '../src/modules/classroom/classroom.testkit';
 import type { TestSocket } from './sockets';
 import { fakeCameraAndMicrophone } from './webrtc-clients';
@@ -82,7 +82,12 @@ export async function receiveOverSocket(socket: TestSocket, classId: string, hos
   const r = must<{ offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
   const pc = new WeriftPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceLite: true, iceInterfaceAddresses: { udp4: hostAddress }, iceUseIpv6: false });
   const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), videoBySsrc: new Map(), streams: r.streams, stop: async () => undefined };
-  pc.onTrack.subscribe((track) => {
+  // werift surfaces only a receiver's first track through onTrack: when Janus reuses an m-line for another feed (a new
+  // SSRC), the new track is added to the receiver's list and reported nowhere else. Every track is counted once.
+  const counted = new Set<MediaStreamTrack>();
+  const count = (track: MediaStreamTrack) => {
+    if (counted.has(track)) return;
+    counted.add(track);
     track.onReceiveRtp.subscribe((rtp) => {
       if (track.kind === 'video') {
         result.packets.video++;
@@ -92,13 +97,18 @@ export async function receiveOverSocket(socket: TestSocket, classId: string, hos
         result.audioBySsrc.set(rtp.header.ssrc, (result.audioBySsrc.get(rtp.header.ssrc) ?? 0) + 1);
       }
     });
-  });
+  };
+  const countAll = () => {
+    for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) count(track);
+  };
+  pc.onTrack.subscribe(count);
   const stopRelay = onCandidates(socket, classId, 'subscriber', (c) => pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined }));
   pc.onIceCandidate.subscribe((c) => {
     void ask(socket, 'class:media:trickle', { classId, target: 'subscriber', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null });
   });
   const answer = async (offer: { type: 'offer'; sdp: string }) => {
     await pc.setRemoteDescription(offer);
+    countAll();
     await pc.setLocalDescription(await pc.createAnswer());
     must(await ask(socket, 'class:media:start', { classId, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }), 'start');
   };
