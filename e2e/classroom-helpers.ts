@@ -25,17 +25,13 @@ export async function openClassroom(browser: Browser, baseUrl: string, cookie: s
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   await page.goto(`/classes/${classId}/room`);
-  await joinMedia(page).catch(async (e: unknown) => {
-    await page.screenshot({ path: '/tmp/classe2e-fail.png' });
-    console.log('DEBUG', await page.content());
-    throw e;
-  });
+  await joinMedia(page);
   return page;
 }
 
 /** Presses "Join with camera and microphone" once the classroom is up. */
 export async function joinMedia(page: Page) {
-  await page.getByTestId('classroom').waitFor({ timeout: 30_000 });
+  await page.getByTestId('classroom').waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
 }
 
