@@ -123,7 +123,7 @@ describe.runIf(runs)('a live class in Chromium: a teacher and three students thr
     step('poll');
 
     // The board: a shape the teacher draws appears on a student's board.
-    await s1.page.getByRole('button', { name: 'Board' }).click();
+    await s1.page.getByRole('button', { name: 'Board', exact: true }).click();
     for (const p of [teacher.page, s1.page]) await p.waitForFunction(() => Boolean(window.__tutorlineBoard), undefined, { timeout: 30_000 });
     const shapes = await s1.page.evaluate(() => window.__tutorlineBoard!.elementCount());
     await teacher.page.evaluate(() => window.__tutorlineBoard!.addRectangle());
