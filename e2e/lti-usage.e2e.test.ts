@@ -28,6 +28,8 @@ describe.skipIf(!canRun)('the course usage report in Chromium', () => {
     const sp = await student.newPage();
     await sp.goto('/dev/lms');
     await sp.getByTestId('lms-launch-canvas-student-1').click();
+    // A first launch asks whether the person already has a Tutorline account (decision 057): a new one here.
+    await sp.getByTestId('lti-continue-new').click();
     await sp.waitForURL(/\/courses\/[0-9a-f-]+$/);
     await student.close();
 
@@ -35,6 +37,7 @@ describe.skipIf(!canRun)('the course usage report in Chromium', () => {
     const page = await teacher.newPage();
     await page.goto('/dev/lms');
     await page.getByTestId('lms-launch-canvas-teacher-1').click();
+    await page.getByTestId('lti-continue-new').click();
     await page.waitForURL(/\/courses\/[0-9a-f-]+$/);
     await page.getByTestId('lti-usage').waitFor();
     const learners = page.getByTestId('lti-usage-learner');

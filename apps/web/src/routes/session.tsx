@@ -1,11 +1,12 @@
 import type { Me, TutoringSession } from '@tutorline/contracts';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
 import { thisDevice } from '../features/room/call/diagnostics';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
-import { ReportProblemButton } from '../features/support';
+import { ReportProblemButton, ReportProblemDialog } from '../features/support';
 import { ratingPrompt, SessionPeople, sessionKey, SessionRatingForm, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
 import { formatDateTime, plural } from '../lib/format';
@@ -27,6 +28,7 @@ function SessionScreen({ me }: { me: Me }) {
   const session = useTutoringSession(id);
   usePageTitle('Tutoring session');
   // The room is joined (and devices started) while the session loads; the server checks who may enter.
+  const [reporting, setReporting] = useState(false);
   const room = useRoomHead(id, me.role !== 'admin', session.data === undefined ? undefined : session.data.status === 'active');
 
   // The room's join answers with the session too, often before GET /api/sessions/:id: whichever comes first opens it.
@@ -40,13 +42,18 @@ function SessionScreen({ me }: { me: Me }) {
   if (s.status === 'active') {
     const isTutor = me.role === 'tutor' && me.id === s.tutor.id;
     const participant = me.id === s.tutor.id || me.id === s.student.id;
-    const actions = (
-      <div className="room-head-actions">
-        {isTutor && s.questionId && <MarkAnswered questionId={s.questionId} sessionId={s.id} compact />}
-        {participant && <ReportProblemButton sessionId={s.id} diagnostics={thisDevice()} className="btn-small" />}
-      </div>
+    return (
+      <>
+        <RoomScreen
+          session={s}
+          me={me}
+          room={room}
+          actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null}
+          onReportProblem={participant ? () => setReporting(true) : undefined}
+        />
+        {reporting && <ReportProblemDialog sessionId={s.id} diagnostics={thisDevice()} onClose={() => setReporting(false)} />}
+      </>
     );
-    return <RoomScreen session={s} me={me} room={room} actions={actions} />;
   }
   return <SessionDetails session={s} me={me} />;
 }

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { GalleryIcon, MoreIcon } from '../../ui/icons';
+import { GalleryIcon, HelpIcon, MoreIcon } from '../../ui/icons';
 import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, VideoIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
 import type { CallSnapshot } from './call/types';
@@ -12,6 +12,8 @@ export interface ControlsProps {
   onEnd?: (() => void) | undefined;
   /** Opens the question's photo (the room's Question pane); without it there is no such item. */
   onShowQuestion?: (() => void) | undefined;
+  /** Opens "Report a problem" (#18); without it there is no such item. */
+  onReportProblem?: (() => void) | undefined;
   /** The connection details (the quality chip's panel) are open. */
   detailsOpen: boolean;
   onToggleDetails(): void;
@@ -21,7 +23,7 @@ export interface ControlsProps {
  * The call's controls, compact so a phone keeps most of its screen for the board: mute, camera and leave always in
  * view, everything else in a "More" menu (the WAI-ARIA menu button pattern: arrow keys, Home/End, Escape, Tab).
  */
-export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, detailsOpen, onToggleDetails }: ControlsProps) {
+export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onReportProblem, detailsOpen, onToggleDetails }: ControlsProps) {
   const audioBoard = snapshot.mode === 'audio-board';
   return (
     <div className="call-controls" role="toolbar" aria-label="Call controls">
@@ -45,6 +47,7 @@ export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, detai
           { testId: 'btn-audio-board', label: 'Audio only', icon: <AudioOnlyIcon />, checked: audioBoard, onSelect: () => call.chooseMode(audioBoard ? 'low' : 'audio-board') },
           ...(onShowQuestion ? [{ testId: 'btn-question-photo', label: 'Question photo', icon: <GalleryIcon />, onSelect: onShowQuestion }] : []),
           { testId: 'btn-diagnostics', label: 'Connection details', icon: <SignalIcon />, checked: detailsOpen, onSelect: onToggleDetails },
+          ...(onReportProblem ? [{ testId: 'btn-report-problem', label: 'Report a problem', icon: <HelpIcon />, onSelect: onReportProblem }] : []),
           ...(onEnd ? [{ testId: 'btn-end', label: 'End session', confirmLabel: 'Tap again to end', icon: <EndCallIcon />, danger: true, onSelect: onEnd }] : []),
         ]}
       />

@@ -31,6 +31,8 @@ export interface CallViewProps {
   onStateChange?: (state: string) => void;
   /** Shows the question's photo (the room's Question pane): an item in the controls' More menu. */
   onShowQuestion?: (() => void) | undefined;
+  /** Opens "Report a problem": an item in the More menu. */
+  onReportProblem?: (() => void) | undefined;
   /** The other's media through the media server once the call moved there to be recorded (decision 056); null: peer-to-peer. */
   sfuRemote?: MediaStream | null;
 }
@@ -99,6 +101,7 @@ export function CallView(props: CallViewProps) {
           onLeave={props.onLeave}
           onEnd={props.onEnd}
           onShowQuestion={props.onShowQuestion}
+          onReportProblem={props.onReportProblem}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((o) => !o)}
         />

@@ -116,7 +116,7 @@ export function useRoomHead(sessionId: string, participant: boolean, sessionActi
  * The live room of an active session: pre-join (skipped when devices were already granted, and for observers), then
  * the call, the board and the chat. On a phone the board and the chat share the space under the video, as tabs.
  */
-export function RoomScreen({ session, me, actions, room }: { session: TutoringSession; me: Me; actions?: ReactNode; room: RoomHead }) {
+export function RoomScreen({ session, me, actions, room, onReportProblem }: { session: TutoringSession; me: Me; actions?: ReactNode; room: RoomHead; onReportProblem?: (() => void) | undefined }) {
   const role = me.id === session.student.id ? 'student' : me.id === session.tutor.id ? 'tutor' : 'observer';
   const media = role === 'observer' ? NO_MEDIA : room.media;
   const other = role === 'tutor' ? session.student : session.tutor;
@@ -137,7 +137,7 @@ export function RoomScreen({ session, me, actions, room }: { session: TutoringSe
       </section>
     );
   }
-  return <InRoom session={session} me={me} role={role} media={media} actions={actions} room={room} />;
+  return <InRoom session={session} me={me} role={role} media={media} actions={actions} room={room} onReportProblem={onReportProblem} />;
 }
 
 function InRoom({
@@ -147,6 +147,7 @@ function InRoom({
   media,
   actions,
   room,
+  onReportProblem,
 }: {
   session: TutoringSession;
   me: Me;
@@ -154,6 +155,7 @@ function InRoom({
   media: LocalMediaChoice;
   actions: ReactNode;
   room: RoomHead;
+  onReportProblem: (() => void) | undefined;
 }) {
   const { connection, snapshot } = room;
   const navigate = useNavigate();
@@ -234,6 +236,7 @@ function InRoom({
               onEnd={role === 'observer' ? undefined : () => end.mutate(session.id)}
               onStateChange={onCallState}
               onShowQuestion={showQuestion}
+              onReportProblem={role === 'observer' ? undefined : onReportProblem}
               sfuRemote={recording.remote}
             />
           )}

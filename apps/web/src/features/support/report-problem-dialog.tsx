@@ -89,7 +89,7 @@ export function ReportProblemDialog({ sessionId, diagnostics, onClose }: { sessi
           <fieldset className="choice-group" data-testid="report-areas">
             <legend>What did not work?</legend>
             {(Object.keys(areaWords) as ProblemArea[]).map((a) => (
-              <label key={a} className="choice">
+              <label key={a} className="report-choice">
                 <input type="checkbox" name="area" value={a} checked={areas.includes(a)} onChange={(e) => setAreas(e.target.checked ? [...areas, a] : areas.filter((x) => x !== a))} />
                 {areaWords[a]}
               </label>
@@ -146,7 +146,7 @@ function Choice<K extends string>({ legend, name, words, value, onChange }: { le
     <fieldset className="choice-group" data-testid={`report-${name}`}>
       <legend>{legend}</legend>
       {(Object.keys(words) as K[]).map((k) => (
-        <label key={k} className="choice">
+        <label key={k} className="report-choice">
           <input type="radio" name={name} value={k} checked={value === k} onChange={() => onChange(k)} />
           {words[k]}
         </label>
@@ -155,7 +155,7 @@ function Choice<K extends string>({ legend, name, words, value, onChange }: { le
   );
 }
 
-/** A button that opens the dialog: in the room's menu, after a call, on the help page. */
+/** A button that opens the dialog: after a call and on the help page (the live room has it in its More menu). */
 export function ReportProblemButton({ sessionId, diagnostics, className }: { sessionId?: string | undefined; diagnostics?: Diagnostics | undefined; className?: string }) {
   const [open, setOpen] = useState(false);
   return (
