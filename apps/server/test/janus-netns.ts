@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { JanusSupervisor } from '../src/integrations/janus';
 import { makeNetns, netnsAvailable } from './netns';
 
@@ -60,4 +61,18 @@ export async function startJanusInNetns(opts: { restartDelayMs?: number | null; 
       cleanup();
     },
   };
+}
+
+/**
+ * One Janus in a namespace for a whole test file: started before its tests when this machine can run it, stopped by
+ * pid after them. `runs` says whether it can (the skip is recorded, and fails under CI); `janus()` is the running one.
+ */
+export function janusForThisFile(suite: string): { runs: boolean; janus(): JanusInNetns } {
+  const runs = janusNetnsAvailable(suite);
+  let started: JanusInNetns | undefined;
+  beforeAll(async () => {
+    if (runs) started = await startJanusInNetns();
+  }, 30_000);
+  afterAll(async () => started?.stop());
+  return { runs, janus: () => started! };
 }

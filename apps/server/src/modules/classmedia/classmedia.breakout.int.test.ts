@@ -2,23 +2,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishOverSocket, receiveOverSocket, type SocketReceiver } from '../../../test/class-media-clients';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
+import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
 import { control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
 
 // Breakout rooms through a real Janus (decision 050): each group gets a Janus room of its own, made by the server with a
 // secret, pin and tokens like the main room, and a group member's receiving connection carries only their group.
-const runs = janusNetnsAvailable('breakout rooms through Janus (network namespace)');
+const { runs, janus } = janusForThisFile('breakout rooms through Janus (network namespace)');
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const clock = { now: () => new Date(T0) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
-
-let j: JanusInNetns | undefined;
-beforeAll(async () => {
-  if (runs) j = await startJanusInNetns();
-}, 30_000);
-afterAll(async () => j?.stop());
 
 describeEachBackend('breakout rooms through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
@@ -36,7 +30,7 @@ describeEachBackend('breakout rooms through Janus', ({ db }) => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: j!.janus.api });
+    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: janus().janus.api });
     const fake = provideFakePorts(t.app.fastify.platform.ports);
     teacher = await person('tutor');
     students = await Promise.all([person('student'), person('student'), person('student'), person('student')]);
@@ -75,7 +69,7 @@ describeEachBackend('breakout rooms through Janus', ({ db }) => {
 
     const got: SocketReceiver[] = [];
     for (const s of [a, c]) {
-      const r = await receiveOverSocket(s.socket, classId, j!.hostAddress);
+      const r = await receiveOverSocket(s.socket, classId, janus().hostAddress);
       stops.push(() => r.stop());
       got.push(r);
     }

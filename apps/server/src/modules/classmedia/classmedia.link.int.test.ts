@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { type SocketPublisher, type SocketReceiver, publishOverSocket, receiveOverSocket } from '../../../test/class-media-clients';
 import { describeEachBackend } from '../../../test/db';
-import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
+import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
 import { ask, control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
@@ -11,18 +11,12 @@ import { LINK_RULES } from './classmedia.rules';
 // Issue #15's media gaps through a real Janus (in a network namespace) and our socket only: a screen share as a second
 // feed, the client's stats choosing layers and the low-bandwidth mode (audio and board only), and media events on the
 // admin timeline. The injected clock drives the link rule's timing (no sleeps); packets prove what Janus forwards.
-const runs = janusNetnsAvailable('class media: screen, stats, low bandwidth (network namespace)');
+const { runs, janus } = janusForThisFile('class media: screen, stats, low bandwidth (network namespace)');
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 let nowMs = T0;
 const clock = { now: () => new Date(nowMs) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 const stream = (mid: string, kind: 'audio' | 'video', lossPct: number) => ({ mid, kind, bitrateBps: 300_000, lossPct, framesDecoded: kind === 'video' ? 100 : null });
-
-let j: JanusInNetns | undefined;
-beforeAll(async () => {
-  if (runs) j = await startJanusInNetns();
-}, 30_000);
-afterAll(async () => j?.stop());
 
 describeEachBackend('class media: screen share, client stats, low bandwidth, timeline', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
@@ -54,7 +48,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
 
   beforeAll(async () => {
     nowMs = T0;
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: j!.janus.api });
+    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: janus().janus.api });
     const fake = provideFakePorts(t.app.fastify.platform.ports);
     teacher = await person('tutor');
     students = await Promise.all([person('student'), person('student')]);
@@ -75,7 +69,7 @@ describeEachBackend('class media: screen share, client stats, low bandwidth, tim
     stops.push(() => screen.stop());
     await waitFor('the camera and the screen to be announced', () => announced.some((a) => a.publishers.filter((p) => p.userId === teacher.id).length === 2));
     expect(announced.at(-1)!.publishers.map((p) => p.source).sort()).toEqual(['camera', 'screen']);
-    seen = await receiveOverSocket(students[0]!.socket, classId, j!.hostAddress);
+    seen = await receiveOverSocket(students[0]!.socket, classId, janus().hostAddress);
     stops.push(() => seen.stop());
     expect(seen.streams).toContainEqual(expect.objectContaining({ userId: teacher.id, kind: 'video', source: 'screen' }));
     expect(seen.streams).toContainEqual(expect.objectContaining({ userId: teacher.id, kind: 'video', source: 'camera' }));

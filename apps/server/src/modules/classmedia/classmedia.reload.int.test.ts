@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishOverSocket, receiveOverSocket, type SocketPublisher, type SocketReceiver } from '../../../test/class-media-clients';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
+import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
 import { ask, control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
@@ -11,16 +11,10 @@ import { ask, control, joinClass, provideFakePorts, record } from '../classroom/
 // noticed that the old one is gone. The teacher's receiving connection must move to the new feed, and it stays muted.
 // Janus reuses the old feed's m-lines for the new one (new SSRCs on the same mids), which the werift receiver in
 // class-media-clients.ts must count too (it once counted only each m-line's first track, so this test failed).
-const runs = janusNetnsAvailable('class media after a reload (network namespace)');
+const { runs, janus } = janusForThisFile('class media after a reload (network namespace)');
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const clock = { now: () => new Date(T0) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
-
-let j: JanusInNetns | undefined;
-beforeAll(async () => {
-  if (runs) j = await startJanusInNetns();
-}, 30_000);
-afterAll(async () => j?.stop());
 
 describeEachBackend('class media after a learner reloads, through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
@@ -38,7 +32,7 @@ describeEachBackend('class media after a learner reloads, through Janus', ({ db 
   }
 
   beforeAll(async () => {
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: j!.janus.api });
+    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: janus().janus.api });
     const fake = provideFakePorts(t.app.fastify.platform.ports);
     teacher = await person('tutor');
     student = await person('student');
@@ -58,7 +52,7 @@ describeEachBackend('class media after a learner reloads, through Janus', ({ db 
     const before: SocketPublisher = await publishOverSocket(student.socket, classId, { simulcast: false });
     await waitFor('the learner to be announced', () => announced.some((a) => a.publishers.some((p) => p.userId === student.id)));
     const oldFeed = announced.findLast((a) => a.publishers.some((p) => p.userId === student.id))!.publishers.find((p) => p.userId === student.id)!.feed;
-    const view: SocketReceiver = await receiveOverSocket(teacher.socket, classId, j!.hostAddress);
+    const view: SocketReceiver = await receiveOverSocket(teacher.socket, classId, janus().hostAddress);
     stops.push(() => view.stop());
     await waitFor('the learner’s video at the teacher', () => view.packets.video > 30, 20_000);
     expect(code(await control(teacher.socket, classId, { type: 'mute-all' }))).toBe('ok');

@@ -2,23 +2,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SocketPublisher, type SocketReceiver, publishOverSocket, receiveOverSocket } from '../../../test/class-media-clients';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
+import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
 import { ask, control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
 
 // A class's media through our socket and a real Janus (issue #15): Janus in a network namespace, a wrtc teacher,
 // three werift students, every SDP and candidate through `class:media:*`. Nobody here talks to Janus but the server.
-const runs = janusNetnsAvailable('class media over the socket (network namespace)');
+const { runs, janus } = janusForThisFile('class media over the socket (network namespace)');
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const clock = { now: () => new Date(T0) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
-
-let j: JanusInNetns | undefined;
-beforeAll(async () => {
-  if (runs) j = await startJanusInNetns();
-}, 30_000);
-afterAll(async () => j?.stop());
 
 describeEachBackend('class media over the socket, through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
@@ -39,7 +33,7 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: j!.janus.api });
+    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: janus().janus.api });
     const fake = provideFakePorts(t.app.fastify.platform.ports);
     teacher = await person('tutor');
     students = await Promise.all([person('student'), person('student'), person('student')]);
@@ -64,7 +58,7 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
     teacherPub = await publishOverSocket(teacher.socket, classId, { simulcast: true });
     stops.push(() => teacherPub.stop());
     await waitFor('the teacher to be announced to the class', () => announced.some((a) => a.publishers.some((p) => p.userId === teacher.id)));
-    received = await Promise.all(students.map((s) => receiveOverSocket(s.socket, classId, j!.hostAddress)));
+    received = await Promise.all(students.map((s) => receiveOverSocket(s.socket, classId, janus().hostAddress)));
     for (const r of received) stops.push(() => r.stop());
     for (const r of received) expect(r.streams).toContainEqual(expect.objectContaining({ userId: teacher.id, kind: 'video' }));
     await waitFor('every student to receive the teacher’s video', () => received.every((r) => r.packets.video > 30), 20_000);
@@ -77,7 +71,7 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
     stops.push(() => pub.stop());
     // Learners enter muted: the teacher's receiving connection may carry the stream, but Janus forwards no audio yet.
     await waitFor('the student to be announced', () => announced.some((a) => a.publishers.some((p) => p.userId === s0.id)));
-    teacherView = await receiveOverSocket(teacher.socket, classId, j!.hostAddress);
+    teacherView = await receiveOverSocket(teacher.socket, classId, janus().hostAddress);
     stops.push(() => teacherView.stop());
     await waitFor('the student’s video at the teacher', () => teacherView.packets.video > 20, 20_000);
     expect(teacherView.packets.audio).toBe(0);
@@ -116,9 +110,9 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
 
   it('after a Janus crash the class is told to reconnect; a republish makes a new room, and a teacher mute still holds at Janus', async () => {
     const told = [teacher, students[0]!, students[2]!].map((p) => record<{ classId: string }>(p.socket, 'class:media:reconnecting'));
-    process.kill(j!.janus.pid()!, 'SIGKILL');
+    process.kill(janus().janus.pid()!, 'SIGKILL');
     await waitFor('everyone to be told to reconnect', () => told.every((x) => x.length > 0), 20_000);
-    await waitFor('Janus to be back', () => j!.janus.status().up, 20_000);
+    await waitFor('Janus to be back', () => janus().janus.status().up, 20_000);
     for (const s of stops.splice(0).reverse()) await s();
     teacherPub = await publishOverSocket(teacher.socket, classId, { simulcast: true });
     stops.push(() => teacherPub.stop());
@@ -126,8 +120,8 @@ describeEachBackend('class media over the socket, through Janus', ({ db }) => {
     const pub = await publishOverSocket(students[0]!.socket, classId, { simulcast: false });
     stops.push(() => pub.stop());
     await waitFor('both to be announced', () => announced.some((a) => a.publishers.length === 2));
-    const student = await receiveOverSocket(students[2]!.socket, classId, j!.hostAddress);
-    const view = await receiveOverSocket(teacher.socket, classId, j!.hostAddress);
+    const student = await receiveOverSocket(students[2]!.socket, classId, janus().hostAddress);
+    const view = await receiveOverSocket(teacher.socket, classId, janus().hostAddress);
     stops.push(() => student.stop(), () => view.stop());
     await waitFor('the teacher’s video at the student again', () => student.packets.video > 30, 20_000);
     await waitFor('the muted student’s video at the teacher', () => view.packets.video > 60, 20_000);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
-import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
+import { janusForThisFile } from '../../../test/janus-netns';
 import { schema } from '../../../test/schema';
 import { publishToSession, receiveFromSession, type SessionReceiver } from '../../../test/session-media-clients';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
@@ -15,15 +15,9 @@ import { ask, record } from '../classroom/classroom.testkit';
 // the tutor as Node WebRTC clients (wrtc publishers, werift receivers) that signal only through our socket. They agree,
 // move from peer-to-peer to the SFU, receive each other there, are recorded, and the convert job (janus-pp-rec +
 // ffmpeg) makes one WebM per participant that ffprobe reads and only the two of them may fetch.
-const runs = janusNetnsAvailable('a 1:1 session recorded through Janus (network namespace)');
+const { runs, janus } = janusForThisFile('a 1:1 session recorded through Janus (network namespace)');
 const clock = { now: () => new Date('2026-12-07T10:00:00Z') };
 const tools = { ppRec: '/usr/bin/janus-pp-rec', ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', timeoutMs: 60_000 };
-
-let j: JanusInNetns | undefined;
-beforeAll(async () => {
-  if (runs) j = await startJanusInNetns();
-}, 30_000);
-afterAll(async () => j?.stop());
 
 describeEachBackend('a 1:1 session recorded through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
@@ -34,7 +28,7 @@ describeEachBackend('a 1:1 session recorded through Janus', ({ db }) => {
   let sessionId: string;
 
   beforeAll(async () => {
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: j!.janus.api, manualJobs: true });
+    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { sfu: janus().janus.api, manualJobs: true });
     for (const [name, tutor] of [['student', false], ['tutor', true], ['stranger', false]] as const) {
       const client = new Client(t.baseUrl);
       const { user } = tutor ? await signUpTutor(client) : await signUpStudent(client);
@@ -67,7 +61,7 @@ describeEachBackend('a 1:1 session recorded through Janus', ({ db }) => {
     await waitFor('both publishers to be announced to both', () => announced.every((a) => new Set(a.map((e) => e.userId)).size === 2), 15_000);
     const received: SessionReceiver[] = [];
     for (const p of [student, tutor]) {
-      const r = await receiveFromSession(p.socket, sessionId, j!.hostAddress);
+      const r = await receiveFromSession(p.socket, sessionId, janus().hostAddress);
       stops.push(() => r.stop());
       received.push(r);
     }
