@@ -45,16 +45,21 @@ export function createModelHolder(deps: { repo: RecommendationsRepo; logger: Log
     if (head.version === triedVersion) return;
     triedVersion = head.version;
     const stored = await repo.modelBytes(head.version);
+    use(head.version, stored);
+  }
+
+  /** Makes `stored` the model in memory, or logs why it cannot be (the previous model, or cold start, stays). */
+  function use(version: string, stored: { bytes: Uint8Array; popularity: Record<string, number> } | undefined): void {
     try {
       if (!stored) throw new Error('the model row is gone');
-      const model = deserializeModel(Buffer.from(stored.bytes));
+      const model = deserializeModel(Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.byteLength));
       current = loadedFrom(model, stored.popularity);
       coldStartReason = null;
       logger.info({ event: 'recommendation_model_loaded', version: model.version, tutors: model.tutorIds.length, trainedAt: model.trainedAt }, 'recommendation model loaded');
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      if (!current) coldStartReason = `the latest model (${head.version}) could not be read: ${why}`;
-      logger.error({ event: 'recommendation_model_unusable', version: head.version, reason: why, fallback: current ? `previous model ${current.model.version}` : 'cold start' }, 'recommendation model could not be loaded');
+      if (!current) coldStartReason = `the latest model (${version}) could not be read: ${why}`;
+      logger.error({ event: 'recommendation_model_unusable', version, reason: why, fallback: current ? `previous model ${current.model.version}` : 'cold start' }, 'recommendation model could not be loaded');
     }
   }
 
@@ -67,6 +72,14 @@ export function createModelHolder(deps: { repo: RecommendationsRepo; logger: Log
         refreshing = null;
       });
       return refreshing;
+    },
+    /**
+     * The node that trained a model and stored it loads the same bytes directly; the version is marked as tried, so the
+     * next poll does not read it back from the database.
+     */
+    adopt(version: string, bytes: Uint8Array, popularity: Record<string, number>): void {
+      triedVersion = version;
+      use(version, { bytes, popularity });
     },
     /** Polls for a newer model every `ms` (the timer does not keep the process alive). */
     start(ms: number) {

@@ -23,7 +23,9 @@ export interface TrainInput {
   version: string;
   trainedAt: string;
 }
-export type TrainOutput = { ok: true; bytes: Uint8Array; metrics: Record<string, number>; tutors: number; students: number } | { ok: false; error: string };
+export type TrainOutput =
+  | { ok: true; bytes: Uint8Array; metrics: Record<string, number>; tutors: number; students: number; /** The training thread's nice value (Linux), null when unknown. */ nice?: number | null }
+  | { ok: false; error: string };
 
 export interface TrainerConfig {
   /** EASE's L2 regularisation. */
@@ -97,10 +99,12 @@ export function createTrainer(deps: { db: Db; repo: RecommendationsRepo; holder:
       const started = performance.now();
       const out = await runWorker({ rows: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })), lambda: config.lambda, version, trainedAt: now.toISOString() });
       if (!out.ok) throw new Error(`training failed: ${out.error}`);
-      await repo.insertModel({ version, trainedAt: now, metrics: out.metrics, tutors: out.tutors, students: out.students, interactions: rows.length, popularity: popularityOf(rows), bytes: out.bytes });
+      const popularity = popularityOf(rows);
+      await repo.insertModel({ version, trainedAt: now, metrics: out.metrics, tutors: out.tutors, students: out.students, interactions: rows.length, popularity, bytes: out.bytes });
       await repo.pruneModels(config.keepModels);
-      await holder.refresh();
-      logger.info({ event: 'recommendation_model_trained', reason, version, tutors: out.tutors, students: out.students, interactions: rows.length, ms: Math.round(performance.now() - started) }, 'recommendation model trained');
+      // This node has the bytes it just stored: it loads them without reading 6 MB back (other nodes poll and read).
+      holder.adopt(version, out.bytes, popularity);
+      logger.info({ event: 'recommendation_model_trained', reason, version, tutors: out.tutors, students: out.students, interactions: rows.length, ms: Math.round(performance.now() - started), trainingThreadNice: out.nice ?? null }, 'recommendation model trained');
       return { version, tutors: out.tutors, students: out.students, interactions: rows.length };
     } finally {
       running--;
