@@ -1,6 +1,4 @@
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
-import { emailSchema } from '@tutorline/contracts';
 import pino from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config';
 import { createIdentityRepo, createIdentityService, loginLimitsOf } from '../modules/identity';
@@ -9,29 +7,13 @@ import { openDatabase } from '../platform/db';
 import { DataDirLockedError } from '../platform/db/lock';
 import { AppError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
+import { adminCreateArgs as args, UsageError, usage } from './admin-create.args';
 
 /**
  * `npm run admin:create -- <email> [--name "Display Name"]`: the one way to make the first admin of a production
  * database (there is no demo admin there). It asks for the password: hidden when typed at a terminal, the first line
  * of stdin otherwise. Exit codes: 0 made, 1 refused (email taken, password too weak), 64 bad usage, 78 bad configuration.
  */
-const usage = 'Usage: npm run admin:create -- <email> [--name "Display Name"]';
-
-class UsageError extends Error {}
-
-function args(argv: string[]): { email: string; name: string | undefined } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const [email, ...rest] = parsed.positionals;
-  if (!email || rest.length) throw new UsageError('Give exactly one email address.');
-  const checked = emailSchema.safeParse(email);
-  if (!checked.success) throw new UsageError(`${JSON.stringify(email)} ${checked.error.issues[0]?.message ?? 'is not an email address'}.`);
-  return { email: checked.data, name: parsed.values.name };
-}
 
 /** Reads a line without echoing it (a terminal in raw mode); Ctrl-C exits. */
 function readHidden(prompt: string): Promise<string> {
