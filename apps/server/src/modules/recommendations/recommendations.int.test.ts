@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, Client, type TestApp, relaxedLogin, signUpStudent, startTestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { createIdentityRepo } from '../identity';
+import { readInteractions } from './recommendations.interactions';
+import { createRecommendationsRepo } from './recommendations.repo';
 import { addHelpSession, addTutor, LEVEL, seedTwoGroups, SUBJECT } from './recommendations.test-support';
 
 const NOW = new Date('2026-03-02T08:00:00Z');
@@ -183,6 +185,18 @@ describeEachBackend('recommendations', ({ db }) => {
       await other.close();
     }
     await t.app.database.db.execute(sql`delete from recommendation_models where version = 'corrupt-1'`);
+  });
+
+  it('reads the same interactions for training slice by slice as in one read (lessons, help sessions, ratings)', async () => {
+    const repo = createRecommendationsRepo(t.app.database.db);
+    // The seeded history is within 30 days of NOW.
+    const range = { since: new Date(NOW.getTime() - 40 * 86_400_000), until: NOW };
+    const key = (r: { studentId: string; tutorId: string; kind: string; ts: Date; value: number; subject: string }) => `${r.studentId}|${r.tutorId}|${r.kind}|${r.ts.toISOString()}|${r.value}|${r.subject}`;
+    const whole = (await readInteractions(t.app.database.db, repo, range, { sliceDays: 100_000 })).map(key).sort();
+    const daily = (await readInteractions(t.app.database.db, repo, range, { sliceDays: 1 })).map(key).sort();
+    expect(new Set(whole.map((k) => k.split('|')[2])).size).toBeGreaterThanOrEqual(2);
+    expect(whole.length).toBeGreaterThan(40);
+    expect(daily).toEqual(whole);
   });
 
   it('refuses bad input clearly and serves students only', async () => {

@@ -20,21 +20,55 @@ export interface InteractionRange {
   studentId?: string | undefined;
 }
 
+const SLICE_DEFAULT_DAYS = 30;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The time-ranged sources. One student's (serving) in one go. Everyone's (training) slice by slice of `sliceDays`,
+ * one query at a time, letting the event loop run between them: on PGlite every query runs on the event loop's
+ * thread, so a year of rows read at once kept requests waiting for the whole read (#17: serving while training).
+ * Each source filters on a half-open [since, until), so the slices add up to exactly the rows of the whole range.
+ */
+async function readSources(db: Db, repo: RecommendationsRepo, range: InteractionRange, sliceDays = SLICE_DEFAULT_DAYS) {
+  const viewsRange = { ...range, since: new Date(range.since.getTime() - VIEW_TO_BOOKING_MS) };
+  if (range.studentId) {
+    return Promise.all([answeredQuestionsBetween(db, range), bookingHistoryBetween(db, range), lessonReviewsBetween(db, range), classesAttendedBetween(db, range), repo.viewsBetween(viewsRange)]);
+  }
+  const answered: Awaited<ReturnType<typeof answeredQuestionsBetween>> = [];
+  const bookings: Awaited<ReturnType<typeof bookingHistoryBetween>> = [];
+  const reviews: Awaited<ReturnType<typeof lessonReviewsBetween>> = [];
+  const classes: Awaited<ReturnType<typeof classesAttendedBetween>> = [];
+  const views: Awaited<ReturnType<RecommendationsRepo['viewsBetween']>> = [];
+  const step = Math.max(1, sliceDays) * DAY_MS;
+  for (let from = viewsRange.since.getTime(); from < range.until.getTime(); from += step) {
+    const slice = { since: new Date(from), until: new Date(Math.min(from + step, range.until.getTime())) };
+    views.push(...(await repo.viewsBetween(slice)));
+    await yieldToEventLoop();
+    // The other sources start at range.since (views reach 14 days further back, to find views that led to a booking).
+    if (slice.until.getTime() <= range.since.getTime()) continue;
+    const inRange = { since: new Date(Math.max(slice.since.getTime(), range.since.getTime())), until: slice.until };
+    for (const read of [
+      async () => answered.push(...(await answeredQuestionsBetween(db, inRange))),
+      async () => bookings.push(...(await bookingHistoryBetween(db, inRange))),
+      async () => reviews.push(...(await lessonReviewsBetween(db, inRange))),
+      async () => classes.push(...(await classesAttendedBetween(db, inRange))),
+    ]) {
+      await read();
+      await yieldToEventLoop();
+    }
+  }
+  return [answered, bookings, reviews, classes, views] as const;
+}
+
 /**
  * Every implicit-feedback signal we already keep, as model Interaction rows (#17), read only through the owners'
  * index.ts (decision 035): answered help sessions with their length and rating (help, rooms), lessons completed,
  * student no-shows and tutor cancellations (scheduling), lesson reviews and favourites (tutors), class attendance
  * (classes), and profile views followed by a booking (this module's own table). A handful of batch queries.
  */
-export async function readInteractions(db: Db, repo: RecommendationsRepo, range: InteractionRange): Promise<Interaction[]> {
-  const [answered, bookings, reviews, favourites, classes, views] = await Promise.all([
-    answeredQuestionsBetween(db, range),
-    bookingHistoryBetween(db, range),
-    lessonReviewsBetween(db, range),
-    allFavourites(db, range.studentId),
-    classesAttendedBetween(db, range),
-    repo.viewsBetween({ ...range, since: new Date(range.since.getTime() - VIEW_TO_BOOKING_MS) }),
-  ]);
+export async function readInteractions(db: Db, repo: RecommendationsRepo, range: InteractionRange, opts: { sliceDays?: number } = {}): Promise<Interaction[]> {
+  const [answered, bookings, reviews, classes, views] = await readSources(db, repo, range, opts.sliceDays);
+  const favourites = await allFavourites(db, range.studentId);
   const spans = new Map((await sessionSpansOf(db, answered.flatMap((a) => (a.sessionId ? [a.sessionId] : [])))).map((s) => [s.id, s]));
   // A lesson's subject is the one it was booked in; a booking made without one (older rows, the weekly series) and a
   // favourite, review or view: the tutor's first subject stands for it (the model does not use it; baselines do).
