@@ -14,7 +14,7 @@ interface Member {
   joined: Participant | null;
   sub: PeerId | null;
 }
-/** A session's Janus room: made when both agreed to record, kept (the call stays on the SFU) until the session ends. */
+/** A session's Janus room: made when both agreed to record, closed when the recording stops or the session ends. */
 export interface SessionRoom {
   sessionId: string;
   room: number;
@@ -152,7 +152,7 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
       return r.ok ? { ok: true, value: undefined } : refusal(r, 'trickle', sessionId);
     },
 
-    /** The session ended: both leave Janus and the room goes. */
+    /** The recording stopped or the session ended: both leave Janus and the room goes. */
     async close(sessionId: string) {
       const r = rooms.get(sessionId);
       if (!r) return;

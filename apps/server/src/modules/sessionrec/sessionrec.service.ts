@@ -163,7 +163,11 @@ export function createSessionRec(deps: SessionRecDeps) {
         clearTimer(sessionId);
         await repo.move(row!.id, 'asked', { status: 'withdrawn', endedAt: now, endedBy: userId, endReason: 'withdrawn' });
         logger.info({ event: 'session_recording_withdrawn', sessionId, by: userId }, 'the asker took back the question to record');
-      } else await stopRecording(sessionId, row!, userId, 'stopped');
+      } else {
+        await stopRecording(sessionId, row!, userId, 'stopped');
+        // The call goes back to peer-to-peer (the pages hand their tracks back): the Janus room has no more use.
+        await media.close(sessionId);
+      }
       return { ok: true, value: await tell(sessionId) };
     },
 
