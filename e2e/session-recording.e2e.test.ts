@@ -207,10 +207,43 @@ describe.runIf(runs)('a 1:1 session recorded through Janus in Chromium, when bot
       expect([who, res.status]).toEqual([who, want]);
       await res.arrayBuffer();
     }
-    // The student's page plays it.
-    await student.goto(`/recordings/${rec!.id}`);
-    await student.getByTestId('recording-video').waitFor();
-    await student.waitForFunction(() => ((document.querySelector('[data-testid="recording-video"]') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, { timeout: 15_000 });
+    // The student's browser plays it (another tab: the call goes on).
+    const player = await student.context().newPage();
+    await player.goto(`/recordings/${rec!.id}`);
+    await player.getByTestId('recording-video').waitFor();
+    await player.waitForFunction(() => ((document.querySelector('[data-testid="recording-video"]') as HTMLVideoElement | null)?.readyState ?? 0) >= 2, undefined, { timeout: 15_000 });
+    await player.close();
     step('recording listed and played');
   }, 240_000);
+
+  it('the media server dies mid-recording: both go back to peer-to-peer without a prompt, and what was recorded converts', async () => {
+    await Promise.all([expectMediaFlowing(student, 60_000), expectMediaFlowing(tutor, 60_000)]);
+    await student.getByTestId('rec-ask').click();
+    await tutor.getByTestId('rec-agree').click();
+    for (const p of [student, tutor]) await p.getByTestId('rec-indicator').waitFor({ timeout: 30_000 });
+    const [sStart] = await Promise.all([
+      sfuUntil(student, 'the student decodes the tutor through the SFU', (s) => s.framesDecoded > 0 && s.showsSfu, 60_000),
+      sfuUntil(tutor, 'the tutor decodes the student through the SFU', (s) => s.framesDecoded > 0 && s.showsSfu, 60_000),
+    ]);
+    await sfuUntil(student, 'a few seconds through the SFU', (s) => s.framesDecoded > sStart.framesDecoded + 60, 30_000);
+    const beforeKill = await Promise.all([mediaStats(student), mediaStats(tutor)]);
+    const killedAt = performance.now();
+    process.kill(j.janus.pid()!, 'SIGKILL');
+    for (const p of [student, tutor]) await recBar(p, 'off', false);
+    await Promise.all(
+      [student, tutor].map((p, i) => waitFor(p, (s) => s.framesDecoded > beforeKill[i]!.framesDecoded + 10 && s.videoBytesSent > beforeKill[i]!.videoBytesSent, 30_000)),
+    );
+    console.log(`Janus killed: frames over peer-to-peer again on both pages ${Math.round(performance.now() - killedAt)} ms later`);
+    for (const p of [student, tutor]) {
+      expect(await p.evaluate(() => Boolean(window.__tutorlineSessionSfu))).toBe(false);
+      expect(await p.getByTestId('rec-prompt').count()).toBe(0);
+    }
+    const rows = await fresh.database.db.select().from(schema.sessionRecordings);
+    expect(rows.filter((r) => r.endReason === 'media_down').map((r) => r.status)).toEqual(['stopped']);
+    await t.app.jobs.drain();
+    const listed = await clients.student.get(`/api/sessions/${sessionId}/recordings`);
+    const statuses = (listed.json as { recordings: { status: string }[] }).recordings.map((r) => r.status);
+    console.log(`recordings after the crash: ${statuses.join(', ')}`);
+    expect(statuses).toEqual(['ready', 'ready']);
+  }, 180_000);
 });

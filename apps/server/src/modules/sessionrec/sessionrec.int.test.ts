@@ -126,6 +126,20 @@ describeEachBackend('a 1:1 session recorded when both agree', ({ db }) => {
     expect(t.logs()).toContain('"event":"session_recording_stopped"');
   });
 
+  it('stops a running recording when the media server goes down and tells both the call left the SFU (the pages go back to peer-to-peer)', async () => {
+    expect(code(await ask(people.tutor.socket, 'room:rec:ask', { sessionId: session }))).toBe('ok');
+    const agreed = (await ask(people.student.socket, 'room:rec:answer', { sessionId: session, agree: true })) as Rec;
+    expect(agreed.recording).toMatchObject({ status: 'recording', sfu: true });
+    const seen = [people.student, people.tutor].map((p) => record<{ recording: { status: string; sfu: boolean } }>(p.socket, 'room:rec'));
+    fake.emit({ type: 'down', reason: 'the media server (janus) closed its connection' });
+    await until(() => seen.every((s) => s.at(-1)?.recording.status === 'off' && s.at(-1)?.recording.sfu === false), 'both to be told the call left the SFU');
+    const [row] = await db().database.db.select().from(schema.sessionRecordings).where((await import('drizzle-orm')).eq(schema.sessionRecordings.recordingId, agreed.recording.recordingId!));
+    expect(row).toMatchObject({ status: 'stopped', endReason: 'media_down', endedBy: null });
+    expect(await createRecordingsRepo(db().database.db).byId(agreed.recording.recordingId!)).toMatchObject({ status: 'converting' });
+    expect(code(await ask(people.student.socket, 'room:sfu:subscribe', { sessionId: session }))).toBe('not_on_sfu');
+    expect(t.logs()).toContain('"event":"session_recording_media_lost"');
+  });
+
   it('refuses a session with a minor whose guardian has not consented (as for classes), until a consent is on file', async () => {
     expect(await ask(people.tutor2.socket, 'room:rec:ask', { sessionId: minorSession })).toEqual({ ok: false, error: { code: 'not_recordable', message: 'This session cannot be recorded: a learner under 18 needs a guardian’s consent on file first.' } });
     const { client: admin } = await adminClient(t);

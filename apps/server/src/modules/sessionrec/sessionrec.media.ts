@@ -96,6 +96,8 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
 
   return {
     get: (sessionId: string) => rooms.get(sessionId) ?? null,
+    /** The sessions that have a room at Janus now. */
+    sessions: () => [...rooms.keys()],
 
     /** The session's room at Janus (made once, recordable), for its two participants. */
     async open(sessionId: string, participants: [string, string]): Promise<MediaResult<SessionRoom>> {
@@ -160,6 +162,13 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
       for (const m of r.members.values()) await drop(r, m);
       await sfu.destroyRoom(r.room, r.secret);
       logger.info({ event: 'sessionrec_room_closed', sessionId, room: r.room }, 'a 1:1 session left the media server');
+    },
+
+    /** Janus went down (or came back empty): its rooms and handles are gone; forget ours without asking it. */
+    forgetAll(): string[] {
+      const sessions = [...rooms.keys()];
+      rooms.clear();
+      return sessions;
     },
 
     async closeAll() {

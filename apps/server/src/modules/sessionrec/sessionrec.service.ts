@@ -191,6 +191,21 @@ export function createSessionRec(deps: SessionRecDeps) {
       await media.close(sessionId);
     },
 
+    /**
+     * The media server went down: every recorded session's recording stops (what Janus wrote converts) and both pages
+     * are told `sfu: false`, so they hand their tracks back to the peer-to-peer call at once.
+     */
+    async mediaLost(reason: string): Promise<void> {
+      const rows = new Map<string, SessionRecordingRow | null>();
+      for (const sessionId of media.sessions()) rows.set(sessionId, await repo.openOf(sessionId));
+      for (const [sessionId, row] of rows) if (row?.status === 'recording') await stopRecording(sessionId, row, null, 'media_down');
+      media.forgetAll();
+      for (const sessionId of rows.keys()) {
+        logger.warn({ event: 'session_recording_media_lost', sessionId, reason }, 'the media server went away: the call goes back to peer-to-peer');
+        await tell(sessionId);
+      }
+    },
+
     /** Who may watch a 1:1 recording: its two participants and staff (admins). */
     async mayWatch(roomRef: string, viewer: { id: string; role: string }): Promise<boolean> {
       if (viewer.role === 'admin') return true;
