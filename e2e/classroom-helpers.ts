@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** The classroom's test hook (features/classroom/class-media.ts) and the board's (room/board/board-canvas.tsx). */
 declare global {
@@ -29,10 +30,17 @@ export async function openClassroom(browser: Browser, baseUrl: string, cookie: s
   return page;
 }
 
-/** Presses "Join with camera and microphone" once the classroom is up. */
+/** Presses "Join with camera and microphone" once the classroom is up; on any screen (360 px too) it sits inside its box. */
 export async function joinMedia(page: Page) {
   await page.getByTestId('classroom').waitFor({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Join with camera and microphone' }).click();
+  const button = page.getByRole('button', { name: 'Join with camera and microphone' });
+  await button.waitFor();
+  const [b, slot] = await Promise.all([button.boundingBox(), page.getByTestId('class-video-slot').boundingBox()]);
+  if (!b || !slot) throw new Error('the join button or the video slot has no box');
+  const width = page.viewportSize()?.width ?? 0;
+  expect([`button ${b.x}..${b.x + b.width}`, b.x >= slot.x && b.x + b.width <= slot.x + slot.width, b.x + b.width <= width]).toEqual([`button ${b.x}..${b.x + b.width}`, true, true]);
+  expect(await button.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await button.click();
 }
 
 interface RawStats {

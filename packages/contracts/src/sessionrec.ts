@@ -29,8 +29,9 @@ export const sessionSfuStartSchema = z.strictObject({ sessionId, answer: z.stric
 export const sessionSfuTrickleSchema = z.strictObject({ sessionId, target: z.enum(['publisher', 'subscriber']), candidate });
 
 /**
- * The session's recording as both participants see it. `sfu`: the call runs through the media server (from the first
- * agreement until the session ends; stopping a recording leaves the call there).
+ * The session's recording as both participants see it. `sfu`: the call runs through the media server (while it is
+ * recorded: from the agreement until the recording stops or the session ends; the pages then hand their tracks back
+ * to the peer-to-peer call).
  */
 export type SessionRecState =
   | { status: 'off'; sfu: boolean }

@@ -31,9 +31,14 @@ export const sessionRecModule = fp(
     });
     installSessionRecHandlers({ io: realtime.io, rec, media, logger });
     events.on(SESSION_ENDED, (s) => rec.sessionEnded(s.id));
+    // Janus gone (or back empty after a restart): recordings stop, the calls go back to peer-to-peer.
+    const offSfu = fastify.sfu.api.onEvent((e) => {
+      if (e.type === 'down' || e.type === 'restarted') void rec.mediaLost(e.type === 'down' ? e.reason : 'restarted').catch((err: unknown) => logger.error({ err, event: 'session_recording_media_lost_failed' }, 'could not stop recordings after the media server went away'));
+    });
     await fastify.register(sessionRecRoutes, { recordings: fastify.recordings });
     fastify.decorate('sessionRec', rec);
     fastify.addHook('onClose', async () => {
+      offSfu();
       rec.close();
       await media.closeAll();
     });

@@ -97,7 +97,7 @@ describeEachBackend('a 1:1 session recorded when both agree', ({ db }) => {
     expect(fake.ops()).toEqual([]);
   });
 
-  it('once both agree, makes a locked Janus room for the two, records it, shows it to both; either one stops it and the call stays on the SFU', async () => {
+  it('once both agree, makes a locked Janus room for the two, records it, shows it to both; either one stops it and the Janus room goes (the call is back to peer-to-peer)', async () => {
     const seen = [people.student, people.tutor].map((p) => record<{ recording: { status: string; sfu: boolean } }>(p.socket, 'room:rec'));
     expect(code(await ask(people.student.socket, 'room:rec:ask', { sessionId: session }))).toBe('ok');
     const agreed = (await ask(people.tutor.socket, 'room:rec:answer', { sessionId: session, agree: true })) as Rec;
@@ -115,12 +115,29 @@ describeEachBackend('a 1:1 session recorded when both agree', ({ db }) => {
     expect(code(await ask(people.tutor.socket, 'room:rec:ask', { sessionId: session }))).toBe('already_recording');
     // Media now goes through our socket to the SFU.
     expect(await ask(people.student.socket, 'room:sfu:publish', { sessionId: session, offer: { type: 'offer', sdp: 'v=0' } })).toEqual({ ok: true, answer: { type: 'answer', sdp: 'v=0' } });
-    // The tutor withdraws consent: the recording stops and converts; the call stays on the SFU.
-    expect(await ask(people.tutor.socket, 'room:rec:stop', { sessionId: session })).toEqual({ ok: true, recording: { status: 'off', sfu: true } });
-    expect(fake.ops().at(-1)).toBe('stopRecording');
+    // The tutor withdraws consent: the recording stops and converts; the room at Janus goes, both are told sfu: false.
+    const before = fake.ops().length;
+    expect(await ask(people.tutor.socket, 'room:rec:stop', { sessionId: session })).toEqual({ ok: true, recording: { status: 'off', sfu: false } });
+    expect(fake.ops().slice(before)).toEqual(['stopRecording', 'leave', 'destroyRoom']);
+    await until(() => seen.every((s) => s.at(-1)?.recording.sfu === false && s.at(-1)?.recording.status === 'off'), 'both to be told the call left the SFU');
+    expect(code(await ask(people.student.socket, 'room:sfu:subscribe', { sessionId: session }))).toBe('not_on_sfu');
     expect(await createRecordingsRepo(db().database.db).byId(agreed.recording.recordingId!)).toMatchObject({ status: 'converting' });
     expect(code(await ask(people.student.socket, 'room:rec:stop', { sessionId: session }))).toBe('not_recording');
     expect(t.logs()).toContain('"event":"session_recording_stopped"');
+  });
+
+  it('stops a running recording when the media server goes down and tells both the call left the SFU (the pages go back to peer-to-peer)', async () => {
+    expect(code(await ask(people.tutor.socket, 'room:rec:ask', { sessionId: session }))).toBe('ok');
+    const agreed = (await ask(people.student.socket, 'room:rec:answer', { sessionId: session, agree: true })) as Rec;
+    expect(agreed.recording).toMatchObject({ status: 'recording', sfu: true });
+    const seen = [people.student, people.tutor].map((p) => record<{ recording: { status: string; sfu: boolean } }>(p.socket, 'room:rec'));
+    fake.emit({ type: 'down', reason: 'the media server (janus) closed its connection' });
+    await until(() => seen.every((s) => s.at(-1)?.recording.status === 'off' && s.at(-1)?.recording.sfu === false), 'both to be told the call left the SFU');
+    const [row] = await db().database.db.select().from(schema.sessionRecordings).where((await import('drizzle-orm')).eq(schema.sessionRecordings.recordingId, agreed.recording.recordingId!));
+    expect(row).toMatchObject({ status: 'stopped', endReason: 'media_down', endedBy: null });
+    expect(await createRecordingsRepo(db().database.db).byId(agreed.recording.recordingId!)).toMatchObject({ status: 'converting' });
+    expect(code(await ask(people.student.socket, 'room:sfu:subscribe', { sessionId: session }))).toBe('not_on_sfu');
+    expect(t.logs()).toContain('"event":"session_recording_media_lost"');
   });
 
   it('refuses a session with a minor whose guardian has not consented (as for classes), until a consent is on file', async () => {

@@ -14,7 +14,7 @@ interface Member {
   joined: Participant | null;
   sub: PeerId | null;
 }
-/** A session's Janus room: made when both agreed to record, kept (the call stays on the SFU) until the session ends. */
+/** A session's Janus room: made when both agreed to record, closed when the recording stops or the session ends. */
 export interface SessionRoom {
   sessionId: string;
   room: number;
@@ -96,6 +96,8 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
 
   return {
     get: (sessionId: string) => rooms.get(sessionId) ?? null,
+    /** The sessions that have a room at Janus now. */
+    sessions: () => [...rooms.keys()],
 
     /** The session's room at Janus (made once, recordable), for its two participants. */
     async open(sessionId: string, participants: [string, string]): Promise<MediaResult<SessionRoom>> {
@@ -152,7 +154,7 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
       return r.ok ? { ok: true, value: undefined } : refusal(r, 'trickle', sessionId);
     },
 
-    /** The session ended: both leave Janus and the room goes. */
+    /** The recording stopped or the session ended: both leave Janus and the room goes. */
     async close(sessionId: string) {
       const r = rooms.get(sessionId);
       if (!r) return;
@@ -160,6 +162,13 @@ export function createSessionMedia(deps: { sfu: Sfu; io: Io; logger: Logger; rec
       for (const m of r.members.values()) await drop(r, m);
       await sfu.destroyRoom(r.room, r.secret);
       logger.info({ event: 'sessionrec_room_closed', sessionId, room: r.room }, 'a 1:1 session left the media server');
+    },
+
+    /** Janus went down (or came back empty): its rooms and handles are gone; forget ours without asking it. */
+    forgetAll(): string[] {
+      const sessions = [...rooms.keys()];
+      rooms.clear();
+      return sessions;
     },
 
     async closeAll() {

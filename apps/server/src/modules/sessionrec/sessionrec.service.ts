@@ -163,7 +163,11 @@ export function createSessionRec(deps: SessionRecDeps) {
         clearTimer(sessionId);
         await repo.move(row!.id, 'asked', { status: 'withdrawn', endedAt: now, endedBy: userId, endReason: 'withdrawn' });
         logger.info({ event: 'session_recording_withdrawn', sessionId, by: userId }, 'the asker took back the question to record');
-      } else await stopRecording(sessionId, row!, userId, 'stopped');
+      } else {
+        await stopRecording(sessionId, row!, userId, 'stopped');
+        // The call goes back to peer-to-peer (the pages hand their tracks back): the Janus room has no more use.
+        await media.close(sessionId);
+      }
       return { ok: true, value: await tell(sessionId) };
     },
 
@@ -185,6 +189,21 @@ export function createSessionRec(deps: SessionRecDeps) {
       if (row?.status === 'recording') await stopRecording(sessionId, row, null, 'session_ended');
       else if (row) await repo.move(row.id, row.status as 'asked' | 'starting', { status: 'expired', endedAt: clock.now(), endReason: 'session_ended' });
       await media.close(sessionId);
+    },
+
+    /**
+     * The media server went down: every recorded session's recording stops (what Janus wrote converts) and both pages
+     * are told `sfu: false`, so they hand their tracks back to the peer-to-peer call at once.
+     */
+    async mediaLost(reason: string): Promise<void> {
+      const rows = new Map<string, SessionRecordingRow | null>();
+      for (const sessionId of media.sessions()) rows.set(sessionId, await repo.openOf(sessionId));
+      for (const [sessionId, row] of rows) if (row?.status === 'recording') await stopRecording(sessionId, row, null, 'media_down');
+      media.forgetAll();
+      for (const sessionId of rows.keys()) {
+        logger.warn({ event: 'session_recording_media_lost', sessionId, reason }, 'the media server went away: the call goes back to peer-to-peer');
+        await tell(sessionId);
+      }
     },
 
     /** Who may watch a 1:1 recording: its two participants and staff (admins). */

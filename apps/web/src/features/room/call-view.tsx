@@ -33,7 +33,7 @@ export interface CallViewProps {
   onShowQuestion?: (() => void) | undefined;
   /** Opens "Report a problem": an item in the More menu. */
   onReportProblem?: (() => void) | undefined;
-  /** The other's media through the media server once the call moved there to be recorded (decision 056); null: peer-to-peer. */
+  /** The other's media through the media server while the session is recorded, once it decodes (decision 056); null: peer-to-peer. */
   sfuRemote?: MediaStream | null;
 }
 
@@ -45,7 +45,8 @@ export function CallView(props: CallViewProps) {
   const { snapshot: room, role } = props;
   const call = role === 'observer' ? null : props.call;
   const p2p = useCallSnapshot(call);
-  const snapshot = props.sfuRemote ? { ...p2p, remoteStream: props.sfuRemote, connection: 'connected' as const } : p2p;
+  // While recorded, the other comes through the media server: its stream (decoding, see useSessionRecording) is shown.
+  const snapshot = props.sfuRemote ? { ...p2p, remoteStream: props.sfuRemote, remoteVideoFlowing: true, connection: 'connected' as const } : p2p;
   const { onStateChange } = props;
   // 'media' once the other side's video is on screen: the page waits for it before loading heavy things.
   const reported = snapshot.remoteVideoFlowing ? 'media' : snapshot.connection;

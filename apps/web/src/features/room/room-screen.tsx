@@ -202,7 +202,7 @@ function InRoom({
   const readOnly = role === 'observer' || snapshot.status === 'ended';
   const inCall = role !== 'observer' && snapshot.status !== 'ended';
   const leave = useLeaveGuard(inCall);
-  const recording = useSessionRecording(session.id, me.id, inCall, room.call, media);
+  const recording = useSessionRecording(session.id, me.id, inCall, room.call);
   const showQuestion = session.questionId
     ? () => {
         setTab('question');

@@ -1,17 +1,17 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useSocket } from '../../lib/socket';
 import type { PeerCall } from './call/peer-call';
-import type { LocalMediaChoice } from './call/types';
 import { type RecordingSnapshot, SessionRecording } from './session-recording';
 import { SessionSfu } from './session-sfu';
 
 const idle: RecordingSnapshot = { state: { status: 'off', sfu: false }, error: null, pending: false };
 
 /**
- * The session's recording for a participant (decision 056), and the call through the media server once both agreed:
- * `remote` is the other's media from the SFU (shown instead of the peer-to-peer stream), null before.
+ * The session's recording for a participant (decision 056), and the call through the media server while it is
+ * recorded: the call's tracks are handed over to the SFU (PeerCall.handOver) and handed back when it stops or fails.
+ * `remote` is the other's media from the SFU (shown instead of the peer-to-peer stream) once it decodes, null else.
  */
-export function useSessionRecording(sessionId: string, selfId: string, enabled: boolean, call: PeerCall | null, media: LocalMediaChoice | null): { rec: SessionRecording | null; snapshot: RecordingSnapshot; remote: MediaStream | null; sfuError: string | null } {
+export function useSessionRecording(sessionId: string, selfId: string, enabled: boolean, call: PeerCall | null): { rec: SessionRecording | null; snapshot: RecordingSnapshot; remote: MediaStream | null; sfuError: string | null } {
   const socket = useSocket();
   const [rec, setRec] = useState<SessionRecording | null>(null);
   useEffect(() => {
@@ -29,34 +29,43 @@ export function useSessionRecording(sessionId: string, selfId: string, enabled: 
     () => idle,
   );
 
-  const onSfu = enabled && snapshot.state.sfu;
+  // The SFU call runs while the server says so; after a failure of ours, not again until the server's state moves off.
+  const [failed, setFailed] = useState(false);
+  if (failed && !snapshot.state.sfu) setFailed(false);
+  const onSfu = enabled && snapshot.state.sfu && call !== null && !failed;
   const [sfu, setSfu] = useState<SessionSfu | null>(null);
   const [sfuError, setSfuError] = useState<string | null>(null);
   useEffect(() => {
-    if (!socket || !onSfu) return;
-    const s = new SessionSfu(socket, sessionId, selfId, { audioDeviceId: media?.audioDeviceId ?? null, videoDeviceId: media?.videoDeviceId ?? null });
+    if (!socket || !onSfu || !call) return;
+    const fellBack = (message: string) => {
+      // Back to peer-to-peer at once (the call's connection never went away), and the recording stops for both: it
+      // cannot go on without this side's media. The other side's page then comes back too.
+      call.handOver('p2p');
+      setSfuError(`${message} The call went back to a direct connection; the recording stopped.`);
+      setFailed(true);
+      if (rec?.getSnapshot().state.status === 'recording') void rec.stop();
+    };
+    const s = new SessionSfu(socket, sessionId, selfId, call, fellBack);
     setSfu(s);
-    s.start().catch((err: unknown) => setSfuError(err instanceof Error ? err.message : 'The call could not move to the media server.'));
+    setSfuError(null);
+    // Our tracks leave the peer connection once the SFU carries them (no double upload, no gap before).
+    const offPublishing = s.subscribe(() => {
+      if (s.getSnapshot().publishing) call.handOver('sfu');
+    });
+    s.start().catch((err: unknown) => fellBack(err instanceof Error ? err.message : 'The call could not move to the media server.'));
     return () => {
+      offPublishing();
+      call.handOver('p2p');
       s.close();
       setSfu((cur) => (cur === s ? null : cur));
     };
-    // The devices are read once, when the call moves (a later device change goes through the call's own switches).
-  }, [socket, onSfu, sessionId, selfId, media?.audioDeviceId, media?.videoDeviceId]);
-  const remote = useSyncExternalStore(
+  }, [socket, onSfu, sessionId, selfId, call, rec]);
+  const sfuSnap = useSyncExternalStore(
     (notify) => (sfu ? sfu.subscribe(notify) : () => {}),
     () => (sfu ? sfu.getSnapshot() : null),
     () => null,
   );
-  // What is muted in the call is not sent to the SFU either (nor recorded).
-  useEffect(() => {
-    if (!sfu || !call) return;
-    const apply = () => {
-      const s = call.getSnapshot();
-      sfu.follow({ audio: s.audio, video: s.video });
-    };
-    apply();
-    return call.subscribe(apply);
-  }, [sfu, call]);
+  // The other is shown from the SFU once their frames decode here; until then (and after) from the peer connection.
+  const remote = sfuSnap?.flowing ? sfuSnap.remote : null;
   return { rec, snapshot, remote, sfuError };
 }

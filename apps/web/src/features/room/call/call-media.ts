@@ -10,6 +10,8 @@ export interface MediaHost {
   update(patch: Partial<CallSnapshot>): void;
   /** The other side asked for low bandwidth (its peer state). */
   remoteLow(): boolean;
+  /** Our tracks go to the media server instead of the peer connection (see PeerCall.handOver). */
+  handedOver(): boolean;
   chooseMode(mode: CallMode): void;
 }
 
@@ -51,7 +53,7 @@ export class CallMedia {
         const pc = this.host.current();
         const video = this.local.videoTrack();
         const audio = this.local.audioTrack();
-        if (pc && pc.signalingState !== 'closed' && this.senders) await configureSenders(this.senders, this.local, mode, this.host.remoteLow());
+        if (pc && pc.signalingState !== 'closed' && this.senders) await configureSenders(this.senders, this.local, mode, this.host.remoteLow(), this.host.handedOver());
         const shown = this.local.screen ?? this.local.camera;
         const snapshot = this.host.snapshot();
         this.host.update({

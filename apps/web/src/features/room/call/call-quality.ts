@@ -20,6 +20,8 @@ export interface QualityHost {
   setupMs(): number | null;
   /** Applies the mode to the camera and the senders. */
   syncSenders(): void;
+  /** Our tracks go to the media server (see PeerCall.handOver): an idle connection says nothing of the network. */
+  handedOver(): boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export class QualityMonitor {
       host.update({ quality: { ...reading.sample, level, availableOutgoingBitrate: reading.availableOutgoingBitrate }, remoteVideoFlowing });
       if (host.mediaConnected()) {
         this.network = [...this.network.slice(-19), { availableOutgoingBitrate: reading.availableOutgoingBitrate, loss: Math.max(reading.sample.loss ?? 0, reading.outboundLoss ?? 0) }];
-        if (this.manualMode === null) this.applyMode(measuredMode(this.network, host.snapshot().mode), 'measured');
+        if (this.manualMode === null && !host.handedOver()) this.applyMode(measuredMode(this.network, host.snapshot().mode), 'measured');
         if (!this.mediaConnectedReported && reading.pair) {
           this.mediaConnectedReported = true;
           host.connection.reportEvent({ type: 'media-connected', ...reading.pair, setupMs: host.setupMs() });

@@ -82,6 +82,8 @@ export class PeerCall {
   private publishedState = '';
   private diagnosticsSent = false;
   private iceRequested = false;
+  /** Our tracks go to the media server while the session is recorded (handOver). */
+  private handedOver = false;
 
   constructor(options: PeerCallOptions) {
     this.connection = options.connection;
@@ -97,7 +99,8 @@ export class PeerCall {
       snapshot: () => this.snapshot,
       update: (patch: Partial<CallSnapshot>) => this.update(patch),
     };
-    this.media = new CallMedia(options.media, { ...parts, remoteLow: () => this.remoteLow, chooseMode: (mode) => this.chooseMode(mode) });
+    const handedOver = () => this.handedOver;
+    this.media = new CallMedia(options.media, { ...parts, remoteLow: () => this.remoteLow, handedOver, chooseMode: (mode) => this.chooseMode(mode) });
     this.ice = new IceServerSource(options.loadIceServers, this.timers, isClosed, (grant) =>
       this.pc?.setConfiguration({ ...this.pc.getConfiguration(), iceServers: grant.iceServers, iceTransportPolicy: grant.iceTransportPolicy }),
     );
@@ -112,6 +115,7 @@ export class PeerCall {
       ...parts,
       setupMs: () => (this.connectedAt === null ? null : Math.max(0, this.connectedAt - this.setupStartedAt)),
       syncSenders: () => this.media.sync(),
+      handedOver,
     });
     this.snapshot = {
       connection: 'waiting',
@@ -365,6 +369,22 @@ export class PeerCall {
   stopScreenShare(): void {
     this.media.stopScreenShare();
   }
+  /**
+   * A recorded session (decision 056): 'sfu' takes our microphone and camera off the peer connection's senders (no
+   * bytes leave on it, and no renegotiation: replaceTrack), so they go only to the media server, which reads them from
+   * outgoing(); 'p2p' puts them back. The peer connection stays up meanwhile, so the way back is immediate.
+   */
+  handOver(to: 'sfu' | 'p2p'): void {
+    const handed = to === 'sfu';
+    if (this.closed || handed === this.handedOver) return;
+    this.handedOver = handed;
+    this.media.sync();
+  }
+  /** The tracks this side sends now (what the switches and the mode allow), wherever they go. */
+  outgoing(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } {
+    return { audio: this.media.local.audioTrack(), video: this.media.local.videoTrack() };
+  }
+
   /** The user's choice wins over measurements for the rest of the call. */
   chooseMode(mode: CallMode): void {
     this.quality.chooseMode(mode);

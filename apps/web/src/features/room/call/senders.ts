@@ -22,12 +22,13 @@ export function addSenders(pc: RTCPeerConnection, local: LocalTracks): CallSende
 /**
  * Puts the right tracks and limits on the senders. Muting replaces the audio track with none, so no audio bytes
  * leave at all (track.enabled=false would still send silence). `remoteLow`: the other side is in low-bandwidth mode,
- * so its download is as precious as our upload.
+ * so its download is as precious as our upload. `handedOver`: the tracks go to the media server instead (a recorded
+ * session, decision 056): both senders carry none, and the connection stays up for the way back.
  */
-export async function configureSenders(senders: CallSenders, local: LocalTracks, mode: CallMode, remoteLow: boolean): Promise<void> {
+export async function configureSenders(senders: CallSenders, local: LocalTracks, mode: CallMode, remoteLow: boolean, handedOver = false): Promise<void> {
   const video = local.videoTrack();
-  await senders.audio.replaceTrack(local.audioTrack());
-  await senders.video.sender.replaceTrack(video);
+  await senders.audio.replaceTrack(handedOver ? null : local.audioTrack());
+  await senders.video.sender.replaceTrack(handedOver ? null : video);
   // In audio-and-board mode we neither send nor receive video (a shared screen still goes out); changing the
   // direction renegotiates, so the other side stops sending too.
   const direction: RTCRtpTransceiverDirection = mode === 'audio-board' ? (local.screen ? 'sendonly' : 'inactive') : 'sendrecv';
