@@ -5,7 +5,8 @@ import type { Logger } from '../../platform/logger';
 import { installAgs } from './lti.ags.install';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
-import { courseBookingRoutes, createCourseBookings } from './lti.course-bookings';
+import { BOOKING_COURSES } from '../scheduling';
+import { createCourseBookings, noCourseBookings } from './lti.course-bookings';
 import { createDeepLinkRepo } from './lti.deeplink.repo';
 import { deepLinkRoutes } from './lti.deeplink.routes';
 import { createDeepLinks } from './lti.deeplink.service';
@@ -26,12 +27,13 @@ import { createLtiLaunches } from './lti.service';
  */
 export const ltiModule = fp(
   async (fastify) => {
-    const { database, clock, logger, config, signingSecret, jobs } = fastify.platform;
+    const { database, clock, logger, config, signingSecret, jobs, ports } = fastify.platform;
     const production = config.env === 'production';
     if (!signingSecret) {
       // The private keys are sealed under the signing secret; production without one has no LTI.
       logger.warn({ event: 'lti_disabled', reason: 'no SIGNING_SECRET' }, 'LTI is off: set SIGNING_SECRET to seal the tool keys');
       fastify.decorate('lti', null);
+      ports.provide(BOOKING_COURSES, noCourseBookings);
       return;
     }
     const toolOrigin = new URL(config.publicUrl).origin;
@@ -50,8 +52,8 @@ export const ltiModule = fp(
       const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
       return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
     };
-    const courseBookings = createCourseBookings({ repo, links, db: database.db, clock, logger });
-    await fastify.register(courseBookingRoutes, { courseBookings });
+    const courseBookings = createCourseBookings({ links, logger });
+    ports.provide(BOOKING_COURSES, courseBookings);
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
