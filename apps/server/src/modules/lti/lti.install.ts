@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
 import { BOOKING_COURSES } from '../scheduling';
 import { createCourseBookings, noCourseBookings } from './lti.course-bookings';
+import { createPickerCatalogue } from './lti.deeplink.catalogue';
 import { createDeepLinkRepo } from './lti.deeplink.repo';
 import { deepLinkRoutes } from './lti.deeplink.routes';
 import { createDeepLinks } from './lti.deeplink.service';
@@ -42,7 +43,7 @@ export const ltiModule = fp(
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
     const { ags, tokens } = installAgs(fastify.platform, keys);
     const links = createDeepLinkRepo(database.db);
-    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin });
+    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin, catalogue: createPickerCatalogue({ db: database.db, clock }) });
     const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch, deepLinks });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
     const framing = createLtiFraming({ repo, signingSecret, secureCookies: config.secureCookies, now: () => clock.now().getTime() });
