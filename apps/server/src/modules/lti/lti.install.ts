@@ -13,11 +13,12 @@ import { deepLinkRoutes } from './lti.deeplink.routes';
 import { createDeepLinks } from './lti.deeplink.service';
 import { createDynamicRegistration } from './lti.dynamic';
 import { createLtiFraming } from './lti.framing';
-import { createKeyBox, createToolKeys } from './lti.keys';
+import { createKeyBox, createToolKeys, type KeyBox } from './lti.keys';
+import { unsealedLrsOf, withLrs } from './lti.xapi.rules';
 import { createPlatformKeys } from './lti.platform-keys';
 import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
 import { installRostersAndUsage } from './lti.nrps.install';
-import { createLtiRepo } from './lti.repo';
+import { createLtiRepo, type LtiRepo } from './lti.repo';
 import { ltiRoutes } from './lti.routes';
 import { installLoginSweep } from './lti.sweep';
 import { createLtiLaunches } from './lti.service';
@@ -58,7 +59,9 @@ export const ltiModule = fp(
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
-    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin });
+    const lrsBox = createKeyBox(signingSecret, 'lti-lrs-secrets');
+    await sealLegacyLrsSecrets({ repo, box: lrsBox, clock, logger });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {
@@ -78,4 +81,14 @@ async function registerDevPlatform(simulator: LmsSimulator, registrations: LtiRe
   if (existing) return;
   await registrations.create(p.registrationBody('LMS simulator (Canvas dialect)'), 'active', null, { dialect: 'canvas', simulator: true });
   logger.info({ event: 'lti_dev_platform_registered', at: clock.now().toISOString() }, 'LMS simulator registered as a platform');
+}
+
+/** An LRS secret stored in the clear by an earlier version is sealed at start (decision 065); sealed ones are left alone. */
+async function sealLegacyLrsSecrets(deps: { repo: LtiRepo; box: KeyBox; clock: Clock; logger: Logger }) {
+  for (const reg of await deps.repo.listRegistrations()) {
+    const plain = unsealedLrsOf(reg.settings);
+    if (!plain) continue;
+    await deps.repo.updateRegistration(reg.id, { settings: withLrs(reg.settings, plain, (p) => deps.box.seal(p)) }, undefined, deps.clock.now());
+    deps.logger.info({ event: 'lti_lrs_secret_sealed', registrationId: reg.id }, 'LTI registration LRS secret sealed');
+  }
 }
