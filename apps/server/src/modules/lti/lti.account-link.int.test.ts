@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PlatformSim } from '../../integrations/lms/simulator';
-import { adminClient, Client, signUpStudent, signUpTutor, type TestApp } from '../../../test/app';
-import { schema } from '../../../test/schema';
+import { adminClient, Client, signUpStudent, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { ltiCounts, offsetClock, runLaunch, simulatorOf, startLtiApp } from './lti.testkit';
 
