@@ -54,6 +54,8 @@ export const bookBodySchema = z.strictObject({
   idempotencyKey: z.string().min(8).max(100),
   /** What the lesson is in: a subject and level the tutor teaches (optional; the search the learner came from). */
   subject: z.strictObject({ id: z.string().min(1).max(60), level: z.string().min(1).max(60) }).optional(),
+  /** The LMS course the learner booked from (a placed "Book tutoring" item, #16): tagged in the booking's transaction. */
+  course: z.uuid('must be a course id').optional(),
 });
 export type BookBody = z.infer<typeof bookBodySchema>;
 

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, ne } from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, inArray, lt, ne } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { classAttendance, classEnrolments, classes } from './classes.schema';
 
@@ -54,4 +54,30 @@ export async function classesAttendedBetween(q: Db | Tx, range: { since: Date; u
     .from(classAttendance)
     .innerJoin(classes, eq(classes.id, classAttendance.classId))
     .where(and(eq(classAttendance.kind, 'join'), ne(classAttendance.userId, classes.tutorId), gte(classes.startsAt, range.since), lt(classes.startsAt, range.until), range.studentId ? eq(classAttendance.userId, range.studentId) : undefined));
+}
+
+/** A class as a picker lists it (the LTI deep-link page, #16). */
+export interface ClassPick {
+  id: string;
+  title: string;
+  startsAt: Date;
+  seriesId: string | null;
+}
+
+/**
+ * Scheduled classes that have not started, for pickers: by title (contains, any case; all when empty), or exactly the
+ * given class or series ids (to check a chosen one), soonest first, at most `limit`.
+ */
+export async function upcomingClassesForPicker(q: Db | Tx, p: { now: Date; titleContains?: string; classIds?: readonly string[]; seriesIds?: readonly string[]; limit: number }): Promise<ClassPick[]> {
+  const ids = (xs: readonly string[] | undefined) => (xs ?? []).filter((x) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(x));
+  const classIds = ids(p.classIds);
+  const seriesIds = ids(p.seriesIds);
+  const like = `%${(p.titleContains ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const which = p.classIds ? inArray(classes.id, classIds.length ? classIds : ['00000000-0000-0000-0000-000000000000']) : p.seriesIds ? inArray(classes.seriesId, seriesIds.length ? seriesIds : ['00000000-0000-0000-0000-000000000000']) : ilike(classes.title, like);
+  return q
+    .select({ id: classes.id, title: classes.title, startsAt: classes.startsAt, seriesId: classes.seriesId })
+    .from(classes)
+    .where(and(eq(classes.status, 'scheduled'), gte(classes.startsAt, p.now), which))
+    .orderBy(asc(classes.startsAt), asc(classes.id))
+    .limit(p.limit);
 }

@@ -5,7 +5,7 @@ import type { ClassAccessRefusal } from './classes.rules';
 
 export type { ClassAccessRefusal, ClassRole } from './classes.rules';
 export type { ClassAccess, ConfirmSeatFailure, RecordAttendanceFailure } from './classes.service';
-export { type ClassAttended, classesAttendedBetween, type ClassSeat, classSeatById } from './classes.lookups.repo';
+export { type ClassAttended, classesAttendedBetween, type ClassPick, type ClassSeat, classSeatById, upcomingClassesForPicker } from './classes.lookups.repo';
 export { classesJoinedByStudents } from './classes.usage.repo';
 export { CLASS_MONEY, type ClassMoney } from './classes.ports';
 export { CLASS_REMINDER_QUEUE, CLASS_SWEEP_QUEUE } from './classes.settle';

@@ -198,3 +198,19 @@ export async function publicTutorListings(q: Db | Tx, ids: readonly string[]): P
     .innerJoin(tutorProfiles, eq(tutorProfiles.userId, users.id))
     .where(directoryWhere({ ids }));
 }
+
+/**
+ * Approved tutors by name, for pickers (the LTI deep-link page, #16): those whose name contains `nameContains` (any
+ * case; all when empty), plus any of `ids` (to check a chosen one), by name, at most `limit`.
+ */
+export async function approvedTutorsNamed(q: Db | Tx, p: { nameContains?: string; ids?: readonly string[]; limit: number }): Promise<{ id: string; displayName: string }[]> {
+  const like = `%${(p.nameContains ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const byId = p.ids?.some(isUuid) ? sql`${users.id} = any(${uuids(p.ids)}::uuid[])` : sql`${users.displayName} ilike ${like}`;
+  return q
+    .select({ id: users.id, displayName: users.displayName })
+    .from(tutorProfiles)
+    .innerJoin(users, eq(users.id, tutorProfiles.userId))
+    .where(and(eq(tutorProfiles.approvalStatus, 'approved'), byId))
+    .orderBy(asc(users.displayName), asc(users.id))
+    .limit(p.limit);
+}

@@ -14,6 +14,7 @@ export { type AccountSummary, accountIdByEmail, accountsByIds, insertSchoolAccou
 export {
   addCompletedSession,
   addToReviewFigures,
+  approvedTutorsNamed,
   approvedTutorsPerSubject,
   approvedTutorsTeaching,
   catalogueWithTutors,

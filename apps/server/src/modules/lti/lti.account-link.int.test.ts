@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PlatformSim } from '../../integrations/lms/simulator';
-import { adminClient, Client, signUpStudent, signUpTutor, type TestApp } from '../../../test/app';
-import { schema } from '../../../test/schema';
+import { adminClient, Client, signUpStudent, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { ltiCounts, offsetClock, runLaunch, simulatorOf, startLtiApp } from './lti.testkit';
 
@@ -113,32 +112,5 @@ describeEachBackend('LTI account linking', ({ db }) => {
     const forged = await fetch(`${t.baseUrl}/lti/link?token=x`, { headers: { cookie: `${res.frameCookie!.split('.')[0]}.forged` } });
     expect(forged.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(forged.headers.get('x-frame-options')).toBe('DENY');
-  });
-
-  it('a booking made from a course item is tagged with that course, only by its own learner', async () => {
-    const res = await runLaunch(t, canvas, 'student-3');
-    expect(res.status, res.body).toBe(302);
-    const courseId = res.location!.split('/').pop()!;
-    const me = new Client(t.baseUrl);
-    me.cookie = res.sessionCookie!;
-    const studentId = (await me.get('/api/me')).json.id as string;
-    const tutor = await signUpTutor(new Client(t.baseUrl));
-    const other = await signUpStudent(new Client(t.baseUrl));
-    const insert = async (student: string, key: string, day: number) => {
-      const startsAt = new Date(Date.UTC(2027, 0, day, 9));
-      const [row] = await db()
-        .database.db.insert(schema.bookings)
-        .values({ tutorId: tutor.user.id, studentId: student, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: key, createdAt: new Date() })
-        .returning();
-      return row!.id;
-    };
-    const mine = await insert(studentId, 'lti-tag-1', 4);
-    const theirs = await insert(other.user.id, 'lti-tag-2', 5);
-    const tag = (course: string, bookingId: string) => me.post(`/api/lti/courses/${course}/bookings`, { bookingId }, { origin: t.baseUrl });
-    expect((await tag(courseId, mine)).json).toEqual({ tagged: true });
-    expect((await tag(courseId, mine)).json).toEqual({ tagged: false });
-    expect((await tag(courseId, theirs)).status).toBe(404);
-    expect((await tag('00000000-0000-4000-8000-000000000000', mine)).status).toBe(404);
-    expect(await t.app.fastify.lti!.courseBookings.bookingsOfCourse(courseId)).toEqual([mine]);
   });
 });

@@ -1,7 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHint, type PlatformSim } from '../../integrations/lms/simulator';
-import { adminClient, Client, type TestApp } from '../../../test/app';
+import { adminClient, Client, signUpTutor, type TestApp } from '../../../test/app';
+import { schema } from '../../../test/schema';
+import { createIdentityRepo } from '../identity';
 import { describeEachBackend } from '../../../test/db';
 import type { LaunchRefusal } from './lti.rules';
 import { ltiCounts, offsetClock, runLaunch, simulatorOf, startLtiApp } from './lti.testkit';
@@ -18,6 +20,10 @@ describeEachBackend('LTI deep linking', ({ db }) => {
   let blackboard: PlatformSim;
   let moodle: PlatformSim;
   const clock = offsetClock();
+  /** A real approved tutor and an upcoming class in a weekly series, for the picker's lists. */
+  let tutorId: string;
+  let classId: string;
+  let seriesId: string;
 
   beforeAll(async () => {
     t = await startLtiApp(db().database, clock);
@@ -30,6 +36,15 @@ describeEachBackend('LTI deep linking', ({ db }) => {
       const res = await admin.post('/api/admin/lti/registrations', p.registrationBody());
       expect(res.status, res.text).toBe(201);
     }
+    tutorId = (await signUpTutor(new Client(t.baseUrl), { displayName: 'Priya Deeplinked' })).user.id;
+    await createIdentityRepo(db().database.db).setApproval(tutorId, 'approved', tutorId, clock.now());
+    seriesId = '2f1c7a3e-0000-4000-8000-00000000a001';
+    const startsAt = new Date(clock.now().getTime() + 3 * 86_400_000);
+    const [c] = await db()
+      .database.db.insert(schema.classes)
+      .values({ tutorId, subjectId: 'maths', level: 'grade-9-10', title: 'Algebra circle', description: 'Weekly algebra', language: 'English', startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), timeZone: 'UTC', capacity: 10, priceMinor: 0, currency: 'INR', status: 'scheduled', seriesId, createdAt: clock.now() })
+      .returning();
+    classId = c!.id;
   });
   afterAll(async () => {
     await t?.close();
@@ -129,7 +144,7 @@ describeEachBackend('LTI deep linking', ({ db }) => {
     const bb = await pick(blackboard, { kind: 'instant', subject: 'maths' });
     expect(decodeJwt(bb.jwt).aud).toBe('https://blackboard.com');
     expect(bb.placed.status, bb.placedBody).toBe(200);
-    const md = await pick(moodle, { kind: 'class', classId: '2f1c7a3e-0000-4000-8000-000000000001' });
+    const md = await pick(moodle, { kind: 'class', classId });
     expect(decodeJwt(md.jwt).aud).toBe(moodle.issuer);
     expect(md.placed.status, md.placedBody).toBe(200);
   });
@@ -178,6 +193,41 @@ describeEachBackend('LTI deep linking', ({ db }) => {
       expect(body).toContain('Choose a lesson length');
       expect(await ltiCounts(t)).toEqual(before);
       const good = await fetch(`${t.baseUrl}/lti/deeplink/respond`, form({ token: picker.token!, kind: 'book', subject: 'maths', minutes: '60' }));
+      expect(good.status).toBe(200);
+    });
+
+    it('the picker lists real tutors by name and classes by title, a search narrows them, and an id naming nothing real is refused', async () => {
+      const picker = await openPicker(canvas);
+      expect(picker.body).toContain(`<option value="${tutorId}">Priya Deeplinked</option>`);
+      expect(picker.body).toMatch(new RegExp(`<option value="${classId}">Algebra circle · `));
+      expect(picker.body).toMatch(new RegExp(`<option value="${seriesId}">Algebra circle · from `));
+      expect(picker.body).toContain('<option value="maths">Mathematics</option>');
+      expect(picker.body).not.toMatch(/Tutorline tutor id|Class id|Series id/);
+
+      const search = (q: string) => fetch(`${t.baseUrl}/lti/deeplink/search`, form({ token: picker.token!, q })).then(async (r) => ({ status: r.status, body: await r.text() }));
+      const found = await search('priya');
+      expect(found.status).toBe(200);
+      expect(found.body).toContain('Priya Deeplinked');
+      const none = await search('zzz-nobody');
+      expect(none.body).not.toContain('Priya Deeplinked');
+      expect(none.body).toContain('No upcoming class title matches');
+      expect((await fetch(`${t.baseUrl}/lti/deeplink/search`, form({ token: 'forged', q: 'x' }))).status).toBe(400);
+
+      const before = await ltiCounts(t);
+      for (const [choice, words] of [
+        [{ kind: 'book', tutorId: '00000000-0000-4000-8000-000000000000', minutes: '60' }, 'The tutor is not one Tutorline knows'],
+        [{ kind: 'class', classId: '00000000-0000-4000-8000-000000000000' }, 'not an upcoming Tutorline class'],
+        [{ kind: 'series', seriesId: '00000000-0000-4000-8000-000000000000' }, 'no upcoming classes'],
+        [{ kind: 'instant', subject: 'astrology' }, 'not one Tutorline teaches'],
+        [{ kind: 'book', subject: 'astrology', minutes: '60' }, 'not one Tutorline teaches'],
+      ] as const) {
+        const res = await fetch(`${t.baseUrl}/lti/deeplink/respond`, form({ token: picker.token!, ...choice }));
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain(words);
+      }
+      expect(await ltiCounts(t)).toEqual(before);
+      // The token still works: the real tutor is placed.
+      const good = await fetch(`${t.baseUrl}/lti/deeplink/respond`, form({ token: picker.token!, kind: 'book', tutorId, minutes: '45' }));
       expect(good.status).toBe(200);
     });
 

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { PickerOptions } from './lti.deeplink.catalogue';
 import { LESSON_LENGTHS } from './lti.deeplink.rules';
 import { escape, page } from './lti.pages';
 
@@ -32,8 +33,22 @@ function card(token: string, kind: string, heading: string, what: string, fields
 <button type="submit" data-testid="dl-add-${kind}">Add to course</button></form>`;
 }
 
-/** The picker course staff see on a deep-linking request: mobile-first, one card per kind of item, no script. */
-export function pickerPage(token: string, courseTitle: string | null, problem: string | null): string {
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const optionList = (items: { value: string; label: string }[]) => items.map((i) => `<option value="${escape(i.value)}">${escape(i.label)}</option>`).join('');
+const subjectOptions = (o: PickerOptions) => optionList(o.subjects.map((s) => ({ value: s.id, label: s.name })));
+
+/** A required select, or a line saying there is nothing to choose (the search found none). */
+function choose(name: string, label: string, items: { value: string; label: string }[], none: string): string {
+  if (!items.length) return `<p class="hint" data-testid="dl-none-${name}">${escape(none)}</p>`;
+  return `<label>${escape(label)} <select name="${name}" required data-testid="dl-${name}">${optionList(items)}</select></label>`;
+}
+
+/**
+ * The picker course staff see on a deep-linking request: mobile-first, one card per kind of item, no script. Tutors,
+ * classes and series are real items in selects (by name and title); the search narrows them (POST, so the one-time
+ * token stays out of URLs and logs).
+ */
+export function pickerPage(token: string, courseTitle: string | null, problem: string | null, o: PickerOptions): string {
   const style = `<style>.card{border:1px solid #d0d5dd;border-radius:.6rem;padding:.9rem;margin:1rem 0}.card h2{font-size:1.05rem;margin:0 0 .3rem}
 label{display:block;margin:.55rem 0;font-size:.95rem}input:not([type=checkbox]),select{display:block;width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;margin-top:.2rem;border:1px solid #98a2b3;border-radius:.4rem}
 label.row{display:flex;gap:.5rem;align-items:center}button{width:100%;padding:.7rem;font-size:1rem;border:0;border-radius:.45rem;background:#1d4ed8;color:#fff;margin-top:.4rem}
@@ -42,10 +57,13 @@ label.row{display:flex;gap:.5rem;align-items:center}button{width:100%;padding:.7
     'Add Tutorline to your course',
     `${style}<h1>Add Tutorline to ${escape(courseTitle ?? 'your course')}</h1><p>Choose what your learners get when they open this link.</p>
 ${problem ? `<p class="problem" role="alert" data-testid="dl-problem">${escape(problem)}</p>` : ''}
-${card(token, 'instant', 'Instant help', 'Learners land on the ask page with the subject set.', '<label>Subject <input name="subject" required placeholder="e.g. maths" autocapitalize="none"></label>')}
-${card(token, 'book', 'Book tutoring', 'Learners pick a slot in their own time zone, with your tutor or any tutor of the subject.', `<label>Tutor (Tutorline tutor id, optional) <input name="tutorId" autocapitalize="none"></label><label>or a subject, for a pool of tutors <input name="subject" autocapitalize="none"></label><label>Lesson length <select name="minutes">${lengthOptions}</select></label>`)}
-${card(token, 'class', 'A group class', 'Learners land on the class and take a seat.', '<label>Class id <input name="classId" required autocapitalize="none"></label>')}
-${card(token, 'series', 'A series of classes', 'Learners land on the series.', '<label>Series id <input name="seriesId" required autocapitalize="none"></label>')}`,
+<form class="card" method="post" action="/lti/deeplink/search" role="search"><input type="hidden" name="token" value="${escape(token)}">
+<label>Find a tutor by name, or a class by title <input name="q" type="search" value="${escape(o.query)}" maxlength="80" data-testid="dl-search"></label>
+<button type="submit" data-testid="dl-search-go">Search</button>${o.query ? `<p class="hint">Showing matches for “${escape(o.query)}”.</p>` : ''}</form>
+${card(token, 'instant', 'Instant help', 'Learners land on the ask page with the subject set.', `<label>Subject <select name="subject" required data-testid="dl-instant-subject">${subjectOptions(o)}</select></label>`)}
+${card(token, 'book', 'Book tutoring', 'Learners pick a slot in their own time zone, with your tutor or any tutor of the subject.', `<label>Tutor <select name="tutorId" data-testid="dl-tutorId"><option value="">Any tutor of the subject below (a pool)</option>${optionList(o.tutors.map((t) => ({ value: t.id, label: t.displayName })))}</select></label>${o.query && !o.tutors.length ? `<p class="hint">No tutor’s name matches “${escape(o.query)}”.</p>` : ''}<label>Subject, for a pool of tutors <select name="subject" data-testid="dl-book-subject"><option value="">Choose a subject</option>${subjectOptions(o)}</select></label><label>Lesson length <select name="minutes" data-testid="dl-minutes">${lengthOptions}</select></label>`)}
+${card(token, 'class', 'A group class', 'Learners land on the class and take a seat.', choose('classId', 'Class', o.classes.map((c) => ({ value: c.id, label: `${c.title} · ${when(c.startsAt)}` })), o.query ? `No upcoming class title matches “${o.query}”.` : 'No upcoming group classes yet.'))}
+${card(token, 'series', 'A series of classes', 'Learners land on the series.', choose('seriesId', 'Series', o.series.map((c) => ({ value: c.id, label: `${c.title} · from ${when(c.startsAt)}` })), o.query ? `No upcoming series title matches “${o.query}”.` : 'No upcoming class series yet.'))}`,
   );
 }
 

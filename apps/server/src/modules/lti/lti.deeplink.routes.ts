@@ -60,9 +60,17 @@ export async function deepLinkRoutes(fastify: FastifyInstance, opts: DeepLinkRou
         return framedPage(reply, frameOriginsOf(result.registration), [new URL(result.returnUrl).origin]).send(deepLinkReturnPage(result.returnUrl, result.jwt, result.item.title));
       }
       if (result.reason === 'deep_link_bad_choice') {
-        return framedPage(reply.status(400), frameOriginsOf(result.picker.registration)).send(pickerPage(form.token ?? '', result.picker.courseTitle, result.problem));
+        return framedPage(reply.status(400), frameOriginsOf(result.picker.registration)).send(pickerPage(form.token ?? '', result.picker.courseTitle, result.problem, await deepLinks.options('')));
       }
       return framedPage(reply.status(400), result.registration ? frameOriginsOf(result.registration) : []).send(refusalPage(result.reason, request.id));
+    });
+
+    // The picker's search: the same page, its tutor, class and series lists narrowed (the token must still be usable).
+    scope.post('/lti/deeplink/search', { ...framed, onRequest: perIp('deeplink', 120) }, async (request, reply) => {
+      const form = formOf(request);
+      const open = await deepLinks.picker(form.token);
+      if (!open.ok) return framedPage(reply.status(400), open.registration ? frameOriginsOf(open.registration) : []).send(refusalPage(open.reason, request.id));
+      return framedPage(reply, frameOriginsOf(open.registration)).send(pickerPage(form.token ?? '', open.courseTitle, null, await deepLinks.options(form.q ?? '')));
     });
 
     scope.post('/lti/link/new', { ...framed, onRequest: perIp('link', 120) }, async (request, reply) => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock';
 import type { Db, Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
+import type { PickerCatalogue } from './lti.deeplink.catalogue';
 import type { DeepLinkRepo, DeepLinkRow, PlacedItemRow } from './lti.deeplink.repo';
 import { contentItemFor, DEEP_LINK_TTL_SECONDS, type DeepLinkSettings, deepLinkAudience, deepLinkResponseClaims, type ItemSpec, landingPath, parseChoice } from './lti.deeplink.rules';
 import type { ToolKeys } from './lti.keys';
@@ -22,8 +23,8 @@ export type Responded =
  * an item and answers the platform with a signed LtiDeepLinkingResponse, once. Learners launching a placed item land
  * on its page.
  */
-export function createDeepLinks(deps: { repo: LtiRepo; links: DeepLinkRepo; db: Db; clock: Clock; logger: Logger; keys: ToolKeys; toolOrigin: string }) {
-  const { repo, links, db, clock, logger, keys, toolOrigin } = deps;
+export function createDeepLinks(deps: { repo: LtiRepo; links: DeepLinkRepo; db: Db; clock: Clock; logger: Logger; keys: ToolKeys; toolOrigin: string; catalogue: PickerCatalogue }) {
+  const { repo, links, db, clock, logger, keys, toolOrigin, catalogue } = deps;
 
   async function picker(token: string | undefined): Promise<Picker> {
     const row = token ? await links.findDeepLink(sha256(token)) : undefined;
@@ -57,6 +58,9 @@ export function createDeepLinks(deps: { repo: LtiRepo; links: DeepLinkRepo; db: 
 
     picker,
 
+    /** The picker's lists (real subjects, tutors, classes and series), narrowed by a search. */
+    options: (query: string) => catalogue.options(query),
+
     /** The pick: the item is placed and the signed response made, or nothing happens and the reason is logged. */
     async respond(token: string | undefined, form: Record<string, string | undefined>): Promise<Responded> {
       const open = await picker(token);
@@ -64,7 +68,10 @@ export function createDeepLinks(deps: { repo: LtiRepo; links: DeepLinkRepo; db: 
         logger.warn({ event: 'lti_deep_link_refused', reason: open.reason, registrationId: open.registration?.id ?? null }, 'LTI deep link refused');
         return open;
       }
-      const choice = parseChoice(form);
+      const parsed = parseChoice(form);
+      // A well-formed id must also name a real tutor, class or series (a form can send anything).
+      const unknown = parsed.ok ? await catalogue.problemWith(parsed.value.spec) : null;
+      const choice = unknown ? { ok: false as const, problem: unknown } : parsed;
       if (!choice.ok) {
         logger.warn({ event: 'lti_deep_link_refused', reason: 'deep_link_bad_choice', registrationId: open.registration.id, problem: choice.problem }, 'LTI deep link choice refused');
         return { ok: false, reason: 'deep_link_bad_choice', problem: choice.problem, picker: open };

@@ -5,17 +5,20 @@ import type { Logger } from '../../platform/logger';
 import { installAgs } from './lti.ags.install';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
-import { courseBookingRoutes, createCourseBookings } from './lti.course-bookings';
+import { BOOKING_COURSES } from '../scheduling';
+import { createCourseBookings, noCourseBookings } from './lti.course-bookings';
+import { createPickerCatalogue } from './lti.deeplink.catalogue';
 import { createDeepLinkRepo } from './lti.deeplink.repo';
 import { deepLinkRoutes } from './lti.deeplink.routes';
 import { createDeepLinks } from './lti.deeplink.service';
 import { createDynamicRegistration } from './lti.dynamic';
 import { createLtiFraming } from './lti.framing';
-import { createKeyBox, createToolKeys } from './lti.keys';
+import { createKeyBox, createToolKeys, type KeyBox } from './lti.keys';
+import { unsealedLrsOf, withLrs } from './lti.xapi.rules';
 import { createPlatformKeys } from './lti.platform-keys';
 import { createLtiRegistrations, type LtiRegistrations } from './lti.registrations';
 import { installRostersAndUsage } from './lti.nrps.install';
-import { createLtiRepo } from './lti.repo';
+import { createLtiRepo, type LtiRepo } from './lti.repo';
 import { ltiRoutes } from './lti.routes';
 import { installLoginSweep } from './lti.sweep';
 import { createLtiLaunches } from './lti.service';
@@ -26,12 +29,13 @@ import { createLtiLaunches } from './lti.service';
  */
 export const ltiModule = fp(
   async (fastify) => {
-    const { database, clock, logger, config, signingSecret, jobs } = fastify.platform;
+    const { database, clock, logger, config, signingSecret, jobs, ports } = fastify.platform;
     const production = config.env === 'production';
     if (!signingSecret) {
       // The private keys are sealed under the signing secret; production without one has no LTI.
       logger.warn({ event: 'lti_disabled', reason: 'no SIGNING_SECRET' }, 'LTI is off: set SIGNING_SECRET to seal the tool keys');
       fastify.decorate('lti', null);
+      ports.provide(BOOKING_COURSES, noCourseBookings);
       return;
     }
     const toolOrigin = new URL(config.publicUrl).origin;
@@ -40,7 +44,7 @@ export const ltiModule = fp(
     const registrations = createLtiRegistrations({ repo, clock, logger, production });
     const { ags, tokens } = installAgs(fastify.platform, keys);
     const links = createDeepLinkRepo(database.db);
-    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin });
+    const deepLinks = createDeepLinks({ repo, links, db: database.db, clock, logger, keys, toolOrigin, catalogue: createPickerCatalogue({ db: database.db, clock }) });
     const launches = createLtiLaunches({ repo, db: database.db, clock, logger, platformKeys: createPlatformKeys({ logger }), sessions: fastify.identity, toolOrigin, onCourseLaunch: ags.recordLaunch, deepLinks });
     const dynamic = createDynamicRegistration({ registrations, logger, toolOrigin, production });
     const framing = createLtiFraming({ repo, signingSecret, secureCookies: config.secureCookies, now: () => clock.now().getTime() });
@@ -50,12 +54,14 @@ export const ltiModule = fp(
       const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
       return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
     };
-    const courseBookings = createCourseBookings({ repo, links, db: database.db, clock, logger });
-    await fastify.register(courseBookingRoutes, { courseBookings });
+    const courseBookings = createCourseBookings({ links, logger });
+    ports.provide(BOOKING_COURSES, courseBookings);
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
-    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin });
+    const lrsBox = createKeyBox(signingSecret, 'lti-lrs-secrets');
+    await sealLegacyLrsSecrets({ repo, box: lrsBox, clock, logger });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {
@@ -75,4 +81,14 @@ async function registerDevPlatform(simulator: LmsSimulator, registrations: LtiRe
   if (existing) return;
   await registrations.create(p.registrationBody('LMS simulator (Canvas dialect)'), 'active', null, { dialect: 'canvas', simulator: true });
   logger.info({ event: 'lti_dev_platform_registered', at: clock.now().toISOString() }, 'LMS simulator registered as a platform');
+}
+
+/** An LRS secret stored in the clear by an earlier version is sealed at start (decision 065); sealed ones are left alone. */
+async function sealLegacyLrsSecrets(deps: { repo: LtiRepo; box: KeyBox; clock: Clock; logger: Logger }) {
+  for (const reg of await deps.repo.listRegistrations()) {
+    const plain = unsealedLrsOf(reg.settings);
+    if (!plain) continue;
+    await deps.repo.updateRegistration(reg.id, { settings: withLrs(reg.settings, plain, (p) => deps.box.seal(p)) }, undefined, deps.clock.now());
+    deps.logger.info({ event: 'lti_lrs_secret_sealed', registrationId: reg.id }, 'LTI registration LRS secret sealed');
+  }
 }

@@ -14,8 +14,8 @@ export const RETIRED_KEY_PUBLISHED_MS = 24 * 60 * 60 * 1000;
  * AES-256-GCM under a key derived (HKDF-SHA256) from the app's signing secret, with its own purpose label, so the
  * database alone never holds a usable private key. The output is `v1.<iv>.<tag>.<ciphertext>`, base64url.
  */
-export function createKeyBox(secret: string) {
-  const key = Buffer.from(hkdfSync('sha256', secret, 'tutorline', 'lti-tool-private-keys', 32));
+export function createKeyBox(secret: string, purpose: 'lti-tool-private-keys' | 'lti-lrs-secrets' = 'lti-tool-private-keys') {
+  const key = Buffer.from(hkdfSync('sha256', secret, 'tutorline', purpose, 32));
   return {
     seal(plain: string): string {
       const iv = randomBytes(12);
@@ -25,7 +25,7 @@ export function createKeyBox(secret: string) {
     },
     open(sealed: string): string {
       const [v, iv, tag, body] = sealed.split('.');
-      if (v !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed LTI key');
+      if (v !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed LTI secret');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');

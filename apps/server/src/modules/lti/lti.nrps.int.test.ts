@@ -180,6 +180,11 @@ describeEachBackend('LTI rosters, usage and exports', ({ db }) => {
       const regId = (await admin.get('/api/admin/lti/registrations')).json.registrations.find((r: { clientId: string }) => r.clientId === 'nrps-client').id;
       expect((await admin.put(`/api/admin/lti/registrations/${regId}/lrs`, { lrs: { endpoint: 'javascript:alert(1)', key: 'k', secret: 's' } })).status).toBe(400);
       expect((await admin.put(`/api/admin/lti/registrations/${regId}/lrs`, { lrs: { endpoint: lrs.url, key: 'school', secret: 'lrs-secret' } })).status).toBe(200);
+      // The secret is stored sealed, like the tool's private keys: not in the row, not in any answer.
+      const stored = (await t.app.fastify.lti!.repo.findRegistration(regId))!.settings.lrs as Record<string, unknown>;
+      expect(Object.keys(stored).sort()).toEqual(['endpoint', 'key', 'secretSealed']);
+      expect(JSON.stringify(stored)).not.toContain('lrs-secret');
+      expect((await admin.get('/api/admin/lti/registrations')).text).not.toContain('lrs-secret');
       const queued = await teacher.post(`/api/lti/courses/${courseId}/xapi-export`);
       expect(queued.status, queued.text).toBe(202);
       expect(queued.json.queued).toBe(3);

@@ -82,7 +82,7 @@ export async function ltiRoutes(fastify: FastifyInstance, opts: LtiRouteOptions)
       if (result.kind === 'confirm_link') return framedPage(reply, frameOrigins).send(chooseAccountPage(result.linkToken, result.emailTaken));
       if (result.kind === 'deep_link') {
         const picker = await opts.deepLinks.picker(result.token);
-        return framedPage(reply, frameOrigins).send(pickerPage(result.token, picker.ok ? picker.courseTitle : null, null));
+        return framedPage(reply, frameOrigins).send(pickerPage(result.token, picker.ok ? picker.courseTitle : null, null, await opts.deepLinks.options('')));
       }
       setLtiSessionCookie(reply, result.session, opts.secureCookies);
       opts.framing.mark(reply, result.registrationId, result.session.expiresAt);

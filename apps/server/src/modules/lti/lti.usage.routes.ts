@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors';
 import { caller } from '../identity';
 import type { Clock } from '../../platform/clock';
+import type { KeyBox } from './lti.keys';
 import type { LtiRepo } from './lti.repo';
+import { withLrs } from './lti.xapi.rules';
 import type { UsageReports } from './lti.usage.service';
 import type { XapiExports } from './lti.xapi.service';
 
@@ -14,7 +16,7 @@ const params = z.strictObject({ id: z.uuid('is not a course id') });
 const notFound = () => new AppError(404, 'not_found', 'That course was not found, or you do not teach it.');
 
 /** The course usage report, its CSV, and the xAPI export on demand: course staff of the course, and admins. */
-export async function ltiUsageRoutes(fastify: FastifyInstance, opts: { usage: UsageReports; xapi: XapiExports; repo: LtiRepo; clock: Clock }) {
+export async function ltiUsageRoutes(fastify: FastifyInstance, opts: { usage: UsageReports; xapi: XapiExports; repo: LtiRepo; clock: Clock; lrsBox: KeyBox }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const staff = ['course_staff', 'admin'] as const;
 
@@ -71,8 +73,8 @@ export async function ltiUsageRoutes(fastify: FastifyInstance, opts: { usage: Us
     handler: async (request) => {
       const reg = await opts.repo.findRegistration(request.params.id);
       if (!reg) throw new AppError(404, 'not_found', 'That registration was not found.');
-      const { lrs: _old, ...rest } = reg.settings;
-      const settings = request.body.lrs ? { ...rest, lrs: request.body.lrs } : rest;
+      // The secret is stored sealed (decision 065), never in the clear; only the endpoint is ever answered.
+      const settings = withLrs(reg.settings, request.body.lrs, (plain) => opts.lrsBox.seal(plain));
       await opts.repo.updateRegistration(reg.id, { settings }, undefined, opts.clock.now());
       request.log.info({ event: 'lti_lrs_set', registrationId: reg.id, adminId: caller(request).id, endpoint: request.body.lrs?.endpoint ?? null }, 'LTI registration LRS set');
       return { lrs: request.body.lrs ? { endpoint: request.body.lrs.endpoint } : null };

@@ -57,14 +57,37 @@ export function xapiStatement(p: {
   };
 }
 
-/** The LRS settings of a registration (settings.lrs): its statements endpoint and Basic credentials. */
+/** The LRS of a registration as used: its statements endpoint and Basic credentials. */
 export interface LrsConfig {
   endpoint: string;
   key: string;
   secret: string;
 }
-export function lrsConfigOf(settings: Record<string, unknown>): LrsConfig | null {
-  const l = settings.lrs as Partial<LrsConfig> | undefined;
+/** As stored in settings.lrs: the secret only sealed (the LRS key box), like the tool's private keys. */
+export interface StoredLrs {
+  endpoint: string;
+  key: string;
+  secretSealed: string;
+}
+
+/** The registration's LRS with its secret opened by `open`; null when it has none (or only an unsealed legacy secret). */
+export function lrsConfigOf(settings: Record<string, unknown>, open: (sealed: string) => string): LrsConfig | null {
+  const l = settings.lrs as Partial<StoredLrs> | undefined;
+  if (!l || typeof l.endpoint !== 'string' || typeof l.key !== 'string' || typeof l.secretSealed !== 'string') return null;
+  return { endpoint: l.endpoint.replace(/\/+$/, ''), key: l.key, secret: open(l.secretSealed) };
+}
+
+/** The settings with the LRS stored sealed (or removed, for null). */
+export function withLrs(settings: Record<string, unknown>, lrs: { endpoint: string; key: string; secret: string } | null, seal: (plain: string) => string): Record<string, unknown> {
+  const { lrs: _old, ...rest } = settings;
+  if (!lrs) return rest;
+  const stored: StoredLrs = { endpoint: lrs.endpoint, key: lrs.key, secretSealed: seal(lrs.secret) };
+  return { ...rest, lrs: stored };
+}
+
+/** A secret stored in the clear by an earlier version (settings.lrs.secret), to be sealed at start; null when none. */
+export function unsealedLrsOf(settings: Record<string, unknown>): { endpoint: string; key: string; secret: string } | null {
+  const l = settings.lrs as { endpoint?: unknown; key?: unknown; secret?: unknown } | undefined;
   if (!l || typeof l.endpoint !== 'string' || typeof l.key !== 'string' || typeof l.secret !== 'string') return null;
-  return { endpoint: l.endpoint.replace(/\/+$/, ''), key: l.key, secret: l.secret };
+  return { endpoint: l.endpoint, key: l.key, secret: l.secret };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import { defineJob, type JobRunner, PermanentJobError } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { KeyBox } from './lti.keys';
 import type { CourseActivities } from './lti.usage.service';
 import type { XapiRepo } from './lti.xapi.repo';
 import { lrsConfigOf, statementKey, uuidFromDigest, xapiStatement } from './lti.xapi.rules';
@@ -15,14 +16,15 @@ export const LTI_XAPI_SEND_QUEUE = defineJob('lti.xapi_send', z.object({ stateme
  * made once (the activity's unique key) and queued in the same transaction; a job posts it to the LRS the
  * registration names in `settings.lrs` (`{ endpoint, key, secret }`, Basic auth, xAPI 1.0.3).
  */
-export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActivities; jobs: JobRunner; clock: Clock; logger: Logger; toolOrigin: string; fetch?: typeof fetch }) {
-  const { repo, activities, clock, logger, toolOrigin } = deps;
+export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActivities; jobs: JobRunner; clock: Clock; logger: Logger; toolOrigin: string; lrsBox: KeyBox; fetch?: typeof fetch }) {
+  const { repo, activities, clock, logger, toolOrigin, lrsBox } = deps;
+  const open = (sealed: string) => lrsBox.open(sealed);
   const doFetch = deps.fetch ?? fetch;
 
   deps.jobs.register(LTI_XAPI_SEND_QUEUE, async ({ statementId }) => {
     const row = await repo.statementWithSettings(statementId);
     if (!row || row.sentAt) return;
-    const lrs = lrsConfigOf(row.settings);
+    const lrs = lrsConfigOf(row.settings, open);
     if (!lrs) throw new PermanentJobError('the registration has no LRS any more');
     let res: Response;
     try {
@@ -51,7 +53,7 @@ export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActi
     async exportCourse(courseId: string): Promise<{ queued: number } | { queued: 0; reason: 'no_lrs' | 'not_found' }> {
       const found = await activities.ofCourse(courseId);
       if (!found) return { queued: 0, reason: 'not_found' };
-      if (!lrsConfigOf(found.course.settings)) return { queued: 0, reason: 'no_lrs' };
+      if (!lrsConfigOf(found.course.settings, open)) return { queued: 0, reason: 'no_lrs' };
       const now = clock.now();
       const rows = found.items
         .filter((i) => i.learner.sub && i.learner.userId)

@@ -1,4 +1,4 @@
-import { AppError, badRequest, conflict, notFound, type RefusalTable } from '../../platform/errors';
+import { AppError, badRequest, conflict, forbidden, notFound, type RefusalTable } from '../../platform/errors';
 import { consentRequired } from '../identity';
 import type { SeriesFailure } from './scheduling.series';
 import type { BookFailure, ConfirmHoldFailure, ReleaseHoldFailure, SlotRefusal } from './scheduling.service';
@@ -34,12 +34,14 @@ export const bookErrors = {
   outside_availability: () => slotRefused('outside_availability'),
   duration_not_offered: () => slotRefused('duration_not_offered'),
   day_full: () => slotRefused('day_full'),
+  not_in_course: () => forbidden('You are not in that course, so a lesson cannot be booked for it. Open Tutorline from the course again.'),
 } satisfies RefusalTable<BookFailure>;
 
 export const seriesErrors = {
   consent_required: bookErrors.consent_required,
   tutor_not_found: bookErrors.tutor_not_found,
   no_availability: bookErrors.no_availability,
+  not_in_course: bookErrors.not_in_course,
 } satisfies RefusalTable<SeriesFailure>;
 
 /** Confirming and releasing a hold have no route of their own (billing calls them); their words, should one answer them. */

@@ -42,6 +42,17 @@ export type OutcomeMoney = { action: 'refund'; amountMinor: number; currency: st
  */
 export type OnBookingOutcome = (tx: Tx, e: BookingOutcome) => Promise<OutcomeMoney>;
 
+/**
+ * LTI plugs in here (#16): a booking made from a course's "Book tutoring" item is tagged with that course inside the
+ * booking's own transaction. `false` when the learner is not a current member of that course: nothing is booked.
+ */
+export interface BookingCourses {
+  tagBooking(tx: Tx, tag: { bookingId: string; courseId: string; userId: string; at: Date }): Promise<boolean>;
+}
+
+/** Thrown inside the booking's transaction to roll it back when the course refuses the tag. */
+class CourseRefused extends Error {}
+
 export interface SchedulingDeps {
   repo: SchedulingRepo;
   clock: Clock;
@@ -53,6 +64,8 @@ export interface SchedulingDeps {
   payments?: BookingPayments;
   /** Absent until billing exists: outcomes move no money. */
   onOutcome?: OnBookingOutcome;
+  /** Absent without lti: a booking that names a course is refused. */
+  courses?: BookingCourses;
 }
 
 export const HOLD_SWEEP_QUEUE = defineJob('scheduling.hold_sweep', z.object({}));
@@ -77,7 +90,7 @@ export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
  * no such tutor, or one who never published availability.
  */
 export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
-export type BookFailure = Fail<'consent_required'> | Fail<'subject_not_taught'> | BookOneFailure;
+export type BookFailure = Fail<'consent_required'> | Fail<'subject_not_taught'> | BookOneFailure | Fail<'not_in_course'>;
 /** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
 export type ReleaseHoldFailure = Fail<'not_found'>;
@@ -90,6 +103,8 @@ export interface BookOneInput {
   seriesId?: string;
   /** The lesson's subject and level, already checked against what the tutor teaches. */
   subject?: { id: string; level: string } | undefined;
+  /** The LMS course the booking is made in (tagged in the same transaction), if any. */
+  courseId?: string | undefined;
 }
 
 export function createSchedulingService(deps: SchedulingDeps) {
@@ -115,7 +130,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
    * facts; the database's exclusion constraint settles races between requests that both passed the recheck. A repeat
    * with the same idempotency key returns the first booking. `quiet` skips the fresh slots a lost slot carries (series).
    */
-  async function bookOne(caller: AuthUser, input: BookOneInput, opts: { quiet?: boolean } = {}): Promise<Result<{ booking: BookingRow; created: boolean }, BookOneFailure>> {
+  async function bookOne(caller: AuthUser, input: BookOneInput, opts: { quiet?: boolean } = {}): Promise<Result<{ booking: BookingRow; created: boolean }, BookOneFailure | Fail<'not_in_course'>>> {
     const earlier = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
     if (earlier) return ok({ booking: earlier, created: false });
     if ((await repo.userRole(input.tutorId)) !== 'tutor') return fail('tutor_not_found');
@@ -157,9 +172,14 @@ export function createSchedulingService(deps: SchedulingDeps) {
           level: input.subject?.level ?? null,
           ...(held ? { status: 'held' as const, heldUntil: holdUntil(now) } : { status: 'confirmed' as const, confirmedAt: now }),
         });
+        if (input.courseId && !(await deps.courses?.tagBooking(tx, { bookingId: b.id, courseId: input.courseId, userId: caller.id, at: now }))) throw new CourseRefused();
         return { value: b, notices: held ? [] : await afterConfirmed(tx, b, now) };
       });
     } catch (err) {
+      if (err instanceof CourseRefused) {
+        logger.warn({ event: 'booking_course_refused', tutorId: input.tutorId, studentId: caller.id, courseId: input.courseId }, 'booking refused: the learner is not in that course');
+        return fail('not_in_course');
+      }
       if (isExclusionViolation(err)) return taken('constraint');
       // Two requests with the same key at once: the other one inserted; return its booking.
       const same = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
@@ -178,6 +198,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
         priceMinor,
         currency,
         ...(booking.seriesId ? { seriesId: booking.seriesId } : {}),
+        ...(input.courseId ? { courseId: input.courseId } : {}),
       },
       held ? 'booking held for payment' : 'booking confirmed',
     );
@@ -267,7 +288,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
       if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
       const { subject } = body;
       if (subject && !(await tutorSubjectsOf(repo.db, [body.tutorId])).some((s) => s.subjectId === subject.id && s.level === subject.level)) return fail('subject_not_taught');
-      const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey, subject });
+      const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey, subject, courseId: body.course });
       return r.ok ? ok({ booking: bookingView(r.value.booking), created: r.value.created }) : r;
     },
 

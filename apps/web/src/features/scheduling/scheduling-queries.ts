@@ -2,7 +2,6 @@ import type { ActiveHoldsView, AvailabilityPolicyBody, AvailabilityPolicyView, B
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiErrorFrom, ApiError, networkError } from '../../lib/api';
 import { recordServerDate } from '../../lib/server-clock';
-import { tagBookingWithCourse } from '../lti/course-tag';
 
 /** Query keys of scheduled tutoring. */
 export const schedulingQueryRoot = 'scheduling';
@@ -88,10 +87,7 @@ export async function postBooking(body: BookBody): Promise<BookingView> {
   } catch {
     parsed = undefined;
   }
-  if (response.ok) {
-    await tagBookingWithCourse((parsed as BookingView).id);
-    return parsed as BookingView;
-  }
+  if (response.ok) return parsed as BookingView;
   const error = apiErrorFrom(response.status, parsed, response.headers.get('x-request-id'));
   const slots = response.status === 409 ? slotsFromErrorBody(parsed) : null;
   throw slots ? new SlotTakenError(error, slots) : error;

@@ -33,18 +33,22 @@ interface SlotPickerProps {
   cannotBookReason?: ReactNode;
   /** What the lesson is in, sent with the booking (recommendations learn a lesson's subject from it, #17). */
   subject?: { id: string; level: string } | undefined;
+  /** The LMS course the learner came from (#16): sent with the booking, which the server tags with it atomically. */
+  course?: string | undefined;
+  /** The lesson length the course item set (?minutes=), chosen first when the tutor offers it. */
+  initialMinutes?: number | undefined;
 }
 
 /** A network failure may or may not have reached the server; any answer from it ends the attempt. */
 export const isNetworkFailure = (error: unknown) => error instanceof ApiError && error.status === 0;
 
 /** Length, day, time, then one booking (or a weekly series). */
-export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason, subject }: SlotPickerProps) {
+export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason, subject, course, initialMinutes }: SlotPickerProps) {
   const queryClient = useQueryClient();
   const range = useSlotRange(zone);
-  const [chosen, setChosen] = useState<number | null>(null);
   // Only the lengths the tutor offers; the slot list asks for the chosen one alone.
   const { choices, preferred } = offeredLengths(durations, sessionLengthChoices);
+  const [chosen, setChosen] = useState<number | null>(() => (initialMinutes !== undefined && choices.includes(initialMinutes) ? initialMinutes : null));
   const duration = chosen ?? preferred;
   const setDuration = (m: number) => setChosen(m);
   const [picked, setPicked] = useState<LearnerSlotView | null>(null);
@@ -61,7 +65,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
   const newAttempt = () => setAttemptKey(newAttemptKey());
 
   const book = useMutation({
-    mutationFn: (slot: LearnerSlotView) => postBooking({ tutorId, start: slot.start, durationMinutes: duration, idempotencyKey: attemptKey, ...(subject ? { subject } : {}) }),
+    mutationFn: (slot: LearnerSlotView) => postBooking({ tutorId, start: slot.start, durationMinutes: duration, idempotencyKey: attemptKey, ...(subject ? { subject } : {}), ...(course ? { course } : {}) }),
     onSuccess: (booking, slot) => {
       newAttempt();
       setBooked({ booking, slot });

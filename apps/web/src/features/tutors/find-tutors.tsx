@@ -1,11 +1,13 @@
 import type { TimeOfDay, TutorSort } from '@tutorline/contracts';
 import { tutorSorts } from '@tutorline/contracts/plain';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
+import { courseContextOf, courseQuery } from '../lti';
 import { levelLabel, useSubjects } from '../subjects';
 import { activeFilterCount, emptyFilters, timesOfDay, toMinorUnits, type SearchFilters } from './search-filters';
 import { TutorResultCard } from './tutor-bits';
@@ -17,8 +19,14 @@ const timeLabels: Record<TimeOfDay, string> = { morning: 'Morning (6–12)', aft
 
 export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boolean }) {
   const subjects = useSubjects();
-  const [draft, setDraft] = useState<SearchFilters>(emptyFilters);
-  const [applied, setApplied] = useState<SearchFilters>(emptyFilters);
+  // A course's "Book tutoring" pool item lands here with ?subject=&minutes=&course= (#16): the subject filters the
+  // list, and all of it goes on to the tutor the learner picks, so the booking there is made in the course.
+  const [params] = useSearchParams();
+  const [fromCourse] = useState(() => courseContextOf(params));
+  const [initial] = useState<SearchFilters>(() => ({ ...emptyFilters, subject: fromCourse.subject ?? '', level: fromCourse.subject ? (fromCourse.level ?? '') : '' }));
+  const [draft, setDraft] = useState<SearchFilters>(initial);
+  const [applied, setApplied] = useState<SearchFilters>(initial);
+  const carry = courseQuery(fromCourse);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [priceError, setPriceError] = useState<string | null>(null);
   const search = useTutorSearch(applied, zone);
@@ -178,7 +186,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
           )}
           <ul className="tutor-cards">
             {tutors.map((t) => (
-              <TutorResultCard key={t.id} tutor={t} canFavourite={isStudent} />
+              <TutorResultCard key={t.id} tutor={t} canFavourite={isStudent} carry={carry} />
             ))}
           </ul>
           {search.hasNextPage && (

@@ -63,13 +63,14 @@ export function FavouriteButton({ tutor, canFavourite }: { tutor: Pick<TutorCard
   );
 }
 
-export function TutorResultCard({ tutor, canFavourite }: { tutor: TutorCardView; canFavourite: boolean }) {
+/** `carry`: a query passed on to the profile (a course item's course, length and subject, #16). */
+export function TutorResultCard({ tutor, canFavourite, carry = '' }: { tutor: TutorCardView; canFavourite: boolean; carry?: string }) {
   return (
     <li className="tutor-card" data-testid="tutor-card">
       <TutorPhoto tutor={tutor} />
       <div className="tutor-card-body">
         <h3 className="tutor-card-name">
-          <Link to={`/tutors/${tutor.id}`}>{tutor.displayName}</Link>
+          <Link to={`/tutors/${tutor.id}${carry}`}>{tutor.displayName}</Link>
         </h3>
         <p className="tutor-card-subjects">{subjectsLine(tutor.subjects)}</p>
         <p className="tutor-card-meta">

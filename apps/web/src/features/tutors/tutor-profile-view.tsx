@@ -6,6 +6,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { TutorClassesSection } from '../classes';
+import { courseContextOf } from '../lti';
 import { SlotPicker } from '../scheduling';
 import { lessonSubjectOf } from './lesson-subject';
 import { levelLabel } from '../subjects';
@@ -56,6 +57,7 @@ function Reviews({ tutor }: { tutor: PublicTutor }) {
 export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: Me | null; zone: string }) {
   const isStudent = me?.role === 'student';
   const [params] = useSearchParams();
+  const fromCourse = courseContextOf(params);
   const subjects = new Map<string, string[]>();
   for (const s of tutor.subjects) subjects.set(s.subjectName, [...(subjects.get(s.subjectName) ?? []), levelLabel(s.level)]);
 
@@ -128,6 +130,8 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
         canBook={isStudent && Boolean(me?.canAskOrBook)}
         cannotBookReason={cannotBook}
         subject={lessonSubjectOf(tutor, params)}
+        course={fromCourse.course}
+        initialMinutes={fromCourse.minutes}
       />
 
       <TutorClassesSection tutorId={tutor.id} zone={zone} />
