@@ -55,7 +55,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // After the unit and int files (group 0), two e2e files at a time: each starts its own server on a free port
+          // with its own data folder, its own Chromium, and Janus or coturn on ports or a network namespace of its own;
+          // most of an e2e file's time is spent waiting on pages, reconnects and media.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
         },
       },
     ],
