@@ -42,3 +42,4 @@ declare module 'fastify' {
     calendarFeed: { addSource(source: CalendarSource): void };
   }
 }
+export { schedulingTutorQuality } from './scheduling.quality.repo';
