@@ -51,6 +51,7 @@ const envSchema = z.object({
   HELP_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(dispatch.cooldownSeconds),
   HELP_SCARCE_HOLDBACK_SHARE: z.coerce.number().min(0).max(1).default(dispatch.scarceHoldBackShare),
   HELP_SCARCE_HOLDBACK_WAVES: z.coerce.number().int().min(0).max(100).default(dispatch.scarceHoldBackWaves),
+  HELP_PROBATION_WAVES: z.coerce.number().int().min(0).max(100).default(dispatch.probationWaves),
   HELP_SCARCE_THRESHOLD: z.coerce.number().int().min(0).default(5),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -152,6 +153,7 @@ export interface Config {
     cooldownSeconds: number;
     scarceHoldBackShare: number;
     scarceHoldBackWaves: number;
+    probationWaves: number;
     scarceThreshold: number;
   };
   jobsPollMs: number;
@@ -282,6 +284,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       cooldownSeconds: e.HELP_COOLDOWN_SECONDS,
       scarceHoldBackShare: e.HELP_SCARCE_HOLDBACK_SHARE,
       scarceHoldBackWaves: e.HELP_SCARCE_HOLDBACK_WAVES,
+      probationWaves: e.HELP_PROBATION_WAVES,
       scarceThreshold: e.HELP_SCARCE_THRESHOLD,
     },
     jobsPollMs: e.JOBS_POLL_MS,

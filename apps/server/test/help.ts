@@ -16,7 +16,7 @@ import type { SocketPool, TestSocket } from './sockets';
 
 /** Dispatch settings small enough for a test: no cooldown, no scarce-subject hold-back, quick waves. */
 export function quickHelp(overrides: Partial<Config['help']> = {}): Config['help'] {
-  return { firstWave: 20, waveSeconds: 0.5, expiryMinutes: 1, cooldownSeconds: 0, scarceHoldBackShare: 0, scarceHoldBackWaves: 0, scarceThreshold: 0, ...overrides };
+  return { firstWave: 20, waveSeconds: 0.5, expiryMinutes: 1, cooldownSeconds: 0, scarceHoldBackShare: 0, scarceHoldBackWaves: 0, probationWaves: 2, scarceThreshold: 0, ...overrides };
 }
 
 /** Config overrides for a help suite: its own data dir (photos land there), fast job polling, no sign-up limits. */

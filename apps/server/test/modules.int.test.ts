@@ -41,10 +41,10 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-media': [],
       'tutorline-notifications': [],
       'tutorline-rooms': ['tutorline-media'],
-      'tutorline-help': ['tutorline-media', 'tutorline-notifications', 'tutorline-rooms'],
+      'tutorline-help': ['tutorline-identity', 'tutorline-media', 'tutorline-notifications', 'tutorline-rooms'],
       'tutorline-whatsapp': ['tutorline-identity', 'tutorline-notifications', 'tutorline-help'],
       'tutorline-connectivity': ['tutorline-identity'],
-      'tutorline-scheduling': ['tutorline-notifications', 'tutorline-rooms'],
+      'tutorline-scheduling': ['tutorline-identity', 'tutorline-notifications', 'tutorline-rooms'],
       'tutorline-tutors': ['tutorline-identity', 'tutorline-media'],
       'tutorline-classes': ['tutorline-identity', 'tutorline-notifications', 'tutorline-scheduling'],
       'tutorline-billing': ['tutorline-scheduling', 'tutorline-classes'],
@@ -101,6 +101,7 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
 
   it('a module registered without a module it depends on fails at start, naming both', async () => {
     const app = await bare();
+    await app.register(identityModule);
     await app.register(mediaModule);
     await app.register(notificationsModule);
     await expect(app.register(helpModule)).rejects.toThrow("The dependency 'tutorline-rooms' of plugin 'tutorline-help' is not registered");

@@ -44,6 +44,8 @@ const AdminSupportTicketPage = lazy(() => import('./routes/admin-support').then(
 const SupportPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportPage })));
 const SupportTicketPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportTicketPage })));
 const AdminLtiPage = lazy(() => import('./routes/admin-lti').then((m) => ({ default: m.AdminLtiPage })));
+// One tutor's quality and standing for ops (#18).
+const AdminTutorPage = lazy(() => import('./routes/admin-tutor').then((m) => ({ default: m.AdminTutorPage })));
 const CoursesPage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursesPage })));
 const CoursePage = lazy(() => import('./routes/courses').then((m) => ({ default: m.CoursePage })));
 // Group classes (#15): the list, one class, and a tutor's own.
@@ -157,6 +159,7 @@ function Shell() {
             <Route path="/ops" element={<OpsPage />} />
             <Route path="/admin" element={<AdminHomePage />} />
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
+            <Route path="/admin/tutors/:id" element={<AdminTutorPage />} />
             <Route path="/admin/support" element={<AdminSupportPage />} />
             <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />
             <Route path="/support" element={<SupportPage />} />

@@ -119,6 +119,20 @@ export const updateTutorProfileBodySchema = z.strictObject({
 
 export const setApprovalBodySchema = z.strictObject({ status: approvalStatusSchema, reason: z.string().trim().max(500).optional() });
 
+/** Suspending or reinstating a tutor (issue #18): the reason is required and goes to the audit log. */
+export const tutorStandingReasonBodySchema = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+/** Putting a tutor on probation (true) or taking them off it (false), with a reason. */
+export const tutorProbationBodySchema = z.strictObject({ onProbation: z.boolean(), reason: z.string().trim().min(3).max(500) });
+/** A tutor's standing as ops see it: approval, probation and when each last changed. */
+export const tutorStandingSchema = z.object({
+  tutorId: z.string(),
+  approvalStatus: approvalStatusSchema,
+  approvalChangedAt: z.string().nullable(),
+  onProbation: z.boolean(),
+  probationChangedAt: z.string().nullable(),
+});
+export type TutorStanding = z.infer<typeof tutorStandingSchema>;
+
 /** How a guardian gave consent for a student under 13. */
 export const consentMethods = ['paper_form', 'video_call', 'email_reply', 'in_person', 'other'] as const;
 export const consentMethodSchema = z.enum(consentMethods);

@@ -53,3 +53,30 @@ export interface OpsClientEvents {
   /** Join the dashboard's room; refused for anyone without ops, finance or admin. */
   'ops:watch': (ack: (reply: { ok: true } | { ok: false; reason: 'forbidden' }) => void) => void;
 }
+
+// ---------- one tutor's quality (issue #18): GET /api/admin/tutors/:id/quality ----------
+
+export const tutorQualityQuerySchema = z.strictObject({ days: z.coerce.number().int().min(7).max(365).default(90) });
+
+const moneyAmounts = z.array(z.object({ currency: z.string(), amountMinor: z.number().int() }));
+
+export const tutorQualitySchema = z.object({
+  tutorId: z.string(),
+  displayName: z.string(),
+  approvalStatus: z.enum(['pending', 'approved', 'suspended']),
+  onProbation: z.boolean(),
+  from: z.string(),
+  to: z.string(),
+  /** Instant help: offers sent, accepted, the share accepted, and seconds from an offer to its accept. */
+  offers: z.object({ offered: count, accepted: count, acceptanceRate: z.number().nullable(), acceptSecondsMedian: z.number().nullable(), acceptSecondsMean: z.number().nullable() }),
+  /** Students' ratings (instant questions and booked lessons), overall and per week (Monday, UTC). */
+  ratings: z.object({ count, average: z.number().nullable(), weeks: z.array(z.object({ week: z.string(), count, average: z.number() })) }),
+  /** Support tickets reported about this tutor's sessions. */
+  complaints: z.object({ tickets: count, open: count }),
+  lessons: z.object({ booked: count, completed: count, noShows: count, lateCancellations: count, cancelledByTutor: count }),
+  classes: z.object({ taught: count, noShows: count, cancelled: count }),
+  sessions: z.object({ count, minutes: count }),
+  /** From the ledger; null unless the caller holds finance or admin. */
+  earnings: moneyAmounts.nullable(),
+});
+export type TutorQuality = z.infer<typeof tutorQualitySchema>;

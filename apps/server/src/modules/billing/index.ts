@@ -24,3 +24,4 @@ declare module 'fastify' {
   }
 }
 export { billingRollupFacts } from './billing.rollups.repo';
+export { tutorEarningsBetween } from './earnings/earnings.quality.repo';

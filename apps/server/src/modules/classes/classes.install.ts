@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { CLASS_ACCESS } from '../classroom';
+import { TUTOR_SUSPENDED } from '../identity';
 import { CLASS_SETTLED } from './classes.events';
 import { createClassCalendar } from './classes.ics';
 import { createClassNotices } from './classes.notices';
@@ -38,6 +39,7 @@ export const classesModule = fp(
         if (!recorded.ok) logger.warn({ event: 'class_attendance_refused', classId: a.classId, userId: a.userId, kind: a.kind, reason: recorded.reason }, 'attendance not recorded');
       },
     });
+    events.on(TUTOR_SUSPENDED, async (e) => void (await classes.cancelForSuspendedTutor(e.tutorId, e.at)));
     fastify.decorate('classes', {
       access: classes.access,
       recordAttendance: classes.recordAttendance,

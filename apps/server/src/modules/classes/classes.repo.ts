@@ -176,6 +176,11 @@ export function createClassesRepo(db: Db) {
       return (await tx.update(classes).set(set).where(and(eq(classes.id, classId), eq(classes.status, 'scheduled'))).returning())[0];
     },
 
+    /** The tutor's scheduled classes that start after `after`, soonest first. */
+    async scheduledOfTutorAfter(tutorId: string, after: Date): Promise<ClassRow[]> {
+      return db.select().from(classes).where(and(eq(classes.tutorId, tutorId), eq(classes.status, 'scheduled'), gt(classes.startsAt, after))).orderBy(asc(classes.startsAt));
+    },
+
     /** Scheduled classes that have ended by `now`, oldest first (the sweep pages through them). */
     async endedScheduled(now: Date, limit: number): Promise<ClassRow[]> {
       return db.select().from(classes).where(and(eq(classes.status, 'scheduled'), lte(classes.endsAt, now))).orderBy(asc(classes.endsAt), asc(classes.id)).limit(limit);

@@ -79,6 +79,26 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
 
   const viewerOf = (caller: AuthUser | null) => (caller ? { id: caller.id, timeZone: caller.user.timeZone } : null);
 
+  /** Cancels a scheduled class in one transaction: held seats let go, paid seats refunded through billing, learners told. */
+  async function cancelClass(c: ClassRow, now: Date) {
+    const id = c.id;
+    return repo.db.transaction(async (tx) => {
+      const row = await repo.finish(tx, id, 'cancelled', now);
+      if (!row) return undefined;
+      // Seats still being paid for are let go; a payment that lands later finds the class cancelled and is refunded.
+      for (const held of await repo.enrolmentsOf(tx, id, 'held')) await repo.releaseSeat(tx, held.id, 'expired', now);
+      const seats = await repo.enrolmentsOf(tx, id, 'enrolled');
+      for (const e of seats) {
+        if (c.priceMinor > 0) {
+          await repo.releaseSeat(tx, e.id, 'refunded', now);
+          await money.refundSeat(tx, { enrolmentId: e.id, classId: c.id, studentId: e.studentId, amountMinor: c.priceMinor, currency: c.currency, reason: 'The tutor cancelled the class.', at: now });
+        }
+      }
+      await notices.tell(tx, row, seats.map((s) => s.studentId), 'class_cancelled', `class-cancelled:${c.id}`, now, () => (c.priceMinor > 0 ? ' Your payment is refunded in full.' : ''));
+      return { row, seats: seats.length };
+    });
+  }
+
   return {
     views,
 
@@ -208,24 +228,25 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       const c = await repo.findById(id);
       if (!c || (c.tutorId !== caller.id && caller.role !== 'admin')) return fail(c ? 'not_yours' : 'class_not_found');
       if (c.status !== 'scheduled' || now.getTime() >= c.endsAt.getTime()) return fail('class_not_open');
-      const done = await repo.db.transaction(async (tx) => {
-        const row = await repo.finish(tx, id, 'cancelled', now);
-        if (!row) return undefined;
-        // Seats still being paid for are let go; a payment that lands later finds the class cancelled and is refunded.
-        for (const held of await repo.enrolmentsOf(tx, id, 'held')) await repo.releaseSeat(tx, held.id, 'expired', now);
-        const seats = await repo.enrolmentsOf(tx, id, 'enrolled');
-        for (const e of seats) {
-          if (c.priceMinor > 0) {
-            await repo.releaseSeat(tx, e.id, 'refunded', now);
-            await money.refundSeat(tx, { enrolmentId: e.id, classId: c.id, studentId: e.studentId, amountMinor: c.priceMinor, currency: c.currency, reason: 'The tutor cancelled the class.', at: now });
-          }
-        }
-        await notices.tell(tx, row, seats.map((s) => s.studentId), 'class_cancelled', `class-cancelled:${c.id}`, now, () => (c.priceMinor > 0 ? ' Your payment is refunded in full.' : ''));
-        return { row, seats: seats.length };
-      });
+      const done = await cancelClass(c, now);
       if (!done) return fail('class_not_open');
       logger.info({ event: 'class_cancelled', classId: id, tutorId: c.tutorId, by: caller.id, learners: done.seats }, 'class cancelled by the tutor');
       return ok((await views([done.row], viewerOf(caller)))[0]!);
+    },
+
+    /**
+     * A suspended tutor's classes that start after the suspension are cancelled as the tutor's cancellation (issue
+     * #18): every learner told and refunded through billing. Only scheduled classes are touched, so a re-run does nothing.
+     */
+    async cancelForSuspendedTutor(tutorId: string, suspendedAt: Date): Promise<number> {
+      let cancelled = 0;
+      for (const c of await repo.scheduledOfTutorAfter(tutorId, suspendedAt)) {
+        const done = await cancelClass(c, clock.now());
+        if (!done) continue;
+        cancelled++;
+        logger.info({ event: 'class_cancelled', classId: c.id, tutorId, by: tutorId, learners: done.seats, via: 'tutor_suspended' }, 'class cancelled: the tutor was suspended');
+      }
+      return cancelled;
     },
 
     /** The enrolled learners, for the class's tutor (and admins). */

@@ -33,3 +33,4 @@ declare module 'fastify' {
     classes: ClassesApi;
   }
 }
+export { classesTutorQuality } from './classes.quality.repo';

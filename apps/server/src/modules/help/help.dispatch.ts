@@ -86,7 +86,7 @@ export function createDispatch(deps: DispatchDeps) {
       if (!locked || locked.status !== 'open' || locked.nextWaveAt?.toISOString() !== payload.at) return null;
       const notified = await repo.recordWave(tx, locked, decision.wave, decision.tutorIds, now, decision.nextWaveAt, decision.waiting);
       if (notified.length) {
-        await repo.addEvent(tx, q.id, 'wave', now, { wave: decision.wave, notified: notified.length, heldBack: decision.heldBack, coolingDown: decision.coolingDown });
+        await repo.addEvent(tx, q.id, 'wave', now, { wave: decision.wave, notified: notified.length, heldBack: decision.heldBack, coolingDown: decision.coolingDown, onProbation: decision.onProbation });
         await deps.notifications.queueMany(
           tx,
           notified.map((tutorId) => ({
@@ -106,7 +106,7 @@ export function createDispatch(deps: DispatchDeps) {
     if (result.notified.length) emit(result.notified, 'help:question', feedItem(result.row, photos));
     deps.jobs.poke();
     if (result.notified.length) {
-      logger.info({ event: 'question_wave', questionId: q.id, wave: decision.wave, notified: result.notified.length, heldBack: decision.heldBack }, 'wave sent');
+      logger.info({ event: 'question_wave', questionId: q.id, wave: decision.wave, notified: result.notified.length, heldBack: decision.heldBack, onProbation: decision.onProbation }, 'wave sent');
     }
     emit([q.studentId], 'help:progress', {
       questionId: q.id,

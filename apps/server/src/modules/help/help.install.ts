@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { userRoom } from '@tutorline/contracts';
+import { TUTOR_SUSPENDED } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from '../rooms';
 import { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
@@ -61,7 +62,8 @@ export const helpModule = fp(
     await photoCleanup.install(jobs, database.db);
     events.on(SESSION_ENDED, (s) => help.recordSessionEnded(s));
     events.on(SESSION_OPENED, (s) => help.announceAvailability(s.tutorId));
+    events.on(TUTOR_SUSPENDED, (s) => help.withdrawOffers(s.tutorId));
     fastify.decorate('help', { help, photoCleanup });
   },
-  { name: 'tutorline-help', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-media', 'tutorline-notifications', 'tutorline-rooms'] },
+  { name: 'tutorline-help', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-identity', 'tutorline-media', 'tutorline-notifications', 'tutorline-rooms'] },
 );

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { helpSubjectRates, questionEvents, questionNotifications, questionPhotos, questions, tutorHelpStats } from './help.schema';
-import { accountsByIds, approvedTutorsPerSubject, approvedTutorsTeaching, catalogueWithTutors, subjectLevelExists, tutorProfilesOf, tutorTeaching } from '../identity';
+import { accountsByIds, approvedTutorsPerSubject, approvedTutorsTeaching, catalogueWithTutors, lockApprovedTutor, subjectLevelExists, tutorProfilesOf, tutorTeaching } from '../identity';
 import { tutorsInSession } from '../rooms';
 import { recordStudentRating, studentPrefsFor } from '../tutors';
 import type { TutorFacts } from './help.rules';
@@ -128,6 +128,7 @@ export function createHelpRepo(db: Db) {
           meanResponseSeconds: st && st.acceptedCount > 0 ? st.responseSecondsSum / st.acceptedCount : null,
           lastNotifiedAt: st?.lastNotifiedAt ?? null,
           teachesScarceSubject: t.alsoTeaches,
+          onProbation: t.onProbation,
         };
       });
     },
@@ -206,6 +207,9 @@ export function createHelpRepo(db: Db) {
         .returning();
       return row;
     },
+
+    /** Whether the tutor is approved, under identity's share lock for the claim's transaction (identity's index). */
+    tutorStillApproved: (tx: Tx, tutorId: string) => lockApprovedTutor(tx, tutorId),
 
     async setSession(tx: Tx, questionId: string, sessionId: string) {
       await tx.update(questions).set({ sessionId }).where(eq(questions.id, questionId));

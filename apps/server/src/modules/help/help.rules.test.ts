@@ -5,6 +5,7 @@ import {
   defaultDispatchConfig,
   ineligibility,
   mayClaim,
+  heldForProbation,
   nextWave,
   type QuestionEvent,
   type QuestionFacts,
@@ -48,6 +49,7 @@ const tutor = (id: string, over: Partial<TutorFacts> = {}): TutorFacts => ({
   meanResponseSeconds: null,
   lastNotifiedAt: null,
   teachesScarceSubject: false,
+  onProbation: false,
   ...over,
 });
 
@@ -168,6 +170,36 @@ describe('waves through time', () => {
     expect(later).toMatchObject({ heldBack: 0 });
     // A question in the scarce subject itself holds nobody back.
     expect(nextWave(question(), scarce, t0, c)).toMatchObject({ heldBack: 0 });
+  });
+});
+
+describe('tutors on probation (issue #18)', () => {
+  const cfg: DispatchConfig = { ...defaultDispatchConfig, firstWave: 10, cooldownSeconds: 0, scarceHoldBackShare: 0, probationWaves: 2, waveSeconds: 15 };
+  const regular = [tutor('r1'), tutor('r2')];
+  const onProbation = tutor('p1', { onProbation: true, ratingSum: 50, ratingCount: 10 });
+
+  it('keeps a tutor on probation out of the first waves, however well they rank, and counts them as waiting', () => {
+    const first = nextWave(question(), [onProbation, ...regular], t0, cfg);
+    expect(first).toMatchObject({ kind: 'notify', wave: 1, tutorIds: ['r1', 'r2'], onProbation: 1, waiting: 1 });
+    const second = nextWave(question({ wave: 1, notifiedCount: 2 }), [onProbation, ...regular.map((t) => ({ ...t, alreadyNotified: true }))], at(10), cfg);
+    expect(second).toMatchObject({ tutorIds: [], onProbation: 1 });
+  });
+
+  it('asks them from the wave after the probation waves, or once that many wave periods have passed', () => {
+    expect(nextWave(question({ wave: 2, notifiedCount: 2 }), [onProbation, ...regular], at(20), cfg)).toMatchObject({ tutorIds: ['p1', 'r1', 'r2'], onProbation: 0 });
+    // Wave 1 found everyone else; no second wave was sent, but two wave periods have passed.
+    const asked = regular.map((t) => ({ ...t, alreadyNotified: true }));
+    expect(nextWave(question({ wave: 1, notifiedCount: 2 }), [onProbation, ...asked], at(29), cfg)).toMatchObject({ tutorIds: [], onProbation: 1 });
+    expect(nextWave(question({ wave: 1, notifiedCount: 2 }), [onProbation, ...asked], at(30), cfg)).toMatchObject({ tutorIds: ['p1'], onProbation: 0 });
+  });
+
+  it('never leaves a student unasked: with nobody else being asked, probation does not hold them', () => {
+    expect(nextWave(question(), [onProbation], t0, cfg)).toMatchObject({ tutorIds: ['p1'], onProbation: 0 });
+    expect(heldForProbation(question(), t0, false, cfg)).toBe(false);
+    expect(heldForProbation(question(), t0, true, cfg)).toBe(true);
+    expect(heldForProbation(question({ wave: 2 }), t0, true, cfg)).toBe(false);
+    expect(heldForProbation(question({ wave: 1 }), at(29), true, cfg)).toBe(true);
+    expect(heldForProbation(question({ wave: 1 }), at(30), true, cfg)).toBe(false);
   });
 });
 

@@ -79,6 +79,8 @@ export interface DispatchConfig {
   scarceHoldBackShare: number;
   /** How many waves the hold-back lasts. */
   scarceHoldBackWaves: number;
+  /** Tutors on probation (issue #18) wait this many waves (or as many wave periods) before they are asked. */
+  probationWaves: number;
 }
 
 export const defaultDispatchConfig: DispatchConfig = {
@@ -88,6 +90,7 @@ export const defaultDispatchConfig: DispatchConfig = {
   cooldownSeconds: 20,
   scarceHoldBackShare: 0.25,
   scarceHoldBackWaves: 2,
+  probationWaves: 2,
 };
 
 export interface QuestionFacts {
@@ -124,6 +127,8 @@ export interface TutorFacts {
   lastNotifiedAt: Date | null;
   /** Teaches a subject that few tutors teach. */
   teachesScarceSubject: boolean;
+  /** Ops put them on probation: they wait for the later waves. */
+  onProbation: boolean;
 }
 
 export type Ineligibility = 'not_approved' | 'wrong_subject' | 'unreachable' | 'in_session' | 'blocked' | 'already_notified';
@@ -189,7 +194,17 @@ export type WaveDecision =
   /** No approved tutor (whom this student has not blocked) teaches it, and nobody was notified: close it now. */
   | { kind: 'unanswerable' }
   /** `waiting`: eligible tutors a later wave may still ask (held back, cooling down, beyond this wave's size). */
-  | { kind: 'notify'; wave: number; tutorIds: string[]; nextWaveAt: Date | null; heldBack: number; coolingDown: number; waiting: number };
+  | { kind: 'notify'; wave: number; tutorIds: string[]; nextWaveAt: Date | null; heldBack: number; coolingDown: number; onProbation: number; waiting: number };
+
+/**
+ * Whether a tutor on probation still waits: during the first `probationWaves` waves, bounded by as many wave periods
+ * from the question's start (a wave that finds nobody new does not count, so the count alone could hold them for
+ * ever). Not held when nobody else is being asked: probation delays a tutor, it never leaves a student unasked.
+ */
+export function heldForProbation(q: Pick<QuestionFacts, 'wave' | 'createdAt'>, now: Date, anyoneElse: boolean, cfg: DispatchConfig): boolean {
+  if (!anyoneElse) return false;
+  return q.wave < cfg.probationWaves && now.getTime() - q.createdAt.getTime() < cfg.probationWaves * cfg.waveSeconds * 1000;
+}
 
 /**
  * The next wave for a question at `now`: expire it when its time is up, stop when it is no longer open,
@@ -206,15 +221,21 @@ export function nextWave(q: QuestionFacts, tutors: TutorFacts[], now: Date, cfg:
   const questionIsScarce = eligible.length > 0 && eligible.every((t) => t.teachesScarceSubject);
   let heldBack = 0;
   let coolingDown = 0;
+  let probation = 0;
+  // Someone else is being asked: a tutor not on probation who may be offered it now or already was.
+  const othersAsked = tutors.some((t) => !t.onProbation && [null, 'already_notified'].includes(ineligibility(q, t)));
+  const probationWaits = heldForProbation(q, now, othersAsked, cfg);
   const ready: TutorFacts[] = [];
   const waiting: TutorFacts[] = [];
   for (const t of eligible) {
     const cooling = t.lastNotifiedAt !== null && now.getTime() - t.lastNotifiedAt.getTime() < cfg.cooldownSeconds * 1000;
     const held =
       !questionIsScarce && q.wave < cfg.scarceHoldBackWaves && t.teachesScarceSubject && stableFraction(q.id, t.id) < cfg.scarceHoldBackShare;
+    const onProbation = t.onProbation && probationWaits;
     if (cooling) coolingDown++;
     if (held) heldBack++;
-    (cooling || held ? waiting : ready).push(t);
+    if (onProbation) probation++;
+    (cooling || held || onProbation ? waiting : ready).push(t);
   }
   const picked = rankTutors(ready, now).slice(0, waveSize(q.wave, cfg));
   const next = new Date(now.getTime() + cfg.waveSeconds * 1000);
@@ -227,6 +248,7 @@ export function nextWave(q: QuestionFacts, tutors: TutorFacts[], now: Date, cfg:
     nextWaveAt: next < q.expiresAt ? next : null,
     heldBack,
     coolingDown,
+    onProbation: probation,
     waiting: ready.length - picked.length + waiting.length,
   };
 }

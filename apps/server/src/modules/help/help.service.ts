@@ -229,6 +229,8 @@ export function createHelpService(deps: HelpDeps) {
       // Inside a transaction every query goes through `tx`: PGlite has one connection, so `db` there would wait forever.
       const won = await repo.db
         .transaction(async (tx) => {
+          // Suspended meanwhile (issue #18): the share lock makes a concurrent suspension wait for this claim, or this claim see it.
+          if (!(await repo.tutorStillApproved(tx, caller.id))) return 'not_approved' as const;
           const row = await repo.claim(tx, questionId, caller.id, now);
           if (!row) return null;
           const session = await deps.rooms.createForQuestion(tx, { studentId: row.studentId, tutorId: caller.id, questionId, startedAt: now });
@@ -244,6 +246,7 @@ export function createHelpService(deps: HelpDeps) {
           if (deps.rooms.isOpenSessionConflict(err)) return null;
           throw err;
         });
+      if (won === 'not_approved') return fail('not_eligible');
       if (!won) {
         const after = await repo.findQuestion(questionId);
         if (after?.claimedBy === caller.id && after.sessionId) return ok({ questionId, sessionId: after.sessionId });
@@ -345,6 +348,16 @@ export function createHelpService(deps: HelpDeps) {
       const tutors = await repo.tutorSummaries([...new Set(rows.flatMap((r) => (r.claimedBy ? [r.claimedBy] : [])))]);
       const byTutor = new Map(tutors.map((t) => [t.id, tutorSummary(t)]));
       return rows.map((q) => questionView(q, photos.filter((p) => p.questionId === q.id), q.claimedBy ? (byTutor.get(q.claimedBy) ?? null) : null));
+    },
+
+    /**
+     * A suspended tutor's open offers leave their feed (issue #18): each is told `help:taken`, as when another tutor
+     * wins. Nothing is written: the claim path refuses them anyway, so a re-run only repeats the notice.
+     */
+    async withdrawOffers(tutorId: string): Promise<void> {
+      const open = (await repo.feed(tutorId, clock.now())).map((r) => r.q.id);
+      for (const questionId of open) emit([tutorId], 'help:taken', { questionId });
+      if (open.length) logger.info({ event: 'help_offers_withdrawn', tutorId, questions: open.length }, "a suspended tutor's open offers were withdrawn");
     },
 
     async feed(caller: AuthUser) {

@@ -6,6 +6,9 @@ import { createLoginRetention } from './identity.retention';
 import { identityRoutes } from './identity.routes';
 import { loginLimitsOf } from './identity.login';
 import { createIdentityService } from './identity.service';
+import { createTutorStanding } from './identity.standing';
+import { createStandingRepo } from './identity.standing.repo';
+import { tutorStandingRoutes } from './identity.standing.routes';
 import { subjectsCatalogue } from './subjects.catalogue';
 
 export interface IdentityModuleOptions {
@@ -16,7 +19,7 @@ export interface IdentityModuleOptions {
 /** Accounts, sessions and the auth hook; answers Socket.IO's questions about who is behind a socket. */
 export const identityModule = fp<IdentityModuleOptions>(
   async (fastify, opts) => {
-    const { database, clock, logger, config, realtime, ports, jobs } = fastify.platform;
+    const { database, clock, logger, config, realtime, ports, jobs, events } = fastify.platform;
     const identityRepo = createIdentityRepo(database.db);
     const identity = createIdentityService({
       repo: identityRepo,
@@ -41,6 +44,8 @@ export const identityModule = fp<IdentityModuleOptions>(
     await createLoginRetention({ repo: identityRepo, db: database.db, clock, logger }).install(jobs);
     installAuth(fastify, identity);
     await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
+    const standing = createTutorStanding({ repo: createStandingRepo(database.db), clock, logger, events, jobs });
+    await fastify.register(tutorStandingRoutes, { standing });
     fastify.decorate('identity', identity);
   },
   { name: 'tutorline-identity', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/cookie', '@fastify/rate-limit'] },

@@ -2,6 +2,7 @@ import type { ApprovalStatus, Role, StaffRole } from '@tutorline/contracts';
 import { and, asc, count, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
 import { recordAudit } from '../audit';
+import { queueSuspensionEffects } from './identity.standing.repo';
 import { authSessions, failedLogins, guardianConsents, loginLinks, subjects, tutorProfiles, tutorSubjects, users } from './identity.schema';
 
 export type UserRow = typeof users.$inferSelect;
@@ -211,6 +212,9 @@ export function createIdentityRepo(db: Db) {
       return db.transaction(async (tx) => {
         const [before] = await tx.select({ status: tutorProfiles.approvalStatus }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).for('update');
         if (!before) return undefined;
+        // Suspending twice is refused (issue #18); a suspension through this route has the same effects as /suspend.
+        if (status === 'suspended' && before.status === 'suspended') return 'already_suspended' as const;
+        if (status === 'suspended') await queueSuspensionEffects(tx, tutorId, now);
         const [row] = await tx
           .update(tutorProfiles)
           .set({ approvalStatus: status, approvalChangedAt: now, approvalChangedBy: actor.id })

@@ -104,6 +104,9 @@ export const tutorProfiles = pgTable(
     approvalStatus: approvalStatusEnum('approval_status').notNull().default('pending'),
     approvalChangedAt: timestamp('approval_changed_at', { withTimezone: true }),
     approvalChangedBy: uuid('approval_changed_by').references(() => users.id),
+    /** Ops put the tutor on probation (issue #18): kept out of instant help's first waves; the reason is in the audit log. */
+    onProbation: boolean('on_probation').notNull().default(false),
+    probationChangedAt: timestamp('probation_changed_at', { withTimezone: true }),
     /** The profile photo's stored file name (media module), or null. */
     photoKey: text('photo_key'),
     /** Running figures for search and the public profile (scheduling keeps them; reviews of booked lessons). */

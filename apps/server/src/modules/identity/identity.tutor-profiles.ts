@@ -1,6 +1,6 @@
 import type { ApprovalStatus, StaffRole, TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { badRequest, forbidden, notFound } from '../../platform/errors';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { IdentityRepo, TutorProfileWithSubjects } from './identity.repo';
 import type { AuthUser } from './identity.service';
@@ -56,7 +56,9 @@ export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; lo
     async setTutorApproval(actor: { id: string; role: StaffRole }, tutorId: string, status: ApprovalStatus, reason: string | null = null): Promise<TutorProfile> {
       const before = await repo.getTutorProfile(tutorId);
       if (!before) throw notFound('That tutor');
-      if (!(await repo.setApproval(tutorId, status, actor, clock.now(), reason))) throw notFound('That tutor');
+      const changed = await repo.setApproval(tutorId, status, actor, clock.now(), reason);
+      if (!changed) throw notFound('That tutor');
+      if (changed === 'already_suspended') throw conflict('That tutor is already suspended: nothing was changed.');
       logger.info(
         { event: 'tutor_approval_changed', tutorId, from: before.approvalStatus, to: status, by: actor.id, staffRole: actor.role },
         'tutor approval changed',

@@ -19,10 +19,11 @@ export async function tutorProfilesOf(q: Db | Tx, ids: readonly string[]): Promi
 }
 
 /** Approved tutors who teach the subject at the level, with whether each also teaches one of `alsoAny` (any level). */
-export async function approvedTutorsTeaching(q: Db | Tx, subjectId: string, level: string, alsoAny: readonly string[]): Promise<{ tutorId: string; alsoTeaches: boolean }[]> {
+export async function approvedTutorsTeaching(q: Db | Tx, subjectId: string, level: string, alsoAny: readonly string[]): Promise<{ tutorId: string; alsoTeaches: boolean; onProbation: boolean }[]> {
   const rows = await q
     .select({
       tutorId: tutorProfiles.userId,
+      onProbation: tutorProfiles.onProbation,
       alsoTeaches: alsoAny.length
         ? sql<boolean>`exists (select 1 from ${tutorSubjects} ts2 where ts2.tutor_id = ${tutorProfiles.userId} and ts2.subject_id in ${alsoAny})`
         : sql<boolean>`false`,
@@ -30,7 +31,7 @@ export async function approvedTutorsTeaching(q: Db | Tx, subjectId: string, leve
     .from(tutorSubjects)
     .innerJoin(tutorProfiles, eq(tutorProfiles.userId, tutorSubjects.tutorId))
     .where(and(eq(tutorSubjects.subjectId, subjectId), eq(tutorSubjects.level, level), eq(tutorProfiles.approvalStatus, 'approved')));
-  return rows.map((r) => ({ tutorId: r.tutorId, alsoTeaches: Boolean(r.alsoTeaches) }));
+  return rows.map((r) => ({ tutorId: r.tutorId, alsoTeaches: Boolean(r.alsoTeaches), onProbation: r.onProbation }));
 }
 
 /** A tutor's approval and whether they teach the subject at the level (undefined: no tutor profile). */
@@ -45,6 +46,16 @@ export async function tutorTeaching(q: Db | Tx, tutorId: string, subjectId: stri
     .where(eq(tutorProfiles.userId, tutorId))
     .limit(1);
   return row ? { status: row.status, teaches: Boolean(row.teaches) } : undefined;
+}
+
+/**
+ * Whether the tutor is approved, read under a share lock in the caller's transaction: a suspension (which locks the row
+ * for update) waits for the caller to commit, and a caller after the suspension reads it (issue #18).
+ */
+export async function lockApprovedTutor(tx: Tx, tutorId: string): Promise<boolean> {
+  if (!isUuid(tutorId)) return false;
+  const [row] = await tx.select({ status: tutorProfiles.approvalStatus }).from(tutorProfiles).where(eq(tutorProfiles.userId, tutorId)).for('share');
+  return row?.status === 'approved';
 }
 
 /** Whether the catalogue offers the subject at the level. */

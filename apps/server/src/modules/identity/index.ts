@@ -18,6 +18,7 @@ export {
   approvedTutorsPerSubject,
   approvedTutorsTeaching,
   catalogueWithTutors,
+  lockApprovedTutor,
   type DirectoryFilter,
   type DirectoryKeys,
   type DirectoryListing,
@@ -31,6 +32,7 @@ export {
   tutorSubjectsOf,
   tutorTeaching,
 } from './identity.tutors.repo';
+export { TUTOR_SUSPENDED } from './identity.events';
 export { identityModule, type IdentityModuleOptions } from './identity.install';
 
 declare module 'fastify' {

@@ -11,6 +11,7 @@ import { installRollupJob } from './ops.jobs';
 import { createJobsAdmin } from './ops.jobs-admin';
 import { createOpsLive, startNodeReport } from './ops.live';
 import { createOpsRepo } from './ops.repo';
+import { createTutorQuality } from './ops.quality';
 import { opsRoutes } from './ops.routes';
 import { createRollups, type RollupOptions, type RollupSource } from './ops.service';
 import { createSummary } from './ops.summary';
@@ -50,7 +51,7 @@ export const opsModule = fp(
       live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db) },
     });
     const nodeReport = startNodeReport({ repo, io: realtime.io, clock, logger, nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`, everyMs: opts.nodeReportMs ?? 10_000 });
-    await fastify.register(opsRoutes, { summary, jobs: createJobsAdmin({ db, clock, logger }) });
+    await fastify.register(opsRoutes, { summary, jobs: createJobsAdmin({ db, clock, logger }), tutorQuality: createTutorQuality({ db, clock }) });
     fastify.addHook('onClose', async () => {
       live.close();
       nodeReport.stop();

@@ -1,4 +1,4 @@
-import { opsJobSchema, opsSummarySchema } from '@tutorline/contracts';
+import { errorBodySchema, opsJobSchema, opsSummarySchema, tutorQualityQuerySchema, tutorQualitySchema } from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { conflict, notFound, type RefusalTable, valueOr } from '../../platform/e
 import type { JobRow } from '../../platform/jobs.admin';
 import { caller, staffActor } from '../identity';
 import type { JobsAdmin, RetryFailure } from './ops.jobs-admin';
+import type { TutorQualityReader } from './ops.quality';
 import type { Summary } from './ops.summary';
 
 const retryErrors = {
@@ -18,8 +19,24 @@ const retryErrors = {
 const toJob = (j: JobRow) => ({ id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastError: j.lastError, runAt: j.runAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null });
 
 /** The ops dashboard's HTTP side: ops and admins see everything but money; finance and admins see money. */
-export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summary; jobs: JobsAdmin }) {
+export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summary; jobs: JobsAdmin; tutorQuality: TutorQualityReader }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/admin/tutors/:id/quality', {
+    config: { access: ['ops', 'finance'] },
+    schema: {
+      tags: ['admin'],
+      summary: "One tutor's quality over the last days: offers and accepts, ratings by week, complaints, no-shows, late cancellations, sessions and minutes; earnings (from the ledger) for finance and admin only",
+      params: z.strictObject({ id: z.uuid('must be an id') }),
+      querystring: tutorQualityQuerySchema,
+      response: { 200: tutorQualitySchema, 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema },
+    },
+    handler: async (request) => {
+      const held = caller(request).user.staffRoles;
+      const quality = await opts.tutorQuality(request.params.id, request.query.days, held.includes('finance') || held.includes('admin'));
+      if (!quality) throw notFound('That tutor');
+      return quality;
+    },
+  });
   app.get('/api/ops/summary', {
     config: { access: ['ops', 'finance', 'admin'] },
     schema: { tags: ['ops'], summary: 'The live dashboard’s figures, from the rollups and live state (money for finance and admin only)', response: { 200: opsSummarySchema } },

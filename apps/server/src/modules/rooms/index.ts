@@ -18,3 +18,4 @@ declare module 'fastify' {
   }
 }
 export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow } from './rooms.rollups.repo';
+export { roomsTutorQuality } from './rooms.quality.repo';

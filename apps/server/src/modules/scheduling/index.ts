@@ -43,3 +43,4 @@ declare module 'fastify' {
     calendarFeed: { addSource(source: CalendarSource): void };
   }
 }
+export { schedulingTutorQuality } from './scheduling.quality.repo';

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { TUTOR_SUSPENDED } from '../identity';
 import { LESSON_SETTLED } from './scheduling.events';
 import { createCalendarService } from './scheduling.ics';
 import { createLessonsService } from './scheduling.lessons';
@@ -37,8 +38,9 @@ export const schedulingModule = fp(
     const lessons = createLessonsService({ repo: createLessonsRepo(database.db), rooms, inbox, clock, logger, onOutcome, onSettled: (tx, e) => events.emit(LESSON_SETTLED, { tx, ...e }) });
     await lessons.installSweep(jobs, database.db);
     await fastify.register(lessonsRoutes, { lessons });
+    events.on(TUTOR_SUSPENDED, async (e) => void (await scheduling.cancelForSuspendedTutor(e.tutorId, e.at)));
     fastify.decorate('scheduling', scheduling);
     fastify.decorate('calendarFeed', { addSource: calendar.addSource });
   },
-  { name: 'tutorline-scheduling', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-notifications', 'tutorline-rooms'] },
+  { name: 'tutorline-scheduling', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity', 'tutorline-notifications', 'tutorline-rooms'] },
 );

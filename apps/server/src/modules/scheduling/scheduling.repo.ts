@@ -134,6 +134,21 @@ export function createSchedulingRepo(db: Db) {
         .returning();
     },
 
+    /** Whether ops suspended the tutor (identity's index): a suspended tutor cannot be booked (issue #18). */
+    async tutorSuspended(tutorId: string): Promise<boolean> {
+      const [row] = await tutorProfilesOf(db, [tutorId]);
+      return row?.approvalStatus === 'suspended';
+    },
+
+    /** The tutor's lessons still held or confirmed that start after `after`, soonest first. */
+    async upcomingOfTutor(tutorId: string, after: Date): Promise<BookingRow[]> {
+      return db
+        .select()
+        .from(bookings)
+        .where(and(eq(bookings.tutorId, tutorId), inArray(bookings.status, ['held', 'confirmed']), gt(bookings.startsAt, after)))
+        .orderBy(asc(bookings.startsAt));
+    },
+
     /** The tutor's rate and currency, for the price fixed at booking time. */
     async tutorRate(tutorId: string): Promise<{ hourlyRateMinor: number; currency: string } | undefined> {
       const [row] = await tutorProfilesOf(db, [tutorId]);

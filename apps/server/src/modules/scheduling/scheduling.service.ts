@@ -134,6 +134,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     const earlier = await repo.findByIdempotencyKey(caller.id, input.idempotencyKey);
     if (earlier) return ok({ booking: earlier, created: false });
     if ((await repo.userRole(input.tutorId)) !== 'tutor') return fail('tutor_not_found');
+    if (await repo.tutorSuspended(input.tutorId)) return fail('tutor_not_found');
     const row = await repo.findPolicy(input.tutorId);
     if (!row) return fail('no_availability');
     const policy = toRulesPolicy(row);
@@ -375,6 +376,25 @@ export function createSchedulingService(deps: SchedulingDeps) {
       inbox.push(done.notices);
       logger.info({ event: 'booking_cancelled', bookingId, tutorId: done.row.tutorId, studentId: done.row.studentId, cancelledBy: caller.id, outcome: done.outcome }, 'booking cancelled');
       return bookingView(done.row);
+    },
+
+    /**
+     * A suspended tutor's lessons that start after the suspension are cancelled as the tutor's cancellations (issue
+     * #18): refunded in full through billing's outcome port, both parties told, each in its own transaction. A lesson
+     * already under way is left to finish. Only lessons still held or confirmed are touched, so a re-run does nothing.
+     */
+    async cancelForSuspendedTutor(tutorId: string, suspendedAt: Date): Promise<number> {
+      let cancelled = 0;
+      for (const found of await repo.upcomingOfTutor(tutorId, suspendedAt)) {
+        const now = clock.now();
+        // Not a late cancellation: the platform cancelled it, so no free-cancellation window applies.
+        const done = await repo.db.transaction((tx) => cancelIn(tx, found, tutorId, now, 0, true));
+        if (!done.row) continue;
+        cancelled++;
+        inbox.push(done.notices);
+        logger.info({ event: 'booking_cancelled', bookingId: found.id, tutorId, studentId: found.studentId, cancelledBy: tutorId, outcome: done.outcome, via: 'tutor_suspended' }, 'lesson cancelled: the tutor was suspended');
+      }
+      return cancelled;
     },
 
     /** Either party moves a confirmed lesson (scheduling.reschedule.ts). */

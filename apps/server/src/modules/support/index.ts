@@ -9,3 +9,4 @@ declare module 'fastify' {
     support: { support: SupportService };
   }
 }
+export { ticketsAboutSessions } from './support.quality.repo';

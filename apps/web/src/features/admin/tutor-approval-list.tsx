@@ -1,5 +1,6 @@
 import type { AdminUser, ApprovalStatus } from '@tutorline/contracts';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { formatDate, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
@@ -109,6 +110,11 @@ function TutorRow({ user, pendingStatus, busy, onSet }: TutorRowProps) {
         </div>
         <p className="tutor-row-meta truncate">{user.email}</p>
         <p className="tutor-row-meta">Joined {formatDate(user.createdAt)}</p>
+        <p className="tutor-row-meta">
+          <Link to={`/admin/tutors/${user.id}`} aria-describedby={nameId} data-testid="tutor-quality-link">
+            Quality and standing
+          </Link>
+        </p>
       </div>
       <div className="tutor-row-actions">
         {approvalActions(user.approvalStatus).map((action) => (

@@ -1,3 +1,4 @@
+import './ops.css';
 import { formatNumber } from '../../lib/format';
 
 /** Horizontal bars as a labelled list (name, bar, value): crisp at any width and read in order by screen readers. */

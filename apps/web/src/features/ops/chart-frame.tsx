@@ -1,3 +1,4 @@
+import './ops.css';
 import { type ReactNode, useState } from 'react';
 import { Button } from '../../ui/button';
 import { type ChartTable, toCsv } from './chart-data';

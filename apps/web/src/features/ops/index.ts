@@ -1,1 +1,3 @@
 export { OpsDashboard } from './ops-dashboard';
+export { BarChart } from './bar-chart';
+export { ChartFrame } from './chart-frame';

@@ -1,0 +1,1 @@
+export { TutorQualityView } from './tutor-quality-view';
