@@ -104,6 +104,11 @@ export const tutorProfiles = pgTable(
     approvalStatus: approvalStatusEnum('approval_status').notNull().default('pending'),
     approvalChangedAt: timestamp('approval_changed_at', { withTimezone: true }),
     approvalChangedBy: uuid('approval_changed_by').references(() => users.id),
+    /**
+     * Set when onboarding approved the tutor per subject and level (#18): from then on the tutor may drop subjects but not
+     * add one; a new subject goes through an application.
+     */
+    subjectsVetted: boolean('subjects_vetted').notNull().default(false),
     /** The profile photo's stored file name (media module), or null. */
     photoKey: text('photo_key'),
     /** Running figures for search and the public profile (scheduling keeps them; reviews of booked lessons). */

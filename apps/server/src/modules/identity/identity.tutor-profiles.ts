@@ -1,6 +1,6 @@
 import type { ApprovalStatus, StaffRole, TutorProfile } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import { badRequest, forbidden, notFound } from '../../platform/errors';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { IdentityRepo, TutorProfileWithSubjects } from './identity.repo';
 import type { AuthUser } from './identity.service';
@@ -46,6 +46,14 @@ export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; lo
       const unique = subjectList && [...new Map(subjectList.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
       if (unique && !(await repo.subjectLevelsExist(unique))) {
         throw badRequest('One of the subjects or levels is not in the catalogue.', [{ path: 'body.subjects', message: 'unknown subject or level' }]);
+      }
+      if (unique) {
+        const current = await repo.getTutorProfile(caller.id);
+        const taught = new Set(current?.subjects.map((s) => `${s.subjectId}|${s.level}`));
+        // Onboarding approved exactly these subject/levels (#18); another one needs its own review.
+        if (current?.subjectsVetted && unique.some((s) => !taught.has(`${s.subjectId}|${s.level}`))) {
+          throw conflict('You are approved for specific subjects and levels. To teach another one, apply for it from your application page.');
+        }
       }
       const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       await repo.updateTutorProfile(caller.id, fields, unique);

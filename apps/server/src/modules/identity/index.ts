@@ -17,6 +17,7 @@ export {
   approvedTutorsPerSubject,
   approvedTutorsTeaching,
   catalogueWithTutors,
+  grantVettedSubjects,
   type DirectoryFilter,
   type DirectoryKeys,
   type DirectoryListing,
