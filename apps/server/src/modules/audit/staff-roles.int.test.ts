@@ -40,7 +40,7 @@ describeEachBackend('staff roles: the role matrix, grants and the audit log', ({
     const routes = t.app.fastify.staffRoutes;
     // Enumerated from the app, not listed by hand; a few known ones prove the list is the real one.
     expect(routes.length).toBeGreaterThan(20);
-    for (const url of ['/api/admin/staff/:id/roles', '/api/admin/payments/:id/refund', '/api/admin/tutors/:id/approval', '/api/admin/users', '/api/admin/audit']) {
+    for (const url of ['/api/admin/staff/:id/roles', '/api/admin/payments/:id/refund', '/api/admin/tutors/:id/approval', '/api/admin/users', '/api/admin/audit', '/api/admin/onboarding/applications/:id/decision', '/api/admin/onboarding/documents/:id']) {
       expect(routes.map((r) => r.url)).toContain(url);
     }
     const before = await auditCount(t);

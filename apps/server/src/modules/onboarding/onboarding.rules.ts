@@ -81,14 +81,15 @@ export type DecisionCheck =
  * as a whole, nothing changed), and an approval approves at least one. A rejection names no subjects.
  */
 export function checkDecision(decision: 'approve' | 'reject', applied: { subjectId: string; level: string }[], chosen: { subjectId: string; level: string }[]): DecisionCheck {
-  const appliedKeys = new Set(applied.map(key));
-  const chosenUnique = [...new Map(chosen.map((s) => [key(s), s])).values()];
-  if (decision === 'reject') return chosenUnique.length ? { ok: false, reason: 'subjects_on_reject' } : { ok: true, approved: [], notApproved: applied };
+  const pairs = applied.map((s) => ({ subjectId: s.subjectId, level: s.level }));
+  const appliedKeys = new Set(pairs.map(key));
+  const chosenUnique = [...new Map(chosen.map((s) => [key(s), { subjectId: s.subjectId, level: s.level }])).values()];
+  if (decision === 'reject') return chosenUnique.length ? { ok: false, reason: 'subjects_on_reject' } : { ok: true, approved: [], notApproved: pairs };
   const stray = chosenUnique.filter((s) => !appliedKeys.has(key(s)));
   if (stray.length) return { ok: false, reason: 'not_applied_for', pairs: stray };
   if (!chosenUnique.length) return { ok: false, reason: 'nothing_approved' };
   const chosenKeys = new Set(chosenUnique.map(key));
-  return { ok: true, approved: chosenUnique, notApproved: applied.filter((s) => !chosenKeys.has(key(s))) };
+  return { ok: true, approved: chosenUnique, notApproved: pairs.filter((s) => !chosenKeys.has(key(s))) };
 }
 
 /** What the tutor is told at each decision (in-app and on WhatsApp when linked). */
