@@ -9,7 +9,6 @@ export type ApplicationStatus = (typeof applicationStatuses)[number];
 export const documentKinds = ['id_document', 'qualification'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
-const uuid = z.uuid('must be an id');
 const reason = z.string().trim().min(3, 'write a reason (at least 3 characters)').max(1000);
 
 export const subjectLevelSchema = z.strictObject({ subjectId: z.string().trim().min(1).max(40), level: z.string().trim().min(1).max(40) });

@@ -16,7 +16,6 @@ const KEYS_WITH_VALUE = new Set(['JS', 'AA', 'OpenAction']);
 /** Decompressed bytes we are willing to look at in one file (against zip bombs). */
 const MAX_INFLATED = 64 * 1024 * 1024;
 
-const DELIMITERS = '()<>[]{}/%';
 const isWhite = (c: string | undefined) => c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\f' || c === '\0';
 
 /** Decodes a name's `#xx` escapes; a malformed escape stays as written. */

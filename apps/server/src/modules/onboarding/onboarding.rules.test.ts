@@ -35,7 +35,14 @@ describe('the application pipeline', () => {
     const seen = new Set<ApplicationStatus>(['draft']);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const from of [...seen]) for (const to of Object.values(applicationTransitions[from])) if (!seen.has(to)) (seen.add(to), (changed = true));
+      for (const from of [...seen]) {
+        for (const to of Object.values(applicationTransitions[from])) {
+          if (!seen.has(to)) {
+            seen.add(to);
+            changed = true;
+          }
+        }
+      }
     }
     expect([...seen].sort()).toEqual([...applicationStatuses].sort());
   });
