@@ -20,7 +20,6 @@ export const onboardingModule = fp(
       storage,
       maxBytes: PHOTO_LIMITS.maxBytes,
       storeImage: (data, ownerId) => photos.tryStorePhoto(data, 'onboarding', ownerId),
-      removeImage: (photo) => photos.remove(photo),
       async takeUpload(ownerId) {
         const taken = await uploadQuota.take(ownerId, 'onboarding');
         return taken.ok ? taken : fail('rate_limited', taken.detail);

@@ -23,7 +23,6 @@ export interface OnboardingDeps {
   maxBytes: number;
   /** Media's photo checks: decode, check, re-encode (EXIF gone), stored under our prefix. Counts the upload quota. */
   storeImage(data: Buffer, ownerId: string): Promise<Result<StoredPhoto, PhotoRefusal>>;
-  removeImage(photo: { key: string; thumbKey: string }): Promise<void>;
   /** The upload quota alone (a PDF is not a photo, but counts like one). */
   takeUpload(ownerId: string): Promise<Result<void, Extract<PhotoRefusal, { reason: 'rate_limited' }>>>;
   /** The subjects catalogue: names and the levels each is taught at. */
