@@ -191,13 +191,14 @@ export function createOnboardingService(deps: OnboardingDeps) {
       if (type === 'unknown') return fail('not_a_document');
       let stored: { key: string; thumbKey?: string; contentType: 'image/jpeg' | 'application/pdf'; bytes: number };
       if (type === 'pdf') {
+        // Counted before the check, as photos are: a flood of forged files costs its sender the quota, not us the CPU.
+        const taken = await deps.takeUpload(user.id);
+        if (!taken.ok) return taken;
         const verdict = checkPdf(data);
         if (!verdict.ok) {
           logger.warn({ event: 'onboarding_document_refused', tutorId: user.id, kind, reason: verdict.reason, found: verdict.found }, 'onboarding: PDF refused');
           return fail('document_rejected', { message: verdict.message });
         }
-        const taken = await deps.takeUpload(user.id);
-        if (!taken.ok) return taken;
         const key = `onboarding/${randomUUID()}.pdf`;
         await deps.storage.put(key, data);
         stored = { key, contentType: 'application/pdf', bytes: data.length };
