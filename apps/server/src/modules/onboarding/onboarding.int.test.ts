@@ -264,7 +264,7 @@ describeEachBackend('onboarding: approval per subject drives alerts, search and 
     expect(again.status).toBe(409);
   });
 
-  it('sends the tutor maths questions only, lists them only for maths, and keeps them from adding physics by hand', async () => {
+  it('sends the tutor maths questions only, lists and books them only for maths, and keeps them from adding physics by hand', async () => {
     expect((await tutor.put('/api/help/availability', { online: false, notifyWhenOffline: true })).status).toBe(200);
     const student = await makeStudent(t);
     const maths = await askQuestion(t, student, MATHS.subjectId, MATHS.level);
@@ -277,6 +277,11 @@ describeEachBackend('onboarding: approval per subject drives alerts, search and 
     const listed = async (s: { subjectId: string; level: string }) => ((await student.client.get(`/api/tutors?subject=${s.subjectId}&level=${s.level}`)).json.tutors as { id?: string; userId?: string }[]).map((x) => x.userId ?? x.id);
     expect(await listed(MATHS)).toContain(tutorId);
     expect(await listed(PHYSICS)).not.toContain(tutorId);
+
+    // Booking a lesson in physics with them is refused for the subject, before any slot is looked at.
+    const book = await student.client.post('/api/bookings', { tutorId, start: '2030-01-07T10:00:00Z', durationMinutes: 60, idempotencyKey: crypto.randomUUID(), subject: { id: PHYSICS.subjectId, level: PHYSICS.level } });
+    expect(book.status).toBe(400);
+    expect(book.json.error.message).toBe('The tutor does not teach that subject and level.');
 
     const sneak = await tutor.put('/api/tutors/me/profile', { subjects: [MATHS, PHYSICS] });
     expect(sneak.status).toBe(409);
