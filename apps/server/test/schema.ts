@@ -18,5 +18,6 @@ import * as whatsapp from '../src/modules/whatsapp/whatsapp.schema';
 import * as classes from '../src/modules/classes/classes.schema';
 import * as jobs from '../src/platform/jobs.schema';
 import * as ops from '../src/modules/ops/ops.schema';
+import * as onboarding from '../src/modules/onboarding/onboarding.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding };

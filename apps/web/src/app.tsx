@@ -41,6 +41,9 @@ const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ 
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
 const AdminSupportPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportPage })));
 const AdminSupportTicketPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportTicketPage })));
+const TutorApplicationPage = lazy(() => import('./routes/tutor-application').then((m) => ({ default: m.TutorApplicationPage })));
+const AdminOnboardingPage = lazy(() => import('./routes/admin-onboarding').then((m) => ({ default: m.AdminOnboardingPage })));
+const AdminOnboardingReviewPage = lazy(() => import('./routes/admin-onboarding').then((m) => ({ default: m.AdminOnboardingReviewPage })));
 const SupportPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportPage })));
 const SupportTicketPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportTicketPage })));
 const AdminLtiPage = lazy(() => import('./routes/admin-lti').then((m) => ({ default: m.AdminLtiPage })));
@@ -140,6 +143,7 @@ function Shell() {
             <Route path="/classes/:id/room" element={<ClassroomPage />} />
             <Route path="/tutor" element={<TutorHomePage />} />
             <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
+            <Route path="/tutor/application" element={<TutorApplicationPage />} />
             <Route path="/tutors" element={<FindTutorsPage />} />
             <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
             <Route path="/lessons" element={<MyLessonsPage />} />
@@ -161,6 +165,8 @@ function Shell() {
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
             <Route path="/admin/tutors/:id" element={<AdminTutorPage />} />
             <Route path="/admin/support" element={<AdminSupportPage />} />
+            <Route path="/admin/onboarding" element={<AdminOnboardingPage />} />
+            <Route path="/admin/onboarding/:id" element={<AdminOnboardingReviewPage />} />
             <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />
             <Route path="/support" element={<SupportPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />

@@ -20,3 +20,4 @@ export * from './recommendations';
 export * from './lti';
 export * from './support';
 export * from './ops';
+export * from './onboarding';

@@ -19,6 +19,11 @@ function AdminHome({ me }: { me: Me }) {
       <h1 id="admin-home-title">Admin</h1>
       <p className="lead">Signed in as {me.displayName}. Approve new tutors before they can take questions.</p>
       <div className="home-links">
+        {(me.staffRoles.includes('ops') || me.staffRoles.includes('admin')) && (
+          <Link className="btn btn-secondary" to="/admin/onboarding">
+            Tutor applications
+          </Link>
+        )}
         <Link className="btn btn-secondary" to="/admin/billing">
           Billing: revenue, plans, refunds
         </Link>

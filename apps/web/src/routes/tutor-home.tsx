@@ -17,7 +17,7 @@ const statusText: Record<ApprovalStatus, { tone: 'warning' | 'success' | 'error'
   pending: {
     tone: 'warning',
     title: 'Your profile is waiting for approval',
-    body: 'An admin must approve your profile before you can receive questions or bookings. Fill in your profile below so they can review it.',
+    body: 'Send your application (documents and a sample answer per subject) so our team can approve the subjects you teach. Until then you receive no questions or bookings.',
   },
   approved: {
     tone: 'success',
@@ -51,6 +51,12 @@ function TutorHome({ me }: { me: Me }) {
         <Alert tone={status.tone} title={status.title}>
           <p>{status.body}</p>
         </Alert>
+      )}
+
+      {profile.data && !approved && (
+        <Link className="btn btn-primary btn-block" to="/tutor/application" data-testid="application-link">
+          Your application to teach
+        </Link>
       )}
 
       <div className="tutor-top">

@@ -50,6 +50,8 @@ describeEachBackend('staff roles: the role matrix, grants and the audit log', ({
       '/api/admin/tutors/:id/standing',
       '/api/admin/users',
       '/api/admin/audit',
+      '/api/admin/onboarding/applications/:id/decision',
+      '/api/admin/onboarding/documents/:id',
     ]) {
       expect(routes.map((r) => r.url)).toContain(url);
     }

@@ -107,6 +107,11 @@ export const tutorProfiles = pgTable(
     /** Ops put the tutor on probation (issue #18): kept out of instant help's first waves; the reason is in the audit log. */
     onProbation: boolean('on_probation').notNull().default(false),
     probationChangedAt: timestamp('probation_changed_at', { withTimezone: true }),
+    /**
+     * Set when onboarding approved the tutor per subject and level (#18): from then on the tutor may drop subjects but not
+     * add one; a new subject goes through an application.
+     */
+    subjectsVetted: boolean('subjects_vetted').notNull().default(false),
     /** The profile photo's stored file name (media module), or null. */
     photoKey: text('photo_key'),
     /** Running figures for search and the public profile (scheduling keeps them; reviews of booked lessons). */

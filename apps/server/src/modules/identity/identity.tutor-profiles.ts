@@ -47,6 +47,14 @@ export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; lo
       if (unique && !(await repo.subjectLevelsExist(unique))) {
         throw badRequest('One of the subjects or levels is not in the catalogue.', [{ path: 'body.subjects', message: 'unknown subject or level' }]);
       }
+      if (unique) {
+        const current = await repo.getTutorProfile(caller.id);
+        const taught = new Set(current?.subjects.map((s) => `${s.subjectId}|${s.level}`));
+        // Onboarding approved exactly these subject/levels (#18); another one needs its own review.
+        if (current?.subjectsVetted && unique.some((s) => !taught.has(`${s.subjectId}|${s.level}`))) {
+          throw conflict('You are approved for specific subjects and levels. To teach another one, apply for it from your application page.');
+        }
+      }
       const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       await repo.updateTutorProfile(caller.id, fields, unique);
       logger.info({ event: 'tutor_profile_updated', userId: caller.id, fields: Object.keys(patch) }, 'tutor profile updated');

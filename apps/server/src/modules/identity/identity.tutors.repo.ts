@@ -225,3 +225,31 @@ export async function approvedTutorsNamed(q: Db | Tx, p: { nameContains?: string
     .orderBy(asc(users.displayName), asc(users.id))
     .limit(p.limit);
 }
+
+/**
+ * Onboarding's approval (#18), in the caller's transaction: the tutor teaches exactly these subject/levels from now on
+ * (alerts, search and booking read tutor_subjects), the profile is marked vetted so the tutor cannot add others by
+ * editing it, and a pending tutor becomes approved (a suspended one stays suspended). Returns what was there before,
+ * for the caller's audit row; undefined when the user has no tutor profile.
+ */
+export async function grantVettedSubjects(
+  tx: Tx,
+  change: { tutorId: string; subjects: readonly { subjectId: string; level: string }[]; profile?: { bio?: string; languages?: string[] }; by: string; now: Date },
+): Promise<{ before: { approvalStatus: TutorProfileRow['approvalStatus']; subjects: { subjectId: string; level: string }[] }; approvalStatus: TutorProfileRow['approvalStatus'] } | undefined> {
+  const [profile] = await tx.select({ status: tutorProfiles.approvalStatus }).from(tutorProfiles).where(eq(tutorProfiles.userId, change.tutorId)).for('update');
+  if (!profile) return undefined;
+  const before = await tx
+    .select({ subjectId: tutorSubjects.subjectId, level: tutorSubjects.level })
+    .from(tutorSubjects)
+    .where(eq(tutorSubjects.tutorId, change.tutorId))
+    .orderBy(asc(tutorSubjects.subjectId), asc(tutorSubjects.level));
+  const approvalStatus = profile.status === 'pending' ? 'approved' : profile.status;
+  const profilePatch = Object.fromEntries(Object.entries(change.profile ?? {}).filter(([, v]) => v !== undefined && !(typeof v === 'string' && v === '')));
+  await tx
+    .update(tutorProfiles)
+    .set({ ...profilePatch, subjectsVetted: true, approvalStatus, ...(approvalStatus !== profile.status ? { approvalChangedAt: change.now, approvalChangedBy: change.by } : {}) })
+    .where(eq(tutorProfiles.userId, change.tutorId));
+  await tx.delete(tutorSubjects).where(eq(tutorSubjects.tutorId, change.tutorId));
+  if (change.subjects.length) await tx.insert(tutorSubjects).values(change.subjects.map((s) => ({ tutorId: change.tutorId, subjectId: s.subjectId, level: s.level })));
+  return { before: { approvalStatus: profile.status, subjects: before }, approvalStatus };
+}

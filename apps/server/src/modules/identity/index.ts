@@ -18,6 +18,7 @@ export {
   approvedTutorsPerSubject,
   approvedTutorsTeaching,
   catalogueWithTutors,
+  grantVettedSubjects,
   lockApprovedTutor,
   type DirectoryFilter,
   type DirectoryKeys,
