@@ -40,7 +40,9 @@ export async function measureServingUnderTraining(): Promise<{ measured: false; 
     child.send({ type: 'prepare', studentId: user.id });
     await ready;
     const target = `${url}/api/recommendations?subject=maths&level=grade-11-12`;
-    const settings = { connections: 4, pipelining: 1, durationS: Number(process.env.RECS_SERVING_SECONDS ?? 10), warmupS: 2 };
+    // 30 s windows: training runs at the lowest CPU priority (decision 054's addendum), so while autocannon and the
+    // server keep both cores busy one run takes 10-15 s instead of ~1.5 s; a 10 s window often saw none finish.
+    const settings = { connections: 4, pipelining: 1, durationS: Number(process.env.RECS_SERVING_SECONDS ?? 30), warmupS: 2 };
     // A measurement with failed or timed-out requests (a starved machine) is reported as not measured, not a crash.
     const tryMeasure = (label: string) => measure(label, target, settings, { headers: { cookie } }).then((r) => ({ r }), (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
     const idleRun = await tryMeasure('recommendations idle');
