@@ -7,7 +7,8 @@
  * and redirects) → the platform signs an RS256 id_token for that nonce → POST /lti/launch (form_post: state and cookie
  * checked, signature and every claim validated, nonce consumed once, account, course and membership written, a session
  * created) → 302 with the session cookie. The baseline is POST /api/auth/login (argon2id) → 200 with the session cookie.
- * Learners relaunch (a pool of BENCH_LTI_USERS, created by a warm-up pass), as students do every day.
+ * Learners relaunch (a pool of BENCH_LTI_USERS, created by a warm-up pass that takes each one's first launch through
+ * "Continue as a new user", decision 057), as students do every day.
  *
  * Both run closed-loop with BENCH_CONCURRENCY requests in flight for BENCH_SECONDS each, alternating twice; the
  * figure is the median of the rounds. The tool limits /lti/login and /lti/launch to 300 a minute per address, so the
@@ -83,15 +84,16 @@ async function main() {
   const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
   const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 
-  const launch = async (user: number): Promise<boolean> => {
+  /** The OIDC login initiation and the form post of one launch; null when the login initiation itself failed. */
+  const launchRequest = async (user: number) => {
     const sub = `bench-learner-${user}`;
     const login = await send('POST', '/lti/login', formHeaders, form({ iss: issuer, login_hint: sub, target_link_uri: `${base}/lti/launch`, client_id: clientId, lti_deployment_id: deploymentId }));
-    if (login.status !== 302) return false;
+    if (login.status !== 302) return null;
     const auth = new URL(String(login.headers.location));
     const stateCookie = (login.headers['set-cookie'] ?? []).find((c) => c.startsWith('tl_lti_'))?.split(';')[0];
     const nonce = auth.searchParams.get('nonce');
     const state = auth.searchParams.get('state');
-    if (!stateCookie || !nonce || !state) return false;
+    if (!stateCookie || !nonce || !state) return null;
     const now = Math.floor(Date.now() / 1000);
     const idToken = await new SignJWT({
       nonce,
@@ -111,8 +113,24 @@ async function main() {
       .setIssuedAt(now)
       .setExpirationTime(now + 300)
       .sign(privateKey);
-    const done = await send('POST', '/lti/launch', { ...formHeaders, cookie: stateCookie, origin: 'null' }, form({ id_token: idToken, state }));
-    return done.status === 302 && String(done.headers.location).startsWith('/courses/') && (done.headers['set-cookie'] ?? []).some((c) => c.startsWith('tl_session=') && !c.startsWith('tl_session=;'));
+    return send('POST', '/lti/launch', { ...formHeaders, cookie: stateCookie, origin: 'null' }, form({ id_token: idToken, state }));
+  };
+  const landedInCourse = (done: Awaited<ReturnType<typeof send>>) =>
+    done.status === 302 && String(done.headers.location).startsWith('/courses/') && (done.headers['set-cookie'] ?? []).some((c) => c.startsWith('tl_session=') && !c.startsWith('tl_session=;'));
+  /** A returning learner's launch: straight into the course with a session (what is timed). */
+  const launch = async (user: number): Promise<boolean> => {
+    const done = await launchRequest(user);
+    return done !== null && landedInCourse(done);
+  };
+  /**
+   * A learner's first launch (decision 057): the tool creates nothing and offers "I already have an account" or
+   * "Continue as a new user"; the warm-up takes the second, which creates the account, link and membership.
+   */
+  const firstLaunch = async (user: number): Promise<boolean> => {
+    const offer = await launchRequest(user);
+    const token = offer?.status === 200 ? /name="token" value="([^"]+)"/.exec(offer.body)?.[1] : undefined;
+    if (!token) return false;
+    return landedInCourse(await send('POST', '/lti/link/new', { ...formHeaders, origin: 'null' }, form({ token })));
   };
   const passwordLogin = async (): Promise<boolean> => {
     const r = await send('POST', '/api/auth/login', { 'content-type': 'application/json' }, JSON.stringify({ email, password }));
@@ -142,7 +160,7 @@ async function main() {
 
   // Warm-up: every learner's first launch (creates the account, link and membership), and a few log-ins.
   let warm = 0;
-  for (let u = 0; u < nUsers; u += concurrency) warm += (await Promise.all(Array.from({ length: Math.min(concurrency, nUsers - u) }, (_, k) => launch(u + k)))).filter(Boolean).length;
+  for (let u = 0; u < nUsers; u += concurrency) warm += (await Promise.all(Array.from({ length: Math.min(concurrency, nUsers - u) }, (_, k) => firstLaunch(u + k)))).filter(Boolean).length;
   for (let k = 0; k < 4; k++) await passwordLogin();
   console.log(`warm-up: ${warm}/${nUsers} first launches created their accounts`);
 
