@@ -83,7 +83,8 @@ interface LoggedRequest {
  */
 export function serializeRequest(req: LoggedRequest, secretPaths?: SecretPaths) {
   const path = req.url.split('?')[0] ?? '/';
-  return { id: req.id, method: req.method, path: secretPaths ? secretPaths.redact(path, req.routeOptions) : path, route: req.routeOptions?.url };
+  // The client's address: behind HAProxy (TRUST_PROXY=true) the one X-Forwarded-For names, not the proxy's (decision 066).
+  return { id: req.id, method: req.method, path: secretPaths ? secretPaths.redact(path, req.routeOptions) : path, route: req.routeOptions?.url, ...(req.ip ? { ip: req.ip } : {}) };
 }
 
 const segmentsOf = (path: string) =>
