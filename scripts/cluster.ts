@@ -112,8 +112,18 @@ interface Child {
 
 const consoleOutput = (line: string, from: string) => process.stdout.write(from.startsWith('node-') ? `${line}\n` : `[${from}] ${line}\n`);
 
+const live = new Set<ChildProcess>();
+// Should this process die without stopping them (an uncaught error, a SIGKILL'd parent's exit), nothing it started stays.
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 function start(name: string, command: string, args: string[], env: Record<string, string | undefined>, output: (line: string, from: string) => void): Child {
-  const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: Ctrl-C at the terminal reaches only this script, which then drains the nodes one by one
+  // (in the terminal's group, every node would get the SIGINT at once and all would drain together).
+  const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
   const child: Child = { name, proc, done: false, exited: new Promise(() => {}) };
   child.exited = new Promise((resolve) => {
     proc.once('error', (err) => {
