@@ -100,6 +100,8 @@ export interface App {
   /** The periodic sweep that ends instant-help sessions both people left (tests run it directly). */
   abandonedSweep: AbandonedSweep;
   listen(): Promise<string>;
+  /** Stopping behind a load balancer: /readyz answers 503 from now on; everything else is served as before. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ const safeRequestId = /^[A-Za-z0-9._-]{8,64}$/;
 export async function buildApp(config: Config, opts: AppOptions = {}): Promise<App> {
   // Filled from the routes' secretParams declarations as they register (installHttpBasics), read by the request log.
   const secretPaths = new SecretPaths();
-  const logger = createLogger(config.logLevel, opts.logStream, secretPaths);
+  const logger = createLogger(config.logLevel, opts.logStream, secretPaths, config.nodeId);
   const movable = !opts.clock && config.clockControl ? movableClock() : null;
   const clock = opts.clock ?? movable ?? systemClock;
   const metrics = createMetrics();
@@ -129,7 +131,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
-  await installDocsAndProbes(fastify, database, config, metrics);
+  const readiness = { draining: false };
+  await installDocsAndProbes(fastify, database, config, metrics, readiness);
   await fastify.register(fastifyMultipart);
   if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });
 
@@ -186,6 +189,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
     fastify, realtime, database, metrics, logger, config, clock, seeded, jobs,
     ...registeredModules(fastify),
     listen: () => fastify.listen({ host: config.host, port: config.port }),
+    drain: () => {
+      readiness.draining = true;
+    },
     close: () => fastify.close(),
   };
 }
@@ -231,7 +237,7 @@ function createFastify(config: Config, logger: Logger): FastifyInstance {
 }
 
 /** The OpenAPI document and its UI, liveness and readiness probes, and /metrics. */
-async function installDocsAndProbes(fastify: FastifyInstance, database: Database, config: Config, metrics: Metrics): Promise<void> {
+async function installDocsAndProbes(fastify: FastifyInstance, database: Database, config: Config, metrics: Metrics, readiness: { draining: boolean }): Promise<void> {
   await fastify.register(fastifySwagger, {
     openapi: {
       info: { title: 'Tutorline API', version: '0.1.0', description: 'Instant help, scheduled tutoring and a live classroom.' },
@@ -244,6 +250,8 @@ async function installDocsAndProbes(fastify: FastifyInstance, database: Database
 
   fastify.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   fastify.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    // A draining node is healthy but leaving: the load balancer stops sending it new requests (decision 066).
+    if (readiness.draining) return reply.status(503).send({ status: 'draining', error: { code: 'service_unavailable', message: 'This node is shutting down and takes no new work.' } });
     const ok = await database.ping();
     return reply.status(ok ? 200 : 503).send(ok ? { status: 'ready', database: database.kind } : { error: { code: 'service_unavailable', message: 'The database is not reachable.' } });
   });

@@ -44,6 +44,10 @@ const envSchema = z.object({
   LOGIN_THROTTLE_MAX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
   WEB_DIST: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Behind a load balancer: how long a stopping node answers /readyz 503 yet keeps serving, so the balancer's health check takes it out first. */
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  /** This node's name in a cluster (log lines carry it); absent on a single node. */
+  NODE_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore, at most 64').optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
   HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(dispatch.waveSeconds),
@@ -144,6 +148,9 @@ export interface Config {
   login: { maxPerIp: number; maxPerAccount: number; windowMs: number; throttleAfter: number; throttleDelayMs: number; throttleMaxDelayMs: number };
   webDist: string;
   shutdownGraceMs: number;
+  /** On SIGTERM/SIGINT: /readyz answers 503 for this long while the node keeps serving, then it closes with grace. */
+  drainDelayMs: number;
+  nodeId: string | undefined;
   /** /metrics: a bearer token when set; without one, served only outside production. */
   metrics: { token: string | undefined; open: boolean };
   help: {
@@ -276,6 +283,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    drainDelayMs: e.DRAIN_DELAY_MS,
+    nodeId: e.NODE_ID,
     metrics: { token: e.METRICS_TOKEN, open: e.NODE_ENV !== 'production' },
     help: {
       firstWave: e.HELP_FIRST_WAVE,

@@ -11,10 +11,17 @@ async function main() {
   const app = await buildApp(config);
   let fatal: unknown;
   let closing = false;
-  const closer = closeWithGrace({ delay: config.shutdownGraceMs, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal }) => {
+  // The grace covers the drain too: a node behind a load balancer first drains, then closes within SHUTDOWN_GRACE_MS.
+  const closer = closeWithGrace({ delay: config.drainDelayMs + config.shutdownGraceMs, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal }) => {
     closing = true;
     if (fatal) app.logger.error({ err: fatal }, 'shutting down after an error');
-    else app.logger.info({ event: 'shutdown', signal }, 'shutting down');
+    else if (config.drainDelayMs > 0) {
+      // /readyz answers 503 at once; requests are served until the balancer's health check has taken the node out.
+      app.drain();
+      app.logger.info({ event: 'draining', signal, drainDelayMs: config.drainDelayMs }, `draining for ${config.drainDelayMs} ms before shutting down`);
+      await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
+      app.logger.info({ event: 'shutdown', signal }, 'shutting down');
+    } else app.logger.info({ event: 'shutdown', signal }, 'shutting down');
     await app.close();
     if (fatal) process.exit(1);
   });

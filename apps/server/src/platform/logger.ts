@@ -47,10 +47,11 @@ export function maskPhone(value: unknown): string {
 const REDACTED = '[redacted]';
 const censor = (value: unknown, path: string[]) => (path[path.length - 1] === 'waId' ? maskPhone(value) : REDACTED);
 
-export function loggerOptions(level: string, secretPaths?: SecretPaths): LoggerOptions {
+export function loggerOptions(level: string, secretPaths?: SecretPaths, node?: string): LoggerOptions {
   return {
     level,
-    base: { service: 'tutorline' },
+    // In a cluster every line names its node (NODE_ID), so one stream of logs from several nodes can be told apart.
+    base: node ? { service: 'tutorline', node } : { service: 'tutorline' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...redactPaths, ...maskedPaths], censor },
     formatters: { level: (label) => ({ level: label }) },
@@ -63,8 +64,8 @@ export function loggerOptions(level: string, secretPaths?: SecretPaths): LoggerO
   };
 }
 
-export function createLogger(level: string, stream?: DestinationStream, secretPaths?: SecretPaths) {
-  return stream ? pino(loggerOptions(level, secretPaths), stream) : pino(loggerOptions(level, secretPaths));
+export function createLogger(level: string, stream?: DestinationStream, secretPaths?: SecretPaths, node?: string) {
+  return stream ? pino(loggerOptions(level, secretPaths, node), stream) : pino(loggerOptions(level, secretPaths, node));
 }
 export type Logger = ReturnType<typeof createLogger>;
 
@@ -82,7 +83,8 @@ interface LoggedRequest {
  */
 export function serializeRequest(req: LoggedRequest, secretPaths?: SecretPaths) {
   const path = req.url.split('?')[0] ?? '/';
-  return { id: req.id, method: req.method, path: secretPaths ? secretPaths.redact(path, req.routeOptions) : path, route: req.routeOptions?.url };
+  // The client's address: behind HAProxy (TRUST_PROXY=true) the one X-Forwarded-For names, not the proxy's (decision 066).
+  return { id: req.id, method: req.method, path: secretPaths ? secretPaths.redact(path, req.routeOptions) : path, route: req.routeOptions?.url, ...(req.ip ? { ip: req.ip } : {}) };
 }
 
 const segmentsOf = (path: string) =>
