@@ -1,11 +1,11 @@
 import type { CalendarSource } from './scheduling.ics';
 import type { SchedulingService } from './scheduling.service';
 
+export type { BookingCourses } from './scheduling.courses';
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
 export {
   type BookFailure,
-  type BookingCourses,
   type BookingOutcome,
   type BookingPayments,
   type ConfirmHoldFailure,

@@ -1,5 +1,6 @@
 import { definePort } from '../../platform/ports';
-import type { BookingCourses, BookingPayments, OnBookingOutcome } from './scheduling.service';
+import type { BookingCourses } from './scheduling.courses';
+import type { BookingPayments, OnBookingOutcome } from './scheduling.service';
 
 /** Whether a new booking must be paid before it is confirmed: scheduling asks at booking time, billing provides it. */
 export const BOOKING_PAYMENT_POLICY = definePort<BookingPayments>('scheduling.bookingPayments', 'the billing module (tutorline-billing)');

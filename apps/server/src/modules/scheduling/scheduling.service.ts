@@ -1,9 +1,8 @@
 import type { AvailabilityPolicyBody, AvailabilityPolicyView, BookBody, BookingView, MyBookingView, RescheduleBody, SlotsView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
-import type { Db, Tx } from '../../platform/db';
+import type { Tx } from '../../platform/db';
 import { badRequest, notFound } from '../../platform/errors';
-import { z } from 'zod';
-import { defineJob, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import * as time from '../../platform/time';
@@ -15,8 +14,11 @@ import { rescheduleBooking } from './scheduling.reschedule';
 import { isExclusionViolation, type BookingRow, type SchedulingRepo } from './scheduling.repo';
 import { type AvailabilityPolicy, policyProblems, type SessionLength, type SlotProblem, slotProblem } from './scheduling.rules';
 import { createSlotSearch, toRulesPolicy } from './scheduling.slots';
+import { type BookingCourses, CourseRefused } from './scheduling.courses';
+import { HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.hold-sweep';
 
 export { INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
+export { HOLD_SWEEP_MINUTES, HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.hold-sweep';
 export { toRulesPolicy } from './scheduling.slots';
 export { bookingView, defaultPolicy, isUniqueViolation } from './scheduling.views';
 import { bookingView, defaultPolicy, policyView } from './scheduling.views';
@@ -42,17 +44,6 @@ export type OutcomeMoney = { action: 'refund'; amountMinor: number; currency: st
  */
 export type OnBookingOutcome = (tx: Tx, e: BookingOutcome) => Promise<OutcomeMoney>;
 
-/**
- * LTI plugs in here (#16): a booking made from a course's "Book tutoring" item is tagged with that course inside the
- * booking's own transaction. `false` when the learner is not a current member of that course: nothing is booked.
- */
-export interface BookingCourses {
-  tagBooking(tx: Tx, tag: { bookingId: string; courseId: string; userId: string; at: Date }): Promise<boolean>;
-}
-
-/** Thrown inside the booking's transaction to roll it back when the course refuses the tag. */
-class CourseRefused extends Error {}
-
 export interface SchedulingDeps {
   repo: SchedulingRepo;
   clock: Clock;
@@ -66,17 +57,6 @@ export interface SchedulingDeps {
   onOutcome?: OnBookingOutcome;
   /** Absent without lti: a booking that names a course is refused. */
   courses?: BookingCourses;
-}
-
-export const HOLD_SWEEP_QUEUE = defineJob('scheduling.hold_sweep', z.object({}));
-/** How often lapsed holds are swept (they stop blocking slots the moment they lapse; the sweep tidies the rows). */
-export const HOLD_SWEEP_MINUTES = 5;
-
-/** Queues the next hold sweep at the next whole HOLD_SWEEP_MINUTES; one job per period however many processes ask. */
-export async function scheduleHoldSweep(db: Db | Tx, now: Date) {
-  const period = HOLD_SWEEP_MINUTES * 60_000;
-  const runAt = new Date((Math.floor(now.getTime() / period) + 1) * period);
-  await HOLD_SWEEP_QUEUE.enqueue(db, {}, { now, runAt, dedupeKey: `scheduling-hold-sweep:${runAt.toISOString()}` });
 }
 
 const MINUTE_MS = 60_000;

@@ -5,6 +5,7 @@ import { secondsUntil } from '../../lib/durations';
 import { useNow } from '../../lib/use-now';
 import { Button } from '../../ui/button';
 import type { ClassroomConnection, ClassroomSnapshot } from './classroom-connection';
+import './classroom-breakout.css';
 
 interface Props {
   c: ClassroomConnection;

@@ -4,35 +4,15 @@ import { CallMedia } from './call-media';
 import { QualityMonitor } from './call-quality';
 import { NamedTimers } from './call-timers';
 import { describeDevice, type UserAgentHints } from './diagnostics';
-import { type IceServerGrant, IceServerSource } from './ice-servers';
+import { IceServerSource } from './ice-servers';
 import { Negotiation } from './negotiation';
 import { callState, nextRecoveryStep, otherRestartedCall, RECOVERY, type RecoveryProgress, recoveredHow } from './recovery';
+import type { PeerCallOptions } from './peer-call-options';
 import type { CallMode, CallSnapshot, LocalMediaChoice } from './types';
 
 export type { IceServerGrant } from './ice-servers';
 
-export interface PeerCallOptions {
-  connection: RoomConnection;
-  /**
-   * Our role: the student is the polite peer, the tutor the impolite one; an observer gets no peer connection. null:
-   * the one the room's join gives (the call may start before the room is joined).
-   */
-  role: RoomRole | null;
-  /**
-   * The media chosen in pre-join; null when the call starts before the devices are ready (see setMedia): it then
-   * connects at once with empty senders, and the tracks go onto them when they come.
-   */
-  media: LocalMediaChoice | null;
-  /** The ICE servers: first the grant that came with the room's join, later GET /api/sessions/:id/ice-servers. */
-  loadIceServers(): Promise<IceServerGrant>;
-}
-
-declare global {
-  interface Window {
-    /** For end-to-end tests: the current peer connection (it is replaced when the call is rebuilt) and the call state. */
-    __tutorlineCall?: { pc(): RTCPeerConnection | null; state(): string };
-  }
-}
+export type { PeerCallOptions } from './peer-call-options';
 
 const NETWORK_CHANGE_DEBOUNCE_MS = 1_000;
 /** The device diagnostics are reported this long after joining. */
