@@ -4,7 +4,19 @@ import { defineConfig } from 'vitest/config';
 /** Unit files that replace a module with `vi.mock`: the mock must not leak into files that share their module graph. */
 const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.test.ts'];
 
-// Three projects: unit (nothing running), int (PGlite, and PostgreSQL when DATABASE_URL is set), e2e (built server + Chromium).
+/** e2e files that measure media or networks, or run Janus with several pages: they run alone, after the others. */
+const mediaE2eFiles = [
+  'e2e/check.e2e.test.ts',
+  'e2e/class-recording.e2e.test.ts',
+  'e2e/classroom.e2e.test.ts',
+  'e2e/room-conditions.e2e.test.ts',
+  'e2e/room-resilience.e2e.test.ts',
+  'e2e/room-turn.e2e.test.ts',
+  'e2e/session-recording.e2e.test.ts',
+];
+
+// Projects: unit (nothing running), int (PGlite, and PostgreSQL when DATABASE_URL is set), e2e and e2e-media (built
+// server + Chromium).
 export default defineConfig({
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on the 2-core CI machine, which ran unit and
@@ -52,14 +64,28 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
+          exclude: [...mediaE2eFiles, '**/node_modules/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // After the unit and int files (group 0), two e2e files at a time: each starts its own server on a free port
-          // with its own data folder, its own Chromium, and Janus or coturn on ports or a network namespace of its own;
-          // most of an e2e file's time is spent waiting on pages, reconnects and media.
+          // After the unit and int files (group 0), two journeys at a time: each starts its own server on a free port
+          // with its own data folder and Chromium; most of a journey's time is spent waiting on pages.
           sequence: { groupOrder: 1 },
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'e2e-media',
+          include: mediaE2eFiles,
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Last, one at a time: these measure media and networks (frame sizes, reconnects, TURN, Janus with several
+          // pages), and Chrome adapts its video to a busy CPU, so they get the machine to themselves (stop 26's CI run
+          // failed two of them beside the classroom's four pages).
+          sequence: { groupOrder: 2 },
+          maxWorkers: 1,
         },
       },
     ],
