@@ -2,11 +2,11 @@
 // behind HAProxy (decision 066). The same startCluster() runs in apps/server/test/cluster.int.test.ts.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '../apps/server/src/platform/net';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const haproxyTemplatePath = path.join(root, 'deploy/haproxy.cfg');
@@ -66,16 +66,6 @@ export function haproxyAvailable(): boolean {
   return spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ClusterNode {
   id: string;

@@ -13,6 +13,7 @@ import { type Database } from '../src/platform/db';
 import { schema } from './schema';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp } from './app';
 import type { SocketPool, TestSocket } from './sockets';
+import { sendFile } from './uploads';
 
 /** Dispatch settings small enough for a test: no cooldown, no scarce-subject hold-back, quick waves. */
 export function quickHelp(overrides: Partial<Config['help']> = {}): Config['help'] {
@@ -45,17 +46,7 @@ export const jpegBytes = (width = 120, height = 90) =>
 
 /** POSTs one file as multipart field `file`, the way the web app does. */
 export async function postPhoto(baseUrl: string, cookie: string, data: Buffer | string, filename = 'question.jpg', type = 'image/jpeg') {
-  const form = new FormData();
-  form.append('file', new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type }), filename);
-  const res = await fetch(`${baseUrl}/api/help/photos`, { method: 'POST', body: form, headers: { cookie } });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
+  return sendFile(`${baseUrl}/api/help/photos`, cookie, data, filename, type);
 }
 
 /** Uploads a valid photo and returns its id; throws on anything but 201. */

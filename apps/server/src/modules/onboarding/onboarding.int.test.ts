@@ -4,6 +4,7 @@ import { Client, signUpTutor, staffClient, startTestApp, type TestApp } from '..
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, FakeChannel, helpConfig, jpegBytes, listFiles, makeDataDir, makeStudent, notificationRows, removeDir, waitUntil } from '../../../test/help';
 import { cleanPdf, pdfOf } from './onboarding.testkit';
+import { sendFile } from '../../../test/uploads';
 
 const MATHS = { subjectId: 'maths', level: 'grade-9-10' };
 const PHYSICS = { subjectId: 'physics', level: 'grade-11-12' };
@@ -20,17 +21,7 @@ const draft = {
 
 /** POSTs one file as multipart field `file`, the way the web app does. */
 async function postDocument(t: TestApp, client: Client, kind: string, data: Buffer | string, filename: string, type: string) {
-  const form = new FormData();
-  form.append('file', new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type }), filename);
-  const res = await fetch(`${t.baseUrl}/api/onboarding/documents?kind=${kind}`, { method: 'POST', body: form, headers: { cookie: client.cookie } });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
+  return sendFile(`${t.baseUrl}/api/onboarding/documents?kind=${kind}`, client.cookie, data, filename, type);
 }
 
 const count = async (t: TestApp, q: string) => Number(((await t.app.database.db.execute(sql.raw(q))) as unknown as { rows: { n: number }[] }).rows[0]!.n);

@@ -7,23 +7,14 @@ import { describeEachBackend } from '../../../test/db';
 import { jpegBytes, listFiles, makeDataDir, removeDir } from '../../../test/help';
 import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
+import { sendFile } from '../../../test/uploads';
 
 /** Monday 30 November 2026, 00:00 UTC. */
 const NOW = new Date('2026-11-30T00:00:00.000Z');
 const { bookings, bookingReviews, tutorProfiles, tutorHelpStats } = schema;
 
 async function putPhoto(baseUrl: string, cookie: string, data: Buffer | string, filename = 'me.jpg', type = 'image/jpeg') {
-  const form = new FormData();
-  form.append('file', new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type }), filename);
-  const res = await fetch(`${baseUrl}/api/tutors/me/photo`, { method: 'PUT', body: form, headers: { cookie } });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
+  return sendFile(`${baseUrl}/api/tutors/me/photo`, cookie, data, filename, type, 'PUT');
 }
 
 describeEachBackend('tutors: public profile, photo, favourites and reviews', ({ db, backend }) => {
