@@ -8,21 +8,12 @@ import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
 import { ltiCourseBookings, ltiCourseMembers } from './lti.schema';
 import { offsetClock, runLaunch, simulatorOf } from './lti.testkit';
+import { everyDay } from '../../../test/availability';
 
 const HOUR = 3_600_000;
 
 /** Every day 06:00–20:00 UTC, 30- and 60-minute lessons. */
-const daytime = {
-  timeZone: 'UTC',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '06:00', end: '20:00' })),
-  overrides: [],
-  durationsMinutes: [30, 60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 30,
-  cancelFreeHours: 24,
-};
+const daytime = everyDay('UTC', '06:00', '20:00');
 
 /**
  * Issue #16: a booking made from a course's "Book tutoring" item names its course in POST /api/bookings and is tagged

@@ -4,19 +4,10 @@ import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTe
 import { describeEachBackend } from '../../../test/db';
 import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
+import { everyDay } from '../../../test/availability';
 
 /** Kolkata evenings, 18:00–21:00 every day (12:30–15:30 UTC); 30- and 60-minute lessons; free cancellation up to 24 h. */
-const kolkataEvenings = {
-  timeZone: 'Asia/Kolkata',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
-  overrides: [],
-  durationsMinutes: [30, 60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 30,
-  cancelFreeHours: 24,
-};
+const kolkataEvenings = everyDay('Asia/Kolkata', '18:00', '21:00');
 
 /**
  * Issue #13: a learner who leaves the tutor's profile while a booking is held for payment (Back, a reload, another

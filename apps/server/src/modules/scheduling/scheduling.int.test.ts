@@ -3,23 +3,14 @@ import { Client, relaxedLogin, signUpStudent, signUpTutor, type TestApp, startTe
 import { describeEachBackend } from '../../../test/db';
 import { schema } from '../../../test/schema';
 import { createSchedulingRepo } from './scheduling.repo';
+import { everyDay } from '../../../test/availability';
 
 const takenMessage = 'That slot was just taken. Please choose another time.';
 /** A fixed "now": Monday 30 November 2026, 00:00 UTC (05:30 in Kolkata, 19:00 the day before in New York). */
 const NOW = new Date('2026-11-30T00:00:00.000Z');
 
 /** Kolkata evenings, 18:00–21:00 every day: 12:30–15:30 UTC, 07:30–10:30 in New York (EST, −05:00). */
-const kolkataEvenings = {
-  timeZone: 'Asia/Kolkata',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
-  overrides: [{ date: '2026-12-25', ranges: [] }],
-  durationsMinutes: [30, 60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 30,
-  cancelFreeHours: 24,
-};
+const kolkataEvenings = everyDay('Asia/Kolkata', '18:00', '21:00', [{ date: '2026-12-25', ranges: [] }]);
 
 describeEachBackend('scheduling: availability, slots and bookings', ({ db }) => {
   let t: TestApp;

@@ -10,20 +10,11 @@ import { createInbox, createNotifications, type NotificationChannel, type Outbou
 import { bookErrors, confirmHoldErrors, releaseHoldErrors } from './scheduling.http';
 import { createSchedulingRepo } from './scheduling.repo';
 import { createSchedulingService, scheduleHoldSweep } from './scheduling.service';
+import { everyDay } from '../../../test/availability';
 
 const takenMessage = 'That slot was just taken. Please choose another time.';
 /** Kolkata evenings, 18:00–21:00 every day: 12:30–15:30 UTC, 07:30–10:30 in New York (EST). */
-const kolkataEvenings = {
-  timeZone: 'Asia/Kolkata',
-  rules: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '18:00', end: '21:00' })),
-  overrides: [],
-  durationsMinutes: [30, 60],
-  bufferMinutes: 0,
-  minNoticeMinutes: 60,
-  maxPerDay: null,
-  horizonDays: 30,
-  cancelFreeHours: 24,
-};
+const kolkataEvenings = everyDay('Asia/Kolkata', '18:00', '21:00');
 
 /** Booking lifecycle (issue #6): price, holds, telling both sides, reminders and rescheduling. */
 describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
