@@ -21,8 +21,9 @@ function must<T extends object>(r: { ok: boolean; error?: { code: string } }, wh
 }
 
 /** Janus's candidates for one of this socket's connections. */
-function onCandidates(socket: TestSocket, classId: string, target: 'publisher' | 'subscriber', add: (c: NonNullable<Candidate>) => Promise<void>, source: 'camera' | 'screen' = 'camera'): () => void {
-  const l = (p: { classId: string; target: string; candidate: Candidate; source?: string }) => {
+function onCandidates(socket: TestSocket, classId: string, target: 'publisher' | 'subscriber', add: (c: NonNullable<Candidate>) => Promise<void>, source: 'camera' | 'screen' = 'camera', sub?: string): () => void {
+  const l = (p: { classId: string; target: string; candidate: Candidate; source?: string; sub?: string }) => {
+    if (sub !== undefined && p.sub !== sub) return;
     if (p.classId === classId && p.target === target && (p.source ?? 'camera') === source && p.candidate) void add(p.candidate).catch(() => undefined);
   };
   (socket as unknown as On).on('class:media:candidate', l);
@@ -74,14 +75,17 @@ export interface SocketReceiver {
   videoBySsrc: Map<number, number>;
   /** Whose media each m-line carries, as the server said with the first offer, then with each new offer. */
   streams: { mid: string; userId: string; kind: string; source: string }[];
+  /** The server's name for this receiving connection (offers, answers and candidates carry it). */
+  sub: string;
   stop(): Promise<void>;
 }
 
 /** Receives what the server picked for this participant; later offers (`class:media:offer`) are answered the same way. */
 export async function receiveOverSocket(socket: TestSocket, classId: string, hostAddress: string): Promise<SocketReceiver> {
-  const r = must<{ offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
+  const r = must<{ offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams']; sub: string }>(await ask(socket, 'class:media:subscribe', { classId }), 'subscribe');
+  const sub = r.sub;
   const pc = new WeriftPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceLite: true, iceInterfaceAddresses: { udp4: hostAddress }, iceUseIpv6: false });
-  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), videoBySsrc: new Map(), streams: r.streams, stop: async () => undefined };
+  const result: SocketReceiver = { packets: { audio: 0, video: 0 }, audioBySsrc: new Map(), videoBySsrc: new Map(), streams: r.streams, sub, stop: async () => undefined };
   // werift surfaces only a receiver's first track through onTrack: when Janus reuses an m-line for another feed (a new
   // SSRC), the new track is added to the receiver's list and reported nowhere else. Every track is counted once.
   const counted = new Set<MediaStreamTrack>();
@@ -102,18 +106,18 @@ export async function receiveOverSocket(socket: TestSocket, classId: string, hos
     for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) count(track);
   };
   pc.onTrack.subscribe(count);
-  const stopRelay = onCandidates(socket, classId, 'subscriber', (c) => pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined }));
+  const stopRelay = onCandidates(socket, classId, 'subscriber', (c) => pc.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined }), 'camera', sub);
   pc.onIceCandidate.subscribe((c) => {
-    void ask(socket, 'class:media:trickle', { classId, target: 'subscriber', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null });
+    void ask(socket, 'class:media:trickle', { classId, target: 'subscriber', sub, candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null });
   });
   const answer = async (offer: { type: 'offer'; sdp: string }) => {
     await pc.setRemoteDescription(offer);
     countAll();
     await pc.setLocalDescription(await pc.createAnswer());
-    must(await ask(socket, 'class:media:start', { classId, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }), 'start');
+    must(await ask(socket, 'class:media:start', { classId, sub, answer: { type: 'answer', sdp: pc.localDescription!.sdp } }), 'start');
   };
-  const renegotiate = (p: { classId: string; offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams'] }) => {
-    if (p.classId !== classId) return;
+  const renegotiate = (p: { classId: string; offer: { type: 'offer'; sdp: string }; streams: SocketReceiver['streams']; sub: string }) => {
+    if (p.classId !== classId || p.sub !== sub) return;
     result.streams = p.streams;
     void answer(p.offer).catch(() => undefined);
   };

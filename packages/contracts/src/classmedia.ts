@@ -24,6 +24,12 @@ const candidate = z
   .nullable();
 /** Which of the participant's two connections a message is about. */
 const target = z.enum(['publisher', 'subscriber']);
+/**
+ * Which receiving connection an offer, answer or candidate belongs to (the server's name for its Janus handle). A
+ * participant's receiving connection is replaced on a reload, a reconnect or a move to or from a breakout group; an
+ * answer or candidate for a replaced one is refused, never applied to its successor.
+ */
+const sub = z.string().min(1).max(64);
 
 /** What a publishing connection carries: the camera and microphone, or a screen (a second feed at Janus). */
 export const classMediaSources = ['camera', 'screen'] as const;
@@ -38,8 +44,8 @@ export const classMediaScreenPermissionSchema = z.strictObject({ classId: id, us
 /** The learner's own low-bandwidth choice: audio and board only (video paused), or video again. */
 export const classMediaModeSchema = z.strictObject({ classId: id, audioOnly: z.boolean() });
 export const classMediaSubscribeSchema = z.strictObject({ classId: id });
-export const classMediaStartSchema = z.strictObject({ classId: id, answer: z.strictObject({ type: z.literal('answer'), sdp }) });
-export const classMediaTrickleSchema = z.strictObject({ classId: id, target, candidate, source: source.optional() });
+export const classMediaStartSchema = z.strictObject({ classId: id, answer: z.strictObject({ type: z.literal('answer'), sdp }), sub: sub.optional() });
+export const classMediaTrickleSchema = z.strictObject({ classId: id, target, candidate, source: source.optional(), sub: sub.optional() });
 export const classMediaRestartSchema = z.strictObject({ classId: id, target, offer: z.strictObject({ type: z.literal('offer'), sdp }).optional(), source: source.optional() });
 export const classMediaPageSchema = z.strictObject({ classId: id, page: z.number().int().min(0).max(10) });
 /** One m-line of the receiving connection over the last interval (getStats inbound-rtp, differenced by the client). */
@@ -96,10 +102,10 @@ export interface ClassMediaMode {
 
 export interface ClassMediaClientEvents {
   'class:media:publish': (payload: z.infer<typeof classMediaPublishSchema>, ack: (r: ClassMediaAck<{ answer: { type: 'answer'; sdp: string } }>) => void) => void;
-  'class:media:subscribe': (payload: z.infer<typeof classMediaSubscribeSchema>, ack: (r: ClassMediaAck<{ offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[] }>) => void) => void;
+  'class:media:subscribe': (payload: z.infer<typeof classMediaSubscribeSchema>, ack: (r: ClassMediaAck<{ offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[]; sub: string }>) => void) => void;
   'class:media:start': (payload: z.infer<typeof classMediaStartSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
   'class:media:trickle': (payload: z.infer<typeof classMediaTrickleSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
-  'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassMediaAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string } }>) => void) => void;
+  'class:media:restart': (payload: z.infer<typeof classMediaRestartSchema>, ack: (r: ClassMediaAck<{ answer?: { type: 'answer'; sdp: string }; offer?: { type: 'offer'; sdp: string }; sub?: string }>) => void) => void;
   'class:media:page': (payload: z.infer<typeof classMediaPageSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
   'class:media:stats': (payload: z.infer<typeof classMediaStatsSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
   'class:media:unpublish': (payload: z.infer<typeof classMediaUnpublishSchema>, ack?: (r: ClassMediaAck<object>) => void) => void;
@@ -109,9 +115,9 @@ export interface ClassMediaClientEvents {
 
 export interface ClassMediaServerEvents {
   /** Janus's ICE candidate for one of this participant's connections (null: it has gathered all). */
-  'class:media:candidate': (payload: { classId: string; target: 'publisher' | 'subscriber'; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null }) => void;
+  'class:media:candidate': (payload: { classId: string; target: 'publisher' | 'subscriber'; sub?: string; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null }) => void;
   /** A new offer for the receiving connection (someone started or stopped publishing, a page changed): answer with class:media:start. */
-  'class:media:offer': (payload: { classId: string; offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[] }) => void;
+  'class:media:offer': (payload: { classId: string; offer: { type: 'offer'; sdp: string }; streams: ClassMediaStream[]; sub: string }) => void;
   /** Who publishes now, to the whole class. */
   'class:media:publishers': (payload: { classId: string; publishers: ClassPublisher[] }) => void;
   /** The media server came back empty: show "reconnecting", then publish and subscribe again. */

@@ -5,7 +5,7 @@ import { describeEachBackend } from '../../../test/db';
 import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
-import { control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
+import { ask, control, joinClass, provideFakePorts, record } from '../classroom/classroom.testkit';
 
 // Breakout rooms through a real Janus (decision 050): each group gets a Janus room of its own, made by the server with a
 // secret, pin and tokens like the main room, and a group member's receiving connection carries only their group.
@@ -37,6 +37,7 @@ describeEachBackend('breakout rooms through Janus', ({ db }) => {
     classId = fake.addClass({ tutorId: teacher.id, learners: students.map((s) => s.id), roomOpensAt: new Date(T0 - 60_000), endsAt: new Date(T0 + 3_600_000) }).id;
     for (const p of [teacher, ...students]) expect(code(await joinClass(p.socket, classId))).toBe('ok');
   }, 30_000);
+  let stale: { old: SocketReceiver; socket: TestSocket } | null = null;
   afterAll(async () => {
     for (const s of stops.reverse()) await s();
     sockets.closeAll();
@@ -78,5 +79,23 @@ describeEachBackend('breakout rooms through Janus', ({ db }) => {
     expect(atA.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
     expect(new Set(atC.streams.map((s) => s.userId))).toEqual(new Set([d.id]));
     await waitFor("each member to receive their group-mate's video", () => atA.packets.video > 20 && atC.packets.video > 20, 20_000);
+    stale = { old: atA, socket: a.socket };
+  }, 60_000);
+
+  // Coming back from a group (or reconnecting) replaces a receiving connection while offers and answers for the old one
+  // may still be on their way: they are refused by name, never applied to the new handle at Janus.
+  it('refuses an answer or a candidate for a receiving connection that has been replaced; the new one keeps receiving', async () => {
+    const { old, socket } = stale!;
+    await old.stop();
+    const fresh = await receiveOverSocket(socket, classId, janus().hostAddress);
+    stops.push(() => fresh.stop());
+    expect(fresh.sub).not.toBe(old.sub);
+    const before = fresh.packets.video;
+    const lateAnswer = { classId, sub: old.sub, answer: { type: 'answer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' } };
+    expect(code(await ask(socket, 'class:media:start', lateAnswer))).toBe('not_receiving');
+    const lateCandidate = { classId, target: 'subscriber', sub: old.sub, candidate: { candidate: 'candidate:1 1 udp 2122260223 10.9.9.9 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    expect(code(await ask(socket, 'class:media:trickle', lateCandidate))).toBe('not_receiving');
+    expect(t.logs()).toContain('"event":"classmedia_stale_subscriber"');
+    await waitFor('the new connection to keep receiving', () => fresh.packets.video > before + 20, 20_000);
   }, 60_000);
 });

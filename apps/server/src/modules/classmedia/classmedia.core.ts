@@ -242,8 +242,9 @@ export function createMediaCore(deps: ClassMediaDeps) {
       if (!r.ok) return void core.sfuRefusal(r, 'update', cm.classId);
       m.subFeeds = want;
       const streams = core.label(cm, m, r.value.streams);
-      if (r.value.offer) m.awaitingAnswer = true;
-      if (r.value.offer) io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string }, streams });
+      if (!r.value.offer) return;
+      m.awaitingAnswer = true;
+      io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: r.value.offer as { type: 'offer'; sdp: string }, streams, sub: m.sub });
     },
 
     announce(cm: ClassMedia) {

@@ -49,8 +49,8 @@ export function installClassMediaHandlers(deps: { io: Io; logger: Logger; media:
     }
     on('class:media:publish', classMediaPublishSchema, (m) => media.publish(m.classId, userId, socket.id, m.offer, m.source));
     on('class:media:subscribe', classMediaSubscribeSchema, (m) => media.subscribe(m.classId, userId, socket.id));
-    on('class:media:start', classMediaStartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.start(cm, x, m.answer)));
-    on('class:media:trickle', classMediaTrickleSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.trickle(cm, x, m.target, m.candidate ?? null, m.source)));
+    on('class:media:start', classMediaStartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.start(cm, x, m.answer, m.sub)));
+    on('class:media:trickle', classMediaTrickleSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.trickle(cm, x, m.target, m.candidate ?? null, m.source, m.sub)));
     on('class:media:restart', classMediaRestartSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.restart(cm, x, m.target, m.offer, m.source)));
     on('class:media:page', classMediaPageSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.page(cm, x, m.page)));
     on('class:media:stats', classMediaStatsSchema, (m) => media.withMember(m.classId, userId, socket.id, (cm, x) => media.stats(cm, x, m)));

@@ -63,7 +63,9 @@ export function createClassMedia(deps: ClassMediaDeps) {
       }
       case 'ice_candidate': {
         const found = core.byPeer(e.peer);
-        if (found) io.to(found.m.socketId).emit('class:media:candidate', { classId: found.cm.classId, target: found.target, candidate: e.candidate, ...(found.source === 'screen' ? { source: 'screen' as const } : {}) });
+        if (!found) return;
+        const named = found.target === 'subscriber' ? { sub: e.peer } : found.source === 'screen' ? { source: 'screen' as const } : {};
+        io.to(found.m.socketId).emit('class:media:candidate', { classId: found.cm.classId, target: found.target, candidate: e.candidate, ...named });
         return;
       }
       case 'subscriber_offer': {
@@ -74,7 +76,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
           if (m.sub !== e.peer) return;
           const streams = core.label(cm, m, e.streams);
           m.awaitingAnswer = true;
-          io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: e.offer as { type: 'offer'; sdp: string }, streams });
+          io.to(m.socketId).emit('class:media:offer', { classId: cm.classId, offer: e.offer as { type: 'offer'; sdp: string }, streams, sub: e.peer });
         });
       }
       case 'webrtcup':
@@ -158,6 +160,12 @@ export function createClassMedia(deps: ClassMediaDeps) {
     },
   };
 
+  /** A message for a receiving connection that has since been replaced: refused, and nothing at Janus changes. */
+  const stale = (cm: ClassMedia, m: Member, what: 'answer' | 'candidate'): MediaResult<void> => {
+    logger.info({ event: 'classmedia_stale_subscriber', classId: cm.classId, userId: m.userId, what }, 'a message for a replaced receiving connection was ignored');
+    return { ok: false, reason: 'not_receiving' };
+  };
+
   /** The publishing handle a source names (camera: the joined handle; screen: the share's). */
   const publisherPeer = (m: Member, source: ClassMediaSource | undefined) => (source === 'screen' ? m.screen?.joined.peer : m.joined?.peer);
 
@@ -174,7 +182,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return r.ok ? r : core.sfuRefusal(r, 'publish', cm.classId);
       }),
     subscribe: (classId: string, userId: string, socketId: string) =>
-      serial(classId, async (): Promise<MediaResult<{ offer: Jsep; streams: ClassMediaStream[] }>> => {
+      serial(classId, async (): Promise<MediaResult<{ offer: Jsep; streams: ClassMediaStream[]; sub: string }>> => {
         const got = await core.member(classId, userId, socketId);
         if (!got.ok) return got;
         const { cm, m } = got.value;
@@ -187,7 +195,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
         logger.info({ event: 'classmedia_subscribed', classId, groupId: cm.groupId, userId, feeds: feeds.length }, 'a participant receives');
         // A new connection starts on Janus's best layer; the mode (audio-only or not) carries over.
         Object.assign(m, { sub: r.value.peer, subFeeds: feeds, connectedVia: null, link: { ...m.link, level: TOP_LEVEL, cleanSince: deps.now(), badRun: 0 }, awaitingAnswer: true, resyncAfterAnswer: false });
-        return { ok: true, value: { offer: r.value.offer, streams: core.label(cm, m, r.value.streams) } };
+        return { ok: true, value: { offer: r.value.offer, streams: core.label(cm, m, r.value.streams), sub: r.value.peer } };
       }),
     /** The rest act on a member this socket already made. */
     async withMember<T>(classId: string, userId: string, socketId: string, fn: (cm: ClassMedia, m: Member) => Promise<MediaResult<T>>): Promise<MediaResult<T>> {
@@ -199,8 +207,11 @@ export function createClassMedia(deps: ClassMediaDeps) {
         return fn(found.cm, found.m);
       });
     },
-    start: async (cm: ClassMedia, m: Member, answer: Jsep): Promise<MediaResult<void>> => {
+    start: async (cm: ClassMedia, m: Member, answer: Jsep, sub?: string): Promise<MediaResult<void>> => {
       if (!m.sub) return { ok: false, reason: 'not_receiving' };
+      // An answer made for a receiving connection this one replaced (a move, a reload): applying it here would
+      // negotiate the new handle with the old connection's description and clear the wait for the real answer.
+      if (sub !== undefined && sub !== m.sub) return stale(cm, m, 'answer');
       const r = await sfu.start(m.sub, answer);
       if (!r.ok) return core.sfuRefusal(r, 'start', cm.classId);
       m.awaitingAnswer = false;
@@ -211,13 +222,14 @@ export function createClassMedia(deps: ClassMediaDeps) {
       }
       return r;
     },
-    trickle: async (cm: ClassMedia, m: Member, target: 'publisher' | 'subscriber', c: IceCandidate | null, source?: ClassMediaSource): Promise<MediaResult<void>> => {
+    trickle: async (cm: ClassMedia, m: Member, target: 'publisher' | 'subscriber', c: IceCandidate | null, source?: ClassMediaSource, sub?: string): Promise<MediaResult<void>> => {
+      if (target === 'subscriber' && sub !== undefined && m.sub && sub !== m.sub) return stale(cm, m, 'candidate');
       const peer = target === 'publisher' ? publisherPeer(m, source) : m.sub;
       if (!peer) return { ok: false, reason: target === 'publisher' ? 'not_publishing' : 'not_receiving' };
       const r = await sfu.trickle(peer, c);
       return r.ok ? r : core.sfuRefusal(r, 'trickle', cm.classId);
     },
-    restart: async (cm: ClassMedia, m: Member, target: 'publisher' | 'subscriber', offer: Jsep | undefined, source?: ClassMediaSource): Promise<MediaResult<{ answer?: Jsep; offer?: Jsep }>> => {
+    restart: async (cm: ClassMedia, m: Member, target: 'publisher' | 'subscriber', offer: Jsep | undefined, source?: ClassMediaSource): Promise<MediaResult<{ answer?: Jsep; offer?: Jsep; sub?: string }>> => {
       await core.timeline(cm.classId, m.userId, 'media-reconnect', { how: 'ice-restart', target, source: source ?? 'camera' });
       if (target === 'publisher') {
         const peer = publisherPeer(m, source);
@@ -228,7 +240,7 @@ export function createClassMedia(deps: ClassMediaDeps) {
       if (!m.sub) return { ok: false, reason: 'not_receiving' };
       const r = await sfu.configureSubscriber(m.sub, { restart: true });
       logger.info({ event: 'classmedia_ice_restart', classId: cm.classId, userId: m.userId }, 'ICE restart for a receiving connection');
-      return r.ok ? { ok: true, value: r.value.offer ? { offer: r.value.offer } : {} } : core.sfuRefusal(r, 'configureSubscriber', cm.classId);
+      return r.ok ? { ok: true, value: r.value.offer ? { offer: r.value.offer, sub: m.sub } : {} } : core.sfuRefusal(r, 'configureSubscriber', cm.classId);
     },
     page: async (cm: ClassMedia, m: Member, page: number): Promise<MediaResult<void>> => {
       if (m.role !== 'teacher') return { ok: false, reason: 'teacher_only' };

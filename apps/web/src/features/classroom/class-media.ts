@@ -44,6 +44,8 @@ export class ClassMedia {
   private readonly off: (() => void)[] = [];
   private pub: RTCPeerConnection | null = null;
   private sub: RTCPeerConnection | null = null;
+  /** The server's name for the receiving connection `sub` is; offers, answers and candidates for another are stale. */
+  private subId: string | null = null;
   private screenPc: RTCPeerConnection | null = null;
   private streams: ClassMediaStream[] = [];
   private statsTimer: ReturnType<typeof setInterval> | null = null;
@@ -73,11 +75,12 @@ export class ClassMedia {
       s.on(event, l);
       this.off.push(() => s.off(event, l));
     };
-    on<{ target: 'publisher' | 'subscriber'; candidate: Candidate; source?: ClassMediaSource }>('class:media:candidate', ({ target, candidate, source }) => {
+    on<{ target: 'publisher' | 'subscriber'; candidate: Candidate; source?: ClassMediaSource; sub?: string }>('class:media:candidate', ({ target, candidate, source, sub }) => {
+      if (target === 'subscriber' && sub !== undefined && sub !== this.subId) return;
       const pc = target === 'subscriber' ? this.sub : source === 'screen' ? this.screenPc : this.pub;
       if (pc && candidate) void pc.addIceCandidate(candidate).catch(() => undefined);
     });
-    on<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:offer', ({ offer, streams }) => void this.answer(offer, streams).catch(() => undefined));
+    on<{ offer: Offer; streams: ClassMediaStream[]; sub: string }>('class:media:offer', ({ offer, streams, sub }) => void this.answer(offer, streams, sub).catch(() => undefined));
     on<{ publishers: ClassPublisher[] }>('class:media:publishers', ({ publishers }) => {
       this.set({ publishers });
       this.publishersChanged = true;
@@ -165,17 +168,19 @@ export class ClassMedia {
   }
 
   private async subscribeOnce() {
-    const r = await this.ask<{ offer: Offer; streams: ClassMediaStream[] }>('class:media:subscribe', {});
+    const r = await this.ask<{ offer: Offer; streams: ClassMediaStream[]; sub: string }>('class:media:subscribe', {});
     if (!r.ok) return r.error.code === 'no_media_yet' ? this.set({ status: 'live' }) : this.refused(r.error);
     this.sub?.close();
     const pc = new RTCPeerConnection();
+    const sub = r.sub;
     this.sub = pc;
+    this.subId = sub;
     pc.ontrack = () => this.collect();
-    pc.onicecandidate = (e) => void this.ask('class:media:trickle', { target: 'subscriber', candidate: e.candidate ? e.candidate.toJSON() : null });
+    pc.onicecandidate = (e) => void this.ask('class:media:trickle', { target: 'subscriber', sub, candidate: e.candidate ? e.candidate.toJSON() : null });
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') void this.iceRestart();
     };
-    await this.answer(r.offer, r.streams);
+    await this.answer(r.offer, r.streams, sub);
     this.set({ status: 'live' });
     this.reportStats();
   }
@@ -246,20 +251,25 @@ export class ClassMedia {
     return this.ask('class:media:screen-permission', { userId, allowed });
   }
 
-  private answer(offer: Offer, streams: ClassMediaStream[]): Promise<void> {
-    const run = this.negotiation.then(() => this.answerNow(offer, streams));
+  /**
+   * Offers are answered one at a time, each on the receiving connection it was made for: one queued for a connection
+   * that has since been replaced (a move to or from a breakout group, a reconnect) is dropped when its turn comes,
+   * never applied to the new connection.
+   */
+  private answer(offer: Offer, streams: ClassMediaStream[], sub: string): Promise<void> {
+    const run = this.negotiation.then(() => this.answerNow(offer, streams, sub));
     this.negotiation = run.catch(() => undefined);
     return run;
   }
 
-  private async answerNow(offer: Offer, streams: ClassMediaStream[]) {
+  private async answerNow(offer: Offer, streams: ClassMediaStream[], sub: string) {
     const pc = this.sub;
-    if (!pc) return;
+    if (!pc || sub !== this.subId) return;
     this.streams = streams;
     await pc.setRemoteDescription(offer);
     await pc.setLocalDescription(await pc.createAnswer());
-    await this.ask('class:media:start', { answer: { type: 'answer', sdp: pc.localDescription!.sdp } });
-    this.collect();
+    await this.ask('class:media:start', { sub, answer: { type: 'answer', sdp: pc.localDescription!.sdp } });
+    if (this.sub === pc) this.collect();
   }
 
   /** One MediaStream per user from the receiving transceivers, labelled by the server's streams list. */
@@ -277,8 +287,9 @@ export class ClassMedia {
   }
 
   private async iceRestart() {
-    const r = await this.ask<{ offer?: Offer }>('class:media:restart', { target: 'subscriber' });
-    if (r.ok && r.offer) await this.answer(r.offer, this.streams);
+    const sub = this.subId;
+    const r = await this.ask<{ offer?: Offer; sub?: string }>('class:media:restart', { target: 'subscriber' });
+    if (r.ok && r.offer && sub) await this.answer(r.offer, this.streams, r.sub ?? sub);
   }
 
   /**
@@ -329,6 +340,7 @@ export class ClassMedia {
     this.sub?.close();
     this.pub = null;
     this.sub = null;
+    this.subId = null;
   }
 
   close() {
