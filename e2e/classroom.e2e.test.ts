@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../apps/server/test/app';
 import { freshDatabase, type FreshDatabase } from '../apps/server/test/db';
 import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../apps/server/test/janus-netns';
 import { provideFakePorts } from '../apps/server/src/modules/classroom/classroom.testkit';
+import { waitFor } from '../apps/server/test/webrtc-clients';
 import { type ClassPage, forceMicrophone, joinMedia, MediaMeter, openClassroom } from './classroom-helpers';
 import { chromiumAvailable, freePort, launchBrowser, root, screenshotPath } from './harness';
 
@@ -13,6 +16,8 @@ import { chromiumAvailable, freePort, launchBrowser, root, screenshotPath } from
 // microphone, media through a real Janus in a network namespace, everything driven through the page: every student
 // decodes the teacher, the teacher decodes every student's thumbnail, mute-all is enforced at Janus, hands queue in
 // order, breakout rooms open and close from the teacher's panel, a poll, the board, and a muted student's reload.
+// Then the class fills to 30 students: 27 headless WebRTC students in Node (werift, over the same socket events) join
+// beside the three phones, and every one receives the teacher's video (join time per student reported).
 const built = fs.existsSync(path.join(root, 'apps/web/dist/index.html'));
 const runs = janusNetnsAvailable('classroom e2e (network namespace)') && chromiumAvailable('classroom e2e') && built;
 // The server's clock stands still at the test's start (decision 028): the class is open, no breakout timer fires.
@@ -29,6 +34,8 @@ describe.runIf(runs)('a live class in Chromium: a teacher and three students thr
   let classId: string;
   let teacher: ClassPage;
   let students: ClassPage[];
+  /** Students 4 to 30: accounts enrolled in the class, joined by werift clients in the last test. */
+  let crowd: { id: string; cookie: string }[];
 
   beforeAll(async () => {
     const port = await freePort();
@@ -42,7 +49,18 @@ describe.runIf(runs)('a live class in Chromium: a teacher and three students thr
       const client = new Client(t.baseUrl);
       learners.push({ ...(await signUpStudent(client, { displayName: name })), client, name });
     }
-    classId = fake.addClass({ tutorId: tutor.user.id, learners: learners.map((l) => l.user.id), roomOpensAt: new Date(T0 - 60_000), endsAt: new Date(T0 + 3_600_000) }).id;
+    crowd = [];
+    for (let batch = 0; batch < 3; batch++)
+      crowd.push(
+        ...(await Promise.all(
+          Array.from({ length: 9 }, async (_, i) => {
+            const client = new Client(t.baseUrl);
+            const { user } = await signUpStudent(client, { displayName: `Learner ${4 + batch * 9 + i}` });
+            return { id: user.id as string, cookie: client.cookie };
+          }),
+        )),
+      );
+    classId = fake.addClass({ tutorId: tutor.user.id, learners: [...learners.map((l) => l.user.id), ...crowd.map((c) => c.id)], roomOpensAt: new Date(T0 - 60_000), endsAt: new Date(T0 + 3_600_000) }).id;
     console.log(`setup: app up at ${Math.round(performance.now())} ms`);
     const pages = await Promise.all([
       openClassroom(browser, t.baseUrl, tutorClient.cookie, classId, desktop),
@@ -157,4 +175,42 @@ describe.runIf(runs)('a live class in Chromium: a teacher and three students thr
     await s1.page.screenshot({ path: screenshotPath('classroom-e2e-student-reloaded-360') });
     step('reload');
   }, 400_000);
+
+  it('a full class of 30 students: 27 werift students join beside the three phones, and all 30 receive the teacher', async () => {
+    const learners = crowd.map((c, i) => ({ name: `learner ${4 + i}`, cookie: c.cookie }));
+    const run = spawn(process.execPath, ['--import', 'tsx', 'e2e/class-crowd.ts'], {
+      cwd: root,
+      env: { ...process.env, CROWD: JSON.stringify({ baseUrl: t.baseUrl, classId, hostAddress: j.hostAddress, teacherId: teacher.userId, learners }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: { type: string; name?: string; ms?: number; video?: number[]; message?: string }[] = [];
+    let err = '';
+    run.stderr.on('data', (d) => (err += String(d)));
+    createInterface({ input: run.stdout }).on('line', (l) => {
+      if (l.startsWith('{')) lines.push(JSON.parse(l) as (typeof lines)[number]);
+    });
+    const exited = new Promise((r) => run.once('exit', r));
+    try {
+      await waitFor('the 27 werift students to receive the teacher', () => {
+        const failed = lines.find((l) => l.type === 'error');
+        if (failed || run.exitCode !== null) throw new Error(`the crowd failed: ${failed?.message ?? `exit ${run.exitCode}`}\n${err.slice(-2000)}`);
+        return lines.some((l) => l.type === 'ready');
+      }, 240_000);
+      const joins = lines.filter((l) => l.type === 'joined');
+      const ms = joins.map((x) => x.ms!).sort((a, b) => a - b);
+      console.log(`join to first teacher video packet, per student: ${joins.map((x) => `${x.name} ${x.ms} ms`).join(', ')}`);
+      console.log(`27 werift students: median ${ms[13]} ms, max ${ms[26]} ms`);
+      expect(joins).toHaveLength(27);
+      // With the class full, the phones keep decoding the teacher and every werift student's video keeps coming.
+      for (const s of students) await new MediaMeter(s.page).framesGrow(teacher.userId, `${s.name} keeps decoding the teacher in a full class`);
+      const packets = () => lines.findLast((l) => l.type === 'packets')?.video ?? [];
+      await waitFor('a packet count from every werift student', () => packets().length === 27, 10_000);
+      const counts = packets();
+      await waitFor('every werift student to keep receiving', () => packets().every((n, i) => n > counts[i]! + 10), 30_000);
+      await teacher.page.screenshot({ path: screenshotPath('classroom-e2e-teacher-full-class-1280') });
+    } finally {
+      if (run.exitCode === null) run.kill('SIGTERM');
+      await exited;
+    }
+  }, 300_000);
 });
