@@ -19,7 +19,9 @@ async function moveServerClock(baseUrl: string, at: number) {
  * 1) the teacher deep-links "Book tutoring" with a tutor picked by name and a gradebook column;
  * 2) a student opens it from the course at phone width, books a slot (the course has no entitlement, so they pay),
  *    and attends the lesson with the tutor (fake media); the sweep settles it on the server's test clock;
- * 3) the score appears in the simulator's gradebook; 4) the teacher sees the student in the usage report.
+ * 3) the score appears in the simulator's gradebook; 4) the teacher sees the student in the usage report;
+ * then step 2's other path on the same server: the teacher gives the course a school-paid allowance, and a second
+ * student's booking from the same item is confirmed with no payment page.
  */
 describe.skipIf(!canRun)('an LMS course books tutoring in Chromium', () => {
   let server: RunningServer | undefined;
@@ -158,6 +160,38 @@ describe.skipIf(!canRun)('an LMS course books tutoring in Chromium', () => {
     expect(await asha.textContent()).not.toContain('Not opened Tutorline yet');
     await tp.screenshot({ path: screenshotPath('lti-book-usage-390'), fullPage: true });
 
-    for (const c of [student, teacher, tutor.context]) await c.close();
+    // ---- 2 again, the other path: the teacher gives the course one school-paid lesson per learner per month, and a
+    // second student's booking from the same item is confirmed at once, with no payment page.
+    const allowance = tp.getByTestId('lti-allowance');
+    await expect.poll(() => allowance.getByTestId('lti-allowance-summary').textContent()).toContain('None: learners pay');
+    await allowance.getByLabel('Per learner per month').fill('1');
+    await allowance.getByLabel('Counted in').selectOption('lessons');
+    await allowance.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => allowance.getByTestId('lti-allowance-summary').textContent()).toContain('Each learner may book 1 lesson a month without paying');
+    expect(await tp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await tp.screenshot({ path: screenshotPath('lti-book-allowance-390'), fullPage: true });
+
+    const ben = await browser!.newContext({ viewport: phone, baseURL: baseUrl });
+    const bp = await ben.newPage();
+    await bp.goto('/dev/lms');
+    await bp.getByTestId('lms-item-canvas-0-student-2').click();
+    await bp.getByTestId('lti-continue-new').click();
+    await bp.waitForURL(new RegExp(`/tutors/${tutorMe.id}\\?minutes=45&course=${courseId}$`));
+    const benPicker = bp.getByTestId('slot-picker');
+    await benPicker.locator('.day-chip:not([disabled])').first().click();
+    await benPicker.locator('label.slot').first().click();
+    const payPages: string[] = [];
+    bp.on('framenavigated', (f) => void (f.url().includes('/dev/fake-pay/') && payPages.push(f.url())));
+    const benSent = bp.waitForRequest((r) => r.url().endsWith('/api/bookings') && r.method() === 'POST');
+    await bp.getByTestId('book-box').getByRole('button', { name: 'Book 45-minute lesson' }).click();
+    expect((await benSent).postDataJSON()).toMatchObject({ course: courseId });
+    await bp.getByTestId('booking-confirmed').waitFor();
+    expect(await bp.getByTestId('booking-held').count()).toBe(0);
+    expect(payPages).toEqual([]);
+    const benLessons = ((await (await bp.request.get('/api/bookings', { headers: origin(bp) })).json()) as { bookings: BookingView[] }).bookings;
+    expect(benLessons.map((b) => b.status)).toEqual(['confirmed']);
+    await bp.screenshot({ path: screenshotPath('lti-book-paid-by-school-390'), fullPage: true });
+
+    for (const c of [student, teacher, ben, tutor.context]) await c.close();
   });
 });

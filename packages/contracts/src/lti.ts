@@ -52,10 +52,31 @@ export const ltiUsageRowSchema = z.object({
   classes: z.number().int(),
   minutes: z.number().int(),
   lastActivityAt: z.iso.datetime().nullable(),
+  /** What the course's allowance paid for this learner this month (in the allowance's unit); 0 without one. */
+  allowanceUsed: z.number().int(),
 });
+
+/**
+ * School-paid tutoring (decision 068): each active learner may book this many lessons, or lesson-minutes, per UTC
+ * calendar month without paying; 0 switches it off. Course staff of the course and admins set it.
+ */
+export const ltiAllowanceBodySchema = z.strictObject({
+  unit: z.enum(['lessons', 'minutes']),
+  perLearnerMonthly: z.number().int('must be a whole number').min(0, 'must be 0 or more'),
+});
+export type LtiAllowanceBody = z.infer<typeof ltiAllowanceBodySchema>;
+export const ltiAllowanceSchema = z.object({
+  allowance: ltiAllowanceBodySchema.extend({ updatedAt: z.iso.datetime() }).nullable(),
+  /** The month now counting ('2026-12', UTC) and what the course's learners drew in it. */
+  month: z.string(),
+  usedThisMonth: z.number().int(),
+});
+export type LtiAllowance = z.infer<typeof ltiAllowanceSchema>;
+
 export const ltiUsageReportSchema = z.object({
   course: z.object({ id: z.string(), title: z.string() }),
   roster: z.object({ syncedAt: z.iso.datetime().nullable(), problem: z.string().nullable() }),
   learners: z.array(ltiUsageRowSchema),
+  allowance: ltiAllowanceSchema,
 });
 export type LtiUsageReport = z.infer<typeof ltiUsageReportSchema>;

@@ -135,6 +135,8 @@ export const bookSeriesBodySchema = z.strictObject({
   weeks: z.number().int().min(SERIES_WEEKS.min).max(SERIES_WEEKS.max),
   /** Chosen by the client per attempt; each occurrence's key is derived from it, so a retry books nothing twice. */
   idempotencyKey: z.string().min(8).max(90),
+  /** The LMS course the series is booked from (#16): every week is tagged with it, like a single booking. */
+  course: z.uuid('must be a course id').optional(),
 });
 export type BookSeriesBody = z.infer<typeof bookSeriesBodySchema>;
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { ltiCourseBookings, ltiCourseMembers, ltiDeepLinks, ltiPlacedItems } from './lti.schema';
+import { ltiCourseBookings, ltiDeepLinks, ltiPlacedItems } from './lti.schema';
 
 export type DeepLinkRow = typeof ltiDeepLinks.$inferSelect;
 export type PlacedItemRow = typeof ltiPlacedItems.$inferSelect;
@@ -41,22 +41,6 @@ export function createDeepLinkRepo(db: Db) {
         .where(and(eq(ltiPlacedItems.id, id), eq(ltiPlacedItems.registrationId, registrationId)))
         .limit(1);
       return row;
-    },
-
-    /**
-     * Inside the booking's transaction: tags it with the course when the learner is a current member of that course
-     * (false, and nothing written, when not). Tagging the same booking again is harmless.
-     */
-    async tagBooking(tx: Tx, values: typeof ltiCourseBookings.$inferInsert): Promise<boolean> {
-      const m = ltiCourseMembers;
-      const [member] = await tx
-        .select({ u: m.userId })
-        .from(m)
-        .where(and(eq(m.courseId, values.courseId), eq(m.userId, values.userId), isNull(m.leftAt)))
-        .limit(1);
-      if (!member) return false;
-      await tx.insert(ltiCourseBookings).values(values).onConflictDoNothing();
-      return true;
     },
 
     async bookingsOfCourse(courseId: string): Promise<string[]> {

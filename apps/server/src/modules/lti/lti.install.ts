@@ -6,6 +6,7 @@ import { installAgs } from './lti.ags.install';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
 import { BOOKING_COURSES } from '../scheduling';
+import { createAllowanceRepo } from './lti.allowance.repo';
 import { createCourseBookings, noCourseBookings } from './lti.course-bookings';
 import { createPickerCatalogue } from './lti.deeplink.catalogue';
 import { createDeepLinkRepo } from './lti.deeplink.repo';
@@ -54,14 +55,15 @@ export const ltiModule = fp(
       const auth = await fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
       return auth ? { id: auth.id, displayName: auth.user.displayName } : null;
     };
-    const courseBookings = createCourseBookings({ links, logger });
+    const allowances = createAllowanceRepo(database.db);
+    const courseBookings = createCourseBookings({ links, allowances, logger });
     ports.provide(BOOKING_COURSES, courseBookings);
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
     const lrsBox = createKeyBox(signingSecret, 'lti-lrs-secrets');
     await sealLegacyLrsSecrets({ repo, box: lrsBox, clock, logger });
-    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox, allowances, taggedBookings: courseBookings.bookingsOfCourse });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {

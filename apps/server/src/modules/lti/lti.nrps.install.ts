@@ -7,6 +7,9 @@ import { createServiceTokens } from './lti.nrps.token';
 import type { KeyBox } from './lti.keys';
 import type { LtiRepo } from './lti.repo';
 import { ltiUsageRoutes } from './lti.usage.routes';
+import type { AllowanceRepo } from './lti.allowance.repo';
+import { ltiAllowanceRoutes } from './lti.allowance.routes';
+import { createCourseAllowances } from './lti.allowance.service';
 import { createCourseActivities, createUsageReports } from './lti.usage.service';
 import { createXapiRepo } from './lti.xapi.repo';
 import { createXapiExports } from './lti.xapi.service';
@@ -15,16 +18,21 @@ import { createXapiExports } from './lti.xapi.service';
  * Rosters (NRPS), the usage report and the exports (xAPI, CSV): issue #16's second half, wired from the LTI installer.
  * The daily job refreshes every roster, then queues the xAPI statements of courses whose registration has an LRS.
  */
-export async function installRostersAndUsage(fastify: FastifyInstance, deps: { platform: Platform; repo: LtiRepo; tokens: AgsTokens; toolOrigin: string; lrsBox: KeyBox }) {
+export async function installRostersAndUsage(
+  fastify: FastifyInstance,
+  deps: { platform: Platform; repo: LtiRepo; tokens: AgsTokens; toolOrigin: string; lrsBox: KeyBox; allowances: AllowanceRepo; taggedBookings: (courseId: string) => Promise<string[]> },
+) {
   const { database, clock, logger, jobs, events } = deps.platform;
   const nrpsRepo = createNrpsRepo(database.db);
   const tokens = createServiceTokens({ repo: deps.repo, tokens: deps.tokens });
   const roster = createRosterSync({ repo: nrpsRepo, tokens, clock, logger, events });
-  const activities = createCourseActivities({ db: database.db, repo: nrpsRepo, clock });
-  const usage = createUsageReports({ repo: nrpsRepo, activities, roster });
+  const activities = createCourseActivities({ db: database.db, repo: nrpsRepo, clock, taggedBookings: deps.taggedBookings });
+  const allowances = createCourseAllowances({ repo: deps.allowances, nrps: nrpsRepo, clock, logger });
+  const usage = createUsageReports({ repo: nrpsRepo, activities, roster, allowances });
   const xapi = createXapiExports({ repo: createXapiRepo(database.db), activities, jobs, clock, logger, toolOrigin: deps.toolOrigin, lrsBox: deps.lrsBox });
   await installRosterRefresh({ jobs, db: database.db, repo: nrpsRepo, sync: roster, clock, logger, afterSync: async (courseId) => void (await xapi.exportCourse(courseId)) });
   await fastify.register(ltiUsageRoutes, { usage, xapi, repo: deps.repo, clock, lrsBox: deps.lrsBox });
-  return { roster, usage, xapi };
+  await fastify.register(ltiAllowanceRoutes, { allowances });
+  return { roster, usage, xapi, allowances };
 }
 export type RostersAndUsage = Awaited<ReturnType<typeof installRostersAndUsage>>;

@@ -9,6 +9,7 @@ import { describeEachBackend } from '../../../test/db';
 import { freePort } from '../../../test/net';
 import { schema } from '../../../test/schema';
 import { LTI_COURSE_LEFT } from './index';
+import { ltiCourseBookings } from './lti.schema';
 import { offsetClock, runLaunch, simulatorOf } from './lti.testkit';
 
 /** A tiny Learning Record Store: records each statement; answers 503 to the first `failFirst` posts. */
@@ -154,7 +155,10 @@ describeEachBackend('LTI rosters, usage and exports', ({ db }) => {
     const now = clock.now().getTime();
     const at = (minutes: number) => new Date(now - minutes * 60_000);
     await d.insert(schema.tutoringSessions).values({ kind: 'instant', status: 'ended', studentId: ashaId, tutorId: tutor.id, startedAt: at(200), endedAt: at(170) });
-    await d.insert(schema.bookings).values({ tutorId: tutor.id, studentId: ashaId, startsAt: at(160), endsAt: at(100), status: 'completed', idempotencyKey: 'lti-usage-1', createdAt: at(1000) });
+    // A lesson booked from this course's link (tagged with it) counts; one booked elsewhere (no tag) counts nowhere here.
+    const [lesson] = await d.insert(schema.bookings).values({ tutorId: tutor.id, studentId: ashaId, startsAt: at(160), endsAt: at(100), status: 'completed', idempotencyKey: 'lti-usage-1', createdAt: at(1000) }).returning();
+    await d.insert(ltiCourseBookings).values({ bookingId: lesson!.id, courseId, userId: ashaId, taggedAt: at(1000) });
+    await d.insert(schema.bookings).values({ tutorId: tutor.id, studentId: ashaId, startsAt: at(400), endsAt: at(340), status: 'completed', idempotencyKey: 'lti-usage-untagged', createdAt: at(1000) });
     const [klass] = await d
       .insert(schema.classes)
       .values({ tutorId: tutor.id, subjectId: 'maths', level: 'grade-9', title: 'Algebra, together', description: 'x', language: 'en', startsAt: at(90), endsAt: at(45), timeZone: 'UTC', capacity: 10, priceMinor: 0, currency: 'INR', status: 'completed', createdAt: at(1000) })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.schema';
 
 /** lti: the tables this module owns (LTI 1.3, issue #16). Only this module's *.repo.ts queries them. */
@@ -222,8 +222,14 @@ export const ltiCourseBookings = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     taggedAt: timestamp('tagged_at', { withTimezone: true }).notNull(),
+    /** What this booking drew on the course's allowance (lti.allowance.schema.ts): its unit, amount and month; null if none. */
+    allowanceUnit: text('allowance_unit', { enum: ['lessons', 'minutes'] }),
+    allowanceUsed: integer('allowance_used').notNull().default(0),
+    allowanceMonth: text('allowance_month'),
+    /** Set when the booking was cancelled: its draw is back in the learner's allowance. */
+    allowanceReturnedAt: timestamp('allowance_returned_at', { withTimezone: true }),
   },
-  (t) => [index('lti_course_bookings_course_idx').on(t.courseId)],
+  (t) => [index('lti_course_bookings_course_idx').on(t.courseId), index('lti_course_bookings_draws_idx').on(t.courseId, t.userId, t.allowanceMonth)],
 );
 
 /**

@@ -32,6 +32,7 @@ export async function ltiUsageRoutes(fastify: FastifyInstance, opts: { usage: Us
         course: v.course,
         roster: { syncedAt: v.roster.syncedAt?.toISOString() ?? null, problem: v.roster.problem },
         learners: v.learners.map((l) => ({ ...l, lastActivityAt: l.lastActivityAt?.toISOString() ?? null })),
+        allowance: v.allowance,
       };
     },
   });

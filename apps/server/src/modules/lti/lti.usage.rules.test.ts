@@ -20,11 +20,12 @@ describe('usage report', () => {
       ],
       acts,
       new Map([['u2', 'Bea']]),
+      new Map([['u1', 2]]),
     );
     expect(rows).toEqual([
-      { name: 'Bea', ltiUserId: 'b', launched: true, sessions: 0, lessons: 0, classes: 1, minutes: 45, lastActivityAt: t('2026-01-01T09:00:00Z') },
-      { name: 'Never', ltiUserId: 'c', launched: false, sessions: 0, lessons: 0, classes: 0, minutes: 0, lastActivityAt: null },
-      { name: 'Zed', ltiUserId: 'a', launched: true, sessions: 2, lessons: 1, classes: 0, minutes: 85, lastActivityAt: t('2026-01-03T10:00:00Z') },
+      { name: 'Bea', ltiUserId: 'b', launched: true, sessions: 0, lessons: 0, classes: 1, minutes: 45, lastActivityAt: t('2026-01-01T09:00:00Z'), allowanceUsed: 0 },
+      { name: 'Never', ltiUserId: 'c', launched: false, sessions: 0, lessons: 0, classes: 0, minutes: 0, lastActivityAt: null, allowanceUsed: 0 },
+      { name: 'Zed', ltiUserId: 'a', launched: true, sessions: 2, lessons: 1, classes: 0, minutes: 85, lastActivityAt: t('2026-01-03T10:00:00Z'), allowanceUsed: 2 },
     ]);
   });
 

@@ -28,11 +28,13 @@ export interface UsageRow {
   classes: number;
   minutes: number;
   lastActivityAt: Date | null;
+  /** What the course's allowance paid for them this month, in its unit. */
+  allowanceUsed: number;
 }
 
 export const minutesOf = (a: Pick<Activity, 'startedAt' | 'endedAt'>): number => (a.endedAt ? Math.max(0, Math.round((a.endedAt.getTime() - a.startedAt.getTime()) / 60_000)) : 0);
 
-export function usageReport(learners: readonly Learner[], activities: readonly Activity[], accountNames: ReadonlyMap<string, string>): UsageRow[] {
+export function usageReport(learners: readonly Learner[], activities: readonly Activity[], accountNames: ReadonlyMap<string, string>, allowanceUsed: ReadonlyMap<string, number> = new Map()): UsageRow[] {
   const byUser = new Map<string, Activity[]>();
   for (const a of activities) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
   return learners
@@ -48,6 +50,7 @@ export function usageReport(learners: readonly Learner[], activities: readonly A
         classes: mine.filter((a) => a.kind === 'class').length,
         minutes: mine.reduce((s, a) => s + minutesOf(a), 0),
         lastActivityAt: last,
+        allowanceUsed: (l.userId ? allowanceUsed.get(l.userId) : undefined) ?? 0,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name, 'en'));

@@ -1,3 +1,4 @@
+import type { LtiAllowance } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
@@ -5,13 +6,18 @@ import { classesJoinedByStudents } from '../classes';
 import { accountsByIds } from '../identity';
 import { instantSessionsOfStudents } from '../rooms';
 import { completedLessonsOfStudents } from '../scheduling';
+import type { CourseAllowances } from './lti.allowance.service';
 import type { NrpsRepo } from './lti.nrps.repo';
 import type { RosterFailure, RosterSync } from './lti.nrps.service';
 import { type Activity, activitiesCsv, type Learner, usageReport, type UsageRow } from './lti.usage.rules';
 import { ADL_VERBS, verbOf } from './lti.xapi.rules';
 
-/** A course's learners and everything they did since the course first launched, read through the other modules' index.ts. */
-export function createCourseActivities(deps: { db: Db; repo: NrpsRepo; clock: Clock }) {
+/**
+ * A course's learners and what they did in it since the course first launched, read through the other modules'
+ * index.ts: lessons only when tagged with this course (booked from its "Book tutoring" item), so a learner's lessons
+ * in another course or on their own count nowhere here.
+ */
+export function createCourseActivities(deps: { db: Db; repo: NrpsRepo; clock: Clock; taggedBookings: (courseId: string) => Promise<string[]> }) {
   const { db, repo, clock } = deps;
   return {
     async ofCourse(courseId: string) {
@@ -20,12 +26,14 @@ export function createCourseActivities(deps: { db: Db; repo: NrpsRepo; clock: Cl
       const learners = await repo.learnersOf(courseId, course.issuer);
       const ids = learners.flatMap((l) => (l.userId ? [l.userId] : []));
       const range = { since: course.createdAt, until: new Date(clock.now().getTime() + 1) };
-      const [sessions, lessons, classes, accounts] = await Promise.all([
+      const [sessions, allLessons, classes, accounts, tagged] = await Promise.all([
         instantSessionsOfStudents(db, ids, range),
         completedLessonsOfStudents(db, ids, range),
         classesJoinedByStudents(db, ids, range),
         accountsByIds(db, ids),
+        deps.taggedBookings(courseId).then((b) => new Set(b)),
       ]);
+      const lessons = allLessons.filter((l) => tagged.has(l.id));
       const activities: Activity[] = [
         ...sessions.map((s) => ({ kind: 'session' as const, id: s.id, userId: s.studentId, title: 'Instant help session', startedAt: s.startedAt, endedAt: s.endedAt })),
         ...lessons.map((l) => ({ kind: 'lesson' as const, id: l.id, userId: l.studentId, title: 'Tutoring lesson', startedAt: l.startsAt, endedAt: l.endsAt })),
@@ -48,13 +56,14 @@ export interface UsageReport {
   course: { id: string; title: string };
   roster: { syncedAt: Date | null; problem: RosterFailure['reason'] | null };
   learners: UsageRow[];
+  allowance: LtiAllowance;
 }
 
 /**
  * The usage report for course staff (and admins): opening it refreshes a stale roster first (a failure is shown, not
  * fatal: the last roster stays), then counts each learner's sessions, lessons, classes and minutes.
  */
-export function createUsageReports(deps: { repo: NrpsRepo; activities: CourseActivities; roster: RosterSync }) {
+export function createUsageReports(deps: { repo: NrpsRepo; activities: CourseActivities; roster: RosterSync; allowances: CourseAllowances }) {
   const { repo, activities, roster } = deps;
   async function allowed(courseId: string, viewer: { id: string; role: string }): Promise<boolean> {
     if (viewer.role === 'admin') return true;
@@ -68,10 +77,12 @@ export function createUsageReports(deps: { repo: NrpsRepo; activities: CourseAct
       if (!found) return fail('not_found');
       const problem = synced.ok || synced.reason === 'no_roster' ? null : synced.reason;
       const learners: Learner[] = found.learners;
+      const allowance = await deps.allowances.summary(courseId);
       return ok({
         course: { id: found.course.id, title: found.course.title },
         roster: { syncedAt: (await repo.courseForRoster(courseId))?.rosterSyncedAt ?? null, problem },
-        learners: usageReport(learners, found.activities, found.names),
+        learners: usageReport(learners, found.activities, found.names, allowance.perLearner),
+        allowance: allowance.view,
       });
     },
     /** Every activity as CSV (the same rows the xAPI export sends). */

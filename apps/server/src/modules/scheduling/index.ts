@@ -1,7 +1,7 @@
 import type { CalendarSource } from './scheduling.ics';
 import type { SchedulingService } from './scheduling.service';
 
-export type { BookingCourses } from './scheduling.courses';
+export type { BookingCourses, CourseTag } from './scheduling.courses';
 export { createSchedulingRepo, type SchedulingRepo } from './scheduling.repo';
 export { schedulingRoutes } from './scheduling.routes';
 export {

@@ -71,6 +71,8 @@ export async function rescheduleBooking(ctx: SchedulingInternals, caller: AuthUs
         rescheduledFrom: old.id,
       });
       await notices.scheduleReminders(tx, b, now);
+      // The moved lesson keeps its course tag (and whatever the course's allowance paid for it).
+      await ctx.courses?.bookingMoved(tx, { from: old.id, to: b.id, at: now });
       return { value: b, notices: await notices.tell(tx, b, 'booking_rescheduled', `booking-rescheduled:${old.id}`, now, { by: caller.id, previous: old }) };
     });
   } catch (err) {

@@ -85,7 +85,7 @@ export function createSeriesService(deps: { repo: SchedulingRepo; clock: Clock; 
       const booked: BookingView[] = [];
       const skipped: SeriesResultView['skipped'] = [];
       for (const [k, at] of starts.entries()) {
-        const r = await core.bookOne(caller, { tutorId: body.tutorId, start: at, durationMinutes: body.durationMinutes, idempotencyKey: occurrenceKey(body.idempotencyKey, k + 1), seriesId }, { quiet: true });
+        const r = await core.bookOne(caller, { tutorId: body.tutorId, start: at, durationMinutes: body.durationMinutes, idempotencyKey: occurrenceKey(body.idempotencyKey, k + 1), seriesId, courseId: body.course }, { quiet: true });
         if (r.ok) {
           booked.push(bookingView(r.value.booking));
           continue;

@@ -14,7 +14,7 @@ import { rescheduleBooking } from './scheduling.reschedule';
 import { isExclusionViolation, type BookingRow, type SchedulingRepo } from './scheduling.repo';
 import { type AvailabilityPolicy, policyProblems, type SessionLength, type SlotProblem, slotProblem } from './scheduling.rules';
 import { createSlotSearch, toRulesPolicy } from './scheduling.slots';
-import { type BookingCourses, CourseRefused } from './scheduling.courses';
+import { type BookingCourses, CourseRefused, tagInCourse } from './scheduling.courses';
 import { HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.hold-sweep';
 
 export { INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
@@ -134,7 +134,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     const currency = rate?.currency ?? 'INR';
     const held = deps.payments ? await deps.payments.requiresPayment({ tutorId: input.tutorId, studentId: caller.id, startsAt: start, endsAt: end, priceMinor, currency }) : false;
 
-    let result: { value: BookingRow; notices: NoticeRow[] };
+    let result: { value: BookingRow; notices: NoticeRow[]; covered: boolean };
     try {
       result = await repo.db.transaction(async (tx) => {
         const expired = await repo.cancelExpiredHolds(tx, input.tutorId, now);
@@ -153,8 +153,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
           level: input.subject?.level ?? null,
           ...(held ? { status: 'held' as const, heldUntil: holdUntil(now) } : { status: 'confirmed' as const, confirmedAt: now }),
         });
-        if (input.courseId && !(await deps.courses?.tagBooking(tx, { bookingId: b.id, courseId: input.courseId, userId: caller.id, at: now }))) throw new CourseRefused();
-        return { value: b, notices: held ? [] : await afterConfirmed(tx, b, now) };
+        // A course's allowance may pay for a held lesson: it is then confirmed here, in the same transaction.
+        const c = input.courseId ? await tagInCourse(tx, { courses: deps.courses, repo }, b, { courseId: input.courseId, userId: caller.id, now, minutes: durationMinutes }) : { row: b, covered: false };
+        return { value: c.row, covered: c.covered, notices: c.row.status === 'held' ? [] : await afterConfirmed(tx, c.row, now) };
       });
     } catch (err) {
       if (err instanceof CourseRefused) {
@@ -168,9 +169,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
       throw err;
     }
     const booking = pushed(result);
+    const waits = booking.status === 'held';
     logger.info(
       {
-        event: held ? 'booking_held' : 'booking_confirmed',
+        event: waits ? 'booking_held' : 'booking_confirmed',
         bookingId: booking.id,
         tutorId: booking.tutorId,
         studentId: booking.studentId,
@@ -179,9 +181,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
         priceMinor,
         currency,
         ...(booking.seriesId ? { seriesId: booking.seriesId } : {}),
-        ...(input.courseId ? { courseId: input.courseId } : {}),
+        ...(input.courseId ? { courseId: input.courseId, coveredByCourse: result.covered } : {}),
       },
-      held ? 'booking held for payment' : 'booking confirmed',
+      waits ? 'booking held for payment' : result.covered ? 'booking confirmed, paid by the course' : 'booking confirmed',
     );
     return ok({ booking, created: true });
   }
@@ -194,6 +196,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[], money: null };
     const party = by === found.studentId ? 'student' : by === found.tutorId ? 'tutor' : null;
     const money = deps.onOutcome ? await deps.onOutcome(tx, { bookingId: row.id, outcome, by: party, wasConfirmed: found.status === 'confirmed', at: now }) : null;
+    await deps.courses?.bookingCancelled(tx, { bookingId: row.id, at: now });
     const said = money?.action === 'refund' ? { money: { refundMinor: money.amountMinor, currency: money.currency } } : money?.action === 'keep' ? { money: { noRefundHours: freeHours } } : {};
     const told = tell && found.status === 'confirmed' ? await notices.tell(tx, row, 'booking_cancelled', `booking-cancelled:${row.id}`, now, { by, late: outcome === 'late_cancellation', ...said }) : [];
     return { row, outcome, notices: told, money };
@@ -228,7 +231,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     return b;
   }
 
-  const ctx = { repo, clock, logger, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, slotTaken, learnerZoneOf, pushed };
+  const ctx = { repo, clock, logger, courses: deps.courses, bookOne, cancelIn, busyBetween, busyWindow, requirePolicy, toRulesPolicy, notices, slotTaken, learnerZoneOf, pushed };
 
   return {
     async getPolicy(caller: AuthUser): Promise<AvailabilityPolicyView> {

@@ -33,3 +33,38 @@ export function courseQuery(ctx: CourseContext): string {
   const q = p.toString();
   return q ? `?${q}` : '';
 }
+
+const REMEMBERED = 'tutorline.booking-courses';
+const REMEMBERED_MAX = 40;
+
+function remembered(): Record<string, CourseContext> {
+  try {
+    const parsed: unknown = JSON.parse(sessionStorage.getItem(REMEMBERED) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, CourseContext>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Bookings made from a course link remember their course context in this tab, so the pages after paying ("Pick another
+ * time", "Try again") book in the same course: the payment page's return address carries only the checkout.
+ */
+export function rememberBookingCourse(bookingIds: readonly string[], ctx: CourseContext): void {
+  if (!ctx.course || bookingIds.length === 0) return;
+  const all = { ...remembered(), ...Object.fromEntries(bookingIds.map((id) => [id, ctx])) };
+  const kept = Object.fromEntries(Object.entries(all).slice(-REMEMBERED_MAX));
+  try {
+    sessionStorage.setItem(REMEMBERED, JSON.stringify(kept));
+  } catch {
+    // Storage full or off: the links then lead to the tutor without the course, as before.
+  }
+}
+
+/** The course context a booking was made in (in this tab), each part checked again; {} when none. */
+export function bookingCourseOf(bookingId: string | null | undefined): CourseContext {
+  const ctx = bookingId ? remembered()[bookingId] : undefined;
+  if (!ctx) return {};
+  const p = new URLSearchParams(courseQuery(ctx).slice(1));
+  return courseContextOf(p);
+}

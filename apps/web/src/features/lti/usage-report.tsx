@@ -1,5 +1,6 @@
 import { formatDateTime, formatDuration, plural } from '../../lib/format';
 import { PageError } from '../../ui/page-states';
+import { AllowanceCard, allowanceAmount } from './allowance-card';
 import { useLtiUsage } from './lti-queries';
 import './lti-usage.css';
 
@@ -16,7 +17,8 @@ export function UsageReport({ courseId, timeZone }: { courseId: string; timeZone
   const usage = useLtiUsage(courseId, true);
   if (usage.isPending) return <p aria-busy="true">Loading your learners' usage…</p>;
   if (usage.isError) return <PageError error={usage.error} onRetry={() => void usage.refetch()} />;
-  const { learners, roster } = usage.data;
+  const { learners, roster, allowance } = usage.data;
+  const unit = allowance.allowance?.unit;
   const zone = timeZone ? { zone: timeZone } : {};
   return (
     <section className="lti-usage" aria-labelledby="usage-title" data-testid="lti-usage">
@@ -35,6 +37,7 @@ export function UsageReport({ courseId, timeZone }: { courseId: string; timeZone
           {rosterProblems[roster.problem] ?? 'The class list could not be updated just now.'}
         </p>
       )}
+      <AllowanceCard key={allowance.allowance?.updatedAt ?? 'none'} courseId={courseId} allowance={allowance} />
       {learners.length === 0 ? (
         <p>No learners yet. They appear here once the LMS lists them.</p>
       ) : (
@@ -63,6 +66,7 @@ export function UsageReport({ courseId, timeZone }: { courseId: string; timeZone
                   <dd>{formatDuration(l.minutes)}</dd>
                 </div>
               </dl>
+              {unit && l.allowanceUsed > 0 && <p className="lti-usage-last">Paid by the school this month: {allowanceAmount(l.allowanceUsed, unit)}</p>}
               <p className="lti-usage-last">{l.lastActivityAt ? `Last active ${formatDateTime(l.lastActivityAt, zone)}` : 'No activity yet'}</p>
             </li>
           ))}

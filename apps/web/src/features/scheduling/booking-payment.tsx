@@ -9,6 +9,10 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { newAttemptKey, postBooking, schedulingKeys, schedulingQueryRoot, useMyBookings } from './scheduling-queries';
+import { bookingCourseOf, courseQuery, rememberBookingCourse } from '../lti';
+
+/** Back to the tutor's times, in the course the booking was made in when it was (#16: the course link's ?course= stays). */
+export const pickAgainPath = (booking: Pick<BookingView, 'id' | 'tutorId'> | null | undefined) => (booking ? `/tutors/${booking.tutorId}${courseQuery(bookingCourseOf(booking.id))}` : '/tutors');
 
 /**
  * Paying for a booked lesson (issues #6, #7). A priced booking comes back 'held' for a few minutes; the learner
@@ -179,7 +183,7 @@ export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: str
         <Alert tone="warning" title="The slot was gone, so your payment is refunded" testId="payment-refunded">
           <p>The time to pay ran out before the payment arrived, and someone else booked that time meanwhile. The full amount goes back to you.</p>
           <p>
-            <Link to={`/tutors/${state.booking.tutorId}`}>Pick another time</Link>
+            <Link to={pickAgainPath(state.booking)}>Pick another time</Link>
           </p>
         </Alert>
       );
@@ -204,7 +208,7 @@ function NotPaid({ checkout, zone, now }: { checkout: CheckoutView; zone: string
         </>
       ) : (
         <p>
-          The hold has run out. <Link to={booking ? `/tutors/${booking.tutorId}` : '/tutors'}>Pick a time again</Link>.
+          The hold has run out. <Link to={pickAgainPath(booking)}>Pick a time again</Link>.
         </p>
       )}
     </Alert>
@@ -217,8 +221,12 @@ function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: s
   const [key] = useState(newAttemptKey);
   const pay = usePayBooking();
   const again = useMutation({
-    mutationFn: (b: BookingView) => postBooking({ tutorId: b.tutorId, start: b.start, durationMinutes: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000), idempotencyKey: key }),
-    onSuccess: (b) => {
+    mutationFn: (b: BookingView) => {
+      const { course } = bookingCourseOf(b.id);
+      return postBooking({ tutorId: b.tutorId, start: b.start, durationMinutes: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000), idempotencyKey: key, ...(course ? { course } : {}) });
+    },
+    onSuccess: (b, from) => {
+      rememberBookingCourse([b.id], bookingCourseOf(from.id));
       void queryClient.invalidateQueries({ queryKey: [schedulingQueryRoot] });
       if (b.status === 'held') pay.mutate(b.id);
     },
@@ -239,7 +247,7 @@ function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: s
         </>
       )}
       <p>
-        <Link to={booking ? `/tutors/${booking.tutorId}` : '/tutors'}>Pick another time</Link>
+        <Link to={pickAgainPath(booking)}>Pick another time</Link>
       </p>
     </Alert>
   );

@@ -8,6 +8,7 @@ import { formatTime, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
+import { rememberBookingCourse, type CourseContext } from '../lti';
 import { HeldBookingPayment } from './booking-payment';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
 import { dayLabel, weekdayLabel } from './slot-format';
@@ -31,7 +32,24 @@ const problemText: Record<string, string> = {
 const weekChoices = Array.from({ length: SERIES_WEEKS.max - SERIES_WEEKS.min + 1 }, (_, i) => SERIES_WEEKS.min + i);
 
 /** "Repeat weekly for N weeks": the per-week preview (with daylight-saving warnings first), then one series booking. */
-export function SeriesOption({ tutorId, slot, duration, zone, onHeld, onBooked }: { tutorId: string; slot: LearnerSlotView; duration: number; zone: string; onHeld?: (ids: string[]) => void; onBooked?: () => void }) {
+export function SeriesOption({
+  tutorId,
+  slot,
+  duration,
+  zone,
+  course = {},
+  onHeld,
+  onBooked,
+}: {
+  tutorId: string;
+  slot: LearnerSlotView;
+  duration: number;
+  zone: string;
+  /** The LMS course the learner came from (#16): every week is tagged with it, like a single booking. */
+  course?: CourseContext;
+  onHeld?: (ids: string[]) => void;
+  onBooked?: () => void;
+}) {
   const queryClient = useQueryClient();
   const [weeks, setWeeks] = useState(4);
   const [attemptKey, setAttemptKey] = useState(() => newAttemptKey());
@@ -41,9 +59,10 @@ export function SeriesOption({ tutorId, slot, duration, zone, onHeld, onBooked }
     placeholderData: keepPreviousData,
   });
   const book = useMutation({
-    mutationFn: () => api.post<SeriesResultView>(seriesPaths.book, { tutorId, start: slot.start, durationMinutes: duration, weeks, idempotencyKey: attemptKey }),
+    mutationFn: () => api.post<SeriesResultView>(seriesPaths.book, { tutorId, start: slot.start, durationMinutes: duration, weeks, idempotencyKey: attemptKey, ...(course.course ? { course: course.course } : {}) }),
     onSuccess: (result) => {
       setAttemptKey(newAttemptKey());
+      rememberBookingCourse(result.booked.map((b) => b.id), course);
       onHeld?.(result.booked.filter((b) => b.status === 'held').map((b) => b.id));
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.holds(tutorId) });

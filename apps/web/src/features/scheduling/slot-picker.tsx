@@ -12,6 +12,7 @@ import { sessionLengthChoices } from './availability-draft';
 import { newAttemptKey, postBooking, schedulingKeys, SlotTakenError } from './scheduling-queries';
 import { HeldBookingPayment } from './booking-payment';
 import { SeriesOption } from './series-option';
+import { rememberBookingCourse, type CourseContext } from '../lti';
 import { SlotChooser, useSlotRange } from './slot-chooser';
 import { longDateLabel, mergeFreshSlots, offeredLengths } from './slot-format';
 import './booking.css';
@@ -63,11 +64,14 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
   // One key per booking attempt (this slot, this length): resending after a dropped connection books at most once.
   const [attemptKey, setAttemptKey] = useState<string>(() => newAttemptKey());
   const newAttempt = () => setAttemptKey(newAttemptKey());
+  // The course context the pages after paying need to book again in the same course.
+  const courseCtx: CourseContext = course ? { course, minutes: duration, ...(subject ? { subject: subject.id, level: subject.level } : {}) } : {};
 
   const book = useMutation({
     mutationFn: (slot: LearnerSlotView) => postBooking({ tutorId, start: slot.start, durationMinutes: duration, idempotencyKey: attemptKey, ...(subject ? { subject } : {}), ...(course ? { course } : {}) }),
     onSuccess: (booking, slot) => {
       newAttempt();
+      rememberBookingCourse([booking.id], courseCtx);
       setBooked({ booking, slot });
       if (booking.status === 'held') setShownHolds((ids) => [...ids, booking.id]);
       void queryClient.invalidateQueries({ queryKey: schedulingKeys.bookings });
@@ -218,6 +222,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
               slot={picked}
               duration={duration}
               zone={zone}
+              course={courseCtx}
               onHeld={(ids) => setShownHolds((shown) => [...shown, ...ids])}
               onBooked={() => setPicked(null)}
             />
