@@ -78,6 +78,9 @@ export const guardianChildSchema = z.object({
   consentAt: z.string().nullable(),
   spentThisMonthMinor: z.number(),
   controls: guardianControlsSchema,
+  /** The declaration a guardian signs for this child, and its version. */
+  declarationVersion: z.string(),
+  declarationText: z.string(),
   activity: z.array(guardianActivitySchema),
 });
 export type GuardianChild = z.infer<typeof guardianChildSchema>;

@@ -9,7 +9,7 @@ import { accountsByIds, type AuthUser, type GuardianLimitRefusal, type GuardianL
 import { sessionsOfStudent } from '../rooms';
 import { bookingSpendOfStudent } from '../scheduling';
 import type { GuardianConsent } from './guardians.consent';
-import { checkLimits, clockOf, monthStartUtc } from './guardians.rules';
+import { checkLimits, clockOf, declarationText, DECLARATION_VERSION, monthStartUtc } from './guardians.rules';
 import type { ControlsRow, GuardiansRepo } from './guardians.repo';
 
 const DAY_MS = 86_400_000;
@@ -91,6 +91,8 @@ export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; cloc
             consentAt: f.consentAt?.toISOString() ?? null,
             spentThisMonthMinor: consented ? await spentThisMonth(f.id, now) : 0,
             controls: controlsView(controls.get(f.id)),
+            declarationVersion: DECLARATION_VERSION,
+            declarationText: declarationText(f.displayName)!,
             activity: consented ? await activityOf(f.id, now) : [],
           };
         }),

@@ -34,5 +34,5 @@ export const guardiansModule = fp(
     fastify.decorate('guardians', { consent, controls, summary });
     await fastify.register(guardiansRoutes, { consent, controls, identity, clock, secureCookies: config.secureCookies, login: config.login });
   },
-  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
+  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
 );

@@ -37,5 +37,5 @@ export const roomsModule = fp(
     await abandonedSweep.install(jobs, database.db);
     fastify.decorate('rooms', { rooms, abandonedSweep });
   },
-  { name: 'tutorline-rooms', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-media'] },
+  { name: 'tutorline-rooms', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-identity', 'tutorline-media'] },
 );
