@@ -20,6 +20,7 @@ import { helpModule, type PhotoCleanup } from './modules/help';
 import { auditModule } from './modules/audit';
 import { supportModule } from './modules/support';
 import { onboardingModule } from './modules/onboarding';
+import { guardiansModule } from './modules/guardians';
 import { createIdentityRepo, identityModule, type IdentityService } from './modules/identity';
 import { mediaModule } from './modules/media';
 import { type NotificationChannel, notificationsModule } from './modules/notifications';
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(supportModule);
   // Tutor onboarding (#18): applications with private documents, review, approval per subject and level (decision 063).
   await fastify.register(onboardingModule);
+  await fastify.register(guardiansModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

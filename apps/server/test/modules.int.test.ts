@@ -20,6 +20,7 @@ import { roomsModule } from '../src/modules/rooms';
 import { schedulingModule } from '../src/modules/scheduling';
 import { tutorsModule } from '../src/modules/tutors';
 import { whatsappModule } from '../src/modules/whatsapp';
+import { guardiansModule } from '../src/modules/guardians';
 import { systemClock } from '../src/platform/clock';
 import { createLogger } from '../src/platform/logger';
 import { createMetrics } from '../src/platform/metrics';
@@ -30,7 +31,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule];
+const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule, guardiansModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -40,7 +41,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-audit': ['tutorline-identity'],
       'tutorline-media': [],
       'tutorline-notifications': [],
-      'tutorline-rooms': ['tutorline-media'],
+      'tutorline-rooms': ['tutorline-identity', 'tutorline-media'],
       'tutorline-help': ['tutorline-identity', 'tutorline-media', 'tutorline-notifications', 'tutorline-rooms'],
       'tutorline-whatsapp': ['tutorline-identity', 'tutorline-notifications', 'tutorline-help'],
       'tutorline-connectivity': ['tutorline-identity'],
@@ -51,6 +52,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-lti': ['tutorline-identity'],
       'tutorline-recommendations': ['tutorline-identity', 'tutorline-scheduling', 'tutorline-tutors', 'tutorline-classes', 'tutorline-help', 'tutorline-rooms'],
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
+      'tutorline-guardians': ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
     });
   });
 
@@ -65,6 +67,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-classes': ['@fastify/cookie'],
       'tutorline-lti': ['@fastify/cookie', '@fastify/rate-limit'],
       'tutorline-support': ['@fastify/rate-limit'],
+      'tutorline-guardians': ['@fastify/rate-limit'],
     });
   });
 
@@ -137,5 +140,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     // Tutor search's "Recommended" sort reaches the recommendations module through the TUTOR_RANKING port.
     expect(typeof app.recommendations.recommendations.rankingScores).toBe('function');
     expect(typeof app.support.support.report).toBe('function');
+    expect(typeof app.guardians.controls.limits.check).toBe('function');
   });
 });

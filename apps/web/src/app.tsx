@@ -55,6 +55,8 @@ const CoursePage = lazy(() => import('./routes/courses').then((m) => ({ default:
 const ClassesPage = lazy(() => import('./routes/classes').then((m) => ({ default: m.ClassesPage })));
 const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => ({ default: m.ClassDetailPage })));
 const RecordingPage = lazy(() => import('./routes/recording').then((m) => ({ default: m.RecordingPage })));
+const GuardianInvitePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianInvitePage })));
+const GuardianHomePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianHomePage })));
 const TutorClassesPage = lazy(() => import('./routes/tutor-classes').then((m) => ({ default: m.TutorClassesPage })));
 
 function createQueryClient(): QueryClient {
@@ -144,6 +146,8 @@ function Shell() {
             <Route path="/tutor" element={<TutorHomePage />} />
             <Route path="/tutor/availability" element={<TutorAvailabilityPage />} />
             <Route path="/tutor/application" element={<TutorApplicationPage />} />
+            <Route path="/guardian" element={<GuardianHomePage />} />
+            <Route path="/guardian/invite" element={<GuardianInvitePage />} />
             <Route path="/tutors" element={<FindTutorsPage />} />
             <Route path="/tutors/:id" element={<TutorPublicProfilePage />} />
             <Route path="/lessons" element={<MyLessonsPage />} />

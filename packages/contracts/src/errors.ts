@@ -18,6 +18,8 @@ export const errorCodes = [
   'invalid_credentials',
   'rate_limited',
   'consent_required',
+  /** A guardian's limit (allowed hours, monthly spending) refuses this ask or booking; the message says which. */
+  'guardian_limit',
   /** A booked lesson's room is not open yet (details.opensAt says when). */
   'too_early',
   /** A booked lesson is over (or cancelled): its room cannot be opened. */

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** course_staff: an LMS course's instructor or teaching assistant (LTI, issue #16); sees their course, is not a tutor. */
-export const roles = ['student', 'tutor', 'admin', 'course_staff'] as const;
+/**
+ * course_staff: an LMS course's instructor or teaching assistant (LTI, issue #16); sees their course, is not a tutor.
+ * guardian: a parent or guardian who consented for one or more students (issue #20).
+ */
+export const roles = ['student', 'tutor', 'admin', 'course_staff', 'guardian'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -32,6 +35,9 @@ export const timeZoneSchema = z.string().min(1).max(64).refine((tz) => {
   }
 }, 'must be an IANA time zone such as Asia/Kolkata');
 
+/** ISO 3166-1 alpha-2, e.g. IN; it decides the consent age (guardians.rules consentAgeFor). */
+export const countrySchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as IN');
+
 export const signUpBodySchema = z.strictObject({
   role: z.enum(['student', 'tutor']),
   email: emailSchema,
@@ -43,6 +49,8 @@ export const signUpBodySchema = z.strictObject({
   /** Students under 18: a guardian's email or phone. */
   guardianContact: z.string().trim().min(3, 'must be a guardian email or phone').max(254).optional(),
   timeZone: timeZoneSchema.optional(),
+  /** Students: where they live, for the consent age (13 by default, 18 in India). */
+  country: countrySchema.optional(),
 });
 export type SignUpBody = z.infer<typeof signUpBodySchema>;
 
@@ -75,6 +83,8 @@ export const meSchema = z.object({
   /** False for a student under 13 without guardian consent. */
   canAskOrBook: z.boolean(),
   minor: minorStatusSchema.nullable(),
+  /** Students: the country of the consent rules, or null (the default rules). */
+  country: z.string().nullable(),
   /** The staff roles this account holds (staff accounts only; empty for students and tutors). */
   staffRoles: z.array(staffRoleSchema),
 });

@@ -139,7 +139,7 @@ export const chatMessageSchema = z.object({
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export interface RoomError {
-  code: 'validation_failed' | 'not_found' | 'forbidden' | 'not_joined' | 'rate_limited' | 'session_ended' | 'internal_error';
+  code: 'validation_failed' | 'not_found' | 'forbidden' | 'consent_required' | 'not_joined' | 'rate_limited' | 'session_ended' | 'internal_error';
   message: string;
 }
 export type RoomAck<T> = ({ ok: true } & T) | { ok: false; error: RoomError };

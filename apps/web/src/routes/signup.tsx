@@ -14,7 +14,20 @@ import { SelectField, TextField } from '../ui/field';
 
 type SignUpRole = SignUpBody['role'];
 
-const formFields = ['role', 'displayName', 'email', 'password', 'phone', 'birthDate', 'guardianContact', 'timeZone'];
+const formFields = ['role', 'displayName', 'email', 'password', 'phone', 'birthDate', 'guardianContact', 'timeZone', 'country'];
+
+/** Countries offered on the form (the consent age follows the country: 18 in India, 13 to 16 in the EU, else 13). */
+const countries: [string, string][] = [
+  ['IN', 'India'],
+  ['US', 'United States'],
+  ['GB', 'United Kingdom'],
+  ['DE', 'Germany'],
+  ['FR', 'France'],
+  ['ES', 'Spain'],
+  ['IT', 'Italy'],
+  ['NL', 'Netherlands'],
+  ['IE', 'Ireland'],
+];
 
 function localIsoDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -47,6 +60,7 @@ export function SignUpPage() {
   const [birthDate, setBirthDate] = useState('');
   const [guardianContact, setGuardianContact] = useState('');
   const [timeZone, setTimeZone] = useState(detectedZone);
+  const [country, setCountry] = useState('');
   // Fields the user has left (or every field, after a submit): their mistakes show inline from then on, checked with
   // the server's own schema and password rule (features/auth/sign-up-validation.ts), before anything is sent.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -67,9 +81,10 @@ export function SignUpPage() {
     // Students get the browser's zone silently; tutors choose theirs, since their availability is set in it.
     timeZone: role === 'tutor' ? timeZone : detectedZone,
     needsGuardian: role === 'student' && isMinor,
+    country: role === 'student' ? country : '',
   };
   // Recomputed only when something it reads changes: the password check costs a few milliseconds.
-  const clientErrors = useMemo(() => signUpFieldErrors(form, checkPassword ?? undefined), [role, displayName, email, password, phone, birthDate, guardianContact, timeZone, isMinor, checkPassword]);
+  const clientErrors = useMemo(() => signUpFieldErrors(form, checkPassword ?? undefined), [role, displayName, email, password, phone, birthDate, guardianContact, timeZone, country, isMinor, checkPassword]);
   const shown = Object.fromEntries(Object.entries(clientErrors).filter(([field]) => submitted || touched.has(field)));
 
   const server = formErrorsOf(signUp.error, formFields, { email_taken: 'email', phone_taken: 'phone' });
@@ -171,6 +186,16 @@ export function SignUpPage() {
               onChange={(e) => setBirthDate(e.target.value)}
             />
           )}
+          {role === 'student' && (
+            <SelectField label="Country" value={country} hint="Where you live: it decides until what age a guardian must give consent (18 in India)." error={errors.country} onChange={(e) => setCountry(e.target.value)}>
+              <option value="">Another country</option>
+              {countries.map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </SelectField>
+          )}
           {showGuardian && (
             <TextField
               label="Guardian contact"
@@ -179,9 +204,9 @@ export function SignUpPage() {
               spellCheck={false}
               value={guardianContact}
               hint={
-                age !== null && age < 13
-                  ? "A parent's or guardian's email or phone. Because you are under 13, they must give consent before you can ask questions or book lessons."
-                  : "A parent's or guardian's email or phone."
+                age !== null && (age < 13 || country === 'IN')
+                  ? "A parent's or guardian's WhatsApp number (with the country code) or email. We send them a link: they must give consent before you can ask questions, book lessons or join calls."
+                  : "A parent's or guardian's WhatsApp number or email."
               }
               error={errors.guardianContact}
               onBlur={leave('guardianContact')}

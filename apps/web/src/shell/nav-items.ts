@@ -36,6 +36,7 @@ export const navItems: Record<Role, readonly NavItem[]> = {
     { to: '/admin/lti', label: 'LMS', icon: 'classes' },
   ],
   course_staff: [{ to: '/courses', label: 'My courses', icon: 'classes' }],
+  guardian: [{ to: '/guardian', label: 'My children', icon: 'home' }],
 };
 
 const under = (pathname: string, base: string) => pathname === base || pathname.startsWith(`${base}/`);

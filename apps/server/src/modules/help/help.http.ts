@@ -21,6 +21,7 @@ export const claimErrors = {
 
 export const askErrors = {
   consent_required: () => consentRequired('ask'),
+  guardian_limit: ({ detail }) => new AppError(403, 'guardian_limit', detail.message, { kind: detail.kind }),
   payment_required: ({ detail }) => new AppError(403, 'payment_required', detail.message, detail.details),
   unknown_subject: () => badRequest('That subject and level are not in the catalogue.', [{ path: 'body.level', message: 'unknown subject or level' }]),
   unknown_photo: () => badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]),

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { userRoom } from '@tutorline/contracts';
-import { TUTOR_SUSPENDED } from '../identity';
+import { GUARDIAN_LIMITS, TUTOR_SUSPENDED } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from '../rooms';
 import { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
@@ -45,6 +45,7 @@ export const helpModule = fp(
       ...(signer ? { sharing: { signer, publicUrl: config.publicUrl } } : {}),
       billing,
       onRated: (tx, e) => events.emit(QUESTION_RATED, { tx, ...e }),
+      guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-help'),
     });
     const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing });
     jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
-import { type AuthUser, lacksGuardianConsent } from '../identity';
+import { type AuthUser, type GuardianLimitRefusal, type GuardianLimits, lacksGuardianConsent } from '../identity';
 import type { PhotoRefusal, PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
@@ -51,13 +51,15 @@ export interface HelpDeps {
   billing?: HelpBilling;
   /** Listeners of QUESTION_RATED (LTI grades), run inside the rating's transaction. */
   onRated?: (tx: Tx, e: { questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }) => Promise<void>;
+  /** A guardian's allowed hours (issue #20), checked on every ask; the guardians module provides it. */
+  guardianLimits?: GuardianLimits;
 }
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
 
 // Typed results (decision 039): help.http.ts words each reason for HTTP; WhatsApp switches on it.
 export type UploadFailure = Fail<'consent_required'> | PhotoRefusal;
-export type AskFailure = Fail<'consent_required'> | Fail<'unknown_subject'> | Fail<'unknown_photo'> | PaymentNeeded;
+export type AskFailure = Fail<'consent_required'> | GuardianLimitRefusal | Fail<'unknown_subject'> | Fail<'unknown_photo'> | PaymentNeeded;
 export type ClaimFailure = Fail<ClaimRefusal>;
 export type CancelFailure = Fail<CancelRefusal>;
 export type RateFailure = Fail<RateRefusal>;
@@ -163,6 +165,8 @@ export function createHelpService(deps: HelpDeps) {
       if (lacksGuardianConsent(caller, now)) return fail('consent_required');
       const repeat = await repo.findByRequestId(caller.id, body.requestId);
       if (repeat) return ok({ question: await view(repeat, true), created: false });
+      const limited = await deps.guardianLimits?.check(caller.id, { action: 'ask', at: now, priceMinor: 0 });
+      if (limited && !limited.ok) return limited;
       if (!(await repo.subjectLevelExists(body.subjectId, body.level))) return fail('unknown_subject');
       const expiresAt = new Date(now.getTime() + deps.config.expiryMinutes * 60_000);
       const asked = repo.db.transaction(async (tx) => {

@@ -12,3 +12,6 @@ export const TUTOR_SUSPENDED = defineEvent<{ tutorId: string; at: Date }>('ident
 /** The durable carrier of TUTOR_SUSPENDED, enqueued in the suspension's transaction. */
 export const TUTOR_SUSPENDED_QUEUE = defineJob('identity.tutor_suspended', z.object({ tutorId: z.string(), at: z.iso.datetime() }));
 
+
+/** A student signed up on the web and gave a guardian's contact (issue #20): the guardians module sends them a link. */
+export const STUDENT_SIGNED_UP = defineEvent<{ studentId: string; guardianContact: string }>('identity.student_signed_up');

@@ -43,7 +43,7 @@ export const identityModule = fp<IdentityModuleOptions>(
     // Failed log-ins older than 30 days and long-expired log-in links are deleted every hour (decision 020).
     await createLoginRetention({ repo: identityRepo, db: database.db, clock, logger }).install(jobs);
     installAuth(fastify, identity);
-    await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login });
+    await fastify.register(identityRoutes, { identity, clock, secureCookies: config.secureCookies, login: config.login, events });
     const standing = createTutorStanding({ repo: createStandingRepo(database.db), clock, logger, events, jobs });
     await fastify.register(tutorStandingRoutes, { standing });
     fastify.decorate('identity', identity);

@@ -1,3 +1,4 @@
+import type { Role } from '@tutorline/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { mayBeRecorded } from './identity.rules';
@@ -33,7 +34,7 @@ export async function userIdsWithEmailContaining(q: Db | Tx, text: string): Prom
 /** An account as other modules may see it: name, role, zone and whether it is disabled. */
 export interface AccountSummary {
   id: string;
-  role: 'student' | 'tutor' | 'admin' | 'course_staff';
+  role: Role;
   displayName: string;
   timeZone: string;
   disabled: boolean;
@@ -50,7 +51,7 @@ export async function accountsByIds(q: Db | Tx, ids: readonly string[]): Promise
 export async function usersLeftOutOfRecordings(q: Db | Tx, ids: readonly string[], now: Date): Promise<Set<string>> {
   const wanted = [...new Set(ids)].filter(isUuid);
   if (!wanted.length) return new Set();
-  const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, guardianContact: users.guardianContact, guardianConsentAt: users.guardianConsentAt }).from(users).where(anyId(wanted));
+  const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, guardianContact: users.guardianContact, guardianConsentAt: users.guardianConsentAt, recordingForbidden: users.recordingForbidden }).from(users).where(anyId(wanted));
   return new Set(rows.filter((r) => !mayBeRecorded(r, now)).map((r) => r.id));
 }
 

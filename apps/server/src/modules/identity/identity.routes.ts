@@ -19,6 +19,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
+import type { EventBus } from '../../platform/events';
+import { STUDENT_SIGNED_UP } from './identity.events';
 import { caller, clearSessionCookie, rateLimited, setSessionCookie, staffActor } from './identity.auth';
 import { type IdentityService, toMe } from './identity.service';
 
@@ -28,6 +30,7 @@ export interface IdentityRouteOptions {
   secureCookies: boolean;
   /** The per-IP limit on log-in, sign-up, log-in links and password changes (in memory, per node). */
   login: { maxPerIp: number; windowMs: number };
+  events: EventBus;
 }
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -68,6 +71,7 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
     handler: async (request, reply) => {
       const { user, token, expiresAt } = await identity.signUp(request.body, request.headers['user-agent'] ?? null);
       setSessionCookie(reply, token, expiresAt, secureCookies);
+      if (user.role === 'student' && user.guardianContact) await opts.events.emit(STUDENT_SIGNED_UP, { studentId: user.id, guardianContact: user.guardianContact });
       return reply.status(201).send({ user: toMe(user, clock.now()) });
     },
   });

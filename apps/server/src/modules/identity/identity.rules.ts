@@ -1,4 +1,5 @@
 import { type Access, type Role, type StaffRole, staffRoles } from '@tutorline/contracts';
+import { consentAgeFor } from '../guardians/guardians.rules';
 
 /** Pure identity decisions: no I/O, the time is passed in. */
 
@@ -19,6 +20,10 @@ export interface MinorFacts {
   birthDate: string | null;
   guardianContact: string | null;
   guardianConsentAt: Date | null;
+  /** The consent age's country (guardians.rules consentAgeFor); missing or null: the default, 13. */
+  country?: string | null;
+  /** A guardian forbade recording this student (issue #20). */
+  recordingForbidden?: boolean;
 }
 
 export interface MinorStatus {
@@ -35,7 +40,7 @@ export function minorStatus(user: MinorFacts, now: Date): MinorStatus | null {
   if (age >= ADULT_AGE) return null;
   return {
     isMinor: true,
-    needsConsent: age < CONSENT_AGE && user.guardianConsentAt === null,
+    needsConsent: age < consentAgeFor(user.country) && user.guardianConsentAt === null,
     guardianContact: user.guardianContact,
     consentAt: user.guardianConsentAt?.toISOString() ?? null,
   };
@@ -53,11 +58,12 @@ export function consentAgeCutoff(now: Date): string {
  */
 export function mayBeRecorded(user: MinorFacts, now: Date): boolean {
   if (user.role !== 'student') return true;
+  if (user.recordingForbidden) return false;
   if (!user.birthDate) return user.guardianConsentAt !== null;
   return ageOn(user.birthDate, now) >= ADULT_AGE || user.guardianConsentAt !== null;
 }
 
-/** A student under 13 cannot ask or book until a guardian's consent is recorded. */
+/** A student under the consent age (13, or their country's) cannot ask, book or join until a guardian's consent is recorded. */
 export function canAskOrBook(user: MinorFacts, now: Date): boolean {
   if (user.role !== 'student') return false;
   return !(minorStatus(user, now)?.needsConsent ?? false);

@@ -3,7 +3,7 @@ import { bigserial, boolean, check, date, index, integer, pgEnum, pgTable, prima
 
 /** identity: the tables this module owns. Only this module's *.repo.ts queries them; another module's schema may reference them for a foreign key. */
 
-export const roleEnum = pgEnum('role', ['student', 'tutor', 'admin', 'course_staff']);
+export const roleEnum = pgEnum('role', ['student', 'tutor', 'admin', 'course_staff', 'guardian']);
 
 /** Staff roles (issue #18); only a staff account (role 'admin') holds any, enforced by a check constraint. */
 export const staffRoleEnum = pgEnum('staff_role', ['ops', 'support', 'finance', 'admin']);
@@ -23,6 +23,10 @@ export const users = pgTable(
     birthDate: date('birth_date', { mode: 'string' }),
     guardianContact: text('guardian_contact'),
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),
+    /** ISO 3166-1 alpha-2 (students): the consent age's country (guardians.rules); null applies the default, 13. */
+    country: text('country'),
+    /** A guardian forbade recording this student's camera and microphone (issue #20); mayBeRecorded reads it. */
+    recordingForbidden: boolean('recording_forbidden').notNull().default(false),
     /** Who consents for a minor: a school that launched the account from its LMS ('school', issue #16), or null. */
     consentBasis: text('consent_basis', { enum: ['school'] }),
     disabled: boolean('disabled').notNull().default(false),

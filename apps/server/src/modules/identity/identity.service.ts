@@ -8,6 +8,7 @@ import { createLoginGuard, type LoginDelay } from './identity.login';
 import { requireStrongPassword } from './identity.passwords';
 import { canAskOrBook, checkSignUp, type LoginLimits, minorStatus } from './identity.rules';
 import { type IdentityRepo, type UserRow, uniqueViolation } from './identity.repo';
+import { createGuardianship } from './identity.guardianship';
 import { createStaffAdmin } from './identity.staff';
 import { createTutorProfiles } from './identity.tutor-profiles';
 import { createSessionCache } from './session-cache';
@@ -59,6 +60,7 @@ export function toMe(user: UserRow, now: Date): Me {
     createdAt: user.createdAt.toISOString(),
     canAskOrBook: canAskOrBook(user, now),
     minor: minorStatus(user, now),
+    country: user.country,
     staffRoles: user.staffRoles,
   };
 }
@@ -94,6 +96,7 @@ export function createIdentityService(deps: IdentityDeps) {
   return {
     ...createTutorProfiles({ repo, clock, logger }),
     ...createStaffAdmin({ repo, clock, logger, userChanged }),
+    ...createGuardianship({ repo, clock, logger, userChanged, hashPassword }),
 
     /**
      * The student account of a WhatsApp number, made on its first message: no email or password of its own (an
@@ -204,6 +207,7 @@ export function createIdentityService(deps: IdentityDeps) {
         timeZone: input.timeZone ?? 'UTC',
         birthDate: input.role === 'student' ? (input.birthDate ?? null) : null,
         guardianContact: input.role === 'student' ? (input.guardianContact ?? null) : null,
+        country: input.role === 'student' ? (input.country ?? null) : null,
         createdAt: now,
         passwordChangedAt: now,
       };

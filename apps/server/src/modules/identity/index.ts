@@ -7,6 +7,7 @@ export { type AuthUser, createIdentityService, hashPassword, type IdentityServic
 export { loginLimitsOf } from './identity.login';
 export { canAskOrBook } from './identity.rules';
 export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, requireGuardianConsent } from './identity.consent';
+export { GUARDIAN_LIMITS, type GuardianLimitRefusal, type GuardianLimits } from './identity.ports';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
@@ -33,7 +34,7 @@ export {
   tutorSubjectsOf,
   tutorTeaching,
 } from './identity.tutors.repo';
-export { TUTOR_SUSPENDED } from './identity.events';
+export { STUDENT_SIGNED_UP, TUTOR_SUSPENDED } from './identity.events';
 export { identityModule, type IdentityModuleOptions } from './identity.install';
 
 declare module 'fastify' {

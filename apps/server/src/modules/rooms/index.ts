@@ -8,6 +8,7 @@ export { installRoomHandlers } from './rooms.realtime';
 export { ABANDONED_SWEEP_QUEUE, type AbandonedSweep, createAbandonedSweep } from './rooms.sweep';
 export { instantSessionsInProgress, sessionSpansOf, tutorsInSession } from './rooms.lookups.repo';
 export { instantSessionsOfStudents } from './rooms.usage.repo';
+export { sessionsOfStudent, type StudentSessionView } from './rooms.guardian.repo';
 export { SESSION_ENDED, SESSION_OPENED } from './rooms.events';
 export { roomsModule } from './rooms.install';
 

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { canAskOrBook } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from './rooms.events';
 import { installRoomHandlers } from './rooms.realtime';
 import { createRoomsRepo } from './rooms.repo';
@@ -19,12 +20,22 @@ export const roomsModule = fp(
       io: realtime.io,
       hooks: { onSessionEnded: (s) => events.emit(SESSION_ENDED, s), onSessionOpened: (s) => events.emit(SESSION_OPENED, s) },
     });
-    installRoomHandlers({ io: realtime.io, rooms, logger, now: () => performance.now() });
+    const identity = fastify.identity;
+    installRoomHandlers({
+      io: realtime.io,
+      rooms,
+      logger,
+      now: () => performance.now(),
+      mayJoin: async (userId) => {
+        const user = await identity.userById(userId);
+        return !user || user.role !== 'student' || canAskOrBook(user, clock.now());
+      },
+    });
     await fastify.register(roomsRoutes, { rooms });
     // Instant-help rooms both people left without pressing End are ended after a grace period (their tutor is busy while open).
     const abandonedSweep = createAbandonedSweep({ rooms, clock, logger, graceMs: config.rooms.abandonedAfterMs });
     await abandonedSweep.install(jobs, database.db);
     fastify.decorate('rooms', { rooms, abandonedSweep });
   },
-  { name: 'tutorline-rooms', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-media'] },
+  { name: 'tutorline-rooms', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['@fastify/multipart', 'tutorline-identity', 'tutorline-media'] },
 );

@@ -44,7 +44,7 @@ const fail = (code: RoomError['code'], message: string): { ok: false; error: Roo
  * limited per socket, and accepted only for a room the socket has joined (as a participant, for anything that
  * changes the room).
  */
-export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger: Logger; now: () => number }) {
+export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger: Logger; now: () => number; mayJoin?: (userId: string) => Promise<boolean> }) {
   const { io, rooms, logger } = deps;
   const buckets = new WeakMap<AppSocket, Bucket>();
 
@@ -140,6 +140,11 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
       const msg = parse(roomJoinSchema, payload, ack);
       if (!msg) return;
       try {
+        // A student who needs a guardian's consent (never given, or withdrawn) joins no call (issue #20).
+        if (socket.data.role === 'student' && deps.mayJoin && !(await deps.mayJoin(userId))) {
+          logger.info({ event: 'room_join_refused', userId, sessionId: msg.sessionId, reason: 'consent_required' }, 'room join refused');
+          return ack(fail('consent_required', 'A parent or guardian needs to give consent before you can join a call.'));
+        }
         const access = await rooms.roomAccess({ id: userId, role: socket.data.role }, msg.sessionId);
         if (!access) return ack(fail('not_found', 'That session was not found.'));
         const { session, role } = access;

@@ -28,6 +28,7 @@ export { type CalendarEntry, type CalendarSource, createCalendarService, type Ca
 export { availabilityPoliciesOf, bookingHistoryBetween, type BookingHistoryRow, bookingsByIds, bookingsOfSeries, lockBooking } from './scheduling.lookups.repo';
 export { tutorsWithFreeSlots } from './scheduling.free';
 export { completedLessonsOfStudents } from './scheduling.usage.repo';
+export { bookingSpendOfStudent } from './scheduling.spend.repo';
 export { seedDemoLessonHistory } from './scheduling.seed.repo';
 export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
 export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';

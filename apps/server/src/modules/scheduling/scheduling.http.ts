@@ -25,6 +25,7 @@ export const slotTakenError = (slots: unknown[] | null) => new AppError(409, 'co
 
 export const bookErrors = {
   consent_required: () => consentRequired('book'),
+  guardian_limit: ({ detail }) => new AppError(403, 'guardian_limit', detail.message, { kind: detail.kind }),
   subject_not_taught: () => badRequest('The tutor does not teach that subject and level.', [{ path: 'subject', message: 'is not a subject and level this tutor teaches' }]),
   tutor_not_found: () => notFound('That tutor'),
   no_availability: () => notFound('That tutor’s availability'),

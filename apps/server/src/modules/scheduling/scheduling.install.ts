@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { TUTOR_SUSPENDED } from '../identity';
+import { GUARDIAN_LIMITS, TUTOR_SUSPENDED } from '../identity';
 import { LESSON_SETTLED } from './scheduling.events';
 import { createCalendarService } from './scheduling.ics';
 import { createLessonsService } from './scheduling.lessons';
@@ -27,7 +27,7 @@ export const schedulingModule = fp(
     const onOutcome = ports.lateFn(BOOKING_OUTCOME_MONEY, 'tutorline-scheduling');
     const payments = ports.late(BOOKING_PAYMENT_POLICY, 'tutorline-scheduling');
     const courses = ports.late(BOOKING_COURSES, 'tutorline-scheduling');
-    const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments, onOutcome, courses });
+    const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments, onOutcome, courses, guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-scheduling') });
     const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
     const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
     jobs.register(REMINDER_QUEUE, (payload: ReminderPayload) => scheduling.internals.notices.remind(database.db, payload, clock.now()));

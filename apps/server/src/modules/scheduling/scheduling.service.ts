@@ -6,7 +6,7 @@ import { PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import * as time from '../../platform/time';
-import { type AuthUser, lacksGuardianConsent, tutorSubjectsOf } from '../identity';
+import { type AuthUser, type GuardianLimitRefusal, type GuardianLimits, lacksGuardianConsent, tutorSubjectsOf } from '../identity';
 import type { Inbox, NoticeRow, Notifications } from '../notifications';
 import { confirmDecision, holdUntil, insideLateWindow, priceFor } from './scheduling.lifecycle.rules';
 import { type BookingNotices, createBookingNotices } from './scheduling.notices';
@@ -57,6 +57,8 @@ export interface SchedulingDeps {
   onOutcome?: OnBookingOutcome;
   /** Absent without lti: a booking that names a course is refused. */
   courses?: BookingCourses;
+  /** A guardian's allowed hours and monthly spending limit (issue #20), checked on every booking; guardians provide it. */
+  guardianLimits?: GuardianLimits;
 }
 
 const MINUTE_MS = 60_000;
@@ -70,7 +72,7 @@ export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
  * no such tutor, or one who never published availability.
  */
 export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
-export type BookFailure = Fail<'consent_required'> | Fail<'subject_not_taught'> | BookOneFailure | Fail<'not_in_course'>;
+export type BookFailure = Fail<'consent_required'> | GuardianLimitRefusal | Fail<'subject_not_taught'> | BookOneFailure | Fail<'not_in_course'>;
 /** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
 export type ReleaseHoldFailure = Fail<'not_found'>;
@@ -272,6 +274,11 @@ export function createSchedulingService(deps: SchedulingDeps) {
       if (lacksGuardianConsent(caller, clock.now())) return fail('consent_required');
       const { subject } = body;
       if (subject && !(await tutorSubjectsOf(repo.db, [body.tutorId])).some((s) => s.subjectId === subject.id && s.level === subject.level)) return fail('subject_not_taught');
+      if (deps.guardianLimits && !(await repo.findByIdempotencyKey(caller.id, body.idempotencyKey))) {
+        const rate = await repo.tutorRate(body.tutorId);
+        const limited = await deps.guardianLimits.check(caller.id, { action: 'book', at: new Date(body.start), priceMinor: priceFor(rate?.hourlyRateMinor ?? 0, body.durationMinutes) });
+        if (!limited.ok) return limited;
+      }
       const r = await bookOne(caller, { tutorId: body.tutorId, start: new Date(body.start), durationMinutes: body.durationMinutes, idempotencyKey: body.idempotencyKey, subject, courseId: body.course });
       return r.ok ? ok({ booking: bookingView(r.value.booking), created: r.value.created }) : r;
     },

@@ -385,6 +385,10 @@ export function createWhatsApp(deps: WhatsAppDeps) {
       const user = await deps.identity.userById(userId);
       if (user?.role === 'tutor') await deps.help.setAvailability(asUser(user), true, true);
     },
+    /** A text to any number through the outbox (a guardian's link or code, issue #20); `key` makes a repeat a no-op. */
+    async sendText(waId: string, text: string, key: string, kind: string) {
+      await queueMessage(waId, { type: 'text', text }, key, kind);
+    },
     async linkedNumber(userId: string) {
       return (await repo.contactOfUser(userId))?.waId ?? null;
     },

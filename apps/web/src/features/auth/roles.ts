@@ -1,11 +1,12 @@
 import type { Role } from '@tutorline/contracts';
 
-const homes: Record<Role, string> = { student: '/student', tutor: '/tutor', admin: '/admin', course_staff: '/courses' };
+const homes: Record<Role, string> = { student: '/student', tutor: '/tutor', admin: '/admin', course_staff: '/courses', guardian: '/guardian' };
 const names: Record<Role, { one: string; many: string }> = {
   student: { one: 'Student', many: 'students' },
   tutor: { one: 'Tutor', many: 'tutors' },
   admin: { one: 'Admin', many: 'admins' },
   course_staff: { one: 'Course staff', many: 'course staff' },
+  guardian: { one: 'Guardian', many: 'guardians' },
 };
 
 /** Where a user of this role lands after logging in. */

@@ -14,6 +14,8 @@ export interface SignUpForm {
   birthDate: string;
   guardianContact: string;
   timeZone: string;
+  /** Students: the country (ISO code) whose consent age applies; empty for the default rules. */
+  country?: string;
   /** Whether the guardian field applies (a student under 18, by the birth date given). */
   needsGuardian: boolean;
 }
@@ -32,6 +34,7 @@ export function signUpBody(form: SignUpForm): SignUpBody {
   if (form.role === 'student') {
     if (form.birthDate) body.birthDate = form.birthDate;
     if (form.needsGuardian && form.guardianContact.trim()) body.guardianContact = form.guardianContact.trim();
+    if (form.country) body.country = form.country;
   }
   if (form.timeZone) body.timeZone = form.timeZone;
   return body;

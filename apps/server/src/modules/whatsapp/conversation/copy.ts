@@ -24,9 +24,10 @@ export const STALE = 'That button is from an earlier message. ';
 export const RATING_EXPIRED = 'Thanks! That rating button has expired. ';
 
 /** Why an ask failed, as the student reads it. */
-export type QuestionFailure = 'consent_required' | 'payment_required' | 'photo_rejected' | 'subject_unavailable' | 'rate_limited' | 'error';
+export type QuestionFailure = 'consent_required' | 'guardian_limit' | 'payment_required' | 'photo_rejected' | 'subject_unavailable' | 'rate_limited' | 'error';
 const failureText: Record<QuestionFailure, string> = {
   consent_required: 'A parent or guardian needs to say yes before you can ask. Please ask them to contact us.',
+  guardian_limit: "Your guardian's limits don't allow a question right now (allowed hours). Nothing was sent; ask them if you need to change it.",
   payment_required: 'You need a plan or question credits to ask.',
   photo_rejected: "Sorry, I couldn't use that photo. Please take a clear photo of just the question and send it again.",
   subject_unavailable: 'Sorry, that subject is not available right now. Send the photo again and pick another subject.',

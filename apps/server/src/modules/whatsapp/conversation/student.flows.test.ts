@@ -151,6 +151,7 @@ describe('a whole question, in time', () => {
   it.each([...askRefusals, ...uploadRefusals])("help refuses the ask or an upload with %s: the student is told by the reason alone (decision 039)", (reason) => {
     const words: Record<AskRefusal | UploadRefusal, RegExp> = {
       consent_required: /^A parent or guardian needs to say yes before you can ask\./,
+      guardian_limit: /^Your guardian's limits don't allow a question right now/,
       payment_required: /^You need a plan or question credits to ask\./,
       rate_limited: /^You've asked a lot of questions just now\./,
       photo_rejected: /^Sorry, I couldn't use that photo\./,

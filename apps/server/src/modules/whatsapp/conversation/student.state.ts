@@ -73,6 +73,7 @@ export type { QuestionFailure } from './copy';
 /** What the student is told for each of help's refusals of an upload or an ask (decision 039): by the reason alone. */
 export const questionFailureOf: Record<UploadRefusal | AskRefusal, Exclude<QuestionFailure, 'error'>> = {
   consent_required: 'consent_required',
+  guardian_limit: 'guardian_limit',
   payment_required: 'payment_required',
   rate_limited: 'rate_limited',
   photo_rejected: 'photo_rejected',

@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin';
+import { GUARDIAN_LIMITS, STUDENT_SIGNED_UP } from '../identity';
+import { createGuardianConsent } from './guardians.consent';
+import { createGuardianControls } from './guardians.controls';
+import { createGuardiansRepo } from './guardians.repo';
+import { guardiansRoutes } from './guardians.routes';
+import { needsGuardianConsent } from './guardians.rules';
+import { createGuardianSummary } from './guardians.summary';
+
+/** Guardians (issue #20): guardian links, verifiable consent with its evidence, limits, recording, the weekly summary. */
+export const guardiansModule = fp(
+  async (fastify) => {
+    const { database, clock, logger, config, ports, jobs, events } = fastify.platform;
+    const db = database.db;
+    const identity = fastify.identity;
+    const wa = fastify.whatsapp?.whatsapp ?? null;
+    const sendWhatsApp = wa ? (waId: string, text: string, key: string, kind: string) => wa.sendText(waId, text, key, kind) : null;
+    const repo = createGuardiansRepo(db);
+    const consent = createGuardianConsent({ repo, clock, logger, identity, publicUrl: config.publicUrl, sendWhatsApp, studentWhatsApp: async (id) => (wa ? wa.linkedNumber(id) : null) });
+    const controls = createGuardianControls({ repo, db, clock, logger, identity, consent });
+    ports.provide(GUARDIAN_LIMITS, controls.limits);
+    // A student who signed up needing consent and named a guardian: the link goes out at once. A failure to send is
+    // logged, never a failed sign-up (the student can send it again from settings).
+    events.on(STUDENT_SIGNED_UP, async ({ studentId, guardianContact }) => {
+      try {
+        const facts = await identity.studentFacts(studentId);
+        if (facts.age !== null && needsGuardianConsent(facts.age, facts.country)) await consent.sendInvite(studentId, guardianContact, facts.displayName);
+      } catch (err) {
+        logger.error({ err, event: 'guardian_invite_failed', studentId }, 'guardian invite could not be sent');
+      }
+    });
+    const summary = createGuardianSummary({ repo, db, clock, logger, identity, controls, sendWhatsApp });
+    await summary.install(jobs);
+    fastify.decorate('guardians', { consent, controls, summary });
+    await fastify.register(guardiansRoutes, { consent, controls, identity, clock, secureCookies: config.secureCookies, login: config.login });
+  },
+  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
+);

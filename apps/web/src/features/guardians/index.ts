@@ -1,0 +1,2 @@
+export { inviteTokenFromHash, useAcceptInvite, useChildren, useConsent, useGuardianSignUp, useInvite, useRevoke, useSendCode, useSetControls } from './use-guardians';
+export { ChildCard } from './child-card';
