@@ -21,3 +21,4 @@ export * from './lti';
 export * from './support';
 export * from './ops';
 export * from './onboarding';
+export * from './safety';
