@@ -33,6 +33,7 @@ import { sessionRecModule } from './modules/sessionrec';
 import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
 import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
+import { safetyModule } from './modules/safety';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -170,6 +171,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(supportModule);
   // Tutor onboarding (#18): applications with private documents, review, approval per subject and level (decision 063).
   await fastify.register(onboardingModule);
+  // Safety (#20): contact details masked for minors, reports and blocks, severe escalation, long calls with minors.
+  await fastify.register(safetyModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

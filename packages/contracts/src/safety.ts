@@ -22,6 +22,7 @@ export const createReportSchema = z.strictObject({
   block: z.boolean().default(false),
 });
 export type CreateReport = z.input<typeof createReportSchema>;
+export type CreateReportBody = z.output<typeof createReportSchema>;
 
 export const reportSchema = z.object({
   id: z.string(),

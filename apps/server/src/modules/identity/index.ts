@@ -10,7 +10,7 @@ export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, require
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountIdByEmail, accountsByIds, insertSchoolAccount, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
+export { type AccountSummary, accountIdByEmail, accountsByIds, insertSchoolAccount, minorsAmong, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,

@@ -15,6 +15,7 @@ import { isExclusionViolation, type BookingRow, type SchedulingRepo } from './sc
 import { type AvailabilityPolicy, policyProblems, type SessionLength, type SlotProblem, slotProblem } from './scheduling.rules';
 import { createSlotSearch, toRulesPolicy } from './scheduling.slots';
 import { type BookingCourses, CourseRefused } from './scheduling.courses';
+import type { BookingSafety } from './scheduling.ports';
 import { HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.hold-sweep';
 
 export { INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
@@ -57,6 +58,8 @@ export interface SchedulingDeps {
   onOutcome?: OnBookingOutcome;
   /** Absent without lti: a booking that names a course is refused. */
   courses?: BookingCourses;
+  /** Whether a student blocked a tutor (#20): a blocked tutor cannot be booked by them. */
+  safety?: BookingSafety;
 }
 
 const MINUTE_MS = 60_000;
@@ -69,7 +72,7 @@ export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
  * learner's zone; null when the caller asked for none, as the series does). `tutor_not_found`, `no_availability`:
  * no such tutor, or one who never published availability.
  */
-export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
+export type BookOneFailure = Fail<'tutor_not_found' | 'tutor_blocked' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
 export type BookFailure = Fail<'consent_required'> | Fail<'subject_not_taught'> | BookOneFailure | Fail<'not_in_course'>;
 /** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
@@ -115,6 +118,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     if (earlier) return ok({ booking: earlier, created: false });
     if ((await repo.userRole(input.tutorId)) !== 'tutor') return fail('tutor_not_found');
     if (await repo.tutorSuspended(input.tutorId)) return fail('tutor_not_found');
+    if (await deps.safety?.blocked(caller.id, input.tutorId)) return fail('tutor_blocked');
     const row = await repo.findPolicy(input.tutorId);
     if (!row) return fail('no_availability');
     const policy = toRulesPolicy(row);
