@@ -34,6 +34,7 @@ import { sessionRecModule } from './modules/sessionrec';
 import { recommendationsModule, type RecommendationsModuleOptions } from './modules/recommendations';
 import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
+import { safetyModule } from './modules/safety';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -172,6 +173,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Tutor onboarding (#18): applications with private documents, review, approval per subject and level (decision 063).
   await fastify.register(onboardingModule);
   await fastify.register(guardiansModule);
+  // Safety (#20): contact details masked for minors, reports and blocks, severe escalation, long calls with minors.
+  await fastify.register(safetyModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

@@ -14,6 +14,7 @@ import { ltiModule } from '../src/modules/lti';
 import { recommendationsModule } from '../src/modules/recommendations';
 import { auditModule } from '../src/modules/audit';
 import { supportModule } from '../src/modules/support';
+import { safetyModule } from '../src/modules/safety';
 import { mediaModule } from '../src/modules/media';
 import { notificationsModule } from '../src/modules/notifications';
 import { roomsModule } from '../src/modules/rooms';
@@ -31,7 +32,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule, guardiansModule];
+const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule, guardiansModule, safetyModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -53,6 +54,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-recommendations': ['tutorline-identity', 'tutorline-scheduling', 'tutorline-tutors', 'tutorline-classes', 'tutorline-help', 'tutorline-rooms'],
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
       'tutorline-guardians': ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
+      'tutorline-safety': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-audit'],
     });
   });
 
@@ -68,6 +70,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-lti': ['@fastify/cookie', '@fastify/rate-limit'],
       'tutorline-support': ['@fastify/rate-limit'],
       'tutorline-guardians': ['@fastify/rate-limit'],
+      'tutorline-safety': ['@fastify/rate-limit'],
     });
   });
 
@@ -121,10 +124,11 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     await expect(fastify.register(mediaModule)).rejects.toThrow(/platform/);
   });
 
-  it('a port nobody provides stops the start (not a request later): without billing, help and scheduling cannot be ready', async () => {
+  it('a port nobody provides stops the start (not a request later): without safety and billing, rooms, help and scheduling cannot be ready', async () => {
     const app = await bare();
     for (const m of [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, schedulingModule]) await app.register(m);
-    await expect(app.ready()).rejects.toThrow("port 'help.billing' (needed by tutorline-help) has no implementation: register the billing module (tutorline-billing), which provides it");
+    // The first port asked for without an implementation is named (rooms registers first).
+    await expect(app.ready()).rejects.toThrow("port 'rooms.safety' (needed by tutorline-rooms) has no implementation: register the safety module (tutorline-safety), which provides it");
   });
 
   it('with every module registered in order the ports are filled and each module exposes its API', async () => {
@@ -141,5 +145,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(typeof app.recommendations.recommendations.rankingScores).toBe('function');
     expect(typeof app.support.support.report).toBe('function');
     expect(typeof app.guardians.controls.limits.check).toBe('function');
+    expect(typeof app.safety.safety.sessionsOnLegalHold).toBe('function');
   });
 });

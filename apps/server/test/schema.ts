@@ -20,5 +20,7 @@ import * as jobs from '../src/platform/jobs.schema';
 import * as ops from '../src/modules/ops/ops.schema';
 import * as onboarding from '../src/modules/onboarding/onboarding.schema';
 import * as guardians from '../src/modules/guardians/guardians.schema';
+import * as audit from '../src/modules/audit/audit.schema';
+import * as safety from '../src/modules/safety/safety.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians, ...audit, ...safety };

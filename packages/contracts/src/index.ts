@@ -22,3 +22,4 @@ export * from './support';
 export * from './ops';
 export * from './onboarding';
 export * from './guardians';
+export * from './safety';

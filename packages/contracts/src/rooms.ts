@@ -163,6 +163,8 @@ export interface RoomJoined {
    * the call can start without asking for them. Participants of an active session only.
    */
   iceServers?: IceServers;
+  /** Shown in the room when the session may be reviewed for safety (a minor with an adult, #20). */
+  reviewNotice?: string;
 }
 
 /** Client → server events of the room. */
@@ -171,7 +173,7 @@ export interface RoomClientEvents {
   'room:leave': (payload: { sessionId: string }, ack?: (reply: RoomAck<object>) => void) => void;
   'room:signal': (payload: RoomSignal, ack?: (reply: RoomAck<object>) => void) => void;
   'room:peer-state': (payload: PeerStateInput, ack?: (reply: RoomAck<object>) => void) => void;
-  'room:chat': (payload: RoomChatInput, ack: (reply: RoomAck<{ message: ChatMessage }>) => void) => void;
+  'room:chat': (payload: RoomChatInput, ack: (reply: RoomAck<{ message: ChatMessage; warning?: string }>) => void) => void;
   'room:board': (payload: { sessionId: string; update: Uint8Array }, ack?: (reply: RoomAck<object>) => void) => void;
   'room:event': (payload: RoomEventInput, ack?: (reply: RoomAck<object>) => void) => void;
   'room:read': (payload: RoomRead, ack?: (reply: RoomAck<{ lastReadMessageId: number }>) => void) => void;

@@ -7,6 +7,7 @@ import type { HelpRepo, QuestionRow } from './help.repo';
 import type { QuestionCloseReason } from '@tutorline/contracts';
 import { type DispatchConfig, nextWave, transition } from './help.rules';
 import { feedItem } from './help.views';
+import type { HelpSafety } from './help.events';
 import type { HelpBilling, HelpEmitter } from './help.service';
 
 /** A question's next wave; `at` is the time it was scheduled for (only the job matching `next_wave_at` acts). */
@@ -25,6 +26,8 @@ export interface DispatchDeps {
   scarceThreshold: number;
   /** Gives back what an expired question used (billing, issue #7). */
   billing?: Pick<HelpBilling, 'returnForQuestion'>;
+  /** Tutors blocked by the student or held from alerts by a safety review (#20). */
+  safety?: HelpSafety;
   /** Users with a live socket, on any node. */
   onlineUserIds(): Promise<string[]>;
 }
@@ -75,7 +78,9 @@ export function createDispatch(deps: DispatchDeps) {
     // Photos are read before the transaction: a question's photos never change, and the broadcast must follow the commit at once.
     const [scarce, online, photos] = await Promise.all([repo.scarceSubjects(deps.scarceThreshold), deps.onlineUserIds(), repo.photosOf([q.id])]);
     const onlineSet = new Set(online);
-    const candidates = (await repo.candidateTutors(q, scarce)).map(({ statsOnline, ...t }) => ({ ...t, online: statsOnline && onlineSet.has(t.id) }));
+    const teaching = await repo.candidateTutors(q, scarce);
+    const withheld = deps.safety ? await deps.safety.withheldTutors(q.studentId, teaching.map((t) => t.id)) : new Set<string>();
+    const candidates = teaching.map(({ statsOnline, ...t }) => ({ ...t, online: statsOnline && onlineSet.has(t.id), blockedByStudent: t.blockedByStudent || withheld.has(t.id) }));
     const decision = nextWave(q, candidates, now, config);
     if (decision.kind === 'expire') return expire(q.id);
     if (decision.kind === 'unanswerable') return close(q, 'no_tutors', now);

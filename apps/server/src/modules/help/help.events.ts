@@ -17,3 +17,9 @@ export const QUESTION_RATED = defineEvent<{ tx: Tx; questionId: string; studentI
 
 /** What billing does inside help's transactions (credits, question earnings): help calls it, billing provides it. */
 export const HELP_BILLING = definePort<HelpBilling>('help.billing', 'the billing module (tutorline-billing)');
+
+/** Tutors this student's questions must not reach (#20): blocked by the student, or alerts held pending a safety review. */
+export interface HelpSafety {
+  withheldTutors(studentId: string, tutorIds: readonly string[]): Promise<Set<string>>;
+}
+export const HELP_SAFETY = definePort<HelpSafety>('help.safety', 'the safety module (tutorline-safety)');

@@ -3,7 +3,7 @@ import { userRoom } from '@tutorline/contracts';
 import { GUARDIAN_LIMITS, TUTOR_SUSPENDED } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from '../rooms';
 import { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
-import { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
+import { HELP_BILLING, HELP_SAFETY, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
 import { createPhotoCleanup } from './help.photos';
 import { defaultHelpRates } from './help.rates';
 import { createHelpRepo } from './help.repo';
@@ -23,6 +23,7 @@ export const helpModule = fp(
     const helpRepo = createHelpRepo(database.db);
     await helpRepo.upsertRates(defaultHelpRates);
     const billing = ports.late(HELP_BILLING, 'tutorline-help');
+    const safety = ports.late(HELP_SAFETY, 'tutorline-help');
     // Help's events go to the users' open apps, then to the event's listeners (WhatsApp, when it is on).
     const emit: HelpEmitter = (userIds, event, ...args) => {
       if (!userIds.length) return;
@@ -44,10 +45,11 @@ export const helpModule = fp(
       config: dispatchConfig,
       ...(signer ? { sharing: { signer, publicUrl: config.publicUrl } } : {}),
       billing,
+      safety,
       onRated: (tx, e) => events.emit(QUESTION_RATED, { tx, ...e }),
       guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-help'),
     });
-    const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing });
+    const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing, safety });
     jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));
     jobs.register(EXPIRE_QUEUE, (payload) => dispatch.expire(payload.questionId));
     await fastify.register(helpRoutes, { help });

@@ -11,6 +11,7 @@ import { type AuthUser, type GuardianLimitRefusal, type GuardianLimits, lacksGua
 import type { PhotoRefusal, PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
+import type { HelpSafety } from './help.events';
 import type { HelpRepo, QuestionRow } from './help.repo';
 import { type CancelRefusal, type ClaimRefusal, closedRefusal, type DispatchConfig, looksLikeId, mayClaim, type RateRefusal, splitAnswerable, transition } from './help.rules';
 import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
@@ -49,6 +50,8 @@ export interface HelpDeps {
   /** Signs public photo URLs for messages sent outside the app (WhatsApp alerts), with the server's public URL. */
   sharing?: { signer: Signer; publicUrl: string };
   billing?: HelpBilling;
+  /** Blocks and safety holds (#20): a withheld tutor may not claim the student's question. */
+  safety?: HelpSafety;
   /** Listeners of QUESTION_RATED (LTI grades), run inside the rating's transaction. */
   onRated?: (tx: Tx, e: { questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }) => Promise<void>;
   /** A guardian's allowed hours (issue #20), checked on every ask; the guardians module provides it. */
@@ -215,16 +218,17 @@ export function createHelpService(deps: HelpDeps) {
       const q = looksLikeId(questionId) ? await repo.findQuestion(questionId) : undefined;
       if (!q) return fail('not_found');
       if (q.claimedBy === caller.id && q.sessionId) return ok({ questionId, sessionId: q.sessionId });
-      const [teaching, prefs, notified] = await Promise.all([
+      const [teaching, prefs, notified, withheld] = await Promise.all([
         repo.tutorTeaches(caller.id, q.subjectId, q.level),
         repo.prefs(q.studentId, caller.id),
         repo.wasNotified(questionId, caller.id),
+        deps.safety ? deps.safety.withheldTutors(q.studentId, [caller.id]) : new Set<string>(),
       ]);
       if (!offered(q, caller.id, notified)) return fail('not_found');
       const eligible = mayClaim(q, {
         approved: teaching?.status === 'approved',
         teaches: teaching?.teaches ? [{ subjectId: q.subjectId, level: q.level }] : [],
-        blockedByStudent: prefs?.blocked ?? false,
+        blockedByStudent: (prefs?.blocked ?? false) || withheld.has(caller.id),
       });
       if (!eligible) return fail('not_eligible');
       if (teaching?.inSession) return fail('busy');

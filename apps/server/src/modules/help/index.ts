@@ -9,7 +9,7 @@ export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, cl
 export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';
 export { type AnsweredQuestion, answeredQuestionsBetween, helpRatingsOf, questionsAsked } from './help.lookups.repo';
-export { HELP_BILLING, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
+export { HELP_BILLING, HELP_SAFETY, type HelpSafety, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
 export { helpModule } from './help.install';
 
 declare module 'fastify' {

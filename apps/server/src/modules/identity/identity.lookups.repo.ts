@@ -1,7 +1,7 @@
 import type { Role } from '@tutorline/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { mayBeRecorded } from './identity.rules';
+import { ADULT_AGE, ageOn, mayBeRecorded } from './identity.rules';
 import { users } from './identity.schema';
 
 /**
@@ -53,6 +53,17 @@ export async function usersLeftOutOfRecordings(q: Db | Tx, ids: readonly string[
   if (!wanted.length) return new Set();
   const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, guardianContact: users.guardianContact, guardianConsentAt: users.guardianConsentAt, recordingForbidden: users.recordingForbidden }).from(users).where(anyId(wanted));
   return new Set(rows.filter((r) => !mayBeRecorded(r, now)).map((r) => r.id));
+}
+
+/**
+ * Of these accounts, the students who are minors on `now` (#20: contact details sent to them are masked, their calls
+ * may be reviewed). A student whose age is not known yet counts as a minor.
+ */
+export async function minorsAmong(q: Db | Tx, ids: readonly string[], now: Date): Promise<Set<string>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return new Set();
+  const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate }).from(users).where(anyId(wanted));
+  return new Set(rows.filter((r) => r.role === 'student' && (!r.birthDate || ageOn(r.birthDate, now) < ADULT_AGE)).map((r) => r.id));
 }
 
 /**

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { canAskOrBook } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from './rooms.events';
 import { installRoomHandlers } from './rooms.realtime';
+import { ROOM_SAFETY } from './rooms.ports';
 import { createRoomsRepo } from './rooms.repo';
 import { roomsRoutes } from './rooms.routes';
 import { createRoomsService } from './rooms.service';
@@ -10,7 +11,7 @@ import { createAbandonedSweep } from './rooms.sweep';
 /** Tutoring sessions and the live room's realtime side; tells other modules when a session opens or ends. */
 export const roomsModule = fp(
   async (fastify) => {
-    const { database, clock, logger, config, realtime, jobs, events } = fastify.platform;
+    const { database, clock, logger, config, realtime, jobs, events, ports } = fastify.platform;
     const rooms = createRoomsService({
       repo: createRoomsRepo(database.db),
       clock,
@@ -18,6 +19,7 @@ export const roomsModule = fp(
       ice: config.ice,
       photos: fastify.media.photos,
       io: realtime.io,
+      safety: ports.late(ROOM_SAFETY, 'tutorline-rooms'),
       hooks: { onSessionEnded: (s) => events.emit(SESSION_ENDED, s), onSessionOpened: (s) => events.emit(SESSION_OPENED, s) },
     });
     const identity = fastify.identity;

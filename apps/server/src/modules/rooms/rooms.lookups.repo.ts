@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { tutoringSessions } from './rooms.schema';
 
@@ -34,4 +34,15 @@ export async function sessionSpansOf(q: Db | Tx, sessionIds: readonly string[]):
     .select({ id: tutoringSessions.id, startedAt: tutoringSessions.startedAt, endedAt: tutoringSessions.endedAt })
     .from(tutoringSessions)
     .where(sql`${tutoringSessions.id} = any(${sql.param(wanted)}::uuid[])`);
+}
+
+/** Sessions still open that started before `before`, oldest first (#20: safety looks for minors' calls running long). */
+export async function openSessionsStartedBefore(q: Db | Tx, before: Date, limit: number): Promise<{ id: string; kind: string; studentId: string; tutorId: string; bookingId: string | null; startedAt: Date }[]> {
+  const s = tutoringSessions;
+  return q
+    .select({ id: s.id, kind: s.kind, studentId: s.studentId, tutorId: s.tutorId, bookingId: s.bookingId, startedAt: s.startedAt })
+    .from(s)
+    .where(and(eq(s.status, 'active'), lt(s.startedAt, before)))
+    .orderBy(asc(s.startedAt))
+    .limit(limit);
 }

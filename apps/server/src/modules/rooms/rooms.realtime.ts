@@ -153,13 +153,14 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
         await socket.join(role === 'observer' ? [roomOf(msg.sessionId)] : [roomOf(msg.sessionId), participantRoom(msg.sessionId, userId)]);
         // A participant of an active session gets the call's ICE servers too: the call starts without asking for them.
         const withIce = role !== 'observer' && session.status === 'active';
-        const [snapshot, messages, board, connectedSeconds, iceServers, lastReadMessageId] = await Promise.all([
+        const [snapshot, messages, board, connectedSeconds, iceServers, lastReadMessageId, reviewNotice] = await Promise.all([
           rooms.roomSession(msg.sessionId),
           rooms.chatAfter(msg.sessionId, msg.afterMessageId ?? 0),
           rooms.boardFor(msg.sessionId, msg.boardStateVector),
           rooms.togetherSeconds(msg.sessionId),
           withIce ? rooms.iceServers({ id: userId, role: socket.data.role }, msg.sessionId) : undefined,
           rooms.chatReadMark(msg.sessionId, userId),
+          rooms.reviewNotice(msg.sessionId),
         ]);
         const joined: RoomJoined = {
           session,
@@ -171,6 +172,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
           connectedSeconds,
           lastReadMessageId,
           ...(iceServers ? { iceServers } : {}),
+          ...(reviewNotice ? { reviewNotice } : {}),
         };
         ack({ ok: true, ...joined });
         // Tell the room at once, from the list just read: the other participant's call starts on it.
@@ -258,7 +260,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
       try {
         const result = await rooms.postChat(userId, msg);
         if (!result.ok) return ack(result);
-        ack({ ok: true, message: result.message });
+        ack({ ok: true, message: result.message, ...(result.warning ? { warning: result.warning } : {}) });
         if (result.created) io.to(roomOf(msg.sessionId)).emit('room:chat', result.message satisfies ChatMessage);
       } catch (err) {
         logger.error({ err, sessionId: msg.sessionId, userId }, 'chat message failed');

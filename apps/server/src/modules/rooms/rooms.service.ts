@@ -8,6 +8,7 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Io } from '../../platform/realtime';
 import type { PhotoService } from '../media';
+import type { RoomSafety } from './rooms.ports';
 import { isOpenSessionConflict, type MessageRow, type RoomsRepo, type SessionRow } from './rooms.repo';
 
 export interface SessionCaller {
@@ -34,7 +35,7 @@ export interface IceConfig {
 const BOARD_COMPACT_EVERY = 200;
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
-export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks; ice?: IceConfig; photos?: PhotoService; io?: Io }) {
+export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger: Logger; hooks?: RoomsHooks; ice?: IceConfig; photos?: PhotoService; io?: Io; safety?: RoomSafety }) {
   const { repo, clock, logger } = deps;
   /** Who is in a session never changes: cached (bounded) for the per-message checks of the room. */
   const people = new Map<string, { studentId: string; tutorId: string }>();
@@ -259,6 +260,11 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       return undefined;
     },
     /** The session's participants, names (observers included by user id) and status. */
+    /** The room's notice that the session may be reviewed (a minor with an adult, #20), or null. */
+    reviewNotice: async (sessionId: string) => {
+      const p = await peopleOf(sessionId);
+      return p && deps.safety ? deps.safety.reviewNotice(p) : null;
+    },
     async roomSession(sessionId: string) {
       const row = await repo.findWithPeople(sessionId);
       if (!row) return undefined;
@@ -278,7 +284,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       return (await repo.messagesAfter(sessionId, afterId, 500)).map(chatView);
     },
     /** Stores a chat message once per client id; a photo must be one the sender uploaded to this session. */
-    async postChat(senderId: string, input: RoomChatInput): Promise<{ ok: true; message: ChatMessage; created: boolean } | { ok: false; error: RoomError }> {
+    async postChat(senderId: string, input: RoomChatInput): Promise<{ ok: true; message: ChatMessage; created: boolean; warning?: string } | { ok: false; error: RoomError }> {
       const session = await repo.find(input.sessionId);
       if (!session) return roomFail('not_found', 'That session was not found.');
       if (session.status !== 'active') return roomFail('session_ended', 'This session has ended; the chat is read-only.');
@@ -286,9 +292,12 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         const photo = await repo.findPhoto(input.photoId);
         if (!photo || photo.sessionId !== input.sessionId || photo.ownerId !== senderId) return roomFail('validation_failed', 'photoId: that photo was not uploaded to this session by you');
       }
-      const { row, created } = await repo.insertMessage({ sessionId: input.sessionId, senderId, clientId: input.clientId, body: input.text || null, photoId: input.photoId ?? null, createdAt: clock.now() });
-      if (created) logger.info({ event: 'chat_message', sessionId: input.sessionId, senderId, messageId: row.id, photo: Boolean(input.photoId) }, 'chat message');
-      return { ok: true, message: chatView(row), created };
+      // Contact details towards a minor are masked before they are stored or delivered (#20).
+      const screened = input.text && deps.safety ? await deps.safety.screenChat({ sessionId: input.sessionId, senderId, studentId: session.studentId, tutorId: session.tutorId, text: input.text }) : null;
+      const { row, created } = await repo.insertMessage({ sessionId: input.sessionId, senderId, clientId: input.clientId, body: (screened?.text ?? input.text) || null, photoId: input.photoId ?? null, createdAt: clock.now() });
+      if (created) logger.info({ event: 'chat_message', sessionId: input.sessionId, senderId, messageId: row.id, photo: Boolean(input.photoId), masked: screened?.masked.length ? screened.masked : undefined }, 'chat message');
+      if (created && screened?.masked.length) await deps.safety?.chatMasked({ sessionId: input.sessionId, senderId, original: input.text!, categories: screened.masked });
+      return { ok: true, message: chatView(row), created, ...(screened?.warning ? { warning: screened.warning } : {}) };
     },
 
     /** What a client's board lacks (given its state vector), and the server's state vector. */

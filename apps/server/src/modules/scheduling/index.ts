@@ -32,7 +32,7 @@ export { bookingSpendOfStudent } from './scheduling.spend.repo';
 export { seedDemoLessonHistory } from './scheduling.seed.repo';
 export { busyIntervals, type BusyRange, INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
 export { createSlotSearch, type SlotRows, type SlotSearch, toRulesPolicy } from './scheduling.slots';
-export { BOOKING_COURSES, BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from './scheduling.ports';
+export { BOOKING_COURSES, BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY, BOOKING_SAFETY, type BookingSafety } from './scheduling.ports';
 export { schedulingModule } from './scheduling.install';
 export { LESSON_SETTLED } from './scheduling.events';
 

@@ -28,6 +28,7 @@ export const bookErrors = {
   guardian_limit: ({ detail }) => new AppError(403, 'guardian_limit', detail.message, { kind: detail.kind }),
   subject_not_taught: () => badRequest('The tutor does not teach that subject and level.', [{ path: 'subject', message: 'is not a subject and level this tutor teaches' }]),
   tutor_not_found: () => notFound('That tutor'),
+  tutor_blocked: () => forbidden('You blocked this tutor, so you cannot book lessons with them. Unblock them first if you want to.'),
   no_availability: () => notFound('That tutor’s availability'),
   slot_taken: ({ detail }) => slotTakenError(detail.slots),
   too_soon: () => slotRefused('too_soon'),
@@ -41,6 +42,7 @@ export const bookErrors = {
 export const seriesErrors = {
   consent_required: bookErrors.consent_required,
   tutor_not_found: bookErrors.tutor_not_found,
+  tutor_blocked: bookErrors.tutor_blocked,
   no_availability: bookErrors.no_availability,
   not_in_course: bookErrors.not_in_course,
 } satisfies RefusalTable<SeriesFailure>;

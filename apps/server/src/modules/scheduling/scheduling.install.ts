@@ -6,7 +6,7 @@ import { createLessonsService } from './scheduling.lessons';
 import { createLessonsRepo } from './scheduling.lessons.repo';
 import { lessonsRoutes } from './scheduling.lessons.routes';
 import { REMINDER_QUEUE, type ReminderPayload } from './scheduling.notices';
-import { BOOKING_COURSES, BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY } from './scheduling.ports';
+import { BOOKING_COURSES, BOOKING_OUTCOME_MONEY, BOOKING_PAYMENT_POLICY, BOOKING_SAFETY } from './scheduling.ports';
 import { createSchedulingRepo } from './scheduling.repo';
 import { schedulingRoutes } from './scheduling.routes';
 import { createSchedulingService, HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.service';
@@ -27,7 +27,8 @@ export const schedulingModule = fp(
     const onOutcome = ports.lateFn(BOOKING_OUTCOME_MONEY, 'tutorline-scheduling');
     const payments = ports.late(BOOKING_PAYMENT_POLICY, 'tutorline-scheduling');
     const courses = ports.late(BOOKING_COURSES, 'tutorline-scheduling');
-    const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments, onOutcome, courses, guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-scheduling') });
+    const safety = ports.late(BOOKING_SAFETY, 'tutorline-scheduling');
+    const scheduling = createSchedulingService({ repo: schedulingRepo, clock, logger, inbox, notifications, payments, onOutcome, courses, safety, guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-scheduling') });
     const series = createSeriesService({ repo: schedulingRepo, clock, logger, scheduling });
     const calendar = createCalendarService({ repo: schedulingRepo, clock, logger, publicUrl: config.publicUrl });
     jobs.register(REMINDER_QUEUE, (payload: ReminderPayload) => scheduling.internals.notices.remind(database.db, payload, clock.now()));

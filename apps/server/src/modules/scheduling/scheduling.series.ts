@@ -19,7 +19,7 @@ const MINUTE_MS = 60_000;
 const occurrenceKey = (seriesKey: string, week: number) => `${seriesKey}#${week}`;
 
 /** Why no week of a series was tried: consent, no such tutor, or one with no availability (a slot's refusal only skips its week). */
-export type SeriesFailure = Fail<'consent_required' | 'tutor_not_found' | 'no_availability' | 'not_in_course'>;
+export type SeriesFailure = Fail<'consent_required' | 'tutor_not_found' | 'tutor_blocked' | 'no_availability' | 'not_in_course'>;
 
 const zoneProblem = () => badRequest('zone must be an IANA time zone, like America/New_York.', [{ path: 'zone', message: 'is not a known time zone' }]);
 
@@ -104,6 +104,7 @@ export function createSeriesService(deps: { repo: SchedulingRepo; clock: Clock; 
             skipped.push({ start: at.toISOString(), reason: r.reason, message: problemMessages[r.reason] });
             break;
           case 'tutor_not_found':
+          case 'tutor_blocked':
           case 'no_availability':
           case 'not_in_course':
             return fail(r.reason);

@@ -15,6 +15,7 @@ import { isExclusionViolation, type BookingRow, type SchedulingRepo } from './sc
 import { type AvailabilityPolicy, policyProblems, type SessionLength, type SlotProblem, slotProblem } from './scheduling.rules';
 import { createSlotSearch, toRulesPolicy } from './scheduling.slots';
 import { type BookingCourses, CourseRefused, tagInCourse } from './scheduling.courses';
+import type { BookingPayments, BookingSafety, OnBookingOutcome } from './scheduling.ports';
 import { HOLD_SWEEP_QUEUE, scheduleHoldSweep } from './scheduling.hold-sweep';
 
 export { INSTANT_SESSION_BUSY_MINUTES } from './scheduling.busy';
@@ -23,26 +24,7 @@ export { toRulesPolicy } from './scheduling.slots';
 export { bookingView, defaultPolicy, isUniqueViolation } from './scheduling.views';
 import { bookingView, defaultPolicy, policyView } from './scheduling.views';
 
-/** Billing plugs in here: whether a new booking must be paid before it is confirmed (held meanwhile). */
-export interface BookingPayments {
-  requiresPayment(booking: { tutorId: string; studentId: string; startsAt: Date; endsAt: Date; priceMinor: number; currency: string }): boolean | Promise<boolean>;
-}
-
-/** A booking's outcome as billing hears it: who caused it, and whether the booking was confirmed (so paid, when priced). */
-export interface BookingOutcome {
-  bookingId: string;
-  outcome: string;
-  by: 'student' | 'tutor' | null;
-  wasConfirmed: boolean;
-  at: Date;
-}
-/** What the outcome does to the lesson's money: refunded (queued), kept by the tutor, or nothing paid. */
-export type OutcomeMoney = { action: 'refund'; amountMinor: number; currency: string } | { action: 'keep' } | null;
-/**
- * Billing plugs in here: called inside the transaction that commits a booking's outcome (cancellation, a settled
- * lesson), so any refund job is queued with the outcome itself (billing.bookings.ts).
- */
-export type OnBookingOutcome = (tx: Tx, e: BookingOutcome) => Promise<OutcomeMoney>;
+export type { BookingOutcome, BookingPayments, OnBookingOutcome, OutcomeMoney } from './scheduling.ports';
 
 export interface SchedulingDeps {
   repo: SchedulingRepo;
@@ -59,6 +41,8 @@ export interface SchedulingDeps {
   courses?: BookingCourses;
   /** A guardian's allowed hours and monthly spending limit (issue #20), checked on every booking; guardians provide it. */
   guardianLimits?: GuardianLimits;
+  /** Whether a student blocked a tutor (#20): a blocked tutor cannot be booked by them. */
+  safety?: BookingSafety;
 }
 
 const MINUTE_MS = 60_000;
@@ -71,7 +55,7 @@ export type SlotRefusal = Exclude<SlotProblem, 'conflict'>;
  * learner's zone; null when the caller asked for none, as the series does). `tutor_not_found`, `no_availability`:
  * no such tutor, or one who never published availability.
  */
-export type BookOneFailure = Fail<'tutor_not_found' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
+export type BookOneFailure = Fail<'tutor_not_found' | 'tutor_blocked' | 'no_availability' | SlotRefusal> | Fail<'slot_taken', { slots: SlotsView['slots'] | null }>;
 export type BookFailure = Fail<'consent_required'> | GuardianLimitRefusal | Fail<'subject_not_taught'> | BookOneFailure | Fail<'not_in_course'>;
 /** Why a paid hold was not confirmed: no such booking; it lapsed and cannot be confirmed late (`slotGone`: someone took the slot); it is neither held nor confirmed. */
 export type ConfirmHoldFailure = Fail<'not_found'> | Fail<'hold_expired', { slotGone: boolean }> | Fail<'not_confirmable', { status: BookingRow['status'] }>;
@@ -117,6 +101,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     if (earlier) return ok({ booking: earlier, created: false });
     if ((await repo.userRole(input.tutorId)) !== 'tutor') return fail('tutor_not_found');
     if (await repo.tutorSuspended(input.tutorId)) return fail('tutor_not_found');
+    if (await deps.safety?.blocked(caller.id, input.tutorId)) return fail('tutor_blocked');
     const row = await repo.findPolicy(input.tutorId);
     if (!row) return fail('no_availability');
     const policy = toRulesPolicy(row);
