@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { isDatabaseUnavailable } from './errors';
 import { lockDataDir } from './lock';
 import { createPgPeers, type Peers } from './peers';
 
@@ -154,8 +155,14 @@ async function pingDb(db: Db, timeoutMs = 2_000): Promise<boolean> {
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  // One cut connection (pg_terminate_backend, a proxy's reset) says nothing about the database: the pool replaces it, so
+  // try once more on a fresh one before answering unready. Otherwise a load balancer would take out every node at once.
+  const once = () => db.execute(sql`select 1`).then(
+    () => true,
+    (err: unknown) => (isDatabaseUnavailable(err) ? null : false),
+  );
   try {
-    return await Promise.race([db.execute(sql`select 1`).then(() => true, () => false), late]);
+    return await Promise.race([once().then((ok) => ok ?? once().then((again) => again === true)), late]);
   } finally {
     clearTimeout(timer);
   }
