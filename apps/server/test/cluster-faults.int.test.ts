@@ -107,13 +107,13 @@ describe.skipIf(missing.length > 0)('cluster faults: two nodes behind HAProxy on
       record('pay', await student.client.request('POST', `/dev/fake-pay/${checkout.json.id}/succeed`, undefined, { 'content-type': 'application/x-www-form-urlencoded' }));
     }
 
-    // The killer: every client backend of the nodes' database, idle or busy, terminated every few tens of ms.
+    // The killer: every client backend of the nodes' database, idle or busy, terminated every 100 to 300 ms.
     let stop = false;
     let killed = 0;
     const killer = (async () => {
       while (!stop) {
         killed += await f.terminateNodeBackends().catch(() => 0);
-        await new Promise((r) => setTimeout(r, 15 + Math.random() * 40));
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     })();
     const burstStarted = Date.now();

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { isDatabaseUnavailable } from './errors';
 import { lockDataDir } from './lock';
 import { createPgPeers, type Peers } from './peers';
+import { ReleasingPool } from './pool';
 
 export { isDatabaseUnavailable } from './errors';
 export type { Peers } from './peers';
@@ -63,7 +64,7 @@ export const pgliteByteaCodec = {
 /** Opens the database, takes the data-folder lock for PGlite, and applies pending migrations (forward-only). */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const pool = new ReleasingPool({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: 5_000, keepAlive: true });
     const { logger } = opts;
     // An idle client died (a restart, pg_terminate_backend): the pool drops it and opens a new one when needed.
     pool.on('error', (err) => logger?.warn({ err, event: 'db_connection_lost', idle: true }, 'an idle database connection was lost'));
