@@ -65,10 +65,13 @@ describe.skipIf(missing.length > 0)('cluster faults: two nodes behind HAProxy on
     const t = f.viaHaproxy;
     const tutors = [await bookableTutor(t, sockets), await bookableTutor(t, sockets), await bookableTutor(t, sockets)];
     const students = await Promise.all([0, 1, 2, 3].map(() => makeStudent(t)));
-    // Lessons the day after tomorrow (UTC), one hour each, a different hour per booking: none overlaps.
-    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    let nextHour = 7;
-    const slot = () => `${day}T${String(nextHour++).padStart(2, '0')}:00:00.000Z`;
+    // One-hour lessons from the day after tomorrow (UTC), 07:00 to 20:00, a different hour per booking: none overlaps.
+    let booked = 0;
+    const slot = () => {
+      const n = booked++;
+      const day = new Date(Date.now() + (2 + Math.floor(n / 14)) * 86_400_000).toISOString().slice(0, 10);
+      return `${day}T${String(7 + (n % 14)).padStart(2, '0')}:00:00.000Z`;
+    };
 
     const seen: { step: string; res: Res }[] = [];
     const record = (step: string, res: Res) => (seen.push({ step, res }), res);
@@ -104,23 +107,33 @@ describe.skipIf(missing.length > 0)('cluster faults: two nodes behind HAProxy on
       if (booked.status !== 201) return;
       const checkout = record('checkout', await student.client.post('/api/billing/checkout', { bookingId: booked.json.id, idempotencyKey: crypto.randomUUID() }));
       if (checkout.status !== 201) return;
-      record('pay', await student.client.request('POST', `/dev/fake-pay/${checkout.json.id}/succeed`, undefined, { 'content-type': 'application/x-www-form-urlencoded' }));
+      // The fake provider keeps its checkout sessions in the memory of the node that made them (Stripe is one service):
+      // its page works behind HAProxy through the sticky cookie, which a browser keeps and this client must send.
+      const sticky = checkout.headers.getSetCookie().find((c) => c.startsWith('tl_node='))?.split(';')[0];
+      const cookie = [student.client.cookie, sticky].filter(Boolean).join('; ');
+      record('pay', await student.client.request('POST', `/dev/fake-pay/${checkout.json.id}/succeed`, undefined, { 'content-type': 'application/x-www-form-urlencoded', cookie }));
     }
 
-    // The killer: every client backend of the nodes' database, idle or busy, terminated every 100 to 300 ms.
+    // The killer: the nodes' backends that are running a statement, terminated every 80 to 200 ms, and every one of
+    // them (idle too) now and then.
     let stop = false;
     let killed = 0;
     const killer = (async () => {
-      while (!stop) {
-        killed += await f.terminateNodeBackends().catch(() => 0);
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      for (let i = 1; !stop; i++) {
+        killed += await f.terminateNodeBackends(i % 10 !== 0).catch(() => 0);
+        await new Promise((r) => setTimeout(r, 80 + Math.random() * 120));
       }
     })();
     const burstStarted = Date.now();
+    // Rounds until each kind of work both failed somewhere and got through somewhere (bounded in rounds and time).
+    const done = () => {
+      const ok = (step: string, status: number) => seen.some((x) => x.step === step && x.res.status === status);
+      return seen.filter((x) => x.res.status === 503).length >= 3 && ok('accept', 200) && ok('pay', 200);
+    };
     try {
       await Promise.all(
         students.map(async (student, s) => {
-          for (let round = 0; round < 3; round++) {
+          for (let round = 0; round < 8 && !done() && Date.now() - burstStarted < 20_000; round++) {
             await askAndClaim(student, s + round);
             await bookAndPay(student, s + round);
           }
@@ -137,11 +150,13 @@ describe.skipIf(missing.length > 0)('cluster faults: two nodes behind HAProxy on
     const unexpected = seen.filter(({ step, res }) => !allowed[step]!.includes(res.status) && !isCleanUnavailable(res));
     expect(unexpected.map(({ step, res }) => `${step}: ${res.status} ${res.text.slice(0, 200)}`)).toEqual([]);
     const failed = seen.filter(({ res }) => res.status === 503);
-    const summary = `killed ${killed}; ${seen.length} requests, ${failed.length} cut (${[...new Set(failed.map((x) => x.step))].join(', ')})`;
+    const summary = `killed ${killed}; ${seen.length} requests, ${failed.length} cut (${[...new Set(failed.map((x) => x.step))].join(', ')}), ${seen.filter((x) => x.step === 'accept' && x.res.status === 200).length} claims, ${seen.filter((x) => x.step === 'pay' && x.res.status === 200).length} payments`;
     console.info(`connections cut: ${summary}`);
     expect(killed, summary).toBeGreaterThan(0);
     expect(failed.length, summary).toBeGreaterThan(0);
-    expect(seen.filter(({ res }) => res.status < 300).length, summary).toBeGreaterThan(0);
+    // Payments got through between the cuts. (Claims, the end of a chain of ask, wave job and offer, get through in
+    // some runs only under this killer; the invariants below check every one that did.)
+    expect(seen.filter(({ step, res }) => step === 'pay' && res.status === 200).length, summary).toBeGreaterThan(0);
 
     // The nodes survived: the same processes, ready again, serving.
     expect(f.nodesAlive()).toBe(true);

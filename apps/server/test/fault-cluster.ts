@@ -40,8 +40,8 @@ export interface FaultCluster {
   /** What the help test helpers need of a TestApp, for HAProxy and each node. */
   viaHaproxy: TestApp;
   viaNode: TestApp[];
-  /** pg_terminate_backend on every client backend of the nodes' database but the test's own; how many were killed. */
-  terminateNodeBackends(): Promise<number>;
+  /** pg_terminate_backend on the client backends of the nodes' database (only those mid-statement with activeOnly), never the test's own; how many were killed. */
+  terminateNodeBackends(activeOnly?: boolean): Promise<number>;
   /** Whether every node process is still the one started (alive, never restarted). */
   nodesAlive(): boolean;
   stop(): Promise<Record<string, number | null>>;
@@ -117,11 +117,12 @@ export async function startFaultCluster(env: Record<string, string> = {}): Promi
     lines,
     viaHaproxy: as(cluster.url),
     viaNode: cluster.nodes.map((n) => as(n.url)),
-    async terminateNodeBackends() {
+    async terminateNodeBackends(activeOnly = false) {
       const res = await admin.query<{ killed: boolean }>(
         `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-          WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name <> $2`,
-        [DB_NAME, CHECKER],
+          WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name <> $2
+            AND ($3::boolean IS FALSE OR state <> 'idle')`,
+        [DB_NAME, CHECKER, activeOnly],
       );
       return res.rows.filter((r) => r.killed).length;
     },

@@ -113,6 +113,8 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     const duplicate = client.duplicate.bind(client);
     client.duplicate = ((...args: Parameters<RedisClient['duplicate']>) => {
       const copy = duplicate(...args) as RedisClient;
+      // A copy has no listener of its own: without this one, Redis going away is an uncaught 'error' that stops the node.
+      copy.on('error', (err) => logger.warn({ err, event: 'redis_error', duplicate: true }, 'redis connection error'));
       // The adapter disconnects its copies on close without handling the error, thrown once we destroyed them.
       copy.disconnect = async () => {
         if (copy.isOpen) copy.destroy();
