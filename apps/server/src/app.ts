@@ -134,7 +134,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(fastifyCookie);
   await fastify.register(fastifyRateLimit, { global: false });
   const readiness = { draining: false };
-  await installDocsAndProbes(fastify, database, config, metrics, readiness);
+  await installDocsAndProbes(fastify, database, config, metrics, readiness, realtime);
   await fastify.register(fastifyMultipart);
   if (movable) await fastify.register(devClockRoutes, { clock: movable, logger });
 
@@ -242,7 +242,7 @@ function createFastify(config: Config, logger: Logger): FastifyInstance {
 }
 
 /** The OpenAPI document and its UI, liveness and readiness probes, and /metrics. */
-async function installDocsAndProbes(fastify: FastifyInstance, database: Database, config: Config, metrics: Metrics, readiness: { draining: boolean }): Promise<void> {
+async function installDocsAndProbes(fastify: FastifyInstance, database: Database, config: Config, metrics: Metrics, readiness: { draining: boolean }, realtime: Realtime): Promise<void> {
   await fastify.register(fastifySwagger, {
     openapi: {
       info: { title: 'Tutorline API', version: '0.1.0', description: 'Instant help, scheduled tutoring and a live classroom.' },
@@ -258,7 +258,11 @@ async function installDocsAndProbes(fastify: FastifyInstance, database: Database
     // A draining node is healthy but leaving: the load balancer stops sending it new requests (decision 066).
     if (readiness.draining) return reply.status(503).send({ status: 'draining', error: { code: 'service_unavailable', message: 'This node is shutting down and takes no new work.' } });
     const ok = await database.ping();
-    return reply.status(ok ? 200 : 503).send(ok ? { status: 'ready', database: database.kind } : { error: { code: 'service_unavailable', message: 'The database is not reachable.' } });
+    // Redis down degrades realtime on every node alike, so it is reported but never makes a node unready: the balancer
+    // would take them all out at once, and everything but cross-node events still works.
+    const redis = realtime.redisUp();
+    const body = { status: 'ready', database: database.kind, ...(redis === null ? {} : { realtime: redis ? 'redis' : 'degraded' }) };
+    return reply.status(ok ? 200 : 503).send(ok ? body : { error: { code: 'service_unavailable', message: 'The database is not reachable.' } });
   });
   installMetricsRoute(fastify, { metrics, ...config.metrics });
 }

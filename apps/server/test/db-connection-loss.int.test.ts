@@ -167,6 +167,58 @@ describe.skipIf(!hasPostgres)('PostgreSQL connection loss', { timeout: 180_000 }
     }
   });
 
+  it('gives back the connection of a transaction whose BEGIN was cut, so the pool neither shrinks nor hangs at close', async () => {
+    // Two connections: each one a cut BEGIN kept for good would leave the pool with fewer, and close() waiting forever.
+    const database: Database = await openDatabase({ kind: 'postgres', url: cluster.url, poolMax: 2 });
+    let closed = false;
+    try {
+      let stop = false;
+      const killer = (async () => {
+        while (!stop) {
+          await cluster.terminateAll().catch(() => 0);
+          await new Promise((r) => setTimeout(r, Math.random() * 4));
+        }
+      })();
+      let failed = 0;
+      let stuck = false;
+      try {
+        for (let i = 0; i < 300 && !stuck; i++) {
+          const pair = Promise.all([0, 1].map(() => database.db.transaction((tx) => tx.execute(sql`select 1`)).catch(() => failed++)));
+          // A pool whose connections were all kept makes every checkout wait out its 5 s connection timeout: under
+          // that, a pair that takes 3 s is stuck (one normally takes tens of ms).
+          stuck = (await Promise.race([pair.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 3_000))])) === true;
+        }
+      } finally {
+        stop = true;
+        await killer;
+      }
+      expect(stuck, 'a transaction waited 3 s for a connection: the pool had lost its connections').toBe(false);
+      expect(failed).toBeGreaterThan(0);
+      // Both connections still serve: two transactions at once, each holding its connection until the other has begun.
+      let release = () => {};
+      const bothIn = new Promise<void>((resolve) => (release = resolve));
+      let inside = 0;
+      const hold = () =>
+        database.db.transaction(async (tx) => {
+          await tx.execute(sql`select 1`);
+          if (++inside === 2) release();
+          await bothIn;
+        });
+      // The killer's last cuts may still be reported to the pool: retry until both hold at once, or give up after 10 s.
+      const deadline = Date.now() + 10_000;
+      let both = false;
+      while (!both && Date.now() < deadline) {
+        inside = 0;
+        both = await Promise.race([Promise.all([hold(), hold()]).then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+      }
+      expect(both, 'two transactions at once: both connections are back in the pool').toBe(true);
+    } finally {
+      const closing = database.close().then(() => (closed = true));
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 5_000))]);
+    }
+    expect(closed, 'the pool closed: no connection was kept checked out').toBe(true);
+  });
+
   it('reports the database on /readyz while the cluster is down, and recovers when it is back, without a restart', async () => {
     const pid = proc.pid;
     await cluster.stop();

@@ -12,10 +12,28 @@ export interface RedisServer {
   pid: number;
   /** SIGKILLs it and waits until it is gone (Redis "crashing"). */
   kill(): Promise<void>;
+  /** Starts a new, empty redis-server on the same port (after kill()): Redis restarted. */
+  restart(): Promise<void>;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
+  let current = await spawnRedis(port);
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return current.child.pid!;
+    },
+    kill: () => current.kill(),
+    async restart() {
+      await current.kill();
+      current = await spawnRedis(port);
+    },
+  };
+}
+
+async function spawnRedis(port: number) {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const cleanup = () => child.kill('SIGKILL');
@@ -29,9 +47,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     await new Promise((r) => setTimeout(r, 25));
   }
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid!,
+    child,
     async kill() {
       process.removeListener('exit', cleanup);
       if (child.exitCode === null && child.signalCode === null) {

@@ -63,6 +63,8 @@ export interface Realtime {
   disconnectSession(authSessionId: string, reason: string): void;
   /** Tells the other nodes that a user changed. */
   broadcastUserChanged(userId: string): void;
+  /** Whether Redis answers (null without REDIS_URL): while it does not, events reach only this node's sockets. */
+  redisUp(): boolean | null;
   close(): Promise<void>;
 }
 
@@ -89,14 +91,30 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
   const { logger, metrics } = opts;
   const redisClients: RedisClient[] = [];
   let adapter: ReturnType<typeof createAdapter> | undefined;
+  // Set by the first 'ready' (client.connect() below fails the start without one).
+  let redisUp = true;
+  let closing = false;
   if (opts.redisUrl) {
     const client = createClient({ url: opts.redisUrl });
-    client.on('error', (err) => logger.error({ err, event: 'redis_error' }, 'redis connection error'));
+    client.on('error', (err) => {
+      logger.error({ err, event: 'redis_error' }, 'redis connection error');
+      if (redisUp && !closing && !client.isReady) {
+        redisUp = false;
+        logger.warn({ event: 'realtime_degraded' }, 'Redis is unreachable: events reach only the sockets on this node until it is back');
+      }
+    });
+    client.on('ready', () => {
+      if (redisUp) return;
+      redisUp = true;
+      logger.info({ event: 'realtime_restored' }, 'Redis is reachable again: events reach every node');
+    });
     // The adapter opens more connections of its own (a subscriber, a stream reader) by duplicating this client; keep
     // them, so shutdown can close them too instead of leaving them reconnecting to a Redis that is down.
     const duplicate = client.duplicate.bind(client);
     client.duplicate = ((...args: Parameters<RedisClient['duplicate']>) => {
       const copy = duplicate(...args) as RedisClient;
+      // A copy has no listener of its own: without this one, Redis going away is an uncaught 'error' that stops the node.
+      copy.on('error', (err) => logger.warn({ err, event: 'redis_error', duplicate: true }, 'redis connection error'));
       // The adapter disconnects its copies on close without handling the error, thrown once we destroyed them.
       copy.disconnect = async () => {
         if (copy.isOpen) copy.destroy();
@@ -195,7 +213,9 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
       disconnectLocal(authSessionId, reason);
       if (!adapter) void publish(SESSION_REVOKED_CHANNEL, JSON.stringify({ authSessionId, reason }));
     },
+    redisUp: () => (adapter ? redisUp : null),
     async close() {
+      closing = true;
       // Like io.close(), but leaves the HTTP server to Fastify, which is closing it.
       for (const nsp of io._nsps.values()) {
         nsp.local.disconnectSockets(true);

@@ -9,8 +9,10 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { isDatabaseUnavailable } from './errors';
 import { lockDataDir } from './lock';
 import { createPgPeers, type Peers } from './peers';
+import { ReleasingPool } from './pool';
 
 export { isDatabaseUnavailable } from './errors';
 export type { Peers } from './peers';
@@ -62,7 +64,7 @@ export const pgliteByteaCodec = {
 /** Opens the database, takes the data-folder lock for PGlite, and applies pending migrations (forward-only). */
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const pool = new ReleasingPool({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: 5_000, keepAlive: true });
     const { logger } = opts;
     // An idle client died (a restart, pg_terminate_backend): the pool drops it and opens a new one when needed.
     pool.on('error', (err) => logger?.warn({ err, event: 'db_connection_lost', idle: true }, 'an idle database connection was lost'));
@@ -154,8 +156,14 @@ async function pingDb(db: Db, timeoutMs = 2_000): Promise<boolean> {
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  // One cut connection (pg_terminate_backend, a proxy's reset) says nothing about the database: the pool replaces it, so
+  // try once more on a fresh one before answering unready. Otherwise a load balancer would take out every node at once.
+  const once = () => db.execute(sql`select 1`).then(
+    () => true,
+    (err: unknown) => (isDatabaseUnavailable(err) ? null : false),
+  );
   try {
-    return await Promise.race([db.execute(sql`select 1`).then(() => true, () => false), late]);
+    return await Promise.race([once().then((ok) => ok ?? once().then((again) => again === true)), late]);
   } finally {
     clearTimeout(timer);
   }
