@@ -6,17 +6,19 @@ import { helpQueryRoot } from './features/instant-help';
 import { sessionsQueryRoot } from './features/sessions';
 import { ApiError } from './lib/api';
 import { useSessionSocket } from './lib/socket';
-import { AdminHomePage } from './routes/admin-home';
 import { AskQuestionPage } from './routes/ask-question';
 import { LandingPage } from './routes/landing';
 import { NotFoundPage } from './routes/not-found';
-import { QuestionPage } from './routes/question';
 import { StudentHomePage } from './routes/student-home';
-import { TutorHomePage } from './routes/tutor-home';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
 // The live room (WebRTC, Yjs, the board) and the self-test load only when opened: most visits never need them.
+// Only the student's home and ask pages (and the landing page) are in the first download (the JS budget, #21):
+// tutors' and admins' homes and a question's page load with their own chunks.
+const TutorHomePage = lazy(() => import('./routes/tutor-home').then((m) => ({ default: m.TutorHomePage })));
+const AdminHomePage = lazy(() => import('./routes/admin-home').then((m) => ({ default: m.AdminHomePage })));
+const QuestionPage = lazy(() => import('./routes/question').then((m) => ({ default: m.QuestionPage })));
 // Log-in and sign-up check their forms with the server's zod schemas: zod loads with them, not with every page.
 const LoginPage = lazy(() => import('./routes/login').then((m) => ({ default: m.LoginPage })));
 const SignUpPage = lazy(() => import('./routes/signup').then((m) => ({ default: m.SignUpPage })));
