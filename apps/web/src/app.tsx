@@ -10,6 +10,7 @@ import { AskQuestionPage } from './routes/ask-question';
 import { LandingPage } from './routes/landing';
 import { NotFoundPage } from './routes/not-found';
 import { StudentHomePage } from './routes/student-home';
+import { OfflineBanner, UpdateBanner } from './shell/pwa/pwa-banners';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
@@ -18,6 +19,7 @@ import { PageLoading } from './ui/page-states';
 // tutors' and admins' homes and a question's page load with their own chunks.
 const TutorHomePage = lazy(() => import('./routes/tutor-home').then((m) => ({ default: m.TutorHomePage })));
 const AdminHomePage = lazy(() => import('./routes/admin-home').then((m) => ({ default: m.AdminHomePage })));
+const OfflinePage = lazy(() => import('./routes/offline').then((m) => ({ default: m.OfflinePage })));
 const QuestionPage = lazy(() => import('./routes/question').then((m) => ({ default: m.QuestionPage })));
 // Log-in and sign-up check their forms with the server's zod schemas: zod loads with them, not with every page.
 const LoginPage = lazy(() => import('./routes/login').then((m) => ({ default: m.LoginPage })));
@@ -74,6 +76,9 @@ function createQueryClient(): QueryClient {
 /** Query roots whose data socket events keep current. */
 const liveQueryRoots = new Set([helpQueryRoot, sessionsQueryRoot]);
 
+/** How long after log-in the room's code is fetched in the background. */
+const roomPrefetchDelayMs = 8000;
+
 /** Holds the realtime connection open while someone is logged in, and reacts when the server ends the session. */
 function SessionSocket() {
   const me = useMe();
@@ -90,10 +95,12 @@ function SessionSocket() {
   useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated, onConnect });
   // Students and tutors may be sent into a room at any moment (a question is accepted): have its code ready.
   const role = me.data?.role;
+  // Not at once: the first pages are usable on the first download alone (the JS budget, #21), the room comes after.
   useEffect(() => {
     if (role !== 'student' && role !== 'tutor') return;
     const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 1500));
-    idle(() => void import('./routes/session'));
+    const timer = window.setTimeout(() => idle(() => void import('./routes/session')), roomPrefetchDelayMs);
+    return () => window.clearTimeout(timer);
   }, [role]);
   return null;
 }
@@ -132,6 +139,8 @@ function Shell() {
       <SessionSocket />
       <ScrollToTopOnNavigate />
       <SiteHeader />
+      <UpdateBanner />
+      <OfflineBanner />
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<PageLoading />}>
           <Routes>
@@ -173,6 +182,7 @@ function Shell() {
             <Route path="/support" element={<SupportPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />
+            <Route path="/offline" element={<OfflinePage />} />
             <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
