@@ -146,7 +146,7 @@ export default tseslint.config(
   },
   {
     // Config files whose tools require a default export, and the types of a package whose API is its default export.
-    files: ['**/vite.config.ts', '**/vitest.config.ts', '**/drizzle.config.ts', 'eslint.config.js', 'apps/server/src/integrations/janus/janode.d.ts'],
+    files: ['**/vite.config.ts', 'apps/web/build/**/*.ts', '**/vitest.config.ts', '**/drizzle.config.ts', 'eslint.config.js', 'apps/server/src/integrations/janus/janode.d.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
   {

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { pwaIconsPlugin, pwaOptions } from './build/pwa';
 
 // The API server; in production it also serves apps/web/dist, so everything stays same-origin.
 const apiTarget = 'http://127.0.0.1:3000';
@@ -58,7 +60,8 @@ function excalidrawFonts(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), excalidrawFonts()],
+  // The installable app (#21): icons rendered from the favicon, the manifest and the service worker (build/pwa.ts).
+  plugins: [react(), excalidrawFonts(), pwaIconsPlugin(), VitePWA(pwaOptions)],
   resolve: {
     // Excalidraw's dependencies resolve React from the root node_modules (18.x, hoisted for them); two Reacts break hooks.
     dedupe: ['react', 'react-dom'],

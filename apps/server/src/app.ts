@@ -44,6 +44,7 @@ import { devClockRoutes } from './platform/dev-clock';
 import { type Clock, movableClock, systemClock } from './platform/clock';
 import { type Database, openDatabase } from './platform/db';
 import { installHttpBasics, installMetricsRoute, isLoopbackHost } from './platform/http';
+import { installInstallableApp } from './platform/web-app';
 import { createLogger, type Logger, OneLinePerRequest, SecretPaths } from './platform/logger';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { zodToFastJsonSerializer } from './platform/serializer';
@@ -179,6 +180,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(opsModule, opts.ops ?? {});
 
   if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
+  if (hasWeb) installInstallableApp(fastify);
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
   fastify.addHook('preClose', async () => {
     await jobs.stop();

@@ -6,17 +6,21 @@ import { helpQueryRoot } from './features/instant-help';
 import { sessionsQueryRoot } from './features/sessions';
 import { ApiError } from './lib/api';
 import { useSessionSocket } from './lib/socket';
-import { AdminHomePage } from './routes/admin-home';
 import { AskQuestionPage } from './routes/ask-question';
 import { LandingPage } from './routes/landing';
 import { NotFoundPage } from './routes/not-found';
-import { QuestionPage } from './routes/question';
 import { StudentHomePage } from './routes/student-home';
-import { TutorHomePage } from './routes/tutor-home';
+import { OfflineBanner, UpdateBanner } from './shell/pwa/pwa-banners';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
 // The live room (WebRTC, Yjs, the board) and the self-test load only when opened: most visits never need them.
+// Only the student's home and ask pages (and the landing page) are in the first download (the JS budget, #21):
+// tutors' and admins' homes and a question's page load with their own chunks.
+const TutorHomePage = lazy(() => import('./routes/tutor-home').then((m) => ({ default: m.TutorHomePage })));
+const AdminHomePage = lazy(() => import('./routes/admin-home').then((m) => ({ default: m.AdminHomePage })));
+const OfflinePage = lazy(() => import('./routes/offline').then((m) => ({ default: m.OfflinePage })));
+const QuestionPage = lazy(() => import('./routes/question').then((m) => ({ default: m.QuestionPage })));
 // Log-in and sign-up check their forms with the server's zod schemas: zod loads with them, not with every page.
 const LoginPage = lazy(() => import('./routes/login').then((m) => ({ default: m.LoginPage })));
 const SignUpPage = lazy(() => import('./routes/signup').then((m) => ({ default: m.SignUpPage })));
@@ -74,6 +78,9 @@ function createQueryClient(): QueryClient {
 /** Query roots whose data socket events keep current. */
 const liveQueryRoots = new Set([helpQueryRoot, sessionsQueryRoot]);
 
+/** How long after log-in the room's code is fetched in the background. */
+const roomPrefetchDelayMs = 8000;
+
 /** Holds the realtime connection open while someone is logged in, and reacts when the server ends the session. */
 function SessionSocket() {
   const me = useMe();
@@ -90,10 +97,12 @@ function SessionSocket() {
   useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated, onConnect });
   // Students and tutors may be sent into a room at any moment (a question is accepted): have its code ready.
   const role = me.data?.role;
+  // Not at once: the first pages are usable on the first download alone (the JS budget, #21), the room comes after.
   useEffect(() => {
     if (role !== 'student' && role !== 'tutor') return;
     const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 1500));
-    idle(() => void import('./routes/session'));
+    const timer = window.setTimeout(() => idle(() => void import('./routes/session')), roomPrefetchDelayMs);
+    return () => window.clearTimeout(timer);
   }, [role]);
   return null;
 }
@@ -132,6 +141,8 @@ function Shell() {
       <SessionSocket />
       <ScrollToTopOnNavigate />
       <SiteHeader />
+      <UpdateBanner />
+      <OfflineBanner />
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<PageLoading />}>
           <Routes>
@@ -175,6 +186,7 @@ function Shell() {
             <Route path="/support" element={<SupportPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />
+            <Route path="/offline" element={<OfflinePage />} />
             <Route path="/dev/whatsapp" element={<DevWhatsAppPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -10,6 +10,8 @@ import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { SelectField, TextAreaField } from '../ui/field';
 import { PageError, PageLoading } from '../ui/page-states';
+// The .tutor-row list style lives in the admin sheet; this page loads without the admin home (#21).
+import '../features/admin/admin.css';
 import '../features/support/support.css';
 
 /** Support's ticket queue (#18): open, waiting and solved, by holder. */

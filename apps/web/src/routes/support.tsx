@@ -9,6 +9,8 @@ import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { TextAreaField } from '../ui/field';
 import { PageError, PageLoading } from '../ui/page-states';
+// The .tutor-row list style lives in the admin sheet; this page loads without the admin home (#21).
+import '../features/admin/admin.css';
 import '../features/support/support.css';
 
 const everyone = ['student', 'tutor', 'course_staff', 'admin'] as const;

@@ -10,6 +10,8 @@ export function useLogOut() {
   const finish = () => {
     disconnectSocket();
     queryClient.clear();
+    // The service worker's offline copies of this user's reads (decision 072) must not outlive the log-in.
+    if (typeof caches !== 'undefined') void caches.delete('tutorline-offline-reads').catch(() => undefined);
     queryClient.setQueryData(meQueryKey, null);
     void navigate('/login', { replace: true });
   };

@@ -21,22 +21,34 @@ function fakeCodec(image: { width: number; height: number }, bytesAtQuality: (q:
 }
 
 describe('shrinking a photo on the device before upload', () => {
-  it('scales the long side down to 2048 px, keeping the shape', () => {
-    expect(shrunkSize(4032, 3024)).toEqual({ width: 2048, height: 1536 });
-    expect(shrunkSize(3000, 6000)).toEqual({ width: 1024, height: 2048 });
+  it('scales the long side down to 1600 px, keeping the shape', () => {
+    expect(shrunkSize(4032, 3024)).toEqual({ width: 1600, height: 1200 });
+    expect(shrunkSize(4000, 3000)).toEqual({ width: 1600, height: 1200 });
+    expect(shrunkSize(3000, 6000)).toEqual({ width: 800, height: 1600 });
     expect(shrunkSize(800, 600)).toEqual({ width: 800, height: 600 });
   });
 
   it('turns a 12 MB camera photo (refused before) into a JPEG under the target, trying lower qualities in turn', async () => {
-    const { codec, calls } = fakeCodec({ width: 4032, height: 3024 }, (q) => (q >= 0.8 ? 2 * MB : 1.2 * MB));
+    const { codec, calls } = fakeCodec({ width: 4032, height: 3024 }, (q) => (q >= 0.8 ? 2 * MB : 0.5 * MB));
     const out = await shrinkPhoto(file(12 * MB), codec);
     expect(out.size).toBeLessThanOrEqual(SHRINK.targetBytes);
     expect(out.type).toBe('image/jpeg');
     expect(out.name).toBe('IMG_0042.jpg');
     expect(calls).toEqual([
-      { width: 2048, height: 1536, quality: 0.85 },
-      { width: 2048, height: 1536, quality: 0.75 },
+      { width: 1600, height: 1200, quality: 0.8 },
+      { width: 1600, height: 1200, quality: 0.7 },
     ]);
+  });
+
+  it('scales a photo that is small in bytes but over 1600 px, and sends one within both limits as it is', async () => {
+    const wide = fakeCodec({ width: 4000, height: 3000 }, () => 200 * 1024);
+    const out = await shrinkPhoto(file(500 * 1024, 'page.jpg'), wide.codec);
+    expect(out.size).toBe(200 * 1024);
+    expect(wide.calls).toEqual([{ width: 1600, height: 1200, quality: 0.8 }]);
+    const fits = fakeCodec({ width: 1600, height: 1200 }, () => 1);
+    const ok = file(500 * 1024, 'ok.jpg');
+    expect(await shrinkPhoto(ok, fits.codec)).toBe(ok);
+    expect(fits.calls).toEqual([]);
   });
 
   it('sends a small photo untouched, without decoding it', async () => {
@@ -48,7 +60,7 @@ describe('shrinking a photo on the device before upload', () => {
 
   it('keeps the smallest result it could make, and the original when shrinking did not help', async () => {
     const stubborn = fakeCodec({ width: 2000, height: 1500 }, (q) => Math.round(q * 4 * MB));
-    expect((await shrinkPhoto(file(8 * MB), stubborn.codec)).size).toBe(Math.round(0.55 * 4 * MB));
+    expect((await shrinkPhoto(file(8 * MB), stubborn.codec)).size).toBe(Math.round(0.5 * 4 * MB));
     const worse = fakeCodec({ width: 2000, height: 1500 }, () => 5 * MB);
     const original = file(3 * MB);
     expect(await shrinkPhoto(original, worse.codec)).toBe(original);

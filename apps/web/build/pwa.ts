@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Plugin } from 'vite';
+import type { VitePWAOptions } from 'vite-plugin-pwa';
+
+/** The app's colours: the header's indigo and the page background (styles/tokens.css). */
+export const themeColor = '#4338ca';
+const backgroundColor = '#ffffff';
+
+/** The one source drawing: the favicon. Every PNG icon is rendered from it at build time. */
+const iconSvg = path.resolve(import.meta.dirname, '../public/favicon.svg');
+
+/**
+ * A maskable icon is cropped by the launcher to a circle or squircle: only the centre 80% is safe. It is the same
+ * drawing on a full-bleed background, the glyph scaled into the safe zone.
+ */
+function maskableSvg(svg: string): string {
+  const inner = svg.replace(/^[\s\S]*?<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '').replace(/<rect[^>]*\/>/, '');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="${themeColor}"/><g transform="translate(12.8 12.8) scale(0.6)">${inner}</g></svg>`;
+}
+
+export const pwaIcons = [
+  { file: 'icons/icon-192.png', size: 192, purpose: 'any' },
+  { file: 'icons/icon-512.png', size: 512, purpose: 'any' },
+  { file: 'icons/icon-maskable-512.png', size: 512, purpose: 'maskable' },
+  { file: 'icons/apple-touch-icon-180.png', size: 180, purpose: 'maskable' },
+] as const;
+
+/**
+ * The chunks and sheets of the app's own code (and what they import statically): these are precached. The whiteboard,
+ * diagram, maths and password-strength libraries (megabytes, reached only through a lazy import inside them) are not:
+ * they are cached when first used. Filled while the bundle is written; read by the service worker's manifestTransforms.
+ */
+const appFiles = new Set<string>();
+const ownCode = /\/(apps\/web\/src|packages\/contracts\/src)\//;
+/** No single precached file above this (the entry is about 430 KB before gzip). */
+const precacheMaxBytes = 600 * 1024;
+
+/** Renders the PNG icons from the SVG into the build (and serves them in dev), and notes which chunks are the app's. */
+export function pwaIconsPlugin(): Plugin {
+  const render = async (icon: (typeof pwaIcons)[number]) => {
+    const svg = fs.readFileSync(iconSvg, 'utf8');
+    const source = icon.purpose === 'maskable' ? maskableSvg(svg) : svg;
+    return sharp(Buffer.from(source), { density: Math.ceil((72 * icon.size) / 64) }).resize(icon.size, icon.size).png().toBuffer();
+  };
+  return {
+    name: 'tutorline-pwa-icons',
+    async generateBundle(_options, bundle) {
+      appFiles.clear();
+      const add = (fileName: string) => {
+        const chunk = bundle[fileName];
+        if (!chunk || chunk.type !== 'chunk' || appFiles.has(fileName)) return;
+        appFiles.add(fileName);
+        chunk.viteMetadata?.importedCss.forEach((css) => appFiles.add(css));
+        chunk.imports.forEach(add);
+      };
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && !chunk.fileName.includes('password-strength') && chunk.moduleIds.some((id) => ownCode.test(id))) add(chunk.fileName);
+      }
+      for (const icon of pwaIcons) this.emitFile({ type: 'asset', fileName: icon.file, source: await render(icon) });
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const icon = pwaIcons.find((i) => req.url === `/${i.file}`);
+        if (!icon) return next();
+        void render(icon).then((png) => res.setHeader('content-type', 'image/png').end(png), next);
+      });
+    },
+  };
+}
+
+/**
+ * Paths the server answers itself (API, realtime, development tools, webhooks, LTI, signed photo links, calendar feeds,
+ * probes): a navigation there never gets the cached app shell.
+ */
+const serverPaths = /^\/(api|socket\.io|dev|webhooks|lti|l|cal|metrics|healthz|readyz|excalidraw-assets)(\/|$)/;
+
+/** Cache of the few API reads that work offline (read-only); emptied at log-out. */
+export const offlineApiCache = 'tutorline-offline-reads';
+
+/**
+ * The installable app (#21, decision 072): a manifest, and a Workbox service worker that precaches the app shell and
+ * the light chunks. It never updates by itself (registerType 'prompt'): the page shows "Update available".
+ */
+export const pwaOptions: Partial<VitePWAOptions> = {
+  registerType: 'prompt',
+  // Registered by shell/pwa/register-sw.ts, after the page has loaded.
+  injectRegister: false,
+  filename: 'sw.js',
+  manifestFilename: 'manifest.webmanifest',
+  includeManifestIcons: true,
+  manifest: {
+    id: '/',
+    name: 'Tutorline',
+    short_name: 'Tutorline',
+    description: 'Instant help from a photo, scheduled 1-on-1 tutoring and a live classroom.',
+    lang: 'en',
+    dir: 'ltr',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    orientation: 'any',
+    theme_color: themeColor,
+    background_color: backgroundColor,
+    categories: ['education'],
+    icons: pwaIcons.filter((i) => i.size !== 180).map((i) => ({ src: `/${i.file}`, sizes: `${i.size}x${i.size}`, type: 'image/png', purpose: i.purpose })),
+    shortcuts: [
+      { name: 'Ask a question', short_name: 'Ask', url: '/student/ask', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+      { name: 'My lessons', short_name: 'Lessons', url: '/lessons', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+    ],
+  },
+  workbox: {
+    // The shell and the app's own chunks (appFiles above); the heavy libraries are cached when first used instead.
+    globPatterns: ['index.html', 'favicon.svg', 'icons/*.png', 'assets/*.{js,css}'],
+    maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+    manifestTransforms: [
+      (entries) => ({
+        manifest: entries.filter((e) => !e.url.startsWith('assets/') || (appFiles.has(e.url) && e.size <= precacheMaxBytes)),
+        warnings: [],
+      }),
+    ],
+    navigateFallback: '/index.html',
+    navigateFallbackDenylist: [serverPaths],
+    cleanupOutdatedCaches: true,
+    // A waiting worker takes over only when the user presses Reload (never on its own, never during a call).
+    skipWaiting: false,
+    clientsClaim: false,
+    runtimeCaching: [
+      // Hashed build files never change: the big lazy ones are kept once fetched.
+      {
+        urlPattern: ({ url, sameOrigin }) => sameOrigin && (url.pathname.startsWith('/assets/') || url.pathname.startsWith('/excalidraw-assets/')),
+        handler: 'CacheFirst',
+        options: { cacheName: 'tutorline-lazy-assets', expiration: { maxEntries: 200, purgeOnQuotaError: true } },
+      },
+      // Read-only offline: who is logged in and the lesson list, as last seen. Fresh from the network whenever it answers.
+      {
+        urlPattern: ({ url, sameOrigin, request }) => sameOrigin && request.method === 'GET' && (url.pathname === '/api/me' || url.pathname === '/api/bookings'),
+        handler: 'NetworkFirst',
+        options: { cacheName: offlineApiCache, expiration: { maxEntries: 10, purgeOnQuotaError: true } },
+      },
+    ],
+  },
+};

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, logIn, root, screenshotPath, useServerAndBrowser } from './harness';
+
+// The installable app (#21, decision 072): manifest, service worker, offline page, update banner, the first download's
+// JavaScript budget and the photo shrunk on the device. The server serves a copy of the build, so the test can publish
+// "a new version" (a changed sw.js) without touching apps/web/dist.
+const builtDist = path.join(root, 'apps/web/dist');
+const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-pwa-dist-'));
+fs.cpSync(builtDist, dist, { recursive: true, filter: (src) => !src.endsWith('.map') });
+
+/** The JavaScript a student downloads before the home and ask pages are usable, gzip (#21). */
+const budgetBytes = 170 * 1024;
+const student = 'student05@tutorline.test';
+
+/** Waits until a service worker controls the page (the first load is not controlled: clientsClaim is off). */
+async function controlledBySw(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+describe.runIf(chromiumAvailable('pwa'))('the installable app', () => {
+  const env = useServerAndBrowser({ WEB_DIST: dist });
+  afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
+  let base = '';
+  beforeAll(() => {
+    base = env.server().baseUrl;
+  });
+
+  it('serves a valid manifest: names, colours, standalone, icons of the stated sizes, shortcuts to real pages', async () => {
+    const res = await fetch(`${base}/manifest.webmanifest`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    const manifest = (await res.json()) as Record<string, unknown> & { icons: { src: string; sizes: string; purpose?: string }[]; shortcuts: { name: string; url: string }[] };
+    expect(manifest).toMatchObject({ name: 'Tutorline', short_name: 'Tutorline', display: 'standalone', start_url: '/', scope: '/', theme_color: '#4338ca' });
+    expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/i);
+    const sizes = manifest.icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+    for (const icon of manifest.icons) {
+      const png = await fetch(`${base}${icon.src}`);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      const meta = await sharp(Buffer.from(await png.arrayBuffer())).metadata();
+      expect(`${meta.width}x${meta.height}`).toBe(icon.sizes);
+    }
+    expect(manifest.shortcuts.map((s) => [s.name, s.url])).toEqual([
+      ['Ask a question', '/student/ask'],
+      ['My lessons', '/lessons'],
+    ]);
+    const html = await fetch(`${base}/`, { headers: { accept: 'text/html' } }).then((r) => r.text());
+    expect(html).toContain('rel="manifest" href="/manifest.webmanifest"');
+
+    // The worker is revalidated on every check and may fetch our own origin; pages may register workers of our own.
+    const sw = await fetch(`${base}/sw.js`);
+    expect(sw.status).toBe(200);
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+    expect(sw.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect((await fetch(`${base}/student`, { headers: { accept: 'text/html' } })).headers.get('content-security-policy')).toContain("worker-src 'self'");
+  });
+
+  it('keeps the JavaScript a student downloads before home and the ask page are usable under 170 KB gzip', async () => {
+    const { context: loggedIn } = await logIn(env.browser(), base, student);
+    const storageState = await loggedIn.storageState();
+    await loggedIn.close();
+    // A first visit: empty HTTP cache, and no service worker yet (its install downloads in the background, after).
+    const context = await env.browser().newContext({ baseURL: base, viewport: { width: 360, height: 740 }, storageState, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const scripts = new Set<string>();
+    let measuring = true;
+    page.on('request', (r) => {
+      if (measuring && r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
+    });
+    await page.goto('/student');
+    await page.getByTestId('student-home').waitFor();
+    await page.getByRole('link', { name: 'Ask a question' }).first().click();
+    await page.getByTestId('ask-page').waitFor();
+    await page.getByTestId('ask-submit').waitFor();
+    measuring = false;
+    const sizes = [...scripts].map((p) => ({ p, gzip: zlib.gzipSync(fs.readFileSync(path.join(dist, p))).length }));
+    const total = sizes.reduce((s, x) => s + x.gzip, 0);
+    console.log(`JS before home and ask are usable: ${(total / 1024).toFixed(1)} KB gzip in ${sizes.length} files (budget ${budgetBytes / 1024} KB)`);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(total, sizes.map((s) => `${s.p} ${s.gzip}`).join('\n')).toBeLessThanOrEqual(budgetBytes);
+    await context.close();
+  });
+
+  it('opens offline from the service worker: the lesson list as last loaded, and a page saying what works', async () => {
+    const { context, page } = await logIn(env.browser(), base, student);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await controlledBySw(page);
+    await page.goto('/lessons');
+    await page.getByTestId('my-lessons').waitFor();
+    await context.setOffline(true);
+    await page.goto('/lessons');
+    await page.getByTestId('my-lessons').waitFor();
+    await expect(page.getByTestId('offline-banner').textContent()).resolves.toContain('You are offline');
+    await page.getByRole('link', { name: 'What works offline' }).click();
+    const offline = page.getByTestId('offline-page');
+    await offline.waitFor();
+    const words = await offline.textContent();
+    expect(words).toContain('Works offline');
+    expect(words).toContain('Needs a connection');
+    expect(words).toContain('Asking a question');
+    await page.screenshot({ path: screenshotPath('pwa-offline-360'), fullPage: true });
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it('shows "Update available" for a new version, never reloads by itself, waits during a call, reloads on request', async () => {
+    const { context, page } = await logIn(env.browser(), base, student);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await controlledBySw(page);
+    const first = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    // A new release: the worker's bytes change. The page looks for it (as it does hourly) and the new one waits.
+    fs.appendFileSync(path.join(dist, 'sw.js'), '\n// next release\n');
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+    const banner = page.getByTestId('update-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('Update available');
+    await page.screenshot({ path: screenshotPath('pwa-update-banner-360') });
+    // In a call the banner only says the update waits; nothing offers to reload.
+    await page.evaluate(() => {
+      history.pushState({}, '', '/session/00000000-0000-4000-8000-000000000000');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="update-banner"]')?.textContent?.includes('after your call'));
+    expect(await page.getByTestId('update-reload').count()).toBe(0);
+    await page.goBack();
+    await page.getByTestId('update-reload').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('update-reload').click()]);
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBeUndefined();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    expect(await page.getByTestId('update-banner').count()).toBe(0);
+    expect(first).toBeTruthy();
+    await context.close();
+  });
+
+  it('takes the photo with the rear camera and sends a 12-megapixel photo shrunk on the phone: ≤ 1600 px, under 1 MB', async () => {
+    const { context, page } = await logIn(env.browser(), base, student);
+    // Keep what the page sends, to read back its pixels.
+    await page.addInitScript(() => {
+      const w = window as unknown as { sentPhotos: Blob[] };
+      w.sentPhotos = [];
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (body) {
+        const file = body instanceof FormData ? body.get('file') : null;
+        if (file instanceof Blob) w.sentPhotos.push(file);
+        return send.call(this, body);
+      };
+    });
+    await page.goto('/student/ask');
+    const camera = page.getByTestId('photo-camera-input');
+    expect(await camera.getAttribute('accept')).toBe('image/*');
+    expect(await camera.getAttribute('capture')).toBe('environment');
+    expect(await page.getByTestId('photo-input').getAttribute('capture')).toBeNull();
+    // A camera-like 4000×3000 JPEG: noise does not compress, so it weighs megabytes as a real photo does.
+    const noise = Buffer.alloc(4000 * 3000 * 3);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = Math.imul(i, 2654435761) >>> 24;
+    const photo = await sharp(noise, { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    expect(photo.length).toBeGreaterThan(3 * 1024 * 1024);
+    const uploaded = page.waitForRequest((r) => r.url().endsWith('/api/help/photos') && r.method() === 'POST');
+    await camera.setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
+    const request = await uploaded;
+    // The bytes on the wire (multipart body), and the file inside it as the page handed it to XMLHttpRequest.
+    const wireBytes = Number((await request.allHeaders())['content-length']);
+    expect(wireBytes).toBeGreaterThan(0);
+    expect(wireBytes).toBeLessThan(1024 * 1024);
+    const sent = await page.evaluate(async () => {
+      const file = (window as unknown as { sentPhotos: Blob[] }).sentPhotos[0]!;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(binary);
+    });
+    const jpeg = Buffer.from(sent, 'base64');
+    expect(jpeg.length).toBeLessThan(wireBytes);
+    const meta = await sharp(jpeg).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(1600);
+    expect(meta.width).toBe(1600);
+    await page.locator('[data-testid="photo-preview"][data-status="done"]').waitFor();
+    await context.close();
+  });
+});
