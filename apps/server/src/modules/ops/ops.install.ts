@@ -54,7 +54,7 @@ export const opsModule = fp(
     await fastify.register(opsRoutes, { summary, jobs: createJobsAdmin({ db, clock, logger }), tutorQuality: createTutorQuality({ db, clock }) });
     fastify.addHook('onClose', async () => {
       live.close();
-      nodeReport.stop();
+      await nodeReport.stop();
     });
     fastify.decorate('ops', { rollups, live, summary, nodeReport });
   },

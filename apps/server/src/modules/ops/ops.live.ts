@@ -90,21 +90,30 @@ const appVersion = (() => {
 export function startNodeReport(deps: { repo: OpsRepo; io: Io; clock: Clock; logger: Logger; nodeId: string; everyMs: number }) {
   const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
-  const report = async () => {
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  const write = async () => {
     const lagMs = Math.round((delay.percentile(99) / 1e6) * 10) / 10;
     delay.reset();
     await deps.repo
       .saveNode({ id: deps.nodeId, sockets: deps.io.engine.clientsCount, lagMs: Number.isFinite(lagMs) ? lagMs : 0, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), version: `${appVersion} (node ${process.version})`, seenAt: deps.clock.now() })
       .catch((err: unknown) => deps.logger.warn({ err, event: 'ops_node_report_failed' }, 'could not write this node’s figures'));
   };
+  // One write at a time, none after stop; stop waits for the one in flight, so it never reaches a closed pool.
+  const report = () => {
+    if (!stopped) inFlight = inFlight.then(write);
+    return inFlight;
+  };
   void report();
   const timer = setInterval(() => void report(), deps.everyMs);
   timer.unref();
   return {
     report,
-    stop() {
+    async stop() {
+      stopped = true;
       clearInterval(timer);
       delay.disable();
+      await inFlight;
     },
   };
 }
