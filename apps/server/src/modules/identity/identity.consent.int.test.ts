@@ -52,6 +52,16 @@ describeEachBackend('identity: guardian consent with its evidence', ({ db }) => 
     expect(await needsConsent(k.client)).toBe(true);
   });
 
+  // Issue #20: the consent age is the country's (18 in India under the DPDP Act, 13 by default), in the admin's list too.
+  it("lists as waiting for consent a student under their own country's consent age, not one over the default's", async () => {
+    const born15 = '2011-01-15';
+    const india = await signUpStudent(new Client(t.baseUrl), { birthDate: born15, country: 'IN', guardianContact: 'parent@example.test' });
+    const elsewhere = await signUpStudent(new Client(t.baseUrl), { birthDate: born15, country: 'GB', guardianContact: 'parent@example.test' });
+    const ids = ((await admin.get('/api/admin/users?role=student&consent=needed&limit=200')).json.users as { id: string }[]).map((u) => u.id);
+    expect(ids).toContain(india.user.id);
+    expect(ids).not.toContain(elsewhere.user.id);
+  });
+
   it('records who, how and the evidence, with the admin and the time; the admin’s view shows it; an audit event is logged', async () => {
     const k = await kid();
     const waiting = await admin.get('/api/admin/users?role=student&consent=needed&limit=200');

@@ -284,13 +284,21 @@ export function createIdentityRepo(db: Db) {
     },
 
     /**
-     * consent 'needed': students born after `consentCutoff` (under 13) with no consent; 'recorded': students with one.
+     * consent 'needed': students under their country's consent age (born after its cutoff: 13 by default, 18 in
+     * India) with no consent; 'recorded': students with one.
      */
-    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; consentCutoff: string; limit: number; offset: number }) {
+    async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; consentCutoffs: { byCountry: Record<string, string>; otherwise: string }; limit: number; offset: number }) {
+      const cutoffs = Object.entries(filter.consentCutoffs.byCountry);
+      const cutoff = cutoffs.length
+        ? sql`(case upper(coalesce(${users.country}, '')) ${sql.join(
+            cutoffs.map(([c, d]) => sql`when ${c} then ${d}`),
+            sql` `,
+          )} else ${filter.consentCutoffs.otherwise} end)`
+        : sql`${filter.consentCutoffs.otherwise}`;
       const where = and(
         filter.role ? eq(users.role, filter.role) : undefined,
         filter.approvalStatus ? eq(tutorProfiles.approvalStatus, filter.approvalStatus) : undefined,
-        filter.consent === 'needed' ? and(eq(users.role, 'student'), isNull(users.guardianConsentAt), gt(users.birthDate, filter.consentCutoff)) : undefined,
+        filter.consent === 'needed' ? and(eq(users.role, 'student'), isNull(users.guardianConsentAt), sql`${users.birthDate} > ${cutoff}::date`) : undefined,
         filter.consent === 'recorded' ? sql`exists (select 1 from ${guardianConsents} where ${guardianConsents.studentId} = ${users.id})` : undefined,
       );
       const rows = await db

@@ -1,5 +1,5 @@
 import { type Access, type Role, type StaffRole, staffRoles } from '@tutorline/contracts';
-import { consentAgeFor } from '../guardians/guardians.rules';
+import { CONSENT_AGES, consentAgeFor } from '../guardians/guardians.rules';
 
 /** Pure identity decisions: no I/O, the time is passed in. */
 
@@ -46,10 +46,15 @@ export function minorStatus(user: MinorFacts, now: Date): MinorStatus | null {
   };
 }
 
-/** Students born after this date (YYYY-MM-DD, UTC) are under CONSENT_AGE on `now`: ageOn(b, now) < 13 ⇔ b > cutoff. */
-export function consentAgeCutoff(now: Date): string {
+/** Students born after this date (YYYY-MM-DD, UTC) are under `age` on `now`: ageOn(b, now) < age ⇔ b > cutoff. */
+export function consentAgeCutoff(now: Date, age: number = CONSENT_AGE): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${String(now.getUTCFullYear() - CONSENT_AGE).padStart(4, '0')}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+  return `${String(now.getUTCFullYear() - age).padStart(4, '0')}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+}
+
+/** The birth-date cutoff of each country with its own consent age, and of every other country (the default). */
+export function consentCutoffs(now: Date): { byCountry: Record<string, string>; otherwise: string } {
+  return { byCountry: Object.fromEntries(Object.entries(CONSENT_AGES).map(([c, age]) => [c, consentAgeCutoff(now, age)])), otherwise: consentAgeCutoff(now, consentAgeFor(null)) };
 }
 
 /**

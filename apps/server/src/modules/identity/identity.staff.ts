@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock';
 import { conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { IdentityRepo } from './identity.repo';
-import { consentAgeCutoff, minorStatus } from './identity.rules';
+import { consentCutoffs, minorStatus } from './identity.rules';
 
 /** The admin's view of accounts: staff roles granted and revoked with a reason (#18), and the users list. */
 export function createStaffAdmin(deps: { repo: IdentityRepo; clock: Clock; logger: Logger; userChanged: (userId: string) => void }) {
@@ -41,7 +41,7 @@ export function createStaffAdmin(deps: { repo: IdentityRepo; clock: Clock; logge
 
     async listUsers(filter: { role?: Role | undefined; approvalStatus?: ApprovalStatus | undefined; consent?: 'needed' | 'recorded' | undefined; limit: number; offset: number }) {
       const now = clock.now();
-      const { rows, total } = await repo.listUsers({ ...filter, consentCutoff: consentAgeCutoff(now) });
+      const { rows, total } = await repo.listUsers({ ...filter, consentCutoffs: consentCutoffs(now) });
       const consents = await repo.latestGuardianConsents(rows.filter((r) => r.user.role === 'student').map((r) => r.user.id));
       const list: AdminUser[] = rows.map((r) => {
         const c = consents.get(r.user.id);
