@@ -80,3 +80,29 @@ export const ltiUsageReportSchema = z.object({
   allowance: ltiAllowanceSchema,
 });
 export type LtiUsageReport = z.infer<typeof ltiUsageReportSchema>;
+
+/**
+ * A course's monthly statement (decision 075): each lesson its allowance paid for in the month (by the lesson's start,
+ * UTC), and what the school owes for it. `billed`: earned (completed, or a student no-show or late cancellation), so
+ * owed; `not_billed`: cancelled in time or a tutor no-show, nothing owed; `pending`: not settled yet.
+ */
+export const ltiStatementSchema = z.object({
+  course: z.object({ id: z.string(), title: z.string() }),
+  month: z.string(),
+  lessons: z.array(
+    z.object({
+      bookingId: z.string(),
+      learner: z.string(),
+      tutor: z.string(),
+      start: z.iso.datetime(),
+      minutes: z.number().int(),
+      status: z.enum(['billed', 'not_billed', 'pending']),
+      outcome: z.string().nullable(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+    }),
+  ),
+  /** Per currency: lessons billed, their minutes, and the amount owed by the school (minor units). */
+  totals: z.array(z.object({ currency: z.string(), lessons: z.number().int(), minutes: z.number().int(), amountMinor: z.number().int() })),
+});
+export type LtiStatement = z.infer<typeof ltiStatementSchema>;

@@ -11,6 +11,7 @@ import { billingMoneyRoutes } from './billing.routes';
 import { bookingOutcomeMoney, bookingPaymentPolicy } from './bookings/bookings.service';
 import { classMoney, installClassPayments } from './classes/class-money';
 import type { PaymentProviderAdapter } from './payments/providers';
+import { SCHOOL_PAID_LESSONS } from './school/school-lessons';
 
 export interface BillingModuleOptions {
   /** Where tutor payouts go; an in-memory fake by default. */
@@ -32,7 +33,9 @@ export const billingModule = fp<BillingModuleOptions>(
     const billing = createBillingMoney({ db: database.db, clock, logger, config: config.billing, payoutAdapter: opts.payoutAdapter ?? createFakePayouts() });
     ports.provide(HELP_BILLING, billing.helpBilling);
     ports.provide(BOOKING_PAYMENT_POLICY, bookingPaymentPolicy(config.payments));
-    ports.provide(BOOKING_OUTCOME_MONEY, bookingOutcomeMoney({ db: database.db, clock, logger }));
+    // lti registers later and answers which lessons a school paid for (decision 075).
+    const schools = ports.late(SCHOOL_PAID_LESSONS, 'tutorline-billing');
+    ports.provide(BOOKING_OUTCOME_MONEY, bookingOutcomeMoney({ db: database.db, clock, logger, schools, commissionBps: config.billing.commissionBps }));
     ports.provide(CLASS_MONEY, classMoney({ config: config.payments, db: database.db, clock, logger }));
     await fastify.register(billingMoneyRoutes, { entitlements: billing.entitlements, reports: billing.reports, plans: billing.plans });
     await billing.payouts.installSchedule(jobs, database.db);

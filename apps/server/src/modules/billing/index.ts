@@ -23,5 +23,7 @@ declare module 'fastify' {
     billing: { money: BillingMoney; payments: BillingProviders };
   }
 }
+export { noSchoolPaidLessons, SCHOOL_PAID_LESSONS, type SchoolCharge, type SchoolPaidLessons, type SchoolPayer } from './school/school-lessons';
+export { schoolLessonCharges } from './school/school-charges.repo';
 export { billingRollupFacts } from './billing.rollups.repo';
 export { tutorEarningsBetween } from './earnings/earnings.quality.repo';

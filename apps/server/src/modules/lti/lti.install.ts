@@ -6,6 +6,8 @@ import { installAgs } from './lti.ags.install';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
 import { BOOKING_COURSES } from '../scheduling';
+import { noSchoolPaidLessons, SCHOOL_PAID_LESSONS } from '../billing';
+import { createStatementRepo, schoolPaidLessonsOf } from './lti.statement.repo';
 import { createAllowanceRepo } from './lti.allowance.repo';
 import { createCourseBookings, noCourseBookings } from './lti.course-bookings';
 import { createPickerCatalogue } from './lti.deeplink.catalogue';
@@ -37,6 +39,7 @@ export const ltiModule = fp(
       logger.warn({ event: 'lti_disabled', reason: 'no SIGNING_SECRET' }, 'LTI is off: set SIGNING_SECRET to seal the tool keys');
       fastify.decorate('lti', null);
       ports.provide(BOOKING_COURSES, noCourseBookings);
+      ports.provide(SCHOOL_PAID_LESSONS, noSchoolPaidLessons);
       return;
     }
     const toolOrigin = new URL(config.publicUrl).origin;
@@ -58,12 +61,14 @@ export const ltiModule = fp(
     const allowances = createAllowanceRepo(database.db);
     const courseBookings = createCourseBookings({ links, allowances, logger });
     ports.provide(BOOKING_COURSES, courseBookings);
+    const statementRepo = createStatementRepo(database.db);
+    ports.provide(SCHOOL_PAID_LESSONS, schoolPaidLessonsOf(statementRepo));
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });
 
     await installLoginSweep({ jobs, repo, db: database.db, clock, logger });
     const lrsBox = createKeyBox(signingSecret, 'lti-lrs-secrets');
     await sealLegacyLrsSecrets({ repo, box: lrsBox, clock, logger });
-    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox, allowances, taggedBookings: courseBookings.bookingsOfCourse });
+    const nrps = await installRostersAndUsage(fastify, { platform: fastify.platform, repo, tokens, toolOrigin, lrsBox, allowances, statementRepo, taggedBookings: courseBookings.bookingsOfCourse });
 
     let simulator: LmsSimulator | null = null;
     if (config.lti.simulator && !production) {

@@ -13,6 +13,9 @@ import { createCourseAllowances } from './lti.allowance.service';
 import { createCourseActivities, createUsageReports } from './lti.usage.service';
 import { createXapiRepo } from './lti.xapi.repo';
 import { createXapiExports } from './lti.xapi.service';
+import { ltiStatementRoutes } from './lti.statement.routes';
+import { createCourseStatements } from './lti.statement.service';
+import type { StatementRepo } from './lti.statement.repo';
 
 /**
  * Rosters (NRPS), the usage report and the exports (xAPI, CSV): issue #16's second half, wired from the LTI installer.
@@ -20,7 +23,7 @@ import { createXapiExports } from './lti.xapi.service';
  */
 export async function installRostersAndUsage(
   fastify: FastifyInstance,
-  deps: { platform: Platform; repo: LtiRepo; tokens: AgsTokens; toolOrigin: string; lrsBox: KeyBox; allowances: AllowanceRepo; taggedBookings: (courseId: string) => Promise<string[]> },
+  deps: { platform: Platform; repo: LtiRepo; tokens: AgsTokens; toolOrigin: string; lrsBox: KeyBox; allowances: AllowanceRepo; statementRepo: StatementRepo; taggedBookings: (courseId: string) => Promise<string[]> },
 ) {
   const { database, clock, logger, jobs, events } = deps.platform;
   const nrpsRepo = createNrpsRepo(database.db);
@@ -33,6 +36,7 @@ export async function installRostersAndUsage(
   await installRosterRefresh({ jobs, db: database.db, repo: nrpsRepo, sync: roster, clock, logger, afterSync: async (courseId) => void (await xapi.exportCourse(courseId)) });
   await fastify.register(ltiUsageRoutes, { usage, xapi, repo: deps.repo, clock, lrsBox: deps.lrsBox });
   await fastify.register(ltiAllowanceRoutes, { allowances });
+  await fastify.register(ltiStatementRoutes, { statements: createCourseStatements({ db: database.db, repo: deps.statementRepo, nrps: nrpsRepo, clock }) });
   return { roster, usage, xapi, allowances };
 }
 export type RostersAndUsage = Awaited<ReturnType<typeof installRostersAndUsage>>;

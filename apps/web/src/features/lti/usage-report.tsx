@@ -2,6 +2,7 @@ import { formatDateTime, formatDuration, plural } from '../../lib/format';
 import { PageError } from '../../ui/page-states';
 import { AllowanceCard, allowanceAmount } from './allowance-card';
 import { useLtiUsage } from './lti-queries';
+import { StatementCard } from './statement-card';
 import './lti-usage.css';
 
 const rosterProblems: Record<string, string> = {
@@ -38,6 +39,7 @@ export function UsageReport({ courseId, timeZone }: { courseId: string; timeZone
         </p>
       )}
       <AllowanceCard key={allowance.allowance?.updatedAt ?? 'none'} courseId={courseId} allowance={allowance} />
+      {allowance.allowance && <StatementCard courseId={courseId} month={allowance.month} timeZone={timeZone} />}
       {learners.length === 0 ? (
         <p>No learners yet. They appear here once the LMS lists them.</p>
       ) : (

@@ -13,6 +13,7 @@ import { createProviderRepo, isUuid, type ProviderRepo } from '../payments/payme
 import { BOOKING_PAYMENT_QUEUE, type BookingPayments } from '../payments/webhooks.service';
 import { createLedgerRepo } from '../ledger/ledger.repo';
 import { createLedgerService } from '../ledger/ledger.service';
+import { createSchoolLessonEarnings, type SchoolPaidLessons } from '../school/school-lessons';
 
 /**
  * Scheduling's question "must this new booking be paid before it is confirmed?", answered from the payments config
@@ -69,15 +70,25 @@ async function paymentOfBooking(repo: ProviderRepo, tx: Tx, bookingId: string) {
  * refunded by the payment's own settlement job (it can no longer be confirmed).
  * An earned lesson (billing.bookings.rules lessonEarned: completed, kept by the tutor) posts its earning in the same
  * transaction (LedgerService.lessonEarning): the price moves from lesson prepayments to the tutor, less commission.
+ * A confirmed, priced lesson with no payment that a school's course paid for (SCHOOL_PAID_LESSONS, decision 075) is
+ * earned by the same rule, against the course's receivable; its other outcomes move no money (nobody paid to refund).
  */
-export function bookingOutcomeMoney(o: { db: Db; clock: Clock; logger: Logger }): OnBookingOutcome {
+export function bookingOutcomeMoney(o: { db: Db; clock: Clock; logger: Logger; schools?: SchoolPaidLessons; commissionBps?: number }): OnBookingOutcome {
   const repo = createProviderRepo(o.db);
   // The commission is the one recorded with the payment (LedgerPort.paymentReceived), so none is configured here.
   const ledger = createLedgerService({ repo: createLedgerRepo(o.db), clock: o.clock, logger: o.logger, commissionBps: 0 });
+  const schoolEarning = createSchoolLessonEarnings({ db: o.db, clock: o.clock, logger: o.logger, commissionBps: o.commissionBps ?? 0 });
   return async (tx, e) => {
     const booking = await bookingById(tx, e.bookingId);
     if (!booking) return null;
     const found = e.wasConfirmed && booking.priceMinor > 0 ? await paymentOfBooking(repo, tx, booking.id) : null;
+    const payer = !found && e.wasConfirmed && booking.priceMinor > 0 && o.schools ? await o.schools.payerOf(tx, booking.id) : null;
+    if (payer) {
+      const money = lessonOutcomeMoney({ outcome: e.outcome, by: e.by, paid: true, priceMinor: booking.priceMinor });
+      if (lessonEarned(e.outcome, money)) await schoolEarning(tx, { bookingId: booking.id, tutorId: booking.tutorId, payer, priceMinor: booking.priceMinor, currency: booking.currency, outcome: e.outcome, at: e.at });
+      else o.logger.info({ event: 'school_lesson_not_billed', bookingId: booking.id, courseId: payer.courseId, outcome: e.outcome, by: e.by }, 'school-paid lesson: nothing earned, nothing billed');
+      return null;
+    }
     const money = lessonOutcomeMoney({ outcome: e.outcome, by: e.by, paid: !!found, priceMinor: booking.priceMinor });
     if (found && lessonEarned(e.outcome, money)) {
       await ledger.lessonEarning(tx, { bookingId: booking.id, paidBookingId: found.paidBookingId, paymentId: found.payment.id, priceMinor: booking.priceMinor, at: e.at });

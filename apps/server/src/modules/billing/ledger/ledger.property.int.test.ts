@@ -14,6 +14,7 @@ import { commissionOf, creditsToRemove, lessonEarningEntries, refundEntries } fr
 import { createLedgerService, type LedgerService } from './ledger.service';
 import { createPayoutsRepo } from '../payouts/payouts.repo';
 import { createPayoutsService } from '../payouts/payouts.service';
+import { createSchoolLessonEarnings } from '../school/school-lessons';
 
 /**
  * Random purchases, consumptions, refunds (full and partial), earnings, payouts (sent, rejected) and crashes (an error
@@ -31,7 +32,8 @@ type Op =
   | { t: 'refund'; pick: number; share: number; full: boolean; crash: boolean }
   | { t: 'earn'; tutor: number; amount: number; crash: boolean }
   | { t: 'lesson'; pick: number; crash: boolean }
-  | { t: 'payout'; reject: boolean; crash: boolean };
+  | { t: 'payout'; reject: boolean; crash: boolean }
+  | { t: 'school'; tutor: number; amount: number; again: boolean; crash: boolean };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('pack' as const), s: fc.nat(1), credits: fc.integer({ min: 1, max: 10 }), amount: fc.integer({ min: 1, max: 99_999 }), crash: fc.boolean() }),
@@ -41,6 +43,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('earn' as const), tutor: fc.nat(1), amount: fc.integer({ min: 1, max: 60_000 }), crash: fc.boolean() }),
   fc.record({ t: fc.constant('payout' as const), reject: fc.boolean(), crash: fc.boolean() }),
   fc.record({ t: fc.constant('lesson' as const), pick: fc.nat(20), crash: fc.boolean() }),
+  fc.record({ t: fc.constant('school' as const), tutor: fc.nat(1), amount: fc.integer({ min: 1, max: 200_000 }), again: fc.boolean(), crash: fc.boolean() }),
 );
 
 class Crash extends Error {}
@@ -83,6 +86,10 @@ describeEachBackend('ledger property: random money movements and crashes keep th
           lessonEarned?: number;
           lessonReversed?: number;
         }[] = [];
+        // School-paid lessons (decision 075): the course's receivable holds exactly the prices of the lessons earned.
+        const schoolEarning = createSchoolLessonEarnings({ db: db().database.db, clock, logger, commissionBps: 2000 });
+        const courseId = randomUUID();
+        let billed = 0;
         const prepaidBefore = 0 - (await ledger.repo.balance(db().database.db, 'lesson_prepayments', 'INR')) || 0;
 
         for (const o of ops) {
@@ -127,6 +134,20 @@ describeEachBackend('ledger property: random money movements and crashes keep th
                 }
                 p.lessonDone = true;
               } else if (r) expect(r.v === null || r.v.created === false).toBe(true);
+            }
+          } else if (o.t === 'school') {
+            const start = new Date(Date.UTC(2027, 0, 1) + bookingHour++ * 3_600_000);
+            const [booking] = await db()
+              .database.db.insert(schema.bookings)
+              .values({ tutorId: tutors[o.tutor]!, studentId: students[0]!, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: randomUUID(), priceMinor: o.amount, createdAt: start })
+              .returning();
+            const e = { bookingId: booking!.id, tutorId: tutors[o.tutor]!, payer: { courseId, registrationId: randomUUID() }, priceMinor: o.amount, currency: 'INR', outcome: 'completed', at: now };
+            const r = await crashing((t) => schoolEarning(t, e));
+            if (r) {
+              earned[o.tutor]! += o.amount - commissionOf(o.amount, 2000);
+              billed += o.amount;
+              // Settled again (a repeated sweep): the same transaction, nothing more posted.
+              if (o.again) expect((await tx((t) => schoolEarning(t, e))).created).toBe(false);
             }
           } else if (o.t === 'consume') {
             const questionId = (await insertQuestion(db().database, students[o.s]!, now)).id;
@@ -185,6 +206,7 @@ describeEachBackend('ledger property: random money movements and crashes keep th
           expect(prepaid).toBeGreaterThanOrEqual(0);
           const unearned = paid.filter((x) => x.purpose === 'booking').reduce((n, x) => n + x.amount - x.refunded - x.lessonEarned! + x.lessonReversed!, 0);
           expect(prepaid - prepaidBefore).toBe(unearned);
+          expect(await ledger.repo.balance(db().database.db, `school_receivable:${courseId}`, 'INR')).toBe(billed);
           for (const [i, tutorId] of tutors.entries()) {
             const rows = await db().database.db.select().from(schema.payouts).where(eq(schema.payouts.tutorId, tutorId));
             const out = rows.filter((r) => r.status !== 'failed').reduce((n, r) => n + r.amountMinor, 0);

@@ -59,6 +59,8 @@ export const accounts = {
   creditsRedeemed: { account: 'credits_redeemed', kind: 'credits' } as Pick<EntrySpec, 'account' | 'kind'>,
   /** Booked lessons paid for and not yet earned (deferred revenue): credited at payment, debited when the lesson is earned or refunded. */
   lessonPrepayments: { account: 'lesson_prepayments', kind: 'payable' } as Pick<EntrySpec, 'account' | 'kind'>,
+  /** What a school owes for its course's school-paid lessons (issue #16, decision 075): an asset, debited when such a lesson is earned. */
+  schoolReceivable: (courseId: string): Pick<EntrySpec, 'account' | 'kind'> => ({ account: `school_receivable:${courseId}`, kind: 'clearing' }),
 };
 
 export class UnbalancedError extends Error {
@@ -186,6 +188,14 @@ export function lessonEarningEntries(tutorId: string, amountMinor: number, curre
   if (amountMinor - commission) entries.push({ ...accounts.tutorPayable(tutorId), amountMinor: -(amountMinor - commission), currency });
   if (commission) entries.push({ ...accounts.revenue, amountMinor: -commission, currency });
   return entries;
+}
+
+/**
+ * A school-paid lesson earned (decision 075): the same split as a paid lesson's earning (lessonEarningEntries), but the
+ * price is owed by the school (its course's receivable) instead of coming out of a learner's prepayment.
+ */
+export function schoolLessonEntries(courseId: string, tutorId: string, amountMinor: number, currency: string, commissionBps: number): EntrySpec[] {
+  return lessonEarningEntries(tutorId, amountMinor, currency, commissionBps).map((e) => (e.account === accounts.lessonPrepayments.account ? { ...e, ...accounts.schoolReceivable(courseId) } : e));
 }
 
 /**
