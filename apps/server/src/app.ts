@@ -35,6 +35,7 @@ import { recommendationsModule, type RecommendationsModuleOptions } from './modu
 import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
 import { safetyModule } from './modules/safety';
+import { retentionModule } from './modules/retention';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -176,6 +177,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(guardiansModule);
   // Safety (#20): contact details masked for minors, reports and blocks, severe escalation, long calls with minors.
   await fastify.register(safetyModule);
+  // Retention (#20): one daily job deletes what the schedule says is old, module by module, except what a report holds.
+  await fastify.register(retentionModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

@@ -62,8 +62,14 @@ const envSchema = z.object({
   UPLOADS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   UNATTACHED_PHOTOS_KEPT_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
   ROOM_ABANDONED_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(5),
-  /** Class recordings are deleted (rows and files) this long after they were made. */
+  /** The retention schedule (issue #20, decision 073, docs/PRIVACY.md): days each kind of data is kept; a daily job deletes the rest. */
+  RETAIN_QUESTION_PHOTOS_DAYS: z.coerce.number().min(1).max(3650).default(180),
+  RETAIN_CHAT_DAYS: z.coerce.number().min(1).max(3650).default(365),
+  /** Recordings (1:1 sessions and classes), rows and files. */
   RECORDING_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(90),
+  RETAIN_CALL_DIAGNOSTICS_DAYS: z.coerce.number().min(1).max(3650).default(90),
+  RETAIN_CHECK_REPORTS_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  RETAIN_FAILED_LOGINS_DAYS: z.coerce.number().min(1).max(3650).default(30),
   /** The conversion's programs (run by path, no shell) and how long one step may run before it is stopped. */
   JANUS_PP_REC_BIN: z.string().min(1).default('/usr/bin/janus-pp-rec'),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -123,6 +129,18 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+const DAY_MS = 86_400_000;
+
+/** How long each kind of personal data is kept, in ms (RETAIN_*_DAYS, RECORDING_RETENTION_DAYS). */
+export interface RetentionSchedule {
+  questionPhotosMs: number;
+  chatMs: number;
+  recordingsMs: number;
+  callDiagnosticsMs: number;
+  checkReportsMs: number;
+  failedLoginsMs: number;
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
@@ -168,6 +186,8 @@ export interface Config {
   uploads: { perMinute: number; perDay: number; unattachedKeptMs: number };
   /** An instant-help session whose participants have all been gone this long is ended by a sweep (longer than a reconnect). */
   rooms: { abandonedAfterMs: number };
+  /** How long each kind of personal data is kept (decision 073); recordings' is recordings.retentionMs. */
+  retention: RetentionSchedule;
   recordings: { dir: string; retentionMs: number; tools: { ppRec: string; ffmpeg: string; ffprobe: string; timeoutMs: number } };
   /** Janus for group classes (integrations/janus): its configuration is generated into dir at each start. */
   sfu: { mode: 'janus' | 'off'; bin: string; searchPath: string; apiIp: string; wsPort: number; rtpPortRange: string; iceEnforceList: string | undefined; dir: string };
@@ -299,7 +319,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsPollMs: e.JOBS_POLL_MS,
     uploads: { perMinute: e.UPLOADS_PER_MINUTE, perDay: e.UPLOADS_PER_DAY, unattachedKeptMs: Math.round(e.UNATTACHED_PHOTOS_KEPT_HOURS * 3_600_000) },
     rooms: { abandonedAfterMs: Math.round(e.ROOM_ABANDONED_AFTER_MINUTES * 60_000) },
-    recordings: { dir: path.resolve(e.DATA_DIR, 'recordings'), retentionMs: Math.round(e.RECORDING_RETENTION_DAYS * 86_400_000), tools: { ppRec: e.JANUS_PP_REC_BIN, ffmpeg: e.FFMPEG_BIN, ffprobe: e.FFPROBE_BIN, timeoutMs: e.RECORDING_TOOL_TIMEOUT_SECONDS * 1000 } },
+    retention: {
+      questionPhotosMs: Math.round(e.RETAIN_QUESTION_PHOTOS_DAYS * DAY_MS),
+      chatMs: Math.round(e.RETAIN_CHAT_DAYS * DAY_MS),
+      recordingsMs: Math.round(e.RECORDING_RETENTION_DAYS * DAY_MS),
+      callDiagnosticsMs: Math.round(e.RETAIN_CALL_DIAGNOSTICS_DAYS * DAY_MS),
+      checkReportsMs: Math.round(e.RETAIN_CHECK_REPORTS_DAYS * DAY_MS),
+      failedLoginsMs: Math.round(e.RETAIN_FAILED_LOGINS_DAYS * DAY_MS),
+    },
+    recordings: { dir: path.resolve(e.DATA_DIR, 'recordings'), retentionMs: Math.round(e.RECORDING_RETENTION_DAYS * DAY_MS), tools: { ppRec: e.JANUS_PP_REC_BIN, ffmpeg: e.FFMPEG_BIN, ffprobe: e.FFPROBE_BIN, timeoutMs: e.RECORDING_TOOL_TIMEOUT_SECONDS * 1000 } },
     sfu: {
       mode: e.SFU ?? (e.NODE_ENV === 'test' ? 'off' : 'janus'),
       bin: e.JANUS_BIN,

@@ -1,6 +1,7 @@
 import type { ClassRole } from './classroom.ports';
 
 export { classroomModule } from './classroom.install';
+export { removeOldClassChat, removeOldClassEvents } from './classroom.retention.repo';
 export {
   CLASS_ACCESS,
   CLASSROOM_MEDIA,

@@ -1,4 +1,5 @@
 export { checkReportCode } from './connectivity.lookups.repo';
+export { removeOldCheckReports } from './connectivity.retention.repo';
 export { createConnectivityRepo } from './connectivity.repo';
 export { connectivityRoutes } from './connectivity.routes';
 export { createConnectivityService, type ConnectivityService } from './connectivity.service';

@@ -4,6 +4,7 @@ import type { HelpService } from './help.service';
 export { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 export { defaultHelpRates } from './help.rates';
 export { createHelpRepo } from './help.repo';
+export { removeOldQuestionPhotos } from './help.retention.repo';
 export { helpRoutes } from './help.routes';
 export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, claimRefusals, type DispatchConfig, defaultDispatchConfig, type RateRefusal, type UploadRefusal, uploadRefusals } from './help.rules';
 export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';

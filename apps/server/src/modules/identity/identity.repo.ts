@@ -90,10 +90,10 @@ export function createIdentityRepo(db: Db) {
       return { fromIp: row?.fromIp ?? 0, total: row?.total ?? 0, oldestFromIp: row?.oldestFromIp ?? null };
     },
     /** Retention: failed log-ins recorded before `before`, and log-in links that expired before `before`, are deleted. */
-    async pruneLoginRecords(before: { failures: Date; links: Date }): Promise<{ failures: number; links: number }> {
-      const failures = await db.delete(failedLogins).where(lt(failedLogins.at, before.failures)).returning({ id: failedLogins.id });
-      const links = await db.delete(loginLinks).where(lt(loginLinks.expiresAt, before.links)).returning({ tokenHash: loginLinks.tokenHash });
-      return { failures: failures.length, links: links.length };
+    /** Log-in links that expired before `before` (failed log-ins go by the retention schedule: removeOldFailedLogins). */
+    async pruneExpiredLoginLinks(before: Date): Promise<number> {
+      const links = await db.delete(loginLinks).where(lt(loginLinks.expiresAt, before)).returning({ tokenHash: loginLinks.tokenHash });
+      return links.length;
     },
     async recordLoginFailure(account: string, ip: string, at: Date): Promise<void> {
       await db.insert(failedLogins).values({ account, ip, at });

@@ -5,11 +5,9 @@ import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } f
 import type { Logger } from '../../platform/logger';
 import type { IdentityRepo } from './identity.repo';
 
-/** The periodic sweep that deletes old log-in records (decision 020). */
+/** The periodic sweep that deletes expired log-in links (decision 020); failed log-ins go by the retention schedule (073). */
 export const LOGIN_RETENTION_QUEUE = defineJob('identity.login_retention', z.object({ slot: z.iso.datetime() }));
 export const LOGIN_RETENTION_EVERY_MS = 3_600_000;
-/** Failed log-ins are the record of attacks on an account; kept this long, then deleted. */
-export const FAILED_LOGINS_KEPT_MS = 30 * 86_400_000;
 /** A log-in link that has expired is useless; kept a day after (for "that link has expired" support questions). */
 export const EXPIRED_LINKS_KEPT_MS = 86_400_000;
 
@@ -20,16 +18,15 @@ async function scheduleLoginRetention(db: Db | Tx, at: Date): Promise<void> {
 }
 
 /**
- * Deletes failed log-ins older than 30 days and log-in links a day after they expired, every hour, so neither table
- * grows for ever (a password-guessing run leaves one row per guess).
+ * Deletes log-in links a day after they expired, every hour, so the table does not grow for ever. Failed log-ins (the
+ * record of attacks on an account) are deleted by the daily retention job after RETAIN_FAILED_LOGINS_DAYS (decision 073).
  */
 export function createLoginRetention(deps: { repo: IdentityRepo; db: Db; clock: Clock; logger: Logger }) {
   const { repo, db, clock, logger } = deps;
-  async function sweep(): Promise<{ failures: number; links: number }> {
-    const now = clock.now().getTime();
-    const gone = await repo.pruneLoginRecords({ failures: new Date(now - FAILED_LOGINS_KEPT_MS), links: new Date(now - EXPIRED_LINKS_KEPT_MS) });
-    if (gone.failures || gone.links) logger.info({ event: 'login_records_pruned', ...gone }, 'old failed log-ins and expired log-in links deleted');
-    return gone;
+  async function sweep(): Promise<{ links: number }> {
+    const links = await repo.pruneExpiredLoginLinks(new Date(clock.now().getTime() - EXPIRED_LINKS_KEPT_MS));
+    if (links) logger.info({ event: 'login_links_pruned', links }, 'expired log-in links deleted');
+    return { links };
   }
   return {
     sweep,

@@ -35,6 +35,7 @@ export {
   tutorTeaching,
 } from './identity.tutors.repo';
 export { STUDENT_SIGNED_UP, TUTOR_SUSPENDED } from './identity.events';
+export { removeOldFailedLogins } from './identity.retention.repo';
 export { identityModule, type IdentityModuleOptions } from './identity.install';
 
 declare module 'fastify' {

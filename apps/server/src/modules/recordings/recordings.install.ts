@@ -21,7 +21,7 @@ export const recordingsModule = fp(
       tools: config.recordings.tools,
       ...(opts.authorize ? { authorize: opts.authorize } : {}),
     });
-    await installRecordingJobs({ jobs, db: database.db, clock, recordings });
+    installRecordingJobs({ jobs, recordings });
     await fastify.register(recordingsRoutes, { recordings });
     fastify.decorate('recordings', recordings);
   },

@@ -60,7 +60,7 @@ describeEachBackend('recordings', ({ db }) => {
     expect(direct).toMatchObject({ ok: false, reason: 'tool_failed', detail: { tool: 'false' } });
   });
 
-  it('deleting a recording deletes its files; the retention sweep deletes old ones (rows and files) and keeps new ones', async () => {
+  it('deleting a recording deletes its files; retention deletes old ones (rows and files) and keeps new ones', async () => {
     const s = service();
     const gone = await readyRecording(s);
     expect(await s.remove(gone, 'deleted')).toBe(true);
@@ -72,7 +72,8 @@ describeEachBackend('recordings', ({ db }) => {
     now = new Date(now.getTime() + 5 * 86_400_000);
     const fresh = await readyRecording(s);
     now = new Date(now.getTime() + 3 * 86_400_000);
-    expect(await s.sweep()).toMatchObject({ deleted: 2 }); // the old one and the failed one from the first test
+    const cut = { now, before: new Date(now.getTime() - 7 * 86_400_000), held: async () => new Set<string>() };
+    expect(await s.retention(cut)).toMatchObject({ rows: 2 }); // the old one and the failed one from the first test
     expect(fs.existsSync(path.join(root, old))).toBe(false);
     expect(await s.get(old)).toBeNull();
     expect(fs.existsSync(path.join(root, fresh, 'feed-7.webm'))).toBe(true);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, lte, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RecordingFile, recordings } from './recordings.schema';
 
@@ -31,8 +31,14 @@ export function createRecordingsRepo(db: Db) {
     async remove(id: string): Promise<boolean> {
       return (await db.delete(recordings).where(eq(recordings.id, id)).returning({ id: recordings.id })).length > 0;
     },
-    async expired(now: Date, limit: number): Promise<RecordingRow[]> {
-      return db.select().from(recordings).where(lte(recordings.deleteAfter, now)).orderBy(asc(recordings.deleteAfter)).limit(limit);
+    /** Recordings past their delete_after, or made before `before` (a shortened schedule), by id after `after`. */
+    async expired(cut: { now: Date; before: Date }, after: string | undefined, limit: number): Promise<RecordingRow[]> {
+      return db
+        .select()
+        .from(recordings)
+        .where(and(or(lte(recordings.deleteAfter, cut.now), lt(recordings.createdAt, cut.before)), after ? gt(recordings.id, after) : undefined))
+        .orderBy(asc(recordings.id))
+        .limit(limit);
     },
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return db.transaction(fn);

@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock';
 import { defineJob } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import { fail, ok, type Fail, type Result } from '../../platform/result';
+import { noneRemoved, type RetentionCount, type RetentionCut } from '../../platform/retention';
 import { type ConvertTools, convertRecording } from './recordings.convert';
 import type { RecordingRow, RecordingsRepo } from './recordings.repo';
 
@@ -38,6 +39,9 @@ export type StartFail = SfuFail;
 export type StopFail = Fail<'not_found'> | Fail<'not_recording'> | SfuFail;
 /** A viewer who may not watch gets `not_found`: whether a recording exists is not theirs to know. */
 export type OpenFail = Fail<'not_found'> | Fail<'not_ready'>;
+
+/** What a safety hold names for a recording: a 1:1 session's id (room_ref `session:<id>`), else the class's id. */
+const heldScopeOf = (rec: Pick<RecordingRow, 'roomRef'>) => (rec.roomRef.startsWith('session:') ? rec.roomRef.slice('session:'.length) : rec.roomRef);
 
 const mjrOf = (id: string) => (f: string) => f.startsWith(`${id}-feed-`) && f.endsWith('.mjr');
 
@@ -124,15 +128,29 @@ export function createRecordingsService(deps: RecordingsDeps) {
       return true;
     },
 
-    /** Deletes every recording past its retention period (files and rows). */
-    async sweep(): Promise<{ deleted: number }> {
-      let deleted = 0;
+    /**
+     * Retention (issue #20, decision 073), called by the daily retention job: deletes recordings (files, then rows)
+     * made before `cut.before` or past their own delete_after, except those of a session or class under a hold.
+     */
+    async retention(cut: RetentionCut): Promise<RetentionCount> {
+      const total = noneRemoved();
+      let after: string | undefined;
       for (;;) {
-        const page = await repo.expired(clock.now(), 100);
-        for (const rec of page) if (await this.remove(rec.id, 'retention')) deleted++;
+        const page = await repo.expired({ now: cut.now, before: cut.before }, after, 100);
+        if (!page.length) break;
+        const held = await cut.held(page.map(heldScopeOf));
+        for (const rec of page) {
+          if (held.has(heldScopeOf(rec))) total.held++;
+          else if (await this.remove(rec.id, 'retention')) {
+            total.rows++;
+            total.files += rec.files.length;
+            total.bytes += rec.files.reduce((sum, f) => sum + f.bytes, 0);
+          }
+        }
         if (page.length < 100) break;
+        after = page.at(-1)!.id;
       }
-      return { deleted };
+      return total;
     },
 
     get(id: string): Promise<RecordingRow | null> {

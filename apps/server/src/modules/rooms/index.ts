@@ -2,6 +2,7 @@ import type { RoomsService } from './rooms.service';
 import type { AbandonedSweep } from './rooms.sweep';
 
 export { createRoomsRepo } from './rooms.repo';
+export { removeOldCallEvents, removeOldRoomChat } from './rooms.retention.repo';
 export { roomsRoutes } from './rooms.routes';
 export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';
 export { installRoomHandlers } from './rooms.realtime';
