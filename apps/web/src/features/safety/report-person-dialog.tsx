@@ -73,11 +73,15 @@ export function ReportPersonDialog({ sessionId, otherName, canBlock, source, onC
       ) : (
         <form className="form safety-form" onSubmit={submit} noValidate>
           <p className="muted">Only Tutorline&apos;s safety team sees this. {otherName} is not told who reported them.</p>
-          <fieldset className="safety-choices" data-testid="safety-categories" aria-describedby={missing ? 'safety-missing' : undefined}>
+          <fieldset className="safety-choices" data-testid="safety-categories">
             <legend>What happened?</legend>
             {categories.map((c) => (
               <label key={c} className="safety-choice">
-                <input type="radio" name="category" value={c} checked={category === c} onChange={() => setCategory(c)} />
+                <input type="radio" name="category" value={c} checked={category === c} onChange={() => {
+                    setCategory(c);
+                    setMissing(false);
+                  }}
+                />
                 {categoryWords[c]}
               </label>
             ))}
@@ -90,9 +94,9 @@ export function ReportPersonDialog({ sessionId, otherName, canBlock, source, onC
             </label>
           )}
           {missing && (
-            <p className="form-error" id="safety-missing" role="alert" data-testid="safety-missing">
-              Please choose what happened.
-            </p>
+            <Alert tone="warning" testId="safety-missing">
+              <p>Please choose what happened.</p>
+            </Alert>
           )}
           {report.isError && (
             <Alert tone="error" title="The report was not sent" testId="safety-report-error">

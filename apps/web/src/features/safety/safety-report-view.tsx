@@ -1,4 +1,3 @@
-import type { StaffSafetyReport } from '@tutorline/contracts';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
@@ -8,31 +7,9 @@ import { Button } from '../../ui/button';
 import { TextAreaField } from '../../ui/field';
 import { PageError, PageLoading } from '../../ui/page-states';
 import { useCloseReport, useSafetyReport } from './use-safety';
+import { pairOriginals } from './pair-originals';
 import { categoryShort, sourceWords } from './words';
 import './safety.css';
-
-type Chat = StaffSafetyReport['chat'][number];
-type Attempt = StaffSafetyReport['contactAttempts'][number];
-
-/** A masked attempt is stored a moment after its message: pair each with the same sender's nearest message. */
-const PAIR_WITHIN_MS = 10_000;
-
-/** Each chat line with the original of what was hidden in it; attempts that match no line (the board, WhatsApp) apart. */
-export function pairOriginals(chat: readonly Chat[], attempts: readonly Attempt[]): { lines: { message: Chat; original: string | null }[]; unpaired: Attempt[] } {
-  const used = new Set<number>();
-  const lines = chat.map((message) => {
-    const sent = Date.parse(message.sentAt);
-    let best = -1;
-    attempts.forEach((a, i) => {
-      if (used.has(i) || a.senderId !== message.senderId) return;
-      const gap = Math.abs(Date.parse(a.at) - sent);
-      if (gap <= PAIR_WITHIN_MS && (best < 0 || gap < Math.abs(Date.parse(attempts[best]!.at) - sent))) best = i;
-    });
-    if (best >= 0) used.add(best);
-    return { message, original: best >= 0 ? attempts[best]!.original : null };
-  });
-  return { lines, unpaired: attempts.filter((_, i) => !used.has(i)) };
-}
 
 /** One report for ops: who, what, the session's chat with what was hidden from the student, and closing it. */
 export function SafetyReportView({ id }: { id: string }) {
@@ -77,7 +54,7 @@ export function SafetyReportView({ id }: { id: string }) {
         <dd data-testid="safety-status">{r.status === 'open' ? 'Open: the session’s evidence is kept' : `Closed${r.closedAt ? ` ${formatDateTime(r.closedAt)}` : ''}: ${r.resolution ?? ''}`}</dd>
       </dl>
       {r.text && (
-        <blockquote className="card" data-testid="safety-text">
+        <blockquote className="card safety-quote" data-testid="safety-text">
           {r.text}
         </blockquote>
       )}
