@@ -50,6 +50,10 @@ const AdminOnboardingPage = lazy(() => import('./routes/admin-onboarding').then(
 const AdminOnboardingReviewPage = lazy(() => import('./routes/admin-onboarding').then((m) => ({ default: m.AdminOnboardingReviewPage })));
 const SupportPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportPage })));
 const SupportTicketPage = lazy(() => import('./routes/support').then((m) => ({ default: m.SupportTicketPage })));
+// Safety (#20): ops' report queue and flags; a student's blocked tutors.
+const AdminSafetyPage = lazy(() => import('./routes/admin-safety').then((m) => ({ default: m.AdminSafetyPage })));
+const AdminSafetyReportPage = lazy(() => import('./routes/admin-safety').then((m) => ({ default: m.AdminSafetyReportPage })));
+const BlockedTutorsPage = lazy(() => import('./routes/blocked-tutors').then((m) => ({ default: m.BlockedTutorsPage })));
 const AdminLtiPage = lazy(() => import('./routes/admin-lti').then((m) => ({ default: m.AdminLtiPage })));
 // One tutor's quality and standing for ops (#18).
 const AdminTutorPage = lazy(() => import('./routes/admin-tutor').then((m) => ({ default: m.AdminTutorPage })));
@@ -183,6 +187,9 @@ function Shell() {
             <Route path="/admin/onboarding" element={<AdminOnboardingPage />} />
             <Route path="/admin/onboarding/:id" element={<AdminOnboardingReviewPage />} />
             <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />
+            <Route path="/admin/safety" element={<AdminSafetyPage />} />
+            <Route path="/admin/safety/:id" element={<AdminSafetyReportPage />} />
+            <Route path="/settings/blocked" element={<BlockedTutorsPage />} />
             <Route path="/support" element={<SupportPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />

@@ -24,6 +24,11 @@ function AdminHome({ me }: { me: Me }) {
             Tutor applications
           </Link>
         )}
+        {(me.staffRoles.includes('ops') || me.staffRoles.includes('admin')) && (
+          <Link className="btn btn-secondary" to="/admin/safety" data-testid="safety-link">
+            Safety reports
+          </Link>
+        )}
         <Link className="btn btn-secondary" to="/admin/billing">
           Billing: revenue, plans, refunds
         </Link>

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { OpsDashboard } from '../features/ops';
 import { usePageTitle } from '../lib/page-title';
@@ -11,6 +12,11 @@ function Ops({ me }: { me: Parameters<typeof OpsDashboard>[0]['me'] }) {
   return (
     <section className="page" data-testid="ops-page" aria-labelledby="ops-title">
       <h1 id="ops-title">Operations</h1>
+      <p>
+        <Link to="/admin/safety" data-testid="ops-safety-link">
+          Safety reports and flags
+        </Link>
+      </p>
       <OpsDashboard me={me} />
     </section>
   );

@@ -6,6 +6,7 @@ import { RequireRole, roleHome } from '../features/auth';
 import { useMarkAnswered, useQuestion } from '../features/instant-help';
 import { thisDevice } from '../features/room/call/diagnostics';
 import { RoomScreen, useRoomHead } from '../features/room/room-screen';
+import { ReportPersonButton, ReportPersonDialog } from '../features/safety';
 import { ReportProblemButton, ReportProblemDialog } from '../features/support';
 import { ratingPrompt, SessionPeople, sessionKey, SessionRatingForm, useEndSession, useTutoringSession } from '../features/sessions';
 import { ApiError, errorMessage } from '../lib/api';
@@ -29,6 +30,7 @@ function SessionScreen({ me }: { me: Me }) {
   usePageTitle('Tutoring session');
   // The room is joined (and devices started) while the session loads; the server checks who may enter.
   const [reporting, setReporting] = useState(false);
+  const [reportingPerson, setReportingPerson] = useState(false);
   const room = useRoomHead(id, me.role !== 'admin', session.data === undefined ? undefined : session.data.status === 'active');
 
   // The room's join answers with the session too, often before GET /api/sessions/:id: whichever comes first opens it.
@@ -50,8 +52,18 @@ function SessionScreen({ me }: { me: Me }) {
           room={room}
           actions={isTutor && s.questionId ? <MarkAnswered questionId={s.questionId} sessionId={s.id} compact /> : null}
           onReportProblem={participant ? () => setReporting(true) : undefined}
+          onReportPerson={participant ? () => setReportingPerson(true) : undefined}
         />
         {reporting && <ReportProblemDialog sessionId={s.id} diagnostics={thisDevice()} onClose={() => setReporting(false)} />}
+        {reportingPerson && (
+          <ReportPersonDialog
+            sessionId={s.id}
+            otherName={me.id === s.student.id ? s.tutor.displayName : s.student.displayName}
+            canBlock={me.role === 'student' && me.id === s.student.id}
+            source="room"
+            onClose={() => setReportingPerson(false)}
+          />
+        )}
       </>
     );
   }
@@ -131,6 +143,7 @@ function SessionDetails({ session, me }: { session: TutoringSession; me: Me }) {
           </Button>
         )}
         {(isTutor || isStudent) && !active && <ReportProblemButton sessionId={session.id} diagnostics={thisDevice()} className="btn-block" />}
+        {(isTutor || isStudent) && <ReportPersonButton sessionId={session.id} otherName={other} canBlock={isStudent} className="btn-block" />}
         {isTutor && (
           <Link className="btn btn-ghost btn-block" to="/tutor">
             Back to your questions

@@ -79,6 +79,12 @@ function StudentHome({ me }: { me: Me }) {
           <h2 id="history-title">Your questions</h2>
           <QuestionHistory />
         </article>
+
+        <p className="muted">
+          <Link to="/settings/blocked" data-testid="blocked-link">
+            Blocked tutors
+          </Link>
+        </p>
       </div>
     </section>
   );

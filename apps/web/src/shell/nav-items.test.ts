@@ -28,6 +28,7 @@ describe('the app navigation', () => {
     expect(active('admin', '/admin/check/r1')).toBe('Tutors');
     expect(active('admin', '/check')).toBe('Self-test');
     expect(active('admin', '/admin/support/t1')).toBe('Support');
+    expect(active('admin', '/admin/safety/r1')).toBe('Ops');
   });
 
   it('leaves the live room its whole screen', () => {

@@ -29,7 +29,7 @@ export const navItems: Record<Role, readonly NavItem[]> = {
   ],
   admin: [
     { to: '/admin', label: 'Tutors', icon: 'tutors', also: ['/admin/check'] },
-    { to: '/ops', label: 'Ops', icon: 'check' },
+    { to: '/ops', label: 'Ops', icon: 'check', also: ['/admin/safety'] },
     { to: '/admin/support', label: 'Support', icon: 'support' },
     { to: '/admin/billing', label: 'Billing', icon: 'billing' },
     { to: '/check', label: 'Self-test', icon: 'check' },

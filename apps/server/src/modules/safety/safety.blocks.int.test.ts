@@ -59,7 +59,9 @@ describeEachBackend('safety: blocks and severe reports stop alerts and bookings'
   it('keeps a blocked tutor from being alerted for that student’s questions, and from claiming them; other students still reach them', async () => {
     const blocked = await a.client.post('/api/safety/blocks', { tutorId: tutors[0]!.id });
     expect(blocked.status, blocked.text).toBe(200);
-    expect((await a.client.get('/api/safety/blocks')).json.blocks.map((x: { tutorId: string }) => x.tutorId)).toEqual([tutors[0]!.id]);
+    // The list names the tutor, so the student's settings can say whom they unblock.
+    const name = (await tutors[0]!.client.get('/api/me')).json.displayName as string;
+    expect((await a.client.get('/api/safety/blocks')).json.blocks).toEqual([{ tutorId: tutors[0]!.id, displayName: name, createdAt: expect.any(String) }]);
 
     const q = await notifiedFor(a, 2);
     expect(q.tutorIds).toEqual(new Set([tutors[1]!.id, tutors[2]!.id]));

@@ -130,7 +130,7 @@ describeEachBackend('safety: contact details masked for minors, flags, reports a
     const queue = await ops.client.get('/api/admin/safety/reports');
     expect(queue.json.reports.map((r: { id: string }) => r.id)).toEqual([res.json.id]);
     const full = await ops.client.get(`/api/admin/safety/reports/${res.json.id}`);
-    expect(full.json).toMatchObject({ reporter: { id: ids.minor, role: 'student' }, reported: { id: ids.tutor, role: 'tutor' }, source: 'room', sessionLink: `/admin/sessions/${ids.minorSession}` });
+    expect(full.json).toMatchObject({ reporter: { id: ids.minor, role: 'student' }, reported: { id: ids.tutor, role: 'tutor' }, source: 'room', sessionLink: `/session/${ids.minorSession}` });
     expect(full.json.chat[0]).toMatchObject({ senderId: ids.tutor, text: 'text me: ••• or •••' });
     expect(full.json.contactAttempts).toHaveLength(4);
     expect(full.json.contactAttempts[0].original).toContain('riya at gmail dot com');

@@ -29,8 +29,8 @@ export async function safetyRoutes(fastify: FastifyInstance, opts: { safety: Saf
   });
   app.get('/api/safety/blocks', {
     config: { access: 'user' },
-    schema: { tags: ['safety'], summary: 'The tutors I blocked', response: { 200: z.object({ blocks: z.array(z.object({ tutorId: z.string(), createdAt: z.string() })) }) } },
-    handler: async (request) => ({ blocks: (await safety.blocks(caller(request).id)).map((b) => ({ tutorId: b.tutorId, createdAt: b.createdAt.toISOString() })) }),
+    schema: { tags: ['safety'], summary: 'The tutors I blocked', response: { 200: z.object({ blocks: z.array(z.object({ tutorId: z.string(), displayName: z.string(), createdAt: z.string() })) }) } },
+    handler: async (request) => ({ blocks: (await safety.blocks(caller(request).id)).map((b) => ({ tutorId: b.tutorId, displayName: b.displayName, createdAt: b.createdAt.toISOString() })) }),
   });
   app.post('/api/safety/blocks', {
     config: { access: 'user' },

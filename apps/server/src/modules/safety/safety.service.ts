@@ -117,7 +117,12 @@ export function createSafetyService(deps: SafetyDeps) {
       if (await repo.unblock(caller.id, tutorId)) logger.info({ event: 'tutor_unblocked', studentId: caller.id, tutorId }, 'student unblocked a tutor');
       return { tutorId };
     },
-    blocks: (studentId: string) => repo.blocksOf(studentId),
+    /** The tutors this student blocked, newest first, with their names so the list can say who. */
+    async blocks(studentId: string): Promise<{ tutorId: string; displayName: string; createdAt: Date }[]> {
+      const rows = await repo.blocksOf(studentId);
+      const names = rows.length ? await deps.names(rows.map((b) => b.tutorId)) : new Map<string, { displayName: string }>();
+      return rows.map((b) => ({ ...b, displayName: names.get(b.tutorId)?.displayName ?? 'deleted user' }));
+    },
 
     /** Help's port: tutors blocked by this student, or under a severe report's review. */
     async withheldTutors(studentId: string, tutorIds: readonly string[]): Promise<Set<string>> {
@@ -144,7 +149,7 @@ export function createSafetyService(deps: SafetyDeps) {
         source: r.source,
         reporter: person(r.reporterId),
         reported: person(r.reportedId),
-        sessionLink: `/admin/sessions/${r.sessionId}`,
+        sessionLink: `/session/${r.sessionId}`,
         chat: chat.slice(-100),
         contactAttempts: attempts.map((a) => ({ senderId: a.senderId, original: a.original, categories: a.categories, at: a.createdAt.toISOString() })),
         closedAt: r.closedAt?.toISOString() ?? null,

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { GalleryIcon, HelpIcon, MoreIcon } from '../../ui/icons';
-import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, VideoIcon } from './call/call-icons';
+import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, FlagIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, VideoIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
 import type { CallSnapshot } from './call/types';
 import './call-controls.css';
@@ -14,6 +14,8 @@ export interface ControlsProps {
   onShowQuestion?: (() => void) | undefined;
   /** Opens "Report a problem" (#18); without it there is no such item. */
   onReportProblem?: (() => void) | undefined;
+  /** Opens "Report {name}" (safety, #20), named by `label`; without it there is no such item. */
+  reportPerson?: { label: string; onSelect(): void } | undefined;
   /** The connection details (the quality chip's panel) are open. */
   detailsOpen: boolean;
   onToggleDetails(): void;
@@ -23,7 +25,7 @@ export interface ControlsProps {
  * The call's controls, compact so a phone keeps most of its screen for the board: mute, camera and leave always in
  * view, everything else in a "More" menu (the WAI-ARIA menu button pattern: arrow keys, Home/End, Escape, Tab).
  */
-export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onReportProblem, detailsOpen, onToggleDetails }: ControlsProps) {
+export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onReportProblem, reportPerson, detailsOpen, onToggleDetails }: ControlsProps) {
   const audioBoard = snapshot.mode === 'audio-board';
   return (
     <div className="call-controls" role="toolbar" aria-label="Call controls">
@@ -48,6 +50,7 @@ export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onRep
           ...(onShowQuestion ? [{ testId: 'btn-question-photo', label: 'Question photo', icon: <GalleryIcon />, onSelect: onShowQuestion }] : []),
           { testId: 'btn-diagnostics', label: 'Connection details', icon: <SignalIcon />, checked: detailsOpen, onSelect: onToggleDetails },
           ...(onReportProblem ? [{ testId: 'btn-report-problem', label: 'Report a problem', icon: <HelpIcon />, onSelect: onReportProblem }] : []),
+          ...(reportPerson ? [{ testId: 'btn-report-person', label: reportPerson.label, icon: <FlagIcon />, onSelect: reportPerson.onSelect }] : []),
           ...(onEnd ? [{ testId: 'btn-end', label: 'End session', confirmLabel: 'Tap again to end', icon: <EndCallIcon />, danger: true, onSelect: onEnd }] : []),
         ]}
       />

@@ -33,6 +33,8 @@ export interface CallViewProps {
   onShowQuestion?: (() => void) | undefined;
   /** Opens "Report a problem": an item in the More menu. */
   onReportProblem?: (() => void) | undefined;
+  /** Opens the safety report of the other person (#20): an item in the More menu. */
+  onReportPerson?: (() => void) | undefined;
   /** The other's media through the media server while the session is recorded, once it decodes (decision 056); null: peer-to-peer. */
   sfuRemote?: MediaStream | null;
 }
@@ -103,6 +105,7 @@ export function CallView(props: CallViewProps) {
           onEnd={props.onEnd}
           onShowQuestion={props.onShowQuestion}
           onReportProblem={props.onReportProblem}
+          reportPerson={props.onReportPerson ? { label: `Report ${props.otherName}`, onSelect: props.onReportPerson } : undefined}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((o) => !o)}
         />

@@ -1,6 +1,6 @@
 import type { ChatMessage, UploadedChatPhoto } from '@tutorline/contracts';
 import { ROOM_LIMITS } from '@tutorline/contracts/plain';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, Fragment, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { uploadFile } from '../../lib/upload';
@@ -60,7 +60,14 @@ export function ChatPanel({ connection, snapshot, sessionId, selfId, names, read
       <ol className="chat-list" ref={listRef} aria-live="polite">
         {count === 0 && <li className="chat-empty muted">No messages yet. Say hello, or send a photo of your working.</li>}
         {snapshot.messages.map((m) => (
-          <ChatBubble key={m.id} message={m} mine={m.senderId === selfId} name={names[m.senderId] ?? 'Someone'} />
+          <Fragment key={m.id}>
+            <ChatBubble message={m} mine={m.senderId === selfId} name={names[m.senderId] ?? 'Someone'} />
+            {snapshot.chatWarning?.messageId === m.id && (
+              <li className="chat-warning" data-testid="chat-warning">
+                {snapshot.chatWarning.text}
+              </li>
+            )}
+          </Fragment>
         ))}
         {snapshot.pending.map((p) => (
           <PendingBubble key={p.clientId} pending={p} onRetry={() => connection?.retryChat(p.clientId)} />

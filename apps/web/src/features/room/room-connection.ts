@@ -50,6 +50,8 @@ export interface RoomSnapshot {
   lastReadMessageId: number | null;
   /** The read mark the server confirmed it stored. */
   savedReadMessageId: number | null;
+  /** The server hid contact details in one of our messages (a student under 18, #20): what it told us, shown under it. */
+  chatWarning: { messageId: number; text: string } | null;
 }
 
 export interface SignalIn {
@@ -69,7 +71,7 @@ const MAX_EARLY_SIGNALS = 200;
 
 export class RoomConnection {
   readonly board = new Y.Doc();
-  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null };
+  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null, chatWarning: null };
   private listeners = new Set<Listener>();
   private signalHandlers = new Set<(s: SignalIn) => void>();
   private rejoinHandlers = new Set<(info: { recovered: boolean; joinCount: number }) => void>();
@@ -266,10 +268,11 @@ export class RoomConnection {
     if (!item || item.status !== 'sending' || this.inFlight.has(clientId) || !this.socket.connected || !this.snapshot.joined) return;
     this.inFlight.add(clientId);
     const photoId = this.pendingPhotos.get(clientId);
-    const reply = await this.request<{ message: ChatMessage }>('room:chat', { sessionId: this.sessionId, clientId, ...(item.text ? { text: item.text } : {}), ...(photoId ? { photoId } : {}) });
+    const reply = await this.request<{ message: ChatMessage; warning?: string }>('room:chat', { sessionId: this.sessionId, clientId, ...(item.text ? { text: item.text } : {}), ...(photoId ? { photoId } : {}) });
     this.inFlight.delete(clientId);
     if (reply.ok) {
       this.addMessages([reply.message]);
+      if (reply.warning) this.update({ chatWarning: { messageId: reply.message.id, text: reply.warning } });
       return;
     }
     // No answer: it stays 'sending' and goes again on the next connect. A refusal is shown.

@@ -5,6 +5,7 @@ import { useBlocker, useNavigate } from 'react-router';
 import { roleHome } from '../auth';
 import { useQuestion } from '../instant-help';
 import { sessionKey, useEndSession } from '../sessions';
+import { ReviewNotice } from '../safety';
 import { errorMessage } from '../../lib/api';
 import { useMediaQuery } from '../../lib/use-media-query';
 import { usePageTitle } from '../../lib/page-title';
@@ -116,7 +117,22 @@ export function useRoomHead(sessionId: string, participant: boolean, sessionActi
  * The live room of an active session: pre-join (skipped when devices were already granted, and for observers), then
  * the call, the board and the chat. On a phone the board and the chat share the space under the video, as tabs.
  */
-export function RoomScreen({ session, me, actions, room, onReportProblem }: { session: TutoringSession; me: Me; actions?: ReactNode; room: RoomHead; onReportProblem?: (() => void) | undefined }) {
+export function RoomScreen({
+  session,
+  me,
+  actions,
+  room,
+  onReportProblem,
+  onReportPerson,
+}: {
+  session: TutoringSession;
+  me: Me;
+  actions?: ReactNode;
+  room: RoomHead;
+  onReportProblem?: (() => void) | undefined;
+  /** Opens the safety report of the other person (#20). */
+  onReportPerson?: (() => void) | undefined;
+}) {
   const role = me.id === session.student.id ? 'student' : me.id === session.tutor.id ? 'tutor' : 'observer';
   const media = role === 'observer' ? NO_MEDIA : room.media;
   const other = role === 'tutor' ? session.student : session.tutor;
@@ -137,7 +153,7 @@ export function RoomScreen({ session, me, actions, room, onReportProblem }: { se
       </section>
     );
   }
-  return <InRoom session={session} me={me} role={role} media={media} actions={actions} room={room} onReportProblem={onReportProblem} />;
+  return <InRoom session={session} me={me} role={role} media={media} actions={actions} room={room} onReportProblem={onReportProblem} onReportPerson={onReportPerson} />;
 }
 
 function InRoom({
@@ -148,6 +164,7 @@ function InRoom({
   actions,
   room,
   onReportProblem,
+  onReportPerson,
 }: {
   session: TutoringSession;
   me: Me;
@@ -156,6 +173,7 @@ function InRoom({
   actions: ReactNode;
   room: RoomHead;
   onReportProblem: (() => void) | undefined;
+  onReportPerson: (() => void) | undefined;
 }) {
   const { connection, snapshot } = room;
   const navigate = useNavigate();
@@ -216,6 +234,7 @@ function InRoom({
         <h1 id="room-title">{role === 'observer' ? `${session.student.displayName} with ${session.tutor.displayName}` : `Session with ${other.displayName}`}</h1>
         {actions}
       </div>
+      {snapshot.joined?.reviewNotice && <ReviewNotice text={snapshot.joined.reviewNotice} />}
       <RoomStatus status={snapshot.status} error={snapshot.error?.message ?? null} />
       {end.isError && (
         <Alert tone="error" title="The session was not ended">
@@ -237,6 +256,7 @@ function InRoom({
               onStateChange={onCallState}
               onShowQuestion={showQuestion}
               onReportProblem={role === 'observer' ? undefined : onReportProblem}
+              onReportPerson={role === 'observer' ? undefined : onReportPerson}
               sfuRemote={recording.remote}
             />
           )}

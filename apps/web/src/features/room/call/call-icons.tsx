@@ -85,6 +85,15 @@ export function EndCallIcon() {
   );
 }
 
+/** A flag: report the other person (#20). */
+export function FlagIcon() {
+  return (
+    <Icon>
+      <path d="M5 21V4M5 4h11l-2 4 2 4H5" />
+    </Icon>
+  );
+}
+
 export function EyeIcon() {
   return (
     <Icon>
