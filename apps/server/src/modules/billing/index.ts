@@ -25,3 +25,4 @@ declare module 'fastify' {
 }
 export { billingRollupFacts } from './billing.rollups.repo';
 export { tutorEarningsBetween } from './earnings/earnings.quality.repo';
+export { createBillingExport } from './billing.export.repo';

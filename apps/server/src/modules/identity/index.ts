@@ -43,3 +43,4 @@ declare module 'fastify' {
     identity: IdentityService;
   }
 }
+export { createIdentityExport } from './identity.export.repo';
