@@ -35,6 +35,7 @@ import { recommendationsModule, type RecommendationsModuleOptions } from './modu
 import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
 import { safetyModule } from './modules/safety';
+import { privacyModule } from './modules/privacy';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -176,6 +177,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(guardiansModule);
   // Safety (#20): contact details masked for minors, reports and blocks, severe escalation, long calls with minors.
   await fastify.register(safetyModule);
+  // Data rights (#20): exports of a user's data, built by a job, downloaded through a signed link that expires.
+  await fastify.register(privacyModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 
