@@ -61,6 +61,8 @@ const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => (
 const RecordingPage = lazy(() => import('./routes/recording').then((m) => ({ default: m.RecordingPage })));
 const GuardianInvitePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianInvitePage })));
 const GuardianHomePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianHomePage })));
+// Settings (#20): the data export.
+const SettingsPage = lazy(() => import('./routes/settings').then((m) => ({ default: m.SettingsPage })));
 const TutorClassesPage = lazy(() => import('./routes/tutor-classes').then((m) => ({ default: m.TutorClassesPage })));
 
 function createQueryClient(): QueryClient {
@@ -184,6 +186,7 @@ function Shell() {
             <Route path="/admin/onboarding/:id" element={<AdminOnboardingReviewPage />} />
             <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />
             <Route path="/support" element={<SupportPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />
             <Route path="/offline" element={<OfflinePage />} />
