@@ -36,6 +36,7 @@ import { type OpsModuleOptions, opsModule } from './modules/ops';
 import { ltiModule } from './modules/lti';
 import { safetyModule } from './modules/safety';
 import { retentionModule } from './modules/retention';
+import { privacyModule } from './modules/privacy';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
@@ -179,6 +180,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(safetyModule);
   // Retention (#20): one daily job deletes what the schedule says is old, module by module, except what a report holds.
   await fastify.register(retentionModule);
+  // Data rights (#20): exports of a user's data, built by a job, downloaded through a signed link that expires.
+  await fastify.register(privacyModule);
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

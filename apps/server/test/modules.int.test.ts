@@ -15,6 +15,7 @@ import { recommendationsModule } from '../src/modules/recommendations';
 import { auditModule } from '../src/modules/audit';
 import { supportModule } from '../src/modules/support';
 import { safetyModule } from '../src/modules/safety';
+import { privacyModule } from '../src/modules/privacy';
 import { mediaModule } from '../src/modules/media';
 import { notificationsModule } from '../src/modules/notifications';
 import { roomsModule } from '../src/modules/rooms';
@@ -32,7 +33,7 @@ import { describeEachBackend } from './db';
 const meta = (plugin: unknown) => (plugin as Record<symbol, { name: string; dependencies?: string[] }>)[Symbol.for('plugin-meta')]!;
 
 /** In app.ts's order. */
-const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule, guardiansModule, safetyModule];
+const modules = [identityModule, auditModule, mediaModule, notificationsModule, roomsModule, helpModule, whatsappModule, connectivityModule, schedulingModule, tutorsModule, classesModule, billingModule, ltiModule, recommendationsModule, supportModule, guardiansModule, safetyModule, privacyModule];
 
 describe('module installers declare their names and dependencies', () => {
   it('each is a fastify-plugin with a tutorline-<module> name and the modules it needs', () => {
@@ -55,6 +56,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
       'tutorline-guardians': ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
       'tutorline-safety': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-audit'],
+      'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians'],
     });
   });
 
@@ -71,6 +73,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-support': ['@fastify/rate-limit'],
       'tutorline-guardians': ['@fastify/rate-limit'],
       'tutorline-safety': ['@fastify/rate-limit'],
+      'tutorline-privacy': ['@fastify/cookie'],
     });
   });
 
@@ -146,5 +149,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(typeof app.support.support.report).toBe('function');
     expect(typeof app.guardians.controls.limits.check).toBe('function');
     expect(typeof app.safety.safety.sessionsOnLegalHold).toBe('function');
+    expect(typeof app.privacy?.privacy.requestExport).toBe('function');
   });
 });

@@ -22,5 +22,6 @@ import * as onboarding from '../src/modules/onboarding/onboarding.schema';
 import * as guardians from '../src/modules/guardians/guardians.schema';
 import * as audit from '../src/modules/audit/audit.schema';
 import * as safety from '../src/modules/safety/safety.schema';
+import * as privacy from '../src/modules/privacy/privacy.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians, ...audit, ...safety };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians, ...audit, ...safety, ...privacy };

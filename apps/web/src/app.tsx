@@ -65,6 +65,8 @@ const ClassDetailPage = lazy(() => import('./routes/class-detail').then((m) => (
 const RecordingPage = lazy(() => import('./routes/recording').then((m) => ({ default: m.RecordingPage })));
 const GuardianInvitePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianInvitePage })));
 const GuardianHomePage = lazy(() => import('./routes/guardian').then((m) => ({ default: m.GuardianHomePage })));
+// Settings (#20): the data export.
+const SettingsPage = lazy(() => import('./routes/settings').then((m) => ({ default: m.SettingsPage })));
 const TutorClassesPage = lazy(() => import('./routes/tutor-classes').then((m) => ({ default: m.TutorClassesPage })));
 
 function createQueryClient(): QueryClient {
@@ -191,6 +193,7 @@ function Shell() {
             <Route path="/admin/safety/:id" element={<AdminSafetyReportPage />} />
             <Route path="/settings/blocked" element={<BlockedTutorsPage />} />
             <Route path="/support" element={<SupportPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
             <Route path="/support/:id" element={<SupportTicketPage />} />
             <Route path="/check" element={<CheckPage />} />
             <Route path="/offline" element={<OfflinePage />} />

@@ -23,3 +23,4 @@ export * from './ops';
 export * from './onboarding';
 export * from './guardians';
 export * from './safety';
+export * from './privacy';

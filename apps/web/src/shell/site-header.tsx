@@ -2,7 +2,7 @@ import { Link, useLocation } from 'react-router';
 import { roleHome, roleName, useLogOut, useMe } from '../features/auth';
 import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
-import { HelpIcon } from '../ui/icons';
+import { HelpIcon, SettingsIcon } from '../ui/icons';
 import { AppNav } from './app-nav';
 import { NotificationBell } from './notification-bell';
 import './header.css';
@@ -27,6 +27,9 @@ export function SiteHeader() {
           <div className="account">
             <Link to="/support" className="header-help" aria-label="Help and my reports" title="Help and my reports" data-testid="header-help">
               <HelpIcon />
+            </Link>
+            <Link to="/settings" className="header-help" aria-label="Settings and your data" title="Settings and your data" data-testid="header-settings" aria-current={pathname === '/settings' ? 'page' : undefined}>
+              <SettingsIcon />
             </Link>
             <NotificationBell lessonsLink={user.role !== 'admin'} />
             <Link to={roleHome(user.role)} className="account-who" title={`${user.displayName} (${roleName(user.role)})`}>

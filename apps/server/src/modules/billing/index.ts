@@ -27,3 +27,4 @@ export { noSchoolPaidLessons, SCHOOL_PAID_LESSONS, type SchoolCharge, type Schoo
 export { schoolLessonCharges } from './school/school-charges.repo';
 export { billingRollupFacts } from './billing.rollups.repo';
 export { tutorEarningsBetween } from './earnings/earnings.quality.repo';
+export { createBillingExport } from './billing.export.repo';

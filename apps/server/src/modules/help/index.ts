@@ -21,3 +21,4 @@ declare module 'fastify' {
 }
 export { CLAIM_SECONDS_BOUNDS, type HelpRollupFact, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from './help.rollups.repo';
 export { helpTutorQuality, type RatingWeek } from './help.quality.repo';
+export { createHelpExport } from './help.export.repo';

@@ -44,3 +44,4 @@ declare module 'fastify' {
     identity: IdentityService;
   }
 }
+export { createIdentityExport } from './identity.export.repo';

@@ -45,3 +45,4 @@ declare module 'fastify' {
   }
 }
 export { schedulingTutorQuality } from './scheduling.quality.repo';
+export { createSchedulingExport } from './scheduling.export.repo';

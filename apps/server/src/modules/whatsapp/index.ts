@@ -18,3 +18,4 @@ declare module 'fastify' {
   }
 }
 export { whatsappRollupFacts } from './whatsapp.rollups.repo';
+export { createWhatsAppExport } from './whatsapp.export.repo';

@@ -1,0 +1,2 @@
+export { DataExportCard } from './data-export-card';
+export { useDataExport, useRequestExport } from './use-data-export';

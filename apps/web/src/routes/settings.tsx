@@ -1,0 +1,35 @@
+import type { Me } from '@tutorline/contracts';
+import { RequireRole } from '../features/auth';
+import { useChildren } from '../features/guardians';
+import { DataExportCard } from '../features/privacy';
+import { usePageTitle } from '../lib/page-title';
+
+const everyone = ['student', 'tutor', 'course_staff', 'admin', 'guardian'] as const;
+
+/** Settings: for now "Your data" (the export, #20); a guardian also sees each child's. */
+export function SettingsPage() {
+  return <RequireRole role={everyone}>{(me) => <Settings me={me} />}</RequireRole>;
+}
+
+function Settings({ me }: { me: Me }) {
+  usePageTitle('Settings');
+  return (
+    <section className="page page-narrow" data-testid="settings" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <DataExportCard />
+      {me.role === 'guardian' && <ChildrenExports />}
+    </section>
+  );
+}
+
+function ChildrenExports() {
+  const children = useChildren();
+  if (!children.data) return null;
+  return (
+    <>
+      {children.data.map((c) => (
+        <DataExportCard key={c.id} userId={c.id} name={c.displayName} />
+      ))}
+    </>
+  );
+}
