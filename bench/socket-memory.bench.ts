@@ -12,6 +12,8 @@
  *   collections, repeated until RSS moves by less than 0.5% (lib.settledMemory). Per socket = (after − before) / N,
  *   "before" taken after the log-ins (and a settle of BENCH_SETTLE_MS), "after" once every client is connected
  *   and the same settle has passed.
+ * Diagnostic, not in the headline: a bare Socket.IO server (bench/sio-server.ts: no app, no authentication) holding as
+ *   many sockets, so the figures show what Socket.IO itself costs and what the app adds on top.
  * Headline: RSS per socket, ours / plain ws, lower is better, target ≤ 2. Heap (used) per socket is reported too.
  * ok also needs every client connected on both sides, and each server counting N connections.
  *
@@ -71,11 +73,11 @@ async function main() {
   const settleMs = envInt('BENCH_SETTLE_MS', 3000);
   console.log(`socket-memory: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}; ${n} idle sockets per server`);
 
-  // File descriptors: the client process holds 2N sockets (both kinds), each server N.
+  // File descriptors: the client process holds 3N sockets (app, bare Socket.IO, plain ws), each server N.
   const limits = spawnSync('/bin/sh', ['-c', 'ulimit -n; ulimit -Hn'], { encoding: 'utf8' }).stdout.trim().split('\n');
   const soft = Number(limits[0]);
   const hard = limits[1] === 'unlimited' ? Infinity : Number(limits[1]);
-  const need = 2 * n + 512;
+  const need = 3 * n + 512;
   let shell: string | undefined;
   if (Number.isFinite(soft) && soft < need) {
     if (hard < need) throw new Error(`ulimit -n is ${soft} (hard ${hard}); ${need} descriptors are needed: lower BENCH_SOCKETS`);
@@ -105,6 +107,7 @@ async function main() {
     env: { BENCH_DB: 'postgres', BENCH_DATABASE_URL: pgdb.url, LOGIN_MAX_PER_IP: String(n + 100) },
   });
   const raw = await startChildServer('raw-ws', 'ws-server.ts', gcFlags);
+  const bare = await startChildServer('bare-socketio', 'sio-server.ts', gcFlags);
   const clients = await startChildWorker('clients', 'fanout-clients.ts', shell ? { shell } : {});
 
   // Log everyone in through the real API, a few at a time (argon2id is the cost), over keep-alive sockets.
@@ -130,7 +133,8 @@ async function main() {
     await sleep(settleMs);
     const ours = await app.request<Memory>({ cmd: 'memory' }, 120_000);
     const plain = await raw.request<Memory>({ cmd: 'memory' }, 120_000);
-    return { ours, plain };
+    const bareSio = await bare.request<Memory>({ cmd: 'memory' }, 120_000);
+    return { ours, plain, bareSio };
   };
   const before = await measureBoth();
   console.log(`before: app rss ${mib(before.ours.rssBytes)} MiB heap ${mib(before.ours.heapUsedBytes)} MiB; ws rss ${mib(before.plain.rssBytes)} MiB heap ${mib(before.plain.heapUsedBytes)} MiB`);
@@ -140,20 +144,26 @@ async function main() {
   const ws = await clients.request<Connected>({ cmd: 'connect', kind: 'ws', url: raw.url.replace(/^http/, 'ws'), count: n, concurrency: 50 }, 300_000);
   console.log(`plain ws:  ${ws.connected} connected, ${ws.failed} failed in ${ws.ms} ms${ws.errors.length ? `: ${ws.errors.join(' | ')}` : ''}`);
 
+  const bareConnected = await clients.request<Connected>({ cmd: 'connect', kind: 'sio', url: bare.url, cookies: new Array<string>(n).fill(''), concurrency: 50 }, 300_000);
+  console.log(`bare Socket.IO (diagnostic): ${bareConnected.connected} connected, ${bareConnected.failed} failed in ${bareConnected.ms} ms`);
+
   const after = await measureBoth();
   console.log(`after:  app rss ${mib(after.ours.rssBytes)} MiB heap ${mib(after.ours.heapUsedBytes)} MiB (${after.ours.connections} connections); ws rss ${mib(after.plain.rssBytes)} MiB heap ${mib(after.plain.heapUsedBytes)} MiB (${after.plain.connections} connections)`);
-  await clients.request({ cmd: 'close' });
+  await clients.stop();
 
-  const per = (side: 'ours' | 'plain', k: 'rssBytes' | 'heapUsedBytes' | 'externalBytes') => bytesPerConnection(before[side][k], after[side][k], n);
+  const per = (side: 'ours' | 'plain' | 'bareSio', k: 'rssBytes' | 'heapUsedBytes' | 'externalBytes') => bytesPerConnection(before[side][k], after[side][k], n);
   const oursRss = per('ours', 'rssBytes');
   const plainRss = per('plain', 'rssBytes');
   const oursHeap = per('ours', 'heapUsedBytes');
   const plainHeap = per('plain', 'heapUsedBytes');
+  const bareRss = per('bareSio', 'rssBytes');
+  const bareHeap = per('bareSio', 'heapUsedBytes');
   const headline = ratio(oursRss, plainRss);
   const heapRatio = ratio(oursHeap, plainHeap);
   const allConnected = sio.connected === n && ws.connected === n && after.ours.connections === n && after.plain.connections === n;
 
   console.log(`\nper idle socket: ours rss ${kib(oursRss)} KiB, heap ${kib(oursHeap)} KiB; plain ws rss ${kib(plainRss)} KiB, heap ${kib(plainHeap)} KiB`);
+  console.log(`diagnostic: bare Socket.IO rss ${kib(bareRss)} KiB, heap ${kib(bareHeap)} KiB per socket (${ratio(bareRss, plainRss)}× plain ws); ours is ${ratio(oursRss, bareRss)}× bare Socket.IO`);
   console.log(`headline: rss per socket ours / plain ws = ${headline} (target ≤ ${TARGET}); heap ratio ${heapRatio}; all connected: ${allConnected ? 'yes' : 'NO'}`);
 
   const sample = (m: Memory) => ({ rssMiB: mib(m.rssBytes), heapUsedMiB: mib(m.heapUsedBytes), externalMiB: mib(m.externalBytes), connections: m.connections, settleRounds: m.settleRounds });
@@ -170,6 +180,10 @@ async function main() {
     oursHeapKiBPerSocket: kib(oursHeap),
     plainWsHeapKiBPerSocket: kib(plainHeap),
     heapRatio,
+    bareSocketIoRssKiBPerSocket: kib(bareRss),
+    bareSocketIoHeapKiBPerSocket: kib(bareHeap),
+    oursToBareSocketIoRss: ratio(oursRss, bareRss),
+    bareSocketIo: { before: sample(before.bareSio), after: sample(after.bareSio), connectMs: bareConnected.ms, failed: bareConnected.failed },
     oursExternalKiBPerSocket: kib(per('ours', 'externalBytes')),
     ours: { before: sample(before.ours), after: sample(after.ours), connectMs: sio.ms, failed: sio.failed },
     plainWs: { before: sample(before.plain), after: sample(after.plain), connectMs: ws.ms, failed: ws.failed },
