@@ -149,8 +149,8 @@ async function main() {
   console.log(`seeded ${WARM + perRound * rounds} tutors and as many offered questions into each database in ${Math.round(performance.now() - t0)} ms`);
 
   const apps: Record<Backend, ChildServer> = {
-    postgres: await startChildServer('app-postgres', 'app-server.ts', { env: { BENCH_DB: 'postgres', BENCH_DATABASE_URL: pgdb.url } }),
-    pglite: await startChildServer('app-pglite', 'app-server.ts', { env: { BENCH_DB: 'pglite', BENCH_DATA_DIR: dataDir } }),
+    postgres: await startChildServer('app-postgres', 'app-server.ts', { startTimeoutMs: 180_000, env: { BENCH_DB: 'postgres', BENCH_DATABASE_URL: pgdb.url } }),
+    pglite: await startChildServer('app-pglite', 'app-server.ts', { startTimeoutMs: 180_000, env: { BENCH_DB: 'pglite', BENCH_DATA_DIR: dataDir } }),
   };
   const fire: Record<Backend, ReturnType<typeof client>> = { postgres: client(apps.postgres, concurrency), pglite: client(apps.pglite, concurrency) };
 

@@ -101,7 +101,8 @@ async function main() {
   await closeDb();
   console.log(`seeded ${n} students (one shared password) in ${Math.round(performance.now() - t0)} ms`);
 
-  const gcFlags = { nodeArgs: ['--expose-gc'] };
+  // Apps start slowly on a busy shared machine (tsx compiles on start): allow 3 minutes.
+  const gcFlags = { nodeArgs: ['--expose-gc'], startTimeoutMs: 180_000 };
   const app = await startChildServer('app-postgres', 'app-server.ts', {
     ...gcFlags,
     env: { BENCH_DB: 'postgres', BENCH_DATABASE_URL: pgdb.url, LOGIN_MAX_PER_IP: String(n + 100) },
