@@ -11,8 +11,10 @@
  * Workload of a round: BENCH_ACCEPTS (300) uncontended accepts, BENCH_CONCURRENCY (20) in flight at a time over
  * keep-alive sockets opened beforehand; throughput = accepts / wall time from the first request to the last answer.
  * A warm-up of 100 accepts per backend, then BENCH_ROUNDS (3) rounds, alternating which backend goes first; each
- * backend's figure is its median over rounds, so both see the same machine load.
- * Headline: accepts/s on PGlite / accepts/s on PostgreSQL, higher is better, target ≥ 0.3. ok also needs every accept
+ * backend's figure is its median over rounds.
+ * Headline: the median over rounds of (accepts/s on PGlite / accepts/s on PostgreSQL) within the same round, higher is
+ * better, target ≥ 0.3: the two halves of a round run back to back and see the same machine load, which on this shared
+ * machine moves a backend's own rate by 1.5× between rounds (the ratio of the two medians is reported too). ok also needs every accept
  * answered 200 and, in each database afterwards, one tutoring session and a claimed row for every question.
  *
  * Knobs: BENCH_ACCEPTS (300), BENCH_CONCURRENCY (20), BENCH_ROUNDS (3), BENCH_TIMEOUT_S (600).
@@ -187,11 +189,13 @@ async function main() {
   const med = (b: Backend) => median(figures[b].map((f) => f.acceptsPerS));
   const pgRate = med('postgres');
   const liteRate = med('pglite');
-  const headline = ratio(liteRate, pgRate);
   const perRoundRatios = figures.pglite.map((f, r) => ratio(f.acceptsPerS, figures.postgres[r]!.acceptsPerS));
+  // A NaN round (a broken measurement) sorts to the end and is never skipped: it shows in perRoundRatios.
+  const headline = perRoundRatios.some((x) => Number.isNaN(x)) ? Number.NaN : round(median(perRoundRatios), 3);
+  const ratioOfMedians = ratio(liteRate, pgRate);
   const all200 = failures.length === 0;
-  console.log(`\nmedian of ${rounds} rounds: postgres ${pgRate} accepts/s, pglite ${liteRate} accepts/s; per-round ratios ${perRoundRatios.join(', ')}`);
-  console.log(`headline: pglite / postgres = ${headline} (target ≥ ${TARGET}); every accept 200: ${all200 ? 'yes' : 'NO'}; database checks ${dbChecks ? 'held' : 'FAILED'}`);
+  console.log(`\nmedian of ${rounds} rounds: postgres ${pgRate} accepts/s, pglite ${liteRate} accepts/s; per-round ratios ${perRoundRatios.join(', ')}; ratio of the medians ${ratioOfMedians}`);
+  console.log(`headline: median per-round pglite / postgres = ${headline} (target ≥ ${TARGET}); every accept 200: ${all200 ? 'yes' : 'NO'}; database checks ${dbChecks ? 'held' : 'FAILED'}`);
   for (const f of failures.slice(0, 10)) console.log(`    PROBLEM: ${f}`);
 
   const fig = (f: RoundFigures) => ({ acceptsPerS: f.acceptsPerS, wallMs: f.wallMs, p50Ms: f.lat.p50Ms, p99Ms: f.lat.p99Ms, counts: f.counts });
@@ -206,6 +210,7 @@ async function main() {
     pgliteAcceptsPerS: liteRate,
     postgresAcceptsPerS: pgRate,
     perRoundRatios,
+    ratioOfMedians,
     pglite: figures.pglite.map(fig),
     postgres: figures.postgres.map(fig),
     inDatabase: { pglite: inLite, postgres: inPg, expected },
