@@ -9,28 +9,33 @@
  *   BENCH_DB_POOL_MAX=<n>            pg pool size (the app's default otherwise)
  *   PORT=<n>                         default 0 (any free port)
  *   HELP_* , JOBS_POLL_MS            the app's own variables for instant-help dispatch and the job runner (README.md)
+ *   LOGIN_*                          the app's own log-in limits (README.md), for benches that log many users in
  *   BENCH_APP_LOG_LEVEL=<level>      exploration only: log at this level instead of silent (lines go to stdout)
  *   BENCH_TRACE=1                    send the parent (IPC) timestamps on the shared monotonic clock (lib.monoMs):
  *                                    { type: 'trace:wave-commit', questionId, notified, txStartMs, commitMs } when the
  *                                    transaction of a dispatch wave has committed (its COMMIT has returned), and
  *                                    { type: 'trace:emit', event, questionId, rooms, startMs, endMs } around each
  *                                    Socket.IO broadcast of help:question. Wraps the app's objects; no server code changes.
+ *
+ * IPC requests (lib.answerRequests):
+ *   { cmd: 'memory' }                → { connections (engine.io clients), ...lib.settledMemory() } (needs node --expose-gc)
  */
 import { buildApp } from '../apps/server/src/app';
 import { type Config, loadConfig, testConfig } from '../apps/server/src/config';
 import { type Database, openDatabase } from '../apps/server/src/platform/db';
-import { monoMs, serveUntilStopped } from './lib';
+import { answerRequests, monoMs, serveUntilStopped, settledMemory } from './lib';
 
 const kind = process.env.BENCH_DB ?? 'pglite-memory';
 const overrides: Partial<Config> = { host: '127.0.0.1', port: Number(process.env.PORT ?? 0), logLevel: (process.env.BENCH_APP_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent', seedDemo: false };
 let ownDatabase: Database | undefined;
 
 // The app's own dispatch and job-runner variables, validated by its config loader (defaults when unset).
-const appEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HELP_') || k === 'JOBS_POLL_MS'));
+const appEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HELP_') || k.startsWith('LOGIN_') || k === 'JOBS_POLL_MS'));
 if (Object.keys(appEnv).length) {
   const fromEnv = loadConfig({ NODE_ENV: 'test', ...appEnv });
   overrides.help = fromEnv.help;
   overrides.jobsPollMs = fromEnv.jobsPollMs;
+  overrides.login = fromEnv.login;
 }
 
 switch (kind) {
@@ -58,6 +63,10 @@ switch (kind) {
 
 const app = await buildApp(testConfig(overrides), ownDatabase ? { database: ownDatabase } : {});
 if (process.env.BENCH_TRACE === '1') trace();
+answerRequests((msg: { cmd: string }) => {
+  if (msg.cmd === 'memory') return settledMemory().then((m) => ({ connections: app.realtime.io.engine.clientsCount, ...m }));
+  throw new Error(`unknown command ${msg.cmd}`);
+});
 const url = await app.listen();
 serveUntilStopped(url, async () => {
   await app.close();

@@ -17,6 +17,7 @@ export const LEVEL = 'grade-9-10';
 
 export interface Person {
   id: string;
+  email: string;
   /** The Cookie header value: tl_session=<token>. */
   cookie: string;
 }
@@ -33,19 +34,19 @@ export async function seedCatalogue(db: Db) {
   await createIdentityRepo(db).upsertSubjects(subjectsCatalogue);
 }
 
-async function sessionsFor(db: Db, ids: string[]): Promise<Person[]> {
+async function sessionsFor(db: Db, users: { id: string; email: string }[]): Promise<Person[]> {
   const repo = createIdentityRepo(db);
   const expiresAt = new Date(Date.now() + 24 * 3_600_000);
   const out: Person[] = [];
   // insertSession is one row per call: run a few at a time.
-  for (let i = 0; i < ids.length; i += 50) {
-    const batch = ids.slice(i, i + 50);
+  for (let i = 0; i < users.length; i += 50) {
+    const batch = users.slice(i, i + 50);
     out.push(
       ...(await Promise.all(
-        batch.map(async (id) => {
+        batch.map(async ({ id, email }) => {
           const token = randomBytes(32).toString('base64url');
           await repo.insertSession({ tokenHash: hashToken(token), userId: id, createdAt: new Date(), expiresAt, userAgent: 'tutorline-bench' });
-          return { id, cookie: `tl_session=${token}` };
+          return { id, email, cookie: `tl_session=${token}` };
         }),
       )),
     );
@@ -67,7 +68,7 @@ export async function seedTutors(db: Db, n: number, opts: { online?: boolean } =
       db
         .insert(users)
         .values(chunk.map((i) => ({ role: 'tutor' as const, email: `bench-tutor-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Tutor ${i}`, createdAt: new Date(), passwordChangedAt: new Date() })))
-        .returning({ id: users.id }),
+        .returning({ id: users.id, email: users.email }),
   );
   const ids = rows.map((r) => r.id);
   const now = new Date();
@@ -77,21 +78,26 @@ export async function seedTutors(db: Db, n: number, opts: { online?: boolean } =
     const online = opts.online;
     await inChunks(ids, (chunk) => db.insert(tutorHelpStats).values(chunk.map((tutorId) => ({ tutorId, online }))).returning({ id: tutorHelpStats.tutorId }));
   }
-  return sessionsFor(db, ids);
+  return sessionsFor(db, rows);
 }
 
-/** `n` adult students, each with a log-in session. */
-export async function seedStudents(db: Db, n: number): Promise<Person[]> {
-  const hash = await someHash();
+/**
+ * `n` adult students, each with a log-in session, or with none when `password` is given: they then all share that
+ * password (one argon2id hash) and log in through the real API themselves.
+ */
+export async function seedStudents(db: Db, n: number, opts: { password?: string } = {}): Promise<Person[]> {
+  const hash = opts.password === undefined ? await someHash() : await hashPassword(opts.password);
   const t = tag();
-  const rows = await db
-    .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ role: 'student' as const, email: `bench-student-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Student ${i}`, birthDate: '2000-01-01', createdAt: new Date(), passwordChangedAt: new Date() })))
-    .returning({ id: users.id });
-  return sessionsFor(
-    db,
-    rows.map((r) => r.id),
+  const rows = await inChunks(
+    Array.from({ length: n }, (_, i) => i),
+    (chunk) =>
+      db
+        .insert(users)
+        .values(chunk.map((i) => ({ role: 'student' as const, email: `bench-student-${t}-${i}@example.test`, passwordHash: hash, displayName: `Bench Student ${i}`, birthDate: '2000-01-01', createdAt: new Date(), passwordChangedAt: new Date() })))
+        .returning({ id: users.id, email: users.email }),
   );
+  if (opts.password !== undefined) return rows.map((r) => ({ ...r, cookie: '' }));
+  return sessionsFor(db, rows);
 }
 
 /**

@@ -7,6 +7,7 @@
  * also written to bench/results/<name>.json.
  */
 export * from './support/load';
+export * from './support/memory';
 export * from './support/processes';
 export * from './support/report';
 export * from './support/run';

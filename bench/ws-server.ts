@@ -7,9 +7,10 @@
  *   { cmd: 'broadcast', data: string } → sends `data` as one text message to every open client, the way the ws
  *                                        README broadcasts, and answers { startMs, endMs, clients } on the shared
  *                                        monotonic clock (lib.monoMs) from just before to just after the loop.
+ *   { cmd: 'memory' }                  → { connections, ...lib.settledMemory() } (needs node --expose-gc)
  */
 import WebSocket, { WebSocketServer } from 'ws';
-import { answerRequests, monoMs, serveUntilStopped } from './lib';
+import { answerRequests, monoMs, serveUntilStopped, settledMemory } from './lib';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0), perMessageDeflate: false });
 await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
@@ -17,6 +18,7 @@ const { port } = wss.address() as { port: number };
 
 answerRequests((msg: { cmd: string; data?: string }) => {
   if (msg.cmd === 'clients') return wss.clients.size;
+  if (msg.cmd === 'memory') return settledMemory().then((m) => ({ connections: wss.clients.size, ...m }));
   if (msg.cmd === 'broadcast') {
     const data = String(msg.data);
     let clients = 0;

@@ -104,14 +104,15 @@ const LISTENING = /^LISTENING (http:\/\/127\.0\.0\.1:\d+)\s*$/m;
 /**
  * Starts `node --import tsx <script>` and waits until it prints `LISTENING http://127.0.0.1:<port>`.
  * The child gets an IPC channel so it can exit by itself when this process goes away (see serveUntilStopped).
- * Set `cpuProfDir` to write V8 CPU profiles of the child into `<cpuProfDir>/<name>/` when it stops.
+ * Set `cpuProfDir` to write V8 CPU profiles of the child into `<cpuProfDir>/<name>/` when it stops; `nodeArgs` adds
+ * flags for node itself (e.g. `--expose-gc`).
  */
 export async function startChildServer(
   name: string,
   script: string,
-  opts: { env?: Record<string, string | undefined>; startTimeoutMs?: number; cpuProfDir?: string | undefined } = {},
+  opts: { env?: Record<string, string | undefined>; startTimeoutMs?: number; cpuProfDir?: string | undefined; nodeArgs?: string[] } = {},
 ): Promise<ChildServer> {
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs = [...(opts.nodeArgs ?? []), '--import', 'tsx'];
   if (opts.cpuProfDir) {
     // One folder per server: Node writes one profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<tid>.
     const dir = path.join(opts.cpuProfDir, name);
