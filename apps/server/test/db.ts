@@ -160,24 +160,35 @@ export async function freshDatabase(backend: Backend): Promise<FreshDatabase> {
   };
 }
 
+/**
+ * For suites whose subject is not the database (media through Janus, with the classes faked): one backend, PostgreSQL
+ * when DATABASE_URL is set (production's engine), else PGlite. Their database work is covered on both backends by the
+ * owning modules' own int tests; running them twice cost about 100 s of the 2-core CI machine's time (stop 27).
+ */
+export function describeOnOneBackend(title: string, suite: (ctx: { backend: Backend; db: () => FreshDatabase }) => void) {
+  runOn(backends[backends.length - 1]!, title, suite);
+}
+
 /** Runs the suite once per backend, each with its own fresh database. */
 export function describeEachBackend(title: string, suite: (ctx: { backend: Backend; db: () => FreshDatabase }) => void) {
-  for (const backend of backends) {
-    describe(`${title} [${backend}]`, () => {
-      let fresh: FreshDatabase | undefined;
-      beforeAll(async () => {
-        fresh = await freshDatabase(backend);
-      });
-      afterAll(async () => {
-        await fresh?.drop();
-      });
-      suite({
-        backend,
-        db: () => {
-          if (!fresh) throw new Error('database not ready');
-          return fresh;
-        },
-      });
+  for (const backend of backends) runOn(backend, title, suite);
+}
+
+function runOn(backend: Backend, title: string, suite: (ctx: { backend: Backend; db: () => FreshDatabase }) => void) {
+  describe(`${title} [${backend}]`, () => {
+    let fresh: FreshDatabase | undefined;
+    beforeAll(async () => {
+      fresh = await freshDatabase(backend);
     });
-  }
+    afterAll(async () => {
+      await fresh?.drop();
+    });
+    suite({
+      backend,
+      db: () => {
+        if (!fresh) throw new Error('database not ready');
+        return fresh;
+      },
+    });
+  });
 }

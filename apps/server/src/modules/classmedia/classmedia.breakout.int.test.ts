@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishOverSocket, receiveOverSocket, type SocketReceiver } from '../../../test/class-media-clients';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
-import { describeEachBackend } from '../../../test/db';
+import { describeOnOneBackend } from '../../../test/db';
 import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
@@ -14,7 +14,7 @@ const T0 = Date.parse('2026-11-27T10:00:00Z');
 const clock = { now: () => new Date(T0) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 
-describeEachBackend('breakout rooms through Janus', ({ db }) => {
+describeOnOneBackend('breakout rooms through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
   let t: TestApp;
   const sockets = new SocketPool();

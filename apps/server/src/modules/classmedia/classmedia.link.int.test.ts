@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { type SocketPublisher, type SocketReceiver, publishOverSocket, receiveOverSocket } from '../../../test/class-media-clients';
-import { describeEachBackend } from '../../../test/db';
+import { describeOnOneBackend } from '../../../test/db';
 import { janusForThisFile } from '../../../test/janus-netns';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { waitFor } from '../../../test/webrtc-clients';
@@ -18,7 +18,7 @@ const clock = { now: () => new Date(nowMs) };
 const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 const stream = (mid: string, kind: 'audio' | 'video', lossPct: number) => ({ mid, kind, bitrateBps: 300_000, lossPct, framesDecoded: kind === 'video' ? 100 : null });
 
-describeEachBackend('class media: screen share, client stats, low bandwidth, timeline', ({ db }) => {
+describeOnOneBackend('class media: screen share, client stats, low bandwidth, timeline', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
   let t: TestApp;
   const sockets = new SocketPool();
