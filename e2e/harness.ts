@@ -120,8 +120,14 @@ export function screenshotPath(name: string): string {
 export const DEMO_PASSWORD = 'tutorline-demo';
 
 /** A phone-sized context logged in through the real log-in form; resolves once the user's home has loaded. */
-export async function logIn(browser: Browser, baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: phone, baseURL: baseUrl });
+export async function logIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password = DEMO_PASSWORD,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: phone, baseURL: baseUrl, serviceWorkers: options.serviceWorkers ?? 'allow' });
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);

@@ -22,6 +22,9 @@ export function useLiveQuestions(): void {
         ? { ...q, wave: p.wave, notifiedCount: p.notifiedCount, nextWaveAt: p.nextWaveAt, expiresAt: p.expiresAt, waitingTutors: p.waitingTutors }
         : q,
     );
+    // Then read the server's state: an event can arrive while a fetch that started before the wave is still in flight,
+    // and that fetch would otherwise land after it and put the count back. Invalidating cancels and restarts it.
+    void queryClient.invalidateQueries({ queryKey: helpKeys.question(p.questionId) });
   });
 
   useSocketEvent('help:claimed', (p) => {
