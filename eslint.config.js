@@ -168,8 +168,14 @@ export default tseslint.config(
   },
   {
     files: ['apps/server/src/**/*.ts'],
-    ignores: ['apps/server/src/modules/**', '**/*.rules.ts'],
+    ignores: ['apps/server/src/modules/**', '**/*.rules.ts', 'apps/server/src/config.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals] }] },
+  },
+  {
+    // The configuration is read before the app is loaded (a bad one is refused in well under a second), so it may use a
+    // module's pure *.rules file, as rules files do, and nothing else inside a module.
+    files: ['apps/server/src/config.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ ...moduleInternals, regex: '^(\\./|(\\.\\./)+)modules/[^/]+/(?!([^/]+/)*[^/]+\\.rules$).+' }] }] },
   },
   ...moduleDepths.flatMap((depth) => [
     {

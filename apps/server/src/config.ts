@@ -3,8 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { type FxTable, parseFxRates } from './modules/billing';
-import { defaultDispatchConfig as dispatch } from './modules/help';
+// The two modules' pure rules files, not their indexes: an index pulls in the whole server, and a misconfigured start
+// must be refused before that is loaded (main.ts loads the app only once the configuration is good).
+import { type FxTable, parseFxRates } from './modules/billing/earnings/earnings.rules';
+import { defaultDispatchConfig as dispatch } from './modules/help/help.rules';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z

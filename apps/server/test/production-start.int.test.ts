@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/platform/db';
 import { Client, countUsers, startTestApp } from './app';
 import { backends, createPostgresDatabase } from './db';
+import { migratedPgliteFolder } from './pglite-folder';
 import { exitWithin, freePort, type ServerProcess, spawnServer, waitForReady } from './processes';
 
 // A production start never has demo accounts (#12.2): SEED_DEMO=true is refused, nothing is seeded or printed, and the
@@ -64,8 +65,10 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       const dataDir = tempDir();
+      // PostgreSQL starts from the migrated template; PGlite from an empty folder, so the command's own migration of a
+      // fresh database is covered once.
       if (backend === 'postgres') {
-        const pg = await createPostgresDatabase();
+        const pg = await createPostgresDatabase({ migrated: true });
         drop = pg.drop;
         env = { DATA_DIR: dataDir, DATABASE_URL: pg.url };
         open = () => openDatabase({ kind: 'postgres', url: pg.url, poolMax: 2 });
@@ -127,6 +130,7 @@ for (const backend of backends) {
 describe('npm run admin:create refusals', { timeout: 120_000 }, () => {
   it("holds a new admin's password to sign-up's rules, and creates nobody", async () => {
     const dataDir = tempDir();
+    await migratedPgliteFolder(dataDir);
     const run = await adminCreate({ DATA_DIR: dataDir }, ['second@school.example'], 'short\n');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('password must be at least 10 characters');
@@ -148,10 +152,12 @@ describe('npm run admin:create refusals', { timeout: 120_000 }, () => {
 
 describe('a production start', { timeout: 120_000 }, () => {
   const procs: ServerProcess[] = [];
-  async function start(extra: Record<string, string>) {
+  async function start(extra: Record<string, string>, opts: { migrated?: boolean } = {}) {
     const port = await freePort();
+    const dataDir = tempDir();
+    if (opts.migrated) await migratedPgliteFolder(dataDir);
     // SEED_DEMO '' is unset: production's own default applies.
-    const proc = spawnServer({ NODE_ENV: 'production', SEED_DEMO: '', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: tempDir(), LOG_LEVEL: 'info', ...extra });
+    const proc = spawnServer({ NODE_ENV: 'production', SEED_DEMO: '', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
     procs.push(proc);
     return proc;
   }
@@ -175,7 +181,8 @@ describe('a production start', { timeout: 120_000 }, () => {
   });
 
   it('on an empty database seeds no demo account, prints no demo password, and warns loudly that calls have no relay', async () => {
-    const proc = await start({});
+    // Migrated but empty (the migrations of a fresh folder are covered by admin:create above).
+    const proc = await start({}, { migrated: true });
     await waitForReady(proc, 90_000);
     const res = await new Client(proc.baseUrl).post('/api/auth/login', { email: 'admin@tutorline.test', password: DEMO_PASSWORD });
     expect(res.status).toBe(401);

@@ -1,9 +1,6 @@
 import readline from 'node:readline';
 import pino from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config';
-import { createIdentityRepo, createIdentityService, loginLimitsOf } from '../modules/identity';
-import { systemClock } from '../platform/clock';
-import { openDatabase } from '../platform/db';
 import { DataDirLockedError } from '../platform/db/lock';
 import { AppError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
@@ -68,6 +65,12 @@ async function readPassword(): Promise<string> {
 async function createAdmin(config: Config, email: string, name: string | undefined): Promise<void> {
   // Log lines (admin_created) go to stderr, so stdout keeps only the outcome.
   const logger = createLogger(config.logLevel, pino.destination({ fd: 2, sync: true }));
+  // Loaded only for a well-formed command with a good configuration: a usage or configuration error is answered at once.
+  const [{ createIdentityRepo, createIdentityService, loginLimitsOf }, { systemClock }, { openDatabase }] = await Promise.all([
+    import('../modules/identity'),
+    import('../platform/clock'),
+    import('../platform/db'),
+  ]);
   const database = await openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolMax: 2 } : { kind: 'pglite', dataDir: config.dataDir });
   try {
     const repo = createIdentityRepo(database.db);
