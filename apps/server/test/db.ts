@@ -163,7 +163,8 @@ export async function freshDatabase(backend: Backend): Promise<FreshDatabase> {
 /**
  * For suites whose subject is not the database (media through Janus, with the classes faked): one backend, PostgreSQL
  * when DATABASE_URL is set (production's engine), else PGlite. Their database work is covered on both backends by the
- * owning modules' own int tests; running them twice cost about 100 s of the 2-core CI machine's time (stop 27).
+ * owning modules' own int tests (recordings.int, sessionrec.int, classroom's); running them twice cost about 100 s (the
+ * classmedia files, stop 27) of the 2-core CI machine's time, and sessionrec.media took 54 s for its two runs.
  */
 export function describeOnOneBackend(title: string, suite: (ctx: { backend: Backend; db: () => FreshDatabase }) => void) {
   runOn(backends[backends.length - 1]!, title, suite);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachBackend } from '../../../test/db';
+import { describeOnOneBackend } from '../../../test/db';
 import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../../../test/janus-netns';
 import { publishWithWrtc, waitFor, type WrtcPublisher } from '../../../test/webrtc-clients';
 import type { Clock } from '../../platform/clock';
@@ -30,7 +30,7 @@ describe.runIf(runs)('recording through Janus', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  describeEachBackend('a recorded class', ({ db }) => {
+  describeOnOneBackend('a recorded class', ({ db }) => {
     const clock: Clock = { now: () => new Date('2026-12-01T12:00:00.000Z') };
     const logger = createLogger('silent');
     const pubs: WrtcPublisher[] = [];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, relaxedLogin, signUpStudent, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
-import { describeEachBackend } from '../../../test/db';
+import { describeOnOneBackend } from '../../../test/db';
 import { janusForThisFile } from '../../../test/janus-netns';
 import { schema } from '../../../test/schema';
 import { publishToSession, receiveFromSession, type SessionReceiver } from '../../../test/session-media-clients';
@@ -19,7 +19,7 @@ const { runs, janus } = janusForThisFile('a 1:1 session recorded through Janus (
 const clock = { now: () => new Date('2026-12-07T10:00:00Z') };
 const tools = { ppRec: '/usr/bin/janus-pp-rec', ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe', timeoutMs: 60_000 };
 
-describeEachBackend('a 1:1 session recorded through Janus', ({ db }) => {
+describeOnOneBackend('a 1:1 session recorded through Janus', ({ db }) => {
   if (!runs) return void it.skip('needs Janus in a network namespace');
   let t: TestApp;
   const sockets = new SocketPool();
@@ -37,7 +37,7 @@ describeEachBackend('a 1:1 session recorded through Janus', ({ db }) => {
     const [row] = await db().database.db.insert(schema.tutoringSessions).values({ kind: 'instant', studentId: people.student.id, tutorId: people.tutor.id, startedAt: clock.now() }).returning();
     sessionId = row!.id;
     for (const p of [people.student, people.tutor]) expect((await ask(p.socket, 'room:join', { sessionId })).ok).toBe(true);
-  }, 30_000);
+  });
   afterAll(async () => {
     for (const s of stops.reverse()) await s();
     sockets.closeAll();
