@@ -14,6 +14,7 @@ import './ui/star-picker.css';
 import './ui/segmented.css';
 import './ui/zone-name.css';
 import './ui/photo-viewer.css';
+import './ui/dialog.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';

@@ -12,7 +12,7 @@ export function LeaveCallDialog({ otherName, onStay, onLeave }: { otherName: str
   return (
     <dialog
       ref={ref}
-      className="confirm-dialog"
+      className="dialog"
       aria-labelledby="leave-call-title"
       aria-describedby="leave-call-text"
       data-testid="leave-call-dialog"
@@ -23,7 +23,7 @@ export function LeaveCallDialog({ otherName, onStay, onLeave }: { otherName: str
     >
       <h2 id="leave-call-title">Leave the call?</h2>
       <p id="leave-call-text">You are in a call with {otherName}. The session stays open, so you can come back to it.</p>
-      <div className="confirm-actions">
+      <div className="dialog-actions">
         <Button variant="secondary" onClick={onStay} data-testid="leave-call-stay" autoFocus>
           Stay in the call
         </Button>

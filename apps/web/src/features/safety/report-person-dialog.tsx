@@ -47,7 +47,7 @@ export function ReportPersonDialog({ sessionId, otherName, canBlock, source, onC
   return (
     <dialog
       ref={ref}
-      className="safety-dialog"
+      className="dialog dialog-wide"
       aria-labelledby="safety-report-title"
       data-testid="safety-report-dialog"
       onCancel={(e) => {
@@ -64,7 +64,7 @@ export function ReportPersonDialog({ sessionId, otherName, canBlock, source, onC
           </p>
           {done.blocked && <p data-testid="safety-report-blocked">You blocked {otherName}: they will not get your questions, and you cannot book them. You can unblock them any time from Blocked tutors, on your home page.</p>}
           <p className="muted">If you are in danger right now, tell an adult you trust or call your local emergency number.</p>
-          <div className="safety-actions">
+          <div className="dialog-actions">
             <Button onClick={onClose} autoFocus>
               Close
             </Button>
@@ -103,7 +103,7 @@ export function ReportPersonDialog({ sessionId, otherName, canBlock, source, onC
               <p>{errorMessage(report.error)}</p>
             </Alert>
           )}
-          <div className="safety-actions">
+          <div className="dialog-actions">
             <Button variant="secondary" onClick={onClose}>
               Cancel
             </Button>

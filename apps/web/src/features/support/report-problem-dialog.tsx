@@ -59,7 +59,7 @@ export function ReportProblemDialog({ sessionId, diagnostics, onClose }: { sessi
   return (
     <dialog
       ref={ref}
-      className="confirm-dialog report-dialog"
+      className="dialog dialog-wide"
       aria-labelledby="report-title"
       data-testid="report-problem-dialog"
       onCancel={(e) => {
@@ -75,7 +75,7 @@ export function ReportProblemDialog({ sessionId, diagnostics, onClose }: { sessi
             {sessionId ? ' with the details of this call' : ''}. You will get their answer here in the app
             {' '}and on WhatsApp if it is linked.
           </p>
-          <div className="confirm-actions">
+          <div className="dialog-actions">
             <Link className="btn btn-secondary" to={`/support/${done.id}`}>
               See my report
             </Link>
@@ -127,7 +127,7 @@ export function ReportProblemDialog({ sessionId, diagnostics, onClose }: { sessi
               <p>{errorMessage(report.error)}</p>
             </Alert>
           )}
-          <div className="confirm-actions">
+          <div className="dialog-actions">
             <Button variant="secondary" onClick={onClose}>
               Cancel
             </Button>
