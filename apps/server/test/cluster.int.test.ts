@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { Client, type TestApp } from './app';
 import { createPostgresDatabase } from './db';
 import { askQuestion, type HelpUser, makeStudent, makeTutor, waitUntil } from './help';
 import { freePort } from './processes';
+import { clusterNodeEnv } from './cluster-env';
 import { schema } from './schema';
 import { SocketPool, type TestSocket } from './sockets';
 
@@ -54,25 +54,13 @@ describe.skipIf(missing.length > 0)('a cluster of two nodes behind HAProxy (Post
     cluster = await startCluster({
       nodes: 2,
       port: await freePort(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TZ: 'UTC',
-        NODE_ENV: 'test',
-        SEED_DEMO: 'false',
-        SFU: 'off',
-        LOG_LEVEL: 'info',
+      env: clusterNodeEnv({
         DATABASE_URL: pg.url,
         REDIS_URL: process.env.REDIS_URL,
         // One folder for both nodes: a photo uploaded through one is read through the other (one machine; S3 across machines).
         DATA_DIR: dataDir,
         DRAIN_DELAY_MS: '1000',
-        HELP_FIRST_WAVE: '20',
-        HELP_WAVE_SECONDS: '0.5',
-        LOGIN_MAX_PER_IP: '10000',
-        BILLING_ENFORCE_ENTITLEMENTS: 'false',
-        SIGNING_SECRET: randomBytes(32).toString('base64url'),
-      },
+      }),
       output: (line, from) => lines.push({ from, line }),
       checkIntervalMs: 200,
     });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +8,7 @@ import { type Cluster, haproxyAvailable, startCluster } from '../../../scripts/c
 import { type Database, openDatabase } from '../src/platform/db';
 import type { TestApp } from './app';
 import { freePort } from './net';
+import { clusterNodeEnv } from './cluster-env';
 import { type PgCluster, postgresBinDir, startPgCluster } from './pg-cluster';
 import { type RedisServer, startRedisServer } from './redis-server';
 
@@ -64,32 +64,20 @@ export async function startFaultCluster(env: Record<string, string> = {}): Promi
     cluster = await startCluster({
       nodes: 2,
       port: await freePort(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TZ: 'UTC',
-        NODE_ENV: 'test',
-        SEED_DEMO: 'false',
-        SFU: 'off',
-        LOG_LEVEL: 'info',
+      env: clusterNodeEnv({
         DATABASE_URL: url.toString(),
         DB_POOL_MAX: '5',
         REDIS_URL: redis.url,
         DATA_DIR: dataDir,
         DRAIN_DELAY_MS: '2500',
         JOBS_POLL_MS: '100',
-        HELP_FIRST_WAVE: '20',
-        HELP_WAVE_SECONDS: '0.5',
         HELP_COOLDOWN_SECONDS: '0',
-        LOGIN_MAX_PER_IP: '10000',
         LOGIN_MAX_PER_ACCOUNT: '10000',
         UPLOADS_PER_MINUTE: '10000',
         UPLOADS_PER_DAY: '1000000',
-        BILLING_ENFORCE_ENTITLEMENTS: 'false',
         BILLING_PROVIDER: 'fake',
-        SIGNING_SECRET: randomBytes(32).toString('base64url'),
         ...env,
-      },
+      }),
       output: (line, from) => {
         lines.push({ from, line });
         // For a failure's post-mortem: CLUSTER_FAULTS_LOG=<file> keeps every node's and HAProxy's lines.
