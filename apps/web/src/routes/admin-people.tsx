@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { usePersonTimeline, useSupportSearch, useSupportSession } from '../features/support';
 import { errorMessage } from '../lib/api';
-import { formatDateTime, formatDuration, plural } from '../lib/format';
+import { formatDateTime, formatDuration, formatTime, plural } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 import { TextField } from '../ui/field';
@@ -156,29 +156,19 @@ function SessionView() {
         ))}
       </div>
       <h2>Call events</h2>
-      <div className="lookup-events-wrap">
-        <table className="lookup-events" data-testid="session-events">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.at)}</td>
-                <td>{e.userId ? (names.get(e.userId) ?? 'staff') : 'system'}</td>
-                <td>
-                  {e.type}
-                  {eventDetail(e.data)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ol className="lookup-list" data-testid="session-events">
+        {events.map((e) => (
+          <li key={e.id} className={`lookup-item${e.type === 'media-failed' || e.data.cause === 'ice-failed' ? ' is-problem' : ''}`}>
+            <p className="lookup-item-title">
+              {e.type}
+              <span className="lookup-item-meta">{eventDetail(e.data)}</span>
+            </p>
+            <p className="lookup-item-meta">
+              <time dateTime={e.at}>{formatTime(e.at)}</time> · {e.userId ? (names.get(e.userId) ?? 'staff') : 'system'}
+            </p>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
@@ -208,10 +198,10 @@ function Side({ side }: { side: SupportSessionPage['sides'][number] }) {
   );
 }
 
-/** A call event's data as short "key value" pairs (no nested objects: those are shown by the side cards). */
+/** A call event's data as short "key value" pairs (no nested objects, shown by the side cards; no socket ids). */
 function eventDetail(data: Record<string, unknown>): string {
   const parts = Object.entries(data)
-    .filter(([, v]) => v !== null && typeof v !== 'object')
+    .filter(([k, v]) => v !== null && typeof v !== 'object' && k !== 'socketId')
     .map(([k, v]) => `${k} ${String(v)}`);
   return parts.length ? ` · ${parts.join(', ')}` : '';
 }

@@ -84,7 +84,7 @@ export function createSupportLookup(deps: { db: Db; timeline(sessionId: string):
           kind: 'lesson' as const,
           at: l.startsAt.toISOString(),
           title: `Lesson${l.subjectId ? ` in ${l.subjectId}` : ''} with ${names.get(l.studentId === userId ? l.tutorId : l.studentId) ?? 'someone'}`,
-          detail: [l.status, l.outcome?.replaceAll('_', ' ')].filter(Boolean).join(' · '),
+          detail: [...new Set([l.status, l.outcome?.replaceAll('_', ' ')].filter(Boolean))].join(' · '),
           problem: l.outcome !== null && l.outcome !== 'completed',
           sessionId: null,
         })),
