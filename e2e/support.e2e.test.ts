@@ -1,6 +1,39 @@
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
+import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+import { chromiumAvailable, logIn, phone, screenshotPath, useServerAndBrowser } from './harness';
+
+/** An instant-help question from the student, accepted by the tutor: the session id. */
+async function instantSession(student: Page, tutor: Page, headers: Record<string, string>): Promise<string> {
+  const toggle = tutor.getByTestId('availability-toggle');
+  await toggle.waitFor();
+  if (!(await toggle.isChecked())) await toggle.check();
+  const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f1e8' } }).jpeg().toBuffer();
+  const up = await student.request.post('/api/help/photos', { headers, multipart: { file: { name: 'q.jpg', mimeType: 'image/jpeg', buffer: photo } } });
+  expect(up.status()).toBe(201);
+  const asked = await student.request.post('/api/help/questions', {
+    headers,
+    data: { requestId: crypto.randomUUID(), subjectId: 'maths', level: 'grade-9-10', photoIds: [((await up.json()) as { photoId: string }).photoId] },
+  });
+  expect(asked.status()).toBe(201);
+  const questionId = ((await asked.json()) as { id: string }).id;
+  await tutor.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`).waitFor({ timeout: 20_000 });
+  const accepted = await tutor.request.post(`/api/help/questions/${questionId}/accept`, { headers });
+  expect(accepted.status()).toBe(200);
+  return ((await accepted.json()) as { sessionId: string }).sessionId;
+}
+
+/** A socket with a page's session cookie, as the room's client would open it. */
+async function roomSocket(page: Page, baseUrl: string): Promise<Socket> {
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const socket = io(baseUrl, { transports: ['websocket'], extraHeaders: { cookie, origin: baseUrl }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('session:ready', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
 
 const canRun = chromiumAvailable('e2e: report a problem after a call, and support answers');
 
@@ -14,22 +47,7 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
 
     // A short instant-help session between them, ended by the tutor.
-    const toggle = tutor.page.getByTestId('availability-toggle');
-    await toggle.waitFor();
-    if (!(await toggle.isChecked())) await toggle.check();
-    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f1e8' } }).jpeg().toBuffer();
-    const up = await student.page.request.post('/api/help/photos', { headers, multipart: { file: { name: 'q.jpg', mimeType: 'image/jpeg', buffer: photo } } });
-    expect(up.status()).toBe(201);
-    const asked = await student.page.request.post('/api/help/questions', {
-      headers,
-      data: { requestId: crypto.randomUUID(), subjectId: 'maths', level: 'grade-9-10', photoIds: [((await up.json()) as { photoId: string }).photoId] },
-    });
-    expect(asked.status()).toBe(201);
-    const questionId = ((await asked.json()) as { id: string }).id;
-    await tutor.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`).waitFor({ timeout: 20_000 });
-    const accepted = await tutor.page.request.post(`/api/help/questions/${questionId}/accept`, { headers });
-    expect(accepted.status()).toBe(200);
-    const sessionId = ((await accepted.json()) as { sessionId: string }).sessionId;
+    const sessionId = await instantSession(student.page, tutor.page, headers);
     expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
 
     // After the call: Report a problem, with every question answered by tapping.
@@ -74,6 +92,56 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     await expect.poll(() => student.page.getByTestId('ticket-message').first().textContent()).toContain('run the connection check');
     expect(await student.page.getByTestId('my-report-status').textContent()).toBe('Support replied');
     await student.page.screenshot({ path: screenshotPath('my-report-390x844'), fullPage: true });
+
+    for (const c of [student, tutor, admin]) await c.context.close();
+  });
+
+  it('support finds a student by phone, opens their timeline and the failed call, and sees why: ICE failed, relay only', async () => {
+    const baseUrl = env.server().baseUrl;
+    const headers = { origin: baseUrl };
+    const student = await logIn(env.browser(), baseUrl, 'student11@tutorline.test');
+    const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
+    // The parent gives support the phone number on the account.
+    expect((await student.page.request.patch('/api/me', { headers, data: { phone: '+919812345611' } })).status()).toBe(200);
+    const sessionId = await instantSession(student.page, tutor.page, headers);
+
+    // What the student's browser reports on a network that allows only the TURN relay, where ICE then fails; the
+    // tutor joins but never connects. Sent through the real socket, its role check and its schema.
+    const [s, t] = [await roomSocket(student.page, baseUrl), await roomSocket(tutor.page, baseUrl)];
+    for (const socket of [s, t]) expect(await socket.emitWithAck('room:join', { sessionId })).toMatchObject({ ok: true });
+    const report = (event: Record<string, unknown>) => s.emitWithAck('room:event', { sessionId, ...event });
+    expect(await report({ type: 'diagnostics', diagnostics: { browser: 'Chrome 131', os: 'Android 14', device: 'phone', userAgent: 'Mozilla/5.0 (Linux; Android 14)' } })).toMatchObject({ ok: true });
+    expect(await report({ type: 'media-connected', localCandidateType: 'relay', remoteCandidateType: 'relay', protocol: 'tcp', setupMs: 6100 })).toMatchObject({ ok: true });
+    expect(await report({ type: 'reconnecting', cause: 'ice-failed' })).toMatchObject({ ok: true });
+    expect(await report({ type: 'media-failed', reason: 'ice-failed' })).toMatchObject({ ok: true });
+    for (const socket of [s, t]) socket.disconnect();
+    expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
+
+    // Support, on a phone: search by the number as the parent says it, open the timeline, open the failed call.
+    const admin = await logIn(env.browser(), baseUrl, 'admin@tutorline.test');
+    await admin.page.setViewportSize(phone);
+    await admin.page.goto('/admin/support');
+    await admin.page.getByRole('link', { name: 'Find a person' }).click();
+    await admin.page.getByTestId('support-search-input').fill('98123 45611');
+    const found = admin.page.getByTestId('support-person');
+    await expect.poll(() => found.count()).toBe(1);
+    expect(await found.textContent()).toContain('+919812345611');
+    await found.getByRole('link').click();
+    await admin.page.getByTestId('person-timeline').waitFor();
+    const call = admin.page.getByTestId('timeline-session').first();
+    expect(await call.textContent()).toContain('relay only');
+    expect(await call.getAttribute('class')).toContain('is-problem');
+    await admin.page.screenshot({ path: screenshotPath('support-timeline-390x844'), fullPage: true });
+    await call.getByRole('link').click();
+    const findings = admin.page.getByTestId('session-findings');
+    await findings.waitFor();
+    expect(await findings.textContent()).toContain('ICE failed once');
+    expect(await findings.textContent()).toContain('only relay candidates worked');
+    expect(await admin.page.getByTestId('session-side-student').textContent()).toContain('relay');
+    expect(await admin.page.getByTestId('session-side-tutor').textContent()).toContain('never connected');
+    // One column at phone width: nothing wider than the screen.
+    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await admin.page.screenshot({ path: screenshotPath('support-session-390x844'), fullPage: true });
 
     for (const c of [student, tutor, admin]) await c.context.close();
   });

@@ -44,6 +44,9 @@ const OpsPage = lazy(() => import('./routes/ops').then((m) => ({ default: m.OpsP
 const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ default: m.AdminStaffPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
 const AdminSupportPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportPage })));
+const AdminPeoplePage = lazy(() => import('./routes/admin-people').then((m) => ({ default: m.AdminPeoplePage })));
+const AdminPersonPage = lazy(() => import('./routes/admin-people').then((m) => ({ default: m.AdminPersonPage })));
+const AdminSessionPage = lazy(() => import('./routes/admin-people').then((m) => ({ default: m.AdminSessionPage })));
 const AdminSupportTicketPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportTicketPage })));
 const TutorApplicationPage = lazy(() => import('./routes/tutor-application').then((m) => ({ default: m.TutorApplicationPage })));
 const AdminOnboardingPage = lazy(() => import('./routes/admin-onboarding').then((m) => ({ default: m.AdminOnboardingPage })));
@@ -186,6 +189,9 @@ function Shell() {
             <Route path="/admin/check/:id" element={<AdminCheckReportPage />} />
             <Route path="/admin/tutors/:id" element={<AdminTutorPage />} />
             <Route path="/admin/support" element={<AdminSupportPage />} />
+            <Route path="/admin/people" element={<AdminPeoplePage />} />
+            <Route path="/admin/people/:id" element={<AdminPersonPage />} />
+            <Route path="/admin/sessions/:id" element={<AdminSessionPage />} />
             <Route path="/admin/onboarding" element={<AdminOnboardingPage />} />
             <Route path="/admin/onboarding/:id" element={<AdminOnboardingReviewPage />} />
             <Route path="/admin/support/:id" element={<AdminSupportTicketPage />} />

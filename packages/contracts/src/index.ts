@@ -24,3 +24,4 @@ export * from './onboarding';
 export * from './guardians';
 export * from './safety';
 export * from './privacy';
+export * from './support-lookup';

@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createPorts, definePort, type Ports } from './ports';
 import { createRealtime, type Realtime, type SocketIdentity } from './realtime';
+import type { SocketAuthorizer } from './socket-access';
 import { createSigner, loadOrCreateSigningSecret, type Signer } from './signing';
 import { createLocalStorage, type Storage } from './storage';
 
@@ -45,6 +46,8 @@ declare module 'fastify' {
 /** What Socket.IO asks about the people behind sockets; the identity module provides it when it registers. */
 export interface SocketIdentityPort {
   authenticate(cookieHeader: string | undefined): Promise<SocketIdentity | null>;
+  /** Whether this user may send a socket event declared with this access. */
+  authorize: SocketAuthorizer;
   forgetUser(userId: string): void;
   forgetAllUsers(): void;
 }
@@ -69,6 +72,7 @@ export async function createPlatform(
     logger,
     metrics,
     authenticate: (cookieHeader) => sockets.authenticate(cookieHeader),
+    authorize: (identity, access) => sockets.authorize(identity, access),
     onUserChanged: (userId) => sockets.forgetUser(userId),
     peers: database.peers,
     onPeersGap: () => sockets.forgetAllUsers(),

@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import type { Peers } from './db';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { declareSocketEvents, guardSocketEvents, type SocketAuthorizer } from './socket-access';
 
 export interface SocketIdentity {
   userId: string;
@@ -42,6 +43,8 @@ export interface RealtimeOptions {
   metrics: Metrics;
   /** Resolves the session cookie of the handshake; null refuses the connection. */
   authenticate(cookieHeader: string | undefined): Promise<SocketIdentity | null>;
+  /** Whether a socket's user may send an event with a declared access (staff roles read fresh); see socket-access.ts. */
+  authorize: SocketAuthorizer;
   /** Another node changed a user (log-out, password, profile): drop what this node cached. */
   onUserChanged?(userId: string): void;
   /**
@@ -172,7 +175,10 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     }
   });
 
+  declareSocketEvents(io, 'platform/realtime', { 'presence:heartbeat': 'user' });
   io.on('connection', (socket) => {
+    // Registered before any module's handlers: every event a client sends is checked against its declaration first.
+    guardSocketEvents(io, socket, opts.authorize, logger);
     const { userId, role, authSessionId } = socket.data;
     void socket.join([userRoom(userId), sessionRoom(authSessionId)]);
     metrics.connectedSockets.inc();

@@ -27,6 +27,9 @@ function Queue() {
     <section className="page page-medium" data-testid="admin-support" aria-labelledby="admin-support-title">
       <p className="eyebrow">Support</p>
       <h1 id="admin-support-title">Tickets</h1>
+      <p>
+        <Link to="/admin/people">Find a person</Link> by name, email, phone, question or session id.
+      </p>
       <div className="ticket-filters">
         <SelectField label="Status" value={filter.status ?? ''} onChange={(e) => setFilter({ ...filter, status: (e.target.value || undefined) as TicketStatus | undefined })}>
           <option value="">All</option>
@@ -134,7 +137,10 @@ function StaffTicketView({ meId }: { meId: string }) {
           <>
             <dt>The call</dt>
             <dd data-testid="ticket-call">
-              <Link to={`/session/${t.session.sessionId}`}>session</Link> · {formatDuration(Math.round(t.session.connectedSeconds / 60))} together · {plural(t.session.reconnects, { one: '# reconnect', other: '# reconnects' })} ·{' '}
+              <Link to={`/admin/sessions/${t.session.sessionId}`} data-testid="ticket-session-link">
+                session
+              </Link>{' '}
+              · {formatDuration(Math.round(t.session.connectedSeconds / 60))} together · {plural(t.session.reconnects, { one: '# reconnect', other: '# reconnects' })} ·{' '}
               {plural(t.session.mediaFailures, { one: '# media failure', other: '# media failures' })} · {t.session.candidateTypes.join(', ') || 'never connected'}
               {t.session.lastQuality && ` · last sample ${JSON.stringify(t.session.lastQuality)}`}
             </dd>

@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger';
 import type { AppSocket, Io } from '../../platform/realtime';
+import { declareSocketEvents } from '../../platform/socket-access';
 import type { ClassMediaService, MediaResult } from './classmedia.service';
 import { mediaError } from './classmedia.words';
 
@@ -24,6 +25,21 @@ type Reply = (r: object) => void;
  */
 export function installClassMediaHandlers(deps: { io: Io; logger: Logger; media: ClassMediaService }) {
   const { io, logger, media } = deps;
+  // Sending media is for the class's members; an observing ops user may watch (subscribe and keep that stream up).
+  const members = ['student', 'tutor'] as const;
+  const watchers = [...members, 'ops'] as const;
+  declareSocketEvents(io, 'classmedia', {
+    'class:media:publish': members,
+    'class:media:unpublish': members,
+    'class:media:screen-permission': members,
+    'class:media:subscribe': watchers,
+    'class:media:start': watchers,
+    'class:media:trickle': watchers,
+    'class:media:restart': watchers,
+    'class:media:page': watchers,
+    'class:media:stats': watchers,
+    'class:media:mode': watchers,
+  });
   io.on('connection', (socket: AppSocket) => {
     const { userId } = socket.data;
     function on<S extends z.ZodType<{ classId: string }>>(event: string, schema: S, handler: (msg: z.infer<S>) => Promise<MediaResult<object | void>>) {

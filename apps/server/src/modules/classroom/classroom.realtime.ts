@@ -15,6 +15,7 @@ import {
 } from '@tutorline/contracts';
 import type { z } from 'zod';
 import type { AppSocket } from '../../platform/realtime';
+import { declareSocketEvents } from '../../platform/socket-access';
 import { type ClassroomContext, lobbyRoomOf, type Refused, teachersRoomOf } from './classroom.context';
 import { type BreakoutService, groupRoomOf } from './classroom.breakout';
 import type { ClassroomControls } from './classroom.controls';
@@ -37,6 +38,13 @@ interface Buckets {
 export function installClassroomHandlers(deps: { ctx: ClassroomContext; service: ClassroomService; controls: ClassroomControls; polls: PollsService; breakouts: BreakoutService; now: () => number }) {
   const { ctx, service, controls, polls, breakouts } = deps;
   const { io, logger } = ctx.deps;
+  // Learners are students and teachers are tutors; ops (and admin) may enter and leave as read-only observers.
+  const members = ['student', 'tutor'] as const;
+  declareSocketEvents(io, 'classroom', {
+    'class:join': [...members, 'ops'],
+    'class:leave': [...members, 'ops'],
+    ...Object.fromEntries(['class:media', 'class:hand', 'class:chat', 'class:board', 'class:vote', 'class:react', 'class:control'].map((e) => [e, members])),
+  });
   const buckets = new WeakMap<AppSocket, Buckets>();
 
   function bucketsOf(socket: AppSocket): Buckets {

@@ -1,6 +1,7 @@
-import type { Access, StaffRole } from '@tutorline/contracts';
+import { type Access, type Role, type StaffRole, staffRoles as allStaffRoles } from '@tutorline/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden, unauthenticated } from '../../platform/errors';
+import type { SocketAuthorizer } from '../../platform/socket-access';
 import { actingRole, mayAccess, staffRolesOf } from './identity.rules';
 import type { AuthUser, IdentityService } from './identity.service';
 
@@ -120,3 +121,16 @@ export function socketAuthenticator(app: FastifyInstance, identity: IdentityServ
 }
 
 export const rateLimited = (message: string) => new AppError(429, 'rate_limited', message);
+
+/**
+ * Whether a socket's user may send an event with a declared access (the same rule as routes). Account roles come
+ * from the handshake; a staff account's staff roles are read at each check, so a revoked role stops at once.
+ */
+export function socketAuthorizer(staffRolesOfUser: (userId: string) => Promise<string[]>): SocketAuthorizer {
+  return async (identity, access) => {
+    const role = identity.role as Role;
+    const asksStaff = role === 'admin' && staffRolesOf(access).length > 0;
+    const held = asksStaff ? (await staffRolesOfUser(identity.userId)).filter((r): r is StaffRole => (allStaffRoles as readonly string[]).includes(r)) : [];
+    return mayAccess(access, { role, staffRoles: held }) === 'ok';
+  };
+}

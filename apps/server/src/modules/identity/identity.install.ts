@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { SOCKET_IDENTITY } from '../../platform/platform';
-import { installAuth, socketAuthenticator } from './identity.auth';
+import { installAuth, socketAuthenticator, socketAuthorizer } from './identity.auth';
+import { staffRolesOfUser } from './identity.lookups.repo';
 import { createIdentityRepo } from './identity.repo';
 import { createLoginRetention } from './identity.retention';
 import { identityRoutes } from './identity.routes';
@@ -36,6 +37,7 @@ export const identityModule = fp<IdentityModuleOptions>(
     });
     ports.provide(SOCKET_IDENTITY, {
       authenticate: socketAuthenticator(fastify, identity),
+      authorize: socketAuthorizer((userId) => staffRolesOfUser(database.db, userId)),
       forgetUser: (userId) => identity.forgetUser(userId),
       forgetAllUsers: () => identity.forgetAllUsers(),
     });

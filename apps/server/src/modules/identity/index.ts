@@ -45,3 +45,4 @@ declare module 'fastify' {
   }
 }
 export { createIdentityExport } from './identity.export.repo';
+export { accountsForSupport, findAccountsForSupport, type SupportAccount } from './identity.support.repo';

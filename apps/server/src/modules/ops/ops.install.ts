@@ -4,7 +4,6 @@ import fp from 'fastify-plugin';
 import { jobCounts } from '../../platform/jobs.admin';
 import { billingRollupFacts } from '../billing';
 import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from '../help';
-import { staffRolesOfUser } from '../identity';
 import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow } from '../rooms';
 import { whatsappRollupFacts } from '../whatsapp';
 import { installRollupJob } from './ops.jobs';
@@ -40,7 +39,7 @@ export const opsModule = fp(
     const repo = createOpsRepo(db);
     const rollups = createRollups({ repo, sources: rollupSources, clock, logger, options: opts.rollups });
     await installRollupJob({ jobs, db, clock, rollups });
-    const live = createOpsLive({ io: realtime.io, rollups, clock, logger, staffRolesOf: (id) => staffRolesOfUser(db, id), everyMs: opts.liveEveryMs ?? 1_000 });
+    const live = createOpsLive({ io: realtime.io, rollups, clock, logger, everyMs: opts.liveEveryMs ?? 1_000 });
     const changed = async () => live.changed();
     events.on(HELP_USER_EVENT, changed);
     events.on(SESSION_ENDED, changed);

@@ -5,19 +5,21 @@ import { OPS_ROOM } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { AppSocket, Io } from '../../platform/realtime';
+import { declareSocketEvents } from '../../platform/socket-access';
 import type { OpsRepo } from './ops.repo';
 import { throttleDelay } from './ops.rules';
 import type { Rollups } from './ops.service';
 
 /** Who may watch the dashboard: ops, finance or admin staff (money stays behind the HTTP route's own check). */
-const WATCHERS = ['ops', 'finance', 'admin'];
+const WATCHERS = ['ops', 'finance', 'admin'] as const;
 
 /**
  * The dashboard's live side: sockets of staff join OPS_ROOM; after a change (a question asked, claimed, a session
  * ended…) the last minutes are rolled up again and 'ops:changed' goes out, at most once per `everyMs` (throttled).
  */
-export function createOpsLive(deps: { io: Io; rollups: Rollups; clock: Clock; logger: Logger; staffRolesOf: (userId: string) => Promise<string[]>; everyMs: number }) {
+export function createOpsLive(deps: { io: Io; rollups: Rollups; clock: Clock; logger: Logger; everyMs: number }) {
   const { io, rollups, logger } = deps;
+  declareSocketEvents(io, 'ops', { 'ops:watch': WATCHERS });
   let lastRunAt: number | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
@@ -55,8 +57,7 @@ export function createOpsLive(deps: { io: Io; rollups: Rollups; clock: Clock; lo
   io.on('connection', (socket: AppSocket) => {
     socket.on('ops:watch', async (ack) => {
       if (typeof ack !== 'function') return;
-      const roles = await deps.staffRolesOf(socket.data.userId).catch(() => []);
-      if (!roles.some((r) => WATCHERS.includes(r))) return ack({ ok: false, reason: 'forbidden' });
+      // Only ops, finance and admin get here: the socket layer checked the declaration above.
       await socket.join(OPS_ROOM);
       ack({ ok: true });
     });

@@ -23,3 +23,4 @@ declare module 'fastify' {
 export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow } from './rooms.rollups.repo';
 export { roomsTutorQuality } from './rooms.quality.repo';
 export { createRoomsExport } from './rooms.export.repo';
+export { chatCountOf, sessionForSupport, sessionsForSupport, type SupportSessionRow } from './rooms.support.repo';

@@ -125,9 +125,9 @@ describeEachBackend('the live room over Socket.IO', ({ db }) => {
       const aj = await ask<RoomJoined>(a, 'room:join', { sessionId: ids.session });
       expect(aj.ok && aj.self.role).toBe('observer');
       expect((await seen).participant).toMatchObject({ role: 'observer', present: true });
-      // An observer cannot talk, draw or signal.
-      expect(await ask(a, 'room:chat', { sessionId: ids.session, clientId: crypto.randomUUID(), text: 'hi' })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
-      expect(await ask(a, 'room:signal', { sessionId: ids.session, candidate: null })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+      // An observer cannot talk, draw or signal: the socket layer refuses those events to staff (decision 079).
+      expect(await ask(a, 'room:chat', { sessionId: ids.session, clientId: crypto.randomUUID(), text: 'hi' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await ask(a, 'room:signal', { sessionId: ids.session, candidate: null })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       const gone = presenceOf(s, { role: 'observer' });
       a.disconnect();
       expect((await gone).participant).toMatchObject({ role: 'observer', present: false });

@@ -21,6 +21,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger';
 import type { AppSocket, Io } from '../../platform/realtime';
+import { declareSocketEvents } from '../../platform/socket-access';
 import type { RoomsService } from './rooms.service';
 
 /** The Socket.IO room of one participant inside a tutoring room: signaling goes only there. */
@@ -46,6 +47,19 @@ const fail = (code: RoomError['code'], message: string): { ok: false; error: Roo
  */
 export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger: Logger; now: () => number; mayJoin?: (userId: string) => Promise<boolean> }) {
   const { io, rooms, logger } = deps;
+  // Participants are the session's student and tutor; ops (and admin) may enter, read and leave as silent observers.
+  const observers = ['student', 'tutor', 'ops'] as const;
+  const twoOfThem = ['student', 'tutor'] as const;
+  declareSocketEvents(io, 'rooms', {
+    'room:join': observers,
+    'room:read': observers,
+    'room:leave': observers,
+    'room:signal': twoOfThem,
+    'room:peer-state': twoOfThem,
+    'room:chat': twoOfThem,
+    'room:board': twoOfThem,
+    'room:event': twoOfThem,
+  });
   const buckets = new WeakMap<AppSocket, Bucket>();
 
   function allow(socket: AppSocket): boolean {

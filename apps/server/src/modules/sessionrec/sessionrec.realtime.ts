@@ -11,6 +11,7 @@ import {
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger';
 import type { AppSocket, Io } from '../../platform/realtime';
+import { declareSocketEvents } from '../../platform/socket-access';
 import type { SessionMedia } from './sessionrec.media';
 import type { RecResult, SessionRec } from './sessionrec.service';
 import { sessionRecWords } from './sessionrec.words';
@@ -24,6 +25,11 @@ const refuse = (code: SessionRecRefusalCode) => ({ ok: false as const, error: { 
  */
 export function installSessionRecHandlers(deps: { io: Io; rec: SessionRec; media: SessionMedia; logger: Logger }) {
   const { io, rec, media, logger } = deps;
+  // Only the session's two participants record or use the SFU; observers never do.
+  const participants = ['student', 'tutor'] as const;
+  declareSocketEvents(io, 'sessionrec', Object.fromEntries(
+    ['room:rec:ask', 'room:rec:answer', 'room:rec:stop', 'room:rec:state', 'room:sfu:publish', 'room:sfu:subscribe', 'room:sfu:start', 'room:sfu:trickle'].map((e) => [e, participants]),
+  ));
 
   io.on('connection', (socket: AppSocket) => {
     const { userId } = socket.data;

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import { checkReportCode } from '../connectivity';
 import { accountsByIds } from '../identity';
+import { createSupportLookup } from './support.lookup';
+import { supportLookupRoutes } from './support.lookup.routes';
 import { createSupportRepo } from './support.repo';
 import { supportRoutes } from './support.routes';
 import { createSupportService } from './support.service';
@@ -38,6 +40,7 @@ export const supportModule = fp(
     });
     fastify.decorate('support', { support });
     await fastify.register(supportRoutes, { support });
+    await fastify.register(supportLookupRoutes, { lookup: createSupportLookup({ db, timeline: (sessionId) => rooms.timeline(sessionId) }) });
   },
   {
     name: 'tutorline-support',

@@ -19,3 +19,4 @@ declare module 'fastify' {
 }
 export { whatsappRollupFacts } from './whatsapp.rollups.repo';
 export { createWhatsAppExport } from './whatsapp.export.repo';
+export { messagesSentToUser, type SupportMessage } from './whatsapp.support.repo';
