@@ -121,7 +121,7 @@ describeEachBackend('notifications: Web Push', ({ db }) => {
     expect(pushService.attempts(sub.id)).toHaveLength(1);
   });
 
-  it("obeys each user's channel choice: no push when push is off, no in-app notice when in-app is off", async () => {
+  it("obeys each user's channel choice: no push when push is off, no in-app notice when in-app is off", { timeout: 120_000 }, async () => {
     const tutor = await offlineTutor('chemistry', 'university');
     const sub = await subscribe(tutor);
     expect((await tutor.client.get('/api/notifications/channels')).json).toEqual({ push: true, whatsapp: true, inApp: true });
