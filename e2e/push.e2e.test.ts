@@ -16,9 +16,11 @@ import { chromiumAvailable, launchBrowser, logIn, type RunningServer, startServe
  *   key; the service worker's own push handler showing the notification; its Accept handler claiming the question
  *   through POST /api/help/questions/:id/accept with the tutor's cookie, and sending the tutor's tab to the session;
  *   the loser's "already taken" notification.
- * - INJECTED: (1) the subscription. Headless Chromium here has no internet, so pushManager.subscribe cannot reach
- *   Google's push service (FCM) and fails (the test checks the Settings page says so); the test registers, through the
- *   same real API the page uses, a subscription whose endpoint and keys belong to the local push service.
+ * - INJECTED: (1) the subscription. pushManager.subscribe fails in this headless Chromium with "AbortError:
+ *   Registration failed - permission denied" (measured with notifications granted, and with CDP Browser.setPermission
+ *   {name: 'push'} granted too), and its push service (Google's FCM) is unreachable without internet anyway; the test
+ *   checks the Settings page says it failed, then registers, through the same real API the page uses, a subscription
+ *   whose endpoint and keys belong to the local push service.
  *   (2) the hop from the push service to the browser: the payload the local service decrypted is handed to the real
  *   service worker with CDP ServiceWorker.deliverPushMessage (what FCM's connection to Chromium would do).
  *   (3) the tap on Accept: no API clicks an OS notification, so the test takes the notification the worker showed
