@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type { Agent } from 'node:https';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
@@ -60,6 +61,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** Channels for the notification outbox (tests pass fakes; WhatsApp arrives with #5). */
   channels?: NotificationChannel[];
+  /** The HTTPS agent Web Push posts through (tests trust their local push service with it). */
+  pushAgent?: Agent;
   /** Don't start the job runner (tests that drive jobs themselves). */
   manualJobs?: boolean;
   /** WhatsApp conversation timings (tests shorten them). */
@@ -145,7 +148,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   await fastify.register(identityModule, { loginDelay: opts.loginDelay });
   await fastify.register(auditModule);
   await fastify.register(mediaModule);
-  await fastify.register(notificationsModule, { channels: opts.channels });
+  await fastify.register(notificationsModule, { channels: opts.channels, pushAgent: opts.pushAgent });
   await fastify.register(roomsModule);
   await fastify.register(helpModule);
   const seeded = config.seedDemo ? await seedDemoData(createIdentityRepo(database.db), clock, logger, database.db) : false;

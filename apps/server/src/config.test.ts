@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, startupWarnings, testConfig } from './config';
+import { generateVapidKeys } from './platform/vapid';
 
 /** The ConfigError loadConfig throws for this environment. */
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -43,12 +44,13 @@ describe('loadConfig', () => {
   it('allows the test clock control outside production only', () => {
     expect(loadConfig({ CLOCK_CONTROL: 'true', NODE_ENV: 'test' }).clockControl).toBe(true);
     expect(loadConfig({}).clockControl).toBe(false);
-    expect(configError({ CLOCK_CONTROL: 'true', NODE_ENV: 'production' }).message).toMatch(/CLOCK_CONTROL: is for tests only/);
+    expect(configError({ CLOCK_CONTROL: 'true', NODE_ENV: 'production', WEB_PUSH: 'false' }).message).toMatch(/CLOCK_CONTROL: is for tests only/);
   });
 
   it('reads every variable it documents', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      WEB_PUSH: 'false',
       HOST: '0.0.0.0',
       PORT: '8080',
       DATA_DIR: '/var/lib/tutorline',
@@ -102,7 +104,7 @@ describe('loadConfig', () => {
   });
 
   it('turns on Secure cookies for an https PUBLIC_URL and uses its origin', () => {
-    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://tutorline.example/' });
+    const config = loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://tutorline.example/' });
     expect(config.secureCookies).toBe(true);
     expect(config.publicUrl).toBe('https://tutorline.example');
     expect(config.allowedOrigins).toEqual(['https://tutorline.example']);
@@ -178,11 +180,11 @@ describe('loadConfig: demo data', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).seedDemo).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).seedDemo).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'true' }).seedDemo).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', SEED_DEMO: 'false' }).seedDemo).toBe(false);
   });
   it('refuses SEED_DEMO=true in production, saying how to make the first admin instead', () => {
-    const err = configError({ NODE_ENV: 'production', SEED_DEMO: 'true' });
+    const err = configError({ NODE_ENV: 'production', WEB_PUSH: 'false', SEED_DEMO: 'true' });
     expect(err.issues).toEqual([expect.stringMatching(/^SEED_DEMO: demo accounts .* cannot be created in production/)]);
     expect(err.message).toContain('npm run admin:create -- <email>');
   });
@@ -194,16 +196,29 @@ describe('loadConfig: signed links', () => {
   const secret = 'x'.repeat(40);
 
   it('never derives a secret from the configuration: unset stays unset (production then signs nothing)', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).signingSecret).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }).signingSecret).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'development', DATA_DIR: '/srv/tl' }).signingSecret).toBeUndefined();
-    expect(loadConfig({ NODE_ENV: 'production', SIGNING_SECRET: secret }).signingSecret).toBe(secret);
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', SIGNING_SECRET: secret }).signingSecret).toBe(secret);
   });
   it('refuses a production start without SIGNING_SECRET while any feature signs links, naming the feature', () => {
     for (const env of [whatsappCloud, gupshup]) {
-      const err = configError({ NODE_ENV: 'production', ...env });
+      const err = configError({ NODE_ENV: 'production', WEB_PUSH: 'false', ...env });
       expect(err.issues).toEqual([expect.stringMatching(/^SIGNING_SECRET: is required in production because the question photos sent to tutors on WhatsApp are signed/)]);
     }
-    expect(loadConfig({ NODE_ENV: 'production', ...whatsappCloud, SIGNING_SECRET: secret }).whatsapp.provider).toBe('cloud');
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', ...whatsappCloud, SIGNING_SECRET: secret }).whatsapp.provider).toBe('cloud');
+  });
+  it('refuses a production start with Web Push on and no VAPID keys or subject, naming them; a half pair anywhere (#21)', () => {
+    const keys = generateVapidKeys();
+    expect(configError({ NODE_ENV: 'production' }).issues).toEqual([expect.stringMatching(/^VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: required in production while Web Push is on/)]);
+    expect(configError({ NODE_ENV: 'production', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }).issues).toEqual([expect.stringMatching(/^VAPID_SUBJECT: required/)]);
+    expect(configError({ VAPID_PUBLIC_KEY: keys.publicKey }).issues).toEqual(['VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both or neither']);
+    expect(configError({ VAPID_PUBLIC_KEY: 'short', VAPID_PRIVATE_KEY: keys.privateKey }).message).toMatch(/VAPID_PUBLIC_KEY: must be a P-256 public key/);
+    expect(configError({ VAPID_SUBJECT: 'someone' }).message).toMatch(/VAPID_SUBJECT: must be a mailto: address or an https: URL/);
+    const prod = loadConfig({ NODE_ENV: 'production', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: 'mailto:ops@tutorline.example' });
+    expect(prod.push).toEqual({ enabled: true, vapid: keys, subject: 'mailto:ops@tutorline.example', httpsEndpointsOnly: true });
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }).push.enabled).toBe(false);
+    // Development makes its pair on first start (platform/vapid.ts) and accepts http endpoints (a local push service).
+    expect(loadConfig({ NODE_ENV: 'development' }).push).toMatchObject({ enabled: true, vapid: null, httpsEndpointsOnly: false });
   });
   it('bounds how far ahead a signed link may expire: 24 hours unless configured', () => {
     expect(loadConfig({}).signedLinkMaxSeconds).toBe(86_400);
@@ -220,13 +235,13 @@ describe('loadConfig: signed links', () => {
 describe('startupWarnings', () => {
   const turn = { TURN_URLS: 'turn:a:3478', TURN_SECRET: 'a-long-enough-shared-secret' };
   it('warns loudly when production has no TURN relay (with or without STUN), pointing at the coturn recipe', () => {
-    const [none] = startupWarnings(loadConfig({ NODE_ENV: 'production' }));
+    const [none] = startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }));
     expect(none).toEqual({ event: 'ice_relay_missing', message: expect.stringMatching(/^WARNING: Neither STUN nor TURN is configured .*Running in production/) });
-    const [stunOnly] = startupWarnings(loadConfig({ NODE_ENV: 'production', STUN_URLS: 'stun:a:3478' }));
+    const [stunOnly] = startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', STUN_URLS: 'stun:a:3478' }));
     expect(stunOnly!.message).toMatch(/^WARNING: STUN is set but TURN is not configured/);
   });
   it('stays quiet with TURN, and outside production', () => {
-    expect(startupWarnings(loadConfig({ NODE_ENV: 'production', ...turn }))).toEqual([]);
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', ...turn }))).toEqual([]);
     expect(startupWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([]);
   });
 });

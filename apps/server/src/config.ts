@@ -7,6 +7,7 @@ import { z } from 'zod';
 // must be refused before that is loaded (main.ts loads the app only once the configuration is good).
 import { type FxTable, parseFxRates } from './modules/billing/earnings/earnings.rules';
 import { defaultDispatchConfig as dispatch } from './modules/help/help.rules';
+import { generateVapidKeys } from './platform/vapid';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -92,6 +93,11 @@ const envSchema = z.object({
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SIGNED_LINK_MAX_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  // Web Push (#21): on unless WEB_PUSH=false; production needs the VAPID pair and subject, development makes a pair in DATA_DIR
+  WEB_PUSH: bool.optional(),
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'must be a P-256 public key in base64url (87 characters, e.g. from `npx web-push generate-vapid-keys`)').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key in base64url (43 characters)').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL the push services can reach you at').optional(),
   WHATSAPP_PROVIDER: z.enum(['none', 'cloud', 'gupshup', 'simulator']).optional(),
   WHATSAPP_APP_SECRET: z.string().min(8).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
@@ -203,6 +209,11 @@ export interface Config {
   signingSecret: string | undefined;
   /** No signed link is accepted with an expiry further than this from now, however it was signed. */
   signedLinkMaxSeconds: number;
+  /**
+   * Web Push (#21). `vapid` null outside production means a pair made on first start and kept in DATA_DIR
+   * (platform/vapid.ts); production refuses to start with push on and no keys. Endpoints must be https in production.
+   */
+  push: { enabled: boolean; vapid: { publicKey: string; privateKey: string } | null; subject: string; httpsEndpointsOnly: boolean };
   whatsapp: WhatsAppConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
   /** fx: exchange rates for question earnings in a currency the subject has no rate in (decision 029); none when absent. */
@@ -272,6 +283,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (signers.length && !e.SIGNING_SECRET && e.NODE_ENV === 'production') {
     throw new ConfigError([`SIGNING_SECRET: is required in production because ${signers.join(' and ')} are signed (at least 32 random characters, e.g. \`openssl rand -base64 48\`)`]);
   }
+  const push = pushConfig(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const extraOrigins = (e.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -343,6 +355,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS, transportPolicy: e.ICE_TRANSPORT_POLICY },
     signingSecret: e.SIGNING_SECRET,
     signedLinkMaxSeconds: e.SIGNED_LINK_MAX_SECONDS,
+    push,
     whatsapp: {
       ...whatsapp,
       // The simulator's fake Graph API lives in this server.
@@ -413,6 +426,21 @@ function whatsAppConfig(e: Env): WhatsAppConfig {
   };
 }
 
+/** Web Push's settings: the VAPID pair comes whole or not at all, and production refuses to start without it while push is on. */
+function pushConfig(e: Env): Config['push'] {
+  const enabled = e.WEB_PUSH ?? true;
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) throw new ConfigError(['VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both or neither']);
+  const production = e.NODE_ENV === 'production';
+  if (enabled && production) {
+    const missing = [...(e.VAPID_PUBLIC_KEY ? [] : ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']), ...(e.VAPID_SUBJECT ? [] : ['VAPID_SUBJECT'])];
+    if (missing.length) {
+      throw new ConfigError([`${missing.join(', ')}: required in production while Web Push is on (make a pair with \`npx web-push generate-vapid-keys\`; the subject is a mailto: or https: contact), or set WEB_PUSH=false`]);
+    }
+  }
+  const vapid = e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null;
+  return { enabled, vapid, subject: e.VAPID_SUBJECT ?? 'mailto:push@tutorline.invalid', httpsEndpointsOnly: production };
+}
+
 /**
  * The features that put signed links in messages, by name. Production refuses to start without SIGNING_SECRET while
  * any of them is on: add a feature here when it starts signing links (platform/signing.ts).
@@ -443,5 +471,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: dataDir, BILLING_ENFORCE_ENTITLEMENTS: 'false', SIGNING_SECRET: randomBytes(32).toString('base64url') });
   // Payments are off unless a test turns them on (payments: { provider: 'fake', … }): bookings are then confirmed at
   // once, as suites that are not about paying expect (billing.bookings.rules bookingNeedsPayment).
-  return { ...base, payments: { ...base.payments, provider: 'none' }, ...overrides };
+  // Web Push is off unless a test turns it on (push: { …, enabled: true }); its VAPID pair is made here, never in the data folder.
+  return { ...base, payments: { ...base.payments, provider: 'none' }, push: { ...base.push, enabled: false, vapid: generateVapidKeys() }, ...overrides };
 }

@@ -15,7 +15,7 @@ export interface TestApp {
 }
 
 /** What a test may pass to buildApp besides the database, clock and log stream. */
-export type TestAppOptions = Pick<AppOptions, 'channels' | 'manualJobs' | 'whatsappFlow' | 'loginDelay' | 'whatsappLinkCodes' | 'sfu' | 'recommendations'>;
+export type TestAppOptions = Pick<AppOptions, 'channels' | 'pushAgent' | 'manualJobs' | 'whatsappFlow' | 'loginDelay' | 'whatsappLinkCodes' | 'sfu' | 'recommendations'>;
 
 /** Builds and starts the app on a free loopback port against an open database, capturing its logs. */
 export async function startTestApp(database: Database, overrides: Partial<Config> = {}, clock?: Clock, options: TestAppOptions = {}): Promise<TestApp> {

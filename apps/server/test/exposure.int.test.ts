@@ -160,14 +160,14 @@ describeEachBackend('exposure: /metrics and development routes', ({ db }) => {
     const token = 'metrics-token-0123456789abcdef';
 
     it('is not served in production without METRICS_TOKEN', async () => {
-      const prod = await build({ metrics: loadConfig({ NODE_ENV: 'production' }).metrics });
+      const prod = await build({ metrics: loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }).metrics });
       const res = await prod.app.fastify.inject({ url: '/metrics', remoteAddress: remote });
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain('process_cpu_user_seconds_total');
     });
 
     it('needs the bearer token when one is set', async () => {
-      const prod = await build({ metrics: loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: token }).metrics });
+      const prod = await build({ metrics: loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', METRICS_TOKEN: token }).metrics });
       for (const authorization of [undefined, 'Bearer wrong-token-wrong-token', `Basic ${token}`, `Bearer ${token}x`, 'Bearer ']) {
         const res = await prod.app.fastify.inject({ url: '/metrics', headers: authorization ? { authorization } : {} });
         expect(res.statusCode, String(authorization)).toBe(401);
@@ -185,8 +185,8 @@ describeEachBackend('exposure: /metrics and development routes', ({ db }) => {
 describe('loadConfig: METRICS_TOKEN', () => {
   it('serves /metrics openly outside production only, and reads the token', () => {
     expect(loadConfig({}).metrics).toEqual({ token: undefined, open: true });
-    expect(loadConfig({ NODE_ENV: 'production' }).metrics).toEqual({ token: undefined, open: false });
-    expect(loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: 'x'.repeat(16) }).metrics).toEqual({ token: 'x'.repeat(16), open: false });
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false' }).metrics).toEqual({ token: undefined, open: false });
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', METRICS_TOKEN: 'x'.repeat(16) }).metrics).toEqual({ token: 'x'.repeat(16), open: false });
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });

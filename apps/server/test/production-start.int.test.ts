@@ -25,7 +25,7 @@ interface Run {
 function adminCreate(env: Record<string, string>, args: string[], stdin: string): Promise<Run> {
   const child = spawn('npm', ['run', '--silent', 'admin:create', '--', ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', NODE_ENV: 'production', LOG_LEVEL: 'info', SFU: 'off', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', NODE_ENV: 'production', WEB_PUSH: 'false', LOG_LEVEL: 'info', SFU: 'off', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -158,7 +158,7 @@ describe('a production start', { timeout: 120_000 }, () => {
     const dataDir = tempDir();
     if (opts.migrated) await migratedPgliteFolder(dataDir);
     // SEED_DEMO '' is unset: production's own default applies.
-    const proc = spawnServer({ NODE_ENV: 'production', SEED_DEMO: '', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
+    const proc = spawnServer({ NODE_ENV: 'production', WEB_PUSH: 'false', SEED_DEMO: '', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
     procs.push(proc);
     return proc;
   }

@@ -111,6 +111,8 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     ],
   },
   workbox: {
+    // Web Push (#21): the push and notificationclick handlers, plain JS served from public/ (see that file).
+    importScripts: ['/push-sw.js'],
     // The shell and the app's own chunks (appFiles above); the heavy libraries are cached when first used instead.
     globPatterns: ['index.html', 'favicon.svg', 'icons/*.png', 'assets/*.{js,css}'],
     maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,

@@ -312,11 +312,11 @@ describe('normalizers on the fixtures', () => {
 describe('payments configuration', () => {
   it('defaults to the fake outside production, never allows it in production, and needs both keys of a provider', async () => {
     expect(loadConfig({ NODE_ENV: 'development' }).payments).toEqual({ provider: 'fake', stripe: null, razorpay: null });
-    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://t.example' }).payments.provider).toBe('none');
-    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://t.example', BILLING_PROVIDER: 'fake' })).toThrow(/BILLING_PROVIDER: the fake provider is for development only/);
+    expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example' }).payments.provider).toBe('none');
+    expect(() => loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example', BILLING_PROVIDER: 'fake' })).toThrow(/BILLING_PROVIDER: the fake provider is for development only/);
     expect(() => loadConfig({ BILLING_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(/STRIPE_WEBHOOK_SECRET: is required for Stripe/);
     expect(() => loadConfig({ STRIPE_WEBHOOK_SECRET: 'not-a-secret' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
-    const stripe = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://t.example', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments;
+    const stripe = loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments;
     expect(stripe).toMatchObject({ provider: 'stripe', stripe: { secretKey: 'sk_live_x', webhookSecret: 'whsec_x' }, razorpay: null });
     expect(() => loadConfig({ BILLING_PROVIDER: 'razorpay', RAZORPAY_KEY_ID: 'rzp_test_12345' })).toThrow(/RAZORPAY_KEY_SECRET: is required for Razorpay/);
   });

@@ -1,12 +1,13 @@
 import type { Me } from '@tutorline/contracts';
 import { RequireRole } from '../features/auth';
 import { useChildren } from '../features/guardians';
+import { NotificationChannelsCard } from '../features/notifications';
 import { DataExportCard } from '../features/privacy';
 import { usePageTitle } from '../lib/page-title';
 
 const everyone = ['student', 'tutor', 'course_staff', 'admin', 'guardian'] as const;
 
-/** Settings: for now "Your data" (the export, #20); a guardian also sees each child's. */
+/** Settings: notifications (which channels, push on this device, #21) and "Your data" (the export, #20); a guardian also sees each child's. */
 export function SettingsPage() {
   return <RequireRole role={everyone}>{(me) => <Settings me={me} />}</RequireRole>;
 }
@@ -16,6 +17,7 @@ function Settings({ me }: { me: Me }) {
   return (
     <section className="page page-narrow" data-testid="settings" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
+      <NotificationChannelsCard />
       <DataExportCard />
       {me.role === 'guardian' && <ChildrenExports />}
     </section>

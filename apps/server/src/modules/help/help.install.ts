@@ -46,6 +46,7 @@ export const helpModule = fp(
       ...(signer ? { sharing: { signer, publicUrl: config.publicUrl } } : {}),
       billing,
       safety,
+      notifications,
       onRated: (tx, e) => events.emit(QUESTION_RATED, { tx, ...e }),
       guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-help'),
     });

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock';
 import { conflict, notFound } from '../../platform/errors';
 import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { Notifications } from '../notifications';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
@@ -35,6 +36,8 @@ export interface HelpDeps {
   billing?: HelpBilling;
   /** Blocks and safety holds (#20): a withheld tutor may not claim the student's question. */
   safety?: HelpSafety;
+  /** The outbox: a student whose question a tutor accepted is told on their other channels (push, #21). */
+  notifications?: Pick<Notifications, 'queueMany'>;
   /** Listeners of QUESTION_RATED (LTI grades), run inside the rating's transaction. */
   onRated?: (tx: Tx, e: { questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }) => Promise<void>;
   /** A guardian's allowed hours (issue #20), checked on every ask; the guardians module provides it. */
@@ -230,6 +233,9 @@ export function createHelpService(deps: HelpDeps) {
           await repo.recordAccept(tx, caller.id, responseSeconds);
           await repo.addEvent(tx, questionId, 'claimed', now, { tutorId: caller.id, afterSeconds: Math.round((now.getTime() - row.createdAt.getTime()) / 1000) });
           await repo.addEvent(tx, questionId, 'session_started', now, { sessionId: session.id });
+          const accepted = { kind: 'help.accepted', text: 'A tutor accepted your question. Join the session now.', data: { questionId, sessionId: session.id } };
+          // queueMany queues nothing when no channel is configured (push off, no WhatsApp).
+          await deps.notifications?.queueMany(tx, [{ userId: row.studentId, message: accepted, dedupeKey: `question:${questionId}:accepted` }]);
           return { row, sessionId: session.id };
         })
         .catch((err: unknown) => {

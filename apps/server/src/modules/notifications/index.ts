@@ -5,6 +5,7 @@ export { createNotifications, NOTIFY_QUEUE, type NotificationChannel, type Notif
 export { createInbox, type Inbox, type NewNotice, type NoticeRow, noticeView } from './notifications.inbox';
 export { notificationsRoutes } from './notifications.routes';
 export { notificationsModule, type NotificationsModuleOptions } from './notifications.install';
+export { PUSH_SEND_QUEUE } from './notifications.push';
 
 declare module 'fastify' {
   interface FastifyInstance {

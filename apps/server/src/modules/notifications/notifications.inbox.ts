@@ -1,6 +1,7 @@
 import type { NoticeView, NoticesView } from '@tutorline/contracts';
 import type { Db, Tx } from '../../platform/db';
 import { insertNotices, latestNotices, markNoticesRead, type NoticeRow } from './notifications.inbox.repo';
+import { inAppOff } from './notifications.push.repo';
 import type { Logger } from '../../platform/logger';
 
 export interface NewNotice {
@@ -28,8 +29,13 @@ const LIST_LIMIT = 100;
 export function createInbox(deps: { db: Db; logger: Logger; push?: (userId: string, notice: NoticeView) => void }) {
   const { db } = deps;
   return {
-    /** Stores notices (skipping ones already stored under the same key); returns the new rows, to push after commit. */
-    async add(tx: Db | Tx, notices: NewNotice[], now: Date): Promise<NoticeRow[]> {
+    /**
+     * Stores notices (skipping ones already stored under the same key, and users who turned in-app notices off, #21);
+     * returns the new rows, to push after commit.
+     */
+    async add(tx: Db | Tx, all: NewNotice[], now: Date): Promise<NoticeRow[]> {
+      const off = await inAppOff(tx, [...new Set(all.map((n) => n.userId))]);
+      const notices = off.size ? all.filter((n) => !off.has(n.userId)) : all;
       return insertNotices(tx, notices.map((n) => ({ userId: n.userId, kind: n.kind, text: n.text, data: n.data ?? {}, dedupeKey: n.dedupeKey, createdAt: now })));
     },
 

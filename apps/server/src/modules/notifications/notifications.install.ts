@@ -3,21 +3,48 @@ import { userRoom } from '@tutorline/contracts';
 import { createInbox } from './notifications.inbox';
 import { notificationsRoutes } from './notifications.routes';
 import { createNotifications, NOTIFY_QUEUE, type NotificationChannel } from './notifications.service';
+import type { Agent } from 'node:https';
+import { createWebPushSender } from '../../integrations/webpush';
+import { loadOrCreateVapidKeys } from '../../platform/vapid';
+import { createChannelPrefs } from './notifications.prefs';
+import { createPush, PUSH_SEND_QUEUE } from './notifications.push';
+import { notificationsPushRoutes } from './notifications.push.routes';
 
 export interface NotificationsModuleOptions {
   /** Channels for the outbox from the start (tests pass fakes); modules add theirs with `addChannel`. */
   channels?: NotificationChannel[] | undefined;
+  /** The HTTPS agent Web Push posts through (tests trust their local push service's certificate with it). */
+  pushAgent?: Agent | undefined;
 }
 
 /** The outbox to users' other channels, and in-app notices (stored with the change, then pushed to open apps). */
 export const notificationsModule = fp<NotificationsModuleOptions>(
   async (fastify, opts) => {
-    const { database, clock, logger, jobs, realtime } = fastify.platform;
+    const { database, clock, logger, jobs, realtime, config } = fastify.platform;
     const channels = [...(opts.channels ?? [])];
-    const notifications = createNotifications({ channels, clock, logger });
+    const prefs = createChannelPrefs({ db: database.db, clock, logger });
+    const notifications = createNotifications({ channels, clock, logger, prefs: prefs.of });
     jobs.register(NOTIFY_QUEUE, (payload) => notifications.deliver(payload));
     const inbox = createInbox({ db: database.db, logger, push: (userId, notice) => realtime.io.to(userRoom(userId)).emit('notification:new', notice) });
     await fastify.register(notificationsRoutes, { inbox, clock });
+
+    // Web Push (#21): production has its keys from config (or refused to start); development keeps a pair in DATA_DIR.
+    const vapid = config.push.enabled ? (config.push.vapid ?? loadOrCreateVapidKeys(config.dataDir)) : null;
+    const push = vapid
+      ? createPush({
+          db: database.db,
+          clock,
+          logger,
+          sender: createWebPushSender({ ...vapid, subject: config.push.subject }, opts.pushAgent),
+          httpsEndpointsOnly: config.push.httpsEndpointsOnly,
+          poke: () => jobs.poke(),
+        })
+      : null;
+    if (push) {
+      channels.push(push.channel);
+      jobs.register(PUSH_SEND_QUEUE, (payload) => push.deliver(payload));
+    }
+    await fastify.register(notificationsPushRoutes, { push, publicKey: vapid?.publicKey ?? null, prefs });
     let started = false;
     fastify.addHook('onReady', async () => {
       started = true;

@@ -34,6 +34,8 @@ export function createAlertChannel(deps: {
     async send(userId, message: AppMessage) {
       const contact = await repo.contactOfUser(userId);
       if (!contact) return;
+      // The conversation tells a student about the accept itself (it mirrors help:claimed, with the join link).
+      if (message.kind === 'help.accepted') return;
       const data = message.data as { questionId?: string; subjectId?: string; level?: string } | undefined;
       if (message.kind !== 'help.question' || !data?.questionId) {
         await queueMessage(contact.waId, { type: 'text', text: message.text }, `notify:${message.kind}:${userId}:${JSON.stringify(data ?? {})}`, 'notify');

@@ -84,12 +84,12 @@ describeEachBackend('WhatsApp through Gupshup, the 24-hour window, and linking f
     const channel = t.app.whatsapp!.whatsapp.channel;
     const rowsOf = () => db().database.db.select().from(schema.waMessages).where(eq(schema.waMessages.waId, who));
 
-    await channel.send(contact!.userId!, { kind: 'test.notice', text: 'Your lesson starts in 15 minutes.' });
+    await channel.send(contact!.userId!, { kind: 'test.notice', text: 'Your lesson starts in 15 minutes.' }, 'test:1');
     expect((await rowsOf()).find((r) => r.kind === 'notify')!.body).toMatchObject({ type: 'text', text: 'Your lesson starts in 15 minutes.' });
 
     // The number last wrote 25 hours ago: only an approved template may go out.
     await db().database.db.update(schema.waContacts).set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) }).where(eq(schema.waContacts.waId, who));
-    await channel.send(contact!.userId!, { kind: 'test.notice', text: 'Your lesson starts in 24 hours.', data: { n: 2 } });
+    await channel.send(contact!.userId!, { kind: 'test.notice', text: 'Your lesson starts in 24 hours.', data: { n: 2 } }, 'test:2');
     const late = (await rowsOf()).filter((r) => r.kind === 'notify').find((r) => JSON.stringify(r.body).includes('24 hours'));
     expect(late!.body).toMatchObject({ type: 'template', name: 'tutorline_update', language: 'en', bodyParams: ['Your lesson starts in 24 hours.'] });
   });

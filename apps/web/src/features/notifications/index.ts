@@ -1,0 +1,2 @@
+export { NotificationChannelsCard } from './notification-channels-card';
+export { disablePush, enablePush, type PushDeviceState, pushDeviceState, pushSupported } from './push';
