@@ -192,6 +192,18 @@ describe.skipIf(!canRun)('an LMS course books tutoring in Chromium', () => {
     expect(benLessons.map((b) => b.status)).toEqual(['confirmed']);
     await bp.screenshot({ path: screenshotPath('lti-book-paid-by-school-390'), fullPage: true });
 
+    // The course view's statement card (decision 075): Ben's school-paid lesson, not held yet, at phone width.
+    await tp.reload();
+    const statement = tp.getByTestId('lti-statement');
+    await statement.waitFor();
+    await expect.poll(() => statement.locator('li').count()).toBe(1);
+    expect(await statement.locator('li').first().textContent()).toContain('Ben Learner');
+    expect(await statement.getByTestId('lti-statement-total').textContent()).toBe('Nothing owed yet; 1 lesson not held yet.');
+    expect(await tp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await statement.scrollIntoViewIfNeeded();
+    await tp.screenshot({ path: screenshotPath('lti-book-statement-390'), fullPage: true });
+    await statement.screenshot({ path: screenshotPath('lti-book-statement-card-390') });
+
     for (const c of [student, teacher, ben, tutor.context]) await c.close();
   });
 });

@@ -75,6 +75,10 @@ export type ClassList = z.infer<typeof classListSchema>;
 export const classCreatedSchema = z.object({ classes: z.array(classViewSchema) });
 
 /** A seat: held (pay through POST /api/billing/checkout with classEnrolmentId before heldUntil) or enrolled. */
+/** POST /api/classes/:id/enrol: optionally the LMS course the learner enrols from (a placed class or series item, #16). */
+export const enrolBodySchema = z.strictObject({ course: z.uuid('must be a course id').optional() });
+export type EnrolBody = z.infer<typeof enrolBodySchema>;
+
 export const enrolmentViewSchema = z.object({ id: z.string(), classId: z.string(), status: z.enum(enrolmentStatuses), enrolledAt: z.string(), heldUntil: z.string().nullable(), leftAt: z.string().nullable() });
 export type EnrolmentView = z.infer<typeof enrolmentViewSchema>;
 export const classRosterSchema = z.object({ learners: z.array(z.object({ userId: z.string(), name: z.string(), status: z.enum(enrolmentStatuses), enrolledAt: z.string() })) });

@@ -22,6 +22,8 @@ export const askQuestionBodySchema = z.strictObject({
   level: z.string().min(1).max(40),
   text: z.string().trim().max(2000).optional(),
   photoIds: z.array(z.uuid()).min(1, 'add at least one photo').max(MAX_QUESTION_PHOTOS, `at most ${MAX_QUESTION_PHOTOS} photos`),
+  /** The LMS course the student asks from (an "Instant help" item, #16): the question and its session are tagged with it. */
+  course: z.uuid('must be a course id').optional(),
 });
 export type AskQuestionBody = z.infer<typeof askQuestionBodySchema>;
 

@@ -2,6 +2,7 @@ import type { Me } from '@tutorline/contracts';
 import { Link, useSearchParams } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { AskForm } from '../features/instant-help';
+import { courseContextOf } from '../features/lti';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 
@@ -28,6 +29,7 @@ function AskQuestion({ me }: { me: Me }) {
             userId={me.id}
             initialSubject={params.get('subject')}
             initialLevel={params.get('level')}
+            initialCourse={courseContextOf(params).course ?? null}
             checkoutId={params.get('checkout')}
             cancelled={params.get('cancelled') === '1'}
           />

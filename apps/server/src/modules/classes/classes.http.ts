@@ -17,6 +17,7 @@ export const enrolErrors = {
   class_full: () => new AppError(409, 'class_full', 'This class is full.'),
   consent_required: () => new AppError(403, 'consent_required', 'A guardian needs to consent before you can join classes.'),
   not_a_learner: () => forbidden('Only learners enrol in classes.'),
+  not_in_course: () => forbidden('You are not in that course, so you cannot join this class for it. Open Tutorline from the course again.'),
 } satisfies RefusalTable<EnrolFailure>;
 
 export const leaveErrors = {

@@ -4,7 +4,7 @@ import { TUTOR_SUSPENDED } from '../identity';
 import { CLASS_SETTLED } from './classes.events';
 import { createClassCalendar } from './classes.ics';
 import { createClassNotices } from './classes.notices';
-import { CLASS_MONEY } from './classes.ports';
+import { CLASS_COURSES, CLASS_MONEY } from './classes.ports';
 import { createClassesRepo } from './classes.repo';
 import { classesRoutes } from './classes.routes';
 import { createClassesService } from './classes.service';
@@ -24,7 +24,7 @@ export const classesModule = fp(
     // Billing provides it when it registers (after this module): checked when the app starts.
     const money = ports.late(CLASS_MONEY, 'tutorline-classes');
     const notices = createClassNotices({ inbox, notifications });
-    const classes = createClassesService({ repo, clock, logger, notices, money });
+    const classes = createClassesService({ repo, clock, logger, notices, money, courses: ports.late(CLASS_COURSES, 'tutorline-classes') });
     const lifecycle = createClassLifecycle({ repo, clock, logger, notices, inbox, money, onSettled: (tx, e) => events.emit(CLASS_SETTLED, { tx, ...e }) });
     const calendar = createClassCalendar({ repo, publicUrl: config.publicUrl });
     await lifecycle.install(jobs, database.db);

@@ -13,3 +13,12 @@ export interface ClassMoney {
 }
 
 export const CLASS_MONEY = definePort<ClassMoney>('classes.money', 'the billing module (tutorline-billing)');
+
+/**
+ * The LMS course a seat is taken in (#16, a placed class or series item): whether the learner is an active member,
+ * asked inside the seat's transaction (the member's row is locked, so a roster sync marking them gone waits). lti provides it.
+ */
+export interface ClassCourses {
+  isActiveMember(tx: Tx, courseId: string, userId: string): Promise<boolean>;
+}
+export const CLASS_COURSES = definePort<ClassCourses>('classes.courses', 'the lti module (tutorline-lti)');

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { classAttendance, classEnrolments, classes } from './classes.schema';
 
@@ -19,6 +19,8 @@ export interface ClassFilter {
 
 /** Thrown inside an enrolment's transaction to undo the seat it inserted: the class had no seat left. */
 class NoSeat extends Error {}
+/** Thrown inside a seat's transaction when the learner is not in the course it names: nothing is taken. */
+class NotInCourse extends Error {}
 
 const isUniqueViolation = (err: unknown) => {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -66,6 +68,12 @@ export function createClassesRepo(db: Db) {
     },
 
     /** The learner's live seat in the class: held (being paid for) or enrolled. */
+    /** A live seat taken without a course is tagged with one (a learner who enrolled, then came from the course link). */
+    async tagEnrolment(tx: Tx, enrolmentId: string, courseId: string): Promise<EnrolmentRow | undefined> {
+      const [row] = await tx.update(classEnrolments).set({ courseId }).where(and(eq(classEnrolments.id, enrolmentId), isNull(classEnrolments.courseId))).returning();
+      return row;
+    },
+
     async liveEnrolment(q: Db | Tx, classId: string, studentId: string): Promise<EnrolmentRow | undefined> {
       return (await q.select().from(classEnrolments).where(and(eq(classEnrolments.classId, classId), eq(classEnrolments.studentId, studentId), inArray(classEnrolments.status, ['held', 'enrolled']))))[0];
     },
@@ -99,11 +107,23 @@ export function createClassesRepo(db: Db) {
      * the CHECK on enrolled_count would refuse an overflow even if the condition were wrong.
      * Returns the new row, 'already' (the learner holds a seat) or 'full' / 'closed'.
      */
-    async takeSeat(classId: string, studentId: string, at: Date, heldUntil: Date | null, inTx?: (tx: Tx, e: EnrolmentRow) => Promise<void>): Promise<EnrolmentRow | 'already' | 'full' | 'closed'> {
+    /**
+     * Takes a seat; with a course, only when `admitted` says the learner is in it (checked first, in the same
+     * transaction), and the seat is tagged with it.
+     */
+    async takeSeat(
+      classId: string,
+      studentId: string,
+      at: Date,
+      heldUntil: Date | null,
+      inTx?: (tx: Tx, e: EnrolmentRow) => Promise<void>,
+      course?: { id: string; admitted: (tx: Tx) => Promise<boolean> },
+    ): Promise<EnrolmentRow | 'already' | 'full' | 'closed' | 'not_in_course'> {
       try {
         return await db.transaction(async (tx) => {
+          if (course && !(await course.admitted(tx))) throw new NotInCourse();
           const status = heldUntil ? ('held' as const) : ('enrolled' as const);
-          const [row] = await tx.insert(classEnrolments).values({ classId, studentId, status, enrolledAt: at, heldUntil, confirmedAt: heldUntil ? null : at }).onConflictDoNothing().returning();
+          const [row] = await tx.insert(classEnrolments).values({ classId, studentId, status, enrolledAt: at, heldUntil, confirmedAt: heldUntil ? null : at, courseId: course?.id ?? null }).onConflictDoNothing().returning();
           if (!row) return 'already' as const;
           const [seat] = await tx
             .update(classes)
@@ -115,6 +135,7 @@ export function createClassesRepo(db: Db) {
           return row;
         });
       } catch (err) {
+        if (err instanceof NotInCourse) return 'not_in_course';
         if (!(err instanceof NoSeat)) throw err;
         const c = await findById(classId);
         return c && c.status === 'scheduled' && c.startsAt > at ? 'full' : 'closed';

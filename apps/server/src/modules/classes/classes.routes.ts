@@ -6,6 +6,7 @@ import {
   classListSchema,
   classRosterSchema,
   classViewSchema,
+  enrolBodySchema,
   enrolmentViewSchema,
   errorBodySchema,
 } from '@tutorline/contracts';
@@ -71,8 +72,15 @@ export async function classesRoutes(fastify: FastifyInstance, opts: ClassesRoute
 
   app.post('/api/classes/:id/enrol', {
     config: { access: ['student'] },
-    schema: { tags: ['classes'], summary: 'Take a seat (free classes at once); a full class is 409 class_full; enrolling again returns the same seat', params: idParams, response: { 200: enrolmentViewSchema, ...errors } },
-    handler: async (request) => valueOr(await classes.enrol(caller(request), request.params.id), enrolErrors),
+    schema: {
+      tags: ['classes'],
+      summary: 'Take a seat (free classes at once); a full class is 409 class_full; enrolling again returns the same seat; from a course link, `course` tags it (403 not_in_course when the learner is not in it)',
+      params: idParams,
+      // No body at all (Fastify gives null) is an enrolment outside any course.
+      body: enrolBodySchema.nullish(),
+      response: { 200: enrolmentViewSchema, ...errors },
+    },
+    handler: async (request) => valueOr(await classes.enrol(caller(request), request.params.id, request.body?.course), enrolErrors),
   });
 
   app.post('/api/classes/:id/leave', {

@@ -70,8 +70,11 @@ export const classEnrolments = pgTable(
     /** When a held seat's payment confirmed it. */
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     leftAt: timestamp('left_at', { withTimezone: true }),
+    /** The LMS course the learner enrolled from (a placed class or series item, #16): the lti module owns courses, so no foreign key. */
+    courseId: uuid('course_id'),
   },
   (t) => [
+    index('class_enrolments_course_idx').on(t.courseId).where(sql`course_id is not null`),
     uniqueIndex('class_enrolments_one_live').on(t.classId, t.studentId).where(sql`${t.status} in ('held', 'enrolled')`),
     index('class_enrolments_held_idx').on(t.heldUntil).where(sql`${t.status} = 'held'`),
     index('class_enrolments_student_idx').on(t.studentId),

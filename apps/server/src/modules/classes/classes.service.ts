@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClassCreateBody, ClassListQuery, ClassView, EnrolmentView } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
+import type { Tx } from '../../platform/db';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
@@ -8,7 +9,7 @@ import { accountsByIds, type AuthUser, lacksGuardianConsent, tutorTeaching } fro
 // A seat waits for its payment as long as a booked lesson's hold does.
 import { HOLD_MINUTES } from '../scheduling';
 import type { ClassNotices } from './classes.notices';
-import type { ClassMoney } from './classes.ports';
+import type { ClassCourses, ClassMoney } from './classes.ports';
 import type { ClassRow, ClassesRepo, EnrolmentRow, NewClassRow } from './classes.repo';
 import { canEnrol, type ClassAccessRefusal, type ClassRole, decideAccess, leaveRefund, reminderPlan, roomWindow } from './classes.rules';
 import { CLASS_REMINDER_QUEUE } from './classes.settle';
@@ -27,7 +28,7 @@ export interface ClassAccess {
 }
 
 export type CreateClassFailure = Fail<'not_approved' | 'not_teaching' | 'in_the_past' | 'bad_zone'>;
-export type EnrolFailure = Fail<'class_not_found' | 'class_not_open' | 'own_class' | 'class_full' | 'consent_required' | 'not_a_learner'>;
+export type EnrolFailure = Fail<'class_not_found' | 'class_not_open' | 'own_class' | 'class_full' | 'consent_required' | 'not_a_learner' | 'not_in_course'>;
 /** Why a paid seat could not be confirmed (billing then refunds the payment). */
 export type ConfirmSeatFailure = Fail<'not_found' | 'hold_expired' | 'not_confirmable'>;
 export type LeaveFailure = Fail<'class_not_found' | 'not_enrolled' | 'class_started'>;
@@ -38,7 +39,7 @@ export type RecordAttendanceFailure = Fail<'class_not_found' | 'not_a_participan
 const MIN = 60_000;
 const zoneOrUtc = (zone: string | undefined) => (zone && time.isValidTimeZone(zone) ? zone : 'UTC');
 
-export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; logger: Logger; notices: ClassNotices; money: ClassMoney }) {
+export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; logger: Logger; notices: ClassNotices; money: ClassMoney; courses?: ClassCourses }) {
   const { repo, clock, logger, notices, money } = deps;
 
   /** Classes as a viewer sees them: times on their clock, and whether they teach it or hold a seat. */
@@ -80,6 +81,14 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
   const viewerOf = (caller: AuthUser | null) => (caller ? { id: caller.id, timeZone: caller.user.timeZone } : null);
 
   /** Cancels a scheduled class in one transaction: held seats let go, paid seats refunded through billing, learners told. */
+  /** A live seat taken without a course, enrolled again from a course link: tagged with it when the learner is a member. */
+  async function tagSeat(e: EnrolmentRow, courseId: string, admitted: (tx: Tx) => Promise<boolean>, refused: () => Fail<'not_in_course'>): Promise<Result<EnrolmentView, EnrolFailure>> {
+    const tagged = await repo.db.transaction(async (tx) => ((await admitted(tx)) ? ((await repo.tagEnrolment(tx, e.id, courseId)) ?? e) : null));
+    if (!tagged) return refused();
+    logger.info({ event: 'class_enrolment_tagged', classId: e.classId, studentId: e.studentId, enrolmentId: e.id, courseId: tagged.courseId }, 'class seat tagged with its LMS course');
+    return ok(enrolmentView(tagged));
+  }
+
   async function cancelClass(c: ClassRow, now: Date) {
     const id = c.id;
     return repo.db.transaction(async (tx) => {
@@ -172,20 +181,29 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
      * the one enrolment. A seat that must be paid for first (a price, and a payment provider on) is held for
      * HOLD_MINUTES while the learner pays through billing's checkout; the payment confirms it (confirmHeldSeat).
      */
-    async enrol(caller: AuthUser, id: string): Promise<Result<EnrolmentView, EnrolFailure>> {
+    async enrol(caller: AuthUser, id: string, courseId?: string): Promise<Result<EnrolmentView, EnrolFailure>> {
       const now = clock.now();
       if (caller.role !== 'student') return fail('not_a_learner');
       if (lacksGuardianConsent(caller, now)) return fail('consent_required');
       const c = await repo.findById(id);
       if (!c) return fail('class_not_found');
+      // From a course's class or series item (#16): only an active member of that course, checked in the seat's transaction.
+      const admitted = (tx: Tx) => (courseId && deps.courses ? deps.courses.isActiveMember(tx, courseId, caller.id) : Promise.resolve(false));
+      const refused = () => {
+        logger.warn({ event: 'class_enrol_refused', classId: id, studentId: caller.id, courseId, reason: 'not_in_course' }, 'enrolment refused: the learner is not in that course');
+        return fail('not_in_course');
+      };
       const existing = await repo.liveEnrolment(repo.db, id, caller.id);
+      if (existing && courseId && !existing.courseId) return tagSeat(existing, courseId, admitted, refused);
       if (existing) return ok(enrolmentView(existing));
       const open = canEnrol(c, caller.id, now);
       if (!open.ok) return fail(open.reason);
       const heldUntil = money.requiresPayment(c) ? new Date(now.getTime() + HOLD_MINUTES * MIN) : null;
-      const taken = await repo.takeSeat(id, caller.id, now, heldUntil, async (tx, e) => {
+      const inTx = async (tx: Tx, e: EnrolmentRow) => {
         if (!heldUntil) await notices.tell(tx, c, [caller.id], 'class_enrolled', `class-enrolled:${e.id}`, now);
-      });
+      };
+      const taken = await repo.takeSeat(id, caller.id, now, heldUntil, inTx, courseId ? { id: courseId, admitted } : undefined);
+      if (taken === 'not_in_course') return refused();
       if (taken === 'full') {
         logger.info({ event: 'class_enrol_refused', classId: id, studentId: caller.id, reason: 'class_full' }, 'class full');
         return fail('class_full');
@@ -195,7 +213,7 @@ export function createClassesService(deps: { repo: ClassesRepo; clock: Clock; lo
       if (!row) return fail('class_full');
       if (taken !== 'already') {
         const event = row.status === 'held' ? 'class_seat_held' : 'class_enrolled';
-        logger.info({ event, classId: id, studentId: caller.id, enrolmentId: row.id, heldUntil: row.heldUntil?.toISOString() ?? null }, row.status === 'held' ? 'class seat held for payment' : 'learner enrolled in a class');
+        logger.info({ event, classId: id, studentId: caller.id, enrolmentId: row.id, heldUntil: row.heldUntil?.toISOString() ?? null, courseId: row.courseId }, row.status === 'held' ? 'class seat held for payment' : 'learner enrolled in a class');
       }
       return ok(enrolmentView(row));
     },

@@ -23,3 +23,12 @@ export interface HelpSafety {
   withheldTutors(studentId: string, tutorIds: readonly string[]): Promise<Set<string>>;
 }
 export const HELP_SAFETY = definePort<HelpSafety>('help.safety', 'the safety module (tutorline-safety)');
+
+/**
+ * The LMS course a question is asked in (#16, an "Instant help" item): whether the student is an active member, asked
+ * inside the ask's transaction (the member's row is locked, so a roster sync marking them gone waits). lti provides it.
+ */
+export interface HelpCourses {
+  isActiveMember(tx: Tx, courseId: string, userId: string): Promise<boolean>;
+}
+export const HELP_COURSES = definePort<HelpCourses>('help.courses', 'the lti module (tutorline-lti)');

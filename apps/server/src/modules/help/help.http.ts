@@ -25,6 +25,7 @@ export const askErrors = {
   payment_required: ({ detail }) => new AppError(403, 'payment_required', detail.message, detail.details),
   unknown_subject: () => badRequest('That subject and level are not in the catalogue.', [{ path: 'body.level', message: 'unknown subject or level' }]),
   unknown_photo: () => badRequest('One of the photos was not found, or belongs to another question. Please upload it again.', [{ path: 'body.photoIds', message: 'unknown photo' }]),
+  not_in_course: () => forbidden('You are not in that course, so a question cannot be asked for it. Open Tutorline from the course again.'),
 } satisfies RefusalTable<AskFailure>;
 
 export const uploadErrors = {

@@ -3,7 +3,7 @@ import { userRoom } from '@tutorline/contracts';
 import { GUARDIAN_LIMITS, TUTOR_SUSPENDED } from '../identity';
 import { SESSION_ENDED, SESSION_OPENED } from '../rooms';
 import { createDispatch, EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
-import { HELP_BILLING, HELP_SAFETY, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
+import { HELP_BILLING, HELP_COURSES, HELP_SAFETY, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
 import { createPhotoCleanup } from './help.photos';
 import { defaultHelpRates } from './help.rates';
 import { createHelpRepo } from './help.repo';
@@ -49,6 +49,7 @@ export const helpModule = fp(
       notifications,
       onRated: (tx, e) => events.emit(QUESTION_RATED, { tx, ...e }),
       guardianLimits: ports.late(GUARDIAN_LIMITS, 'tutorline-help'),
+      courses: ports.late(HELP_COURSES, 'tutorline-help'),
     });
     const dispatch = createDispatch({ repo: helpRepo, notifications, clock, logger, emit, jobs, config: dispatchConfig, scarceThreshold: config.help.scarceThreshold, onlineUserIds: () => realtime.onlineUserIds(), billing, safety });
     jobs.register(WAVE_QUEUE, (payload) => dispatch.wave(payload));

@@ -14,6 +14,13 @@ export async function questionsAsked(q: Db | Tx, ids: readonly string[]): Promis
   return q.select({ id: questions.id, studentId: questions.studentId, askedAt: questions.createdAt }).from(questions).where(sql`${questions.id} = any(${sql.param(wanted)}::uuid[])`);
 }
 
+/** The sessions of the questions asked in this LMS course (#16): a course's usage report counts only these. */
+export async function sessionsOfCourse(q: Db | Tx, courseId: string): Promise<string[]> {
+  if (!isUuid(courseId)) return [];
+  const rows = await q.select({ sessionId: questions.sessionId }).from(questions).where(and(eq(questions.courseId, courseId), isNotNull(questions.sessionId)));
+  return rows.flatMap((r) => (r.sessionId ? [r.sessionId] : []));
+}
+
 /** These tutors' instant-help rating figures (tutors without any are left out): rooms shows them, tutors sorts by them. */
 export async function helpRatingsOf(q: Db | Tx, tutorIds: readonly string[]): Promise<{ tutorId: string; ratingSum: number; ratingCount: number; acceptedCount: number }[]> {
   const wanted = [...new Set(tutorIds)].filter(isUuid);

@@ -48,8 +48,8 @@ export function closedRefusal(status: QuestionStatus | undefined): Extract<Claim
   }
 }
 
-/** Why a question was not asked: the student's consent or plan, or an input that names nothing we have. */
-export const askRefusals = ['consent_required', 'guardian_limit', 'payment_required', 'unknown_subject', 'unknown_photo'] as const;
+/** Why a question was not asked: the student's consent or plan, an input that names nothing we have, or a course the student is not in. */
+export const askRefusals = ['consent_required', 'guardian_limit', 'payment_required', 'unknown_subject', 'unknown_photo', 'not_in_course'] as const;
 export type AskRefusal = (typeof askRefusals)[number];
 
 /** Why a photo was not taken: consent, the upload rate or quota, or the photo itself (media's check). */

@@ -38,6 +38,8 @@ export const questions = pgTable(
     waitingTutors: integer('waiting_tutors').notNull().default(0),
     /** Why a question closed without reaching anyone: 'no_tutors' (nobody teaches it) or 'nobody_reached' (expired, 0 notified). */
     closeReason: text('close_reason', { enum: ['no_tutors', 'nobody_reached'] }),
+    /** The LMS course the question was asked from (an "Instant help" item, #16): the lti module owns courses, so no foreign key. */
+    courseId: uuid('course_id'),
   },
   (t) => [
     uniqueIndex('questions_student_request_key').on(t.studentId, t.requestId),
@@ -49,6 +51,8 @@ export const questions = pgTable(
     index('questions_closed_idx').on(t.closedAt).where(sql`closed_at is not null`),
     index('questions_answered_idx').on(t.answeredAt).where(sql`answered_at is not null`),
     index('questions_rated_idx').on(t.ratedAt).where(sql`rated_at is not null`),
+    // A course's usage report reads the sessions of its questions.
+    index('questions_course_idx').on(t.courseId).where(sql`course_id is not null`),
   ],
 );
 

@@ -13,7 +13,7 @@ import type { PhotoRefusal, PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
 import type { HelpBilling, PaymentNeeded } from './help.billing-port';
-import type { HelpSafety } from './help.events';
+import type { HelpCourses, HelpSafety } from './help.events';
 import type { HelpRepo, QuestionRow } from './help.repo';
 import { type CancelRefusal, type ClaimRefusal, closedRefusal, type DispatchConfig, looksLikeId, mayClaim, type RateRefusal, splitAnswerable, transition } from './help.rules';
 import { feedItem, photoUrl, questionView, tutorSummary } from './help.views';
@@ -42,13 +42,15 @@ export interface HelpDeps {
   onRated?: (tx: Tx, e: { questionId: string; studentId: string; tutorId: string | null; stars: number; at: Date }) => Promise<void>;
   /** A guardian's allowed hours (issue #20), checked on every ask; the guardians module provides it. */
   guardianLimits?: GuardianLimits;
+  /** The LMS course a question names (#16): absent without lti, and then a question naming one is refused. */
+  courses?: HelpCourses;
 }
 
 const SHARED_PHOTO_PURPOSE = 'question-photo';
 
 // Typed results (decision 039): help.http.ts words each reason for HTTP; WhatsApp switches on it.
 export type UploadFailure = Fail<'consent_required'> | PhotoRefusal;
-export type AskFailure = Fail<'consent_required'> | GuardianLimitRefusal | Fail<'unknown_subject'> | Fail<'unknown_photo'> | PaymentNeeded;
+export type AskFailure = Fail<'consent_required'> | GuardianLimitRefusal | Fail<'unknown_subject'> | Fail<'unknown_photo'> | PaymentNeeded | Fail<'not_in_course'>;
 export type ClaimFailure = Fail<ClaimRefusal>;
 export type CancelFailure = Fail<CancelRefusal>;
 export type RateFailure = Fail<RateRefusal>;
@@ -158,7 +160,10 @@ export function createHelpService(deps: HelpDeps) {
       if (limited && !limited.ok) return limited;
       if (!(await repo.subjectLevelExists(body.subjectId, body.level))) return fail('unknown_subject');
       const expiresAt = new Date(now.getTime() + deps.config.expiryMinutes * 60_000);
+      const courseId = body.course ?? null;
       const asked = repo.db.transaction(async (tx) => {
+        // Asked from a course's "Instant help" item: only an active member may tag a question with it (nothing is created otherwise).
+        if (courseId && !(await deps.courses?.isActiveMember(tx, courseId, caller.id))) throw new AskRefused(fail('not_in_course'));
         const q = await repo.insertQuestion(tx, {
           studentId: caller.id,
           requestId: body.requestId,
@@ -168,6 +173,7 @@ export function createHelpService(deps: HelpDeps) {
           createdAt: now,
           expiresAt,
           nextWaveAt: now,
+          courseId,
         });
         if (!q) return null; // a concurrent retry won the insert
         const paid = await deps.billing?.consumeForQuestion(tx, { studentId: caller.id, timeZone: caller.user.timeZone, questionId: q.id, at: now });
@@ -183,12 +189,13 @@ export function createHelpService(deps: HelpDeps) {
       try {
         created = await asked;
       } catch (err) {
-        if (err instanceof AskRefused) return err.failure;
-        throw err;
+        if (!(err instanceof AskRefused)) throw err;
+        if (err.failure.reason === 'not_in_course') logger.warn({ event: 'question_course_refused', studentId: caller.id, courseId }, 'question refused: the student is not in that course');
+        return err.failure;
       }
       if (!created) return ok({ question: await view((await repo.findByRequestId(caller.id, body.requestId))!, true), created: false });
       deps.jobs.poke();
-      logger.info({ event: 'question_asked', questionId: created.id, studentId: caller.id, subjectId: created.subjectId, level: created.level }, 'question asked');
+      logger.info({ event: 'question_asked', questionId: created.id, studentId: caller.id, subjectId: created.subjectId, level: created.level, ...(courseId ? { courseId } : {}) }, 'question asked');
       return ok({ question: await view(created, true), created: true });
     },
 

@@ -9,8 +9,8 @@ export { helpRoutes } from './help.routes';
 export { type AskRefusal, askRefusals, type CancelRefusal, type ClaimRefusal, claimRefusals, type DispatchConfig, defaultDispatchConfig, type RateRefusal, type UploadRefusal, uploadRefusals } from './help.rules';
 export { type AskFailure, type CancelFailure, type ClaimFailure, createHelpService, type HelpBilling, type HelpEmitter, type HelpService, type PaymentNeeded, type RateFailure, type UploadFailure } from './help.service';
 export { createPhotoCleanup, PHOTO_CLEANUP_QUEUE, type PhotoCleanup } from './help.photos';
-export { type AnsweredQuestion, answeredQuestionsBetween, helpRatingsOf, questionsAsked } from './help.lookups.repo';
-export { HELP_BILLING, HELP_SAFETY, type HelpSafety, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
+export { type AnsweredQuestion, answeredQuestionsBetween, helpRatingsOf, questionsAsked, sessionsOfCourse } from './help.lookups.repo';
+export { HELP_BILLING, HELP_COURSES, type HelpCourses, HELP_SAFETY, type HelpSafety, HELP_USER_EVENT, type HelpUserEvent, QUESTION_RATED } from './help.events';
 export { helpModule } from './help.install';
 
 declare module 'fastify' {

@@ -15,7 +15,8 @@ import { offsetClock, runLaunch, simulatorOf } from './lti.testkit';
 /**
  * Issue #16, decision 068: a course's school-paid tutoring. Course staff give the course N lessons (or minutes) per
  * learner per month; a booking tagged with the course by an active learner draws on it instead of being held for
- * payment, until it is used up; concurrent bookings never overdraw it; a cancellation gives it back; a learner the
+ * payment, until it is used up; concurrent bookings never overdraw it; a cancellation gives it back (not a learner's
+ * late one, which the school pays for); a learner the
  * roster shows as gone loses it at once; a weekly series from the course link is tagged and drawn week by week.
  */
 describeEachBackend('LTI: course allowances (school-paid tutoring)', ({ db }) => {
@@ -23,6 +24,7 @@ describeEachBackend('LTI: course allowances (school-paid tutoring)', ({ db }) =>
   let admin: Client;
   const clock = offsetClock();
   let tutorId: string;
+  let tutor: Client;
   let keys = 0;
   let platforms = 0;
 
@@ -68,7 +70,7 @@ describeEachBackend('LTI: course allowances (school-paid tutoring)', ({ db }) =>
       { manualJobs: true },
     );
     admin = (await adminClient(t)).client;
-    const tutor = new Client(t.baseUrl);
+    tutor = new Client(t.baseUrl);
     tutorId = (await signUpTutor(tutor, { timeZone: 'UTC' })).user.id;
     expect((await tutor.put('/api/tutors/me/availability', everyDay('UTC', '06:00', '20:00'))).status).toBe(200);
     await db().database.db.update(schema.tutorProfiles).set({ hourlyRateMinor: 60_000, currency: 'INR' }).where(eq(schema.tutorProfiles.userId, tutorId));
@@ -163,6 +165,34 @@ describeEachBackend('LTI: course allowances (school-paid tutoring)', ({ db }) =>
     expect((await asha.client.post(`/api/bookings/${moved.json.id}/cancel`)).status).toBe(200);
     expect((await book(asha.client, startAt(6, 9), { course: c.courseId })).json.status).toBe('confirmed');
     expect((await book(asha.client, startAt(6, 11), { course: c.courseId })).json.status).toBe('held');
+  });
+
+  it("a learner's late cancellation keeps the allowance used (the school is billed for it); a tutor's late cancellation gives it back (decision 076)", async () => {
+    const c = await course();
+    const asha = await c.as('student-1');
+    const ben = await c.as('student-2');
+    await setAllowance(c.teacher, c.courseId, { unit: 'lessons', perLearnerMonthly: 1 });
+    // 12 hours ahead: inside the tutor's 24-hour free-cancellation window.
+    const late = await book(asha.client, startAt(0, 14), { course: c.courseId });
+    expect(late.json.status, late.text).toBe('confirmed');
+    expect((await asha.client.post(`/api/bookings/${late.json.id}/cancel`)).status).toBe(200);
+    expect((await db().database.db.select({ outcome: schema.bookings.outcome }).from(schema.bookings).where(eq(schema.bookings.id, late.json.id)))[0]?.outcome).toBe('late_cancellation');
+    // The school pays for the lesson (the tutor's earning against the course's receivable), so the learner's month keeps the draw.
+    const earning = await db().database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:lesson:${late.json.id}`));
+    expect(earning).toHaveLength(1);
+    expect(await tagOf(late.json.id)).toMatchObject({ allowanceUsed: 1, allowanceReturnedAt: null });
+    expect(t.logs()).toContain('"event":"lti_allowance_kept"');
+    expect((await book(asha.client, startAt(0, 18), { course: c.courseId })).json.status).toBe('held');
+    const report = await c.teacher.get(`/api/lti/courses/${c.courseId}/usage`);
+    expect(report.json.learners.find((l: { name: string }) => l.name === 'Asha Learner')).toMatchObject({ allowanceUsed: 1 });
+
+    // The tutor cancels late: nothing is billed, and the draw comes back.
+    const byTutor = await book(ben.client, startAt(0, 16), { course: c.courseId });
+    expect(byTutor.json.status).toBe('confirmed');
+    expect((await tutor.post(`/api/bookings/${byTutor.json.id}/cancel`)).status).toBe(200);
+    expect(await tagOf(byTutor.json.id)).toMatchObject({ allowanceReturnedAt: expect.any(Date) });
+    expect(await db().database.db.select().from(schema.ledgerTransactions).where(eq(schema.ledgerTransactions.idempotencyKey, `earning:lesson:${byTutor.json.id}`))).toHaveLength(0);
+    expect((await book(ben.client, startAt(0, 19), { course: c.courseId })).json.status).toBe('confirmed');
   });
 
   it('concurrent bookings by one learner never overdraw the allowance', async () => {

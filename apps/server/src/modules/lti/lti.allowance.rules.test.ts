@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowanceDraw, allowanceMonth, allowanceProblem } from './lti.allowance.rules';
+import { allowanceDraw, allowanceMonth, allowanceProblem, drawReturnsOnCancel } from './lti.allowance.rules';
 
 describe('course allowance rules (#16, decision 068)', () => {
   it('counts a lesson in the UTC month of its start', () => {
@@ -24,5 +24,12 @@ describe('course allowance rules (#16, decision 068)', () => {
     expect(allowanceProblem({ unit: 'lessons', perLearnerMonthly: -1 })).toMatch(/0 or more/);
     expect(allowanceProblem({ unit: 'minutes', perLearnerMonthly: 1.5 })).toMatch(/whole number/);
     expect(allowanceProblem({ unit: 'lessons', perLearnerMonthly: 1000 })).toMatch(/at most 100/);
+  });
+
+  it("gives a cancelled lesson's draw back unless the school is billed for it: a learner's late cancellation (decision 076)", () => {
+    expect(drawReturnsOnCancel({ outcome: 'late_cancellation', by: 'student' })).toBe(false);
+    expect(drawReturnsOnCancel({ outcome: 'late_cancellation', by: 'tutor' })).toBe(true);
+    expect(drawReturnsOnCancel({ outcome: 'late_cancellation', by: null })).toBe(true);
+    expect(drawReturnsOnCancel({ outcome: 'cancelled', by: 'student' })).toBe(true);
   });
 });

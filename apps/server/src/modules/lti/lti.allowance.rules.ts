@@ -26,6 +26,15 @@ export function allowanceDraw(allowance: Allowance | null, usedThisMonth: number
   return usedThisMonth + draw <= allowance.perLearnerMonthly ? draw : null;
 }
 
+/**
+ * Whether a cancelled lesson's draw comes back to the learner's month (decision 076): not when the school is billed
+ * for it, which is a learner's late cancellation (billing keeps a paid lesson's price then, decision 075). A
+ * cancellation in time, a tutor's late one, or one by nobody in particular (an admin) gives it back.
+ */
+export function drawReturnsOnCancel(c: { outcome: string; by: 'student' | 'tutor' | null }): boolean {
+  return !(c.outcome === 'late_cancellation' && c.by === 'student');
+}
+
 /** Why an allowance a member of staff typed is refused (null: fine). */
 export function allowanceProblem(a: Allowance): string | null {
   if (!Number.isInteger(a.perLearnerMonthly) || a.perLearnerMonthly < 0) return 'perLearnerMonthly: must be a whole number, 0 or more';

@@ -2,6 +2,7 @@ import type { Tx } from '../../platform/db';
 import type { Logger } from '../../platform/logger';
 import type { BookingCourses, CourseTag } from '../scheduling';
 import type { AllowanceRepo } from './lti.allowance.repo';
+import { drawReturnsOnCancel } from './lti.allowance.rules';
 import type { DeepLinkRepo } from './lti.deeplink.repo';
 
 /**
@@ -9,7 +10,8 @@ import type { DeepLinkRepo } from './lti.deeplink.repo';
  * transaction: scheduling calls `tagBooking` through its BOOKING_COURSES port with the course the page sent, and a
  * learner who is not a current member of that course gets nothing booked (scheduling answers 403). A lesson that
  * needs paying is paid by the course's allowance while the learner's month has room (decision 068); a cancellation
- * gives the draw back, and a moved lesson keeps its tag and draw.
+ * gives the draw back unless the school is billed for it (a learner's late cancellation, decision 076), and a moved
+ * lesson keeps its tag and draw.
  */
 export function createCourseBookings(deps: { links: DeepLinkRepo; allowances: AllowanceRepo; logger: Logger }) {
   const { links, allowances, logger } = deps;
@@ -23,7 +25,12 @@ export function createCourseBookings(deps: { links: DeepLinkRepo; allowances: Al
       return { tagged: true, covered: r.drew !== null };
     },
 
-    async bookingCancelled(tx: Tx, e: { bookingId: string; at: Date }): Promise<void> {
+    async bookingCancelled(tx: Tx, e: { bookingId: string; at: Date; outcome: string; by: 'student' | 'tutor' | null }): Promise<void> {
+      if (!drawReturnsOnCancel(e)) {
+        // The school is billed for a learner's late cancellation (decision 075), so the learner's month keeps the draw (decision 076).
+        logger.info({ event: 'lti_allowance_kept', bookingId: e.bookingId, outcome: e.outcome, by: e.by }, "a learner's late cancellation keeps the course allowance used");
+        return;
+      }
       const back = await allowances.returnDraw(tx, e.bookingId, e.at);
       if (back) logger.info({ event: 'lti_allowance_returned', bookingId: e.bookingId, courseId: back.courseId, userId: back.userId, unit: back.allowanceUnit, amount: back.allowanceUsed, month: back.allowanceMonth }, "a cancelled lesson's allowance is given back");
     },

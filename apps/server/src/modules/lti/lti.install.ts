@@ -6,6 +6,9 @@ import { installAgs } from './lti.ags.install';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../identity';
 import { BOOKING_COURSES } from '../scheduling';
+import { CLASS_COURSES } from '../classes';
+import { HELP_COURSES } from '../help';
+import { createCourseMemberships, noCourseMemberships } from './lti.course-tags.repo';
 import { noSchoolPaidLessons, SCHOOL_PAID_LESSONS } from '../billing';
 import { createStatementRepo, schoolPaidLessonsOf } from './lti.statement.repo';
 import { createAllowanceRepo } from './lti.allowance.repo';
@@ -39,6 +42,8 @@ export const ltiModule = fp(
       logger.warn({ event: 'lti_disabled', reason: 'no SIGNING_SECRET' }, 'LTI is off: set SIGNING_SECRET to seal the tool keys');
       fastify.decorate('lti', null);
       ports.provide(BOOKING_COURSES, noCourseBookings);
+      ports.provide(HELP_COURSES, noCourseMemberships);
+      ports.provide(CLASS_COURSES, noCourseMemberships);
       ports.provide(SCHOOL_PAID_LESSONS, noSchoolPaidLessons);
       return;
     }
@@ -61,6 +66,9 @@ export const ltiModule = fp(
     const allowances = createAllowanceRepo(database.db);
     const courseBookings = createCourseBookings({ links, allowances, logger });
     ports.provide(BOOKING_COURSES, courseBookings);
+    const memberships = createCourseMemberships();
+    ports.provide(HELP_COURSES, memberships);
+    ports.provide(CLASS_COURSES, memberships);
     const statementRepo = createStatementRepo(database.db);
     ports.provide(SCHOOL_PAID_LESSONS, schoolPaidLessonsOf(statementRepo));
     await fastify.register(deepLinkRoutes, { launches, deepLinks, repo, secureCookies: config.secureCookies, whoIs, framing });

@@ -154,7 +154,12 @@ describeEachBackend('LTI rosters, usage and exports', ({ db }) => {
     const d = db().database.db;
     const now = clock.now().getTime();
     const at = (minutes: number) => new Date(now - minutes * 60_000);
-    await d.insert(schema.tutoringSessions).values({ kind: 'instant', status: 'ended', studentId: ashaId, tutorId: tutor.id, startedAt: at(200), endedAt: at(170) });
+    // An instant-help session counts when its question was asked from this course (decision 076); one asked elsewhere does not.
+    const [session] = await d.insert(schema.tutoringSessions).values({ kind: 'instant', status: 'ended', studentId: ashaId, tutorId: tutor.id, startedAt: at(200), endedAt: at(170) }).returning();
+    const question = { studentId: ashaId, subjectId: 'maths', level: 'grade-9', status: 'answered' as const, createdAt: at(201), expiresAt: at(190), claimedBy: tutor.id };
+    await d.insert(schema.questions).values({ ...question, requestId: crypto.randomUUID(), sessionId: session!.id, courseId });
+    const [elsewhere] = await d.insert(schema.tutoringSessions).values({ kind: 'instant', status: 'ended', studentId: ashaId, tutorId: tutor.id, startedAt: at(300), endedAt: at(290) }).returning();
+    await d.insert(schema.questions).values({ ...question, requestId: crypto.randomUUID(), sessionId: elsewhere!.id });
     // A lesson booked from this course's link (tagged with it) counts; one booked elsewhere (no tag) counts nowhere here.
     const [lesson] = await d.insert(schema.bookings).values({ tutorId: tutor.id, studentId: ashaId, startsAt: at(160), endsAt: at(100), status: 'completed', idempotencyKey: 'lti-usage-1', createdAt: at(1000) }).returning();
     await d.insert(ltiCourseBookings).values({ bookingId: lesson!.id, courseId, userId: ashaId, taggedAt: at(1000) });
@@ -164,6 +169,14 @@ describeEachBackend('LTI rosters, usage and exports', ({ db }) => {
       .values({ tutorId: tutor.id, subjectId: 'maths', level: 'grade-9', title: 'Algebra, together', description: 'x', language: 'en', startsAt: at(90), endsAt: at(45), timeZone: 'UTC', capacity: 10, priceMinor: 0, currency: 'INR', status: 'completed', createdAt: at(1000) })
       .returning();
     await d.insert(schema.classAttendance).values({ classId: klass!.id, userId: ashaId, kind: 'join', at: at(89) });
+    await d.insert(schema.classEnrolments).values({ classId: klass!.id, studentId: ashaId, status: 'enrolled', enrolledAt: at(1000), courseId });
+    // A class Asha joined with a seat taken outside the course counts nowhere here.
+    const [elsewhereClass] = await d
+      .insert(schema.classes)
+      .values({ tutorId: tutor.id, subjectId: 'maths', level: 'grade-9', title: 'Not this course', description: 'x', language: 'en', startsAt: at(80), endsAt: at(75), timeZone: 'UTC', capacity: 10, priceMinor: 0, currency: 'INR', status: 'completed', createdAt: at(1000) })
+      .returning();
+    await d.insert(schema.classEnrolments).values({ classId: elsewhereClass!.id, studentId: ashaId, status: 'enrolled', enrolledAt: at(1000) });
+    await d.insert(schema.classAttendance).values({ classId: elsewhereClass!.id, userId: ashaId, kind: 'join', at: at(79) });
     const other = new Client(t.baseUrl);
     await signUpStudent(other); // not in the course: never counted
 

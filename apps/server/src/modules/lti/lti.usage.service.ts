@@ -2,7 +2,8 @@ import type { LtiAllowance } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
-import { classesJoinedByStudents } from '../classes';
+import { classesJoinedByStudents, enrolmentsOfCourse } from '../classes';
+import { sessionsOfCourse } from '../help';
 import { accountsByIds } from '../identity';
 import { instantSessionsOfStudents } from '../rooms';
 import { completedLessonsOfStudents } from '../scheduling';
@@ -14,8 +15,8 @@ import { ADL_VERBS, verbOf } from './lti.xapi.rules';
 
 /**
  * A course's learners and what they did in it since the course first launched, read through the other modules'
- * index.ts: lessons only when tagged with this course (booked from its "Book tutoring" item), so a learner's lessons
- * in another course or on their own count nowhere here.
+ * index.ts: lessons, instant-help sessions and classes only when tagged with this course (booked, asked or enrolled
+ * from its items), so what a learner did in another course or on their own counts nowhere here.
  */
 export function createCourseActivities(deps: { db: Db; repo: NrpsRepo; clock: Clock; taggedBookings: (courseId: string) => Promise<string[]> }) {
   const { db, repo, clock } = deps;
@@ -26,14 +27,19 @@ export function createCourseActivities(deps: { db: Db; repo: NrpsRepo; clock: Cl
       const learners = await repo.learnersOf(courseId, course.issuer);
       const ids = learners.flatMap((l) => (l.userId ? [l.userId] : []));
       const range = { since: course.createdAt, until: new Date(clock.now().getTime() + 1) };
-      const [sessions, allLessons, classes, accounts, tagged] = await Promise.all([
+      const [allSessions, allLessons, allClasses, accounts, tagged, taggedSessions, seats] = await Promise.all([
         instantSessionsOfStudents(db, ids, range),
         completedLessonsOfStudents(db, ids, range),
         classesJoinedByStudents(db, ids, range),
         accountsByIds(db, ids),
         deps.taggedBookings(courseId).then((b) => new Set(b)),
+        sessionsOfCourse(db, courseId).then((s) => new Set(s)),
+        enrolmentsOfCourse(db, courseId).then((e) => new Set(e.map((x) => `${x.classId}:${x.studentId}`))),
       ]);
+      // Only what was done in this course: lessons booked, questions asked and seats taken from its items.
       const lessons = allLessons.filter((l) => tagged.has(l.id));
+      const sessions = allSessions.filter((s) => taggedSessions.has(s.id));
+      const classes = allClasses.filter((c) => seats.has(`${c.classId}:${c.studentId}`));
       const activities: Activity[] = [
         ...sessions.map((s) => ({ kind: 'session' as const, id: s.id, userId: s.studentId, title: 'Instant help session', startedAt: s.startedAt, endedAt: s.endedAt })),
         ...lessons.map((l) => ({ kind: 'lesson' as const, id: l.id, userId: l.studentId, title: 'Tutoring lesson', startedAt: l.startsAt, endedAt: l.endsAt })),

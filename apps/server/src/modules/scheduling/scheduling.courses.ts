@@ -7,11 +7,13 @@ export type CourseTag = { tagged: false } | { tagged: true; covered: boolean };
 /**
  * LTI plugs in here (#16): a booking made from a course's "Book tutoring" item is tagged with that course inside the
  * booking's own transaction, and a lesson that would need paying may be paid by the course's allowance instead
- * (decision 068). A cancelled booking gives its draw back; a moved one keeps its tag.
+ * (decision 068). A cancelled booking gives its draw back unless the school is billed for it (decision 076); a moved
+ * one keeps its tag.
  */
 export interface BookingCourses {
   tagBooking(tx: Tx, tag: { bookingId: string; courseId: string; userId: string; at: Date; startsAt: Date; minutes: number; needsPayment: boolean }): Promise<CourseTag>;
-  bookingCancelled(tx: Tx, e: { bookingId: string; at: Date }): Promise<void>;
+  /** `outcome` is 'cancelled' or 'late_cancellation', `by` who cancelled (null: neither party, e.g. an admin). */
+  bookingCancelled(tx: Tx, e: { bookingId: string; at: Date; outcome: string; by: 'student' | 'tutor' | null }): Promise<void>;
   bookingMoved(tx: Tx, e: { from: string; to: string; at: Date }): Promise<void>;
 }
 

@@ -183,7 +183,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     if (!row) return { row: undefined, outcome, notices: [] as NoticeRow[], money: null };
     const party = by === found.studentId ? 'student' : by === found.tutorId ? 'tutor' : null;
     const money = deps.onOutcome ? await deps.onOutcome(tx, { bookingId: row.id, outcome, by: party, wasConfirmed: found.status === 'confirmed', at: now }) : null;
-    await deps.courses?.bookingCancelled(tx, { bookingId: row.id, at: now });
+    await deps.courses?.bookingCancelled(tx, { bookingId: row.id, at: now, outcome, by: party });
     const said = money?.action === 'refund' ? { money: { refundMinor: money.amountMinor, currency: money.currency } } : money?.action === 'keep' ? { money: { noRefundHours: freeHours } } : {};
     const told = tell && found.status === 'confirmed' ? await notices.tell(tx, row, 'booking_cancelled', `booking-cancelled:${row.id}`, now, { by, late: outcome === 'late_cancellation', ...said }) : [];
     return { row, outcome, notices: told, money };

@@ -1,10 +1,11 @@
 import type { ClassView, Me } from '@tutorline/contracts';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime, formatDateTimeRange, formatDuration } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
+import { courseContextOf } from '../lti';
 import { levelLabel, useSubjectName } from '../subjects';
 import { priceLabel, seatsLabel } from './class-card';
 import { useCancelClass, useEnrol, useLeave } from './classes-queries';
@@ -17,7 +18,9 @@ const HOUR = 3_600_000;
 
 /** What the learner can do: enrol (or log in first), leave before the start, and what leaving costs. */
 function LearnerActions({ c, me, now, returning }: { c: ClassView; me: Me | null; now: number; returning: boolean }) {
-  const enrol = useEnrol();
+  // Opened from a course's class or series link (?course=): the seat is the course's.
+  const [params] = useSearchParams();
+  const enrol = useEnrol(courseContextOf(params).course);
   const leave = useLeave();
   const started = Date.parse(c.start) <= now;
   if (c.status !== 'scheduled') return null;

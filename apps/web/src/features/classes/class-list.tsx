@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api';
 import { plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
+import { courseContextOf } from '../lti';
 import { levelLabel, useSubjects } from '../subjects';
 import { ClassCard } from './class-card';
 import { type ClassFilters, classSearchParams, emptyClassFilters, inLocalRange, useClassSearch } from './classes-queries';
@@ -12,6 +14,9 @@ import './classes.css';
 /** Upcoming classes with filters (subject, level, language, dates on the viewer's clock, free or paid). */
 export function ClassList({ zone }: { zone: string }) {
   const subjects = useSubjects();
+  // Opened from a course's series link (?course=): each class opens in that course, so its seat is the course's.
+  const [params] = useSearchParams();
+  const course = courseContextOf(params).course;
   const [draft, setDraft] = useState<ClassFilters>(emptyClassFilters);
   const [applied, setApplied] = useState<ClassFilters>(emptyClassFilters);
   const [open, setOpen] = useState(false);
@@ -91,7 +96,7 @@ export function ClassList({ zone }: { zone: string }) {
         {!search.isPending && classes.length === 0 && !search.isError && <p className="muted">No classes match. Try fewer filters.</p>}
         <ul className="class-cards">
           {classes.map((c) => (
-            <ClassCard key={c.id} c={c} zone={zone} />
+            <ClassCard key={c.id} c={c} zone={zone} to={course ? `/classes/${c.id}?course=${course}` : undefined} />
           ))}
         </ul>
       </section>

@@ -87,7 +87,14 @@ function useClassAction<T>(path: (id: string) => string) {
   });
 }
 
-export const useEnrol = () => useClassAction<EnrolmentView>((id) => `/api/classes/${encodeURIComponent(id)}/enrol`);
+/** Takes a seat; from a course's class or series link the seat names the course (#16). */
+export function useEnrol(course?: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post<EnrolmentView>(`/api/classes/${encodeURIComponent(id)}/enrol`, course ? { course } : undefined),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: [classesQueryRoot] }),
+  });
+}
 export const useLeave = () => useClassAction<EnrolmentView>((id) => `/api/classes/${encodeURIComponent(id)}/leave`);
 export const useCancelClass = () => useClassAction<ClassView>((id) => `/api/classes/${encodeURIComponent(id)}/cancel`);
 

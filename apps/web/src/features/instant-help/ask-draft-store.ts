@@ -23,6 +23,8 @@ export interface AskDraft {
   level: string;
   text: string;
   photos: DraftPhoto[];
+  /** The LMS course the question is asked from (an "Instant help" link, #16), kept across the payment detour. */
+  course?: string;
   /** When it was last saved (ms since the epoch). */
   savedAt: number;
 }

@@ -28,12 +28,14 @@ interface AskFormProps {
   userId: string;
   initialSubject?: string | null;
   initialLevel?: string | null;
+  /** The LMS course the student came from (an "Instant help" link's ?course=, #16): the question is tagged with it. */
+  initialCourse?: string | null;
   /** Back from the payment page: the checkout to follow (and whether the student cancelled it there). */
   checkoutId?: string | null;
   cancelled?: boolean;
 }
 
-export function AskForm({ userId, initialSubject, initialLevel, checkoutId, cancelled = false }: AskFormProps) {
+export function AskForm({ userId, initialSubject, initialLevel, initialCourse, checkoutId, cancelled = false }: AskFormProps) {
   // Only what can be answered now: subjects and levels at least one approved tutor teaches.
   const subjects = useAnswerableSubjects();
   const uploads = usePhotoUploads();
@@ -48,9 +50,12 @@ export function AskForm({ userId, initialSubject, initialLevel, checkoutId, canc
   const [subjectId, setSubjectId] = useState(initialSubject ?? '');
   const [level, setLevel] = useState(initialLevel ?? '');
   const [text, setText] = useState('');
+  // The course stays with the question while it is written, paid for and sent (the payment page returns without it).
+  const [course, setCourse] = useState(initialCourse ?? '');
   // The question is kept on the device while it is written: paying for a plan (another site), a reload, or a later visit brings it back.
-  const draft = useAskDraft(userId, { requestId, subjectId, level, text, photos: uploads.items }, (kept) => {
+  const draft = useAskDraft(userId, { requestId, subjectId, level, text, photos: uploads.items, course }, (kept) => {
     setRequestId(kept.requestId);
+    if (kept.course && !initialCourse) setCourse(kept.course);
     if (kept.subjectId) setSubjectId(kept.subjectId);
     if (kept.level) setLevel(kept.level);
     setText(kept.text);
@@ -83,7 +88,7 @@ export function AskForm({ userId, initialSubject, initialLevel, checkoutId, canc
 
   const send = () => {
     ask.mutate(
-      { requestId, subjectId, level, photoIds: uploads.photoIds, ...(text.trim() ? { text: text.trim() } : {}) },
+      { requestId, subjectId, level, photoIds: uploads.photoIds, ...(text.trim() ? { text: text.trim() } : {}), ...(course ? { course } : {}) },
       {
         onSuccess: async (question) => {
           await draft.clear();
@@ -143,6 +148,11 @@ export function AskForm({ userId, initialSubject, initialLevel, checkoutId, canc
   return (
     <form ref={formRef} className="form" onSubmit={onSubmit} noValidate aria-labelledby="ask-title" data-testid="ask-form" data-draft={draft.ready ? (draft.restored ? 'restored' : 'new') : 'loading'}>
       {checkoutId ? <AskCheckoutNotice checkoutId={checkoutId} cancelled={cancelled} /> : <AskCredits />}
+      {course && (
+        <p className="muted" data-testid="ask-course">
+          Asked from your course: your teacher sees this session in the course's report.
+        </p>
+      )}
       {draft.restored && !checkoutId && (
         <p className="ask-draft-note" data-testid="ask-draft-restored">
           We kept the question you started.{' '}

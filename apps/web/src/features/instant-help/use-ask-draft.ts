@@ -11,6 +11,8 @@ export interface DraftFields {
   level: string;
   text: string;
   photos: PhotoItem[];
+  /** The LMS course the question is asked from, if any (#16). */
+  course: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export function useAskDraft(userId: string, fields: DraftFields, onRestore: (dra
     };
   }, [userId]);
 
-  const { requestId, subjectId, level, text, photos } = fields;
+  const { requestId, subjectId, level, text, photos, course } = fields;
   // The latest draft not yet written; written after a pause in typing, and at once when the page goes away (a link
   // to the plans page is often pressed within the pause).
   const pending = useRef<{ userId: string; draft: AskDraft } | null>(null);
@@ -54,10 +56,10 @@ export function useAskDraft(userId: string, fields: DraftFields, onRestore: (dra
     if (!ready) return;
     // Photos still being shrunk are kept as picked; failed ones are not kept.
     const kept = photos.filter((p) => p.status !== 'error').map((p) => ({ blob: p.file, name: p.file.name, uploaded: p.uploaded }));
-    pending.current = { userId, draft: { requestId, subjectId, level, text, photos: kept, savedAt: Date.now() } };
+    pending.current = { userId, draft: { requestId, subjectId, level, text, photos: kept, ...(course ? { course } : {}), savedAt: Date.now() } };
     const timer = window.setTimeout(flush.current, SAVE_AFTER_MS);
     return () => window.clearTimeout(timer);
-  }, [ready, userId, requestId, subjectId, level, text, photos]);
+  }, [ready, userId, requestId, subjectId, level, text, photos, course]);
   useEffect(() => {
     const write = flush.current;
     window.addEventListener('pagehide', write);

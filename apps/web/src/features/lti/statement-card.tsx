@@ -5,8 +5,21 @@ import { api, errorMessage } from '../../lib/api';
 import { formatDateTime, formatMoney, plural } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { TextField } from '../../ui/field';
+import './lti-usage.css';
 
 const statusWords: Record<LtiStatement['lessons'][number]['status'], string> = { billed: 'Owed', not_billed: 'Nothing owed', pending: 'Not held yet' };
+
+/**
+ * The month's total in words. Lessons not held yet are owed nothing so far, so the total says so rather than
+ * "nothing owed" above a list of lessons.
+ */
+function totalWords(s: LtiStatement): string {
+  const pending = s.lessons.filter((l) => l.status === 'pending').length;
+  const upcoming = pending ? plural(pending, { one: '# lesson not held yet', other: '# lessons not held yet' }) : '';
+  if (s.totals.length === 0) return pending ? `Nothing owed yet; ${upcoming}.` : 'Nothing owed for this month.';
+  const owed = s.totals.map((t) => `${plural(t.lessons, { one: '# lesson', other: '# lessons' })}, ${plural(t.minutes, { one: '# minute', other: '# minutes' })}: ${formatMoney(t.amountMinor, t.currency)}`).join('; ');
+  return pending ? `Owed: ${owed}. Also ${upcoming}.` : `Owed: ${owed}.`;
+}
 
 /** Course staff: the month's school-paid lessons and what the school owes for them (decision 075), with its CSV. */
 export function StatementCard({ courseId, month: initial, timeZone }: { courseId: string; month: string; timeZone?: string | undefined }) {
@@ -27,16 +40,18 @@ export function StatementCard({ courseId, month: initial, timeZone }: { courseId
       {statement.isError && <Alert tone="error">{errorMessage(statement.error)}</Alert>}
       {statement.data && (
         <>
-          <p data-testid="lti-statement-total">
-            {statement.data.totals.length === 0
-              ? 'Nothing owed for this month.'
-              : statement.data.totals.map((t) => `${plural(t.lessons, { one: "# lesson", other: "# lessons" })}, ${plural(t.minutes, { one: "# minute", other: "# minutes" })}: ${formatMoney(t.amountMinor, t.currency)}`).join('; ')}
-          </p>
-          <ul className="lti-usage-list">
+          <p data-testid="lti-statement-total">{totalWords(statement.data)}</p>
+          <ul className="lti-statement-lessons">
             {statement.data.lessons.map((l) => (
-              <li key={l.bookingId}>
-                {formatDateTime(l.start, zone)} · {l.learner} with {l.tutor} · {plural(l.minutes, { one: '# minute', other: '# minutes' })} · {statusWords[l.status]}
-                {l.status === 'billed' ? ` ${formatMoney(l.amountMinor, l.currency)}` : ''}
+              <li key={l.bookingId} className="lti-statement-lesson">
+                <span className="lti-statement-when">{formatDateTime(l.start, zone)}</span>
+                <span>
+                  {l.learner} with {l.tutor} · {plural(l.minutes, { one: '# minute', other: '# minutes' })}
+                </span>
+                <span className="lti-statement-status" data-status={l.status}>
+                  {statusWords[l.status]}
+                  {l.status === 'billed' ? ` ${formatMoney(l.amountMinor, l.currency)}` : ''}
+                </span>
               </li>
             ))}
           </ul>

@@ -156,6 +156,7 @@ describe('a whole question, in time', () => {
       rate_limited: /^You've asked a lot of questions just now\./,
       photo_rejected: /^Sorry, I couldn't use that photo\./,
       unknown_photo: /^Sorry, I couldn't use that photo\./,
+      not_in_course: /^Sorry, that subject is not available right now\./,
       unknown_subject: /^Sorry, that subject is not available right now\./,
     };
     const c = conversation(states.submitting);

@@ -79,6 +79,8 @@ export const questionFailureOf: Record<UploadRefusal | AskRefusal, Exclude<Quest
   photo_rejected: 'photo_rejected',
   unknown_photo: 'photo_rejected',
   unknown_subject: 'subject_unavailable',
+  // WhatsApp never asks in an LMS course (only the web's "Instant help" link does): worded as a subject not offered here.
+  not_in_course: 'subject_unavailable',
 };
 
 export type StudentEvent =
