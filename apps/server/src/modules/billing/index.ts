@@ -28,3 +28,4 @@ export { schoolLessonCharges } from './school/school-charges.repo';
 export { billingRollupFacts } from './billing.rollups.repo';
 export { tutorEarningsBetween } from './earnings/earnings.quality.repo';
 export { createBillingExport } from './billing.export.repo';
+export { BILLING_ERASURE_RULES } from './billing.erasure';

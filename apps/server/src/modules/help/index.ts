@@ -22,3 +22,4 @@ declare module 'fastify' {
 export { CLAIM_SECONDS_BOUNDS, type HelpRollupFact, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from './help.rollups.repo';
 export { helpTutorQuality, type RatingWeek } from './help.quality.repo';
 export { createHelpExport } from './help.export.repo';
+export { createHelpErasure, HELP_ERASURE_RULES } from './help.erasure.repo';

@@ -23,3 +23,4 @@ declare module 'fastify' {
 export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow } from './rooms.rollups.repo';
 export { roomsTutorQuality } from './rooms.quality.repo';
 export { createRoomsExport } from './rooms.export.repo';
+export { createRoomsErasure, ROOMS_ERASURE_RULES } from './rooms.erasure.repo';

@@ -46,3 +46,4 @@ declare module 'fastify' {
 }
 export { schedulingTutorQuality } from './scheduling.quality.repo';
 export { createSchedulingExport } from './scheduling.export.repo';
+export { createSchedulingErasure, SCHEDULING_ERASURE_RULES } from './scheduling.erasure.repo';

@@ -19,3 +19,4 @@ declare module 'fastify' {
 }
 export { whatsappRollupFacts } from './whatsapp.rollups.repo';
 export { createWhatsAppExport } from './whatsapp.export.repo';
+export { createWhatsAppErasure, WHATSAPP_ERASURE_RULES } from './whatsapp.erasure.repo';
