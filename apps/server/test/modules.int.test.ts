@@ -149,6 +149,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(typeof app.support.support.report).toBe('function');
     expect(typeof app.guardians.controls.limits.check).toBe('function');
     expect(typeof app.safety.safety.sessionsOnLegalHold).toBe('function');
-    expect(typeof app.privacy?.privacy.requestExport).toBe('function');
+    expect(typeof app.privacy?.privacy?.requestExport).toBe('function');
   });
 });
