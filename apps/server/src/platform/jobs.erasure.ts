@@ -1,7 +1,7 @@
 import { and, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { jobs } from './jobs.schema';
-import type { ErasureRules } from './user-erasure';
+import { type ErasureRules, mentionsAny } from './user-erasure';
 
 /** The jobs table's erasure rule (#20, decision 077). */
 export const JOBS_ERASURE_RULES: ErasureRules = {
@@ -10,15 +10,10 @@ export const JOBS_ERASURE_RULES: ErasureRules = {
 
 /** Clears the payload of finished jobs that mention `userId` (or any of `alsoMentioning`); returns how many. */
 export async function clearFinishedJobPayloads(db: Db, userId: string, alsoMentioning: readonly string[] = []): Promise<number> {
-  const needles = [userId, ...alsoMentioning].filter((n) => n.length >= 6);
-  const mentions = sql.join(
-    needles.map((n) => sql`position(${n} in ${jobs.payload}::text) > 0`),
-    sql` or `,
-  );
   const rows = await db
     .update(jobs)
     .set({ payload: {} })
-    .where(and(inArray(jobs.state, ['done', 'failed', 'parked']), ne(sql`${jobs.payload}::text`, '{}'), sql`(${mentions})`))
+    .where(and(inArray(jobs.state, ['done', 'failed', 'parked']), ne(sql`${jobs.payload}::text`, '{}'), mentionsAny(jobs.payload, [userId, ...alsoMentioning])))
     .returning({ id: jobs.id });
   return rows.length;
 }

@@ -1,3 +1,5 @@
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+
 /**
  * Erasure of a user's data (issue #20, decision 077). Each module declares a rule for every table it owns, and gives
  * an eraser behind its index.ts that applies those rules to one user's rows and stored files, reading only its own
@@ -23,7 +25,12 @@ export type ErasureCounts = Record<string, number>;
 export interface UserEraser {
   /** The module whose tables these are (logs). */
   readonly module: string;
-  eraseFor(userId: string): Promise<ErasureCounts>;
+  /**
+   * `mentions` are the strings that identify the user (email, phone, a display name long enough to be telling), read
+   * before the erasure: messages and notices sent to other people about the user (a guardian's about their child) are
+   * found by them.
+   */
+  eraseFor(userId: string, mentions: readonly string[]): Promise<ErasureCounts>;
 }
 
 /** Adds counts under `table`, leaving out zeros so the log lists only what changed. */
@@ -44,4 +51,16 @@ export async function deleteFiles(counts: ErasureCounts, keys: readonly (string 
     await remove(key);
     countInto(counts, 'files', 1);
   }
+}
+
+/** The shortest display name searched for in other people's messages (a shorter one matches what is not about the user). */
+export const MIN_MENTION_LENGTH = 4;
+
+/** A SQL condition: `column` (read as text, case-insensitively) contains any of `needles`; false for none. */
+export function mentionsAny(column: SQLWrapper, needles: readonly string[]): SQL {
+  if (!needles.length) return sql`false`;
+  return sql`(${sql.join(
+    needles.map((n) => sql`position(${n.toLowerCase()} in lower(${column}::text)) > 0`),
+    sql` or `,
+  )})`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
-import { countInto, DELETED_USER_NAME, type ErasureCounts, type ErasureRules, type UserEraser } from '../../platform/user-erasure';
+import { countInto, DELETED_USER_NAME, type ErasureCounts, type ErasureRules, MIN_MENTION_LENGTH, type UserEraser } from '../../platform/user-erasure';
 import { authSessions, failedLogins, guardianConsents, loginLinks, tutorProfiles, tutorSubjects, users } from './identity.schema';
 
 /** identity's erasure rules (#20, decision 077). */
@@ -24,14 +24,44 @@ export interface IdentityErasureDeps {
   afterRevoke(sessionIds: string[], userId: string): void;
 }
 
+/**
+ * The strings that identify a user in other people's messages and notices: email, phone (with and without its plus),
+ * and a display name of at least 4 letters (a shorter one matches too much that is not about them). Empty once erased.
+ */
+export async function erasureMentions(db: Db, userId: string): Promise<string[]> {
+  const [user] = await db.select({ email: users.email, phone: users.phone, displayName: users.displayName }).from(users).where(eq(users.id, userId));
+  if (!user || user.email === erasedEmail(userId)) return [];
+  const out = [user.email];
+  if (user.phone) out.push(user.phone, user.phone.replace(/^\+/, ''));
+  if (user.displayName.trim().length >= MIN_MENTION_LENGTH && user.displayName !== DELETED_USER_NAME) out.push(user.displayName.trim());
+  return [...new Set(out)];
+}
+
 /** The anonymous email of an erased account: unique (the index is on lower(email)) and undeliverable (.invalid). */
 export const erasedEmail = (userId: string) => `erased-${userId}@deleted.invalid`;
 
 /**
- * identity's eraser: sessions revoked and deleted, the account turned into a tombstone. Last in the privacy module's
+ * identity's first eraser: every session of the user deleted and its sockets closed, so nothing new is recorded for
+ * the user while the other erasers run.
+ */
+export function createSessionsErasure(deps: Pick<IdentityErasureDeps, 'db' | 'afterRevoke'>): UserEraser {
+  const { db } = deps;
+  return {
+    module: 'identity.sessions',
+    async eraseFor(userId) {
+      const live = await db.select({ id: authSessions.id }).from(authSessions).where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
+      const sessions = await db.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id });
+      if (sessions.length) deps.afterRevoke(live.map((s) => s.id), userId);
+      return countInto({}, 'auth_sessions', sessions.length);
+    },
+  };
+}
+
+/**
+ * identity's last eraser: the account turned into a tombstone. Last in the privacy module's
  * order, since others may still look the user up (the email, for failed log-ins) before it.
  */
-export function createIdentityErasure(deps: IdentityErasureDeps): UserEraser {
+export function createIdentityErasure(deps: Pick<IdentityErasureDeps, 'db' | 'deleteFile'>): UserEraser {
   const { db } = deps;
   return {
     module: 'identity',
@@ -39,9 +69,6 @@ export function createIdentityErasure(deps: IdentityErasureDeps): UserEraser {
       const counts: ErasureCounts = {};
       const [user] = await db.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId));
       if (!user) return counts;
-      const live = await db.select({ id: authSessions.id }).from(authSessions).where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
-      const sessions = await db.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id });
-      countInto(counts, 'auth_sessions', sessions.length);
       countInto(counts, 'login_links', (await db.delete(loginLinks).where(eq(loginLinks.userId, userId)).returning({ u: loginLinks.userId })).length);
       countInto(counts, 'guardian_consents', (await db.delete(guardianConsents).where(eq(guardianConsents.studentId, userId)).returning({ id: guardianConsents.id })).length);
       const account = user.email.toLowerCase();
@@ -73,7 +100,6 @@ export function createIdentityErasure(deps: IdentityErasureDeps): UserEraser {
         .where(and(eq(users.id, userId), or(sql`${users.email} <> ${erasedEmail(userId)}`, sql`${users.disabled} = false`)))
         .returning({ id: users.id });
       countInto(counts, 'users', changed.length);
-      deps.afterRevoke(live.map((s) => s.id), userId);
       return counts;
     },
   };

@@ -45,4 +45,4 @@ declare module 'fastify' {
   }
 }
 export { createIdentityExport } from './identity.export.repo';
-export { createIdentityErasure, erasedEmail, IDENTITY_ERASURE_RULES } from './identity.erasure.repo';
+export { createIdentityErasure, createSessionsErasure, erasedEmail, erasureMentions, IDENTITY_ERASURE_RULES } from './identity.erasure.repo';

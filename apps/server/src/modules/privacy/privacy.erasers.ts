@@ -7,7 +7,7 @@ import { createClassroomErasure } from '../classroom';
 import { createConnectivityErasure } from '../connectivity';
 import { createGuardiansErasure } from '../guardians';
 import { createHelpErasure } from '../help';
-import { createIdentityErasure } from '../identity';
+import { createIdentityErasure, createSessionsErasure } from '../identity';
 import { createLtiErasure } from '../lti';
 import type { PhotoService } from '../media';
 import { createMediaErasure } from '../media';
@@ -35,13 +35,15 @@ export interface EraserDeps {
 }
 
 /**
- * Every module's eraser in the order the job runs them (decision 077): files and content first, the notices and
- * messages about the user next, identity's tombstone last (others may still need the account until then).
+ * Every module's eraser in the order the job runs them (decision 077): the user's sessions first (logged out
+ * everywhere, so nothing new is recorded), files and content next, then notices and messages about the user, and
+ * identity's tombstone last (others may still need the account until then).
  */
 export function allErasers(deps: EraserDeps): UserEraser[] {
   const { db, logger, photos } = deps;
   const deleteFile = (key: string) => deps.storage.delete(key);
   return [
+    createSessionsErasure({ db, afterRevoke: deps.afterRevoke }),
     createHelpErasure({ db, photos, logger }),
     createRoomsErasure({ db, photos, logger }),
     createSessionRecErasure({ db, removeRecording: deps.removeRecording }),
@@ -61,6 +63,6 @@ export function allErasers(deps: EraserDeps): UserEraser[] {
     createGuardiansErasure({ db }),
     createMediaErasure({ db }),
     createPrivacyErasure({ db, deleteFile }),
-    createIdentityErasure({ db, deleteFile, afterRevoke: deps.afterRevoke }),
+    createIdentityErasure({ db, deleteFile }),
   ];
 }

@@ -21,8 +21,10 @@ export interface ErasureDeps {
   logger: Logger;
   /** Every module's eraser, in the order they run: identity's tombstone last. */
   erasers: readonly UserEraser[];
+  /** The strings that identify the user in others' messages (identity's erasureMentions), read before erasing. */
+  mentionsOf(userId: string): Promise<string[]>;
   /** Clears what finished jobs hold about the user (platform jobs). */
-  clearJobs(userId: string): Promise<number>;
+  clearJobs(userId: string, mentions: readonly string[]): Promise<number>;
   isGuardianOf(caller: AuthUser, childId: string): Promise<boolean>;
 }
 
@@ -91,11 +93,12 @@ export function createErasureService(deps: ErasureDeps) {
         return 'skipped';
       }
       const counts: Record<string, ErasureCounts> = {};
+      const mentions = await deps.mentionsOf(row.userId);
       for (const eraser of deps.erasers) {
-        const removed = await eraser.eraseFor(row.userId);
+        const removed = await eraser.eraseFor(row.userId, mentions);
         if (Object.keys(removed).length) counts[eraser.module] = removed;
       }
-      const jobs = await deps.clearJobs(row.userId);
+      const jobs = await deps.clearJobs(row.userId, mentions);
       if (jobs) counts.platform = { jobs };
       await repo.markDone(row.id, clock.now(), counts);
       logger.info({ event: 'erasure_done', audit: true, requestId: row.id, userId: row.userId, counts, ms: clock.now().getTime() - now.getTime() }, 'account erased');

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { createSigner } from '../../platform/signing';
 import { createBillingExport } from '../billing';
 import { createHelpExport } from '../help';
-import { type AuthUser, createIdentityExport, SESSION_COOKIE } from '../identity';
+import { type AuthUser, createIdentityExport, erasureMentions, SESSION_COOKIE } from '../identity';
 import { createRoomsExport } from '../rooms';
 import { createSchedulingExport } from '../scheduling';
 import { createWhatsAppExport } from '../whatsapp';
@@ -35,7 +35,8 @@ export const privacyModule = fp(
       clock,
       logger,
       isGuardianOf,
-      clearJobs: (userId) => clearFinishedJobPayloads(db, userId),
+      mentionsOf: (userId) => erasureMentions(db, userId),
+      clearJobs: (userId, mentions) => clearFinishedJobPayloads(db, userId, mentions),
       erasers: allErasers({
         db,
         logger,
