@@ -1,12 +1,12 @@
 import type { Me } from '@tutorline/contracts';
 import { RequireRole } from '../features/auth';
 import { useChildren } from '../features/guardians';
-import { DataExportCard } from '../features/privacy';
+import { DataExportCard, ErasureCard } from '../features/privacy';
 import { usePageTitle } from '../lib/page-title';
 
 const everyone = ['student', 'tutor', 'course_staff', 'admin', 'guardian'] as const;
 
-/** Settings: for now "Your data" (the export, #20); a guardian also sees each child's. */
+/** Settings: "Your data" (the export, #20) and "Delete my account" (erasure, #20); a guardian also sees each child's. */
 export function SettingsPage() {
   return <RequireRole role={everyone}>{(me) => <Settings me={me} />}</RequireRole>;
 }
@@ -18,6 +18,8 @@ function Settings({ me }: { me: Me }) {
       <h1 id="settings-title">Settings</h1>
       <DataExportCard />
       {me.role === 'guardian' && <ChildrenExports />}
+      <ErasureCard />
+      {me.role === 'guardian' && <ChildrenErasures />}
     </section>
   );
 }
@@ -29,6 +31,18 @@ function ChildrenExports() {
     <>
       {children.data.map((c) => (
         <DataExportCard key={c.id} userId={c.id} name={c.displayName} />
+      ))}
+    </>
+  );
+}
+
+function ChildrenErasures() {
+  const children = useChildren();
+  if (!children.data) return null;
+  return (
+    <>
+      {children.data.map((c) => (
+        <ErasureCard key={c.id} userId={c.id} name={c.displayName} />
       ))}
     </>
   );
