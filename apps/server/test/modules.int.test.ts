@@ -56,7 +56,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
       'tutorline-guardians': ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
       'tutorline-safety': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-audit'],
-      'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians'],
+      'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians', 'tutorline-media'],
     });
   });
 

@@ -41,14 +41,16 @@ export async function erasureMentions(db: Db, userId: string): Promise<string[]>
 export const erasedEmail = (userId: string) => `erased-${userId}@deleted.invalid`;
 
 /**
- * identity's first eraser: every session of the user deleted and its sockets closed, so nothing new is recorded for
- * the user while the other erasers run.
+ * identity's first eraser: the account disabled, every session of the user deleted and its sockets closed, so nothing
+ * new is recorded for the user while the other erasers run.
  */
 export function createSessionsErasure(deps: Pick<IdentityErasureDeps, 'db' | 'afterRevoke'>): UserEraser {
   const { db } = deps;
   return {
     module: 'identity.sessions',
     async eraseFor(userId) {
+      // Disabled first: no new log-in (and so no new session) while the other erasers run.
+      await db.update(users).set({ disabled: true }).where(and(eq(users.id, userId), eq(users.disabled, false)));
       const live = await db.select({ id: authSessions.id }).from(authSessions).where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
       const sessions = await db.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id });
       if (sessions.length) deps.afterRevoke(live.map((s) => s.id), userId);

@@ -23,8 +23,13 @@ import { createPrivacyService } from './privacy.service';
  * module asks them all, writes the ZIP, signs the link and deletes old files. Without a signing secret (production
  * without SIGNING_SECRET) exports are not offered.
  */
-export const privacyModule = fp(
-  async (fastify) => {
+export interface PrivacyModuleOptions {
+  /** Deletes a recording with its files (the recordings module's `remove`), for erasure; app.ts passes it. */
+  removeRecording?: (id: string) => Promise<boolean>;
+}
+
+export const privacyModule = fp<PrivacyModuleOptions>(
+  async (fastify, opts) => {
     const { database, clock, logger, config, jobs, storage, signingSecret, realtime } = fastify.platform;
     const db = database.db;
     const guardians = fastify.guardians;
@@ -42,7 +47,12 @@ export const privacyModule = fp(
         logger,
         storage,
         photos: fastify.media.photos,
-        removeRecording: (id) => fastify.recordings.remove(id, 'deleted'),
+        removeRecording:
+          opts.removeRecording ??
+          (async (id) => {
+            // Only reached when a user has a recording: erasure must not pretend it deleted one.
+            throw new Error(`recording ${id} cannot be erased: the recordings module is not installed`);
+          }),
         afterRevoke(sessionIds, userId) {
           for (const id of sessionIds) realtime.disconnectSession(id, 'account_erased');
           fastify.identity.forgetUser(userId);
@@ -80,5 +90,5 @@ export const privacyModule = fp(
     await fastify.register(privacyRoutes, { privacy, whoIs });
     await fastify.register(erasureRoutes, { erasure });
   },
-  { name: 'tutorline-privacy', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'notifications', 'guardians', 'media', 'recordings'] }, dependencies: ['@fastify/cookie', 'tutorline-identity', 'tutorline-notifications', 'tutorline-guardians', 'tutorline-media', 'tutorline-recordings'] },
+  { name: 'tutorline-privacy', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'notifications', 'guardians', 'media'] }, dependencies: ['@fastify/cookie', 'tutorline-identity', 'tutorline-notifications', 'tutorline-guardians', 'tutorline-media'] },
 );
