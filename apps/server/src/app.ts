@@ -184,7 +184,8 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // Retention (#20): one daily job deletes what the schedule says is old, module by module, except what a report holds.
   await fastify.register(retentionModule);
   // Data rights (#20): exports of a user's data, built by a job, downloaded through a signed link that expires.
-  await fastify.register(privacyModule);
+  // Erasure (#20, decision 077) deletes a user's recordings through the recordings module.
+  await fastify.register(privacyModule, { removeRecording: (id) => fastify.recordings.remove(id, 'deleted') });
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 

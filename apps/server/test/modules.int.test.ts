@@ -56,7 +56,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
       'tutorline-guardians': ['tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
       'tutorline-safety': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-audit'],
-      'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians'],
+      'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians', 'tutorline-media'],
     });
   });
 
@@ -149,6 +149,6 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
     expect(typeof app.support.support.report).toBe('function');
     expect(typeof app.guardians.controls.limits.check).toBe('function');
     expect(typeof app.safety.safety.sessionsOnLegalHold).toBe('function');
-    expect(typeof app.privacy?.privacy.requestExport).toBe('function');
+    expect(typeof app.privacy?.privacy?.requestExport).toBe('function');
   });
 });

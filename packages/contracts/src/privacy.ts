@@ -35,3 +35,24 @@ export const requestExportSchema = z.strictObject({
   userId: z.uuid('must be an id').optional(),
 });
 export type RequestExportBody = z.infer<typeof requestExportSchema>;
+
+/** An erasure request as settings shows it (issue #20): pending during the 14-day grace period, then done. */
+export const erasureRequestSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  status: z.enum(['pending', 'cancelled', 'done']),
+  requestedAt: z.string(),
+  /** When the account is erased (the end of the grace period). */
+  effectiveAt: z.string(),
+  cancelledAt: z.string().nullable(),
+});
+export type ErasureRequest = z.infer<typeof erasureRequestSchema>;
+
+/** The erasure state of an account: the pending request, if any. */
+export const erasureStateSchema = z.object({ pending: erasureRequestSchema.nullable() });
+export type ErasureState = z.infer<typeof erasureStateSchema>;
+
+/** Ask for erasure or cancel it, for my account or (guardian) my child's. */
+export const erasureBodySchema = z.strictObject({
+  userId: z.uuid('must be an id').optional(),
+});

@@ -2,12 +2,15 @@ import type { Me } from '@tutorline/contracts';
 import { RequireRole } from '../features/auth';
 import { useChildren } from '../features/guardians';
 import { NotificationChannelsCard } from '../features/notifications';
-import { DataExportCard } from '../features/privacy';
+import { DataExportCard, ErasureCard } from '../features/privacy';
 import { usePageTitle } from '../lib/page-title';
 
 const everyone = ['student', 'tutor', 'course_staff', 'admin', 'guardian'] as const;
 
-/** Settings: notifications (which channels, push on this device, #21) and "Your data" (the export, #20); a guardian also sees each child's. */
+/**
+ * Settings: notifications (which channels, push on this device, #21), "Your data" (the export, #20) and "Delete my
+ * account" (erasure, #20); a guardian also sees each child's.
+ */
 export function SettingsPage() {
   return <RequireRole role={everyone}>{(me) => <Settings me={me} />}</RequireRole>;
 }
@@ -20,6 +23,8 @@ function Settings({ me }: { me: Me }) {
       <NotificationChannelsCard />
       <DataExportCard />
       {me.role === 'guardian' && <ChildrenExports />}
+      <ErasureCard />
+      {me.role === 'guardian' && <ChildrenErasures />}
     </section>
   );
 }
@@ -31,6 +36,18 @@ function ChildrenExports() {
     <>
       {children.data.map((c) => (
         <DataExportCard key={c.id} userId={c.id} name={c.displayName} />
+      ))}
+    </>
+  );
+}
+
+function ChildrenErasures() {
+  const children = useChildren();
+  if (!children.data) return null;
+  return (
+    <>
+      {children.data.map((c) => (
+        <ErasureCard key={c.id} userId={c.id} name={c.displayName} />
       ))}
     </>
   );

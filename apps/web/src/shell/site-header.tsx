@@ -1,5 +1,6 @@
 import { Link, useLocation } from 'react-router';
 import { roleHome, roleName, useLogOut, useMe } from '../features/auth';
+import { ErasurePendingBanner } from '../features/privacy';
 import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
 import { HelpIcon, SettingsIcon } from '../ui/icons';
@@ -61,6 +62,7 @@ export function SiteHeader() {
         )}
       </div>
       {user && <AppNav role={user.role} />}
+      {user && <ErasurePendingBanner />}
       {logOut.isError && (
         <p className="site-header-error" role="alert">
           Could not log out: {errorMessage(logOut.error)}

@@ -29,3 +29,4 @@ export { billingRollupFacts } from './billing.rollups.repo';
 export { tutorEarningsBetween } from './earnings/earnings.quality.repo';
 export { createBillingExport } from './billing.export.repo';
 export { paymentsForTimeline, type TimelinePayment } from './billing.support.repo';
+export { BILLING_ERASURE_RULES } from './billing.erasure';

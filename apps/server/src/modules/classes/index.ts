@@ -34,3 +34,4 @@ declare module 'fastify' {
   }
 }
 export { classesTutorQuality } from './classes.quality.repo';
+export { CLASSES_ERASURE_RULES, createClassesErasure } from './classes.erasure.repo';

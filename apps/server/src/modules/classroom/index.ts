@@ -49,3 +49,4 @@ declare module 'fastify' {
     classroom: ClassroomApi;
   }
 }
+export { CLASSROOM_ERASURE_RULES, createClassroomErasure } from './classroom.erasure.repo';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { WhatsAppConfig } from '../../config';
+import type { Config, WhatsAppConfig } from '../../config';
 import { type FakeGraph, fakeGraphPlugin } from '../../integrations/whatsapp';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db';
@@ -36,12 +36,13 @@ export interface GuardianWorld {
   nth(waId: string, n: number): Promise<string>;
 }
 
-export async function startGuardianWorld(database: Database, clock: Clock): Promise<GuardianWorld> {
+/** `extra` adds configuration (billing, help) for suites that need more than guardians and WhatsApp. */
+export async function startGuardianWorld(database: Database, clock: Clock, extra: Partial<Config> = {}): Promise<GuardianWorld> {
   const server: FastifyInstance = Fastify();
   const graph = fakeGraphPlugin(server, { phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN });
   const graphUrl = await server.listen({ host: '127.0.0.1', port: 0 });
   const dataDir = makeDataDir();
-  const t = await startTestApp(database, { dataDir, jobsPollMs: 50, login: relaxedLogin, whatsapp: waConfig(graphUrl) }, clock);
+  const t = await startTestApp(database, { dataDir, jobsPollMs: 50, login: relaxedLogin, whatsapp: waConfig(graphUrl), ...extra }, clock);
   const texts = (waId: string) => graph.sent().filter((m) => m.to === waId).map((m) => JSON.stringify(m.body));
   return {
     t,

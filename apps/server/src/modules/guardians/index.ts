@@ -12,3 +12,4 @@ declare module 'fastify' {
     guardians: { consent: GuardianConsent; controls: GuardianControls; summary: ReturnType<typeof createGuardianSummary> };
   }
 }
+export { createGuardiansErasure, GUARDIANS_ERASURE_RULES } from './guardians.erasure.repo';

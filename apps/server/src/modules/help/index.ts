@@ -23,3 +23,4 @@ export { CLAIM_SECONDS_BOUNDS, type HelpRollupFact, helpRollupFacts, openQuestio
 export { helpTutorQuality, type RatingWeek } from './help.quality.repo';
 export { createHelpExport } from './help.export.repo';
 export { questionForSupport, questionsForSupport, type SupportQuestion } from './help.support.repo';
+export { createHelpErasure, HELP_ERASURE_RULES } from './help.erasure.repo';

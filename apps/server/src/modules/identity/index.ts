@@ -46,3 +46,4 @@ declare module 'fastify' {
 }
 export { createIdentityExport } from './identity.export.repo';
 export { accountsForSupport, findAccountsForSupport, type SupportAccount } from './identity.support.repo';
+export { createIdentityErasure, createSessionsErasure, erasedEmail, erasureMentions, IDENTITY_ERASURE_RULES } from './identity.erasure.repo';

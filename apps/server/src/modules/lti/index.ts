@@ -17,3 +17,4 @@ declare module 'fastify' {
     lti: { keys: ToolKeys; registrations: LtiRegistrations; simulator: LmsSimulator | null; repo: LtiRepo; ags: AgsService; courseBookings: CourseBookings; nrps: RostersAndUsage } | null;
   }
 }
+export { createLtiErasure, LTI_ERASURE_RULES } from './lti.erasure.repo';

@@ -15,3 +15,4 @@ declare module 'fastify' {
     media: { photos: PhotoService; uploadQuota: UploadQuota };
   }
 }
+export { createMediaErasure, MEDIA_ERASURE_RULES } from './media.erasure.repo';

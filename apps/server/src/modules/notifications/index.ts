@@ -13,3 +13,4 @@ declare module 'fastify' {
     notifications: { notifications: Notifications; inbox: Inbox; addChannel(channel: NotificationChannel): void };
   }
 }
+export { createNotificationsErasure, NOTIFICATIONS_ERASURE_RULES } from './notifications.erasure.repo';

@@ -9,3 +9,4 @@ declare module 'fastify' {
     onboarding: { onboarding: OnboardingService };
   }
 }
+export { createOnboardingErasure, ONBOARDING_ERASURE_RULES } from './onboarding.erasure.repo';

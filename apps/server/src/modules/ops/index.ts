@@ -12,3 +12,4 @@ declare module 'fastify' {
     ops: { rollups: Rollups; live: OpsLive; summary: Summary; nodeReport: { report(): Promise<void>; stop(): void } };
   }
 }
+export { OPS_ERASURE_RULES } from './ops.erasure';

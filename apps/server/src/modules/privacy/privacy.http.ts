@@ -1,5 +1,6 @@
 import { AppError, conflict, forbidden, type RefusalTable } from '../../platform/errors';
 import type { Fail } from '../../platform/result';
+import type { CancelRefusal, ErasureRefusal } from './privacy.erasure';
 import type { DownloadFailure, RequestFailure } from './privacy.service';
 
 /** Privacy's refusals as HTTP errors and words, in one place (decision 039). */
@@ -12,6 +13,16 @@ export const requestErrors = {
   export_pending: () => conflict('Your data is already being prepared. We will tell you when it is ready.'),
   too_soon: (f) => new AppError(429, 'rate_limited', 'You can ask for one export a day. Please try again later.', { retryAt: f.detail.retryAt }),
 } satisfies RefusalTable<RequestFailure>;
+
+export const erasureErrors = {
+  not_your_child: () => forbidden('You can only delete your own account or the account of a child you are a guardian of.'),
+  erasure_pending: () => conflict('This account is already due to be deleted. You can cancel that in Settings until the date shown there.'),
+} satisfies RefusalTable<ErasureRefusal>;
+
+export const cancelErasureErrors = {
+  not_your_child: () => forbidden('You can only change your own account or the account of a child you are a guardian of.'),
+  nothing_to_cancel: () => conflict('There is no deletion to cancel: either none was asked for, or it has already happened.'),
+} satisfies RefusalTable<CancelRefusal>;
 
 /** A download is opened from an email or WhatsApp message: the refusals are short pages, not JSON. */
 export const downloadPages: Record<DownloadFailure['reason'], { status: number; title: string; text: string }> = {

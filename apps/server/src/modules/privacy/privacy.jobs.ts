@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
+import { ERASE_ACCOUNT_QUEUE, type ErasureService } from './privacy.erasure';
 import type { PrivacyService } from './privacy.service';
 
 /** Builds one export (the runner claims it once across nodes; the dedupe key is the export's id). */
@@ -24,4 +25,9 @@ export async function installPrivacyJobs(jobs: JobRunner, deps: { db: Db; clock:
     await privacy.sweep();
   });
   await scheduleSweep(db, clock.now());
+}
+
+/** The erase job (decision 077): queued at the end of the grace period; a cancelled request makes it a no-op. */
+export function installErasureJob(jobs: JobRunner, erasure: ErasureService) {
+  jobs.register(ERASE_ACCOUNT_QUEUE, async ({ requestId }) => erasure.run(requestId));
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.schema';
 
 /** privacy: the tables this module owns. Only this module's *.repo.ts queries them. */
@@ -34,4 +34,31 @@ export const dataExports = pgTable(
     index('data_exports_user_idx').on(t.userId, t.requestedAt),
     index('data_exports_expires_idx').on(t.expiresAt).where(sql`status = 'ready'`),
   ],
+);
+
+/**
+ * One erasure request (issue #20, decision 077): whose account (`user_id`), who asked (the user, or a guardian for a
+ * child), and its life: pending (the 14-day grace) → cancelled, or done (the job erased the account; `counts` says
+ * how many rows and files per table, never what they held). At most one pending request per user.
+ */
+export const erasureRequests = pgTable(
+  'erasure_requests',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: ['pending', 'cancelled', 'done'] }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    /** When the grace period ends and the job erases the account. */
+    effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledBy: uuid('cancelled_by').references(() => users.id),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    counts: jsonb('counts').$type<Record<string, Record<string, number>>>(),
+  },
+  (t) => [uniqueIndex('erasure_requests_one_pending_key').on(t.userId).where(sql`status = 'pending'`), index('erasure_requests_user_idx').on(t.userId, t.requestedAt)],
 );

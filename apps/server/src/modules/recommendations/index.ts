@@ -11,3 +11,4 @@ declare module 'fastify' {
     recommendations: { recommendations: RecommendationsService; trainer: Trainer; holder: ModelHolder };
   }
 }
+export { createRecommendationsErasure, RECOMMENDATIONS_ERASURE_RULES } from './recommendations.erasure.repo';

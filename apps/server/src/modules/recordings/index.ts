@@ -12,3 +12,4 @@ declare module 'fastify' {
     recordings: RecordingsService;
   }
 }
+export { createRecordingsErasure, RECORDINGS_ERASURE_RULES } from './recordings.erasure.repo';

@@ -24,3 +24,4 @@ export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow } from '.
 export { roomsTutorQuality } from './rooms.quality.repo';
 export { createRoomsExport } from './rooms.export.repo';
 export { chatCountOf, sessionForSupport, sessionsForSupport, type SupportSessionRow } from './rooms.support.repo';
+export { createRoomsErasure, ROOMS_ERASURE_RULES } from './rooms.erasure.repo';

@@ -15,3 +15,4 @@ declare module 'fastify' {
     safety: { safety: SafetyService };
   }
 }
+export { createSafetyErasure, SAFETY_ERASURE_RULES } from './safety.erasure.repo';

@@ -47,3 +47,4 @@ declare module 'fastify' {
 export { schedulingTutorQuality } from './scheduling.quality.repo';
 export { createSchedulingExport } from './scheduling.export.repo';
 export { lessonsForSupport, type SupportLesson } from './scheduling.support.repo';
+export { createSchedulingErasure, SCHEDULING_ERASURE_RULES } from './scheduling.erasure.repo';

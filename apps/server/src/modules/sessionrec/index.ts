@@ -9,3 +9,4 @@ declare module 'fastify' {
     sessionRec: SessionRec;
   }
 }
+export { createSessionRecErasure, SESSIONREC_ERASURE_RULES } from './sessionrec.erasure.repo';

@@ -10,3 +10,4 @@ declare module 'fastify' {
   }
 }
 export { ticketsAboutSessions } from './support.quality.repo';
+export { createSupportErasure, SUPPORT_ERASURE_RULES } from './support.erasure.repo';

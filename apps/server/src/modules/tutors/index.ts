@@ -5,3 +5,4 @@ export { partOfDay, publicRating, relevanceScore, RELEVANCE } from './tutors.rul
 export { allFavourites, lessonReviewsBetween, recordStudentRating, studentPrefsFor, type StudentTutorPrefs } from './tutors.lookups.repo';
 export { tutorsModule } from './tutors.install';
 export { TUTOR_RANKING, type TutorRanking } from './tutors.ports';
+export { createTutorsErasure, TUTORS_ERASURE_RULES } from './tutors.erasure.repo';

@@ -20,3 +20,4 @@ declare module 'fastify' {
 export { whatsappRollupFacts } from './whatsapp.rollups.repo';
 export { createWhatsAppExport } from './whatsapp.export.repo';
 export { messagesSentToUser, type SupportMessage } from './whatsapp.support.repo';
+export { createWhatsAppErasure, WHATSAPP_ERASURE_RULES } from './whatsapp.erasure.repo';
