@@ -86,6 +86,9 @@ describeEachBackend('privacy: erasing a child’s account after the grace period
       .values({ tutorId: tutor.id, studentId: child.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: 'erasure-lesson', createdAt: clock.now(), subjectId: 'maths', level: 'grade-9-10' })
       .returning();
     facts.bookingId = booking!.id;
+    // A browser subscribed to push, and a choice of channels (#21).
+    await t.app.database.db.insert(schema.pushSubscriptions).values({ userId: child.id, endpoint: `https://push.example/${crypto.randomUUID()}`, p256dh: 'p'.repeat(87), auth: 'a'.repeat(22), createdAt: clock.now() });
+    await t.app.database.db.insert(schema.notificationPrefs).values({ userId: child.id, push: true, whatsapp: false, inApp: true, updatedAt: clock.now() });
     const photos = await t.app.database.db.select().from(schema.questionPhotos).where(eq(schema.questionPhotos.ownerId, child.id));
     const chatPhotos = await t.app.database.db.select().from(schema.roomPhotos).where(eq(schema.roomPhotos.ownerId, child.id));
     facts.files = [...photos, ...chatPhotos].flatMap((p) => [p.storageKey, p.thumbKey]);
@@ -141,7 +144,7 @@ describeEachBackend('privacy: erasing a child’s account after the grace period
       const [r] = await w.t.app.database.db.select().from(schema.erasureRequests).where(eq(schema.erasureRequests.id, facts.requestId));
       return r?.status === 'done' && r;
     }, 'the erase job to run on the moved clock', 30_000);
-    expect(done.counts).toMatchObject({ help: { question_photos: 1 }, rooms: { room_photos: 1, room_messages: 2 }, identity: { users: 1 } });
+    expect(done.counts).toMatchObject({ help: { question_photos: 1 }, rooms: { room_photos: 1, room_messages: 2 }, notifications: { push_subscriptions: 1, notification_prefs: 1 }, identity: { users: 1 } });
 
     const { database } = w.t.app;
     expect(await everyMention(database.db, [name, child.email, phone, phone.slice(1)])).toEqual([]);
