@@ -32,6 +32,8 @@ export const classListQuerySchema = z.strictObject({
   level: z.string().max(60).optional(),
   language: z.string().max(40).optional(),
   tutorId: z.uuid('must be an id').optional(),
+  /** The classes of one weekly series (a course's series link, #16). */
+  seriesId: z.uuid('must be an id').optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   price: z.enum(['free', 'paid']).optional(),

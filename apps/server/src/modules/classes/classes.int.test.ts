@@ -43,6 +43,12 @@ describeEachBackend('classes: create, find, enrol, leave, cancel, .ics and the f
     // London moves to summer time on 28 March: 17:00 local is 17:00Z, then 16:00Z.
     expect(starts).toEqual(['2027-03-22T17:00:00.000Z', '2027-03-29T16:00:00.000Z', '2027-04-05T16:00:00.000Z']);
     expect(new Set(made.json.classes.map((c: { seriesId: string }) => c.seriesId)).size).toBe(1);
+    // A course's series link lists that series only (#16); a malformed series id is a 400.
+    const seriesId = made.json.classes[0].seriesId as string;
+    const listed = await new Client(t.baseUrl).get(`/api/classes?seriesId=${seriesId}&limit=100`);
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.classes.map((c: { start: string }) => c.start)).toEqual(starts);
+    expect((await new Client(t.baseUrl).get('/api/classes?seriesId=nope')).status).toBe(400);
   });
 
   it('bad input is a clear 400 naming the field and creates nothing; only approved tutors of that subject and level create', async () => {

@@ -11,6 +11,7 @@ export interface ClassFilter {
   level?: string | undefined;
   language?: string | undefined;
   tutorId?: string | undefined;
+  seriesId?: string | undefined;
   from: Date;
   to?: Date | undefined;
   price?: 'free' | 'paid' | undefined;
@@ -57,6 +58,7 @@ export function createClassesRepo(db: Db) {
       if (f.level) where.push(eq(classes.level, f.level));
       if (f.language) where.push(sql`lower(${classes.language}) = lower(${f.language})`);
       if (f.tutorId) where.push(eq(classes.tutorId, f.tutorId));
+      if (f.seriesId) where.push(eq(classes.seriesId, f.seriesId));
       if (f.price === 'free') where.push(eq(classes.priceMinor, 0));
       if (f.price === 'paid') where.push(gt(classes.priceMinor, 0));
       return db.select().from(classes).where(and(...where)).orderBy(asc(classes.startsAt), asc(classes.id)).limit(f.limit);

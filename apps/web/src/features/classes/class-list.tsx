@@ -15,12 +15,14 @@ import './classes.css';
 export function ClassList({ zone }: { zone: string }) {
   const subjects = useSubjects();
   // Opened from a course's series link (?course=): each class opens in that course, so its seat is the course's.
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const course = courseContextOf(params).course;
+  // A course's series link (?series=) shows that series' classes until the learner asks for every class.
+  const seriesId = params.get('series');
   const [draft, setDraft] = useState<ClassFilters>(emptyClassFilters);
   const [applied, setApplied] = useState<ClassFilters>(emptyClassFilters);
   const [open, setOpen] = useState(false);
-  const search = useClassSearch(classSearchParams(applied, zone));
+  const search = useClassSearch(classSearchParams(applied, zone, seriesId));
   const set = (change: Partial<ClassFilters>) => setDraft((d) => ({ ...d, ...change }));
   const levels = subjects.data?.find((s) => s.id === draft.subjectId)?.levels ?? [];
   const classes = (search.data ?? []).filter((c) => inLocalRange(c, applied));
@@ -91,7 +93,24 @@ export function ClassList({ zone }: { zone: string }) {
       <section aria-labelledby="class-results" aria-busy={search.isFetching}>
         <h2 id="class-results" className="results-title">
           {search.isPending ? 'Looking for classes…' : plural(classes.length, { one: '# class', other: '# classes' })}
+          {seriesId && !search.isPending ? ' in this series' : ''}
         </h2>
+        {seriesId && (
+          <p className="muted" data-testid="series-filter">
+            Showing one weekly series.{' '}
+            <Button
+              variant="ghost"
+              onClick={() =>
+                setParams((p) => {
+                  p.delete('series');
+                  return p;
+                })
+              }
+            >
+              Show all classes
+            </Button>
+          </p>
+        )}
         {search.isError && <Alert tone="error">{errorMessage(search.error)}</Alert>}
         {!search.isPending && classes.length === 0 && !search.isError && <p className="muted">No classes match. Try fewer filters.</p>}
         <ul className="class-cards">

@@ -28,8 +28,9 @@ export const emptyClassFilters: ClassFilters = { subjectId: '', level: '', langu
  * (no zone is more than 14 hours from UTC), and inLocalRange keeps the classes whose local date (the server gives it
  * in the viewer's zone) falls inside.
  */
-export function classSearchParams(f: ClassFilters, zone: string): URLSearchParams {
+export function classSearchParams(f: ClassFilters, zone: string, seriesId?: string | null): URLSearchParams {
   const p = new URLSearchParams({ timeZone: zone });
+  if (seriesId) p.set('seriesId', seriesId);
   if (f.subjectId) p.set('subjectId', f.subjectId);
   if (f.level) p.set('level', f.level);
   if (f.language.trim()) p.set('language', f.language.trim());
