@@ -24,7 +24,7 @@ describeEachBackend('signed photo links', ({ db }) => {
   const start = async (env: 'production' | 'development', overrides: Partial<Config> = {}) => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
-    const { signingSecret } = loadConfig({ NODE_ENV: env, DATA_DIR: dataDir, WHATSAPP_PROVIDER: 'none' });
+    const { signingSecret } = loadConfig({ NODE_ENV: env, DATA_DIR: dataDir, WHATSAPP_PROVIDER: 'none', WEB_PUSH: 'false' });
     const t = await startTestApp(db().database, { ...helpConfig(dataDir), env, signingSecret, ...overrides });
     apps.push(t);
     const client = new Client(t.baseUrl);
