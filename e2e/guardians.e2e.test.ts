@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { listFiles } from '../apps/server/test/help';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+import { goOnline } from './room-helpers';
 import { childLeftNowhere, unzip } from './privacy-checks';
 
 const canRun = chromiumAvailable('e2e: guardian consent (issue #20)');
@@ -14,13 +14,6 @@ const GUARDIAN_WA = '919700000123';
 const CHILD = 'Ashalata';
 const DAY = 86_400_000;
 
-async function goOnline(page: Page) {
-  const toggle = page.getByTestId('availability-toggle');
-  await toggle.waitFor();
-  if (!(await toggle.isChecked())) await toggle.check();
-  await expect.poll(() => toggle.isChecked()).toBe(true);
-  await page.getByTestId('tutor-feed').waitFor();
-}
 
 /** What the WhatsApp simulator shows for a number, as one text. */
 async function simulatorThread(baseUrl: string, number: string): Promise<string> {

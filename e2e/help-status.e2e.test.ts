@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+import { goOnline } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: what can be asked, a tutor busy in a session, and an admin ending it');
 
@@ -25,9 +26,7 @@ describe.skipIf(!canRun)('instant help: answerable subjects, the tutor’s busy 
 
     // tutor08 teaches maths grade 9-10 in the demo data.
     const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
-    const toggle = tutor.page.getByTestId('availability-toggle');
-    await toggle.waitFor();
-    if (!(await toggle.isChecked())) await toggle.check();
+    await goOnline(tutor.page);
     await expect.poll(() => switchState(tutor.page)).toBe('Online: questions come to you');
 
     const headers = { origin: baseUrl };

@@ -2,16 +2,10 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
+import { goOnline } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: instant help journey');
 
-async function goOnline(page: Page) {
-  const toggle = page.getByTestId('availability-toggle');
-  await toggle.waitFor();
-  if (!(await toggle.isChecked())) await toggle.check();
-  await expect.poll(() => toggle.isChecked()).toBe(true);
-  await page.getByTestId('tutor-feed').waitFor();
-}
 
 /**
  * Holds the first `help:progress` frame until the question page has asked for the question, and answers that read only

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, logIn, phone, type RunningServer, screenshotPath, startServer } from './harness';
+import { goOnline } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: LTI usage report');
 
@@ -65,10 +66,7 @@ describe.skipIf(!canRun)('the course usage report in Chromium', () => {
   it('"Instant help" from the course: the question carries the course, and the report counts its session there only', async () => {
     const baseUrl = env.server().baseUrl;
     const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
-    const toggle = tutor.page.getByTestId('availability-toggle');
-    await toggle.waitFor();
-    if (!(await toggle.isChecked())) await toggle.check();
-    await tutor.page.getByTestId('tutor-feed').waitFor();
+    await goOnline(tutor.page);
 
     // The teacher places "Instant help" for maths.
     const teacher = await env.browser().newContext({ viewport: phone, baseURL: baseUrl });

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPushService, startLocalPushService } from '../apps/server/test/push-service';
 import { chromiumAvailable, launchBrowser, logIn, type RunningServer, startServer } from './harness';
+import { goOnline } from './room-helpers';
 
 /**
  * Web Push in Chromium (#21): the tutor's browser turns push on, a question goes out, the push arrives, and the
@@ -72,10 +73,7 @@ describe.skipIf(!canRun)('Web Push in Chromium', () => {
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const registrationId = await registered;
     const worker = context.serviceWorkers().find((w) => w.url() === `${base}/sw.js`) ?? (await context.waitForEvent('serviceworker'));
-    const toggle = page.getByTestId('availability-toggle');
-    await toggle.waitFor();
-    if (!(await toggle.isChecked())) await toggle.check();
-    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await goOnline(page);
     return { context, page, worker, registrationId, deliver: (data) => cdp.send('ServiceWorker.deliverPushMessage', { origin: base, registrationId, data }).then(() => undefined) };
   }
 

@@ -8,10 +8,12 @@ export interface Party {
   page: Page;
 }
 
-/** Turns the tutor's instant-help switch on from their home page (their socket is what makes them online). */
+/** Turns the tutor's instant-help switch on from their home page (their socket is what makes them online); every e2e uses this one. */
 export async function goOnline(page: Page) {
   const toggle = page.getByTestId('availability-toggle');
-  await toggle.waitFor();
+  // Read the switch only once the tutor's availability has loaded: while loading it is disabled and shows off, and
+  // checking it then clicked it as soon as it was enabled, turning off a tutor who was already on (a CI failure).
+  await page.locator('[data-testid="availability-toggle"]:enabled').waitFor();
   if (!(await toggle.isChecked())) await toggle.check();
   // A deadline loop rather than expect.poll, so that this works in a beforeAll too.
   for (const deadline = Date.now() + 10_000; !(await toggle.isChecked()); await page.waitForTimeout(100)) {

@@ -3,12 +3,11 @@ import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, phone, screenshotPath, useServerAndBrowser } from './harness';
+import { goOnline } from './room-helpers';
 
 /** An instant-help question from the student, accepted by the tutor: the session id. */
 async function instantSession(student: Page, tutor: Page, headers: Record<string, string>): Promise<string> {
-  const toggle = tutor.getByTestId('availability-toggle');
-  await toggle.waitFor();
-  if (!(await toggle.isChecked())) await toggle.check();
+  await goOnline(tutor);
   const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f1e8' } }).jpeg().toBuffer();
   const up = await student.request.post('/api/help/photos', { headers, multipart: { file: { name: 'q.jpg', mimeType: 'image/jpeg', buffer: photo } } });
   expect(up.status()).toBe(201);
