@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nrpsOf } from '../../integrations/lms/simulator.nrps';
-import type { PlatformSim } from '../../integrations/lms/simulator';
 import { adminClient, Client, relaxedLogin, signUpTutor, startTestApp, type TestApp } from '../../../test/app';
 import { everyDay } from '../../../test/availability';
 import { describeEachBackend } from '../../../test/db';
@@ -9,7 +8,7 @@ import { freePort } from '../../../test/net';
 import { schema } from '../../../test/schema';
 import { createIdentityRepo } from '../identity';
 import { ltiCourseBookings } from './lti.schema';
-import { offsetClock, runLaunch, simulatorOf } from './lti.testkit';
+import { launchCourse, offsetClock } from './lti.testkit';
 
 
 /**
@@ -29,20 +28,7 @@ describeEachBackend('LTI: course allowances (school-paid tutoring)', ({ db }) =>
   let platforms = 0;
 
   /** A fresh course on its own simulated platform: its teacher and learners as clients, and the course id. */
-  const course = async () => {
-    const n = ++platforms;
-    const p: PlatformSim = await simulatorOf(t).add({ slug: `al${n}`, dialect: 'moodle', clientId: `al-client-${n}`, deploymentId: `al-dep-${n}` });
-    expect((await admin.post('/api/admin/lti/registrations', p.registrationBody())).status).toBe(201);
-    const as = async (person: string) => {
-      const res = await runLaunch(t, p, person);
-      expect(res.status, res.body).toBe(302);
-      const c = new Client(t.baseUrl);
-      c.cookie = res.sessionCookie!;
-      return { client: c, id: (await c.get('/api/me')).json.id as string, courseId: res.location!.split('/').pop()! };
-    };
-    const teacher = await as('teacher-1');
-    return { p, teacher: teacher.client, courseId: teacher.courseId, as };
-  };
+  const course = () => launchCourse(t, admin, `al${++platforms}`);
   /** A start `days` after the first of the month at `hour` UTC: inside the tutor's hours and this month. */
   const startAt = (days: number, hour: number) => {
     const d = new Date(clock.now().getTime());

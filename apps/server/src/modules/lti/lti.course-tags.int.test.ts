@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PlatformSim } from '../../integrations/lms/simulator';
 import { adminClient, Client, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { helpConfig, type HelpUser, makeDataDir, makeTutor, removeDir, uploadPhoto } from '../../../test/help';
 import { freePort } from '../../../test/net';
 import { schema } from '../../../test/schema';
 import { SocketPool } from '../../../test/sockets';
-import { offsetClock, runLaunch, simulatorOf } from './lti.testkit';
+import { launchCourse, offsetClock } from './lti.testkit';
 
 const MINUTE = 60_000;
 const maths = { subjectId: 'maths', level: 'grade-9-10' };
@@ -28,21 +27,7 @@ describeEachBackend('LTI: instant-help questions and class seats tagged with the
   const clock = offsetClock();
 
   /** A fresh course on its own simulated platform: its teacher and learners as clients, and the course id. */
-  const course = async () => {
-    const n = ++platforms;
-    const p: PlatformSim = await simulatorOf(t).add({ slug: `ct${n}`, dialect: 'moodle', clientId: `ct-client-${n}`, deploymentId: `ct-dep-${n}` });
-    expect((await admin.post('/api/admin/lti/registrations', p.registrationBody())).status).toBe(201);
-    const as = async (person: string) => {
-      const res = await runLaunch(t, p, person);
-      expect(res.status, res.body).toBe(302);
-      const c = new Client(t.baseUrl);
-      c.cookie = res.sessionCookie!;
-      return { client: c, id: (await c.get('/api/me')).json.id as string };
-    };
-    const teacher = await as('teacher-1');
-    const courseId = (await teacher.client.get('/api/lti/courses')).json.courses[0].id as string;
-    return { teacher: teacher.client, courseId, as };
-  };
+  const course = () => launchCourse(t, admin, `ct${++platforms}`);
   const ask = async (c: Client, extra: Record<string, unknown> = {}) => {
     const photoId = await uploadPhoto(t, c);
     const res = await c.post('/api/help/questions', { requestId: crypto.randomUUID(), ...maths, photoIds: [photoId], ...extra });

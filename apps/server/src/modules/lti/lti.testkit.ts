@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock';
 import type { PlatformSim, Tamper } from '../../integrations/lms/simulator';
-import { countUsers, relaxedLogin, startTestApp, type TestApp } from '../../../test/app';
+import { expect } from 'vitest';
+import { Client, countUsers, relaxedLogin, startTestApp, type TestApp } from '../../../test/app';
 import { freePort } from '../../../test/net';
 import type { Database } from '../../platform/db';
 import { createDeepLinkRepo } from './lti.deeplink.repo';
@@ -114,4 +115,23 @@ export async function ltiCounts(t: TestApp) {
   const rows = await repo.countRows();
   const placed = await createDeepLinkRepo(t.app.database.db).countDeepLinkRows();
   return { ...rows, ...placed, accounts: await countUsers(t.app.database) };
+}
+
+/**
+ * A fresh course on its own simulated Moodle platform, registered by `admin`: `as(person)` launches someone into it and
+ * gives their logged-in client, id and the course id; the teacher has launched already. `slug` keeps each call's
+ * platform apart (issuer, client id and deployment id).
+ */
+export async function launchCourse(t: TestApp, admin: Client, slug: string) {
+  const p = await simulatorOf(t).add({ slug, dialect: 'moodle', clientId: `${slug}-client`, deploymentId: `${slug}-dep` });
+  expect((await admin.post('/api/admin/lti/registrations', p.registrationBody())).status).toBe(201);
+  const as = async (person: string) => {
+    const res = await runLaunch(t, p, person);
+    expect(res.status, res.body).toBe(302);
+    const client = new Client(t.baseUrl);
+    client.cookie = res.sessionCookie!;
+    return { client, id: (await client.get('/api/me')).json.id as string, courseId: res.location!.split('/').pop()! };
+  };
+  const teacher = await as('teacher-1');
+  return { p, teacher: teacher.client, courseId: teacher.courseId, as };
 }
