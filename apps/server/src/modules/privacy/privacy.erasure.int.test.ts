@@ -1,28 +1,17 @@
 import path from 'node:path';
-import type { ChatMessage, RoomAck } from '@tutorline/contracts';
+import type { ChatMessage } from '@tutorline/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, signUpStudent } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, type HelpUser, jpegBytes, listFiles, makeTutor, quickHelp, waitUntil, whenOffered } from '../../../test/help';
 import { schema } from '../../../test/schema';
-import { SocketPool, type TestSocket } from '../../../test/sockets';
+import { SocketPool } from '../../../test/sockets';
 import { consentByCode, guardianFromInvite, type GuardianWorld, inviteTokenSentTo, newWaNumber, startGuardianWorld } from '../guardians/guardians.testkit';
 import { everyMention } from './privacy.erasure.testkit';
+import { ask, billingOn, DAY, monthlyPlan, SetClock } from './privacy.testkit';
 
-const DAY = 86_400_000;
-const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000 }, enforceEntitlements: true };
-const plan = { id: 'erasure-monthly', name: 'Erasure monthly', kind: 'subscription', questions: 5, trialDays: 0, graceDays: 3, prices: [{ currency: 'INR', amountMinor: 19900 }, { currency: 'USD', amountMinor: 499 }] };
-
-class SetClock {
-  constructor(private t: number) {}
-  now = () => new Date(this.t);
-  advance(ms: number) {
-    this.t += ms;
-  }
-}
-type AnySocket = { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<any> } };
-const ask = <T = object>(socket: TestSocket, event: string, payload: unknown): Promise<RoomAck<T>> => (socket as unknown as AnySocket).timeout(5_000).emitWithAck(event, payload);
+const plan = monthlyPlan('erasure-monthly', 'Erasure monthly');
 
 async function postChatPhoto(baseUrl: string, sessionId: string, cookie: string, data: Buffer) {
   const form = new FormData();

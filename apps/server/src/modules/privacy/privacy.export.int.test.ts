@@ -1,28 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChatMessage, RoomAck } from '@tutorline/contracts';
+import type { ChatMessage } from '@tutorline/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient, Client, signUpStudent, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { askQuestion, helpConfig, type HelpUser, makeDataDir, makeStudent, makeTutor, removeDir, waitUntil, whenOffered } from '../../../test/help';
-import { SocketPool, type TestSocket } from '../../../test/sockets';
+import { SocketPool } from '../../../test/sockets';
 import { schema } from '../../../test/schema';
-import { download, jsonOf, logLines, unzip } from './privacy.testkit';
+import { ask, billingOn, DAY, download, jsonOf, logLines, monthlyPlan, SetClock, unzip } from './privacy.testkit';
 
-const DAY = 86_400_000;
-const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000 }, enforceEntitlements: true };
-const plan = { id: 'export-monthly', name: 'Export monthly', kind: 'subscription', questions: 5, trialDays: 0, graceDays: 3, prices: [{ currency: 'INR', amountMinor: 19900 }, { currency: 'USD', amountMinor: 499 }] };
-
-class SetClock {
-  constructor(private t: number) {}
-  now = () => new Date(this.t);
-  advance(ms: number) {
-    this.t += ms;
-  }
-}
-type AnySocket = { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<any> } };
-const ask = <T = object>(socket: TestSocket, event: string, payload: unknown): Promise<RoomAck<T>> => (socket as unknown as AnySocket).timeout(5_000).emitWithAck(event, payload);
+const plan = monthlyPlan('export-monthly', 'Export monthly');
 
 /** Issue #20, data rights: a student's export has every kind of their data, the photo's bytes, and a link only they can use for 7 days. */
 describeEachBackend('privacy: a student exports their data as a ZIP through a signed link that expires', ({ db }) => {

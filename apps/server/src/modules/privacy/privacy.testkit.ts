@@ -1,4 +1,6 @@
+import type { RoomAck } from '@tutorline/contracts';
 import { fromBuffer, type Entry } from 'yauzl';
+import type { TestSocket } from '../../../test/sockets';
 
 /** Test support for the privacy suites (#20): a raw download (the body is a ZIP, not text) and an unzip into memory. */
 export async function download(url: string, cookie = '') {
@@ -45,3 +47,35 @@ export const logLines = (logs: string, word: string) =>
     .split('\n')
     .filter((l) => l.includes(word))
     .join('\n');
+
+export const DAY = 86_400_000;
+
+/** Billing as production has it, so a paid plan, its ledger and the entitlement are part of a user's data. */
+export const billingOn = { commissionBps: 2000, payoutHoldDays: 7, payoutMinMinor: { INR: 50000 }, enforceEntitlements: true };
+
+/** A monthly plan of 5 questions in INR and USD, with its own id per suite. */
+export const monthlyPlan = (id: string, name: string) => ({
+  id,
+  name,
+  kind: 'subscription',
+  questions: 5,
+  trialDays: 0,
+  graceDays: 3,
+  prices: [
+    { currency: 'INR', amountMinor: 19900 },
+    { currency: 'USD', amountMinor: 499 },
+  ],
+});
+
+/** A clock the suite moves by hand. */
+export class SetClock {
+  constructor(private t: number) {}
+  now = () => new Date(this.t);
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+type AnySocket = { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> } };
+/** A room event with its acknowledgement (5 s). */
+export const ask = <T = object>(socket: TestSocket, event: string, payload: unknown): Promise<RoomAck<T>> => (socket as unknown as AnySocket).timeout(5_000).emitWithAck(event, payload) as Promise<RoomAck<T>>;
