@@ -1,4 +1,5 @@
-// long file: the one reader of process.env (decision 018's rule); each variable's schema, check and value sit together here
+// The one reader of process.env (decision 018's rule): each variable's schema, check and value; the providers' settings are
+// checked in config.providers.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,11 @@ import { z } from 'zod';
 import { type FxTable, parseFxRates } from './modules/billing/earnings/earnings.rules';
 import { defaultDispatchConfig as dispatch } from './modules/help/help.rules';
 import { generateVapidKeys } from './platform/vapid';
+import { ConfigError } from './config.error';
+import { linkSigningFeatures, type PaymentsConfig, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
+
+export { ConfigError } from './config.error';
+export { linkSigningFeatures, type PaymentsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -213,7 +219,7 @@ export interface Config {
    * Web Push (#21). `vapid` null outside production means a pair made on first start and kept in DATA_DIR
    * (platform/vapid.ts); production refuses to start with push on and no keys. Endpoints must be https in production.
    */
-  push: { enabled: boolean; vapid: { publicKey: string; privateKey: string } | null; subject: string; httpsEndpointsOnly: boolean };
+  push: PushConfig;
   whatsapp: WhatsAppConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
   /** fx: exchange rates for question earnings in a currency the subject has no rate in (decision 029); none when absent. */
@@ -221,35 +227,6 @@ export interface Config {
   /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
   payments: PaymentsConfig;
   lti: { simulator: boolean }; // LTI 1.3 (#16): whether the LMS simulator (/dev/lms, loopback only) is mounted
-}
-
-export interface PaymentsConfig {
-  /** 'fake': the built-in fake provider and its /dev/fake-pay page (never in production); 'none': payments off. */
-  provider: 'fake' | 'stripe' | 'razorpay' | 'none';
-  /** Stripe's SDK may be pointed at another host (tests use a local fake speaking Stripe's wire format). */
-  stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
-  /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
-  razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
-}
-
-export interface WhatsAppConfig {
-  /** 'simulator': Meta's Cloud API adapter against a fake Graph API inside this server, with /dev/whatsapp (development only). */
-  provider: 'none' | 'cloud' | 'gupshup' | 'simulator';
-  cloud: { appSecret: string; verifyToken: string; accessToken: string; phoneNumberId: string; graphUrl: string } | null;
-  /** `templateIds`: Gupshup's id of each approved template, by our template name (Gupshup sends templates by id). */
-  gupshup: { apiUrl: string; apiKey: string; source: string; appName: string; callbackToken: string; templateIds: Record<string, string> } | null;
-  templates: { language: string; questionAlert: string; update: string };
-  sendsPerSecond: number;
-}
-
-/** The simulator's own credentials: test values, never used against Meta. */
-export const SIMULATOR_CLOUD = { appSecret: 'simulator-app-secret', verifyToken: 'simulator-verify-token', accessToken: 'simulator-access-token', phoneNumberId: '100000000000001' };
-
-export class ConfigError extends Error {
-  constructor(public readonly issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const list = (value: string | undefined) =>
@@ -373,84 +350,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-function paymentsConfig(e: Env): PaymentsConfig {
-  const provider: PaymentsConfig['provider'] = e.BILLING_PROVIDER ?? (e.NODE_ENV === 'production' ? (e.STRIPE_SECRET_KEY ? 'stripe' : e.RAZORPAY_KEY_ID ? 'razorpay' : 'none') : 'fake');
-  if (provider === 'fake' && e.NODE_ENV === 'production') throw new ConfigError(['BILLING_PROVIDER: the fake provider is for development only']);
-  const need = (names: (keyof Env)[], why: string) => names.filter((n) => !e[n]).map((n) => `${n}: is required ${why}`);
-  const issues = [
-    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
-    ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
-  ];
-  if (issues.length) throw new ConfigError(issues);
-  return {
-    provider,
-    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
-    razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
-  };
-}
-
-function whatsAppConfig(e: Env): WhatsAppConfig {
-  const provider = e.WHATSAPP_PROVIDER ?? (e.NODE_ENV === 'development' ? 'simulator' : 'none');
-  const missing = (names: (keyof Env)[]) => names.filter((n) => !e[n]).map((n) => `${n}: is required when WHATSAPP_PROVIDER is ${provider}`);
-  if (provider === 'simulator' && e.NODE_ENV === 'production') throw new ConfigError(['WHATSAPP_PROVIDER: the simulator is for development only']);
-  if (provider === 'cloud') {
-    const issues = missing(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID']);
-    if (issues.length) throw new ConfigError(issues);
-  }
-  if (provider === 'gupshup') {
-    const issues = missing(['GUPSHUP_API_KEY', 'GUPSHUP_SOURCE', 'GUPSHUP_APP_NAME', 'GUPSHUP_CALLBACK_TOKEN']);
-    if (issues.length) throw new ConfigError(issues);
-  }
-  return {
-    provider,
-    cloud:
-      provider === 'cloud'
-        ? { appSecret: e.WHATSAPP_APP_SECRET!, verifyToken: e.WHATSAPP_VERIFY_TOKEN!, accessToken: e.WHATSAPP_ACCESS_TOKEN!, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID!, graphUrl: e.WHATSAPP_GRAPH_URL.replace(/\/$/, '') }
-        : null,
-    gupshup:
-      provider === 'gupshup'
-        ? {
-            apiUrl: e.GUPSHUP_API_URL.replace(/\/$/, ''),
-            apiKey: e.GUPSHUP_API_KEY!,
-            source: e.GUPSHUP_SOURCE!,
-            appName: e.GUPSHUP_APP_NAME!,
-            callbackToken: e.GUPSHUP_CALLBACK_TOKEN!,
-            templateIds: {
-              ...(e.GUPSHUP_TEMPLATE_QUESTION_ALERT_ID ? { [e.WHATSAPP_TEMPLATE_QUESTION_ALERT]: e.GUPSHUP_TEMPLATE_QUESTION_ALERT_ID } : {}),
-              ...(e.GUPSHUP_TEMPLATE_UPDATE_ID ? { [e.WHATSAPP_TEMPLATE_UPDATE]: e.GUPSHUP_TEMPLATE_UPDATE_ID } : {}),
-            },
-          }
-        : null,
-    templates: { language: e.WHATSAPP_TEMPLATE_LANGUAGE, questionAlert: e.WHATSAPP_TEMPLATE_QUESTION_ALERT, update: e.WHATSAPP_TEMPLATE_UPDATE },
-    sendsPerSecond: e.WHATSAPP_SENDS_PER_SECOND,
-  };
-}
-
-/** Web Push's settings: the VAPID pair comes whole or not at all, and production refuses to start without it while push is on. */
-function pushConfig(e: Env): Config['push'] {
-  const enabled = e.WEB_PUSH ?? true;
-  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) throw new ConfigError(['VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: set both or neither']);
-  const production = e.NODE_ENV === 'production';
-  if (enabled && production) {
-    const missing = [...(e.VAPID_PUBLIC_KEY ? [] : ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']), ...(e.VAPID_SUBJECT ? [] : ['VAPID_SUBJECT'])];
-    if (missing.length) {
-      throw new ConfigError([`${missing.join(', ')}: required in production while Web Push is on (make a pair with \`npx web-push generate-vapid-keys\`; the subject is a mailto: or https: contact), or set WEB_PUSH=false`]);
-    }
-  }
-  const vapid = e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null;
-  return { enabled, vapid, subject: e.VAPID_SUBJECT ?? 'mailto:push@tutorline.invalid', httpsEndpointsOnly: production };
-}
-
-/**
- * The features that put signed links in messages, by name. Production refuses to start without SIGNING_SECRET while
- * any of them is on: add a feature here when it starts signing links (platform/signing.ts).
- */
-export function linkSigningFeatures(whatsapp: Pick<WhatsAppConfig, 'provider'>): string[] {
-  // WhatsApp's link codes are HMACs under the same secret, so the same condition covers them.
-  return whatsapp.provider !== 'none' ? ['the question photos sent to tutors on WhatsApp'] : [];
-}
-
-/** What a production start should shout about: settings that are valid but leave users worse off. */
 export function startupWarnings(config: Pick<Config, 'env' | 'ice'>): { event: string; message: string }[] {
   if (config.env !== 'production' || config.ice.turnUrls.length) return [];
   const what = config.ice.stunUrls.length ? 'STUN is set but TURN is not configured (TURN_URLS, TURN_SECRET)' : 'Neither STUN nor TURN is configured (STUN_URLS, TURN_URLS, TURN_SECRET)';
