@@ -48,7 +48,7 @@ export interface LocalPushService {
   failNext(id: string, status: number, times: number): void;
   received(id?: string): ReceivedPush[];
   /** Every request that reached the service, with its answer, in order. */
-  attempts(id?: string): { subscriptionId: string; status: number }[];
+  attempts(id?: string): { subscriptionId: string; status: number; why?: string }[];
   waitFor(id: string, count: number, timeoutMs?: number): Promise<ReceivedPush[]>;
   close(): Promise<void>;
 }
@@ -87,7 +87,7 @@ export async function startLocalPushService(): Promise<LocalPushService> {
   const tls = selfSignedCert(dir);
   const subs = new Map<string, { ecdh: ECDH; auth: string; gone: boolean; scripted: number[] }>();
   const received: ReceivedPush[] = [];
-  const attempts: { subscriptionId: string; status: number }[] = [];
+  const attempts: { subscriptionId: string; status: number; why?: string }[] = [];
   let origin = '';
 
   const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
@@ -95,7 +95,7 @@ export async function startLocalPushService(): Promise<LocalPushService> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const answer = (status: number, body = '', headers: Record<string, string> = {}) => {
-        attempts.push({ subscriptionId: id, status });
+        attempts.push({ subscriptionId: id, status, ...(status >= 400 && body ? { why: body } : {}) });
         res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(body);
       };
       const id = /^\/push\/([0-9a-f-]{36})$/.exec(req.url ?? '')?.[1] ?? '';

@@ -1,4 +1,4 @@
-import { createECDH, randomBytes } from 'node:crypto';
+import { createECDH, type ECDH, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,8 +13,18 @@ export const VAPID_KEYS_FILE = 'vapid-keys.json';
 export function generateVapidKeys(): VapidKeys {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  // The private key is 32 bytes; a leading zero byte is dropped by getPrivateKey, so pad it back.
-  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url').padStart(43, 'A') };
+  return vapidKeysOf(ecdh);
+}
+
+/**
+ * The pair of a P-256 key, encoded. getPrivateKey() drops leading zero bytes (one key in 256 comes back as 31 bytes), so
+ * the bytes are padded back to 32 before encoding: padding the base64url text instead shifts every bit and gives a
+ * different key, whose VAPID signatures push services refuse with 401.
+ */
+export function vapidKeysOf(ecdh: ECDH): VapidKeys {
+  const d = ecdh.getPrivateKey();
+  const privateKey = Buffer.concat([Buffer.alloc(32 - d.length), d]);
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: privateKey.toString('base64url') };
 }
 
 /**
@@ -38,5 +48,22 @@ export function loadOrCreateVapidKeys(dataDir: string): VapidKeys {
   }
   const keys = JSON.parse(fs.readFileSync(file, 'utf8')) as VapidKeys;
   if (typeof keys.publicKey !== 'string' || typeof keys.privateKey !== 'string') throw new Error(`${file} does not hold a VAPID key pair: delete it to make a new one`);
+  if (!isPair(keys)) {
+    // A pair written before the padding fix (one in 256) signs nothing a push service accepts: it is replaced, and
+    // browsers subscribed under it subscribe again when their user next opens settings.
+    fs.rmSync(file, { force: true });
+    return loadOrCreateVapidKeys(dataDir);
+  }
   return keys;
+}
+
+/** Whether the private key is the one behind the public key. */
+export function isPair(keys: VapidKeys): boolean {
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.from(keys.privateKey, 'base64url'));
+    return ecdh.getPublicKey().toString('base64url') === keys.publicKey;
+  } catch {
+    return false;
+  }
 }
