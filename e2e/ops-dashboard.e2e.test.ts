@@ -52,4 +52,33 @@ describe.skipIf(!canRun)('the ops dashboard in Chromium', () => {
     await admin.page.setViewportSize({ width: 360, height: 800 });
     expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
+
+  it('shows today’s lessons and classes as the API counts them, and its list behind the tile, day by day, at 360 px', async () => {
+    const admin = await logIn(env.browser(), env.server().baseUrl, 'admin@tutorline.test');
+    await admin.page.setViewportSize({ width: 360, height: 800 });
+    await admin.page.goto('/ops');
+    const tile = admin.page.getByTestId('tile-schedule');
+    await tile.waitFor();
+    const summary = (await (await admin.page.request.get('/api/ops/summary')).json()) as { schedule: { lessons: { today: number }; classes: { today: number } } };
+    await expect.poll(() => admin.page.getByTestId('ops-lessons-today').locator('.ops-figure-value').textContent()).toBe(String(summary.schedule.lessons.today));
+    await expect.poll(() => admin.page.getByTestId('ops-classes-today').locator('.ops-figure-value').textContent()).toBe(String(summary.schedule.classes.today));
+    await tile.getByRole('link', { name: 'See all' }).click();
+    await admin.page.waitForURL(/\/admin\/lessons$/);
+    await admin.page.getByRole('heading', { name: 'Lessons and classes', level: 1 }).waitFor();
+
+    // The demo history has lessons 10 to 69 days ago: the first day back from 10 that has some, picked by the date field.
+    let busiest = { day: '', lessons: 0, classes: 0 };
+    for (let back = 10; back < 40 && busiest.lessons === 0; back++) {
+      const day = new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+      const list = (await (await admin.page.request.get(`/api/ops/schedule?day=${day}`)).json()) as { lessons: unknown[]; classes: unknown[] };
+      busiest = { day, lessons: list.lessons.length, classes: list.classes.length };
+    }
+    expect(busiest.lessons).toBeGreaterThan(0);
+    await admin.page.getByTestId('lessons-day').fill(busiest.day);
+    await expect.poll(() => admin.page.url()).toContain(`day=${busiest.day}`);
+    await expect.poll(() => admin.page.getByTestId('lesson-row').count()).toBe(busiest.lessons);
+    await expect.poll(() => admin.page.getByTestId('class-row').count()).toBe(busiest.classes);
+    await admin.page.screenshot({ path: screenshotPath('ops-lessons-360'), fullPage: true });
+    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
 });

@@ -25,6 +25,16 @@ export const opsSummarySchema = z.object({
     trouble: z.array(z.object({ dim: z.string(), failed: count, reconnects: count })),
   }),
   channels: z.object({ waFailedToday: count, waTemplatesToday: count }),
+  /**
+   * Lessons and classes: `today` and `upcoming` count those starting this UTC day (live, one index range); the outcomes
+   * count what happened today (settled, cancelled late), from the rollups. "Nobody came": a lesson nobody joined, a taught
+   * class no learner joined. `days`: the last 7 UTC days, oldest first.
+   */
+  schedule: z.object({
+    lessons: z.object({ today: count, upcoming: count, completed: count, tutorNoShows: count, studentNoShows: count, nobodyCame: count, lateCancellations: count }),
+    classes: z.object({ today: count, upcoming: count, completed: count, tutorNoShows: count, nobodyCame: count, cancelled: count }),
+    days: z.array(z.object({ day: z.string(), completed: count, noShows: count, nobodyCame: count, lateCancellations: count })),
+  }),
   platform: z.object({
     jobs: z.object({ backlog: count, failed: count }),
     nodes: z.array(z.object({ id: z.string(), sockets: count, lagMs: z.number(), rssMiB: z.number(), version: z.string(), seenAt: z.string() })),
@@ -80,3 +90,17 @@ export const tutorQualitySchema = z.object({
   earnings: moneyAmounts.nullable(),
 });
 export type TutorQuality = z.infer<typeof tutorQualitySchema>;
+
+// ---------- the list behind the lessons-and-classes tile: GET /api/ops/schedule?day=YYYY-MM-DD ----------
+
+export const opsScheduleQuerySchema = z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD').optional() });
+
+const person = z.object({ id: z.string(), displayName: z.string() });
+export const opsScheduleSchema = z.object({
+  day: z.string(),
+  lessons: z.array(z.object({ id: z.string(), startsAt: z.string(), endsAt: z.string(), tutor: person, student: person, subjectId: z.string().nullable(), status: z.string(), outcome: z.string().nullable() })),
+  classes: z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), tutor: person, status: z.string(), enrolled: count, attended: count })),
+  /** Whether either list stopped at its limit. */
+  truncated: z.boolean(),
+});
+export type OpsSchedule = z.infer<typeof opsScheduleSchema>;

@@ -49,6 +49,9 @@ export const classes = pgTable(
     index('classes_starts_idx').on(t.startsAt),
     index('classes_tutor_starts_idx').on(t.tutorId, t.startsAt),
     index('classes_status_ends_idx').on(t.status, t.endsAt),
+    // The ops dashboard's rollups (#18): settlements and cancellations by when they happened.
+    index('classes_settled_idx').on(t.settledAt).where(sql`settled_at is not null`),
+    index('classes_cancelled_idx').on(t.cancelledAt).where(sql`cancelled_at is not null`),
   ],
 );
 

@@ -35,3 +35,4 @@ declare module 'fastify' {
 }
 export { classesTutorQuality } from './classes.quality.repo';
 export { CLASSES_ERASURE_RULES, createClassesErasure } from './classes.erasure.repo';
+export { classesOfDay, classesRollupFacts, classesStartingBetween, type DayClass } from './classes.rollups.repo';

@@ -3,8 +3,10 @@ import os from 'node:os';
 import fp from 'fastify-plugin';
 import { jobCounts } from '../../platform/jobs.admin';
 import { billingRollupFacts } from '../billing';
+import { CLASS_SETTLED, classesRollupFacts, classesStartingBetween } from '../classes';
 import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from '../help';
 import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow } from '../rooms';
+import { LESSON_SETTLED, lessonsRollupFacts, lessonsStartingBetween } from '../scheduling';
 import { whatsappRollupFacts } from '../whatsapp';
 import { installRollupJob } from './ops.jobs';
 import { createJobsAdmin } from './ops.jobs-admin';
@@ -12,6 +14,7 @@ import { createOpsLive, startNodeReport } from './ops.live';
 import { createOpsRepo } from './ops.repo';
 import { createTutorQuality } from './ops.quality';
 import { opsRoutes } from './ops.routes';
+import { scheduleOfDay } from './ops.schedule';
 import { createRollups, type RollupOptions, type RollupSource } from './ops.service';
 import { createSummary } from './ops.summary';
 
@@ -29,6 +32,8 @@ export const rollupSources: readonly RollupSource[] = [
   { name: 'rooms', prefixes: ['sessions.', 'calls.'], facts: roomsRollupFacts },
   { name: 'whatsapp', prefixes: ['channels.'], facts: whatsappRollupFacts },
   { name: 'billing', prefixes: ['money.'], facts: billingRollupFacts },
+  { name: 'lessons', prefixes: ['lessons.'], facts: lessonsRollupFacts },
+  { name: 'classes', prefixes: ['classes.'], facts: classesRollupFacts },
 ];
 
 /** The live operations dashboard (/ops, #18): rollups kept by a job and after events, the summary, pushes to staff. */
@@ -44,13 +49,19 @@ export const opsModule = fp(
     events.on(HELP_USER_EVENT, changed);
     events.on(SESSION_ENDED, changed);
     events.on(SESSION_OPENED, changed);
+    // Settled inside the settling transaction: changed() only schedules the throttled refresh, which reads after it.
+    events.on(LESSON_SETTLED, changed);
+    events.on(CLASS_SETTLED, changed);
     const summary = createSummary({
       repo,
       clock,
-      live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db) },
+      live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db),
+        lessonsStarting: (range) => lessonsStartingBetween(db, range),
+        classesStarting: (range) => classesStartingBetween(db, range),
+      },
     });
     const nodeReport = startNodeReport({ repo, io: realtime.io, clock, logger, nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`, everyMs: opts.nodeReportMs ?? 10_000 });
-    await fastify.register(opsRoutes, { summary, jobs: createJobsAdmin({ db, clock, logger }), tutorQuality: createTutorQuality({ db, clock }) });
+    await fastify.register(opsRoutes, { summary, schedule: (day) => scheduleOfDay(db, day), jobs: createJobsAdmin({ db, clock, logger }), tutorQuality: createTutorQuality({ db, clock }) });
     fastify.addHook('onClose', async () => {
       live.close();
       await nodeReport.stop();

@@ -1,12 +1,13 @@
-import { errorBodySchema, opsJobSchema, opsSummarySchema, tutorQualityQuerySchema, tutorQualitySchema } from '@tutorline/contracts';
+import { errorBodySchema, opsJobSchema, type OpsSchedule, opsScheduleQuerySchema, opsScheduleSchema, opsSummarySchema, tutorQualityQuerySchema, tutorQualitySchema } from '@tutorline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflict, notFound, type RefusalTable, valueOr } from '../../platform/errors';
+import { badRequest, conflict, notFound, type RefusalTable, valueOr } from '../../platform/errors';
 import type { JobRow } from '../../platform/jobs.admin';
 import { caller, staffActor } from '../identity';
 import type { JobsAdmin, RetryFailure } from './ops.jobs-admin';
 import type { TutorQualityReader } from './ops.quality';
+import { DAY_MS, floorTo } from './ops.rules';
 import type { Summary } from './ops.summary';
 
 const retryErrors = {
@@ -19,7 +20,7 @@ const retryErrors = {
 const toJob = (j: JobRow) => ({ id: j.id, queue: j.queue, state: j.state, attempts: j.attempts, lastError: j.lastError, runAt: j.runAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null });
 
 /** The ops dashboard's HTTP side: ops and admins see everything but money; finance and admins see money. */
-export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summary; jobs: JobsAdmin; tutorQuality: TutorQualityReader }) {
+export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summary; schedule: (day: Date) => Promise<OpsSchedule>; jobs: JobsAdmin; tutorQuality: TutorQualityReader }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/api/admin/tutors/:id/quality', {
     config: { access: ['ops', 'finance'] },
@@ -43,6 +44,20 @@ export async function opsRoutes(fastify: FastifyInstance, opts: { summary: Summa
     handler: async (request) => {
       const held = caller(request).user.staffRoles;
       return opts.summary({ money: held.includes('finance') || held.includes('admin') });
+    },
+  });
+  app.get('/api/ops/schedule', {
+    config: { access: ['ops', 'admin'] },
+    schema: {
+      tags: ['ops'],
+      summary: 'One UTC day’s lessons and classes with their outcomes (the list behind the lessons-and-classes tile; today by default)',
+      querystring: opsScheduleQuerySchema,
+      response: { 200: opsScheduleSchema, 400: errorBodySchema },
+    },
+    handler: async (request) => {
+      const day = request.query.day ? new Date(`${request.query.day}T00:00:00Z`) : floorTo(fastify.platform.clock.now(), DAY_MS);
+      if (Number.isNaN(day.getTime())) throw badRequest('day: not a date');
+      return opts.schedule(day);
     },
   });
   app.get('/api/ops/jobs', {

@@ -2,6 +2,7 @@ import type { OpsSummary } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { OpsRepo } from './ops.repo';
 import { DAY_MS, floorTo, funnelByDay, HOUR_MS, lastDays, MINUTE_MS, openBySubject, percentilesOf } from './ops.rules';
+import { SCHEDULE_METRICS, scheduleFigures } from './ops.schedule';
 
 /** The small live state the summary reads beside the rollups, each bounded by what is happening now (not history). */
 export interface LiveState {
@@ -9,6 +10,9 @@ export interface LiveState {
   tutorsOnline(): Promise<number>;
   sessionsInProgress(): Promise<{ kind: string; count: number }[]>;
   jobCounts(): Promise<{ backlog: number; failed: number }>;
+  /** Lessons and classes starting in [from, to), and how many start after now (one index range each). */
+  lessonsStarting(range: { from: Date; to: Date; now: Date }): Promise<{ total: number; upcoming: number }>;
+  classesStarting(range: { from: Date; to: Date; now: Date }): Promise<{ total: number; upcoming: number }>;
 }
 
 const HELP = ['help.asked', 'help.claimed', 'help.expired', 'help.cancelled', 'help.answered', 'help.rated'];
@@ -56,10 +60,11 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
     const today = floorTo(now, DAY_MS);
     const days = lastDays(now, 7);
     const weekStart = new Date(today.getTime() - 6 * DAY_MS);
-    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, inProgress, jobs, nodes, moneyFigures] = await Promise.all([
+    const dayRange = { from: today, to: new Date(today.getTime() + DAY_MS), now };
+    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, inProgress, jobs, nodes, moneyFigures, lessonsToday, classesToday] = await Promise.all([
       repo.minutes(['help.asked', 'help.claimed', 'help.claim_seconds'], new Date(minuteEnd.getTime() - HOUR_MS), minuteEnd),
-      repo.hourTotals([...HELP, 'help.claim_seconds', 'calls.failed', 'calls.reconnect', 'channels.wa_failed', 'channels.wa_template'], today, hourEnd, false),
-      repo.hourTotals([...HELP, 'sessions.connected'], weekStart, hourEnd, true),
+      repo.hourTotals([...HELP, 'help.claim_seconds', 'calls.failed', 'calls.reconnect', 'channels.wa_failed', 'channels.wa_template', ...SCHEDULE_METRICS], today, hourEnd, false),
+      repo.hourTotals([...HELP, 'sessions.connected', ...SCHEDULE_METRICS], weekStart, hourEnd, true),
       repo.hourTotals(['help.claim_seconds'], new Date(hourEnd.getTime() - 7 * DAY_MS), hourEnd, false),
       live.openQuestions(),
       live.tutorsOnline(),
@@ -67,6 +72,8 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
       live.jobCounts(),
       repo.nodesSeenSince(new Date(now.getTime() - NODE_FRESH_MS)),
       opts.money ? money(now) : Promise.resolve(null),
+      live.lessonsStarting(dayRange),
+      live.classesStarting(dayRange),
     ]);
     const dayTotal = (metric: string) => sumOf(dayRows.filter((r) => r.metric === metric));
     const minutes = Array.from({ length: 60 }, (_, i) => new Date(minuteEnd.getTime() - (60 - i) * MINUTE_MS).toISOString());
@@ -94,6 +101,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
         trouble: [...trouble.values()].sort((a, b) => b.failed + b.reconnects - (a.failed + a.reconnects) || a.dim.localeCompare(b.dim)),
       },
       channels: { waFailedToday: dayTotal('channels.wa_failed'), waTemplatesToday: dayTotal('channels.wa_template') },
+      schedule: scheduleFigures({ today: dayRows, week: weekRows, days, lessons: lessonsToday, classes: classesToday }),
       platform: { jobs, nodes: nodes.map((n) => ({ id: n.id, sockets: n.sockets, lagMs: n.lagMs, rssMiB: n.rssMiB, version: n.version, seenAt: n.seenAt.toISOString() })) },
       money: moneyFigures,
     };

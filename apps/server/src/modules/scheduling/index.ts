@@ -48,3 +48,4 @@ export { schedulingTutorQuality } from './scheduling.quality.repo';
 export { createSchedulingExport } from './scheduling.export.repo';
 export { lessonsForSupport, type SupportLesson } from './scheduling.support.repo';
 export { createSchedulingErasure, SCHEDULING_ERASURE_RULES } from './scheduling.erasure.repo';
+export { type DayLesson, lessonsOfDay, lessonsRollupFacts, lessonsStartingBetween } from './scheduling.rollups.repo';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.schema';
 
@@ -70,6 +71,10 @@ export const bookings = pgTable(
     index('bookings_tutor_starts_idx').on(t.tutorId, t.startsAt),
     index('bookings_student_starts_idx').on(t.studentId, t.startsAt),
     index('bookings_series_idx').on(t.seriesId),
+    // The ops dashboard (#18): a day's lessons, and the rollups of settlements and late cancellations by when they happened.
+    index('bookings_starts_idx').on(t.startsAt),
+    index('bookings_settled_idx').on(t.settledAt).where(sql`settled_at is not null`),
+    index('bookings_cancelled_idx').on(t.cancelledAt).where(sql`cancelled_at is not null`),
   ],
 );
 

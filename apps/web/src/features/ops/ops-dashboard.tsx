@@ -3,6 +3,7 @@ import { formatTime } from '../../lib/format';
 import { PageError, PageLoading } from '../../ui/page-states';
 import { CallsTile, ChannelsTile, FunnelTile, HelpTile, MoneyTile } from './ops-tiles';
 import { PlatformTile } from './platform-tile';
+import { ScheduleTile } from './schedule-tile';
 import { useOpsSummary } from './use-ops';
 import './ops.css';
 
@@ -21,6 +22,7 @@ export function OpsDashboard({ me }: { me: Me }) {
         <HelpTile s={s} />
         <FunnelTile s={s} />
         <CallsTile s={s} />
+        <ScheduleTile s={s} />
         {s.money && <MoneyTile money={s.money} />}
         <ChannelsTile s={s} />
         <PlatformTile s={s} isAdmin={me.staffRoles.includes('admin')} />

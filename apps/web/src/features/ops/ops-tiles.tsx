@@ -23,7 +23,7 @@ export function Tile({ id, title, to, children }: { id: string; title: string; t
   );
 }
 
-function Figure({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+export function Figure({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
     <div className="ops-figure" data-testid={testId}>
       <span className="ops-figure-value">{value}</span>
