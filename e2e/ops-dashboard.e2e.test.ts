@@ -80,5 +80,13 @@ describe.skipIf(!canRun)('the ops dashboard in Chromium', () => {
     await expect.poll(() => admin.page.getByTestId('class-row').count()).toBe(busiest.classes);
     await admin.page.screenshot({ path: screenshotPath('ops-lessons-360'), fullPage: true });
     expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // The Channels tile's list is a staff page (it was the development-only /dev/whatsapp, absent in production).
+    await admin.page.goto('/ops');
+    await admin.page.getByTestId('tile-channels').getByRole('link', { name: 'See all' }).click();
+    await admin.page.waitForURL(/\/admin\/whatsapp$/);
+    await admin.page.getByRole('heading', { name: 'WhatsApp messages that failed', level: 1 }).waitFor();
+    // This server runs without WhatsApp: the list says so instead of failing.
+    await admin.page.getByTestId('wa-off').waitFor();
   });
 });

@@ -43,6 +43,7 @@ const TutorEarningsPage = lazy(() => import('./routes/tutor-earnings').then((m) 
 const OpsPage = lazy(() => import('./routes/ops').then((m) => ({ default: m.OpsPage })));
 const AdminStaffPage = lazy(() => import('./routes/admin-staff').then((m) => ({ default: m.AdminStaffPage })));
 const AdminBillingPage = lazy(() => import('./routes/admin-billing').then((m) => ({ default: m.AdminBillingPage })));
+const AdminWhatsAppPage = lazy(() => import('./routes/admin-whatsapp').then((m) => ({ default: m.AdminWhatsAppPage })));
 const AdminLessonsPage = lazy(() => import('./routes/admin-lessons').then((m) => ({ default: m.AdminLessonsPage })));
 const AdminSupportPage = lazy(() => import('./routes/admin-support').then((m) => ({ default: m.AdminSupportPage })));
 const AdminPeoplePage = lazy(() => import('./routes/admin-people').then((m) => ({ default: m.AdminPeoplePage })));
@@ -191,6 +192,7 @@ function Shell() {
             <Route path="/admin/tutors/:id" element={<AdminTutorPage />} />
             <Route path="/admin/support" element={<AdminSupportPage />} />
             <Route path="/admin/lessons" element={<AdminLessonsPage />} />
+            <Route path="/admin/whatsapp" element={<AdminWhatsAppPage />} />
             <Route path="/admin/people" element={<AdminPeoplePage />} />
             <Route path="/admin/people/:id" element={<AdminPersonPage />} />
             <Route path="/admin/sessions/:id" element={<AdminSessionPage />} />

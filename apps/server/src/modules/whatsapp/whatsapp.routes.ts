@@ -123,7 +123,7 @@ export async function whatsappRoutes(fastify: FastifyInstance, opts: { whatsapp:
     },
   });
   app.get('/api/admin/whatsapp/failed', {
-    config: { access: ['support'] },
+    config: { access: ['support', 'ops'] },
     schema: {
       tags: ['whatsapp'],
       summary: 'Outbound WhatsApp messages the provider refused (not retried)',

@@ -113,7 +113,7 @@ export function CallsTile({ s }: { s: OpsSummary }) {
 
 export function ChannelsTile({ s }: { s: OpsSummary }) {
   return (
-    <Tile id="channels" title="Channels" to="/dev/whatsapp">
+    <Tile id="channels" title="Channels" to="/admin/whatsapp">
       <div className="ops-figures">
         <Figure label="WhatsApp failed today" value={formatNumber(s.channels.waFailedToday)} />
         <Figure label="template fallbacks today" value={formatNumber(s.channels.waTemplatesToday)} />
