@@ -23,6 +23,8 @@ export const opsSummarySchema = z.object({
     inProgress: z.object({ instant: count, booking: count }),
     /** Today: failures and reconnects split by 'browser:…', 'os:…', 'device:…', 'candidate:…'. */
     trouble: z.array(z.object({ dim: z.string(), failed: count, reconnects: count })),
+    /** Today's sessions with the most failures and reconnects (a failure weighs three), worst first, at most 10. */
+    worst: z.array(z.object({ sessionId: z.string(), kind: z.string(), startedAt: z.string(), failed: count, reconnects: count })),
   }),
   channels: z.object({ waFailedToday: count, waTemplatesToday: count }),
   /**

@@ -5,7 +5,7 @@ import { jobCounts } from '../../platform/jobs.admin';
 import { billingRollupFacts } from '../billing';
 import { CLASS_SETTLED, classesRollupFacts, classesStartingBetween } from '../classes';
 import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from '../help';
-import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow } from '../rooms';
+import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow, worstSessionsBetween } from '../rooms';
 import { LESSON_SETTLED, lessonsRollupFacts, lessonsStartingBetween } from '../scheduling';
 import { whatsappRollupFacts } from '../whatsapp';
 import { installRollupJob } from './ops.jobs';
@@ -58,6 +58,7 @@ export const opsModule = fp(
       live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db),
         lessonsStarting: (range) => lessonsStartingBetween(db, range),
         classesStarting: (range) => classesStartingBetween(db, range),
+        worstSessions: (range) => worstSessionsBetween(db, range, 10),
       },
     });
     const nodeReport = startNodeReport({ repo, io: realtime.io, clock, logger, nodeId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`, everyMs: opts.nodeReportMs ?? 10_000 });

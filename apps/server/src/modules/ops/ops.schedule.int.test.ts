@@ -6,7 +6,7 @@ import { describeEachBackend } from '../../../test/db';
 import { makeStudent, makeTutor } from '../../../test/help';
 import { schema } from '../../../test/schema';
 
-const { bookings, classes, classAttendance } = schema;
+const { bookings, classes, classAttendance, tutoringSessions, callEvents } = schema;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -15,7 +15,7 @@ const DAY = 24 * HOUR;
  * summary's figures and the list behind the tile checked against what was written. The clock stands at 15:00 UTC today,
  * so "today", "upcoming" and "yesterday" do not depend on when the test runs.
  */
-describeEachBackend('ops: lessons and classes today', ({ db }) => {
+describeEachBackend('ops: lessons and classes today, and the worst sessions', ({ db }) => {
   let t: TestApp;
   const clock = movableClock();
   const today = new Date(Math.floor(Date.now() / DAY) * DAY);
@@ -109,6 +109,31 @@ describeEachBackend('ops: lessons and classes today', ({ db }) => {
     const yesterday = await ops.client.get(`/api/ops/schedule?day=${new Date(today.getTime() - DAY).toISOString().slice(0, 10)}`);
     expect(yesterday.json.lessons).toHaveLength(1);
     expect(yesterday.json.classes).toHaveLength(0);
+  });
+
+  it('lists today’s sessions with the most call trouble, worst first (a failure weighs three reconnects), each once', async () => {
+    const dbx = t.app.database.db;
+    const session = async (startHour: number) =>
+      (await dbx.insert(tutoringSessions).values({ kind: 'instant', status: 'ended', studentId, tutorId, startedAt: at(startHour), endedAt: at(startHour + 0.5) }).returning({ id: tutoringSessions.id }))[0]!.id;
+    const [calm, flaky, broken, lastNight] = [await session(1), await session(2), await session(3), await session(-2)];
+    const trouble = (sessionId: string, type: 'reconnecting' | 'media-failed', hour: number) => ({ sessionId, userId: studentId, type, at: at(hour), data: {} });
+    await dbx.insert(callEvents).values([
+      { sessionId: calm, userId: studentId, type: 'media-connected', at: at(1.1), data: { localCandidateType: 'host' } },
+      trouble(flaky, 'reconnecting', 2.1),
+      trouble(flaky, 'reconnecting', 2.2),
+      trouble(flaky, 'reconnecting', 2.3),
+      trouble(flaky, 'reconnecting', 2.4),
+      trouble(broken, 'media-failed', 3.1),
+      trouble(broken, 'media-failed', 3.2),
+      ...Array.from({ length: 9 }, (_, i) => trouble(lastNight, 'reconnecting', -1.9 + i * 0.01)),
+    ]);
+    const ops = await staffClient(t, ['ops']);
+    const res = await ops.client.get('/api/ops/summary');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.calls.worst).toEqual([
+      { sessionId: broken, kind: 'instant', startedAt: at(3).toISOString(), failed: 2, reconnects: 0 },
+      { sessionId: flaky, kind: 'instant', startedAt: at(2).toISOString(), failed: 0, reconnects: 4 },
+    ]);
   });
 
   it('refuses a bad day with a clear error, and anyone but ops and admins', async () => {

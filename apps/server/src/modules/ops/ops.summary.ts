@@ -11,6 +11,8 @@ export interface LiveState {
   sessionsInProgress(): Promise<{ kind: string; count: number }[]>;
   jobCounts(): Promise<{ backlog: number; failed: number }>;
   /** Lessons and classes starting in [from, to), and how many start after now (one index range each). */
+  /** Today's sessions with the most call trouble, worst first. */
+  worstSessions(range: { from: Date; to: Date }): Promise<{ sessionId: string; kind: string; startedAt: Date; failed: number; reconnects: number }[]>;
   lessonsStarting(range: { from: Date; to: Date; now: Date }): Promise<{ total: number; upcoming: number }>;
   classesStarting(range: { from: Date; to: Date; now: Date }): Promise<{ total: number; upcoming: number }>;
 }
@@ -61,7 +63,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
     const days = lastDays(now, 7);
     const weekStart = new Date(today.getTime() - 6 * DAY_MS);
     const dayRange = { from: today, to: new Date(today.getTime() + DAY_MS), now };
-    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, inProgress, jobs, nodes, moneyFigures, lessonsToday, classesToday] = await Promise.all([
+    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, inProgress, jobs, nodes, moneyFigures, lessonsToday, classesToday, worst] = await Promise.all([
       repo.minutes(['help.asked', 'help.claimed', 'help.claim_seconds'], new Date(minuteEnd.getTime() - HOUR_MS), minuteEnd),
       repo.hourTotals([...HELP, 'help.claim_seconds', 'calls.failed', 'calls.reconnect', 'channels.wa_failed', 'channels.wa_template', ...SCHEDULE_METRICS], today, hourEnd, false),
       repo.hourTotals([...HELP, 'sessions.connected', ...SCHEDULE_METRICS], weekStart, hourEnd, true),
@@ -74,6 +76,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
       opts.money ? money(now) : Promise.resolve(null),
       live.lessonsStarting(dayRange),
       live.classesStarting(dayRange),
+      live.worstSessions(dayRange),
     ]);
     const dayTotal = (metric: string) => sumOf(dayRows.filter((r) => r.metric === metric));
     const minutes = Array.from({ length: 60 }, (_, i) => new Date(minuteEnd.getTime() - (60 - i) * MINUTE_MS).toISOString());
@@ -99,6 +102,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
       calls: {
         inProgress: { instant: inProgress.find((s) => s.kind === 'instant')?.count ?? 0, booking: inProgress.find((s) => s.kind === 'booking')?.count ?? 0 },
         trouble: [...trouble.values()].sort((a, b) => b.failed + b.reconnects - (a.failed + a.reconnects) || a.dim.localeCompare(b.dim)),
+        worst: worst.map((w) => ({ sessionId: w.sessionId, kind: w.kind, startedAt: w.startedAt.toISOString(), failed: w.failed, reconnects: w.reconnects })),
       },
       channels: { waFailedToday: dayTotal('channels.wa_failed'), waTemplatesToday: dayTotal('channels.wa_template') },
       schedule: scheduleFigures({ today: dayRows, week: weekRows, days, lessons: lessonsToday, classes: classesToday }),

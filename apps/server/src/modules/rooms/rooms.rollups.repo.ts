@@ -60,3 +60,34 @@ export async function sessionsInProgressNow(q: Db | Tx): Promise<{ kind: string;
   const res = await q.execute(sql`select kind, count(*)::int as n from tutoring_sessions where status = 'active' group by kind`);
   return rowsOf<{ kind: string; n: number }>(res).map((r) => ({ kind: r.kind, count: Number(r.n) }));
 }
+
+export interface TroubledSession {
+  sessionId: string;
+  kind: string;
+  startedAt: Date;
+  failed: number;
+  reconnects: number;
+}
+
+/**
+ * The sessions with the most call trouble in [from, to) (the ops dashboard's "worst sessions of the day"): failures
+ * weigh three reconnects. Reads only that range of call_events_trouble_idx, so its cost is the day's trouble, not history.
+ */
+export async function worstSessionsBetween(q: Db | Tx, range: { from: Date; to: Date }, limit: number): Promise<TroubledSession[]> {
+  const res = await q.execute(sql`
+    select e.session_id, s.kind, s.started_at,
+      (count(*) filter (where e.type = 'media-failed'))::int as failed,
+      (count(*) filter (where e.type = 'reconnecting'))::int as reconnects
+    from call_events e join tutoring_sessions s on s.id = e.session_id
+    where e.type in ('reconnecting', 'media-failed') and e.at >= ${range.from.toISOString()}::timestamptz and e.at < ${range.to.toISOString()}::timestamptz
+    group by e.session_id, s.kind, s.started_at
+    order by 3 * count(*) filter (where e.type = 'media-failed') + count(*) filter (where e.type = 'reconnecting') desc, e.session_id
+    limit ${limit}`);
+  return rowsOf<{ session_id: string; kind: string; started_at: Date | string; failed: number; reconnects: number }>(res).map((r) => ({
+    sessionId: r.session_id,
+    kind: r.kind,
+    startedAt: new Date(r.started_at),
+    failed: Number(r.failed),
+    reconnects: Number(r.reconnects),
+  }));
+}

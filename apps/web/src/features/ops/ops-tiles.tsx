@@ -107,6 +107,23 @@ export function CallsTile({ s }: { s: OpsSummary }) {
       <ChartFrame title="Failures and reconnects today" name="call-trouble" table={{ columns: ['split', 'failed', 'reconnects'], rows: s.calls.trouble.map((t) => [t.dim, t.failed, t.reconnects]) }}>
         <BarChart label="Call failures and reconnects by browser, OS, device and candidate type" bars={s.calls.trouble.slice(0, 12).map((t) => ({ name: t.dim, value: t.failed + t.reconnects, note: `(${formatNumber(t.failed)} failed)` }))} />
       </ChartFrame>
+      <h3 className="ops-subhead">Worst sessions today</h3>
+      {s.calls.worst.length === 0 ? (
+        <p className="muted">No call trouble today.</p>
+      ) : (
+        <ol className="ops-worst" data-testid="ops-worst">
+          {s.calls.worst.map((w) => (
+            <li key={w.sessionId}>
+              <Link to={`/admin/sessions/${w.sessionId}`}>
+                {w.kind === 'instant' ? 'Instant help' : 'Lesson'} at {formatTime(w.startedAt)}
+              </Link>{' '}
+              <span className="muted">
+                {plural(w.failed, { one: '# failure', other: '# failures' })}, {plural(w.reconnects, { one: '# reconnect', other: '# reconnects' })}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
     </Tile>
   );
 }
