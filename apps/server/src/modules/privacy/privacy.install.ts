@@ -12,7 +12,7 @@ import { createErasureService } from './privacy.erasure';
 import { createErasureRepo } from './privacy.erasure.repo';
 import { allErasers } from './privacy.erasers';
 import { erasureRoutes } from './privacy.erasure.routes';
-import { installErasureJob, installPrivacyJobs } from './privacy.jobs';
+import { installErasureJobs, installPrivacyJobs } from './privacy.jobs';
 import { createPrivacyRepo } from './privacy.repo';
 import { privacyRoutes } from './privacy.routes';
 import { EXPORT_LINK_TTL_MS } from './privacy.rules';
@@ -60,7 +60,7 @@ export const privacyModule = fp<PrivacyModuleOptions>(
         },
       }),
     });
-    installErasureJob(jobs, erasure);
+    await installErasureJobs(jobs, { db, clock, erasure });
     const whoIs = async (request: FastifyRequest) => fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
     if (!signingSecret) {
       logger.warn({ event: 'data_export_off' }, 'data exports are off: SIGNING_SECRET is not set');
