@@ -7,6 +7,7 @@ import { describeEachBackend } from '../../../test/db';
 import { fakeSfu } from '../../../test/fake-sfu';
 import { helpConfig, jpegBytes, listFiles, makeDataDir, removeDir } from '../../../test/help';
 import { freePort } from '../../../test/net';
+import { insertRow } from '../../../test/old-rows';
 import { schema } from '../../../test/schema';
 import { SocketPool, type TestSocket } from '../../../test/sockets';
 import { sendFile } from '../../../test/uploads';
@@ -39,7 +40,7 @@ describeEachBackend('privacy: erasure in the LTI, classroom, support, onboarding
   let other: { client: Client; id: string };
   let classId = '';
   let pollId = '';
-  const files = { tutor: [] as string[], recording: '', raw: '' };
+  const files = { tutor: [] as string[], recording: '', raw: '', sessionRecording: '' };
   const requests = { learner: '', tutor: '' };
   const filesDir = () => path.join(dataDir, 'files');
   const erasure = () => t.app.fastify.privacy!.erasure;
@@ -95,6 +96,16 @@ describeEachBackend('privacy: erasure in the LTI, classroom, support, onboarding
     fs.mkdirSync(path.dirname(files.recording), { recursive: true });
     fs.writeFileSync(files.recording, 'webm');
 
+    // A 1:1 session the tutor asked to record and the learner agreed to: the tutor owns the recording, the learner is in it.
+    const sessionId = crypto.randomUUID();
+    await insertRow(t.app.database.db, 'tutoring_sessions', { id: sessionId, kind: 'instant', status: 'ended', student_id: learner.id, tutor_id: tutor.id, started_at: clock.now(), ended_at: clock.now() });
+    const one = await t.app.fastify.recordings.start({ roomRef: `session:${sessionId}`, sfuRoom: 4343, secret: 's', ownerId: tutor.id });
+    if (!one.ok) throw new Error(one.reason);
+    await insertRow(t.app.database.db, 'session_recordings', { id: crypto.randomUUID(), session_id: sessionId, asked_by: tutor.id, asked_at: clock.now(), expires_at: clock.now(), status: 'stopped', answered_by: learner.id, answered_at: clock.now(), recording_id: one.value.id });
+    files.sessionRecording = path.join(t.app.fastify.recordings.recordDirFor(4343), '..', '..', one.value.id, 'feed-2.webm');
+    fs.mkdirSync(path.dirname(files.sessionRecording), { recursive: true });
+    fs.writeFileSync(files.sessionRecording, 'webm');
+
     // The learner reports a problem and adds a message.
     const ticket = await learner.client.post('/api/support/tickets', { areas: ['video'], device: 'phone', network: 'mobile', workedBefore: 'yes', description: 'Asha Learner here: the video froze.' });
     expect(ticket.status, ticket.text).toBe(201);
@@ -120,7 +131,8 @@ describeEachBackend('privacy: erasure in the LTI, classroom, support, onboarding
     expect(await rowsOf(t, 'classroom_states', 'pen_user_id', learner.id)).toBe(1);
     expect(await rowsOf(t, 'support_tickets', 'user_id', learner.id)).toBe(1);
     expect(await rowsOf(t, 'tutor_applications', 'tutor_id', tutor.id)).toBe(1);
-    expect(await rowsOf(t, 'recordings', 'owner_id', tutor.id)).toBe(1);
+    expect(await rowsOf(t, 'recordings', 'owner_id', tutor.id)).toBe(2);
+    expect(fs.existsSync(files.sessionRecording)).toBe(true);
     const found = await everyMention(t.app.database.db, ['Asha Learner', 'asha@school.example', 'Ravindra Kulkarni']);
     expect(found).toEqual(expect.arrayContaining(['users.display_name has Asha Learner', 'lti_pending_links.display_name has Asha Learner', 'support_ticket_messages.body has asha@school.example', 'classroom_messages.body has Asha Learner', 'support_tickets.description has Asha Learner', 'tutor_applications.bio has Ravindra Kulkarni']));
     expect(fs.existsSync(files.recording) && fs.existsSync(files.raw)).toBe(true);
@@ -141,7 +153,11 @@ describeEachBackend('privacy: erasure in the LTI, classroom, support, onboarding
       lti: { lti_users: 1, lti_course_members: 1 },
       classroom: { classroom_participants: 1, classroom_messages: 1, classroom_poll_ballots: 1, classroom_poll_votes: 1, classroom_states: 1 },
       support: { support_tickets: 1, support_ticket_messages: 1 },
+      // The recording of the 1:1 session the learner agreed to goes, though the tutor asked for it and owns it.
+      sessionrec: { recordings: 1, session_recordings: 1 },
     });
+    expect(fs.existsSync(files.sessionRecording)).toBe(false);
+    expect(await rowsOf(t, 'session_recordings', 'answered_by', learner.id)).toBe(0);
     // Deleted.
     for (const [table, column] of [['lti_users', 'user_id'], ['lti_course_members', 'user_id'], ['classroom_participants', 'user_id'], ['classroom_events', 'user_id'], ['classroom_poll_ballots', 'user_id'], ['support_tickets', 'user_id']] as const) {
       expect(await rowsOf(t, table, column, learner.id), table).toBe(0);
