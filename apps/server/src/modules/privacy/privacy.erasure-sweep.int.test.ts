@@ -1,10 +1,11 @@
-import { eq, like } from 'drizzle-orm';
+import { and, eq, like, lte, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client, signUpStudent, startTestApp, type TestApp } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { helpConfig, makeDataDir, removeDir, waitUntil } from '../../../test/help';
 import { schema } from '../../../test/schema';
 import { ERASE_ACCOUNT_QUEUE } from './privacy.erasure';
+import { ERASURE_SWEEP_QUEUE } from './privacy.jobs';
 import { DAY, SetClock } from './privacy.testkit';
 
 /**
@@ -66,6 +67,9 @@ describeEachBackend('privacy: the erasure sweep and early jobs', ({ db }) => {
     await t.app.database.db.update(schema.erasureRequests).set({ claimedUntil: new Date(due + 60_000) }).where(eq(schema.erasureRequests.id, id));
     clock.advance(14 * DAY + 1000);
     await waitUntil(async () => (await jobOf(id)).state === 'done', 'its own job to finish');
+    // And the sweep that came due with the moved clock has run (it found the request held), so no run races the two below.
+    const sweepsDue = () => t.app.database.db.select().from(schema.jobs).where(and(eq(schema.jobs.queue, ERASURE_SWEEP_QUEUE.queue), lte(schema.jobs.runAt, clock.now()), ne(schema.jobs.state, 'done')));
+    await waitUntil(async () => (await sweepsDue()).length === 0, 'the due sweep to finish');
     expect(t.logs()).toMatch(new RegExp(`"event":"erasure_skipped"[^\\n]*"requestId":"${id}"[^\\n]*"reason":"running_elsewhere"`));
     expect((await client.post('/api/privacy/erasure/cancel', {})).status).toBe(409);
     expect(await erasure.run(id)).toBe('skipped');
