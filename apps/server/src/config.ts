@@ -79,6 +79,7 @@ const envSchema = z.object({
   RETAIN_CALL_DIAGNOSTICS_DAYS: z.coerce.number().min(1).max(3650).default(90),
   RETAIN_CHECK_REPORTS_DAYS: z.coerce.number().min(1).max(3650).default(30),
   RETAIN_FAILED_LOGINS_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  RETAIN_PUSH_SUBSCRIPTIONS_DAYS: z.coerce.number().min(1).max(3650).default(180),
   /** The conversion's programs (run by path, no shell) and how long one step may run before it is stopped. */
   JANUS_PP_REC_BIN: z.string().min(1).default('/usr/bin/janus-pp-rec'),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -153,6 +154,8 @@ export interface RetentionSchedule {
   callDiagnosticsMs: number;
   checkReportsMs: number;
   failedLoginsMs: number;
+  /** A browser's Web Push subscription after it was last renewed. */
+  pushSubscriptionsMs: number;
 }
 
 export interface Config {
@@ -317,6 +320,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       callDiagnosticsMs: Math.round(e.RETAIN_CALL_DIAGNOSTICS_DAYS * DAY_MS),
       checkReportsMs: Math.round(e.RETAIN_CHECK_REPORTS_DAYS * DAY_MS),
       failedLoginsMs: Math.round(e.RETAIN_FAILED_LOGINS_DAYS * DAY_MS),
+      pushSubscriptionsMs: Math.round(e.RETAIN_PUSH_SUBSCRIPTIONS_DAYS * DAY_MS),
     },
     recordings: { dir: path.resolve(e.DATA_DIR, 'recordings'), retentionMs: Math.round(e.RECORDING_RETENTION_DAYS * DAY_MS), tools: { ppRec: e.JANUS_PP_REC_BIN, ffmpeg: e.FFMPEG_BIN, ffprobe: e.FFPROBE_BIN, timeoutMs: e.RECORDING_TOOL_TIMEOUT_SECONDS * 1000 } },
     sfu: {

@@ -106,6 +106,13 @@ function SessionSocket() {
   // Events sent while the socket was down (or before it first connected) are lost: refetch what they would have changed.
   const onConnect = useCallback(() => void queryClient.invalidateQueries({ predicate: (q) => liveQueryRoots.has(String(q.queryKey[0])) }), [queryClient]);
   useSessionSocket(me.data?.id ?? null, { onRevoked, onUnauthenticated, onConnect });
+  // Web Push: this browser's subscription renewed once per log-in (kept for a while after its last renewal, #20).
+  const userId = me.data?.id;
+  useEffect(() => {
+    if (!userId) return;
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 1500));
+    idle(() => void import('./features/notifications/push').then((m) => m.renewPush()).catch(() => undefined));
+  }, [userId]);
   // Students and tutors may be sent into a room at any moment (a question is accepted): have its code ready.
   const role = me.data?.role;
   // Not at once: the first pages are usable on the first download alone (the JS budget, #21), the room comes after.

@@ -18,8 +18,8 @@ export const IDENTITY_ERASURE_RULES: ErasureRules = {
 
 export interface IdentityErasureDeps {
   db: Db;
-  /** Deletes a stored file (a tutor's profile photo). */
-  deleteFile(key: string): Promise<void>;
+  /** Deletes a tutor's stored profile photo and its thumbnail (the media module's files). */
+  removePhoto(key: string): Promise<void>;
   /** Closes the sockets of these revoked sessions and drops the user from every node's session cache. */
   afterRevoke(sessionIds: string[], userId: string): void;
 }
@@ -63,7 +63,7 @@ export function createSessionsErasure(deps: Pick<IdentityErasureDeps, 'db' | 'af
  * identity's last eraser: the account turned into a tombstone. Last in the privacy module's
  * order, since others may still look the user up (the email, for failed log-ins) before it.
  */
-export function createIdentityErasure(deps: Pick<IdentityErasureDeps, 'db' | 'deleteFile'>): UserEraser {
+export function createIdentityErasure(deps: Pick<IdentityErasureDeps, 'db' | 'removePhoto'>): UserEraser {
   const { db } = deps;
   return {
     module: 'identity',
@@ -79,8 +79,9 @@ export function createIdentityErasure(deps: Pick<IdentityErasureDeps, 'db' | 'de
       const [profile] = await db.select({ photoKey: tutorProfiles.photoKey, bio: tutorProfiles.bio }).from(tutorProfiles).where(eq(tutorProfiles.userId, userId));
       if (profile && (profile.photoKey || profile.bio)) {
         if (profile.photoKey) {
-          await deps.deleteFile(profile.photoKey);
-          countInto(counts, 'files', 1);
+          // The photo and its thumbnail: two files.
+          await deps.removePhoto(profile.photoKey);
+          countInto(counts, 'files', 2);
         }
         await db.update(tutorProfiles).set({ bio: '', languages: [], photoKey: null }).where(eq(tutorProfiles.userId, userId));
         countInto(counts, 'tutor_profiles', 1);

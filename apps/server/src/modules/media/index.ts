@@ -1,7 +1,7 @@
 import type { PhotoService } from './media.service';
 import type { UploadQuota } from './media.quota';
 
-export { checkPhoto, PHOTO_LIMITS } from './media.rules';
+export { checkPhoto, PHOTO_LIMITS, thumbKeyOf } from './media.rules';
 export { createPhotoService, type PhotoRefusal, type PhotoService, type StoredPhoto } from './media.service';
 export { PHOTO_UPLOAD_BODY_LIMIT, photoErrors, receivePhotoUpload, sendPhoto } from './media.http';
 export { createMediaRepo, type MediaRepo } from './media.repo';

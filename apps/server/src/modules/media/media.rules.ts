@@ -9,6 +9,9 @@ export const PHOTO_LIMITS = {
 } as const;
 
 /** Formats we accept, by decoded content (sharp's format names), never by file name. */
+/** A stored photo's thumbnail sits beside it: `<prefix>/<id>.jpg` has `<prefix>/<id>.thumb.jpg`. */
+export const thumbKeyOf = (key: string) => key.replace(/\.jpg$/, '.thumb.jpg');
+
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'heif'] as const;
 
 export interface PhotoFacts {

@@ -5,7 +5,7 @@ import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Storage } from '../../platform/storage';
 import { photoErrors } from './media.http';
 import type { UploadLimited, UploadQuota } from './media.quota';
-import { checkPhoto, PHOTO_LIMITS } from './media.rules';
+import { checkPhoto, PHOTO_LIMITS, thumbKeyOf } from './media.rules';
 
 export interface StoredPhoto {
   key: string;
@@ -70,7 +70,8 @@ export function createPhotoService(storage: Storage, opts: { quota?: UploadQuota
       );
     }
     const id = randomUUID();
-    const photo: StoredPhoto = { key: `${prefix}/${id}.jpg`, thumbKey: `${prefix}/${id}.thumb.jpg`, width: info.width, height: info.height, bytes: full.length, contentType: 'image/jpeg' };
+    const key = `${prefix}/${id}.jpg`;
+    const photo: StoredPhoto = { key, thumbKey: thumbKeyOf(key), width: info.width, height: info.height, bytes: full.length, contentType: 'image/jpeg' };
     await storage.put(photo.key, full);
     await storage.put(photo.thumbKey, thumb);
     return ok(photo);

@@ -14,3 +14,5 @@ declare module 'fastify' {
   }
 }
 export { createNotificationsErasure, NOTIFICATIONS_ERASURE_RULES } from './notifications.erasure.repo';
+export { createNotificationsExport } from './notifications.export.repo';
+export { removeOldPushSubscriptions } from './notifications.retention.repo';

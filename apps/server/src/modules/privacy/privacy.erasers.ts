@@ -10,7 +10,7 @@ import { createHelpErasure } from '../help';
 import { createIdentityErasure, createSessionsErasure } from '../identity';
 import { createLtiErasure } from '../lti';
 import type { PhotoService } from '../media';
-import { createMediaErasure } from '../media';
+import { createMediaErasure, thumbKeyOf } from '../media';
 import { createNotificationsErasure } from '../notifications';
 import { createOnboardingErasure } from '../onboarding';
 import { createRecommendationsErasure } from '../recommendations';
@@ -63,6 +63,6 @@ export function allErasers(deps: EraserDeps): UserEraser[] {
     createGuardiansErasure({ db }),
     createMediaErasure({ db }),
     createPrivacyErasure({ db, deleteFile }),
-    createIdentityErasure({ db, deleteFile }),
+    createIdentityErasure({ db, removePhoto: (key) => photos.remove({ key, thumbKey: thumbKeyOf(key) }) }),
   ];
 }

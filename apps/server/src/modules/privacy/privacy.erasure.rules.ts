@@ -2,6 +2,12 @@
 
 export const ERASURE_GRACE_MS = 14 * 86_400_000;
 
+/**
+ * How long one erase run holds its request: a second run, the sweep and a cancel leave it alone meanwhile. A run
+ * that crashed is picked up by the sweep once this has passed.
+ */
+export const ERASURE_CLAIM_MS = 30 * 60_000;
+
 export const erasureEffectiveAt = (requestedAt: Date) => new Date(requestedAt.getTime() + ERASURE_GRACE_MS);
 
 export interface ErasureFacts {

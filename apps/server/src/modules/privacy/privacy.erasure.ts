@@ -9,7 +9,7 @@ import type { ErasureCounts, UserEraser } from '../../platform/user-erasure';
 import { z } from 'zod';
 import type { AuthUser } from '../identity';
 import type { ErasureRepo, ErasureRow } from './privacy.erasure.repo';
-import { erasureEffectiveAt, mayRunErasure } from './privacy.erasure.rules';
+import { ERASURE_CLAIM_MS, erasureEffectiveAt, mayRunErasure } from './privacy.erasure.rules';
 
 /** Erases one account once its grace period is over (run at `effectiveAt`, claimed once across nodes). */
 export const ERASE_ACCOUNT_QUEUE = defineJob('privacy.erase_account', z.object({ requestId: z.uuid() }));
@@ -81,28 +81,51 @@ export function createErasureService(deps: ErasureDeps) {
     },
 
     /**
-     * The job: every module's eraser in order, then done with the counts. A second run (a retry after a crash, or the
-     * job run twice) finds the rows already erased and changes nothing more.
+     * The job: every module's eraser in order, then done with the counts. A job that fires before the grace period
+     * is over does nothing (the sweep runs the request once it is due). The run holds the request meanwhile, so a
+     * second job or the sweep cannot run it at the same time, and a cancel comes too late. A second run (a retry
+     * after a crash, or the job run twice) finds the rows already erased and changes nothing more.
      */
     async run(requestId: string): Promise<'erased' | 'skipped'> {
       const row = await repo.byId(requestId);
       const now = clock.now();
       const verdict = row ? mayRunErasure(row, now) : ({ run: false, reason: 'not_pending' } as const);
-      if (!row || !verdict.run) {
-        logger.info({ event: 'erasure_skipped', requestId, reason: verdict.run ? 'missing' : verdict.reason }, 'account erasure not run');
-        return 'skipped';
+      const skip = (reason: string) => {
+        logger.info({ event: 'erasure_skipped', requestId, reason }, 'account erasure not run');
+        return 'skipped' as const;
+      };
+      if (!row || !verdict.run) return skip(verdict.run ? 'missing' : verdict.reason);
+      if (!(await repo.claim(row.id, now, new Date(now.getTime() + ERASURE_CLAIM_MS)))) return skip('running_elsewhere');
+      try {
+        const counts: Record<string, ErasureCounts> = {};
+        const mentions = await deps.mentionsOf(row.userId);
+        for (const eraser of deps.erasers) {
+          const removed = await eraser.eraseFor(row.userId, mentions);
+          if (Object.keys(removed).length) counts[eraser.module] = removed;
+        }
+        const jobs = await deps.clearJobs(row.userId, mentions);
+        if (jobs) counts.platform = { jobs };
+        await repo.markDone(row.id, clock.now(), counts);
+        logger.info({ event: 'erasure_done', audit: true, requestId: row.id, userId: row.userId, counts, ms: clock.now().getTime() - now.getTime() }, 'account erased');
+        return 'erased';
+      } catch (err) {
+        // The job's retry (or the next sweep) starts again; every eraser skips what is already gone.
+        await repo.release(row.id);
+        throw err;
       }
-      const counts: Record<string, ErasureCounts> = {};
-      const mentions = await deps.mentionsOf(row.userId);
-      for (const eraser of deps.erasers) {
-        const removed = await eraser.eraseFor(row.userId, mentions);
-        if (Object.keys(removed).length) counts[eraser.module] = removed;
-      }
-      const jobs = await deps.clearJobs(row.userId, mentions);
-      if (jobs) counts.platform = { jobs };
-      await repo.markDone(row.id, clock.now(), counts);
-      logger.info({ event: 'erasure_done', audit: true, requestId: row.id, userId: row.userId, counts, ms: clock.now().getTime() - now.getTime() }, 'account erased');
-      return 'erased';
+    },
+
+    /**
+     * The sweep: queues an erase run for every request that is due and that no run holds, whatever became of its
+     * own job (it fired early, failed, or was lost). `slot` names the sweep, so each queues a request at most once.
+     */
+    async queueDue(slot: Date): Promise<number> {
+      const due = await repo.due(clock.now(), 500);
+      if (!due.length) return 0;
+      const items = due.map((r) => ({ payload: { requestId: r.id }, dedupeKey: `${ERASE_ACCOUNT_QUEUE.queue}:${r.id}:${slot.toISOString()}` }));
+      await ERASE_ACCOUNT_QUEUE.enqueueMany(db, items, { now: clock.now() });
+      logger.info({ event: 'erasure_sweep', queued: due.length }, 'due account erasures queued');
+      return due.length;
     },
   };
 }

@@ -22,7 +22,7 @@ describeEachBackend('privacy: a student exports their data as a ZIP through a si
   let tutor: HelpUser;
   let other: Client;
   let otherId = '';
-  const facts = { questionId: '', photoKey: '', sessionId: '', bookingId: '', paymentId: '', chat: 'Is the answer x = 4?' };
+  const facts = { questionId: '', photoKey: '', sessionId: '', bookingId: '', paymentId: '', pushEndpoint: '', chat: 'Is the answer x = 4?' };
   let link = '';
 
   beforeAll(async () => {
@@ -60,6 +60,11 @@ describeEachBackend('privacy: a student exports their data as a ZIP through a si
       .values({ tutorId: tutor.id, studentId: student.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: 'confirmed', idempotencyKey: 'export-lesson', createdAt: clock.now(), subjectId: 'maths', level: 'grade-9-10' })
       .returning();
     facts.bookingId = booking!.id;
+    // A browser subscribed to push, and the channels chosen (#21).
+    facts.pushEndpoint = `https://push.example.test/send/${crypto.randomUUID()}`;
+    await t.app.database.db.insert(schema.pushSubscriptions).values({ userId: student.id, endpoint: facts.pushEndpoint, p256dh: 'P'.repeat(87), auth: 'A'.repeat(22), userAgent: 'Firefox on Android', createdAt: clock.now() });
+    await t.app.database.db.insert(schema.notificationPrefs).values({ userId: student.id, push: true, whatsapp: false, inApp: true, updatedAt: clock.now() });
+    await t.app.database.db.insert(schema.userNotifications).values({ userId: student.id, kind: 'lesson_reminder', text: 'Your maths lesson starts in one hour.', createdAt: clock.now() });
     other = new Client(t.baseUrl);
     otherId = (await signUpStudent(other)).user.id;
   });
@@ -120,6 +125,13 @@ describeEachBackend('privacy: a student exports their data as a ZIP through a si
     expect(jsonOf(files, 'chat.json')).toMatchObject([{ sessionId: facts.sessionId, fromMe: true, body: facts.chat }]);
     expect(jsonOf(files, 'lessons.json')).toMatchObject([{ id: facts.bookingId, role: 'student', tutorId: tutor.id, status: 'confirmed' }]);
     expect(jsonOf(files, 'payments.json').payments).toMatchObject([{ id: facts.paymentId, amountMinor: 19900, currency: 'INR', status: 'succeeded' }]);
+    // Web Push: the browser by its push service and user agent, the channels; not the endpoint or its keys (credentials).
+    const notifications = jsonOf(files, 'notifications.json');
+    expect(notifications.channels).toMatchObject({ push: true, whatsapp: false, inApp: true });
+    expect(notifications.pushBrowsers).toEqual([{ pushService: 'push.example.test', userAgent: 'Firefox on Android', subscribedAt: expect.any(String) }]);
+    expect(notifications.notices).toEqual([{ kind: 'lesson_reminder', text: 'Your maths lesson starts in one hour.', createdAt: expect.any(String), readAt: null }]);
+    expect(res.text).not.toContain(facts.pushEndpoint);
+    expect(res.text).not.toContain('A'.repeat(22));
     expect(jsonOf(files, 'manifest.json')).toMatchObject({ userId: student.id, missing: [] });
     // The tutor's data is not in it: the other side of a session is named by id only.
     expect(res.text).not.toContain(tutor.email);

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { createSigner } from '../../platform/signing';
 import { createBillingExport } from '../billing';
 import { createHelpExport } from '../help';
+import { createNotificationsExport } from '../notifications';
 import { type AuthUser, createIdentityExport, erasureMentions, SESSION_COOKIE } from '../identity';
 import { createRoomsExport } from '../rooms';
 import { createSchedulingExport } from '../scheduling';
@@ -12,7 +13,7 @@ import { createErasureService } from './privacy.erasure';
 import { createErasureRepo } from './privacy.erasure.repo';
 import { allErasers } from './privacy.erasers';
 import { erasureRoutes } from './privacy.erasure.routes';
-import { installErasureJob, installPrivacyJobs } from './privacy.jobs';
+import { installErasureJobs, installPrivacyJobs } from './privacy.jobs';
 import { createPrivacyRepo } from './privacy.repo';
 import { privacyRoutes } from './privacy.routes';
 import { EXPORT_LINK_TTL_MS } from './privacy.rules';
@@ -60,7 +61,7 @@ export const privacyModule = fp<PrivacyModuleOptions>(
         },
       }),
     });
-    installErasureJob(jobs, erasure);
+    await installErasureJobs(jobs, { db, clock, erasure });
     const whoIs = async (request: FastifyRequest) => fastify.identity.resolveSession(request.cookies[SESSION_COOKIE]);
     if (!signingSecret) {
       logger.warn({ event: 'data_export_off' }, 'data exports are off: SIGNING_SECRET is not set');
@@ -77,7 +78,7 @@ export const privacyModule = fp<PrivacyModuleOptions>(
       storage,
       signer: createSigner(signingSecret, { maxTtlSeconds: EXPORT_LINK_TTL_MS / 1000 + 60 }),
       publicUrl: config.publicUrl,
-      sources: [createIdentityExport(db), createHelpExport(db), createRoomsExport(db), createSchedulingExport(db), createBillingExport(db), createWhatsAppExport(db)],
+      sources: [createIdentityExport(db), createHelpExport(db), createRoomsExport(db), createSchedulingExport(db), createBillingExport(db), createWhatsAppExport(db), createNotificationsExport(db)],
       isGuardianOf,
       async notify(tx, userId, notice) {
         const rows = await inbox.add(tx, [{ userId, kind: notice.kind, text: notice.text, data: notice.data, dedupeKey: notice.dedupeKey }], clock.now());

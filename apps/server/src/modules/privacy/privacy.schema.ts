@@ -59,6 +59,8 @@ export const erasureRequests = pgTable(
     cancelledBy: uuid('cancelled_by').references(() => users.id),
     doneAt: timestamp('done_at', { withTimezone: true }),
     counts: jsonb('counts').$type<Record<string, Record<string, number>>>(),
+    /** While an erase run holds the request (until then): a second run, a sweep or a cancel leaves it alone; a crashed run's claim runs out. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
   },
   (t) => [uniqueIndex('erasure_requests_one_pending_key').on(t.userId).where(sql`status = 'pending'`), index('erasure_requests_user_idx').on(t.userId, t.requestedAt)],
 );

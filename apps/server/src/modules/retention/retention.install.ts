@@ -3,6 +3,7 @@ import { removeOldClassChat, removeOldClassEvents } from '../classroom';
 import { removeOldCheckReports } from '../connectivity';
 import { removeOldQuestionPhotos } from '../help';
 import { removeOldFailedLogins } from '../identity';
+import { removeOldPushSubscriptions } from '../notifications';
 import { removeOldCallEvents, removeOldRoomChat } from '../rooms';
 import { createRetention, type RetentionStep } from './retention.service';
 
@@ -24,6 +25,7 @@ export const retentionModule = fp(
       { kind: 'call_diagnostics', source: 'classroom', run: (cut) => removeOldClassEvents({ db }, cut) },
       { kind: 'check_reports', source: 'connectivity', run: (cut) => removeOldCheckReports({ db }, cut) },
       { kind: 'failed_logins', source: 'identity', run: (cut) => removeOldFailedLogins({ db }, cut) },
+      { kind: 'push_subscriptions', source: 'notifications', run: (cut) => removeOldPushSubscriptions({ db }, cut) },
     ];
     const held = (ids: readonly string[]) => fastify.safety.safety.sessionsOnLegalHold(ids);
     const retention = createRetention({ steps, schedule: config.retention, held, clock, logger });
@@ -34,6 +36,6 @@ export const retentionModule = fp(
     name: 'tutorline-retention',
     fastify: '5.x',
     decorators: { fastify: ['platform'] },
-    dependencies: ['tutorline-identity', 'tutorline-media', 'tutorline-rooms', 'tutorline-help', 'tutorline-connectivity', 'tutorline-classroom', 'tutorline-recordings', 'tutorline-safety'],
+    dependencies: ['tutorline-identity', 'tutorline-notifications', 'tutorline-media', 'tutorline-rooms', 'tutorline-help', 'tutorline-connectivity', 'tutorline-classroom', 'tutorline-recordings', 'tutorline-safety'],
   },
 );

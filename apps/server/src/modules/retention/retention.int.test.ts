@@ -119,6 +119,11 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
     await insertRow(d, 'connectivity_reports', { id: 'RET-NEW', user_id: student, overall: 'pass', results: {}, ip: '203.0.113.9', created_at: ago(29) });
     await insertRow(d, 'failed_logins', { account: 'retention@example.test', ip: '203.0.113.1', at: ago(31) });
     await insertRow(d, 'failed_logins', { account: 'retention@example.test', ip: '203.0.113.2', at: ago(29) });
+
+    // Web Push subscriptions: 180 days after the browser last renewed one.
+    const browser = (name: string, daysAgo: number) => insertRow(d, 'push_subscriptions', { user_id: student, endpoint: `https://push.example.test/${name}`, p256dh: 'p', auth: 'a', created_at: ago(daysAgo) });
+    await browser('old', 181);
+    await browser('new', 179);
   });
   afterAll(async () => {
     await t?.close();
@@ -138,7 +143,9 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
       call_diagnostics: { rows: 2, files: 0, bytes: 0, held: 1, keptDays: 90 },
       check_reports: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 30 },
       failed_logins: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 30 },
+      push_subscriptions: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 180 },
     });
+    expect((await d.select({ endpoint: schema.pushSubscriptions.endpoint }).from(schema.pushSubscriptions)).map((r) => r.endpoint)).toEqual(['https://push.example.test/new']);
 
     // Rows: only the new and the held are left.
     const photoIds = (await d.select({ id: schema.questionPhotos.id }).from(schema.questionPhotos)).map((r) => r.id).sort();

@@ -18,6 +18,7 @@ export const RETENTION_KINDS = {
   call_diagnostics: 'callDiagnosticsMs',
   check_reports: 'checkReportsMs',
   failed_logins: 'failedLoginsMs',
+  push_subscriptions: 'pushSubscriptionsMs',
 } as const satisfies Record<string, keyof RetentionSchedule>;
 export type RetentionKind = keyof typeof RETENTION_KINDS;
 

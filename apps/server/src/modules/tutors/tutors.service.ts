@@ -13,7 +13,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, unauthenticated } 
 import type { Logger } from '../../platform/logger';
 import * as time from '../../platform/time';
 import type { AuthUser } from '../identity';
-import type { PhotoService } from '../media';
+import { type PhotoService, thumbKeyOf } from '../media';
 import { busyIntervals, priceFor, toRulesPolicy } from '../scheduling';
 import type { TutorRanking } from './tutors.ports';
 import type { CandidateRow, SqlFilters, TutorsRepo } from './tutors.repo';
@@ -220,6 +220,5 @@ export function createTutorsService(deps: TutorsDeps) {
   };
 }
 
-const thumbKeyOf = (key: string) => key.replace(/\.jpg$/, '.thumb.jpg');
 
 export type TutorsService = ReturnType<typeof createTutorsService>;

@@ -44,6 +44,37 @@ export async function enablePush(): Promise<PushDeviceState> {
   return 'on';
 }
 
+/** What renewPush needs from the browser and the API (the tests pass their own). */
+export interface RenewEnv {
+  supported(): boolean;
+  permission(): NotificationPermission;
+  subscription(): Promise<PushSubscription | null>;
+  send(body: PushSubscriptionBody): Promise<unknown>;
+}
+
+const browserEnv: RenewEnv = {
+  supported: pushSupported,
+  permission: () => Notification.permission,
+  subscription: async () => {
+    const reg = await registration();
+    return reg ? reg.pushManager.getSubscription() : null;
+  },
+  send: (body) => api.post('/api/notifications/push/subscriptions', body),
+};
+
+/**
+ * Sends this browser's existing subscription again, once per log-in: the server keeps a subscription for
+ * RETAIN_PUSH_SUBSCRIPTIONS_DAYS after it was last renewed (#20), so only browsers no longer used lose it. Does nothing
+ * where push is off, blocked or unsupported; never asks for permission. True when it renewed one.
+ */
+export async function renewPush(env: RenewEnv = browserEnv): Promise<boolean> {
+  if (!env.supported() || env.permission() !== 'granted') return false;
+  const sub = await env.subscription();
+  if (!sub) return false;
+  await env.send(sub.toJSON() as PushSubscriptionBody);
+  return true;
+}
+
 export async function disablePush(): Promise<PushDeviceState> {
   const reg = await registration();
   const sub = reg ? await reg.pushManager.getSubscription() : null;
