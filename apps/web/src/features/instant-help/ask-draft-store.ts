@@ -34,9 +34,23 @@ export const DRAFT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 const keyOf = (userId: string) => `ask-draft:${userId}`;
 
-function isDraft(value: unknown): value is AskDraft {
+/**
+ * A photo as written to IndexedDB: its bytes, not a Blob. WebKit refuses Blobs in IndexedDB in a private window (and in
+ * its automation sessions, where the WebKit e2e found it): the put fails, so Safari's private mode lost the draft on the
+ * payment detour. Bytes store everywhere. Drafts written before (with a Blob) still load.
+ */
+interface StoredPhoto {
+  bytes: ArrayBuffer;
+  type: string;
+  name: string;
+  uploaded: UploadedPhoto | null;
+}
+
+type StoredDraft = Omit<AskDraft, 'photos'> & { photos: (StoredPhoto | DraftPhoto)[] };
+
+function isStoredDraft(value: unknown): value is StoredDraft {
   if (!value || typeof value !== 'object') return false;
-  const d = value as Partial<AskDraft>;
+  const d = value as Partial<StoredDraft>;
   return (
     typeof d.requestId === 'string' &&
     typeof d.subjectId === 'string' &&
@@ -44,9 +58,19 @@ function isDraft(value: unknown): value is AskDraft {
     typeof d.text === 'string' &&
     typeof d.savedAt === 'number' &&
     Array.isArray(d.photos) &&
-    d.photos.every((p) => p && typeof p === 'object' && p.blob instanceof Blob && typeof p.name === 'string')
+    d.photos.every((p) => p && typeof p === 'object' && typeof p.name === 'string' && ('bytes' in p ? p.bytes instanceof ArrayBuffer && typeof p.type === 'string' : p.blob instanceof Blob))
   );
 }
+
+const toStored = async (draft: AskDraft): Promise<StoredDraft> => ({
+  ...draft,
+  photos: await Promise.all(draft.photos.map(async (p) => ({ bytes: await p.blob.arrayBuffer(), type: p.blob.type, name: p.name, uploaded: p.uploaded }))),
+});
+
+const fromStored = (stored: StoredDraft): AskDraft => ({
+  ...stored,
+  photos: stored.photos.map((p) => ('bytes' in p ? { blob: new Blob([p.bytes], { type: p.type }), name: p.name, uploaded: p.uploaded } : p)),
+});
 
 /** Whether a draft has anything in it worth keeping. */
 export const draftHasContent = (d: Pick<AskDraft, 'subjectId' | 'level' | 'text' | 'photos'>) => d.photos.length > 0 || d.text.trim() !== '' || d.subjectId !== '' || d.level !== '';
@@ -64,19 +88,19 @@ export function createDraftStore(store: UseStore = createStore('tutorline-drafts
     async load(userId, now) {
       try {
         const value: unknown = await get(keyOf(userId), store);
-        if (!isDraft(value)) return null;
+        if (!isStoredDraft(value)) return null;
         if (now - value.savedAt > DRAFT_MAX_AGE_MS) {
           await del(keyOf(userId), store);
           return null;
         }
-        return value;
+        return fromStored(value);
       } catch {
         return null;
       }
     },
     async save(userId, draft) {
       try {
-        if (draftHasContent(draft)) await set(keyOf(userId), draft, store);
+        if (draftHasContent(draft)) await set(keyOf(userId), await toStored(draft), store);
         else await del(keyOf(userId), store);
       } catch {
         // Storage full or unavailable: the form still works, only without a kept draft.
