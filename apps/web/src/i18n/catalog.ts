@@ -19,3 +19,8 @@ export function translate(key: MessageKey, values?: MessageValues): string {
 }
 
 export { i18n };
+
+/** Whether the catalog has a key: for words that come as data (a subject's id) and may have a translation. */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
