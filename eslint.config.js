@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import converted from './apps/web/src/i18n/converted.json' with { type: 'json' };
+import { i18nPlugin } from './scripts/eslint/no-untranslated-text.js';
 
 const moduleInternals = {
   regex: '^(\\./|(\\.\\./)+)modules/[^/]+/.+',
@@ -143,6 +145,13 @@ export default tseslint.config(
       'no-restricted-properties': ['error', ...adHocFormatting.properties],
       'no-restricted-syntax': ['error', ...adHocFormatting.syntax],
     },
+  },
+  {
+    // Issue #21: in the files converted to the catalog, every word a user sees goes through t() (decision 081).
+    files: converted.files,
+    ignores: ['**/*.test.ts'],
+    plugins: { 'tutorline-i18n': i18nPlugin },
+    rules: { 'tutorline-i18n/no-untranslated-text': 'error' },
   },
   {
     // Config files whose tools require a default export, and the types of a package whose API is its default export.
