@@ -55,7 +55,8 @@ export function SiteHeader() {
         ) : (
           !me.isPending && (
             <nav className="account" aria-label={t('header.account')}>
-              <LanguageSelect className="language-select" />
+              {/* Sign-up has its own language field, which the account keeps. */}
+              {pathname !== '/signup' && <LanguageSelect className="language-select" />}
               {!onAuthPage && (
                 <Link to="/login" className="btn btn-ghost btn-small">
                   {t('header.logIn')}
