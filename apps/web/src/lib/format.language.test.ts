@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMoney, formatNumber, formattingLocale, formatTime, plural, setLocale, setUiLanguage } from './format';
+import { formatBytes, formatDate, formatDateTime, formatList, formatMoney, formatNumber, formattingLocale, formatTime, plural, regionName, setLocale, setUiLanguage } from './format';
 
 // 10:30 UTC on Monday 30 November 2026: 16:00 in Kolkata.
 const at = '2026-11-30T10:30:00Z';
@@ -43,5 +43,17 @@ describe('formatting in the interface language (issue #21)', () => {
     expect(formatMoney(10_000_000, 'INR', { locale: 'en-GB' })).toBe('₹1,00,000.00');
     // Other currencies keep the locale's grouping.
     expect(formatMoney(10_000_000, 'USD', { locale: 'en-US' })).toBe('$100,000.00');
+  });
+
+  it('names countries, lists and sizes in the interface language', () => {
+    expect(regionName('IN')).toBe('India');
+    expect(formatList(['Asha', 'Ravi', 'Meera'], { and: true, locale: 'en-GB' })).toBe('Asha, Ravi and Meera');
+    expect(formatList(['Grade 6–8', 'University'])).toBe('Grade 6–8, University');
+    expect(formatBytes(123_456)).toBe('123 kB');
+    setUiLanguage('hi');
+    setLocale('hi-IN');
+    expect(regionName('IN')).toBe('भारत');
+    expect(formatList(['आशा', 'रवि', 'मीरा'], { and: true })).toBe('आशा, रवि, और मीरा');
+    expect(formatBytes(3_440_000)).toBe('3.4 MB');
   });
 });

@@ -389,18 +389,5 @@ export function zoneOptionLabel(zone: string, opts: { locale?: string } = {}): s
   return generic && generic !== city ? `${city} · ${generic}` : city;
 }
 
-/** A country's name in the interface language: "IN" → "India" (en), "भारत" (hi); the code itself if Intl has none. */
-export function regionName(code: string, opts: { locale?: string } = {}): string {
-  const locale = localeFor(opts.locale);
-  try {
-    return cached('region', locale, {}, () => new Intl.DisplayNames(locale, { type: 'region' })).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
-/** A list in the interface language: ["Grade 6–8", "University"] → "Grade 6–8, University" (a unit list: no "and"). */
-export function formatList(items: readonly string[], opts: { locale?: string } = {}): string {
-  const locale = localeFor(opts.locale);
-  return cached('list', locale, { style: 'short' }, () => new Intl.ListFormat(locale, { type: 'unit', style: 'short' })).format(items);
-}
+// Names of countries, lists and sizes: format-lists.ts (the same locale and Intl rules, kept apart for length).
+export { formatBytes, formatList, regionName } from './format-lists';
