@@ -31,6 +31,7 @@ export default defineConfig({
         plugins: [i18nCatalogs()],
         test: {
           name: 'unit',
+          setupFiles: ['./apps/web/src/i18n/test-setup.ts'],
           include: ['apps/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/support/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', ...mockingUnitFiles],
           environment: 'node',
@@ -46,6 +47,7 @@ export default defineConfig({
         plugins: [i18nCatalogs()],
         test: {
           name: 'unit-isolated',
+          setupFiles: ['./apps/web/src/i18n/test-setup.ts'],
           include: mockingUnitFiles,
           environment: 'node',
           testTimeout: 20_000,

@@ -29,7 +29,10 @@ const render = () =>
       <App />
     </StrictMode>,
   );
-// The first paint is in the chosen language: a language other than English loads its catalog first (one small chunk).
-// Should that fail (offline with an empty cache), the page still opens, in English.
-switchLanguage(startingLanguage()).then(render, render);
+// The first paint is in the chosen language: its catalog (one small chunk) loads first. Should that fail (offline with
+// an empty cache), English is tried, and the page opens either way.
+switchLanguage(startingLanguage())
+  .catch(() => switchLanguage('en'))
+  .catch(() => undefined)
+  .then(render);
 registerServiceWorker();

@@ -7,10 +7,13 @@ import { preferredLanguage } from './languages';
 /** Where the language chosen on this device is kept before (and after) log-in. */
 export const languageStorageKey = 'tutorline.language';
 
-// Each language but English is its own chunk, fetched only by those who choose it.
-const loaders: Record<Exclude<UiLanguage, 'en'>, () => Promise<{ default: unknown }>> = {
+// Each language is its own chunk, fetched only by those who read it (Vite compiles the JSON: build/i18n-catalogs.ts).
+const loaders: Record<UiLanguage, () => Promise<{ default: unknown }>> = {
+  en: () => import('./locales/en.json'),
   hi: () => import('./locales/hi.json'),
 };
+
+const loaded = new Set<UiLanguage>();
 
 function readStored(): string | null {
   try {
@@ -34,10 +37,10 @@ export function currentLanguage(): UiLanguage {
  * and this device's memory of the choice. Components re-render through I18nProvider.
  */
 export async function switchLanguage(language: UiLanguage): Promise<void> {
-  if (language !== 'en' && !i18n.messages[language]) {
-    // Load may never assign an empty object: a second switch would take it for a loaded catalog.
+  if (!loaded.has(language)) {
     const catalog = await loaders[language]();
     i18n.load(language, catalog.default as Messages);
+    loaded.add(language);
   }
   setUiLanguage(language);
   document.documentElement.lang = language;
