@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import converted from './apps/web/src/i18n/converted.json' with { type: 'json' };
+import { i18nPlugin } from './scripts/eslint/no-untranslated-text.js';
 
 const moduleInternals = {
   regex: '^(\\./|(\\.\\./)+)modules/[^/]+/.+',
@@ -138,11 +140,18 @@ export default tseslint.config(
     // Issue #13: dates, times, money, durations and counts are written by apps/web/src/lib/format.ts alone, from the
     // user's locale, so no page mixes "4:50 AM" with "05:30" or says "1 lessons".
     files: ['apps/web/src/**/*.{ts,tsx}'],
-    ignores: ['apps/web/src/lib/format.ts', '**/*.test.ts'],
+    ignores: ['apps/web/src/lib/format.ts', 'apps/web/src/lib/format-lists.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-properties': ['error', ...adHocFormatting.properties],
       'no-restricted-syntax': ['error', ...adHocFormatting.syntax],
     },
+  },
+  {
+    // Issue #21: in the files converted to the catalog, every word a user sees goes through t() (decision 081).
+    files: converted.files,
+    ignores: ['**/*.test.ts'],
+    plugins: { 'tutorline-i18n': i18nPlugin },
+    rules: { 'tutorline-i18n/no-untranslated-text': 'error' },
   },
   {
     // Config files whose tools require a default export, and the types of a package whose API is its default export.

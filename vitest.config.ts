@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { i18nCatalogs } from './apps/web/build/i18n-catalogs';
 
 /** Unit files that replace a module with `vi.mock`: the mock must not leak into files that share their module graph. */
 const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.test.ts'];
@@ -26,8 +27,11 @@ export default defineConfig({
     globalSetup: ['./scripts/vitest-global-setup.ts'],
     projects: [
       {
+        // The web app's translation catalogs are compiled on import, as in its build (decision 081).
+        plugins: [i18nCatalogs()],
         test: {
           name: 'unit',
+          setupFiles: ['./apps/web/src/i18n/test-setup.ts'],
           include: ['apps/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/support/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', ...mockingUnitFiles],
           environment: 'node',
@@ -40,8 +44,10 @@ export default defineConfig({
         },
       },
       {
+        plugins: [i18nCatalogs()],
         test: {
           name: 'unit-isolated',
+          setupFiles: ['./apps/web/src/i18n/test-setup.ts'],
           include: mockingUnitFiles,
           environment: 'node',
           testTimeout: 20_000,

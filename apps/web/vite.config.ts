@@ -4,6 +4,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { i18nCatalogs } from './build/i18n-catalogs';
 import { pwaIconsPlugin, pwaOptions } from './build/pwa';
 
 // The API server; in production it also serves apps/web/dist, so everything stays same-origin.
@@ -61,7 +62,7 @@ function excalidrawFonts(): Plugin {
 
 export default defineConfig({
   // The installable app (#21): icons rendered from the favicon, the manifest and the service worker (build/pwa.ts).
-  plugins: [react(), excalidrawFonts(), pwaIconsPlugin(), VitePWA(pwaOptions)],
+  plugins: [i18nCatalogs(), react(), excalidrawFonts(), pwaIconsPlugin(), VitePWA(pwaOptions)],
   resolve: {
     // Excalidraw's dependencies resolve React from the root node_modules (18.x, hoisted for them); two Reacts break hooks.
     dedupe: ['react', 'react-dom'],

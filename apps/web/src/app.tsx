@@ -1,8 +1,10 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { createBrowserRouter, Route, RouterProvider, Routes, useLocation, useNavigate, useNavigationType } from 'react-router';
+import { I18nProvider } from '@lingui/react';
 import { meQueryKey, useMe } from './features/auth';
 import { helpQueryRoot } from './features/instant-help';
+import { AccountLanguage, i18n, useT } from './i18n';
 import { sessionsQueryRoot } from './features/sessions';
 import { ApiError } from './lib/api';
 import { useSessionSocket } from './lib/socket';
@@ -144,18 +146,22 @@ const router = createBrowserRouter([{ path: '*', element: <Shell /> }]);
 export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>
+    <I18nProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </I18nProvider>
   );
 }
 
 function Shell() {
+  const t = useT();
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skipToContent')}
       </a>
+      <AccountLanguage />
       <SessionSocket />
       <ScrollToTopOnNavigate />
       <SiteHeader />

@@ -38,6 +38,11 @@ export const timeZoneSchema = z.string().min(1).max(64).refine((tz) => {
 /** ISO 3166-1 alpha-2, e.g. IN; it decides the consent age (guardians.rules consentAgeFor). */
 export const countrySchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as IN');
 
+/** The languages the interface is written in (issue #21); a translation adds its code here and a catalog in apps/web. */
+export const uiLanguages = ['en', 'hi'] as const;
+export const uiLanguageSchema = z.enum(uiLanguages);
+export type UiLanguage = z.infer<typeof uiLanguageSchema>;
+
 export const signUpBodySchema = z.strictObject({
   role: z.enum(['student', 'tutor']),
   email: emailSchema,
@@ -51,6 +56,8 @@ export const signUpBodySchema = z.strictObject({
   timeZone: timeZoneSchema.optional(),
   /** Students: where they live, for the consent age (13 by default, 18 in India). */
   country: countrySchema.optional(),
+  /** The interface language chosen at sign-up; English when absent. */
+  language: uiLanguageSchema.optional(),
 });
 export type SignUpBody = z.infer<typeof signUpBodySchema>;
 
@@ -79,6 +86,7 @@ export const meSchema = z.object({
   displayName: z.string(),
   phone: z.string().nullable(),
   timeZone: z.string(),
+  language: uiLanguageSchema,
   createdAt: z.string(),
   /** False for a student under 13 without guardian consent. */
   canAskOrBook: z.boolean(),
@@ -94,6 +102,7 @@ export const updateMeBodySchema = z.strictObject({
   displayName: z.string().trim().min(1).max(80).optional(),
   phone: phoneSchema.nullable().optional(),
   timeZone: timeZoneSchema.optional(),
+  language: uiLanguageSchema.optional(),
 });
 
 export const subjectSchema = z.object({

@@ -3,17 +3,21 @@
  * (issue #13). Everything is built on `Intl` with the user's locale, so a page never mixes "4:50 AM" with "05:30".
  * Components never call `Intl` or `toLocale*String` themselves: eslint.config.js forbids it outside this file.
  *
- * The locale comes from the browser (navigator.languages) and can be replaced by a settings language (setLocale).
- * The app's own words are English until it is translated, so a language it does not speak yet (hi-IN) formats as
- * English with that user's regional habits (en-IN, 12-hour clock): dates stay in the language of the sentence around
- * them (decision 033).
+ * The locale is the interface's language (setUiLanguage, from i18n/language.ts) in the user's region: the browser's
+ * (navigator.languages) or one set with setLocale. Dates stay in the language of the sentence around them: with the
+ * interface in English, a hi-IN browser formats as en-IN (12-hour clock, Indian grouping); in Hindi it formats as hi-IN
+ * (decision 033, extended by 081). Money in rupees always uses Indian grouping (₹1,00,000).
  */
+import { translate } from '../i18n/catalog';
 
 /** An instant: an ISO string, epoch milliseconds or a Date. */
 export type When = string | number | Date;
 
-/** Languages the interface is written in. A translation adds its language here. */
-export const UI_LANGUAGES: readonly string[] = ['en'];
+/** Languages the interface is written in (contracts' uiLanguages). A translation adds its language here. */
+export const UI_LANGUAGES: readonly string[] = ['en', 'hi'];
+
+/** The language the interface is showing now: dates and numbers are written in it. */
+let uiLanguage = 'en';
 
 /** Options most formatters take: the IANA zone to read the instant in (the browser's when absent), and a locale for tests. */
 export interface ZoneOptions {
@@ -36,21 +40,23 @@ function resolvesTo(tag: string): string | null {
 }
 
 /**
- * The locale to format with for a requested one (a browser's navigator.language, a settings language): itself when
- * the interface speaks its language; otherwise English in the user's region when Intl knows that variant (hi-IN →
- * en-IN), else plain English; either way keeping the user's own 12/24-hour clock (pt-BR → en-u-hc-h23).
+ * The locale to format with for a requested one (a browser's navigator.language, a settings locale), while the
+ * interface shows `language` (English by default): the requested locale itself when it is in that language; otherwise
+ * that language in the user's region when Intl knows that variant (hi-IN → en-IN), else the plain language; either
+ * way keeping the user's own 12/24-hour clock (pt-BR → en-u-hc-h23).
  */
-export function formattingLocale(requested: string | null | undefined): string {
-  if (!requested) return 'en';
+export function formattingLocale(requested: string | null | undefined, language: string = uiLanguage): string {
+  const plain = resolvesTo(language) ?? 'en';
+  if (!requested) return plain;
   let locale: Intl.Locale;
   try {
     locale = new Intl.Locale(requested);
   } catch {
-    return 'en';
+    return plain;
   }
-  if (UI_LANGUAGES.includes(locale.language)) return resolvesTo(locale.baseName) ?? resolvesTo(locale.language) ?? 'en';
+  if (locale.language === language) return resolvesTo(locale.baseName) ?? plain;
   const region = locale.region ?? locale.maximize().region;
-  const base = (region && resolvesTo(`en-${region}`)) || 'en';
+  const base = (region && resolvesTo(`${language}-${region}`)) || plain;
   const hourCycle = new Intl.DateTimeFormat(locale.baseName, { timeStyle: 'short' }).resolvedOptions().hourCycle;
   return hourCycle ? `${base}-u-hc-${hourCycle}` : base;
 }
@@ -59,10 +65,18 @@ let override: string | null = null;
 let browserLocale: string | null = null;
 const resolved = new Map<string, string>();
 
-/** Use this locale from now on (a settings language); null goes back to the browser's. */
+/** Use this locale from now on (a settings locale); null goes back to the browser's. */
 export function setLocale(locale: string | null): void {
   override = locale;
   browserLocale = null;
+}
+
+/** The interface now shows this language ('en', 'hi'): format in it from now on. */
+export function setUiLanguage(language: string): void {
+  if (language === uiLanguage) return;
+  uiLanguage = language;
+  browserLocale = null;
+  resolved.clear();
 }
 
 /** The locale every formatter uses unless told otherwise. */
@@ -169,7 +183,7 @@ function sameDay(a: Date, b: Date, zone: string | undefined): boolean {
 export function formatDateTime(at: When, opts: ZoneOptions & { year?: boolean; now?: When } = {}): string {
   const locale = localeFor(opts.locale);
   const date = toDate(at);
-  if (opts.now !== undefined && sameDay(date, toDate(opts.now), opts.zone)) return `today at ${formatTime(date, opts)}`;
+  if (opts.now !== undefined && sameDay(date, toDate(opts.now), opts.zone)) return translate('format.todayAt', { time: formatTime(date, opts) });
   const options: Intl.DateTimeFormatOptions = opts.year ? { dateStyle: 'medium', timeStyle: 'short' } : { ...dateStyles.weekday, ...clockOptions(locale) };
   return dateFormat(locale, { timeZone: opts.zone, ...options }).format(date);
 }
@@ -283,10 +297,20 @@ export function currencyDigits(currency: string): number {
   }
 }
 
-/** An amount in minor units: 12550 INR → "₹125.50"; the minor digits come from the currency (JPY has none). */
+/** Rupees are grouped the Indian way in every locale (₹1,00,000): the locale's language in India when Intl has it. */
+function moneyLocale(locale: string, currency: string): string {
+  if (currency !== 'INR') return locale;
+  const language = new Intl.Locale(locale).language;
+  return resolvesTo(`${language}-IN`) ?? 'en-IN';
+}
+
+/**
+ * An amount in minor units: 12550 INR → "₹125.50", 10000000 INR → "₹1,00,000.00"; the minor digits come from the
+ * currency (JPY has none).
+ */
 export function formatMoney(amountMinor: number, currency: string, opts: { locale?: string } = {}): string {
   try {
-    const format = numberFormat(localeFor(opts.locale), { style: 'currency', currency });
+    const format = numberFormat(moneyLocale(localeFor(opts.locale), currency), { style: 'currency', currency });
     const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
     return format.format(amountMinor / 10 ** digits);
   } catch {
@@ -354,7 +378,7 @@ export function zoneGenericName(zone: string, opts: { locale?: string; at?: When
 export function zoneName(zone: string, opts: { locale?: string } = {}): { label: string; city: string; title: string } {
   const city = zoneCity(zone);
   const generic = zoneGenericName(zone, opts);
-  const label = city === 'UTC' ? 'UTC' : zone.includes('/') ? `${city} time` : (generic ?? zone);
+  const label = city === 'UTC' ? 'UTC' : zone.includes('/') ? translate('format.cityTime', { city }) : (generic ?? zone);
   return { label, city, title: generic && generic !== label ? `${generic} (${zone})` : zone };
 }
 
@@ -364,3 +388,6 @@ export function zoneOptionLabel(zone: string, opts: { locale?: string } = {}): s
   const generic = zoneGenericName(zone, opts);
   return generic && generic !== city ? `${city} · ${generic}` : city;
 }
+
+// Names of countries, lists and sizes: format-lists.ts (the same locale and Intl rules, kept apart for length).
+export { formatBytes, formatList, regionName } from './format-lists';

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { AskForm } from '../features/instant-help';
 import { courseContextOf } from '../features/lti';
+import { useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 
@@ -11,17 +12,18 @@ export function AskQuestionPage() {
 }
 
 function AskQuestion({ me }: { me: Me }) {
-  usePageTitle('Ask a question');
+  const t = useT();
+  usePageTitle(t('ask.title'));
   const [params] = useSearchParams();
 
   return (
     <section className="page page-narrow" data-testid="ask-page" aria-labelledby="ask-title">
       <div className="page-intro">
         <Link to="/student" className="back-link">
-          ← Home
+          {t('common.backHome')}
         </Link>
-        <h1 id="ask-title">Ask a question</h1>
-        <p className="lead">Send a photo and the first free tutor joins you, usually within a few minutes.</p>
+        <h1 id="ask-title">{t('ask.title')}</h1>
+        <p className="lead">{t('ask.lead')}</p>
       </div>
       {me.canAskOrBook ? (
         <div className="card">
@@ -35,8 +37,8 @@ function AskQuestion({ me }: { me: Me }) {
           />
         </div>
       ) : (
-        <Alert tone="warning" title="A guardian's consent is needed" testId="consent-banner">
-          <p>A parent or guardian must give consent before you can ask questions. Once they have, come back here.</p>
+        <Alert tone="warning" title={t('consent.title')} testId="consent-banner">
+          <p>{t('ask.consentNeeded')}</p>
         </Alert>
       )}
     </section>

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { roleHome, useMe } from '../features/auth';
+import { useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import './landing.css';
 
 export function LandingPage() {
+  const t = useT();
   usePageTitle('');
   const me = useMe();
   const user = me.data ?? null;
@@ -12,54 +14,50 @@ export function LandingPage() {
   return (
     <section className="page landing" aria-labelledby="landing-title">
       <div className="hero">
-        <p className="eyebrow">1-on-1 tutoring</p>
-        <h1 id="landing-title">Stuck on a question? Get a real tutor, fast.</h1>
-        <p className="lead">
-          Tutorline puts a real tutor next to you when you need one. Snap a photo of a question and the first free tutor joins you
-          in a live room. Book regular lessons with a tutor you like, at times shown in your own time zone. Learn together in a
-          live classroom with video, chat, screen sharing and a shared whiteboard.
-        </p>
+        <p className="eyebrow">{t('landing.eyebrow')}</p>
+        <h1 id="landing-title">{t('landing.title')}</h1>
+        <p className="lead">{t('landing.lead')}</p>
         <div className="hero-actions">
           {user ? (
             <Link className="btn btn-primary btn-large" to={roleHome(user.role)}>
-              Go to your home
+              {t('common.goHome')}
             </Link>
           ) : (
             <>
               <Link className="btn btn-primary btn-large" to="/signup">
-                Sign up
+                {t('landing.signUp')}
               </Link>
               <Link className="btn btn-secondary btn-large" to="/login">
-                Log in
+                {t('landing.logIn')}
               </Link>
             </>
           )}
         </div>
       </div>
-      <ul className="features" aria-label="What Tutorline does">
+      <ul className="features" aria-label={t('landing.featuresLabel')}>
         <li className="feature">
           <FeatureIcon>
             <path d="M4 8h3l2-3h6l2 3h3v11H4z" />
             <circle cx="12" cy="13" r="3.5" />
           </FeatureIcon>
-          <h2>Instant help</h2>
-          <p>Send a photo of your question. A tutor accepts it and you start talking right away.</p>
+          <h2>{t('landing.instantTitle')}</h2>
+          <p>{t('landing.instantText')}</p>
         </li>
         <li className="feature">
           <FeatureIcon>
             <rect x="4" y="5" width="16" height="15" rx="2" />
             <path d="M4 10h16M9 3v4M15 3v4" />
           </FeatureIcon>
-          <h2>Scheduled lessons</h2>
-          <p>Find a tutor by subject, see open slots in your time zone, and book.</p>
+          <h2>{t('landing.lessonsTitle')}</h2>
+          <p>{t('landing.lessonsText')}</p>
         </li>
         <li className="feature">
           <FeatureIcon>
             <rect x="3" y="6" width="13" height="12" rx="2" />
             <path d="M16 10.5 21 7v10l-5-3.5z" />
           </FeatureIcon>
-          <h2>Live classroom</h2>
-          <p>Voice, video, chat and a whiteboard that survive a shaky connection.</p>
+          <h2>{t('landing.classroomTitle')}</h2>
+          <p>{t('landing.classroomText')}</p>
         </li>
       </ul>
     </section>

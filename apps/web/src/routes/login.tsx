@@ -2,6 +2,7 @@ import { logInBodySchema } from '@tutorline/contracts';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { landingPathFor, roleHome, useLogIn, useLogOut, useMe } from '../features/auth';
+import { T, useT } from '../i18n';
 import { formErrorsOf } from '../lib/form-errors';
 import { usePageTitle } from '../lib/page-title';
 import { useFocusFirstInvalid } from '../lib/use-focus-first-invalid';
@@ -23,7 +24,8 @@ function logInFieldErrors(email: string, password: string): Record<string, strin
 }
 
 export function LoginPage() {
-  usePageTitle('Log in');
+  const t = useT();
+  usePageTitle(t('login.title'));
   const me = useMe();
   const logIn = useLogIn();
   const logOut = useLogOut();
@@ -64,22 +66,25 @@ export function LoginPage() {
     <section className="page page-narrow" aria-labelledby="login-title">
       <div className="card">
         <div className="card-intro">
-          <h1 id="login-title">Log in</h1>
-          <p className="muted">Welcome back to Tutorline.</p>
+          <h1 id="login-title">{t('login.title')}</h1>
+          <p className="muted">{t('login.welcome')}</p>
         </div>
         {signedIn && (
-          <Alert tone="info" title={`You are already logged in as ${signedIn.displayName}.`}>
+          <Alert tone="info" title={t('login.alreadyIn', { name: signedIn.displayName })}>
             <p>
-              <Link to={roleHome(signedIn.role)}>Go to your home</Link>. Not you?{' '}
-              <button type="button" className="link-button" onClick={() => logOut.mutate()} disabled={logOut.isPending}>
-                Use another account
-              </button>
+              <T
+                id="login.notYou"
+                components={{
+                  0: <Link to={roleHome(signedIn.role)} />,
+                  1: <button type="button" className="link-button" onClick={() => logOut.mutate()} disabled={logOut.isPending} />,
+                }}
+              />
             </p>
           </Alert>
         )}
         <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
           <TextField
-            label="Email"
+            label={t('field.email')}
             type="email"
             autoComplete="email"
             inputMode="email"
@@ -91,7 +96,7 @@ export function LoginPage() {
             onChange={(e) => setEmail(e.target.value)}
           />
           <TextField
-            label="Password"
+            label={t('field.password')}
             type="password"
             autoComplete="current-password"
             value={password}
@@ -100,12 +105,12 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
           {server.summary && <Alert tone="error">{server.summary}</Alert>}
-          <Button type="submit" block pending={logIn.isPending} pendingLabel="Logging in…">
-            Log in
+          <Button type="submit" block pending={logIn.isPending} pendingLabel={t('login.pending')}>
+            {t('login.submit')}
           </Button>
         </form>
         <p className="form-footer">
-          New to Tutorline? <Link to="/signup">Create an account</Link>
+          <T id="login.newHere" components={{ 0: <Link to="/signup" /> }} />
         </p>
       </div>
     </section>

@@ -6,6 +6,7 @@ import { QuestionOutcome, QuestionPhotos, QuestionStatusBadge, useLiveQuestions,
 import { useTutoringSession } from '../features/sessions';
 import { levelLabel, useSubjectName } from '../features/subjects';
 import { ApiError } from '../lib/api';
+import { useT } from '../i18n';
 import { formatDateTime } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { useNow } from '../lib/use-now';
@@ -17,11 +18,12 @@ export function QuestionPage() {
 }
 
 function QuestionScreen() {
+  const t = useT();
   const { id = '' } = useParams();
   const question = useQuestion(id);
   const navigate = useNavigate();
   useLiveQuestions();
-  usePageTitle(question.data?.status === 'open' ? 'Finding a tutor' : 'Your question');
+  usePageTitle(question.data?.status === 'open' ? t('status.open') : t('question.title'));
 
   // Go straight to the session when a tutor takes the question while we watch (by socket event or by a refetch after a
   // reconnect). Opening the page of a question that was taken earlier shows the Join button instead.
@@ -39,7 +41,7 @@ function QuestionScreen() {
   const refetch = question.refetch;
   const checkAgain = useCallback(() => void refetch(), [refetch]);
 
-  if (question.isPending) return <PageLoading label="Loading your question…" />;
+  if (question.isPending) return <PageLoading label={t('question.loading')} />;
   if (question.isError) {
     if (question.error instanceof ApiError && question.error.status === 404) return <QuestionNotFound />;
     return <PageError error={question.error} onRetry={checkAgain} />;
@@ -48,24 +50,25 @@ function QuestionScreen() {
 }
 
 function QuestionDetails({ question, onCheckAgain }: { question: Question; onCheckAgain(): void }) {
+  const t = useT();
   const subjectName = useSubjectName();
   // A claimed question whose session already ended is waiting for the tutor to mark it answered, not for the student to join.
   const session = useTutoringSession(question.sessionId ?? '', { enabled: question.status === 'claimed' && Boolean(question.sessionId) });
   const now = useNow(60_000);
-  const subjectText = `${subjectName(question.subjectId)}, ${levelLabel(question.level)}`;
+  const subjectText = t('question.subjectLevel', { subject: subjectName(question.subjectId), level: levelLabel(question.level) });
 
   return (
     <section className="page page-narrow" data-testid="question-page" data-status={question.status} aria-labelledby="question-title">
       <div className="page-intro">
         <Link to="/student" className="back-link">
-          ← Home
+          {t('common.backHome')}
         </Link>
         <div className="page-head">
-          <h1 id="question-title">{question.status === 'open' ? 'Finding a tutor' : 'Your question'}</h1>
+          <h1 id="question-title">{question.status === 'open' ? t('status.open') : t('question.title')}</h1>
           {question.status !== 'open' && <QuestionStatusBadge status={question.status} />}
         </div>
         <p className="muted">
-          {subjectText} · asked {formatDateTime(question.createdAt, { now })}
+          {t('question.meta', { subject: subjectText, when: formatDateTime(question.createdAt, { now }) })}
         </p>
       </div>
       {question.status === 'open' && <LiveStatus />}
@@ -77,23 +80,24 @@ function QuestionDetails({ question, onCheckAgain }: { question: Question; onChe
       )}
 
       <section className="card question-sent" aria-labelledby="sent-title">
-        <h2 id="sent-title">What you sent</h2>
-        <QuestionPhotos photos={question.photos} label="Your photo" />
-        {question.text ? <p className="question-text">{question.text}</p> : <p className="muted">No note added.</p>}
+        <h2 id="sent-title">{t('question.sent')}</h2>
+        <QuestionPhotos photos={question.photos} label={t('question.yourPhoto')} />
+        {question.text ? <p className="question-text">{question.text}</p> : <p className="muted">{t('question.noNote')}</p>}
       </section>
     </section>
   );
 }
 
 function QuestionNotFound() {
-  usePageTitle('Question not found');
+  const t = useT();
+  usePageTitle(t('question.notFoundTitle'));
   return (
     <section className="page page-narrow" aria-labelledby="question-missing-title">
       <div className="card card-center">
-        <h1 id="question-missing-title">We could not find that question</h1>
-        <p>It may belong to another account, or the link may be mistyped.</p>
+        <h1 id="question-missing-title">{t('question.notFound')}</h1>
+        <p>{t('question.notFoundText')}</p>
         <Link className="btn btn-primary" to="/student">
-          Go to your home
+          {t('common.goHome')}
         </Link>
       </div>
     </section>

@@ -3,6 +3,7 @@ import { RequireRole } from '../features/auth';
 import { useChildren } from '../features/guardians';
 import { NotificationChannelsCard } from '../features/notifications';
 import { DataExportCard, ErasureCard } from '../features/privacy';
+import { LanguageCard, useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 
 const everyone = ['student', 'tutor', 'course_staff', 'admin', 'guardian'] as const;
@@ -16,10 +17,12 @@ export function SettingsPage() {
 }
 
 function Settings({ me }: { me: Me }) {
-  usePageTitle('Settings');
+  const t = useT();
+  usePageTitle(t('settings.title'));
   return (
     <section className="page page-narrow" data-testid="settings" aria-labelledby="settings-title">
-      <h1 id="settings-title">Settings</h1>
+      <h1 id="settings-title">{t('settings.title')}</h1>
+      <LanguageCard />
       <NotificationChannelsCard />
       <DataExportCard />
       {me.role === 'guardian' && <ChildrenExports />}

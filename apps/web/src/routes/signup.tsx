@@ -1,9 +1,11 @@
-import type { SignUpBody } from '@tutorline/contracts';
+import type { SignUpBody, UiLanguage } from '@tutorline/contracts';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { roleHome, useSignUp } from '../features/auth';
 import { loadPasswordChecker, type PasswordChecker, type SignUpForm, signUpBody, signUpFieldErrors } from '../features/auth/sign-up-validation';
+import { currentLanguage, LanguageSelect, switchLanguage, T, useT } from '../i18n';
 import { formErrorsOf } from '../lib/form-errors';
+import { regionName } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { detectTimeZone } from '../lib/time-zones';
 import { TimeZoneOptions } from '../ui/time-zone-options';
@@ -16,18 +18,8 @@ type SignUpRole = SignUpBody['role'];
 
 const formFields = ['role', 'displayName', 'email', 'password', 'phone', 'birthDate', 'guardianContact', 'timeZone', 'country'];
 
-/** Countries offered on the form (the consent age follows the country: 18 in India, 13 to 16 in the EU, else 13). */
-const countries: [string, string][] = [
-  ['IN', 'India'],
-  ['US', 'United States'],
-  ['GB', 'United Kingdom'],
-  ['DE', 'Germany'],
-  ['FR', 'France'],
-  ['ES', 'Spain'],
-  ['IT', 'Italy'],
-  ['NL', 'Netherlands'],
-  ['IE', 'Ireland'],
-];
+/** Countries offered on the form (the consent age follows the country: 18 in India, 13 to 16 in the EU, else 13); named by Intl. */
+const countries = ['IN', 'US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'IE'];
 
 function localIsoDate(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -45,7 +37,8 @@ function ageOn(birthDate: string, today: Date): number | null {
 }
 
 export function SignUpPage() {
-  usePageTitle('Sign up');
+  const t = useT();
+  usePageTitle(t('signup.pageTitle'));
   const signUp = useSignUp();
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
@@ -61,6 +54,12 @@ export function SignUpPage() {
   const [guardianContact, setGuardianContact] = useState('');
   const [timeZone, setTimeZone] = useState(detectedZone);
   const [country, setCountry] = useState('');
+  // The interface switches as soon as a language is picked, so the rest of the form is read in it; the account keeps it.
+  const [language, setLanguage] = useState<UiLanguage>(currentLanguage);
+  const chooseLanguage = (next: UiLanguage) => {
+    setLanguage(next);
+    void switchLanguage(next);
+  };
   // Fields the user has left (or every field, after a submit): their mistakes show inline from then on, checked with
   // the server's own schema and password rule (features/auth/sign-up-validation.ts), before anything is sent.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -106,7 +105,7 @@ export function SignUpPage() {
     setAttempt((n) => n + 1);
     // Not waiting for the estimator if it is still loading (a slow network): the server applies the same rule.
     if (Object.keys(clientErrors).length > 0) return;
-    const body: SignUpBody = signUpBody(form);
+    const body: SignUpBody = { ...signUpBody(form), language };
     signUp.mutate(body, { onSuccess: (user) => void navigate(roleHome(user.role), { replace: true }) });
   };
 
@@ -114,31 +113,37 @@ export function SignUpPage() {
     <section className="page page-narrow" aria-labelledby="signup-title">
       <div className="card">
         <div className="card-intro">
-          <h1 id="signup-title">Create your account</h1>
-          <p className="muted">Free to join. It takes about a minute.</p>
+          <h1 id="signup-title">{t('signup.title')}</h1>
+          <p className="muted">{t('signup.lead')}</p>
         </div>
         <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
-          <fieldset className="fieldset">
-            <legend>I want to join as</legend>
-            <div className="choices">
-              <RoleChoice value="student" current={role} onPick={setRole} label="Student" detail="Get help and book lessons" />
-              <RoleChoice value="tutor" current={role} onPick={setRole} label="Tutor" detail="Answer questions and teach" />
+          <div className="field">
+            <div className="field-label-row">
+              <label htmlFor="signup-language">{t('signup.language')}</label>
             </div>
-            {errors.role && <p className="field-error">Role {errors.role}</p>}
+            <LanguageSelect id="signup-language" className="input select" onChoose={chooseLanguage} />
+          </div>
+          <fieldset className="fieldset">
+            <legend>{t('signup.joinAs')}</legend>
+            <div className="choices">
+              <RoleChoice value="student" current={role} onPick={setRole} label={t('role.student')} detail={t('signup.studentDetail')} />
+              <RoleChoice value="tutor" current={role} onPick={setRole} label={t('role.tutor')} detail={t('signup.tutorDetail')} />
+            </div>
+            {errors.role && <p className="field-error">{t('signup.roleError', { reason: errors.role })}</p>}
           </fieldset>
 
           <TextField
-            label="Display name"
+            label={t('signup.displayName')}
             autoComplete="name"
             maxLength={80}
             value={displayName}
-            hint="Shown to your tutors and students."
+            hint={t('signup.displayNameHint')}
             error={errors.displayName}
             onBlur={leave('displayName')}
             onChange={(e) => setDisplayName(e.target.value)}
           />
           <TextField
-            label="Email"
+            label={t('field.email')}
             type="email"
             autoComplete="email"
             inputMode="email"
@@ -150,24 +155,24 @@ export function SignUpPage() {
             onChange={(e) => setEmail(e.target.value)}
           />
           <TextField
-            label="Password"
+            label={t('field.password')}
             type="password"
             autoComplete="new-password"
             value={password}
-            hint="At least 10 characters, not your name or a common password. A short sentence of unrelated words is easy to remember."
+            hint={t('signup.passwordHint')}
             error={errors.password}
             onFocus={() => void loadChecker()}
             onBlur={leave('password')}
             onChange={(e) => setPassword(e.target.value)}
           />
           <TextField
-            label="Phone"
+            label={t('signup.phone')}
             optional
             type="tel"
             autoComplete="tel"
             inputMode="tel"
             value={phone}
-            hint="With the country code, for example +919812345678. Lets you ask for help on WhatsApp."
+            hint={t('signup.phoneHint')}
             error={errors.phone}
             onBlur={leave('phone')}
             onChange={(e) => setPhone(e.target.value)}
@@ -175,38 +180,38 @@ export function SignUpPage() {
 
           {role === 'student' && (
             <TextField
-              label="Birth date"
+              label={t('signup.birthDate')}
               type="date"
               min="1900-01-01"
               max={localIsoDate(today)}
               value={birthDate}
-              hint="Students under 18 need a guardian's contact."
+              hint={t('signup.birthDateHint')}
               error={errors.birthDate}
               onBlur={leave('birthDate')}
               onChange={(e) => setBirthDate(e.target.value)}
             />
           )}
           {role === 'student' && (
-            <SelectField label="Country" value={country} hint="Where you live: it decides until what age a guardian must give consent (18 in India)." error={errors.country} onChange={(e) => setCountry(e.target.value)}>
-              <option value="">Another country</option>
-              {countries.map(([code, name]) => (
+            <SelectField label={t('signup.country')} value={country} hint={t('signup.countryHint')} error={errors.country} onChange={(e) => setCountry(e.target.value)}>
+              <option value="">{t('signup.otherCountry')}</option>
+              {countries.map((code) => (
                 <option key={code} value={code}>
-                  {name}
+                  {regionName(code)}
                 </option>
               ))}
             </SelectField>
           )}
           {showGuardian && (
             <TextField
-              label="Guardian contact"
+              label={t('signup.guardian')}
               autoComplete="off"
               autoCapitalize="none"
               spellCheck={false}
               value={guardianContact}
               hint={
                 age !== null && (age < 13 || country === 'IN')
-                  ? "A parent's or guardian's WhatsApp number (with the country code) or email. We send them a link: they must give consent before you can ask questions, book lessons or join calls."
-                  : "A parent's or guardian's WhatsApp number or email."
+                  ? t('signup.guardianHintConsent')
+                  : t('signup.guardianHint')
               }
               error={errors.guardianContact}
               onBlur={leave('guardianContact')}
@@ -215,9 +220,9 @@ export function SignUpPage() {
           )}
           {role === 'tutor' && (
             <SelectField
-              label="Time zone"
+              label={t('signup.timeZone')}
               value={timeZone}
-              hint="Your weekly availability is set in this zone."
+              hint={t('signup.timeZoneHint')}
               error={errors.timeZone}
               onChange={(e) => setTimeZone(e.target.value)}
             >
@@ -226,12 +231,12 @@ export function SignUpPage() {
           )}
 
           {server.summary && <Alert tone="error">{server.summary}</Alert>}
-          <Button type="submit" block pending={signUp.isPending} pendingLabel="Creating your account…">
-            Sign up
+          <Button type="submit" block pending={signUp.isPending} pendingLabel={t('signup.pending')}>
+            {t('signup.submit')}
           </Button>
         </form>
         <p className="form-footer">
-          Already have an account? <Link to="/login">Log in</Link>
+          <T id="signup.haveAccount" components={{ 0: <Link to="/login" /> }} />
         </p>
       </div>
     </section>

@@ -4,6 +4,7 @@ import { RequireRole } from '../features/auth';
 import { BillingStatus, useBillingMe } from '../features/billing';
 import { QuestionHistory, useLiveQuestions } from '../features/instant-help';
 import { TutorsForYou } from '../features/recommendations';
+import { T, useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -14,23 +15,23 @@ export function StudentHomePage() {
 }
 
 function StudentHome({ me }: { me: Me }) {
-  usePageTitle('Home');
+  const t = useT();
+  usePageTitle(t('nav.home'));
   useLiveQuestions();
   const billing = useBillingMe();
   return (
     <section className="page" data-testid="student-home" aria-labelledby="student-home-title">
-      <h1 id="student-home-title">Hi, {me.displayName}</h1>
-      <p className="lead">What are you working on today?</p>
+      <h1 id="student-home-title">{t('home.greeting', { name: me.displayName })}</h1>
+      <p className="lead">{t('home.lead')}</p>
 
       {!me.canAskOrBook && (
-        <Alert tone="warning" title="A guardian's consent is needed" testId="consent-banner">
+        <Alert tone="warning" title={t('consent.title')} testId="consent-banner">
           <p>
-            {me.minor?.needsConsent ? 'Because you are under 13, a' : 'A'} parent or guardian must give consent before you can ask
-            questions or book lessons.
+            {me.minor?.needsConsent ? t('consent.neededUnder13') : t('consent.needed')}
             {me.minor?.guardianContact ? (
               <>
                 {' '}
-                We have their contact as <strong>{me.minor.guardianContact}</strong>.
+                <T id="consent.contactKnown" values={{ contact: me.minor.guardianContact }} components={{ 0: <strong /> }} />
               </>
             ) : null}
           </p>
@@ -39,20 +40,20 @@ function StudentHome({ me }: { me: Me }) {
 
       <div className="card-grid">
         <article className="card ask-card" aria-labelledby="ask-title">
-          <h2 id="ask-title">Stuck on a question?</h2>
-          <p>Take a photo of it and a tutor joins you in a live room, usually within a few minutes.</p>
+          <h2 id="ask-title">{t('home.askTitle')}</h2>
+          <p>{t('home.askText')}</p>
           {me.canAskOrBook ? (
             <Link className="btn btn-primary btn-large btn-block" to="/student/ask" data-testid="ask-button">
               <CameraIcon />
-              Ask a question
+              {t('ask.title')}
             </Link>
           ) : (
             <>
               <Button className="btn-large" block disabled aria-describedby="ask-blocked" data-testid="ask-button">
-                Ask a question
+                {t('ask.title')}
               </Button>
               <p className="muted" id="ask-blocked">
-                You can ask as soon as your parent or guardian has given consent.
+                {t('home.askBlocked')}
               </p>
             </>
           )}
@@ -63,26 +64,26 @@ function StudentHome({ me }: { me: Me }) {
         <TutorsForYou />
 
         <article className="card" aria-labelledby="lessons-card-title">
-          <h2 id="lessons-card-title">Book a lesson</h2>
-          <p>Pick a tutor and a time that suits you, in your own time zone.</p>
+          <h2 id="lessons-card-title">{t('home.bookTitle')}</h2>
+          <p>{t('home.bookText')}</p>
           <div className="home-links">
             <Link className="btn btn-secondary" to="/tutors">
-              Find a tutor
+              {t('nav.findTutor')}
             </Link>
             <Link className="btn btn-secondary" to="/lessons">
-              My lessons
+              {t('nav.myLessons')}
             </Link>
           </div>
         </article>
 
         <article className="card" aria-labelledby="history-title">
-          <h2 id="history-title">Your questions</h2>
+          <h2 id="history-title">{t('home.questionsTitle')}</h2>
           <QuestionHistory />
         </article>
 
         <p className="muted">
           <Link to="/settings/blocked" data-testid="blocked-link">
-            Blocked tutors
+            {t('home.blockedTutors')}
           </Link>
         </p>
       </div>

@@ -1,6 +1,7 @@
 import type { Role } from '@tutorline/contracts';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
+import { useT } from '../i18n';
 import { AskIcon, CalendarIcon, ClockIcon, HelpIcon, HomeIcon, PlansIcon, ReceiptIcon, SearchIcon, SignalIcon, UsersIcon, WalletIcon } from '../ui/icons';
 import { activeNavItem, type NavIcon, navItems, showsNav } from './nav-items';
 import './nav.css';
@@ -26,11 +27,12 @@ const icons: Record<NavIcon, () => ReactNode> = {
  */
 export function AppNav({ role }: { role: Role }) {
   const { pathname } = useLocation();
+  const t = useT();
   if (!showsNav(pathname)) return null;
   const items = navItems[role];
   const active = activeNavItem(items, pathname);
   return (
-    <nav className="app-nav" aria-label="Main" data-testid="app-nav">
+    <nav className="app-nav" aria-label={t('nav.main')} data-testid="app-nav">
       <ul className="app-nav-list">
         {items.map((item) => {
           const Icon = icons[item.icon];
@@ -38,7 +40,7 @@ export function AppNav({ role }: { role: Role }) {
             <li key={item.to}>
               <Link className="app-nav-link" to={item.to} aria-current={item === active ? 'page' : undefined}>
                 <Icon />
-                <span className="app-nav-label">{item.label}</span>
+                <span className="app-nav-label">{t(item.label)}</span>
               </Link>
             </li>
           );

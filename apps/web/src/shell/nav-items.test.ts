@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from '../i18n';
 import { activeNavItem, navItems, showsNav } from './nav-items';
 
 describe('the app navigation', () => {
   it('gives each role its main places', () => {
-    expect(navItems.student.map((i) => i.label)).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
-    expect(navItems.tutor.map((i) => i.label)).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
-    expect(navItems.admin.map((i) => i.label)).toEqual(['Tutors', 'Ops', 'Support', 'Billing', 'Self-test', 'LMS']);
-    expect(navItems.course_staff.map((i) => i.label)).toEqual(['My courses']);
+    expect(navItems.student.map((i) => translate(i.label))).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
+    expect(navItems.tutor.map((i) => translate(i.label))).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
+    expect(navItems.admin.map((i) => translate(i.label))).toEqual(['Tutors', 'Ops', 'Support', 'Billing', 'Self-test', 'LMS']);
+    expect(navItems.course_staff.map((i) => translate(i.label))).toEqual(['My courses']);
   });
 
   it('marks the item a page belongs to, by the longest matching path', () => {
-    const active = (role: keyof typeof navItems, path: string) => activeNavItem(navItems[role], path)?.label ?? null;
+    const active = (role: keyof typeof navItems, path: string) => {
+      const item = activeNavItem(navItems[role], path);
+      return item ? translate(item.label) : null;
+    };
     expect(active('student', '/student')).toBe('Home');
     expect(active('student', '/student/ask')).toBe('Ask');
     expect(active('student', '/student/questions/abc')).toBe('Home');

@@ -1,10 +1,12 @@
 import type { Role } from '@tutorline/contracts';
+import type { MessageKey } from '../i18n';
 
 export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'classes' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check' | 'support';
 
 export interface NavItem {
   to: string;
-  label: string;
+  /** The item's name in the catalog (i18n/locales). */
+  label: MessageKey;
   icon: NavIcon;
   /** Other pages that belong to this item (a tutor's profile belongs to Find a tutor). */
   also?: readonly string[];
@@ -13,30 +15,30 @@ export interface NavItem {
 /** Each role's main places, in the order of the bar: what a phone user reaches with one tap from anywhere. */
 export const navItems: Record<Role, readonly NavItem[]> = {
   student: [
-    { to: '/student', label: 'Home', icon: 'home', also: ['/student/questions'] },
-    { to: '/student/ask', label: 'Ask', icon: 'ask' },
-    { to: '/tutors', label: 'Find a tutor', icon: 'search' },
-    { to: '/lessons', label: 'My lessons', icon: 'lessons' },
-    { to: '/classes', label: 'Classes', icon: 'classes' },
-    { to: '/billing', label: 'Plans', icon: 'plans' },
+    { to: '/student', label: 'nav.home', icon: 'home', also: ['/student/questions'] },
+    { to: '/student/ask', label: 'nav.ask', icon: 'ask' },
+    { to: '/tutors', label: 'nav.findTutor', icon: 'search' },
+    { to: '/lessons', label: 'nav.myLessons', icon: 'lessons' },
+    { to: '/classes', label: 'nav.classes', icon: 'classes' },
+    { to: '/billing', label: 'nav.plans', icon: 'plans' },
   ],
   tutor: [
-    { to: '/tutor', label: 'Home', icon: 'home' },
-    { to: '/tutor/availability', label: 'Availability', icon: 'availability' },
-    { to: '/lessons', label: 'My lessons', icon: 'lessons' },
-    { to: '/tutor/classes', label: 'Classes', icon: 'classes', also: ['/classes'] },
-    { to: '/tutor/earnings', label: 'Earnings', icon: 'earnings' },
+    { to: '/tutor', label: 'nav.home', icon: 'home' },
+    { to: '/tutor/availability', label: 'nav.availability', icon: 'availability' },
+    { to: '/lessons', label: 'nav.myLessons', icon: 'lessons' },
+    { to: '/tutor/classes', label: 'nav.classes', icon: 'classes', also: ['/classes'] },
+    { to: '/tutor/earnings', label: 'nav.earnings', icon: 'earnings' },
   ],
   admin: [
-    { to: '/admin', label: 'Tutors', icon: 'tutors', also: ['/admin/check'] },
-    { to: '/ops', label: 'Ops', icon: 'check', also: ['/admin/safety'] },
-    { to: '/admin/support', label: 'Support', icon: 'support' },
-    { to: '/admin/billing', label: 'Billing', icon: 'billing' },
-    { to: '/check', label: 'Self-test', icon: 'check' },
-    { to: '/admin/lti', label: 'LMS', icon: 'classes' },
+    { to: '/admin', label: 'nav.tutors', icon: 'tutors', also: ['/admin/check'] },
+    { to: '/ops', label: 'nav.ops', icon: 'check', also: ['/admin/safety'] },
+    { to: '/admin/support', label: 'nav.support', icon: 'support' },
+    { to: '/admin/billing', label: 'nav.billing', icon: 'billing' },
+    { to: '/check', label: 'nav.selfTest', icon: 'check' },
+    { to: '/admin/lti', label: 'nav.lms', icon: 'classes' },
   ],
-  course_staff: [{ to: '/courses', label: 'My courses', icon: 'classes' }],
-  guardian: [{ to: '/guardian', label: 'My children', icon: 'home' }],
+  course_staff: [{ to: '/courses', label: 'nav.myCourses', icon: 'classes' }],
+  guardian: [{ to: '/guardian', label: 'nav.myChildren', icon: 'home' }],
 };
 
 const under = (pathname: string, base: string) => pathname === base || pathname.startsWith(`${base}/`);

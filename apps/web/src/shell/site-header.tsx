@@ -1,6 +1,7 @@
 import { Link, useLocation } from 'react-router';
 import { roleHome, roleName, useLogOut, useMe } from '../features/auth';
 import { ErasurePendingBanner } from '../features/privacy';
+import { LanguageSelect, T, useT } from '../i18n';
 import { errorMessage } from '../lib/api';
 import { Button } from '../ui/button';
 import { HelpIcon, SettingsIcon } from '../ui/icons';
@@ -9,6 +10,7 @@ import { NotificationBell } from './notification-bell';
 import './header.css';
 
 export function SiteHeader() {
+  const t = useT();
   const me = useMe();
   const logOut = useLogOut();
   const { pathname } = useLocation();
@@ -26,14 +28,14 @@ export function SiteHeader() {
         </Link>
         {user ? (
           <div className="account">
-            <Link to="/support" className="header-help" aria-label="Help and my reports" title="Help and my reports" data-testid="header-help">
+            <Link to="/support" className="header-help" aria-label={t('header.help')} title={t('header.help')} data-testid="header-help">
               <HelpIcon />
             </Link>
-            <Link to="/settings" className="header-help" aria-label="Settings and your data" title="Settings and your data" data-testid="header-settings" aria-current={pathname === '/settings' ? 'page' : undefined}>
+            <Link to="/settings" className="header-help" aria-label={t('header.settings')} title={t('header.settings')} data-testid="header-settings" aria-current={pathname === '/settings' ? 'page' : undefined}>
               <SettingsIcon />
             </Link>
             <NotificationBell lessonsLink={user.role !== 'admin'} />
-            <Link to={roleHome(user.role)} className="account-who" title={`${user.displayName} (${roleName(user.role)})`}>
+            <Link to={roleHome(user.role)} className="account-who" title={t('header.who', { name: user.displayName, role: roleName(user.role) })}>
               <span className="account-name" data-testid="header-user">
                 {user.displayName}
               </span>
@@ -44,19 +46,22 @@ export function SiteHeader() {
               className="btn-small"
               data-testid="logout-button"
               pending={logOut.isPending}
-              pendingLabel="Logging out…"
+              pendingLabel={t('header.loggingOut')}
               onClick={() => logOut.mutate()}
             >
-              Log out
+              {t('header.logOut')}
             </Button>
           </div>
         ) : (
-          !onAuthPage &&
           !me.isPending && (
-            <nav className="account" aria-label="Account">
-              <Link to="/login" className="btn btn-ghost btn-small">
-                Log in
-              </Link>
+            <nav className="account" aria-label={t('header.account')}>
+              {/* Sign-up has its own language field, which the account keeps. */}
+              {pathname !== '/signup' && <LanguageSelect className="language-select" />}
+              {!onAuthPage && (
+                <Link to="/login" className="btn btn-ghost btn-small">
+                  {t('header.logIn')}
+                </Link>
+              )}
             </nav>
           )
         )}
@@ -65,7 +70,7 @@ export function SiteHeader() {
       {user && <ErasurePendingBanner />}
       {logOut.isError && (
         <p className="site-header-error" role="alert">
-          Could not log out: {errorMessage(logOut.error)}
+          <T id="header.logOutFailed" values={{ reason: errorMessage(logOut.error) }} />
         </p>
       )}
     </header>

@@ -1,4 +1,5 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useT } from '../i18n';
 import { describeFieldError } from '../lib/form-errors';
 
 interface FieldFrameProps {
@@ -12,11 +13,12 @@ interface FieldFrameProps {
 }
 
 function FieldFrame({ id, label, optional, hint, error, children }: FieldFrameProps) {
+  const t = useT();
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <div className="field-label-row">
         <label htmlFor={id}>{label}</label>
-        {optional && <span className="field-optional">optional</span>}
+        {optional && <span className="field-optional">{t('field.optional')}</span>}
       </div>
       {children}
       {hint && (

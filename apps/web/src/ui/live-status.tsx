@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useT } from '../i18n';
 import { useSocketConnected } from '../lib/socket';
 
 /**
@@ -6,6 +7,7 @@ import { useSocketConnected } from '../lib/socket';
  * so the first connect and short blips do not flash a warning.
  */
 export function LiveStatus() {
+  const t = useT();
   const connected = useSocketConnected();
   const [showOffline, setShowOffline] = useState(false);
   useEffect(() => {
@@ -20,7 +22,7 @@ export function LiveStatus() {
   return (
     <p className="live-status" role="status" data-testid="live-status">
       <span className="spinner" aria-hidden="true" />
-      Connection lost. Reconnecting… Updates will catch up when you are back online.
+      {t('live.reconnecting')}
     </p>
   );
 }

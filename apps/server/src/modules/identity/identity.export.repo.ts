@@ -18,6 +18,7 @@ export function createIdentityExport(db: Db): UserExportSource {
         displayName: u.displayName,
         phone: u.phone,
         timeZone: u.timeZone,
+        language: u.language,
         birthDate: u.birthDate,
         country: u.country,
         guardianContact: u.guardianContact,

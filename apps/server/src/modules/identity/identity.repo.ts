@@ -148,7 +148,7 @@ export function createIdentityRepo(db: Db) {
       await db.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, userId));
     },
 
-    async updateUser(userId: string, patch: Partial<Pick<UserRow, 'displayName' | 'phone' | 'timeZone' | 'guardianConsentAt' | 'guardianContact' | 'country' | 'recordingForbidden'>>) {
+    async updateUser(userId: string, patch: Partial<Pick<UserRow, 'displayName' | 'phone' | 'timeZone' | 'language' | 'guardianConsentAt' | 'guardianContact' | 'country' | 'recordingForbidden'>>) {
       const [row] = await db.update(users).set(patch).where(eq(users.id, userId)).returning();
       return row;
     },

@@ -106,7 +106,7 @@ export async function identityRoutes(fastify: FastifyInstance, opts: IdentityRou
 
   app.patch('/api/me', {
     config: { access: 'user' },
-    schema: { tags: ['me'], summary: 'Update your own name, phone or time zone', body: updateMeBodySchema, response: { 200: meSchema, ...errors } },
+    schema: { tags: ['me'], summary: 'Update your own name, phone, time zone or language', body: updateMeBodySchema, response: { 200: meSchema, ...errors } },
     handler: async (request) => identity.updateMe(caller(request), request.body),
   });
 

@@ -20,6 +20,8 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     phone: text('phone'),
     timeZone: text('time_zone').notNull().default('UTC'),
+    /** The interface language (issue #21): a UI language code from contracts' uiLanguageSchema ('en', 'hi'). */
+    language: text('language').notNull().default('en'),
     birthDate: date('birth_date', { mode: 'string' }),
     guardianContact: text('guardian_contact'),
     guardianConsentAt: timestamp('guardian_consent_at', { withTimezone: true }),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type StaffRole } from '@tutorline/contracts';
+import { emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type StaffRole, type UiLanguage, uiLanguageSchema } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
@@ -57,6 +57,8 @@ export function toMe(user: UserRow, now: Date): Me {
     displayName: user.displayName,
     phone: user.phone,
     timeZone: user.timeZone,
+    // A code a later release dropped reads as English rather than failing the response schema.
+    language: uiLanguageSchema.safeParse(user.language).data ?? 'en',
     createdAt: user.createdAt.toISOString(),
     canAskOrBook: canAskOrBook(user, now),
     minor: minorStatus(user, now),
@@ -205,6 +207,7 @@ export function createIdentityService(deps: IdentityDeps) {
         displayName: input.displayName,
         phone: input.phone ?? null,
         timeZone: input.timeZone ?? 'UTC',
+        language: input.language ?? 'en',
         birthDate: input.role === 'student' ? (input.birthDate ?? null) : null,
         guardianContact: input.role === 'student' ? (input.guardianContact ?? null) : null,
         country: input.role === 'student' ? (input.country ?? null) : null,
@@ -316,7 +319,7 @@ export function createIdentityService(deps: IdentityDeps) {
       return toMe(caller.user, clock.now());
     },
 
-    async updateMe(caller: AuthUser, patch: { displayName?: string | undefined; phone?: string | null | undefined; timeZone?: string | undefined }) {
+    async updateMe(caller: AuthUser, patch: { displayName?: string | undefined; phone?: string | null | undefined; timeZone?: string | undefined; language?: UiLanguage | undefined }) {
       let row: UserRow | undefined;
       try {
         row = await repo.updateUser(caller.id, patch);

@@ -1,12 +1,13 @@
 import type { Role } from '@tutorline/contracts';
+import { type MessageKey, translate } from '../../i18n/catalog';
 
 const homes: Record<Role, string> = { student: '/student', tutor: '/tutor', admin: '/admin', course_staff: '/courses', guardian: '/guardian' };
-const names: Record<Role, { one: string; many: string }> = {
-  student: { one: 'Student', many: 'students' },
-  tutor: { one: 'Tutor', many: 'tutors' },
-  admin: { one: 'Admin', many: 'admins' },
-  course_staff: { one: 'Course staff', many: 'course staff' },
-  guardian: { one: 'Guardian', many: 'guardians' },
+const names: Record<Role, { one: MessageKey; many: MessageKey }> = {
+  student: { one: 'role.student', many: 'role.students' },
+  tutor: { one: 'role.tutor', many: 'role.tutors' },
+  admin: { one: 'role.admin', many: 'role.admins' },
+  course_staff: { one: 'role.courseStaff', many: 'role.courseStaffMany' },
+  guardian: { one: 'role.guardian', many: 'role.guardians' },
 };
 
 /** Where a user of this role lands after logging in. */
@@ -15,11 +16,11 @@ export function roleHome(role: Role): string {
 }
 
 export function roleName(role: Role): string {
-  return names[role].one;
+  return translate(names[role].one);
 }
 
 export function roleNamePlural(role: Role): string {
-  return names[role].many;
+  return translate(names[role].many);
 }
 
 /** Pages outside a role's home that several roles share (a tutoring session, an LMS course, linking an LMS identity). */

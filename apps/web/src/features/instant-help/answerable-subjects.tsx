@@ -1,8 +1,10 @@
 import type { AnswerableSubjects } from '@tutorline/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { T, useT } from '../../i18n';
 import { api } from '../../lib/api';
-import { levelLabel } from '../subjects';
+import { formatList } from '../../lib/format';
+import { levelLabel, subjectLabel } from '../subjects';
 import { helpKeys } from './help-keys';
 
 const fetchAnswerable = () => api.get<AnswerableSubjects>('/api/help/subjects');
@@ -21,6 +23,7 @@ function useNotYetTaught() {
  * subject and level the student came for when that is one of them.
  */
 export function NotYetTaught({ wanted }: { wanted: { subjectId: string; level: string } | null }) {
+  const t = useT();
   const notYet = useNotYetTaught();
   if (!notYet.data?.length) return null;
   const missing = wanted ? notYet.data.find((s) => s.id === wanted.subjectId && s.levels.includes(wanted.level)) : undefined;
@@ -29,24 +32,21 @@ export function NotYetTaught({ wanted }: { wanted: { subjectId: string; level: s
     <div className="field-hint not-yet-taught" data-testid="not-yet-taught">
       {missing && wanted ? (
         <p>
-          <strong>
-            No tutor teaches {missing.name} ({levelLabel(wanted.level)}) for instant help yet
-          </strong>
-          , so it is not in the list: asking would reach nobody. You can look for a tutor to book a lesson instead.
+          <T id="notTaught.missing" values={{ subject: subjectLabel(missing), level: levelLabel(wanted.level) }} components={{ 0: <strong /> }} />
         </p>
       ) : (
         <details>
-          <summary>Not in the list? No tutor teaches it yet.</summary>
+          <summary>{t('notTaught.summary')}</summary>
           <ul>
             {notYet.data.map((s) => (
               <li key={s.id}>
-                {s.name}: {s.levels.map(levelLabel).join(', ')}
+                {t('notTaught.item', { subject: subjectLabel(s), levels: formatList(s.levels.map(levelLabel)) })}
               </li>
             ))}
           </ul>
         </details>
       )}
-      <Link to={findTutors}>Find a tutor to book a lesson</Link>
+      <Link to={findTutors}>{t('notTaught.findTutor')}</Link>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useT } from '../../i18n';
 import { formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { ProgressBar } from '../../ui/progress-bar';
@@ -10,6 +11,7 @@ import { billingKeys, useCheckout } from '../billing';
  * question stands. The draft itself is brought back by the form.
  */
 export function AskCheckoutNotice({ checkoutId, cancelled }: { checkoutId: string; cancelled: boolean }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const checkout = useCheckout(checkoutId, !cancelled);
   const status = checkout.data?.status;
@@ -20,30 +22,30 @@ export function AskCheckoutNotice({ checkoutId, cancelled }: { checkoutId: strin
   const amount = checkout.data ? formatMoney(checkout.data.amountMinor, checkout.data.currency) : null;
   if (status === 'paid') {
     return (
-      <Alert tone="success" title="Your question is ready to send" testId="ask-ready">
-        <p>Payment received{amount ? ` (${amount})` : ''}. Your photos and details are below, just as you left them: check them and press Send.</p>
+      <Alert tone="success" title={t('checkout.readyTitle')} testId="ask-ready">
+        <p>{amount ? t('checkout.readyAmount', { amount }) : t('checkout.ready')}</p>
       </Alert>
     );
   }
   if (status === 'failed' || status === 'expired') {
     return (
-      <Alert tone="warning" title="The payment did not go through" testId="ask-payment-failed">
-        <p>Nothing was charged. Your question is kept below; you can try paying again, or with another card.</p>
+      <Alert tone="warning" title={t('checkout.failedTitle')} testId="ask-payment-failed">
+        <p>{t('checkout.failed')}</p>
       </Alert>
     );
   }
   if (cancelled) {
     return (
-      <Alert tone="info" title="You left the payment page" testId="ask-payment-cancelled">
-        <p>Nothing was charged. Your question is kept below.</p>
+      <Alert tone="info" title={t('checkout.cancelledTitle')} testId="ask-payment-cancelled">
+        <p>{t('checkout.cancelled')}</p>
       </Alert>
     );
   }
   if (checkout.isError) return null;
   return (
     <div className="card stack" role="status" aria-live="polite" data-testid="ask-payment-confirming">
-      <p>Confirming your payment{amount ? ` of ${amount}` : ''}… your question is kept below.</p>
-      <ProgressBar value={null} label="Confirming payment" />
+      <p>{amount ? t('checkout.confirmingAmount', { amount }) : t('checkout.confirming')}</p>
+      <ProgressBar value={null} label={t('checkout.confirmingLabel')} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { BillingMe } from '@tutorline/contracts';
 import { Link } from 'react-router';
-import { formatNumber, plural } from '../../lib/format';
+import { translate, useT } from '../../i18n';
 import { useBillingMe } from '../billing';
 import './ask.css';
 
@@ -10,10 +10,11 @@ export const plansLink = `/billing?returnTo=${encodeURIComponent(ASK_RETURN_PATH
 
 /** "3 questions left on Plus · 2 credits", in words, from the billing entitlement. */
 export function allowanceText(me: BillingMe): string {
-  const parts: string[] = [];
-  if (me.plan && ['trialing', 'active', 'past_due', 'canceled'].includes(me.status)) parts.push(`${formatNumber(me.questionsLeft)} of ${plural(me.plan.questions, { one: '# question', other: '# questions' })} left on ${me.plan.name}`);
-  if (me.credits > 0) parts.push(plural(me.credits, { one: '# question credit', other: '# question credits' }));
-  return parts.join(' · ');
+  const onPlan = Boolean(me.plan) && ['trialing', 'active', 'past_due', 'canceled'].includes(me.status);
+  const plan = onPlan && me.plan ? translate('credits.planLeft', { left: me.questionsLeft, total: me.plan.questions, plan: me.plan.name }) : null;
+  const credits = me.credits > 0 ? translate('credits.count', { count: me.credits }) : null;
+  if (plan && credits) return translate('credits.both', { plan, credits });
+  return plan ?? credits ?? '';
 }
 
 /**
@@ -21,6 +22,7 @@ export function allowanceText(me: BillingMe): string {
  * they have neither, that they need one, with the way to get it (the question they write meanwhile is kept).
  */
 export function AskCredits() {
+  const t = useT();
   const billing = useBillingMe();
   const me = billing.data;
   if (!me) return null;
@@ -28,19 +30,21 @@ export function AskCredits() {
   if (me.canAsk) {
     return (
       <p className="ask-credits" data-testid="ask-credits" data-can-ask="true">
-        <span className="ask-credits-label">You can ask:</span> {allowanceText(me) || 'your plan covers it'}.{' '}
+        <span className="ask-credits-label">{t('credits.canAsk')}</span> {t('credits.allowance', { allowance: allowanceText(me) || t('credits.planCovers') })}{' '}
         <Link to={plansLink} className="ask-credits-link">
-          Plans and credits
+          {t('credits.plansLink')}
         </Link>
       </p>
     );
   }
   return (
     <div className="ask-credits ask-credits-none" data-testid="ask-credits" data-can-ask="false" role="note">
-      <p className="ask-credits-title">You need a plan or question credits to send a question</p>
-      <p>{me.next ?? 'Choose a monthly plan or a pack of questions.'} You can write your question first: it is kept while you pay, and you come straight back here to send it.</p>
+      <p className="ask-credits-title">{t('credits.needTitle')}</p>
+      <p>
+        {me.next ?? t('credits.choose')} {t('credits.writeFirst')}
+      </p>
       <Link className="btn btn-secondary btn-block" to={plansLink} data-testid="ask-get-plan">
-        See plans and credits
+        {t('ask.seePlans')}
       </Link>
     </div>
   );

@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../lib/api';
+import { T, useT } from '../../i18n';
 import { formErrorsOf } from '../../lib/form-errors';
-import { plural } from '../../lib/format';
 import { newRequestId } from '../../lib/request-id';
 import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 import { Alert } from '../../ui/alert';
@@ -11,7 +11,7 @@ import { Button } from '../../ui/button';
 import { SelectField, TextAreaField } from '../../ui/field';
 import { ProgressBar } from '../../ui/progress-bar';
 import { billingKeys, isBillingRefusal } from '../billing';
-import { levelLabel } from '../subjects';
+import { levelLabel, subjectLabel } from '../subjects';
 import { NotYetTaught, useAnswerableSubjects } from './answerable-subjects';
 import { AskCheckoutNotice } from './ask-checkout-notice';
 import { AskCredits, plansLink } from './ask-credits';
@@ -37,6 +37,7 @@ interface AskFormProps {
 
 export function AskForm({ userId, initialSubject, initialLevel, initialCourse, checkoutId, cancelled = false }: AskFormProps) {
   // Only what can be answered now: subjects and levels at least one approved tutor teaches.
+  const t = useT();
   const subjects = useAnswerableSubjects();
   const uploads = usePhotoUploads();
   const ask = useAskQuestion();
@@ -70,9 +71,10 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
 
   const subject = subjects.data?.find((s) => s.id === subjectId) ?? null;
   const levels = subject?.levels ?? [];
-  const failedPhotosMessage = `${plural(uploads.failedCount, { one: 'A photo', other: 'Some photos' })} could not be sent (marked in red). Remove ${plural(uploads.failedCount, { one: 'it', other: 'them' })}${uploads.items.some((i) => i.status === 'error' && i.retryable) ? ' or try again' : ''}, then press Send.`;
+  const canRetry = uploads.items.some((i) => i.status === 'error' && i.retryable);
+  const failedPhotosMessage = t(canRetry ? 'ask.photosFailedRetry' : 'ask.photosFailed', { count: uploads.failedCount });
   // Checked live once Send was pressed, so the message goes away as soon as the photos are fixed.
-  const photosError = !attempt ? undefined : uploads.items.length === 0 ? 'Add a photo of your question.' : uploads.failedCount > 0 ? failedPhotosMessage : undefined;
+  const photosError = !attempt ? undefined : uploads.items.length === 0 ? t('ask.addPhoto') : uploads.failedCount > 0 ? failedPhotosMessage : undefined;
   const server = formErrorsOf(ask.error, formFields);
   const errors: Record<string, string | undefined> = { ...server.fields, ...localErrors, ...(photosError ? { photoIds: photosError } : {}) };
   useFocusFirstInvalid(formRef, attempt, ask.error);
@@ -121,8 +123,8 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
     event.preventDefault();
     if (ask.isPending || sendWhenReady) return;
     const local: Record<string, string> = {};
-    if (!subjectId) local.subjectId = 'is required';
-    if (!level) local.level = 'is required';
+    if (!subjectId) local.subjectId = t('field.required');
+    if (!level) local.level = t('field.required');
     setLocalErrors(local);
     setAttempt((n) => n + 1);
     if (Object.keys(local).length > 0 || uploads.items.length === 0 || uploads.failedCount > 0) return;
@@ -150,29 +152,26 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
       {checkoutId ? <AskCheckoutNotice checkoutId={checkoutId} cancelled={cancelled} /> : <AskCredits />}
       {course && (
         <p className="muted" data-testid="ask-course">
-          Asked from your course: your teacher sees this session in the course's report.
+          {t('ask.fromCourse')}
         </p>
       )}
       {draft.restored && !checkoutId && (
         <p className="ask-draft-note" data-testid="ask-draft-restored">
-          We kept the question you started.{' '}
-          <button type="button" className="link-button" onClick={startAgain}>
-            Start a new one
-          </button>
+          <T id="ask.draftKept" components={{ 0: <button type="button" className="link-button" onClick={startAgain} /> }} />
         </p>
       )}
       <PhotoPicker uploads={uploads} error={errors.photoIds} />
 
       {subjects.isError && (
-        <Alert tone="error" title="The subject list could not be loaded">
+        <Alert tone="error" title={t('ask.subjectsFailed')}>
           <p>{errorMessage(subjects.error)}</p>
           <Button variant="secondary" onClick={() => void subjects.refetch()}>
-            Try again
+            {t('common.tryAgain')}
           </Button>
         </Alert>
       )}
       <SelectField
-        label="Subject"
+        label={t('ask.subject')}
         value={subjectId}
         error={errors.subjectId}
         disabled={!subjects.data}
@@ -186,15 +185,15 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
           setLevel((current) => (next?.levels.includes(current) ? current : next?.levels.length === 1 ? next.levels[0]! : ''));
         }}
       >
-        <option value="">{subjects.isPending ? 'Loading subjects…' : 'Choose a subject'}</option>
+        <option value="">{subjects.isPending ? t('ask.loadingSubjects') : t('ask.chooseSubject')}</option>
         {subjects.data?.map((s) => (
           <option key={s.id} value={s.id}>
-            {s.name}
+            {subjectLabel(s)}
           </option>
         ))}
       </SelectField>
       <SelectField
-        label="Level"
+        label={t('ask.level')}
         value={level}
         error={errors.level}
         disabled={!subject}
@@ -204,7 +203,7 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
           clearError('level');
         }}
       >
-        <option value="">{subject ? 'Choose your level' : 'Choose a subject first'}</option>
+        <option value="">{subject ? t('ask.chooseLevel') : t('ask.chooseSubjectFirst')}</option>
         {levels.map((l) => (
           <option key={l} value={l}>
             {levelLabel(l)}
@@ -213,57 +212,57 @@ export function AskForm({ userId, initialSubject, initialLevel, initialCourse, c
       </SelectField>
       <NotYetTaught wanted={initialSubject && initialLevel ? { subjectId: initialSubject, level: initialLevel } : null} />
       <TextAreaField
-        label="Anything to add?"
+        label={t('ask.note')}
         optional
         value={text}
         maxLength={2000}
         rows={3}
-        hint="For example, which part you are stuck on."
+        hint={t('ask.noteHint')}
         error={errors.text}
         data-testid="ask-text"
         onChange={(e) => setText(e.target.value)}
       />
 
       {consent && (
-        <Alert tone="warning" title="A guardian's consent is needed" testId="consent-required">
+        <Alert tone="warning" title={t('consent.title')} testId="consent-required">
           <p>{consent.message}</p>
         </Alert>
       )}
       {billingRefusal && (
-        <Alert tone="warning" title="You need a plan or question credits" testId="billing-required">
+        <Alert tone="warning" title={t('ask.needPlan')} testId="billing-required">
           <p>{billingRefusal.message}</p>
-          <p>Your question is kept: after paying you come straight back here to send it.</p>
+          <p>{t('ask.keptWhilePaying')}</p>
           <Link to={plansLink} data-testid="billing-required-link">
-            See plans and credits
+            {t('ask.seePlans')}
           </Link>
         </Alert>
       )}
       {!consent && !billingRefusal && server.summary && (
-        <Alert tone="error" title="Your question was not sent">
+        <Alert tone="error" title={t('ask.notSent')}>
           <p>{server.summary}</p>
         </Alert>
       )}
 
       <div className="send-box">
-        {waitingForPhotos && <ProgressBar value={uploads.overallProgress} label="Uploading photos" testId="ask-progress" />}
+        {waitingForPhotos && <ProgressBar value={uploads.overallProgress} label={t('ask.uploadingPhotos')} testId="ask-progress" />}
         <Button
           type="submit"
           block
           className="btn-large"
           pending={waitingForPhotos || ask.isPending}
-          pendingLabel={waitingForPhotos ? `Uploading photos… ${Math.round(uploads.overallProgress * 100)}%` : 'Sending to tutors…'}
+          pendingLabel={waitingForPhotos ? t('ask.uploadingPercent', { percent: uploads.overallProgress }) : t('ask.sending')}
           data-testid="ask-submit"
         >
-          Send to tutors
+          {t('ask.send')}
         </Button>
         {(waitingForPhotos || ask.isPending) && (
           <p className="muted send-note" role="status">
-            {waitingForPhotos ? 'Your question will be sent as soon as the photos are up.' : 'Finding tutors for your question…'}
+            {waitingForPhotos ? t('ask.sendWhenUp') : t('ask.finding')}
           </p>
         )}
         {waitingForPhotos && (
           <Button variant="ghost" block onClick={() => setSendWhenReady(false)}>
-            Don't send yet
+            {t('ask.dontSend')}
           </Button>
         )}
       </div>

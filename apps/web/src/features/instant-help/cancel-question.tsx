@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api';
+import { useT } from '../../i18n';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { useCancelQuestion } from './question-queries';
@@ -7,6 +8,7 @@ import './question.css';
 
 /** Cancel, with a second step: one stray tap on a phone must not throw away a question tutors are being asked about. */
 export function CancelQuestionButton({ questionId, onCheckAgain }: { questionId: string; onCheckAgain(): void }) {
+  const t = useT();
   const cancel = useCancelQuestion();
   const [confirming, setConfirming] = useState(false);
   const keepRef = useRef<HTMLButtonElement>(null);
@@ -21,28 +23,28 @@ export function CancelQuestionButton({ questionId, onCheckAgain }: { questionId:
   return (
     <>
       {cancel.isError && (
-        <Alert tone="error" title="The question was not cancelled">
+        <Alert tone="error" title={t('cancel.failed')}>
           <p>{errorMessage(cancel.error)}</p>
         </Alert>
       )}
       {confirming ? (
         <div className="cancel-confirm" role="group" aria-labelledby="cancel-confirm-title" data-testid="cancel-confirm">
           <p id="cancel-confirm-title" className="cancel-confirm-title">
-            Cancel this question?
+            {t('cancel.confirmTitle')}
           </p>
-          <p className="muted">Tutors will stop seeing it, and you will not be connected to anyone.</p>
+          <p className="muted">{t('cancel.confirmText')}</p>
           <div className="cancel-confirm-actions">
             <Button ref={keepRef} variant="secondary" data-testid="cancel-question-keep" onClick={() => setConfirming(false)}>
-              Keep waiting
+              {t('cancel.keep')}
             </Button>
             <Button
               variant="danger"
               pending={cancel.isPending}
-              pendingLabel="Cancelling…"
+              pendingLabel={t('cancel.pending')}
               data-testid="cancel-question-confirm"
               onClick={() => cancel.mutate({ id: questionId }, { onError: onCheckAgain, onSettled: () => setConfirming(false) })}
             >
-              Yes, cancel it
+              {t('cancel.confirm')}
             </Button>
           </div>
         </div>
@@ -57,7 +59,7 @@ export function CancelQuestionButton({ questionId, onCheckAgain }: { questionId:
             setConfirming(true);
           }}
         >
-          Cancel question
+          {t('cancel.button')}
         </Button>
       )}
     </>

@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { plural } from '../../lib/format';
+import { useT } from '../../i18n';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { CameraIcon, CheckIcon, CloseIcon, GalleryIcon } from '../../ui/icons';
@@ -14,6 +14,7 @@ interface PhotoPickerProps {
 
 /** Take or choose up to four photos; each is shown back at once and uploads in the background with its own progress. */
 export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
+  const t = useT();
   const { items, add, remove, retry, canAddMore, notice } = uploads;
 
   const onPick = (event: ChangeEvent<HTMLInputElement>) => {
@@ -24,9 +25,9 @@ export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
 
   return (
     <fieldset className={`fieldset photo-picker${error ? ' field-invalid' : ''}`} aria-describedby={error ? 'photos-error' : 'photos-hint'}>
-      <legend>Photo of your question</legend>
+      <legend>{t('photos.legend')}</legend>
       <p className="field-hint" id="photos-hint">
-        Make sure the whole question is in the picture and easy to read. Up to {plural(MAX_PHOTOS, { one: '# photo', other: '# photos' })}; big ones are made smaller on your phone before they are sent.
+        {t('photos.hint', { max: MAX_PHOTOS })}
       </p>
 
       {canAddMore && (
@@ -34,12 +35,12 @@ export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
           <label className="photo-source photo-source-primary">
             <input className="visually-hidden" type="file" accept="image/*" capture="environment" onChange={onPick} data-testid="photo-camera-input" />
             <CameraIcon />
-            <span>Take photo</span>
+            <span>{t('photos.take')}</span>
           </label>
           <label className="photo-source">
             <input className="visually-hidden" type="file" accept="image/*" multiple onChange={onPick} data-testid="photo-input" />
             <GalleryIcon />
-            <span>Choose from gallery</span>
+            <span>{t('photos.gallery')}</span>
           </label>
         </div>
       )}
@@ -47,7 +48,7 @@ export function PhotoPicker({ uploads, error }: PhotoPickerProps) {
       {notice && <Alert tone="info">{notice}</Alert>}
 
       {items.length > 0 && (
-        <ul className="photo-grid" aria-label={`Your photos, ${items.length} of ${MAX_PHOTOS}`}>
+        <ul className="photo-grid" aria-label={t('photos.listLabel', { count: items.length, max: MAX_PHOTOS })}>
           {items.map((item, index) => (
             <PhotoTile key={item.key} item={item} number={index + 1} onRemove={() => remove(item.key)} onRetry={() => retry(item.key)} />
           ))}
@@ -72,9 +73,10 @@ interface PhotoTileProps {
 
 function PhotoTile({ item, number, onRemove, onRetry }: PhotoTileProps) {
   // HEIC and some other camera formats cannot be shown by every browser; once uploaded, the server's thumbnail can.
+  const t = useT();
   const [previewFailed, setPreviewFailed] = useState(false);
   const src = previewFailed ? (item.uploaded?.thumbUrl ?? null) : item.previewUrl;
-  const name = `Photo ${number}`;
+  const name = t('photos.name', { number });
 
   return (
     <li className={`photo-tile photo-tile-${item.status}`} data-testid="photo-preview" data-status={item.status}>
@@ -84,10 +86,10 @@ function PhotoTile({ item, number, onRemove, onRetry }: PhotoTileProps) {
         ) : (
           <span className="photo-placeholder">
             <GalleryIcon />
-            <span>No preview</span>
+            <span>{t('photos.noPreview')}</span>
           </span>
         )}
-        <button type="button" className="photo-remove" onClick={onRemove} aria-label={`Remove ${name.toLowerCase()}`} data-testid="photo-remove">
+        <button type="button" className="photo-remove" onClick={onRemove} aria-label={t('photos.remove', { number })} data-testid="photo-remove">
           <CloseIcon />
         </button>
       </div>
@@ -97,13 +99,14 @@ function PhotoTile({ item, number, onRemove, onRetry }: PhotoTileProps) {
 }
 
 function PhotoStatusLine({ item, name, onRetry }: { item: PhotoItem; name: string; onRetry(): void }) {
+  const t = useT();
   if (item.status === 'error') {
     return (
       <div className="photo-status photo-status-error" role="alert" data-testid="photo-error">
         <p>{item.error}</p>
         {item.retryable && (
           <Button variant="secondary" className="btn-small" onClick={onRetry}>
-            Try again
+            {t('common.tryAgain')}
           </Button>
         )}
       </div>
@@ -112,16 +115,16 @@ function PhotoStatusLine({ item, name, onRetry }: { item: PhotoItem; name: strin
   if (item.status === 'done') {
     return (
       <p className="photo-status photo-status-done">
-        <CheckIcon /> Ready
+        <CheckIcon /> {t('photos.ready')}
       </p>
     );
   }
   const checking = item.status === 'uploading' && item.progress >= 1;
   const preparing = item.status === 'preparing';
-  const label = preparing ? 'Making it smaller…' : item.status === 'queued' ? 'Waiting…' : checking ? 'Checking…' : `Uploading ${Math.round(item.progress * 100)}%`;
+  const label = preparing ? t('photos.shrinking') : item.status === 'queued' ? t('photos.waiting') : checking ? t('photos.checking') : t('photos.uploading', { progress: item.progress });
   return (
     <div className="photo-status" data-testid={preparing ? 'photo-preparing' : undefined}>
-      <ProgressBar value={preparing || item.status === 'queued' || checking ? null : item.progress} label={preparing ? `${name}: making it smaller to send` : `${name} upload`} testId="photo-progress" />
+      <ProgressBar value={preparing || item.status === 'queued' || checking ? null : item.progress} label={preparing ? t('photos.shrinkingLabel', { name }) : t('photos.uploadLabel', { name })} testId="photo-progress" />
       <p className="photo-status-text">{label}</p>
     </div>
   );

@@ -1,5 +1,6 @@
 import type { Question } from '@tutorline/contracts';
 import { Link } from 'react-router';
+import { useT } from '../../i18n';
 import { errorMessage } from '../../lib/api';
 import { formatRelative } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
@@ -13,17 +14,18 @@ import './question.css';
 
 /** The student's questions, newest first, each with the next useful step. */
 export function QuestionHistory() {
+  const t = useT();
   const questions = useMyQuestions();
   const subjectName = useSubjectName();
   const now = useNow(30_000);
 
-  if (questions.isPending) return <PageLoading label="Loading your questions…" />;
+  if (questions.isPending) return <PageLoading label={t('history.loading')} />;
   if (questions.isError) {
     return (
-      <Alert tone="error" title="Your questions could not be loaded">
+      <Alert tone="error" title={t('history.failed')}>
         <p>{errorMessage(questions.error)}</p>
         <Button variant="secondary" onClick={() => void questions.refetch()}>
-          Try again
+          {t('common.tryAgain')}
         </Button>
       </Alert>
     );
@@ -31,8 +33,8 @@ export function QuestionHistory() {
   if (questions.data.length === 0) {
     return (
       <div className="empty">
-        <p className="empty-title">Nothing here yet</p>
-        <p>Your questions and lessons will show up here.</p>
+        <p className="empty-title">{t('history.emptyTitle')}</p>
+        <p>{t('history.empty')}</p>
       </div>
     );
   }
@@ -46,16 +48,17 @@ export function QuestionHistory() {
 }
 
 function HistoryRow({ question: q, subject, now }: { question: Question; subject: string; now: number }) {
+  const t = useT();
   const questionLink = `/student/questions/${q.id}`;
   return (
     <li className="history-row" data-testid="question-row" data-question-id={q.id} data-status={q.status}>
       <div className="history-main">
         <Link className="history-title" to={questionLink}>
-          {subject} · {levelLabel(q.level)}
+          {t('history.subjectLevel', { subject, level: levelLabel(q.level) })}
         </Link>
         <p className="history-meta">
-          <time dateTime={q.createdAt}>Asked {formatRelative(q.createdAt, now)}</time>
-          {q.tutor && <> · with {q.tutor.displayName}</>}
+          <time dateTime={q.createdAt}>{t('history.asked', { when: formatRelative(q.createdAt, now) })}</time>
+          {q.tutor && <> · {t('history.withTutor', { name: q.tutor.displayName })}</>}
         </p>
         {q.text && <p className="history-text truncate">{q.text}</p>}
       </div>
@@ -65,7 +68,7 @@ function HistoryRow({ question: q, subject, now }: { question: Question; subject
       <div className="history-actions">
         {q.status === 'open' && (
           <Link className="btn btn-primary btn-small" to={questionLink} data-testid="question-waiting-link">
-            See progress
+            {t('history.seeProgress')}
           </Link>
         )}
         {q.sessionId && (
@@ -74,12 +77,12 @@ function HistoryRow({ question: q, subject, now }: { question: Question; subject
             to={`/session/${q.sessionId}`}
             data-testid="question-session-link"
           >
-            {q.status === 'claimed' ? 'Join session' : 'Session'}
+            {q.status === 'claimed' ? t('outcome.joinSession') : t('history.session')}
           </Link>
         )}
         {q.status === 'answered' && q.rating === null && (
           <Link className="btn btn-secondary btn-small" to={questionLink}>
-            Rate tutor
+            {t('history.rate')}
           </Link>
         )}
       </div>

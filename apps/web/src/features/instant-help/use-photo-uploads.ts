@@ -1,7 +1,7 @@
 import type { MAX_QUESTION_PHOTOS, UploadedPhoto } from '@tutorline/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../lib/api';
-import { plural } from '../../lib/format';
+import { translate } from '../../i18n/catalog';
 import { UploadAborted, uploadFile } from '../../lib/upload';
 import type { DraftPhoto } from './ask-draft-store';
 import { PhotoTooBig, shrinkPhoto } from './shrink-photo';
@@ -36,11 +36,11 @@ export interface PhotoItem {
 
 /** A reason to refuse a file before spending the user's data on it; null when it may be sent. */
 function checkFile(file: File): string | null {
-  if (file.type === 'image/svg+xml') return 'Drawings saved as SVG cannot be sent. Please take a photo instead.';
+  if (file.type === 'image/svg+xml') return translate('photos.svg');
   // Some phones give camera files no type at all; let the server decide about those.
-  if (file.type && !file.type.startsWith('image/')) return 'This file is not a photo. Please choose a picture.';
-  if (file.size > MAX_PICK_BYTES) return 'This file is too big to be a photo. Please choose a photo, or take a new one.';
-  if (file.size === 0) return 'This file is empty. Please choose another photo.';
+  if (file.type && !file.type.startsWith('image/')) return translate('photos.notPhoto');
+  if (file.size > MAX_PICK_BYTES) return translate('photos.tooBigFile');
+  if (file.size === 0) return translate('photos.empty');
   return null;
 }
 
@@ -99,7 +99,9 @@ export function usePhotoUploads() {
     const taken = picked.slice(0, Math.max(0, room));
     setNotice(
       picked.length > taken.length
-        ? `You can send up to ${plural(MAX_PHOTOS, { one: '# photo', other: '# photos' })}, so ${room > 0 ? plural(taken.length, { one: 'only the first was added', other: 'only the first # were added' }) : 'no more were added'}.`
+        ? room > 0
+          ? translate('photos.onlyFirstAdded', { max: MAX_PHOTOS, count: taken.length })
+          : translate('photos.noMoreAdded', { max: MAX_PHOTOS })
         : null,
     );
     const added = taken.map((file): PhotoItem => {
@@ -125,7 +127,7 @@ export function usePhotoUploads() {
       if (item.status !== 'preparing') continue;
       shrinkPhoto(item.file).then(
         (file) => patch(item.key, { file, status: 'queued' }),
-        (error: unknown) => patch(item.key, { status: 'error', error: error instanceof PhotoTooBig ? error.message : 'This photo could not be read. Please choose another one.', retryable: false }),
+        (error: unknown) => patch(item.key, { status: 'error', error: error instanceof PhotoTooBig ? translate('photos.tooBig') : translate('photos.unreadable'), retryable: false }),
       );
     }
   };

@@ -1,7 +1,8 @@
 import type { Question } from '@tutorline/contracts';
 import { useEffect } from 'react';
 import { secondsSince, secondsUntil } from '../../lib/durations';
-import { formatCountdown, formatNumber, plural } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { formatCountdown } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { ProgressBar } from '../../ui/progress-bar';
 import { CancelQuestionButton } from './cancel-question';
@@ -17,6 +18,7 @@ interface WaitingPanelProps {
 
 /** While the question goes out to tutors: how many were asked, how long it has been, how long is left. */
 export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPanelProps) {
+  const t = useT();
   const now = useNow(1000);
   const elapsed = secondsSince(question.createdAt, now);
   const left = secondsUntil(question.expiresAt, now);
@@ -45,35 +47,34 @@ export function WaitingPanel({ question, subjectText, onCheckAgain }: WaitingPan
       </h2>
       {nobodyReachable ? (
         <p className="waiting-count" data-testid="nobody-reachable" aria-live="polite">
-          No tutor who teaches {subjectText} is online right now. We will ask them as soon as one comes online, until the time runs out. If
-          nobody can be asked, your question credit is given back.
+          {t('waiting.nobodyText', { subject: subjectText })}
         </p>
       ) : (
         <p className="waiting-count" data-testid="notified-count" aria-live="polite">
-          <strong>{formatNumber(n)}</strong> {plural(n, { one: 'tutor', other: 'tutors' })} notified
+          <T id="waiting.notified" values={{ count: n }} components={{ 0: <strong /> }} />
         </p>
       )}
       {!nobodyReachable && (
         <p className="muted waiting-lead">
-          We are asking tutors who teach {subjectText}. Keep this page open: you will join the first tutor who accepts.
+          {t('waiting.lead', { subject: subjectText })}
         </p>
       )}
 
       <dl className="stats">
         <div className="stat">
-          <dt>Waiting</dt>
+          <dt>{t('waiting.elapsed')}</dt>
           <dd data-testid="elapsed">{formatCountdown(elapsed)}</dd>
         </div>
         <div className="stat">
-          <dt>Time left</dt>
+          <dt>{t('waiting.left')}</dt>
           <dd data-testid="time-left">{formatCountdown(left)}</dd>
         </div>
         <div className="stat">
-          <dt>Wave</dt>
+          <dt>{t('waiting.wave')}</dt>
           <dd data-testid="wave">{question.wave}</dd>
         </div>
       </dl>
-      <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label="Time used of the time to find a tutor" tone={left < 60 ? 'warning' : 'primary'} />
+      <ProgressBar value={Math.min(1, elapsed / windowSeconds)} label={t('waiting.progress')} tone={left < 60 ? 'warning' : 'primary'} />
       <p className="muted waiting-next" data-testid="waiting-next">
         {status.next ?? '\u00a0'}
       </p>

@@ -1,5 +1,6 @@
 import type { Question } from '@tutorline/contracts';
 import { secondsUntil } from '../../lib/durations';
+import { translate } from '../../i18n/catalog';
 import { formatCountdown } from '../../lib/format';
 
 export interface WaitingStatus {
@@ -22,8 +23,8 @@ export function waitingStatus(q: WaitingFacts, nowMs: number): WaitingStatus {
   const looked = Date.parse(q.nextWaveAt ?? q.expiresAt) > Date.parse(q.createdAt);
   const n = q.notifiedCount;
   const nobodyReachable = looked && n === 0 && q.waitingTutors === 0;
-  const title = timeUp ? 'Time is up, checking…' : nobodyReachable ? 'No tutor is online for this right now' : n === 0 ? 'Looking for tutors…' : 'Waiting for a tutor to accept…';
+  const title = translate(timeUp ? 'waiting.timeUp' : nobodyReachable ? 'waiting.nobodyOnline' : n === 0 ? 'waiting.looking' : 'waiting.waiting');
   const nextIn = q.nextWaveAt ? secondsUntil(q.nextWaveAt, nowMs) : 0;
-  const next = timeUp ? null : nextIn > 0 && q.waitingTutors > 0 ? `More tutors will be asked in ${formatCountdown(nextIn)}.` : n > 0 ? 'Every matching tutor who is online has been asked.' : null;
+  const next = timeUp ? null : nextIn > 0 && q.waitingTutors > 0 ? translate('waiting.nextWave', { time: formatCountdown(nextIn) }) : n > 0 ? translate('waiting.allAsked') : null;
   return { title, nobodyReachable, next };
 }

@@ -1,5 +1,6 @@
 import type { NotificationChannels } from '@tutorline/contracts';
 import { useEffect, useState } from 'react';
+import { type MessageKey, useT } from '../../i18n';
 import { errorMessage } from '../../lib/api';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -7,21 +8,22 @@ import { disablePush, enablePush, type PushDeviceState, pushDeviceState } from '
 import { useChannels, useChooseChannels } from './use-channels';
 import './notifications.css';
 
-const channels: { key: keyof NotificationChannels; label: string; hint: string }[] = [
-  { key: 'push', label: 'Push notifications', hint: 'On this phone or computer, even when Tutorline is closed.' },
-  { key: 'whatsapp', label: 'WhatsApp', hint: 'Messages to your linked WhatsApp number.' },
-  { key: 'inApp', label: 'In the app', hint: 'The bell at the top of the page.' },
+const channels: { key: keyof NotificationChannels; label: MessageKey; hint: MessageKey }[] = [
+  { key: 'push', label: 'channels.push', hint: 'channels.pushHint' },
+  { key: 'whatsapp', label: 'channels.whatsapp', hint: 'channels.whatsappHint' },
+  { key: 'inApp', label: 'channels.inApp', hint: 'channels.inAppHint' },
 ];
 
-const deviceWords: Record<PushDeviceState, string> = {
-  unsupported: 'This browser cannot show push notifications.',
-  denied: 'Notifications are blocked for Tutorline in this browser’s settings.',
-  on: 'Push notifications are on for this device.',
-  off: 'Push notifications are off for this device.',
+const deviceWords: Record<PushDeviceState, MessageKey> = {
+  unsupported: 'channels.deviceUnsupported',
+  denied: 'channels.deviceDenied',
+  on: 'channels.deviceOn',
+  off: 'channels.deviceOff',
 };
 
 /** Settings' "Notifications" (#21): each channel on or off, and push for this device. */
 export function NotificationChannelsCard() {
+  const t = useT();
   const choice = useChannels();
   const choose = useChooseChannels();
   const [device, setDevice] = useState<PushDeviceState | null>(null);
@@ -37,7 +39,7 @@ export function NotificationChannelsCard() {
     try {
       setDevice(device === 'on' ? await disablePush() : await enablePush());
     } catch (err) {
-      setDeviceError(err instanceof Error && !('status' in err) ? 'Could not turn push on in this browser.' : errorMessage(err));
+      setDeviceError(err instanceof Error && !('status' in err) ? t('channels.pushFailed') : errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -45,18 +47,18 @@ export function NotificationChannelsCard() {
 
   return (
     <section className="card notification-channels" data-testid="notification-channels" aria-labelledby="notification-channels-title">
-      <h2 id="notification-channels-title">Notifications</h2>
-      <p className="notification-channels-lead">Choose where we tell you about questions, accepted questions and lesson reminders.</p>
+      <h2 id="notification-channels-title">{t('channels.title')}</h2>
+      <p className="notification-channels-lead">{t('channels.lead')}</p>
       {choice.isError && <Alert tone="error">{errorMessage(choice.error)}</Alert>}
       {choice.data && (
         <fieldset className="notification-channels-list" disabled={choose.isPending}>
-          <legend className="visually-hidden">Channels</legend>
+          <legend className="visually-hidden">{t('channels.legend')}</legend>
           {channels.map((c) => (
             <label key={c.key} className="notification-channel">
               <input type="checkbox" checked={choice.data[c.key]} onChange={(e) => choose.mutate({ [c.key]: e.target.checked })} data-testid={`channel-${c.key}`} />
               <span>
-                <span className="notification-channel-label">{c.label}</span>
-                <span className="notification-channel-hint">{c.hint}</span>
+                <span className="notification-channel-label">{t(c.label)}</span>
+                <span className="notification-channel-hint">{t(c.hint)}</span>
               </span>
             </label>
           ))}
@@ -66,11 +68,11 @@ export function NotificationChannelsCard() {
       {device && (
         <div className="notification-device">
           <p className="notification-channel-hint" role="status" data-testid="push-device-state">
-            {deviceWords[device]}
+            {t(deviceWords[device])}
           </p>
           {(device === 'on' || device === 'off') && (
-            <Button variant="secondary" pending={busy} pendingLabel="One moment…" onClick={() => void toggleDevice()} data-testid="push-device-toggle">
-              {device === 'on' ? 'Turn off on this device' : 'Turn on for this device'}
+            <Button variant="secondary" pending={busy} pendingLabel={t('channels.oneMoment')} onClick={() => void toggleDevice()} data-testid="push-device-toggle">
+              {device === 'on' ? t('channels.turnOff') : t('channels.turnOn')}
             </Button>
           )}
         </div>

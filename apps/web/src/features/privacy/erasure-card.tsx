@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { T, useT } from '../../i18n';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { Alert } from '../../ui/alert';
@@ -12,57 +13,56 @@ import './privacy.css';
  * effect is shown. A guardian sees one for each child.
  */
 export function ErasureCard({ userId = null, name = null }: { userId?: string | null; name?: string | null }) {
+  const t = useT();
   const state = useErasure(userId);
   const request = useRequestErasure(userId);
   const cancel = useCancelErasure(userId);
   const [confirming, setConfirming] = useState(false);
   const id = `erasure-${userId ?? 'me'}`;
-  const whose = name ? `${name}'s` : 'your';
   const pending = state.data?.pending ?? null;
   return (
     <section className="card data-export erasure" data-testid="erasure" aria-labelledby={id}>
-      <h2 id={id}>{name ? `Delete ${name}'s account` : 'Delete my account'}</h2>
+      <h2 id={id}>{name ? t('erasure.titleChild', { name }) : t('erasure.title')}</h2>
       <p className="data-export-lead">
-        Deleting removes {whose} profile, questions and photos, chat, recordings and messages for good. Payment records are kept, without a name, because the law
-        requires it. You have 14 days to change your mind.
+        {name ? t('erasure.leadChild', { name }) : t('erasure.lead')}
       </p>
       {state.isPending ? (
         <p className="data-export-status" role="status">
-          Checking…
+          {t('photos.checking')}
         </p>
       ) : state.isError ? (
         <Alert tone="error">{errorMessage(state.error)}</Alert>
       ) : pending ? (
         <div className="data-export-actions" data-testid="erasure-pending">
-          <Alert tone="warning" title={name ? `${name}'s account will be deleted` : 'Your account will be deleted'}>
-            On {formatDateTime(pending.effectiveAt)}. Until then you can cancel, and nothing is lost.
+          <Alert tone="warning" title={name ? t('erasure.pendingChild', { name }) : t('erasure.pending')}>
+            {t('erasure.on', { when: formatDateTime(pending.effectiveAt) })}
           </Alert>
-          <Button variant="secondary" pending={cancel.isPending} pendingLabel="Cancelling…" onClick={() => cancel.mutate()} data-testid="erasure-cancel">
-            Cancel the deletion
+          <Button variant="secondary" pending={cancel.isPending} pendingLabel={t('cancel.pending')} onClick={() => cancel.mutate()} data-testid="erasure-cancel">
+            {t('erasure.cancel')}
           </Button>
         </div>
       ) : confirming ? (
         <div className="data-export-actions">
-          <p className="data-export-note">Are you sure? {name ? `${name}'s` : 'Your'} account will be deleted 14 days from now.</p>
+          <p className="data-export-note">{name ? t('erasure.sureChild', { name }) : t('erasure.sure')}</p>
           <div className="erasure-confirm">
             <Button
               variant="danger"
               pending={request.isPending}
-              pendingLabel="Asking…"
+              pendingLabel={t('export.asking')}
               onClick={() => request.mutate(undefined, { onSuccess: () => setConfirming(false) })}
               data-testid="erasure-confirm"
             >
-              Yes, delete in 14 days
+              {t('erasure.confirm')}
             </Button>
             <Button variant="ghost" onClick={() => setConfirming(false)}>
-              Keep the account
+              {t('erasure.keep')}
             </Button>
           </div>
         </div>
       ) : (
         <div className="data-export-actions">
           <Button variant="danger" onClick={() => setConfirming(true)} data-testid="erasure-request">
-            {name ? `Delete ${name}'s account…` : 'Delete my account…'}
+            {name ? t('erasure.requestChild', { name }) : t('erasure.request')}
           </Button>
         </div>
       )}
@@ -78,7 +78,7 @@ export function ErasurePendingBanner() {
   if (!pending) return null;
   return (
     <div className="erasure-banner" role="alert" data-testid="erasure-banner">
-      Your account will be deleted on {formatDateTime(pending.effectiveAt)}. <Link to="/settings">Cancel in Settings</Link> if you want to keep it.
+      <T id="erasure.banner" values={{ when: formatDateTime(pending.effectiveAt) }} components={{ 0: <Link to="/settings" /> }} />
     </div>
   );
 }

@@ -10,9 +10,10 @@ describe('reason words', () => {
     expect(reasonWords({ kind: 'popular' })).toMatch(/Popular/);
   });
 
-  it('lists names the English way', () => {
+  it('lists names the way the locale does', () => {
     expect(namesList([])).toBe('');
     expect(namesList(['A'])).toBe('A');
-    expect(namesList(['A', 'B', 'C'])).toBe('A, B and C');
+    expect(namesList(['A', 'B', 'C'], { locale: 'en-GB' })).toBe('A, B and C');
+    expect(namesList(['A', 'B', 'C'], { locale: 'en-US' })).toBe('A, B, and C');
   });
 });

@@ -1,29 +1,30 @@
 import type { RecommendationReason } from '@tutorline/contracts';
+import { type MessageKey, translate } from '../../i18n/catalog';
+import { formatList } from '../../lib/format';
 
-const how: Record<Extract<RecommendationReason, { kind: 'history' }>['how'], string> = {
-  session: 'had sessions with',
-  lesson: 'had lessons with',
-  class: 'joined classes by',
-  favourite: 'liked',
-  view: 'looked at',
+const how: Record<Extract<RecommendationReason, { kind: 'history' }>['how'], MessageKey> = {
+  session: 'reason.session',
+  lesson: 'reason.lesson',
+  class: 'reason.class',
+  favourite: 'reason.favourite',
+  view: 'reason.view',
 };
 
-/** "A", "A and B", "A, B and C". */
-export function namesList(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+/** "A", "A and B", "A, B and C" (en-GB), in the interface language. */
+export function namesList(names: readonly string[], opts: { locale?: string } = {}): string {
+  return formatList(names, { ...opts, and: true });
 }
 
 /** Why a tutor is suggested, in the student's words; the names are only ever tutors the student met themselves. */
 export function reasonWords(r: RecommendationReason): string {
   switch (r.kind) {
     case 'history':
-      return `Because you ${how[r.how]} ${namesList(r.tutorNames)}`;
+      return translate(how[r.how], { names: namesList(r.tutorNames) });
     case 'also_booked':
-      return `Students who booked ${r.tutorName} also booked this tutor`;
+      return translate('reason.alsoBooked', { name: r.tutorName });
     case 'new':
-      return 'New tutor: be one of the first to try them';
+      return translate('reason.new');
     case 'popular':
-      return 'Popular with students of this subject';
+      return translate('reason.popular');
   }
 }

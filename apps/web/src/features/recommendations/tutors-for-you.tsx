@@ -2,7 +2,8 @@ import type { RecommendedTutor } from '@tutorline/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api';
-import { formatMoney } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { formatList, formatMoney } from '../../lib/format';
 import { levelLabel, useSubjectName } from '../subjects';
 import { TutorPhoto } from '../tutors';
 import { reasonWords } from './reason-words';
@@ -10,19 +11,20 @@ import { useRecommendationHome, useRecommendationSettings, useSaveRecommendation
 import './recommendations.css';
 
 function SuggestedTutor({ tutor, subjectId, level }: { tutor: RecommendedTutor; subjectId: string; level: string }) {
+  const t = useT();
   return (
     <li className="rec-tutor" data-testid="rec-tutor">
       <TutorPhoto tutor={{ id: tutor.tutorId, displayName: tutor.displayName, photoUrl: tutor.photoUrl }} />
       <div className="rec-tutor-body">
         <p className="rec-tutor-name">
           <Link to={`/tutors/${tutor.tutorId}?${new URLSearchParams({ subject: subjectId, level }).toString()}`}>{tutor.displayName}</Link>
-          {tutor.isNew && <span className="rec-new">New</span>}
+          {tutor.isNew && <span className="rec-new">{t('recs.new')}</span>}
         </p>
         <p className="rec-reason" data-testid="rec-reason">
           {reasonWords(tutor.reason)}
         </p>
         <p className="muted rec-meta">
-          {formatMoney(tutor.hourlyRateMinor, tutor.currency)}/h · {tutor.languages.join(', ')}
+          {t('recs.meta', { rate: formatMoney(tutor.hourlyRateMinor, tutor.currency), languages: formatList(tutor.languages) })}
         </p>
       </div>
     </li>
@@ -31,6 +33,7 @@ function SuggestedTutor({ tutor, subjectId, level }: { tutor: RecommendedTutor; 
 
 /** The student's choice: suggestions from what they did, or the same popular tutors everyone sees. */
 export function PersonalisationToggle() {
+  const t = useT();
   const settings = useRecommendationSettings();
   const save = useSaveRecommendationSettings();
   // The box follows the click at once (a controlled checkbox would otherwise snap back until the query cache updates,
@@ -46,10 +49,10 @@ export function PersonalisationToggle() {
             setClicked(personalised);
             save.mutate({ ...settings.data!, personalised }, { onSettled: () => setClicked(null) });
           }} data-testid="rec-personalise" />
-        <span>Suggest tutors from my sessions and lessons</span>
+        <span>{t('recs.personalise')}</span>
       </label>
       <p className="muted rec-setting-note">
-        {on ? 'We use only what you did on Tutorline. Nothing is shared with anyone else.' : 'Off: you see the tutors most popular with students of each subject.'}
+        {on ? t('recs.personaliseOn') : t('recs.personaliseOff')}
       </p>
       {save.error && <p className="field-error">{errorMessage(save.error)}</p>}
     </div>
@@ -58,25 +61,26 @@ export function PersonalisationToggle() {
 
 /** "Tutors for you" on the student's home: a short list per subject they worked on, each with why it is suggested. */
 export function TutorsForYou() {
+  const t = useT();
   const home = useRecommendationHome();
   const subjectName = useSubjectName();
   return (
     <article className="card rec-card" aria-labelledby="rec-title" data-testid="tutors-for-you">
-      <h2 id="rec-title">Tutors for you</h2>
-      {home.isPending && <p className="muted">Finding tutors…</p>}
+      <h2 id="rec-title">{t('recs.title')}</h2>
+      {home.isPending && <p className="muted">{t('recs.finding')}</p>}
       {home.error && <p className="muted">{errorMessage(home.error)}</p>}
       {home.data && home.data.subjects.length === 0 && (
         <p className="muted">
-          Ask a question or join a class, and we will suggest tutors for your subjects here. <Link to="/tutors">Find a tutor</Link>
+          <T id="recs.empty" components={{ 0: <Link to="/tutors" /> }} />
         </p>
       )}
       {home.data?.subjects.map((s) => (
-        <section key={`${s.subjectId}/${s.level}`} className="rec-subject" aria-label={`${subjectName(s.subjectId)}, ${levelLabel(s.level)}`}>
+        <section key={`${s.subjectId}/${s.level}`} className="rec-subject" aria-label={t('question.subjectLevel', { subject: subjectName(s.subjectId), level: levelLabel(s.level) })}>
           <h3 className="rec-subject-title">
-            {subjectName(s.subjectId)} <span className="muted">· {levelLabel(s.level)}</span>
+            <T id="recs.subjectTitle" values={{ subject: subjectName(s.subjectId), level: levelLabel(s.level) }} components={{ 0: <span className="muted" /> }} />
           </h3>
           {s.list.tutors.length === 0 ? (
-            <p className="muted">No tutor with free time this week yet.</p>
+            <p className="muted">{t('recs.noneFree')}</p>
           ) : (
             <ul className="rec-list">
               {s.list.tutors.map((t) => (

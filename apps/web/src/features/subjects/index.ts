@@ -1,1 +1,1 @@
-export { levelLabel, useSubjectName, useSubjects } from './use-subjects';
+export { levelLabel, subjectLabel, useSubjectName, useSubjects } from './use-subjects';

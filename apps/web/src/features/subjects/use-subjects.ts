@@ -1,5 +1,6 @@
 import type { Subject } from '@tutorline/contracts';
 import { useQuery } from '@tanstack/react-query';
+import { hasMessage, translate } from '../../i18n/catalog';
 import { api } from '../../lib/api';
 
 export function useSubjects() {
@@ -13,7 +14,16 @@ export function useSubjects() {
 /** A lookup from subject id to its display name; falls back to a readable form of the id while the list loads. */
 export function useSubjectName(): (subjectId: string) => string {
   const subjects = useSubjects();
-  return (subjectId) => subjects.data?.find((s) => s.id === subjectId)?.name ?? humanise(subjectId);
+  return (subjectId) => {
+    const subject = subjects.data?.find((s) => s.id === subjectId);
+    return subjectLabel(subject ?? { id: subjectId, name: humanise(subjectId) });
+  };
+}
+
+/** A subject's name in the interface language: the catalog's word for a known subject, else the server's name. */
+export function subjectLabel(subject: Pick<Subject, 'id' | 'name'>): string {
+  const key = `subject.${subject.id}`;
+  return hasMessage(key) ? translate(key) : subject.name;
 }
 
 function humanise(slug: string): string {
@@ -24,6 +34,7 @@ function humanise(slug: string): string {
 /** Levels are slugs ("grade-11-12", "university"); show them as "Grade 11–12", "University". */
 export function levelLabel(level: string): string {
   const grades = /^grade-(\d+)(?:-(\d+))?$/.exec(level);
-  if (grades) return grades[2] ? `Grade ${grades[1]}–${grades[2]}` : `Grade ${grades[1]}`;
-  return humanise(level);
+  if (grades) return grades[2] ? translate('level.grades', { from: grades[1], to: grades[2] }) : translate('level.grade', { grade: grades[1] });
+  const key = `level.${level}`;
+  return hasMessage(key) ? translate(key) : humanise(level);
 }
