@@ -14,7 +14,7 @@ export function PageLoading({ label = 'Loading…' }: { label?: string }) {
 export function PageError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <section className="page page-narrow">
-      <Alert tone="error" title="We could not load this page">
+      <Alert tone="error" title="We could not load this page" titleAs="h1">
         <p>{errorMessage(error)}</p>
         {onRetry && (
           <Button variant="secondary" onClick={onRetry}>
