@@ -1,9 +1,10 @@
 import type { Me } from '@tutorline/contracts';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeFindings, checkRoute, describeFindings, type Finding, logInAt360, settle, smallPhone } from './a11y-helpers';
-import { chromiumAvailable, useServerAndBrowser } from './harness';
+import { chromiumAvailable, launchBrowser, type RunningServer, startServer } from './harness';
 import { claimedSession, openRoom } from './room-helpers';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 const canRun = chromiumAvailable('e2e: accessibility with axe on every route (#21)');
 const GUARDIAN_WA = '919700000321';
@@ -19,8 +20,10 @@ async function simulatorThread(baseUrl: string, number: string): Promise<string>
 }
 
 describe.skipIf(!canRun)('accessibility: every route for every role at 360 px, axe finds nothing serious or critical (#21)', () => {
-  // Development: the WhatsApp simulator carries the guardian's invite, and its page is a route too.
-  const env = useServerAndBrowser({ NODE_ENV: 'development', WHATSAPP_PROVIDER: 'simulator', BILLING_ENFORCE_ENTITLEMENTS: 'false' });
+  let proxy: TcpProxy | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const env = { server: () => server!, browser: () => browser! };
 
   let ctx: Awaited<ReturnType<typeof claimedSession>> & { studentMe: Me; tutorMe: Me; classId: string };
   const expectNone = (findings: Finding[]) => expect(findings, `axe found serious or critical violations:\n${describeFindings(findings)}`).toEqual([]);
@@ -31,8 +34,14 @@ describe.skipIf(!canRun)('accessibility: every route for every role at 360 px, a
   };
 
   beforeAll(async () => {
+    // The tutor's pages go through a proxy the test can cut ("Reconnecting…"); its origin must be accepted.
+    proxy = await startTcpProxy();
+    // Development: the WhatsApp simulator carries the guardian's invite, and its page is a route too.
+    server = await startServer({ NODE_ENV: 'development', WHATSAPP_PROVIDER: 'simulator', BILLING_ENFORCE_ENTITLEMENTS: 'false', ALLOWED_ORIGINS: proxy.baseUrl });
+    proxy.setTarget(Number(new URL(server.baseUrl).port));
+    browser = await launchBrowser();
     // A session between a student and a tutor (through the API), so the room and the question have real pages.
-    const session = await claimedSession(env.browser(), env.server().baseUrl, 'student15@tutorline.test', 'tutor08@tutorline.test');
+    const session = await claimedSession(browser, server.baseUrl, 'student15@tutorline.test', 'tutor08@tutorline.test', { tutorBaseUrl: proxy.baseUrl });
     await session.student.page.setViewportSize(smallPhone);
     await session.tutor.page.setViewportSize(smallPhone);
     const classes = (await (await session.student.page.request.get('/api/classes', { headers: origin(session.student.page) })).json()) as { classes: { id: string }[] };
@@ -41,6 +50,9 @@ describe.skipIf(!canRun)('accessibility: every route for every role at 360 px, a
   afterAll(async () => {
     await ctx?.student.context.close();
     await ctx?.tutor.context.close();
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
   });
 
   it('the live room in a call: call controls, board tools, the More menu, the chat and the question', async () => {
@@ -55,6 +67,24 @@ describe.skipIf(!canRun)('accessibility: every route for every role at 360 px, a
     await room.getByTestId('call-menu').waitFor();
     findings.push(...(await axeFindings(room, 'student room (More menu)')));
     await room.keyboard.press('Escape');
+
+    // Live regions: the room's status region is there before anything goes wrong, and says "Reconnecting…" when the
+    // tutor's connection drops; a message that arrives while the chat is not on screen is announced.
+    const tutorRoom = ctx.tutor.page;
+    const statusRegion = tutorRoom.locator('[data-testid="room-status-region"][role="status"]');
+    await statusRegion.waitFor({ state: 'attached' });
+    expect(await statusRegion.textContent()).toBe('');
+    const cut = proxy!.cut(4_000);
+    await expect.poll(() => statusRegion.textContent(), { timeout: 5_000 }).toContain('Reconnecting…');
+    await cut;
+    await expect.poll(() => statusRegion.textContent(), { timeout: 20_000 }).toBe('');
+    await tutorRoom.getByTestId('tab-chat').click();
+    await tutorRoom.getByLabel('Message').fill('Try x = 5');
+    await tutorRoom.keyboard.press('Enter');
+    const announcer = room.locator('[data-testid="announcer"][role="status"]');
+    await expect.poll(() => announcer.textContent(), { timeout: 10_000 }).toBe(`${ctx.tutorMe.displayName} wrote: Try x = 5`);
+    expect(await room.locator('.chat-list').getAttribute('aria-live')).toBe('polite');
+
     await room.getByTestId('tab-chat').click();
     await room.getByLabel('Message').fill('Hello');
     await room.keyboard.press('Enter');
