@@ -11,6 +11,7 @@ import { LandingPage } from './routes/landing';
 import { NotFoundPage } from './routes/not-found';
 import { StudentHomePage } from './routes/student-home';
 import { OfflineBanner, UpdateBanner } from './shell/pwa/pwa-banners';
+import { Announcer, FocusOnRouteChange } from './shell/route-focus';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
@@ -149,6 +150,8 @@ function Shell() {
       </a>
       <SessionSocket />
       <ScrollToTopOnNavigate />
+      <FocusOnRouteChange />
+      <Announcer />
       <SiteHeader />
       <UpdateBanner />
       <OfflineBanner />
