@@ -66,7 +66,22 @@ describe.skipIf(!canRun)('accessibility: every route for every role at 360 px, a
     await room.getByTestId('btn-more').click();
     await room.getByTestId('call-menu').waitFor();
     findings.push(...(await axeFindings(room, 'student room (More menu)')));
+    // Reduced motion: off by default here, on from the More menu (a menuitemcheckbox), and then nothing in the room animates.
+    const roomSection = room.getByTestId('room');
+    expect(await roomSection.getAttribute('data-reduced-motion')).toBe('false');
+    const motion = room.getByTestId('btn-reduced-motion');
+    expect(await motion.getAttribute('role')).toBe('menuitemcheckbox');
+    expect(await motion.getAttribute('aria-checked')).toBe('false');
+    await motion.click();
+    await expect.poll(() => roomSection.getAttribute('data-reduced-motion')).toBe('true');
+    const durations = await room.evaluate(() => Array.from(document.querySelectorAll('.room *')).map((el) => getComputedStyle(el).transitionDuration.split(',').concat(getComputedStyle(el).animationDuration.split(','))).flat());
+    expect(durations.every((d) => parseFloat(d) <= 0.0001)).toBe(true);
+    await room.getByTestId('btn-more').click();
+    expect(await room.getByTestId('btn-reduced-motion').getAttribute('aria-checked')).toBe('true');
     await room.keyboard.press('Escape');
+    // The system's setting is the default: the tutor's browser asks for reduced motion and has not chosen in the room.
+    await ctx.tutor.page.emulateMedia({ reducedMotion: 'reduce' });
+    await expect.poll(() => ctx.tutor.page.getByTestId('room').getAttribute('data-reduced-motion')).toBe('true');
 
     // Live regions: the room's status region is there before anything goes wrong, and says "Reconnecting…" when the
     // tutor's connection drops; a message that arrives while the chat is not on screen is announced.

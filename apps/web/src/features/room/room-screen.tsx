@@ -23,6 +23,7 @@ import { readMarkToSend, unreadCount } from './chat-unread';
 import { useAnnounceNewMessages } from './use-chat-announcer';
 import { LeaveCallDialog } from './leave-call-dialog';
 import { QuestionPane } from './question-pane';
+import { useReducedMotion } from './reduced-motion';
 import { PreJoin } from './prejoin';
 import type { RoomConnection, RoomSnapshot } from './room-connection';
 import { useRoomConnection } from './use-room';
@@ -222,6 +223,7 @@ function InRoom({
   const readOnly = role === 'observer' || snapshot.status === 'ended';
   const inCall = role !== 'observer' && snapshot.status !== 'ended';
   const leave = useLeaveGuard(inCall);
+  const reducedMotion = useReducedMotion();
   const recording = useSessionRecording(session.id, me.id, inCall, room.call);
   const showQuestion = session.questionId
     ? () => {
@@ -231,7 +233,7 @@ function InRoom({
     : undefined;
 
   return (
-    <section className="room" data-testid="room" data-stage="in-room" data-room-status={snapshot.status} aria-labelledby="room-title">
+    <section className="room" data-testid="room" data-stage="in-room" data-room-status={snapshot.status} data-reduced-motion={reducedMotion} aria-labelledby="room-title">
       <div className="room-head">
         <h1 id="room-title">{role === 'observer' ? `${session.student.displayName} with ${session.tutor.displayName}` : `Session with ${other.displayName}`}</h1>
         {actions}
