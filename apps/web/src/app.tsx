@@ -13,6 +13,7 @@ import { LandingPage } from './routes/landing';
 import { NotFoundPage } from './routes/not-found';
 import { StudentHomePage } from './routes/student-home';
 import { OfflineBanner, UpdateBanner } from './shell/pwa/pwa-banners';
+import { Announcer, FocusOnRouteChange } from './shell/route-focus';
 import { SiteHeader } from './shell/site-header';
 import { PageLoading } from './ui/page-states';
 
@@ -164,6 +165,8 @@ function Shell() {
       <AccountLanguage />
       <SessionSocket />
       <ScrollToTopOnNavigate />
+      <FocusOnRouteChange />
+      <Announcer />
       <SiteHeader />
       <UpdateBanner />
       <OfflineBanner />

@@ -5,6 +5,7 @@ import { RequireRole } from '../features/auth';
 import { QuestionOutcome, QuestionPhotos, QuestionStatusBadge, useLiveQuestions, useQuestion, WaitingPanel } from '../features/instant-help';
 import { useTutoringSession } from '../features/sessions';
 import { levelLabel, useSubjectName } from '../features/subjects';
+import { announce } from '../lib/announce';
 import { ApiError } from '../lib/api';
 import { useT } from '../i18n';
 import { formatDateTime } from '../lib/format';
@@ -30,13 +31,16 @@ function QuestionScreen() {
   const sawOpen = useRef(false);
   const status = question.data?.status;
   const sessionId = question.data?.sessionId;
+  const tutorName = question.data?.tutor?.displayName;
   useEffect(() => {
     if (status === 'open') sawOpen.current = true;
     else if (status === 'claimed' && sessionId && sawOpen.current) {
       sawOpen.current = false;
+      // Said by the shell's live region: this page goes at once, the announcement stays.
+      announce(tutorName ? t('question.tutorFoundNamed', { name: tutorName }) : t('question.tutorFound'));
       void navigate(`/session/${sessionId}`);
     }
-  }, [status, sessionId, navigate]);
+  }, [status, sessionId, tutorName, navigate, t]);
 
   const refetch = question.refetch;
   const checkAgain = useCallback(() => void refetch(), [refetch]);

@@ -17,7 +17,7 @@ export function PageError({ error, onRetry }: { error: unknown; onRetry?: () => 
   const t = useT();
   return (
     <section className="page page-narrow">
-      <Alert tone="error" title={t('common.pageFailed')}>
+      <Alert tone="error" title={t('common.pageFailed')} titleAs="h1">
         <p>{errorMessage(error)}</p>
         {onRetry && (
           <Button variant="secondary" onClick={onRetry}>

@@ -28,7 +28,7 @@ export function ChartFrame({ title, name, table, children }: { title: string; na
         </span>
       </figcaption>
       {asTable ? (
-        <div className="ops-table-wrap">
+        <div className="ops-table-wrap" tabIndex={0} role="region" aria-label={`${title}: table`}>
           <table className="ops-table">
             <thead>
               <tr>

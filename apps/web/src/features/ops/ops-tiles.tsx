@@ -154,7 +154,8 @@ export function MoneyTile({ money }: { money: NonNullable<OpsSummary['money']> }
 
 export function NodesTable({ s }: { s: OpsSummary }) {
   return (
-    <div className="ops-table-wrap">
+    // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+    <div className="ops-table-wrap" tabIndex={0} role="region" aria-label="Server nodes">
       <table className="ops-table">
         <caption className="muted">Server nodes (seen in the last minute)</caption>
         <thead>

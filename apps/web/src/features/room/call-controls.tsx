@@ -3,6 +3,7 @@ import { GalleryIcon, HelpIcon, MoreIcon } from '../../ui/icons';
 import { AudioOnlyIcon, DataSaverIcon, EndCallIcon, FlagIcon, FlipCameraIcon, LeaveIcon, MicIcon, ScreenIcon, VideoIcon } from './call/call-icons';
 import type { PeerCall } from './call/peer-call';
 import type { CallSnapshot } from './call/types';
+import { chooseReducedMotion, useReducedMotion } from './reduced-motion';
 import './call-controls.css';
 
 export interface ControlsProps {
@@ -27,6 +28,7 @@ export interface ControlsProps {
  */
 export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onReportProblem, reportPerson, detailsOpen, onToggleDetails }: ControlsProps) {
   const audioBoard = snapshot.mode === 'audio-board';
+  const reducedMotion = useReducedMotion();
   return (
     <div className="call-controls" role="toolbar" aria-label="Call controls">
       <ControlButton testId="btn-mute" label="Mute" icon={<MicIcon off={!snapshot.audio} />} pressed={!snapshot.audio} onClick={() => void call.setMicrophone(!snapshot.audio)} />
@@ -47,6 +49,7 @@ export function Controls({ call, snapshot, onLeave, onEnd, onShowQuestion, onRep
             : []),
           { testId: 'btn-low-bandwidth', label: 'Data saver', icon: <DataSaverIcon />, checked: snapshot.mode !== 'full', onSelect: () => call.chooseMode(snapshot.mode === 'full' ? 'low' : 'full') },
           { testId: 'btn-audio-board', label: 'Audio only', icon: <AudioOnlyIcon />, checked: audioBoard, onSelect: () => call.chooseMode(audioBoard ? 'low' : 'audio-board') },
+          { testId: 'btn-reduced-motion', label: 'Reduce motion', icon: <MotionIcon />, checked: reducedMotion, onSelect: () => chooseReducedMotion(!reducedMotion) },
           ...(onShowQuestion ? [{ testId: 'btn-question-photo', label: 'Question photo', icon: <GalleryIcon />, onSelect: onShowQuestion }] : []),
           { testId: 'btn-diagnostics', label: 'Connection details', icon: <SignalIcon />, checked: detailsOpen, onSelect: onToggleDetails },
           ...(onReportProblem ? [{ testId: 'btn-report-problem', label: 'Report a problem', icon: <HelpIcon />, onSelect: onReportProblem }] : []),
@@ -206,6 +209,14 @@ function SignalIcon() {
   return (
     <svg className="icon" width={24} height={24} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.9" strokeLinecap="round" aria-hidden="true" focusable="false">
       <path d="M5 19v-3M10 19v-7M15 19V9M20 19V5" />
+    </svg>
+  );
+}
+
+function MotionIcon() {
+  return (
+    <svg className="icon" width={24} height={24} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.9" strokeLinecap="round" aria-hidden="true" focusable="false">
+      <path d="M4 12h10M4 7h6M4 17h6M17 8l4 4-4 4" />
     </svg>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMarkToSend, unreadCount } from './chat-unread';
+import { newMessageWords, readMarkToSend, unreadCount } from './chat-unread';
 
 const me = 'me';
 const messages = [
@@ -22,5 +22,18 @@ describe('chat unread count from the read mark', () => {
     expect(readMarkToSend(messages, 3)).toBe(9);
     expect(readMarkToSend(messages, 9)).toBe(null);
     expect(readMarkToSend([], null)).toBe(null);
+  });
+});
+
+describe('new messages said to a screen reader', () => {
+  it('names the sender of each message from others after the mark, and says a photo is a photo', () => {
+    const list = [
+      { id: 3, senderId: 'tutor', text: 'old', photo: null },
+      { id: 5, senderId: me, text: 'mine', photo: null },
+      { id: 8, senderId: 'tutor', text: 'Try x = 5', photo: null },
+      { id: 9, senderId: 'tutor', text: null, photo: { id: 'p', url: '/p', thumbUrl: '/t', width: 1, height: 1 } },
+    ];
+    expect(newMessageWords(list, me, 3, { tutor: 'Asha' })).toEqual(['Asha wrote: Try x = 5', 'Asha wrote: sent a photo']);
+    expect(newMessageWords(list, me, 9, { tutor: 'Asha' })).toEqual([]);
   });
 });

@@ -11,3 +11,8 @@ export function readMarkToSend(messages: readonly Pick<ChatMessage, 'id'>[], las
   const newest = messages.at(-1)?.id ?? 0;
   return newest > (lastReadMessageId ?? 0) ? newest : null;
 }
+
+/** What a screen reader is told of messages from others newer than `afterId`: one line each, a photo said as such. */
+export function newMessageWords(messages: readonly Pick<ChatMessage, 'id' | 'senderId' | 'text' | 'photo'>[], selfId: string, afterId: number, names: Record<string, string>): string[] {
+  return messages.filter((m) => m.id > afterId && m.senderId !== selfId).map((m) => `${names[m.senderId] ?? 'Someone'} wrote: ${m.text ?? (m.photo ? 'sent a photo' : '')}`);
+}

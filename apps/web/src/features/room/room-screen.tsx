@@ -20,8 +20,10 @@ import type { LocalMediaChoice } from './call/types';
 import { usePeerCall } from './call/use-peer-call';
 import { ChatPanel } from './chat-panel';
 import { readMarkToSend, unreadCount } from './chat-unread';
+import { useAnnounceNewMessages } from './use-chat-announcer';
 import { LeaveCallDialog } from './leave-call-dialog';
 import { QuestionPane } from './question-pane';
+import { useReducedMotion } from './reduced-motion';
 import { PreJoin } from './prejoin';
 import type { RoomConnection, RoomSnapshot } from './room-connection';
 import { useRoomConnection } from './use-room';
@@ -206,6 +208,7 @@ function InRoom({
   // Unread chat counts from the read mark the server keeps, so a reload (or another device) agrees on what was read.
   const chatOnScreen = wide || tab === 'chat';
   const unread = unreadCount(snapshot.messages, me.id, snapshot.lastReadMessageId);
+  useAnnounceNewMessages(snapshot.messages, me.id, names, chatOnScreen, snapshot.joined !== null);
   const toMark = chatOnScreen ? readMarkToSend(snapshot.messages, snapshot.lastReadMessageId) : null;
   useEffect(() => {
     if (toMark !== null && document.visibilityState === 'visible') connection?.markRead(toMark);
@@ -220,6 +223,7 @@ function InRoom({
   const readOnly = role === 'observer' || snapshot.status === 'ended';
   const inCall = role !== 'observer' && snapshot.status !== 'ended';
   const leave = useLeaveGuard(inCall);
+  const reducedMotion = useReducedMotion();
   const recording = useSessionRecording(session.id, me.id, inCall, room.call);
   const showQuestion = session.questionId
     ? () => {
@@ -229,7 +233,7 @@ function InRoom({
     : undefined;
 
   return (
-    <section className="room" data-testid="room" data-stage="in-room" data-room-status={snapshot.status} aria-labelledby="room-title">
+    <section className="room" data-testid="room" data-stage="in-room" data-room-status={snapshot.status} data-reduced-motion={reducedMotion} aria-labelledby="room-title">
       <div className="room-head">
         <h1 id="room-title">{role === 'observer' ? `${session.student.displayName} with ${session.tutor.displayName}` : `Session with ${other.displayName}`}</h1>
         {actions}
@@ -346,10 +350,14 @@ function RoomStatus({ status, error }: { status: string; error: string | null })
           : status === 'error'
             ? (error ?? 'The room could not be opened.')
             : null;
-  if (!text) return null;
+  // The live region is always there: one that appears together with its words is not announced by every screen reader.
   return (
-    <p className="room-status" role="status" data-testid="room-status" data-tone={status === 'joining' ? 'info' : 'warn'}>
-      {text}
-    </p>
+    <div className="room-status-region" role="status" data-testid="room-status-region">
+      {text && (
+        <p className="room-status" data-testid="room-status" data-tone={status === 'joining' ? 'info' : 'warn'}>
+          {text}
+        </p>
+      )}
+    </div>
   );
 }

@@ -16,6 +16,7 @@ import { Button } from '../../../ui/button';
 import { BoardFiles } from './board-files';
 import type { QuestionPhoto } from './board-panel';
 import { BoardBinding, type BoardScene } from './y-excalidraw';
+import { useBoardButtonNames } from './board-names';
 
 /** The part of the board that needs Excalidraw: loaded lazily by BoardPanel, so it is its own chunk. */
 
@@ -51,6 +52,7 @@ export function BoardCanvas({ doc, sessionId, questionPhotos, readOnly, placeQue
   const [busy, setBusy] = useState<'export' | 'photo' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  useBoardButtonNames(canvasRef);
 
   // Excalidraw measures its container when it mounts and on window resizes only. On a phone the board is a tab: it
   // may mount hidden (0×0) and is hidden and shown again, and the video above it changes height. Measure again whenever
