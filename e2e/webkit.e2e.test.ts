@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notRunBecause } from '../scripts/skips';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
 import { goOnline, type Party } from './room-helpers';
 import { launchWebKit, type WebKit, webkitAvailable } from './webkit';
@@ -164,7 +165,7 @@ describe.skipIf(!canRun)('the main journeys in WebKit (WebKitGTK), with a tutor 
     const sessionId = tutor.page.url().split('/').pop()!;
     await waitForPath(new RegExp(`^/session/${sessionId}$`));
     expect(await webkit.run(() => typeof RTCPeerConnection), 'this WebKit has WebRTC: add the call part (media both ways, getStats) here').toBe('undefined');
-    console.warn(`skipped: the WebKit call part (media both ways) — ${await webkit.run(() => navigator.userAgent)} (WebKitGTK 2.50, Debian) has no RTCPeerConnection`);
+    notRunBecause('the WebKit call part (media both ways)', `${await webkit.run(() => navigator.userAgent)} (Debian's WebKitGTK) has no RTCPeerConnection`);
     // getUserMedia works (mock devices): the pre-join shows the camera, inline.
     await webkit.element(testId('prejoin-join'), 30_000);
     await webkit.until(() => ((document.querySelector('[data-testid="prejoin-preview"]') as HTMLVideoElement | null)?.srcObject as MediaStream | null)?.getVideoTracks().length ?? 0, [], 20_000, 'the camera preview');
