@@ -20,7 +20,29 @@ type Phase = 'checking' | 'starting' | 'ready';
  * device is blocked, missing or busy. Skipped (straight into the call) when both were already granted and start fine,
  * so a reload goes right back in.
  */
-export function PreJoin({ onJoin, otherName }: PreJoinProps) {
+export function PreJoin(props: PreJoinProps) {
+  // A browser without WebRTC (Debian's WebKitGTK, some in-app browsers) cannot call: say so instead of failing on Join.
+  if (typeof RTCPeerConnection === 'undefined') return <NoWebRtc />;
+  return <MediaCheck {...props} />;
+}
+
+function NoWebRtc() {
+  return (
+    <section className="prejoin card" data-testid="prejoin" aria-labelledby="prejoin-title">
+      <div className="page-intro">
+        <h1 id="prejoin-title">This browser cannot make video calls</h1>
+      </div>
+      <Alert tone="error" title="Video calls are not supported here" testId="prejoin-no-webrtc">
+        <p>Your browser has no support for live video and sound (WebRTC). Open this page in Chrome, Firefox, Safari or Samsung Internet, and make sure it is up to date.</p>
+      </Alert>
+      <a className="btn btn-secondary btn-block" href="/check">
+        Check this device
+      </a>
+    </section>
+  );
+}
+
+function MediaCheck({ onJoin, otherName }: PreJoinProps) {
   const [phase, setPhase] = useState<Phase>('checking');
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [problems, setProblems] = useState<{ audio: MediaProblem | null; video: MediaProblem | null }>({ audio: null, video: null });
