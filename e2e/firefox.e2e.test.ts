@@ -1,12 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickNamed, type FirefoxParty, firefoxAvailable, firefoxParty, launchFirefox, setValue, testId, typeInto, waitForPath } from './firefox';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
 import { expectMediaFlowing, goOnline, type Party, pressCallControl } from './room-helpers';
+import { questionPhotoFile } from './photos';
 
 const suite = 'e2e: the main journeys in Firefox';
 const canRun = chromiumAvailable(suite) && firefoxAvailable(suite);
@@ -50,16 +47,6 @@ async function firefoxMediaUntil(page: FirefoxPage, check: (m: FirefoxMedia) => 
   return last;
 }
 
-async function photoFile(): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-ff-')), 'question.jpg');
-  const jpeg = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#f4f1e8' } })
-    .composite([{ input: Buffer.from('<svg width="1200" height="900"><text x="100" y="450" font-size="120" font-family="sans-serif">4x − 7 = 9</text></svg>'), top: 0, left: 0 }])
-    .jpeg()
-    .toBuffer();
-  fs.writeFileSync(file, jpeg);
-  return file;
-}
-
 describe.skipIf(!canRun)('the main journeys in Firefox, with a tutor in Chromium', () => {
   // NODE_ENV 'test': the fake payment provider and its /dev/fake-pay page.
   const env = useServerAndBrowser({ NODE_ENV: 'test', SEED_DEMO: 'true' });
@@ -100,7 +87,7 @@ describe.skipIf(!canRun)('the main journeys in Firefox, with a tutor in Chromium
     await student.go('/student/ask');
     await page.waitForSelector('[data-testid="ask-form"][data-draft="new"]');
     const input = (await page.waitForSelector(testId('photo-input')))!;
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(await photoFile());
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(await questionPhotoFile('4x − 7 = 9'));
     await page.waitForSelector('[data-testid="photo-preview"][data-status="done"]', { timeout: 30_000 });
     expect(await page.$(testId('photo-error'))).toBeNull();
     await page.select(testId('ask-subject'), 'maths');

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notRunBecause } from '../scripts/skips';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
 import { goOnline, type Party } from './room-helpers';
 import { launchWebKit, type WebKit, webkitAvailable } from './webkit';
+import { questionPhotoFile } from './photos';
 
 const suite = 'e2e: the main journeys in WebKit';
 const canRun = chromiumAvailable(suite) && webkitAvailable(suite);
@@ -14,16 +12,6 @@ const canRun = chromiumAvailable(suite) && webkitAvailable(suite);
 /** tutor08 teaches maths at grade 9–10 in the demo data, and has weekly hours to book. */
 const TUTOR = 'tutor08@tutorline.test';
 const testId = (id: string) => `[data-testid="${id}"]`;
-
-async function photoFile(): Promise<string> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-wk-')), 'question.jpg');
-  const jpeg = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#f4f1e8' } })
-    .composite([{ input: Buffer.from('<svg width="1200" height="900"><text x="100" y="450" font-size="120" font-family="sans-serif">6x + 1 = 13</text></svg>'), top: 0, left: 0 }])
-    .jpeg()
-    .toBuffer();
-  fs.writeFileSync(file, jpeg);
-  return file;
-}
 
 describe.skipIf(!canRun)('the main journeys in WebKit (WebKitGTK), with a tutor in Chromium', () => {
   // NODE_ENV 'test': the fake payment provider and its /dev/fake-pay page.
@@ -126,7 +114,7 @@ describe.skipIf(!canRun)('the main journeys in WebKit (WebKitGTK), with a tutor 
     await webkit.go('/student/ask');
     await webkit.element('[data-testid="ask-form"][data-draft="new"]');
     // The file input is hidden behind its button, as on a phone: WebDriver sends the file to it directly.
-    await webkit.client.elementSendKeys(await webkit.element(testId('photo-input')), await photoFile());
+    await webkit.client.elementSendKeys(await webkit.element(testId('photo-input')), await questionPhotoFile('6x + 1 = 13'));
     await webkit.element('[data-testid="photo-preview"][data-status="done"]', 30_000);
     expect(await webkit.run(() => document.querySelector('[data-testid="photo-error"]') === null)).toBe(true);
     await selectOption(testId('ask-subject'), 'maths');

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
-export interface ClassesRollupFact {
-  bucket: Date;
-  metric: string;
-  dim: string;
-  value: number;
-}
+/** One per-minute figure for the ops dashboard's rollups (decision 060). */
+export type ClassesRollupFact = RollupFact;
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
@@ -32,7 +28,7 @@ export async function classesRollupFacts(q: Db | Tx, range: { since: Date; until
     select date_trunc('minute', cancelled_at), 'classes.cancelled', '', count(*)::int from classes
       where cancelled_at >= ${since}::timestamptz and cancelled_at < ${until}::timestamptz and status = 'cancelled'
       group by 1`);
-  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }
 
 /** Classes (not cancelled) starting in [from, to), and how many start after `now`: one range of classes_starts_idx. */

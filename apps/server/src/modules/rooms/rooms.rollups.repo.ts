@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
-export interface RoomsRollupFact {
-  bucket: Date;
-  metric: string;
-  dim: string;
-  value: number;
-}
+/** One per-minute figure for the ops dashboard's rollups (decision 060). */
+export type RoomsRollupFact = RollupFact;
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
@@ -52,7 +48,7 @@ export async function roomsRollupFacts(q: Db | Tx, range: { since: Date; until: 
       union all
       select date_trunc('minute', at), metric, 'candidate:' || coalesce(cand, 'unknown') from trouble
     ) f group by bucket, metric, dim`);
-  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }
 
 /** Sessions in progress now (small: the partial index on active sessions), by kind. */

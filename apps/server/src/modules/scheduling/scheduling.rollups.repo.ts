@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
-export interface LessonsRollupFact {
-  bucket: Date;
-  metric: string;
-  dim: string;
-  value: number;
-}
+/** One per-minute figure for the ops dashboard's rollups (decision 060). */
+export type LessonsRollupFact = RollupFact;
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
@@ -27,7 +23,7 @@ export async function lessonsRollupFacts(q: Db | Tx, range: { since: Date; until
     select date_trunc('minute', cancelled_at), 'lessons.late_cancel', '', count(*)::int from bookings
       where cancelled_at >= ${since}::timestamptz and cancelled_at < ${until}::timestamptz and outcome = 'late_cancellation'
       group by 1`);
-  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }
 
 /** Lessons (confirmed, taught or missed) starting in [from, to), and how many of them start after `now`: one index range. */
