@@ -11,6 +11,8 @@ import { bookErrors, confirmHoldErrors, releaseHoldErrors } from './scheduling.h
 import { createSchedulingRepo } from './scheduling.repo';
 import { createSchedulingService, scheduleHoldSweep } from './scheduling.service';
 import { everyDay } from '../../../test/availability';
+import { type LocalPushService, startLocalPushService } from '../../../test/push-service';
+import { testConfig } from '../../config';
 
 const takenMessage = 'That slot was just taken. Please choose another time.';
 /** Kolkata evenings, 18:00–21:00 every day: 12:30–15:30 UTC, 07:30–10:30 in New York (EST). */
@@ -27,6 +29,7 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
   let tutor: { client: Client; id: string };
   let keys = 0;
   const sockets = new SocketPool();
+  let pushService: LocalPushService;
 
   const newStudent = async () => {
     const client = new Client(t.baseUrl);
@@ -46,12 +49,15 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
   const jobsLike = (pattern: string) => db().database.db.select().from(schema.jobs).where(like(schema.jobs.dedupeKey, pattern));
 
   beforeAll(async () => {
-    t = await startTestApp(db().database, { login: relaxedLogin }, clock, { manualJobs: true, channels: [channel] });
+    // Web Push on, to a push service on loopback (#21): the student's lesson reminder reaches their browser too.
+    pushService = await startLocalPushService();
+    t = await startTestApp(db().database, { login: relaxedLogin, push: { ...testConfig().push, enabled: true } }, clock, { manualJobs: true, channels: [channel], pushAgent: pushService.agent() });
     tutor = await newTutor();
   });
   afterAll(async () => {
     sockets.closeAll();
     await t?.close();
+    await pushService?.close();
   });
 
   it('prices a booking from the tutor rate, confirms it and tells both sides on their own clocks, in-app and through the outbox', async () => {
@@ -107,6 +113,10 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     const soonJobs = await jobsLike(`booking-reminder:${soon.json.id}:%`);
     expect(soonJobs.map((j) => [j.dedupeKey, j.runAt.toISOString()])).toEqual([[`booking-reminder:${soon.json.id}:15m:2026-11-30T12:30:00.000Z`, '2026-11-30T12:15:00.000Z']]);
 
+    // The student turns push on in this browser (#21).
+    const sub = pushService.subscribe();
+    expect((await s.client.post('/api/notifications/push/subscriptions', sub.json)).status).toBe(201);
+
     // Not yet due: nothing.
     await t.app.jobs.drain();
     expect((await noticesOf(s.client)).notices.filter((n) => n.kind === 'booking_reminder')).toEqual([]);
@@ -116,6 +126,12 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     expect(reminders.map((n) => n.text)).toEqual(['In 15 minutes: your lesson with Test Tutor on Mon 30 Nov, 07:30 (America/New_York).']);
     expect((await noticesOf(tutor.client)).notices.find((n) => n.kind === 'booking_reminder' && n.data.bookingId === soon.json.id)!.text).toContain('18:00 (Asia/Kolkata)');
     expect(sent.filter((m) => m.message.kind === 'booking_reminder' && m.message.data?.bookingId === soon.json.id)).toHaveLength(2);
+    // The same reminder as a Web Push, encrypted and VAPID-signed, to the student's browser only; urgent, opening the lessons.
+    await t.app.jobs.drain();
+    const [pushed] = await pushService.waitFor(sub.id, 1, 15_000);
+    expect(pushed).toMatchObject({ urgency: 'high' });
+    expect(pushed!.json).toMatchObject({ kind: 'booking_reminder', title: 'Lesson reminder', url: '/lessons', body: reminders[0]!.text, data: { bookingId: soon.json.id } });
+    expect(pushService.received(sub.id)).toHaveLength(1);
 
     // The far lesson is cancelled: its reminders come due and do nothing.
     expect((await s.client.post(`/api/bookings/${far.json.id}/cancel`)).status).toBe(200);
