@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { i18nCatalogs } from './apps/web/build/i18n-catalogs';
+import { i18nCatalogs } from './apps/web/build/i18n-catalogs.ts';
 
 /** Unit files that replace a module with `vi.mock`: the mock must not leak into files that share their module graph. */
 const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.test.ts'];

@@ -4,8 +4,8 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { i18nCatalogs } from './build/i18n-catalogs';
-import { pwaIconsPlugin, pwaOptions } from './build/pwa';
+import { i18nCatalogs } from './build/i18n-catalogs.ts';
+import { pwaIconsPlugin, pwaOptions } from './build/pwa.ts';
 
 // The API server; in production it also serves apps/web/dist, so everything stays same-origin.
 const apiTarget = 'http://127.0.0.1:3000';
