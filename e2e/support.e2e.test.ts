@@ -116,8 +116,9 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     for (const socket of [s, t]) socket.disconnect();
     expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
 
-    // Support, on a phone: search by the number as the parent says it, open the timeline, open the failed call.
-    const admin = await logIn(env.browser(), baseUrl, 'admin@tutorline.test');
+    // Support (the support role alone, least privilege), on a phone: search by the number as the parent says it, open
+    // the timeline, open the failed call.
+    const admin = await logIn(env.browser(), baseUrl, 'support@tutorline.test');
     await admin.page.setViewportSize(phone);
     await admin.page.goto('/admin/support');
     await admin.page.getByRole('link', { name: 'Find a person' }).click();
@@ -141,6 +142,10 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     // One column at phone width: nothing wider than the screen.
     expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await admin.page.screenshot({ path: screenshotPath('support-session-390x844'), fullPage: true });
+
+    // No money for support: the billing page says which roles it needs, and nothing of it loads.
+    await admin.page.goto('/admin/billing');
+    await admin.page.getByText(/This needs one of the staff roles: .*finance/).first().waitFor();
 
     for (const c of [student, tutor, admin]) await c.context.close();
   });

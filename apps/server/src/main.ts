@@ -46,7 +46,7 @@ async function main() {
   for (const w of startupWarnings(config)) app.logger.warn({ event: w.event }, w.message);
   // The demo password is public (README): printed only where demo data may exist at all.
   if (config.env === 'development' && config.seedDemo) {
-    app.logger.info({ event: 'demo_logins', ...demoLogins }, `Demo logins (password "${demoLogins.password}"): ${demoLogins.admin}, ${demoLogins.tutors}, ${demoLogins.students}`);
+    app.logger.info({ event: 'demo_logins', ...demoLogins }, `Demo logins (password "${demoLogins.password}"): ${demoLogins.admin}, ${demoLogins.staff}, ${demoLogins.tutors}, ${demoLogins.students}`);
   }
   app.logger.info({ event: 'listening', address, database: app.database.kind, redis: Boolean(config.redisUrl) }, `Tutorline is running at ${config.publicUrl}`);
 }

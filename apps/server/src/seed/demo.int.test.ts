@@ -47,6 +47,25 @@ describeEachBackend('demo data: tutors people can find and book', ({ db }) => {
     expect((await d.select({ n: count() }).from(schema.classes))[0]!.n).toBe(3);
   });
 
+  it('has one demo account per staff role, each allowed its own tools and refused the others (least privilege, #18)', async () => {
+    const as = async (email: string) => {
+      const c = new Client(t.baseUrl);
+      await c.logIn(email, DEMO_PASSWORD);
+      return c;
+    };
+    const [ops, support, finance] = [await as('ops@tutorline.test'), await as('support@tutorline.test'), await as('finance@tutorline.test')];
+    expect((await ops.get('/api/me')).json.staffRoles).toEqual(['ops']);
+    expect((await support.get('/api/me')).json.staffRoles).toEqual(['support']);
+    expect((await finance.get('/api/me')).json.staffRoles).toEqual(['finance']);
+    // The dashboard: ops and finance (money for finance only); support is refused it but has the tickets.
+    expect((await ops.get('/api/ops/summary')).json.money).toBeNull();
+    expect((await finance.get('/api/ops/summary')).json.money).not.toBeNull();
+    expect((await support.get('/api/ops/summary')).status).toBe(403);
+    expect((await support.get('/api/support/tickets')).status).toBe(200);
+    // Only an admin grants roles.
+    for (const c of [ops, support, finance]) expect((await c.get('/api/admin/staff')).status).toBe(403);
+  });
+
   it('keeps the demo logins working, and seeding again changes nothing', async () => {
     for (const email of ['admin@tutorline.test', 'tutor01@tutorline.test', 'tutor25@tutorline.test', 'student01@tutorline.test']) await new Client(t.baseUrl).logIn(email, DEMO_PASSWORD);
     const d = db().database.db;

@@ -9,6 +9,8 @@ import { seedDemoClasses } from '../modules/classes';
 export const DEMO_PASSWORD = 'tutorline-demo';
 export const demoLogins = {
   admin: 'admin@tutorline.test',
+  /** One account per staff role besides admin (least privilege, #18): what each role sees and is refused. */
+  staff: 'ops@tutorline.test, support@tutorline.test, finance@tutorline.test',
   tutors: 'tutor01@tutorline.test … tutor25@tutorline.test',
   students: 'student01@tutorline.test … student50@tutorline.test',
   password: DEMO_PASSWORD,
@@ -156,6 +158,9 @@ async function seedAccounts(repo: IdentityRepo, clock: Clock, logger: Logger): P
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock.now();
   const admin = await repo.insertUser({ role: 'admin', email: demoLogins.admin, passwordHash, displayName: 'Ops Admin', staffRoles: ['admin'], timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
+  for (const [staffRole, displayName] of [['ops', 'Ops Staff'], ['support', 'Support Staff'], ['finance', 'Finance Staff']] as const) {
+    await repo.insertUser({ role: 'admin', email: `${staffRole}@tutorline.test`, passwordHash, displayName, staffRoles: [staffRole], timeZone: 'Asia/Kolkata', createdAt: now, passwordChangedAt: now });
+  }
 
   for (let i = 1; i <= 25; i++) {
     const timeZone = zones[i % zones.length]!;
