@@ -5,8 +5,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipBecause } from '../../../scripts/skips';
 import { type Database, openDatabase } from '../src/platform/db';
-import { DataDirLockedError } from '../src/platform/db/lock';
-import { dumpPgliteFolder } from '../src/platform/db/pglite-dump';
 import { Client, signUpStudent, startTestApp, testPassword } from './app';
 import { createPostgresDatabase } from './db';
 import { makeDataDir, removeDir } from './help';
@@ -55,8 +53,11 @@ describe.skipIf(missing.length > 0)('moving the data from PGlite to PostgreSQL',
     await t.close();
     const reopened = await openDatabase({ kind: 'pglite', dataDir });
     before = await rowCounts(reopened);
-    // A server holds the folder: the dump is refused rather than read mid-write.
-    await expect(dumpPgliteFolder(dataDir)).rejects.toBeInstanceOf(DataDirLockedError);
+    // This process holds the folder, as a running server would: the dump (another process) is refused, not read mid-write.
+    const held = spawnSync(process.execPath, ['--import', 'tsx', 'apps/server/src/cli/pglite-dump.ts', '--data-dir', dataDir, '--out', dumpFile], { cwd: root, encoding: 'utf8' });
+    expect(held.status, held.stderr).toBe(1);
+    expect(held.stderr).toContain('already in use by another Tutorline process');
+    expect(fs.existsSync(dumpFile)).toBe(false);
     await reopened.close();
     target = await createPostgresDatabase();
   });

@@ -113,12 +113,11 @@ describeEachBackend('scheduling: booking lifecycle', ({ db }) => {
     const soonJobs = await jobsLike(`booking-reminder:${soon.json.id}:%`);
     expect(soonJobs.map((j) => [j.dedupeKey, j.runAt.toISOString()])).toEqual([[`booking-reminder:${soon.json.id}:15m:2026-11-30T12:30:00.000Z`, '2026-11-30T12:15:00.000Z']]);
 
-    // The student turns push on in this browser (#21).
-    const sub = pushService.subscribe();
-    expect((await s.client.post('/api/notifications/push/subscriptions', sub.json)).status).toBe(201);
-
     // Not yet due: nothing.
     await t.app.jobs.drain();
+    // The student turns push on in this browser (#21), after the bookings' own notices went out.
+    const sub = pushService.subscribe();
+    expect((await s.client.post('/api/notifications/push/subscriptions', sub.json)).status).toBe(201);
     expect((await noticesOf(s.client)).notices.filter((n) => n.kind === 'booking_reminder')).toEqual([]);
     setNow('2026-11-30T12:15:00.000Z');
     await t.app.jobs.drain();
