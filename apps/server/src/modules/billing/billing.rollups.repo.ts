@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
 /**
  * Money's per-minute figures for the ops rollups (decision 060), by currency, in minor units: revenue paid, refunds
  * settled; and webhooks rejected (a count, by provider). Finance and admins only see them (the ops routes check).
  */
-export async function billingRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<{ bucket: Date; metric: string; dim: string; value: number }[]> {
+export async function billingRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const res = await q.execute(sql`
@@ -19,5 +20,5 @@ export async function billingRollupFacts(q: Db | Tx, range: { since: Date; until
       select date_trunc('minute', processed_at), 'money.webhook_rejected', provider, 1 from provider_events
         where outcome like 'rejected:%' and processed_at >= ${since}::timestamptz and processed_at < ${until}::timestamptz
     ) f group by bucket, metric, dim`);
-  return (res as unknown as { rows: { bucket: Date | string; metric: string; dim: string; value: number | string }[] }).rows.map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }

@@ -2,9 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060). */
-export type ClassesRollupFact = RollupFact;
-
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
 /**
@@ -12,7 +9,7 @@ const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
  * ('completed', 'tutor_no_show') at settled_at; a taught class no learner joined ('classes.nobody_came': the room was
  * open and nobody came); cancellations at cancelled_at. settled_at and cancelled_at have partial indexes.
  */
-export async function classesRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<ClassesRollupFact[]> {
+export async function classesRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const res = await q.execute(sql`

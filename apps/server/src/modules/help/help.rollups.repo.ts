@@ -1,13 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-
-/** One per-minute figure for the ops dashboard's rollups (decision 060): the minute, what it counts, its split, the count. */
-export interface HelpRollupFact {
-  bucket: Date;
-  metric: string;
-  dim: string;
-  value: number;
-}
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
 /** Upper bounds (seconds) of the time-to-claim histogram the rollups keep: percentiles over any range add these up. */
 export const CLAIM_SECONDS_BOUNDS = [5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
@@ -18,7 +11,7 @@ const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
  * Instant help's figures for the minutes in [since, until), by subject: asked, claimed (with the claim-time histogram),
  * expired, cancelled, answered and rated, each counted at the minute it happened. Reads only rows in the range (indexes).
  */
-export async function helpRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<HelpRollupFact[]> {
+export async function helpRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const bounds = sql.raw(`array[${CLAIM_SECONDS_BOUNDS.join(',')}]`);
@@ -43,7 +36,7 @@ export async function helpRollupFacts(q: Db | Tx, range: { since: Date; until: D
       select date_trunc('minute', rated_at), 'help.rated', subject_id from questions
         where rated_at >= ${since}::timestamptz and rated_at < ${until}::timestamptz
     ) f group by bucket, metric, dim`);
-  return rowsOf<{ bucket: Date | string; metric: string; dim: string; value: number }>(res).map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }
 
 /** The open questions now (small: the partial index on open), each with its subject, when it was asked and its wave. */

@@ -1,13 +1,9 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import type { RollupFact } from '../../platform/rollup-facts';
 import { opsNodes, opsRollupHour, opsRollupMinute, opsRollupState } from './ops.schema';
 
-export interface RollupFact {
-  bucket: Date;
-  metric: string;
-  dim: string;
-  value: number;
-}
+export type { RollupFact } from '../../platform/rollup-facts';
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 const likeAny = (column: unknown, prefixes: readonly string[]) => sql`(${sql.join(prefixes.map((p) => sql`${column} like ${`${p}%`}`), sql` or `)})`;

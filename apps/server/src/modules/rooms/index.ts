@@ -20,7 +20,7 @@ declare module 'fastify' {
     rooms: { rooms: RoomsService; abandonedSweep: AbandonedSweep };
   }
 }
-export { type RoomsRollupFact, roomsRollupFacts, sessionsInProgressNow, type TroubledSession, worstSessionsBetween } from './rooms.rollups.repo';
+export { roomsRollupFacts, sessionsInProgressNow, type TroubledSession, worstSessionsBetween } from './rooms.rollups.repo';
 export { roomsTutorQuality } from './rooms.quality.repo';
 export { createRoomsExport } from './rooms.export.repo';
 export { chatCountOf, sessionForSupport, sessionsForSupport, type SupportSessionRow } from './rooms.support.repo';

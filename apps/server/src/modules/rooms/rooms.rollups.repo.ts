@@ -2,9 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060). */
-export type RoomsRollupFact = RollupFact;
-
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
 /**
@@ -12,7 +9,7 @@ const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
  * both were in), ended and rated by the student, by kind; call failures and reconnects split four ways (browser, OS,
  * device class from the caller's latest diagnostics, candidate type from their latest media-connected).
  */
-export async function roomsRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RoomsRollupFact[]> {
+export async function roomsRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const res = await q.execute(sql`

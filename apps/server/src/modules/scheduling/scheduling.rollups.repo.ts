@@ -2,9 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
-/** One per-minute figure for the ops dashboard's rollups (decision 060). */
-export type LessonsRollupFact = RollupFact;
-
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
 /**
@@ -12,7 +9,7 @@ const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
  * ('completed', 'tutor_no_show', 'student_no_show', 'both_no_show': the room was there and nobody came) at settled_at,
  * and late cancellations at cancelled_at. Both columns have partial indexes, so a run reads only its window.
  */
-export async function lessonsRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<LessonsRollupFact[]> {
+export async function lessonsRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const res = await q.execute(sql`

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
+import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
 
 /** WhatsApp's per-minute figures for the ops rollups (decision 060): messages that failed, and template fallbacks sent. */
-export async function whatsappRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<{ bucket: Date; metric: string; dim: string; value: number }[]> {
+export async function whatsappRollupFacts(q: Db | Tx, range: { since: Date; until: Date }): Promise<RollupFact[]> {
   const since = range.since.toISOString();
   const until = range.until.toISOString();
   const res = await q.execute(sql`
@@ -13,5 +14,5 @@ export async function whatsappRollupFacts(q: Db | Tx, range: { since: Date; unti
       select date_trunc('minute', created_at), 'channels.wa_template', kind from wa_messages
         where body->>'type' = 'template' and created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
     ) f group by bucket, metric, dim`);
-  return (res as unknown as { rows: { bucket: Date | string; metric: string; dim: string; value: number }[] }).rows.map((r) => ({ bucket: new Date(r.bucket), metric: r.metric, dim: r.dim, value: Number(r.value) }));
+  return rollupFactsOf(res);
 }
