@@ -179,6 +179,12 @@ describe.skipIf(missing.length > 0)('cluster faults: two nodes behind HAProxy on
       30_000,
       100,
     );
+    // A payment's booking is confirmed by a durable job queued with the payment (billing's booking settlement): a cut
+    // makes it retry with back-off, so the invariants are checked once those jobs have run, and none gave up.
+    const settlementJobs = () =>
+      f.database.db.select({ state: schema.jobs.state, attempts: schema.jobs.attempts }).from(schema.jobs).where(eq(schema.jobs.queue, 'billing.booking_payment'));
+    await waitUntil(async () => (await settlementJobs()).every((j) => j.state === 'done' || j.state === 'failed'), 'every booking settlement job run', 120_000, 200);
+    expect((await settlementJobs()).filter((j) => j.state === 'failed')).toEqual([]);
     const broken = (await halfWritten(f.database)).filter((c) => c.rows.length > 0);
     expect(broken).toEqual([]);
     timings.connectionsCut = Date.now() - started;
