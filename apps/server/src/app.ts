@@ -189,7 +189,9 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   // The live operations dashboard (#18): rollups of every module's figures, the summary, pushes to staff (decision 060).
   await fastify.register(opsModule, opts.ops ?? {});
 
-  if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h' });
+  // preCompressed: the build wrote .br and .gz next to each text file (decision 089); the smallest one the browser
+  // accepts is sent, with Vary: Accept-Encoding, and the plain file otherwise. The copies get no routes of their own.
+  if (hasWeb) await fastify.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, maxAge: '1h', preCompressed: true, globIgnore: ['**/*.br', '**/*.gz'] });
   if (hasWeb) installInstallableApp(fastify);
   // Jobs and sockets first, or the HTTP server would wait for upgraded connections before it can close.
   fastify.addHook('preClose', async () => {

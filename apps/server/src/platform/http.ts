@@ -190,7 +190,9 @@ export function installHttpBasics(app: FastifyInstance, opts: { metrics: Metrics
     // Client-side routes of the web app get its index page; the API keeps JSON 404s.
     const devPageRefused = isDevPath(pathname) && !isLocalCaller(request);
     if (spaIndex && !devPageRefused && (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|socket\.io)(\/|$)/.test(pathname) && request.headers.accept?.includes('text/html')) {
-      return reply.type('text/html').header('cache-control', 'no-cache').sendFile(spaIndex);
+      // The page names the current build's hashed files, so it is revalidated every time (the files keep their hour):
+      // sendFile's own cache-control (the static files' maxAge) is turned off for it.
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile(spaIndex, { cacheControl: false });
     }
     return sendError(reply, 404, 'not_found', `No route for ${request.method} ${pathname}.`);
   });
