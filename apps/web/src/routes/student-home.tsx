@@ -59,7 +59,17 @@ function StudentHome({ me }: { me: Me }) {
           )}
         </article>
 
-        {billing.data && <BillingStatus me={billing.data} timeZone={me.timeZone} compact />}
+        {/* The plan's card holds its place while it loads, so the cards below do not jump down under the reader's
+            thumb when it arrives (Lighthouse counted a 0.24 layout shift here on a slow phone). */}
+        {billing.data ? (
+          <BillingStatus me={billing.data} timeZone={me.timeZone} compact />
+        ) : (
+          billing.isPending && (
+            <article className="card billing-status billing-status-loading" aria-busy="true" aria-label={t('home.planLoading')} data-testid="billing-status-loading">
+              <p className="muted">{t('home.planLoading')}</p>
+            </article>
+          )
+        )}
 
         <TutorsForYou />
 

@@ -25,7 +25,8 @@ export function AskCredits() {
   const t = useT();
   const billing = useBillingMe();
   const me = billing.data;
-  if (!me) return null;
+  // While it loads, its usual place is held (one line's box), so the photo picker below does not jump down.
+  if (!me) return billing.isPending ? <p className="ask-credits ask-credits-loading" aria-hidden="true" data-testid="ask-credits-loading" /> : null;
   if (!me.enforced) return null;
   if (me.canAsk) {
     return (

@@ -39,7 +39,8 @@ export function PersonalisationToggle() {
   // The box follows the click at once (a controlled checkbox would otherwise snap back until the query cache updates,
   // a tick later), and the saved settings once the server answers, or the old value again if it refused.
   const [clicked, setClicked] = useState<boolean | null>(null);
-  if (!settings.data) return null;
+  // Its place is held while the setting loads, so the card does not grow under the reader (a layout shift).
+  if (!settings.data) return settings.isPending ? <div className="rec-setting rec-setting-loading" aria-hidden="true" /> : null;
   const on = clicked ?? settings.data.personalised;
   return (
     <div className="rec-setting">
@@ -65,7 +66,7 @@ export function TutorsForYou() {
   const home = useRecommendationHome();
   const subjectName = useSubjectName();
   return (
-    <article className="card rec-card" aria-labelledby="rec-title" data-testid="tutors-for-you">
+    <article className="card rec-card" aria-labelledby="rec-title" data-testid="tutors-for-you" aria-busy={home.isPending}>
       <h2 id="rec-title">{t('recs.title')}</h2>
       {home.isPending && <p className="muted">{t('recs.finding')}</p>}
       {home.error && <p className="muted">{errorMessage(home.error)}</p>}
@@ -90,7 +91,8 @@ export function TutorsForYou() {
           )}
         </section>
       ))}
-      <PersonalisationToggle />
+      {/* With the list, never before it: a setting shown under "Finding tutors…" would be pushed down when the list arrives. */}
+      {!home.isPending && <PersonalisationToggle />}
     </article>
   );
 }
