@@ -1,6 +1,6 @@
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNamed, type FirefoxParty, firefoxAvailable, firefoxParty, launchFirefox, setValue, testId, typeInto, waitForPath } from './firefox';
+import { clickNamed, enterRoomFirefox, type FirefoxParty, firefoxAvailable, firefoxParty, launchFirefox, setValue, testId, typeInto, waitForPath } from './firefox';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
 import { expectMediaFlowing, goOnline, type Party, pressCallControl } from './room-helpers';
 import { questionPhotoFile } from './photos';
@@ -128,9 +128,8 @@ describe.skipIf(!canRun)('the main journeys in Firefox, with a tutor in Chromium
     // Firefox follows to the same session by itself.
     const page = student.page;
     await waitForPath(page, new RegExp(`^/session/${sessionId}$`));
-    // A first visit shows pre-join (Firefox reports no earlier camera grant); joining is one tap.
-    await page.waitForSelector(`${testId('call-view')}, ${testId('prejoin-join')}`, { timeout: 30_000 });
-    if (await page.$(testId('prejoin-join'))) await clickNamed(page, 'Join now');
+    // A first visit shows pre-join (Firefox reports no earlier camera grant): the camera is asked for on a tap, then Join.
+    await enterRoomFirefox(page);
     await page.waitForSelector('[data-testid="call-view"][data-state="connected"]', { timeout: 30_000 });
     await tutor.page.locator('[data-testid="call-view"][data-state="connected"]').waitFor({ timeout: 30_000 });
 

@@ -117,6 +117,20 @@ export async function clickNamed(page: Page, name: string, opts: { prefix?: bool
   await handle.click();
 }
 
+/**
+ * From the room's page to the call view: Firefox reports no earlier camera grant, so pre-join first asks (its
+ * "Turn on camera and microphone" button), then shows the preview and Join; a granted camera goes straight in.
+ */
+export async function enterRoomFirefox(page: Page, timeout = 30_000) {
+  await page.waitForSelector(`${testId('call-view')}, ${testId('prejoin-join')}, ${testId('prejoin-allow')}`, { timeout });
+  if (await page.$(testId('prejoin-allow'))) {
+    await clickNamed(page, 'Turn on camera and microphone');
+    await page.waitForSelector(`${testId('call-view')}, ${testId('prejoin-join')}`, { timeout });
+  }
+  if (await page.$(testId('prejoin-join'))) await clickNamed(page, 'Join now');
+  await page.waitForSelector(testId('call-view'), { timeout });
+}
+
 /** Waits until the page's path matches. */
 export async function waitForPath(page: Page, pattern: RegExp, timeout = 20_000) {
   await page.waitForFunction((source) => new RegExp(source).test(location.pathname + location.search), { timeout }, pattern.source);

@@ -67,6 +67,8 @@ describe.skipIf(!canRun)('the live room on a phone: first frame, the board tab, 
   it('explains denied devices before joining and lets the student in with chat and board only; an admin who opens the session shows as an observer', async () => {
     const { sessionId, student, tutor } = await claimedSession(env.browser(), env.server().baseUrl, 'student08@tutorline.test', 'tutor16@tutorline.test', { studentBrowser: denyingBrowser });
     await student.page.goto(`/session/${sessionId}`);
+    // A first visit says what will be asked before the browser does; the camera is asked for on this tap (and refused).
+    await student.page.getByTestId('prejoin-allow').click({ timeout: 30_000 });
     const problem = student.page.getByTestId('prejoin-problem');
     await problem.waitFor({ timeout: 30_000 });
     const explanation = await problem.innerText();

@@ -65,7 +65,24 @@ export async function claimedSession(
 /** Opens the session's room and waits for the call view (pre-join is skipped when devices are already granted). */
 export async function openRoom(page: Page, sessionId: string) {
   await page.goto(`/session/${sessionId}`);
-  await page.getByTestId('call-view').waitFor({ timeout: 30_000 });
+  await enterRoom(page);
+}
+
+/**
+ * From the room's page into the call view: straight in when the camera and microphone were granted before (the
+ * harness's Chromium); otherwise pre-join asks first, so this presses "Turn on camera and microphone", then Join.
+ */
+export async function enterRoom(page: Page, timeout = 30_000) {
+  const callView = page.getByTestId('call-view');
+  const allow = page.getByTestId('prejoin-allow');
+  const join = page.getByTestId('prejoin-join');
+  await callView.or(allow).or(join).waitFor({ timeout });
+  if (await allow.isVisible()) {
+    await allow.click();
+    await callView.or(join).waitFor({ timeout });
+  }
+  if (await join.isVisible()) await join.click();
+  await callView.waitFor({ timeout });
 }
 
 export interface MediaStats {

@@ -8,7 +8,7 @@ import { janusNetnsAvailable, type JanusInNetns, startJanusInNetns } from '../ap
 import { schema } from '../apps/server/test/schema';
 import { probe } from '../apps/server/src/modules/recordings';
 import { chromiumAvailable, freePort, launchBrowser, root, screenshotPath } from './harness';
-import { expectMediaFlowing, mediaStats, type MediaStats, waitFor } from './room-helpers';
+import { enterRoom, expectMediaFlowing, mediaStats, type MediaStats, waitFor } from './room-helpers';
 
 // Issue #15: a 1:1 session recorded when both agree, in two Chromium pages (student on a phone, tutor on a desktop)
 // with fake camera and microphone and a real Janus in a network namespace. While recorded, each page sends its tracks
@@ -78,9 +78,7 @@ async function openRoomAs(browser: Browser, baseUrl: string, cookie: string, ses
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   await page.goto(`/session/${sessionId}`);
-  const join = page.getByTestId('prejoin-join');
-  await Promise.race([page.getByTestId('call-view').waitFor({ timeout: 60_000 }), join.waitFor({ timeout: 60_000 }).then(() => join.click())]);
-  await page.getByTestId('call-view').waitFor({ timeout: 60_000 });
+  await enterRoom(page, 60_000);
   return page;
 }
 

@@ -3,7 +3,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
 import { MicIcon, VideoIcon } from './call/call-icons';
-import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermissionsGranted, type MediaProblem, type OpenedMedia, openLocalMedia, problemMessage, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
+import { audioLevel, type DevicePreference, loadDevicePreference, mediaPermission, type MediaProblem, type OpenedMedia, openLocalMedia, problemMessage, saveDevicePreference, stopStream, takePrewarmedMedia } from './call/local-media';
 import type { LocalMediaChoice } from './call/types';
 import './prejoin.css';
 
@@ -13,12 +13,14 @@ interface PreJoinProps {
   otherName?: string;
 }
 
-type Phase = 'checking' | 'starting' | 'ready';
+/** `ask`: permission not granted yet, so nothing is opened before the user has read what is asked and pressed the button. */
+type Phase = 'checking' | 'ask' | 'starting' | 'ready';
 
 /**
  * Camera and microphone check before joining: preview, level meter, device choice, and plain explanations when a
  * device is blocked, missing or busy. Skipped (straight into the call) when both were already granted and start fine,
- * so a reload goes right back in.
+ * so a reload goes right back in. Otherwise the camera is asked for only after a tap on "Turn on camera and
+ * microphone" (Safari wants a user gesture, and a child should know what the browser's prompt is about).
  */
 export function PreJoin(props: PreJoinProps) {
   // A browser without WebRTC (Debian's WebKitGTK, some in-app browsers) cannot call: say so instead of failing on Join.
@@ -90,11 +92,17 @@ function MediaCheck({ onJoin, otherName }: PreJoinProps) {
   useEffect(() => {
     mounted.current = true;
     // Started while the page loaded (permission was granted): use those devices. Otherwise go straight in only when
-    // permission was granted before; a first visit asks, and then waits for the user's Join.
+    // permission was granted before; a first visit explains and waits for the tap, then for the user's Join.
     const started = takePrewarmedMedia();
-    const granted = started ? started.then((m) => m !== null) : mediaPermissionsGranted();
-    void granted.then((yes) => {
-      if (mounted.current) void open(loadDevicePreference(), yes, started && yes ? started : undefined);
+    void (started ?? Promise.resolve(null)).then(async (warmed) => {
+      if (!mounted.current) return stopStream(warmed?.stream);
+      if (warmed) return open(loadDevicePreference(), true, Promise.resolve(warmed));
+      const permission = await mediaPermission();
+      if (!mounted.current) return;
+      if (permission === 'granted') return open(loadDevicePreference(), true);
+      // Both blocked: the browser would refuse without a prompt, so say how to unblock them without asking.
+      if (permission === 'denied') setProblems({ audio: 'denied', video: 'denied' });
+      setPhase(permission === 'denied' ? 'ready' : 'ask');
     });
     return () => {
       mounted.current = false;
@@ -111,6 +119,7 @@ function MediaCheck({ onJoin, otherName }: PreJoinProps) {
   };
 
   if (phase === 'checking') return <section className="prejoin card" data-testid="prejoin" aria-busy="true" />;
+  if (phase === 'ask') return <AskFirst otherName={otherName} onAllow={() => void open(pref, false)} onSkip={() => join(null, 'none')} />;
 
   const hasAudio = Boolean(stream?.getAudioTracks().length);
   const hasVideo = Boolean(stream?.getVideoTracks().length);
@@ -174,6 +183,36 @@ function MediaCheck({ onJoin, otherName }: PreJoinProps) {
           </Button>
         )}
         <Button variant="ghost" block disabled={starting} data-testid="prejoin-no-media" onClick={() => join(streamRef.current, 'none')}>
+          Join with chat and board only
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** What will be asked and why, before the browser's own prompt: nothing is opened until the button is pressed. */
+function AskFirst({ otherName, onAllow, onSkip }: { otherName: string | undefined; onAllow(): void; onSkip(): void }) {
+  const who = otherName ?? 'the other person';
+  return (
+    <section className="prejoin card" data-testid="prejoin" data-phase="ask" aria-labelledby="prejoin-title">
+      <div className="page-intro">
+        <h1 id="prejoin-title">Ready to join?</h1>
+        <p className="muted">To talk face to face, Tutorline needs your camera and microphone.</p>
+      </div>
+      <ul className="prejoin-ask" data-testid="prejoin-ask">
+        <li>
+          <VideoIcon /> <span>The camera, so {who} can see you.</span>
+        </li>
+        <li>
+          <MicIcon /> <span>The microphone, so {who} can hear you.</span>
+        </li>
+      </ul>
+      <p className="muted">Your browser will ask next: choose “Allow”. You will see yourself before you join, and you can turn either one off at any time in the call.</p>
+      <div className="stack">
+        <Button block className="btn-large" data-testid="prejoin-allow" onClick={onAllow}>
+          <VideoIcon /> Turn on camera and microphone
+        </Button>
+        <Button variant="ghost" block data-testid="prejoin-no-media" onClick={onSkip}>
           Join with chat and board only
         </Button>
       </div>

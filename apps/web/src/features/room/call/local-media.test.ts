@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioLevel, mediaProblemOf, problemMessage } from './local-media';
+import { audioLevel, mediaPermissionOf, mediaProblemOf, problemMessage } from './local-media';
 
 describe('mediaProblemOf', () => {
   it('maps getUserMedia errors by name', () => {
@@ -23,5 +23,17 @@ describe('audioLevel', () => {
     expect(audioLevel([])).toBe(0);
     expect(audioLevel(new Float32Array(128).fill(0.1))).toBeCloseTo(0.4);
     expect(audioLevel(new Float32Array(128).fill(0.9))).toBe(1);
+  });
+});
+
+describe('mediaPermissionOf', () => {
+  it('is granted only when both are, denied only when both are, and prompt (ask first) otherwise', () => {
+    expect(mediaPermissionOf('granted', 'granted')).toBe('granted');
+    expect(mediaPermissionOf('denied', 'denied')).toBe('denied');
+    expect(mediaPermissionOf('prompt', 'prompt')).toBe('prompt');
+    expect(mediaPermissionOf('granted', 'prompt')).toBe('prompt');
+    expect(mediaPermissionOf('denied', 'granted')).toBe('prompt');
+    // No Permissions API (older Safari and Firefox): ask first.
+    expect(mediaPermissionOf(null, null)).toBe('prompt');
   });
 });

@@ -67,17 +67,34 @@ export function saveDevicePreference(pref: DevicePreference): void {
   }
 }
 
-/** True only when both camera and microphone are known to be granted; any doubt (Firefox, Safari) means false. */
-export async function mediaPermissionsGranted(): Promise<boolean> {
+/**
+ * What asking for camera and microphone together would do: `granted` (no prompt), `denied` (both blocked: no prompt
+ * either, only an error) or `prompt`. Mixed states and an unknown state (no Permissions API) are `prompt`.
+ */
+export type MediaPermission = 'granted' | 'denied' | 'prompt';
+
+export function mediaPermissionOf(camera: PermissionState | null, microphone: PermissionState | null): MediaPermission {
+  if (camera === 'granted' && microphone === 'granted') return 'granted';
+  if (camera === 'denied' && microphone === 'denied') return 'denied';
+  return 'prompt';
+}
+
+/** The Permissions API's word on camera and microphone; any doubt (older Safari and Firefox lack it) means `prompt`. */
+export async function mediaPermission(): Promise<MediaPermission> {
   try {
     const [camera, microphone] = await Promise.all([
       navigator.permissions.query({ name: 'camera' as PermissionName }),
       navigator.permissions.query({ name: 'microphone' as PermissionName }),
     ]);
-    return camera.state === 'granted' && microphone.state === 'granted';
+    return mediaPermissionOf(camera.state, microphone.state);
   } catch {
-    return false;
+    return mediaPermissionOf(null, null);
   }
+}
+
+/** True only when both camera and microphone are known to be granted. */
+export async function mediaPermissionsGranted(): Promise<boolean> {
+  return (await mediaPermission()) === 'granted';
 }
 
 // `ideal` so a remembered device that was unplugged falls back to another one instead of failing.
