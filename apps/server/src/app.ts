@@ -41,6 +41,7 @@ import { privacyModule } from './modules/privacy';
 import type { FakeGraph } from './integrations/whatsapp';
 import type { PayoutAdapter } from './integrations/payouts';
 import { createPlatform } from './platform/platform';
+import { rateLimitStore } from './platform/rate-limit';
 import type { JobRunner } from './platform/jobs';
 import type { Realtime } from './platform/realtime';
 import { devClockRoutes } from './platform/dev-clock';
@@ -133,12 +134,13 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   const fastify = createFastify(config, logger);
 
   // Socket.IO, jobs, the signer, storage, events and ports: one typed context every module reaches as fastify.platform.
-  const { realtime, jobs } = await createPlatform(fastify, { config, database, clock, logger, metrics });
+  const { realtime, jobs, counters } = await createPlatform(fastify, { config, database, clock, logger, metrics });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));
   installHttpBasics(fastify, { metrics, allowedOrigins: config.allowedOrigins, spaIndex: hasWeb ? 'index.html' : undefined, https: config.secureCookies, secretPaths });
   await fastify.register(fastifyCookie);
-  await fastify.register(fastifyRateLimit, { global: false });
+  // With REDIS_URL every node counts every limit in Redis, so N nodes do not give N times the limit (decision 085).
+  await fastify.register(fastifyRateLimit, { global: false, ...(config.redisUrl ? { store: rateLimitStore(counters) } : {}) });
   const readiness = { draining: false };
   await installDocsAndProbes(fastify, database, config, metrics, readiness, realtime);
   await fastify.register(fastifyMultipart);
@@ -197,6 +199,7 @@ export async function buildApp(config: Config, opts: AppOptions = {}): Promise<A
   fastify.addHook('preClose', async () => {
     await jobs.stop();
     await realtime.close();
+    await counters.close();
   });
   fastify.addHook('onClose', async () => {
     if (ownsDatabase) await database.close();

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { freePort } from './net';
 
+/** The machine's Redis for tests that share one (REDIS_URL; tests under src/ may not read process.env). */
+export const sharedRedisUrl: string | undefined = process.env.REDIS_URL;
+
 /**
  * A redis-server of the test's own on a free loopback port, for fault tests (Redis down). Never the machine's
  * Redis on 6379, which other tests share. Stopped by its pid.

@@ -8,6 +8,7 @@ import { createJobRunner, type JobRunner } from './jobs';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createPorts, definePort, type Ports } from './ports';
+import { createSharedCounter, type SharedCounter } from './rate-limit';
 import { createRealtime, type Realtime, type SocketIdentity } from './realtime';
 import type { SocketAuthorizer } from './socket-access';
 import { createSigner, loadOrCreateSigningSecret, type Signer } from './signing';
@@ -26,6 +27,8 @@ export interface Platform {
   metrics: Metrics;
   jobs: JobRunner;
   realtime: Realtime;
+  /** Counts per key and window, shared by every node through Redis when REDIS_URL is set: rate limits (decision 085). */
+  counters: SharedCounter;
   /** Typed events between modules. */
   events: EventBus;
   /** Interfaces a module calls and another implements. */
@@ -77,12 +80,13 @@ export async function createPlatform(
     peers: database.peers,
     onPeersGap: () => sockets.forgetAllUsers(),
   });
+  const counters = await createSharedCounter({ redisUrl: config.redisUrl, logger });
   const jobs = createJobRunner({ db: database.db, clock, logger, pollMs: config.jobsPollMs });
   // Production without SIGNING_SECRET signs nothing (config refuses it when a feature needs signed links).
   const signingSecret = config.signingSecret ?? (config.env === 'production' ? undefined : loadOrCreateSigningSecret(config.dataDir));
   const signer = signingSecret ? createSigner(signingSecret, { maxTtlSeconds: config.signedLinkMaxSeconds }) : null;
   const storage = createLocalStorage(path.join(config.dataDir, 'files'));
-  const platform: Platform = { ...base, db: database.db, jobs, realtime, events: createEventBus(), ports, signingSecret, signer, storage };
+  const platform: Platform = { ...base, db: database.db, jobs, realtime, counters, events: createEventBus(), ports, signingSecret, signer, storage };
   fastify.decorate('platform', platform);
   fastify.addHook('onReady', async () => ports.assertProvided());
   return platform;

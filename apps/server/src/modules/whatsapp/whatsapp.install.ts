@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { JobRunner } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { SharedCounter } from '../../platform/rate-limit';
 import { ENTITLEMENT_GRANTED } from '../billing';
 import { HELP_USER_EVENT, type HelpService } from '../help';
 import type { IdentityService } from '../identity';
@@ -36,6 +37,7 @@ async function installWhatsApp(
     clock: Clock;
     logger: Logger;
     jobs: JobRunner;
+    sendRate: SharedCounter;
     identity: IdentityService;
     help: HelpService;
     flow?: Partial<WhatsAppFlowConfig>;
@@ -80,6 +82,7 @@ async function installWhatsApp(
     config,
     ...(deps.flow ? { flow: deps.flow } : {}),
     sender,
+    sendRate: deps.sendRate,
     media,
     identity: deps.identity,
     help: deps.help,
@@ -113,7 +116,7 @@ export interface WhatsAppModuleOptions {
  */
 export const whatsappModule = fp<WhatsAppModuleOptions>(
   async (fastify, opts) => {
-    const { config, db, clock, logger, jobs, events, signingSecret } = fastify.platform;
+    const { config, db, clock, logger, jobs, events, signingSecret, counters } = fastify.platform;
     const wa = await installWhatsApp(fastify, {
       config: config.whatsapp,
       publicUrl: config.publicUrl,
@@ -122,6 +125,7 @@ export const whatsappModule = fp<WhatsAppModuleOptions>(
       clock,
       logger,
       jobs,
+      sendRate: counters,
       identity: fastify.identity,
       help: fastify.help.help,
       ...(opts.flow ? { flow: opts.flow } : {}),

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock';
 import { z } from 'zod';
 import { defineJob, PermanentJobError } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
+import type { SharedCounter } from '../../platform/rate-limit';
 import type { OutboundMessageSpec } from './conversation';
 import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
 import { updateTemplate } from './whatsapp.templates';
@@ -33,7 +34,17 @@ export interface OutboxDeps {
   logger: Logger;
   config: WhatsAppConfig;
   sender: WhatsAppSender;
+  /** Counts the sends of every node against WHATSAPP_SENDS_PER_SECOND (Redis when there is one, decision 085). */
+  sendRate: SharedCounter;
   poke(): void;
+}
+
+/**
+ * WHATSAPP_SENDS_PER_SECOND as a fixed window the shared counter can count: a second and that many sends, or for a
+ * rate below one a second, one send per window as long as the rate allows (a fractional rate above one rounds down).
+ */
+export function sendWindow(perSecond: number): { windowMs: number; max: number } {
+  return perSecond >= 1 ? { windowMs: 1000, max: Math.floor(perSecond) } : { windowMs: Math.ceil(1000 / perSecond), max: 1 };
 }
 
 /**
@@ -63,19 +74,16 @@ export function createOutbox(deps: OutboxDeps) {
     deps.poke();
   }
 
-  /** Sends within the provider's rate: a token bucket per process, refilled by real elapsed time (a monotonic clock). */
-  let tokens = config.sendsPerSecond;
-  let refilledAt = performance.now();
+  /**
+   * Sends within the provider's rate, which is per sending number and so shared by every node: a window counted by
+   * the shared counter; a send past the window's count waits for the next window (real time, not the app's clock).
+   */
+  const { windowMs, max } = sendWindow(config.sendsPerSecond);
   async function takeToken() {
     for (;;) {
-      const now = performance.now();
-      tokens = Math.min(config.sendsPerSecond, tokens + ((now - refilledAt) / 1000) * config.sendsPerSecond);
-      refilledAt = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - tokens) / config.sendsPerSecond) * 1000)));
+      const { current, ttl } = await deps.sendRate.incr('wa-send', windowMs);
+      if (current <= max) return;
+      await new Promise((r) => setTimeout(r, Math.max(1, ttl)));
     }
   }
 

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerToClientEvents } from '@tutorline/contracts';
-import type { WhatsAppConfig } from '../../config';
-import { type InboundEvent, type MediaFetcher, type WebhookBatch, type WhatsAppProvider, type WhatsAppSender } from '../../integrations/whatsapp';
-import type { Clock } from '../../platform/clock';
+import { type InboundEvent, type MediaFetcher, type WebhookBatch, type WhatsAppProvider } from '../../integrations/whatsapp';
 import type { JobRunner } from '../../platform/jobs';
-import type { Logger } from '../../platform/logger';
 import type { EntitlementGranted } from '../billing';
 import type { HelpService } from '../help';
 import { type AuthUser, canAskOrBook, type IdentityService } from '../identity';
@@ -13,8 +10,8 @@ import { createAlertChannel } from './whatsapp.alerts';
 import { subjectMenus } from './whatsapp.subjects';
 import { asWhatsAppUser, createAsking } from './whatsapp.ask';
 import { mirroredHelpEvent, type SystemJob, WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
-import { createOutbox, toOutbound } from './whatsapp.outbox';
-import type { ContactRow, WhatsAppRepo } from './whatsapp.repo';
+import { createOutbox, type OutboxDeps, toOutbound } from './whatsapp.outbox';
+import type { ContactRow } from './whatsapp.repo';
 import {
   decideStudent,
   decideTutor,
@@ -33,13 +30,9 @@ import {
 /** Help's events that change a student's conversation (and, for a claim, tell alerted tutors it is taken). */
 const MIRRORED_HELP_EVENTS = new Set<string>(['help:progress', 'help:claimed', 'help:closed', 'help:answered']);
 
-export interface WhatsAppDeps {
-  repo: WhatsAppRepo;
-  clock: Clock;
-  logger: Logger;
-  config: WhatsAppConfig;
+/** The outbox's needs (repository, clock, logger, config, sender, send rate, poke) and the conversation's. */
+export interface WhatsAppDeps extends OutboxDeps {
   flow?: Partial<WhatsAppFlowConfig>;
-  sender: WhatsAppSender;
   media: MediaFetcher;
   identity: IdentityService;
   help: HelpService;
@@ -48,7 +41,6 @@ export interface WhatsAppDeps {
   secret: string;
   /** Draws a link code (tests force collisions); six random digits by default. */
   drawLinkCode?: () => string;
-  poke(): void;
 }
 
 /**
@@ -88,7 +80,7 @@ export function createWhatsApp(deps: WhatsAppDeps) {
   const joinUrl = async (userId: string, sessionId: string) => `${deps.publicUrl}/l/${await deps.identity.createLoginLink(userId, `/session/${sessionId}`)}`;
 
   // ---- outbound: every send goes through the outbox ----
-  const outbox = createOutbox({ repo, clock, logger, config, sender: deps.sender, poke: deps.poke });
+  const outbox = createOutbox(deps);
   const queueMessage = outbox.queue;
   const { ask } = createAsking({ identity: deps.identity, help: deps.help, media: deps.media, logger, publicUrl: deps.publicUrl });
   const linking = createLinking({ repo, clock, logger, secret: deps.secret, ...(deps.drawLinkCode ? { drawCode: deps.drawLinkCode } : {}) });
