@@ -41,7 +41,7 @@ describe.skipIf(!canRun)('guardian consent by a refunded card check, through the
     const card = guardian.getByTestId('guardian-card-method');
     await card.waitFor();
     expect(await card.textContent()).toContain('We charge a small amount (₹10.00) to your card and refund it at once');
-    await guardian.getByRole('heading', { name: 'Verify with a WhatsApp code' }).waitFor();
+    await guardian.getByRole('heading', { name: 'Verify by WhatsApp' }).waitFor();
     await guardian.getByLabel('Your full name').fill('Meera Iyer');
     await guardian.getByRole('checkbox', { name: /agree to the declaration/ }).check();
     await guardian.screenshot({ path: screenshotPath('guardian-consent-methods-390'), fullPage: true });

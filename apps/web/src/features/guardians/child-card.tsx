@@ -65,7 +65,8 @@ function ConsentStep({ child }: { child: GuardianChild }) {
       </section>
       <p className="muted">Then show that you are the adult giving consent, in one of two ways.</p>
       <section className="guardian-method" aria-labelledby={`code-${child.id}`}>
-        <h3 id={`code-${child.id}`}>Verify with a WhatsApp code</h3>
+        <h3 id={`code-${child.id}`}>Verify by WhatsApp</h3>
+        <p>We send a one-time code to your own WhatsApp number.</p>
         <form className="form" onSubmit={send} noValidate>
           <TextField label="Your WhatsApp number" type="tel" inputMode="tel" autoComplete="tel" value={phone} hint="With the country code, e.g. +919812345678. It must be your own number, not your child's." onChange={(e) => setPhone(e.target.value)} />
           {sendCode.isError && <Alert>{errorMessage(sendCode.error)}</Alert>}
