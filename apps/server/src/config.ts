@@ -129,6 +129,7 @@ const envSchema = z.object({
     .regex(/^[A-Z]{3}:\d+(,\s*[A-Z]{3}:\d+)*$/, 'must look like INR:50000,USD:1000')
     .default('INR:50000,USD:1000'),
   BILLING_ENFORCE_ENTITLEMENTS: bool.default(true),
+  BILLING_CONSENT_CHECK_MINOR: z.string().regex(/^[A-Z]{3}:[1-9]\d*(,\s*[A-Z]{3}:[1-9]\d*)*$/, 'must look like INR:1000,USD:50').default('INR:1000,USD:50,EUR:50,GBP:50'),
   BILLING_FX_RATES: z
     .string()
     .regex(/^([A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?(,\s*[A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?)*)?$/, 'must look like USD:INR=83.25,EUR:INR=90.10')
@@ -226,7 +227,8 @@ export interface Config {
   whatsapp: WhatsAppConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
   /** fx: exchange rates for question earnings in a currency the subject has no rate in (decision 029); none when absent. */
-  billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean; fx?: FxTable };
+  /** consentCheckMinor: a guardian's refunded card check per currency (decision 086); absent: no card checks. */
+  billing: { commissionBps: number; payoutHoldDays: number; payoutMinMinor: Record<string, number>; enforceEntitlements: boolean; fx?: FxTable; consentCheckMinor?: Record<string, number> };
   /** Billing's provider side (#7): which provider new checkouts use, and each provider's keys. */
   payments: PaymentsConfig;
   lti: { simulator: boolean }; // LTI 1.3 (#16): whether the LMS simulator (/dev/lms, loopback only) is mounted
@@ -347,6 +349,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       payoutHoldDays: e.BILLING_PAYOUT_HOLD_DAYS,
       payoutMinMinor: Object.fromEntries(e.BILLING_PAYOUT_MIN_MINOR.split(',').map((p) => p.trim().split(':')).map(([c, n]) => [c!, Number(n)])),
       enforceEntitlements: e.BILLING_ENFORCE_ENTITLEMENTS,
+      consentCheckMinor: Object.fromEntries(e.BILLING_CONSENT_CHECK_MINOR.split(',').map((p) => p.trim().split(':')).map(([c, n]) => [c!, Number(n)])),
       fx: { rates: parseFxRates(e.BILLING_FX_RATES), source: e.BILLING_FX_SOURCE },
     },
     payments: paymentsConfig(e),

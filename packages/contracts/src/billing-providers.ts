@@ -31,7 +31,7 @@ export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 
 export const checkoutSchema = z.object({
   id: z.string(),
-  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class']),
+  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class', 'consent']),
   planId: z.string().nullable(),
   bookingId: z.string().nullable(),
   classEnrolmentId: z.string().nullable(),
@@ -80,8 +80,8 @@ export const adminPaymentSchema = z.object({
   studentId: z.string(),
   studentEmail: z.string(),
   studentName: z.string(),
-  /** What was bought: 'subscription', 'credit_pack' or 'booking' (null when the checkout is unknown). */
-  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class']).nullable(),
+  /** What was bought: 'subscription', 'credit_pack', 'booking', 'class', or 'consent' (a guardian's refunded card check; null when the checkout is unknown). */
+  purpose: z.enum(['subscription', 'credit_pack', 'booking', 'class', 'consent']).nullable(),
   planId: z.string().nullable(),
   planName: z.string().nullable(),
   amountMinor: z.number().int(),

@@ -36,6 +36,36 @@ export const guardianCodeConsentBodySchema = z.strictObject({
   declarationText: z.string().min(1).max(2000),
 });
 
+/** The card method (decision 086): the same signed declaration, then a small card charge refunded at once. */
+export const guardianCardConsentBodySchema = z.strictObject({
+  method: z.literal('card_charge'),
+  fullName: z.string().trim().min(2, 'type your full name').max(120),
+  agreed: z.literal(true, 'tick the box to agree'),
+  declarationVersion: z.string().min(1).max(40),
+  declarationText: z.string().min(1).max(2000),
+});
+export type GuardianCardConsentBody = z.infer<typeof guardianCardConsentBodySchema>;
+
+/** A started card check: where to pay, and what is charged (and refunded). */
+export const guardianCardCheckStartedSchema = z.object({ cardCheckId: z.string(), checkoutId: z.string(), url: z.string().nullable(), amountMinor: z.number().int(), currency: z.string() });
+export type GuardianCardCheckStarted = z.infer<typeof guardianCardCheckStartedSchema>;
+
+/** The card method for one child: what it would charge (null: not available here), and the guardian's latest check. */
+export const guardianCardCheckSchema = z.object({
+  price: z.object({ amountMinor: z.number().int(), currency: z.string() }).nullable(),
+  latest: z
+    .object({
+      id: z.string(),
+      status: z.enum(['open', 'consented', 'failed']),
+      amountMinor: z.number().nullable(),
+      currency: z.string().nullable(),
+      refund: z.enum(['requested', 'succeeded', 'failed']).nullable(),
+      createdAt: z.string(),
+    })
+    .nullable(),
+});
+export type GuardianCardCheck = z.infer<typeof guardianCardCheckSchema>;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
 export const guardianControlsBodySchema = z
   .strictObject({
@@ -81,6 +111,8 @@ export const guardianChildSchema = z.object({
   /** The declaration a guardian signs for this child, and its version. */
   declarationVersion: z.string(),
   declarationText: z.string(),
+  /** The card method of consent (decision 086). */
+  cardCheck: guardianCardCheckSchema,
   activity: z.array(guardianActivitySchema),
 });
 export type GuardianChild = z.infer<typeof guardianChildSchema>;

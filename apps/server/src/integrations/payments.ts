@@ -1,6 +1,6 @@
 /** Structurally the same as modules/billing's Provider and PaymentPurpose (integrations import no module). */
 export type Provider = 'stripe' | 'razorpay' | 'fake';
-export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking' | 'class';
+export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking' | 'class' | 'consent';
 
 /** A provider's view of a subscription, in one vocabulary for Stripe and Razorpay. */
 export type SnapshotStatus = 'incomplete' | 'trialing' | 'active' | 'past_due' | 'unpaid' | 'canceled' | 'ended' | 'paused' | 'other';
@@ -155,7 +155,7 @@ export function refsFrom(meta: unknown): OurRefs {
     studentId: s('student_id') ?? s('platform_student_id'),
     planId: s('plan_id') ?? s('plan_code'),
     bookingId: s('booking_id'),
-    purpose: purpose === 'subscription' || purpose === 'credit_pack' || purpose === 'booking' || purpose === 'class' ? purpose : undefined,
+    purpose: purpose === 'subscription' || purpose === 'credit_pack' || purpose === 'booking' || purpose === 'class' || purpose === 'consent' ? purpose : undefined,
   };
 }
 

@@ -90,7 +90,9 @@ export function GuardianHomePage() {
 
 function Children() {
   usePageTitle('My children');
-  const children = useChildren();
+  // Back from the card check's payment page: the list is read again until billing has settled it.
+  const waitingFor = new URLSearchParams(useLocation().search).get('cardCheck');
+  const children = useChildren(waitingFor);
   return (
     <section className="page page-narrow" aria-labelledby="children-title" data-testid="guardian-home">
       <h1 id="children-title">My children</h1>

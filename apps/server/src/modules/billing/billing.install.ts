@@ -10,6 +10,7 @@ import { installBillingProviders } from './billing.providers.install';
 import { billingMoneyRoutes } from './billing.routes';
 import { bookingOutcomeMoney, bookingPaymentPolicy } from './bookings/bookings.service';
 import { classMoney, installClassPayments } from './classes/class-money';
+import { CONSENT_CHECKS, installConsentChecks } from './consent/consent-checks';
 import type { PaymentProviderAdapter } from './payments/providers';
 import { SCHOOL_PAID_LESSONS } from './school/school-lessons';
 
@@ -47,6 +48,7 @@ export const billingModule = fp<BillingModuleOptions>(
       logger,
       jobs,
       ledger: opts.payments?.ledger ?? billing.ledgerPort,
+      consentCheckMinor: config.billing.consentCheckMinor,
       bookings: { confirmHeld: (id, now) => scheduling.confirmHeld(id, now), releaseHold: (id, now) => scheduling.releaseHold(id, now) },
       adapters: opts.payments?.adapters,
       // The entitlement event's subscribers, live: whoever subscribes while modules register is told (WhatsApp).
@@ -54,7 +56,9 @@ export const billingModule = fp<BillingModuleOptions>(
     });
     // Group class seats (issue #15): a paid seat is confirmed (or refunded) through classes' public API.
     installClassPayments({ checkout: payments.checkout, classes: fastify.classes, jobs, clock, logger, db: database.db });
-    fastify.decorate('billing', { money: billing, payments });
+    // A guardian's card check (decision 086): guardians registers later and is told each outcome through CONSENT_CHECKS.
+    const consentChecks = installConsentChecks({ checkout: payments.checkout, repo: payments.repo, guardians: ports.late(CONSENT_CHECKS, 'tutorline-billing'), jobs, clock, logger });
+    fastify.decorate('billing', { money: billing, payments, consentChecks });
   },
   { name: 'tutorline-billing', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-scheduling', 'tutorline-classes'] },
 );

@@ -6,7 +6,8 @@ import type { Tx } from '../../platform/db';
  * Every call is idempotent on its natural key, so a webhook processed twice posts once.
  */
 export type Provider = 'stripe' | 'razorpay' | 'fake';
-export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking' | 'class';
+/** 'consent': a guardian's small card check, refunded at once (decision 086). */
+export type PaymentPurpose = 'subscription' | 'credit_pack' | 'booking' | 'class' | 'consent';
 
 export interface PaymentReceived {
   /** payments.id: the ledger transaction's key is `payment:<paymentId>`. */

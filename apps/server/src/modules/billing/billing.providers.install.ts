@@ -43,6 +43,8 @@ export async function installBillingProviders(
     logger: Logger;
     jobs: JobRunner;
     ledger: LedgerPort | null;
+    /** A guardian's card check per currency, in minor units (decision 086). */
+    consentCheckMinor?: Record<string, number> | undefined;
     bookings?: BookingPayments | undefined;
     /** Tests replace or add adapters (a Stripe SDK pointed at a local fake, say). */
     adapters?: Partial<Record<Provider, PaymentProviderAdapter>> | undefined;
@@ -83,7 +85,7 @@ export async function installBillingProviders(
   const subscriptions = createSubscriptionsService({ repo, logger });
   const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers });
   const defaultProvider: Provider = config.provider === 'none' ? 'fake' : config.provider;
-  const checkout = createCheckoutService({ repo, webhooks, clock, logger, adapters, defaultProvider, publicUrl: o.publicUrl });
+  const checkout = createCheckoutService({ repo, webhooks, clock, logger, adapters, defaultProvider, publicUrl: o.publicUrl, consentCheckMinor: o.consentCheckMinor ?? {} });
   const reconciler = createReconciler({ repo, webhooks, subscriptions, adapters, clock, logger });
 
   // /webhooks/stripe belongs to the fake when it is on (development), to Stripe otherwise.

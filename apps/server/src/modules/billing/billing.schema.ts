@@ -140,11 +140,13 @@ export const checkouts = pgTable(
     studentId: uuid('student_id')
       .notNull()
       .references(() => users.id),
-    purpose: text('purpose', { enum: ['subscription', 'credit_pack', 'booking', 'class'] }).notNull(),
+    purpose: text('purpose', { enum: ['subscription', 'credit_pack', 'booking', 'class', 'consent'] }).notNull(),
     planId: text('plan_id').references(() => billingPlans.id),
     bookingId: uuid('booking_id').references(() => bookings.id),
     /** A group class's held seat this checkout pays for (issue #15). */
     classEnrolmentId: uuid('class_enrolment_id').references(() => classEnrolments.id),
+    /** A guardian's consent request this card check is for (purpose 'consent', decision 086); guardians owns the request. */
+    consentRequestId: uuid('consent_request_id'),
     currency: text('currency').notNull(),
     amountMinor: integer('amount_minor').notNull(),
     provider: text('provider', { enum: ['stripe', 'razorpay', 'fake'] }).notNull(),
@@ -163,6 +165,7 @@ export const checkouts = pgTable(
     uniqueIndex('checkouts_provider_ref').on(t.provider, t.providerRef),
     index('checkouts_booking_idx').on(t.bookingId),
     index('checkouts_class_enrolment_idx').on(t.classEnrolmentId),
+    index('checkouts_consent_request_idx').on(t.consentRequestId),
   ],
 );
 

@@ -1,5 +1,6 @@
 import type { BillingMoney } from './billing.money';
 import type { BillingProviders } from './billing.providers.install';
+import type { ConsentCheckStarter } from './consent/consent-checks';
 
 // Billing, the money side (D1): ledger, entitlements, tutor earnings, payouts, reports, plans.
 export type { BookingPaymentPort, LedgerPort, PaymentReceived, RefundSettled } from './billing.ports';
@@ -20,7 +21,7 @@ export { billingModule, type BillingModuleOptions } from './billing.install';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Billing's money side and provider side (tutorline-billing). */
-    billing: { money: BillingMoney; payments: BillingProviders };
+    billing: { money: BillingMoney; payments: BillingProviders; consentChecks: ConsentCheckStarter };
   }
 }
 export { noSchoolPaidLessons, SCHOOL_PAID_LESSONS, type SchoolCharge, type SchoolPaidLessons, type SchoolPayer } from './school/school-lessons';
@@ -30,3 +31,4 @@ export { tutorEarningsBetween } from './earnings/earnings.quality.repo';
 export { createBillingExport } from './billing.export.repo';
 export { paymentsForTimeline, type TimelinePayment } from './billing.support.repo';
 export { BILLING_ERASURE_RULES } from './billing.erasure';
+export { CONSENT_CHECKS, type ConsentCharged, type ConsentChargeRefusal, type ConsentChecks, type ConsentCheckStarter } from './consent/consent-checks';

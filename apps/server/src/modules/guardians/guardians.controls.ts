@@ -8,6 +8,7 @@ import { classesAttendedBetween } from '../classes';
 import { accountsByIds, type AuthUser, type GuardianLimitRefusal, type GuardianLimits, type IdentityService } from '../identity';
 import { sessionsOfStudent } from '../rooms';
 import { bookingSpendOfStudent } from '../scheduling';
+import type { GuardianCardCheckService } from './guardians.card-check';
 import type { GuardianConsent } from './guardians.consent';
 import { checkLimits, clockOf, declarationText, DECLARATION_VERSION, monthStartUtc } from './guardians.rules';
 import type { ControlsRow, GuardiansRepo } from './guardians.repo';
@@ -24,7 +25,7 @@ const controlsView = (c: ControlsRow | undefined) => ({
 });
 
 /** What guardians do with a consented child (issue #20): see their activity, set limits and recording, and the limits port. */
-export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; consent: GuardianConsent }) {
+export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; consent: GuardianConsent; cardCheck: Pick<GuardianCardCheckService, 'view'> }) {
   const { repo, db, clock, logger, identity } = deps;
 
   const spentThisMonth = (studentId: string, now: Date) => bookingSpendOfStudent(db, studentId, { since: monthStartUtc(now), until: new Date(now.getTime() + DAY_MS) });
@@ -93,6 +94,7 @@ export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; cloc
             controls: controlsView(controls.get(f.id)),
             declarationVersion: DECLARATION_VERSION,
             declarationText: declarationText(f.displayName)!,
+            cardCheck: await deps.cardCheck.view(guardian.id, f.id, f.country),
             activity: consented ? await activityOf(f.id, now) : [],
           };
         }),

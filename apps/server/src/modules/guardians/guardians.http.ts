@@ -1,4 +1,5 @@
 import { AppError, badRequest, conflict, forbidden, notFound, type RefusalTable } from '../../platform/errors';
+import type { CardCheckFailure } from './guardians.card-check';
 import type { ConsentFailure, InviteFailure, LinkFailure, OtpFailure } from './guardians.consent';
 import type { Fail } from '../../platform/result';
 
@@ -36,3 +37,11 @@ export const consentErrors = {
 } satisfies RefusalTable<ConsentFailure>;
 
 export const childErrors = { not_your_child: notYourChild } satisfies RefusalTable<Fail<'not_your_child'>>;
+
+export const cardCheckErrors = {
+  not_your_child: notYourChild,
+  already_consented: () => conflict('Consent for this child is already recorded. Nothing was charged.'),
+  declaration_required: consentErrors.declaration_required,
+  declaration_changed: consentErrors.declaration_changed,
+  card_check_unavailable: () => new AppError(503, 'service_unavailable', 'A card check is not available for this child’s currency. Use the WhatsApp code instead.'),
+} satisfies RefusalTable<CardCheckFailure>;

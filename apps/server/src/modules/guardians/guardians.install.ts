@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
+import { CONSENT_CHECKS } from '../billing';
 import { GUARDIAN_LIMITS, STUDENT_SIGNED_UP } from '../identity';
+import { createGuardianCardCheck } from './guardians.card-check';
 import { createGuardianConsent } from './guardians.consent';
 import { createGuardianControls } from './guardians.controls';
 import { createGuardiansRepo } from './guardians.repo';
@@ -17,7 +19,10 @@ export const guardiansModule = fp(
     const sendWhatsApp = wa ? (waId: string, text: string, key: string, kind: string) => wa.sendText(waId, text, key, kind) : null;
     const repo = createGuardiansRepo(db);
     const consent = createGuardianConsent({ repo, clock, logger, identity, publicUrl: config.publicUrl, sendWhatsApp, studentWhatsApp: async (id) => (wa ? wa.linkedNumber(id) : null) });
-    const controls = createGuardianControls({ repo, db, clock, logger, identity, consent });
+    // The card method (decision 086): billing opens, charges and refunds; it tells us the outcome through CONSENT_CHECKS.
+    const cardCheck = createGuardianCardCheck({ repo, clock, logger, identity, consent, billing: fastify.billing.consentChecks, publicUrl: config.publicUrl });
+    ports.provide(CONSENT_CHECKS, cardCheck.port);
+    const controls = createGuardianControls({ repo, db, clock, logger, identity, consent, cardCheck });
     ports.provide(GUARDIAN_LIMITS, controls.limits);
     // A student who signed up needing consent and named a guardian: the link goes out at once. A failure to send is
     // logged, never a failed sign-up (the student can send it again from settings).
@@ -32,7 +37,7 @@ export const guardiansModule = fp(
     const summary = createGuardianSummary({ repo, db, clock, logger, identity, controls, sendWhatsApp });
     await summary.install(jobs);
     fastify.decorate('guardians', { consent, controls, summary });
-    await fastify.register(guardiansRoutes, { consent, controls, identity, clock, secureCookies: config.secureCookies, login: config.login });
+    await fastify.register(guardiansRoutes, { consent, controls, cardCheck, identity, clock, secureCookies: config.secureCookies, login: config.login });
   },
-  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
+  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'billing'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
 );

@@ -1,12 +1,13 @@
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db';
-import { guardianConsentEvidence, guardianControls, guardianInvites, guardianLinks, guardianOtps } from './guardians.schema';
+import { guardianCardChecks, guardianConsentEvidence, guardianControls, guardianInvites, guardianLinks, guardianOtps } from './guardians.schema';
 
 export type InviteRow = typeof guardianInvites.$inferSelect;
 export type LinkRow = typeof guardianLinks.$inferSelect;
 export type OtpRow = typeof guardianOtps.$inferSelect;
 export type EvidenceRow = typeof guardianConsentEvidence.$inferSelect;
 export type ControlsRow = typeof guardianControls.$inferSelect;
+export type CardCheckRow = typeof guardianCardChecks.$inferSelect;
 export type LinkStatus = LinkRow['status'];
 
 /** The only code that touches the guardians tables. */
@@ -101,6 +102,47 @@ export function createGuardiansRepo(db: Db) {
         .orderBy(desc(guardianConsentEvidence.at))
         .limit(1);
       return row?.phone ?? null;
+    },
+
+    async insertCardCheck(values: typeof guardianCardChecks.$inferInsert): Promise<CardCheckRow> {
+      const [row] = await db.insert(guardianCardChecks).values(values).returning();
+      return row!;
+    },
+    async updateCardCheck(id: string, set: Partial<typeof guardianCardChecks.$inferInsert>): Promise<void> {
+      await db.update(guardianCardChecks).set(set).where(eq(guardianCardChecks.id, id));
+    },
+    async cardCheck(id: string): Promise<CardCheckRow | undefined> {
+      const [row] = await db.select().from(guardianCardChecks).where(eq(guardianCardChecks.id, id));
+      return row;
+    },
+    async latestCardCheck(guardianId: string, studentId: string): Promise<CardCheckRow | undefined> {
+      const [row] = await db.select().from(guardianCardChecks).where(and(eq(guardianCardChecks.guardianId, guardianId), eq(guardianCardChecks.studentId, studentId))).orderBy(desc(guardianCardChecks.createdAt)).limit(1);
+      return row;
+    },
+    /** An open (or failed, then paid late) card check that is not over yet becomes failed; a consented one stays. */
+    async failCardCheck(id: string, at: Date): Promise<boolean> {
+      const r = await db.update(guardianCardChecks).set({ status: 'failed', settledAt: at }).where(and(eq(guardianCardChecks.id, id), eq(guardianCardChecks.status, 'open'))).returning({ id: guardianCardChecks.id });
+      return r.length > 0;
+    },
+    /**
+     * A card check's payment: under a row lock on the request, the evidence is written and the link consented once per
+     * request (a second payment finds it consented); a link revoked (or gone) since the check started records nothing.
+     */
+    async recordCardConsent(id: string, payment: { paymentId: string; at: Date }): Promise<{ recorded: EvidenceRow; check: CardCheckRow } | 'not_found' | 'already' | 'not_linked'> {
+      return db.transaction(async (tx) => {
+        const [check] = await tx.select().from(guardianCardChecks).where(eq(guardianCardChecks.id, id)).for('update');
+        if (!check) return 'not_found';
+        if (check.status === 'consented') return 'already';
+        const [link] = await tx.select().from(guardianLinks).where(and(eq(guardianLinks.guardianId, check.guardianId), eq(guardianLinks.studentId, check.studentId)));
+        if (!link || link.status === 'revoked') return 'not_linked';
+        const [evidence] = await tx
+          .insert(guardianConsentEvidence)
+          .values({ guardianId: check.guardianId, studentId: check.studentId, method: 'card_charge', at: payment.at, ip: check.ip, textVersion: check.textVersion, textAgreed: check.textAgreed, signedName: check.signedName, chargeRef: payment.paymentId })
+          .returning();
+        await tx.update(guardianLinks).set({ status: 'consented', changedAt: payment.at }).where(and(eq(guardianLinks.guardianId, check.guardianId), eq(guardianLinks.studentId, check.studentId)));
+        await tx.update(guardianCardChecks).set({ status: 'consented', paymentId: payment.paymentId, evidenceId: evidence!.id, settledAt: payment.at }).where(eq(guardianCardChecks.id, id));
+        return { recorded: evidence!, check };
+      });
     },
 
     async controlsOf(studentIds: readonly string[]): Promise<ControlsRow[]> {

@@ -1,5 +1,7 @@
 import {
   errorBodySchema,
+  guardianCardCheckStartedSchema,
+  guardianCardConsentBodySchema,
   guardianChildSchema,
   guardianCodeConsentBodySchema,
   guardianControlsBodySchema,
@@ -16,15 +18,16 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import { valueOr } from '../../platform/errors';
 import { caller, type IdentityService, setSessionCookie } from '../identity';
+import type { GuardianCardCheckService } from './guardians.card-check';
 import type { GuardianConsent } from './guardians.consent';
 import type { GuardianControls } from './guardians.controls';
-import { childErrors, consentErrors, inviteErrors, linkErrors, otpErrors } from './guardians.http';
+import { cardCheckErrors, childErrors, consentErrors, inviteErrors, linkErrors, otpErrors } from './guardians.http';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 410: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
 const tokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a link token') });
 const childParams = z.strictObject({ id: z.uuid('must be an id') });
 
-export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent: GuardianConsent; controls: GuardianControls; identity: IdentityService; clock: Clock; secureCookies: boolean; login: { maxPerIp: number; windowMs: number } }) {
+export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent: GuardianConsent; controls: GuardianControls; cardCheck: GuardianCardCheckService; identity: IdentityService; clock: Clock; secureCookies: boolean; login: { maxPerIp: number; windowMs: number } }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { consent, controls, identity } = opts;
   const perIp = app.rateLimit({ max: opts.login.maxPerIp, timeWindow: opts.login.windowMs, keyGenerator: (req) => `guardian-ip:${req.ip}` });
@@ -82,6 +85,13 @@ export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent:
     config: { access: ['guardian'] },
     schema: { tags: ['guardians'], summary: 'Consent with the one-time code and the signed declaration; the evidence is kept', params: childParams, body: guardianCodeConsentBodySchema, response: { 200: z.object({ consentId: z.string() }), ...errors } },
     handler: async (request) => valueOr(await consent.consentWithCode(caller(request), request.params.id, request.body, request.ip), consentErrors),
+  });
+
+  app.post('/api/guardian/children/:id/card-check', {
+    config: { access: ['guardian'] },
+    onRequest: perIp,
+    schema: { tags: ['guardians'], summary: 'Consent by a small card charge, refunded at once: signs the declaration and opens the payment page', params: childParams, body: guardianCardConsentBodySchema, response: { 201: guardianCardCheckStartedSchema, ...errors } },
+    handler: async (request, reply) => reply.status(201).send(valueOr(await opts.cardCheck.start(caller(request), request.params.id, request.body, request.ip), cardCheckErrors)),
   });
 
   app.post('/api/guardian/children/:id/revoke', {

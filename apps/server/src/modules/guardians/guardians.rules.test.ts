@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BEFORE_CONSENT,
+  cardCheckCurrency,
   checkDeclaration,
   checkLimits,
   checkOtp,
@@ -96,5 +97,17 @@ describe('verifiable consent', () => {
     expect(summaryWeekOf(new Date('2026-06-03T10:00:00Z'))).toBe('2026-06-01');
     expect(summaryWeekOf(new Date('2026-06-07T23:59:00Z'))).toBe('2026-06-01');
     expect(summaryWeekOf(new Date('2026-06-08T00:00:00Z'))).toBe('2026-06-08');
+  });
+});
+
+describe('card check currency (decision 086)', () => {
+  it('is rupees in India, pounds in the UK, euros in the euro area and US dollars elsewhere or when unknown', () => {
+    expect(cardCheckCurrency('IN')).toBe('INR');
+    expect(cardCheckCurrency('in')).toBe('INR');
+    expect(cardCheckCurrency('GB')).toBe('GBP');
+    expect(cardCheckCurrency('DE')).toBe('EUR');
+    expect(cardCheckCurrency('PL')).toBe('USD');
+    expect(cardCheckCurrency('US')).toBe('USD');
+    expect(cardCheckCurrency(null)).toBe('USD');
   });
 });

@@ -146,8 +146,15 @@ export function checkDeclaration(input: { fullName: string; agreed: boolean; tex
   return { ok: true };
 }
 
-/** The small refundable charge of the card method, in the child's currency. */
-export const CARD_CHECK_AMOUNT_MINOR: Readonly<Record<string, number>> = { INR: 1000, USD: 100, EUR: 100, GBP: 100 };
+const EURO_COUNTRIES = new Set(['AT', 'BE', 'CY', 'DE', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PT', 'SI', 'SK']);
+
+/** The currency of the card check (decision 086) for the child's country: rupees in India, else the local or US dollars. The amount is billing's config. */
+export function cardCheckCurrency(country: string | null | undefined): string {
+  const c = country?.toUpperCase() ?? '';
+  if (c === 'IN') return 'INR';
+  if (c === 'GB') return 'GBP';
+  return EURO_COUNTRIES.has(c) ? 'EUR' : 'USD';
+}
 
 /** The ISO week a summary covers, as its once-per-week key: the Monday (UTC) of `now`'s week. */
 export function summaryWeekOf(now: Date): string {

@@ -60,7 +60,7 @@ export const guardianConsentEvidence = pgTable(
     /** otp_declaration: the typed full name and the number the code went to. */
     signedName: text('signed_name'),
     otpPhone: text('otp_phone'),
-    /** card_charge: the payment's reference at the provider. */
+    /** card_charge: billing's payment id (payments.id) of the refunded card check (decision 086). */
     chargeRef: text('charge_ref'),
   },
   (t) => [
@@ -103,3 +103,36 @@ export const guardianControls = pgTable('guardian_controls', {
   updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+// guardians: a card check a guardian started (decision 086): the request's IP and the exact text agreed, kept until
+// billing reports the payment (then the evidence is written), its failure, or its refund. Billing owns the money.
+export const guardianCardChecks = pgTable(
+  'guardian_card_checks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    guardianId: uuid('guardian_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['open', 'consented', 'failed'] }).notNull(),
+    ip: text('ip').notNull(),
+    textVersion: text('text_version').notNull(),
+    textAgreed: text('text_agreed').notNull(),
+    signedName: text('signed_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** Billing's checkout, and what it charges (set once billing opened it). */
+    checkoutId: uuid('checkout_id'),
+    amountMinor: integer('amount_minor'),
+    currency: text('currency'),
+    /** The payment that recorded the consent, and the evidence written for it. */
+    paymentId: uuid('payment_id'),
+    evidenceId: uuid('evidence_id').references(() => guardianConsentEvidence.id, { onDelete: 'set null' }),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+    /** The refund of the (first) payment, as billing reported it. */
+    refundStatus: text('refund_status', { enum: ['requested', 'succeeded', 'failed'] }),
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+  },
+  (t) => [index('guardian_card_checks_pair_idx').on(t.guardianId, t.studentId, t.createdAt)],
+);

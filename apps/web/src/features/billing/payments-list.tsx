@@ -11,7 +11,8 @@ import { formatWhen, majorToMinor, minorToMajorInput } from './billing-format';
 import { useAdminPayments, useRefund } from './billing-queries';
 import './billing.css';
 
-const what = (p: AdminPayment) => p.planName ?? (p.purpose === 'booking' ? 'Booked lesson' : (p.purpose ?? 'Payment'));
+const PURPOSES: Partial<Record<NonNullable<AdminPayment['purpose']>, string>> = { booking: 'Booked lesson', class: 'Group class seat', consent: 'Consent check (guardian card, refunded)' };
+const what = (p: AdminPayment) => p.planName ?? (p.purpose ? (PURPOSES[p.purpose] ?? p.purpose) : 'Payment');
 
 /** Amount, reason, then a confirmation step; one idempotency key per refund attempt (kept across a retry). */
 function RefundForm({ payment, onClose }: { payment: AdminPayment; onClose: () => void }) {

@@ -5,6 +5,7 @@ import { formatDateTime, formatDuration, formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
+import { CardMethod, CardOutcome } from './card-method';
 import { useConsent, useRevoke, useSendCode, useSetControls } from './use-guardians';
 
 /** One child on the guardian's page: the consent step while pending, then activity and controls. */
@@ -20,6 +21,7 @@ export function ChildCard({ child }: { child: GuardianChild }) {
           <p className="guardian-status guardian-status-ok" data-testid="guardian-status">
             Consent given {child.consentAt ? formatDateTime(child.consentAt) : ''}
           </p>
+          <CardOutcome cardCheck={child.cardCheck} />
           <Activity child={child} />
           <Controls child={child} />
         </>
@@ -45,35 +47,46 @@ function ConsentStep({ child }: { child: GuardianChild }) {
     e.preventDefault();
     if (agreed) consent.mutate({ code: code.trim(), fullName, agreed: true, declarationVersion: child.declarationVersion, declarationText: child.declarationText });
   };
+  const signed = agreed && fullName.trim().length >= 2 ? { fullName, agreed } : null;
   return (
     <div className="guardian-consent">
       <p className="guardian-status" data-testid="guardian-status">
         {child.status === 'revoked' ? 'You withdrew consent.' : 'Waiting for your consent.'} Until a guardian consents, {child.displayName} can browse tutors but cannot ask, book or join calls.
       </p>
-      <form className="form" onSubmit={send} noValidate>
-        <TextField label="Your WhatsApp number" type="tel" inputMode="tel" autoComplete="tel" value={phone} hint="With the country code, e.g. +919812345678. It must be your own number, not your child's." onChange={(e) => setPhone(e.target.value)} />
-        {sendCode.isError && <Alert>{errorMessage(sendCode.error)}</Alert>}
-        <Button type="submit" variant="secondary" pending={sendCode.isPending} pendingLabel="Sending…">
-          {sendCode.isSuccess ? 'Send a new code' : 'Send me a code'}
-        </Button>
-      </form>
-      {sendCode.isSuccess && (
-        <form className="form" onSubmit={give} noValidate>
-          <Alert tone="success">We sent a 6-digit code to your WhatsApp. It works for 10 minutes.</Alert>
-          <TextField label="Code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} />
-          <blockquote className="guardian-declaration" data-testid="guardian-declaration">
-            {child.declarationText}
-          </blockquote>
-          <TextField label="Your full name" autoComplete="name" value={fullName} hint="Typing your name signs the declaration above." onChange={(e) => setFullName(e.target.value)} />
-          <label className="check">
-            <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} /> I have read and agree to the declaration above.
-          </label>
-          {consent.isError && <Alert>{errorMessage(consent.error)}</Alert>}
-          <Button type="submit" pending={consent.isPending} pendingLabel="Saving…" disabled={!agreed || code.trim().length !== 6 || fullName.trim().length < 2}>
-            Give consent
+      <section className="guardian-method" aria-labelledby={`sign-${child.id}`}>
+        <h3 id={`sign-${child.id}`}>Read and sign</h3>
+        <blockquote className="guardian-declaration" data-testid="guardian-declaration">
+          {child.declarationText}
+        </blockquote>
+        <TextField label="Your full name" autoComplete="name" value={fullName} hint="Typing your name signs the declaration above." onChange={(e) => setFullName(e.target.value)} />
+        <label className="check">
+          <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} /> I have read and agree to the declaration above.
+        </label>
+      </section>
+      <p className="muted">Then show that you are the adult giving consent, in one of two ways.</p>
+      <section className="guardian-method" aria-labelledby={`code-${child.id}`}>
+        <h3 id={`code-${child.id}`}>Verify by WhatsApp</h3>
+        <p>We send a one-time code to your own WhatsApp number.</p>
+        <form className="form" onSubmit={send} noValidate>
+          <TextField label="Your WhatsApp number" type="tel" inputMode="tel" autoComplete="tel" value={phone} hint="With the country code, e.g. +919812345678. It must be your own number, not your child's." onChange={(e) => setPhone(e.target.value)} />
+          {sendCode.isError && <Alert>{errorMessage(sendCode.error)}</Alert>}
+          <Button type="submit" variant="secondary" pending={sendCode.isPending} pendingLabel="Sending…">
+            {sendCode.isSuccess ? 'Send a new code' : 'Send me a code'}
           </Button>
         </form>
-      )}
+        {sendCode.isSuccess && (
+          <form className="form" onSubmit={give} noValidate>
+            <Alert tone="success">We sent a 6-digit code to your WhatsApp. It works for 10 minutes.</Alert>
+            <TextField label="Code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} />
+            {consent.isError && <Alert>{errorMessage(consent.error)}</Alert>}
+            <Button type="submit" pending={consent.isPending} pendingLabel="Saving…" disabled={!signed || code.trim().length !== 6}>
+              Give consent
+            </Button>
+            {!signed && <p className="muted">Sign the declaration above first.</p>}
+          </form>
+        )}
+      </section>
+      <CardMethod child={child} signed={signed} />
     </div>
   );
 }

@@ -1,2 +1,2 @@
-export { inviteTokenFromHash, useAcceptInvite, useChildren, useConsent, useGuardianSignUp, useInvite, useRevoke, useSendCode, useSetControls } from './use-guardians';
+export { inviteTokenFromHash, useAcceptInvite, useChildren, useConsent, useGuardianSignUp, useInvite, useRevoke, useSendCode, useSetControls, useStartCardCheck } from './use-guardians';
 export { ChildCard } from './child-card';

@@ -1,4 +1,4 @@
-import type { GuardianChild, GuardianControlsBody, GuardianInviteView, Me } from '@tutorline/contracts';
+import type { GuardianCardCheckStarted, GuardianCardConsentBody, GuardianChild, GuardianControlsBody, GuardianInviteView, Me } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { meQueryKey } from '../auth';
@@ -27,8 +27,18 @@ export function useAcceptInvite(token: string) {
   return useMutation({ mutationFn: () => api.post<{ studentId: string }>(`/api/guardian-invites/${token}/accept`) });
 }
 
-export function useChildren() {
-  return useQuery({ queryKey: childrenKey, queryFn: () => api.get<{ children: GuardianChild[] }>('/api/guardian/children').then((r) => r.children) });
+/** `waitingFor`: a card check the guardian just came back from paying; the list is read again until billing settles it. */
+export function useChildren(waitingFor: string | null = null) {
+  return useQuery({
+    queryKey: childrenKey,
+    queryFn: () => api.get<{ children: GuardianChild[] }>('/api/guardian/children').then((r) => r.children),
+    refetchInterval: (query) => (waitingFor && query.state.data?.some((c) => c.cardCheck.latest?.id === waitingFor && c.cardCheck.latest.status === 'open') ? 1000 : false),
+  });
+}
+
+/** The card method (decision 086): signs the declaration and opens billing's payment page. */
+export function useStartCardCheck(childId: string) {
+  return useMutation({ mutationFn: (body: Omit<GuardianCardConsentBody, 'method'>) => api.post<GuardianCardCheckStarted>(`/api/guardian/children/${childId}/card-check`, { method: 'card_charge', ...body }) });
 }
 
 export function useSendCode(childId: string) {

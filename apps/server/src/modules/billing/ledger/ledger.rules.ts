@@ -61,6 +61,8 @@ export const accounts = {
   lessonPrepayments: { account: 'lesson_prepayments', kind: 'payable' } as Pick<EntrySpec, 'account' | 'kind'>,
   /** What a school owes for its course's school-paid lessons (issue #16, decision 075): an asset, debited when such a lesson is earned. */
   schoolReceivable: (courseId: string): Pick<EntrySpec, 'account' | 'kind'> => ({ account: `school_receivable:${courseId}`, kind: 'clearing' }),
+  /** Guardians' card checks (decision 086): held to be returned, never revenue; the refund brings it back to zero. */
+  consentChecks: { account: 'consent_checks', kind: 'payable' } as Pick<EntrySpec, 'account' | 'kind'>,
 };
 
 export class UnbalancedError extends Error {
@@ -93,7 +95,7 @@ export interface PaymentFacts {
   provider: string;
   amountMinor: number;
   currency: string;
-  purpose: 'subscription' | 'credit_pack' | 'booking' | 'class';
+  purpose: 'subscription' | 'credit_pack' | 'booking' | 'class' | 'consent';
   /** For a booking or a class seat: who is paid, and the commission in basis points. */
   tutorId?: string | undefined;
   commissionBps?: number | undefined;
@@ -109,6 +111,9 @@ export function paymentEntries(p: PaymentFacts): EntrySpec[] {
   // A class seat is prepaid like a booked lesson: earned when the class is taught (issue #15).
   if (p.purpose === 'booking' || p.purpose === 'class') {
     money.push({ ...accounts.lessonPrepayments, amountMinor: -p.amountMinor, currency: p.currency });
+  } else if (p.purpose === 'consent') {
+    // A guardian's card check is owed back at once: no revenue, no commission, no tutor earning.
+    money.push({ ...accounts.consentChecks, amountMinor: -p.amountMinor, currency: p.currency });
   } else {
     money.push({ ...accounts.revenue, amountMinor: -p.amountMinor, currency: p.currency });
   }

@@ -169,7 +169,7 @@ export function createLedgerService(deps: LedgerDeps) {
         p.purpose === 'booking' && p.bookingId ? (await bookingById(tx, p.bookingId))?.tutorId : p.purpose === 'class' && p.classEnrolmentId ? (await classSeat(tx, p.classEnrolmentId))?.tutorId : undefined;
       if (deferred && !tutorId) throw notFound(p.purpose === 'booking' ? 'The booking this payment is for' : 'The class seat this payment is for');
       const entries = paymentEntries({ ...p, tutorId, commissionBps: deps.commissionBps });
-      const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'class' ? 'class seat' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : 'subscription';
+      const what = p.purpose === 'booking' ? 'booked lesson' : p.purpose === 'class' ? 'class seat' : p.purpose === 'credit_pack' ? `pack of ${p.credits ?? 0} questions` : p.purpose === 'consent' ? 'guardian consent check' : 'subscription';
       const posted = await post(tx, {
         kind: 'payment',
         idempotencyKey: `payment:${p.paymentId}`,

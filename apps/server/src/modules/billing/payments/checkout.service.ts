@@ -16,6 +16,8 @@ import { checkoutReturnUrls } from './checkout.rules';
 
 export interface CheckoutDeps {
   repo: ProviderRepo;
+  /** The card check's amount per currency, in minor units (BILLING_CONSENT_CHECK_MINOR, decision 086). */
+  consentCheckMinor: Record<string, number>;
   webhooks: WebhooksService;
   clock: Clock;
   logger: Logger;
@@ -112,7 +114,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const found = await repo.planWithPrice(body.planId, body.currency);
         if (!found) throw notFound(`A ${body.currency} price for that plan`);
         if (found.plan.kind === 'subscription' && (await repo.liveSubscriptionOf(caller.id, found.plan.id))) throw conflict('You already have this plan.');
-        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, classEnrolmentId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        row = { studentId: caller.id, purpose: found.plan.kind, planId: found.plan.id, bookingId: null, classEnrolmentId: null, consentRequestId: null, currency: body.currency, amountMinor: found.price.amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = found.plan.name;
         providerPriceId = provider === 'stripe' ? found.price.stripePriceId : provider === 'razorpay' ? found.price.razorpayPlanId : null;
         trialDays = found.plan.kind === 'subscription' ? found.plan.trialDays : 0;
@@ -124,7 +126,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
           throw new AppError(409, 'hold_expired', seat.status === 'enrolled' ? 'This seat is already paid.' : 'The time to pay for this seat ran out. Please enrol again.');
         }
         if (seat.priceMinor <= 0) throw conflict('This class is free.');
-        row = { studentId: caller.id, purpose: 'class', planId: null, bookingId: null, classEnrolmentId: seat.enrolmentId, currency: seat.currency, amountMinor: seat.priceMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        row = { studentId: caller.id, purpose: 'class', planId: null, bookingId: null, classEnrolmentId: seat.enrolmentId, consentRequestId: null, currency: seat.currency, amountMinor: seat.priceMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = `Class: ${seat.title}`;
       } else {
         const booking = await bookingById(repo.db, body.bookingId);
@@ -137,7 +139,7 @@ export function createCheckoutService(deps: CheckoutDeps) {
         const weeks = booking.seriesId ? weeksCovered(booking, await seriesBookings(repo.db, booking.seriesId), caller.id, now) : [booking];
         const amountMinor = weeks.reduce((sum, b) => sum + b.priceMinor, 0);
         if (amountMinor <= 0) throw conflict('This booking has no price to pay.');
-        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, classEnrolmentId: null, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
+        row = { studentId: caller.id, purpose: 'booking', planId: null, bookingId: booking.id, classEnrolmentId: null, consentRequestId: null, currency: booking.currency, amountMinor, provider, idempotencyKey: body.idempotencyKey, ...returnTo };
         description = weeks.length > 1 ? `${weeks.length} weekly lessons` : 'Booked lesson';
       }
 
@@ -147,33 +149,28 @@ export function createCheckoutService(deps: CheckoutDeps) {
         throw conflict('That idempotency key was already used for a different checkout.');
       }
       if (checkout.status !== 'open') return { checkout: checkoutView(checkout, null), created: false };
-      // A retry reaches the provider again with the same key: Stripe and the fake answer with the same object.
-      let made;
-      try {
-        const request = {
-          checkoutId: checkout.id,
-          idempotencyKey: `checkout:${checkout.id}`,
-          purpose: checkout.purpose,
-          studentId: caller.id,
-          email: await userEmail(repo.db, caller.id),
-          planId: checkout.planId ?? undefined,
-          bookingId: checkout.bookingId ?? undefined,
-          description,
-          amountMinor: checkout.amountMinor,
-          currency: checkout.currency,
-          providerPriceId,
-          trialDays,
-          ...returnUrls(checkout, deps.publicUrl),
-        };
-        const existing = checkout.providerRef ? adapter.existingCheckoutUrl?.(request, checkout.providerRef) : null;
-        made = existing ? { ref: checkout.providerRef!, url: existing } : await adapter.createCheckout(request);
-      } catch (err) {
-        logger.error({ event: 'checkout_provider_failed', checkoutId: checkout.id, provider, err }, 'the provider refused or did not answer a checkout');
-        throw providerDown();
-      }
-      if (!checkout.providerRef) await repo.setCheckoutRef(checkout.id, made.ref);
-      if (inserted) logger.info({ event: 'checkout_created', checkoutId: checkout.id, studentId: caller.id, provider, purpose: checkout.purpose, planId: checkout.planId, bookingId: checkout.bookingId, classEnrolmentId: checkout.classEnrolmentId, amountMinor: checkout.amountMinor, currency: checkout.currency }, 'checkout started');
-      return { checkout: checkoutView({ ...checkout, providerRef: checkout.providerRef ?? made.ref }, made.url), created: !!inserted };
+      return openWithProvider(checkout, !!inserted, { adapter, description, providerPriceId, trialDays });
+    },
+
+    /**
+     * A guardian's card check (decision 086): a checkout of purpose 'consent' for the consent request guardians made,
+     * paid by the guardian, for the small amount billing's config sets per currency. One checkout per request.
+     */
+    /** What a card check charges (and refunds) in a currency, or null when that currency has none configured. */
+    consentCheckAmount: (currency: string): number | null => deps.consentCheckMinor[currency] ?? null,
+
+    async createConsentCheck(input: { payerId: string; consentRequestId: string; currency: string; successUrl: string; cancelUrl: string }): Promise<Result<{ checkout: CheckoutView; created: boolean }, Fail<'currency_not_supported'> | Fail<'bad_return_url'>>> {
+      const amountMinor = deps.consentCheckMinor[input.currency];
+      if (!amountMinor) return fail('currency_not_supported');
+      const provider = deps.defaultProvider;
+      const adapter = adapterFor(provider);
+      if (!checkoutReturnUrls({ checkoutId: 'new', purpose: 'consent', successUrl: input.successUrl, cancelUrl: input.cancelUrl }, deps.publicUrl).ok) return fail('bad_return_url');
+      const idempotencyKey = `consent:${input.consentRequestId}`;
+      const row = { studentId: input.payerId, purpose: 'consent' as const, planId: null, bookingId: null, classEnrolmentId: null, consentRequestId: input.consentRequestId, currency: input.currency, amountMinor, provider, idempotencyKey, successUrl: input.successUrl, cancelUrl: input.cancelUrl };
+      const inserted = await repo.insertCheckout(repo.db, { ...row, createdAt: clock.now() });
+      const checkout = inserted ?? (await repo.findCheckoutByKey(input.payerId, idempotencyKey))!;
+      if (checkout.status !== 'open') return ok({ checkout: checkoutView(checkout, null), created: false });
+      return ok(await openWithProvider(checkout, !!inserted, { adapter, description: 'Guardian consent check (refunded at once)', providerPriceId: null, trialDays: 0 }));
     },
 
     async get(caller: AuthUser, id: string): Promise<CheckoutView> {
@@ -219,6 +216,39 @@ export function createCheckoutService(deps: CheckoutDeps) {
     /** A refund nobody asked for by hand (a booking paid but not confirmable): the same path, requested by the system. */
     refundAutomatically: (paymentId: string, body: RefundBody) => refundAs(null, paymentId, body),
   };
+
+  /** Asks the provider for the checkout's page; a retry reaches it again with the same key (Stripe and the fake answer with the same object). */
+  async function openWithProvider(checkout: CheckoutRow, inserted: boolean, o: { adapter: PaymentProviderAdapter; description: string; providerPriceId: string | null; trialDays: number }): Promise<{ checkout: CheckoutView; created: boolean }> {
+    const { adapter, description, providerPriceId, trialDays } = o;
+    const provider = checkout.provider;
+    const caller = { id: checkout.studentId };
+    let made;
+    try {
+      const request = {
+        checkoutId: checkout.id,
+        idempotencyKey: `checkout:${checkout.id}`,
+        purpose: checkout.purpose,
+        studentId: caller.id,
+        email: await userEmail(repo.db, caller.id),
+        planId: checkout.planId ?? undefined,
+        bookingId: checkout.bookingId ?? undefined,
+        description,
+        amountMinor: checkout.amountMinor,
+        currency: checkout.currency,
+        providerPriceId,
+        trialDays,
+        ...returnUrls(checkout, deps.publicUrl),
+      };
+      const existing = checkout.providerRef ? adapter.existingCheckoutUrl?.(request, checkout.providerRef) : null;
+      made = existing ? { ref: checkout.providerRef!, url: existing } : await adapter.createCheckout(request);
+    } catch (err) {
+      logger.error({ event: 'checkout_provider_failed', checkoutId: checkout.id, provider, err }, 'the provider refused or did not answer a checkout');
+      throw providerDown();
+    }
+    if (!checkout.providerRef) await repo.setCheckoutRef(checkout.id, made.ref);
+    if (inserted) logger.info({ event: 'checkout_created', checkoutId: checkout.id, studentId: caller.id, provider, purpose: checkout.purpose, planId: checkout.planId, bookingId: checkout.bookingId, classEnrolmentId: checkout.classEnrolmentId, consentRequestId: checkout.consentRequestId, amountMinor: checkout.amountMinor, currency: checkout.currency }, 'checkout started');
+    return { checkout: checkoutView({ ...checkout, providerRef: checkout.providerRef ?? made.ref }, made.url), created: !!inserted };
+  }
 
   async function refundAs(actor: { id: string; role: string } | null, paymentId: string, body: RefundBody): Promise<Result<{ refund: RefundView; created: boolean }, RefundFailure>> {
     const now = clock.now();

@@ -23,6 +23,8 @@ export const WEBHOOK_SWEEP_AFTER_MS = 60_000;
 
 /** A group class seat's payment settled or failed (handled in classes/class-money.ts, issue #15). */
 export const CLASS_SEAT_PAYMENT_QUEUE = defineJob('billing.class_seat_payment', z.object({ enrolmentId: z.string(), checkoutId: z.string(), outcome: z.enum(['paid', 'failed']) }));
+/** A guardian's card check was paid (one job per payment) or failed (handled in consent/consent-checks.ts, decision 086). */
+export const CONSENT_CHECK_QUEUE = defineJob('billing.consent_check', z.object({ checkoutId: z.string(), paymentId: z.string().optional(), outcome: z.enum(['paid', 'failed']) }));
 
 /** What billing asks scheduling once a booking's payment settles or fails (after the payment's commit): typed refusals, decision 039. */
 export interface BookingPayments {
@@ -132,6 +134,7 @@ export function createWebhooksService(deps: WebhooksDeps) {
           logger.info({ event: 'checkout_status_changed', checkoutId: checkout.id, studentId: checkout.studentId, status: to, providerEventId }, 'checkout changed');
           if (checkout.bookingId && to !== 'paid') await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:failed`, now: clock.now() });
           if (checkout.classEnrolmentId && to !== 'paid') await queueClassSeat(tx, checkout.classEnrolmentId, checkout.id, 'failed');
+          if (checkout.consentRequestId && to !== 'paid') await CONSENT_CHECK_QUEUE.enqueue(tx, { checkoutId: checkout.id, outcome: 'failed' }, { dedupeKey: `${CONSENT_CHECK_QUEUE.queue}:${checkout.id}:failed`, now: clock.now() });
         }
       }
     }
@@ -226,7 +229,10 @@ export function createWebhooksService(deps: WebhooksDeps) {
         });
         await repo.setPaymentLedger(tx, payment.id, posted.transactionId);
       } else logger.warn({ event: 'payment_not_posted', paymentId: payment.id }, 'no ledger wired: payment recorded without a ledger posting');
-      if (purpose !== 'booking' && purpose !== 'class') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
+      if (purpose === 'consent') {
+        // A card check grants nothing: guardians is told, and the charge is refunded in full.
+        if (checkout) await CONSENT_CHECK_QUEUE.enqueue(tx, { checkoutId: checkout.id, paymentId: payment.id, outcome: 'paid' }, { dedupeKey: `${CONSENT_CHECK_QUEUE.queue}:${payment.id}:paid`, now: clock.now() });
+      } else if (purpose !== 'booking' && purpose !== 'class') await queueEntitlementGranted(tx, { studentId, source: purpose, ref: `payment:${payment.id}`, at: ev.at.toISOString() }, clock.now());
       if (checkout?.bookingId) await BOOKING_PAYMENT_QUEUE.enqueue(tx, { bookingId: checkout.bookingId, checkoutId: checkout.id, outcome: 'paid' }, { dedupeKey: `${BOOKING_PAYMENT_QUEUE.queue}:${checkout.id}:paid`, now: clock.now() });
       if (checkout?.classEnrolmentId) await queueClassSeat(tx, checkout.classEnrolmentId, checkout.id, 'paid');
     }
