@@ -34,6 +34,19 @@ async function roomSocket(page: Page, baseUrl: string): Promise<Socket> {
   return socket;
 }
 
+/** A /check run on a network where the relay over UDP is blocked. */
+const checkReport = {
+  camera: { status: 'pass', detail: 'Camera works.' },
+  microphone: { status: 'pass', detail: 'We heard you.', peakLevel: 0.4 },
+  speaker: { status: 'pass', detail: 'You heard the tone.' },
+  stun: { status: 'pass', detail: 'Public address seen.', publicAddressSeen: true, ms: 40 },
+  turnUdp: { status: 'fail', detail: 'Relay over UDP is blocked.', ms: null },
+  turnTcp: { status: 'pass', detail: 'Relay over TCP works.', ms: 300 },
+  uploadKbps: 900,
+  downloadKbps: 3000,
+  diagnostics: { browser: 'Chrome 131', os: 'Android 14', device: 'phone', userAgent: 'Mozilla/5.0 (Linux; Android 14)' },
+};
+
 const canRun = chromiumAvailable('e2e: report a problem after a call, and support answers');
 
 describe.skipIf(!canRun)('support: a student reports a problem after a call; support finds it with the call’s details and answers', () => {
@@ -115,6 +128,16 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     expect(await report({ type: 'media-failed', reason: 'ice-failed' })).toMatchObject({ ok: true });
     for (const socket of [s, t]) socket.disconnect();
     expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
+    // The student then runs /check (TURN over UDP fails on this network) and reports the problem: both are theirs.
+    const check = await student.page.request.post('/api/check/reports', { headers, data: checkReport });
+    expect(check.status()).toBe(201);
+    const checkCode = ((await check.json()) as { id: string }).id;
+    const ticket = await student.page.request.post('/api/support/tickets', {
+      headers,
+      data: { sessionId, areas: ['video', 'join'], device: 'phone', network: 'school', workedBefore: 'no', description: 'words only support reads on the ticket', checkReportId: checkCode },
+    });
+    expect(ticket.status()).toBe(201);
+    const ticketRef = ((await ticket.json()) as { ref: string }).ref;
 
     // Support (the support role alone, least privilege), on a phone: search by the number as the parent says it, open
     // the timeline, open the failed call.
@@ -131,7 +154,25 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     const call = admin.page.getByTestId('timeline-session').first();
     expect(await call.textContent()).toContain('relay only');
     expect(await call.getAttribute('class')).toContain('is-problem');
+    // The /check report (by its code) and the ticket (by its ref), each linked, and the call's notices, with words.
+    const checkEntry = admin.page.getByTestId('timeline-check').first();
+    expect(await checkEntry.textContent()).toContain(`report ${checkCode}`);
+    expect(await checkEntry.textContent()).toContain('turnUdp fail');
+    expect(await checkEntry.getByRole('link').getAttribute('href')).toBe(`/admin/check/${checkCode}`);
+    const ticketEntry = admin.page.getByTestId('timeline-ticket').first();
+    expect(await ticketEntry.textContent()).toContain(`Ticket ${ticketRef}: video, join`);
+    expect(await ticketEntry.textContent()).toContain('open');
+    expect(await admin.page.getByTestId('person-timeline').textContent()).not.toContain('words only support reads');
+    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await admin.page.screenshot({ path: screenshotPath('support-timeline-390x844'), fullPage: true });
+    await admin.page.setViewportSize({ width: 1280, height: 800 });
+    await admin.page.screenshot({ path: screenshotPath('support-timeline-1280x800'), fullPage: true });
+    await admin.page.setViewportSize(phone);
+    await ticketEntry.getByRole('link').click();
+    await admin.page.getByTestId('admin-ticket').waitFor();
+    expect(await admin.page.getByTestId('admin-ticket').textContent()).toContain(ticketRef);
+    await admin.page.goBack();
+    await admin.page.getByTestId('person-timeline').waitFor();
     await call.getByRole('link').click();
     const findings = admin.page.getByTestId('session-findings');
     await findings.waitFor();

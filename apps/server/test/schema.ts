@@ -23,5 +23,6 @@ import * as guardians from '../src/modules/guardians/guardians.schema';
 import * as audit from '../src/modules/audit/audit.schema';
 import * as safety from '../src/modules/safety/safety.schema';
 import * as privacy from '../src/modules/privacy/privacy.schema';
+import * as support from '../src/modules/support/support.schema';
 
-export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians, ...audit, ...safety, ...privacy };
+export const schema = { ...identity, ...jobs, ...help, ...tutors, ...rooms, ...media, ...connectivity, ...whatsapp, ...scheduling, ...notifications, ...billing, ...classes, ...classroom, ...recordings, ...sessionrec, ...ops, ...onboarding, ...guardians, ...audit, ...safety, ...privacy, ...support };

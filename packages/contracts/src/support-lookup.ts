@@ -27,7 +27,7 @@ export const supportSearchResultSchema = z.object({
 });
 export type SupportSearchResult = z.infer<typeof supportSearchResultSchema>;
 
-export const supportTimelineKinds = ['signup', 'question', 'session', 'lesson', 'payment', 'message'] as const;
+export const supportTimelineKinds = ['signup', 'question', 'session', 'lesson', 'payment', 'message', 'class', 'notification', 'check', 'ticket'] as const;
 export const supportTimelineEntrySchema = z.object({
   kind: z.enum(supportTimelineKinds),
   at: z.string(),
@@ -37,6 +37,8 @@ export const supportTimelineEntrySchema = z.object({
   /** Whether it went wrong (an expired question, a failed call, a failed message): shown in red. */
   problem: z.boolean(),
   sessionId: z.string().nullable(),
+  /** What the entry opens besides a session: a class's id, a /check report's code, a ticket's id (by `kind`). */
+  ref: z.string().nullable(),
 });
 export type SupportTimelineEntry = z.infer<typeof supportTimelineEntrySchema>;
 
@@ -46,6 +48,8 @@ export const supportTimelineSchema = z.object({
   entries: z.array(supportTimelineEntrySchema),
   /** Payments are listed only for finance and admin; support sees no money. */
   paymentsShown: z.boolean(),
+  /** Classes, notifications, /check reports and tickets are listed for support, ops and admin (not for finance alone). */
+  supportShown: z.boolean(),
 });
 export type SupportTimeline = z.infer<typeof supportTimelineSchema>;
 

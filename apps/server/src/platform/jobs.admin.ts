@@ -40,3 +40,13 @@ export async function retryFailedJob(tx: Tx, id: string, now: Date): Promise<Job
     .returning();
   return after ? { ok: true, before, after } : { ok: false, reason: 'not_failed' };
 }
+
+/** The newest jobs of one queue whose payload names this user (`payload.userId`, its own partial index), for support's timeline (#18). */
+export async function jobsOfUser(q: Db | Tx, queue: string, userId: string, limit: number): Promise<JobRow[]> {
+  return q
+    .select()
+    .from(jobs)
+    .where(and(eq(sql`${jobs.payload}->>'userId'`, userId), eq(jobs.queue, queue)))
+    .orderBy(desc(jobs.createdAt))
+    .limit(limit);
+}

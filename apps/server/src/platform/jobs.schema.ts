@@ -27,5 +27,7 @@ export const jobs = pgTable(
     index('jobs_due_idx').on(t.runAt).where(sql`state in ('queued', 'running')`),
     // The ops dashboard counts and lists failed jobs (platform/jobs.admin.ts) without reading finished ones.
     index('jobs_failed_idx').on(t.finishedAt).where(sql`state = 'failed'`),
+    // Support's timeline (#18) lists a person's deliveries (a push names its user) without reading everyone's jobs.
+    index('jobs_user_idx').on(sql`(${t.payload}->>'userId')`, t.createdAt).where(sql`payload->>'userId' is not null`),
   ],
 );

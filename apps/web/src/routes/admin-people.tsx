@@ -74,7 +74,28 @@ function Search() {
   );
 }
 
-const kindWords: Record<SupportTimelineEntry['kind'], string> = { signup: 'Sign-up', question: 'Question', session: 'Call', lesson: 'Lesson', payment: 'Payment', message: 'WhatsApp' };
+const kindWords: Record<SupportTimelineEntry['kind'], string> = {
+  signup: 'Sign-up',
+  question: 'Question',
+  session: 'Call',
+  lesson: 'Lesson',
+  payment: 'Payment',
+  message: 'WhatsApp',
+  class: 'Class',
+  notification: 'Notice',
+  check: 'Check',
+  ticket: 'Ticket',
+};
+
+/** Where an entry opens, when a page for it exists: the session, the class, the /check report (by code), the ticket. */
+function entryLink(e: SupportTimelineEntry): string | null {
+  if (e.kind === 'session' && e.sessionId) return `/admin/sessions/${e.sessionId}`;
+  if (!e.ref) return null;
+  if (e.kind === 'class') return `/classes/${encodeURIComponent(e.ref)}`;
+  if (e.kind === 'check') return `/admin/check/${encodeURIComponent(e.ref)}`;
+  if (e.kind === 'ticket') return `/admin/support/${encodeURIComponent(e.ref)}`;
+  return null;
+}
 
 /** A person's timeline, newest first (#18). */
 export function AdminPersonPage() {
@@ -87,7 +108,7 @@ function Timeline() {
   usePageTitle(timeline.data ? `${timeline.data.person.displayName}: timeline` : 'Timeline');
   if (timeline.isPending) return <PageLoading label="Loading the timeline…" />;
   if (timeline.isError) return <PageError error={timeline.error} onRetry={() => void timeline.refetch()} />;
-  const { person, entries, paymentsShown } = timeline.data;
+  const { person, entries, paymentsShown, supportShown } = timeline.data;
   return (
     <section className="page page-medium" data-testid="person-timeline" aria-labelledby="person-title">
       <p className="eyebrow">
@@ -98,20 +119,24 @@ function Timeline() {
         {person.role} · {person.email}
         {person.phone && ` · ${person.phone}`}
         {!paymentsShown && ' · payments are shown to finance only'}
+        {!supportShown && ' · classes, notifications, checks and tickets are shown to support and ops'}
       </p>
       <ul className="lookup-list">
-        {entries.map((e, i) => (
-          <li key={`${e.kind}-${e.at}-${i}`} className={`lookup-item${e.problem ? ' is-problem' : ''}`} data-testid={`timeline-${e.kind}`}>
-            <p className="lookup-item-title">
-              <span className="lookup-kind">{kindWords[e.kind]}</span>
-              {e.sessionId && e.kind === 'session' ? <Link to={`/admin/sessions/${e.sessionId}`}>{e.title}</Link> : e.title}
-            </p>
-            <p className="lookup-item-meta">
-              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-              {e.detail && ` · ${e.detail}`}
-            </p>
-          </li>
-        ))}
+        {entries.map((e, i) => {
+          const to = entryLink(e);
+          return (
+            <li key={`${e.kind}-${e.at}-${i}`} className={`lookup-item${e.problem ? ' is-problem' : ''}`} data-testid={`timeline-${e.kind}`}>
+              <p className="lookup-item-title">
+                <span className="lookup-kind">{kindWords[e.kind]}</span>
+                {to ? <Link to={to}>{e.title}</Link> : e.title}
+              </p>
+              <p className="lookup-item-meta">
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                {e.detail && ` · ${e.detail}`}
+              </p>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

@@ -36,3 +36,4 @@ declare module 'fastify' {
 export { classesTutorQuality } from './classes.quality.repo';
 export { CLASSES_ERASURE_RULES, createClassesErasure } from './classes.erasure.repo';
 export { classesOfDay, classesRollupFacts, classesStartingBetween, type DayClass } from './classes.rollups.repo';
+export { classesTaughtForTimeline, classSeatsForTimeline, type TimelineClassSeat, type TimelineClassTaught } from './classes.support.repo';

@@ -13,7 +13,8 @@ import type { NotificationChannel, OutboundMessage } from './notifications.servi
 /** One push to one subscription: a job of its own, so each browser is retried (or dropped on 410) on its own. */
 export const PUSH_SEND_QUEUE = defineJob(
   'notify.push',
-  z.object({ subscriptionId: z.string(), message: z.object({ kind: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }) }),
+  // userId: whose browser it is, so support's timeline finds a person's pushes (#18); absent on jobs queued before.
+  z.object({ subscriptionId: z.string(), userId: z.string().optional(), message: z.object({ kind: z.string(), text: z.string(), data: z.record(z.string(), z.unknown()).optional() }) }),
 );
 
 export type SubscribeRefusal = 'endpoint_not_allowed';
@@ -45,7 +46,7 @@ export function createPush(deps: PushDeps) {
       if (!subs.length) return;
       await PUSH_SEND_QUEUE.enqueueMany(
         db,
-        subs.map((s) => ({ payload: { subscriptionId: s.id, message }, dedupeKey: `notify.push:${s.id}:${key}` })),
+        subs.map((s) => ({ payload: { subscriptionId: s.id, userId, message }, dedupeKey: `notify.push:${s.id}:${key}` })),
         { now: clock.now() },
       );
       deps.poke();

@@ -21,10 +21,11 @@ export async function supportLookupRoutes(fastify: FastifyInstance, opts: { look
   });
   app.get('/api/admin/support/people/:id/timeline', {
     config: { access: ['support', 'ops', 'finance'] },
-    schema: { tags: ['admin'], summary: "A person's timeline, newest first: sign-up, questions, calls, lessons, messages (payments for finance and admin)", params, response: { 200: supportTimelineSchema } },
+    schema: { tags: ['admin'], summary: "A person's timeline, newest first: sign-up, questions, calls, lessons, messages (payments for finance and admin; classes, notifications, /check reports and tickets for support, ops and admin)", params, response: { 200: supportTimelineSchema } },
     handler: async (request) => {
       const held = caller(request).user.staffRoles;
-      return valueOr(await lookup.timeline(request.params.id, held.includes('finance') || held.includes('admin')), personErrors);
+      const view = { money: held.includes('finance') || held.includes('admin'), support: held.some((r) => r === 'support' || r === 'ops' || r === 'admin') };
+      return valueOr(await lookup.timeline(request.params.id, view), personErrors);
     },
   });
   app.get('/api/admin/support/sessions/:id', {

@@ -2,6 +2,9 @@ import type { CallEvent, SupportPerson, SupportSearchResult, SupportSessionPage,
 import type { Db } from '../../platform/db';
 import type { Fail, Result } from '../../platform/result';
 import { paymentsForTimeline } from '../billing';
+import { classesTaughtForTimeline, classSeatsForTimeline } from '../classes';
+import { checkReportsForTimeline } from '../connectivity';
+import { noticesForTimeline } from '../notifications';
 import { questionForSupport, questionsForSupport } from '../help';
 import { accountsForSupport, findAccountsForSupport, type SupportAccount } from '../identity';
 import { chatCountOf, sessionForSupport, sessionsForSupport, type SupportSessionRow } from '../rooms';
@@ -9,6 +12,8 @@ import { lessonsForSupport } from '../scheduling';
 import { messagesSentToUser } from '../whatsapp';
 import { summariseSession } from './support.rules';
 import { sessionFindings, sessionSides } from './support.lookup.rules';
+import { checkEntry, classSeatEntry, classTaughtEntry, newestFirst, noticeEntry, ticketEntry } from './support.timeline.rules';
+import { ticketsForTimeline } from './support.timeline.repo';
 
 /** How far back each kind reaches in a timeline: enough for "it doesn't work", bounded whatever the history. */
 const PER_KIND = 30;
@@ -31,12 +36,37 @@ function sessionEntry(s: SupportSessionRow, self: string, names: Map<string, str
     detail: bits.join(' · '),
     problem: s.failures > 0,
     sessionId: s.id,
+    ref: null,
   };
+}
+
+/** What a caller's staff roles let them see in a timeline: money (finance, admin); classes, notices, checks, tickets (support, ops, admin). */
+export interface TimelineView {
+  money: boolean;
+  support: boolean;
+}
+
+/** Classes (taken and taught), notices, /check reports and tickets, each kind bounded like the others. */
+async function supportKinds(db: Db, userId: string) {
+  const [seats, taught, notices, checks, tickets] = await Promise.all([
+    classSeatsForTimeline(db, userId, PER_KIND),
+    classesTaughtForTimeline(db, userId, PER_KIND),
+    noticesForTimeline(db, userId, PER_KIND),
+    checkReportsForTimeline(db, userId, PER_KIND),
+    ticketsForTimeline(db, userId, PER_KIND),
+  ]);
+  return [
+    ...newestFirst([...seats.map(classSeatEntry), ...taught.map(classTaughtEntry)], PER_KIND),
+    ...newestFirst(notices.map(noticeEntry), PER_KIND),
+    ...checks.map(checkEntry),
+    ...tickets.map(ticketEntry),
+  ];
 }
 
 /**
  * Support's tools for "it doesn't work" (#18): find a person, read their timeline newest first, open a session and see
- * why the call failed. Each module answers for its own rows through its index.ts; money only when `showMoney`.
+ * why the call failed. Each module answers for its own rows through its index.ts; money only when `view.money`;
+ * classes, notices, /check reports and tickets only when `view.support`.
  */
 export function createSupportLookup(deps: { db: Db; timeline(sessionId: string): Promise<{ connectedSeconds: number; events: CallEvent[] }> }) {
   const { db } = deps;
@@ -57,20 +87,21 @@ export function createSupportLookup(deps: { db: Db; timeline(sessionId: string):
       return { matchedBy: 'people', people: (await findAccountsForSupport(db, q, SEARCH_LIMIT)).map(person), sessionId: null };
     },
 
-    async timeline(userId: string, showMoney: boolean): Promise<Result<SupportTimeline, LookupFailure>> {
+    async timeline(userId: string, view: TimelineView): Promise<Result<SupportTimeline, LookupFailure>> {
       const [account] = await accountsForSupport(db, [userId]);
       if (!account) return { ok: false, reason: 'not_found' };
-      const [questions, sessions, lessons, messages, payments] = await Promise.all([
+      const [questions, sessions, lessons, messages, payments, supportEntries] = await Promise.all([
         questionsForSupport(db, userId, PER_KIND),
         sessionsForSupport(db, userId, PER_KIND),
         lessonsForSupport(db, userId, PER_KIND),
         messagesSentToUser(db, userId, PER_KIND),
-        showMoney ? paymentsForTimeline(db, userId, PER_KIND) : Promise.resolve([]),
+        view.money ? paymentsForTimeline(db, userId, PER_KIND) : Promise.resolve([]),
+        view.support ? supportKinds(db, userId) : Promise.resolve([]),
       ]);
       const others = [...sessions.flatMap((s) => [s.studentId, s.tutorId]), ...lessons.flatMap((l) => [l.studentId, l.tutorId])];
       const names = new Map((await accountsForSupport(db, others)).map((a) => [a.id, a.displayName]));
       const entries: SupportTimelineEntry[] = [
-        { kind: 'signup', at: account.createdAt.toISOString(), title: `Signed up as a ${account.role}`, detail: account.disabled ? 'account disabled' : null, problem: account.disabled, sessionId: null },
+        { kind: 'signup', at: account.createdAt.toISOString(), title: `Signed up as a ${account.role}`, detail: account.disabled ? 'account disabled' : null, problem: account.disabled, sessionId: null, ref: null },
         ...questions.map((x) => ({
           kind: 'question' as const,
           at: x.createdAt.toISOString(),
@@ -78,6 +109,7 @@ export function createSupportLookup(deps: { db: Db; timeline(sessionId: string):
           detail: [x.status, x.closeReason?.replace('_', ' ')].filter(Boolean).join(' · '),
           problem: x.status === 'expired' || x.closeReason !== null,
           sessionId: x.sessionId,
+          ref: null,
         })),
         ...sessions.map((s) => sessionEntry(s, userId, names)),
         ...lessons.map((l) => ({
@@ -87,8 +119,9 @@ export function createSupportLookup(deps: { db: Db; timeline(sessionId: string):
           detail: [...new Set([l.status, l.outcome?.replaceAll('_', ' ')].filter(Boolean))].join(' · '),
           problem: l.outcome !== null && l.outcome !== 'completed',
           sessionId: null,
+          ref: null,
         })),
-        ...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt.toISOString(), title: `WhatsApp message: ${m.kind.replaceAll('_', ' ')}`, detail: m.status, problem: m.status === 'failed', sessionId: null })),
+        ...messages.map((m) => ({ kind: 'message' as const, at: m.createdAt.toISOString(), title: `WhatsApp message: ${m.kind.replaceAll('_', ' ')}`, detail: m.reason ? `${m.status}: ${m.reason}` : m.status, problem: m.status === 'failed', sessionId: null, ref: null })),
         ...payments.map((p) => ({
           kind: 'payment' as const,
           at: p.paidAt.toISOString(),
@@ -96,10 +129,12 @@ export function createSupportLookup(deps: { db: Db; timeline(sessionId: string):
           detail: p.refundedMinor ? `${p.status} · ${(p.refundedMinor / 100).toFixed(2)} refunded` : p.status,
           problem: false,
           sessionId: null,
+          ref: null,
         })),
+        ...supportEntries,
       ];
       entries.sort((a, b) => b.at.localeCompare(a.at));
-      return { ok: true, value: { person: person(account), entries, paymentsShown: showMoney } };
+      return { ok: true, value: { person: person(account), entries, paymentsShown: view.money, supportShown: view.support } };
     },
 
     async session(sessionId: string): Promise<Result<SupportSessionPage, LookupFailure>> {

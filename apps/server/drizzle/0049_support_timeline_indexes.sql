@@ -1,0 +1,2 @@
+CREATE INDEX "connectivity_reports_user_idx" ON "connectivity_reports" USING btree ("user_id","created_at");--> statement-breakpoint
+CREATE INDEX "jobs_user_idx" ON "jobs" USING btree (("payload"->>'userId'),"created_at") WHERE payload->>'userId' is not null;
