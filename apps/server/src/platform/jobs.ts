@@ -114,10 +114,22 @@ export const PERIODIC_JOBS_KEPT_MS = 24 * 3_600_000;
  * notification's key). A sweep every minute otherwise leaves 1,440 rows a day behind it.
  */
 export async function pruneFinishedRuns(db: Db | Tx, { queue }: Pick<JobDef<unknown>, 'queue'>, before: Date): Promise<number> {
-  const gone = await db
-    .delete(jobs)
-    .where(and(eq(jobs.queue, queue), eq(jobs.state, 'done'), lte(jobs.finishedAt, before)))
-    .returning({ id: jobs.id });
+  return deleteFinishedJobs(db, { queues: [queue], states: ['done'], before });
+}
+
+/** The states a job ends in: it is never claimed again (a failed one only by a staff retry). */
+export type FinishedJobState = 'done' | 'failed' | 'parked';
+
+/**
+ * Deletes jobs of `queues` in one of `states` that finished before `before`, at most `limit` of them (all when no
+ * limit), oldest first; returns how many. Queued and running jobs are never touched. The one delete path for finished
+ * jobs: pruneFinishedRuns and the retention of notification jobs (#20) both use it.
+ */
+export async function deleteFinishedJobs(db: Db | Tx, opts: { queues: readonly string[]; states: readonly FinishedJobState[]; before: Date; limit?: number }): Promise<number> {
+  if (!opts.queues.length || !opts.states.length) return 0;
+  const finished = and(inArray(jobs.queue, [...opts.queues]), inArray(jobs.state, [...opts.states]), lte(jobs.finishedAt, opts.before));
+  const where = opts.limit === undefined ? finished : inArray(jobs.id, db.select({ id: jobs.id }).from(jobs).where(finished).orderBy(jobs.finishedAt).limit(opts.limit));
+  const gone = await db.delete(jobs).where(where).returning({ id: jobs.id });
   return gone.length;
 }
 

@@ -51,3 +51,16 @@ export async function removeByScope(
   }
   return total;
 }
+
+/** How many rows a retention function deletes in one statement, so no run holds a long lock or a huge transaction. */
+export const RETENTION_BATCH = 1000;
+
+/** Calls `removeBatch(limit)` until it removes fewer than `limit` rows; returns how many it removed in all. */
+export async function removeInBatches(removeBatch: (limit: number) => Promise<number>, limit = RETENTION_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await removeBatch(limit);
+    total += n;
+    if (n < limit) return total;
+  }
+}
