@@ -80,6 +80,10 @@ const envSchema = z.object({
   RETAIN_CHECK_REPORTS_DAYS: z.coerce.number().min(1).max(3650).default(30),
   RETAIN_FAILED_LOGINS_DAYS: z.coerce.number().min(1).max(3650).default(30),
   RETAIN_PUSH_SUBSCRIPTIONS_DAYS: z.coerce.number().min(1).max(3650).default(180),
+  /** In-app notices, read or not. */
+  RETAIN_NOTICES_DAYS: z.coerce.number().min(1).max(3650).default(365),
+  /** Finished (sent, failed, parked) notification jobs: outbox deliveries and pushes, whose payload names a user. */
+  RETAIN_FINISHED_JOBS_DAYS: z.coerce.number().min(1).max(3650).default(30),
   /** The conversion's programs (run by path, no shell) and how long one step may run before it is stopped. */
   JANUS_PP_REC_BIN: z.string().min(1).default('/usr/bin/janus-pp-rec'),
   FFMPEG_BIN: z.string().min(1).default('/usr/bin/ffmpeg'),
@@ -157,6 +161,10 @@ export interface RetentionSchedule {
   failedLoginsMs: number;
   /** A browser's Web Push subscription after it was last renewed. */
   pushSubscriptionsMs: number;
+  /** In-app notices, read or unread. */
+  noticesMs: number;
+  /** Finished notification jobs (outbox deliveries and pushes), after they finished. */
+  finishedJobsMs: number;
 }
 
 export interface Config {
@@ -323,6 +331,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       checkReportsMs: Math.round(e.RETAIN_CHECK_REPORTS_DAYS * DAY_MS),
       failedLoginsMs: Math.round(e.RETAIN_FAILED_LOGINS_DAYS * DAY_MS),
       pushSubscriptionsMs: Math.round(e.RETAIN_PUSH_SUBSCRIPTIONS_DAYS * DAY_MS),
+      noticesMs: Math.round(e.RETAIN_NOTICES_DAYS * DAY_MS),
+      finishedJobsMs: Math.round(e.RETAIN_FINISHED_JOBS_DAYS * DAY_MS),
     },
     recordings: { dir: path.resolve(e.DATA_DIR, 'recordings'), retentionMs: Math.round(e.RECORDING_RETENTION_DAYS * DAY_MS), tools: { ppRec: e.JANUS_PP_REC_BIN, ffmpeg: e.FFMPEG_BIN, ffprobe: e.FFPROBE_BIN, timeoutMs: e.RECORDING_TOOL_TIMEOUT_SECONDS * 1000 } },
     sfu: {

@@ -15,5 +15,5 @@ declare module 'fastify' {
 }
 export { createNotificationsErasure, NOTIFICATIONS_ERASURE_RULES } from './notifications.erasure.repo';
 export { createNotificationsExport } from './notifications.export.repo';
-export { removeOldPushSubscriptions } from './notifications.retention.repo';
+export { removeOldNotices, removeOldNotificationJobs, removeOldPushSubscriptions } from './notifications.retention.repo';
 export { noticesForTimeline, type TimelineNotice } from './notifications.support.repo';

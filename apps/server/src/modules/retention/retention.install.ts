@@ -3,7 +3,7 @@ import { removeOldClassChat, removeOldClassEvents } from '../classroom';
 import { removeOldCheckReports } from '../connectivity';
 import { removeOldQuestionPhotos } from '../help';
 import { removeOldFailedLogins } from '../identity';
-import { removeOldPushSubscriptions } from '../notifications';
+import { removeOldNotices, removeOldNotificationJobs, removeOldPushSubscriptions } from '../notifications';
 import { removeOldCallEvents, removeOldRoomChat } from '../rooms';
 import { createRetention, type RetentionStep } from './retention.service';
 
@@ -26,6 +26,8 @@ export const retentionModule = fp(
       { kind: 'check_reports', source: 'connectivity', run: (cut) => removeOldCheckReports({ db }, cut) },
       { kind: 'failed_logins', source: 'identity', run: (cut) => removeOldFailedLogins({ db }, cut) },
       { kind: 'push_subscriptions', source: 'notifications', run: (cut) => removeOldPushSubscriptions({ db }, cut) },
+      { kind: 'notices', source: 'notifications', run: (cut) => removeOldNotices({ db }, cut) },
+      { kind: 'finished_jobs', source: 'notifications', run: (cut) => removeOldNotificationJobs({ db }, cut) },
     ];
     const held = (ids: readonly string[]) => fastify.safety.safety.sessionsOnLegalHold(ids);
     const retention = createRetention({ steps, schedule: config.retention, held, clock, logger });

@@ -124,6 +124,29 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
     const browser = (name: string, daysAgo: number) => insertRow(d, 'push_subscriptions', { user_id: student, endpoint: `https://push.example.test/${name}`, p256dh: 'p', auth: 'a', created_at: ago(daysAgo) });
     await browser('old', 181);
     await browser('new', 179);
+
+    // In-app notices: a year, read or not, for every user; the tutor is the second user.
+    const notice = (userId: string, text: string, daysAgo: number, read: boolean) =>
+      insertRow(d, 'user_notifications', { user_id: userId, kind: 'retention', text, created_at: ago(daysAgo), read_at: read ? ago(daysAgo - 1) : null });
+    await notice(student, 'student old read', 366, true);
+    await notice(student, 'student old unread', 366, false);
+    await notice(student, 'student new', 300, false);
+    await notice(tutor, 'tutor old', 400, true);
+    await notice(tutor, 'tutor new', 10, false);
+
+    // Finished notification jobs: 30 days after they finished; queued and running ones stay however old.
+    const sent = { kind: 'retention', text: 'Your lesson starts soon' };
+    const job = (name: string, queue: string, state: string, finishedDaysAgo: number | null, extra: Record<string, unknown> = {}) =>
+      insertRow(d, 'jobs', { queue, payload: { userId: student, message: sent, name }, dedupe_key: `retention:${name}`, state, run_at: ago(40), created_at: ago(40), finished_at: finishedDaysAgo === null ? null : ago(finishedDaysAgo), ...extra });
+    await job('sent-old', 'notify.deliver', 'done', 31);
+    await job('push-failed-old', 'notify.push', 'failed', 31, { attempts: 8, last_error: 'HTTP 400' });
+    await job('parked-old', 'notify.deliver', 'parked', 40);
+    await job('push-sent-new', 'notify.push', 'done', 28);
+    // A retry waiting for its turn, and one a worker holds: old, but not finished.
+    await job('retrying-old', 'notify.deliver', 'queued', null, { attempts: 3, run_at: new Date(now + 10 * DAY) });
+    await job('running-old', 'notify.push', 'running', null, { attempts: 1, run_at: new Date(now + 10 * DAY), locked_until: new Date(now + 10 * DAY) });
+    // Another module's finished job is not a notification's: its own module decides.
+    await job('other-queue-old', 'wa.send', 'done', 40);
   });
   afterAll(async () => {
     await t?.close();
@@ -144,7 +167,12 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
       check_reports: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 30 },
       failed_logins: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 30 },
       push_subscriptions: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 180 },
+      notices: { rows: 3, files: 0, bytes: 0, held: 0, keptDays: 365 },
+      finished_jobs: { rows: 3, files: 0, bytes: 0, held: 0, keptDays: 30 },
     });
+    expect((await d.select({ text: schema.userNotifications.text }).from(schema.userNotifications)).map((r) => r.text).sort()).toEqual(['student new', 'tutor new']);
+    const jobNames = (await d.select({ key: schema.jobs.dedupeKey }).from(schema.jobs)).map((r) => r.key).filter((k) => k?.startsWith('retention:'));
+    expect(jobNames.sort()).toEqual(['retention:other-queue-old', 'retention:push-sent-new', 'retention:retrying-old', 'retention:running-old']);
     expect((await d.select({ endpoint: schema.pushSubscriptions.endpoint }).from(schema.pushSubscriptions)).map((r) => r.endpoint)).toEqual(['https://push.example.test/new']);
 
     // Rows: only the new and the held are left.

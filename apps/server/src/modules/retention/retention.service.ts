@@ -19,6 +19,8 @@ export const RETENTION_KINDS = {
   check_reports: 'checkReportsMs',
   failed_logins: 'failedLoginsMs',
   push_subscriptions: 'pushSubscriptionsMs',
+  notices: 'noticesMs',
+  finished_jobs: 'finishedJobsMs',
 } as const satisfies Record<string, keyof RetentionSchedule>;
 export type RetentionKind = keyof typeof RETENTION_KINDS;
 
