@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import type { Plugin } from 'vite';
 import type { VitePWAOptions } from 'vite-plugin-pwa';
@@ -28,14 +29,69 @@ export const pwaIcons = [
 ] as const;
 
 /**
- * The chunks and sheets of the app's own code (and what they import statically): these are precached. The whiteboard,
- * diagram, maths and password-strength libraries (megabytes, reached only through a lazy import inside them) are not:
- * they are cached when first used. Filled while the bundle is written; read by the service worker's manifestTransforms.
+ * The chunks and sheets of the app's own code (and what they import statically) that a student, tutor or guardian can
+ * open: these are precached. Left out (decision 072): the whiteboard, diagram, maths and password-strength libraries
+ * (megabytes, reached only through a lazy import inside them), and the staff pages (staffRoute) with whatever only they
+ * import. Both are cached when first opened. Filled while the bundle is written; read by the worker's manifestTransforms.
  */
 const appFiles = new Set<string>();
 const ownCode = /\/(apps\/web\/src|packages\/contracts\/src)\//;
+/**
+ * The lazy pages no student or tutor opens on a phone: admin, ops, finance (admin-*), LTI and course staff (courses:
+ * reached from an LMS launch), the development WhatsApp simulator, and the admin home's own lazy panels.
+ */
+export const staffRoute = /\/apps\/web\/src\/(routes\/(admin-[\w-]+|ops|courses|dev-whatsapp)|features\/admin\/[\w-]+)\.tsx?$/;
 /** No single precached file above this (the entry is about 430 KB before gzip). */
 const precacheMaxBytes = 600 * 1024;
+let outDir = '';
+
+type OutputBundle = Parameters<NonNullable<Extract<Plugin['generateBundle'], (...args: never[]) => unknown>>>[1];
+
+/**
+ * The precached chunks: those holding the app's own code that the entry reaches through static and lazy imports without
+ * passing through a staff page's chunk, then what they import statically, with their sheets.
+ */
+export function precachedAppFiles(bundle: OutputBundle): Set<string> {
+  const files = new Set<string>();
+  const chunkOf = (fileName: string) => {
+    const chunk = bundle[fileName];
+    return chunk?.type === 'chunk' ? chunk : undefined;
+  };
+  const reached = new Set<string>();
+  const reach = (fileName: string) => {
+    const chunk = chunkOf(fileName);
+    if (!chunk || reached.has(fileName) || (chunk.isDynamicEntry && staffRoute.test(chunk.facadeModuleId ?? ''))) return;
+    reached.add(fileName);
+    [...chunk.imports, ...chunk.dynamicImports].forEach(reach);
+  };
+  Object.values(bundle).forEach((c) => c.type === 'chunk' && c.isEntry && reach(c.fileName));
+  const add = (fileName: string) => {
+    const chunk = chunkOf(fileName);
+    if (!chunk || files.has(fileName)) return;
+    files.add(fileName);
+    chunk.viteMetadata?.importedCss.forEach((css) => files.add(css));
+    chunk.imports.forEach(add);
+  };
+  for (const fileName of reached) {
+    const chunk = chunkOf(fileName);
+    if (chunk && !fileName.includes('password-strength') && chunk.moduleIds.some((id) => ownCode.test(id))) add(fileName);
+  }
+  return files;
+}
+
+/** What the precache costs a phone on install: its files' sizes raw, gzip and brotli (the server sends brotli, decision 089). */
+export function precacheSize(dir: string, urls: readonly string[]): { entries: number; raw: number; gzip: number; brotli: number } {
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const url of urls) {
+    const bytes = fs.readFileSync(path.join(dir, url));
+    raw += bytes.length;
+    gzip += zlib.gzipSync(bytes, { level: 9 }).length;
+    brotli += zlib.brotliCompressSync(bytes).length;
+  }
+  return { entries: urls.length, raw, gzip, brotli };
+}
 
 /** Renders the PNG icons from the SVG into the build (and serves them in dev), and notes which chunks are the app's. */
 export function pwaIconsPlugin(): Plugin {
@@ -46,18 +102,12 @@ export function pwaIconsPlugin(): Plugin {
   };
   return {
     name: 'tutorline-pwa-icons',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
     async generateBundle(_options, bundle) {
       appFiles.clear();
-      const add = (fileName: string) => {
-        const chunk = bundle[fileName];
-        if (!chunk || chunk.type !== 'chunk' || appFiles.has(fileName)) return;
-        appFiles.add(fileName);
-        chunk.viteMetadata?.importedCss.forEach((css) => appFiles.add(css));
-        chunk.imports.forEach(add);
-      };
-      for (const chunk of Object.values(bundle)) {
-        if (chunk.type === 'chunk' && !chunk.fileName.includes('password-strength') && chunk.moduleIds.some((id) => ownCode.test(id))) add(chunk.fileName);
-      }
+      precachedAppFiles(bundle).forEach((f) => appFiles.add(f));
       for (const icon of pwaIcons) this.emitFile({ type: 'asset', fileName: icon.file, source: await render(icon) });
     },
     configureServer(server) {
@@ -117,10 +167,13 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     globPatterns: ['index.html', 'favicon.svg', 'icons/*.png', 'assets/*.{js,css}'],
     maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
     manifestTransforms: [
-      (entries) => ({
-        manifest: entries.filter((e) => !e.url.startsWith('assets/') || (appFiles.has(e.url) && e.size <= precacheMaxBytes)),
-        warnings: [],
-      }),
+      (entries) => {
+        const manifest = entries.filter((e) => !e.url.startsWith('assets/') || (appFiles.has(e.url) && e.size <= precacheMaxBytes));
+        const size = precacheSize(outDir, manifest.map((e) => e.url));
+        const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+        console.log(`precache on install: ${size.entries} entries, ${kib(size.raw)} raw, ${kib(size.gzip)} gzip, ${kib(size.brotli)} brotli`);
+        return { manifest, warnings: [] };
+      },
     ],
     navigateFallback: '/index.html',
     navigateFallbackDenylist: [serverPaths],
