@@ -42,6 +42,11 @@ export interface FaultCluster {
   viaNode: TestApp[];
   /** pg_terminate_backend on the client backends of the nodes' database (only those mid-statement with activeOnly), never the test's own; how many were killed. */
   terminateNodeBackends(activeOnly?: boolean): Promise<number>;
+  /**
+   * Holds an ACCESS EXCLUSIVE lock on the tables (from the test's own connection) until released: a node's statement on
+   * them waits, so killWaiting() cuts a request's connection while its statement is surely in flight, every time.
+   */
+  holdTables(tables: string[]): Promise<{ killWaiting(): Promise<number>; release(): Promise<void> }>;
   /** Whether every node process is still the one started (alive, never restarted). */
   nodesAlive(): boolean;
   stop(): Promise<Record<string, number | null>>;
@@ -113,6 +118,27 @@ export async function startFaultCluster(env: Record<string, string> = {}): Promi
         [DB_NAME, CHECKER, activeOnly],
       );
       return res.rows.filter((r) => r.killed).length;
+    },
+    async holdTables(tables) {
+      const holder = new pg.Client({ connectionString: checkerUrl.toString() });
+      holder.on('error', () => {});
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${tables.map((t) => `"${t.replace(/"/g, '')}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      return {
+        async killWaiting() {
+          const res = await admin.query<{ killed: boolean }>(
+            `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+              WHERE datname = $1 AND backend_type = 'client backend' AND application_name <> $2 AND wait_event_type = 'Lock'`,
+            [DB_NAME, CHECKER],
+          );
+          return res.rows.filter((r) => r.killed).length;
+        },
+        async release() {
+          await holder.query('ROLLBACK').catch(() => {});
+          await holder.end().catch(() => {});
+        },
+      };
     },
     nodesAlive: () =>
       pids.every((pid) => {
