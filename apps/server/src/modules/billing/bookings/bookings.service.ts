@@ -8,7 +8,7 @@ import { unreachable } from '../../../platform/result';
 import type { OnBookingOutcome, BookingPayments as SchedulingBookingPayments } from '../../scheduling';
 import { bookingById, seriesBookings } from '../billing.reads';
 import { bookingNeedsPayment, lessonEarned, lessonOutcomeMoney, refundDue, weeksCovered } from './bookings.rules';
-import type { CheckoutService, RefundFailure } from '../payments/checkout.service';
+import { type CheckoutService, endOrRetryRefusedRefund } from '../payments/checkout.service';
 import { createProviderRepo, isUuid, type ProviderRepo } from '../payments/payments.repo';
 import { BOOKING_PAYMENT_QUEUE, type BookingPayments } from '../payments/webhooks.service';
 import { createLedgerRepo } from '../ledger/ledger.repo';
@@ -154,32 +154,12 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
     if (amountMinor <= 0) return;
     const reason = duplicate ? 'This lesson was already paid for; the second payment is returned.' : 'The booking could not be confirmed (the time to pay ran out and the slot was taken, or it was cancelled).';
     const refunded = await checkout.refundAutomatically(payment.id, { amountMinor, reason, idempotencyKey: `booking-unconfirmed:${c.id}` });
-    if (!refunded.ok) return refundRefused(refunded, { bookingId, paymentId: payment.id, checkoutId: c.id });
+    if (!refunded.ok) return endOrRetryRefusedRefund(logger, refunded, { bookingId, paymentId: payment.id, checkoutId: c.id });
     const { refund } = refunded.value;
     logger.warn(
       { event: 'booking_payment_refunded', checkoutId: c.id, paymentId: payment.id, bookingId, refused, duplicate: !!duplicate, amountMinor, currency: payment.currency, refundId: refund.id, refundStatus: refund.status },
       'a booking payment could not (all) be used, so it is refunded',
     );
-  }
-
-  /**
-   * An automatic refund the checkout service refused: nothing left to refund ends it; anything that may pass later
-   * (the provider down, an admin refund still pending, a provider not set up yet) throws, so the job runs again.
-   */
-  function refundRefused(r: RefundFailure, about: { bookingId: string; paymentId: string; checkoutId?: string }): void {
-    switch (r.reason) {
-      case 'fully_refunded':
-        logger.info({ event: 'automatic_refund_not_needed', ...about, reason: r.reason }, 'the payment was already refunded in full');
-        return;
-      case 'provider_unavailable':
-      case 'too_much':
-      case 'provider_not_configured':
-      case 'not_found':
-      case 'key_reused':
-        throw new Error(`automatic refund of payment ${about.paymentId} refused (${r.reason}); the job will try again`);
-      default:
-        unreachable(r);
-    }
   }
 
   async function failed(bookingId: string, checkoutId: string | undefined) {
@@ -209,7 +189,7 @@ export function installBookingSettlement(o: { repo: ProviderRepo; checkout: Chec
       return;
     }
     const refunded = await checkout.refundAutomatically(payment.id, { amountMinor, reason: p.reason, idempotencyKey });
-    if (!refunded.ok) return refundRefused(refunded, { bookingId: p.bookingId, paymentId: payment.id });
+    if (!refunded.ok) return endOrRetryRefusedRefund(logger, refunded, { bookingId: p.bookingId, paymentId: payment.id });
     const { refund, created } = refunded.value;
     logger.info(
       { event: 'lesson_refunded', bookingId: p.bookingId, paidBookingId: p.paidBookingId, paymentId: payment.id, outcome: p.outcome, amountMinor, currency: payment.currency, refundId: refund.id, refundStatus: refund.status, created },

@@ -9,7 +9,7 @@ import type { ClassesApi, ClassMoney } from '../../classes';
 import { bookingNeedsPayment } from '../bookings/bookings.rules';
 import { createLedgerRepo } from '../ledger/ledger.repo';
 import { createLedgerService } from '../ledger/ledger.service';
-import type { CheckoutService, RefundFailure } from '../payments/checkout.service';
+import { type CheckoutService, endOrRetryRefusedRefund } from '../payments/checkout.service';
 import { createProviderRepo, isUuid, type ProviderRepo } from '../payments/payments.repo';
 import { CLASS_SEAT_PAYMENT_QUEUE } from '../payments/webhooks.service';
 
@@ -63,22 +63,6 @@ export function installClassPayments(o: { checkout: CheckoutService; classes: Pi
   const { checkout, classes, clock, logger } = o;
   const repo = createProviderRepo(o.db);
 
-  function refused(r: RefundFailure, about: { enrolmentId: string; paymentId: string }): void {
-    switch (r.reason) {
-      case 'fully_refunded':
-        logger.info({ event: 'automatic_refund_not_needed', ...about, reason: r.reason }, 'the payment was already refunded in full');
-        return;
-      case 'provider_unavailable':
-      case 'too_much':
-      case 'provider_not_configured':
-      case 'not_found':
-      case 'key_reused':
-        throw new Error(`automatic refund of payment ${about.paymentId} refused (${r.reason}); the job will try again`);
-      default:
-        unreachable(r);
-    }
-  }
-
   async function refund(enrolmentId: string, paymentId: string, amountMinor: number, reason: string, idempotencyKey: string) {
     const payment = await repo.findPayment(paymentId);
     if (!payment) return;
@@ -90,7 +74,7 @@ export function installClassPayments(o: { checkout: CheckoutService; classes: Pi
       return;
     }
     const r = await checkout.refundAutomatically(payment.id, { amountMinor: amount, reason, idempotencyKey });
-    if (!r.ok) return refused(r, { enrolmentId, paymentId });
+    if (!r.ok) return endOrRetryRefusedRefund(logger, r, { enrolmentId, paymentId });
     logger.info({ event: 'class_seat_refunded', enrolmentId, paymentId, amountMinor: r.value.refund.amountMinor, currency: payment.currency, refundId: r.value.refund.id, created: r.value.created }, 'class seat refunded');
   }
 

@@ -2,8 +2,8 @@ import type { Clock } from '../../../platform/clock';
 import type { JobRunner } from '../../../platform/jobs';
 import type { Logger } from '../../../platform/logger';
 import { definePort } from '../../../platform/ports';
-import { type Fail, type Result, unreachable } from '../../../platform/result';
-import type { CheckoutService } from '../payments/checkout.service';
+import { type Fail, type Result } from '../../../platform/result';
+import { type CheckoutService, endOrRetryRefusedRefund } from '../payments/checkout.service';
 import { isUuid, type ProviderRepo } from '../payments/payments.repo';
 import { CONSENT_CHECK_QUEUE } from '../payments/webhooks.service';
 
@@ -58,21 +58,7 @@ export function installConsentChecks(o: { checkout: CheckoutService; repo: Provi
     if (told.ok) logger.info({ event: 'consent_check_recorded', ...about, consentId: told.value.consentId }, 'card check paid: the guardian consent is recorded');
     else logger.info({ event: 'consent_check_not_recorded', ...about, reason: told.reason }, 'card check paid: no new consent recorded');
     const r = await checkout.refundAutomatically(payment.id, { reason: 'Guardian consent check: refunded in full at once.', idempotencyKey: `consent-check-refund:${payment.id}` });
-    if (!r.ok) {
-      switch (r.reason) {
-        case 'fully_refunded':
-          logger.info({ event: 'automatic_refund_not_needed', ...about, reason: r.reason }, 'the card check was already refunded in full');
-          return;
-        case 'provider_unavailable':
-        case 'too_much':
-        case 'provider_not_configured':
-        case 'not_found':
-        case 'key_reused':
-          throw new Error(`refund of card check payment ${payment.id} refused (${r.reason}); the job will try again`);
-        default:
-          unreachable(r);
-      }
-    }
+    if (!r.ok) return endOrRetryRefusedRefund(logger, r, about);
     const { refund } = r.value;
     logger.info({ event: 'consent_check_refunded', ...about, refundId: refund.id, amountMinor: refund.amountMinor, currency: refund.currency, refundStatus: refund.status }, 'card check refunded');
     await guardians.refunded({ consentRequestId: c.consentRequestId, paymentId: payment.id, refundId: refund.id, amountMinor: refund.amountMinor, currency: refund.currency, status: refund.status, at: clock.now() });

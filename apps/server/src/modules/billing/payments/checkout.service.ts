@@ -3,7 +3,7 @@ import type { Clock } from '../../../platform/clock';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors';
 import { providerDown, providerNotSetUp } from '../billing.http';
 import type { Logger } from '../../../platform/logger';
-import { type Fail, fail, ok, type Result } from '../../../platform/result';
+import { type Fail, fail, ok, type Result, unreachable } from '../../../platform/result';
 import { type AuthUser, requireGuardianConsent } from '../../identity';
 import { recordAudit } from '../../audit';
 import type { Provider } from '../billing.ports';
@@ -85,6 +85,27 @@ export type RefundFailure =
   | Fail<'not_found' | 'key_reused' | 'fully_refunded' | 'provider_unavailable'>
   | Fail<'too_much', { remaining: number }>
   | Fail<'provider_not_configured', { provider: Provider }>;
+
+/**
+ * What a refund job does with an automatic refund the checkout service refused: nothing left to refund ends it
+ * (logged; the caller returns), anything that may pass later (the provider down, an admin refund still pending, a
+ * provider not set up yet) throws, so the durable job runs again. Shared by bookings, class seats and consent checks.
+ */
+export function endOrRetryRefusedRefund(logger: Logger, r: RefundFailure, about: { paymentId: string } & Record<string, string | undefined>): void {
+  switch (r.reason) {
+    case 'fully_refunded':
+      logger.info({ event: 'automatic_refund_not_needed', ...about, reason: r.reason }, 'the payment was already refunded in full');
+      return;
+    case 'provider_unavailable':
+    case 'too_much':
+    case 'provider_not_configured':
+    case 'not_found':
+    case 'key_reused':
+      throw new Error(`automatic refund of payment ${about.paymentId} refused (${r.reason}); the job will try again`);
+    default:
+      unreachable(r);
+  }
+}
 
 /** Starting a payment (a plan, a credit pack, a held booking) and refunding one; every provider request carries our key. */
 export function createCheckoutService(deps: CheckoutDeps) {
