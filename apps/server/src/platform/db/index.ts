@@ -40,8 +40,12 @@ export const migrationsFolder = path.resolve(import.meta.dirname, '../../../driz
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolMax: number }
   | { kind: 'pglite'; dataDir: string }
-  /** An in-memory PGlite, for tests; `loadDataDir` starts it from a dump (`dumpDataDir`) instead of an empty cluster. */
-  | { kind: 'pglite-memory'; loadDataDir?: Blob };
+  /**
+   * An in-memory PGlite, for tests; `loadDataDir` starts it from a dump (`dumpDataDir`) instead of an empty cluster.
+   * `sharedBuffers` (PostgreSQL's setting, e.g. '16MB') replaces the cluster's 128MB: a small test database starts
+   * about 0.6 s of CPU faster with a small buffer cache, which the integration tests open some 250 times.
+   */
+  | { kind: 'pglite-memory'; loadDataDir?: Blob; sharedBuffers?: string };
 
 /**
  * PGlite's own bytea codec writes and reads hex one byte at a time in JavaScript (`Array.from(bytes).map(toString(16))`
@@ -101,7 +105,11 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     release = lockDataDir(target.dataDir);
     client = new PGlite(path.join(target.dataDir, 'pgdata'), codecs);
   } else {
-    client = new PGlite({ ...codecs, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
+    client = new PGlite({
+      ...codecs,
+      ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+      ...(target.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${target.sharedBuffers}`] } : {}),
+    });
   }
   try {
     await client.waitReady;
