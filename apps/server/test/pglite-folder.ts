@@ -25,16 +25,19 @@ export function migrationsHash(): string {
 /**
  * Puts an already-migrated PGlite cluster at `<dataDir>/pgdata`, where the server opens it, copied from a folder made
  * once per set of migrations: a server started on it skips initdb and the migrations (several seconds on a loaded
- * machine) and otherwise starts exactly as on a new folder, seeding included.
+ * machine) and otherwise starts exactly as on a new folder, seeding included, but with a 16MB buffer cache.
  */
 export async function migratedPgliteFolder(dataDir: string): Promise<void> {
-  const template = path.join(os.tmpdir(), 'tutorline-test-templates', `pgdata-${migrationsHash()}`);
+  const template = path.join(os.tmpdir(), 'tutorline-test-templates', `pgdata-${migrationsHash()}-sb16`);
   if (!fs.existsSync(template)) {
     const draft = `${template}.${process.pid}.${randomBytes(3).toString('hex')}`;
     fs.mkdirSync(path.dirname(template), { recursive: true });
     const client = new PGlite(draft, { extensions: { btree_gist } });
     await migrate(drizzle(client), { migrationsFolder });
     await client.close();
+    // A test server's cluster needs no 128MB buffer cache: with 16MB each server starts about 0.6 s of CPU sooner
+    // (the suite starts some fifty). PostgreSQL takes the last setting in the file.
+    fs.appendFileSync(path.join(draft, 'postgresql.conf'), '\nshared_buffers = 16MB\n');
     try {
       fs.renameSync(draft, template);
     } catch {
