@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Client, signUpStudent } from '../../../test/app';
+import { Client, signUpStudent, signUpTutor } from '../../../test/app';
 import { describeEachBackend } from '../../../test/db';
 import { waitUntil } from '../../../test/help';
 import { schema } from '../../../test/schema';
@@ -131,5 +131,42 @@ describeEachBackend('email: guardian invites, summaries and export links, to a r
     expect(zip.headers.get('content-type')).toMatch(/zip/);
     expect((await fetch(`${w.t.baseUrl}${path}`)).status).not.toBe(200);
     expect(w.t.logs()).not.toContain(email);
+  });
+
+  it("a tutor's application notice from the outbox goes by email too, in Hindi for a Hindi account; other kinds stay off email", async () => {
+    const tutor = new Client(w.t.baseUrl);
+    const { email, user } = await signUpTutor(tutor);
+    await tutor.patch('/api/me', { language: 'hi' });
+    const { notifications } = w.t.app.fastify.notifications;
+    const database = db().database.db;
+    await notifications.queue(database, user.id, { kind: 'booking.confirmed', text: 'Lesson booked', data: {} }, `test-booking:${user.id}`);
+    await notifications.queue(database, user.id, { kind: 'onboarding.status', text: 'Your Tutorline application needs more information.', data: { applicationId: 'a1', status: 'needs_info' } }, `onboarding:test:${user.id}`);
+    w.t.app.fastify.platform.jobs.poke();
+    const mail = await mailTo(email);
+    expect(mail.subject).toBe('आपका Tutorline ट्यूटर आवेदन');
+    expect(mail.text).toContain('आपके आवेदन के लिए और जानकारी चाहिए।');
+    expect(mail.text).toContain('/tutor/application');
+    await waitUntil(async () => (await database.select().from(schema.jobs).where(eq(schema.jobs.dedupeKey, `notify:test-booking:${user.id}`)))[0]?.state === 'done', 'the booking notice delivered');
+    expect(smtp.received.filter((m) => m.to.includes(email))).toHaveLength(1);
+  });
+});
+
+/** Development without SMTP_URL: the email lands in the mailbox at /dev/mail, where `npm start` shows the guardian link. */
+describeEachBackend('email: the development mailbox', ({ db }) => {
+  it('keeps the guardian invite and shows it at /dev/mail, link included', async () => {
+    const w = await startGuardianWorld(db().database, clock, { mail: { mode: 'dev', smtpUrl: undefined, from: 'Tutorline <no-reply@127.0.0.1>' } });
+    try {
+      const dad = address('dev-dad');
+      await signUpChild(w, { birthDate: TWELVE, country: 'IN', guardianContact: dad });
+      const box = new Client(w.t.baseUrl);
+      const listed = await waitUntil(async () => ((await box.get('/dev/mail/api/messages')).json.messages as { to: string; text: string }[]).find((m) => m.to === dad), 'the invite in the mailbox');
+      expect(listed.text).toMatch(/\/guardian\/invite#[\w-]{16,}/);
+      const page = await box.get('/dev/mail');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Asha asked you to be their guardian on Tutorline');
+      expect(page.text).toMatch(/<a href="http[^"]+\/guardian\/invite#/);
+    } finally {
+      await w.close();
+    }
   });
 });

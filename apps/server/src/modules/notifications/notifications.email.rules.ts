@@ -25,8 +25,8 @@ interface Words {
 }
 
 const onboardingHeading: Record<MailLocale, Record<string, string>> = {
-  en: { in_review: 'Your application is being reviewed.', needs_info: 'Your application needs more information.', approved: 'Your application was approved.', rejected: 'Your application was not approved.' },
-  hi: { in_review: 'आपके आवेदन की समीक्षा हो रही है।', needs_info: 'आपके आवेदन के लिए और जानकारी चाहिए।', approved: 'आपका आवेदन स्वीकार कर लिया गया है।', rejected: 'आपका आवेदन स्वीकार नहीं हुआ।' },
+  en: { under_review: 'Your application is being reviewed.', needs_info: 'Your application needs more information.', approved: 'Your application was approved.', rejected: 'Your application was not approved.' },
+  hi: { under_review: 'आपके आवेदन की समीक्षा हो रही है।', needs_info: 'आपके आवेदन के लिए और जानकारी चाहिए।', approved: 'आपका आवेदन स्वीकार कर लिया गया है।', rejected: 'आपका आवेदन स्वीकार नहीं हुआ।' },
 };
 
 function wordsFor(c: EmailContent, l: MailLocale): Words {
