@@ -86,6 +86,18 @@ export function whatsAppConfig(e: Env): WhatsAppConfig {
   };
 }
 
+/** Email (#20): SMTP when SMTP_URL is set; otherwise a development mailbox at /dev/mail, and off ("not configured") elsewhere. */
+export interface MailConfig {
+  mode: 'smtp' | 'dev' | 'off';
+  smtpUrl: string | undefined;
+  from: string;
+}
+
+export function mailConfig(e: Env, publicUrl: string): MailConfig {
+  const mode = e.SMTP_URL ? 'smtp' : e.NODE_ENV === 'development' ? 'dev' : 'off';
+  return { mode, smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Tutorline <no-reply@${new URL(publicUrl).hostname}>` };
+}
+
 /** Web Push's settings: the VAPID pair comes whole or not at all, and production refuses to start without it while push is on. */
 export function pushConfig(e: Env): PushConfig {
   const enabled = e.WEB_PUSH ?? true;

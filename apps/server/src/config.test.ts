@@ -240,9 +240,24 @@ describe('startupWarnings', () => {
     const [stunOnly] = startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', STUN_URLS: 'stun:a:3478' }));
     expect(stunOnly!.message).toMatch(/^WARNING: STUN is set but TURN is not configured/);
   });
-  it('stays quiet with TURN, and outside production', () => {
-    expect(startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', ...turn }))).toEqual([]);
+  it('stays quiet with TURN and SMTP, and outside production', () => {
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', SMTP_URL: 'smtp://mail.example.test:587', ...turn }))).toEqual([]);
     expect(startupWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([]);
+  });
+});
+
+describe('email configuration (#20)', () => {
+  it('production without SMTP_URL starts with email reported as not configured; development keeps a mailbox; SMTP_URL sends', () => {
+    const prod = loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://tutorline.example.test' });
+    expect(prod.mail).toEqual({ mode: 'off', smtpUrl: undefined, from: 'Tutorline <no-reply@tutorline.example.test>' });
+    expect(startupWarnings(prod).map((w) => w.event)).toContain('email_not_configured');
+    expect(loadConfig({ NODE_ENV: 'development' }).mail.mode).toBe('dev');
+    expect(testConfig().mail.mode).toBe('off');
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.test:465', MAIL_FROM: 'Tutorline <hello@example.test>' }).mail).toEqual({ mode: 'smtp', smtpUrl: 'smtps://u:p@mail.example.test:465', from: 'Tutorline <hello@example.test>' });
+  });
+  it('refuses a bad SMTP_URL or MAIL_FROM, naming the variable', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.test' })).toThrow(/SMTP_URL: must be an smtp/);
+    expect(() => loadConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM: must be an address/);
   });
 });
 

@@ -10,10 +10,10 @@ import { type FxTable, parseFxRates } from './modules/billing/earnings/earnings.
 import { defaultDispatchConfig as dispatch } from './modules/help/help.rules';
 import { generateVapidKeys } from './platform/vapid';
 import { ConfigError } from './config.error';
-import { linkSigningFeatures, type PaymentsConfig, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
+import { linkSigningFeatures, type MailConfig, mailConfig, type PaymentsConfig, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
 
 export { ConfigError } from './config.error';
-export { linkSigningFeatures, type PaymentsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
+export { linkSigningFeatures, type MailConfig, type PaymentsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -58,6 +58,8 @@ const envSchema = z.object({
   /** This node's name in a cluster (log lines carry it); absent on a single node. */
   NODE_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore, at most 64').optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]/, 'must be an smtp:// or smtps:// URL').optional(), // email (#20): unset, development keeps a mailbox at /dev/mail
+  MAIL_FROM: z.string().regex(/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address, or "Name <address>"').optional(),
   HELP_FIRST_WAVE: z.coerce.number().int().min(1).max(10_000).default(dispatch.firstWave),
   HELP_WAVE_SECONDS: z.coerce.number().min(0.2).max(3600).default(dispatch.waveSeconds),
   HELP_EXPIRY_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(dispatch.expiryMinutes),
@@ -233,6 +235,7 @@ export interface Config {
    */
   push: PushConfig;
   whatsapp: WhatsAppConfig;
+  mail: MailConfig;
   /** Billing's money side (#7): commission on booked lessons, payout hold and minimums, and whether asking needs a plan or credits. */
   /** fx: exchange rates for question earnings in a currency the subject has no rate in (decision 029); none when absent. */
   /** consentCheckMinor: a guardian's refunded card check per currency (decision 086); absent: no card checks. */
@@ -354,6 +357,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       // The simulator's fake Graph API lives in this server.
       cloud: whatsapp.provider === 'simulator' ? { ...SIMULATOR_CLOUD, graphUrl: `${publicUrl}/dev/fake-graph/v21.0` } : whatsapp.cloud,
     },
+    mail: mailConfig(e, publicUrl),
     billing: {
       commissionBps: e.BILLING_COMMISSION_BPS,
       payoutHoldDays: e.BILLING_PAYOUT_HOLD_DAYS,
@@ -367,14 +371,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-export function startupWarnings(config: Pick<Config, 'env' | 'ice'>): { event: string; message: string }[] {
-  if (config.env !== 'production' || config.ice.turnUrls.length) return [];
+export function startupWarnings(config: Pick<Config, 'env' | 'ice'> & { mail?: Pick<MailConfig, 'mode'> }): { event: string; message: string }[] {
+  const mail = config.mail?.mode === 'off' && config.env === 'production' ? [{ event: 'email_not_configured', message: 'Email is not configured (SMTP_URL): guardian invites, weekly summaries and export links by email are kept but not sent.' }] : [];
+  if (config.env !== 'production' || config.ice.turnUrls.length) return mail;
   const what = config.ice.stunUrls.length ? 'STUN is set but TURN is not configured (TURN_URLS, TURN_SECRET)' : 'Neither STUN nor TURN is configured (STUN_URLS, TURN_URLS, TURN_SECRET)';
   return [
     {
       event: 'ice_relay_missing',
       message: `WARNING: ${what}. Calls between networks behind strict NATs or firewalls (about 1 in 5) will not connect. Run coturn beside the app: see "Running in production" in README.md.`,
     },
+    ...mail,
   ];
 }
 

@@ -54,7 +54,7 @@ describe('module installers declare their names and dependencies', () => {
       'tutorline-lti': ['tutorline-identity'],
       'tutorline-recommendations': ['tutorline-identity', 'tutorline-scheduling', 'tutorline-tutors', 'tutorline-classes', 'tutorline-help', 'tutorline-rooms'],
       'tutorline-support': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-connectivity', 'tutorline-audit'],
-      'tutorline-guardians': ['tutorline-identity', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
+      'tutorline-guardians': ['tutorline-identity', 'tutorline-notifications', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'],
       'tutorline-safety': ['tutorline-identity', 'tutorline-rooms', 'tutorline-notifications', 'tutorline-audit'],
       'tutorline-privacy': ['tutorline-identity', 'tutorline-notifications', 'tutorline-guardians', 'tutorline-media'],
     });

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock';
 import { fail, ok, type Fail, type Result } from '../../platform/result';
 import type { Logger } from '../../platform/logger';
 import type { AuthUser, IdentityService } from '../identity';
+import { emailAddressValid, type EmailContent } from '../notifications';
 import { checkDeclaration, checkOtp, declarationText, DECLARATION_VERSION, MAX_GUARDIANS_PER_CHILD, needsGuardianConsent, OTP_TTL_MS, otpNumberAllowed, phoneDigits } from './guardians.rules';
 import type { GuardiansRepo, InviteRow } from './guardians.repo';
 
@@ -19,6 +20,8 @@ export interface GuardianConsentDeps {
   publicUrl: string;
   /** Sends a WhatsApp text through the outbox (null when no WhatsApp provider is configured). */
   sendWhatsApp: ((waId: string, text: string, key: string, kind: string) => Promise<void>) | null;
+  /** Queues an email in the language of `languageOf`'s account (null when email is not configured); false if not queued. */
+  sendEmail: ((to: string, languageOf: string, content: EmailContent, key: string) => Promise<boolean>) | null;
   /** The WhatsApp number linked to a student's account, if any (the code must not go there). */
   studentWhatsApp(studentId: string): Promise<string | null>;
 }
@@ -28,7 +31,6 @@ export type LinkFailure = Fail<'invite_not_found'> | Fail<'invite_expired'> | Fa
 export type OtpFailure = Fail<'not_your_child'> | Fail<'same_number'> | Fail<'no_channel'>;
 export type ConsentFailure = Fail<'not_your_child'> | Fail<'no_code'> | Fail<'code_expired'> | Fail<'code_wrong'> | Fail<'too_many_attempts'> | Fail<'code_used'> | Fail<'declaration_required'> | Fail<'declaration_changed'>;
 
-const emailRe = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const e164Re = /^\+[1-9]\d{6,14}$/;
 
 /** The guardian link and verifiable consent (issue #20): invite, take up, one-time code plus signed declaration, revoke. */
@@ -49,7 +51,8 @@ export function createGuardianConsent(deps: GuardianConsentDeps) {
       await deps.sendWhatsApp(phoneDigits(invite.contact), text, `guardian-invite:${invite.id}`, 'guardian.invite');
       sent = true;
     }
-    // No mail outbox exists yet: an email invite is kept (the student's settings show it) but not delivered.
+    // Email goes through the notification outbox; without email configured the invite is kept (settings show it), unsent.
+    if (channel === 'email' && deps.sendEmail) sent = await deps.sendEmail(invite.contact, studentId, { kind: 'guardian.invite', childName, url }, `guardian-invite:${invite.id}`);
     logger.info({ event: sent ? 'guardian_invite_sent' : 'guardian_invite_unsent', studentId, inviteId: invite.id, channel }, sent ? 'guardian invite sent' : 'guardian invite kept, no channel to send it');
     return { channel, sent };
   }
@@ -78,7 +81,7 @@ export function createGuardianConsent(deps: GuardianConsentDeps) {
       const facts = await identity.studentFacts(student.id);
       if (facts.age === null || !needsGuardianConsent(facts.age, facts.country) || facts.consentAt) return fail('consent_not_needed');
       const c = contact.trim();
-      if (!e164Re.test(c.replace(/[\s-]/g, '')) && !emailRe.test(c)) return fail('bad_contact');
+      if (!e164Re.test(c.replace(/[\s-]/g, '')) && !emailAddressValid(c)) return fail('bad_contact');
       await identity.recordGuardianContact(student.id, c);
       return ok(await sendInvite(student.id, c, facts.displayName));
     },

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { CONSENT_CHECKS } from '../billing';
-import { GUARDIAN_LIMITS, STUDENT_SIGNED_UP } from '../identity';
+import { contactsByIds, GUARDIAN_LIMITS, STUDENT_SIGNED_UP } from '../identity';
+import { type EmailContent, mailLocale } from '../notifications';
 import { createGuardianCardCheck } from './guardians.card-check';
 import { createGuardianConsent } from './guardians.consent';
 import { createGuardianControls } from './guardians.controls';
@@ -18,7 +19,13 @@ export const guardiansModule = fp(
     const wa = fastify.whatsapp?.whatsapp ?? null;
     const sendWhatsApp = wa ? (waId: string, text: string, key: string, kind: string) => wa.sendText(waId, text, key, kind) : null;
     const repo = createGuardiansRepo(db);
-    const consent = createGuardianConsent({ repo, clock, logger, identity, publicUrl: config.publicUrl, sendWhatsApp, studentWhatsApp: async (id) => (wa ? wa.linkedNumber(id) : null) });
+    // Email (#20) through the notification outbox: an invite in the child's language, a summary in the guardian's.
+    const email = fastify.notifications.email;
+    const on = email.status !== 'not_configured';
+    const languageOf = async (userId: string) => mailLocale((await contactsByIds(db, [userId]))[0]?.language);
+    const inviteEmail = on ? async (to: string, of: string, content: EmailContent, key: string) => email.queueTo(db, { to, locale: await languageOf(of), content, key }) : null;
+    const summaryEmail = on ? (userId: string, content: EmailContent, key: string) => email.queueToUser(db, userId, content, key) : null;
+    const consent = createGuardianConsent({ repo, clock, logger, identity, publicUrl: config.publicUrl, sendWhatsApp, sendEmail: inviteEmail, studentWhatsApp: async (id) => (wa ? wa.linkedNumber(id) : null) });
     // The card method (decision 086): billing opens, charges and refunds; it tells us the outcome through CONSENT_CHECKS.
     const cardCheck = createGuardianCardCheck({ repo, clock, logger, identity, consent, billing: fastify.billing.consentChecks, publicUrl: config.publicUrl });
     ports.provide(CONSENT_CHECKS, cardCheck.port);
@@ -34,10 +41,10 @@ export const guardiansModule = fp(
         logger.error({ err, event: 'guardian_invite_failed', studentId }, 'guardian invite could not be sent');
       }
     });
-    const summary = createGuardianSummary({ repo, db, clock, logger, identity, controls, sendWhatsApp });
+    const summary = createGuardianSummary({ repo, db, clock, logger, identity, controls, sendWhatsApp, sendEmail: summaryEmail, publicUrl: config.publicUrl });
     await summary.install(jobs);
     fastify.decorate('guardians', { consent, controls, summary });
     await fastify.register(guardiansRoutes, { consent, controls, cardCheck, identity, clock, secureCookies: config.secureCookies, login: config.login });
   },
-  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'billing'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
+  { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'billing', 'notifications'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-notifications', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
 );

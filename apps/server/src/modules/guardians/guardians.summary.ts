@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db';
 import { defineJob, type JobRunner, PERIODIC_JOBS_KEPT_MS, pruneFinishedRuns } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { IdentityService } from '../identity';
+import type { EmailContent } from '../notifications';
 import type { GuardianControls } from './guardians.controls';
 import type { GuardiansRepo } from './guardians.repo';
 import { phoneDigits, summaryWeekOf } from './guardians.rules';
@@ -18,11 +19,16 @@ export const GUARDIAN_SUMMARY_QUEUE = defineJob('guardians.summary', z.object({ 
 const nextWeekStart = (at: Date) => new Date(new Date(`${summaryWeekOf(at)}T00:00:00Z`).getTime() + WEEK_MS);
 
 /**
- * The weekly summary (issue #20): each guardian with a consented child gets, once a week, by WhatsApp, what each
- * child did in the past week (sessions, lessons, classes, minutes). No mail outbox exists yet: a guardian without a
- * WhatsApp number on record is skipped and logged.
+ * The weekly summary (issue #20): each guardian with a consented child gets, once a week, by WhatsApp (or by email
+ * when no WhatsApp number is on record), what each child did in the past week (sessions, lessons, classes, minutes).
+ * A guardian neither reaches is skipped and logged.
  */
-export function createGuardianSummary(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; controls: GuardianControls; sendWhatsApp: ((waId: string, text: string, key: string, kind: string) => Promise<void>) | null }) {
+export function createGuardianSummary(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; controls: GuardianControls;
+  sendWhatsApp: ((waId: string, text: string, key: string, kind: string) => Promise<void>) | null;
+  /** Queues an email to the guardian's own address (null when email is not configured); false when not queued. */
+  sendEmail: ((userId: string, content: EmailContent, key: string) => Promise<boolean>) | null;
+  publicUrl: string;
+}) {
   const { repo, db, clock, logger } = deps;
 
   async function scheduleWeek(at: Date) {
@@ -43,27 +49,37 @@ export function createGuardianSummary(deps: { repo: GuardiansRepo; db: Db; clock
     return guardians.length;
   }
 
-  /** Sends one guardian's summary of the 7 days before `week`. */
+  /** Sends one guardian's summary of the 7 days before `week`: by WhatsApp, or by email when no WhatsApp reaches them. */
   async function sendSummary(guardianId: string, week: string): Promise<boolean> {
     const until = new Date(`${week}T00:00:00Z`);
     const since = new Date(until.getTime() - WEEK_MS);
-    const number = (await repo.guardianNumber(guardianId)) ?? null;
-    if (!number || !deps.sendWhatsApp) {
+    const number = deps.sendWhatsApp ? ((await repo.guardianNumber(guardianId)) ?? null) : null;
+    if (!number && !deps.sendEmail) {
       logger.info({ event: 'guardian_summary_no_channel', guardianId, week }, 'no channel reaches this guardian');
       return false;
     }
     const links = (await repo.linksOfGuardian(guardianId)).filter((l) => l.status === 'consented');
-    const lines: string[] = [];
+    const children = [];
     for (const l of links) {
       const child = await deps.identity.studentFacts(l.studentId);
       const acts = (await deps.controls.activityOf(l.studentId, until)).filter((a) => a.startedAt >= since.toISOString() && a.startedAt < until.toISOString());
-      const minutes = acts.reduce((n, a) => n + (a.minutes ?? 0), 0);
       const of = (k: string) => acts.filter((a) => a.kind === k).length;
-      lines.push(`${child.displayName}: ${of('instant')} instant help, ${of('lesson')} lessons, ${of('class')} classes, ${minutes} min with tutors.`);
+      children.push({ name: child.displayName, instant: of('instant'), lessons: of('lesson'), classes: of('class'), minutes: acts.reduce((n, a) => n + (a.minutes ?? 0), 0) });
     }
-    const text = `Tutorline weekly summary (week to ${week}):\n${lines.join('\n')}\nSee every session, note and rating on your guardian page.`;
-    await deps.sendWhatsApp(phoneDigits(number), text, `guardian-summary:${guardianId}:${week}`, 'guardian.summary');
-    logger.info({ event: 'guardian_summary_sent', guardianId, week, children: links.length }, 'weekly guardian summary sent');
+    let channel: 'whatsapp' | 'email' = 'whatsapp';
+    if (number && deps.sendWhatsApp) {
+      const lines = children.map((k) => `${k.name}: ${k.instant} instant help, ${k.lessons} lessons, ${k.classes} classes, ${k.minutes} min with tutors.`);
+      const text = `Tutorline weekly summary (week to ${week}):\n${lines.join('\n')}\nSee every session, note and rating on your guardian page.`;
+      await deps.sendWhatsApp(phoneDigits(number), text, `guardian-summary:${guardianId}:${week}`, 'guardian.summary');
+    } else {
+      channel = 'email';
+      const queued = await deps.sendEmail!(guardianId, { kind: 'guardian.summary', week, children, url: `${deps.publicUrl}/guardian` }, `guardian-summary:${week}`);
+      if (!queued) {
+        logger.info({ event: 'guardian_summary_no_channel', guardianId, week }, 'no channel reaches this guardian');
+        return false;
+      }
+    }
+    logger.info({ event: 'guardian_summary_sent', guardianId, week, children: links.length, channel }, 'weekly guardian summary sent');
     return true;
   }
 

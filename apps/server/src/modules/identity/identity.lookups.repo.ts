@@ -47,6 +47,13 @@ export async function accountsByIds(q: Db | Tx, ids: readonly string[]): Promise
   return q.select({ id: users.id, role: users.role, displayName: users.displayName, timeZone: users.timeZone, disabled: users.disabled }).from(users).where(anyId(wanted));
 }
 
+/** Each existing account's email address and interface language, for the notification outbox's email (#20). */
+export async function contactsByIds(q: Db | Tx, ids: readonly string[]): Promise<{ id: string; email: string; language: string }[]> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return [];
+  return q.select({ id: users.id, email: users.email, language: users.language }).from(users).where(anyId(wanted));
+}
+
 /** Of these accounts, those whose camera and microphone must not be recorded on `now`: minors without guardian consent. */
 export async function usersLeftOutOfRecordings(q: Db | Tx, ids: readonly string[], now: Date): Promise<Set<string>> {
   const wanted = [...new Set(ids)].filter(isUuid);

@@ -9,6 +9,9 @@ import { loadOrCreateVapidKeys } from '../../platform/vapid';
 import { createChannelPrefs } from './notifications.prefs';
 import { createPush, PUSH_SEND_QUEUE } from './notifications.push';
 import { notificationsPushRoutes } from './notifications.push.routes';
+import { createDevMailbox, createSmtpTransport } from '../../integrations/mail';
+import { createEmail, EMAIL_SEND_QUEUE } from './notifications.email';
+import { devMailRoutes } from './notifications.email.routes';
 
 export interface NotificationsModuleOptions {
   /** Channels for the outbox from the start (tests pass fakes); modules add theirs with `addChannel`. */
@@ -45,6 +48,17 @@ export const notificationsModule = fp<NotificationsModuleOptions>(
       jobs.register(PUSH_SEND_QUEUE, (payload) => push.deliver(payload));
     }
     await fastify.register(notificationsPushRoutes, { push, publicKey: vapid?.publicKey ?? null, prefs });
+    // Email (#20): SMTP when configured; development without it keeps a mailbox at /dev/mail; otherwise "not configured".
+    const mail = config.mail;
+    const mailbox = mail.mode === 'dev' ? createDevMailbox(() => clock.now()) : null;
+    const transport = mail.mode === 'smtp' && mail.smtpUrl ? createSmtpTransport(mail.smtpUrl) : (mailbox?.transport ?? null);
+    const email = createEmail({ db: database.db, clock, logger, transport, status: transport ? (mailbox ? 'dev' : 'smtp') : 'not_configured', from: mail.from, publicUrl: config.publicUrl, poke: () => jobs.poke() });
+    if (transport) {
+      channels.push(email.channel);
+      jobs.register(EMAIL_SEND_QUEUE, (payload, ctx) => email.deliver(payload, ctx));
+      fastify.addHook('onClose', async () => transport.close());
+    }
+    if (mailbox) await fastify.register(devMailRoutes, { mailbox });
     let started = false;
     fastify.addHook('onReady', async () => {
       started = true;
@@ -53,7 +67,7 @@ export const notificationsModule = fp<NotificationsModuleOptions>(
       if (started) throw new Error('notification channels are added while modules register, not after the start');
       channels.push(channel);
     };
-    fastify.decorate('notifications', { notifications, inbox, addChannel });
+    fastify.decorate('notifications', { notifications, inbox, addChannel, email });
   },
   { name: 'tutorline-notifications', fastify: '5.x', decorators: { fastify: ['platform'] } },
 );

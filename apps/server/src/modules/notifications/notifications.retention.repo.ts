@@ -5,6 +5,7 @@ import { type RetentionCount, type RetentionCut, removeInBatches } from '../../p
 import { PUSH_SEND_QUEUE } from './notifications.push';
 import { pushSubscriptions, userNotifications } from './notifications.schema';
 import { NOTIFY_QUEUE } from './notifications.service';
+import { EMAIL_SEND_QUEUE } from './notifications.email';
 
 const removed = (rows: number): RetentionCount => ({ rows, files: 0, bytes: 0, held: 0 });
 
@@ -33,7 +34,7 @@ export async function removeOldNotices(deps: { db: Db }, cut: RetentionCut): Pro
 }
 
 /** The queues whose payload names a user and holds a message's words: the outbox's deliveries (WhatsApp and others) and pushes. */
-const NOTIFICATION_QUEUES = [NOTIFY_QUEUE.queue, PUSH_SEND_QUEUE.queue] as const;
+const NOTIFICATION_QUEUES = [NOTIFY_QUEUE.queue, PUSH_SEND_QUEUE.queue, EMAIL_SEND_QUEUE.queue] as const;
 
 /**
  * Retention of finished notification jobs (#20): sent, failed and parked deliveries and pushes go once they finished

@@ -16,6 +16,8 @@ export type OutboundMessage = z.infer<typeof outboundMessage>;
  */
 export interface NotificationChannel {
   name: string;
+  /** Whether the channel carries this kind of message at all (email carries a few kinds); every kind when absent. */
+  carries?(message: OutboundMessage): boolean;
   reaches(userId: string): Promise<boolean>;
   send(userId: string, message: OutboundMessage, key: string): Promise<void>;
 }
@@ -55,7 +57,7 @@ export function createNotifications(deps: { channels: NotificationChannel[]; clo
       const reaching = [];
       const declined = [];
       for (const channel of deps.channels) {
-        if (!(await channel.reaches(userId))) continue;
+        if ((channel.carries && !channel.carries(message)) || !(await channel.reaches(userId))) continue;
         if (chosen(prefs, channel)) reaching.push(channel);
         else declined.push(channel.name);
       }
