@@ -98,8 +98,8 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
   let redisUp = true;
   let closing = false;
   // The adapter cannot carry anything while Redis is down, so each node tells only its own sockets (decision 092).
-  let local: Io['local'] | undefined;
-  const tellLocalSockets = (degraded: boolean) => local?.emit('realtime:status', { degraded });
+  const created: { io?: Io } = {};
+  const tellLocalSockets = (degraded: boolean) => created.io?.local.emit('realtime:status', { degraded });
   if (opts.redisUrl) {
     const client = createClient({ url: opts.redisUrl });
     client.on('error', (err) => {
@@ -150,7 +150,7 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     ...(adapter ? { adapter } : {}),
   });
 
-  local = io.local;
+  created.io = io;
   const localUsers = new Map<string, number>();
   io.on('identity:user-changed', (userId) => opts.onUserChanged?.(userId));
   const disconnectLocal = (authSessionId: string, reason: string) => {
