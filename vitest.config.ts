@@ -9,6 +9,7 @@ const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.tes
 const mediaE2eFiles = [
   'e2e/check.e2e.test.ts',
   'e2e/class-recording.e2e.test.ts',
+  'e2e/cluster.e2e.test.ts',
   'e2e/classroom.e2e.test.ts',
   'e2e/room-conditions.e2e.test.ts',
   'e2e/room-resilience.e2e.test.ts',

@@ -26,7 +26,7 @@ const CHECKER = 'tl-fault-check';
 const DB_NAME = 'tutorline';
 
 /**
- * Two nodes behind HAProxy (the code of `npm run cluster`) on a PostgreSQL cluster and a redis-server that this test
+ * Two (or more) nodes behind HAProxy (the code of `npm run cluster`) on a PostgreSQL cluster and a redis-server that this test
  * started itself, on ports of their own: the faults hit only them, never the machine's shared servers.
  */
 export interface FaultCluster {
@@ -52,7 +52,8 @@ export interface FaultCluster {
   stop(): Promise<Record<string, number | null>>;
 }
 
-export async function startFaultCluster(env: Record<string, string> = {}): Promise<FaultCluster> {
+/** `nodes`: how many nodes behind HAProxy (two for the fault tests, three for the cluster e2e). */
+export async function startFaultCluster(env: Record<string, string> = {}, nodes = 2): Promise<FaultCluster> {
   const pgc = await startPgCluster();
   const redis = await startRedisServer();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorline-faults-'));
@@ -67,7 +68,7 @@ export async function startFaultCluster(env: Record<string, string> = {}): Promi
   let cluster: Cluster;
   try {
     cluster = await startCluster({
-      nodes: 2,
+      nodes,
       port: await freePort(),
       env: clusterNodeEnv({
         DATABASE_URL: url.toString(),

@@ -12,11 +12,20 @@ export interface PresencePayload {
   online: boolean;
 }
 
+export interface RealtimeStatus {
+  degraded: boolean;
+}
+
 export interface ServerToClientEvents extends RoomServerEvents, ClassroomServerEvents, ClassMediaServerEvents, SessionRecServerEvents, OpsServerEvents {
   /** Sent once after connecting (and after every recovery) so the client knows who it is. */
   'session:ready': (payload: { userId: string; role: string; recovered: boolean }) => void;
   /** The server ended this session (log-out, password change, revocation). */
   'session:revoked': (payload: { reason: string }) => void;
+  /**
+   * From the socket's own node: whether its realtime fan-out is degraded (Redis unreachable, so events reach only the
+   * sockets on that node). Sent on each change, and on connecting while degraded (decision 092).
+   */
+  'realtime:status': (payload: RealtimeStatus) => void;
   'presence:changed': (payload: PresencePayload) => void;
   /** Diagnostic echo used by tests and the ops dashboard. */
   'system:ping': (payload: { at: string; from: string }) => void;

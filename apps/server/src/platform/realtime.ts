@@ -97,6 +97,9 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
   // Set by the first 'ready' (client.connect() below fails the start without one).
   let redisUp = true;
   let closing = false;
+  // The adapter cannot carry anything while Redis is down, so each node tells only its own sockets (decision 092).
+  const created: { io?: Io } = {};
+  const tellLocalSockets = (degraded: boolean) => created.io?.local.emit('realtime:status', { degraded });
   if (opts.redisUrl) {
     const client = createClient({ url: opts.redisUrl });
     client.on('error', (err) => {
@@ -104,12 +107,14 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
       if (redisUp && !closing && !client.isReady) {
         redisUp = false;
         logger.warn({ event: 'realtime_degraded' }, 'Redis is unreachable: events reach only the sockets on this node until it is back');
+        tellLocalSockets(true);
       }
     });
     client.on('ready', () => {
       if (redisUp) return;
       redisUp = true;
       logger.info({ event: 'realtime_restored' }, 'Redis is reachable again: events reach every node');
+      tellLocalSockets(false);
     });
     // The adapter opens more connections of its own (a subscriber, a stream reader) by duplicating this client; keep
     // them, so shutdown can close them too instead of leaving them reconnecting to a Redis that is down.
@@ -145,6 +150,7 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     ...(adapter ? { adapter } : {}),
   });
 
+  created.io = io;
   const localUsers = new Map<string, number>();
   io.on('identity:user-changed', (userId) => opts.onUserChanged?.(userId));
   const disconnectLocal = (authSessionId: string, reason: string) => {
@@ -186,7 +192,11 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     localUsers.set(userId, before + 1);
     metrics.onlineUsers.set(localUsers.size);
     if (before === 0) logger.info({ event: 'presence_online', userId }, 'user online');
-    socket.emit('session:ready', { userId, role, recovered: socket.recovered });
+    // With connection state recovery every emit is first stored in Redis, so while Redis is down it would wait for
+    // Redis to come back: the greeting and the degraded status go to this socket directly (decision 092).
+    const direct = adapter && !redisUp ? io.local.to(socket.id) : socket;
+    direct.emit('session:ready', { userId, role, recovered: socket.recovered });
+    if (adapter && !redisUp) direct.emit('realtime:status', { degraded: true });
 
     socket.on('presence:heartbeat', (ack) => {
       if (typeof ack === 'function') ack({ ok: true, at: opts.clock.now().toISOString() });

@@ -13,6 +13,16 @@ function setCurrent(socket: AppSocket | null): void {
   for (const listener of socketListeners) listener();
 }
 
+/** Whether the socket's node says realtime is degraded (its Redis is unreachable; decision 092). */
+let realtimeDegraded = false;
+const degradedListeners = new Set<() => void>();
+
+function setRealtimeDegraded(value: boolean): void {
+  if (realtimeDegraded === value) return;
+  realtimeDegraded = value;
+  for (const listener of degradedListeners) listener();
+}
+
 function subscribeSocket(listener: () => void): () => void {
   socketListeners.add(listener);
   return () => socketListeners.delete(listener);
@@ -26,6 +36,7 @@ export function getSocket(): AppSocket | null {
 export function disconnectSocket(): void {
   const socket = current;
   setCurrent(null);
+  setRealtimeDegraded(false);
   socket?.removeAllListeners();
   socket?.disconnect();
 }
@@ -54,7 +65,12 @@ export function useSessionSocket(userId: string | null, handlers: SessionSocketH
     // Same origin: in development Vite proxies /socket.io to the server, in production the server serves the app.
     const socket: AppSocket = io({ path: '/socket.io/', withCredentials: true });
     setCurrent(socket);
-    socket.on('connect', () => connected());
+    socket.on('connect', () => {
+      // A node that is degraded says so right after the connect; a healthy one says nothing.
+      setRealtimeDegraded(false);
+      connected();
+    });
+    socket.on('realtime:status', ({ degraded }) => setRealtimeDegraded(degraded));
     socket.on('session:revoked', ({ reason }) => {
       disconnectSocket();
       revoked(reason);
@@ -109,5 +125,20 @@ export function useSocketConnected(): boolean | null {
     },
     () => (socket ? socket.connected : null),
     () => null,
+  );
+}
+
+/**
+ * Whether live updates are delayed although the socket is connected: its node lost Redis, so events from other nodes
+ * do not arrive and its own wait for Redis to come back (decision 092).
+ */
+export function useRealtimeDegraded(): boolean {
+  return useSyncExternalStore(
+    (notify) => {
+      degradedListeners.add(notify);
+      return () => degradedListeners.delete(notify);
+    },
+    () => realtimeDegraded,
+    () => false,
   );
 }
