@@ -10,7 +10,15 @@ export interface PaymentsConfig {
   stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
   /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
+  /** Where tutors are paid (issue #18); absent: the in-memory fake adapter. */
+  payouts?: PayoutsConfig | undefined;
 }
+
+/** Tutor payouts: RazorpayX (Razorpay's keys and the business account number) or Stripe Connect (Stripe's key). */
+export type PayoutsConfig =
+  | { provider: 'fake' }
+  | { provider: 'razorpayx'; baseUrl: string; keyId: string; keySecret: string; accountNumber: string }
+  | { provider: 'stripe-connect'; baseUrl: string; secretKey: string; country: string };
 
 export interface WhatsAppConfig {
   /** 'simulator': Meta's Cloud API adapter against a fake Graph API inside this server, with /dev/whatsapp (development only). */
@@ -41,9 +49,18 @@ export function paymentsConfig(e: Env): PaymentsConfig {
     ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
     ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
   ];
+  if (e.PAYOUT_PROVIDER === 'razorpayx') issues.push(...need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAYX_ACCOUNT_NUMBER'], 'when PAYOUT_PROVIDER is razorpayx'));
+  if (e.PAYOUT_PROVIDER === 'stripe-connect') issues.push(...need(['STRIPE_SECRET_KEY'], 'when PAYOUT_PROVIDER is stripe-connect'));
   if (issues.length) throw new ConfigError(issues);
+  const payouts: PayoutsConfig =
+    e.PAYOUT_PROVIDER === 'razorpayx'
+      ? { provider: 'razorpayx', baseUrl: e.PAYOUT_API_URL ?? 'https://api.razorpay.com', keyId: e.RAZORPAY_KEY_ID!, keySecret: e.RAZORPAY_KEY_SECRET!, accountNumber: e.RAZORPAYX_ACCOUNT_NUMBER! }
+      : e.PAYOUT_PROVIDER === 'stripe-connect'
+        ? { provider: 'stripe-connect', baseUrl: e.PAYOUT_API_URL ?? 'https://api.stripe.com', secretKey: e.STRIPE_SECRET_KEY!, country: e.STRIPE_CONNECT_COUNTRY }
+        : { provider: 'fake' };
   return {
     provider,
+    payouts,
     stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
     razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
   };

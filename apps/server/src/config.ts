@@ -13,7 +13,7 @@ import { ConfigError } from './config.error';
 import { linkSigningFeatures, type PaymentsConfig, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
 
 export { ConfigError } from './config.error';
-export { linkSigningFeatures, type PaymentsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
+export { linkSigningFeatures, type PaymentsConfig, type PayoutsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -145,6 +145,10 @@ const envSchema = z.object({
   RAZORPAY_KEY_ID: z.string().min(8).optional(),
   RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
+  PAYOUT_PROVIDER: z.enum(['fake', 'razorpayx', 'stripe-connect']).default('fake'),
+  RAZORPAYX_ACCOUNT_NUMBER: z.string().regex(/^\d{6,20}$/, 'must be the RazorpayX business account number (digits)').optional(),
+  PAYOUT_API_URL: z.url().optional(), // tests only: a local fake of RazorpayX's or Stripe's API
+  STRIPE_CONNECT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
 });
 
 export type Env = z.infer<typeof envSchema>;
