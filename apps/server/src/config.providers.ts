@@ -2,6 +2,21 @@
 // required together or not at all. loadConfig (config.ts) calls these; everyone else reads them from Config.
 import type { Env } from './config';
 import { ConfigError } from './config.error';
+import { z } from 'zod';
+
+/** The payment and payout providers' variables (part of config.ts's envSchema; each is documented in README.md). */
+export const paymentProviderEnv = {
+  BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
+  RAZORPAY_KEY_ID: z.string().min(8).optional(),
+  RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
+  RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
+  PAYOUT_PROVIDER: z.enum(['fake', 'razorpayx', 'stripe-connect']).default('fake'),
+  RAZORPAYX_ACCOUNT_NUMBER: z.string().regex(/^\d{6,20}$/, 'must be the RazorpayX business account number (digits)').optional(),
+  PAYOUT_API_URL: z.url().optional(), // tests only: a local fake of RazorpayX's or Stripe's API
+  STRIPE_CONNECT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
+};
 
 export interface PaymentsConfig {
   /** 'fake': the built-in fake provider and its /dev/fake-pay page (never in production); 'none': payments off. */
@@ -10,7 +25,15 @@ export interface PaymentsConfig {
   stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
   /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
+  /** Where tutors are paid (issue #18); absent: the in-memory fake adapter. */
+  payouts?: PayoutsConfig | undefined;
 }
+
+/** Tutor payouts: RazorpayX (Razorpay's keys and the business account number) or Stripe Connect (Stripe's key). */
+export type PayoutsConfig =
+  | { provider: 'fake' }
+  | { provider: 'razorpayx'; baseUrl: string; keyId: string; keySecret: string; accountNumber: string }
+  | { provider: 'stripe-connect'; baseUrl: string; secretKey: string; country: string };
 
 export interface WhatsAppConfig {
   /** 'simulator': Meta's Cloud API adapter against a fake Graph API inside this server, with /dev/whatsapp (development only). */
@@ -41,9 +64,18 @@ export function paymentsConfig(e: Env): PaymentsConfig {
     ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
     ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
   ];
+  if (e.PAYOUT_PROVIDER === 'razorpayx') issues.push(...need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAYX_ACCOUNT_NUMBER'], 'when PAYOUT_PROVIDER is razorpayx'));
+  if (e.PAYOUT_PROVIDER === 'stripe-connect') issues.push(...need(['STRIPE_SECRET_KEY'], 'when PAYOUT_PROVIDER is stripe-connect'));
   if (issues.length) throw new ConfigError(issues);
+  const payouts: PayoutsConfig =
+    e.PAYOUT_PROVIDER === 'razorpayx'
+      ? { provider: 'razorpayx', baseUrl: e.PAYOUT_API_URL ?? 'https://api.razorpay.com', keyId: e.RAZORPAY_KEY_ID!, keySecret: e.RAZORPAY_KEY_SECRET!, accountNumber: e.RAZORPAYX_ACCOUNT_NUMBER! }
+      : e.PAYOUT_PROVIDER === 'stripe-connect'
+        ? { provider: 'stripe-connect', baseUrl: e.PAYOUT_API_URL ?? 'https://api.stripe.com', secretKey: e.STRIPE_SECRET_KEY!, country: e.STRIPE_CONNECT_COUNTRY }
+        : { provider: 'fake' };
   return {
     provider,
+    payouts,
     stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
     razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
   };

@@ -10,10 +10,10 @@ import { type FxTable, parseFxRates } from './modules/billing/earnings/earnings.
 import { defaultDispatchConfig as dispatch } from './modules/help/help.rules';
 import { generateVapidKeys } from './platform/vapid';
 import { ConfigError } from './config.error';
-import { linkSigningFeatures, type MailConfig, mailConfig, type PaymentsConfig, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
+import { linkSigningFeatures, type MailConfig, mailConfig, type PaymentsConfig, paymentProviderEnv, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
 
 export { ConfigError } from './config.error';
-export { linkSigningFeatures, type MailConfig, type PaymentsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
+export { linkSigningFeatures, type MailConfig, type PaymentsConfig, type PayoutsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -141,12 +141,7 @@ const envSchema = z.object({
     .regex(/^([A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?(,\s*[A-Z]{3}:[A-Z]{3}=\d+(\.\d+)?)*)?$/, 'must look like USD:INR=83.25,EUR:INR=90.10')
     .default(''),
   BILLING_FX_SOURCE: z.string().min(1).max(200).default('BILLING_FX_RATES (configured)'),
-  BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
-  RAZORPAY_KEY_ID: z.string().min(8).optional(),
-  RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
-  RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
+  ...paymentProviderEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,6 +14,7 @@ export * from './lessons';
 export * from './notifications';
 export * from './billing';
 export * from './billing-providers';
+export * from './payout-accounts';
 export * from './password';
 export * from './classes';
 export * from './recommendations';

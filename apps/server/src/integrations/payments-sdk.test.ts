@@ -311,7 +311,7 @@ describe('normalizers on the fixtures', () => {
 
 describe('payments configuration', () => {
   it('defaults to the fake outside production, never allows it in production, and needs both keys of a provider', async () => {
-    expect(loadConfig({ NODE_ENV: 'development' }).payments).toEqual({ provider: 'fake', stripe: null, razorpay: null });
+    expect(loadConfig({ NODE_ENV: 'development' }).payments).toEqual({ provider: 'fake', stripe: null, razorpay: null, payouts: { provider: 'fake' } });
     expect(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example' }).payments.provider).toBe('none');
     expect(() => loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example', BILLING_PROVIDER: 'fake' })).toThrow(/BILLING_PROVIDER: the fake provider is for development only/);
     expect(() => loadConfig({ BILLING_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(/STRIPE_WEBHOOK_SECRET: is required for Stripe/);
@@ -319,5 +319,14 @@ describe('payments configuration', () => {
     const stripe = loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example', STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments;
     expect(stripe).toMatchObject({ provider: 'stripe', stripe: { secretKey: 'sk_live_x', webhookSecret: 'whsec_x' }, razorpay: null });
     expect(() => loadConfig({ BILLING_PROVIDER: 'razorpay', RAZORPAY_KEY_ID: 'rzp_test_12345' })).toThrow(/RAZORPAY_KEY_SECRET: is required for Razorpay/);
+  });
+
+  it('selects the payout provider (issue #18), naming each variable it still needs', () => {
+    expect(() => loadConfig({ PAYOUT_PROVIDER: 'razorpayx' })).toThrow(/RAZORPAYX_ACCOUNT_NUMBER: is required when PAYOUT_PROVIDER is razorpayx/);
+    expect(() => loadConfig({ PAYOUT_PROVIDER: 'stripe-connect' })).toThrow(/STRIPE_SECRET_KEY: is required when PAYOUT_PROVIDER is stripe-connect/);
+    expect(() => loadConfig({ PAYOUT_PROVIDER: 'paypal' })).toThrow(/PAYOUT_PROVIDER/);
+    const rx = { PAYOUT_PROVIDER: 'razorpayx', RAZORPAY_KEY_ID: 'rzp_live_12345', RAZORPAY_KEY_SECRET: 'secret_12345', RAZORPAY_WEBHOOK_SECRET: 'whsec_12345', RAZORPAYX_ACCOUNT_NUMBER: '7878780080316316' };
+    expect(loadConfig(rx).payments.payouts).toEqual({ provider: 'razorpayx', baseUrl: 'https://api.razorpay.com', keyId: 'rzp_live_12345', keySecret: 'secret_12345', accountNumber: '7878780080316316' });
+    expect(loadConfig({ PAYOUT_PROVIDER: 'stripe-connect', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments.payouts).toEqual({ provider: 'stripe-connect', baseUrl: 'https://api.stripe.com', secretKey: 'sk_test_x', country: 'US' });
   });
 });

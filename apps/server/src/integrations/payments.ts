@@ -49,6 +49,8 @@ export interface NormalizedEvent {
     aliases?: string[] | undefined;
     refs: OurRefs;
   };
+  /** A Stripe Connect account changed (account.updated): where a tutor is paid, and whether Stripe lets it receive payouts. */
+  connectAccount?: { id: string; chargesEnabled: boolean; payoutsEnabled: boolean; detailsSubmitted: boolean; disabledReason: string | null; currentlyDue: string[]; pastDue: string[] };
   /** An invoice of a subscription failed to collect. */
   paymentFailed?: { invoiceRef: string; subscriptionRef?: string | undefined; checkoutRef?: string | undefined; refs: OurRefs };
   /** Money back (settled). */

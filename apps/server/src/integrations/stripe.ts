@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { readConnectAccount } from './payouts/accounts';
 import { cleanJson, cleanText } from '../platform/clean-text';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../platform/json';
 import {
@@ -150,6 +151,8 @@ export function normalizeStripeEvent(event: Obj): NormalizedEvent {
         },
       };
     }
+    case 'account.updated':
+      return { type, at, connectAccount: readConnectAccount(o) };
     default:
       return { type, at, ignored: 'unknown_type' };
   }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { CsvLink, PaymentsList, PlansEditor, RangeInputs, rangeEndingOn, reportPath, RevenueTable, useAdminPlans, useRevenue } from '../features/billing';
+import { TutorPayoutsTable } from '../features/payout-accounts';
 import { calendarDate } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { serverNow } from '../lib/server-clock';
@@ -27,7 +28,7 @@ function AdminBilling({ me }: { me: Me }) {
       </Link>
       <div className="page-intro">
         <h1 id="admin-billing-title">Billing</h1>
-        <p className="lead">Revenue, plans and prices, and refunds.</p>
+        <p className="lead">Revenue, plans and prices, refunds, and where tutors are paid.</p>
       </div>
 
       <article className="card" aria-labelledby="revenue-title">
@@ -59,6 +60,13 @@ function AdminBilling({ me }: { me: Me }) {
           <h2 id="payments-title">Recent payments</h2>
         </div>
         <PaymentsList timeZone={me.timeZone} />
+      </article>
+
+      <article className="card" aria-labelledby="tutor-payouts-title">
+        <div className="card-head">
+          <h2 id="tutor-payouts-title">Tutors' payout accounts</h2>
+        </div>
+        <TutorPayoutsTable timeZone={me.timeZone} />
       </article>
     </section>
   );

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { CsvLink, EarningsStatement, RangeInputs, rangeEndingOn, statementCsvPath, TutorBalances, useStatement, useTutorBalance } from '../features/billing';
+import { PayoutAccountSection } from '../features/payout-accounts';
 import { calendarDate } from '../lib/format';
 import { usePageTitle } from '../lib/page-title';
 import { serverNow } from '../lib/server-clock';
@@ -32,6 +33,8 @@ function TutorEarnings({ me }: { me: Me }) {
       {balance.isPending && <PageLoading label="Loading your balance…" />}
       {balance.isError && <PageError error={balance.error} onRetry={() => void balance.refetch()} />}
       {balance.data && <TutorBalances balance={balance.data} />}
+
+      <PayoutAccountSection />
 
       <article className="card" aria-labelledby="statement-title">
         <div className="card-head">

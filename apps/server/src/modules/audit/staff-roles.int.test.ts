@@ -52,6 +52,8 @@ describeEachBackend('staff roles: the role matrix, grants and the audit log', ({
       '/api/admin/audit',
       '/api/admin/onboarding/applications/:id/decision',
       '/api/admin/onboarding/documents/:id',
+      '/api/admin/billing/payout-accounts',
+      '/api/admin/billing/payout-accounts/:tutorId',
     ]) {
       expect(routes.map((r) => r.url)).toContain(url);
     }

@@ -21,4 +21,5 @@ export const BILLING_ERASURE_RULES: ErasureRules = {
   ledger_transactions: books('the books: each transaction names a payment, lesson or question by id'),
   ledger_entries: books('the books (amounts only)'),
   payouts: books("a tutor's payouts are tax records"),
+  payout_accounts: books("where a tutor's payouts went: provider ids and a masked display only, kept with the payouts they explain"),
 };

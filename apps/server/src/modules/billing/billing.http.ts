@@ -1,6 +1,7 @@
 import { AppError, badRequest, conflict, notFound, type RefusalTable } from '../../platform/errors';
 import type { Provider } from './billing.ports';
 import type { RefundFailure } from './payments/checkout.service';
+import type { PayoutAccountFailure } from './payouts/payout-accounts.service';
 
 /** Billing's refusals as HTTP errors and words, in one place (decision 039): the service answers with reasons. */
 
@@ -18,3 +19,11 @@ export const refundErrors = {
   provider_not_configured: ({ detail }) => providerNotSetUp(detail.provider),
   provider_unavailable: () => providerDown(),
 } satisfies RefusalTable<RefundFailure>;
+
+export const payoutAccountErrors = {
+  not_approved: () => new AppError(403, 'forbidden', 'Only an approved tutor can add where their money goes. Your application is still being reviewed.'),
+  other_provider: ({ detail }) =>
+    conflict(detail.provider === 'stripe-connect' ? 'Payouts on this server go through Stripe: use "Set up payouts" instead.' : 'Payouts on this server go to a bank account or UPI ID, not through Stripe.'),
+  provider_refused: ({ detail }) => badRequest(`The payout provider refused these details: ${detail.message}`, [{ path: 'account', message: detail.message }]),
+  provider_unavailable: () => new AppError(503, 'service_unavailable', 'The payout provider is not answering. Nothing was saved; please try again in a minute.'),
+} satisfies RefusalTable<PayoutAccountFailure>;

@@ -31,8 +31,8 @@ export function createBillingMoney(deps: {
   logger: Logger;
   config: BillingMoneyConfig;
   payoutAdapter: PayoutAdapter;
-  /** Where a tutor's payouts go at the provider; until tutors register one (no column yet), their user id. */
-  destinationOf?: (tutorId: string) => string | Promise<string>;
+  /** Where a tutor's payouts go at the provider (their active payout account); null skips the tutor. Default: their user id. */
+  destinationOf?: ((tutorId: string, adapter: string) => string | null | Promise<string | null>) | undefined;
 }) {
   const { db, clock, logger, config } = deps;
   const ledgerRepo = createLedgerRepo(db);

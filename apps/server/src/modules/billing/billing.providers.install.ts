@@ -20,7 +20,7 @@ import { createReconciler, type Reconciler } from './payments/reconcile.service'
 import { createSubscriptionsService } from './subscriptions/subscriptions.service';
 import { billingWebhookRoutes } from './payments/webhooks.routes';
 import { type EntitlementListener, installEntitlementEvents } from './entitlements/entitlements.events';
-import { type BookingPayments, createWebhooksService, type WebhooksService } from './payments/webhooks.service';
+import { type BookingPayments, createWebhooksService, type WebhooksDeps, type WebhooksService } from './payments/webhooks.service';
 
 export interface BillingProviders {
   repo: ProviderRepo;
@@ -50,6 +50,8 @@ export async function installBillingProviders(
     adapters?: Partial<Record<Provider, PaymentProviderAdapter>> | undefined;
     /** Told (after the commit) when a payment or plan lets a student ask: WhatsApp sends a question held for payment. */
     entitlementListeners?: readonly EntitlementListener[] | undefined;
+    /** Where Stripe Connect's account.updated goes (payout accounts, issue #18). */
+    connectAccounts?: WebhooksDeps['connectAccounts'];
   },
 ): Promise<BillingProviders> {
   const { config, clock, logger, jobs } = o;
@@ -83,7 +85,7 @@ export async function installBillingProviders(
   Object.assign(adapters, o.adapters ?? {});
 
   const subscriptions = createSubscriptionsService({ repo, logger });
-  const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers });
+  const webhooks = createWebhooksService({ repo, subscriptions, clock, logger, jobs, ledger: o.ledger, verifiers, connectAccounts: o.connectAccounts });
   const defaultProvider: Provider = config.provider === 'none' ? 'fake' : config.provider;
   const checkout = createCheckoutService({ repo, webhooks, clock, logger, adapters, defaultProvider, publicUrl: o.publicUrl, consentCheckMinor: o.consentCheckMinor ?? {} });
   const reconciler = createReconciler({ repo, webhooks, subscriptions, adapters, clock, logger });

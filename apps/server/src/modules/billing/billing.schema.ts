@@ -335,3 +335,31 @@ export const payouts = pgTable(
   },
   (t) => [uniqueIndex('payouts_run_tutor_currency').on(t.runId, t.tutorId, t.currency), index('payouts_tutor_idx').on(t.tutorId, t.createdAt)],
 );
+
+/**
+ * Where a tutor's payouts go (issue #18): one row per tutor, replaced when they change it. Only provider ids and a
+ * masked display are kept (the bank account's last 4 digits, the UPI ID's masked form): never a full account number.
+ */
+export const payoutAccounts = pgTable(
+  'payout_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id),
+    provider: text('provider', { enum: ['razorpayx', 'stripe-connect', 'fake'] }).notNull(),
+    kind: text('kind', { enum: ['bank_account', 'vpa', 'connect'] }).notNull(),
+    status: text('status', { enum: ['pending', 'active', 'restricted', 'failed'] }).notNull(),
+    statusReason: text('status_reason'),
+    /** RazorpayX contact id (cont_…); null for Stripe. */
+    providerContactId: text('provider_contact_id'),
+    /** Where payouts go: the RazorpayX fund account (fa_…) or the Stripe connected account (acct_…). */
+    destination: text('destination').notNull(),
+    display: text('display').notNull(),
+    /** The provider's event time of the last status read back (Stripe account.updated), so an older event never wins. */
+    statusAt: timestamp('status_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('payout_accounts_tutor').on(t.tutorId), uniqueIndex('payout_accounts_destination').on(t.provider, t.destination)],
+);

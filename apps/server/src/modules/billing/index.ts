@@ -1,6 +1,7 @@
 import type { BillingMoney } from './billing.money';
 import type { BillingProviders } from './billing.providers.install';
 import type { ConsentCheckStarter } from './consent/consent-checks';
+import type { PayoutAccountsService } from './payouts/payout-accounts.service';
 
 // Billing, the money side (D1): ledger, entitlements, tutor earnings, payouts, reports, plans.
 export type { BookingPaymentPort, LedgerPort, PaymentReceived, RefundSettled } from './billing.ports';
@@ -21,7 +22,7 @@ export { billingModule, type BillingModuleOptions } from './billing.install';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Billing's money side and provider side (tutorline-billing). */
-    billing: { money: BillingMoney; payments: BillingProviders; consentChecks: ConsentCheckStarter };
+    billing: { money: BillingMoney; payments: BillingProviders; consentChecks: ConsentCheckStarter; payoutAccounts: PayoutAccountsService };
   }
 }
 export { noSchoolPaidLessons, SCHOOL_PAID_LESSONS, type SchoolCharge, type SchoolPaidLessons, type SchoolPayer } from './school/school-lessons';

@@ -8,4 +8,4 @@ export { PlanList } from './plan-list';
 export { PlansEditor } from './plans-editor';
 export { RevenueTable } from './revenue-report';
 export { TutorBalances } from './tutor-balances';
-export { rangeEndingOn, reportPath } from './billing-format';
+export { formatWhen, rangeEndingOn, reportPath } from './billing-format';

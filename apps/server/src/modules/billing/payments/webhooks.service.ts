@@ -42,6 +42,8 @@ export interface WebhooksDeps {
   ledger: LedgerPort | null;
   /** How each provider's stored payloads are read (the fake's are Stripe-shaped). */
   verifiers: Partial<Record<Provider, WebhookVerifier>>;
+  /** Stripe Connect's account.updated, in the event's transaction (payouts/payout-accounts.service.ts); a note or null. */
+  connectAccounts?: { connectAccountUpdated(tx: Tx, account: NonNullable<NormalizedEvent['connectAccount']>, at: Date): Promise<string | null> } | undefined;
 }
 
 const LIVE: SubscriptionState[] = ['trialing', 'active', 'past_due'];
@@ -174,6 +176,11 @@ export function createWebhooksService(deps: WebhooksDeps) {
     }
 
     if (ev.refund) notes.push(...(await recordRefund(tx, provider, ev, providerEventId, changes)));
+    if (ev.connectAccount) {
+      const note = deps.connectAccounts ? await deps.connectAccounts.connectAccountUpdated(tx, ev.connectAccount, ev.at) : 'payouts_not_through_stripe';
+      if (note) notes.push(note);
+      else changes.push(`connected account ${ev.connectAccount.id} read back`);
+    }
     return notes.length ? `applied:${notes.join(',')}` : 'applied';
   }
 

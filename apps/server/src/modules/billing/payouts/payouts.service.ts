@@ -11,6 +11,9 @@ import type { LedgerService } from '../ledger/ledger.service';
 import type { PayoutRow, PayoutsRepo } from './payouts.repo';
 import { cutoffFor, mayMove, meetsMinimum, payableAmount, type PayoutStatus } from './payouts.rules';
 
+/** Why a tutor is not paid: they have no active account with the payout provider (shown to them and to finance). */
+export const NO_ACCOUNT = 'no active payout account: add where your money goes';
+
 export const PAYOUT_QUEUE = defineJob('billing.payouts', z.object({ slot: z.iso.datetime() }));
 const DAY_MS = 86_400_000;
 
@@ -29,8 +32,8 @@ export interface PayoutsDeps {
   logger: Logger;
   holdDays: number;
   minimums: Record<string, number>;
-  /** Where a tutor's money goes at the provider (fund account, connected account). */
-  destinationOf: (tutorId: string) => Promise<string> | string;
+  /** Where a tutor's money goes at the provider (fund account, connected account); null: no active account, skipped. */
+  destinationOf: (tutorId: string, adapter: string) => Promise<string | null> | string | null;
 }
 
 /**
@@ -45,7 +48,12 @@ export function createPayoutsService(deps: PayoutsDeps) {
   const { repo, ledger, logger } = deps;
 
   async function send(p: PayoutRow) {
-    const destination = await deps.destinationOf(p.tutorId);
+    const destination = await deps.destinationOf(p.tutorId, deps.adapter.name);
+    if (!destination) {
+      // The account was removed or restricted after the payout was made: the money goes back to the balance.
+      await applyStatus(p.id, 'failed', null, NO_ACCOUNT);
+      return;
+    }
     try {
       const result = await deps.adapter.send({ idempotencyKey: p.idempotencyKey, tutorId: p.tutorId, amountMinor: p.amountMinor, currency: p.currency, destination });
       await applyStatus(p.id, result.status, result.providerPayoutId, result.failureReason);
@@ -111,8 +119,16 @@ export function createPayoutsService(deps: PayoutsDeps) {
 
       // 1. One payout row (and its ledger posting) per payable worth paying; a resumed run skips those it already has.
       const have = new Set((await repo.payoutsOfRun(repo.db, runId)).map((p) => `${p.tutorId}|${p.currency}`));
+      const skipped: { tutorId: string; currency: string; reason: typeof NO_ACCOUNT }[] = [];
       for (const s of await ledger.repo.payableSums(repo.db, cutoffAt)) {
         if (have.has(`${s.tutorId}|${s.currency}`)) continue;
+        if (payableAmount(s) <= 0) continue;
+        if (!(await deps.destinationOf(s.tutorId, deps.adapter.name))) {
+          // Nothing is taken from the balance: it waits until the tutor adds where their money goes.
+          skipped.push({ tutorId: s.tutorId, currency: s.currency, reason: NO_ACCOUNT });
+          logger.info({ event: 'payout_skipped_no_account', runId, tutorId: s.tutorId, currency: s.currency, adapter: deps.adapter.name }, 'tutor has no active payout account');
+          continue;
+        }
         await repo.db.transaction(async (tx) => {
           await ledger.repo.lockAccount(tx, s.accountId);
           const [fresh] = await ledger.repo.payableSums(tx, cutoffAt, { accountId: s.accountId });
@@ -130,8 +146,8 @@ export function createPayoutsService(deps: PayoutsDeps) {
       for (const p of await repo.payoutsOfRun(repo.db, runId)) if (p.status === 'pending') await send(p);
       await repo.finishRun(repo.db, runId, deps.clock.now());
       const all = await repo.payoutsOfRun(repo.db, runId);
-      logger.info({ event: 'payout_run_finished', runId, payouts: all.length }, 'payout run finished');
-      return { runId, resumed: run.resumed, payouts: all };
+      logger.info({ event: 'payout_run_finished', runId, payouts: all.length, skipped: skipped.length }, 'payout run finished');
+      return { runId, resumed: run.resumed, payouts: all, skipped };
     },
 
     applyStatus,

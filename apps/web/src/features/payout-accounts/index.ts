@@ -1,0 +1,2 @@
+export { PayoutAccountSection, PayoutStatusBadge } from './payout-account-section';
+export { TutorPayoutsTable } from './tutor-payouts-table';
