@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, phone, screenshotPath, useServerAndBrowser } from './harness';
+import { answerTicket, openTicketFromQueue, reportProblemAfterCall } from './journey-steps';
 import { goOnline } from './room-helpers';
 
 /** An instant-help question from the student, accepted by the tutor: the session id. */
@@ -63,39 +64,13 @@ describe.skipIf(!canRun)('support: a student reports a problem after a call; sup
     expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
 
     // After the call: Report a problem, with every question answered by tapping.
-    await student.page.goto(`/session/${sessionId}`);
-    await student.page.getByTestId('session-ended').waitFor();
-    await student.page.getByTestId('report-problem').click();
-    const dialog = student.page.getByTestId('report-problem-dialog');
-    await dialog.waitFor();
-    await dialog.getByTestId('report-submit').click();
-    await expect.poll(() => dialog.getByTestId('report-missing').textContent()).toContain('what did not work');
-    await dialog.getByLabel('Video (I could not see, or it froze)').check();
-    await dialog.getByLabel('Mobile data (3G/4G/5G)').check();
-    await dialog.getByLabel('Yes, it worked before').check();
-    await dialog.getByLabel('What happened?').fill('The video froze after a minute; I could still hear the tutor.');
-    // The device was read from the browser (a phone-sized page of a desktop Chromium says computer); keep what it chose.
-    expect(await dialog.locator('input[name="device"]:checked').count()).toBe(1);
-    await student.page.screenshot({ path: screenshotPath('report-problem-390x844'), fullPage: false });
-    await dialog.getByTestId('report-submit').click();
-    const ref = (await dialog.getByTestId('report-ref').textContent())!;
-    expect(ref).toMatch(/^T-[0-9A-Z]{6}$/);
-    await dialog.getByRole('button', { name: 'Close' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    const ref = await reportProblemAfterCall(student.page, sessionId, true);
 
     // Support (the demo admin holds every staff role) finds it in the queue and opens it: the call is summarised.
     const admin = await logIn(env.browser(), baseUrl, 'admin@tutorline.test');
     await admin.page.setViewportSize({ width: 1280, height: 800 });
-    await admin.page.goto('/admin/support');
-    const row = admin.page.getByTestId('ticket-row').filter({ hasText: ref });
-    await row.waitFor();
-    await row.getByRole('link').click();
-    await admin.page.getByTestId('admin-ticket').waitFor();
-    await expect.poll(() => admin.page.getByTestId('ticket-call').textContent()).toContain('reconnects');
-    expect(await admin.page.getByTestId('ticket-browser').textContent()).toContain('Chrome');
-    await admin.page.getByLabel('Reply or note').fill('Sorry about that. Please run the connection check from the Help page and send us the code.');
-    await admin.page.getByTestId('ticket-reply').click();
-    await expect.poll(() => admin.page.getByTestId('admin-ticket-status').textContent(), { timeout: 20_000 }).toBe('Waiting on user');
+    await openTicketFromQueue(admin.page, ref);
+    await answerTicket(admin.page, 'Sorry about that. Please run the connection check from the Help page and send us the code.');
     await admin.page.screenshot({ path: screenshotPath('admin-ticket-1280x800'), fullPage: true });
 
     // The student reads the answer on their report.

@@ -9,7 +9,8 @@ export const opsSummarySchema = z.object({
   at: z.string(),
   help: z.object({
     open: z.array(z.object({ id: z.string(), subjectId: z.string(), waitingSeconds: z.number(), wave: count })),
-    openBySubject: z.array(z.object({ subjectId: z.string(), open: count, oldestWaitingSeconds: z.number(), askedLastHour: count })),
+    /** Demand (open now, asked in the last hour) against supply: approved tutors online who teach it, and those of them not in a session. */
+    openBySubject: z.array(z.object({ subjectId: z.string(), open: count, oldestWaitingSeconds: z.number(), askedLastHour: count, tutorsOnline: count, tutorsFree: count })),
     tutorsOnline: count,
     /** Seconds from asking to a claim: upper bounds of the rollups' histogram buckets (null when nothing was claimed). */
     claimSeconds: z.object({ hour: percentiles, day: percentiles, week: percentiles }),
@@ -25,6 +26,11 @@ export const opsSummarySchema = z.object({
     trouble: z.array(z.object({ dim: z.string(), failed: count, reconnects: count })),
     /** Today's sessions with the most failures and reconnects (a failure weighs three), worst first, at most 10. */
     worst: z.array(z.object({ sessionId: z.string(), kind: z.string(), startedAt: z.string(), failed: count, reconnects: count })),
+    /**
+     * Today's /check reports by verdict, split 'network:<path>' (direct, relay-udp, relay-tcp, blocked, untested: the best
+     * way a call could go from there) and 'device:<class>'; networks first.
+     */
+    checks: z.array(z.object({ split: z.string(), total: count, pass: count, warn: count, fail: count, skipped: count })),
   }),
   channels: z.object({ waFailedToday: count, waTemplatesToday: count }),
   /**

@@ -15,5 +15,6 @@ export const connectivityReports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   // Support's timeline (#18): a person's reports, newest first.
-  (t) => [index('connectivity_reports_user_idx').on(t.userId, t.createdAt)],
+  // The ops dashboard's rollup reads a range of minutes (#18).
+  (t) => [index('connectivity_reports_user_idx').on(t.userId, t.createdAt), index('connectivity_reports_created_idx').on(t.createdAt)],
 );

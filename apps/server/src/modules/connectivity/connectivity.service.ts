@@ -17,7 +17,7 @@ export interface CheckIceConfig {
 export const CHECK_TURN_TTL_SECONDS = 600;
 const ID_ATTEMPTS = 5;
 
-export function createConnectivityService(deps: { repo: ConnectivityRepo; clock: Clock; logger: Logger; ice: CheckIceConfig }) {
+export function createConnectivityService(deps: { repo: ConnectivityRepo; clock: Clock; logger: Logger; ice: CheckIceConfig; reported?: (report: { id: string; overall: string }) => Promise<void> }) {
   const { repo, clock, logger, ice } = deps;
   // What this site offers calls: a way it does not offer is never held against the user's network.
   const setup = checkSetupOf(ice);
@@ -58,6 +58,7 @@ export function createConnectivityService(deps: { repo: ConnectivityRepo; clock:
             },
             'connectivity report saved',
           );
+          await deps.reported?.({ id, overall });
           return toReport(row);
         }
         logger.warn({ event: 'connectivity_report_id_collision', attempt }, 'report id already taken, drawing another');

@@ -6,3 +6,5 @@ export { createConnectivityService, type ConnectivityService } from './connectiv
 export { connectivityModule } from './connectivity.install';
 export { CONNECTIVITY_ERASURE_RULES, createConnectivityErasure } from './connectivity.erasure.repo';
 export { checkReportsForTimeline, type TimelineCheckReport } from './connectivity.support.repo';
+export { connectivityRollupFacts } from './connectivity.rollups.repo';
+export { CHECK_REPORTED } from './connectivity.events';

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import { type RollupFact, rollupFactsOf } from '../../platform/rollup-facts';
+import { tutorProfilesOf, tutorSubjectsOf } from '../identity';
+import { tutorsInSession } from '../rooms';
 
 /** Upper bounds (seconds) of the time-to-claim histogram the rollups keep: percentiles over any range add these up. */
 export const CLAIM_SECONDS_BOUNDS = [5, 10, 20, 30, 60, 120, 300, 600, 1800] as const;
@@ -49,4 +51,24 @@ export async function openQuestionsNow(q: Db | Tx, limit = 200): Promise<{ id: s
 export async function tutorsOnlineNow(q: Db | Tx): Promise<number> {
   const res = await q.execute(sql`select count(*)::int as n from tutor_help_stats where online`);
   return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
+}
+
+/**
+ * Per subject, the approved tutors with instant help switched on now and those of them not in a session (free): the
+ * supply the dashboard sets against the open questions (#18). Bounded by who is online, never by history: this
+ * module's switch, then identity's approvals and subjects and rooms' open sessions, batch reads by id.
+ */
+export async function tutorsPerSubjectNow(q: Db | Tx): Promise<{ subjectId: string; online: number; free: number }[]> {
+  const ids = rowsOf<{ tutor_id: string }>(await q.execute(sql`select tutor_id from tutor_help_stats where online`)).map((r) => r.tutor_id);
+  if (!ids.length) return [];
+  const approved = (await tutorProfilesOf(q, ids)).filter((p) => p.approvalStatus === 'approved').map((p) => p.userId);
+  if (!approved.length) return [];
+  const [teaches, busy] = await Promise.all([tutorSubjectsOf(q, approved), tutorsInSession(q, approved)]);
+  const by = new Map<string, { online: Set<string>; free: Set<string> }>();
+  for (const t of teaches) {
+    const e = by.get(t.subjectId) ?? by.set(t.subjectId, { online: new Set(), free: new Set() }).get(t.subjectId)!;
+    e.online.add(t.tutorId);
+    if (!busy.has(t.tutorId)) e.free.add(t.tutorId);
+  }
+  return [...by].map(([subjectId, e]) => ({ subjectId, online: e.online.size, free: e.free.size })).sort((a, b) => a.subjectId.localeCompare(b.subjectId));
 }

@@ -19,7 +19,7 @@ declare module 'fastify' {
     help: { help: HelpService; photoCleanup: PhotoCleanup };
   }
 }
-export { CLAIM_SECONDS_BOUNDS, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from './help.rollups.repo';
+export { CLAIM_SECONDS_BOUNDS, helpRollupFacts, openQuestionsNow, tutorsOnlineNow, tutorsPerSubjectNow } from './help.rollups.repo';
 export { helpTutorQuality, type RatingWeek } from './help.quality.repo';
 export { createHelpExport } from './help.export.repo';
 export { questionForSupport, questionsForSupport, type SupportQuestion } from './help.support.repo';

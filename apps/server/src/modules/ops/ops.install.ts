@@ -4,7 +4,8 @@ import fp from 'fastify-plugin';
 import { jobCounts } from '../../platform/jobs.admin';
 import { billingRollupFacts } from '../billing';
 import { CLASS_SETTLED, classesRollupFacts, classesStartingBetween } from '../classes';
-import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow } from '../help';
+import { CHECK_REPORTED, connectivityRollupFacts } from '../connectivity';
+import { HELP_USER_EVENT, helpRollupFacts, openQuestionsNow, tutorsOnlineNow, tutorsPerSubjectNow } from '../help';
 import { roomsRollupFacts, SESSION_ENDED, SESSION_OPENED, sessionsInProgressNow, worstSessionsBetween } from '../rooms';
 import { LESSON_SETTLED, lessonsRollupFacts, lessonsStartingBetween } from '../scheduling';
 import { whatsappRollupFacts } from '../whatsapp';
@@ -34,6 +35,7 @@ export const rollupSources: readonly RollupSource[] = [
   { name: 'billing', prefixes: ['money.'], facts: billingRollupFacts },
   { name: 'lessons', prefixes: ['lessons.'], facts: lessonsRollupFacts },
   { name: 'classes', prefixes: ['classes.'], facts: classesRollupFacts },
+  { name: 'connectivity', prefixes: ['checks.'], facts: connectivityRollupFacts },
 ];
 
 /** The live operations dashboard (/ops, #18): rollups kept by a job and after events, the summary, pushes to staff. */
@@ -52,10 +54,11 @@ export const opsModule = fp(
     // Settled inside the settling transaction: changed() only schedules the throttled refresh, which reads after it.
     events.on(LESSON_SETTLED, changed);
     events.on(CLASS_SETTLED, changed);
+    events.on(CHECK_REPORTED, changed);
     const summary = createSummary({
       repo,
       clock,
-      live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db),
+      live: { openQuestions: () => openQuestionsNow(db), tutorsOnline: () => tutorsOnlineNow(db), tutorsPerSubject: () => tutorsPerSubjectNow(db), sessionsInProgress: () => sessionsInProgressNow(db), jobCounts: () => jobCounts(db),
         lessonsStarting: (range) => lessonsStartingBetween(db, range),
         classesStarting: (range) => classesStartingBetween(db, range),
         worstSessions: (range) => worstSessionsBetween(db, range, 10),
@@ -69,5 +72,5 @@ export const opsModule = fp(
     });
     fastify.decorate('ops', { rollups, live, summary, nodeReport });
   },
-  { name: 'tutorline-ops', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity', 'tutorline-audit', 'tutorline-help', 'tutorline-rooms'] },
+  { name: 'tutorline-ops', fastify: '5.x', decorators: { fastify: ['platform'] }, dependencies: ['tutorline-identity', 'tutorline-audit', 'tutorline-help', 'tutorline-rooms', 'tutorline-connectivity'] },
 );

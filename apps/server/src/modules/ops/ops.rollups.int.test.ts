@@ -9,7 +9,7 @@ import { CLAIM_SECONDS_BOUNDS } from '../help';
 import { exactPercentile, percentilesOf } from './ops.rules';
 import { opsRollupHour, opsRollupMinute } from './ops.schema';
 
-const { questions, tutoringSessions, sessionTogether, sessionRatings, callEvents } = schema;
+const { questions, tutoringSessions, sessionTogether, sessionRatings, callEvents, connectivityReports } = schema;
 const MIN = 60_000;
 
 /** A small seeded generator (mulberry32), so a failure can be replayed. */
@@ -115,6 +115,19 @@ describeEachBackend('ops: rollups against the raw rows', ({ db }) => {
         for (const dim of ['', `browser:${browser}`, 'os:Android', `device:${device}`, `candidate:${cand}`]) add(tAt, metric, dim);
       }
     }
+    // /check reports: the test's own reading of the path a call could take, not the rollup's SQL.
+    const statuses = ['pass', 'warn', 'fail', 'skipped'] as const;
+    const pick = () => statuses[Math.floor(rnd() * 4)]!;
+    for (let i = 0; i < 150; i++) {
+      const createdAt = at();
+      const [stun, turnUdp, turnTcp, overall] = [pick(), pick(), pick(), pick()];
+      const device = (['phone', 'tablet', 'desktop', 'unknown'] as const)[Math.floor(rnd() * 4)]!;
+      const network = stun === 'pass' ? 'direct' : turnUdp === 'pass' ? 'relay-udp' : turnTcp === 'pass' ? 'relay-tcp' : [stun, turnUdp, turnTcp].every((x) => x === 'skipped') ? 'untested' : 'blocked';
+      const results = { stun: { status: stun, detail: '', publicAddressSeen: stun === 'pass', ms: null }, turnUdp: { status: turnUdp, detail: '', ms: null }, turnTcp: { status: turnTcp, detail: '', ms: null }, diagnostics: { browser: 'Chrome', os: 'Android', device, userAgent: 'x' } };
+      await dbx.insert(connectivityReports).values({ id: `R${String(i).padStart(3, '0')}-TEST`, userId: null, overall, results, ip: null, createdAt });
+      add(createdAt, 'checks.reports', `network:${network}|${overall}`);
+      add(createdAt, 'checks.reports', `device:${device}|${overall}`);
+    }
     await t.app.fastify.ops.rollups.rebuild(since, until);
   });
   afterAll(async () => {
@@ -131,8 +144,9 @@ describeEachBackend('ops: rollups against the raw rows', ({ db }) => {
   it('has each hour as the sum of its minutes, and the claim-time percentiles within their histogram bucket of the exact ones', async () => {
     const hours = new Map<string, number>();
     for (const [key, n] of expected) {
-      const [minute, metric, dim] = key.split('|');
-      const k = `${hourOf(new Date(minute!))}|${metric}|${dim}`;
+      // A dim may hold a '|' itself (the /check reports' 'network:direct|pass').
+      const [minute, metric, ...dim] = key.split('|');
+      const k = `${hourOf(new Date(minute!))}|${metric}|${dim.join('|')}`;
       hours.set(k, (hours.get(k) ?? 0) + n);
     }
     const rows = await t.app.database.db.select().from(opsRollupHour).where(and(gte(opsRollupHour.bucket, since), lt(opsRollupHour.bucket, until)));

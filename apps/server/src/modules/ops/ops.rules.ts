@@ -81,17 +81,44 @@ export function lastDays(now: Date, n: number): string[] {
   return Array.from({ length: n }, (_, i) => new Date(today - (n - 1 - i) * DAY_MS).toISOString().slice(0, 10));
 }
 
-/** Open questions grouped by subject, with the oldest wait and the last hour's demand; most open first. */
-export function openBySubject(open: { subjectId: string; askedAt: Date }[], askedLastHour: { dim: string; value: number }[], now: Date) {
-  const by = new Map<string, { subjectId: string; open: number; oldestWaitingSeconds: number; askedLastHour: number }>();
-  const entry = (subjectId: string) => by.get(subjectId) ?? by.set(subjectId, { subjectId, open: 0, oldestWaitingSeconds: 0, askedLastHour: 0 }).get(subjectId)!;
+/**
+ * Open questions grouped by subject, with the oldest wait and the last hour's demand, set against the tutors online
+ * and free (not in a session) who teach it; a subject with tutors and no demand is listed too. Most open first.
+ */
+export function openBySubject(open: { subjectId: string; askedAt: Date }[], askedLastHour: { dim: string; value: number }[], now: Date, tutors: { subjectId: string; online: number; free: number }[] = []) {
+  type Row = { subjectId: string; open: number; oldestWaitingSeconds: number; askedLastHour: number; tutorsOnline: number; tutorsFree: number };
+  const by = new Map<string, Row>();
+  const entry = (subjectId: string) => by.get(subjectId) ?? by.set(subjectId, { subjectId, open: 0, oldestWaitingSeconds: 0, askedLastHour: 0, tutorsOnline: 0, tutorsFree: 0 }).get(subjectId)!;
   for (const q of open) {
     const e = entry(q.subjectId);
     e.open++;
     e.oldestWaitingSeconds = Math.max(e.oldestWaitingSeconds, Math.round((now.getTime() - q.askedAt.getTime()) / 1000));
   }
   for (const a of askedLastHour) entry(a.dim).askedLastHour += a.value;
+  for (const t of tutors) Object.assign(entry(t.subjectId), { tutorsOnline: t.online, tutorsFree: t.free });
   return [...by.values()].sort((a, b) => b.open - a.open || b.askedLastHour - a.askedLastHour || a.subjectId.localeCompare(b.subjectId));
+}
+
+const CHECK_OUTCOMES = ['pass', 'warn', 'fail', 'skipped'] as const;
+
+/**
+ * The /check reports' rollup rows ('network:direct|pass', 'device:phone|fail'…) as one row per split with a count per
+ * verdict: the networks first, then the device classes, each most reports first.
+ */
+export function checksBySplit(rows: { dim: string; value: number }[]) {
+  type Row = { split: string; total: number } & Record<(typeof CHECK_OUTCOMES)[number], number>;
+  const by = new Map<string, Row>();
+  for (const r of rows) {
+    const cut = r.dim.lastIndexOf('|');
+    const split = r.dim.slice(0, cut);
+    const outcome = r.dim.slice(cut + 1) as (typeof CHECK_OUTCOMES)[number];
+    if (cut < 0 || !CHECK_OUTCOMES.includes(outcome)) continue;
+    const e = by.get(split) ?? by.set(split, { split, total: 0, pass: 0, warn: 0, fail: 0, skipped: 0 }).get(split)!;
+    e[outcome] += r.value;
+    e.total += r.value;
+  }
+  const rank = (split: string) => (split.startsWith('network:') ? 0 : 1);
+  return [...by.values()].sort((a, b) => rank(a.split) - rank(b.split) || b.total - a.total || a.split.localeCompare(b.split));
 }
 
 /**

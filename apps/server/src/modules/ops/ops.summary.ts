@@ -1,13 +1,15 @@
 import type { OpsSummary } from '@tutorline/contracts';
 import type { Clock } from '../../platform/clock';
 import type { OpsRepo } from './ops.repo';
-import { DAY_MS, floorTo, funnelByDay, HOUR_MS, lastDays, MINUTE_MS, openBySubject, percentilesOf } from './ops.rules';
+import { checksBySplit, DAY_MS, floorTo, funnelByDay, HOUR_MS, lastDays, MINUTE_MS, openBySubject, percentilesOf } from './ops.rules';
 import { SCHEDULE_METRICS, scheduleFigures } from './ops.schedule';
 
 /** The small live state the summary reads beside the rollups, each bounded by what is happening now (not history). */
 export interface LiveState {
   openQuestions(): Promise<{ id: string; subjectId: string; askedAt: Date; wave: number }[]>;
   tutorsOnline(): Promise<number>;
+  /** Per subject, approved tutors online now and those of them free (bounded by who is online). */
+  tutorsPerSubject(): Promise<{ subjectId: string; online: number; free: number }[]>;
   sessionsInProgress(): Promise<{ kind: string; count: number }[]>;
   jobCounts(): Promise<{ backlog: number; failed: number }>;
   /** Lessons and classes starting in [from, to), and how many start after now (one index range each). */
@@ -63,13 +65,14 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
     const days = lastDays(now, 7);
     const weekStart = new Date(today.getTime() - 6 * DAY_MS);
     const dayRange = { from: today, to: new Date(today.getTime() + DAY_MS), now };
-    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, inProgress, jobs, nodes, moneyFigures, lessonsToday, classesToday, worst] = await Promise.all([
+    const [lastHour, dayRows, weekRows, weekHistogram, open, tutorsOnline, perSubject, inProgress, jobs, nodes, moneyFigures, lessonsToday, classesToday, worst] = await Promise.all([
       repo.minutes(['help.asked', 'help.claimed', 'help.claim_seconds'], new Date(minuteEnd.getTime() - HOUR_MS), minuteEnd),
-      repo.hourTotals([...HELP, 'help.claim_seconds', 'calls.failed', 'calls.reconnect', 'channels.wa_failed', 'channels.wa_template', ...SCHEDULE_METRICS], today, hourEnd, false),
+      repo.hourTotals([...HELP, 'help.claim_seconds', 'calls.failed', 'calls.reconnect', 'channels.wa_failed', 'channels.wa_template', 'checks.reports', ...SCHEDULE_METRICS], today, hourEnd, false),
       repo.hourTotals([...HELP, 'sessions.connected', ...SCHEDULE_METRICS], weekStart, hourEnd, true),
       repo.hourTotals(['help.claim_seconds'], new Date(hourEnd.getTime() - 7 * DAY_MS), hourEnd, false),
       live.openQuestions(),
       live.tutorsOnline(),
+      live.tutorsPerSubject(),
       live.sessionsInProgress(),
       live.jobCounts(),
       repo.nodesSeenSince(new Date(now.getTime() - NODE_FRESH_MS)),
@@ -92,7 +95,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
       at: now.toISOString(),
       help: {
         open: open.slice(0, 20).map((q) => ({ id: q.id, subjectId: q.subjectId, waitingSeconds: Math.round((now.getTime() - q.askedAt.getTime()) / 1000), wave: q.wave })),
-        openBySubject: openBySubject(open, lastHour.filter((r) => r.metric === 'help.asked'), now),
+        openBySubject: openBySubject(open, lastHour.filter((r) => r.metric === 'help.asked'), now, perSubject),
         tutorsOnline,
         claimSeconds: { hour: percentilesOf(histogram(lastHour)), day: percentilesOf(histogram(dayRows)), week: percentilesOf(histogram(weekHistogram)) },
         today: { asked: dayTotal('help.asked'), claimed: dayTotal('help.claimed'), expired: dayTotal('help.expired'), cancelled: dayTotal('help.cancelled') },
@@ -103,6 +106,7 @@ export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clo
         inProgress: { instant: inProgress.find((s) => s.kind === 'instant')?.count ?? 0, booking: inProgress.find((s) => s.kind === 'booking')?.count ?? 0 },
         trouble: [...trouble.values()].sort((a, b) => b.failed + b.reconnects - (a.failed + a.reconnects) || a.dim.localeCompare(b.dim)),
         worst: worst.map((w) => ({ sessionId: w.sessionId, kind: w.kind, startedAt: w.startedAt.toISOString(), failed: w.failed, reconnects: w.reconnects })),
+        checks: checksBySplit(dayRows.filter((r) => r.metric === 'checks.reports')),
       },
       channels: { waFailedToday: dayTotal('channels.wa_failed'), waTemplatesToday: dayTotal('channels.wa_template') },
       schedule: scheduleFigures({ today: dayRows, week: weekRows, days, lessons: lessonsToday, classes: classesToday }),

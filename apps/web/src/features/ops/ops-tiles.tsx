@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { formatCountdown, formatMoney, formatNumber, formatTime, plural } from '../../lib/format';
 import { BarChart } from './bar-chart';
 import { ChartFrame } from './chart-frame';
+import { ChecksChart } from './checks-chart';
 import { TimeSeries } from './time-series';
 
 const secs = (n: number | null) => (n === null ? '–' : formatCountdown(n));
@@ -68,8 +69,15 @@ export function HelpTile({ s }: { s: OpsSummary }) {
           ))}
         </tbody>
       </table>
-      <ChartFrame title="Open now by subject (asked in the last hour)" name="open-by-subject" table={{ columns: ['subject', 'open', 'oldest wait (s)', 'asked last hour'], rows: h.openBySubject.map((o) => [o.subjectId, o.open, o.oldestWaitingSeconds, o.askedLastHour]) }}>
-        <BarChart label="Open questions by subject" bars={h.openBySubject.map((o) => ({ name: o.subjectId, value: o.open, note: `· oldest ${secs(o.oldestWaitingSeconds)} · ${plural(o.askedLastHour, { one: '# asked', other: '# asked' })}` }))} />
+      <ChartFrame
+        title="Demand and tutors by subject"
+        name="open-by-subject"
+        table={{ columns: ['subject', 'open', 'oldest wait (s)', 'asked last hour', 'tutors online', 'tutors free'], rows: h.openBySubject.map((o) => [o.subjectId, o.open, o.oldestWaitingSeconds, o.askedLastHour, o.tutorsOnline, o.tutorsFree]) }}
+      >
+        <BarChart
+          label="Open questions by subject, against the tutors online and free who teach it"
+          bars={h.openBySubject.map((o) => ({ name: o.subjectId, value: o.open, note: `open · ${plural(o.tutorsFree, { one: '# tutor free', other: '# tutors free' })} of ${formatNumber(o.tutorsOnline)} online · oldest ${secs(o.oldestWaitingSeconds)} · ${plural(o.askedLastHour, { one: '# asked', other: '# asked' })}` }))}
+        />
       </ChartFrame>
       <ChartFrame title="Asked and claimed per minute" name="help-per-minute" table={{ columns: ['minute', 'asked', 'claimed'], rows: s.series.minutes.map((m, i) => [m, s.series.asked[i]!, s.series.claimed[i]!]) }}>
         <TimeSeries
@@ -107,6 +115,7 @@ export function CallsTile({ s }: { s: OpsSummary }) {
       <ChartFrame title="Failures and reconnects today" name="call-trouble" table={{ columns: ['split', 'failed', 'reconnects'], rows: s.calls.trouble.map((t) => [t.dim, t.failed, t.reconnects]) }}>
         <BarChart label="Call failures and reconnects by browser, OS, device and candidate type" bars={s.calls.trouble.slice(0, 12).map((t) => ({ name: t.dim, value: t.failed + t.reconnects, note: `(${formatNumber(t.failed)} failed)` }))} />
       </ChartFrame>
+      <ChecksChart checks={s.calls.checks} />
       <h3 className="ops-subhead">Worst sessions today</h3>
       {s.calls.worst.length === 0 ? (
         <p className="muted">No call trouble today.</p>
@@ -152,35 +161,33 @@ export function MoneyTile({ money }: { money: NonNullable<OpsSummary['money']> }
   );
 }
 
+/** One row per node that reported in the last minute (each node of a cluster writes its own): sockets, lag, memory, version. */
 export function NodesTable({ s }: { s: OpsSummary }) {
+  const nodes = s.platform.nodes;
   return (
-    // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
-    <div className="ops-table-wrap" tabIndex={0} role="region" aria-label="Server nodes">
-      <table className="ops-table">
-        <caption className="muted">Server nodes (seen in the last minute)</caption>
-        <thead>
-          <tr>
-            <th scope="col">node</th>
-            <th scope="col">sockets</th>
-            <th scope="col">lag p99</th>
-            <th scope="col">memory</th>
-            <th scope="col">version</th>
-            <th scope="col">seen</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.platform.nodes.map((n) => (
-            <tr key={n.id}>
-              <td className="ops-wrap">{n.id}</td>
-              <td>{formatNumber(n.sockets)}</td>
-              <td>{formatNumber(n.lagMs)} ms</td>
-              <td>{formatNumber(n.rssMiB)} MiB</td>
-              <td className="ops-wrap">{n.version}</td>
-              <td>{formatTime(n.seenAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ChartFrame
+      title="Server nodes (seen in the last minute)"
+      name="nodes"
+      table={{ columns: ['node', 'sockets', 'lag p99 (ms)', 'memory (MiB)', 'version', 'seen'], rows: nodes.map((n) => [n.id, n.sockets, n.lagMs, n.rssMiB, n.version, n.seenAt]) }}
+    >
+      <ul className="ops-nodes" aria-label="Server nodes" data-testid="ops-nodes">
+        {nodes.map((n) => (
+          <li key={n.id} className="ops-node" data-testid="ops-node">
+            <span className="ops-wrap">
+              <strong>{n.id}</strong>
+              <br />
+              <span className="muted">
+                {n.version} · seen {formatTime(n.seenAt)}
+              </span>
+            </span>
+            <span className="ops-node-figures">
+              <span>{plural(n.sockets, { one: '# socket', other: '# sockets' })}</span>
+              <span>lag {formatNumber(n.lagMs)} ms</span>
+              <span>{formatNumber(n.rssMiB)} MiB</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </ChartFrame>
   );
 }

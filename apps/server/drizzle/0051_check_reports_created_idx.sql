@@ -1,0 +1,1 @@
+CREATE INDEX "connectivity_reports_created_idx" ON "connectivity_reports" USING btree ("created_at");
