@@ -31,7 +31,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../e2e/harness';
 import { ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
 import { callParties, logIn } from './call-setup/sessions';
-import { benchDir, envInt, machineInfo, median, onCleanup, ratio, report, runBench, startChildServer } from './lib';
+import { benchDir, envInt, envNumber, machineInfo, median, onCleanup, ratio, report, runBench, startChildServer } from './lib';
 import { coldCallRounds } from './phone/cold-call';
 import { type LcpRun, measureLcp, staticSnapshot, staticServer } from './phone/lcp';
 import { lighthouseScores } from './phone/lighthouse';
@@ -47,7 +47,7 @@ async function main() {
   const machine = machineInfo();
   const rounds = envInt('BENCH_ROUNDS', 5);
   const callRounds = envInt('BENCH_CALL_ROUNDS', 5);
-  const lhRounds = envInt('BENCH_LH_ROUNDS', 3);
+  const lhRounds = Math.floor(envNumber('BENCH_LH_ROUNDS', 3));
   const timeoutMs = envInt('BENCH_FRAME_TIMEOUT_S', 20) * 1000;
   console.log(`${NAME}: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}`);
 

@@ -1,7 +1,7 @@
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromiumArgs, chromiumPath } from '../../e2e/harness';
-import { median, round } from '../lib';
+import { median, onCleanup, round } from '../lib';
 
 // The extras of phone.bench.ts: Lighthouse 12.2.3's performance score in its default mobile mode (simulated slow 4G,
 // 4× CPU) for the pages issue #21 names, the median of a few runs each, as Lighthouse advises for its own variance.
@@ -45,11 +45,12 @@ function medianRun(runs: LighthouseRun[]): LighthouseRun {
 }
 
 /**
- * Each page's median run over `rounds`, in one Chromium started for it and stopped after. Lighthouse's own trace
+ * Each page's median run over `rounds`, in one Chromium started for it and stopped with the bench. Lighthouse's own trace
  * errors (NO_NAVSTART, NO_FCP under a loaded machine) are tried again, twice at most, and counted.
  */
 export async function lighthouseScores(pages: { path: string; cookie: string | null }[], baseUrl: string, rounds: number) {
   const chrome = await launch({ chromePath: chromiumPath, chromeFlags: chromiumArgs.filter((a) => !a.startsWith('--use-fake')) });
+  onCleanup(() => chrome.kill()); // also when the bench is stopped or times out mid-run
   let traceErrors = 0;
   const measure = async (url: string, cookie: string | null): Promise<LighthouseRun> => {
     for (let attempt = 1; ; attempt++) {
@@ -62,17 +63,13 @@ export async function lighthouseScores(pages: { path: string; cookie: string | n
       }
     }
   };
-  try {
-    await measure(`${baseUrl}/`, null); // warm-up, not counted: the first run in a fresh Chromium pays for its start-up
-    const runs = new Map(pages.map((p) => [p.path, [] as LighthouseRun[]]));
-    for (let i = 0; i < rounds; i++) for (const p of pages) runs.get(p.path)!.push(await measure(`${baseUrl}${p.path}`, p.cookie));
-    const figures = Object.fromEntries([...runs].map(([k, rs]) => [k, { ...medianRun(rs), scores: rs.map((r) => r.score) }]));
-    for (const [k, f] of Object.entries(figures)) {
-      console.log(`  ${k.padEnd(14)} score ${String(f.score).padStart(5)} (runs ${f.scores.join(', ')})  FCP ${f.fcpMs} ms  LCP ${f.lcpMs} ms  TBT ${f.tbtMs} ms  CLS ${f.cls}  SI ${f.speedIndexMs} ms  script ${f.scriptKB} KB`);
-    }
-    const worst = Object.entries(figures).reduce((a, b) => (b[1].score < a[1].score ? b : a));
-    return { pages: figures, worstPage: worst[0], worstScore: worst[1].score, traceErrors, allAtLeast90: Object.values(figures).every((f) => f.score >= 90) };
-  } finally {
-    await chrome.kill();
+  await measure(`${baseUrl}/`, null); // warm-up, not counted: the first run in a fresh Chromium pays for its start-up
+  const runs = new Map(pages.map((p) => [p.path, [] as LighthouseRun[]]));
+  for (let i = 0; i < rounds; i++) for (const p of pages) runs.get(p.path)!.push(await measure(`${baseUrl}${p.path}`, p.cookie));
+  const figures = Object.fromEntries([...runs].map(([k, rs]) => [k, { ...medianRun(rs), scores: rs.map((r) => r.score) }]));
+  for (const [k, f] of Object.entries(figures)) {
+    console.log(`  ${k.padEnd(14)} score ${String(f.score).padStart(5)} (runs ${f.scores.join(', ')})  FCP ${f.fcpMs} ms  LCP ${f.lcpMs} ms  TBT ${f.tbtMs} ms  CLS ${f.cls}  SI ${f.speedIndexMs} ms  script ${f.scriptKB} KB`);
   }
+  const worst = Object.entries(figures).reduce((a, b) => (b[1].score < a[1].score ? b : a));
+  return { pages: figures, worstPage: worst[0], worstScore: worst[1].score, traceErrors, allAtLeast90: Object.values(figures).every((f) => f.score >= 90) };
 }
