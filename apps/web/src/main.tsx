@@ -18,12 +18,15 @@ import './ui/dialog.css';
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { prefetchMe } from './features/auth';
 import { startingLanguage, switchLanguage } from './i18n';
 import { registerServiceWorker } from './shell/pwa/register-sw';
 
 // A room's URL opened from outside the app (a WhatsApp join link) needs the room's code: fetch it now, beside the
 // catalog and the first render, rather than after React reaches the lazy route. Other pages never load it here.
 if (window.location.pathname.startsWith('/session/')) void import('./routes/session').catch(() => undefined);
+
+prefetchMe();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
