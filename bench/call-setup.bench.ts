@@ -36,18 +36,15 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import sharp from 'sharp';
 import { chromiumArgs, chromiumPath, phone } from '../e2e/harness';
-import { apiClient, ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
+import { ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
 import { breakdown, fmt, printBreakdown, printProfile, printRound, profile, startProfiler } from './call-setup/print';
 import { openBoth, type Round } from './call-setup/rounds';
+import { callParties } from './call-setup/sessions';
 import { benchDir, envNumber, machineInfo, median, onCleanup, percentile, ratio, report, round, runBench, startChildServer } from './lib';
 
 const NAME = 'call-setup';
 const TARGET = 1.5;
-const STUDENT = 'student02@tutorline.test';
-const TUTOR = 'tutor08@tutorline.test'; // teaches maths grade 9–10 in the demo data
-const PASSWORD = 'tutorline-demo';
 const instrumentPath = path.join(benchDir, 'call-setup/instrument.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,46 +74,7 @@ async function main() {
   console.log(`app (${databaseUrl ? 'PostgreSQL' : 'PGlite'}, demo data) at ${app.url} ready in ${Math.round(performance.now() - t)} ms; baseline page + ws relay at ${baseline.url}`);
 
   // Logins and the session-making, through the real API.
-  const api = apiClient(app.url);
-  const logIn = async (email: string) => {
-    const r = await api('POST', '/api/auth/login', { json: { email, password: PASSWORD } });
-    if (r.status !== 200) throw new Error(`login ${email} answered ${r.status}: ${r.text}`);
-    const c = r.setCookie.map((s) => s.split(';')[0]!).find((s) => s.startsWith('tl_session='));
-    if (!c) throw new Error(`login ${email} set no tl_session cookie`);
-    return c;
-  };
-  const studentCookie = await logIn(STUDENT);
-  const tutorCookie = await logIn(TUTOR);
-  // The tutor has no socket here: reachable for questions only when notified while offline.
-  const available = await api('PUT', '/api/help/availability', { cookie: tutorCookie, json: { online: true, notifyWhenOffline: true } });
-  if (available.status !== 200) throw new Error(`availability answered ${available.status}: ${available.text}`);
-  const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f4f1e8' } })
-    .composite([{ input: Buffer.from('<svg width="800" height="600"><text x="60" y="300" font-size="80">3x − 4 = 11</text></svg>'), top: 0, left: 0 }])
-    .jpeg()
-    .toBuffer();
-  const claimedSession = async (): Promise<string> => {
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'question.jpg');
-    const up = await api('POST', '/api/help/photos', { cookie: studentCookie, form });
-    if (up.status !== 201) throw new Error(`photo upload answered ${up.status}: ${up.text}`);
-    const asked = await api('POST', '/api/help/questions', {
-      cookie: studentCookie,
-      json: { requestId: randomUUID(), subjectId: 'maths', level: 'grade-9-10', text: 'Solve for x', photoIds: [up.json.photoId] },
-    });
-    if (asked.status !== 201) throw new Error(`ask answered ${asked.status}: ${asked.text}`);
-    // A tutor may claim only a question they were offered: wait for the wave (their read of it stops being a 404).
-    for (let tries = 0; (await api('GET', `/api/help/questions/${asked.json.id}`, { cookie: tutorCookie })).status !== 200; tries++) {
-      if (tries > 200) throw new Error('the question was never offered to the tutor');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const accepted = await api('POST', `/api/help/questions/${asked.json.id}/accept`, { cookie: tutorCookie });
-    if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}: ${accepted.text}`);
-    return accepted.json.sessionId as string;
-  };
-  const endSession = async (id: string) => {
-    const r = await api('POST', `/api/sessions/${id}/end`, { cookie: tutorCookie });
-    if (r.status !== 200) throw new Error(`ending session ${id} answered ${r.status}: ${r.text}`);
-  };
+  const { studentCookie, tutorCookie, claimedSession, endSession } = await callParties(app.url);
 
   // One browser, four contexts for the whole run.
   const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, liveChildren, onCleanup, repoRoot } from '../lib';
+import { envNumber, freePort, liveChildren, onCleanup, repoRoot } from '../lib';
 
 // The app under test for call-setup.bench.ts: the built web app and the real server, and its API from Node.
 
@@ -77,7 +77,8 @@ export async function startApp(webDist: string, databaseUrl: string | undefined)
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (process.env.BENCH_VERBOSE === '1' && out.trim()) console.log(`app output:\n${out}`);
   });
-  const deadline = Date.now() + 90_000;
+  // A first start on PGlite (initdb, migrations, demo data) can take minutes on a loaded machine: BENCH_READY_S.
+  const deadline = Date.now() + envNumber('BENCH_READY_S', 90) * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${out}`);
     try {

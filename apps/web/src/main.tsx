@@ -15,20 +15,33 @@ import './ui/segmented.css';
 import './ui/zone-name.css';
 import './ui/photo-viewer.css';
 import './ui/dialog.css';
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { prefetchMe } from './features/auth';
 import { startingLanguage, switchLanguage } from './i18n';
 import { registerServiceWorker } from './shell/pwa/register-sw';
 
+// A room's URL opened from outside the app (a WhatsApp join link) needs the room's code: fetch it now, beside the
+// catalog and the first render, rather than after React reaches the lazy route. Other pages never load it here.
+if (window.location.pathname.startsWith('/session/')) void import('./routes/session').catch(() => undefined);
+
+prefetchMe();
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-const render = () =>
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+// As a transition, React renders the first page in slices of a few milliseconds, yielding to the browser between them;
+// a plain render() is one task as long as the whole tree (about 0.6 s on a 4× slowed phone), which blocks any tap.
+const render = () => {
+  const app = createRoot(root);
+  startTransition(() =>
+    app.render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
   );
+};
 // The first paint is in the chosen language: its catalog (one small chunk) loads first. Should that fail (offline with
 // an empty cache), English is tried, and the page opens either way.
 switchLanguage(startingLanguage())
