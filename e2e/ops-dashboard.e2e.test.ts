@@ -1,57 +1,12 @@
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, screenshotPath, useServerAndBrowser } from './harness';
-import { goOnline } from './room-helpers';
 
 const canRun = chromiumAvailable('e2e: the ops dashboard');
 
 describe.skipIf(!canRun)('the ops dashboard in Chromium', () => {
   const env = useServerAndBrowser();
 
-  it('moves live while a question is asked and claimed: open +1 then −1, and a claim time appears; readable at 360 and 1280 px', async () => {
-    const admin = await logIn(env.browser(), env.server().baseUrl, 'admin@tutorline.test');
-    await admin.page.setViewportSize({ width: 360, height: 800 });
-    await admin.page.goto('/ops');
-    const open = admin.page.getByTestId('ops-open').locator('.ops-figure-value');
-    await open.waitFor();
-    await expect.poll(() => admin.page.getByTestId('ops-status').textContent()).toMatch(/^Live/);
-    const openBefore = Number(await open.textContent());
-
-    const tutor = await logIn(env.browser(), env.server().baseUrl, 'tutor08@tutorline.test');
-    await goOnline(tutor.page);
-    const student = await logIn(env.browser(), env.server().baseUrl, 'student05@tutorline.test');
-    await student.page.goto('/student/ask');
-    const photo = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#f4f1e8' } }).jpeg().toBuffer();
-    await student.page.getByTestId('photo-input').setInputFiles({ name: 'question.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await student.page.getByTestId('photo-preview').first().waitFor();
-    await student.page.getByTestId('ask-subject').selectOption('maths');
-    await student.page.getByTestId('ask-level').selectOption('grade-9-10');
-    await student.page.getByTestId('ask-submit').click();
-    await student.page.waitForURL(/\/student\/questions\/[0-9a-f-]+$/);
-    const questionId = student.page.url().split('/').pop()!;
-
-    // No reload: the page's socket is told and the tile changes in place.
-    await expect.poll(async () => Number(await open.textContent()), { timeout: 15_000 }).toBe(openBefore + 1);
-    await admin.page.screenshot({ path: screenshotPath('ops-open-360'), fullPage: true });
-
-    const item = tutor.page.locator(`[data-testid="feed-item"][data-question-id="${questionId}"]`);
-    await item.waitFor({ timeout: 15_000 });
-    const clickedAt = Date.now();
-    await item.getByTestId('accept-question').click();
-    await expect.poll(async () => Number(await open.textContent()), { timeout: 15_000 }).toBe(openBefore);
-    await expect.poll(() => admin.page.getByTestId('ops-claim-p50').locator('.ops-figure-value').textContent()).not.toBe('–');
-    console.log(JSON.stringify({ claimShownOnDashboardMs: Date.now() - clickedAt }));
-    await admin.page.screenshot({ path: screenshotPath('ops-claimed-360'), fullPage: true });
-
-    // Each chart has its table view.
-    await admin.page.getByTestId('chart-funnel').getByRole('button', { name: 'Table' }).click();
-    await admin.page.getByTestId('chart-funnel').locator('table').waitFor();
-    await admin.page.setViewportSize({ width: 1280, height: 900 });
-    await admin.page.screenshot({ path: screenshotPath('ops-1280'), fullPage: true });
-    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-    await admin.page.setViewportSize({ width: 360, height: 800 });
-    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  });
+  // The tiles moving live (open +1 then −1, a claim time) at 360 and 1280 px: e2e/ops-journey.e2e.test.ts (step 3).
 
   it('shows today’s lessons and classes as the API counts them, and its list behind the tile, day by day, at 360 px', async () => {
     const admin = await logIn(env.browser(), env.server().baseUrl, 'admin@tutorline.test');

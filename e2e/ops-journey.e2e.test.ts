@@ -24,11 +24,16 @@ describe.skipIf(!canRun)('operations end to end: a new tutor is approved, claims
     const browser = env.browser();
 
     // (1) A new tutor applies with an ID photo and a degree PDF; ops approve maths only.
-    const tutor = await applyAsTutor(browser, baseUrl, NAME);
+    // The applicant is on a phone (390 px), ops at a desk with the documents beside the answers.
+    const tutor = await applyAsTutor(browser, baseUrl, NAME, true);
     const ops = await logIn(browser, baseUrl, 'ops@tutorline.test');
-    const applicationId = await approveMathsOnly(ops.page, NAME);
+    const applicationId = await approveMathsOnly(ops.page, NAME, true);
     await tutor.page.reload();
     await expect.poll(() => tutor.page.getByTestId('application-status').textContent()).toContain('Approved');
+    const subjects = await tutor.page.getByTestId('application-subjects').textContent();
+    expect(subjects).toContain('Mathematics · Grade 9–10Approved');
+    expect(subjects).toContain('Physics · Grade 11–12Not approved');
+    await tutor.page.screenshot({ path: screenshotPath('onboarding-approved-390x844'), fullPage: true });
 
     // The dashboard, open at a desk before anything happens; it must change in place from here on (no reload).
     await ops.page.goto('/ops');
@@ -73,10 +78,18 @@ describe.skipIf(!canRun)('operations end to end: a new tutor is approved, claims
     await enterRoom(tutor.page);
     await student.page.goto(`/session/${sessionId}`);
     await enterRoom(student.page);
-    expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers: { origin: baseUrl } })).status()).toBe(200);
-    const ref = await reportProblemAfterCall(student.page, sessionId);
-
+    // Each browser reports its device a few seconds after the call is set up: the call ends once both reports are in
+    // (read as support would), not at a moment that depends on the machine's load.
     const support = await logIn(browser, baseUrl, 'support@tutorline.test');
+    const reported = async () => {
+      const res = await support.page.request.get(`/api/admin/support/sessions/${sessionId}`);
+      const body = (await res.json()) as { sides?: { diagnostics: unknown }[] };
+      return (body.sides ?? []).filter((side) => side.diagnostics).length;
+    };
+    await expect.poll(reported, { timeout: 60_000 }).toBe(2);
+    expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers: { origin: baseUrl } })).status()).toBe(200);
+    const ref = await reportProblemAfterCall(student.page, sessionId, true);
+
     await support.page.setViewportSize({ width: 1280, height: 800 });
     await openTicketFromQueue(support.page, ref);
     const ticketId = support.page.url().split('/').pop()!;
@@ -88,6 +101,14 @@ describe.skipIf(!canRun)('operations end to end: a new tutor is approved, claims
     await support.page.goBack();
     await support.page.getByTestId('admin-ticket').waitFor();
     await answerTicket(support.page, 'Sorry about the frozen video. Please run the connection check and send us its code.');
+    await support.page.screenshot({ path: screenshotPath('admin-ticket-1280x800'), fullPage: true });
+
+    // The student reads the answer on their report.
+    await student.page.getByTestId('header-help').click();
+    await student.page.getByTestId('my-report').filter({ hasText: ref }).getByRole('link').click();
+    await expect.poll(() => student.page.getByTestId('ticket-message').first().textContent()).toContain('run the connection check');
+    expect(await student.page.getByTestId('my-report-status').textContent()).toBe('Support replied');
+    await student.page.screenshot({ path: screenshotPath('my-report-390x844'), fullPage: true });
 
     // (5) The audit log shows each staff step: the review started, maths approved with its reason, the answer.
     const admin = await logIn(browser, baseUrl, 'admin@tutorline.test');

@@ -3,7 +3,6 @@ import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, logIn, phone, screenshotPath, useServerAndBrowser } from './harness';
-import { answerTicket, openTicketFromQueue, reportProblemAfterCall } from './journey-steps';
 import { goOnline } from './room-helpers';
 
 /** An instant-help question from the student, accepted by the tutor: the session id. */
@@ -53,35 +52,7 @@ const canRun = chromiumAvailable('e2e: report a problem after a call, and suppor
 describe.skipIf(!canRun)('support: a student reports a problem after a call; support finds it with the call’s details and answers', () => {
   const env = useServerAndBrowser();
 
-  it('asks the canned questions at phone size, opens a ticket, shows it in the queue with the call summary, and the reply reaches the student', async () => {
-    const baseUrl = env.server().baseUrl;
-    const headers = { origin: baseUrl };
-    const student = await logIn(env.browser(), baseUrl, 'student07@tutorline.test');
-    const tutor = await logIn(env.browser(), baseUrl, 'tutor08@tutorline.test');
-
-    // A short instant-help session between them, ended by the tutor.
-    const sessionId = await instantSession(student.page, tutor.page, headers);
-    expect((await tutor.page.request.post(`/api/sessions/${sessionId}/end`, { headers })).status()).toBe(200);
-
-    // After the call: Report a problem, with every question answered by tapping.
-    const ref = await reportProblemAfterCall(student.page, sessionId, true);
-
-    // Support (the demo admin holds every staff role) finds it in the queue and opens it: the call is summarised.
-    const admin = await logIn(env.browser(), baseUrl, 'admin@tutorline.test');
-    await admin.page.setViewportSize({ width: 1280, height: 800 });
-    await openTicketFromQueue(admin.page, ref);
-    await answerTicket(admin.page, 'Sorry about that. Please run the connection check from the Help page and send us the code.');
-    await admin.page.screenshot({ path: screenshotPath('admin-ticket-1280x800'), fullPage: true });
-
-    // The student reads the answer on their report.
-    await student.page.getByTestId('header-help').click();
-    await student.page.getByTestId('my-report').filter({ hasText: ref }).getByRole('link').click();
-    await expect.poll(() => student.page.getByTestId('ticket-message').first().textContent()).toContain('run the connection check');
-    expect(await student.page.getByTestId('my-report-status').textContent()).toBe('Support replied');
-    await student.page.screenshot({ path: screenshotPath('my-report-390x844'), fullPage: true });
-
-    for (const c of [student, tutor, admin]) await c.context.close();
-  });
+  // Reporting a problem after a call, support's answer and the student reading it: e2e/ops-journey.e2e.test.ts (step 4).
 
   it('support finds a student by phone, opens their timeline and the failed call, and sees why: ICE failed, relay only', async () => {
     const baseUrl = env.server().baseUrl;
