@@ -67,15 +67,18 @@ describeEachBackend('support timeline: classes, notifications, /check reports an
     });
     await d.insert(schema.jobs).values([push(student, 'failed', 700, 'push refused (400): bad payload'), push(student, 'done', 710, null), push(other, 'failed', 705, 'not hers')]);
     const wa = `9198${String(Date.now()).slice(-8)}`;
+    // The other student's number differs in its last digit (replacing it with a fixed 9 gave the same number one run in
+    // ten, when the clock's last digit was 9: a duplicate key in stop 31's CI-like run).
+    const otherWa = `${wa.slice(0, -1)}${(Number(wa.at(-1)) + 1) % 10}`;
     await d.insert(schema.waContacts).values([
       { waId: wa, userId: student, stateUpdatedAt: at(0), createdAt: at(0) },
-      { waId: `${wa.slice(0, -1)}9`, userId: other, stateUpdatedAt: at(0), createdAt: at(0) },
+      { waId: otherWa, userId: other, stateUpdatedAt: at(0), createdAt: at(0) },
     ]);
     const waMsg = (waId: string, status: 'failed' | 'delivered', m: number, error: Record<string, unknown> | null) => ({ waId, idempotencyKey: randomUUID(), kind: 'lesson_reminder', body: { text: 'private wa words' }, status, error, createdAt: at(m), updatedAt: at(m) });
     await d.insert(schema.waMessages).values([
       waMsg(wa, 'failed', 650, { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }),
       waMsg(wa, 'delivered', 640, null),
-      waMsg(`${wa.slice(0, -1)}9`, 'failed', 651, { code: 1, title: 'not hers either' }),
+      waMsg(otherWa, 'failed', 651, { code: 1, title: 'not hers either' }),
     ]);
     await d.insert(schema.connectivityReports).values([
       ...Array.from({ length: 32 }, (_, i) => ({ id: `OLD${String(i).padStart(2, '0')}-XXXX`, userId: student, overall: 'pass' as const, results: checkBody('pass', 'desktop'), createdAt: at(-9_000 + i) })),
