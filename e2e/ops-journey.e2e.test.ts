@@ -35,6 +35,11 @@ describe.skipIf(!canRun)('operations end to end: a new tutor is approved, claims
     expect(subjects).toContain('Physics · Grade 11–12Not approved');
     await tutor.page.screenshot({ path: screenshotPath('onboarding-approved-390x844'), fullPage: true });
 
+    // Money is not ops': no Billing in their bar, and the page says whose it is instead of failing.
+    await ops.page.goto('/admin/billing');
+    await ops.page.getByTestId('admin-billing-refused').waitFor();
+    expect(await ops.page.getByTestId('app-nav').textContent()).not.toContain('Billing');
+
     // The dashboard, open at a desk before anything happens; it must change in place from here on (no reload).
     await ops.page.goto('/ops');
     const open = figure(ops.page, 'ops-open');

@@ -18,6 +18,25 @@ const todayIn = (timeZone: string) => calendarDate(serverNow(), timeZone);
 
 function AdminBilling({ me }: { me: Me }) {
   usePageTitle('Billing');
+  // Money is finance's (and admin's): the server refuses every billing route to ops and support, so say so once
+  // instead of showing a page of failed cards.
+  if (!me.staffRoles.includes('finance') && !me.staffRoles.includes('admin')) return <BillingNotForRole />;
+  return <AdminBillingCards me={me} />;
+}
+
+function BillingNotForRole() {
+  return (
+    <section className="page page-medium" data-testid="admin-billing-refused" aria-labelledby="admin-billing-title">
+      <Link className="back-link" to="/admin">
+        ← Admin
+      </Link>
+      <h1 id="admin-billing-title">Billing</h1>
+      <p className="lead">This needs one of the staff roles: finance, admin. Ask an admin for the finance role if you need revenue, refunds or payouts.</p>
+    </section>
+  );
+}
+
+function AdminBillingCards({ me }: { me: Me }) {
   const [range, setRange] = useState(() => rangeEndingOn(todayIn('UTC'), 5));
   const revenue = useRevenue(range);
   const plans = useAdminPlans();

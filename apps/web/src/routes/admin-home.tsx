@@ -29,9 +29,11 @@ function AdminHome({ me }: { me: Me }) {
             Safety reports
           </Link>
         )}
-        <Link className="btn btn-secondary" to="/admin/billing">
-          Billing: revenue, plans, refunds
-        </Link>
+        {(me.staffRoles.includes('finance') || me.staffRoles.includes('admin')) && (
+          <Link className="btn btn-secondary" to="/admin/billing">
+            Billing: revenue, plans, refunds
+          </Link>
+        )}
         {me.staffRoles.includes('admin') && (
           <Link className="btn btn-secondary" to="/admin/staff">
             Staff roles and audit log

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n';
-import { activeNavItem, navItems, showsNav } from './nav-items';
+import { activeNavItem, navItems, navItemsFor, showsNav } from './nav-items';
 
 describe('the app navigation', () => {
   it('gives each role its main places', () => {
@@ -8,6 +8,15 @@ describe('the app navigation', () => {
     expect(navItems.tutor.map((i) => translate(i.label))).toEqual(['Home', 'Availability', 'My lessons', 'Classes', 'Earnings']);
     expect(navItems.admin.map((i) => translate(i.label))).toEqual(['Tutors', 'Ops', 'Support', 'Billing', 'Self-test', 'LMS']);
     expect(navItems.course_staff.map((i) => translate(i.label))).toEqual(['My courses']);
+  });
+
+  it('shows billing only to finance and admin staff (the money routes refuse ops and support)', () => {
+    const labels = (staff: Parameters<typeof navItemsFor>[1]) => navItemsFor('admin', staff).map((i) => translate(i.label));
+    expect(labels(['ops'])).toEqual(['Tutors', 'Ops', 'Support', 'Self-test', 'LMS']);
+    expect(labels(['support'])).not.toContain('Billing');
+    expect(labels(['finance'])).toContain('Billing');
+    expect(labels(['admin'])).toEqual(['Tutors', 'Ops', 'Support', 'Billing', 'Self-test', 'LMS']);
+    expect(navItemsFor('student').map((i) => translate(i.label))).toEqual(['Home', 'Ask', 'Find a tutor', 'My lessons', 'Classes', 'Plans']);
   });
 
   it('marks the item a page belongs to, by the longest matching path', () => {

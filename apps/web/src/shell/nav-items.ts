@@ -1,4 +1,4 @@
-import type { Role } from '@tutorline/contracts';
+import type { Role, StaffRole } from '@tutorline/contracts';
 import type { MessageKey } from '../i18n';
 
 export type NavIcon = 'home' | 'ask' | 'search' | 'lessons' | 'classes' | 'plans' | 'availability' | 'earnings' | 'tutors' | 'billing' | 'check' | 'support';
@@ -10,6 +10,8 @@ export interface NavItem {
   icon: NavIcon;
   /** Other pages that belong to this item (a tutor's profile belongs to Find a tutor). */
   also?: readonly string[];
+  /** Staff pages meant for some staff roles only: shown to a staff member who holds one of them. */
+  staff?: readonly StaffRole[];
 }
 
 /** Each role's main places, in the order of the bar: what a phone user reaches with one tap from anywhere. */
@@ -33,13 +35,18 @@ export const navItems: Record<Role, readonly NavItem[]> = {
     { to: '/admin', label: 'nav.tutors', icon: 'tutors', also: ['/admin/check'] },
     { to: '/ops', label: 'nav.ops', icon: 'check', also: ['/admin/safety'] },
     { to: '/admin/support', label: 'nav.support', icon: 'support' },
-    { to: '/admin/billing', label: 'nav.billing', icon: 'billing' },
+    { to: '/admin/billing', label: 'nav.billing', icon: 'billing', staff: ['finance', 'admin'] },
     { to: '/check', label: 'nav.selfTest', icon: 'check' },
     { to: '/admin/lti', label: 'nav.lms', icon: 'classes' },
   ],
   course_staff: [{ to: '/courses', label: 'nav.myCourses', icon: 'classes' }],
   guardian: [{ to: '/guardian', label: 'nav.myChildren', icon: 'home' }],
 };
+
+/** The items a user sees: their role's, less the staff pages none of their staff roles may open (billing is finance's). */
+export function navItemsFor(role: Role, staffRoles: readonly StaffRole[] = []): readonly NavItem[] {
+  return navItems[role].filter((item) => !item.staff || item.staff.some((r) => staffRoles.includes(r)));
+}
 
 const under = (pathname: string, base: string) => pathname === base || pathname.startsWith(`${base}/`);
 

@@ -66,7 +66,7 @@ export function SiteHeader() {
           )
         )}
       </div>
-      {user && <AppNav role={user.role} />}
+      {user && <AppNav role={user.role} staffRoles={user.staffRoles} />}
       {user && <ErasurePendingBanner />}
       {logOut.isError && (
         <p className="site-header-error" role="alert">
