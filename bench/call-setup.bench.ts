@@ -37,7 +37,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath, phone } from '../e2e/harness';
-import { ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
+import { benchDatabaseUrl, ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
 import { breakdown, fmt, printBreakdown, printProfile, printRound, profile, startProfiler } from './call-setup/print';
 import { openBoth, type Round } from './call-setup/rounds';
 import { callParties } from './call-setup/sessions';
@@ -59,14 +59,7 @@ async function main() {
   console.log(`${NAME}: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}; Chromium, the app, the relay and this process share the CPUs.`);
   if (block) console.log(`EXPLORATION: the app's requests matching ${blockRaw} are blocked; not the benchmark figure`);
 
-  let databaseUrl: string | undefined;
-  if (process.env.BENCH_CALL_DB === 'postgres') {
-    process.env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/postgres';
-    const { createPostgresDatabase } = await import('../apps/server/test/db');
-    const pgdb = await createPostgresDatabase();
-    onCleanup(() => pgdb.drop());
-    databaseUrl = pgdb.url;
-  }
+  const databaseUrl = await benchDatabaseUrl();
   const webDist = snapshotDist(await ensureWebBuild());
   let t = performance.now();
   const app = await startApp(webDist, databaseUrl);

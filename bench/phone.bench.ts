@@ -29,7 +29,7 @@
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../e2e/harness';
-import { ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
+import { benchDatabaseUrl, ensureWebBuild, snapshotDist, startApp } from './call-setup/app';
 import { callParties, logIn } from './call-setup/sessions';
 import { benchDir, envInt, envNumber, machineInfo, median, onCleanup, ratio, report, runBench, startChildServer } from './lib';
 import { coldCallRounds } from './phone/cold-call';
@@ -51,14 +51,7 @@ async function main() {
   const timeoutMs = envInt('BENCH_FRAME_TIMEOUT_S', 20) * 1000;
   console.log(`${NAME}: ${machine.cpus} × ${machine.cpuModel}, ${machine.node}, load ${machine.loadAvg.join(' ')}`);
 
-  let databaseUrl: string | undefined;
-  if (process.env.BENCH_CALL_DB === 'postgres') {
-    process.env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/postgres';
-    const { createPostgresDatabase } = await import('../apps/server/test/db');
-    const pgdb = await createPostgresDatabase();
-    onCleanup(() => pgdb.drop());
-    databaseUrl = pgdb.url;
-  }
+  const databaseUrl = await benchDatabaseUrl();
   const app = await startApp(snapshotDist(process.env.BENCH_WEB_DIST ?? (await ensureWebBuild())), databaseUrl);
   const callBaseline = await startChildServer('call-baseline', 'call-baseline/server.ts');
   const parties = await callParties(app.url);

@@ -8,6 +8,19 @@ import { envNumber, freePort, liveChildren, onCleanup, repoRoot } from '../lib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The app's database: PGlite in its data folder by default (undefined), or with BENCH_CALL_DB=postgres a fresh
+ * PostgreSQL database next to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards.
+ */
+export async function benchDatabaseUrl(): Promise<string | undefined> {
+  if (process.env.BENCH_CALL_DB !== 'postgres') return undefined;
+  process.env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/postgres';
+  const { createPostgresDatabase } = await import('../../apps/server/test/db');
+  const pgdb = await createPostgresDatabase();
+  onCleanup(() => pgdb.drop());
+  return pgdb.url;
+}
+
 export function ensureWebBuild() {
   const dist = path.join(repoRoot, 'apps/web/dist');
   if (fs.existsSync(path.join(dist, 'index.html'))) return Promise.resolve(dist);

@@ -44,6 +44,7 @@ export interface ConnectAccountObject {
   chargesEnabled: boolean;
   payoutsEnabled: boolean;
   detailsSubmitted: boolean;
+  /** requirements.disabled_reason: why Stripe has switched the account off ('rejected.fraud', 'requirements.past_due', …). */
   disabledReason: string | null;
   currentlyDue: string[];
   pastDue: string[];

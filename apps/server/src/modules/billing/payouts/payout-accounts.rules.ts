@@ -2,6 +2,8 @@
  * Payout accounts, pure (issue #18): what is shown of a tutor's bank account or UPI ID, and a Stripe connected
  * account's status read from its account object.
  */
+import type { ConnectAccountObject } from '../../../integrations/payouts';
+
 export type PayoutAccountStatus = 'pending' | 'active' | 'restricted' | 'failed';
 
 /** A bank account as its last 4 digits: "•••• 6789". The full number is never stored or logged. */
@@ -15,16 +17,8 @@ export function maskVpa(vpa: string): string {
   return `${hidden}${vpa.slice(at).toLowerCase()}`;
 }
 
-/** The parts of a Stripe account object (an Express connected account) its status is read from. */
-export interface ConnectSnapshot {
-  chargesEnabled: boolean;
-  payoutsEnabled: boolean;
-  detailsSubmitted: boolean;
-  /** requirements.disabled_reason: why Stripe has switched the account off ('rejected.fraud', 'requirements.past_due', …). */
-  disabledReason: string | null;
-  currentlyDue: string[];
-  pastDue: string[];
-}
+/** The parts of a Stripe account object (an Express connected account) its status is read from: the integration's own. */
+export type ConnectSnapshot = Omit<ConnectAccountObject, 'id'>;
 
 /**
  * A connected account's status: rejected by Stripe → failed; payouts enabled and nothing switched off → active; the
