@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { i18nCatalogs } from './apps/web/build/i18n-catalogs.ts';
+import { DurationSequencer } from './scripts/vitest-sequencer.ts';
 
 /** Unit files that replace a module with `vi.mock`: the mock must not leak into files that share their module graph. */
 const mockingUnitFiles = ['apps/server/src/modules/whatsapp/whatsapp.linking.test.ts'];
@@ -26,6 +27,8 @@ export default defineConfig({
     // one at a time after the others (fileParallelism: false).
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
     globalSetup: ['./scripts/vitest-global-setup.ts'],
+    // Longest files first, from the durations in scripts/test-durations.json (a fresh clone has no Vitest cache).
+    sequence: { sequencer: DurationSequencer },
     projects: [
       {
         // The web app's translation catalogs are compiled on import, as in its build (decision 081).
