@@ -81,6 +81,12 @@ export interface Cluster {
   haproxyPid: number;
   /** Drains the nodes one by one (SIGTERM, each exits by itself), then stops HAProxy; resolves with each node's exit code. */
   stop(): Promise<Record<string, number | null>>;
+  /**
+   * One step of a rolling restart: drains the node (SIGTERM: /readyz goes 503, HAProxy takes it out, it finishes what
+   * it holds and exits), starts it again on the same port with the same settings, and resolves with the old process's
+   * exit code once the new one is ready and HAProxy's check has seen it.
+   */
+  restart(id: string): Promise<number | null>;
 }
 
 export interface ClusterOptions extends ClusterArgs {
@@ -144,6 +150,20 @@ async function waitFor(url: string, child: Child, timeoutMs: number): Promise<vo
   throw new ClusterError(`${child.name} was not ready within ${timeoutMs} ms.`);
 }
 
+/**
+ * Until HAProxy sends requests to node `id` again (one good health check, rise 1): a request carrying its sticky
+ * cookie goes to it while it is up; while it is down HAProxy sends it elsewhere and sets the cookie to the other node.
+ */
+async function untilHaproxyRoutesTo(url: string, id: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/healthz`, { headers: { cookie: `tl_node=${id}` }, signal: AbortSignal.timeout(2_000) }).catch(() => null);
+    if (res?.status === 200 && !res.headers.getSetCookie().some((c) => c.startsWith('tl_node='))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ClusterError(`HAProxy did not send requests to ${id} again within ${timeoutMs} ms.`);
+}
+
 /** SIGTERM, then waits for the exit; SIGKILL only if it has not gone by itself within timeoutMs. */
 async function stopChild(child: Child, timeoutMs: number): Promise<void> {
   if (child.done) return;
@@ -190,6 +210,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     if (code !== 0) throw new ClusterError(`The migration failed (exit code ${code}); its output is above.`);
 
     const nodes: ClusterNode[] = [];
+    const nodeEnvs = new Map<string, Record<string, string | undefined>>();
     for (let i = 1; i <= opts.nodes; i++) {
       const port = await freePort();
       const id = `node-${i}`;
@@ -203,6 +224,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         NODE_ID: id,
         TRUST_PROXY: 'true',
       };
+      nodeEnvs.set(id, env);
       const child = start(id, process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], env, output);
       children.push(child);
       nodes.push({ id, port, url: `http://127.0.0.1:${port}`, pid: child.proc.pid ?? 0 });
@@ -216,7 +238,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     children.push(haproxy);
     const url = `http://127.0.0.1:${opts.port}`;
     await waitFor(`${url}/readyz`, haproxy, 15_000);
-    return { url, nodes, haproxyPid: haproxy.proc.pid ?? 0, stop: stopAll };
+    const restart = async (id: string) => {
+      const index = children.findIndex((c) => c.name === id);
+      const node = nodes.find((n) => n.id === id);
+      if (index < 0 || !node) throw new ClusterError(`No node ${id}.`);
+      const old = children[index]!;
+      await stopChild(old, drainDelayMs + graceMs + 5_000);
+      const child = start(id, process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], nodeEnvs.get(id)!, output);
+      children[index] = child;
+      node.pid = child.proc.pid ?? 0;
+      await waitFor(`${node.url}/readyz`, child, readyTimeoutMs);
+      await untilHaproxyRoutesTo(url, id, readyTimeoutMs);
+      return old.exited;
+    };
+    return { url, nodes, haproxyPid: haproxy.proc.pid ?? 0, stop: stopAll, restart };
   } catch (err) {
     await stopAll();
     throw err;

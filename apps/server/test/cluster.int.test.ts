@@ -13,6 +13,7 @@ import { askQuestion, type HelpUser, makeStudent, makeTutor, waitUntil } from '.
 import { freePort } from './processes';
 import { clusterNodeEnv } from './cluster-env';
 import { schema } from './schema';
+import { roomSocket, startRequestLoad } from './rolling-load';
 import { SocketPool, type TestSocket } from './sockets';
 
 // Two nodes behind HAProxy, started by the code of `npm run cluster` (#19, decision 066), on PostgreSQL and Redis: the
@@ -122,5 +123,70 @@ describe.skipIf(missing.length > 0)('a cluster of two nodes behind HAProxy (Post
       return found.length > 0 && found.map((l) => JSON.parse(l.line) as { req?: { ip?: string } });
     }, 'the request log line');
     expect(logged.map((l) => l.req?.ip)).toEqual(['127.0.0.2']);
+  });
+
+  it('a rolling restart under load: every request answered, and the call carries on with its chat whole', async () => {
+    const subjects = [{ subjectId: 'maths', level: 'grade-9-10' }];
+    const student = await makeStudent(viaHaproxy);
+    const tutor = await makeTutor(viaHaproxy, { subjects, sockets });
+    const q = await askQuestion(viaHaproxy, student, 'maths', 'grade-9-10');
+    await tutor.events!.first('help:question', q.id, 30_000);
+    const claim = await tutor.client.post(`/api/help/questions/${q.id}/accept`);
+    expect(claim.status, claim.text).toBe(200);
+    const sessionId = claim.json.sessionId as string;
+
+    // The call: both sides through HAProxy, as the room page connects, each rejoining the room wherever it lands.
+    const studentSide = roomSocket(cluster!.url, student.client.cookie, sessionId);
+    const tutorSide = roomSocket(cluster!.url, tutor.client.cookie, sessionId);
+    try {
+      await waitUntil(async () => (await studentSide.joined()).ok && (await tutorSide.joined()).ok, 'both sides in the room');
+
+      // Load through HAProxy for the whole restart: reads of the student's questions and of the session, two loops each.
+      const reads = startRequestLoad(() => student.client.get('/api/help/questions'), 2);
+      const sessionReads = startRequestLoad(() => tutor.client.get(`/api/sessions/${sessionId}`), 2);
+      // And the call's chat: both sides take turns, a message every 200 ms or so (a room's join gives back its last 500),
+      // each resent until stored.
+      let chatting = true;
+      const sent: string[] = [];
+      const chat = (async () => {
+        for (let i = 0; chatting; i++) {
+          sent.push(await (i % 2 ? tutorSide : studentSide).say(`message ${i}`));
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+
+      const exits: (number | null)[] = [];
+      for (const node of cluster!.nodes) {
+        const before = reads.answered();
+        // Some load reaches the cluster between restarts, not only around them.
+        await waitUntil(async () => reads.answered() > before + 20, 'requests answered before the next restart');
+        exits.push(await cluster!.restart(node.id));
+      }
+      const after = reads.answered();
+      await waitUntil(async () => reads.answered() > after + 20 && sent.length >= 10, 'load after the last restart');
+      chatting = false;
+      await chat;
+      await reads.stop();
+      await sessionReads.stop();
+
+      // Each node drained and exited by itself, and no request HAProxy accepted was lost or refused.
+      expect(exits).toEqual([0, 0]);
+      expect(reads.failures, reads.failures.join("\n")).toEqual([]);
+      expect(sessionReads.failures, sessionReads.failures.join("\n")).toEqual([]);
+      expect(reads.answered() + sessionReads.answered()).toBeGreaterThan(100);
+      // Both sockets came back (a session:ready and a join on a restarted node), and the room works across them now.
+      expect(studentSide.joins()).toBeGreaterThan(1);
+      expect(tutorSide.joins()).toBeGreaterThan(1);
+      const last = await studentSide.say('after the restarts');
+      await waitUntil(async () => tutorSide.live.some((m) => m.clientId === last), 'the last message live on the other side', 10_000);
+      // The chat is whole: every message once, in the order it was sent, as either side reads it now.
+      for (const side of [studentSide, tutorSide]) {
+        const ids = (await side.history()).map((m) => m.clientId);
+        expect(ids).toEqual([...sent, last]);
+      }
+    } finally {
+      studentSide.close();
+      tutorSide.close();
+    }
   });
 });

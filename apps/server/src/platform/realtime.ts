@@ -232,12 +232,23 @@ export async function createRealtime(server: http.Server, opts: RealtimeOptions)
     redisUp: () => (adapter ? redisUp : null),
     async close() {
       closing = true;
-      // Like io.close(), but leaves the HTTP server to Fastify, which is closing it.
+      // Like io.close(), but leaves the HTTP server to Fastify, which is closing it; and it closes the connections, not
+      // the Socket.IO sessions. A client the server disconnects (a DISCONNECT packet: 'io server disconnect') does not
+      // come back by itself, so in a rolling restart every user of a drained node lost live updates, a call its room,
+      // until they reloaded. A closed connection is a network blip to the client: it reconnects at once, through
+      // HAProxy to a node that is up, and rejoins (#19).
+      // Each socket closed that way is kept for recovery (persistSession, to Redis with the Streams adapter); Socket.IO
+      // does not wait on that, so with Redis down the write fails when its client is destroyed below: said, not thrown.
       for (const nsp of io._nsps.values()) {
-        nsp.local.disconnectSockets(true);
-        await nsp.adapter.close();
+        const adapter = nsp.adapter as unknown as { persistSession(session: unknown): unknown };
+        const persist = adapter.persistSession.bind(adapter);
+        adapter.persistSession = (session) =>
+          Promise.resolve()
+            .then(() => persist(session))
+            .catch((err: unknown) => logger.warn({ event: 'realtime_session_not_kept', err: err instanceof Error ? err.message : String(err) }, 'a socket closed at shutdown cannot be recovered on another node'));
       }
       io.engine.close();
+      for (const nsp of io._nsps.values()) await nsp.adapter.close();
       await Promise.all(redisClients.map(closeRedis));
     },
   };
