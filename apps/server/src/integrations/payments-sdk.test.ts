@@ -329,4 +329,13 @@ describe('payments configuration', () => {
     expect(loadConfig(rx).payments.payouts).toEqual({ provider: 'razorpayx', baseUrl: 'https://api.razorpay.com', keyId: 'rzp_live_12345', keySecret: 'secret_12345', accountNumber: '7878780080316316' });
     expect(loadConfig({ PAYOUT_PROVIDER: 'stripe-connect', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments.payouts).toEqual({ provider: 'stripe-connect', baseUrl: 'https://api.stripe.com', secretKey: 'sk_test_x', country: 'US' });
   });
+
+  it('production never runs the fake payout adapter: unset is none (payouts off), fake is refused by name', () => {
+    const prod = { NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example' };
+    expect(loadConfig(prod).payments.payouts).toEqual({ provider: 'none', defaulted: true });
+    expect(loadConfig({ ...prod, PAYOUT_PROVIDER: 'none' }).payments.payouts).toEqual({ provider: 'none', defaulted: false });
+    expect(() => loadConfig({ ...prod, PAYOUT_PROVIDER: 'fake' })).toThrow(/PAYOUT_PROVIDER: the fake payout adapter is for development only/);
+    expect(loadConfig({ NODE_ENV: 'test' }).payments.payouts).toEqual({ provider: 'fake' });
+    expect(loadConfig({ NODE_ENV: 'development', PAYOUT_PROVIDER: 'none' }).payments.payouts).toEqual({ provider: 'none', defaulted: false });
+  });
 });
