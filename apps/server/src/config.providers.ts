@@ -9,6 +9,8 @@ export const paymentProviderEnv = {
   BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
+  // The Connect endpoint's own signing secret (account.updated and other connected-account events); unset: STRIPE_WEBHOOK_SECRET.
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
   RAZORPAY_KEY_ID: z.string().min(8).optional(),
   RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
@@ -23,7 +25,8 @@ export interface PaymentsConfig {
   /** 'fake': the built-in fake provider and its /dev/fake-pay page (never in production); 'none': payments off. */
   provider: 'fake' | 'stripe' | 'razorpay' | 'none';
   /** Stripe's SDK may be pointed at another host (tests use a local fake speaking Stripe's wire format). */
-  stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
+  /** `connectWebhookSecret`: Connect events verify only under it when set (integrations/stripe.ts stripeVerifier). */
+  stripe: { secretKey: string; webhookSecret: string; connectWebhookSecret?: string | undefined; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
   /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
   /** Where tutors are paid (issue #18); absent: the in-memory fake adapter (tests that build a Config by hand). */
@@ -66,7 +69,7 @@ export function paymentsConfig(e: Env): PaymentsConfig {
   if (provider === 'fake' && e.NODE_ENV === 'production') throw new ConfigError(['BILLING_PROVIDER: the fake provider is for development only']);
   const need = (names: (keyof Env)[], why: string) => names.filter((n) => !e[n]).map((n) => `${n}: is required ${why}`);
   const issues = [
-    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
+    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET || e.STRIPE_CONNECT_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
     ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
   ];
   const payoutProvider = e.PAYOUT_PROVIDER ?? (e.NODE_ENV === 'production' ? 'none' : 'fake');
@@ -85,7 +88,10 @@ export function paymentsConfig(e: Env): PaymentsConfig {
   return {
     provider,
     payouts,
-    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, ...(e.STRIPE_CONNECT_WEBHOOK_SECRET ? { connectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET } : {}) }
+        : null,
     razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
   };
 }
