@@ -59,3 +59,24 @@ describe.skipIf(!canRun)('payout account end to end: a tutor adds a UPI ID at ph
     await context.close();
   });
 });
+
+describe.skipIf(!canRun)('payouts off (PAYOUT_PROVIDER none): the tutor and finance are told in words, with no form that cannot work', () => {
+  const run = useServerAndBrowser({ NODE_ENV: 'test', SEED_DEMO: 'true', PAYOUT_PROVIDER: 'none', ...(process.env.WEB_DIST ? { WEB_DIST: process.env.WEB_DIST } : {}) });
+
+  it("shows the tutor that payouts are not set up (no account form), and finance's billing page that they are not configured", async () => {
+    const tutor = await logIn(run.browser(), run.server().baseUrl, TUTOR);
+    await tutor.page.goto('/tutor/earnings');
+    const section = tutor.page.getByTestId('payout-account');
+    await section.getByTestId('payouts-not-set-up').waitFor();
+    expect(await section.textContent()).toContain('Your earnings are kept in your balance and will be paid once payouts are set up.');
+    expect(await section.getByRole('button', { name: 'Save account' }).count()).toBe(0);
+    expect(await section.getByLabel('UPI ID').count()).toBe(0);
+    await tutor.context.close();
+
+    const admin = await logIn(run.browser(), run.server().baseUrl, 'admin@tutorline.test');
+    await admin.page.goto('/admin/billing');
+    await admin.page.getByTestId('payouts-not-configured').waitFor();
+    expect(await admin.page.getByTestId('payouts-not-configured').textContent()).toContain('PAYOUT_PROVIDER is not set');
+    await admin.context.close();
+  });
+});

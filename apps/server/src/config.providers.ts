@@ -1,6 +1,6 @@
 // The providers' settings (payments, WhatsApp, Web Push): each checked as a whole, since a provider's variables are
 // required together or not at all. loadConfig (config.ts) calls these; everyone else reads them from Config.
-import type { Env } from './config';
+import type { Config, Env } from './config';
 import { ConfigError } from './config.error';
 import { z } from 'zod';
 
@@ -9,10 +9,13 @@ export const paymentProviderEnv = {
   BILLING_PROVIDER: z.enum(['none', 'fake', 'stripe', 'razorpay']).optional(),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…)').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
+  // The Connect endpoint's own signing secret (account.updated and other connected-account events); unset: STRIPE_WEBHOOK_SECRET.
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)').optional(),
   RAZORPAY_KEY_ID: z.string().min(8).optional(),
   RAZORPAY_KEY_SECRET: z.string().min(8).optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().min(8).optional(),
-  PAYOUT_PROVIDER: z.enum(['fake', 'razorpayx', 'stripe-connect']).default('fake'),
+  // Unset: 'fake' outside production, 'none' (payouts off) in production; 'fake' in production is refused.
+  PAYOUT_PROVIDER: z.enum(['none', 'fake', 'razorpayx', 'stripe-connect']).optional(),
   RAZORPAYX_ACCOUNT_NUMBER: z.string().regex(/^\d{6,20}$/, 'must be the RazorpayX business account number (digits)').optional(),
   PAYOUT_API_URL: z.url().optional(), // tests only: a local fake of RazorpayX's or Stripe's API
   STRIPE_CONNECT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
@@ -22,15 +25,20 @@ export interface PaymentsConfig {
   /** 'fake': the built-in fake provider and its /dev/fake-pay page (never in production); 'none': payments off. */
   provider: 'fake' | 'stripe' | 'razorpay' | 'none';
   /** Stripe's SDK may be pointed at another host (tests use a local fake speaking Stripe's wire format). */
-  stripe: { secretKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
+  /** `connectWebhookSecret`: Connect events verify only under it when set (integrations/stripe.ts stripeVerifier). */
+  stripe: { secretKey: string; webhookSecret: string; connectWebhookSecret?: string | undefined; host?: string; port?: number; protocol?: 'http' | 'https' } | null;
   /** Razorpay's SDK has no base-URL option; baseUrl (tests only) is set on its HTTP client. */
   razorpay: { keyId: string; keySecret: string; webhookSecret: string; baseUrl?: string } | null;
-  /** Where tutors are paid (issue #18); absent: the in-memory fake adapter. */
+  /** Where tutors are paid (issue #18); absent: the in-memory fake adapter (tests that build a Config by hand). */
   payouts?: PayoutsConfig | undefined;
 }
 
-/** Tutor payouts: RazorpayX (Razorpay's keys and the business account number) or Stripe Connect (Stripe's key). */
+/**
+ * Tutor payouts: RazorpayX (Razorpay's keys and the business account number) or Stripe Connect (Stripe's key); 'none':
+ * payouts are off (`defaulted`: production left PAYOUT_PROVIDER unset), so nobody is paid and balances wait.
+ */
 export type PayoutsConfig =
+  | { provider: 'none'; defaulted: boolean }
   | { provider: 'fake' }
   | { provider: 'razorpayx'; baseUrl: string; keyId: string; keySecret: string; accountNumber: string }
   | { provider: 'stripe-connect'; baseUrl: string; secretKey: string; country: string };
@@ -61,9 +69,11 @@ export function paymentsConfig(e: Env): PaymentsConfig {
   if (provider === 'fake' && e.NODE_ENV === 'production') throw new ConfigError(['BILLING_PROVIDER: the fake provider is for development only']);
   const need = (names: (keyof Env)[], why: string) => names.filter((n) => !e[n]).map((n) => `${n}: is required ${why}`);
   const issues = [
-    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
+    ...(provider === 'stripe' || e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET || e.STRIPE_CONNECT_WEBHOOK_SECRET ? need(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'], 'for Stripe') : []),
     ...(provider === 'razorpay' || e.RAZORPAY_KEY_ID || e.RAZORPAY_KEY_SECRET || e.RAZORPAY_WEBHOOK_SECRET ? need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'], 'for Razorpay') : []),
   ];
+  const payoutProvider = e.PAYOUT_PROVIDER ?? (e.NODE_ENV === 'production' ? 'none' : 'fake');
+  if (payoutProvider === 'fake' && e.NODE_ENV === 'production') issues.push('PAYOUT_PROVIDER: the fake payout adapter is for development only (it pays anyone); set razorpayx, stripe-connect or none');
   if (e.PAYOUT_PROVIDER === 'razorpayx') issues.push(...need(['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAYX_ACCOUNT_NUMBER'], 'when PAYOUT_PROVIDER is razorpayx'));
   if (e.PAYOUT_PROVIDER === 'stripe-connect') issues.push(...need(['STRIPE_SECRET_KEY'], 'when PAYOUT_PROVIDER is stripe-connect'));
   if (issues.length) throw new ConfigError(issues);
@@ -72,11 +82,16 @@ export function paymentsConfig(e: Env): PaymentsConfig {
       ? { provider: 'razorpayx', baseUrl: e.PAYOUT_API_URL ?? 'https://api.razorpay.com', keyId: e.RAZORPAY_KEY_ID!, keySecret: e.RAZORPAY_KEY_SECRET!, accountNumber: e.RAZORPAYX_ACCOUNT_NUMBER! }
       : e.PAYOUT_PROVIDER === 'stripe-connect'
         ? { provider: 'stripe-connect', baseUrl: e.PAYOUT_API_URL ?? 'https://api.stripe.com', secretKey: e.STRIPE_SECRET_KEY!, country: e.STRIPE_CONNECT_COUNTRY }
-        : { provider: 'fake' };
+        : payoutProvider === 'none'
+          ? { provider: 'none', defaulted: !e.PAYOUT_PROVIDER }
+          : { provider: 'fake' };
   return {
     provider,
     payouts,
-    stripe: e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : null,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, ...(e.STRIPE_CONNECT_WEBHOOK_SECRET ? { connectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET } : {}) }
+        : null,
     razorpay: e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET ? { keyId: e.RAZORPAY_KEY_ID, keySecret: e.RAZORPAY_KEY_SECRET, webhookSecret: e.RAZORPAY_WEBHOOK_SECRET } : null,
   };
 }
@@ -155,3 +170,23 @@ export function linkSigningFeatures(whatsapp: Pick<WhatsAppConfig, 'provider'>):
 }
 
 /** What a production start should shout about: settings that are valid but leave users worse off. */
+export function startupWarnings(config: Pick<Config, 'env' | 'ice'> & { mail?: Pick<MailConfig, 'mode'>; payments?: Pick<PaymentsConfig, 'provider' | 'payouts'> }): { event: string; message: string }[] {
+  if (config.env !== 'production') return [];
+  const warnings: { event: string; message: string }[] = [];
+  if (!config.ice.turnUrls.length) {
+    const what = config.ice.stunUrls.length ? 'STUN is set but TURN is not configured (TURN_URLS, TURN_SECRET)' : 'Neither STUN nor TURN is configured (STUN_URLS, TURN_URLS, TURN_SECRET)';
+    warnings.push({
+      event: 'ice_relay_missing',
+      message: `WARNING: ${what}. Calls between networks behind strict NATs or firewalls (about 1 in 5) will not connect. Run coturn beside the app: see "Running in production" in README.md.`,
+    });
+  }
+  if (config.mail?.mode === 'off') warnings.push({ event: 'email_not_configured', message: 'Email is not configured (SMTP_URL): guardian invites, weekly summaries and export links by email are kept but not sent.' });
+  const payouts = config.payments?.payouts;
+  if (payouts?.provider === 'none' && payouts.defaulted && (config.payments?.provider === 'stripe' || config.payments?.provider === 'razorpay')) {
+    warnings.push({
+      event: 'payouts_not_configured',
+      message: `WARNING: payments are on (${config.payments.provider}) but PAYOUT_PROVIDER is not set, so payouts are off: tutors' earnings will accumulate unpaid until PAYOUT_PROVIDER is set (razorpayx or stripe-connect; none to make this choice explicit).`,
+    });
+  }
+  return warnings;
+}

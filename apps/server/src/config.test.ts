@@ -240,6 +240,14 @@ describe('startupWarnings', () => {
     const [stunOnly] = startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', STUN_URLS: 'stun:a:3478' }));
     expect(stunOnly!.message).toMatch(/^WARNING: STUN is set but TURN is not configured/);
   });
+  it('warns when production takes payments but PAYOUT_PROVIDER is unset: earnings accumulate unpaid', () => {
+    const prod = { NODE_ENV: 'production', WEB_PUSH: 'false', SMTP_URL: 'smtp://mail.example.test:587', ...turn };
+    const stripe = { STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    expect(startupWarnings(loadConfig({ ...prod, ...stripe }))).toEqual([{ event: 'payouts_not_configured', message: expect.stringMatching(/^WARNING: payments are on \(stripe\).*tutors' earnings will accumulate unpaid until PAYOUT_PROVIDER is set/) }]);
+    // Payouts chosen off, or no payments to pay out from: nothing to say.
+    expect(startupWarnings(loadConfig({ ...prod, ...stripe, PAYOUT_PROVIDER: 'none' }))).toEqual([]);
+    expect(startupWarnings(loadConfig(prod))).toEqual([]);
+  });
   it('stays quiet with TURN and SMTP, and outside production', () => {
     expect(startupWarnings(loadConfig({ NODE_ENV: 'production', WEB_PUSH: 'false', SMTP_URL: 'smtp://mail.example.test:587', ...turn }))).toEqual([]);
     expect(startupWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([]);

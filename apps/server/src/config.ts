@@ -13,7 +13,7 @@ import { ConfigError } from './config.error';
 import { linkSigningFeatures, type MailConfig, mailConfig, type PaymentsConfig, paymentProviderEnv, paymentsConfig, type PushConfig, pushConfig, SIMULATOR_CLOUD, type WhatsAppConfig, whatsAppConfig } from './config.providers';
 
 export { ConfigError } from './config.error';
-export { linkSigningFeatures, type MailConfig, type PaymentsConfig, type PayoutsConfig, type PushConfig, SIMULATOR_CLOUD, type WhatsAppConfig } from './config.providers';
+export { linkSigningFeatures, type MailConfig, type PaymentsConfig, type PayoutsConfig, type PushConfig, SIMULATOR_CLOUD, startupWarnings, type WhatsAppConfig } from './config.providers';
 
 /** The only reader of process.env. Every variable is documented in README.md. */
 const bool = z
@@ -364,19 +364,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     payments: paymentsConfig(e),
     lti: { simulator: e.LTI_SIMULATOR ?? e.NODE_ENV === 'development' },
   };
-}
-
-export function startupWarnings(config: Pick<Config, 'env' | 'ice'> & { mail?: Pick<MailConfig, 'mode'> }): { event: string; message: string }[] {
-  const mail = config.mail?.mode === 'off' && config.env === 'production' ? [{ event: 'email_not_configured', message: 'Email is not configured (SMTP_URL): guardian invites, weekly summaries and export links by email are kept but not sent.' }] : [];
-  if (config.env !== 'production' || config.ice.turnUrls.length) return mail;
-  const what = config.ice.stunUrls.length ? 'STUN is set but TURN is not configured (TURN_URLS, TURN_SECRET)' : 'Neither STUN nor TURN is configured (STUN_URLS, TURN_URLS, TURN_SECRET)';
-  return [
-    {
-      event: 'ice_relay_missing',
-      message: `WARNING: ${what}. Calls between networks behind strict NATs or firewalls (about 1 in 5) will not connect. Run coturn beside the app: see "Running in production" in README.md.`,
-    },
-    ...mail,
-  ];
 }
 
 /** Config for tests: an isolated data dir, quiet logs, overrides on top. */

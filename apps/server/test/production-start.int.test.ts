@@ -181,9 +181,16 @@ describe('a production start', { timeout: 120_000 }, () => {
     expect(proc.output()).toMatch(/SIGNING_SECRET: is required in production because the question photos sent to tutors on WhatsApp are signed/);
   });
 
-  it('on an empty database seeds no demo account, prints no demo password, and warns loudly that calls have no relay', async () => {
-    // Migrated but empty (a fresh folder's migration is covered by process.int).
-    const proc = await start({}, { migrated: true });
+  it('refuses the fake payout adapter (it pays anyone) with exit code 78, naming PAYOUT_PROVIDER', async () => {
+    const proc = await start({ PAYOUT_PROVIDER: 'fake' });
+    const { code } = await exitWithin(proc, 60_000);
+    expect(code).toBe(78);
+    expect(proc.output()).toContain('PAYOUT_PROVIDER: the fake payout adapter is for development only');
+  });
+
+  it('on an empty database seeds no demo account, prints no demo password, and warns loudly that calls have no relay and tutors go unpaid', async () => {
+    // Migrated but empty (a fresh folder's migration is covered by process.int). Payments on, PAYOUT_PROVIDER unset.
+    const proc = await start({ STRIPE_SECRET_KEY: 'sk_test_production_start', STRIPE_WEBHOOK_SECRET: 'whsec_production_start' }, { migrated: true });
     await waitForReady(proc, 90_000);
     const res = await new Client(proc.baseUrl).post('/api/auth/login', { email: 'admin@tutorline.test', password: DEMO_PASSWORD });
     expect(res.status).toBe(401);
@@ -191,11 +198,11 @@ describe('a production start', { timeout: 120_000 }, () => {
     expect(out).not.toContain('demo_logins');
     expect(out).not.toContain('demo_seeded');
     expect(out).not.toContain(DEMO_PASSWORD);
-    const warning = out
+    const lines = out
       .split('\n')
       .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { level: string; event?: string; msg: string })
-      .find((l) => l.event === 'ice_relay_missing');
-    expect(warning).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^WARNING: Neither STUN nor TURN is configured/) });
+      .map((l) => JSON.parse(l) as { level: string; event?: string; msg: string });
+    expect(lines.find((l) => l.event === 'ice_relay_missing')).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^WARNING: Neither STUN nor TURN is configured/) });
+    expect(lines.find((l) => l.event === 'payouts_not_configured')).toMatchObject({ level: 'warn', msg: expect.stringMatching(/earnings will accumulate unpaid until PAYOUT_PROVIDER is set/) });
   });
 });

@@ -34,6 +34,8 @@ export const errorCodes = [
   'payment_required',
   /** A staff retry of a job that already succeeded (it could do its work twice). */
   'already_succeeded',
+  /** A feature this server has not been set up for (payouts without PAYOUT_PROVIDER): the message says what is off. */
+  'not_configured',
   'service_unavailable',
   'internal_error',
 ] as const;

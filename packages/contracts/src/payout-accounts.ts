@@ -74,5 +74,7 @@ export const tutorPayoutRowSchema = z.object({
     z.object({ id: z.string(), amountMinor: z.number().int(), currency: z.string(), status: z.enum(['pending', 'in_transit', 'paid', 'failed']), failureReason: z.string().nullable(), createdAt: z.string() }),
   ),
 });
-export const tutorPayoutListSchema = z.object({ tutors: z.array(tutorPayoutRowSchema) });
+/** Finance's list; `provider` 'none': payouts are off on this server (PAYOUT_PROVIDER), so nobody is being paid. */
+export const tutorPayoutListSchema = z.object({ provider: z.enum(['none', 'razorpayx', 'stripe-connect', 'fake']), tutors: z.array(tutorPayoutRowSchema) });
 export type TutorPayoutRow = z.infer<typeof tutorPayoutRowSchema>;
+export type TutorPayoutList = z.infer<typeof tutorPayoutListSchema>;

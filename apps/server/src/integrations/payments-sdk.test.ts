@@ -253,6 +253,22 @@ describe('webhook verifiers on the signed fixtures', () => {
     expect(stripeVerifier('whsec_x').verify(Buffer.from(body), { 'stripe-signature': signStripePayload(body, 'whsec_x', 1_800_000_000 + 60) }, now).eventId).toBe('evt_1');
   });
 
+  it('Stripe Connect: with a Connect secret, Connect events verify only under it and payment events only under the payments secret', () => {
+    const now = new Date(1_800_000_000_000);
+    const sign = (body: string, secret: string) => ({ 'stripe-signature': signStripePayload(body, secret, 1_800_000_000) });
+    const connect = '{"id":"evt_c1","object":"event","account":"acct_1","type":"account.updated","created":1,"data":{"object":{"id":"acct_1"}}}';
+    const other = '{"id":"evt_c2","object":"event","account":"acct_1","type":"payout.paid","created":1,"data":{"object":{}}}';
+    const payment = '{"id":"evt_p1","object":"event","type":"payment_intent.succeeded","created":1,"data":{"object":{}}}';
+    const both = stripeVerifier('whsec_pay', 'stripe', 'whsec_connect');
+    expect(both.verify(Buffer.from(connect), sign(connect, 'whsec_connect'), now).eventId).toBe('evt_c1');
+    expect(both.verify(Buffer.from(other), sign(other, 'whsec_connect'), now).eventId).toBe('evt_c2');
+    expect(both.verify(Buffer.from(payment), sign(payment, 'whsec_pay'), now).eventId).toBe('evt_p1');
+    expect(() => both.verify(Buffer.from(connect), sign(connect, 'whsec_pay'), now)).toThrow(/STRIPE_CONNECT_WEBHOOK_SECRET/);
+    expect(() => both.verify(Buffer.from(payment), sign(payment, 'whsec_connect'), now)).toThrow(/does not match the body/);
+    // Without one, the payments secret verifies both (the behaviour before the Connect secret existed).
+    expect(stripeVerifier('whsec_pay').verify(Buffer.from(connect), sign(connect, 'whsec_pay'), now).eventId).toBe('evt_c1');
+  });
+
   it('Razorpay: every fixture verifies with the SDK; the documented vector body is not an event', () => {
     const v = razorpayVerifier(rsigs.webhook_secret);
     for (const f of rsigs.files) {
@@ -328,5 +344,22 @@ describe('payments configuration', () => {
     const rx = { PAYOUT_PROVIDER: 'razorpayx', RAZORPAY_KEY_ID: 'rzp_live_12345', RAZORPAY_KEY_SECRET: 'secret_12345', RAZORPAY_WEBHOOK_SECRET: 'whsec_12345', RAZORPAYX_ACCOUNT_NUMBER: '7878780080316316' };
     expect(loadConfig(rx).payments.payouts).toEqual({ provider: 'razorpayx', baseUrl: 'https://api.razorpay.com', keyId: 'rzp_live_12345', keySecret: 'secret_12345', accountNumber: '7878780080316316' });
     expect(loadConfig({ PAYOUT_PROVIDER: 'stripe-connect', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).payments.payouts).toEqual({ provider: 'stripe-connect', baseUrl: 'https://api.stripe.com', secretKey: 'sk_test_x', country: 'US' });
+  });
+
+  it("takes the Connect endpoint's own signing secret, optional, whsec_ and only beside Stripe's keys", () => {
+    const stripe = { STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    expect(loadConfig({ ...stripe, STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_connect' }).payments.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'whsec_x', connectWebhookSecret: 'whsec_connect' });
+    expect(loadConfig(stripe).payments.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'whsec_x' });
+    expect(() => loadConfig({ ...stripe, STRIPE_CONNECT_WEBHOOK_SECRET: 'connect-secret' })).toThrow(/STRIPE_CONNECT_WEBHOOK_SECRET: must be a webhook signing secret/);
+    expect(() => loadConfig({ STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_connect' })).toThrow(/STRIPE_SECRET_KEY: is required for Stripe/);
+  });
+
+  it('production never runs the fake payout adapter: unset is none (payouts off), fake is refused by name', () => {
+    const prod = { NODE_ENV: 'production', WEB_PUSH: 'false', PUBLIC_URL: 'https://t.example' };
+    expect(loadConfig(prod).payments.payouts).toEqual({ provider: 'none', defaulted: true });
+    expect(loadConfig({ ...prod, PAYOUT_PROVIDER: 'none' }).payments.payouts).toEqual({ provider: 'none', defaulted: false });
+    expect(() => loadConfig({ ...prod, PAYOUT_PROVIDER: 'fake' })).toThrow(/PAYOUT_PROVIDER: the fake payout adapter is for development only/);
+    expect(loadConfig({ NODE_ENV: 'test' }).payments.payouts).toEqual({ provider: 'fake' });
+    expect(loadConfig({ NODE_ENV: 'development', PAYOUT_PROVIDER: 'none' }).payments.payouts).toEqual({ provider: 'none', defaulted: false });
   });
 });

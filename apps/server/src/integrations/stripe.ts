@@ -31,12 +31,30 @@ const unix = (v: unknown): Date | undefined => (num(v) !== undefined ? new Date(
 /** An expandable field: an id, or the expanded object's id. */
 const idOf = (v: unknown): string | undefined => str(v) ?? str(obj(v).id);
 
+/** A Stripe Connect event: about a connected account (Stripe sets `account` on those), or the account's own update. */
+export function isConnectEvent(event: { account?: unknown; type?: unknown }): boolean {
+  return (typeof event.account === 'string' && event.account !== '') || event.type === 'account.updated';
+}
+
+/** What the body says it is, before its signature is checked: only to pick the secret it must verify under. */
+function claimsConnect(raw: Buffer): boolean {
+  try {
+    return isConnectEvent(obj(JSON.parse(raw.toString('utf8'))));
+  } catch {
+    return false; // constructEvent says why
+  }
+}
+
 /**
  * Checks a delivery with the official SDK's constructEvent on the raw bytes (5-minute tolerance). The clock is ours:
  * constructEvent takes the receive time (ms) as its last parameter. The SDK accepts timestamps in the future; we
  * also refuse one more than the tolerance ahead.
+ *
+ * `connectSecret` (STRIPE_CONNECT_WEBHOOK_SECRET): a Connect endpoint has a signing secret of its own. When set, a
+ * Connect event verifies only under it and any other event only under `secret`; the body's claim picks the secret,
+ * and the signature then proves the claim (the kind is part of the signed body).
  */
-export function stripeVerifier(secret: string, provider: 'stripe' | 'fake' = 'stripe'): WebhookVerifier {
+export function stripeVerifier(secret: string, provider: 'stripe' | 'fake' = 'stripe', connectSecret?: string): WebhookVerifier {
   return {
     provider,
     verify(raw, headers, now): VerifiedDelivery {
@@ -44,12 +62,14 @@ export function stripeVerifier(secret: string, provider: 'stripe' | 'fake' = 'st
       if (typeof header !== 'string' || !header) throw new WebhookRejected('The Stripe-Signature header is missing.');
       // The route refuses this before parsing too; the SDK's JSON.parse must never see it whoever calls.
       if (jsonNestingExceeds(raw)) throw new WebhookRejected(`The body nests JSON more than ${MAX_JSON_DEPTH} levels deep.`);
+      const connect = connectSecret !== undefined && claimsConnect(raw);
       let event: Stripe.Event;
       try {
-        event = Stripe.webhooks.constructEvent(raw, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime());
+        event = Stripe.webhooks.constructEvent(raw, header, connect ? connectSecret : secret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime());
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (/tolerance/i.test(message)) throw new WebhookRejected('The Stripe-Signature timestamp is too old (more than 5 minutes).');
+        if (/matching the expected signature/i.test(message) && connect) throw new WebhookRejected("The Stripe-Signature does not match this Connect event under the Connect endpoint's secret (STRIPE_CONNECT_WEBHOOK_SECRET).");
         if (/matching the expected signature/i.test(message)) throw new WebhookRejected('The Stripe-Signature does not match the body (a wrong secret, or the body was changed or re-serialised).');
         if (/extract timestamp|expected scheme/i.test(message)) throw new WebhookRejected('The Stripe-Signature header is malformed.');
         throw new WebhookRejected('The body is not a Stripe event.');

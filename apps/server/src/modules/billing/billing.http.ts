@@ -21,6 +21,7 @@ export const refundErrors = {
 } satisfies RefusalTable<RefundFailure>;
 
 export const payoutAccountErrors = {
+  not_configured: () => conflict('Payouts are not set up on this server yet, so there is nowhere to add an account. Your earnings stay in your balance until they are.', 'not_configured'),
   not_approved: () => new AppError(403, 'forbidden', 'Only an approved tutor can add where their money goes. Your application is still being reviewed.'),
   other_provider: ({ detail }) =>
     conflict(detail.provider === 'stripe-connect' ? 'Payouts on this server go through Stripe: use "Set up payouts" instead.' : 'Payouts on this server go to a bank account or UPI ID, not through Stripe.'),

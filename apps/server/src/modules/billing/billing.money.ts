@@ -30,7 +30,8 @@ export function createBillingMoney(deps: {
   clock: Clock;
   logger: Logger;
   config: BillingMoneyConfig;
-  payoutAdapter: PayoutAdapter;
+  /** null: payouts are off (PAYOUT_PROVIDER=none); the runs pay nobody. */
+  payoutAdapter: PayoutAdapter | null;
   /** Where a tutor's payouts go at the provider (their active payout account); null skips the tutor. Default: their user id. */
   destinationOf?: ((tutorId: string, adapter: string) => string | null | Promise<string | null>) | undefined;
 }) {

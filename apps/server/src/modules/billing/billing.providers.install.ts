@@ -62,7 +62,7 @@ export async function installBillingProviders(
 
   if (config.stripe) {
     adapters.stripe = createStripeAdapter(createStripeClient(config.stripe));
-    verifiers.stripe = stripeVerifier(config.stripe.webhookSecret, 'stripe');
+    verifiers.stripe = stripeVerifier(config.stripe.webhookSecret, 'stripe', config.stripe.connectWebhookSecret);
   }
   if (config.razorpay) {
     adapters.razorpay = createRazorpayAdapter(createRazorpayClient(config.razorpay), { payPageUrl: (id) => `${o.publicUrl}/api/billing/razorpay/${id}` });

@@ -1,4 +1,4 @@
-import type { MyPayoutAccount, PayoutAccount, RazorpayxAccountInput, TutorPayoutRow } from '@tutorline/contracts';
+import type { MyPayoutAccount, PayoutAccount, RazorpayxAccountInput, TutorPayoutList } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 
@@ -24,5 +24,5 @@ export function useStripeOnboarding() {
 }
 
 export function useTutorPayoutAccounts() {
-  return useQuery({ queryKey: payoutAccountKeys.all, queryFn: () => api.get<{ tutors: TutorPayoutRow[] }>('/api/admin/billing/payout-accounts') });
+  return useQuery({ queryKey: payoutAccountKeys.all, queryFn: () => api.get<TutorPayoutList>('/api/admin/billing/payout-accounts') });
 }

@@ -1,6 +1,6 @@
 import { type PayoutAccount, type PayoutAccountStatus, VPA_PATTERN } from '@tutorline/contracts';
 import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../lib/api';
+import { ApiError, errorMessage } from '../../lib/api';
 import { formErrorsOf } from '../../lib/form-errors';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -30,7 +30,12 @@ export function PayoutAccountSection() {
         <h2 id="payout-account-title">Where your money goes</h2>
       </div>
       {mine.isPending && <PageLoading label="Loading your payout account…" />}
-      {mine.isError && <PageError error={mine.error} onRetry={() => void mine.refetch()} />}
+      {mine.isError &&
+        (mine.error instanceof ApiError && mine.error.code === 'not_configured' ? (
+          <PayoutsNotSetUp />
+        ) : (
+          <PageError error={mine.error} onRetry={() => void mine.refetch()} />
+        ))}
       {mine.data && (
         <>
           {mine.data.account ? (
@@ -52,6 +57,15 @@ export function PayoutAccountSection() {
         </>
       )}
     </article>
+  );
+}
+
+/** The server pays nobody yet (PAYOUT_PROVIDER is not set): no form that could not work, just what happens. */
+function PayoutsNotSetUp() {
+  return (
+    <Alert tone="info" title="Payouts are not set up yet" testId="payouts-not-set-up">
+      <p>This site cannot send money to tutors yet, so there is nowhere to add your bank account or UPI ID. Your earnings are kept in your balance and will be paid once payouts are set up.</p>
+    </Alert>
   );
 }
 

@@ -5,6 +5,7 @@ import { describeEachBackend } from '../../../../test/db';
 import { schema } from '../../../../test/schema';
 import type { PaymentsConfig } from '../../../config';
 import { createFakePayoutApi, type FakePayoutApi } from '../../../integrations/payouts/fake-payout-api';
+import { signStripePayload } from '../../../integrations/stripe';
 import { insertQuestion, makeUsers } from '../billing.test-support';
 import { type BillingTestApp, settableClock, startBillingApp, STRIPE_SECRET } from '../payments/providers.testkit';
 import { NO_ACCOUNT } from './payouts.service';
@@ -111,5 +112,69 @@ describeEachBackend('payout accounts: Stripe Connect onboarding, account.updated
     const run = await t.app.fastify.billing.money.payouts.runPayouts(clock.now());
     expect(run.skipped).toContainEqual({ tutorId: user.id, currency: 'USD', reason: NO_ACCOUNT });
     expect(run.payouts.filter((p) => p.tutorId === user.id)).toEqual([]);
+  });
+});
+
+describeEachBackend("Stripe Connect's own webhook secret (STRIPE_CONNECT_WEBHOOK_SECRET)", ({ db }) => {
+  const CONNECT_SECRET = 'whsec_test_connect_endpoint_9d41c2a7e05b';
+  let t: BillingTestApp;
+  let api: FakePayoutApi;
+  const clock = settableClock(T0);
+  const rows = (tutorId: string) => t.app.database.db.select().from(schema.payoutAccounts).where(eq(schema.payoutAccounts.tutorId, tutorId));
+  const deliver = async (d: { body: string; headers: Record<string, string> }) => {
+    const res = await fetch(`${t.baseUrl}/webhooks/stripe`, { method: 'POST', body: d.body, headers: d.headers });
+    await t.app.jobs.drain();
+    return { status: res.status, json: (await res.json()) as { received?: boolean; duplicate?: boolean; error?: { message: string } } };
+  };
+  const stored = async (eventId: string) => (await t.app.database.db.select().from(schema.providerEvents).where(eq(schema.providerEvents.eventId, eventId))).length;
+
+  beforeAll(async () => {
+    api = createFakePayoutApi(clock);
+    const baseUrl = await api.start();
+    const payments: PaymentsConfig = {
+      provider: 'stripe',
+      stripe: { secretKey: 'sk_test_unused', webhookSecret: STRIPE_SECRET, connectWebhookSecret: CONNECT_SECRET, host: '127.0.0.1', port: 9, protocol: 'http' },
+      razorpay: null,
+      payouts: { provider: 'stripe-connect', baseUrl, secretKey: 'sk_test_connect', country: 'US' },
+    };
+    t = await startBillingApp(db().database, { clock, payments });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await api?.stop();
+  });
+
+  it('verifies Connect events under the Connect secret only (replays stay one event), and payment events under the payments secret only', async () => {
+    const client = new Client(t.baseUrl);
+    const { user } = await signUpTutor(client);
+    await t.app.database.db.update(schema.tutorProfiles).set({ approvalStatus: 'approved' }).where(eq(schema.tutorProfiles.userId, user.id));
+    expect((await client.post('/api/billing/tutor/payout-account/stripe-onboarding')).status).toBe(200);
+    const [row] = await rows(user.id);
+    const active = { details_submitted: true, charges_enabled: true, payouts_enabled: true, requirements: { currently_due: [], past_due: [], disabled_reason: null } };
+
+    // Signed with the payments secret: refused, nothing stored, nothing changed.
+    const wrong = api.accountUpdated(row!.destination, active, { secret: STRIPE_SECRET, nowSeconds: seconds(T0), eventId: 'evt_connect_wrong_secret' });
+    const refused = await deliver(wrong);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error!.message).toContain('STRIPE_CONNECT_WEBHOOK_SECRET');
+    expect(await stored('evt_connect_wrong_secret')).toBe(0);
+    expect((await rows(user.id))[0]).toMatchObject({ status: 'pending' });
+
+    // Signed with the Connect secret: accepted once; the replay is a duplicate.
+    const right = api.accountUpdated(row!.destination, active, { secret: CONNECT_SECRET, nowSeconds: seconds(T0), eventId: 'evt_connect_right_secret' });
+    expect((await deliver(right)).json).toEqual({ received: true, duplicate: false });
+    expect((await rows(user.id))[0]).toMatchObject({ status: 'active', statusReason: null });
+    expect((await deliver(right)).json).toEqual({ received: true, duplicate: true });
+    expect(await stored('evt_connect_right_secret')).toBe(1);
+
+    // A payment event (no connected account) still verifies under the payments secret, and not under the Connect one.
+    const payment = (id: string, secret: string) => {
+      const body = JSON.stringify({ id, object: 'event', type: 'customer.created', created: seconds(T0), data: { object: { id: 'cus_connect_test', object: 'customer' } } });
+      return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, secret, seconds(T0)) } };
+    };
+    expect((await deliver(payment('evt_payment_payments_secret', STRIPE_SECRET))).status).toBe(200);
+    expect((await deliver(payment('evt_payment_connect_secret', CONNECT_SECRET))).status).toBe(400);
+    expect(await stored('evt_payment_payments_secret')).toBe(1);
+    expect(await stored('evt_payment_connect_secret')).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import type { PaymentsConfig } from '../../../config';
 import { createFakePayoutApi, type FakePayoutApi } from '../../../integrations/payouts/fake-payout-api';
 import { insertQuestion, makeUsers } from '../billing.test-support';
 import { type BillingTestApp, settableClock, startBillingApp } from '../payments/providers.testkit';
-import { NO_ACCOUNT } from './payouts.service';
+import { NO_ACCOUNT, NOT_CONFIGURED } from './payouts.service';
 
 const T0 = new Date('2026-11-20T10:00:07Z');
 const DAY = 86_400_000;
@@ -126,6 +126,7 @@ describeEachBackend('payout accounts: RazorpayX contact and fund account, the pa
     const finance = await staffClient(t as unknown as TestApp, ['finance']);
     const list = await finance.client.get('/api/admin/billing/payout-accounts');
     expect(list.status).toBe(200);
+    expect(list.json.provider).toBe('razorpayx');
     expect(list.json.tutors.find((r: { tutorId: string }) => r.tutorId === a.id)).toMatchObject({ account: { status: 'active', display: 'a•••••@ybl' } });
     const detail = await finance.client.get(`/api/admin/billing/payout-accounts/${a.id}`);
     expect(detail.status).toBe(200);
@@ -167,5 +168,42 @@ describeEachBackend('payout accounts: RazorpayX contact and fund account, the pa
     const finance = await staffClient(t as unknown as TestApp, ['finance']);
     const detail = await finance.client.get(`/api/admin/billing/payout-accounts/${paid.id}`);
     expect(detail.json.lastPayouts[0]).toMatchObject({ status: 'failed', failureReason: 'Beneficiary bank was offline', amountMinor: owedPaid });
+  });
+});
+
+describeEachBackend('payouts off (PAYOUT_PROVIDER none, production\'s default): the product says so end to end', ({ db }) => {
+  let t: BillingTestApp;
+  const clock = settableClock(T0);
+  beforeAll(async () => {
+    t = await startBillingApp(db().database, { clock, payments: { provider: 'fake', stripe: null, razorpay: null, payouts: { provider: 'none', defaulted: true } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("answers the tutor's account routes with not_configured, writing nothing; finance sees payouts are off", async () => {
+    const tutor = await approvedTutor(t);
+    const mine = await tutor.client.get('/api/billing/tutor/payout-account');
+    expect(mine.status).toBe(409);
+    expect(mine.json.error).toMatchObject({ code: 'not_configured', message: expect.stringContaining('Payouts are not set up on this server yet') });
+    for (const res of [await tutor.client.put('/api/billing/tutor/payout-account', { kind: 'vpa', holderName: 'Asha Rao', vpa: 'asha@ybl' }), await tutor.client.post('/api/billing/tutor/payout-account/stripe-onboarding', {})]) {
+      expect(res.status).toBe(409);
+      expect(res.json.error.code).toBe('not_configured');
+    }
+    expect(await accountRows(t, tutor.id)).toEqual([]);
+    const finance = await staffClient(t as unknown as TestApp, ['finance']);
+    expect((await finance.client.get('/api/admin/billing/payout-accounts')).json).toMatchObject({ provider: 'none' });
+  });
+
+  it('the payout run pays nobody: each payable tutor is skipped with its reason, and the balance stays whole', async () => {
+    const tutor = await approvedTutor(t);
+    await earn(t, tutor.id, 70000, new Date(T0.getTime() - 10 * DAY));
+    const owed = await payable(t, tutor.id);
+    const run = await t.app.fastify.billing.money.payouts.runPayouts(clock.now());
+    expect(run.payouts).toEqual([]);
+    expect(run.skipped).toContainEqual({ tutorId: tutor.id, currency: 'INR', reason: NOT_CONFIGURED });
+    expect(await payable(t, tutor.id)).toBe(owed);
+    expect(await t.app.database.db.select().from(schema.payouts).where(eq(schema.payouts.tutorId, tutor.id))).toEqual([]);
+    expect(t.logs()).toContain(`"event":"payout_skipped_not_configured","runId":"${run.runId}","tutorId":"${tutor.id}"`);
   });
 });

@@ -16,8 +16,8 @@ export async function payoutAccountRoutes(fastify: FastifyInstance, opts: { acco
 
   app.get('/api/billing/tutor/payout-account', {
     config: { access: ['tutor'] },
-    schema: { tags: ['billing'], summary: 'Where my payouts go (masked) and its status; null: add where your money goes', response: { 200: myPayoutAccountSchema, ...errors } },
-    handler: async (request) => accounts.mine(caller(request).id),
+    schema: { tags: ['billing'], summary: 'Where my payouts go (masked) and its status; null: add where your money goes; 409 not_configured: payouts are off', response: { 200: myPayoutAccountSchema, ...errors } },
+    handler: async (request) => valueOr(await accounts.mine(caller(request).id), payoutAccountErrors),
   });
 
   app.put('/api/billing/tutor/payout-account', {
@@ -34,8 +34,8 @@ export async function payoutAccountRoutes(fastify: FastifyInstance, opts: { acco
 
   app.get('/api/admin/billing/payout-accounts', {
     config: { access: ['finance'] },
-    schema: { tags: ['billing'], summary: "Each tutor's payout account status and last payouts", response: { 200: tutorPayoutListSchema, ...errors } },
-    handler: async () => ({ tutors: await accounts.list() }),
+    schema: { tags: ['billing'], summary: "Each tutor's payout account status and last payouts, and which provider pays them (none: payouts are off)", response: { 200: tutorPayoutListSchema, ...errors } },
+    handler: async () => ({ provider: accounts.provider, tutors: await accounts.list() }),
   });
 
   app.get('/api/admin/billing/payout-accounts/:tutorId', {

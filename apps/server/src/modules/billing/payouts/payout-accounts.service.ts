@@ -13,6 +13,8 @@ import { connectStatus, maskAccountNumber, maskVpa, receivesPayouts } from './pa
 export type RazorpayXInput = { kind: 'bank_account'; holderName: string; ifsc: string; accountNumber: string } | { kind: 'vpa'; holderName: string; vpa: string };
 
 export type PayoutAccountFailure =
+  /** Payouts are off on this server (PAYOUT_PROVIDER none): there is nowhere to add an account to. */
+  | Fail<'not_configured'>
   | Fail<'not_approved'>
   | Fail<'other_provider', { provider: PayoutsConfig['provider'] }>
   | Fail<'provider_refused', { message: string }>
@@ -71,13 +73,15 @@ export function createPayoutAccountsService(deps: PayoutAccountsDeps) {
   return {
     provider,
 
-    async mine(tutorId: string) {
+    async mine(tutorId: string): Promise<Result<{ provider: Exclude<PayoutsConfig['provider'], 'none'>; account: ReturnType<typeof accountView> | null }, Fail<'not_configured'>>> {
+      if (provider === 'none') return fail('not_configured');
       const row = await repo.forTutor(db, tutorId);
-      return { provider, account: row ? accountView(row) : null };
+      return ok({ provider, account: row ? accountView(row) : null });
     },
 
     /** A bank account or UPI ID through RazorpayX: a Contact (kept across changes), then a Fund Account. */
     async setRazorpayX(tutorId: string, input: RazorpayXInput): Promise<Result<ReturnType<typeof accountView>, PayoutAccountFailure>> {
+      if (provider === 'none') return fail('not_configured');
       if (!(await approved(tutorId))) return fail('not_approved');
       if (provider === 'stripe-connect') return fail('other_provider', { provider });
       const now = clock.now();
@@ -118,6 +122,7 @@ export function createPayoutAccountsService(deps: PayoutAccountsDeps) {
 
     /** Stripe Connect: an Express account (once per tutor), then a fresh onboarding link to send the tutor to. */
     async startConnectOnboarding(tutorId: string): Promise<Result<{ url: string; account: ReturnType<typeof accountView> }, PayoutAccountFailure>> {
+      if (provider === 'none') return fail('not_configured');
       if (!(await approved(tutorId))) return fail('not_approved');
       if (provider !== 'stripe-connect' || !deps.connect || deps.config.provider !== 'stripe-connect') return fail('other_provider', { provider });
       const connect = deps.connect;

@@ -9,7 +9,7 @@ import { insertQuestion, makeUsers } from '../billing.test-support';
 import { createLedgerRepo } from '../ledger/ledger.repo';
 import { createLedgerService, type LedgerService } from '../ledger/ledger.service';
 import { createPayoutsRepo } from './payouts.repo';
-import { createPayoutsService } from './payouts.service';
+import { createPayoutsService, NOT_CONFIGURED } from './payouts.service';
 
 const logger = createLogger('silent');
 const DAY = 86_400_000;
@@ -28,8 +28,8 @@ describeEachBackend('payouts: runs, hold period, minimums, statuses and crash sa
     const questionId = (await insertQuestion(db().database, student)).id;
     return tx((t) => ledger.questionEarning(t, { tutorId, questionId, amountMinor, currency, at }));
   };
-  const service = (adapter: FakePayouts, minimums: Record<string, number> = { INR: 50000, USD: 1000 }) =>
-    createPayoutsService({ repo: createPayoutsRepo(db().database.db), ledger, adapter, clock, logger, holdDays: 7, minimums, destinationOf: (id) => `fa_${id}` });
+  const service = (adapter: FakePayouts | null, minimums: Record<string, number> = { INR: 50000, USD: 1000 }, log = logger) =>
+    createPayoutsService({ repo: createPayoutsRepo(db().database.db), ledger, adapter, clock, logger: log, holdDays: 7, minimums, destinationOf: (id) => `fa_${id}` });
   const payoutsOf = (tutorId: string) => db().database.db.select().from(schema.payouts).where(eq(schema.payouts.tutorId, tutorId));
   const runs = () => db().database.db.select().from(schema.payoutRuns);
 
@@ -163,6 +163,39 @@ describeEachBackend('payouts: runs, hold period, minimums, statuses and crash sa
     await svc.runPayouts(now);
     const rows = await db().database.db.select().from(schema.payouts).where(and(eq(schema.payouts.tutorId, rejected.id), eq(schema.payouts.status, 'in_transit')));
     expect(rows.map((p) => p.amountMinor)).toEqual([55000]);
+  });
+
+  it('payouts off (PAYOUT_PROVIDER none): a run pays nobody, skips and logs each payable tutor with its reason, and takes nothing', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('info', { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    // A payout made (pending) just before payouts were turned off: the send crashed and the run stayed open.
+    const earlier = (await makeUsers(db().database)).tutor;
+    await earn(earlier.id, 52000, dayN(80));
+    const fake = createFakePayouts();
+    fake.beforeSend = () => {
+      throw new Error('killed');
+    };
+    now = dayN(90);
+    await expect(service(fake).runPayouts(now)).rejects.toThrow('killed');
+    expect(await payable(earlier.id)).toBe(0);
+
+    const waiting = (await makeUsers(db().database)).tutor;
+    await earn(waiting.id, 75000, dayN(80));
+    const resumed = await service(null, undefined, log).runPayouts(now);
+    // The open run's payouts (other tests' tutors' too) fail back to the balance; nobody else gets a payout row.
+    expect(resumed.payouts.find((p) => p.tutorId === earlier.id)).toMatchObject({ status: 'failed', failureReason: NOT_CONFIGURED });
+    expect(resumed.payouts.every((p) => p.status === 'failed' && p.tutorId !== waiting.id)).toBe(true);
+    expect(await payable(earlier.id)).toBe(52000);
+    const off = await service(null, undefined, log).runPayouts(dayN(91));
+    expect(off.payouts).toEqual([]);
+    expect(off.skipped).toContainEqual({ tutorId: waiting.id, currency: 'INR', reason: 'payouts are not set up on this server' });
+    expect(off.skipped.every((s) => s.reason === NOT_CONFIGURED)).toBe(true);
+    expect(await payoutsOf(waiting.id)).toEqual([]);
+    expect(await payable(waiting.id)).toBe(75000);
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'payout_skipped_not_configured', runId: off.runId, tutorId: waiting.id, currency: 'INR', amountMinor: 75000, reason: NOT_CONFIGURED }));
+    expect(fake.created.size).toBe(0);
+    // Statuses are not asked of a provider there is not.
+    await service(null, undefined, log).refreshStatuses(dayN(0));
   });
 
   it('the books still balance', async () => {

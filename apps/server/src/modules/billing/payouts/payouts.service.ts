@@ -13,6 +13,8 @@ import { cutoffFor, mayMove, meetsMinimum, payableAmount, type PayoutStatus } fr
 
 /** Why a tutor is not paid: they have no active account with the payout provider (shown to them and to finance). */
 export const NO_ACCOUNT = 'no active payout account: add where your money goes';
+/** Why nobody is paid while PAYOUT_PROVIDER is none (or unset in production): payouts are off on this server. */
+export const NOT_CONFIGURED = 'payouts are not set up on this server';
 
 export const PAYOUT_QUEUE = defineJob('billing.payouts', z.object({ slot: z.iso.datetime() }));
 const DAY_MS = 86_400_000;
@@ -27,7 +29,8 @@ export async function schedulePayoutRun(db: Db | Tx, at: Date, now: Date): Promi
 export interface PayoutsDeps {
   repo: PayoutsRepo;
   ledger: LedgerService;
-  adapter: PayoutAdapter;
+  /** null: payouts are off (PAYOUT_PROVIDER=none): every payable is skipped and nothing is taken from a balance. */
+  adapter: PayoutAdapter | null;
   clock: Clock;
   logger: Logger;
   holdDays: number;
@@ -48,14 +51,20 @@ export function createPayoutsService(deps: PayoutsDeps) {
   const { repo, ledger, logger } = deps;
 
   async function send(p: PayoutRow) {
-    const destination = await deps.destinationOf(p.tutorId, deps.adapter.name);
+    const adapter = deps.adapter;
+    if (!adapter) {
+      // Made before payouts were turned off: the money goes back to the balance.
+      await applyStatus(p.id, 'failed', null, NOT_CONFIGURED);
+      return;
+    }
+    const destination = await deps.destinationOf(p.tutorId, adapter.name);
     if (!destination) {
       // The account was removed or restricted after the payout was made: the money goes back to the balance.
       await applyStatus(p.id, 'failed', null, NO_ACCOUNT);
       return;
     }
     try {
-      const result = await deps.adapter.send({ idempotencyKey: p.idempotencyKey, tutorId: p.tutorId, amountMinor: p.amountMinor, currency: p.currency, destination });
+      const result = await adapter.send({ idempotencyKey: p.idempotencyKey, tutorId: p.tutorId, amountMinor: p.amountMinor, currency: p.currency, destination });
       await applyStatus(p.id, result.status, result.providerPayoutId, result.failureReason);
     } catch (err) {
       if (err instanceof PayoutRejected) {
@@ -119,14 +128,21 @@ export function createPayoutsService(deps: PayoutsDeps) {
 
       // 1. One payout row (and its ledger posting) per payable worth paying; a resumed run skips those it already has.
       const have = new Set((await repo.payoutsOfRun(repo.db, runId)).map((p) => `${p.tutorId}|${p.currency}`));
-      const skipped: { tutorId: string; currency: string; reason: typeof NO_ACCOUNT }[] = [];
+      const skipped: { tutorId: string; currency: string; reason: typeof NO_ACCOUNT | typeof NOT_CONFIGURED }[] = [];
+      const adapter = deps.adapter;
       for (const s of await ledger.repo.payableSums(repo.db, cutoffAt)) {
         if (have.has(`${s.tutorId}|${s.currency}`)) continue;
         if (payableAmount(s) <= 0) continue;
-        if (!(await deps.destinationOf(s.tutorId, deps.adapter.name))) {
+        if (!adapter) {
+          // Payouts are off: the balance stays whole and waits for PAYOUT_PROVIDER.
+          skipped.push({ tutorId: s.tutorId, currency: s.currency, reason: NOT_CONFIGURED });
+          logger.info({ event: 'payout_skipped_not_configured', runId, tutorId: s.tutorId, currency: s.currency, amountMinor: payableAmount(s), reason: NOT_CONFIGURED }, 'payouts are not set up on this server');
+          continue;
+        }
+        if (!(await deps.destinationOf(s.tutorId, adapter.name))) {
           // Nothing is taken from the balance: it waits until the tutor adds where their money goes.
           skipped.push({ tutorId: s.tutorId, currency: s.currency, reason: NO_ACCOUNT });
-          logger.info({ event: 'payout_skipped_no_account', runId, tutorId: s.tutorId, currency: s.currency, adapter: deps.adapter.name }, 'tutor has no active payout account');
+          logger.info({ event: 'payout_skipped_no_account', runId, tutorId: s.tutorId, currency: s.currency, adapter: adapter.name }, 'tutor has no active payout account');
           continue;
         }
         await repo.db.transaction(async (tx) => {
@@ -135,7 +151,7 @@ export function createPayoutsService(deps: PayoutsDeps) {
           const amount = fresh ? payableAmount(fresh) : 0;
           if (!meetsMinimum(amount, s.currency, deps.minimums)) return;
           const id = randomUUID();
-          const row = await repo.insertPayout(tx, { id, runId, tutorId: s.tutorId, currency: s.currency, amountMinor: amount, adapter: deps.adapter.name, status: 'pending', idempotencyKey: id, createdAt: now, updatedAt: now });
+          const row = await repo.insertPayout(tx, { id, runId, tutorId: s.tutorId, currency: s.currency, amountMinor: amount, adapter: adapter.name, status: 'pending', idempotencyKey: id, createdAt: now, updatedAt: now });
           if (!row) return;
           await ledger.post(tx, { kind: 'payout', idempotencyKey: `payout:${id}`, description: 'Payout to your bank account', occurredAt: now, entries: payoutEntries(s.tutorId, amount, s.currency), data: { payoutId: id, runId, tutorId: s.tutorId } });
           logger.info({ event: 'payout_created', payoutId: id, runId, tutorId: s.tutorId, amountMinor: amount, currency: s.currency }, 'payout created');
@@ -165,9 +181,12 @@ export function createPayoutsService(deps: PayoutsDeps) {
 
     /** Asks the provider about payouts still in transit and applies what it says (a periodic job). */
     async refreshStatuses(since: Date) {
+      const adapter = deps.adapter;
+      // Payouts off: no provider to ask (a payout sent before they were turned off keeps its last known status).
+      if (!adapter) return;
       for (const p of await repo.inTransit(repo.db, since)) {
         if (!p.providerPayoutId) continue;
-        const r = await deps.adapter.status(p.providerPayoutId);
+        const r = await adapter.status(p.providerPayoutId);
         if (r.status !== 'in_transit') await applyStatus(p.id, r.status, r.providerPayoutId, r.failureReason);
       }
     },
