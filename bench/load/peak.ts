@@ -17,7 +17,7 @@ import { openDatabase } from '../../apps/server/src/platform/db';
 import * as time from '../../apps/server/src/platform/time';
 import { startCluster } from '../../scripts/cluster';
 import { seedCatalogue, seedStudents, seedTutors } from '../help-fixtures';
-import { type ChildWorker, freePort, latencies, machineInfo, monoMs, onCleanup, round, startChildWorker } from '../lib';
+import { bytesPerConnection, type ChildWorker, freePort, latencies, machineInfo, monoMs, onCleanup, round, startChildWorker } from '../lib';
 import { type PeakOptions, schedule } from '../support/peak-options';
 import { cpuMs, folderBytes, nodeMetrics, pgProbe, rssBytes } from './measure';
 
@@ -148,7 +148,9 @@ export async function runPeak(o: PeakOptions, log: (line: string) => void = cons
   const metricsConnected = await Promise.all(cluster.nodes.map((n) => nodeMetrics(n.url)));
   const rssConnected = nodePids().map(rssBytes);
   const socketsPerNode = metricsConnected.map((m) => m.sockets);
-  const memPerSocket = (rssConnected.reduce((a, b) => a + b, 0) - rssBefore.reduce((a, b) => a + b, 0)) / Math.max(1, socketsPerNode.reduce((a, b) => a + b, 0));
+  // RSS without a forced GC (the nodes run as deployed): NaN, not a negative figure, when a collection shrank a node
+  // in between; \`bench socket-memory\` measures the same thing after forced GC.
+  const memPerSocket = bytesPerConnection(sum(rssBefore), sum(rssConnected), sum(socketsPerNode));
   // A quiet window with every socket connected and nothing asked: what the nodes spend on connections, heartbeats,
   // job polling and rollups alone, so the peak's CPU per question is the marginal cost on top of it.
   const quietS = 10;
@@ -339,6 +341,7 @@ export async function runPeak(o: PeakOptions, log: (line: string) => void = cons
 }
 export type PeakFigures = Awaited<ReturnType<typeof runPeak>>;
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mib = (b: number) => round(b / 2 ** 20, 1);
 function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;

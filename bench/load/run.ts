@@ -1,8 +1,8 @@
 /**
  * `npm run load -- <scenario> [knobs]`: bounded load against a cluster on loopback. One scenario so far, `peak`: the
  * compressed peak hour (decision 097; knobs in bench/support/peak-options.ts). Prints a readable report, then one
- * JSON line with every figure, also written to bench/results/load-peak.json. Exit code 0 when the run finished with
- * 0 errors, 1 with errors or a crash, 2 for bad options.
+ * JSON line with every figure, also written to bench/results/load-peak.json. Exit code 0 when the run finished (its
+ * `ok` says whether errors were 0, as a benchmark's says whether it met its target), 1 when it crashed, 2 for bad options.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,5 +32,4 @@ await runBench('load-peak', async () => {
   fs.mkdirSync(path.join(benchDir, 'results'), { recursive: true });
   fs.writeFileSync(path.join(benchDir, 'results', 'load-peak.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(JSON.stringify(out));
-  if (figures.errors) process.exitCode = 1;
 });
