@@ -35,7 +35,7 @@ export async function startTestApp(database: Database, overrides: Partial<Config
 /** A tiny cookie-keeping HTTP client for tests. */
 export class Client {
   cookie = '';
-  constructor(private readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(this.baseUrl + path, {
