@@ -10,6 +10,10 @@
  *   PORT=<n>                         default 0 (any free port)
  *   HELP_* , JOBS_POLL_MS            the app's own variables for instant-help dispatch and the job runner (README.md)
  *   LOGIN_*                          the app's own log-in limits (README.md), for benches that log many users in
+ *   BENCH_REDIS_URL=<url>            Socket.IO's Redis Streams adapter (the app's REDIS_URL); none by default
+ *   BENCH_SIGNING_SECRET=<secret>    the app's SIGNING_SECRET: several nodes on one database must share it (a fresh
+ *                                    random one per process otherwise, as in testConfig)
+ *   BENCH_NODE_ID=<id>               the app's NODE_ID (in its log lines and traces)
  *   BENCH_APP_LOG_LEVEL=<level>      exploration only: log at this level instead of silent (lines go to stdout)
  *   BENCH_TRACE=1                    send the parent (IPC) timestamps on the shared monotonic clock (lib.monoMs):
  *                                    { type: 'trace:wave-commit', questionId, notified, txStartMs, commitMs } when the
@@ -28,6 +32,9 @@ import { answerRequests, monoMs, serveUntilStopped, settledMemory } from './lib'
 const kind = process.env.BENCH_DB ?? 'pglite-memory';
 const overrides: Partial<Config> = { host: '127.0.0.1', port: Number(process.env.PORT ?? 0), logLevel: (process.env.BENCH_APP_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent', seedDemo: false };
 let ownDatabase: Database | undefined;
+if (process.env.BENCH_REDIS_URL) overrides.redisUrl = process.env.BENCH_REDIS_URL;
+if (process.env.BENCH_SIGNING_SECRET) overrides.signingSecret = process.env.BENCH_SIGNING_SECRET;
+if (process.env.BENCH_NODE_ID) overrides.nodeId = process.env.BENCH_NODE_ID;
 
 // The app's own dispatch and job-runner variables, validated by its config loader (defaults when unset).
 const appEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HELP_') || k.startsWith('LOGIN_') || k === 'JOBS_POLL_MS'));
