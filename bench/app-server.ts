@@ -19,7 +19,12 @@
  *                                    { type: 'trace:wave-commit', questionId, notified, txStartMs, commitMs } when the
  *                                    transaction of a dispatch wave has committed (its COMMIT has returned), and
  *                                    { type: 'trace:emit', event, questionId, rooms, startMs, endMs } around each
- *                                    Socket.IO broadcast of help:question. Wraps the app's objects; no server code changes.
+ *                                    Socket.IO broadcast of help:question; and, on every node, for help:question,
+ *                                    { type: 'trace:local-broadcast', questionId, startMs, endMs } around the
+ *                                    adapter's write to this node's own sockets (after the Redis round trip on the node
+ *                                    that emits, on reading the stream on the others), and { type: 'trace:publish',
+ *                                    questionId, startMs, endMs } around the Streams adapter's XADD. Wraps the app's
+ *                                    objects (and socket.io-adapter's in-memory broadcast); no server code changes.
  *
  * IPC requests (lib.answerRequests):
  *   { cmd: 'memory' }                → { connections (engine.io clients), ...lib.settledMemory() } (needs node --expose-gc)
@@ -109,4 +114,32 @@ function trace() {
     };
     return op;
   };
+  const helpQuestionId = (packet: unknown) => {
+    const data = (packet as { data?: unknown[] } | undefined)?.data;
+    return Array.isArray(data) && data[0] === 'help:question' ? (data[1] as { questionId?: string } | undefined)?.questionId : undefined;
+  };
+  // The in-memory Adapter's broadcast writes to this node's sockets; the cluster adapter calls it (super.broadcast)
+  // after its XADD on the emitting node, and on reading the stream on the others.
+  const adapter = app.realtime.io.of('/').adapter as unknown as Record<string, unknown>;
+  let base: any = adapter;
+  while (base && !(Object.prototype.hasOwnProperty.call(base, 'broadcast') && base.constructor?.name === 'Adapter')) base = Object.getPrototypeOf(base);
+  if (!base) throw new Error('BENCH_TRACE: no in-memory Adapter.broadcast on the prototype chain');
+  const localBroadcast = base.broadcast as (packet: unknown, opts: unknown) => void;
+  base.broadcast = function (this: unknown, packet: unknown, opts: unknown) {
+    const questionId = helpQuestionId(packet);
+    if (!questionId) return localBroadcast.call(this, packet, opts);
+    const startMs = monoMs();
+    localBroadcast.call(this, packet, opts);
+    send({ type: 'trace:local-broadcast', questionId, startMs, endMs: monoMs() });
+  };
+  const publish = adapter.publishAndReturnOffset as ((message: unknown) => Promise<unknown>) | undefined;
+  if (typeof publish === 'function') {
+    adapter.publishAndReturnOffset = async (message: { data?: { packet?: unknown } }) => {
+      const questionId = helpQuestionId(message?.data?.packet);
+      const startMs = monoMs();
+      const offset = await publish.call(adapter, message);
+      if (questionId) send({ type: 'trace:publish', questionId, startMs, endMs: monoMs() });
+      return offset;
+    };
+  }
 }

@@ -25,9 +25,8 @@
  * notify.deliver job due in an hour, so the job runner does not drain the 2,000-job outbox while the clients
  * receive (the result goes to bench/results/fanout-outbox-deferred.json, not fanout.json).
  */
-import { sql } from 'drizzle-orm';
 import { type ChildWorker, envInt, type Latencies, latencies, machineInfo, median, ratio, report, round, runBench, startChildServer, startChildWorker } from './lib';
-import { armGroup, collectGroup, descriptorLimit, fanoutHelpEnv, filesFolder, questionPhoto, reportedRound, seedFanoutDatabase, traceLog, type WaveRound, waveRound } from './support/fanout';
+import { armGroup, collectGroup, deferNotifyOutbox, descriptorLimit, fanoutHelpEnv, filesFolder, questionPhoto, reportedRound, seedFanoutDatabase, traceLog, type WaveRound, waveRound } from './support/fanout';
 import { slices } from './support/spread';
 
 const NAME = 'fanout';
@@ -49,8 +48,7 @@ async function main() {
   const filesDir = filesFolder();
   const deferOutbox = process.env.BENCH_EXPLORE_DEFER_OUTBOX === '1';
   if (deferOutbox) {
-    await db.execute(sql.raw("create function bench_defer_outbox() returns trigger language plpgsql as $$ begin new.run_at := now() + interval '1 hour'; return new; end $$"));
-    await db.execute(sql.raw("create trigger bench_defer_outbox before insert on jobs for each row when (new.queue = 'notify.deliver') execute function bench_defer_outbox()"));
+    await deferNotifyOutbox(db);
     console.log('EXPLORATION: notify.deliver jobs are deferred by an hour (a trigger in this bench database); not the benchmark figure');
   }
 

@@ -64,6 +64,15 @@ export async function seedFanoutDatabase(nTutors: number): Promise<FanoutDatabas
   return { url: pgdb.url, db: database.db, tutors, student: student! };
 }
 
+/**
+ * Exploration only: a trigger in the bench's own database makes every notify.deliver job due in an hour, so no job
+ * runner drains the wave's outbox (one job per notified tutor) while the clients receive.
+ */
+export async function deferNotifyOutbox(db: Db): Promise<void> {
+  await db.execute(sql.raw("create function bench_defer_outbox() returns trigger language plpgsql as $$ begin new.run_at := now() + interval '1 hour'; return new; end $$"));
+  await db.execute(sql.raw("create trigger bench_defer_outbox before insert on jobs for each row when (new.queue = 'notify.deliver') execute function bench_defer_outbox()"));
+}
+
 /** A folder for the app's uploaded files, removed at the end. */
 export function filesFolder(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-files-'));
@@ -82,6 +91,8 @@ export function questionPhoto(): Promise<Buffer> {
 /** Traces (trace:wave-commit, trace:emit) from any of `apps`, each tagged with the name of the app that sent it. */
 export interface TraceLog {
   wait(type: string, questionId: string, timeoutMs?: number): Promise<any>;
+  /** Every trace of `type` for the question so far, from any app. */
+  all(type: string, questionId: string): any[];
 }
 
 export function traceLog(apps: ChildServer[]): TraceLog {
@@ -95,6 +106,7 @@ export function traceLog(apps: ChildServer[]): TraceLog {
     });
   }
   return {
+    all: (type, questionId) => traces.filter((x) => x.type === type && x.questionId === questionId),
     async wait(type, questionId, timeoutMs = 60_000) {
       const deadline = monoMs() + timeoutMs;
       for (;;) {
@@ -146,6 +158,11 @@ export interface WaveRound {
   notifyOutboxDrainMs: number;
   notified: number;
   item: unknown;
+  /**
+   * Where the time went, per node (app name), from the commit: when the node started writing help:question to its own
+   * sockets and how long that loop took (trace:local-broadcast), and the emitting node's XADD (trace:publish).
+   */
+  profile: { publishMs: number | null; nodes: Record<string, { localStartMs: number; localLoopMs: number }> };
   /** Per client (same order as Collected.times): ms from the commit to receipt, or null. Not for the report. */
   receipts: (number | null)[];
 }
@@ -223,7 +240,11 @@ export async function waveRound(t: WaveTarget): Promise<WaveRound> {
     notified: Number(commit.notified),
     item: got.sample,
     receipts: got.times.map((x) => (x === null ? null : x - commit.commitMs)),
+    profile: { publishMs: null, nodes: {} },
   };
+  const published = t.traces.all('trace:publish', questionId)[0];
+  if (published) r.profile.publishMs = round(published.endMs - published.startMs, 2);
+  for (const b of t.traces.all('trace:local-broadcast', questionId)) r.profile.nodes[b.node] = { localStartMs: round(b.startMs - commit.commitMs, 2), localLoopMs: round(b.endMs - b.startMs, 2) };
   console.log(
     `${t.label.padEnd(22)} commit→receipt p50 ${r.fromCommit.p50Ms.toFixed(2).padStart(7)} p99 ${r.fromCommit.p99Ms.toFixed(2).padStart(7)} max ${r.fromCommit.maxMs.toFixed(1).padStart(6)} ms | ` +
       `emit→receipt p50 ${r.fromEmit.p50Ms.toFixed(2)} p99 ${r.fromEmit.p99Ms.toFixed(2)} | emit loop ${r.emitLoopMs.toFixed(1)} ms, commit→emit ${r.commitToEmitMs.toFixed(2)} ms | ` +
@@ -233,6 +254,13 @@ export async function waveRound(t: WaveTarget): Promise<WaveRound> {
     `${''.padEnd(22)} before the commit: ask→wave start ${r.askToWaveStartMs} ms, wave start→commit ${r.waveStartToCommitMs} ms (transaction ${r.waveTxMs} ms); ` +
       `ask→commit ${r.askToCommitMs} ms; ${r.notified} notified by ${r.waveNode}; notify outbox drained ${r.notifyOutboxDrainMs} ms after the commit`,
   );
+  const nodes = Object.entries(r.profile.nodes);
+  if (nodes.length) {
+    console.log(
+      `${''.padEnd(22)} after the commit: ${r.profile.publishMs === null ? '' : `XADD ${r.profile.publishMs} ms; `}` +
+        nodes.map(([n, p]) => `${n} writes its sockets at +${p.localStartMs} ms for ${p.localLoopMs} ms`).join(', '),
+    );
+  }
   return r;
 }
 
