@@ -3,15 +3,17 @@
  * (websocket transport, a tutor's session cookie each) and/or raw `ws` clients, recording on the shared monotonic
  * clock (lib.monoMs) when each one receives its message.
  *
+ * Clients live in named groups (`group`, default: the kind), so one process can hold the clients of several servers.
  * IPC requests (lib.workerReady):
  *   { cmd: 'connect', kind: 'sio', url, cookies: string[], concurrency } → connects one Socket.IO client per cookie,
- *        waiting for each one's session:ready; answers { connected, failed, errors, ms }
+ *        waiting for each one's session:ready; answers { connected, failed, errors, ms }. `urls` (one per cookie)
+ *        instead of `url` connects each client to its own server (the nodes of a cluster).
  *   { cmd: 'connect', kind: 'ws', url, count, concurrency }             → count raw ws clients; same answer
- *   { cmd: 'arm', kind }      → forget earlier receipts; from now on record each client's first message
+ *   { cmd: 'arm', group }     → forget earlier receipts; from now on record each client's first message
  *                               (Socket.IO: the help:question event; ws: any message), parsed as JSON
- *   { cmd: 'collect', kind, timeoutMs } → waits until every client has one, or the timeout; answers
+ *   { cmd: 'collect', group, timeoutMs } → waits until every client has one, or the timeout; answers
  *        { times: (number|null)[], duplicates, questionIds: {id: count}, sample: the first payload }
- *   { cmd: 'close' }          → closes every client
+ *   { cmd: 'close', group }   → closes every client of the group
  */
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -29,9 +31,11 @@ interface Group {
   sample: unknown;
   onAll?: (() => void) | undefined;
 }
-const groups: Record<Kind, Group> = {
-  sio: { clients: [], times: new Float64Array(0), armed: false, duplicates: 0, received: 0, questionIds: new Map(), sample: undefined },
-  ws: { clients: [], times: new Float64Array(0), armed: false, duplicates: 0, received: 0, questionIds: new Map(), sample: undefined },
+const groups = new Map<string, Group>();
+const groupNamed = (name: string): Group => {
+  let g = groups.get(name);
+  if (!g) groups.set(name, (g = { clients: [], times: new Float64Array(0), armed: false, duplicates: 0, received: 0, questionIds: new Map(), sample: undefined }));
+  return g;
 };
 
 function receive(g: Group, i: number, at: number, payload: unknown) {
@@ -89,14 +93,14 @@ function connectWs(url: string, index: number, g: Group): Promise<void> {
 }
 
 workerReady(
-  async (msg: { cmd: string; kind: Kind; url: string; cookies?: string[]; count?: number; concurrency?: number; timeoutMs?: number }) => {
-    const g = groups[msg.kind] ?? groups.sio;
+  async (msg: { cmd: string; kind: Kind; group?: string; url: string; urls?: string[]; cookies?: string[]; count?: number; concurrency?: number; timeoutMs?: number }) => {
+    const g = groupNamed(msg.group ?? msg.kind ?? 'sio');
     switch (msg.cmd) {
       case 'connect': {
         const n = msg.kind === 'sio' ? msg.cookies!.length : msg.count!;
         g.clients = new Array(n);
         const t0 = monoMs();
-        const results = await pool(n, msg.concurrency ?? 50, (i) => (msg.kind === 'sio' ? connectSio(msg.url, msg.cookies![i]!, i, g) : connectWs(msg.url, i, g)));
+        const results = await pool(n, msg.concurrency ?? 50, (i) => (msg.kind === 'sio' ? connectSio(msg.urls?.[i] ?? msg.url, msg.cookies![i]!, i, g) : connectWs(msg.url, i, g)));
         const failed = results.filter((r) => r.status === 'rejected');
         return {
           connected: n - failed.length,
@@ -143,6 +147,6 @@ workerReady(
     }
   },
   () => {
-    for (const g of Object.values(groups)) for (const c of g.clients) c?.close();
+    for (const g of groups.values()) for (const c of g.clients) c?.close();
   },
 );
