@@ -57,19 +57,19 @@ export const routeAccess: Record<string, RouteAccess> = {
   'POST /api/admin/tutors/{id}/reinstate': { object: 'managedTutor', allow: ['ops'], others: 403, except: { admin: 409 }, body: { reason: 'Cleared' } },
   'POST /api/admin/tutors/{id}/probation': { object: 'managedTutor', allow: ['ops'], others: 403, except: { admin: 409 }, body: { onProbation: true, reason: 'Watch' } },
   // Any staff role may read a session, its question photo and chat photos (support and ops work from them).
-  'GET /api/sessions/{id}': { object: 'session', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
-  'GET /api/sessions/{id}/ice-servers': { object: 'session', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/sessions/{id}': { object: 'session', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/sessions/{id}/ice-servers': { object: 'session', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   'POST /api/sessions/{id}/photos': { object: 'session', allow: ['party', 'owner'], others: 403, except: { student: 404, tutor: 404 }, upload: true },
-  'GET /api/sessions/{id}/photos/{photoId}': { object: 'session', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/sessions/{id}/photos/{photoId}': { object: 'session', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   'GET /api/sessions/{id}/timeline': { object: 'session', allow: ['ops', 'support', 'admin'], others: 403 },
   // The session has not ended when its rating is tried: its two people pass the checks and get 409.
   'POST /api/sessions/{id}/rating': { object: 'session', allow: [], others: 403, except: { student: 404, tutor: 404, party: 409, owner: 409 }, body: { stars: 5 } },
   'POST /api/admin/sessions/{id}/end': { object: 'session', allow: ['ops'], others: 403, except: { admin: 409 }, body: { reason: 'Stuck' } },
   'POST /api/sessions/{id}/end': { object: 'session', allow: ['party', 'owner'], others: 403, except: { student: 404, tutor: 404 } },
-  'GET /api/help/photos/{id}': { object: 'questionPhoto', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/help/photos/{id}': { object: 'questionPhoto', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   // Signed links: a wrong signature gets everyone the same 404 as a missing photo.
   'GET /api/help/photos/{id}/shared': { object: 'questionPhoto', allow: [], others: 404, except: { anon: 404 }, query: 'exp=1&sig=aaaaaaaaaaaaaaaaaaaaaaaa' },
-  'GET /api/help/questions/{id}': { object: 'question', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/help/questions/{id}': { object: 'question', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   'POST /api/help/questions/{id}/cancel': { object: 'question', allow: [], others: 403, except: { student: 404, owner: 409 } },
   'POST /api/help/questions/{id}/accept': { object: 'question', allow: ['party'], others: 403, except: { tutor: 404 } },
   // Skipping only hides a question from the caller's feed: idempotent for any tutor and any id, so it reveals nothing.
@@ -110,10 +110,10 @@ export const routeAccess: Record<string, RouteAccess> = {
   // The teacher of record is who taught in the room; no room has run, so the class's tutor gets the same 404 as a stranger.
   'GET /api/classes/{id}/room/polls': { object: 'class', allow: ['ops', 'admin'], others: 403, except: { tutor: 404, owner: 404 } },
   'GET /api/classes/{id}/room/timeline': { object: 'class', allow: ['ops', 'support', 'admin'], others: 403 },
-  'GET /api/classes/{id}/recordings': { object: 'class', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/classes/{id}/recordings': { object: 'class', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   'GET /api/recordings/{id}': { object: 'recording', allow: [], others: 404 },
   'GET /api/recordings/{id}/feeds/{feed}': { object: 'recording', allow: [], others: 404 },
-  'GET /api/sessions/{id}/recordings': { object: 'session', allow: ['ops', 'support', 'finance', 'party', 'admin', 'owner'], others: 404 },
+  'GET /api/sessions/{id}/recordings': { object: 'session', allow: ['ops', 'support', 'party', 'admin', 'owner'], others: 404 },
   'GET /api/tutors/{id}/also-booked': { object: 'tutor', allow: ['anon', 'student', 'tutor', 'ops', 'support', 'finance', 'admin', 'owner'], others: 404 },
   'PATCH /api/admin/lti/registrations/{id}': { object: 'ltiRegistration', allow: [], others: 403, except: { admin: 404 } },
   'GET /api/lti/courses/{id}': { object: 'ltiCourse', allow: [], others: 404 },

@@ -8,7 +8,7 @@ import type { Notifications } from '../notifications';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import type { Signer } from '../../platform/signing';
 import { startOfDayIn } from '../../platform/time';
-import { type AuthUser, type GuardianLimitRefusal, type GuardianLimits, lacksGuardianConsent } from '../identity';
+import { type AuthUser, type GuardianLimitRefusal, type GuardianLimits, lacksGuardianConsent, readsLearnerContent } from '../identity';
 import type { PhotoRefusal, PhotoService } from '../media';
 import type { RoomsService } from '../rooms';
 import { EXPIRE_QUEUE, WAVE_QUEUE } from './help.dispatch';
@@ -132,7 +132,7 @@ export function createHelpService(deps: HelpDeps) {
     async readPhoto(caller: AuthUser, photoId: string, size: 'full' | 'thumb'): Promise<Buffer> {
       const photo = await repo.findPhoto(photoId);
       if (!photo) throw notFound('That photo');
-      let allowed = caller.role === 'admin' || photo.ownerId === caller.id;
+      let allowed = readsLearnerContent(caller) || photo.ownerId === caller.id;
       if (!allowed && photo.questionId && caller.role === 'tutor') {
         const q = await repo.findQuestion(photo.questionId);
         allowed = Boolean(q && offered(q, caller.id, await repo.wasNotified(photo.questionId, caller.id)));
@@ -341,7 +341,7 @@ export function createHelpService(deps: HelpDeps) {
     async getQuestion(caller: AuthUser, questionId: string): Promise<Question> {
       const q = await repo.findQuestion(questionId);
       if (!q) throw notFound('That question');
-      if (caller.role === 'admin' || q.studentId === caller.id) return view(q, true);
+      if (readsLearnerContent(caller) || q.studentId === caller.id) return view(q, true);
       if (caller.role === 'tutor' && offered(q, caller.id, q.claimedBy === caller.id ? undefined : await repo.wasNotified(questionId, caller.id))) return view(q, false);
       throw notFound('That question');
     },

@@ -45,6 +45,26 @@ export function staffActor(request: FastifyRequest): { id: string; role: StaffRo
   return { id: auth.id, role: request.staffRole };
 }
 
+/**
+ * Staff who may read learners' sessions, questions and their photos as staff (#18's least privilege): ops (sessions and
+ * questions), support (a session's page) and admin. Finance handles money and sees none of it: a finance account is
+ * answered like any stranger to the object.
+ */
+export const LEARNER_CONTENT_READERS: readonly StaffRole[] = ['admin', 'ops', 'support'];
+
+/** Whether this caller reads any learner's sessions and questions as staff (LEARNER_CONTENT_READERS). */
+export function readsLearnerContent(auth: { role: string; user: { staffRoles: readonly string[] } }): boolean {
+  return auth.role === 'admin' && auth.user.staffRoles.some((r) => (LEARNER_CONTENT_READERS as readonly string[]).includes(r));
+}
+
+/**
+ * The caller as a viewer of learners' recordings: a staff account keeps the 'admin' role (which sees every room's) only
+ * with a role in LEARNER_CONTENT_READERS; finance is 'staff' there, a stranger to the recording.
+ */
+export function contentViewer(auth: { id: string; role: string; user: { staffRoles: readonly string[] } }): { id: string; role: string } {
+  return { id: auth.id, role: auth.role === 'admin' && !readsLearnerContent(auth) ? 'staff' : auth.role };
+}
+
 /** The caller of a route that declared a non-public access; never null there. */
 export function caller(request: FastifyRequest): AuthUser {
   if (!request.auth) throw unauthenticated();

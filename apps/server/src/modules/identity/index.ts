@@ -1,6 +1,6 @@
 import type { IdentityService } from './identity.service';
 
-export { caller, installAuth, SESSION_COOKIE, setSessionCookie, socketAuthenticator, staffActor, type StaffRoute } from './identity.auth';
+export { caller, contentViewer, installAuth, LEARNER_CONTENT_READERS, readsLearnerContent, SESSION_COOKIE, setSessionCookie, socketAuthenticator, staffActor, type StaffRoute } from './identity.auth';
 export { createIdentityRepo, type IdentityRepo } from './identity.repo';
 export { identityRoutes } from './identity.routes';
 export { type AuthUser, createIdentityService, hashPassword, type IdentityService } from './identity.service';

@@ -88,8 +88,9 @@ describeEachBackend('recordings', ({ db }) => {
     app.setSerializerCompiler(serializerCompiler);
     app.setErrorHandler((err: Error & { status?: number; statusCode?: number }, _req, reply) => reply.status(err.status ?? err.statusCode ?? 500).send({ error: err.message }));
     app.addHook('onRequest', async (req) => {
-      const [who, role] = String(req.headers['x-test-user'] ?? '').split(':');
-      if (who) (req as unknown as { auth: unknown }).auth = { id: who, role };
+      // who:role, and for a staff account who:admin:<staff role>.
+      const [who, role, staffRole = 'admin'] = String(req.headers['x-test-user'] ?? '').split(':');
+      if (who) (req as unknown as { auth: unknown }).auth = { id: who, role, user: { staffRoles: role === 'admin' ? [staffRole] : [] } };
     });
     await app.register(recordingsRoutes, { recordings: s });
     const get = (user: string, headers: Record<string, string> = {}, url = `/api/recordings/${id}/feeds/7`) => app.inject({ method: 'GET', url, headers: { 'x-test-user': user, ...headers } });
@@ -103,6 +104,9 @@ describeEachBackend('recordings', ({ db }) => {
     expect([...part.rawPayload]).toEqual(Array.from({ length: 100 }, (_, i) => (i + 100) % 256));
     expect((await get(`${owner}:teacher`, { range: 'bytes=5000-' })).statusCode).toBe(416);
     expect((await get(`${randomUUID()}:student`)).statusCode).toBe(404);
+    // Finance handles money, not children's recordings: a stranger to it (#18's least privilege).
+    expect((await get(`${randomUUID()}:admin:finance`)).statusCode).toBe(404);
+    expect((await get(`${randomUUID()}:admin:support`, { range: 'bytes=0-9' })).statusCode).toBe(206);
     expect((await get(`${owner}:teacher`, {}, `/api/recordings/${id}/feeds/8`)).statusCode).toBe(404);
     expect((await get(`${owner}:teacher`, {}, `/api/recordings/not-an-id/feeds/7`)).statusCode).toBe(400);
     await app.close();

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RecordingView } from '@tutorline/contracts';
 import { AppError, notFound, type RefusalTable, valueOr } from '../../platform/errors';
-import { caller } from '../identity';
+import { caller, contentViewer } from '../identity';
 import type { RecordingRow } from './recordings.repo';
 import type { OpenFail, RecordingsService } from './recordings.service';
 
@@ -43,7 +43,7 @@ export async function recordingsRoutes(fastify: FastifyInstance, opts: { recordi
     schema: { tags: ['recordings'], summary: "A class's recordings, newest first: its teacher, enrolled learners and admins (404 for others)", params: z.strictObject({ id: z.uuid('must be an id') }) },
     handler: async (request) => {
       const user = caller(request);
-      const rows = await opts.recordings.listFor({ id: user.id, role: user.role }, request.params.id);
+      const rows = await opts.recordings.listFor(contentViewer(user), request.params.id);
       if (!rows) throw notFound('That class');
       return { recordings: rows.map(recordingView) };
     },
@@ -53,7 +53,7 @@ export async function recordingsRoutes(fastify: FastifyInstance, opts: { recordi
     schema: { tags: ['recordings'], summary: 'One recording with its parts (one WebM per recorded participant)', params: z.strictObject({ id: z.uuid('must be an id') }) },
     handler: async (request) => {
       const user = caller(request);
-      const row = await opts.recordings.view({ id: user.id, role: user.role }, request.params.id);
+      const row = await opts.recordings.view(contentViewer(user), request.params.id);
       if (!row) throw notFound('That recording');
       return { recording: recordingView(row) };
     },
@@ -67,7 +67,7 @@ export async function recordingsRoutes(fastify: FastifyInstance, opts: { recordi
     },
     handler: async (request, reply) => {
       const user = caller(request);
-      const file = valueOr(await opts.recordings.open({ id: user.id, role: user.role }, request.params.id, request.params.feed), openErrors);
+      const file = valueOr(await opts.recordings.open(contentViewer(user), request.params.id, request.params.feed), openErrors);
       reply.header('accept-ranges', 'bytes').header('content-type', 'video/webm').header('cache-control', 'private, no-store');
       const header = request.headers.range;
       if (!header) return reply.header('content-length', file.bytes).send(fs.createReadStream(file.path));

@@ -1,27 +1,33 @@
 import { adminSessionSchema, endSessionBodySchema, errorBodySchema, iceServersSchema, rateSessionBodySchema, sessionSchema, sessionTimelineSchema, uploadedChatPhotoSchema } from '@tutorline/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { caller, staffActor } from '../identity';
+import { caller, readsLearnerContent, staffActor } from '../identity';
 import { PHOTO_UPLOAD_BODY_LIMIT, receivePhotoUpload, sendPhoto } from '../media';
 import type { RoomsService } from './rooms.service';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema };
 const params = z.strictObject({ id: z.uuid('must be an id') });
 
+/** The caller as the rooms service checks it: staff read a session only with a role that reads learners' sessions. */
+const sessionCaller = (request: FastifyRequest) => {
+  const auth = caller(request);
+  return { id: auth.id, role: auth.role, readsSessions: readsLearnerContent(auth) };
+};
+
 export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: RoomsService }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get('/api/sessions/:id', {
     config: { access: 'user' },
     schema: { tags: ['sessions'], summary: 'A tutoring session: its participants and admins only', params, response: { 200: sessionSchema, ...errors } },
-    handler: async (request) => opts.rooms.getSession(caller(request), request.params.id),
+    handler: async (request) => opts.rooms.getSession(sessionCaller(request), request.params.id),
   });
   app.get('/api/sessions/:id/ice-servers', {
     config: { access: 'user' },
     schema: { tags: ['sessions'], summary: 'ICE servers for this session, with a TURN credential issued to you alone', params, response: { 200: iceServersSchema, ...errors } },
     handler: async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return opts.rooms.iceServers(caller(request), request.params.id);
+      return opts.rooms.iceServers(sessionCaller(request), request.params.id);
     },
   });
   app.post('/api/sessions/:id/photos', {
@@ -30,7 +36,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
     schema: { tags: ['sessions'], summary: "Upload a photo for the session's chat (multipart field \"file\"); the same checks as question photos", params, consumes: ['multipart/form-data'], response: { 201: uploadedChatPhotoSchema, ...errors, 429: errorBodySchema } },
     handler: async (request, reply) => {
       const data = await receivePhotoUpload(request);
-      return reply.status(201).send(await opts.rooms.uploadChatPhoto(caller(request), request.params.id, data));
+      return reply.status(201).send(await opts.rooms.uploadChatPhoto(sessionCaller(request), request.params.id, data));
     },
   });
   app.get('/api/sessions/:id/photos/:photoId', {
@@ -42,7 +48,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
       querystring: z.strictObject({ size: z.enum(['full', 'thumb']).default('full') }),
     },
     handler: async (request, reply) => {
-      const data = await opts.rooms.readChatPhoto(caller(request), request.params.id, request.params.photoId, request.query.size);
+      const data = await opts.rooms.readChatPhoto(sessionCaller(request), request.params.id, request.params.photoId, request.query.size);
       return sendPhoto(reply, request.params.photoId, data);
     },
   });
@@ -54,7 +60,7 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
   app.post('/api/sessions/:id/rating', {
     config: { access: ['student', 'tutor'] },
     schema: { tags: ['sessions'], summary: 'Rate the other participant of an ended session (the student rates the tutor, the tutor the student); once per side', params, body: rateSessionBodySchema, response: { 200: sessionSchema, ...errors } },
-    handler: async (request) => opts.rooms.rateSession(caller(request), request.params.id, request.body),
+    handler: async (request) => opts.rooms.rateSession(sessionCaller(request), request.params.id, request.body),
   });
   app.get('/api/admin/sessions', {
     config: { access: ['ops', 'support'] },
@@ -69,6 +75,6 @@ export async function roomsRoutes(fastify: FastifyInstance, opts: { rooms: Rooms
   app.post('/api/sessions/:id/end', {
     config: { access: ['student', 'tutor'] },
     schema: { tags: ['sessions'], summary: 'End a session you are part of', params, response: { 200: sessionSchema, ...errors } },
-    handler: async (request) => opts.rooms.endSession(caller(request), request.params.id),
+    handler: async (request) => opts.rooms.endSession(sessionCaller(request), request.params.id),
   });
 }

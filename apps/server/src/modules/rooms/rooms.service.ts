@@ -14,7 +14,15 @@ import { isOpenSessionConflict, type MessageRow, type RoomsRepo, type SessionRow
 export interface SessionCaller {
   id: string;
   role: string;
+  /**
+   * False for a staff account without a role that reads learners' sessions (finance: identity's
+   * LEARNER_CONTENT_READERS); the HTTP routes set it. A socket's caller has none: its event access map admits ops only.
+   */
+  readsSessions?: boolean;
 }
+
+/** Staff who see every session (as observers in the room). */
+const seesAll = (caller: SessionCaller) => caller.role === 'admin' && caller.readsSessions !== false;
 
 export interface RoomsHooks {
   /** Called after a session ended (any way but the tutor marking its question answered), so the question can record it and the tutor's status follow. */
@@ -94,7 +102,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
   /** Only its two participants and admins may see a session; others get the same 404 as a missing one. A participant also sees the stars they gave. */
   async function getSession(caller: SessionCaller, id: string): Promise<TutoringSession> {
     const session = await view(id);
-    if (!session || (caller.role !== 'admin' && caller.id !== session.student.id && caller.id !== session.tutor.id)) throw notFound('That session');
+    if (!session || (!seesAll(caller) && caller.id !== session.student.id && caller.id !== session.tutor.id)) throw notFound('That session');
     if (caller.id !== session.student.id && caller.id !== session.tutor.id) return session;
     return { ...session, yourRating: (await repo.ratingBy(id, caller.id))?.stars ?? null };
   }
@@ -256,7 +264,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       if (!session) return undefined;
       if (caller.id === session.student.id) return { session, role: 'student' };
       if (caller.id === session.tutor.id) return { session, role: 'tutor' };
-      if (caller.role === 'admin') return { session, role: 'observer' };
+      if (seesAll(caller)) return { session, role: 'observer' };
       return undefined;
     },
     /** The session's participants, names (observers included by user id) and status. */

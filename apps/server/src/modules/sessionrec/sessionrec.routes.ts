@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors';
-import { caller } from '../identity';
+import { caller, contentViewer } from '../identity';
 import type { RecordingRow, RecordingsService } from '../recordings';
 import { sessionRoomRef } from './sessionrec.service';
 
@@ -24,7 +24,7 @@ export async function sessionRecRoutes(fastify: FastifyInstance, opts: { recordi
     schema: { tags: ['recordings'], summary: "A 1:1 session's recordings, newest first: its two participants and staff (404 for others)", params: z.strictObject({ id: z.uuid('must be an id') }) },
     handler: async (request) => {
       const user = caller(request);
-      const rows = await opts.recordings.listFor({ id: user.id, role: user.role }, sessionRoomRef(request.params.id));
+      const rows = await opts.recordings.listFor(contentViewer(user), sessionRoomRef(request.params.id));
       if (!rows) throw notFound('That session');
       return { recordings: rows.map((r) => view(request.params.id, r)) };
     },
