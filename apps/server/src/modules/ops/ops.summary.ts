@@ -31,7 +31,8 @@ const histogram = (rows: { metric: string; dim: string; value: number }[]) => {
 
 /**
  * The dashboard's figures (decision 060): every query reads a bounded range of the rollups (the last hour's minutes,
- * the last week's hours, this month's hours) or live state, so its cost does not grow with history. Money only when asked.
+ * today's hours, the week's and the month's whole days plus their partial days' hours) or live state, so its cost does
+ * not grow with history. Money only when asked.
  */
 export function createSummary(deps: { repo: OpsRepo; live: LiveState; clock: Clock }) {
   const { repo, live, clock } = deps;
