@@ -9,7 +9,11 @@
  * Also: how long a claim takes to show on an open dashboard (a watching ops socket; from the tutor's accept being sent
  * to the summary read after ops:changed showing the claim), median of BENCH_CLAIMS claims.
  *
- * Knobs: BENCH_SESSIONS_PER_DAY (3,334), BENCH_DAYS (90), BENCH_REQUESTS (200), BENCH_CLAIMS (5), BENCH_TIMEOUT_S (600).
+ * Breakdown: each read the summary makes (its `parts`), timed alone BENCH_PART_ROUNDS times in both phases; the JSON
+ * line carries each part's p50 at one day and at 90 days, so a part whose cost grows with history names itself.
+ *
+ * Knobs: BENCH_SESSIONS_PER_DAY (3,334), BENCH_DAYS (90), BENCH_REQUESTS (200), BENCH_CLAIMS (5), BENCH_PART_ROUNDS (50),
+ * BENCH_TIMEOUT_S (600), BENCH_KEEP_DB=1 (leave the database in place and print its URL, to EXPLAIN the reads; drop it by hand).
  */
 import { sql } from 'drizzle-orm';
 import { type Database, openDatabase } from '../apps/server/src/platform/db';
@@ -47,6 +51,24 @@ async function timeSummary(client: { get(path: string): Promise<{ status: number
   return { ...l, p95Ms: round([...ms].sort((a, b) => a - b)[Math.ceil(0.95 * ms.length) - 1]!, 3) };
 }
 
+type Parts = Record<string, () => Promise<unknown>>;
+
+/** Each part of the summary alone, `rounds` times after a warm-up: its p50 in ms. */
+async function timeParts(parts: () => Parts, rounds: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(parts())) {
+    const ms: number[] = [];
+    for (let i = 0; i < rounds + 5; i++) {
+      const part = parts()[name]!;
+      const t = performance.now();
+      await part();
+      if (i >= 5) ms.push(performance.now() - t);
+    }
+    out[name] = round(median(ms), 3);
+  }
+  return out;
+}
+
 const count = async (database: Database, table: string) => Number(((await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0]!.n);
 
 async function main() {
@@ -55,8 +77,10 @@ async function main() {
   const days = envInt('BENCH_DAYS', 90);
   const requests = envInt('BENCH_REQUESTS', 200);
   const claims = envInt('BENCH_CLAIMS', 5);
+  const partRounds = envInt('BENCH_PART_ROUNDS', 50);
   const pgdb = await createPostgresDatabase();
-  onCleanup(() => pgdb.drop());
+  if (process.env.BENCH_KEEP_DB === '1') console.log(`keeping the database: ${pgdb.url}`);
+  else onCleanup(() => pgdb.drop());
   const database = await openDatabase({ kind: 'postgres', url: pgdb.url, poolMax: 4 });
   onCleanup(() => database.close());
   const dataDir = makeDataDir();
@@ -76,6 +100,7 @@ async function main() {
   const now = t.app.clock.now();
   const today = new Date(Math.floor(now.getTime() / DAY) * DAY);
   const rollups = t.app.fastify.ops.rollups;
+  const parts = () => t.app.fastify.ops.summary.parts(t.app.clock.now(), true);
 
   // One day of history, rolled up.
   let started = performance.now();
@@ -86,6 +111,7 @@ async function main() {
   const oneDaySetupS = round((performance.now() - started) / 1000, 1);
   const ops = await staffClient(t, ['ops']);
   const oneDay = await timeSummary(ops.client, requests);
+  const oneDayParts = await timeParts(parts, partRounds);
   console.log(`1 day:   p50 ${oneDay.p50Ms} ms  p95 ${oneDay.p95Ms} ms  (${await count(database, 'tutoring_sessions')} sessions)`);
 
   // The 89 days before it, rolled up: 90 days in all.
@@ -101,6 +127,9 @@ async function main() {
   const sessions = await count(database, 'tutoring_sessions');
   const questionsN = await count(database, 'questions');
   const ninety = await timeSummary(ops.client, requests);
+  const ninetyParts = await timeParts(parts, partRounds);
+  const partsP50Ms = Object.fromEntries(Object.keys(oneDayParts).map((k) => [k, { oneDay: oneDayParts[k]!, ninetyDays: ninetyParts[k]! }]));
+  for (const [k, v] of Object.entries(partsP50Ms)) console.log(`  ${k.padEnd(18)} p50 ${String(v.oneDay).padStart(7)} ms at 1 day, ${String(v.ninetyDays).padStart(7)} ms at ${days} days`);
   console.log(`${days} days: p50 ${ninety.p50Ms} ms  p95 ${ninety.p95Ms} ms  (${sessions} sessions, ${questionsN} questions; generated in ${generateS} s, rolled up in ${rebuildS} s)`);
 
   // A claim on an open dashboard.
@@ -137,6 +166,7 @@ async function main() {
     ok: sessions >= days * perDay * 0.99,
     summaryP95Ms: { oneDay: oneDay.p95Ms, ninetyDays: ninety.p95Ms },
     summaryP50Ms: { oneDay: oneDay.p50Ms, ninetyDays: ninety.p50Ms },
+    partsP50Ms,
     claimToDashboardMs,
     claimToDashboardAllMs: claimMs.map((m) => round(m, 1)),
     history: { days, sessions, questions: questionsN, students: students.length, tutors: tutors.length },

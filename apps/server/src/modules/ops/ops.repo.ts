@@ -1,7 +1,8 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
 import type { RollupFact } from '../../platform/rollup-facts';
-import { opsNodes, opsRollupHour, opsRollupMinute, opsRollupState } from './ops.schema';
+import { ceilTo, DAY_MS, floorTo } from './ops.rules';
+import { opsNodes, opsRollupDay, opsRollupHour, opsRollupMinute, opsRollupState } from './ops.schema';
 
 export type { RollupFact } from '../../platform/rollup-facts';
 
@@ -22,9 +23,10 @@ export function createOpsRepo(db: Db) {
 
     /**
      * Rewrites a source's minutes in [since, until) from `read` (run inside the transaction, so what it reads and what
-     * is written agree), then the hours those minutes fall in from the minutes; moves the source's mark forward only.
+     * is written agree), then the hours those minutes fall in from the minutes, then the UTC days those hours fall in
+     * from the hours; moves the source's mark forward only.
      */
-    async rewrite(source: { name: string; prefixes: readonly string[] }, range: { since: Date; until: Date; hourSince: Date; hourUntil: Date }, read: (tx: Tx) => Promise<RollupFact[]>, advance: boolean): Promise<number> {
+    async rewrite(source: { name: string; prefixes: readonly string[] }, range: { since: Date; until: Date; hourSince: Date; hourUntil: Date; daySince: Date; dayUntil: Date }, read: (tx: Tx) => Promise<RollupFact[]>, advance: boolean): Promise<number> {
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
         const facts = await read(tx);
@@ -34,6 +36,11 @@ export function createOpsRepo(db: Db) {
         await tx.execute(sql`insert into ops_rollup_hour (bucket, metric, dim, value)
           select date_trunc('hour', bucket), metric, dim, sum(value) from ops_rollup_minute
           where bucket >= ${range.hourSince.toISOString()}::timestamptz and bucket < ${range.hourUntil.toISOString()}::timestamptz and (${likeAny(sql.raw('metric'), source.prefixes)})
+          group by 1, 2, 3`);
+        await tx.delete(opsRollupDay).where(and(gte(opsRollupDay.bucket, range.daySince), lt(opsRollupDay.bucket, range.dayUntil), likeAny(opsRollupDay.metric, source.prefixes)));
+        await tx.execute(sql`insert into ops_rollup_day (bucket, metric, dim, value)
+          select date_trunc('day', bucket, 'UTC'), metric, dim, sum(value) from ops_rollup_hour
+          where bucket >= ${range.daySince.toISOString()}::timestamptz and bucket < ${range.dayUntil.toISOString()}::timestamptz and (${likeAny(sql.raw('metric'), source.prefixes)})
           group by 1, 2, 3`);
         if (advance) {
           await tx
@@ -59,12 +66,23 @@ export function createOpsRepo(db: Db) {
       return rows.map((r) => ({ ...r, value: Number(r.value) }));
     },
 
-    /** Totals of these metrics over [since, until) from the hour rows (the hours must be whole), per UTC day when asked. */
-    async hourTotals(metrics: readonly string[], since: Date, until: Date, perDay: boolean): Promise<{ day: string; metric: string; dim: string; value: number }[]> {
+    /**
+     * Totals of these metrics over [since, until) (whole hours), per UTC day when asked: the whole UTC days inside the
+     * range from the day rows, the hours before and after them from the hour rows. So a week costs 7 days' rows plus at
+     * most two partial days' hours, however the range falls (#18).
+     */
+    async totals(metrics: readonly string[], since: Date, until: Date, perDay: boolean): Promise<{ day: string; metric: string; dim: string; value: number }[]> {
       const day = perDay ? sql`to_char(bucket at time zone 'UTC', 'YYYY-MM-DD')` : sql`''`;
-      const res = await db.execute(sql`select ${day} as day, metric, dim, sum(value)::bigint as value from ops_rollup_hour
-        where metric = any(${sql.param([...metrics])}::text[]) and bucket >= ${since.toISOString()}::timestamptz and bucket < ${until.toISOString()}::timestamptz
-        group by 1, 2, 3`);
+      const names = sql`${sql.param([...metrics])}::text[]`;
+      const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+      const daysFrom = ceilTo(since, DAY_MS);
+      const daysTo = floorTo(until, DAY_MS);
+      const hours = (from: Date, to: Date) => sql`select bucket, metric, dim, value from ops_rollup_hour where metric = any(${names}) and bucket >= ${iso(from)} and bucket < ${iso(to)}`;
+      const parts =
+        daysFrom < daysTo
+          ? sql`${hours(since, daysFrom)} union all select bucket, metric, dim, value from ops_rollup_day where metric = any(${names}) and bucket >= ${iso(daysFrom)} and bucket < ${iso(daysTo)} union all ${hours(daysTo, until)}`
+          : hours(since, until);
+      const res = await db.execute(sql`select ${day} as day, metric, dim, sum(value)::bigint as value from (${parts}) r group by 1, 2, 3`);
       return rowsOf<{ day: string; metric: string; dim: string; value: string | number }>(res).map((r) => ({ day: r.day, metric: r.metric, dim: r.dim, value: Number(r.value) }));
     },
 

@@ -7,7 +7,7 @@ import { makeStudent, makeTutor } from '../../../test/help';
 import { schema } from '../../../test/schema';
 import { CLAIM_SECONDS_BOUNDS } from '../help';
 import { exactPercentile, percentilesOf } from './ops.rules';
-import { opsRollupHour, opsRollupMinute } from './ops.schema';
+import { opsRollupDay, opsRollupHour, opsRollupMinute } from './ops.schema';
 
 const { questions, tutoringSessions, sessionTogether, sessionRatings, callEvents, connectivityReports } = schema;
 const MIN = 60_000;
@@ -26,6 +26,7 @@ function random(seed: number) {
 
 const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / MIN) * MIN).toISOString();
 const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000).toISOString();
+const dayOf = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000).toISOString();
 const bucketOf = (seconds: number) => `le:${CLAIM_SECONDS_BOUNDS.find((b) => seconds <= b) ?? 'inf'}`;
 
 /** The rollups against a direct count of the raw rows the test wrote (not the rollup SQL), minute by minute and hour by hour. */
@@ -162,6 +163,20 @@ describeEachBackend('ops: rollups against the raw rows', ({ db }) => {
     }
   });
 
+  it('has each UTC day as the sum of its hours, for the days the rewritten range touches', async () => {
+    const days = new Map<string, number>();
+    for (const [key, n] of expected) {
+      const [minute, metric, ...dim] = key.split('|');
+      const k = `${dayOf(new Date(minute!))}|${metric}|${dim.join('|')}`;
+      days.set(k, (days.get(k) ?? 0) + n);
+    }
+    const from = new Date(dayOf(since));
+    const to = new Date(new Date(dayOf(until)).getTime() + 86_400_000);
+    const rows = await t.app.database.db.select().from(opsRollupDay).where(and(gte(opsRollupDay.bucket, from), lt(opsRollupDay.bucket, to)));
+    expect(days.size).toBeGreaterThan(50);
+    expect(Object.fromEntries(rows.map((r) => [`${r.bucket.toISOString()}|${r.metric}|${r.dim}`, Number(r.value)]).sort())).toEqual(Object.fromEntries([...days].sort()));
+  });
+
   it('rewrites a range the same way twice (idempotent), so the job and the live path may overlap', async () => {
     const count = async () => (await t.app.database.db.select().from(opsRollupMinute).where(eq(opsRollupMinute.metric, 'help.asked'))).reduce((s, r) => s + Number(r.value), 0);
     const before = await count();
@@ -180,12 +195,14 @@ describeEachBackend('ops: rollups against the raw rows', ({ db }) => {
     const fromRollup = res.json.funnel.reduce((s: number, d: { asked: number }) => s + d.asked, 0);
     const direct = [...expected].filter(([k]) => k.includes('|help.asked|') && new Date(k.split('|')[0]!) >= new Date(res.json.funnel[0].day)).reduce((s, [, n]) => s + n, 0);
     expect(fromRollup).toBe(direct);
+    // The week's claim times: a range of whole hours that is not whole days (hours at both ends, days between).
+    expect(res.json.help.claimSeconds.week.count).toBe(claimSeconds.length);
     const finance = await staffClient(t, ['finance']);
     const money = await finance.client.get('/api/ops/summary');
     expect(money.status).toBe(200);
     expect(money.json.money).toEqual({ today: [], month: [], webhooksRejectedToday: 0 });
     const support = await staffClient(t, ['support']);
     expect((await support.client.get('/api/ops/summary')).status).toBe(403);
-    expect((await makeStudent(t)).client.get('/api/ops/summary').then((r) => r.status)).resolves.toBe(403);
+    await expect((await makeStudent(t)).client.get('/api/ops/summary').then((r) => r.status)).resolves.toBe(403);
   });
 });

@@ -29,6 +29,21 @@ export const opsRollupHour = pgTable(
   (t) => [primaryKey({ columns: [t.metric, t.bucket, t.dim] })],
 );
 
+/**
+ * The same figures per UTC day: the sums of that day's hours, rewritten when one of its hours is. The week's and the
+ * month's tiles read whole days here, so their cost is a few rows a day rather than 24 (#18, decision 060).
+ */
+export const opsRollupDay = pgTable(
+  'ops_rollup_day',
+  {
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    metric: text('metric').notNull(),
+    dim: text('dim').notNull().default(''),
+    value: bigint('value', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.metric, t.bucket, t.dim] })],
+);
+
 /** How far each rollup source has been computed: the next run starts a few minutes before it (late commits). */
 export const opsRollupState = pgTable('ops_rollup_state', {
   source: text('source').primaryKey(),

@@ -34,7 +34,7 @@ export function createRollups(deps: { repo: OpsRepo; sources: readonly RollupSou
   const opts = { ...defaultRollupOptions, ...deps.options };
 
   async function rewrite(source: RollupSource, since: Date, until: Date, advance: boolean) {
-    const range = { since, until, hourSince: floorTo(since, HOUR_MS), hourUntil: ceilTo(until, HOUR_MS) };
+    const range = { since, until, hourSince: floorTo(since, HOUR_MS), hourUntil: ceilTo(until, HOUR_MS), daySince: floorTo(since, DAY_MS), dayUntil: ceilTo(until, DAY_MS) };
     return repo.rewrite(source, range, (tx) => source.facts(tx, { since, until }), advance);
   }
 
