@@ -11,7 +11,7 @@ export { GUARDIAN_LIMITS, type GuardianLimitRefusal, type GuardianLimits } from 
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountIdByEmail, accountsByIds, contactsByIds, insertSchoolAccount, minorsAmong, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
+export { type AccountSummary, accountIdByEmail, accountsByIds, childrenAmong, contactsByIds, insertSchoolAccount, minorsAmong, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,
