@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { recordAudit } from '../audit';
 import { HELP_SAFETY } from '../help';
-import { accountsByIds, minorsAmong } from '../identity';
+import { accountsByIds, minorsAmong, TUTOR_BIO_SCREEN } from '../identity';
 import { openSessionsStartedBefore, ROOM_SAFETY } from '../rooms';
 import { BOOKING_SAFETY, bookingsByIds } from '../scheduling';
 import { createSafetyRepo } from './safety.repo';
@@ -40,7 +40,8 @@ export const safetyModule = fp(
       },
       audit: async (tx, at, entry) => void (await recordAudit(tx, at, entry)),
     });
-    ports.provide(ROOM_SAFETY, { screenChat: safety.screenChat, chatMasked: safety.chatMasked, reviewNotice: safety.reviewNotice });
+    ports.provide(ROOM_SAFETY, { screenChat: safety.screenChat, chatMasked: safety.chatMasked, screenBoard: safety.screenBoard, reviewNotice: safety.reviewNotice });
+    ports.provide(TUTOR_BIO_SCREEN, { screenBio: safety.screenBio });
     ports.provide(HELP_SAFETY, { withheldTutors: safety.withheldTutors });
     ports.provide(BOOKING_SAFETY, { blocked: safety.blocked });
 

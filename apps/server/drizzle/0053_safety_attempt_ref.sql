@@ -1,0 +1,2 @@
+ALTER TABLE "safety_contact_attempts" ADD COLUMN "ref" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "safety_contact_attempts_ref_key" ON "safety_contact_attempts" USING btree ("session_id","sender_id","ref") WHERE "safety_contact_attempts"."ref" is not null;
