@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import { recordAudit } from '../audit';
 import { HELP_SAFETY } from '../help';
 import { accountsByIds, minorsAmong, TUTOR_BIO_SCREEN } from '../identity';
-import { openSessionsStartedBefore, ROOM_SAFETY } from '../rooms';
+import { lastSessionOf, openSessionsStartedBefore, ROOM_SAFETY } from '../rooms';
+import { WHATSAPP_REPORTS } from '../whatsapp';
 import { BOOKING_SAFETY, bookingsByIds } from '../scheduling';
 import { createSafetyRepo } from './safety.repo';
 import { safetyRoutes } from './safety.routes';
@@ -42,6 +43,15 @@ export const safetyModule = fp(
     });
     ports.provide(ROOM_SAFETY, { screenChat: safety.screenChat, chatMasked: safety.chatMasked, screenBoard: safety.screenBoard, reviewNotice: safety.reviewNotice });
     ports.provide(TUTOR_BIO_SCREEN, { screenBio: safety.screenBio });
+    ports.provide(WHATSAPP_REPORTS, {
+      report: safety.report,
+      async lastSessionOf(userId) {
+        const s = await lastSessionOf(db, userId);
+        if (!s) return null;
+        const otherId = s.studentId === userId ? s.tutorId : s.studentId;
+        return { sessionId: s.id, otherName: (await accountsByIds(db, [otherId]))[0]?.displayName ?? 'the other person' };
+      },
+    });
     ports.provide(HELP_SAFETY, { withheldTutors: safety.withheldTutors });
     ports.provide(BOOKING_SAFETY, { blocked: safety.blocked });
 
