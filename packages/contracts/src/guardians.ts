@@ -98,6 +98,27 @@ export const guardianActivitySchema = z.object({
 });
 export type GuardianActivity = z.infer<typeof guardianActivitySchema>;
 
+/** Third-party sharing (#20, COPPA 2025): a consent apart from the main one; the guardian gives or withdraws it. */
+export const guardianSharingBodySchema = z.strictObject({
+  given: z.boolean(),
+  fullName: z.string().trim().min(2, 'type your full name').max(120),
+  agreed: z.literal(true, 'tick the box to confirm'),
+  textVersion: z.string().min(1).max(40),
+  text: z.string().min(1).max(2000),
+});
+export type GuardianSharingBody = z.infer<typeof guardianSharingBodySchema>;
+
+export const guardianSharingSchema = z.object({
+  given: z.boolean(),
+  /** When the newest decision was made (null: never asked, so not given). */
+  at: z.string().nullable(),
+  textVersion: z.string(),
+  /** The exact text the guardian agrees to when giving, and when withdrawing. */
+  giveText: z.string(),
+  withdrawText: z.string(),
+});
+export type GuardianSharing = z.infer<typeof guardianSharingSchema>;
+
 export const guardianChildSchema = z.object({
   id: z.string(),
   displayName: z.string(),
@@ -113,6 +134,8 @@ export const guardianChildSchema = z.object({
   declarationText: z.string(),
   /** The card method of consent (decision 086). */
   cardCheck: guardianCardCheckSchema,
+  /** Sharing with third parties (the school's LMS), apart from the main consent. */
+  sharing: guardianSharingSchema,
   activity: z.array(guardianActivitySchema),
 });
 export type GuardianChild = z.infer<typeof guardianChildSchema>;

@@ -174,7 +174,8 @@ export interface RoomClientEvents {
   'room:signal': (payload: RoomSignal, ack?: (reply: RoomAck<object>) => void) => void;
   'room:peer-state': (payload: PeerStateInput, ack?: (reply: RoomAck<object>) => void) => void;
   'room:chat': (payload: RoomChatInput, ack: (reply: RoomAck<{ message: ChatMessage; warning?: string }>) => void) => void;
-  'room:board': (payload: { sessionId: string; update: Uint8Array }, ack?: (reply: RoomAck<object>) => void) => void;
+  /** `warning`: the board's text had contact details in a session with a minor (#20). */
+  'room:board': (payload: { sessionId: string; update: Uint8Array }, ack?: (reply: RoomAck<{ warning?: string }>) => void) => void;
   'room:event': (payload: RoomEventInput, ack?: (reply: RoomAck<object>) => void) => void;
   'room:read': (payload: RoomRead, ack?: (reply: RoomAck<{ lastReadMessageId: number }>) => void) => void;
 }

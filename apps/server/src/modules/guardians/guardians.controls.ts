@@ -10,6 +10,7 @@ import { sessionsOfStudent } from '../rooms';
 import { bookingSpendOfStudent } from '../scheduling';
 import type { GuardianCardCheckService } from './guardians.card-check';
 import type { GuardianConsent } from './guardians.consent';
+import type { GuardianSharingService } from './guardians.sharing';
 import { checkLimits, clockOf, declarationText, DECLARATION_VERSION, monthStartUtc } from './guardians.rules';
 import type { ControlsRow, GuardiansRepo } from './guardians.repo';
 
@@ -25,7 +26,7 @@ const controlsView = (c: ControlsRow | undefined) => ({
 });
 
 /** What guardians do with a consented child (issue #20): see their activity, set limits and recording, and the limits port. */
-export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; consent: GuardianConsent; cardCheck: Pick<GuardianCardCheckService, 'view'> }) {
+export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; clock: Clock; logger: Logger; identity: IdentityService; consent: GuardianConsent; cardCheck: Pick<GuardianCardCheckService, 'view'>; sharing: Pick<GuardianSharingService, 'view'> }) {
   const { repo, db, clock, logger, identity } = deps;
 
   const spentThisMonth = (studentId: string, now: Date) => bookingSpendOfStudent(db, studentId, { since: monthStartUtc(now), until: new Date(now.getTime() + DAY_MS) });
@@ -95,6 +96,7 @@ export function createGuardianControls(deps: { repo: GuardiansRepo; db: Db; cloc
             declarationVersion: DECLARATION_VERSION,
             declarationText: declarationText(f.displayName)!,
             cardCheck: await deps.cardCheck.view(guardian.id, f.id, f.country),
+            sharing: await deps.sharing.view(f.id, f.displayName),
             activity: consented ? await activityOf(f.id, now) : [],
           };
         }),

@@ -2,6 +2,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, type RefusalTable 
 import type { CardCheckFailure } from './guardians.card-check';
 import type { ConsentFailure, InviteFailure, LinkFailure, OtpFailure } from './guardians.consent';
 import type { Fail } from '../../platform/result';
+import type { SharingFailure } from './guardians.sharing';
 
 /** Guardians' refusals as HTTP errors and words, in one place (decision 039). */
 const notYourChild = () => notFound('That child');
@@ -45,3 +46,10 @@ export const cardCheckErrors = {
   declaration_changed: consentErrors.declaration_changed,
   card_check_unavailable: () => new AppError(503, 'service_unavailable', 'A card check is not available for this child’s currency. Use the WhatsApp code instead.'),
 } satisfies RefusalTable<CardCheckFailure>;
+
+export const sharingErrors = {
+  not_your_child: notYourChild,
+  consent_first: () => conflict('Give your consent for this child first; sharing with third parties builds on it. Nothing was changed.'),
+  declaration_required: () => badRequest('Type your full name and tick the box to confirm.', [{ path: 'body.fullName', message: 'sign the statement' }]),
+  declaration_changed: consentErrors.declaration_changed,
+} satisfies RefusalTable<SharingFailure>;

@@ -1,11 +1,13 @@
 import fp from 'fastify-plugin';
 import { CONSENT_CHECKS } from '../billing';
 import { contactsByIds, GUARDIAN_LIMITS, STUDENT_SIGNED_UP } from '../identity';
+import { LTI_CHILD_SHARING } from '../lti';
 import { type EmailContent, mailLocale } from '../notifications';
 import { createGuardianCardCheck } from './guardians.card-check';
 import { createGuardianConsent } from './guardians.consent';
 import { createGuardianControls } from './guardians.controls';
 import { createGuardiansRepo } from './guardians.repo';
+import { createGuardianSharing } from './guardians.sharing';
 import { guardiansRoutes } from './guardians.routes';
 import { needsGuardianConsent } from './guardians.rules';
 import { createGuardianSummary } from './guardians.summary';
@@ -29,7 +31,10 @@ export const guardiansModule = fp(
     // The card method (decision 086): billing opens, charges and refunds; it tells us the outcome through CONSENT_CHECKS.
     const cardCheck = createGuardianCardCheck({ repo, clock, logger, identity, consent, billing: fastify.billing.consentChecks, publicUrl: config.publicUrl });
     ports.provide(CONSENT_CHECKS, cardCheck.port);
-    const controls = createGuardianControls({ repo, db, clock, logger, identity, consent, cardCheck });
+    // Third-party sharing (COPPA 2025): the LTI module asks whose grades and statements to hold back.
+    const sharing = createGuardianSharing({ db, clock, logger, identity, consent });
+    ports.provide(LTI_CHILD_SHARING, sharing.port);
+    const controls = createGuardianControls({ repo, db, clock, logger, identity, consent, cardCheck, sharing });
     ports.provide(GUARDIAN_LIMITS, controls.limits);
     // A student who signed up needing consent and named a guardian: the link goes out at once. A failure to send is
     // logged, never a failed sign-up (the student can send it again from settings).
@@ -44,7 +49,7 @@ export const guardiansModule = fp(
     const summary = createGuardianSummary({ repo, db, clock, logger, identity, controls, sendWhatsApp, sendEmail: summaryEmail, publicUrl: config.publicUrl });
     await summary.install(jobs);
     fastify.decorate('guardians', { consent, controls, summary });
-    await fastify.register(guardiansRoutes, { consent, controls, cardCheck, identity, clock, secureCookies: config.secureCookies, login: config.login });
+    await fastify.register(guardiansRoutes, { consent, controls, cardCheck, sharing, identity, clock, secureCookies: config.secureCookies, login: config.login });
   },
   { name: 'tutorline-guardians', fastify: '5.x', decorators: { fastify: ['platform', 'identity', 'billing', 'notifications'] }, dependencies: ['@fastify/rate-limit', 'tutorline-identity', 'tutorline-notifications', 'tutorline-billing', 'tutorline-whatsapp', 'tutorline-scheduling', 'tutorline-rooms', 'tutorline-classes'] },
 );

@@ -9,6 +9,8 @@ import {
   guardianInviteBodySchema,
   guardianInviteViewSchema,
   guardianOtpBodySchema,
+  guardianSharingBodySchema,
+  guardianSharingSchema,
   guardianSignUpBodySchema,
   meSchema,
 } from '@tutorline/contracts';
@@ -21,13 +23,14 @@ import { caller, type IdentityService, setSessionCookie } from '../identity';
 import type { GuardianCardCheckService } from './guardians.card-check';
 import type { GuardianConsent } from './guardians.consent';
 import type { GuardianControls } from './guardians.controls';
-import { cardCheckErrors, childErrors, consentErrors, inviteErrors, linkErrors, otpErrors } from './guardians.http';
+import { cardCheckErrors, childErrors, consentErrors, inviteErrors, linkErrors, otpErrors, sharingErrors } from './guardians.http';
+import type { GuardianSharingService } from './guardians.sharing';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 410: errorBodySchema, 429: errorBodySchema, 503: errorBodySchema };
 const tokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a link token') });
 const childParams = z.strictObject({ id: z.uuid('must be an id') });
 
-export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent: GuardianConsent; controls: GuardianControls; cardCheck: GuardianCardCheckService; identity: IdentityService; clock: Clock; secureCookies: boolean; login: { maxPerIp: number; windowMs: number } }) {
+export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent: GuardianConsent; controls: GuardianControls; cardCheck: GuardianCardCheckService; sharing: GuardianSharingService; identity: IdentityService; clock: Clock; secureCookies: boolean; login: { maxPerIp: number; windowMs: number } }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { consent, controls, identity } = opts;
   const perIp = app.rateLimit({ max: opts.login.maxPerIp, timeWindow: opts.login.windowMs, keyGenerator: (req) => `guardian-ip:${req.ip}` });
@@ -101,6 +104,12 @@ export async function guardiansRoutes(fastify: FastifyInstance, opts: { consent:
       valueOr(await consent.revoke(caller(request), request.params.id), childErrors);
       return reply.status(204).send(null);
     },
+  });
+
+  app.post('/api/guardian/children/:id/sharing', {
+    config: { access: ['guardian'] },
+    schema: { tags: ['guardians'], summary: 'Give or withdraw consent to sharing the child’s data with third parties (the school’s LMS); the evidence is kept', params: childParams, body: guardianSharingBodySchema, response: { 200: guardianSharingSchema, ...errors } },
+    handler: async (request) => valueOr(await opts.sharing.decide(caller(request), request.params.id, request.body, request.ip), sharingErrors),
   });
 
   app.put('/api/guardian/children/:id/controls', {

@@ -3,6 +3,8 @@ import {
   BEFORE_CONSENT,
   cardCheckCurrency,
   checkDeclaration,
+  sharingAllowed,
+  sharingText,
   checkLimits,
   checkOtp,
   consentAgeFor,
@@ -109,5 +111,19 @@ describe('card check currency (decision 086)', () => {
     expect(cardCheckCurrency('PL')).toBe('USD');
     expect(cardCheckCurrency('US')).toBe('USD');
     expect(cardCheckCurrency(null)).toBe('USD');
+  });
+});
+
+describe('third-party sharing (#20, COPPA 2025)', () => {
+  it('is allowed only with the main consent and a newest decision that gave it; never asked means not given', () => {
+    expect(sharingAllowed({ consented: true, latest: null })).toBe(false);
+    expect(sharingAllowed({ consented: true, latest: { given: true } })).toBe(true);
+    expect(sharingAllowed({ consented: true, latest: { given: false } })).toBe(false);
+    expect(sharingAllowed({ consented: false, latest: { given: true } })).toBe(false);
+  });
+  it('has one text to give and one to withdraw, per version; an unknown version has none', () => {
+    expect(sharingText('Asha', true)).toContain("share Asha's learning results with third parties");
+    expect(sharingText('Asha', false)).toContain('I withdraw my agreement');
+    expect(sharingText('Asha', true, 'old')).toBeNull();
   });
 });

@@ -168,3 +168,25 @@ export function summaryWeekOf(now: Date): string {
 export function monthStartUtc(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
+
+/**
+ * Sharing a child's data with third parties (COPPA 2025): a consent apart from the main one, off until a guardian
+ * gives it. What it governs is the optional sharing only: grades and activity statements sent to the school's LMS
+ * (LTI AGS, xAPI). Processing a guardian's own payment and WhatsApp messages to the guardian are needed for the
+ * service the guardian asked for, so they do not depend on it (docs/PRIVACY.md).
+ */
+export const SHARING_VERSION = '2026-12-sharing-v1';
+export function sharingText(childName: string, given: boolean, version: string = SHARING_VERSION): string | null {
+  if (version !== SHARING_VERSION) return null;
+  return given
+    ? `I agree that Tutorline may share ${childName}'s learning results with third parties: the school's learning platform ` +
+        '(LMS) that opens Tutorline receives their LMS user id, name and the lessons, classes and questions they completed, ' +
+        'as grades and activity statements. I can withdraw this at any time from my guardian page.'
+    : `I withdraw my agreement to sharing ${childName}'s learning results with third parties. From now on no grades or ` +
+        "activity statements about them are sent to the school's learning platform.";
+}
+
+/** A child's data may be shared when a guardian's main consent stands and the newest sharing decision gave it. */
+export function sharingAllowed(s: { consented: boolean; latest: { given: boolean } | null }): boolean {
+  return s.consented && s.latest?.given === true;
+}

@@ -136,3 +136,27 @@ export const guardianCardChecks = pgTable(
   },
   (t) => [index('guardian_card_checks_pair_idx').on(t.guardianId, t.studentId, t.createdAt)],
 );
+
+// guardians: each decision on sharing a child's data with third parties (COPPA 2025, a consent apart from the main one):
+// given or withdrawn, with the same evidence as consent (method, time, IP, the exact text). The newest row decides.
+export const guardianSharingConsents = pgTable(
+  'guardian_sharing_consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    guardianId: uuid('guardian_id')
+      .notNull()
+      .references(() => users.id),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id),
+    given: boolean('given').notNull(),
+    /** A logged-in guardian whose main consent was verified ticks the box and types their name on the exact text. */
+    method: text('method', { enum: ['signed_declaration'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    ip: text('ip').notNull(),
+    textVersion: text('text_version').notNull(),
+    textAgreed: text('text_agreed').notNull(),
+    signedName: text('signed_name').notNull(),
+  },
+  (t) => [index('guardian_sharing_consents_student_idx').on(t.studentId, t.at)],
+);

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { SOCKET_IDENTITY } from '../../platform/platform';
 import { installAuth, socketAuthenticator, socketAuthorizer } from './identity.auth';
 import { staffRolesOfUser } from './identity.lookups.repo';
+import { TUTOR_BIO_SCREEN } from './identity.ports';
 import { createIdentityRepo } from './identity.repo';
 import { createLoginRetention } from './identity.retention';
 import { identityRoutes } from './identity.routes';
@@ -33,6 +34,7 @@ export const identityModule = fp<IdentityModuleOptions>(
       sessionCacheTtlMs: config.sessionCacheTtlMs,
       onUserChanged: (userId) => realtime.broadcastUserChanged(userId),
       loginLimits: loginLimitsOf(config.login),
+      bioScreen: ports.late(TUTOR_BIO_SCREEN, 'tutorline-identity'),
       ...(opts.loginDelay ? { loginDelay: opts.loginDelay } : {}),
     });
     ports.provide(SOCKET_IDENTITY, {

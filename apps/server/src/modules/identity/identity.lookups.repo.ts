@@ -1,7 +1,7 @@
 import type { Role } from '@tutorline/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db';
-import { ADULT_AGE, ageOn, mayBeRecorded } from './identity.rules';
+import { ADULT_AGE, ageOn, mayBeRecorded, underConsentAge } from './identity.rules';
 import { users } from './identity.schema';
 
 /**
@@ -71,6 +71,14 @@ export async function minorsAmong(q: Db | Tx, ids: readonly string[], now: Date)
   if (!wanted.length) return new Set();
   const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate }).from(users).where(anyId(wanted));
   return new Set(rows.filter((r) => r.role === 'student' && (!r.birthDate || ageOn(r.birthDate, now) < ADULT_AGE)).map((r) => r.id));
+}
+
+/** Of these accounts, the students whose known age is under their country's consent age on `now` (#20). */
+export async function childrenAmong(q: Db | Tx, ids: readonly string[], now: Date): Promise<Set<string>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (!wanted.length) return new Set();
+  const rows = await q.select({ id: users.id, role: users.role, birthDate: users.birthDate, country: users.country }).from(users).where(anyId(wanted));
+  return new Set(rows.filter((r) => r.role === 'student' && r.birthDate && underConsentAge(ageOn(r.birthDate, now), r.country)).map((r) => r.id));
 }
 
 /**

@@ -12,3 +12,13 @@ export interface GuardianLimits {
   check(studentId: string, act: { action: 'ask' | 'book'; at: Date; priceMinor: number }): Promise<{ ok: true } | GuardianLimitRefusal>;
 }
 export const GUARDIAN_LIMITS = definePort<GuardianLimits>('identity.guardianLimits', 'the guardians module (tutorline-guardians)');
+
+/**
+ * Screening a tutor's bio for contact details before it is saved (#20): students read it, most of them minors. The
+ * safety module provides it (it keeps the attempt and counts it toward its repeat flag); `message` names what was
+ * found by category, never the value.
+ */
+export interface TutorBioScreen {
+  screenBio(tutorId: string, bio: string): Promise<{ ok: true } | { ok: false; categories: string[]; message: string }>;
+}
+export const TUTOR_BIO_SCREEN = definePort<TutorBioScreen>('identity.tutorBioScreen', 'the safety module (tutorline-safety)');

@@ -156,3 +156,8 @@ export function throttleDelay(total: number, limits: Pick<LoginLimits, 'throttle
   const steps = Math.min(total - limits.throttleAfter, 30);
   return Math.min(limits.throttleMaxDelayMs, limits.throttleDelayMs * 2 ** steps);
 }
+
+/** Whether a student of this age in this country is under the age at which a guardian must consent (guardians.rules). */
+export function underConsentAge(age: number, country: string | null | undefined): boolean {
+  return age < consentAgeFor(country);
+}

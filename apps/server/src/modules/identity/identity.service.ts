@@ -1,3 +1,4 @@
+import type { TutorBioScreen } from './identity.ports';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { emailSchema, type GuardianConsentBody, type Me, passwordSchema, type Role, type SignUpBody, type StaffRole, type UiLanguage, uiLanguageSchema } from '@tutorline/contracts';
@@ -41,6 +42,8 @@ export interface IdentityDeps {
   loginLimits: LoginLimits;
   /** How the account-wide slow-down waits (tests observe it); a timer by default. */
   loginDelay?: LoginDelay;
+  /** Screens a tutor's bio for contact details before it is saved (the safety module, #20). */
+  bioScreen?: TutorBioScreen;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -96,7 +99,7 @@ export function createIdentityService(deps: IdentityDeps) {
   }
 
   return {
-    ...createTutorProfiles({ repo, clock, logger }),
+    ...createTutorProfiles({ repo, clock, logger, ...(deps.bioScreen ? { bioScreen: deps.bioScreen } : {}) }),
     ...createStaffAdmin({ repo, clock, logger, userChanged }),
     ...createGuardianship({ repo, clock, logger, userChanged, hashPassword }),
 

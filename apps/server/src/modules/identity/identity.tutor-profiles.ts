@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { IdentityRepo, TutorProfileWithSubjects } from './identity.repo';
+import type { TutorBioScreen } from './identity.ports';
 import type { AuthUser } from './identity.service';
 
 export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
@@ -20,7 +21,7 @@ export function toTutorProfile(p: TutorProfileWithSubjects): TutorProfile {
 }
 
 /** Tutor profiles: a tutor's own edits (subjects checked against the catalogue) and an admin's approval. */
-export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; logger: Logger }) {
+export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; logger: Logger; bioScreen?: TutorBioScreen }) {
   const { repo, clock, logger } = deps;
 
   return {
@@ -54,6 +55,11 @@ export function createTutorProfiles(deps: { repo: IdentityRepo; clock: Clock; lo
         if (current?.subjectsVetted && unique.some((s) => !taught.has(`${s.subjectId}|${s.level}`))) {
           throw conflict('You are approved for specific subjects and levels. To teach another one, apply for it from your application page.');
         }
+      }
+      if (rest.bio && deps.bioScreen) {
+        // Refused rather than masked: the tutor can fix it at once, and a child never reads a bio with holes in it.
+        const screened = await deps.bioScreen.screenBio(caller.id, rest.bio);
+        if (!screened.ok) throw badRequest(screened.message, [{ path: 'body.bio', message: `contains contact details (${screened.categories.join(', ')})` }]);
       }
       const fields = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       await repo.updateTutorProfile(caller.id, fields, unique);

@@ -7,11 +7,11 @@ export { type AuthUser, createIdentityService, hashPassword, type IdentityServic
 export { loginLimitsOf } from './identity.login';
 export { canAskOrBook } from './identity.rules';
 export { type ConsentGatedAction, consentRequired, lacksGuardianConsent, requireGuardianConsent } from './identity.consent';
-export { GUARDIAN_LIMITS, type GuardianLimitRefusal, type GuardianLimits } from './identity.ports';
+export { GUARDIAN_LIMITS, type GuardianLimitRefusal, type GuardianLimits, TUTOR_BIO_SCREEN, type TutorBioScreen } from './identity.ports';
 export { subjectsCatalogue } from './subjects.catalogue';
 export { checkPasswordStrength } from './identity.passwords';
 export { type UserContact, userContacts, userIdsWithEmailContaining } from './identity.lookups.repo';
-export { type AccountSummary, accountIdByEmail, accountsByIds, contactsByIds, insertSchoolAccount, minorsAmong, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
+export { type AccountSummary, accountIdByEmail, accountsByIds, childrenAmong, contactsByIds, insertSchoolAccount, minorsAmong, staffRolesOfUser, usersLeftOutOfRecordings } from './identity.lookups.repo';
 export {
   addCompletedSession,
   addToReviewFigures,

@@ -10,6 +10,7 @@ export { ltiModule } from './lti.install';
 export { courseRoleOf, launchRefusals, type LaunchRefusal } from './lti.rules';
 export { LTI_COURSE_LEFT, LTI_ROSTER_REFRESH_QUEUE } from './lti.nrps.service';
 export { LTI_XAPI_SEND_QUEUE } from './lti.xapi.service';
+export { type ChildDataSharing, LTI_CHILD_SHARING } from './lti.ports';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -7,6 +7,7 @@ import type { AgsClient } from './lti.ags.client';
 import type { AgsRepo } from './lti.ags.repo';
 import { agsEndpointOf, isStale, type OutcomeKind, outcomeKinds, SCORE_MAX_ATTEMPTS, scoreBody } from './lti.ags.rules';
 import { AgsCallError } from './lti.ags.token';
+import type { ChildDataSharing } from './lti.ports';
 
 /** One score to deliver: the learner's running count of a kind of outcome in a course, stamped with the outcome's time. */
 export const LTI_AGS_SCORE_QUEUE = defineJob(
@@ -35,13 +36,19 @@ export interface Outcome {
  * finds or creates the line item and posts the score, retried on 5xx and 429 (Retry-After honoured), final on 4xx,
  * and never over a newer score.
  */
-export function createAgsService(deps: { repo: AgsRepo; client: AgsClient; clock: Clock; logger: Logger }) {
-  const { repo, client, clock, logger } = deps;
+export function createAgsService(deps: { repo: AgsRepo; client: AgsClient; clock: Clock; logger: Logger; sharing: ChildDataSharing; db: Db }) {
+  const { repo, client, clock, logger, sharing } = deps;
+  const withheld = async (q: Db | Tx, userId: string) => (await sharing.withheld(q, [userId], clock.now())).has(userId);
 
   async function sendScore(job: ScoreJob, attempt: number): Promise<void> {
     const ctx = { courseId: job.courseId, userId: job.userId, kind: job.kind, count: job.count, timestamp: job.timestamp.toISOString(), attempt };
     if (isStale(await repo.deliveredAt(job.courseId, job.userId, job.kind), job.timestamp)) {
       logger.info({ event: 'lti_ags_score_stale', ...ctx }, 'LTI AGS: a newer score was delivered already; this one is dropped');
+      return;
+    }
+    // Asked again when sending: a guardian may have withdrawn the sharing consent since the score was queued.
+    if (await withheld(deps.db, job.userId)) {
+      logger.info({ event: 'lti_ags_score_withheld', ...ctx }, 'LTI AGS: a child whose guardian has not agreed to third-party sharing; the score is not sent');
       return;
     }
     const target = await repo.scoreTarget(job.courseId, job.userId);
@@ -86,6 +93,10 @@ export function createAgsService(deps: { repo: AgsRepo; client: AgsClient; clock
     /** An outcome, inside its publisher's transaction: one score job per graded course the learner is in (none for others). */
     async recordOutcome(tx: Db | Tx, o: Outcome): Promise<number> {
       const courses = await repo.gradedCoursesOf(tx, o.userId);
+      if (courses.length && (await withheld(tx, o.userId))) {
+        logger.info({ event: 'lti_ags_score_withheld', userId: o.userId, kind: o.kind, sourceId: o.sourceId }, 'LTI AGS: a child whose guardian has not agreed to third-party sharing; no score is queued');
+        return 0;
+      }
       let queued = 0;
       for (const courseId of courses) {
         const count = await repo.addOutcome(tx, { courseId, userId: o.userId, kind: o.kind, sourceId: o.sourceId, at: o.at });

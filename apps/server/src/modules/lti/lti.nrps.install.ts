@@ -13,6 +13,7 @@ import { createCourseAllowances } from './lti.allowance.service';
 import { createCourseActivities, createUsageReports } from './lti.usage.service';
 import { createXapiRepo } from './lti.xapi.repo';
 import { createXapiExports } from './lti.xapi.service';
+import { LTI_CHILD_SHARING } from './lti.ports';
 import { ltiStatementRoutes } from './lti.statement.routes';
 import { createCourseStatements } from './lti.statement.service';
 import type { StatementRepo } from './lti.statement.repo';
@@ -25,14 +26,14 @@ export async function installRostersAndUsage(
   fastify: FastifyInstance,
   deps: { platform: Platform; repo: LtiRepo; tokens: AgsTokens; toolOrigin: string; lrsBox: KeyBox; allowances: AllowanceRepo; statementRepo: StatementRepo; taggedBookings: (courseId: string) => Promise<string[]> },
 ) {
-  const { database, clock, logger, jobs, events } = deps.platform;
+  const { database, clock, logger, jobs, events, ports } = deps.platform;
   const nrpsRepo = createNrpsRepo(database.db);
   const tokens = createServiceTokens({ repo: deps.repo, tokens: deps.tokens });
   const roster = createRosterSync({ repo: nrpsRepo, tokens, clock, logger, events });
   const activities = createCourseActivities({ db: database.db, repo: nrpsRepo, clock, taggedBookings: deps.taggedBookings });
   const allowances = createCourseAllowances({ repo: deps.allowances, nrps: nrpsRepo, clock, logger });
   const usage = createUsageReports({ repo: nrpsRepo, activities, roster, allowances });
-  const xapi = createXapiExports({ repo: createXapiRepo(database.db), activities, jobs, clock, logger, toolOrigin: deps.toolOrigin, lrsBox: deps.lrsBox });
+  const xapi = createXapiExports({ repo: createXapiRepo(database.db), activities, jobs, clock, logger, toolOrigin: deps.toolOrigin, lrsBox: deps.lrsBox, sharing: ports.late(LTI_CHILD_SHARING, 'tutorline-lti') });
   await installRosterRefresh({ jobs, db: database.db, repo: nrpsRepo, sync: roster, clock, logger, afterSync: async (courseId) => void (await xapi.exportCourse(courseId)) });
   await fastify.register(ltiUsageRoutes, { usage, xapi, repo: deps.repo, clock, lrsBox: deps.lrsBox });
   await fastify.register(ltiAllowanceRoutes, { allowances });

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock';
 import { defineJob, type JobRunner, PermanentJobError } from '../../platform/jobs';
 import type { Logger } from '../../platform/logger';
 import type { KeyBox } from './lti.keys';
+import type { ChildDataSharing } from './lti.ports';
 import type { CourseActivities } from './lti.usage.service';
 import type { XapiRepo } from './lti.xapi.repo';
 import { lrsConfigOf, statementKey, uuidFromDigest, xapiStatement } from './lti.xapi.rules';
@@ -16,7 +17,7 @@ export const LTI_XAPI_SEND_QUEUE = defineJob('lti.xapi_send', z.object({ stateme
  * made once (the activity's unique key) and queued in the same transaction; a job posts it to the LRS the
  * registration names in `settings.lrs` (`{ endpoint, key, secret }`, Basic auth, xAPI 1.0.3).
  */
-export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActivities; jobs: JobRunner; clock: Clock; logger: Logger; toolOrigin: string; lrsBox: KeyBox; fetch?: typeof fetch }) {
+export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActivities; jobs: JobRunner; clock: Clock; logger: Logger; toolOrigin: string; lrsBox: KeyBox; sharing: ChildDataSharing; fetch?: typeof fetch }) {
   const { repo, activities, clock, logger, toolOrigin, lrsBox } = deps;
   const open = (sealed: string) => lrsBox.open(sealed);
   const doFetch = deps.fetch ?? fetch;
@@ -55,8 +56,11 @@ export function createXapiExports(deps: { repo: XapiRepo; activities: CourseActi
       if (!found) return { queued: 0, reason: 'not_found' };
       if (!lrsConfigOf(found.course.settings, open)) return { queued: 0, reason: 'no_lrs' };
       const now = clock.now();
+      // A child's activities go to the LRS only with their guardian's third-party sharing consent (#20).
+      const withheld = await deps.sharing.withheld(repo.db, found.items.map((i) => i.activity.userId), now);
+      if (withheld.size) logger.info({ event: 'lti_xapi_withheld', courseId, learners: withheld.size }, 'xAPI: children without third-party sharing consent are left out');
       const rows = found.items
-        .filter((i) => i.learner.sub && i.learner.userId)
+        .filter((i) => i.learner.sub && i.learner.userId && !withheld.has(i.activity.userId))
         .map((i) => {
           const id = uuidFromDigest(createHash('sha1').update(statementKey(courseId, i.activity)).digest('hex'));
           return {

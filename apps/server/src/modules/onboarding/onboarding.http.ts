@@ -18,6 +18,7 @@ export const draftErrors = {
   not_editable: ({ detail }) => notEditable(detail.status),
   unknown_subject: ({ detail }) =>
     badRequest(`${detail.subjectId} at ${detail.level} is not in the subjects catalogue.`, [{ path: 'subjects', message: 'unknown subject or level' }]),
+  contact_details: ({ detail }) => badRequest(detail.message, [{ path: 'bio', message: `contains contact details (${detail.categories.join(', ')})` }]),
 } satisfies RefusalTable<DraftFailure>;
 
 export const documentErrors = {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { fail } from '../../platform/result';
-import { accountsByIds, grantVettedSubjects, subjectsCatalogue } from '../identity';
+import { accountsByIds, grantVettedSubjects, subjectsCatalogue, TUTOR_BIO_SCREEN } from '../identity';
 import { PHOTO_LIMITS } from '../media';
 import { createOnboardingRepo } from './onboarding.repo';
 import { onboardingRoutes } from './onboarding.routes';
@@ -9,12 +9,13 @@ import { createOnboardingService } from './onboarding.service';
 /** Onboarding (#18): tutor applications with private documents, the review pipeline, approval per subject and level. */
 export const onboardingModule = fp(
   async (fastify) => {
-    const { database, clock, logger, storage } = fastify.platform;
+    const { database, clock, logger, storage, ports } = fastify.platform;
     const db = database.db;
     const { photos, uploadQuota } = fastify.media;
     const { notifications, inbox } = fastify.notifications;
     const onboarding = createOnboardingService({
       repo: createOnboardingRepo(db),
+      bioScreen: ports.late(TUTOR_BIO_SCREEN, 'tutorline-onboarding'),
       clock,
       logger,
       storage,

@@ -1,3 +1,4 @@
+import type { TutorBioScreen } from '../identity';
 import { randomUUID } from 'node:crypto';
 import type { Application, ApplicationDecision, ApplicationQueueItem, ApplicationQueueQuery, DocumentKind, OnboardingDocument, StaffApplication } from '@tutorline/contracts';
 import { applicationDecisionSchema, applicationDraftSchema, applicationQueueQuerySchema, requestInfoSchema, type ApplicationDraft } from '@tutorline/contracts';
@@ -16,6 +17,8 @@ import { checkDecision, decisionNotice, isDecided, MAX_DOCUMENTS, missingItems, 
 /** What onboarding asks of the other modules (through their index.ts, wired by the installer). */
 export interface OnboardingDeps {
   repo: OnboardingRepo;
+  /** The bio becomes the public profile's on approval: contact details in it are refused (#20, the safety module). */
+  bioScreen?: TutorBioScreen;
   clock: Clock;
   logger: Logger;
   storage: Storage;
@@ -37,7 +40,7 @@ export interface OnboardingDeps {
 type Actor = { id: string; role: string };
 type Transition = { status: ApplicationRow['status']; event: ApplicationEvent };
 
-export type DraftFailure = Fail<'not_editable', Transition> | Fail<'unknown_subject', { subjectId: string; level: string }>;
+export type DraftFailure = Fail<'not_editable', Transition> | Fail<'unknown_subject', { subjectId: string; level: string }> | Fail<'contact_details', { categories: string[]; message: string }>;
 export type DocumentFailure =
   | Fail<'not_editable', Transition>
   | Fail<'too_many_documents'>
@@ -164,6 +167,8 @@ export function createOnboardingService(deps: OnboardingDeps) {
       const unknown = input.subjects.find((s) => !catalogue.get(s.subjectId)?.has(s.level));
       if (unknown) return fail('unknown_subject', { subjectId: unknown.subjectId, level: unknown.level });
       const subjects = [...new Map(input.subjects.map((s) => [`${s.subjectId}|${s.level}`, s])).values()];
+      const screened = input.bio && deps.bioScreen ? await deps.bioScreen.screenBio(user.id, input.bio) : { ok: true as const };
+      if (!screened.ok) return fail('contact_details', { categories: screened.categories, message: screened.message });
       const now = clock.now();
       const done = await repo.transaction(async (tx): Promise<Result<ApplicationRow, DraftFailure>> => {
         const row = await repo.ensureDraft(tx, user.id, now);

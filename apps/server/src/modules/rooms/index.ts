@@ -7,7 +7,7 @@ export { roomsRoutes } from './rooms.routes';
 export { createRoomsService, type RoomsHooks, type RoomsService } from './rooms.service';
 export { installRoomHandlers } from './rooms.realtime';
 export { ABANDONED_SWEEP_QUEUE, type AbandonedSweep, createAbandonedSweep } from './rooms.sweep';
-export { instantSessionsInProgress, openSessionsStartedBefore, sessionSpansOf, tutorsInSession } from './rooms.lookups.repo';
+export { instantSessionsInProgress, lastSessionOf, openSessionsStartedBefore, sessionSpansOf, tutorsInSession } from './rooms.lookups.repo';
 export { instantSessionsOfStudents } from './rooms.usage.repo';
 export { sessionsOfStudent, type StudentSessionView } from './rooms.guardian.repo';
 export { SESSION_ENDED, SESSION_OPENED } from './rooms.events';

@@ -46,3 +46,15 @@ export async function openSessionsStartedBefore(q: Db | Tx, before: Date, limit:
     .orderBy(asc(s.startedAt))
     .limit(limit);
 }
+
+/** The user's latest session as student or tutor (#20: WhatsApp's REPORT names the other person in it), or undefined. */
+export async function lastSessionOf(q: Db | Tx, userId: string): Promise<{ id: string; studentId: string; tutorId: string } | undefined> {
+  if (!isUuid(userId)) return undefined;
+  const [row] = await q
+    .select({ id: tutoringSessions.id, studentId: tutoringSessions.studentId, tutorId: tutoringSessions.tutorId })
+    .from(tutoringSessions)
+    .where(sql`${tutoringSessions.studentId} = ${userId} or ${tutoringSessions.tutorId} = ${userId}`)
+    .orderBy(sql`${tutoringSessions.startedAt} desc`)
+    .limit(1);
+  return row;
+}

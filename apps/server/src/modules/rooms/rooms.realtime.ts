@@ -92,7 +92,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
     reply(ack, fail('validation_failed', issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message'));
     return null;
   }
-  function reply(ack: unknown, value: RoomAck<object>) {
+  function reply(ack: unknown, value: RoomAck<{ warning?: string }>) {
     if (typeof ack === 'function') (ack as Ack)(value);
   }
   const joinedRole = (socket: AppSocket, sessionId: string): RoomRole | undefined => socket.data.rooms?.[sessionId];
@@ -292,7 +292,7 @@ export function installRoomHandlers(deps: { io: Io; rooms: RoomsService; logger:
         const result = await rooms.applyBoardUpdate(msg.sessionId, userId, msg.update);
         if (!result.ok) return reply(ack, result);
         socket.to(roomOf(msg.sessionId)).emit('room:board', { sessionId: msg.sessionId, update: msg.update });
-        reply(ack, { ok: true });
+        reply(ack, result.warning ? { ok: true, warning: result.warning } : { ok: true });
       } catch (err) {
         logger.error({ err, sessionId: msg.sessionId, userId }, 'board update failed');
         reply(ack, fail('internal_error', 'The board change was not saved.'));

@@ -1,6 +1,7 @@
 import type { AdminSession, ChatMessage, IceServers, RateSessionBody, RoomChatInput, RoomError, RoomRole, SessionTimeline, TutoringSession, UploadedChatPhoto } from '@tutorline/contracts';
 import { roomOf } from '@tutorline/contracts';
 import * as Y from 'yjs';
+import { boardTextsOf } from './rooms.board-text.rules';
 import { issueTurnCredential } from '../../integrations/turn';
 import type { Clock } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
@@ -316,7 +317,7 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
       return { diff: clientStateVector ? Y.diffUpdate(merged, clientStateVector) : merged, stateVector: Y.encodeStateVectorFromUpdate(merged) };
     },
     /** Appends a board update after checking it decodes; folds the log into the stored state now and then. */
-    async applyBoardUpdate(sessionId: string, userId: string, update: Uint8Array): Promise<{ ok: true } | { ok: false; error: RoomError }> {
+    async applyBoardUpdate(sessionId: string, userId: string, update: Uint8Array): Promise<{ ok: true; warning?: string } | { ok: false; error: RoomError }> {
       const session = await repo.find(sessionId);
       if (!session) return roomFail('not_found', 'That session was not found.');
       if (session.status !== 'active') return roomFail('session_ended', 'This session has ended; the board is read-only.');
@@ -335,7 +336,9 @@ export function createRoomsService(deps: { repo: RoomsRepo; clock: Clock; logger
         await repo.compactBoard(sessionId, (parts) => Y.mergeUpdates(parts), EMPTY_UPDATE, clock.now());
         logger.info({ event: 'board_compacted', sessionId }, 'board compacted');
       }
-      return { ok: true };
+      const texts = deps.safety ? boardTextsOf(update) : [];
+      const warning = texts.length ? await deps.safety!.screenBoard({ sessionId, senderId: userId, studentId: session.studentId, tutorId: session.tutorId, texts }) : null;
+      return warning ? { ok: true, warning } : { ok: true };
     },
 
     /** Starts or stops counting time together (both participants in the room). */

@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin';
 import { recordAudit } from '../audit';
 import { HELP_SAFETY } from '../help';
-import { accountsByIds, minorsAmong } from '../identity';
-import { openSessionsStartedBefore, ROOM_SAFETY } from '../rooms';
+import { accountsByIds, minorsAmong, TUTOR_BIO_SCREEN } from '../identity';
+import { lastSessionOf, openSessionsStartedBefore, ROOM_SAFETY } from '../rooms';
+import { WHATSAPP_REPORTS } from '../whatsapp';
 import { BOOKING_SAFETY, bookingsByIds } from '../scheduling';
 import { createSafetyRepo } from './safety.repo';
 import { safetyRoutes } from './safety.routes';
@@ -40,7 +41,17 @@ export const safetyModule = fp(
       },
       audit: async (tx, at, entry) => void (await recordAudit(tx, at, entry)),
     });
-    ports.provide(ROOM_SAFETY, { screenChat: safety.screenChat, chatMasked: safety.chatMasked, reviewNotice: safety.reviewNotice });
+    ports.provide(ROOM_SAFETY, { screenChat: safety.screenChat, chatMasked: safety.chatMasked, screenBoard: safety.screenBoard, reviewNotice: safety.reviewNotice });
+    ports.provide(TUTOR_BIO_SCREEN, { screenBio: safety.screenBio });
+    ports.provide(WHATSAPP_REPORTS, {
+      report: safety.report,
+      async lastSessionOf(userId) {
+        const s = await lastSessionOf(db, userId);
+        if (!s) return null;
+        const otherId = s.studentId === userId ? s.tutorId : s.studentId;
+        return { sessionId: s.id, otherName: (await accountsByIds(db, [otherId]))[0]?.displayName ?? 'the other person' };
+      },
+    });
     ports.provide(HELP_SAFETY, { withheldTutors: safety.withheldTutors });
     ports.provide(BOOKING_SAFETY, { blocked: safety.blocked });
 

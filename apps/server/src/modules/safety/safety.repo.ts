@@ -21,6 +21,17 @@ export function createSafetyRepo(db: Db) {
     async addAttempt(q: Db | Tx, row: typeof safetyContactAttempts.$inferInsert): Promise<void> {
       await q.insert(safetyContactAttempts).values(row);
     },
+    /**
+     * A board attempt, one per (session, sender, element): the first inserts (true), later edits of the same element
+     * only update its text and categories (false), so typing a number key by key counts once.
+     */
+    async upsertRefAttempt(row: typeof safetyContactAttempts.$inferInsert & { ref: string; sessionId: string }): Promise<boolean> {
+      const t = safetyContactAttempts;
+      const inserted = await db.insert(t).values(row).onConflictDoNothing({ target: [t.sessionId, t.senderId, t.ref], where: sql`${t.ref} is not null` }).returning({ id: t.id });
+      if (inserted.length) return true;
+      await db.update(t).set({ original: row.original, categories: row.categories }).where(and(eq(t.sessionId, row.sessionId), eq(t.senderId, row.senderId), eq(t.ref, row.ref)));
+      return false;
+    },
     /** The sender's masked attempts in a session, and since a time (the last day). */
     async attemptCounts(senderId: string, sessionId: string | null, since: Date): Promise<{ inSession: number; sinceTime: number }> {
       const [[s], [d]] = await Promise.all([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSevere, longCallAt, maskWarning, repeatReached } from './safety.rules';
+import { bioRefusal, boardWarning, isSevere, longCallAt, maskWarning, repeatReached } from './safety.rules';
 
 describe('repeat attempts', () => {
   it('flags the third attempt in a session and the fifth in a day, once each', () => {
@@ -24,5 +24,12 @@ describe('severity and words', () => {
   it('treats a booked call as long 30 minutes after its booked end, an instant one an hour after its start', () => {
     expect(longCallAt({ startedAt: new Date('2026-01-01T09:00:00Z'), bookedEnd: new Date('2026-01-01T10:00:00Z') }).toISOString()).toBe('2026-01-01T10:30:00.000Z');
     expect(longCallAt({ startedAt: new Date('2026-01-01T09:00:00Z'), bookedEnd: null }).toISOString()).toBe('2026-01-01T10:00:00.000Z');
+  });
+});
+
+describe('board and bio words (#20)', () => {
+  it('name what was found by category, never a value', () => {
+    expect(boardWarning(['phone', 'payment'])).toBe("Contact details (phone numbers, payment handles) aren't allowed on the board with students under 18. Please remove them: this was recorded, and repeated attempts are reviewed by our safety team.");
+    expect(bioRefusal(['email'])).toMatch(/^Your profile can't include contact details: we found email addresses\. /);
   });
 });

@@ -18,10 +18,22 @@ export function repeatReached(counts: { inSession: number; sinceTime: number }):
 
 export const isSevere = (category: ReportCategory): boolean => severeReportCategories.includes(category);
 
+const categoryWords = (c: string): string => ({ phone: 'phone numbers', email: 'email addresses', social: 'social media handles', payment: 'payment handles', link: 'links' })[c] ?? c;
+
 /** What the sender reads when contact details were masked (they reach the student as •••). */
 export function maskWarning(categories: readonly string[]): string {
-  const what = categories.map((c) => ({ phone: 'phone numbers', email: 'email addresses', social: 'social media handles', payment: 'payment handles', link: 'links' })[c] ?? c);
+  const what = categories.map(categoryWords);
   return `Contact details (${what.join(', ')}) can't be shared with students under 18, so they were hidden. Keep lessons and payments on Tutorline; repeated attempts are reviewed by our safety team.`;
+}
+
+/** What the writer reads when the board's text has contact details in a session with a minor (the board is not masked). */
+export function boardWarning(categories: readonly string[]): string {
+  return `Contact details (${categories.map(categoryWords).join(', ')}) aren't allowed on the board with students under 18. Please remove them: this was recorded, and repeated attempts are reviewed by our safety team.`;
+}
+
+/** A tutor's bio with contact details is refused; the message names what was found, never the value. */
+export function bioRefusal(categories: readonly string[]): string {
+  return `Your profile can't include contact details: we found ${categories.map(categoryWords).join(', ')}. Students, most of them under 18, read it; lessons and payments stay on Tutorline. Remove them and save again.`;
 }
 
 export const REVIEW_NOTICE = 'For safety, sessions with students under 18 may be reviewed by Tutorline.';

@@ -1,4 +1,5 @@
-import { boolean, index, jsonb, pgTable, primaryKey, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../identity/identity.schema';
 
 /** safety: the tables this module owns. Only this module's *.repo.ts queries them. */
@@ -17,8 +18,14 @@ export const safetyContactAttempts = pgTable(
     original: text('original').notNull(),
     categories: jsonb('categories').$type<string[]>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** board: the element it is in. A text element is re-sent whole on every keystroke: one attempt per element. */
+    ref: text('ref'),
   },
-  (t) => [index('safety_contact_attempts_sender_idx').on(t.senderId, t.createdAt), index('safety_contact_attempts_session_idx').on(t.sessionId)],
+  (t) => [
+    index('safety_contact_attempts_sender_idx').on(t.senderId, t.createdAt),
+    index('safety_contact_attempts_session_idx').on(t.sessionId),
+    uniqueIndex('safety_contact_attempts_ref_key').on(t.sessionId, t.senderId, t.ref).where(sql`${t.ref} is not null`),
+  ],
 );
 
 // safety: what ops must look at: repeated contact attempts, a minor's call running long, a severe report

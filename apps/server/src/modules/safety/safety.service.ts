@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger';
 import { type Fail, fail, ok, type Result } from '../../platform/result';
 import { screenText } from './safety.detect.rules';
 import type { FlagRow, ReportRow, SafetyRepo } from './safety.repo';
-import { DAY_MS, isSevere, maskWarning, repeatReached, REVIEW_NOTICE } from './safety.rules';
+import { bioRefusal, boardWarning, DAY_MS, isSevere, maskWarning, repeatReached, REVIEW_NOTICE } from './safety.rules';
 
 /** What safety asks other modules, through their index.ts (wired in safety.install.ts). */
 export interface SafetyDeps {
@@ -65,6 +65,33 @@ export function createSafetyService(deps: SafetyDeps) {
       await repo.addAttempt(repo.db, { senderId: input.senderId, sessionId: input.sessionId, surface: 'chat', original: input.original, categories: input.categories, createdAt: clock.now() });
       logger.info({ event: 'contact_details_masked', surface: 'chat', sessionId: input.sessionId, senderId: input.senderId, categories: input.categories }, 'contact details masked for a minor');
       await flagRepeats(input.senderId, input.sessionId, 'chat');
+    },
+
+    /** The room's board port: text elements with contact details in a minor's session are recorded (one attempt per element) and the writer warned. */
+    async screenBoard(input: { sessionId: string; senderId: string; studentId: string; tutorId: string; texts: { id: string; text: string }[] }): Promise<string | null> {
+      const found = input.texts.map((t) => ({ ...t, screened: screenText(t.text) })).filter((t) => t.screened.matches.length);
+      if (!found.length || !(await deps.minors([input.studentId])).has(input.studentId)) return null;
+      let added = false;
+      for (const t of found) {
+        const isNew = await repo.upsertRefAttempt({ senderId: input.senderId, sessionId: input.sessionId, surface: 'board', ref: t.id, original: t.text, categories: t.screened.categories, createdAt: clock.now() });
+        added ||= isNew;
+        if (isNew) logger.info({ event: 'contact_details_on_board', sessionId: input.sessionId, senderId: input.senderId, elementId: t.id, categories: t.screened.categories }, 'contact details on the board in a minor’s session; writer warned');
+      }
+      if (added) await flagRepeats(input.senderId, input.sessionId, 'board');
+      return boardWarning([...new Set(found.flatMap((t) => t.screened.categories))]);
+    },
+
+    /**
+     * Identity's bio port: a tutor's bio with contact details is refused (every student reads it, and most are minors);
+     * the attempt is kept and counts toward the same repeat flag as chat (by day: a bio has no session).
+     */
+    async screenBio(tutorId: string, bio: string): Promise<{ ok: true } | { ok: false; categories: string[]; message: string }> {
+      const screened = screenText(bio);
+      if (!screened.matches.length) return { ok: true };
+      await repo.addAttempt(repo.db, { senderId: tutorId, sessionId: null, surface: 'bio', original: bio, categories: screened.categories, createdAt: clock.now() });
+      logger.info({ event: 'contact_details_in_bio', tutorId, categories: screened.categories }, 'tutor bio with contact details refused');
+      await flagRepeats(tutorId, null, 'bio');
+      return { ok: false, categories: screened.categories, message: bioRefusal(screened.categories) };
     },
 
     async reviewNotice(session: { studentId: string; tutorId: string }): Promise<string | null> {

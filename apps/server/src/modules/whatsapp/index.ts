@@ -4,6 +4,7 @@ import type { WhatsApp } from './whatsapp.service';
 export type { WhatsAppFlowConfig } from './conversation';
 export { WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
 export { WA_SEND_QUEUE } from './whatsapp.outbox';
+export { WHATSAPP_REPORTS, type WhatsAppReports } from './whatsapp.ports';
 export { createWhatsApp, type WhatsApp } from './whatsapp.service';
 export { LINK_ATTEMPT_LIMITS, LINK_ATTEMPT_WINDOW_MS, LINK_CODE_TTL_MS, sameCodeHash } from './whatsapp.linking';
 export { SIMULATOR_NUMBERS } from './whatsapp.simulator';

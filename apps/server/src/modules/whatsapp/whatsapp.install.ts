@@ -1,3 +1,4 @@
+import { WHATSAPP_REPORTS, type WhatsAppReports } from './whatsapp.ports';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { WhatsAppConfig } from '../../config';
@@ -40,6 +41,7 @@ async function installWhatsApp(
     sendRate: SharedCounter;
     identity: IdentityService;
     help: HelpService;
+    reports: WhatsAppReports;
     flow?: Partial<WhatsAppFlowConfig>;
     /** Draws link codes (tests force a collision); random by default. */
     drawLinkCode?: () => string;
@@ -86,6 +88,7 @@ async function installWhatsApp(
     media,
     identity: deps.identity,
     help: deps.help,
+    reports: deps.reports,
     publicUrl: deps.publicUrl,
     secret: signingSecret,
     ...(deps.drawLinkCode ? { drawLinkCode: deps.drawLinkCode } : {}),
@@ -116,7 +119,7 @@ export interface WhatsAppModuleOptions {
  */
 export const whatsappModule = fp<WhatsAppModuleOptions>(
   async (fastify, opts) => {
-    const { config, db, clock, logger, jobs, events, signingSecret, counters } = fastify.platform;
+    const { config, db, clock, logger, jobs, events, signingSecret, counters, ports } = fastify.platform;
     const wa = await installWhatsApp(fastify, {
       config: config.whatsapp,
       publicUrl: config.publicUrl,
@@ -128,6 +131,7 @@ export const whatsappModule = fp<WhatsAppModuleOptions>(
       sendRate: counters,
       identity: fastify.identity,
       help: fastify.help.help,
+      reports: ports.late(WHATSAPP_REPORTS, 'tutorline-whatsapp'),
       ...(opts.flow ? { flow: opts.flow } : {}),
       ...(opts.drawLinkCode ? { drawLinkCode: opts.drawLinkCode } : {}),
     });

@@ -39,6 +39,9 @@ export function createWhatsAppRepo(db: Db) {
       const [row] = await db.select().from(waContacts).where(eq(waContacts.waId, waId)).limit(1);
       return row;
     },
+    async setReportFlow(waId: string, flow: Record<string, unknown> | null): Promise<void> {
+      await db.update(waContacts).set({ reportFlow: flow }).where(eq(waContacts.waId, waId));
+    },
     async contactOfUser(userId: string): Promise<ContactRow | undefined> {
       const [row] = await db.select().from(waContacts).where(eq(waContacts.userId, userId)).limit(1);
       return row;

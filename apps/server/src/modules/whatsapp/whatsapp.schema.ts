@@ -16,6 +16,8 @@ export const waContacts = pgTable('wa_contacts', {
   stateUpdatedAt: timestamp('state_updated_at', { withTimezone: true }).notNull(),
   /** Bumped on every state change: updates are conditional on it, so two deliveries at once cannot both move the state. */
   version: integer('version').notNull().default(0),
+  /** A report being made from WhatsApp (#20, conversation/report.machine.ts), beside the role's conversation; null: none. */
+  reportFlow: jsonb('report_flow').$type<Record<string, unknown>>(),
   /** The last message from the user: free-form replies are allowed for 24 hours after it. */
   lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

@@ -12,6 +12,8 @@ import { asWhatsAppUser, createAsking } from './whatsapp.ask';
 import { mirroredHelpEvent, type SystemJob, WA_INBOUND_QUEUE, WA_SYSTEM_QUEUE } from './whatsapp.jobs';
 import { createOutbox, type OutboxDeps, toOutbound } from './whatsapp.outbox';
 import type { ContactRow } from './whatsapp.repo';
+import type { WhatsAppReports } from './whatsapp.ports';
+import { runReportFlow } from './whatsapp.report';
 import {
   decideStudent,
   decideTutor,
@@ -36,6 +38,8 @@ export interface WhatsAppDeps extends OutboxDeps {
   media: MediaFetcher;
   identity: IdentityService;
   help: HelpService;
+  /** Reports from WhatsApp (#20): the safety module's, through the port. */
+  reports: WhatsAppReports;
   publicUrl: string;
   /** The server's signing secret: link codes are stored as HMACs under it. */
   secret: string;
@@ -153,6 +157,8 @@ export function createWhatsApp(deps: WhatsAppDeps) {
     }
     const user = await deps.identity.userById(userId);
     if (!user || user.disabled) return;
+    // REPORT (#20): either party reports the other of their last session; the flow holds the number until it ends.
+    if ((user.role === 'tutor' || user.role === 'student') && (await runReportFlow({ repo, clock, logger, reports: deps.reports, queueMessage }, contact, user.id, text, key))) return;
     if (user.role === 'tutor') return runTutor(e.from, user, tutorEventOf(e), key);
     if (user.role === 'student') return runStudent(e.from, studentEventOf(e), key);
     await queueMessage(e.from, { type: 'text', text: 'This number belongs to a staff account. Please use the website.' }, `${key}:staff`, 'reply');

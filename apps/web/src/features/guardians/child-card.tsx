@@ -6,6 +6,7 @@ import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { TextField } from '../../ui/field';
 import { CardMethod, CardOutcome } from './card-method';
+import { SharingCard } from './sharing-card';
 import { useConsent, useRevoke, useSendCode, useSetControls } from './use-guardians';
 
 /** One child on the guardian's page: the consent step while pending, then activity and controls. */
@@ -24,6 +25,7 @@ export function ChildCard({ child }: { child: GuardianChild }) {
           <CardOutcome cardCheck={child.cardCheck} />
           <Activity child={child} />
           <Controls child={child} />
+          <SharingCard child={child} />
         </>
       ) : (
         <ConsentStep child={child} />

@@ -1,4 +1,4 @@
-import type { GuardianCardCheckStarted, GuardianCardConsentBody, GuardianChild, GuardianControlsBody, GuardianInviteView, Me } from '@tutorline/contracts';
+import type { GuardianCardCheckStarted, GuardianCardConsentBody, GuardianChild, GuardianControlsBody, GuardianInviteView, GuardianSharing, GuardianSharingBody, Me } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { meQueryKey } from '../auth';
@@ -65,6 +65,15 @@ export function useRevoke(childId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<null>(`/api/guardian/children/${childId}/revoke`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: childrenKey }),
+  });
+}
+
+/** Third-party sharing (#20, COPPA 2025): given or withdrawn apart from the main consent, on the exact text shown. */
+export function useSetSharing(childId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: GuardianSharingBody) => api.post<GuardianSharing>(`/api/guardian/children/${childId}/sharing`, body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: childrenKey }),
   });
 }

@@ -52,6 +52,8 @@ export interface RoomSnapshot {
   savedReadMessageId: number | null;
   /** The server hid contact details in one of our messages (a student under 18, #20): what it told us, shown under it. */
   chatWarning: { messageId: number; text: string } | null;
+  /** The server found contact details in this side's board text, in a session with a minor (#20); shown until dismissed. */
+  boardWarning: string | null;
 }
 
 export interface SignalIn {
@@ -71,7 +73,7 @@ const MAX_EARLY_SIGNALS = 200;
 
 export class RoomConnection {
   readonly board = new Y.Doc();
-  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null, chatWarning: null };
+  private snapshot: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null, chatWarning: null, boardWarning: null };
   private listeners = new Set<Listener>();
   private signalHandlers = new Set<(s: SignalIn) => void>();
   private rejoinHandlers = new Set<(info: { recovered: boolean; joinCount: number }) => void>();
@@ -301,7 +303,13 @@ export class RoomConnection {
       console.warn(`board update of ${update.byteLength} bytes is over the ${ROOM_LIMITS.boardUpdateBytes}-byte limit`);
       return;
     }
-    (this.socket as unknown as { emit(e: string, p: unknown): void }).emit('room:board', { sessionId: this.sessionId, update });
+    (this.socket as unknown as { emit(e: string, p: unknown, ack: (r: { ok: boolean; warning?: string }) => void): void }).emit('room:board', { sessionId: this.sessionId, update }, (r) => {
+      if (r?.ok && r.warning && r.warning !== this.snapshot.boardWarning) this.update({ boardWarning: r.warning });
+    });
+  }
+
+  dismissBoardWarning(): void {
+    this.update({ boardWarning: null });
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useSocket } from '../../lib/socket';
 import { RoomConnection, type RoomSnapshot } from './room-connection';
 
-const idle: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null, chatWarning: null };
+const idle: RoomSnapshot = { status: 'joining', error: null, joined: null, participants: [], messages: [], pending: [], joinCount: 0, endedBy: null, lastReadMessageId: null, savedReadMessageId: null, chatWarning: null, boardWarning: null };
 
 /** Joins the room of `sessionId` over the app's socket while mounted (and `enabled`); leaves it on unmount. */
 export function useRoomConnection(sessionId: string, enabled = true): { connection: RoomConnection | null; snapshot: RoomSnapshot } {

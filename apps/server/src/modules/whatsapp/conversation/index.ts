@@ -49,3 +49,4 @@ export {
   tutorStateNames,
   tutorTransitions,
 } from './tutor.machine';
+export { decideReport, isReportKeyword, type ReportFlow, reportFlowSchema } from './report.machine';

@@ -1,4 +1,4 @@
-import { Component, lazy, type ReactNode, Suspense, useState } from 'react';
+import { Component, lazy, type ReactNode, Suspense, useState, useSyncExternalStore } from 'react';
 import { Button } from '../../../ui/button';
 import { ProgressBar } from '../../../ui/progress-bar';
 import type { RoomConnection } from '../room-connection';
@@ -44,12 +44,30 @@ export function BoardPanel({ connection, questionPhotos, readOnly, placeQuestion
   const [BoardCanvas, setBoardCanvas] = useState(loadBoardCanvas);
   return (
     <section className="board-panel" data-testid="board-panel" aria-label="Whiteboard">
+      <BoardWarning connection={connection} />
       <LoadFailure onRetry={() => setBoardCanvas(loadBoardCanvas)}>
         <Suspense fallback={<BoardLoading />}>
           <BoardCanvas doc={connection.board} sessionId={connection.sessionId} questionPhotos={questionPhotos} readOnly={readOnly} placeQuestionPhotos={placeQuestionPhotos} />
         </Suspense>
       </LoadFailure>
     </section>
+  );
+}
+
+/** The server's warning about contact details in this side's board text (#20): the board itself is not masked. */
+function BoardWarning({ connection }: { connection: RoomConnection }) {
+  const warning = useSyncExternalStore(
+    (notify) => connection.subscribe(notify),
+    () => connection.getSnapshot().boardWarning,
+  );
+  if (!warning) return null;
+  return (
+    <div className="board-warning" role="alert" data-testid="board-warning">
+      <p>{warning}</p>
+      <Button variant="secondary" onClick={() => connection.dismissBoardWarning()}>
+        OK
+      </Button>
+    </div>
   );
 }
 
