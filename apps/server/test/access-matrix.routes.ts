@@ -145,6 +145,7 @@ export const routeAccess: Record<string, RouteAccess> = {
   'POST /api/guardian/children/{id}/consent': { object: 'guardianChild', allow: [], others: 403 },
   'POST /api/guardian/children/{id}/card-check': { object: 'guardianChild', allow: [], others: 403 },
   'POST /api/guardian/children/{id}/revoke': { object: 'guardianChild', allow: [], others: 403 },
+  'POST /api/guardian/children/{id}/sharing': { object: 'guardianChild', allow: [], others: 403 },
   'PUT /api/guardian/children/{id}/controls': { object: 'guardianChild', allow: [], others: 403, body: { monthlyLimitMinor: 0, allowedFrom: '08:00', allowedTo: '20:00', recordingAllowed: false } },
   'DELETE /api/safety/blocks/{tutorId}': { object: 'tutor', allow: ['student', 'tutor', 'ops', 'support', 'finance', 'admin', 'owner'], others: 404 },
   'GET /api/admin/safety/reports/{id}': { object: 'safetyReport', allow: ['ops', 'admin'], others: 403 },

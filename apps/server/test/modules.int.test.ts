@@ -130,8 +130,8 @@ describeEachBackend('registering modules on the platform', ({ db }) => {
   it('a port nobody provides stops the start (not a request later): without safety and billing, rooms, help and scheduling cannot be ready', async () => {
     const app = await bare();
     for (const m of [identityModule, mediaModule, notificationsModule, roomsModule, helpModule, schedulingModule]) await app.register(m);
-    // The first port asked for without an implementation is named (rooms registers first).
-    await expect(app.ready()).rejects.toThrow("port 'rooms.safety' (needed by tutorline-rooms) has no implementation: register the safety module (tutorline-safety), which provides it");
+    // The first port asked for without an implementation is named (identity registers first, and asks safety to screen bios).
+    await expect(app.ready()).rejects.toThrow("port 'identity.tutorBioScreen' (needed by tutorline-identity) has no implementation: register the safety module (tutorline-safety), which provides it");
   });
 
   it('with every module registered in order the ports are filled and each module exposes its API', async () => {
