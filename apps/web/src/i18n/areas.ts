@@ -45,6 +45,11 @@ export async function loadOpenedAreas(language: UiLanguage): Promise<void> {
  * A lazy route whose chunk and area catalog load together: the page renders only once its words are in Lingui's
  * messages, and the Suspense fallback (a skeleton) shows meanwhile.
  */
-export function lazyWithArea<P extends object>(area: Area, load: () => Promise<{ default: ComponentType<P> }>) {
-  return lazy(() => Promise.all([load(), loadArea(area)]).then(([page]) => page));
+// The same bound as React.lazy's own: any component, whatever its props.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lazyWithArea<T extends ComponentType<any>>(area: Area, load: () => Promise<{ default: T }>) {
+  return lazy<T>(async () => {
+    const [page] = await Promise.all([load(), loadArea(area)]);
+    return page;
+  });
 }
