@@ -1,8 +1,8 @@
 import type { Plugin } from 'vite';
 import { compileMessageOrThrow } from '@lingui/message-utils/compileMessage';
 
-/** Translation catalogs: JSON files of ICU messages, one per language (src/i18n/locales/<lang>.json). */
-export const catalogPattern = /\/src\/i18n\/locales\/[a-z]{2,3}\.json$/;
+/** Translation catalogs: JSON files of ICU messages, one per language: the core (src/i18n/locales/<lang>.json) and each area's (locales/<area>/<lang>.json). */
+export const catalogPattern = /\/src\/i18n\/locales\/(?:[a-z-]+\/)?[a-z]{2,3}\.json$/;
 
 /** A catalog's messages compiled for @lingui/core; a message that does not parse throws, naming its key. */
 export function compileCatalog(messages: Record<string, string>): Record<string, unknown> {

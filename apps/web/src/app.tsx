@@ -4,7 +4,7 @@ import { createBrowserRouter, Route, RouterProvider, Routes, useLocation, useNav
 import { I18nProvider } from '@lingui/react';
 import { meQueryKey, useMe } from './features/auth';
 import { helpQueryRoot } from './features/instant-help';
-import { AccountLanguage, i18n, useT } from './i18n';
+import { AccountLanguage, i18n, lazyWithArea, useT } from './i18n';
 import { sessionsQueryRoot } from './features/sessions';
 import { ApiError } from './lib/api';
 import { useSessionSocket } from './lib/socket';
@@ -32,13 +32,14 @@ const ClassroomPage = lazy(() => import('./routes/classroom').then((m) => ({ def
 const CheckPage = lazy(() => import('./routes/check').then((m) => ({ default: m.CheckPage })));
 const DevWhatsAppPage = lazy(() => import('./routes/dev-whatsapp').then((m) => ({ default: m.DevWhatsAppPage })));
 const AdminCheckReportPage = lazy(() => import('./routes/admin-check-report').then((m) => ({ default: m.AdminCheckReportPage })));
-// Scheduled tutoring: separate chunks, so the instant-help pages stay as small as they were.
-const FindTutorsPage = lazy(() => import('./routes/find-tutors').then((m) => ({ default: m.FindTutorsPage })));
-const TutorPublicProfilePage = lazy(() => import('./routes/tutor-public-profile').then((m) => ({ default: m.TutorPublicProfilePage })));
+// Scheduled tutoring: separate chunks, so the instant-help pages stay as small as they were. The student's booking
+// pages bring the 'booking' area's words with them (i18n/areas.ts): rendered only once those are loaded.
+const FindTutorsPage = lazyWithArea('booking', () => import('./routes/find-tutors').then((m) => ({ default: m.FindTutorsPage })));
+const TutorPublicProfilePage = lazyWithArea('booking', () => import('./routes/tutor-public-profile').then((m) => ({ default: m.TutorPublicProfilePage })));
 const TutorAvailabilityPage = lazy(() => import('./routes/tutor-availability').then((m) => ({ default: m.TutorAvailabilityPage })));
-const MyLessonsPage = lazy(() => import('./routes/my-lessons').then((m) => ({ default: m.MyLessonsPage })));
+const MyLessonsPage = lazyWithArea('booking', () => import('./routes/my-lessons').then((m) => ({ default: m.MyLessonsPage })));
 // Back from paying for a booked lesson: follows the payment until the lesson is confirmed.
-const LessonsPaidPage = lazy(() => import('./routes/lessons-paid').then((m) => ({ default: m.LessonsPaidPage })));
+const LessonsPaidPage = lazyWithArea('booking', () => import('./routes/lessons-paid').then((m) => ({ default: m.LessonsPaidPage })));
 // Billing (#7): plans and checkout, tutor earnings, admin revenue, plans and refunds.
 const BillingPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingPage })));
 const BillingReturnPage = lazy(() => import('./routes/billing').then((m) => ({ default: m.BillingReturnPage })));

@@ -6,7 +6,8 @@ import { i18n } from '@lingui/core';
  * words. A key is a dotted name ('ask.title'); its message is ICU MessageFormat: placeholders {name}, plurals
  * {count, plural, one {…} other {…}}, tags <0>…</0> for links.
  */
-export type MessageKey = keyof typeof import('./locales/en.json');
+// Core keys (loaded before the first paint) and area keys (loaded with their area's routes: i18n/areas.ts).
+export type MessageKey = keyof typeof import('./locales/en.json') | keyof typeof import('./locales/booking/en.json');
 export type MessageValues = Record<string, unknown>;
 
 /** The message for a key in the current language, outside React (formatters, titles). Components use useT(). */
@@ -18,6 +19,6 @@ export { i18n };
 
 /** Whether the catalog has a key: for words that come as data (a subject's id) and may have a translation. */
 export function hasMessage(key: string): key is MessageKey {
-  // Every catalog has every key (catalogs.test.ts), so the loaded one answers for all.
+  // Every catalog has every key of its area (catalogs.test.ts), so the loaded one answers for all.
   return Object.hasOwn(i18n.messages, key);
 }

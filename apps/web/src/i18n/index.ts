@@ -4,6 +4,7 @@ export { currentLanguage, languageStorageKey, startingLanguage, switchLanguage }
 export { isUiLanguage, languages, preferredLanguage } from './languages';
 export { T, useT, type TFunction } from './use-t';
 export { i18n } from './catalog';
+export { areas, lazyWithArea, loadArea, type Area } from './areas';
 export { AccountLanguage } from './account-language';
 export { LanguageSelect } from './language-select';
 export { LanguageCard } from './language-card';

@@ -1,6 +1,7 @@
 import type { Messages } from '@lingui/core';
 import type { UiLanguage } from '@tutorline/contracts';
 import { setUiLanguage } from '../lib/format';
+import { loadOpenedAreas } from './areas';
 import { i18n } from './catalog';
 import { preferredLanguage } from './languages';
 
@@ -33,7 +34,7 @@ export function currentLanguage(): UiLanguage {
 }
 
 /**
- * Switch the whole interface to a language: its catalog (loaded once), Intl formatting (lib/format), <html lang>,
+ * Switch the whole interface to a language: its core catalog and the opened areas' (each loaded once), Intl formatting (lib/format), <html lang>,
  * and this device's memory of the choice. Components re-render through I18nProvider.
  */
 export async function switchLanguage(language: UiLanguage): Promise<void> {
@@ -42,6 +43,8 @@ export async function switchLanguage(language: UiLanguage): Promise<void> {
     i18n.load(language, catalog.default as Messages);
     loaded.add(language);
   }
+  // The areas already opened (a booking page on screen) switch with the core, never showing a key meanwhile.
+  await loadOpenedAreas(language);
   setUiLanguage(language);
   document.documentElement.lang = language;
   try {

@@ -2,6 +2,7 @@ import type { Me } from '@tutorline/contracts';
 import { Link, useSearchParams } from 'react-router';
 import { RequireRole } from '../features/auth';
 import { PaymentReturn } from '../features/scheduling/booking-payment';
+import { useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { Alert } from '../ui/alert';
 
@@ -14,18 +15,19 @@ export function LessonsPaidPage() {
 }
 
 function LessonsPaidScreen({ me }: { me: Me }) {
-  usePageTitle('Payment');
+  const t = useT();
+  usePageTitle(t('booking.paid.title'));
   const [params] = useSearchParams();
   const checkoutId = params.get('checkout');
   return (
     <section className="page page-narrow stack" data-testid="lesson-payment" aria-labelledby="payment-title">
-      <h1 id="payment-title">Payment</h1>
+      <h1 id="payment-title">{t('booking.paid.title')}</h1>
       {checkoutId && /^[0-9a-f-]{36}$/i.test(checkoutId) ? (
         <PaymentReturn checkoutId={checkoutId} cancelled={params.get('cancelled') === '1'} zone={me.timeZone} />
       ) : (
-        <Alert tone="error" title="This link is missing its payment">
+        <Alert tone="error" title={t('booking.paid.missing')}>
           <p>
-            <Link to="/lessons">See my lessons</Link>
+            <Link to="/lessons">{t('booking.seeLessons')}</Link>
           </p>
         </Alert>
       )}

@@ -2,6 +2,7 @@ import type { Me } from '@tutorline/contracts';
 import { Link } from 'react-router';
 import { RequireRole, roleHome } from '../features/auth';
 import { CalendarFeed, MyLessons, NoticesPanel } from '../features/scheduling';
+import { T, useT } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { ZoneName } from '../ui/zone-name';
 
@@ -10,16 +11,17 @@ export function MyLessonsPage() {
 }
 
 function MyLessonsScreen({ me }: { me: Me }) {
-  usePageTitle('My lessons');
+  const t = useT();
+  usePageTitle(t('booking.lessons.title'));
   return (
     <section className="page page-medium" data-testid="my-lessons" aria-labelledby="lessons-title">
       <Link className="back-link" to={roleHome(me.role)}>
-        ← Home
+        {t('booking.lessons.home')}
       </Link>
       <div className="page-intro">
-        <h1 id="lessons-title">My lessons</h1>
+        <h1 id="lessons-title">{t('booking.lessons.title')}</h1>
         <p className="lead">
-          Times are in your zone, <ZoneName zone={me.timeZone} />.
+          <T id="booking.lessons.zone" components={{ 0: <ZoneName zone={me.timeZone} /> }} />
         </p>
       </div>
       <MyLessons me={me} />

@@ -1,10 +1,12 @@
 import type { BookingView } from '@tutorline/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../../lib/api';
-import { formatDateTime, formatMoney, formatTime, plural } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { api } from '../../lib/api';
+import { formatDateTime, formatMoney, formatTime } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { bookingErrorText } from './booking-errors';
 import { holdLeftLabel, usePayBooking } from './booking-payment';
 import { lessonPaths } from './lesson-queries';
 import { schedulingKeys, schedulingQueryRoot, useActiveHolds } from './scheduling-queries';
@@ -26,12 +28,13 @@ export function groupHolds(holds: readonly BookingView[]): BookingView[][] {
  * out holds the page is already showing (just booked).
  */
 export function ActiveHolds({ tutorId, zone, hide }: { tutorId: string; zone: string; hide: readonly string[] }) {
+  const t = useT();
   const holds = useActiveHolds(tutorId);
   const now = useNow(1000, (holds.data?.length ?? 0) > 0);
   const live = (holds.data ?? []).filter((h) => !hide.includes(h.id) && h.heldUntil && Date.parse(h.heldUntil) > now);
   if (live.length === 0) return null;
   return (
-    <section className="active-holds stack" data-testid="active-holds" aria-label="Lessons waiting for payment">
+    <section className="active-holds stack" data-testid="active-holds" aria-label={t('booking.holds.label')}>
       {groupHolds(live).map((weeks) => (
         <HoldNotice key={weeks[0]!.id} weeks={weeks} zone={zone} now={now} tutorId={tutorId} />
       ))}
@@ -40,6 +43,7 @@ export function ActiveHolds({ tutorId, zone, hide }: { tutorId: string; zone: st
 }
 
 function HoldNotice({ weeks, zone, now, tutorId }: { weeks: BookingView[]; zone: string; now: number; tutorId: string }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const first = weeks[0]!;
   const pay = usePayBooking();
@@ -57,23 +61,27 @@ function HoldNotice({ weeks, zone, now, tutorId }: { weeks: BookingView[]; zone:
     weeks.reduce((sum, b) => sum + b.priceMinor, 0),
     first.currency,
   );
-  const what = weeks.length > 1 ? `${plural(weeks.length, { one: '# weekly lesson', other: '# weekly lessons' })} from ${formatDateTime(first.start, { zone })}` : formatDateTime(first.start, { zone });
+  const from = formatDateTime(first.start, { zone });
   const titleId = `hold-${first.id}`;
   return (
     <section className="card hold-notice" data-testid="active-hold" aria-labelledby={titleId}>
       <p className="hold-notice-title" id={titleId}>
-        You are holding {what}
+        {weeks.length > 1 ? t('booking.holds.titleWeekly', { count: weeks.length, from }) : t('booking.holds.title', { from })}
       </p>
       <p>
-        Held for you until <strong>{formatTime(until, { zone })}</strong> ({holdLeftLabel(Date.parse(until) - now)} left). Pay {price} to confirm {weeks.length > 1 ? 'them' : 'it'}.
+        <T
+          id="booking.holds.body"
+          values={{ until: formatTime(until, { zone }), left: holdLeftLabel(Date.parse(until) - now), price, count: weeks.length }}
+          components={{ 0: <strong /> }}
+        />
       </p>
-      {(pay.error ?? release.error) && <Alert tone="error">{errorMessage(pay.error ?? release.error)}</Alert>}
+      {(pay.error ?? release.error) && <Alert tone="error">{bookingErrorText(pay.error ?? release.error)}</Alert>}
       <div className="form-actions">
-        <Button pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" disabled={release.isPending} onClick={() => pay.mutate(first.id)}>
-          Pay now
+        <Button pending={pay.isPending || pay.isSuccess} pendingLabel={t('booking.pay.opening')} disabled={release.isPending} onClick={() => pay.mutate(first.id)}>
+          {t('booking.holds.payNow')}
         </Button>
-        <Button variant="secondary" pending={release.isPending} pendingLabel="Releasing…" disabled={pay.isPending || pay.isSuccess} onClick={() => release.mutate()}>
-          Release
+        <Button variant="secondary" pending={release.isPending} pendingLabel={t('booking.holds.releasing')} disabled={pay.isPending || pay.isSuccess} onClick={() => release.mutate()}>
+          {t('booking.holds.release')}
         </Button>
       </div>
     </section>

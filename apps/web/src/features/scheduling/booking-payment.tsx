@@ -2,12 +2,14 @@ import type { BookingView, CheckoutView } from '@tutorline/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, errorMessage } from '../../lib/api';
-import { formatCountdown, formatDateTime, formatDuration, formatDateTimeRange, formatMoney, formatTime, plural } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { api, ApiError } from '../../lib/api';
+import { formatCountdown, formatDateTime, formatDuration, formatDateTimeRange, formatMoney, formatTime } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ProgressBar } from '../../ui/progress-bar';
+import { bookingErrorText } from './booking-errors';
 import { newAttemptKey, postBooking, schedulingKeys, schedulingQueryRoot, useMyBookings } from './scheduling-queries';
 import { bookingCourseOf, courseQuery, rememberBookingCourse } from '../lti';
 
@@ -52,6 +54,7 @@ export function usePayBooking() {
  * weekly lessons `weeks` are the held weeks: one checkout pays for all of them (the server sums their prices).
  */
 export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { booking: BookingView; weeks?: BookingView[]; zone: string; tutorName: string }) {
+  const t = useT();
   const now = useNow(1000);
   const pay = usePayBooking();
   const price = formatMoney((weeks ?? [booking]).reduce((sum, b) => sum + b.priceMinor, 0), booking.currency);
@@ -59,22 +62,23 @@ export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { bookin
   const left = until - now;
   if (left <= 0 && !pay.isPending) {
     return (
-      <Alert tone="warning" title="The hold ran out" testId="booking-hold-expired">
-        <p>The time to pay for this lesson ran out, so the slot was released. Pick a time again to book it.</p>
+      <Alert tone="warning" title={t('booking.pay.holdOut')} testId="booking-hold-expired">
+        <p>{t('booking.pay.holdOutBody')}</p>
       </Alert>
     );
   }
   return (
     <section className="card booking-payment stack" data-testid="booking-held" aria-labelledby="held-title">
-      <Alert tone="info" title={<span id="held-title">Held for you until {booking.heldUntil ? formatTime(booking.heldUntil, { zone }) : ''} — pay {price} to confirm</span>}>
+      <Alert tone="info" title={<span id="held-title">{t('booking.pay.heldTitle', { until: booking.heldUntil ? formatTime(booking.heldUntil, { zone }) : '', price })}</span>}>
         <p>
-          {weeks && weeks.length > 1 ? `${plural(weeks.length, { one: '# weekly lesson', other: '# weekly lessons' })} from ${formatDateTime(booking.start, { zone })}` : `${formatDateTimeRange(booking.start, booking.end, { zone })} your time`}, with {tutorName}. Kept for you for{' '}
-          {holdLeftLabel(left)} while you pay.
+          {weeks && weeks.length > 1
+            ? t('booking.pay.heldWeekly', { count: weeks.length, from: formatDateTime(booking.start, { zone }), name: tutorName, left: holdLeftLabel(left) })
+            : t('booking.pay.heldOne', { when: formatDateTimeRange(booking.start, booking.end, { zone }), name: tutorName, left: holdLeftLabel(left) })}
         </p>
       </Alert>
-      {pay.error && <Alert tone="error">{errorMessage(pay.error)}</Alert>}
-      <Button className="btn-large" block pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" onClick={() => pay.mutate(booking.id)}>
-        Pay {price}
+      {pay.error && <Alert tone="error">{bookingErrorText(pay.error)}</Alert>}
+      <Button className="btn-large" block pending={pay.isPending || pay.isSuccess} pendingLabel={t('booking.pay.opening')} onClick={() => pay.mutate(booking.id)}>
+        {t('booking.pay.pay', { price })}
       </Button>
     </section>
   );
@@ -82,16 +86,17 @@ export function HeldBookingPayment({ booking, weeks, zone, tutorName }: { bookin
 
 /** On My lessons: a held lesson says "Pay to confirm" and how long the hold lasts. */
 export function HeldLessonPay({ booking, now }: { booking: BookingView; now: number }) {
+  const t = useT();
   const pay = usePayBooking();
   const left = booking.heldUntil ? Date.parse(booking.heldUntil) - now : 0;
-  if (left <= 0) return <p className="muted">The time to pay ran out; this slot is being released.</p>;
+  if (left <= 0) return <p className="muted">{t('booking.pay.releasing')}</p>;
   return (
     <div className="lesson-pay stack" data-testid="lesson-pay">
-      <Button block pending={pay.isPending || pay.isSuccess} pendingLabel="Opening the payment page…" onClick={() => pay.mutate(booking.id)}>
-        Pay to confirm ({formatMoney(booking.priceMinor, booking.currency)})
+      <Button block pending={pay.isPending || pay.isSuccess} pendingLabel={t('booking.pay.opening')} onClick={() => pay.mutate(booking.id)}>
+        {t('booking.pay.payToConfirm', { price: formatMoney(booking.priceMinor, booking.currency) })}
       </Button>
-      <p className="muted">Held for {holdLeftLabel(left)} more.</p>
-      {pay.error && <Alert tone="error">{errorMessage(pay.error)}</Alert>}
+      <p className="muted">{t('booking.pay.heldFor', { left: holdLeftLabel(left) })}</p>
+      {pay.error && <Alert tone="error">{bookingErrorText(pay.error)}</Alert>}
     </div>
   );
 }
@@ -118,6 +123,7 @@ export function returnState(checkout: CheckoutView | undefined, booking: Booking
 
 /** The page the payment provider sends the learner back to: follows the checkout until the lesson is confirmed. */
 export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: string; cancelled: boolean; zone: string }) {
+  const t = useT();
   const [startedAt] = useState(() => Date.now());
   // Poll the checkout while it is open (the provider's webhook has not been processed yet).
   const checkout = useQuery({
@@ -140,10 +146,10 @@ export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: str
 
   if (checkout.isError) {
     return (
-      <Alert tone="error" title="We could not find this payment">
-        <p>{errorMessage(checkout.error)}</p>
+      <Alert tone="error" title={t('booking.pay.notFound')}>
+        <p>{bookingErrorText(checkout.error)}</p>
         <p>
-          <Link to="/lessons">See my lessons</Link>
+          <Link to="/lessons">{t('booking.seeLessons')}</Link>
         </p>
       </Alert>
     );
@@ -154,36 +160,34 @@ export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: str
     case 'loading':
     case 'waiting_payment':
     case 'waiting_booking': {
-      const step = state.kind === 'waiting_booking' ? 'Payment received. Confirming your lesson…' : 'Checking your payment…';
+      const step = state.kind === 'waiting_booking' ? t('booking.pay.confirming') : t('booking.pay.checking');
       return (
         <section className="card stack" data-testid="payment-progress" aria-live="polite">
           <h2>{step}</h2>
           <ProgressBar value={state.kind === 'waiting_booking' ? 0.75 : state.kind === 'waiting_payment' ? 0.4 : null} label={step} />
-          {slow && <p className="muted">This is taking longer than usual. You can leave this page: your lesson shows on My lessons once the payment is through.</p>}
+          {slow && <p className="muted">{t('booking.pay.slow')}</p>}
         </section>
       );
     }
     case 'confirmed':
       return (
-        <Alert tone="success" title={state.booking ? 'Paid — your lesson is booked' : 'Payment received'} testId="payment-confirmed">
+        <Alert tone="success" title={state.booking ? t('booking.pay.paidBooked') : t('booking.pay.received')} testId="payment-confirmed">
           {state.booking && (
-            <p>
-              {formatDateTimeRange(state.booking.start, state.booking.end, { zone })} your time. {formatMoney(state.checkout.amountMinor, state.checkout.currency)} paid.
-            </p>
+            <p>{t('booking.pay.paidBody', { when: formatDateTimeRange(state.booking.start, state.booking.end, { zone }), amount: formatMoney(state.checkout.amountMinor, state.checkout.currency) })}</p>
           )}
           <p>
             <Link className="btn btn-primary" to="/lessons">
-              See my lessons
+              {t('booking.seeLessons')}
             </Link>
           </p>
         </Alert>
       );
     case 'refunded':
       return (
-        <Alert tone="warning" title="The slot was gone, so your payment is refunded" testId="payment-refunded">
-          <p>The time to pay ran out before the payment arrived, and someone else booked that time meanwhile. The full amount goes back to you.</p>
+        <Alert tone="warning" title={t('booking.pay.refunded')} testId="payment-refunded">
+          <p>{t('booking.pay.refundedBody')}</p>
           <p>
-            <Link to={pickAgainPath(state.booking)}>Pick another time</Link>
+            <Link to={pickAgainPath(state.booking)}>{t('booking.pay.pickAnother')}</Link>
           </p>
         </Alert>
       );
@@ -196,19 +200,20 @@ export function PaymentReturn({ checkoutId, cancelled, zone }: { checkoutId: str
 
 /** Came back from the payment page without paying: pay now while the hold lasts. */
 function NotPaid({ checkout, zone, now }: { checkout: CheckoutView; zone: string; now: number }) {
+  const t = useT();
   const bookings = useMyBookings(!!checkout.bookingId);
   const booking = bookings.data?.find((b) => b.id === checkout.bookingId);
   const live = booking?.status === 'held' && booking.heldUntil && Date.parse(booking.heldUntil) > now;
   return (
-    <Alert tone="warning" title="Not paid yet" testId="payment-not-paid">
+    <Alert tone="warning" title={t('booking.pay.notPaid')} testId="payment-not-paid">
       {live && booking ? (
         <>
-          <p>Your lesson is held until {formatTime(booking.heldUntil!, { zone })}. Pay before then to confirm it.</p>
+          <p>{t('booking.pay.heldUntil', { until: formatTime(booking.heldUntil!, { zone }) })}</p>
           <HeldLessonPay booking={booking} now={now} />
         </>
       ) : (
         <p>
-          The hold has run out. <Link to={pickAgainPath(booking)}>Pick a time again</Link>.
+          <T id="booking.pay.holdRanOut" components={{ 0: <Link to={pickAgainPath(booking)} /> }} />
         </p>
       )}
     </Alert>
@@ -217,6 +222,7 @@ function NotPaid({ checkout, zone, now }: { checkout: CheckoutView; zone: string
 
 /** The payment failed: nothing was charged and the slot was released; book the same time again (it may still be free). */
 function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: string }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const [key] = useState(newAttemptKey);
   const pay = usePayBooking();
@@ -232,22 +238,20 @@ function PaymentFailed({ booking, zone }: { booking: BookingView | null; zone: s
     },
   });
   return (
-    <Alert tone="error" title="The payment failed" testId="payment-failed">
-      <p>Nothing was charged, and the time you picked was released.</p>
+    <Alert tone="error" title={t('booking.pay.failed')} testId="payment-failed">
+      <p>{t('booking.pay.failedBody')}</p>
       {/* The hold is released by a job just after the failure: offer the same time again once it is free. */}
       {booking && booking.status !== 'held' && (
         <>
-          <p>
-            Try again: {formatDateTime(booking.start, { zone })} is booked for you again if it is still free.
-          </p>
-          {(again.error ?? pay.error) && <p>{errorMessage(again.error ?? pay.error)}</p>}
-          <Button pending={again.isPending || pay.isPending || pay.isSuccess} pendingLabel="Booking again…" onClick={() => again.mutate(booking)}>
-            Try again
+          <p>{t('booking.pay.againBody', { when: formatDateTime(booking.start, { zone }) })}</p>
+          {(again.error ?? pay.error) && <p>{bookingErrorText(again.error ?? pay.error)}</p>}
+          <Button pending={again.isPending || pay.isPending || pay.isSuccess} pendingLabel={t('booking.pay.bookingAgain')} onClick={() => again.mutate(booking)}>
+            {t('booking.tryAgain')}
           </Button>
         </>
       )}
       <p>
-        <Link to={pickAgainPath(booking)}>Pick another time</Link>
+        <Link to={pickAgainPath(booking)}>{t('booking.pay.pickAnother')}</Link>
       </p>
     </Alert>
   );

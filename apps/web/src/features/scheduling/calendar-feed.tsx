@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { errorMessage } from '../../lib/api';
+import { useT } from '../../i18n';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { bookingErrorText } from './booking-errors';
 import { useCreateCalendarFeed } from './lesson-queries';
 
 /** The personal calendar feed address (shown once by the server: making a new one replaces the old), with Copy. */
 export function CalendarFeed() {
+  const t = useT();
   const create = useCreateCalendarFeed();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const url = create.data?.url;
@@ -21,29 +23,29 @@ export function CalendarFeed() {
   return (
     <section className="card" aria-labelledby="feed-title" data-testid="calendar-feed">
       <div className="card-intro">
-        <h2 id="feed-title">Calendar feed</h2>
-        <p className="muted">Subscribe in Google Calendar, Apple Calendar or Outlook to see every lesson there, kept up to date.</p>
+        <h2 id="feed-title">{t('booking.feed.title')}</h2>
+        <p className="muted">{t('booking.feed.lead')}</p>
       </div>
       {url ? (
         <div className="stack">
           <label className="visually-hidden" htmlFor="feed-url">
-            Calendar feed address
+            {t('booking.feed.address')}
           </label>
           <input id="feed-url" className="input" readOnly value={url} onFocus={(e) => e.target.select()} />
           <div className="form-actions">
-            <Button onClick={() => void copy()}>Copy address</Button>
+            <Button onClick={() => void copy()}>{t('booking.feed.copy')}</Button>
             <span className="form-status" role="status">
-              {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Could not copy: select the address and copy it.' : ''}
+              {copied === 'yes' ? t('booking.feed.copied') : copied === 'no' ? t('booking.feed.notCopied') : ''}
             </span>
           </div>
-          <p className="muted">Keep it private: anyone with this address can see your lessons. Making a new one stops the old one.</p>
+          <p className="muted">{t('booking.feed.private')}</p>
         </div>
       ) : (
-        <Button variant="secondary" pending={create.isPending} pendingLabel="Making your address…" onClick={() => create.mutate()}>
-          Get my calendar address
+        <Button variant="secondary" pending={create.isPending} pendingLabel={t('booking.feed.making')} onClick={() => create.mutate()}>
+          {t('booking.feed.get')}
         </Button>
       )}
-      {create.error && <Alert tone="error">{errorMessage(create.error)}</Alert>}
+      {create.error && <Alert tone="error">{bookingErrorText(create.error)}</Alert>}
     </section>
   );
 }

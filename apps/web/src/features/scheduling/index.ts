@@ -8,3 +8,4 @@ export { newAttemptKey, schedulingKeys, schedulingQueryRoot, useMyAvailability, 
 export { holdLeftLabel } from './booking-payment';
 export { SlotPicker } from './slot-picker';
 export { WeekPreview } from './week-preview';
+export { bookingErrorText } from './booking-errors';

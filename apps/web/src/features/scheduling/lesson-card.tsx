@@ -2,13 +2,15 @@ import type { BookingView, LearnerSlotView, MyBookingView } from '@tutorline/con
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api, ApiError, errorMessage } from '../../lib/api';
-import { formatDateTime, formatDateTimeRange, formatMoney, formatTime, formatUntil, plural, zoneName } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { api, ApiError } from '../../lib/api';
+import { formatDateTime, formatDateTimeRange, formatMoney, formatTime, formatUntil, zoneName } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { isLateCancellation, lessonPhase, lessonStatus, otherParty, roomWindow } from './lesson-times';
 import { lessonPaths, useCancelFreeHours, useOpenRoom, useReschedule } from './lesson-queries';
+import { bookingErrorText } from './booking-errors';
 import { HeldLessonPay } from './booking-payment';
 import { ReviewForm } from './review-form';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
@@ -31,6 +33,7 @@ interface LessonCardProps {
 }
 
 function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView; zone: string; onDone: () => void; onChanged?: (message: string) => void }) {
+  const t = useT();
   const range = useSlotRange(zone);
   const [picked, setPicked] = useState<LearnerSlotView | null>(null);
   const [key, setKey] = useState(newAttemptKey);
@@ -39,7 +42,7 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
   return (
     <div className="lesson-panel stack" data-testid="reschedule-panel">
       <p className="muted">
-        Pick a new time. Times are in your zone, <ZoneName zone={zone} />.
+        <T id="booking.card.pickNew" components={{ 0: <ZoneName zone={zone} /> }} />
       </p>
       <SlotChooser
         tutorId={booking.tutorId}
@@ -54,19 +57,19 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
           move.reset();
         }}
       />
-      {move.error && <Alert tone="error">{errorMessage(move.error)}</Alert>}
+      {move.error && <Alert tone="error">{bookingErrorText(move.error)}</Alert>}
       <div className="form-actions">
         <Button
           disabled={!picked}
           pending={move.isPending}
-          pendingLabel="Moving…"
+          pendingLabel={t('booking.card.moving')}
           onClick={() =>
             picked &&
             move.mutate(
               { bookingId: booking.id, body: { start: picked.start, idempotencyKey: key } },
               {
                 onSuccess: (moved) => {
-                  onChanged?.(`Lesson moved to ${formatDateTime(moved.start, { zone })}.`);
+                  onChanged?.(t('booking.card.moved', { when: formatDateTime(moved.start, { zone }) }));
                   onDone();
                 },
                 onError: (error) => {
@@ -76,10 +79,10 @@ function Reschedule({ booking, zone, onDone, onChanged }: { booking: BookingView
             )
           }
         >
-          {picked ? `Move to ${formatDateTime(picked.start, { zone })}` : 'Pick a new time'}
+          {picked ? t('booking.card.moveTo', { when: formatDateTime(picked.start, { zone }) }) : t('booking.card.pickTime')}
         </Button>
         <Button variant="ghost" onClick={onDone}>
-          Keep the current time
+          {t('booking.card.keepTime')}
         </Button>
       </div>
     </div>
@@ -96,6 +99,7 @@ interface CancelConfirmProps {
 }
 
 function CancelConfirm({ booking, knownFreeHours, now, onDone, onChanged }: CancelConfirmProps) {
+  const t = useT();
   const queryClient = useQueryClient();
   const terms = useCancelFreeHours(booking.tutorId, knownFreeHours === null);
   const late = isLateCancellation(booking, knownFreeHours ?? terms.data ?? null, now);
@@ -107,49 +111,49 @@ function CancelConfirm({ booking, knownFreeHours, now, onDone, onChanged }: Canc
   const cancel = useMutation({
     mutationFn: () => api.post<BookingView>(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`),
     onSuccess: (b) => {
-      onChanged?.(b.outcome === 'late_cancellation' ? 'Lesson cancelled. This was a late cancellation.' : 'Lesson cancelled.');
+      onChanged?.(b.outcome === 'late_cancellation' ? t('booking.card.cancelledLate') : t('booking.card.cancelledDone'));
       refresh();
     },
   });
   const cancelSeries = useMutation({
     mutationFn: (seriesId: string) => api.post<{ seriesId: string; cancelled: BookingView[] }>(lessonPaths.cancelSeries(seriesId)),
     onSuccess: (r) => {
-      onChanged?.(`${plural(r.cancelled.length, { one: '# weekly lesson', other: '# weekly lessons' })} cancelled.`);
+      onChanged?.(t('booking.card.seriesCancelled', { count: r.cancelled.length }));
       refresh();
     },
   });
   if (cancelSeries.data) {
     const n = cancelSeries.data.cancelled.length;
-    return <Alert tone="success" title={`${plural(n, { one: '# weekly lesson', other: '# weekly lessons' })} cancelled`} />;
+    return <Alert tone="success" title={t('booking.card.seriesCancelled', { count: n })} />;
   }
   if (cancel.data) {
     return (
-      <Alert tone={cancel.data.outcome === 'late_cancellation' ? 'warning' : 'success'} title="Lesson cancelled">
-        {cancel.data.outcome === 'late_cancellation' && <p>This was a late cancellation.</p>}
+      <Alert tone={cancel.data.outcome === 'late_cancellation' ? 'warning' : 'success'} title={t('booking.card.cancelled')}>
+        {cancel.data.outcome === 'late_cancellation' && <p>{t('booking.card.wasLate')}</p>}
       </Alert>
     );
   }
   return (
     <div className="lesson-panel stack" data-testid="cancel-panel">
       {late === true && (
-        <Alert tone="warning" title="This is a late cancellation" testId="late-cancel-warning">
-          <p>The lesson starts within the tutor’s free-cancellation window, so it may still be charged.</p>
+        <Alert tone="warning" title={t('booking.card.lateTitle')} testId="late-cancel-warning">
+          <p>{t('booking.card.lateBody')}</p>
         </Alert>
       )}
-      {late === null && <p className="muted">Cancelling close to the start may count as a late cancellation under the tutor’s policy.</p>}
-      {late === false && <p className="muted">You can cancel this lesson for free.</p>}
-      {(cancel.error ?? cancelSeries.error) && <Alert tone="error">{errorMessage(cancel.error ?? cancelSeries.error)}</Alert>}
+      {late === null && <p className="muted">{t('booking.card.maybeLate')}</p>}
+      {late === false && <p className="muted">{t('booking.card.free')}</p>}
+      {(cancel.error ?? cancelSeries.error) && <Alert tone="error">{bookingErrorText(cancel.error ?? cancelSeries.error)}</Alert>}
       <div className="form-actions">
-        <Button variant="danger" pending={cancel.isPending} pendingLabel="Cancelling…" disabled={cancelSeries.isPending} onClick={() => cancel.mutate()}>
-          {late ? 'Cancel anyway' : 'Yes, cancel the lesson'}
+        <Button variant="danger" pending={cancel.isPending} pendingLabel={t('booking.card.cancelling')} disabled={cancelSeries.isPending} onClick={() => cancel.mutate()}>
+          {late ? t('booking.card.cancelAnyway') : t('booking.card.confirmCancel')}
         </Button>
         {booking.seriesId && (
-          <Button variant="danger" pending={cancelSeries.isPending} pendingLabel="Cancelling weeks…" disabled={cancel.isPending} onClick={() => cancelSeries.mutate(booking.seriesId!)}>
-            Cancel all remaining weeks
+          <Button variant="danger" pending={cancelSeries.isPending} pendingLabel={t('booking.card.cancellingWeeks')} disabled={cancel.isPending} onClick={() => cancelSeries.mutate(booking.seriesId!)}>
+            {t('booking.card.cancelSeries')}
           </Button>
         )}
         <Button variant="ghost" onClick={onDone}>
-          Keep it
+          {t('booking.card.keep')}
         </Button>
       </div>
     </div>
@@ -157,6 +161,7 @@ function CancelConfirm({ booking, knownFreeHours, now, onDone, onChanged }: Canc
 }
 
 export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, now, onChanged }: LessonCardProps) {
+  const t = useT();
   const navigate = useNavigate();
   const openRoom = useOpenRoom();
   const [panel, setPanel] = useState<'none' | 'cancel' | 'reschedule'>('none');
@@ -165,18 +170,18 @@ export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, n
   const { opensAt } = roomWindow(booking);
   const other = otherParty(booking, viewerRole);
   const theirs = otherPartyClock(booking.start, viewerZone, other.zone);
-  const title = `Lesson with ${other.name}`;
+  const title = t('booking.card.title', { name: other.name });
   const active = phase !== 'past';
 
   return (
-    <li className={`lesson lesson-${phase}`} data-testid="lesson" aria-label={`${title}, ${formatDateTime(booking.start, { zone: viewerZone })}`}>
+    <li className={`lesson lesson-${phase}`} data-testid="lesson" aria-label={t('booking.card.label', { title, when: formatDateTime(booking.start, { zone: viewerZone }) })}>
       <div className="lesson-head">
         <div className="lesson-when">
           <p className="lesson-time">{formatDateTimeRange(booking.start, booking.end, { zone: viewerZone })}</p>
           <p className="lesson-title">{title}</p>
           {theirs && (
             <p className="muted lesson-theirs" title={zoneName(other.zone).title}>
-              {viewerRole === 'student' ? 'Tutor' : 'Student'}: {theirs}
+              {viewerRole === 'student' ? t('booking.card.tutorClock', { time: theirs }) : t('booking.card.studentClock', { time: theirs })}
             </p>
           )}
         </div>
@@ -192,38 +197,38 @@ export function LessonCard({ booking, viewerRole, viewerZone, cancelFreeHours, n
               className="btn-large"
               block
               pending={openRoom.isPending}
-              pendingLabel="Opening the room…"
+              pendingLabel={t('booking.card.opening')}
               onClick={() => openRoom.mutate(booking.id, { onSuccess: (room) => void navigate(`/session/${room.sessionId}`) })}
             >
-              Join room
+              {t('booking.card.join')}
             </Button>
           ) : opensAt - now <= DAY_MS ? (
             <div className="room-soon">
               <Button block disabled aria-describedby={`opens-${booking.id}`}>
-                Join room
+                {t('booking.card.join')}
               </Button>
               <p className="muted" id={`opens-${booking.id}`}>
-                Opens at {formatTime(opensAt, { zone: viewerZone })} ({formatUntil(opensAt - now)})
+                {t('booking.card.opensAt', { time: formatTime(opensAt, { zone: viewerZone }), until: formatUntil(opensAt - now) })}
               </p>
             </div>
           ) : (
             // Days ahead, a disabled button would only shout; say when it will be there instead.
             <p className="muted room-later">
-              The room opens at {formatTime(opensAt, { zone: viewerZone })} on the day, {formatUntil(opensAt - now)}.
+              {t('booking.card.opensLater', { time: formatTime(opensAt, { zone: viewerZone }), until: formatUntil(opensAt - now) })}
             </p>
           )}
-          {openRoom.error && <Alert tone="error">{errorMessage(openRoom.error)}</Alert>}
+          {openRoom.error && <Alert tone="error">{bookingErrorText(openRoom.error)}</Alert>}
           <div className="lesson-links">
             <a className="btn btn-secondary btn-small" href={lessonPaths.invite(booking.id)} download={`lesson-${booking.start.slice(0, 10)}.ics`}>
-              Add to calendar
+              {t('booking.card.calendar')}
             </a>
             {phase === 'upcoming' && (
               <Button variant="secondary" className="btn-small" aria-expanded={panel === 'reschedule'} onClick={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}>
-                Reschedule
+                {t('booking.card.reschedule')}
               </Button>
             )}
             <Button variant="danger" className="btn-small" aria-expanded={panel === 'cancel'} onClick={() => setPanel(panel === 'cancel' ? 'none' : 'cancel')}>
-              Cancel
+              {t('booking.card.cancel')}
             </Button>
           </div>
           {panel === 'cancel' && <CancelConfirm booking={booking} knownFreeHours={cancelFreeHours} now={now} onDone={() => setPanel('none')} onChanged={onChanged} />}

@@ -1,5 +1,6 @@
 import type { BookingView, MyBookingView } from '@tutorline/contracts';
 import { LESSON_TIMES } from '@tutorline/contracts/plain';
+import { translate, type MessageKey } from '../../i18n';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -35,28 +36,28 @@ export function isLateCancellation(booking: Pick<BookingView, 'start'>, cancelFr
   return Date.parse(booking.start) - nowMs < cancelFreeHours * HOUR_MS;
 }
 
-const outcomeText: Record<NonNullable<BookingView['outcome']>, string> = {
-  cancelled: 'Cancelled',
-  late_cancellation: 'Cancelled late',
-  hold_expired: 'Not paid in time',
-  rescheduled: 'Moved',
-  completed: 'Completed',
-  tutor_no_show: 'Tutor did not come',
-  student_no_show: 'Student did not come',
-  both_no_show: 'Nobody came',
+const outcomeText: Record<NonNullable<BookingView['outcome']>, MessageKey> = {
+  cancelled: 'booking.status.cancelled',
+  late_cancellation: 'booking.status.lateCancellation',
+  hold_expired: 'booking.status.holdExpired',
+  rescheduled: 'booking.status.rescheduled',
+  completed: 'booking.status.completed',
+  tutor_no_show: 'booking.status.tutorNoShow',
+  student_no_show: 'booking.status.studentNoShow',
+  both_no_show: 'booking.status.bothNoShow',
 };
 
 /** The status badge's words and tone. */
 export function lessonStatus(booking: Pick<BookingView, 'status' | 'outcome'>): { text: string; tone: 'ok' | 'warn' | 'off' | 'done' } {
   if (booking.outcome) {
     const tone = booking.outcome === 'completed' ? 'done' : booking.outcome === 'rescheduled' || booking.outcome === 'cancelled' ? 'off' : 'warn';
-    return { text: outcomeText[booking.outcome], tone };
+    return { text: translate(outcomeText[booking.outcome]), tone };
   }
-  if (booking.status === 'held') return { text: 'Awaiting payment', tone: 'warn' };
-  if (booking.status === 'completed') return { text: 'Completed', tone: 'done' };
-  if (booking.status === 'cancelled') return { text: 'Cancelled', tone: 'off' };
-  if (booking.status === 'no_show') return { text: 'Missed', tone: 'warn' };
-  return { text: 'Confirmed', tone: 'ok' };
+  if (booking.status === 'held') return { text: translate('booking.status.held'), tone: 'warn' };
+  if (booking.status === 'completed') return { text: translate('booking.status.completed'), tone: 'done' };
+  if (booking.status === 'cancelled') return { text: translate('booking.status.cancelled'), tone: 'off' };
+  if (booking.status === 'no_show') return { text: translate('booking.status.missed'), tone: 'warn' };
+  return { text: translate('booking.status.confirmed'), tone: 'ok' };
 }
 
 /** The other person of a lesson as the viewer sees it: the student for a tutor, the tutor for a student. */

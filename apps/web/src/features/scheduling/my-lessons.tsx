@@ -1,6 +1,7 @@
 import type { Me, MyBookingView } from '@tutorline/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { T, useT } from '../../i18n';
 import { useNow } from '../../lib/use-now';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
@@ -18,6 +19,7 @@ const PAST_SHOWN = 10;
 
 /** Upcoming lessons (with Join, Reschedule, Cancel, Add to calendar) and past ones (with Review), in the viewer's zone. */
 export function MyLessons({ me }: MyLessonsProps) {
+  const t = useT();
   const bookings = useMyBookings();
   const isTutor = me.role === 'tutor';
   const policy = useMyAvailability(isTutor);
@@ -25,7 +27,7 @@ export function MyLessons({ me }: MyLessonsProps) {
   const now = useNow(15_000);
   const [pastShown, setPastShown] = useState(PAST_SHOWN);
   const [message, setMessage] = useState<string | null>(null);
-  if (bookings.isPending) return <PageLoading label="Loading your lessons…" />;
+  if (bookings.isPending) return <PageLoading label={t('booking.lessons.loading')} />;
   if (bookings.isError) return <PageError error={bookings.error} onRetry={() => void bookings.refetch()} />;
 
   const { upcoming, past } = splitLessons(bookings.data, now);
@@ -38,17 +40,17 @@ export function MyLessons({ me }: MyLessonsProps) {
     <>
       {message && <Alert tone="success" testId="lessons-message">{message}</Alert>}
       <section className="stack" aria-labelledby="upcoming-title">
-        <h2 id="upcoming-title">Upcoming</h2>
+        <h2 id="upcoming-title">{t('booking.lessons.upcoming')}</h2>
         {upcoming.length === 0 ? (
           <div className="empty">
-            <p className="empty-title">No lessons booked</p>
+            <p className="empty-title">{t('booking.lessons.none')}</p>
             {isTutor ? (
               <p>
-                Learners book the times you offer. <Link to="/tutor/availability">Set your availability</Link>
+                <T id="booking.lessons.noneTutor" components={{ 0: <Link to="/tutor/availability" /> }} />
               </p>
             ) : (
               <p>
-                <Link to="/tutors">Find a tutor</Link> and book a time that suits you.
+                <T id="booking.lessons.noneStudent" components={{ 0: <Link to="/tutors" /> }} />
               </p>
             )}
           </div>
@@ -58,11 +60,11 @@ export function MyLessons({ me }: MyLessonsProps) {
       </section>
       {past.length > 0 && (
         <section className="stack" aria-labelledby="past-title">
-          <h2 id="past-title">Past and cancelled</h2>
+          <h2 id="past-title">{t('booking.lessons.past')}</h2>
           <ul className="lessons">{past.slice(0, pastShown).map(card)}</ul>
           {past.length > pastShown && (
             <Button variant="secondary" block onClick={() => setPastShown((n) => n + PAST_SHOWN)}>
-              Show more
+              {t('booking.lessons.more')}
             </Button>
           )}
         </section>

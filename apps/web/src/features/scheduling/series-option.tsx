@@ -3,15 +3,17 @@ import { SERIES_WEEKS } from '@tutorline/contracts/plain';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, errorMessage } from '../../lib/api';
-import { formatTime, plural } from '../../lib/format';
+import { translate, useT, type MessageKey } from '../../i18n';
+import { api, ApiError } from '../../lib/api';
+import { formatDateTime, formatTime } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField } from '../../ui/field';
 import { rememberBookingCourse, type CourseContext } from '../lti';
+import { bookingErrorText } from './booking-errors';
 import { HeldBookingPayment } from './booking-payment';
 import { newAttemptKey, schedulingKeys, schedulingQueryRoot } from './scheduling-queries';
-import { dayLabel, weekdayLabel } from './slot-format';
+import { dateInZone, dayLabel, weekdayLabel } from './slot-format';
 import './booking.css';
 
 export const seriesPaths = {
@@ -20,14 +22,17 @@ export const seriesPaths = {
   book: '/api/bookings/series',
 };
 
-const problemText: Record<string, string> = {
-  too_soon: 'too soon',
-  beyond_horizon: 'too far ahead',
-  outside_availability: 'tutor not available',
-  duration_not_offered: 'length not offered',
-  day_full: 'tutor fully booked',
-  conflict: 'already taken',
+const problemKeys: Record<string, MessageKey> = {
+  too_soon: 'booking.series.tooSoon',
+  beyond_horizon: 'booking.series.tooFar',
+  outside_availability: 'booking.series.notAvailable',
+  duration_not_offered: 'booking.series.lengthNotOffered',
+  day_full: 'booking.series.dayFull',
+  conflict: 'booking.series.taken',
 };
+
+/** Why a week cannot be booked, by the server's reason code. */
+const problemText = (problem: string | null | undefined) => translate(problemKeys[problem ?? ''] ?? 'booking.series.unavailable');
 
 const weekChoices = Array.from({ length: SERIES_WEEKS.max - SERIES_WEEKS.min + 1 }, (_, i) => SERIES_WEEKS.min + i);
 
@@ -50,6 +55,7 @@ export function SeriesOption({
   onHeld?: (ids: string[]) => void;
   onBooked?: () => void;
 }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const [weeks, setWeeks] = useState(4);
   const [attemptKey, setAttemptKey] = useState(() => newAttemptKey());
@@ -76,25 +82,25 @@ export function SeriesOption({
   if (book.data) {
     return (
       <div className="stack" data-testid="series-booked">
-        <Alert tone="success" title={plural(book.data.booked.length, { one: '# weekly lesson booked', other: '# weekly lessons booked' })}>
+        <Alert tone="success" title={t('booking.series.booked', { count: book.data.booked.length })}>
           {book.data.skipped.length > 0 && (
             <>
-              <p>These weeks could not be booked:</p>
+              <p>{t('booking.series.skipped')}</p>
               <ul>
                 {book.data.skipped.map((s) => (
-                  <li key={s.start}>{s.message}</li>
+                  <li key={s.start}>{t('booking.series.skippedWeek', { when: formatDateTime(s.start, { zone }), problem: problemText(s.reason) })}</li>
                 ))}
               </ul>
             </>
           )}
         </Alert>
-        {book.data.booked.some((b) => b.status === 'held') && <HeldBookingPayment booking={book.data.booked.find((b) => b.status === 'held')!} weeks={book.data.booked.filter((b) => b.status === 'held')} zone={zone} tutorName="the tutor" />}
+        {book.data.booked.some((b) => b.status === 'held') && <HeldBookingPayment booking={book.data.booked.find((b) => b.status === 'held')!} weeks={book.data.booked.filter((b) => b.status === 'held')} zone={zone} tutorName={t('booking.series.theTutor')} />}
         <div className="form-actions">
           <Link className="btn btn-primary" to="/lessons">
-            See my lessons
+            {t('booking.seeLessons')}
           </Link>
           <Button variant="secondary" onClick={onBooked}>
-            Done
+            {t('booking.series.done')}
           </Button>
         </div>
       </div>
@@ -106,7 +112,7 @@ export function SeriesOption({
   return (
     <div className="stack series" data-testid="series-option">
       <SelectField
-        label="Number of weeks"
+        label={t('booking.series.weeks')}
         value={weeks}
         onChange={(e) => {
           setWeeks(Number(e.target.value));
@@ -116,28 +122,36 @@ export function SeriesOption({
       >
         {weekChoices.map((w) => (
           <option key={w} value={w}>
-            {plural(w, { one: '# week', other: '# weeks' })}
+            {t('booking.series.weekCount', { count: w })}
           </option>
         ))}
       </SelectField>
       {preview.isPending && (
         <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Checking each week…
+          <span className="spinner" aria-hidden="true" /> {t('booking.series.checking')}
         </p>
       )}
-      {preview.isError && <Alert tone="error">{errorMessage(preview.error)}</Alert>}
+      {preview.isError && <Alert tone="error">{bookingErrorText(preview.error)}</Alert>}
       {preview.data && (
         <>
           {preview.data.warnings.length > 0 && (
-            <Alert tone="warning" title="The clocks change during these weeks" testId="dst-warning">
+            <Alert tone="warning" title={t('booking.series.dstTitle')} testId="dst-warning">
               <ul>
                 {preview.data.warnings.map((w) => (
-                  <li key={w.start}>{w.message}</li>
+                  <li key={w.start}>
+                    {t('booking.series.dstWeek', {
+                      date: dayLabel(dateInZone(Date.parse(w.start), preview.data.learnerTimeZone)),
+                      time: formatTime(w.start, { zone: preview.data.learnerTimeZone }),
+                      usual: occurrences[0] ? formatTime(occurrences[0].start, { zone: preview.data.learnerTimeZone }) : '',
+                      tutorZone: preview.data.tutorTimeZone,
+                      yourZone: preview.data.learnerTimeZone,
+                    })}
+                  </li>
                 ))}
               </ul>
             </Alert>
           )}
-          <ul className="occurrences" aria-label="Weeks" aria-busy={preview.isFetching || undefined}>
+          <ul className="occurrences" aria-label={t('booking.series.weeksList')} aria-busy={preview.isFetching || undefined}>
             {occurrences.map((o) => {
               const shifted = preview.data.warnings.some((w) => w.start === o.start);
               return (
@@ -146,20 +160,24 @@ export function SeriesOption({
                     {o.bookable ? '✓' : '✕'}
                   </span>
                   <span className="occurrence-when">
-                    {dayLabel(o.learnerLocal.date)}, {formatTime(o.start, { zone: preview.data.learnerTimeZone })}
+                    {t('booking.series.when', { day: dayLabel(o.learnerLocal.date), time: formatTime(o.start, { zone: preview.data.learnerTimeZone }) })}
                     <span className="muted occurrence-tutor">
-                      tutor {formatTime(o.start, { zone: preview.data.tutorTimeZone })}
-                      {o.tutorLocal.date !== o.learnerLocal.date ? ` ${weekdayLabel(o.tutorLocal.date)}` : ''}
+                      {t('booking.slot.tutorClock', {
+                        time:
+                          o.tutorLocal.date !== o.learnerLocal.date
+                            ? t('booking.slot.timeOnDay', { time: formatTime(o.start, { zone: preview.data.tutorTimeZone }), day: weekdayLabel(o.tutorLocal.date) })
+                            : formatTime(o.start, { zone: preview.data.tutorTimeZone }),
+                      })}
                     </span>
                   </span>
-                  <span className={o.bookable ? 'occurrence-ok' : 'occurrence-problem'}>{o.bookable ? 'free' : (problemText[o.problem ?? ''] ?? 'unavailable')}</span>
+                  <span className={o.bookable ? 'occurrence-ok' : 'occurrence-problem'}>{o.bookable ? t('booking.series.free') : problemText(o.problem)}</span>
                 </li>
               );
             })}
           </ul>
-          {book.error && <Alert tone="error">{errorMessage(book.error)}</Alert>}
-          <Button className="btn-large" block disabled={bookable === 0} pending={book.isPending} pendingLabel="Booking weeks…" onClick={() => book.mutate()}>
-            {bookable === occurrences.length ? plural(bookable, { one: 'Book # week', other: 'Book all # weeks' }) : plural(bookable, { one: 'Book the # free week', other: 'Book the # free weeks' })}
+          {book.error && <Alert tone="error">{bookingErrorText(book.error)}</Alert>}
+          <Button className="btn-large" block disabled={bookable === 0} pending={book.isPending} pendingLabel={t('booking.series.booking')} onClick={() => book.mutate()}>
+            {bookable === occurrences.length ? t('booking.series.bookAll', { count: bookable }) : t('booking.series.bookFree', { count: bookable })}
           </Button>
         </>
       )}

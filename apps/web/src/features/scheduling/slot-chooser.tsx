@@ -1,10 +1,11 @@
 import type { LearnerSlotView } from '@tutorline/contracts';
 import { useState, type ReactNode } from 'react';
-import { errorMessage } from '../../lib/api';
-import { formatTime, plural } from '../../lib/format';
+import { useT } from '../../i18n';
+import { formatTime } from '../../lib/format';
 import { serverNow } from '../../lib/server-clock';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
+import { bookingErrorText } from './booking-errors';
 import { useSlots } from './scheduling-queries';
 import { dateInZone, dayLabel, longDateLabel, nextDates, slotDescription, slotsByDate, tutorClock } from './slot-format';
 import './booking.css';
@@ -41,6 +42,7 @@ interface SlotChooserProps {
 
 /** Days across the top; the chosen day's slots in the learner's zone, each with the tutor's clock beside it. */
 export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, notice, exclude }: SlotChooserProps) {
+  const t = useT();
   const [pickedDate, setPickedDate] = useState<string | null>(null);
   const slots = useSlots(tutorId, { from: range.from, to: range.to, duration, zone });
   const byDate = slotsByDate((slots.data?.slots ?? []).filter((s) => s.start !== exclude));
@@ -53,23 +55,23 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
   if (slots.isPending) {
     return (
       <p className="muted" role="status">
-        <span className="spinner" aria-hidden="true" /> Finding free times…
+        <span className="spinner" aria-hidden="true" /> {t('booking.slot.finding')}
       </p>
     );
   }
   if (slots.isError) {
     return (
       <Alert tone="error">
-        <p>{errorMessage(slots.error)}</p>
+        <p>{bookingErrorText(slots.error)}</p>
         <Button variant="secondary" onClick={() => void slots.refetch()}>
-          Try again
+          {t('booking.tryAgain')}
         </Button>
       </Alert>
     );
   }
   return (
     <>
-      <div className="day-strip" role="group" aria-label="Day">
+      <div className="day-strip" role="group" aria-label={t('booking.slot.day')}>
         {dates.map((d) => {
           const count = byDate.get(d)?.length ?? 0;
           return (
@@ -79,7 +81,7 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
               className="day-chip"
               aria-pressed={d === date}
               disabled={count === 0}
-              aria-label={`${longDateLabel(d)}, ${plural(count, { zero: 'no free times', one: '# free time', other: '# free times' })}`}
+              aria-label={t('booking.slot.dayLabel', { date: longDateLabel(d), count })}
               onClick={() => {
                 setPickedDate(d);
                 onPick(null);
@@ -94,8 +96,8 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
       {notice}
       {firstWithSlots === null ? (
         <div className="empty">
-          <p className="empty-title">No free {duration}-minute lessons in the next two weeks</p>
-          <p>Try another length, or check back later.</p>
+          <p className="empty-title">{t('booking.slot.noneTitle', { minutes: duration })}</p>
+          <p>{t('booking.slot.noneBody')}</p>
         </div>
       ) : (
         <fieldset className="fieldset" aria-busy={slots.isFetching || undefined}>
@@ -111,7 +113,7 @@ export function SlotChooser({ tutorId, zone, duration, range, picked, onPick, no
                       {formatTime(slot.start, { zone })}
                     </span>
                     <span className="slot-theirs" aria-hidden="true">
-                      tutor {tutorClock(slot, tutorZone)}
+                      {t('booking.slot.tutorClock', { time: tutorClock(slot, tutorZone) })}
                     </span>
                   </label>
                 </li>

@@ -1,4 +1,5 @@
 import type { LearnerSlotView } from '@tutorline/contracts';
+import { translate } from '../../i18n';
 import { calendarDate, formatCalendarDate, formatTime, zoneCity, zoneName } from '../../lib/format';
 
 /**
@@ -46,15 +47,15 @@ export function slotsByDate(slots: LearnerSlotView[]): Map<string, LearnerSlotVi
 /** The tutor's clock for a slot: "02:30", with the weekday when their date differs from the learner's ("02:30 Fri"). */
 export function tutorClock(slot: LearnerSlotView, tutorZone: string): string {
   const time = formatTime(slot.start, { zone: tutorZone });
-  return slot.dayDifference === 0 ? time : `${time} ${weekdayLabel(slot.tutorLocal.date)}`;
+  return slot.dayDifference === 0 ? time : translate('booking.slot.timeOnDay', { time, day: weekdayLabel(slot.tutorLocal.date) });
 }
 
 /** "16:00 your time · 02:30 Fri for tutor (Kolkata time)". The tutor part is left out when both clocks agree. */
 export function slotDescription(slot: LearnerSlotView, learnerZone: string, tutorZone: string): string {
-  const yours = `${formatTime(slot.start, { zone: learnerZone })} your time`;
+  const yours = formatTime(slot.start, { zone: learnerZone });
   const theirs = tutorClock(slot, tutorZone);
-  if (slot.dayDifference === 0 && theirs === formatTime(slot.start, { zone: learnerZone })) return `${yours} (same for tutor)`;
-  return `${yours} · ${theirs} for tutor (${zoneName(tutorZone).label})`;
+  if (slot.dayDifference === 0 && theirs === yours) return translate('booking.slot.describeSame', { yours });
+  return translate('booking.slot.describe', { yours, theirs, zone: zoneName(tutorZone).label });
 }
 
 /**
@@ -66,8 +67,8 @@ export function otherPartyClock(iso: string, viewerZone: string, otherZone: stri
   const ms = Date.parse(iso);
   const time = formatTime(iso, { zone: otherZone });
   const theirDate = dateInZone(ms, otherZone);
-  const day = theirDate === dateInZone(ms, viewerZone) ? '' : ` ${weekdayLabel(theirDate)}`;
-  return `${time}${day} in ${zoneCity(otherZone)}`;
+  const at = theirDate === dateInZone(ms, viewerZone) ? time : translate('booking.slot.timeOnDay', { time, day: weekdayLabel(theirDate) });
+  return translate('booking.slot.inCity', { time: at, city: zoneCity(otherZone) });
 }
 
 /**

@@ -2,12 +2,14 @@ import type { BookingView, LearnerSlotView, SlotsView } from '@tutorline/contrac
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import { ApiError, errorMessage } from '../../lib/api';
+import { T, useT } from '../../i18n';
+import { ApiError } from '../../lib/api';
 import { formatMinutes, formatMoney, formatTimeRange } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { ActiveHolds } from './active-holds';
+import { bookingErrorText } from './booking-errors';
 import { sessionLengthChoices } from './availability-draft';
 import { newAttemptKey, postBooking, schedulingKeys, SlotTakenError } from './scheduling-queries';
 import { HeldBookingPayment } from './booking-payment';
@@ -45,6 +47,7 @@ export const isNetworkFailure = (error: unknown) => error instanceof ApiError &&
 
 /** Length, day, time, then one booking (or a weekly series). */
 export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, currency, zone, canBook, cannotBookReason, subject, course, initialMinutes }: SlotPickerProps) {
+  const t = useT();
   const queryClient = useQueryClient();
   const range = useSlotRange(zone);
   // Only the lengths the tutor offers; the slot list asks for the chosen one alone.
@@ -104,14 +107,12 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
     const s = booked.slot;
     return (
       <section className="card booked" data-testid="booking-confirmed" aria-labelledby="booked-title">
-        <Alert tone="success" title={<span id="booked-title">Lesson booked</span>}>
-          <p>
-            {longDateLabel(s.learnerLocal.date)}, {formatTimeRange(s.start, s.end, { zone })} your time, with {tutorName}.
-          </p>
+        <Alert tone="success" title={<span id="booked-title">{t('booking.pick.booked')}</span>}>
+          <p>{t('booking.pick.bookedBody', { date: longDateLabel(s.learnerLocal.date), time: formatTimeRange(s.start, s.end, { zone }), name: tutorName })}</p>
         </Alert>
         <div className="form-actions">
           <Link className="btn btn-primary" to="/lessons">
-            See my lessons
+            {t('booking.seeLessons')}
           </Link>
           <Button
             variant="secondary"
@@ -121,7 +122,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
               book.reset();
             }}
           >
-            Book another
+            {t('booking.pick.another')}
           </Button>
         </div>
       </section>
@@ -131,20 +132,20 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
   return (
     <section className="card slot-picker" aria-labelledby="slots-title" data-testid="slot-picker">
       <div className="card-intro">
-        <h2 id="slots-title">Book a lesson</h2>
+        <h2 id="slots-title">{t('booking.pick.title')}</h2>
         <p className="muted">
-          Big: <ZoneName zone={zone} /> (yours). Small: <ZoneName zone={tutorZone} /> ({tutorName}’s).
+          <T id="booking.pick.zones" values={{ name: tutorName }} components={{ 0: <ZoneName zone={zone} />, 1: <ZoneName zone={tutorZone} /> }} />
         </p>
         {choices.length === 1 && priceOf(choices[0]!) && (
           <p className="slot-price" data-testid="lesson-price">
-            {formatMinutes(choices[0]!)} lesson: <strong>{priceOf(choices[0]!)}</strong>
+            <T id="booking.pick.lessonPrice" values={{ length: formatMinutes(choices[0]!), price: priceOf(choices[0]!) }} components={{ 0: <strong /> }} />
           </p>
         )}
       </div>
       {canBook && <ActiveHolds tutorId={tutorId} zone={zone} hide={shownHolds} />}
 
       {choices.length > 1 && (
-        <div className="segmented" role="group" aria-label="Lesson length">
+        <div className="segmented" role="group" aria-label={t('booking.pick.length')}>
           {choices.map((m) => (
             <button
               key={m}
@@ -169,8 +170,8 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
 
       {choices.length === 0 ? (
         <div className="empty">
-          <p className="empty-title">No lesson times published yet</p>
-          <p>{tutorName} has not set the hours learners can book. Check back later.</p>
+          <p className="empty-title">{t('booking.pick.noHoursTitle')}</p>
+          <p>{t('booking.pick.noHoursBody', { name: tutorName })}</p>
         </div>
       ) : (
         <SlotChooser
@@ -183,7 +184,7 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
           notice={
             book.error instanceof SlotTakenError && (
               <Alert tone="warning" testId="slot-taken">
-                <p>{book.error.message}</p>
+                <p>{t('booking.error.conflict')}</p>
               </Alert>
             )
           }
@@ -193,26 +194,30 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
       {picked && (
         <div className="book-box" data-testid="book-box">
           <p className="book-summary">
-            <strong>
-              {longDateLabel(picked.learnerLocal.date)}, {formatTimeRange(picked.start, picked.end, { zone })}
-            </strong>{' '}
-            your time
+            <T
+              id="booking.pick.yourTime"
+              values={{ date: longDateLabel(picked.learnerLocal.date), time: formatTimeRange(picked.start, picked.end, { zone }) }}
+              components={{ 0: <strong /> }}
+            />
             <br />
             <span className="muted">
-              {tutorName}: {formatTimeRange(picked.start, picked.end, { zone: tutorZone })}
-              {picked.dayDifference !== 0 ? `, ${longDateLabel(picked.tutorLocal.date)}` : ''} (<ZoneName zone={tutorZone} />)
+              <T
+                id={picked.dayDifference !== 0 ? 'booking.pick.tutorTimeDay' : 'booking.pick.tutorTime'}
+                values={{ name: tutorName, time: formatTimeRange(picked.start, picked.end, { zone: tutorZone }), date: longDateLabel(picked.tutorLocal.date) }}
+                components={{ 0: <ZoneName zone={tutorZone} /> }}
+              />
             </span>
             {priceOf(duration) && (
               <>
                 <br />
-                Price: <strong data-testid="book-price">{priceOf(duration)}</strong>
+                <T id="booking.pick.price" values={{ price: priceOf(duration) }} components={{ 0: <strong data-testid="book-price" /> }} />
               </>
             )}
           </p>
           {canBook && (
             <label className="check">
               <input type="checkbox" checked={weekly} onChange={(e) => setWeekly(e.target.checked)} />
-              <span>Repeat weekly</span>
+              <span>{t('booking.pick.weekly')}</span>
             </label>
           )}
           {weekly && canBook ? (
@@ -230,12 +235,12 @@ export function SlotPicker({ tutorId, tutorName, tutorZone, durations, prices, c
             <>
               {book.error && !(book.error instanceof SlotTakenError) && (
                 <Alert tone="error" testId="booking-error">
-                  <p>{errorMessage(book.error)}</p>
-                  {isNetworkFailure(book.error) && <p>Press Book again: if the first try got through, you will not be booked twice.</p>}
+                  <p>{bookingErrorText(book.error)}</p>
+                  {isNetworkFailure(book.error) && <p>{t('booking.pick.retryNote')}</p>}
                 </Alert>
               )}
-              <Button className="btn-large" block pending={book.isPending} pendingLabel="Booking…" onClick={() => book.mutate(picked)}>
-                Book {duration}-minute lesson
+              <Button className="btn-large" block pending={book.isPending} pendingLabel={t('booking.pick.booking')} onClick={() => book.mutate(picked)}>
+                {t('booking.pick.book', { minutes: duration })}
               </Button>
             </>
           ) : (

@@ -2,22 +2,29 @@ import type { TimeOfDay, TutorSort } from '@tutorline/contracts';
 import { tutorSorts } from '@tutorline/contracts/plain';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { errorMessage } from '../../lib/api';
-import { plural } from '../../lib/format';
+import { useT, type MessageKey } from '../../i18n';
+import { bookingErrorText } from '../scheduling';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { SelectField, TextField } from '../../ui/field';
 import { courseContextOf, courseQuery } from '../lti';
-import { levelLabel, useSubjects } from '../subjects';
+import { levelLabel, subjectLabel, useSubjects } from '../subjects';
 import { activeFilterCount, emptyFilters, timesOfDay, toMinorUnits, type SearchFilters } from './search-filters';
 import { TutorResultCard } from './tutor-bits';
 import { useTutorSearch } from './tutor-queries';
 import './tutors.css';
 
-const sortLabels: Record<TutorSort, string> = { relevance: 'Best match', rating: 'Highest rated', price_asc: 'Price: low to high', price_desc: 'Price: high to low', recommended: 'Recommended for you' };
-const timeLabels: Record<TimeOfDay, string> = { morning: 'Morning (6–12)', afternoon: 'Afternoon (12–17)', evening: 'Evening (17–21)', night: 'Night (21–6)' };
+const sortLabels: Record<TutorSort, MessageKey> = {
+  relevance: 'booking.sort.relevance',
+  rating: 'booking.sort.rating',
+  price_asc: 'booking.sort.priceAsc',
+  price_desc: 'booking.sort.priceDesc',
+  recommended: 'booking.sort.recommended',
+};
+const timeLabels: Record<TimeOfDay, MessageKey> = { morning: 'booking.time.morning', afternoon: 'booking.time.afternoon', evening: 'booking.time.evening', night: 'booking.time.night' };
 
 export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boolean }) {
+  const t = useT();
   const subjects = useSubjects();
   // A course's "Book tutoring" pool item lands here with ?subject=&minutes=&course= (#16): the subject filters the
   // list, and all of it goes on to the tutor the learner picks, so the booking there is made in the course.
@@ -28,7 +35,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
   const [applied, setApplied] = useState<SearchFilters>(initial);
   const carry = courseQuery(fromCourse);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [priceError, setPriceError] = useState<string | null>(null);
+  const [priceError, setPriceError] = useState(false);
   const search = useTutorSearch(applied, zone);
 
   const set = (change: Partial<SearchFilters>) => setDraft((d) => ({ ...d, ...change }));
@@ -37,7 +44,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
   const apply = (event?: FormEvent) => {
     event?.preventDefault();
     const bad = [draft.minPrice, draft.maxPrice].some((p) => p.trim() !== '' && toMinorUnits(p) === null);
-    setPriceError(bad ? 'Enter prices as amounts such as 500 or 12.50.' : null);
+    setPriceError(bad);
     if (bad) return;
     setApplied(draft);
     // On a phone the open panel would hide the results it just changed.
@@ -50,19 +57,19 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
 
   return (
     <div className="stack find-tutors">
-      <form className="card search-form" role="search" aria-label="Find a tutor" onSubmit={apply} noValidate>
+      <form className="card search-form" role="search" aria-label={t('booking.find.title')} onSubmit={apply} noValidate>
         <div className="search-row">
-          <TextField label="Search tutors" type="search" value={draft.q} placeholder="Subject or name" onChange={(e) => set({ q: e.target.value })} />
+          <TextField label={t('booking.find.search')} type="search" value={draft.q} placeholder={t('booking.find.searchHint')} onChange={(e) => set({ q: e.target.value })} />
           <Button type="submit" className="search-go">
-            Search
+            {t('booking.find.go')}
           </Button>
         </div>
         <div className="search-row">
           <Button variant="secondary" aria-expanded={filtersOpen} aria-controls="search-filters" onClick={() => setFiltersOpen((o) => !o)}>
-            Filters{count ? ` (${count})` : ''}
+            {t('booking.find.filters', { count })}
           </Button>
           <SelectField
-            label="Sort by"
+            label={t('booking.find.sortBy')}
             value={draft.sort}
             onChange={(e) => {
               const sort = e.target.value as TutorSort;
@@ -73,7 +80,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
             {/* Recommended is a student's own ranking (the server gives anyone else relevance). */}
             {tutorSorts.filter((value) => isStudent || value !== 'recommended').map((value) => (
               <option key={value} value={value}>
-                {sortLabels[value]}
+                {t(sortLabels[value])}
               </option>
             ))}
           </SelectField>
@@ -81,60 +88,67 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
 
         <div id="search-filters" className="filters" hidden={!filtersOpen}>
           <div className="settings-grid">
-            <SelectField label="Subject" value={draft.subject} onChange={(e) => set({ subject: e.target.value, level: '' })}>
-              <option value="">Any subject</option>
+            <SelectField label={t('booking.find.subject')} value={draft.subject} onChange={(e) => set({ subject: e.target.value, level: '' })}>
+              <option value="">{t('booking.find.anySubject')}</option>
               {subjects.data?.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.name}
+                  {subjectLabel(s)}
                 </option>
               ))}
             </SelectField>
-            <SelectField label="Level" value={draft.level} disabled={!draft.subject} onChange={(e) => set({ level: e.target.value })}>
-              <option value="">{draft.subject ? 'Any level' : 'Pick a subject first'}</option>
+            <SelectField label={t('booking.find.level')} value={draft.level} disabled={!draft.subject} onChange={(e) => set({ level: e.target.value })}>
+              <option value="">{draft.subject ? t('booking.find.anyLevel') : t('booking.find.subjectFirst')}</option>
               {levels.map((l) => (
                 <option key={l} value={l}>
                   {levelLabel(l)}
                 </option>
               ))}
             </SelectField>
-            <TextField label="Language" value={draft.language} placeholder="e.g. Hindi" autoComplete="off" onChange={(e) => set({ language: e.target.value })} />
-            <SelectField label="Rating" value={draft.minRating} onChange={(e) => set({ minRating: e.target.value })}>
-              <option value="">Any rating</option>
-              <option value="3">3 stars and up</option>
-              <option value="4">4 stars and up</option>
-              <option value="4.5">4.5 stars and up</option>
+            <TextField label={t('booking.find.language')} value={draft.language} placeholder={t('booking.find.languageHint')} autoComplete="off" onChange={(e) => set({ language: e.target.value })} />
+            <SelectField label={t('booking.find.rating')} value={draft.minRating} onChange={(e) => set({ minRating: e.target.value })}>
+              <option value="">{t('booking.find.anyRating')}</option>
+              {[3, 4, 4.5].map((stars) => (
+                <option key={stars} value={String(stars)}>
+                  {t('booking.find.starsUp', { stars })}
+                </option>
+              ))}
             </SelectField>
           </div>
           <fieldset className="fieldset">
-            <legend>Price per hour</legend>
+            <legend>{t('booking.find.pricePerHour')}</legend>
             <div className="price-row">
-              <TextField label="Lowest" inputMode="decimal" value={draft.minPrice} placeholder="0" onChange={(e) => set({ minPrice: e.target.value })} />
-              <TextField label="Highest" inputMode="decimal" value={draft.maxPrice} placeholder="Any" onChange={(e) => set({ maxPrice: e.target.value })} />
-              <SelectField label="Currency" value={draft.currency} onChange={(e) => set({ currency: e.target.value })}>
-                <option value="INR">INR</option>
-                <option value="USD">USD</option>
+              <TextField label={t('booking.find.lowest')} inputMode="decimal" value={draft.minPrice} placeholder="0" onChange={(e) => set({ minPrice: e.target.value })} />
+              <TextField label={t('booking.find.highest')} inputMode="decimal" value={draft.maxPrice} placeholder={t('booking.find.any')} onChange={(e) => set({ maxPrice: e.target.value })} />
+              <SelectField label={t('booking.find.currency')} value={draft.currency} onChange={(e) => set({ currency: e.target.value })}>
+                {/* ISO codes, the same in every language. */}
+                {['INR', 'USD'].map((code) => (
+                  <option key={code} value={code}>
+                    {code}
+                  </option>
+                ))}
               </SelectField>
             </div>
-            {priceError && <p className="field-error">{priceError}</p>}
+            {priceError && <p className="field-error">{t('booking.find.priceError')}</p>}
           </fieldset>
-          <SelectField label="Has free times" value={draft.availableWithinDays} onChange={(e) => set({ availableWithinDays: e.target.value })}>
-            <option value="">Any time</option>
-            <option value="2">In the next 2 days</option>
-            <option value="7">In the next 7 days</option>
-            <option value="14">In the next 14 days</option>
-            <option value="30">In the next 30 days</option>
+          <SelectField label={t('booking.find.freeTimes')} value={draft.availableWithinDays} onChange={(e) => set({ availableWithinDays: e.target.value })}>
+            <option value="">{t('booking.find.anyTime')}</option>
+            {[2, 7, 14, 30].map((days) => (
+              <option key={days} value={String(days)}>
+                {t('booking.find.withinDays', { days })}
+              </option>
+            ))}
           </SelectField>
           <fieldset className="fieldset">
-            <legend>Times of day (your time)</legend>
+            <legend>{t('booking.find.timesOfDay')}</legend>
             <div className="chips">
-              {timesOfDay.map((t) => (
-                <label className="chip" key={t}>
+              {timesOfDay.map((time) => (
+                <label className="chip" key={time}>
                   <input
                     type="checkbox"
-                    checked={draft.timesOfDay.includes(t)}
-                    onChange={(e) => set({ timesOfDay: e.target.checked ? [...draft.timesOfDay, t] : draft.timesOfDay.filter((x) => x !== t) })}
+                    checked={draft.timesOfDay.includes(time)}
+                    onChange={(e) => set({ timesOfDay: e.target.checked ? [...draft.timesOfDay, time] : draft.timesOfDay.filter((x) => x !== time) })}
                   />
-                  <span>{timeLabels[t]}</span>
+                  <span>{t(timeLabels[time])}</span>
                 </label>
               ))}
             </div>
@@ -142,11 +156,11 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
           {isStudent && (
             <label className="check">
               <input type="checkbox" checked={draft.favouritesOnly} onChange={(e) => set({ favouritesOnly: e.target.checked })} />
-              <span>Only my favourites</span>
+              <span>{t('booking.find.favouritesOnly')}</span>
             </label>
           )}
           <div className="form-actions">
-            <Button type="submit">Show tutors</Button>
+            <Button type="submit">{t('booking.find.show')}</Button>
             <Button
               variant="ghost"
               onClick={() => {
@@ -154,7 +168,7 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
                 setApplied({ ...emptyFilters, q: draft.q, sort: draft.sort });
               }}
             >
-              Clear filters
+              {t('booking.find.clear')}
             </Button>
           </div>
         </div>
@@ -162,26 +176,26 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
 
       {search.isPending && (
         <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Finding tutors…
+          <span className="spinner" aria-hidden="true" /> {t('booking.find.finding')}
         </p>
       )}
       {search.isError && (
-        <Alert tone="error" title="The search did not work">
-          <p>{errorMessage(search.error)}</p>
+        <Alert tone="error" title={t('booking.find.failed')}>
+          <p>{bookingErrorText(search.error)}</p>
           <Button variant="secondary" onClick={() => void search.refetch()}>
-            Try again
+            {t('booking.tryAgain')}
           </Button>
         </Alert>
       )}
       {search.data && (
         <section aria-labelledby="results-title" aria-busy={search.isFetching || undefined} className="stack">
           <h2 id="results-title" className="results-title" aria-live="polite">
-            {plural(total, { zero: 'No tutors match', one: '# tutor', other: '# tutors' })}
+            {t('booking.find.results', { count: total })}
           </h2>
           {total === 0 && (
             <div className="empty">
-              <p className="empty-title">Nobody fits all of these filters</p>
-              <p>Try fewer filters, or a wider price range.</p>
+              <p className="empty-title">{t('booking.find.noneTitle')}</p>
+              <p>{t('booking.find.noneBody')}</p>
             </div>
           )}
           <ul className="tutor-cards">
@@ -190,8 +204,8 @@ export function FindTutors({ zone, isStudent }: { zone: string; isStudent: boole
             ))}
           </ul>
           {search.hasNextPage && (
-            <Button variant="secondary" block pending={search.isFetchingNextPage} pendingLabel="Loading…" onClick={() => void search.fetchNextPage()}>
-              Load more tutors
+            <Button variant="secondary" block pending={search.isFetchingNextPage} pendingLabel={t('booking.loading')} onClick={() => void search.fetchNextPage()}>
+              {t('booking.find.more')}
             </Button>
           )}
         </section>

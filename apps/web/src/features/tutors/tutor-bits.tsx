@@ -1,9 +1,10 @@
 import type { TutorCard as TutorCardView } from '@tutorline/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { formatMoney, formatNumber, plural } from '../../lib/format';
+import { T, translate, useT } from '../../i18n';
+import { formatList, formatMoney, formatNumber } from '../../lib/format';
 import { Avatar } from '../../ui/avatar';
-import { levelLabel } from '../subjects';
+import { levelLabel, subjectLabel } from '../subjects';
 import { useToggleFavourite } from './tutor-queries';
 import './tutors.css';
 
@@ -18,27 +19,32 @@ const oneDecimal = (n: number) => formatNumber(n, { minimumFractionDigits: 1, ma
 
 /** "12 lessons" (completed lessons and answered questions), or null before the first. */
 export function sessionsLine(sessions: number): string | null {
-  return sessions > 0 ? plural(sessions, { one: '# lesson', other: '# lessons' }) : null;
+  return sessions > 0 ? translate('booking.tutor.sessions', { count: sessions }) : null;
 }
 
 export function ratingLine(rating: TutorCardView['rating']): string {
-  if (rating.average === null || rating.count === 0) return 'New tutor';
-  return `★ ${oneDecimal(rating.average)} (${formatNumber(rating.count)})`;
+  if (rating.average === null || rating.count === 0) return translate('booking.tutor.new');
+  return translate('booking.tutor.rating', { average: oneDecimal(rating.average), count: formatNumber(rating.count) });
 }
 
 export function ratingLabel(rating: TutorCardView['rating']): string {
-  if (rating.average === null || rating.count === 0) return 'New tutor, no ratings yet';
-  return `Rated ${oneDecimal(rating.average)} out of 5 from ${plural(rating.count, { one: '# rating', other: '# ratings' })}`;
+  if (rating.average === null || rating.count === 0) return translate('booking.tutor.newLabel');
+  return translate('booking.tutor.ratingLabel', { average: oneDecimal(rating.average), count: rating.count });
 }
 
 /** "Maths (Grade 9–10, Grade 11–12) · Physics (University)". */
 export function subjectsLine(subjects: TutorCardView['subjects']): string {
   const bySubject = new Map<string, string[]>();
-  for (const s of subjects) bySubject.set(s.subjectName, [...(bySubject.get(s.subjectName) ?? []), levelLabel(s.level)]);
-  return [...bySubject.entries()].map(([name, levels]) => `${name} (${levels.join(', ')})`).join(' · ');
+  for (const s of subjects) {
+    // The catalogue's subjects in the reader's language (by id); others by the name the server has.
+    const name = subjectLabel({ id: s.subjectId, name: s.subjectName });
+    bySubject.set(name, [...(bySubject.get(name) ?? []), levelLabel(s.level)]);
+  }
+  return [...bySubject.entries()].map(([name, levels]) => translate('booking.tutor.subjectLevels', { name, levels: formatList(levels) })).join(' · ');
 }
 
 export function FavouriteButton({ tutor, canFavourite }: { tutor: Pick<TutorCardView, 'id' | 'displayName' | 'favourite'>; canFavourite: boolean }) {
+  const t = useT();
   const toggle = useToggleFavourite();
   if (!canFavourite) return null;
   return (
@@ -46,8 +52,8 @@ export function FavouriteButton({ tutor, canFavourite }: { tutor: Pick<TutorCard
       type="button"
       className="fav-button"
       aria-pressed={tutor.favourite}
-      aria-label={`Favourite ${tutor.displayName}`}
-      title={tutor.favourite ? 'Remove from favourites' : 'Add to favourites'}
+      aria-label={t('booking.tutor.favourite', { name: tutor.displayName })}
+      title={tutor.favourite ? t('booking.tutor.unfavourite') : t('booking.tutor.addFavourite')}
       onClick={() => toggle.mutate({ tutorId: tutor.id, favourite: !tutor.favourite })}
     >
       <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -74,11 +80,16 @@ export function TutorResultCard({ tutor, canFavourite, carry = '' }: { tutor: Tu
         </h3>
         <p className="tutor-card-subjects">{subjectsLine(tutor.subjects)}</p>
         <p className="tutor-card-meta">
-          <strong>{formatMoney(tutor.hourlyRateMinor, tutor.currency)}</strong>/h
+          <T id="booking.tutor.perHourShort" values={{ price: formatMoney(tutor.hourlyRateMinor, tutor.currency) }} components={{ 0: <strong /> }} />
           <span aria-label={ratingLabel(tutor.rating)}> · {ratingLine(tutor.rating)}</span>
           {tutor.sessions > 0 && <span> · {sessionsLine(tutor.sessions)}</span>}
         </p>
-        {tutor.headline && <p className="tutor-card-headline">{tutor.headline}</p>}
+        {/* Two lines at most (tutors.css); the whole headline on hover, and on the profile. */}
+        {tutor.headline && (
+          <p className="tutor-card-headline" title={tutor.headline}>
+            {tutor.headline}
+          </p>
+        )}
       </div>
       <FavouriteButton tutor={tutor} canFavourite={canFavourite} />
     </li>

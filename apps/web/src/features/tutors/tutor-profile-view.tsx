@@ -1,24 +1,25 @@
 import type { Me, PublicTutor, TutorReview } from '@tutorline/contracts';
 import { Link, useSearchParams } from 'react-router';
-import { errorMessage } from '../../lib/api';
-import { formatDate, formatMoney } from '../../lib/format';
+import { T, useT } from '../../i18n';
+import { formatDate, formatList, formatMoney } from '../../lib/format';
 import { Alert } from '../../ui/alert';
 import { Button } from '../../ui/button';
 import { ZoneName } from '../../ui/zone-name';
 import { TutorClassesSection } from '../classes';
 import { courseContextOf } from '../lti';
-import { SlotPicker } from '../scheduling';
+import { bookingErrorText, SlotPicker } from '../scheduling';
 import { lessonSubjectOf } from './lesson-subject';
-import { levelLabel } from '../subjects';
+import { levelLabel, subjectLabel } from '../subjects';
 import { FavouriteButton, ratingLabel, ratingLine, sessionsLine, TutorPhoto } from './tutor-bits';
 import { useMoreReviews } from './tutor-queries';
 import './tutors.css';
 
 function Review({ review }: { review: TutorReview }) {
+  const t = useT();
   return (
     <li className="review">
       <p className="review-head">
-        <span aria-label={`${review.rating} out of 5`}>{'★'.repeat(review.rating)}{'☆'.repeat(5 - review.rating)}</span>
+        <span aria-label={t('booking.profile.stars', { rating: review.rating })}>{'★'.repeat(review.rating)}{'☆'.repeat(5 - review.rating)}</span>
         <span className="muted">
           {review.studentName} · {formatDate(review.createdAt)}
         </span>
@@ -29,14 +30,15 @@ function Review({ review }: { review: TutorReview }) {
 }
 
 function Reviews({ tutor }: { tutor: PublicTutor }) {
+  const t = useT();
   const more = useMoreReviews(tutor.id, tutor.reviewsNextCursor);
   const extra = more.data?.pages.flatMap((p) => p.reviews) ?? [];
   const hasMore = more.data ? more.hasNextPage : tutor.reviewsNextCursor !== null;
   return (
     <section className="card" aria-labelledby="reviews-title">
-      <h2 id="reviews-title">Reviews</h2>
+      <h2 id="reviews-title">{t('booking.profile.reviews')}</h2>
       {tutor.latestReviews.length === 0 ? (
-        <p className="muted">No reviews yet.</p>
+        <p className="muted">{t('booking.profile.noReviews')}</p>
       ) : (
         <ul className="reviews">
           {[...tutor.latestReviews, ...extra].map((r) => (
@@ -44,10 +46,10 @@ function Reviews({ tutor }: { tutor: PublicTutor }) {
           ))}
         </ul>
       )}
-      {more.isError && <Alert tone="error">{errorMessage(more.error)}</Alert>}
+      {more.isError && <Alert tone="error">{bookingErrorText(more.error)}</Alert>}
       {hasMore && (
-        <Button variant="secondary" pending={more.isFetching} pendingLabel="Loading…" onClick={() => void (more.data ? more.fetchNextPage() : more.refetch())}>
-          More reviews
+        <Button variant="secondary" pending={more.isFetching} pendingLabel={t('booking.loading')} onClick={() => void (more.data ? more.fetchNextPage() : more.refetch())}>
+          {t('booking.profile.moreReviews')}
         </Button>
       )}
     </section>
@@ -55,24 +57,24 @@ function Reviews({ tutor }: { tutor: PublicTutor }) {
 }
 
 export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: Me | null; zone: string }) {
+  const t = useT();
   const isStudent = me?.role === 'student';
   const [params] = useSearchParams();
   const fromCourse = courseContextOf(params);
   const subjects = new Map<string, string[]>();
-  for (const s of tutor.subjects) subjects.set(s.subjectName, [...(subjects.get(s.subjectName) ?? []), levelLabel(s.level)]);
+  for (const s of tutor.subjects) {
+    const name = subjectLabel({ id: s.subjectId, name: s.subjectName });
+    subjects.set(name, [...(subjects.get(name) ?? []), levelLabel(s.level)]);
+  }
 
   const cannotBook = !me ? (
     <p className="muted">
-      <Link to="/login" state={{ from: `/tutors/${tutor.id}` }}>
-        Log in
-      </Link>{' '}
-      or{' '}
-      <Link to="/signup">sign up</Link> as a student to book.
+      <T id="booking.profile.logInToBook" components={{ 0: <Link to="/login" state={{ from: `/tutors/${tutor.id}` }} />, 1: <Link to="/signup" /> }} />
     </p>
   ) : !isStudent ? (
-    <p className="muted">Only students can book lessons.</p>
+    <p className="muted">{t('booking.profile.studentsOnly')}</p>
   ) : (
-    <p className="muted">You can book as soon as your parent or guardian has given consent.</p>
+    <p className="muted">{t('booking.profile.needsConsent')}</p>
   );
 
   return (
@@ -83,7 +85,7 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
           <div className="tutor-hero-who">
             <h1 id="tutor-name">{tutor.displayName}</h1>
             <p className="tutor-card-meta">
-              <strong>{formatMoney(tutor.hourlyRateMinor, tutor.currency)}</strong> per hour
+              <T id="booking.profile.perHour" values={{ price: formatMoney(tutor.hourlyRateMinor, tutor.currency) }} components={{ 0: <strong /> }} />
             </p>
             <p className="tutor-card-meta" aria-label={ratingLabel(tutor.rating)}>
               {ratingLine(tutor.rating)}
@@ -94,23 +96,23 @@ export function TutorProfileView({ tutor, me, zone }: { tutor: PublicTutor; me: 
         </div>
         <dl className="facts">
           <div>
-            <dt>Teaches</dt>
+            <dt>{t('booking.profile.teaches')}</dt>
             <dd>
               {[...subjects.entries()].map(([name, levels]) => (
                 <span className="fact-line" key={name}>
-                  <strong>{name}</strong>: {levels.join(', ')}
+                  <T id="booking.profile.subjectLevels" values={{ name, levels: formatList(levels) }} components={{ 0: <strong /> }} />
                 </span>
               ))}
             </dd>
           </div>
           {tutor.languages.length > 0 && (
             <div>
-              <dt>Speaks</dt>
-              <dd>{tutor.languages.join(', ')}</dd>
+              <dt>{t('booking.profile.speaks')}</dt>
+              <dd>{formatList(tutor.languages)}</dd>
             </div>
           )}
           <div>
-            <dt>Time zone</dt>
+            <dt>{t('booking.profile.timeZone')}</dt>
             <dd>
               <ZoneName zone={tutor.timeZone} />
             </dd>
