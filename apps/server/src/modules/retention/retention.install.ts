@@ -5,6 +5,7 @@ import { removeOldQuestionPhotos } from '../help';
 import { removeOldFailedLogins } from '../identity';
 import { removeOldNotices, removeOldNotificationJobs, removeOldPushSubscriptions } from '../notifications';
 import { removeOldCallEvents, removeOldRoomChat } from '../rooms';
+import { removeOldWhatsAppJobs } from '../whatsapp';
 import { createRetention, type RetentionStep } from './retention.service';
 
 /**
@@ -28,6 +29,7 @@ export const retentionModule = fp(
       { kind: 'push_subscriptions', source: 'notifications', run: (cut) => removeOldPushSubscriptions({ db }, cut) },
       { kind: 'notices', source: 'notifications', run: (cut) => removeOldNotices({ db }, cut) },
       { kind: 'finished_jobs', source: 'notifications', run: (cut) => removeOldNotificationJobs({ db }, cut) },
+      { kind: 'finished_jobs', source: 'whatsapp', run: (cut) => removeOldWhatsAppJobs({ db }, cut) },
     ];
     const held = (ids: readonly string[]) => fastify.safety.safety.sessionsOnLegalHold(ids);
     const retention = createRetention({ steps, schedule: config.retention, held, clock, logger });

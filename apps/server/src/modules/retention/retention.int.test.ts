@@ -145,8 +145,11 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
     // A retry waiting for its turn, and one a worker holds: old, but not finished.
     await job('retrying-old', 'notify.deliver', 'queued', null, { attempts: 3, run_at: new Date(now + 10 * DAY) });
     await job('running-old', 'notify.push', 'running', null, { attempts: 1, run_at: new Date(now + 10 * DAY), locked_until: new Date(now + 10 * DAY) });
-    // Another module's finished job is not a notification's: its own module decides.
+    // Another module's finished job is not a notification's: its own module decides. WhatsApp's wa.system jobs name a
+    // number, so they go with the same period; wa.send holds only a message's id, whose row has its own rule.
     await job('other-queue-old', 'wa.send', 'done', 40);
+    await job('wa-system-old', 'wa.system', 'done', 31);
+    await job('wa-system-new', 'wa.system', 'done', 28);
   });
   afterAll(async () => {
     await t?.close();
@@ -168,11 +171,11 @@ describeEachBackend('retention: the daily job over every module', ({ db }) => {
       failed_logins: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 30 },
       push_subscriptions: { rows: 1, files: 0, bytes: 0, held: 0, keptDays: 180 },
       notices: { rows: 3, files: 0, bytes: 0, held: 0, keptDays: 365 },
-      finished_jobs: { rows: 3, files: 0, bytes: 0, held: 0, keptDays: 30 },
+      finished_jobs: { rows: 4, files: 0, bytes: 0, held: 0, keptDays: 30 },
     });
     expect((await d.select({ text: schema.userNotifications.text }).from(schema.userNotifications)).map((r) => r.text).sort()).toEqual(['student new', 'tutor new']);
     const jobNames = (await d.select({ key: schema.jobs.dedupeKey }).from(schema.jobs)).map((r) => r.key).filter((k) => k?.startsWith('retention:'));
-    expect(jobNames.sort()).toEqual(['retention:other-queue-old', 'retention:push-sent-new', 'retention:retrying-old', 'retention:running-old']);
+    expect(jobNames.sort()).toEqual(['retention:other-queue-old', 'retention:push-sent-new', 'retention:retrying-old', 'retention:running-old', 'retention:wa-system-new']);
     expect((await d.select({ endpoint: schema.pushSubscriptions.endpoint }).from(schema.pushSubscriptions)).map((r) => r.endpoint)).toEqual(['https://push.example.test/new']);
 
     // Rows: only the new and the held are left.

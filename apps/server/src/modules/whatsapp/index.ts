@@ -22,3 +22,4 @@ export { whatsappRollupFacts } from './whatsapp.rollups.repo';
 export { createWhatsAppExport } from './whatsapp.export.repo';
 export { messagesSentToUser, type SupportMessage } from './whatsapp.support.repo';
 export { createWhatsAppErasure, WHATSAPP_ERASURE_RULES } from './whatsapp.erasure.repo';
+export { removeOldWhatsAppJobs } from './whatsapp.retention.repo';
